@@ -1,0 +1,20 @@
+/* config.c — GET /api/v1/config: what the front-end needs to know about this server. */
+#include "api/api.h"
+#include "http/server.h"
+#include "http/tiles.h"
+
+hy_result hy_api_config(hy_req *req) {
+    const struct hy_server_config *cfg = req->srv->cfg;
+    json_t *tiles = json_null();
+    if (req->srv->tiles) {
+        tiles = json_pack("{s:s,s:i,s:s}", "url", "/tiles/{z}/{x}/{y}", "max_zoom",
+                          (int)hy_tiles_max_zoom(req->srv->tiles), "attribution",
+                          hy_tiles_attribution(req->srv->tiles));
+    } else if (cfg->tile_url) {
+        tiles = json_pack("{s:s,s:i,s:s}", "url", cfg->tile_url, "max_zoom", 19, "attribution",
+                          cfg->tile_attribution ? cfg->tile_attribution : "");
+    }
+    json_t *body = json_pack("{s:s,s:s,s:[s,s],s:o}", "version", HY_VERSION, "default_language",
+                             "fa", "languages", "fa", "en", "tiles", tiles);
+    return hy_reply_json(req, 200, body);
+}

@@ -1,0 +1,50 @@
+/* cli.h — the command line: sub-commands and the settings they share.
+ *
+ * Every setting has a flag and an environment variable; precedence is
+ *   command-line flag  >  environment variable  >  built-in default.
+ * Each sub-command takes the settings it names and prints them with --help. */
+#ifndef HY_CLI_H
+#define HY_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/server.h"
+
+enum hy_opt_type { HY_OPT_STRING, HY_OPT_UINT, HY_OPT_SIZE, HY_OPT_BOOL, HY_OPT_FLAG };
+
+struct hy_opt {
+    const char *name;    /* long flag without "--" */
+    const char *env;     /* environment variable, or NULL */
+    enum hy_opt_type type;
+    void *ptr;           /* const char **, unsigned *, size_t *, bool * */
+    const char *metavar; /* "URL", "N" … */
+    const char *help;
+};
+
+/* Fills the options from the environment, then from argv (argv[0] is the sub-command).
+ * Positional arguments are returned through ret_args/ret_nargs (pointers into argv).
+ * Returns 0, 1 when --help was printed, or -1 after printing an error. */
+int hy_opts_parse(const char *usage, const char *summary, struct hy_opt *opts, size_t nopts,
+                  int argc, char **argv, char ***ret_args, int *ret_nargs);
+
+struct hy_settings {
+    const char *db;
+    struct hy_server_config server;
+    bool demo;
+    bool verbose;
+};
+
+/* Built-in defaults for everything. */
+void hy_settings_defaults(struct hy_settings *s);
+
+int hy_cmd_serve(int argc, char **argv);
+int hy_cmd_migrate(int argc, char **argv);
+int hy_cmd_routes(int argc, char **argv);
+
+/* Opens the store at `url` and migrates it, logging what happens. Returns 0 or -1. */
+int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version);
+/* Loads the demo data into an empty store, once. Returns 0, or -1 on failure. */
+int hy_demo_load(hy_db *db);
+
+#endif

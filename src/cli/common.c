@@ -1,0 +1,37 @@
+/* common.c — what several sub-commands share: opening and migrating the store. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "util/log.h"
+
+int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version) {
+    hy_db *db = NULL;
+    char *err = NULL;
+    if (hy_db_open(url, &db, &err) < 0) {
+        hy_error("cannot open the store: %s", err ? err : "unknown error");
+        free(err);
+        return -1;
+    }
+    hy_store *s = hy_db_conn(db);
+    int before = 0, after = 0;
+    if (s->ops->schema_version(s, &before) < 0) {
+        hy_error("cannot read the schema version");
+        hy_db_close(db);
+        return -1;
+    }
+    int r = HY_DB_SOFT;
+    for (int attempt = 0; attempt < HY_TX_RETRIES && r == HY_DB_SOFT; attempt++)
+        r = s->ops->migrate(s, &after);
+    if (r < 0) {
+        hy_error("migrating the %s store failed", hy_db_backend(db));
+        hy_db_close(db);
+        return -1;
+    }
+    if (after != before)
+        hy_info("store: %s schema migrated from version %d to %d", hy_db_backend(db), before,
+                after);
+    *ret_db = db;
+    if (ret_version) *ret_version = after;
+    return 0;
+}

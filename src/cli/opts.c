@@ -1,0 +1,136 @@
+/* opts.c — one parser for every sub-command's flags, environment variables and --help. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static int hy__set(const struct hy_opt *o, const char *value, const char *from) {
+    char *end;
+    switch (o->type) {
+    case HY_OPT_STRING:
+        *(const char **)o->ptr = value;
+        return 0;
+    case HY_OPT_UINT: {
+        errno = 0;
+        unsigned long v = strtoul(value, &end, 10);
+        if (!*value || *end || errno || v > 1000000000ul || value[0] == '-') break;
+        *(unsigned *)o->ptr = (unsigned)v;
+        return 0;
+    }
+    case HY_OPT_SIZE: {
+        errno = 0;
+        unsigned long long v = strtoull(value, &end, 10);
+        if (!*value || errno || value[0] == '-') break;
+        unsigned long long mul = 1;
+        if (*end == 'k' || *end == 'K') mul = 1024, end++;
+        else if (*end == 'm' || *end == 'M') mul = 1024 * 1024, end++;
+        else if (*end == 'g' || *end == 'G') mul = 1024ull * 1024 * 1024, end++;
+        if (*end == 'i' || *end == 'B') end++;
+        if (*end == 'B') end++;
+        if (*end || v > (1ull << 40) / mul) break;
+        *(size_t *)o->ptr = (size_t)(v * mul);
+        return 0;
+    }
+    case HY_OPT_BOOL:
+    case HY_OPT_FLAG:
+        if (!strcmp(value, "1") || !strcmp(value, "true") || !strcmp(value, "yes") ||
+            !strcmp(value, "on")) {
+            *(bool *)o->ptr = true;
+            return 0;
+        }
+        if (!strcmp(value, "0") || !strcmp(value, "false") || !strcmp(value, "no") ||
+            !strcmp(value, "off")) {
+            *(bool *)o->ptr = false;
+            return 0;
+        }
+        break;
+    }
+    fprintf(stderr, "hamyari: %s: '%s' is not a valid value for %s\n", from, value, o->name);
+    return -1;
+}
+
+static void hy__help(const char *usage, const char *summary, const struct hy_opt *opts,
+                     size_t nopts) {
+    printf("Usage: %s\n\n%s\n\nOptions:\n", usage, summary);
+    for (size_t i = 0; i < nopts; i++) {
+        char left[64];
+        if (opts[i].type == HY_OPT_FLAG)
+            snprintf(left, sizeof left, "--%s", opts[i].name);
+        else
+            snprintf(left, sizeof left, "--%s %s", opts[i].name, opts[i].metavar ? opts[i].metavar : "VALUE");
+        printf("  %-28s %s", left, opts[i].help);
+        if (opts[i].env) printf(" [env %s]", opts[i].env);
+        printf("\n");
+    }
+    printf("  %-28s %s\n", "--help", "show this help and exit");
+    printf("\nA flag overrides its environment variable, which overrides the default.\n");
+}
+
+int hy_opts_parse(const char *usage, const char *summary, struct hy_opt *opts, size_t nopts,
+                  int argc, char **argv, char ***ret_args, int *ret_nargs) {
+    for (size_t i = 0; i < nopts; i++) {
+        const char *v = opts[i].env ? getenv(opts[i].env) : NULL;
+        if (v && *v && hy__set(&opts[i], v, opts[i].env) < 0) return -1;
+    }
+    int nargs = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            hy__help(usage, summary, opts, nopts);
+            return 1;
+        }
+        if (!strcmp(a, "--")) {
+            for (i++; i < argc; i++) argv[1 + nargs++] = argv[i];
+            break;
+        }
+        if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+            argv[1 + nargs++] = argv[i];
+            continue;
+        }
+        const char *name = a + 2;
+        const char *eq = strchr(name, '=');
+        size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+        const struct hy_opt *o = NULL;
+        for (size_t k = 0; k < nopts; k++)
+            if (strlen(opts[k].name) == nlen && !strncmp(opts[k].name, name, nlen)) o = &opts[k];
+        if (!o) {
+            fprintf(stderr, "hamyari: unknown option '%s' (see --help)\n", a);
+            return -1;
+        }
+        const char *value;
+        if (o->type == HY_OPT_FLAG && !eq) {
+            value = "1";
+        } else if (eq) {
+            value = eq + 1;
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            fprintf(stderr, "hamyari: %s needs a value (see --help)\n", a);
+            return -1;
+        }
+        if (hy__set(o, value, a) < 0) return -1;
+    }
+    if (ret_args) *ret_args = argv + 1;
+    if (ret_nargs) *ret_nargs = nargs;
+    else if (nargs) {
+        fprintf(stderr, "hamyari: unexpected argument '%s' (see --help)\n", argv[1]);
+        return -1;
+    }
+    return 0;
+}
+
+void hy_settings_defaults(struct hy_settings *s) {
+    memset(s, 0, sizeof *s);
+    s->db = "sqlite:hamyari.db";
+    s->server.listen = "127.0.0.1:8080";
+    s->server.web_dir = "web";
+    s->server.threads = 0;
+    s->server.body_max = 1024 * 1024;
+    s->server.conn_timeout = 30;
+    s->server.per_ip_limit = 256;
+    s->server.max_connections = 4096;
+    s->server.shutdown_timeout = 10;
+    s->server.access_log = true;
+}

@@ -1,0 +1,101 @@
+/* serve.c — `hamyari serve`: run the HTTP server until SIGTERM or SIGINT. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "http/static.h"
+#include "util/log.h"
+
+int hy_cmd_serve(int argc, char **argv) {
+    struct hy_settings s;
+    hy_settings_defaults(&s);
+    struct hy_server_config *c = &s.server;
+    struct hy_opt opts[] = {
+        {"listen", "HAMYARI_LISTEN", HY_OPT_STRING, &c->listen, "ADDR:PORT",
+         "address to listen on (default 127.0.0.1:8080; port 0 picks a free one)"},
+        {"db", "HAMYARI_DB", HY_OPT_STRING, &s.db, "URL",
+         "store: sqlite:PATH or postgres://... (default sqlite:hamyari.db)"},
+        {"web", "HAMYARI_WEB", HY_OPT_STRING, &c->web_dir, "DIR",
+         "folder of the web front-end (default web)"},
+        {"demo", "HAMYARI_DEMO", HY_OPT_FLAG, &s.demo, NULL,
+         "load the demo data once into an empty store"},
+        {"tiles", "HAMYARI_TILES", HY_OPT_STRING, &c->tiles, "FILE.mbtiles",
+         "serve map tiles from this MBTiles file at /tiles/{z}/{x}/{y}"},
+        {"tile-url", "HAMYARI_TILE_URL", HY_OPT_STRING, &c->tile_url, "URL",
+         "use an external tile server instead (https://host/{z}/{x}/{y}.png)"},
+        {"tile-attribution", "HAMYARI_TILE_ATTRIBUTION", HY_OPT_STRING, &c->tile_attribution,
+         "TEXT", "attribution shown with external tiles"},
+        {"threads", "HAMYARI_THREADS", HY_OPT_UINT, &c->threads, "N",
+         "HTTP worker threads (default: one per core)"},
+        {"body-max", "HAMYARI_BODY_MAX", HY_OPT_SIZE, &c->body_max, "BYTES",
+         "largest request body accepted, e.g. 1M (default 1 MiB)"},
+        {"conn-timeout", "HAMYARI_CONN_TIMEOUT", HY_OPT_UINT, &c->conn_timeout, "SECONDS",
+         "close connections idle this long (default 30)"},
+        {"per-ip-limit", "HAMYARI_PER_IP_LIMIT", HY_OPT_UINT, &c->per_ip_limit, "N",
+         "concurrent connections from one address (default 256; raise behind a proxy)"},
+        {"max-connections", "HAMYARI_MAX_CONNECTIONS", HY_OPT_UINT, &c->max_connections, "N",
+         "concurrent connections in all (default 4096)"},
+        {"shutdown-timeout", "HAMYARI_SHUTDOWN_TIMEOUT", HY_OPT_UINT, &c->shutdown_timeout,
+         "SECONDS", "on SIGTERM, let in-flight requests finish this long (default 10)"},
+        {"access-log", "HAMYARI_ACCESS_LOG", HY_OPT_BOOL, &c->access_log, "on|off",
+         "one line per request on stderr: method, path, status, bytes, microseconds (default on)"},
+        {"verbose", "HAMYARI_VERBOSE", HY_OPT_FLAG, &s.verbose, NULL, "log debug messages"},
+    };
+    int r = hy_opts_parse("hamyari serve [OPTIONS]",
+                          "Serves the JSON API and the web front-end over HTTP until SIGTERM or "
+                          "SIGINT.\nMigrates the store to the newest schema first.",
+                          opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
+    if (r) return r > 0 ? 0 : 2;
+    if (s.verbose) hy_log_set_level(HY_LOG_DEBUG);
+    if (c->body_max == 0 || c->conn_timeout == 0 || c->per_ip_limit == 0 ||
+        c->max_connections == 0) {
+        hy_error("--body-max, --conn-timeout, --per-ip-limit and --max-connections must be > 0");
+        return 2;
+    }
+    if (c->tile_url && !*c->tile_url) c->tile_url = NULL;
+    if (c->tiles && !*c->tiles) c->tiles = NULL;
+
+    /* Every thread started from here on inherits this mask; the main thread takes the signals
+     * with sigwait(). */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    hy_db *db = NULL;
+    int version = 0;
+    if (hy_cli_open_store(s.db, &db, &version) < 0) return 1;
+    if (s.demo && hy_demo_load(db) < 0) {
+        hy_db_close(db);
+        return 1;
+    }
+    hy_server srv;
+    memset(&srv, 0, sizeof srv);
+    if (hy_server_start(&srv, c, db) < 0) {
+        hy_db_close(db);
+        return 1;
+    }
+    size_t files, bytes;
+    hy_static_stats(srv.statics, &files, &bytes);
+    char host[128];
+    const char *colon = strrchr(c->listen, ':');
+    size_t hl = colon ? (size_t)(colon - c->listen) : 0;
+    if (hl >= sizeof host) hl = sizeof host - 1;
+    memcpy(host, c->listen, hl);
+    host[hl] = '\0';
+    hy_info("store: %s, schema version %d; web: %zu files (%zu KiB) from %s",
+            hy_db_backend(db), version, files, bytes / 1024,
+            c->web_dir && *c->web_dir ? c->web_dir : "(none)");
+    hy_info("listening on http://%s:%u", hl ? host : "0.0.0.0", srv.port);
+
+    int sig = 0;
+    sigwait(&set, &sig);
+    hy_info("received %s; finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    hy_server_stop(&srv);
+    hy_db_close(db);
+    hy_info("stopped");
+    return 0;
+}

@@ -1,0 +1,44 @@
+/* errors.h — every error the API can answer, with its HTTP status.
+ *
+ * One list, so a code always means the same status and the front-end can translate each code
+ * (web/locales/fa.json and en.json have "error.<code>"). Add new codes at the end of the X-macro list. */
+#ifndef HY_ERRORS_H
+#define HY_ERRORS_H
+
+#define HY_ERRORS(X)                                                                      \
+    X(BAD_REQUEST, "bad_request", 400, "The request is malformed.")                        \
+    X(BAD_JSON, "bad_json", 400, "The body is not valid JSON.")                            \
+    X(BAD_UTF8, "bad_utf8", 400, "The request contains text that is not valid UTF-8.")    \
+    X(INVALID_FIELD, "invalid_field", 400, "A field has a value that is not allowed.")     \
+    X(MISSING_FIELD, "missing_field", 400, "A required field is missing.")                 \
+    X(UNKNOWN_FIELD, "unknown_field", 400, "The request has a field this endpoint does not take.") \
+    X(INVALID_QUERY, "invalid_query", 400, "A query parameter has a value that is not allowed.") \
+    X(UNAUTHORIZED, "unauthorized", 401, "Sign in first.")                                 \
+    X(FORBIDDEN, "forbidden", 403, "You are not allowed to do this.")                      \
+    X(CSRF_FAILED, "csrf_failed", 403, "The request did not come from this site.")         \
+    X(NOT_FOUND, "not_found", 404, "There is nothing at this address.")                    \
+    X(METHOD_NOT_ALLOWED, "method_not_allowed", 405, "This address does not take that method.") \
+    X(NOT_ACCEPTABLE, "not_acceptable", 406, "No representation matches the Accept header.") \
+    X(CONFLICT, "conflict", 409, "The request conflicts with the current state.")          \
+    X(GONE, "gone", 410, "This is no longer available.")                                   \
+    X(LENGTH_REQUIRED, "length_required", 411, "A body needs a Content-Length or chunked encoding.") \
+    X(PAYLOAD_TOO_LARGE, "payload_too_large", 413, "The request body is too large.")        \
+    X(UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", 415, "The body has a Content-Type this endpoint does not take.") \
+    X(RATE_LIMITED, "rate_limited", 429, "Too many requests; try again later.")            \
+    X(INTERNAL, "internal", 500, "Something went wrong on our side.")                      \
+    X(STORE_UNAVAILABLE, "store_unavailable", 503, "The database is not available; try again shortly.") \
+    X(SHUTTING_DOWN, "shutting_down", 503, "The server is restarting; try again shortly.")  \
+    X(INSUFFICIENT_STORAGE, "insufficient_storage", 507, "The server is out of storage space.")
+
+enum hy_error {
+#define HY__ERR_ENUM(id, code, status, msg) HY_E_##id,
+    HY_ERRORS(HY__ERR_ENUM)
+#undef HY__ERR_ENUM
+    HY_E__COUNT
+};
+
+const char *hy_error_code(enum hy_error e);
+unsigned hy_error_status(enum hy_error e);
+const char *hy_error_message(enum hy_error e);
+
+#endif

@@ -1,0 +1,115 @@
+/* http.h — what a handler sees of an HTTP request, and how it answers.
+ *
+ * A handler gets a hy_req whose arena lives until libmicrohttpd completes the request; it reads
+ * route arguments, query parameters and the (size-checked, UTF-8-checked) body, and answers
+ * with exactly one hy_reply_* call, returning what that call returned. */
+#ifndef HY_HTTP_H
+#define HY_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/errors.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+struct MHD_Connection;
+struct MHD_Response;
+typedef struct hy_server hy_server;
+typedef struct hy_req hy_req;
+
+/* What a handler returns: the libmicrohttpd result of queueing its answer. */
+typedef int hy_result;
+
+typedef hy_result (*hy_handler)(hy_req *req);
+
+enum hy_method {
+    HY_GET = 1 << 0,
+    HY_HEAD = 1 << 1,
+    HY_POST = 1 << 2,
+    HY_PUT = 1 << 3,
+    HY_PATCH = 1 << 4,
+    HY_DELETE = 1 << 5,
+    HY_OPTIONS = 1 << 6,
+};
+
+/* Who may call a route. The accounts layer checks it before the handler runs; the access-control
+ * matrix test enumerates the route table with these. */
+enum hy_access {
+    HY_ACCESS_PUBLIC = 0, /* anyone, signed in or not */
+};
+
+enum hy_route_flags {
+    HY_ROUTE_JSON = 1 << 0, /* takes a JSON object body (Content-Type: application/json) */
+    HY_ROUTE_FORM = 1 << 1, /* also takes application/x-www-form-urlencoded */
+    HY_ROUTE_RAW = 1 << 2,  /* takes any body; the handler checks it */
+};
+
+#define HY_MAX_ARGS 4
+
+struct hy_route {
+    enum hy_method method;
+    const char *pattern; /* "/api/v1/things/{id}": a {…} segment matches one path segment */
+    hy_handler handler;
+    enum hy_access access;
+    unsigned flags;
+    const char *summary; /* one line, also checked against docs/openapi.yaml */
+};
+
+struct hy_req {
+    hy_server *srv;
+    struct MHD_Connection *conn;
+    hy_arena *arena;
+    const struct hy_route *route;
+    enum hy_method method;
+    const char *method_name;
+    const char *path; /* without the query string */
+    const char *args[HY_MAX_ARGS];
+    int nargs;
+    hy_buf body;
+    size_t body_max;
+    uint64_t started_us;
+    unsigned status;  /* the status queued, for the access log */
+    size_t bytes;     /* the body size queued */
+    bool answered;
+    bool body_too_large;
+    bool head_only;
+    enum hy_error early_error; /* an error found before the body was read */
+    bool has_early_error;
+    bool body_pending; /* a body was announced and not yet read */
+    json_t *json; /* the parsed body, released with the request */
+};
+
+/* ---- reading the request ---- */
+
+/* A request header's value, or NULL. */
+const char *hy_req_header(hy_req *req, const char *name);
+/* A query parameter's value, or NULL. Sets *ret_bad when present but not valid UTF-8. */
+const char *hy_req_query(hy_req *req, const char *name);
+/* Parses the body as a JSON object. On failure answers the error itself, sets *ret_result and
+ * returns NULL; the caller then returns *ret_result. The object is owned by the request. */
+json_t *hy_req_json(hy_req *req, hy_result *ret_result);
+
+/* ---- answering ---- */
+
+/* Answers `status` with a JSON body built from `body` (reference stolen). */
+hy_result hy_reply_json(hy_req *req, unsigned status, json_t *body);
+/* Answers `status` with the given bytes (copied) and content type. */
+hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type, const void *p,
+                         size_t n);
+/* Answers an error with the standard body {"error":{"code","message"[,"field"]}}. `message` may
+ * be NULL for the code's default message; `field` names the offending field or parameter. */
+hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, const char *field);
+/* Answers a store status that was < 0 (store unavailable / internal). */
+hy_result hy_reply_store_error(hy_req *req, int status);
+/* Queues a prepared response (not destroyed; the caller keeps its reference). */
+hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *resp, size_t bytes);
+
+/* Adds the security headers every response carries. `csp` NULL = the server's default. */
+void hy_http_security_headers(hy_server *srv, struct MHD_Response *resp);
+
+uint64_t hy_now_us(void);
+
+#endif

@@ -1,0 +1,78 @@
+/* router.c — matching a path against the route table. */
+#include <string.h>
+
+#include "http/server.h"
+
+enum hy_method hy_method_parse(const char *name) {
+    static const struct {
+        const char *name;
+        enum hy_method m;
+    } t[] = {{"GET", HY_GET},     {"HEAD", HY_HEAD},     {"POST", HY_POST},
+             {"PUT", HY_PUT},     {"PATCH", HY_PATCH},   {"DELETE", HY_DELETE},
+             {"OPTIONS", HY_OPTIONS}};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (strcmp(name, t[i].name) == 0) return t[i].m;
+    return 0;
+}
+
+const char *hy_method_name(enum hy_method m) {
+    switch (m) {
+    case HY_GET: return "GET";
+    case HY_HEAD: return "HEAD";
+    case HY_POST: return "POST";
+    case HY_PUT: return "PUT";
+    case HY_PATCH: return "PATCH";
+    case HY_DELETE: return "DELETE";
+    case HY_OPTIONS: return "OPTIONS";
+    }
+    return "?";
+}
+
+/* Matches one pattern; on success stores {…} segments (pointers into a copy in the arena). */
+static bool hy__match(const char *pattern, const char *path, const char **args, int *nargs,
+                      hy_arena *arena) {
+    int n = 0;
+    const char *p = pattern, *s = path;
+    while (*p && *s) {
+        if (*p == '{') {
+            const char *pe = strchr(p, '}');
+            const char *se = strchr(s, '/');
+            if (!pe) return false;
+            if (!se) se = s + strlen(s);
+            if (se == s || n >= HY_MAX_ARGS) return false;
+            if (args) {
+                char *a = hy_arena_strndup(arena, s, (size_t)(se - s));
+                if (!a) return false;
+                args[n] = a;
+            }
+            n++;
+            p = pe + 1;
+            s = se;
+            continue;
+        }
+        if (*p != *s) return false;
+        p++;
+        s++;
+    }
+    if (*p || *s) return false;
+    if (nargs) *nargs = n;
+    return true;
+}
+
+const struct hy_route *hy_route_match(const char *path, enum hy_method method,
+                                      const char **args, int *ret_nargs, unsigned *ret_allowed,
+                                      hy_arena *arena) {
+    unsigned allowed = 0;
+    enum hy_method want = method == HY_HEAD ? HY_GET : method;
+    for (size_t i = 0; i < hy_routes_count; i++) {
+        const struct hy_route *r = &hy_routes[i];
+        if (r->method == want) {
+            if (hy__match(r->pattern, path, args, ret_nargs, arena)) return r;
+        } else if (!(allowed & r->method) && hy__match(r->pattern, path, NULL, NULL, arena)) {
+            allowed |= r->method;
+        }
+    }
+    if (allowed & HY_GET) allowed |= HY_HEAD;
+    if (ret_allowed) *ret_allowed = allowed;
+    return NULL;
+}

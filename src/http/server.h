@@ -1,0 +1,57 @@
+/* server.h — the HTTP server: libmicrohttpd set up safely, the route table, static files. */
+#ifndef HY_SERVER_H
+#define HY_SERVER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/http.h"
+#include "store/store.h"
+
+struct hy_server_config {
+    const char *listen;        /* "127.0.0.1:8080", "[::1]:8080", ":8080"; port 0 = any free */
+    const char *web_dir;       /* static files; NULL or "" = none */
+    const char *tiles;         /* an MBTiles file to serve at /tiles/{z}/{x}/{y}, or NULL */
+    const char *tile_url;      /* an external tile URL template instead, or NULL */
+    const char *tile_attribution; /* shown with external tiles */
+    unsigned threads;          /* libmicrohttpd's thread pool; 0 = number of cores */
+    size_t body_max;           /* the largest request body accepted */
+    unsigned conn_timeout;     /* seconds of inactivity before a connection is closed */
+    unsigned per_ip_limit;     /* concurrent connections from one address */
+    unsigned max_connections;  /* concurrent connections in all */
+    unsigned shutdown_timeout; /* seconds to let in-flight requests finish */
+    bool access_log;
+};
+
+struct hy_server {
+    const struct hy_server_config *cfg;
+    hy_db *db;
+    struct MHD_Daemon *daemon;
+    struct hy_static *statics;  /* in-memory copy of web/ */
+    struct hy_tiles *tiles;     /* MBTiles, or NULL */
+    char *csp;                  /* the Content-Security-Policy header */
+    unsigned port;              /* the port bound */
+    _Atomic long inflight;      /* requests between their first byte and their completion */
+    _Atomic int draining;       /* set once shutdown began */
+};
+
+/* Starts serving. The caller keeps `cfg` and `db` alive until hy_server_stop(). On failure
+ * returns a negative errno-style code and logs why. */
+int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *db);
+/* Stops accepting, waits up to cfg->shutdown_timeout for in-flight requests, then stops. */
+void hy_server_stop(hy_server *srv);
+
+/* The route table (src/api/routes.c). */
+extern const struct hy_route hy_routes[];
+extern const size_t hy_routes_count;
+
+/* Finds the route for method+path. Returns it, or NULL with *ret_allowed set to the methods
+ * that path does take (0 = no such path). Fills args. */
+const struct hy_route *hy_route_match(const char *path, enum hy_method method,
+                                      const char **args, int *ret_nargs, unsigned *ret_allowed,
+                                      hy_arena *arena);
+enum hy_method hy_method_parse(const char *name);
+const char *hy_method_name(enum hy_method m);
+
+#endif
