@@ -11,6 +11,8 @@ static const struct {
 } hy__commands[] = {
     {"serve", hy_cmd_serve, "serve the API and the web front-end over HTTP"},
     {"migrate", hy_cmd_migrate, "bring the store's schema up to date"},
+    {"user", hy_cmd_user, "add or list accounts (bootstrap the first admin)"},
+    {"token", hy_cmd_token, "create an API token for scripts"},
     {"routes", hy_cmd_routes, "print the HTTP route table as JSON"},
 };
 

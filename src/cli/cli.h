@@ -41,6 +41,8 @@ void hy_settings_defaults(struct hy_settings *s);
 int hy_cmd_serve(int argc, char **argv);
 int hy_cmd_migrate(int argc, char **argv);
 int hy_cmd_routes(int argc, char **argv);
+int hy_cmd_user(int argc, char **argv);
+int hy_cmd_token(int argc, char **argv);
 
 /* Opens the store at `url` and migrates it, logging what happens. Returns 0 or -1. */
 int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version);

@@ -133,4 +133,12 @@ void hy_settings_defaults(struct hy_settings *s) {
     s->server.max_connections = 4096;
     s->server.shutdown_timeout = 10;
     s->server.access_log = true;
+    s->server.session_idle = 30 * 60;
+    s->server.session_max = 12 * 60 * 60;
+    s->server.calling_code = "98";
+    s->server.password_list = "data/common-passwords.txt";
+    s->server.max_hashes = 0;
+    s->server.rate_login_account = 100;
+    s->server.rate_login_ip = 300;
+    s->server.rate_form_ip = 30;
 }

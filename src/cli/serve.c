@@ -2,6 +2,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "domain/auth.h"
 
 #include "cli/cli.h"
 #include "http/static.h"
@@ -40,6 +43,26 @@ int hy_cmd_serve(int argc, char **argv) {
          "SECONDS", "on SIGTERM, let in-flight requests finish this long (default 10)"},
         {"access-log", "HAMYARI_ACCESS_LOG", HY_OPT_BOOL, &c->access_log, "on|off",
          "one line per request on stderr: method, path, status, bytes, microseconds (default on)"},
+        {"public-url", "HAMYARI_PUBLIC_URL", HY_OPT_STRING, &c->public_url, "URL",
+         "the address people use, e.g. https://help.example.org (https makes cookies Secure)"},
+        {"trust-proxy", "HAMYARI_TRUST_PROXY", HY_OPT_BOOL, &c->trust_proxy, "on|off",
+         "take client address and scheme from X-Forwarded-For/-Proto (only behind a proxy)"},
+        {"session-idle", "HAMYARI_SESSION_IDLE", HY_OPT_UINT, &c->session_idle, "SECONDS",
+         "end a session unused this long (default 1800)"},
+        {"session-max", "HAMYARI_SESSION_MAX", HY_OPT_UINT, &c->session_max, "SECONDS",
+         "end a session this long after sign-in (default 43200)"},
+        {"calling-code", "HAMYARI_CALLING_CODE", HY_OPT_STRING, &c->calling_code, "DIGITS",
+         "country calling code for phone numbers typed without one (default 98, Iran)"},
+        {"password-list", "HAMYARI_PASSWORD_LIST", HY_OPT_STRING, &c->password_list, "FILE",
+         "common passwords to refuse, one a line (default data/common-passwords.txt)"},
+        {"max-hashes", "HAMYARI_MAX_HASHES", HY_OPT_UINT, &c->max_hashes, "N",
+         "password hashes computed at once, 19 MiB each (default: one per core)"},
+        {"rate-login-account", "HAMYARI_RATE_LOGIN_ACCOUNT", HY_OPT_UINT, &c->rate_login_account,
+         "N", "failed sign-ins per account per hour (default 100)"},
+        {"rate-login-ip", "HAMYARI_RATE_LOGIN_IP", HY_OPT_UINT, &c->rate_login_ip, "N",
+         "sign-in attempts per address per hour (default 300)"},
+        {"rate-form-ip", "HAMYARI_RATE_FORM_IP", HY_OPT_UINT, &c->rate_form_ip, "N",
+         "public form posts (sign-up, reset) per address per hour (default 30)"},
         {"verbose", "HAMYARI_VERBOSE", HY_OPT_FLAG, &s.verbose, NULL, "log debug messages"},
     };
     int r = hy_opts_parse("hamyari serve [OPTIONS]",
@@ -54,6 +77,29 @@ int hy_cmd_serve(int argc, char **argv) {
         return 2;
     }
     if (c->tile_url && !*c->tile_url) c->tile_url = NULL;
+    if (c->public_url && !*c->public_url) c->public_url = NULL;
+    if (!c->calling_code[0] || strspn(c->calling_code, "0123456789") != strlen(c->calling_code) ||
+        strlen(c->calling_code) > 3 || c->calling_code[0] == '0') {
+        hy_error("--calling-code must be 1 to 3 digits, e.g. 98 or 44");
+        return 2;
+    }
+    if (c->session_idle == 0 || c->session_max == 0) {
+        hy_error("--session-idle and --session-max must be > 0");
+        return 2;
+    }
+    if (!c->max_hashes) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        c->max_hashes = n > 0 ? (unsigned)n : 1;
+    }
+    int listed = hy_auth_init(c->max_hashes, c->password_list);
+    if (listed < 0) {
+        hy_error("cannot initialise libsodium");
+        return 1;
+    }
+    if (listed == 0)
+        hy_warn("no common-password list at %s: only the length rule applies (run "
+                "scripts/build-web.mjs, or give --password-list)",
+                c->password_list ? c->password_list : "(none)");
     if (c->tiles && !*c->tiles) c->tiles = NULL;
 
     /* Every thread started from here on inherits this mask; the main thread takes the signals
@@ -67,15 +113,20 @@ int hy_cmd_serve(int argc, char **argv) {
 
     hy_db *db = NULL;
     int version = 0;
-    if (hy_cli_open_store(s.db, &db, &version) < 0) return 1;
+    if (hy_cli_open_store(s.db, &db, &version) < 0) {
+        hy_auth_shutdown();
+        return 1;
+    }
     if (s.demo && hy_demo_load(db) < 0) {
         hy_db_close(db);
+        hy_auth_shutdown();
         return 1;
     }
     hy_server srv;
     memset(&srv, 0, sizeof srv);
     if (hy_server_start(&srv, c, db) < 0) {
         hy_db_close(db);
+        hy_auth_shutdown();
         return 1;
     }
     size_t files, bytes;
@@ -96,6 +147,7 @@ int hy_cmd_serve(int argc, char **argv) {
     hy_info("received %s; finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     hy_server_stop(&srv);
     hy_db_close(db);
+    hy_auth_shutdown();
     hy_info("stopped");
     return 0;
 }

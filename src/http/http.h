@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/access.h"
 #include "http/errors.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -33,12 +34,6 @@ enum hy_method {
     HY_PATCH = 1 << 4,
     HY_DELETE = 1 << 5,
     HY_OPTIONS = 1 << 6,
-};
-
-/* Who may call a route. The accounts layer checks it before the handler runs; the access-control
- * matrix test enumerates the route table with these. */
-enum hy_access {
-    HY_ACCESS_PUBLIC = 0, /* anyone, signed in or not */
 };
 
 enum hy_route_flags {
@@ -80,7 +75,14 @@ struct hy_req {
     bool has_early_error;
     bool body_pending; /* a body was announced and not yet read */
     json_t *json; /* the parsed body, released with the request */
+    struct hy_principal *who; /* NULL until hy_req_principal() */
+    const char *extra_headers[8][2]; /* added to the answer (e.g. Set-Cookie) */
+    int nextra;
 };
+
+/* Adds a header to the answer this request will get (both strings must outlive the request,
+ * e.g. live in its arena). */
+void hy_req_add_header(hy_req *req, const char *name, const char *value);
 
 /* ---- reading the request ---- */
 

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/session.h"
 #include "http/static.h"
 #include "http/tiles.h"
 #include "util/log.h"
@@ -35,10 +36,28 @@ uint64_t hy_now_us(void) {
 void hy_http_security_headers(hy_server *srv, struct MHD_Response *resp) {
     MHD_add_response_header(resp, "Content-Security-Policy", srv->csp);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), interest-cohort=()");
+}
+
+void hy_req_add_header(hy_req *req, const char *name, const char *value) {
+    if (req->nextra < (int)(sizeof req->extra_headers / sizeof req->extra_headers[0])) {
+        req->extra_headers[req->nextra][0] = name;
+        req->extra_headers[req->nextra][1] = value;
+        req->nextra++;
+    }
+}
+
+/* Headers every freshly built answer gets: security headers, the handler's extras, and
+ * Connection: close when a body was announced but not read. */
+static void hy__finish(hy_req *req, struct MHD_Response *resp) {
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    hy_http_security_headers(req->srv, resp);
+    for (int i = 0; i < req->nextra; i++)
+        MHD_add_response_header(resp, req->extra_headers[i][0], req->extra_headers[i][1]);
+    if (req->body_pending && !req->answered) MHD_add_response_header(resp, "Connection", "close");
 }
 
 hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *resp,
@@ -58,9 +77,7 @@ static hy_result hy__reply_owned(hy_req *req, unsigned status, const char *conte
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", content_type);
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    hy_http_security_headers(req->srv, resp);
-    if (req->body_pending && !req->answered) MHD_add_response_header(resp, "Connection", "close");
+    hy__finish(req, resp);
     hy_result r = hy_reply_response(req, status, resp, n);
     MHD_destroy_response(resp);
     return r;
@@ -99,10 +116,7 @@ hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, cons
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    hy_http_security_headers(req->srv, resp);
-    if (req->body_pending && !req->answered) MHD_add_response_header(resp, "Connection", "close");
-    if (e == HY_E_RATE_LIMITED && message == NULL) MHD_add_response_header(resp, "Retry-After", "60");
+    hy__finish(req, resp);
     hy_result r = hy_reply_response(req, status, resp, strlen(text));
     MHD_destroy_response(resp);
     return r;
@@ -133,9 +147,7 @@ static hy_result hy__reply_405(hy_req *req, unsigned allowed) {
     }
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(resp, "Allow", allow);
-    if (req->body_pending) MHD_add_response_header(resp, "Connection", "close");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    hy_http_security_headers(req->srv, resp);
+    hy__finish(req, resp);
     hy_result r = hy_reply_response(req, 405, resp, strlen(text));
     MHD_destroy_response(resp);
     return r;
@@ -326,6 +338,15 @@ static hy_result hy__last_call(hy_req *req) {
     if (req->body_too_large) return hy_reply_error(req, HY_E_PAYLOAD_TOO_LARGE, NULL, NULL);
     if (!req->route) {
         return hy_static_serve(req->srv->statics, req);
+    }
+    if (req->method & (HY_POST | HY_PUT | HY_PATCH | HY_DELETE)) {
+        if (hy_csrf_check(req) != 0)
+            return hy_reply_error(req, HY_E_CSRF_FAILED, NULL, NULL);
+    }
+    if (req->route->access != HY_ACCESS_PUBLIC) {
+        int d = hy_access_decide(req->route->access, hy_req_principal(req));
+        if (d == 401) return hy_reply_error(req, HY_E_UNAUTHORIZED, NULL, NULL);
+        if (d) return hy_reply_error(req, HY_E_FORBIDDEN, NULL, NULL);
     }
     return req->route->handler(req);
 }

@@ -22,6 +22,17 @@ struct hy_server_config {
     unsigned max_connections;  /* concurrent connections in all */
     unsigned shutdown_timeout; /* seconds to let in-flight requests finish */
     bool access_log;
+    /* Accounts */
+    bool trust_proxy;              /* take the client address and scheme from X-Forwarded-* */
+    const char *public_url;        /* e.g. https://hamyari.example.org; https → Secure cookies */
+    unsigned session_idle;         /* seconds a session may sit unused (default 1800) */
+    unsigned session_max;          /* seconds a session may live at all (default 43200) */
+    const char *calling_code;      /* default country calling code for phone numbers ("98") */
+    const char *password_list;     /* file of common passwords to refuse */
+    unsigned max_hashes;           /* Argon2id hashes at once (default: cores) */
+    unsigned rate_login_account;   /* failed logins per account per hour (default 100) */
+    unsigned rate_login_ip;        /* login attempts per address per hour (default 300) */
+    unsigned rate_form_ip;         /* public form posts per address per hour (default 30) */
 };
 
 struct hy_server {

@@ -92,7 +92,7 @@ static uint64_t hy__hash(const char *s, size_t n) {
 
 static bool hy__gzip(const unsigned char *in, size_t n, unsigned char **ret, size_t *ret_len) {
     z_stream z = {0};
-    if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return false;
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return false;
     size_t cap = deflateBound(&z, (uLong)n);
     unsigned char *out = malloc(cap);
     if (!out) {

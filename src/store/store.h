@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/arena.h"
+
 enum hy_db_status {
     HY_DB_ABORT = -3, /* the transaction's callback chose to roll back (not an error of the store) */
     HY_DB_HARD = -2,
@@ -30,6 +32,61 @@ enum hy_db_status {
 enum hy_tx_mode { HY_TX_READ, HY_TX_WRITE };
 
 typedef struct hy_store hy_store;
+
+/* ---- records (strings point into the arena passed to the function that filled them) ---- */
+
+#define HY_ID_LEN 32 /* ids are 128-bit random numbers written as 32 lowercase hex digits */
+
+struct hy_user {
+    char id[HY_ID_LEN + 1];
+    const char *email;         /* lowercased, or NULL */
+    const char *phone;         /* E.164, or NULL (personal data) */
+    const char *name;
+    const char *password_hash; /* Argon2id string, or NULL when no password is set */
+    const char *role;          /* volunteer, coordinator, editor, admin */
+    const char *status;        /* pending, approved, suspended */
+    const char *language;      /* fa, en */
+    int64_t created_at, updated_at;
+};
+
+struct hy_volunteer {
+    char user_id[HY_ID_LEN + 1];
+    bool has_area;
+    double lat, lon;    /* the home area, stored rounded to about 500 m */
+    double radius_km;
+    const char *skills;       /* a JSON array of strings */
+    const char *languages;    /* a JSON array of strings */
+    const char *availability; /* free text */
+};
+
+struct hy_session {
+    char user_id[HY_ID_LEN + 1];
+    const char *csrf;
+    int64_t created_at, last_seen, expires_at;
+};
+
+struct hy_audit_entry {
+    int64_t id, at;
+    const char *actor_id;   /* NULL for the system or an anonymous caller */
+    const char *action;     /* e.g. "login", "login_failed", "volunteer_approved" */
+    const char *subject_id; /* the user or record acted on, or NULL */
+    const char *detail;     /* never personal data */
+};
+
+struct hy_user_filter {
+    const char *role;   /* NULL = any */
+    const char *status; /* NULL = any */
+    size_t limit, offset;
+};
+
+struct hy_outbox_message {
+    int64_t created_at;
+    const char *recipient; /* a phone number or an e-mail address */
+    const char *channel;   /* "sms", "email" */
+    const char *language;
+    const char *template_name;
+    const char *payload; /* JSON object */
+};
 
 struct hy_store_ops {
     unsigned abi;     /* HY_STORE_ABI: grows when functions are added */
@@ -59,9 +116,63 @@ struct hy_store_ops {
     int (*meta_delete)(hy_store *s, const char *key);
     /* Runs the backend's own consistency check; HY_DB_ONE when sound. */
     int (*integrity_check)(hy_store *s, char **ret_report);
+
+    /* ---- accounts (ABI 2) ---- */
+    /* Inserts a user (and, if `v` is not NULL, its volunteer profile). HY_DB_NONE when the
+     * e-mail or phone is taken. */
+    int (*user_insert)(hy_store *s, const struct hy_user *u, const struct hy_volunteer *v);
+    /* Finds a user by id, or by login: a lowercased e-mail or an E.164 phone. */
+    int (*user_get)(hy_store *s, const char *id, hy_arena *a, struct hy_user *ret);
+    int (*user_by_login)(hy_store *s, const char *login, hy_arena *a, struct hy_user *ret);
+    /* Lists users, newest first; *ret_users is an arena array. Returns the count listed; the
+     * number matching in all goes to *ret_total. */
+    int (*user_list)(hy_store *s, const struct hy_user_filter *f, hy_arena *a,
+                     struct hy_user **ret_users, size_t *ret_total);
+    int (*user_set_status)(hy_store *s, const char *id, const char *status, int64_t now);
+    int (*user_set_role)(hy_store *s, const char *id, const char *role, int64_t now);
+    int (*user_set_password)(hy_store *s, const char *id, const char *hash, int64_t now);
+    int (*volunteer_get)(hy_store *s, const char *user_id, hy_arena *a, struct hy_volunteer *ret);
+
+    /* Sessions and API tokens are looked up by the hash of their secret, never the secret. */
+    int (*session_insert)(hy_store *s, const char *token_hash, const char *user_id,
+                          const char *csrf, int64_t now, int64_t expires_at);
+    int (*session_get)(hy_store *s, const char *token_hash, hy_arena *a, struct hy_session *ret);
+    int (*session_touch)(hy_store *s, const char *token_hash, int64_t now);
+    int (*session_delete)(hy_store *s, const char *token_hash);
+    /* Ends every session of a user (suspension, password change). Returns the count. */
+    int (*session_delete_user)(hy_store *s, const char *user_id);
+    int (*token_insert)(hy_store *s, const char *token_hash, const char *user_id,
+                        const char *name, int64_t now);
+    /* Sets ret_user_id (HY_ID_LEN + 1 bytes) for a valid API token. */
+    int (*token_get)(hy_store *s, const char *token_hash, char *ret_user_id);
+
+    /* Counts one hit on `key` in a fixed window of `window` seconds and returns the hits in
+     * the current window through *ret_count (the first hit of a new window counts 1). Shared
+     * by every process on the store. */
+    int (*rate_hit)(hy_store *s, const char *key, int64_t now, int64_t window, int64_t *ret_count);
+    int (*rate_clear)(hy_store *s, const char *key);
+
+    int (*audit_insert)(hy_store *s, int64_t at, const char *actor_id, const char *action,
+                        const char *subject_id, const char *detail);
+    /* Newest first, entries with id < before (0 = from the newest). Returns the count. */
+    int (*audit_list)(hy_store *s, int64_t before, size_t limit, hy_arena *a,
+                      struct hy_audit_entry **ret_entries);
+
+    int (*reset_insert)(hy_store *s, const char *token_hash, const char *user_id,
+                        int64_t expires_at);
+    /* Takes (deletes) a password-reset token that has not expired; sets ret_user_id. */
+    int (*reset_take)(hy_store *s, const char *token_hash, int64_t now, char *ret_user_id);
+
+    int (*outbox_insert)(hy_store *s, const struct hy_outbox_message *m);
+    /* The newest messages to `recipient` (tests and the operator's diagnostics). */
+    int (*outbox_list)(hy_store *s, const char *recipient, size_t limit, hy_arena *a,
+                       struct hy_outbox_message **ret);
+    /* Sets a user's display name and language. HY_DB_NONE for an unknown id. */
+    int (*user_set_profile)(hy_store *s, const char *id, const char *name, const char *language,
+                            int64_t now);
 };
 
-#define HY_STORE_ABI 1
+#define HY_STORE_ABI 2
 
 /* Every backend's connection struct begins with this. */
 struct hy_store {

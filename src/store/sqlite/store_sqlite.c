@@ -42,12 +42,17 @@ int hy_sq_status(hy_sqlite *s, int rc) {
 sqlite3_stmt *hy_sq_stmt(hy_sqlite *s, int id, const char *sql) {
     if (id < 0 || id >= HY_SQ_MAX_STMTS) return NULL;
     sqlite3_stmt *st = s->stmts[id];
-    if (st) return st;
-    if (!sql && id < HY_SQ__COUNT) sql = hy__sql[id];
-    if (!sql) return NULL;
-    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-        return NULL;
-    s->stmts[id] = st;
+    if (!st) {
+        if (!sql && id < HY_SQ__COUNT) sql = hy__sql[id];
+        if (!sql) return NULL;
+        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+            SQLITE_OK)
+            return NULL;
+        s->stmts[id] = st;
+    }
+    /* BEGIN DEFERRED would let a read transaction write; the contract says it cannot.
+     * (PRAGMA query_only per transaction would expire every prepared statement.) */
+    if (s->in_tx && s->tx_read && !sqlite3_stmt_readonly(st)) return NULL;
     return st;
 }
 
@@ -126,7 +131,10 @@ static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
     hy_sqlite *s = hy_sq(base);
     if (s->in_tx) return HY_DB_HARD;
     int r = hy__simple(s, mode == HY_TX_WRITE ? HY_SQ_BEGIN_WRITE : HY_SQ_BEGIN_READ);
-    if (r == HY_DB_ONE) s->in_tx = true;
+    if (r == HY_DB_ONE) {
+        s->in_tx = true;
+        s->tx_read = mode == HY_TX_READ;
+    }
     return r;
 }
 
@@ -309,4 +317,28 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .meta_set = hy__meta_set,
     .meta_delete = hy__meta_delete,
     .integrity_check = hy__integrity_check,
+    .user_insert = hy_sq_user_insert,
+    .user_get = hy_sq_user_get,
+    .user_by_login = hy_sq_user_by_login,
+    .user_list = hy_sq_user_list,
+    .user_set_status = hy_sq_user_set_status,
+    .user_set_role = hy_sq_user_set_role,
+    .user_set_password = hy_sq_user_set_password,
+    .volunteer_get = hy_sq_volunteer_get,
+    .session_insert = hy_sq_session_insert,
+    .session_get = hy_sq_session_get,
+    .session_touch = hy_sq_session_touch,
+    .session_delete = hy_sq_session_delete,
+    .session_delete_user = hy_sq_session_delete_user,
+    .token_insert = hy_sq_token_insert,
+    .token_get = hy_sq_token_get,
+    .rate_hit = hy_sq_rate_hit,
+    .rate_clear = hy_sq_rate_clear,
+    .audit_insert = hy_sq_audit_insert,
+    .audit_list = hy_sq_audit_list,
+    .reset_insert = hy_sq_reset_insert,
+    .reset_take = hy_sq_reset_take,
+    .outbox_insert = hy_sq_outbox_insert,
+    .outbox_list = hy_sq_outbox_list,
+    .user_set_profile = hy_sq_user_set_profile,
 };

@@ -30,6 +30,7 @@ typedef struct hy_sqlite {
     struct hy_store base;
     sqlite3 *db;
     bool in_tx;
+    bool tx_read; /* the open transaction is HY_TX_READ: hy_sq_stmt() refuses writes */
     sqlite3_stmt *stmts[HY_SQ_MAX_STMTS];
 } hy_sqlite;
 
@@ -38,10 +39,45 @@ static inline hy_sqlite *hy_sq(hy_store *s) { return (hy_sqlite *)s; }
 /* Maps an SQLite result code to a store status. */
 int hy_sq_status(hy_sqlite *s, int rc);
 /* The connection's prepared statement `id`, prepared from `sql` on first use (core ids may pass
- * NULL). Owned by the connection; reset it after use. */
+ * NULL). Owned by the connection; reset it after use. NULL also when the statement writes and
+ * the open transaction is a HY_TX_READ one (as PostgreSQL's READ ONLY refuses it). */
 sqlite3_stmt *hy_sq_stmt(hy_sqlite *s, int id, const char *sql);
 /* Steps a statement that returns no rows, resets it and clears its bindings. Returns
  * HY_DB_NONE for a write that changed no row. */
 int hy_sq_exec_stmt(hy_sqlite *s, sqlite3_stmt *st);
+
+/* Accounts (accounts_sqlite.c). */
+int hy_sq_user_insert(hy_store *s, const struct hy_user *u, const struct hy_volunteer *v);
+int hy_sq_user_get(hy_store *s, const char *id, hy_arena *a, struct hy_user *ret);
+int hy_sq_user_by_login(hy_store *s, const char *login, hy_arena *a, struct hy_user *ret);
+int hy_sq_user_list(hy_store *s, const struct hy_user_filter *f, hy_arena *a,
+                    struct hy_user **ret_users, size_t *ret_total);
+int hy_sq_user_set_status(hy_store *s, const char *id, const char *status, int64_t now);
+int hy_sq_user_set_role(hy_store *s, const char *id, const char *role, int64_t now);
+int hy_sq_user_set_password(hy_store *s, const char *id, const char *hash, int64_t now);
+int hy_sq_volunteer_get(hy_store *s, const char *user_id, hy_arena *a, struct hy_volunteer *ret);
+int hy_sq_session_insert(hy_store *s, const char *token_hash, const char *user_id,
+                         const char *csrf, int64_t now, int64_t expires_at);
+int hy_sq_session_get(hy_store *s, const char *token_hash, hy_arena *a, struct hy_session *ret);
+int hy_sq_session_touch(hy_store *s, const char *token_hash, int64_t now);
+int hy_sq_session_delete(hy_store *s, const char *token_hash);
+int hy_sq_session_delete_user(hy_store *s, const char *user_id);
+int hy_sq_token_insert(hy_store *s, const char *token_hash, const char *user_id,
+                       const char *name, int64_t now);
+int hy_sq_token_get(hy_store *s, const char *token_hash, char *ret_user_id);
+int hy_sq_rate_hit(hy_store *s, const char *key, int64_t now, int64_t window, int64_t *ret_count);
+int hy_sq_rate_clear(hy_store *s, const char *key);
+int hy_sq_audit_insert(hy_store *s, int64_t at, const char *actor_id, const char *action,
+                       const char *subject_id, const char *detail);
+int hy_sq_audit_list(hy_store *s, int64_t before, size_t limit, hy_arena *a,
+                     struct hy_audit_entry **ret_entries);
+int hy_sq_reset_insert(hy_store *s, const char *token_hash, const char *user_id,
+                       int64_t expires_at);
+int hy_sq_reset_take(hy_store *s, const char *token_hash, int64_t now, char *ret_user_id);
+int hy_sq_user_set_profile(hy_store *s, const char *id, const char *name,
+                           const char *language, int64_t now);
+int hy_sq_outbox_insert(hy_store *s, const struct hy_outbox_message *m);
+int hy_sq_outbox_list(hy_store *s, const char *recipient, size_t limit, hy_arena *a,
+                      struct hy_outbox_message **ret);
 
 #endif

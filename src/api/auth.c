@@ -1,0 +1,373 @@
+/* auth.c — signing in and out, who am I, password reset.
+ *
+ *   POST /api/v1/auth/login          {"login": e-mail or phone, "password"}
+ *   POST /api/v1/auth/logout
+ *   GET  /api/v1/me                  the caller's account
+ *   PATCH /api/v1/me                 {"name", "language", "password", "current_password"}
+ *   POST /api/v1/auth/reset          {"login"}: sends a one-time token by the notification channel
+ *   POST /api/v1/auth/reset/confirm  {"token", "password"}
+ *
+ * A wrong login and a wrong password get the same answer in the same time. Failed logins are
+ * limited per account and per address, in the store, so the limits hold across processes. */
+#include <errno.h>
+#include <stdlib.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/auth.h"
+#include "domain/phone.h"
+#include "http/parse.h"
+#include "http/server.h"
+#include "http/session.h"
+#include "util/clock.h"
+
+#define HY_RESET_TTL 3600
+
+/* Turns what a person typed as their login into the stored form: a lowercased e-mail or an
+ * E.164 phone. Returns NULL when it can be neither. */
+const char *hy_login_normalise(hy_req *req, const char *login) {
+    if (strchr(login, '@')) {
+        char *e = hy_arena_strdup(req->arena, login);
+        if (!e) return NULL;
+        for (char *p = e; *p; p++)
+            if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+        return hy_email_valid(e) ? e : NULL;
+    }
+    char phone[HY_PHONE_MAX];
+    if (!hy_phone_normalise(login, req->srv->cfg->calling_code, phone)) return NULL;
+    return hy_arena_strdup(req->arena, phone);
+}
+
+json_t *hy_user_json(const struct hy_user *u, bool with_contact) {
+    json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "id", u->id, "name", u->name, "role",
+                          u->role, "status", u->status, "language", u->language, "created_at",
+                          (json_int_t)u->created_at);
+    if (j && with_contact) {
+        json_object_set_new(j, "email", u->email ? json_string(u->email) : json_null());
+        json_object_set_new(j, "phone", u->phone ? json_string(u->phone) : json_null());
+    }
+    return j;
+}
+
+/* ---- login ---- */
+
+struct login_ctx {
+    hy_req *req;
+    const char *login;
+    struct hy_user user;
+    bool found;
+    int verified;
+    const char *csrf;
+};
+
+static int login_read(hy_store *s, void *ctx) {
+    struct login_ctx *c = ctx;
+    int r = s->ops->user_by_login(s, c->login, c->req->arena, &c->user);
+    if (r < 0) return r;
+    c->found = r == HY_DB_ONE;
+    return HY_DB_ONE;
+}
+
+static int login_finish(hy_store *s, void *ctx) {
+    struct login_ctx *c = ctx;
+    if (c->verified == 1) {
+        int r = hy_session_start(c->req, s, c->user.id, &c->csrf);
+        if (r < 0) return r;
+        char key[96];
+        snprintf(key, sizeof key, "login:acct:%s", c->login);
+        if ((r = s->ops->rate_clear(s, key)) < 0) return r;
+        return hy_audit(s, c->req, "login", c->user.id, "");
+    }
+    return hy_audit(s, c->req, "login_failed", c->found ? c->user.id : NULL,
+                    c->found && !strcmp(c->user.status, "suspended") ? "suspended" : "");
+}
+
+hy_result hy_api_login(hy_req *req) {
+    const char *login_raw, *password;
+    struct hy_field spec[] = {
+        HY_F_STR("login", HY_REQUIRED, 1, 254, &login_raw),
+        HY_F_STR("password", HY_REQUIRED, 1, HY_PASSWORD_MAX, &password),
+        HY_F_END,
+    };
+    hy_result res;
+    if (!hy_input_parse(req, spec, &res)) return res;
+    const struct hy_server_config *cfg = req->srv->cfg;
+    const char *login = hy_login_normalise(req, login_raw);
+    char key[128];
+    snprintf(key, sizeof key, "login:ip:%s", hy_req_client_ip(req));
+    if (!hy_rate_allow(req, key, cfg->rate_login_ip, 3600, &res)) return res;
+    if (login) {
+        snprintf(key, sizeof key, "login:acct:%s", login);
+        if (!hy_rate_allow(req, key, cfg->rate_login_account, 3600, &res)) return res;
+    }
+    struct login_ctx c = {.req = req, .login = login};
+    if (login) {
+        int r = hy_db_run(req->srv->db, HY_TX_READ, login_read, &c);
+        if (r < 0) return hy_reply_store_error(req, r);
+    }
+    /* Hash outside any transaction: it is slow on purpose and must not hold the store. */
+    bool may_sign_in = c.found && c.user.password_hash && strcmp(c.user.status, "suspended");
+    c.verified = hy_password_verify(may_sign_in ? c.user.password_hash : NULL, password);
+    if (c.verified < 0) return hy_reply_error(req, HY_E_STORE_UNAVAILABLE, "The server is busy; try again.", NULL);
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, login_finish, &c);
+    if (r < 0) return hy_reply_store_error(req, r);
+    if (c.verified != 1)
+        return hy_reply_error(req, HY_E_UNAUTHORIZED, "The login or the password is wrong.", NULL);
+    json_t *body = json_pack("{s:o,s:s}", "user", hy_user_json(&c.user, true), "csrf_token", c.csrf);
+    return hy_reply_json(req, 200, body);
+}
+
+/* ---- logout ---- */
+
+static int logout_tx(hy_store *s, void *ctx) {
+    hy_req *req = ctx;
+    int r = hy_session_end(req, s);
+    if (r < 0) return r;
+    if (r == HY_DB_ONE) return hy_audit(s, req, "logout", req->who->user_id, "");
+    return HY_DB_ONE;
+}
+
+hy_result hy_api_logout(hy_req *req) {
+    hy_req_principal(req);
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, logout_tx, req);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_json(req, 200, json_pack("{s:b}", "signed_in", 0));
+}
+
+/* ---- me ---- */
+
+struct me_ctx {
+    hy_req *req;
+    struct hy_user user;
+    struct hy_volunteer vol;
+    bool has_vol;
+};
+
+static int me_read(hy_store *s, void *ctx) {
+    struct me_ctx *c = ctx;
+    int r = s->ops->user_get(s, c->req->who->user_id, c->req->arena, &c->user);
+    if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    r = s->ops->volunteer_get(s, c->user.id, c->req->arena, &c->vol);
+    if (r < 0) return r;
+    c->has_vol = r == HY_DB_ONE;
+    return HY_DB_ONE;
+}
+
+json_t *hy_volunteer_json(const struct hy_volunteer *v) {
+    json_t *j = json_object();
+    json_error_t e;
+    json_t *skills = json_loads(v->skills ? v->skills : "[]", 0, &e);
+    json_t *langs = json_loads(v->languages ? v->languages : "[]", 0, &e);
+    json_object_set_new(j, "skills", skills ? skills : json_array());
+    json_object_set_new(j, "languages", langs ? langs : json_array());
+    json_object_set_new(j, "availability", json_string(v->availability ? v->availability : ""));
+    json_object_set_new(j, "radius_km", json_real(v->radius_km));
+    if (v->has_area) {
+        json_object_set_new(j, "lat", json_real(v->lat));
+        json_object_set_new(j, "lon", json_real(v->lon));
+    }
+    return j;
+}
+
+hy_result hy_api_me(hy_req *req) {
+    struct me_ctx c = {.req = req};
+    int r = hy_db_run(req->srv->db, HY_TX_READ, me_read, &c);
+    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_UNAUTHORIZED, NULL, NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    json_t *body = hy_user_json(&c.user, true);
+    if (req->who->via_cookie && req->who->csrf)
+        json_object_set_new(body, "csrf_token", json_string(req->who->csrf));
+    if (c.has_vol) json_object_set_new(body, "volunteer", hy_volunteer_json(&c.vol));
+    return hy_reply_json(req, 200, body);
+}
+
+/* ---- PATCH me ---- */
+
+static const char *const hy__languages[] = {"fa", "en", NULL};
+
+struct me_patch {
+    hy_req *req;
+    const char *name, *language, *password, *current;
+    char hash[HY_HASH_STR_MAX];
+    bool has_name, has_language, has_password;
+    struct hy_user user;
+};
+
+static int me_patch_read(hy_store *s, void *ctx) {
+    struct me_patch *p = ctx;
+    int r = s->ops->user_get(s, p->req->who->user_id, p->req->arena, &p->user);
+    return r == HY_DB_NONE ? HY_DB_ABORT : r;
+}
+
+static int me_patch_tx(hy_store *s, void *ctx) {
+    struct me_patch *p = ctx;
+    int64_t now = hy_clock_now();
+    const char *id = p->req->who->user_id;
+    int r;
+    if (p->has_name || p->has_language) {
+        r = s->ops->user_set_profile(s, id, p->has_name ? p->name : p->user.name,
+                                     p->has_language ? p->language : p->user.language, now);
+        if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    }
+    if (p->has_password) {
+        if ((r = s->ops->user_set_password(s, id, p->hash, now)) < 0) return r;
+        /* Every session of this account ends; the caller gets a fresh one. */
+        if ((r = s->ops->session_delete_user(s, id)) < 0) return r;
+        const char *csrf;
+        if ((r = hy_session_start(p->req, s, id, &csrf)) < 0) return r;
+        p->req->who->csrf = csrf;
+        if ((r = hy_audit(s, p->req, "password_changed", id, "")) < 0) return r;
+    }
+    return s->ops->user_get(s, id, p->req->arena, &p->user);
+}
+
+hy_result hy_api_me_patch(hy_req *req) {
+    struct me_patch p = {.req = req};
+    struct hy_field spec[] = {
+        {"name", HY_FT_STRING, 0, 1, 100, &p.name, NULL, 0, &p.has_name},
+        {"language", HY_FT_ENUM, 0, 0, 0, &p.language, hy__languages, 0, &p.has_language},
+        {"password", HY_FT_STRING, 0, 1, 1000, &p.password, NULL, 0, &p.has_password},
+        HY_F_STR("current_password", HY_OPTIONAL, 1, 1000, &p.current),
+        HY_F_END,
+    };
+    hy_result res;
+    if (!hy_input_parse(req, spec, &res)) return res;
+    int r = hy_db_run(req->srv->db, HY_TX_READ, me_patch_read, &p);
+    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_UNAUTHORIZED, NULL, NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    if (p.has_password) {
+        if (!p.current)
+            return hy_reply_error(req, HY_E_MISSING_FIELD, "Give your current password to set a new one.", "current_password");
+        int v = hy_password_verify(p.user.password_hash, p.current);
+        if (v < 0) return hy_reply_error(req, HY_E_STORE_UNAVAILABLE, "The server is busy; try again.", NULL);
+        if (v == 0) return hy_reply_error(req, HY_E_FORBIDDEN, "The current password is wrong.", "current_password");
+        if (!hy_api_password_ok(req, p.password, "password", &res)) return res;
+        if (hy_password_hash(p.password, p.hash) < 0)
+            return hy_reply_error(req, HY_E_STORE_UNAVAILABLE, "The server is busy; try again.", NULL);
+    }
+    r = hy_db_run(req->srv->db, HY_TX_WRITE, me_patch_tx, &p);
+    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_UNAUTHORIZED, NULL, NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    json_t *body = hy_user_json(&p.user, true);
+    if (req->who->via_cookie && req->who->csrf)
+        json_object_set_new(body, "csrf_token", json_string(req->who->csrf));
+    return hy_reply_json(req, 200, body);
+}
+
+bool hy_api_password_ok(hy_req *req, const char *pw, const char *field, hy_result *ret) {
+    switch (hy_password_check(pw)) {
+    case HY_PW_OK: return true;
+    case HY_PW_TOO_SHORT:
+        *ret = hy_reply_error(req, HY_E_INVALID_FIELD, "The password must be at least 12 characters long.", field);
+        return false;
+    case HY_PW_TOO_LONG:
+        *ret = hy_reply_error(req, HY_E_INVALID_FIELD, "The password must be at most 128 characters long.", field);
+        return false;
+    case HY_PW_COMMON:
+        *ret = hy_reply_error(req, HY_E_INVALID_FIELD, "This password is too common; choose another.", field);
+        return false;
+    case HY_PW_BAD_TEXT: break;
+    }
+    *ret = hy_reply_error(req, HY_E_INVALID_FIELD, "The password has characters that are not allowed.", field);
+    return false;
+}
+
+/* ---- password reset ---- */
+
+struct reset_ctx {
+    hy_req *req;
+    const char *login;
+    char token[HY_TOKEN_LEN + 1];
+};
+
+static int reset_request_tx(hy_store *s, void *ctx) {
+    struct reset_ctx *c = ctx;
+    struct hy_user u;
+    int r = s->ops->user_by_login(s, c->login, c->req->arena, &u);
+    if (r <= 0 || !strcmp(u.status, "suspended")) return r < 0 ? r : HY_DB_NONE;
+    char hash[HY_TOKEN_HASH_LEN + 1];
+    hy_token_new(c->token);
+    hy_token_hash(c->token, hash);
+    int64_t now = hy_clock_now();
+    if ((r = s->ops->reset_insert(s, hash, u.id, now + HY_RESET_TTL)) < 0) return r;
+    json_t *payload = json_pack("{s:s,s:s,s:i}", "token", c->token, "name", u.name,
+                                "valid_minutes", HY_RESET_TTL / 60);
+    char *text = json_dumps(payload, JSON_COMPACT);
+    json_decref(payload);
+    if (!text) return HY_DB_HARD;
+    struct hy_outbox_message m = {
+        .created_at = now,
+        .recipient = u.phone ? u.phone : u.email,
+        .channel = u.phone ? "sms" : "email",
+        .language = u.language,
+        .template_name = "password_reset",
+        .payload = text,
+    };
+    r = s->ops->outbox_insert(s, &m);
+    free(text);
+    if (r < 0) return r;
+    return hy_audit(s, c->req, "password_reset_requested", u.id, "");
+}
+
+hy_result hy_api_reset_request(hy_req *req) {
+    const char *login_raw;
+    struct hy_field spec[] = {HY_F_STR("login", HY_REQUIRED, 1, 254, &login_raw), HY_F_END};
+    hy_result res;
+    if (!hy_input_parse(req, spec, &res)) return res;
+    char key[128];
+    snprintf(key, sizeof key, "reset:ip:%s", hy_req_client_ip(req));
+    if (!hy_rate_allow(req, key, req->srv->cfg->rate_form_ip, 3600, &res)) return res;
+    struct reset_ctx c = {.req = req, .login = hy_login_normalise(req, login_raw)};
+    if (c.login) {
+        snprintf(key, sizeof key, "reset:acct:%s", c.login);
+        if (!hy_rate_allow(req, key, 5, 3600, &res)) return res;
+        int r = hy_db_run(req->srv->db, HY_TX_WRITE, reset_request_tx, &c);
+        if (r < 0) return hy_reply_store_error(req, r);
+    }
+    /* The same answer whether or not the account exists. */
+    return hy_reply_json(req, 202, json_pack("{s:s}", "status", "sent_if_registered"));
+}
+
+struct reset_confirm {
+    hy_req *req;
+    const char *token;
+    char hash[HY_HASH_STR_MAX];
+    char user_id[HY_ID_LEN + 1];
+};
+
+static int reset_confirm_tx(hy_store *s, void *ctx) {
+    struct reset_confirm *c = ctx;
+    char th[HY_TOKEN_HASH_LEN + 1];
+    hy_token_hash(c->token, th);
+    int64_t now = hy_clock_now();
+    int r = s->ops->reset_take(s, th, now, c->user_id);
+    if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    if ((r = s->ops->user_set_password(s, c->user_id, c->hash, now)) < 0) return r;
+    if ((r = s->ops->session_delete_user(s, c->user_id)) < 0) return r;
+    return hy_audit(s, c->req, "password_reset", c->user_id, "");
+}
+
+hy_result hy_api_reset_confirm(hy_req *req) {
+    const char *token, *password;
+    struct hy_field spec[] = {
+        HY_F_STR("token", HY_REQUIRED, HY_TOKEN_LEN, HY_TOKEN_LEN, &token),
+        HY_F_STR("password", HY_REQUIRED, 1, 1000, &password),
+        HY_F_END,
+    };
+    hy_result res;
+    if (!hy_input_parse(req, spec, &res)) return res;
+    if (!hy_api_password_ok(req, password, "password", &res)) return res;
+    char key[128];
+    snprintf(key, sizeof key, "reset:ip:%s", hy_req_client_ip(req));
+    if (!hy_rate_allow(req, key, req->srv->cfg->rate_form_ip, 3600, &res)) return res;
+    struct reset_confirm c = {.req = req, .token = token};
+    if (hy_password_hash(password, c.hash) < 0)
+        return hy_reply_error(req, HY_E_STORE_UNAVAILABLE, "The server is busy; try again.", NULL);
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, reset_confirm_tx, &c);
+    if (r == HY_DB_ABORT)
+        return hy_reply_error(req, HY_E_GONE, "This reset link is invalid or has expired.", "token");
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_json(req, 200, json_pack("{s:s}", "status", "password_set"));
+}

@@ -1,0 +1,224 @@
+/* volunteers.c — signing up to volunteer, and coordinators vetting volunteers.
+ *
+ *   POST /api/v1/volunteers               sign-up, no account needed (JSON or a form post)
+ *   GET  /api/v1/volunteers               coordinators: the list to vet, ?status=&page=
+ *   POST /api/v1/volunteers/{id}/approve  coordinators: pending/suspended → approved
+ *   POST /api/v1/volunteers/{id}/suspend  coordinators: → suspended, sessions ended
+ *
+ * A volunteer's home area is stored rounded to about 500 m. Role, status and owner cannot be
+ * set through sign-up: the spec refuses every field it does not name. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/auth.h"
+#include "domain/geo.h"
+#include "domain/phone.h"
+#include "http/parse.h"
+#include "http/server.h"
+#include "http/session.h"
+#include "util/clock.h"
+
+#define HY_AREA_CELL_M 500.0
+
+static const char *const hy__languages[] = {"fa", "en", NULL};
+
+struct signup {
+    hy_req *req;
+    struct hy_user user;
+    struct hy_volunteer vol;
+    char hash[HY_HASH_STR_MAX];
+};
+
+static int signup_tx(hy_store *s, void *ctx) {
+    struct signup *c = ctx;
+    int r = s->ops->user_insert(s, &c->user, &c->vol);
+    if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    return hy_audit(s, c->req, "volunteer_signed_up", c->user.id, "");
+}
+
+static char *strings_json(const struct hy_strings *v) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < v->count; i++) json_array_append_new(a, json_string(v->items[i]));
+    char *t = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    return t;
+}
+
+hy_result hy_api_volunteer_signup(hy_req *req) {
+    const char *name, *phone_raw, *email = NULL, *password = NULL, *availability = "",
+                                  *language = "fa";
+    double lat = 0, lon = 0, radius = 5;
+    bool has_lat = false, has_lon = false;
+    struct hy_strings skills = {0}, langs = {0};
+    struct hy_field spec[] = {
+        HY_F_STR("name", HY_REQUIRED, 1, 100, &name),
+        HY_F_STR("phone", HY_REQUIRED, 5, 40, &phone_raw),
+        HY_F_STR("email", HY_OPTIONAL, 3, 254, &email),
+        HY_F_STR("password", HY_OPTIONAL, 1, 1000, &password),
+        {"lat", HY_FT_NUMBER, 0, -90, 90, &lat, NULL, 0, &has_lat},
+        {"lon", HY_FT_NUMBER, 0, -180, 180, &lon, NULL, 0, &has_lon},
+        HY_F_NUM("radius_km", HY_OPTIONAL, 0.5, 100, &radius),
+        HY_F_STRS("skills", HY_OPTIONAL, 20, 40, NULL, &skills),
+        HY_F_STRS("languages", HY_OPTIONAL, 10, 35, NULL, &langs),
+        HY_F_STR("availability", HY_OPTIONAL | HY_MULTILINE, 0, 500, &availability),
+        HY_F_ENUM("language", HY_OPTIONAL, hy__languages, &language),
+        HY_F_END,
+    };
+    hy_result res;
+    if (!hy_input_parse(req, spec, &res)) return res;
+    if (has_lat != has_lon)
+        return hy_reply_error(req, HY_E_MISSING_FIELD, "Give both lat and lon, or neither.",
+                              has_lat ? "lon" : "lat");
+    char phone[HY_PHONE_MAX];
+    if (!hy_phone_normalise(phone_raw, req->srv->cfg->calling_code, phone))
+        return hy_reply_error(req, HY_E_INVALID_FIELD, "This is not a phone number we can use.", "phone");
+    char *email_l = NULL;
+    if (email && *email) {
+        email_l = hy_arena_strdup(req->arena, email);
+        for (char *p = email_l; *p; p++)
+            if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+        if (!hy_email_valid(email_l))
+            return hy_reply_error(req, HY_E_INVALID_FIELD, "This is not an e-mail address we can use.", "email");
+    }
+    if (password && *password && !hy_api_password_ok(req, password, "password", &res)) return res;
+    char key[96];
+    snprintf(key, sizeof key, "signup:ip:%s", hy_req_client_ip(req));
+    if (!hy_rate_allow(req, key, req->srv->cfg->rate_form_ip, 3600, &res)) return res;
+
+    struct signup c = {.req = req};
+    if (password && *password && hy_password_hash(password, c.hash) < 0)
+        return hy_reply_error(req, HY_E_STORE_UNAVAILABLE, "The server is busy; try again.", NULL);
+    int64_t now = hy_clock_now();
+    hy_id_new(c.user.id);
+    c.user.email = email_l;
+    c.user.phone = hy_arena_strdup(req->arena, phone);
+    c.user.name = name;
+    c.user.password_hash = c.hash[0] ? c.hash : NULL;
+    c.user.role = "volunteer";
+    c.user.status = "pending";
+    c.user.language = language;
+    c.user.created_at = c.user.updated_at = now;
+    memcpy(c.vol.user_id, c.user.id, sizeof c.vol.user_id);
+    if (has_lat) {
+        c.vol.has_area = true;
+        hy_geo_round(lat, lon, HY_AREA_CELL_M, &c.vol.lat, &c.vol.lon);
+    }
+    c.vol.radius_km = radius;
+    char *sk = strings_json(&skills), *lg = strings_json(&langs);
+    c.vol.skills = sk;
+    c.vol.languages = lg;
+    c.vol.availability = availability;
+    int r = (sk && lg) ? hy_db_run(req->srv->db, HY_TX_WRITE, signup_tx, &c) : HY_DB_HARD;
+    free(sk);
+    free(lg);
+    if (r == HY_DB_ABORT)
+        return hy_reply_error(req, HY_E_CONFLICT,
+                              "An account with this phone number or e-mail already exists. Sign "
+                              "in, or reset your password.",
+                              NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_json(req, 201, json_pack("{s:s,s:s}", "id", c.user.id, "status", "pending"));
+}
+
+/* ---- the vetting list ---- */
+
+static const char *const hy__statuses[] = {"pending", "approved", "suspended", NULL};
+
+struct list_ctx {
+    hy_req *req;
+    struct hy_user_filter f;
+    struct hy_user *users;
+    struct hy_volunteer *vols;
+    bool *has_vol;
+    size_t total;
+    int n;
+};
+
+static int list_tx(hy_store *s, void *ctx) {
+    struct list_ctx *c = ctx;
+    c->n = s->ops->user_list(s, &c->f, c->req->arena, &c->users, &c->total);
+    if (c->n < 0) return c->n;
+    c->vols = hy_arena_zalloc(c->req->arena, ((size_t)c->n + 1) * sizeof *c->vols);
+    c->has_vol = hy_arena_zalloc(c->req->arena, ((size_t)c->n + 1) * sizeof *c->has_vol);
+    if (!c->vols || !c->has_vol) return HY_DB_HARD;
+    for (int i = 0; i < c->n; i++) {
+        int r = s->ops->volunteer_get(s, c->users[i].id, c->req->arena, &c->vols[i]);
+        if (r < 0) return r;
+        c->has_vol[i] = r == HY_DB_ONE;
+    }
+    return HY_DB_ONE;
+}
+
+hy_result hy_api_volunteer_list(hy_req *req) {
+    struct list_ctx c = {.req = req};
+    const char *status = hy_req_query(req, "status");
+    const char *page_s = hy_req_query(req, "page");
+    const char *per_s = hy_req_query(req, "per_page");
+    if (status) {
+        bool ok = false;
+        for (int i = 0; hy__statuses[i]; i++) ok |= !strcmp(status, hy__statuses[i]);
+        if (!ok) return hy_reply_error(req, HY_E_INVALID_QUERY, "status must be pending, approved or suspended.", "status");
+    }
+    long page = 1, per = 50;
+    char *end;
+    if (page_s && ((page = strtol(page_s, &end, 10)) < 1 || *end || page > 100000))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "page must be a whole number from 1.", "page");
+    if (per_s && ((per = strtol(per_s, &end, 10)) < 1 || *end || per > 200))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "per_page must be from 1 to 200.", "per_page");
+    c.f.role = "volunteer";
+    c.f.status = status;
+    c.f.limit = (size_t)per;
+    c.f.offset = (size_t)(page - 1) * (size_t)per;
+    int r = hy_db_run(req->srv->db, HY_TX_READ, list_tx, &c);
+    if (r < 0) return hy_reply_store_error(req, r);
+    json_t *items = json_array();
+    for (int i = 0; i < c.n; i++) {
+        json_t *u = hy_user_json(&c.users[i], true);
+        if (c.has_vol[i]) json_object_set_new(u, "volunteer", hy_volunteer_json(&c.vols[i]));
+        json_array_append_new(items, u);
+    }
+    return hy_reply_json(req, 200, json_pack("{s:o,s:I,s:i,s:i}", "volunteers", items, "total",
+                                             (json_int_t)c.total, "page", (int)page, "per_page", (int)per));
+}
+
+/* ---- approve / suspend ---- */
+
+struct vet_ctx {
+    hy_req *req;
+    const char *id;
+    const char *to;
+    struct hy_user user;
+    bool wrong_state;
+};
+
+static int vet_tx(hy_store *s, void *ctx) {
+    struct vet_ctx *c = ctx;
+    int r = s->ops->user_get(s, c->id, c->req->arena, &c->user);
+    if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    if (strcmp(c->user.role, "volunteer") != 0) return HY_DB_ABORT;
+    bool approve = !strcmp(c->to, "approved");
+    if (!strcmp(c->user.status, c->to)) return HY_DB_ONE; /* already so: nothing to do */
+    if ((r = s->ops->user_set_status(s, c->id, c->to, hy_clock_now())) <= 0)
+        return r < 0 ? r : HY_DB_ABORT;
+    if (!approve && (r = s->ops->session_delete_user(s, c->id)) < 0) return r;
+    if ((r = hy_audit(s, c->req, approve ? "volunteer_approved" : "volunteer_suspended", c->id,
+                      c->user.status)) < 0)
+        return r;
+    c->user.status = c->to;
+    return HY_DB_ONE;
+}
+
+static hy_result vet(hy_req *req, const char *to) {
+    if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such volunteer.", NULL);
+    struct vet_ctx c = {.req = req, .id = req->args[0], .to = to};
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, vet_tx, &c);
+    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such volunteer.", NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_json(req, 200, json_pack("{s:s,s:s}", "id", c.user.id, "status", c.user.status));
+}
+
+hy_result hy_api_volunteer_approve(hy_req *req) { return vet(req, "approved"); }
+hy_result hy_api_volunteer_suspend(hy_req *req) { return vet(req, "suspended"); }

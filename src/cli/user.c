@@ -1,0 +1,266 @@
+/* user.c — `hamyari user add|list` and `hamyari token create`: bootstrap accounts from the
+ * command line (the first admin has no one to approve them). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "domain/access.h"
+#include "domain/auth.h"
+#include "domain/phone.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+struct add_ctx {
+    struct hy_user u;
+    const char *audit_role;
+};
+
+static int add_tx(hy_store *s, void *ctx) {
+    struct add_ctx *c = ctx;
+    int r = s->ops->user_insert(s, &c->u, NULL);
+    if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    return s->ops->audit_insert(s, c->u.created_at, NULL, "user_created_cli", c->u.id, c->u.role);
+}
+
+/* Reads one line from standard input without its line end. */
+static char *read_secret(void) {
+    static char buf[1100];
+    if (!fgets(buf, sizeof buf, stdin)) return NULL;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return buf;
+}
+
+static int user_add(int argc, char **argv) {
+    struct hy_settings st;
+    hy_settings_defaults(&st);
+    const char *email = NULL, *phone = NULL, *name = NULL, *role = NULL, *lang = "fa",
+               *cc = "98";
+    bool pw_stdin = false;
+    struct hy_opt opts[] = {
+        {"db", "HAMYARI_DB", HY_OPT_STRING, &st.db, "URL", "store (default sqlite:hamyari.db)"},
+        {"email", NULL, HY_OPT_STRING, &email, "E", "the account's e-mail (login)"},
+        {"phone", NULL, HY_OPT_STRING, &phone, "P", "the account's phone (login)"},
+        {"name", NULL, HY_OPT_STRING, &name, "NAME", "display name (default: the login)"},
+        {"role", NULL, HY_OPT_STRING, &role, "ROLE", "admin, coordinator, editor or volunteer"},
+        {"language", NULL, HY_OPT_STRING, &lang, "fa|en", "interface language (default fa)"},
+        {"calling-code", "HAMYARI_CALLING_CODE", HY_OPT_STRING, &cc, "DIGITS",
+         "for phones without one (default 98)"},
+        {"password-stdin", NULL, HY_OPT_FLAG, &pw_stdin, NULL,
+         "read the password from the first line of standard input"},
+        {"password-list", "HAMYARI_PASSWORD_LIST", HY_OPT_STRING, &st.server.password_list,
+         "FILE", "common passwords to refuse"},
+    };
+    int r = hy_opts_parse("hamyari user add --email E|--phone P --role ROLE --password-stdin",
+                          "Creates an account. A volunteer made this way is approved.", opts,
+                          sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
+    if (r) return r > 0 ? 0 : 2;
+    if ((!email && !phone) || !role || !hy_role_valid(role) || !pw_stdin ||
+        (strcmp(lang, "fa") && strcmp(lang, "en"))) {
+        fprintf(stderr, "hamyari user add: need --email or --phone, --role "
+                        "admin|coordinator|editor|volunteer and --password-stdin (see --help)\n");
+        return 2;
+    }
+    struct add_ctx c;
+    memset(&c, 0, sizeof c);
+    char email_l[256] = "", phone_n[HY_PHONE_MAX] = "";
+    if (email) {
+        if (strlen(email) >= sizeof email_l) return 2;
+        for (size_t i = 0; email[i]; i++)
+            email_l[i] = (char)((email[i] >= 'A' && email[i] <= 'Z') ? email[i] - 'A' + 'a' : email[i]);
+        if (!hy_email_valid(email_l)) {
+            fprintf(stderr, "hamyari user add: '%s' is not an e-mail address\n", email);
+            return 2;
+        }
+        c.u.email = email_l;
+    }
+    if (phone) {
+        if (!hy_phone_normalise(phone, cc, phone_n)) {
+            fprintf(stderr, "hamyari user add: '%s' is not a phone number\n", phone);
+            return 2;
+        }
+        c.u.phone = phone_n;
+    }
+    if (hy_auth_init(1, st.server.password_list) < 0) return 1;
+    char *pw = read_secret();
+    char hash[HY_HASH_STR_MAX];
+    int rc = 1;
+    if (!pw) {
+        fprintf(stderr, "hamyari user add: no password on standard input\n");
+        goto out;
+    }
+    enum hy_pw_problem p = hy_password_check(pw);
+    if (p != HY_PW_OK) {
+        fprintf(stderr, "hamyari user add: the password is %s\n",
+                p == HY_PW_TOO_SHORT  ? "shorter than 12 characters"
+                : p == HY_PW_TOO_LONG ? "longer than 128 characters"
+                : p == HY_PW_COMMON   ? "too common"
+                                      : "not valid text");
+        rc = 2;
+        goto out;
+    }
+    if (hy_password_hash(pw, hash) < 0) goto out;
+    hy_id_new(c.u.id);
+    c.u.name = name ? name : (email ? email_l : phone_n);
+    c.u.password_hash = hash;
+    c.u.role = role;
+    c.u.status = "approved";
+    c.u.language = lang;
+    c.u.created_at = c.u.updated_at = hy_clock_now();
+    hy_db *db;
+    if (hy_cli_open_store(st.db, &db, NULL) < 0) goto out;
+    r = hy_db_run(db, HY_TX_WRITE, add_tx, &c);
+    hy_db_close(db);
+    if (r == HY_DB_ABORT) {
+        fprintf(stderr, "hamyari user add: an account with this login already exists\n");
+        rc = 1;
+        goto out;
+    }
+    if (r < 0) {
+        fprintf(stderr, "hamyari user add: the store refused the account\n");
+        goto out;
+    }
+    printf("created %s %s (%s)\n", role, c.u.id, email ? email_l : phone_n);
+    rc = 0;
+out:
+    if (pw) sodium_memzero(pw, strlen(pw));
+    hy_auth_shutdown();
+    return rc;
+}
+
+struct list_ctx {
+    hy_arena *a;
+    struct hy_user_filter f;
+    struct hy_user *users;
+    size_t total;
+    int n;
+};
+
+static int list_tx(hy_store *s, void *ctx) {
+    struct list_ctx *c = ctx;
+    c->n = s->ops->user_list(s, &c->f, c->a, &c->users, &c->total);
+    return c->n < 0 ? c->n : HY_DB_ONE;
+}
+
+static int user_list(int argc, char **argv) {
+    struct hy_settings st;
+    hy_settings_defaults(&st);
+    const char *role = NULL;
+    struct hy_opt opts[] = {
+        {"db", "HAMYARI_DB", HY_OPT_STRING, &st.db, "URL", "store (default sqlite:hamyari.db)"},
+        {"role", NULL, HY_OPT_STRING, &role, "ROLE", "only this role"},
+    };
+    int r = hy_opts_parse("hamyari user list [--role ROLE]",
+                          "Lists accounts: id, role, status, login, name (tab-separated).", opts,
+                          2, argc, argv, NULL, NULL);
+    if (r) return r > 0 ? 0 : 2;
+    hy_db *db;
+    if (hy_cli_open_store(st.db, &db, NULL) < 0) return 1;
+    struct list_ctx c = {.a = hy_arena_new(0)};
+    c.f.role = role;
+    int rc = 0;
+    for (size_t off = 0;; off += 200) {
+        c.f.limit = 200;
+        c.f.offset = off;
+        if (hy_db_run(db, HY_TX_READ, list_tx, &c) < 0) {
+            rc = 1;
+            break;
+        }
+        for (int i = 0; i < c.n; i++)
+            printf("%s\t%s\t%s\t%s\t%s\n", c.users[i].id, c.users[i].role, c.users[i].status,
+                   c.users[i].email ? c.users[i].email : (c.users[i].phone ? c.users[i].phone : "-"),
+                   c.users[i].name);
+        if (c.n < 200) break;
+    }
+    hy_arena_free(c.a);
+    hy_db_close(db);
+    return rc;
+}
+
+int hy_cmd_user(int argc, char **argv) {
+    if (argc >= 2 && !strcmp(argv[1], "add")) return user_add(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "list")) return user_list(argc - 1, argv + 1);
+    FILE *out = (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) ? stdout : stderr;
+    fprintf(out, "Usage: hamyari user add|list [OPTIONS]\n\n"
+                 "  add    create an account (see 'hamyari user add --help')\n"
+                 "  list   list accounts (see 'hamyari user list --help')\n");
+    return out == stdout ? 0 : 2;
+}
+
+struct token_ctx {
+    hy_arena *a;
+    const char *login, *name;
+    char hash[HY_TOKEN_HASH_LEN + 1];
+    struct hy_user u;
+};
+
+static int token_tx(hy_store *s, void *ctx) {
+    struct token_ctx *c = ctx;
+    int r = s->ops->user_by_login(s, c->login, c->a, &c->u);
+    if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    int64_t now = hy_clock_now();
+    if ((r = s->ops->token_insert(s, c->hash, c->u.id, c->name, now)) < 0) return r;
+    return s->ops->audit_insert(s, now, NULL, "api_token_created", c->u.id, "");
+}
+
+int hy_cmd_token(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "create") != 0) {
+        bool help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+        fprintf(help ? stdout : stderr,
+                "Usage: hamyari token create --user LOGIN [--name NAME] [--db URL]\n\n"
+                "Creates an API token for scripts (Authorization: Bearer TOKEN).\n");
+        return help ? 0 : 2;
+    }
+    struct hy_settings st;
+    hy_settings_defaults(&st);
+    const char *user = NULL, *name = "", *cc = "98";
+    struct hy_opt opts[] = {
+        {"db", "HAMYARI_DB", HY_OPT_STRING, &st.db, "URL", "store (default sqlite:hamyari.db)"},
+        {"user", NULL, HY_OPT_STRING, &user, "LOGIN", "the account's e-mail or phone"},
+        {"name", NULL, HY_OPT_STRING, &name, "NAME", "what the token is for"},
+        {"calling-code", "HAMYARI_CALLING_CODE", HY_OPT_STRING, &cc, "DIGITS",
+         "for phones without one (default 98)"},
+    };
+    int r = hy_opts_parse("hamyari token create --user LOGIN [--name NAME]",
+                          "Creates an API token for the account and prints it as the last line. "
+                          "The store keeps only its hash: save it now.",
+                          opts, 4, argc - 1, argv + 1, NULL, NULL);
+    if (r) return r > 0 ? 0 : 2;
+    if (!user) {
+        fprintf(stderr, "hamyari token create: --user is required\n");
+        return 2;
+    }
+    struct token_ctx c = {.a = hy_arena_new(0), .name = name};
+    char login[256], phone[HY_PHONE_MAX];
+    if (strchr(user, '@')) {
+        size_t i = 0;
+        for (; user[i] && i < sizeof login - 1; i++)
+            login[i] = (char)((user[i] >= 'A' && user[i] <= 'Z') ? user[i] - 'A' + 'a' : user[i]);
+        login[i] = '\0';
+        c.login = login;
+    } else if (hy_phone_normalise(user, cc, phone)) {
+        c.login = phone;
+    } else {
+        c.login = user;
+    }
+    if (hy_auth_init(1, NULL) < 0) return 1;
+    char token[HY_TOKEN_LEN + 1];
+    hy_token_new(token);
+    hy_token_hash(token, c.hash);
+    hy_db *db;
+    int rc = 1;
+    if (hy_cli_open_store(st.db, &db, NULL) == 0) {
+        r = hy_db_run(db, HY_TX_WRITE, token_tx, &c);
+        hy_db_close(db);
+        if (r == HY_DB_ABORT) fprintf(stderr, "hamyari token create: no account '%s'\n", user);
+        else if (r < 0) fprintf(stderr, "hamyari token create: the store refused the token\n");
+        else {
+            printf("API token for %s (%s); shown once:\n%s\n", c.u.id, c.u.role, token);
+            rc = 0;
+        }
+    }
+    hy_arena_free(c.a);
+    hy_auth_shutdown();
+    return rc;
+}

@@ -1,0 +1,157 @@
+#include "domain/auth.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/utf8.h"
+
+static sem_t hy__slots;
+static bool hy__slots_ready;
+static char **hy__common;
+static size_t hy__ncommon;
+static char hy__dummy[HY_HASH_STR_MAX];
+static pthread_once_t hy__dummy_once = PTHREAD_ONCE_INIT;
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void lower_ascii(char *s) {
+    for (; *s; s++) *s = (char)tolower((unsigned char)*s);
+}
+
+int hy_auth_init(unsigned max_hashes, const char *path) {
+    if (sodium_init() < 0) return -EIO;
+    if (!hy__slots_ready) {
+        if (sem_init(&hy__slots, 0, max_hashes ? max_hashes : 2) < 0) return -errno;
+        hy__slots_ready = true;
+    }
+    if (!path || hy__common) return (int)hy__ncommon;
+    FILE *f = fopen(path, "re");
+    if (!f) return 0;
+    size_t cap = 0;
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        size_t n = strcspn(line, "\r\n");
+        line[n] = '\0';
+        if (n < HY_PASSWORD_MIN) continue; /* shorter ones are refused anyway */
+        if (hy__ncommon == cap) {
+            cap = cap ? cap * 2 : 1024;
+            char **p = realloc(hy__common, cap * sizeof *p);
+            if (!p) break;
+            hy__common = p;
+        }
+        char *copy = strdup(line);
+        if (!copy) break;
+        lower_ascii(copy);
+        hy__common[hy__ncommon++] = copy;
+    }
+    fclose(f);
+    if (hy__ncommon) qsort(hy__common, hy__ncommon, sizeof *hy__common, cmp_str);
+    return (int)hy__ncommon;
+}
+
+void hy_auth_shutdown(void) {
+    for (size_t i = 0; i < hy__ncommon; i++) free(hy__common[i]);
+    free(hy__common);
+    hy__common = NULL;
+    hy__ncommon = 0;
+    if (hy__slots_ready) sem_destroy(&hy__slots);
+    hy__slots_ready = false;
+}
+
+enum hy_pw_problem hy_password_check(const char *pw) {
+    size_t n = strlen(pw);
+    if (!hy_utf8_valid(pw, n, 0)) return HY_PW_BAD_TEXT;
+    size_t cp = hy_utf8_length(pw, n);
+    if (cp < HY_PASSWORD_MIN) return HY_PW_TOO_SHORT;
+    if (cp > HY_PASSWORD_MAX) return HY_PW_TOO_LONG;
+    bool same = true;
+    for (size_t i = 1; i < n; i++)
+        if (pw[i] != pw[0]) same = false;
+    if (same) return HY_PW_COMMON;
+    if (hy__ncommon && n < 256) {
+        char low[256];
+        memcpy(low, pw, n + 1);
+        lower_ascii(low);
+        char *key = low;
+        if (bsearch(&key, hy__common, hy__ncommon, sizeof *hy__common, cmp_str))
+            return HY_PW_COMMON;
+    }
+    return HY_PW_OK;
+}
+
+static int take_slot(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += 10;
+    while (sem_timedwait(&hy__slots, &ts) < 0) {
+        if (errno == EINTR) continue;
+        return -EBUSY;
+    }
+    return 0;
+}
+
+int hy_password_hash(const char *pw, char *out) {
+    if (take_slot() < 0) return -EBUSY;
+    int r = crypto_pwhash_str_alg(out, pw, strlen(pw), HY_PW_OPSLIMIT, HY_PW_MEMLIMIT,
+                                  crypto_pwhash_ALG_ARGON2ID13);
+    sem_post(&hy__slots);
+    return r == 0 ? 0 : -ENOMEM;
+}
+
+static void make_dummy(void) {
+    char pw[HY_TOKEN_LEN + 1];
+    hy_token_new(pw);
+    if (crypto_pwhash_str_alg(hy__dummy, pw, strlen(pw), HY_PW_OPSLIMIT, HY_PW_MEMLIMIT,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+        hy__dummy[0] = '\0';
+}
+
+int hy_password_verify(const char *hash, const char *pw) {
+    if (!hash) pthread_once(&hy__dummy_once, make_dummy);
+    if (take_slot() < 0) return -EBUSY;
+    int ok = crypto_pwhash_str_verify(hash ? hash : hy__dummy, pw, strlen(pw)) == 0;
+    sem_post(&hy__slots);
+    return hash && ok ? 1 : 0;
+}
+
+void hy_token_new(char *out) {
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(out, HY_TOKEN_LEN + 1, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+void hy_token_hash(const char *token, char *out) {
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(out, HY_TOKEN_HASH_LEN + 1, h, sizeof h);
+}
+
+void hy_id_new(char *out) {
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(out, 33, raw, sizeof raw);
+}
+
+bool hy_id_valid(const char *s) {
+    if (!s) return false;
+    size_t i = 0;
+    for (; s[i]; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')) || i >= 32) return false;
+    return i == 32;
+}
+
+bool hy_secret_equal(const char *a, const char *b) {
+    size_t n = strlen(a);
+    if (n != strlen(b)) return false;
+    return sodium_memcmp(a, b, n) == 0;
+}

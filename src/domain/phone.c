@@ -1,0 +1,84 @@
+#include "domain/phone.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Returns the ASCII digit for the UTF-8 digit at s (advancing *len), or -1. */
+static int digit_at(const unsigned char *s, size_t *len) {
+    if (s[0] >= '0' && s[0] <= '9') {
+        *len = 1;
+        return s[0] - '0';
+    }
+    /* Persian digits U+06F0..U+06F9 are DB B0..DB B9; Arabic-Indic U+0660..U+0669 are D9 A0..A9. */
+    if (s[0] == 0xdb && s[1] >= 0xb0 && s[1] <= 0xb9) {
+        *len = 2;
+        return s[1] - 0xb0;
+    }
+    if (s[0] == 0xd9 && s[1] >= 0xa0 && s[1] <= 0xa9) {
+        *len = 2;
+        return s[1] - 0xa0;
+    }
+    return -1;
+}
+
+bool hy_phone_normalise(const char *in, const char *cc, char *out) {
+    const unsigned char *s = (const unsigned char *)in;
+    char digits[32];
+    size_t nd = 0;
+    bool plus = false, seen_digit = false;
+    while (*s) {
+        size_t len = 1;
+        int d = digit_at(s, &len);
+        if (d >= 0) {
+            if (nd >= sizeof digits - 1) return false;
+            digits[nd++] = (char)('0' + d);
+            seen_digit = true;
+        } else if (*s == '+' && !seen_digit && !plus) {
+            plus = true;
+        } else if (*s == ' ' || *s == '-' || *s == '.' || *s == '(' || *s == ')' || *s == '/') {
+            /* separators */
+        } else if (s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0x8c || s[2] == 0x8e || s[2] == 0x8f)) {
+            len = 3; /* ZWNJ and direction marks pasted from right-to-left text */
+        } else {
+            return false;
+        }
+        s += len;
+    }
+    digits[nd] = '\0';
+    const char *national = digits;
+    char full[40];
+    if (plus) {
+        snprintf(full, sizeof full, "%s", digits);
+    } else if (nd > 2 && digits[0] == '0' && digits[1] == '0') {
+        snprintf(full, sizeof full, "%s", digits + 2);
+    } else if (nd > 1 && digits[0] == '0') {
+        national = digits + 1;
+        snprintf(full, sizeof full, "%s%s", cc, national);
+    } else {
+        /* No prefix at all: a national number without its trunk 0, or a full international
+         * number without '+'. Treat numbers that already start with the default code and are
+         * long enough as international. */
+        size_t cl = strlen(cc);
+        if (strncmp(digits, cc, cl) == 0 && nd >= cl + 8) snprintf(full, sizeof full, "%s", digits);
+        else snprintf(full, sizeof full, "%s%s", cc, digits);
+    }
+    size_t n = strlen(full);
+    if (n < 8 || n > 15 || full[0] == '0') return false;
+    out[0] = '+';
+    memcpy(out + 1, full, n + 1);
+    return true;
+}
+
+bool hy_email_valid(const char *s) {
+    size_t n = strlen(s);
+    if (n < 3 || n > 254) return false;
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@')) return false;
+    const char *dot = strrchr(at, '.');
+    if (!dot || dot == at + 1 || dot[1] == '\0') return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == '"' || *p == ',' ||
+            *p == ';' || *p == '\\')
+            return false;
+    return true;
+}

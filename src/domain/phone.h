@@ -1,0 +1,22 @@
+/* phone.h — phone numbers in E.164 form ("+989121234567").
+ *
+ * People type numbers in many ways: with spaces, dashes, brackets, Persian (۰–۹) or Arabic
+ * (٠–٩) digits, a 00 international prefix, or a national 0 trunk prefix. hy_phone_normalise()
+ * accepts all of these and writes the E.164 form, using the default country calling code for
+ * national numbers. */
+#ifndef HY_PHONE_H
+#define HY_PHONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define HY_PHONE_MAX 17 /* "+" + 15 digits + NUL */
+
+/* Returns true and fills out (HY_PHONE_MAX bytes) when `in` is a plausible phone number. */
+bool hy_phone_normalise(const char *in, const char *default_calling_code, char *out);
+
+/* True when `s` looks like an e-mail address we accept (one @, a dot in the domain, no spaces
+ * or controls, at most 254 bytes). */
+bool hy_email_valid(const char *s);
+
+#endif
