@@ -88,6 +88,12 @@ struct hy_outbox_message {
     const char *payload; /* JSON object */
 };
 
+/* Feature functions live in tables of their own, declared in the feature's header
+ * (store/groups.h, store/requests.h, store/library.h); each backend fills one per feature. */
+struct hy_group_ops;
+struct hy_request_ops;
+struct hy_library_ops;
+
 struct hy_store_ops {
     unsigned abi;     /* HY_STORE_ABI: grows when functions are added */
     const char *name; /* "sqlite" or "postgres" */
@@ -170,6 +176,11 @@ struct hy_store_ops {
     /* Sets a user's display name and language. HY_DB_NONE for an unknown id. */
     int (*user_set_profile)(hy_store *s, const char *id, const char *name, const char *language,
                             int64_t now);
+
+    /* ---- features ---- */
+    const struct hy_group_ops *groups;
+    const struct hy_request_ops *requests;
+    const struct hy_library_ops *library;
 };
 
 #define HY_STORE_ABI 2
