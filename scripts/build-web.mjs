@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+// Copies the front-end's third-party files from node_modules/ into web/vendor/.
+// Node built-ins only. Idempotent: a file is rewritten only when its bytes differ.
+// Run `npm ci` first; see docs/frontend.md.
+
+import { readFile, writeFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const NM = join(ROOT, 'node_modules');
+
+// [source under node_modules, destination under web/vendor]
+// Names are flattened and free of characters such as [ ] so that any static server serves them.
+const FILES = [
+  ['leaflet/dist/leaflet.js', 'leaflet/leaflet.js'],
+  ['leaflet/dist/leaflet.css', 'leaflet/leaflet.css'],
+  ['leaflet/dist/images/marker-icon.png', 'leaflet/images/marker-icon.png'],
+  ['leaflet/dist/images/marker-icon-2x.png', 'leaflet/images/marker-icon-2x.png'],
+  ['leaflet/dist/images/marker-shadow.png', 'leaflet/images/marker-shadow.png'],
+  ['leaflet/dist/images/layers.png', 'leaflet/images/layers.png'],
+  ['leaflet/dist/images/layers-2x.png', 'leaflet/images/layers-2x.png'],
+  ['leaflet/LICENSE', 'leaflet/LICENSE.txt'],
+  ['leaflet.markercluster/dist/leaflet.markercluster.js', 'markercluster/leaflet.markercluster.js'],
+  ['leaflet.markercluster/dist/MarkerCluster.css', 'markercluster/MarkerCluster.css'],
+  ['leaflet.markercluster/MIT-LICENCE.txt', 'markercluster/LICENSE.txt'],
+  ['topojson-client/dist/topojson-client.min.js', 'topojson-client/topojson-client.min.js'],
+  ['topojson-client/LICENSE', 'topojson-client/LICENSE.txt'],
+  ['jalaali-js/dist/index.js', 'jalaali-js/jalaali.js'],
+  ['jalaali-js/LICENSE', 'jalaali-js/LICENSE.txt'],
+  // Offline basemap: 110m outlines (~39 KB gzip) for the world and country views,
+  // 50m (~236 KB gzip) loaded only when the reader zooms in (see web/js/map.js).
+  ['world-atlas/countries-110m.json', 'world-atlas/countries-110m.json'],
+  ['world-atlas/countries-50m.json', 'world-atlas/countries-50m.json'],
+  ['world-atlas/LICENSE', 'world-atlas/LICENSE.txt'],
+  // Vazirmatn "Non-Latin" variable font: Arabic-script glyphs only (~48 KB), all weights.
+  // Latin text uses the system font, so English pages never download it (unicode-range in app.css).
+  ['vazirmatn/misc/Non-Latin/fonts/webfonts/Vazirmatn-NL[wght].woff2', 'vazirmatn/vazirmatn-nl-variable.woff2'],
+  ['vazirmatn/OFL.txt', 'vazirmatn/OFL.txt'],
+];
+
+const HELP = `Usage: node scripts/build-web.mjs [--out DIR] [--clean] [--check] [--sync-html] [--quiet] [--help]
+
+Copies the pinned npm libraries the front-end needs (Leaflet, Leaflet.markercluster,
+topojson-client, jalaali-js, world-atlas outlines, the Vazirmatn font) from node_modules/
+into web/vendor/, which is not committed. Run \`npm ci\` first.
+
+  --out DIR   write into DIR instead of web/vendor
+  --clean     remove files in the output folder that are not in the list
+  --check     change nothing; exit 1 if any file is missing or out of date
+  --sync-html also rewrite the Persian text inside data-i18n elements (and data-i18n-attr
+              attributes) of web/**/*.html from web/locales/fa.json, so pages read well
+              without JavaScript; run it after editing fa.json (a test checks they agree)
+  --quiet     print only errors
+  --help      show this text
+`;
+
+function parseArgs(argv) {
+  const opts = { out: join(ROOT, 'web', 'vendor'), clean: false, check: false, syncHtml: false, quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') { process.stdout.write(HELP); process.exit(0); }
+    else if (a === '--clean') opts.clean = true;
+    else if (a === '--check') opts.check = true;
+    else if (a === '--quiet' || a === '-q') opts.quiet = true;
+    else if (a === '--sync-html') opts.syncHtml = true;
+    else if (a === '--out') {
+      if (!argv[i + 1]) fail('--out needs a folder');
+      opts.out = resolve(argv[++i]);
+    } else fail(`unknown option: ${a} (try --help)`);
+  }
+  return opts;
+}
+
+function fail(msg) {
+  process.stderr.write(`build-web: ${msg}\n`);
+  process.exit(2);
+}
+
+async function sameBytes(path, bytes) {
+  try {
+    const st = await stat(path);
+    if (st.size !== bytes.length) return false;
+    return (await readFile(path)).equals(bytes);
+  } catch {
+    return false;
+  }
+}
+
+async function listFiles(dir) {
+  const out = [];
+  let entries;
+  try { entries = await readdir(dir, { withFileTypes: true }); } catch { return out; }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...await listFiles(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+const escapeText = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeAttr = (s) => escapeText(s).replace(/"/g, '&quot;');
+
+// Fills the text of <tag … data-i18n="key" …>TEXT</tag> (TEXT must hold no child elements) and
+// the attributes named in data-i18n-attr="attr:key;…" from the strings. Returns the new HTML.
+export function syncHtml(html, strings) {
+  const missing = [];
+  const lookup = (key) => {
+    if (typeof strings[key] !== 'string') { missing.push(key); return null; }
+    return strings[key];
+  };
+  let out = html.replace(/(<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\sdata-i18n="([^"]+)"[^>]*>)([^<]*)(<\/\2>)/g,
+    (all, open, tag, key, text, close) => {
+      const v = lookup(key);
+      return v === null ? all : open + escapeText(v) + close;
+    });
+  out = out.replace(/<[a-zA-Z][^>]*\sdata-i18n-attr="([^"]+)"[^>]*>/g, (tag, spec) => {
+    for (const pair of spec.split(';')) {
+      const [attr, key] = pair.split(':').map((x) => x.trim());
+      const v = attr && key ? lookup(key) : null;
+      if (v === null) continue;
+      const re = new RegExp(`(\\s${attr}=")[^"]*(")`);
+      tag = re.test(tag) ? tag.replace(re, `$1${escapeAttr(v).replace(/\$/g, '$$$$')}$2`)
+        : tag.replace(/\s*(\/?)>$/, ` ${attr}="${escapeAttr(v)}"$1>`);
+    }
+    return tag;
+  });
+  return { html: out, missing };
+}
+
+async function syncPages(log) {
+  const strings = JSON.parse(await readFile(join(ROOT, 'web', 'locales', 'fa.json'), 'utf8'));
+  const pages = (await listFiles(join(ROOT, 'web'))).filter((f) => f.endsWith('.html') && !f.includes(`${join('web', 'vendor')}`));
+  let changed = 0;
+  for (const f of pages) {
+    const before = await readFile(f, 'utf8');
+    const { html, missing } = syncHtml(before, strings);
+    for (const k of missing) process.stderr.write(`build-web: ${relative(ROOT, f)}: no string "${k}" in fa.json\n`);
+    if (html !== before) { await writeFile(f, html); changed++; log(`synced ${relative(ROOT, f)}`); }
+  }
+  log(`build-web: ${changed} of ${pages.length} pages updated from fa.json`);
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const log = (m) => { if (!opts.quiet) process.stdout.write(m + '\n'); };
+  let written = 0, unchanged = 0, stale = 0;
+  const wanted = new Set();
+  for (const [src, dst] of FILES) {
+    const from = join(NM, src);
+    const to = join(opts.out, dst);
+    wanted.add(to);
+    let bytes;
+    try { bytes = await readFile(from); } catch {
+      fail(`missing ${relative(ROOT, from)} — run \`npm ci\` (or \`npm install\`) first`);
+    }
+    if (await sameBytes(to, bytes)) { unchanged++; continue; }
+    if (opts.check) { stale++; log(`out of date: ${relative(ROOT, to)}`); continue; }
+    await mkdir(dirname(to), { recursive: true });
+    await writeFile(to, bytes);
+    written++;
+    log(`copied ${src} -> ${relative(ROOT, to)}`);
+  }
+  if (opts.clean && !opts.check) {
+    for (const f of await listFiles(opts.out)) {
+      if (!wanted.has(f)) { await rm(f); log(`removed ${relative(ROOT, f)}`); }
+    }
+  }
+  if (opts.check) {
+    log(`build-web: ${unchanged} up to date, ${stale} missing or stale`);
+    process.exit(stale ? 1 : 0);
+  }
+  if (opts.syncHtml) await syncPages(log);
+  log(`build-web: ${written} copied, ${unchanged} already up to date (${relative(ROOT, opts.out)})`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main().catch((e) => { process.stderr.write(`build-web: ${e.stack || e}\n`); process.exit(1); });

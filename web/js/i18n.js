@@ -1,0 +1,195 @@
+// Languages, interface strings, numbers and dates.
+//
+// Strings live in /locales/<lang>.json (flat "section.name" keys, identical key sets; a test
+// checks this). HTML marks translatable text with attributes, and applyTranslations() fills them:
+//   data-i18n="key"                       element's text
+//   data-i18n-attr="aria-label:key;title:key2"   attributes
+//   <time datetime="2020-03-20" data-date="long|numeric">   date in the reader's calendar
+//   data-number="1234"                    number in the reader's digits
+// Persian pages use Persian digits and Solar Hijri dates (jalaali-js); English pages use
+// Western digits and Gregorian dates.
+
+import { toJalaali } from '/vendor/jalaali-js/jalaali.js';
+
+export const LANGUAGES = Object.freeze({
+  fa: Object.freeze({ dir: 'rtl', locale: 'fa-IR', name: 'فارسی' }),
+  en: Object.freeze({ dir: 'ltr', locale: 'en-GB', name: 'English' }),
+});
+export const DEFAULT_LANGUAGE = 'fa';
+export const STORAGE_KEY = 'hamyari.lang';
+export const LANGUAGE_EVENT = 'hamyari:languagechange';
+
+let current = null;
+let strings = {};
+const cache = new Map();
+let resolveReady;
+/** Resolves with the language once the first translation pass is done. */
+export const ready = new Promise((r) => { resolveReady = r; });
+
+function storedLanguage() {
+  try {
+    const v = window.localStorage.getItem(STORAGE_KEY);
+    return Object.hasOwn(LANGUAGES, v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Stored choice, else the browser's preferred languages, else Persian. */
+export function detectLanguage() {
+  const stored = storedLanguage();
+  if (stored) return stored;
+  const prefs = navigator.languages?.length ? navigator.languages : [navigator.language || ''];
+  for (const p of prefs) {
+    const base = String(p).toLowerCase().split('-')[0];
+    if (Object.hasOwn(LANGUAGES, base)) return base;
+  }
+  return DEFAULT_LANGUAGE;
+}
+
+export function getLanguage() {
+  return current || document.documentElement.lang || DEFAULT_LANGUAGE;
+}
+
+export function getDirection(lang = getLanguage()) {
+  return LANGUAGES[lang]?.dir || 'rtl';
+}
+
+async function loadStrings(lang) {
+  if (!cache.has(lang)) {
+    const p = fetch(`/locales/${lang}.json`, { headers: { Accept: 'application/json' } }).then((r) => {
+      if (!r.ok) throw new Error(`i18n: /locales/${lang}.json answered ${r.status}`);
+      return r.json();
+    });
+    cache.set(lang, p);
+    p.catch(() => cache.delete(lang));
+  }
+  return cache.get(lang);
+}
+
+/**
+ * Translate a key. {name} placeholders are replaced from vars; numbers are written in the
+ * reader's digits. A missing key is returned as itself (and reported once as a warning).
+ */
+const warned = new Set();
+export function t(key, vars) {
+  let s = strings[key];
+  if (typeof s !== 'string') {
+    if (!warned.has(key)) { warned.add(key); console.warn(`i18n: missing key "${key}" for ${getLanguage()}`); }
+    s = key;
+  }
+  if (vars) {
+    s = s.replace(/\{(\w+)\}/g, (m, name) => {
+      if (!Object.hasOwn(vars, name)) return m;
+      const v = vars[name];
+      return typeof v === 'number' ? formatNumber(v) : String(v);
+    });
+  }
+  return s;
+}
+
+export function hasKey(key) {
+  return typeof strings[key] === 'string';
+}
+
+const numberFormats = new Map();
+/** Format a number in the reader's language: ۱۲٬۳۴۵ in Persian, 12,345 in English. */
+export function formatNumber(n, options = {}, lang = getLanguage()) {
+  const id = lang + JSON.stringify(options);
+  let f = numberFormats.get(id);
+  if (!f) {
+    f = new Intl.NumberFormat(LANGUAGES[lang]?.locale || 'fa-IR', options);
+    numberFormats.set(id, f);
+  }
+  return f.format(n);
+}
+
+/** Replace Western digits in a string by the reader's digits (for codes, phone numbers…). */
+export function localizeDigits(text, lang = getLanguage()) {
+  if (lang !== 'fa') return String(text);
+  return String(text).replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
+}
+
+function dateParts(value) {
+  if (typeof value === 'string') {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (m) return { y: +m[1], m: +m[2], d: +m[3] };
+    value = new Date(value);
+  } else if (typeof value === 'number') {
+    value = new Date(value);
+  }
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new RangeError('i18n: invalid date');
+  return { y: value.getFullYear(), m: value.getMonth() + 1, d: value.getDate() };
+}
+
+/**
+ * Format a calendar date for the reader.
+ *   value: Date, epoch ms, 'YYYY-MM-DD' (taken as that calendar day) or an ISO timestamp (local day).
+ *   style: 'long'  → Persian "۱ فروردین ۱۳۹۹", English "20 March 2020"
+ *          'numeric' → Persian "۱۳۹۹/۰۱/۰۱", English "2020-03-20"
+ */
+export function formatDate(value, { style = 'long' } = {}, lang = getLanguage()) {
+  const { y, m, d } = dateParts(value);
+  const pad = (n) => String(n).padStart(2, '0');
+  if (lang === 'fa') {
+    const j = toJalaali(y, m, d);
+    if (style === 'numeric') return localizeDigits(`${j.jy}/${pad(j.jm)}/${pad(j.jd)}`, 'fa');
+    return `${localizeDigits(j.jd, 'fa')} ${t(`date.jalaali_month_${j.jm}`)} ${localizeDigits(j.jy, 'fa')}`;
+  }
+  if (style === 'numeric') return `${y}-${pad(m)}-${pad(d)}`;
+  return new Intl.DateTimeFormat(LANGUAGES[lang]?.locale || 'en-GB', {
+    day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC',
+  }).format(Date.UTC(y, m - 1, d));
+}
+
+/** The reader's sentence for an API error code (see api.js); unknown codes get a general one. */
+export function translateError(code) {
+  const key = `error.${code}`;
+  return hasKey(key) ? t(key) : t('error.unknown');
+}
+
+/** Fill data-i18n, data-i18n-attr, time[data-date] and [data-number] under root. */
+export function applyTranslations(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    el.textContent = t(el.dataset.i18n);
+  }
+  for (const el of root.querySelectorAll('[data-i18n-attr]')) {
+    for (const pair of el.dataset.i18nAttr.split(';')) {
+      const [attr, key] = pair.split(':').map((s) => s.trim());
+      if (attr && key) el.setAttribute(attr, t(key));
+    }
+  }
+  for (const el of root.querySelectorAll('time[data-date]')) {
+    const v = el.getAttribute('datetime');
+    if (v) el.textContent = formatDate(v, { style: el.dataset.date || 'long' });
+  }
+  for (const el of root.querySelectorAll('[data-number]')) {
+    el.textContent = formatNumber(Number(el.dataset.number));
+  }
+}
+
+/**
+ * Load a language's strings, set <html lang dir>, translate the page and announce the change
+ * (event LANGUAGE_EVENT on document, detail {lang}) so components can re-render.
+ */
+export async function initI18n(lang = detectLanguage()) {
+  if (!Object.hasOwn(LANGUAGES, lang)) lang = DEFAULT_LANGUAGE;
+  const loaded = await loadStrings(lang);
+  strings = loaded;
+  current = lang;
+  const root = document.documentElement;
+  root.lang = lang;
+  root.dir = LANGUAGES[lang].dir;
+  applyTranslations(document);
+  root.classList.remove('i18n-pending');
+  root.dataset.i18nReady = lang;
+  resolveReady(lang);
+  document.dispatchEvent(new CustomEvent(LANGUAGE_EVENT, { detail: { lang } }));
+  return lang;
+}
+
+/** Switch language now and remember the choice in this browser only. */
+export async function setLanguage(lang) {
+  try { window.localStorage.setItem(STORAGE_KEY, lang); } catch { /* private mode: not kept */ }
+  return initI18n(lang);
+}

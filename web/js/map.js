@@ -1,0 +1,368 @@
+// Reusable map component: Leaflet over an offline basemap, clustered markers and an accessible
+// list kept in step with the markers. See docs/frontend.md ("Map component").
+//
+//   import { createMap } from '/js/map.js';
+//   const m = await createMap(document.getElementById('map'), {
+//     listEl: document.getElementById('map-list'),
+//     markers: [{ id: 'g1', lat: 35.7, lon: 51.4, title: 'Group name', description: 'Text', href: '/groups/g1' }],
+//   });
+//   m.setMarkers([...]); m.select('g1');
+//
+// Basemap: country outlines from world-atlas (110m; the finer 50m outlines are fetched only when
+// the reader zooms in to detailZoom), drawn on a canvas — no tile server needed. If the server's
+// /api/v1/config names tiles (its own MBTiles at /tiles/{z}/{x}/{y}, or an operator's external
+// URL), they are drawn above the outlines. Libraries are loaded only when a map is created.
+
+import { t, formatNumber, getDirection, LANGUAGE_EVENT } from './i18n.js';
+import { getConfig } from './api.js';
+
+const VENDOR = '/vendor';
+const OUTLINES = {
+  coarse: `${VENDOR}/world-atlas/countries-110m.json`,
+  detailed: `${VENDOR}/world-atlas/countries-50m.json`,
+};
+
+const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({
+  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
+}[c]));
+
+function addStylesheet(href) {
+  const existing = document.querySelector(`link[rel="stylesheet"][href="${href}"]`);
+  if (existing) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = href;
+    link.onload = () => resolve();
+    link.onerror = () => reject(new Error(`map: could not load ${href}`));
+    // Before app.css, so that our rules win over the libraries' at equal specificity.
+    const app = document.querySelector('link[rel="stylesheet"][href$="/css/app.css"]');
+    document.head.insertBefore(link, app);
+  });
+}
+
+let libraries = null;
+/** Load Leaflet, Leaflet.markercluster and topojson-client once per page. */
+export function loadMapLibraries() {
+  libraries ??= (async () => {
+    const css = Promise.all([
+      addStylesheet(`${VENDOR}/leaflet/leaflet.css`),
+      addStylesheet(`${VENDOR}/markercluster/MarkerCluster.css`),
+    ]);
+    // UMD builds: importing them runs them, and they set window.L / window.topojson.
+    await import(`${VENDOR}/leaflet/leaflet.js`);
+    await Promise.all([
+      import(`${VENDOR}/markercluster/leaflet.markercluster.js`),
+      import(`${VENDOR}/topojson-client/topojson-client.min.js`),
+      css,
+    ]);
+    const L = window.L;
+    L.Icon.Default.prototype.options.imagePath = `${VENDOR}/leaflet/images/`;
+    return { L, topojson: window.topojson };
+  })();
+  libraries.catch(() => { libraries = null; });
+  return libraries;
+}
+
+const outlineCache = new Map();
+function loadOutlines(which, topojson) {
+  if (!outlineCache.has(which)) {
+    const p = fetch(OUTLINES[which]).then((r) => {
+      if (!r.ok) throw new Error(`map: ${OUTLINES[which]} answered ${r.status}`);
+      return r.json();
+    }).then((topo) => topojson.feature(topo, topo.objects.countries));
+    outlineCache.set(which, p);
+    p.catch(() => outlineCache.delete(which));
+  }
+  return outlineCache.get(which);
+}
+
+const OUTLINE_STYLE = {
+  color: '#7a8288',
+  weight: 1,
+  fillColor: '#f6f3ec',
+  fillOpacity: 1,
+};
+
+function normaliseMarker(m) {
+  const lat = Number(m.lat), lon = Number(m.lon);
+  if (!Number.isFinite(lat) || !Number.isFinite(lon)) throw new TypeError(`map: marker ${m.id} has no lat/lon`);
+  if (m.id === undefined || m.id === null) throw new TypeError('map: marker without id');
+  return { ...m, id: String(m.id), lat, lon, title: String(m.title ?? '') };
+}
+
+/**
+ * Create a map in el.
+ * options:
+ *   listEl      element that receives the accessible list (recommended on every map)
+ *   markers     [{id, lat, lon, title, description?, href?, html?}]; html (trusted) replaces the
+ *               popup body built from title/description/href
+ *   center, zoom, minZoom, maxZoom    initial view (default: Iran, zoom 5)
+ *   detailZoom  zoom at which the 50m outlines replace the 110m ones (default 6)
+ *   tiles       {url, max_zoom, attribution} | null; default: from /api/v1/config
+ *   labelKey    i18n key of the map's accessible name (default 'map.label')
+ *   onSelect    function(marker) called when a marker or list item is chosen
+ * Returns {map, setMarkers, select, refresh, destroy, state}; map is null if the libraries
+ * could not be loaded (the list still works; el then says so).
+ */
+export async function createMap(el, options = {}) {
+  const opts = {
+    listEl: null,
+    markers: [],
+    center: [32.5, 53.7],
+    zoom: 5,
+    minZoom: 2,
+    maxZoom: 16,
+    detailZoom: 6,
+    tiles: undefined,
+    labelKey: 'map.label',
+    onSelect: null,
+    ...options,
+  };
+  const component = {
+    map: null,
+    state: 'loading',
+    setMarkers,
+    select,
+    refresh,
+    destroy,
+  };
+  let markers = [];
+  const leafletMarkers = new Map();
+  let L = null, cluster = null, outlineLayer = null, zoomControl = null, detailState = 'coarse';
+  let selectedId = null;
+
+  el.classList.add('hy-map');
+  el.setAttribute('role', 'region');
+  el.dataset.state = 'loading';
+  const status = document.createElement('p');
+  status.className = 'hy-map-status';
+  el.replaceChildren(status);
+
+  function renderList() {
+    const listEl = opts.listEl;
+    if (!listEl) return;
+    if (!markers.length) {
+      const p = document.createElement('p');
+      p.className = 'hy-map-list-empty';
+      p.textContent = t('map.list_empty');
+      listEl.replaceChildren(p);
+      return;
+    }
+    const ul = document.createElement('ul');
+    ul.className = 'hy-map-list';
+    ul.setAttribute('aria-label', t('map.list_label'));
+    for (const m of markers) {
+      const li = document.createElement('li');
+      li.dataset.markerId = m.id;
+      if (m.id === selectedId) li.setAttribute('aria-current', 'true');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'hy-map-list-item';
+      const title = document.createElement('span');
+      title.className = 'hy-map-list-title';
+      title.textContent = m.title;
+      const hint = document.createElement('span');
+      hint.className = 'visually-hidden';
+      hint.textContent = ` — ${t('map.show_on_map')}`;
+      button.append(title, hint);
+      button.addEventListener('click', () => select(m.id));
+      li.append(button);
+      if (m.description) {
+        const d = document.createElement('p');
+        d.className = 'hy-map-list-description';
+        d.textContent = m.description;
+        li.append(d);
+      }
+      ul.append(li);
+    }
+    listEl.replaceChildren(ul);
+  }
+
+  function markListSelected(id) {
+    if (!opts.listEl) return;
+    for (const li of opts.listEl.querySelectorAll('li[data-marker-id]')) {
+      if (li.dataset.markerId === id) {
+        li.setAttribute('aria-current', 'true');
+        li.scrollIntoView?.({ block: 'nearest' });
+      } else {
+        li.removeAttribute('aria-current');
+      }
+    }
+  }
+
+  function popupContent(m) {
+    if (m.html) return m.html;
+    const parts = [`<p class="hy-popup-title">${escapeHtml(m.title)}</p>`];
+    if (m.description) parts.push(`<p>${escapeHtml(m.description)}</p>`);
+    if (m.href) parts.push(`<p><a href="${escapeHtml(m.href)}">${escapeHtml(m.title)}</a></p>`);
+    return parts.join('');
+  }
+
+  function buildMarkers() {
+    if (!cluster) return;
+    cluster.clearLayers();
+    leafletMarkers.clear();
+    const layers = markers.map((m) => {
+      const lm = L.marker([m.lat, m.lon], { title: m.title, alt: m.title, keyboard: true });
+      lm.bindPopup(popupContent(m));
+      lm.on('click', () => { selectedId = m.id; markListSelected(m.id); opts.onSelect?.(m); });
+      leafletMarkers.set(m.id, lm);
+      return lm;
+    });
+    cluster.addLayers(layers);
+    el.dataset.markers = String(markers.length);
+  }
+
+  function setMarkers(list) {
+    markers = (list || []).map(normaliseMarker);
+    if (selectedId && !markers.some((m) => m.id === selectedId)) selectedId = null;
+    renderList();
+    buildMarkers();
+  }
+
+  function select(id) {
+    id = String(id);
+    const m = markers.find((x) => x.id === id);
+    if (!m) return;
+    selectedId = id;
+    markListSelected(id);
+    opts.onSelect?.(m);
+    const lm = leafletMarkers.get(id);
+    if (lm && cluster) cluster.zoomToShowLayer(lm, () => lm.openPopup());
+  }
+
+  function placeControls() {
+    if (!component.map) return;
+    const rtl = getDirection() === 'rtl';
+    zoomControl?.remove();
+    zoomControl = L.control.zoom({
+      position: rtl ? 'topright' : 'topleft',
+      zoomInTitle: t('map.zoom_in'),
+      zoomOutTitle: t('map.zoom_out'),
+    }).addTo(component.map);
+    component.map.attributionControl.setPosition(rtl ? 'bottomleft' : 'bottomright');
+  }
+
+  function refresh() {
+    el.setAttribute('aria-label', t(opts.labelKey));
+    status.textContent = el.dataset.state === 'failed' ? t('map.failed') : t('map.loading');
+    renderList();
+    if (component.map) {
+      placeControls();
+      const attr = component.map.attributionControl;
+      if (outlineLayer) {
+        attr.removeAttribution(outlineLayer.options.attribution);
+        outlineLayer.options.attribution = escapeHtml(t('map.outlines_attribution'));
+        attr.addAttribution(outlineLayer.options.attribution);
+      }
+      cluster?.refreshClusters();
+      updateExternalNote();
+    }
+  }
+
+  let externalNote = null, tiles = null;
+  function updateExternalNote() {
+    if (!tiles?.url) return;
+    const u = new URL(tiles.url.replace(/\{[^}]+\}/g, '0'), location.href);
+    if (u.origin === location.origin) return;
+    if (!externalNote) {
+      externalNote = document.createElement('p');
+      externalNote.className = 'hy-map-note';
+      el.after(externalNote);
+    }
+    externalNote.textContent = t('map.external_notice', { host: u.host });
+  }
+
+  async function showOutlines(which, topojson) {
+    const geo = await loadOutlines(which, topojson);
+    if (!component.map) return;
+    const layer = L.geoJSON(geo, {
+      pane: 'basemap',
+      renderer: L.canvas({ pane: 'basemap', padding: 0.5 }),
+      interactive: false,
+      style: OUTLINE_STYLE,
+      attribution: escapeHtml(t('map.outlines_attribution')),
+    });
+    layer.addTo(component.map);
+    outlineLayer?.remove();
+    outlineLayer = layer;
+    el.dataset.basemap = which;
+    el.dataset.outlines = String(geo.features.length);
+  }
+
+  function destroy() {
+    document.removeEventListener(LANGUAGE_EVENT, refresh);
+    component.map?.remove();
+    component.map = null;
+    externalNote?.remove();
+  }
+
+  document.addEventListener(LANGUAGE_EVENT, refresh);
+  markers = (opts.markers || []).map(normaliseMarker);
+  refresh();
+
+  try {
+    const libs = await loadMapLibraries();
+    L = libs.L;
+    tiles = opts.tiles === undefined ? (await getConfig()).tiles : opts.tiles;
+    status.remove();
+    const maxZoom = tiles?.max_zoom ? Math.max(opts.minZoom, Number(tiles.max_zoom)) : opts.maxZoom;
+    const map = L.map(el, {
+      center: opts.center,
+      zoom: opts.zoom,
+      minZoom: opts.minZoom,
+      maxZoom,
+      zoomControl: false,
+      worldCopyJump: true,
+    });
+    component.map = map;
+    map.attributionControl.setPrefix('Leaflet');
+    map.createPane('basemap').style.zIndex = '150';
+    if (tiles?.url) {
+      L.tileLayer(tiles.url, { maxZoom, attribution: tiles.attribution ? escapeHtml(tiles.attribution) : '' }).addTo(map);
+      el.dataset.tiles = tiles.url;
+    }
+    cluster = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: true,
+      chunkedLoading: true,
+      maxClusterRadius: 48,
+      iconCreateFunction: (c) => {
+        const n = c.getChildCount();
+        return L.divIcon({
+          html: `<span aria-hidden="true">${escapeHtml(formatNumber(n))}</span>`
+            + `<span class="visually-hidden">${escapeHtml(t('map.cluster', { count: n }))}</span>`,
+          className: 'hy-cluster',
+          iconSize: L.point(44, 44),
+        });
+      },
+    });
+    map.addLayer(cluster);
+    placeControls();
+    updateExternalNote();
+    buildMarkers();
+    try {
+      await showOutlines('coarse', libs.topojson);
+    } catch (e) {
+      console.warn(String(e)); // markers and tiles still work without the outlines
+    }
+    map.on('zoomend', () => {
+      if (detailState === 'coarse' && map.getZoom() >= opts.detailZoom) {
+        detailState = 'loading';
+        showOutlines('detailed', libs.topojson).then(
+          () => { detailState = 'detailed'; },
+          (e) => { detailState = 'coarse'; console.warn(String(e)); },
+        );
+      }
+    });
+    component.state = el.dataset.state = 'ready';
+  } catch (e) {
+    console.warn(String(e));
+    component.state = el.dataset.state = 'failed';
+    if (!component.map) el.replaceChildren(status);
+    refresh();
+  }
+  return component;
+}
+
