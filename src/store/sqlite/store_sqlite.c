@@ -158,22 +158,25 @@ static bool hy__in_tx(const hy_store *base) {
 
 static int hy__schema_version(hy_store *base, int *ret) {
     hy_sqlite *s = hy_sq(base);
-    /* Before the first migration the table does not exist. */
-    sqlite3_stmt *probe;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT 1 FROM sqlite_master WHERE type='table' AND "
-                           "name='schema_migrations'",
-                           -1, &probe, NULL) != SQLITE_OK)
-        return hy_sq_status(s, sqlite3_errcode(s->db));
-    int rc = sqlite3_step(probe);
-    sqlite3_finalize(probe);
-    if (rc == SQLITE_DONE) {
-        *ret = 0;
-        return HY_DB_ONE;
-    }
-    if (rc != SQLITE_ROW) return hy_sq_status(s, rc);
+    /* The statement is prepared once the table exists; before the first migration it does
+     * not, and preparing fails: look then whether the table is really missing. */
     sqlite3_stmt *st = hy_sq_stmt(s, HY_SQ_SCHEMA_VERSION, NULL);
-    if (!st) return HY_DB_HARD;
+    int rc;
+    if (!st) {
+        sqlite3_stmt *probe;
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT 1 FROM sqlite_master WHERE type='table' AND "
+                               "name='schema_migrations'",
+                               -1, &probe, NULL) != SQLITE_OK)
+            return hy_sq_status(s, sqlite3_errcode(s->db));
+        rc = sqlite3_step(probe);
+        sqlite3_finalize(probe);
+        if (rc == SQLITE_DONE) {
+            *ret = 0;
+            return HY_DB_ONE;
+        }
+        return rc == SQLITE_ROW ? HY_DB_HARD : hy_sq_status(s, rc);
+    }
     rc = sqlite3_step(st);
     int r = hy_sq_status(s, rc);
     if (rc == SQLITE_ROW) *ret = sqlite3_column_int(st, 0);
