@@ -5,12 +5,13 @@
 import { translateError } from './i18n.js';
 
 export class ApiError extends Error {
-  constructor(code, status, serverMessage = '') {
+  constructor(code, status, serverMessage = '', field = null) {
     super(translateError(code));
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
     this.serverMessage = serverMessage;
+    this.field = field; // the input the server named (error.field), if any
   }
 }
 
@@ -43,7 +44,8 @@ export async function api(path, { method = 'GET', body, headers = {}, signal } =
     try { data = await res.json(); } catch { data = null; }
   }
   if (data && typeof data === 'object' && data.error) {
-    throw new ApiError(String(data.error.code || 'unknown'), res.status, String(data.error.message || ''));
+    throw new ApiError(String(data.error.code || 'unknown'), res.status, String(data.error.message || ''),
+      typeof data.error.field === 'string' ? data.error.field : null);
   }
   if (!res.ok) throw new ApiError(res.status === 404 ? 'not_found' : 'unknown', res.status);
   return data;

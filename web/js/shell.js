@@ -1,8 +1,10 @@
 // The page shell, loaded by every page: translates the page, marks the current section in the
-// navigation and adds the language switch to the header. The header, navigation and footer
+// navigation and adds the language switch (and, when signed in, the account's name and a
+// sign-out button: session.js) to the header. The header, navigation and footer
 // themselves are plain HTML in each page, so they work without JavaScript.
 
 import { initI18n, setLanguage, getLanguage, t, LANGUAGES, LANGUAGE_EVENT } from './i18n.js';
+import { initAccountArea } from './session.js';
 
 function normalisePath(p) {
   return p.replace(/\.html$/, '').replace(/\/index$/, '/').replace(/(.)\/$/, '$1') || '/';
@@ -65,3 +67,4 @@ try {
 }
 markCurrentSection();
 renderLanguageSwitch();
+initAccountArea();
