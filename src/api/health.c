@@ -10,7 +10,7 @@ static int hy__version(hy_store *s, void *ctx) { return s->ops->schema_version(s
 hy_result hy_api_health(hy_req *req) {
     int version = 0;
     /* Load balancers call this often: one statement, and the answer written directly. */
-    int r = hy_db_run(req->srv->db, HY_TX_READ, hy__version, &version);
+    int r = hy_db_run(req->srv->db, HY_TX_SINGLE, hy__version, &version);
     char body[160];
     int n;
     if (r < 0)

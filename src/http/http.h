@@ -40,7 +40,11 @@ enum hy_route_flags {
     HY_ROUTE_JSON = 1 << 0, /* takes a JSON object body (Content-Type: application/json) */
     HY_ROUTE_FORM = 1 << 1, /* also takes application/x-www-form-urlencoded */
     HY_ROUTE_RAW = 1 << 2,  /* takes any body; the handler checks it */
+    HY_ROUTE_UPLOAD = 1 << 3, /* a file upload: the body may reach HY_UPLOAD_MAX, not --body-max */
 };
+
+/* The largest body of an HY_ROUTE_UPLOAD route (library attachments). */
+#define HY_UPLOAD_MAX ((size_t)10 * 1024 * 1024)
 
 #define HY_MAX_ARGS 4
 
@@ -111,6 +115,9 @@ hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *r
 
 /* Adds the security headers every response carries. `csp` NULL = the server's default. */
 void hy_http_security_headers(hy_server *srv, struct MHD_Response *resp);
+/* The same headers for pages under /embed/, which other sites may show in an iframe: the CSP's
+ * frame-ancestors is '*' and there is no X-Frame-Options. */
+void hy_http_embed_headers(hy_server *srv, struct MHD_Response *resp);
 
 uint64_t hy_now_us(void);
 

@@ -33,12 +33,26 @@ uint64_t hy_now_us(void) {
 
 /* ---------------------------------------------------------------- replies */
 
-void hy_http_security_headers(hy_server *srv, struct MHD_Response *resp) {
+/* The headers every answer carries; an answer that is not a document a browser renders (JSON,
+ * a tile) needs no more. Each header costs libmicrohttpd three allocations, so API answers
+ * carry only these. */
+static void hy__base_headers(hy_server *srv, struct MHD_Response *resp) {
     MHD_add_response_header(resp, "Content-Security-Policy", srv->csp);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+}
+
+void hy_http_security_headers(hy_server *srv, struct MHD_Response *resp) {
+    hy__base_headers(srv, resp);
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), interest-cohort=()");
+}
+
+void hy_http_embed_headers(hy_server *srv, struct MHD_Response *resp) {
+    MHD_add_response_header(resp, "Content-Security-Policy", srv->csp_embed);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), interest-cohort=()");
 }
 
@@ -52,9 +66,10 @@ void hy_req_add_header(hy_req *req, const char *name, const char *value) {
 
 /* Headers every freshly built answer gets: security headers, the handler's extras, and
  * Connection: close when a body was announced but not read. */
-static void hy__finish(hy_req *req, struct MHD_Response *resp) {
+static void hy__finish(hy_req *req, struct MHD_Response *resp, bool document) {
     MHD_add_response_header(resp, "Cache-Control", "no-store");
-    hy_http_security_headers(req->srv, resp);
+    if (document) hy_http_security_headers(req->srv, resp);
+    else hy__base_headers(req->srv, resp);
     for (int i = 0; i < req->nextra; i++)
         MHD_add_response_header(resp, req->extra_headers[i][0], req->extra_headers[i][1]);
     if (req->body_pending && !req->answered) MHD_add_response_header(resp, "Connection", "close");
@@ -77,7 +92,7 @@ static hy_result hy__reply_owned(hy_req *req, unsigned status, const char *conte
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", content_type);
-    hy__finish(req, resp);
+    hy__finish(req, resp, strncmp(content_type, "text/html", 9) == 0);
     hy_result r = hy_reply_response(req, status, resp, n);
     MHD_destroy_response(resp);
     return r;
@@ -116,7 +131,7 @@ hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, cons
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-    hy__finish(req, resp);
+    hy__finish(req, resp, false);
     hy_result r = hy_reply_response(req, status, resp, strlen(text));
     MHD_destroy_response(resp);
     return r;
@@ -147,7 +162,7 @@ static hy_result hy__reply_405(hy_req *req, unsigned allowed) {
     }
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(resp, "Allow", allow);
-    hy__finish(req, resp);
+    hy__finish(req, resp, false);
     hy_result r = hy_reply_response(req, 405, resp, strlen(text));
     MHD_destroy_response(resp);
     return r;
@@ -272,9 +287,28 @@ static hy_result hy__first_call(hy_req *req, const char *url, const char *versio
                               NULL);
     }
     size_t url_len = strlen(url);
-    if (url[0] != '/' || url_len > 2048 || !hy_utf8_valid(url, url_len, 0)) {
+    if (url[0] != '/' || url_len > 2048) {
+        req->has_early_error = true;
+        return hy_reply_error(req, HY_E_BAD_REQUEST,
+                              url[0] != '/' ? "The request target must be a path starting with /."
+                                            : "The path is too long.",
+                              NULL);
+    }
+    if (!hy_utf8_valid(url, url_len, 0)) {
         req->has_early_error = true;
         return hy_reply_error(req, HY_E_BAD_UTF8, "The path is not valid UTF-8 text.", NULL);
+    }
+    /* The announced size, checked before anything else reads the body. */
+    unsigned long long announced = 0;
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    if (cl) {
+        char *end;
+        errno = 0;
+        announced = strtoull(cl, &end, 10);
+        if (cl[0] < '0' || cl[0] > '9' || *end || errno) {
+            req->has_early_error = true;
+            return hy_reply_error(req, HY_E_BAD_REQUEST, "Content-Length is not a number.", NULL);
+        }
     }
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, hy__scan_arg, &scan);
     if (scan.bad_utf8) {
@@ -288,7 +322,13 @@ static hy_result hy__first_call(hy_req *req, const char *url, const char *versio
     req->route = hy_route_match(url, req->method, req->args, &req->nargs, &allowed, req->arena);
     if (!req->route) {
         bool api = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0;
-        if (!api && (req->method == HY_GET || req->method == HY_HEAD)) return MHD_YES;
+        if (!api && (req->method == HY_GET || req->method == HY_HEAD)) {
+            if (announced > req->body_max) {
+                req->body_too_large = true;
+                return hy_reply_error(req, HY_E_PAYLOAD_TOO_LARGE, NULL, NULL);
+            }
+            return MHD_YES;
+        }
         if (allowed) {
             req->has_early_error = true;
             return hy__reply_405(req, allowed);
@@ -301,20 +341,14 @@ static hy_result hy__first_call(hy_req *req, const char *url, const char *versio
         return hy_reply_error(req, HY_E_NOT_FOUND, NULL, NULL);
     }
 
-    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-    bool has_body = (cl && strcmp(cl, "0") != 0) || scan.transfer_encoding;
-    if (cl) {
-        char *end;
-        errno = 0;
-        unsigned long long n = strtoull(cl, &end, 10);
-        if (cl[0] == '-' || *end || errno) {
-            req->has_early_error = true;
-            return hy_reply_error(req, HY_E_BAD_REQUEST, "Content-Length is not a number.", NULL);
-        }
-        if (n > req->body_max) {
-            req->body_too_large = true;
-            return hy_reply_error(req, HY_E_PAYLOAD_TOO_LARGE, NULL, NULL);
-        }
+    if (req->route->flags & HY_ROUTE_UPLOAD) { /* file uploads may exceed --body-max */
+        req->body_max = HY_UPLOAD_MAX;
+        req->body.cap = req->body_max;
+    }
+    bool has_body = announced > 0 || scan.transfer_encoding;
+    if (announced > req->body_max) {
+        req->body_too_large = true;
+        return hy_reply_error(req, HY_E_PAYLOAD_TOO_LARGE, NULL, NULL);
     }
     if (has_body && (req->route->flags & (HY_ROUTE_JSON | HY_ROUTE_FORM))) {
         const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
@@ -376,8 +410,12 @@ static enum MHD_Result hy__access(void *cls, struct MHD_Connection *c, const cha
         req->body.cap = req->body_max;
         *con_cls = req;
         if (!req->method) {
+            unsigned allowed = 0;
+            hy_route_match(url, 0, NULL, NULL, &allowed, req->arena);
+            if (!allowed && strncmp(url, "/api/", 5) != 0) allowed = HY_GET | HY_HEAD;
             req->has_early_error = true;
-            return (enum MHD_Result)hy__reply_405(req, HY_GET | HY_HEAD | HY_POST);
+            if (!allowed) return (enum MHD_Result)hy_reply_error(req, HY_E_NOT_FOUND, NULL, NULL);
+            return (enum MHD_Result)hy__reply_405(req, allowed);
         }
         hy_result r = hy__first_call(req, url, version);
         return (enum MHD_Result)r;
@@ -406,8 +444,12 @@ static void hy__completed(void *cls, struct MHD_Connection *c, void **con_cls,
          * microseconds. Paths are truncated and control bytes replaced. */
         char path[256];
         size_t n = 0;
-        for (const char *p = req->path ? req->path : "-"; *p && n < sizeof path - 1; p++)
-            path[n++] = ((unsigned char)*p < 0x20 || *p == '"') ? '?' : *p;
+        const char *src = req->path ? req->path : "-";
+        bool utf8 = hy_utf8_valid(src, strlen(src), 0);
+        for (const char *p = src; *p && n < sizeof path - 1; p++) {
+            unsigned char ch = (unsigned char)*p;
+            path[n++] = (ch < 0x20 || ch == 0x7f || ch == '"' || ch == ' ' || (!utf8 && ch >= 0x80)) ? '?' : *p;
+        }
         path[n] = '\0';
         hy_info("http %s %s %u %zu %llu%s", req->method_name ? req->method_name : "-", path,
                 req->status, req->bytes, (unsigned long long)(hy_now_us() - req->started_us),
@@ -420,6 +462,7 @@ static void hy__completed(void *cls, struct MHD_Connection *c, void **con_cls,
     atomic_fetch_sub(&srv->inflight, 1);
 }
 
+static void hy__mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void hy__mhd_log(void *cls, const char *fmt, va_list ap) {
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -499,6 +542,18 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
                   origin[0] ? " " : "", origin);
     srv->csp = hy_buf_steal(&csp, NULL);
     if (!srv->csp) return -ENOMEM;
+    /* Pages under /embed/ (the group widget) may be framed by any site. */
+    hy_buf csp_embed = HY_BUF_INIT(4096);
+    hy_buf_printf(&csp_embed,
+                  "default-src 'self'; script-src 'self'; style-src 'self'; "
+                  "img-src 'self' data: blob:%s%s; font-src 'self'; connect-src 'self'; "
+                  "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors *",
+                  origin[0] ? " " : "", origin);
+    srv->csp_embed = hy_buf_steal(&csp_embed, NULL);
+    if (!srv->csp_embed) {
+        free(srv->csp);
+        return -ENOMEM;
+    }
 
     unsigned threads = cfg->threads;
     if (!threads) {
@@ -527,6 +582,7 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
     if (!srv->daemon) {
         hy_error("cannot listen on %s (is the address in use?)", cfg->listen);
         free(srv->csp);
+        free(srv->csp_embed);
         hy_tiles_close(srv->tiles);
         hy_static_free(srv->statics);
         return -EADDRINUSE;
@@ -554,6 +610,8 @@ void hy_server_stop(hy_server *srv) {
     if (lsock != MHD_INVALID_SOCKET) close(lsock);
     free(srv->csp);
     srv->csp = NULL;
+    free(srv->csp_embed);
+    srv->csp_embed = NULL;
     hy_tiles_close(srv->tiles);
     srv->tiles = NULL;
     hy_static_free(srv->statics);

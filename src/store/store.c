@@ -2,9 +2,12 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #define HY__DB_MAX_CONNS 256
 
@@ -15,18 +18,28 @@ struct hy__conn {
 
 struct hy_db {
     const struct hy_store_ops *ops;
-    char *target; /* what the backend's connect() takes */
+    char *target;    /* what the backend's connect() takes */
+    uint64_t gen;    /* never 0, never reused within the process: names this db in TLS slots */
+    hy_db *next;     /* the list of open dbs (hy__open_dbs) */
+    bool registered; /* on that list */
     pthread_mutex_t lock;
     struct hy__conn conns[HY__DB_MAX_CONNS];
     size_t nconns;
     atomic_uint_fast64_t retries;
 };
 
-/* The calling thread's connections, one slot per open hy_db (a thread rarely sees more than a
- * primary and a replica). */
+/* Every open hy_db, so that a thread can tell which of its TLS slots belong to dbs closed since
+ * (their connections were freed by hy_db_close) and reuse them. */
+static pthread_mutex_t hy__open_lock = PTHREAD_MUTEX_INITIALIZER;
+static hy_db *hy__open_dbs;
+static atomic_uint_fast64_t hy__next_gen = 1;
+
+/* The calling thread's connections, one slot per db it uses (a thread rarely sees more than a
+ * primary and a replica). A slot belongs to the db whose generation it holds: a slot left over
+ * from a closed db never matches a later db, even one allocated at the same address. */
 #define HY__TLS_SLOTS 4
 static _Thread_local struct {
-    hy_db *db;
+    uint64_t gen; /* 0 = free */
     hy_store *store;
 } hy__tls[HY__TLS_SLOTS];
 
@@ -35,6 +48,29 @@ static char *hy__strdup(const char *s) {
     char *p = malloc(n);
     if (p) memcpy(p, s, n);
     return p;
+}
+
+static bool hy__gen_open_locked(uint64_t gen) {
+    for (hy_db *d = hy__open_dbs; d; d = d->next)
+        if (d->gen == gen) return true;
+    return false;
+}
+
+/* A TLS slot for a new connection of the calling thread: a free one, else one whose db has
+ * been closed. -1 when every slot serves an open db. */
+static int hy__tls_free_slot(void) {
+    for (int i = 0; i < HY__TLS_SLOTS; i++)
+        if (!hy__tls[i].gen) return i;
+    int slot = -1;
+    pthread_mutex_lock(&hy__open_lock);
+    for (int i = 0; i < HY__TLS_SLOTS; i++)
+        if (!hy__gen_open_locked(hy__tls[i].gen)) {
+            hy__tls[i].gen = 0; /* stale: its store was freed by hy_db_close */
+            hy__tls[i].store = NULL;
+            if (slot < 0) slot = i;
+        }
+    pthread_mutex_unlock(&hy__open_lock);
+    return slot;
 }
 
 int hy_db_open(const char *url, hy_db **ret, char **ret_err) {
@@ -53,11 +89,32 @@ int hy_db_open(const char *url, hy_db **ret, char **ret_err) {
             *ret_err = hy__strdup("the database URL must be sqlite:PATH or postgres://...");
         return HY_DB_HARD;
     }
+    /* A backend built for an older contract leaves the newer functions NULL. */
+    if (ops->abi < HY_STORE_ABI) {
+        if (ret_err) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "the %s store implements store ABI %u, but this build needs ABI %u: "
+                     "that backend is not complete yet",
+                     ops->name ? ops->name : "?", ops->abi, (unsigned)HY_STORE_ABI);
+            *ret_err = hy__strdup(msg);
+        }
+        return HY_DB_HARD;
+    }
     hy_db *db = calloc(1, sizeof *db);
-    if (!db) return HY_DB_HARD;
+    if (!db) {
+        if (ret_err) *ret_err = hy__strdup("cannot open the store: out of memory");
+        return HY_DB_HARD;
+    }
     db->ops = ops;
+    db->gen = atomic_fetch_add(&hy__next_gen, 1);
     db->target = hy__strdup(target);
-    pthread_mutex_init(&db->lock, NULL);
+    if (!db->target || pthread_mutex_init(&db->lock, NULL) != 0) {
+        if (ret_err) *ret_err = hy__strdup("cannot open the store: out of memory");
+        free(db->target);
+        free(db);
+        return HY_DB_HARD;
+    }
     hy_store *probe = NULL;
     int r = ops->connect(db->target, &probe, ret_err);
     if (r < 0) {
@@ -66,21 +123,36 @@ int hy_db_open(const char *url, hy_db **ret, char **ret_err) {
     }
     /* Keep the probe connection as the opening thread's own. */
     db->conns[db->nconns++] = (struct hy__conn){pthread_self(), probe};
-    for (int i = 0; i < HY__TLS_SLOTS; i++)
-        if (!hy__tls[i].db) {
-            hy__tls[i].db = db;
-            hy__tls[i].store = probe;
-            break;
-        }
+    pthread_mutex_lock(&hy__open_lock);
+    db->next = hy__open_dbs;
+    hy__open_dbs = db;
+    db->registered = true;
+    pthread_mutex_unlock(&hy__open_lock);
+    int slot = hy__tls_free_slot();
+    if (slot >= 0) {
+        hy__tls[slot].gen = db->gen;
+        hy__tls[slot].store = probe;
+    }
     *ret = db;
     return HY_DB_ONE;
 }
 
 hy_db *hy_db_close(hy_db *db) {
     if (!db) return NULL;
-    for (size_t i = 0; i < db->nconns; i++) db->ops->disconnect(db->conns[i].store);
+    if (db->registered) {
+        pthread_mutex_lock(&hy__open_lock);
+        for (hy_db **p = &hy__open_dbs; *p; p = &(*p)->next)
+            if (*p == db) {
+                *p = db->next;
+                break;
+            }
+        pthread_mutex_unlock(&hy__open_lock);
+    }
+    /* Other threads' slots for this db are recognised as stale by their generation. */
     for (int i = 0; i < HY__TLS_SLOTS; i++)
-        if (hy__tls[i].db == db) hy__tls[i].db = NULL, hy__tls[i].store = NULL;
+        if (hy__tls[i].gen == db->gen) hy__tls[i].gen = 0, hy__tls[i].store = NULL;
+    for (size_t i = 0; i < db->nconns; i++)
+        db->ops->disconnect(db->conns[i].store);
     pthread_mutex_destroy(&db->lock);
     free(db->target);
     free(db);
@@ -92,12 +164,10 @@ const struct hy_store_ops *hy_db_ops(const hy_db *db) { return db->ops; }
 uint64_t hy_db_retries(const hy_db *db) { return atomic_load(&((hy_db *)db)->retries); }
 
 hy_store *hy_db_conn(hy_db *db) {
-    int free_slot = -1;
-    for (int i = 0; i < HY__TLS_SLOTS; i++) {
-        if (hy__tls[i].db == db) return hy__tls[i].store;
-        if (!hy__tls[i].db && free_slot < 0) free_slot = i;
-    }
-    if (free_slot < 0) return NULL;
+    for (int i = 0; i < HY__TLS_SLOTS; i++)
+        if (hy__tls[i].gen == db->gen) return hy__tls[i].store;
+    int slot = hy__tls_free_slot();
+    if (slot < 0) return NULL;
     hy_store *s = NULL;
     char *err = NULL;
     if (db->ops->connect(db->target, &s, &err) < 0) {
@@ -112,16 +182,16 @@ hy_store *hy_db_conn(hy_db *db) {
     }
     db->conns[db->nconns++] = (struct hy__conn){pthread_self(), s};
     pthread_mutex_unlock(&db->lock);
-    hy__tls[free_slot].db = db;
-    hy__tls[free_slot].store = s;
+    hy__tls[slot].gen = db->gen;
+    hy__tls[slot].store = s;
     return s;
 }
 
 void hy_db_release(hy_db *db) {
     for (int i = 0; i < HY__TLS_SLOTS; i++) {
-        if (hy__tls[i].db != db) continue;
+        if (hy__tls[i].gen != db->gen) continue;
         hy_store *s = hy__tls[i].store;
-        hy__tls[i].db = NULL;
+        hy__tls[i].gen = 0;
         hy__tls[i].store = NULL;
         pthread_mutex_lock(&db->lock);
         for (size_t k = 0; k < db->nconns; k++)
@@ -135,18 +205,50 @@ void hy_db_release(hy_db *db) {
     }
 }
 
-static void hy__backoff(int attempt) {
-    /* 0.5 ms, 1 ms, 2 ms … capped at 50 ms, with jitter so racing writers spread out. */
-    long us = 500L << (attempt < 7 ? attempt : 7);
-    if (us > 50000) us = 50000;
-    us = us / 2 + (long)((unsigned)rand() % (unsigned)(us / 2 + 1));
-    struct timespec ts = {0, us * 1000L};
-    nanosleep(&ts, NULL);
+/* ---- the transaction runner ---- */
+
+/* A per-thread xorshift64* generator for the backoff jitter: rand() shares one state between
+ * threads (a lock, and racing writers drawing the same pauses). Seeded from getrandom(), or
+ * failing that from the clock, the process id and the address of the thread's state. */
+static _Thread_local uint64_t hy__rng;
+
+static uint64_t hy__random(void) {
+    if (!hy__rng) {
+        uint64_t seed = 0;
+        if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed) {
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            seed = ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 40) ^
+                   (uint64_t)(uintptr_t)&hy__rng;
+        }
+        hy__rng = seed ? seed : 0x9e3779b97f4a7c15u;
+    }
+    uint64_t x = hy__rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    hy__rng = x;
+    return x * 0x2545f4914f6cdd1du;
+}
+
+/* The pause before retry number attempt + 1, in microseconds: 0.5 ms, 1 ms, 2 ms … capped at
+ * 250 ms, drawn from [half, whole] so that racing writers spread out. */
+static long hy__backoff_us(int attempt) {
+    long us = 500L << (attempt < 9 ? attempt : 9);
+    if (us > 250000) us = 250000;
+    return us / 2 + (long)(hy__random() % (uint64_t)(us / 2 + 1));
+}
+
+static int64_t hy__now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 int hy_db_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
     hy_store *s = hy_db_conn(db);
     if (!s) return HY_DB_HARD;
+    int64_t deadline = hy__now_us() + (int64_t)HY_TX_RETRY_MS * 1000;
     for (int attempt = 0;; attempt++) {
         int r = s->ops->begin(s, mode);
         if (r >= 0) {
@@ -159,7 +261,11 @@ int hy_db_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
             if (s->ops->in_transaction(s)) s->ops->rollback(s);
         }
         if (r != HY_DB_SOFT || attempt + 1 >= HY_TX_RETRIES) return r;
+        long us = hy__backoff_us(attempt);
+        /* No attempt starts after the budget: the caller answers "busy, try again" instead. */
+        if (hy__now_us() + us > deadline) return r;
         atomic_fetch_add(&db->retries, 1);
-        hy__backoff(attempt);
+        struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
+        nanosleep(&ts, NULL);
     }
 }

@@ -29,7 +29,10 @@ enum hy_db_status {
     HY_DB_ONE = 1,
 };
 
-enum hy_tx_mode { HY_TX_READ, HY_TX_WRITE };
+/* HY_TX_READ: a consistent snapshot for several reads. HY_TX_WRITE: behaves as if alone
+ * (SQLite BEGIN IMMEDIATE, PostgreSQL SERIALIZABLE). HY_TX_SINGLE: exactly one read-only
+ * statement, run without BEGIN/COMMIT (saves two round trips on hot read paths). */
+enum hy_tx_mode { HY_TX_READ, HY_TX_WRITE, HY_TX_SINGLE };
 
 typedef struct hy_store hy_store;
 
@@ -198,10 +201,13 @@ extern const struct hy_store_ops hy_store_pg_ops;
 typedef struct hy_db hy_db;
 
 /* Parses `url` ("sqlite:PATH", "postgres://…", "postgresql://…") and checks that a connection
- * can be made. Does not migrate. On failure returns a negative status and a malloc()ed reason
- * in *ret_err. */
+ * can be made. Does not migrate. Refuses a backend whose ops->abi is below HY_STORE_ABI. On
+ * failure returns a negative status, leaves *ret untouched and puts a malloc()ed reason in
+ * *ret_err (NULL if even that could not be allocated). */
 int hy_db_open(const char *url, hy_db **ret, char **ret_err);
-/* Closes every connection. Call only when no thread uses the db any more. Accepts NULL. */
+/* Closes every connection. Call only when no thread uses the db any more (other threads'
+ * thread-local references to it then go stale harmlessly: they never match another db, even
+ * one later allocated at the same address). Accepts NULL. */
 hy_db *hy_db_close(hy_db *db);
 /* "sqlite" or "postgres". */
 const char *hy_db_backend(const hy_db *db);
@@ -216,12 +222,14 @@ typedef int (*hy_tx_fn)(hy_store *s, void *ctx);
 
 /* Runs fn inside a transaction on the calling thread's connection. fn returns a status:
  * >= 0 commits and is returned; HY_DB_SOFT rolls back and retries (at most HY_TX_RETRIES
- * times, with a short growing pause); HY_DB_HARD and HY_DB_ABORT roll back and are returned.
- * A commit that fails softly is retried too. fn must not keep state across attempts other
- * than what it recomputes from the store. */
+ * attempts in all, with a growing, jittered pause, and no new attempt once HY_TX_RETRY_MS
+ * have passed since the first began), then HY_DB_SOFT is returned; HY_DB_HARD and
+ * HY_DB_ABORT roll back and are returned. A commit that fails softly is retried too. fn must
+ * not keep state across attempts other than what it recomputes from the store. */
 int hy_db_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx);
 
-#define HY_TX_RETRIES 8
+#define HY_TX_RETRIES 12
+#define HY_TX_RETRY_MS 2000
 
 /* Counts of retries since start (for /healthz diagnostics and tests). */
 uint64_t hy_db_retries(const hy_db *db);

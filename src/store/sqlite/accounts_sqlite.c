@@ -1,5 +1,7 @@
 /* accounts_sqlite.c — users, volunteer profiles, sessions, API tokens, rate limits, the audit
  * log, password resets and the outbox, for the SQLite backend. */
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,10 +100,21 @@ static const char *const sql_user_profile =
 
 /* ---- helpers ---- */
 
-static const char *col_text(sqlite3_stmt *st, int i, hy_arena *a) {
+/* The text of column i copied into the arena, or NULL for SQL NULL. A copy that fails (the
+ * arena is full, SQLite is out of memory) also gives NULL and clears *ok, so that a missing
+ * value is never mistaken for an SQL NULL (a NULL password_hash means "no password"). */
+static const char *col_text(sqlite3_stmt *st, int i, hy_arena *a, bool *ok) {
     if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
     const char *v = (const char *)sqlite3_column_text(st, i);
-    return hy_arena_strndup(a, v ? v : "", (size_t)sqlite3_column_bytes(st, i));
+    char *copy = v ? hy_arena_strndup(a, v, (size_t)sqlite3_column_bytes(st, i)) : NULL;
+    if (!copy) *ok = false;
+    return copy;
+}
+
+/* A row count or offset as an SQL integer: past INT64_MAX a cast would turn it negative,
+ * which SQLite reads as "no limit" / "no offset". */
+static sqlite3_int64 clamp_i64(size_t v) {
+    return v > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)v;
 }
 
 static void col_id(sqlite3_stmt *st, int i, char *out) {
@@ -124,18 +137,19 @@ static int finish(hy_sqlite *s, sqlite3_stmt *st, int r) {
 }
 
 static int read_user(sqlite3_stmt *st, hy_arena *a, struct hy_user *u) {
+    bool ok = true;
     memset(u, 0, sizeof *u);
     col_id(st, 0, u->id);
-    u->email = col_text(st, 1, a);
-    u->phone = col_text(st, 2, a);
-    u->name = col_text(st, 3, a);
-    u->password_hash = col_text(st, 4, a);
-    u->role = col_text(st, 5, a);
-    u->status = col_text(st, 6, a);
-    u->language = col_text(st, 7, a);
+    u->email = col_text(st, 1, a, &ok);
+    u->phone = col_text(st, 2, a, &ok);
+    u->name = col_text(st, 3, a, &ok);
+    u->password_hash = col_text(st, 4, a, &ok);
+    u->role = col_text(st, 5, a, &ok);
+    u->status = col_text(st, 6, a, &ok);
+    u->language = col_text(st, 7, a, &ok);
     u->created_at = sqlite3_column_int64(st, 8);
     u->updated_at = sqlite3_column_int64(st, 9);
-    return (u->name && u->role && u->status && u->language) ? HY_DB_ONE : HY_DB_HARD;
+    return (ok && u->name && u->role && u->status && u->language) ? HY_DB_ONE : HY_DB_HARD;
 }
 
 /* Steps a write; maps a UNIQUE violation to HY_DB_NONE. */
@@ -152,6 +166,11 @@ static int step_write(hy_sqlite *s, sqlite3_stmt *st) {
 
 int hy_sq_user_insert(hy_store *base, const struct hy_user *u, const struct hy_volunteer *v) {
     hy_sqlite *s = hy_sq(base);
+    /* sqlite3_bind_double() stores NaN as NULL: a NaN latitude would silently become "no
+     * area" here (and NaN in PostgreSQL). Both stores refuse non-finite numbers. */
+    if (v && (!isfinite(v->radius_km) ||
+              (v->has_area && (!isfinite(v->lat) || !isfinite(v->lon)))))
+        return HY_DB_HARD;
     sqlite3_stmt *st = hy_sq_stmt(s, Q_USER_INSERT, sql_user_insert);
     if (!st) return HY_DB_HARD;
     bind_text(st, 1, u->id);
@@ -217,18 +236,20 @@ int hy_sq_user_list(hy_store *base, const struct hy_user_filter *f, hy_arena *a,
     bind_text(st, 1, f->role);
     bind_text(st, 2, f->status);
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) return finish(s, st, hy_sq_status(s, rc));
+    if (rc != SQLITE_ROW)
+        return finish(s, st, rc == SQLITE_DONE ? HY_DB_HARD : hy_sq_status(s, rc));
     size_t total = (size_t)sqlite3_column_int64(st, 0);
     finish(s, st, 0);
     size_t limit = f->limit ? f->limit : 50;
+    if (limit > SIZE_MAX / sizeof(struct hy_user) || limit > INT32_MAX) return HY_DB_HARD;
     struct hy_user *users = hy_arena_alloc(a, limit * sizeof *users);
     if (!users) return HY_DB_HARD;
     st = hy_sq_stmt(s, Q_USER_LIST, sql_user_list);
     if (!st) return HY_DB_HARD;
     bind_text(st, 1, f->role);
     bind_text(st, 2, f->status);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)f->offset);
+    sqlite3_bind_int64(st, 3, clamp_i64(limit));
+    sqlite3_bind_int64(st, 4, clamp_i64(f->offset));
     size_t n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit)
         if (read_user(st, a, &users[n++]) < 0) return finish(s, st, HY_DB_HARD);
@@ -269,15 +290,17 @@ int hy_sq_volunteer_get(hy_store *base, const char *user_id, hy_arena *a,
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) return finish(s, st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
     struct hy_volunteer v;
+    bool ok = true;
     memset(&v, 0, sizeof v);
     col_id(st, 0, v.user_id);
     v.has_area = sqlite3_column_type(st, 1) != SQLITE_NULL;
     v.lat = sqlite3_column_double(st, 1);
     v.lon = sqlite3_column_double(st, 2);
     v.radius_km = sqlite3_column_double(st, 3);
-    v.skills = col_text(st, 4, a);
-    v.languages = col_text(st, 5, a);
-    v.availability = col_text(st, 6, a);
+    v.skills = col_text(st, 4, a, &ok);
+    v.languages = col_text(st, 5, a, &ok);
+    v.availability = col_text(st, 6, a, &ok);
+    if (!ok || !v.skills || !v.languages || !v.availability) return finish(s, st, HY_DB_HARD);
     *ret = v;
     return finish(s, st, HY_DB_ONE);
 }
@@ -306,12 +329,13 @@ int hy_sq_session_get(hy_store *base, const char *token_hash, hy_arena *a,
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) return finish(s, st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
     struct hy_session v;
+    bool ok = true;
     col_id(st, 0, v.user_id);
-    v.csrf = col_text(st, 1, a);
+    v.csrf = col_text(st, 1, a, &ok);
     v.created_at = sqlite3_column_int64(st, 2);
     v.last_seen = sqlite3_column_int64(st, 3);
     v.expires_at = sqlite3_column_int64(st, 4);
-    if (!v.csrf) return finish(s, st, HY_DB_HARD);
+    if (!ok || !v.csrf) return finish(s, st, HY_DB_HARD);
     *ret = v;
     return finish(s, st, HY_DB_ONE);
 }
@@ -406,21 +430,24 @@ int hy_sq_audit_list(hy_store *base, int64_t before, size_t limit, hy_arena *a,
                      struct hy_audit_entry **ret_entries) {
     hy_sqlite *s = hy_sq(base);
     if (!limit) limit = 50;
+    if (limit > SIZE_MAX / sizeof(struct hy_audit_entry) || limit > INT32_MAX) return HY_DB_HARD;
     struct hy_audit_entry *e = hy_arena_alloc(a, limit * sizeof *e);
     if (!e) return HY_DB_HARD;
     sqlite3_stmt *st = hy_sq_stmt(s, Q_AUDIT_LIST, sql_audit_list);
     if (!st) return HY_DB_HARD;
     sqlite3_bind_int64(st, 1, before);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    sqlite3_bind_int64(st, 2, clamp_i64(limit));
     size_t n = 0;
     int rc;
+    bool ok = true;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit) {
         e[n].id = sqlite3_column_int64(st, 0);
         e[n].at = sqlite3_column_int64(st, 1);
-        e[n].actor_id = col_text(st, 2, a);
-        e[n].action = col_text(st, 3, a);
-        e[n].subject_id = col_text(st, 4, a);
-        e[n].detail = col_text(st, 5, a);
+        e[n].actor_id = col_text(st, 2, a, &ok);
+        e[n].action = col_text(st, 3, a, &ok);
+        e[n].subject_id = col_text(st, 4, a, &ok);
+        e[n].detail = col_text(st, 5, a, &ok);
+        if (!ok || !e[n].action || !e[n].detail) return finish(s, st, HY_DB_HARD);
         n++;
     }
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) return finish(s, st, hy_sq_status(s, rc));
@@ -476,21 +503,27 @@ int hy_sq_outbox_list(hy_store *base, const char *recipient, size_t limit, hy_ar
                       struct hy_outbox_message **ret) {
     hy_sqlite *s = hy_sq(base);
     if (!limit) limit = 10;
+    if (limit > SIZE_MAX / sizeof(struct hy_outbox_message) || limit > INT32_MAX)
+        return HY_DB_HARD;
     struct hy_outbox_message *m = hy_arena_alloc(a, limit * sizeof *m);
     if (!m) return HY_DB_HARD;
     sqlite3_stmt *st = hy_sq_stmt(s, Q_OUTBOX_LIST, sql_outbox_list);
     if (!st) return HY_DB_HARD;
     bind_text(st, 1, recipient);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    sqlite3_bind_int64(st, 2, clamp_i64(limit));
     size_t n = 0;
     int rc;
+    bool ok = true;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit) {
         m[n].created_at = sqlite3_column_int64(st, 0);
-        m[n].recipient = col_text(st, 1, a);
-        m[n].channel = col_text(st, 2, a);
-        m[n].language = col_text(st, 3, a);
-        m[n].template_name = col_text(st, 4, a);
-        m[n].payload = col_text(st, 5, a);
+        m[n].recipient = col_text(st, 1, a, &ok);
+        m[n].channel = col_text(st, 2, a, &ok);
+        m[n].language = col_text(st, 3, a, &ok);
+        m[n].template_name = col_text(st, 4, a, &ok);
+        m[n].payload = col_text(st, 5, a, &ok);
+        if (!ok || !m[n].recipient || !m[n].channel || !m[n].language || !m[n].template_name ||
+            !m[n].payload)
+            return finish(s, st, HY_DB_HARD);
         n++;
     }
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) return finish(s, st, hy_sq_status(s, rc));

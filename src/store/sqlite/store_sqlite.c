@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "store/sqlite/migrations_sqlite.h"
+#include "store/library.h"
+#include "store/groups.h"
+#include "store/requests.h"
 
 static const char *const hy__sql[HY_SQ__COUNT] = {
     [HY_SQ_BEGIN_READ] = "BEGIN DEFERRED",
@@ -52,7 +55,7 @@ sqlite3_stmt *hy_sq_stmt(hy_sqlite *s, int id, const char *sql) {
     }
     /* BEGIN DEFERRED would let a read transaction write; the contract says it cannot.
      * (PRAGMA query_only per transaction would expire every prepared statement.) */
-    if (s->in_tx && s->tx_read && !sqlite3_stmt_readonly(st)) return NULL;
+    if (((s->in_tx && s->tx_read) || s->single) && !sqlite3_stmt_readonly(st)) return NULL;
     return st;
 }
 
@@ -130,6 +133,8 @@ static void hy__disconnect(hy_store *base) {
 static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
     hy_sqlite *s = hy_sq(base);
     if (s->in_tx) return HY_DB_HARD;
+    s->single = mode == HY_TX_SINGLE;
+    if (s->single) return HY_DB_ONE; /* autocommit: the one statement is its own transaction */
     int r = hy__simple(s, mode == HY_TX_WRITE ? HY_SQ_BEGIN_WRITE : HY_SQ_BEGIN_READ);
     if (r == HY_DB_ONE) {
         s->in_tx = true;
@@ -140,6 +145,10 @@ static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
 
 static int hy__commit(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
+    if (s->single) {
+        s->single = false;
+        return HY_DB_ONE;
+    }
     int r = hy__simple(s, HY_SQ_COMMIT);
     if (r == HY_DB_ONE || sqlite3_get_autocommit(s->db)) s->in_tx = false;
     return r;
@@ -344,4 +353,7 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .outbox_insert = hy_sq_outbox_insert,
     .outbox_list = hy_sq_outbox_list,
     .user_set_profile = hy_sq_user_set_profile,
+    .groups = &hy_sq_group_ops,
+    .requests = &hy_sq_request_ops,
+    .library = &hy_sq_library_ops,
 };

@@ -30,6 +30,7 @@ typedef struct hy_sqlite {
     struct hy_store base;
     sqlite3 *db;
     bool in_tx;
+    bool single; /* HY_TX_SINGLE: no BEGIN, read-only */
     bool tx_read; /* the open transaction is HY_TX_READ: hy_sq_stmt() refuses writes */
     sqlite3_stmt *stmts[HY_SQ_MAX_STMTS];
 } hy_sqlite;

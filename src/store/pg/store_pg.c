@@ -1,0 +1,480 @@
+/* store_pg.c — the PostgreSQL backend (libpq), for running several `hamyari serve` processes on
+ * one database.
+ *
+ * One connection per thread, opened with application_name=hamyari and client_encoding=UTF8;
+ * the database itself must be UTF8. Statements are prepared once per connection, on first use,
+ * under the name "hy<id>", and executed with text parameters: no SQL is ever built from data.
+ * Prepared statements never use `SELECT *`: after a migration changes a table, a cached plan
+ * whose result columns changed would fail.
+ *
+ * Writes run SERIALIZABLE, so a write transaction behaves as if it ran alone (as SQLite's
+ * BEGIN IMMEDIATE gives us by locking); the price is that a conflicting one fails with SQLSTATE
+ * 40001 at any statement or at COMMIT, which hy_pg_status() maps to HY_DB_SOFT and the runner
+ * in store.c retries. Reads run REPEATABLE READ READ ONLY: one consistent snapshot, and any
+ * attempt to write fails (SQLSTATE 25006, a hard error).
+ *
+ * A lost connection is noticed by the first statement that fails on it: the status becomes
+ * HY_DB_SOFT, the connection is marked, and the next begin() calls PQreset() and forgets the
+ * statements prepared on the old session. If the server is still away, begin() answers
+ * HY_DB_SOFT again and the runner backs off. */
+#include "store/pg/store_pg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/pg/migrations_pg.h"
+#include "store/library.h"
+#include "store/groups.h"
+#include "store/requests.h"
+
+/* pg_advisory_xact_lock key serialising migrations across processes ("hamyari" in ASCII). */
+#define HY__MIGRATE_LOCK "29380520393667177"
+
+static const char *const hy__sql[HY_PG__COUNT] = {
+    [HY_PG_BEGIN_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    [HY_PG_BEGIN_WRITE] = "BEGIN ISOLATION LEVEL SERIALIZABLE",
+    [HY_PG_COMMIT] = "COMMIT",
+    [HY_PG_ROLLBACK] = "ROLLBACK",
+    [HY_PG_SCHEMA_PROBE] = "SELECT to_regclass('schema_migrations') IS NOT NULL",
+    [HY_PG_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_migrations",
+    [HY_PG_META_GET] = "SELECT value FROM meta WHERE key = $1",
+    [HY_PG_META_SET] = ("INSERT INTO meta(key, value) VALUES ($1, $2) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+    [HY_PG_META_DELETE] = "DELETE FROM meta WHERE key = $1",
+    [HY_PG_INTEGRITY] = "SELECT count(*) FROM pg_extension WHERE extname = 'postgis'",
+};
+
+static char *hy__strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+/* libpq prints NOTICEs ("relation … already exists, skipping") to stderr by default; library
+ * code does not log. */
+static void hy__quiet(void *arg, const char *message) {
+    (void)arg;
+    (void)message;
+}
+
+/* Overwrites every occurrence of the n bytes at `secret` in `msg` with '*'. */
+static void hy__scrub(char *msg, const char *secret, size_t n) {
+    if (n == 0) return;
+    for (char *p = msg; (p = memmem(p, strlen(p), secret, n)) != NULL; p += n)
+        memset(p, '*', n);
+}
+
+/* A malloc()ed copy of libpq's reason for a failed connection, with every form of the password
+ * that `url` carries blotted out: libpq's URI parser quotes the offending component in some
+ * messages ("invalid percent-encoded token: …"), and that component may be the password. */
+static char *hy__connect_error(const char *url, PGconn *conn, const char *reason) {
+    if (!reason) reason = conn ? PQerrorMessage(conn) : "out of memory";
+    static const char prefix[] = "cannot connect to PostgreSQL: ";
+    size_t n = strlen(reason);
+    while (n > 0 && (reason[n - 1] == '\n' || reason[n - 1] == ' '))
+        n--;
+    char *msg = malloc(sizeof prefix + n);
+    if (!msg) return NULL;
+    memcpy(msg, prefix, sizeof prefix - 1);
+    memcpy(msg + sizeof prefix - 1, reason, n);
+    msg[sizeof prefix - 1 + n] = '\0';
+
+    /* The raw password of postgres://user:PASSWORD@host…, found the way libpq finds it (the
+     * user info ends at the first '@' before any '/'). */
+    const char *p = strstr(url, "://");
+    if (p) {
+        p += 3;
+        size_t auth = strcspn(p, "@/");
+        if (p[auth] == '@') {
+            const char *colon = memchr(p, ':', auth);
+            if (colon) hy__scrub(msg, colon + 1, (size_t)(p + auth - colon - 1));
+        }
+    }
+    /* …and of ?password=PASSWORD. */
+    const char *q = strchr(url, '?');
+    while (q) {
+        q++;
+        if (strncmp(q, "password=", 9) == 0) hy__scrub(msg, q + 9, strcspn(q + 9, "&"));
+        q = strchr(q, '&');
+    }
+    /* The decoded password, when the URL parses. */
+    PQconninfoOption *opts = PQconninfoParse(url, NULL);
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (strcmp(o->keyword, "password") == 0 && o->val) hy__scrub(msg, o->val, strlen(o->val));
+    PQconninfoFree(opts);
+    return msg;
+}
+
+int hy_pg_status(hy_pg *s, const PGresult *res) {
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return HY_DB_ONE;
+    const char *code = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    /* A connection that broke (or that the server is closing: admin shutdown, crash recovery)
+     * is worth another try on a fresh session. */
+    if (PQstatus(s->conn) == CONNECTION_BAD ||
+        (code && (strncmp(code, "08", 2) == 0 || strcmp(code, "57P01") == 0 ||
+                  strcmp(code, "57P02") == 0 || strcmp(code, "57P03") == 0))) {
+        s->need_reset = true;
+        return HY_DB_SOFT;
+    }
+    /* serialization_failure, deadlock_detected, lock_not_available */
+    if (code &&
+        (strcmp(code, "40001") == 0 || strcmp(code, "40P01") == 0 || strcmp(code, "55P03") == 0))
+        return HY_DB_SOFT;
+    return HY_DB_HARD;
+}
+
+int hy_pg_exec(hy_pg *s, int id, const char *sql, int nparams, const char *const *values,
+               PGresult **ret_res) {
+    if (id < 0 || id >= HY_PG_MAX_STMTS || nparams < 0) return HY_DB_HARD;
+    char name[16];
+    snprintf(name, sizeof name, "hy%d", id);
+    if (!s->prepared[id]) {
+        if (!sql && id < HY_PG__COUNT) sql = hy__sql[id];
+        if (!sql) return HY_DB_HARD;
+        /* Parameter types are left to the server to infer from the statement. */
+        PGresult *res = PQprepare(s->conn, name, sql, 0, NULL);
+        int r = hy_pg_status(s, res);
+        PQclear(res);
+        if (r < 0) return r;
+        s->prepared[id] = true;
+    }
+    PGresult *res = PQexecPrepared(s->conn, name, nparams, values, NULL, NULL, 0);
+    int r = hy_pg_status(s, res);
+    if (r < 0) {
+        PQclear(res);
+        return r;
+    }
+    if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+        r = PQntuples(res) > 0 ? HY_DB_ONE : HY_DB_NONE;
+    } else {
+        /* "" for commands without a row count (BEGIN, CREATE …), else the rows touched. */
+        const char *n = PQcmdTuples(res);
+        if (n[0] == '0' && n[1] == '\0') r = HY_DB_NONE;
+    }
+    /* A result without rows has nothing to read: only HY_DB_ONE hands it out. */
+    if (ret_res && r == HY_DB_ONE)
+        *ret_res = res;
+    else
+        PQclear(res);
+    return r;
+}
+
+/* Makes sure the connection is usable outside a transaction: resets it if it broke (forgetting
+ * every prepared statement, which died with the old session). HY_DB_SOFT while the server
+ * cannot be reached; HY_DB_HARD if the session is unexpectedly inside a transaction. */
+static int hy__ready(hy_pg *s) {
+    if (s->need_reset || PQstatus(s->conn) != CONNECTION_OK) {
+        PQreset(s->conn);
+        memset(s->prepared, 0, sizeof s->prepared);
+        if (PQstatus(s->conn) != CONNECTION_OK) {
+            s->need_reset = true;
+            return HY_DB_SOFT;
+        }
+        s->need_reset = false;
+    }
+    /* A BEGIN inside a transaction would only warn and keep the old isolation level. */
+    return PQtransactionStatus(s->conn) == PQTRANS_IDLE ? HY_DB_ONE : HY_DB_HARD;
+}
+
+/* Opens a connection to the libpq URI `url`. On success *ret is a new connection owned by the
+ * caller (release it with disconnect()). On failure returns HY_DB_HARD, leaves *ret untouched
+ * and, if ret_err is set, stores a malloc()ed reason in it, which never contains the password.
+ * Parameters in the URI win over our defaults (connect_timeout=5, application_name=hamyari),
+ * except client_encoding, which is always UTF8. */
+static int hy__connect(const char *url, hy_store **ret, char **ret_err) {
+    hy_pg *s = calloc(1, sizeof *s);
+    if (!s) {
+        if (ret_err) *ret_err = hy__strdup("cannot connect to PostgreSQL: out of memory");
+        return HY_DB_HARD;
+    }
+    s->base.ops = &hy_store_pg_ops;
+    /* Processed in order, a later value overriding an earlier one; "dbname" is expanded into
+     * the URI's own parameters. */
+    static const char *const keys[] = {"connect_timeout", "application_name", "dbname",
+                                       "client_encoding", NULL};
+    const char *const values[] = {"5", "hamyari", url, "UTF8", NULL};
+    s->conn = PQconnectdbParams(keys, values, 1);
+    const char *reason = NULL;
+    if (s->conn && PQstatus(s->conn) == CONNECTION_OK) {
+        const char *enc = PQparameterStatus(s->conn, "server_encoding");
+        if (!enc || strcmp(enc, "UTF8") != 0)
+            reason = "the database's encoding is not UTF8 (create it with ENCODING 'UTF8')";
+    }
+    if (!s->conn || PQstatus(s->conn) != CONNECTION_OK || reason) {
+        if (ret_err) *ret_err = hy__connect_error(url, s->conn, reason);
+        PQfinish(s->conn);
+        free(s);
+        return HY_DB_HARD;
+    }
+    PQsetNoticeProcessor(s->conn, hy__quiet, NULL);
+    *ret = &s->base;
+    return HY_DB_ONE;
+}
+
+/* Closes the connection (an open transaction is rolled back by the server) and frees it.
+ * Accepts NULL. */
+static void hy__disconnect(hy_store *base) {
+    if (!base) return;
+    hy_pg *s = hy_pg_of(base);
+    PQfinish(s->conn);
+    free(s);
+}
+
+/* Starts a transaction: SERIALIZABLE for writes, REPEATABLE READ READ ONLY for reads.
+ * Reconnects first if the connection broke. HY_DB_HARD if one is already open. */
+static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
+    hy_pg *s = hy_pg_of(base);
+    if (s->in_tx) return HY_DB_HARD;
+    int r = hy__ready(s);
+    if (r < 0) return r;
+    s->single = mode == HY_TX_SINGLE;
+    if (s->single) return HY_DB_ONE; /* autocommit: the one statement is its own transaction */
+    r = hy_pg_exec(s, mode == HY_TX_WRITE ? HY_PG_BEGIN_WRITE : HY_PG_BEGIN_READ, NULL, 0, NULL,
+                   NULL);
+    if (r < 0) return r;
+    s->in_tx = true;
+    return HY_DB_ONE;
+}
+
+/* Commits the open transaction. HY_DB_SOFT on a serialization failure (the transaction is then
+ * over and may be retried). A connection lost during COMMIT is HY_DB_HARD, not SOFT: the
+ * commit may have happened, and retrying could apply the work twice. A COMMIT that PostgreSQL
+ * turned into ROLLBACK (an earlier statement failed and the caller went on) is HY_DB_HARD. */
+static int hy__commit(hy_store *base) {
+    hy_pg *s = hy_pg_of(base);
+    if (s->single) {
+        s->single = false;
+        return HY_DB_ONE;
+    }
+    if (!s->in_tx) return HY_DB_HARD;
+    PGresult *res = NULL;
+    int r = hy_pg_exec(s, HY_PG_COMMIT, NULL, 0, NULL, &res);
+    if (r >= 0) {
+        r = res && strcmp(PQcmdStatus(res), "COMMIT") == 0 ? HY_DB_ONE : HY_DB_HARD;
+        PQclear(res);
+    } else if (r == HY_DB_SOFT && s->need_reset) {
+        r = HY_DB_HARD;
+    }
+    PGTransactionStatusType ts = PQtransactionStatus(s->conn);
+    if (ts != PQTRANS_INTRANS && ts != PQTRANS_INERROR) s->in_tx = false;
+    return r;
+}
+
+/* Rolls the open transaction back, if any. Never fails: if the ROLLBACK cannot be delivered,
+ * the connection is reset at the next begin. */
+static void hy__rollback(hy_store *base) {
+    hy_pg *s = hy_pg_of(base);
+    PGTransactionStatusType ts = PQtransactionStatus(s->conn);
+    if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
+        hy_pg_exec(s, HY_PG_ROLLBACK, NULL, 0, NULL, NULL);
+        if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) s->need_reset = true;
+    }
+    s->in_tx = false;
+}
+
+static bool hy__in_tx(const hy_store *base) {
+    const hy_pg *s = (const hy_pg *)base;
+    return s->in_tx;
+}
+
+/* Parses a non-negative int column value; false if it is not one. */
+static bool hy__parse_int(const char *v, int *ret) {
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end || n < 0 || n > 1000000000L) return false;
+    *ret = (int)n;
+    return true;
+}
+
+/* Sets *ret to the newest applied migration, 0 when schema_migrations does not exist yet.
+ * Works inside or outside a transaction. */
+static int hy__schema_version(hy_store *base, int *ret) {
+    hy_pg *s = hy_pg_of(base);
+    PGresult *res;
+    int r = hy_pg_exec(s, HY_PG_SCHEMA_PROBE, NULL, 0, NULL, &res);
+    if (r != HY_DB_ONE) return r < 0 ? r : HY_DB_HARD;
+    bool exists = PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    if (!exists) {
+        *ret = 0;
+        return HY_DB_ONE;
+    }
+    r = hy_pg_exec(s, HY_PG_SCHEMA_VERSION, NULL, 0, NULL, &res);
+    if (r != HY_DB_ONE) return r < 0 ? r : HY_DB_HARD;
+    int v;
+    bool ok = hy__parse_int(PQgetvalue(res, 0, 0), &v);
+    PQclear(res);
+    if (!ok) return HY_DB_HARD;
+    *ret = v;
+    return HY_DB_ONE;
+}
+
+/* Runs `sql` (one or several statements) with PQexec; `what` is the command tag expected from
+ * the last one, or NULL for any success. */
+static int hy__exec_text(hy_pg *s, const char *sql, const char *what) {
+    PGresult *res = PQexec(s->conn, sql);
+    int r = hy_pg_status(s, res);
+    if (r >= 0 && what && strcmp(PQcmdStatus(res), what) != 0) r = HY_DB_HARD;
+    PQclear(res);
+    return r;
+}
+
+/* Applies every pending step of migrations_pg.c in one transaction and sets *ret_version to
+ * the version then in force. A transaction-scoped advisory lock makes processes that start
+ * together take turns: the later ones wait, then find nothing left to do. Must not be called
+ * inside a transaction. */
+static int hy__migrate(hy_store *base, int *ret_version) {
+    hy_pg *s = hy_pg_of(base);
+    if (s->in_tx) return HY_DB_HARD;
+    int r = hy__ready(s);
+    if (r < 0) return r;
+    /* Read Committed on purpose: each statement sees what was committed before it started, so
+     * a process that waited for the lock sees the table and steps its predecessor created. */
+    r = hy__exec_text(s,
+                      "BEGIN ISOLATION LEVEL READ COMMITTED;"
+                      "SELECT pg_advisory_xact_lock(" HY__MIGRATE_LOCK ");"
+                      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                      " version int PRIMARY KEY,"
+                      " applied_at timestamptz NOT NULL DEFAULT now())",
+                      NULL);
+    if (r < 0) goto fail;
+    PGresult *res = PQexec(s->conn, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+    r = hy_pg_status(s, res);
+    int have = 0;
+    if (r >= 0 && (PQntuples(res) != 1 || !hy__parse_int(PQgetvalue(res, 0, 0), &have)))
+        r = HY_DB_HARD;
+    PQclear(res);
+    if (r < 0) goto fail;
+    for (size_t i = 0; i < hy_pg_migrations_count; i++) {
+        const struct hy_pg_migration *m = &hy_pg_migrations[i];
+        if (m->version <= have) continue;
+        r = hy__exec_text(s, m->sql, NULL);
+        if (r < 0) goto fail;
+        char version[16];
+        snprintf(version, sizeof version, "%d", m->version);
+        const char *const params[] = {version};
+        res = PQexecParams(s->conn, "INSERT INTO schema_migrations(version) VALUES ($1::int)", 1,
+                           NULL, params, NULL, NULL, 0);
+        r = hy_pg_status(s, res);
+        PQclear(res);
+        if (r < 0) goto fail;
+        have = m->version;
+    }
+    r = hy__exec_text(s, "COMMIT", "COMMIT");
+    if (r < 0) goto fail;
+    *ret_version = have;
+    return HY_DB_ONE;
+fail:
+    if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) hy__exec_text(s, "ROLLBACK", NULL);
+    return r;
+}
+
+/* HY_DB_ONE and a malloc()ed copy of the value in *ret_value, or HY_DB_NONE when the key is
+ * absent (then *ret_value is untouched). */
+static int hy__meta_get(hy_store *base, const char *key, char **ret_value) {
+    hy_pg *s = hy_pg_of(base);
+    const char *const params[] = {key};
+    PGresult *res;
+    int r = hy_pg_exec(s, HY_PG_META_GET, NULL, 1, params, &res);
+    if (r != HY_DB_ONE) return r;
+    size_t n = (size_t)PQgetlength(res, 0, 0);
+    char *copy = malloc(n + 1);
+    if (copy) {
+        memcpy(copy, PQgetvalue(res, 0, 0), n);
+        copy[n] = '\0';
+        *ret_value = copy;
+    } else {
+        r = HY_DB_HARD;
+    }
+    PQclear(res);
+    return r;
+}
+
+/* Inserts or replaces the key's value. Both strings stay the caller's. */
+static int hy__meta_set(hy_store *base, const char *key, const char *value) {
+    const char *const params[] = {key, value};
+    return hy_pg_exec(hy_pg_of(base), HY_PG_META_SET, NULL, 2, params, NULL);
+}
+
+/* HY_DB_ONE when the key was deleted, HY_DB_NONE when there was none. */
+static int hy__meta_delete(hy_store *base, const char *key) {
+    const char *const params[] = {key};
+    return hy_pg_exec(hy_pg_of(base), HY_PG_META_DELETE, NULL, 1, params, NULL);
+}
+
+/* PostgreSQL checks its own pages; what we check is that the server answers, that the schema
+ * is the one this build knows, and that PostGIS is installed. HY_DB_ONE and "ok" when sound,
+ * HY_DB_NONE and a description when not; the report (if ret_report is set) is malloc()ed. */
+static int hy__integrity_check(hy_store *base, char **ret_report) {
+    hy_pg *s = hy_pg_of(base);
+    PGresult *res;
+    int r = hy_pg_exec(s, HY_PG_INTEGRITY, NULL, 0, NULL, &res);
+    if (r != HY_DB_ONE) return r < 0 ? r : HY_DB_HARD;
+    bool postgis = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
+    PQclear(res);
+    int have = 0;
+    r = hy__schema_version(base, &have);
+    if (r < 0) return r;
+    int newest = hy_pg_migrations[hy_pg_migrations_count - 1].version;
+    char report[128];
+    if (have != newest) {
+        snprintf(report, sizeof report, "schema version %d, this build expects %d", have, newest);
+        r = HY_DB_NONE;
+    } else if (!postgis) {
+        snprintf(report, sizeof report, "the postgis extension is missing");
+        r = HY_DB_NONE;
+    } else {
+        snprintf(report, sizeof report, "ok");
+        r = HY_DB_ONE;
+    }
+    if (ret_report) *ret_report = hy__strdup(report);
+    return r;
+}
+
+/* Every function of store.h: the core ones here, the accounts ones in accounts_pg.c. */
+const struct hy_store_ops hy_store_pg_ops = {
+    .abi = HY_STORE_ABI,
+    .name = "postgres",
+    .connect = hy__connect,
+    .disconnect = hy__disconnect,
+    .migrate = hy__migrate,
+    .begin = hy__begin,
+    .commit = hy__commit,
+    .rollback = hy__rollback,
+    .in_transaction = hy__in_tx,
+    .schema_version = hy__schema_version,
+    .meta_get = hy__meta_get,
+    .meta_set = hy__meta_set,
+    .meta_delete = hy__meta_delete,
+    .integrity_check = hy__integrity_check,
+    .user_insert = hy_pg_user_insert,
+    .user_get = hy_pg_user_get,
+    .user_by_login = hy_pg_user_by_login,
+    .user_list = hy_pg_user_list,
+    .user_set_status = hy_pg_user_set_status,
+    .user_set_role = hy_pg_user_set_role,
+    .user_set_password = hy_pg_user_set_password,
+    .volunteer_get = hy_pg_volunteer_get,
+    .session_insert = hy_pg_session_insert,
+    .session_get = hy_pg_session_get,
+    .session_touch = hy_pg_session_touch,
+    .session_delete = hy_pg_session_delete,
+    .session_delete_user = hy_pg_session_delete_user,
+    .token_insert = hy_pg_token_insert,
+    .token_get = hy_pg_token_get,
+    .rate_hit = hy_pg_rate_hit,
+    .rate_clear = hy_pg_rate_clear,
+    .audit_insert = hy_pg_audit_insert,
+    .audit_list = hy_pg_audit_list,
+    .reset_insert = hy_pg_reset_insert,
+    .reset_take = hy_pg_reset_take,
+    .outbox_insert = hy_pg_outbox_insert,
+    .outbox_list = hy_pg_outbox_list,
+    .user_set_profile = hy_pg_user_set_profile,
+    .groups = &hy_pg_group_ops,
+    .requests = &hy_pg_request_ops,
+    .library = &hy_pg_library_ops,
+};

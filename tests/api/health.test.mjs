@@ -1,0 +1,87 @@
+// health.test.mjs — /healthz, /api/v1/config, unknown routes (404), wrong methods (405 + Allow),
+// and the security headers on every kind of answer.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertError, assertSecurityHeaders, runCli, startServer, STORE } from './lib/server.mjs';
+
+describe(`health and routing [${STORE}]`, () => {
+  let srv;
+  before(async () => { srv = await startServer(); });
+  after(async () => { await srv?.stop(); });
+
+  it(`GET /healthz reports ok, the ${STORE} store, its schema version and the program version [${STORE}]`, async () => {
+    const r = await srv.request('GET', '/healthz');
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('content-type'), /^application\/json/);
+    assert.equal(r.json.status, 'ok');
+    assert.equal(r.json.store, STORE);
+    assert.ok(Number.isInteger(r.json.schema_version) && r.json.schema_version >= 1, r.text);
+    const v = await runCli(['--version']);
+    assert.equal(`hamyari ${r.json.version}`, v.stdout.trim());
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+  });
+
+  it(`HEAD /healthz answers 200 with no body [${STORE}]`, async () => {
+    const r = await srv.http('/healthz', { method: 'HEAD' });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.length, 0);
+    assertSecurityHeaders(r.headers, 'HEAD /healthz');
+  });
+
+  it(`GET /api/v1/config describes languages and tiles [${STORE}]`, async () => {
+    const r = await srv.request('GET', '/api/v1/config');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(typeof r.json.version, 'string');
+    assert.ok(Array.isArray(r.json.languages) && r.json.languages.includes('fa') && r.json.languages.includes('en'), r.text);
+    assert.ok(r.json.languages.includes(r.json.default_language), r.text);
+    assert.equal(r.json.tiles, null, 'no tiles were configured');
+  });
+
+  it(`GET /tiles/{z}/{x}/{y} without tiles configured is a JSON 404 [${STORE}]`, async () => {
+    assertError(await srv.request('GET', '/tiles/1/0/0'), 404, 'not_found', 'tile');
+  });
+
+  it(`an unknown API route is a JSON 404 [${STORE}]`, async () => {
+    for (const path of ['/api/v1/nothing-here', '/api/v1', '/api', '/api/v2/config', '/healthz/extra']) {
+      const r = await srv.request('GET', path);
+      if (path.startsWith('/api')) assertError(r, 404, 'not_found', path);
+      else assert.equal(r.status, 404, path);
+      assertSecurityHeaders(r.headers, `404 ${path}`);
+    }
+  });
+
+  it(`an unknown route with another method is a JSON 404 too [${STORE}]`, async () => {
+    for (const m of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+      assertError(await srv.request(m, '/api/v1/nothing-here'), 404, 'not_found', `${m} unknown`);
+    }
+  });
+
+  it(`a wrong method is 405 with an Allow header and the JSON error body [${STORE}]`, async () => {
+    for (const [m, path] of [['POST', '/healthz'], ['DELETE', '/healthz'], ['PUT', '/api/v1/config'], ['PATCH', '/api/v1/config'], ['POST', '/tiles/1/2/3']]) {
+      const r = await srv.request(m, path);
+      assertError(r, 405, 'method_not_allowed', `${m} ${path}`);
+      const allow = (r.headers.get('allow') || '').split(/,\s*/);
+      assert.ok(allow.includes('GET'), `${m} ${path}: Allow ${r.headers.get('allow')}`);
+      assert.ok(!allow.includes(m), `${m} ${path}: Allow must not list ${m}`);
+      assertSecurityHeaders(r.headers, `405 ${m} ${path}`);
+    }
+  });
+
+  it(`an unknown method is 405 with an Allow header [${STORE}]`, async () => {
+    const r = await srv.raw('BREW /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
+    assertError(r, 405, 'method_not_allowed', 'BREW');
+    assert.ok(r.headers.allow, 'Allow header');
+  });
+
+  it(`security headers are on API answers, errors and static files [${STORE}]`, async () => {
+    assertSecurityHeaders((await srv.fetch('/healthz')).headers, '/healthz');
+    assertSecurityHeaders((await srv.fetch('/api/v1/config')).headers, '/api/v1/config');
+    assertSecurityHeaders((await srv.fetch('/api/v1/none')).headers, '404');
+    assertSecurityHeaders((await srv.fetch('/healthz', { method: 'POST' })).headers, '405');
+    const bad = await srv.raw('GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n');
+    assert.equal(bad.status, 400);
+    assertSecurityHeaders(bad.headers, '400 no Host');
+    const st = await srv.fetch('/locales/en.json');
+    if (st.status === 200) assertSecurityHeaders(st.headers, 'static /locales/en.json');
+  });
+});
