@@ -34,7 +34,7 @@ int hy_access_decide(enum hy_access rule, const struct hy_principal *who) {
         return 0;
     case HY_ACCESS_VOLUNTEER:
         if (admin || hy_is_role(who, "coordinator")) return 0;
-        return hy_is_role(who, "volunteer") && !strcmp(who->status, "approved") ? 0 : 403;
+        return hy_is_role(who, "volunteer") && who->status && !strcmp(who->status, "approved") ? 0 : 403;
     case HY_ACCESS_COORDINATOR:
         return admin || hy_is_role(who, "coordinator") ? 0 : 403;
     case HY_ACCESS_EDITOR:

@@ -73,9 +73,12 @@ enum hy_pw_problem hy_password_check(const char *pw) {
     size_t cp = hy_utf8_length(pw, n);
     if (cp < HY_PASSWORD_MIN) return HY_PW_TOO_SHORT;
     if (cp > HY_PASSWORD_MAX) return HY_PW_TOO_LONG;
-    bool same = true;
-    for (size_t i = 1; i < n; i++)
-        if (pw[i] != pw[0]) same = false;
+    /* One character repeated (counted in code points, so "ببببببببببببب" counts too). */
+    size_t cl = 1;
+    while (cl < n && ((unsigned char)pw[cl] & 0xc0) == 0x80) cl++;
+    bool same = n % cl == 0;
+    for (size_t i = cl; same && i < n; i++)
+        if (pw[i] != pw[i % cl]) same = false;
     if (same) return HY_PW_COMMON;
     if (hy__ncommon && n < 256) {
         char low[256];

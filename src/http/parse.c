@@ -112,7 +112,7 @@ static bool hy__check_one(json_t *v, const struct hy_field *f, bool from_form, h
             !hy__in((s = json_string_value(v)), f->choices))
             return hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s has a value that is not one of the choices.", f->name);
         *(const char **)f->out = hy_arena_strdup(arena, s);
-        return *(const char **)f->out != NULL;
+        return *(const char **)f->out || hy__fail(err, HY_E_INTERNAL, f->name, "out of memory at %s", f->name);
     }
     case HY_FT_INT:
     case HY_FT_NUMBER: {
@@ -217,7 +217,8 @@ bool hy_fields_check(json_t *obj, const struct hy_field *spec, bool from_form, h
         if (!known) {
             const char *k = hy_utf8_valid(key, strlen(key), 0) && strlen(key) < 64
                                 ? hy_arena_strdup(arena, key)
-                                : "?";
+                                : NULL;
+            if (!k) k = "?";
             return hy__fail(err, HY_E_UNKNOWN_FIELD, k, "This endpoint does not take the field %s.", k);
         }
     }

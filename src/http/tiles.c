@@ -115,6 +115,7 @@ size_t hy_tiles_origin(const char *url, char *out, size_t n) {
     else if (strncmp(url, "http://", 7) == 0) p = url + 7;
     else return 0;
     size_t host = strcspn(p, "/?#");
+    if (host == 0) return 0;
     size_t len = (size_t)(p - url) + host;
     for (size_t i = 0; i < host; i++) {
         char c = p[i];

@@ -16,6 +16,7 @@ int hy_buf_reserve(hy_buf *b, size_t n) {
     while (size < need) size = size > (SIZE_MAX / 2) ? need : size * 2;
     char *p = realloc(b->data, size);
     if (!p) return HY_BUF_NOMEM;
+    if (!b->data) p[0] = '\0'; /* a fresh buffer is an empty string */
     b->data = p;
     b->size = size;
     return HY_BUF_OK;

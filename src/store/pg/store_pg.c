@@ -341,16 +341,22 @@ static int hy__migrate(hy_store *base, int *ret_version) {
                       " applied_at timestamptz NOT NULL DEFAULT now())",
                       NULL);
     if (r < 0) goto fail;
-    PGresult *res = PQexec(s->conn, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+    /* Steps are applied by set, not by "above the newest": a step added below one that is
+     * already applied (features land in any order) is still applied. */
+    PGresult *res = PQexec(s->conn, "SELECT version FROM schema_migrations");
     r = hy_pg_status(s, res);
+    bool applied[256] = {false};
     int have = 0;
-    if (r >= 0 && (PQntuples(res) != 1 || !hy__parse_int(PQgetvalue(res, 0, 0), &have)))
-        r = HY_DB_HARD;
+    for (int row = 0; r >= 0 && row < PQntuples(res); row++) {
+        int v;
+        if (!hy__parse_int(PQgetvalue(res, row, 0), &v) || v < 0 || v >= 256) r = HY_DB_HARD;
+        else applied[v] = true, have = v > have ? v : have;
+    }
     PQclear(res);
     if (r < 0) goto fail;
     for (size_t i = 0; i < hy_pg_migrations_count; i++) {
         const struct hy_pg_migration *m = &hy_pg_migrations[i];
-        if (m->version <= have) continue;
+        if (m->version >= 0 && m->version < 256 && applied[m->version]) continue;
         r = hy__exec_text(s, m->sql, NULL);
         if (r < 0) goto fail;
         char version[16];
@@ -361,7 +367,7 @@ static int hy__migrate(hy_store *base, int *ret_version) {
         r = hy_pg_status(s, res);
         PQclear(res);
         if (r < 0) goto fail;
-        have = m->version;
+        if (m->version > have) have = m->version;
     }
     r = hy__exec_text(s, "COMMIT", "COMMIT");
     if (r < 0) goto fail;

@@ -209,12 +209,32 @@ static int hy__migrate(hy_store *base, int *ret_version) {
         r = HY_DB_HARD;
         goto out;
     }
+    /* Steps are applied by set, not by "above the newest": a step added below one that is
+     * already applied (features land in any order) is still applied. */
     int have = 0;
-    r = hy__schema_version(base, &have);
-    if (r < 0) goto out;
+    bool applied[256] = {false};
+    {
+        sqlite3_stmt *q;
+        if (sqlite3_prepare_v2(s->db, "SELECT version FROM schema_migrations", -1, &q, NULL) !=
+            SQLITE_OK) {
+            r = HY_DB_HARD;
+            goto out;
+        }
+        int rc;
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            int v = sqlite3_column_int(q, 0);
+            if (v >= 0 && v < 256) applied[v] = true;
+            if (v > have) have = v;
+        }
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE) {
+            r = hy_sq_status(s, rc);
+            goto out;
+        }
+    }
     for (size_t i = 0; i < hy_sqlite_migrations_count; i++) {
         const struct hy_migration *m = &hy_sqlite_migrations[i];
-        if (m->version <= have) continue;
+        if (m->version >= 0 && m->version < 256 && applied[m->version]) continue;
         if (sqlite3_exec(s->db, m->sql, NULL, NULL, &err) != SQLITE_OK) {
             r = HY_DB_HARD;
             goto out;
@@ -234,7 +254,7 @@ static int hy__migrate(hy_store *base, int *ret_version) {
             r = hy_sq_status(s, rc);
             goto out;
         }
-        have = m->version;
+        if (m->version > have) have = m->version;
     }
     if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
         r = hy_sq_status(s, sqlite3_errcode(s->db));

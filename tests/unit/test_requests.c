@@ -1,0 +1,181 @@
+/* test_requests.c — the help-request rules (src/domain/requests.c) and message texts
+ * (src/domain/messages.c).
+ *
+ * The transition matrix is checked exhaustively: every (from, to, actor) triple of the 8
+ * statuses and 5 actors — 320 cases — against the table written out independently below, so
+ * a change to the rules must change this file too. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/messages.h"
+#include "domain/requests.h"
+
+enum { R = HY_RQ_REQUESTER, V = HY_RQ_VOLUNTEER, A = HY_RQ_ASSIGNEE, C = HY_RQ_COORDINATOR, S = HY_RQ_SYSTEM };
+
+/* The legal moves: "from>to" and the actors allowed, as a string of R V A C S. */
+static const struct {
+    const char *move, *who;
+} legal[] = {
+    {"new>open", "CS"},
+    {"new>cancelled", "RC"},
+    {"new>unable_to_help", "C"},
+    {"open>claimed", "VC"},
+    {"open>cancelled", "RC"},
+    {"open>unable_to_help", "C"},
+    {"claimed>open", "AC"},
+    {"claimed>in_progress", "AC"},
+    {"claimed>cancelled", "RC"},
+    {"claimed>unable_to_help", "C"},
+    {"in_progress>open", "AC"},
+    {"in_progress>delivered", "AC"},
+    {"in_progress>cancelled", "C"},
+    {"in_progress>unable_to_help", "C"},
+    {"delivered>closed", "CS"},
+};
+
+static const char actor_letter[] = {'R', 'V', 'A', 'C', 'S'};
+
+static void test_transition_matrix(void **state) {
+    (void)state;
+    int ok = 0, forbidden = 0, illegal = 0;
+    for (int f = 0; hy_rq_statuses[f]; f++)
+        for (int t = 0; hy_rq_statuses[t]; t++) {
+            char move[64];
+            snprintf(move, sizeof move, "%s>%s", hy_rq_statuses[f], hy_rq_statuses[t]);
+            const char *who = NULL;
+            for (size_t i = 0; i < sizeof legal / sizeof legal[0]; i++)
+                if (!strcmp(legal[i].move, move)) who = legal[i].who;
+            for (int a = 0; a < HY_RQ__ACTORS; a++) {
+                enum hy_rq_verdict want = !who ? HY_RQ_ILLEGAL
+                                          : strchr(who, actor_letter[a]) ? HY_RQ_OK
+                                                                         : HY_RQ_FORBIDDEN;
+                enum hy_rq_verdict got =
+                    hy_rq_transition(hy_rq_statuses[f], hy_rq_statuses[t], (enum hy_rq_actor)a);
+                if (got != want) fail_msg("%s by %c: got %d, want %d", move, actor_letter[a], got, want);
+                ok += got == HY_RQ_OK;
+                forbidden += got == HY_RQ_FORBIDDEN;
+                illegal += got == HY_RQ_ILLEGAL;
+            }
+        }
+    assert_int_equal(ok + forbidden + illegal, 8 * 8 * 5);
+    assert_int_equal(ok, 25);
+}
+
+static void test_final_states_are_final(void **state) {
+    (void)state;
+    const char *finals[] = {"closed", "cancelled", "unable_to_help"};
+    for (int i = 0; i < 3; i++) {
+        assert_true(hy_rq_status_final(finals[i]));
+        for (int t = 0; hy_rq_statuses[t]; t++)
+            for (int a = 0; a < HY_RQ__ACTORS; a++)
+                assert_int_equal(hy_rq_transition(finals[i], hy_rq_statuses[t], (enum hy_rq_actor)a),
+                                 HY_RQ_ILLEGAL);
+    }
+    assert_false(hy_rq_status_final("delivered"));
+    assert_false(hy_rq_status_final(NULL));
+}
+
+static void test_bad_input(void **state) {
+    (void)state;
+    assert_int_equal(hy_rq_transition(NULL, "open", HY_RQ_COORDINATOR), HY_RQ_ILLEGAL);
+    assert_int_equal(hy_rq_transition("new", "bogus", HY_RQ_COORDINATOR), HY_RQ_ILLEGAL);
+    assert_int_equal(hy_rq_transition("new", "open", (enum hy_rq_actor)99), HY_RQ_ILLEGAL);
+    assert_false(hy_rq_status_valid("OPEN"));
+    assert_true(hy_rq_status_valid("unable_to_help"));
+}
+
+static void test_contact_visibility(void **state) {
+    (void)state;
+    assert_true(hy_rq_may_see_contact(HY_RQ_COORDINATOR));
+    assert_true(hy_rq_may_see_contact(HY_RQ_ASSIGNEE));
+    assert_false(hy_rq_may_see_contact(HY_RQ_VOLUNTEER));
+    assert_false(hy_rq_may_see_contact(HY_RQ_REQUESTER));
+    assert_false(hy_rq_may_see_contact(HY_RQ_SYSTEM));
+}
+
+static void test_codes(void **state) {
+    (void)state;
+    char seen[200][HY_RQ_CODE_LEN + 1];
+    for (int i = 0; i < 200; i++) {
+        hy_rq_code_new(seen[i]);
+        assert_int_equal(strlen(seen[i]), HY_RQ_CODE_LEN);
+        for (int k = 0; k < HY_RQ_CODE_LEN; k++) {
+            assert_non_null(strchr(HY_RQ_CODE_ALPHABET, seen[i][k]));
+            assert_null(strchr("0O1IL", seen[i][k]));
+        }
+        for (int j = 0; j < i; j++) assert_string_not_equal(seen[i], seen[j]);
+        char back[HY_RQ_CODE_LEN + 1];
+        assert_true(hy_rq_code_normalise(seen[i], back));
+        assert_string_equal(back, seen[i]);
+    }
+    char out[HY_RQ_CODE_LEN + 1];
+    assert_true(hy_rq_code_normalise("ab2c-d3ef", out));
+    assert_string_equal(out, "AB2CD3EF");
+    assert_true(hy_rq_code_normalise(" 23 45 67 89 ", out));
+    assert_string_equal(out, "23456789");
+    assert_false(hy_rq_code_normalise("AB2CD3E", out));    /* short */
+    assert_false(hy_rq_code_normalise("AB2CD3EFG", out));  /* long */
+    assert_false(hy_rq_code_normalise("AB2CD3E0", out));   /* 0 is not in the alphabet */
+    assert_false(hy_rq_code_normalise("AB2CD3EO", out));   /* nor O, I, L, 1 */
+    assert_false(hy_rq_code_normalise("AB2CD3E\xd9", out));
+    assert_false(hy_rq_code_normalise(NULL, out));
+}
+
+static void test_match_score(void **state) {
+    (void)state;
+    /* Nearer is better; outside one's radius, no shared language and load push down. */
+    assert_true(hy_rq_match_score(1, 5, true, true, 0) < hy_rq_match_score(2, 5, true, true, 0));
+    assert_true(hy_rq_match_score(6, 5, true, true, 0) > hy_rq_match_score(5, 5, true, true, 0) + 10);
+    assert_true(hy_rq_match_score(1, 5, false, true, 0) > hy_rq_match_score(4, 5, true, true, 0));
+    assert_true(hy_rq_match_score(1, 5, true, true, 2) > hy_rq_match_score(3, 5, true, true, 0));
+    assert_true(hy_rq_match_score(1, 5, true, false, 0) > hy_rq_match_score(1, 5, true, true, 0));
+}
+
+static void test_messages(void **state) {
+    (void)state;
+    json_t *p = json_pack("{s:s,s:i}", "code", "AB2CD3EF", "count", 12);
+    char *en = hy_message_render("request_received", "en", p);
+    char *fa = hy_message_render("request_received", "fa", p);
+    char *n = hy_message_render("nearby_requests", "fa", p);
+    char *ne = hy_message_render("nearby_requests", "en", p);
+    assert_non_null(en);
+    assert_non_null(fa);
+    assert_non_null(strstr(en, "AB2CD3EF"));
+    assert_non_null(strstr(fa, "AB2CD3EF"));
+    assert_null(strstr(en, "{"));
+    assert_non_null(strstr(n, "\xdb\xb1\xdb\xb2")); /* ۱۲ */
+    assert_non_null(strstr(ne, "12 new"));
+    assert_null(hy_message_render("no_such_template", "en", p));
+    char *other = hy_message_render("request_claimed", "de", NULL); /* falls back to Persian */
+    assert_non_null(other);
+    assert_true(hy_message_known("password_reset"));
+    assert_false(hy_message_known(NULL));
+    free(en);
+    free(fa);
+    free(n);
+    free(ne);
+    free(other);
+    json_decref(p);
+}
+
+int main(void) {
+    if (sodium_init() < 0) return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_transition_matrix),
+        cmocka_unit_test(test_final_states_are_final),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_contact_visibility),
+        cmocka_unit_test(test_codes),
+        cmocka_unit_test(test_match_score),
+        cmocka_unit_test(test_messages),
+    };
+    return cmocka_run_group_tests_name("requests", tests, NULL, NULL);
+}
