@@ -1,0 +1,144 @@
+/* library_demo.c — demo library documents, generated deterministically (no randomness: the
+ * same index gives the same document on every store and every run). Used by `serve --demo`
+ * (a few hundred), by the store conformance test and by bench/ (10,000 and more). Every title
+ * is marked "(demo)" / "(نمونه)" and origin is "demo". */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "domain/library.h"
+#include "store/library.h"
+#include "util/buf.h"
+
+static const char *const hy__countries[] = {
+    "IR", "GB", "US", "DE", "FR", "JP", "KR", "IN", "PK", "AF", "TR", "IQ", "BR", "MX", "CL",
+    "AR", "CO", "ZA", "KE", "NG", "GH", "EG", "MA", "SE", "NO", "FI", "DK", "NL", "BE", "ES",
+    "PT", "IT", "GR", "RO", "PL", "CA", "AU", "NZ", "ID", "PH"};
+#define NCOUNTRIES (sizeof hy__countries / sizeof hy__countries[0])
+
+static const char *const hy__themes[] = {
+    "health", "food", "housing", "education", "open-data", "volunteering", "mutual-aid",
+    "public-services", "data-protection", "transport", "employment", "elderly", "children",
+    "misinformation", "digital-identity", "participation"};
+#define NTHEMES (sizeof hy__themes / sizeof hy__themes[0])
+
+static const struct {
+    const char *en, *fa;
+} hy__topics[] = {
+    {"food bank", "بانک غذا"},
+    {"volunteer network", "شبکهٔ داوطلبان"},
+    {"open data portal", "درگاه دادهٔ باز"},
+    {"telehealth service", "خدمات سلامت از راه دور"},
+    {"citizen budget", "بودجهٔ شهروندی"},
+    {"school meals", "غذای مدرسه"},
+    {"check-in calls for older people", "تماس‌های احوال‌پرسی با سالمندان"},
+    {"rent relief", "کمک‌هزینهٔ اجاره"},
+    {"community fridge", "یخچال محله"},
+    {"contact tracing", "ردیابی تماس"},
+    {"mask distribution", "توزیع ماسک"},
+    {"neighbourhood groups", "گروه‌های محله"},
+    {"digital skills classes", "کلاس‌های مهارت دیجیتال"},
+    {"job matching", "کاریابی"},
+    {"bike lanes", "مسیرهای دوچرخه"},
+    {"fact-checking desk", "میز راستی‌آزمایی"},
+};
+#define NTOPICS (sizeof hy__topics / sizeof hy__topics[0])
+
+static const struct {
+    const char *en, *fa;
+} hy__places[] = {
+    {"Tehran", "تهران"},   {"Tabriz", "تبریز"},     {"Shiraz", "شیراز"},
+    {"Mashhad", "مشهد"},   {"Isfahan", "اصفهان"},   {"Kerman", "کرمان"},
+    {"London", "لندن"},    {"Manchester", "منچستر"}, {"Berlin", "برلین"},
+    {"Nairobi", "نایروبی"}, {"Santiago", "سانتیاگو"}, {"Tokyo", "توکیو"},
+    {"Karachi", "کراچی"},  {"Bucharest", "بخارست"}, {"Mexico City", "مکزیکوسیتی"},
+    {"Toronto", "تورنتو"},
+};
+#define NPLACES (sizeof hy__places / sizeof hy__places[0])
+
+static const struct {
+    const char *en, *fa;
+} hy__kinds[] = {
+    {"Case study", "مطالعهٔ موردی"}, {"Project", "پروژه"},     {"Report", "گزارش"},
+    {"Toolkit", "جعبه‌ابزار"},       {"Question", "پرسش"},     {"Resource", "منبع"},
+    {"Guide", "راهنما"},
+};
+
+/* A small deterministic mixer (splitmix64). */
+static uint64_t mix(uint64_t x) {
+    x += 0x9E3779B97F4A7C15ULL;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+int hy_library_demo_doc(hy_arena *a, size_t i, int64_t now, struct hy_lib_doc *d) {
+    size_t pair = i / 2;
+    bool fa = i % 2 == 1;
+    uint64_t r = mix(pair + 1);
+    memset(d, 0, sizeof *d);
+    snprintf(d->id, sizeof d->id, "de%030zx", i);
+    char *group = hy_arena_printf(a, "de%030zx", pair * 2);
+    size_t t = (size_t)(r % 7);
+    d->type = hy_lib_types[t];
+    d->language = fa ? "fa" : "en";
+    d->translation_group = group;
+    size_t topic = (size_t)((r >> 8) % NTOPICS), place = (size_t)((r >> 16) % NPLACES);
+    d->country = hy__countries[(r >> 24) % NCOUNTRIES];
+    d->level = hy_lib_levels[(r >> 32) % 5];
+    d->year = 2010 + (int)((r >> 36) % 15);
+    d->stage = t == 4 ? NULL : hy_lib_stages[(r >> 40) % 6];
+    size_t th1 = (size_t)((r >> 44) % NTHEMES), th2 = (size_t)((r >> 48) % NTHEMES);
+    d->themes = th1 == th2 ? hy__themes[th1]
+                           : hy_arena_printf(a, "%s %s", hy__themes[th1], hy__themes[th2]);
+    d->covid = d->year >= 2020 && d->year <= 2022 && ((r >> 52) % 2 == 0);
+    if (fa) {
+        d->title = hy_arena_printf(a, "%s: %s در %s (نمونه)", hy__kinds[t].fa, hy__topics[topic].fa,
+                                   hy__places[place].fa);
+        d->summary = hy_arena_printf(
+            a, "نمونه‌ای از %s در %s که در سال %d آغاز شد%s.", hy__topics[topic].fa,
+            hy__places[place].fa, d->year, d->covid ? " و به همه‌گیری کووید-۱۹ پاسخ داد" : "");
+        d->body_md = hy_arena_printf(
+            a, "## مسئله\n\nساکنان %s به %s نیاز داشتند.\n\n## کاری که شد\n\n"
+               "داوطلبان و نهادهای محلی با هم **%s** را راه انداختند و نتیجه را با دیگران "
+               "در میان گذاشتند.\n\n## آموخته‌ها\n\n- کار کوچک شروع شد.\n- داده‌ها باز ماند.\n\n"
+               "این سند نمونه است و واقعی نیست.\n",
+            hy__places[place].fa, hy__topics[topic].fa, hy__topics[topic].fa);
+        d->tags = hy_arena_printf(a, "[\"%s\",\"نمونه\"]", hy__topics[topic].fa);
+    } else {
+        d->title = hy_arena_printf(a, "%s: %s in %s (demo)", hy__kinds[t].en, hy__topics[topic].en,
+                                   hy__places[place].en);
+        d->summary = hy_arena_printf(a, "An example of a %s in %s, started in %d%s.",
+                                     hy__topics[topic].en, hy__places[place].en, d->year,
+                                     d->covid ? " as a response to COVID-19" : "");
+        d->body_md = hy_arena_printf(
+            a, "## The problem\n\nPeople in %s needed a %s.\n\n## What was done\n\n"
+               "Volunteers and local institutions set up the **%s** together and shared what "
+               "they learnt.\n\n## Lessons\n\n- Start small.\n- Keep the data open.\n\n"
+               "This document is a demo and not real.\n",
+            hy__places[place].en, hy__topics[topic].en, hy__topics[topic].en);
+        d->tags = hy_arena_printf(a, "[\"%s\",\"demo\"]", hy__topics[topic].en);
+    }
+    d->organisations = "[]";
+    d->authors = fa ? "[\"همیاری (نمونه)\"]" : "[\"Hamyari (demo)\"]";
+    d->links = "[]";
+    d->status = pair % 40 == 39 ? "draft" : "published";
+    d->origin = "demo";
+    d->created_at = d->updated_at = now - (int64_t)pair * 3600;
+    d->published_at = strcmp(d->status, "published") ? 0 : d->created_at;
+    d->sort_at = d->created_at;
+    return (d->title && d->summary && d->body_md && d->tags && group && d->themes) ? 0 : -1;
+}
+
+int hy_library_demo_docs(hy_store *s, size_t n, int64_t now) {
+    for (size_t i = 0; i < n; i++) {
+        hy_arena *a = hy_arena_new(0);
+        if (!a) return HY_DB_HARD;
+        struct hy_lib_doc d;
+        int r = hy_library_demo_doc(a, i, now, &d) < 0 ? HY_DB_HARD
+                                                       : hy_lib_create(s, a, &d, NULL, "demo");
+        hy_arena_free(a);
+        if (r < 0) return r;
+    }
+    return HY_DB_ONE;
+}

@@ -1,0 +1,714 @@
+/* library.c — the knowledge library's rules (see library.h). */
+#include "domain/library.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/markdown.h"
+#include "domain/text.h"
+#include "util/buf.h"
+
+const char *const hy_lib_types[] = {"case_study", "project", "publication", "toolkit",
+                                    "faq",        "resource", "guide",      NULL};
+const char *const hy_lib_levels[] = {"international", "national", "regional", "local",
+                                     "non_governmental", NULL};
+const char *const hy_lib_stages[] = {"problem_identification", "idea_generation",
+                                     "proposal_development",   "implementation",
+                                     "evaluation",             "diffusion",
+                                     NULL};
+const char *const hy_lib_statuses[] = {"draft", "in_review", "published", NULL};
+const char *const hy_lib_languages[] = {"fa", "en", NULL};
+const char *const hy_lib_regions[] = {"africa", "asia", "europe", "latin_america",
+                                      "middle_east", "north_america", "oceania", "global", NULL};
+const char *const hy_lib_facet_names[HY_LIB_F__COUNT] = {"type", "country", "level",
+                                                         "year", "stage",   "theme"};
+
+bool hy_lib_one_of(const char *v, const char *const *list) {
+    if (!v) return false;
+    for (size_t i = 0; list[i]; i++)
+        if (!strcmp(v, list[i])) return true;
+    return false;
+}
+
+bool hy_lib_theme_valid(const char *s, size_t n) {
+    if (n == 0 || n > 40) return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+bool hy_lib_country_parse(const char *s, char out[3]) {
+    if (!s || strlen(s) != 2) return false;
+    for (int i = 0; i < 2; i++) {
+        char c = s[i];
+        if (c >= 'a' && c <= 'z') c = (char)(c - 32);
+        if (c < 'A' || c > 'Z') return false;
+        out[i] = c;
+    }
+    out[2] = '\0';
+    return true;
+}
+
+/* ---------------------------------------------------------------- tokens */
+
+/* True for a folded code point that separates words. */
+static bool hy__sep(uint32_t c) {
+    if (c < 0x80)
+        return !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+    if (c <= 0xBF || c == 0xD7 || c == 0xF7) return true;           /* Latin-1 punctuation */
+    if (c == 0x060C || c == 0x061B || c == 0x061F || c == 0x06D4) return true; /* ، ؛ ؟ ۔ */
+    if (c >= 0x066A && c <= 0x066D) return true;                     /* ٪ ٫ ٬ ٭ */
+    if (c >= 0x2000 && c <= 0x206F) return true;                     /* general punctuation */
+    if (c >= 0x2190 && c <= 0x2BFF) return true;                     /* arrows, symbols */
+    if (c >= 0x3000 && c <= 0x303F) return true;                     /* CJK punctuation */
+    if (c >= 0xE000 && c <= 0xF8FF) return true;                     /* private use */
+    if (c >= 0xFE00 && c <= 0xFE6F) return true; /* variation selectors, small forms */
+    if ((c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+        (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65))
+        return true;                                                 /* full-width punctuation */
+    if (c >= 0xFFF0) return c <= 0xFFFF;                             /* specials, U+FFFD */
+    if (c >= 0x1F000 && c <= 0x1FAFF) return true;                   /* emoji */
+    return false;
+}
+
+#define HY__TOKEN_MAX 200 /* longer words are left out, in documents and queries alike */
+
+/* Calls fn(token, len, ctx) for every word of s[0..n). Stops early when fn returns false. */
+static void hy__each_token(const char *s, size_t n, bool (*fn)(const char *, size_t, void *),
+                           void *ctx) {
+    char tok[HY__TOKEN_MAX + 4];
+    size_t tl = 0;
+    bool too_long = false;
+    for (size_t i = 0; i <= n;) {
+        uint32_t cp = ' ';
+        if (i < n) i += hy_text_decode(s + i, n - i, &cp);
+        else i++;
+        cp = hy_text_fold(cp);
+        if (!cp) continue;
+        if (hy__sep(cp)) {
+            if (tl && !too_long && !fn(tok, tl, ctx)) return;
+            tl = 0;
+            too_long = false;
+            continue;
+        }
+        if (too_long) continue;
+        if (tl + 4 > HY__TOKEN_MAX) {
+            too_long = true;
+            continue;
+        }
+        tl += hy_text_encode(cp, tok + tl);
+    }
+}
+
+struct hy__tok_ctx {
+    hy_buf out;
+    bool unique;
+    /* open addressing over (offset, length) in out */
+    size_t *slots; /* offset + 1, 0 = empty */
+    size_t *lens;
+    size_t nslots, used;
+    bool failed;
+};
+
+static uint64_t hy__hash(const char *p, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+static bool hy__tok_grow(struct hy__tok_ctx *c) {
+    size_t nn = c->nslots ? c->nslots * 2 : 256;
+    size_t *ns = calloc(nn, sizeof *ns), *nl = calloc(nn, sizeof *nl);
+    if (!ns || !nl) {
+        free(ns);
+        free(nl);
+        return false;
+    }
+    for (size_t i = 0; i < c->nslots; i++) {
+        if (!c->slots[i]) continue;
+        size_t h = (size_t)hy__hash(c->out.data + c->slots[i] - 1, c->lens[i]) & (nn - 1);
+        while (ns[h]) h = (h + 1) & (nn - 1);
+        ns[h] = c->slots[i];
+        nl[h] = c->lens[i];
+    }
+    free(c->slots);
+    free(c->lens);
+    c->slots = ns;
+    c->lens = nl;
+    c->nslots = nn;
+    return true;
+}
+
+static bool hy__tok_add(const char *t, size_t n, void *ctx) {
+    struct hy__tok_ctx *c = ctx;
+    size_t h = 0;
+    if (c->unique) {
+        if ((c->used + 1) * 2 > c->nslots && !hy__tok_grow(c)) {
+            c->failed = true;
+            return false;
+        }
+        h = (size_t)hy__hash(t, n) & (c->nslots - 1);
+        while (c->slots[h]) {
+            if (c->lens[h] == n && !memcmp(c->out.data + c->slots[h] - 1, t, n)) return true;
+            h = (h + 1) & (c->nslots - 1);
+        }
+    }
+    if (c->out.len && hy_buf_putc(&c->out, ' ') < 0) {
+        c->failed = true;
+        return false;
+    }
+    size_t at = c->out.len;
+    if (hy_buf_append(&c->out, t, n) < 0) {
+        c->failed = true;
+        return false;
+    }
+    if (c->unique) {
+        c->slots[h] = at + 1;
+        c->lens[h] = n;
+        c->used++;
+    }
+    return true;
+}
+
+char *hy_lib_tokens(hy_arena *a, const char *s, size_t n, bool unique) {
+    struct hy__tok_ctx c = {.out = HY_BUF_INIT(0), .unique = unique};
+    hy__each_token(s ? s : "", s ? n : 0, hy__tok_add, &c);
+    char *r = c.failed ? NULL : hy_arena_strndup(a, c.out.data ? c.out.data : "", c.out.len);
+    hy_buf_free(&c.out);
+    free(c.slots);
+    free(c.lens);
+    return r;
+}
+
+size_t hy_lib_terms(hy_arena *a, const char *q, const char **terms) {
+    if (!q) return 0;
+    char *toks = hy_lib_tokens(a, q, strlen(q), true);
+    if (!toks) return 0;
+    size_t n = 0;
+    for (char *p = toks; *p && n < HY_LIB_MAX_TERMS;) {
+        char *sp = strchr(p, ' ');
+        if (sp) *sp = '\0';
+        terms[n++] = p;
+        if (!sp) break;
+        p = sp + 1;
+    }
+    return n;
+}
+
+/* Appends the strings of a JSON array (text) to b, one per line. */
+static int hy__json_strings(hy_buf *b, const char *json) {
+    if (!json || !*json) return 0;
+    json_t *arr = json_loads(json, 0, NULL);
+    if (!arr) return -EINVAL;
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        const char *str = json_is_string(v) ? json_string_value(v) : NULL;
+        if (!str && json_is_object(v)) str = json_string_value(json_object_get(v, "title"));
+        if (str && (hy_buf_puts(b, str) < 0 || hy_buf_putc(b, '\n') < 0)) {
+            json_decref(arr);
+            return -ENOMEM;
+        }
+    }
+    json_decref(arr);
+    return 0;
+}
+
+int hy_lib_doc_prepare(hy_arena *a, struct hy_lib_doc *d) {
+    const char *md = d->body_md ? d->body_md : "";
+    char *html, *text;
+    int r = hy_md_render(a, md, strlen(md), &html, &text);
+    if (r < 0) return r;
+    d->body_html = html;
+    d->body_text = text;
+    hy_buf tags = HY_BUF_INIT(0), all = HY_BUF_INIT(0);
+    r = -ENOMEM;
+    if (hy__json_strings(&tags, d->tags) < 0) goto out;
+    if (d->themes && (hy_buf_puts(&tags, d->themes) < 0 || hy_buf_putc(&tags, '\n') < 0)) goto out;
+    const char *title = d->title ? d->title : "", *summary = d->summary ? d->summary : "";
+    if (hy_buf_puts(&all, title) < 0 || hy_buf_putc(&all, '\n') < 0 ||
+        hy_buf_puts(&all, summary) < 0 || hy_buf_putc(&all, '\n') < 0 ||
+        hy_buf_append(&all, tags.data ? tags.data : "", tags.len) < 0 ||
+        hy__json_strings(&all, d->organisations) < 0 || hy_buf_puts(&all, text) < 0)
+        goto out;
+    d->tok_title = hy_lib_tokens(a, title, strlen(title), true);
+    d->tok_summary = hy_lib_tokens(a, summary, strlen(summary), true);
+    d->tok_tags = hy_lib_tokens(a, tags.data ? tags.data : "", tags.len, true);
+    d->tokens = hy_lib_tokens(a, all.data ? all.data : "", all.len, true);
+    if (d->tok_title && d->tok_summary && d->tok_tags && d->tokens) r = 0;
+out:
+    hy_buf_free(&tags);
+    hy_buf_free(&all);
+    return r;
+}
+
+/* ---------------------------------------------------------------- filters */
+
+int hy_lib_filter_add(hy_arena *a, struct hy_lib_filter *flt, enum hy_lib_facet f,
+                      const char *csv) {
+    if (!csv) return 0;
+    const char *p = csv;
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        while (n && *p == ' ') p++, n--;
+        while (n && p[n - 1] == ' ') n--;
+        if (n) {
+            char *v = hy_arena_strndup(a, p, n);
+            if (!v) return -1;
+            bool ok = false;
+            char cc[3];
+            switch (f) {
+            case HY_LIB_F_TYPE: ok = hy_lib_one_of(v, hy_lib_types); break;
+            case HY_LIB_F_LEVEL: ok = hy_lib_one_of(v, hy_lib_levels); break;
+            case HY_LIB_F_STAGE: ok = hy_lib_one_of(v, hy_lib_stages); break;
+            case HY_LIB_F_THEME: ok = hy_lib_theme_valid(v, n); break;
+            case HY_LIB_F_COUNTRY:
+                ok = hy_lib_country_parse(v, cc);
+                if (ok) memcpy(v, cc, 3);
+                break;
+            case HY_LIB_F_YEAR:
+                ok = n == 4 && strspn(v, "0123456789") == 4 && v[0] >= '1';
+                break;
+            default: break;
+            }
+            if (!ok) return -1;
+            bool dup = false;
+            for (size_t i = 0; i < flt->nvalues[f]; i++)
+                if (!strcmp(flt->values[f][i], v)) dup = true;
+            if (!dup) {
+                if (flt->nvalues[f] == HY_LIB_MAX_VALUES) return -1;
+                flt->values[f][flt->nvalues[f]++] = v;
+            }
+        }
+        if (!e) break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- search */
+
+/* True when `term` starts one of the space-separated words of `toks`. */
+static bool hy__starts_word(const char *toks, const char *term) {
+    if (!toks || !*term) return false;
+    for (const char *p = toks; (p = strstr(p, term)) != NULL; p++)
+        if (p == toks || p[-1] == ' ') return true;
+    return false;
+}
+
+static int hy__score(const struct hy_lib_row *r, const char *const *terms, size_t nterms) {
+    int s = 0;
+    for (size_t i = 0; i < nterms; i++) {
+        if (hy__starts_word(r->tok_title, terms[i])) s += 4;
+        if (hy__starts_word(r->tok_tags, terms[i])) s += 2;
+        if (hy__starts_word(r->tok_summary, terms[i])) s += 1;
+    }
+    return s;
+}
+
+/* The row's value for a single-valued facet, or NULL (year in buf). */
+static const char *hy__value(const struct hy_lib_row *r, enum hy_lib_facet f, char buf[12]) {
+    switch (f) {
+    case HY_LIB_F_TYPE: return r->type;
+    case HY_LIB_F_COUNTRY: return r->country && *r->country ? r->country : NULL;
+    case HY_LIB_F_LEVEL: return r->level && *r->level ? r->level : NULL;
+    case HY_LIB_F_STAGE: return r->stage && *r->stage ? r->stage : NULL;
+    case HY_LIB_F_YEAR:
+        if (r->year <= 0) return NULL;
+        snprintf(buf, 12, "%d", r->year);
+        return buf;
+    default: return NULL;
+    }
+}
+
+/* True when the space-separated list `themes` holds `v`. */
+static bool hy__has_theme(const char *themes, const char *v) {
+    if (!themes) return false;
+    size_t n = strlen(v);
+    for (const char *p = themes; (p = strstr(p, v)) != NULL; p++)
+        if ((p == themes || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) return true;
+    return false;
+}
+
+static bool hy__facet_ok(const struct hy_lib_row *r, const struct hy_lib_filter *f,
+                         enum hy_lib_facet k) {
+    size_t nv = f->nvalues[k];
+    if (!nv) return true;
+    if (k == HY_LIB_F_THEME) {
+        for (size_t i = 0; i < nv; i++)
+            if (hy__has_theme(r->themes, f->values[k][i])) return true;
+        return false;
+    }
+    char buf[12];
+    const char *v = hy__value(r, k, buf);
+    if (!v) return false;
+    for (size_t i = 0; i < nv; i++)
+        if (!strcmp(v, f->values[k][i])) return true;
+    return false;
+}
+
+struct hy__counts {
+    struct hy_lib_count *items;
+    size_t n, cap;
+};
+
+static int hy__count(hy_arena *a, struct hy__counts *c, const char *v, size_t len) {
+    for (size_t i = 0; i < c->n; i++)
+        if (strlen(c->items[i].value) == len && !memcmp(c->items[i].value, v, len)) {
+            c->items[i].count++;
+            return 0;
+        }
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 16;
+        struct hy_lib_count *ni = hy_arena_alloc(a, nc * sizeof *ni);
+        if (!ni) return -ENOMEM;
+        if (c->n) memcpy(ni, c->items, c->n * sizeof *ni);
+        c->items = ni;
+        c->cap = nc;
+    }
+    char *copy = hy_arena_strndup(a, v, len);
+    if (!copy) return -ENOMEM;
+    c->items[c->n++] = (struct hy_lib_count){copy, 1};
+    return 0;
+}
+
+static int hy__count_row(hy_arena *a, struct hy__counts *c, const struct hy_lib_row *r,
+                         enum hy_lib_facet k) {
+    if (k == HY_LIB_F_THEME) {
+        const char *p = r->themes ? r->themes : "";
+        while (*p) {
+            const char *e = strchr(p, ' ');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            if (n && hy__count(a, c, p, n) < 0) return -ENOMEM;
+            if (!e) break;
+            p = e + 1;
+        }
+        return 0;
+    }
+    char buf[12];
+    const char *v = hy__value(r, k, buf);
+    return v ? hy__count(a, c, v, strlen(v)) : 0;
+}
+
+static int hy__cmp_count(const void *x, const void *y) {
+    return strcmp(((const struct hy_lib_count *)x)->value, ((const struct hy_lib_count *)y)->value);
+}
+
+struct hy__hit {
+    struct hy_lib_row *row;
+    int score;
+    enum hy_lib_sort sort;
+};
+
+static int hy__cmp_hit(const void *x, const void *y) {
+    const struct hy__hit *a = x, *b = y;
+    if (a->sort == HY_LIB_SORT_RELEVANCE && a->score != b->score) return a->score > b->score ? -1 : 1;
+    if (a->sort == HY_LIB_SORT_YEAR && a->row->year != b->row->year)
+        return a->row->year > b->row->year ? -1 : 1;
+    if (a->row->sort_at != b->row->sort_at) return a->row->sort_at > b->row->sort_at ? -1 : 1;
+    return strcmp(a->row->id, b->row->id);
+}
+
+int hy_lib_search(hy_arena *a, struct hy_lib_row *rows, size_t n, const struct hy_lib_filter *f,
+                  const char *const *terms, size_t nterms, enum hy_lib_sort sort, size_t offset,
+                  size_t limit, struct hy_lib_result *ret) {
+    struct hy__counts counts[HY_LIB_F__COUNT];
+    memset(counts, 0, sizeof counts);
+    struct hy__hit *hits = n ? malloc(n * sizeof *hits) : NULL;
+    if (n && !hits) return -ENOMEM;
+    size_t nhits = 0;
+    const unsigned all = (1u << HY_LIB_F__COUNT) - 1;
+    if (sort == HY_LIB_SORT_RELEVANCE && nterms == 0) sort = HY_LIB_SORT_NEWEST;
+    int r = -ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        struct hy_lib_row *row = &rows[i];
+        if (f->covid >= 0 && (int)row->covid != f->covid) continue;
+        if (f->language && (!row->language || strcmp(row->language, f->language))) continue;
+        unsigned ok = 0;
+        for (int k = 0; k < HY_LIB_F__COUNT; k++)
+            if (hy__facet_ok(row, f, (enum hy_lib_facet)k)) ok |= 1u << k;
+        if (ok == all) {
+            hits[nhits++] = (struct hy__hit){row, nterms ? hy__score(row, terms, nterms) : 0, sort};
+            for (int k = 0; k < HY_LIB_F__COUNT; k++)
+                if (hy__count_row(a, &counts[k], row, (enum hy_lib_facet)k) < 0) goto out;
+        } else {
+            unsigned miss = all & ~ok;
+            if (miss & (miss - 1)) continue; /* fails two facets: counts nowhere */
+            int k = __builtin_ctz(miss);
+            if (hy__count_row(a, &counts[k], row, (enum hy_lib_facet)k) < 0) goto out;
+        }
+    }
+    if (nhits) qsort(hits, nhits, sizeof *hits, hy__cmp_hit);
+    memset(ret, 0, sizeof *ret);
+    ret->total = nhits;
+    size_t from = offset < nhits ? offset : nhits;
+    size_t take = nhits - from < limit ? nhits - from : limit;
+    ret->page = hy_arena_alloc(a, (take ? take : 1) * sizeof *ret->page);
+    ret->scores = hy_arena_alloc(a, (take ? take : 1) * sizeof *ret->scores);
+    if (!ret->page || !ret->scores) goto out;
+    for (size_t i = 0; i < take; i++) {
+        ret->page[i] = hits[from + i].row;
+        ret->scores[i] = hits[from + i].score;
+    }
+    ret->npage = take;
+    for (int k = 0; k < HY_LIB_F__COUNT; k++) {
+        /* Selected values stay visible with 0. */
+        for (size_t i = 0; i < f->nvalues[k]; i++) {
+            bool found = false;
+            for (size_t j = 0; j < counts[k].n; j++)
+                if (!strcmp(counts[k].items[j].value, f->values[k][i])) found = true;
+            if (!found) {
+                if (hy__count(a, &counts[k], f->values[k][i], strlen(f->values[k][i])) < 0)
+                    goto out;
+                counts[k].items[counts[k].n - 1].count = 0;
+            }
+        }
+        if (counts[k].n) qsort(counts[k].items, counts[k].n, sizeof *counts[k].items, hy__cmp_count);
+        ret->facets[k] = counts[k].items;
+        ret->nfacets[k] = counts[k].n;
+    }
+    r = 0;
+out:
+    free(hits);
+    return r;
+}
+
+/* ---------------------------------------------------------------- snippets */
+
+struct hy__word {
+    size_t start, end; /* bytes */
+    size_t cp_start;   /* code points before it */
+    bool hit;
+};
+
+static bool hy__word_hits(const char *w, size_t n, const char *const *terms, size_t nterms) {
+    for (size_t i = 0; i < nterms; i++) {
+        size_t tl = strlen(terms[i]);
+        if (tl <= n && !memcmp(w, terms[i], tl)) return true;
+    }
+    return false;
+}
+
+/* Splits text into words with their folded forms checked against the terms. Returns the
+ * number of words (at most max), or -1 on allocation failure. *ret_cps = code points in all. */
+static long hy__words(const char *s, size_t n, const char *const *terms, size_t nterms,
+                      struct hy__word *w, size_t max, size_t *ret_cps) {
+    char tok[HY__TOKEN_MAX + 4];
+    size_t tl = 0, nw = 0, cps = 0, start = 0, cp_start = 0;
+    bool in = false;
+    for (size_t i = 0; i <= n;) {
+        uint32_t cp = ' ';
+        size_t at = i;
+        if (i < n) i += hy_text_decode(s + i, n - i, &cp);
+        else i++;
+        uint32_t f = hy_text_fold(cp);
+        bool sep = f && hy__sep(f);
+        if (sep || at >= n) {
+            if (in && nw < max) {
+                w[nw] = (struct hy__word){start, at, cp_start,
+                                          tl <= HY__TOKEN_MAX && hy__word_hits(tok, tl, terms, nterms)};
+                nw++;
+            }
+            in = false;
+            tl = 0;
+        } else {
+            if (!in) {
+                in = true;
+                start = at;
+                cp_start = cps;
+            }
+            if (f && tl + 4 <= HY__TOKEN_MAX) tl += hy_text_encode(f, tok + tl);
+        }
+        if (at < n) cps++;
+    }
+    *ret_cps = cps;
+    return (long)nw;
+}
+
+bool hy_lib_text_hits(const char *text, const char *const *terms, size_t nterms) {
+    if (!text || !nterms) return false;
+    size_t n = strlen(text);
+    char tok[HY__TOKEN_MAX + 4];
+    size_t tl = 0;
+    for (size_t i = 0; i <= n;) {
+        uint32_t cp = ' ';
+        if (i < n) i += hy_text_decode(text + i, n - i, &cp);
+        else i++;
+        uint32_t f = hy_text_fold(cp);
+        if (!f) continue;
+        if (hy__sep(f)) {
+            if (tl && tl <= HY__TOKEN_MAX && hy__word_hits(tok, tl, terms, nterms)) return true;
+            tl = 0;
+        } else if (tl + 4 <= HY__TOKEN_MAX) {
+            tl += hy_text_encode(f, tok + tl);
+        }
+    }
+    return false;
+}
+
+/* Appends s[from..to) with line breaks and tabs turned into spaces. */
+static int hy__put_flat(hy_buf *b, const char *s, size_t from, size_t to) {
+    for (size_t i = from; i < to; i++) {
+        char c = s[i];
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+        if (c == '\x02' || c == '\x03') continue;
+        if (hy_buf_putc(b, c) < 0) return -1;
+    }
+    return 0;
+}
+
+char *hy_lib_snippet(hy_arena *a, const char *text, const char *const *terms, size_t nterms,
+                     size_t max_cp) {
+    if (!text) text = "";
+    size_t n = strlen(text);
+    size_t maxw = 4096;
+    struct hy__word *w = malloc(maxw * sizeof *w);
+    if (!w) return NULL;
+    size_t cps = 0;
+    long nw = hy__words(text, n, terms, nterms, w, maxw, &cps);
+    hy_buf b = HY_BUF_INIT(0);
+    char *res = NULL;
+    /* The window: from a little before the first hit (at a word start). */
+    long first = -1;
+    for (long i = 0; i < nw; i++)
+        if (w[i].hit) {
+            first = i;
+            break;
+        }
+    long wi = 0;
+    if (first > 0) {
+        size_t lead = max_cp / 4;
+        wi = first;
+        while (wi > 0 && w[first].cp_start - w[wi - 1].cp_start <= lead) wi--;
+    }
+    size_t from = nw > 0 ? w[wi].start : 0;
+    size_t cp_from = nw > 0 ? w[wi].cp_start : 0;
+    /* The end: the last word that ends within max_cp code points of the start. */
+    size_t to = from;
+    long last = wi - 1;
+    for (long i = wi; i < nw; i++) {
+        /* code points from `from` to the end of word i ≈ cp_start difference + word bytes */
+        size_t wcp = w[i].cp_start - cp_from;
+        if (wcp > max_cp) break;
+        to = w[i].end;
+        last = i;
+    }
+    if (nw == 0) to = 0;
+    if (from > 0 && hy_buf_puts(&b, "… ") < 0) goto out;
+    size_t at = from;
+    for (long i = wi; i <= last; i++) {
+        if (!w[i].hit) continue;
+        if (hy__put_flat(&b, text, at, w[i].start) < 0 || hy_buf_puts(&b, HY_LIB_MARK_START) < 0 ||
+            hy__put_flat(&b, text, w[i].start, w[i].end) < 0 ||
+            hy_buf_puts(&b, HY_LIB_MARK_END) < 0)
+            goto out;
+        at = w[i].end;
+    }
+    if (hy__put_flat(&b, text, at, to) < 0) goto out;
+    if (nw > 0 && (last < nw - 1 || (size_t)nw == maxw) && hy_buf_puts(&b, " …") < 0) goto out;
+    res = hy_arena_strndup(a, b.data ? b.data : "", b.len);
+out:
+    hy_buf_free(&b);
+    free(w);
+    return res;
+}
+
+/* ---------------------------------------------------------------- workflow */
+
+const char *hy_lib_transition(const char *action, const char *from) {
+    if (!action || !from) return NULL;
+    if (!strcmp(action, "submit") && !strcmp(from, "draft")) return "in_review";
+    if (!strcmp(action, "publish") && (!strcmp(from, "in_review") || !strcmp(from, "draft")))
+        return "published";
+    if (!strcmp(action, "unpublish") && !strcmp(from, "published")) return "draft";
+    if (!strcmp(action, "return") && !strcmp(from, "in_review")) return "draft";
+    return NULL;
+}
+
+static json_t *hy__json_or_empty(const char *text) {
+    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    if (!json_is_array(j)) {
+        json_decref(j);
+        j = json_array();
+    }
+    return j;
+}
+
+static json_t *hy__str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+
+json_t *hy_lib_doc_json(const struct hy_lib_doc *d) {
+    json_t *themes = json_array();
+    const char *p = d->themes ? d->themes : "";
+    while (*p) {
+        const char *e = strchr(p, ' ');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n) json_array_append_new(themes, json_stringn(p, n));
+        if (!e) break;
+        p = e + 1;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(d->id));
+    json_object_set_new(o, "type", json_string(d->type));
+    json_object_set_new(o, "language", json_string(d->language ? d->language : "fa"));
+    json_object_set_new(o, "translation_group",
+                        json_string(d->translation_group ? d->translation_group : d->id));
+    json_object_set_new(o, "title", json_string(d->title ? d->title : ""));
+    json_object_set_new(o, "summary", json_string(d->summary ? d->summary : ""));
+    json_object_set_new(o, "body", json_string(d->body_md ? d->body_md : ""));
+    json_object_set_new(o, "body_html", json_string(d->body_html ? d->body_html : ""));
+    json_object_set_new(o, "country", hy__str_or_null(d->country));
+    json_object_set_new(o, "level", hy__str_or_null(d->level));
+    json_object_set_new(o, "year", d->year > 0 ? json_integer(d->year) : json_null());
+    json_object_set_new(o, "stage", hy__str_or_null(d->stage));
+    json_object_set_new(o, "themes", themes);
+    json_object_set_new(o, "tags", hy__json_or_empty(d->tags));
+    json_object_set_new(o, "organisations", hy__json_or_empty(d->organisations));
+    json_object_set_new(o, "authors", hy__json_or_empty(d->authors));
+    json_object_set_new(o, "links", hy__json_or_empty(d->links));
+    json_object_set_new(o, "covid", json_boolean(d->covid));
+    json_object_set_new(o, "status", json_string(d->status ? d->status : "draft"));
+    json_object_set_new(o, "origin", json_string(d->origin ? d->origin : "user"));
+    json_object_set_new(o, "created_at", json_integer(d->created_at));
+    json_object_set_new(o, "updated_at", json_integer(d->updated_at));
+    json_object_set_new(o, "published_at",
+                        d->published_at ? json_integer(d->published_at) : json_null());
+    return o;
+}
+
+int hy_lib_revision(hy_store *s, const struct hy_lib_doc *d, const char *author,
+                    const char *action, int64_t at) {
+    json_t *snap = hy_lib_doc_json(d);
+    json_object_del(snap, "body_html");
+    char *text = json_dumps(snap, JSON_COMPACT);
+    json_decref(snap);
+    if (!text) return HY_DB_HARD;
+    struct hy_lib_revision rv = {.at = at, .doc_id = d->id, .author_id = author,
+                                 .action = action, .snapshot = text};
+    int r = s->ops->library->revision_insert(s, &rv);
+    free(text);
+    return r;
+}
+
+int hy_lib_create(hy_store *s, hy_arena *a, struct hy_lib_doc *d, const char *author,
+                  const char *action) {
+    if (hy_lib_doc_prepare(a, d) < 0) return HY_DB_HARD;
+    if (!d->translation_group) d->translation_group = d->id;
+    if (!d->sort_at) d->sort_at = d->published_at ? d->published_at : d->created_at;
+    int r = s->ops->library->doc_insert(s, d);
+    if (r != HY_DB_ONE) return r;
+    return hy_lib_revision(s, d, author, action ? action : "create", d->updated_at);
+}
+
+int hy_lib_update(hy_store *s, hy_arena *a, struct hy_lib_doc *d, const char *author) {
+    if (hy_lib_doc_prepare(a, d) < 0) return HY_DB_HARD;
+    int r = s->ops->library->doc_update(s, d);
+    if (r != HY_DB_ONE) return r;
+    return hy_lib_revision(s, d, author, "edit", d->updated_at);
+}
