@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/workers.h"
 
 static const struct {
     const char *name;
@@ -13,6 +14,12 @@ static const struct {
     {"migrate", hy_cmd_migrate, "bring the store's schema up to date"},
     {"user", hy_cmd_user, "add or list accounts (bootstrap the first admin)"},
     {"token", hy_cmd_token, "create an API token for scripts"},
+    {"purge", hy_cmd_purge, "erase personal data past the retention period"},
+    {"outbox", hy_cmd_outbox, "deliver or inspect queued notifications"},
+    {"export", hy_cmd_export, "write the library's documents to standard output (JSON or CSV)"},
+    {"import", hy_cmd_import, "import groups, places (GeoNames), postcodes or library documents from a file"},
+    {"backup", hy_cmd_backup, "copy a SQLite store while the server runs (online backup)"},
+    {"restore", hy_cmd_restore, "put a backup back into a SQLite store, then migrate it"},
     {"routes", hy_cmd_routes, "print the HTTP route table as JSON"},
 };
 

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http/server.h"
 
@@ -43,10 +44,27 @@ int hy_cmd_migrate(int argc, char **argv);
 int hy_cmd_routes(int argc, char **argv);
 int hy_cmd_user(int argc, char **argv);
 int hy_cmd_token(int argc, char **argv);
+int hy_cmd_import(int argc, char **argv);
+int hy_cmd_export(int argc, char **argv);
+int hy_cmd_backup(int argc, char **argv);  /* backup.c */
+int hy_cmd_restore(int argc, char **argv);
 
 /* Opens the store at `url` and migrates it, logging what happens. Returns 0 or -1. */
 int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version);
 /* Loads the demo data into an empty store, once. Returns 0, or -1 on failure. */
 int hy_demo_load(hy_db *db);
+/* The demo mutual-aid groups (demo_groups.c), inside the demo loader's transaction. */
+int hy_demo_groups(hy_store *s);
+
+/* The knowledge library (issue 7): library_io.c, library_seed.c, library_demo.c. */
+int hy_import_library(const char *db_url, const char *path);
+int hy_export_library(const char *db_url, const char *format, const char *status);
+/* Loads the starter communities, guides and answers once, into an empty library. 0 or -1. */
+int hy_library_seed(hy_db *db);
+struct hy_lib_doc;
+/* Fills demo document number i (deterministic; strings in the arena). 0 or -1. */
+int hy_library_demo_doc(hy_arena *a, size_t i, int64_t now, struct hy_lib_doc *d);
+/* Inserts demo documents 0..n-1 (with revisions) inside the caller's transaction. */
+int hy_library_demo_docs(hy_store *s, size_t n, int64_t now);
 
 #endif

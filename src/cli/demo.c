@@ -11,6 +11,7 @@
 #include "util/clock.h"
 
 #include "cli/cli.h"
+#include "cli/workers.h"
 #include "util/log.h"
 
 typedef int (*hy_demo_loader)(hy_store *s);
@@ -63,11 +64,18 @@ static int hy__demo_volunteers(hy_store *s) {
     return HY_DB_ONE;
 }
 
+/* A few hundred demo library documents over every type, level, stage and many countries and
+ * years, in Persian and English, titles marked "(demo)"/"(نمونه)" (library_demo.c). */
+static int hy__demo_library(hy_store *s) { return hy_library_demo_docs(s, 360, hy_clock_now()); }
+
 static const struct {
     const char *name;
     hy_demo_loader load;
 } hy__loaders[] = {
     {"volunteers", hy__demo_volunteers},
+    {"groups", hy_demo_groups},
+    {"library", hy__demo_library},
+    {"requests", hy_demo_requests},
 };
 
 static int hy__load_all(hy_store *s, void *ctx) {

@@ -107,7 +107,7 @@ hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type,
 }
 
 hy_result hy_reply_json(hy_req *req, unsigned status, json_t *body) {
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(body);
     if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     return hy__reply_owned(req, status, "application/json; charset=utf-8", text, strlen(text));
@@ -139,6 +139,7 @@ hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, cons
 
 hy_result hy_reply_store_error(hy_req *req, int status) {
     if (status == HY_DB_SOFT) return hy_reply_error(req, HY_E_STORE_UNAVAILABLE, NULL, NULL);
+    if (status == HY_DB_FULL) return hy_reply_error(req, HY_E_INSUFFICIENT_STORAGE, NULL, NULL);
     return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
 }
 

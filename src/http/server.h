@@ -33,6 +33,11 @@ struct hy_server_config {
     unsigned rate_login_account;   /* failed logins per account per hour (default 100) */
     unsigned rate_login_ip;        /* login attempts per address per hour (default 300) */
     unsigned rate_form_ip;         /* public form posts per address per hour (default 30) */
+    /* Help requests (issue 6) */
+    bool requests_auto_open;       /* new requests are open at once, without a call-back */
+    const char *inbound_secret;    /* X-Hamyari-Secret of the SMS gateway; NULL = no inbound */
+    unsigned rate_track_ip;        /* status look-ups per address per hour (default 60) */
+    unsigned rate_track_code;      /* status look-ups per tracking code per hour (default 10) */
 };
 
 struct hy_server {
@@ -42,6 +47,7 @@ struct hy_server {
     struct hy_static *statics;  /* in-memory copy of web/ */
     struct hy_tiles *tiles;     /* MBTiles, or NULL */
     char *csp;                  /* the Content-Security-Policy header */
+    char *csp_embed;            /* the same for /embed/ pages: frame-ancestors * */
     unsigned port;              /* the port bound */
     _Atomic long inflight;      /* requests between their first byte and their completion */
     _Atomic int draining;       /* set once shutdown began */

@@ -362,7 +362,10 @@ hy_result hy_static_serve(struct hy_static *st, hy_req *req) {
     if (!r) {
         struct MHD_Response *fresh = hy__response(f, gz);
         if (!fresh) return MHD_NO;
-        hy_http_security_headers(req->srv, fresh);
+        if (strncmp(f->path, "/embed/", 7) == 0)
+            hy_http_embed_headers(req->srv, fresh);
+        else
+            hy_http_security_headers(req->srv, fresh);
         struct MHD_Response *expected = NULL;
         if (__atomic_compare_exchange_n(slot, &expected, fresh, false, __ATOMIC_ACQ_REL,
                                         __ATOMIC_ACQUIRE)) {

@@ -35,7 +35,8 @@ static void assert_circle_covered(double lat, double lon, double r) {
         double lo2 = lo + atan2(sin(brg) * sin(d) * cos(la), cos(d) - sin(la) * sin(la2));
         double plat = la2 * 180 / M_PI, plon = fmod(lo2 * 180 / M_PI + 540, 360) - 180;
         bool in = false;
-        for (int i = 0; i < n; i++) in |= hy_bbox_has(&b[i], plat, plon);
+        for (int i = 0; i < n; i++)
+            in |= hy_bbox_has(&b[i], plat, plon);
         if (!in) fail_msg("(%f,%f) r=%f: (%f,%f) outside", lat, lon, r, plat, plon);
     }
 }
@@ -44,7 +45,7 @@ static void test_cap_boxes(void **state) {
     assert_circle_covered(35.7, 51.4, 5000);
     assert_circle_covered(51.5, -0.12, 200000);
     assert_circle_covered(0, 0, 1000000);
-    assert_circle_covered(-17, 179.9, 50000);  /* crosses +180 */
+    assert_circle_covered(-17, 179.9, 50000);   /* crosses +180 */
     assert_circle_covered(-17, -179.95, 50000); /* crosses -180 */
     assert_circle_covered(89.9, 10, 30000);     /* holds the north pole */
     assert_circle_covered(-89.5, -100, 100000); /* holds the south pole */
@@ -88,8 +89,9 @@ static void test_polygon(void **state) {
     struct hy_polygon p;
     struct hy_bbox box;
     const char *problem = NULL;
-    json_t *sq = poly("{\"type\":\"Polygon\",\"coordinates\":[[[51,35],[52,35],[52,36],[51,36],[51,35]],"
-                      "[[51.4,35.4],[51.6,35.4],[51.6,35.6],[51.4,35.6],[51.4,35.4]]]}");
+    json_t *sq =
+        poly("{\"type\":\"Polygon\",\"coordinates\":[[[51,35],[52,35],[52,36],[51,36],[51,35]],"
+             "[[51.4,35.4],[51.6,35.4],[51.6,35.6],[51.4,35.6],[51.4,35.4]]]}");
     assert_true(hy_polygon_parse(sq, a, &p, &box, &problem));
     assert_int_equal(p.nrings, 2);
     assert_true(box.min_lat == 35 && box.max_lat == 36 && box.min_lon == 51 && box.max_lon == 52);
@@ -129,7 +131,8 @@ static void test_polygon(void **state) {
 static void test_area_covers(void **state) {
     assert_true(hy_area_covers("radius", 8000, NULL, 35.757, 51.41, 35.70, 51.40));
     assert_false(hy_area_covers("radius", 3000, NULL, 35.73, 51.40, 35.70, 51.40));
-    const char *sq = "{\"type\":\"Polygon\",\"coordinates\":[[[51,35],[52,35],[52,36],[51,36],[51,35]]]}";
+    const char *sq =
+        "{\"type\":\"Polygon\",\"coordinates\":[[[51,35],[52,35],[52,36],[51,36],[51,35]]]}";
     assert_true(hy_area_covers("polygon", 0, sq, 0, 0, 35.5, 51.5));
     assert_false(hy_area_covers("polygon", 0, sq, 0, 0, 36.5, 51.5));
     assert_false(hy_area_covers("polygon", 0, "not json", 0, 0, 35.5, 51.5));
@@ -175,15 +178,18 @@ static void test_postcode_key(void **state) {
 
 static void test_contact(void **state) {
     const char *field, *problem;
-    json_t *ok = json_pack("{s:s,s:s,s:s,s:s}", "phone", "+98 21 1234-5678", "email",
-                           "a@example.org", "website", "https://example.org/x", "messaging",
-                           "https://t.me/group");
+    json_t *ok =
+        json_pack("{s:s,s:s,s:s,s:s}", "phone", "+98 21 1234-5678", "email", "a@example.org",
+                  "website", "https://example.org/x", "messaging", "https://t.me/group");
     assert_true(hy_contact_valid(ok, &field, &problem));
     json_decref(ok);
     static const char *const bad[][2] = {
-        {"website", "javascript:alert(1)"}, {"website", "https://a.org/\"><script>"},
-        {"messaging", "ftp://x"},           {"email", "not-an-email"},
-        {"phone", "call me"},               {"fax", "123"},
+        {"website", "javascript:alert(1)"},
+        {"website", "https://a.org/\"><script>"},
+        {"messaging", "ftp://x"},
+        {"email", "not-an-email"},
+        {"phone", "call me"},
+        {"fax", "123"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         json_t *c = json_pack("{s:s}", bad[i][0], bad[i][1]);

@@ -1,15 +1,156 @@
-// "Find a local group": the map over the offline basemap and its list.
-// The group directory arrives with a later issue; until then the map shows no markers and the
-// list says so (the page must not pretend the feature works).
-import { ready } from './i18n.js';
-import { createMap } from './map.js';
+// "Find a local group": a place/postcode search (offline gazetteer), "use my location", a click
+// on the map → the nearest approved groups with distances; and the map of groups with a list
+// that follows the map view (the groups nearest the view's centre, inside the view).
+import { ready, t, formatNumber, LANGUAGE_EVENT } from './i18n.js';
+import { getJSON } from './api.js';
+import { createMap, loadMapLibraries } from './map.js';
+import { resultItem, areaLayer, placeCombobox } from './groups-common.js';
 
 await ready;
-const el = document.getElementById('groups-map');
-if (el) {
-  window.hamyariGroupsMap = await createMap(el, {
-    listEl: document.getElementById('groups-list'),
-    markers: [],
-    labelKey: 'groups.map_label',
-  });
+
+const statusEl = document.getElementById('group-status');
+const resultsEl = document.getElementById('group-results');
+const resultList = document.getElementById('group-result-list');
+const resultsHeading = document.getElementById('group-results-heading');
+const countEl = document.getElementById('group-count');
+const input = document.getElementById('group-q');
+const form = document.getElementById('group-search');
+
+let lastResults = null; // {place, groups}
+let viewGroups = [];
+
+function setStatus(text) { statusEl.textContent = text || ''; }
+
+function renderResults() {
+  if (!lastResults) return;
+  resultsEl.hidden = false;
+  resultsHeading.textContent = t('groups.results_for', { place: lastResults.place });
+  resultList.replaceChildren(...lastResults.groups.map((g) => resultItem(g)));
+  if (!lastResults.groups.length) {
+    const li = document.createElement('li');
+    li.textContent = t('groups.none');
+    resultList.replaceChildren(li);
+  }
 }
+
+function renderCount() {
+  countEl.textContent = t('groups.in_view', { count: formatNumber(viewGroups.length) });
+}
+
+const mapEl = document.getElementById('groups-map');
+const map = await createMap(mapEl, {
+  listEl: document.getElementById('groups-list'),
+  markers: [],
+  labelKey: 'groups.map_label',
+});
+window.hamyariGroupsMap = map;
+map.followView = true; // the list follows the map view (tests of the bare component turn it off)
+
+let L = null, areas = null, pointMarker = null;
+try { L = (await loadMapLibraries()).L; } catch { L = null; }
+if (L && map.map) areas = L.layerGroup().addTo(map.map);
+
+function markersFor(groups) {
+  return groups.map((g) => ({
+    id: g.id,
+    lat: g.lat,
+    lon: g.lon,
+    title: g.name,
+    href: `/group?id=${encodeURIComponent(g.id)}`,
+  }));
+}
+
+function drawAreas(groups) {
+  if (!areas) return;
+  areas.clearLayers();
+  for (const g of groups) {
+    const layer = areaLayer(L, g);
+    if (layer) areas.addLayer(layer);
+  }
+}
+
+let viewSeq = 0;
+async function loadView() {
+  if (!map.map || !map.followView) return;
+  const b = map.map.getBounds();
+  const c = map.map.getCenter().wrap();
+  const w = Math.max(-180, b.getWest()), e = Math.min(180, b.getEast());
+  const s = Math.max(-90, b.getSouth()), n = Math.min(90, b.getNorth());
+  const wide = b.getEast() - b.getWest() >= 360;
+  const bbox = wide ? '-180,' + s.toFixed(5) + ',180,' + n.toFixed(5)
+    : [L.latLng(0, w).wrap().lng, s, L.latLng(0, e).wrap().lng, n].map((x) => x.toFixed(5)).join(',');
+  const my = ++viewSeq;
+  try {
+    const r = await getJSON(`/api/v1/groups?near=${c.lat.toFixed(5)},${c.lng.toFixed(5)}&bbox=${bbox}&limit=300`);
+    if (my !== viewSeq || !map.followView) return;
+    viewGroups = r.groups;
+    map.setMarkers(markersFor(viewGroups));
+    drawAreas(viewGroups);
+    renderCount();
+  } catch (e) {
+    if (my === viewSeq) setStatus(e.message);
+  }
+}
+
+async function findNear(lat, lon, place) {
+  setStatus('');
+  try {
+    const r = await getJSON(`/api/v1/groups?near=${lat.toFixed(6)},${lon.toFixed(6)}&limit=10`);
+    lastResults = { place, groups: r.groups, lat, lon };
+    renderResults();
+    if (map.map && L) {
+      pointMarker?.remove();
+      pointMarker = L.circleMarker([lat, lon], { radius: 8, color: '#a4201c', weight: 3, interactive: false }).addTo(map.map);
+      const pts = [[lat, lon], ...r.groups.slice(0, 5).map((g) => [g.lat, g.lon])];
+      map.map.fitBounds(L.latLngBounds(pts).pad(0.2), { maxZoom: 13 });
+    }
+  } catch (e) {
+    setStatus(e.message);
+  }
+}
+
+const combo = placeCombobox(input, document.getElementById('group-suggestions'), {
+  onPick: (p) => findNear(p.lat, p.lon, p.name),
+});
+
+form.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const q = input.value.trim();
+  if (!q) return;
+  const p = await combo.search(q);
+  if (!p) { setStatus(t('groups.no_place')); return; }
+  input.value = p.name;
+  findNear(p.lat, p.lon, p.name);
+});
+
+document.getElementById('group-locate').addEventListener('click', () => {
+  if (!navigator.geolocation) { setStatus(t('groups.locate_unavailable')); return; }
+  setStatus(t('groups.locating'));
+  navigator.geolocation.getCurrentPosition(
+    (pos) => findNear(pos.coords.latitude, pos.coords.longitude, t('groups.you')),
+    () => setStatus(t('groups.locate_denied')),
+    { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 },
+  );
+});
+
+if (map.map) {
+  map.map.on('moveend', loadView);
+  map.map.on('click', (e) => {
+    const ll = e.latlng.wrap();
+    findNear(ll.lat, ll.lng, t('groups.point'));
+  });
+  loadView();
+}
+
+// A shared link such as /groups?q=Tehran runs the search.
+const initial = new URLSearchParams(location.search).get('q');
+if (initial) {
+  input.value = initial;
+  form.requestSubmit();
+}
+
+document.addEventListener(LANGUAGE_EVENT, () => {
+  renderResults();
+  renderCount();
+  if (map.followView) map.setMarkers(markersFor(viewGroups));
+});

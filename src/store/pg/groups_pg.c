@@ -47,10 +47,11 @@ enum {
     Q__END,
 };
 
-_Static_assert((int)Q__END <= (int)HY_PG_REQUESTS_BASE, "groups statements overflow their id range");
+_Static_assert((int)Q__END <= (int)HY_PG_REQUESTS_BASE,
+               "groups statements overflow their id range");
 
 #define GROUP_COLS                                                                                 \
-    "id, name, description, lat, lon, area_kind, radius_m, area, area_min_lat, area_min_lon, "    \
+    "id, name, description, lat, lon, area_kind, radius_m, area, area_min_lat, area_min_lon, "     \
     "area_max_lat, area_max_lon, contact, languages, tags, status, verified, demo, name_norm, "    \
     "search_text, created_by, created_at, updated_at"
 #define NCOLS 23
@@ -189,7 +190,8 @@ static const char *arr_done(struct arr *a) {
 }
 
 static void arrs_free(struct arr *a, size_t n) {
-    for (size_t i = 0; i < n; i++) hy_buf_free(&a[i].b);
+    for (size_t i = 0; i < n; i++)
+        hy_buf_free(&a[i].b);
 }
 
 /* ---- rows ---- */
@@ -269,9 +271,9 @@ static int read_group(const PGresult *res, int i, hy_arena *a, struct hy_group *
 }
 
 static bool group_finite(const struct hy_group *g) {
-    return hy_geo_valid(g->lat, g->lon) && isfinite(g->radius_m) &&
-           isfinite(g->area_box.min_lat) && isfinite(g->area_box.min_lon) &&
-           isfinite(g->area_box.max_lat) && isfinite(g->area_box.max_lon);
+    return hy_geo_valid(g->lat, g->lon) && isfinite(g->radius_m) && isfinite(g->area_box.min_lat) &&
+           isfinite(g->area_box.min_lon) && isfinite(g->area_box.max_lat) &&
+           isfinite(g->area_box.max_lon);
 }
 
 /* The 23 parameters of an insert, as text, in `nb` (NUM_LEN each, 8 of them). */
@@ -320,7 +322,8 @@ static int g_insert_many(hy_store *base, const struct hy_group *g, size_t n) {
     for (size_t start = 0; start < n; start += batch) {
         size_t end = start + batch < n ? start + batch : n;
         struct arr cols[NCOLS];
-        for (int c = 0; c < NCOLS; c++) cols[c] = (struct arr){HY_BUF_INIT(0), 0};
+        for (int c = 0; c < NCOLS; c++)
+            cols[c] = (struct arr){HY_BUF_INIT(0), 0};
         int e = 0;
         for (size_t i = start; i < end && !e; i++) {
             if (!group_finite(&g[i])) {
@@ -331,7 +334,8 @@ static int g_insert_many(hy_store *base, const struct hy_group *g, size_t n) {
             char nb[8][NUM_LEN], up[NUM_LEN];
             group_params(&g[i], p, nb);
             p[22] = fmt_i64(up, g[i].updated_at);
-            for (int c = 0; c < NCOLS && !e; c++) e = arr_add(&cols[c], p[c]);
+            for (int c = 0; c < NCOLS && !e; c++)
+                e = arr_add(&cols[c], p[c]);
         }
         const char *vals[NCOLS];
         for (int c = 0; c < NCOLS && !e; c++)
@@ -402,8 +406,14 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
     }
     bool bounded = reach < world;
     char nb[9][NUM_LEN];
-    const char *p[8] = {fmt_f64(nb[0], q->lat), fmt_f64(nb[1], q->lon), NULL,
-                        fmt_f64(nb[3], reach * (1 + 1e-6) + 1), NULL, NULL, NULL, NULL};
+    const char *p[8] = {fmt_f64(nb[0], q->lat),
+                        fmt_f64(nb[1], q->lon),
+                        NULL,
+                        fmt_f64(nb[3], reach * (1 + 1e-6) + 1),
+                        NULL,
+                        NULL,
+                        NULL,
+                        NULL};
     if (q->has_box) {
         p[4] = fmt_f64(nb[4], q->box.min_lat);
         p[5] = fmt_f64(nb[5], q->box.max_lat);
@@ -508,7 +518,8 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
     if (n) {
         struct arr ids = {HY_BUF_INIT(0), 0};
         int e = 0;
-        for (size_t i = 0; i < n && !e; i++) e = arr_add(&ids, c[i].id);
+        for (size_t i = 0; i < n && !e; i++)
+            e = arr_add(&ids, c[i].id);
         const char *v[1] = {e ? NULL : arr_done(&ids)};
         r = v[0] ? hy_pg_exec(s, Q_GET_MANY, sql_get_many, 1, v, &res) : HY_DB_HARD;
         hy_buf_free(&ids.b);
@@ -548,7 +559,8 @@ out:
 
 static char *ts_query(hy_arena *a, const char *const *tokens, size_t n) {
     size_t len = 1;
-    for (size_t i = 0; i < n; i++) len += strlen(tokens[i]) * 2 + 8;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(tokens[i]) * 2 + 8;
     char *q = hy_arena_alloc(a, len);
     if (!q) return NULL;
     size_t w = 0;
@@ -603,8 +615,8 @@ static int g_search(hy_store *base, const char *const *tokens, size_t ntokens, s
     return r;
 }
 
-static int g_list(hy_store *base, const char *status, const char *after, size_t limit,
-                  hy_arena *a, struct hy_group **ret) {
+static int g_list(hy_store *base, const char *status, const char *after, size_t limit, hy_arena *a,
+                  struct hy_group **ret) {
     if (limit == 0 || limit > 100000) return HY_DB_HARD;
     char nb[NUM_LEN];
     const char *p[] = {status, after ? after : "", fmt_i64(nb, (int64_t)limit)};
@@ -657,8 +669,10 @@ static int p_clear(hy_store *base) {
 static int p_insert_many(hy_store *base, const struct hy_place *p, size_t n) {
     hy_pg *s = hy_pg_of(base);
     struct arr a[8], nm[3];
-    for (int c = 0; c < 8; c++) a[c] = (struct arr){HY_BUF_INIT(0), 0};
-    for (int c = 0; c < 3; c++) nm[c] = (struct arr){HY_BUF_INIT(0), 0};
+    for (int c = 0; c < 8; c++)
+        a[c] = (struct arr){HY_BUF_INIT(0), 0};
+    for (int c = 0; c < 3; c++)
+        nm[c] = (struct arr){HY_BUF_INIT(0), 0};
     int e = 0;
     for (size_t i = 0; i < n && !e; i++) {
         if (!hy_geo_valid(p[i].lat, p[i].lon)) e = -1;
@@ -683,7 +697,8 @@ static int p_insert_many(hy_store *base, const struct hy_place *p, size_t n) {
     for (int c = 0; c < 3 && !e; c++)
         if (!(w[c] = arr_done(&nm[c]))) e = -1;
     int r = e ? HY_DB_HARD : hy_pg_exec(s, Q_PLACES_INSERT, sql_places_insert, 8, v, NULL);
-    if (r >= 0 && nm[0].n) r = hy_pg_exec(s, Q_PLACE_NAMES_INSERT, sql_place_names_insert, 3, w, NULL);
+    if (r >= 0 && nm[0].n)
+        r = hy_pg_exec(s, Q_PLACE_NAMES_INSERT, sql_place_names_insert, 3, w, NULL);
     arrs_free(a, 8);
     arrs_free(nm, 3);
     return r < 0 ? r : HY_DB_ONE;
@@ -693,7 +708,8 @@ static int pc_upsert_many(hy_store *base, const char *const *keys, const char *c
                           const char *const *countries, const double *lat, const double *lon,
                           size_t n) {
     struct arr a[5];
-    for (int c = 0; c < 5; c++) a[c] = (struct arr){HY_BUF_INIT(0), 0};
+    for (int c = 0; c < 5; c++)
+        a[c] = (struct arr){HY_BUF_INIT(0), 0};
     int e = 0;
     for (size_t i = 0; i < n && !e; i++) {
         if (!hy_geo_valid(lat[i], lon[i])) e = -1;

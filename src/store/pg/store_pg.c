@@ -123,6 +123,8 @@ int hy_pg_status(hy_pg *s, const PGresult *res) {
     if (code &&
         (strcmp(code, "40001") == 0 || strcmp(code, "40P01") == 0 || strcmp(code, "55P03") == 0))
         return HY_DB_SOFT;
+    /* disk_full: the server has no space left for the write */
+    if (code && strcmp(code, "53100") == 0) return HY_DB_FULL;
     return HY_DB_HARD;
 }
 

@@ -37,6 +37,8 @@ int hy_sq_status(hy_sqlite *s, int rc) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         return HY_DB_SOFT;
+    case SQLITE_FULL:
+        return HY_DB_FULL;
     default:
         return HY_DB_HARD;
     }

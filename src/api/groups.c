@@ -1,0 +1,896 @@
+/* groups.c — the mutual-aid group directory.
+ *
+ *   GET    /api/v1/groups?near=LAT,LON[&limit=K][&radius_km=R][&bbox=W,S,E,N]
+ *                                         nearest approved groups, covering ones first
+ *   GET    /api/v1/groups?q=TEXT[&limit=&offset=]   search names, descriptions, tags
+ *   GET    /api/v1/groups[?after=ID&limit=]         approved groups by id
+ *   GET    /api/v1/groups/{id}            approved: anyone; pending: owners, coordinators, admins
+ *   POST   /api/v1/groups                 signed in: submit (pending); the caller owns it
+ *   PATCH  /api/v1/groups/{id}            owners, the group's coordinators, admins
+ *   POST   /api/v1/groups/{id}/approve    coordinators and admins (?verified=true|false)
+ *   POST   /api/v1/groups/{id}/coordinators            admins: {"user_id": …}
+ *   DELETE /api/v1/groups/{id}/coordinators/{user_id}  admins
+ *   GET    /api/v1/groups.geojson, /api/v1/groups.csv  approved groups, public fields
+ *
+ * Status, verified, demo and owners cannot be set through POST or PATCH: the input specs
+ * name only the editable fields and the parser refuses any other. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/area.h"
+#include "domain/auth.h"
+#include "domain/geo.h"
+#include "domain/group.h"
+#include "http/parse.h"
+#include "http/server.h"
+#include "http/session.h"
+#include "store/groups.h"
+#include "util/clock.h"
+
+#define NEAR_LIMIT_MAX 100
+#define MAP_LIMIT_MAX 500
+#define SEARCH_LIMIT_MAX 100
+#define LIST_LIMIT_MAX 100
+#define EXPORT_LIMIT_MAX 100000
+#define EXPORT_PAGE 1000
+
+/* ---- the JSON shape ---- */
+
+static json_t *parse_or(const char *text, json_t *fallback) {
+    json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+    if (v) {
+        json_decref(fallback);
+        return v;
+    }
+    return fallback;
+}
+
+json_t *hy_group_json(const struct hy_group *g, bool with_distance) {
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(g->id));
+    json_object_set_new(o, "name", json_string(g->name));
+    json_object_set_new(o, "description", json_string(g->description ? g->description : ""));
+    json_object_set_new(o, "lat", json_real(g->lat));
+    json_object_set_new(o, "lon", json_real(g->lon));
+    bool polygon = g->area_kind && !strcmp(g->area_kind, "polygon");
+    bool radius = g->area_kind && !strcmp(g->area_kind, "radius");
+    json_object_set_new(o, "area", polygon ? parse_or(g->area, json_null()) : json_null());
+    json_object_set_new(o, "radius_km", radius ? json_real(g->radius_m / 1000.0) : json_null());
+    json_object_set_new(o, "contact", parse_or(g->contact, json_object()));
+    json_object_set_new(o, "languages", parse_or(g->languages, json_array()));
+    json_object_set_new(o, "tags", parse_or(g->tags, json_array()));
+    json_object_set_new(o, "verified", json_boolean(g->verified));
+    json_object_set_new(o, "demo", json_boolean(g->demo));
+    json_object_set_new(o, "status", json_string(g->status));
+    json_object_set_new(o, "created_at", json_integer(g->created_at));
+    json_object_set_new(o, "updated_at", json_integer(g->updated_at));
+    if (with_distance) {
+        json_object_set_new(o, "distance_m", json_integer((json_int_t)llround(g->distance_m)));
+        json_object_set_new(o, "covers", json_boolean(g->covers));
+    }
+    return o;
+}
+
+/* ---- reading query parameters ---- */
+
+/* Parses "A,B" (two finite numbers, nothing else). */
+static bool two_numbers(const char *s, double *a, double *b) {
+    char *end;
+    *a = strtod(s, &end);
+    if (end == s || *end != ',') return false;
+    const char *t = end + 1;
+    *b = strtod(t, &end);
+    return end != t && !*end && isfinite(*a) && isfinite(*b);
+}
+
+/* A whole number parameter in [min, max], or `def` when absent. False when malformed. */
+static bool int_param(hy_req *req, const char *name, long min, long max, long def, long *ret) {
+    const char *v = hy_req_query(req, name);
+    if (!v) {
+        *ret = def;
+        return true;
+    }
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end || n < min || n > max) return false;
+    *ret = n;
+    return true;
+}
+
+static bool is_staff(const struct hy_principal *who);
+
+/* ---- GET /api/v1/groups ---- */
+
+struct near_ctx {
+    struct hy_group_near q;
+    hy_arena *a;
+    struct hy_group *g;
+    int n;
+};
+
+static int near_tx(hy_store *s, void *ctx) {
+    struct near_ctx *c = ctx;
+    c->n = s->ops->groups->near(s, &c->q, c->a, &c->g);
+    return c->n < 0 ? c->n : HY_DB_ONE;
+}
+
+struct search_ctx {
+    const char **tokens;
+    size_t ntokens, limit, offset, total;
+    hy_arena *a;
+    struct hy_group *g;
+    int n;
+};
+
+static int search_tx(hy_store *s, void *ctx) {
+    struct search_ctx *c = ctx;
+    c->n = s->ops->groups->search(s, c->tokens, c->ntokens, c->limit, c->offset, c->a, &c->g,
+                                  &c->total);
+    return c->n < 0 ? c->n : HY_DB_ONE;
+}
+
+struct list_ctx {
+    const char *status, *after;
+    size_t limit, total;
+    hy_arena *a;
+    struct hy_group *g;
+    int n;
+    bool count;
+};
+
+static int list_tx(hy_store *s, void *ctx) {
+    struct list_ctx *c = ctx;
+    c->n = s->ops->groups->list(s, c->status, c->after, c->limit, c->a, &c->g);
+    if (c->n < 0) return c->n;
+    if (c->count) {
+        int r = s->ops->groups->count(s, c->status, &c->total);
+        if (r < 0) return r;
+    }
+    return HY_DB_ONE;
+}
+
+static hy_result reply_groups(hy_req *req, struct hy_group *g, int n, size_t total, bool dist) {
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, hy_group_json(&g[i], dist));
+    return hy_reply_json(req, 200,
+                         json_pack("{s:o,s:I}", "groups", arr, "total", (json_int_t)total));
+}
+
+static hy_result groups_near(hy_req *req, const char *near) {
+    struct near_ctx c = {.a = req->arena};
+    if (!two_numbers(near, &c.q.lat, &c.q.lon) || !hy_geo_valid(c.q.lat, c.q.lon))
+        return hy_reply_error(req, HY_E_INVALID_QUERY,
+                              "near must be LAT,LON with latitude -90..90 and longitude -180..180.",
+                              "near");
+    const char *bbox = hy_req_query(req, "bbox");
+    if (bbox) {
+        double v[4];
+        char *end;
+        const char *p = bbox;
+        bool ok = true;
+        for (int i = 0; i < 4 && ok; i++) {
+            v[i] = strtod(p, &end);
+            ok = end != p && isfinite(v[i]) && (i == 3 ? *end == '\0' : *end == ',');
+            p = end + 1;
+        }
+        /* W,S,E,N as GeoJSON orders a bbox; W > E wraps across longitude 180. */
+        if (!ok || v[1] > v[3] || !hy_geo_valid(v[1], v[0]) || !hy_geo_valid(v[3], v[2]))
+            return hy_reply_error(req, HY_E_INVALID_QUERY,
+                                  "bbox must be WEST,SOUTH,EAST,NORTH in degrees.", "bbox");
+        c.q.has_box = true;
+        c.q.box = (struct hy_bbox){v[1], v[0], v[3], v[2]};
+    }
+    long limit;
+    long max = bbox ? MAP_LIMIT_MAX : NEAR_LIMIT_MAX;
+    if (!int_param(req, "limit", 1, max, 20, &limit))
+        return hy_reply_error(
+            req, HY_E_INVALID_QUERY,
+            bbox ? "limit must be from 1 to 500." : "limit must be from 1 to 100.", "limit");
+    c.q.limit = (size_t)limit;
+    const char *rk = hy_req_query(req, "radius_km");
+    if (rk) {
+        char *end;
+        double r = strtod(rk, &end);
+        if (end == rk || *end || !isfinite(r) || r <= 0 || r > 20038)
+            return hy_reply_error(req, HY_E_INVALID_QUERY,
+                                  "radius_km must be a number above 0 and at most 20038.",
+                                  "radius_km");
+        c.q.radius_m = r * 1000.0;
+    }
+    int r = hy_db_run(req->srv->db, HY_TX_READ, near_tx, &c);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return reply_groups(req, c.g, c.n, (size_t)c.n, true);
+}
+
+static hy_result groups_search(hy_req *req, const char *q) {
+    struct search_ctx c = {.a = req->arena};
+    if (!hy_text_ok(q, strlen(q), 0, 200))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "q must be text of at most 200 characters.",
+                              "q");
+    char *norm = hy_search_text(req->arena, q);
+    if (!norm) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    c.tokens = hy_search_tokens(req->arena, norm, HY_SEARCH_TOKENS_MAX, &c.ntokens);
+    if (!c.tokens) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    long limit, offset;
+    if (!int_param(req, "limit", 1, SEARCH_LIMIT_MAX, 20, &limit))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "limit must be from 1 to 100.", "limit");
+    if (!int_param(req, "offset", 0, 10000, 0, &offset))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "offset must be from 0 to 10000.", "offset");
+    if (c.ntokens == 0) return reply_groups(req, NULL, 0, 0, false);
+    c.limit = (size_t)limit;
+    c.offset = (size_t)offset;
+    int r = hy_db_run(req->srv->db, HY_TX_READ, search_tx, &c);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return reply_groups(req, c.g, c.n, c.total, false);
+}
+
+hy_result hy_api_groups(hy_req *req) {
+    const char *near = hy_req_query(req, "near"), *q = hy_req_query(req, "q");
+    if (near && q) return hy_reply_error(req, HY_E_INVALID_QUERY, "Give near or q, not both.", "q");
+    if (near) return groups_near(req, near);
+    if (q) return groups_search(req, q);
+    struct list_ctx c = {.a = req->arena, .status = "approved", .count = true};
+    const char *status = hy_req_query(req, "status");
+    if (status && strcmp(status, "approved") != 0) {
+        if (strcmp(status, "pending") != 0)
+            return hy_reply_error(req, HY_E_INVALID_QUERY, "status must be approved or pending.",
+                                  "status");
+        /* The moderation queue: coordinators and admins only. */
+        const struct hy_principal *who = hy_req_principal(req);
+        if (!who || !who->signed_in) return hy_reply_error(req, HY_E_UNAUTHORIZED, NULL, NULL);
+        if (!is_staff(who)) return hy_reply_error(req, HY_E_FORBIDDEN, NULL, NULL);
+        c.status = "pending";
+    }
+    c.after = hy_req_query(req, "after");
+    if (c.after && !hy_id_valid(c.after))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "after must be a group id.", "after");
+    long limit;
+    if (!int_param(req, "limit", 1, LIST_LIMIT_MAX, 50, &limit))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "limit must be from 1 to 100.", "limit");
+    c.limit = (size_t)limit;
+    int r = hy_db_run(req->srv->db, HY_TX_READ, list_tx, &c);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return reply_groups(req, c.g, c.n, c.total, false);
+}
+
+/* ---- who may see and change a group ---- */
+
+static bool is_staff(const struct hy_principal *who) {
+    return who && who->signed_in && !(who->status && !strcmp(who->status, "suspended")) &&
+           (hy_is_role(who, "admin") || hy_is_role(who, "coordinator"));
+}
+
+struct get_ctx {
+    bool group_coordinator;
+    hy_req *req;
+    const char *id;
+    struct hy_group g;
+    bool owner;
+};
+
+static int get_tx(hy_store *s, void *ctx) {
+    struct get_ctx *c = ctx;
+    int r = s->ops->groups->get(s, c->id, c->req->arena, &c->g);
+    if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    const struct hy_principal *who = c->req->who;
+    if (who && who->signed_in) {
+        r = s->ops->groups->is_owner(s, c->id, who->user_id);
+        if (r < 0) return r;
+        c->owner = r == HY_DB_ONE && !(who->status && !strcmp(who->status, "suspended"));
+        if (hy_is_role(who, "coordinator")) {
+            r = s->ops->groups->is_coordinator(s, c->id, who->user_id);
+            if (r < 0) return r;
+            c->group_coordinator = r == HY_DB_ONE;
+        }
+    }
+    return HY_DB_ONE;
+}
+
+hy_result hy_api_group_get(hy_req *req) {
+    struct get_ctx c = {.req = req, .id = req->args[0]};
+    if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
+    hy_req_principal(req);
+    int r = hy_db_run(req->srv->db, HY_TX_READ, get_tx, &c);
+    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    bool staff = is_staff(req->who);
+    if (strcmp(c.g.status, "approved") != 0 && !c.owner && !staff)
+        return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
+    json_t *o = hy_group_json(&c.g, false);
+    json_object_set_new(o, "can_edit", json_boolean(c.owner || c.group_coordinator ||
+                                                    hy_is_role(req->who, "admin")));
+    json_object_set_new(o, "can_approve", json_boolean(staff));
+    return hy_reply_json(req, 200, o);
+}
+
+/* ---- POST and PATCH ---- */
+
+/* The editable fields of a group, as read from a request. */
+struct group_input {
+    const char *name, *description;
+    double lat, lon;
+    json_t *area, *radius, *contact;
+    struct hy_strings languages, tags;
+    bool has_name, has_description, has_lat, has_lon, has_area, has_radius, has_contact,
+        has_languages, has_tags;
+};
+
+static char *strings_json(const struct hy_strings *v) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < v->count; i++)
+        json_array_append_new(a, json_string(v->items[i]));
+    char *t = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    return t;
+}
+
+/* Copies a malloc()ed string into the arena and frees it. */
+static const char *to_arena(hy_arena *a, char *s) {
+    const char *c = s ? hy_arena_strdup(a, s) : NULL;
+    free(s);
+    return c;
+}
+
+/* Applies `in` to `g` (all fields for a new group, the given ones for an edit), checking
+ * each; on failure answers 400 and returns false. */
+static bool apply_input(hy_req *req, const struct group_input *in, struct hy_group *g,
+                        hy_result *res) {
+    hy_arena *a = req->arena;
+    if (in->has_name) g->name = in->name;
+    if (in->has_description) g->description = in->description;
+    if (in->has_lat) g->lat = in->lat;
+    if (in->has_lon) g->lon = in->lon;
+    if (in->has_area && in->has_radius && !json_is_null(in->area) && !json_is_null(in->radius)) {
+        *res = hy_reply_error(req, HY_E_INVALID_FIELD, "Give area or radius_km, not both.", "area");
+        return false;
+    }
+    if (in->has_area) {
+        if (json_is_null(in->area)) {
+            if (!strcmp(g->area_kind, "polygon")) g->area_kind = "none", g->area = NULL;
+        } else {
+            struct hy_polygon p;
+            const char *problem;
+            if (!hy_polygon_parse(in->area, a, &p, &g->area_box, &problem)) {
+                *res = hy_reply_error(req, HY_E_INVALID_FIELD, problem, "area");
+                return false;
+            }
+            g->area_kind = "polygon";
+            g->area = to_arena(a, json_dumps(in->area, JSON_COMPACT));
+            g->radius_m = 0;
+        }
+    }
+    if (in->has_radius) {
+        if (json_is_null(in->radius)) {
+            if (!strcmp(g->area_kind, "radius")) g->area_kind = "none";
+        } else {
+            double km = json_number_value(in->radius);
+            if (!json_is_number(in->radius) || !(km >= 0.05 && km * 1000 <= HY_AREA_MAX_RADIUS_M)) {
+                *res = hy_reply_error(req, HY_E_INVALID_FIELD,
+                                      "radius_km must be a number from 0.05 to 500.", "radius_km");
+                return false;
+            }
+            g->area_kind = "radius";
+            g->area = NULL;
+            g->radius_m = km * 1000.0;
+        }
+    }
+    /* A radius area's box follows the group's point. */
+    if (!strcmp(g->area_kind, "radius")) hy_cap_bbox(g->lat, g->lon, g->radius_m, &g->area_box);
+    if (!strcmp(g->area_kind, "polygon") && !in->has_area && (in->has_lat || in->has_lon)) {
+        /* the polygon stays where it is */
+    }
+    if (in->has_contact) {
+        const char *field, *problem;
+        if (json_is_null(in->contact)) {
+            g->contact = "{}";
+        } else if (!hy_contact_valid(in->contact, &field, &problem)) {
+            *res = hy_reply_error(req, HY_E_INVALID_FIELD, problem, field);
+            return false;
+        } else {
+            json_t *clean = json_object();
+            const char *k;
+            json_t *v;
+            json_object_foreach(in->contact, k, v) {
+                if (json_is_string(v) && json_string_length(v)) json_object_set(clean, k, v);
+            }
+            g->contact = to_arena(a, json_dumps(clean, JSON_COMPACT | JSON_SORT_KEYS));
+            json_decref(clean);
+        }
+    }
+    if (in->has_languages) {
+        for (size_t i = 0; i < in->languages.count; i++)
+            if (!hy_lang_tag_valid(in->languages.items[i])) {
+                *res = hy_reply_error(req, HY_E_INVALID_FIELD,
+                                      "Languages are tags like fa, en or ckb.", "languages");
+                return false;
+            }
+        g->languages = to_arena(a, strings_json(&in->languages));
+    }
+    if (in->has_tags) g->tags = to_arena(a, strings_json(&in->tags));
+    if (!g->contact || !g->languages || !g->tags ||
+        (!strcmp(g->area_kind, "polygon") && !g->area)) {
+        *res = hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+        return false;
+    }
+    /* The normalised copies both stores search and sort by. */
+    json_t *tags = json_loads(g->tags, 0, NULL);
+    hy_buf all = HY_BUF_INIT(0);
+    hy_buf_puts(&all, g->name);
+    hy_buf_putc(&all, ' ');
+    hy_buf_puts(&all, g->description ? g->description : "");
+    size_t i;
+    json_t *t;
+    json_array_foreach(tags, i, t) {
+        hy_buf_putc(&all, ' ');
+        hy_buf_puts(&all, json_string_value(t) ? json_string_value(t) : "");
+    }
+    json_decref(tags);
+    g->search_text = hy_search_text(a, all.data ? all.data : "");
+    hy_buf_free(&all);
+    g->name_norm = hy_search_text(a, g->name);
+    if (!g->search_text || !g->name_norm) {
+        *res = hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+        return false;
+    }
+    return true;
+}
+
+static bool read_input(hy_req *req, struct group_input *in, bool create, hy_result *res) {
+    unsigned req_flag = create ? HY_REQUIRED : HY_OPTIONAL;
+    struct hy_field spec[] = {
+        {"name", HY_FT_STRING, req_flag, 1, HY_GROUP_NAME_MAX, &in->name, NULL, 0, &in->has_name},
+        {"description", HY_FT_STRING, HY_OPTIONAL | HY_MULTILINE, 0, HY_GROUP_DESC_MAX,
+         &in->description, NULL, 0, &in->has_description},
+        {"lat", HY_FT_NUMBER, req_flag, -90, 90, &in->lat, NULL, 0, &in->has_lat},
+        {"lon", HY_FT_NUMBER, req_flag, -180, 180, &in->lon, NULL, 0, &in->has_lon},
+        {"area", HY_FT_ANY, HY_OPTIONAL, 0, 0, &in->area, NULL, 0, &in->has_area},
+        {"radius_km", HY_FT_ANY, HY_OPTIONAL, 0, 0, &in->radius, NULL, 0, &in->has_radius},
+        {"contact", HY_FT_ANY, HY_OPTIONAL, 0, 0, &in->contact, NULL, 0, &in->has_contact},
+        {"languages", HY_FT_STRINGS, HY_OPTIONAL, 0, HY_GROUP_LANGS_MAX, &in->languages, NULL,
+         HY_GROUP_LANG_LEN, &in->has_languages},
+        {"tags", HY_FT_STRINGS, HY_OPTIONAL, 0, HY_GROUP_TAGS_MAX, &in->tags, NULL,
+         HY_GROUP_TAG_LEN, &in->has_tags},
+        HY_F_END,
+    };
+    return hy_input_parse(req, spec, res);
+}
+
+struct create_ctx {
+    hy_req *req;
+    struct hy_group g;
+};
+
+static int create_tx(hy_store *s, void *ctx) {
+    struct create_ctx *c = ctx;
+    int r = s->ops->groups->insert(s, &c->g);
+    if (r <= 0) return r < 0 ? r : HY_DB_HARD; /* a 128-bit id clash: cannot happen */
+    if ((r = s->ops->groups->owner_add(s, c->g.id, c->req->who->user_id)) < 0) return r;
+    return hy_audit(s, c->req, "group_submitted", c->g.id, "");
+}
+
+hy_result hy_api_group_create(hy_req *req) {
+    struct group_input in = {0};
+    hy_result res;
+    if (!read_input(req, &in, true, &res)) return res;
+    struct create_ctx c = {.req = req};
+    struct hy_group *g = &c.g;
+    hy_id_new(g->id);
+    g->description = "";
+    g->area_kind = "none";
+    g->contact = "{}";
+    g->languages = "[]";
+    g->tags = "[]";
+    if (!apply_input(req, &in, g, &res)) return res;
+    char key[96];
+    snprintf(key, sizeof key, "group_submit:user:%s", req->who->user_id);
+    if (!hy_rate_allow(req, key, 30, 3600, &res)) return res;
+    g->status = "pending";
+    g->created_by = req->who->user_id;
+    g->created_at = g->updated_at = hy_clock_now();
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, create_tx, &c);
+    if (r < 0) return hy_reply_store_error(req, r);
+    json_t *o = hy_group_json(g, false);
+    return hy_reply_json(req, 201, o);
+}
+
+struct patch_ctx {
+    hy_req *req;
+    const char *id;
+    struct group_input in;
+    struct hy_group g;
+    hy_result res;
+    bool forbidden, invalid;
+};
+
+static int patch_tx(hy_store *s, void *ctx) {
+    struct patch_ctx *c = ctx;
+    int r = s->ops->groups->get(s, c->id, c->req->arena, &c->g);
+    if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    /* Admins, the group's owners and the group's own coordinators edit it; a coordinator of
+     * another group does not. */
+    const struct hy_principal *who = c->req->who;
+    if (!hy_is_role(who, "admin")) {
+        r = s->ops->groups->is_owner(s, c->id, who->user_id);
+        if (r < 0) return r;
+        bool allowed = r == HY_DB_ONE;
+        if (!allowed && hy_is_role(who, "coordinator")) {
+            r = s->ops->groups->is_coordinator(s, c->id, who->user_id);
+            if (r < 0) return r;
+            allowed = r == HY_DB_ONE;
+        }
+        if (!allowed) {
+            c->forbidden = true;
+            return HY_DB_ABORT;
+        }
+    }
+    if (!apply_input(c->req, &c->in, &c->g, &c->res)) {
+        c->invalid = true;
+        return HY_DB_ABORT;
+    }
+    c->g.updated_at = hy_clock_now();
+    if ((r = s->ops->groups->update(s, &c->g)) <= 0) return r < 0 ? r : HY_DB_ABORT;
+    return hy_audit(s, c->req, "group_edited", c->id, "");
+}
+
+hy_result hy_api_group_patch(hy_req *req) {
+    struct patch_ctx c = {.req = req, .id = req->args[0]};
+    if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
+    hy_result res;
+    if (!read_input(req, &c.in, false, &res)) return res;
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, patch_tx, &c);
+    if (c.invalid) return c.res;
+    if (c.forbidden)
+        return hy_reply_error(req, HY_E_FORBIDDEN, "Only the group's owners can edit it.", NULL);
+    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_json(req, 200, hy_group_json(&c.g, false));
+}
+
+/* ---- approve ---- */
+
+struct approve_ctx {
+    hy_req *req;
+    const char *id;
+    int verified; /* -1 keep */
+    struct hy_group g;
+};
+
+static int approve_tx(hy_store *s, void *ctx) {
+    struct approve_ctx *c = ctx;
+    int r = s->ops->groups->get(s, c->id, c->req->arena, &c->g);
+    if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    bool verified = c->verified < 0 ? c->g.verified : c->verified == 1;
+    int64_t now = hy_clock_now();
+    if ((r = s->ops->groups->set_status(s, c->id, "approved", verified, now)) <= 0)
+        return r < 0 ? r : HY_DB_ABORT;
+    if ((r = hy_audit(s, c->req, "group_approved", c->id, c->g.status)) < 0) return r;
+    c->g.status = "approved";
+    c->g.verified = verified;
+    c->g.updated_at = now;
+    return HY_DB_ONE;
+}
+
+hy_result hy_api_group_approve(hy_req *req) {
+    struct approve_ctx c = {.req = req, .id = req->args[0], .verified = -1};
+    if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
+    const char *v = hy_req_query(req, "verified");
+    if (v) {
+        if (!strcmp(v, "true"))
+            c.verified = 1;
+        else if (!strcmp(v, "false"))
+            c.verified = 0;
+        else
+            return hy_reply_error(req, HY_E_INVALID_QUERY, "verified must be true or false.",
+                                  "verified");
+    }
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, approve_tx, &c);
+    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_json(req, 200, hy_group_json(&c.g, false));
+}
+
+/* ---- coordinators of a group ---- */
+
+struct coord_ctx {
+    hy_req *req;
+    const char *group_id, *user_id;
+    bool add, no_user, changed;
+};
+
+static int coord_tx(hy_store *s, void *ctx) {
+    struct coord_ctx *c = ctx;
+    struct hy_group g;
+    int r = s->ops->groups->get(s, c->group_id, c->req->arena, &g);
+    if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    struct hy_user u;
+    r = s->ops->user_get(s, c->user_id, c->req->arena, &u);
+    if (r < 0) return r;
+    if (r == HY_DB_NONE) {
+        c->no_user = true;
+        return HY_DB_ABORT;
+    }
+    r = c->add ? s->ops->groups->coordinator_add(s, c->group_id, c->user_id)
+               : s->ops->groups->coordinator_remove(s, c->group_id, c->user_id);
+    if (r < 0) return r;
+    c->changed = r == HY_DB_ONE;
+    if (!c->changed) return HY_DB_ONE;
+    return hy_audit(s, c->req, c->add ? "group_coordinator_added" : "group_coordinator_removed",
+                    c->group_id, c->user_id);
+}
+
+static hy_result coord(hy_req *req, struct coord_ctx *c) {
+    if (!hy_id_valid(c->group_id))
+        return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
+    if (!hy_id_valid(c->user_id))
+        return hy_reply_error(req, HY_E_INVALID_FIELD, "user_id must be an account id.", "user_id");
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, coord_tx, c);
+    if (c->no_user)
+        return hy_reply_error(req, HY_E_INVALID_FIELD, "No account has this id.", "user_id");
+    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_json(req, 200,
+                         json_pack("{s:s,s:s,s:b}", "group_id", c->group_id, "user_id", c->user_id,
+                                   "coordinator", c->add));
+}
+
+hy_result hy_api_group_coordinator_add(hy_req *req) {
+    struct coord_ctx c = {.req = req, .group_id = req->args[0], .add = true};
+    struct hy_field spec[] = {HY_F_STR("user_id", HY_REQUIRED, 1, 64, &c.user_id), HY_F_END};
+    hy_result res;
+    if (!hy_input_parse(req, spec, &res)) return res;
+    return coord(req, &c);
+}
+
+hy_result hy_api_group_coordinator_remove(hy_req *req) {
+    struct coord_ctx c = {.req = req, .group_id = req->args[0], .user_id = req->args[1]};
+    return coord(req, &c);
+}
+
+/* ---- exports ---- */
+
+struct export_ctx {
+    const char *after;
+    size_t limit;
+    hy_arena *a;
+    struct hy_group *g;
+    int n;
+};
+
+static int export_tx(hy_store *s, void *ctx) {
+    struct export_ctx *c = ctx;
+    c->n = s->ops->groups->list(s, "approved", c->after, c->limit, c->a, &c->g);
+    return c->n < 0 ? c->n : HY_DB_ONE;
+}
+
+/* Calls emit() for every approved group after `after`, at most `limit`, a page at a time
+ * (each page its own read transaction and arena). Sets *ret_last to the last id emitted
+ * (in req's arena) and *ret_more when groups are left. Returns a store status. */
+static int export_each(hy_req *req, const char *after, size_t limit,
+                       int (*emit)(hy_buf *, const struct hy_group *, hy_arena *), hy_buf *out,
+                       const char **ret_last, bool *ret_more) {
+    char last[HY_ID_LEN + 1] = "";
+    if (after) snprintf(last, sizeof last, "%s", after);
+    size_t done = 0;
+    *ret_more = false;
+    while (done < limit) {
+        struct export_ctx c = {.after = last, .a = hy_arena_new(0)};
+        if (!c.a) return HY_DB_HARD;
+        size_t want = limit - done < EXPORT_PAGE ? limit - done : EXPORT_PAGE;
+        c.limit = want + 1;
+        int r = hy_db_run(req->srv->db, HY_TX_READ, export_tx, &c);
+        if (r < 0) {
+            hy_arena_free(c.a);
+            return r;
+        }
+        size_t n = (size_t)c.n < want ? (size_t)c.n : want;
+        for (size_t i = 0; i < n; i++)
+            if (emit(out, &c.g[i], c.a)) {
+                hy_arena_free(c.a);
+                return HY_DB_HARD;
+            }
+        if (n) memcpy(last, c.g[n - 1].id, sizeof last);
+        done += n;
+        bool page_more = (size_t)c.n > want;
+        hy_arena_free(c.a);
+        if (!page_more) break;
+        if (done >= limit) *ret_more = true;
+    }
+    *ret_last = hy_arena_strdup(req->arena, last);
+    return HY_DB_ONE;
+}
+
+static int emit_geojson(hy_buf *out, const struct hy_group *g, hy_arena *a) {
+    json_t *props = hy_group_json(g, false);
+    json_object_del(props, "lat");
+    json_object_del(props, "lon");
+    json_object_del(props, "status");
+    json_t *f =
+        json_pack("{s:s,s:s,s:{s:s,s:[f,f]},s:o}", "type", "Feature", "id", g->id, "geometry",
+                  "type", "Point", "coordinates", g->lon, g->lat, "properties", props);
+    char *t = f ? json_dumps(f, JSON_COMPACT) : NULL;
+    json_decref(f);
+    if (!t) return -1;
+    int r = hy_buf_puts(out, out->len && out->data[out->len - 1] == '[' ? "" : ",");
+    if (!r) r = hy_buf_puts(out, t);
+    free(t);
+    return r;
+}
+
+hy_result hy_api_groups_geojson(hy_req *req) {
+    const char *after = hy_req_query(req, "after");
+    if (after && !hy_id_valid(after))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "after must be a group id.", "after");
+    long limit;
+    if (!int_param(req, "limit", 1, EXPORT_LIMIT_MAX, EXPORT_LIMIT_MAX, &limit))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "limit must be from 1 to 100000.", "limit");
+    hy_buf out = HY_BUF_INIT((size_t)1 << 30);
+    hy_buf_puts(&out, "{\"type\":\"FeatureCollection\",\"features\":[");
+    const char *last;
+    bool more;
+    int r = export_each(req, after, (size_t)limit, emit_geojson, &out, &last, &more);
+    if (r < 0) {
+        hy_buf_free(&out);
+        return hy_reply_store_error(req, r);
+    }
+    hy_buf_puts(&out, "],\"attribution\":\"Hamyari group directory\"}\n");
+    if (more) hy_req_add_header(req, "X-Next-After", last);
+    hy_req_add_header(req, "Content-Disposition", "attachment; filename=\"groups.geojson\"");
+    hy_result res = hy_reply_bytes(req, 200, "application/geo+json", out.data, out.len);
+    hy_buf_free(&out);
+    return res;
+}
+
+/* One CSV field: quoted when it holds a comma, quote or line break; formula-guarded. */
+static int csv_field(hy_buf *out, const char *v, hy_arena *a, bool last) {
+    v = hy_csv_cell_guard(a, v ? v : "");
+    if (!v) return -1;
+    int r = 0;
+    if (strpbrk(v, ",\"\r\n")) {
+        r = hy_buf_putc(out, '"');
+        for (const char *p = v; *p && !r; p++) {
+            if (*p == '"') r = hy_buf_putc(out, '"');
+            if (!r) r = hy_buf_putc(out, *p);
+        }
+        if (!r) r = hy_buf_putc(out, '"');
+    } else {
+        r = hy_buf_puts(out, v);
+    }
+    return r ? r : hy_buf_puts(out, last ? "\r\n" : ",");
+}
+
+/* A JSON array of strings as "a;b;c". */
+static const char *joined(hy_arena *a, const char *json) {
+    json_t *v = json ? json_loads(json, 0, NULL) : NULL;
+    hy_buf b = HY_BUF_INIT(0);
+    size_t i;
+    json_t *t;
+    json_array_foreach(v, i, t) {
+        if (i) hy_buf_putc(&b, ';');
+        hy_buf_puts(&b, json_string_value(t) ? json_string_value(t) : "");
+    }
+    json_decref(v);
+    const char *r = hy_arena_strdup(a, b.data ? b.data : "");
+    hy_buf_free(&b);
+    return r;
+}
+
+static const char *contact_field(hy_arena *a, const char *json, const char *key) {
+    json_t *v = json ? json_loads(json, 0, NULL) : NULL;
+    const char *s = json_string_value(json_object_get(v, key));
+    const char *r = hy_arena_strdup(a, s ? s : "");
+    json_decref(v);
+    return r;
+}
+
+static int emit_csv(hy_buf *out, const struct hy_group *g, hy_arena *a) {
+    char lat[32], lon[32], radius[32] = "";
+    snprintf(lat, sizeof lat, "%.7f", g->lat);
+    snprintf(lon, sizeof lon, "%.7f", g->lon);
+    if (g->area_kind && !strcmp(g->area_kind, "radius"))
+        snprintf(radius, sizeof radius, "%g", g->radius_m / 1000.0);
+    const char *f[] = {g->id,
+                       g->name,
+                       g->description,
+                       lat,
+                       lon,
+                       contact_field(a, g->contact, "phone"),
+                       contact_field(a, g->contact, "email"),
+                       contact_field(a, g->contact, "website"),
+                       contact_field(a, g->contact, "messaging"),
+                       joined(a, g->tags),
+                       joined(a, g->languages),
+                       radius,
+                       g->verified ? "true" : "false",
+                       g->demo ? "true" : "false"};
+    size_t n = sizeof f / sizeof f[0];
+    for (size_t i = 0; i < n; i++)
+        if (csv_field(out, f[i], a, i + 1 == n)) return -1;
+    return 0;
+}
+
+hy_result hy_api_groups_csv(hy_req *req) {
+    const char *after = hy_req_query(req, "after");
+    if (after && !hy_id_valid(after))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "after must be a group id.", "after");
+    long limit;
+    if (!int_param(req, "limit", 1, EXPORT_LIMIT_MAX, EXPORT_LIMIT_MAX, &limit))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "limit must be from 1 to 100000.", "limit");
+    hy_buf out = HY_BUF_INIT((size_t)1 << 30);
+    hy_buf_puts(&out, "id,name,description,lat,lon,phone,email,website,messaging,tags,languages,"
+                      "radius_km,verified,demo\r\n");
+    const char *last;
+    bool more;
+    int r = export_each(req, after, (size_t)limit, emit_csv, &out, &last, &more);
+    if (r < 0) {
+        hy_buf_free(&out);
+        return hy_reply_store_error(req, r);
+    }
+    if (more) hy_req_add_header(req, "X-Next-After", last);
+    hy_req_add_header(req, "Content-Disposition", "attachment; filename=\"groups.csv\"");
+    hy_result res =
+        hy_reply_bytes(req, 200, "text/csv; charset=utf-8", out.data ? out.data : "", out.len);
+    hy_buf_free(&out);
+    return res;
+}
+
+/* ---- GET /api/v1/geocode ---- */
+
+struct geocode_ctx {
+    const char *prefix, *pkey;
+    size_t limit;
+    hy_arena *a;
+    struct hy_place *p;
+    int n;
+};
+
+static int geocode_tx(hy_store *s, void *ctx) {
+    struct geocode_ctx *c = ctx;
+    c->n = s->ops->groups->geocode(s, c->prefix, c->pkey, c->limit, c->a, &c->p);
+    return c->n < 0 ? c->n : HY_DB_ONE;
+}
+
+hy_result hy_api_geocode(hy_req *req) {
+    const char *q = hy_req_query(req, "q");
+    if (!q || !*q || !hy_text_ok(q, strlen(q), 0, 100))
+        return hy_reply_error(req, HY_E_INVALID_QUERY,
+                              "q must be a place name or postcode (1 to 100 characters).", "q");
+    long limit;
+    if (!int_param(req, "limit", 1, 20, 8, &limit))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "limit must be from 1 to 20.", "limit");
+    struct geocode_ctx c = {.a = req->arena, .limit = (size_t)limit};
+    c.prefix = hy_search_text(req->arena, q);
+    char key[16];
+    if (hy_postcode_key(q, key, sizeof key)) {
+        /* A postcode has a digit; a word like "london" is a place. */
+        bool digit = strpbrk(key, "0123456789") != NULL;
+        if (digit) c.pkey = key;
+    }
+    if (!c.prefix) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    json_t *arr = json_array();
+    if (*c.prefix || c.pkey) {
+        int r = hy_db_run(req->srv->db, HY_TX_READ, geocode_tx, &c);
+        if (r < 0) {
+            json_decref(arr);
+            return hy_reply_store_error(req, r);
+        }
+        for (int i = 0; i < c.n; i++) {
+            struct hy_place *p = &c.p[i];
+            json_t *o =
+                json_pack("{s:s,s:s,s:f,s:f,s:s,s:s,s:I,s:b}", "kind", p->kind, "name",
+                          p->name ? p->name : "", "lat", p->lat, "lon", p->lon, "country",
+                          p->country ? p->country : "", "admin1", p->admin1 ? p->admin1 : "",
+                          "population", (json_int_t)p->population, "exact", p->exact);
+            if (p->geonameid) json_object_set_new(o, "geonameid", json_integer(p->geonameid));
+            if (p->ascii_name && strcmp(p->ascii_name, p->name ? p->name : ""))
+                json_object_set_new(o, "ascii_name", json_string(p->ascii_name));
+            json_array_append_new(arr, o);
+        }
+    }
+    return hy_reply_json(req, 200,
+                         json_pack("{s:o,s:s}", "places", arr, "attribution",
+                                   "Place names: GeoNames (geonames.org), CC BY 4.0"));
+}

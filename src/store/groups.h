@@ -1,0 +1,121 @@
+/* groups.h — the store's part of the group directory: mutual-aid groups, their owners and
+ * coordinators, and the offline gazetteer (places from GeoNames, imported postcodes).
+ *
+ * Both backends answer every function identically (tests/store/store_groups.c checks them
+ * against each other): the same rows in the same order with the same numbers. Nearest-group
+ * queries are index-driven (SQLite R*Tree, PostGIS GiST); distances and "covers" are computed
+ * in C (domain/geo.h, domain/area.h) by both, from the same stored doubles.
+ *
+ * Statuses as in store.h. Strings handed back live in the arena passed in. */
+#ifndef HY_STORE_GROUPS_H
+#define HY_STORE_GROUPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/area.h"
+#include "store/store.h"
+
+struct hy_group {
+    char id[HY_ID_LEN + 1];
+    const char *name;
+    const char *description;
+    double lat, lon;
+    const char *area_kind;   /* "none", "radius" or "polygon" */
+    double radius_m;         /* radius areas */
+    const char *area;        /* polygon areas: the GeoJSON Polygon text; else NULL */
+    struct hy_bbox area_box; /* the area's bounding box (radius and polygon areas) */
+    const char *contact;     /* JSON object text: phone, email, website, messaging */
+    const char *languages;   /* JSON array text */
+    const char *tags;        /* JSON array text */
+    const char *status;      /* "pending" or "approved" */
+    bool verified;
+    bool demo;
+    const char *name_norm;   /* hy_search_text(name): the sort key */
+    const char *search_text; /* hy_search_text(name + description + tags) */
+    const char *created_by;  /* user id, or NULL (imports, demo) */
+    int64_t created_at, updated_at;
+    /* Filled by near(): */
+    double distance_m;
+    bool covers; /* the group's area covers the query point */
+};
+
+struct hy_group_near {
+    double lat, lon;
+    size_t limit;    /* 1..HY_GROUPS_LIMIT_MAX */
+    double radius_m; /* only groups within this distance; 0 = any distance */
+    bool has_box;    /* only groups inside `box` (longitudes may wrap: min_lon > max_lon) */
+    struct hy_bbox box;
+};
+
+#define HY_GROUPS_LIMIT_MAX 1000
+
+struct hy_place {
+    int64_t geonameid; /* GeoNames id; postcodes: 0 */
+    const char *kind;  /* "place" or "postcode" */
+    const char *name;
+    const char *ascii_name;
+    const char *country; /* ISO 3166 alpha-2, may be "" */
+    const char *admin1;
+    double lat, lon;
+    int64_t population;
+    bool exact; /* geocode(): the query matched a whole name */
+    /* For place_insert_many(): the normalised names to find it by (deduplicated by the
+     * store), the first being the main name. */
+    const char *const *names;
+    size_t nnames;
+};
+
+struct hy_group_ops {
+    /* Inserts groups (each with a fresh id). HY_DB_ONE, or HY_DB_NONE when an id exists. */
+    int (*insert)(hy_store *s, const struct hy_group *g);
+    /* Inserts n groups at once (imports): all or none. HY_DB_ONE. */
+    int (*insert_many)(hy_store *s, const struct hy_group *g, size_t n);
+    /* Any status. HY_DB_NONE for an unknown id. */
+    int (*get)(hy_store *s, const char *id, hy_arena *a, struct hy_group *ret);
+    /* Replaces the editable fields (name … search_text, updated_at) of g->id; status, owners,
+     * verified and demo stay. HY_DB_NONE for an unknown id. */
+    int (*update)(hy_store *s, const struct hy_group *g);
+    int (*set_status)(hy_store *s, const char *id, const char *status, bool verified, int64_t now);
+    /* Approved groups nearest to q's point: those whose area covers it first, then by
+     * distance, ties by id; distance_m and covers filled. Returns the count (<= q->limit). */
+    int (*near)(hy_store *s, const struct hy_group_near *q, hy_arena *a, struct hy_group **ret);
+    /* Approved groups whose search_text has every token as a word prefix, by name_norm then
+     * id; *ret_total is the number matching. Returns the count listed. */
+    int (*search)(hy_store *s, const char *const *tokens, size_t ntokens, size_t limit,
+                  size_t offset, hy_arena *a, struct hy_group **ret, size_t *ret_total);
+    /* Groups of `status` with id > after ("" = from the start), by id (export, moderation).
+     * Returns the count. */
+    int (*list)(hy_store *s, const char *status, const char *after, size_t limit, hy_arena *a,
+                struct hy_group **ret);
+    int (*count)(hy_store *s, const char *status, size_t *ret_count);
+
+    int (*owner_add)(hy_store *s, const char *group_id, const char *user_id);
+    /* HY_DB_ONE when the user owns the group, else HY_DB_NONE. */
+    int (*is_owner)(hy_store *s, const char *group_id, const char *user_id);
+    /* Coordinators of a group (for issue 6: "coordinator of group A"). add → HY_DB_NONE if
+     * already one; remove → HY_DB_NONE if not one. */
+    int (*coordinator_add)(hy_store *s, const char *group_id, const char *user_id);
+    int (*coordinator_remove)(hy_store *s, const char *group_id, const char *user_id);
+    int (*is_coordinator)(hy_store *s, const char *group_id, const char *user_id);
+
+    /* ---- gazetteer ---- */
+    /* Removes every place (before a fresh `import places`). */
+    int (*places_clear)(hy_store *s);
+    int (*place_insert_many)(hy_store *s, const struct hy_place *p, size_t n);
+    /* Inserts or replaces postcodes: key (hy_postcode_key), display form, country. */
+    int (*postcode_upsert_many)(hy_store *s, const char *const *keys, const char *const *shown,
+                                const char *const *countries, const double *lat, const double *lon,
+                                size_t n);
+    /* Places and postcodes whose name starts with `prefix` (normalised): postcodes matching
+     * `postcode_key` (may be NULL) first, exact before prefix matches, then by population,
+     * then by id. Returns the count (<= limit). */
+    int (*geocode)(hy_store *s, const char *prefix, const char *postcode_key, size_t limit,
+                   hy_arena *a, struct hy_place **ret);
+};
+
+extern const struct hy_group_ops hy_sq_group_ops;
+extern const struct hy_group_ops hy_pg_group_ops;
+
+#endif
