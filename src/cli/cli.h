@@ -12,13 +12,23 @@
 
 #include "http/server.h"
 
-enum hy_opt_type { HY_OPT_STRING, HY_OPT_UINT, HY_OPT_SIZE, HY_OPT_BOOL, HY_OPT_FLAG };
+enum hy_opt_type { HY_OPT_STRING, HY_OPT_UINT, HY_OPT_SIZE, HY_OPT_BOOL, HY_OPT_FLAG, HY_OPT_LIST };
+
+/* HY_OPT_LIST: a repeatable flag (ptr is a struct hy_opt_list *). Its environment variable
+ * holds the values separated by spaces; any use of the flag replaces the environment's. */
+#define HY_OPT_LIST_MAX 8
+struct hy_opt_list {
+    const char *v[HY_OPT_LIST_MAX];
+    size_t n;
+    bool from_env;
+    char env[2048]; /* the environment's values, split in place */
+};
 
 struct hy_opt {
     const char *name;    /* long flag without "--" */
     const char *env;     /* environment variable, or NULL */
     enum hy_opt_type type;
-    void *ptr;           /* const char **, unsigned *, size_t *, bool * */
+    void *ptr;           /* const char **, unsigned *, size_t *, bool *, struct hy_opt_list * */
     const char *metavar; /* "URL", "N" … */
     const char *help;
 };

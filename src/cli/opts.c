@@ -46,6 +46,33 @@ static int hy__set(const struct hy_opt *o, const char *value, const char *from) 
             return 0;
         }
         break;
+    case HY_OPT_LIST: {
+        struct hy_opt_list *l = o->ptr;
+        if (o->env && from == o->env) { /* "URL URL …" from the environment */
+            size_t n = strlen(value);
+            if (n >= sizeof l->env) break;
+            memcpy(l->env, value, n + 1);
+            l->n = 0;
+            l->from_env = true;
+            for (char *p = l->env; *p;) {
+                p += strspn(p, " \t\n");
+                if (!*p) break;
+                if (l->n == HY_OPT_LIST_MAX) goto too_many;
+                l->v[l->n++] = p;
+                p += strcspn(p, " \t\n");
+                if (*p) *p++ = '\0';
+            }
+            return 0;
+        }
+        if (l->from_env) l->n = 0, l->from_env = false; /* the flag replaces the environment */
+        if (!*value) break;
+        if (l->n == HY_OPT_LIST_MAX) goto too_many;
+        l->v[l->n++] = value;
+        return 0;
+    too_many:
+        fprintf(stderr, "hamyari: %s: at most %d values for %s\n", from, HY_OPT_LIST_MAX, o->name);
+        return -1;
+    }
     }
     fprintf(stderr, "hamyari: %s: '%s' is not a valid value for %s\n", from, value, o->name);
     return -1;
@@ -141,4 +168,6 @@ void hy_settings_defaults(struct hy_settings *s) {
     s->server.rate_login_account = 100;
     s->server.rate_login_ip = 300;
     s->server.rate_form_ip = 30;
+    s->server.rate_track_ip = 60;
+    s->server.rate_track_code = 10;
 }

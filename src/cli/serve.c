@@ -1,24 +1,67 @@
 /* serve.c — `hamyari serve`: run the HTTP server until SIGTERM or SIGINT. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "domain/auth.h"
 
 #include "cli/cli.h"
+#include "cli/workers.h"
 #include "http/static.h"
 #include "util/log.h"
+
+/* Opens each --db-replica (PostgreSQL only, and only with a PostgreSQL primary) with the
+ * primary as its fallback. Replicas are not migrated: they follow the primary. 0 or -1. */
+static int hy__open_replicas(const struct hy_opt_list *urls, hy_db *primary, hy_db **ret,
+                             size_t *ret_n) {
+    for (size_t i = 0; i < urls->n; i++) {
+        const char *u = urls->v[i];
+        bool pg = strncmp(u, "postgres://", 11) == 0 || strncmp(u, "postgresql://", 13) == 0;
+        if (!pg || strcmp(hy_db_backend(primary), "postgres") != 0) {
+            hy_error("--db-replica takes postgres:// URLs, and only with a PostgreSQL --db");
+            return -1;
+        }
+        char *err = NULL;
+        hy_db *r = NULL;
+        if (hy_db_open(u, &r, &err) < 0) {
+            hy_error("cannot open read replica %zu: %s", i + 1, err ? err : "unknown error");
+            free(err);
+            return -1;
+        }
+        hy_db_set_fallback(r, primary);
+        ret[(*ret_n)++] = r;
+    }
+    if (*ret_n) hy_info("store: %zu read replica(s) for anonymous public reads", *ret_n);
+    return 0;
+}
+
+static void hy__close_replicas(hy_db **replicas, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (hy_db_reads(replicas[i]) || hy_db_fallbacks(replicas[i]))
+            hy_info("store: read replica %zu served %llu reads, sent %llu to the primary", i + 1,
+                    (unsigned long long)hy_db_reads(replicas[i]),
+                    (unsigned long long)hy_db_fallbacks(replicas[i]));
+        replicas[i] = hy_db_close(replicas[i]);
+    }
+}
 
 int hy_cmd_serve(int argc, char **argv) {
     struct hy_settings s;
     hy_settings_defaults(&s);
     struct hy_server_config *c = &s.server;
+    struct hy_notify_config nc;
+    hy_notify_defaults(&nc);
+    static struct hy_opt_list replica_urls; /* static: 2 KiB of environment copy */
     struct hy_opt opts[] = {
         {"listen", "HAMYARI_LISTEN", HY_OPT_STRING, &c->listen, "ADDR:PORT",
          "address to listen on (default 127.0.0.1:8080; port 0 picks a free one)"},
         {"db", "HAMYARI_DB", HY_OPT_STRING, &s.db, "URL",
          "store: sqlite:PATH or postgres://... (default sqlite:hamyari.db)"},
+        {"db-replica", "HAMYARI_DB_REPLICA", HY_OPT_LIST, &replica_urls, "URL",
+         "a PostgreSQL streaming replica for anonymous public reads (repeatable; env: URLs "
+         "separated by spaces)"},
         {"web", "HAMYARI_WEB", HY_OPT_STRING, &c->web_dir, "DIR",
          "folder of the web front-end (default web)"},
         {"demo", "HAMYARI_DEMO", HY_OPT_FLAG, &s.demo, NULL,
@@ -63,6 +106,28 @@ int hy_cmd_serve(int argc, char **argv) {
          "sign-in attempts per address per hour (default 300)"},
         {"rate-form-ip", "HAMYARI_RATE_FORM_IP", HY_OPT_UINT, &c->rate_form_ip, "N",
          "public form posts (sign-up, reset) per address per hour (default 30)"},
+        {"requests-auto-open", "HAMYARI_REQUESTS_AUTO_OPEN", HY_OPT_BOOL, &c->requests_auto_open,
+         "on|off", "help requests are open to volunteers at once, without a call-back (default off)"},
+        {"inbound-secret", "HAMYARI_INBOUND_SECRET", HY_OPT_STRING, &c->inbound_secret, "SECRET",
+         "shared secret of the SMS gateway (X-Hamyari-Secret); unset = no inbound SMS"},
+        {"rate-track-ip", "HAMYARI_RATE_TRACK_IP", HY_OPT_UINT, &c->rate_track_ip, "N",
+         "request status look-ups per address per hour (default 60)"},
+        {"rate-track-code", "HAMYARI_RATE_TRACK_CODE", HY_OPT_UINT, &c->rate_track_code, "N",
+         "request status look-ups per tracking code per hour (default 10)"},
+        {"notify-webhook", "HAMYARI_NOTIFY_WEBHOOK", HY_OPT_STRING, &nc.webhook, "URL",
+         "send notifications by POSTing JSON to this http:// URL (an SMS gateway)"},
+        {"notify-command", "HAMYARI_NOTIFY_COMMAND", HY_OPT_STRING, &nc.command, "CMD",
+         "or run CMD RECIPIENT with the text on stdin, e.g. /usr/sbin/sendmail (no shell)"},
+        {"notify-interval", "HAMYARI_NOTIFY_INTERVAL", HY_OPT_UINT, &nc.interval, "SECONDS",
+         "look for due notifications this often (default 2)"},
+        {"notify-max-attempts", "HAMYARI_NOTIFY_MAX_ATTEMPTS", HY_OPT_UINT, &nc.max_attempts, "N",
+         "attempts before a notification is given up (default 8; backoff 30 s doubling to 1 h)"},
+        {"notify-timeout", "HAMYARI_NOTIFY_TIMEOUT", HY_OPT_UINT, &nc.timeout, "SECONDS",
+         "time one delivery may take (default 10)"},
+        {"notify-batch-minutes", "HAMYARI_NOTIFY_BATCH_MINUTES", HY_OPT_UINT, &nc.batch_minutes,
+         "N", "tell volunteers about new requests near them at most this often (default 15; 0 off)"},
+        {"retention-days", "HAMYARI_RETENTION_DAYS", HY_OPT_UINT, &nc.retention_days, "N",
+         "erase personal data of finished requests after N days, checked daily (default 30)"},
         {"verbose", "HAMYARI_VERBOSE", HY_OPT_FLAG, &s.verbose, NULL, "log debug messages"},
     };
     int r = hy_opts_parse("hamyari serve [OPTIONS]",
@@ -71,6 +136,14 @@ int hy_cmd_serve(int argc, char **argv) {
                           opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
     if (r) return r > 0 ? 0 : 2;
     if (s.verbose) hy_log_set_level(HY_LOG_DEBUG);
+    if (c->inbound_secret && !*c->inbound_secret) c->inbound_secret = NULL;
+    if (nc.webhook && !*nc.webhook) nc.webhook = NULL;
+    if (nc.command && !*nc.command) nc.command = NULL;
+    const char *notify_problem;
+    if (!hy_notify_check(&nc, &notify_problem)) {
+        hy_error("%s", notify_problem);
+        return 2;
+    }
     if (c->body_max == 0 || c->conn_timeout == 0 || c->per_ip_limit == 0 ||
         c->max_connections == 0) {
         hy_error("--body-max, --conn-timeout, --per-ip-limit and --max-connections must be > 0");
@@ -98,7 +171,7 @@ int hy_cmd_serve(int argc, char **argv) {
     }
     if (listed == 0)
         hy_warn("no common-password list at %s: only the length rule applies (run "
-                "scripts/build-web.mjs, or give --password-list)",
+                "scripts/build-data.mjs, or give --password-list)",
                 c->password_list ? c->password_list : "(none)");
     if (c->tiles && !*c->tiles) c->tiles = NULL;
 
@@ -122,9 +195,20 @@ int hy_cmd_serve(int argc, char **argv) {
         hy_auth_shutdown();
         return 1;
     }
+    hy_db *replicas[HY_OPT_LIST_MAX] = {0};
+    size_t nreplicas = 0;
+    if (hy__open_replicas(&replica_urls, db, replicas, &nreplicas) < 0) {
+        hy__close_replicas(replicas, nreplicas);
+        hy_db_close(db);
+        hy_auth_shutdown();
+        return 1;
+    }
     hy_server srv;
     memset(&srv, 0, sizeof srv);
+    srv.replicas = replicas;
+    srv.nreplicas = nreplicas;
     if (hy_server_start(&srv, c, db) < 0) {
+        hy__close_replicas(replicas, nreplicas);
         hy_db_close(db);
         hy_auth_shutdown();
         return 1;
@@ -142,10 +226,17 @@ int hy_cmd_serve(int argc, char **argv) {
             c->web_dir && *c->web_dir ? c->web_dir : "(none)");
     hy_info("listening on http://%s:%u", hl ? host : "0.0.0.0", srv.port);
 
+    if (hy_workers_start(db, &nc) < 0) hy_warn("could not start the notification worker");
+    if (!nc.webhook && !nc.command)
+        hy_info("notifications: no channel configured (--notify-webhook or --notify-command); "
+                "messages wait in the outbox");
+
     int sig = 0;
     sigwait(&set, &sig);
     hy_info("received %s; finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     hy_server_stop(&srv);
+    hy_workers_stop();
+    hy__close_replicas(replicas, nreplicas);
     hy_db_close(db);
     hy_auth_shutdown();
     hy_info("stopped");

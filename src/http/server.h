@@ -51,7 +51,18 @@ struct hy_server {
     unsigned port;              /* the port bound */
     _Atomic long inflight;      /* requests between their first byte and their completion */
     _Atomic int draining;       /* set once shutdown began */
+    hy_db *const *replicas;     /* read replicas (--db-replica), each with db as fallback */
+    size_t nreplicas;
 };
+
+/* The store a request's read-only queries should go to: a read replica (round-robin per
+ * thread, skipping one whose read failed in the last HY_REPLICA_PAUSE_S seconds) for an
+ * anonymous GET or HEAD, else the primary (srv->db): signed-in callers read their own writes.
+ * A failed read on the replica is run again on the primary (hy_db_set_fallback()); writes
+ * through the returned db go to the primary. Public read endpoints use this instead of
+ * req->srv->db. */
+hy_db *hy_req_read_db(hy_req *req);
+#define HY_REPLICA_PAUSE_S 30
 
 /* Starts serving. The caller keeps `cfg` and `db` alive until hy_server_stop(). On failure
  * returns a negative errno-style code and logs why. */

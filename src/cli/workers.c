@@ -1,0 +1,340 @@
+/* workers.c — the worker thread of `serve` (outbox, nearby batch, daily purge) and the
+ * `hamyari purge` and `hamyari outbox` commands that do the same work by hand. */
+#include "cli/workers.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "domain/geo.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#define META_NEARBY "nearby_batch_at"
+#define META_PURGE "purge_at"
+#define PURGE_EVERY 86400
+
+/* ---- the nearby batch ---- */
+
+struct batch_ctx {
+    unsigned minutes;
+    bool force;
+    int queued;
+};
+
+static int meta_time(hy_store *s, const char *key, int64_t *ret) {
+    char *v = NULL;
+    int r = s->ops->meta_get(s, key, &v);
+    if (r < 0) return r;
+    *ret = r == HY_DB_ONE && v ? strtoll(v, NULL, 10) : 0;
+    free(v);
+    return r;
+}
+
+static int meta_set_time(hy_store *s, const char *key, int64_t t) {
+    char v[32];
+    snprintf(v, sizeof v, "%" PRId64, t);
+    return s->ops->meta_set(s, key, v);
+}
+
+static int batch_tx(hy_store *s, void *ctx) {
+    struct batch_ctx *b = ctx;
+    b->queued = 0;
+    int64_t now = hy_clock_now(), last = 0;
+    int r = meta_time(s, META_NEARBY, &last);
+    if (r < 0) return r;
+    int64_t every = (int64_t)b->minutes * 60;
+    if (r == HY_DB_NONE) last = now - (every ? every : 86400); /* first run */
+    if (!b->force && now - last < every) return HY_DB_NONE;
+    if ((r = meta_set_time(s, META_NEARBY, now)) < 0) return r;
+    hy_arena *a = hy_arena_new(0);
+    if (!a) return HY_DB_HARD;
+    struct hy_request_filter f = {.statuses = ",open,", .opened_after = last, .limit = 5000};
+    struct hy_request *reqs;
+    int n = s->ops->requests->list(s, &f, a, &reqs);
+    struct hy_request_volunteer *v = NULL;
+    int nv = n > 0 ? s->ops->requests->volunteers(s, NULL, 100000, a, &v) : 0;
+    if (n < 0 || nv < 0) {
+        hy_arena_free(a);
+        return n < 0 ? n : nv;
+    }
+    for (int i = 0; i < nv && r >= 0; i++) {
+        if (!v[i].phone) continue;
+        long count = 0;
+        for (int k = 0; k < n; k++)
+            if (reqs[k].has_area &&
+                hy_geo_distance_m(v[i].lat, v[i].lon, reqs[k].lat, reqs[k].lon) <=
+                    v[i].radius_km * 1000.0)
+                count++;
+        if (!count) continue;
+        json_t *p = json_pack("{s:I}", "count", (json_int_t)count);
+        char *payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
+        json_decref(p);
+        if (!payload) {
+            r = HY_DB_HARD;
+            break;
+        }
+        struct hy_outbox_message m = {.created_at = now, .recipient = v[i].phone,
+                                      .channel = "sms", .language = v[i].language,
+                                      .template_name = "nearby_requests", .payload = payload};
+        r = s->ops->outbox_insert(s, &m);
+        free(payload);
+        if (r >= 0) b->queued++;
+    }
+    hy_arena_free(a);
+    return r < 0 ? r : HY_DB_ONE;
+}
+
+int hy_nearby_batch(hy_db *db, unsigned minutes, bool force, int *ret_queued) {
+    struct batch_ctx b = {minutes, force, 0};
+    int r = hy_db_run(db, HY_TX_WRITE, batch_tx, &b);
+    *ret_queued = r >= 0 ? b.queued : 0;
+    return r < 0 ? r : 0;
+}
+
+/* ---- the purge ---- */
+
+struct purge_ctx {
+    int64_t now, finished_before, idem_before, outbox_before;
+    struct hy_purge_counts c;
+};
+
+static int purge_tx(hy_store *s, void *ctx) {
+    struct purge_ctx *p = ctx;
+    return s->ops->requests->purge(s, p->now, p->finished_before, p->idem_before,
+                                   p->outbox_before, &p->c);
+}
+
+int hy_purge_run(hy_db *db, unsigned days, struct hy_purge_counts *ret) {
+    int64_t now = hy_clock_now();
+    struct purge_ctx p = {.now = now,
+                          .finished_before = now - (int64_t)days * 86400,
+                          .idem_before = now - 86400,
+                          .outbox_before = now - (int64_t)days * 86400};
+    int r = hy_db_run(db, HY_TX_WRITE, purge_tx, &p);
+    if (r < 0) return r;
+    hy_store *s = hy_db_conn(db);
+    if (!s) return HY_DB_HARD;
+    /* The checkpoint needs a moment without readers on SQLite: try a few times. */
+    for (int i = 0; i < 20; i++) {
+        r = s->ops->requests->compact(s);
+        if (r != HY_DB_SOFT) break;
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    if (ret) *ret = p.c;
+    return r < 0 ? r : 0;
+}
+
+struct due_ctx {
+    int64_t now;
+    bool due;
+};
+
+static int purge_due_read(hy_store *s, void *ctx) {
+    struct due_ctx *d = ctx;
+    int64_t last = 0;
+    int r = meta_time(s, META_PURGE, &last);
+    if (r < 0) return r;
+    d->due = d->now - last >= PURGE_EVERY;
+    return HY_DB_ONE;
+}
+
+static int purge_due_take(hy_store *s, void *ctx) {
+    struct due_ctx *d = ctx;
+    int r = purge_due_read(s, ctx);
+    if (r < 0 || !d->due) return r;
+    return meta_set_time(s, META_PURGE, d->now);
+}
+
+/* ---- the thread ---- */
+
+static struct {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool running, stop;
+    hy_db *db;
+    struct hy_notify_config cfg;
+} W = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+static void *worker_main(void *arg) {
+    (void)arg;
+    int64_t last_batch_check = 0;
+    for (;;) {
+        pthread_mutex_lock(&W.lock);
+        bool stop = W.stop;
+        pthread_mutex_unlock(&W.lock);
+        if (stop) break;
+        int sent = 0, failed = 0;
+        if (hy_outbox_pass(W.db, &W.cfg, 50, &sent, &failed) < 0)
+            hy_warn("outbox: the store is not available");
+        if (sent) hy_info("outbox: %d message(s) delivered", sent);
+        int64_t now = hy_clock_now();
+        if (W.cfg.batch_minutes && now - last_batch_check >= 30) {
+            last_batch_check = now;
+            int queued = 0;
+            if (hy_nearby_batch(W.db, W.cfg.batch_minutes, false, &queued) == 0 && queued)
+                hy_info("outbox: new-requests notices queued for %d volunteer(s)", queued);
+        }
+        struct due_ctx d = {.now = now};
+        if (hy_db_run(W.db, HY_TX_READ, purge_due_read, &d) >= 0 && d.due &&
+            hy_db_run(W.db, HY_TX_WRITE, purge_due_take, &d) >= 0 && d.due) {
+            struct hy_purge_counts c = {0};
+            if (hy_purge_run(W.db, W.cfg.retention_days, &c) < 0)
+                hy_warn("purge: failed; will try again");
+            else
+                hy_info("purge: erased the personal data of %" PRId64 " request(s); removed %" PRId64
+                        " outbox message(s) and %" PRId64 " idempotency key(s)",
+                        c.requests, c.outbox, c.idempotency);
+        }
+        if (sent + failed >= 50) continue; /* more may be due */
+        pthread_mutex_lock(&W.lock);
+        if (!W.stop) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_sec += W.cfg.interval;
+            pthread_cond_timedwait(&W.wake, &W.lock, &ts);
+        }
+        pthread_mutex_unlock(&W.lock);
+    }
+    hy_db_release(W.db);
+    return NULL;
+}
+
+int hy_workers_start(hy_db *db, const struct hy_notify_config *c) {
+    if (W.running) return -1;
+    W.db = db;
+    W.cfg = *c;
+    W.stop = false;
+    if (pthread_create(&W.thread, NULL, worker_main, NULL) != 0) return -1;
+    W.running = true;
+    return 0;
+}
+
+void hy_workers_stop(void) {
+    if (!W.running) return;
+    pthread_mutex_lock(&W.lock);
+    W.stop = true;
+    pthread_cond_broadcast(&W.wake);
+    pthread_mutex_unlock(&W.lock);
+    pthread_join(W.thread, NULL);
+    W.running = false;
+}
+
+/* ---- hamyari purge ---- */
+
+int hy_cmd_purge(int argc, char **argv) {
+    struct hy_settings st;
+    hy_settings_defaults(&st);
+    unsigned days = 30;
+    struct hy_opt opts[] = {
+        {"db", "HAMYARI_DB", HY_OPT_STRING, &st.db, "URL", "store (default sqlite:hamyari.db)"},
+        {"days", "HAMYARI_RETENTION_DAYS", HY_OPT_UINT, &days, "N",
+         "erase the personal data of requests finished more than N days ago (default 30)"},
+    };
+    int r = hy_opts_parse("hamyari purge [--days N]",
+                          "Erases the personal data of closed, cancelled and unable-to-help "
+                          "requests finished more than N days ago (name, phone, address, details, "
+                          "exact position, notes, messages sent to them), expired idempotency "
+                          "keys and old sent messages; anonymous statistics remain. On SQLite the "
+                          "write-ahead log is then checkpointed and truncated so no copy lingers.",
+                          opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
+    if (r) return r > 0 ? 0 : 2;
+    hy_db *db = NULL;
+    if (hy_cli_open_store(st.db, &db, NULL) < 0) return 1;
+    struct hy_purge_counts c = {0};
+    r = hy_purge_run(db, days, &c);
+    hy_db_close(db);
+    if (r < 0) {
+        fprintf(stderr, "hamyari purge: the store refused the purge\n");
+        return 1;
+    }
+    printf("purged: %" PRId64 " requests, %" PRId64 " notes, %" PRId64 " outbox messages, %" PRId64
+           " idempotency keys\n",
+           c.requests, c.notes, c.outbox, c.idempotency);
+    return 0;
+}
+
+/* ---- hamyari outbox ---- */
+
+int hy_cmd_outbox(int argc, char **argv) {
+    struct hy_settings st;
+    hy_settings_defaults(&st);
+    struct hy_notify_config nc;
+    hy_notify_defaults(&nc);
+    bool once = false;
+    struct hy_opt opts[] = {
+        {"db", "HAMYARI_DB", HY_OPT_STRING, &st.db, "URL", "store (default sqlite:hamyari.db)"},
+        {"notify-webhook", "HAMYARI_NOTIFY_WEBHOOK", HY_OPT_STRING, &nc.webhook, "URL",
+         "deliver by POSTing JSON to this http:// URL"},
+        {"notify-command", "HAMYARI_NOTIFY_COMMAND", HY_OPT_STRING, &nc.command, "CMD",
+         "deliver by running CMD RECIPIENT with the text on stdin (no shell)"},
+        {"notify-max-attempts", "HAMYARI_NOTIFY_MAX_ATTEMPTS", HY_OPT_UINT, &nc.max_attempts, "N",
+         "attempts before a message is marked failed (default 8)"},
+        {"notify-timeout", "HAMYARI_NOTIFY_TIMEOUT", HY_OPT_UINT, &nc.timeout, "SECONDS",
+         "time one delivery may take (default 10)"},
+        {"once", NULL, HY_OPT_FLAG, &once, NULL, "run: deliver what is due now, then exit"},
+    };
+    char **args = NULL;
+    int nargs = 0;
+    int r = hy_opts_parse("hamyari outbox run --once | status | batch",
+                          "run: delivers the notification messages that are due (as serve's "
+                          "worker does).\nstatus: counts messages by status.\nbatch: queues the "
+                          "\"new requests near you\" notices now.",
+                          opts, sizeof opts / sizeof opts[0], argc, argv, &args, &nargs);
+    if (r) return r > 0 ? 0 : 2;
+    const char *what = nargs ? args[0] : "status";
+    if (nargs > 1 || (strcmp(what, "run") && strcmp(what, "status") && strcmp(what, "batch"))) {
+        fprintf(stderr, "hamyari outbox: say run --once, status or batch (see --help)\n");
+        return 2;
+    }
+    const char *problem;
+    if (!hy_notify_check(&nc, &problem)) {
+        fprintf(stderr, "hamyari outbox: %s\n", problem);
+        return 2;
+    }
+    if (!strcmp(what, "run") && !once) {
+        fprintf(stderr, "hamyari outbox run: give --once (serve runs the worker continuously)\n");
+        return 2;
+    }
+    if (!strcmp(what, "run") && !(nc.webhook && *nc.webhook) && !(nc.command && *nc.command)) {
+        fprintf(stderr, "hamyari outbox run: give --notify-webhook or --notify-command\n");
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    hy_db *db = NULL;
+    if (hy_cli_open_store(st.db, &db, NULL) < 0) return 1;
+    int rc = 0;
+    if (!strcmp(what, "run")) {
+        int total_sent = 0, total_failed = 0;
+        for (int pass = 0; pass < 1000; pass++) {
+            int sent = 0, failed = 0;
+            if (hy_outbox_pass(db, &nc, 100, &sent, &failed) < 0) {
+                rc = 1;
+                break;
+            }
+            total_sent += sent;
+            total_failed += failed;
+            if (sent + failed == 0) break;
+        }
+        printf("delivered %d, failed attempts %d\n", total_sent, total_failed);
+    } else if (!strcmp(what, "batch")) {
+        int queued = 0;
+        rc = hy_nearby_batch(db, 0, true, &queued) < 0 ? 1 : 0;
+        printf("queued %d notice(s)\n", queued);
+    } else {
+        hy_store *s = hy_db_conn(db);
+        int64_t c[4] = {0};
+        if (!s || s->ops->requests->outbox_counts(s, c) < 0) rc = 1;
+        printf("pending %" PRId64 ", sending %" PRId64 ", sent %" PRId64 ", failed %" PRId64 "\n",
+               c[0], c[1], c[2], c[3]);
+    }
+    hy_db_close(db);
+    return rc;
+}

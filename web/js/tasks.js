@@ -1,0 +1,152 @@
+// A volunteer's page: open requests near their home area (no personal data; positions rounded
+// to about 500 m, on a map and in a list) with a button to take one, and their own tasks with
+// the requester's contact details, status buttons, the contactless-delivery checklist and the
+// receipt amount.
+import { ready, t, formatNumber, LANGUAGE_EVENT } from './i18n.js';
+import { ApiError, getJSON } from './api.js';
+import { getMe, send } from './session.js';
+
+await ready;
+const $ = (id) => document.getElementById(id);
+const errorBox = $('tasks-error');
+let me = null;
+let near = [];
+let mine = [];
+let map = null;
+
+function el(tag, props = {}, ...children) {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children.filter((c) => c !== null && c !== undefined));
+  return e;
+}
+
+function showError(e) {
+  errorBox.textContent = e instanceof ApiError ? (e.code === 'conflict' ? t('tasks.conflict') : e.message) : String(e);
+  errorBox.hidden = false;
+  errorBox.focus();
+}
+
+function summary(r) {
+  return t('tasks.summary', {
+    kind: t(`kind.${r.kind}`), urgency: t(`urgency.${r.urgency}`),
+    km: formatNumber(r.distance_km ?? 0, { maximumFractionDigits: 1 }),
+    hours: formatNumber(Math.floor((r.age_minutes || 0) / 60)),
+  });
+}
+
+function button(key, onClick, secondary = true) {
+  const b = el('button', { type: 'button', className: secondary ? 'button button-secondary' : 'button', textContent: t(key) });
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    errorBox.hidden = true;
+    try { await onClick(); } catch (e) { showError(e); } finally { b.disabled = false; }
+  });
+  return b;
+}
+
+function renderNear() {
+  const list = $('tasks-near');
+  list.replaceChildren(...near.map((r) => el('li', { className: 'vet-item' },
+    el('p', { textContent: summary(r) }),
+    el('div', { className: 'button-row' }, button('tasks.claim', async () => {
+      await send(`/api/v1/requests/${r.id}/claim`);
+      await load();
+    }, false)))));
+  $('tasks-near-empty').hidden = near.length > 0 || !me?.volunteer?.lat;
+  map?.setMarkers(near.filter((r) => r.lat !== null).map((r) => ({ id: r.id, lat: r.lat, lon: r.lon, title: summary(r) })));
+}
+
+function contactList(c) {
+  const dl = el('dl', { className: 'details' });
+  for (const [k, v, dir] of [['tasks.name', c.name], ['tasks.phone', c.phone, 'ltr'], ['tasks.address', c.address], ['tasks.details', c.details]]) {
+    if (!v) continue;
+    const dd = el('dd', { textContent: v });
+    if (dir) dd.dir = dir;
+    if (k === 'tasks.phone') dd.replaceChildren(el('a', { href: `tel:${v}`, textContent: v }));
+    dl.append(el('dt', { textContent: t(k) }), dd);
+  }
+  return dl;
+}
+
+function checklistForm(r) {
+  const form = el('form', { className: 'form' });
+  const fs = el('fieldset', { className: 'fieldset' }, el('legend', { className: 'field-label', textContent: t('tasks.checklist_legend') }));
+  const ul = el('ul', { className: 'checks' });
+  for (const item of ['mask', 'gloves', 'leave_at_door', 'step_back']) {
+    const id = `chk-${r.id}-${item}`;
+    ul.append(el('li', { className: 'check' },
+      el('input', { className: 'check-input', type: 'checkbox', id, name: item, checked: !!r.checklist?.[item] }),
+      el('label', { className: 'check-label', htmlFor: id, textContent: t(`check.${item}`) })));
+  }
+  fs.append(ul);
+  const amountId = `amount-${r.id}`;
+  const amount = el('input', { className: 'input input-short', id: amountId, type: 'number', min: '0', step: '0.01', inputMode: 'decimal', dir: 'ltr', value: r.receipt_amount ?? '' });
+  const status = el('p', { role: 'status' });
+  form.append(fs, el('div', { className: 'field' }, el('label', { className: 'field-label', htmlFor: amountId, textContent: t('tasks.receipt_label') }), amount),
+    el('p', { textContent: t('tasks.reimbursement', { status: t(`reimb.${r.reimbursement || 'none'}`) }) }),
+    el('div', { className: 'button-row' }, el('button', { className: 'button button-secondary', type: 'submit', textContent: t('tasks.save') })), status);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const body = {};
+    for (const item of ['mask', 'gloves', 'leave_at_door', 'step_back']) body[item] = form.elements[item].checked;
+    if (amount.value !== '') body.receipt_amount = Number(amount.value);
+    try {
+      await send(`/api/v1/requests/${r.id}/delivery`, { body });
+      status.textContent = t('tasks.saved');
+    } catch (e) { showError(e); }
+  });
+  return form;
+}
+
+function renderMine() {
+  $('tasks-mine').replaceChildren(...mine.map((r) => {
+    const li = el('li', { className: 'vet-item' },
+      el('h3', { textContent: `${t(`kind.${r.kind}`)}: ${t(`rqstatus.${r.status}`)}` }),
+      r.contact ? contactList(r.contact) : null);
+    const row = el('div', { className: 'button-row' });
+    const move = (to) => async () => { await send(`/api/v1/requests/${r.id}/status`, { body: { status: to } }); await load(); };
+    if (r.status === 'claimed') row.append(button('tasks.start', move('in_progress'), false));
+    if (r.status === 'in_progress') row.append(button('tasks.deliver', move('delivered'), false));
+    if (r.status === 'claimed' || r.status === 'in_progress')
+      row.append(button('tasks.release', async () => { await send(`/api/v1/requests/${r.id}/release`); await load(); }));
+    li.append(row);
+    if (r.status !== 'closed') li.append(checklistForm(r));
+    return li;
+  }));
+  $('tasks-mine-empty').hidden = mine.length > 0;
+}
+
+async function load() {
+  mine = (await getJSON('/api/v1/requests/mine')).requests;
+  const v = me.volunteer;
+  if (v && typeof v.lat === 'number') {
+    const q = new URLSearchParams({ near: `${v.lat},${v.lon}`, radius_km: String(v.radius_km || 5), status: 'open' });
+    near = (await getJSON(`/api/v1/requests?${q}`)).requests;
+  } else {
+    near = [];
+  }
+  renderMine();
+  renderNear();
+}
+
+me = await getMe().catch(() => null);
+if (!me) {
+  $('tasks-signin').hidden = false;
+} else if (me.role === 'volunteer' && me.status !== 'approved') {
+  $('tasks-pending').hidden = false;
+} else if (!['volunteer', 'coordinator', 'admin'].includes(me.role)) {
+  $('tasks-signin').hidden = false;
+} else {
+  $('tasks-mine-section').hidden = false;
+  $('tasks-near-section').hidden = false;
+  const hasArea = typeof me.volunteer?.lat === 'number';
+  $('tasks-no-area').hidden = hasArea;
+  if (hasArea) {
+    const { createMap } = await import('./map.js');
+    map = await createMap($('tasks-map'), { labelKey: 'tasks.map_label', markers: [], center: [me.volunteer.lat, me.volunteer.lon], zoom: 13 });
+  } else {
+    $('tasks-map').hidden = true;
+  }
+  try { await load(); } catch (e) { showError(e); }
+  document.addEventListener(LANGUAGE_EVENT, () => { renderMine(); renderNear(); });
+}
