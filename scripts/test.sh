@@ -11,8 +11,9 @@ usage() {
     cat <<'EOF'
 Usage: scripts/test.sh [--quick] [--only sqlite|postgres] [--help]
 
-Installs what is missing (scripts/deps.sh), builds (scripts/build.sh), starts a throwaway
-PostgreSQL cluster (scripts/pg-cluster.sh; stopped and removed on exit), then runs:
+Installs what is missing (scripts/deps.sh), builds (scripts/build.sh), runs the static checks
+(scripts/lint.sh: banned functions, SQL built with printf, cppcheck, clang-tidy), starts a
+throwaway PostgreSQL cluster (scripts/pg-cluster.sh; stopped and removed on exit), then runs:
   - the C unit and store conformance tests (ctest), the store tests on both backends;
   - the HTTP API tests (node --test tests/api/) against SQLite and against PostgreSQL;
   - the browser tests (node --test tests/e2e/), if there are any;
@@ -195,6 +196,13 @@ main() {
         record "build" 0 1 0
     fi
 
+    phase "static checks (scripts/lint.sh)"
+    if bash scripts/lint.sh --build-dir "$BUILD_DIR" 2>&1 | tee "$OUT/lint.log"; then
+        record "lint" 1 0 0
+    else
+        record "lint" 0 1 0
+    fi
+
     PG_URL=
     if [ "$ONLY" != sqlite ]; then
         phase "PostgreSQL: a throwaway cluster (scripts/pg-cluster.sh)"
@@ -232,6 +240,12 @@ main() {
             else
                 echo
                 echo "(no browser tests in tests/e2e/ yet)"
+            fi
+            phase "crash test: kill -9 under a write load (scripts/crash-test.sh --quick)"
+            if bash scripts/crash-test.sh --quick --bin "$BUILD_DIR/hamyari" 2>&1 | tee "$OUT/crash-test.log"; then
+                record "crash test (kill -9)" 1 0 0
+            else
+                record "crash test (kill -9)" 0 1 0
             fi
         fi
     fi

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,70 @@ hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type,
     if (!copy) return MHD_NO;
     if (n) memcpy(copy, p, n);
     return hy__reply_owned(req, status, content_type, copy, n);
+}
+
+/* Fixed answers (hy_reply_fixed): a few per server, never evicted; the lock keeps a response
+ * alive between finding it and queueing it (queueing takes libmicrohttpd's own reference). */
+#define HY__FIXED_MAX 8
+static struct hy__fixed {
+    const hy_server *srv;
+    unsigned status;
+    const char *content_type;
+    size_t n;
+    char *bytes; /* the response's buffer */
+    struct MHD_Response *resp;
+} hy__fixed[HY__FIXED_MAX];
+static pthread_mutex_t hy__fixed_lock = PTHREAD_MUTEX_INITIALIZER;
+
+hy_result hy_reply_fixed(hy_req *req, unsigned status, const char *content_type, const void *p,
+                         size_t n) {
+    if (req->nextra || req->body_pending || req->answered)
+        return hy_reply_bytes(req, status, content_type, p, n);
+    hy_result r = MHD_NO;
+    bool found = false;
+    pthread_mutex_lock(&hy__fixed_lock);
+    struct hy__fixed *free_slot = NULL;
+    for (int i = 0; i < HY__FIXED_MAX; i++) {
+        struct hy__fixed *f = &hy__fixed[i];
+        if (!f->srv) {
+            if (!free_slot) free_slot = f;
+            continue;
+        }
+        if (f->srv == req->srv && f->status == status && f->content_type == content_type &&
+            f->n == n && memcmp(f->bytes, p, n) == 0) {
+            r = hy_reply_response(req, status, f->resp, n);
+            found = true;
+            break;
+        }
+    }
+    if (!found && free_slot) {
+        char *copy = malloc(n ? n : 1);
+        struct MHD_Response *resp =
+            copy ? MHD_create_response_from_buffer_with_free_callback(n, memcpy(copy, p, n), free)
+                 : NULL;
+        if (resp) {
+            MHD_add_response_header(resp, "Content-Type", content_type);
+            hy__finish(req, resp, false);
+            *free_slot = (struct hy__fixed){req->srv, status, content_type, n, copy, resp};
+            r = hy_reply_response(req, status, resp, n);
+            found = true;
+        } else {
+            free(copy);
+        }
+    }
+    pthread_mutex_unlock(&hy__fixed_lock);
+    return found ? r : hy_reply_bytes(req, status, content_type, p, n);
+}
+
+static void hy__fixed_free(const hy_server *srv) {
+    pthread_mutex_lock(&hy__fixed_lock);
+    for (int i = 0; i < HY__FIXED_MAX; i++) {
+        struct hy__fixed *f = &hy__fixed[i];
+        if (f->srv != srv) continue;
+        MHD_destroy_response(f->resp); /* frees f->bytes with the last reference */
+        *f = (struct hy__fixed){0};
+    }
+    pthread_mutex_unlock(&hy__fixed_lock);
 }
 
 hy_result hy_reply_json(hy_req *req, unsigned status, json_t *body) {
@@ -608,6 +673,7 @@ void hy_server_stop(hy_server *srv) {
                           srv->cfg->shutdown_timeout);
     MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
+    hy__fixed_free(srv);
     if (lsock != MHD_INVALID_SOCKET) close(lsock);
     free(srv->csp);
     srv->csp = NULL;

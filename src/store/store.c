@@ -26,6 +26,9 @@ struct hy_db {
     struct hy__conn conns[HY__DB_MAX_CONNS];
     size_t nconns;
     atomic_uint_fast64_t retries;
+    hy_db *fallback;                /* a replica's primary (hy_db_set_fallback), or NULL */
+    atomic_int_fast64_t failed_at;  /* hy_db_clock_us() of the last read that failed here */
+    atomic_uint_fast64_t reads, fallbacks;
 };
 
 /* Every open hy_db, so that a thread can tell which of its TLS slots belong to dbs closed since
@@ -37,7 +40,7 @@ static atomic_uint_fast64_t hy__next_gen = 1;
 /* The calling thread's connections, one slot per db it uses (a thread rarely sees more than a
  * primary and a replica). A slot belongs to the db whose generation it holds: a slot left over
  * from a closed db never matches a later db, even one allocated at the same address. */
-#define HY__TLS_SLOTS 4
+#define HY__TLS_SLOTS 12
 static _Thread_local struct {
     uint64_t gen; /* 0 = free */
     hy_store *store;
@@ -163,6 +166,11 @@ const char *hy_db_backend(const hy_db *db) { return db->ops->name; }
 const struct hy_store_ops *hy_db_ops(const hy_db *db) { return db->ops; }
 uint64_t hy_db_retries(const hy_db *db) { return atomic_load(&((hy_db *)db)->retries); }
 
+void hy_db_set_fallback(hy_db *db, hy_db *fallback) { db->fallback = fallback; }
+int64_t hy_db_failed_at(const hy_db *db) { return atomic_load(&((hy_db *)db)->failed_at); }
+uint64_t hy_db_reads(const hy_db *db) { return atomic_load(&((hy_db *)db)->reads); }
+uint64_t hy_db_fallbacks(const hy_db *db) { return atomic_load(&((hy_db *)db)->fallbacks); }
+
 hy_store *hy_db_conn(hy_db *db) {
     for (int i = 0; i < HY__TLS_SLOTS; i++)
         if (hy__tls[i].gen == db->gen) return hy__tls[i].store;
@@ -245,7 +253,25 @@ static int64_t hy__now_us(void) {
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+int64_t hy_db_clock_us(void) { return hy__now_us(); }
+
+static int hy__run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx);
+
 int hy_db_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
+    if (!db->fallback) return hy__run(db, mode, fn, ctx);
+    /* A replica: writes belong to the primary; a failed read is tried there once more. */
+    if (mode == HY_TX_WRITE) return hy_db_run(db->fallback, mode, fn, ctx);
+    int r = hy__run(db, mode, fn, ctx);
+    if (r >= 0 || r == HY_DB_ABORT) {
+        atomic_fetch_add(&db->reads, 1);
+        return r;
+    }
+    atomic_store(&db->failed_at, hy__now_us());
+    atomic_fetch_add(&db->fallbacks, 1);
+    return hy_db_run(db->fallback, mode, fn, ctx);
+}
+
+static int hy__run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
     hy_store *s = hy_db_conn(db);
     if (!s) return HY_DB_HARD;
     int64_t deadline = hy__now_us() + (int64_t)HY_TX_RETRY_MS * 1000;

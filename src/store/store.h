@@ -6,7 +6,8 @@
  * 40001 or 40P01, a lost PostgreSQL connection) a bounded number of times.
  *
  * Every query function returns a status:
- *   HY_DB_HARD  (-2) a real failure (bad SQL, disk full, constraint): do not retry;
+ *   HY_DB_FULL  (-4) the disk (or the database's quota) is full: do not retry; answered 507;
+ *   HY_DB_HARD  (-2) a real failure (bad SQL, constraint): do not retry;
  *   HY_DB_SOFT  (-1) a passing conflict: the transaction runner rolls back and retries;
  *   HY_DB_NONE  ( 0) no row matched;
  *   HY_DB_ONE   ( 1) done / one row (functions that return lists return the count, >= 0).
@@ -22,6 +23,7 @@
 #include "util/arena.h"
 
 enum hy_db_status {
+    HY_DB_FULL = -4,  /* out of space: SQLITE_FULL, SQLSTATE 53100 disk_full (not retried) */
     HY_DB_ABORT = -3, /* the transaction's callback chose to roll back (not an error of the store) */
     HY_DB_HARD = -2,
     HY_DB_SOFT = -1,
@@ -233,5 +235,20 @@ int hy_db_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx);
 
 /* Counts of retries since start (for /healthz diagnostics and tests). */
 uint64_t hy_db_retries(const hy_db *db);
+
+/* ---- read replicas (serve --db-replica) ----
+ * A replica db has a fallback: the primary. hy_db_run() on it sends HY_TX_WRITE straight to
+ * the fallback, and when a read fails on the replica (HY_DB_SOFT after its retries, e.g. a
+ * query cancelled by a recovery conflict, or HY_DB_HARD, e.g. the standby is unreachable) it
+ * notes the time and runs the same callback again on the fallback. Set before any thread uses
+ * the db; the fallback must outlive it. */
+void hy_db_set_fallback(hy_db *db, hy_db *fallback);
+/* hy_now-style monotonic microseconds of the db's last failed read, 0 if none. */
+int64_t hy_db_failed_at(const hy_db *db);
+/* Reads served by the db itself / sent on to its fallback after a failure (diagnostics). */
+uint64_t hy_db_reads(const hy_db *db);
+uint64_t hy_db_fallbacks(const hy_db *db);
+/* CLOCK_MONOTONIC in microseconds, the clock of hy_db_failed_at(). */
+int64_t hy_db_clock_us(void);
 
 #endif
