@@ -201,7 +201,9 @@ static hy_result groups_near(hy_req *req, const char *near) {
                                   "radius_km");
         c.q.radius_m = r * 1000.0;
     }
-    int r = hy_db_run(req->srv->db, HY_TX_READ, near_tx, &c);
+    /* Reads only: every statement is its own snapshot (a group approved meanwhile may show or
+     * not); HY_TX_SINGLE saves BEGIN/COMMIT, two round trips on PostgreSQL. */
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, near_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
     return reply_groups(req, c.g, c.n, (size_t)c.n, true);
 }
@@ -223,7 +225,7 @@ static hy_result groups_search(hy_req *req, const char *q) {
     if (c.ntokens == 0) return reply_groups(req, NULL, 0, 0, false);
     c.limit = (size_t)limit;
     c.offset = (size_t)offset;
-    int r = hy_db_run(req->srv->db, HY_TX_READ, search_tx, &c);
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, search_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
     return reply_groups(req, c.g, c.n, c.total, false);
 }
@@ -252,7 +254,7 @@ hy_result hy_api_groups(hy_req *req) {
     if (!int_param(req, "limit", 1, LIST_LIMIT_MAX, 50, &limit))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "limit must be from 1 to 100.", "limit");
     c.limit = (size_t)limit;
-    int r = hy_db_run(req->srv->db, HY_TX_READ, list_tx, &c);
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, list_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
     return reply_groups(req, c.g, c.n, c.total, false);
 }
@@ -294,7 +296,7 @@ hy_result hy_api_group_get(hy_req *req) {
     struct get_ctx c = {.req = req, .id = req->args[0]};
     if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
     hy_req_principal(req);
-    int r = hy_db_run(req->srv->db, HY_TX_READ, get_tx, &c);
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, get_tx, &c);
     if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
     if (r < 0) return hy_reply_store_error(req, r);
     bool staff = is_staff(req->who);
@@ -681,7 +683,7 @@ static int export_each(hy_req *req, const char *after, size_t limit,
         if (!c.a) return HY_DB_HARD;
         size_t want = limit - done < EXPORT_PAGE ? limit - done : EXPORT_PAGE;
         c.limit = want + 1;
-        int r = hy_db_run(req->srv->db, HY_TX_READ, export_tx, &c);
+        int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, export_tx, &c);
         if (r < 0) {
             hy_arena_free(c.a);
             return r;
@@ -872,7 +874,7 @@ hy_result hy_api_geocode(hy_req *req) {
     if (!c.prefix) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     json_t *arr = json_array();
     if (*c.prefix || c.pkey) {
-        int r = hy_db_run(req->srv->db, HY_TX_READ, geocode_tx, &c);
+        int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, geocode_tx, &c);
         if (r < 0) {
             json_decref(arr);
             return hy_reply_store_error(req, r);

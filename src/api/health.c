@@ -5,6 +5,8 @@
 #include "api/api.h"
 #include "http/server.h"
 
+static const char hy__json_type[] = "application/json; charset=utf-8";
+
 static int hy__version(hy_store *s, void *ctx) { return s->ops->schema_version(s, ctx); }
 
 hy_result hy_api_health(hy_req *req) {
@@ -21,5 +23,5 @@ hy_result hy_api_health(hy_req *req) {
                      "{\"status\":\"ok\",\"store\":\"%s\",\"schema_version\":%d,\"version\":\"%s\"}",
                      hy_db_backend(req->srv->db), version, HY_VERSION);
     if (n < 0 || (size_t)n >= sizeof body) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    return hy_reply_bytes(req, r < 0 ? 503 : 200, "application/json; charset=utf-8", body, (size_t)n);
+    return hy_reply_fixed(req, r < 0 ? 503 : 200, hy__json_type, body, (size_t)n);
 }

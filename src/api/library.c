@@ -302,7 +302,7 @@ hy_result hy_api_library_search(hy_req *req) {
         return hy_reply_error(req, HY_E_INVALID_QUERY, "per_page must be from 1 to 100.", "per_page");
     c.offset = (size_t)(page - 1) * (size_t)per;
     c.limit = (size_t)per;
-    int r = hy_db_run(req->srv->db, HY_TX_READ, search_tx, &c);
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, search_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
     json_t *items = json_array();
     for (size_t i = 0; i < c.res.npage; i++)
@@ -383,7 +383,7 @@ static json_t *full_json(struct doc_ctx *c) {
 hy_result hy_api_library_get(hy_req *req) {
     struct doc_ctx c = {.req = req, .id = req->args[0], .editor = is_role(req, HY_ACCESS_EDITOR)};
     if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
-    int r = hy_db_run(req->srv->db, HY_TX_READ, doc_tx, &c);
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, doc_tx, &c);
     if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
     if (r < 0) return hy_reply_store_error(req, r);
     return hy_reply_json(req, 200, full_json(&c));
@@ -648,7 +648,7 @@ hy_result hy_api_attachment_get(hy_req *req) {
     const char *id = req->args[0];
     if (!hy_id_valid(id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such file.", NULL);
     memcpy(c.att.id, id, HY_ID_LEN + 1);
-    int r = hy_db_run(req->srv->db, HY_TX_READ, att_get_tx, &c);
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, att_get_tx, &c);
     if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such file.", NULL);
     if (r < 0) return hy_reply_store_error(req, r);
     /* filename="ascii fallback"; filename*=UTF-8''percent-encoded (RFC 6266). */
@@ -689,7 +689,7 @@ static json_t *opt_str(const char *s) { return s ? json_string(s) : json_null();
 
 hy_result hy_api_communities(hy_req *req) {
     struct comm_ctx c = {.req = req};
-    int r = hy_db_run(req->srv->db, HY_TX_READ, comm_tx, &c);
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, comm_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
     json_t *orgs = json_array();
     for (int i = 0; i < c.norgs; i++) {
@@ -790,7 +790,7 @@ static int atom_tx(hy_store *s, void *ctx) {
 
 hy_result hy_api_library_atom(hy_req *req) {
     struct feed_ctx c = {.req = req};
-    int r = hy_db_run(req->srv->db, HY_TX_READ, atom_tx, &c);
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, atom_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
     const char *base = base_url(req);
     hy_buf b = HY_BUF_INIT(0);
@@ -875,7 +875,7 @@ hy_result hy_api_sitemap(hy_req *req) {
         xml_put(&b, c.base);
         hy_buf_printf(&b, "%s</loc></url>\n", pages[i]);
     }
-    int r = hy_db_run(req->srv->db, HY_TX_READ, sitemap_tx, &c);
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, sitemap_tx, &c);
     if (r < 0) {
         hy_buf_free(&b);
         return hy_reply_store_error(req, r);

@@ -31,6 +31,10 @@ int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version) {
     if (after != before)
         hy_info("store: %s schema migrated from version %d to %d", hy_db_backend(db), before,
                 after);
+    if (hy_library_seed(db) < 0) { /* starter library content, once (library_seed.c) */
+        hy_db_close(db);
+        return -1;
+    }
     *ret_db = db;
     if (ret_version) *ret_version = after;
     return 0;

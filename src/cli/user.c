@@ -235,7 +235,7 @@ int hy_cmd_token(int argc, char **argv) {
     char login[256], phone[HY_PHONE_MAX];
     if (strchr(user, '@')) {
         size_t i = 0;
-        for (; user[i] && i < sizeof login - 1; i++)
+        for (; i < sizeof login - 1 && user[i]; i++)
             login[i] = (char)((user[i] >= 'A' && user[i] <= 'Z') ? user[i] - 'A' + 'a' : user[i]);
         login[i] = '\0';
         c.login = login;

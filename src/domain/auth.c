@@ -54,7 +54,7 @@ int hy_auth_init(unsigned max_hashes, const char *path) {
         hy__common[hy__ncommon++] = copy;
     }
     fclose(f);
-    if (hy__ncommon) qsort(hy__common, hy__ncommon, sizeof *hy__common, cmp_str);
+    if (hy__ncommon && hy__common) qsort(hy__common, hy__ncommon, sizeof *hy__common, cmp_str);
     return (int)hy__ncommon;
 }
 

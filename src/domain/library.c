@@ -450,7 +450,7 @@ int hy_lib_search(hy_arena *a, struct hy_lib_row *rows, size_t n, const struct h
     ret->total = nhits;
     size_t from = offset < nhits ? offset : nhits;
     size_t take = nhits - from < limit ? nhits - from : limit;
-    ret->page = hy_arena_alloc(a, (take ? take : 1) * sizeof *ret->page);
+    ret->page = hy_arena_alloc(a, (take ? take : 1) * sizeof *ret->page); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
     ret->scores = hy_arena_alloc(a, (take ? take : 1) * sizeof *ret->scores);
     if (!ret->page || !ret->scores) goto out;
     for (size_t i = 0; i < take; i++) {

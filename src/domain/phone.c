@@ -45,15 +45,13 @@ bool hy_phone_normalise(const char *in, const char *cc, char *out) {
         s += len;
     }
     digits[nd] = '\0';
-    const char *national = digits;
     char full[40];
     if (plus) {
         snprintf(full, sizeof full, "%s", digits);
     } else if (nd > 2 && digits[0] == '0' && digits[1] == '0') {
         snprintf(full, sizeof full, "%s", digits + 2);
     } else if (nd > 1 && digits[0] == '0') {
-        national = digits + 1;
-        snprintf(full, sizeof full, "%s%s", cc, national);
+        snprintf(full, sizeof full, "%s%s", cc, digits + 1); /* without the trunk 0 */
     } else {
         /* No prefix at all: a national number without its trunk 0, or a full international
          * number without '+'. Treat numbers that already start with the default code and are

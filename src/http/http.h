@@ -105,6 +105,12 @@ hy_result hy_reply_json(hy_req *req, unsigned status, json_t *body);
 /* Answers `status` with the given bytes (copied) and content type. */
 hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type, const void *p,
                          size_t n);
+/* The same for a small answer that repeats byte for byte (e.g. /healthz): the response, headers
+ * included, is built once per server and queued again while the bytes stay the same (each
+ * header costs libmicrohttpd allocations on every fresh response). Falls back to
+ * hy_reply_bytes() when the request carries extra headers. */
+hy_result hy_reply_fixed(hy_req *req, unsigned status, const char *content_type, const void *p,
+                         size_t n);
 /* Answers an error with the standard body {"error":{"code","message"[,"field"]}}. `message` may
  * be NULL for the code's default message; `field` names the offending field or parameter. */
 hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, const char *field);

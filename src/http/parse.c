@@ -96,6 +96,7 @@ static bool hy__check_string(json_t *v, const struct hy_field *f, hy_arena *aren
 }
 
 static bool hy__in(const char *s, const char *const *choices) {
+    if (!s) return false;
     for (size_t i = 0; choices[i]; i++)
         if (strcmp(s, choices[i]) == 0) return true;
     return false;
@@ -224,8 +225,8 @@ bool hy_fields_check(json_t *obj, const struct hy_field *spec, bool from_form, h
     }
     for (const struct hy_field *f = spec; f->name; f++) {
         v = json_object_get(obj, f->name);
-        if (v && json_is_null(v) && (f->flags & HY_NULLABLE)) v = NULL;
-        if (v && from_form && json_is_string(v) && json_string_length(v) == 0 &&
+        if (json_is_null(v) && (f->flags & HY_NULLABLE)) v = NULL; /* json_is_* test v != NULL */
+        if (from_form && json_is_string(v) && json_string_length(v) == 0 &&
             f->type != HY_FT_STRING && f->type != HY_FT_BOOL)
             v = NULL; /* an empty form box is an absent value */
         if (f->present) *f->present = v != NULL;
@@ -340,7 +341,7 @@ bool hy_input_parse(hy_req *req, const struct hy_field *spec, hy_result *ret_res
         obj = hy_req_json(req, ret_result);
         if (!obj) return false;
     }
-    struct hy_parse_error err;
+    struct hy_parse_error err = {0};
     if (!hy_fields_check(obj, spec, form, req->arena, &err)) {
         *ret_result = hy_reply_error(req, err.code, err.message, err.field);
         return false;

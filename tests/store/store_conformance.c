@@ -1060,7 +1060,7 @@ static void test_user_list(void **state) {
     assert_non_null(a);
     begin_read(s);
     for (size_t k = 0; k < sizeof filters / sizeof filters[0]; k++) {
-        size_t want[N_LIST_USERS];
+        size_t want[N_LIST_USERS] = {0};
         size_t nwant = expected_list(filters[k][0], filters[k][1], want);
         /* Everything at once (limit 0 = the default of 50). */
         struct hy_user_filter flt = {filters[k][0], filters[k][1], 0, 0};
@@ -1937,7 +1937,7 @@ static char *pg_schema(PGconn *c) {
                 size_t n = strlen(dflt);
                 if (n > 6 && strcmp(dflt + n - 6, "::text") == 0) dflt[n - 6] = '\0';
             }
-            add_line(&l, "%s column %02d %s %s%s default %s", t, atoi(PQgetvalue(q, k, 0)),
+            add_line(&l, "%s column %02d %s %s%s default %s", t, (int)strtol(PQgetvalue(q, k, 0), NULL, 10),
                      PQgetvalue(q, k, 1), norm_type(PQgetvalue(q, k, 2)),
                      PQgetvalue(q, k, 3)[0] == 't' ? " not null" : "", dflt);
         }

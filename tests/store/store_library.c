@@ -223,7 +223,7 @@ static void agreement(hy_db *sq, hy_db *pg, size_t ndocs) {
         {"tehran school", "case_study,faq", NULL, "local", NULL, NULL, NULL, -1, HY_LIB_SORT_RELEVANCE},
     };
     size_t ncases = sizeof cases / sizeof cases[0];
-    double tsq[64], tpg[64];
+    double tsq[64] = {0}, tpg[64] = {0};
     size_t nt = 0;
     for (size_t i = 0; i < ncases; i++) {
         for (size_t page = 0; page < 3; page++) {
@@ -277,7 +277,7 @@ int main(int argc, char **argv) {
     CHECK(hy_db_run(db, HY_TX_WRITE, contract_tx, &cc) >= 0, "contract transaction");
     hy_db_close(db);
     if (pg) {
-        size_t ndocs = getenv("HY_LIB_DOCS") ? (size_t)atol(getenv("HY_LIB_DOCS")) : 10000;
+        size_t ndocs = getenv("HY_LIB_DOCS") ? (size_t)strtoul(getenv("HY_LIB_DOCS"), NULL, 10) : 10000;
         char u1[512], u2[512];
         hy_db *a = fresh("sqlite", u1, sizeof u1), *b = fresh("postgres", u2, sizeof u2);
         CHECK(a && b, "fresh stores");

@@ -52,7 +52,7 @@ static struct hy_principal make(int caller, int status) {
     memset(&p, 0, sizeof p);
     if (caller != ANON) {
         p.signed_in = true;
-        strcpy(p.user_id, "0123456789abcdef0123456789abcdef");
+        memcpy(p.user_id, "0123456789abcdef0123456789abcdef", sizeof p.user_id);
         p.role = role_name[caller];
         p.status = status_name[status];
         p.name = "Test";

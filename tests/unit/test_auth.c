@@ -25,7 +25,7 @@ static char g_list[128];
 
 static int group_setup(void **state) {
     (void)state;
-    strcpy(g_dir, "/tmp/hy-test-auth.XXXXXX");
+    snprintf(g_dir, sizeof g_dir, "%s", "/tmp/hy-test-auth.XXXXXX");
     if (!mkdtemp(g_dir)) return -1;
     snprintf(g_list, sizeof g_list, "%s/common.txt", g_dir);
     FILE *f = fopen(g_list, "w");

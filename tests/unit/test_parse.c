@@ -138,7 +138,7 @@ static void test_string_code_points(void **state) {
     spec[0].max = 0;
     char big[3000] = "{\"s\":\"";
     memset(big + 6, 'x', 2000);
-    strcpy(big + 2006, "\"}");
+    memcpy(big + 2006, "\"}", sizeof "\"}");
     expect_ok(c, big, spec, false);
     assert_int_equal(strlen(s), 2000);
 }
@@ -274,11 +274,11 @@ static void test_number(void **state) {
     /* A form number longer than 40 characters is refused without being parsed. */
     char js[128] = "{\"x\":\"1.";
     memset(js + 8, '0', 38); /* "1." + 38 zeros: 40 characters */
-    strcpy(js + 46, "\"}");
+    memcpy(js + 46, "\"}", sizeof "\"}");
     expect_ok(c, js, wide, true);
     assert_true(lat == 1.0);
     memset(js + 8, '0', 39); /* 41 characters */
-    strcpy(js + 47, "\"}");
+    memcpy(js + 47, "\"}", sizeof "\"}");
     expect_fail(c, js, wide, true, HY_E_INVALID_FIELD, "x");
     /* An empty form box: absent, so an optional number keeps its value. */
     lat = 12.5;

@@ -110,7 +110,7 @@ static void test_args(void **state) {
     assert_string_equal(x.args[2], "1620");
     /* Arguments are copied: the path may go away. */
     char path[64];
-    strcpy(path, "/api/v1/users/abc/role");
+    memcpy(path, "/api/v1/users/abc/role", sizeof "/api/v1/users/abc/role");
     x = route(HY_POST, path);
     assert_non_null(x.r);
     memset(path, 'X', strlen(path));

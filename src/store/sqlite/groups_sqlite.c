@@ -419,7 +419,7 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
     }
     /* Covering groups (checked exactly) join the candidates or mark them. */
     for (size_t i = 0; i < nseq && r >= 0; i++) {
-        struct hy_group g;
+        struct hy_group g = {0};
         r = get_by(s, Q_GET_SEQ, sql_get_seq, NULL, seqs[i], a, &g);
         if (r == HY_DB_NONE) {
             r = HY_DB_ONE;
