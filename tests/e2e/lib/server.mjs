@@ -61,6 +61,7 @@ export async function startServer({ bin = serverBinary(), web = WEB, args = [], 
   return {
     url,
     port: Number(new URL(url).port),
+    db: `sqlite:${db}`, // the store, for `hamyari user add --db …` and similar set-up
     pid: child.pid,
     get stderr() { return stderr; },
     get stdout() { return stdout; },
