@@ -196,6 +196,17 @@ main() {
         record "build" 0 1 0
     fi
 
+    # The server must build warning-free with clang too (gcc builds everything else).
+    phase "clang build, warnings as errors"
+    CLANG_DIR=${CLANG_BUILD_DIR:-$ROOT/build-clang}
+    if CC=clang cmake --log-level=WARNING -S "$ROOT" -B "$CLANG_DIR" -DHY_WERROR=ON -DHY_TESTS=OFF \
+            -DCMAKE_BUILD_TYPE=RelWithDebInfo 2>&1 | tee "$OUT/build-clang.log" &&
+        cmake --build "$CLANG_DIR" -j "${JOBS:-2}" --target hamyari 2>&1 | tee -a "$OUT/build-clang.log"; then
+        record "clang build" 1 0 0
+    else
+        record "clang build" 0 1 0
+    fi
+
     phase "static checks (scripts/lint.sh)"
     if bash scripts/lint.sh --build-dir "$BUILD_DIR" 2>&1 | tee "$OUT/lint.log"; then
         record "lint" 1 0 0

@@ -24,7 +24,7 @@ int hy_buf_append(hy_buf *b, const void *p, size_t n);
 int hy_buf_puts(hy_buf *b, const char *s);
 int hy_buf_putc(hy_buf *b, char c);
 int hy_buf_printf(hy_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int hy_buf_vprintf(hy_buf *b, const char *fmt, va_list ap);
+int hy_buf_vprintf(hy_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Makes room for `n` more bytes without changing len. */
 int hy_buf_reserve(hy_buf *b, size_t n);
 void hy_buf_reset(hy_buf *b);

@@ -23,8 +23,8 @@ static const char *const hy__sql[HY_SQ__COUNT] = {
     [HY_SQ_ROLLBACK] = "ROLLBACK",
     [HY_SQ_SCHEMA_VERSION] = "SELECT coalesce(max(version),0) FROM schema_migrations",
     [HY_SQ_META_GET] = "SELECT value FROM meta WHERE key = ?1",
-    [HY_SQ_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
-                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [HY_SQ_META_SET] = ("INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
     [HY_SQ_META_DELETE] = "DELETE FROM meta WHERE key = ?1",
 };
 
