@@ -106,6 +106,9 @@ struct purge_ctx {
 
 static int purge_tx(hy_store *s, void *ctx) {
     struct purge_ctx *p = ctx;
+    /* Rate-limit counters name network addresses: none outlives a day. */
+    int r = s->ops->expired_purge(s, p->now, p->now - 86400);
+    if (r < 0) return r;
     return s->ops->requests->purge(s, p->now, p->finished_before, p->idem_before,
                                    p->outbox_before, &p->c);
 }

@@ -181,6 +181,9 @@ struct hy_store_ops {
     /* Sets a user's display name and language. HY_DB_NONE for an unknown id. */
     int (*user_set_profile)(hy_store *s, const char *id, const char *name, const char *language,
                             int64_t now);
+    /* Deletes what has expired: rate-limit counters whose window began before `rate_before`
+     * (they name network addresses), sessions and password-reset tokens past their end. */
+    int (*expired_purge)(hy_store *s, int64_t now, int64_t rate_before);
 
     /* ---- features ---- */
     const struct hy_group_ops *groups;

@@ -2065,6 +2065,46 @@ static void test_pg_error_hides_password(void **state) {
     }
 }
 
+/* Expired sessions, reset tokens and old rate-limit counters (they name addresses) go; the rest
+ * stays. */
+static void test_expired_purge(void **state) {
+    struct fx *f = *state;
+    hy_store *s = conn(f);
+    struct hy_user u = mk_user(ID_MARYAM, "maryam@example.org", NULL, "مریم", "volunteer", "approved", 1);
+    insert_user(f, &u, NULL);
+    int64_t count = 0;
+    begin_write(s);
+    assert_int_equal(s->ops->session_insert(s, "old", ID_MARYAM, "c1", 1000, 2000), HY_DB_ONE);
+    assert_int_equal(s->ops->session_insert(s, "live", ID_MARYAM, "c2", 1000, 9000), HY_DB_ONE);
+    assert_int_equal(s->ops->reset_insert(s, "r-old", ID_MARYAM, 2500), HY_DB_ONE);
+    assert_int_equal(s->ops->reset_insert(s, "r-live", ID_MARYAM, 9000), HY_DB_ONE);
+    assert_int_equal(s->ops->rate_hit(s, "login:ip:192.0.2.1", 100, 3600, &count), HY_DB_ONE);
+    assert_int_equal(s->ops->rate_hit(s, "login:ip:192.0.2.2", 4000, 3600, &count), HY_DB_ONE);
+    assert_int_equal(s->ops->rate_hit(s, "login:ip:192.0.2.2", 4001, 3600, &count), HY_DB_ONE);
+    assert_int_equal(count, 2);
+    commit(s);
+
+    begin_write(s);
+    assert_int_equal(s->ops->expired_purge(s, 3000, 1000), HY_DB_ONE);
+    commit(s);
+
+    hy_arena *a = hy_arena_new(0);
+    struct hy_session se;
+    char uid[HY_ID_LEN + 1];
+    begin_write(s);
+    assert_int_equal(s->ops->session_get(s, "old", a, &se), HY_DB_NONE);
+    assert_int_equal(s->ops->session_get(s, "live", a, &se), HY_DB_ONE);
+    assert_int_equal(s->ops->reset_take(s, "r-old", 0, uid), HY_DB_NONE);
+    assert_int_equal(s->ops->reset_take(s, "r-live", 3000, uid), HY_DB_ONE);
+    /* The young counter survived (its third hit counts 3); the old one was deleted. */
+    assert_int_equal(s->ops->rate_hit(s, "login:ip:192.0.2.2", 4002, 3600, &count), HY_DB_ONE);
+    assert_int_equal(count, 3);
+    assert_int_equal(s->ops->rate_clear(s, "login:ip:192.0.2.1"), HY_DB_NONE);
+    commit(s);
+    hy_arena_free(a);
+}
+
+
 int main(int argc, char **argv) {
     if (argc != 2 || (strcmp(argv[1], "sqlite") != 0 && strcmp(argv[1], "postgres") != 0)) {
         fprintf(stderr, "usage: %s sqlite|postgres\n", argv[0]);
@@ -2090,6 +2130,7 @@ int main(int argc, char **argv) {
         g_icu = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
         PQclear(res);
     }
+
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup_empty, teardown)
 #define TM(fn) cmocka_unit_test_setup_teardown(fn, setup_migrated, teardown)
@@ -2121,6 +2162,7 @@ int main(int argc, char **argv) {
         TM(test_audit_log),
         TM(test_password_resets),
         TM(test_outbox),
+        TM(test_expired_purge),
         TM(test_accounts_transcript),
         TM(test_accounts_schema_matches),
         TM(test_pg_reconnect),

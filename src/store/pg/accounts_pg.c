@@ -48,6 +48,9 @@ enum {
     Q_OUTBOX_INSERT,
     Q_OUTBOX_LIST,
     Q_USER_PROFILE,
+    Q_PURGE_RATE,
+    Q_PURGE_SESSIONS,
+    Q_PURGE_RESETS,
     Q__END,
 };
 
@@ -358,6 +361,16 @@ int hy_pg_user_set_profile(hy_store *base, const char *id, const char *name, con
     char t[NUM_LEN];
     const char *const p[] = {id, name, language, fmt_i64(t, now)};
     return exec_plain(base, Q_USER_PROFILE, sql_user_profile, 4, p);
+}
+
+int hy_pg_expired_purge(hy_store *base, int64_t now, int64_t rate_before) {
+    char n[NUM_LEN], b[NUM_LEN];
+    const char *const pr[] = {fmt_i64(b, rate_before)};
+    const char *const pn[] = {fmt_i64(n, now)};
+    int r = exec_plain(base, Q_PURGE_RATE, "DELETE FROM rate_limits WHERE window_start < $1::bigint", 1, pr);
+    if (r >= 0) r = exec_plain(base, Q_PURGE_SESSIONS, "DELETE FROM sessions WHERE expires_at <= $1::bigint", 1, pn);
+    if (r >= 0) r = exec_plain(base, Q_PURGE_RESETS, "DELETE FROM password_resets WHERE expires_at <= $1::bigint", 1, pn);
+    return r < 0 ? r : HY_DB_ONE;
 }
 
 int hy_pg_volunteer_get(hy_store *base, const char *user_id, hy_arena *a,

@@ -482,6 +482,7 @@ const struct hy_store_ops hy_store_pg_ops = {
     .outbox_insert = hy_pg_outbox_insert,
     .outbox_list = hy_pg_outbox_list,
     .user_set_profile = hy_pg_user_set_profile,
+    .expired_purge = hy_pg_expired_purge,
     .groups = &hy_pg_group_ops,
     .requests = &hy_pg_request_ops,
     .library = &hy_pg_library_ops,

@@ -68,6 +68,7 @@ int hy_pg_user_list(hy_store *s, const struct hy_user_filter *f, hy_arena *a,
 int hy_pg_user_set_status(hy_store *s, const char *id, const char *status, int64_t now);
 int hy_pg_user_set_role(hy_store *s, const char *id, const char *role, int64_t now);
 int hy_pg_user_set_password(hy_store *s, const char *id, const char *hash, int64_t now);
+int hy_pg_expired_purge(hy_store *s, int64_t now, int64_t rate_before);
 int hy_pg_user_set_profile(hy_store *s, const char *id, const char *name, const char *language,
                            int64_t now);
 int hy_pg_volunteer_get(hy_store *s, const char *user_id, hy_arena *a, struct hy_volunteer *ret);

@@ -34,6 +34,9 @@ enum {
     Q_OUTBOX_INSERT,
     Q_OUTBOX_LIST,
     Q_USER_PROFILE,
+    Q_PURGE_RATE,
+    Q_PURGE_SESSIONS,
+    Q_PURGE_RESETS,
 };
 
 #define USER_COLS \
@@ -542,4 +545,27 @@ int hy_sq_user_set_profile(hy_store *base, const char *id, const char *name,
     bind_text(st, 3, language);
     sqlite3_bind_int64(st, 4, now);
     return step_write(s, st);
+}
+
+int hy_sq_expired_purge(hy_store *base, int64_t now, int64_t rate_before) {
+    hy_sqlite *s = hy_sq(base);
+    static const struct {
+        int id;
+        const char *sql;
+        bool rate;
+    } q[] = {
+        {Q_PURGE_RATE, "DELETE FROM rate_limits WHERE window_start < ?1", true},
+        {Q_PURGE_SESSIONS, "DELETE FROM sessions WHERE expires_at <= ?1", false},
+        {Q_PURGE_RESETS, "DELETE FROM password_resets WHERE expires_at <= ?1", false},
+    };
+    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+        sqlite3_stmt *st = hy_sq_stmt(s, q[i].id, q[i].sql);
+        if (!st) return HY_DB_HARD;
+        sqlite3_bind_int64(st, 1, q[i].rate ? rate_before : now);
+        int rc = sqlite3_step(st);
+        int r = rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc);
+        finish(s, st, r);
+        if (r < 0) return r;
+    }
+    return HY_DB_ONE;
 }

@@ -375,6 +375,7 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .outbox_insert = hy_sq_outbox_insert,
     .outbox_list = hy_sq_outbox_list,
     .user_set_profile = hy_sq_user_set_profile,
+    .expired_purge = hy_sq_expired_purge,
     .groups = &hy_sq_group_ops,
     .requests = &hy_sq_request_ops,
     .library = &hy_sq_library_ops,

@@ -75,6 +75,7 @@ int hy_sq_audit_list(hy_store *s, int64_t before, size_t limit, hy_arena *a,
 int hy_sq_reset_insert(hy_store *s, const char *token_hash, const char *user_id,
                        int64_t expires_at);
 int hy_sq_reset_take(hy_store *s, const char *token_hash, int64_t now, char *ret_user_id);
+int hy_sq_expired_purge(hy_store *s, int64_t now, int64_t rate_before);
 int hy_sq_user_set_profile(hy_store *s, const char *id, const char *name,
                            const char *language, int64_t now);
 int hy_sq_outbox_insert(hy_store *s, const struct hy_outbox_message *m);
