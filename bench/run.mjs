@@ -1,29 +1,43 @@
 // bench/run.mjs — see bench/README.md. Loopback only; every load is bounded in time.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, rmSync, copyFileSync, existsSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, rmSync, copyFileSync, existsSync,
+  readdirSync, chmodSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-  console.log(`Usage: bench/run [--quick] [--duration SECONDS] [--connections N]
+  console.log(`Usage: bench/run [--quick] [--duration SECONDS] [--connections N] [--skip-pg] [--keep]
 
-Benchmarks Hamyari against nginx on this machine (loopback only) and prints ratios.
-  --quick           3 s per measurement instead of 10
-  --duration S      seconds per measurement
+Benchmarks Hamyari against references on this machine (loopback only) and prints ratios:
+nginx (static file, /healthz bytes, a pre-rendered nearest-groups answer), PostgreSQL+PostGIS
+through pgbench (nearest groups, library full text + facets) and the sqlite3 shell (library).
+  --quick           short run: 3 s per measurement and smaller datasets (100,000 groups,
+                    10,000 documents, 2,000 volunteers, 10,000 requests)
+  --duration S      seconds per measurement (default 10; --quick 3)
   --connections N   concurrent connections for wrk (default 64)
+  --skip-pg         leave out everything that needs PostgreSQL
+  --keep            keep the working folder (datasets, stores, logs) and print its path
   --help            show this text
-Results go to bench/results/.`);
+Results go to bench/results/<date>.md and .json.`);
   process.exit(0);
 }
 const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] ? args[i + 1] : dflt;
 };
-const DURATION = Number(opt('--duration', args.includes('--quick') ? 3 : 10));
+const QUICK = args.includes('--quick');
+const DURATION = Number(opt('--duration', QUICK ? 3 : 10));
 const CONNS = Number(opt('--connections', 64));
+const SKIP_PG = args.includes('--skip-pg');
+const SIZES = QUICK
+  ? { groups: 100000, docs: 10000, volunteers: 2000, requests: 10000 }
+  : { groups: 1000000, docs: 100000, volunteers: 10000, requests: 100000 };
+const PG_CLIENTS = 8; // pgbench clients: PostgreSQL's best on two cores (measured 4–16)
+const CLAIM_RACERS = 16, CLAIM_ROUNDS = QUICK ? 50 : 200;
+const BIN = process.env.HAMYARI_BIN || join(ROOT, 'build/hamyari');
 const log = (...m) => console.error('bench:', ...m);
 
 function have(cmd) {
@@ -33,6 +47,9 @@ function ensurePackages() {
   const missing = [];
   if (!have('wrk')) missing.push('wrk');
   if (!existsSync('/usr/sbin/nginx')) missing.push('nginx-light');
+  if (!have('sqlite3')) missing.push('sqlite3');
+  if (!SKIP_PG && !existsSync('/usr/share/postgresql/15/extension/postgis.control')) missing.push('postgresql-15-postgis-3');
+  if (!SKIP_PG && !have('pgbench')) missing.push('postgresql-client-15');
   if (missing.length === 0) return;
   log(`installing ${missing.join(' ')}`);
   execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], {
@@ -44,21 +61,20 @@ function freePort() {
     s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
   });
 }
-function startHamyari(dbPath, extra = []) {
-  const bin = process.env.HAMYARI_BIN || join(ROOT, 'build/hamyari');
+function startHamyari(db, extra = []) {
   const t0 = process.hrtime.bigint();
-  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${dbPath}`,
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db,
     '--web', join(ROOT, 'web'), '--access-log', 'off', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((res, rej) => {
     let buf = '';
-    const timer = setTimeout(() => rej(new Error('hamyari did not start in 30 s')), 30000);
+    const timer = setTimeout(() => rej(new Error('hamyari did not start in 60 s')), 60000);
     child.stderr.on('data', (d) => {
       buf += d;
       const m = buf.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
       if (m) {
         clearTimeout(timer);
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        res({ child, port: Number(m[1]), startMs: ms });
+        res({ child, port: Number(m[1]), startMs: ms, base: `http://127.0.0.1:${m[1]}` });
       }
     });
     child.on('exit', (c) => { clearTimeout(timer); rej(new Error(`hamyari exited ${c}: ${buf}`)); });
@@ -77,17 +93,19 @@ function rssPeakMB(pid) {
     return m ? Number(m[1]) / 1024 : null;
   } catch { return null; }
 }
-function wrk(url, script) {
+function wrk(url, script, env = {}) {
   const a = ['-t2', `-c${CONNS}`, `-d${DURATION}s`, '--latency', '--timeout', '5s'];
   if (script) a.push('-s', script);
   a.push(url);
-  const out = execFileSync('wrk', a, { encoding: 'utf8', timeout: (DURATION + 30) * 1000 });
+  const out = execFileSync('wrk', a, { encoding: 'utf8', timeout: (DURATION + 30) * 1000,
+    env: { ...process.env, ...env } });
   const rps = Number((out.match(/Requests\/sec:\s+([\d.]+)/) || [])[1]);
   const toMs = (v, u) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 }[u] ?? 1);
   const pct = (p) => { const m = out.match(new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`)); return m ? toMs(m[1], m[2]) : null; };
   const errors = (out.match(/Non-2xx or 3xx responses:\s+(\d+)/) || [0, 0])[1];
   const sockErr = out.match(/Socket errors: (.*)/);
-  return { rps, p50: pct(50), p99: pct(99), non2xx: Number(errors), socketErrors: sockErr ? sockErr[1] : '' };
+  const total = Number((out.match(/(\d+) requests in/) || [])[1]);
+  return { rps, p50: pct(50), p99: pct(99), non2xx: Number(errors), socketErrors: sockErr ? sockErr[1] : '', requests: total };
 }
 async function startNginx(dir, port) {
   const conf = join(dir, 'nginx.conf');
@@ -110,27 +128,106 @@ http {
   }
   throw new Error('nginx did not start');
 }
+function timed(what, fn) {
+  const t0 = process.hrtime.bigint();
+  const r = fn();
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  log(`${what}: ${s.toFixed(1)} s`);
+  return { s, r };
+}
+async function timedAsync(what, fn) {
+  const t0 = process.hrtime.bigint();
+  const r = await fn();
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  log(`${what}: ${s.toFixed(1)} s`);
+  return { s, r };
+}
+function pct(sorted, p) {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+// Runs fn(i) for i in 0..n-1 with at most `conc` at once.
+async function pool(n, conc, fn) {
+  let next = 0;
+  const worker = async () => { while (next < n) { const i = next++; await fn(i); } };
+  await Promise.all(Array.from({ length: conc }, worker));
+}
 
+// ---- PostgreSQL
+function psql(url, sql, extra = []) {
+  return execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At', url, ...extra, '-c', sql],
+    { encoding: 'utf8', maxBuffer: 1 << 26 }).trim();
+}
+function pgbench(url, script, vars, dir, tag) {
+  const logdir = join(dir, `pgb-${tag}`);
+  mkdirSync(logdir, { recursive: true });
+  chmodSync(logdir, 0o777);
+  const a = ['-n', '-M', 'prepared', '-c', String(PG_CLIENTS), '-j', '2', '-T', String(DURATION),
+    '-f', script, '-l', `--log-prefix=${join(logdir, 'tx')}`];
+  for (const [k, v] of Object.entries(vars)) a.push('-D', `${k}=${v}`);
+  a.push(url);
+  const out = execFileSync('pgbench', a, { encoding: 'utf8', cwd: logdir, timeout: (DURATION + 60) * 1000 });
+  const tps = Number((out.match(/tps = ([\d.]+)/) || [])[1]);
+  const failed = Number((out.match(/number of failed transactions: (\d+)/) || [0, 0])[1]);
+  const lat = [];
+  for (const f of readdirSync(logdir)) {
+    for (const line of readFileSync(join(logdir, f), 'utf8').split('\n')) {
+      const x = line.split(' ');
+      if (x.length >= 3) lat.push(Number(x[2]) / 1000);
+    }
+  }
+  lat.sort((p, q) => p - q);
+  return { rps: tps, p50: pct(lat, 50), p99: pct(lat, 99), non2xx: failed, requests: lat.length };
+}
+
+let results, row, measure;
 async function main() {
   ensurePackages();
-  if (!existsSync(join(ROOT, 'build/hamyari')) && !process.env.HAMYARI_BIN) {
+  if (!existsSync(BIN)) {
     log('building hamyari');
     execFileSync('bash', [join(ROOT, 'scripts/build.sh')], { stdio: 'inherit' });
   }
   const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
   mkdirSync(join(dir, 'www'));
-  // nginx's workers run as an unprivileged user: let them read the folder.
+  // nginx's workers and PostgreSQL run as unprivileged users: let them read the folder.
   execFileSync('chmod', ['755', dir, join(dir, 'www')]);
-  const results = { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model,
-    duration_s: DURATION, connections: CONNS, versions: {}, rows: [] };
-  results.versions.hamyari = execFileSync(process.env.HAMYARI_BIN || join(ROOT, 'build/hamyari'), ['--version'], { encoding: 'utf8' }).trim();
+  results = { date: new Date().toISOString(), quick: QUICK, cores: cpus().length, cpu: cpus()[0]?.model,
+    memory_gb: Math.round(totalmem() / 2 ** 30), duration_s: DURATION, connections: CONNS,
+    pgbench_clients: PG_CLIENTS, datasets: SIZES, versions: {}, load_s: {}, rss_peak_mb: {}, rows: [] };
+  results.versions.hamyari = execFileSync(BIN, ['--version'], { encoding: 'utf8' }).trim();
   results.versions.nginx = spawnSync('/usr/sbin/nginx', ['-v'], { encoding: 'utf8' }).stderr.trim();
   results.versions.wrk = (spawnSync('wrk', ['-v'], { encoding: 'utf8' }).stdout || '').split('\n')[0].trim();
+  results.versions.sqlite3 = execFileSync('sqlite3', ['--version'], { encoding: 'utf8' }).split(' ')[0];
+  if (!SKIP_PG) results.versions.pgbench = execFileSync('pgbench', ['--version'], { encoding: 'utf8' }).trim();
+  results.versions.node = process.version;
 
-  // Cold start: median of five fresh starts on an empty store.
+  row = (name, r, ref, extra = {}) => {
+    results.rows.push({ name, ref, ...r, ...extra });
+    log(`${name}: ${r.rps?.toFixed(0)}/s p50 ${r.p50?.toFixed(2)} ms p99 ${r.p99?.toFixed(2)} ms${r.non2xx ? ` ERRORS ${r.non2xx}` : ''}`);
+    return r;
+  };
+  measure = (name, url, ref, script, env, extra) => {
+    log(`${name}: wrk ${DURATION}s`);
+    const r = wrk(url, script, env);
+    if (r.non2xx > 0 && !extra?.allowErrors) throw new Error(`${name}: ${r.non2xx} answers were not 2xx — the comparison would be void`);
+    return row(name, r, ref, { url: url.replace(/^http:\/\/127\.0\.0\.1:\d+/, ''), ...(extra || {}) });
+  };
+
+  // ---- datasets (fixed seed)
+  const data = join(dir, 'data');
+  timed(`datasets (${SIZES.groups} groups, ${SIZES.docs} documents)`, () => execFileSync('node',
+    [join(ROOT, 'bench/datasets.mjs'), data, '--groups', String(SIZES.groups), '--docs', String(SIZES.docs)],
+    { stdio: ['ignore', 'ignore', 'inherit'] }));
+  execFileSync('chmod', ['-R', 'a+rX', data]);
+  const env = { BENCH_POINTS: join(data, 'points.tsv'), BENCH_QUERIES: join(data, 'queries.tsv') };
+  const points = readFileSync(env.BENCH_POINTS, 'utf8').trim().split('\n');
+  const queries = readFileSync(env.BENCH_QUERIES, 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  const lua = (n) => join(ROOT, 'bench/lua', n);
+
+  // ---- cold start: median of five fresh starts on an empty store.
   const starts = [];
   for (let i = 0; i < 5; i++) {
-    const h = await startHamyari(join(dir, `cold${i}.db`));
+    const h = await startHamyari(`sqlite:${join(dir, `cold${i}.db`)}`);
     starts.push(h.startMs);
     await stop(h.child);
   }
@@ -138,54 +235,242 @@ async function main() {
   results.cold_start_ms = starts[2];
   log(`cold start median ${starts[2].toFixed(0)} ms`);
 
-  const h = await startHamyari(join(dir, 'bench.db'));
-  const base = `http://127.0.0.1:${h.port}`;
-  const health = Buffer.from(await (await fetch(`${base}/healthz`)).arrayBuffer());
+  // ---- SQLite store: load through Hamyari's import path
+  const sqdb = `sqlite:${join(dir, 'bench.db')}`;
+  results.load_s.sqlite_groups = timed('import groups (SQLite)', () => execFileSync(BIN, ['import', 'groups', '--db', sqdb, join(data, 'groups.csv')], { stdio: 'ignore' })).s;
+  results.load_s.sqlite_library = timed('import library (SQLite)', () => execFileSync(BIN, ['import', 'library', '--db', sqdb, join(data, 'library.json')], { stdio: 'ignore' })).s;
+
+  const serveExtra = ['--rate-form-ip', '1000000000', '--requests-auto-open', 'on', '--per-ip-limit', '4096'];
+  let h = await startHamyari(sqdb, serveExtra);
+  // Cold start with the full store (the first figure is an empty store).
+  results.cold_start_full_ms = h.startMs;
+
+  // ---- nginx references
+  const health = Buffer.from(await (await fetch(`${h.base}/healthz`)).arrayBuffer());
   writeFileSync(join(dir, 'www/healthz.json'), health);
+  const [la0, lo0] = points[0].split('\t');
+  const nearAnswer = Buffer.from(await (await fetch(`${h.base}/api/v1/groups?near=${la0},${lo0}&limit=10`)).arrayBuffer());
+  writeFileSync(join(dir, 'www/near.json'), nearAnswer);
   const staticName = 'favicon.svg';
   copyFileSync(join(ROOT, 'web', staticName), join(dir, 'www', staticName));
-  execFileSync('chmod', ['644', join(dir, 'www', staticName), join(dir, 'www/healthz.json')]);
+  execFileSync('chmod', ['644', join(dir, 'www', staticName), join(dir, 'www/healthz.json'), join(dir, 'www/near.json')]);
   const nport = await freePort();
   const nginx = await startNginx(dir, nport);
   const nbase = `http://127.0.0.1:${nport}`;
 
-  const measure = (name, url, ref) => {
-    log(`${name}: wrk ${DURATION}s`);
-    const r = wrk(url);
-    if (r.non2xx > 0) throw new Error(`${name}: ${r.non2xx} answers were not 2xx — the comparison would be void`);
-    results.rows.push({ name, url: url.replace(/^http:\/\/127\.0\.0\.1:\d+/, ''), ref, ...r });
-    return r;
-  };
   measure('nginx: static file', `${nbase}/${staticName}`, null);
   measure('nginx: /healthz bytes as a file', `${nbase}/healthz.json`, null);
-  measure('hamyari: /healthz (SQLite)', `${base}/healthz`, 'nginx: /healthz bytes as a file');
-  measure('hamyari: static file', `${base}/${staticName}`, 'nginx: static file');
-  results.hamyari_rss_peak_mb = rssPeakMB(h.child.pid);
-
-  await stop(h.child);
+  measure(`nginx: pre-rendered nearest-groups answer (${nearAnswer.length} B)`, `${nbase}/near.json`, null);
+  measure('hamyari: /healthz (SQLite)', `${h.base}/healthz`, 'nginx: /healthz bytes as a file');
+  measure('hamyari: static file', `${h.base}/${staticName}`, 'nginx: static file');
   nginx.kill('SIGQUIT');
+
+  // ---- SQLite: nearest groups and library search
+  measure(`hamyari: nearest 10 groups of ${SIZES.groups} (SQLite)`, h.base, 'pgbench: PostGIS nearest 10 (bare query)', lua('near.lua'), env);
+  measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (SQLite)`, h.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
+  log('sqlite3 shell: library queries');
+  row('sqlite3 shell: library full text + facets (bare query, 2 shells)', await sqliteRef(join(dir, 'bench.db'), queries, dir), null);
+  results.rows.at(-2).ref2 = results.rows.at(-1).name;
+
+  // ---- SQLite: volunteers, request submission, the claim race
+  const writes = await writeBench('SQLite', h, sqdb, dir);
+  results.load_s.sqlite_volunteers = writes.volunteers_s;
+  results.load_s.sqlite_requests = writes.requests_s;
+  results.rss_peak_mb.sqlite = rssPeakMB(h.child.pid);
+  await stop(h.child);
+
+  // ---- PostgreSQL
+  if (!SKIP_PG) {
+    const pgdir = join(dir, 'pg');
+    const url = execFileSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'start', pgdir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    try {
+      results.versions.postgresql = psql(url, 'SHOW server_version');
+      // The test cluster runs with fsync off: commits here must be durable.
+      psql(url, 'ALTER SYSTEM SET fsync = on');
+      psql(url, 'ALTER SYSTEM SET synchronous_commit = on');
+      psql(url, 'ALTER SYSTEM SET full_page_writes = on');
+      psql(url, 'SELECT pg_reload_conf()');
+      results.load_s.pg_groups = timed('import groups (PostgreSQL)', () => execFileSync(BIN, ['import', 'groups', '--db', url, join(data, 'groups.csv')], { stdio: 'ignore' })).s;
+      results.load_s.pg_library = timed('import library (PostgreSQL)', () => execFileSync(BIN, ['import', 'library', '--db', url, join(data, 'library.json')], { stdio: 'ignore' })).s;
+      results.versions.postgis = psql(url, 'SELECT extversion FROM pg_extension WHERE extname = \'postgis\'');
+      psql(url, 'CREATE TABLE bench_points(i serial PRIMARY KEY, lat float8, lon float8); CREATE TABLE bench_queries(i serial PRIMARY KEY, word text, type text, lang text)');
+      psql(url, `\\copy bench_points(lat, lon) FROM '${env.BENCH_POINTS}'`);
+      psql(url, `\\copy bench_queries(word, type, lang) FROM '${env.BENCH_QUERIES}'`);
+      psql(url, 'ANALYZE');
+      const pg = await startHamyari(url, serveExtra);
+      measure(`hamyari: nearest 10 groups of ${SIZES.groups} (PostgreSQL store)`, pg.base, 'pgbench: PostGIS nearest 10 (bare query)', lua('near.lua'), env);
+      measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (PostgreSQL store)`, pg.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
+      const pw = await writeBench('PostgreSQL', pg, url, dir);
+      results.load_s.pg_volunteers = pw.volunteers_s;
+      results.load_s.pg_requests = pw.requests_s;
+      results.rss_peak_mb.postgresql = rssPeakMB(pg.child.pid);
+      await stop(pg.child);
+      log('pgbench: nearest groups');
+      row('pgbench: PostGIS nearest 10 (bare query)', pgbench(url, join(ROOT, 'bench/sql/near.pgbench'), { npoints: points.length }, dir, 'near'), null,
+        { note: `${PG_CLIENTS} clients, -M prepared` });
+      log('pgbench: library');
+      row('pgbench: library full text + facets (bare query)', pgbench(url, join(ROOT, 'bench/sql/library.pgbench'), { nqueries: queries.length }, dir, 'lib'), null,
+        { note: `${PG_CLIENTS} clients, -M prepared` });
+    } finally {
+      spawnSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgdir], { stdio: 'ignore' });
+    }
+  }
+  report(results, dir);
+}
+
+// Bench tables in PostgreSQL: filled from the same files as the wrk scripts.
+async function sqliteRef(dbPath, queries, dir) {
+  const tmpl = readFileSync(join(ROOT, 'bench/sql/library.sqlite.sql'), 'utf8').replace(/^--.*\n/gm, '');
+  const n = Math.min(queries.length, QUICK ? 500 : 2000);
+  const files = [0, 1].map((k) => {
+    let sql = '.timer on\n.output /dev/null\n';
+    for (let i = k; i < n; i += 2) {
+      const [w, t, l] = queries[i];
+      sql += tmpl.replaceAll(':word', w.replaceAll("'", "''").replaceAll('"', '""')).replaceAll(':type', t).replaceAll(':lang', l);
+    }
+    const f = join(dir, `sqlite-ref-${k}.sql`);
+    writeFileSync(f, sql);
+    return f;
+  });
+  const t0 = process.hrtime.bigint();
+  const outs = await Promise.all(files.map((f) => new Promise((res, rej) => {
+    const c = spawn('sqlite3', ['-readonly', dbPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    c.stdout.on('data', (d) => { out += d; });
+    c.stderr.on('data', (d) => { out += d; });
+    c.on('exit', (code) => (code === 0 ? res(out) : rej(new Error(`sqlite3 exited ${code}: ${out.slice(0, 500)}`))));
+    c.stdin.end(readFileSync(f));
+  })));
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  const lat = [];
+  for (const o of outs) for (const m of o.matchAll(/Run Time: real ([\d.]+)/g)) lat.push(Number(m[1]) * 1000);
+  lat.sort((a, b) => a - b);
+  return { rps: n / s, p50: pct(lat, 50), p99: pct(lat, 99), non2xx: 0, requests: n };
+}
+
+// Volunteers (sign-up through the API), request submission with wrk (durable commits), the
+// rest of the requests through the API, and the claim race.
+async function writeBench(store, h, db, dir) {
+  const out = {};
+  const nvol = SIZES.volunteers;
+  let failed = 0;
+  out.volunteers_s = (await timedAsync(`${nvol} volunteer sign-ups (${store})`, () => pool(nvol, 32, async (i) => {
+    const r = await fetch(`${h.base}/api/v1/volunteers`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: `Bench volunteer ${i}`, phone: `+98935${String(i).padStart(7, '0')}`,
+        lat: 35.6 + (i % 101) / 500, lon: 51.3 + (i % 103) / 500, radius_km: 5, skills: ['groceries'], language: 'en' }) });
+    if (r.status >= 300) { failed++; if (failed < 3) log(`sign-up: ${r.status} ${await r.text()}`); }
+    else await r.arrayBuffer();
+  }))).s;
+  if (failed) throw new Error(`${store}: ${failed} volunteer sign-ups failed`);
+
+  const r = measure(`hamyari: request submission, durable commits (${store})`, h.base, null, join(ROOT, 'bench/lua/submit.lua'), {}, { allowErrors: true });
+  // Top the requests up to the dataset size through the same API.
+  const more = Math.max(0, SIZES.requests - r.requests);
+  out.requests_s = (await timedAsync(`${more} more requests to reach ${SIZES.requests} (${store})`, () => pool(more, 32, async (i) => {
+    const x = await fetch(`${h.base}/api/v1/requests`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: `Top-up ${i}`, phone: `+98936${String(i).padStart(7, '0')}`, address: 'x', lat: 35.7, lon: 51.4, kind: 'groceries', consent: true }) });
+    if (x.status >= 300) failed++;
+    await x.arrayBuffer();
+  }))).s + r.requests / (r.rps || 1);
+  if (failed) throw new Error(`${store}: ${failed} request submissions failed`);
+
+  // The claim race: CLAIM_RACERS volunteers claim the same open request at once, CLAIM_ROUNDS times.
+  const tokens = [];
+  for (let i = 0; i < CLAIM_RACERS; i++) {
+    const login = `racer${i}-${store.toLowerCase()}@bench.invalid`;
+    execFileSync(BIN, ['user', 'add', '--db', db, '--email', login, '--role', 'volunteer', '--password-stdin'],
+      { input: 'correct horse battery staple racer\n', stdio: ['pipe', 'ignore', 'ignore'] });
+    tokens.push(execFileSync(BIN, ['token', 'create', '--db', db, '--user', login], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(/\s+/).pop());
+  }
+  const ids = [];
+  for (let i = 0; i < CLAIM_ROUNDS; i++) {
+    const x = await fetch(`${h.base}/api/v1/requests`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: `Race ${i}`, phone: `+98937${String(i).padStart(7, '0')}`, address: 'x', lat: 35.7, lon: 51.4, kind: 'medicine', consent: true }) });
+    const j = await x.json();
+    ids.push(j.id);
+  }
+  let wins = 0, losses = 0, errors = 0, badRounds = 0;
+  const lat = [];
+  const t0 = process.hrtime.bigint();
+  for (const id of ids) {
+    const res = await Promise.all(tokens.map(async (t) => {
+      const s0 = process.hrtime.bigint();
+      const x = await fetch(`${h.base}/api/v1/requests/${id}/claim`, { method: 'POST', headers: { Authorization: `Bearer ${t}` } });
+      await x.arrayBuffer();
+      lat.push(Number(process.hrtime.bigint() - s0) / 1e6);
+      return x.status;
+    }));
+    const w = res.filter((s) => s === 200).length;
+    wins += w; losses += res.filter((s) => s === 409).length;
+    errors += res.filter((s) => s !== 200 && s !== 409).length;
+    if (w !== 1) badRounds++;
+  }
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  lat.sort((a, b) => a - b);
+  row(`hamyari: claim race, ${CLAIM_RACERS} volunteers × ${CLAIM_ROUNDS} requests (${store})`,
+    { rps: (wins + losses + errors) / s, p50: pct(lat, 50), p99: pct(lat, 99), non2xx: errors, requests: wins + losses + errors },
+    null, { winners: wins, rounds: CLAIM_ROUNDS, rounds_without_exactly_one_winner: badRounds });
+  return out;
+}
+
+function report(results, dir) {
   for (const r of results.rows) {
     const ref = results.rows.find((x) => x.name === r.ref);
-    r.ratio = ref ? r.rps / ref.rps : null;
+    r.ratio = ref && ref.rps ? r.rps / ref.rps : null;
+    const ref2 = results.rows.find((x) => x.name === r.ref2);
+    if (ref2) r.ratio2 = r.rps / ref2.rps;
   }
-  const targets = [
-    { what: '/healthz ≥ 1.5× nginx (same bytes)', ok: (results.rows.find((r) => r.name.startsWith('hamyari: /healthz'))?.ratio ?? 0) >= 1.5 },
-    { what: 'cold start < 1 s', ok: results.cold_start_ms < 1000 },
-    { what: 'peak memory < 200 MB', ok: (results.hamyari_rss_peak_mb ?? 1e9) < 200 },
+  const get = (re) => results.rows.find((r) => re.test(r.name));
+  const t = (what, ok, value) => ({ what, ok: ok == null ? null : !!ok, value });
+  const nsq = get(/^hamyari: nearest.*\(SQLite\)/), npg = get(/^hamyari: nearest.*PostgreSQL/);
+  const lsq = get(/^hamyari: library.*\(SQLite\)/), lpg = get(/^hamyari: library.*PostgreSQL/);
+  const hz = get(/^hamyari: \/healthz/);
+  const ssq = get(/^hamyari: request submission.*SQLite/), spg = get(/^hamyari: request submission.*PostgreSQL/);
+  const csq = get(/^hamyari: claim race.*SQLite/), cpg = get(/^hamyari: claim race.*PostgreSQL/);
+  const f2 = (v) => (v == null ? '–' : v.toFixed(2));
+  results.targets = [
+    t('nearest, SQLite store: ≥ 4× PostGIS bare (pgbench)', nsq?.ratio == null ? null : nsq.ratio >= 4, `${f2(nsq?.ratio)}×`),
+    t('nearest, SQLite store: p99 < 20 ms', nsq && nsq.p99 < 20, `${f2(nsq?.p99)} ms`),
+    t('nearest, PostgreSQL store: ≥ 0.8× PostGIS bare (pgbench)', npg?.ratio == null ? null : npg.ratio >= 0.8, `${f2(npg?.ratio)}×`),
+    t('/healthz ≥ 1.5× nginx (same bytes)', hz && hz.ratio >= 1.5, `${f2(hz?.ratio)}×`),
+    t('library, SQLite store: p50 < 5 ms', lsq && lsq.p50 < 5, `${f2(lsq?.p50)} ms`),
+    t('library, SQLite store: p99 < 50 ms', lsq && lsq.p99 < 50, `${f2(lsq?.p99)} ms`),
+    t('library, SQLite store: ≥ 2× PostgreSQL bare (pgbench)', lsq?.ratio == null ? null : lsq.ratio >= 2, `${f2(lsq?.ratio)}×`),
+    t('library, PostgreSQL store: p50 < 5 ms, p99 < 50 ms', lpg ? lpg.p50 < 5 && lpg.p99 < 50 : null, lpg ? `${f2(lpg.p50)} / ${f2(lpg.p99)} ms` : '–'),
+    t('library, PostgreSQL store: ≥ 2× PostgreSQL bare (pgbench)', lpg?.ratio == null ? null : lpg.ratio >= 2, `${f2(lpg?.ratio)}×`),
+    t('submissions, SQLite: ≥ 3,000/s durable, zero errors', ssq && ssq.rps >= 3000 && !ssq.non2xx && !ssq.socketErrors, `${ssq?.rps?.toFixed(0)}/s, ${ssq?.non2xx} errors`),
+    t('submissions, PostgreSQL: ≥ 2,000/s durable, zero errors', spg ? spg.rps >= 2000 && !spg.non2xx && !spg.socketErrors : null, spg ? `${spg.rps.toFixed(0)}/s, ${spg.non2xx} errors` : '–'),
+    t('claim race, SQLite: exactly one winner every time', csq && csq.rounds_without_exactly_one_winner === 0 && !csq.non2xx, csq ? `${csq.winners}/${csq.rounds} winners` : '–'),
+    t('claim race, PostgreSQL: exactly one winner every time', cpg ? cpg.rounds_without_exactly_one_winner === 0 && !cpg.non2xx : null, cpg ? `${cpg.winners}/${cpg.rounds} winners` : '–'),
+    t(`peak memory < 200 MB (${results.datasets.groups}-group store)`, Math.max(...Object.values(results.rss_peak_mb).map((v) => v ?? 1e9)) < 200,
+      Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f2(v)} MB`).join(', ')),
+    t('cold start < 1 s', results.cold_start_ms < 1000 && (results.cold_start_full_ms ?? 0) < 1000,
+      `${results.cold_start_ms.toFixed(0)} ms empty, ${results.cold_start_full_ms?.toFixed(0)} ms full store`),
   ];
-  results.targets = targets;
   const f = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : v.toFixed(d));
-  let md = `# Benchmark ${results.date}\n\n${results.cores} cores (${results.cpu}); wrk -t2 -c${CONNS} -d${DURATION}s on loopback; ` +
-    `${results.versions.hamyari}, ${results.versions.nginx}, ${results.versions.wrk}\n\n` +
-    `| measurement | req/s | p50 ms | p99 ms | non-2xx | ratio to reference |\n|---|---:|---:|---:|---:|---:|\n`;
-  for (const r of results.rows) md += `| ${r.name} | ${f(r.rps)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${r.non2xx} | ${r.ratio ? f(r.ratio, 2) + '×' : ''} |\n`;
-  md += `\nCold start (median of 5): ${f(results.cold_start_ms)} ms. Peak resident memory under load: ${f(results.hamyari_rss_peak_mb, 1)} MB.\n\n`;
-  md += `| target | met |\n|---|---|\n` + targets.map((t) => `| ${t.what} | ${t.ok ? 'yes' : 'NO'} |`).join('\n') + '\n';
+  let md = `# Benchmark ${results.date}${results.quick ? ' (--quick: smaller datasets, 3 s runs — not the issue\'s figures)' : ''}\n\n` +
+    `${results.cores} cores (${results.cpu}), ${results.memory_gb} GB; server and load generator share them. ` +
+    `wrk -t2 -c${results.connections} -d${results.duration_s}s on loopback; pgbench -c${results.pgbench_clients} -j2 -M prepared.\n` +
+    `Versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join('; ')}.\n\n` +
+    `Datasets (fixed seed): ${results.datasets.groups} groups, ${results.datasets.docs} library documents (fa+en), ` +
+    `${results.datasets.volunteers} volunteers, ${results.datasets.requests} requests.\n\n` +
+    `| measurement | req/s | p50 ms | p99 ms | errors | ratio to reference |\n|---|---:|---:|---:|---:|---:|\n`;
+  for (const r of results.rows) {
+    let ratio = r.ratio ? `${f(r.ratio, 2)}× ${r.ref.replace(/ \(bare query\)/, '')}` : '';
+    if (r.ratio2) ratio += `; ${f(r.ratio2, 2)}× sqlite3 shell`;
+    const extra = r.rounds_without_exactly_one_winner != null ? ` (${r.winners} winners in ${r.rounds} races)` : '';
+    md += `| ${r.name}${extra} | ${f(r.rps)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${r.non2xx}${r.socketErrors ? ` (${r.socketErrors})` : ''} | ${ratio} |\n`;
+  }
+  md += `\nLoad times (s): ${Object.entries(results.load_s).map(([k, v]) => `${k} ${f(v, 1)}`).join(', ')}.\n`;
+  md += `Cold start (median of 5, empty store): ${f(results.cold_start_ms)} ms; with the full store: ${f(results.cold_start_full_ms)} ms. ` +
+    `Peak resident memory of the server (VmHWM, after all loads): ${Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f(v, 1)} MB`).join(', ')}.\n\n`;
+  md += `| target | measured | met |\n|---|---|---|\n` + results.targets.map((x) => `| ${x.what} | ${x.value} | ${x.ok == null ? 'not measured' : x.ok ? 'yes' : 'NO'} |`).join('\n') + '\n';
   const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, `bench/results/${stamp}.md`), md);
-  writeFileSync(join(ROOT, `bench/results/${stamp}.json`), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(ROOT, `bench/results/${stamp}${results.quick ? '-quick' : ''}.md`), md);
+  writeFileSync(join(ROOT, `bench/results/${stamp}${results.quick ? '-quick' : ''}.json`), JSON.stringify(results, null, 2) + '\n');
   console.log(md);
-  rmSync(dir, { recursive: true, force: true });
+  if (args.includes('--keep')) log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }
 main().catch((e) => { console.error(e); process.exit(1); });
