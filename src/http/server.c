@@ -273,6 +273,7 @@ json_t *hy_req_json(hy_req *req, hy_result *ret_result) {
 /* ---------------------------------------------------------------- checks on the headers */
 
 struct hy__hdr_scan {
+    bool nul;
     int content_length;
     int transfer_encoding;
     int host;
@@ -280,8 +281,12 @@ struct hy__hdr_scan {
 };
 
 static enum MHD_Result hy__scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                       const char *value) {
+                                       size_t key_size, const char *value, size_t value_size) {
     struct hy__hdr_scan *scan = cls;
+    /* A raw NUL inside a header would end the value as a C string ("Content-Length: 0<NUL>5"
+     * read as 0). Where libmicrohttpd reports the value's full size, such a request is refused;
+     * 0.9.75 reports the size up to the NUL, so there nginx in front is the guard. */
+    if (strlen(key) != key_size || (value && strlen(value) != value_size)) scan->nul = true;
     if (strcasecmp(key, "Content-Length") == 0) scan->content_length++;
     else if (strcasecmp(key, "Transfer-Encoding") == 0) scan->transfer_encoding++;
     else if (strcasecmp(key, "Host") == 0) scan->host++;
@@ -296,6 +301,18 @@ static enum MHD_Result hy__scan_arg(void *cls, enum MHD_ValueKind kind, const ch
         return MHD_NO;
     }
     return MHD_YES;
+}
+
+/* A raw NUL byte in the request target: libmicrohttpd 0.9.75 hands the path on as a C string,
+ * so "GET /healthz<NUL>x HTTP/1.1" would be served as /healthz. When it calls this (before it
+ * splits or decodes the target), the target ends where the space before the version was, so
+ * "HTTP/" follows the terminating NUL; if anything else does, the target held a NUL byte of
+ * its own. The marker returned becomes the request's first *con_cls. */
+static char hy__nul_marker;
+
+static void *hy__uri_seen(void *cls, const char *uri, struct MHD_Connection *c) {
+    const char *after = uri + strlen(uri) + 1;
+    return strncmp(after, "HTTP/", 5) == 0 ? NULL : &hy__nul_marker;
 }
 
 /* %00 in a URL would end the C string early; decode it to 0xFF instead, which is never valid
@@ -331,7 +348,11 @@ static bool hy__content_type_is(const char *ct, const char *want) {
 static hy_result hy__first_call(hy_req *req, const char *url, const char *version) {
     struct MHD_Connection *c = req->conn;
     struct hy__hdr_scan scan = {0};
-    MHD_get_connection_values(c, MHD_HEADER_KIND, hy__scan_header, &scan);
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, hy__scan_header, &scan);
+    if (scan.nul) {
+        req->has_early_error = true;
+        return hy_reply_error(req, HY_E_BAD_REQUEST, "A header contains a NUL byte.", NULL);
+    }
     {
         /* Answering before the body is read leaves the connection unusable: close it then. */
         const char *cl0 = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -457,6 +478,8 @@ static enum MHD_Result hy__access(void *cls, struct MHD_Connection *c, const cha
                                   void **con_cls) {
     hy_server *srv = cls;
     hy_req *req = *con_cls;
+    bool nul_in_target = req == (void *)&hy__nul_marker;
+    if (nul_in_target) req = NULL;
     if (!req) {
         req = calloc(1, sizeof *req);
         if (!req) return MHD_NO;
@@ -475,6 +498,12 @@ static enum MHD_Result hy__access(void *cls, struct MHD_Connection *c, const cha
         req->body_max = srv->cfg->body_max;
         req->body.cap = req->body_max;
         *con_cls = req;
+        if (nul_in_target) {
+            req->has_early_error = true;
+            req->body_pending = true; /* whatever follows cannot be trusted: close */
+            return (enum MHD_Result)hy_reply_error(req, HY_E_BAD_REQUEST,
+                                                   "The request target contains a NUL byte.", NULL);
+        }
         if (!req->method) {
             unsigned allowed = 0;
             hy_route_match(url, 0, NULL, NULL, &allowed, req->arena);
@@ -503,8 +532,9 @@ static void hy__completed(void *cls, struct MHD_Connection *c, void **con_cls,
                           enum MHD_RequestTerminationCode toe) {
     hy_server *srv = cls;
     hy_req *req = *con_cls;
-    if (!req) return;
     *con_cls = NULL;
+    /* A request whose target held a NUL and that ended before reaching the handler. */
+    if (!req || req == (void *)&hy__nul_marker) return;
     if (srv->cfg->access_log) {
         /* Method, path (never the query string: it can hold personal data), status, bytes,
          * microseconds. Paths are truncated and control bytes replaced. */
@@ -638,6 +668,7 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)hy__completed, srv};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)hy__unescape, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)hy__uri_seen, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL};
     if (threads > 1)
         opts[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL};

@@ -71,13 +71,23 @@ describe(`hostile HTTP ${S}`, () => {
     await healthy(srv, 'raw NUL');
   });
 
-  // libmicrohttpd 0.9.75 ends the path (and a header value) at a raw NUL byte: "GET
-  // /healthz\0junk" is served as /healthz and "Content-Length: 0\0 5" is read as 0. It cannot
-  // crash anything (every string is NUL-terminated), but a proxy in front might read the bytes
-  // differently. Kept as a todo until the server rejects it (see the closing note of issue 9).
-  it(`a raw NUL byte that truncates the path or a header value is refused ${S}`, { todo: 'libmicrohttpd 0.9.75 truncates at a raw NUL' }, async () => {
+  // libmicrohttpd 0.9.75 hands the path and header values on as C strings, so a raw NUL byte
+  // would end them early: "GET /healthz<NUL>junk" would be served as /healthz. The server spots
+  // a NUL in the request target (src/http/server.c, hy__uri_seen) and refuses it.
+  it(`a raw NUL byte in the request target is refused ${S}`, async () => {
     const r1 = await attempt(srv, Buffer.concat([Buffer.from('GET /healthz'), Buffer.from([0]), Buffer.from('x HTTP/1.1\r\nHost: t\r\n\r\n')]));
     assertRefused(r1, 'raw NUL after /healthz');
+    const r3 = await attempt(srv, Buffer.concat([Buffer.from('GET /api/v1/config'), Buffer.from([0]), Buffer.from('?a=1 HTTP/1.1\r\nHost: t\r\n\r\n')]));
+    assertRefused(r3, 'raw NUL before a query string');
+    // A query string and encoded characters are not mistaken for one.
+    const ok = await attempt(srv, 'GET /healthz?x=%41&y=2 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
+    assert.equal(ok.status, 200);
+  });
+
+  // A NUL inside a header value ("Content-Length: 0<NUL>5" is read as 0) is not spotted yet:
+  // libmicrohttpd reports the truncated length. It cannot crash anything; nginx in front refuses
+  // such requests (docs/deploy.md).
+  it(`a raw NUL byte in a header value is refused ${S}`, { todo: 'libmicrohttpd 0.9.75 reports header values cut at a NUL' }, async () => {
     const r2 = await attempt(srv, Buffer.concat([Buffer.from('GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 0'), Buffer.from([0]), Buffer.from('5\r\n\r\n')]));
     assertRefused(r2, 'raw NUL in Content-Length');
   });
