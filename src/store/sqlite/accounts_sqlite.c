@@ -103,53 +103,17 @@ static const char *const sql_user_profile =
 
 /* ---- helpers ---- */
 
-/* The text of column i copied into the arena, or NULL for SQL NULL. A copy that fails (the
- * arena is full, SQLite is out of memory) also gives NULL and clears *ok, so that a missing
- * value is never mistaken for an SQL NULL (a NULL password_hash means "no password"). */
-static const char *col_text(sqlite3_stmt *st, int i, hy_arena *a, bool *ok) {
-    if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
-    const char *v = (const char *)sqlite3_column_text(st, i);
-    char *copy = v ? hy_arena_strndup(a, v, (size_t)sqlite3_column_bytes(st, i)) : NULL;
-    if (!copy) *ok = false;
-    return copy;
-}
-
-/* A row count or offset as an SQL integer: past INT64_MAX a cast would turn it negative,
- * which SQLite reads as "no limit" / "no offset". */
-static sqlite3_int64 clamp_i64(size_t v) {
-    return v > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)v;
-}
-
-static void col_id(sqlite3_stmt *st, int i, char *out) {
-    const char *v = (const char *)sqlite3_column_text(st, i);
-    size_t n = v ? strlen(v) : 0;
-    if (n > HY_ID_LEN) n = HY_ID_LEN;
-    if (n) memcpy(out, v, n);
-    out[n] = '\0';
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *v) {
-    if (v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(st, i);
-}
-
-static int finish(hy_sqlite *s, sqlite3_stmt *st, int r) {
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return r;
-}
-
 static int read_user(sqlite3_stmt *st, hy_arena *a, struct hy_user *u) {
     bool ok = true;
     memset(u, 0, sizeof *u);
-    col_id(st, 0, u->id);
-    u->email = col_text(st, 1, a, &ok);
-    u->phone = col_text(st, 2, a, &ok);
-    u->name = col_text(st, 3, a, &ok);
-    u->password_hash = col_text(st, 4, a, &ok);
-    u->role = col_text(st, 5, a, &ok);
-    u->status = col_text(st, 6, a, &ok);
-    u->language = col_text(st, 7, a, &ok);
+    hy_sq_col_id(st, 0, u->id);
+    u->email = hy_sq_col_text(st, 1, a, &ok);
+    u->phone = hy_sq_col_text(st, 2, a, &ok);
+    u->name = hy_sq_col_text(st, 3, a, &ok);
+    u->password_hash = hy_sq_col_text(st, 4, a, &ok);
+    u->role = hy_sq_col_text(st, 5, a, &ok);
+    u->status = hy_sq_col_text(st, 6, a, &ok);
+    u->language = hy_sq_col_text(st, 7, a, &ok);
     u->created_at = sqlite3_column_int64(st, 8);
     u->updated_at = sqlite3_column_int64(st, 9);
     return (ok && u->name && u->role && u->status && u->language) ? HY_DB_ONE : HY_DB_HARD;
@@ -162,7 +126,7 @@ static int step_write(hy_sqlite *s, sqlite3_stmt *st) {
     if (rc == SQLITE_DONE) r = sqlite3_changes(s->db) > 0 ? HY_DB_ONE : HY_DB_NONE;
     else if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) r = HY_DB_NONE;
     else r = hy_sq_status(s, rc);
-    return finish(s, st, r);
+    return hy_sq_finish(st, r);
 }
 
 /* ---- users ---- */
@@ -176,21 +140,21 @@ int hy_sq_user_insert(hy_store *base, const struct hy_user *u, const struct hy_v
         return HY_DB_HARD;
     sqlite3_stmt *st = hy_sq_stmt(s, Q_USER_INSERT, sql_user_insert);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, u->id);
-    bind_text(st, 2, u->email);
-    bind_text(st, 3, u->phone);
-    bind_text(st, 4, u->name);
-    bind_text(st, 5, u->password_hash);
-    bind_text(st, 6, u->role);
-    bind_text(st, 7, u->status);
-    bind_text(st, 8, u->language ? u->language : "fa");
+    hy_sq_bind_text(st, 1, u->id);
+    hy_sq_bind_text(st, 2, u->email);
+    hy_sq_bind_text(st, 3, u->phone);
+    hy_sq_bind_text(st, 4, u->name);
+    hy_sq_bind_text(st, 5, u->password_hash);
+    hy_sq_bind_text(st, 6, u->role);
+    hy_sq_bind_text(st, 7, u->status);
+    hy_sq_bind_text(st, 8, u->language ? u->language : "fa");
     sqlite3_bind_int64(st, 9, u->created_at);
     sqlite3_bind_int64(st, 10, u->updated_at);
     int r = step_write(s, st);
     if (r != HY_DB_ONE || !v) return r;
     st = hy_sq_stmt(s, Q_VOL_INSERT, sql_vol_insert);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, u->id);
+    hy_sq_bind_text(st, 1, u->id);
     if (v->has_area) {
         sqlite3_bind_double(st, 2, v->lat);
         sqlite3_bind_double(st, 3, v->lon);
@@ -199,9 +163,9 @@ int hy_sq_user_insert(hy_store *base, const struct hy_user *u, const struct hy_v
         sqlite3_bind_null(st, 3);
     }
     sqlite3_bind_double(st, 4, v->radius_km);
-    bind_text(st, 5, v->skills ? v->skills : "[]");
-    bind_text(st, 6, v->languages ? v->languages : "[]");
-    bind_text(st, 7, v->availability ? v->availability : "");
+    hy_sq_bind_text(st, 5, v->skills ? v->skills : "[]");
+    hy_sq_bind_text(st, 6, v->languages ? v->languages : "[]");
+    hy_sq_bind_text(st, 7, v->availability ? v->availability : "");
     r = step_write(s, st);
     return r == HY_DB_NONE ? HY_DB_HARD : r;
 }
@@ -210,7 +174,7 @@ static int user_query(hy_sqlite *s, int id, const char *sql, const char *key, hy
                       struct hy_user *ret) {
     sqlite3_stmt *st = hy_sq_stmt(s, id, sql);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, key);
+    hy_sq_bind_text(st, 1, key);
     int rc = sqlite3_step(st);
     int r;
     if (rc == SQLITE_ROW) {
@@ -220,7 +184,7 @@ static int user_query(hy_sqlite *s, int id, const char *sql, const char *key, hy
     } else {
         r = rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc);
     }
-    return finish(s, st, r);
+    return hy_sq_finish(st, r);
 }
 
 int hy_sq_user_get(hy_store *base, const char *id, hy_arena *a, struct hy_user *ret) {
@@ -236,28 +200,28 @@ int hy_sq_user_list(hy_store *base, const struct hy_user_filter *f, hy_arena *a,
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_USER_COUNT, sql_user_count);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, f->role);
-    bind_text(st, 2, f->status);
+    hy_sq_bind_text(st, 1, f->role);
+    hy_sq_bind_text(st, 2, f->status);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW)
-        return finish(s, st, rc == SQLITE_DONE ? HY_DB_HARD : hy_sq_status(s, rc));
+        return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_HARD : hy_sq_status(s, rc));
     size_t total = (size_t)sqlite3_column_int64(st, 0);
-    finish(s, st, 0);
+    hy_sq_finish(st, 0);
     size_t limit = f->limit ? f->limit : 50;
     if (limit > SIZE_MAX / sizeof(struct hy_user) || limit > INT32_MAX) return HY_DB_HARD;
     struct hy_user *users = hy_arena_alloc(a, limit * sizeof *users);
     if (!users) return HY_DB_HARD;
     st = hy_sq_stmt(s, Q_USER_LIST, sql_user_list);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, f->role);
-    bind_text(st, 2, f->status);
-    sqlite3_bind_int64(st, 3, clamp_i64(limit));
-    sqlite3_bind_int64(st, 4, clamp_i64(f->offset));
+    hy_sq_bind_text(st, 1, f->role);
+    hy_sq_bind_text(st, 2, f->status);
+    sqlite3_bind_int64(st, 3, hy_sq_clamp_i64(limit));
+    sqlite3_bind_int64(st, 4, hy_sq_clamp_i64(f->offset));
     size_t n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit)
-        if (read_user(st, a, &users[n++]) < 0) return finish(s, st, HY_DB_HARD);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return finish(s, st, hy_sq_status(s, rc));
-    finish(s, st, 0);
+        if (read_user(st, a, &users[n++]) < 0) return hy_sq_finish(st, HY_DB_HARD);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return hy_sq_finish(st, hy_sq_status(s, rc));
+    hy_sq_finish(st, 0);
     *ret_users = users;
     *ret_total = total;
     return (int)n;
@@ -268,8 +232,8 @@ static int update_user(hy_store *base, int id, const char *sql, const char *uid,
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, id, sql);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, uid);
-    bind_text(st, 2, value);
+    hy_sq_bind_text(st, 1, uid);
+    hy_sq_bind_text(st, 2, value);
     sqlite3_bind_int64(st, 3, now);
     return step_write(s, st);
 }
@@ -289,23 +253,23 @@ int hy_sq_volunteer_get(hy_store *base, const char *user_id, hy_arena *a,
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_VOL_GET, sql_vol_get);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, user_id);
+    hy_sq_bind_text(st, 1, user_id);
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) return finish(s, st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
     struct hy_volunteer v;
     bool ok = true;
     memset(&v, 0, sizeof v);
-    col_id(st, 0, v.user_id);
+    hy_sq_col_id(st, 0, v.user_id);
     v.has_area = sqlite3_column_type(st, 1) != SQLITE_NULL;
     v.lat = sqlite3_column_double(st, 1);
     v.lon = sqlite3_column_double(st, 2);
     v.radius_km = sqlite3_column_double(st, 3);
-    v.skills = col_text(st, 4, a, &ok);
-    v.languages = col_text(st, 5, a, &ok);
-    v.availability = col_text(st, 6, a, &ok);
-    if (!ok || !v.skills || !v.languages || !v.availability) return finish(s, st, HY_DB_HARD);
+    v.skills = hy_sq_col_text(st, 4, a, &ok);
+    v.languages = hy_sq_col_text(st, 5, a, &ok);
+    v.availability = hy_sq_col_text(st, 6, a, &ok);
+    if (!ok || !v.skills || !v.languages || !v.availability) return hy_sq_finish(st, HY_DB_HARD);
     *ret = v;
-    return finish(s, st, HY_DB_ONE);
+    return hy_sq_finish(st, HY_DB_ONE);
 }
 
 /* ---- sessions and tokens ---- */
@@ -315,9 +279,9 @@ int hy_sq_session_insert(hy_store *base, const char *token_hash, const char *use
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_SESSION_INSERT, sql_session_insert);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, token_hash);
-    bind_text(st, 2, user_id);
-    bind_text(st, 3, csrf);
+    hy_sq_bind_text(st, 1, token_hash);
+    hy_sq_bind_text(st, 2, user_id);
+    hy_sq_bind_text(st, 3, csrf);
     sqlite3_bind_int64(st, 4, now);
     sqlite3_bind_int64(st, 5, expires_at);
     return step_write(s, st);
@@ -328,26 +292,26 @@ int hy_sq_session_get(hy_store *base, const char *token_hash, hy_arena *a,
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_SESSION_GET, sql_session_get);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, token_hash);
+    hy_sq_bind_text(st, 1, token_hash);
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) return finish(s, st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
     struct hy_session v;
     bool ok = true;
-    col_id(st, 0, v.user_id);
-    v.csrf = col_text(st, 1, a, &ok);
+    hy_sq_col_id(st, 0, v.user_id);
+    v.csrf = hy_sq_col_text(st, 1, a, &ok);
     v.created_at = sqlite3_column_int64(st, 2);
     v.last_seen = sqlite3_column_int64(st, 3);
     v.expires_at = sqlite3_column_int64(st, 4);
-    if (!ok || !v.csrf) return finish(s, st, HY_DB_HARD);
+    if (!ok || !v.csrf) return hy_sq_finish(st, HY_DB_HARD);
     *ret = v;
-    return finish(s, st, HY_DB_ONE);
+    return hy_sq_finish(st, HY_DB_ONE);
 }
 
 int hy_sq_session_touch(hy_store *base, const char *token_hash, int64_t now) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_SESSION_TOUCH, sql_session_touch);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, token_hash);
+    hy_sq_bind_text(st, 1, token_hash);
     sqlite3_bind_int64(st, 2, now);
     return step_write(s, st);
 }
@@ -356,10 +320,10 @@ static int delete_by(hy_store *base, int id, const char *sql, const char *key) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, id, sql);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, key);
+    hy_sq_bind_text(st, 1, key);
     int rc = sqlite3_step(st);
     int r = rc == SQLITE_DONE ? sqlite3_changes(s->db) : hy_sq_status(s, rc);
-    return finish(s, st, r);
+    return hy_sq_finish(st, r);
 }
 
 int hy_sq_session_delete(hy_store *s, const char *token_hash) {
@@ -375,9 +339,9 @@ int hy_sq_token_insert(hy_store *base, const char *token_hash, const char *user_
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_TOKEN_INSERT, sql_token_insert);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, token_hash);
-    bind_text(st, 2, user_id);
-    bind_text(st, 3, name ? name : "");
+    hy_sq_bind_text(st, 1, token_hash);
+    hy_sq_bind_text(st, 2, user_id);
+    hy_sq_bind_text(st, 3, name ? name : "");
     sqlite3_bind_int64(st, 4, now);
     return step_write(s, st);
 }
@@ -386,11 +350,11 @@ int hy_sq_token_get(hy_store *base, const char *token_hash, char *ret_user_id) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_TOKEN_GET, sql_token_get);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, token_hash);
+    hy_sq_bind_text(st, 1, token_hash);
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) return finish(s, st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
-    col_id(st, 0, ret_user_id);
-    return finish(s, st, HY_DB_ONE);
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
+    hy_sq_col_id(st, 0, ret_user_id);
+    return hy_sq_finish(st, HY_DB_ONE);
 }
 
 /* ---- rate limits ---- */
@@ -400,13 +364,13 @@ int hy_sq_rate_hit(hy_store *base, const char *key, int64_t now, int64_t window,
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_RATE_HIT, sql_rate_hit);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, key);
+    hy_sq_bind_text(st, 1, key);
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int64(st, 3, window);
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) return finish(s, st, hy_sq_status(s, rc) < 0 ? hy_sq_status(s, rc) : HY_DB_HARD);
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, hy_sq_status(s, rc) < 0 ? hy_sq_status(s, rc) : HY_DB_HARD);
     *ret_count = sqlite3_column_int64(st, 0);
-    return finish(s, st, HY_DB_ONE);
+    return hy_sq_finish(st, HY_DB_ONE);
 }
 
 int hy_sq_rate_clear(hy_store *s, const char *key) {
@@ -422,10 +386,10 @@ int hy_sq_audit_insert(hy_store *base, int64_t at, const char *actor_id, const c
     sqlite3_stmt *st = hy_sq_stmt(s, Q_AUDIT_INSERT, sql_audit_insert);
     if (!st) return HY_DB_HARD;
     sqlite3_bind_int64(st, 1, at);
-    bind_text(st, 2, actor_id);
-    bind_text(st, 3, action);
-    bind_text(st, 4, subject_id);
-    bind_text(st, 5, detail ? detail : "");
+    hy_sq_bind_text(st, 2, actor_id);
+    hy_sq_bind_text(st, 3, action);
+    hy_sq_bind_text(st, 4, subject_id);
+    hy_sq_bind_text(st, 5, detail ? detail : "");
     return step_write(s, st);
 }
 
@@ -439,22 +403,22 @@ int hy_sq_audit_list(hy_store *base, int64_t before, size_t limit, hy_arena *a,
     sqlite3_stmt *st = hy_sq_stmt(s, Q_AUDIT_LIST, sql_audit_list);
     if (!st) return HY_DB_HARD;
     sqlite3_bind_int64(st, 1, before);
-    sqlite3_bind_int64(st, 2, clamp_i64(limit));
+    sqlite3_bind_int64(st, 2, hy_sq_clamp_i64(limit));
     size_t n = 0;
     int rc;
     bool ok = true;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit) {
         e[n].id = sqlite3_column_int64(st, 0);
         e[n].at = sqlite3_column_int64(st, 1);
-        e[n].actor_id = col_text(st, 2, a, &ok);
-        e[n].action = col_text(st, 3, a, &ok);
-        e[n].subject_id = col_text(st, 4, a, &ok);
-        e[n].detail = col_text(st, 5, a, &ok);
-        if (!ok || !e[n].action || !e[n].detail) return finish(s, st, HY_DB_HARD);
+        e[n].actor_id = hy_sq_col_text(st, 2, a, &ok);
+        e[n].action = hy_sq_col_text(st, 3, a, &ok);
+        e[n].subject_id = hy_sq_col_text(st, 4, a, &ok);
+        e[n].detail = hy_sq_col_text(st, 5, a, &ok);
+        if (!ok || !e[n].action || !e[n].detail) return hy_sq_finish(st, HY_DB_HARD);
         n++;
     }
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return finish(s, st, hy_sq_status(s, rc));
-    finish(s, st, 0);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return hy_sq_finish(st, hy_sq_status(s, rc));
+    hy_sq_finish(st, 0);
     *ret_entries = e;
     return (int)n;
 }
@@ -466,8 +430,8 @@ int hy_sq_reset_insert(hy_store *base, const char *token_hash, const char *user_
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_RESET_INSERT, sql_reset_insert);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, token_hash);
-    bind_text(st, 2, user_id);
+    hy_sq_bind_text(st, 1, token_hash);
+    hy_sq_bind_text(st, 2, user_id);
     sqlite3_bind_int64(st, 3, expires_at);
     return step_write(s, st);
 }
@@ -476,15 +440,15 @@ int hy_sq_reset_take(hy_store *base, const char *token_hash, int64_t now, char *
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_RESET_TAKE, sql_reset_take);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, token_hash);
+    hy_sq_bind_text(st, 1, token_hash);
     sqlite3_bind_int64(st, 2, now);
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) return finish(s, st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
-    col_id(st, 0, ret_user_id);
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
+    hy_sq_col_id(st, 0, ret_user_id);
     /* Step to the end so the DELETE … RETURNING completes before the reset. */
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     }
-    return finish(s, st, rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc));
+    return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc));
 }
 
 /* ---- outbox ---- */
@@ -494,11 +458,11 @@ int hy_sq_outbox_insert(hy_store *base, const struct hy_outbox_message *m) {
     sqlite3_stmt *st = hy_sq_stmt(s, Q_OUTBOX_INSERT, sql_outbox_insert);
     if (!st) return HY_DB_HARD;
     sqlite3_bind_int64(st, 1, m->created_at);
-    bind_text(st, 2, m->recipient);
-    bind_text(st, 3, m->channel);
-    bind_text(st, 4, m->language);
-    bind_text(st, 5, m->template_name);
-    bind_text(st, 6, m->payload);
+    hy_sq_bind_text(st, 2, m->recipient);
+    hy_sq_bind_text(st, 3, m->channel);
+    hy_sq_bind_text(st, 4, m->language);
+    hy_sq_bind_text(st, 5, m->template_name);
+    hy_sq_bind_text(st, 6, m->payload);
     return step_write(s, st);
 }
 
@@ -512,25 +476,25 @@ int hy_sq_outbox_list(hy_store *base, const char *recipient, size_t limit, hy_ar
     if (!m) return HY_DB_HARD;
     sqlite3_stmt *st = hy_sq_stmt(s, Q_OUTBOX_LIST, sql_outbox_list);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, recipient);
-    sqlite3_bind_int64(st, 2, clamp_i64(limit));
+    hy_sq_bind_text(st, 1, recipient);
+    sqlite3_bind_int64(st, 2, hy_sq_clamp_i64(limit));
     size_t n = 0;
     int rc;
     bool ok = true;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit) {
         m[n].created_at = sqlite3_column_int64(st, 0);
-        m[n].recipient = col_text(st, 1, a, &ok);
-        m[n].channel = col_text(st, 2, a, &ok);
-        m[n].language = col_text(st, 3, a, &ok);
-        m[n].template_name = col_text(st, 4, a, &ok);
-        m[n].payload = col_text(st, 5, a, &ok);
+        m[n].recipient = hy_sq_col_text(st, 1, a, &ok);
+        m[n].channel = hy_sq_col_text(st, 2, a, &ok);
+        m[n].language = hy_sq_col_text(st, 3, a, &ok);
+        m[n].template_name = hy_sq_col_text(st, 4, a, &ok);
+        m[n].payload = hy_sq_col_text(st, 5, a, &ok);
         if (!ok || !m[n].recipient || !m[n].channel || !m[n].language || !m[n].template_name ||
             !m[n].payload)
-            return finish(s, st, HY_DB_HARD);
+            return hy_sq_finish(st, HY_DB_HARD);
         n++;
     }
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return finish(s, st, hy_sq_status(s, rc));
-    finish(s, st, 0);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return hy_sq_finish(st, hy_sq_status(s, rc));
+    hy_sq_finish(st, 0);
     *ret = m;
     return (int)n;
 }
@@ -540,9 +504,9 @@ int hy_sq_user_set_profile(hy_store *base, const char *id, const char *name,
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_USER_PROFILE, sql_user_profile);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
-    bind_text(st, 2, name);
-    bind_text(st, 3, language);
+    hy_sq_bind_text(st, 1, id);
+    hy_sq_bind_text(st, 2, name);
+    hy_sq_bind_text(st, 3, language);
     sqlite3_bind_int64(st, 4, now);
     return step_write(s, st);
 }
@@ -564,7 +528,7 @@ int hy_sq_expired_purge(hy_store *base, int64_t now, int64_t rate_before) {
         sqlite3_bind_int64(st, 1, q[i].rate ? rate_before : now);
         int rc = sqlite3_step(st);
         int r = rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc);
-        finish(s, st, r);
+        hy_sq_finish(st, r);
         if (r < 0) return r;
     }
     return HY_DB_ONE;

@@ -111,53 +111,32 @@ static const char *const sql_geocode_place =
 
 /* ---- helpers ---- */
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v) {
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static const char *col_text(sqlite3_stmt *st, int i, hy_arena *a, bool *ok) {
-    if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
-    const char *v = (const char *)sqlite3_column_text(st, i);
-    char *copy = v ? hy_arena_strndup(a, v, (size_t)sqlite3_column_bytes(st, i)) : NULL;
-    if (!copy) *ok = false;
-    return copy;
-}
-
-static int finish(sqlite3_stmt *st, int r) {
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return r;
-}
-
 static int read_group(sqlite3_stmt *st, hy_arena *a, struct hy_group *g) {
     bool ok = true;
     memset(g, 0, sizeof *g);
     const char *id = (const char *)sqlite3_column_text(st, 0);
     if (!id || strlen(id) > HY_ID_LEN) return HY_DB_HARD;
     memcpy(g->id, id, strlen(id) + 1);
-    g->name = col_text(st, 1, a, &ok);
-    g->description = col_text(st, 2, a, &ok);
+    g->name = hy_sq_col_text(st, 1, a, &ok);
+    g->description = hy_sq_col_text(st, 2, a, &ok);
     g->lat = sqlite3_column_double(st, 3);
     g->lon = sqlite3_column_double(st, 4);
-    g->area_kind = col_text(st, 5, a, &ok);
+    g->area_kind = hy_sq_col_text(st, 5, a, &ok);
     g->radius_m = sqlite3_column_double(st, 6);
-    g->area = col_text(st, 7, a, &ok);
+    g->area = hy_sq_col_text(st, 7, a, &ok);
     g->area_box.min_lat = sqlite3_column_double(st, 8);
     g->area_box.min_lon = sqlite3_column_double(st, 9);
     g->area_box.max_lat = sqlite3_column_double(st, 10);
     g->area_box.max_lon = sqlite3_column_double(st, 11);
-    g->contact = col_text(st, 12, a, &ok);
-    g->languages = col_text(st, 13, a, &ok);
-    g->tags = col_text(st, 14, a, &ok);
-    g->status = col_text(st, 15, a, &ok);
+    g->contact = hy_sq_col_text(st, 12, a, &ok);
+    g->languages = hy_sq_col_text(st, 13, a, &ok);
+    g->tags = hy_sq_col_text(st, 14, a, &ok);
+    g->status = hy_sq_col_text(st, 15, a, &ok);
     g->verified = sqlite3_column_int(st, 16) != 0;
     g->demo = sqlite3_column_int(st, 17) != 0;
-    g->name_norm = col_text(st, 18, a, &ok);
-    g->search_text = col_text(st, 19, a, &ok);
-    g->created_by = col_text(st, 20, a, &ok);
+    g->name_norm = hy_sq_col_text(st, 18, a, &ok);
+    g->search_text = hy_sq_col_text(st, 19, a, &ok);
+    g->created_by = hy_sq_col_text(st, 20, a, &ok);
     g->created_at = sqlite3_column_int64(st, 21);
     g->updated_at = sqlite3_column_int64(st, 22);
     return ok && g->name && g->area_kind && g->status ? HY_DB_ONE : HY_DB_HARD;
@@ -171,12 +150,12 @@ static bool group_finite(const struct hy_group *g) {
 
 static void bind_area(sqlite3_stmt *st, int first, const struct hy_group *g) {
     bool has = g->area_kind && strcmp(g->area_kind, "none") != 0;
-    bind_text(st, first, g->area_kind ? g->area_kind : "none");
+    hy_sq_bind_text(st, first, g->area_kind ? g->area_kind : "none");
     if (has && !strcmp(g->area_kind, "radius"))
         sqlite3_bind_double(st, first + 1, g->radius_m);
     else
         sqlite3_bind_null(st, first + 1);
-    bind_text(st, first + 2, has ? g->area : NULL);
+    hy_sq_bind_text(st, first + 2, has ? g->area : NULL);
     const double box[4] = {g->area_box.min_lat, g->area_box.min_lon, g->area_box.max_lat,
                            g->area_box.max_lon};
     for (int i = 0; i < 4; i++)
@@ -193,21 +172,21 @@ static int g_insert(hy_store *base, const struct hy_group *g) {
     if (!group_finite(g)) return HY_DB_HARD;
     sqlite3_stmt *st = hy_sq_stmt(s, Q_INSERT, sql_insert);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, g->id);
-    bind_text(st, 2, g->name);
-    bind_text(st, 3, g->description ? g->description : "");
+    hy_sq_bind_text(st, 1, g->id);
+    hy_sq_bind_text(st, 2, g->name);
+    hy_sq_bind_text(st, 3, g->description ? g->description : "");
     sqlite3_bind_double(st, 4, g->lat);
     sqlite3_bind_double(st, 5, g->lon);
     bind_area(st, 6, g);
-    bind_text(st, 13, g->contact ? g->contact : "{}");
-    bind_text(st, 14, g->languages ? g->languages : "[]");
-    bind_text(st, 15, g->tags ? g->tags : "[]");
-    bind_text(st, 16, g->status);
+    hy_sq_bind_text(st, 13, g->contact ? g->contact : "{}");
+    hy_sq_bind_text(st, 14, g->languages ? g->languages : "[]");
+    hy_sq_bind_text(st, 15, g->tags ? g->tags : "[]");
+    hy_sq_bind_text(st, 16, g->status);
     sqlite3_bind_int(st, 17, g->verified);
     sqlite3_bind_int(st, 18, g->demo);
-    bind_text(st, 19, g->name_norm ? g->name_norm : "");
-    bind_text(st, 20, g->search_text ? g->search_text : "");
-    bind_text(st, 21, g->created_by);
+    hy_sq_bind_text(st, 19, g->name_norm ? g->name_norm : "");
+    hy_sq_bind_text(st, 20, g->search_text ? g->search_text : "");
+    hy_sq_bind_text(st, 21, g->created_by);
     sqlite3_bind_int64(st, 22, g->created_at);
     sqlite3_bind_int64(st, 23, g->updated_at);
     return hy_sq_exec_stmt(s, st);
@@ -230,15 +209,15 @@ static int get_by(hy_sqlite *s, int id, const char *sql, const char *key, int64_
     sqlite3_stmt *st = hy_sq_stmt(s, id, sql);
     if (!st) return HY_DB_HARD;
     if (key)
-        bind_text(st, 1, key);
+        hy_sq_bind_text(st, 1, key);
     else
         sqlite3_bind_int64(st, 1, seq);
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) return finish(st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
     struct hy_group g;
     int r = read_group(st, a, &g);
     if (r == HY_DB_ONE) *ret = g;
-    return finish(st, r);
+    return hy_sq_finish(st, r);
 }
 
 static int g_get(hy_store *base, const char *id, hy_arena *a, struct hy_group *ret) {
@@ -250,17 +229,17 @@ static int g_update(hy_store *base, const struct hy_group *g) {
     if (!group_finite(g)) return HY_DB_HARD;
     sqlite3_stmt *st = hy_sq_stmt(s, Q_UPDATE, sql_update);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, g->id);
-    bind_text(st, 2, g->name);
-    bind_text(st, 3, g->description ? g->description : "");
+    hy_sq_bind_text(st, 1, g->id);
+    hy_sq_bind_text(st, 2, g->name);
+    hy_sq_bind_text(st, 3, g->description ? g->description : "");
     sqlite3_bind_double(st, 4, g->lat);
     sqlite3_bind_double(st, 5, g->lon);
     bind_area(st, 6, g);
-    bind_text(st, 13, g->contact ? g->contact : "{}");
-    bind_text(st, 14, g->languages ? g->languages : "[]");
-    bind_text(st, 15, g->tags ? g->tags : "[]");
-    bind_text(st, 16, g->name_norm ? g->name_norm : "");
-    bind_text(st, 17, g->search_text ? g->search_text : "");
+    hy_sq_bind_text(st, 13, g->contact ? g->contact : "{}");
+    hy_sq_bind_text(st, 14, g->languages ? g->languages : "[]");
+    hy_sq_bind_text(st, 15, g->tags ? g->tags : "[]");
+    hy_sq_bind_text(st, 16, g->name_norm ? g->name_norm : "");
+    hy_sq_bind_text(st, 17, g->search_text ? g->search_text : "");
     sqlite3_bind_int64(st, 18, g->updated_at);
     return hy_sq_exec_stmt(s, st);
 }
@@ -270,8 +249,8 @@ static int g_set_status(hy_store *base, const char *id, const char *status, bool
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_STATUS, sql_status);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
-    bind_text(st, 2, status);
+    hy_sq_bind_text(st, 1, id);
+    hy_sq_bind_text(st, 2, status);
     sqlite3_bind_int(st, 3, verified);
     sqlite3_bind_int64(st, 4, now);
     return hy_sq_exec_stmt(s, st);
@@ -337,14 +316,14 @@ static int scan_box(hy_sqlite *s, const struct hy_group_near *q, const struct hy
         const char *id = (const char *)sqlite3_column_text(st, 1);
         x.lat = sqlite3_column_double(st, 2);
         x.lon = sqlite3_column_double(st, 3);
-        if (!id || strlen(id) > HY_ID_LEN) return finish(st, HY_DB_HARD);
+        if (!id || strlen(id) > HY_ID_LEN) return hy_sq_finish(st, HY_DB_HARD);
         if (q->has_box && !hy_bbox_has(&q->box, x.lat, x.lon)) continue;
         x.d = hy_geo_distance_m(q->lat, q->lon, x.lat, x.lon);
         if (x.d > r) continue;
         memcpy(x.id, id, strlen(id) + 1);
-        if (cand_push(c, &x) < 0) return finish(st, HY_DB_HARD);
+        if (cand_push(c, &x) < 0) return hy_sq_finish(st, HY_DB_HARD);
     }
-    return finish(st, rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc));
+    return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc));
 }
 
 static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
@@ -403,14 +382,14 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
             int64_t *v = realloc(seqs, capseq * sizeof *v);
             if (!v) {
                 free(seqs);
-                r = finish(st, HY_DB_HARD);
+                r = hy_sq_finish(st, HY_DB_HARD);
                 goto out;
             }
             seqs = v;
         }
         seqs[nseq++] = sqlite3_column_int64(st, 0);
     }
-    r = finish(st, rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc));
+    r = hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc));
     struct hy_group *out = hy_arena_zalloc(a, (nearest + nseq + 1) * sizeof *out);
     if (r < 0 || !out) {
         free(seqs);
@@ -487,14 +466,14 @@ static char *fts_query(hy_arena *a, const char *const *tokens, size_t n) {
 static int read_groups(hy_sqlite *s, sqlite3_stmt *st, size_t limit, hy_arena *a,
                        struct hy_group **ret) {
     struct hy_group *v = hy_arena_zalloc(a, (limit + 1) * sizeof *v);
-    if (!v) return finish(st, HY_DB_HARD);
+    if (!v) return hy_sq_finish(st, HY_DB_HARD);
     size_t n = 0;
     int rc = SQLITE_DONE;
     while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (read_group(st, a, &v[n++]) < 0) return finish(st, HY_DB_HARD);
-    if (n < limit && rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
+        if (read_group(st, a, &v[n++]) < 0) return hy_sq_finish(st, HY_DB_HARD);
+    if (n < limit && rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
     *ret = v;
-    return finish(st, (int)n);
+    return hy_sq_finish(st, (int)n);
 }
 
 static int g_search(hy_store *base, const char *const *tokens, size_t ntokens, size_t limit,
@@ -505,15 +484,15 @@ static int g_search(hy_store *base, const char *const *tokens, size_t ntokens, s
     if (!q) return HY_DB_HARD;
     sqlite3_stmt *st = hy_sq_stmt(s, Q_SEARCH_COUNT, sql_search_count);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, q);
+    hy_sq_bind_text(st, 1, q);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW)
-        return finish(st, hy_sq_status(s, rc) < 0 ? hy_sq_status(s, rc) : HY_DB_HARD);
+        return hy_sq_finish(st, hy_sq_status(s, rc) < 0 ? hy_sq_status(s, rc) : HY_DB_HARD);
     size_t total = (size_t)sqlite3_column_int64(st, 0);
-    finish(st, 0);
+    hy_sq_finish(st, 0);
     st = hy_sq_stmt(s, Q_SEARCH, sql_search);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, q);
+    hy_sq_bind_text(st, 1, q);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
     sqlite3_bind_int64(st, 3, offset > INT32_MAX ? INT32_MAX : (sqlite3_int64)offset);
     int r = read_groups(s, st, limit, a, ret);
@@ -527,8 +506,8 @@ static int g_list(hy_store *base, const char *status, const char *after, size_t 
     if (limit == 0 || limit > 100000) return HY_DB_HARD;
     sqlite3_stmt *st = hy_sq_stmt(s, Q_LIST, sql_list);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, status);
-    bind_text(st, 2, after ? after : "");
+    hy_sq_bind_text(st, 1, status);
+    hy_sq_bind_text(st, 2, after ? after : "");
     sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
     return read_groups(s, st, limit, a, ret);
 }
@@ -537,11 +516,11 @@ static int g_count(hy_store *base, const char *status, size_t *ret_count) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_COUNT, sql_count);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, status);
+    hy_sq_bind_text(st, 1, status);
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) return finish(st, rc == SQLITE_DONE ? HY_DB_HARD : hy_sq_status(s, rc));
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_HARD : hy_sq_status(s, rc));
     *ret_count = (size_t)sqlite3_column_int64(st, 0);
-    return finish(st, HY_DB_ONE);
+    return hy_sq_finish(st, HY_DB_ONE);
 }
 
 /* ---- owners and coordinators ---- */
@@ -550,8 +529,8 @@ static int pair_exec(hy_store *base, int id, const char *sql, const char *g, con
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, id, sql);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, g);
-    bind_text(st, 2, u);
+    hy_sq_bind_text(st, 1, g);
+    hy_sq_bind_text(st, 2, u);
     return hy_sq_exec_stmt(s, st);
 }
 
@@ -559,10 +538,10 @@ static int pair_exists(hy_store *base, int id, const char *sql, const char *g, c
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, id, sql);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, g);
-    bind_text(st, 2, u);
+    hy_sq_bind_text(st, 1, g);
+    hy_sq_bind_text(st, 2, u);
     int rc = sqlite3_step(st);
-    return finish(st, rc == SQLITE_ROW    ? HY_DB_ONE
+    return hy_sq_finish(st, rc == SQLITE_ROW    ? HY_DB_ONE
                       : rc == SQLITE_DONE ? HY_DB_NONE
                                           : hy_sq_status(s, rc));
 }
@@ -604,10 +583,10 @@ static int p_insert_many(hy_store *base, const struct hy_place *p, size_t n) {
         sqlite3_stmt *st = hy_sq_stmt(s, Q_PLACE_INSERT, sql_place_insert);
         if (!st) return HY_DB_HARD;
         sqlite3_bind_int64(st, 1, p[i].geonameid);
-        bind_text(st, 2, p[i].name);
-        bind_text(st, 3, p[i].ascii_name ? p[i].ascii_name : "");
-        bind_text(st, 4, p[i].country ? p[i].country : "");
-        bind_text(st, 5, p[i].admin1 ? p[i].admin1 : "");
+        hy_sq_bind_text(st, 2, p[i].name);
+        hy_sq_bind_text(st, 3, p[i].ascii_name ? p[i].ascii_name : "");
+        hy_sq_bind_text(st, 4, p[i].country ? p[i].country : "");
+        hy_sq_bind_text(st, 5, p[i].admin1 ? p[i].admin1 : "");
         sqlite3_bind_double(st, 6, p[i].lat);
         sqlite3_bind_double(st, 7, p[i].lon);
         sqlite3_bind_int64(st, 8, p[i].population);
@@ -617,7 +596,7 @@ static int p_insert_many(hy_store *base, const struct hy_place *p, size_t n) {
             if (!p[i].names[k][0]) continue;
             st = hy_sq_stmt(s, Q_PLACE_NAME_INSERT, sql_place_name_insert);
             if (!st) return HY_DB_HARD;
-            bind_text(st, 1, p[i].names[k]);
+            hy_sq_bind_text(st, 1, p[i].names[k]);
             sqlite3_bind_int64(st, 2, p[i].geonameid);
             sqlite3_bind_int64(st, 3, p[i].population);
             r = hy_sq_exec_stmt(s, st);
@@ -635,9 +614,9 @@ static int pc_upsert_many(hy_store *base, const char *const *keys, const char *c
         if (!hy_geo_valid(lat[i], lon[i])) return HY_DB_HARD;
         sqlite3_stmt *st = hy_sq_stmt(s, Q_POSTCODE_UPSERT, sql_postcode_upsert);
         if (!st) return HY_DB_HARD;
-        bind_text(st, 1, keys[i]);
-        bind_text(st, 2, shown[i]);
-        bind_text(st, 3, countries && countries[i] ? countries[i] : "");
+        hy_sq_bind_text(st, 1, keys[i]);
+        hy_sq_bind_text(st, 2, shown[i]);
+        hy_sq_bind_text(st, 3, countries && countries[i] ? countries[i] : "");
         sqlite3_bind_double(st, 4, lat[i]);
         sqlite3_bind_double(st, 5, lon[i]);
         int r = hy_sq_exec_stmt(s, st);
@@ -658,43 +637,43 @@ static int p_geocode(hy_store *base, const char *prefix, const char *pkey, size_
     if (pkey && *pkey) {
         sqlite3_stmt *st = hy_sq_stmt(s, Q_GEOCODE_POSTCODE, sql_geocode_postcode);
         if (!st) return HY_DB_HARD;
-        bind_text(st, 1, pkey);
+        hy_sq_bind_text(st, 1, pkey);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
         while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             struct hy_place *p = &v[n++];
             p->kind = "postcode";
-            p->name = col_text(st, 1, a, &ok);
+            p->name = hy_sq_col_text(st, 1, a, &ok);
             p->ascii_name = p->name;
-            p->country = col_text(st, 2, a, &ok);
+            p->country = hy_sq_col_text(st, 2, a, &ok);
             p->admin1 = "";
             p->lat = sqlite3_column_double(st, 3);
             p->lon = sqlite3_column_double(st, 4);
             p->exact = sqlite3_column_int(st, 5) != 0;
         }
-        if (n < limit && rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
-        finish(st, 0);
+        if (n < limit && rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+        hy_sq_finish(st, 0);
         if (!ok) return HY_DB_HARD;
     }
     if (n < limit && prefix && *prefix) {
         sqlite3_stmt *st = hy_sq_stmt(s, Q_GEOCODE_PLACE, sql_geocode_place);
         if (!st) return HY_DB_HARD;
-        bind_text(st, 1, prefix);
+        hy_sq_bind_text(st, 1, prefix);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)(limit - n));
         while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             struct hy_place *p = &v[n++];
             p->kind = "place";
             p->geonameid = sqlite3_column_int64(st, 0);
-            p->name = col_text(st, 1, a, &ok);
-            p->ascii_name = col_text(st, 2, a, &ok);
-            p->country = col_text(st, 3, a, &ok);
-            p->admin1 = col_text(st, 4, a, &ok);
+            p->name = hy_sq_col_text(st, 1, a, &ok);
+            p->ascii_name = hy_sq_col_text(st, 2, a, &ok);
+            p->country = hy_sq_col_text(st, 3, a, &ok);
+            p->admin1 = hy_sq_col_text(st, 4, a, &ok);
             p->lat = sqlite3_column_double(st, 5);
             p->lon = sqlite3_column_double(st, 6);
             p->population = sqlite3_column_int64(st, 7);
             p->exact = sqlite3_column_int(st, 8) != 0;
         }
-        if (n < limit && rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
-        finish(st, 0);
+        if (n < limit && rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+        hy_sq_finish(st, 0);
         if (!ok) return HY_DB_HARD;
     }
     *ret = v;

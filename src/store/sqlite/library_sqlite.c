@@ -113,35 +113,6 @@ static const char *const sql_project_list =
 
 /* ---- helpers ---- */
 
-static const char *col_text(sqlite3_stmt *st, int i, hy_arena *a, bool *ok) {
-    if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
-    const char *v = (const char *)sqlite3_column_text(st, i);
-    char *copy = v ? hy_arena_strndup(a, v, (size_t)sqlite3_column_bytes(st, i)) : NULL;
-    if (!copy) *ok = false;
-    return copy;
-}
-
-static void col_id(sqlite3_stmt *st, int i, char *out) {
-    const char *v = (const char *)sqlite3_column_text(st, i);
-    size_t n = v ? strlen(v) : 0;
-    if (n > HY_ID_LEN) n = HY_ID_LEN;
-    if (n) memcpy(out, v, n);
-    out[n] = '\0';
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *v) {
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static int finish(sqlite3_stmt *st, int r) {
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return r;
-}
-
 static int step_write(hy_sqlite *s, sqlite3_stmt *st) {
     int rc = sqlite3_step(st);
     int r;
@@ -149,34 +120,34 @@ static int step_write(hy_sqlite *s, sqlite3_stmt *st) {
         r = sqlite3_changes(s->db) > 0 ? HY_DB_ONE : HY_DB_NONE;
     else
         r = hy_sq_status(s, rc);
-    return finish(st, r);
+    return hy_sq_finish(st, r);
 }
 
 static int read_doc(sqlite3_stmt *st, hy_arena *a, struct hy_lib_doc *d) {
     bool ok = true;
     memset(d, 0, sizeof *d);
-    col_id(st, 0, d->id);
-    d->type = col_text(st, 1, a, &ok);
-    d->language = col_text(st, 2, a, &ok);
-    d->translation_group = col_text(st, 3, a, &ok);
-    d->title = col_text(st, 4, a, &ok);
-    d->summary = col_text(st, 5, a, &ok);
-    d->body_md = col_text(st, 6, a, &ok);
-    d->body_html = col_text(st, 7, a, &ok);
-    d->body_text = col_text(st, 8, a, &ok);
-    d->country = col_text(st, 9, a, &ok);
-    d->level = col_text(st, 10, a, &ok);
+    hy_sq_col_id(st, 0, d->id);
+    d->type = hy_sq_col_text(st, 1, a, &ok);
+    d->language = hy_sq_col_text(st, 2, a, &ok);
+    d->translation_group = hy_sq_col_text(st, 3, a, &ok);
+    d->title = hy_sq_col_text(st, 4, a, &ok);
+    d->summary = hy_sq_col_text(st, 5, a, &ok);
+    d->body_md = hy_sq_col_text(st, 6, a, &ok);
+    d->body_html = hy_sq_col_text(st, 7, a, &ok);
+    d->body_text = hy_sq_col_text(st, 8, a, &ok);
+    d->country = hy_sq_col_text(st, 9, a, &ok);
+    d->level = hy_sq_col_text(st, 10, a, &ok);
     d->year = sqlite3_column_int(st, 11);
-    d->stage = col_text(st, 12, a, &ok);
-    d->themes = col_text(st, 13, a, &ok);
-    d->tags = col_text(st, 14, a, &ok);
-    d->organisations = col_text(st, 15, a, &ok);
-    d->authors = col_text(st, 16, a, &ok);
-    d->links = col_text(st, 17, a, &ok);
+    d->stage = hy_sq_col_text(st, 12, a, &ok);
+    d->themes = hy_sq_col_text(st, 13, a, &ok);
+    d->tags = hy_sq_col_text(st, 14, a, &ok);
+    d->organisations = hy_sq_col_text(st, 15, a, &ok);
+    d->authors = hy_sq_col_text(st, 16, a, &ok);
+    d->links = hy_sq_col_text(st, 17, a, &ok);
     d->covid = sqlite3_column_int(st, 18) != 0;
-    d->status = col_text(st, 19, a, &ok);
-    d->origin = col_text(st, 20, a, &ok);
-    d->created_by = col_text(st, 21, a, &ok);
+    d->status = hy_sq_col_text(st, 19, a, &ok);
+    d->origin = hy_sq_col_text(st, 20, a, &ok);
+    d->created_by = hy_sq_col_text(st, 21, a, &ok);
     d->created_at = sqlite3_column_int64(st, 22);
     d->updated_at = sqlite3_column_int64(st, 23);
     d->published_at = sqlite3_column_int64(st, 24);
@@ -186,39 +157,39 @@ static int read_doc(sqlite3_stmt *st, hy_arena *a, struct hy_lib_doc *d) {
 
 /* Binds the 30 parameters of insert/update. */
 static void bind_doc(sqlite3_stmt *st, const struct hy_lib_doc *d) {
-    bind_text(st, 1, d->id);
-    bind_text(st, 2, d->type);
-    bind_text(st, 3, d->language);
-    bind_text(st, 4, d->translation_group ? d->translation_group : d->id);
-    bind_text(st, 5, d->title);
-    bind_text(st, 6, d->summary ? d->summary : "");
-    bind_text(st, 7, d->body_md ? d->body_md : "");
-    bind_text(st, 8, d->body_html ? d->body_html : "");
-    bind_text(st, 9, d->body_text ? d->body_text : "");
-    bind_text(st, 10, d->country);
-    bind_text(st, 11, d->level);
+    hy_sq_bind_text(st, 1, d->id);
+    hy_sq_bind_text(st, 2, d->type);
+    hy_sq_bind_text(st, 3, d->language);
+    hy_sq_bind_text(st, 4, d->translation_group ? d->translation_group : d->id);
+    hy_sq_bind_text(st, 5, d->title);
+    hy_sq_bind_text(st, 6, d->summary ? d->summary : "");
+    hy_sq_bind_text(st, 7, d->body_md ? d->body_md : "");
+    hy_sq_bind_text(st, 8, d->body_html ? d->body_html : "");
+    hy_sq_bind_text(st, 9, d->body_text ? d->body_text : "");
+    hy_sq_bind_text(st, 10, d->country);
+    hy_sq_bind_text(st, 11, d->level);
     if (d->year > 0)
         sqlite3_bind_int(st, 12, d->year);
     else
         sqlite3_bind_null(st, 12);
-    bind_text(st, 13, d->stage);
-    bind_text(st, 14, d->themes ? d->themes : "");
-    bind_text(st, 15, d->tags ? d->tags : "[]");
-    bind_text(st, 16, d->organisations ? d->organisations : "[]");
-    bind_text(st, 17, d->authors ? d->authors : "[]");
-    bind_text(st, 18, d->links ? d->links : "[]");
+    hy_sq_bind_text(st, 13, d->stage);
+    hy_sq_bind_text(st, 14, d->themes ? d->themes : "");
+    hy_sq_bind_text(st, 15, d->tags ? d->tags : "[]");
+    hy_sq_bind_text(st, 16, d->organisations ? d->organisations : "[]");
+    hy_sq_bind_text(st, 17, d->authors ? d->authors : "[]");
+    hy_sq_bind_text(st, 18, d->links ? d->links : "[]");
     sqlite3_bind_int(st, 19, d->covid ? 1 : 0);
-    bind_text(st, 20, d->status);
-    bind_text(st, 21, d->origin ? d->origin : "user");
-    bind_text(st, 22, d->created_by);
+    hy_sq_bind_text(st, 20, d->status);
+    hy_sq_bind_text(st, 21, d->origin ? d->origin : "user");
+    hy_sq_bind_text(st, 22, d->created_by);
     sqlite3_bind_int64(st, 23, d->created_at);
     sqlite3_bind_int64(st, 24, d->updated_at);
     sqlite3_bind_int64(st, 25, d->published_at);
     sqlite3_bind_int64(st, 26, d->sort_at);
-    bind_text(st, 27, d->tok_title ? d->tok_title : "");
-    bind_text(st, 28, d->tok_summary ? d->tok_summary : "");
-    bind_text(st, 29, d->tok_tags ? d->tok_tags : "");
-    bind_text(st, 30, d->tokens ? d->tokens : "");
+    hy_sq_bind_text(st, 27, d->tok_title ? d->tok_title : "");
+    hy_sq_bind_text(st, 28, d->tok_summary ? d->tok_summary : "");
+    hy_sq_bind_text(st, 29, d->tok_tags ? d->tok_tags : "");
+    hy_sq_bind_text(st, 30, d->tokens ? d->tokens : "");
 }
 
 /* ---- documents ---- */
@@ -243,26 +214,26 @@ static int doc_get(hy_store *base, const char *id, hy_arena *a, struct hy_lib_do
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_DOC_GET, sql_doc_get);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
+    hy_sq_bind_text(st, 1, id);
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) return finish(st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
     struct hy_lib_doc d;
     int r = read_doc(st, a, &d);
     if (r == HY_DB_ONE) *ret = d;
-    return finish(st, r);
+    return hy_sq_finish(st, r);
 }
 
 /* Steps a statement whose rows are documents into an arena array of at most max. */
 static int read_docs(hy_sqlite *s, sqlite3_stmt *st, size_t max, hy_arena *a,
                      struct hy_lib_doc **ret) {
     struct hy_lib_doc *docs = hy_arena_alloc(a, (max ? max : 1) * sizeof *docs);
-    if (!docs) return finish(st, HY_DB_HARD);
+    if (!docs) return hy_sq_finish(st, HY_DB_HARD);
     size_t n = 0;
     int rc;
     while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (read_doc(st, a, &docs[n++]) < 0) return finish(st, HY_DB_HARD);
-    if (n < max && rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
-    finish(st, 0);
+        if (read_doc(st, a, &docs[n++]) < 0) return hy_sq_finish(st, HY_DB_HARD);
+    if (n < max && rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    hy_sq_finish(st, 0);
     *ret = docs;
     return (int)n;
 }
@@ -296,9 +267,9 @@ static int doc_set_status(hy_store *base, const char *id, const char *from, cons
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_DOC_STATUS, sql_doc_status);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
-    bind_text(st, 2, from);
-    bind_text(st, 3, to);
+    hy_sq_bind_text(st, 1, id);
+    hy_sq_bind_text(st, 2, from);
+    hy_sq_bind_text(st, 3, to);
     sqlite3_bind_int64(st, 4, now);
     return step_write(s, st);
 }
@@ -309,8 +280,8 @@ static int doc_list(hy_store *base, const char *status, const char *after, size_
     if (limit == 0 || limit > 10000) return HY_DB_HARD;
     sqlite3_stmt *st = hy_sq_stmt(s, Q_DOC_LIST, sql_doc_list);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, status);
-    bind_text(st, 2, after);
+    hy_sq_bind_text(st, 1, status);
+    hy_sq_bind_text(st, 2, after);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
     return read_docs(s, st, limit, a, ret);
 }
@@ -319,22 +290,22 @@ static int doc_group(hy_store *base, const char *group, hy_arena *a, struct hy_l
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_DOC_GROUP, sql_doc_group);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, group);
+    hy_sq_bind_text(st, 1, group);
     size_t cap = 8, n = 0;
     struct hy_lib_doc *docs = hy_arena_zalloc(a, cap * sizeof *docs);
-    if (!docs) return finish(st, HY_DB_HARD);
+    if (!docs) return hy_sq_finish(st, HY_DB_HARD);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < cap) {
         bool ok = true;
         struct hy_lib_doc *d = &docs[n++];
-        col_id(st, 0, d->id);
-        d->language = col_text(st, 1, a, &ok);
-        d->title = col_text(st, 2, a, &ok);
-        d->status = col_text(st, 3, a, &ok);
-        if (!ok) return finish(st, HY_DB_HARD);
+        hy_sq_col_id(st, 0, d->id);
+        d->language = hy_sq_col_text(st, 1, a, &ok);
+        d->title = hy_sq_col_text(st, 2, a, &ok);
+        d->status = hy_sq_col_text(st, 3, a, &ok);
+        if (!ok) return hy_sq_finish(st, HY_DB_HARD);
     }
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return finish(st, hy_sq_status(s, rc));
-    finish(st, 0);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return hy_sq_finish(st, hy_sq_status(s, rc));
+    hy_sq_finish(st, 0);
     *ret = docs;
     return (int)n;
 }
@@ -344,10 +315,10 @@ static int doc_count(hy_store *base, int64_t *ret_count, int64_t *ret_newest) {
     sqlite3_stmt *st = hy_sq_stmt(s, Q_DOC_COUNT, sql_doc_count);
     if (!st) return HY_DB_HARD;
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) return finish(st, hy_sq_status(s, rc) < 0 ? hy_sq_status(s, rc) : HY_DB_HARD);
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, hy_sq_status(s, rc) < 0 ? hy_sq_status(s, rc) : HY_DB_HARD);
     *ret_count = sqlite3_column_int64(st, 0);
     if (ret_newest) *ret_newest = sqlite3_column_int64(st, 1);
-    return finish(st, HY_DB_ONE);
+    return hy_sq_finish(st, HY_DB_ONE);
 }
 
 /* The FTS5 query for the terms: "t1"* AND "t2"* … (terms hold no quotes: they are words). */
@@ -370,15 +341,15 @@ static int scan(hy_store *base, const struct hy_lib_scan *q, hy_arena *a,
     sqlite3_stmt *st = match ? hy_sq_stmt(s, Q_SCAN_MATCH, sql_scan_match)
                              : hy_sq_stmt(s, Q_SCAN_ALL, sql_scan_all);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, q->status);
+    hy_sq_bind_text(st, 1, q->status);
     if (match) {
         char *fq = fts_query(q);
-        if (!fq) return finish(st, HY_DB_HARD);
+        if (!fq) return hy_sq_finish(st, HY_DB_HARD);
         sqlite3_bind_text(st, 2, fq, -1, free);
     }
     size_t cap = 1024, n = 0;
     struct hy_lib_row *rows = malloc(cap * sizeof *rows);
-    if (!rows) return finish(st, HY_DB_HARD);
+    if (!rows) return hy_sq_finish(st, HY_DB_HARD);
     int rc, r = HY_DB_ONE;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (n == cap) {
@@ -393,21 +364,21 @@ static int scan(hy_store *base, const struct hy_lib_scan *q, hy_arena *a,
         bool ok = true;
         struct hy_lib_row *w = &rows[n++];
         memset(w, 0, sizeof *w);
-        col_id(st, 0, w->id);
-        w->type = col_text(st, 1, a, &ok);
-        w->language = col_text(st, 2, a, &ok);
-        w->country = col_text(st, 3, a, &ok);
-        w->level = col_text(st, 4, a, &ok);
-        w->stage = col_text(st, 5, a, &ok);
-        w->themes = col_text(st, 6, a, &ok);
-        w->status = col_text(st, 7, a, &ok);
+        hy_sq_col_id(st, 0, w->id);
+        w->type = hy_sq_col_text(st, 1, a, &ok);
+        w->language = hy_sq_col_text(st, 2, a, &ok);
+        w->country = hy_sq_col_text(st, 3, a, &ok);
+        w->level = hy_sq_col_text(st, 4, a, &ok);
+        w->stage = hy_sq_col_text(st, 5, a, &ok);
+        w->themes = hy_sq_col_text(st, 6, a, &ok);
+        w->status = hy_sq_col_text(st, 7, a, &ok);
         w->year = sqlite3_column_int(st, 8);
         w->covid = sqlite3_column_int(st, 9) != 0;
         w->sort_at = sqlite3_column_int64(st, 10);
         if (match) {
-            w->tok_title = col_text(st, 11, a, &ok);
-            w->tok_summary = col_text(st, 12, a, &ok);
-            w->tok_tags = col_text(st, 13, a, &ok);
+            w->tok_title = hy_sq_col_text(st, 11, a, &ok);
+            w->tok_summary = hy_sq_col_text(st, 12, a, &ok);
+            w->tok_tags = hy_sq_col_text(st, 13, a, &ok);
         }
         if (!ok) {
             r = HY_DB_HARD;
@@ -415,7 +386,7 @@ static int scan(hy_store *base, const struct hy_lib_scan *q, hy_arena *a,
         }
     }
     if (r == HY_DB_ONE && rc != SQLITE_DONE) r = hy_sq_status(s, rc);
-    finish(st, 0);
+    hy_sq_finish(st, 0);
     if (r == HY_DB_ONE) {
         struct hy_lib_row *out = hy_arena_alloc(a, (n ? n : 1) * sizeof *out);
         if (!out) r = HY_DB_HARD;
@@ -435,11 +406,11 @@ static int revision_insert(hy_store *base, const struct hy_lib_revision *rv) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_REV_INSERT, sql_rev_insert);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, rv->doc_id);
+    hy_sq_bind_text(st, 1, rv->doc_id);
     sqlite3_bind_int64(st, 2, rv->at);
-    bind_text(st, 3, rv->author_id);
-    bind_text(st, 4, rv->action);
-    bind_text(st, 5, rv->snapshot ? rv->snapshot : "{}");
+    hy_sq_bind_text(st, 3, rv->author_id);
+    hy_sq_bind_text(st, 4, rv->action);
+    hy_sq_bind_text(st, 5, rv->snapshot ? rv->snapshot : "{}");
     return step_write(s, st);
 }
 
@@ -449,10 +420,10 @@ static int revision_list(hy_store *base, const char *doc_id, size_t limit, hy_ar
     if (limit == 0 || limit > 1000) return HY_DB_HARD;
     sqlite3_stmt *st = hy_sq_stmt(s, Q_REV_LIST, sql_rev_list);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, doc_id);
+    hy_sq_bind_text(st, 1, doc_id);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
     struct hy_lib_revision *revs = hy_arena_alloc(a, limit * sizeof *revs);
-    if (!revs) return finish(st, HY_DB_HARD);
+    if (!revs) return hy_sq_finish(st, HY_DB_HARD);
     size_t n = 0;
     int rc;
     while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -460,14 +431,14 @@ static int revision_list(hy_store *base, const char *doc_id, size_t limit, hy_ar
         struct hy_lib_revision *r = &revs[n++];
         r->id = sqlite3_column_int64(st, 0);
         r->at = sqlite3_column_int64(st, 1);
-        r->doc_id = col_text(st, 2, a, &ok);
-        r->author_id = col_text(st, 3, a, &ok);
-        r->action = col_text(st, 4, a, &ok);
-        r->snapshot = col_text(st, 5, a, &ok);
-        if (!ok) return finish(st, HY_DB_HARD);
+        r->doc_id = hy_sq_col_text(st, 2, a, &ok);
+        r->author_id = hy_sq_col_text(st, 3, a, &ok);
+        r->action = hy_sq_col_text(st, 4, a, &ok);
+        r->snapshot = hy_sq_col_text(st, 5, a, &ok);
+        if (!ok) return hy_sq_finish(st, HY_DB_HARD);
     }
-    if (n < limit && rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
-    finish(st, 0);
+    if (n < limit && rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    hy_sq_finish(st, 0);
     *ret = revs;
     return (int)n;
 }
@@ -478,13 +449,13 @@ static int attachment_insert(hy_store *base, const struct hy_lib_attachment *att
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_ATT_INSERT, sql_att_insert);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, att->id);
-    bind_text(st, 2, att->doc_id);
-    bind_text(st, 3, att->filename);
-    bind_text(st, 4, att->content_type);
+    hy_sq_bind_text(st, 1, att->id);
+    hy_sq_bind_text(st, 2, att->doc_id);
+    hy_sq_bind_text(st, 3, att->filename);
+    hy_sq_bind_text(st, 4, att->content_type);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)att->size);
     sqlite3_bind_blob64(st, 6, att->data ? att->data : "", att->size, SQLITE_STATIC);
-    bind_text(st, 7, att->created_by);
+    hy_sq_bind_text(st, 7, att->created_by);
     sqlite3_bind_int64(st, 8, att->created_at);
     return step_write(s, st);
 }
@@ -492,12 +463,12 @@ static int attachment_insert(hy_store *base, const struct hy_lib_attachment *att
 static int read_att(sqlite3_stmt *st, hy_arena *a, struct hy_lib_attachment *att, bool data) {
     bool ok = true;
     memset(att, 0, sizeof *att);
-    col_id(st, 0, att->id);
-    col_id(st, 1, att->doc_id);
-    att->filename = col_text(st, 2, a, &ok);
-    att->content_type = col_text(st, 3, a, &ok);
+    hy_sq_col_id(st, 0, att->id);
+    hy_sq_col_id(st, 1, att->doc_id);
+    att->filename = hy_sq_col_text(st, 2, a, &ok);
+    att->content_type = hy_sq_col_text(st, 3, a, &ok);
     att->size = (size_t)sqlite3_column_int64(st, 4);
-    att->created_by = col_text(st, 5, a, &ok);
+    att->created_by = hy_sq_col_text(st, 5, a, &ok);
     att->created_at = sqlite3_column_int64(st, 6);
     if (data) {
         const void *p = sqlite3_column_blob(st, 7);
@@ -516,13 +487,13 @@ static int attachment_get(hy_store *base, const char *id, hy_arena *a,
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_ATT_GET, sql_att_get);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
+    hy_sq_bind_text(st, 1, id);
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) return finish(st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc));
     struct hy_lib_attachment att;
     int r = read_att(st, a, &att, true);
     if (r == HY_DB_ONE) *ret = att;
-    return finish(st, r);
+    return hy_sq_finish(st, r);
 }
 
 static int attachment_list(hy_store *base, const char *doc_id, hy_arena *a,
@@ -530,15 +501,15 @@ static int attachment_list(hy_store *base, const char *doc_id, hy_arena *a,
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_ATT_LIST, sql_att_list);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, doc_id);
+    hy_sq_bind_text(st, 1, doc_id);
     size_t cap = 64, n = 0;
     struct hy_lib_attachment *atts = hy_arena_alloc(a, cap * sizeof *atts);
-    if (!atts) return finish(st, HY_DB_HARD);
+    if (!atts) return hy_sq_finish(st, HY_DB_HARD);
     int rc;
     while (n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (read_att(st, a, &atts[n++], false) < 0) return finish(st, HY_DB_HARD);
-    if (n < cap && rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
-    finish(st, 0);
+        if (read_att(st, a, &atts[n++], false) < 0) return hy_sq_finish(st, HY_DB_HARD);
+    if (n < cap && rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    hy_sq_finish(st, 0);
     *ret = atts;
     return (int)n;
 }
@@ -549,15 +520,15 @@ static int org_put(hy_store *base, const struct hy_lib_org *o) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_ORG_PUT, sql_org_put);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, o->slug);
-    bind_text(st, 2, o->name_fa);
-    bind_text(st, 3, o->name_en);
-    bind_text(st, 4, o->region);
-    bind_text(st, 5, o->country);
-    bind_text(st, 6, o->website);
-    bind_text(st, 7, o->description_fa ? o->description_fa : "");
-    bind_text(st, 8, o->description_en ? o->description_en : "");
-    bind_text(st, 9, o->origin ? o->origin : "user");
+    hy_sq_bind_text(st, 1, o->slug);
+    hy_sq_bind_text(st, 2, o->name_fa);
+    hy_sq_bind_text(st, 3, o->name_en);
+    hy_sq_bind_text(st, 4, o->region);
+    hy_sq_bind_text(st, 5, o->country);
+    hy_sq_bind_text(st, 6, o->website);
+    hy_sq_bind_text(st, 7, o->description_fa ? o->description_fa : "");
+    hy_sq_bind_text(st, 8, o->description_en ? o->description_en : "");
+    hy_sq_bind_text(st, 9, o->origin ? o->origin : "user");
     return step_write(s, st);
 }
 
@@ -565,19 +536,19 @@ static int project_put(hy_store *base, const struct hy_lib_project *p) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_PROJECT_PUT, sql_project_put);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, p->slug);
-    bind_text(st, 2, p->org_slug);
-    bind_text(st, 3, p->name_fa);
-    bind_text(st, 4, p->name_en);
-    bind_text(st, 5, p->description_fa ? p->description_fa : "");
-    bind_text(st, 6, p->description_en ? p->description_en : "");
-    bind_text(st, 7, p->website);
+    hy_sq_bind_text(st, 1, p->slug);
+    hy_sq_bind_text(st, 2, p->org_slug);
+    hy_sq_bind_text(st, 3, p->name_fa);
+    hy_sq_bind_text(st, 4, p->name_en);
+    hy_sq_bind_text(st, 5, p->description_fa ? p->description_fa : "");
+    hy_sq_bind_text(st, 6, p->description_en ? p->description_en : "");
+    hy_sq_bind_text(st, 7, p->website);
     if (p->year > 0)
         sqlite3_bind_int(st, 8, p->year);
     else
         sqlite3_bind_null(st, 8);
     sqlite3_bind_int(st, 9, p->covid ? 1 : 0);
-    bind_text(st, 10, p->doc_id);
+    hy_sq_bind_text(st, 10, p->doc_id);
     return step_write(s, st);
 }
 
@@ -587,24 +558,24 @@ static int org_list(hy_store *base, hy_arena *a, struct hy_lib_org **ret) {
     if (!st) return HY_DB_HARD;
     size_t cap = 500, n = 0;
     struct hy_lib_org *orgs = hy_arena_alloc(a, cap * sizeof *orgs);
-    if (!orgs) return finish(st, HY_DB_HARD);
+    if (!orgs) return hy_sq_finish(st, HY_DB_HARD);
     int rc;
     while (n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         bool ok = true;
         struct hy_lib_org *o = &orgs[n++];
-        o->slug = col_text(st, 0, a, &ok);
-        o->name_fa = col_text(st, 1, a, &ok);
-        o->name_en = col_text(st, 2, a, &ok);
-        o->region = col_text(st, 3, a, &ok);
-        o->country = col_text(st, 4, a, &ok);
-        o->website = col_text(st, 5, a, &ok);
-        o->description_fa = col_text(st, 6, a, &ok);
-        o->description_en = col_text(st, 7, a, &ok);
-        o->origin = col_text(st, 8, a, &ok);
-        if (!ok) return finish(st, HY_DB_HARD);
+        o->slug = hy_sq_col_text(st, 0, a, &ok);
+        o->name_fa = hy_sq_col_text(st, 1, a, &ok);
+        o->name_en = hy_sq_col_text(st, 2, a, &ok);
+        o->region = hy_sq_col_text(st, 3, a, &ok);
+        o->country = hy_sq_col_text(st, 4, a, &ok);
+        o->website = hy_sq_col_text(st, 5, a, &ok);
+        o->description_fa = hy_sq_col_text(st, 6, a, &ok);
+        o->description_en = hy_sq_col_text(st, 7, a, &ok);
+        o->origin = hy_sq_col_text(st, 8, a, &ok);
+        if (!ok) return hy_sq_finish(st, HY_DB_HARD);
     }
-    if (n < cap && rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
-    finish(st, 0);
+    if (n < cap && rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    hy_sq_finish(st, 0);
     *ret = orgs;
     return (int)n;
 }
@@ -615,25 +586,25 @@ static int project_list(hy_store *base, hy_arena *a, struct hy_lib_project **ret
     if (!st) return HY_DB_HARD;
     size_t cap = 2000, n = 0;
     struct hy_lib_project *ps = hy_arena_alloc(a, cap * sizeof *ps);
-    if (!ps) return finish(st, HY_DB_HARD);
+    if (!ps) return hy_sq_finish(st, HY_DB_HARD);
     int rc;
     while (n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         bool ok = true;
         struct hy_lib_project *p = &ps[n++];
-        p->slug = col_text(st, 0, a, &ok);
-        p->org_slug = col_text(st, 1, a, &ok);
-        p->name_fa = col_text(st, 2, a, &ok);
-        p->name_en = col_text(st, 3, a, &ok);
-        p->description_fa = col_text(st, 4, a, &ok);
-        p->description_en = col_text(st, 5, a, &ok);
-        p->website = col_text(st, 6, a, &ok);
+        p->slug = hy_sq_col_text(st, 0, a, &ok);
+        p->org_slug = hy_sq_col_text(st, 1, a, &ok);
+        p->name_fa = hy_sq_col_text(st, 2, a, &ok);
+        p->name_en = hy_sq_col_text(st, 3, a, &ok);
+        p->description_fa = hy_sq_col_text(st, 4, a, &ok);
+        p->description_en = hy_sq_col_text(st, 5, a, &ok);
+        p->website = hy_sq_col_text(st, 6, a, &ok);
         p->year = sqlite3_column_int(st, 7);
         p->covid = sqlite3_column_int(st, 8) != 0;
-        p->doc_id = col_text(st, 9, a, &ok);
-        if (!ok) return finish(st, HY_DB_HARD);
+        p->doc_id = hy_sq_col_text(st, 9, a, &ok);
+        if (!ok) return hy_sq_finish(st, HY_DB_HARD);
     }
-    if (n < cap && rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
-    finish(st, 0);
+    if (n < cap && rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    hy_sq_finish(st, 0);
     *ret = ps;
     return (int)n;
 }

@@ -163,14 +163,6 @@ static const char *const sql_area_exact =
 
 /* ---- helpers ---- */
 
-static const char *col_text(sqlite3_stmt *st, int i, hy_arena *a, bool *ok) {
-    if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
-    const char *v = (const char *)sqlite3_column_text(st, i);
-    char *copy = v ? hy_arena_strndup(a, v, (size_t)sqlite3_column_bytes(st, i)) : NULL;
-    if (!copy) *ok = false;
-    return copy;
-}
-
 static void col_fixed(sqlite3_stmt *st, int i, char *out, size_t max) {
     const char *v = (const char *)sqlite3_column_text(st, i);
     size_t n = v ? strlen(v) : 0;
@@ -181,21 +173,6 @@ static void col_fixed(sqlite3_stmt *st, int i, char *out, size_t max) {
 
 static int64_t col_i64(sqlite3_stmt *st, int i) {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, i);
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *v) {
-    if (v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(st, i);
-}
-
-static sqlite3_int64 clamp_i64(size_t v) {
-    return v > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)v;
-}
-
-static int finish(sqlite3_stmt *st, int r) {
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return r;
 }
 
 /* Grows an arena array of `size`-byte items: returns the new base (old items copied). */
@@ -214,22 +191,22 @@ static bool read_request(sqlite3_stmt *st, hy_arena *a, struct hy_request *r) {
     memset(r, 0, sizeof *r);
     col_fixed(st, 0, r->id, HY_ID_LEN);
     col_fixed(st, 1, r->tracking_code, HY_TRACKING_LEN);
-    r->status = col_text(st, 2, a, &ok);
-    r->kind = col_text(st, 3, a, &ok);
-    r->urgency = col_text(st, 4, a, &ok);
-    r->for_whom = col_text(st, 5, a, &ok);
-    r->language = col_text(st, 6, a, &ok);
-    r->source = col_text(st, 7, a, &ok);
+    r->status = hy_sq_col_text(st, 2, a, &ok);
+    r->kind = hy_sq_col_text(st, 3, a, &ok);
+    r->urgency = hy_sq_col_text(st, 4, a, &ok);
+    r->for_whom = hy_sq_col_text(st, 5, a, &ok);
+    r->language = hy_sq_col_text(st, 6, a, &ok);
+    r->source = hy_sq_col_text(st, 7, a, &ok);
     r->has_area = sqlite3_column_type(st, 8) != SQLITE_NULL && sqlite3_column_type(st, 9) != SQLITE_NULL;
     r->lat = sqlite3_column_double(st, 8);
     r->lon = sqlite3_column_double(st, 9);
     col_fixed(st, 10, r->assignee_id, HY_ID_LEN);
-    r->assignee_name = col_text(st, 11, a, &ok);
-    r->reason = col_text(st, 12, a, &ok);
-    r->checklist = col_text(st, 13, a, &ok);
+    r->assignee_name = hy_sq_col_text(st, 11, a, &ok);
+    r->reason = hy_sq_col_text(st, 12, a, &ok);
+    r->checklist = hy_sq_col_text(st, 13, a, &ok);
     r->has_receipt = sqlite3_column_type(st, 14) != SQLITE_NULL;
     r->receipt_amount = sqlite3_column_double(st, 14);
-    r->reimbursement = col_text(st, 15, a, &ok);
+    r->reimbursement = hy_sq_col_text(st, 15, a, &ok);
     r->created_at = col_i64(st, 16);
     r->updated_at = col_i64(st, 17);
     r->opened_at = col_i64(st, 18);
@@ -241,12 +218,12 @@ static bool read_request(sqlite3_stmt *st, hy_arena *a, struct hy_request *r) {
 
 static int one_request(hy_sqlite *s, sqlite3_stmt *st, hy_arena *a, struct hy_request *ret) {
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) return finish(st, HY_DB_NONE);
-    if (rc != SQLITE_ROW) return finish(st, hy_sq_status(s, rc));
+    if (rc == SQLITE_DONE) return hy_sq_finish(st, HY_DB_NONE);
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, hy_sq_status(s, rc));
     struct hy_request r;
-    if (!read_request(st, a, &r)) return finish(st, HY_DB_HARD);
+    if (!read_request(st, a, &r)) return hy_sq_finish(st, HY_DB_HARD);
     *ret = r;
-    return finish(st, HY_DB_ONE);
+    return hy_sq_finish(st, HY_DB_ONE);
 }
 
 /* ---- requests ---- */
@@ -256,14 +233,14 @@ static int rq_insert(hy_store *base, const struct hy_request *r,
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_INSERT, sql_insert);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, r->id);
-    bind_text(st, 2, r->tracking_code);
-    bind_text(st, 3, r->status);
-    bind_text(st, 4, r->kind);
-    bind_text(st, 5, r->urgency);
-    bind_text(st, 6, r->for_whom);
-    bind_text(st, 7, r->language);
-    bind_text(st, 8, r->source);
+    hy_sq_bind_text(st, 1, r->id);
+    hy_sq_bind_text(st, 2, r->tracking_code);
+    hy_sq_bind_text(st, 3, r->status);
+    hy_sq_bind_text(st, 4, r->kind);
+    hy_sq_bind_text(st, 5, r->urgency);
+    hy_sq_bind_text(st, 6, r->for_whom);
+    hy_sq_bind_text(st, 7, r->language);
+    hy_sq_bind_text(st, 8, r->source);
     if (r->has_area) {
         sqlite3_bind_double(st, 9, r->lat);
         sqlite3_bind_double(st, 10, r->lon);
@@ -274,11 +251,11 @@ static int rq_insert(hy_store *base, const struct hy_request *r,
     if (x <= 0) return x;
     st = hy_sq_stmt(s, Q_CONTACT_INSERT, sql_contact_insert);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, r->id);
-    bind_text(st, 2, c->name);
-    bind_text(st, 3, c->phone);
-    bind_text(st, 4, c->address ? c->address : "");
-    bind_text(st, 5, c->details ? c->details : "");
+    hy_sq_bind_text(st, 1, r->id);
+    hy_sq_bind_text(st, 2, c->name);
+    hy_sq_bind_text(st, 3, c->phone);
+    hy_sq_bind_text(st, 4, c->address ? c->address : "");
+    hy_sq_bind_text(st, 5, c->details ? c->details : "");
     if (c->has_exact) {
         sqlite3_bind_double(st, 6, c->lat);
         sqlite3_bind_double(st, 7, c->lon);
@@ -291,7 +268,7 @@ static int rq_get(hy_store *base, const char *id, hy_arena *a, struct hy_request
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_GET, sql_get);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
+    hy_sq_bind_text(st, 1, id);
     return one_request(s, st, a, ret);
 }
 
@@ -299,7 +276,7 @@ static int rq_by_code(hy_store *base, const char *code, hy_arena *a, struct hy_r
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_BY_CODE, sql_by_code);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, code);
+    hy_sq_bind_text(st, 1, code);
     return one_request(s, st, a, ret);
 }
 
@@ -308,22 +285,22 @@ static int rq_contact_get(hy_store *base, const char *id, hy_arena *a,
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_CONTACT_GET, sql_contact_get);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
+    hy_sq_bind_text(st, 1, id);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) return finish(st, HY_DB_NONE);
-    if (rc != SQLITE_ROW) return finish(st, hy_sq_status(s, rc));
+    if (rc == SQLITE_DONE) return hy_sq_finish(st, HY_DB_NONE);
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, hy_sq_status(s, rc));
     bool ok = true;
     struct hy_request_contact c = {0};
-    c.name = col_text(st, 0, a, &ok);
-    c.phone = col_text(st, 1, a, &ok);
-    c.address = col_text(st, 2, a, &ok);
-    c.details = col_text(st, 3, a, &ok);
+    c.name = hy_sq_col_text(st, 0, a, &ok);
+    c.phone = hy_sq_col_text(st, 1, a, &ok);
+    c.address = hy_sq_col_text(st, 2, a, &ok);
+    c.details = hy_sq_col_text(st, 3, a, &ok);
     c.has_exact = sqlite3_column_type(st, 4) != SQLITE_NULL;
     c.lat = sqlite3_column_double(st, 4);
     c.lon = sqlite3_column_double(st, 5);
-    if (!ok) return finish(st, HY_DB_HARD);
+    if (!ok) return hy_sq_finish(st, HY_DB_HARD);
     *ret = c;
-    return finish(st, HY_DB_ONE);
+    return hy_sq_finish(st, HY_DB_ONE);
 }
 
 static int rq_list(hy_store *base, const struct hy_request_filter *f, hy_arena *a,
@@ -331,10 +308,10 @@ static int rq_list(hy_store *base, const struct hy_request_filter *f, hy_arena *
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_LIST, sql_list);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, f->statuses);
-    bind_text(st, 2, f->kind);
-    bind_text(st, 3, f->urgency);
-    bind_text(st, 4, f->assignee_id);
+    hy_sq_bind_text(st, 1, f->statuses);
+    hy_sq_bind_text(st, 2, f->kind);
+    hy_sq_bind_text(st, 3, f->urgency);
+    hy_sq_bind_text(st, 4, f->assignee_id);
     sqlite3_bind_int(st, 5, f->has_box ? 1 : 0);
     sqlite3_bind_double(st, 6, f->min_lat);
     sqlite3_bind_double(st, 7, f->max_lat);
@@ -343,26 +320,26 @@ static int rq_list(hy_store *base, const struct hy_request_filter *f, hy_arena *
     sqlite3_bind_int64(st, 10, f->created_after);
     sqlite3_bind_int64(st, 11, f->created_before);
     sqlite3_bind_int64(st, 12, f->opened_after);
-    sqlite3_bind_int64(st, 13, clamp_i64(f->limit));
+    sqlite3_bind_int64(st, 13, hy_sq_clamp_i64(f->limit));
     struct hy_request *out = NULL;
     size_t n = 0, cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         out = grow(a, out, n, &cap, sizeof *out);
-        if (!out || !read_request(st, a, &out[n])) return finish(st, HY_DB_HARD);
+        if (!out || !read_request(st, a, &out[n])) return hy_sq_finish(st, HY_DB_HARD);
         n++;
     }
-    if (rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
+    if (rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
     *ret = out;
-    return finish(st, (int)n);
+    return hy_sq_finish(st, (int)n);
 }
 
 static int rq_claim(hy_store *base, const char *id, const char *user_id, int64_t now) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_CLAIM, sql_claim);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
-    bind_text(st, 2, user_id);
+    hy_sq_bind_text(st, 1, id);
+    hy_sq_bind_text(st, 2, user_id);
     sqlite3_bind_int64(st, 3, now);
     return hy_sq_exec_stmt(s, st);
 }
@@ -372,11 +349,11 @@ static int rq_set_status(hy_store *base, const char *id, const char *from, const
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_SET_STATUS, sql_set_status);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
-    bind_text(st, 2, from);
-    bind_text(st, 3, to);
-    bind_text(st, 4, assignee);
-    bind_text(st, 5, reason);
+    hy_sq_bind_text(st, 1, id);
+    hy_sq_bind_text(st, 2, from);
+    hy_sq_bind_text(st, 3, to);
+    hy_sq_bind_text(st, 4, assignee);
+    hy_sq_bind_text(st, 5, reason);
     sqlite3_bind_int64(st, 6, now);
     return hy_sq_exec_stmt(s, st);
 }
@@ -385,12 +362,12 @@ static int rq_event_insert(hy_store *base, const char *id, const struct hy_reque
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_EVENT_INSERT, sql_event_insert);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
+    hy_sq_bind_text(st, 1, id);
     sqlite3_bind_int64(st, 2, e->at);
-    bind_text(st, 3, e->actor_id);
-    bind_text(st, 4, e->from_status);
-    bind_text(st, 5, e->to_status);
-    bind_text(st, 6, e->reason);
+    hy_sq_bind_text(st, 3, e->actor_id);
+    hy_sq_bind_text(st, 4, e->from_status);
+    hy_sq_bind_text(st, 5, e->to_status);
+    hy_sq_bind_text(st, 6, e->reason);
     return hy_sq_exec_stmt(s, st);
 }
 
@@ -399,37 +376,37 @@ static int rq_events(hy_store *base, const char *id, hy_arena *a,
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_EVENTS, sql_events);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
+    hy_sq_bind_text(st, 1, id);
     struct hy_request_event *out = NULL;
     size_t n = 0, cap = 0;
     int rc;
     bool ok = true;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         out = grow(a, out, n, &cap, sizeof *out);
-        if (!out) return finish(st, HY_DB_HARD);
+        if (!out) return hy_sq_finish(st, HY_DB_HARD);
         struct hy_request_event *e = &out[n++];
         e->at = col_i64(st, 0);
-        e->actor_id = col_text(st, 1, a, &ok);
-        e->from_status = col_text(st, 2, a, &ok);
-        e->to_status = col_text(st, 3, a, &ok);
-        e->reason = col_text(st, 4, a, &ok);
+        e->actor_id = hy_sq_col_text(st, 1, a, &ok);
+        e->from_status = hy_sq_col_text(st, 2, a, &ok);
+        e->to_status = hy_sq_col_text(st, 3, a, &ok);
+        e->reason = hy_sq_col_text(st, 4, a, &ok);
     }
-    if (rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
-    if (!ok) return finish(st, HY_DB_HARD);
+    if (rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    if (!ok) return hy_sq_finish(st, HY_DB_HARD);
     *ret = out;
-    return finish(st, (int)n);
+    return hy_sq_finish(st, (int)n);
 }
 
 static int rq_note_insert(hy_store *base, const char *id, const struct hy_request_note *nt) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_NOTE_INSERT, sql_note_insert);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
+    hy_sq_bind_text(st, 1, id);
     sqlite3_bind_int64(st, 2, nt->at);
-    bind_text(st, 3, nt->author_id);
-    bind_text(st, 4, nt->kind);
-    bind_text(st, 5, nt->text);
-    bind_text(st, 6, nt->outcome);
+    hy_sq_bind_text(st, 3, nt->author_id);
+    hy_sq_bind_text(st, 4, nt->kind);
+    hy_sq_bind_text(st, 5, nt->text);
+    hy_sq_bind_text(st, 6, nt->outcome);
     return hy_sq_exec_stmt(s, st);
 }
 
@@ -437,27 +414,27 @@ static int rq_notes(hy_store *base, const char *id, hy_arena *a, struct hy_reque
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_NOTES, sql_notes);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
+    hy_sq_bind_text(st, 1, id);
     struct hy_request_note *out = NULL;
     size_t n = 0, cap = 0;
     int rc;
     bool ok = true;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         out = grow(a, out, n, &cap, sizeof *out);
-        if (!out) return finish(st, HY_DB_HARD);
+        if (!out) return hy_sq_finish(st, HY_DB_HARD);
         struct hy_request_note *e = &out[n++];
         e->id = col_i64(st, 0);
         e->at = col_i64(st, 1);
-        e->author_id = col_text(st, 2, a, &ok);
-        e->author_name = col_text(st, 3, a, &ok);
-        e->kind = col_text(st, 4, a, &ok);
-        e->text = col_text(st, 5, a, &ok);
-        e->outcome = col_text(st, 6, a, &ok);
+        e->author_id = hy_sq_col_text(st, 2, a, &ok);
+        e->author_name = hy_sq_col_text(st, 3, a, &ok);
+        e->kind = hy_sq_col_text(st, 4, a, &ok);
+        e->text = hy_sq_col_text(st, 5, a, &ok);
+        e->outcome = hy_sq_col_text(st, 6, a, &ok);
     }
-    if (rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
-    if (!ok) return finish(st, HY_DB_HARD);
+    if (rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    if (!ok) return hy_sq_finish(st, HY_DB_HARD);
     *ret = out;
-    return finish(st, (int)n);
+    return hy_sq_finish(st, (int)n);
 }
 
 static int rq_set_area(hy_store *base, const char *id, double lat, double lon,
@@ -465,7 +442,7 @@ static int rq_set_area(hy_store *base, const char *id, double lat, double lon,
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_AREA, sql_area);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
+    hy_sq_bind_text(st, 1, id);
     sqlite3_bind_double(st, 2, lat);
     sqlite3_bind_double(st, 3, lon);
     sqlite3_bind_int64(st, 4, now);
@@ -473,7 +450,7 @@ static int rq_set_area(hy_store *base, const char *id, double lat, double lon,
     if (r <= 0) return r;
     st = hy_sq_stmt(s, Q_AREA_EXACT, sql_area_exact);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
+    hy_sq_bind_text(st, 1, id);
     sqlite3_bind_double(st, 2, exact_lat);
     sqlite3_bind_double(st, 3, exact_lon);
     r = hy_sq_exec_stmt(s, st);
@@ -486,11 +463,11 @@ static int rq_set_delivery(hy_store *base, const char *id, const char *checklist
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_DELIVERY, sql_delivery);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, id);
-    bind_text(st, 2, checklist);
+    hy_sq_bind_text(st, 1, id);
+    hy_sq_bind_text(st, 2, checklist);
     sqlite3_bind_int(st, 3, has_receipt ? 1 : 0);
     sqlite3_bind_double(st, 4, amount);
-    bind_text(st, 5, reimbursement);
+    hy_sq_bind_text(st, 5, reimbursement);
     sqlite3_bind_int64(st, 6, now);
     return hy_sq_exec_stmt(s, st);
 }
@@ -502,31 +479,31 @@ static int rq_volunteers(hy_store *base, const double *box, size_t limit, hy_are
     if (!st) return HY_DB_HARD;
     sqlite3_bind_int(st, 1, box ? 1 : 0);
     for (int i = 0; i < 4; i++) sqlite3_bind_double(st, 2 + i, box ? box[i] : 0);
-    sqlite3_bind_int64(st, 6, clamp_i64(limit));
+    sqlite3_bind_int64(st, 6, hy_sq_clamp_i64(limit));
     struct hy_request_volunteer *out = NULL;
     size_t n = 0, cap = 0;
     int rc;
     bool ok = true;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         out = grow(a, out, n, &cap, sizeof *out);
-        if (!out) return finish(st, HY_DB_HARD);
+        if (!out) return hy_sq_finish(st, HY_DB_HARD);
         struct hy_request_volunteer *v = &out[n++];
         memset(v, 0, sizeof *v);
         col_fixed(st, 0, v->user_id, HY_ID_LEN);
-        v->name = col_text(st, 1, a, &ok);
-        v->phone = col_text(st, 2, a, &ok);
-        v->language = col_text(st, 3, a, &ok);
-        v->languages = col_text(st, 4, a, &ok);
-        v->availability = col_text(st, 5, a, &ok);
+        v->name = hy_sq_col_text(st, 1, a, &ok);
+        v->phone = hy_sq_col_text(st, 2, a, &ok);
+        v->language = hy_sq_col_text(st, 3, a, &ok);
+        v->languages = hy_sq_col_text(st, 4, a, &ok);
+        v->availability = hy_sq_col_text(st, 5, a, &ok);
         v->lat = sqlite3_column_double(st, 6);
         v->lon = sqlite3_column_double(st, 7);
         v->radius_km = sqlite3_column_double(st, 8);
         v->load = col_i64(st, 9);
     }
-    if (rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
-    if (!ok) return finish(st, HY_DB_HARD);
+    if (rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    if (!ok) return hy_sq_finish(st, HY_DB_HARD);
     *ret = out;
-    return finish(st, (int)n);
+    return hy_sq_finish(st, (int)n);
 }
 
 static int rq_stats(hy_store *base, hy_arena *a, struct hy_request_stat_row **ret) {
@@ -539,20 +516,20 @@ static int rq_stats(hy_store *base, hy_arena *a, struct hy_request_stat_row **re
     bool ok = true;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         out = grow(a, out, n, &cap, sizeof *out);
-        if (!out) return finish(st, HY_DB_HARD);
+        if (!out) return hy_sq_finish(st, HY_DB_HARD);
         struct hy_request_stat_row *r = &out[n++];
-        r->status = col_text(st, 0, a, &ok);
-        r->kind = col_text(st, 1, a, &ok);
+        r->status = hy_sq_col_text(st, 0, a, &ok);
+        r->kind = hy_sq_col_text(st, 1, a, &ok);
         r->day = col_i64(st, 2);
         r->has_area = sqlite3_column_type(st, 3) != SQLITE_NULL;
         r->lat = sqlite3_column_double(st, 3);
         r->lon = sqlite3_column_double(st, 4);
         r->count = col_i64(st, 5);
     }
-    if (rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
-    if (!ok) return finish(st, HY_DB_HARD);
+    if (rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    if (!ok) return hy_sq_finish(st, HY_DB_HARD);
     *ret = out;
-    return finish(st, (int)n);
+    return hy_sq_finish(st, (int)n);
 }
 
 /* ---- idempotency ---- */
@@ -562,20 +539,20 @@ static int rq_idem_get(hy_store *base, const char *key, const char *route, hy_ar
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_IDEM_GET, sql_idem_get);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, key);
-    bind_text(st, 2, route);
+    hy_sq_bind_text(st, 1, key);
+    hy_sq_bind_text(st, 2, route);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) return finish(st, HY_DB_NONE);
-    if (rc != SQLITE_ROW) return finish(st, hy_sq_status(s, rc));
+    if (rc == SQLITE_DONE) return hy_sq_finish(st, HY_DB_NONE);
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, hy_sq_status(s, rc));
     bool ok = true;
     struct hy_idempotency v;
-    v.request_hash = col_text(st, 0, a, &ok);
+    v.request_hash = hy_sq_col_text(st, 0, a, &ok);
     v.status = sqlite3_column_int(st, 1);
-    v.body = col_text(st, 2, a, &ok);
+    v.body = hy_sq_col_text(st, 2, a, &ok);
     v.created_at = col_i64(st, 3);
-    if (!ok || !v.request_hash || !v.body) return finish(st, HY_DB_HARD);
+    if (!ok || !v.request_hash || !v.body) return hy_sq_finish(st, HY_DB_HARD);
     *ret = v;
-    return finish(st, HY_DB_ONE);
+    return hy_sq_finish(st, HY_DB_ONE);
 }
 
 static int rq_idem_put(hy_store *base, const char *key, const char *route,
@@ -583,11 +560,11 @@ static int rq_idem_put(hy_store *base, const char *key, const char *route,
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_stmt(s, Q_IDEM_PUT, sql_idem_put);
     if (!st) return HY_DB_HARD;
-    bind_text(st, 1, key);
-    bind_text(st, 2, route);
-    bind_text(st, 3, v->request_hash);
+    hy_sq_bind_text(st, 1, key);
+    hy_sq_bind_text(st, 2, route);
+    hy_sq_bind_text(st, 3, v->request_hash);
     sqlite3_bind_int(st, 4, v->status);
-    bind_text(st, 5, v->body);
+    hy_sq_bind_text(st, 5, v->body);
     sqlite3_bind_int64(st, 6, v->created_at);
     return hy_sq_exec_stmt(s, st);
 }
@@ -655,28 +632,28 @@ static int rq_outbox_take(hy_store *base, int64_t now, int64_t lease_until, size
     if (!st) return HY_DB_HARD;
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, lease_until);
-    sqlite3_bind_int64(st, 3, clamp_i64(limit));
+    sqlite3_bind_int64(st, 3, hy_sq_clamp_i64(limit));
     struct hy_outbox_item *out = NULL;
     size_t n = 0, cap = 0;
     int rc;
     bool ok = true;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         out = grow(a, out, n, &cap, sizeof *out);
-        if (!out) return finish(st, HY_DB_HARD);
+        if (!out) return hy_sq_finish(st, HY_DB_HARD);
         struct hy_outbox_item *m = &out[n++];
         m->id = col_i64(st, 0);
         m->attempts = col_i64(st, 1);
-        m->recipient = col_text(st, 2, a, &ok);
-        m->channel = col_text(st, 3, a, &ok);
-        m->language = col_text(st, 4, a, &ok);
-        m->template_name = col_text(st, 5, a, &ok);
-        m->payload = col_text(st, 6, a, &ok);
+        m->recipient = hy_sq_col_text(st, 2, a, &ok);
+        m->channel = hy_sq_col_text(st, 3, a, &ok);
+        m->language = hy_sq_col_text(st, 4, a, &ok);
+        m->template_name = hy_sq_col_text(st, 5, a, &ok);
+        m->payload = hy_sq_col_text(st, 6, a, &ok);
     }
-    if (rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
-    if (!ok) return finish(st, HY_DB_HARD);
+    if (rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    if (!ok) return hy_sq_finish(st, HY_DB_HARD);
     if (n > 1) qsort(out, n, sizeof *out, cmp_item);
     *ret = out;
-    return finish(st, (int)n);
+    return hy_sq_finish(st, (int)n);
 }
 
 static int rq_outbox_sent(hy_store *base, int64_t id, int64_t now) {
@@ -696,7 +673,7 @@ static int rq_outbox_retry(hy_store *base, int64_t id, int64_t next_at, bool giv
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, next_at);
     sqlite3_bind_int(st, 3, give_up ? 1 : 0);
-    bind_text(st, 4, error);
+    hy_sq_bind_text(st, 4, error);
     return hy_sq_exec_stmt(s, st);
 }
 
@@ -712,9 +689,9 @@ static int rq_outbox_counts(hy_store *base, int64_t ret[4]) {
         for (int i = 0; i < 4; i++)
             if (v && !strcmp(v, names[i])) c[i] = sqlite3_column_int64(st, 1);
     }
-    if (rc != SQLITE_DONE) return finish(st, hy_sq_status(s, rc));
+    if (rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
     memcpy(ret, c, sizeof c);
-    return finish(st, HY_DB_ONE);
+    return hy_sq_finish(st, HY_DB_ONE);
 }
 
 const struct hy_request_ops hy_sq_request_ops = {

@@ -3,6 +3,8 @@
 #define HY_STORE_SQLITE_H
 
 #include <sqlite3.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "store/store.h"
 
@@ -36,6 +38,48 @@ typedef struct hy_sqlite {
 } hy_sqlite;
 
 static inline hy_sqlite *hy_sq(hy_store *s) { return (hy_sqlite *)s; }
+
+/* ---- small helpers every SQLite feature file uses ---- */
+
+/* The text of column i copied into the arena, or NULL for SQL NULL. A copy that fails (the
+ * arena is full, SQLite is out of memory) also gives NULL and clears *ok, so that a missing
+ * value is never mistaken for an SQL NULL (a NULL password_hash means "no password"). */
+static inline const char *hy_sq_col_text(sqlite3_stmt *st, int i, hy_arena *a, bool *ok) {
+    if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
+    const char *v = (const char *)sqlite3_column_text(st, i);
+    char *copy = v ? hy_arena_strndup(a, v, (size_t)sqlite3_column_bytes(st, i)) : NULL;
+    if (!copy) *ok = false;
+    return copy;
+}
+
+/* Copies column i (an id) into out, which holds HY_ID_LEN + 1 bytes. */
+static inline void hy_sq_col_id(sqlite3_stmt *st, int i, char *out) {
+    const char *v = (const char *)sqlite3_column_text(st, i);
+    size_t n = v ? strlen(v) : 0;
+    if (n > HY_ID_LEN) n = HY_ID_LEN;
+    if (n) memcpy(out, v, n);
+    out[n] = '\0';
+}
+
+/* Binds text (NULL binds SQL NULL); the string must outlive the statement's step. */
+static inline void hy_sq_bind_text(sqlite3_stmt *st, int i, const char *v) {
+    if (v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, i);
+}
+
+/* A row count or offset as an SQL integer: past INT64_MAX a cast would turn it negative,
+ * which SQLite reads as "no limit" / "no offset". */
+static inline sqlite3_int64 hy_sq_clamp_i64(size_t v) {
+    return v > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)v;
+}
+
+/* Resets a statement for its next use and passes `r` through. */
+static inline int hy_sq_finish(sqlite3_stmt *st, int r) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return r;
+}
+
 
 /* Maps an SQLite result code to a store status. */
 int hy_sq_status(hy_sqlite *s, int rc);
