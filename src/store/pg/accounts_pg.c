@@ -132,26 +132,7 @@ static const char *const sql_outbox_list =
 /* ---- parameters ---- */
 
 /* Room for any int64 or any %.17g double, with sign, exponent and NUL. */
-#define NUM_LEN 32
-
-static const char *fmt_i64(char buf[NUM_LEN], int64_t v) {
-    snprintf(buf, NUM_LEN, "%" PRId64, v);
-    return buf;
-}
-
-/* A size_t as a bigint parameter, clamped to INT64_MAX (a larger OFFSET is empty anyway). */
-static const char *fmt_size(char buf[NUM_LEN], size_t v) {
-    return fmt_i64(buf, v > (size_t)INT64_MAX ? INT64_MAX : (int64_t)v);
-}
-
-/* 17 significant digits read back as the same double. The caller has refused NaN and
- * infinities (SQLite cannot store NaN, so the stores would disagree). -0.0 is written as 0:
- * SQLite keeps a REAL without a fraction as an integer and gives back +0.0. */
-static const char *fmt_f64(char buf[NUM_LEN], double v) {
-    if (v == 0) v = 0;
-    snprintf(buf, NUM_LEN, "%.17g", v);
-    return buf;
-}
+#define NUM_LEN HY_PG_NUM_LEN
 
 /* ---- reading rows ---- */
 
@@ -265,8 +246,8 @@ int hy_pg_user_insert(hy_store *base, const struct hy_user *u, const struct hy_v
         u->role,
         u->status,
         u->language ? u->language : "fa",
-        fmt_i64(created, u->created_at),
-        fmt_i64(updated, u->updated_at),
+        hy_pg_fmt_i64(created, u->created_at),
+        hy_pg_fmt_i64(updated, u->updated_at),
     };
     int r = hy_pg_exec(s, Q_USER_INSERT, sql_user_insert, 10, p, NULL);
     /* HY_DB_NONE: the id, e-mail or phone is taken; nothing was written, the transaction goes
@@ -275,9 +256,9 @@ int hy_pg_user_insert(hy_store *base, const struct hy_user *u, const struct hy_v
     char lat[NUM_LEN], lon[NUM_LEN], radius[NUM_LEN];
     const char *const pv[] = {
         u->id,
-        v->has_area ? fmt_f64(lat, v->lat) : NULL,
-        v->has_area ? fmt_f64(lon, v->lon) : NULL,
-        fmt_f64(radius, v->radius_km),
+        v->has_area ? hy_pg_fmt_f64(lat, v->lat) : NULL,
+        v->has_area ? hy_pg_fmt_f64(lon, v->lon) : NULL,
+        hy_pg_fmt_f64(radius, v->radius_km),
         v->skills ? v->skills : "[]",
         v->languages ? v->languages : "[]",
         v->availability ? v->availability : "",
@@ -321,7 +302,7 @@ int hy_pg_user_list(hy_store *base, const struct hy_user_filter *f, hy_arena *a,
     struct hy_user *users = hy_arena_alloc(a, limit * sizeof *users);
     if (!users) return HY_DB_HARD;
     char lim[NUM_LEN], off[NUM_LEN];
-    const char *const p[] = {f->role, f->status, fmt_size(lim, limit), fmt_size(off, f->offset)};
+    const char *const p[] = {f->role, f->status, hy_pg_fmt_size(lim, limit), hy_pg_fmt_size(off, f->offset)};
     r = hy_pg_exec(s, Q_USER_LIST, sql_user_list, 4, p, &res);
     if (r < 0) return r;
     size_t n = 0;
@@ -342,7 +323,7 @@ int hy_pg_user_list(hy_store *base, const struct hy_user_filter *f, hy_arena *a,
 static int update_user(hy_store *base, int id, const char *sql, const char *uid, const char *value,
                        int64_t now) {
     char t[NUM_LEN];
-    const char *const p[] = {uid, value, fmt_i64(t, now)};
+    const char *const p[] = {uid, value, hy_pg_fmt_i64(t, now)};
     return exec_plain(base, id, sql, 3, p);
 }
 
@@ -359,14 +340,14 @@ int hy_pg_user_set_password(hy_store *s, const char *id, const char *hash, int64
 int hy_pg_user_set_profile(hy_store *base, const char *id, const char *name, const char *language,
                            int64_t now) {
     char t[NUM_LEN];
-    const char *const p[] = {id, name, language, fmt_i64(t, now)};
+    const char *const p[] = {id, name, language, hy_pg_fmt_i64(t, now)};
     return exec_plain(base, Q_USER_PROFILE, sql_user_profile, 4, p);
 }
 
 int hy_pg_expired_purge(hy_store *base, int64_t now, int64_t rate_before) {
     char n[NUM_LEN], b[NUM_LEN];
-    const char *const pr[] = {fmt_i64(b, rate_before)};
-    const char *const pn[] = {fmt_i64(n, now)};
+    const char *const pr[] = {hy_pg_fmt_i64(b, rate_before)};
+    const char *const pn[] = {hy_pg_fmt_i64(n, now)};
     int r = exec_plain(base, Q_PURGE_RATE, "DELETE FROM rate_limits WHERE window_start < $1::bigint", 1, pr);
     if (r >= 0) r = exec_plain(base, Q_PURGE_SESSIONS, "DELETE FROM sessions WHERE expires_at <= $1::bigint", 1, pn);
     if (r >= 0) r = exec_plain(base, Q_PURGE_RESETS, "DELETE FROM password_resets WHERE expires_at <= $1::bigint", 1, pn);
@@ -401,7 +382,7 @@ int hy_pg_volunteer_get(hy_store *base, const char *user_id, hy_arena *a,
 int hy_pg_session_insert(hy_store *base, const char *token_hash, const char *user_id,
                          const char *csrf, int64_t now, int64_t expires_at) {
     char t[NUM_LEN], e[NUM_LEN];
-    const char *const p[] = {token_hash, user_id, csrf, fmt_i64(t, now), fmt_i64(e, expires_at)};
+    const char *const p[] = {token_hash, user_id, csrf, hy_pg_fmt_i64(t, now), hy_pg_fmt_i64(e, expires_at)};
     return exec_plain(base, Q_SESSION_INSERT, sql_session_insert, 5, p);
 }
 
@@ -426,7 +407,7 @@ int hy_pg_session_get(hy_store *base, const char *token_hash, hy_arena *a, struc
 
 int hy_pg_session_touch(hy_store *base, const char *token_hash, int64_t now) {
     char t[NUM_LEN];
-    const char *const p[] = {token_hash, fmt_i64(t, now)};
+    const char *const p[] = {token_hash, hy_pg_fmt_i64(t, now)};
     return exec_plain(base, Q_SESSION_TOUCH, sql_session_touch, 2, p);
 }
 
@@ -448,7 +429,7 @@ int hy_pg_session_delete_user(hy_store *base, const char *user_id) {
 int hy_pg_token_insert(hy_store *base, const char *token_hash, const char *user_id,
                        const char *name, int64_t now) {
     char t[NUM_LEN];
-    const char *const p[] = {token_hash, user_id, name ? name : "", fmt_i64(t, now)};
+    const char *const p[] = {token_hash, user_id, name ? name : "", hy_pg_fmt_i64(t, now)};
     return exec_plain(base, Q_TOKEN_INSERT, sql_token_insert, 4, p);
 }
 
@@ -468,7 +449,7 @@ int hy_pg_token_get(hy_store *base, const char *token_hash, char *ret_user_id) {
 int hy_pg_rate_hit(hy_store *base, const char *key, int64_t now, int64_t window,
                    int64_t *ret_count) {
     char t[NUM_LEN], w[NUM_LEN];
-    const char *const p[] = {key, fmt_i64(t, now), fmt_i64(w, window)};
+    const char *const p[] = {key, hy_pg_fmt_i64(t, now), hy_pg_fmt_i64(w, window)};
     PGresult *res;
     int r = hy_pg_exec(hy_pg_of(base), Q_RATE_HIT, sql_rate_hit, 3, p, &res);
     if (r != HY_DB_ONE) return r < 0 ? r : HY_DB_HARD;
@@ -490,7 +471,7 @@ int hy_pg_rate_clear(hy_store *base, const char *key) {
 int hy_pg_audit_insert(hy_store *base, int64_t at, const char *actor_id, const char *action,
                        const char *subject_id, const char *detail) {
     char t[NUM_LEN];
-    const char *const p[] = {fmt_i64(t, at), actor_id, action, subject_id, detail ? detail : ""};
+    const char *const p[] = {hy_pg_fmt_i64(t, at), actor_id, action, subject_id, detail ? detail : ""};
     return exec_plain(base, Q_AUDIT_INSERT, sql_audit_insert, 5, p);
 }
 
@@ -501,7 +482,7 @@ int hy_pg_audit_list(hy_store *base, int64_t before, size_t limit, hy_arena *a,
     struct hy_audit_entry *e = hy_arena_alloc(a, limit * sizeof *e);
     if (!e) return HY_DB_HARD;
     char b[NUM_LEN], l[NUM_LEN];
-    const char *const p[] = {fmt_i64(b, before), fmt_size(l, limit)};
+    const char *const p[] = {hy_pg_fmt_i64(b, before), hy_pg_fmt_size(l, limit)};
     PGresult *res;
     int r = hy_pg_exec(hy_pg_of(base), Q_AUDIT_LIST, sql_audit_list, 2, p, &res);
     if (r < 0) return r;
@@ -531,13 +512,13 @@ int hy_pg_audit_list(hy_store *base, int64_t before, size_t limit, hy_arena *a,
 int hy_pg_reset_insert(hy_store *base, const char *token_hash, const char *user_id,
                        int64_t expires_at) {
     char e[NUM_LEN];
-    const char *const p[] = {token_hash, user_id, fmt_i64(e, expires_at)};
+    const char *const p[] = {token_hash, user_id, hy_pg_fmt_i64(e, expires_at)};
     return exec_plain(base, Q_RESET_INSERT, sql_reset_insert, 3, p);
 }
 
 int hy_pg_reset_take(hy_store *base, const char *token_hash, int64_t now, char *ret_user_id) {
     char t[NUM_LEN];
-    const char *const p[] = {token_hash, fmt_i64(t, now)};
+    const char *const p[] = {token_hash, hy_pg_fmt_i64(t, now)};
     PGresult *res;
     int r = hy_pg_exec(hy_pg_of(base), Q_RESET_TAKE, sql_reset_take, 2, p, &res);
     if (r != HY_DB_ONE) return r;
@@ -551,7 +532,7 @@ int hy_pg_reset_take(hy_store *base, const char *token_hash, int64_t now, char *
 
 int hy_pg_outbox_insert(hy_store *base, const struct hy_outbox_message *m) {
     char t[NUM_LEN];
-    const char *const p[] = {fmt_i64(t, m->created_at), m->recipient, m->channel, m->language,
+    const char *const p[] = {hy_pg_fmt_i64(t, m->created_at), m->recipient, m->channel, m->language,
                              m->template_name,          m->payload};
     return exec_plain(base, Q_OUTBOX_INSERT, sql_outbox_insert, 6, p);
 }
@@ -563,7 +544,7 @@ int hy_pg_outbox_list(hy_store *base, const char *recipient, size_t limit, hy_ar
     struct hy_outbox_message *m = hy_arena_alloc(a, limit * sizeof *m);
     if (!m) return HY_DB_HARD;
     char l[NUM_LEN];
-    const char *const p[] = {recipient, fmt_size(l, limit)};
+    const char *const p[] = {recipient, hy_pg_fmt_size(l, limit)};
     PGresult *res;
     int r = hy_pg_exec(hy_pg_of(base), Q_OUTBOX_LIST, sql_outbox_list, 2, p, &res);
     if (r < 0) return r;

@@ -142,19 +142,7 @@ static const char *const sql_geocode_place =
 
 /* ---- parameters ---- */
 
-#define NUM_LEN 32
-
-static const char *fmt_i64(char buf[NUM_LEN], int64_t v) {
-    snprintf(buf, NUM_LEN, "%" PRId64, v);
-    return buf;
-}
-
-/* 17 significant digits read back as the same double; -0.0 as 0 (as SQLite keeps it). */
-static const char *fmt_f64(char buf[NUM_LEN], double v) {
-    if (v == 0) v = 0;
-    snprintf(buf, NUM_LEN, "%.17g", v);
-    return buf;
-}
+#define NUM_LEN HY_PG_NUM_LEN
 
 /* Array literals for unnest(): one growing buffer per column. */
 struct arr {
@@ -175,12 +163,12 @@ static int arr_add(struct arr *a, const char *v) {
 
 static int arr_f64(struct arr *a, double v) {
     char buf[NUM_LEN];
-    return arr_add(a, fmt_f64(buf, v));
+    return arr_add(a, hy_pg_fmt_f64(buf, v));
 }
 
 static int arr_i64(struct arr *a, int64_t v) {
     char buf[NUM_LEN];
-    return arr_add(a, fmt_i64(buf, v));
+    return arr_add(a, hy_pg_fmt_i64(buf, v));
 }
 
 static const char *arr_done(struct arr *a) {
@@ -283,15 +271,15 @@ static void group_params(const struct hy_group *g, const char *p[NCOLS], char nb
     p[0] = g->id;
     p[1] = g->name;
     p[2] = g->description ? g->description : "";
-    p[3] = fmt_f64(nb[0], g->lat);
-    p[4] = fmt_f64(nb[1], g->lon);
+    p[3] = hy_pg_fmt_f64(nb[0], g->lat);
+    p[4] = hy_pg_fmt_f64(nb[1], g->lon);
     p[5] = g->area_kind ? g->area_kind : "none";
-    p[6] = radius ? fmt_f64(nb[2], g->radius_m) : NULL;
+    p[6] = radius ? hy_pg_fmt_f64(nb[2], g->radius_m) : NULL;
     p[7] = has ? g->area : NULL;
-    p[8] = has ? fmt_f64(nb[3], g->area_box.min_lat) : NULL;
-    p[9] = has ? fmt_f64(nb[4], g->area_box.min_lon) : NULL;
-    p[10] = has ? fmt_f64(nb[5], g->area_box.max_lat) : NULL;
-    p[11] = has ? fmt_f64(nb[6], g->area_box.max_lon) : NULL;
+    p[8] = has ? hy_pg_fmt_f64(nb[3], g->area_box.min_lat) : NULL;
+    p[9] = has ? hy_pg_fmt_f64(nb[4], g->area_box.min_lon) : NULL;
+    p[10] = has ? hy_pg_fmt_f64(nb[5], g->area_box.max_lat) : NULL;
+    p[11] = has ? hy_pg_fmt_f64(nb[6], g->area_box.max_lon) : NULL;
     p[12] = g->contact ? g->contact : "{}";
     p[13] = g->languages ? g->languages : "[]";
     p[14] = g->tags ? g->tags : "[]";
@@ -301,7 +289,7 @@ static void group_params(const struct hy_group *g, const char *p[NCOLS], char nb
     p[18] = g->name_norm ? g->name_norm : "";
     p[19] = g->search_text ? g->search_text : "";
     p[20] = g->created_by;
-    p[21] = fmt_i64(nb[7], g->created_at);
+    p[21] = hy_pg_fmt_i64(nb[7], g->created_at);
     p[22] = NULL; /* set by the caller (a second number buffer) */
 }
 
@@ -312,7 +300,7 @@ static int g_insert(hy_store *base, const struct hy_group *g) {
     const char *p[NCOLS];
     char nb[8][NUM_LEN], up[NUM_LEN];
     group_params(g, p, nb);
-    p[22] = fmt_i64(up, g->updated_at);
+    p[22] = hy_pg_fmt_i64(up, g->updated_at);
     return hy_pg_exec(hy_pg_of(base), Q_INSERT, sql_insert, NCOLS, p, NULL);
 }
 
@@ -333,7 +321,7 @@ static int g_insert_many(hy_store *base, const struct hy_group *g, size_t n) {
             const char *p[NCOLS];
             char nb[8][NUM_LEN], up[NUM_LEN];
             group_params(&g[i], p, nb);
-            p[22] = fmt_i64(up, g[i].updated_at);
+            p[22] = hy_pg_fmt_i64(up, g[i].updated_at);
             for (int c = 0; c < NCOLS && !e; c++)
                 e = arr_add(&cols[c], p[c]);
         }
@@ -367,14 +355,14 @@ static int g_update(hy_store *base, const struct hy_group *g) {
     /* UPDATE takes $1..$15 as INSERT does, then name_norm, search_text, updated_at. */
     p[15] = p[18];
     p[16] = p[19];
-    p[17] = fmt_i64(up, g->updated_at);
+    p[17] = hy_pg_fmt_i64(up, g->updated_at);
     return hy_pg_exec(hy_pg_of(base), Q_UPDATE, sql_update, 18, p, NULL);
 }
 
 static int g_set_status(hy_store *base, const char *id, const char *status, bool verified,
                         int64_t now) {
     char nb[NUM_LEN];
-    const char *p[] = {id, status, verified ? "true" : "false", fmt_i64(nb, now)};
+    const char *p[] = {id, status, verified ? "true" : "false", hy_pg_fmt_i64(nb, now)};
     return hy_pg_exec(hy_pg_of(base), Q_STATUS, sql_status, 4, p, NULL);
 }
 
@@ -406,25 +394,25 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
     }
     bool bounded = reach < world;
     char nb[9][NUM_LEN];
-    const char *p[8] = {fmt_f64(nb[0], q->lat),
-                        fmt_f64(nb[1], q->lon),
+    const char *p[8] = {hy_pg_fmt_f64(nb[0], q->lat),
+                        hy_pg_fmt_f64(nb[1], q->lon),
                         NULL,
-                        fmt_f64(nb[3], reach * (1 + 1e-6) + 1),
+                        hy_pg_fmt_f64(nb[3], reach * (1 + 1e-6) + 1),
                         NULL,
                         NULL,
                         NULL,
                         NULL};
     if (q->has_box) {
-        p[4] = fmt_f64(nb[4], q->box.min_lat);
-        p[5] = fmt_f64(nb[5], q->box.max_lat);
-        p[6] = fmt_f64(nb[6], q->box.min_lon);
-        p[7] = fmt_f64(nb[7], q->box.max_lon);
+        p[4] = hy_pg_fmt_f64(nb[4], q->box.min_lat);
+        p[5] = hy_pg_fmt_f64(nb[5], q->box.max_lat);
+        p[6] = hy_pg_fmt_f64(nb[6], q->box.min_lon);
+        p[7] = hy_pg_fmt_f64(nb[7], q->box.max_lon);
     }
     struct cand *c = NULL;
     size_t n = 0;
     int r;
     for (size_t m = q->limit + 8;; m *= 4) {
-        p[2] = fmt_i64(nb[2], (int64_t)m);
+        p[2] = hy_pg_fmt_i64(nb[2], (int64_t)m);
         PGresult *res = NULL;
         r = bounded ? hy_pg_exec(s, Q_NEAR_WITHIN, sql_near_within, 8, p, &res)
                     : hy_pg_exec(s, Q_NEAR_ALL, sql_near_all, 3, p, &res);
@@ -600,8 +588,8 @@ static int g_search(hy_store *base, const char *const *tokens, size_t ntokens, s
     char *q = ts_query(a, tokens, ntokens);
     if (!q) return HY_DB_HARD;
     char nb[2][NUM_LEN];
-    const char *p[] = {q, fmt_i64(nb[0], (int64_t)limit),
-                       fmt_i64(nb[1], offset > INT32_MAX ? INT32_MAX : (int64_t)offset)};
+    const char *p[] = {q, hy_pg_fmt_i64(nb[0], (int64_t)limit),
+                       hy_pg_fmt_i64(nb[1], offset > INT32_MAX ? INT32_MAX : (int64_t)offset)};
     PGresult *res;
     int r = hy_pg_exec(s, Q_SEARCH_COUNT, sql_search_count, 1, p, &res);
     if (r != HY_DB_ONE) return r < 0 ? r : HY_DB_HARD;
@@ -619,7 +607,7 @@ static int g_list(hy_store *base, const char *status, const char *after, size_t 
                   struct hy_group **ret) {
     if (limit == 0 || limit > 100000) return HY_DB_HARD;
     char nb[NUM_LEN];
-    const char *p[] = {status, after ? after : "", fmt_i64(nb, (int64_t)limit)};
+    const char *p[] = {status, after ? after : "", hy_pg_fmt_i64(nb, (int64_t)limit)};
     PGresult *res = NULL;
     int r = hy_pg_exec(hy_pg_of(base), Q_LIST, sql_list, 3, p, &res);
     if (r < 0) return r;
@@ -737,7 +725,7 @@ static int p_geocode(hy_store *base, const char *prefix, const char *pkey, size_
     size_t n = 0;
     char nb[NUM_LEN];
     if (pkey && *pkey) {
-        const char *p[] = {pkey, fmt_i64(nb, (int64_t)limit)};
+        const char *p[] = {pkey, hy_pg_fmt_i64(nb, (int64_t)limit)};
         PGresult *res;
         int r = hy_pg_exec(s, Q_GEOCODE_POSTCODE, sql_geocode_postcode, 2, p, &res);
         if (r < 0) return r;
@@ -762,7 +750,7 @@ static int p_geocode(hy_store *base, const char *prefix, const char *pkey, size_
         }
     }
     if (n < limit && prefix && *prefix) {
-        const char *p[] = {prefix, fmt_i64(nb, (int64_t)(limit - n))};
+        const char *p[] = {prefix, hy_pg_fmt_i64(nb, (int64_t)(limit - n))};
         PGresult *res;
         int r = hy_pg_exec(s, Q_GEOCODE_PLACE, sql_geocode_place, 2, p, &res);
         if (r < 0) return r;

@@ -118,12 +118,7 @@ static const char *const sql_project_list =
 
 /* ---- helpers ---- */
 
-#define NUM_LEN 32
-
-static const char *fmt_i64(char buf[NUM_LEN], int64_t v) {
-    snprintf(buf, NUM_LEN, "%" PRId64, v);
-    return buf;
-}
+#define NUM_LEN HY_PG_NUM_LEN
 
 struct row {
     const PGresult *res;
@@ -235,7 +230,7 @@ static int query(hy_pg *s, int id, const char *sql, int n, const char *const *p,
 
 static int doc_write(hy_store *base, const struct hy_lib_doc *d, bool insert) {
     char year[NUM_LEN], cat[NUM_LEN], uat[NUM_LEN], pat[NUM_LEN], sat[NUM_LEN];
-    const char *y = d->year > 0 ? fmt_i64(year, d->year) : NULL;
+    const char *y = d->year > 0 ? hy_pg_fmt_i64(year, d->year) : NULL;
     if (insert) {
         const char *const p[] = {
             d->id, d->type, d->language, d->translation_group ? d->translation_group : d->id,
@@ -244,9 +239,9 @@ static int doc_write(hy_store *base, const struct hy_lib_doc *d, bool insert) {
             d->level, y, d->stage, d->themes ? d->themes : "", d->tags ? d->tags : "[]",
             d->organisations ? d->organisations : "[]", d->authors ? d->authors : "[]",
             d->links ? d->links : "[]", d->covid ? "true" : "false", d->status,
-            d->origin ? d->origin : "user", d->created_by, fmt_i64(cat, d->created_at),
-            fmt_i64(uat, d->updated_at), fmt_i64(pat, d->published_at),
-            fmt_i64(sat, d->sort_at), d->tok_title ? d->tok_title : "",
+            d->origin ? d->origin : "user", d->created_by, hy_pg_fmt_i64(cat, d->created_at),
+            hy_pg_fmt_i64(uat, d->updated_at), hy_pg_fmt_i64(pat, d->published_at),
+            hy_pg_fmt_i64(sat, d->sort_at), d->tok_title ? d->tok_title : "",
             d->tok_summary ? d->tok_summary : "", d->tok_tags ? d->tok_tags : "",
             d->tokens ? d->tokens : ""};
         return hy_pg_exec(hy_pg_of(base), Q_DOC_INSERT, sql_doc_insert, 30, p, NULL);
@@ -258,8 +253,8 @@ static int doc_write(hy_store *base, const struct hy_lib_doc *d, bool insert) {
         y, d->stage, d->themes ? d->themes : "", d->tags ? d->tags : "[]",
         d->organisations ? d->organisations : "[]", d->authors ? d->authors : "[]",
         d->links ? d->links : "[]", d->covid ? "true" : "false", d->status,
-        d->origin ? d->origin : "user", fmt_i64(uat, d->updated_at),
-        fmt_i64(pat, d->published_at), fmt_i64(sat, d->sort_at),
+        d->origin ? d->origin : "user", hy_pg_fmt_i64(uat, d->updated_at),
+        hy_pg_fmt_i64(pat, d->published_at), hy_pg_fmt_i64(sat, d->sort_at),
         d->tok_title ? d->tok_title : "", d->tok_summary ? d->tok_summary : "",
         d->tok_tags ? d->tok_tags : "", d->tokens ? d->tokens : ""};
     (void)cat;
@@ -316,7 +311,7 @@ static int doc_get_many(hy_store *base, const char *const *ids, size_t n, hy_are
 static int doc_set_status(hy_store *base, const char *id, const char *from, const char *to,
                           int64_t now) {
     char t[NUM_LEN];
-    const char *const p[] = {id, from, to, fmt_i64(t, now)};
+    const char *const p[] = {id, from, to, hy_pg_fmt_i64(t, now)};
     return hy_pg_exec(hy_pg_of(base), Q_DOC_STATUS, sql_doc_status, 4, p, NULL);
 }
 
@@ -324,7 +319,7 @@ static int doc_list(hy_store *base, const char *status, const char *after, size_
                     hy_arena *a, struct hy_lib_doc **ret) {
     if (limit == 0 || limit > 10000) return HY_DB_HARD;
     char l[NUM_LEN];
-    const char *const p[] = {status, after, fmt_i64(l, (int64_t)limit)};
+    const char *const p[] = {status, after, hy_pg_fmt_i64(l, (int64_t)limit)};
     PGresult *res;
     int r = query(hy_pg_of(base), Q_DOC_LIST, sql_doc_list, 3, p, &res);
     if (r < 0) return r;
@@ -434,7 +429,7 @@ static int scan(hy_store *base, const struct hy_lib_scan *q, hy_arena *a,
 
 static int revision_insert(hy_store *base, const struct hy_lib_revision *rv) {
     char at[NUM_LEN];
-    const char *const p[] = {rv->doc_id, fmt_i64(at, rv->at), rv->author_id, rv->action,
+    const char *const p[] = {rv->doc_id, hy_pg_fmt_i64(at, rv->at), rv->author_id, rv->action,
                              rv->snapshot ? rv->snapshot : "{}"};
     return hy_pg_exec(hy_pg_of(base), Q_REV_INSERT, sql_rev_insert, 5, p, NULL);
 }
@@ -443,7 +438,7 @@ static int revision_list(hy_store *base, const char *doc_id, size_t limit, hy_ar
                          struct hy_lib_revision **ret) {
     if (limit == 0 || limit > 1000) return HY_DB_HARD;
     char l[NUM_LEN];
-    const char *const p[] = {doc_id, fmt_i64(l, (int64_t)limit)};
+    const char *const p[] = {doc_id, hy_pg_fmt_i64(l, (int64_t)limit)};
     PGresult *res;
     int r = query(hy_pg_of(base), Q_REV_LIST, sql_rev_list, 2, p, &res);
     if (r < 0) return r;
@@ -485,8 +480,8 @@ static int attachment_insert(hy_store *base, const struct hy_lib_attachment *att
     h[att->size * 2] = '\0';
     char size[NUM_LEN], at[NUM_LEN];
     const char *const p[] = {att->id,         att->doc_id, att->filename,
-                             att->content_type, fmt_i64(size, (int64_t)att->size), h,
-                             att->created_by, fmt_i64(at, att->created_at)};
+                             att->content_type, hy_pg_fmt_i64(size, (int64_t)att->size), h,
+                             att->created_by, hy_pg_fmt_i64(at, att->created_at)};
     int r = hy_pg_exec(hy_pg_of(base), Q_ATT_INSERT, sql_att_insert, 8, p, NULL);
     free(h);
     return r;
@@ -583,7 +578,7 @@ static int project_put(hy_store *base, const struct hy_lib_project *pr) {
                              pr->description_fa ? pr->description_fa : "",
                              pr->description_en ? pr->description_en : "",
                              pr->website,
-                             pr->year > 0 ? fmt_i64(year, pr->year) : NULL,
+                             pr->year > 0 ? hy_pg_fmt_i64(year, pr->year) : NULL,
                              pr->covid ? "true" : "false",
                              pr->doc_id};
     return hy_pg_exec(hy_pg_of(base), Q_PROJECT_PUT, sql_project_put, 10, p, NULL);

@@ -180,21 +180,7 @@ static const char *const sql_area_exact =
 
 /* ---- parameters and rows ---- */
 
-#define NUM_LEN 32
-
-static const char *fmt_i64(char buf[NUM_LEN], int64_t v) {
-    snprintf(buf, NUM_LEN, "%" PRId64, v);
-    return buf;
-}
-
-static const char *fmt_size(char buf[NUM_LEN], size_t v) {
-    return fmt_i64(buf, v > (size_t)INT64_MAX ? INT64_MAX : (int64_t)v);
-}
-
-static const char *fmt_f64(char buf[NUM_LEN], double v) {
-    snprintf(buf, NUM_LEN, "%.17g", v);
-    return buf;
-}
+#define NUM_LEN HY_PG_NUM_LEN
 
 struct row {
     const PGresult *res;
@@ -337,10 +323,10 @@ static int rq_insert(hy_store *base, const struct hy_request *r,
                              r->for_whom,
                              r->language,
                              r->source,
-                             r->has_area ? fmt_f64(lat, r->lat) : NULL,
-                             r->has_area ? fmt_f64(lon, r->lon) : NULL,
-                             fmt_i64(at, r->created_at),
-                             r->opened_at ? fmt_i64(op, r->opened_at) : NULL};
+                             r->has_area ? hy_pg_fmt_f64(lat, r->lat) : NULL,
+                             r->has_area ? hy_pg_fmt_f64(lon, r->lon) : NULL,
+                             hy_pg_fmt_i64(at, r->created_at),
+                             r->opened_at ? hy_pg_fmt_i64(op, r->opened_at) : NULL};
     int x = hy_pg_exec(hy_pg_of(base), Q_INSERT, sql_insert, 12, p, NULL);
     if (x <= 0) return x;
     char clat[NUM_LEN], clon[NUM_LEN];
@@ -349,8 +335,8 @@ static int rq_insert(hy_store *base, const struct hy_request *r,
                              c->phone,
                              c->address ? c->address : "",
                              c->details ? c->details : "",
-                             c->has_exact ? fmt_f64(clat, c->lat) : NULL,
-                             c->has_exact ? fmt_f64(clon, c->lon) : NULL};
+                             c->has_exact ? hy_pg_fmt_f64(clat, c->lat) : NULL,
+                             c->has_exact ? hy_pg_fmt_f64(clon, c->lon) : NULL};
     x = hy_pg_exec(hy_pg_of(base), Q_CONTACT_INSERT, sql_contact_insert, 7, q, NULL);
     return x == HY_DB_NONE ? HY_DB_HARD : x;
 }
@@ -394,14 +380,14 @@ static int rq_list(hy_store *base, const struct hy_request_filter *f, hy_arena *
                              f->urgency,
                              f->assignee_id,
                              f->has_box ? "1" : "0",
-                             fmt_f64(b[0], f->min_lat),
-                             fmt_f64(b[1], f->max_lat),
-                             fmt_f64(b[2], f->min_lon),
-                             fmt_f64(b[3], f->max_lon),
-                             fmt_i64(t[0], f->created_after),
-                             fmt_i64(t[1], f->created_before),
-                             fmt_i64(t[2], f->opened_after),
-                             fmt_size(l, f->limit)};
+                             hy_pg_fmt_f64(b[0], f->min_lat),
+                             hy_pg_fmt_f64(b[1], f->max_lat),
+                             hy_pg_fmt_f64(b[2], f->min_lon),
+                             hy_pg_fmt_f64(b[3], f->max_lon),
+                             hy_pg_fmt_i64(t[0], f->created_after),
+                             hy_pg_fmt_i64(t[1], f->created_before),
+                             hy_pg_fmt_i64(t[2], f->opened_after),
+                             hy_pg_fmt_size(l, f->limit)};
     void *out;
     int n = query_rows(base, Q_LIST, sql_list, 13, p, a, sizeof(struct hy_request), fill_request,
                        &out);
@@ -411,20 +397,20 @@ static int rq_list(hy_store *base, const struct hy_request_filter *f, hy_arena *
 
 static int rq_claim(hy_store *base, const char *id, const char *user_id, int64_t now) {
     char at[NUM_LEN];
-    const char *const p[] = {id, user_id, fmt_i64(at, now)};
+    const char *const p[] = {id, user_id, hy_pg_fmt_i64(at, now)};
     return hy_pg_exec(hy_pg_of(base), Q_CLAIM, sql_claim, 3, p, NULL);
 }
 
 static int rq_set_status(hy_store *base, const char *id, const char *from, const char *to,
                          const char *assignee, const char *reason, int64_t now) {
     char at[NUM_LEN];
-    const char *const p[] = {id, from, to, assignee, reason, fmt_i64(at, now)};
+    const char *const p[] = {id, from, to, assignee, reason, hy_pg_fmt_i64(at, now)};
     return hy_pg_exec(hy_pg_of(base), Q_SET_STATUS, sql_set_status, 6, p, NULL);
 }
 
 static int rq_event_insert(hy_store *base, const char *id, const struct hy_request_event *e) {
     char at[NUM_LEN];
-    const char *const p[] = {id, fmt_i64(at, e->at), e->actor_id, e->from_status, e->to_status,
+    const char *const p[] = {id, hy_pg_fmt_i64(at, e->at), e->actor_id, e->from_status, e->to_status,
                              e->reason};
     return hy_pg_exec(hy_pg_of(base), Q_EVENT_INSERT, sql_event_insert, 6, p, NULL);
 }
@@ -450,7 +436,7 @@ static int rq_events(hy_store *base, const char *id, hy_arena *a,
 
 static int rq_note_insert(hy_store *base, const char *id, const struct hy_request_note *nt) {
     char at[NUM_LEN];
-    const char *const p[] = {id, fmt_i64(at, nt->at), nt->author_id, nt->kind, nt->text,
+    const char *const p[] = {id, hy_pg_fmt_i64(at, nt->at), nt->author_id, nt->kind, nt->text,
                              nt->outcome};
     return hy_pg_exec(hy_pg_of(base), Q_NOTE_INSERT, sql_note_insert, 6, p, NULL);
 }
@@ -480,10 +466,10 @@ static int rq_set_area(hy_store *base, const char *id, double lat, double lon,
     if (!isfinite(lat) || !isfinite(lon) || !isfinite(exact_lat) || !isfinite(exact_lon))
         return HY_DB_HARD;
     char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], d[NUM_LEN], t[NUM_LEN];
-    const char *const p[] = {id, fmt_f64(a, lat), fmt_f64(b, lon), fmt_i64(t, now)};
+    const char *const p[] = {id, hy_pg_fmt_f64(a, lat), hy_pg_fmt_f64(b, lon), hy_pg_fmt_i64(t, now)};
     int r = hy_pg_exec(hy_pg_of(base), Q_AREA, sql_area, 4, p, NULL);
     if (r <= 0) return r;
-    const char *const q[] = {id, fmt_f64(c, exact_lat), fmt_f64(d, exact_lon)};
+    const char *const q[] = {id, hy_pg_fmt_f64(c, exact_lat), hy_pg_fmt_f64(d, exact_lon)};
     r = hy_pg_exec(hy_pg_of(base), Q_AREA_EXACT, sql_area_exact, 3, q, NULL);
     return r < 0 ? r : HY_DB_ONE;
 }
@@ -494,8 +480,8 @@ static int rq_set_delivery(hy_store *base, const char *id, const char *checklist
     if (has_receipt && !isfinite(amount)) return HY_DB_HARD;
     char am[NUM_LEN], at[NUM_LEN];
     const char *const p[] = {id, checklist, has_receipt ? "1" : "0",
-                             fmt_f64(am, has_receipt ? amount : 0), reimbursement,
-                             fmt_i64(at, now)};
+                             hy_pg_fmt_f64(am, has_receipt ? amount : 0), reimbursement,
+                             hy_pg_fmt_i64(at, now)};
     return hy_pg_exec(hy_pg_of(base), Q_DELIVERY, sql_delivery, 6, p, NULL);
 }
 
@@ -517,11 +503,11 @@ static int rq_volunteers(hy_store *base, const double *box, size_t limit, hy_are
                          struct hy_request_volunteer **ret) {
     char b[4][NUM_LEN], l[NUM_LEN];
     const char *const p[] = {box ? "1" : "0",
-                             fmt_f64(b[0], box ? box[0] : 0),
-                             fmt_f64(b[1], box ? box[1] : 0),
-                             fmt_f64(b[2], box ? box[2] : 0),
-                             fmt_f64(b[3], box ? box[3] : 0),
-                             fmt_size(l, limit)};
+                             hy_pg_fmt_f64(b[0], box ? box[0] : 0),
+                             hy_pg_fmt_f64(b[1], box ? box[1] : 0),
+                             hy_pg_fmt_f64(b[2], box ? box[2] : 0),
+                             hy_pg_fmt_f64(b[3], box ? box[3] : 0),
+                             hy_pg_fmt_size(l, limit)};
     void *out;
     int n = query_rows(base, Q_VOLUNTEERS, sql_volunteers, 6, p, a,
                        sizeof(struct hy_request_volunteer), fill_volunteer, &out);
@@ -574,8 +560,8 @@ static int rq_idem_get(hy_store *base, const char *key, const char *route, hy_ar
 static int rq_idem_put(hy_store *base, const char *key, const char *route,
                        const struct hy_idempotency *v) {
     char st[NUM_LEN], at[NUM_LEN];
-    const char *const p[] = {key, route, v->request_hash, fmt_i64(st, v->status), v->body,
-                             fmt_i64(at, v->created_at)};
+    const char *const p[] = {key, route, v->request_hash, hy_pg_fmt_i64(st, v->status), v->body,
+                             hy_pg_fmt_i64(at, v->created_at)};
     return hy_pg_exec(hy_pg_of(base), Q_IDEM_PUT, sql_idem_put, 6, p, NULL);
 }
 
@@ -584,7 +570,7 @@ static int rq_idem_put(hy_store *base, const char *key, const char *route,
 static int purge_step(hy_store *base, int id, const char *sql, int64_t t1, bool has2,
                       int64_t t2, int64_t *count) {
     char a[NUM_LEN], b[NUM_LEN];
-    const char *const p[] = {fmt_i64(a, t1), fmt_i64(b, t2)};
+    const char *const p[] = {hy_pg_fmt_i64(a, t1), hy_pg_fmt_i64(b, t2)};
     PGresult *res = NULL;
     int r = hy_pg_exec(hy_pg_of(base), id, sql, has2 ? 2 : 1, p, &res);
     if (r < 0) return r;
@@ -654,7 +640,7 @@ static int cmp_item(const void *x, const void *y) {
 static int rq_outbox_take(hy_store *base, int64_t now, int64_t lease_until, size_t limit,
                           hy_arena *a, struct hy_outbox_item **ret) {
     char n1[NUM_LEN], n2[NUM_LEN], l[NUM_LEN];
-    const char *const p[] = {fmt_i64(n1, now), fmt_i64(n2, lease_until), fmt_size(l, limit)};
+    const char *const p[] = {hy_pg_fmt_i64(n1, now), hy_pg_fmt_i64(n2, lease_until), hy_pg_fmt_size(l, limit)};
     void *out;
     int n = query_rows(base, Q_OUTBOX_TAKE, sql_outbox_take, 3, p, a,
                        sizeof(struct hy_outbox_item), fill_item, &out);
@@ -665,14 +651,14 @@ static int rq_outbox_take(hy_store *base, int64_t now, int64_t lease_until, size
 
 static int rq_outbox_sent(hy_store *base, int64_t id, int64_t now) {
     char i[NUM_LEN], at[NUM_LEN];
-    const char *const p[] = {fmt_i64(i, id), fmt_i64(at, now)};
+    const char *const p[] = {hy_pg_fmt_i64(i, id), hy_pg_fmt_i64(at, now)};
     return hy_pg_exec(hy_pg_of(base), Q_OUTBOX_SENT, sql_outbox_sent, 2, p, NULL);
 }
 
 static int rq_outbox_retry(hy_store *base, int64_t id, int64_t next_at, bool give_up,
                            const char *error) {
     char i[NUM_LEN], at[NUM_LEN];
-    const char *const p[] = {fmt_i64(i, id), fmt_i64(at, next_at), give_up ? "1" : "0", error};
+    const char *const p[] = {hy_pg_fmt_i64(i, id), hy_pg_fmt_i64(at, next_at), give_up ? "1" : "0", error};
     return hy_pg_exec(hy_pg_of(base), Q_OUTBOX_RETRY, sql_outbox_retry, 4, p, NULL);
 }
 

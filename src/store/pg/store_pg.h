@@ -2,6 +2,8 @@
 #ifndef HY_STORE_PG_H
 #define HY_STORE_PG_H
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <libpq-fe.h>
 
 #include "store/store.h"
@@ -39,6 +41,29 @@ typedef struct hy_pg {
 } hy_pg;
 
 static inline hy_pg *hy_pg_of(hy_store *s) { return (hy_pg *)s; }
+
+/* ---- parameters as text (every value goes to PostgreSQL as a bound text parameter) ---- */
+
+#define HY_PG_NUM_LEN 32
+
+static inline const char *hy_pg_fmt_i64(char buf[HY_PG_NUM_LEN], int64_t v) {
+    snprintf(buf, HY_PG_NUM_LEN, "%" PRId64, v);
+    return buf;
+}
+
+/* A size_t as a bigint parameter, clamped to INT64_MAX (a larger LIMIT/OFFSET means "all"). */
+static inline const char *hy_pg_fmt_size(char buf[HY_PG_NUM_LEN], size_t v) {
+    return hy_pg_fmt_i64(buf, v > (size_t)INT64_MAX ? INT64_MAX : (int64_t)v);
+}
+
+/* 17 significant digits read back as the same double; -0.0 is sent as 0, as SQLite keeps it.
+ * Callers refuse NaN and infinities before. */
+static inline const char *hy_pg_fmt_f64(char buf[HY_PG_NUM_LEN], double v) {
+    if (v == 0) v = 0;
+    snprintf(buf, HY_PG_NUM_LEN, "%.17g", v);
+    return buf;
+}
+
 
 /* Maps a result (NULL when libpq could not even build one) to a store status:
  * SQLSTATE 40001, 40P01, 55P03 → HY_DB_SOFT; a broken connection → HY_DB_SOFT and the
