@@ -360,7 +360,14 @@ static bool group_from_row(const struct grow *row, long rowno, struct report *re
     return ok;
 }
 
-/* Walks a group file, calling `each` for every good row; with `each` NULL only checks. */
+/* Walks a group file, calling `each` for every good row; with `each` NULL only checks.
+ * The check pass also notes each row's place on a Hilbert curve over the map; the write pass
+ * gives the rows a store layout in that order (struct hy_group.layout), so that groups near
+ * each other share pages and a nearest-groups query reads few of them. */
+struct gkey {
+    uint64_t key; /* Hilbert index of the position (high bits), row index (low bits) */
+};
+
 struct gwalk {
     const char *path;
     bool geojson;
@@ -369,7 +376,71 @@ struct gwalk {
     int (*each)(struct gwalk *w, const struct hy_group *g);
     void *ctx;
     int64_t now;
+    uint64_t *keys; /* check pass: a key per good row (see collect_key) */
+    size_t nkeys, capkeys;
+    uint32_t *layout; /* write pass: row index -> position along the curve */
 };
+
+/* The index of the cell (x, y) on a Hilbert curve filling a 2^16 x 2^16 grid: cells close
+ * on the curve are close on the map. */
+static uint32_t hilbert_index(uint32_t x, uint32_t y) {
+    uint32_t d = 0;
+    for (uint32_t s = 1u << 15; s; s >>= 1) {
+        uint32_t rx = (x & s) ? 1 : 0, ry = (y & s) ? 1 : 0;
+        d += s * s * ((3 * rx) ^ ry);
+        if (!ry) { /* rotate the quadrant so the curve stays continuous */
+            if (rx) {
+                x = s - 1 - (x & (s - 1));
+                y = s - 1 - (y & (s - 1));
+            }
+            uint32_t t = x & (s - 1);
+            x = y & (s - 1);
+            y = t;
+        } else {
+            x &= s - 1;
+            y &= s - 1;
+        }
+    }
+    return d;
+}
+
+static int collect_key(struct gwalk *w, const struct hy_group *g) {
+    if (w->rows > (long)UINT32_MAX) {
+        fprintf(stderr, "%s: more than %lu rows: split the file\n", w->path,
+                (unsigned long)UINT32_MAX);
+        return -1;
+    }
+    if (w->nkeys == w->capkeys) {
+        size_t cap = w->capkeys ? w->capkeys * 2 : 4096;
+        uint64_t *k = realloc(w->keys, cap * sizeof *k);
+        if (!k) return -1;
+        w->keys = k;
+        w->capkeys = cap;
+    }
+    uint32_t x = (uint32_t)((g->lon + 180.0) / 360.0 * 65535.0);
+    uint32_t y = (uint32_t)((g->lat + 90.0) / 180.0 * 65535.0);
+    /* Rows are counted before each(): this row's index is rows - 1 (< 2^32, checked). */
+    w->keys[w->nkeys++] = (uint64_t)hilbert_index(x, y) << 32 | (uint64_t)(w->rows - 1);
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* After the check pass: layout[row] = the row's position along the curve (0-based). */
+static int layout_rows(struct gwalk *w) {
+    if ((size_t)w->rows != w->nkeys) return -1;
+    w->layout = malloc((w->nkeys ? w->nkeys : 1) * sizeof *w->layout);
+    if (!w->layout) return -1;
+    if (w->nkeys) qsort(w->keys, w->nkeys, sizeof *w->keys, cmp_u64);
+    for (size_t i = 0; i < w->nkeys; i++)
+        w->layout[(uint32_t)(w->keys[i] & 0xffffffffu)] = (uint32_t)i;
+    free(w->keys);
+    w->keys = NULL;
+    return 0;
+}
 
 static int walk_csv_groups(struct gwalk *w) {
     FILE *f = fopen(w->path, "rb");
@@ -575,6 +646,7 @@ static int walk_groups(struct gwalk *w) {
 struct gwrite {
     hy_store *s;
     hy_arena *a;
+    int64_t layout_base; /* 0: the store ignores layout */
     struct hy_group batch[BATCH];
     size_t n;
     long done;
@@ -606,6 +678,8 @@ static int each_group(struct gwalk *w, const struct hy_group *g) {
     struct gwrite *gw = w->ctx;
     struct hy_group *d = &gw->batch[gw->n++];
     *d = *g;
+    if (gw->layout_base > 0 && w->layout && w->rows >= 1)
+        d->layout = gw->layout_base + (int64_t)w->layout[w->rows - 1];
     d->name = arena_dup(gw->a, g->name);
     d->description = arena_dup(gw->a, g->description);
     d->area = arena_dup(gw->a, g->area);
@@ -625,6 +699,11 @@ static int groups_tx(hy_store *s, void *ctx) {
     gw->s = s;
     gw->a = hy_arena_new(0);
     gw->started = mono_ms();
+    if (s->ops->groups->layout_base && s->ops->groups->layout_base(s, &gw->layout_base) < 0) {
+        hy_arena_free(gw->a);
+        free(gw);
+        return HY_DB_HARD;
+    }
     w->ctx = gw;
     w->each = each_group;
     long checked = w->rows;
@@ -663,22 +742,32 @@ static int import_groups(const char *db_url, const char *path) {
     struct gwalk w = {
         .path = path, .geojson = is_geojson(path), .rep = {0, path}, .now = hy_clock_now()};
     uint64_t t0 = mono_ms();
-    if (walk_groups(&w) < 0 || w.rep.bad) {
+    w.each = collect_key;
+    int walked = walk_groups(&w);
+    w.each = NULL;
+    if (walked < 0 || w.rep.bad || layout_rows(&w) < 0) {
         if (w.rep.bad > REPORT_MAX) fprintf(stderr, "… and %ld more\n", w.rep.bad - REPORT_MAX);
         fprintf(stderr, "import: %ld bad rows of %ld: nothing was imported\n", w.rep.bad, w.rows);
+        free(w.keys);
+        free(w.layout);
         return 1;
     }
     if (w.rows == 0) {
         fprintf(stderr, "import: %s has no groups: nothing to do\n", path);
+        free(w.layout);
         return 0;
     }
     fprintf(stderr, "import: %ld rows checked in %.1f s; writing\n", w.rows,
             (double)(mono_ms() - t0) / 1000);
     hy_db *db;
-    if (hy_cli_open_store(db_url, &db, NULL) < 0) return 1;
+    if (hy_cli_open_store(db_url, &db, NULL) < 0) {
+        free(w.layout);
+        return 1;
+    }
     uint64_t t1 = mono_ms();
     int r = hy_db_run(db, HY_TX_WRITE, groups_tx, &w);
     hy_db_close(db);
+    free(w.layout);
     if (r < 0) {
         fprintf(stderr, "import: the store refused the groups: nothing was imported\n");
         return 1;

@@ -36,6 +36,11 @@ struct hy_group {
     const char *search_text; /* hy_search_text(name + description + tags) */
     const char *created_by;  /* user id, or NULL (imports, demo) */
     int64_t created_at, updated_at;
+    /* insert_many(): where to lay the group out in the store, so that groups near each other
+     * share pages (imports number them along a space-filling curve). SQLite uses it as the row
+     * number, which must be at least layout_base() and unique; 0 = after every stored group.
+     * PostgreSQL ignores it. */
+    int64_t layout;
     /* Filled by near(): */
     double distance_m;
     bool covers; /* the group's area covers the query point */
@@ -72,6 +77,9 @@ struct hy_group_ops {
     int (*insert)(hy_store *s, const struct hy_group *g);
     /* Inserts n groups at once (imports): all or none. HY_DB_ONE. */
     int (*insert_many)(hy_store *s, const struct hy_group *g, size_t n);
+    /* The smallest `layout` value insert_many() accepts in this transaction (SQLite: above
+     * every stored row number); 1 where layout is ignored. NULL = layout is ignored. */
+    int (*layout_base)(hy_store *s, int64_t *ret);
     /* Any status. HY_DB_NONE for an unknown id. */
     int (*get)(hy_store *s, const char *id, hy_arena *a, struct hy_group *ret);
     /* Replaces the editable fields (name … search_text, updated_at) of g->id; status, owners,

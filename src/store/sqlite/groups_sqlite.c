@@ -8,6 +8,7 @@
  * pole) around the circle, and the survivors are ranked by haversine distance in C, ties by id.
  * Text search goes through an external-content FTS5 table over the normalised search_text. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,7 @@ enum {
     Q_POSTCODE_UPSERT,
     Q_GEOCODE_POSTCODE,
     Q_GEOCODE_PLACE,
+    Q_LAYOUT_BASE,
     Q__END,
 };
 
@@ -51,9 +53,10 @@ _Static_assert((int)Q__END <= (int)HY_SQ_REQUESTS_BASE,
     "search_text, created_by, created_at, updated_at"
 
 static const char *const sql_insert =
-    "INSERT INTO aid_groups(" GROUP_COLS ") VALUES "
-    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23) "
+    "INSERT INTO aid_groups(" GROUP_COLS ", seq) VALUES "
+    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24) "
     "ON CONFLICT(id) DO NOTHING";
+static const char *const sql_layout_base = "SELECT coalesce(max(seq), 0) + 1 FROM aid_groups";
 static const char *const sql_get = "SELECT " GROUP_COLS " FROM aid_groups WHERE id = ?1";
 static const char *const sql_get_seq = "SELECT " GROUP_COLS " FROM aid_groups WHERE seq = ?1";
 static const char *const sql_update =
@@ -189,7 +192,17 @@ static int g_insert(hy_store *base, const struct hy_group *g) {
     hy_sq_bind_text(st, 21, g->created_by);
     sqlite3_bind_int64(st, 22, g->created_at);
     sqlite3_bind_int64(st, 23, g->updated_at);
+    if (g->layout > 0) sqlite3_bind_int64(st, 24, g->layout); /* else NULL: the next rowid */
     return hy_sq_exec_stmt(s, st);
+}
+
+static int g_layout_base(hy_store *base, int64_t *ret) {
+    hy_sqlite *s = hy_sq(base);
+    sqlite3_stmt *st = hy_sq_stmt(s, Q_LAYOUT_BASE, sql_layout_base);
+    if (!st) return HY_DB_HARD;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *ret = sqlite3_column_int64(st, 0);
+    return hy_sq_finish(st, rc == SQLITE_ROW ? HY_DB_ONE : hy_sq_status(s, rc));
 }
 
 static int g_insert_many(hy_store *base, const struct hy_group *g, size_t n) {
@@ -289,16 +302,16 @@ static int cand_cmp(const void *pa, const void *pb) {
     return strcmp(a->id, b->id);
 }
 
-/* The density of groups (per square metre) seen around a 1° cell by this thread's last
- * query there: the first circle of the next query is sized from it. */
-#define HINT_SLOTS 256
-static _Thread_local struct {
-    int cell;
-    double density;
-} hy__hint[HINT_SLOTS];
+/* The density of approved groups (per square metre) that the last query in each half-degree
+ * cell found: the first circle of the next query there is sized from it, so that one R*Tree
+ * query usually holds the `limit` nearest. Shared by the process's threads (a lost update
+ * only costs a second round); 0 = not seen yet. A hint, never an answer: it can be stale. */
+#define HINT_ROWS 361
+#define HINT_COLS 721
+static _Atomic float hy__hint[HINT_ROWS * HINT_COLS];
 
 static int hint_cell(double lat, double lon) {
-    return (int)floor(lat + 90) * 361 + (int)floor(lon + 180) + 1;
+    return (int)floor((lat + 90) * 2) * HINT_COLS + (int)floor((lon + 180) * 2);
 }
 
 /* Adds the approved groups in `b` within r of the point (and in q->box) to c. */
@@ -338,10 +351,9 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
         if (br < reach) reach = br;
     }
     int cell = hint_cell(q->lat, q->lon);
-    int slot = (int)((unsigned)cell % HINT_SLOTS);
+    double density = atomic_load_explicit(&hy__hint[cell], memory_order_relaxed);
     double d = 5000;
-    if (hy__hint[slot].cell == cell && hy__hint[slot].density > 0)
-        d = 1.1 * sqrt((double)q->limit / (3.14159265358979323846 * hy__hint[slot].density));
+    if (density > 0) d = 1.1 * sqrt((double)q->limit / (3.14159265358979323846 * density));
     if (d < 200) d = 200;
     struct cands c = {0};
     int r = HY_DB_ONE;
@@ -358,10 +370,10 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
         double grow = c.n ? 1.2 * sqrt((double)q->limit / (double)c.n) : 4.0;
         d = radius * (grow < 1.5 ? 1.5 : grow);
     }
-    if (c.n > 0) {
-        hy__hint[slot].cell = cell;
-        hy__hint[slot].density = (double)c.n / (3.14159265358979323846 * radius * radius);
-    }
+    if (c.n > 0)
+        atomic_store_explicit(&hy__hint[cell],
+                              (float)((double)c.n / (3.14159265358979323846 * radius * radius)),
+                              memory_order_relaxed);
     /* Only the nearest `limit` matter, then groups whose area covers the point. */
     if (c.n) qsort(c.v, c.n, sizeof *c.v, cand_cmp);
     if (c.n > q->limit) c.n = q->limit;
@@ -683,6 +695,7 @@ static int p_geocode(hy_store *base, const char *prefix, const char *pkey, size_
 const struct hy_group_ops hy_sq_group_ops = {
     .insert = g_insert,
     .insert_many = g_insert_many,
+    .layout_base = g_layout_base,
     .get = g_get,
     .update = g_update,
     .set_status = g_set_status,
