@@ -62,6 +62,9 @@ hy_result hy_api_geocode(hy_req *req);
 struct hy_group;
 /* A group as the API shows it (public fields; distance_m and covers for "near" answers). */
 json_t *hy_group_json(const struct hy_group *g, bool with_distance);
+/* The same object written as JSON text onto `b` (the bytes hy_reply_json() would send for
+ * hy_group_json()), without building a jansson tree: for the nearest-groups answer. */
+int hy_group_json_write(hy_buf *b, const struct hy_group *g, bool with_distance);
 
 /* library.c (issue 7) */
 hy_result hy_api_library_search(hy_req *req);

@@ -102,6 +102,9 @@ json_t *hy_req_json(hy_req *req, hy_result *ret_result);
 
 /* Answers `status` with a JSON body built from `body` (reference stolen). */
 hy_result hy_reply_json(hy_req *req, unsigned status, json_t *body);
+/* Answers `status` with the JSON text in `b` (hy_jw_* in util/jsonw.h), taking its contents:
+ * the buffer is empty afterwards. */
+hy_result hy_reply_json_buf(hy_req *req, unsigned status, hy_buf *b);
 /* Answers `status` with the given bytes (copied) and content type. */
 hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type, const void *p,
                          size_t n);

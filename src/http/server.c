@@ -99,6 +99,13 @@ static hy_result hy__reply_owned(hy_req *req, unsigned status, const char *conte
     return r;
 }
 
+hy_result hy_reply_json_buf(hy_req *req, unsigned status, hy_buf *b) {
+    size_t n;
+    char *text = b->data ? hy_buf_steal(b, &n) : NULL;
+    if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    return hy__reply_owned(req, status, "application/json; charset=utf-8", text, n);
+}
+
 hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type, const void *p,
                          size_t n) {
     char *copy = malloc(n ? n : 1);
