@@ -23,6 +23,7 @@ enum {
     Q_UPDATE,
     Q_STATUS,
     Q_RTREE_BOX,
+    Q_RTREE_CELLS,
     Q_AREA_AT,
     Q_SEARCH,
     Q_SEARCH_COUNT,
@@ -69,6 +70,12 @@ static const char *const sql_status =
 static const char *const sql_rtree_box =
     "SELECT seq, id, lat, lon FROM aid_groups_rtree WHERE min_lat <= ?2 AND max_lat >= ?1 AND "
     "min_lon <= ?4 AND max_lon >= ?3";
+/* The same without the auxiliary columns: reading those costs SQLite a statement prepared per
+ * query and a lookup per row. The box coordinates are 32-bit floats rounded outwards, so each
+ * one brackets the exact position within a fraction of a metre. */
+static const char *const sql_rtree_cells =
+    "SELECT seq, min_lat, max_lat, min_lon, max_lon FROM aid_groups_rtree WHERE min_lat <= ?2 "
+    "AND max_lat >= ?1 AND min_lon <= ?4 AND max_lon >= ?3";
 static const char *const sql_area_at =
     "SELECT seq FROM aid_groups_area_rtree WHERE min_lat <= ?1 AND max_lat >= ?1 AND "
     "min_lon <= ?2 AND max_lon >= ?2";
@@ -275,6 +282,8 @@ struct cand {
     int64_t seq;
     char id[HY_ID_LEN + 1];
     double lat, lon, d;
+    double lo, hi;          /* bounds of d before the exact position is read (scan_cells) */
+    struct hy_group *row;   /* the whole row once read, else NULL */
     bool covers;
 };
 
@@ -339,6 +348,89 @@ static int scan_box(hy_sqlite *s, const struct hy_group_near *q, const struct hy
     return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc));
 }
 
+/* Adds the approved groups in `b` that may lie within r of the point, with bounds on their
+ * distance from the R*Tree's box around each (no exact position, no id yet). */
+static int scan_cells(hy_sqlite *s, const struct hy_group_near *q, const struct hy_bbox *b,
+                      double r, struct cands *c, size_t *ret_sure) {
+    sqlite3_stmt *st = hy_sq_stmt(s, Q_RTREE_CELLS, sql_rtree_cells);
+    if (!st) return HY_DB_HARD;
+    sqlite3_bind_double(st, 1, b->min_lat);
+    sqlite3_bind_double(st, 2, b->max_lat);
+    sqlite3_bind_double(st, 3, b->min_lon);
+    sqlite3_bind_double(st, 4, b->max_lon);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        double la0 = sqlite3_column_double(st, 1), la1 = sqlite3_column_double(st, 2);
+        double lo0 = sqlite3_column_double(st, 3), lo1 = sqlite3_column_double(st, 4);
+        struct cand x = {.seq = sqlite3_column_int64(st, 0)};
+        /* Every point of the tiny box is within its diagonal of the box's centre; the margin
+         * covers rounding in the distance formula. */
+        double e = hy_geo_distance_m(la0, lo0, la1, lo1) + 0.01;
+        double dc = hy_geo_distance_m(q->lat, q->lon, (la0 + la1) / 2, (lo0 + lo1) / 2);
+        dc += dc * 1e-9;
+        x.lo = dc - e;
+        x.hi = dc + e;
+        if (x.lo > r) continue;
+        if (x.hi <= r) (*ret_sure)++;
+        if (cand_push(c, &x) < 0) return hy_sq_finish(st, HY_DB_HARD);
+    }
+    return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc));
+}
+
+static int cand_cmp_hi(const void *pa, const void *pb) {
+    const struct cand *a = pa, *b = pb;
+    return a->hi < b->hi ? -1 : a->hi > b->hi;
+}
+
+/* The nearest `limit` groups within `reach` (no bbox filter): circles grow until one surely
+ * holds `limit` groups; then only the candidates that may rank among the first `limit` are read
+ * whole, and ranked by their exact distance. */
+static int near_cells(hy_sqlite *s, const struct hy_group_near *q, double reach, double d,
+                      hy_arena *a, struct cands *c, double *ret_radius, size_t *ret_seen) {
+    double radius;
+    int r = HY_DB_ONE;
+    for (;;) {
+        radius = d < reach ? d : reach;
+        c->n = 0;
+        size_t sure = 0;
+        struct hy_bbox boxes[2];
+        int nb = hy_cap_boxes(q->lat, q->lon, radius, boxes);
+        for (int i = 0; i < nb && r >= 0; i++)
+            r = scan_cells(s, q, &boxes[i], radius, c, &sure);
+        if (r < 0) return r;
+        if (sure >= q->limit || radius >= reach) break;
+        double grow = c->n ? 1.2 * sqrt((double)q->limit / (double)c->n) : 4.0;
+        d = radius * (grow < 1.5 ? 1.5 : grow);
+    }
+    *ret_radius = radius;
+    *ret_seen = c->n;
+    /* Whatever ranks among the first `limit` has lo <= the limit-th smallest hi. */
+    double cut = HUGE_VAL;
+    if (c->n >= q->limit) {
+        qsort(c->v, c->n, sizeof *c->v, cand_cmp_hi);
+        cut = c->v[q->limit - 1].hi;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        struct cand x = c->v[i];
+        if (x.lo > cut) continue;
+        struct hy_group *g = hy_arena_zalloc(a, sizeof *g);
+        if (!g) return HY_DB_HARD;
+        r = get_by(s, Q_GET_SEQ, sql_get_seq, NULL, x.seq, a, g);
+        if (r < 0) return r;
+        if (r == HY_DB_NONE || strcmp(g->status, "approved")) continue;
+        x.lat = g->lat;
+        x.lon = g->lon;
+        x.d = hy_geo_distance_m(q->lat, q->lon, g->lat, g->lon);
+        if (x.d > radius) continue;
+        memcpy(x.id, g->id, sizeof x.id);
+        x.row = g;
+        c->v[kept++] = x;
+    }
+    c->n = kept;
+    return HY_DB_ONE;
+}
+
 static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
                   struct hy_group **ret) {
     hy_sqlite *s = hy_sq(base);
@@ -358,21 +450,28 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
     struct cands c = {0};
     int r = HY_DB_ONE;
     double radius;
-    for (;;) {
-        radius = d < reach ? d : reach;
-        c.n = 0;
-        struct hy_bbox boxes[2];
-        int nb = hy_cap_boxes(q->lat, q->lon, radius, boxes);
-        for (int i = 0; i < nb && r >= 0; i++)
-            r = scan_box(s, q, &boxes[i], radius, &c);
+    size_t seen = 0; /* groups found in the last circle: the density hint */
+    if (!q->has_box) {
+        r = near_cells(s, q, reach, d, a, &c, &radius, &seen);
         if (r < 0) goto out;
-        if (c.n >= q->limit || radius >= reach) break;
-        double grow = c.n ? 1.2 * sqrt((double)q->limit / (double)c.n) : 4.0;
-        d = radius * (grow < 1.5 ? 1.5 : grow);
+    } else {
+        for (;;) {
+            radius = d < reach ? d : reach;
+            c.n = 0;
+            struct hy_bbox boxes[2];
+            int nb = hy_cap_boxes(q->lat, q->lon, radius, boxes);
+            for (int i = 0; i < nb && r >= 0; i++)
+                r = scan_box(s, q, &boxes[i], radius, &c);
+            if (r < 0) goto out;
+            seen = c.n;
+            if (c.n >= q->limit || radius >= reach) break;
+            double grow = c.n ? 1.2 * sqrt((double)q->limit / (double)c.n) : 4.0;
+            d = radius * (grow < 1.5 ? 1.5 : grow);
+        }
     }
-    if (c.n > 0)
+    if (seen > 0)
         atomic_store_explicit(&hy__hint[cell],
-                              (float)((double)c.n / (3.14159265358979323846 * radius * radius)),
+                              (float)((double)seen / (3.14159265358979323846 * radius * radius)),
                               memory_order_relaxed);
     /* Only the nearest `limit` matter, then groups whose area covers the point. */
     if (c.n) qsort(c.v, c.n, sizeof *c.v, cand_cmp);
@@ -435,6 +534,12 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
     if (c.n) qsort(c.v, c.n, sizeof *c.v, cand_cmp);
     if (c.n > q->limit) c.n = q->limit;
     for (size_t i = 0; i < c.n; i++) {
+        if (c.v[i].row) {
+            out[i] = *c.v[i].row;
+            out[i].distance_m = c.v[i].d;
+            out[i].covers = c.v[i].covers;
+            continue;
+        }
         r = get_by(s, Q_GET_SEQ, sql_get_seq, NULL, c.v[i].seq, a, &out[i]);
         if (r != HY_DB_ONE) {
             r = r < 0 ? r : HY_DB_SOFT; /* changed under us: cannot happen inside a tx */
