@@ -23,12 +23,10 @@ enum {
     Q_INSERT = HY_PG_GROUPS_BASE,
     Q_INSERT_MANY,
     Q_GET,
-    Q_GET_MANY,
     Q_UPDATE,
     Q_STATUS,
     Q_NEAR_ALL,
     Q_NEAR_WITHIN,
-    Q_AREA_AT,
     Q_SEARCH,
     Q_SEARCH_COUNT,
     Q_LIST,
@@ -68,8 +66,6 @@ static const char *const sql_insert_many =
     "$17::boolean[],$18::boolean[],$19::text[],$20::text[],$21::text[],$22::bigint[],"
     "$23::bigint[])";
 static const char *const sql_get = "SELECT " GROUP_COLS " FROM aid_groups WHERE id = $1";
-static const char *const sql_get_many =
-    "SELECT " GROUP_COLS " FROM aid_groups WHERE id = ANY($1::text[])";
 static const char *const sql_update =
     "UPDATE aid_groups SET name=$2, description=$3, lat=$4::float8, lon=$5::float8, "
     "area_kind=$6, radius_m=$7::float8, area=$8, area_min_lat=$9::float8, "
@@ -78,21 +74,29 @@ static const char *const sql_update =
     "WHERE id = $1";
 static const char *const sql_status =
     "UPDATE aid_groups SET status=$2, verified=$3::boolean, updated_at=$4::bigint WHERE id = $1";
+/* Nearest groups in one round trip: the whole rows of the m nearest approved groups (GiST KNN
+ * on geography; the bounded form lets the index stop at the reach) and of the groups whose
+ * area's bounding box holds the point, each marked with the list it came from (a group may be
+ * in both). $1 lat, $2 lon, $3 m, $4 reach in metres, $5..$8 an optional box. No join: with
+ * LIMIT $3 unknown, a generic plan would hash-join the whole table. */
+#define NEAR_TAIL                                                                                  \
+    " ORDER BY geog <-> " POINT " LIMIT $3::bigint) UNION ALL "                                   \
+    "(SELECT " GROUP_COLS ", false FROM aid_groups WHERE status = 'approved' AND "                \
+    "area_kind <> 'none' AND "                                                                    \
+    "box(point(area_min_lon, area_min_lat), point(area_max_lon, area_max_lat)) @> "              \
+    "box(point($2::float8, $1::float8), point($2::float8, $1::float8)))"
 static const char *const sql_near_all =
-    "SELECT id, lat, lon FROM aid_groups WHERE status = 'approved' "
-    "ORDER BY geog <-> " POINT " LIMIT $3::bigint";
+    /* (every parameter appears, so that both forms take the same eight) */
+    "(SELECT " GROUP_COLS ", true FROM aid_groups WHERE status = 'approved' AND $4::float8 > 0 "
+    "AND num_nulls($5::float8, $6::float8, $7::float8, $8::float8) >= 0"
+    NEAR_TAIL;
 static const char *const sql_near_within =
-    "SELECT id, lat, lon FROM aid_groups WHERE status = 'approved' "
+    "(SELECT " GROUP_COLS ", true FROM aid_groups WHERE status = 'approved' "
     "AND ST_DWithin(geog, " POINT ", $4::float8, false) "
     "AND ($5::float8 IS NULL OR (lat BETWEEN $5::float8 AND $6::float8 AND "
     "CASE WHEN $7::float8 <= $8::float8 THEN lon BETWEEN $7::float8 AND $8::float8 "
-    "ELSE (lon >= $7::float8 OR lon <= $8::float8) END)) "
-    "ORDER BY geog <-> " POINT " LIMIT $3::bigint";
-static const char *const sql_area_at =
-    "SELECT id, lat, lon, area_kind, radius_m, area FROM aid_groups "
-    "WHERE status = 'approved' AND area_kind <> 'none' AND "
-    "box(point(area_min_lon, area_min_lat), point(area_max_lon, area_max_lat)) @> "
-    "box(point($2::float8, $1::float8), point($2::float8, $1::float8))";
+    "ELSE (lon >= $7::float8 OR lon <= $8::float8) END))"
+    NEAR_TAIL;
 static const char *const sql_search =
     "SELECT " GROUP_COLS " FROM aid_groups WHERE search_tsv @@ to_tsquery('simple', $1) "
     "AND status = 'approved' ORDER BY name_norm, id LIMIT $2::bigint OFFSET $3::bigint";
@@ -372,6 +376,7 @@ struct cand {
     char id[HY_ID_LEN + 1];
     double lat, lon, d;
     bool covers;
+    struct hy_group *row; /* the whole row, in the arena */
 };
 
 static int cand_cmp(const void *pa, const void *pb) {
@@ -411,11 +416,11 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
     struct cand *c = NULL;
     size_t n = 0;
     int r;
-    for (size_t m = q->limit + 8;; m *= 4) {
+    for (size_t m = q->limit + 2;; m *= 4) {
         p[2] = hy_pg_fmt_i64(nb[2], (int64_t)m);
         PGresult *res = NULL;
         r = bounded ? hy_pg_exec(s, Q_NEAR_WITHIN, sql_near_within, 8, p, &res)
-                    : hy_pg_exec(s, Q_NEAR_ALL, sql_near_all, 3, p, &res);
+                    : hy_pg_exec(s, Q_NEAR_ALL, sql_near_all, 8, p, &res);
         if (r < 0) goto out;
         int rows = r == HY_DB_ONE ? PQntuples(res) : 0;
         free(c);
@@ -425,116 +430,67 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
             r = HY_DB_HARD;
             goto out;
         }
+        /* The nearest m first (ranked), then the covering ones join them or mark them. */
         n = 0;
-        double last = 0;
-        for (int i = 0; i < rows; i++) {
-            struct row rw = {res, i, a, true};
-            struct cand x;
-            const char *id = PQgetvalue(res, i, 0);
-            if (strlen(id) > HY_ID_LEN) rw.ok = false;
-            x.lat = row_f64(&rw, 1);
-            x.lon = row_f64(&rw, 2);
-            x.covers = false;
-            if (!rw.ok) {
-                PQclear(res);
-                r = HY_DB_HARD;
-                goto out;
+        size_t nnear = 0;
+        double last = 0, cut = reach;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < rows; i++) {
+                bool near = PQgetvalue(res, i, NCOLS)[0] == 't';
+                if (near != (pass == 0)) continue;
+                struct hy_group *g = hy_arena_alloc(a, sizeof *g);
+                if (!g || read_group(res, i, a, g) < 0) {
+                    PQclear(res);
+                    r = HY_DB_HARD;
+                    goto out;
+                }
+                double d = hy_geo_distance_m(q->lat, q->lon, g->lat, g->lon);
+                if (near) {
+                    nnear++;
+                    if (d > last) last = d;
+                    if (d > reach) continue;
+                    struct cand x = {.lat = g->lat, .lon = g->lon, .d = d, .row = g};
+                    memcpy(x.id, g->id, sizeof x.id);
+                    c[n++] = x;
+                    continue;
+                }
+                if (q->has_box && !hy_bbox_has(&q->box, g->lat, g->lon)) continue;
+                if (!hy_area_covers(g->area_kind, g->radius_m, g->area, g->lat, g->lon, q->lat,
+                                    q->lon))
+                    continue;
+                bool found = false;
+                for (size_t k = 0; k < n; k++)
+                    if (!strcmp(c[k].id, g->id)) c[k].covers = found = true;
+                if (!found) {
+                    struct cand x = {.lat = g->lat, .lon = g->lon, .d = d, .covers = true, .row = g};
+                    memcpy(x.id, g->id, sizeof x.id);
+                    c[n++] = x;
+                }
             }
-            x.d = hy_geo_distance_m(q->lat, q->lon, x.lat, x.lon);
-            if (x.d > last) last = x.d;
-            if (x.d > reach) continue;
-            memcpy(x.id, id, strlen(id) + 1);
-            c[n++] = x;
+            if (pass == 0) {
+                qsort(c, n, sizeof *c, cand_cmp);
+                if (n >= q->limit) cut = c[q->limit - 1].d;
+                if (n > q->limit) n = q->limit;
+            }
         }
         PQclear(res);
-        qsort(c, n, sizeof *c, cand_cmp);
-        if ((size_t)rows < m) break; /* every qualifying group was seen */
+        if (nnear < m) break; /* every qualifying group was seen */
         /* Rows not fetched are at least `last` away (to PostGIS's rounding): safe when that
          * is clearly beyond the cut. */
-        double cut = n >= q->limit ? c[q->limit - 1].d : reach;
         if (last > cut * (1 + 1e-7) + 0.01) break;
         if (m > (size_t)1 << 24) break;
     }
-    if (n > q->limit) n = q->limit;
-    size_t nearest = n;
-
-    /* Groups whose area covers the point. */
-    PGresult *res = NULL;
-    r = hy_pg_exec(s, Q_AREA_AT, sql_area_at, 2, p, &res);
-    if (r < 0) goto out;
-    int rows = r == HY_DB_ONE ? PQntuples(res) : 0;
-    struct cand *more = realloc(c, (n + (size_t)rows + 1) * sizeof *c);
-    if (!more) {
-        PQclear(res);
-        r = HY_DB_HARD;
-        goto out;
-    }
-    c = more;
-    for (int i = 0; i < rows; i++) {
-        struct row rw = {res, i, a, true};
-        const char *id = PQgetvalue(res, i, 0);
-        double glat = row_f64(&rw, 1), glon = row_f64(&rw, 2), radius = row_f64(&rw, 4);
-        const char *kind = PQgetvalue(res, i, 3);
-        const char *area = PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5);
-        if (!rw.ok || strlen(id) > HY_ID_LEN) {
-            PQclear(res);
-            r = HY_DB_HARD;
-            goto out;
-        }
-        if (q->has_box && !hy_bbox_has(&q->box, glat, glon)) continue;
-        if (!hy_area_covers(kind, radius, area, glat, glon, q->lat, q->lon)) continue;
-        bool found = false;
-        for (size_t k = 0; k < nearest; k++)
-            if (!strcmp(c[k].id, id)) c[k].covers = found = true;
-        if (!found) {
-            struct cand x = {.lat = glat, .lon = glon, .covers = true};
-            x.d = hy_geo_distance_m(q->lat, q->lon, glat, glon);
-            memcpy(x.id, id, strlen(id) + 1);
-            c[n++] = x;
-        }
-    }
-    PQclear(res);
     qsort(c, n, sizeof *c, cand_cmp);
     if (n > q->limit) n = q->limit;
-
-    /* The full rows, in one round trip. */
     struct hy_group *out = hy_arena_zalloc(a, (n + 1) * sizeof *out);
     if (!out) {
         r = HY_DB_HARD;
         goto out;
     }
-    if (n) {
-        struct arr ids = {HY_BUF_INIT(0), 0};
-        int e = 0;
-        for (size_t i = 0; i < n && !e; i++)
-            e = arr_add(&ids, c[i].id);
-        const char *v[1] = {e ? NULL : arr_done(&ids)};
-        r = v[0] ? hy_pg_exec(s, Q_GET_MANY, sql_get_many, 1, v, &res) : HY_DB_HARD;
-        hy_buf_free(&ids.b);
-        if (r != HY_DB_ONE) {
-            r = r < 0 ? r : HY_DB_HARD;
-            goto out;
-        }
-        int got = PQntuples(res);
-        for (int i = 0; i < got; i++) {
-            struct hy_group g;
-            if (read_group(res, i, a, &g) < 0) {
-                PQclear(res);
-                r = HY_DB_HARD;
-                goto out;
-            }
-            for (size_t k = 0; k < n; k++)
-                if (!strcmp(c[k].id, g.id)) {
-                    out[k] = g;
-                    out[k].distance_m = c[k].d;
-                    out[k].covers = c[k].covers;
-                }
-        }
-        PQclear(res);
-        if ((size_t)got != n) {
-            r = HY_DB_HARD;
-            goto out;
-        }
+    for (size_t i = 0; i < n; i++) {
+        out[i] = *c[i].row;
+        out[i].distance_m = c[i].d;
+        out[i].covers = c[i].covers;
     }
     *ret = out;
     r = (int)n;
