@@ -25,7 +25,8 @@ int hy_jw_string(hy_buf *b, const char *s) {
         case '\r': esc[1] = 'r'; break;
         case '\t': esc[1] = 't'; break;
         default:
-            memcpy(esc, "\\u00", 4);
+            esc[1] = 'u';
+            esc[2] = esc[3] = '0';
             esc[4] = hex[c >> 4];
             esc[5] = hex[c & 15];
             n = 6;
