@@ -26,6 +26,7 @@
 #include "api/api.h"
 #include "domain/auth.h"
 #include "domain/library.h"
+#include "domain/libindex.h"
 #include "http/parse.h"
 #include "http/server.h"
 #include "http/session.h"
@@ -190,17 +191,43 @@ struct search_ctx {
     struct hy_lib_result res;
     struct hy_lib_doc *docs;
     int ndocs;
+    hy_db *db; /* the db the search reads */
 };
+
+/* Searches the published documents through the process's index (domain/libindex.h) when it
+ * was built at the library version this transaction reads; *done stays false otherwise (the
+ * caller then scans the store, as for editors' searches of drafts). */
+static int search_index(hy_store *s, struct search_ctx *c, bool *done) {
+    *done = false;
+    hy_server *srv = c->req->srv;
+    if (!srv->libindex || !c->scan.status || strcmp(c->scan.status, "published")) return 0;
+    int64_t version = 0;
+    int r = s->ops->library->version(s, &version);
+    if (r < 0) return r;
+    hy_libindex *ix = hy_libindex_cache_get(srv->libindex, version, c->db == srv->db);
+    if (!ix) return 0;
+    r = hy_libindex_search(ix, c->req->arena, &c->filter, c->scan.terms, c->scan.nterms, c->sort,
+                           c->offset, c->limit, &c->res);
+    hy_libindex_release(ix);
+    if (r < 0) return HY_DB_HARD;
+    *done = true;
+    return 0;
+}
 
 static int search_tx(hy_store *s, void *ctx) {
     struct search_ctx *c = ctx;
-    struct hy_lib_row *rows = NULL;
-    size_t n = 0;
-    int r = s->ops->library->scan(s, &c->scan, c->req->arena, &rows, &n);
+    bool done = false;
+    int r = search_index(s, c, &done);
     if (r < 0) return r;
-    if (hy_lib_search(c->req->arena, rows, n, &c->filter, c->scan.terms, c->scan.nterms, c->sort,
-                      c->offset, c->limit, &c->res) < 0)
-        return HY_DB_HARD;
+    if (!done) {
+        struct hy_lib_row *rows = NULL;
+        size_t n = 0;
+        r = s->ops->library->scan(s, &c->scan, c->req->arena, &rows, &n);
+        if (r < 0) return r;
+        if (hy_lib_search(c->req->arena, rows, n, &c->filter, c->scan.terms, c->scan.nterms,
+                          c->sort, c->offset, c->limit, &c->res) < 0)
+            return HY_DB_HARD;
+    }
     const char *ids[HY__PER_PAGE_MAX];
     for (size_t i = 0; i < c->res.npage; i++) ids[i] = c->res.page[i]->id;
     c->ndocs = 0;
@@ -302,7 +329,8 @@ hy_result hy_api_library_search(hy_req *req) {
         return hy_reply_error(req, HY_E_INVALID_QUERY, "per_page must be from 1 to 100.", "per_page");
     c.offset = (size_t)(page - 1) * (size_t)per;
     c.limit = (size_t)per;
-    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, search_tx, &c);
+    c.db = hy_req_read_db(req);
+    int r = hy_db_run(c.db, HY_TX_READ, search_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
     json_t *items = json_array();
     for (size_t i = 0; i < c.res.npage; i++)

@@ -36,6 +36,8 @@ enum {
     Q_PROJECT_PUT,
     Q_ORG_LIST,
     Q_PROJECT_LIST,
+    Q_VERSION,
+    Q_INDEX_ROWS,
     Q__END,
 };
 
@@ -81,6 +83,11 @@ static const char *const sql_scan_all =
 static const char *const sql_scan_match =
     "SELECT " SCAN_COLS ", tok_title, tok_summary, tok_tags FROM lib_docs "
     "WHERE tsv @@ $2::tsquery AND ($1::text IS NULL OR status = $1::text)";
+static const char *const sql_version = "SELECT version FROM lib_version WHERE one = 1";
+static const char *const sql_index_rows =
+    "SELECT id, type, language, country, level, stage, themes, year, covid, sort_at, tok_title, "
+    "tok_summary, tok_tags, tokens FROM lib_docs WHERE status = 'published' AND "
+    "($1::text IS NULL OR id > $1::text) ORDER BY id LIMIT $2::bigint";
 static const char *const sql_rev_insert =
     "INSERT INTO lib_revisions(doc_id, at, author_id, action, snapshot) "
     "VALUES ($1,$2::bigint,$3,$4,$5)";
@@ -425,6 +432,64 @@ static int scan(hy_store *base, const struct hy_lib_scan *q, hy_arena *a,
     return HY_DB_ONE;
 }
 
+static int version(hy_store *base, int64_t *ret) {
+    PGresult *res;
+    int r = query(hy_pg_of(base), Q_VERSION, sql_version, 0, NULL, &res);
+    if (r < 0) return r;
+    if (!res || PQntuples(res) != 1) {
+        PQclear(res);
+        return HY_DB_HARD;
+    }
+    struct row rw = {res, 0, NULL, true};
+    int64_t v = row_i64(&rw, 0);
+    PQclear(res);
+    if (!rw.ok) return HY_DB_HARD;
+    *ret = v;
+    return HY_DB_ONE;
+}
+
+static int index_rows(hy_store *base, const char *after, size_t limit, hy_arena *a,
+                      struct hy_lib_row **ret) {
+    if (limit == 0 || limit > 10000) return HY_DB_HARD;
+    char l[NUM_LEN];
+    const char *const p[] = {after, hy_pg_fmt_size(l, limit)};
+    PGresult *res;
+    int r = query(hy_pg_of(base), Q_INDEX_ROWS, sql_index_rows, 2, p, &res);
+    if (r < 0) return r;
+    int n = res ? PQntuples(res) : 0;
+    struct hy_lib_row *rows = hy_arena_alloc(a, (size_t)(n ? n : 1) * sizeof *rows);
+    if (!rows) {
+        PQclear(res);
+        return HY_DB_HARD;
+    }
+    for (int i = 0; i < n; i++) {
+        struct row rw = {res, i, a, true};
+        struct hy_lib_row *w = &rows[i];
+        memset(w, 0, sizeof *w);
+        row_id(&rw, 0, w->id);
+        w->type = row_text(&rw, 1);
+        w->language = row_text(&rw, 2);
+        w->country = row_text(&rw, 3);
+        w->level = row_text(&rw, 4);
+        w->stage = row_text(&rw, 5);
+        w->themes = row_text(&rw, 6);
+        w->year = (int)row_i64(&rw, 7);
+        w->covid = row_bool(&rw, 8);
+        w->sort_at = row_i64(&rw, 9);
+        w->tok_title = row_text(&rw, 10);
+        w->tok_summary = row_text(&rw, 11);
+        w->tok_tags = row_text(&rw, 12);
+        w->tokens = row_text(&rw, 13);
+        if (!rw.ok) {
+            PQclear(res);
+            return HY_DB_HARD;
+        }
+    }
+    PQclear(res);
+    *ret = rows;
+    return n;
+}
+
 /* ---- revisions ---- */
 
 static int revision_insert(hy_store *base, const struct hy_lib_revision *rv) {
@@ -661,6 +726,8 @@ const struct hy_library_ops hy_pg_library_ops = {
     .doc_group = doc_group,
     .doc_count = doc_count,
     .scan = scan,
+    .version = version,
+    .index_rows = index_rows,
     .revision_insert = revision_insert,
     .revision_list = revision_list,
     .attachment_insert = attachment_insert,

@@ -32,6 +32,8 @@ enum {
     Q_PROJECT_PUT,
     Q_ORG_LIST,
     Q_PROJECT_LIST,
+    Q_VERSION,
+    Q_INDEX_ROWS,
     Q__END,
 };
 
@@ -77,6 +79,11 @@ static const char *const sql_scan_all =
 static const char *const sql_scan_match =
     "SELECT " SCAN_COLS ", tok_title, tok_summary, tok_tags FROM lib_docs "
     "WHERE n IN (SELECT rowid FROM lib_fts WHERE lib_fts MATCH ?2) AND (?1 IS NULL OR status = ?1)";
+static const char *const sql_version = "SELECT version FROM lib_version WHERE one = 1";
+static const char *const sql_index_rows =
+    "SELECT id, type, language, country, level, stage, themes, year, covid, sort_at, tok_title, "
+    "tok_summary, tok_tags, tokens FROM lib_docs WHERE status = 'published' AND "
+    "(?1 IS NULL OR id > ?1) ORDER BY id LIMIT ?2";
 static const char *const sql_rev_insert =
     "INSERT INTO lib_revisions(doc_id, at, author_id, action, snapshot) VALUES (?1,?2,?3,?4,?5)";
 static const char *const sql_rev_list =
@@ -400,6 +407,54 @@ static int scan(hy_store *base, const struct hy_lib_scan *q, hy_arena *a,
     return r;
 }
 
+static int version(hy_store *base, int64_t *ret) {
+    hy_sqlite *s = hy_sq(base);
+    sqlite3_stmt *st = hy_sq_stmt(s, Q_VERSION, sql_version);
+    if (!st) return HY_DB_HARD;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_HARD : hy_sq_status(s, rc));
+    *ret = sqlite3_column_int64(st, 0);
+    return hy_sq_finish(st, HY_DB_ONE);
+}
+
+static int index_rows(hy_store *base, const char *after, size_t limit, hy_arena *a,
+                      struct hy_lib_row **ret) {
+    hy_sqlite *s = hy_sq(base);
+    if (limit == 0 || limit > 10000) return HY_DB_HARD;
+    sqlite3_stmt *st = hy_sq_stmt(s, Q_INDEX_ROWS, sql_index_rows);
+    if (!st) return HY_DB_HARD;
+    hy_sq_bind_text(st, 1, after);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    struct hy_lib_row *rows = hy_arena_alloc(a, limit * sizeof *rows);
+    if (!rows) return hy_sq_finish(st, HY_DB_HARD);
+    size_t n = 0;
+    int rc = SQLITE_DONE;
+    while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        bool ok = true;
+        struct hy_lib_row *w = &rows[n++];
+        memset(w, 0, sizeof *w);
+        hy_sq_col_id(st, 0, w->id);
+        w->type = hy_sq_col_text(st, 1, a, &ok);
+        w->language = hy_sq_col_text(st, 2, a, &ok);
+        w->country = hy_sq_col_text(st, 3, a, &ok);
+        w->level = hy_sq_col_text(st, 4, a, &ok);
+        w->stage = hy_sq_col_text(st, 5, a, &ok);
+        w->themes = hy_sq_col_text(st, 6, a, &ok);
+        w->year = sqlite3_column_int(st, 7);
+        w->covid = sqlite3_column_int(st, 8) != 0;
+        w->sort_at = sqlite3_column_int64(st, 9);
+        w->tok_title = hy_sq_col_text(st, 10, a, &ok);
+        w->tok_summary = hy_sq_col_text(st, 11, a, &ok);
+        w->tok_tags = hy_sq_col_text(st, 12, a, &ok);
+        w->tokens = hy_sq_col_text(st, 13, a, &ok);
+        if (!ok) return hy_sq_finish(st, HY_DB_HARD);
+    }
+    if (n < limit && rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    hy_sq_finish(st, 0);
+    *ret = rows;
+    return (int)n;
+}
+
 /* ---- revisions ---- */
 
 static int revision_insert(hy_store *base, const struct hy_lib_revision *rv) {
@@ -425,7 +480,7 @@ static int revision_list(hy_store *base, const char *doc_id, size_t limit, hy_ar
     struct hy_lib_revision *revs = hy_arena_alloc(a, limit * sizeof *revs);
     if (!revs) return hy_sq_finish(st, HY_DB_HARD);
     size_t n = 0;
-    int rc;
+    int rc = SQLITE_DONE;
     while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         bool ok = true;
         struct hy_lib_revision *r = &revs[n++];
@@ -619,6 +674,8 @@ const struct hy_library_ops hy_sq_library_ops = {
     .doc_group = doc_group,
     .doc_count = doc_count,
     .scan = scan,
+    .version = version,
+    .index_rows = index_rows,
     .revision_insert = revision_insert,
     .revision_list = revision_list,
     .attachment_insert = attachment_insert,
