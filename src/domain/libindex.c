@@ -581,6 +581,54 @@ static size_t or_postings(const hy_libindex *ix, uint32_t w, uint8_t *m, uint32_
     return ncand;
 }
 
+/* Per-thread scratch space for searches (a search over 100,000 documents needs ~0.5 MB; fresh
+ * allocations of that size are mmap()ed and page-faulted on every search). */
+struct scratch {
+    uint8_t *masks;
+    size_t masks_cap;
+    uint32_t *cand;
+    size_t cand_cap;
+};
+
+static pthread_key_t hy__scratch_key;
+static pthread_once_t hy__scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p) {
+    struct scratch *s = p;
+    if (!s) return;
+    free(s->masks);
+    free(s->cand);
+    free(s);
+}
+
+static void scratch_key(void) { (void)pthread_key_create(&hy__scratch_key, scratch_free); }
+
+/* The thread's scratch with room for `masks` bytes and `cand` documents, or NULL. */
+static struct scratch *scratch_get(size_t masks, size_t cand) {
+    pthread_once(&hy__scratch_once, scratch_key);
+    struct scratch *s = pthread_getspecific(hy__scratch_key);
+    if (!s) {
+        if (!(s = calloc(1, sizeof *s))) return NULL;
+        if (pthread_setspecific(hy__scratch_key, s) != 0) {
+            free(s);
+            return NULL;
+        }
+    }
+    if (masks > s->masks_cap) {
+        free(s->masks);
+        s->masks_cap = 0;
+        if (!(s->masks = malloc(masks))) return NULL;
+        s->masks_cap = masks;
+    }
+    if (cand > s->cand_cap) {
+        free(s->cand);
+        s->cand_cap = 0;
+        if (!(s->cand = malloc(cand * sizeof *s->cand))) return NULL;
+        s->cand_cap = cand;
+    }
+    return s;
+}
+
 static int cmp_count(const void *x, const void *y) {
     return strcmp(((const struct hy_lib_count *)x)->value, ((const struct hy_lib_count *)y)->value);
 }
@@ -625,9 +673,11 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
     uint32_t *cand = NULL; /* with terms: the documents of the rarest term, else all */
     size_t ncand = nd;
     if (nterms) {
-        masks = calloc(nterms * nd + 1, 1);
-        cand = malloc((nd ? nd : 1) * sizeof *cand);
-        if (!masks || !cand) goto out;
+        struct scratch *sc = scratch_get(nterms * nd + 1, nd + 1);
+        if (!sc) goto out;
+        masks = sc->masks;
+        cand = sc->cand;
+        memset(masks, 0, nterms * nd);
         size_t lo[HY_LIB_MAX_TERMS], hi[HY_LIB_MAX_TERMS], rarest = 0, least = SIZE_MAX;
         for (size_t t = 0; t < nterms; t++) {
             word_range(ix, terms[t], &lo[t], &hi[t]);
@@ -780,8 +830,6 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
     }
     r = 0;
 out:
-    free(masks);
-    free(cand);
     for (int k = 0; k < HY_LIB_F__COUNT; k++) {
         free(sel[k]);
         free(cnt[k]);

@@ -86,8 +86,8 @@ static const char *const sql_scan_match =
 static const char *const sql_version = "SELECT version FROM lib_version WHERE one = 1";
 static const char *const sql_index_rows =
     "SELECT id, type, language, country, level, stage, themes, year, covid, sort_at, tok_title, "
-    "tok_summary, tok_tags, tokens FROM lib_docs WHERE status = 'published' AND "
-    "($1::text IS NULL OR id > $1::text) ORDER BY id LIMIT $2::bigint";
+    "tok_summary, tok_tags, tokens FROM lib_docs WHERE status = 'published' AND id > $1::text "
+    "ORDER BY id LIMIT $2::bigint";
 static const char *const sql_rev_insert =
     "INSERT INTO lib_revisions(doc_id, at, author_id, action, snapshot) "
     "VALUES ($1,$2::bigint,$3,$4,$5)";
@@ -452,7 +452,7 @@ static int index_rows(hy_store *base, const char *after, size_t limit, hy_arena 
                       struct hy_lib_row **ret) {
     if (limit == 0 || limit > 10000) return HY_DB_HARD;
     char l[NUM_LEN];
-    const char *const p[] = {after, hy_pg_fmt_size(l, limit)};
+    const char *const p[] = {after ? after : "", hy_pg_fmt_size(l, limit)};
     PGresult *res;
     int r = query(hy_pg_of(base), Q_INDEX_ROWS, sql_index_rows, 2, p, &res);
     if (r < 0) return r;

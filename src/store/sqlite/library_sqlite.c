@@ -82,8 +82,8 @@ static const char *const sql_scan_match =
 static const char *const sql_version = "SELECT version FROM lib_version WHERE one = 1";
 static const char *const sql_index_rows =
     "SELECT id, type, language, country, level, stage, themes, year, covid, sort_at, tok_title, "
-    "tok_summary, tok_tags, tokens FROM lib_docs WHERE status = 'published' AND "
-    "(?1 IS NULL OR id > ?1) ORDER BY id LIMIT ?2";
+    "tok_summary, tok_tags, tokens FROM lib_docs WHERE +status = 'published' AND id > ?1 "
+    "ORDER BY id LIMIT ?2"; /* +status: walk the id index, not lib_docs_status + a sort */
 static const char *const sql_rev_insert =
     "INSERT INTO lib_revisions(doc_id, at, author_id, action, snapshot) VALUES (?1,?2,?3,?4,?5)";
 static const char *const sql_rev_list =
@@ -423,7 +423,7 @@ static int index_rows(hy_store *base, const char *after, size_t limit, hy_arena 
     if (limit == 0 || limit > 10000) return HY_DB_HARD;
     sqlite3_stmt *st = hy_sq_stmt(s, Q_INDEX_ROWS, sql_index_rows);
     if (!st) return HY_DB_HARD;
-    hy_sq_bind_text(st, 1, after);
+    hy_sq_bind_text(st, 1, after ? after : "");
     sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
     struct hy_lib_row *rows = hy_arena_alloc(a, limit * sizeof *rows);
     if (!rows) return hy_sq_finish(st, HY_DB_HARD);
