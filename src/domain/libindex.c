@@ -934,6 +934,15 @@ hy_libindex *hy_libindex_cache_get(hy_libindex_cache *c, int64_t version, bool p
     return ix;
 }
 
+hy_libindex *hy_libindex_cache_current(hy_libindex_cache *c) {
+    if (!c) return NULL;
+    pthread_mutex_lock(&c->mu);
+    hy_libindex *ix = c->cur;
+    if (ix) atomic_fetch_add(&ix->refs, 1);
+    pthread_mutex_unlock(&c->mu);
+    return ix;
+}
+
 void hy_libindex_cache_free(hy_libindex_cache *c) {
     if (!c) return;
     atomic_store(&c->stop, true);

@@ -87,6 +87,9 @@ void hy_libindex_cache_refresh(hy_libindex_cache *c);
  * `primary` is set (the version was read on the database the cache builds from; a read
  * replica that lags behind does not cause rebuilds). Accepts a NULL cache. */
 hy_libindex *hy_libindex_cache_get(hy_libindex_cache *c, int64_t version, bool primary);
+/* The current index (whatever its version) with a reference, or NULL before the first build.
+ * Starts nothing: a caller that finds it stale goes through hy_libindex_cache_get(). */
+hy_libindex *hy_libindex_cache_current(hy_libindex_cache *c);
 /* Stops a running build, waits for its thread and frees the cache and its index. Accepts
  * NULL. */
 void hy_libindex_cache_free(hy_libindex_cache *c);

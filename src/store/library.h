@@ -147,6 +147,11 @@ struct hy_library_ops {
      * read the pages and the version in one HY_TX_READ. Returns the count. */
     int (*index_rows)(hy_store *s, const char *after, size_t limit, hy_arena *a,
                       struct hy_lib_row **ret);
+    /* doc_get_many (n may be 0) and the library version, read by ONE statement, so the pair
+     * is consistent without a transaction (HY_TX_SINGLE): the search's fast path checks that
+     * the index it answered from is still current. Returns the count of documents. */
+    int (*doc_get_many_at)(hy_store *s, const char *const *ids, size_t n, hy_arena *a,
+                           struct hy_lib_doc **ret, int64_t *ret_version);
 
     int (*revision_insert)(hy_store *s, const struct hy_lib_revision *r);
     /* A document's revisions, newest first, at most `limit`. Returns the count. */

@@ -38,6 +38,7 @@ enum {
     Q_PROJECT_LIST,
     Q_VERSION,
     Q_INDEX_ROWS,
+    Q_DOC_GET_MANY_AT,
     Q__END,
 };
 
@@ -83,6 +84,9 @@ static const char *const sql_scan_all =
 static const char *const sql_scan_match =
     "SELECT " SCAN_COLS ", tok_title, tok_summary, tok_tags FROM lib_docs "
     "WHERE tsv @@ $2::tsquery AND ($1::text IS NULL OR status = $1::text)";
+static const char *const sql_doc_get_many_at =
+    "SELECT " DOC_COLS ", version FROM lib_version LEFT JOIN lib_docs ON id = ANY($1::text[]) "
+    "WHERE one = 1";
 static const char *const sql_version = "SELECT version FROM lib_version WHERE one = 1";
 static const char *const sql_index_rows =
     "SELECT id, type, language, country, level, stage, themes, year, covid, sort_at, tok_title, "
@@ -288,18 +292,55 @@ static int doc_get(hy_store *base, const char *id, hy_arena *a, struct hy_lib_do
     return r;
 }
 
+/* An array literal {id,id,…}; ids are hex, so nothing needs quoting. */
+static int ids_array(hy_buf *b, const char *const *ids, size_t n) {
+    int ok = hy_buf_putc(b, '{');
+    for (size_t i = 0; i < n && ok == 0; i++) {
+        if (strspn(ids[i], "0123456789abcdef") != strlen(ids[i]) || !*ids[i]) ok = -1;
+        else ok = hy_buf_printf(b, "%s%s", i ? "," : "", ids[i]);
+    }
+    if (ok == 0) ok = hy_buf_putc(b, '}');
+    return ok == 0 ? 0 : -1;
+}
+
+static int doc_get_many_at(hy_store *base, const char *const *ids, size_t n, hy_arena *a,
+                           struct hy_lib_doc **ret, int64_t *ret_version) {
+    if (n > 200) return HY_DB_HARD;
+    hy_buf b = HY_BUF_INIT(0);
+    if (ids_array(&b, ids, n) < 0) {
+        hy_buf_free(&b);
+        return HY_DB_HARD;
+    }
+    const char *const p[] = {b.data};
+    PGresult *res;
+    int r = query(hy_pg_of(base), Q_DOC_GET_MANY_AT, sql_doc_get_many_at, 1, p, &res);
+    hy_buf_free(&b);
+    if (r < 0) return r;
+    int rows = res ? PQntuples(res) : 0;
+    struct hy_lib_doc *docs = hy_arena_alloc(a, (n ? n : 1) * sizeof *docs);
+    if (!rows || !docs) {
+        PQclear(res);
+        return HY_DB_HARD;
+    }
+    size_t got = 0;
+    struct row rw = {res, 0, a, true};
+    int64_t version = row_i64(&rw, 26);
+    for (int i = 0; i < rows && rw.ok; i++) {
+        if (PQgetisnull(res, i, 0)) continue; /* no document */
+        if (got == n || read_doc(res, i, a, &docs[got++]) < 0) rw.ok = false;
+    }
+    PQclear(res);
+    if (!rw.ok) return HY_DB_HARD;
+    *ret = docs;
+    *ret_version = version;
+    return (int)got;
+}
+
 static int doc_get_many(hy_store *base, const char *const *ids, size_t n, hy_arena *a,
                         struct hy_lib_doc **ret) {
     if (n > 200) return HY_DB_HARD;
-    /* An array literal {id,id,…}; ids are hex, so nothing needs quoting. */
     hy_buf b = HY_BUF_INIT(0);
-    int ok = hy_buf_putc(&b, '{');
-    for (size_t i = 0; i < n && ok == 0; i++) {
-        if (strspn(ids[i], "0123456789abcdef") != strlen(ids[i]) || !*ids[i]) ok = -1;
-        else ok = hy_buf_printf(&b, "%s%s", i ? "," : "", ids[i]);
-    }
-    if (ok == 0) ok = hy_buf_putc(&b, '}');
-    if (ok != 0) {
+    if (ids_array(&b, ids, n) < 0) {
         hy_buf_free(&b);
         return HY_DB_HARD;
     }
@@ -728,6 +769,7 @@ const struct hy_library_ops hy_pg_library_ops = {
     .scan = scan,
     .version = version,
     .index_rows = index_rows,
+    .doc_get_many_at = doc_get_many_at,
     .revision_insert = revision_insert,
     .revision_list = revision_list,
     .attachment_insert = attachment_insert,

@@ -34,6 +34,7 @@ enum {
     Q_PROJECT_LIST,
     Q_VERSION,
     Q_INDEX_ROWS,
+    Q_DOC_GET_MANY_AT,
     Q__END,
 };
 
@@ -79,6 +80,9 @@ static const char *const sql_scan_all =
 static const char *const sql_scan_match =
     "SELECT " SCAN_COLS ", tok_title, tok_summary, tok_tags FROM lib_docs "
     "WHERE n IN (SELECT rowid FROM lib_fts WHERE lib_fts MATCH ?2) AND (?1 IS NULL OR status = ?1)";
+static const char *const sql_doc_get_many_at =
+    "SELECT " DOC_COLS ", version FROM lib_version LEFT JOIN lib_docs "
+    "ON id IN (SELECT value FROM json_each(?1)) WHERE one = 1";
 static const char *const sql_version = "SELECT version FROM lib_version WHERE one = 1";
 static const char *const sql_index_rows =
     "SELECT id, type, language, country, level, stage, themes, year, covid, sort_at, tok_title, "
@@ -245,28 +249,53 @@ static int read_docs(hy_sqlite *s, sqlite3_stmt *st, size_t max, hy_arena *a,
     return (int)n;
 }
 
-static int doc_get_many(hy_store *base, const char *const *ids, size_t n, hy_arena *a,
-                        struct hy_lib_doc **ret) {
-    hy_sqlite *s = hy_sq(base);
-    if (n > 200) return HY_DB_HARD;
-    /* A JSON array of ids (hex only, so nothing needs escaping). */
+/* Binds a JSON array of the ids (hex only, so nothing needs escaping) as parameter 1. */
+static int bind_ids(sqlite3_stmt *st, const char *const *ids, size_t n) {
     hy_buf b = HY_BUF_INIT(0);
     int ok = hy_buf_putc(&b, '[');
     for (size_t i = 0; i < n && ok == 0; i++)
         ok = hy_buf_printf(&b, "%s\"%s\"", i ? "," : "", ids[i]);
     if (ok == 0) ok = hy_buf_putc(&b, ']');
-    if (ok != 0) {
-        hy_buf_free(&b);
-        return HY_DB_HARD;
-    }
-    sqlite3_stmt *st = hy_sq_stmt(s, Q_DOC_GET_MANY, sql_doc_get_many);
-    if (!st) {
-        hy_buf_free(&b);
-        return HY_DB_HARD;
-    }
-    sqlite3_bind_text(st, 1, b.data, (int)b.len, SQLITE_TRANSIENT);
+    if (ok == 0) sqlite3_bind_text(st, 1, b.data, (int)b.len, SQLITE_TRANSIENT);
     hy_buf_free(&b);
+    return ok == 0 ? 0 : -1;
+}
+
+static int doc_get_many(hy_store *base, const char *const *ids, size_t n, hy_arena *a,
+                        struct hy_lib_doc **ret) {
+    hy_sqlite *s = hy_sq(base);
+    if (n > 200) return HY_DB_HARD;
+    sqlite3_stmt *st = hy_sq_stmt(s, Q_DOC_GET_MANY, sql_doc_get_many);
+    if (!st) return HY_DB_HARD;
+    if (bind_ids(st, ids, n) < 0) return hy_sq_finish(st, HY_DB_HARD);
     return read_docs(s, st, n, a, ret);
+}
+
+static int doc_get_many_at(hy_store *base, const char *const *ids, size_t n, hy_arena *a,
+                           struct hy_lib_doc **ret, int64_t *ret_version) {
+    hy_sqlite *s = hy_sq(base);
+    if (n > 200) return HY_DB_HARD;
+    sqlite3_stmt *st = hy_sq_stmt(s, Q_DOC_GET_MANY_AT, sql_doc_get_many_at);
+    if (!st) return HY_DB_HARD;
+    if (bind_ids(st, ids, n) < 0) return hy_sq_finish(st, HY_DB_HARD);
+    struct hy_lib_doc *docs = hy_arena_alloc(a, (n ? n : 1) * sizeof *docs);
+    if (!docs) return hy_sq_finish(st, HY_DB_HARD);
+    size_t got = 0;
+    bool have = false;
+    int64_t version = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        version = sqlite3_column_int64(st, 26);
+        have = true;
+        if (sqlite3_column_type(st, 0) == SQLITE_NULL) continue; /* no document */
+        if (got == n || read_doc(st, a, &docs[got++]) < 0) return hy_sq_finish(st, HY_DB_HARD);
+    }
+    if (rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    hy_sq_finish(st, 0);
+    if (!have) return HY_DB_HARD;
+    *ret = docs;
+    *ret_version = version;
+    return (int)got;
 }
 
 static int doc_set_status(hy_store *base, const char *id, const char *from, const char *to,
@@ -676,6 +705,7 @@ const struct hy_library_ops hy_sq_library_ops = {
     .scan = scan,
     .version = version,
     .index_rows = index_rows,
+    .doc_get_many_at = doc_get_many_at,
     .revision_insert = revision_insert,
     .revision_list = revision_list,
     .attachment_insert = attachment_insert,
