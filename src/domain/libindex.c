@@ -130,16 +130,22 @@ static size_t intern_bytes(const struct intern *t) {
 
 /* ---------------------------------------------------------------- the index */
 
+/* What a search reads of one document, in one place (32 bytes: a search touches one cache
+ * line per candidate, not one per field). */
+struct ixdoc {
+    int64_t sort_at;
+    int32_t year;
+    uint32_t theme_off;    /* its themes: themes[theme_off … theme_off + nthemes) */
+    uint16_t val[NTABLES]; /* value number per single-valued facet and the language, or NONE */
+    uint8_t covid, nthemes;
+};
+
 struct hy_libindex {
     _Atomic unsigned refs;
     int64_t version;
     size_t ndocs;
     char (*ids)[HY_ID_LEN + 1];
-    int64_t *sort_at;
-    int32_t *year;
-    uint8_t *covid;
-    uint16_t *val[NTABLES]; /* per single-valued facet and the language (THEME's is NULL) */
-    uint32_t *theme_off;    /* ndocs + 1 */
+    struct ixdoc *docs;
     uint16_t *themes;
     struct intern values[NTABLES];
     /* vocabulary */
@@ -173,14 +179,8 @@ struct hy_libindex_builder {
 static void ix_free(hy_libindex *ix) {
     if (!ix) return;
     free(ix->ids);
-    free(ix->sort_at);
-    free(ix->year);
-    free(ix->covid);
-    for (int k = 0; k < NTABLES; k++) {
-        free(ix->val[k]);
-        intern_free(&ix->values[k]);
-    }
-    free(ix->theme_off);
+    free(ix->docs);
+    for (int k = 0; k < NTABLES; k++) intern_free(&ix->values[k]);
     free(ix->themes);
     intern_free(&ix->words);
     free(ix->sorted);
@@ -244,15 +244,8 @@ static int grow_docs(hy_libindex_builder *b, size_t need) {
         ix->field = p_;                                                                            \
     } while (0)
     RE(ids);
-    RE(sort_at);
-    RE(year);
-    RE(covid);
-    for (int k = 0; k < NTABLES; k++)
-        if (k != HY_LIB_F_THEME) RE(val[k]);
+    RE(docs);
 #undef RE
-    void *p = realloc(ix->theme_off, (nc + 1) * sizeof *ix->theme_off);
-    if (!p) return -ENOMEM;
-    ix->theme_off = p;
     b->cap_docs = nc;
     return 0;
 }
@@ -321,9 +314,12 @@ static int add_row(hy_libindex_builder *b, const struct hy_lib_row *r) {
     int rc = grow_docs(b, d + 1);
     if (rc < 0) return rc;
     memcpy(ix->ids[d], r->id, sizeof ix->ids[d]);
-    ix->sort_at[d] = r->sort_at;
-    ix->year[d] = r->year;
-    ix->covid[d] = r->covid ? 1 : 0;
+    struct ixdoc *xd = &ix->docs[d];
+    memset(xd, 0, sizeof *xd);
+    xd->sort_at = r->sort_at;
+    xd->year = r->year;
+    xd->covid = r->covid ? 1 : 0;
+    xd->val[HY_LIB_F_THEME] = NONE;
     char ybuf[16];
     if (r->year > 0) snprintf(ybuf, sizeof ybuf, "%d", r->year);
     const char *single[NTABLES] = {
@@ -336,9 +332,10 @@ static int add_row(hy_libindex_builder *b, const struct hy_lib_row *r) {
         bool empty_none = k == HY_LIB_F_COUNTRY || k == HY_LIB_F_LEVEL || k == HY_LIB_F_STAGE;
         long v = value_of(ix, k, single[k], empty_none);
         if (v < 0) return (int)v;
-        ix->val[k][d] = (uint16_t)v;
+        xd->val[k] = (uint16_t)v;
     }
-    ix->theme_off[d] = (uint32_t)b->nthemes;
+    if (b->nthemes > UINT32_MAX - 256) return -EINVAL;
+    xd->theme_off = (uint32_t)b->nthemes;
     const char *p = r->themes ? r->themes : "";
     while (*p) {
         const char *e = strchr(p, ' ');
@@ -346,13 +343,14 @@ static int add_row(hy_libindex_builder *b, const struct hy_lib_row *r) {
         if (n) {
             long v = intern_add(&ix->values[HY_LIB_F_THEME], p, n, MAX_VALUES);
             if (v < 0) return (int)v;
+            if (xd->nthemes == UINT8_MAX) return -EINVAL; /* the index then stays unused */
+            xd->nthemes++;
             GROW(ix->themes, b->nthemes + 1, b->cap_themes, 1024);
             ix->themes[b->nthemes++] = (uint16_t)v;
         }
         if (!e) break;
         p = e + 1;
     }
-    ix->theme_off[d + 1] = (uint32_t)b->nthemes;
     uint32_t doc1 = (uint32_t)d + 1;
     b->ndw = 0;
     if ((rc = add_words(b, r->tokens, P_ANY, doc1)) < 0 ||
@@ -398,8 +396,11 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
         return NULL;
     }
     ix->version = version;
-    ix->theme_off[ix->ndocs] = (uint32_t)b->nthemes;
     size_t nw = ix->words.n;
+    if (nw && !b->pl) { /* every word has its list */
+        hy_libindex_builder_free(b);
+        return NULL;
+    }
     ix->sorted = malloc((nw ? nw : 1) * sizeof *ix->sorted);
     ix->post_off = malloc((nw ? nw : 1) * sizeof *ix->post_off);
     ix->post_len = malloc((nw ? nw : 1) * sizeof *ix->post_len);
@@ -430,10 +431,8 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
     free(ix->words.slots);
     ix->words.slots = NULL;
     ix->words.nslots = 0;
-    size_t bytes = sizeof *ix + b->cap_docs * (sizeof *ix->ids + sizeof *ix->sort_at +
-                                               sizeof *ix->year + sizeof *ix->covid +
-                                               (NTABLES - 1) * sizeof(uint16_t)) +
-                   (b->cap_docs + 1) * sizeof *ix->theme_off + b->cap_themes * sizeof *ix->themes;
+    size_t bytes = sizeof *ix + b->cap_docs * (sizeof *ix->ids + sizeof *ix->docs) +
+                   b->cap_themes * sizeof *ix->themes;
     for (int k = 0; k < NTABLES; k++) bytes += intern_bytes(&ix->values[k]);
     bytes += intern_bytes(&ix->words) + nw * (sizeof *ix->sorted + sizeof *ix->post_off +
                                              sizeof *ix->post_len) + total;
@@ -635,12 +634,13 @@ static int cmp_count(const void *x, const void *y) {
 
 static char *themes_text(const hy_libindex *ix, hy_arena *a, size_t d) {
     size_t len = 0;
-    for (uint32_t i = ix->theme_off[d]; i < ix->theme_off[d + 1]; i++)
+    const struct ixdoc *xd = &ix->docs[d];
+    for (uint32_t i = xd->theme_off; i < xd->theme_off + xd->nthemes; i++)
         len += strlen(intern_str(&ix->values[HY_LIB_F_THEME], ix->themes[i])) + 1;
     char *s = hy_arena_alloc(a, len + 1);
     if (!s) return NULL;
     size_t at = 0;
-    for (uint32_t i = ix->theme_off[d]; i < ix->theme_off[d + 1]; i++) {
+    for (uint32_t i = xd->theme_off; i < xd->theme_off + xd->nthemes; i++) {
         const char *t = intern_str(&ix->values[HY_LIB_F_THEME], ix->themes[i]);
         size_t n = strlen(t);
         if (at) s[at++] = ' ';
@@ -652,7 +652,7 @@ static char *themes_text(const hy_libindex *ix, hy_arena *a, size_t d) {
 }
 
 static const char *value_copy(const hy_libindex *ix, hy_arena *a, int k, size_t d, bool *ok) {
-    uint16_t v = ix->val[k][d];
+    uint16_t v = ix->docs[d].val[k];
     if (v == NONE) return NULL;
     char *s = hy_arena_strdup(a, intern_str(&ix->values[k], v));
     if (!s) *ok = false;
@@ -729,19 +729,20 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
             score += (m & P_TITLE ? 4 : 0) + (m & P_TAGS ? 2 : 0) + (m & P_SUMMARY ? 1 : 0);
         }
         if (!match) continue;
-        if (f->covid >= 0 && ix->covid[d] != f->covid) continue;
-        if (lang >= 0 && ix->val[NLANG][d] != (uint16_t)lang) continue;
+        const struct ixdoc *xd = &ix->docs[d];
+        if (f->covid >= 0 && xd->covid != f->covid) continue;
+        if (lang >= 0 && xd->val[NLANG] != (uint16_t)lang) continue;
         unsigned ok = all & ~active;
         for (unsigned act = active; act; act &= act - 1) {
             int k = __builtin_ctz(act);
             if (k == HY_LIB_F_THEME) {
-                for (uint32_t i = ix->theme_off[d]; i < ix->theme_off[d + 1]; i++)
+                for (uint32_t i = xd->theme_off; i < xd->theme_off + xd->nthemes; i++)
                     if (sel[k][ix->themes[i]]) {
                         ok |= 1u << k;
                         break;
                     }
             } else {
-                uint16_t v = ix->val[k][d];
+                uint16_t v = xd->val[k];
                 if (v != NONE && sel[k][v]) ok |= 1u << k;
             }
         }
@@ -750,9 +751,9 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
             countin = all;
             total++;
             struct hit h = {sort == HY_LIB_SORT_RELEVANCE ? score
-                            : sort == HY_LIB_SORT_YEAR    ? ix->year[d]
+                            : sort == HY_LIB_SORT_YEAR    ? xd->year
                                                           : 0,
-                            ix->sort_at[d], (uint32_t)d, score};
+                            xd->sort_at, (uint32_t)d, score};
             if (nheap < want) {
                 heap[nheap] = h;
                 heap_up(heap, nheap++);
@@ -768,10 +769,10 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
         for (unsigned in = countin; in; in &= in - 1) {
             int k = __builtin_ctz(in);
             if (k == HY_LIB_F_THEME) {
-                for (uint32_t i = ix->theme_off[d]; i < ix->theme_off[d + 1]; i++)
+                for (uint32_t i = xd->theme_off; i < xd->theme_off + xd->nthemes; i++)
                     cnt[k][ix->themes[i]]++;
-            } else if (ix->val[k][d] != NONE) {
-                cnt[k][ix->val[k][d]]++;
+            } else if (xd->val[k] != NONE) {
+                cnt[k][xd->val[k]]++;
             }
         }
     }
@@ -797,9 +798,9 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
         w->stage = value_copy(ix, a, HY_LIB_F_STAGE, d, &ok);
         w->themes = themes_text(ix, a, d);
         w->status = "published";
-        w->year = ix->year[d];
-        w->covid = ix->covid[d] != 0;
-        w->sort_at = ix->sort_at[d];
+        w->year = ix->docs[d].year;
+        w->covid = ix->docs[d].covid != 0;
+        w->sort_at = ix->docs[d].sort_at;
         if (!ok || !w->themes) goto out;
         ret->page[i] = w;
         ret->scores[i] = h->score;
