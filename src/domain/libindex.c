@@ -213,7 +213,7 @@ hy_libindex_builder *hy_libindex_builder_new(void) {
 
 void hy_libindex_builder_free(hy_libindex_builder *b) {
     if (!b) return;
-    for (size_t i = 0; i < b->cap_pl; i++) free(b->pl[i].buf);
+    for (size_t i = 0; b->pl && i < b->cap_pl; i++) free(b->pl[i].buf);
     free(b->pl);
     free(b->dw);
     ix_free(b->ix);
@@ -718,6 +718,8 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
     const unsigned all = (1u << HY_LIB_F__COUNT) - 1;
     for (size_t c = 0; c < ncand && lang != -1; c++) {
         size_t d = cand ? cand[c] : c;
+        if (cand && c + 8 < ncand) /* candidates are scattered: fetch ahead */
+            __builtin_prefetch(&ix->docs[cand[c + 8]]);
         int score = 0;
         bool match = true;
         for (size_t t = 0; t < nterms; t++) {
