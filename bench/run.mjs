@@ -74,11 +74,21 @@ function startHamyari(db, extra = []) {
       if (m) {
         clearTimeout(timer);
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        res({ child, port: Number(m[1]), startMs: ms, base: `http://127.0.0.1:${m[1]}` });
+        res({ child, port: Number(m[1]), startMs: ms, base: `http://127.0.0.1:${m[1]}`, log: () => buf });
       }
     });
     child.on('exit', (c) => { clearTimeout(timer); rej(new Error(`hamyari exited ${c}: ${buf}`)); });
   });
+}
+/** Waits until the server logged its library index as built (serve builds it in the background
+ *  at start; searches before that read the store, which is not what the library rows measure). */
+async function libraryIndexReady(h, timeoutMs = 300000) {
+  const t0 = Date.now();
+  while (!/library index: \d+ published documents/.test(h.log())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error('hamyari did not build its library index in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  log(h.log().match(/library index: [^\n]*/)[0]);
 }
 function stop(child) {
   return new Promise((res) => {
@@ -267,6 +277,7 @@ async function main() {
 
   // ---- SQLite: nearest groups and library search
   measure(`hamyari: nearest 10 groups of ${SIZES.groups} (SQLite)`, h.base, 'pgbench: PostGIS nearest 10 (bare query)', lua('near.lua'), env);
+  await libraryIndexReady(h);
   measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (SQLite)`, h.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
   log('sqlite3 shell: library queries');
   row('sqlite3 shell: library full text + facets (bare query, 2 shells)', await sqliteRef(join(dir, 'bench.db'), queries, dir), null);
@@ -299,6 +310,7 @@ async function main() {
       psql(url, 'ANALYZE');
       const pg = await startHamyari(url, serveExtra);
       measure(`hamyari: nearest 10 groups of ${SIZES.groups} (PostgreSQL store)`, pg.base, 'pgbench: PostGIS nearest 10 (bare query)', lua('near.lua'), env);
+      await libraryIndexReady(pg);
       measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (PostgreSQL store)`, pg.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
       const pw = await writeBench('PostgreSQL', pg, url, dir);
       results.load_s.pg_volunteers = pw.volunteers_s;

@@ -26,6 +26,7 @@
 #include "api/api.h"
 #include "domain/auth.h"
 #include "domain/library.h"
+#include "domain/libindex.h"
 #include "http/parse.h"
 #include "http/server.h"
 #include "http/session.h"
@@ -190,17 +191,44 @@ struct search_ctx {
     struct hy_lib_result res;
     struct hy_lib_doc *docs;
     int ndocs;
+    hy_db *db; /* the db the search reads */
+    int64_t version; /* the library version the fast path read */
 };
+
+/* Searches the published documents through the process's index (domain/libindex.h) when it
+ * was built at the library version this transaction reads; *done stays false otherwise (the
+ * caller then scans the store, as for editors' searches of drafts). */
+static int search_index(hy_store *s, struct search_ctx *c, bool *done) {
+    *done = false;
+    hy_server *srv = c->req->srv;
+    if (!srv->libindex || !c->scan.status || strcmp(c->scan.status, "published")) return 0;
+    int64_t version = 0;
+    int r = s->ops->library->version(s, &version);
+    if (r < 0) return r;
+    hy_libindex *ix = hy_libindex_cache_get(srv->libindex, version, c->db == srv->db);
+    if (!ix) return 0;
+    r = hy_libindex_search(ix, c->req->arena, &c->filter, c->scan.terms, c->scan.nterms, c->sort,
+                           c->offset, c->limit, &c->res);
+    hy_libindex_release(ix);
+    if (r < 0) return HY_DB_HARD;
+    *done = true;
+    return 0;
+}
 
 static int search_tx(hy_store *s, void *ctx) {
     struct search_ctx *c = ctx;
-    struct hy_lib_row *rows = NULL;
-    size_t n = 0;
-    int r = s->ops->library->scan(s, &c->scan, c->req->arena, &rows, &n);
+    bool done = false;
+    int r = search_index(s, c, &done);
     if (r < 0) return r;
-    if (hy_lib_search(c->req->arena, rows, n, &c->filter, c->scan.terms, c->scan.nterms, c->sort,
-                      c->offset, c->limit, &c->res) < 0)
-        return HY_DB_HARD;
+    if (!done) {
+        struct hy_lib_row *rows = NULL;
+        size_t n = 0;
+        r = s->ops->library->scan(s, &c->scan, c->req->arena, &rows, &n);
+        if (r < 0) return r;
+        if (hy_lib_search(c->req->arena, rows, n, &c->filter, c->scan.terms, c->scan.nterms,
+                          c->sort, c->offset, c->limit, &c->res) < 0)
+            return HY_DB_HARD;
+    }
     const char *ids[HY__PER_PAGE_MAX];
     for (size_t i = 0; i < c->res.npage; i++) ids[i] = c->res.page[i]->id;
     c->ndocs = 0;
@@ -209,6 +237,38 @@ static int search_tx(hy_store *s, void *ctx) {
         if (c->ndocs < 0) return c->ndocs;
     }
     return HY_DB_ONE;
+}
+
+/* The fast path's one statement: the page's documents and the library version. */
+static int search_fast_tx(hy_store *s, void *ctx) {
+    struct search_ctx *c = ctx;
+    const char *ids[HY__PER_PAGE_MAX];
+    for (size_t i = 0; i < c->res.npage; i++) ids[i] = c->res.page[i]->id;
+    c->ndocs = s->ops->library->doc_get_many_at(s, ids, c->res.npage, c->req->arena, &c->docs,
+                                                &c->version);
+    return c->ndocs < 0 ? c->ndocs : HY_DB_ONE;
+}
+
+/* The public search, fast: answer from the process's current index without the store, then
+ * read the page's documents and the library version in one statement (no transaction). The
+ * answer stands when that version is the index's, i.e. the documents have not changed since
+ * the index was built; *done stays false otherwise, and search_tx answers (and the index is
+ * rebuilt). 0 or a negative store status. */
+static int search_fast(struct search_ctx *c, bool *done) {
+    *done = false;
+    hy_server *srv = c->req->srv;
+    if (!srv->libindex || !c->scan.status || strcmp(c->scan.status, "published")) return 0;
+    hy_libindex *ix = hy_libindex_cache_current(srv->libindex);
+    if (!ix) return 0;
+    int r = hy_libindex_search(ix, c->req->arena, &c->filter, c->scan.terms, c->scan.nterms,
+                               c->sort, c->offset, c->limit, &c->res);
+    int64_t version = hy_libindex_version(ix);
+    hy_libindex_release(ix);
+    if (r < 0) return HY_DB_HARD;
+    r = hy_db_run(c->db, HY_TX_SINGLE, search_fast_tx, c);
+    if (r < 0) return r;
+    *done = c->version == version;
+    return 0;
 }
 
 static json_t *themes_json(const char *themes) {
@@ -302,7 +362,10 @@ hy_result hy_api_library_search(hy_req *req) {
         return hy_reply_error(req, HY_E_INVALID_QUERY, "per_page must be from 1 to 100.", "per_page");
     c.offset = (size_t)(page - 1) * (size_t)per;
     c.limit = (size_t)per;
-    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, search_tx, &c);
+    c.db = hy_req_read_db(req);
+    bool fast = false;
+    int r = search_fast(&c, &fast);
+    if (r >= 0 && !fast) r = hy_db_run(c.db, HY_TX_READ, search_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
     json_t *items = json_array();
     for (size_t i = 0; i < c.res.npage; i++)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "domain/auth.h"
+#include "domain/libindex.h"
 
 #include "cli/cli.h"
 #include "cli/workers.h"
@@ -215,7 +216,11 @@ int hy_cmd_serve(int argc, char **argv) {
     memset(&srv, 0, sizeof srv);
     srv.replicas = replicas;
     srv.nreplicas = nreplicas;
+    /* The library search index is built in the background: the first searches read the store. */
+    srv.libindex = hy_libindex_cache_new(db);
+    hy_libindex_cache_refresh(srv.libindex);
     if (hy_server_start(&srv, c, db) < 0) {
+        hy_libindex_cache_free(srv.libindex);
         hy__close_replicas(replicas, nreplicas);
         hy_db_close(db);
         hy_auth_shutdown();
@@ -243,6 +248,7 @@ int hy_cmd_serve(int argc, char **argv) {
     sigwait(&set, &sig);
     hy_info("received %s; finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     hy_server_stop(&srv);
+    hy_libindex_cache_free(srv.libindex);
     hy_workers_stop();
     hy__close_replicas(replicas, nreplicas);
     hy_db_close(db);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -564,12 +565,32 @@ static int hy__put_flat(hy_buf *b, const char *s, size_t from, size_t to) {
     return 0;
 }
 
+/* The words array of hy_lib_snippet(), one per thread: 128 KiB that a search page would
+ * otherwise allocate and free for each of its items. */
+#define HY__SNIPPET_WORDS 4096
+static pthread_key_t hy__words_key;
+static pthread_once_t hy__words_once = PTHREAD_ONCE_INIT;
+
+static void hy__words_key_make(void) { (void)pthread_key_create(&hy__words_key, free); }
+
+static struct hy__word *hy__words_buffer(void) {
+    pthread_once(&hy__words_once, hy__words_key_make);
+    struct hy__word *w = pthread_getspecific(hy__words_key);
+    if (w) return w;
+    w = malloc(HY__SNIPPET_WORDS * sizeof *w);
+    if (w && pthread_setspecific(hy__words_key, w) != 0) {
+        free(w);
+        w = NULL;
+    }
+    return w;
+}
+
 char *hy_lib_snippet(hy_arena *a, const char *text, const char *const *terms, size_t nterms,
                      size_t max_cp) {
     if (!text) text = "";
     size_t n = strlen(text);
-    size_t maxw = 4096;
-    struct hy__word *w = malloc(maxw * sizeof *w);
+    size_t maxw = HY__SNIPPET_WORDS;
+    struct hy__word *w = hy__words_buffer();
     if (!w) return NULL;
     size_t cps = 0;
     long nw = hy__words(text, n, terms, nterms, w, maxw, &cps);
@@ -616,7 +637,6 @@ char *hy_lib_snippet(hy_arena *a, const char *text, const char *const *terms, si
     res = hy_arena_strndup(a, b.data ? b.data : "", b.len);
 out:
     hy_buf_free(&b);
-    free(w);
     return res;
 }
 

@@ -53,6 +53,7 @@ struct hy_server {
     _Atomic int draining;       /* set once shutdown began */
     hy_db *const *replicas;     /* read replicas (--db-replica), each with db as fallback */
     size_t nreplicas;
+    struct hy_libindex_cache *libindex; /* library search index (domain/libindex.h), or NULL */
 };
 
 /* The store a request's read-only queries should go to: a read replica (round-robin per

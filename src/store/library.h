@@ -57,6 +57,7 @@ struct hy_lib_row {
     bool covid;
     int64_t sort_at;
     const char *tok_title, *tok_summary, *tok_tags; /* only when the scan has terms, else NULL */
+    const char *tokens; /* only from index_rows, else NULL */
 };
 
 #define HY_LIB_MAX_TERMS 8
@@ -136,6 +137,21 @@ struct hy_library_ops {
     /* The search candidates (see struct hy_lib_scan), in id order. *ret is an arena array. */
     int (*scan)(hy_store *s, const struct hy_lib_scan *q, hy_arena *a, struct hy_lib_row **ret,
                 size_t *ret_n);
+    /* The library's version: a number that every committed change to the documents raises
+     * (triggers of migration 6, whatever the writer), so equal versions mean equal documents.
+     * One statement: fine under HY_TX_SINGLE. */
+    int (*version)(hy_store *s, int64_t *ret);
+    /* Published documents with id > after (NULL = from the start), in id order, at most
+     * `limit` (1 … 10000), as search rows with every token field set (tok_title, tok_summary,
+     * tok_tags, tokens); status is NULL. For the in-memory search index (domain/libindex.h):
+     * read the pages and the version in one HY_TX_READ. Returns the count. */
+    int (*index_rows)(hy_store *s, const char *after, size_t limit, hy_arena *a,
+                      struct hy_lib_row **ret);
+    /* doc_get_many (n may be 0) and the library version, read by ONE statement, so the pair
+     * is consistent without a transaction (HY_TX_SINGLE): the search's fast path checks that
+     * the index it answered from is still current. Returns the count of documents. */
+    int (*doc_get_many_at)(hy_store *s, const char *const *ids, size_t n, hy_arena *a,
+                           struct hy_lib_doc **ret, int64_t *ret_version);
 
     int (*revision_insert)(hy_store *s, const struct hy_lib_revision *r);
     /* A document's revisions, newest first, at most `limit`. Returns the count. */

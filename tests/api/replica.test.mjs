@@ -55,9 +55,11 @@ async function freePort() {
 const withDb = (url, db) => { const u = new URL(url); u.pathname = `/${db}`; return u.toString(); };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Calls of the library's document queries that ran on the server at `url`. */
+/** Calls of the library's queries that ran on the server at `url`: its documents, and the
+ *  library version every search reads first (its answer may then come from the index). */
 const libCalls = async (url) => Number(await psql(url,
-  "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query LIKE '%FROM lib_docs%'"));
+  "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements " +
+  "WHERE query LIKE '%FROM lib_docs%' OR query LIKE '%FROM lib_version%'"));
 
 describe('read replicas (--db-replica)', { skip, timeout: 120000 }, () => {
   let dir, primaryUrl, replicaUrl, replicaData, srv, client;

@@ -36,6 +36,9 @@ enum {
     Q_PROJECT_PUT,
     Q_ORG_LIST,
     Q_PROJECT_LIST,
+    Q_VERSION,
+    Q_INDEX_ROWS,
+    Q_DOC_GET_MANY_AT,
     Q__END,
 };
 
@@ -81,6 +84,14 @@ static const char *const sql_scan_all =
 static const char *const sql_scan_match =
     "SELECT " SCAN_COLS ", tok_title, tok_summary, tok_tags FROM lib_docs "
     "WHERE tsv @@ $2::tsquery AND ($1::text IS NULL OR status = $1::text)";
+static const char *const sql_doc_get_many_at =
+    "SELECT " DOC_COLS ", version FROM lib_version LEFT JOIN lib_docs ON id = ANY($1::text[]) "
+    "WHERE one = 1";
+static const char *const sql_version = "SELECT version FROM lib_version WHERE one = 1";
+static const char *const sql_index_rows =
+    "SELECT id, type, language, country, level, stage, themes, year, covid, sort_at, tok_title, "
+    "tok_summary, tok_tags, tokens FROM lib_docs WHERE status = 'published' AND id > $1::text "
+    "ORDER BY id LIMIT $2::bigint";
 static const char *const sql_rev_insert =
     "INSERT INTO lib_revisions(doc_id, at, author_id, action, snapshot) "
     "VALUES ($1,$2::bigint,$3,$4,$5)";
@@ -281,18 +292,55 @@ static int doc_get(hy_store *base, const char *id, hy_arena *a, struct hy_lib_do
     return r;
 }
 
+/* An array literal {id,id,…}; ids are hex, so nothing needs quoting. */
+static int ids_array(hy_buf *b, const char *const *ids, size_t n) {
+    int ok = hy_buf_putc(b, '{');
+    for (size_t i = 0; i < n && ok == 0; i++) {
+        if (strspn(ids[i], "0123456789abcdef") != strlen(ids[i]) || !*ids[i]) ok = -1;
+        else ok = hy_buf_printf(b, "%s%s", i ? "," : "", ids[i]);
+    }
+    if (ok == 0) ok = hy_buf_putc(b, '}');
+    return ok == 0 ? 0 : -1;
+}
+
+static int doc_get_many_at(hy_store *base, const char *const *ids, size_t n, hy_arena *a,
+                           struct hy_lib_doc **ret, int64_t *ret_version) {
+    if (n > 200) return HY_DB_HARD;
+    hy_buf b = HY_BUF_INIT(0);
+    if (ids_array(&b, ids, n) < 0) {
+        hy_buf_free(&b);
+        return HY_DB_HARD;
+    }
+    const char *const p[] = {b.data};
+    PGresult *res;
+    int r = query(hy_pg_of(base), Q_DOC_GET_MANY_AT, sql_doc_get_many_at, 1, p, &res);
+    hy_buf_free(&b);
+    if (r < 0) return r;
+    int rows = res ? PQntuples(res) : 0;
+    struct hy_lib_doc *docs = hy_arena_alloc(a, (n ? n : 1) * sizeof *docs);
+    if (!rows || !docs) {
+        PQclear(res);
+        return HY_DB_HARD;
+    }
+    size_t got = 0;
+    struct row rw = {res, 0, a, true};
+    int64_t version = row_i64(&rw, 26);
+    for (int i = 0; i < rows && rw.ok; i++) {
+        if (PQgetisnull(res, i, 0)) continue; /* no document */
+        if (got == n || read_doc(res, i, a, &docs[got++]) < 0) rw.ok = false;
+    }
+    PQclear(res);
+    if (!rw.ok) return HY_DB_HARD;
+    *ret = docs;
+    *ret_version = version;
+    return (int)got;
+}
+
 static int doc_get_many(hy_store *base, const char *const *ids, size_t n, hy_arena *a,
                         struct hy_lib_doc **ret) {
     if (n > 200) return HY_DB_HARD;
-    /* An array literal {id,id,…}; ids are hex, so nothing needs quoting. */
     hy_buf b = HY_BUF_INIT(0);
-    int ok = hy_buf_putc(&b, '{');
-    for (size_t i = 0; i < n && ok == 0; i++) {
-        if (strspn(ids[i], "0123456789abcdef") != strlen(ids[i]) || !*ids[i]) ok = -1;
-        else ok = hy_buf_printf(&b, "%s%s", i ? "," : "", ids[i]);
-    }
-    if (ok == 0) ok = hy_buf_putc(&b, '}');
-    if (ok != 0) {
+    if (ids_array(&b, ids, n) < 0) {
         hy_buf_free(&b);
         return HY_DB_HARD;
     }
@@ -423,6 +471,64 @@ static int scan(hy_store *base, const struct hy_lib_scan *q, hy_arena *a,
     *ret = rows;
     *ret_n = (size_t)n;
     return HY_DB_ONE;
+}
+
+static int version(hy_store *base, int64_t *ret) {
+    PGresult *res;
+    int r = query(hy_pg_of(base), Q_VERSION, sql_version, 0, NULL, &res);
+    if (r < 0) return r;
+    if (!res || PQntuples(res) != 1) {
+        PQclear(res);
+        return HY_DB_HARD;
+    }
+    struct row rw = {res, 0, NULL, true};
+    int64_t v = row_i64(&rw, 0);
+    PQclear(res);
+    if (!rw.ok) return HY_DB_HARD;
+    *ret = v;
+    return HY_DB_ONE;
+}
+
+static int index_rows(hy_store *base, const char *after, size_t limit, hy_arena *a,
+                      struct hy_lib_row **ret) {
+    if (limit == 0 || limit > 10000) return HY_DB_HARD;
+    char l[NUM_LEN];
+    const char *const p[] = {after ? after : "", hy_pg_fmt_size(l, limit)};
+    PGresult *res;
+    int r = query(hy_pg_of(base), Q_INDEX_ROWS, sql_index_rows, 2, p, &res);
+    if (r < 0) return r;
+    int n = res ? PQntuples(res) : 0;
+    struct hy_lib_row *rows = hy_arena_alloc(a, (size_t)(n ? n : 1) * sizeof *rows);
+    if (!rows) {
+        PQclear(res);
+        return HY_DB_HARD;
+    }
+    for (int i = 0; i < n; i++) {
+        struct row rw = {res, i, a, true};
+        struct hy_lib_row *w = &rows[i];
+        memset(w, 0, sizeof *w);
+        row_id(&rw, 0, w->id);
+        w->type = row_text(&rw, 1);
+        w->language = row_text(&rw, 2);
+        w->country = row_text(&rw, 3);
+        w->level = row_text(&rw, 4);
+        w->stage = row_text(&rw, 5);
+        w->themes = row_text(&rw, 6);
+        w->year = (int)row_i64(&rw, 7);
+        w->covid = row_bool(&rw, 8);
+        w->sort_at = row_i64(&rw, 9);
+        w->tok_title = row_text(&rw, 10);
+        w->tok_summary = row_text(&rw, 11);
+        w->tok_tags = row_text(&rw, 12);
+        w->tokens = row_text(&rw, 13);
+        if (!rw.ok) {
+            PQclear(res);
+            return HY_DB_HARD;
+        }
+    }
+    PQclear(res);
+    *ret = rows;
+    return n;
 }
 
 /* ---- revisions ---- */
@@ -661,6 +767,9 @@ const struct hy_library_ops hy_pg_library_ops = {
     .doc_group = doc_group,
     .doc_count = doc_count,
     .scan = scan,
+    .version = version,
+    .index_rows = index_rows,
+    .doc_get_many_at = doc_get_many_at,
     .revision_insert = revision_insert,
     .revision_list = revision_list,
     .attachment_insert = attachment_insert,

@@ -320,6 +320,20 @@ const struct hy_pg_migration hy_pg_migrations[] = {
      " doc_id text COLLATE \"C\" REFERENCES lib_docs(id) ON DELETE SET NULL"
      ");"
      "CREATE INDEX lib_projects_org ON lib_projects(org_slug, slug);"},
+    {6,
+     /* The library's version (issue 8): SQLite's step 6. A statement-level trigger raises it
+      * once per statement that inserts, updates, deletes or truncates lib_docs, in the writing
+      * transaction; the row lock orders concurrent writers, so each committed state of the
+      * documents has its own number. */
+     "CREATE TABLE lib_version ("
+     " one integer PRIMARY KEY CHECK (one = 1),"
+     " version bigint NOT NULL"
+     ");"
+     "INSERT INTO lib_version(one, version) VALUES (1, 1);"
+     "CREATE FUNCTION lib_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$"
+     " BEGIN UPDATE lib_version SET version = version + 1 WHERE one = 1; RETURN NULL; END $$;"
+     "CREATE TRIGGER lib_version_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lib_docs"
+     " FOR EACH STATEMENT EXECUTE FUNCTION lib_version_bump();"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

@@ -32,6 +32,9 @@ enum {
     Q_PROJECT_PUT,
     Q_ORG_LIST,
     Q_PROJECT_LIST,
+    Q_VERSION,
+    Q_INDEX_ROWS,
+    Q_DOC_GET_MANY_AT,
     Q__END,
 };
 
@@ -77,6 +80,14 @@ static const char *const sql_scan_all =
 static const char *const sql_scan_match =
     "SELECT " SCAN_COLS ", tok_title, tok_summary, tok_tags FROM lib_docs "
     "WHERE n IN (SELECT rowid FROM lib_fts WHERE lib_fts MATCH ?2) AND (?1 IS NULL OR status = ?1)";
+static const char *const sql_doc_get_many_at =
+    "SELECT " DOC_COLS ", version FROM lib_version LEFT JOIN lib_docs "
+    "ON id IN (SELECT value FROM json_each(?1)) WHERE one = 1";
+static const char *const sql_version = "SELECT version FROM lib_version WHERE one = 1";
+static const char *const sql_index_rows =
+    "SELECT id, type, language, country, level, stage, themes, year, covid, sort_at, tok_title, "
+    "tok_summary, tok_tags, tokens FROM lib_docs WHERE +status = 'published' AND id > ?1 "
+    "ORDER BY id LIMIT ?2"; /* +status: walk the id index, not lib_docs_status + a sort */
 static const char *const sql_rev_insert =
     "INSERT INTO lib_revisions(doc_id, at, author_id, action, snapshot) VALUES (?1,?2,?3,?4,?5)";
 static const char *const sql_rev_list =
@@ -238,28 +249,53 @@ static int read_docs(hy_sqlite *s, sqlite3_stmt *st, size_t max, hy_arena *a,
     return (int)n;
 }
 
-static int doc_get_many(hy_store *base, const char *const *ids, size_t n, hy_arena *a,
-                        struct hy_lib_doc **ret) {
-    hy_sqlite *s = hy_sq(base);
-    if (n > 200) return HY_DB_HARD;
-    /* A JSON array of ids (hex only, so nothing needs escaping). */
+/* Binds a JSON array of the ids (hex only, so nothing needs escaping) as parameter 1. */
+static int bind_ids(sqlite3_stmt *st, const char *const *ids, size_t n) {
     hy_buf b = HY_BUF_INIT(0);
     int ok = hy_buf_putc(&b, '[');
     for (size_t i = 0; i < n && ok == 0; i++)
         ok = hy_buf_printf(&b, "%s\"%s\"", i ? "," : "", ids[i]);
     if (ok == 0) ok = hy_buf_putc(&b, ']');
-    if (ok != 0) {
-        hy_buf_free(&b);
-        return HY_DB_HARD;
-    }
-    sqlite3_stmt *st = hy_sq_stmt(s, Q_DOC_GET_MANY, sql_doc_get_many);
-    if (!st) {
-        hy_buf_free(&b);
-        return HY_DB_HARD;
-    }
-    sqlite3_bind_text(st, 1, b.data, (int)b.len, SQLITE_TRANSIENT);
+    if (ok == 0) sqlite3_bind_text(st, 1, b.data, (int)b.len, SQLITE_TRANSIENT);
     hy_buf_free(&b);
+    return ok == 0 ? 0 : -1;
+}
+
+static int doc_get_many(hy_store *base, const char *const *ids, size_t n, hy_arena *a,
+                        struct hy_lib_doc **ret) {
+    hy_sqlite *s = hy_sq(base);
+    if (n > 200) return HY_DB_HARD;
+    sqlite3_stmt *st = hy_sq_stmt(s, Q_DOC_GET_MANY, sql_doc_get_many);
+    if (!st) return HY_DB_HARD;
+    if (bind_ids(st, ids, n) < 0) return hy_sq_finish(st, HY_DB_HARD);
     return read_docs(s, st, n, a, ret);
+}
+
+static int doc_get_many_at(hy_store *base, const char *const *ids, size_t n, hy_arena *a,
+                           struct hy_lib_doc **ret, int64_t *ret_version) {
+    hy_sqlite *s = hy_sq(base);
+    if (n > 200) return HY_DB_HARD;
+    sqlite3_stmt *st = hy_sq_stmt(s, Q_DOC_GET_MANY_AT, sql_doc_get_many_at);
+    if (!st) return HY_DB_HARD;
+    if (bind_ids(st, ids, n) < 0) return hy_sq_finish(st, HY_DB_HARD);
+    struct hy_lib_doc *docs = hy_arena_alloc(a, (n ? n : 1) * sizeof *docs);
+    if (!docs) return hy_sq_finish(st, HY_DB_HARD);
+    size_t got = 0;
+    bool have = false;
+    int64_t version = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        version = sqlite3_column_int64(st, 26);
+        have = true;
+        if (sqlite3_column_type(st, 0) == SQLITE_NULL) continue; /* no document */
+        if (got == n || read_doc(st, a, &docs[got++]) < 0) return hy_sq_finish(st, HY_DB_HARD);
+    }
+    if (rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    hy_sq_finish(st, 0);
+    if (!have) return HY_DB_HARD;
+    *ret = docs;
+    *ret_version = version;
+    return (int)got;
 }
 
 static int doc_set_status(hy_store *base, const char *id, const char *from, const char *to,
@@ -400,6 +436,54 @@ static int scan(hy_store *base, const struct hy_lib_scan *q, hy_arena *a,
     return r;
 }
 
+static int version(hy_store *base, int64_t *ret) {
+    hy_sqlite *s = hy_sq(base);
+    sqlite3_stmt *st = hy_sq_stmt(s, Q_VERSION, sql_version);
+    if (!st) return HY_DB_HARD;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_HARD : hy_sq_status(s, rc));
+    *ret = sqlite3_column_int64(st, 0);
+    return hy_sq_finish(st, HY_DB_ONE);
+}
+
+static int index_rows(hy_store *base, const char *after, size_t limit, hy_arena *a,
+                      struct hy_lib_row **ret) {
+    hy_sqlite *s = hy_sq(base);
+    if (limit == 0 || limit > 10000) return HY_DB_HARD;
+    sqlite3_stmt *st = hy_sq_stmt(s, Q_INDEX_ROWS, sql_index_rows);
+    if (!st) return HY_DB_HARD;
+    hy_sq_bind_text(st, 1, after ? after : "");
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    struct hy_lib_row *rows = hy_arena_alloc(a, limit * sizeof *rows);
+    if (!rows) return hy_sq_finish(st, HY_DB_HARD);
+    size_t n = 0;
+    int rc = SQLITE_DONE;
+    while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        bool ok = true;
+        struct hy_lib_row *w = &rows[n++];
+        memset(w, 0, sizeof *w);
+        hy_sq_col_id(st, 0, w->id);
+        w->type = hy_sq_col_text(st, 1, a, &ok);
+        w->language = hy_sq_col_text(st, 2, a, &ok);
+        w->country = hy_sq_col_text(st, 3, a, &ok);
+        w->level = hy_sq_col_text(st, 4, a, &ok);
+        w->stage = hy_sq_col_text(st, 5, a, &ok);
+        w->themes = hy_sq_col_text(st, 6, a, &ok);
+        w->year = sqlite3_column_int(st, 7);
+        w->covid = sqlite3_column_int(st, 8) != 0;
+        w->sort_at = sqlite3_column_int64(st, 9);
+        w->tok_title = hy_sq_col_text(st, 10, a, &ok);
+        w->tok_summary = hy_sq_col_text(st, 11, a, &ok);
+        w->tok_tags = hy_sq_col_text(st, 12, a, &ok);
+        w->tokens = hy_sq_col_text(st, 13, a, &ok);
+        if (!ok) return hy_sq_finish(st, HY_DB_HARD);
+    }
+    if (n < limit && rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
+    hy_sq_finish(st, 0);
+    *ret = rows;
+    return (int)n;
+}
+
 /* ---- revisions ---- */
 
 static int revision_insert(hy_store *base, const struct hy_lib_revision *rv) {
@@ -425,7 +509,7 @@ static int revision_list(hy_store *base, const char *doc_id, size_t limit, hy_ar
     struct hy_lib_revision *revs = hy_arena_alloc(a, limit * sizeof *revs);
     if (!revs) return hy_sq_finish(st, HY_DB_HARD);
     size_t n = 0;
-    int rc;
+    int rc = SQLITE_DONE;
     while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         bool ok = true;
         struct hy_lib_revision *r = &revs[n++];
@@ -619,6 +703,9 @@ const struct hy_library_ops hy_sq_library_ops = {
     .doc_group = doc_group,
     .doc_count = doc_count,
     .scan = scan,
+    .version = version,
+    .index_rows = index_rows,
+    .doc_get_many_at = doc_get_many_at,
     .revision_insert = revision_insert,
     .revision_list = revision_list,
     .attachment_insert = attachment_insert,

@@ -344,6 +344,22 @@ const struct hy_migration hy_sqlite_migrations[] = {
      " doc_id TEXT REFERENCES lib_docs(id) ON DELETE SET NULL"
      ") WITHOUT ROWID;"
      "CREATE INDEX lib_projects_org ON lib_projects(org_slug, slug);"},
+    {6,
+     /* The library's version (issue 8): one number that every insert, update and delete of
+      * lib_docs raises, whatever writes it (API, import, seed, demo, CLI), in the writing
+      * transaction. A process keeps its in-memory search index (domain/libindex.h) only while
+      * the version it was built at is the one in force. */
+     "CREATE TABLE lib_version ("
+     " one INTEGER PRIMARY KEY CHECK (one = 1),"
+     " version INTEGER NOT NULL"
+     ");"
+     "INSERT INTO lib_version(one, version) VALUES (1, 1);"
+     "CREATE TRIGGER lib_version_ai AFTER INSERT ON lib_docs BEGIN"
+     " UPDATE lib_version SET version = version + 1 WHERE one = 1; END;"
+     "CREATE TRIGGER lib_version_au AFTER UPDATE ON lib_docs BEGIN"
+     " UPDATE lib_version SET version = version + 1 WHERE one = 1; END;"
+     "CREATE TRIGGER lib_version_ad AFTER DELETE ON lib_docs BEGIN"
+     " UPDATE lib_version SET version = version + 1 WHERE one = 1; END;"},
 };
 
 const size_t hy_sqlite_migrations_count =

@@ -1,0 +1,964 @@
+/* libindex.c — the in-memory search index of the published library documents (libindex.h).
+ *
+ * Layout. Documents are numbered 0 … ndocs-1 in id order. Each facet (and the language) has an
+ * interning table of its distinct values; a document keeps a uint16_t value number per
+ * single-valued facet (NONE when it has no value) and a run of theme numbers. The vocabulary
+ * is an interning table of every word of tokens, tok_title, tok_tags and tok_summary, with an
+ * array of word numbers in byte order of the words (so the words starting with a query word
+ * are one range, found by binary search). Each word has a posting list: for each document
+ * holding it, in document order, the varint of (gap << 4 | mask), gap = document number + 1
+ * minus the previous one's (the first: minus 0), mask = P_ANY | P_TITLE | P_TAGS | P_SUMMARY.
+ *
+ * A search ORs the postings of each query word's range into a byte per document, then walks
+ * the documents once: match (every word has P_ANY), score (4·title + 2·tags + 1·summary per
+ * word, as library.c's hy__score), the language and covid filters, the facet filters with
+ * disjunctive counting exactly as hy_lib_search() (a document failing exactly one facet counts
+ * in that facet only), and a bounded heap keeps the best offset+limit hits in hy__cmp_hit's
+ * order (relevance: score; year: year; then sort_at newest first, then id). */
+#include "domain/libindex.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+
+#define P_ANY 1u
+#define P_TITLE 2u
+#define P_TAGS 4u
+#define P_SUMMARY 8u
+
+#define NONE 0xFFFFu
+#define MAX_VALUES 0xFFFEu
+#define NLANG HY_LIB_F__COUNT /* the language's table follows the facets' */
+#define NTABLES (HY_LIB_F__COUNT + 1)
+#define PAGE_ROWS 1000
+#define MAX_DOCS (1u << 27) /* (gap << 4 | mask) stays within 32 bits */
+
+/* ---------------------------------------------------------------- interning */
+
+struct intern {
+    char *text; /* NUL-terminated strings, one after the other */
+    size_t text_len, text_cap;
+    uint32_t *off; /* value number → offset in text */
+    uint32_t n, cap;
+    uint32_t *slots; /* open addressing: value number + 1, 0 = empty */
+    uint32_t nslots; /* a power of two, or 0 */
+};
+
+static uint32_t hy__hash(const char *s, size_t n) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static const char *intern_str(const struct intern *t, uint32_t id) { return t->text + t->off[id]; }
+
+static long intern_find(const struct intern *t, const char *s, size_t n) {
+    if (!t->nslots) return -1;
+    uint32_t mask = t->nslots - 1;
+    for (uint32_t i = hy__hash(s, n) & mask;; i = (i + 1) & mask) {
+        uint32_t v = t->slots[i];
+        if (!v) return -1;
+        const char *w = intern_str(t, v - 1);
+        if (!memcmp(w, s, n) && w[n] == '\0') return (long)(v - 1);
+    }
+}
+
+static int intern_grow_slots(struct intern *t) {
+    uint32_t ns = t->nslots ? t->nslots * 2 : 64;
+    uint32_t *slots = calloc(ns, sizeof *slots);
+    if (!slots) return -ENOMEM;
+    for (uint32_t id = 0; id < t->n; id++) {
+        const char *w = intern_str(t, id);
+        uint32_t i = hy__hash(w, strlen(w)) & (ns - 1);
+        while (slots[i]) i = (i + 1) & (ns - 1);
+        slots[i] = id + 1;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = ns;
+    return 0;
+}
+
+/* The number of s[0..n), added when new. -ENOMEM, or -EINVAL past `max` values. */
+static long intern_add(struct intern *t, const char *s, size_t n, uint32_t max) {
+    long id = intern_find(t, s, n);
+    if (id >= 0) return id;
+    if (t->n >= max) return -EINVAL;
+    if ((size_t)(t->n + 1) * 2 > t->nslots && intern_grow_slots(t) < 0) return -ENOMEM;
+    if (t->text_len + n + 1 > t->text_cap) {
+        size_t nc = t->text_cap ? t->text_cap * 2 : 4096;
+        while (nc < t->text_len + n + 1) nc *= 2;
+        if (nc > UINT32_MAX) return -ENOMEM;
+        char *nt = realloc(t->text, nc);
+        if (!nt) return -ENOMEM;
+        t->text = nt;
+        t->text_cap = nc;
+    }
+    if (t->n == t->cap) {
+        uint32_t nc = t->cap ? t->cap * 2 : 64;
+        uint32_t *no = realloc(t->off, nc * sizeof *no);
+        if (!no) return -ENOMEM;
+        t->off = no;
+        t->cap = nc;
+    }
+    memcpy(t->text + t->text_len, s, n);
+    t->text[t->text_len + n] = '\0';
+    t->off[t->n] = (uint32_t)t->text_len;
+    t->text_len += n + 1;
+    uint32_t mask = t->nslots - 1;
+    uint32_t i = hy__hash(s, n) & mask;
+    while (t->slots[i]) i = (i + 1) & mask;
+    t->slots[i] = t->n + 1;
+    return (long)t->n++;
+}
+
+static void intern_free(struct intern *t) {
+    free(t->text);
+    free(t->off);
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+static size_t intern_bytes(const struct intern *t) {
+    return t->text_cap + (size_t)t->cap * sizeof *t->off + (size_t)t->nslots * sizeof *t->slots;
+}
+
+/* ---------------------------------------------------------------- the index */
+
+/* What a search reads of one document, in one place (32 bytes: a search touches one cache
+ * line per candidate, not one per field). */
+struct ixdoc {
+    int64_t sort_at;
+    int32_t year;
+    uint32_t theme_off;    /* its themes: themes[theme_off … theme_off + nthemes) */
+    uint16_t val[NTABLES]; /* value number per single-valued facet and the language, or NONE */
+    uint8_t covid, nthemes;
+};
+
+struct hy_libindex {
+    _Atomic unsigned refs;
+    int64_t version;
+    size_t ndocs;
+    char (*ids)[HY_ID_LEN + 1];
+    struct ixdoc *docs;
+    uint16_t *themes;
+    struct intern values[NTABLES];
+    /* vocabulary */
+    struct intern words;  /* slots freed once built */
+    uint32_t *sorted;     /* word numbers in byte order of the words */
+    size_t *post_off;     /* by word number: its postings are post[post_off[w] … post_end[w]) */
+    uint32_t *post_len;
+    uint8_t *post;
+    size_t post_bytes;
+    size_t bytes;
+};
+
+struct plist {
+    uint8_t *buf;
+    uint32_t len, cap;
+    uint32_t last; /* number + 1 of the last document appended, 0 = none */
+    uint32_t cur;  /* number + 1 of the document being added, 0 = none */
+    uint8_t mask;
+};
+
+struct hy_libindex_builder {
+    hy_libindex *ix;
+    size_t cap_docs, cap_themes, nthemes;
+    struct plist *pl;
+    size_t cap_pl;
+    uint32_t *dw; /* the words of the document being added */
+    size_t ndw, cap_dw;
+    bool failed;
+};
+
+static void ix_free(hy_libindex *ix) {
+    if (!ix) return;
+    free(ix->ids);
+    free(ix->docs);
+    for (int k = 0; k < NTABLES; k++) intern_free(&ix->values[k]);
+    free(ix->themes);
+    intern_free(&ix->words);
+    free(ix->sorted);
+    free(ix->post_off);
+    free(ix->post_len);
+    free(ix->post);
+    free(ix);
+}
+
+void hy_libindex_release(hy_libindex *ix) {
+    if (ix && atomic_fetch_sub(&ix->refs, 1) == 1) ix_free(ix);
+}
+
+int64_t hy_libindex_version(const hy_libindex *ix) { return ix->version; }
+size_t hy_libindex_docs(const hy_libindex *ix) { return ix->ndocs; }
+size_t hy_libindex_words(const hy_libindex *ix) { return ix->words.n; }
+size_t hy_libindex_bytes(const hy_libindex *ix) { return ix->bytes; }
+
+hy_libindex_builder *hy_libindex_builder_new(void) {
+    hy_libindex_builder *b = calloc(1, sizeof *b);
+    if (!b) return NULL;
+    b->ix = calloc(1, sizeof *b->ix);
+    if (!b->ix) {
+        free(b);
+        return NULL;
+    }
+    atomic_init(&b->ix->refs, 1);
+    return b;
+}
+
+void hy_libindex_builder_free(hy_libindex_builder *b) {
+    if (!b) return;
+    for (size_t i = 0; b->pl && i < b->cap_pl; i++) free(b->pl[i].buf);
+    free(b->pl);
+    free(b->dw);
+    ix_free(b->ix);
+    free(b);
+}
+
+#define GROW(ptr, need, cap, init)                                                                 \
+    do {                                                                                           \
+        if ((need) > (cap)) {                                                                      \
+            size_t nc_ = (cap) ? (cap) : (init);                                                   \
+            while (nc_ < (need)) nc_ *= 2;                                                         \
+            void *np_ = realloc((ptr), nc_ * sizeof *(ptr));                                       \
+            if (!np_) return -ENOMEM;                                                              \
+            (ptr) = np_;                                                                           \
+            (cap) = nc_;                                                                           \
+        }                                                                                          \
+    } while (0)
+
+static int grow_docs(hy_libindex_builder *b, size_t need) {
+    if (need <= b->cap_docs) return 0;
+    hy_libindex *ix = b->ix;
+    size_t nc = b->cap_docs ? b->cap_docs * 2 : 1024;
+    while (nc < need) nc *= 2;
+#define RE(field)                                                                                  \
+    do {                                                                                           \
+        void *p_ = realloc(ix->field, nc * sizeof *ix->field);                                     \
+        if (!p_) return -ENOMEM;                                                                   \
+        ix->field = p_;                                                                            \
+    } while (0)
+    RE(ids);
+    RE(docs);
+#undef RE
+    b->cap_docs = nc;
+    return 0;
+}
+
+/* A facet value's number, NONE for NULL (and for "" where `empty_none`). */
+static long value_of(hy_libindex *ix, int k, const char *v, bool empty_none) {
+    if (!v || (empty_none && !*v)) return NONE;
+    return intern_add(&ix->values[k], v, strlen(v), MAX_VALUES);
+}
+
+/* Notes each word of the space-separated `toks` for the document being added. */
+static int add_words(hy_libindex_builder *b, const char *toks, uint8_t bit, uint32_t doc1) {
+    if (!toks) return 0;
+    const char *p = toks;
+    while (*p) {
+        const char *e = strchr(p, ' ');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n) {
+            long id = intern_add(&b->ix->words, p, n, UINT32_MAX - 1);
+            if (id < 0) return (int)id;
+            if ((size_t)id >= b->cap_pl) {
+                size_t nc = b->cap_pl ? b->cap_pl * 2 : 4096;
+                while (nc <= (size_t)id) nc *= 2;
+                struct plist *np = realloc(b->pl, nc * sizeof *np);
+                if (!np) return -ENOMEM;
+                memset(np + b->cap_pl, 0, (nc - b->cap_pl) * sizeof *np);
+                b->pl = np;
+                b->cap_pl = nc;
+            }
+            struct plist *pl = &b->pl[id];
+            if (pl->cur != doc1) {
+                pl->cur = doc1;
+                pl->mask = 0;
+                GROW(b->dw, b->ndw + 1, b->cap_dw, 256);
+                b->dw[b->ndw++] = (uint32_t)id;
+            }
+            pl->mask |= bit;
+        }
+        if (!e) break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+static int put_varint(struct plist *pl, uint32_t v) {
+    if (pl->len + 5 > pl->cap) {
+        uint32_t nc = pl->cap ? pl->cap * 2 : 8;
+        uint8_t *nb = realloc(pl->buf, nc);
+        if (!nb) return -ENOMEM;
+        pl->buf = nb;
+        pl->cap = nc;
+    }
+    while (v >= 0x80) {
+        pl->buf[pl->len++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    pl->buf[pl->len++] = (uint8_t)v;
+    return 0;
+}
+
+static int add_row(hy_libindex_builder *b, const struct hy_lib_row *r) {
+    hy_libindex *ix = b->ix;
+    size_t d = ix->ndocs;
+    if (d >= MAX_DOCS) return -EINVAL;
+    if (d && strcmp(ix->ids[d - 1], r->id) >= 0) return -EINVAL;
+    int rc = grow_docs(b, d + 1);
+    if (rc < 0) return rc;
+    memcpy(ix->ids[d], r->id, sizeof ix->ids[d]);
+    struct ixdoc *xd = &ix->docs[d];
+    memset(xd, 0, sizeof *xd);
+    xd->sort_at = r->sort_at;
+    xd->year = r->year;
+    xd->covid = r->covid ? 1 : 0;
+    xd->val[HY_LIB_F_THEME] = NONE;
+    char ybuf[16];
+    if (r->year > 0) snprintf(ybuf, sizeof ybuf, "%d", r->year);
+    const char *single[NTABLES] = {
+        [HY_LIB_F_TYPE] = r->type, [HY_LIB_F_COUNTRY] = r->country,
+        [HY_LIB_F_LEVEL] = r->level, [HY_LIB_F_YEAR] = r->year > 0 ? ybuf : NULL,
+        [HY_LIB_F_STAGE] = r->stage, [NLANG] = r->language};
+    for (int k = 0; k < NTABLES; k++) {
+        if (k == HY_LIB_F_THEME) continue;
+        /* As library.c's hy__value: country, level and stage "" count as none. */
+        bool empty_none = k == HY_LIB_F_COUNTRY || k == HY_LIB_F_LEVEL || k == HY_LIB_F_STAGE;
+        long v = value_of(ix, k, single[k], empty_none);
+        if (v < 0) return (int)v;
+        xd->val[k] = (uint16_t)v;
+    }
+    if (b->nthemes > UINT32_MAX - 256) return -EINVAL;
+    xd->theme_off = (uint32_t)b->nthemes;
+    const char *p = r->themes ? r->themes : "";
+    while (*p) {
+        const char *e = strchr(p, ' ');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n) {
+            long v = intern_add(&ix->values[HY_LIB_F_THEME], p, n, MAX_VALUES);
+            if (v < 0) return (int)v;
+            if (xd->nthemes == UINT8_MAX) return -EINVAL; /* the index then stays unused */
+            xd->nthemes++;
+            GROW(ix->themes, b->nthemes + 1, b->cap_themes, 1024);
+            ix->themes[b->nthemes++] = (uint16_t)v;
+        }
+        if (!e) break;
+        p = e + 1;
+    }
+    uint32_t doc1 = (uint32_t)d + 1;
+    b->ndw = 0;
+    if ((rc = add_words(b, r->tokens, P_ANY, doc1)) < 0 ||
+        (rc = add_words(b, r->tok_title, P_TITLE, doc1)) < 0 ||
+        (rc = add_words(b, r->tok_tags, P_TAGS, doc1)) < 0 ||
+        (rc = add_words(b, r->tok_summary, P_SUMMARY, doc1)) < 0)
+        return rc;
+    for (size_t i = 0; i < b->ndw; i++) {
+        struct plist *pl = &b->pl[b->dw[i]];
+        if (put_varint(pl, (doc1 - pl->last) << 4 | pl->mask) < 0) return -ENOMEM;
+        pl->last = doc1;
+    }
+    ix->ndocs = d + 1;
+    return 0;
+}
+
+int hy_libindex_builder_add(hy_libindex_builder *b, const struct hy_lib_row *rows, size_t n) {
+    if (b->failed) return -EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        int rc = add_row(b, &rows[i]);
+        if (rc < 0) {
+            b->failed = true;
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static const struct intern *hy__sort_words;
+
+static int hy__cmp_word(const void *x, const void *y) {
+    return strcmp(intern_str(hy__sort_words, *(const uint32_t *)x),
+                  intern_str(hy__sort_words, *(const uint32_t *)y));
+}
+
+static pthread_mutex_t hy__sort_lock = PTHREAD_MUTEX_INITIALIZER;
+
+hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version) {
+    if (!b) return NULL;
+    hy_libindex *ix = b->ix;
+    if (b->failed || grow_docs(b, ix->ndocs + 1) < 0) {
+        hy_libindex_builder_free(b);
+        return NULL;
+    }
+    ix->version = version;
+    size_t nw = ix->words.n;
+    if (nw && !b->pl) { /* every word has its list */
+        hy_libindex_builder_free(b);
+        return NULL;
+    }
+    ix->sorted = malloc((nw ? nw : 1) * sizeof *ix->sorted);
+    ix->post_off = malloc((nw ? nw : 1) * sizeof *ix->post_off);
+    ix->post_len = malloc((nw ? nw : 1) * sizeof *ix->post_len);
+    size_t total = 0;
+    for (size_t w = 0; w < nw; w++) total += b->pl[w].len;
+    ix->post = malloc(total ? total : 1);
+    if (!ix->sorted || !ix->post_off || !ix->post_len || !ix->post) {
+        hy_libindex_builder_free(b);
+        return NULL;
+    }
+    size_t at = 0;
+    for (size_t w = 0; w < nw; w++) {
+        ix->sorted[w] = (uint32_t)w;
+        ix->post_off[w] = at;
+        ix->post_len[w] = b->pl[w].len;
+        if (b->pl[w].len) memcpy(ix->post + at, b->pl[w].buf, b->pl[w].len);
+        at += b->pl[w].len;
+        free(b->pl[w].buf);
+        b->pl[w].buf = NULL;
+    }
+    ix->post_bytes = total;
+    pthread_mutex_lock(&hy__sort_lock);
+    hy__sort_words = &ix->words;
+    if (nw) qsort(ix->sorted, nw, sizeof *ix->sorted, hy__cmp_word);
+    hy__sort_words = NULL;
+    pthread_mutex_unlock(&hy__sort_lock);
+    /* The vocabulary is only searched by range from now on. */
+    free(ix->words.slots);
+    ix->words.slots = NULL;
+    ix->words.nslots = 0;
+    size_t bytes = sizeof *ix + b->cap_docs * (sizeof *ix->ids + sizeof *ix->docs) +
+                   b->cap_themes * sizeof *ix->themes;
+    for (int k = 0; k < NTABLES; k++) bytes += intern_bytes(&ix->values[k]);
+    bytes += intern_bytes(&ix->words) + nw * (sizeof *ix->sorted + sizeof *ix->post_off +
+                                             sizeof *ix->post_len) + total;
+    ix->bytes = bytes;
+    b->ix = NULL;
+    hy_libindex_builder_free(b);
+    return ix;
+}
+
+/* ---------------------------------------------------------------- loading */
+
+struct load_ctx {
+    const _Atomic bool *stop;
+    hy_libindex *ix;
+};
+
+static int load_tx(hy_store *s, void *ctx) {
+    struct load_ctx *c = ctx;
+    hy_libindex_release(c->ix); /* from an attempt whose commit failed */
+    c->ix = NULL;
+    int64_t version = 0;
+    int r = s->ops->library->version(s, &version);
+    if (r < 0) return r;
+    hy_libindex_builder *b = hy_libindex_builder_new();
+    if (!b) return HY_DB_HARD;
+    char after[HY_ID_LEN + 1] = "";
+    for (;;) {
+        if (c->stop && atomic_load(c->stop)) {
+            hy_libindex_builder_free(b);
+            return HY_DB_ABORT;
+        }
+        hy_arena *a = hy_arena_new(0);
+        if (!a) {
+            hy_libindex_builder_free(b);
+            return HY_DB_HARD;
+        }
+        struct hy_lib_row *rows = NULL;
+        int n = s->ops->library->index_rows(s, *after ? after : NULL, PAGE_ROWS, a, &rows);
+        if (n < 0 || hy_libindex_builder_add(b, rows, (size_t)(n > 0 ? n : 0)) < 0) {
+            hy_arena_free(a);
+            hy_libindex_builder_free(b);
+            return n < 0 ? n : HY_DB_HARD;
+        }
+        if (n > 0) memcpy(after, rows[n - 1].id, sizeof after);
+        hy_arena_free(a);
+        if (n < PAGE_ROWS) break;
+    }
+    c->ix = hy_libindex_builder_finish(b, version);
+    return c->ix ? HY_DB_ONE : HY_DB_HARD;
+}
+
+int hy_libindex_load(hy_db *db, const _Atomic bool *stop, hy_libindex **ret) {
+    struct load_ctx c = {.stop = stop};
+    int r = hy_db_run(db, HY_TX_READ, load_tx, &c);
+    if (r < 0) {
+        hy_libindex_release(c.ix);
+        return r;
+    }
+    *ret = c.ix;
+    return HY_DB_ONE;
+}
+
+/* ---------------------------------------------------------------- searching */
+
+struct hit {
+    int64_t key; /* score (relevance), year (year) or 0 (newest) */
+    int64_t sort_at;
+    uint32_t doc;
+    int score;
+};
+
+/* hy__cmp_hit's order: a before b. */
+static bool hit_before(const struct hit *a, const struct hit *b) {
+    if (a->key != b->key) return a->key > b->key;
+    if (a->sort_at != b->sort_at) return a->sort_at > b->sort_at;
+    return a->doc < b->doc;
+}
+
+static int hy__cmp_hits(const void *x, const void *y) {
+    const struct hit *a = x, *b = y;
+    return hit_before(a, b) ? -1 : hit_before(b, a) ? 1 : 0;
+}
+
+/* A heap whose root is the last (worst) of the hits kept. */
+static void heap_down(struct hit *h, size_t n, size_t i) {
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, w = i;
+        if (l < n && hit_before(&h[w], &h[l])) w = l;
+        if (r < n && hit_before(&h[w], &h[r])) w = r;
+        if (w == i) return;
+        struct hit t = h[i];
+        h[i] = h[w];
+        h[w] = t;
+        i = w;
+    }
+}
+
+static void heap_up(struct hit *h, size_t i) {
+    while (i) {
+        size_t p = (i - 1) / 2;
+        if (!hit_before(&h[p], &h[i])) return;
+        struct hit t = h[i];
+        h[i] = h[p];
+        h[p] = t;
+        i = p;
+    }
+}
+
+/* The range of sorted words starting with term: [*lo, *hi). */
+static void word_range(const hy_libindex *ix, const char *term, size_t *lo, size_t *hi) {
+    size_t tl = strlen(term), a = 0, b = ix->words.n;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (strcmp(intern_str(&ix->words, ix->sorted[m]), term) < 0) a = m + 1;
+        else b = m;
+    }
+    *lo = a;
+    b = ix->words.n;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (strncmp(intern_str(&ix->words, ix->sorted[m]), term, tl) <= 0) a = m + 1;
+        else b = m;
+    }
+    *hi = a;
+}
+
+/* ORs word w's postings into m (a byte per document); with `cand`, each document whose byte
+ * was 0 is appended there (so the documents of a term are listed once, in no set order). */
+static size_t or_postings(const hy_libindex *ix, uint32_t w, uint8_t *m, uint32_t *cand,
+                          size_t ncand) {
+    const uint8_t *p = ix->post + ix->post_off[w], *end = p + ix->post_len[w];
+    uint32_t doc1 = 0;
+    while (p < end) {
+        uint32_t v = 0;
+        int shift = 0;
+        while (*p & 0x80) {
+            v |= (uint32_t)(*p++ & 0x7f) << shift;
+            shift += 7;
+        }
+        v |= (uint32_t)*p++ << shift;
+        doc1 += v >> 4;
+        if (cand && !m[doc1 - 1]) cand[ncand++] = doc1 - 1;
+        m[doc1 - 1] |= (uint8_t)(v & 15);
+    }
+    return ncand;
+}
+
+/* Per-thread scratch space for searches (a search over 100,000 documents needs ~0.5 MB; fresh
+ * allocations of that size are mmap()ed and page-faulted on every search). */
+struct scratch {
+    uint8_t *masks;
+    size_t masks_cap;
+    uint32_t *cand;
+    size_t cand_cap;
+};
+
+static pthread_key_t hy__scratch_key;
+static pthread_once_t hy__scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p) {
+    struct scratch *s = p;
+    if (!s) return;
+    free(s->masks);
+    free(s->cand);
+    free(s);
+}
+
+static void scratch_key(void) { (void)pthread_key_create(&hy__scratch_key, scratch_free); }
+
+/* The thread's scratch with room for `masks` bytes and `cand` documents, or NULL. */
+static struct scratch *scratch_get(size_t masks, size_t cand) {
+    pthread_once(&hy__scratch_once, scratch_key);
+    struct scratch *s = pthread_getspecific(hy__scratch_key);
+    if (!s) {
+        if (!(s = calloc(1, sizeof *s))) return NULL;
+        if (pthread_setspecific(hy__scratch_key, s) != 0) {
+            free(s);
+            return NULL;
+        }
+    }
+    if (masks > s->masks_cap) {
+        free(s->masks);
+        s->masks_cap = 0;
+        if (!(s->masks = malloc(masks))) return NULL;
+        s->masks_cap = masks;
+    }
+    if (cand > s->cand_cap) {
+        free(s->cand);
+        s->cand_cap = 0;
+        if (!(s->cand = malloc(cand * sizeof *s->cand))) return NULL;
+        s->cand_cap = cand;
+    }
+    return s;
+}
+
+static int cmp_count(const void *x, const void *y) {
+    return strcmp(((const struct hy_lib_count *)x)->value, ((const struct hy_lib_count *)y)->value);
+}
+
+static char *themes_text(const hy_libindex *ix, hy_arena *a, size_t d) {
+    size_t len = 0;
+    const struct ixdoc *xd = &ix->docs[d];
+    for (uint32_t i = xd->theme_off; i < xd->theme_off + xd->nthemes; i++)
+        len += strlen(intern_str(&ix->values[HY_LIB_F_THEME], ix->themes[i])) + 1;
+    char *s = hy_arena_alloc(a, len + 1);
+    if (!s) return NULL;
+    size_t at = 0;
+    for (uint32_t i = xd->theme_off; i < xd->theme_off + xd->nthemes; i++) {
+        const char *t = intern_str(&ix->values[HY_LIB_F_THEME], ix->themes[i]);
+        size_t n = strlen(t);
+        if (at) s[at++] = ' ';
+        memcpy(s + at, t, n);
+        at += n;
+    }
+    s[at] = '\0';
+    return s;
+}
+
+static const char *value_copy(const hy_libindex *ix, hy_arena *a, int k, size_t d, bool *ok) {
+    uint16_t v = ix->docs[d].val[k];
+    if (v == NONE) return NULL;
+    char *s = hy_arena_strdup(a, intern_str(&ix->values[k], v));
+    if (!s) *ok = false;
+    return s;
+}
+
+int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_filter *f,
+                       const char *const *terms, size_t nterms, enum hy_lib_sort sort,
+                       size_t offset, size_t limit, struct hy_lib_result *ret) {
+    if (sort == HY_LIB_SORT_RELEVANCE && nterms == 0) sort = HY_LIB_SORT_NEWEST;
+    if (nterms > HY_LIB_MAX_TERMS) nterms = HY_LIB_MAX_TERMS;
+    const size_t nd = ix->ndocs;
+    int r = -ENOMEM;
+    uint8_t *masks = NULL;
+    uint8_t *sel[HY_LIB_F__COUNT] = {0};
+    uint32_t *cnt[HY_LIB_F__COUNT] = {0};
+    struct hit *heap = NULL;
+    uint32_t *cand = NULL; /* with terms: the documents of the rarest term, else all */
+    size_t ncand = nd;
+    if (nterms) {
+        struct scratch *sc = scratch_get(nterms * nd + 1, nd + 1);
+        if (!sc) goto out;
+        masks = sc->masks;
+        cand = sc->cand;
+        memset(masks, 0, nterms * nd);
+        size_t lo[HY_LIB_MAX_TERMS], hi[HY_LIB_MAX_TERMS], rarest = 0, least = SIZE_MAX;
+        for (size_t t = 0; t < nterms; t++) {
+            word_range(ix, terms[t], &lo[t], &hi[t]);
+            size_t bytes = 0;
+            for (size_t i = lo[t]; i < hi[t]; i++) bytes += ix->post_len[ix->sorted[i]];
+            if (bytes < least) least = bytes, rarest = t;
+        }
+        ncand = 0;
+        for (size_t t = 0; t < nterms; t++)
+            for (size_t i = lo[t]; i < hi[t]; i++)
+                ncand = or_postings(ix, ix->sorted[i], masks + t * nd, t == rarest ? cand : NULL,
+                                    ncand);
+    }
+    /* Filters as value-number sets. */
+    unsigned active = 0;
+    for (int k = 0; k < HY_LIB_F__COUNT; k++) {
+        cnt[k] = calloc(ix->values[k].n + 1, sizeof *cnt[k]);
+        if (!cnt[k]) goto out;
+        if (!f->nvalues[k]) continue;
+        active |= 1u << k;
+        sel[k] = calloc(ix->values[k].n + 1, 1);
+        if (!sel[k]) goto out;
+        for (size_t i = 0; i < f->nvalues[k]; i++) {
+            long v = intern_find(&ix->values[k], f->values[k][i], strlen(f->values[k][i]));
+            if (v >= 0) sel[k][v] = 1;
+        }
+    }
+    long lang = -2; /* no filter */
+    if (f->language) {
+        lang = intern_find(&ix->values[NLANG], f->language, strlen(f->language));
+        if (lang < 0) lang = -1; /* no document has it: nothing matches */
+    }
+    size_t want = limit > SIZE_MAX - offset ? SIZE_MAX : offset + limit;
+    if (want > nd) want = nd;
+    heap = malloc((want ? want : 1) * sizeof *heap);
+    if (!heap) goto out;
+    size_t nheap = 0, total = 0;
+    const unsigned all = (1u << HY_LIB_F__COUNT) - 1;
+    for (size_t c = 0; c < ncand && lang != -1; c++) {
+        size_t d = cand ? cand[c] : c;
+        if (cand && c + 8 < ncand) /* candidates are scattered: fetch ahead */
+            __builtin_prefetch(&ix->docs[cand[c + 8]]);
+        int score = 0;
+        bool match = true;
+        for (size_t t = 0; t < nterms; t++) {
+            uint8_t m = masks[t * nd + d];
+            if (!(m & P_ANY)) {
+                match = false;
+                break;
+            }
+            score += (m & P_TITLE ? 4 : 0) + (m & P_TAGS ? 2 : 0) + (m & P_SUMMARY ? 1 : 0);
+        }
+        if (!match) continue;
+        const struct ixdoc *xd = &ix->docs[d];
+        if (f->covid >= 0 && xd->covid != f->covid) continue;
+        if (lang >= 0 && xd->val[NLANG] != (uint16_t)lang) continue;
+        unsigned ok = all & ~active;
+        for (unsigned act = active; act; act &= act - 1) {
+            int k = __builtin_ctz(act);
+            if (k == HY_LIB_F_THEME) {
+                for (uint32_t i = xd->theme_off; i < xd->theme_off + xd->nthemes; i++)
+                    if (sel[k][ix->themes[i]]) {
+                        ok |= 1u << k;
+                        break;
+                    }
+            } else {
+                uint16_t v = xd->val[k];
+                if (v != NONE && sel[k][v]) ok |= 1u << k;
+            }
+        }
+        unsigned countin;
+        if (ok == all) {
+            countin = all;
+            total++;
+            struct hit h = {sort == HY_LIB_SORT_RELEVANCE ? score
+                            : sort == HY_LIB_SORT_YEAR    ? xd->year
+                                                          : 0,
+                            xd->sort_at, (uint32_t)d, score};
+            if (nheap < want) {
+                heap[nheap] = h;
+                heap_up(heap, nheap++);
+            } else if (want && hit_before(&h, &heap[0])) {
+                heap[0] = h;
+                heap_down(heap, nheap, 0);
+            }
+        } else {
+            unsigned miss = all & ~ok;
+            if (miss & (miss - 1)) continue; /* fails two facets: counts nowhere */
+            countin = miss;
+        }
+        for (unsigned in = countin; in; in &= in - 1) {
+            int k = __builtin_ctz(in);
+            if (k == HY_LIB_F_THEME) {
+                for (uint32_t i = xd->theme_off; i < xd->theme_off + xd->nthemes; i++)
+                    cnt[k][ix->themes[i]]++;
+            } else if (xd->val[k] != NONE) {
+                cnt[k][xd->val[k]]++;
+            }
+        }
+    }
+    if (nheap) qsort(heap, nheap, sizeof *heap, hy__cmp_hits);
+    memset(ret, 0, sizeof *ret);
+    ret->total = total;
+    size_t from = offset < nheap ? offset : nheap;
+    size_t take = nheap - from < limit ? nheap - from : limit;
+    ret->page = hy_arena_alloc(a, (take ? take : 1) * sizeof *ret->page); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
+    ret->scores = hy_arena_alloc(a, (take ? take : 1) * sizeof *ret->scores);
+    struct hy_lib_row *rows = hy_arena_zalloc(a, (take ? take : 1) * sizeof *rows);
+    if (!ret->page || !ret->scores || !rows) goto out;
+    for (size_t i = 0; i < take; i++) {
+        const struct hit *h = &heap[from + i];
+        size_t d = h->doc;
+        struct hy_lib_row *w = &rows[i];
+        bool ok = true;
+        memcpy(w->id, ix->ids[d], sizeof w->id);
+        w->type = value_copy(ix, a, HY_LIB_F_TYPE, d, &ok);
+        w->language = value_copy(ix, a, NLANG, d, &ok);
+        w->country = value_copy(ix, a, HY_LIB_F_COUNTRY, d, &ok);
+        w->level = value_copy(ix, a, HY_LIB_F_LEVEL, d, &ok);
+        w->stage = value_copy(ix, a, HY_LIB_F_STAGE, d, &ok);
+        w->themes = themes_text(ix, a, d);
+        w->status = "published";
+        w->year = ix->docs[d].year;
+        w->covid = ix->docs[d].covid != 0;
+        w->sort_at = ix->docs[d].sort_at;
+        if (!ok || !w->themes) goto out;
+        ret->page[i] = w;
+        ret->scores[i] = h->score;
+    }
+    ret->npage = take;
+    for (int k = 0; k < HY_LIB_F__COUNT; k++) {
+        size_t n = 0;
+        for (uint32_t v = 0; v < ix->values[k].n; v++)
+            if (cnt[k][v]) n++;
+        n += f->nvalues[k];
+        struct hy_lib_count *items = hy_arena_alloc(a, (n ? n : 1) * sizeof *items);
+        if (!items) goto out;
+        size_t m = 0;
+        for (uint32_t v = 0; v < ix->values[k].n; v++)
+            if (cnt[k][v]) {
+                char *s = hy_arena_strdup(a, intern_str(&ix->values[k], v));
+                if (!s) goto out;
+                items[m++] = (struct hy_lib_count){s, cnt[k][v]};
+            }
+        /* Selected values stay visible with 0. */
+        for (size_t i = 0; i < f->nvalues[k]; i++) {
+            long v = intern_find(&ix->values[k], f->values[k][i], strlen(f->values[k][i]));
+            if (v < 0 || !cnt[k][v]) items[m++] = (struct hy_lib_count){f->values[k][i], 0};
+        }
+        if (m > 1) qsort(items, m, sizeof *items, cmp_count);
+        ret->facets[k] = items;
+        ret->nfacets[k] = m;
+    }
+    r = 0;
+out:
+    for (int k = 0; k < HY_LIB_F__COUNT; k++) {
+        free(sel[k]);
+        free(cnt[k]);
+    }
+    free(heap);
+    return r;
+}
+
+/* ---------------------------------------------------------------- the process's cache */
+
+#define RETRY_AFTER_FAILURE_US 5000000
+
+struct hy_libindex_cache {
+    hy_db *db;
+    pthread_mutex_t mu;
+    hy_libindex *cur; /* holds one reference */
+    bool building, started;
+    pthread_t th;
+    int64_t failed_at; /* hy_db_clock_us() of the last failed build, 0 = none */
+    _Atomic bool stop;
+    _Atomic uint64_t builds;
+};
+
+hy_libindex_cache *hy_libindex_cache_new(hy_db *db) {
+    hy_libindex_cache *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->db = db;
+    if (pthread_mutex_init(&c->mu, NULL) != 0) {
+        free(c);
+        return NULL;
+    }
+    atomic_init(&c->stop, false);
+    atomic_init(&c->builds, 0);
+    return c;
+}
+
+static void *build_main(void *arg) {
+    hy_libindex_cache *c = arg;
+    int64_t t0 = hy_db_clock_us();
+    hy_libindex *ix = NULL;
+    int r = hy_libindex_load(c->db, &c->stop, &ix);
+    hy_db_release(c->db);
+    int64_t ms = (hy_db_clock_us() - t0) / 1000;
+    if (r == HY_DB_ONE)
+        hy_info("library index: %zu published documents, %zu words, %zu KiB, built in %lld ms "
+                "(library version %lld)",
+                ix->ndocs, (size_t)ix->words.n, ix->bytes / 1024, (long long)ms, (long long)ix->version);
+    else if (r != HY_DB_ABORT)
+        hy_warn("library index: the build failed (store status %d); searches read the store", r);
+    hy_libindex *old = NULL;
+    pthread_mutex_lock(&c->mu);
+    if (r == HY_DB_ONE) {
+        old = c->cur;
+        c->cur = ix;
+        c->failed_at = 0;
+        atomic_fetch_add(&c->builds, 1);
+    } else if (r != HY_DB_ABORT) {
+        c->failed_at = hy_db_clock_us();
+    }
+    c->building = false;
+    pthread_mutex_unlock(&c->mu);
+    hy_libindex_release(old);
+    return NULL;
+}
+
+/* Starts a build unless one runs. Called with c->mu held. */
+static void start_locked(hy_libindex_cache *c) {
+    if (c->building || atomic_load(&c->stop)) return;
+    if (c->failed_at && hy_db_clock_us() - c->failed_at < RETRY_AFTER_FAILURE_US) return;
+    if (c->started) {
+        pthread_join(c->th, NULL); /* finished: building is false */
+        c->started = false;
+    }
+    c->building = true;
+    if (pthread_create(&c->th, NULL, build_main, c) != 0) {
+        c->building = false;
+        c->failed_at = hy_db_clock_us();
+        hy_warn("library index: cannot start a build thread");
+        return;
+    }
+    c->started = true;
+}
+
+void hy_libindex_cache_refresh(hy_libindex_cache *c) {
+    if (!c) return;
+    pthread_mutex_lock(&c->mu);
+    start_locked(c);
+    pthread_mutex_unlock(&c->mu);
+}
+
+hy_libindex *hy_libindex_cache_get(hy_libindex_cache *c, int64_t version, bool primary) {
+    if (!c) return NULL;
+    hy_libindex *ix = NULL;
+    pthread_mutex_lock(&c->mu);
+    if (c->cur && c->cur->version == version) {
+        ix = c->cur;
+        atomic_fetch_add(&ix->refs, 1);
+    } else if (!c->cur || version > c->cur->version || primary) {
+        start_locked(c);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return ix;
+}
+
+hy_libindex *hy_libindex_cache_current(hy_libindex_cache *c) {
+    if (!c) return NULL;
+    pthread_mutex_lock(&c->mu);
+    hy_libindex *ix = c->cur;
+    if (ix) atomic_fetch_add(&ix->refs, 1);
+    pthread_mutex_unlock(&c->mu);
+    return ix;
+}
+
+void hy_libindex_cache_free(hy_libindex_cache *c) {
+    if (!c) return;
+    atomic_store(&c->stop, true);
+    pthread_mutex_lock(&c->mu);
+    bool started = c->started;
+    c->started = false;
+    pthread_mutex_unlock(&c->mu);
+    if (started) pthread_join(c->th, NULL);
+    hy_libindex_release(c->cur);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+uint64_t hy_libindex_cache_builds(const hy_libindex_cache *c) {
+    return c ? atomic_load(&((hy_libindex_cache *)c)->builds) : 0;
+}

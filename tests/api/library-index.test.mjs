@@ -1,0 +1,132 @@
+// library-index.test.mjs — library search through the in-memory index (domain/libindex.h) on
+// the store of HY_TEST_STORE: a published, edited or unpublished document shows in the very
+// next search (the index answers only at the library version the search reads, else the
+// store is read), the same searches answer alike before and after the index catches up, and
+// with two server processes on one database a write through one is seen by a search on the
+// other at once.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, runCli, STORE } from './lib/server.mjs';
+
+const BUILT = /library index: (\d+) published documents, \d+ words, \d+ KiB, built in \d+ ms \(library version (\d+)\)/;
+
+let a, b;
+const tokens = {};
+
+async function call(srv, method, path, { who, body } = {}) {
+  const headers = who ? { authorization: `Bearer ${tokens[who]}` } : {};
+  return srv.request(method, path, { body, headers });
+}
+
+/** Waits until `srv` logs an index built at a version other than the ones listed in `seen`. */
+async function built(srv, from = 0) {
+  const m = await srv.waitForLog(BUILT, 60000, from);
+  return { docs: Number(m[1]), version: Number(m[2]) };
+}
+
+const SEARCHES = ['', 'q=food', 'q=گروه', 'q=vol&sort=newest', 'type=case_study,faq&level=local',
+  'year=2020&covid=true&theme=health', 'lang=fa&sort=year&per_page=7&page=3', 'country=IR,GB&q=d',
+  'q=zebrapantry', 'q=quokkapantry'];
+
+async function answers(srv) {
+  const out = [];
+  for (const q of SEARCHES) {
+    const r = await call(srv, 'GET', `/api/v1/library?${q}`);
+    assert.equal(r.status, 200, r.text);
+    out.push(r.json);
+  }
+  return out;
+}
+
+before(async () => {
+  a = await startServer({ args: ['--demo'] });
+  await built(a);
+  for (const role of ['admin', 'editor']) {
+    const r = await runCli(['user', 'add', '--db', a.dbUrl, '--email', `${role}@example.org`, '--role', role, '--password-stdin'],
+      { input: 'correct horse battery staple\n' });
+    assert.equal(r.code, 0, r.stderr);
+    const t = await runCli(['token', 'create', '--db', a.dbUrl, '--user', `${role}@example.org`]);
+    assert.equal(t.code, 0, t.stderr);
+    tokens[role] = t.stdout.trim().split('\n').pop().trim();
+  }
+  b = await startServer({ db: a.dbUrl });
+  await built(b);
+});
+after(async () => {
+  await b?.stop();
+  await a?.stop();
+});
+
+describe(`library search index [${STORE}]`, () => {
+  const doc = { type: 'case_study', language: 'en', title: 'Zebrapantry in Leeds', summary: 'A street pantry.',
+    body: 'Hello', country: 'GB', level: 'local', year: 2021, stage: 'evaluation', themes: ['food'], covid: true };
+  let id;
+
+  it('answers the same before and after the index catches up with a change', async () => {
+    const r = await call(a, 'POST', '/api/v1/library', { who: 'editor', body: doc });
+    assert.equal(r.status, 201, r.text);
+    id = r.json.id;
+    const from = a.lines.length;
+    assert.equal((await call(a, 'POST', `/api/v1/library/${id}/publish`, { who: 'admin' })).status, 200);
+    const fresh = await answers(a); // right after the write: the store, or an index already rebuilt
+    await built(a, from);
+    const later = await answers(a);
+    assert.deepEqual(later, fresh);
+    assert.equal(fresh[SEARCHES.indexOf('q=zebrapantry')].total, 1);
+  });
+
+  it('shows a published document in the next search, on this process and the other', async () => {
+    for (const srv of [a, b]) {
+      const s = await call(srv, 'GET', '/api/v1/library?q=zebrapantry&type=case_study&lang=en');
+      assert.equal(s.json.total, 1, s.text);
+      assert.equal(s.json.items[0].id, id);
+      assert.equal(s.json.items[0].title, 'Zebrapantry in Leeds');
+      assert.equal(s.json.facets.country.GB, 1);
+    }
+  });
+
+  it('shows an edit in the next search, on both processes', async () => {
+    const e = await call(b, 'PATCH', `/api/v1/library/${id}`, { who: 'admin',
+      body: { title: 'Quokkapantry in York', country: 'IR', year: 2019 } });
+    assert.equal(e.status, 200, e.text);
+    for (const srv of [a, b]) {
+      assert.equal((await call(srv, 'GET', '/api/v1/library?q=zebrapantry')).json.total, 0);
+      const s = await call(srv, 'GET', '/api/v1/library?q=quokkapantry&year=2019');
+      assert.equal(s.json.total, 1, s.text);
+      assert.equal(s.json.items[0].title, 'Quokkapantry in York');
+      assert.deepEqual(s.json.facets.country, { IR: 1 });
+      assert.equal((await call(srv, 'GET', '/api/v1/library?q=quokkapantry&year=2021')).json.total, 0);
+    }
+  });
+
+  it('drops an unpublished document from the next search, on both processes', async () => {
+    const before = (await call(a, 'GET', '/api/v1/library')).json.total;
+    assert.equal((await call(a, 'POST', `/api/v1/library/${id}/unpublish`, { who: 'admin' })).status, 200);
+    for (const srv of [b, a]) {
+      assert.equal((await call(srv, 'GET', '/api/v1/library?q=quokkapantry')).json.total, 0);
+      assert.equal((await call(srv, 'GET', '/api/v1/library')).json.total, before - 1);
+      // Editors still find the draft (those searches always read the store).
+      const d = await call(srv, 'GET', '/api/v1/library?q=quokkapantry&status=draft', { who: 'editor' });
+      assert.equal(d.json.total, 1, d.text);
+    }
+  });
+
+  it('sees a change made outside the server (the CLI import) at once', async () => {
+    const from = b.lines.length;
+    const dir = mkdtempSync(join(tmpdir(), 'hamyari-libindex-'));
+    const file = join(dir, 'library.json');
+    writeFileSync(file, JSON.stringify([{ ...doc, title: 'Wombatpantry in Hull' }]));
+    const r = await runCli(['import', 'library', '--db', a.dbUrl, file]);
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(r.code, 0, r.stderr);
+    for (const srv of [a, b]) {
+      const s = await call(srv, 'GET', '/api/v1/library?q=wombatpantry');
+      assert.equal(s.json.total, 1, s.text);
+    }
+    await built(b, from);
+    assert.equal((await call(b, 'GET', '/api/v1/library?q=wombatpantry')).json.total, 1);
+  });
+});
