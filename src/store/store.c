@@ -382,15 +382,15 @@ static void *hy__batch_main(void *arg) {
 
         hy__batch_run(b->db, hy_db_conn(b->db), batch);
         uint64_t n = 0;
+        for (struct hy__job *j = batch; j; j = j->next) n++;
+        atomic_fetch_add(&b->db->batch_jobs, n);
+        atomic_fetch_add(&b->db->batches, 1);
         while (batch) {
             struct hy__job *next = batch->next;
             batch->done(batch->ctx, batch->status); /* ctx may be gone after this */
             free(batch);
             batch = next;
-            n++;
         }
-        atomic_fetch_add(&b->db->batch_jobs, n);
-        atomic_fetch_add(&b->db->batches, 1);
     }
     hy_db_release(b->db);
     return NULL;
