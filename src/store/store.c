@@ -323,23 +323,35 @@ struct hy__batcher {
     bool running;  /* the thread has not been joined */
 };
 
-/* Runs one batch (a list of at most max_jobs jobs) to its end: every job gets its status. */
+/* Runs one batch (a list of at most max_jobs jobs) to its end: every job gets its status.
+ *
+ * A job that fails must undo only its own work, which a savepoint around each job gives; but a
+ * savepoint costs a round trip or two per job (SAVEPOINT, RELEASE) and, on PostgreSQL, a
+ * subtransaction with an id of its own. Jobs rarely fail, so a batch runs first without them;
+ * if a job fails, that transaction is rolled back (nothing of it was answered) and the batch
+ * runs again from the start with a savepoint around each job. At most one such extra run per
+ * batch, and it does not count against the retry budget. */
 static void hy__batch_run(hy_db *db, hy_store *s, struct hy__job *batch) {
     int r = HY_DB_HARD;
     if (!s) goto fail;
+    bool savepoints = false;
     int64_t deadline = hy__now_us() + (int64_t)HY_TX_RETRY_MS * 1000;
-    for (int attempt = 0;; attempt++) {
+    for (int attempt = 0;;) {
+        bool failed = false; /* a job failed in a run without savepoints */
         r = s->ops->begin(s, HY_TX_WRITE);
         for (struct hy__job *j = batch; r >= 0 && j; j = j->next) {
-            r = s->ops->savepoint(s);
-            if (r < 0) break;
+            if (savepoints && (r = s->ops->savepoint(s)) < 0) break;
             int jr = j->fn(s, j->ctx);
             if (jr == HY_DB_SOFT) {
                 r = jr; /* a conflict: the whole transaction goes again */
                 break;
             }
+            if (jr < 0 && !savepoints) {
+                failed = true;
+                break;
+            }
             if (jr >= 0) {
-                r = s->ops->savepoint_release(s);
+                if (savepoints) r = s->ops->savepoint_release(s);
             } else {
                 r = s->ops->savepoint_rollback(s);
                 /* No savepoint to go back to (SQLite rolled everything back, e.g. disk full):
@@ -348,13 +360,18 @@ static void hy__batch_run(hy_db *db, hy_store *s, struct hy__job *batch) {
             }
             j->status = jr;
         }
+        if (failed) {
+            if (s->ops->in_transaction(s)) s->ops->rollback(s);
+            savepoints = true;
+            continue;
+        }
         if (r >= 0) {
             r = s->ops->commit(s);
             if (r >= 0) return; /* every job keeps the status its fn gave */
         }
         if (s->ops->in_transaction(s)) s->ops->rollback(s);
-        if (r != HY_DB_SOFT || attempt + 1 >= HY_TX_RETRIES) break;
-        long us = hy__backoff_us(attempt);
+        if (r != HY_DB_SOFT || ++attempt >= HY_TX_RETRIES) break;
+        long us = hy__backoff_us(attempt - 1);
         if (hy__now_us() + us > deadline) break;
         atomic_fetch_add(&db->retries, 1);
         struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};

@@ -252,12 +252,15 @@ uint64_t hy_db_retries(const hy_db *db);
  * thousand a second, however small the transaction. hy_db_batch_start() gives the db one
  * writer thread with its own connection. hy_db_run_batched() queues a job and returns at
  * once; the writer takes every job queued (at most `max_jobs`), opens ONE HY_TX_WRITE
- * transaction, runs each job's fn inside a savepoint of its own, COMMITs once, and only then
- * calls each job's `done` with the job's status. So:
+ * transaction, runs each job's fn, COMMITs once, and only then calls each job's `done` with the
+ * job's status. The jobs run without savepoints first; if one fails, that run is rolled back and
+ * the batch runs again with each job inside a savepoint of its own. So:
  *   - a job is durable when its `done` runs, never before (no answer may be given earlier);
  *   - fn >= 0 keeps the job's work (savepoint released); HY_DB_HARD, HY_DB_ABORT and HY_DB_FULL
  *     undo this job's work only (rollback to its savepoint) and are passed to its `done`,
  *     while the other jobs go on;
+ *   - fn may run more than once (after a conflict, or when another job of its batch failed),
+ *     so it must not keep state across runs other than what it recomputes from the store;
  *   - HY_DB_SOFT from any fn, a savepoint, or the COMMIT rolls the whole batch back and runs
  *     it again (every job's fn anew) with the hy_db_run() retry budget (HY_TX_RETRIES
  *     attempts, HY_TX_RETRY_MS); when that is spent every job gets HY_DB_SOFT. A failed COMMIT

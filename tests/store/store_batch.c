@@ -7,7 +7,8 @@
  *
  * Jobs are held back behind a "gate" job (which waits inside the writer until the test has
  * queued the rest), so the rest is known to form one batch. Checks: a job that fails (its own
- * choice, or a statement that fails in the store) undoes only its own work; a job sees the work
+ * choice, or a statement that fails in the store) undoes only its own work (the batch runs again
+ * with savepoints), a batch without failures runs once; a job sees the work
  * of the jobs before it in its batch; a passing conflict reruns the whole batch once, without
  * doing any job's work twice; a conflict that never passes gives every job HY_DB_SOFT; stopping
  * finishes every queued job and refuses later ones. */
@@ -292,7 +293,25 @@ static void test_savepoint_isolation(void **state) {
     assert_true(has_key(f, "e"));
     assert_false(has_key(f, "f"));
     assert_true(has_key(f, "g"));
-    for (size_t i = 0; i < n; i++) assert_int_equal(jobs[i].attempts, 1);
+    /* Run without savepoints up to the first failure, then again with them; no retry. */
+    assert_int_equal(jobs[0].attempts, 2);
+    assert_int_equal(jobs[1].attempts, 2);
+    for (size_t i = 2; i < n; i++) assert_int_equal(jobs[i].attempts, 1);
+    assert_int_equal(hy_db_retries(f->db), 0);
+}
+
+static void test_no_failure_one_run(void **state) {
+    struct fx *f = *state;
+    struct job jobs[] = {
+        {.kind = K_SET, .key = "m"}, {.kind = K_HIT, .key = "h"}, {.kind = K_SET, .key = "n"}};
+    run_batch(f, jobs, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(jobs[i].status, HY_DB_ONE);
+        assert_int_equal(jobs[i].attempts, 1);
+    }
+    assert_true(has_key(f, "m"));
+    assert_true(has_key(f, "n"));
+    assert_int_equal(hits(f, "h"), 1);
 }
 
 static void test_sees_earlier_jobs(void **state) {
@@ -328,8 +347,10 @@ static void test_conflict_reruns_batch(void **state) {
     assert_int_equal(jobs[1].status, HY_DB_HARD);
     assert_int_equal(jobs[2].status, HY_DB_ONE);
     assert_int_equal(jobs[3].status, HY_DB_ONE);
-    /* The jobs up to the conflict ran twice, the one after it once; all counted once. */
-    assert_int_equal(jobs[0].attempts, 2);
+    /* Runs: without savepoints up to the failing job 1; with savepoints up to the conflict;
+     * with savepoints again to the end. Every hit counted once. */
+    assert_int_equal(jobs[0].attempts, 3);
+    assert_int_equal(jobs[1].attempts, 3);
     assert_int_equal(jobs[2].attempts, 2);
     assert_int_equal(jobs[3].attempts, 1);
     assert_int_equal(hits(f, "k"), 3);
@@ -397,6 +418,7 @@ int main(int argc, char **argv) {
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_savepoint_isolation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_failure_one_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sees_earlier_jobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conflict_reruns_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conflict_forever, setup, teardown),
