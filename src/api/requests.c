@@ -292,6 +292,15 @@ struct submit {
     bool mismatch;
     int status;
     const char *body;
+    /* the group commit (submit_queue): the request waits while the writer runs the job */
+    bool form;              /* answer as a page (a form post), not JSON */
+    const char *lang;       /* the language of a page answer */
+    const char *rate_key;   /* a rate limit counted in the same transaction, or NULL */
+    unsigned rate_limit, rate_window;
+    bool limited;           /* the hit was over rate_limit: nothing was submitted */
+    int result;             /* the job's status */
+    char phone[HY_PHONE_MAX];
+    char rate_buf[96];
 };
 
 static json_t *next_steps(const char *lang, const char *code, bool open) {
@@ -378,6 +387,39 @@ static int submit_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
+/* One submission as a job of the group commit: the rate-limit hit (if any) and the request
+ * itself share one savepoint of the writer's transaction, so a submission costs one share of
+ * one durable commit. */
+static int submit_job(hy_store *s, void *ctx) {
+    struct submit *x = ctx;
+    x->limited = false;
+    if (x->rate_key) {
+        int r = hy_rate_hit(s, x->rate_key, x->rate_limit, x->rate_window, &x->limited);
+        if (r < 0) return r;
+        if (x->limited) return HY_DB_ONE; /* the hit counts; nothing else happens */
+    }
+    return submit_tx(s, x);
+}
+
+/* Runs on the writer thread once the batch holding the job has committed (or failed). */
+static void submit_done(void *ctx, int status) {
+    struct submit *x = ctx;
+    x->result = status;
+    hy_req_wake(x->req); /* x and the request are not ours any more */
+}
+
+/* Hands the submission `x` (in the request's arena) to the store's writer and suspends the
+ * request; `answer` answers once the commit is done. Without a writer (stopping) the job runs
+ * here, in a transaction of its own. */
+static hy_result submit_queue(hy_req *req, struct submit *x, hy_then_fn answer) {
+    hy_result res = hy_req_defer(req, answer, x);
+    if (hy_db_run_batched(req->srv->db, submit_job, x, submit_done) != HY_DB_ONE) {
+        x->result = hy_db_run(req->srv->db, HY_TX_WRITE, submit_job, x);
+        hy_req_wake(req);
+    }
+    return res;
+}
+
 /* Reads the body as the route allows, without answering: JSON or form. */
 static bool read_input(hy_req *req, const struct hy_field *spec, bool *form,
                        struct hy_parse_error *err, hy_result *ret) {
@@ -444,6 +486,33 @@ static bool idem_key_ok(const char *k) {
     return true;
 }
 
+/* Answers a submission once its commit is done (runs on a server thread). */
+static hy_result submit_answer(hy_req *req, void *ctx) {
+    struct submit *x = ctx;
+    int r = x->result;
+    bool form = x->form;
+    const char *language = x->lang;
+    if (r >= 0 && x->limited) return hy_rate_reply(req, x->rate_window);
+    if (r == HY_DB_ABORT && x->mismatch)
+        return reply_problem(req, form, language, HY_E_CONFLICT,
+                             "This Idempotency-Key was used with a different request.", NULL);
+    if (r < 0) return form ? reply_problem(req, form, language, HY_E_STORE_UNAVAILABLE, NULL, NULL)
+                           : hy_reply_store_error(req, r);
+    if (form) {
+        json_error_t e;
+        json_t *b = json_loads(x->body, 0, &e);
+        const char *code = b ? json_string_value(json_object_get(b, "tracking_code")) : NULL;
+        char *loc = hy_arena_printf(req->arena, "/api/v1/requests/sent?code=%s&lang=%s",
+                                    code ? code : "", lang_of(language));
+        json_decref(b);
+        if (!loc) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+        hy_req_add_header(req, "Location", loc);
+        return hy_reply_bytes(req, 303, "text/plain; charset=utf-8", "", 0);
+    }
+    return hy_reply_bytes(req, (unsigned)x->status, "application/json; charset=utf-8", x->body,
+                          strlen(x->body));
+}
+
 hy_result hy_api_request_submit(hy_req *req) {
     const char *name, *phone_raw, *address = "", *place = NULL, *kind, *details = "",
                                   *urgency = "normal", *for_whom = "self", *language = "fa";
@@ -499,14 +568,20 @@ hy_result hy_api_request_submit(hy_req *req) {
         return reply_problem(req, form, language, HY_E_INVALID_FIELD,
                              "This is not a phone number we can use.", "phone");
 
-    struct submit x = {.req = req, .route = SUBMIT_ROUTE};
+    struct submit *x = hy_arena_zalloc(req->arena, sizeof *x);
+    if (!x) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    x->req = req;
+    x->route = SUBMIT_ROUTE;
+    x->form = form;
+    x->lang = language;
+    memcpy(x->phone, phone, sizeof x->phone);
     const char *key = hy_req_header(req, "Idempotency-Key");
     if (key) {
         if (!idem_key_ok(key))
             return reply_problem(req, form, language, HY_E_BAD_REQUEST,
                                  "Idempotency-Key must be 1 to 128 visible ASCII characters.",
                                  NULL);
-        x.idem_key = key;
+        x->idem_key = key;
         unsigned char h[32];
         crypto_generichash_state st;
         crypto_generichash_init(&st, NULL, 0, sizeof h);
@@ -514,53 +589,38 @@ hy_result hy_api_request_submit(hy_req *req) {
         crypto_generichash_update(&st, (const unsigned char *)(req->body.data ? req->body.data : ""),
                                   req->body.len);
         crypto_generichash_final(&st, h, sizeof h);
-        sodium_bin2hex(x.hash, sizeof x.hash, h, sizeof h);
+        sodium_bin2hex(x->hash, sizeof x->hash, h, sizeof h);
+    } else {
+        /* A replay of a stored answer is not counted; a new submission is, in its own job. */
+        snprintf(x->rate_buf, sizeof x->rate_buf, "request:ip:%s", hy_req_client_ip(req));
+        x->rate_key = x->rate_buf;
+        x->rate_limit = req->srv->cfg->rate_form_ip;
+        x->rate_window = 3600;
     }
-    char rkey[96];
-    snprintf(rkey, sizeof rkey, "request:ip:%s", hy_req_client_ip(req));
-    if (!key && !hy_rate_allow(req, rkey, req->srv->cfg->rate_form_ip, 3600, &res)) return res;
 
     int64_t now = hy_clock_now();
     bool auto_open = req->srv->cfg->requests_auto_open;
-    x.r.status = auto_open ? "open" : "new";
-    x.r.kind = kind;
-    x.r.urgency = urgency;
-    x.r.for_whom = for_whom;
-    x.r.language = language;
-    x.r.source = "web";
-    x.r.created_at = x.r.updated_at = now;
-    x.r.opened_at = auto_open ? now : 0;
+    x->r.status = auto_open ? "open" : "new";
+    x->r.kind = kind;
+    x->r.urgency = urgency;
+    x->r.for_whom = for_whom;
+    x->r.language = language;
+    x->r.source = "web";
+    x->r.created_at = x->r.updated_at = now;
+    x->r.opened_at = auto_open ? now : 0;
     if (has_lat) {
-        x.r.has_area = true;
-        hy_geo_round(lat, lon, AREA_CELL_M, &x.r.lat, &x.r.lon);
+        x->r.has_area = true;
+        hy_geo_round(lat, lon, AREA_CELL_M, &x->r.lat, &x->r.lon);
         /* A place's centre is not the person's position: keep no exact one for it. */
-        x.c.has_exact = !geocoded;
-        x.c.lat = lat;
-        x.c.lon = lon;
+        x->c.has_exact = !geocoded;
+        x->c.lat = lat;
+        x->c.lon = lon;
     }
-    x.c.name = name;
-    x.c.phone = phone;
-    x.c.address = address;
-    x.c.details = details;
-    int r = hy_db_run(req->srv->db, HY_TX_WRITE, submit_tx, &x);
-    if (r == HY_DB_ABORT && x.mismatch)
-        return reply_problem(req, form, language, HY_E_CONFLICT,
-                             "This Idempotency-Key was used with a different request.", NULL);
-    if (r < 0) return form ? reply_problem(req, form, language, HY_E_STORE_UNAVAILABLE, NULL, NULL)
-                           : hy_reply_store_error(req, r);
-    if (form) {
-        json_error_t e;
-        json_t *b = json_loads(x.body, 0, &e);
-        const char *code = b ? json_string_value(json_object_get(b, "tracking_code")) : NULL;
-        char *loc = hy_arena_printf(req->arena, "/api/v1/requests/sent?code=%s&lang=%s",
-                                    code ? code : "", lang_of(language));
-        json_decref(b);
-        if (!loc) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-        hy_req_add_header(req, "Location", loc);
-        return hy_reply_bytes(req, 303, "text/plain; charset=utf-8", "", 0);
-    }
-    return hy_reply_bytes(req, (unsigned)x.status, "application/json; charset=utf-8", x.body,
-                          strlen(x.body));
+    x->c.name = name;
+    x->c.phone = x->phone;
+    x->c.address = address;
+    x->c.details = details;
+    return submit_queue(req, x, submit_answer);
 }
 
 /* The page a form post is sent on to: the code (from the query, checked against the alphabet,
@@ -1569,6 +1629,17 @@ hy_result hy_api_coverage(hy_req *req) {
 
 /* ---- inbound SMS ---- */
 
+/* Answers an inbound SMS once its commit is done (runs on a server thread). */
+static hy_result inbound_answer(hy_req *req, void *ctx) {
+    struct submit *x = ctx;
+    int r = x->result;
+    if (r == HY_DB_ABORT && x->mismatch)
+        return hy_reply_error(req, HY_E_CONFLICT, "This message id was used for another message.", NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_bytes(req, (unsigned)x->status, "application/json; charset=utf-8", x->body,
+                          strlen(x->body));
+}
+
 hy_result hy_api_inbound_sms(hy_req *req) {
     const struct hy_server_config *cfg = req->srv->cfg;
     if (!cfg->inbound_secret || !*cfg->inbound_secret)
@@ -1591,31 +1662,30 @@ hy_result hy_api_inbound_sms(hy_req *req) {
     char phone[HY_PHONE_MAX];
     if (!hy_phone_normalise(from, cfg->calling_code, phone))
         return hy_reply_error(req, HY_E_INVALID_FIELD, "This is not a phone number we can use.", "from");
-    struct submit x = {.req = req, .route = "POST /api/v1/inbound/sms"};
+    struct submit *x = hy_arena_zalloc(req->arena, sizeof *x);
+    if (!x) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    x->req = req;
+    x->route = "POST /api/v1/inbound/sms";
+    memcpy(x->phone, phone, sizeof x->phone);
     if (message_id && *message_id && idem_key_ok(message_id)) {
         /* A gateway that retries sends the same message id: create nothing new. */
-        x.idem_key = message_id;
+        x->idem_key = message_id;
         unsigned char h[32];
         crypto_generichash(h, sizeof h, (const unsigned char *)text, strlen(text),
                            (const unsigned char *)phone, strlen(phone));
-        sodium_bin2hex(x.hash, sizeof x.hash, h, sizeof h);
+        sodium_bin2hex(x->hash, sizeof x->hash, h, sizeof h);
     }
     int64_t now = hy_clock_now();
-    x.r.status = "new"; /* awaiting a coordinator's call-back, whatever the setting */
-    x.r.kind = "other";
-    x.r.urgency = "normal";
-    x.r.for_whom = "self";
-    x.r.language = guess_language(text);
-    x.r.source = "sms";
-    x.r.created_at = x.r.updated_at = now;
-    x.c.name = "";
-    x.c.phone = phone;
-    x.c.address = "";
-    x.c.details = text;
-    int r = hy_db_run(req->srv->db, HY_TX_WRITE, submit_tx, &x);
-    if (r == HY_DB_ABORT && x.mismatch)
-        return hy_reply_error(req, HY_E_CONFLICT, "This message id was used for another message.", NULL);
-    if (r < 0) return hy_reply_store_error(req, r);
-    return hy_reply_bytes(req, (unsigned)x.status, "application/json; charset=utf-8", x.body,
-                          strlen(x.body));
+    x->r.status = "new"; /* awaiting a coordinator's call-back, whatever the setting */
+    x->r.kind = "other";
+    x->r.urgency = "normal";
+    x->r.for_whom = "self";
+    x->r.language = guess_language(text);
+    x->r.source = "sms";
+    x->r.created_at = x->r.updated_at = now;
+    x->c.name = "";
+    x->c.phone = x->phone;
+    x->c.address = "";
+    x->c.details = text;
+    return submit_queue(req, x, inbound_answer);
 }

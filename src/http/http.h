@@ -25,6 +25,8 @@ typedef struct hy_req hy_req;
 typedef int hy_result;
 
 typedef hy_result (*hy_handler)(hy_req *req);
+/* What answers a deferred request (hy_req_defer) once it is woken. */
+typedef hy_result (*hy_then_fn)(hy_req *req, void *ctx);
 
 enum hy_method {
     HY_GET = 1 << 0,
@@ -82,11 +84,24 @@ struct hy_req {
     struct hy_principal *who; /* NULL until hy_req_principal() */
     const char *extra_headers[8][2]; /* added to the answer (e.g. Set-Cookie) */
     int nextra;
+    hy_then_fn then; /* set while deferred (hy_req_defer) */
+    void *then_ctx;
 };
 
 /* Adds a header to the answer this request will get (both strings must outlive the request,
  * e.g. live in its arena). */
 void hy_req_add_header(hy_req *req, const char *name, const char *value);
+
+/* ---- answering later ----
+ * A handler that hands its work to another thread (e.g. the group-commit writer,
+ * hy_db_run_batched) calls hy_req_defer() BEFORE handing it over and returns what that
+ * returned: the request is suspended (it holds no server thread; its arena, body and JSON stay
+ * alive). The other thread calls hy_req_wake() when the work is done, and must not touch the
+ * request after that call; `then(req, ctx)` then runs on a server thread and answers as a
+ * handler does. While suspended the server does not notice a client that went away: the
+ * answer is simply not delivered. */
+hy_result hy_req_defer(hy_req *req, hy_then_fn then, void *ctx);
+void hy_req_wake(hy_req *req);
 
 /* ---- reading the request ---- */
 

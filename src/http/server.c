@@ -462,6 +462,15 @@ static hy_result hy__first_call(hy_req *req, const char *url, const char *versio
     return MHD_YES;
 }
 
+hy_result hy_req_defer(hy_req *req, hy_then_fn then, void *ctx) {
+    req->then = then;
+    req->then_ctx = ctx;
+    MHD_suspend_connection(req->conn);
+    return MHD_YES;
+}
+
+void hy_req_wake(hy_req *req) { MHD_resume_connection(req->conn); }
+
 static hy_result hy__last_call(hy_req *req) {
     if (req->body_too_large) return hy_reply_error(req, HY_E_PAYLOAD_TOO_LARGE, NULL, NULL);
     if (!req->route) {
@@ -531,6 +540,11 @@ static enum MHD_Result hy__access(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     req->body_pending = false; /* the whole body has been read */
+    if (req->then) { /* woken after hy_req_defer() */
+        hy_then_fn then = req->then;
+        req->then = NULL;
+        return (enum MHD_Result)then(req, req->then_ctx);
+    }
     if (req->answered) return MHD_YES;
     return (enum MHD_Result)hy__last_call(req);
 }
@@ -663,7 +677,9 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (unsigned)n : 1;
     }
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    /* Suspend/resume: write requests wait for the group commit without holding a thread. */
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (v6) flags |= MHD_USE_IPv6;
     struct MHD_OptionItem opts[16];
     int k = 0;
@@ -681,9 +697,20 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
         opts[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 
+    /* The group-commit writer (hy_db_run_batched) for the write paths that use it. */
+    int br = hy_db_batch_start(db, 0);
+    if (br < 0) {
+        hy_error("cannot start the store's writer thread (%d)", br);
+        free(srv->csp);
+        free(srv->csp_embed);
+        hy_tiles_close(srv->tiles);
+        hy_static_free(srv->statics);
+        return br;
+    }
     srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, hy__access, srv, MHD_OPTION_ARRAY, opts,
                                    MHD_OPTION_END);
     if (!srv->daemon) {
+        hy_db_batch_stop(db);
         hy_error("cannot listen on %s (is the address in use?)", cfg->listen);
         free(srv->csp);
         free(srv->csp_embed);
@@ -709,6 +736,15 @@ void hy_server_stop(hy_server *srv) {
     long left = atomic_load(&srv->inflight);
     if (left > 0) hy_warn("shutdown: %ld requests still running after %us; closing them", left,
                           srv->cfg->shutdown_timeout);
+    /* Every queued write is committed and its request woken before the daemon closes the
+     * connections (and frees the requests) the writer still refers to. */
+    hy_db_batch_stop(srv->db);
+    uint64_t jobs = 0, batches = 0;
+    hy_db_batch_stats(srv->db, &jobs, &batches);
+    if (batches)
+        hy_info("group commit: %llu writes in %llu commits (%.1f a commit)",
+                (unsigned long long)jobs, (unsigned long long)batches,
+                (double)jobs / (double)batches);
     MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
     hy__fixed_free(srv);

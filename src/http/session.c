@@ -247,10 +247,22 @@ bool hy_rate_allow(hy_req *req, const char *key, unsigned limit, unsigned window
         return false;
     }
     if (r.count <= (int64_t)limit) return true;
+    *ret_result = hy_rate_reply(req, window);
+    return false;
+}
+
+hy_result hy_rate_reply(hy_req *req, unsigned window) {
     char *retry = hy_arena_printf(req->arena, "%u", window);
     if (retry) hy_req_add_header(req, "Retry-After", retry);
-    *ret_result = hy_reply_error(req, HY_E_RATE_LIMITED, NULL, NULL);
-    return false;
+    return hy_reply_error(req, HY_E_RATE_LIMITED, NULL, NULL);
+}
+
+int hy_rate_hit(hy_store *s, const char *key, unsigned limit, unsigned window, bool *ret_over) {
+    int64_t count = 0;
+    int r = s->ops->rate_hit(s, key, hy_clock_now(), window, &count);
+    if (r < 0) return r;
+    *ret_over = count > (int64_t)limit;
+    return HY_DB_ONE;
 }
 
 int hy_audit(hy_store *s, hy_req *req, const char *action, const char *subject_id,

@@ -46,6 +46,13 @@ int hy_session_end(hy_req *req, hy_store *s);
 bool hy_rate_allow(hy_req *req, const char *key, unsigned limit, unsigned window,
                    hy_result *ret_result);
 
+/* The same count inside the caller's write transaction (e.g. a group-commit job, so that the
+ * hit shares the commit of the work it guards): sets *ret_over when the hit is over `limit`.
+ * The hit is counted either way; the caller answers an over-limit hit with hy_rate_reply(). */
+int hy_rate_hit(hy_store *s, const char *key, unsigned limit, unsigned window, bool *ret_over);
+/* Answers 429 with Retry-After: window, as hy_rate_allow() does. */
+hy_result hy_rate_reply(hy_req *req, unsigned window);
+
 /* Appends an audit entry (no personal data in `detail`) inside the caller's transaction. */
 int hy_audit(hy_store *s, hy_req *req, const char *action, const char *subject_id,
              const char *detail);

@@ -27,6 +27,9 @@ struct hy_db {
     size_t nconns;
     atomic_uint_fast64_t retries;
     hy_db *fallback;                /* a replica's primary (hy_db_set_fallback), or NULL */
+    struct hy__batcher *batcher;    /* the group-commit writer (hy_db_batch_start), or NULL;
+                                     * kept until hy_db_close() once started */
+    atomic_uint_fast64_t batch_jobs, batches;
     atomic_int_fast64_t failed_at;  /* hy_db_clock_us() of the last read that failed here */
     atomic_uint_fast64_t reads, fallbacks;
 };
@@ -140,8 +143,11 @@ int hy_db_open(const char *url, hy_db **ret, char **ret_err) {
     return HY_DB_ONE;
 }
 
+static void hy__batcher_free(hy_db *db);
+
 hy_db *hy_db_close(hy_db *db) {
     if (!db) return NULL;
+    hy__batcher_free(db);
     if (db->registered) {
         pthread_mutex_lock(&hy__open_lock);
         for (hy_db **p = &hy__open_dbs; *p; p = &(*p)->next)
@@ -294,4 +300,195 @@ static int hy__run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
         struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
         nanosleep(&ts, NULL);
     }
+}
+
+/* ---- group commit (hy_db_run_batched) ---- */
+
+struct hy__job {
+    hy_tx_fn fn;
+    void *ctx;
+    hy_batch_done_fn done;
+    int status;
+    struct hy__job *next;
+};
+
+struct hy__batcher {
+    hy_db *db;
+    unsigned max_jobs;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    struct hy__job *head, *tail; /* the queue, oldest first */
+    bool stopping; /* no more jobs are taken in */
+    bool running;  /* the thread has not been joined */
+};
+
+/* Runs one batch (a list of at most max_jobs jobs) to its end: every job gets its status.
+ *
+ * A job that fails must undo only its own work, which a savepoint around each job gives; but a
+ * savepoint costs a round trip or two per job (SAVEPOINT, RELEASE) and, on PostgreSQL, a
+ * subtransaction with an id of its own. Jobs rarely fail, so a batch runs first without them;
+ * if a job fails, that transaction is rolled back (nothing of it was answered) and the batch
+ * runs again from the start with a savepoint around each job. At most one such extra run per
+ * batch, and it does not count against the retry budget. */
+static void hy__batch_run(hy_db *db, hy_store *s, struct hy__job *batch) {
+    int r = HY_DB_HARD;
+    if (!s) goto fail;
+    bool savepoints = false;
+    int64_t deadline = hy__now_us() + (int64_t)HY_TX_RETRY_MS * 1000;
+    for (int attempt = 0;;) {
+        bool failed = false; /* a job failed in a run without savepoints */
+        r = s->ops->begin(s, HY_TX_WRITE);
+        for (struct hy__job *j = batch; r >= 0 && j; j = j->next) {
+            if (savepoints && (r = s->ops->savepoint(s)) < 0) break;
+            int jr = j->fn(s, j->ctx);
+            if (jr == HY_DB_SOFT) {
+                r = jr; /* a conflict: the whole transaction goes again */
+                break;
+            }
+            if (jr < 0 && !savepoints) {
+                failed = true;
+                break;
+            }
+            if (jr >= 0) {
+                if (savepoints) r = s->ops->savepoint_release(s);
+            } else {
+                r = s->ops->savepoint_rollback(s);
+                /* No savepoint to go back to (SQLite rolled everything back, e.g. disk full):
+                 * the batch fails with what the job met. */
+                if (r < 0 && jr != HY_DB_ABORT) r = jr;
+            }
+            j->status = jr;
+        }
+        if (failed) {
+            if (s->ops->in_transaction(s)) s->ops->rollback(s);
+            savepoints = true;
+            continue;
+        }
+        if (r >= 0) {
+            r = s->ops->commit(s);
+            if (r >= 0) return; /* every job keeps the status its fn gave */
+        }
+        if (s->ops->in_transaction(s)) s->ops->rollback(s);
+        if (r != HY_DB_SOFT || ++attempt >= HY_TX_RETRIES) break;
+        long us = hy__backoff_us(attempt - 1);
+        if (hy__now_us() + us > deadline) break;
+        atomic_fetch_add(&db->retries, 1);
+        struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
+        nanosleep(&ts, NULL);
+    }
+fail:
+    for (struct hy__job *j = batch; j; j = j->next) j->status = r;
+}
+
+static void *hy__batch_main(void *arg) {
+    struct hy__batcher *b = arg;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        while (!b->head && !b->stopping) pthread_cond_wait(&b->wake, &b->lock);
+        if (!b->head) { /* stopping, and nothing left */
+            pthread_mutex_unlock(&b->lock);
+            break;
+        }
+        struct hy__job *batch = b->head, *last = batch;
+        for (unsigned n = 1; n < b->max_jobs && last->next; n++) last = last->next;
+        b->head = last->next;
+        if (!b->head) b->tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&b->lock);
+
+        hy__batch_run(b->db, hy_db_conn(b->db), batch);
+        uint64_t n = 0;
+        for (struct hy__job *j = batch; j; j = j->next) n++;
+        atomic_fetch_add(&b->db->batch_jobs, n);
+        atomic_fetch_add(&b->db->batches, 1);
+        while (batch) {
+            struct hy__job *next = batch->next;
+            batch->done(batch->ctx, batch->status); /* ctx may be gone after this */
+            free(batch);
+            batch = next;
+        }
+    }
+    hy_db_release(b->db);
+    return NULL;
+}
+
+int hy_db_batch_start(hy_db *db, unsigned max_jobs) {
+    if (db->fallback) return hy_db_batch_start(db->fallback, max_jobs);
+    if (db->batcher) return 0;
+    struct hy__batcher *b = calloc(1, sizeof *b);
+    if (!b) return -12; /* ENOMEM */
+    b->db = db;
+    b->max_jobs = max_jobs ? max_jobs : HY_BATCH_MAX;
+    if (pthread_mutex_init(&b->lock, NULL) != 0) {
+        free(b);
+        return -12;
+    }
+    if (pthread_cond_init(&b->wake, NULL) != 0) {
+        pthread_mutex_destroy(&b->lock);
+        free(b);
+        return -12;
+    }
+    int e = pthread_create(&b->thread, NULL, hy__batch_main, b);
+    if (e != 0) {
+        pthread_cond_destroy(&b->wake);
+        pthread_mutex_destroy(&b->lock);
+        free(b);
+        return -e;
+    }
+    b->running = true;
+    db->batcher = b;
+    return 0;
+}
+
+int hy_db_run_batched(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done) {
+    if (db->fallback) return hy_db_run_batched(db->fallback, fn, ctx, done);
+    struct hy__batcher *b = db->batcher;
+    if (!b || !fn || !done) return HY_DB_HARD;
+    struct hy__job *j = malloc(sizeof *j);
+    if (!j) return HY_DB_HARD;
+    *j = (struct hy__job){fn, ctx, done, HY_DB_HARD, NULL};
+    pthread_mutex_lock(&b->lock);
+    if (b->stopping) {
+        pthread_mutex_unlock(&b->lock);
+        free(j);
+        return HY_DB_HARD;
+    }
+    if (b->tail) b->tail->next = j;
+    else b->head = j;
+    b->tail = j;
+    pthread_cond_signal(&b->wake);
+    pthread_mutex_unlock(&b->lock);
+    return HY_DB_ONE;
+}
+
+void hy_db_batch_stop(hy_db *db) {
+    struct hy__batcher *b = db ? db->batcher : NULL;
+    if (!b || !b->running) return;
+    pthread_mutex_lock(&b->lock);
+    b->stopping = true;
+    pthread_cond_signal(&b->wake);
+    pthread_mutex_unlock(&b->lock);
+    pthread_join(b->thread, NULL);
+    /* The struct stays (a late hy_db_run_batched() finds it stopping) until hy_db_close(). */
+    b->running = false;
+}
+
+static void hy__batcher_free(hy_db *db) {
+    struct hy__batcher *b = db->batcher;
+    if (!b) return;
+    hy_db_batch_stop(db);
+    pthread_cond_destroy(&b->wake);
+    pthread_mutex_destroy(&b->lock);
+    free(b);
+    db->batcher = NULL;
+}
+
+void hy_db_batch_stats(const hy_db *db, uint64_t *ret_jobs, uint64_t *ret_batches) {
+    if (db->fallback) {
+        hy_db_batch_stats(db->fallback, ret_jobs, ret_batches);
+        return;
+    }
+    *ret_jobs = atomic_load(&((hy_db *)db)->batch_jobs);
+    *ret_batches = atomic_load(&((hy_db *)db)->batches);
 }

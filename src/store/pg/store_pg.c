@@ -43,6 +43,9 @@ static const char *const hy__sql[HY_PG__COUNT] = {
                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
     [HY_PG_META_DELETE] = "DELETE FROM meta WHERE key = $1",
     [HY_PG_INTEGRITY] = "SELECT count(*) FROM pg_extension WHERE extname = 'postgis'",
+    [HY_PG_SAVEPOINT] = "SAVEPOINT hy_job",
+    [HY_PG_RELEASE] = "RELEASE SAVEPOINT hy_job",
+    [HY_PG_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT hy_job",
 };
 
 static char *hy__strdup(const char *s) {
@@ -282,6 +285,28 @@ static bool hy__in_tx(const hy_store *base) {
     return s->in_tx;
 }
 
+/* Savepoints inside a write transaction. ROLLBACK TO also ends the "current transaction is
+ * aborted" state a failed statement leaves; a serialization failure must still retry the
+ * whole transaction (the caller gets HY_DB_SOFT from the statement and does). */
+static int hy__savepoint(hy_store *base) {
+    hy_pg *s = hy_pg_of(base);
+    if (!s->in_tx || s->single) return HY_DB_HARD;
+    return hy_pg_exec(s, HY_PG_SAVEPOINT, NULL, 0, NULL, NULL);
+}
+
+static int hy__savepoint_release(hy_store *base) {
+    hy_pg *s = hy_pg_of(base);
+    if (!s->in_tx || s->single) return HY_DB_HARD;
+    return hy_pg_exec(s, HY_PG_RELEASE, NULL, 0, NULL, NULL);
+}
+
+static int hy__savepoint_rollback(hy_store *base) {
+    hy_pg *s = hy_pg_of(base);
+    if (!s->in_tx || s->single) return HY_DB_HARD;
+    int r = hy_pg_exec(s, HY_PG_ROLLBACK_TO, NULL, 0, NULL, NULL);
+    return r < 0 ? r : hy_pg_exec(s, HY_PG_RELEASE, NULL, 0, NULL, NULL);
+}
+
 /* Parses a non-negative int column value; false if it is not one. */
 static bool hy__parse_int(const char *v, int *ret) {
     char *end;
@@ -453,6 +478,9 @@ const struct hy_store_ops hy_store_pg_ops = {
     .commit = hy__commit,
     .rollback = hy__rollback,
     .in_transaction = hy__in_tx,
+    .savepoint = hy__savepoint,
+    .savepoint_release = hy__savepoint_release,
+    .savepoint_rollback = hy__savepoint_rollback,
     .schema_version = hy__schema_version,
     .meta_get = hy__meta_get,
     .meta_set = hy__meta_set,

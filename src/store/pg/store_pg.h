@@ -22,6 +22,9 @@ enum {
     HY_PG_META_SET,
     HY_PG_META_DELETE,
     HY_PG_INTEGRITY,
+    HY_PG_SAVEPOINT,
+    HY_PG_RELEASE,
+    HY_PG_ROLLBACK_TO,
     HY_PG__COUNT,
     /* Ranges for feature files: */
     HY_PG_ACCOUNTS_BASE = 32,

@@ -27,6 +27,9 @@ static const char *const hy__sql[HY_SQ__COUNT] = {
     [HY_SQ_META_SET] = ("INSERT INTO meta(key, value) VALUES (?1, ?2) "
                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
     [HY_SQ_META_DELETE] = "DELETE FROM meta WHERE key = ?1",
+    [HY_SQ_SAVEPOINT] = "SAVEPOINT hy_job",
+    [HY_SQ_RELEASE] = "RELEASE SAVEPOINT hy_job",
+    [HY_SQ_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT hy_job",
 };
 
 int hy_sq_status(hy_sqlite *s, int rc) {
@@ -176,6 +179,28 @@ static void hy__rollback(hy_store *base) {
 static bool hy__in_tx(const hy_store *base) {
     const hy_sqlite *s = (const hy_sqlite *)base;
     return s->in_tx;
+}
+
+/* Savepoints inside a write transaction. An error that made SQLite roll the whole transaction
+ * back (SQLITE_FULL, an I/O error) leaves no savepoint: ROLLBACK TO then fails, and the caller
+ * fails the transaction. */
+static int hy__savepoint(hy_store *base) {
+    hy_sqlite *s = hy_sq(base);
+    if (!s->in_tx || s->tx_read) return HY_DB_HARD;
+    return hy__simple(s, HY_SQ_SAVEPOINT);
+}
+
+static int hy__savepoint_release(hy_store *base) {
+    hy_sqlite *s = hy_sq(base);
+    if (!s->in_tx || sqlite3_get_autocommit(s->db)) return HY_DB_HARD;
+    return hy__simple(s, HY_SQ_RELEASE);
+}
+
+static int hy__savepoint_rollback(hy_store *base) {
+    hy_sqlite *s = hy_sq(base);
+    if (!s->in_tx || sqlite3_get_autocommit(s->db)) return HY_DB_HARD;
+    int r = hy__simple(s, HY_SQ_ROLLBACK_TO);
+    return r < 0 ? r : hy__simple(s, HY_SQ_RELEASE);
 }
 
 static int hy__schema_version(hy_store *base, int *ret) {
@@ -357,6 +382,9 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .commit = hy__commit,
     .rollback = hy__rollback,
     .in_transaction = hy__in_tx,
+    .savepoint = hy__savepoint,
+    .savepoint_release = hy__savepoint_release,
+    .savepoint_rollback = hy__savepoint_rollback,
     .schema_version = hy__schema_version,
     .meta_get = hy__meta_get,
     .meta_set = hy__meta_set,

@@ -19,6 +19,9 @@ enum {
     HY_SQ_META_GET,
     HY_SQ_META_SET,
     HY_SQ_META_DELETE,
+    HY_SQ_SAVEPOINT,
+    HY_SQ_RELEASE,
+    HY_SQ_ROLLBACK_TO,
     HY_SQ__COUNT,
     /* Ranges for feature files: */
     HY_SQ_ACCOUNTS_BASE = 32,
