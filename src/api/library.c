@@ -31,6 +31,7 @@
 #include "http/server.h"
 #include "http/session.h"
 #include "store/library.h"
+#include "util/anscache.h"
 #include "util/clock.h"
 #include "util/utf8.h"
 
@@ -193,6 +194,7 @@ struct search_ctx {
     int ndocs;
     hy_db *db; /* the db the search reads */
     int64_t version; /* the library version the fast path read */
+    int64_t answer_version; /* the version the answer shows, or -1 when not known */
 };
 
 /* Searches the published documents through the process's index (domain/libindex.h) when it
@@ -205,6 +207,7 @@ static int search_index(hy_store *s, struct search_ctx *c, bool *done) {
     int64_t version = 0;
     int r = s->ops->library->version(s, &version);
     if (r < 0) return r;
+    c->answer_version = version; /* the documents are read in this same transaction */
     hy_libindex *ix = hy_libindex_cache_get(srv->libindex, version, c->db == srv->db);
     if (!ix) return 0;
     r = hy_libindex_search(ix, c->req->arena, &c->filter, c->scan.terms, c->scan.nterms, c->sort,
@@ -268,7 +271,51 @@ static int search_fast(struct search_ctx *c, bool *done) {
     r = hy_db_run(c->db, HY_TX_SINGLE, search_fast_tx, c);
     if (r < 0) return r;
     *done = c->version == version;
+    if (*done) c->answer_version = version;
     return 0;
+}
+
+/* ---- whole answers (util/anscache.h) ---- */
+
+static int version_tx(hy_store *s, void *ctx) {
+    int r = s->ops->library->version(s, ctx);
+    return r < 0 ? r : HY_DB_ONE;
+}
+
+/* The cache key of a public search: every parameter that shapes the answer, as sent. */
+static char *answer_key(hy_req *req) {
+    static const char *const extra[] = {"q", "covid", "lang", "sort", "page", "per_page"};
+    hy_buf b = HY_BUF_INIT(4096);
+    int r = 0;
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0] + HY_LIB_F__COUNT && !r; i++) {
+        const char *name = i < HY_LIB_F__COUNT ? hy_lib_facet_names[i]
+                                               : extra[i - HY_LIB_F__COUNT];
+        const char *v = hy_req_query(req, name);
+        r = hy_buf_puts(&b, v ? "=" : "-");
+        if (!r && v) r = hy_buf_puts(&b, v);
+        if (!r) r = hy_buf_putc(&b, '\x1f');
+    }
+    char *key = r ? NULL : hy_arena_strdup(req->arena, b.data ? b.data : "");
+    hy_buf_free(&b);
+    return key;
+}
+
+/* Sends a cached answer: as stored (gzip) when the client takes it, else inflated. */
+static hy_result reply_cached(hy_req *req, void *gz, size_t gzlen, size_t plainlen) {
+    static const char type[] = "application/json; charset=utf-8";
+    hy_req_add_header(req, "Vary", "Accept-Encoding");
+    hy_result r;
+    if (hy_accepts_gzip(hy_req_header(req, "Accept-Encoding"))) {
+        hy_req_add_header(req, "Content-Encoding", "gzip");
+        r = hy_reply_bytes(req, 200, type, gz, gzlen);
+    } else {
+        char *text = hy_anscache_inflate(gz, gzlen, plainlen);
+        r = text ? hy_reply_bytes(req, 200, type, text, plainlen)
+                 : hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+        free(text);
+    }
+    free(gz);
+    return r;
 }
 
 static json_t *themes_json(const char *themes) {
@@ -363,6 +410,21 @@ hy_result hy_api_library_search(hy_req *req) {
     c.offset = (size_t)(page - 1) * (size_t)per;
     c.limit = (size_t)per;
     c.db = hy_req_read_db(req);
+    c.answer_version = -1;
+    /* Public searches repeat (a crisis sends many people to the same few words): whole answers
+     * are kept per library version, which is read from the store for every request, so no
+     * answer older than the library is ever sent, by any process. */
+    hy_anscache *cache = req->srv->libanswers;
+    char *key = NULL;
+    int64_t now_version = -1;
+    if (cache && !strcmp(c.scan.status, "published") && (key = answer_key(req)) != NULL) {
+        int vr = hy_db_run(c.db, HY_TX_SINGLE, version_tx, &now_version);
+        if (vr < 0) return hy_reply_store_error(req, vr);
+        void *gz;
+        size_t gzlen, plainlen;
+        if (hy_anscache_get(cache, now_version, key, &gz, &gzlen, &plainlen))
+            return reply_cached(req, gz, gzlen, plainlen);
+    }
     bool fast = false;
     int r = search_fast(&c, &fast);
     if (r >= 0 && !fast) r = hy_db_run(c.db, HY_TX_READ, search_tx, &c);
@@ -385,10 +447,20 @@ hy_result hy_api_library_search(hy_req *req) {
     }
     json_t *terms = json_array();
     for (size_t i = 0; i < c.scan.nterms; i++) json_array_append_new(terms, json_string(c.scan.terms[i]));
-    return hy_reply_json(req, 200,
-                         json_pack("{s:I,s:i,s:i,s:o,s:o,s:o}", "total", (json_int_t)c.res.total,
-                                   "page", (int)page, "per_page", (int)per, "terms", terms,
-                                   "items", items, "facets", facets));
+    json_t *body = json_pack("{s:I,s:i,s:i,s:o,s:o,s:o}", "total", (json_int_t)c.res.total,
+                             "page", (int)page, "per_page", (int)per, "terms", terms, "items",
+                             items, "facets", facets);
+    if (!key) return hy_reply_json(req, 200, body);
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+    json_decref(body);
+    if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    size_t n = strlen(text);
+    if (c.answer_version >= 0 && c.answer_version == now_version)
+        hy_anscache_put(cache, now_version, key, text, n);
+    hy_req_add_header(req, "Vary", "Accept-Encoding");
+    hy_result res = hy_reply_bytes(req, 200, "application/json; charset=utf-8", text, n);
+    free(text);
+    return res;
 }
 
 /* ---------------------------------------------------------------- one document */

@@ -155,6 +155,7 @@ void hy_settings_defaults(struct hy_settings *s) {
     s->server.web_dir = "web";
     s->server.threads = 0;
     s->server.body_max = 1024 * 1024;
+    s->server.library_cache = 32 * 1024 * 1024;
     s->server.conn_timeout = 30;
     s->server.per_ip_limit = 256;
     s->server.max_connections = 4096;

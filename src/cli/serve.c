@@ -7,6 +7,7 @@
 
 #include "domain/auth.h"
 #include "domain/libindex.h"
+#include "util/anscache.h"
 
 #include "cli/cli.h"
 #include "cli/workers.h"
@@ -76,6 +77,9 @@ int hy_cmd_serve(int argc, char **argv) {
         {"threads", "HAMYARI_THREADS", HY_OPT_UINT, &c->threads, "N",
          "HTTP worker threads (default: one per core with SQLite, four per core with "
          "PostgreSQL, whose round trips would leave the cores idle)"},
+        {"library-cache", "HAMYARI_LIBRARY_CACHE", HY_OPT_SIZE, &c->library_cache, "BYTES",
+         "memory for whole public library-search answers, kept gzip-compressed and dropped "
+         "when the library changes, e.g. 64M; 0 = off (default 32 MiB)"},
         {"body-max", "HAMYARI_BODY_MAX", HY_OPT_SIZE, &c->body_max, "BYTES",
          "largest request body accepted, e.g. 1M (default 1 MiB)"},
         {"conn-timeout", "HAMYARI_CONN_TIMEOUT", HY_OPT_UINT, &c->conn_timeout, "SECONDS",
@@ -219,8 +223,10 @@ int hy_cmd_serve(int argc, char **argv) {
     /* The library search index is built in the background: the first searches read the store. */
     srv.libindex = hy_libindex_cache_new(db);
     hy_libindex_cache_refresh(srv.libindex);
+    srv.libanswers = hy_anscache_new(c->library_cache);
     if (hy_server_start(&srv, c, db) < 0) {
         hy_libindex_cache_free(srv.libindex);
+        hy_anscache_free(srv.libanswers);
         hy__close_replicas(replicas, nreplicas);
         hy_db_close(db);
         hy_auth_shutdown();
@@ -249,6 +255,14 @@ int hy_cmd_serve(int argc, char **argv) {
     hy_info("received %s; finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     hy_server_stop(&srv);
     hy_libindex_cache_free(srv.libindex);
+    if (srv.libanswers) {
+        struct hy_anscache_stats st;
+        hy_anscache_stats(srv.libanswers, &st);
+        hy_info("library answer cache: %llu hits, %llu misses, %zu answers (%zu KiB) kept",
+                (unsigned long long)st.hits, (unsigned long long)st.misses, st.entries,
+                st.bytes / 1024);
+    }
+    hy_anscache_free(srv.libanswers);
     hy_workers_stop();
     hy__close_replicas(replicas, nreplicas);
     hy_db_close(db);

@@ -91,6 +91,8 @@ struct hy_req {
 /* Adds a header to the answer this request will get (both strings must outlive the request,
  * e.g. live in its arena). */
 void hy_req_add_header(hy_req *req, const char *name, const char *value);
+/* True when an Accept-Encoding value accepts gzip (not "gzip;q=0"). */
+bool hy_accepts_gzip(const char *accept_encoding);
 
 /* ---- answering later ----
  * A handler that hands its work to another thread (e.g. the group-commit writer,

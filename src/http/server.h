@@ -17,6 +17,7 @@ struct hy_server_config {
     const char *tile_attribution; /* shown with external tiles */
     unsigned threads;          /* libmicrohttpd's thread pool; 0 = number of cores */
     size_t body_max;           /* the largest request body accepted */
+    size_t library_cache;      /* bytes of compressed library answers kept; 0 = none */
     unsigned conn_timeout;     /* seconds of inactivity before a connection is closed */
     unsigned per_ip_limit;     /* concurrent connections from one address */
     unsigned max_connections;  /* concurrent connections in all */
@@ -54,6 +55,7 @@ struct hy_server {
     hy_db *const *replicas;     /* read replicas (--db-replica), each with db as fallback */
     size_t nreplicas;
     struct hy_libindex_cache *libindex; /* library search index (domain/libindex.h), or NULL */
+    struct hy_anscache *libanswers;     /* whole public library answers (util/anscache.h), or NULL */
 };
 
 /* The store a request's read-only queries should go to: a read replica (round-robin per

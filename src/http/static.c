@@ -323,7 +323,7 @@ static bool hy__etag_matches(const char *inm, const char *etag) {
     return false;
 }
 
-static bool hy__accepts_gzip(const char *ae) {
+bool hy_accepts_gzip(const char *ae) {
     if (!ae) return false;
     const char *g = strcasestr(ae, "gzip");
     if (!g) return false;
@@ -354,7 +354,7 @@ hy_result hy_static_serve(struct hy_static *st, hy_req *req) {
         MHD_destroy_response(r);
         return res;
     }
-    bool gz = f->gz && hy__accepts_gzip(hy_req_header(req, "Accept-Encoding"));
+    bool gz = f->gz && hy_accepts_gzip(hy_req_header(req, "Accept-Encoding"));
     /* Responses are built once per file and variant, then reused by every request. The build
      * races harmlessly at most once per variant; the loser's copy is dropped. */
     struct MHD_Response **slot = gz ? &f->gzip : &f->plain;

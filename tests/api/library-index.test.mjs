@@ -114,6 +114,37 @@ describe(`library search index [${STORE}]`, () => {
     }
   });
 
+  it('keeps whole answers (gzip for clients that take it) and never sends one older than the library', async () => {
+    const path = '/api/v1/library?q=pantry&lang=en&sort=newest';
+    const first = await call(a, 'GET', path);
+    const again = await call(a, 'GET', path);
+    assert.equal(again.text, first.text);
+    assert.equal(again.headers.get('vary'), 'Accept-Encoding');
+    const gz = await fetch(`${a.base}${path}`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(gz.headers.get('content-encoding'), 'gzip');
+    assert.equal(await gz.text(), first.text); // fetch inflates
+    const plain = await fetch(`${a.base}${path}`, { headers: { 'accept-encoding': 'identity' } });
+    assert.equal(plain.headers.get('content-encoding'), null);
+    assert.equal(await plain.text(), first.text);
+    // A server without the cache answers the same bytes.
+    const c = await startServer({ db: a.dbUrl, args: ['--library-cache', '0'] });
+    try {
+      assert.equal((await call(c, 'GET', path)).text, first.text);
+    } finally {
+      await c.stop();
+    }
+    // A change through the other process: the next answer here is the new one.
+    const titles = (r) => r.json.items.map((x) => x.title);
+    const r = await call(b, 'POST', '/api/v1/library', { who: 'editor',
+      body: { ...doc, title: 'Numbatpantry in Bath' } });
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(titles(await call(a, 'GET', path)), titles(first), 'a draft changes nothing public');
+    assert.equal((await call(b, 'POST', `/api/v1/library/${r.json.id}/publish`, { who: 'admin' })).status, 200);
+    const after = await call(a, 'GET', path);
+    assert.equal(after.json.total, first.json.total + 1);
+    assert.equal(after.json.items[0].title, 'Numbatpantry in Bath');
+  });
+
   it('sees a change made outside the server (the CLI import) at once', async () => {
     const from = b.lines.length;
     const dir = mkdtempSync(join(tmpdir(), 'hamyari-libindex-'));

@@ -1,0 +1,221 @@
+/* anscache.c — see anscache.h. A chained hash table plus a FIFO list for eviction. */
+#include "util/anscache.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define HY__BUCKETS 4096u
+
+struct hy__entry {
+    struct hy__entry *next;  /* in its bucket */
+    struct hy__entry *older; /* FIFO: toward the oldest */
+    struct hy__entry *newer;
+    uint64_t hash;
+    size_t gzlen, plainlen;
+    char *key;
+    unsigned char *gz;
+};
+
+struct hy_anscache {
+    pthread_mutex_t lock;
+    size_t cap, bytes, entries;
+    int64_t version;
+    struct hy__entry *buckets[HY__BUCKETS];
+    struct hy__entry *oldest, *newest;
+    uint64_t hits, misses, stored, evicted;
+};
+
+static uint64_t hy__hash(const char *s) {
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static size_t hy__cost(const struct hy__entry *e) {
+    return e->gzlen + strlen(e->key) + 1 + sizeof *e;
+}
+
+hy_anscache *hy_anscache_new(size_t cap_bytes) {
+    if (!cap_bytes) return NULL;
+    hy_anscache *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    pthread_mutex_init(&c->lock, NULL);
+    c->cap = cap_bytes;
+    return c;
+}
+
+static void hy__unlink(hy_anscache *c, struct hy__entry *e) {
+    struct hy__entry **p = &c->buckets[e->hash % HY__BUCKETS];
+    while (*p != e) p = &(*p)->next;
+    *p = e->next;
+    if (e->older) e->older->newer = e->newer;
+    else c->oldest = e->newer;
+    if (e->newer) e->newer->older = e->older;
+    else c->newest = e->older;
+    c->bytes -= hy__cost(e);
+    c->entries--;
+    free(e->key);
+    free(e->gz);
+    free(e);
+}
+
+static void hy__clear(hy_anscache *c) {
+    for (unsigned i = 0; i < HY__BUCKETS; i++) {
+        struct hy__entry *e = c->buckets[i];
+        while (e) {
+            struct hy__entry *next = e->next;
+            free(e->key);
+            free(e->gz);
+            free(e);
+            e = next;
+        }
+        c->buckets[i] = NULL;
+    }
+    c->oldest = c->newest = NULL;
+    c->bytes = c->entries = 0;
+}
+
+void hy_anscache_free(hy_anscache *c) {
+    if (!c) return;
+    hy__clear(c);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+static struct hy__entry *hy__find(hy_anscache *c, const char *key, uint64_t h) {
+    for (struct hy__entry *e = c->buckets[h % HY__BUCKETS]; e; e = e->next)
+        if (e->hash == h && !strcmp(e->key, key)) return e;
+    return NULL;
+}
+
+bool hy_anscache_get(hy_anscache *c, int64_t version, const char *key, void **ret_gz,
+                     size_t *ret_gzlen, size_t *ret_plainlen) {
+    if (!c) return false;
+    uint64_t h = hy__hash(key);
+    bool hit = false;
+    pthread_mutex_lock(&c->lock);
+    struct hy__entry *e = c->version == version ? hy__find(c, key, h) : NULL;
+    if (e) {
+        void *copy = malloc(e->gzlen);
+        if (copy) {
+            memcpy(copy, e->gz, e->gzlen);
+            *ret_gz = copy;
+            *ret_gzlen = e->gzlen;
+            *ret_plainlen = e->plainlen;
+            hit = true;
+        }
+    }
+    if (hit) c->hits++;
+    else c->misses++;
+    pthread_mutex_unlock(&c->lock);
+    return hit;
+}
+
+/* gzip at level 1: answers compress ~4x in a few tens of microseconds. */
+static unsigned char *hy__deflate(const unsigned char *in, size_t n, size_t *ret_len) {
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+    size_t cap = deflateBound(&z, (uLong)n);
+    unsigned char *out = malloc(cap);
+    if (!out) {
+        deflateEnd(&z);
+        return NULL;
+    }
+    z.next_in = (Bytef *)in; /* zlib does not write through next_in */
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    int r = deflate(&z, Z_FINISH);
+    *ret_len = z.total_out;
+    deflateEnd(&z);
+    if (r != Z_STREAM_END) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+char *hy_anscache_inflate(const void *gz, size_t gzlen, size_t plainlen) {
+    char *out = malloc(plainlen + 1);
+    if (!out) return NULL;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 15 + 16) != Z_OK) {
+        free(out);
+        return NULL;
+    }
+    z.next_in = (Bytef *)(const unsigned char *)gz;
+    z.avail_in = (uInt)gzlen;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)plainlen;
+    int r = inflate(&z, Z_FINISH);
+    bool ok = r == Z_STREAM_END && z.total_out == plainlen;
+    inflateEnd(&z);
+    if (!ok) {
+        free(out);
+        return NULL;
+    }
+    out[plainlen] = '\0';
+    return out;
+}
+
+void hy_anscache_put(hy_anscache *c, int64_t version, const char *key, const void *plain,
+                     size_t n) {
+    if (!c || n > UINT32_MAX) return;
+    size_t gzlen = 0;
+    unsigned char *gz = hy__deflate((const unsigned char *)plain, n, &gzlen);
+    struct hy__entry *e = calloc(1, sizeof *e);
+    char *k = strdup(key);
+    if (!gz || !e || !k) {
+        free(gz);
+        free(e);
+        free(k);
+        return;
+    }
+    e->hash = hy__hash(key);
+    e->key = k;
+    e->gz = gz;
+    e->gzlen = gzlen;
+    e->plainlen = n;
+    pthread_mutex_lock(&c->lock);
+    if (version > c->version) {
+        hy__clear(c);
+        c->version = version;
+    }
+    if (version != c->version || hy__cost(e) > c->cap || hy__find(c, key, e->hash)) {
+        pthread_mutex_unlock(&c->lock);
+        free(gz);
+        free(e);
+        free(k);
+        return;
+    }
+    while (c->bytes + hy__cost(e) > c->cap) {
+        struct hy__entry *old = c->oldest;
+        if (!old) break;
+        hy__unlink(c, old); /* NOLINT(clang-analyzer-unix.Malloc): unlink moves c->oldest on */
+        c->evicted++;
+    }
+    struct hy__entry **b = &c->buckets[e->hash % HY__BUCKETS];
+    e->next = *b;
+    *b = e;
+    e->older = c->newest;
+    if (c->newest) c->newest->newer = e;
+    else c->oldest = e;
+    c->newest = e;
+    c->bytes += hy__cost(e);
+    c->entries++;
+    c->stored++;
+    pthread_mutex_unlock(&c->lock);
+}
+
+void hy_anscache_stats(hy_anscache *c, struct hy_anscache_stats *ret) {
+    memset(ret, 0, sizeof *ret);
+    if (!c) return;
+    pthread_mutex_lock(&c->lock);
+    *ret = (struct hy_anscache_stats){c->hits, c->misses, c->stored, c->evicted, c->entries,
+                                      c->bytes};
+    pthread_mutex_unlock(&c->lock);
+}
