@@ -30,6 +30,7 @@ const opt = (name, dflt) => {
 };
 const QUICK = args.includes('--quick');
 const DURATION = Number(opt('--duration', QUICK ? 3 : 10));
+const WARMUP = QUICK ? 1 : 2; // seconds of discarded load before each wrk measurement
 const CONNS = Number(opt('--connections', 64));
 const SKIP_PG = args.includes('--skip-pg');
 const SIZES = QUICK
@@ -90,10 +91,16 @@ async function libraryIndexReady(h, timeoutMs = 300000) {
   }
   log(h.log().match(/library index: [^\n]*/)[0]);
 }
+/** The server's closing "group commit: N writes in M commits" line (after stop()). */
+function groupCommit(h) {
+  const m = h.log().match(/group commit: (\d+) writes in (\d+) commits/);
+  return m ? { writes: Number(m[1]), commits: Number(m[2]) } : null;
+}
+
 function stop(child) {
   return new Promise((res) => {
     if (child.exitCode !== null) return res(child.exitCode);
-    child.once('exit', (c) => res(c));
+    child.once('close', (c) => res(c));
     child.kill('SIGTERM');
   });
 }
@@ -103,8 +110,8 @@ function rssPeakMB(pid) {
     return m ? Number(m[1]) / 1024 : null;
   } catch { return null; }
 }
-function wrk(url, script, env = {}) {
-  const a = ['-t2', `-c${CONNS}`, `-d${DURATION}s`, '--latency', '--timeout', '5s'];
+function wrk(url, script, env = {}, seconds = DURATION) {
+  const a = ['-t2', `-c${CONNS}`, `-d${seconds}s`, '--latency', '--timeout', '5s'];
   if (script) a.push('-s', script);
   a.push(url);
   const out = execFileSync('wrk', a, { encoding: 'utf8', timeout: (DURATION + 30) * 1000,
@@ -217,7 +224,9 @@ async function main() {
     return r;
   };
   measure = (name, url, ref, script, env, extra) => {
-    log(`${name}: wrk ${DURATION}s`);
+    // A discarded warm-up run first, for every row alike (caches, page cache, connections).
+    log(`${name}: wrk ${WARMUP}s warm-up, then ${DURATION}s`);
+    wrk(url, script, env, WARMUP);
     const r = wrk(url, script, env);
     if (r.non2xx > 0 && !extra?.allowErrors) throw new Error(`${name}: ${r.non2xx} answers were not 2xx — the comparison would be void`);
     return row(name, r, ref, { url: url.replace(/^http:\/\/127\.0\.0\.1:\d+/, ''), ...(extra || {}) });
@@ -279,6 +288,7 @@ async function main() {
   measure(`hamyari: nearest 10 groups of ${SIZES.groups} (SQLite)`, h.base, 'pgbench: PostGIS nearest 10 (bare query)', lua('near.lua'), env);
   await libraryIndexReady(h);
   measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (SQLite)`, h.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
+  await noCacheLibrary('SQLite', sqdb, serveExtra, env, lua);
   log('sqlite3 shell: library queries');
   row('sqlite3 shell: library full text + facets (bare query, 2 shells)', await sqliteRef(join(dir, 'bench.db'), queries, dir), null);
   results.rows.at(-2).ref2 = results.rows.at(-1).name;
@@ -289,6 +299,7 @@ async function main() {
   results.load_s.sqlite_requests = writes.requests_s;
   results.rss_peak_mb.sqlite = rssPeakMB(h.child.pid);
   await stop(h.child);
+  results.group_commit = { sqlite: groupCommit(h) };
 
   // ---- PostgreSQL
   if (!SKIP_PG) {
@@ -312,11 +323,13 @@ async function main() {
       measure(`hamyari: nearest 10 groups of ${SIZES.groups} (PostgreSQL store)`, pg.base, 'pgbench: PostGIS nearest 10 (bare query)', lua('near.lua'), env);
       await libraryIndexReady(pg);
       measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (PostgreSQL store)`, pg.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
+      await noCacheLibrary('PostgreSQL store', url, serveExtra, env, lua);
       const pw = await writeBench('PostgreSQL', pg, url, dir);
       results.load_s.pg_volunteers = pw.volunteers_s;
       results.load_s.pg_requests = pw.requests_s;
       results.rss_peak_mb.postgresql = rssPeakMB(pg.child.pid);
       await stop(pg.child);
+      results.group_commit.postgresql = groupCommit(pg);
       log('pgbench: nearest groups');
       row('pgbench: PostGIS nearest 10 (bare query)', pgbench(url, join(ROOT, 'bench/sql/near.pgbench'), { npoints: points.length }, dir, 'near'), null,
         { note: `${PG_CLIENTS} clients, -M prepared` });
@@ -328,6 +341,19 @@ async function main() {
     }
   }
   report(results, dir);
+}
+
+/** The library row again from a second server without the whole-answer cache
+ * (--library-cache 0): what every answer costs when it is computed (index, documents,
+ * snippets, JSON). */
+async function noCacheLibrary(store, db, serveExtra, env, lua) {
+  const h = await startHamyari(db, [...serveExtra, '--library-cache', '0']);
+  try {
+    await libraryIndexReady(h);
+    measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs, no answer cache (${store})`, h.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
+  } finally {
+    await stop(h.child);
+  }
 }
 
 // Bench tables in PostgreSQL: filled from the same files as the wrk scripts.
@@ -435,7 +461,8 @@ function report(results, dir) {
   const get = (re) => results.rows.find((r) => re.test(r.name));
   const t = (what, ok, value) => ({ what, ok: ok == null ? null : !!ok, value });
   const nsq = get(/^hamyari: nearest.*\(SQLite\)/), npg = get(/^hamyari: nearest.*PostgreSQL/);
-  const lsq = get(/^hamyari: library.*\(SQLite\)/), lpg = get(/^hamyari: library.*PostgreSQL/);
+  const lsq = get(/^hamyari: library(?!.*no answer cache).*\(SQLite\)/);
+  const lpg = get(/^hamyari: library(?!.*no answer cache).*PostgreSQL/);
   const hz = get(/^hamyari: \/healthz/);
   const ssq = get(/^hamyari: request submission.*SQLite/), spg = get(/^hamyari: request submission.*PostgreSQL/);
   const csq = get(/^hamyari: claim race.*SQLite/), cpg = get(/^hamyari: claim race.*PostgreSQL/);
@@ -475,7 +502,8 @@ function report(results, dir) {
   }
   md += `\nLoad times (s): ${Object.entries(results.load_s).map(([k, v]) => `${k} ${f(v, 1)}`).join(', ')}.\n`;
   md += `Cold start (median of 5, empty store): ${f(results.cold_start_ms)} ms; with the full store: ${f(results.cold_start_full_ms)} ms. ` +
-    `Peak resident memory of the server (VmHWM, after all loads): ${Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f(v, 1)} MB`).join(', ')}.\n\n`;
+    `Peak resident memory of the server (VmHWM, after all loads): ${Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f(v, 1)} MB`).join(', ')}. ` +
+    `Group commit (all writes of the run): ${Object.entries(results.group_commit || {}).filter(([, v]) => v).map(([k, v]) => `${k} ${v.writes} writes in ${v.commits} commits (${f(v.writes / v.commits, 1)} a commit)`).join(', ') || 'not reported'}.\n\n`;
   md += `| target | measured | met |\n|---|---|---|\n` + results.targets.map((x) => `| ${x.what} | ${x.value} | ${x.ok == null ? 'not measured' : x.ok ? 'yes' : 'NO'} |`).join('\n') + '\n';
   const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
