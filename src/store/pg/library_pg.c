@@ -89,8 +89,8 @@ static const char *const sql_doc_get_many_at =
     "WHERE one = 1";
 static const char *const sql_version = "SELECT version FROM lib_version WHERE one = 1";
 static const char *const sql_index_rows =
-    "SELECT id, type, language, country, level, stage, themes, year, covid, sort_at, tok_title, "
-    "tok_summary, tok_tags, tokens FROM lib_docs WHERE status = 'published' AND id > $1::text "
+    "SELECT " SCAN_COLS ", tok_title, tok_summary, tok_tags, tokens FROM lib_docs "
+    "WHERE status = 'published' AND id > $1::text "
     "ORDER BY id LIMIT $2::bigint";
 static const char *const sql_rev_insert =
     "INSERT INTO lib_revisions(doc_id, at, author_id, action, snapshot) "
@@ -419,6 +419,41 @@ static int doc_count(hy_store *base, int64_t *ret_count, int64_t *ret_newest) {
     return HY_DB_ONE;
 }
 
+/* The rows of SCAN_COLS, then (ntok >= 3) tok_title, tok_summary, tok_tags and (ntok == 4)
+ * tokens, as scan() and index_rows() select them; clears `res`. The count, or HY_DB_HARD. */
+static int read_rows(PGresult *res, int ntok, hy_arena *a, struct hy_lib_row **ret) {
+    int n = res ? PQntuples(res) : 0;
+    struct hy_lib_row *rows = hy_arena_alloc(a, (size_t)(n ? n : 1) * sizeof *rows);
+    bool ok = rows != NULL;
+    for (int i = 0; ok && i < n; i++) {
+        struct row rw = {res, i, a, true};
+        struct hy_lib_row *w = &rows[i];
+        memset(w, 0, sizeof *w);
+        row_id(&rw, 0, w->id);
+        w->type = row_text(&rw, 1);
+        w->language = row_text(&rw, 2);
+        w->country = row_text(&rw, 3);
+        w->level = row_text(&rw, 4);
+        w->stage = row_text(&rw, 5);
+        w->themes = row_text(&rw, 6);
+        w->status = row_text(&rw, 7);
+        w->year = (int)row_i64(&rw, 8);
+        w->covid = row_bool(&rw, 9);
+        w->sort_at = row_i64(&rw, 10);
+        if (ntok >= 3) {
+            w->tok_title = row_text(&rw, 11);
+            w->tok_summary = row_text(&rw, 12);
+            w->tok_tags = row_text(&rw, 13);
+        }
+        if (ntok == 4) w->tokens = row_text(&rw, 14);
+        ok = rw.ok;
+    }
+    PQclear(res);
+    if (!ok) return HY_DB_HARD;
+    *ret = rows;
+    return n;
+}
+
 static int scan(hy_store *base, const struct hy_lib_scan *q, hy_arena *a,
                 struct hy_lib_row **ret, size_t *ret_n) {
     bool match = q->nterms > 0;
@@ -436,39 +471,8 @@ static int scan(hy_store *base, const struct hy_lib_scan *q, hy_arena *a,
                   : query(hy_pg_of(base), Q_SCAN_ALL, sql_scan_all, 1, p, &res);
     hy_buf_free(&tq);
     if (r < 0) return r;
-    int n = res ? PQntuples(res) : 0;
-    struct hy_lib_row *rows = hy_arena_alloc(a, (size_t)(n ? n : 1) * sizeof *rows);
-    if (!rows) {
-        PQclear(res);
-        return HY_DB_HARD;
-    }
-    for (int i = 0; i < n; i++) {
-        struct row rw = {res, i, a, true};
-        struct hy_lib_row *w = &rows[i];
-        memset(w, 0, sizeof *w);
-        row_id(&rw, 0, w->id);
-        w->type = row_text(&rw, 1);
-        w->language = row_text(&rw, 2);
-        w->country = row_text(&rw, 3);
-        w->level = row_text(&rw, 4);
-        w->stage = row_text(&rw, 5);
-        w->themes = row_text(&rw, 6);
-        w->status = row_text(&rw, 7);
-        w->year = (int)row_i64(&rw, 8);
-        w->covid = row_bool(&rw, 9);
-        w->sort_at = row_i64(&rw, 10);
-        if (match) {
-            w->tok_title = row_text(&rw, 11);
-            w->tok_summary = row_text(&rw, 12);
-            w->tok_tags = row_text(&rw, 13);
-        }
-        if (!rw.ok) {
-            PQclear(res);
-            return HY_DB_HARD;
-        }
-    }
-    PQclear(res);
-    *ret = rows;
+    int n = read_rows(res, match ? 3 : 0, a, ret);
+    if (n < 0) return n;
     *ret_n = (size_t)n;
     return HY_DB_ONE;
 }
@@ -497,38 +501,7 @@ static int index_rows(hy_store *base, const char *after, size_t limit, hy_arena 
     PGresult *res;
     int r = query(hy_pg_of(base), Q_INDEX_ROWS, sql_index_rows, 2, p, &res);
     if (r < 0) return r;
-    int n = res ? PQntuples(res) : 0;
-    struct hy_lib_row *rows = hy_arena_alloc(a, (size_t)(n ? n : 1) * sizeof *rows);
-    if (!rows) {
-        PQclear(res);
-        return HY_DB_HARD;
-    }
-    for (int i = 0; i < n; i++) {
-        struct row rw = {res, i, a, true};
-        struct hy_lib_row *w = &rows[i];
-        memset(w, 0, sizeof *w);
-        row_id(&rw, 0, w->id);
-        w->type = row_text(&rw, 1);
-        w->language = row_text(&rw, 2);
-        w->country = row_text(&rw, 3);
-        w->level = row_text(&rw, 4);
-        w->stage = row_text(&rw, 5);
-        w->themes = row_text(&rw, 6);
-        w->year = (int)row_i64(&rw, 7);
-        w->covid = row_bool(&rw, 8);
-        w->sort_at = row_i64(&rw, 9);
-        w->tok_title = row_text(&rw, 10);
-        w->tok_summary = row_text(&rw, 11);
-        w->tok_tags = row_text(&rw, 12);
-        w->tokens = row_text(&rw, 13);
-        if (!rw.ok) {
-            PQclear(res);
-            return HY_DB_HARD;
-        }
-    }
-    PQclear(res);
-    *ret = rows;
-    return n;
+    return read_rows(res, 4, a, ret);
 }
 
 /* ---- revisions ---- */

@@ -85,8 +85,8 @@ static const char *const sql_doc_get_many_at =
     "ON id IN (SELECT value FROM json_each(?1)) WHERE one = 1";
 static const char *const sql_version = "SELECT version FROM lib_version WHERE one = 1";
 static const char *const sql_index_rows =
-    "SELECT id, type, language, country, level, stage, themes, year, covid, sort_at, tok_title, "
-    "tok_summary, tok_tags, tokens FROM lib_docs WHERE +status = 'published' AND id > ?1 "
+    "SELECT " SCAN_COLS ", tok_title, tok_summary, tok_tags, tokens FROM lib_docs "
+    "WHERE +status = 'published' AND id > ?1 "
     "ORDER BY id LIMIT ?2"; /* +status: walk the id index, not lib_docs_status + a sort */
 static const char *const sql_rev_insert =
     "INSERT INTO lib_revisions(doc_id, at, author_id, action, snapshot) VALUES (?1,?2,?3,?4,?5)";
@@ -368,6 +368,31 @@ static char *fts_query(const struct hy_lib_scan *q) {
     return hy_buf_steal(&b, NULL);
 }
 
+/* One row of SCAN_COLS, then (ntok >= 3) tok_title, tok_summary, tok_tags and (ntok == 4)
+ * tokens, as scan() and index_rows() select them. False when out of memory. */
+static bool read_row(sqlite3_stmt *st, int ntok, hy_arena *a, struct hy_lib_row *w) {
+    bool ok = true;
+    memset(w, 0, sizeof *w);
+    hy_sq_col_id(st, 0, w->id);
+    w->type = hy_sq_col_text(st, 1, a, &ok);
+    w->language = hy_sq_col_text(st, 2, a, &ok);
+    w->country = hy_sq_col_text(st, 3, a, &ok);
+    w->level = hy_sq_col_text(st, 4, a, &ok);
+    w->stage = hy_sq_col_text(st, 5, a, &ok);
+    w->themes = hy_sq_col_text(st, 6, a, &ok);
+    w->status = hy_sq_col_text(st, 7, a, &ok);
+    w->year = sqlite3_column_int(st, 8);
+    w->covid = sqlite3_column_int(st, 9) != 0;
+    w->sort_at = sqlite3_column_int64(st, 10);
+    if (ntok >= 3) {
+        w->tok_title = hy_sq_col_text(st, 11, a, &ok);
+        w->tok_summary = hy_sq_col_text(st, 12, a, &ok);
+        w->tok_tags = hy_sq_col_text(st, 13, a, &ok);
+    }
+    if (ntok == 4) w->tokens = hy_sq_col_text(st, 14, a, &ok);
+    return ok;
+}
+
 static int scan(hy_store *base, const struct hy_lib_scan *q, hy_arena *a,
                 struct hy_lib_row **ret, size_t *ret_n) {
     hy_sqlite *s = hy_sq(base);
@@ -397,26 +422,7 @@ static int scan(hy_store *base, const struct hy_lib_scan *q, hy_arena *a,
             rows = nr;
             cap *= 2;
         }
-        bool ok = true;
-        struct hy_lib_row *w = &rows[n++];
-        memset(w, 0, sizeof *w);
-        hy_sq_col_id(st, 0, w->id);
-        w->type = hy_sq_col_text(st, 1, a, &ok);
-        w->language = hy_sq_col_text(st, 2, a, &ok);
-        w->country = hy_sq_col_text(st, 3, a, &ok);
-        w->level = hy_sq_col_text(st, 4, a, &ok);
-        w->stage = hy_sq_col_text(st, 5, a, &ok);
-        w->themes = hy_sq_col_text(st, 6, a, &ok);
-        w->status = hy_sq_col_text(st, 7, a, &ok);
-        w->year = sqlite3_column_int(st, 8);
-        w->covid = sqlite3_column_int(st, 9) != 0;
-        w->sort_at = sqlite3_column_int64(st, 10);
-        if (match) {
-            w->tok_title = hy_sq_col_text(st, 11, a, &ok);
-            w->tok_summary = hy_sq_col_text(st, 12, a, &ok);
-            w->tok_tags = hy_sq_col_text(st, 13, a, &ok);
-        }
-        if (!ok) {
+        if (!read_row(st, match ? 3 : 0, a, &rows[n++])) {
             r = HY_DB_HARD;
             break;
         }
@@ -459,24 +465,7 @@ static int index_rows(hy_store *base, const char *after, size_t limit, hy_arena 
     size_t n = 0;
     int rc = SQLITE_DONE;
     while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        bool ok = true;
-        struct hy_lib_row *w = &rows[n++];
-        memset(w, 0, sizeof *w);
-        hy_sq_col_id(st, 0, w->id);
-        w->type = hy_sq_col_text(st, 1, a, &ok);
-        w->language = hy_sq_col_text(st, 2, a, &ok);
-        w->country = hy_sq_col_text(st, 3, a, &ok);
-        w->level = hy_sq_col_text(st, 4, a, &ok);
-        w->stage = hy_sq_col_text(st, 5, a, &ok);
-        w->themes = hy_sq_col_text(st, 6, a, &ok);
-        w->year = sqlite3_column_int(st, 7);
-        w->covid = sqlite3_column_int(st, 8) != 0;
-        w->sort_at = sqlite3_column_int64(st, 9);
-        w->tok_title = hy_sq_col_text(st, 10, a, &ok);
-        w->tok_summary = hy_sq_col_text(st, 11, a, &ok);
-        w->tok_tags = hy_sq_col_text(st, 12, a, &ok);
-        w->tokens = hy_sq_col_text(st, 13, a, &ok);
-        if (!ok) return hy_sq_finish(st, HY_DB_HARD);
+        if (!read_row(st, 4, a, &rows[n++])) return hy_sq_finish(st, HY_DB_HARD);
     }
     if (n < limit && rc != SQLITE_DONE) return hy_sq_finish(st, hy_sq_status(s, rc));
     hy_sq_finish(st, 0);
