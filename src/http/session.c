@@ -241,7 +241,7 @@ static int hy__rate(hy_store *s, void *ctx) {
 bool hy_rate_allow(hy_req *req, const char *key, unsigned limit, unsigned window,
                    hy_result *ret_result) {
     struct hy__rate r = {key, hy_clock_now(), window, 0};
-    int st = hy_db_run(req->srv->db, HY_TX_WRITE, hy__rate, &r);
+    int st = hy_db_run(req->srv->db, HY_TX_ATOMIC, hy__rate, &r);
     if (st < 0) {
         *ret_result = hy_reply_store_error(req, st);
         return false;

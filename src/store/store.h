@@ -33,8 +33,12 @@ enum hy_db_status {
 
 /* HY_TX_READ: a consistent snapshot for several reads. HY_TX_WRITE: behaves as if alone
  * (SQLite BEGIN IMMEDIATE, PostgreSQL SERIALIZABLE). HY_TX_SINGLE: exactly one read-only
- * statement, run without BEGIN/COMMIT (saves two round trips on hot read paths). */
-enum hy_tx_mode { HY_TX_READ, HY_TX_WRITE, HY_TX_SINGLE };
+ * statement, run without BEGIN/COMMIT (saves two round trips on hot read paths).
+ * HY_TX_ATOMIC: exactly one statement that writes and is atomic by itself (a counter's
+ * upsert): PostgreSQL runs it on its own (READ COMMITTED: concurrent writers of the same row
+ * wait for its lock instead of failing to serialize, as SERIALIZABLE would make them — many
+ * at once then ran out of retries); SQLite as HY_TX_WRITE. */
+enum hy_tx_mode { HY_TX_READ, HY_TX_WRITE, HY_TX_SINGLE, HY_TX_ATOMIC };
 
 typedef struct hy_store hy_store;
 

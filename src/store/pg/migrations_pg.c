@@ -322,16 +322,27 @@ const struct hy_pg_migration hy_pg_migrations[] = {
      "CREATE INDEX lib_projects_org ON lib_projects(org_slug, slug);"},
     {6,
      /* The library's version (issue 8): SQLite's step 6. A statement-level trigger raises it
-      * once per statement that inserts, updates, deletes or truncates lib_docs, in the writing
-      * transaction; the row lock orders concurrent writers, so each committed state of the
-      * documents has its own number. */
+      * in every transaction that inserts, updates, deletes or truncates lib_docs (once per
+      * transaction, below); the row lock orders concurrent writers, so each committed state
+      * of the documents has its own number. */
      "CREATE TABLE lib_version ("
      " one integer PRIMARY KEY CHECK (one = 1),"
      " version bigint NOT NULL"
      ");"
      "INSERT INTO lib_version(one, version) VALUES (1, 1);"
+     /* Once per transaction: an import of 100,000 rows one statement at a time would
+      * otherwise update the one row 100,000 times in one transaction, each update walking the
+      * row's growing chain of versions (measured: 154 s instead of ~50 s). The marker is a
+      * transaction-local setting, undone with the transaction or savepoint that set it. */
      "CREATE FUNCTION lib_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$"
-     " BEGIN UPDATE lib_version SET version = version + 1 WHERE one = 1; RETURN NULL; END $$;"
+     " BEGIN"
+     "  IF current_setting('hamyari.lib_version_tx', true) IS DISTINCT FROM"
+     "     txid_current()::text THEN"
+     "   UPDATE lib_version SET version = version + 1 WHERE one = 1;"
+     "   PERFORM set_config('hamyari.lib_version_tx', txid_current()::text, true);"
+     "  END IF;"
+     "  RETURN NULL;"
+     " END $$;"
      "CREATE TRIGGER lib_version_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lib_docs"
      " FOR EACH STATEMENT EXECUTE FUNCTION lib_version_bump();"},
 };

@@ -235,7 +235,7 @@ static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
     if (s->in_tx) return HY_DB_HARD;
     int r = hy__ready(s);
     if (r < 0) return r;
-    s->single = mode == HY_TX_SINGLE;
+    s->single = mode == HY_TX_SINGLE || mode == HY_TX_ATOMIC;
     if (s->single) return HY_DB_ONE; /* autocommit: the one statement is its own transaction */
     r = hy_pg_exec(s, mode == HY_TX_WRITE ? HY_PG_BEGIN_WRITE : HY_PG_BEGIN_READ, NULL, 0, NULL,
                    NULL);
