@@ -111,7 +111,8 @@ hy_result hy_api_volunteer_signup(hy_req *req) {
     c.vol.skills = sk;
     c.vol.languages = lg;
     c.vol.availability = availability;
-    int r = (sk && lg) ? hy_db_run(req->srv->db, HY_TX_WRITE, signup_tx, &c) : HY_DB_HARD;
+    /* Inserts only (a taken phone or e-mail is refused by the unique constraints). */
+    int r = (sk && lg) ? hy_db_run(req->srv->db, HY_TX_INSERT, signup_tx, &c) : HY_DB_HARD;
     free(sk);
     free(lg);
     if (r == HY_DB_ABORT)

@@ -266,7 +266,7 @@ static int hy__run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx);
 int hy_db_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
     if (!db->fallback) return hy__run(db, mode, fn, ctx);
     /* A replica: writes belong to the primary; a failed read is tried there once more. */
-    if (mode == HY_TX_WRITE || mode == HY_TX_ATOMIC) return hy_db_run(db->fallback, mode, fn, ctx);
+    if (mode != HY_TX_READ && mode != HY_TX_SINGLE) return hy_db_run(db->fallback, mode, fn, ctx);
     int r = hy__run(db, mode, fn, ctx);
     if (r >= 0 || r == HY_DB_ABORT) {
         atomic_fetch_add(&db->reads, 1);

@@ -34,6 +34,7 @@
 static const char *const hy__sql[HY_PG__COUNT] = {
     [HY_PG_BEGIN_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     [HY_PG_BEGIN_WRITE] = "BEGIN ISOLATION LEVEL SERIALIZABLE",
+    [HY_PG_BEGIN_INSERT] = "BEGIN ISOLATION LEVEL READ COMMITTED",
     [HY_PG_COMMIT] = "COMMIT",
     [HY_PG_ROLLBACK] = "ROLLBACK",
     [HY_PG_SCHEMA_PROBE] = "SELECT to_regclass('schema_migrations') IS NOT NULL",
@@ -237,8 +238,11 @@ static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
     if (r < 0) return r;
     s->single = mode == HY_TX_SINGLE || mode == HY_TX_ATOMIC;
     if (s->single) return HY_DB_ONE; /* autocommit: the one statement is its own transaction */
-    r = hy_pg_exec(s, mode == HY_TX_WRITE ? HY_PG_BEGIN_WRITE : HY_PG_BEGIN_READ, NULL, 0, NULL,
-                   NULL);
+    r = hy_pg_exec(s,
+                   mode == HY_TX_WRITE    ? HY_PG_BEGIN_WRITE
+                   : mode == HY_TX_INSERT ? HY_PG_BEGIN_INSERT
+                                          : HY_PG_BEGIN_READ,
+                   NULL, 0, NULL, NULL);
     if (r < 0) return r;
     s->in_tx = true;
     return HY_DB_ONE;

@@ -150,7 +150,7 @@ static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
      * lock (fcntl) and the WAL snapshot again: one read transaction is cheaper and gives the
      * statements one snapshot, which the contract allows. */
     if (mode == HY_TX_SINGLE) mode = HY_TX_READ;
-    if (mode == HY_TX_ATOMIC) mode = HY_TX_WRITE;
+    if (mode == HY_TX_ATOMIC || mode == HY_TX_INSERT) mode = HY_TX_WRITE;
     s->single = false;
     int r = hy__simple(s, mode == HY_TX_WRITE ? HY_SQ_BEGIN_WRITE : HY_SQ_BEGIN_READ);
     if (r == HY_DB_ONE) {
