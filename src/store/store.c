@@ -315,7 +315,8 @@ struct hy__job {
 struct hy__batcher {
     hy_db *db;
     unsigned max_jobs;
-    pthread_t thread;
+    pthread_t threads[HY_BATCH_WRITERS_MAX];
+    unsigned nthreads;
     pthread_mutex_t lock;
     pthread_cond_t wake;
     struct hy__job *head, *tail; /* the queue, oldest first */
@@ -338,7 +339,7 @@ static void hy__batch_run(hy_db *db, hy_store *s, struct hy__job *batch) {
     int64_t deadline = hy__now_us() + (int64_t)HY_TX_RETRY_MS * 1000;
     for (int attempt = 0;;) {
         bool failed = false; /* a job failed in a run without savepoints */
-        r = s->ops->begin(s, HY_TX_WRITE);
+        r = s->ops->begin(s, HY_TX_INSERT);
         for (struct hy__job *j = batch; r >= 0 && j; j = j->next) {
             if (savepoints && (r = s->ops->savepoint(s)) < 0) break;
             int jr = j->fn(s, j->ctx);
@@ -413,8 +414,10 @@ static void *hy__batch_main(void *arg) {
     return NULL;
 }
 
-int hy_db_batch_start(hy_db *db, unsigned max_jobs) {
-    if (db->fallback) return hy_db_batch_start(db->fallback, max_jobs);
+int hy_db_batch_start(hy_db *db, unsigned max_jobs, unsigned writers) {
+    if (db->fallback) return hy_db_batch_start(db->fallback, max_jobs, writers);
+    if (writers == 0) writers = 1;
+    if (writers > HY_BATCH_WRITERS_MAX) writers = HY_BATCH_WRITERS_MAX;
     if (db->batcher) return 0;
     struct hy__batcher *b = calloc(1, sizeof *b);
     if (!b) return -12; /* ENOMEM */
@@ -429,14 +432,18 @@ int hy_db_batch_start(hy_db *db, unsigned max_jobs) {
         free(b);
         return -12;
     }
-    int e = pthread_create(&b->thread, NULL, hy__batch_main, b);
-    if (e != 0) {
+    int e = 0;
+    for (unsigned i = 0; i < writers && !e; i++) {
+        e = pthread_create(&b->threads[i], NULL, hy__batch_main, b);
+        if (!e) b->nthreads++;
+    }
+    if (e != 0 && b->nthreads == 0) {
         pthread_cond_destroy(&b->wake);
         pthread_mutex_destroy(&b->lock);
         free(b);
         return -e;
     }
-    b->running = true;
+    b->running = true; /* with fewer writers than asked if a thread could not start */
     db->batcher = b;
     return 0;
 }
@@ -467,9 +474,9 @@ void hy_db_batch_stop(hy_db *db) {
     if (!b || !b->running) return;
     pthread_mutex_lock(&b->lock);
     b->stopping = true;
-    pthread_cond_signal(&b->wake);
+    pthread_cond_broadcast(&b->wake);
     pthread_mutex_unlock(&b->lock);
-    pthread_join(b->thread, NULL);
+    for (unsigned i = 0; i < b->nthreads; i++) pthread_join(b->threads[i], NULL);
     /* The struct stays (a late hy_db_run_batched() finds it stopping) until hy_db_close(). */
     b->running = false;
 }

@@ -283,9 +283,13 @@ uint64_t hy_db_retries(const hy_db *db);
  * A db with a fallback (a read replica) sends its jobs to the fallback. */
 typedef void (*hy_batch_done_fn)(void *ctx, int status);
 
-/* Starts the writer (idempotent). max_jobs 0 = HY_BATCH_MAX. 0 on success, else a negative
- * errno-style code. */
-int hy_db_batch_start(hy_db *db, unsigned max_jobs);
+/* Starts the writer (idempotent): `writers` threads (1..HY_BATCH_WRITERS_MAX; 0 = 1), each
+ * taking the queued jobs a batch at a time on its own connection. One suits SQLite (one
+ * writer at a time anyway); on PostgreSQL a writer mostly waits for round trips, and several
+ * keep the server busy — jobs of concurrent batches must then not update the same rows, or
+ * SERIALIZABLE makes one batch run again. max_jobs 0 = HY_BATCH_MAX. 0 on success, else a
+ * negative errno-style code. */
+int hy_db_batch_start(hy_db *db, unsigned max_jobs, unsigned writers);
 /* Queues a job. HY_DB_ONE: queued, `done` will be called exactly once on the writer thread.
  * HY_DB_HARD: not queued (no writer, or it is stopping, or out of memory) and `done` will
  * never be called: the caller runs fn itself, e.g. with hy_db_run(). */
@@ -297,6 +301,7 @@ void hy_db_batch_stop(hy_db *db);
 void hy_db_batch_stats(const hy_db *db, uint64_t *ret_jobs, uint64_t *ret_batches);
 
 #define HY_BATCH_MAX 128
+#define HY_BATCH_WRITERS_MAX 16
 
 /* ---- read replicas (serve --db-replica) ----
  * A replica db has a fallback: the primary. hy_db_run() on it sends HY_TX_WRITE straight to

@@ -100,7 +100,7 @@ static int setup(void **state) {
     hy_store *s = hy_db_conn(f->db);
     int v;
     if (s->ops->migrate(s, &v) < 0) return -1;
-    return hy_db_batch_start(f->db, 0) == 0 ? 0 : -1;
+    return hy_db_batch_start(f->db, 0, 1) == 0 ? 0 : -1;
 }
 
 static int teardown(void **state) {
