@@ -303,8 +303,9 @@ static int ids_array(hy_buf *b, const char *const *ids, size_t n) {
     return ok == 0 ? 0 : -1;
 }
 
-static int doc_get_many_at(hy_store *base, const char *const *ids, size_t n, hy_arena *a,
-                           struct hy_lib_doc **ret, int64_t *ret_version) {
+/* Runs a statement whose one parameter is the array of (at most 200) document ids. */
+static int query_ids(hy_store *base, int id, const char *sql, const char *const *ids, size_t n,
+                     PGresult **res) {
     if (n > 200) return HY_DB_HARD;
     hy_buf b = HY_BUF_INIT(0);
     if (ids_array(&b, ids, n) < 0) {
@@ -312,9 +313,15 @@ static int doc_get_many_at(hy_store *base, const char *const *ids, size_t n, hy_
         return HY_DB_HARD;
     }
     const char *const p[] = {b.data};
-    PGresult *res;
-    int r = query(hy_pg_of(base), Q_DOC_GET_MANY_AT, sql_doc_get_many_at, 1, p, &res);
+    int r = query(hy_pg_of(base), id, sql, 1, p, res);
     hy_buf_free(&b);
+    return r;
+}
+
+static int doc_get_many_at(hy_store *base, const char *const *ids, size_t n, hy_arena *a,
+                           struct hy_lib_doc **ret, int64_t *ret_version) {
+    PGresult *res;
+    int r = query_ids(base, Q_DOC_GET_MANY_AT, sql_doc_get_many_at, ids, n, &res);
     if (r < 0) return r;
     int rows = res ? PQntuples(res) : 0;
     struct hy_lib_doc *docs = hy_arena_alloc(a, (n ? n : 1) * sizeof *docs);
@@ -338,16 +345,8 @@ static int doc_get_many_at(hy_store *base, const char *const *ids, size_t n, hy_
 
 static int doc_get_many(hy_store *base, const char *const *ids, size_t n, hy_arena *a,
                         struct hy_lib_doc **ret) {
-    if (n > 200) return HY_DB_HARD;
-    hy_buf b = HY_BUF_INIT(0);
-    if (ids_array(&b, ids, n) < 0) {
-        hy_buf_free(&b);
-        return HY_DB_HARD;
-    }
-    const char *const p[] = {b.data};
     PGresult *res;
-    int r = query(hy_pg_of(base), Q_DOC_GET_MANY, sql_doc_get_many, 1, p, &res);
-    hy_buf_free(&b);
+    int r = query_ids(base, Q_DOC_GET_MANY, sql_doc_get_many, ids, n, &res);
     if (r < 0) return r;
     if (!res) {
         *ret = hy_arena_alloc(a, sizeof **ret);
