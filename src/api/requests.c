@@ -590,20 +590,21 @@ hy_result hy_api_request_submit(hy_req *req) {
                                   req->body.len);
         crypto_generichash_final(&st, h, sizeof h);
         sodium_bin2hex(x->hash, sizeof x->hash, h, sizeof h);
-    } else if (!strcmp(hy_db_backend(req->srv->db), "postgres")) {
-        /* PostgreSQL has several writers (server.c): one address's counter in their batches
-         * would make concurrent batches conflict, so it is counted first, by itself (one
-         * atomic statement, no commit wait of its own worth a batch). */
-        snprintf(x->rate_buf, sizeof x->rate_buf, "request:ip:%s", hy_req_client_ip(req));
-        hy_result limited;
-        if (!hy_rate_allow(req, x->rate_buf, req->srv->cfg->rate_form_ip, 3600, &limited))
-            return limited;
     } else {
-        /* A replay of a stored answer is not counted; a new submission is, in its own job. */
+        /* A replay of a stored answer is not counted; a new submission is. */
         snprintf(x->rate_buf, sizeof x->rate_buf, "request:ip:%s", hy_req_client_ip(req));
-        x->rate_key = x->rate_buf;
-        x->rate_limit = req->srv->cfg->rate_form_ip;
-        x->rate_window = 3600;
+        if (!strcmp(hy_db_backend(req->srv->db), "postgres")) {
+            /* PostgreSQL has several writers (server.c): one address's counter in their
+             * batches would make concurrent batches conflict, so it is counted first, by
+             * itself (one atomic statement). */
+            hy_result limited;
+            if (!hy_rate_allow(req, x->rate_buf, req->srv->cfg->rate_form_ip, 3600, &limited))
+                return limited;
+        } else { /* SQLite: counted in the submission's own job */
+            x->rate_key = x->rate_buf;
+            x->rate_limit = req->srv->cfg->rate_form_ip;
+            x->rate_window = 3600;
+        }
     }
 
     int64_t now = hy_clock_now();
