@@ -417,7 +417,8 @@ hy_result hy_api_library_search(hy_req *req) {
     hy_anscache *cache = req->srv->libanswers;
     char *key = NULL;
     int64_t now_version = -1;
-    if (cache && !strcmp(c.scan.status, "published") && (key = answer_key(req)) != NULL) {
+    if (cache && c.scan.status && !strcmp(c.scan.status, "published") &&
+        (key = answer_key(req)) != NULL) {
         int vr = hy_db_run(c.db, HY_TX_SINGLE, version_tx, &now_version);
         if (vr < 0) return hy_reply_store_error(req, vr);
         void *gz;
