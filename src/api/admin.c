@@ -11,6 +11,7 @@
 #include "http/parse.h"
 #include "http/server.h"
 #include "http/session.h"
+#include "store/audit.h"
 #include "util/clock.h"
 
 static const char *const hy__roles[] = {"volunteer", "coordinator", "editor", "admin", NULL};
@@ -73,7 +74,7 @@ static int role_tx(hy_store *s, void *ctx) {
     /* A changed role takes effect at once: the account signs in again. */
     if ((r = s->ops->session_delete_user(s, c->id)) < 0) return r;
     char *detail = hy_arena_printf(c->req->arena, "%s->%s", c->user.role, c->role);
-    if ((r = hy_audit(s, c->req, "role_changed", c->id, detail ? detail : "")) < 0) return r;
+    if ((r = hy_audit(s, hy_req_actor(c->req), "role_changed", c->id, detail ? detail : "")) < 0) return r;
     c->user.role = c->role;
     return HY_DB_ONE;
 }

@@ -21,6 +21,7 @@
 #include "http/parse.h"
 #include "http/server.h"
 #include "http/session.h"
+#include "store/audit.h"
 #include "util/clock.h"
 
 #define HY_RESET_TTL 3600
@@ -78,9 +79,9 @@ static int login_finish(hy_store *s, void *ctx) {
         char key[96];
         snprintf(key, sizeof key, "login:acct:%s", c->login);
         if ((r = s->ops->rate_clear(s, key)) < 0) return r;
-        return hy_audit(s, c->req, "login", c->user.id, "");
+        return hy_audit(s, hy_req_actor(c->req), "login", c->user.id, "");
     }
-    return hy_audit(s, c->req, "login_failed", c->found ? c->user.id : NULL,
+    return hy_audit(s, hy_req_actor(c->req), "login_failed", c->found ? c->user.id : NULL,
                     c->found && !strcmp(c->user.status, "suspended") ? "suspended" : "");
 }
 
@@ -125,7 +126,7 @@ static int logout_tx(hy_store *s, void *ctx) {
     hy_req *req = ctx;
     int r = hy_session_end(req, s);
     if (r < 0) return r;
-    if (r == HY_DB_ONE) return hy_audit(s, req, "logout", req->who->user_id, "");
+    if (r == HY_DB_ONE) return hy_audit(s, hy_req_actor(req), "logout", req->who->user_id, "");
     return HY_DB_ONE;
 }
 
@@ -218,7 +219,7 @@ static int me_patch_tx(hy_store *s, void *ctx) {
         const char *csrf;
         if ((r = hy_session_start(p->req, s, id, &csrf)) < 0) return r;
         p->req->who->csrf = csrf;
-        if ((r = hy_audit(s, p->req, "password_changed", id, "")) < 0) return r;
+        if ((r = hy_audit(s, hy_req_actor(p->req), "password_changed", id, "")) < 0) return r;
     }
     return s->ops->user_get(s, id, p->req->arena, &p->user);
 }
@@ -308,7 +309,7 @@ static int reset_request_tx(hy_store *s, void *ctx) {
     r = s->ops->outbox_insert(s, &m);
     free(text);
     if (r < 0) return r;
-    return hy_audit(s, c->req, "password_reset_requested", u.id, "");
+    return hy_audit(s, hy_req_actor(c->req), "password_reset_requested", u.id, "");
 }
 
 hy_result hy_api_reset_request(hy_req *req) {
@@ -346,7 +347,7 @@ static int reset_confirm_tx(hy_store *s, void *ctx) {
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
     if ((r = s->ops->user_set_password(s, c->user_id, c->hash, now)) < 0) return r;
     if ((r = s->ops->session_delete_user(s, c->user_id)) < 0) return r;
-    return hy_audit(s, c->req, "password_reset", c->user_id, "");
+    return hy_audit(s, hy_req_actor(c->req), "password_reset", c->user_id, "");
 }
 
 hy_result hy_api_reset_confirm(hy_req *req) {

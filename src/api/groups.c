@@ -27,6 +27,7 @@
 #include "http/parse.h"
 #include "http/server.h"
 #include "http/session.h"
+#include "store/audit.h"
 #include "store/groups.h"
 #include "util/clock.h"
 #include "util/jsonw.h"
@@ -540,7 +541,7 @@ static int create_tx(hy_store *s, void *ctx) {
     int r = s->ops->groups->insert(s, &c->g);
     if (r <= 0) return r < 0 ? r : HY_DB_HARD; /* a 128-bit id clash: cannot happen */
     if ((r = s->ops->groups->owner_add(s, c->g.id, c->req->who->user_id)) < 0) return r;
-    return hy_audit(s, c->req, "group_submitted", c->g.id, "");
+    return hy_audit(s, hy_req_actor(c->req), "group_submitted", c->g.id, "");
 }
 
 hy_result hy_api_group_create(hy_req *req) {
@@ -604,7 +605,7 @@ static int patch_tx(hy_store *s, void *ctx) {
     }
     c->g.updated_at = hy_clock_now();
     if ((r = s->ops->groups->update(s, &c->g)) <= 0) return r < 0 ? r : HY_DB_ABORT;
-    return hy_audit(s, c->req, "group_edited", c->id, "");
+    return hy_audit(s, hy_req_actor(c->req), "group_edited", c->id, "");
 }
 
 hy_result hy_api_group_patch(hy_req *req) {
@@ -638,7 +639,7 @@ static int approve_tx(hy_store *s, void *ctx) {
     int64_t now = hy_clock_now();
     if ((r = s->ops->groups->set_status(s, c->id, "approved", verified, now)) <= 0)
         return r < 0 ? r : HY_DB_ABORT;
-    if ((r = hy_audit(s, c->req, "group_approved", c->id, c->g.status)) < 0) return r;
+    if ((r = hy_audit(s, hy_req_actor(c->req), "group_approved", c->id, c->g.status)) < 0) return r;
     c->g.status = "approved";
     c->g.verified = verified;
     c->g.updated_at = now;
@@ -689,7 +690,7 @@ static int coord_tx(hy_store *s, void *ctx) {
     if (r < 0) return r;
     c->changed = r == HY_DB_ONE;
     if (!c->changed) return HY_DB_ONE;
-    return hy_audit(s, c->req, c->add ? "group_coordinator_added" : "group_coordinator_removed",
+    return hy_audit(s, hy_req_actor(c->req), c->add ? "group_coordinator_added" : "group_coordinator_removed",
                     c->group_id, c->user_id);
 }
 

@@ -30,6 +30,7 @@
 #include "http/parse.h"
 #include "http/server.h"
 #include "http/session.h"
+#include "store/audit.h"
 #include "store/library.h"
 #include "util/anscache.h"
 #include "util/clock.h"
@@ -548,7 +549,7 @@ static int create_tx(hy_store *s, void *ctx) {
     int r = hy_lib_create(s, c->req->arena, &c->doc, actor(c->req), "create");
     if (r < 0) return r;
     if (r == HY_DB_NONE) return HY_DB_HARD; /* a fresh random id cannot exist */
-    return hy_audit(s, c->req, "library_created", c->doc.id, c->doc.type);
+    return hy_audit(s, hy_req_actor(c->req), "library_created", c->doc.id, c->doc.type);
 }
 
 hy_result hy_api_library_create(hy_req *req) {
@@ -588,7 +589,7 @@ static int patch_tx(hy_store *s, void *ctx) {
     c->doc.updated_at = hy_clock_now();
     if ((r = hy_lib_update(s, c->req->arena, &c->doc, actor(c->req))) < 0) return r;
     if (r == HY_DB_NONE) return HY_DB_ABORT;
-    if ((r = hy_audit(s, c->req, "library_edited", c->id, "")) < 0) return r;
+    if ((r = hy_audit(s, hy_req_actor(c->req), "library_edited", c->id, "")) < 0) return r;
     c->ngroup = s->ops->library->doc_group(s, c->doc.translation_group, c->req->arena, &c->group);
     if (c->ngroup < 0) return c->ngroup;
     c->natts = s->ops->library->attachment_list(s, c->id, c->req->arena, &c->atts);
@@ -634,7 +635,7 @@ static int transition_tx(hy_store *s, void *ctx) {
         return r < 0 ? r : HY_DB_HARD;
     if ((r = hy_lib_revision(s, &c->doc, actor(c->req), c->action, now)) < 0) return r;
     char *what = hy_arena_printf(c->req->arena, "library_%s", c->action);
-    if ((r = hy_audit(s, c->req, what ? what : "library_status", c->id, to)) < 0) return r;
+    if ((r = hy_audit(s, hy_req_actor(c->req), what ? what : "library_status", c->id, to)) < 0) return r;
     c->ngroup = s->ops->library->doc_group(s, c->doc.translation_group, c->req->arena, &c->group);
     if (c->ngroup < 0) return c->ngroup;
     c->natts = s->ops->library->attachment_list(s, c->id, c->req->arena, &c->atts);
@@ -711,7 +712,7 @@ static int att_insert_tx(hy_store *s, void *ctx) {
     int r = s->ops->library->doc_get(s, c->att.doc_id, c->req->arena, &d);
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
     if ((r = s->ops->library->attachment_insert(s, &c->att)) <= 0) return r < 0 ? r : HY_DB_HARD;
-    return hy_audit(s, c->req, "library_attachment_added", c->att.doc_id, c->att.content_type);
+    return hy_audit(s, hy_req_actor(c->req), "library_attachment_added", c->att.doc_id, c->att.content_type);
 }
 
 /* True when the bytes look like the claimed type. */

@@ -39,7 +39,9 @@
 #include "http/parse.h"
 #include "http/server.h"
 #include "http/session.h"
+#include "store/audit.h"
 #include "store/groups.h"
+#include "store/rate.h"
 #include "store/requests.h"
 #include "util/clock.h"
 
@@ -364,7 +366,7 @@ static int submit_tx(hy_store *s, void *ctx) {
     if ((r = enqueue(s, x->c.phone, x->r.language, "request_received",
                      json_pack("{s:s}", "code", x->r.tracking_code), now)) < 0)
         return r;
-    if ((r = hy_audit(s, x->req, "request_created", x->r.id, x->r.source)) < 0) return r;
+    if ((r = hy_audit(s, hy_req_actor(x->req), "request_created", x->r.id, x->r.source)) < 0) return r;
     json_t *body = json_pack("{s:s,s:s,s:s,s:o,s:s}", "id", x->r.id, "status", x->r.status,
                              "tracking_code", x->r.tracking_code, "next_steps",
                              next_steps(x->r.language, x->r.tracking_code,
@@ -593,14 +595,14 @@ hy_result hy_api_request_submit(hy_req *req) {
     } else {
         /* A replay of a stored answer is not counted; a new submission is. */
         snprintf(x->rate_buf, sizeof x->rate_buf, "request:ip:%s", hy_req_client_ip(req));
-        if (!strcmp(hy_db_backend(req->srv->db), "postgres")) {
-            /* PostgreSQL has several writers (server.c): one address's counter in their
-             * batches would make concurrent batches conflict, so it is counted first, by
-             * itself (one atomic statement). */
+        if (hy_db_ops(req->srv->db)->rate_hit_outside_batch) {
+            /* Several writers (e.g. PostgreSQL's): one address's counter in their batches
+             * would make concurrent batches conflict, so it is counted first, by itself (one
+             * atomic statement). */
             hy_result limited;
             if (!hy_rate_allow(req, x->rate_buf, req->srv->cfg->rate_form_ip, 3600, &limited))
                 return limited;
-        } else { /* SQLite: counted in the submission's own job */
+        } else { /* counted in the submission's own job */
             x->rate_key = x->rate_buf;
             x->rate_limit = req->srv->cfg->rate_form_ip;
             x->rate_window = 3600;
@@ -708,7 +710,7 @@ static int track_tx(hy_store *s, void *ctx) {
     if ((x = enqueue(s, c.phone, r.language, "request_cancelled",
                      json_pack("{s:s}", "code", r.tracking_code), now)) < 0)
         return x;
-    if ((x = hy_audit(s, t->req, "request_cancelled", r.id, "requester")) < 0) return x;
+    if ((x = hy_audit(s, hy_req_actor(t->req), "request_cancelled", r.id, "requester")) < 0) return x;
     t->r.status = "cancelled";
     return HY_DB_ONE;
 }
@@ -949,7 +951,7 @@ static int mine_tx(hy_store *s, void *ctx) {
         int x = s->ops->requests->contact_get(s, c->rows[i].id, c->req->arena, &c->contacts[i]);
         if (x < 0) return x;
         c->has[i] = x == HY_DB_ONE;
-        if (c->has[i] && (x = hy_audit(s, c->req, "request_contact_viewed", c->rows[i].id,
+        if (c->has[i] && (x = hy_audit(s, hy_req_actor(c->req), "request_contact_viewed", c->rows[i].id,
                                        "assignee")) < 0)
             return x;
     }
@@ -1005,7 +1007,7 @@ static int one_tx(hy_store *s, void *ctx) {
     if (r < 0) return r;
     c->has_contact = r == HY_DB_ONE;
     if (c->has_contact &&
-        (r = hy_audit(s, c->req, "request_contact_viewed", c->id,
+        (r = hy_audit(s, hy_req_actor(c->req), "request_contact_viewed", c->id,
                       c->actor == HY_RQ_ASSIGNEE ? "assignee" : "coordinator")) < 0)
         return r;
     if ((r = q->events(s, c->id, c->req->arena, &c->ev)) < 0) return r;
@@ -1088,7 +1090,7 @@ static int move_contact(hy_store *s, struct move *m, bool shown) {
     if (r < 0) return r;
     m->has_contact = r == HY_DB_ONE;
     if (m->has_contact && shown)
-        return hy_audit(s, m->req, "request_contact_viewed", m->id,
+        return hy_audit(s, hy_req_actor(m->req), "request_contact_viewed", m->id,
                         m->kind == MOVE_CLAIM ? "assignee" : "coordinator");
     return HY_DB_ONE;
 }
@@ -1121,7 +1123,7 @@ static int move_tx(hy_store *s, void *ctx) {
             (r = enqueue(s, m->c.phone, m->r.language, "request_claimed",
                          json_pack("{s:s}", "code", m->r.tracking_code), now)) < 0)
             return r;
-        return hy_audit(s, m->req, "request_claimed", m->id, "");
+        return hy_audit(s, hy_req_actor(m->req), "request_claimed", m->id, "");
     }
 
     if ((r = q->get(s, m->id, a, &m->r)) < 0) return r;
@@ -1150,7 +1152,7 @@ static int move_tx(hy_store *s, void *ctx) {
             (r = enqueue(s, m->c.phone, m->r.language, "request_claimed",
                          json_pack("{s:s}", "code", m->r.tracking_code), now)) < 0)
             return r;
-        if ((r = hy_audit(s, m->req, "request_assigned", m->id, m->volunteer)) < 0) return r;
+        if ((r = hy_audit(s, hy_req_actor(m->req), "request_assigned", m->id, m->volunteer)) < 0) return r;
         return q->get(s, m->id, a, &m->r);
     }
 
@@ -1180,12 +1182,12 @@ static int move_tx(hy_store *s, void *ctx) {
                      json_pack("{s:s}", "code", m->r.tracking_code), now)) < 0)
         return r;
     if (!shown) m->has_contact = false;
-    else if (m->has_contact && (r = hy_audit(s, m->req, "request_contact_viewed", m->id,
+    else if (m->has_contact && (r = hy_audit(s, hy_req_actor(m->req), "request_contact_viewed", m->id,
                                              actor == HY_RQ_ASSIGNEE ? "assignee" : "coordinator")) < 0)
         return r;
     char detail[64];
     snprintf(detail, sizeof detail, "%s>%s", from, to);
-    if ((r = hy_audit(s, m->req, "request_status", m->id, detail)) < 0) return r;
+    if ((r = hy_audit(s, hy_req_actor(m->req), "request_status", m->id, detail)) < 0) return r;
     return q->get(s, m->id, a, &m->r);
 }
 
@@ -1432,7 +1434,7 @@ static int delivery_tx(hy_store *s, void *ctx) {
     x = q->set_delivery(s, c->id, text, c->has_amount, c->amount, c->reimbursement, hy_clock_now());
     free(text);
     if (x <= 0) return x < 0 ? x : HY_DB_HARD;
-    if ((x = hy_audit(s, c->req, "request_delivery", c->id, c->reimbursement ? c->reimbursement : "")) < 0)
+    if ((x = hy_audit(s, hy_req_actor(c->req), "request_delivery", c->id, c->reimbursement ? c->reimbursement : "")) < 0)
         return x;
     return q->get(s, c->id, c->req->arena, &c->r);
 }

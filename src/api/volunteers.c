@@ -19,6 +19,7 @@
 #include "http/parse.h"
 #include "http/server.h"
 #include "http/session.h"
+#include "store/audit.h"
 #include "util/clock.h"
 
 #define HY_AREA_CELL_M 500.0
@@ -36,7 +37,7 @@ static int signup_tx(hy_store *s, void *ctx) {
     struct signup *c = ctx;
     int r = s->ops->user_insert(s, &c->user, &c->vol);
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
-    return hy_audit(s, c->req, "volunteer_signed_up", c->user.id, "");
+    return hy_audit(s, hy_req_actor(c->req), "volunteer_signed_up", c->user.id, "");
 }
 
 static char *strings_json(const struct hy_strings *v) {
@@ -205,7 +206,7 @@ static int vet_tx(hy_store *s, void *ctx) {
     if ((r = s->ops->user_set_status(s, c->id, c->to, hy_clock_now())) <= 0)
         return r < 0 ? r : HY_DB_ABORT;
     if (!approve && (r = s->ops->session_delete_user(s, c->id)) < 0) return r;
-    if ((r = hy_audit(s, c->req, approve ? "volunteer_approved" : "volunteer_suspended", c->id,
+    if ((r = hy_audit(s, hy_req_actor(c->req), approve ? "volunteer_approved" : "volunteer_suspended", c->id,
                       c->user.status)) < 0)
         return r;
     c->user.status = c->to;

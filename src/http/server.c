@@ -697,10 +697,10 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
         opts[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 
-    /* The group-commit writer (hy_db_run_batched) for the write paths that use it. */
-    /* SQLite has one writer at a time anyway; a PostgreSQL writer mostly waits for round trips
-     * (measured: one writer left half of the two cores idle), so four share the queue. */
-    int br = hy_db_batch_start(db, 0, strcmp(hy_db_backend(db), "postgres") ? 1 : 4);
+    /* The group-commit writer (hy_db_run_batched) for the write paths that use it, with as
+     * many threads as the backend says suit it (SQLite: one writer at a time anyway; a
+     * PostgreSQL writer mostly waits for round trips, so several share the queue). */
+    int br = hy_db_batch_start(db, 0, hy_db_ops(db)->batch_writers);
     if (br < 0) {
         hy_error("cannot start the store's writer thread (%d)", br);
         free(srv->csp);

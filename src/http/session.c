@@ -8,6 +8,7 @@
 
 #include "domain/auth.h"
 #include "http/server.h"
+#include "store/rate.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -228,25 +229,15 @@ int hy_session_end(hy_req *req, hy_store *s) {
     return r;
 }
 
-struct hy__rate {
-    const char *key;
-    int64_t now, window, count;
-};
-
-static int hy__rate(hy_store *s, void *ctx) {
-    struct hy__rate *r = ctx;
-    return s->ops->rate_hit(s, r->key, r->now, r->window, &r->count);
-}
-
 bool hy_rate_allow(hy_req *req, const char *key, unsigned limit, unsigned window,
                    hy_result *ret_result) {
-    struct hy__rate r = {key, hy_clock_now(), window, 0};
-    int st = hy_db_run(req->srv->db, HY_TX_ATOMIC, hy__rate, &r);
+    bool over = false;
+    int st = hy_rate_count(req->srv->db, key, limit, window, &over);
     if (st < 0) {
         *ret_result = hy_reply_store_error(req, st);
         return false;
     }
-    if (r.count <= (int64_t)limit) return true;
+    if (!over) return true;
     *ret_result = hy_rate_reply(req, window);
     return false;
 }
@@ -257,17 +248,6 @@ hy_result hy_rate_reply(hy_req *req, unsigned window) {
     return hy_reply_error(req, HY_E_RATE_LIMITED, NULL, NULL);
 }
 
-int hy_rate_hit(hy_store *s, const char *key, unsigned limit, unsigned window, bool *ret_over) {
-    int64_t count = 0;
-    int r = s->ops->rate_hit(s, key, hy_clock_now(), window, &count);
-    if (r < 0) return r;
-    *ret_over = count > (int64_t)limit;
-    return HY_DB_ONE;
-}
-
-int hy_audit(hy_store *s, hy_req *req, const char *action, const char *subject_id,
-             const char *detail) {
-    const struct hy_principal *who = req ? req->who : NULL;
-    const char *actor = who && who->signed_in ? who->user_id : NULL;
-    return s->ops->audit_insert(s, hy_clock_now(), actor, action, subject_id, detail);
+const char *hy_req_actor(const hy_req *req) {
+    return req->who && req->who->signed_in ? req->who->user_id : NULL;
 }

@@ -111,7 +111,16 @@ struct hy_library_ops;
 
 struct hy_store_ops {
     unsigned abi;     /* HY_STORE_ABI: grows when functions are added */
-    const char *name; /* "sqlite" or "postgres" */
+    const char *name; /* "sqlite" or "postgres", for logs and messages */
+
+    /* ---- capabilities: what callers ask of a backend instead of its name ---- */
+    /* Group-commit writer threads that suit it (hy_db_batch_start()): one where writers
+     * take turns anyway (SQLite), several where one writer mostly waits for round trips. */
+    unsigned batch_writers;
+    /* A rate-limit hit that guards a batched write is counted before the job is queued, in
+     * a statement of its own, rather than inside the job: with several writers, one
+     * address's counter in their batches would make concurrent batches conflict. */
+    bool rate_hit_outside_batch;
 
     /* Opens one connection to `url` (the part after "sqlite:" for SQLite, a libpq URI for
      * PostgreSQL). On failure returns HY_DB_HARD and, if ret_err is set, a malloc()ed reason. */

@@ -475,6 +475,8 @@ static int hy__integrity_check(hy_store *base, char **ret_report) {
 const struct hy_store_ops hy_store_pg_ops = {
     .abi = HY_STORE_ABI,
     .name = "postgres",
+    .batch_writers = 4,
+    .rate_hit_outside_batch = true,
     .connect = hy__connect,
     .disconnect = hy__disconnect,
     .migrate = hy__migrate,

@@ -376,6 +376,8 @@ static int hy__integrity_check(hy_store *base, char **ret_report) {
 const struct hy_store_ops hy_store_sqlite_ops = {
     .abi = HY_STORE_ABI,
     .name = "sqlite",
+    .batch_writers = 1,
+    .rate_hit_outside_batch = false,
     .connect = hy__connect,
     .disconnect = hy__disconnect,
     .migrate = hy__migrate,

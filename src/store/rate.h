@@ -1,0 +1,25 @@
+/* rate.h — rate limits counted in the store, so that every process shares them.
+ *
+ * A key names what is limited and for whom, e.g. "login:ip:192.0.2.1" or
+ * "track:code:ABCD2345"; the caller builds it (from the client's address, an account, a
+ * tracking code). Hits fall into fixed windows of `window` seconds; a hit is over the limit
+ * when more than `limit` hits (itself included) fell in its window. Every hit is counted, also
+ * one that is over. */
+#ifndef HY_STORE_RATE_H
+#define HY_STORE_RATE_H
+
+#include <stdbool.h>
+
+#include "store/store.h"
+
+/* Counts a hit on `key` inside the caller's write transaction (e.g. a group-commit job, so the
+ * hit shares the commit of the work it guards); sets *ret_over when it is over `limit`.
+ * HY_DB_ONE or a negative store status (then *ret_over is untouched). */
+int hy_rate_hit(hy_store *s, const char *key, unsigned limit, unsigned window, bool *ret_over);
+
+/* The same hit as one atomic statement of its own on `db` (HY_TX_ATOMIC: concurrent hits on
+ * one key wait for each other instead of failing to serialize). HY_DB_ONE or a negative store
+ * status. */
+int hy_rate_count(hy_db *db, const char *key, unsigned limit, unsigned window, bool *ret_over);
+
+#endif
