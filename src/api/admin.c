@@ -9,7 +9,6 @@
 #include "api/api.h"
 #include "domain/auth.h"
 #include "http/parse.h"
-#include "http/server.h"
 #include "http/session.h"
 #include "store/audit.h"
 #include "util/clock.h"

@@ -19,7 +19,6 @@
 #include "domain/auth.h"
 #include "domain/phone.h"
 #include "http/parse.h"
-#include "http/server.h"
 #include "http/session.h"
 #include "store/audit.h"
 #include "util/clock.h"

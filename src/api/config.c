@@ -1,6 +1,5 @@
 /* config.c — GET /api/v1/config: what the front-end needs to know about this server. */
 #include "api/api.h"
-#include "http/server.h"
 #include "http/tiles.h"
 
 hy_result hy_api_config(hy_req *req) {

@@ -25,7 +25,7 @@
 #include "domain/geo.h"
 #include "domain/group.h"
 #include "http/parse.h"
-#include "http/server.h"
+#include "http/replica.h"
 #include "http/session.h"
 #include "store/audit.h"
 #include "store/groups.h"

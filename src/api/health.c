@@ -10,7 +10,6 @@
 #include <stdio.h>
 
 #include "api/api.h"
-#include "http/server.h"
 
 #define HY__HEALTH_TTL_US 1000000u
 

@@ -24,11 +24,12 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "app/app.h"
 #include "domain/auth.h"
 #include "domain/library.h"
 #include "domain/libindex.h"
 #include "http/parse.h"
-#include "http/server.h"
+#include "http/replica.h"
 #include "http/session.h"
 #include "store/audit.h"
 #include "store/library.h"
@@ -198,18 +199,18 @@ struct search_ctx {
     int64_t answer_version; /* the version the answer shows, or -1 when not known */
 };
 
-/* Searches the published documents through the process's index (domain/libindex.h) when it
+/* Searches the published documents through the process's index (app/app.h) when it
  * was built at the library version this transaction reads; *done stays false otherwise (the
  * caller then scans the store, as for editors' searches of drafts). */
 static int search_index(hy_store *s, struct search_ctx *c, bool *done) {
     *done = false;
-    hy_server *srv = c->req->srv;
-    if (!srv->libindex || !c->scan.status || strcmp(c->scan.status, "published")) return 0;
+    struct hy_app *app = hy_req_app(c->req);
+    if (!app->libindex || !c->scan.status || strcmp(c->scan.status, "published")) return 0;
     int64_t version = 0;
     int r = s->ops->library->version(s, &version);
     if (r < 0) return r;
     c->answer_version = version; /* the documents are read in this same transaction */
-    hy_libindex *ix = hy_libindex_cache_get(srv->libindex, version, c->db == srv->db);
+    hy_libindex *ix = hy_libindex_cache_get(app->libindex, version, c->db == app->db);
     if (!ix) return 0;
     r = hy_libindex_search(ix, c->req->arena, &c->filter, c->scan.terms, c->scan.nterms, c->sort,
                            c->offset, c->limit, &c->res);
@@ -260,9 +261,9 @@ static int search_fast_tx(hy_store *s, void *ctx) {
  * rebuilt). 0 or a negative store status. */
 static int search_fast(struct search_ctx *c, bool *done) {
     *done = false;
-    hy_server *srv = c->req->srv;
-    if (!srv->libindex || !c->scan.status || strcmp(c->scan.status, "published")) return 0;
-    hy_libindex *ix = hy_libindex_cache_current(srv->libindex);
+    struct hy_app *app = hy_req_app(c->req);
+    if (!app->libindex || !c->scan.status || strcmp(c->scan.status, "published")) return 0;
+    hy_libindex *ix = hy_libindex_cache_current(app->libindex);
     if (!ix) return 0;
     int r = hy_libindex_search(ix, c->req->arena, &c->filter, c->scan.terms, c->scan.nterms,
                                c->sort, c->offset, c->limit, &c->res);
@@ -415,7 +416,7 @@ hy_result hy_api_library_search(hy_req *req) {
     /* Public searches repeat (a crisis sends many people to the same few words): whole answers
      * are kept per library version, which is read from the store for every request, so no
      * answer older than the library is ever sent, by any process. */
-    hy_anscache *cache = req->srv->libanswers;
+    hy_anscache *cache = ((struct hy_app *)hy_req_app(req))->libanswers;
     char *key = NULL;
     int64_t now_version = -1;
     if (cache && c.scan.status && !strcmp(c.scan.status, "published") &&

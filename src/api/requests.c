@@ -37,7 +37,7 @@
 #include "domain/phone.h"
 #include "domain/requests.h"
 #include "http/parse.h"
-#include "http/server.h"
+#include "http/replica.h"
 #include "http/session.h"
 #include "store/audit.h"
 #include "store/groups.h"

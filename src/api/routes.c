@@ -2,8 +2,13 @@
  *
  * docs/openapi.yaml must describe exactly these (tests/api/openapi.test.mjs compares them
  * through `hamyari routes`), and the access-control matrix test enumerates them. */
+#include "api/routes.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+
 #include "api/api.h"
-#include "http/server.h"
+#include "http/router.h"
 
 #define JSON HY_ROUTE_JSON
 #define FORM (HY_ROUTE_JSON | HY_ROUTE_FORM)
@@ -37,7 +42,7 @@ const struct hy_route hy_routes[] = {
      "Change an account's role"},
     {HY_GET, "/api/v1/audit", hy_api_audit, HY_ACCESS_ADMIN, 0, "The security audit log"},
 
-    /* Help requests and dispatch (issue 6): literal paths before /requests/{id} */
+    /* Help requests and dispatch: literal paths before /requests/{id} */
     {HY_POST, "/api/v1/requests", hy_api_request_submit, HY_ACCESS_PUBLIC, FORM,
      "Ask for help (no account; JSON or a plain form post)"},
     {HY_GET, "/api/v1/requests", hy_api_request_list, HY_ACCESS_VOLUNTEER, 0,
@@ -75,7 +80,7 @@ const struct hy_route hy_routes[] = {
     {HY_POST, "/api/v1/inbound/sms", hy_api_inbound_sms, HY_ACCESS_PUBLIC, FORM,
      "A text message from the SMS gateway becomes a request"},
 
-    /* Mutual-aid groups (issue 5) */
+    /* Mutual-aid groups */
     {HY_GET, "/api/v1/groups", hy_api_groups, HY_ACCESS_PUBLIC, 0,
      "Approved groups: nearest to a point (near=), by text (q=), or all by id"},
     {HY_POST, "/api/v1/groups", hy_api_group_create, HY_ACCESS_SIGNED_IN, JSON,
@@ -96,7 +101,7 @@ const struct hy_route hy_routes[] = {
      HY_ACCESS_ADMIN, 0, "Remove a coordinator of the group"},
     {HY_GET, "/api/v1/geocode", hy_api_geocode, HY_ACCESS_PUBLIC, 0,
      "Places and postcodes by name prefix (offline gazetteer)"},
-    /* Knowledge library (issue 7) */
+    /* Knowledge library */
     {HY_GET, "/api/v1/library", hy_api_library_search, HY_ACCESS_PUBLIC, 0,
      "Search and filter the library, with facet counts"},
     {HY_POST, "/api/v1/library", hy_api_library_create, HY_ACCESS_EDITOR, JSON,
@@ -125,3 +130,28 @@ const struct hy_route hy_routes[] = {
 };
 
 const size_t hy_routes_count = sizeof hy_routes / sizeof hy_routes[0];
+
+int hy_routes_print(FILE *out) {
+    json_t *arr = json_array();
+    if (!arr) return -1;
+    for (size_t i = 0; i < hy_routes_count; i++) {
+        const struct hy_route *rt = &hy_routes[i];
+        const char *body = (rt->flags & HY_ROUTE_FORM)   ? "json+form"
+                           : (rt->flags & HY_ROUTE_JSON) ? "json"
+                           : (rt->flags & HY_ROUTE_RAW)  ? "raw"
+                                                         : "none";
+        if (json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:s,s:s}", "method",
+                                                 hy_method_name(rt->method), "path", rt->pattern,
+                                                 "access", (int)rt->access, "body", body,
+                                                 "summary", rt->summary ? rt->summary : "")) < 0) {
+            json_decref(arr);
+            return -1;
+        }
+    }
+    char *text = json_dumps(arr, JSON_INDENT(2));
+    json_decref(arr);
+    if (!text) return -1;
+    int r = fputs(text, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
+    free(text);
+    return r;
+}

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "http/server.h"
 #include "http/tiles.h"
 
 static bool hy__uint(const char *s, unsigned max, unsigned *ret, bool allow_ext) {

@@ -17,7 +17,6 @@
 #include "domain/geo.h"
 #include "domain/phone.h"
 #include "http/parse.h"
-#include "http/server.h"
 #include "http/session.h"
 #include "store/audit.h"
 #include "util/clock.h"

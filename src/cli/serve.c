@@ -5,12 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "domain/auth.h"
-#include "domain/libindex.h"
-#include "util/anscache.h"
-
+#include "api/routes.h"
+#include "app/app.h"
 #include "cli/cli.h"
 #include "cli/workers.h"
+#include "domain/auth.h"
 #include "http/static.h"
 #include "util/log.h"
 
@@ -216,17 +215,17 @@ int hy_cmd_serve(int argc, char **argv) {
         hy_auth_shutdown();
         return 1;
     }
+    struct hy_app app;
+    hy_app_init(&app, db, c->library_cache);
+    c->routes = hy_routes;
+    c->nroutes = hy_routes_count;
+    c->app = &app;
     hy_server srv;
     memset(&srv, 0, sizeof srv);
     srv.replicas = replicas;
     srv.nreplicas = nreplicas;
-    /* The library search index is built in the background: the first searches read the store. */
-    srv.libindex = hy_libindex_cache_new(db);
-    hy_libindex_cache_refresh(srv.libindex);
-    srv.libanswers = hy_anscache_new(c->library_cache);
     if (hy_server_start(&srv, c, db) < 0) {
-        hy_libindex_cache_free(srv.libindex);
-        hy_anscache_free(srv.libanswers);
+        hy_app_free(&app);
         hy__close_replicas(replicas, nreplicas);
         hy_db_close(db);
         hy_auth_shutdown();
@@ -254,15 +253,7 @@ int hy_cmd_serve(int argc, char **argv) {
     sigwait(&set, &sig);
     hy_info("received %s; finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     hy_server_stop(&srv);
-    hy_libindex_cache_free(srv.libindex);
-    if (srv.libanswers) {
-        struct hy_anscache_stats st;
-        hy_anscache_stats(srv.libanswers, &st);
-        hy_info("library answer cache: %llu hits, %llu misses, %zu answers (%zu KiB) kept",
-                (unsigned long long)st.hits, (unsigned long long)st.misses, st.entries,
-                st.bytes / 1024);
-    }
-    hy_anscache_free(srv.libanswers);
+    hy_app_free(&app);
     hy_workers_stop();
     hy__close_replicas(replicas, nreplicas);
     hy_db_close(db);

@@ -7,12 +7,14 @@
 #define HY_HTTP_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "domain/access.h"
 #include "http/errors.h"
+#include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
 
@@ -57,6 +59,61 @@ struct hy_route {
     enum hy_access access;
     unsigned flags;
     const char *summary; /* one line, also checked against docs/openapi.yaml */
+};
+
+/* ---- the server as handlers see it ---- */
+
+struct hy_server_config {
+    const char *listen;        /* "127.0.0.1:8080", "[::1]:8080", ":8080"; port 0 = any free */
+    const char *web_dir;       /* static files; NULL or "" = none */
+    const char *tiles;         /* an MBTiles file to serve at /tiles/{z}/{x}/{y}, or NULL */
+    const char *tile_url;      /* an external tile URL template instead, or NULL */
+    const char *tile_attribution; /* shown with external tiles */
+    unsigned threads;          /* libmicrohttpd's thread pool; 0 = number of cores */
+    size_t body_max;           /* the largest request body accepted */
+    size_t library_cache;      /* bytes of compressed library answers kept; 0 = none */
+    unsigned conn_timeout;     /* seconds of inactivity before a connection is closed */
+    unsigned per_ip_limit;     /* concurrent connections from one address */
+    unsigned max_connections;  /* concurrent connections in all */
+    unsigned shutdown_timeout; /* seconds to let in-flight requests finish */
+    bool access_log;
+    /* Accounts */
+    bool trust_proxy;              /* take the client address and scheme from X-Forwarded-* */
+    const char *public_url;        /* e.g. https://hamyari.example.org; https → Secure cookies */
+    unsigned session_idle;         /* seconds a session may sit unused (default 1800) */
+    unsigned session_max;          /* seconds a session may live at all (default 43200) */
+    const char *calling_code;      /* default country calling code for phone numbers ("98") */
+    const char *password_list;     /* file of common passwords to refuse */
+    unsigned max_hashes;           /* Argon2id hashes at once (default: cores) */
+    unsigned rate_login_account;   /* failed logins per account per hour (default 100) */
+    unsigned rate_login_ip;        /* login attempts per address per hour (default 300) */
+    unsigned rate_form_ip;         /* public form posts per address per hour (default 30) */
+    /* Help requests */
+    bool requests_auto_open;       /* new requests are open at once, without a call-back */
+    const char *inbound_secret;    /* X-Hamyari-Secret of the SMS gateway; NULL = no inbound */
+    unsigned rate_track_ip;        /* status look-ups per address per hour (default 60) */
+    unsigned rate_track_code;      /* status look-ups per tracking code per hour (default 10) */
+    /* What the server serves, set by the program that starts it (cli/serve.c): the route
+     * table, matched in order, and the application's state, opaque to HTTP, which handlers
+     * reach with hy_req_app(). */
+    const struct hy_route *routes;
+    size_t nroutes;
+    void *app;
+};
+
+struct hy_server {
+    const struct hy_server_config *cfg;
+    hy_db *db;
+    struct MHD_Daemon *daemon;
+    struct hy_static *statics;  /* in-memory copy of web/ */
+    struct hy_tiles *tiles;     /* MBTiles, or NULL */
+    char *csp;                  /* the Content-Security-Policy header */
+    char *csp_embed;            /* the same for /embed/ pages: frame-ancestors * */
+    unsigned port;              /* the port bound */
+    _Atomic long inflight;      /* requests between their first byte and their completion */
+    _Atomic int draining;       /* set once shutdown began */
+    hy_db *const *replicas;     /* read replicas (--db-replica), each with db as fallback */
+    size_t nreplicas;
 };
 
 struct hy_req {
@@ -106,6 +163,9 @@ hy_result hy_req_defer(hy_req *req, hy_then_fn then, void *ctx);
 void hy_req_wake(hy_req *req);
 
 /* ---- reading the request ---- */
+
+/* The application's state the server was started with (hy_server_config.app). */
+void *hy_req_app(const hy_req *req);
 
 /* A request header's value, or NULL. */
 const char *hy_req_header(hy_req *req, const char *name);

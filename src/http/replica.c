@@ -1,5 +1,5 @@
 /* replica.c — choosing between the primary and the read replicas for a request. */
-#include "http/server.h"
+#include "http/replica.h"
 
 #include "http/session.h"
 

@@ -1,7 +1,7 @@
 /* router.c — matching a path against the route table. */
-#include <string.h>
+#include "http/router.h"
 
-#include "http/server.h"
+#include <string.h>
 
 enum hy_method hy_method_parse(const char *name) {
     static const struct {
@@ -59,13 +59,14 @@ static bool hy__match(const char *pattern, const char *path, const char **args, 
     return true;
 }
 
-const struct hy_route *hy_route_match(const char *path, enum hy_method method,
+const struct hy_route *hy_route_match(const struct hy_route *routes, size_t nroutes,
+                                      const char *path, enum hy_method method,
                                       const char **args, int *ret_nargs, unsigned *ret_allowed,
                                       hy_arena *arena) {
     unsigned allowed = 0;
     enum hy_method want = method == HY_HEAD ? HY_GET : method;
-    for (size_t i = 0; i < hy_routes_count; i++) {
-        const struct hy_route *r = &hy_routes[i];
+    for (size_t i = 0; i < nroutes; i++) {
+        const struct hy_route *r = &routes[i];
         if (r->method == want) {
             if (hy__match(r->pattern, path, args, ret_nargs, arena)) return r;
         } else if (!(allowed & r->method) && hy__match(r->pattern, path, NULL, NULL, arena)) {

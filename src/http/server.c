@@ -20,262 +20,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/reply.h"
+#include "http/router.h"
 #include "http/session.h"
 #include "http/static.h"
 #include "http/tiles.h"
 #include "util/log.h"
 #include "util/utf8.h"
-
-uint64_t hy_now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-/* ---------------------------------------------------------------- replies */
-
-/* The headers every answer carries; an answer that is not a document a browser renders (JSON,
- * a tile) needs no more. Each header costs libmicrohttpd three allocations, so API answers
- * carry only these. */
-static void hy__base_headers(hy_server *srv, struct MHD_Response *resp) {
-    MHD_add_response_header(resp, "Content-Security-Policy", srv->csp);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-}
-
-void hy_http_security_headers(hy_server *srv, struct MHD_Response *resp) {
-    hy__base_headers(srv, resp);
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
-    MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), interest-cohort=()");
-}
-
-void hy_http_embed_headers(hy_server *srv, struct MHD_Response *resp) {
-    MHD_add_response_header(resp, "Content-Security-Policy", srv->csp_embed);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-    MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), interest-cohort=()");
-}
-
-void hy_req_add_header(hy_req *req, const char *name, const char *value) {
-    if (req->nextra < (int)(sizeof req->extra_headers / sizeof req->extra_headers[0])) {
-        req->extra_headers[req->nextra][0] = name;
-        req->extra_headers[req->nextra][1] = value;
-        req->nextra++;
-    }
-}
-
-/* Headers every freshly built answer gets: security headers, the handler's extras, and
- * Connection: close when a body was announced but not read. */
-static void hy__finish(hy_req *req, struct MHD_Response *resp, bool document) {
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    if (document) hy_http_security_headers(req->srv, resp);
-    else hy__base_headers(req->srv, resp);
-    for (int i = 0; i < req->nextra; i++)
-        MHD_add_response_header(resp, req->extra_headers[i][0], req->extra_headers[i][1]);
-    if (req->body_pending && !req->answered) MHD_add_response_header(resp, "Connection", "close");
-}
-
-hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *resp,
-                            size_t bytes) {
-    if (req->answered) return MHD_NO;
-    req->answered = true;
-    req->status = status;
-    req->bytes = bytes;
-    return MHD_queue_response(req->conn, status, resp);
-}
-
-static hy_result hy__reply_owned(hy_req *req, unsigned status, const char *content_type, char *p,
-                                 size_t n) {
-    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(n, p, free);
-    if (!resp) {
-        free(p);
-        return MHD_NO;
-    }
-    MHD_add_response_header(resp, "Content-Type", content_type);
-    hy__finish(req, resp, strncmp(content_type, "text/html", 9) == 0);
-    hy_result r = hy_reply_response(req, status, resp, n);
-    MHD_destroy_response(resp);
-    return r;
-}
-
-hy_result hy_reply_json_buf(hy_req *req, unsigned status, hy_buf *b) {
-    size_t n;
-    char *text = b->data ? hy_buf_steal(b, &n) : NULL;
-    if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    return hy__reply_owned(req, status, "application/json; charset=utf-8", text, n);
-}
-
-hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type, const void *p,
-                         size_t n) {
-    char *copy = malloc(n ? n : 1);
-    if (!copy) return MHD_NO;
-    if (n) memcpy(copy, p, n);
-    return hy__reply_owned(req, status, content_type, copy, n);
-}
-
-/* Fixed answers (hy_reply_fixed): a few per server, never evicted; the lock keeps a response
- * alive between finding it and queueing it (queueing takes libmicrohttpd's own reference). */
-#define HY__FIXED_MAX 8
-static struct hy__fixed {
-    const hy_server *srv;
-    unsigned status;
-    const char *content_type;
-    size_t n;
-    char *bytes; /* the response's buffer */
-    struct MHD_Response *resp;
-} hy__fixed[HY__FIXED_MAX];
-static pthread_mutex_t hy__fixed_lock = PTHREAD_MUTEX_INITIALIZER;
-
-hy_result hy_reply_fixed(hy_req *req, unsigned status, const char *content_type, const void *p,
-                         size_t n) {
-    if (req->nextra || req->body_pending || req->answered)
-        return hy_reply_bytes(req, status, content_type, p, n);
-    hy_result r = MHD_NO;
-    bool found = false;
-    pthread_mutex_lock(&hy__fixed_lock);
-    struct hy__fixed *free_slot = NULL;
-    for (int i = 0; i < HY__FIXED_MAX; i++) {
-        struct hy__fixed *f = &hy__fixed[i];
-        if (!f->srv) {
-            if (!free_slot) free_slot = f;
-            continue;
-        }
-        if (f->srv == req->srv && f->status == status && f->content_type == content_type &&
-            f->n == n && memcmp(f->bytes, p, n) == 0) {
-            r = hy_reply_response(req, status, f->resp, n);
-            found = true;
-            break;
-        }
-    }
-    if (!found && free_slot) {
-        char *copy = malloc(n ? n : 1);
-        struct MHD_Response *resp =
-            copy ? MHD_create_response_from_buffer_with_free_callback(n, memcpy(copy, p, n), free)
-                 : NULL;
-        if (resp) {
-            MHD_add_response_header(resp, "Content-Type", content_type);
-            hy__finish(req, resp, false);
-            *free_slot = (struct hy__fixed){req->srv, status, content_type, n, copy, resp};
-            r = hy_reply_response(req, status, resp, n);
-            found = true;
-        } else {
-            free(copy);
-        }
-    }
-    pthread_mutex_unlock(&hy__fixed_lock);
-    return found ? r : hy_reply_bytes(req, status, content_type, p, n);
-}
-
-static void hy__fixed_free(const hy_server *srv) {
-    pthread_mutex_lock(&hy__fixed_lock);
-    for (int i = 0; i < HY__FIXED_MAX; i++) {
-        struct hy__fixed *f = &hy__fixed[i];
-        if (f->srv != srv) continue;
-        MHD_destroy_response(f->resp); /* frees f->bytes with the last reference */
-        *f = (struct hy__fixed){0};
-    }
-    pthread_mutex_unlock(&hy__fixed_lock);
-}
-
-hy_result hy_reply_json(hy_req *req, unsigned status, json_t *body) {
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-    json_decref(body);
-    if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    return hy__reply_owned(req, status, "application/json; charset=utf-8", text, strlen(text));
-}
-
-hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, const char *field) {
-    json_t *err = json_object();
-    json_object_set_new(err, "code", json_string(hy_error_code(e)));
-    json_object_set_new(err, "message", json_string(message ? message : hy_error_message(e)));
-    if (field) json_object_set_new(err, "field", json_string(field));
-    json_t *body = json_object();
-    json_object_set_new(body, "error", err);
-    char *text = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    if (!text) return MHD_NO;
-    unsigned status = hy_error_status(e);
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer_with_free_callback(strlen(text), text, free);
-    if (!resp) {
-        free(text);
-        return MHD_NO;
-    }
-    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-    hy__finish(req, resp, false);
-    hy_result r = hy_reply_response(req, status, resp, strlen(text));
-    MHD_destroy_response(resp);
-    return r;
-}
-
-hy_result hy_reply_store_error(hy_req *req, int status) {
-    if (status == HY_DB_SOFT) return hy_reply_error(req, HY_E_STORE_UNAVAILABLE, NULL, NULL);
-    if (status == HY_DB_FULL) return hy_reply_error(req, HY_E_INSUFFICIENT_STORAGE, NULL, NULL);
-    return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-}
-
-static hy_result hy__reply_405(hy_req *req, unsigned allowed) {
-    char allow[64] = "";
-    size_t n = 0;
-    for (unsigned m = 1; m <= HY_OPTIONS; m <<= 1)
-        if (allowed & m)
-            n += (size_t)snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "",
-                                  hy_method_name((enum hy_method)m));
-    json_t *err = json_pack("{s:{s:s,s:s}}", "error", "code", "method_not_allowed", "message",
-                            hy_error_message(HY_E_METHOD_NOT_ALLOWED));
-    char *text = json_dumps(err, JSON_COMPACT);
-    json_decref(err);
-    if (!text) return MHD_NO;
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer_with_free_callback(strlen(text), text, free);
-    if (!resp) {
-        free(text);
-        return MHD_NO;
-    }
-    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(resp, "Allow", allow);
-    hy__finish(req, resp, false);
-    hy_result r = hy_reply_response(req, 405, resp, strlen(text));
-    MHD_destroy_response(resp);
-    return r;
-}
-
-/* ---------------------------------------------------------------- reading */
-
-const char *hy_req_header(hy_req *req, const char *name) {
-    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
-}
-
-const char *hy_req_query(hy_req *req, const char *name) {
-    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-json_t *hy_req_json(hy_req *req, hy_result *ret_result) {
-    if (req->json) return req->json;
-    if (!hy_utf8_valid(req->body.data ? req->body.data : "", req->body.len,
-                       HY_UTF8_ALLOW_CONTROLS)) {
-        *ret_result = hy_reply_error(req, HY_E_BAD_UTF8, NULL, NULL);
-        return NULL;
-    }
-    json_error_t jerr;
-    json_t *j = json_loadb(req->body.data ? req->body.data : "", req->body.len,
-                           JSON_REJECT_DUPLICATES, &jerr);
-    if (!j) {
-        char msg[256 + JSON_ERROR_TEXT_LENGTH];
-        snprintf(msg, sizeof msg, "The body is not valid JSON (line %d, column %d: %s).",
-                 jerr.line, jerr.column, jerr.text);
-        *ret_result = hy_reply_error(req, HY_E_BAD_JSON, msg, NULL);
-        return NULL;
-    }
-    if (!json_is_object(j)) {
-        json_decref(j);
-        *ret_result = hy_reply_error(req, HY_E_BAD_JSON, "The body must be a JSON object.", NULL);
-        return NULL;
-    }
-    req->json = j;
-    return j;
-}
 
 /* ---------------------------------------------------------------- checks on the headers */
 
@@ -413,7 +164,9 @@ static hy_result hy__first_call(hy_req *req, const char *url, const char *versio
     req->path = url;
 
     unsigned allowed = 0;
-    req->route = hy_route_match(url, req->method, req->args, &req->nargs, &allowed, req->arena);
+    const struct hy_server_config *cfg = req->srv->cfg;
+    req->route = hy_route_match(cfg->routes, cfg->nroutes, url, req->method, req->args, &req->nargs,
+                                &allowed, req->arena);
     if (!req->route) {
         bool api = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0;
         if (!api && (req->method == HY_GET || req->method == HY_HEAD)) {
@@ -425,11 +178,11 @@ static hy_result hy__first_call(hy_req *req, const char *url, const char *versio
         }
         if (allowed) {
             req->has_early_error = true;
-            return hy__reply_405(req, allowed);
+            return hy_reply_405(req, allowed);
         }
         if (!api && hy_static_exists(req->srv->statics, url)) {
             req->has_early_error = true;
-            return hy__reply_405(req, HY_GET | HY_HEAD);
+            return hy_reply_405(req, HY_GET | HY_HEAD);
         }
         req->has_early_error = true;
         return hy_reply_error(req, HY_E_NOT_FOUND, NULL, NULL);
@@ -461,15 +214,6 @@ static hy_result hy__first_call(hy_req *req, const char *url, const char *versio
     }
     return MHD_YES;
 }
-
-hy_result hy_req_defer(hy_req *req, hy_then_fn then, void *ctx) {
-    req->then = then;
-    req->then_ctx = ctx;
-    MHD_suspend_connection(req->conn);
-    return MHD_YES;
-}
-
-void hy_req_wake(hy_req *req) { MHD_resume_connection(req->conn); }
 
 static hy_result hy__last_call(hy_req *req) {
     if (req->body_too_large) return hy_reply_error(req, HY_E_PAYLOAD_TOO_LARGE, NULL, NULL);
@@ -522,11 +266,12 @@ static enum MHD_Result hy__access(void *cls, struct MHD_Connection *c, const cha
         }
         if (!req->method) {
             unsigned allowed = 0;
-            hy_route_match(url, 0, NULL, NULL, &allowed, req->arena);
+            hy_route_match(srv->cfg->routes, srv->cfg->nroutes, url, 0, NULL, NULL, &allowed,
+                           req->arena);
             if (!allowed && strncmp(url, "/api/", 5) != 0) allowed = HY_GET | HY_HEAD;
             req->has_early_error = true;
             if (!allowed) return (enum MHD_Result)hy_reply_error(req, HY_E_NOT_FOUND, NULL, NULL);
-            return (enum MHD_Result)hy__reply_405(req, allowed);
+            return (enum MHD_Result)hy_reply_405(req, allowed);
         }
         hy_result r = hy__first_call(req, url, version);
         return (enum MHD_Result)r;
@@ -749,7 +494,7 @@ void hy_server_stop(hy_server *srv) {
                 (double)jobs / (double)batches);
     MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
-    hy__fixed_free(srv);
+    hy_reply_fixed_free(srv);
     if (lsock != MHD_INVALID_SOCKET) close(lsock);
     free(srv->csp);
     srv->csp = NULL;

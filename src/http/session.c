@@ -7,7 +7,6 @@
 #include <strings.h>
 
 #include "domain/auth.h"
-#include "http/server.h"
 #include "store/rate.h"
 #include "util/clock.h"
 #include "util/log.h"

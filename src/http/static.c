@@ -13,7 +13,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "http/server.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -321,19 +320,6 @@ static bool hy__etag_matches(const char *inm, const char *etag) {
         if (!p) break;
     }
     return false;
-}
-
-bool hy_accepts_gzip(const char *ae) {
-    if (!ae) return false;
-    const char *g = strcasestr(ae, "gzip");
-    if (!g) return false;
-    const char *q = g + 4;
-    while (*q == ' ') q++;
-    if (*q == ';') {
-        const char *v = strstr(q, "q=");
-        if (v && strtod(v + 2, NULL) <= 0.0) return false;
-    }
-    return true;
 }
 
 hy_result hy_static_serve(struct hy_static *st, hy_req *req) {
