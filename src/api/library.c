@@ -25,9 +25,9 @@
 
 #include "api/api.h"
 #include "app/app.h"
+#include "app/library.h"
 #include "domain/auth.h"
 #include "domain/library.h"
-#include "domain/libindex.h"
 #include "http/parse.h"
 #include "http/replica.h"
 #include "http/session.h"

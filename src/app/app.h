@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "domain/libindex.h"
+#include "app/libindex.h"
 #include "store/store.h"
 #include "util/anscache.h"
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/library.h"
 #include "cli/cli.h"
 #include "domain/library.h"
 #include "store/library.h"

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app/library.h"
 #include "cli/cli.h"
 #include "domain/auth.h"
 #include "domain/library.h"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/library.h"
 #include "cli/cli.h"
 #include "domain/library.h"
 #include "store/library.h"

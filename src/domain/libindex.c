@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/log.h"
 
 #define P_ANY 1u
 #define P_TITLE 2u
@@ -35,7 +34,6 @@
 #define MAX_VALUES 0xFFFEu
 #define NLANG HY_LIB_F__COUNT /* the language's table follows the facets' */
 #define NTABLES (HY_LIB_F__COUNT + 1)
-#define PAGE_ROWS 1000
 #define MAX_DOCS (1u << 27) /* (gap << 4 | mask) stays within 32 bits */
 
 /* ---------------------------------------------------------------- interning */
@@ -188,6 +186,11 @@ static void ix_free(hy_libindex *ix) {
     free(ix->post_len);
     free(ix->post);
     free(ix);
+}
+
+hy_libindex *hy_libindex_retain(hy_libindex *ix) {
+    if (ix) atomic_fetch_add(&ix->refs, 1);
+    return ix;
 }
 
 void hy_libindex_release(hy_libindex *ix) {
@@ -440,59 +443,6 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
     b->ix = NULL;
     hy_libindex_builder_free(b);
     return ix;
-}
-
-/* ---------------------------------------------------------------- loading */
-
-struct load_ctx {
-    const _Atomic bool *stop;
-    hy_libindex *ix;
-};
-
-static int load_tx(hy_store *s, void *ctx) {
-    struct load_ctx *c = ctx;
-    hy_libindex_release(c->ix); /* from an attempt whose commit failed */
-    c->ix = NULL;
-    int64_t version = 0;
-    int r = s->ops->library->version(s, &version);
-    if (r < 0) return r;
-    hy_libindex_builder *b = hy_libindex_builder_new();
-    if (!b) return HY_DB_HARD;
-    char after[HY_ID_LEN + 1] = "";
-    for (;;) {
-        if (c->stop && atomic_load(c->stop)) {
-            hy_libindex_builder_free(b);
-            return HY_DB_ABORT;
-        }
-        hy_arena *a = hy_arena_new(0);
-        if (!a) {
-            hy_libindex_builder_free(b);
-            return HY_DB_HARD;
-        }
-        struct hy_lib_row *rows = NULL;
-        int n = s->ops->library->index_rows(s, *after ? after : NULL, PAGE_ROWS, a, &rows);
-        if (n < 0 || hy_libindex_builder_add(b, rows, (size_t)(n > 0 ? n : 0)) < 0) {
-            hy_arena_free(a);
-            hy_libindex_builder_free(b);
-            return n < 0 ? n : HY_DB_HARD;
-        }
-        if (n > 0) memcpy(after, rows[n - 1].id, sizeof after);
-        hy_arena_free(a);
-        if (n < PAGE_ROWS) break;
-    }
-    c->ix = hy_libindex_builder_finish(b, version);
-    return c->ix ? HY_DB_ONE : HY_DB_HARD;
-}
-
-int hy_libindex_load(hy_db *db, const _Atomic bool *stop, hy_libindex **ret) {
-    struct load_ctx c = {.stop = stop};
-    int r = hy_db_run(db, HY_TX_READ, load_tx, &c);
-    if (r < 0) {
-        hy_libindex_release(c.ix);
-        return r;
-    }
-    *ret = c.ix;
-    return HY_DB_ONE;
 }
 
 /* ---------------------------------------------------------------- searching */
@@ -839,126 +789,4 @@ out:
     }
     free(heap);
     return r;
-}
-
-/* ---------------------------------------------------------------- the process's cache */
-
-#define RETRY_AFTER_FAILURE_US 5000000
-
-struct hy_libindex_cache {
-    hy_db *db;
-    pthread_mutex_t mu;
-    hy_libindex *cur; /* holds one reference */
-    bool building, started;
-    pthread_t th;
-    int64_t failed_at; /* hy_db_clock_us() of the last failed build, 0 = none */
-    _Atomic bool stop;
-    _Atomic uint64_t builds;
-};
-
-hy_libindex_cache *hy_libindex_cache_new(hy_db *db) {
-    hy_libindex_cache *c = calloc(1, sizeof *c);
-    if (!c) return NULL;
-    c->db = db;
-    if (pthread_mutex_init(&c->mu, NULL) != 0) {
-        free(c);
-        return NULL;
-    }
-    atomic_init(&c->stop, false);
-    atomic_init(&c->builds, 0);
-    return c;
-}
-
-static void *build_main(void *arg) {
-    hy_libindex_cache *c = arg;
-    int64_t t0 = hy_db_clock_us();
-    hy_libindex *ix = NULL;
-    int r = hy_libindex_load(c->db, &c->stop, &ix);
-    hy_db_release(c->db);
-    int64_t ms = (hy_db_clock_us() - t0) / 1000;
-    if (r == HY_DB_ONE)
-        hy_info("library index: %zu published documents, %zu words, %zu KiB, built in %lld ms "
-                "(library version %lld)",
-                ix->ndocs, (size_t)ix->words.n, ix->bytes / 1024, (long long)ms, (long long)ix->version);
-    else if (r != HY_DB_ABORT)
-        hy_warn("library index: the build failed (store status %d); searches read the store", r);
-    hy_libindex *old = NULL;
-    pthread_mutex_lock(&c->mu);
-    if (r == HY_DB_ONE) {
-        old = c->cur;
-        c->cur = ix;
-        c->failed_at = 0;
-        atomic_fetch_add(&c->builds, 1);
-    } else if (r != HY_DB_ABORT) {
-        c->failed_at = hy_db_clock_us();
-    }
-    c->building = false;
-    pthread_mutex_unlock(&c->mu);
-    hy_libindex_release(old);
-    return NULL;
-}
-
-/* Starts a build unless one runs. Called with c->mu held. */
-static void start_locked(hy_libindex_cache *c) {
-    if (c->building || atomic_load(&c->stop)) return;
-    if (c->failed_at && hy_db_clock_us() - c->failed_at < RETRY_AFTER_FAILURE_US) return;
-    if (c->started) {
-        pthread_join(c->th, NULL); /* finished: building is false */
-        c->started = false;
-    }
-    c->building = true;
-    if (pthread_create(&c->th, NULL, build_main, c) != 0) {
-        c->building = false;
-        c->failed_at = hy_db_clock_us();
-        hy_warn("library index: cannot start a build thread");
-        return;
-    }
-    c->started = true;
-}
-
-void hy_libindex_cache_refresh(hy_libindex_cache *c) {
-    if (!c) return;
-    pthread_mutex_lock(&c->mu);
-    start_locked(c);
-    pthread_mutex_unlock(&c->mu);
-}
-
-hy_libindex *hy_libindex_cache_get(hy_libindex_cache *c, int64_t version, bool primary) {
-    if (!c) return NULL;
-    hy_libindex *ix = NULL;
-    pthread_mutex_lock(&c->mu);
-    if (c->cur && c->cur->version == version) {
-        ix = c->cur;
-        atomic_fetch_add(&ix->refs, 1);
-    } else if (!c->cur || version > c->cur->version || primary) {
-        start_locked(c);
-    }
-    pthread_mutex_unlock(&c->mu);
-    return ix;
-}
-
-hy_libindex *hy_libindex_cache_current(hy_libindex_cache *c) {
-    if (!c) return NULL;
-    pthread_mutex_lock(&c->mu);
-    hy_libindex *ix = c->cur;
-    if (ix) atomic_fetch_add(&ix->refs, 1);
-    pthread_mutex_unlock(&c->mu);
-    return ix;
-}
-
-void hy_libindex_cache_free(hy_libindex_cache *c) {
-    if (!c) return;
-    atomic_store(&c->stop, true);
-    pthread_mutex_lock(&c->mu);
-    bool started = c->started;
-    c->started = false;
-    pthread_mutex_unlock(&c->mu);
-    if (started) pthread_join(c->th, NULL);
-    hy_libindex_release(c->cur);
-    pthread_mutex_destroy(&c->mu);
-    free(c);
-}
-
-uint64_t hy_libindex_cache_builds(const hy_libindex_cache *c) {
-    return c ? atomic_load(&((hy_libindex_cache *)c)->builds) : 0;
 }

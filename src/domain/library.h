@@ -127,15 +127,4 @@ const char *hy_lib_transition(const char *action, const char *from);
  * body_text). New reference. */
 json_t *hy_lib_doc_json(const struct hy_lib_doc *d);
 
-/* Prepares d (hy_lib_doc_prepare), inserts it, and records revision `action` by `author`
- * (NULL = the system). d->id, timestamps, status and origin must be set. HY_DB_* status;
- * HY_DB_NONE when the id exists. -ENOMEM/-EINVAL from preparing map to HY_DB_HARD. */
-int hy_lib_create(hy_store *s, hy_arena *a, struct hy_lib_doc *d, const char *author,
-                  const char *action);
-/* Prepares d, stores it over the existing document, and records revision "edit". */
-int hy_lib_update(hy_store *s, hy_arena *a, struct hy_lib_doc *d, const char *author);
-/* Records a revision with a snapshot of d. */
-int hy_lib_revision(hy_store *s, const struct hy_lib_doc *d, const char *author,
-                    const char *action, int64_t at);
-
 #endif

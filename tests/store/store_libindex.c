@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/libindex.h"
+#include "app/library.h"
 #include "cli/cli.h"
 #include "domain/libindex.h"
 #include "domain/library.h"

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/library.h"
 #include "cli/cli.h"
 #include "domain/library.h"
 #include "store/library.h"
