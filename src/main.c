@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/workers.h"
 
 static const struct {
     const char *name;

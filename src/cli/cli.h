@@ -58,6 +58,8 @@ int hy_cmd_import(int argc, char **argv);
 int hy_cmd_export(int argc, char **argv);
 int hy_cmd_backup(int argc, char **argv);  /* backup.c */
 int hy_cmd_restore(int argc, char **argv);
+int hy_cmd_purge(int argc, char **argv);   /* jobs.c */
+int hy_cmd_outbox(int argc, char **argv);
 
 /* Opens the store at `url` and migrates it, logging what happens. Returns 0 or -1. */
 int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version);
@@ -65,8 +67,10 @@ int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version);
 int hy_demo_load(hy_db *db);
 /* The demo mutual-aid groups (demo_groups.c), inside the demo loader's transaction. */
 int hy_demo_groups(hy_store *s);
+/* Demo help requests for `serve --demo` (demo_requests.c), inside the same transaction. */
+int hy_demo_requests(hy_store *s);
 
-/* The knowledge library (issue 7): library_io.c, library_seed.c, library_demo.c. */
+/* The knowledge library: library_io.c, library_seed.c, library_demo.c. */
 int hy_import_library(const char *db_url, const char *path);
 int hy_export_library(const char *db_url, const char *format, const char *status);
 /* Loads the starter communities, guides and answers once, into an empty library. 0 or -1. */

@@ -11,7 +11,6 @@
 #include "util/clock.h"
 
 #include "cli/cli.h"
-#include "cli/workers.h"
 #include "util/log.h"
 
 typedef int (*hy_demo_loader)(hy_store *s);

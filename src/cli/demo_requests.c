@@ -4,10 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/workers.h"
+#include "cli/cli.h"
 #include "domain/auth.h"
 #include "domain/geo.h"
 #include "domain/requests.h"
+#include "store/requests.h"
 #include "util/clock.h"
 
 int hy_demo_requests(hy_store *s) {

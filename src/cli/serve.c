@@ -7,8 +7,8 @@
 
 #include "api/routes.h"
 #include "app/app.h"
+#include "app/workers.h"
 #include "cli/cli.h"
-#include "cli/workers.h"
 #include "domain/auth.h"
 #include "http/static.h"
 #include "util/log.h"

@@ -1,4 +1,4 @@
-/* workers.h — the background work of `hamyari serve` (issue 6), also runnable by hand:
+/* workers.h — the background work of `hamyari serve`, also runnable by hand:
  *
  *   - the notification outbox: due messages are taken (each by one process, see
  *     store/requests.h outbox_take), rendered in the recipient's language (domain/messages.h)
@@ -49,11 +49,5 @@ int hy_purge_run(hy_db *db, unsigned days, struct hy_purge_counts *ret);
 /* Starts / stops the worker thread of `serve`. Start returns 0 or -1. */
 int hy_workers_start(hy_db *db, const struct hy_notify_config *c);
 void hy_workers_stop(void);
-
-/* Demo help requests for `serve --demo` (demo_requests.c). */
-int hy_demo_requests(hy_store *s);
-
-int hy_cmd_purge(int argc, char **argv);
-int hy_cmd_outbox(int argc, char **argv);
 
 #endif

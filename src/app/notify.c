@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/workers.h"
+#include "app/workers.h"
 #include "domain/messages.h"
 #include "util/arena.h"
 #include "util/buf.h"
