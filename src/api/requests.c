@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "app/requests.h"
 #include "domain/auth.h"
 #include "domain/geo.h"
 #include "domain/group.h"
@@ -45,7 +46,6 @@
 #include "store/requests.h"
 #include "util/clock.h"
 
-#define AREA_CELL_M 500.0     /* what volunteers and the public ever see of a position */
 #define COVERAGE_CELL_M 1000.0
 #define COVERAGE_MIN 3        /* cells with fewer volunteers are not shown */
 #define STATS_CELL_M 5000.0
@@ -64,13 +64,6 @@ static const char *const reimbursements[] = {"none", "pending", "paid", NULL};
 
 static bool is_coordinator(const struct hy_principal *w) {
     return hy_is_role(w, "coordinator") || hy_is_role(w, "admin");
-}
-
-static enum hy_rq_actor actor_of(const struct hy_principal *w, const struct hy_request *r) {
-    if (is_coordinator(w)) return HY_RQ_COORDINATOR;
-    if (r && r->assignee_id[0] && w && w->signed_in && !strcmp(r->assignee_id, w->user_id))
-        return HY_RQ_ASSIGNEE;
-    return HY_RQ_VOLUNTEER;
 }
 
 static const char *lang_of(const char *l) { return l && !strcmp(l, "en") ? "en" : "fa"; }
@@ -148,36 +141,6 @@ static json_t *contact_json(const struct hy_request_contact *c) {
         json_object_set_new(j, "lon", json_real(c->lon));
     }
     return j;
-}
-
-/* Queues a message to a requester or volunteer (rendered later by the delivery worker). */
-static int enqueue(hy_store *s, const char *to, const char *language, const char *tmpl,
-                   json_t *params, int64_t now) {
-    char *payload = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(params);
-    if (!payload) return HY_DB_HARD;
-    struct hy_outbox_message m = {
-        .created_at = now,
-        .recipient = to,
-        .channel = "sms",
-        .language = lang_of(language),
-        .template_name = tmpl,
-        .payload = payload,
-    };
-    int r = s->ops->outbox_insert(s, &m);
-    free(payload);
-    return r < 0 ? r : HY_DB_ONE;
-}
-
-static int log_event(hy_store *s, const char *id, const char *actor, const char *from,
-                     const char *to, const char *reason, int64_t now) {
-    struct hy_request_event e = {now, actor, from, to, reason};
-    int r = s->ops->requests->event_insert(s, id, &e);
-    return r <= 0 ? (r < 0 ? r : HY_DB_HARD) : HY_DB_ONE;
-}
-
-static const char *actor_id(hy_req *req) {
-    return req->who && req->who->signed_in ? req->who->user_id : NULL;
 }
 
 /* ---- pages for form posts (people without JavaScript) ---- */
@@ -285,15 +248,7 @@ static hy_result reply_problem(hy_req *req, bool form, const char *lang, enum hy
 
 struct submit {
     hy_req *req;
-    const char *route; /* the idempotency keys' name space */
-    const char *idem_key;
-    char hash[65];
-    struct hy_request r;
-    struct hy_request_contact c;
-    /* answers */
-    bool mismatch;
-    int status;
-    const char *body;
+    struct hy_rq_submission sub; /* the request and what its storing found */
     /* the group commit (submit_queue): the request waits while the writer runs the job */
     bool form;              /* answer as a page (a form post), not JSON */
     const char *lang;       /* the language of a page answer */
@@ -331,62 +286,17 @@ static json_t *next_steps(const char *lang, const char *code, bool open) {
     return a;
 }
 
-static int submit_tx(hy_store *s, void *ctx) {
-    struct submit *x = ctx;
-    const struct hy_request_ops *q = s->ops->requests;
-    hy_arena *a = x->req->arena;
-    x->mismatch = false;
-    int r;
-    if (x->idem_key) {
-        struct hy_idempotency v;
-        r = q->idem_get(s, x->idem_key, x->route, a, &v);
-        if (r < 0) return r;
-        if (r == HY_DB_ONE) {
-            if (strcmp(v.request_hash, x->hash) != 0) {
-                x->mismatch = true;
-                return HY_DB_ABORT;
-            }
-            x->status = v.status;
-            x->body = v.body;
-            return HY_DB_ONE;
-        }
-    }
-    r = HY_DB_NONE;
-    for (int i = 0; i < 5 && r == HY_DB_NONE; i++) {
-        hy_id_new(x->r.id);
-        hy_rq_code_new(x->r.tracking_code);
-        r = q->insert(s, &x->r, &x->c);
-    }
-    if (r <= 0) return r < 0 ? r : HY_DB_HARD;
-    int64_t now = x->r.created_at;
-    if ((r = log_event(s, x->r.id, NULL, "", "new", x->r.source, now)) < 0) return r;
-    if (!strcmp(x->r.status, "open") &&
-        (r = log_event(s, x->r.id, NULL, "new", "open", "auto_open", now)) < 0)
-        return r;
-    if ((r = enqueue(s, x->c.phone, x->r.language, "request_received",
-                     json_pack("{s:s}", "code", x->r.tracking_code), now)) < 0)
-        return r;
-    if ((r = hy_audit(s, hy_req_actor(x->req), "request_created", x->r.id, x->r.source)) < 0) return r;
-    json_t *body = json_pack("{s:s,s:s,s:s,s:o,s:s}", "id", x->r.id, "status", x->r.status,
-                             "tracking_code", x->r.tracking_code, "next_steps",
-                             next_steps(x->r.language, x->r.tracking_code,
-                                        !strcmp(x->r.status, "open")),
+/* The answer to a new request (hy_rq_submission.answer). */
+static const char *submit_answer_body(const struct hy_request *r, hy_arena *a) {
+    json_t *body = json_pack("{s:s,s:s,s:s,s:o,s:s}", "id", r->id, "status", r->status,
+                             "tracking_code", r->tracking_code, "next_steps",
+                             next_steps(r->language, r->tracking_code, !strcmp(r->status, "open")),
                              "track_url", "/track");
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
-    if (!text) return HY_DB_HARD;
-    x->body = hy_arena_strdup(a, text);
+    const char *copy = text ? hy_arena_strdup(a, text) : NULL;
     free(text);
-    if (!x->body) return HY_DB_HARD;
-    x->status = 201;
-    if (x->idem_key) {
-        struct hy_idempotency v = {x->hash, 201, x->body, now};
-        r = q->idem_put(s, x->idem_key, x->route, &v);
-        if (r < 0) return r;
-        /* Another process stored this key first: start again and answer what it stored. */
-        if (r == HY_DB_NONE) return HY_DB_SOFT;
-    }
-    return HY_DB_ONE;
+    return copy;
 }
 
 /* One submission as a job of the group commit: the rate-limit hit (if any) and the request
@@ -400,7 +310,7 @@ static int submit_job(hy_store *s, void *ctx) {
         if (r < 0) return r;
         if (x->limited) return HY_DB_ONE; /* the hit counts; nothing else happens */
     }
-    return submit_tx(s, x);
+    return hy_rq_submit_tx(s, &x->sub);
 }
 
 /* Runs on the writer thread once the batch holding the job has committed (or failed). */
@@ -495,14 +405,14 @@ static hy_result submit_answer(hy_req *req, void *ctx) {
     bool form = x->form;
     const char *language = x->lang;
     if (r >= 0 && x->limited) return hy_rate_reply(req, x->rate_window);
-    if (r == HY_DB_ABORT && x->mismatch)
+    if (r == HY_DB_ABORT && x->sub.mismatch)
         return reply_problem(req, form, language, HY_E_CONFLICT,
                              "This Idempotency-Key was used with a different request.", NULL);
     if (r < 0) return form ? reply_problem(req, form, language, HY_E_STORE_UNAVAILABLE, NULL, NULL)
                            : hy_reply_store_error(req, r);
     if (form) {
         json_error_t e;
-        json_t *b = json_loads(x->body, 0, &e);
+        json_t *b = json_loads(x->sub.body, 0, &e);
         const char *code = b ? json_string_value(json_object_get(b, "tracking_code")) : NULL;
         char *loc = hy_arena_printf(req->arena, "/api/v1/requests/sent?code=%s&lang=%s",
                                     code ? code : "", lang_of(language));
@@ -511,8 +421,8 @@ static hy_result submit_answer(hy_req *req, void *ctx) {
         hy_req_add_header(req, "Location", loc);
         return hy_reply_bytes(req, 303, "text/plain; charset=utf-8", "", 0);
     }
-    return hy_reply_bytes(req, (unsigned)x->status, "application/json; charset=utf-8", x->body,
-                          strlen(x->body));
+    return hy_reply_bytes(req, (unsigned)x->sub.status, "application/json; charset=utf-8",
+                          x->sub.body, strlen(x->sub.body));
 }
 
 hy_result hy_api_request_submit(hy_req *req) {
@@ -573,7 +483,10 @@ hy_result hy_api_request_submit(hy_req *req) {
     struct submit *x = hy_arena_zalloc(req->arena, sizeof *x);
     if (!x) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     x->req = req;
-    x->route = SUBMIT_ROUTE;
+    x->sub.arena = req->arena;
+    x->sub.actor_id = hy_req_actor(req);
+    x->sub.route = SUBMIT_ROUTE;
+    x->sub.answer = submit_answer_body;
     x->form = form;
     x->lang = language;
     memcpy(x->phone, phone, sizeof x->phone);
@@ -583,7 +496,7 @@ hy_result hy_api_request_submit(hy_req *req) {
             return reply_problem(req, form, language, HY_E_BAD_REQUEST,
                                  "Idempotency-Key must be 1 to 128 visible ASCII characters.",
                                  NULL);
-        x->idem_key = key;
+        x->sub.idem_key = key;
         unsigned char h[32];
         crypto_generichash_state st;
         crypto_generichash_init(&st, NULL, 0, sizeof h);
@@ -591,7 +504,7 @@ hy_result hy_api_request_submit(hy_req *req) {
         crypto_generichash_update(&st, (const unsigned char *)(req->body.data ? req->body.data : ""),
                                   req->body.len);
         crypto_generichash_final(&st, h, sizeof h);
-        sodium_bin2hex(x->hash, sizeof x->hash, h, sizeof h);
+        sodium_bin2hex(x->sub.hash, sizeof x->sub.hash, h, sizeof h);
     } else {
         /* A replay of a stored answer is not counted; a new submission is. */
         snprintf(x->rate_buf, sizeof x->rate_buf, "request:ip:%s", hy_req_client_ip(req));
@@ -611,26 +524,26 @@ hy_result hy_api_request_submit(hy_req *req) {
 
     int64_t now = hy_clock_now();
     bool auto_open = req->srv->cfg->requests_auto_open;
-    x->r.status = auto_open ? "open" : "new";
-    x->r.kind = kind;
-    x->r.urgency = urgency;
-    x->r.for_whom = for_whom;
-    x->r.language = language;
-    x->r.source = "web";
-    x->r.created_at = x->r.updated_at = now;
-    x->r.opened_at = auto_open ? now : 0;
+    x->sub.r.status = auto_open ? "open" : "new";
+    x->sub.r.kind = kind;
+    x->sub.r.urgency = urgency;
+    x->sub.r.for_whom = for_whom;
+    x->sub.r.language = language;
+    x->sub.r.source = "web";
+    x->sub.r.created_at = x->sub.r.updated_at = now;
+    x->sub.r.opened_at = auto_open ? now : 0;
     if (has_lat) {
-        x->r.has_area = true;
-        hy_geo_round(lat, lon, AREA_CELL_M, &x->r.lat, &x->r.lon);
+        x->sub.r.has_area = true;
+        hy_geo_round(lat, lon, HY_RQ_AREA_CELL_M, &x->sub.r.lat, &x->sub.r.lon);
         /* A place's centre is not the person's position: keep no exact one for it. */
-        x->c.has_exact = !geocoded;
-        x->c.lat = lat;
-        x->c.lon = lon;
+        x->sub.c.has_exact = !geocoded;
+        x->sub.c.lat = lat;
+        x->sub.c.lon = lon;
     }
-    x->c.name = name;
-    x->c.phone = x->phone;
-    x->c.address = address;
-    x->c.details = details;
+    x->sub.c.name = name;
+    x->sub.c.phone = x->phone;
+    x->sub.c.address = address;
+    x->sub.c.details = details;
     return submit_queue(req, x, submit_answer);
 }
 
@@ -671,67 +584,22 @@ hy_result hy_api_request_sent(hy_req *req) {
 
 /* ---- the requester: status and cancel with code + phone ---- */
 
-struct track {
-    hy_req *req;
-    char code[HY_RQ_CODE_LEN + 1];
-    char phone[HY_PHONE_MAX];
-    bool code_ok, phone_ok, cancel;
-    struct hy_request r;
-    bool matched, illegal;
-};
-
-static int track_tx(hy_store *s, void *ctx) {
-    struct track *t = ctx;
-    t->matched = t->illegal = false;
-    const struct hy_request_ops *q = s->ops->requests;
-    struct hy_request r;
-    struct hy_request_contact c = {0};
-    int x = t->code_ok ? q->by_code(s, t->code, t->req->arena, &r) : HY_DB_NONE;
-    if (x < 0) return x;
-    if (x == HY_DB_ONE) {
-        int y = q->contact_get(s, r.id, t->req->arena, &c);
-        if (y < 0) return y;
-        if (y == HY_DB_NONE) c.phone = NULL;
-    }
-    /* Compare even when nothing was found, so both failures take the same path. */
-    bool same = hy_secret_equal(c.phone ? c.phone : "+000000000000000", t->phone_ok ? t->phone : "-");
-    if (x != HY_DB_ONE || !c.phone || !same) return HY_DB_ABORT;
-    t->matched = true;
-    t->r = r;
-    if (!t->cancel) return HY_DB_ONE;
-    if (hy_rq_transition(r.status, "cancelled", HY_RQ_REQUESTER) != HY_RQ_OK) {
-        t->illegal = true;
-        return HY_DB_ABORT;
-    }
-    int64_t now = hy_clock_now();
-    x = q->set_status(s, r.id, r.status, "cancelled", NULL, "requester", now);
-    if (x <= 0) return x < 0 ? x : HY_DB_SOFT;
-    if ((x = log_event(s, r.id, NULL, r.status, "cancelled", "requester", now)) < 0) return x;
-    if ((x = enqueue(s, c.phone, r.language, "request_cancelled",
-                     json_pack("{s:s}", "code", r.tracking_code), now)) < 0)
-        return x;
-    if ((x = hy_audit(s, hy_req_actor(t->req), "request_cancelled", r.id, "requester")) < 0) return x;
-    t->r.status = "cancelled";
-    return HY_DB_ONE;
-}
-
 static hy_result track(hy_req *req, const char *code, const char *phone, bool cancel) {
     hy_result res;
     const struct hy_server_config *cfg = req->srv->cfg;
     char key[128];
     snprintf(key, sizeof key, "track:ip:%s", hy_req_client_ip(req));
     if (!hy_rate_allow(req, key, cfg->rate_track_ip, 3600, &res)) return res;
-    struct track t = {.req = req, .cancel = cancel};
+    struct hy_rq_track t = {.arena = req->arena, .actor_id = hy_req_actor(req), .cancel = cancel};
     t.code_ok = hy_rq_code_normalise(code, t.code);
     t.phone_ok = hy_phone_normalise(phone, cfg->calling_code, t.phone);
     if (t.code_ok) {
         snprintf(key, sizeof key, "track:code:%s", t.code);
         if (!hy_rate_allow(req, key, cfg->rate_track_code, 3600, &res)) return res;
     }
-    int r = hy_db_run(req->srv->db, cancel ? HY_TX_WRITE : HY_TX_READ, track_tx, &t);
-    if (r == HY_DB_ABORT && t.illegal)
-        return hy_reply_error(req, HY_E_CONFLICT, "This request can no longer be cancelled here; "
-                                                  "call the coordinators.", NULL);
+    int r = hy_db_run(req->srv->db, cancel ? HY_TX_WRITE : HY_TX_READ, hy_rq_track_tx, &t);
+    if (r == HY_DB_ABORT && t.refusal != HY_RQ_ALLOWED)
+        return hy_reply_error(req, HY_E_CONFLICT, t.why, NULL);
     if (r == HY_DB_ABORT || !t.matched)
         return hy_reply_error(req, HY_E_NOT_FOUND,
                               "No request matches this tracking code and phone number.", NULL);
@@ -997,7 +865,7 @@ static int one_tx(hy_store *s, void *ctx) {
     c->nev = c->nnotes = 0;
     int r = q->get(s, c->id, c->req->arena, &c->r);
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
-    c->actor = actor_of(c->req->who, &c->r);
+    c->actor = hy_rq_actor_of(c->req->who, c->r.assignee_id);
     if (c->actor == HY_RQ_VOLUNTEER && strcmp(c->r.status, "open") != 0) {
         c->hidden = true;
         return HY_DB_ABORT;
@@ -1053,148 +921,22 @@ hy_result hy_api_request_get(hy_req *req) {
 
 /* ---- claim, release, status, assign ---- */
 
-enum move_kind { MOVE_CLAIM, MOVE_STATUS, MOVE_ASSIGN };
-
-struct move {
-    hy_req *req;
-    enum move_kind kind;
-    const char *id;
-    const char *to;        /* MOVE_STATUS */
-    const char *reason;    /* may be NULL */
-    const char *volunteer; /* MOVE_ASSIGN */
-    bool has_area;
-    double lat, lon;
-    /* answers */
-    struct hy_request r;
-    struct hy_request_contact c;
-    bool has_contact;
-    enum hy_error fail;
-    const char *fail_msg;
-};
-
-static int move_fail(struct move *m, enum hy_error e, const char *msg) {
-    m->fail = e;
-    m->fail_msg = msg;
-    return HY_DB_ABORT;
-}
-
-static int verdict_fail(struct move *m, enum hy_rq_verdict v) {
-    return v == HY_RQ_FORBIDDEN ? move_fail(m, HY_E_FORBIDDEN, "You may not make this change.")
-                                : move_fail(m, HY_E_CONFLICT, "This change is not possible in the request's current status.");
-}
-
-/* Reads the contact for the answer and the requester's message; audits the view when the
- * caller is shown it. */
-static int move_contact(hy_store *s, struct move *m, bool shown) {
-    int r = s->ops->requests->contact_get(s, m->id, m->req->arena, &m->c);
-    if (r < 0) return r;
-    m->has_contact = r == HY_DB_ONE;
-    if (m->has_contact && shown)
-        return hy_audit(s, hy_req_actor(m->req), "request_contact_viewed", m->id,
-                        m->kind == MOVE_CLAIM ? "assignee" : "coordinator");
-    return HY_DB_ONE;
-}
-
-static int move_tx(hy_store *s, void *ctx) {
-    struct move *m = ctx;
-    const struct hy_request_ops *q = s->ops->requests;
-    hy_arena *a = m->req->arena;
-    const char *me = actor_id(m->req);
-    int64_t now = hy_clock_now();
-    m->fail = HY_E__COUNT;
-    m->has_contact = false;
-    int r;
-    if (m->kind == MOVE_CLAIM) {
-        r = q->claim(s, m->id, me, now);
-        if (r < 0) return r;
-        if (r == HY_DB_NONE) {
-            struct hy_request cur;
-            int x = q->get(s, m->id, a, &cur);
-            if (x < 0) return x;
-            if (x == HY_DB_NONE || (actor_of(m->req->who, &cur) == HY_RQ_VOLUNTEER &&
-                                    !strcmp(cur.status, "new")))
-                return move_fail(m, HY_E_NOT_FOUND, "No such request.");
-            return move_fail(m, HY_E_CONFLICT, "Someone else has taken this request, or it is no longer open.");
-        }
-        if ((r = q->get(s, m->id, a, &m->r)) <= 0) return r < 0 ? r : HY_DB_HARD;
-        if ((r = log_event(s, m->id, me, "open", "claimed", NULL, now)) < 0) return r;
-        if ((r = move_contact(s, m, true)) < 0) return r;
-        if (m->has_contact &&
-            (r = enqueue(s, m->c.phone, m->r.language, "request_claimed",
-                         json_pack("{s:s}", "code", m->r.tracking_code), now)) < 0)
-            return r;
-        return hy_audit(s, hy_req_actor(m->req), "request_claimed", m->id, "");
+/* The answer to a refused step. */
+static hy_result reply_refusal(hy_req *req, enum hy_rq_refusal refusal, const char *why) {
+    switch (refusal) {
+    case HY_RQ_NOT_FOUND: return hy_reply_error(req, HY_E_NOT_FOUND, why, NULL);
+    case HY_RQ_TAKEN: return hy_reply_error(req, HY_E_CONFLICT, why, NULL);
+    case HY_RQ_BAD_TRANSITION: return hy_reply_error(req, HY_E_CONFLICT, why, NULL);
+    case HY_RQ_NOT_PERMITTED: return hy_reply_error(req, HY_E_FORBIDDEN, why, NULL);
+    case HY_RQ_NOT_VOLUNTEER: return hy_reply_error(req, HY_E_INVALID_FIELD, why, "volunteer_id");
+    case HY_RQ_ALLOWED: break;
     }
-
-    if ((r = q->get(s, m->id, a, &m->r)) < 0) return r;
-    if (r == HY_DB_NONE) return move_fail(m, HY_E_NOT_FOUND, "No such request.");
-    enum hy_rq_actor actor = actor_of(m->req->who, &m->r);
-    const char *from = m->r.status;
-    if (actor == HY_RQ_VOLUNTEER && strcmp(from, "open") != 0)
-        return move_fail(m, HY_E_NOT_FOUND, "No such request.");
-
-    if (m->kind == MOVE_ASSIGN) {
-        if (strcmp(from, "open") && strcmp(from, "claimed") && strcmp(from, "in_progress"))
-            return move_fail(m, HY_E_CONFLICT, "Only open or taken requests can be assigned.");
-        struct hy_user u;
-        if ((r = s->ops->user_get(s, m->volunteer, a, &u)) < 0) return r;
-        if (r == HY_DB_NONE || strcmp(u.status, "approved") != 0 ||
-            (strcmp(u.role, "volunteer") && strcmp(u.role, "coordinator")))
-            return move_fail(m, HY_E_INVALID_FIELD, "This is not an approved volunteer.");
-        bool fresh = !strcmp(from, "open");
-        const char *to = fresh ? "claimed" : from;
-        r = q->set_status(s, m->id, from, to, m->volunteer, fresh ? "assigned" : "reassigned", now);
-        if (r <= 0) return r < 0 ? r : HY_DB_SOFT;
-        if ((r = log_event(s, m->id, me, from, to, fresh ? "assigned" : "reassigned", now)) < 0)
-            return r;
-        if ((r = move_contact(s, m, true)) < 0) return r;
-        if (fresh && m->has_contact &&
-            (r = enqueue(s, m->c.phone, m->r.language, "request_claimed",
-                         json_pack("{s:s}", "code", m->r.tracking_code), now)) < 0)
-            return r;
-        if ((r = hy_audit(s, hy_req_actor(m->req), "request_assigned", m->id, m->volunteer)) < 0) return r;
-        return q->get(s, m->id, a, &m->r);
-    }
-
-    /* MOVE_STATUS (release is a move to open) */
-    const char *to = m->to;
-    enum hy_rq_verdict v = hy_rq_transition(from, to, actor);
-    if (v != HY_RQ_OK) return verdict_fail(m, v);
-    if (m->has_area && actor != HY_RQ_COORDINATOR)
-        return move_fail(m, HY_E_FORBIDDEN, "Only coordinators set a request's area.");
-    const char *assignee = !strcmp(to, "open") ? "" : NULL;
-    r = q->set_status(s, m->id, from, to, assignee, m->reason, now);
-    if (r <= 0) return r < 0 ? r : HY_DB_SOFT;
-    if ((r = log_event(s, m->id, me, from, to, m->reason, now)) < 0) return r;
-    if (m->has_area) {
-        double rl, ro;
-        hy_geo_round(m->lat, m->lon, AREA_CELL_M, &rl, &ro);
-        if ((r = q->set_area(s, m->id, rl, ro, m->lat, m->lon, now)) < 0) return r;
-    }
-    bool shown = hy_rq_may_see_contact(actor) && strcmp(to, "open") != 0;
-    if ((r = move_contact(s, m, false)) < 0) return r;
-    if (m->has_contact && !strcmp(to, "delivered") &&
-        (r = enqueue(s, m->c.phone, m->r.language, "request_delivered",
-                     json_pack("{s:s}", "code", m->r.tracking_code), now)) < 0)
-        return r;
-    if (m->has_contact && !strcmp(to, "cancelled") &&
-        (r = enqueue(s, m->c.phone, m->r.language, "request_cancelled",
-                     json_pack("{s:s}", "code", m->r.tracking_code), now)) < 0)
-        return r;
-    if (!shown) m->has_contact = false;
-    else if (m->has_contact && (r = hy_audit(s, hy_req_actor(m->req), "request_contact_viewed", m->id,
-                                             actor == HY_RQ_ASSIGNEE ? "assignee" : "coordinator")) < 0)
-        return r;
-    char detail[64];
-    snprintf(detail, sizeof detail, "%s>%s", from, to);
-    if ((r = hy_audit(s, hy_req_actor(m->req), "request_status", m->id, detail)) < 0) return r;
-    return q->get(s, m->id, a, &m->r);
+    return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
 }
 
-static hy_result run_move(hy_req *req, struct move *m, unsigned ok_status) {
-    int r = hy_db_run(req->srv->db, HY_TX_WRITE, move_tx, m);
-    if (r == HY_DB_ABORT && m->fail != HY_E__COUNT)
-        return hy_reply_error(req, m->fail, m->fail_msg, m->fail == HY_E_INVALID_FIELD ? "volunteer_id" : NULL);
+static hy_result run_move(hy_req *req, struct hy_rq_move *m, unsigned ok_status) {
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, hy_rq_move_tx, m);
+    if (r == HY_DB_ABORT && m->refusal != HY_RQ_ALLOWED) return reply_refusal(req, m->refusal, m->why);
     if (r < 0) return hy_reply_store_error(req, r);
     const struct hy_principal *who = req->who;
     json_t *j = request_json(&m->r, is_coordinator(who), hy_clock_now());
@@ -1209,15 +951,16 @@ static hy_result run_move(hy_req *req, struct move *m, unsigned ok_status) {
 hy_result hy_api_request_claim(hy_req *req) {
     hy_req_principal(req);
     if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
-    struct move m = {.req = req, .kind = MOVE_CLAIM, .id = req->args[0]};
+    struct hy_rq_move m = {.arena = req->arena, .who = req->who, .step = HY_RQ_STEP_CLAIM,
+                           .id = req->args[0]};
     return run_move(req, &m, 200);
 }
 
 hy_result hy_api_request_release(hy_req *req) {
     hy_req_principal(req);
     if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
-    struct move m = {.req = req, .kind = MOVE_STATUS, .id = req->args[0], .to = "open",
-                     .reason = "released"};
+    struct hy_rq_move m = {.arena = req->arena, .who = req->who, .step = HY_RQ_STEP_MOVE,
+                           .id = req->args[0], .to = "open", .reason = "released"};
     return run_move(req, &m, 200);
 }
 
@@ -1242,8 +985,9 @@ hy_result hy_api_request_move(hy_req *req) {
         return hy_reply_error(req, HY_E_INVALID_FIELD, "Use claim or assign to give a request to a volunteer.", "status");
     if (!strcmp(to, "unable_to_help") && !reason)
         return hy_reply_error(req, HY_E_MISSING_FIELD, "Say why the request cannot be helped.", "reason");
-    struct move m = {.req = req, .kind = MOVE_STATUS, .id = req->args[0], .to = to,
-                     .reason = reason, .has_area = has_lat, .lat = lat, .lon = lon};
+    struct hy_rq_move m = {.arena = req->arena, .who = req->who, .step = HY_RQ_STEP_MOVE,
+                           .id = req->args[0], .to = to, .reason = reason, .has_area = has_lat,
+                           .lat = lat, .lon = lon};
     return run_move(req, &m, 200);
 }
 
@@ -1256,7 +1000,8 @@ hy_result hy_api_request_assign(hy_req *req) {
     if (!hy_input_parse(req, spec, &res)) return res;
     if (!hy_id_valid(vid))
         return hy_reply_error(req, HY_E_INVALID_FIELD, "This is not an approved volunteer.", "volunteer_id");
-    struct move m = {.req = req, .kind = MOVE_ASSIGN, .id = req->args[0], .volunteer = vid};
+    struct hy_rq_move m = {.arena = req->arena, .who = req->who, .step = HY_RQ_STEP_ASSIGN,
+                           .id = req->args[0], .volunteer = vid};
     return run_move(req, &m, 200);
 }
 
@@ -1357,7 +1102,7 @@ static int note_tx(hy_store *s, void *ctx) {
     struct hy_request r;
     int x = s->ops->requests->get(s, c->id, c->req->arena, &r);
     if (x <= 0) return x < 0 ? x : HY_DB_ABORT;
-    enum hy_rq_actor a = actor_of(c->req->who, &r);
+    enum hy_rq_actor a = hy_rq_actor_of(c->req->who, r.assignee_id);
     if (a != HY_RQ_COORDINATOR && a != HY_RQ_ASSIGNEE) {
         c->forbidden = a == HY_RQ_VOLUNTEER && !strcmp(r.status, "open");
         return HY_DB_ABORT;
@@ -1393,77 +1138,26 @@ hy_result hy_api_request_note(hy_req *req) {
 
 /* ---- delivery: checklist, receipt, reimbursement ---- */
 
-static const char *const checklist_items[] = {"mask", "gloves", "leave_at_door", "step_back", NULL};
-
-struct delivery_ctx {
-    hy_req *req;
-    const char *id;
-    bool items[4], has_item[4];
-    bool has_amount;
-    double amount;
-    const char *reimbursement;
-    struct hy_request r;
-    enum hy_error fail;
-};
-
-static int delivery_tx(hy_store *s, void *ctx) {
-    struct delivery_ctx *c = ctx;
-    const struct hy_request_ops *q = s->ops->requests;
-    c->fail = HY_E__COUNT;
-    int x = q->get(s, c->id, c->req->arena, &c->r);
-    if (x < 0) return x;
-    if (x == HY_DB_NONE) return c->fail = HY_E_NOT_FOUND, HY_DB_ABORT;
-    enum hy_rq_actor a = actor_of(c->req->who, &c->r);
-    if (a == HY_RQ_VOLUNTEER) return c->fail = HY_E_NOT_FOUND, HY_DB_ABORT;
-    if (c->reimbursement && !strcmp(c->reimbursement, "paid") && a != HY_RQ_COORDINATOR)
-        return c->fail = HY_E_FORBIDDEN, HY_DB_ABORT;
-    if (strcmp(c->r.status, "claimed") && strcmp(c->r.status, "in_progress") &&
-        strcmp(c->r.status, "delivered") && strcmp(c->r.status, "closed"))
-        return c->fail = HY_E_CONFLICT, HY_DB_ABORT;
-    json_error_t e;
-    json_t *cl = json_loads(c->r.checklist ? c->r.checklist : "{}", 0, &e);
-    if (!json_is_object(cl)) {
-        json_decref(cl);
-        cl = json_object();
-    }
-    for (int i = 0; i < 4; i++)
-        if (c->has_item[i]) json_object_set_new(cl, checklist_items[i], json_boolean(c->items[i]));
-    char *text = json_dumps(cl, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(cl);
-    if (!text) return HY_DB_HARD;
-    x = q->set_delivery(s, c->id, text, c->has_amount, c->amount, c->reimbursement, hy_clock_now());
-    free(text);
-    if (x <= 0) return x < 0 ? x : HY_DB_HARD;
-    if ((x = hy_audit(s, hy_req_actor(c->req), "request_delivery", c->id, c->reimbursement ? c->reimbursement : "")) < 0)
-        return x;
-    return q->get(s, c->id, c->req->arena, &c->r);
-}
-
 hy_result hy_api_request_delivery(hy_req *req) {
     hy_req_principal(req);
     if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
-    struct delivery_ctx c = {.req = req, .id = req->args[0]};
+    struct hy_rq_delivery d = {.arena = req->arena, .who = req->who, .id = req->args[0]};
     struct hy_field spec[] = {
-        {"mask", HY_FT_BOOL, 0, 0, 0, &c.items[0], NULL, 0, &c.has_item[0]},
-        {"gloves", HY_FT_BOOL, 0, 0, 0, &c.items[1], NULL, 0, &c.has_item[1]},
-        {"leave_at_door", HY_FT_BOOL, 0, 0, 0, &c.items[2], NULL, 0, &c.has_item[2]},
-        {"step_back", HY_FT_BOOL, 0, 0, 0, &c.items[3], NULL, 0, &c.has_item[3]},
-        {"receipt_amount", HY_FT_NUMBER, HY_NULLABLE, 0, 1e9, &c.amount, NULL, 0, &c.has_amount},
-        HY_F_ENUM("reimbursement", HY_OPTIONAL, reimbursements, &c.reimbursement),
+        {"mask", HY_FT_BOOL, 0, 0, 0, &d.items[0], NULL, 0, &d.has_item[0]},
+        {"gloves", HY_FT_BOOL, 0, 0, 0, &d.items[1], NULL, 0, &d.has_item[1]},
+        {"leave_at_door", HY_FT_BOOL, 0, 0, 0, &d.items[2], NULL, 0, &d.has_item[2]},
+        {"step_back", HY_FT_BOOL, 0, 0, 0, &d.items[3], NULL, 0, &d.has_item[3]},
+        {"receipt_amount", HY_FT_NUMBER, HY_NULLABLE, 0, 1e9, &d.amount, NULL, 0, &d.has_amount},
+        HY_F_ENUM("reimbursement", HY_OPTIONAL, reimbursements, &d.reimbursement),
         HY_F_END,
     };
     hy_result res;
     if (!hy_input_parse(req, spec, &res)) return res;
-    int r = hy_db_run(req->srv->db, HY_TX_WRITE, delivery_tx, &c);
-    if (r == HY_DB_ABORT && c.fail != HY_E__COUNT)
-        return hy_reply_error(req, c.fail,
-                              c.fail == HY_E_NOT_FOUND ? "No such request."
-                              : c.fail == HY_E_CONFLICT ? "The request is not being delivered."
-                                                        : NULL,
-                              NULL);
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, hy_rq_delivery_tx, &d);
+    if (r == HY_DB_ABORT && d.refusal != HY_RQ_ALLOWED) return reply_refusal(req, d.refusal, d.why);
     if (r < 0) return hy_reply_store_error(req, r);
-    json_t *j = request_json(&c.r, is_coordinator(req->who), hy_clock_now());
-    add_delivery(j, &c.r);
+    json_t *j = request_json(&d.r, is_coordinator(req->who), hy_clock_now());
+    add_delivery(j, &d.r);
     return hy_reply_json(req, 200, j);
 }
 
@@ -1644,11 +1338,11 @@ hy_result hy_api_coverage(hy_req *req) {
 static hy_result inbound_answer(hy_req *req, void *ctx) {
     struct submit *x = ctx;
     int r = x->result;
-    if (r == HY_DB_ABORT && x->mismatch)
+    if (r == HY_DB_ABORT && x->sub.mismatch)
         return hy_reply_error(req, HY_E_CONFLICT, "This message id was used for another message.", NULL);
     if (r < 0) return hy_reply_store_error(req, r);
-    return hy_reply_bytes(req, (unsigned)x->status, "application/json; charset=utf-8", x->body,
-                          strlen(x->body));
+    return hy_reply_bytes(req, (unsigned)x->sub.status, "application/json; charset=utf-8", x->sub.body,
+                          strlen(x->sub.body));
 }
 
 hy_result hy_api_inbound_sms(hy_req *req) {
@@ -1676,27 +1370,30 @@ hy_result hy_api_inbound_sms(hy_req *req) {
     struct submit *x = hy_arena_zalloc(req->arena, sizeof *x);
     if (!x) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     x->req = req;
-    x->route = "POST /api/v1/inbound/sms";
+    x->sub.arena = req->arena;
+    x->sub.actor_id = hy_req_actor(req);
+    x->sub.route = "POST /api/v1/inbound/sms";
+    x->sub.answer = submit_answer_body;
     memcpy(x->phone, phone, sizeof x->phone);
     if (message_id && *message_id && idem_key_ok(message_id)) {
         /* A gateway that retries sends the same message id: create nothing new. */
-        x->idem_key = message_id;
+        x->sub.idem_key = message_id;
         unsigned char h[32];
         crypto_generichash(h, sizeof h, (const unsigned char *)text, strlen(text),
                            (const unsigned char *)phone, strlen(phone));
-        sodium_bin2hex(x->hash, sizeof x->hash, h, sizeof h);
+        sodium_bin2hex(x->sub.hash, sizeof x->sub.hash, h, sizeof h);
     }
     int64_t now = hy_clock_now();
-    x->r.status = "new"; /* awaiting a coordinator's call-back, whatever the setting */
-    x->r.kind = "other";
-    x->r.urgency = "normal";
-    x->r.for_whom = "self";
-    x->r.language = guess_language(text);
-    x->r.source = "sms";
-    x->r.created_at = x->r.updated_at = now;
-    x->c.name = "";
-    x->c.phone = x->phone;
-    x->c.address = "";
-    x->c.details = text;
+    x->sub.r.status = "new"; /* awaiting a coordinator's call-back, whatever the setting */
+    x->sub.r.kind = "other";
+    x->sub.r.urgency = "normal";
+    x->sub.r.for_whom = "self";
+    x->sub.r.language = guess_language(text);
+    x->sub.r.source = "sms";
+    x->sub.r.created_at = x->sub.r.updated_at = now;
+    x->sub.c.name = "";
+    x->sub.c.phone = x->phone;
+    x->sub.c.address = "";
+    x->sub.c.details = text;
     return submit_queue(req, x, inbound_answer);
 }

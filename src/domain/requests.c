@@ -1,6 +1,7 @@
 #include "domain/requests.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *const hy_rq_statuses[] = {"new",       "open",      "claimed",        "in_progress",
@@ -97,4 +98,140 @@ double hy_rq_match_score(double distance_km, double radius_km, bool speaks_langu
     if (!has_availability) score += 1;
     if (load > 0) score += 3.0 * (double)load;
     return score;
+}
+
+enum hy_rq_actor hy_rq_actor_of(const struct hy_principal *who, const char *assignee_id) {
+    if (hy_is_role(who, "coordinator") || hy_is_role(who, "admin")) return HY_RQ_COORDINATOR;
+    if (assignee_id && assignee_id[0] && who && who->signed_in &&
+        !strcmp(assignee_id, who->user_id))
+        return HY_RQ_ASSIGNEE;
+    return HY_RQ_VOLUNTEER;
+}
+
+bool hy_rq_may_be_assigned(const char *role, const char *status) {
+    return status && role && !strcmp(status, "approved") &&
+           (!strcmp(role, "volunteer") || !strcmp(role, "coordinator"));
+}
+
+const char *const hy_rq_checklist_items[] = {"mask", "gloves", "leave_at_door", "step_back", NULL};
+
+/* ---- plans ---- */
+
+static enum hy_rq_refusal refuse(struct hy_rq_plan *p, enum hy_rq_refusal r, const char *why) {
+    p->why = why;
+    return r;
+}
+
+static void add_event(struct hy_rq_plan *p, const char *from, const char *to, const char *reason) {
+    p->events[p->nevents++] = (struct hy_rq_event_plan){from, to, reason};
+}
+
+enum hy_rq_refusal hy_rq_refuse_missing(struct hy_rq_plan *ret) {
+    *ret = (struct hy_rq_plan){0};
+    return refuse(ret, HY_RQ_NOT_FOUND, "No such request.");
+}
+
+void hy_rq_plan_submit(const char *status, const char *source, struct hy_rq_plan *ret) {
+    *ret = (struct hy_rq_plan){.message = "request_received", .audit = "request_created",
+                               .audit_detail = source};
+    add_event(ret, "", "new", source);
+    if (!strcmp(status, "open")) add_event(ret, "new", "open", "auto_open");
+}
+
+enum hy_rq_refusal hy_rq_plan_cancel(const char *from, struct hy_rq_plan *ret) {
+    *ret = (struct hy_rq_plan){0};
+    if (hy_rq_transition(from, "cancelled", HY_RQ_REQUESTER) != HY_RQ_OK)
+        return refuse(ret, HY_RQ_BAD_TRANSITION,
+                      "This request can no longer be cancelled here; call the coordinators.");
+    ret->to = "cancelled";
+    ret->reason = "requester";
+    add_event(ret, from, "cancelled", "requester");
+    ret->message = "request_cancelled";
+    ret->audit = "request_cancelled";
+    ret->audit_detail = "requester";
+    return HY_RQ_ALLOWED;
+}
+
+void hy_rq_plan_claim(struct hy_rq_plan *ret) {
+    *ret = (struct hy_rq_plan){.message = "request_claimed", .contact_view = "assignee",
+                               .audit = "request_claimed", .audit_detail = ""};
+    add_event(ret, "open", "claimed", NULL);
+}
+
+enum hy_rq_refusal hy_rq_refuse_claim(const char *status, enum hy_rq_actor actor,
+                                      struct hy_rq_plan *ret) {
+    /* A volunteer does not learn of a request before it is opened. */
+    if (!status || (actor == HY_RQ_VOLUNTEER && !strcmp(status, "new")))
+        return hy_rq_refuse_missing(ret);
+    *ret = (struct hy_rq_plan){0};
+    return refuse(ret, HY_RQ_TAKEN,
+                  "Someone else has taken this request, or it is no longer open.");
+}
+
+/* Volunteers see open requests only: of any other they learn nothing, not even that it
+ * exists. */
+static bool hidden_from(enum hy_rq_actor actor, const char *status) {
+    return actor == HY_RQ_VOLUNTEER && strcmp(status, "open") != 0;
+}
+
+enum hy_rq_refusal hy_rq_plan_move(const char *from, const char *to, const char *reason,
+                                   enum hy_rq_actor actor, bool sets_area,
+                                   struct hy_rq_plan *ret) {
+    if (hidden_from(actor, from)) return hy_rq_refuse_missing(ret);
+    *ret = (struct hy_rq_plan){0};
+    enum hy_rq_verdict v = hy_rq_transition(from, to, actor);
+    if (v == HY_RQ_FORBIDDEN)
+        return refuse(ret, HY_RQ_NOT_PERMITTED, "You may not make this change.");
+    if (v != HY_RQ_OK)
+        return refuse(ret, HY_RQ_BAD_TRANSITION,
+                      "This change is not possible in the request's current status.");
+    if (sets_area && actor != HY_RQ_COORDINATOR)
+        return refuse(ret, HY_RQ_NOT_PERMITTED, "Only coordinators set a request's area.");
+    ret->to = to;
+    ret->assignee = !strcmp(to, "open") ? "" : NULL;
+    ret->reason = reason;
+    add_event(ret, from, to, reason);
+    if (!strcmp(to, "delivered")) ret->message = "request_delivered";
+    else if (!strcmp(to, "cancelled")) ret->message = "request_cancelled";
+    if (hy_rq_may_see_contact(actor) && strcmp(to, "open") != 0)
+        ret->contact_view = actor == HY_RQ_ASSIGNEE ? "assignee" : "coordinator";
+    ret->audit = "request_status";
+    snprintf(ret->buf, sizeof ret->buf, "%s>%s", from, to);
+    ret->audit_detail = ret->buf;
+    return HY_RQ_ALLOWED;
+}
+
+enum hy_rq_refusal hy_rq_plan_assign(const char *from, enum hy_rq_actor actor,
+                                     const char *volunteer_id, const char *role,
+                                     const char *status, struct hy_rq_plan *ret) {
+    if (hidden_from(actor, from)) return hy_rq_refuse_missing(ret);
+    *ret = (struct hy_rq_plan){0};
+    if (strcmp(from, "open") && strcmp(from, "claimed") && strcmp(from, "in_progress"))
+        return refuse(ret, HY_RQ_BAD_TRANSITION, "Only open or taken requests can be assigned.");
+    if (!hy_rq_may_be_assigned(role, status))
+        return refuse(ret, HY_RQ_NOT_VOLUNTEER, "This is not an approved volunteer.");
+    bool fresh = !strcmp(from, "open");
+    ret->to = fresh ? "claimed" : from;
+    ret->assignee = volunteer_id;
+    ret->reason = fresh ? "assigned" : "reassigned";
+    add_event(ret, from, ret->to, ret->reason);
+    ret->message = fresh ? "request_claimed" : NULL;
+    ret->contact_view = "coordinator";
+    ret->audit = "request_assigned";
+    ret->audit_detail = volunteer_id;
+    return HY_RQ_ALLOWED;
+}
+
+enum hy_rq_refusal hy_rq_plan_delivery(const char *status, enum hy_rq_actor actor,
+                                       const char *reimbursement, struct hy_rq_plan *ret) {
+    if (actor == HY_RQ_VOLUNTEER) return hy_rq_refuse_missing(ret);
+    *ret = (struct hy_rq_plan){0};
+    if (reimbursement && !strcmp(reimbursement, "paid") && actor != HY_RQ_COORDINATOR)
+        return refuse(ret, HY_RQ_NOT_PERMITTED, NULL);
+    if (strcmp(status, "claimed") && strcmp(status, "in_progress") &&
+        strcmp(status, "delivered") && strcmp(status, "closed"))
+        return refuse(ret, HY_RQ_BAD_TRANSITION, "The request is not being delivered.");
+    ret->audit = "request_delivery";
+    ret->audit_detail = reimbursement ? reimbursement : "";
+    return HY_RQ_ALLOWED;
 }

@@ -1,4 +1,4 @@
-/* requests.h — the rules of a help request's life (issue 6), without HTTP or SQL.
+/* requests.h — the rules of a help request's life, without HTTP or SQL.
  *
  *   new ──► open ──► claimed ──► in_progress ──► delivered ──► closed
  *    │        ▲         │  │          │  │
@@ -7,16 +7,23 @@
  *
  * Who may make each move is decided here, for every actor, so one unit test can enumerate the
  * whole matrix. Also here: tracking codes, the statuses' and kinds' names, who may see a
- * request's personal data, and the ranking of volunteers suggested for a request. */
+ * request's personal data, the ranking of volunteers suggested for a request, and for each
+ * step of a request's life what it writes besides the request itself (a plan: events,
+ * messages, audit entries), which app/requests.c carries out in the store. */
 #ifndef HY_DOMAIN_REQUESTS_H
 #define HY_DOMAIN_REQUESTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "domain/access.h"
+
 #define HY_RQ_CODE_LEN 8
 /* The tracking code's alphabet: digits and capitals without 0, O, 1, I and L. */
 #define HY_RQ_CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+/* What volunteers and the public ever see of a request's position: it is stored rounded to
+ * a cell of this size (domain/geo.h hy_geo_round). */
+#define HY_RQ_AREA_CELL_M 500.0
 
 /* Who is acting on a request. */
 enum hy_rq_actor {
@@ -63,5 +70,84 @@ bool hy_rq_may_see_contact(enum hy_rq_actor actor);
  * availability, or carrying requests already, is pushed down. */
 double hy_rq_match_score(double distance_km, double radius_km, bool speaks_language,
                          bool has_availability, long load);
+
+/* ---- who is acting ---- */
+
+/* The actor a signed-in caller is for a request held by `assignee_id` ("" or NULL: nobody):
+ * coordinators and admins act as coordinators, the holder as assignee, anyone else as a
+ * volunteer. */
+enum hy_rq_actor hy_rq_actor_of(const struct hy_principal *who, const char *assignee_id);
+
+/* May an account with this role and status be given requests? Approved volunteers and
+ * coordinators. */
+bool hy_rq_may_be_assigned(const char *role, const char *status);
+
+/* The delivery checklist's items, NULL-terminated (HY_RQ_CHECKLIST_ITEMS of them). */
+#define HY_RQ_CHECKLIST_ITEMS 4
+extern const char *const hy_rq_checklist_items[];
+
+/* ---- the steps of a request's life and what each writes ---- */
+
+/* Why a step is refused; HY_RQ_ALLOWED when it may go on. */
+enum hy_rq_refusal {
+    HY_RQ_ALLOWED = 0,
+    HY_RQ_NOT_FOUND,      /* no such request, or none the caller may know of */
+    HY_RQ_TAKEN,          /* a claim lost: someone else holds it, or it is no longer open */
+    HY_RQ_BAD_TRANSITION, /* not possible from the request's current status */
+    HY_RQ_NOT_PERMITTED,  /* possible, but not for this caller */
+    HY_RQ_NOT_VOLUNTEER,  /* the account to assign is not an approved volunteer */
+};
+
+/* An entry of a request's history (its events). */
+struct hy_rq_event_plan {
+    const char *from, *to, *reason;
+};
+
+/* What one step writes besides the request row, in this order: the status change (`to`,
+ * unless NULL), its events, a message to the requester (when their phone is known), an audit
+ * entry saying the caller was shown the requester's contact (when it is known), and the
+ * step's own audit entry. On a refusal only `why` is set: a sentence for the answer. Strings
+ * are static, the caller's, or in `buf`. */
+struct hy_rq_plan {
+    const char *to;       /* the status after the step, or NULL: the status stays */
+    const char *assignee; /* with `to`: NULL keeps the holder, "" clears it, else the new one */
+    const char *reason;   /* stored with the status */
+    struct hy_rq_event_plan events[2];
+    size_t nevents;
+    const char *message;      /* the requester's message template, or NULL */
+    const char *contact_view; /* the caller sees the contact: "assignee" or "coordinator" */
+    const char *audit;        /* the step's audit action */
+    const char *audit_detail; /* never personal data */
+    const char *why;          /* on a refusal */
+    char buf[64];
+};
+
+/* A new request, in `status` ("new", or "open" when requests open at once), from `source`
+ * (web, sms). */
+void hy_rq_plan_submit(const char *status, const char *source, struct hy_rq_plan *ret);
+/* The requester cancels (tracking code and phone proven) a request in status `from`. */
+enum hy_rq_refusal hy_rq_plan_cancel(const char *from, struct hy_rq_plan *ret);
+/* A claim the store granted (the store's claim sets the status and holder in one statement,
+ * so the plan has no `to`). */
+void hy_rq_plan_claim(struct hy_rq_plan *ret);
+/* Why a claim the store refused failed: `status` is the request's (NULL: there is none). */
+enum hy_rq_refusal hy_rq_refuse_claim(const char *status, enum hy_rq_actor actor,
+                                      struct hy_rq_plan *ret);
+/* `actor` moves a request from `from` to `to` (release is a move to open), giving `reason`
+ * (may be NULL); `sets_area`: the move also places the request. */
+enum hy_rq_refusal hy_rq_plan_move(const char *from, const char *to, const char *reason,
+                                   enum hy_rq_actor actor, bool sets_area,
+                                   struct hy_rq_plan *ret);
+/* `actor` gives a request in status `from` to the account `volunteer_id`, whose role and
+ * status are `role` and `status` (NULL: there is no such account). */
+enum hy_rq_refusal hy_rq_plan_assign(const char *from, enum hy_rq_actor actor,
+                                     const char *volunteer_id, const char *role,
+                                     const char *status, struct hy_rq_plan *ret);
+/* `actor` records the delivery checklist, receipt and reimbursement (NULL: unchanged) of a
+ * request in `status`. */
+enum hy_rq_refusal hy_rq_plan_delivery(const char *status, enum hy_rq_actor actor,
+                                       const char *reimbursement, struct hy_rq_plan *ret);
+/* The refusal for a request that does not exist. */
+enum hy_rq_refusal hy_rq_refuse_missing(struct hy_rq_plan *ret);
 
 #endif

@@ -3,7 +3,8 @@
  *
  * The transition matrix is checked exhaustively: every (from, to, actor) triple of the 8
  * statuses and 5 actors — 320 cases — against the table written out independently below, so
- * a change to the rules must change this file too. */
+ * a change to the rules must change this file too. The plans of each step (what it writes
+ * besides the request) are checked case by case. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -166,6 +167,133 @@ static void test_messages(void **state) {
     json_decref(p);
 }
 
+/* The plans: what each step writes besides the request (app/requests.c carries them out). */
+static void test_plan_submit(void **state) {
+    (void)state;
+    struct hy_rq_plan p;
+    hy_rq_plan_submit("new", "sms", &p);
+    assert_null(p.to);
+    assert_int_equal(p.nevents, 1);
+    assert_string_equal(p.events[0].from, "");
+    assert_string_equal(p.events[0].to, "new");
+    assert_string_equal(p.events[0].reason, "sms");
+    assert_string_equal(p.message, "request_received");
+    assert_null(p.contact_view);
+    assert_string_equal(p.audit, "request_created");
+    assert_string_equal(p.audit_detail, "sms");
+    hy_rq_plan_submit("open", "web", &p);
+    assert_int_equal(p.nevents, 2);
+    assert_string_equal(p.events[1].from, "new");
+    assert_string_equal(p.events[1].to, "open");
+    assert_string_equal(p.events[1].reason, "auto_open");
+}
+
+static void test_plan_cancel_and_claim(void **state) {
+    (void)state;
+    struct hy_rq_plan p;
+    assert_int_equal(hy_rq_plan_cancel("claimed", &p), HY_RQ_ALLOWED);
+    assert_string_equal(p.to, "cancelled");
+    assert_null(p.assignee);
+    assert_string_equal(p.message, "request_cancelled");
+    assert_string_equal(p.audit, "request_cancelled");
+    assert_int_equal(hy_rq_plan_cancel("in_progress", &p), HY_RQ_BAD_TRANSITION);
+    assert_non_null(p.why);
+    hy_rq_plan_claim(&p);
+    assert_null(p.to); /* the store's claim sets the status and the holder itself */
+    assert_int_equal(p.nevents, 1);
+    assert_string_equal(p.events[0].to, "claimed");
+    assert_string_equal(p.contact_view, "assignee");
+    assert_string_equal(p.message, "request_claimed");
+    /* A lost claim: volunteers learn nothing of a request that is not open yet. */
+    assert_int_equal(hy_rq_refuse_claim(NULL, HY_RQ_VOLUNTEER, &p), HY_RQ_NOT_FOUND);
+    assert_int_equal(hy_rq_refuse_claim("new", HY_RQ_VOLUNTEER, &p), HY_RQ_NOT_FOUND);
+    assert_int_equal(hy_rq_refuse_claim("new", HY_RQ_COORDINATOR, &p), HY_RQ_TAKEN);
+    assert_int_equal(hy_rq_refuse_claim("claimed", HY_RQ_VOLUNTEER, &p), HY_RQ_TAKEN);
+}
+
+static void test_plan_move(void **state) {
+    (void)state;
+    struct hy_rq_plan p;
+    assert_int_equal(hy_rq_plan_move("claimed", "in_progress", NULL, HY_RQ_VOLUNTEER, false, &p),
+                     HY_RQ_NOT_FOUND);
+    assert_int_equal(hy_rq_plan_move("open", "claimed", NULL, HY_RQ_REQUESTER, false, &p),
+                     HY_RQ_NOT_PERMITTED);
+    assert_int_equal(hy_rq_plan_move("new", "delivered", NULL, HY_RQ_COORDINATOR, false, &p),
+                     HY_RQ_BAD_TRANSITION);
+    assert_int_equal(hy_rq_plan_move("claimed", "in_progress", NULL, HY_RQ_ASSIGNEE, true, &p),
+                     HY_RQ_NOT_PERMITTED); /* only coordinators place a request */
+    /* Release: the holder is cleared and nobody is shown the contact. */
+    assert_int_equal(hy_rq_plan_move("claimed", "open", "released", HY_RQ_ASSIGNEE, false, &p),
+                     HY_RQ_ALLOWED);
+    assert_string_equal(p.assignee, "");
+    assert_null(p.contact_view);
+    assert_null(p.message);
+    assert_string_equal(p.audit_detail, "claimed>open");
+    assert_int_equal(hy_rq_plan_move("in_progress", "delivered", NULL, HY_RQ_ASSIGNEE, false, &p),
+                     HY_RQ_ALLOWED);
+    assert_null(p.assignee);
+    assert_string_equal(p.message, "request_delivered");
+    assert_string_equal(p.contact_view, "assignee");
+    assert_string_equal(p.audit, "request_status");
+    assert_string_equal(p.audit_detail, "in_progress>delivered");
+    assert_int_equal(hy_rq_plan_move("open", "cancelled", "dup", HY_RQ_COORDINATOR, true, &p),
+                     HY_RQ_ALLOWED);
+    assert_string_equal(p.message, "request_cancelled");
+    assert_string_equal(p.contact_view, "coordinator");
+    assert_string_equal(p.events[0].reason, "dup");
+}
+
+static void test_plan_assign_and_delivery(void **state) {
+    (void)state;
+    struct hy_rq_plan p;
+    const char *v = "0123456789abcdef0123456789abcdef";
+    assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, "volunteer", "approved", &p),
+                     HY_RQ_ALLOWED);
+    assert_string_equal(p.to, "claimed");
+    assert_string_equal(p.assignee, v);
+    assert_string_equal(p.reason, "assigned");
+    assert_string_equal(p.message, "request_claimed");
+    assert_string_equal(p.audit_detail, v);
+    assert_int_equal(hy_rq_plan_assign("in_progress", HY_RQ_COORDINATOR, v, "coordinator",
+                                       "approved", &p),
+                     HY_RQ_ALLOWED);
+    assert_string_equal(p.to, "in_progress");
+    assert_string_equal(p.reason, "reassigned");
+    assert_null(p.message);
+    assert_int_equal(
+        hy_rq_plan_assign("delivered", HY_RQ_COORDINATOR, v, "volunteer", "approved", &p),
+        HY_RQ_BAD_TRANSITION);
+    assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, "volunteer", "pending", &p),
+                     HY_RQ_NOT_VOLUNTEER);
+    assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, "editor", "approved", &p),
+                     HY_RQ_NOT_VOLUNTEER);
+    assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, NULL, NULL, &p),
+                     HY_RQ_NOT_VOLUNTEER);
+
+    assert_int_equal(hy_rq_plan_delivery("in_progress", HY_RQ_VOLUNTEER, NULL, &p),
+                     HY_RQ_NOT_FOUND);
+    assert_int_equal(hy_rq_plan_delivery("in_progress", HY_RQ_ASSIGNEE, "paid", &p),
+                     HY_RQ_NOT_PERMITTED);
+    assert_int_equal(hy_rq_plan_delivery("open", HY_RQ_COORDINATOR, "paid", &p),
+                     HY_RQ_BAD_TRANSITION);
+    assert_int_equal(hy_rq_plan_delivery("closed", HY_RQ_ASSIGNEE, "pending", &p), HY_RQ_ALLOWED);
+    assert_null(p.to);
+    assert_string_equal(p.audit, "request_delivery");
+    assert_string_equal(p.audit_detail, "pending");
+}
+
+static void test_actor_of(void **state) {
+    (void)state;
+    struct hy_principal who = {.signed_in = true, .role = "volunteer", .status = "approved"};
+    memcpy(who.user_id, "0123456789abcdef0123456789abcdef", 33);
+    assert_int_equal(hy_rq_actor_of(&who, ""), HY_RQ_VOLUNTEER);
+    assert_int_equal(hy_rq_actor_of(&who, "0123456789abcdef0123456789abcdef"), HY_RQ_ASSIGNEE);
+    who.role = "admin";
+    assert_int_equal(hy_rq_actor_of(&who, ""), HY_RQ_COORDINATOR);
+    assert_true(hy_rq_may_be_assigned("coordinator", "approved"));
+    assert_false(hy_rq_may_be_assigned("volunteer", "suspended"));
+}
+
 int main(void) {
     if (sodium_init() < 0) return 1;
     const struct CMUnitTest tests[] = {
@@ -176,6 +304,11 @@ int main(void) {
         cmocka_unit_test(test_codes),
         cmocka_unit_test(test_match_score),
         cmocka_unit_test(test_messages),
+        cmocka_unit_test(test_plan_submit),
+        cmocka_unit_test(test_plan_cancel_and_claim),
+        cmocka_unit_test(test_plan_move),
+        cmocka_unit_test(test_plan_assign_and_delivery),
+        cmocka_unit_test(test_actor_of),
     };
     return cmocka_run_group_tests_name("requests", tests, NULL, NULL);
 }
