@@ -148,7 +148,7 @@ ensure_build() {
             -DHY_WERROR=ON >/dev/null
     fi
     # Generated headers (if any) must exist for the tools to parse the sources.
-    [ -d "$BUILD_DIR/gen" ] || cmake --build "$BUILD_DIR" --target hycore -j "$JOBS" >/dev/null
+    [ -d "$BUILD_DIR/gen" ] || cmake --build "$BUILD_DIR" --target hy_cli -j "$JOBS" >/dev/null
 }
 
 if wants cppcheck; then
