@@ -809,9 +809,12 @@ hy_result hy_api_groups_geojson(hy_req *req) {
         return hy_reply_store_error(req, r);
     }
     hy_buf_puts(&out, "],\"attribution\":\"Hamyari group directory\"}\n");
-    if (more) hy_req_add_header(req, "X-Next-After", last);
-    hy_req_add_header(req, "Content-Disposition", "attachment; filename=\"groups.geojson\"");
-    hy_result res = hy_reply_bytes(req, 200, "application/geo+json", out.data, out.len);
+    hy_result res =
+        (more && hy_req_add_header(req, "X-Next-After", last) < 0) ||
+                hy_req_add_header(req, "Content-Disposition",
+                                  "attachment; filename=\"groups.geojson\"") < 0
+            ? hy_reply_error(req, HY_E_INTERNAL, NULL, NULL)
+            : hy_reply_bytes(req, 200, "application/geo+json", out.data, out.len);
     hy_buf_free(&out);
     return res;
 }

@@ -305,11 +305,13 @@ static char *answer_key(hy_req *req) {
 /* Sends a cached answer: as stored (gzip) when the client takes it, else inflated. */
 static hy_result reply_cached(hy_req *req, void *gz, size_t gzlen, size_t plainlen) {
     static const char type[] = "application/json; charset=utf-8";
-    hy_req_add_header(req, "Vary", "Accept-Encoding");
     hy_result r;
-    if (hy_accepts_gzip(hy_req_header(req, "Accept-Encoding"))) {
-        hy_req_add_header(req, "Content-Encoding", "gzip");
-        r = hy_reply_bytes(req, 200, type, gz, gzlen);
+    if (hy_req_add_header(req, "Vary", "Accept-Encoding") < 0) {
+        r = hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    } else if (hy_accepts_gzip(hy_req_header(req, "Accept-Encoding"))) {
+        r = hy_req_add_header(req, "Content-Encoding", "gzip") < 0
+                ? hy_reply_error(req, HY_E_INTERNAL, NULL, NULL)
+                : hy_reply_bytes(req, 200, type, gz, gzlen);
     } else {
         char *text = hy_anscache_inflate(gz, gzlen, plainlen);
         r = text ? hy_reply_bytes(req, 200, type, text, plainlen)
@@ -460,8 +462,9 @@ hy_result hy_api_library_search(hy_req *req) {
     size_t n = strlen(text);
     if (c.answer_version >= 0 && c.answer_version == now_version)
         hy_anscache_put(cache, now_version, key, text, n);
-    hy_req_add_header(req, "Vary", "Accept-Encoding");
-    hy_result res = hy_reply_bytes(req, 200, "application/json; charset=utf-8", text, n);
+    hy_result res = hy_req_add_header(req, "Vary", "Accept-Encoding") < 0
+                        ? hy_reply_error(req, HY_E_INTERNAL, NULL, NULL)
+                        : hy_reply_bytes(req, 200, "application/json; charset=utf-8", text, n);
     free(text);
     return res;
 }
@@ -802,7 +805,8 @@ hy_result hy_api_attachment_get(hy_req *req) {
                                  ascii.data ? ascii.data : "file", enc.data ? enc.data : "file");
     hy_buf_free(&ascii);
     hy_buf_free(&enc);
-    if (disp) hy_req_add_header(req, "Content-Disposition", disp);
+    if (!disp || hy_req_add_header(req, "Content-Disposition", disp) < 0)
+        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     return hy_reply_bytes(req, 200, c.att.content_type, c.att.data, c.att.size);
 }
 

@@ -103,8 +103,10 @@ static hy_result submit_queue(hy_req *req, struct submit *x, hy_then_fn answer) 
 }
 
 /* Reads the body as the route allows, without answering: JSON or form. */
-static bool read_input(hy_req *req, const struct hy_field *spec, bool *form,
-                       struct hy_parse_error *err, hy_result *ret) {
+enum input { INPUT_OK, INPUT_BAD /* *err says what */, INPUT_ANSWERED /* *ret is the answer */ };
+
+static enum input read_input(hy_req *req, const struct hy_field *spec, bool *form,
+                             struct hy_parse_error *err, hy_result *ret) {
     *form = hy_req_is_form(req);
     json_t *obj;
     if (*form) {
@@ -114,21 +116,17 @@ static bool read_input(hy_req *req, const struct hy_field *spec, bool *form,
             err->code = HY_E_BAD_REQUEST;
             err->field = NULL;
             snprintf(err->message, sizeof err->message, "The form data is malformed.");
-            return false;
+            return INPUT_BAD;
         }
     } else {
         if (req->body.len == 0) {
             *ret = hy_reply_error(req, HY_E_BAD_JSON, "The body is empty; send a JSON object.", NULL);
-            err->code = HY_E__COUNT;
-            return false;
+            return INPUT_ANSWERED;
         }
         obj = hy_req_json(req, ret);
-        if (!obj) {
-            err->code = HY_E__COUNT; /* answered */
-            return false;
-        }
+        if (!obj) return INPUT_ANSWERED;
     }
-    return hy_fields_check(obj, spec, *form, req->arena, err);
+    return hy_fields_check(obj, spec, *form, req->arena, err) ? INPUT_OK : INPUT_BAD;
 }
 
 struct geo_ctx {
@@ -187,8 +185,8 @@ static hy_result submit_answer(hy_req *req, void *ctx) {
         char *loc = hy_arena_printf(req->arena, "/api/v1/requests/sent?code=%s&lang=%s",
                                     code ? code : "", hy_page_lang(language));
         json_decref(b);
-        if (!loc) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-        hy_req_add_header(req, "Location", loc);
+        if (!loc || hy_req_add_header(req, "Location", loc) < 0)
+            return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
         return hy_reply_bytes(req, 303, "text/plain; charset=utf-8", "", 0);
     }
     return hy_reply_bytes(req, (unsigned)x->sub.status, "application/json; charset=utf-8",
@@ -218,8 +216,9 @@ hy_result hy_api_request_submit(hy_req *req) {
     bool form = false;
     struct hy_parse_error err;
     hy_result res = 0;
-    if (!read_input(req, spec, &form, &err, &res)) {
-        if (err.code == HY_E__COUNT) return res;
+    enum input in = read_input(req, spec, &form, &err, &res);
+    if (in == INPUT_ANSWERED) return res;
+    if (in == INPUT_BAD) {
         /* The language field may be what failed; the page falls back to Persian. */
         const char *l = "fa";
         json_t *lj = req->json ? json_object_get(req->json, "language") : NULL;

@@ -51,6 +51,8 @@ enum hy_route_flags {
 #define HY_UPLOAD_MAX ((size_t)10 * 1024 * 1024)
 
 #define HY_MAX_ARGS 4
+/* Headers a handler may add to one answer (hy_req_add_header). */
+#define HY_EXTRA_HEADERS 8
 
 struct hy_route {
     enum hy_method method;
@@ -139,15 +141,18 @@ struct hy_req {
     bool body_pending; /* a body was announced and not yet read */
     json_t *json; /* the parsed body, released with the request */
     struct hy_principal *who; /* NULL until hy_req_principal() */
-    const char *extra_headers[8][2]; /* added to the answer (e.g. Set-Cookie) */
+    const char *extra_headers[HY_EXTRA_HEADERS][2]; /* added to the answer (e.g. Set-Cookie) */
     int nextra;
+    bool woken; /* a deferred request was woken (hy_req_wake), once */
     hy_then_fn then; /* set while deferred (hy_req_defer) */
     void *then_ctx;
 };
 
 /* Adds a header to the answer this request will get (both strings must outlive the request,
- * e.g. live in its arena). */
-void hy_req_add_header(hy_req *req, const char *name, const char *value);
+ * e.g. live in its arena). 0, or -ENOSPC when the request has HY_EXTRA_HEADERS already: the
+ * header is refused and logged, and the caller answers an error rather than an answer without
+ * it. */
+int hy_req_add_header(hy_req *req, const char *name, const char *value);
 /* True when an Accept-Encoding value accepts gzip (not "gzip;q=0"). */
 bool hy_accepts_gzip(const char *accept_encoding);
 
@@ -155,9 +160,9 @@ bool hy_accepts_gzip(const char *accept_encoding);
  * A handler that hands its work to another thread (e.g. the group-commit writer,
  * hy_db_run_batched) calls hy_req_defer() BEFORE handing it over and returns what that
  * returned: the request is suspended (it holds no server thread; its arena, body and JSON stay
- * alive). The other thread calls hy_req_wake() when the work is done, and must not touch the
- * request after that call; `then(req, ctx)` then runs on a server thread and answers as a
- * handler does. While suspended the server does not notice a client that went away: the
+ * alive). The other thread calls hy_req_wake() when the work is done, exactly once, and must
+ * not touch the request (nor anything of its arena) after that call; `then(req, ctx)` then
+ * runs on a server thread and answers as a handler does. While suspended the server does not notice a client that went away: the
  * answer is simply not delivered. */
 hy_result hy_req_defer(hy_req *req, hy_then_fn then, void *ctx);
 void hy_req_wake(hy_req *req);
@@ -175,7 +180,9 @@ const char *hy_req_query(hy_req *req, const char *name);
  * returns NULL; the caller then returns *ret_result. The object is owned by the request. */
 json_t *hy_req_json(hy_req *req, hy_result *ret_result);
 
-/* ---- answering ---- */
+/* ---- answering ----
+ * A request is answered exactly once: a second answer is a bug (an assertion in the test
+ * builds; otherwise refused with MHD_NO). */
 
 /* Answers `status` with a JSON body built from `body` (reference stolen). */
 hy_result hy_reply_json(hy_req *req, unsigned status, json_t *body);

@@ -5,6 +5,8 @@
  * Every answer goes through hy_reply_response(), which queues it exactly once. */
 #include "http/reply.h"
 
+#include <assert.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <time.h>
 
 #include "http/router.h"
+#include "util/log.h"
 #include "util/utf8.h"
 
 uint64_t hy_now_us(void) {
@@ -47,12 +50,18 @@ void hy_http_embed_headers(hy_server *srv, struct MHD_Response *resp) {
     MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), interest-cohort=()");
 }
 
-void hy_req_add_header(hy_req *req, const char *name, const char *value) {
-    if (req->nextra < (int)(sizeof req->extra_headers / sizeof req->extra_headers[0])) {
-        req->extra_headers[req->nextra][0] = name;
-        req->extra_headers[req->nextra][1] = value;
-        req->nextra++;
+int hy_req_add_header(hy_req *req, const char *name, const char *value) {
+    assert(req->nextra >= 0 && req->nextra <= HY_EXTRA_HEADERS);
+    if (req->nextra >= HY_EXTRA_HEADERS) {
+        hy_error("http %s %s: a header beyond the %d a request may add was refused (%s)",
+                 req->method_name ? req->method_name : "-", req->route ? req->route->pattern : "-",
+                 HY_EXTRA_HEADERS, name);
+        return -ENOSPC;
     }
+    req->extra_headers[req->nextra][0] = name;
+    req->extra_headers[req->nextra][1] = value;
+    req->nextra++;
+    return 0;
 }
 
 /* Headers every freshly built answer gets: security headers, the handler's extras, and
@@ -61,6 +70,7 @@ static void hy__finish(hy_req *req, struct MHD_Response *resp, bool document) {
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (document) hy_http_security_headers(req->srv, resp);
     else hy__base_headers(req->srv, resp);
+    assert(req->nextra >= 0 && req->nextra <= HY_EXTRA_HEADERS);
     for (int i = 0; i < req->nextra; i++)
         MHD_add_response_header(resp, req->extra_headers[i][0], req->extra_headers[i][1]);
     if (req->body_pending && !req->answered) MHD_add_response_header(resp, "Connection", "close");
@@ -68,6 +78,7 @@ static void hy__finish(hy_req *req, struct MHD_Response *resp, bool document) {
 
 hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *resp,
                             size_t bytes) {
+    assert(!req->answered); /* one answer per request */
     if (req->answered) return MHD_NO;
     req->answered = true;
     req->status = status;
@@ -285,10 +296,18 @@ bool hy_accepts_gzip(const char *ae) {
 /* ---------------------------------------------------------------- answering later */
 
 hy_result hy_req_defer(hy_req *req, hy_then_fn then, void *ctx) {
+    assert(then && !req->then && !req->answered);
     req->then = then;
     req->then_ctx = ctx;
+    req->woken = false;
     MHD_suspend_connection(req->conn);
     return MHD_YES;
 }
 
-void hy_req_wake(hy_req *req) { MHD_resume_connection(req->conn); }
+void hy_req_wake(hy_req *req) {
+    /* Woken once, while deferred; whoever wakes it must not touch it afterwards (the server
+     * thread that resumes it may answer and free it at once). */
+    assert(req->then && !req->woken);
+    req->woken = true;
+    MHD_resume_connection(req->conn);
+}

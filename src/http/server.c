@@ -9,6 +9,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -286,6 +287,7 @@ static enum MHD_Result hy__access(void *cls, struct MHD_Connection *c, const cha
     }
     req->body_pending = false; /* the whole body has been read */
     if (req->then) { /* woken after hy_req_defer() */
+        assert(req->woken && !req->answered);
         hy_then_fn then = req->then;
         req->then = NULL;
         return (enum MHD_Result)then(req, req->then_ctx);

@@ -80,11 +80,13 @@ struct hy__lookup {
     struct hy_principal *who;
     int64_t now, idle, max;
     bool expired;
+    bool touch; /* the session's last use is a minute old or more: record this one */
 };
 
 static int hy__lookup(hy_store *s, void *ctx) {
     struct hy__lookup *l = ctx;
     char user_id[HY_ID_LEN + 1];
+    l->touch = false;
     if (l->cookie) {
         struct hy_session sess;
         int r = s->ops->session_get(s, l->hash, l->a, &sess);
@@ -95,8 +97,7 @@ static int hy__lookup(hy_store *s, void *ctx) {
         }
         memcpy(user_id, sess.user_id, sizeof user_id);
         l->who->csrf = sess.csrf;
-        if (l->now - sess.last_seen >= 60) l->who->token_hash[0] = 't'; /* mark: touch later */
-        else l->who->token_hash[0] = '\0';
+        l->touch = l->now - sess.last_seen >= 60;
     } else {
         int r = s->ops->token_get(s, l->hash, user_id);
         if (r <= 0) return r;
@@ -149,14 +150,14 @@ const struct hy_principal *hy_req_principal(hy_req *req) {
     hy_token_hash(token, hash);
     const struct hy_server_config *c = req->srv->cfg;
     struct hy__lookup l = {hash, cookie, req->arena, who, hy_clock_now(), c->session_idle,
-                           c->session_max, false};
+                           c->session_max, false, false};
     int r = hy_db_run(req->srv->db, HY_TX_READ, hy__lookup, &l);
     if (r < 0) {
         hy_warn("session lookup failed (%d); treating the caller as anonymous", r);
         memset(who, 0, sizeof *who);
         return who;
     }
-    if (l.expired || (cookie && who->signed_in && who->token_hash[0] == 't')) {
+    if (l.expired || (cookie && who->signed_in && l.touch)) {
         struct hy__touch t = {hash, l.now, l.expired};
         if (hy_db_run(req->srv->db, HY_TX_WRITE, hy__touch, &t) < 0)
             hy_warn("could not update a session's last use");
@@ -208,8 +209,8 @@ int hy_session_start(hy_req *req, hy_store *s, const char *user_id, const char *
                                                      "Max-Age=%u%s",
                                    token, c->session_max, hy_req_secure(req) ? "; Secure" : "");
     const char *csrf_copy = hy_arena_strdup(req->arena, csrf);
-    if (!cookie || !csrf_copy) return HY_DB_HARD;
-    hy_req_add_header(req, "Set-Cookie", cookie);
+    if (!cookie || !csrf_copy || hy_req_add_header(req, "Set-Cookie", cookie) < 0)
+        return HY_DB_HARD;
     *ret_csrf = csrf_copy;
     return HY_DB_ONE;
 }
@@ -224,7 +225,7 @@ int hy_session_end(hy_req *req, hy_store *s) {
                                    HY_SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Lax; "
                                                      "Max-Age=0%s",
                                    hy_req_secure(req) ? "; Secure" : "");
-    if (cookie) hy_req_add_header(req, "Set-Cookie", cookie);
+    if (cookie && hy_req_add_header(req, "Set-Cookie", cookie) < 0) return HY_DB_HARD;
     return r;
 }
 
@@ -243,7 +244,8 @@ bool hy_rate_allow(hy_req *req, const char *key, unsigned limit, unsigned window
 
 hy_result hy_rate_reply(hy_req *req, unsigned window) {
     char *retry = hy_arena_printf(req->arena, "%u", window);
-    if (retry) hy_req_add_header(req, "Retry-After", retry);
+    /* Retry-After only advises: refused (and logged), the answer is still 429. */
+    if (retry) (void)hy_req_add_header(req, "Retry-After", retry);
     return hy_reply_error(req, HY_E_RATE_LIMITED, NULL, NULL);
 }
 
