@@ -657,7 +657,7 @@ static hy_result transition(hy_req *req, const char *action) {
                                     : !strcmp(action, "publish")   ? "published"
                                     : !strcmp(action, "unpublish") ? "unpublished"
                                                                    : "returned");
-        return hy_reply_error(req, HY_E_CONFLICT, msg, NULL);
+        return hy_reply_error(req, HY_E_BAD_TRANSITION, msg, NULL);
     }
     if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
     if (r < 0) return hy_reply_store_error(req, r);

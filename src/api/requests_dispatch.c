@@ -394,8 +394,8 @@ hy_result hy_api_request_get(hy_req *req) {
 hy_result hy_api_reply_refusal(hy_req *req, enum hy_rq_refusal refusal, const char *why) {
     switch (refusal) {
     case HY_RQ_NOT_FOUND: return hy_reply_error(req, HY_E_NOT_FOUND, why, NULL);
-    case HY_RQ_TAKEN: return hy_reply_error(req, HY_E_CONFLICT, why, NULL);
-    case HY_RQ_BAD_TRANSITION: return hy_reply_error(req, HY_E_CONFLICT, why, NULL);
+    case HY_RQ_TAKEN: return hy_reply_error(req, HY_E_REQUEST_TAKEN, why, NULL);
+    case HY_RQ_BAD_TRANSITION: return hy_reply_error(req, HY_E_BAD_TRANSITION, why, NULL);
     case HY_RQ_NOT_PERMITTED: return hy_reply_error(req, HY_E_FORBIDDEN, why, NULL);
     case HY_RQ_NOT_VOLUNTEER: return hy_reply_error(req, HY_E_INVALID_FIELD, why, "volunteer_id");
     case HY_RQ_ALLOWED: break;

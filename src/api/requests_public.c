@@ -174,7 +174,7 @@ static hy_result submit_answer(hy_req *req, void *ctx) {
     const char *language = x->lang;
     if (r >= 0 && x->limited) return hy_rate_reply(req, x->rate_window);
     if (r == HY_DB_ABORT && x->sub.mismatch)
-        return hy_page_problem(req, form, language, HY_E_CONFLICT,
+        return hy_page_problem(req, form, language, HY_E_IDEMPOTENCY_MISMATCH,
                              "This Idempotency-Key was used with a different request.", NULL);
     if (r < 0) return form ? hy_page_problem(req, form, language, HY_E_STORE_UNAVAILABLE, NULL, NULL)
                            : hy_reply_store_error(req, r);
@@ -410,7 +410,8 @@ static hy_result inbound_answer(hy_req *req, void *ctx) {
     struct submit *x = ctx;
     int r = x->result;
     if (r == HY_DB_ABORT && x->sub.mismatch)
-        return hy_reply_error(req, HY_E_CONFLICT, "This message id was used for another message.", NULL);
+        return hy_reply_error(req, HY_E_IDEMPOTENCY_MISMATCH,
+                              "This message id was used for another message.", NULL);
     if (r < 0) return hy_reply_store_error(req, r);
     return hy_reply_bytes(req, (unsigned)x->sub.status, "application/json; charset=utf-8", x->sub.body,
                           strlen(x->sub.body));

@@ -90,7 +90,7 @@ describe(`group commit of submissions [${STORE}]`, () => {
       for (const r of goods) assert.equal(r.status, 201, r.text);
       assert.deepEqual([k1.status, k2.status].sort(), [201, 409]);
       const refused = k1.status === 409 ? k1 : k2;
-      assert.equal(refused.json.error.code, 'conflict');
+      assert.equal(refused.json.error.code, 'idempotency_mismatch');
       assert.equal(count(srv), 41);
     } finally {
       await srv.stop();

@@ -149,7 +149,7 @@ describe(`library workflow and access [${STORE}]`, () => {
     assert.equal(e.status, 200, e.text);
     assertError(await call('POST', `/api/v1/library/${id}/publish`, { who: 'editor' }), 403, 'forbidden');
     assert.equal((await call('POST', `/api/v1/library/${id}/submit`, { who: 'editor' })).status, 200);
-    assertError(await call('POST', `/api/v1/library/${id}/submit`, { who: 'editor' }), 409, 'conflict');
+    assertError(await call('POST', `/api/v1/library/${id}/submit`, { who: 'editor' }), 409, 'bad_transition');
     assert.equal((await call('POST', `/api/v1/library/${id}/publish`, { who: 'admin' })).status, 200);
     assertError(await call('PATCH', `/api/v1/library/${id}`, { who: 'editor', body: { title: 'x' } }), 409, 'conflict');
     const pub = await call('GET', `/api/v1/library/${id}`);

@@ -109,7 +109,7 @@ describe(`help requests [${STORE}]`, () => {
     assert.equal(b.json.id, a.json.id);
     assert.equal(b.json.tracking_code, a.json.tracking_code);
     assert.equal(Number(sql(srv, "SELECT count(*) FROM request_contacts WHERE phone = '+989125550199'")[0][0]), 1);
-    assertError(await ask(srv, { phone: '+989125550199', details: 'other' }, { 'idempotency-key': key }), 409, 'conflict');
+    assertError(await ask(srv, { phone: '+989125550199', details: 'other' }, { 'idempotency-key': key }), 409, 'idempotency_mismatch');
   });
 
   it('the plain form post (no JavaScript) is redirected to a confirmation page with the code', async () => {
@@ -172,7 +172,7 @@ describe(`help requests [${STORE}]`, () => {
     const c = await srv.request('POST', '/api/v1/requests/cancel', { body: { code: a.json.tracking_code, phone: '09125550104' } });
     assert.equal(c.status, 200, c.text);
     assert.equal(c.json.status, 'cancelled');
-    assertError(await srv.request('POST', '/api/v1/requests/cancel', { body: { code: a.json.tracking_code, phone: '09125550104' } }), 409, 'conflict');
+    assertError(await srv.request('POST', '/api/v1/requests/cancel', { body: { code: a.json.tracking_code, phone: '09125550104' } }), 409, 'bad_transition');
     assertError(await srv.request('POST', '/api/v1/requests/cancel', { body: { code: a.json.tracking_code, phone: '09125550000' } }), 404, 'not_found');
   });
 
@@ -232,7 +232,7 @@ describe(`help requests [${STORE}]`, () => {
     assert.equal(c.status, 200, c.text);
     assert.equal(c.json.status, 'claimed');
     assert.equal(c.json.contact.phone, '+989125550105');
-    assertError(await as(srv, v2).post(`/api/v1/requests/${id}/claim`), 409, 'conflict');
+    assertError(await as(srv, v2).post(`/api/v1/requests/${id}/claim`), 409, 'request_taken');
     assertError(await as(srv, v2).get(`/api/v1/requests/${id}`), 404, 'not_found');
     const mine = await as(srv, v1).get('/api/v1/requests/mine');
     assert.equal(mine.json.requests.find((x) => x.id === id).contact.address, 'Valiasr St 10, door 3');
@@ -260,7 +260,7 @@ describe(`help requests [${STORE}]`, () => {
     assert.equal(sug.status, 200, sug.text);
     assert.deepEqual(sug.json.volunteers.slice(0, 2).map((v) => v.user_id).sort(), [vol1.id, vol2.id].sort());
     assert.equal(sug.json.volunteers[0].user_id, vol1.id, 'nearest and speaks English first');
-    assertError(await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'delivered' }), 409, 'conflict');
+    assertError(await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'delivered' }), 409, 'bad_transition');
     assert.equal((await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'open' })).status, 200);
     // The coordinator assigns v2, then reassigns to v1.
     const as2 = await as(srv, coordToken).post(`/api/v1/requests/${id}/assign`, { volunteer_id: vol2.id });
@@ -271,7 +271,7 @@ describe(`help requests [${STORE}]`, () => {
     await receiver.waitFor((m) => m.to === phone && m.template === 'request_claimed');
     // Only the assignee (or a coordinator) moves it on.
     assertError(await as(srv, v2).post(`/api/v1/requests/${id}/status`, { status: 'in_progress' }), 404, 'not_found');
-    assertError(await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'closed' }), 409, 'conflict');
+    assertError(await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'closed' }), 409, 'bad_transition');
     assert.equal((await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'in_progress' })).status, 200);
     const del = await as(srv, v1).post(`/api/v1/requests/${id}/delivery`, { mask: true, gloves: true, leave_at_door: true, step_back: true, receipt_amount: 12.5, reimbursement: 'pending' });
     assert.equal(del.status, 200, del.text);
@@ -280,12 +280,12 @@ describe(`help requests [${STORE}]`, () => {
     assertError(await as(srv, v1).post(`/api/v1/requests/${id}/delivery`, { reimbursement: 'paid' }), 403, 'forbidden');
     const dv = await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'delivered' });
     assert.equal(dv.status, 200, dv.text);
-    assertError(await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'in_progress' }), 409, 'conflict');
+    assertError(await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'in_progress' }), 409, 'bad_transition');
     assertError(await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'closed' }), 403, 'forbidden');
     assert.equal((await as(srv, coordToken).post(`/api/v1/requests/${id}/delivery`, { reimbursement: 'paid' })).json.reimbursement, 'paid');
     const cl = await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'closed' });
     assert.equal(cl.status, 200);
-    assertError(await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'open' }), 409, 'conflict');
+    assertError(await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'open' }), 409, 'bad_transition');
     assertError(await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'claimed' }), 400, 'invalid_field');
     assertError(await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'unable_to_help' }), 400, 'missing_field');
     // Every transition recorded with who and when.

@@ -27,6 +27,7 @@ const API_ERROR_CODES = [
   'not_found', 'method_not_allowed', 'bad_json', 'bad_utf8', 'unsupported_media_type',
   'payload_too_large', 'invalid_field', 'missing_field', 'rate_limited', 'unauthorized',
   'forbidden', 'csrf_failed', 'conflict', 'internal', 'store_unavailable',
+  'request_taken', 'idempotency_mismatch', 'bad_transition',
 ];
 
 test('fa.json and en.json have exactly the same keys', () => {
