@@ -36,7 +36,7 @@ static int users_tx(hy_store *s, void *ctx) {
     return c->n < 0 ? c->n : HY_DB_ONE;
 }
 
-hy_result hy_api_users(hy_req *req) {
+hy_result hy_api_list_users(hy_req *req) {
     struct users_ctx c = {.req = req};
     const char *role = hy_req_query(req, "role"), *status = hy_req_query(req, "status");
     if (role && !one_of(role, hy__roles))
@@ -78,7 +78,7 @@ static int role_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-hy_result hy_api_user_role(hy_req *req) {
+hy_result hy_api_set_user_role(hy_req *req) {
     struct role_ctx c = {.req = req, .id = req->args[0]};
     struct hy_field spec[] = {HY_F_ENUM("role", HY_REQUIRED, hy__roles, &c.role), HY_F_END};
     hy_result res;
@@ -106,7 +106,7 @@ static int audit_tx(hy_store *s, void *ctx) {
     return c->n < 0 ? c->n : HY_DB_ONE;
 }
 
-hy_result hy_api_audit(hy_req *req) {
+hy_result hy_api_list_audit(hy_req *req) {
     struct audit_ctx c = {.req = req, .limit = 100};
     const char *b = hy_req_query(req, "before"), *l = hy_req_query(req, "limit");
     char *end;

@@ -1,4 +1,6 @@
-/* api.h — the handlers: each translates HTTP to a domain call and back. One file per resource. */
+/* api.h — the handlers: each translates HTTP to a call of app/ or domain/ and back. One file
+ * per resource and audience. A handler's name says what it does, verb first
+ * (hy_api_get_request, hy_api_claim_request); routes.c maps the routes to them. */
 #ifndef HY_API_H
 #define HY_API_H
 
@@ -7,57 +9,59 @@
 #include "http/http.h"
 #include "store/store.h"
 
-hy_result hy_api_health(hy_req *req);
-hy_result hy_api_config(hy_req *req);
-hy_result hy_api_tile(hy_req *req);
+hy_result hy_api_get_health(hy_req *req); /* health.c */
+hy_result hy_api_get_config(hy_req *req); /* config.c */
+hy_result hy_api_get_tile(hy_req *req);   /* tiles.c */
 
 /* auth.c */
-hy_result hy_api_login(hy_req *req);
-hy_result hy_api_logout(hy_req *req);
-hy_result hy_api_me(hy_req *req);
-hy_result hy_api_me_patch(hy_req *req);
-hy_result hy_api_reset_request(hy_req *req);
-hy_result hy_api_reset_confirm(hy_req *req);
+hy_result hy_api_log_in(hy_req *req);
+hy_result hy_api_log_out(hy_req *req);
+hy_result hy_api_get_me(hy_req *req);
+hy_result hy_api_update_me(hy_req *req);
+hy_result hy_api_ask_password_reset(hy_req *req);
+hy_result hy_api_confirm_password_reset(hy_req *req);
 /* volunteers.c */
-hy_result hy_api_volunteer_signup(hy_req *req);
-hy_result hy_api_volunteer_list(hy_req *req);
-hy_result hy_api_volunteer_approve(hy_req *req);
-hy_result hy_api_volunteer_suspend(hy_req *req);
+hy_result hy_api_sign_up_volunteer(hy_req *req);
+hy_result hy_api_list_volunteers(hy_req *req);
+hy_result hy_api_approve_volunteer(hy_req *req);
+hy_result hy_api_suspend_volunteer(hy_req *req);
 /* admin.c */
-hy_result hy_api_users(hy_req *req);
-hy_result hy_api_user_role(hy_req *req);
-hy_result hy_api_audit(hy_req *req);
+hy_result hy_api_list_users(hy_req *req);
+hy_result hy_api_set_user_role(hy_req *req);
+hy_result hy_api_list_audit(hy_req *req);
 
-/* requests.c (issue 6) */
-hy_result hy_api_request_submit(hy_req *req);
-hy_result hy_api_request_sent(hy_req *req);
-hy_result hy_api_request_status(hy_req *req);
-hy_result hy_api_request_cancel(hy_req *req);
-hy_result hy_api_request_list(hy_req *req);
-hy_result hy_api_request_mine(hy_req *req);
-hy_result hy_api_request_stats(hy_req *req);
-hy_result hy_api_request_csv(hy_req *req);
-hy_result hy_api_request_get(hy_req *req);
-hy_result hy_api_request_claim(hy_req *req);
-hy_result hy_api_request_release(hy_req *req);
-hy_result hy_api_request_move(hy_req *req);
-hy_result hy_api_request_assign(hy_req *req);
-hy_result hy_api_request_suggestions(hy_req *req);
-hy_result hy_api_request_note(hy_req *req);
-hy_result hy_api_request_delivery(hy_req *req);
-hy_result hy_api_coverage(hy_req *req);
-hy_result hy_api_inbound_sms(hy_req *req);
+/* requests_public.c */
+hy_result hy_api_submit_request(hy_req *req);
+hy_result hy_api_show_request_sent(hy_req *req);
+hy_result hy_api_get_request_status(hy_req *req);
+hy_result hy_api_cancel_request(hy_req *req);
+hy_result hy_api_receive_sms(hy_req *req);
+/* requests_dispatch.c */
+hy_result hy_api_list_requests(hy_req *req);
+hy_result hy_api_list_my_requests(hy_req *req);
+hy_result hy_api_get_request(hy_req *req);
+hy_result hy_api_claim_request(hy_req *req);
+hy_result hy_api_release_request(hy_req *req);
+hy_result hy_api_move_request(hy_req *req);
+hy_result hy_api_assign_request(hy_req *req);
+hy_result hy_api_suggest_volunteers(hy_req *req);
+hy_result hy_api_add_request_note(hy_req *req);
+hy_result hy_api_record_delivery(hy_req *req);
+/* requests_reports.c */
+hy_result hy_api_get_request_stats(hy_req *req);
+hy_result hy_api_export_requests_csv(hy_req *req);
+hy_result hy_api_get_coverage(hy_req *req);
 
-/* groups.c (issue 5) */
-hy_result hy_api_groups(hy_req *req);
-hy_result hy_api_group_get(hy_req *req);
-hy_result hy_api_group_create(hy_req *req);
-hy_result hy_api_group_patch(hy_req *req);
-hy_result hy_api_group_approve(hy_req *req);
-hy_result hy_api_group_coordinator_add(hy_req *req);
-hy_result hy_api_group_coordinator_remove(hy_req *req);
-hy_result hy_api_groups_geojson(hy_req *req);
-hy_result hy_api_groups_csv(hy_req *req);
+/* groups.c */
+hy_result hy_api_list_groups(hy_req *req);
+hy_result hy_api_get_group(hy_req *req);
+hy_result hy_api_create_group(hy_req *req);
+hy_result hy_api_update_group(hy_req *req);
+hy_result hy_api_approve_group(hy_req *req);
+hy_result hy_api_add_group_coordinator(hy_req *req);
+hy_result hy_api_remove_group_coordinator(hy_req *req);
+hy_result hy_api_export_groups_geojson(hy_req *req);
+hy_result hy_api_export_groups_csv(hy_req *req);
 hy_result hy_api_geocode(hy_req *req);
 struct hy_group;
 /* A group as the API shows it (public fields; distance_m and covers for "near" answers). */
@@ -66,20 +70,20 @@ json_t *hy_group_json(const struct hy_group *g, bool with_distance);
  * hy_group_json()), without building a jansson tree: for the nearest-groups answer. */
 int hy_group_json_write(hy_buf *b, const struct hy_group *g, bool with_distance);
 
-/* library.c (issue 7) */
-hy_result hy_api_library_search(hy_req *req);
-hy_result hy_api_library_create(hy_req *req);
-hy_result hy_api_library_get(hy_req *req);
-hy_result hy_api_library_patch(hy_req *req);
-hy_result hy_api_library_submit(hy_req *req);
-hy_result hy_api_library_publish(hy_req *req);
-hy_result hy_api_library_unpublish(hy_req *req);
-hy_result hy_api_library_revisions(hy_req *req);
-hy_result hy_api_library_attach(hy_req *req);
-hy_result hy_api_attachment_get(hy_req *req);
-hy_result hy_api_communities(hy_req *req);
-hy_result hy_api_library_atom(hy_req *req);
-hy_result hy_api_sitemap(hy_req *req);
+/* library.c */
+hy_result hy_api_search_library(hy_req *req);
+hy_result hy_api_create_document(hy_req *req);
+hy_result hy_api_get_document(hy_req *req);
+hy_result hy_api_update_document(hy_req *req);
+hy_result hy_api_submit_document(hy_req *req);
+hy_result hy_api_publish_document(hy_req *req);
+hy_result hy_api_unpublish_document(hy_req *req);
+hy_result hy_api_list_revisions(hy_req *req);
+hy_result hy_api_attach_file(hy_req *req);
+hy_result hy_api_get_attachment(hy_req *req);
+hy_result hy_api_list_communities(hy_req *req);
+hy_result hy_api_get_library_feed(hy_req *req);
+hy_result hy_api_get_sitemap(hy_req *req);
 struct hy_lib_doc;
 struct hy_parse_error;
 /* Checks a library document object (the POST/PATCH body; imports also take "status") and

@@ -84,7 +84,7 @@ static int login_finish(hy_store *s, void *ctx) {
                     c->found && !strcmp(c->user.status, "suspended") ? "suspended" : "");
 }
 
-hy_result hy_api_login(hy_req *req) {
+hy_result hy_api_log_in(hy_req *req) {
     const char *login_raw, *password;
     struct hy_field spec[] = {
         HY_F_STR("login", HY_REQUIRED, 1, 254, &login_raw),
@@ -129,7 +129,7 @@ static int logout_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-hy_result hy_api_logout(hy_req *req) {
+hy_result hy_api_log_out(hy_req *req) {
     hy_req_principal(req);
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, logout_tx, req);
     if (r < 0) return hy_reply_store_error(req, r);
@@ -171,7 +171,7 @@ json_t *hy_volunteer_json(const struct hy_volunteer *v) {
     return j;
 }
 
-hy_result hy_api_me(hy_req *req) {
+hy_result hy_api_get_me(hy_req *req) {
     struct me_ctx c = {.req = req};
     int r = hy_db_run(req->srv->db, HY_TX_READ, me_read, &c);
     if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_UNAUTHORIZED, NULL, NULL);
@@ -223,7 +223,7 @@ static int me_patch_tx(hy_store *s, void *ctx) {
     return s->ops->user_get(s, id, p->req->arena, &p->user);
 }
 
-hy_result hy_api_me_patch(hy_req *req) {
+hy_result hy_api_update_me(hy_req *req) {
     struct me_patch p = {.req = req};
     struct hy_field spec[] = {
         {"name", HY_FT_STRING, 0, 1, 100, &p.name, NULL, 0, &p.has_name},
@@ -311,7 +311,7 @@ static int reset_request_tx(hy_store *s, void *ctx) {
     return hy_audit(s, hy_req_actor(c->req), "password_reset_requested", u.id, "");
 }
 
-hy_result hy_api_reset_request(hy_req *req) {
+hy_result hy_api_ask_password_reset(hy_req *req) {
     const char *login_raw;
     struct hy_field spec[] = {HY_F_STR("login", HY_REQUIRED, 1, 254, &login_raw), HY_F_END};
     hy_result res;
@@ -349,7 +349,7 @@ static int reset_confirm_tx(hy_store *s, void *ctx) {
     return hy_audit(s, hy_req_actor(c->req), "password_reset", c->user_id, "");
 }
 
-hy_result hy_api_reset_confirm(hy_req *req) {
+hy_result hy_api_confirm_password_reset(hy_req *req) {
     const char *token, *password;
     struct hy_field spec[] = {
         HY_F_STR("token", HY_REQUIRED, HY_TOKEN_LEN, HY_TOKEN_LEN, &token),

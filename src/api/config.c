@@ -2,7 +2,7 @@
 #include "api/api.h"
 #include "http/tiles.h"
 
-hy_result hy_api_config(hy_req *req) {
+hy_result hy_api_get_config(hy_req *req) {
     const struct hy_server_config *cfg = req->srv->cfg;
     json_t *tiles = json_null();
     if (req->srv->tiles) {

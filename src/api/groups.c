@@ -300,7 +300,7 @@ static hy_result groups_search(hy_req *req, const char *q) {
     return reply_groups(req, c.g, c.n, c.total, false);
 }
 
-hy_result hy_api_groups(hy_req *req) {
+hy_result hy_api_list_groups(hy_req *req) {
     const char *near = hy_req_query(req, "near"), *q = hy_req_query(req, "q");
     if (near && q) return hy_reply_error(req, HY_E_INVALID_QUERY, "Give near or q, not both.", "q");
     if (near) return groups_near(req, near);
@@ -362,7 +362,7 @@ static int get_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-hy_result hy_api_group_get(hy_req *req) {
+hy_result hy_api_get_group(hy_req *req) {
     struct get_ctx c = {.req = req, .id = req->args[0]};
     if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
     hy_req_principal(req);
@@ -544,7 +544,7 @@ static int create_tx(hy_store *s, void *ctx) {
     return hy_audit(s, hy_req_actor(c->req), "group_submitted", c->g.id, "");
 }
 
-hy_result hy_api_group_create(hy_req *req) {
+hy_result hy_api_create_group(hy_req *req) {
     struct group_input in = {0};
     hy_result res;
     if (!read_input(req, &in, true, &res)) return res;
@@ -608,7 +608,7 @@ static int patch_tx(hy_store *s, void *ctx) {
     return hy_audit(s, hy_req_actor(c->req), "group_edited", c->id, "");
 }
 
-hy_result hy_api_group_patch(hy_req *req) {
+hy_result hy_api_update_group(hy_req *req) {
     struct patch_ctx c = {.req = req, .id = req->args[0]};
     if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
     hy_result res;
@@ -646,7 +646,7 @@ static int approve_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-hy_result hy_api_group_approve(hy_req *req) {
+hy_result hy_api_approve_group(hy_req *req) {
     struct approve_ctx c = {.req = req, .id = req->args[0], .verified = -1};
     if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
     const char *v = hy_req_query(req, "verified");
@@ -709,7 +709,7 @@ static hy_result coord(hy_req *req, struct coord_ctx *c) {
                                    "coordinator", c->add));
 }
 
-hy_result hy_api_group_coordinator_add(hy_req *req) {
+hy_result hy_api_add_group_coordinator(hy_req *req) {
     struct coord_ctx c = {.req = req, .group_id = req->args[0], .add = true};
     struct hy_field spec[] = {HY_F_STR("user_id", HY_REQUIRED, 1, 64, &c.user_id), HY_F_END};
     hy_result res;
@@ -717,7 +717,7 @@ hy_result hy_api_group_coordinator_add(hy_req *req) {
     return coord(req, &c);
 }
 
-hy_result hy_api_group_coordinator_remove(hy_req *req) {
+hy_result hy_api_remove_group_coordinator(hy_req *req) {
     struct coord_ctx c = {.req = req, .group_id = req->args[0], .user_id = req->args[1]};
     return coord(req, &c);
 }
@@ -792,7 +792,7 @@ static int emit_geojson(hy_buf *out, const struct hy_group *g, hy_arena *a) {
     return r;
 }
 
-hy_result hy_api_groups_geojson(hy_req *req) {
+hy_result hy_api_export_groups_geojson(hy_req *req) {
     const char *after = hy_req_query(req, "after");
     if (after && !hy_id_valid(after))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "after must be a group id.", "after");
@@ -887,7 +887,7 @@ static int emit_csv(hy_buf *out, const struct hy_group *g, hy_arena *a) {
     return 0;
 }
 
-hy_result hy_api_groups_csv(hy_req *req) {
+hy_result hy_api_export_groups_csv(hy_req *req) {
     const char *after = hy_req_query(req, "after");
     if (after && !hy_id_valid(after))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "after must be a group id.", "after");

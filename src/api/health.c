@@ -40,7 +40,7 @@ static int hy__probe(hy_server *srv) {
     return result;
 }
 
-hy_result hy_api_health(hy_req *req) {
+hy_result hy_api_get_health(hy_req *req) {
     int result = hy__probe(req->srv);
     char body[160];
     int n;

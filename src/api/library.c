@@ -363,7 +363,7 @@ static json_t *item_json(hy_req *req, const struct hy_lib_doc *d, int score,
     return o;
 }
 
-hy_result hy_api_library_search(hy_req *req) {
+hy_result hy_api_search_library(hy_req *req) {
     struct search_ctx c = {.req = req, .sort = HY_LIB_SORT_RELEVANCE};
     c.filter.covid = -1;
     c.scan.status = "published";
@@ -521,7 +521,7 @@ static json_t *full_json(struct doc_ctx *c) {
     return o;
 }
 
-hy_result hy_api_library_get(hy_req *req) {
+hy_result hy_api_get_document(hy_req *req) {
     struct doc_ctx c = {.req = req, .id = req->args[0], .editor = is_role(req, HY_ACCESS_EDITOR)};
     if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, doc_tx, &c);
@@ -556,7 +556,7 @@ static int create_tx(hy_store *s, void *ctx) {
     return hy_audit(s, hy_req_actor(c->req), "library_created", c->doc.id, c->doc.type);
 }
 
-hy_result hy_api_library_create(hy_req *req) {
+hy_result hy_api_create_document(hy_req *req) {
     hy_result res;
     json_t *body = hy_req_json(req, &res);
     if (!body) return res;
@@ -600,7 +600,7 @@ static int patch_tx(hy_store *s, void *ctx) {
     return c->natts < 0 ? c->natts : HY_DB_ONE;
 }
 
-hy_result hy_api_library_patch(hy_req *req) {
+hy_result hy_api_update_document(hy_req *req) {
     struct doc_ctx c = {.req = req, .id = req->args[0], .editor = true,
                         .admin = is_role(req, HY_ACCESS_ADMIN)};
     if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
@@ -664,9 +664,9 @@ static hy_result transition(hy_req *req, const char *action) {
     return hy_reply_json(req, 200, full_json(&c));
 }
 
-hy_result hy_api_library_submit(hy_req *req) { return transition(req, "submit"); }
-hy_result hy_api_library_publish(hy_req *req) { return transition(req, "publish"); }
-hy_result hy_api_library_unpublish(hy_req *req) { return transition(req, "unpublish"); }
+hy_result hy_api_submit_document(hy_req *req) { return transition(req, "submit"); }
+hy_result hy_api_publish_document(hy_req *req) { return transition(req, "publish"); }
+hy_result hy_api_unpublish_document(hy_req *req) { return transition(req, "unpublish"); }
 
 struct rev_ctx {
     hy_req *req;
@@ -684,7 +684,7 @@ static int rev_tx(hy_store *s, void *ctx) {
     return c->n < 0 ? c->n : HY_DB_ONE;
 }
 
-hy_result hy_api_library_revisions(hy_req *req) {
+hy_result hy_api_list_revisions(hy_req *req) {
     struct rev_ctx c = {.req = req, .id = req->args[0]};
     if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
     int r = hy_db_run(req->srv->db, HY_TX_READ, rev_tx, &c);
@@ -728,7 +728,7 @@ static bool magic_ok(const char *type, const unsigned char *p, size_t n) {
     return hy_utf8_valid((const char *)p, n, 0);
 }
 
-hy_result hy_api_library_attach(hy_req *req) {
+hy_result hy_api_attach_file(hy_req *req) {
     static const char *const types[] = {"application/pdf", "image/png", "image/jpeg",
                                         "text/plain", "text/csv", NULL};
     struct att_ctx c = {.req = req};
@@ -784,7 +784,7 @@ static int att_get_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-hy_result hy_api_attachment_get(hy_req *req) {
+hy_result hy_api_get_attachment(hy_req *req) {
     struct att_ctx c = {.req = req, .editor = is_role(req, HY_ACCESS_EDITOR)};
     const char *id = req->args[0];
     if (!hy_id_valid(id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such file.", NULL);
@@ -829,7 +829,7 @@ static int comm_tx(hy_store *s, void *ctx) {
 
 static json_t *opt_str(const char *s) { return s ? json_string(s) : json_null(); }
 
-hy_result hy_api_communities(hy_req *req) {
+hy_result hy_api_list_communities(hy_req *req) {
     struct comm_ctx c = {.req = req};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, comm_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
@@ -930,7 +930,7 @@ static int atom_tx(hy_store *s, void *ctx) {
     return c->ndocs < 0 ? c->ndocs : HY_DB_ONE;
 }
 
-hy_result hy_api_library_atom(hy_req *req) {
+hy_result hy_api_get_library_feed(hy_req *req) {
     struct feed_ctx c = {.req = req};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, atom_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
@@ -1004,7 +1004,7 @@ static int sitemap_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-hy_result hy_api_sitemap(hy_req *req) {
+hy_result hy_api_get_sitemap(hy_req *req) {
     static const char *const pages[] = {"/", "/library", "/toolkits", "/faq", "/communities",
                                         "/groups", "/help", "/volunteer", "/about", "/privacy",
                                         NULL};

@@ -185,7 +185,7 @@ static int by_queue(const void *x, const void *y) {
     return strcmp(a->r->id, b->r->id);
 }
 
-hy_result hy_api_request_list(hy_req *req) {
+hy_result hy_api_list_requests(hy_req *req) {
     const struct hy_principal *who = hy_req_principal(req);
     bool coord = is_coordinator(who);
     const char *near = hy_req_query(req, "near"), *status = hy_req_query(req, "status"),
@@ -295,7 +295,7 @@ static int mine_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-hy_result hy_api_request_mine(hy_req *req) {
+hy_result hy_api_list_my_requests(hy_req *req) {
     hy_req_principal(req);
     struct mine_ctx c = {.req = req};
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, mine_tx, &c);
@@ -354,7 +354,7 @@ static int one_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-hy_result hy_api_request_get(hy_req *req) {
+hy_result hy_api_get_request(hy_req *req) {
     hy_req_principal(req);
     if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
     struct one_ctx c = {.req = req, .id = req->args[0]};
@@ -417,7 +417,7 @@ static hy_result run_move(hy_req *req, struct hy_rq_move *m, unsigned ok_status)
     return hy_reply_json(req, ok_status, j);
 }
 
-hy_result hy_api_request_claim(hy_req *req) {
+hy_result hy_api_claim_request(hy_req *req) {
     hy_req_principal(req);
     if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
     struct hy_rq_move m = {.arena = req->arena, .who = req->who, .step = HY_RQ_STEP_CLAIM,
@@ -425,7 +425,7 @@ hy_result hy_api_request_claim(hy_req *req) {
     return run_move(req, &m, 200);
 }
 
-hy_result hy_api_request_release(hy_req *req) {
+hy_result hy_api_release_request(hy_req *req) {
     hy_req_principal(req);
     if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
     struct hy_rq_move m = {.arena = req->arena, .who = req->who, .step = HY_RQ_STEP_MOVE,
@@ -433,7 +433,7 @@ hy_result hy_api_request_release(hy_req *req) {
     return run_move(req, &m, 200);
 }
 
-hy_result hy_api_request_move(hy_req *req) {
+hy_result hy_api_move_request(hy_req *req) {
     hy_req_principal(req);
     if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
     const char *to, *reason = NULL;
@@ -460,7 +460,7 @@ hy_result hy_api_request_move(hy_req *req) {
     return run_move(req, &m, 200);
 }
 
-hy_result hy_api_request_assign(hy_req *req) {
+hy_result hy_api_assign_request(hy_req *req) {
     hy_req_principal(req);
     if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
     const char *vid;
@@ -523,7 +523,7 @@ static bool speaks(const char *languages_json, const char *lang) {
     return yes;
 }
 
-hy_result hy_api_request_suggestions(hy_req *req) {
+hy_result hy_api_suggest_volunteers(hy_req *req) {
     if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
     struct suggest_ctx c = {.req = req, .id = req->args[0]};
     int r = hy_db_run(req->srv->db, HY_TX_READ, suggest_tx, &c);
@@ -581,7 +581,7 @@ static int note_tx(hy_store *s, void *ctx) {
     return x <= 0 ? (x < 0 ? x : HY_DB_HARD) : HY_DB_ONE;
 }
 
-hy_result hy_api_request_note(hy_req *req) {
+hy_result hy_api_add_request_note(hy_req *req) {
     hy_req_principal(req);
     if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
     struct note_ctx c = {.req = req, .id = req->args[0]};
@@ -607,7 +607,7 @@ hy_result hy_api_request_note(hy_req *req) {
 
 /* ---- delivery: checklist, receipt, reimbursement ---- */
 
-hy_result hy_api_request_delivery(hy_req *req) {
+hy_result hy_api_record_delivery(hy_req *req) {
     hy_req_principal(req);
     if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
     struct hy_rq_delivery d = {.arena = req->arena, .who = req->who, .id = req->args[0]};

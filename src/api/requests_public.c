@@ -193,7 +193,7 @@ static hy_result submit_answer(hy_req *req, void *ctx) {
                           x->sub.body, strlen(x->sub.body));
 }
 
-hy_result hy_api_request_submit(hy_req *req) {
+hy_result hy_api_submit_request(hy_req *req) {
     const char *name, *phone_raw, *address = "", *place = NULL, *kind, *details = "",
                                   *urgency = "normal", *for_whom = "self", *language = "fa";
     double lat = 0, lon = 0;
@@ -319,7 +319,7 @@ hy_result hy_api_request_submit(hy_req *req) {
 /* The page a form post is sent on to: the code (from the query, checked against the alphabet,
  * so nothing else can be echoed) and the next steps. Reveals nothing: the code alone opens
  * nothing without the phone number. */
-hy_result hy_api_request_sent(hy_req *req) {
+hy_result hy_api_show_request_sent(hy_req *req) {
     const char *lang = hy_page_lang(hy_req_query(req, "lang"));
     bool fa = !strcmp(lang, "fa");
     char code[HY_RQ_CODE_LEN + 1];
@@ -382,7 +382,7 @@ static hy_result track(hy_req *req, const char *code, const char *phone, bool ca
     return hy_reply_json(req, 200, body);
 }
 
-hy_result hy_api_request_status(hy_req *req) {
+hy_result hy_api_get_request_status(hy_req *req) {
     const char *code = hy_req_query(req, "code"), *phone = hy_req_query(req, "phone");
     if (!code || !*code) return hy_reply_error(req, HY_E_INVALID_QUERY, "Give code.", "code");
     if (!phone || !*phone) return hy_reply_error(req, HY_E_INVALID_QUERY, "Give phone.", "phone");
@@ -391,7 +391,7 @@ hy_result hy_api_request_status(hy_req *req) {
     return track(req, code, phone, false);
 }
 
-hy_result hy_api_request_cancel(hy_req *req) {
+hy_result hy_api_cancel_request(hy_req *req) {
     const char *code, *phone;
     struct hy_field spec[] = {
         HY_F_STR("code", HY_REQUIRED, 1, 40, &code),
@@ -417,7 +417,7 @@ static hy_result inbound_answer(hy_req *req, void *ctx) {
                           strlen(x->sub.body));
 }
 
-hy_result hy_api_inbound_sms(hy_req *req) {
+hy_result hy_api_receive_sms(hy_req *req) {
     const struct hy_server_config *cfg = req->srv->cfg;
     if (!cfg->inbound_secret || !*cfg->inbound_secret)
         return hy_reply_error(req, HY_E_NOT_FOUND, "Inbound SMS is not configured.", NULL);

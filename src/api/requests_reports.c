@@ -46,7 +46,7 @@ static void bump(json_t *obj, const char *key, json_int_t n) {
     json_object_set_new(obj, key, json_integer((v ? json_integer_value(v) : 0) + n));
 }
 
-hy_result hy_api_request_stats(hy_req *req) {
+hy_result hy_api_get_request_stats(hy_req *req) {
     struct stats_ctx c = {.req = req};
     int r = hy_db_run(req->srv->db, HY_TX_READ, stats_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
@@ -103,7 +103,7 @@ hy_result hy_api_request_stats(hy_req *req) {
                                    STATS_CELL_M / 1000));
 }
 
-hy_result hy_api_request_csv(hy_req *req) {
+hy_result hy_api_export_requests_csv(hy_req *req) {
     struct hy_api_rq_list c = {.req = req};
     c.f.limit = CSV_MAX;
     int r = hy_db_run(req->srv->db, HY_TX_READ, hy_api_rq_list_tx, &c);
@@ -165,7 +165,7 @@ static int by_cell(const void *x, const void *y) {
     return 0;
 }
 
-hy_result hy_api_coverage(hy_req *req) {
+hy_result hy_api_get_coverage(hy_req *req) {
     struct cov_ctx c = {.req = req};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, cov_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);

@@ -18,7 +18,7 @@ static bool hy__uint(const char *s, unsigned max, unsigned *ret, bool allow_ext)
     return true;
 }
 
-hy_result hy_api_tile(hy_req *req) {
+hy_result hy_api_get_tile(hy_req *req) {
     unsigned z, x, y;
     if (!req->srv->tiles) return hy_reply_error(req, HY_E_NOT_FOUND, "No tiles are configured.", NULL);
     if (!hy__uint(req->args[0], 24, &z, false) || !hy__uint(req->args[1], 0xffffff, &x, false) ||

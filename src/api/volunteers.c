@@ -47,7 +47,7 @@ static char *strings_json(const struct hy_strings *v) {
     return t;
 }
 
-hy_result hy_api_volunteer_signup(hy_req *req) {
+hy_result hy_api_sign_up_volunteer(hy_req *req) {
     const char *name, *phone_raw, *email = NULL, *password = NULL, *availability = "",
                                   *language = "fa";
     double lat = 0, lon = 0, radius = 5;
@@ -153,7 +153,7 @@ static int list_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-hy_result hy_api_volunteer_list(hy_req *req) {
+hy_result hy_api_list_volunteers(hy_req *req) {
     struct list_ctx c = {.req = req};
     const char *status = hy_req_query(req, "status");
     const char *page_s = hy_req_query(req, "page");
@@ -221,5 +221,5 @@ static hy_result vet(hy_req *req, const char *to) {
     return hy_reply_json(req, 200, json_pack("{s:s,s:s}", "id", c.user.id, "status", c.user.status));
 }
 
-hy_result hy_api_volunteer_approve(hy_req *req) { return vet(req, "approved"); }
-hy_result hy_api_volunteer_suspend(hy_req *req) { return vet(req, "suspended"); }
+hy_result hy_api_approve_volunteer(hy_req *req) { return vet(req, "approved"); }
+hy_result hy_api_suspend_volunteer(hy_req *req) { return vet(req, "suspended"); }
