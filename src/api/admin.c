@@ -13,8 +13,8 @@
 #include "store/audit.h"
 #include "util/clock.h"
 
-static const char *const hy__roles[] = {"volunteer", "coordinator", "editor", "admin", NULL};
-static const char *const hy__statuses[] = {"pending", "approved", "suspended", NULL};
+static const char *const roles[] = {"volunteer", "coordinator", "editor", "admin", NULL};
+static const char *const statuses[] = {"pending", "approved", "suspended", NULL};
 
 static bool one_of(const char *v, const char *const *list) {
     for (size_t i = 0; list[i]; i++)
@@ -39,9 +39,9 @@ static int users_tx(hy_store *s, void *ctx) {
 hy_result hy_api_list_users(hy_req *req) {
     struct users_ctx c = {.req = req};
     const char *role = hy_req_query(req, "role"), *status = hy_req_query(req, "status");
-    if (role && !one_of(role, hy__roles))
+    if (role && !one_of(role, roles))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "Unknown role.", "role");
-    if (status && !one_of(status, hy__statuses))
+    if (status && !one_of(status, statuses))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "Unknown status.", "status");
     long page = 1, per = 50;
     const char *ps = hy_req_query(req, "page"), *pp = hy_req_query(req, "per_page");
@@ -80,7 +80,7 @@ static int role_tx(hy_store *s, void *ctx) {
 
 hy_result hy_api_set_user_role(hy_req *req) {
     struct role_ctx c = {.req = req, .id = req->args[0]};
-    struct hy_field spec[] = {HY_F_ENUM("role", HY_REQUIRED, hy__roles, &c.role), HY_F_END};
+    struct hy_field spec[] = {HY_F_ENUM("role", HY_REQUIRED, roles, &c.role), HY_F_END};
     hy_result res;
     if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such account.", NULL);
     if (!hy_input_parse(req, spec, &res)) return res;

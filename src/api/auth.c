@@ -185,7 +185,7 @@ hy_result hy_api_get_me(hy_req *req) {
 
 /* ---- PATCH me ---- */
 
-static const char *const hy__languages[] = {"fa", "en", NULL};
+static const char *const language_list[] = {"fa", "en", NULL};
 
 struct me_patch {
     hy_req *req;
@@ -227,7 +227,7 @@ hy_result hy_api_update_me(hy_req *req) {
     struct me_patch p = {.req = req};
     struct hy_field spec[] = {
         {"name", HY_FT_STRING, 0, 1, 100, &p.name, NULL, 0, &p.has_name},
-        {"language", HY_FT_ENUM, 0, 0, 0, &p.language, hy__languages, 0, &p.has_language},
+        {"language", HY_FT_ENUM, 0, 0, 0, &p.language, language_list, 0, &p.has_language},
         {"password", HY_FT_STRING, 0, 1, 1000, &p.password, NULL, 0, &p.has_password},
         HY_F_STR("current_password", HY_OPTIONAL, 1, 1000, &p.current),
         HY_F_END,

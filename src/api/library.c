@@ -37,10 +37,10 @@
 #include "util/clock.h"
 #include "util/utf8.h"
 
-#define HY__PER_PAGE_DEFAULT 20
-#define HY__PER_PAGE_MAX 100
-#define HY__PAGE_MAX 10000
-#define HY__SNIPPET_CP 220
+#define PER_PAGE_DEFAULT 20
+#define PER_PAGE_MAX 100
+#define PAGE_MAX 10000
+#define SNIPPET_CP 220
 
 static bool is_role(hy_req *req, enum hy_access rule) {
     return hy_access_decide(rule, hy_req_principal(req)) == 0;
@@ -234,7 +234,7 @@ static int search_tx(hy_store *s, void *ctx) {
                           c->sort, c->offset, c->limit, &c->res) < 0)
             return HY_DB_HARD;
     }
-    const char *ids[HY__PER_PAGE_MAX];
+    const char *ids[PER_PAGE_MAX];
     for (size_t i = 0; i < c->res.npage; i++) ids[i] = c->res.page[i]->id;
     c->ndocs = 0;
     if (c->res.npage) {
@@ -247,7 +247,7 @@ static int search_tx(hy_store *s, void *ctx) {
 /* The fast path's one statement: the page's documents and the library version. */
 static int search_fast_tx(hy_store *s, void *ctx) {
     struct search_ctx *c = ctx;
-    const char *ids[HY__PER_PAGE_MAX];
+    const char *ids[PER_PAGE_MAX];
     for (size_t i = 0; i < c->res.npage; i++) ids[i] = c->res.page[i]->id;
     c->ndocs = s->ops->library->doc_get_many_at(s, ids, c->res.npage, c->req->arena, &c->docs,
                                                 &c->version);
@@ -342,7 +342,7 @@ static json_t *item_json(hy_req *req, const struct hy_lib_doc *d, int score,
         hy_lib_text_hits(d->body_text, terms, nterms))
         src = d->body_text;
     if (!src || !*src) src = d->body_text;
-    char *snip = hy_lib_snippet(req->arena, src ? src : "", terms, nterms, HY__SNIPPET_CP);
+    char *snip = hy_lib_snippet(req->arena, src ? src : "", terms, nterms, SNIPPET_CP);
     json_t *o = json_object();
     json_object_set_new(o, "id", json_string(d->id));
     json_object_set_new(o, "type", json_string(d->type));
@@ -404,12 +404,12 @@ hy_result hy_api_search_library(hy_req *req) {
             return hy_reply_error(req, HY_E_FORBIDDEN, "Only editors see unpublished documents.", "status");
         c.scan.status = strcmp(status, "any") ? status : NULL;
     }
-    long page = 1, per = HY__PER_PAGE_DEFAULT;
+    long page = 1, per = PER_PAGE_DEFAULT;
     const char *ps = hy_req_query(req, "page"), *pp = hy_req_query(req, "per_page");
     char *end;
-    if (ps && ((page = strtol(ps, &end, 10)) < 1 || *end || page > HY__PAGE_MAX))
+    if (ps && ((page = strtol(ps, &end, 10)) < 1 || *end || page > PAGE_MAX))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "page must be a whole number from 1.", "page");
-    if (pp && ((per = strtol(pp, &end, 10)) < 1 || *end || per > HY__PER_PAGE_MAX))
+    if (pp && ((per = strtol(pp, &end, 10)) < 1 || *end || per > PER_PAGE_MAX))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "per_page must be from 1 to 100.", "per_page");
     c.offset = (size_t)(page - 1) * (size_t)per;
     c.limit = (size_t)per;

@@ -23,7 +23,7 @@
 
 #define HY_AREA_CELL_M 500.0
 
-static const char *const hy__languages[] = {"fa", "en", NULL};
+static const char *const language_list[] = {"fa", "en", NULL};
 
 struct signup {
     hy_req *req;
@@ -64,7 +64,7 @@ hy_result hy_api_sign_up_volunteer(hy_req *req) {
         HY_F_STRS("skills", HY_OPTIONAL, 20, 40, NULL, &skills),
         HY_F_STRS("languages", HY_OPTIONAL, 10, 35, NULL, &langs),
         HY_F_STR("availability", HY_OPTIONAL | HY_MULTILINE, 0, 500, &availability),
-        HY_F_ENUM("language", HY_OPTIONAL, hy__languages, &language),
+        HY_F_ENUM("language", HY_OPTIONAL, language_list, &language),
         HY_F_END,
     };
     hy_result res;
@@ -126,7 +126,7 @@ hy_result hy_api_sign_up_volunteer(hy_req *req) {
 
 /* ---- the vetting list ---- */
 
-static const char *const hy__statuses[] = {"pending", "approved", "suspended", NULL};
+static const char *const statuses[] = {"pending", "approved", "suspended", NULL};
 
 struct list_ctx {
     hy_req *req;
@@ -160,7 +160,7 @@ hy_result hy_api_list_volunteers(hy_req *req) {
     const char *per_s = hy_req_query(req, "per_page");
     if (status) {
         bool ok = false;
-        for (int i = 0; hy__statuses[i]; i++) ok |= !strcmp(status, hy__statuses[i]);
+        for (int i = 0; statuses[i]; i++) ok |= !strcmp(status, statuses[i]);
         if (!ok) return hy_reply_error(req, HY_E_INVALID_QUERY, "status must be pending, approved or suspended.", "status");
     }
     long page = 1, per = 50;

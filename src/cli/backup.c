@@ -27,15 +27,15 @@
 #include "cli/cli.h"
 #include "util/log.h"
 
-#define HY__BACKUP_PAGES 1024 /* pages copied per step (4 MiB at the default page size) */
+#define BACKUP_PAGES 1024 /* pages copied per step (4 MiB at the default page size) */
 
-static bool hy__is_pg(const char *url) {
+static bool is_pg(const char *url) {
     return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
 }
 
 /* Writes `url` to `out` with the password of its user-info part replaced by PASSWORD, so that
  * a printed command never shows a secret. */
-static void hy__print_url_masked(FILE *out, const char *url) {
+static void print_url_masked(FILE *out, const char *url) {
     const char *scheme = strstr(url, "://");
     const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
     const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
@@ -48,7 +48,7 @@ static void hy__print_url_masked(FILE *out, const char *url) {
 }
 
 /* The SQLite path of a sqlite:PATH URL, or NULL (after a message) for anything else. */
-static const char *hy__sqlite_path(const char *cmd, const char *url) {
+static const char *sqlite_path(const char *cmd, const char *url) {
     if (strncmp(url, "sqlite:", 7) == 0 && url[7]) return url + 7;
     fprintf(stderr, "hamyari %s: --db must be sqlite:PATH or postgres://...\n", cmd);
     return NULL;
@@ -56,7 +56,7 @@ static const char *hy__sqlite_path(const char *cmd, const char *url) {
 
 /* Runs PRAGMA integrity_check on `db`. true when SQLite answers "ok"; otherwise logs the first
  * problem it reports. */
-static bool hy__integrity_ok(sqlite3 *db, const char *what) {
+static bool integrity_ok(sqlite3 *db, const char *what) {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) {
         hy_error("%s: cannot check integrity: %s", what, sqlite3_errmsg(db));
@@ -71,7 +71,7 @@ static bool hy__integrity_ok(sqlite3 *db, const char *what) {
 }
 
 /* fsync()s the file or folder at `path`. 0 or -errno. */
-static int hy__sync_path(const char *path, bool dir) {
+static int sync_path(const char *path, bool dir) {
     int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
     if (fd < 0) return -errno;
     int r = fsync(fd) < 0 ? -errno : 0;
@@ -80,22 +80,22 @@ static int hy__sync_path(const char *path, bool dir) {
 }
 
 /* The folder part of `path` in `buf` ("." when there is none). */
-static void hy__dirname(const char *path, char *buf, size_t n) {
+static void dir_of(const char *path, char *buf, size_t n) {
     const char *slash = strrchr(path, '/');
     if (!slash) snprintf(buf, n, ".");
     else if (slash == path) snprintf(buf, n, "/");
     else snprintf(buf, n, "%.*s", (int)(slash - path), path);
 }
 
-/* Copies the main database of `src` into `dst` with the backup API, HY__BACKUP_PAGES pages a
+/* Copies the main database of `src` into `dst` with the backup API, BACKUP_PAGES pages a
  * step, printing progress on stderr with the prefix `what`. Returns SQLITE_OK or the error. */
-static int hy__copy(sqlite3 *dst, sqlite3 *src, const char *what) {
+static int copy_db(sqlite3 *dst, sqlite3 *src, const char *what) {
     sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
     if (!b) return sqlite3_errcode(dst);
     int rc, last_tenth = -1;
     struct timespec pause = {0, 5 * 1000 * 1000};
     for (;;) {
-        rc = sqlite3_backup_step(b, HY__BACKUP_PAGES);
+        rc = sqlite3_backup_step(b, BACKUP_PAGES);
         int total = sqlite3_backup_pagecount(b);
         int done = total - sqlite3_backup_remaining(b);
         int tenth = total > 0 ? (int)((long long)done * 10 / total) : 10;
@@ -118,7 +118,7 @@ static int hy__copy(sqlite3 *dst, sqlite3 *src, const char *what) {
 
 /* ---------------------------------------------------------------- backup */
 
-static int hy__backup(const char *src_path, const char *to, bool force) {
+static int run_backup(const char *src_path, const char *to, bool force) {
     struct stat sb;
     if (!force && stat(to, &sb) == 0) {
         hy_error("backup: %s exists; give another file or --force to replace it", to);
@@ -151,21 +151,21 @@ static int hy__backup(const char *src_path, const char *to, bool force) {
         hy_error("backup: cannot create %s: %s", part, dst ? sqlite3_errmsg(dst) : "?");
         goto out;
     }
-    int rc = hy__copy(dst, src, "backup");
+    int rc = copy_db(dst, src, "backup");
     sqlite3_exec(src, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         hy_error("backup: copying failed: %s", sqlite3_errstr(rc));
         goto out;
     }
-    if (!hy__integrity_ok(dst, "backup")) goto out;
+    if (!integrity_ok(dst, "backup")) goto out;
     /* The copy carries the source's WAL flag; one self-contained file is easier to move. */
     sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
     sqlite3_close_v2(dst);
     dst = NULL;
     char dir[4096];
-    hy__dirname(to, dir, sizeof dir);
-    int sr = hy__sync_path(part, false);
-    if (sr < 0 || rename(part, to) < 0 || hy__sync_path(dir, true) < 0) {
+    dir_of(to, dir, sizeof dir);
+    int sr = sync_path(part, false);
+    if (sr < 0 || rename(part, to) < 0 || sync_path(dir, true) < 0) {
         hy_error("backup: cannot write %s: %s", to, strerror(sr < 0 ? -sr : errno));
         goto out;
     }
@@ -200,28 +200,28 @@ int hy_cmd_backup(int argc, char **argv) {
         "For PostgreSQL it prints the pg_dump command to use and exits with 2.",
         opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
     if (r) return r > 0 ? 0 : 2;
-    if (hy__is_pg(s.db)) {
+    if (is_pg(s.db)) {
         printf("hamyari backup copies SQLite stores only. For PostgreSQL, use pg_dump:\n\n"
                "  pg_dump --format=custom --file=%s --dbname=",
                to ? to : "hamyari.dump");
-        hy__print_url_masked(stdout, s.db);
+        print_url_masked(stdout, s.db);
         printf("\n\nIt gives a consistent snapshot while the servers keep running. "
                "See docs/operations.md.\n");
         return 2;
     }
-    const char *path = hy__sqlite_path("backup", s.db);
+    const char *path = sqlite_path("backup", s.db);
     if (!path) return 2;
     if (!to || !*to) {
         fprintf(stderr, "hamyari backup: --to FILE is required (see --help)\n");
         return 2;
     }
-    return hy__backup(path, to, force);
+    return run_backup(path, to, force);
 }
 
 /* ---------------------------------------------------------------- restore */
 
 /* true when the SQLite file at `path` holds at least one table (or cannot be read). */
-static bool hy__target_in_use(const char *path) {
+static bool target_in_use(const char *path) {
     struct stat sb;
     if (stat(path, &sb) < 0) return errno != ENOENT;
     if (sb.st_size == 0) {
@@ -247,8 +247,8 @@ static bool hy__target_in_use(const char *path) {
     return used;
 }
 
-static int hy__restore(const char *from, const char *path, const char *url, bool force) {
-    if (!force && hy__target_in_use(path)) {
+static int run_restore(const char *from, const char *path, const char *url, bool force) {
+    if (!force && target_in_use(path)) {
         hy_error("restore: %s already holds a store; stop the servers on it and give --force to "
                  "replace it",
                  path);
@@ -260,7 +260,7 @@ static int hy__restore(const char *from, const char *path, const char *url, bool
         hy_error("restore: cannot open %s: %s", from, src ? sqlite3_errmsg(src) : "?");
         goto out;
     }
-    if (!hy__integrity_ok(src, "restore: the backup")) goto out;
+    if (!integrity_ok(src, "restore: the backup")) goto out;
     {
         sqlite3_stmt *st = NULL;
         bool ours = sqlite3_prepare_v2(src,
@@ -280,12 +280,12 @@ static int hy__restore(const char *from, const char *path, const char *url, bool
         goto out;
     }
     sqlite3_busy_timeout(dst, 5000);
-    int rc = hy__copy(dst, src, "restore");
+    int rc = copy_db(dst, src, "restore");
     if (rc != SQLITE_OK) {
         hy_error("restore: copying into %s failed: %s", path, sqlite3_errstr(rc));
         goto out;
     }
-    if (!hy__integrity_ok(dst, "restore")) goto out;
+    if (!integrity_ok(dst, "restore")) goto out;
     sqlite3_close_v2(dst);
     dst = NULL;
     /* The copy may be of an older schema: bring it up to this program's. */
@@ -321,22 +321,22 @@ int hy_cmd_restore(int argc, char **argv) {
         "For PostgreSQL it prints the pg_restore command to use and exits with 2.",
         opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
     if (r) return r > 0 ? 0 : 2;
-    if (hy__is_pg(s.db)) {
+    if (is_pg(s.db)) {
         printf("hamyari restore writes SQLite stores only. For PostgreSQL, use pg_restore into "
                "an empty database\n(created with ENCODING 'UTF8' and the postgis extension), "
                "then migrate:\n\n"
                "  pg_restore --no-owner --exit-on-error --dbname=");
-        hy__print_url_masked(stdout, s.db);
+        print_url_masked(stdout, s.db);
         printf(" %s\n  hamyari migrate --db ", from ? from : "hamyari.dump");
-        hy__print_url_masked(stdout, s.db);
+        print_url_masked(stdout, s.db);
         printf("\n\nSee docs/operations.md.\n");
         return 2;
     }
-    const char *path = hy__sqlite_path("restore", s.db);
+    const char *path = sqlite_path("restore", s.db);
     if (!path) return 2;
     if (!from || !*from) {
         fprintf(stderr, "hamyari restore: --from FILE is required (see --help)\n");
         return 2;
     }
-    return hy__restore(from, path, s.db, force);
+    return run_restore(from, path, s.db, force);
 }

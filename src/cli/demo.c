@@ -17,7 +17,7 @@ typedef int (*hy_demo_loader)(hy_store *s);
 
 /* Demo volunteers: no passwords (nobody can sign in as them), phone numbers from the UK range
  * that Ofcom keeps for drama (07700 900000–900999), e-mail at example.org, names marked. */
-static int hy__demo_volunteers(hy_store *s) {
+static int demo_volunteers(hy_store *s) {
     static const struct {
         const char *name, *lang, *status, *skills, *langs;
         double lat, lon;
@@ -65,19 +65,19 @@ static int hy__demo_volunteers(hy_store *s) {
 
 /* A few hundred demo library documents over every type, level, stage and many countries and
  * years, in Persian and English, titles marked "(demo)"/"(نمونه)" (library_demo.c). */
-static int hy__demo_library(hy_store *s) { return hy_library_demo_docs(s, 360, hy_clock_now()); }
+static int demo_library(hy_store *s) { return hy_library_demo_docs(s, 360, hy_clock_now()); }
 
 static const struct {
     const char *name;
     hy_demo_loader load;
-} hy__loaders[] = {
-    {"volunteers", hy__demo_volunteers},
+} loaders[] = {
+    {"volunteers", demo_volunteers},
     {"groups", hy_demo_groups},
-    {"library", hy__demo_library},
+    {"library", demo_library},
     {"requests", hy_demo_requests},
 };
 
-static int hy__load_all(hy_store *s, void *ctx) {
+static int load_all(hy_store *s, void *ctx) {
     char *done = NULL;
     int r = s->ops->meta_get(s, "demo_loaded", &done);
     if (r < 0) return r;
@@ -86,11 +86,11 @@ static int hy__load_all(hy_store *s, void *ctx) {
         *(int *)ctx = 1;
         return HY_DB_NONE;
     }
-    for (size_t i = 0; i < sizeof hy__loaders / sizeof hy__loaders[0]; i++) {
-        if (!hy__loaders[i].load) continue;
-        r = hy__loaders[i].load(s);
+    for (size_t i = 0; i < sizeof loaders / sizeof loaders[0]; i++) {
+        if (!loaders[i].load) continue;
+        r = loaders[i].load(s);
         if (r < 0) {
-            hy_error("demo: loading %s failed", hy__loaders[i].name);
+            hy_error("demo: loading %s failed", loaders[i].name);
             return r;
         }
     }
@@ -99,7 +99,7 @@ static int hy__load_all(hy_store *s, void *ctx) {
 
 int hy_demo_load(hy_db *db) {
     int already = 0;
-    int r = hy_db_run(db, HY_TX_WRITE, hy__load_all, &already);
+    int r = hy_db_run(db, HY_TX_WRITE, load_all, &already);
     if (r < 0) {
         hy_error("demo: the demo data could not be loaded");
         return -1;

@@ -9,7 +9,7 @@ static const struct {
     const char *kind;
     int (*run)(const char *db, const char *format, const char *status);
     const char *usage, *summary;
-} hy__exports[] = {
+} exports[] = {
     {"library", hy_export_library,
      "hamyari export library [--db URL] [--format json|csv] [--status published|draft|any]",
      "Writes the library's documents (published ones unless --status says otherwise) to\n"
@@ -18,16 +18,16 @@ static const struct {
 };
 
 int hy_cmd_export(int argc, char **argv) {
-    const size_t n = sizeof hy__exports / sizeof hy__exports[0];
+    const size_t n = sizeof exports / sizeof exports[0];
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         FILE *out = argc < 2 ? stderr : stdout;
         fprintf(out, "Usage: hamyari export KIND [OPTIONS]\n\nKinds:\n");
-        for (size_t i = 0; i < n; i++) fprintf(out, "  %s\n", hy__exports[i].usage);
+        for (size_t i = 0; i < n; i++) fprintf(out, "  %s\n", exports[i].usage);
         fprintf(out, "\nRun 'hamyari export KIND --help' for details.\n");
         return argc < 2 ? 2 : 0;
     }
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(argv[1], hy__exports[i].kind)) continue;
+        if (strcmp(argv[1], exports[i].kind)) continue;
         struct hy_settings st;
         hy_settings_defaults(&st);
         const char *format = "json", *status = NULL;
@@ -40,15 +40,15 @@ int hy_cmd_export(int argc, char **argv) {
         };
         char **args;
         int nargs;
-        int r = hy_opts_parse(hy__exports[i].usage, hy__exports[i].summary, opts,
+        int r = hy_opts_parse(exports[i].usage, exports[i].summary, opts,
                               sizeof opts / sizeof opts[0], argc - 1, argv + 1, &args, &nargs);
         if (r) return r > 0 ? 0 : 2;
         if (nargs != 0) {
             fprintf(stderr, "hamyari export %s: takes no FILE; it writes to standard output\n",
-                    hy__exports[i].kind);
+                    exports[i].kind);
             return 2;
         }
-        return hy__exports[i].run(st.db, format, status);
+        return exports[i].run(st.db, format, status);
     }
     fprintf(stderr, "hamyari export: unknown kind '%s' (library)\n", argv[1]);
     return 2;

@@ -23,21 +23,21 @@
 #include "util/clock.h"
 #include "util/utf8.h"
 
-#define HY__IMPORT_MAX ((size_t)512 * 1024 * 1024)
-#define HY__REPORT_MAX 50
+#define IMPORT_MAX ((size_t)512 * 1024 * 1024)
+#define REPORT_MAX 50
 
-static const char *const hy__list_cols[] = {"themes", "tags", "organisations", "authors", NULL};
-static const char *const hy__csv_cols[] = {
+static const char *const list_cols[] = {"themes", "tags", "organisations", "authors", NULL};
+static const char *const csv_cols[] = {
     "id",      "translation_group", "type",    "language",      "title",   "summary",
     "body",    "country",           "level",   "year",          "stage",   "themes",
     "tags",    "organisations",     "authors", "links",         "covid",   "status",
     NULL};
 
-/* Reads a whole file (at most HY__IMPORT_MAX bytes) into a malloc()ed NUL-terminated buffer. */
+/* Reads a whole file (at most IMPORT_MAX bytes) into a malloc()ed NUL-terminated buffer. */
 static char *slurp(const char *path, size_t *ret_n) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
-    hy_buf b = HY_BUF_INIT(HY__IMPORT_MAX);
+    hy_buf b = HY_BUF_INIT(IMPORT_MAX);
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
@@ -136,7 +136,7 @@ static json_t *csv_objects(json_t *rows, const char **ret_err) {
     }
     size_t ncols = json_array_size(header);
     for (size_t k = 0; k < ncols; k++)
-        if (!hy_lib_one_of(json_string_value(json_array_get(header, k)), hy__csv_cols)) {
+        if (!hy_lib_one_of(json_string_value(json_array_get(header, k)), csv_cols)) {
             *ret_err = "the header names a column the library does not have";
             json_decref(out);
             return NULL;
@@ -147,7 +147,7 @@ static json_t *csv_objects(json_t *rows, const char **ret_err) {
             const char *col = json_string_value(json_array_get(header, k));
             const char *v = json_string_value(json_array_get(row, k));
             if (!*v) continue;
-            if (hy_lib_one_of(col, hy__list_cols) || !strcmp(col, "links")) {
+            if (hy_lib_one_of(col, list_cols) || !strcmp(col, "links")) {
                 json_t *list = json_array();
                 const char *p = v;
                 while (*p) {
@@ -257,13 +257,13 @@ int hy_import_library(const char *db_url, const char *path) {
         struct hy_lib_doc *d = &docs[i];
         long row = (long)i + 1 + (csv ? 1 : 0); /* CSV rows count the header */
         if (!json_is_object(o)) {
-            if (++bad <= HY__REPORT_MAX) fprintf(stderr, "row %ld: -: not an object\n", row);
+            if (++bad <= REPORT_MAX) fprintf(stderr, "row %ld: -: not an object\n", row);
             continue;
         }
         json_t *id = json_object_get(o, "id"), *grp = json_object_get(o, "translation_group");
         const char *ids = json_string_value(id), *grps = json_string_value(grp);
         if ((id && !hy_id_valid(ids)) || (grp && !hy_id_valid(grps))) {
-            if (++bad <= HY__REPORT_MAX)
+            if (++bad <= REPORT_MAX)
                 fprintf(stderr, "row %ld: %s: must be 32 lowercase hex digits\n", row,
                         id && !hy_id_valid(ids) ? "id" : "translation_group");
             continue;
@@ -279,13 +279,13 @@ int hy_import_library(const char *db_url, const char *path) {
         bool ok = hy_api_library_input(copy, a, true, true, d, NULL, &perr);
         json_decref(copy);
         if (!ok) {
-            if (++bad <= HY__REPORT_MAX)
+            if (++bad <= REPORT_MAX)
                 fprintf(stderr, "row %ld: %s: %s\n", row, perr.field ? perr.field : "-", perr.message);
             continue;
         }
         for (size_t k = 0; k < i; k++)
             if (!strcmp(docs[k].id, d->id)) {
-                if (++bad <= HY__REPORT_MAX) fprintf(stderr, "row %ld: id: repeated\n", row);
+                if (++bad <= REPORT_MAX) fprintf(stderr, "row %ld: id: repeated\n", row);
                 ok = false;
                 break;
             }
@@ -304,7 +304,7 @@ int hy_import_library(const char *db_url, const char *path) {
     }
     if (bad) {
         fprintf(stderr, "import: %zu of %zu rows are bad%s; nothing was imported\n", bad, count,
-                bad > HY__REPORT_MAX ? " (the first 50 are listed)" : "");
+                bad > REPORT_MAX ? " (the first 50 are listed)" : "");
         hy_arena_free(a);
         free(docs);
         return 1;
@@ -359,8 +359,8 @@ static void csv_cell(FILE *out, const char *v) {
 }
 
 static void csv_row(FILE *out, json_t *o) {
-    for (size_t k = 0; hy__csv_cols[k]; k++) {
-        json_t *v = json_object_get(o, hy__csv_cols[k]);
+    for (size_t k = 0; csv_cols[k]; k++) {
+        json_t *v = json_object_get(o, csv_cols[k]);
         if (k) fputc(',', out);
         if (json_is_string(v)) csv_cell(out, json_string_value(v));
         else if (json_is_integer(v)) fprintf(out, "%lld", (long long)json_integer_value(v));
@@ -393,7 +393,7 @@ static int export_tx(hy_store *s, void *ctx) {
     char last[HY_ID_LEN + 1];
     c->n = 0;
     if (c->csv) {
-        for (size_t k = 0; hy__csv_cols[k]; k++) printf("%s%s", k ? "," : "", hy__csv_cols[k]);
+        for (size_t k = 0; csv_cols[k]; k++) printf("%s%s", k ? "," : "", csv_cols[k]);
         putchar('\n');
     } else {
         putchar('[');

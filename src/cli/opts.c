@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 
-static int hy__set(const struct hy_opt *o, const char *value, const char *from) {
+static int set_value(const struct hy_opt *o, const char *value, const char *from) {
     char *end;
     switch (o->type) {
     case HY_OPT_STRING:
@@ -78,7 +78,7 @@ static int hy__set(const struct hy_opt *o, const char *value, const char *from) 
     return -1;
 }
 
-static void hy__help(const char *usage, const char *summary, const struct hy_opt *opts,
+static void print_help(const char *usage, const char *summary, const struct hy_opt *opts,
                      size_t nopts) {
     printf("Usage: %s\n\n%s\n\nOptions:\n", usage, summary);
     for (size_t i = 0; i < nopts; i++) {
@@ -99,13 +99,13 @@ int hy_opts_parse(const char *usage, const char *summary, struct hy_opt *opts, s
                   int argc, char **argv, char ***ret_args, int *ret_nargs) {
     for (size_t i = 0; i < nopts; i++) {
         const char *v = opts[i].env ? getenv(opts[i].env) : NULL;
-        if (v && *v && hy__set(&opts[i], v, opts[i].env) < 0) return -1;
+        if (v && *v && set_value(&opts[i], v, opts[i].env) < 0) return -1;
     }
     int nargs = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            hy__help(usage, summary, opts, nopts);
+            print_help(usage, summary, opts, nopts);
             return 1;
         }
         if (!strcmp(a, "--")) {
@@ -137,7 +137,7 @@ int hy_opts_parse(const char *usage, const char *summary, struct hy_opt *opts, s
             fprintf(stderr, "hamyari: %s needs a value (see --help)\n", a);
             return -1;
         }
-        if (hy__set(o, value, a) < 0) return -1;
+        if (set_value(o, value, a) < 0) return -1;
     }
     if (ret_args) *ret_args = argv + 1;
     if (ret_nargs) *ret_nargs = nargs;

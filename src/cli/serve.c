@@ -15,7 +15,7 @@
 
 /* Opens each --db-replica (PostgreSQL only, and only with a PostgreSQL primary) with the
  * primary as its fallback. Replicas are not migrated: they follow the primary. 0 or -1. */
-static int hy__open_replicas(const struct hy_opt_list *urls, hy_db *primary, hy_db **ret,
+static int open_replicas(const struct hy_opt_list *urls, hy_db *primary, hy_db **ret,
                              size_t *ret_n) {
     for (size_t i = 0; i < urls->n; i++) {
         const char *u = urls->v[i];
@@ -38,7 +38,7 @@ static int hy__open_replicas(const struct hy_opt_list *urls, hy_db *primary, hy_
     return 0;
 }
 
-static void hy__close_replicas(hy_db **replicas, size_t n) {
+static void close_replicas(hy_db **replicas, size_t n) {
     for (size_t i = 0; i < n; i++) {
         if (hy_db_reads(replicas[i]) || hy_db_fallbacks(replicas[i]))
             hy_info("store: read replica %zu served %llu reads, sent %llu to the primary", i + 1,
@@ -209,8 +209,8 @@ int hy_cmd_serve(int argc, char **argv) {
     }
     hy_db *replicas[HY_OPT_LIST_MAX] = {0};
     size_t nreplicas = 0;
-    if (hy__open_replicas(&replica_urls, db, replicas, &nreplicas) < 0) {
-        hy__close_replicas(replicas, nreplicas);
+    if (open_replicas(&replica_urls, db, replicas, &nreplicas) < 0) {
+        close_replicas(replicas, nreplicas);
         hy_db_close(db);
         hy_auth_shutdown();
         return 1;
@@ -226,7 +226,7 @@ int hy_cmd_serve(int argc, char **argv) {
     srv.nreplicas = nreplicas;
     if (hy_server_start(&srv, c, db) < 0) {
         hy_app_free(&app);
-        hy__close_replicas(replicas, nreplicas);
+        close_replicas(replicas, nreplicas);
         hy_db_close(db);
         hy_auth_shutdown();
         return 1;
@@ -255,7 +255,7 @@ int hy_cmd_serve(int argc, char **argv) {
     hy_server_stop(&srv);
     hy_app_free(&app);
     hy_workers_stop();
-    hy__close_replicas(replicas, nreplicas);
+    close_replicas(replicas, nreplicas);
     hy_db_close(db);
     hy_auth_shutdown();
     hy_info("stopped");

@@ -6,27 +6,27 @@
 
 #include "domain/geo.h"
 
-#define HY__PI 3.14159265358979323846
+#define PI 3.14159265358979323846
 /* Boxes grow by this many degrees (about 1 cm) so rounding never drops a point on the edge. */
-#define HY__EPS_DEG 1e-7
+#define EPS_DEG 1e-7
 
-static double deg(double r) { return r * 180.0 / HY__PI; }
-static double rad(double d) { return d * HY__PI / 180.0; }
+static double deg(double r) { return r * 180.0 / PI; }
+static double rad(double d) { return d * PI / 180.0; }
 
 /* The latitude range of the circle, and its half-width in longitude; false when the circle
  * reaches a pole (or the whole sphere), so every longitude is in. */
 static bool cap_extent(double lat, double radius_m, double *ret_min_lat, double *ret_max_lat,
                        double *ret_dlon) {
     double delta = radius_m / HY_EARTH_RADIUS_M; /* angular radius */
-    double dlat = deg(delta) + HY__EPS_DEG;
+    double dlat = deg(delta) + EPS_DEG;
     double lo = lat - dlat, hi = lat + dlat;
     *ret_min_lat = lo < -90 ? -90 : lo;
     *ret_max_lat = hi > 90 ? 90 : hi;
-    if (delta >= HY__PI / 2 || lo <= -90 || hi >= 90) return false;
+    if (delta >= PI / 2 || lo <= -90 || hi >= 90) return false;
     /* The widest longitude reached by a spherical cap not holding a pole. */
     double s = sin(delta) / cos(rad(lat));
     if (s >= 1) return false;
-    *ret_dlon = deg(asin(s)) + HY__EPS_DEG;
+    *ret_dlon = deg(asin(s)) + EPS_DEG;
     return true;
 }
 
@@ -67,7 +67,7 @@ bool hy_bbox_has(const struct hy_bbox *b, double lat, double lon) {
 double hy_bbox_reach_m(const struct hy_bbox *b, double lat, double lon) {
     /* The farthest point of a region lies on its boundary (unless the region holds the
      * antipode, which the boundary then approaches too): sample the four edges densely. */
-    double max = HY__PI * HY_EARTH_RADIUS_M;
+    double max = PI * HY_EARTH_RADIUS_M;
     double alon = lon > 0 ? lon - 180 : lon + 180;
     if (hy_bbox_has(b, -lat, alon)) return max;
     double span = b->max_lon - b->min_lon;

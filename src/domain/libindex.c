@@ -11,9 +11,9 @@
  *
  * A search ORs the postings of each query word's range into a byte per document, then walks
  * the documents once: match (every word has P_ANY), score (4·title + 2·tags + 1·summary per
- * word, as library.c's hy__score), the language and covid filters, the facet filters with
+ * word, as library.c's score_row), the language and covid filters, the facet filters with
  * disjunctive counting exactly as hy_lib_search() (a document failing exactly one facet counts
- * in that facet only), and a bounded heap keeps the best offset+limit hits in hy__cmp_hit's
+ * in that facet only), and a bounded heap keeps the best offset+limit hits in library.c's cmp_hit
  * order (relevance: score; year: year; then sort_at newest first, then id). */
 #include "domain/libindex.h"
 
@@ -47,7 +47,7 @@ struct intern {
     uint32_t nslots; /* a power of two, or 0 */
 };
 
-static uint32_t hy__hash(const char *s, size_t n) {
+static uint32_t fnv_hash(const char *s, size_t n) {
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
     return h;
@@ -58,7 +58,7 @@ static const char *intern_str(const struct intern *t, uint32_t id) { return t->t
 static long intern_find(const struct intern *t, const char *s, size_t n) {
     if (!t->nslots) return -1;
     uint32_t mask = t->nslots - 1;
-    for (uint32_t i = hy__hash(s, n) & mask;; i = (i + 1) & mask) {
+    for (uint32_t i = fnv_hash(s, n) & mask;; i = (i + 1) & mask) {
         uint32_t v = t->slots[i];
         if (!v) return -1;
         const char *w = intern_str(t, v - 1);
@@ -72,7 +72,7 @@ static int intern_grow_slots(struct intern *t) {
     if (!slots) return -ENOMEM;
     for (uint32_t id = 0; id < t->n; id++) {
         const char *w = intern_str(t, id);
-        uint32_t i = hy__hash(w, strlen(w)) & (ns - 1);
+        uint32_t i = fnv_hash(w, strlen(w)) & (ns - 1);
         while (slots[i]) i = (i + 1) & (ns - 1);
         slots[i] = id + 1;
     }
@@ -109,7 +109,7 @@ static long intern_add(struct intern *t, const char *s, size_t n, uint32_t max) 
     t->off[t->n] = (uint32_t)t->text_len;
     t->text_len += n + 1;
     uint32_t mask = t->nslots - 1;
-    uint32_t i = hy__hash(s, n) & mask;
+    uint32_t i = fnv_hash(s, n) & mask;
     while (t->slots[i]) i = (i + 1) & mask;
     t->slots[i] = t->n + 1;
     return (long)t->n++;
@@ -331,7 +331,7 @@ static int add_row(hy_libindex_builder *b, const struct hy_lib_row *r) {
         [HY_LIB_F_STAGE] = r->stage, [NLANG] = r->language};
     for (int k = 0; k < NTABLES; k++) {
         if (k == HY_LIB_F_THEME) continue;
-        /* As library.c's hy__value: country, level and stage "" count as none. */
+        /* As library.c's facet_value: country, level and stage "" count as none. */
         bool empty_none = k == HY_LIB_F_COUNTRY || k == HY_LIB_F_LEVEL || k == HY_LIB_F_STAGE;
         long v = value_of(ix, k, single[k], empty_none);
         if (v < 0) return (int)v;
@@ -382,14 +382,14 @@ int hy_libindex_builder_add(hy_libindex_builder *b, const struct hy_lib_row *row
     return 0;
 }
 
-static const struct intern *hy__sort_words;
+static const struct intern *sort_words;
 
-static int hy__cmp_word(const void *x, const void *y) {
-    return strcmp(intern_str(hy__sort_words, *(const uint32_t *)x),
-                  intern_str(hy__sort_words, *(const uint32_t *)y));
+static int cmp_word(const void *x, const void *y) {
+    return strcmp(intern_str(sort_words, *(const uint32_t *)x),
+                  intern_str(sort_words, *(const uint32_t *)y));
 }
 
-static pthread_mutex_t hy__sort_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 
 hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version) {
     if (!b) return NULL;
@@ -425,11 +425,11 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
         b->pl[w].buf = NULL;
     }
     ix->post_bytes = total;
-    pthread_mutex_lock(&hy__sort_lock);
-    hy__sort_words = &ix->words;
-    if (nw) qsort(ix->sorted, nw, sizeof *ix->sorted, hy__cmp_word);
-    hy__sort_words = NULL;
-    pthread_mutex_unlock(&hy__sort_lock);
+    pthread_mutex_lock(&sort_lock);
+    sort_words = &ix->words;
+    if (nw) qsort(ix->sorted, nw, sizeof *ix->sorted, cmp_word);
+    sort_words = NULL;
+    pthread_mutex_unlock(&sort_lock);
     /* The vocabulary is only searched by range from now on. */
     free(ix->words.slots);
     ix->words.slots = NULL;
@@ -454,14 +454,14 @@ struct hit {
     int score;
 };
 
-/* hy__cmp_hit's order: a before b. */
+/* library.c's cmp_hit order: a before b. */
 static bool hit_before(const struct hit *a, const struct hit *b) {
     if (a->key != b->key) return a->key > b->key;
     if (a->sort_at != b->sort_at) return a->sort_at > b->sort_at;
     return a->doc < b->doc;
 }
 
-static int hy__cmp_hits(const void *x, const void *y) {
+static int cmp_hits(const void *x, const void *y) {
     const struct hit *a = x, *b = y;
     return hit_before(a, b) ? -1 : hit_before(b, a) ? 1 : 0;
 }
@@ -539,8 +539,8 @@ struct scratch {
     size_t cand_cap;
 };
 
-static pthread_key_t hy__scratch_key;
-static pthread_once_t hy__scratch_once = PTHREAD_ONCE_INIT;
+static pthread_key_t scratch_tls;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 
 static void scratch_free(void *p) {
     struct scratch *s = p;
@@ -550,15 +550,15 @@ static void scratch_free(void *p) {
     free(s);
 }
 
-static void scratch_key(void) { (void)pthread_key_create(&hy__scratch_key, scratch_free); }
+static void scratch_key(void) { (void)pthread_key_create(&scratch_tls, scratch_free); }
 
 /* The thread's scratch with room for `masks` bytes and `cand` documents, or NULL. */
 static struct scratch *scratch_get(size_t masks, size_t cand) {
-    pthread_once(&hy__scratch_once, scratch_key);
-    struct scratch *s = pthread_getspecific(hy__scratch_key);
+    pthread_once(&scratch_once, scratch_key);
+    struct scratch *s = pthread_getspecific(scratch_tls);
     if (!s) {
         if (!(s = calloc(1, sizeof *s))) return NULL;
-        if (pthread_setspecific(hy__scratch_key, s) != 0) {
+        if (pthread_setspecific(scratch_tls, s) != 0) {
             free(s);
             return NULL;
         }
@@ -728,7 +728,7 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
             }
         }
     }
-    if (nheap) qsort(heap, nheap, sizeof *heap, hy__cmp_hits);
+    if (nheap) qsort(heap, nheap, sizeof *heap, cmp_hits);
     memset(ret, 0, sizeof *ret);
     ret->total = total;
     size_t from = offset < nheap ? offset : nheap;

@@ -30,14 +30,14 @@ uint64_t hy_now_us(void) {
 /* The headers every answer carries; an answer that is not a document a browser renders (JSON,
  * a tile) needs no more. Each header costs libmicrohttpd three allocations, so API answers
  * carry only these. */
-static void hy__base_headers(hy_server *srv, struct MHD_Response *resp) {
+static void base_headers(hy_server *srv, struct MHD_Response *resp) {
     MHD_add_response_header(resp, "Content-Security-Policy", srv->csp);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 }
 
 void hy_http_security_headers(hy_server *srv, struct MHD_Response *resp) {
-    hy__base_headers(srv, resp);
+    base_headers(srv, resp);
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), interest-cohort=()");
@@ -66,10 +66,10 @@ int hy_req_add_header(hy_req *req, const char *name, const char *value) {
 
 /* Headers every freshly built answer gets: security headers, the handler's extras, and
  * Connection: close when a body was announced but not read. */
-static void hy__finish(hy_req *req, struct MHD_Response *resp, bool document) {
+static void finish(hy_req *req, struct MHD_Response *resp, bool document) {
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (document) hy_http_security_headers(req->srv, resp);
-    else hy__base_headers(req->srv, resp);
+    else base_headers(req->srv, resp);
     assert(req->nextra >= 0 && req->nextra <= HY_EXTRA_HEADERS);
     for (int i = 0; i < req->nextra; i++)
         MHD_add_response_header(resp, req->extra_headers[i][0], req->extra_headers[i][1]);
@@ -86,7 +86,7 @@ hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *r
     return MHD_queue_response(req->conn, status, resp);
 }
 
-static hy_result hy__reply_owned(hy_req *req, unsigned status, const char *content_type, char *p,
+static hy_result reply_owned(hy_req *req, unsigned status, const char *content_type, char *p,
                                  size_t n) {
     struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(n, p, free);
     if (!resp) {
@@ -94,7 +94,7 @@ static hy_result hy__reply_owned(hy_req *req, unsigned status, const char *conte
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", content_type);
-    hy__finish(req, resp, strncmp(content_type, "text/html", 9) == 0);
+    finish(req, resp, strncmp(content_type, "text/html", 9) == 0);
     hy_result r = hy_reply_response(req, status, resp, n);
     MHD_destroy_response(resp);
     return r;
@@ -104,7 +104,7 @@ hy_result hy_reply_json_buf(hy_req *req, unsigned status, hy_buf *b) {
     size_t n;
     char *text = b->data ? hy_buf_steal(b, &n) : NULL;
     if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    return hy__reply_owned(req, status, "application/json; charset=utf-8", text, n);
+    return reply_owned(req, status, "application/json; charset=utf-8", text, n);
 }
 
 hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type, const void *p,
@@ -112,21 +112,21 @@ hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type,
     char *copy = malloc(n ? n : 1);
     if (!copy) return MHD_NO;
     if (n) memcpy(copy, p, n);
-    return hy__reply_owned(req, status, content_type, copy, n);
+    return reply_owned(req, status, content_type, copy, n);
 }
 
 /* Fixed answers (hy_reply_fixed): a few per server, never evicted; the lock keeps a response
  * alive between finding it and queueing it (queueing takes libmicrohttpd's own reference). */
-#define HY__FIXED_MAX 8
-static struct hy__fixed {
+#define FIXED_MAX 8
+static struct fixed_answer {
     const hy_server *srv;
     unsigned status;
     const char *content_type;
     size_t n;
     char *bytes; /* the response's buffer */
     struct MHD_Response *resp;
-} hy__fixed[HY__FIXED_MAX];
-static pthread_mutex_t hy__fixed_lock = PTHREAD_MUTEX_INITIALIZER;
+} fixed_answers[FIXED_MAX];
+static pthread_mutex_t fixed_lock = PTHREAD_MUTEX_INITIALIZER;
 
 hy_result hy_reply_fixed(hy_req *req, unsigned status, const char *content_type, const void *p,
                          size_t n) {
@@ -134,10 +134,10 @@ hy_result hy_reply_fixed(hy_req *req, unsigned status, const char *content_type,
         return hy_reply_bytes(req, status, content_type, p, n);
     hy_result r = MHD_NO;
     bool found = false;
-    pthread_mutex_lock(&hy__fixed_lock);
-    struct hy__fixed *free_slot = NULL;
-    for (int i = 0; i < HY__FIXED_MAX; i++) {
-        struct hy__fixed *f = &hy__fixed[i];
+    pthread_mutex_lock(&fixed_lock);
+    struct fixed_answer *free_slot = NULL;
+    for (int i = 0; i < FIXED_MAX; i++) {
+        struct fixed_answer *f = &fixed_answers[i];
         if (!f->srv) {
             if (!free_slot) free_slot = f;
             continue;
@@ -156,34 +156,34 @@ hy_result hy_reply_fixed(hy_req *req, unsigned status, const char *content_type,
                  : NULL;
         if (resp) {
             MHD_add_response_header(resp, "Content-Type", content_type);
-            hy__finish(req, resp, false);
-            *free_slot = (struct hy__fixed){req->srv, status, content_type, n, copy, resp};
+            finish(req, resp, false);
+            *free_slot = (struct fixed_answer){req->srv, status, content_type, n, copy, resp};
             r = hy_reply_response(req, status, resp, n);
             found = true;
         } else {
             free(copy);
         }
     }
-    pthread_mutex_unlock(&hy__fixed_lock);
+    pthread_mutex_unlock(&fixed_lock);
     return found ? r : hy_reply_bytes(req, status, content_type, p, n);
 }
 
 void hy_reply_fixed_free(const hy_server *srv) {
-    pthread_mutex_lock(&hy__fixed_lock);
-    for (int i = 0; i < HY__FIXED_MAX; i++) {
-        struct hy__fixed *f = &hy__fixed[i];
+    pthread_mutex_lock(&fixed_lock);
+    for (int i = 0; i < FIXED_MAX; i++) {
+        struct fixed_answer *f = &fixed_answers[i];
         if (f->srv != srv) continue;
         MHD_destroy_response(f->resp); /* frees f->bytes with the last reference */
-        *f = (struct hy__fixed){0};
+        *f = (struct fixed_answer){0};
     }
-    pthread_mutex_unlock(&hy__fixed_lock);
+    pthread_mutex_unlock(&fixed_lock);
 }
 
 hy_result hy_reply_json(hy_req *req, unsigned status, json_t *body) {
     char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(body);
     if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    return hy__reply_owned(req, status, "application/json; charset=utf-8", text, strlen(text));
+    return reply_owned(req, status, "application/json; charset=utf-8", text, strlen(text));
 }
 
 hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, const char *field) {
@@ -204,7 +204,7 @@ hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, cons
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-    hy__finish(req, resp, false);
+    finish(req, resp, false);
     hy_result r = hy_reply_response(req, status, resp, strlen(text));
     MHD_destroy_response(resp);
     return r;
@@ -236,7 +236,7 @@ hy_result hy_reply_405(hy_req *req, unsigned allowed) {
     }
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(resp, "Allow", allow);
-    hy__finish(req, resp, false);
+    finish(req, resp, false);
     hy_result r = hy_reply_response(req, 405, resp, strlen(text));
     MHD_destroy_response(resp);
     return r;

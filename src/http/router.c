@@ -29,7 +29,7 @@ const char *hy_method_name(enum hy_method m) {
 }
 
 /* Matches one pattern; on success stores {…} segments (pointers into a copy in the arena). */
-static bool hy__match(const char *pattern, const char *path, const char **args, int *nargs,
+static bool match(const char *pattern, const char *path, const char **args, int *nargs,
                       hy_arena *arena) {
     int n = 0;
     const char *p = pattern, *s = path;
@@ -68,8 +68,8 @@ const struct hy_route *hy_route_match(const struct hy_route *routes, size_t nrou
     for (size_t i = 0; i < nroutes; i++) {
         const struct hy_route *r = &routes[i];
         if (r->method == want) {
-            if (hy__match(r->pattern, path, args, ret_nargs, arena)) return r;
-        } else if (!(allowed & r->method) && hy__match(r->pattern, path, NULL, NULL, arena)) {
+            if (match(r->pattern, path, args, ret_nargs, arena)) return r;
+        } else if (!(allowed & r->method) && match(r->pattern, path, NULL, NULL, arena)) {
             allowed |= r->method;
         }
     }

@@ -31,7 +31,7 @@
 
 /* ---------------------------------------------------------------- checks on the headers */
 
-struct hy__hdr_scan {
+struct hdr_scan {
     bool nul;
     int content_length;
     int transfer_encoding;
@@ -39,9 +39,9 @@ struct hy__hdr_scan {
     bool bad_utf8;
 };
 
-static enum MHD_Result hy__scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                        size_t key_size, const char *value, size_t value_size) {
-    struct hy__hdr_scan *scan = cls;
+    struct hdr_scan *scan = cls;
     /* A raw NUL inside a header would end the value as a C string ("Content-Length: 0<NUL>5"
      * read as 0). Where libmicrohttpd reports the value's full size, such a request is refused;
      * 0.9.75 reports the size up to the NUL, so there nginx in front is the guard. */
@@ -52,9 +52,9 @@ static enum MHD_Result hy__scan_header(void *cls, enum MHD_ValueKind kind, const
     return MHD_YES;
 }
 
-static enum MHD_Result hy__scan_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+static enum MHD_Result scan_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                     const char *value) {
-    struct hy__hdr_scan *scan = cls;
+    struct hdr_scan *scan = cls;
     if (!hy_utf8_valid(key, strlen(key), 0) || (value && !hy_utf8_valid(value, strlen(value), 0))) {
         scan->bad_utf8 = true;
         return MHD_NO;
@@ -67,16 +67,16 @@ static enum MHD_Result hy__scan_arg(void *cls, enum MHD_ValueKind kind, const ch
  * splits or decodes the target), the target ends where the space before the version was, so
  * "HTTP/" follows the terminating NUL; if anything else does, the target held a NUL byte of
  * its own. The marker returned becomes the request's first *con_cls. */
-static char hy__nul_marker;
+static char nul_marker;
 
-static void *hy__uri_seen(void *cls, const char *uri, struct MHD_Connection *c) {
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c) {
     const char *after = uri + strlen(uri) + 1;
-    return strncmp(after, "HTTP/", 5) == 0 ? NULL : &hy__nul_marker;
+    return strncmp(after, "HTTP/", 5) == 0 ? NULL : &nul_marker;
 }
 
 /* %00 in a URL would end the C string early; decode it to 0xFF instead, which is never valid
  * UTF-8, so the UTF-8 check turns it into a clean 400. */
-static size_t hy__unescape(void *cls, struct MHD_Connection *c, char *s) {
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s) {
     char *w = s;
     for (const char *r = s; *r;) {
         if (r[0] == '%' && r[1] && r[2] && strchr("0123456789abcdefABCDEF", r[1]) &&
@@ -93,7 +93,7 @@ static size_t hy__unescape(void *cls, struct MHD_Connection *c, char *s) {
     return (size_t)(w - s);
 }
 
-static bool hy__content_type_is(const char *ct, const char *want) {
+static bool content_type_is(const char *ct, const char *want) {
     if (!ct) return false;
     size_t n = strlen(want);
     if (strncasecmp(ct, want, n) != 0) return false;
@@ -104,10 +104,10 @@ static bool hy__content_type_is(const char *ct, const char *want) {
 
 /* ---------------------------------------------------------------- dispatch */
 
-static hy_result hy__first_call(hy_req *req, const char *url, const char *version) {
+static hy_result first_call(hy_req *req, const char *url, const char *version) {
     struct MHD_Connection *c = req->conn;
-    struct hy__hdr_scan scan = {0};
-    MHD_get_connection_values_n(c, MHD_HEADER_KIND, hy__scan_header, &scan);
+    struct hdr_scan scan = {0};
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &scan);
     if (scan.nul) {
         req->has_early_error = true;
         return hy_reply_error(req, HY_E_BAD_REQUEST, "A header contains a NUL byte.", NULL);
@@ -156,7 +156,7 @@ static hy_result hy__first_call(hy_req *req, const char *url, const char *versio
             return hy_reply_error(req, HY_E_BAD_REQUEST, "Content-Length is not a number.", NULL);
         }
     }
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, hy__scan_arg, &scan);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, scan_arg, &scan);
     if (scan.bad_utf8) {
         req->has_early_error = true;
         return hy_reply_error(req, HY_E_BAD_UTF8, "A query parameter is not valid UTF-8 text.",
@@ -201,9 +201,9 @@ static hy_result hy__first_call(hy_req *req, const char *url, const char *versio
     if (has_body && (req->route->flags & (HY_ROUTE_JSON | HY_ROUTE_FORM))) {
         const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
         bool ok = ((req->route->flags & HY_ROUTE_JSON) &&
-                   hy__content_type_is(ct, "application/json")) ||
+                   content_type_is(ct, "application/json")) ||
                   ((req->route->flags & HY_ROUTE_FORM) &&
-                   hy__content_type_is(ct, "application/x-www-form-urlencoded"));
+                   content_type_is(ct, "application/x-www-form-urlencoded"));
         if (!ok) {
             req->has_early_error = true;
             return hy_reply_error(req, HY_E_UNSUPPORTED_MEDIA_TYPE,
@@ -216,7 +216,7 @@ static hy_result hy__first_call(hy_req *req, const char *url, const char *versio
     return MHD_YES;
 }
 
-static hy_result hy__last_call(hy_req *req) {
+static hy_result last_call(hy_req *req) {
     if (req->body_too_large) return hy_reply_error(req, HY_E_PAYLOAD_TOO_LARGE, NULL, NULL);
     if (!req->route) {
         return hy_static_serve(req->srv->statics, req);
@@ -233,13 +233,13 @@ static hy_result hy__last_call(hy_req *req) {
     return req->route->handler(req);
 }
 
-static enum MHD_Result hy__access(void *cls, struct MHD_Connection *c, const char *url,
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
                                   void **con_cls) {
     hy_server *srv = cls;
     hy_req *req = *con_cls;
-    bool nul_in_target = req == (void *)&hy__nul_marker;
+    bool nul_in_target = req == (void *)&nul_marker;
     if (nul_in_target) req = NULL;
     if (!req) {
         req = calloc(1, sizeof *req);
@@ -274,7 +274,7 @@ static enum MHD_Result hy__access(void *cls, struct MHD_Connection *c, const cha
             if (!allowed) return (enum MHD_Result)hy_reply_error(req, HY_E_NOT_FOUND, NULL, NULL);
             return (enum MHD_Result)hy_reply_405(req, allowed);
         }
-        hy_result r = hy__first_call(req, url, version);
+        hy_result r = first_call(req, url, version);
         return (enum MHD_Result)r;
     }
     if (*upload_data_size) {
@@ -293,16 +293,16 @@ static enum MHD_Result hy__access(void *cls, struct MHD_Connection *c, const cha
         return (enum MHD_Result)then(req, req->then_ctx);
     }
     if (req->answered) return MHD_YES;
-    return (enum MHD_Result)hy__last_call(req);
+    return (enum MHD_Result)last_call(req);
 }
 
-static void hy__completed(void *cls, struct MHD_Connection *c, void **con_cls,
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                           enum MHD_RequestTerminationCode toe) {
     hy_server *srv = cls;
     hy_req *req = *con_cls;
     *con_cls = NULL;
     /* A request whose target held a NUL and that ended before reaching the handler. */
-    if (!req || req == (void *)&hy__nul_marker) return;
+    if (!req || req == (void *)&nul_marker) return;
     if (srv->cfg->access_log) {
         /* Method, path (never the query string: it can hold personal data), status, bytes,
          * microseconds. Paths are truncated and control bytes replaced. */
@@ -326,8 +326,8 @@ static void hy__completed(void *cls, struct MHD_Connection *c, void **con_cls,
     atomic_fetch_sub(&srv->inflight, 1);
 }
 
-static void hy__mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-static void hy__mhd_log(void *cls, const char *fmt, va_list ap) {
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+static void mhd_log(void *cls, const char *fmt, va_list ap) {
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     size_t n = strlen(msg);
@@ -337,7 +337,7 @@ static void hy__mhd_log(void *cls, const char *fmt, va_list ap) {
 
 /* ---------------------------------------------------------------- start/stop */
 
-static int hy__parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
                             bool *v6) {
     char host[256];
     const char *port;
@@ -378,7 +378,7 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
     struct sockaddr_storage ss;
     socklen_t sslen;
     bool v6 = false;
-    if (hy__parse_listen(cfg->listen, &ss, &sslen, &v6) < 0) {
+    if (parse_listen(cfg->listen, &ss, &sslen, &v6) < 0) {
         hy_error("cannot listen on '%s': give ADDRESS:PORT, e.g. 127.0.0.1:8080", cfg->listen);
         return -EINVAL;
     }
@@ -430,15 +430,15 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
     if (v6) flags |= MHD_USE_IPv6;
     struct MHD_OptionItem opts[16];
     int k = 0;
-    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)hy__mhd_log, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg->conn_timeout, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)cfg->per_ip_limit, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg->max_connections, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL};
-    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)hy__completed, srv};
-    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)hy__unescape, NULL};
-    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)hy__uri_seen, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_seen, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL};
     if (threads > 1)
         opts[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL};
@@ -456,7 +456,7 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
         hy_static_free(srv->statics);
         return br;
     }
-    srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, hy__access, srv, MHD_OPTION_ARRAY, opts,
+    srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_ARRAY, opts,
                                    MHD_OPTION_END);
     if (!srv->daemon) {
         hy_db_batch_stop(db);

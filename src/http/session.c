@@ -73,7 +73,7 @@ bool hy_req_secure(hy_req *req) {
     return false;
 }
 
-struct hy__lookup {
+struct lookup {
     const char *hash;
     bool cookie;
     hy_arena *a;
@@ -83,8 +83,8 @@ struct hy__lookup {
     bool touch; /* the session's last use is a minute old or more: record this one */
 };
 
-static int hy__lookup(hy_store *s, void *ctx) {
-    struct hy__lookup *l = ctx;
+static int lookup_tx(hy_store *s, void *ctx) {
+    struct lookup *l = ctx;
     char user_id[HY_ID_LEN + 1];
     l->touch = false;
     if (l->cookie) {
@@ -115,14 +115,14 @@ static int hy__lookup(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-struct hy__touch {
+struct touch {
     const char *hash;
     int64_t now;
     bool remove;
 };
 
-static int hy__touch(hy_store *s, void *ctx) {
-    struct hy__touch *t = ctx;
+static int touch_tx(hy_store *s, void *ctx) {
+    struct touch *t = ctx;
     return t->remove ? s->ops->session_delete(s, t->hash) : s->ops->session_touch(s, t->hash, t->now);
 }
 
@@ -149,17 +149,17 @@ const struct hy_principal *hy_req_principal(hy_req *req) {
     char hash[HY_TOKEN_HASH_LEN + 1];
     hy_token_hash(token, hash);
     const struct hy_server_config *c = req->srv->cfg;
-    struct hy__lookup l = {hash, cookie, req->arena, who, hy_clock_now(), c->session_idle,
+    struct lookup l = {hash, cookie, req->arena, who, hy_clock_now(), c->session_idle,
                            c->session_max, false, false};
-    int r = hy_db_run(req->srv->db, HY_TX_READ, hy__lookup, &l);
+    int r = hy_db_run(req->srv->db, HY_TX_READ, lookup_tx, &l);
     if (r < 0) {
         hy_warn("session lookup failed (%d); treating the caller as anonymous", r);
         memset(who, 0, sizeof *who);
         return who;
     }
     if (l.expired || (cookie && who->signed_in && l.touch)) {
-        struct hy__touch t = {hash, l.now, l.expired};
-        if (hy_db_run(req->srv->db, HY_TX_WRITE, hy__touch, &t) < 0)
+        struct touch t = {hash, l.now, l.expired};
+        if (hy_db_run(req->srv->db, HY_TX_WRITE, touch_tx, &t) < 0)
             hy_warn("could not update a session's last use");
     }
     if (who->signed_in && cookie) memcpy(who->token_hash, hash, sizeof who->token_hash);
@@ -169,7 +169,7 @@ const struct hy_principal *hy_req_principal(hy_req *req) {
 }
 
 /* Compares an Origin header with this server's own origin(s). */
-static bool hy__same_origin(hy_req *req, const char *origin) {
+static bool same_origin(hy_req *req, const char *origin) {
     const char *pu = req->srv->cfg->public_url;
     if (pu && *pu) {
         size_t n = strlen(pu);
@@ -186,7 +186,7 @@ static bool hy__same_origin(hy_req *req, const char *origin) {
 
 int hy_csrf_check(hy_req *req) {
     const char *origin = hy_req_header(req, "Origin");
-    if (origin && !hy__same_origin(req, origin)) return 403;
+    if (origin && !same_origin(req, origin)) return 403;
     const struct hy_principal *who = hy_req_principal(req);
     if (!who || !who->signed_in || !who->via_cookie) return 0;
     if (origin) return 0; /* same origin, checked above */

@@ -16,10 +16,10 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-#define HY__STATIC_FILE_MAX ((size_t)32 << 20)
-#define HY__STATIC_TOTAL_MAX ((size_t)512 << 20)
+#define STATIC_FILE_MAX ((size_t)32 << 20)
+#define STATIC_TOTAL_MAX ((size_t)512 << 20)
 
-struct hy__file {
+struct file {
     char *path; /* "/css/app.css" */
     const char *mime;
     char etag[24];
@@ -31,7 +31,7 @@ struct hy__file {
 };
 
 struct hy_static {
-    struct hy__file *files;
+    struct file *files;
     size_t nfiles, cap;
     size_t *index; /* open addressing over files, SIZE_MAX = empty */
     size_t index_size;
@@ -77,19 +77,19 @@ const char *hy_mime_type(const char *name) {
     return "application/octet-stream";
 }
 
-static bool hy__compressible(const char *mime) {
+static bool compressible(const char *mime) {
     return strncmp(mime, "text/", 5) == 0 || strstr(mime, "json") || strstr(mime, "xml") ||
            strstr(mime, "yaml") || strcmp(mime, "image/x-icon") == 0 ||
            strcmp(mime, "font/ttf") == 0;
 }
 
-static uint64_t hy__hash(const char *s, size_t n) {
+static uint64_t fnv_hash(const char *s, size_t n) {
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return h;
 }
 
-static bool hy__gzip(const unsigned char *in, size_t n, unsigned char **ret, size_t *ret_len) {
+static bool gzip_copy(const unsigned char *in, size_t n, unsigned char **ret, size_t *ret_len) {
     z_stream z = {0};
     if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return false;
     size_t cap = deflateBound(&z, (uLong)n);
@@ -114,7 +114,7 @@ static bool hy__gzip(const unsigned char *in, size_t n, unsigned char **ret, siz
     return true;
 }
 
-static int hy__add_file(struct hy_static *st, const char *rel, const char *full) {
+static int add_file(struct hy_static *st, const char *rel, const char *full) {
     int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return -errno;
     struct stat sb;
@@ -123,7 +123,7 @@ static int hy__add_file(struct hy_static *st, const char *rel, const char *full)
         return 0;
     }
     size_t len = (size_t)sb.st_size;
-    if (len > HY__STATIC_FILE_MAX || st->bytes + len > HY__STATIC_TOTAL_MAX) {
+    if (len > STATIC_FILE_MAX || st->bytes + len > STATIC_TOTAL_MAX) {
         close(fd);
         hy_warn("static: %s skipped (too large)", rel);
         return 0;
@@ -149,7 +149,7 @@ static int hy__add_file(struct hy_static *st, const char *rel, const char *full)
     }
     if (st->nfiles == st->cap) {
         size_t cap = st->cap ? st->cap * 2 : 64;
-        struct hy__file *f = realloc(st->files, cap * sizeof *f);
+        struct file *f = realloc(st->files, cap * sizeof *f);
         if (!f) {
             free(data);
             return -ENOMEM;
@@ -157,7 +157,7 @@ static int hy__add_file(struct hy_static *st, const char *rel, const char *full)
         st->files = f;
         st->cap = cap;
     }
-    struct hy__file *f = &st->files[st->nfiles];
+    struct file *f = &st->files[st->nfiles];
     memset(f, 0, sizeof *f);
     f->path = strdup(rel);
     if (!f->path) {
@@ -171,10 +171,10 @@ static int hy__add_file(struct hy_static *st, const char *rel, const char *full)
     crypto_generichash(digest, sizeof digest, data, len, NULL, 0);
     snprintf(f->etag, sizeof f->etag, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", digest[0],
              digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7]);
-    if (hy__compressible(f->mime) && len > 256) {
+    if (compressible(f->mime) && len > 256) {
         unsigned char *gz;
         size_t gzlen;
-        if (hy__gzip(data, len, &gz, &gzlen)) {
+        if (gzip_copy(data, len, &gz, &gzlen)) {
             if (gzlen < len) {
                 f->gz = gz;
                 f->gzlen = gzlen;
@@ -188,7 +188,7 @@ static int hy__add_file(struct hy_static *st, const char *rel, const char *full)
     return 0;
 }
 
-static int hy__walk(struct hy_static *st, const char *dir, const char *rel, int depth) {
+static int walk(struct hy_static *st, const char *dir, const char *rel, int depth) {
     if (depth > 16) return 0;
     DIR *d = opendir(dir);
     if (!d) return -errno;
@@ -204,8 +204,8 @@ static int hy__walk(struct hy_static *st, const char *dir, const char *rel, int 
         }
         struct stat sb;
         if (lstat(full.data, &sb) == 0) {
-            if (S_ISDIR(sb.st_mode)) r = hy__walk(st, full.data, sub.data, depth + 1);
-            else if (S_ISREG(sb.st_mode)) r = hy__add_file(st, sub.data, full.data);
+            if (S_ISDIR(sb.st_mode)) r = walk(st, full.data, sub.data, depth + 1);
+            else if (S_ISREG(sb.st_mode)) r = add_file(st, sub.data, full.data);
         }
         hy_buf_free(&full);
         hy_buf_free(&sub);
@@ -214,7 +214,7 @@ static int hy__walk(struct hy_static *st, const char *dir, const char *rel, int 
     return r;
 }
 
-static struct MHD_Response *hy__response(const struct hy__file *f, bool gz) {
+static struct MHD_Response *response(const struct file *f, bool gz) {
     struct MHD_Response *r = MHD_create_response_from_buffer(gz ? f->gzlen : f->len,
                                                              gz ? f->gz : f->data,
                                                              MHD_RESPMEM_PERSISTENT);
@@ -234,7 +234,7 @@ int hy_static_load(const char *dir, struct hy_static **ret) {
     if (!st) return -ENOMEM;
     st->notfound = -1;
     if (dir && *dir) {
-        int r = hy__walk(st, dir, "", 0);
+        int r = walk(st, dir, "", 0);
         if (r < 0) {
             hy_error("static: cannot read %s: %s", dir, strerror(-r));
             hy_static_free(st);
@@ -250,7 +250,7 @@ int hy_static_load(const char *dir, struct hy_static **ret) {
     }
     for (size_t i = 0; i < st->index_size; i++) st->index[i] = SIZE_MAX;
     for (size_t i = 0; i < st->nfiles; i++) {
-        size_t h = (size_t)hy__hash(st->files[i].path, strlen(st->files[i].path)) & (st->index_size - 1);
+        size_t h = (size_t)fnv_hash(st->files[i].path, strlen(st->files[i].path)) & (st->index_size - 1);
         while (st->index[h] != SIZE_MAX) h = (h + 1) & (st->index_size - 1);
         st->index[h] = i;
         if (strcmp(st->files[i].path, "/404.html") == 0) st->notfound = (int)i;
@@ -262,7 +262,7 @@ int hy_static_load(const char *dir, struct hy_static **ret) {
 void hy_static_free(struct hy_static *st) {
     if (!st) return;
     for (size_t i = 0; i < st->nfiles; i++) {
-        struct hy__file *f = &st->files[i];
+        struct file *f = &st->files[i];
         if (f->plain) MHD_destroy_response(f->plain);
         if (f->gzip) MHD_destroy_response(f->gzip);
         free(f->path);
@@ -279,36 +279,36 @@ void hy_static_stats(const struct hy_static *st, size_t *ret_files, size_t *ret_
     *ret_bytes = st ? st->bytes : 0;
 }
 
-static struct hy__file *hy__find_exact(const struct hy_static *st, const char *path, size_t n) {
+static struct file *find_exact(const struct hy_static *st, const char *path, size_t n) {
     if (!st || !st->nfiles) return NULL;
-    size_t h = (size_t)hy__hash(path, n) & (st->index_size - 1);
+    size_t h = (size_t)fnv_hash(path, n) & (st->index_size - 1);
     while (st->index[h] != SIZE_MAX) {
-        struct hy__file *f = &st->files[st->index[h]];
+        struct file *f = &st->files[st->index[h]];
         if (strncmp(f->path, path, n) == 0 && f->path[n] == '\0') return f;
         h = (h + 1) & (st->index_size - 1);
     }
     return NULL;
 }
 
-static struct hy__file *hy__find(const struct hy_static *st, const char *path) {
+static struct file *find_file(const struct hy_static *st, const char *path) {
     char tmp[1100];
     size_t n = strlen(path);
     if (n == 0 || n > 1024) return NULL;
     if (path[n - 1] == '/') {
         snprintf(tmp, sizeof tmp, "%sindex.html", path);
-        return hy__find_exact(st, tmp, strlen(tmp));
+        return find_exact(st, tmp, strlen(tmp));
     }
-    struct hy__file *f = hy__find_exact(st, path, n);
+    struct file *f = find_exact(st, path, n);
     if (f) return f;
     snprintf(tmp, sizeof tmp, "%s.html", path);
-    return hy__find_exact(st, tmp, strlen(tmp));
+    return find_exact(st, tmp, strlen(tmp));
 }
 
 bool hy_static_exists(const struct hy_static *st, const char *path) {
-    return hy__find(st, path) != NULL;
+    return find_file(st, path) != NULL;
 }
 
-static bool hy__etag_matches(const char *inm, const char *etag) {
+static bool etag_matches(const char *inm, const char *etag) {
     if (!inm) return false;
     size_t n = strlen(etag);
     for (const char *p = inm; *p;) {
@@ -323,14 +323,14 @@ static bool hy__etag_matches(const char *inm, const char *etag) {
 }
 
 hy_result hy_static_serve(struct hy_static *st, hy_req *req) {
-    struct hy__file *f = hy__find(st, req->path);
+    struct file *f = find_file(st, req->path);
     unsigned status = 200;
     if (!f) {
         if (!st || st->notfound < 0) return hy_reply_error(req, HY_E_NOT_FOUND, NULL, NULL);
         f = &st->files[st->notfound];
         status = 404;
     }
-    if (status == 200 && hy__etag_matches(hy_req_header(req, "If-None-Match"), f->etag)) {
+    if (status == 200 && etag_matches(hy_req_header(req, "If-None-Match"), f->etag)) {
         struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
         if (!r) return MHD_NO;
         MHD_add_response_header(r, "ETag", f->etag);
@@ -346,7 +346,7 @@ hy_result hy_static_serve(struct hy_static *st, hy_req *req) {
     struct MHD_Response **slot = gz ? &f->gzip : &f->plain;
     struct MHD_Response *r = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
     if (!r) {
-        struct MHD_Response *fresh = hy__response(f, gz);
+        struct MHD_Response *fresh = response(f, gz);
         if (!fresh) return MHD_NO;
         if (strncmp(f->path, "/embed/", 7) == 0)
             hy_http_embed_headers(req->srv, fresh);

@@ -6,12 +6,12 @@
 #include <string.h>
 #include <zlib.h>
 
-#define HY__BUCKETS 4096u
+#define BUCKETS 4096u
 
-struct hy__entry {
-    struct hy__entry *next;  /* in its bucket */
-    struct hy__entry *older; /* FIFO: toward the oldest */
-    struct hy__entry *newer;
+struct entry {
+    struct entry *next;  /* in its bucket */
+    struct entry *older; /* FIFO: toward the oldest */
+    struct entry *newer;
     uint64_t hash;
     size_t gzlen, plainlen;
     char *key;
@@ -22,18 +22,18 @@ struct hy_anscache {
     pthread_mutex_t lock;
     size_t cap, bytes, entries;
     int64_t version;
-    struct hy__entry *buckets[HY__BUCKETS];
-    struct hy__entry *oldest, *newest;
+    struct entry *buckets[BUCKETS];
+    struct entry *oldest, *newest;
     uint64_t hits, misses, stored, evicted;
 };
 
-static uint64_t hy__hash(const char *s) {
+static uint64_t key_hash(const char *s) {
     uint64_t h = 1469598103934665603u; /* FNV-1a */
     for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
     return h;
 }
 
-static size_t hy__cost(const struct hy__entry *e) {
+static size_t entry_cost(const struct entry *e) {
     return e->gzlen + strlen(e->key) + 1 + sizeof *e;
 }
 
@@ -46,26 +46,26 @@ hy_anscache *hy_anscache_new(size_t cap_bytes) {
     return c;
 }
 
-static void hy__unlink(hy_anscache *c, struct hy__entry *e) {
-    struct hy__entry **p = &c->buckets[e->hash % HY__BUCKETS];
+static void lru_unlink(hy_anscache *c, struct entry *e) {
+    struct entry **p = &c->buckets[e->hash % BUCKETS];
     while (*p != e) p = &(*p)->next;
     *p = e->next;
     if (e->older) e->older->newer = e->newer;
     else c->oldest = e->newer;
     if (e->newer) e->newer->older = e->older;
     else c->newest = e->older;
-    c->bytes -= hy__cost(e);
+    c->bytes -= entry_cost(e);
     c->entries--;
     free(e->key);
     free(e->gz);
     free(e);
 }
 
-static void hy__clear(hy_anscache *c) {
-    for (unsigned i = 0; i < HY__BUCKETS; i++) {
-        struct hy__entry *e = c->buckets[i];
+static void clear_entries(hy_anscache *c) {
+    for (unsigned i = 0; i < BUCKETS; i++) {
+        struct entry *e = c->buckets[i];
         while (e) {
-            struct hy__entry *next = e->next;
+            struct entry *next = e->next;
             free(e->key);
             free(e->gz);
             free(e);
@@ -79,13 +79,13 @@ static void hy__clear(hy_anscache *c) {
 
 void hy_anscache_free(hy_anscache *c) {
     if (!c) return;
-    hy__clear(c);
+    clear_entries(c);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
 
-static struct hy__entry *hy__find(hy_anscache *c, const char *key, uint64_t h) {
-    for (struct hy__entry *e = c->buckets[h % HY__BUCKETS]; e; e = e->next)
+static struct entry *find_entry(hy_anscache *c, const char *key, uint64_t h) {
+    for (struct entry *e = c->buckets[h % BUCKETS]; e; e = e->next)
         if (e->hash == h && !strcmp(e->key, key)) return e;
     return NULL;
 }
@@ -93,10 +93,10 @@ static struct hy__entry *hy__find(hy_anscache *c, const char *key, uint64_t h) {
 bool hy_anscache_get(hy_anscache *c, int64_t version, const char *key, void **ret_gz,
                      size_t *ret_gzlen, size_t *ret_plainlen) {
     if (!c) return false;
-    uint64_t h = hy__hash(key);
+    uint64_t h = key_hash(key);
     bool hit = false;
     pthread_mutex_lock(&c->lock);
-    struct hy__entry *e = c->version == version ? hy__find(c, key, h) : NULL;
+    struct entry *e = c->version == version ? find_entry(c, key, h) : NULL;
     if (e) {
         void *copy = malloc(e->gzlen);
         if (copy) {
@@ -114,7 +114,7 @@ bool hy_anscache_get(hy_anscache *c, int64_t version, const char *key, void **re
 }
 
 /* gzip at level 1: answers compress ~4x in a few tens of microseconds. */
-static unsigned char *hy__deflate(const unsigned char *in, size_t n, size_t *ret_len) {
+static unsigned char *gz_compress(const unsigned char *in, size_t n, size_t *ret_len) {
     z_stream z;
     memset(&z, 0, sizeof z);
     if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
@@ -166,8 +166,8 @@ void hy_anscache_put(hy_anscache *c, int64_t version, const char *key, const voi
                      size_t n) {
     if (!c || n > UINT32_MAX) return;
     size_t gzlen = 0;
-    unsigned char *gz = hy__deflate((const unsigned char *)plain, n, &gzlen);
-    struct hy__entry *e = calloc(1, sizeof *e);
+    unsigned char *gz = gz_compress((const unsigned char *)plain, n, &gzlen);
+    struct entry *e = calloc(1, sizeof *e);
     char *k = strdup(key);
     if (!gz || !e || !k) {
         free(gz);
@@ -175,37 +175,37 @@ void hy_anscache_put(hy_anscache *c, int64_t version, const char *key, const voi
         free(k);
         return;
     }
-    e->hash = hy__hash(key);
+    e->hash = key_hash(key);
     e->key = k;
     e->gz = gz;
     e->gzlen = gzlen;
     e->plainlen = n;
     pthread_mutex_lock(&c->lock);
     if (version > c->version) {
-        hy__clear(c);
+        clear_entries(c);
         c->version = version;
     }
-    if (version != c->version || hy__cost(e) > c->cap || hy__find(c, key, e->hash)) {
+    if (version != c->version || entry_cost(e) > c->cap || find_entry(c, key, e->hash)) {
         pthread_mutex_unlock(&c->lock);
         free(gz);
         free(e);
         free(k);
         return;
     }
-    while (c->bytes + hy__cost(e) > c->cap) {
-        struct hy__entry *old = c->oldest;
+    while (c->bytes + entry_cost(e) > c->cap) {
+        struct entry *old = c->oldest;
         if (!old) break;
-        hy__unlink(c, old); /* NOLINT(clang-analyzer-unix.Malloc): unlink moves c->oldest on */
+        lru_unlink(c, old); /* NOLINT(clang-analyzer-unix.Malloc): unlink moves c->oldest on */
         c->evicted++;
     }
-    struct hy__entry **b = &c->buckets[e->hash % HY__BUCKETS];
+    struct entry **b = &c->buckets[e->hash % BUCKETS];
     e->next = *b;
     *b = e;
     e->older = c->newest;
     if (c->newest) c->newest->newer = e;
     else c->oldest = e;
     c->newest = e;
-    c->bytes += hy__cost(e);
+    c->bytes += entry_cost(e);
     c->entries++;
     c->stored++;
     pthread_mutex_unlock(&c->lock);
