@@ -205,9 +205,9 @@ struct hy_store_ops {
     int (*expired_purge)(hy_store *s, int64_t now, int64_t rate_before);
 
     /* ---- savepoints (ABI 3), used by the group-commit writer (hy_db_run_batched) ----
-     * One level, inside a HY_TX_WRITE transaction: savepoint() marks the point,
-     * savepoint_release() keeps what was done since, savepoint_rollback() undoes it (and
-     * clears a PostgreSQL statement error) while the transaction goes on. */
+     * One level, inside a write transaction (HY_TX_INSERT or HY_TX_WRITE): savepoint() marks
+     * the point, savepoint_release() keeps what was done since, savepoint_rollback() undoes
+     * it (and clears a PostgreSQL statement error) while the transaction goes on. */
     int (*savepoint)(hy_store *s);
     int (*savepoint_release)(hy_store *s);
     int (*savepoint_rollback)(hy_store *s);
@@ -253,11 +253,12 @@ void hy_db_release(hy_db *db);
 typedef int (*hy_tx_fn)(hy_store *s, void *ctx);
 
 /* Runs fn inside a transaction on the calling thread's connection. fn returns a status:
- * >= 0 commits and is returned; HY_DB_SOFT rolls back and retries (at most HY_TX_RETRIES
- * attempts in all, with a growing, jittered pause, and no new attempt once HY_TX_RETRY_MS
- * have passed since the first began), then HY_DB_SOFT is returned; HY_DB_HARD and
- * HY_DB_ABORT roll back and are returned. A commit that fails softly is retried too. fn must
- * not keep state across attempts other than what it recomputes from the store. */
+ * >= 0 commits and is returned; HY_DB_SOFT rolls back and retries — at most HY_TX_RETRIES
+ * attempts in all, after a pause of 0.5 ms doubling to at most 250 ms (each drawn at random
+ * from its upper half), and no attempt that would begin more than HY_TX_RETRY_MS after the
+ * first — then HY_DB_SOFT is returned; HY_DB_HARD and HY_DB_ABORT roll back and are
+ * returned. A commit that fails softly is retried too. fn must not keep state across
+ * attempts other than what it recomputes from the store. */
 int hy_db_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx);
 
 #define HY_TX_RETRIES 12
@@ -268,12 +269,14 @@ uint64_t hy_db_retries(const hy_db *db);
 
 /* ---- group commit: many small write transactions sharing one commit ----
  * A durable commit costs a disk flush (SQLite synchronous=FULL, PostgreSQL fsync): a few
- * thousand a second, however small the transaction. hy_db_batch_start() gives the db one
- * writer thread with its own connection. hy_db_run_batched() queues a job and returns at
- * once; the writer takes every job queued (at most `max_jobs`), opens ONE HY_TX_WRITE
- * transaction, runs each job's fn, COMMITs once, and only then calls each job's `done` with the
- * job's status. The jobs run without savepoints first; if one fails, that run is rolled back and
- * the batch runs again with each job inside a savepoint of its own. So:
+ * thousand a second, however small the transaction. hy_db_batch_start() gives the db its
+ * writer threads, each with its own connection. hy_db_run_batched() queues a job and returns
+ * at once; a writer takes every job queued (at most `max_jobs`), opens ONE HY_TX_INSERT
+ * transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED — jobs insert new rows and
+ * rely on constraints, never on what they read), runs each job's fn, COMMITs once, and only
+ * then calls each job's `done` with the job's status. The jobs run without savepoints first;
+ * if one fails, that run is rolled back and the batch runs again (once, outside the retry
+ * budget) with each job inside a savepoint of its own. So:
  *   - a job is durable when its `done` runs, never before (no answer may be given earlier);
  *   - fn >= 0 keeps the job's work (savepoint released); HY_DB_HARD, HY_DB_ABORT and HY_DB_FULL
  *     undo this job's work only (rollback to its savepoint) and are passed to its `done`,
@@ -286,18 +289,19 @@ uint64_t hy_db_retries(const hy_db *db);
  *     or a lost connection gives every job of the batch that status;
  *   - jobs run in the order they were queued and see the work of the jobs before them in the
  *     same batch (e.g. an idempotency key stored by the previous job);
- *   - fn runs on the writer thread and `done` too: both must only touch what `ctx` owns, and
+ *   - fn runs on a writer thread and `done` too: both must only touch what `ctx` owns, and
  *     ctx must stay valid until `done` has been called; `done` must be short (it delays the
  *     next batch) and must not queue more jobs.
  * A db with a fallback (a read replica) sends its jobs to the fallback. */
 typedef void (*hy_batch_done_fn)(void *ctx, int status);
 
 /* Starts the writer (idempotent): `writers` threads (1..HY_BATCH_WRITERS_MAX; 0 = 1), each
- * taking the queued jobs a batch at a time on its own connection. One suits SQLite (one
- * writer at a time anyway); on PostgreSQL a writer mostly waits for round trips, and several
- * keep the server busy — jobs of concurrent batches must then not update the same rows, or
- * SERIALIZABLE makes one batch run again. max_jobs 0 = HY_BATCH_MAX. 0 on success, else a
- * negative errno-style code. */
+ * taking the queued jobs a batch at a time on its own connection; the backend's ops say how
+ * many suit it (batch_writers). One suits SQLite (one writer at a time anyway); on PostgreSQL
+ * a writer mostly waits for round trips, and several keep the server busy — jobs of
+ * concurrent batches should then not update the same rows, or the batches wait for each
+ * other's commits (and a deadlock runs one again). max_jobs 0 = HY_BATCH_MAX. 0 on success,
+ * else a negative errno-style code. */
 int hy_db_batch_start(hy_db *db, unsigned max_jobs, unsigned writers);
 /* Queues a job. HY_DB_ONE: queued, `done` will be called exactly once on the writer thread.
  * HY_DB_HARD: not queued (no writer, or it is stopping, or out of memory) and `done` will
