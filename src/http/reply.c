@@ -27,6 +27,8 @@ uint64_t hy_now_us(void) {
 
 /* ---------------------------------------------------------------- replies */
 
+static const char json_content_type[] = "application/json; charset=utf-8";
+
 /* The headers every answer carries; an answer that is not a document a browser renders (JSON,
  * a tile) needs no more. Each header costs libmicrohttpd three allocations, so API answers
  * carry only these. */
@@ -86,14 +88,17 @@ hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *r
     return MHD_queue_response(req->conn, status, resp);
 }
 
+/* Answers with the malloc()ed bytes p[0..n), which the response takes over (freed here on
+ * failure). `allow`: an Allow header's value, or NULL. */
 static hy_result reply_owned(hy_req *req, unsigned status, const char *content_type, char *p,
-                                 size_t n) {
+                             size_t n, const char *allow) {
     struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(n, p, free);
     if (!resp) {
         free(p);
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", content_type);
+    if (allow) MHD_add_response_header(resp, "Allow", allow);
     finish(req, resp, strncmp(content_type, "text/html", 9) == 0);
     hy_result r = hy_reply_response(req, status, resp, n);
     MHD_destroy_response(resp);
@@ -104,7 +109,7 @@ hy_result hy_reply_json_buf(hy_req *req, unsigned status, hy_buf *b) {
     size_t n;
     char *text = b->data ? hy_buf_steal(b, &n) : NULL;
     if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    return reply_owned(req, status, "application/json; charset=utf-8", text, n);
+    return reply_owned(req, status, json_content_type, text, n, NULL);
 }
 
 hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type, const void *p,
@@ -112,7 +117,7 @@ hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type,
     char *copy = malloc(n ? n : 1);
     if (!copy) return MHD_NO;
     if (n) memcpy(copy, p, n);
-    return reply_owned(req, status, content_type, copy, n);
+    return reply_owned(req, status, content_type, copy, n, NULL);
 }
 
 /* Fixed answers (hy_reply_fixed): a few per server, never evicted; the lock keeps a response
@@ -183,7 +188,7 @@ hy_result hy_reply_json(hy_req *req, unsigned status, json_t *body) {
     char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(body);
     if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    return reply_owned(req, status, "application/json; charset=utf-8", text, strlen(text));
+    return reply_owned(req, status, json_content_type, text, strlen(text), NULL);
 }
 
 hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, const char *field) {
@@ -196,18 +201,7 @@ hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, cons
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     if (!text) return MHD_NO;
-    unsigned status = hy_error_status(e);
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer_with_free_callback(strlen(text), text, free);
-    if (!resp) {
-        free(text);
-        return MHD_NO;
-    }
-    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-    finish(req, resp, false);
-    hy_result r = hy_reply_response(req, status, resp, strlen(text));
-    MHD_destroy_response(resp);
-    return r;
+    return reply_owned(req, hy_error_status(e), json_content_type, text, strlen(text), NULL);
 }
 
 hy_result hy_reply_store_error(hy_req *req, int status) {
@@ -228,18 +222,7 @@ hy_result hy_reply_405(hy_req *req, unsigned allowed) {
     char *text = json_dumps(err, JSON_COMPACT);
     json_decref(err);
     if (!text) return MHD_NO;
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer_with_free_callback(strlen(text), text, free);
-    if (!resp) {
-        free(text);
-        return MHD_NO;
-    }
-    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(resp, "Allow", allow);
-    finish(req, resp, false);
-    hy_result r = hy_reply_response(req, 405, resp, strlen(text));
-    MHD_destroy_response(resp);
-    return r;
+    return reply_owned(req, 405, json_content_type, text, strlen(text), allow);
 }
 
 /* ---------------------------------------------------------------- reading */
