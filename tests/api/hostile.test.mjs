@@ -75,7 +75,7 @@ describe(`hostile HTTP ${S}`, () => {
 
   // libmicrohttpd 0.9.75 hands the path and header values on as C strings, so a raw NUL byte
   // would end them early: "GET /healthz<NUL>junk" would be served as /healthz. The server spots
-  // a NUL in the request target (src/http/server.c, hy__uri_seen) and refuses it.
+  // a NUL in the request target (src/http/server.c, uri_seen) and refuses it.
   it(`a raw NUL byte in the request target is refused ${S}`, async () => {
     const r1 = await attempt(srv, Buffer.concat([Buffer.from('GET /healthz'), Buffer.from([0]), Buffer.from('x HTTP/1.1\r\nHost: t\r\n\r\n')]));
     assertRefused(r1, 'raw NUL after /healthz');

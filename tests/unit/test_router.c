@@ -44,7 +44,8 @@ static struct match route(enum hy_method m, const char *path) {
     memset(&x, 0, sizeof x);
     x.nargs = -1;
     x.allowed = 0xdead;
-    x.r = hy_route_match(hy_routes, hy_routes_count, path, m, x.args, &x.nargs, &x.allowed, g_arena);
+    x.r = hy_route_match(hy_routes, hy_routes_count, path, m, x.args, &x.nargs, &x.allowed,
+                         g_arena);
     return x;
 }
 
@@ -151,7 +152,8 @@ static void test_404(void **state) {
     expect_404(HY_POST, "/api/v1/volunteers/abc/approve/x");
     expect_404(HY_POST, "/api/v1/volunteers/abc/approv");
     /* allowed may be NULL. */
-    assert_null(hy_route_match(hy_routes, hy_routes_count, "/nope", HY_GET, NULL, NULL, NULL, g_arena));
+    assert_null(
+        hy_route_match(hy_routes, hy_routes_count, "/nope", HY_GET, NULL, NULL, NULL, g_arena));
 }
 
 static void test_trailing_slash(void **state) {
