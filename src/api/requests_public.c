@@ -58,10 +58,11 @@ struct submit {
 
 /* The answer to a new request (hy_rq_submission.answer). */
 static const char *submit_answer_body(const struct hy_request *r, hy_arena *a) {
+    bool open = !strcmp(r->status, "open");
     json_t *body = json_pack("{s:s,s:s,s:s,s:o,s:s}", "id", r->id, "status", r->status,
                              "tracking_code", r->tracking_code, "next_steps",
-                             hy_page_next_steps(r->language, r->tracking_code, !strcmp(r->status, "open")),
-                             "track_url", "/track");
+                             hy_page_next_steps(r->language, r->tracking_code, open), "track_url",
+                             "/track");
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     const char *copy = text ? hy_arena_strdup(a, text) : NULL;
@@ -102,9 +103,10 @@ static hy_result submit_queue(hy_req *req, struct submit *x, hy_then_fn answer) 
     return res;
 }
 
-/* Reads the body as the route allows, without answering: JSON or form. */
 enum input { INPUT_OK, INPUT_BAD /* *err says what */, INPUT_ANSWERED /* *ret is the answer */ };
 
+/* Reads the body as the route allows, JSON or form, and checks it against spec; answers only
+ * a body that cannot be read at all. */
 static enum input read_input(hy_req *req, const struct hy_field *spec, bool *form,
                              struct hy_parse_error *err, hy_result *ret) {
     *form = hy_req_is_form(req);
