@@ -153,9 +153,12 @@ int hy_rq_track_tx(hy_store *s, void *ctx) {
 
 /* ---- claim, move, assign ---- */
 
-static int move_refused(struct hy_rq_move *m, enum hy_rq_refusal refusal, const char *why) {
+/* A refused step: the refusal and the plan's sentence why (read here, after the call that
+ * made the plan has run). */
+static int move_refused(struct hy_rq_move *m, enum hy_rq_refusal refusal,
+                        const struct hy_rq_plan *p) {
     m->refusal = refusal;
-    m->why = why;
+    m->why = p->why;
     return HY_DB_ABORT;
 }
 
@@ -183,14 +186,14 @@ int hy_rq_move_tx(hy_store *s, void *ctx) {
                 x == HY_DB_NONE
                     ? hy_rq_refuse_missing(&p)
                     : hy_rq_refuse_claim(cur.status, hy_rq_actor_of(m->who, cur.assignee_id), &p);
-            return move_refused(m, why, p.why);
+            return move_refused(m, why, &p);
         }
         if ((r = q->get(s, m->id, m->arena, &m->r)) <= 0) return r < 0 ? r : HY_DB_HARD;
         hy_rq_plan_claim(&p);
         from = "open";
     } else {
         if ((r = q->get(s, m->id, m->arena, &m->r)) < 0) return r;
-        if (r == HY_DB_NONE) return move_refused(m, hy_rq_refuse_missing(&p), p.why);
+        if (r == HY_DB_NONE) return move_refused(m, hy_rq_refuse_missing(&p), &p);
         enum hy_rq_actor actor = hy_rq_actor_of(m->who, m->r.assignee_id);
         from = m->r.status;
         enum hy_rq_refusal refusal;
@@ -202,7 +205,7 @@ int hy_rq_move_tx(hy_store *s, void *ctx) {
         } else {
             refusal = hy_rq_plan_move(from, m->to, m->reason, actor, m->has_area, &p);
         }
-        if (refusal != HY_RQ_ALLOWED) return move_refused(m, refusal, p.why);
+        if (refusal != HY_RQ_ALLOWED) return move_refused(m, refusal, &p);
     }
     if ((r = write_change(s, m->id, from, &p, me, now)) < 0) return r;
     if (m->has_area) {
