@@ -637,7 +637,7 @@ static int transition_tx(hy_store *s, void *ctx) {
     if (r <= 0) return r < 0 ? r : HY_DB_SOFT; /* changed under us: read again */
     if ((r = s->ops->library->doc_get(s, c->id, c->req->arena, &c->doc)) <= 0)
         return r < 0 ? r : HY_DB_HARD;
-    if ((r = hy_lib_revision(s, &c->doc, actor(c->req), c->action, now)) < 0) return r;
+    if ((r = hy_lib_record_revision(s, &c->doc, actor(c->req), c->action, now)) < 0) return r;
     char *what = hy_arena_printf(c->req->arena, "library_%s", c->action);
     if ((r = hy_audit(s, hy_req_actor(c->req), what ? what : "library_status", c->id, to)) < 0) return r;
     c->ngroup = s->ops->library->doc_group(s, c->doc.translation_group, c->req->arena, &c->group);

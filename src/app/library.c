@@ -4,8 +4,8 @@
 #include <jansson.h>
 #include <stdlib.h>
 
-int hy_lib_revision(hy_store *s, const struct hy_lib_doc *d, const char *author,
-                    const char *action, int64_t at) {
+int hy_lib_record_revision(hy_store *s, const struct hy_lib_doc *d, const char *author,
+                           const char *action, int64_t at) {
     json_t *snap = hy_lib_doc_json(d);
     json_object_del(snap, "body_html");
     char *text = json_dumps(snap, JSON_COMPACT);
@@ -25,12 +25,12 @@ int hy_lib_create(hy_store *s, hy_arena *a, struct hy_lib_doc *d, const char *au
     if (!d->sort_at) d->sort_at = d->published_at ? d->published_at : d->created_at;
     int r = s->ops->library->doc_insert(s, d);
     if (r != HY_DB_ONE) return r;
-    return hy_lib_revision(s, d, author, action ? action : "create", d->updated_at);
+    return hy_lib_record_revision(s, d, author, action ? action : "create", d->updated_at);
 }
 
 int hy_lib_update(hy_store *s, hy_arena *a, struct hy_lib_doc *d, const char *author) {
     if (hy_lib_doc_prepare(a, d) < 0) return HY_DB_HARD;
     int r = s->ops->library->doc_update(s, d);
     if (r != HY_DB_ONE) return r;
-    return hy_lib_revision(s, d, author, "edit", d->updated_at);
+    return hy_lib_record_revision(s, d, author, "edit", d->updated_at);
 }

@@ -19,7 +19,7 @@ int hy_lib_create(hy_store *s, hy_arena *a, struct hy_lib_doc *d, const char *au
 /* Prepares d, stores it over the existing document, and records revision "edit". */
 int hy_lib_update(hy_store *s, hy_arena *a, struct hy_lib_doc *d, const char *author);
 /* Records a revision with a snapshot of d. */
-int hy_lib_revision(hy_store *s, const struct hy_lib_doc *d, const char *author,
-                    const char *action, int64_t at);
+int hy_lib_record_revision(hy_store *s, const struct hy_lib_doc *d, const char *author,
+                           const char *action, int64_t at);
 
 #endif
