@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/library.h"
 #include "util/log.h"
 
 #define P_ANY 1u
