@@ -157,9 +157,12 @@ struct hy_store_ops {
 
 #define HY_STORE_ABI 3
 
-/* Every backend's connection struct begins with this. */
+/* Every backend's connection struct begins with this. `engine` runs the statements of the
+ * store's shared code (store/engine.h: internal to src/store/). */
+struct hy_engine;
 struct hy_store {
     const struct hy_store_ops *ops;
+    const struct hy_engine *engine;
 };
 
 extern const struct hy_store_ops hy_store_sqlite_ops;
