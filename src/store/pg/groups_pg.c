@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "domain/geo.h"
+#include "domain/near.h"
 #include "store/groups.h"
 #include "store/pg/store_pg.h"
 #include "store/shared.h"
@@ -103,33 +104,12 @@ static int g_insert_many(hy_store *base, const struct hy_group *g, size_t n) {
 
 /* ---- nearest ---- */
 
-struct cand {
-    char id[HY_ID_LEN + 1];
-    double lat, lon, d;
-    bool covers;
-    struct hy_group *row; /* the whole row, in the arena */
-};
-
-static int cand_cmp(const void *pa, const void *pb) {
-    const struct cand *a = pa, *b = pb;
-    if (a->covers != b->covers) return a->covers ? -1 : 1;
-    if (a->d != b->d) return a->d < b->d ? -1 : 1;
-    return strcmp(a->id, b->id);
-}
-
 static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
                   struct hy_group **ret) {
     hy_pg *s = hy_pg_of(base);
-    if (!hy_geo_valid(q->lat, q->lon) || q->limit == 0 || q->limit > HY_GROUPS_LIMIT_MAX)
-        return HY_DB_HARD;
-    const double world = 3.14159265358979323846 * HY_EARTH_RADIUS_M;
-    double reach = q->radius_m > 0 ? q->radius_m : world;
-    if (q->has_box) {
-        double br = hy_bbox_reach_m(&q->box, q->lat, q->lon);
-        if (br < reach) reach = br;
-    }
-    bool bounded = reach < world;
-    bool box = q->has_box;
+    if (!hy_near_valid(q)) return HY_DB_HARD;
+    double reach = hy_near_reach(q);
+    bool bounded = reach < hy_near_world(), box = q->has_box;
     struct hy_arg args[8] = {
         hy_arg_f64(q->lat),
         hy_arg_f64(q->lon),
@@ -140,88 +120,57 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
         hy_arg_f64_if(box, q->box.min_lon),
         hy_arg_f64_if(box, q->box.max_lon),
     };
-    struct cand *c = NULL;
-    size_t n = 0;
+    struct hy_near_cands c = {0};
     int r;
+    /* Ask for the m nearest (and the covering ones); when all m came back and the m-th is not
+     * clearly beyond the cut, the cut may be wrong: ask for 4m. */
     for (size_t m = q->limit + 2;; m *= 4) {
         args[2] = hy_arg_size(m);
         PGresult *res = NULL;
         r = hy_pg_run(s, bounded ? HY_PG_Q_GR_NEAR_WITHIN : HY_PG_Q_GR_NEAR_ALL, args, 8, &res);
         if (r < 0) goto out;
         int rows = r == HY_DB_ONE ? PQntuples(res) : 0;
-        free(c);
-        c = calloc((size_t)rows + 1, sizeof *c);
-        if (!c) {
-            PQclear(res);
-            r = HY_DB_HARD;
-            goto out;
-        }
+        c.n = 0;
         /* The nearest m first (ranked), then the covering ones join them or mark them. */
-        n = 0;
         size_t nnear = 0;
         double last = 0, cut = reach;
-        for (int pass = 0; pass < 2; pass++) {
-            for (int i = 0; i < rows; i++) {
+        for (int pass = 0; pass < 2 && r >= 0; pass++) {
+            for (int i = 0; i < rows && r >= 0; i++) {
                 bool near = PQgetvalue(res, i, NCOLS)[0] == 't';
                 if (near != (pass == 0)) continue;
                 struct hy_group *g = hy_arena_alloc(a, sizeof *g);
                 if (!g || hy_pg_read_row(res, i, &hy_row_group, a, g) < 0) {
-                    PQclear(res);
                     r = HY_DB_HARD;
-                    goto out;
+                    break;
+                }
+                if (!near) {
+                    if (hy_near_cover(&c, c.n, q, g, 0) < 0) r = HY_DB_HARD;
+                    continue;
                 }
                 double d = hy_geo_distance_m(q->lat, q->lon, g->lat, g->lon);
-                if (near) {
-                    nnear++;
-                    if (d > last) last = d;
-                    if (d > reach) continue;
-                    struct cand x = {.lat = g->lat, .lon = g->lon, .d = d, .row = g};
-                    memcpy(x.id, g->id, sizeof x.id);
-                    c[n++] = x;
-                    continue;
-                }
-                if (q->has_box && !hy_bbox_has(&q->box, g->lat, g->lon)) continue;
-                if (!hy_area_covers(g->area_kind, g->radius_m, g->area, g->lat, g->lon, q->lat,
-                                    q->lon))
-                    continue;
-                bool found = false;
-                for (size_t k = 0; k < n; k++)
-                    if (!strcmp(c[k].id, g->id)) c[k].covers = found = true;
-                if (!found) {
-                    struct cand x = {.lat = g->lat, .lon = g->lon, .d = d, .covers = true, .row = g};
-                    memcpy(x.id, g->id, sizeof x.id);
-                    c[n++] = x;
-                }
+                nnear++;
+                if (d > last) last = d;
+                if (d > reach) continue;
+                struct hy_near_cand x = {.lat = g->lat, .lon = g->lon, .d = d, .row = g};
+                memcpy(x.id, g->id, sizeof x.id);
+                if (hy_near_push(&c, &x) < 0) r = HY_DB_HARD;
             }
             if (pass == 0) {
-                qsort(c, n, sizeof *c, cand_cmp);
-                if (n >= q->limit) cut = c[q->limit - 1].d;
-                if (n > q->limit) n = q->limit;
+                hy_near_rank(&c, q->limit);
+                if (c.n >= q->limit) cut = c.v[q->limit - 1].d;
             }
         }
         PQclear(res);
+        if (r < 0) goto out;
         if (nnear < m) break; /* every qualifying group was seen */
-        /* Rows not fetched are at least `last` away (to PostGIS's rounding): safe when that
-         * is clearly beyond the cut. */
-        if (last > cut * (1 + 1e-7) + 0.01) break;
+        /* Rows not fetched are at least `last` away (to PostGIS's rounding). */
+        if (hy_near_cut_safe(last, cut)) break;
         if (m > (size_t)1 << 24) break;
     }
-    qsort(c, n, sizeof *c, cand_cmp);
-    if (n > q->limit) n = q->limit;
-    struct hy_group *out = hy_arena_zalloc(a, (n + 1) * sizeof *out);
-    if (!out) {
-        r = HY_DB_HARD;
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        out[i] = *c[i].row;
-        out[i].distance_m = c[i].d;
-        out[i].covers = c[i].covers;
-    }
-    *ret = out;
-    r = (int)n;
+    r = hy_near_answer(&c, q->limit, a, ret);
+    if (r < 0) r = HY_DB_HARD;
 out:
-    free(c);
+    hy_near_free(&c);
     return r;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "domain/geo.h"
+#include "domain/near.h"
 #include "store/groups.h"
 #include "store/shared.h"
 #include "store/sqlite/store_sqlite.h"
@@ -61,39 +62,6 @@ static int g_insert_many(hy_store *base, const struct hy_group *g, size_t n) {
 
 /* ---- nearest ---- */
 
-struct cand {
-    int64_t seq;
-    char id[HY_ID_LEN + 1];
-    double lat, lon, d;
-    double lo, hi;          /* bounds of d before the exact position is read (scan_cells) */
-    struct hy_group *row;   /* the whole row once read, else NULL */
-    bool covers;
-};
-
-struct cands {
-    struct cand *v;
-    size_t n, cap;
-};
-
-static int cand_push(struct cands *c, const struct cand *x) {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 256;
-        struct cand *v = realloc(c->v, cap * sizeof *v);
-        if (!v) return HY_DB_HARD;
-        c->v = v;
-        c->cap = cap;
-    }
-    c->v[c->n++] = *x;
-    return HY_DB_ONE;
-}
-
-static int cand_cmp(const void *pa, const void *pb) {
-    const struct cand *a = pa, *b = pb;
-    if (a->covers != b->covers) return a->covers ? -1 : 1;
-    if (a->d != b->d) return a->d < b->d ? -1 : 1;
-    return strcmp(a->id, b->id);
-}
-
 /* The density of approved groups (per square metre) that the last query in each half-degree
  * cell found: the first circle of the next query there is sized from it, so that one R*Tree
  * query usually holds the `limit` nearest. Shared by the process's threads (a lost update
@@ -106,18 +74,22 @@ static int hint_cell(double lat, double lon) {
     return (int)floor((lat + 90) * 2) * HINT_COLS + (int)floor((lon + 180) * 2);
 }
 
-/* Adds the approved groups in `b` within r of the point (and in q->box) to c. */
-static int scan_box(hy_sqlite *s, const struct hy_group_near *q, const struct hy_bbox *b, double r,
-                    struct cands *c) {
-    sqlite3_stmt *st = hy_sq_stmt(s, HY_SQ_Q_GR_RTREE_BOX);
-    if (!st) return HY_DB_HARD;
+static void bind_box(sqlite3_stmt *st, const struct hy_bbox *b) {
     sqlite3_bind_double(st, 1, b->min_lat);
     sqlite3_bind_double(st, 2, b->max_lat);
     sqlite3_bind_double(st, 3, b->min_lon);
     sqlite3_bind_double(st, 4, b->max_lon);
+}
+
+/* Adds the approved groups in `b` within r of the point (and in q->box) to c. */
+static int scan_box(hy_sqlite *s, const struct hy_group_near *q, const struct hy_bbox *b, double r,
+                    struct hy_near_cands *c) {
+    sqlite3_stmt *st = hy_sq_stmt(s, HY_SQ_Q_GR_RTREE_BOX);
+    if (!st) return HY_DB_HARD;
+    bind_box(st, b);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct cand x = {.seq = sqlite3_column_int64(st, 0)};
+        struct hy_near_cand x = {.key = sqlite3_column_int64(st, 0)};
         const char *id = (const char *)sqlite3_column_text(st, 1);
         x.lat = sqlite3_column_double(st, 2);
         x.lon = sqlite3_column_double(st, 3);
@@ -126,7 +98,7 @@ static int scan_box(hy_sqlite *s, const struct hy_group_near *q, const struct hy
         x.d = hy_geo_distance_m(q->lat, q->lon, x.lat, x.lon);
         if (x.d > r) continue;
         memcpy(x.id, id, strlen(id) + 1);
-        if (cand_push(c, &x) < 0) return hy_sq_finish(st, HY_DB_HARD);
+        if (hy_near_push(c, &x) < 0) return hy_sq_finish(st, HY_DB_HARD);
     }
     return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc));
 }
@@ -134,18 +106,15 @@ static int scan_box(hy_sqlite *s, const struct hy_group_near *q, const struct hy
 /* Adds the approved groups in `b` that may lie within r of the point, with bounds on their
  * distance from the R*Tree's box around each (no exact position, no id yet). */
 static int scan_cells(hy_sqlite *s, const struct hy_group_near *q, const struct hy_bbox *b,
-                      double r, struct cands *c, size_t *ret_sure) {
+                      double r, struct hy_near_cands *c, size_t *ret_sure) {
     sqlite3_stmt *st = hy_sq_stmt(s, HY_SQ_Q_GR_RTREE_CELLS);
     if (!st) return HY_DB_HARD;
-    sqlite3_bind_double(st, 1, b->min_lat);
-    sqlite3_bind_double(st, 2, b->max_lat);
-    sqlite3_bind_double(st, 3, b->min_lon);
-    sqlite3_bind_double(st, 4, b->max_lon);
+    bind_box(st, b);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         double la0 = sqlite3_column_double(st, 1), la1 = sqlite3_column_double(st, 2);
         double lo0 = sqlite3_column_double(st, 3), lo1 = sqlite3_column_double(st, 4);
-        struct cand x = {.seq = sqlite3_column_int64(st, 0)};
+        struct hy_near_cand x = {.key = sqlite3_column_int64(st, 0)};
         /* Every point of the tiny box is within its diagonal of the box's centre; the margin
          * covers rounding in the distance formula. */
         double e = hy_geo_distance_m(la0, lo0, la1, lo1) + 0.01;
@@ -155,21 +124,22 @@ static int scan_cells(hy_sqlite *s, const struct hy_group_near *q, const struct 
         x.hi = dc + e;
         if (x.lo > r) continue;
         if (x.hi <= r) (*ret_sure)++;
-        if (cand_push(c, &x) < 0) return hy_sq_finish(st, HY_DB_HARD);
+        if (hy_near_push(c, &x) < 0) return hy_sq_finish(st, HY_DB_HARD);
     }
     return hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc));
 }
 
-static int cand_cmp_hi(const void *pa, const void *pb) {
-    const struct cand *a = pa, *b = pb;
-    return a->hi < b->hi ? -1 : a->hi > b->hi;
+/* The circle after one that held `found` of the `limit` groups wanted. */
+static double grow(double radius, size_t found, size_t limit) {
+    double g = found ? 1.2 * sqrt((double)limit / (double)found) : 4.0;
+    return radius * (g < 1.5 ? 1.5 : g);
 }
 
 /* The nearest `limit` groups within `reach` (no bbox filter): circles grow until one surely
  * holds `limit` groups; then only the candidates that may rank among the first `limit` are read
  * whole, and ranked by their exact distance. */
 static int near_cells(hy_sqlite *s, const struct hy_group_near *q, double reach, double d,
-                      hy_arena *a, struct cands *c, double *ret_radius, size_t *ret_seen) {
+                      hy_arena *a, struct hy_near_cands *c, double *ret_radius, size_t *ret_seen) {
     double radius;
     int r = HY_DB_ONE;
     for (;;) {
@@ -182,24 +152,18 @@ static int near_cells(hy_sqlite *s, const struct hy_group_near *q, double reach,
             r = scan_cells(s, q, &boxes[i], radius, c, &sure);
         if (r < 0) return r;
         if (sure >= q->limit || radius >= reach) break;
-        double grow = c->n ? 1.2 * sqrt((double)q->limit / (double)c->n) : 4.0;
-        d = radius * (grow < 1.5 ? 1.5 : grow);
+        d = grow(radius, c->n, q->limit);
     }
     *ret_radius = radius;
     *ret_seen = c->n;
-    /* Whatever ranks among the first `limit` has lo <= the limit-th smallest hi. */
-    double cut = HUGE_VAL;
-    if (c->n >= q->limit) {
-        qsort(c->v, c->n, sizeof *c->v, cand_cmp_hi);
-        cut = c->v[q->limit - 1].hi;
-    }
+    double cut = hy_near_cut_hi(c, q->limit);
     size_t kept = 0;
     for (size_t i = 0; i < c->n; i++) {
-        struct cand x = c->v[i];
+        struct hy_near_cand x = c->v[i];
         if (x.lo > cut) continue;
         struct hy_group *g = hy_arena_zalloc(a, sizeof *g);
         if (!g) return HY_DB_HARD;
-        r = get_seq(s, x.seq, a, g);
+        r = get_seq(s, x.key, a, g);
         if (r < 0) return r;
         if (r == HY_DB_NONE || strcmp(g->status, "approved")) continue;
         x.lat = g->lat;
@@ -214,23 +178,50 @@ static int near_cells(hy_sqlite *s, const struct hy_group_near *q, double reach,
     return HY_DB_ONE;
 }
 
+/* Groups whose area covers the point (their boxes are in aid_groups_area_rtree) join the
+ * first `nearest` candidates or mark them. */
+static int near_covering(hy_sqlite *s, const struct hy_group_near *q, size_t nearest,
+                         hy_arena *a, struct hy_near_cands *c) {
+    sqlite3_stmt *st = hy_sq_stmt(s, HY_SQ_Q_GR_AREA_AT);
+    if (!st) return HY_DB_HARD;
+    sqlite3_bind_double(st, 1, q->lat);
+    sqlite3_bind_double(st, 2, q->lon);
+    int rc;
+    size_t nseq = 0, capseq = 0;
+    int64_t *seqs = NULL;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (nseq == capseq) {
+            capseq = capseq ? capseq * 2 : 16;
+            int64_t *v = realloc(seqs, capseq * sizeof *v);
+            if (!v) {
+                free(seqs);
+                return hy_sq_finish(st, HY_DB_HARD);
+            }
+            seqs = v;
+        }
+        seqs[nseq++] = sqlite3_column_int64(st, 0);
+    }
+    int r = hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc));
+    for (size_t i = 0; i < nseq && r >= 0; i++) {
+        struct hy_group *g = hy_arena_zalloc(a, sizeof *g);
+        r = g ? get_seq(s, seqs[i], a, g) : HY_DB_HARD;
+        if (r == HY_DB_ONE && hy_near_cover(c, nearest, q, g, seqs[i]) < 0) r = HY_DB_HARD;
+    }
+    free(seqs);
+    return r < 0 ? r : HY_DB_ONE;
+}
+
 static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
                   struct hy_group **ret) {
     hy_sqlite *s = hy_sq(base);
-    if (!hy_geo_valid(q->lat, q->lon) || q->limit == 0 || q->limit > HY_GROUPS_LIMIT_MAX)
-        return HY_DB_HARD;
-    const double world = 3.14159265358979323846 * HY_EARTH_RADIUS_M;
-    double reach = q->radius_m > 0 ? q->radius_m : world;
-    if (q->has_box) {
-        double br = hy_bbox_reach_m(&q->box, q->lat, q->lon);
-        if (br < reach) reach = br;
-    }
+    if (!hy_near_valid(q)) return HY_DB_HARD;
+    double reach = hy_near_reach(q);
     int cell = hint_cell(q->lat, q->lon);
     double density = atomic_load_explicit(&hy__hint[cell], memory_order_relaxed);
     double d = 5000;
     if (density > 0) d = 1.1 * sqrt((double)q->limit / (3.14159265358979323846 * density));
     if (d < 200) d = 200;
-    struct cands c = {0};
+    struct hy_near_cands c = {0};
     int r = HY_DB_ONE;
     double radius;
     size_t seen = 0; /* groups found in the last circle: the density hint */
@@ -248,8 +239,7 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
             if (r < 0) goto out;
             seen = c.n;
             if (c.n >= q->limit || radius >= reach) break;
-            double grow = c.n ? 1.2 * sqrt((double)q->limit / (double)c.n) : 4.0;
-            d = radius * (grow < 1.5 ? 1.5 : grow);
+            d = grow(radius, c.n, q->limit);
         }
     }
     if (seen > 0)
@@ -257,84 +247,25 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
                               (float)((double)seen / (3.14159265358979323846 * radius * radius)),
                               memory_order_relaxed);
     /* Only the nearest `limit` matter, then groups whose area covers the point. */
-    if (c.n) qsort(c.v, c.n, sizeof *c.v, cand_cmp);
-    if (c.n > q->limit) c.n = q->limit;
-    size_t nearest = c.n;
-    sqlite3_stmt *st = hy_sq_stmt(s, HY_SQ_Q_GR_AREA_AT);
-    if (!st) {
-        r = HY_DB_HARD;
-        goto out;
-    }
-    sqlite3_bind_double(st, 1, q->lat);
-    sqlite3_bind_double(st, 2, q->lon);
-    int rc;
-    size_t nseq = 0, capseq = 0;
-    int64_t *seqs = NULL;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (nseq == capseq) {
-            capseq = capseq ? capseq * 2 : 16;
-            int64_t *v = realloc(seqs, capseq * sizeof *v);
-            if (!v) {
-                free(seqs);
-                r = hy_sq_finish(st, HY_DB_HARD);
-                goto out;
-            }
-            seqs = v;
-        }
-        seqs[nseq++] = sqlite3_column_int64(st, 0);
-    }
-    r = hy_sq_finish(st, rc == SQLITE_DONE ? HY_DB_ONE : hy_sq_status(s, rc));
-    struct hy_group *out = hy_arena_zalloc(a, (nearest + nseq + 1) * sizeof *out);
-    if (r < 0 || !out) {
-        free(seqs);
-        r = r < 0 ? r : HY_DB_HARD;
-        goto out;
-    }
-    /* Covering groups (checked exactly) join the candidates or mark them. */
-    for (size_t i = 0; i < nseq && r >= 0; i++) {
-        struct hy_group g = {0};
-        r = get_seq(s, seqs[i], a, &g);
-        if (r == HY_DB_NONE) {
-            r = HY_DB_ONE;
-            continue;
-        }
-        if (r < 0) break;
-        if (q->has_box && !hy_bbox_has(&q->box, g.lat, g.lon)) continue;
-        if (!hy_area_covers(g.area_kind, g.radius_m, g.area, g.lat, g.lon, q->lat, q->lon))
-            continue;
-        bool found = false;
-        for (size_t k = 0; k < nearest; k++)
-            if (c.v[k].seq == seqs[i]) c.v[k].covers = found = true;
-        if (!found) {
-            struct cand x = {.seq = seqs[i], .lat = g.lat, .lon = g.lon, .covers = true};
-            x.d = hy_geo_distance_m(q->lat, q->lon, g.lat, g.lon);
-            memcpy(x.id, g.id, sizeof x.id);
-            r = cand_push(&c, &x);
-        }
-    }
-    free(seqs);
+    hy_near_rank(&c, q->limit);
+    r = near_covering(s, q, c.n, a, &c);
     if (r < 0) goto out;
-    if (c.n) qsort(c.v, c.n, sizeof *c.v, cand_cmp);
-    if (c.n > q->limit) c.n = q->limit;
+    hy_near_rank(&c, q->limit);
+    /* The rows of candidates the R*Tree's auxiliary columns told apart. */
     for (size_t i = 0; i < c.n; i++) {
-        if (c.v[i].row) {
-            out[i] = *c.v[i].row;
-            out[i].distance_m = c.v[i].d;
-            out[i].covers = c.v[i].covers;
-            continue;
-        }
-        r = get_seq(s, c.v[i].seq, a, &out[i]);
+        if (c.v[i].row) continue;
+        struct hy_group *g = hy_arena_zalloc(a, sizeof *g);
+        r = g ? get_seq(s, c.v[i].key, a, g) : HY_DB_HARD;
         if (r != HY_DB_ONE) {
             r = r < 0 ? r : HY_DB_SOFT; /* changed under us: cannot happen inside a tx */
             goto out;
         }
-        out[i].distance_m = c.v[i].d;
-        out[i].covers = c.v[i].covers;
+        c.v[i].row = g;
     }
-    *ret = out;
-    r = (int)c.n;
+    r = hy_near_answer(&c, q->limit, a, ret);
+    if (r < 0) r = HY_DB_HARD;
 out:
-    free(c.v);
+    hy_near_free(&c);
     return r;
 }
 
