@@ -33,7 +33,7 @@
     {.type = HY_COL_BLOB, .off = offsetof(S, f), .aux = offsetof(S, len), .present = -1}
 
 #define SPEC(name, S, cols, key)                                                                   \
-    const struct hy_row_spec name = {cols, sizeof cols / sizeof cols[0], sizeof(S), key}
+    const struct hy_row_spec name = {(cols), sizeof(cols) / sizeof((cols)[0]), sizeof(S), (key)}
 
 /* ---- single values ---- */
 

@@ -50,7 +50,8 @@ enum hy_tx_mode { HY_TX_READ, HY_TX_WRITE, HY_TX_SINGLE, HY_TX_ATOMIC, HY_TX_INS
 typedef struct hy_store hy_store;
 
 /* Feature functions live in tables of their own, declared in the feature's header
- * (store/groups.h, store/requests.h, store/library.h); each backend fills one per feature. */
+ * (store/groups.h, store/requests.h, store/library.h); each backend fills one per feature,
+ * mostly with the functions src/store/ writes once for every backend (store/shared.h). */
 struct hy_group_ops;
 struct hy_request_ops;
 struct hy_library_ops;
@@ -142,9 +143,9 @@ struct hy_store_ops {
     int (*expired_purge)(hy_store *s, int64_t now, int64_t rate_before);
 
     /* ---- savepoints (ABI 3), used by the group-commit writer (hy_db_run_batched) ----
-     * One level, inside a HY_TX_WRITE transaction: savepoint() marks the point,
-     * savepoint_release() keeps what was done since, savepoint_rollback() undoes it (and
-     * clears a PostgreSQL statement error) while the transaction goes on. */
+     * One level, inside a write transaction (HY_TX_WRITE, HY_TX_INSERT): savepoint() marks
+     * the point, savepoint_release() keeps what was done since, savepoint_rollback() undoes it
+     * (and clears a PostgreSQL statement error) while the transaction goes on. */
     int (*savepoint)(hy_store *s);
     int (*savepoint_release)(hy_store *s);
     int (*savepoint_rollback)(hy_store *s);
@@ -208,11 +209,12 @@ uint64_t hy_db_retries(const hy_db *db);
 
 /* ---- group commit: many small write transactions sharing one commit ----
  * A durable commit costs a disk flush (SQLite synchronous=FULL, PostgreSQL fsync): a few
- * thousand a second, however small the transaction. hy_db_batch_start() gives the db one
- * writer thread with its own connection. hy_db_run_batched() queues a job and returns at
- * once; the writer takes every job queued (at most `max_jobs`), opens ONE HY_TX_WRITE
- * transaction, runs each job's fn, COMMITs once, and only then calls each job's `done` with the
- * job's status. The jobs run without savepoints first; if one fails, that run is rolled back and
+ * thousand a second, however small the transaction. hy_db_batch_start() gives the db its
+ * writer threads, each with its own connection. hy_db_run_batched() queues a job and returns
+ * at once; a writer takes every job queued (at most `max_jobs`), opens ONE HY_TX_INSERT
+ * transaction (jobs insert rows and rely on constraints: SQLite BEGIN IMMEDIATE, PostgreSQL
+ * READ COMMITTED), runs each job's fn, COMMITs once, and only then calls each job's `done`
+ * with the job's status. The jobs run without savepoints first; if one fails, that run is rolled back and
  * the batch runs again with each job inside a savepoint of its own. So:
  *   - a job is durable when its `done` runs, never before (no answer may be given earlier);
  *   - fn >= 0 keeps the job's work (savepoint released); HY_DB_HARD, HY_DB_ABORT and HY_DB_FULL
@@ -226,7 +228,7 @@ uint64_t hy_db_retries(const hy_db *db);
  *     or a lost connection gives every job of the batch that status;
  *   - jobs run in the order they were queued and see the work of the jobs before them in the
  *     same batch (e.g. an idempotency key stored by the previous job);
- *   - fn runs on the writer thread and `done` too: both must only touch what `ctx` owns, and
+ *   - fn runs on a writer thread and `done` too: both must only touch what `ctx` owns, and
  *     ctx must stay valid until `done` has been called; `done` must be short (it delays the
  *     next batch) and must not queue more jobs.
  * A db with a fallback (a read replica) sends its jobs to the fallback. */
@@ -239,12 +241,12 @@ typedef void (*hy_batch_done_fn)(void *ctx, int status);
  * SERIALIZABLE makes one batch run again. max_jobs 0 = HY_BATCH_MAX. 0 on success, else a
  * negative errno-style code. */
 int hy_db_batch_start(hy_db *db, unsigned max_jobs, unsigned writers);
-/* Queues a job. HY_DB_ONE: queued, `done` will be called exactly once on the writer thread.
+/* Queues a job. HY_DB_ONE: queued, `done` will be called exactly once on a writer thread.
  * HY_DB_HARD: not queued (no writer, or it is stopping, or out of memory) and `done` will
  * never be called: the caller runs fn itself, e.g. with hy_db_run(). */
 int hy_db_run_batched(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done);
-/* Lets the writer finish every job queued (new jobs are refused from now on), then stops it
- * and closes its connection. Accepts a db without a writer. hy_db_close() calls it. */
+/* Lets the writers finish every job queued (new jobs are refused from now on), then stops
+ * them and closes their connections. Accepts a db without a writer. hy_db_close() calls it. */
 void hy_db_batch_stop(hy_db *db);
 /* Jobs done and batches committed (or failed) since start: their ratio is the mean batch. */
 void hy_db_batch_stats(const hy_db *db, uint64_t *ret_jobs, uint64_t *ret_batches);

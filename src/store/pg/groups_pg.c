@@ -1,12 +1,13 @@
-/* groups_pg.c — the group directory and the gazetteer for the PostgreSQL backend.
+/* groups_pg.c — what the PostgreSQL backend does its own way in the group directory (the rest
+ * is src/store/groups.c): the nearest-groups search and the bulk inserts.
  *
- * Behaves exactly as groups_sqlite.c (tests/store/store_groups.c compares them). Nearest groups
- * come from the GiST index on geography (`ORDER BY geog <-> point LIMIT m`, a prepared
+ * Behaves exactly as the SQLite backend (tests/store/store_groups.c compares them). Nearest
+ * groups come from the GiST index on geography (`ORDER BY geog <-> point LIMIT m`, a prepared
  * statement, bounded by ST_DWithin when a radius or a map view limits the search); the rows are
- * then ranked in C by the same haversine distance SQLite uses, ties by id, and m grows until
- * the cut is safe (PostGIS's sphere and ours differ in the last digits). Coverage-area
- * candidates come from a GiST box index. Bulk inserts (imports) send arrays through unnest(),
- * a few thousand rows per statement. */
+ * then ranked by domain/near.c with the same haversine distance SQLite uses, ties by id, and m
+ * grows until the cut is safe (PostGIS's sphere and ours differ in the last digits).
+ * Coverage-area candidates come from a GiST box index in the same statement. Bulk inserts
+ * (imports) send arrays through unnest(), a few thousand rows per statement. */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>

@@ -3,7 +3,9 @@
  *
  * One connection per thread, opened with application_name=hamyari and client_encoding=UTF8;
  * the database itself must be UTF8. Statements are prepared once per connection, on first use,
- * under the name "hy<id>", and executed with text parameters: no SQL is ever built from data.
+ * under the name "hy<id>", and executed with text parameters (blobs in binary): no SQL is ever
+ * built from data. This file is the backend's engine (store/engine.h): the shared store code
+ * runs its statements through hy_pg_engine; parameters and row reading are pg_row.c's.
  * Prepared statements never use `SELECT *`: after a migration changes a table, a cached plan
  * whose result columns changed would fail.
  *
@@ -34,9 +36,9 @@
 
 /* The text of every statement: the shared lists of store/sql/ and this backend's pg_sql.def. */
 static const char *const hy__sql[HY_PG__STMTS] = {
-#define HY_SQL(id, text) [HY_Q_##id] = text,
+#define HY_SQL(id, text) [HY_Q_##id] = (text),
 #define HY_DIALECT(id)
-#define HY_PG_OWN(id, text) [HY_PG_Q_##id] = text,
+#define HY_PG_OWN(id, text) [HY_PG_Q_##id] = (text),
 #include "store/sql/core.def"
 #include "store/sql/accounts.def"
 #include "store/sql/requests.def"
@@ -488,7 +490,7 @@ static int hy__migrate(hy_store *base, int *ret_version) {
     PQclear(res);
     if (r < 0) goto fail;
     for (size_t i = 0; i < hy_pg_migrations_count; i++) {
-        const struct hy_pg_migration *m = &hy_pg_migrations[i];
+        const struct hy_migration *m = &hy_pg_migrations[i];
         if (m->version >= 0 && m->version < 256 && applied[m->version]) continue;
         r = hy__exec_text(s, m->sql, NULL);
         if (r < 0) goto fail;
@@ -540,7 +542,7 @@ static int hy__integrity_check(hy_store *base, char **ret_report) {
     return r;
 }
 
-/* Every function of store.h: the core ones here, the accounts ones in accounts_pg.c. */
+/* Every function of store.h: the engine's here, the rest shared (store/shared.h). */
 const struct hy_store_ops hy_store_pg_ops = {
     .abi = HY_STORE_ABI,
     .name = "postgres",

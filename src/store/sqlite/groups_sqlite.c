@@ -1,12 +1,13 @@
-/* groups_sqlite.c — the group directory and the gazetteer for the SQLite backend.
+/* groups_sqlite.c — what the SQLite backend does its own way in the group directory (the rest
+ * is src/store/groups.c): the nearest-groups search and the bulk inserts.
  *
  * Approved groups sit in an R*Tree (aid_groups_rtree: a point box per group, with the exact
  * lat/lon and id as auxiliary columns) kept by triggers; groups with a coverage area also have
  * its bounding box in aid_groups_area_rtree. Nearest groups: a circle around the point grows
  * (its first size guessed from the density seen last time near there) until it holds `limit`
  * groups; each round asks the R*Tree for the box (two boxes across ±180, all longitudes near a
- * pole) around the circle, and the survivors are ranked by haversine distance in C, ties by id.
- * Text search goes through an external-content FTS5 table over the normalised search_text. */
+ * pole) around the circle, and the survivors are ranked by domain/near.c (haversine distance,
+ * ties by id). Imports write each group at its row number along a Hilbert curve (layout). */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>

@@ -3,8 +3,12 @@
  * One connection per thread (SQLITE_OPEN_NOMUTEX), WAL, synchronous=FULL so that whatever we
  * confirmed to a person survives a power cut, secure_delete so erased personal data does not
  * linger in free pages, foreign keys on. Statements are prepared once per connection, on first
- * use, and reset after each use. Writes begin with BEGIN IMMEDIATE (a deferred transaction that
- * reads and then writes can fail with SQLITE_BUSY despite the busy timeout). */
+ * use (SQLITE_PREPARE_PERSISTENT, from the shared lists rewritten into SQLite's words), and
+ * reset after each use. Writes begin with BEGIN IMMEDIATE (a deferred transaction that reads
+ * and then writes can fail with SQLITE_BUSY despite the busy timeout).
+ *
+ * This file is the backend's engine (store/engine.h): the shared store code runs its
+ * statements through hy_sq_engine, binding and row reading are sq_row.c's. */
 #include "store/sqlite/store_sqlite.h"
 
 #include <pthread.h>
@@ -20,9 +24,9 @@
 
 /* The text of every statement: the shared lists of store/sql/ and this backend's sq_sql.def. */
 static const char *const hy__sql[HY_SQ__STMTS] = {
-#define HY_SQL(id, text) [HY_Q_##id] = text,
+#define HY_SQL(id, text) [HY_Q_##id] = (text),
 #define HY_DIALECT(id)
-#define HY_SQ_OWN(id, text) [HY_SQ_Q_##id] = text,
+#define HY_SQ_OWN(id, text) [HY_SQ_Q_##id] = (text),
 #include "store/sql/core.def"
 #include "store/sql/accounts.def"
 #include "store/sql/requests.def"
@@ -513,6 +517,7 @@ static int hy__integrity_check(hy_store *base, char **ret_report) {
     return r;
 }
 
+/* Every function of store.h: the engine's here, the rest shared (store/shared.h). */
 const struct hy_store_ops hy_store_sqlite_ops = {
     .abi = HY_STORE_ABI,
     .name = "sqlite",
