@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/pg/store_pg.h"
+#include "store/pg/pg_row.h"
 
 /* ---- parameters ---- */
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite/store_sqlite.h"
+#include "store/sqlite/sq_row.h"
 #include "util/buf.h"
 
 /* Copies column i's text (NULL: SQL NULL) into the arena; false when that fails. */

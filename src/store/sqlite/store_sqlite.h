@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "store/engine.h"
+#include "store/sqlite/sq_row.h"
 #include "store/store.h"
 
 /* The statements only this backend runs (sq_sql.def), numbered after the common ones. */
@@ -45,13 +46,5 @@ int hy_sq_status(hy_sqlite *s, int rc);
 sqlite3_stmt *hy_sq_stmt(hy_sqlite *s, int id);
 /* hy_sq_stmt() with the parameters bound; NULL when either fails. */
 sqlite3_stmt *hy_sq_bound(hy_sqlite *s, int id, const struct hy_arg *args, size_t nargs);
-
-/* ---- sq_row.c ---- */
-
-/* Reads the statement's current row into the record at `out` by `spec` (store/rows.h):
- * HY_DB_ONE, or HY_DB_HARD when the row is refused. */
-int hy_sq_read_row(sqlite3_stmt *st, const struct hy_row_spec *spec, hy_arena *a, void *out);
-/* Binds args as parameters 1…nargs. 0, or -1 (a non-finite double, or SQLite said no). */
-int hy_sq_bind(sqlite3_stmt *st, const struct hy_arg *args, size_t nargs);
 
 #endif
