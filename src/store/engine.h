@@ -111,16 +111,16 @@ struct hy_engine {
      * (always one zeroed item more than the rows read, never NULL). Returns the count. */
     int (*query)(hy_store *s, int id, const struct hy_arg *args, size_t nargs,
                  const struct hy_row_spec *spec, size_t max, hy_arena *a, void **ret);
-    /* Runs statement `id` and reads its first row into *ret (spec->size bytes, at most
-     * HY_ROW_MAX): HY_DB_ONE, HY_DB_NONE without a row; *ret is untouched unless HY_DB_ONE.
+    /* Runs statement `id` and reads its first row into *ret (spec->size bytes): HY_DB_ONE,
+     * HY_DB_NONE without a row, or a negative status (then *ret may be half written).
      * `a` may be NULL when the spec has neither text nor blob columns. */
     int (*one)(hy_store *s, int id, const struct hy_arg *args, size_t nargs,
                const struct hy_row_spec *spec, hy_arena *a, void *ret);
-    /* The full-text query matching documents that have every term as the start of a word, in
-     * the language of the backend's text index (FTS5: "t1"* "t2"*; tsquery: 't1':* & 't2':*),
-     * in the arena. NULL when the arena is full or a term is empty or holds a quote or a
-     * backslash (terms are words: they never do). */
-    char *(*prefix_query)(hy_arena *a, const char *const *terms, size_t n);
+    /* How the backend's text index writes "a word starting with t": open + t + close, the
+     * terms joined by sep (all must match). FTS5: "t1"* "t2"*; tsquery: 't1':* & 't2':*. */
+    struct {
+        const char *open, *close, *sep;
+    } prefix;
 };
 
 /* ---- the shared code's calls ---- */
@@ -139,6 +139,15 @@ int hy_st_list(hy_store *s, int id, const struct hy_arg *args, size_t nargs,
                const struct hy_row_spec *spec, size_t max, hy_arena *a, void *ret);
 /* The first column of the first row as an integer: HY_DB_ONE, HY_DB_NONE without a row. */
 int hy_st_i64(hy_store *s, int id, const struct hy_arg *args, size_t nargs, int64_t *ret);
+/* The full-text query (in the arena) for documents having every term as the start of one of
+ * their words, in the language of the backend's text index. NULL when the arena is full or a
+ * term is empty or holds a quote or a backslash (terms are words: they never do). */
+char *hy_st_prefix_query(hy_store *s, hy_arena *a, const char *const *terms, size_t n);
+
+/* For a backend's connect(): HY_DB_ONE when each of the `n` statements has its text, else
+ * HY_DB_HARD and (if ret_err is set) a malloc()ed message naming the first that has none: a
+ * dialect statement the backend forgot, a build error said loudly. */
+int hy_st_check_sql(const char *backend, const char *const *sql, size_t n, char **ret_err);
 
 /* The backends' engines. */
 extern const struct hy_engine hy_sq_engine;

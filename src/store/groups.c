@@ -83,7 +83,7 @@ int hy_st_gr_set_status(hy_store *s, const char *id, const char *status, bool ve
 int hy_st_gr_search(hy_store *s, const char *const *tokens, size_t ntokens, size_t limit,
                     size_t offset, hy_arena *a, struct hy_group **ret, size_t *ret_total) {
     if (ntokens == 0 || limit == 0 || limit > HY_GROUPS_LIMIT_MAX) return HY_DB_HARD;
-    char *q = s->engine->prefix_query(a, tokens, ntokens);
+    char *q = hy_st_prefix_query(s, a, tokens, ntokens);
     if (!q) return HY_DB_HARD;
     int64_t total;
     int r = hy_st_i64(s, HY_Q_GR_SEARCH_COUNT, HY_ARGS(hy_arg_text(q)), &total);

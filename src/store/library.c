@@ -114,7 +114,7 @@ int hy_st_lib_scan(hy_store *s, const struct hy_lib_scan *q, hy_arena *a,
                    struct hy_lib_row **ret, size_t *ret_n) {
     int n;
     if (q->nterms > 0) {
-        char *match = s->engine->prefix_query(a, q->terms, q->nterms);
+        char *match = hy_st_prefix_query(s, a, q->terms, q->nterms);
         if (!match) return HY_DB_HARD;
         n = hy_st_list(s, HY_Q_LIB_SCAN_MATCH, HY_ARGS(hy_arg_text(q->status), hy_arg_text(match)),
                        &hy_row_lib_scan_terms, SIZE_MAX, a, ret);

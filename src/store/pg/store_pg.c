@@ -39,23 +39,12 @@ static const char *const hy__sql[HY_PG__STMTS] = {
 #define HY_SQL(id, text) [HY_Q_##id] = (text),
 #define HY_DIALECT(id)
 #define HY_PG_OWN(id, text) [HY_PG_Q_##id] = (text),
-#include "store/sql/core.def"
-#include "store/sql/accounts.def"
-#include "store/sql/requests.def"
-#include "store/sql/groups.def"
-#include "store/sql/library.def"
+#include "store/sql/all.def"
 #include "store/pg/pg_sql.def"
 #undef HY_SQL
 #undef HY_DIALECT
 #undef HY_PG_OWN
 };
-
-/* The first statement id without text, or -1: a dialect statement this file forgot. */
-static int hy__missing_sql(void) {
-    for (int i = 0; i < HY_PG__STMTS; i++)
-        if (!hy__sql[i]) return i;
-    return -1;
-}
 
 static char *hy__strdup(const char *s) {
     size_t n = strlen(s) + 1;
@@ -216,51 +205,20 @@ static int hy__query(hy_store *base, int id, const struct hy_arg *args, size_t n
 
 static int hy__one(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
                    const struct hy_row_spec *spec, hy_arena *a, void *ret) {
-    if (spec->size > HY_ROW_MAX) return HY_DB_HARD;
     PGresult *res = NULL;
     int r = hy_pg_run(hy_pg_of(base), id, args, nargs, &res);
     if (r != HY_DB_ONE) return r;
-    union {
-        max_align_t align;
-        unsigned char b[HY_ROW_MAX];
-    } row;
-    r = hy_pg_read_row(res, 0, spec, a, row.b);
+    r = hy_pg_read_row(res, 0, spec, a, ret);
     PQclear(res);
-    if (r == HY_DB_ONE) memcpy(ret, row.b, spec->size);
     return r;
-}
-
-/* A tsquery: each term a quoted prefix ('t':*), all of them required (&). */
-static char *hy__prefix_query(hy_arena *a, const char *const *terms, size_t n) {
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++) {
-        if (!terms[i][0] || strpbrk(terms[i], "\"'\\")) return NULL;
-        len += strlen(terms[i]) + 7;
-    }
-    char *q = hy_arena_alloc(a, len);
-    if (!q) return NULL;
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = strlen(terms[i]);
-        if (i) {
-            memcpy(q + w, " & ", 3);
-            w += 3;
-        }
-        q[w++] = '\'';
-        memcpy(q + w, terms[i], k);
-        w += k;
-        memcpy(q + w, "':*", 3);
-        w += 3;
-    }
-    q[w] = '\0';
-    return q;
 }
 
 const struct hy_engine hy_pg_engine = {
     .exec = hy__exec,
     .query = hy__query,
     .one = hy__one,
-    .prefix_query = hy__prefix_query,
+    /* A tsquery: each term a quoted prefix ('t':*), all of them required (&). */
+    .prefix = {"'", "':*", " & "},
 };
 
 /* Makes sure the connection is usable outside a transaction: resets it if it broke (forgetting
@@ -286,14 +244,7 @@ static int hy__ready(hy_pg *s) {
  * Parameters in the URI win over our defaults (connect_timeout=5, application_name=hamyari),
  * except client_encoding, which is always UTF8. */
 static int hy__connect(const char *url, hy_store **ret, char **ret_err) {
-    int missing = hy__missing_sql();
-    if (missing >= 0) { /* a build error, said loudly */
-        if (ret_err) {
-            *ret_err = malloc(64);
-            if (*ret_err) snprintf(*ret_err, 64, "PostgreSQL: statement %d has no text", missing);
-        }
-        return HY_DB_HARD;
-    }
+    if (hy_st_check_sql("PostgreSQL", hy__sql, HY_PG__STMTS, ret_err) < 0) return HY_DB_HARD;
     hy_pg *s = calloc(1, sizeof *s);
     if (!s) {
         if (ret_err) *ret_err = hy__strdup("cannot connect to PostgreSQL: out of memory");

@@ -17,11 +17,7 @@
 enum hy_stmt {
 #define HY_SQL(id, text) HY_Q_##id,
 #define HY_DIALECT(id) HY_Q_##id,
-#include "store/sql/core.def"
-#include "store/sql/accounts.def"
-#include "store/sql/requests.def"
-#include "store/sql/groups.def"
-#include "store/sql/library.def"
+#include "store/sql/all.def"
 #undef HY_SQL
 #undef HY_DIALECT
     HY_Q__COMMON /* the number of statements every backend has */

@@ -27,23 +27,12 @@ static const char *const hy__sql[HY_SQ__STMTS] = {
 #define HY_SQL(id, text) [HY_Q_##id] = (text),
 #define HY_DIALECT(id)
 #define HY_SQ_OWN(id, text) [HY_SQ_Q_##id] = (text),
-#include "store/sql/core.def"
-#include "store/sql/accounts.def"
-#include "store/sql/requests.def"
-#include "store/sql/groups.def"
-#include "store/sql/library.def"
+#include "store/sql/all.def"
 #include "store/sqlite/sq_sql.def"
 #undef HY_SQL
 #undef HY_DIALECT
 #undef HY_SQ_OWN
 };
-
-/* The first statement id without text, or -1: a dialect statement this file forgot. */
-static int hy__missing_sql(void) {
-    for (int i = 0; i < HY_SQ__STMTS; i++)
-        if (!hy__sql[i]) return i;
-    return -1;
-}
 
 /* The shared statements are written in PostgreSQL's words (store/sql/stmt.h). A malloc()ed copy
  * of `sql` in SQLite's: $N becomes ?N; a cast "::type" or "::type[]" is dropped (SQLite binds
@@ -203,15 +192,10 @@ static int hy__query(hy_store *base, int id, const struct hy_arg *args, size_t n
 static int hy__one(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
                    const struct hy_row_spec *spec, hy_arena *a, void *ret) {
     hy_sqlite *s = hy_sq(base);
-    if (spec->size > HY_ROW_MAX) return HY_DB_HARD;
     sqlite3_stmt *st = hy_sq_bound(s, id, args, nargs);
     if (!st) return HY_DB_HARD;
-    union {
-        max_align_t align;
-        unsigned char b[HY_ROW_MAX];
-    } row;
     int rc = sqlite3_step(st);
-    int r = rc == SQLITE_ROW    ? hy_sq_read_row(st, spec, a, row.b)
+    int r = rc == SQLITE_ROW    ? hy_sq_read_row(st, spec, a, ret)
             : rc == SQLITE_DONE ? HY_DB_NONE
                                 : hy_sq_status(s, rc);
     /* A write that returns rows (DELETE … RETURNING) runs to its end before the reset. */
@@ -220,39 +204,15 @@ static int hy__one(hy_store *base, int id, const struct hy_arg *args, size_t nar
         }
         if (rc != SQLITE_DONE && r == HY_DB_ONE) r = hy_sq_status(s, rc);
     }
-    hy_sq_finish(st, 0);
-    if (r == HY_DB_ONE) memcpy(ret, row.b, spec->size);
-    return r;
-}
-
-/* FTS5: each term a quoted prefix; terms side by side must all match. */
-static char *hy__prefix_query(hy_arena *a, const char *const *terms, size_t n) {
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++) {
-        if (!terms[i][0] || strpbrk(terms[i], "\"'\\")) return NULL;
-        len += strlen(terms[i]) + 4;
-    }
-    char *q = hy_arena_alloc(a, len);
-    if (!q) return NULL;
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = strlen(terms[i]);
-        if (i) q[w++] = ' ';
-        q[w++] = '"';
-        memcpy(q + w, terms[i], k);
-        w += k;
-        q[w++] = '"';
-        q[w++] = '*';
-    }
-    q[w] = '\0';
-    return q;
+    return hy_sq_finish(st, r);
 }
 
 const struct hy_engine hy_sq_engine = {
     .exec = hy__exec,
     .query = hy__query,
     .one = hy__one,
-    .prefix_query = hy__prefix_query,
+    /* FTS5: each term a quoted prefix; terms side by side must all match. */
+    .prefix = {"\"", "\"*", " "},
 };
 
 static int hy__simple(hy_sqlite *s, int id) {
@@ -270,14 +230,7 @@ static void hy__config(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
 static int hy__connect(const char *path, hy_store **ret, char **ret_err) {
     pthread_once(&hy__config_once, hy__config);
-    int missing = hy__missing_sql();
-    if (missing >= 0) { /* a build error, said loudly */
-        if (ret_err) {
-            *ret_err = malloc(64);
-            if (*ret_err) snprintf(*ret_err, 64, "SQLite: statement %d has no text", missing);
-        }
-        return HY_DB_HARD;
-    }
+    if (hy_st_check_sql("SQLite", hy__sql, HY_SQ__STMTS, ret_err) < 0) return HY_DB_HARD;
     hy_sqlite *s = calloc(1, sizeof *s);
     if (!s) return HY_DB_HARD;
     s->base.ops = &hy_store_sqlite_ops;
