@@ -14,63 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "domain/area.h"
+#include "domain/group.h"
 #include "store/store.h"
-
-struct hy_group {
-    char id[HY_ID_LEN + 1];
-    const char *name;
-    const char *description;
-    double lat, lon;
-    const char *area_kind;   /* "none", "radius" or "polygon" */
-    double radius_m;         /* radius areas */
-    const char *area;        /* polygon areas: the GeoJSON Polygon text; else NULL */
-    struct hy_bbox area_box; /* the area's bounding box (radius and polygon areas) */
-    const char *contact;     /* JSON object text: phone, email, website, messaging */
-    const char *languages;   /* JSON array text */
-    const char *tags;        /* JSON array text */
-    const char *status;      /* "pending" or "approved" */
-    bool verified;
-    bool demo;
-    const char *name_norm;   /* hy_search_text(name): the sort key */
-    const char *search_text; /* hy_search_text(name + description + tags) */
-    const char *created_by;  /* user id, or NULL (imports, demo) */
-    int64_t created_at, updated_at;
-    /* insert_many(): where to lay the group out in the store, so that groups near each other
-     * share pages (imports number them along a space-filling curve). SQLite uses it as the row
-     * number, which must be at least layout_base() and unique; 0 = after every stored group.
-     * PostgreSQL ignores it. */
-    int64_t layout;
-    /* Filled by near(): */
-    double distance_m;
-    bool covers; /* the group's area covers the query point */
-};
-
-struct hy_group_near {
-    double lat, lon;
-    size_t limit;    /* 1..HY_GROUPS_LIMIT_MAX */
-    double radius_m; /* only groups within this distance; 0 = any distance */
-    bool has_box;    /* only groups inside `box` (longitudes may wrap: min_lon > max_lon) */
-    struct hy_bbox box;
-};
-
-#define HY_GROUPS_LIMIT_MAX 1000
-
-struct hy_place {
-    int64_t geonameid; /* GeoNames id; postcodes: 0 */
-    const char *kind;  /* "place" or "postcode" */
-    const char *name;
-    const char *ascii_name;
-    const char *country; /* ISO 3166 alpha-2, may be "" */
-    const char *admin1;
-    double lat, lon;
-    int64_t population;
-    bool exact; /* geocode(): the query matched a whole name */
-    /* For place_insert_many(): the normalised names to find it by (deduplicated by the
-     * store), the first being the main name. */
-    const char *const *names;
-    size_t nnames;
-};
 
 struct hy_group_ops {
     /* Inserts groups (each with a fresh id). HY_DB_ONE, or HY_DB_NONE when an id exists. */

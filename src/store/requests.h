@@ -1,4 +1,4 @@
-/* requests.h — the store's help-request functions (issue 6): help requests, their personal
+/* requests.h — the store's help-request functions: help requests, their personal
  * contact data, the transition log, coordinators' notes and call log, idempotency keys, the
  * outbox worker's queue operations, and the retention purge.
  *
@@ -17,108 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "domain/requests.h"
 #include "store/store.h"
-
-#define HY_TRACKING_LEN 8
-
-struct hy_request {
-    char id[HY_ID_LEN + 1];
-    char tracking_code[HY_TRACKING_LEN + 1];
-    const char *status;
-    const char *kind;     /* groceries, medicine, errand, companionship, other */
-    const char *urgency;  /* low, normal, high */
-    const char *for_whom; /* self, other */
-    const char *language; /* the requester's language for messages: fa, en */
-    const char *source;   /* web, sms */
-    bool has_area;
-    double lat, lon;            /* rounded to about 500 m */
-    char assignee_id[HY_ID_LEN + 1]; /* "" when nobody holds it */
-    const char *assignee_name;  /* the assignee's display name (list/get), or NULL */
-    const char *reason;         /* why it was cancelled / could not be helped, or NULL */
-    const char *checklist;      /* JSON object of the contactless-delivery checklist */
-    bool has_receipt;
-    double receipt_amount;
-    const char *reimbursement; /* none, pending, paid */
-    int64_t created_at, updated_at;
-    int64_t opened_at, claimed_at, closed_at; /* 0 = not (yet) */
-    bool purged;                              /* the personal data has been erased */
-};
-
-/* Personal data: read only after checking the caller may see it. */
-struct hy_request_contact {
-    const char *name;
-    const char *phone; /* E.164 */
-    const char *address;
-    const char *details;
-    bool has_exact;
-    double lat, lon; /* the exact position given, if any */
-};
-
-struct hy_request_filter {
-    const char *statuses; /* ",open,claimed," (commas around each), or NULL for any */
-    const char *kind;     /* NULL = any */
-    const char *urgency;  /* NULL = any */
-    const char *assignee_id; /* NULL = any */
-    bool has_box;         /* only requests with an area inside the box */
-    double min_lat, max_lat, min_lon, max_lon;
-    int64_t created_after;  /* 0 = no bound; created_at >= this */
-    int64_t created_before; /* 0 = no bound; created_at < this */
-    int64_t opened_after;   /* 0 = no bound; opened_at > this */
-    size_t limit;
-};
-
-struct hy_request_event {
-    int64_t at;
-    const char *actor_id; /* NULL for the requester, an SMS or the system */
-    const char *from_status, *to_status;
-    const char *reason; /* NULL or a short code/text (never personal data) */
-};
-
-struct hy_request_note {
-    int64_t id, at;
-    const char *author_id;
-    const char *author_name;
-    const char *kind;    /* note, call */
-    const char *text;    /* may be personal: erased by the purge */
-    const char *outcome; /* calls: reached, no_answer, wrong_number, or NULL */
-};
-
-/* An approved volunteer with a home area, for suggestions and notifications. */
-struct hy_request_volunteer {
-    char user_id[HY_ID_LEN + 1];
-    const char *name;
-    const char *phone;    /* personal; used only to enqueue notifications */
-    const char *language; /* the account's interface language */
-    const char *languages;    /* JSON array */
-    const char *availability; /* free text */
-    double lat, lon, radius_km;
-    int64_t load; /* requests it holds now (claimed or in_progress) */
-};
-
-struct hy_request_stat_row {
-    const char *status, *kind;
-    int64_t day; /* days since the epoch (UTC) of created_at */
-    bool has_area;
-    double lat, lon;
-    int64_t count;
-};
-
-struct hy_idempotency {
-    const char *request_hash;
-    int status;
-    const char *body;
-    int64_t created_at;
-};
-
-struct hy_outbox_item {
-    int64_t id;
-    int64_t attempts; /* including the one this take() starts */
-    const char *recipient, *channel, *language, *template_name, *payload;
-};
-
-struct hy_purge_counts {
-    int64_t requests, notes, outbox, idempotency;
-};
 
 struct hy_request_ops {
     /* Inserts a request with its contact row. HY_DB_NONE when the id or tracking code is

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/account.h"
 #include "util/arena.h"
 
 enum hy_db_status {
@@ -48,63 +49,9 @@ enum hy_tx_mode { HY_TX_READ, HY_TX_WRITE, HY_TX_SINGLE, HY_TX_ATOMIC, HY_TX_INS
 
 typedef struct hy_store hy_store;
 
-/* ---- records (strings point into the arena passed to the function that filled them) ---- */
-
-#define HY_ID_LEN 32 /* ids are 128-bit random numbers written as 32 lowercase hex digits */
-
-struct hy_user {
-    char id[HY_ID_LEN + 1];
-    const char *email;         /* lowercased, or NULL */
-    const char *phone;         /* E.164, or NULL (personal data) */
-    const char *name;
-    const char *password_hash; /* Argon2id string, or NULL when no password is set */
-    const char *role;          /* volunteer, coordinator, editor, admin */
-    const char *status;        /* pending, approved, suspended */
-    const char *language;      /* fa, en */
-    int64_t created_at, updated_at;
-};
-
-struct hy_volunteer {
-    char user_id[HY_ID_LEN + 1];
-    bool has_area;
-    double lat, lon;    /* the home area, stored rounded to about 500 m */
-    double radius_km;
-    const char *skills;       /* a JSON array of strings */
-    const char *languages;    /* a JSON array of strings */
-    const char *availability; /* free text */
-};
-
-struct hy_session {
-    char user_id[HY_ID_LEN + 1];
-    const char *csrf;
-    int64_t created_at, last_seen, expires_at;
-};
-
-struct hy_audit_entry {
-    int64_t id, at;
-    const char *actor_id;   /* NULL for the system or an anonymous caller */
-    const char *action;     /* e.g. "login", "login_failed", "volunteer_approved" */
-    const char *subject_id; /* the user or record acted on, or NULL */
-    const char *detail;     /* never personal data */
-};
-
-struct hy_user_filter {
-    const char *role;   /* NULL = any */
-    const char *status; /* NULL = any */
-    size_t limit, offset;
-};
-
-struct hy_outbox_message {
-    int64_t created_at;
-    const char *recipient; /* a phone number or an e-mail address */
-    const char *channel;   /* "sms", "email" */
-    const char *language;
-    const char *template_name;
-    const char *payload; /* JSON object */
-};
-
 /* Feature functions live in tables of their own, declared in the feature's header
- * (store/groups.h, store/requests.h, store/library.h); each backend fills one per feature. */
+ * (store/groups.h, store/requests.h, store/library.h); each backend fills one per feature,
+ * mostly with the functions src/store/ writes once for every backend (store/shared.h). */
 struct hy_group_ops;
 struct hy_request_ops;
 struct hy_library_ops;
@@ -220,9 +167,12 @@ struct hy_store_ops {
 
 #define HY_STORE_ABI 3
 
-/* Every backend's connection struct begins with this. */
+/* Every backend's connection struct begins with this. `engine` runs the statements of the
+ * store's shared code (store/engine.h: internal to src/store/). */
+struct hy_engine;
 struct hy_store {
     const struct hy_store_ops *ops;
+    const struct hy_engine *engine;
 };
 
 extern const struct hy_store_ops hy_store_sqlite_ops;
@@ -303,12 +253,12 @@ typedef void (*hy_batch_done_fn)(void *ctx, int status);
  * other's commits (and a deadlock runs one again). max_jobs 0 = HY_BATCH_MAX. 0 on success,
  * else a negative errno-style code. */
 int hy_db_batch_start(hy_db *db, unsigned max_jobs, unsigned writers);
-/* Queues a job. HY_DB_ONE: queued, `done` will be called exactly once on the writer thread.
+/* Queues a job. HY_DB_ONE: queued, `done` will be called exactly once on a writer thread.
  * HY_DB_HARD: not queued (no writer, or it is stopping, or out of memory) and `done` will
  * never be called: the caller runs fn itself, e.g. with hy_db_run(). */
 int hy_db_run_batched(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done);
-/* Lets the writer finish every job queued (new jobs are refused from now on), then stops it
- * and closes its connection. Accepts a db without a writer. hy_db_close() calls it. */
+/* Lets the writers finish every job queued (new jobs are refused from now on), then stops
+ * them and closes their connections. Accepts a db without a writer. hy_db_close() calls it. */
 void hy_db_batch_stop(hy_db *db);
 /* Jobs done and batches committed (or failed) since start: their ratio is the mean batch. */
 void hy_db_batch_stats(const hy_db *db, uint64_t *ret_jobs, uint64_t *ret_batches);

@@ -8,7 +8,7 @@
  * IF NOT EXISTS then does nothing. */
 #include "store/pg/migrations_pg.h"
 
-const struct hy_pg_migration hy_pg_migrations[] = {
+const struct hy_migration hy_pg_migrations[] = {
     {1,
      "CREATE EXTENSION IF NOT EXISTS postgis;"
      "CREATE TABLE meta ("

@@ -3,7 +3,9 @@
  *
  * One connection per thread, opened with application_name=hamyari and client_encoding=UTF8;
  * the database itself must be UTF8. Statements are prepared once per connection, on first use,
- * under the name "hy<id>", and executed with text parameters: no SQL is ever built from data.
+ * under the name "hy<id>", and executed with text parameters (blobs in binary): no SQL is ever
+ * built from data. This file is the backend's engine (store/engine.h): the shared store code
+ * runs its statements through hy_pg_engine; parameters and row reading are pg_row.c's.
  * Prepared statements never use `SELECT *`: after a migration changes a table, a cached plan
  * whose result columns changed would fail.
  *
@@ -23,30 +25,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/pg/migrations_pg.h"
-#include "store/library.h"
 #include "store/groups.h"
+#include "store/library.h"
+#include "store/pg/migrations_pg.h"
 #include "store/requests.h"
+#include "store/shared.h"
 
 /* pg_advisory_xact_lock key serialising migrations across processes ("hamyari" in ASCII). */
 #define HY__MIGRATE_LOCK "29380520393667177"
 
-static const char *const hy__sql[HY_PG__COUNT] = {
-    [HY_PG_BEGIN_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-    [HY_PG_BEGIN_WRITE] = "BEGIN ISOLATION LEVEL SERIALIZABLE",
-    [HY_PG_BEGIN_INSERT] = "BEGIN ISOLATION LEVEL READ COMMITTED",
-    [HY_PG_COMMIT] = "COMMIT",
-    [HY_PG_ROLLBACK] = "ROLLBACK",
-    [HY_PG_SCHEMA_PROBE] = "SELECT to_regclass('schema_migrations') IS NOT NULL",
-    [HY_PG_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_migrations",
-    [HY_PG_META_GET] = "SELECT value FROM meta WHERE key = $1",
-    [HY_PG_META_SET] = ("INSERT INTO meta(key, value) VALUES ($1, $2) "
-                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-    [HY_PG_META_DELETE] = "DELETE FROM meta WHERE key = $1",
-    [HY_PG_INTEGRITY] = "SELECT count(*) FROM pg_extension WHERE extname = 'postgis'",
-    [HY_PG_SAVEPOINT] = "SAVEPOINT hy_job",
-    [HY_PG_RELEASE] = "RELEASE SAVEPOINT hy_job",
-    [HY_PG_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT hy_job",
+/* The text of every statement: the shared lists of store/sql/ and this backend's pg_sql.def. */
+static const char *const hy__sql[HY_PG__STMTS] = {
+#define HY_SQL(id, text) [HY_Q_##id] = (text),
+#define HY_DIALECT(id)
+#define HY_PG_OWN(id, text) [HY_PG_Q_##id] = (text),
+#include "store/sql/all.def"
+#include "store/pg/pg_sql.def"
+#undef HY_SQL
+#undef HY_DIALECT
+#undef HY_PG_OWN
 };
 
 static char *hy__strdup(const char *s) {
@@ -132,22 +129,21 @@ int hy_pg_status(hy_pg *s, const PGresult *res) {
     return HY_DB_HARD;
 }
 
-int hy_pg_exec(hy_pg *s, int id, const char *sql, int nparams, const char *const *values,
-               PGresult **ret_res) {
-    if (id < 0 || id >= HY_PG_MAX_STMTS || nparams < 0) return HY_DB_HARD;
+int hy_pg_exec(hy_pg *s, int id, const struct hy_pg_params *p, PGresult **ret_res) {
+    if (id < 0 || id >= HY_PG__STMTS) return HY_DB_HARD;
     char name[16];
     snprintf(name, sizeof name, "hy%d", id);
     if (!s->prepared[id]) {
-        if (!sql && id < HY_PG__COUNT) sql = hy__sql[id];
-        if (!sql) return HY_DB_HARD;
         /* Parameter types are left to the server to infer from the statement. */
-        PGresult *res = PQprepare(s->conn, name, sql, 0, NULL);
+        PGresult *res = PQprepare(s->conn, name, hy__sql[id], 0, NULL);
         int r = hy_pg_status(s, res);
         PQclear(res);
         if (r < 0) return r;
         s->prepared[id] = true;
     }
-    PGresult *res = PQexecPrepared(s->conn, name, nparams, values, NULL, NULL, 0);
+    PGresult *res = p ? PQexecPrepared(s->conn, name, p->n, p->values, p->lengths,
+                                       p->binary ? p->formats : NULL, 0)
+                      : PQexecPrepared(s->conn, name, 0, NULL, NULL, NULL, 0);
     int r = hy_pg_status(s, res);
     if (r < 0) {
         PQclear(res);
@@ -167,6 +163,63 @@ int hy_pg_exec(hy_pg *s, int id, const char *sql, int nparams, const char *const
         PQclear(res);
     return r;
 }
+
+int hy_pg_run(hy_pg *s, int id, const struct hy_arg *args, size_t nargs, PGresult **ret_res) {
+    struct hy_pg_params p = {.ids = HY_BUF_INIT(0)};
+    int r = hy_pg_params_set(&p, args, nargs) < 0 ? HY_DB_HARD : hy_pg_exec(s, id, &p, ret_res);
+    hy_pg_params_free(&p);
+    return r;
+}
+
+/* ---- the engine (store/engine.h) ---- */
+
+static int hy__exec(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+                    int64_t *ret_changes) {
+    PGresult *res = NULL;
+    int r = hy_pg_run(hy_pg_of(base), id, args, nargs, ret_changes ? &res : NULL);
+    if (r == HY_DB_ONE && ret_changes) {
+        int n = hy_pg_cmd_count(res);
+        if (n < 0) r = HY_DB_HARD;
+        else *ret_changes = n;
+    }
+    PQclear(res);
+    return r;
+}
+
+static int hy__query(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+                     const struct hy_row_spec *spec, size_t max, hy_arena *a, void **ret) {
+    PGresult *res = NULL;
+    int r = hy_pg_run(hy_pg_of(base), id, args, nargs, &res);
+    if (r < 0) return r;
+    size_t n = res ? (size_t)PQntuples(res) : 0;
+    if (n > max) n = max;
+    char *rows = hy_arena_zalloc(a, (n + 1) * spec->size);
+    r = rows ? HY_DB_ONE : HY_DB_HARD;
+    for (size_t i = 0; i < n && r == HY_DB_ONE; i++)
+        r = hy_pg_read_row(res, (int)i, spec, a, rows + i * spec->size);
+    PQclear(res);
+    if (r != HY_DB_ONE) return r;
+    *ret = rows;
+    return (int)n;
+}
+
+static int hy__one(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+                   const struct hy_row_spec *spec, hy_arena *a, void *ret) {
+    PGresult *res = NULL;
+    int r = hy_pg_run(hy_pg_of(base), id, args, nargs, &res);
+    if (r != HY_DB_ONE) return r;
+    r = hy_pg_read_row(res, 0, spec, a, ret);
+    PQclear(res);
+    return r;
+}
+
+const struct hy_engine hy_pg_engine = {
+    .exec = hy__exec,
+    .query = hy__query,
+    .one = hy__one,
+    /* A tsquery: each term a quoted prefix ('t':*), all of them required (&). */
+    .prefix = {"'", "':*", " & "},
+};
 
 /* Makes sure the connection is usable outside a transaction: resets it if it broke (forgetting
  * every prepared statement, which died with the old session). HY_DB_SOFT while the server
@@ -191,12 +244,14 @@ static int hy__ready(hy_pg *s) {
  * Parameters in the URI win over our defaults (connect_timeout=5, application_name=hamyari),
  * except client_encoding, which is always UTF8. */
 static int hy__connect(const char *url, hy_store **ret, char **ret_err) {
+    if (hy_st_check_sql("PostgreSQL", hy__sql, HY_PG__STMTS, ret_err) < 0) return HY_DB_HARD;
     hy_pg *s = calloc(1, sizeof *s);
     if (!s) {
         if (ret_err) *ret_err = hy__strdup("cannot connect to PostgreSQL: out of memory");
         return HY_DB_HARD;
     }
     s->base.ops = &hy_store_pg_ops;
+    s->base.engine = &hy_pg_engine;
     /* Processed in order, a later value overriding an earlier one; "dbname" is expanded into
      * the URI's own parameters. */
     static const char *const keys[] = {"connect_timeout", "application_name", "dbname",
@@ -239,10 +294,10 @@ static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
     s->single = mode == HY_TX_SINGLE || mode == HY_TX_ATOMIC;
     if (s->single) return HY_DB_ONE; /* autocommit: the one statement is its own transaction */
     r = hy_pg_exec(s,
-                   mode == HY_TX_WRITE    ? HY_PG_BEGIN_WRITE
-                   : mode == HY_TX_INSERT ? HY_PG_BEGIN_INSERT
-                                          : HY_PG_BEGIN_READ,
-                   NULL, 0, NULL, NULL);
+                   mode == HY_TX_WRITE    ? HY_Q_BEGIN_WRITE
+                   : mode == HY_TX_INSERT ? HY_Q_BEGIN_INSERT
+                                          : HY_Q_BEGIN_READ,
+                   NULL, NULL);
     if (r < 0) return r;
     s->in_tx = true;
     return HY_DB_ONE;
@@ -260,7 +315,7 @@ static int hy__commit(hy_store *base) {
     }
     if (!s->in_tx) return HY_DB_HARD;
     PGresult *res = NULL;
-    int r = hy_pg_exec(s, HY_PG_COMMIT, NULL, 0, NULL, &res);
+    int r = hy_pg_exec(s, HY_Q_COMMIT, NULL, &res);
     if (r >= 0) {
         r = res && strcmp(PQcmdStatus(res), "COMMIT") == 0 ? HY_DB_ONE : HY_DB_HARD;
         PQclear(res);
@@ -278,7 +333,7 @@ static void hy__rollback(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     PGTransactionStatusType ts = PQtransactionStatus(s->conn);
     if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
-        hy_pg_exec(s, HY_PG_ROLLBACK, NULL, 0, NULL, NULL);
+        hy_pg_exec(s, HY_Q_ROLLBACK, NULL, NULL);
         if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) s->need_reset = true;
     }
     s->in_tx = false;
@@ -295,20 +350,20 @@ static bool hy__in_tx(const hy_store *base) {
 static int hy__savepoint(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     if (!s->in_tx || s->single) return HY_DB_HARD;
-    return hy_pg_exec(s, HY_PG_SAVEPOINT, NULL, 0, NULL, NULL);
+    return hy_pg_exec(s, HY_Q_SAVEPOINT, NULL, NULL);
 }
 
 static int hy__savepoint_release(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     if (!s->in_tx || s->single) return HY_DB_HARD;
-    return hy_pg_exec(s, HY_PG_RELEASE, NULL, 0, NULL, NULL);
+    return hy_pg_exec(s, HY_Q_RELEASE, NULL, NULL);
 }
 
 static int hy__savepoint_rollback(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     if (!s->in_tx || s->single) return HY_DB_HARD;
-    int r = hy_pg_exec(s, HY_PG_ROLLBACK_TO, NULL, 0, NULL, NULL);
-    return r < 0 ? r : hy_pg_exec(s, HY_PG_RELEASE, NULL, 0, NULL, NULL);
+    int r = hy_pg_exec(s, HY_Q_ROLLBACK_TO, NULL, NULL);
+    return r < 0 ? r : hy_pg_exec(s, HY_Q_RELEASE, NULL, NULL);
 }
 
 /* Parses a non-negative int column value; false if it is not one. */
@@ -325,7 +380,7 @@ static bool hy__parse_int(const char *v, int *ret) {
 static int hy__schema_version(hy_store *base, int *ret) {
     hy_pg *s = hy_pg_of(base);
     PGresult *res;
-    int r = hy_pg_exec(s, HY_PG_SCHEMA_PROBE, NULL, 0, NULL, &res);
+    int r = hy_pg_exec(s, HY_PG_Q_SCHEMA_PROBE, NULL, &res);
     if (r != HY_DB_ONE) return r < 0 ? r : HY_DB_HARD;
     bool exists = PQgetvalue(res, 0, 0)[0] == 't';
     PQclear(res);
@@ -333,7 +388,7 @@ static int hy__schema_version(hy_store *base, int *ret) {
         *ret = 0;
         return HY_DB_ONE;
     }
-    r = hy_pg_exec(s, HY_PG_SCHEMA_VERSION, NULL, 0, NULL, &res);
+    r = hy_pg_exec(s, HY_Q_SCHEMA_VERSION, NULL, &res);
     if (r != HY_DB_ONE) return r < 0 ? r : HY_DB_HARD;
     int v;
     bool ok = hy__parse_int(PQgetvalue(res, 0, 0), &v);
@@ -386,7 +441,7 @@ static int hy__migrate(hy_store *base, int *ret_version) {
     PQclear(res);
     if (r < 0) goto fail;
     for (size_t i = 0; i < hy_pg_migrations_count; i++) {
-        const struct hy_pg_migration *m = &hy_pg_migrations[i];
+        const struct hy_migration *m = &hy_pg_migrations[i];
         if (m->version >= 0 && m->version < 256 && applied[m->version]) continue;
         r = hy__exec_text(s, m->sql, NULL);
         if (r < 0) goto fail;
@@ -409,46 +464,13 @@ fail:
     return r;
 }
 
-/* HY_DB_ONE and a malloc()ed copy of the value in *ret_value, or HY_DB_NONE when the key is
- * absent (then *ret_value is untouched). */
-static int hy__meta_get(hy_store *base, const char *key, char **ret_value) {
-    hy_pg *s = hy_pg_of(base);
-    const char *const params[] = {key};
-    PGresult *res;
-    int r = hy_pg_exec(s, HY_PG_META_GET, NULL, 1, params, &res);
-    if (r != HY_DB_ONE) return r;
-    size_t n = (size_t)PQgetlength(res, 0, 0);
-    char *copy = malloc(n + 1);
-    if (copy) {
-        memcpy(copy, PQgetvalue(res, 0, 0), n);
-        copy[n] = '\0';
-        *ret_value = copy;
-    } else {
-        r = HY_DB_HARD;
-    }
-    PQclear(res);
-    return r;
-}
-
-/* Inserts or replaces the key's value. Both strings stay the caller's. */
-static int hy__meta_set(hy_store *base, const char *key, const char *value) {
-    const char *const params[] = {key, value};
-    return hy_pg_exec(hy_pg_of(base), HY_PG_META_SET, NULL, 2, params, NULL);
-}
-
-/* HY_DB_ONE when the key was deleted, HY_DB_NONE when there was none. */
-static int hy__meta_delete(hy_store *base, const char *key) {
-    const char *const params[] = {key};
-    return hy_pg_exec(hy_pg_of(base), HY_PG_META_DELETE, NULL, 1, params, NULL);
-}
-
 /* PostgreSQL checks its own pages; what we check is that the server answers, that the schema
  * is the one this build knows, and that PostGIS is installed. HY_DB_ONE and "ok" when sound,
  * HY_DB_NONE and a description when not; the report (if ret_report is set) is malloc()ed. */
 static int hy__integrity_check(hy_store *base, char **ret_report) {
     hy_pg *s = hy_pg_of(base);
     PGresult *res;
-    int r = hy_pg_exec(s, HY_PG_INTEGRITY, NULL, 0, NULL, &res);
+    int r = hy_pg_exec(s, HY_PG_Q_INTEGRITY, NULL, &res);
     if (r != HY_DB_ONE) return r < 0 ? r : HY_DB_HARD;
     bool postgis = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
     PQclear(res);
@@ -471,7 +493,7 @@ static int hy__integrity_check(hy_store *base, char **ret_report) {
     return r;
 }
 
-/* Every function of store.h: the core ones here, the accounts ones in accounts_pg.c. */
+/* Every function of store.h: the engine's here, the rest shared (store/shared.h). */
 const struct hy_store_ops hy_store_pg_ops = {
     .abi = HY_STORE_ABI,
     .name = "postgres",
@@ -488,36 +510,31 @@ const struct hy_store_ops hy_store_pg_ops = {
     .savepoint_release = hy__savepoint_release,
     .savepoint_rollback = hy__savepoint_rollback,
     .schema_version = hy__schema_version,
-    .meta_get = hy__meta_get,
-    .meta_set = hy__meta_set,
-    .meta_delete = hy__meta_delete,
     .integrity_check = hy__integrity_check,
-    .user_insert = hy_pg_user_insert,
-    .user_get = hy_pg_user_get,
-    .user_by_login = hy_pg_user_by_login,
-    .user_list = hy_pg_user_list,
-    .user_set_status = hy_pg_user_set_status,
-    .user_set_role = hy_pg_user_set_role,
-    .user_set_password = hy_pg_user_set_password,
-    .volunteer_get = hy_pg_volunteer_get,
-    .session_insert = hy_pg_session_insert,
-    .session_get = hy_pg_session_get,
-    .session_touch = hy_pg_session_touch,
-    .session_delete = hy_pg_session_delete,
-    .session_delete_user = hy_pg_session_delete_user,
-    .token_insert = hy_pg_token_insert,
-    .token_get = hy_pg_token_get,
-    .rate_hit = hy_pg_rate_hit,
-    .rate_clear = hy_pg_rate_clear,
-    .audit_insert = hy_pg_audit_insert,
-    .audit_list = hy_pg_audit_list,
-    .reset_insert = hy_pg_reset_insert,
-    .reset_take = hy_pg_reset_take,
-    .outbox_insert = hy_pg_outbox_insert,
-    .outbox_list = hy_pg_outbox_list,
-    .user_set_profile = hy_pg_user_set_profile,
-    .expired_purge = hy_pg_expired_purge,
+    HY_STORE_OPS_SHARED,
     .groups = &hy_pg_group_ops,
     .requests = &hy_pg_request_ops,
     .library = &hy_pg_library_ops,
+};
+
+/* Plain VACUUM marks the dead row versions' space free for reuse and removes their index
+ * entries; it does not promise to overwrite the bytes (VACUUM FULL rewrites the tables, but
+ * locks them). docs/requests.md says what that means for retention. Outside any transaction. */
+static int hy__compact(hy_store *base) {
+    hy_pg *s = hy_pg_of(base);
+    if (s->in_tx) return HY_DB_HARD;
+    PGresult *res = PQexec(s->conn, "VACUUM request_contacts, request_notes, outbox, "
+                                    "idempotency, help_requests, request_events");
+    int r = hy_pg_status(s, res);
+    PQclear(res);
+    return r;
+}
+
+const struct hy_request_ops hy_pg_request_ops = {
+    HY_REQUEST_OPS_SHARED,
+    .compact = hy__compact,
+};
+
+const struct hy_library_ops hy_pg_library_ops = {
+    HY_LIBRARY_OPS_SHARED,
 };
