@@ -191,8 +191,3 @@ bool hy_lang_tag_valid(const char *s) {
     }
     return true;
 }
-
-const char *hy_csv_cell_guard(hy_arena *a, const char *s) {
-    if (!s || !strchr("=+-@\t\r", s[0]) || !s[0]) return s;
-    return hy_arena_printf(a, "'%s", s);
-}
