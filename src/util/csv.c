@@ -432,8 +432,10 @@ int hy_csv_empty(struct hy_csv_writer *w) { return hy__csv_cell(w); }
 int hy_csv_text(struct hy_csv_writer *w, const char *s) {
     if (hy__csv_cell(w) || !s || !*s) return w->err;
     size_t n = strlen(s);
+    /* Quoted also when it begins with U+FEFF, which a reader would take for the byte-order mark
+     * if it began the file. */
     bool quote = strpbrk(s, ",\"\r\n") || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
-                 s[n - 1] == '\t';
+                 s[n - 1] == '\t' || (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3));
     if (!quote && !hy_csv_needs_guard(s, n)) return hy__csv_out(w, s, n);
     /* The guarded text, then quoted; a small buffer of its own keeps the FILE case simple. */
     hy_buf g = HY_BUF_INIT(0);

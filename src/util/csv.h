@@ -116,7 +116,7 @@ void hy_csv_writer_file(struct hy_csv_writer *w, FILE *f, bool bom);
 /* One cell each. All return 0 or the writer's (sticky) error, so a caller may check once, at
  * the end, with hy_csv_writer_error(). */
 /* Text, formula-guarded and quoted when it holds a comma, a quote, a line break or begins or
- * ends with white space; NULL is an empty cell. */
+ * ends with white space (or U+FEFF); NULL is an empty cell. */
 int hy_csv_text(struct hy_csv_writer *w, const char *s);
 /* Numbers, never guarded: an integer; a real as the shortest text that reads back as the same
  * double; a real with `decimals` digits after the point. A NaN or infinity is an empty cell. */

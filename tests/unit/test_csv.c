@@ -379,12 +379,15 @@ static void test_writer_cells(void **state) {
     hy_csv_end_row(&w);
     hy_csv_text(&w, ""); /* one empty cell: "" rather than a blank line, which readers skip */
     hy_csv_end_row(&w);
+    hy_csv_text(&w, "\xEF\xBB\xBFmark"); /* quoted: at a file's start it would be taken for one */
+    hy_csv_end_row(&w);
     assert_int_equal(hy_csv_writer_error(&w), 0);
     assert_string_equal(out.data, "id,name,lat,lon,count,amount\r\n"
                                   "g1,\"Shopping, \"\"friendly\"\" calls\",51.539,-0.1426,-3,12.50\r\n"
                                   ",'=cmd,,0.30000000000000004,,\" padded\"\r\n"
                                   "'+98 912 000 0000,\"line\nbreak\",\"'\t=tab\"\r\n"
-                                  "\"\"\r\n");
+                                  "\"\"\r\n"
+                                  "\"\xEF\xBB\xBFmark\"\r\n");
     hy_buf_free(&out);
 
     /* The byte-order mark; a cap that is hit sticks. */
