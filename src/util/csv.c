@@ -500,3 +500,15 @@ int hy_csv_header(struct hy_csv_writer *w, const char *const *names) {
     for (size_t i = 0; names[i]; i++) hy_csv_text(w, names[i]);
     return hy_csv_end_row(w);
 }
+
+bool hy_csv_bom_option(const char *value, bool *ret) {
+    if (!value || !*value || !strcmp(value, "0")) {
+        *ret = false;
+        return true;
+    }
+    if (!strcmp(value, "1")) {
+        *ret = true;
+        return true;
+    }
+    return false;
+}
