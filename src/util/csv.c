@@ -243,6 +243,33 @@ static bool hy__csv_put(hy_csv_reader *r, size_t start, int c) {
     return true;
 }
 
+/* Adds the run p[0..n) (no byte of which ends the field) at once, when it fits within the
+ * caps; else byte by byte, so the cap is noted as it would be. */
+static bool hy__csv_put_run(hy_csv_reader *r, size_t start, const unsigned char *p, size_t n) {
+    if (r->err) return true;
+    if (r->rec_len - start + n > r->o.field_max || r->rec_len - r->nf + n > r->o.row_max) {
+        for (size_t i = 0; i < n; i++)
+            if (!hy__csv_put(r, start, p[i])) return false;
+        return true;
+    }
+    while (r->rec_len + n + 2 > r->rec_cap) {
+        char *q = realloc(r->rec, r->rec_cap * 2);
+        if (!q) return false;
+        r->rec = q;
+        r->rec_cap *= 2;
+    }
+    memcpy(r->rec + r->rec_len, p, n);
+    r->rec_len += n;
+    return true;
+}
+
+/* The length of the run at r->p (within the buffered input) without any of a, b, c. */
+static size_t hy__csv_span(const hy_csv_reader *r, int a, int b, int c) {
+    const unsigned char *q = r->p;
+    while (q < r->end && *q != a && *q != b && *q != c) q++;
+    return (size_t)(q - r->p);
+}
+
 /* Ends the field that began at rec[start]. */
 static bool hy__csv_end_field(hy_csv_reader *r, size_t start) {
     if (r->err) return true;
@@ -332,6 +359,10 @@ int hy_csv_read(hy_csv_reader *r) {
                     r->next_line++;
                 }
                 if (!hy__csv_put(r, start, c)) return hy__csv_fail(r, nomem, r->line, 0);
+                /* The rest of the run up to the next quote or line break, at once. */
+                size_t k = hy__csv_span(r, '"', '\n', '\r');
+                if (!hy__csv_put_run(r, start, r->p, k)) return hy__csv_fail(r, nomem, r->line, 0);
+                r->p += k;
                 continue;
             }
             if (c == sep) {
@@ -348,6 +379,10 @@ int hy_csv_read(hy_csv_reader *r) {
             if (st == CLOSED)
                 return hy__csv_fail(r, "text after a closing quote", r->next_line, r->nf + 1);
             if (!hy__csv_put(r, start, c)) return hy__csv_fail(r, nomem, r->line, 0);
+            /* The rest of an unquoted field up to the next separator or line break, at once. */
+            size_t k = hy__csv_span(r, sep, '\n', '\r');
+            if (!hy__csv_put_run(r, start, r->p, k)) return hy__csv_fail(r, nomem, r->line, 0);
+            r->p += k;
         }
         r->next_row++;
         r->next_line++;
