@@ -816,19 +816,11 @@ hy_result hy_api_groups_geojson(hy_req *req) {
     return res;
 }
 
-/* A JSON array of strings as "a;b;c"; NULL when out of memory. */
+/* A stored JSON array of strings as "a;b;c"; NULL when out of memory. */
 static const char *joined(hy_arena *a, const char *json) {
     json_t *v = json ? json_loads(json, 0, NULL) : NULL;
-    hy_buf b = HY_BUF_INIT(0);
-    size_t i;
-    json_t *t;
-    json_array_foreach(v, i, t) {
-        if (i) hy_buf_putc(&b, ';');
-        hy_buf_puts(&b, json_string_value(t) ? json_string_value(t) : "");
-    }
+    const char *r = hy_group_list_text(a, v);
     json_decref(v);
-    const char *r = hy_buf_error(&b) ? NULL : hy_arena_strdup(a, b.data ? b.data : "");
-    hy_buf_free(&b);
     return r;
 }
 

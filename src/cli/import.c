@@ -54,7 +54,11 @@ static int hy__import_flush(struct hy_import *im) {
     return -1;
 }
 
-int hy_import_added(struct hy_import *im) {
+int hy_import_added(struct hy_import *im, bool filled) {
+    if (!filled) {
+        im->status = HY_DB_HARD;
+        return -1;
+    }
     return ++im->n == HY_IMPORT_BATCH ? hy__import_flush(im) : 0;
 }
 

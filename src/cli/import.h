@@ -83,9 +83,10 @@ uint64_t hy_import_ms(void);
 void hy_import_row(struct hy_import *im);
 /* Reports a bad row: "FILE: row N: field: problem" (field NULL: "-"). */
 void hy_import_bad(struct hy_import *im, long row, const char *field, const char *problem);
-/* After the kind put row im->n of its batch in place: counts it, and flushes a full batch.
- * 0, or -1 when the store refused the batch or memory ran out (im->status says which). */
-int hy_import_added(struct hy_import *im);
+/* After the kind put row im->n of its batch in place (`filled` false: it ran out of memory
+ * doing so): counts it, and flushes a full batch. 0, or -1 when memory ran out or the store
+ * refused the batch (im->status says which). */
+int hy_import_added(struct hy_import *im, bool filled);
 
 /* A number in [min, max] (surrounding spaces allowed). */
 bool hy_import_number(const char *s, double min, double max, double *ret);

@@ -308,12 +308,9 @@ static int hy__batch_row(struct hy_import *im, long rowno, bool given_id, const 
     d->tags = hy_arena_strdup(a, g->tags);
     d->name_norm = hy_arena_strdup(a, g->name_norm);
     d->search_text = hy_arena_strdup(a, g->search_text);
-    if (!d->name || !d->description || !d->contact || !d->languages || !d->tags ||
-        !d->name_norm || !d->search_text || (g->area && !d->area)) {
-        im->status = HY_DB_HARD;
-        return -1;
-    }
-    return hy_import_added(im);
+    return hy_import_added(im, d->name && d->description && d->contact && d->languages &&
+                                   d->tags && d->name_norm && d->search_text &&
+                                   (!g->area || d->area));
 }
 
 /* One row in either pass. The row arena `a` only lives until the next row's. */
@@ -363,18 +360,7 @@ static const char *hy__prop_text(json_t *props, const char *key, hy_arena *a) {
     if (json_is_string(v)) return json_string_value(v);
     if (json_is_number(v)) return hy_arena_printf(a, "%.17g", json_number_value(v));
     if (json_is_boolean(v)) return json_is_true(v) ? "true" : "false";
-    if (json_is_array(v)) {
-        hy_buf b = HY_BUF_INIT(0);
-        size_t i;
-        json_t *t;
-        json_array_foreach(v, i, t) {
-            if (i) hy_buf_putc(&b, ';');
-            hy_buf_puts(&b, json_is_string(t) ? json_string_value(t) : "");
-        }
-        const char *s = hy_buf_error(&b) ? NULL : hy_arena_strdup(a, b.data ? b.data : "");
-        hy_buf_free(&b);
-        return s;
-    }
+    if (json_is_array(v)) return hy_group_list_text(a, v);
     return NULL;
 }
 

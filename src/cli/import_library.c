@@ -260,7 +260,7 @@ static int hy__write(struct hy_import *im) {
     st->next = 0;
     for (size_t i = 0; i < st->ndocs; i++) {
         hy_import_row(im);
-        if (hy_import_added(im) < 0) return -1;
+        if (hy_import_added(im, true) < 0) return -1;
     }
     return 0;
 }

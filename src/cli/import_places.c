@@ -132,12 +132,7 @@ static int hy__walk(struct hy_import *im) {
         p->lon = lon;
         p->population = (int64_t)pop;
         p->names = hy__names(im->a, col[1], col[2], col[3], &p->nnames);
-        if (!p->name || !p->ascii_name || !p->country || !p->admin1 || !p->names) {
-            im->status = HY_DB_HARD;
-            rc = -1;
-            break;
-        }
-        if (hy_import_added(im) < 0) {
+        if (hy_import_added(im, p->name && p->ascii_name && p->country && p->admin1 && p->names) < 0) {
             rc = -1;
             break;
         }

@@ -82,12 +82,7 @@ static int hy__walk(struct hy_import *im) {
         st->country[i] = hy_arena_strdup(im->a, country);
         st->lat[i] = lat;
         st->lon[i] = lon;
-        if (!st->keys[i] || !st->shown[i] || !st->country[i]) {
-            im->status = HY_DB_HARD;
-            rc = -1;
-            break;
-        }
-        if (hy_import_added(im) < 0) {
+        if (hy_import_added(im, st->keys[i] && st->shown[i] && st->country[i]) < 0) {
             rc = -1;
             break;
         }

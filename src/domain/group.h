@@ -49,4 +49,9 @@ bool hy_contact_valid(const json_t *contact, const char **ret_field, const char 
 /* True for a language tag like "fa", "en", "ckb", "zh-Hant" (letters, digits, '-', 2..35). */
 bool hy_lang_tag_valid(const char *s);
 
+/* A list (tags, languages: a JSON array of strings) as one text, the items joined with ';', as
+ * CSV exports write it and the importer reads it; not a string counts as "". In the arena;
+ * NULL when memory runs out. */
+const char *hy_group_list_text(hy_arena *a, const json_t *list);
+
 #endif
