@@ -30,6 +30,7 @@
 #include "store/audit.h"
 #include "store/groups.h"
 #include "util/clock.h"
+#include "util/csv.h"
 #include "util/jsonw.h"
 
 #define NEAR_LIMIT_MAX 100
@@ -819,37 +820,11 @@ hy_result hy_api_export_groups_geojson(hy_req *req) {
     return res;
 }
 
-/* One CSV field: quoted when it holds a comma, quote or line break; formula-guarded. */
-static int csv_field(hy_buf *out, const char *v, hy_arena *a, bool last) {
-    v = hy_csv_cell_guard(a, v ? v : "");
-    if (!v) return -1;
-    int r = 0;
-    if (strpbrk(v, ",\"\r\n")) {
-        r = hy_buf_putc(out, '"');
-        for (const char *p = v; *p && !r; p++) {
-            if (*p == '"') r = hy_buf_putc(out, '"');
-            if (!r) r = hy_buf_putc(out, *p);
-        }
-        if (!r) r = hy_buf_putc(out, '"');
-    } else {
-        r = hy_buf_puts(out, v);
-    }
-    return r ? r : hy_buf_puts(out, last ? "\r\n" : ",");
-}
-
-/* A JSON array of strings as "a;b;c". */
+/* A stored JSON array of strings as "a;b;c"; NULL when out of memory. */
 static const char *joined(hy_arena *a, const char *json) {
     json_t *v = json ? json_loads(json, 0, NULL) : NULL;
-    hy_buf b = HY_BUF_INIT(0);
-    size_t i;
-    json_t *t;
-    json_array_foreach(v, i, t) {
-        if (i) hy_buf_putc(&b, ';');
-        hy_buf_puts(&b, json_string_value(t) ? json_string_value(t) : "");
-    }
+    const char *r = hy_group_list_text(a, v);
     json_decref(v);
-    const char *r = hy_arena_strdup(a, b.data ? b.data : "");
-    hy_buf_free(&b);
     return r;
 }
 
@@ -861,30 +836,33 @@ static const char *contact_field(hy_arena *a, const char *json, const char *key)
     return r;
 }
 
+static const char *const csv_columns[] = {
+    "id",    "name",    "description", "lat",  "lon",       "phone",    "email", "website",
+    "messaging", "tags", "languages", "radius_km", "verified", "demo", NULL};
+
+/* One group as a CSV row (util/csv.h): text guarded, positions and radius plain numbers. */
 static int emit_csv(hy_buf *out, const struct hy_group *g, hy_arena *a) {
-    char lat[32], lon[32], radius[32] = "";
-    snprintf(lat, sizeof lat, "%.7f", g->lat);
-    snprintf(lon, sizeof lon, "%.7f", g->lon);
-    if (g->area_kind && !strcmp(g->area_kind, "radius"))
-        snprintf(radius, sizeof radius, "%g", g->radius_m / 1000.0);
-    const char *f[] = {g->id,
-                       g->name,
-                       g->description,
-                       lat,
-                       lon,
-                       contact_field(a, g->contact, "phone"),
-                       contact_field(a, g->contact, "email"),
-                       contact_field(a, g->contact, "website"),
-                       contact_field(a, g->contact, "messaging"),
-                       joined(a, g->tags),
-                       joined(a, g->languages),
-                       radius,
-                       g->verified ? "true" : "false",
-                       g->demo ? "true" : "false"};
-    size_t n = sizeof f / sizeof f[0];
-    for (size_t i = 0; i < n; i++)
-        if (csv_field(out, f[i], a, i + 1 == n)) return -1;
-    return 0;
+    struct hy_csv_writer w;
+    hy_csv_writer_buf(&w, out, false);
+    const char *contact[] = {contact_field(a, g->contact, "phone"),
+                             contact_field(a, g->contact, "email"),
+                             contact_field(a, g->contact, "website"),
+                             contact_field(a, g->contact, "messaging")};
+    const char *tags = joined(a, g->tags), *langs = joined(a, g->languages);
+    if (!contact[0] || !contact[1] || !contact[2] || !contact[3] || !tags || !langs) return -1;
+    hy_csv_text(&w, g->id);
+    hy_csv_text(&w, g->name);
+    hy_csv_text(&w, g->description);
+    hy_csv_real(&w, g->lat);
+    hy_csv_real(&w, g->lon);
+    for (size_t i = 0; i < 4; i++) hy_csv_text(&w, contact[i]);
+    hy_csv_text(&w, tags);
+    hy_csv_text(&w, langs);
+    if (g->area_kind && !strcmp(g->area_kind, "radius")) hy_csv_real(&w, g->radius_m / 1000.0);
+    else hy_csv_empty(&w);
+    hy_csv_text(&w, g->verified ? "true" : "false");
+    hy_csv_text(&w, g->demo ? "true" : "false");
+    return hy_csv_end_row(&w) ? -1 : 0;
 }
 
 hy_result hy_api_export_groups_csv(hy_req *req) {
@@ -894,12 +872,17 @@ hy_result hy_api_export_groups_csv(hy_req *req) {
     long limit;
     if (!int_param(req, "limit", 1, EXPORT_LIMIT_MAX, EXPORT_LIMIT_MAX, &limit))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "limit must be from 1 to 100000.", "limit");
+    bool bom;
+    if (!hy_csv_bom_option(hy_req_query(req, "bom"), &bom))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "bom must be 0 or 1.", "bom");
     hy_buf out = HY_BUF_INIT((size_t)1 << 30);
-    hy_buf_puts(&out, "id,name,description,lat,lon,phone,email,website,messaging,tags,languages,"
-                      "radius_km,verified,demo\r\n");
+    struct hy_csv_writer w;
+    hy_csv_writer_buf(&w, &out, bom);
+    hy_csv_header(&w, csv_columns);
     const char *last;
     bool more;
-    int r = export_each(req, after, (size_t)limit, emit_csv, &out, &last, &more);
+    int r = hy_csv_writer_error(&w) ? HY_DB_HARD
+                                    : export_each(req, after, (size_t)limit, emit_csv, &out, &last, &more);
     if (r < 0) {
         hy_buf_free(&out);
         return hy_reply_store_error(req, r);

@@ -12,6 +12,7 @@
 #include "api/requests.h"
 #include "domain/geo.h"
 #include "http/replica.h"
+#include "util/csv.h"
 
 #define COVERAGE_CELL_M 1000.0
 #define COVERAGE_MIN 3        /* cells with fewer volunteers are not shown */
@@ -104,32 +105,51 @@ hy_result hy_api_get_request_stats(hy_req *req) {
 }
 
 hy_result hy_api_export_requests_csv(hy_req *req) {
+    bool bom;
+    if (!hy_csv_bom_option(hy_req_query(req, "bom"), &bom))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "bom must be 0 or 1.", "bom");
     struct hy_api_rq_list c = {.req = req};
     c.f.limit = CSV_MAX;
     int r = hy_db_run(req->srv->db, HY_TX_READ, hy_api_rq_list_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
+    static const char *const columns[] = {
+        "id",        "created_at", "status",     "kind",      "urgency",        "for_whom",
+        "language",  "source",     "lat",        "lon",       "opened_at",      "claimed_at",
+        "closed_at", "receipt_amount", "reimbursement", NULL};
     hy_buf b = HY_BUF_INIT(64u * 1024 * 1024);
-    hy_buf_puts(&b, "id,created_at,status,kind,urgency,for_whom,language,source,lat,lon,"
-                    "opened_at,claimed_at,closed_at,receipt_amount,reimbursement\r\n");
+    struct hy_csv_writer w;
+    hy_csv_writer_buf(&w, &b, bom);
+    hy_csv_header(&w, columns);
     for (int i = 0; i < c.n; i++) {
         const struct hy_request *x = &c.rows[i];
-        char lat[32] = "", lon[32] = "", amount[32] = "", o[24] = "", cl[24] = "", cd[24] = "";
-        if (x->has_area) {
-            snprintf(lat, sizeof lat, "%.6f", x->lat);
-            snprintf(lon, sizeof lon, "%.6f", x->lon);
+        hy_csv_text(&w, x->id);
+        hy_csv_int(&w, x->created_at);
+        hy_csv_text(&w, x->status);
+        hy_csv_text(&w, x->kind);
+        hy_csv_text(&w, x->urgency);
+        hy_csv_text(&w, x->for_whom);
+        hy_csv_text(&w, x->language);
+        hy_csv_text(&w, x->source);
+        if (x->has_area) { /* positions rounded to about 500 m */
+            hy_csv_fixed(&w, x->lat, 6);
+            hy_csv_fixed(&w, x->lon, 6);
+        } else {
+            hy_csv_empty(&w);
+            hy_csv_empty(&w);
         }
-        if (x->has_receipt) snprintf(amount, sizeof amount, "%.2f", x->receipt_amount);
-        if (x->opened_at) snprintf(o, sizeof o, "%lld", (long long)x->opened_at);
-        if (x->claimed_at) snprintf(cl, sizeof cl, "%lld", (long long)x->claimed_at);
-        if (x->closed_at) snprintf(cd, sizeof cd, "%lld", (long long)x->closed_at);
-        /* Every field is from a fixed vocabulary, a number or a hex id: nothing to quote. */
-        if (hy_buf_printf(&b, "%s,%lld,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\r\n", x->id,
-                          (long long)x->created_at, x->status, x->kind, x->urgency, x->for_whom,
-                          x->language, x->source, lat, lon, o, cl, cd, amount,
-                          x->reimbursement ? x->reimbursement : "") < 0) {
-            hy_buf_free(&b);
-            return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+        const int64_t times[] = {x->opened_at, x->claimed_at, x->closed_at};
+        for (size_t k = 0; k < 3; k++) {
+            if (times[k]) hy_csv_int(&w, times[k]);
+            else hy_csv_empty(&w);
         }
+        if (x->has_receipt) hy_csv_fixed(&w, x->receipt_amount, 2);
+        else hy_csv_empty(&w);
+        hy_csv_text(&w, x->reimbursement);
+        hy_csv_end_row(&w);
+    }
+    if (hy_csv_writer_error(&w)) {
+        hy_buf_free(&b);
+        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     }
     hy_req_add_header(req, "Content-Disposition", "attachment; filename=\"requests.csv\"");
     hy_result res = hy_reply_bytes(req, 200, "text/csv; charset=utf-8", b.data ? b.data : "", b.len);

@@ -70,9 +70,9 @@ int hy_demo_groups(hy_store *s);
 /* Demo help requests for `serve --demo` (demo_requests.c), inside the same transaction. */
 int hy_demo_requests(hy_store *s);
 
-/* The knowledge library: library_io.c, library_seed.c, library_demo.c. */
-int hy_import_library(const char *db_url, const char *path);
-int hy_export_library(const char *db_url, const char *format, const char *status);
+/* The knowledge library: export_library.c (its import is a kind of import.h),
+ * library_seed.c, library_demo.c. */
+int hy_export_library(const char *db_url, const char *format, const char *status, bool bom);
 /* Loads the starter communities, guides and answers once, into an empty library. 0 or -1. */
 int hy_library_seed(hy_db *db);
 struct hy_lib_doc;

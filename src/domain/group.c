@@ -5,6 +5,7 @@
 
 #include "domain/phone.h"
 #include "domain/text.h"
+#include "util/buf.h"
 #include "util/utf8.h"
 
 bool hy_word_char(unsigned cp) {
@@ -192,7 +193,16 @@ bool hy_lang_tag_valid(const char *s) {
     return true;
 }
 
-const char *hy_csv_cell_guard(hy_arena *a, const char *s) {
-    if (!s || !strchr("=+-@\t\r", s[0]) || !s[0]) return s;
-    return hy_arena_printf(a, "'%s", s);
+const char *hy_group_list_text(hy_arena *a, const json_t *list) {
+    hy_buf b = HY_BUF_INIT(0);
+    size_t i;
+    const json_t *t;
+    json_array_foreach(list, i, t) {
+        if (i) hy_buf_putc(&b, ';');
+        hy_buf_puts(&b, json_is_string(t) ? json_string_value(t) : "");
+    }
+    /* Checked once: a failed append sticks. */
+    const char *r = hy_buf_error(&b) ? NULL : hy_arena_strdup(a, b.data ? b.data : "");
+    hy_buf_free(&b);
+    return r;
 }

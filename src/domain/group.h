@@ -1,5 +1,6 @@
 /* group.h — the rules of the group directory that know neither HTTP nor SQL: search tokens,
- * postcodes, contact channels, the checks shared by the API and the importer.
+ * postcodes, contact channels, the checks shared by the API and the importer. (The CSV
+ * formula guard for exports is util/csv.h's, the same for every export.)
  *
  * Search text is folded with hy_text_normalise() (domain/text.h) and then cut into tokens here;
  * both stores index the same space-separated tokens, so SQLite's FTS5 and PostgreSQL's
@@ -16,6 +17,7 @@
 #include "domain/area.h"
 #include "domain/id.h"
 #include "util/arena.h"
+#include "util/csv.h" /* the CSV formula guard (hy_csv_cell_guard) for exports of groups */
 
 #define HY_GROUP_NAME_MAX 200
 #define HY_GROUP_DESC_MAX 5000
@@ -110,8 +112,9 @@ bool hy_contact_valid(const json_t *contact, const char **ret_field, const char 
 /* True for a language tag like "fa", "en", "ckb", "zh-Hant" (letters, digits, '-', 2..35). */
 bool hy_lang_tag_valid(const char *s);
 
-/* A CSV cell that a spreadsheet could run as a formula (starting with = + - @, tab or CR)
- * gets a leading apostrophe. Returns s itself or an arena copy, NULL if the arena is full. */
-const char *hy_csv_cell_guard(hy_arena *a, const char *s);
+/* A list (tags, languages: a JSON array of strings) as one text, the items joined with ';', as
+ * CSV exports write it and the importer reads it; not a string counts as "". In the arena;
+ * NULL when memory runs out. */
+const char *hy_group_list_text(hy_arena *a, const json_t *list);
 
 #endif

@@ -30,8 +30,10 @@ bool hy_md_url_safe(const char *url, size_t n) {
     return false;
 }
 
+/* md4c's output callbacks cannot fail: a failed append sticks in the buffer, which
+ * hy_md_render() checks once when md4c is done. */
 static void html_out(const MD_CHAR *text, MD_SIZE size, void *userdata) {
-    hy_buf_append(userdata, text, size);
+    (void)hy_buf_append(userdata, text, size);
 }
 
 /* Decodes the few HTML entities that an attribute value written by md4c can hold, enough to
@@ -104,7 +106,7 @@ struct text_ctx {
 };
 
 static void text_sep(hy_buf *b) {
-    if (b->len && b->data[b->len - 1] != '\n') hy_buf_putc(b, '\n');
+    if (b->len && b->data[b->len - 1] != '\n') (void)hy_buf_putc(b, '\n');
 }
 
 static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata) {
@@ -112,15 +114,15 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata) {
     if (type != MD_BLOCK_DOC && type != MD_BLOCK_UL && type != MD_BLOCK_OL &&
         type != MD_BLOCK_TABLE && type != MD_BLOCK_THEAD && type != MD_BLOCK_TBODY)
         text_sep(c->out);
-    if (type == MD_BLOCK_TD || type == MD_BLOCK_TH) hy_buf_putc(c->out, ' ');
-    return 0;
+    if (type == MD_BLOCK_TD || type == MD_BLOCK_TH) (void)hy_buf_putc(c->out, ' ');
+    return hy_buf_error(c->out) ? -1 : 0;
 }
 
 static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata) {
     struct text_ctx *c = userdata;
-    if (type == MD_BLOCK_TD || type == MD_BLOCK_TH) hy_buf_putc(c->out, ' ');
+    if (type == MD_BLOCK_TD || type == MD_BLOCK_TH) (void)hy_buf_putc(c->out, ' ');
     else text_sep(c->out);
-    return 0;
+    return hy_buf_error(c->out) ? -1 : 0;
 }
 
 static int on_span(MD_SPANTYPE type, void *detail, void *userdata) { return 0; }
@@ -130,7 +132,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
     switch (type) {
     case MD_TEXT_BR:
     case MD_TEXT_SOFTBR:
-        hy_buf_putc(c->out, type == MD_TEXT_BR ? '\n' : ' ');
+        (void)hy_buf_putc(c->out, type == MD_TEXT_BR ? '\n' : ' ');
         break;
     case MD_TEXT_NULLCHAR:
         break;
@@ -142,8 +144,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
         };
         for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
             if (strlen(named[i].e) == size && !memcmp(named[i].e, text, size)) {
-                hy_buf_puts(c->out, named[i].v);
-                return 0;
+                return hy_buf_puts(c->out, named[i].v) ? -1 : 0;
             }
         if (size > 3 && text[1] == '#') {
             unsigned long cp = 0;
@@ -162,15 +163,15 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
                 (cp >= 0x7F && cp < 0xA0))
                 return 0;
             char u[4];
-            hy_buf_append(c->out, u, hy_text_encode((uint32_t)cp, u));
+            (void)hy_buf_append(c->out, u, hy_text_encode((uint32_t)cp, u));
         }
         break;
     }
     default:
-        hy_buf_append(c->out, text, size);
+        (void)hy_buf_append(c->out, text, size);
         break;
     }
-    return 0;
+    return hy_buf_error(c->out) ? -1 : 0;
 }
 
 int hy_md_render(hy_arena *a, const char *md, size_t n, char **ret_html, char **ret_text) {
@@ -178,9 +179,10 @@ int hy_md_render(hy_arena *a, const char *md, size_t n, char **ret_html, char **
            text = HY_BUF_INIT(MD_OUT_MAX);
     int r = -ENOMEM;
     if (md_html(md, (MD_SIZE)n, html_out, &raw, MD_FLAGS, MD_HTML_FLAG_SKIP_UTF8_BOM) != 0) {
-        r = -EINVAL;
+        r = hy_buf_error(&raw) ? -ENOMEM : -EINVAL;
         goto out;
     }
+    if (hy_buf_error(&raw)) goto out; /* the output was cut: nothing rather than part */
     if (hy_buf_putc(&raw, '\0') < 0) goto out; /* makes data non-NULL even for empty input */
     raw.len--;
     if (sanitise(raw.data, raw.len, &safe) < 0 || hy_buf_putc(&safe, '\0') < 0) goto out;
@@ -189,7 +191,7 @@ int hy_md_render(hy_arena *a, const char *md, size_t n, char **ret_html, char **
                         on_span,   on_span,     on_text,        NULL,
                         NULL};
     if (md_parse(md, (MD_SIZE)n, &parser, &tc) != 0) {
-        r = -EINVAL;
+        r = hy_buf_error(&text) ? -ENOMEM : -EINVAL;
         goto out;
     }
     /* Trim the trailing separator. */

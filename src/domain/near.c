@@ -8,13 +8,13 @@
 #include "domain/area.h"
 #include "domain/geo.h"
 
-#define HY__PI 3.14159265358979323846
+#define PI 3.14159265358979323846
 
 bool hy_near_valid(const struct hy_group_near *q) {
     return hy_geo_valid(q->lat, q->lon) && q->limit > 0 && q->limit <= HY_GROUPS_LIMIT_MAX;
 }
 
-double hy_near_world(void) { return HY__PI * HY_EARTH_RADIUS_M; }
+double hy_near_world(void) { return PI * HY_EARTH_RADIUS_M; }
 
 double hy_near_reach(const struct hy_group_near *q) {
     double reach = q->radius_m > 0 ? q->radius_m : hy_near_world();
@@ -42,7 +42,7 @@ void hy_near_free(struct hy_near_cands *c) {
     *c = (struct hy_near_cands){0};
 }
 
-static int hy__cmp(const void *pa, const void *pb) {
+static int cmp(const void *pa, const void *pb) {
     const struct hy_near_cand *a = pa, *b = pb;
     if (a->covers != b->covers) return a->covers ? -1 : 1;
     if (a->d != b->d) return a->d < b->d ? -1 : 1;
@@ -50,18 +50,18 @@ static int hy__cmp(const void *pa, const void *pb) {
 }
 
 void hy_near_rank(struct hy_near_cands *c, size_t limit) {
-    if (c->n > 1) qsort(c->v, c->n, sizeof *c->v, hy__cmp);
+    if (c->n > 1) qsort(c->v, c->n, sizeof *c->v, cmp);
     if (c->n > limit) c->n = limit;
 }
 
-static int hy__cmp_hi(const void *pa, const void *pb) {
+static int cmp_hi(const void *pa, const void *pb) {
     const struct hy_near_cand *a = pa, *b = pb;
     return a->hi < b->hi ? -1 : a->hi > b->hi;
 }
 
 double hy_near_cut_hi(struct hy_near_cands *c, size_t limit) {
     if (limit == 0 || c->n < limit) return HUGE_VAL;
-    qsort(c->v, c->n, sizeof *c->v, hy__cmp_hi);
+    qsort(c->v, c->n, sizeof *c->v, cmp_hi);
     return c->v[limit - 1].hi;
 }
 

@@ -32,7 +32,7 @@
 #include "store/shared.h"
 
 /* pg_advisory_xact_lock key serialising migrations across processes ("hamyari" in ASCII). */
-#define HY__MIGRATE_LOCK "29380520393667177"
+#define MIGRATE_LOCK "29380520393667177"
 
 /* The text of every statement: the shared lists of store/sql/ and this backend's pg_sql.def. */
 static const char *const hy__sql[HY_PG__STMTS] = {
@@ -46,7 +46,7 @@ static const char *const hy__sql[HY_PG__STMTS] = {
 #undef HY_PG_OWN
 };
 
-static char *hy__strdup(const char *s) {
+static char *dup_text(const char *s) {
     size_t n = strlen(s) + 1;
     char *p = malloc(n);
     if (p) memcpy(p, s, n);
@@ -55,13 +55,13 @@ static char *hy__strdup(const char *s) {
 
 /* libpq prints NOTICEs ("relation … already exists, skipping") to stderr by default; library
  * code does not log. */
-static void hy__quiet(void *arg, const char *message) {
+static void quiet(void *arg, const char *message) {
     (void)arg;
     (void)message;
 }
 
 /* Overwrites every occurrence of the n bytes at `secret` in `msg` with '*'. */
-static void hy__scrub(char *msg, const char *secret, size_t n) {
+static void scrub(char *msg, const char *secret, size_t n) {
     if (n == 0) return;
     for (char *p = msg; (p = memmem(p, strlen(p), secret, n)) != NULL; p += n)
         memset(p, '*', n);
@@ -70,7 +70,7 @@ static void hy__scrub(char *msg, const char *secret, size_t n) {
 /* A malloc()ed copy of libpq's reason for a failed connection, with every form of the password
  * that `url` carries blotted out: libpq's URI parser quotes the offending component in some
  * messages ("invalid percent-encoded token: …"), and that component may be the password. */
-static char *hy__connect_error(const char *url, PGconn *conn, const char *reason) {
+static char *connect_error(const char *url, PGconn *conn, const char *reason) {
     if (!reason) reason = conn ? PQerrorMessage(conn) : "out of memory";
     static const char prefix[] = "cannot connect to PostgreSQL: ";
     size_t n = strlen(reason);
@@ -90,20 +90,20 @@ static char *hy__connect_error(const char *url, PGconn *conn, const char *reason
         size_t auth = strcspn(p, "@/");
         if (p[auth] == '@') {
             const char *colon = memchr(p, ':', auth);
-            if (colon) hy__scrub(msg, colon + 1, (size_t)(p + auth - colon - 1));
+            if (colon) scrub(msg, colon + 1, (size_t)(p + auth - colon - 1));
         }
     }
     /* …and of ?password=PASSWORD. */
     const char *q = strchr(url, '?');
     while (q) {
         q++;
-        if (strncmp(q, "password=", 9) == 0) hy__scrub(msg, q + 9, strcspn(q + 9, "&"));
+        if (strncmp(q, "password=", 9) == 0) scrub(msg, q + 9, strcspn(q + 9, "&"));
         q = strchr(q, '&');
     }
     /* The decoded password, when the URL parses. */
     PQconninfoOption *opts = PQconninfoParse(url, NULL);
     for (PQconninfoOption *o = opts; o && o->keyword; o++)
-        if (strcmp(o->keyword, "password") == 0 && o->val) hy__scrub(msg, o->val, strlen(o->val));
+        if (strcmp(o->keyword, "password") == 0 && o->val) scrub(msg, o->val, strlen(o->val));
     PQconninfoFree(opts);
     return msg;
 }
@@ -224,7 +224,7 @@ const struct hy_engine hy_pg_engine = {
 /* Makes sure the connection is usable outside a transaction: resets it if it broke (forgetting
  * every prepared statement, which died with the old session). HY_DB_SOFT while the server
  * cannot be reached; HY_DB_HARD if the session is unexpectedly inside a transaction. */
-static int hy__ready(hy_pg *s) {
+static int ready(hy_pg *s) {
     if (s->need_reset || PQstatus(s->conn) != CONNECTION_OK) {
         PQreset(s->conn);
         memset(s->prepared, 0, sizeof s->prepared);
@@ -247,7 +247,7 @@ static int hy__connect(const char *url, hy_store **ret, char **ret_err) {
     if (hy_st_check_sql("PostgreSQL", hy__sql, HY_PG__STMTS, ret_err) < 0) return HY_DB_HARD;
     hy_pg *s = calloc(1, sizeof *s);
     if (!s) {
-        if (ret_err) *ret_err = hy__strdup("cannot connect to PostgreSQL: out of memory");
+        if (ret_err) *ret_err = dup_text("cannot connect to PostgreSQL: out of memory");
         return HY_DB_HARD;
     }
     s->base.ops = &hy_store_pg_ops;
@@ -265,12 +265,12 @@ static int hy__connect(const char *url, hy_store **ret, char **ret_err) {
             reason = "the database's encoding is not UTF8 (create it with ENCODING 'UTF8')";
     }
     if (!s->conn || PQstatus(s->conn) != CONNECTION_OK || reason) {
-        if (ret_err) *ret_err = hy__connect_error(url, s->conn, reason);
+        if (ret_err) *ret_err = connect_error(url, s->conn, reason);
         PQfinish(s->conn);
         free(s);
         return HY_DB_HARD;
     }
-    PQsetNoticeProcessor(s->conn, hy__quiet, NULL);
+    PQsetNoticeProcessor(s->conn, quiet, NULL);
     *ret = &s->base;
     return HY_DB_ONE;
 }
@@ -289,7 +289,7 @@ static void hy__disconnect(hy_store *base) {
 static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
     hy_pg *s = hy_pg_of(base);
     if (s->in_tx) return HY_DB_HARD;
-    int r = hy__ready(s);
+    int r = ready(s);
     if (r < 0) return r;
     s->single = mode == HY_TX_SINGLE || mode == HY_TX_ATOMIC;
     if (s->single) return HY_DB_ONE; /* autocommit: the one statement is its own transaction */
@@ -367,7 +367,7 @@ static int hy__savepoint_rollback(hy_store *base) {
 }
 
 /* Parses a non-negative int column value; false if it is not one. */
-static bool hy__parse_int(const char *v, int *ret) {
+static bool parse_int(const char *v, int *ret) {
     char *end;
     long n = strtol(v, &end, 10);
     if (end == v || *end || n < 0 || n > 1000000000L) return false;
@@ -391,7 +391,7 @@ static int hy__schema_version(hy_store *base, int *ret) {
     r = hy_pg_exec(s, HY_Q_SCHEMA_VERSION, NULL, &res);
     if (r != HY_DB_ONE) return r < 0 ? r : HY_DB_HARD;
     int v;
-    bool ok = hy__parse_int(PQgetvalue(res, 0, 0), &v);
+    bool ok = parse_int(PQgetvalue(res, 0, 0), &v);
     PQclear(res);
     if (!ok) return HY_DB_HARD;
     *ret = v;
@@ -400,7 +400,7 @@ static int hy__schema_version(hy_store *base, int *ret) {
 
 /* Runs `sql` (one or several statements) with PQexec; `what` is the command tag expected from
  * the last one, or NULL for any success. */
-static int hy__exec_text(hy_pg *s, const char *sql, const char *what) {
+static int exec_text(hy_pg *s, const char *sql, const char *what) {
     PGresult *res = PQexec(s->conn, sql);
     int r = hy_pg_status(s, res);
     if (r >= 0 && what && strcmp(PQcmdStatus(res), what) != 0) r = HY_DB_HARD;
@@ -415,13 +415,13 @@ static int hy__exec_text(hy_pg *s, const char *sql, const char *what) {
 static int hy__migrate(hy_store *base, int *ret_version) {
     hy_pg *s = hy_pg_of(base);
     if (s->in_tx) return HY_DB_HARD;
-    int r = hy__ready(s);
+    int r = ready(s);
     if (r < 0) return r;
     /* Read Committed on purpose: each statement sees what was committed before it started, so
      * a process that waited for the lock sees the table and steps its predecessor created. */
-    r = hy__exec_text(s,
+    r = exec_text(s,
                       "BEGIN ISOLATION LEVEL READ COMMITTED;"
-                      "SELECT pg_advisory_xact_lock(" HY__MIGRATE_LOCK ");"
+                      "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ");"
                       "CREATE TABLE IF NOT EXISTS schema_migrations ("
                       " version int PRIMARY KEY,"
                       " applied_at timestamptz NOT NULL DEFAULT now())",
@@ -435,7 +435,7 @@ static int hy__migrate(hy_store *base, int *ret_version) {
     int have = 0;
     for (int row = 0; r >= 0 && row < PQntuples(res); row++) {
         int v;
-        if (!hy__parse_int(PQgetvalue(res, row, 0), &v) || v < 0 || v >= 256) r = HY_DB_HARD;
+        if (!parse_int(PQgetvalue(res, row, 0), &v) || v < 0 || v >= 256) r = HY_DB_HARD;
         else applied[v] = true, have = v > have ? v : have;
     }
     PQclear(res);
@@ -443,7 +443,7 @@ static int hy__migrate(hy_store *base, int *ret_version) {
     for (size_t i = 0; i < hy_pg_migrations_count; i++) {
         const struct hy_migration *m = &hy_pg_migrations[i];
         if (m->version >= 0 && m->version < 256 && applied[m->version]) continue;
-        r = hy__exec_text(s, m->sql, NULL);
+        r = exec_text(s, m->sql, NULL);
         if (r < 0) goto fail;
         char version[16];
         snprintf(version, sizeof version, "%d", m->version);
@@ -455,12 +455,12 @@ static int hy__migrate(hy_store *base, int *ret_version) {
         if (r < 0) goto fail;
         if (m->version > have) have = m->version;
     }
-    r = hy__exec_text(s, "COMMIT", "COMMIT");
+    r = exec_text(s, "COMMIT", "COMMIT");
     if (r < 0) goto fail;
     *ret_version = have;
     return HY_DB_ONE;
 fail:
-    if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) hy__exec_text(s, "ROLLBACK", NULL);
+    if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) exec_text(s, "ROLLBACK", NULL);
     return r;
 }
 
@@ -489,7 +489,7 @@ static int hy__integrity_check(hy_store *base, char **ret_report) {
         snprintf(report, sizeof report, "ok");
         r = HY_DB_ONE;
     }
-    if (ret_report) *ret_report = hy__strdup(report);
+    if (ret_report) *ret_report = dup_text(report);
     return r;
 }
 

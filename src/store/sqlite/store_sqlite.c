@@ -39,7 +39,7 @@ static const char *const hy__sql[HY_SQ__STMTS] = {
  * typed values); COLLATE "C" is dropped (SQLite's BINARY collation is byte order already, and
  * an explicit collation would keep SQLite from walking an index in order). Quoted strings are
  * copied as they are. NULL when out of memory. */
-static char *hy__sqlite_words(const char *sql) {
+static char *sqlite_words(const char *sql) {
     static const char collate[] = " COLLATE \"C\"";
     size_t n = strlen(sql);
     char *out = malloc(n + 1);
@@ -96,7 +96,7 @@ sqlite3_stmt *hy_sq_stmt(hy_sqlite *s, int id) {
     if (id < 0 || id >= HY_SQ__STMTS) return NULL;
     sqlite3_stmt *st = s->stmts[id];
     if (!st) {
-        char *sql = hy__sqlite_words(hy__sql[id]);
+        char *sql = sqlite_words(hy__sql[id]);
         if (!sql) return NULL;
         int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
         free(sql);
@@ -145,14 +145,14 @@ static int hy__exec(hy_store *base, int id, const struct hy_arg *args, size_t na
 }
 
 /* Lists of at most this many rows are read straight into their arena array. */
-#define HY__DIRECT_ROWS 64
+#define DIRECT_ROWS 64
 
 static int hy__query(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
                      const struct hy_row_spec *spec, size_t max, hy_arena *a, void **ret) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_bound(s, id, args, nargs);
     if (!st) return HY_DB_HARD;
-    size_t size = spec->size, n = 0, cap = max <= HY__DIRECT_ROWS ? max : 0;
+    size_t size = spec->size, n = 0, cap = max <= DIRECT_ROWS ? max : 0;
     /* Short lists: the arena array itself (one zeroed item more). Long or unbounded ones grow
      * in malloc()ed memory and are copied into the arena once their length is known. */
     char *rows = cap ? hy_arena_zalloc(a, (cap + 1) * size) : NULL;
@@ -215,7 +215,7 @@ const struct hy_engine hy_sq_engine = {
     .prefix = {"\"", "\"*", " "},
 };
 
-static int hy__simple(hy_sqlite *s, int id) {
+static int simple(hy_sqlite *s, int id) {
     sqlite3_stmt *st = hy_sq_stmt(s, id);
     if (!st) return HY_DB_HARD;
     int rc = sqlite3_step(st);
@@ -225,11 +225,11 @@ static int hy__simple(hy_sqlite *s, int id) {
 
 /* SQLite counts every allocation under one global mutex unless told not to; we never read
  * the counts, and the worker threads would queue on that mutex. */
-static pthread_once_t hy__config_once = PTHREAD_ONCE_INIT;
-static void hy__config(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+static void config(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
 static int hy__connect(const char *path, hy_store **ret, char **ret_err) {
-    pthread_once(&hy__config_once, hy__config);
+    pthread_once(&config_once, config);
     if (hy_st_check_sql("SQLite", hy__sql, HY_SQ__STMTS, ret_err) < 0) return HY_DB_HARD;
     hy_sqlite *s = calloc(1, sizeof *s);
     if (!s) return HY_DB_HARD;
@@ -293,7 +293,7 @@ static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
     if (mode == HY_TX_SINGLE) mode = HY_TX_READ;
     if (mode == HY_TX_ATOMIC || mode == HY_TX_INSERT) mode = HY_TX_WRITE;
     s->single = false;
-    int r = hy__simple(s, mode == HY_TX_WRITE ? HY_Q_BEGIN_WRITE : HY_Q_BEGIN_READ);
+    int r = simple(s, mode == HY_TX_WRITE ? HY_Q_BEGIN_WRITE : HY_Q_BEGIN_READ);
     if (r == HY_DB_ONE) {
         s->in_tx = true;
         s->tx_read = mode == HY_TX_READ;
@@ -307,14 +307,14 @@ static int hy__commit(hy_store *base) {
         s->single = false;
         return HY_DB_ONE;
     }
-    int r = hy__simple(s, HY_Q_COMMIT);
+    int r = simple(s, HY_Q_COMMIT);
     if (r == HY_DB_ONE || sqlite3_get_autocommit(s->db)) s->in_tx = false;
     return r;
 }
 
 static void hy__rollback(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
-    if (!sqlite3_get_autocommit(s->db)) hy__simple(s, HY_Q_ROLLBACK);
+    if (!sqlite3_get_autocommit(s->db)) simple(s, HY_Q_ROLLBACK);
     s->in_tx = false;
 }
 
@@ -329,20 +329,20 @@ static bool hy__in_tx(const hy_store *base) {
 static int hy__savepoint(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
     if (!s->in_tx || s->tx_read) return HY_DB_HARD;
-    return hy__simple(s, HY_Q_SAVEPOINT);
+    return simple(s, HY_Q_SAVEPOINT);
 }
 
 static int hy__savepoint_release(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
     if (!s->in_tx || sqlite3_get_autocommit(s->db)) return HY_DB_HARD;
-    return hy__simple(s, HY_Q_RELEASE);
+    return simple(s, HY_Q_RELEASE);
 }
 
 static int hy__savepoint_rollback(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
     if (!s->in_tx || sqlite3_get_autocommit(s->db)) return HY_DB_HARD;
-    int r = hy__simple(s, HY_Q_ROLLBACK_TO);
-    return r < 0 ? r : hy__simple(s, HY_Q_RELEASE);
+    int r = simple(s, HY_Q_ROLLBACK_TO);
+    return r < 0 ? r : simple(s, HY_Q_RELEASE);
 }
 
 static int hy__schema_version(hy_store *base, int *ret) {

