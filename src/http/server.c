@@ -34,9 +34,8 @@ uint64_t hy_now_us(void) {
 
 /* ---------------------------------------------------------------- replies */
 
-/* The headers every answer carries; an answer that is not a document a browser renders (JSON,
- * a tile) needs no more. Each header costs libmicrohttpd three allocations, so API answers
- * carry only these. */
+/* The headers every answer carries, API answers included (a browser may be sent to one, and
+ * docs/openapi.yaml promises them on every answer); hy_http_security_headers() adds the rest. */
 static void hy__base_headers(hy_server *srv, struct MHD_Response *resp) {
     MHD_add_response_header(resp, "Content-Security-Policy", srv->csp);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -67,10 +66,9 @@ void hy_req_add_header(hy_req *req, const char *name, const char *value) {
 
 /* Headers every freshly built answer gets: security headers, the handler's extras, and
  * Connection: close when a body was announced but not read. */
-static void hy__finish(hy_req *req, struct MHD_Response *resp, bool document) {
+static void hy__finish(hy_req *req, struct MHD_Response *resp) {
     MHD_add_response_header(resp, "Cache-Control", "no-store");
-    if (document) hy_http_security_headers(req->srv, resp);
-    else hy__base_headers(req->srv, resp);
+    hy_http_security_headers(req->srv, resp);
     for (int i = 0; i < req->nextra; i++)
         MHD_add_response_header(resp, req->extra_headers[i][0], req->extra_headers[i][1]);
     if (req->body_pending && !req->answered) MHD_add_response_header(resp, "Connection", "close");
@@ -93,7 +91,7 @@ static hy_result hy__reply_owned(hy_req *req, unsigned status, const char *conte
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", content_type);
-    hy__finish(req, resp, strncmp(content_type, "text/html", 9) == 0);
+    hy__finish(req, resp);
     hy_result r = hy_reply_response(req, status, resp, n);
     MHD_destroy_response(resp);
     return r;
@@ -155,7 +153,7 @@ hy_result hy_reply_fixed(hy_req *req, unsigned status, const char *content_type,
                  : NULL;
         if (resp) {
             MHD_add_response_header(resp, "Content-Type", content_type);
-            hy__finish(req, resp, false);
+            hy__finish(req, resp);
             *free_slot = (struct hy__fixed){req->srv, status, content_type, n, copy, resp};
             r = hy_reply_response(req, status, resp, n);
             found = true;
@@ -203,7 +201,7 @@ hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, cons
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-    hy__finish(req, resp, false);
+    hy__finish(req, resp);
     hy_result r = hy_reply_response(req, status, resp, strlen(text));
     MHD_destroy_response(resp);
     return r;
@@ -235,7 +233,7 @@ static hy_result hy__reply_405(hy_req *req, unsigned allowed) {
     }
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(resp, "Allow", allow);
-    hy__finish(req, resp, false);
+    hy__finish(req, resp);
     hy_result r = hy_reply_response(req, 405, resp, strlen(text));
     MHD_destroy_response(resp);
     return r;
