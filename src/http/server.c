@@ -201,6 +201,8 @@ hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, cons
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    if (e == HY_E_UNAUTHORIZED)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"hamyari\"");
     hy__finish(req, resp);
     hy_result r = hy_reply_response(req, status, resp, strlen(text));
     MHD_destroy_response(resp);

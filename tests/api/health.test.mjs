@@ -1,5 +1,5 @@
 // health.test.mjs — /healthz, /api/v1/config, unknown routes (404), wrong methods (405 + Allow),
-// and the security headers on every kind of answer.
+// 401 with WWW-Authenticate, and the security headers on every kind of answer.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertError, assertSecurityHeaders, runCli, startServer, STORE } from './lib/server.mjs';
@@ -71,6 +71,14 @@ describe(`health and routing [${STORE}]`, () => {
     const r = await srv.raw('BREW /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
     assertError(r, 405, 'method_not_allowed', 'BREW');
     assert.ok(r.headers.allow, 'Allow header');
+  });
+
+  it(`a 401 says how to authenticate (WWW-Authenticate) [${STORE}]`, async () => {
+    const r = await srv.request('GET', '/api/v1/me');
+    assertError(r, 401, 'unauthorized', 'GET /api/v1/me');
+    assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="hamyari"');
+    const ok = await srv.request('GET', '/healthz');
+    assert.equal(ok.headers.get('www-authenticate'), null);
   });
 
   it(`security headers are on API answers, errors and static files [${STORE}]`, async () => {
