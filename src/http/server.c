@@ -74,9 +74,46 @@ static void hy__finish(hy_req *req, struct MHD_Response *resp) {
     if (req->body_pending && !req->answered) MHD_add_response_header(resp, "Connection", "close");
 }
 
+/* Whether an Accept header admits a media type ("type/subtype", parameters ignored): the most
+ * specific media range that matches decides, and q=0 refuses (RFC 9110, section 12.5.1). No
+ * header admits everything. */
+static bool hy__accepts(const char *accept, const char *type) {
+    if (!accept || !type) return true;
+    size_t tlen = strcspn(type, "; "), major = strcspn(type, "/");
+    int best = -1;
+    double bestq = 0;
+    for (const char *p = accept; *p;) {
+        p += strspn(p, " \t,");
+        size_t n = strcspn(p, ","), rl = strcspn(p, ";, \t");
+        int spec = -1;
+        if (rl == 3 && strncmp(p, "*/*", 3) == 0) spec = 0;
+        else if (rl == major + 2 && strncasecmp(p, type, major + 1) == 0 && p[major + 1] == '*')
+            spec = 1;
+        else if (rl == tlen && strncasecmp(p, type, tlen) == 0) spec = 2;
+        if (spec > best) {
+            best = spec;
+            bestq = 1;
+            const char *q = p + rl;
+            while ((q = memchr(q, ';', (size_t)(p + n - q))) != NULL) {
+                q += 1 + strspn(q + 1, " \t");
+                if ((*q == 'q' || *q == 'Q') && q[1] == '=') bestq = strtod(q + 2, NULL);
+            }
+        }
+        p += n;
+    }
+    return best >= 0 && bestq > 0;
+}
+
 hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *resp,
                             size_t bytes) {
     if (req->answered) return MHD_NO;
+    /* A routed answer the Accept header does not admit becomes a 406; errors go as they are. */
+    if (req->route && status / 100 == 2 &&
+        !hy__accepts(hy_req_header(req, "Accept"),
+                     MHD_get_response_header(resp, "Content-Type"))) {
+        req->nextra = 0; /* e.g. Content-Encoding of the answer not sent */
+        return hy_reply_error(req, HY_E_NOT_ACCEPTABLE, NULL, NULL);
+    }
     req->answered = true;
     req->status = status;
     req->bytes = bytes;
@@ -485,6 +522,14 @@ static hy_result hy__last_call(hy_req *req) {
         if (d == 401) return hy_reply_error(req, HY_E_UNAUTHORIZED, NULL, NULL);
         if (d) return hy_reply_error(req, HY_E_FORBIDDEN, NULL, NULL);
     }
+    /* A write is refused before it changes anything when its answer (JSON, or a page for a
+     * form post) would not be acceptable; other answers are checked as they are sent. */
+    const char *accept = hy_req_header(req, "Accept");
+    if (!(req->method & (HY_GET | HY_HEAD)) && !hy__accepts(accept, "application/json") &&
+        !(hy__content_type_is(hy_req_header(req, "Content-Type"),
+                              "application/x-www-form-urlencoded") &&
+          hy__accepts(accept, "text/html")))
+        return hy_reply_error(req, HY_E_NOT_ACCEPTABLE, NULL, NULL);
     return req->route->handler(req);
 }
 
