@@ -133,6 +133,13 @@ describe(`help requests [${STORE}]`, () => {
     // A value from the query that is not a code is never echoed.
     const evil = await (await srv.fetch('/api/v1/requests/sent?code=%3Cscript%3E&lang=en')).text();
     assert.doesNotMatch(evil, /<script>/);
+    // A well-formed code that no request has is a 404 page too, not "received".
+    let unknown = 'ABCDEFGH';
+    while (unknown === new URL(loc, srv.base).searchParams.get('code')) unknown = 'HGFEDCBA';
+    const none = await srv.fetch(`/api/v1/requests/sent?code=${unknown}&lang=en`);
+    assert.equal(none.status, 404);
+    assert.match(none.headers.get('content-type'), /^text\/html/);
+    assert.doesNotMatch(await none.text(), /received/);
     // A form with a problem gets a page, not JSON.
     const bad = await srv.fetch('/api/v1/requests', {
       method: 'POST', body: 'name=x&phone=1&address=y&kind=other&language=en',
