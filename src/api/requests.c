@@ -771,7 +771,7 @@ hy_result hy_api_request_status(hy_req *req) {
     if (!code || !*code) return hy_reply_error(req, HY_E_INVALID_QUERY, "Give code.", "code");
     if (!phone || !*phone) return hy_reply_error(req, HY_E_INVALID_QUERY, "Give phone.", "phone");
     if (strlen(code) > 40 || strlen(phone) > 40)
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "Too long.", NULL);
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "Too long.", strlen(code) > 40 ? "code" : "phone");
     return track(req, code, phone, false);
 }
 

@@ -168,6 +168,12 @@ describe(`help requests [${STORE}]`, () => {
     assertError(wrongPhone, 404, 'not_found');
     assertError(wrongCode, 404, 'not_found');
     assert.equal(wrongPhone.text, wrongCode.text, 'both failures look the same');
+    // Values over 40 characters are refused, naming the parameter.
+    const long = await srv.request('GET', `/api/v1/requests/status?code=${'A'.repeat(41)}&phone=09125550103`);
+    assertError(long, 400, 'invalid_query');
+    assert.equal(long.json.error.field, 'code');
+    const longPhone = await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=${'1'.repeat(41)}`);
+    assert.equal(longPhone.json.error.field, 'phone');
     // --rate-track-code 6: the code has had 2 look-ups; 4 more pass, then 429.
     const codes = [];
     for (let i = 0; i < 6; i++) codes.push((await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=09125550999`)).status);
