@@ -374,6 +374,15 @@ export class Server {
       if (this.store) await this.store.cleanup().catch(() => {});
     }
     const tail = `stderr:\n${this.stderr().slice(-4000)}`;
+    // A crash while stopping fails the file even when the caller catches this rejection.
+    const during = this.sanitizer ? `printed a sanitizer report (${this.sanitizer.trim()})`
+      : r.signal && !before ? `died of ${r.signal} while stopping` : null;
+    if (during && !this.problem) {
+      this.problem = during;
+      process.exitCode = 1;
+      const err = new Error(`hamyari (pid ${this.proc.pid}) ${during}; ${tail}`);
+      setImmediate(() => { throw err; });
+    }
     assert.equal(before, null, `hamyari had crashed before stop(): ${before}; ${tail}`);
     assert.equal(this.sanitizer, null, `hamyari printed a sanitizer report; ${tail}`);
     assert.equal(r.signal, null, `hamyari died of ${r.signal} while stopping; ${tail}`);
