@@ -24,7 +24,7 @@
 //
 // What the document cannot know — ids of real objects, and which object a call consumes — comes
 // from FIXTURES: per operation, the path parameters (and required query or header values, body
-// overrides) for a caller; `fresh` fixtures are made anew for every call. Objects are created
+// overrides) for a caller; `fresh` ones are made again once a call consumed them. Objects are created
 // through the API and the CLI (tests/api/lib/accounts.mjs) on a server started with --demo.
 // KNOWN lists the mismatches not fixed yet, each with its reason; a listed one that no longer
 // occurs fails too, so the list only shrinks.
@@ -329,17 +329,18 @@ async function resetToken() {
 }
 
 // Per operation: params(who) → { path and required query/header values, body: overrides };
-// fresh: made for every call; as: the caller of the parameter and body variants (default admin).
+// fresh: made again after each call that succeeded (it consumed the object); as: the caller of
+// the parameter and body variants (default admin).
 const FIXTURES = {
   'GET /tiles/{z}/{x}/{y}': { params: async () => ({ z: '0', x: '0', y: '0' }) },
   'POST /api/v1/auth/login': { params: async () => ({ body: { login: ctx.logins.volunteer, password: PASSWORD } }), as: 'anon' },
   'POST /api/v1/auth/reset': { params: async () => ({ body: { login: ctx.logins.volunteer } }), as: 'anon' },
   'POST /api/v1/auth/reset/confirm': { fresh: true, params: async () => ({ body: { token: await resetToken() } }), as: 'anon' },
-  'POST /api/v1/volunteers': { params: async () => ({ body: { phone: freshPhone(), email: `v${uniq()}@example.org` } }), as: 'anon' },
+  'POST /api/v1/volunteers': { fresh: true, params: async () => ({ body: { phone: freshPhone(), email: `v${uniq()}@example.org` } }), as: 'anon' },
   'POST /api/v1/volunteers/{id}/approve': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
   'POST /api/v1/volunteers/{id}/suspend': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
   'POST /api/v1/users/{id}/role': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
-  'POST /api/v1/requests': { params: async () => ({ body: { phone: freshPhone() } }), as: 'anon' },
+  'POST /api/v1/requests': { fresh: true, params: async () => ({ body: { phone: freshPhone() } }), as: 'anon' },
   'GET /api/v1/requests': { params: async () => ({ near: '35.7,51.4' }) },
   'GET /api/v1/requests/sent': { params: async () => ({ code: ctx.ids.request.code }), as: 'anon' },
   'GET /api/v1/requests/status': { params: async () => ({ code: ctx.ids.request.code, phone: ctx.ids.request.phone }), as: 'anon' },
@@ -360,7 +361,7 @@ const FIXTURES = {
   'POST /api/v1/requests/{id}/delivery': {
     fresh: true, params: async (who) => ({ id: (await helpRequest({ claim: taker(who), status: 'in_progress' })).id }),
   },
-  'POST /api/v1/inbound/sms': { params: async () => ({ headers: { 'X-Hamyari-Secret': INBOUND_SECRET }, body: { message_id: `m-${uniq()}` } }), as: 'anon' },
+  'POST /api/v1/inbound/sms': { fresh: true, params: async () => ({ headers: { 'X-Hamyari-Secret': INBOUND_SECRET }, body: { message_id: `m-${uniq()}` } }), as: 'anon' },
   'GET /api/v1/groups/{id}': { params: async () => ({ id: ctx.ids.group }) },
   'PATCH /api/v1/groups/{id}': { params: async () => ({ id: ctx.ids.ownGroup }) },
   'POST /api/v1/groups/{id}/approve': { fresh: true, params: async () => ({ id: await group({ approve: false }) }) },
@@ -431,14 +432,13 @@ function buildCall(o, v, { set = {}, bodyEdit, accept, contentType } = {}) {
   return { url, headers, raw: typeof body === 'string' ? body : String(body ?? '') };
 }
 
-/** Fixture values for one call as `who`. */
+/** Fixture values for one call as `who`: made once per operation and caller; a `fresh` one
+ *  again after a call consumed it (a 2xx: an answer of 300 or more changes nothing). */
 async function fixtureFor(o, who, cache) {
   const fx = FIXTURES[o.key];
   if (!fx?.params) return {};
-  if (!fx.fresh && cache.has(who)) return cache.get(who);
-  const v = await fx.params(who);
-  if (!fx.fresh) cache.set(who, v);
-  return v;
+  if (!cache.has(who)) cache.set(who, await fx.params(who));
+  return cache.get(who);
 }
 
 // ---------------------------------------------------------------- generated cases
@@ -677,7 +677,9 @@ describe(`docs/openapi.yaml as a contract ${S}`, () => {
       const run = async (who, opts = {}, method = o.method, fixture = undefined) => {
         const v = fixture ?? await fixtureFor(o, who, cache);
         const call = buildCall(o, v, opts);
-        return send(who, method, call.url, { raw: method === 'HEAD' ? undefined : call.raw, headers: call.headers });
+        const res = await send(who, method, call.url, { raw: method === 'HEAD' ? undefined : call.raw, headers: call.headers });
+        if (fx.fresh && res.status < 300) cache.delete(who);
+        return res;
       };
       // Every caller, with the documented example.
       for (const who of CALLERS) {
