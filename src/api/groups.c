@@ -304,6 +304,16 @@ static hy_result groups_search(hy_req *req, const char *q) {
 hy_result hy_api_list_groups(hy_req *req) {
     const char *near = hy_req_query(req, "near"), *q = hy_req_query(req, "q");
     if (near && q) return hy_reply_error(req, HY_E_INVALID_QUERY, "Give near or q, not both.", "q");
+    /* A parameter of another mode is refused, not ignored (an offset pager would loop). */
+    static const char *const not_near[] = {"offset", "after", "status", NULL};
+    static const char *const not_q[] = {"radius_km", "bbox", "after", "status", NULL};
+    static const char *const not_list[] = {"radius_km", "bbox", "offset", NULL};
+    for (const char *const *p = near ? not_near : q ? not_q : not_list; *p; p++)
+        if (hy_req_query(req, *p))
+            return hy_reply_error(req, HY_E_INVALID_QUERY,
+                                  "near= takes radius_km, bbox and limit; q= takes limit and "
+                                  "offset; the list takes after, status and limit.",
+                                  *p);
     if (near) return groups_near(req, near);
     if (q) return groups_search(req, q);
     struct list_ctx c = {.a = req->arena, .status = "approved", .count = true};

@@ -321,12 +321,35 @@ hy_result hy_api_submit_request(hy_req *req) {
 /* The page a form post is sent on to: the code (from the query, checked against the alphabet,
  * so nothing else can be echoed) and the next steps. Reveals nothing: the code alone opens
  * nothing without the phone number. */
+struct sent {
+    hy_req *req;
+    const char *code;
+};
+
+static int sent_tx(hy_store *s, void *ctx) {
+    struct sent *c = ctx;
+    struct hy_request r;
+    return s->ops->requests->by_code(s, c->code, c->req->arena, &r);
+}
+
 hy_result hy_api_show_request_sent(hy_req *req) {
     const char *lang = hy_page_lang(hy_req_query(req, "lang"));
     bool fa = !strcmp(lang, "fa");
     char code[HY_RQ_CODE_LEN + 1];
     const char *raw = hy_req_query(req, "code");
-    if (!raw || !hy_rq_code_normalise(raw, code))
+    int found = HY_DB_NONE;
+    if (raw && hy_rq_code_normalise(raw, code)) {
+        /* Unknown codes are 404 too: look-ups count as the status page's do (per address), so
+         * that this page is no better for guessing codes. */
+        char key[128];
+        hy_result res;
+        snprintf(key, sizeof key, "track:ip:%s", hy_req_client_ip(req));
+        if (!hy_rate_allow(req, key, req->srv->cfg->rate_track_ip, 3600, &res)) return res;
+        struct sent c = {req, code}; /* the primary: a replica may not have it yet */
+        found = hy_db_run(req->srv->db, HY_TX_READ, sent_tx, &c);
+        if (found < 0) return hy_reply_store_error(req, found);
+    }
+    if (found != HY_DB_ONE)
         return hy_page_reply(req, 404, lang, fa ? "پیدا نشد" : "Not found",
                           fa ? "<p><a href=\"/help\">درخواست کمک</a></p>"
                              : "<p><a href=\"/help\">Ask for help</a></p>");
@@ -389,7 +412,8 @@ hy_result hy_api_get_request_status(hy_req *req) {
     if (!code || !*code) return hy_reply_error(req, HY_E_INVALID_QUERY, "Give code.", "code");
     if (!phone || !*phone) return hy_reply_error(req, HY_E_INVALID_QUERY, "Give phone.", "phone");
     if (strlen(code) > 40 || strlen(phone) > 40)
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "Too long.", NULL);
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "Too long.",
+                              strlen(code) > 40 ? "code" : "phone");
     return track(req, code, phone, false);
 }
 

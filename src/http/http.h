@@ -205,6 +205,10 @@ hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, cons
 hy_result hy_reply_store_error(hy_req *req, int status);
 /* Queues a prepared response (not destroyed; the caller keeps its reference). */
 hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *resp, size_t bytes);
+/* Whether an Accept header admits a media type ("type/subtype", parameters ignored): the most
+ * specific media range that matches decides, and q=0 refuses (RFC 9110, section 12.5.1). No
+ * header (NULL) admits everything. */
+bool hy_accepts(const char *accept, const char *type);
 
 /* Adds the security headers every response carries. `csp` NULL = the server's default. */
 void hy_http_security_headers(hy_server *srv, struct MHD_Response *resp);

@@ -29,9 +29,8 @@ uint64_t hy_now_us(void) {
 
 static const char json_content_type[] = "application/json; charset=utf-8";
 
-/* The headers every answer carries; an answer that is not a document a browser renders (JSON,
- * a tile) needs no more. Each header costs libmicrohttpd three allocations, so API answers
- * carry only these. */
+/* The headers every answer carries, API answers included (a browser may be sent to one, and
+ * docs/openapi.yaml promises them on every answer); hy_http_security_headers() adds the rest. */
 static void base_headers(hy_server *srv, struct MHD_Response *resp) {
     MHD_add_response_header(resp, "Content-Security-Policy", srv->csp);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -68,20 +67,53 @@ int hy_req_add_header(hy_req *req, const char *name, const char *value) {
 
 /* Headers every freshly built answer gets: security headers, the handler's extras, and
  * Connection: close when a body was announced but not read. */
-static void finish(hy_req *req, struct MHD_Response *resp, bool document) {
+static void finish(hy_req *req, struct MHD_Response *resp) {
     MHD_add_response_header(resp, "Cache-Control", "no-store");
-    if (document) hy_http_security_headers(req->srv, resp);
-    else base_headers(req->srv, resp);
+    hy_http_security_headers(req->srv, resp);
     assert(req->nextra >= 0 && req->nextra <= HY_EXTRA_HEADERS);
     for (int i = 0; i < req->nextra; i++)
         MHD_add_response_header(resp, req->extra_headers[i][0], req->extra_headers[i][1]);
     if (req->body_pending && !req->answered) MHD_add_response_header(resp, "Connection", "close");
 }
 
+bool hy_accepts(const char *accept, const char *type) {
+    if (!accept || !type) return true;
+    size_t tlen = strcspn(type, "; "), major = strcspn(type, "/");
+    int best = -1;
+    double bestq = 0;
+    for (const char *p = accept; *p;) {
+        p += strspn(p, " \t,");
+        size_t n = strcspn(p, ","), rl = strcspn(p, ";, \t");
+        int spec = -1;
+        if (rl == 3 && strncmp(p, "*/*", 3) == 0) spec = 0;
+        else if (rl == major + 2 && strncasecmp(p, type, major + 1) == 0 && p[major + 1] == '*')
+            spec = 1;
+        else if (rl == tlen && strncasecmp(p, type, tlen) == 0) spec = 2;
+        if (spec > best) {
+            best = spec;
+            bestq = 1;
+            const char *q = p + rl;
+            while ((q = memchr(q, ';', (size_t)(p + n - q))) != NULL) {
+                q += 1 + strspn(q + 1, " \t");
+                if ((*q == 'q' || *q == 'Q') && q[1] == '=') bestq = strtod(q + 2, NULL);
+            }
+        }
+        p += n;
+    }
+    return best >= 0 && bestq > 0;
+}
+
 hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *resp,
                             size_t bytes) {
     assert(!req->answered); /* one answer per request */
     if (req->answered) return MHD_NO;
+    /* A routed answer the Accept header does not admit becomes a 406; errors go as they are. */
+    if (req->route && status / 100 == 2 &&
+        !hy_accepts(hy_req_header(req, "Accept"),
+                    MHD_get_response_header(resp, "Content-Type"))) {
+        req->nextra = 0; /* e.g. Content-Encoding of the answer not sent */
+        return hy_reply_error(req, HY_E_NOT_ACCEPTABLE, NULL, NULL);
+    }
     req->answered = true;
     req->status = status;
     req->bytes = bytes;
@@ -89,17 +121,17 @@ hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *r
 }
 
 /* Answers with the malloc()ed bytes p[0..n), which the response takes over (freed here on
- * failure). `allow`: an Allow header's value, or NULL. */
+ * failure). `header`, `value`: one more header (Allow, WWW-Authenticate), or NULL. */
 static hy_result reply_owned(hy_req *req, unsigned status, const char *content_type, char *p,
-                             size_t n, const char *allow) {
+                             size_t n, const char *header, const char *value) {
     struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(n, p, free);
     if (!resp) {
         free(p);
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", content_type);
-    if (allow) MHD_add_response_header(resp, "Allow", allow);
-    finish(req, resp, strncmp(content_type, "text/html", 9) == 0);
+    if (header) MHD_add_response_header(resp, header, value);
+    finish(req, resp);
     hy_result r = hy_reply_response(req, status, resp, n);
     MHD_destroy_response(resp);
     return r;
@@ -109,7 +141,7 @@ hy_result hy_reply_json_buf(hy_req *req, unsigned status, hy_buf *b) {
     size_t n;
     char *text = b->data ? hy_buf_steal(b, &n) : NULL;
     if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    return reply_owned(req, status, json_content_type, text, n, NULL);
+    return reply_owned(req, status, json_content_type, text, n, NULL, NULL);
 }
 
 hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type, const void *p,
@@ -117,7 +149,7 @@ hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type,
     char *copy = malloc(n ? n : 1);
     if (!copy) return MHD_NO;
     if (n) memcpy(copy, p, n);
-    return reply_owned(req, status, content_type, copy, n, NULL);
+    return reply_owned(req, status, content_type, copy, n, NULL, NULL);
 }
 
 /* Fixed answers (hy_reply_fixed): a few per server, never evicted; the lock keeps a response
@@ -161,7 +193,7 @@ hy_result hy_reply_fixed(hy_req *req, unsigned status, const char *content_type,
                  : NULL;
         if (resp) {
             MHD_add_response_header(resp, "Content-Type", content_type);
-            finish(req, resp, false);
+            finish(req, resp);
             *free_slot = (struct fixed_answer){req->srv, status, content_type, n, copy, resp};
             r = hy_reply_response(req, status, resp, n);
             found = true;
@@ -188,7 +220,7 @@ hy_result hy_reply_json(hy_req *req, unsigned status, json_t *body) {
     char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(body);
     if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    return reply_owned(req, status, json_content_type, text, strlen(text), NULL);
+    return reply_owned(req, status, json_content_type, text, strlen(text), NULL, NULL);
 }
 
 hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, const char *field) {
@@ -201,7 +233,9 @@ hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, cons
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     if (!text) return MHD_NO;
-    return reply_owned(req, hy_error_status(e), json_content_type, text, strlen(text), NULL);
+    return reply_owned(req, hy_error_status(e), json_content_type, text, strlen(text),
+                       e == HY_E_UNAUTHORIZED ? "WWW-Authenticate" : NULL,
+                       "Bearer realm=\"hamyari\"");
 }
 
 hy_result hy_reply_store_error(hy_req *req, int status) {
@@ -222,7 +256,7 @@ hy_result hy_reply_405(hy_req *req, unsigned allowed) {
     char *text = json_dumps(err, JSON_COMPACT);
     json_decref(err);
     if (!text) return MHD_NO;
-    return reply_owned(req, 405, json_content_type, text, strlen(text), allow);
+    return reply_owned(req, 405, json_content_type, text, strlen(text), "Allow", allow);
 }
 
 /* ---------------------------------------------------------------- reading */

@@ -230,6 +230,13 @@ static hy_result last_call(hy_req *req) {
         if (d == 401) return hy_reply_error(req, HY_E_UNAUTHORIZED, NULL, NULL);
         if (d) return hy_reply_error(req, HY_E_FORBIDDEN, NULL, NULL);
     }
+    /* A write is refused before it changes anything when its answer (JSON, or a page for a
+     * form post) would not be acceptable; other answers are checked as they are sent. */
+    const char *accept = hy_req_header(req, "Accept");
+    if (!(req->method & (HY_GET | HY_HEAD)) && !hy_accepts(accept, "application/json") &&
+        !(content_type_is(hy_req_header(req, "Content-Type"), "application/x-www-form-urlencoded") &&
+          hy_accepts(accept, "text/html")))
+        return hy_reply_error(req, HY_E_NOT_ACCEPTABLE, NULL, NULL);
     return req->route->handler(req);
 }
 

@@ -112,11 +112,15 @@ test('near: across the antimeridian and near the pole', async () => {
   assert.deepEqual(r.json.groups.map((x) => x.name).sort(), ['Svalbard North', 'Svalbard Other Side']);
 });
 
-test('near: bad coordinates, limits and radii are refused with 400', async () => {
+test('near: bad coordinates, limits, radii and parameters of another mode are refused with 400', async () => {
   for (const q of ['near=91,0', 'near=0,181', 'near=abc', 'near=1', 'near=1,2,3', 'near=NaN,1',
     'near=1,2&limit=0', 'near=1,2&limit=101', 'near=1,2&limit=x', 'near=1,2&radius_km=-1',
     'near=1,2&radius_km=0', 'near=1,2&bbox=1,2,3', 'near=1,2&bbox=0,10,1,5', 'near=1,2&q=x',
-    'q=x&limit=1000', 'limit=1000']) {
+    'q=x&limit=1000', 'limit=1000',
+    // A parameter of another mode is refused rather than ignored (an offset pager would loop).
+    'offset=20', 'limit=5&offset=5', 'radius_km=5', 'bbox=51,35,52,36', 'near=1,2&offset=1',
+    'near=1,2&after=00000000000000000000000000000000', 'near=1,2&status=pending', 'q=x&bbox=51,35,52,36',
+    'q=x&radius_km=5', 'q=x&after=00000000000000000000000000000000', 'q=x&status=approved']) {
     const r = await srv.request('GET', `/api/v1/groups?${q}`);
     assert.equal(r.status, 400, `${q}: ${r.status} ${r.text}`);
     assert.equal(r.json.error.code, 'invalid_query');

@@ -133,6 +133,13 @@ describe(`help requests [${STORE}]`, () => {
     // A value from the query that is not a code is never echoed.
     const evil = await (await srv.fetch('/api/v1/requests/sent?code=%3Cscript%3E&lang=en')).text();
     assert.doesNotMatch(evil, /<script>/);
+    // A well-formed code that no request has is a 404 page too, not "received".
+    let unknown = 'ABCDEFGH';
+    while (unknown === new URL(loc, srv.base).searchParams.get('code')) unknown = 'HGFEDCBA';
+    const none = await srv.fetch(`/api/v1/requests/sent?code=${unknown}&lang=en`);
+    assert.equal(none.status, 404);
+    assert.match(none.headers.get('content-type'), /^text\/html/);
+    assert.doesNotMatch(await none.text(), /received/);
     // A form with a problem gets a page, not JSON.
     const bad = await srv.fetch('/api/v1/requests', {
       method: 'POST', body: 'name=x&phone=1&address=y&kind=other&language=en',
@@ -161,6 +168,12 @@ describe(`help requests [${STORE}]`, () => {
     assertError(wrongPhone, 404, 'not_found');
     assertError(wrongCode, 404, 'not_found');
     assert.equal(wrongPhone.text, wrongCode.text, 'both failures look the same');
+    // Values over 40 characters are refused, naming the parameter.
+    const long = await srv.request('GET', `/api/v1/requests/status?code=${'A'.repeat(41)}&phone=09125550103`);
+    assertError(long, 400, 'invalid_query');
+    assert.equal(long.json.error.field, 'code');
+    const longPhone = await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=${'1'.repeat(41)}`);
+    assert.equal(longPhone.json.error.field, 'phone');
     // --rate-track-code 6: the code has had 2 look-ups; 4 more pass, then 429.
     const codes = [];
     for (let i = 0; i < 6; i++) codes.push((await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=09125550999`)).status);
