@@ -85,7 +85,8 @@ struct hy_fc_params {
 
 /* What was wrong, naming the parameter. */
 struct hy_fc_error {
-    const char *param;
+    const char *param; /* NULL for a name the forecast does not take */
+    bool missing;      /* a required parameter is missing (rather than wrong) */
     char message[192];
 };
 

@@ -442,9 +442,11 @@ int hy_fc_params_finish(struct hy_fc_params *p, struct hy_fc_error *err) {
                             "admissions.");
         p->mode = a == 0 ? HY_FC_BY_DOUBLING : a == 1 ? HY_FC_BY_FIRST_DATE : HY_FC_BY_ADMISSIONS;
     }
-    if (!nanchor)
+    if (!nanchor) {
+        err->missing = true;
         return hy__fail(err, "doubling_time",
                         "Give one of doubling_time, date_first_hospitalized and admissions.");
+    }
     if (p->mitigation_date == HY_FC_NO_DATE) p->mitigation_date = p->current_date;
 
     if (!(p->rate[HY_FC_HOSP] > 0))
