@@ -17,6 +17,7 @@
 
 #include <math.h>
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -443,18 +444,52 @@ static int hy__solve(const struct hy_fc_params *p, const struct hy__model *M,
 
 /* ---------------------------------------------------------------- bands */
 
-static int hy__cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+/* Puts the k-th smallest of v[lo..hi) at v[k], the smaller ones before it and the larger ones
+ * after it (quickselect, Hoare partition around a median of three). */
+static void hy__select(double *v, ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t k) {
+    while (hi - lo > 1) {
+        ptrdiff_t mid = lo + (hi - lo) / 2;
+        double a = v[lo], b = v[mid], c = v[hi - 1];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        ptrdiff_t i = lo, j = hi - 1;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                j--;
+            }
+        }
+        /* v[lo..j] <= pivot, v[j+1..i-1] == pivot, v[i..hi) >= pivot */
+        if (k <= j)
+            hi = j + 1;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
 }
 
-/* numpy.percentile's default (linear between the closest ranks) of sorted v[0..n-1]. */
-static double hy__percentile(const double *v, size_t n, double q) {
-    double pos = q * (double)(n - 1);
-    size_t lo = (size_t)pos;
-    if (lo >= n - 1) return v[n - 1];
-    double frac = pos - (double)lo;
-    return v[lo] + (v[lo + 1] - v[lo]) * frac;
+void hy_fc_percentiles(double *v, size_t n, const double *q, int nq, double *out) {
+    ptrdiff_t from = 0;
+    for (int t = 0; t < nq; t++) {
+        double pos = q[t] * (double)(n - 1);
+        size_t lo = (size_t)pos;
+        if ((ptrdiff_t)lo >= from) hy__select(v, from, (ptrdiff_t)n, (ptrdiff_t)lo);
+        double vlo = v[lo];
+        if (lo + 1 >= n) {
+            out[t] = vlo;
+            from = (ptrdiff_t)lo + 1;
+            continue;
+        }
+        hy__select(v, (ptrdiff_t)lo + 1, (ptrdiff_t)n, (ptrdiff_t)lo + 1);
+        double frac = pos - (double)lo;
+        out[t] = vlo + (v[lo + 1] - vlo) * frac;
+        from = (ptrdiff_t)lo + 1;
+    }
 }
 
 /* Monte Carlo over the ranges: HY_FC_RUNS runs with each ranged parameter drawn uniformly from
@@ -518,10 +553,10 @@ static int hy__bands(const struct hy_fc_params *p, struct hy__work *ws, size_t c
     static const double qs[3] = {0.05, 0.50, 0.95};
     if (ok > 0) {
         for (size_t sd = 0; sd < 2 * HY_FC_NDISP * nd; sd++) {
-            double *v = vals + sd * runs;
-            qsort(v, ok, sizeof *v, hy__cmp_double);
             size_t series = sd / nd, d = sd % nd;
-            for (int t = 0; t < 3; t++) r->band[series][t][d] = hy__percentile(v, ok, qs[t]);
+            double got[3];
+            hy_fc_percentiles(vals + sd * runs, ok, qs, 3, got);
+            for (int t = 0; t < 3; t++) r->band[series][t][d] = got[t];
         }
     }
     free(vals), free(scratch), free(draws), free(q);

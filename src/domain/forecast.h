@@ -36,6 +36,7 @@
 #define HY_FC_SERIES_MAX 1000     /* points of an admissions series */
 #define HY_FC_SERIES_MIN 3
 #define HY_FC_POPULATION_MAX 1e10
+#define HY_FC_DOUBLING_MIN 0.1       /* days */
 #define HY_FC_NO_DATE INT32_MIN
 
 enum hy_fc_disp { HY_FC_HOSP, HY_FC_ICU, HY_FC_VENT, HY_FC_NDISP };
@@ -162,5 +163,8 @@ void hy_fc_result_free(struct hy_fc_result *r);
 double hy_fc_growth_rate(double doubling_time);
 double hy_fc_beta(double growth, double gamma, double susceptible, double contact_reduction);
 void hy_fc_sir_step(double *s, double *i, double *r, double beta, double gamma, double n);
+/* numpy.percentile's default (linear between the closest ranks) of v[0..n-1], n ≥ 1, for the
+ * increasing fractions q[0..nq-1] into out[]; reorders v (selection, not a full sort). */
+void hy_fc_percentiles(double *v, size_t n, const double *q, int nq, double *out);
 
 #endif

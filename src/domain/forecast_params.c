@@ -14,7 +14,7 @@ const struct hy_fc_param_info hy_fc_param_infos[] = {
     {"current_hospitalized", HY_FC_K_COUNT, "69",
      "patients with COVID-19 in the hospital on current_date (0 or more)"},
     {"doubling_time", HY_FC_K_REAL, "",
-     "days for infections to double before distancing (more than 0); give this, "
+     "days for infections to double before distancing (0.1 to 1000); give this, "
      "date_first_hospitalized or admissions"},
     {"date_first_hospitalized", HY_FC_K_DATE, "",
      "day the first patient was admitted (YYYY-MM-DD, before current_date); the doubling time "
@@ -374,9 +374,12 @@ int hy_fc_param_set(struct hy_fc_params *p, const char *name, const char *value,
         break;
     case HY_FC_K_REAL:
         if (!hy__real(v, &x)) return hy__fail(err, pn, "%s must be a number of days.", pn);
-        if (!(x > 0) || x > HY_FC_MAX_DAYS)
-            return hy__fail(err, pn, "%s must be more than 0 and at most %d days.", pn,
-                            HY_FC_MAX_DAYS);
+        if (!(x > 0))
+            return hy__fail(err, pn, "%s must be more than 0 days.", pn);
+        /* Shorter doubling times overflow the growth rate (2^(1/t)); no epidemic doubles
+         * faster than every few hours. */
+        if (x < HY_FC_DOUBLING_MIN || x > HY_FC_MAX_DAYS)
+            return hy__fail(err, pn, "%s must be from 0.1 to %d days.", pn, HY_FC_MAX_DAYS);
         break;
     case HY_FC_K_RATE:
         if (!hy__real(v, &x) || x < 0 || x > 1)

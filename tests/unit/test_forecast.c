@@ -568,6 +568,8 @@ static void test_params_errors(void **state) {
     parse_bad("doubling_time=abc", "doubling_time");
     parse_bad("doubling_time=nan", "doubling_time");
     parse_bad("doubling_time=inf", "doubling_time");
+    parse_bad("doubling_time=4.6e-28", "doubling_time"); /* found by fuzz_forecast */
+    parse_bad("doubling_time=0.09", "doubling_time");
     parse_bad("doubling_time=4&n_days=1001", "n_days");
     parse_bad("doubling_time=4&n_days=0", "n_days");
     parse_bad("doubling_time=4&relative_contact_rate=1.5", "relative_contact_rate");
@@ -687,6 +689,37 @@ static void test_admissions_fit(void **state) {
     hy_fc_result_free(&truth);
 }
 
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The selection gives what sorting gives, with ties and any length. */
+static void test_percentiles(void **state) {
+    (void)state;
+    static const double q[3] = {0.05, 0.5, 0.95};
+    uint64_t x = 88172645463325252u;
+    for (size_t n = 1; n <= 1200; n += n < 30 ? 1 : 97) {
+        double *v = malloc(sizeof(double) * n), *w = malloc(sizeof(double) * n);
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            v[i] = (double)(x % (n < 50 ? 5 : 100000)); /* many ties when small */
+            w[i] = v[i];
+        }
+        double got[3];
+        hy_fc_percentiles(v, n, q, 3, got);
+        qsort(w, n, sizeof *w, cmp_double);
+        for (int t = 0; t < 3; t++) {
+            double pos = q[t] * (double)(n - 1);
+            size_t lo = (size_t)pos;
+            double want = lo + 1 < n ? w[lo] + (w[lo + 1] - w[lo]) * (pos - (double)lo) : w[lo];
+            assert_true(got[t] == want);
+        }
+        free(v);
+        free(w);
+    }
+}
+
 static void test_bands(void **state) {
     (void)state;
     /* Ranges of zero width: every run is the central run, so every percentile is it. */
@@ -760,6 +793,7 @@ int main(void) {
         cmocka_unit_test(test_params_errors),
         cmocka_unit_test(test_params_series),
         cmocka_unit_test(test_admissions_fit),
+        cmocka_unit_test(test_percentiles),
         cmocka_unit_test(test_bands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
