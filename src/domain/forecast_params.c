@@ -113,7 +113,9 @@ static int32_t hy__days_from_civil(int y, int m, int d) {
 }
 
 bool hy_fc_date_parse(const char *s, int32_t *ret_day) {
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (int i = 0; i < 10; i++)
+        if (!s[i]) return false;
+    if (s[10] || s[4] != '-' || s[7] != '-') return false;
     int v[3] = {0, 0, 0};
     const int at[3] = {0, 5, 8}, len[3] = {4, 2, 2};
     for (int f = 0; f < 3; f++)
@@ -356,7 +358,7 @@ int hy_fc_param_set(struct hy_fc_params *p, const char *name, const char *value,
 
     if (in->kind == HY_FC_K_SERIES) return hy__series(p, value, err);
 
-    char v[64];
+    char v[64] = {0};
     if (!hy__fold(value, strlen(value), v, sizeof v) || !v[0])
         return hy__fail(err, pn, "%s needs a value.", pn);
     double x = 0;
