@@ -3,7 +3,7 @@ import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, rmSync, copyFileSync, existsSync,
   readdirSync, chmodSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import net from 'node:net';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
@@ -293,6 +293,9 @@ async function main() {
   row('sqlite3 shell: library full text + facets (bare query, 2 shells)', await sqliteRef(join(dir, 'bench.db'), queries, dir), null);
   results.rows.at(-2).ref2 = results.rows.at(-1).name;
 
+  // ---- Forecast (stateless, so measured once, on this server)
+  forecastBench(h, dir);
+
   // ---- SQLite: volunteers, request submission, the claim race
   const writes = await writeBench('SQLite', h, sqdb, dir);
   results.load_s.sqlite_volunteers = writes.volunteers_s;
@@ -388,6 +391,28 @@ async function sqliteRef(dbPath, queries, dir) {
 
 // Volunteers (sign-up through the API), request submission with wrk (durable commits), the
 // rest of the requests through the API, and the claim race.
+// The forecast: a plain run (CHIME's defaults, doubling time 4) and the same with ranges of all
+// five ranged parameters (1,000 Monte Carlo runs), over HTTP; then both in process, without HTTP,
+// by bench/forecast_time.c built against the server's own library.
+const FORECAST_PLAIN = 'doubling_time=4&current_date=2020-04-20';
+const FORECAST_BANDS = `${FORECAST_PLAIN}&doubling_time_min=3&doubling_time_max=6` +
+  '&relative_contact_rate_min=0.3&relative_contact_rate_max=0.6&hospitalized_rate_min=0.02' +
+  '&hospitalized_rate_max=0.03&icu_rate_min=0.005&icu_rate_max=0.01' +
+  '&ventilated_rate_min=0.003&ventilated_rate_max=0.007';
+function forecastBench(h, dir) {
+  measure('hamyari: forecast, CHIME defaults, plain run', `${h.base}/api/v1/forecast?${FORECAST_PLAIN}`, null);
+  measure('hamyari: forecast, 1,000-run Monte Carlo bands', `${h.base}/api/v1/forecast?${FORECAST_BANDS}`, null);
+  const exe = join(dir, 'forecast_time');
+  const libs = execFileSync('pkg-config', ['--libs', 'libmicrohttpd', 'sqlite3', 'libpq', 'jansson', 'libsodium',
+    'md4c-html', 'zlib'], { encoding: 'utf8' }).trim().split(/\s+/);
+  execFileSync('cc', ['-O2', '-std=c11', '-D_GNU_SOURCE', `-I${join(ROOT, 'src')}`, join(ROOT, 'bench/forecast_time.c'),
+    join(dirname(BIN), 'libhycore.a'), ...libs, '-lpthread', '-lm', '-o', exe]);
+  results.forecast_ms = JSON.parse(execFileSync(exe, [QUICK ? '10' : '30'], { encoding: 'utf8' }));
+  const fm = results.forecast_ms;
+  log(`forecast in process: plain ${fm.plain_ms} ms, bands ${fm.bands_ms} ms (max ${fm.bands_max_ms}), ` +
+    `bands with the mitigation date 14 days back ${fm.bands_mitigation_past_ms} ms`);
+}
+
 async function writeBench(store, h, db, dir) {
   const out = {};
   const nvol = SIZES.volunteers;
@@ -483,6 +508,8 @@ function report(results, dir) {
     t('claim race, PostgreSQL: exactly one winner every time', cpg ? cpg.rounds_without_exactly_one_winner === 0 && !cpg.non2xx : null, cpg ? `${cpg.winners}/${cpg.rounds} winners` : '–'),
     t(`peak memory < 200 MB (${results.datasets.groups}-group store)`, Math.max(...Object.values(results.rss_peak_mb).map((v) => v ?? 1e9)) < 200,
       Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f2(v)} MB`).join(', ')),
+    t('forecast bands: 1,000 runs in process < 100 ms', results.forecast_ms ? results.forecast_ms.bands_ms < 100 : null,
+      results.forecast_ms ? `${f2(results.forecast_ms.bands_ms)} ms (plain run ${results.forecast_ms.plain_ms.toFixed(3)} ms)` : '–'),
     t('cold start < 1 s', results.cold_start_ms < 1000 && (results.cold_start_full_ms ?? 0) < 1000,
       `${results.cold_start_ms.toFixed(0)} ms empty, ${results.cold_start_full_ms?.toFixed(0)} ms full store`),
   ];
@@ -504,6 +531,12 @@ function report(results, dir) {
   md += `Cold start (median of 5, empty store): ${f(results.cold_start_ms)} ms; with the full store: ${f(results.cold_start_full_ms)} ms. ` +
     `Peak resident memory of the server (VmHWM, after all loads): ${Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f(v, 1)} MB`).join(', ')}. ` +
     `Group commit (all writes of the run): ${Object.entries(results.group_commit || {}).filter(([, v]) => v).map(([k, v]) => `${k} ${v.writes} writes in ${v.commits} commits (${f(v.writes / v.commits, 1)} a commit)`).join(', ') || 'not reported'}.\n\n`;
+  if (results.forecast_ms) {
+    const fm = results.forecast_ms;
+    md += `Forecast in process (median of ${fm.repeats}; bench/forecast_time.c): plain run ${f(fm.plain_ms, 3)} ms; ` +
+      `1,000-run bands ${f(fm.bands_ms, 1)} ms (slowest ${f(fm.bands_max_ms, 1)}); the same bands with the mitigation date ` +
+      `14 days before the current date ${f(fm.bands_mitigation_past_ms, 1)} ms.\n\n`;
+  }
   md += `| target | measured | met |\n|---|---|---|\n` + results.targets.map((x) => `| ${x.what} | ${x.value} | ${x.ok == null ? 'not measured' : x.ok ? 'yes' : 'NO'} |`).join('\n') + '\n';
   const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

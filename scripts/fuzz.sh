@@ -2,7 +2,7 @@
 # fuzz.sh — build the libFuzzer targets (tests/fuzz/) with clang and run them for a while each.
 set -euo pipefail
 
-ALL_TARGETS=(form fields phone cookie utf8 route csv)
+ALL_TARGETS=(form fields phone cookie utf8 route csv forecast)
 
 usage() {
     cat <<EOF

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/forecast.h"
 
 static const struct {
     const char *name;
@@ -20,6 +21,7 @@ static const struct {
     {"backup", hy_cmd_backup, "copy a SQLite store while the server runs (online backup)"},
     {"restore", hy_cmd_restore, "put a backup back into a SQLite store, then migrate it"},
     {"routes", hy_cmd_routes, "print the HTTP route table as JSON"},
+    {"forecast", hy_cmd_forecast, "forecast hospital admissions and census (CHIME's model)"},
 };
 
 static void usage(FILE *out) {

@@ -93,6 +93,17 @@ bool hy_api_library_input(json_t *obj, hy_arena *a, bool create, bool allow_stat
                           struct hy_lib_doc *d, const char **ret_translation_of,
                           struct hy_parse_error *err);
 
+/* forecast.c: the hospital-load forecast; the writers are shared with `hamyari forecast`. */
+hy_result hy_api_get_forecast(hy_req *req);
+struct hy_fc_params;
+struct hy_fc_result;
+/* Today's date (the server's time zone) as days since 1970-01-01: the default current_date. */
+int32_t hy_forecast_today(void);
+/* The forecast as JSON / as CSV appended to `b`; HY_BUF_OK or a hy_buf error. */
+int hy_forecast_write_json(hy_buf *b, const struct hy_fc_params *p,
+                           const struct hy_fc_result *r);
+int hy_forecast_write_csv(hy_buf *b, const struct hy_fc_params *p, const struct hy_fc_result *r);
+
 /* Shared shapes. */
 json_t *hy_user_json(const struct hy_user *u, bool with_contact);
 json_t *hy_volunteer_json(const struct hy_volunteer *v);

@@ -127,6 +127,9 @@ const struct hy_route hy_routes[] = {
     {HY_GET, "/library.atom", hy_api_get_library_feed, HY_ACCESS_PUBLIC, 0,
      "Atom feed of newly published library documents"},
     {HY_GET, "/sitemap.xml", hy_api_get_sitemap, HY_ACCESS_PUBLIC, 0, "Sitemap of public pages"},
+    /* Hospital-load forecast */
+    {HY_GET, "/api/v1/forecast", hy_api_get_forecast, HY_ACCESS_PUBLIC, 0,
+     "Hospital admissions and census forecast (CHIME's model)"},
 };
 
 const size_t hy_routes_count = sizeof hy_routes / sizeof hy_routes[0];

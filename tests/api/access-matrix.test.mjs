@@ -111,6 +111,9 @@ const MATRIX = {
   'GET /api/v1/communities': PUBLIC,
   'GET /library.atom': PUBLIC,
   'GET /sitemap.xml': PUBLIC,
+
+  // Hospital-load forecast: stateless and public (400 for the empty query).
+  'GET /api/v1/forecast': PUBLIC,
 };
 
 /** Fills {params} of a route path: a fixture's id, or a made-up id ('0' for tile numbers). */

@@ -1,0 +1,233 @@
+/* forecast.c — GET /api/v1/forecast: the hospital-load forecast (CHIME's model).
+ *
+ *   GET /api/v1/forecast?doubling_time=4&current_hospitalized=69…[&format=csv]
+ *
+ * Public and stateless: the query holds CHIME's parameter names (domain/forecast.h lists them
+ * with their defaults); a bad or unknown one is a 400 naming it. The JSON and CSV writers are
+ * also what `hamyari forecast` prints, so both give the same bytes. */
+#include <math.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "domain/forecast.h"
+#include "util/clock.h"
+#include "util/jsonw.h"
+
+static const char *const series_names[2 * HY_FC_NDISP] = {
+    "admits_hospitalized", "admits_icu",    "admits_ventilated",
+    "census_hospitalized", "census_icu",    "census_ventilated"};
+
+int32_t hy_forecast_today(void) {
+    time_t now = (time_t)hy_clock_now();
+    struct tm tm;
+    if (!localtime_r(&now, &tm)) return (int32_t)(now / 86400);
+    /* The local calendar day, counted as UTC days. */
+    struct tm day = {.tm_year = tm.tm_year, .tm_mon = tm.tm_mon, .tm_mday = tm.tm_mday,
+                     .tm_hour = 12};
+    return (int32_t)(timegm(&day) / 86400);
+}
+
+/* A number, or null where there is none (NaN, or an infinite doubling time at R_t = 1). */
+static int real(hy_buf *b, double v) {
+    return isfinite(v) ? hy_jw_real(b, v) : hy_buf_puts(b, "null");
+}
+
+static int key_real(hy_buf *b, const char *key, double v) {
+    int rc = hy_buf_putc(b, ',');
+    if (rc == 0) rc = hy_jw_key(b, key);
+    if (rc == 0) rc = real(b, v);
+    return rc;
+}
+
+static int key_date(hy_buf *b, const char *key, int32_t day) {
+    char d[11];
+    hy_fc_date_format(day, d);
+    int rc = hy_buf_putc(b, ',');
+    if (rc == 0) rc = hy_jw_key(b, key);
+    if (rc == 0) rc = hy_jw_string(b, d);
+    return rc;
+}
+
+int hy_forecast_write_json(hy_buf *b, const struct hy_fc_params *p,
+                           const struct hy_fc_result *r) {
+    int rc = hy_buf_puts(b, "{\"i_day\":");
+    if (rc == 0) rc = hy_jw_int(b, r->i_day);
+    if (rc == 0) rc = key_real(b, "doubling_time", r->doubling_time);
+    if (rc == 0) rc = key_real(b, "intrinsic_growth_rate", r->intrinsic_growth_rate);
+    if (rc == 0) rc = key_real(b, "beta", r->beta);
+    if (rc == 0) rc = key_real(b, "beta_t", r->beta_t);
+    if (rc == 0) rc = key_real(b, "gamma", r->gamma);
+    if (rc == 0) rc = key_real(b, "r_naught", r->r_naught);
+    if (rc == 0) rc = key_real(b, "r_t", r->r_t);
+    if (rc == 0) rc = key_real(b, "doubling_time_t", r->doubling_time_t);
+    if (rc == 0) rc = key_date(b, "current_date", p->current_date);
+    if (rc == 0) rc = key_date(b, "mitigation_date", p->mitigation_date);
+    if (rc == 0) rc = key_date(b, "date_first_hospitalized", p->current_date - r->i_day);
+    if (rc == 0 && r->has_fit) {
+        rc = hy_buf_puts(b, ",\"fit\":{\"points\":");
+        if (rc == 0) rc = hy_jw_int(b, (int64_t)r->fit_points);
+        if (rc == 0) rc = key_real(b, "sum_squared_residuals", r->fit_sse);
+        if (rc == 0) rc = key_real(b, "rms_residual", r->fit_rms);
+        if (rc == 0) rc = hy_buf_putc(b, '}');
+    }
+    if (rc == 0) rc = hy_buf_puts(b, ",\"days\":[");
+    for (size_t j = 0; rc == 0 && j < r->ndays; j++) {
+        int32_t day = (int32_t)j - r->i_day;
+        rc = hy_buf_puts(b, j ? ",{\"day\":" : "{\"day\":");
+        if (rc == 0) rc = hy_jw_int(b, day);
+        if (rc == 0) rc = key_date(b, "date", p->current_date + day);
+        if (rc == 0) rc = key_real(b, "susceptible", r->susceptible[j]);
+        if (rc == 0) rc = key_real(b, "infected", r->infected[j]);
+        if (rc == 0) rc = key_real(b, "recovered", r->recovered[j]);
+        for (int k = 0; rc == 0 && k < HY_FC_NDISP; k++)
+            rc = key_real(b, series_names[k], r->admits[k][j]);
+        for (int k = 0; rc == 0 && k < HY_FC_NDISP; k++)
+            rc = key_real(b, series_names[HY_FC_NDISP + k], r->census[k][j]);
+        if (rc == 0) rc = hy_buf_putc(b, '}');
+    }
+    if (rc == 0) rc = hy_buf_putc(b, ']');
+    if (rc == 0 && r->has_bands) {
+        rc = hy_buf_puts(b, ",\"bands\":{\"runs\":");
+        if (rc == 0) rc = hy_jw_int(b, r->band_runs);
+        if (rc == 0) rc = hy_buf_puts(b, ",\"failed_runs\":");
+        if (rc == 0) rc = hy_jw_int(b, r->band_failed);
+        if (rc == 0) rc = hy_buf_puts(b, ",\"seed\":");
+        if (rc == 0) rc = hy_jw_int(b, (int64_t)p->seed);
+        if (rc == 0) rc = hy_buf_puts(b, ",\"percentiles\":[5,50,95],\"days\":[");
+        for (size_t d = 0; rc == 0 && d < r->band_days; d++) {
+            rc = hy_buf_puts(b, d ? ",{\"day\":" : "{\"day\":");
+            if (rc == 0) rc = hy_jw_int(b, (int64_t)d);
+            if (rc == 0) rc = key_date(b, "date", p->current_date + (int32_t)d);
+            for (int s = 0; rc == 0 && s < 2 * HY_FC_NDISP; s++) {
+                rc = hy_buf_putc(b, ',');
+                if (rc == 0) rc = hy_jw_key(b, series_names[s]);
+                if (rc == 0) rc = hy_buf_putc(b, '[');
+                for (int t = 0; rc == 0 && t < 3; t++) {
+                    if (t) rc = hy_buf_putc(b, ',');
+                    if (rc == 0) rc = real(b, r->band[s][t][d]);
+                }
+                if (rc == 0) rc = hy_buf_putc(b, ']');
+            }
+            if (rc == 0) rc = hy_buf_putc(b, '}');
+        }
+        if (rc == 0) rc = hy_buf_puts(b, "]}");
+    }
+    if (rc == 0) rc = hy_buf_puts(b, "}\n");
+    return rc;
+}
+
+static int csv_real(hy_buf *b, double v) {
+    int rc = hy_buf_putc(b, ',');
+    if (rc == 0 && isfinite(v)) rc = hy_buf_printf(b, "%.17g", v);
+    return rc;
+}
+
+int hy_forecast_write_csv(hy_buf *b, const struct hy_fc_params *p,
+                          const struct hy_fc_result *r) {
+    static const char *const pct[3] = {"p5", "p50", "p95"};
+    static const char *const plain[2 * HY_FC_NDISP] = {
+        "hospitalized", "icu", "ventilated", "census_hospitalized", "census_icu",
+        "census_ventilated"};
+    int rc = hy_buf_puts(b, "day,date");
+    for (int s = 0; rc == 0 && s < 2 * HY_FC_NDISP; s++) rc = hy_buf_printf(b, ",%s", plain[s]);
+    for (int s = 0; rc == 0 && r->has_bands && s < 2 * HY_FC_NDISP; s++)
+        for (int t = 0; rc == 0 && t < 3; t++) rc = hy_buf_printf(b, ",%s_%s", plain[s], pct[t]);
+    if (rc == 0) rc = hy_buf_puts(b, "\r\n");
+    for (size_t j = 0; rc == 0 && j < r->ndays; j++) {
+        int32_t day = (int32_t)j - r->i_day;
+        char d[11];
+        hy_fc_date_format(p->current_date + day, d);
+        rc = hy_buf_printf(b, "%d,%s", day, d);
+        for (int k = 0; rc == 0 && k < HY_FC_NDISP; k++) rc = csv_real(b, r->admits[k][j]);
+        for (int k = 0; rc == 0 && k < HY_FC_NDISP; k++) rc = csv_real(b, r->census[k][j]);
+        for (int s = 0; rc == 0 && r->has_bands && s < 2 * HY_FC_NDISP; s++)
+            for (int t = 0; rc == 0 && t < 3; t++)
+                rc = csv_real(b, day >= 0 ? r->band[s][t][day] : NAN);
+        if (rc == 0) rc = hy_buf_puts(b, "\r\n");
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- the handler */
+
+struct scan {
+    struct hy_fc_params *p;
+    struct hy_fc_error err;
+    const char *bad_name; /* the first name that failed, for the answer */
+    const char *format;
+    int rc;
+};
+
+static enum MHD_Result each(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value) {
+    (void)kind;
+    struct scan *sc = cls;
+    if (sc->rc < 0) return MHD_NO;
+    if (!strcmp(key, "format")) {
+        if (sc->format) {
+            sc->rc = -1;
+            sc->err.param = "format";
+            snprintf(sc->err.message, sizeof sc->err.message, "format is given more than once.");
+            return MHD_NO;
+        }
+        sc->format = value ? value : "";
+        return MHD_YES;
+    }
+    if (hy_fc_param_set(sc->p, key, value ? value : "", &sc->err) < 0) {
+        sc->rc = -1;
+        sc->bad_name = key;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+hy_result hy_api_get_forecast(hy_req *req) {
+    struct hy_fc_params *p = hy_arena_alloc(req->arena, sizeof *p);
+    if (!p) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    hy_fc_params_default(p, hy_forecast_today());
+    struct scan sc = {.p = p};
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, each, &sc);
+    if (sc.rc < 0) {
+        if (!sc.err.param) {
+            const char *name = sc.bad_name ? hy_arena_strdup(req->arena, sc.bad_name) : NULL;
+            return hy_reply_error(req, HY_E_UNKNOWN_FIELD,
+                                  "The forecast does not take this parameter.", name);
+        }
+        return hy_reply_error(req, HY_E_INVALID_QUERY, sc.err.message, sc.err.param);
+    }
+    bool csv = false;
+    if (sc.format) {
+        if (!strcmp(sc.format, "csv"))
+            csv = true;
+        else if (strcmp(sc.format, "json") != 0)
+            return hy_reply_error(req, HY_E_INVALID_QUERY, "format must be json or csv.",
+                                  "format");
+    }
+    if (hy_fc_params_finish(p, &sc.err) < 0)
+        return hy_reply_error(req, sc.err.missing ? HY_E_MISSING_FIELD : HY_E_INVALID_QUERY,
+                              sc.err.message, sc.err.param);
+    struct hy_fc_result r;
+    int rc = hy_fc_run(p, &r, &sc.err);
+    if (rc == -1) return hy_reply_error(req, HY_E_INVALID_QUERY, sc.err.message, sc.err.param);
+    if (rc < 0) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    hy_buf out = HY_BUF_INIT((size_t)256 << 20);
+    int w = csv ? hy_forecast_write_csv(&out, p, &r) : hy_forecast_write_json(&out, p, &r);
+    hy_fc_result_free(&r);
+    if (w != 0) {
+        hy_buf_free(&out);
+        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    }
+    hy_result res;
+    if (csv) {
+        hy_req_add_header(req, "Content-Disposition", "attachment; filename=\"forecast.csv\"");
+        res = hy_reply_bytes(req, 200, "text/csv; charset=utf-8", out.data, out.len);
+        hy_buf_free(&out);
+    } else {
+        res = hy_reply_json_buf(req, 200, &out);
+        hy_buf_free(&out);
+    }
+    return res;
+}
