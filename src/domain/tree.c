@@ -255,9 +255,10 @@ __attribute__((format(printf, 5, 6))) static void problem(struct pctx *c, int no
     c->p->count++;
 }
 
-/* A field path "prefix.key" (or "key" without a prefix), in the arena. */
+/* A field path "prefix.key" (or "key" without a prefix), in the arena: problems outlive the
+ * JSON the keys come from. */
 static const char *path(struct pctx *c, const char *prefix, const char *key) {
-    const char *s = prefix ? hy_arena_printf(c->a, "%s.%s", prefix, key) : key;
+    const char *s = prefix ? hy_arena_printf(c->a, "%s.%s", prefix, key) : hy_arena_strdup(c->a, key);
     if (!s) c->nomem = true;
     return s;
 }
@@ -1138,9 +1139,9 @@ static void check_earlier(struct pctx *c, int i, size_t rule, const struct hy_tr
         return;
     }
     if (cond->node < 0 || dom_has(dom, cond->node)) return;
-    char f[32];
-    snprintf(f, sizeof f, "rules[%zu].if", rule);
-    problem(c, i, "rule_not_earlier", path(c, NULL, f),
+    const char *f = hy_arena_printf(c->a, "rules[%zu].if", rule);
+    if (!f) c->nomem = true;
+    problem(c, i, "rule_not_earlier", f,
             "The rule tests \"%s\", which is not asked on every way to this node, so it may "
             "have no answer here.",
             c->t->nodes[cond->node].id);
@@ -1207,7 +1208,11 @@ static void check_graph(struct pctx *c, const bool *typed, const bool *dup) {
             }
         }
     }
-    for (size_t v = 0; v < n; v++)
+    /* A reached node with a problem of its own (a missing or broken link) may be why others
+     * are not reached: then they are not reported, to keep the list to the causes. */
+    bool complete = true;
+    for (size_t v = 0; v < n; v++) complete &= !reached[v] || !had_problem[v];
+    for (size_t v = 0; complete && v < n; v++)
         if (!reached[v] && t->nodes[v].id && !dup[v])
             problem(c, (int)v, "unreachable", NULL,
                     "No way from the start leads to this node.");
@@ -1432,6 +1437,7 @@ json_t *hy_tree_problems_json(const struct hy_tree_problems *p) {
 /* ------------------------------------------------------------------------ evaluation */
 
 struct ectx {
+    hy_arena *a;
     const struct hy_tree *t;
     int32_t today;
     struct hy_tree_error *err;
@@ -1442,14 +1448,16 @@ struct ectx {
 static int refuse(struct ectx *e, const char *code, const char *node, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static int refuse(struct ectx *e, const char *code, const char *node, const char *fmt, ...) {
-    e->err->code = code;
-    e->err->node = node;
+    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    static __thread char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    e->err->message = msg;
+    /* Copies: the error outlives the answers it may quote. */
+    e->err->code = code;
+    e->err->node = node ? hy_arena_strdup(e->a, node) : NULL;
+    e->err->message = hy_arena_strdup(e->a, msg);
+    if ((node && !e->err->node) || !e->err->message) return -ENOMEM;
     return -EINVAL;
 }
 
@@ -1640,7 +1648,7 @@ static int route(const struct ectx *e, const struct hy_tree_node *n,
 
 int hy_tree_evaluate(const struct hy_tree *t, const json_t *answers, int32_t today, hy_arena *a,
                      struct hy_tree_step *ret, struct hy_tree_error *ret_err) {
-    struct ectx e = {t, today, ret_err, NULL, NULL};
+    struct ectx e = {a, t, today, ret_err, NULL, NULL};
     memset(ret_err, 0, sizeof *ret_err);
     if (!json_is_object(answers))
         return refuse(&e, "bad_answers", NULL, "The answers must be a JSON object.");

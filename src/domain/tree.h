@@ -267,7 +267,8 @@ struct hy_tree_step {
  * (a value the node does not take: not an option's value, out of range, not a whole number,
  * not a date, …) or "not_on_path" (an answer for a node the answers do not lead to: an unknown
  * id, a result, a node after the point reached or on another branch). `node` is the id of the
- * node concerned (NULL for bad_answers, or a key that is not a well-formed id). */
+ * node concerned (NULL for bad_answers, or a key that is not a well-formed id). The strings are
+ * the arena's. */
 struct hy_tree_error {
     const char *code;
     const char *node;
