@@ -216,7 +216,7 @@ struct pctx {
     size_t nnodes;      /* node slots parsed (at most HY_TREE_NODES_MAX) */
     bool *broken;       /* per node: a problem was reported for it */
     bool *typed;        /* per node: its id and type are usable */
-    const json_t **jn;  /* per node: its JSON object */
+    const json_t *nodes; /* the document's node array */
     uint16_t *by_id;    /* unique ids, sorted */
     size_t nby_id;
     int leaves;         /* tests in the rule being read */
@@ -679,7 +679,6 @@ static void read_node(struct pctx *c, int i, const json_t *o, bool *ret_typed) {
         problem(c, i, "wrong_type", NULL, "A node must be a JSON object.");
         return;
     }
-    c->jn[i] = o;
     n->id = get_id(c, i, NULL, o, "id", true);
     const json_t *tv = json_object_get(o, "type");
     int type = -1;
@@ -984,7 +983,7 @@ static void read_cond(struct pctx *c, int node, const char *f, const json_t *v, 
 /* Pass 2 for question i: the options' and the default next, and the rules. */
 static void read_links(struct pctx *c, int i) {
     struct hy_tree_node *n = &c->t->nodes[i];
-    const json_t *o = c->jn[i];
+    const json_t *o = json_array_get(c->nodes, (size_t)i);
     size_t missing = 0;
     bool given;
     for (size_t j = 0; j < n->noptions; j++) {
@@ -1317,10 +1316,10 @@ int hy_tree_parse_json(hy_arena *a, const json_t *doc, struct hy_tree **ret,
     t->nodes = hy_arena_zalloc(a, slots * sizeof *t->nodes);
     c.broken = hy_arena_zalloc(a, slots * sizeof *c.broken);
     c.typed = hy_arena_zalloc(a, slots * sizeof *c.typed);
-    c.jn = hy_arena_zalloc(a, slots * sizeof *c.jn);
     c.by_id = hy_arena_alloc(a, slots * sizeof *c.by_id);
     bool *dup = hy_arena_zalloc(a, slots * sizeof *dup);
-    if (!t->nodes || !c.broken || !c.typed || !c.jn || !c.by_id || !dup) return -ENOMEM;
+    if (!t->nodes || !c.broken || !c.typed || !c.by_id || !dup) return -ENOMEM;
+    c.nodes = nodes;
     c.nnodes = n;
     for (size_t i = 0; i < n && !c.nomem; i++)
         read_node(&c, (int)i, json_array_get(nodes, i), &c.typed[i]);
@@ -1740,7 +1739,7 @@ json_t *hy_tree_answers_json(const struct hy_tree *t, const struct hy_tree_step 
 
 int hy_tree_back(const struct hy_tree *t, const json_t *answers, int32_t today, hy_arena *a,
                  json_t **ret_answers, struct hy_tree_error *ret_err) {
-    struct hy_tree_step s;
+    struct hy_tree_step s = {0, false, NULL, 0};
     int r = hy_tree_evaluate(t, answers, today, a, &s, ret_err);
     if (r < 0) return r;
     json_t *o = hy_tree_answers_json(t, &s, s.npath ? s.npath - 1 : 0);

@@ -134,7 +134,8 @@ static json_t *pick(const struct hy_tree_node *n, uint8_t b, bool valid, int32_t
     switch (n->type) {
     case HY_TREE_SINGLE_CHOICE: return json_string(n->options[b % n->noptions].value);
     case HY_TREE_MULTIPLE_CHOICE: {
-        uint32_t mask = ((uint32_t)b * 2654435761u) >> (32 - (n->noptions < 32 ? n->noptions : 32));
+        uint32_t all = n->noptions >= 32 ? UINT32_MAX : (1u << n->noptions) - 1;
+        uint32_t mask = ((uint32_t)b * 2654435761u) & all;
         if (!mask) mask = 1;
         for (size_t j = 0; j < n->noptions; j++)
             if (((mask >> j) & 1u) && n->options[j].exclusive) mask = 1u << j;
