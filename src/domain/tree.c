@@ -27,6 +27,12 @@ static int name_index(const char *s, const char *const *names, int n) {
     return -1;
 }
 
+/* The text of a JSON string without a NUL inside (jansson can hold one), else NULL. */
+static const char *str(const json_t *v) {
+    const char *s = json_string_value(v);
+    return s && strlen(s) == json_string_length(v) ? s : NULL;
+}
+
 /* ------------------------------------------------------------------------------- dates */
 
 static bool greg_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -84,6 +90,7 @@ bool hy_tree_date_parse(const char *s, size_t n, int32_t *ret_day) {
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         i += hy_text_decode(s + i, n - i, &cp);
+        if (cp == 0) return false;
         if (direction_mark(cp)) continue;
         cp = hy_text_fold(cp); /* Persian and Arabic-Indic digits → ASCII; ZWNJ → removed */
         if (cp == 0) continue;
@@ -421,7 +428,7 @@ static bool get_bound(struct pctx *c, int node, const json_t *o, const char *key
     ret->kind = HY_TREE_BOUND_NONE;
     const json_t *v = json_object_get(o, key);
     if (!v || json_is_null(v)) return true;
-    const char *s = json_string_value(v);
+    const char *s = str(v);
     if (!s) {
         problem(c, node, "wrong_type", key, "\"%s\" must be a date or \"today\".", key);
         return false;
@@ -569,7 +576,7 @@ static void read_hours(struct pctx *c, int i, const json_t *co) {
     struct hy_tree_contact *ct = &c->t->nodes[i].contact;
     const json_t *v = json_object_get(co, "open");
     if (!v || json_is_null(v)) return;
-    if (json_is_string(v) && !strcmp(json_string_value(v), "always")) {
+    if (str(v) && !strcmp(str(v), "always")) {
         ct->always_open = true;
         return;
     }
@@ -601,7 +608,7 @@ static void read_hours(struct pctx *c, int i, const json_t *co) {
         const json_t *days = get_array(c, i, prefix, e, "days", true);
         bool ok = days != NULL;
         for (size_t d = 0; days && d < json_array_size(days); d++) {
-            const char *s = json_string_value(json_array_get(days, d));
+            const char *s = str(json_array_get(days, d));
             int w = s ? name_index(s, day_names, 7) : -1;
             if (w < 0 || (h.days & (1u << w))) {
                 problem(c, i, "invalid_value", path(c, prefix, "days"),
@@ -622,7 +629,7 @@ static void read_hours(struct pctx *c, int i, const json_t *co) {
             int *dst = side ? &to : &from;
             if (!tv)
                 problem(c, i, "missing_field", path(c, prefix, key), "\"%s\" is required.", key);
-            else if (!json_is_string(tv) || !clock_time(json_string_value(tv), dst))
+            else if (!str(tv) || !clock_time(str(tv), dst))
                 problem(c, i, "invalid_value", path(c, prefix, key),
                         "\"%s\" must be a time HH:MM from 00:00 to 24:00.", key);
         }
@@ -686,7 +693,7 @@ static void read_node(struct pctx *c, int i, const json_t *o, bool *ret_typed) {
         problem(c, i, "missing_field", "type", "\"type\" is required.");
     else if (!json_is_string(tv))
         problem(c, i, "wrong_type", "type", "\"type\" must be a string.");
-    else if ((type = name_index(json_string_value(tv), hy_tree_type_names, HY_TREE__TYPES)) < 0)
+    else if (!str(tv) || (type = name_index(str(tv), hy_tree_type_names, HY_TREE__TYPES)) < 0)
         problem(c, i, "invalid_value", "type",
                 "\"type\" must be single_choice, multiple_choice, number, date, result or "
                 "contact.");
@@ -730,8 +737,8 @@ static void read_node(struct pctx *c, int i, const json_t *o, bool *ret_typed) {
             problem(c, i, "missing_field", "severity", "\"severity\" is required.");
         else if (!json_is_string(sv))
             problem(c, i, "wrong_type", "severity", "\"severity\" must be a string.");
-        else if ((sev = name_index(json_string_value(sv), hy_tree_severity_names,
-                                   HY_TREE__SEVERITIES)) < 0)
+        else if (!str(sv) ||
+                 (sev = name_index(str(sv), hy_tree_severity_names, HY_TREE__SEVERITIES)) < 0)
             problem(c, i, "invalid_value", "severity",
                     "\"severity\" must be emergency, urgent, routine, self_care or info.");
         if (sev >= 0) n->severity = (enum hy_tree_severity)sev;
@@ -784,7 +791,7 @@ static bool option_mask(struct pctx *c, int node, const char *f, const json_t *v
     size_t k = list ? json_array_size(v) : 1;
     for (size_t j = 0; j < k; j++) {
         const json_t *e = list ? json_array_get(v, j) : v;
-        const char *s = json_string_value(e);
+        const char *s = str(e);
         int o = s && id_syntax(s) ? option_of(ref, s) : -1;
         if (o < 0) {
             if (s && id_syntax(s))
@@ -812,7 +819,7 @@ static bool compare_value(struct pctx *c, int node, const char *f, const json_t 
         return true;
     }
     int32_t day;
-    if (!json_is_string(v) || !iso_date(json_string_value(v), &day)) {
+    if (!str(v) || !iso_date(str(v), &day)) {
         problem(c, node, "bad_rule", f,
                 "A test of the date \"%s\" compares with a date YYYY-MM-DD (1900–2199).",
                 ref->id);
@@ -1216,8 +1223,45 @@ static void check_graph(struct pctx *c, const bool *typed, const bool *dup) {
             problem(c, (int)v, "unreachable", NULL,
                     "No way from the start leads to this node.");
 
-    /* Dominators: dom[v] = the nodes on every way from the start to v (v included). The
-     * usual iteration to a fixed point; it also ends on graphs with cycles. */
+    /* Dominators: dom[v] = the nodes on every way from the start to v (v included), by the
+     * usual iteration to a fixed point over the reached nodes in reverse postorder (one pass
+     * and a check when there is no cycle; it also ends when there is one). */
+    size_t *pred_at = hy_arena_zalloc(c->a, (n + 1) * sizeof *pred_at);
+    int *preds = hy_arena_alloc(c->a, n * EDGES_MAX * sizeof *preds);
+    int *order = hy_arena_alloc(c->a, n * sizeof *order);
+    size_t *edge = hy_arena_zalloc(c->a, n * sizeof *edge);
+    bool *seen = hy_arena_zalloc(c->a, n * sizeof *seen);
+    if (!pred_at || !preds || !order || !edge || !seen) {
+        c->nomem = true;
+        return;
+    }
+    for (size_t p = 0; p < n; p++)
+        for (size_t e = 0; reached[p] && e < g.deg[p]; e++) pred_at[g.adj[p * EDGES_MAX + e] + 1]++;
+    for (size_t v = 0; v < n; v++) pred_at[v + 1] += pred_at[v];
+    for (size_t p = 0; p < n; p++)
+        for (size_t e = 0; reached[p] && e < g.deg[p]; e++) {
+            int w = g.adj[p * EDGES_MAX + e];
+            preds[pred_at[w] + edge[w]++] = (int)p;
+        }
+    /* Postorder of a depth-first walk from the start, without recursion. */
+    size_t norder = 0;
+    top = 0;
+    todo[top++] = t->start;
+    seen[t->start] = true;
+    memset(edge, 0, n * sizeof *edge);
+    while (top) {
+        int v = todo[top - 1];
+        if (edge[v] < g.deg[v]) {
+            int w = g.adj[v * EDGES_MAX + edge[v]++];
+            if (!seen[w]) {
+                seen[w] = true;
+                todo[top++] = w;
+            }
+        } else {
+            order[norder++] = v;
+            top--;
+        }
+    }
     size_t words = (n + 63) / 64;
     for (size_t v = 0; v < n; v++) {
         memset(dom[v], 0, sizeof dom[v]);
@@ -1227,17 +1271,13 @@ static void check_graph(struct pctx *c, const bool *typed, const bool *dup) {
     dom[t->start][t->start / 64] |= (uint64_t)1 << (t->start % 64);
     for (bool changed = true; changed;) {
         changed = false;
-        for (size_t v = 0; v < n; v++) {
-            if (!reached[v] || (int)v == t->start) continue;
+        for (size_t k = norder; k-- > 0;) {
+            int v = order[k];
+            if (v == t->start) continue;
             domset meet;
             for (size_t w = 0; w < words; w++) meet[w] = ~(uint64_t)0;
-            for (size_t p = 0; p < n; p++) {
-                if (!reached[p]) continue;
-                bool pred = false;
-                for (size_t e = 0; e < g.deg[p] && !pred; e++) pred = g.adj[p * EDGES_MAX + e] == (int)v;
-                if (pred)
-                    for (size_t w = 0; w < words; w++) meet[w] &= dom[p][w];
-            }
+            for (size_t q = pred_at[v]; q < pred_at[v + 1]; q++)
+                for (size_t w = 0; w < words; w++) meet[w] &= dom[preds[q]][w];
             meet[v / 64] |= (uint64_t)1 << (v % 64);
             if (memcmp(meet, dom[v], words * sizeof meet[0])) {
                 memcpy(dom[v], meet, words * sizeof meet[0]);
@@ -1469,6 +1509,7 @@ static bool number_text(const char *s, size_t n, double *ret) {
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         i += hy_text_decode(s + i, n - i, &cp);
+        if (cp == 0) return false;
         if (direction_mark(cp)) continue;
         if (cp == 0x066B) cp = '.';
         if (cp == 0x2212) cp = '-'; /* minus sign */
@@ -1509,7 +1550,7 @@ static int read_answer(struct ectx *e, int idx, const json_t *v, struct hy_tree_
     out->node = idx;
     switch (n->type) {
     case HY_TREE_SINGLE_CHOICE: {
-        const char *s = json_string_value(v);
+        const char *s = str(v);
         int o = s ? option_of(n, s) : -1;
         if (o < 0)
             return refuse(e, "invalid_answer", id,
@@ -1527,7 +1568,7 @@ static int read_answer(struct ectx *e, int idx, const json_t *v, struct hy_tree_
         bool exclusive = false;
         for (size_t j = 0; j < k; j++) {
             const json_t *x = json_is_array(v) ? json_array_get(v, j) : v;
-            const char *s = json_string_value(x);
+            const char *s = str(x);
             int o = s ? option_of(n, s) : -1;
             if (o < 0)
                 return refuse(e, "invalid_answer", id,

@@ -1019,6 +1019,16 @@ static void test_rules(void **state) {
     json_object_set_new(option(d, "q1", 1), "next", json_string("q3"));
     EXPECT_ONLY(d, "rule_not_earlier", "q3", "rules[0].if");
 
+    d = base(); /* the same with the nodes listed backwards: the order does not matter */
+    json_object_set_new(option(d, "q1", 1), "next", json_string("q3"));
+    {
+        json_t *nodes = json_object_get(d, "nodes"), *rev = json_array();
+        for (size_t i = json_array_size(nodes); i-- > 0;)
+            json_array_append(rev, json_array_get(nodes, i));
+        json_object_set_new(d, "nodes", rev);
+    }
+    EXPECT_ONLY(d, "rule_not_earlier", "q3", "rules[0].if");
+
     d = base(); /* q2 testing q3, which comes after it */
     json_object_set_new(node(d, "q2"), "rules",
                         json_pack("[{s:{s:s, s:s}, s:s}]", "if", "node", "q3", "includes", "x",
@@ -1263,6 +1273,18 @@ static void test_evaluate(void **state) {
     refuse(t, a, "{\"q1\":\"a\",\"q2\":1,\"q3\":[\"x\",\"none\"]}", "invalid_answer", "q3");
     refuse(t, a, "{\"q1\":\"a\",\"q2\":1,\"q3\":[\"x\",3]}", "invalid_answer", "q3");
     refuse(t, a, "{\"q1\":\"a\",\"q2\":1,\"q3\":{}}", "invalid_answer", "q3");
+    /* A NUL inside a string (jansson holds one when told to) is not the value before it. */
+    {
+        json_t *ans = json_pack("{s:s%, s:s%}", "q1", "a\0b", (size_t)3, "q2", "7\0", (size_t)2);
+        struct hy_tree_step s;
+        struct hy_tree_error e;
+        assert_int_equal(hy_tree_evaluate(t, ans, today(), a, &s, &e), -EINVAL);
+        assert_string_equal(e.node, "q1");
+        json_object_set_new(ans, "q1", json_string("a"));
+        assert_int_equal(hy_tree_evaluate(t, ans, today(), a, &s, &e), -EINVAL);
+        assert_string_equal(e.node, "q2");
+        json_decref(ans);
+    }
 
     /* Answers off the path: another branch, a later question, a result, an unknown id. */
     refuse(t, a, "{\"q1\":\"b\",\"q2\":3}", "not_on_path", "q2");
@@ -1345,6 +1367,13 @@ static void test_dates(void **state) {
     refuse(t, a, "{\"d\":\"2026-11-05\"}", "invalid_answer", "d"); /* 31 days ago */
     refuse(t, a, "{\"d\":\"2026-02-30\"}", "invalid_answer", "d");
     refuse(t, a, "{\"d\":20261206}", "invalid_answer", "d");
+    {
+        json_t *ans = json_pack("{s:s%}", "d", "2026-12-01\0", (size_t)11);
+        struct hy_tree_step st;
+        struct hy_tree_error e;
+        assert_int_equal(hy_tree_evaluate(t, ans, today(), a, &st, &e), -EINVAL);
+        json_decref(ans);
+    }
     /* Bad bounds in the tree. */
     json_t *d = json_loads(text, 0, NULL);
     json_object_set_new(node(d, "d"), "min", json_string("yesterday"));
