@@ -298,22 +298,37 @@ static void only_keys(struct pctx *c, int node, const char *prefix, const json_t
 }
 
 enum { F_REQUIRED = 1, F_MULTILINE = 2 };
+enum json_kind { K_STRING, K_NUMBER, K_ARRAY };
+
+/* o[key] when it is there and of the kind wanted; NULL when it is absent or null (a problem
+ * when `required`) or of another kind (a problem). *ret_f is the field's path. */
+static const json_t *field(struct pctx *c, int node, const char *prefix, const json_t *o,
+                           const char *key, bool required, enum json_kind kind,
+                           const char **ret_f) {
+    static const char *const must[] = {"text", "a number", "an array"};
+    const json_t *v = json_object_get(o, key);
+    *ret_f = path(c, prefix, key);
+    if (!v || json_is_null(v)) {
+        if (required) problem(c, node, "missing_field", *ret_f, "\"%s\" is required.", key);
+        return NULL;
+    }
+    bool ok = kind == K_STRING ? json_is_string(v) : kind == K_NUMBER ? json_is_number(v)
+                                                                      : json_is_array(v);
+    if (!ok) {
+        problem(c, node, "wrong_type", *ret_f, "\"%s\" must be %s.", key, must[kind]);
+        return NULL;
+    }
+    return v;
+}
 
 /* A text field: a string of valid UTF-8 without control characters (tab and line breaks
  * only when F_MULTILINE), not blank, at most max_cp code points. Returns an arena copy; NULL
  * when absent, null, "" (optional fields) or wrong (reported). */
 static const char *get_text(struct pctx *c, int node, const char *prefix, const json_t *o,
                             const char *key, int flags, size_t max_cp) {
-    const json_t *v = json_object_get(o, key);
-    const char *f = path(c, prefix, key);
-    if (!v || json_is_null(v)) {
-        if (flags & F_REQUIRED) problem(c, node, "missing_field", f, "\"%s\" is required.", key);
-        return NULL;
-    }
-    if (!json_is_string(v)) {
-        problem(c, node, "wrong_type", f, "\"%s\" must be text.", key);
-        return NULL;
-    }
+    const char *f;
+    const json_t *v = field(c, node, prefix, o, key, flags & F_REQUIRED, K_STRING, &f);
+    if (!v) return NULL;
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
     if (memchr(s, 0, n) || !hy_utf8_valid(s, n, 0)) {
@@ -344,16 +359,9 @@ static const char *get_text(struct pctx *c, int node, const char *prefix, const 
 /* An id-like string (a node id, a tree id, an option value). */
 static const char *get_id(struct pctx *c, int node, const char *prefix, const json_t *o,
                           const char *key, bool required) {
-    const json_t *v = json_object_get(o, key);
-    const char *f = path(c, prefix, key);
-    if (!v || (json_is_null(v) && !required)) {
-        if (required) problem(c, node, "missing_field", f, "\"%s\" is required.", key);
-        return NULL;
-    }
-    if (!json_is_string(v)) {
-        problem(c, node, "wrong_type", f, "\"%s\" must be a string.", key);
-        return NULL;
-    }
+    const char *f;
+    const json_t *v = field(c, node, prefix, o, key, required, K_STRING, &f);
+    if (!v) return NULL;
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
     if (n > HY_TREE_ID_MAX) {
@@ -375,16 +383,9 @@ static const char *get_id(struct pctx *c, int node, const char *prefix, const js
 
 static bool get_number(struct pctx *c, int node, const char *prefix, const json_t *o,
                        const char *key, bool required, double *ret) {
-    const json_t *v = json_object_get(o, key);
-    const char *f = path(c, prefix, key);
-    if (!v || json_is_null(v)) {
-        if (required) problem(c, node, "missing_field", f, "\"%s\" is required.", key);
-        return false;
-    }
-    if (!json_is_number(v)) {
-        problem(c, node, "wrong_type", f, "\"%s\" must be a number.", key);
-        return false;
-    }
+    const char *f;
+    const json_t *v = field(c, node, prefix, o, key, required, K_NUMBER, &f);
+    if (!v) return false;
     double x = json_number_value(v);
     if (!isfinite(x) || fabs(x) > HY_TREE_NUMBER_ABS) {
         problem(c, node, "invalid_value", f, "\"%s\" must lie between -%g and %g.", key,
@@ -406,20 +407,29 @@ static bool get_bool(struct pctx *c, int node, const char *prefix, const json_t 
     return json_is_true(v);
 }
 
+/* A required string field that must be one of names[0..n): its index, or -1 (reported). */
+static int get_enum(struct pctx *c, int node, const json_t *o, const char *key,
+                    const char *const *names, int n) {
+    const char *f;
+    const json_t *v = field(c, node, NULL, o, key, true, K_STRING, &f);
+    int k = v && str(v) ? name_index(str(v), names, n) : -1;
+    if (v && k < 0) {
+        char list[256];
+        size_t len = 0;
+        for (int i = 0; i < n; i++) {
+            int w = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", names[i]);
+            if (w > 0 && (size_t)w < sizeof list - len) len += (size_t)w;
+        }
+        problem(c, node, "invalid_value", f, "\"%s\" must be one of: %s.", key, list);
+    }
+    return k;
+}
+
 /* An array field: NULL (reported when required or not an array) or the array. */
 static const json_t *get_array(struct pctx *c, int node, const char *prefix, const json_t *o,
                                const char *key, bool required) {
-    const json_t *v = json_object_get(o, key);
-    if (!v || (json_is_null(v) && !required)) {
-        if (required)
-            problem(c, node, "missing_field", path(c, prefix, key), "\"%s\" is required.", key);
-        return NULL;
-    }
-    if (!json_is_array(v)) {
-        problem(c, node, "wrong_type", path(c, prefix, key), "\"%s\" must be an array.", key);
-        return NULL;
-    }
-    return v;
+    const char *f;
+    return field(c, node, prefix, o, key, required, K_ARRAY, &f);
 }
 
 /* A date bound of a date node: "YYYY-MM-DD", "today", "today-N" or "today+N". */
@@ -687,16 +697,7 @@ static void read_node(struct pctx *c, int i, const json_t *o, bool *ret_typed) {
         return;
     }
     n->id = get_id(c, i, NULL, o, "id", true);
-    const json_t *tv = json_object_get(o, "type");
-    int type = -1;
-    if (!tv)
-        problem(c, i, "missing_field", "type", "\"type\" is required.");
-    else if (!json_is_string(tv))
-        problem(c, i, "wrong_type", "type", "\"type\" must be a string.");
-    else if (!str(tv) || (type = name_index(str(tv), hy_tree_type_names, HY_TREE__TYPES)) < 0)
-        problem(c, i, "invalid_value", "type",
-                "\"type\" must be single_choice, multiple_choice, number, date, result or "
-                "contact.");
+    int type = get_enum(c, i, o, "type", hy_tree_type_names, HY_TREE__TYPES);
     if (type < 0) return; /* without a type nothing else can be checked */
     n->type = (enum hy_tree_type)type;
     *ret_typed = true;
@@ -731,16 +732,7 @@ static void read_node(struct pctx *c, int i, const json_t *o, bool *ret_typed) {
     case HY_TREE_RESULT:
     case HY_TREE_CONTACT: {
         n->title = get_text(c, i, NULL, o, "title", F_REQUIRED, HY_TREE_TITLE_MAX);
-        const json_t *sv = json_object_get(o, "severity");
-        int sev = -1;
-        if (!sv)
-            problem(c, i, "missing_field", "severity", "\"severity\" is required.");
-        else if (!json_is_string(sv))
-            problem(c, i, "wrong_type", "severity", "\"severity\" must be a string.");
-        else if (!str(sv) ||
-                 (sev = name_index(str(sv), hy_tree_severity_names, HY_TREE__SEVERITIES)) < 0)
-            problem(c, i, "invalid_value", "severity",
-                    "\"severity\" must be emergency, urgent, routine, self_care or info.");
+        int sev = get_enum(c, i, o, "severity", hy_tree_severity_names, HY_TREE__SEVERITIES);
         if (sev >= 0) n->severity = (enum hy_tree_severity)sev;
         if (n->type == HY_TREE_CONTACT) read_contact(c, i, o);
         break;
