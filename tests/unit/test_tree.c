@@ -331,6 +331,11 @@ static void walk(struct walk *w) {
         assert_false(s2.done);
         assert_int_equal(s2.node, s.path[s.npath - 1].node);
         json_decref(back);
+        /* Nothing of this walk's steps is used after here: start the arena afresh. */
+        if (hy_arena_used(w->a) > ((size_t)4 << 20)) {
+            hy_arena_free(w->a);
+            w->a = hy_arena_new(0);
+        }
         return;
     }
     int k = s.node;
