@@ -406,7 +406,7 @@ function forecastBench(h, dir) {
   const libs = execFileSync('pkg-config', ['--libs', 'libmicrohttpd', 'sqlite3', 'libpq', 'jansson', 'libsodium',
     'md4c-html', 'zlib'], { encoding: 'utf8' }).trim().split(/\s+/);
   execFileSync('cc', ['-O2', '-std=c11', '-D_GNU_SOURCE', `-I${join(ROOT, 'src')}`, join(ROOT, 'bench/forecast_time.c'),
-    join(dirname(BIN), 'libhycore.a'), ...libs, '-lpthread', '-lm', '-o', exe]);
+    join(dirname(BIN), 'libhy_domain.a'), join(dirname(BIN), 'libhy_util.a'), ...libs, '-lpthread', '-lm', '-o', exe]);
   results.forecast_ms = JSON.parse(execFileSync(exe, [QUICK ? '10' : '30'], { encoding: 'utf8' }));
   const fm = results.forecast_ms;
   log(`forecast in process: plain ${fm.plain_ms} ms, bands ${fm.bands_ms} ms (max ${fm.bands_max_ms}), ` +
