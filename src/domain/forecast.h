@@ -133,6 +133,9 @@ extern const size_t hy_fc_param_count;
 /* CHIME's defaults (its CLI and web app settings of v1.1.5); `today` for the dates. No mode is
  * chosen: exactly one of doubling_time, date_first_hospitalized or admissions must be set. */
 void hy_fc_params_default(struct hy_fc_params *p, int32_t today);
+/* The doubling time used when none of doubling_time, date_first_hospitalized and admissions
+ * is given (CHIME v1.1.5's default, as the other defaults). */
+#define HY_FC_DEFAULT_DOUBLING_TIME 5.0
 /* Sets one parameter from its text. Persian (۰–۹) and Arabic-Indic (٠–٩) digits and the Arabic
  * decimal separator (٫) are read as ASCII; dates are ISO 8601 calendar dates (YYYY-MM-DD);
  * rates are fractions (0.3 for 30 %). A parameter given twice, an unknown name or a bad value

@@ -13,9 +13,9 @@
 const struct hy_fc_param_info hy_fc_param_infos[] = {
     {"current_hospitalized", HY_FC_K_COUNT, "69",
      "patients with COVID-19 in the hospital on current_date (0 or more)"},
-    {"doubling_time", HY_FC_K_REAL, "",
-     "days for infections to double before distancing (0.1 to 1000); give this, "
-     "date_first_hospitalized or admissions"},
+    {"doubling_time", HY_FC_K_REAL, "5",
+     "days for infections to double before distancing (0.1 to 1000); or give "
+     "date_first_hospitalized or admissions to fit it (5, CHIME's default, when none is given)"},
     {"date_first_hospitalized", HY_FC_K_DATE, "",
      "day the first patient was admitted (YYYY-MM-DD, before current_date); the doubling time "
      "is then fitted"},
@@ -447,10 +447,9 @@ int hy_fc_params_finish(struct hy_fc_params *p, struct hy_fc_error *err) {
                             "admissions.");
         p->mode = a == 0 ? HY_FC_BY_DOUBLING : a == 1 ? HY_FC_BY_FIRST_DATE : HY_FC_BY_ADMISSIONS;
     }
-    if (!nanchor) {
-        err->missing = true;
-        return fail(err, "doubling_time",
-                        "Give one of doubling_time, date_first_hospitalized and admissions.");
+    if (!nanchor) { /* CHIME's default doubling time */
+        p->mode = HY_FC_BY_DOUBLING;
+        p->doubling_time = HY_FC_DEFAULT_DOUBLING_TIME;
     }
     if (p->mitigation_date == HY_FC_NO_DATE) p->mitigation_date = p->current_date;
 

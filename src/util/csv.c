@@ -537,7 +537,7 @@ int hy_csv_header(struct hy_csv_writer *w, const char *const *names) {
 }
 
 bool hy_csv_bom_option(const char *value, bool *ret) {
-    if (!value || !*value || !strcmp(value, "0")) {
+    if (!value || !strcmp(value, "0")) {
         *ret = false;
         return true;
     }

@@ -132,8 +132,8 @@ int hy_csv_header(struct hy_csv_writer *w, const char *const *names);
 /* 0, or the first failure. For a FILE writer the caller still flushes and checks the FILE. */
 int hy_csv_writer_error(const struct hy_csv_writer *w);
 
-/* The value of the exports' `bom` option (a query parameter or flag): absent, "" or "0" is
- * false, "1" true. False when it is anything else (the caller refuses it). */
+/* The value of the exports' `bom` option (a query parameter or flag): absent or "0" is false,
+ * "1" true. False when it is anything else, "" included (the caller refuses it). */
 bool hy_csv_bom_option(const char *value, bool *ret);
 
 #endif

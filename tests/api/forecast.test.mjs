@@ -149,7 +149,6 @@ describe(`forecast ${S}`, () => {
       [{ current_date: '2020-04-20', date_first_hospitalized: 'soon' }, 'invalid_query', 'date_first_hospitalized'],
       [{ current_date: '2020-04-20', date_first_hospitalized: '2020-04-21' }, 'invalid_query', 'date_first_hospitalized'],
       [{ ...base, date_first_hospitalized: '2020-04-01' }, 'invalid_query', 'date_first_hospitalized'],
-      [{ current_date: '2020-04-20' }, 'missing_field', 'doubling_time'],
       [{ ...base, population: '10', current_hospitalized: '0' }, 'invalid_query', 'population'],
       [{ ...base, population: '10' }, 'invalid_query', 'current_hospitalized'],
       [{ ...base, doubling_time_min: '3' }, 'invalid_query', 'doubling_time_max'],
@@ -164,6 +163,12 @@ describe(`forecast ${S}`, () => {
       assertError(r, 400, code, qs(params));
       assert.equal(r.json.error.field, field, `${qs(params)}: ${r.text}`);
     }
+    // None of doubling_time, date_first_hospitalized and admissions: CHIME's default doubling time.
+    const dflt = await get({ current_date: '2020-04-20' });
+    const five = await get({ current_date: '2020-04-20', doubling_time: '5' });
+    assert.equal(dflt.status, 200, dflt.text);
+    assert.equal(dflt.json.doubling_time, 5);
+    assert.deepEqual(dflt.json, five.json);
     const twice = await get('doubling_time=4&doubling_time=5&current_date=2020-04-20');
     assertError(twice, 400, 'invalid_query', 'doubling_time twice');
     assert.equal(twice.json.error.field, 'doubling_time');
@@ -253,9 +258,10 @@ describe(`forecast ${S}`, () => {
       assert.match(r.stderr, new RegExp(`forecast: ${name}: `), r.stderr);
       assert.equal(r.stdout, '');
     }
-    const none = await runCli(['forecast']);
-    assert.equal(none.code, 2);
-    assert.match(none.stderr, /doubling_time/);
+    // Nothing given: CHIME's default doubling time, as over HTTP.
+    const none = await runCli(['forecast', '--current-date=2020-04-20']);
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(JSON.parse(none.stdout).doubling_time, 5);
     const help = await runCli(['forecast', '--help']);
     assert.equal(help.code, 0);
     for (const name of ['current_hospitalized', 'doubling_time', 'date_first_hospitalized', 'current_date', 'mitigation_date',

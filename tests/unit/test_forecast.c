@@ -517,6 +517,10 @@ static void test_params_defaults(void **state) {
     assert_int_equal(p.days[HY_FC_VENT], 10);
     assert_int_equal(p.current_date, TODAY);
     assert_int_equal(p.mitigation_date, TODAY);
+    /* No anchor at all: CHIME's default doubling time. */
+    parse_ok(&p, "current_hospitalized=10");
+    assert_int_equal(p.mode, HY_FC_BY_DOUBLING);
+    assert_true(p.doubling_time == HY_FC_DEFAULT_DOUBLING_TIME);
     /* Every parameter has help, and every one with a default is accepted with it. */
     for (size_t i = 0; i < hy_fc_param_count; i++) {
         assert_true(strlen(hy_fc_param_infos[i].help) > 10);
@@ -588,8 +592,7 @@ static void test_params_errors(void **state) {
               "date_first_hospitalized");
     parse_bad("date_first_hospitalized=2010-03-01&current_date=2020-03-28",
               "date_first_hospitalized");
-    /* One way to anchor the spread: not none, not two. */
-    parse_bad("current_hospitalized=10", "doubling_time");
+    /* At most one way to anchor the spread (none: CHIME's default doubling time). */
     parse_bad("doubling_time=4&date_first_hospitalized=2020-03-01", "date_first_hospitalized");
     parse_bad("doubling_time=4&admissions=[1,2,3]", "admissions");
     parse_bad("doubling_time=4&doubling_time=5", "doubling_time");
