@@ -16,10 +16,20 @@
 import { t, formatNumber, getDirection, LANGUAGE_EVENT } from './i18n.js';
 import { getConfig } from './api.js';
 
-const VENDOR = '/vendor';
+// Whole addresses, each in one string: the build replaces them by the files' content-hashed names.
 const OUTLINES = {
-  coarse: `${VENDOR}/world-atlas/countries-110m.json`,
-  detailed: `${VENDOR}/world-atlas/countries-50m.json`,
+  coarse: '/vendor/world-atlas/countries-110m.json',
+  detailed: '/vendor/world-atlas/countries-50m.json',
+};
+const LIBRARY = {
+  leafletCss: '/vendor/leaflet/leaflet.css',
+  clusterCss: '/vendor/markercluster/MarkerCluster.css',
+  leaflet: '/vendor/leaflet/leaflet.js',
+  cluster: '/vendor/markercluster/leaflet.markercluster.js',
+  topojson: '/vendor/topojson-client/topojson-client.min.js',
+  icon: '/vendor/leaflet/images/marker-icon.png',
+  icon2x: '/vendor/leaflet/images/marker-icon-2x.png',
+  shadow: '/vendor/leaflet/images/marker-shadow.png',
 };
 
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({
@@ -36,7 +46,7 @@ function addStylesheet(href) {
     link.onload = () => resolve();
     link.onerror = () => reject(new Error(`map: could not load ${href}`));
     // Before app.css, so that our rules win over the libraries' at equal specificity.
-    const app = document.querySelector('link[rel="stylesheet"][href$="/css/app.css"]');
+    const app = document.querySelector('link[rel="stylesheet"][href*="/css/app."]');
     document.head.insertBefore(link, app);
   });
 }
@@ -45,19 +55,14 @@ let libraries = null;
 /** Load Leaflet, Leaflet.markercluster and topojson-client once per page. */
 export function loadMapLibraries() {
   libraries ??= (async () => {
-    const css = Promise.all([
-      addStylesheet(`${VENDOR}/leaflet/leaflet.css`),
-      addStylesheet(`${VENDOR}/markercluster/MarkerCluster.css`),
-    ]);
+    const css = Promise.all([addStylesheet(LIBRARY.leafletCss), addStylesheet(LIBRARY.clusterCss)]);
     // UMD builds: importing them runs them, and they set window.L / window.topojson.
-    await import(`${VENDOR}/leaflet/leaflet.js`);
-    await Promise.all([
-      import(`${VENDOR}/markercluster/leaflet.markercluster.js`),
-      import(`${VENDOR}/topojson-client/topojson-client.min.js`),
-      css,
-    ]);
+    await import(LIBRARY.leaflet);
+    await Promise.all([import(LIBRARY.cluster), import(LIBRARY.topojson), css]);
     const L = window.L;
-    L.Icon.Default.prototype.options.imagePath = `${VENDOR}/leaflet/images/`;
+    // The marker images by their whole (hashed) addresses, not a folder plus a file name.
+    L.Icon.Default.imagePath = '';
+    L.Icon.Default.mergeOptions({ imagePath: '', iconUrl: LIBRARY.icon, iconRetinaUrl: LIBRARY.icon2x, shadowUrl: LIBRARY.shadow });
     return { L, topojson: window.topojson };
   })();
   libraries.catch(() => { libraries = null; });
