@@ -50,13 +50,16 @@ test('groups page: offline basemap drawn, honest empty list, nothing fetched fro
         canvas: canvas ? { w: canvas.width, h: canvas.height } : null,
         empty: document.querySelector('#groups-list .hy-map-list-empty')?.textContent,
         label: el.getAttribute('aria-label'),
-        zoomTitle: el.querySelector('.leaflet-control-zoom-in')?.getAttribute('title'),
+        // The zoom buttons are in a bar above the map, not on it (they would cover markers).
+        zoomTitle: el.querySelector('.hy-map-toolbar .leaflet-control-zoom-in')?.getAttribute('title'),
+        zoomOnMap: el.querySelectorAll('.leaflet-container .leaflet-control-zoom').length,
       };
     });
     assert.equal(info.basemap, 'coarse');
     assert.ok(info.outlines > 150, `country outlines drawn (${info.outlines})`);
     assert.ok(info.canvas && info.canvas.w > 100 && info.canvas.h > 100, 'basemap canvas has a size');
     assert.ok(info.empty && info.label && info.zoomTitle);
+    assert.equal(info.zoomOnMap, 0, 'no control over the markers');
     assert.ok(requests.some((u) => /\/vendor\/world-atlas\/countries-110m\.[0-9a-f]{10}\.json$/.test(u)), 'coarse outlines (content-hashed name)');
     assert.ok(requests.every((u) => u.startsWith(server.url) || u.startsWith('data:')), 'all requests to the test server');
     assert.deepEqual(problems, []);
@@ -112,7 +115,7 @@ test('markers cluster, the list mirrors them, and choosing from the list opens t
   // Switching language re-renders the list and controls in place.
   await page.click('#lang-switch');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
-  assert.equal(await page.locator('#groups-map .leaflet-control-zoom-in').getAttribute('title'), 'Zoom in');
+  assert.equal(await page.locator('.hy-map-toolbar .leaflet-control-zoom-in').getAttribute('title'), 'Zoom in');
   assert.equal(await page.locator('#groups-list li[data-marker-id]').count(), MARKERS.length);
   assert.deepEqual(problems, []);
   await context.close();

@@ -67,8 +67,11 @@ function facetGroup(name, counts) {
   lg.textContent = t(`library.facet_${name}`);
   fs.append(lg);
   const entries = Object.entries(counts || {});
-  if (name === 'year') entries.sort((a, b) => b[0].localeCompare(a[0]));
-  else if (name !== 'type' && name !== 'level' && name !== 'stage') entries.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  // Values are codes (years, country codes, slugs): compared as plain strings, which needs no
+  // locale collation (the first one costs the browser tens of milliseconds).
+  const byCode = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+  if (name === 'year') entries.sort((a, b) => byCode(b[0], a[0]));
+  else if (name !== 'type' && name !== 'level' && name !== 'stage') entries.sort((a, b) => b[1] - a[1] || byCode(a[0], b[0]));
   if (!entries.length) {
     const p = document.createElement('p');
     p.className = 'facet-empty';
