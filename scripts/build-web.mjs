@@ -204,8 +204,8 @@ async function buildPages({ check, log }) {
       + `run \`node scripts/build-web.mjs --convert web/${f}\``).join('\n'));
   }
   if (check) {
-    for (const f of differ) log(`out of date: web/${f}`);
-    for (const f of stale) log(`stale: web/${f}`);
+    for (const f of differ) process.stderr.write(`build-web: out of date: web/${f}\n`);
+    for (const f of stale) process.stderr.write(`build-web: stale: web/${f}\n`);
     return differ.length + stale.length;
   }
   for (const f of stale) {
@@ -234,7 +234,7 @@ async function main() {
       fail(`missing ${relative(ROOT, from)} — run \`npm ci\` (or \`npm install\`) first`);
     }
     if (await sameBytes(to, bytes)) { unchanged++; continue; }
-    if (opts.check) { stale++; log(`out of date: ${relative(ROOT, to)}`); continue; }
+    if (opts.check) { stale++; process.stderr.write(`build-web: out of date: ${relative(ROOT, to)}\n`); continue; }
     await mkdir(dirname(to), { recursive: true });
     await writeFile(to, bytes);
     written++;
@@ -249,7 +249,7 @@ async function main() {
     log(`build-web: ${unchanged} vendor files up to date, ${stale} missing or stale`);
     let bad = stale;
     if (opts.site) bad += await buildPages({ check: true, log });
-    if (bad) log('build-web: run `node scripts/build-web.mjs`');
+    if (bad) process.stderr.write('build-web: run `node scripts/build-web.mjs`\n');
     process.exit(bad ? 1 : 0);
   }
   log(`build-web: ${written} copied, ${unchanged} already up to date (${relative(ROOT, opts.out)})`);
