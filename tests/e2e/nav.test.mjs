@@ -174,6 +174,14 @@ test('the language by address: ?lang= chooses it, remembers it, and every page n
   }
 });
 
+test('the sitemap lists every public section of the navigation', async () => {
+  const nav = JSON.parse(readFileSync(join(WEB, '_shell', 'nav.json'), 'utf8'));
+  const xml = await (await fetch(`${server.url}/sitemap.xml`)).text();
+  const listed = new Set([...xml.matchAll(/<loc>[^<]*?(\/[^<]*)<\/loc>/g)].map((m) => new URL(m[1], server.url).pathname));
+  for (const s of [...nav.sections, ...nav.footer]) assert.ok(listed.has(s.href), `${s.href} not in /sitemap.xml`);
+  for (const w of nav.work) assert.ok(!listed.has(w.href), `${w.href} (signed-in people only) in /sitemap.xml`);
+});
+
 test('without JavaScript: the menu opens and leads to every section, the help form and the library read as plain HTML', async () => {
   for (const width of [360, 1280]) {
     const context = await newContext(browser, { lang: 'fa', viewport: { width, height: 800 }, javaScriptEnabled: false });
