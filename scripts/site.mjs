@@ -4,6 +4,7 @@
 //
 //   web/_shell/page.html     the layout of every site page: head, header, navigation, footer
 //   web/_shell/embed.html    the layout of widgets that other sites show in an iframe
+//   web/_shell/*.html        pieces the layouts include ({{> head}}, {{> lang-switch}})
 //   web/_shell/nav.json      the navigation: public sections, work pages per role, footer links
 //   web/_pages/**/*.html     one file per page: a comment with its settings, then its <main>
 //
@@ -145,7 +146,16 @@ export function renderNav(nav, here, section) {
   };
 }
 
-function fill(template, values, name) {
+/**
+ * Includes the shell's pieces ({{> head}} is web/_shell/head.html without its leading comment)
+ * and fills the placeholders ({{title}}, {{nav.primary}} …).
+ */
+function fill(template, values, name, partials = {}, depth = 0) {
+  template = template.replace(/\{\{> ([a-z][a-z-]*)\}\}/g, (all, part) => {
+    if (!Object.hasOwn(partials, part) || depth > 4) throw new BuildError(`${name}: no piece web/${SHELL_DIR}/${part}.html for {{> ${part}}}`);
+    const text = partials[part].replace(/^<!--[\s\S]*?-->\r?\n/, '').replace(/\r?\n$/, '');
+    return fill(text, values, `web/${SHELL_DIR}/${part}.html`, partials, depth + 1);
+  });
   return template.replace(/\{\{([a-z_.]+)\}\}/g, (all, key) => {
     if (!Object.hasOwn(values, key)) throw new BuildError(`${name}: the layout names {{${key}}}, which the build does not know`);
     return values[key];
@@ -155,7 +165,7 @@ function fill(template, values, name) {
 /** Assembles one page (asset addresses still the source ones). */
 export function assemblePage({ page, layouts, nav }) {
   const layout = layouts[page.layout];
-  if (!layout) throw new BuildError(`${page.source}: no layout "${page.layout}" in web/${SHELL_DIR}/`);
+  if (!layout || !layout.includes('{{main}}')) throw new BuildError(`${page.source}: no layout "${page.layout}" (with {{main}}) in web/${SHELL_DIR}/`);
   const index = page.robots !== 'noindex';
   const head = [];
   for (const s of page.styles) head.push(`<link rel="stylesheet" href="/css/${escapeAttr(s)}.css">`);
@@ -175,7 +185,7 @@ export function assemblePage({ page, layouts, nav }) {
     main: page.body,
     ...renderNav(nav, page.path, page.section),
   };
-  return fill(layout, values, `web/${SHELL_DIR}/${page.layout}.html`).replace('{{preload}}', '\u0000PRELOAD\u0000');
+  return fill(layout, values, `web/${SHELL_DIR}/${page.layout}.html`, layouts).replace('{{preload}}', '\u0000PRELOAD\u0000');
 }
 
 // ---------------------------------------------------------------- references between files

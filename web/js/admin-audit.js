@@ -16,7 +16,7 @@ let done = false;
 const names = new Map(); // account id → name
 let usersPage = 0, usersDone = false;
 
-const me = await gate('audit', ['admin']);
+const me = await gate('audit', ['admin'], 'staff.admins_only');
 
 /** Reads pages of accounts until every id in `ids` has a name, or there are no more. */
 async function resolveNames(ids) {
@@ -54,6 +54,20 @@ function subject(e) {
   return s;
 }
 
+/** A code the server wrote into the detail (a role, a status) in words; "a->b" both sides. */
+function codeWords(code) {
+  for (const prefix of ['role', 'vstatus', 'rqstatus']) {
+    if (hasKey(`${prefix}.${code}`)) return t(`${prefix}.${code}`);
+  }
+  return null;
+}
+function detailText(e) {
+  if (e.action === 'group_approved') return ''; // the status before: always "pending"
+  const pair = /^([a-z_]+)->([a-z_]+)$/.exec(e.detail);
+  if (pair && codeWords(pair[1]) && codeWords(pair[2])) return `${codeWords(pair[1])} → ${codeWords(pair[2])}`;
+  return codeWords(e.detail) || e.detail;
+}
+
 function item(e) {
   const li = el('li', null, 'audit-item');
   const head = el('p', null, 'audit-head');
@@ -69,8 +83,9 @@ function item(e) {
   who.dir = 'auto';
   row('audit.who', who);
   row('audit.subject', subject(e));
-  if (e.detail) {
-    const d = el('span', e.detail);
+  const detail = detailText(e);
+  if (detail) {
+    const d = el('span', detail);
     d.dir = 'auto';
     row('audit.detail', d);
   }

@@ -11,7 +11,7 @@ const ROLES = ['volunteer', 'coordinator', 'editor', 'admin'];
 await ready;
 
 const state = { role: '', status: '', page: 1, data: null, msg: null };
-const me = await gate('users', ['admin']);
+const me = await gate('users', ['admin'], 'staff.admins_only');
 
 function item(u) {
   const li = el('li', null, 'vet-item');

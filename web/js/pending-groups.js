@@ -12,7 +12,7 @@ await ready;
 const groups = [];
 let done = false;
 let msg = null;
-const me = await gate('pgroups', ['coordinator', 'admin']);
+const me = await gate('pgroups', ['coordinator', 'admin'], 'staff.coordinators_only');
 
 function item(g) {
   const li = el('li', null, 'vet-item');

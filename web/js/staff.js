@@ -2,8 +2,9 @@
 // shows a page's view only to the roles it is for, error display, and small DOM helpers. The
 // server decides what each account may do; the gate only spares people a page of errors.
 //
-// A page that uses gate('users', ['admin']) has these elements (see web/_pages/admin/users.html):
-//   #users-anon (signed out), #users-forbidden (other roles), #users-error, #users-view.
+// A page that uses gate('users', ['admin'], 'staff.admins_only') has these elements (see
+// web/_pages/admin/users.html): #users-gate (where the gate says "sign in" or "not for you"),
+// #users-error, #users-view (hidden until the gate opens).
 import { t, formatDate, getLanguage, LANGUAGES } from './i18n.js';
 import { getMe } from './session.js';
 
@@ -28,8 +29,19 @@ export function clearError(prefix) {
   $(`${prefix}-error`).hidden = true;
 }
 
-/** Shows the page's view to the given roles; returns the account, or null (view hidden). */
-export async function gate(prefix, roles) {
+/** Text that follows the language switch (applyTranslations fills data-i18n). */
+function say(tag, key, cls) {
+  const e = el(tag, t(key), cls);
+  e.dataset.i18n = key;
+  return e;
+}
+
+/**
+ * Shows the page's view to the given roles and returns the account; otherwise says why in
+ * #P-gate (signed out: a sign-in link that comes back here; another role: forbiddenKey) and
+ * returns null.
+ */
+export async function gate(prefix, roles, forbiddenKey) {
   let me;
   try {
     me = await getMe({ refresh: true });
@@ -37,12 +49,24 @@ export async function gate(prefix, roles) {
     showError(prefix, e);
     return null;
   }
-  if (!me) $(`${prefix}-anon`).hidden = false;
-  else if (!roles.includes(me.role)) $(`${prefix}-forbidden`).hidden = false;
-  else {
+  if (me && roles.includes(me.role)) {
     $(`${prefix}-view`).hidden = false;
     return me;
   }
+  let box;
+  if (!me) {
+    box = el('div', null, 'notice');
+    const link = say('a', 'account.signin_link');
+    link.href = `/signin?next=${encodeURIComponent(location.pathname)}`;
+    const p = el('p');
+    p.append(link);
+    box.append(say('p', 'account.signed_out'), p);
+    box.id = `${prefix}-anon`;
+  } else {
+    box = say('p', forbiddenKey, 'notice notice-warning');
+    box.id = `${prefix}-forbidden`;
+  }
+  $(`${prefix}-gate`).replaceChildren(box);
   return null;
 }
 
