@@ -21,7 +21,7 @@ const LOCALES = {
 };
 const COMMON_LIST = join(ROOT, 'tests', 'api', 'fixtures', 'common-passwords.txt');
 const PASSWORD = 'a long enough passphrase for nav';
-// What each role's navigation offers (issue: volunteers their tasks; coordinators the dispatch
+// What each role's navigation offers (volunteers their tasks; coordinators the dispatch
 // queue, the vetting queue and pending groups; editors the editor; admins all of it, users and
 // the audit log).
 const PEOPLE = {
