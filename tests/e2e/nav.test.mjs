@@ -4,23 +4,18 @@
 // navigation of fourteen public sections at 360 px in both languages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, copyFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { startServer, serverBinary, ROOT, WEB } from './lib/server.mjs';
+import { startServer, addUsers, WEB, LOCALES, COMMON_PASSWORDS } from './lib/server.mjs';
 import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir } from './lib/browser.mjs';
 import { runAxe, describeViolations } from './lib/axe.mjs';
 import { buildSite } from '../../scripts/site.mjs';
 import { syncHtml } from '../../scripts/build-web.mjs';
 
-const LOCALES = {
-  fa: JSON.parse(readFileSync(join(WEB, 'locales', 'fa.json'), 'utf8')),
-  en: JSON.parse(readFileSync(join(WEB, 'locales', 'en.json'), 'utf8')),
-};
-const COMMON_LIST = join(ROOT, 'tests', 'api', 'fixtures', 'common-passwords.txt');
 const PASSWORD = 'a long enough passphrase for nav';
+const NAV = JSON.parse(readFileSync(join(WEB, '_shell', 'nav.json'), 'utf8'));
 // What each role's navigation offers (volunteers their tasks; coordinators the dispatch
 // queue, the vetting queue and pending groups; editors the editor; admins all of it, users and
 // the audit log).
@@ -34,12 +29,8 @@ const PEOPLE = {
 let server, browser, shots;
 
 before(async () => {
-  server = await startServer({ args: ['--password-list', COMMON_LIST, '--rate-login-ip', '1000'] });
-  for (const [role, p] of Object.entries(PEOPLE)) {
-    const r = spawnSync(serverBinary(), ['user', 'add', '--db', server.db, '--email', `${role}@nav.example`, '--name', p.name,
-      '--role', role, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8', cwd: ROOT });
-    assert.equal(r.status, 0, r.stderr);
-  }
+  server = await startServer({ args: ['--password-list', COMMON_PASSWORDS, '--rate-login-ip', '1000'] });
+  addUsers(server, Object.entries(PEOPLE).map(([role, p]) => ({ email: `${role}@nav.example`, name: p.name, role })), PASSWORD);
   browser = await launchBrowser();
   shots = await screenshotDir();
 });
@@ -175,7 +166,7 @@ test('the language by address: ?lang= chooses it, remembers it, and every page n
 });
 
 test('the sitemap lists every public section of the navigation', async () => {
-  const nav = JSON.parse(readFileSync(join(WEB, '_shell', 'nav.json'), 'utf8'));
+  const nav = NAV;
   const xml = await (await fetch(`${server.url}/sitemap.xml`)).text();
   const listed = new Set([...xml.matchAll(/<loc>[^<]*?(\/[^<]*)<\/loc>/g)].map((m) => new URL(m[1], server.url).pathname));
   for (const s of [...nav.sections, ...nav.footer]) assert.ok(listed.has(s.href), `${s.href} not in /sitemap.xml`);
@@ -192,7 +183,7 @@ test('without JavaScript: the menu opens and leads to every section, the help fo
       assert.ok(await page.isHidden('#lang-switch'), 'no language switch: it needs scripts');
       assert.ok(await page.isVisible('#account-signin'), '"Sign in" is a plain link');
       assert.ok(await page.isHidden('#work-nav'));
-      const nav = JSON.parse(readFileSync(join(WEB, '_shell', 'nav.json'), 'utf8'));
+      const nav = NAV;
       const before = await visibleHrefs(page, '.site-nav a');
       await page.click('#nav-menu summary');
       const open = await visibleHrefs(page, '.site-nav a');
@@ -225,8 +216,7 @@ test('fourteen public sections: the menu fits 360 px in both languages, with and
   const labels = ['nav.home', 'home.card_groups_title', 'home.card_help_title', 'home.card_volunteer_title', 'nav.library',
     'nav.track', 'coverage.h1', 'nav.faq', 'toolkits.h1', 'communities.h1', 'nav.about', 'footer.privacy', 'nav.signin', 'home.privacy_link'];
   const hrefs = ['/', '/groups', '/help', '/volunteer', '/library', '/track', '/coverage', '/faq', '/toolkits', '/communities', '/about', '/privacy', '/signin', '/account'];
-  const base = JSON.parse(readFileSync(join(WEB, '_shell', 'nav.json'), 'utf8'));
-  const nav = { ...base, sections: hrefs.map((href, i) => ({ href, label: labels[i], primary: i < 5 })) };
+  const nav = { ...NAV, sections: hrefs.map((href, i) => ({ href, label: labels[i], primary: i < 5 })) };
   const { outputs } = await buildSite({ web: WEB, nav, syncHtml });
   const dir = await mkdtemp(join(tmpdir(), 'hamyari-nav14-'));
   let site;

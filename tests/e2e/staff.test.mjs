@@ -4,18 +4,11 @@
 // that comes back). fa and en, 1280 and 360 px, axe-clean, screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, serverBinary, ROOT, WEB } from './lib/server.mjs';
+import { startServer, addUsers, LOCALES, COMMON_PASSWORDS } from './lib/server.mjs';
 import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir } from './lib/browser.mjs';
 import { runAxe, describeViolations } from './lib/axe.mjs';
 
-const LOCALES = {
-  fa: JSON.parse(readFileSync(join(WEB, 'locales', 'fa.json'), 'utf8')),
-  en: JSON.parse(readFileSync(join(WEB, 'locales', 'en.json'), 'utf8')),
-};
-const COMMON_LIST = join(ROOT, 'tests', 'api', 'fixtures', 'common-passwords.txt');
 const PASSWORD = 'staff pages passphrase 42';
 const PEOPLE = {
   admin: { email: 'admin@staff.example', name: 'Ada Admin' },
@@ -27,12 +20,8 @@ const GROUP = 'Staff test neighbourhood group';
 let server, browser, shots, groupId;
 
 before(async () => {
-  server = await startServer({ args: ['--password-list', COMMON_LIST, '--rate-login-ip', '1000'] });
-  for (const [role, p] of Object.entries(PEOPLE)) {
-    const r = spawnSync(serverBinary(), ['user', 'add', '--db', server.db, '--email', p.email, '--name', p.name,
-      '--role', role, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8', cwd: ROOT });
-    assert.equal(r.status, 0, r.stderr);
-  }
+  server = await startServer({ args: ['--password-list', COMMON_PASSWORDS, '--rate-login-ip', '1000'] });
+  addUsers(server, Object.entries(PEOPLE).map(([role, p]) => ({ ...p, role })), PASSWORD);
   // The volunteer submits a group through the API; it waits for approval.
   const login = await fetch(`${server.url}/api/v1/auth/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
