@@ -10,16 +10,22 @@ const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`Usage: bench/run [--quick] [--duration SECONDS] [--connections N] [--skip-pg] [--keep]
+                 [--lighthouse-only] [--skip-lighthouse] [--lighthouse-runs N]
 
 Benchmarks Hamyari against references on this machine (loopback only) and prints ratios:
 nginx (static file, /healthz bytes, a pre-rendered nearest-groups answer), PostgreSQL+PostGIS
-through pgbench (nearest groups, library full text + facets) and the sqlite3 shell (library).
+through pgbench (nearest groups, library full text + facets) and the sqlite3 shell (library);
+then the pages in a browser: Lighthouse's performance score of home, groups, help and library,
+fa and en, mobile and desktop, with the demo data (goal: ≥ 90 on mobile).
   --quick           short run: 3 s per measurement and smaller datasets (100,000 groups,
                     10,000 documents, 2,000 volunteers, 10,000 requests)
   --duration S      seconds per measurement (default 10; --quick 3)
   --connections N   concurrent connections for wrk (default 64)
   --skip-pg         leave out everything that needs PostgreSQL
   --keep            keep the working folder (datasets, stores, logs) and print its path
+  --lighthouse-only only the Lighthouse part (about 5 minutes)
+  --skip-lighthouse leave the Lighthouse part out
+  --lighthouse-runs N  runs of each page, the median reported (default 3; --quick 1)
   --help            show this text
 Results go to bench/results/<date>.md and .json.`);
   process.exit(0);
@@ -33,6 +39,9 @@ const DURATION = Number(opt('--duration', QUICK ? 3 : 10));
 const WARMUP = QUICK ? 1 : 2; // seconds of discarded load before each wrk measurement
 const CONNS = Number(opt('--connections', 64));
 const SKIP_PG = args.includes('--skip-pg');
+const LH_ONLY = args.includes('--lighthouse-only');
+const SKIP_LH = args.includes('--skip-lighthouse');
+const LH_RUNS = Math.max(1, Number(opt('--lighthouse-runs', QUICK ? 1 : 3)) || 1);
 const SIZES = QUICK
   ? { groups: 100000, docs: 10000, volunteers: 2000, requests: 10000 }
   : { groups: 1000000, docs: 100000, volunteers: 10000, requests: 100000 };
@@ -197,13 +206,91 @@ function pgbench(url, script, vars, dir, tag) {
   return { rps: tps, p50: pct(lat, 50), p99: pct(lat, 99), non2xx: failed, requests: lat.length };
 }
 
+// ---- pages in a browser: Lighthouse (npm lighthouse, Debian's Chromium), demo data.
+const LH_PAGES = ['/', '/groups', '/help', '/library'];
+async function lighthouseBench(dir) {
+  const { launchChrome, audit } = await import('../tests/e2e/lib/lighthouse.mjs');
+  const h = await startHamyari(`sqlite:${join(dir, 'lighthouse.db')}`, ['--demo']);
+  const chrome = await launchChrome();
+  const out = [];
+  try {
+    for (const formFactor of ['mobile', 'desktop']) {
+      for (const lang of ['fa', 'en']) {
+        for (const path of LH_PAGES) {
+          const runs = [];
+          for (let i = 0; i < LH_RUNS; i++) {
+            runs.push(await audit(`${h.base}${path}?lang=${lang}`, { port: chrome.port, formFactor, categories: ['performance'] }));
+          }
+          // The run with the median performance score (Lighthouse's advice for noisy machines).
+          runs.sort((a, b) => a.scores.performance - b.scores.performance);
+          const m = runs[Math.floor(runs.length / 2)];
+          const r = { page: path, lang, form_factor: formFactor, runs: runs.length, performance: m.scores.performance,
+            all_scores: runs.map((x) => x.scores.performance), fcp_ms: m.fcp, lcp_ms: m.lcp, tbt_ms: m.tbt, cls: m.cls,
+            si_ms: m.si, bytes: m.bytes, requests: m.requests };
+          out.push(r);
+          log(`lighthouse ${path} ${lang} ${formFactor}: performance ${r.performance} (runs ${r.all_scores.join(', ')}), `
+            + `TBT ${Math.round(r.tbt_ms)} ms, LCP ${Math.round(r.lcp_ms)} ms, CLS ${r.cls.toFixed(3)}, ${Math.round(r.bytes / 1024)} KB`);
+        }
+      }
+    }
+  } finally {
+    await chrome.close();
+    await stop(h.child);
+  }
+  return out;
+}
+
+function lighthouseTarget(results) {
+  const mobile = (results.lighthouse || []).filter((r) => r.form_factor === 'mobile');
+  if (!mobile.length) return { what: 'Lighthouse performance ≥ 90 on mobile (home, groups, help, library; fa, en)', ok: null, value: '–' };
+  const worst = mobile.reduce((a, b) => (b.performance < a.performance ? b : a));
+  return { what: 'Lighthouse performance ≥ 90 on mobile (home, groups, help, library; fa, en)',
+    ok: worst.performance >= 90, value: `lowest ${worst.performance} (${worst.page} ${worst.lang})` };
+}
+
+function lighthouseMarkdown(results) {
+  if (!results.lighthouse?.length) return '';
+  const f = (v, d = 0) => (v == null ? '–' : v.toFixed(d));
+  return `\n## Pages in a browser (Lighthouse ${results.versions.lighthouse}, ${results.versions.chromium})\n\n`
+    + `Demo data, \`?lang=\`; mobile = Lighthouse's simulated Moto G Power on slow 4G; the median of ${LH_RUNS} run(s) by score.\n\n`
+    + '| page | lang | form | performance | runs | FCP ms | LCP ms | TBT ms | CLS | Speed Index ms | KB |\n'
+    + '|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n'
+    + results.lighthouse.map((r) => `| ${r.page} | ${r.lang} | ${r.form_factor} | ${r.performance} | ${r.all_scores.join(', ')} | `
+      + `${f(r.fcp_ms)} | ${f(r.lcp_ms)} | ${f(r.tbt_ms)} | ${f(r.cls, 3)} | ${f(r.si_ms)} | ${f(r.bytes / 1024)} |`).join('\n') + '\n';
+}
+
+function lighthouseVersions(results) {
+  results.versions.lighthouse = JSON.parse(readFileSync(join(ROOT, 'node_modules/lighthouse/package.json'), 'utf8')).version;
+  results.versions.chromium = (spawnSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).stdout || '').trim();
+}
+
+async function lighthouseOnly() {
+  const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
+  results = { date: new Date().toISOString(), quick: QUICK, cores: cpus().length, cpu: cpus()[0]?.model,
+    memory_gb: Math.round(totalmem() / 2 ** 30), versions: { hamyari: execFileSync(BIN, ['--version'], { encoding: 'utf8' }).trim(), node: process.version } };
+  lighthouseVersions(results);
+  results.lighthouse = await lighthouseBench(dir);
+  results.targets = [lighthouseTarget(results)];
+  const md = `# Benchmark ${results.date}: pages in a browser only\n\n${results.cores} cores (${results.cpu}), ${results.memory_gb} GB. `
+    + `Versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join('; ')}.\n`
+    + lighthouseMarkdown(results)
+    + `\n| target | measured | met |\n|---|---|---|\n${results.targets.map((x) => `| ${x.what} | ${x.value} | ${x.ok == null ? 'not measured' : x.ok ? 'yes' : 'NO'} |`).join('\n')}\n`;
+  const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, `bench/results/${stamp}-lighthouse.md`), md);
+  writeFileSync(join(ROOT, `bench/results/${stamp}-lighthouse.json`), JSON.stringify(results, null, 2) + '\n');
+  console.log(md);
+  rmSync(dir, { recursive: true, force: true });
+}
+
 let results, row, measure;
 async function main() {
-  ensurePackages();
   if (!existsSync(BIN)) {
     log('building hamyari');
     execFileSync('bash', [join(ROOT, 'scripts/build.sh')], { stdio: 'inherit' });
   }
+  if (LH_ONLY) return lighthouseOnly();
+  ensurePackages();
   const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
   mkdirSync(join(dir, 'www'));
   // nginx's workers and PostgreSQL run as unprivileged users: let them read the folder.
@@ -342,6 +429,10 @@ async function main() {
     } finally {
       spawnSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgdir], { stdio: 'ignore' });
     }
+  }
+  if (!SKIP_LH) {
+    lighthouseVersions(results);
+    results.lighthouse = await lighthouseBench(dir);
   }
   report(results, dir);
 }
@@ -512,6 +603,7 @@ function report(results, dir) {
       results.forecast_ms ? `${f2(results.forecast_ms.bands_ms)} ms (plain run ${results.forecast_ms.plain_ms.toFixed(3)} ms)` : '–'),
     t('cold start < 1 s', results.cold_start_ms < 1000 && (results.cold_start_full_ms ?? 0) < 1000,
       `${results.cold_start_ms.toFixed(0)} ms empty, ${results.cold_start_full_ms?.toFixed(0)} ms full store`),
+    lighthouseTarget(results),
   ];
   const f = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : v.toFixed(d));
   let md = `# Benchmark ${results.date}${results.quick ? ' (--quick: smaller datasets, 3 s runs — not the issue\'s figures)' : ''}\n\n` +
@@ -537,6 +629,7 @@ function report(results, dir) {
       `1,000-run bands ${f(fm.bands_ms, 1)} ms (slowest ${f(fm.bands_max_ms, 1)}); the same bands with the mitigation date ` +
       `14 days before the current date ${f(fm.bands_mitigation_past_ms, 1)} ms.\n\n`;
   }
+  md += lighthouseMarkdown(results) + '\n';
   md += `| target | measured | met |\n|---|---|---|\n` + results.targets.map((x) => `| ${x.what} | ${x.value} | ${x.ok == null ? 'not measured' : x.ok ? 'yes' : 'NO'} |`).join('\n') + '\n';
   const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

@@ -1005,9 +1005,10 @@ static int sitemap_tx(hy_store *s, void *ctx) {
 }
 
 hy_result hy_api_get_sitemap(hy_req *req) {
+    /* The public sections of web/_shell/nav.json and the library's pages (a test compares). */
     static const char *const pages[] = {"/", "/library", "/toolkits", "/faq", "/communities",
-                                        "/groups", "/help", "/volunteer", "/about", "/privacy",
-                                        NULL};
+                                        "/groups", "/help", "/volunteer", "/track", "/coverage",
+                                        "/about", "/privacy", NULL};
     hy_buf b = HY_BUF_INIT(0);
     struct feed_ctx c = {.req = req, .out = &b, .base = base_url(req)};
     hy_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"

@@ -195,7 +195,9 @@ static int walk(struct hy_static *st, const char *dir, const char *rel, int dept
     int r = 0;
     struct dirent *e;
     while (r >= 0 && (e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
+        /* Dot-files are private; names starting with "_" are the front-end build's sources
+         * (web/_pages/, web/_shell/), which are assembled into the pages that are served. */
+        if (e->d_name[0] == '.' || e->d_name[0] == '_') continue;
         hy_buf full = HY_BUF_INIT(4096), sub = HY_BUF_INIT(4096);
         if (hy_buf_printf(&full, "%s/%s", dir, e->d_name) || hy_buf_printf(&sub, "%s/%s", rel, e->d_name)) {
             hy_buf_free(&full);
@@ -214,6 +216,27 @@ static int walk(struct hy_static *st, const char *dir, const char *rel, int dept
     return r;
 }
 
+/* A file the front-end build wrote under /assets/ with its content hash in the name
+ * ("/assets/css/app.3f2a9c1d0b.css"): a changed file gets a new name, so it never changes. */
+static bool fingerprinted(const char *path) {
+    if (strncmp(path, "/assets/", 8) != 0) return false;
+    const char *name = strrchr(path, '/') + 1;
+    const char *ext = strrchr(name, '.');
+    if (!ext) return false;
+    const char *p = ext; /* back over the hash: lowercase hex digits */
+    while (p > name && ((p[-1] >= '0' && p[-1] <= '9') || (p[-1] >= 'a' && p[-1] <= 'f'))) p--;
+    return ext - p >= 8 && p - 1 > name && p[-1] == '.';
+}
+
+/* Fingerprinted files are kept for a year without asking again; the libraries in /vendor/ for a
+ * day; everything else, pages first, is revalidated on every use (ETag). */
+static const char *cache_control(const char *path) {
+    if (fingerprinted(path)) return "public, max-age=31536000, immutable";
+    if (strncmp(path, "/vendor/", 8) == 0 || strncmp(path, "/fonts/", 7) == 0)
+        return "public, max-age=86400";
+    return "no-cache";
+}
+
 static struct MHD_Response *response(const struct file *f, bool gz) {
     struct MHD_Response *r = MHD_create_response_from_buffer(gz ? f->gzlen : f->len,
                                                              gz ? f->gz : f->data,
@@ -221,9 +244,7 @@ static struct MHD_Response *response(const struct file *f, bool gz) {
     if (!r) return NULL;
     MHD_add_response_header(r, "Content-Type", f->mime);
     MHD_add_response_header(r, "ETag", f->etag);
-    bool long_lived = strncmp(f->path, "/vendor/", 8) == 0 || strncmp(f->path, "/fonts/", 7) == 0;
-    MHD_add_response_header(r, "Cache-Control",
-                            long_lived ? "public, max-age=86400" : "no-cache");
+    MHD_add_response_header(r, "Cache-Control", cache_control(f->path));
     if (f->gz) MHD_add_response_header(r, "Vary", "Accept-Encoding");
     if (gz) MHD_add_response_header(r, "Content-Encoding", "gzip");
     return r;
@@ -334,7 +355,7 @@ hy_result hy_static_serve(struct hy_static *st, hy_req *req) {
         struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
         if (!r) return MHD_NO;
         MHD_add_response_header(r, "ETag", f->etag);
-        MHD_add_response_header(r, "Cache-Control", "no-cache");
+        MHD_add_response_header(r, "Cache-Control", cache_control(f->path));
         if (f->gz) MHD_add_response_header(r, "Vary", "Accept-Encoding");
         hy_result res = hy_reply_response(req, 304, r, 0);
         MHD_destroy_response(r);

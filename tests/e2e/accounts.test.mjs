@@ -184,7 +184,8 @@ for (const lang of ['en', 'fa']) {
       await page.waitForURL(/\/signin\?signed_out=1$/);
       await waitForShell(page);
       assert.equal(await page.textContent('#signin-status p'), LOCALES[lang]['signin.signed_out']);
-      assert.equal(await page.locator('#account-link').count(), 0, 'the header no longer shows the account');
+      assert.ok(await page.isHidden('#account-link'), 'the header no longer shows the account');
+      assert.ok(await page.isVisible('#account-signin'), '"Sign in" is back');
       const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
       assert.equal(me, 401);
       await shot(page, `signed-out-${lang}`);

@@ -56,7 +56,6 @@ for (const lang of ['fa', 'en']) {
       await page.waitForFunction(() => Number(document.getElementById('groups-map').dataset.markers) > 0);
       const listed = await page.locator('#groups-list li[data-marker-id]').count();
       assert.ok(listed > 10, `list shows the groups in view (${listed})`);
-      assert.ok(await page.locator('.leaflet-interactive').count() > 0, 'coverage areas drawn');
       // Type, pick the first suggestion with the arrow key and Enter.
       const q = lang === 'fa' ? 'تهران' : 'Tehran';
       await page.locator('#group-q').focus();
@@ -80,6 +79,8 @@ for (const lang of ['fa', 'en']) {
         assert.match(distances.join(' '), /\bk?m\b/);
       }
       assert.match(await page.locator('#group-results-heading').textContent(), lang === 'fa' ? /تهران|Tehran/ : /Tehran/);
+      // Zoomed in on the place, the groups' coverage areas are drawn (not at country zoom).
+      await page.waitForFunction(() => document.querySelectorAll('#groups-map .leaflet-overlay-pane path').length > 0);
       await axeClean(page, `groups ${lang} after a search`);
       await page.screenshot({ path: join(shots, `groups-search-${lang}.png`), fullPage: true });
       // Clicking the map finds the groups nearest that point.
@@ -99,6 +100,30 @@ for (const lang of ['fa', 'en']) {
     }
   });
 }
+
+test('on a phone the map loads when the reader scrolls to it; the search works before', async () => {
+  const context = await newContext(browser, { lang: 'fa', viewport: { width: 360, height: 640 } });
+  try {
+    const { page, problems, requests } = await instrumentedPage(context, { allowedOrigin: server.url });
+    await page.goto(`${server.url}/groups`);
+    await waitForShell(page);
+    const state = () => page.evaluate(() => document.getElementById('groups-map').dataset.state ?? null);
+    assert.equal(await state(), null, 'no map below the fold');
+    assert.ok(!requests.some((u) => /leaflet/.test(u)), 'Leaflet not fetched');
+    // The search answers without the map.
+    await page.fill('#group-q', 'Tehran');
+    await page.click('#group-search button[type="submit"]');
+    await page.waitForSelector('#group-result-list li[data-group-id]');
+    assert.equal(await state(), null);
+    // Scrolled into view, the map comes, showing the place searched for.
+    await page.locator('#groups-map').scrollIntoViewIfNeeded();
+    await page.waitForSelector('#groups-map[data-state="ready"]');
+    await page.waitForFunction(() => window.hamyariGroupsMap?.map?.getZoom() >= 9, null, { timeout: 10000 });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
 
 test('a place that is not in the gazetteer says so', async () => {
   const context = await newContext(browser, { lang: 'en' });

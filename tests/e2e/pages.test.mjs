@@ -11,6 +11,10 @@ import { listPages, LANGS } from './lib/pages.mjs';
 import { runAxe, describeViolations } from './lib/axe.mjs';
 
 export const BUDGET_BYTES = 150 * 1024; // first load, compressed, fonts excluded
+// Pages whose map is in view at once (1280 × 900) also load Leaflet, markercluster,
+// topojson-client and the coarse outlines (~100 KB of it).
+export const MAP_BUDGET_BYTES = 165 * 1024;
+const MAP_PAGES = new Set(['groups', 'coverage']);
 
 let server, browser, shots;
 const weights = [];
@@ -30,7 +34,8 @@ after(async () => {
   if (weights.length) {
     const lines = weights.map((w) => `  ${w.name.padEnd(10)} ${w.lang}  ${(w.bytes / 1024).toFixed(1).padStart(6)} KB`
       + `  (fonts ${(w.fonts / 1024).toFixed(1)} KB, ${w.requests} requests)`);
-    console.log(`first-load weight, compressed bytes on the wire, fonts excluded (budget ${BUDGET_BYTES / 1024} KB):\n${lines.join('\n')}`);
+    console.log(`first-load weight, compressed bytes on the wire, fonts excluded (budget ${BUDGET_BYTES / 1024} KB; `
+      + `with a map in view ${MAP_BUDGET_BYTES / 1024} KB):\n${lines.join('\n')}`);
   }
 });
 
@@ -71,8 +76,9 @@ for (const p of listPages()) {
         const fonts = b.total - b.excludingFonts;
         weights.push({ name: p.name, lang, bytes: b.excludingFonts, fonts, requests: b.byFile.length });
         t.diagnostic(`first load ${(b.excludingFonts / 1024).toFixed(1)} KB without fonts (${b.byFile.length} requests)`);
-        assert.ok(b.excludingFonts <= BUDGET_BYTES,
-          `first load is ${b.excludingFonts} bytes > ${BUDGET_BYTES}:\n${b.byFile.map((f) => `  ${f.path} ${f.bytes}`).join('\n')}`);
+        const budget = MAP_PAGES.has(p.name) ? MAP_BUDGET_BYTES : BUDGET_BYTES;
+        assert.ok(b.excludingFonts <= budget,
+          `first load is ${b.excludingFonts} bytes > ${budget}:\n${b.byFile.map((f) => `  ${f.path} ${f.bytes}`).join('\n')}`);
 
         const axe = await runAxe(page);
         if (axe.violations.length) t.diagnostic(`axe (all impacts): ${axe.violations.map((v) => `${v.id}/${v.impact}`).join(', ')}`);

@@ -1,7 +1,7 @@
 // Languages, interface strings, numbers and dates.
 //
 // Strings live in /locales/<lang>.json (flat "section.name" keys, identical key sets; a test
-// checks this). HTML marks translatable text with attributes, and applyTranslations() fills them:
+// checks this), loaded under their content-hashed names (see boot.js). HTML marks translatable text with attributes, and applyTranslations() fills them:
 //   data-i18n="key"                       element's text
 //   data-i18n-attr="aria-label:key;title:key2"   attributes
 //   <time datetime="2020-03-20" data-date="long|numeric">   date in the reader's calendar
@@ -9,7 +9,12 @@
 // Persian pages use Persian digits and Solar Hijri dates (jalaali-js); English pages use
 // Western digits and Gregorian dates.
 
-import { toJalaali } from '/vendor/jalaali-js/jalaali.js';
+// The Solar Hijri calendar is loaded with the Persian strings (English pages do not need it).
+const JALAALI = '/vendor/jalaali-js/jalaali.js';
+let toJalaali = null;
+async function loadCalendar(lang) {
+  if (lang === 'fa' && !toJalaali) ({ toJalaali } = await import(JALAALI));
+}
 
 export const LANGUAGES = Object.freeze({
   fa: Object.freeze({ dir: 'rtl', locale: 'fa-IR', name: 'فارسی' }),
@@ -35,10 +40,19 @@ function storedLanguage() {
   }
 }
 
-/** Stored choice, else the browser's preferred languages, else Persian. */
+/** The language named in the address (?lang=fa|en), or null. */
+export function urlLanguage() {
+  const v = new URLSearchParams(location.search).get('lang');
+  return Object.hasOwn(LANGUAGES, v) ? v : null;
+}
+
+/**
+ * ?lang= in the address (boot.js has remembered it), else the stored choice, else the browser's
+ * preferred languages, else Persian. The same order as boot.js.
+ */
 export function detectLanguage() {
-  const stored = storedLanguage();
-  if (stored) return stored;
+  const chosen = urlLanguage() || storedLanguage();
+  if (chosen) return chosen;
   const prefs = navigator.languages?.length ? navigator.languages : [navigator.language || ''];
   for (const p of prefs) {
     const base = String(p).toLowerCase().split('-')[0];
@@ -55,10 +69,18 @@ export function getDirection(lang = getLanguage()) {
   return LANGUAGES[lang]?.dir || 'rtl';
 }
 
+/** The strings' address: the build's content-hashed name, which boot.js's tag carries. */
+function stringsUrl(lang) {
+  const boot = document.querySelector(`script[data-locale-${lang}]`);
+  return boot?.getAttribute(`data-locale-${lang}`) || `/locales/${lang}.json`;
+}
+
 async function loadStrings(lang) {
   if (!cache.has(lang)) {
-    const p = fetch(`/locales/${lang}.json`, { headers: { Accept: 'application/json' } }).then((r) => {
-      if (!r.ok) throw new Error(`i18n: /locales/${lang}.json answered ${r.status}`);
+    const url = stringsUrl(lang);
+    // A plain GET, so that it uses the copy boot.js asked for (<link rel="preload" as="fetch">).
+    const p = fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`i18n: ${url} answered ${r.status}`);
       return r.json();
     });
     cache.set(lang, p);
@@ -93,8 +115,16 @@ export function hasKey(key) {
 }
 
 const numberFormats = new Map();
-/** Format a number in the reader's language: ۱۲٬۳۴۵ in Persian, 12,345 in English. */
+const GROUP_SEPARATOR = { fa: '\u066c', en: ',' }; // ٬ and ,
+/**
+ * Format a number in the reader's language: ۱۲٬۳۴۵ in Persian, 12,345 in English. Whole numbers
+ * from 0 up, without options, are written here: the first Intl.NumberFormat of a page costs
+ * the browser ~80 ms of loading locale data, which counts and totals should not wait for.
+ */
 export function formatNumber(n, options = {}, lang = getLanguage()) {
+  if (Number.isSafeInteger(n) && n >= 0 && Object.keys(options).length === 0 && GROUP_SEPARATOR[lang]) {
+    return localizeDigits(String(n).replace(/\B(?=(\d{3})+$)/g, GROUP_SEPARATOR[lang]), lang);
+  }
   const id = lang + JSON.stringify(options);
   let f = numberFormats.get(id);
   if (!f) {
@@ -131,10 +161,14 @@ function dateParts(value) {
 export function formatDate(value, { style = 'long' } = {}, lang = getLanguage()) {
   const { y, m, d } = dateParts(value);
   const pad = (n) => String(n).padStart(2, '0');
-  if (lang === 'fa') {
+  if (lang === 'fa' && toJalaali) {
     const j = toJalaali(y, m, d);
     if (style === 'numeric') return localizeDigits(`${j.jy}/${pad(j.jm)}/${pad(j.jd)}`, 'fa');
     return `${localizeDigits(j.jd, 'fa')} ${t(`date.jalaali_month_${j.jm}`)} ${localizeDigits(j.jy, 'fa')}`;
+  }
+  if (lang === 'fa') { // the calendar module could not be loaded: the browser's own Solar Hijri
+    const opts = style === 'numeric' ? { year: 'numeric', month: '2-digit', day: '2-digit' } : { day: 'numeric', month: 'long', year: 'numeric' };
+    return new Intl.DateTimeFormat('fa-IR-u-ca-persian', { ...opts, timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
   }
   if (style === 'numeric') return `${y}-${pad(m)}-${pad(d)}`;
   return new Intl.DateTimeFormat(LANGUAGES[lang]?.locale || 'en-GB', {
@@ -174,7 +208,7 @@ export function applyTranslations(root = document) {
  */
 export async function initI18n(lang = detectLanguage()) {
   if (!Object.hasOwn(LANGUAGES, lang)) lang = DEFAULT_LANGUAGE;
-  const loaded = await loadStrings(lang);
+  const [loaded] = await Promise.all([loadStrings(lang), loadCalendar(lang)]);
   strings = loaded;
   current = lang;
   const root = document.documentElement;
@@ -188,8 +222,16 @@ export async function initI18n(lang = detectLanguage()) {
   return lang;
 }
 
-/** Switch language now and remember the choice in this browser only. */
+/**
+ * Switch language now and remember the choice in this browser only. An address that names a
+ * language (?lang=) is changed to name the new one, so reloading or sharing it keeps the choice.
+ */
 export async function setLanguage(lang) {
   try { window.localStorage.setItem(STORAGE_KEY, lang); } catch { /* private mode: not kept */ }
+  if (urlLanguage() && urlLanguage() !== lang) {
+    const url = new URL(location.href);
+    url.searchParams.set('lang', lang);
+    history.replaceState(history.state, '', url);
+  }
   return initI18n(lang);
 }

@@ -16,11 +16,32 @@
 import { t, formatNumber, getDirection, LANGUAGE_EVENT } from './i18n.js';
 import { getConfig } from './api.js';
 
-const VENDOR = '/vendor';
+// Whole addresses, each in one string: the build replaces them by the files' content-hashed names.
 const OUTLINES = {
-  coarse: `${VENDOR}/world-atlas/countries-110m.json`,
-  detailed: `${VENDOR}/world-atlas/countries-50m.json`,
+  coarse: '/vendor/world-atlas/countries-110m.json',
+  detailed: '/vendor/world-atlas/countries-50m.json',
 };
+const LIBRARY = {
+  leafletCss: '/vendor/leaflet/leaflet.css',
+  clusterCss: '/vendor/markercluster/MarkerCluster.css',
+  leaflet: '/vendor/leaflet/leaflet.js',
+  cluster: '/vendor/markercluster/leaflet.markercluster.js',
+  topojson: '/vendor/topojson-client/topojson-client.min.js',
+  icon: '/vendor/leaflet/images/marker-icon.png',
+  icon2x: '/vendor/leaflet/images/marker-icon-2x.png',
+  shadow: '/vendor/leaflet/images/marker-shadow.png',
+};
+
+/**
+ * Lets the browser paint and handle input before the next piece of work, so that no task runs
+ * long (a long task delays everything the reader does; Lighthouse counts it as blocking time).
+ */
+export function yieldToMain() {
+  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
+  return new Promise((resolve) => { setTimeout(resolve, 0); });
+}
+
+const MARKER_BATCH = 40; // markers made per task
 
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({
   '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
@@ -36,7 +57,7 @@ function addStylesheet(href) {
     link.onload = () => resolve();
     link.onerror = () => reject(new Error(`map: could not load ${href}`));
     // Before app.css, so that our rules win over the libraries' at equal specificity.
-    const app = document.querySelector('link[rel="stylesheet"][href$="/css/app.css"]');
+    const app = document.querySelector('link[rel="stylesheet"][href*="/css/app."]');
     document.head.insertBefore(link, app);
   });
 }
@@ -45,19 +66,14 @@ let libraries = null;
 /** Load Leaflet, Leaflet.markercluster and topojson-client once per page. */
 export function loadMapLibraries() {
   libraries ??= (async () => {
-    const css = Promise.all([
-      addStylesheet(`${VENDOR}/leaflet/leaflet.css`),
-      addStylesheet(`${VENDOR}/markercluster/MarkerCluster.css`),
-    ]);
+    const css = Promise.all([addStylesheet(LIBRARY.leafletCss), addStylesheet(LIBRARY.clusterCss)]);
     // UMD builds: importing them runs them, and they set window.L / window.topojson.
-    await import(`${VENDOR}/leaflet/leaflet.js`);
-    await Promise.all([
-      import(`${VENDOR}/markercluster/leaflet.markercluster.js`),
-      import(`${VENDOR}/topojson-client/topojson-client.min.js`),
-      css,
-    ]);
+    await import(LIBRARY.leaflet);
+    await Promise.all([import(LIBRARY.cluster), import(LIBRARY.topojson), css]);
     const L = window.L;
-    L.Icon.Default.prototype.options.imagePath = `${VENDOR}/leaflet/images/`;
+    // The marker images by their whole (hashed) addresses, not a folder plus a file name.
+    L.Icon.Default.imagePath = '';
+    L.Icon.Default.mergeOptions({ imagePath: '', iconUrl: LIBRARY.icon, iconRetinaUrl: LIBRARY.icon2x, shadowUrl: LIBRARY.shadow });
     return { L, topojson: window.topojson };
   })();
   libraries.catch(() => { libraries = null; });
@@ -199,18 +215,26 @@ export async function createMap(el, options = {}) {
     return parts.join('');
   }
 
-  function buildMarkers() {
+  // Markers are made a batch per task; a newer setMarkers() stops an older build.
+  let buildSeq = 0;
+  async function buildMarkers() {
     if (!cluster) return;
+    const seq = ++buildSeq;
     cluster.clearLayers();
     leafletMarkers.clear();
-    const layers = markers.map((m) => {
-      const lm = L.marker([m.lat, m.lon], { title: m.title, alt: m.title, keyboard: true });
-      lm.bindPopup(popupContent(m));
-      lm.on('click', () => { selectedId = m.id; markListSelected(m.id); opts.onSelect?.(m); });
-      leafletMarkers.set(m.id, lm);
-      return lm;
-    });
-    cluster.addLayers(layers);
+    const layers = [];
+    for (let i = 0; i < markers.length; i += MARKER_BATCH) {
+      if (i) await yieldToMain();
+      if (seq !== buildSeq || !cluster) return;
+      for (const m of markers.slice(i, i + MARKER_BATCH)) {
+        const lm = L.marker([m.lat, m.lon], { title: m.title, alt: m.title, keyboard: true });
+        lm.bindPopup(() => popupContent(m));
+        lm.on('click', () => { selectedId = m.id; markListSelected(m.id); opts.onSelect?.(m); });
+        leafletMarkers.set(m.id, lm);
+        layers.push(lm);
+      }
+    }
+    cluster.addLayers(layers); // clustered in short chunks (chunkInterval below)
     el.dataset.markers = String(markers.length);
   }
 
@@ -218,7 +242,7 @@ export async function createMap(el, options = {}) {
     markers = (list || []).map(normaliseMarker);
     if (selectedId && !markers.some((m) => m.id === selectedId)) selectedId = null;
     renderList();
-    buildMarkers();
+    return buildMarkers();
   }
 
   function select(id) {
@@ -232,6 +256,10 @@ export async function createMap(el, options = {}) {
     if (lm && cluster) cluster.zoomToShowLayer(lm, () => lm.openPopup());
   }
 
+  // The zoom buttons sit in a bar at the top of the map's frame, not on the map, so that they
+  // never cover a marker (a covered marker is too small a target to tap). The bar and the map
+  // share the frame's height: nothing around the frame moves when the map arrives.
+  let toolbar = null;
   function placeControls() {
     if (!component.map) return;
     const rtl = getDirection() === 'rtl';
@@ -241,6 +269,7 @@ export async function createMap(el, options = {}) {
       zoomInTitle: t('map.zoom_in'),
       zoomOutTitle: t('map.zoom_out'),
     }).addTo(component.map);
+    toolbar.append(zoomControl.getContainer());
     component.map.attributionControl.setPosition(rtl ? 'bottomleft' : 'bottomright');
   }
 
@@ -277,7 +306,13 @@ export async function createMap(el, options = {}) {
   async function showOutlines(which, topojson) {
     const geo = await loadOutlines(which, topojson);
     if (!component.map) return;
-    const layer = L.geoJSON(geo, {
+    // All countries as one shape: one layer to project and draw instead of one per country.
+    const parts = geo.features.flatMap((f) => {
+      const g = f.geometry;
+      if (g?.type === 'Polygon') return [g.coordinates];
+      return g?.type === 'MultiPolygon' ? g.coordinates : [];
+    });
+    const layer = L.geoJSON({ type: 'MultiPolygon', coordinates: parts }, {
       pane: 'basemap',
       renderer: L.canvas({ pane: 'basemap', padding: 0.5 }),
       interactive: false,
@@ -293,6 +328,7 @@ export async function createMap(el, options = {}) {
 
   function destroy() {
     document.removeEventListener(LANGUAGE_EVENT, refresh);
+    buildSeq++;
     component.map?.remove();
     component.map = null;
     externalNote?.remove();
@@ -308,7 +344,12 @@ export async function createMap(el, options = {}) {
     tiles = opts.tiles === undefined ? (await getConfig()).tiles : opts.tiles;
     status.remove();
     const maxZoom = tiles?.max_zoom ? Math.max(opts.minZoom, Number(tiles.max_zoom)) : opts.maxZoom;
-    const map = L.map(el, {
+    toolbar = document.createElement('div');
+    toolbar.className = 'hy-map-toolbar';
+    const canvas = document.createElement('div');
+    canvas.className = 'hy-map-canvas';
+    el.replaceChildren(toolbar, canvas);
+    const map = L.map(canvas, {
       center: opts.center,
       zoom: opts.zoom,
       minZoom: opts.minZoom,
@@ -327,21 +368,28 @@ export async function createMap(el, options = {}) {
       showCoverageOnHover: false,
       spiderfyOnMaxZoom: true,
       chunkedLoading: true,
+      chunkInterval: 8, // ms of clustering per task
+      chunkDelay: 0,
       maxClusterRadius: 48,
       iconCreateFunction: (c) => {
         const n = c.getChildCount();
-        return L.divIcon({
-          html: `<span aria-hidden="true">${escapeHtml(formatNumber(n))}</span>`
-            + `<span class="visually-hidden">${escapeHtml(t('map.cluster', { count: n }))}</span>`,
-          className: 'hy-cluster',
-          iconSize: L.point(44, 44),
-        });
+        // Built as elements (no HTML to parse): there are many of these at each zoom.
+        const shown = document.createElement('span');
+        shown.setAttribute('aria-hidden', 'true');
+        shown.textContent = formatNumber(n);
+        const name = document.createElement('span');
+        name.className = 'visually-hidden';
+        name.textContent = t('map.cluster', { count: n });
+        const html = document.createElement('span');
+        html.className = 'hy-cluster-inner';
+        html.append(shown, name);
+        return L.divIcon({ html, className: 'hy-cluster', iconSize: L.point(44, 44) });
       },
     });
     map.addLayer(cluster);
     placeControls();
     updateExternalNote();
-    buildMarkers();
+    await yieldToMain();
     try {
       await showOutlines('coarse', libs.topojson);
     } catch (e) {
@@ -356,6 +404,8 @@ export async function createMap(el, options = {}) {
         );
       }
     });
+    await yieldToMain();
+    await buildMarkers();
     component.state = el.dataset.state = 'ready';
   } catch (e) {
     console.warn(String(e));

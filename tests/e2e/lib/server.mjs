@@ -10,9 +10,9 @@
 // Servers a test leaves running are stopped, with the same check, after the file's tests.
 
 import { after } from 'node:test';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, access } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,4 +125,19 @@ export async function startServer({ bin = serverBinary(), web = WEB, args = [], 
   };
   live.add(server);
   return server;
+}
+
+/** Strings of both languages, for assertions: LOCALES.fa['nav.home']. */
+export const LOCALES = Object.fromEntries(['fa', 'en'].map((l) => [l, JSON.parse(readFileSync(join(WEB, 'locales', `${l}.json`), 'utf8'))]));
+
+/** The common-password list the API tests use (short, so test passwords pass). */
+export const COMMON_PASSWORDS = join(ROOT, 'tests', 'api', 'fixtures', 'common-passwords.txt');
+
+/** Accounts made with `hamyari user add` (approved): [{email, name, role}], one password. */
+export function addUsers(server, people, password) {
+  for (const p of people) {
+    const r = spawnSync(serverBinary(), ['user', 'add', '--db', server.db, '--email', p.email, '--name', p.name,
+      '--role', p.role, '--password-stdin'], { input: `${password}\n`, encoding: 'utf8', cwd: ROOT });
+    if (r.status !== 0) throw new Error(`hamyari user add ${p.email}: ${r.stderr}`);
+  }
 }

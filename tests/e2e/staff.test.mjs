@@ -1,0 +1,180 @@
+// The staff pages as their people use them: a coordinator approves a submitted group from
+// "Groups to approve"; an admin changes an account's role on "Users" and reads both events on
+// the audit log, by name; signed out or the wrong role, each page says why (with a sign-in link
+// that comes back). fa and en, 1280 and 360 px, axe-clean, screenshots.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, addUsers, LOCALES, COMMON_PASSWORDS } from './lib/server.mjs';
+import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir } from './lib/browser.mjs';
+import { runAxe, describeViolations } from './lib/axe.mjs';
+
+const PASSWORD = 'staff pages passphrase 42';
+const PEOPLE = {
+  admin: { email: 'admin@staff.example', name: 'Ada Admin' },
+  coordinator: { email: 'coord@staff.example', name: 'Cyrus Coordinator' },
+  volunteer: { email: 'vic@staff.example', name: 'Vic Volunteer' },
+};
+const GROUP = 'Staff test neighbourhood group';
+
+let server, browser, shots, groupId;
+
+before(async () => {
+  server = await startServer({ args: ['--password-list', COMMON_PASSWORDS, '--rate-login-ip', '1000'] });
+  addUsers(server, Object.entries(PEOPLE).map(([role, p]) => ({ ...p, role })), PASSWORD);
+  // The volunteer submits a group through the API; it waits for approval.
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: PEOPLE.volunteer.email, password: PASSWORD }),
+  });
+  assert.equal(login.status, 200);
+  const { csrf_token: csrf } = await login.json();
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const sub = await fetch(`${server.url}/api/v1/groups`, {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
+    body: JSON.stringify({ name: GROUP, description: 'Shopping and calls for older neighbours.', lat: 35.7, lon: 51.4,
+      radius_km: 2, contact: { phone: '+989121234567' }, languages: ['fa'], tags: ['shopping'] }),
+  });
+  const body = await sub.text();
+  assert.equal(sub.status, 201, body);
+  groupId = JSON.parse(body).id;
+  browser = await launchBrowser();
+  shots = await screenshotDir();
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) assert.equal(await server.stop(), 0, server.stderr);
+});
+
+async function axeClean(page, what) {
+  const { blocking } = await runAxe(page);
+  assert.deepEqual(blocking, [], `${what}:\n${describeViolations(blocking)}`);
+}
+
+async function signedIn(person, lang, viewport) {
+  const context = await newContext(browser, { lang, ...(viewport ? { viewport } : {}) });
+  const ip = await instrumentedPage(context, { allowedOrigin: server.url });
+  await ip.page.goto(`${server.url}/signin`);
+  await waitForShell(ip.page);
+  await ip.page.fill('#signin-login', person.email);
+  await ip.page.fill('#signin-password', PASSWORD);
+  await ip.page.click('#signin-submit');
+  await ip.page.waitForURL(/\/account$/);
+  await waitForShell(ip.page); // and the network quiet: the next navigation cuts nothing off
+  return { context, ...ip };
+}
+
+// A request still under way when a test follows a link is cut off by the navigation: no fault.
+const faults = (problems) => problems.filter((s) => !/ net::ERR_ABORTED$/.test(s));
+
+test('signed out, or the wrong role: each staff page says why, and "sign in" comes back to it', async () => {
+  const context = await newContext(browser, { lang: 'en' });
+  try {
+    const { page, problems } = await instrumentedPage(context, { allowedOrigin: server.url });
+    for (const [path, prefix] of [['/admin/users', 'users'], ['/admin/audit', 'audit'], ['/pending-groups', 'pgroups']]) {
+      await page.goto(server.url + path);
+      await waitForShell(page);
+      await page.waitForSelector(`#${prefix}-anon`);
+      assert.equal(await page.getAttribute(`#${prefix}-anon a`, 'href'), `/signin?next=${encodeURIComponent(path)}`);
+      assert.ok(await page.isHidden(`#${prefix}-view`));
+    }
+    assert.deepEqual(faults(problems), []);
+  } finally {
+    await context.close();
+  }
+  const { context: c2, page, problems } = await signedIn(PEOPLE.coordinator, 'fa');
+  try {
+    await page.goto(`${server.url}/admin/users`);
+    await waitForShell(page);
+    await page.waitForSelector('#users-forbidden');
+    assert.equal(await page.textContent('#users-forbidden'), LOCALES.fa['staff.admins_only']);
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    assert.equal(await page.textContent('#users-forbidden'), LOCALES.en['staff.admins_only'], 'translated in place');
+    assert.deepEqual(faults(problems).filter((s) => !/HTTP 403/.test(s)), []);
+  } finally {
+    await c2.close();
+  }
+});
+
+test('a coordinator approves a submitted group, as verified, from "Groups to approve" (fa)', async () => {
+  const { context, page, problems } = await signedIn(PEOPLE.coordinator, 'fa');
+  try {
+    await page.click('.work-nav a[href="/pending-groups"]');
+    await waitForShell(page);
+    const item = page.locator(`.vet-item[data-id="${groupId}"]`);
+    await item.waitFor();
+    assert.equal(await item.locator('h2 a').getAttribute('href'), `/group?id=${groupId}`);
+    assert.match(await item.textContent(), /[۰-۹]/, 'submission time in Persian digits');
+    await axeClean(page, 'groups to approve (fa)');
+    await page.screenshot({ path: join(shots, 'staff-pending-groups-fa.png'), fullPage: true });
+    await item.locator('input[type="checkbox"]').check();
+    await item.locator('button[type="submit"]').click();
+    await page.waitForSelector('#pgroups-msg:not(:empty)');
+    assert.match(await page.textContent('#pgroups-msg'), new RegExp(GROUP));
+    assert.equal(await page.locator('.vet-item').count(), 0);
+    assert.equal(await page.textContent('#pgroups-list li'), LOCALES.fa['pgroups.empty']);
+    const g = await (await fetch(`${server.url}/api/v1/groups/${groupId}`)).json();
+    assert.deepEqual([g.status, g.verified], ['approved', true], 'public and verified');
+    assert.deepEqual(faults(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('an admin changes a role on "Users" and reads it, by name, in the audit log (en, then fa at 360 px)', async () => {
+  const { context, page, problems } = await signedIn(PEOPLE.admin, 'en');
+  try {
+    await page.click('.work-nav a[href="/admin/users"]');
+    await waitForShell(page);
+    await page.waitForSelector('#users-list .vet-item');
+    assert.match(await page.textContent('#users-count'), /3 accounts/);
+    // One's own role cannot be changed here.
+    const own = page.locator('.vet-item', { hasText: PEOPLE.admin.name });
+    assert.ok(await own.locator('select').isDisabled());
+    // Only volunteers.
+    await page.selectOption('#users-role', 'volunteer');
+    await page.waitForFunction(() => document.querySelectorAll('#users-list .vet-item').length === 1);
+    const vic = page.locator('.vet-item', { hasText: PEOPLE.volunteer.name });
+    assert.match(await vic.textContent(), new RegExp(LOCALES.en['role.volunteer']));
+    await axeClean(page, 'users (en)');
+    await page.screenshot({ path: join(shots, 'staff-users-en.png'), fullPage: true });
+    await vic.locator('select').selectOption('coordinator');
+    await vic.locator('button[type="submit"]').click();
+    await page.waitForSelector('#users-msg:not(:empty)');
+    assert.equal(await page.textContent('#users-msg'),
+      LOCALES.en['users.changed'].replace('{name}', PEOPLE.volunteer.name).replace('{role}', LOCALES.en['role.coordinator']));
+    const users = await page.evaluate(async () => (await fetch('/api/v1/users?role=coordinator')).json());
+    assert.ok(users.users.some((u) => u.name === 'Vic Volunteer'), 'the role changed on the server');
+
+    // The audit log, in words and names.
+    await page.click('.work-nav a[href="/admin/audit"]');
+    await waitForShell(page);
+    const changed = page.locator('.audit-item', { hasText: LOCALES.en['audit.action.role_changed'] });
+    await changed.waitFor();
+    const text = await changed.textContent();
+    assert.match(text, new RegExp(PEOPLE.admin.name), 'who did it, by name');
+    assert.match(text, new RegExp(PEOPLE.volunteer.name), 'to whom, by name');
+    assert.match(text, /\d{1,2}:\d{2}/, 'the time of day');
+    assert.match(text, new RegExp(`${LOCALES.en['role.volunteer']} → ${LOCALES.en['role.coordinator']}`), 'the roles in words');
+    const approved = page.locator('.audit-item', { hasText: LOCALES.en['audit.action.group_approved'] });
+    assert.match(await approved.textContent(), new RegExp(PEOPLE.coordinator.name));
+    assert.equal(await approved.locator('a').getAttribute('href'), `/group?id=${groupId}`);
+    assert.doesNotMatch(await page.textContent('#audit-list'), /role_changed|group_approved|login_failed|->|\bpending\b/, 'no raw codes');
+    await axeClean(page, 'audit log (en)');
+    await page.screenshot({ path: join(shots, 'staff-audit-en.png'), fullPage: true });
+    // Persian, on a phone.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'fa');
+    await changed.page().locator('.audit-item', { hasText: LOCALES.fa['audit.action.role_changed'] }).waitFor();
+    assert.match(await page.textContent('#audit-count'), /[۰-۹]/);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scroll at 360 px');
+    await axeClean(page, 'audit log (fa, 360 px)');
+    await page.screenshot({ path: join(shots, 'staff-audit-fa-360.png'), fullPage: true });
+    assert.deepEqual(faults(problems), []);
+  } finally {
+    await context.close();
+  }
+});
