@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, addUsers, LOCALES, COMMON_PASSWORDS } from './lib/server.mjs';
-import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir } from './lib/browser.mjs';
+import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir, faults } from './lib/browser.mjs';
 import { runAxe, describeViolations } from './lib/axe.mjs';
 
 const PASSWORD = 'staff pages passphrase 42';
@@ -64,9 +64,6 @@ async function signedIn(person, lang, viewport) {
   await waitForShell(ip.page); // and the network quiet: the next navigation cuts nothing off
   return { context, ...ip };
 }
-
-// A request still under way when a test follows a link is cut off by the navigation: no fault.
-const faults = (problems) => problems.filter((s) => !/ net::ERR_ABORTED$/.test(s));
 
 test('signed out, or the wrong role: each staff page says why, and "sign in" comes back to it', async () => {
   const context = await newContext(browser, { lang: 'en' });

@@ -86,6 +86,9 @@ export async function instrumentedPage(context, { allowedOrigin, allowStatus = (
 }
 
 /** Wait until shell.js has translated the page (and the network has settled). */
+// A request still under way when a test follows a link is cut off by the navigation: no fault.
+export const faults = (problems) => problems.filter((s) => !/ net::ERR_ABORTED$/.test(s));
+
 export async function waitForShell(page, { idle = true } = {}) {
   await page.waitForSelector('html[data-i18n-ready]', { timeout: 15000 });
   if (idle) await page.waitForLoadState('networkidle');
