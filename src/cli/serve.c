@@ -20,7 +20,7 @@ static int open_replicas(const struct hy_opt_list *urls, hy_db *primary, hy_db *
     for (size_t i = 0; i < urls->n; i++) {
         const char *u = urls->v[i];
         bool pg = strncmp(u, "postgres://", 11) == 0 || strncmp(u, "postgresql://", 13) == 0;
-        if (!pg || strcmp(hy_db_backend(primary), "postgres") != 0) {
+        if (!pg || !hy_db_ops(primary)->has_replicas) {
             hy_error("--db-replica takes postgres:// URLs, and only with a PostgreSQL --db");
             return -1;
         }
@@ -195,12 +195,10 @@ int hy_cmd_serve(int argc, char **argv) {
         hy_auth_shutdown();
         return 1;
     }
-    if (!c->threads && !strcmp(hy_db_backend(db), "postgres")) {
-        /* Each worker waits for PostgreSQL during its queries (and holds one connection):
-         * with one worker per core the cores idle meanwhile. Measured on 2 cores with the
-         * nearest-groups query: 2 workers ~490 answers/s, 8 workers ~770/s (bench/README.md). */
+    unsigned per_core = hy_db_ops(db)->http_threads_per_core;
+    if (!c->threads && per_core) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
-        c->threads = 4 * (n > 0 ? (unsigned)n : 1);
+        c->threads = per_core * (n > 0 ? (unsigned)n : 1);
     }
     if (s.demo && hy_demo_load(db) < 0) {
         hy_db_close(db);
