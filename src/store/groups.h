@@ -47,7 +47,7 @@ struct hy_group_ops {
     int (*owner_add)(hy_store *s, const char *group_id, const char *user_id);
     /* HY_DB_ONE when the user owns the group, else HY_DB_NONE. */
     int (*is_owner)(hy_store *s, const char *group_id, const char *user_id);
-    /* Coordinators of a group (for issue 6: "coordinator of group A"). add → HY_DB_NONE if
+    /* Coordinators of a group ("coordinator of group A"). add → HY_DB_NONE if
      * already one; remove → HY_DB_NONE if not one. */
     int (*coordinator_add)(hy_store *s, const char *group_id, const char *user_id);
     int (*coordinator_remove)(hy_store *s, const char *group_id, const char *user_id);

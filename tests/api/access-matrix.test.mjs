@@ -45,7 +45,7 @@ const MATRIX = {
   'GET /api/v1/config': PUBLIC,
   'GET /tiles/{z}/{x}/{y}': PUBLIC,
 
-  // Accounts (issue 4)
+  // Accounts
   'POST /api/v1/auth/login': PUBLIC,
   'POST /api/v1/auth/logout': PUBLIC,
   'POST /api/v1/auth/reset': PUBLIC,
@@ -60,7 +60,7 @@ const MATRIX = {
   'POST /api/v1/users/{id}/role': { ...ADMIN, params: { id: 'target' } },
   'GET /api/v1/audit': ADMIN,
 
-  // Help requests and dispatch (issue 6). Object-level rules (the assignee, coordinators) act
+  // Help requests and dispatch. Object-level rules (the assignee, coordinators) act
   // on a real request; with a made-up id every caller allowed by the route rule gets 404.
   'POST /api/v1/requests': PUBLIC,
   'GET /api/v1/requests': VOLUNTEER,
@@ -83,7 +83,7 @@ const MATRIX = {
   // configured (404 for everyone); with one, a call without X-Hamyari-Secret gets 403.
   'POST /api/v1/inbound/sms': PUBLIC,
 
-  // Mutual-aid groups (issue 5)
+  // Mutual-aid groups
   'GET /api/v1/groups': PUBLIC,
   'POST /api/v1/groups': SIGNED_IN,
   'GET /api/v1/groups.geojson': PUBLIC,
@@ -97,7 +97,7 @@ const MATRIX = {
   'DELETE /api/v1/groups/{id}/coordinators/{user_id}': ADMIN,
   'GET /api/v1/geocode': PUBLIC,
 
-  // Knowledge library (issue 7)
+  // Knowledge library
   'GET /api/v1/library': PUBLIC,
   'POST /api/v1/library': EDITOR,
   'GET /api/v1/library/{id}': PUBLIC,
@@ -134,14 +134,14 @@ const classOf = (status) => (status === 401 || status === 403 ? status : 'ok');
 /**
  * Groups A and B with coordA/coordB as their coordinators, through the API, when the routes
  * exist. Returns { groupA, groupB } ids, or a string saying why there are none.
- * Adjust to the groups API (issue 5) once it lands: how a group is created and how a
+ * Adjust to the groups API once it lands: how a group is created and how a
  * coordinator is attached to it.
  */
 async function setupGroups(table, callers, ids) {
   const has = (k) => table.has(k);
-  if (!has('POST /api/v1/groups')) return 'no POST /api/v1/groups route yet (issue 5)';
+  if (!has('POST /api/v1/groups')) return 'no POST /api/v1/groups route yet';
   const addCoord = [...table.keys()].find((k) => /^POST \/api\/v1\/groups\/\{id\}\/coordinators$/.test(k));
-  if (!addCoord) return 'no route to make a coordinator of a group yet (issue 5/6)';
+  if (!addCoord) return 'no route to make a coordinator of a group yet';
   const out = {};
   for (const [key, coord] of [['groupA', 'coordA'], ['groupB', 'coordB']]) {
     const r = await callers.admin.post('/api/v1/groups', {

@@ -1,4 +1,4 @@
-// accounts.test.mjs — issue 4: sign-in, sessions, CSRF, rate limits, passwords, volunteer
+// accounts.test.mjs — sign-in, sessions, CSRF, rate limits, passwords, volunteer
 // sign-up and vetting, password reset, roles and the audit log, on the store HY_TEST_STORE.
 //
 // Time moves through the controllable clock (HAMYARI_TEST_CLOCK_FILE, see lib/accounts.mjs): a

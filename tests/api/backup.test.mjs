@@ -1,4 +1,4 @@
-// backup.test.mjs — issue 9: `hamyari backup` while the server takes writes, `hamyari restore`
+// backup.test.mjs — `hamyari backup` while the server takes writes, `hamyari restore`
 // into a new file, a server started on the copy: everything acknowledged before the backup
 // began is there, and the copy passes PRAGMA integrity_check. On PostgreSQL both commands
 // print the pg_dump / pg_restore command to use and exit with 2.

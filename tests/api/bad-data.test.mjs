@@ -1,4 +1,4 @@
-// bad-data.test.mjs — issue 9: bad data at every endpoint that takes a JSON body (the list comes
+// bad-data.test.mjs — bad data at every endpoint that takes a JSON body (the list comes
 // from `hamyari routes`). Invalid text (overlong UTF-8, surrogates raw or escaped, U+0000),
 // 10,000-deep nesting, duplicate keys, numbers out of every range and a 900 KB string get a 4xx
 // JSON error; SQL and HTML injection strings, being valid text, get a 4xx or are stored

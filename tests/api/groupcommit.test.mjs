@@ -1,4 +1,4 @@
-// groupcommit.test.mjs — request submissions share durable commits (issue 8): many at once are
+// groupcommit.test.mjs — request submissions share durable commits: many at once are
 // all answered, each with its own request, and the store holds exactly those; an
 // Idempotency-Key sent twice at once creates one request; a bad submission among good ones
 // fails alone; the form rate limit still holds under concurrency; clients that go away while

@@ -1,4 +1,4 @@
-// The group directory (issue 5): find near a point, text search, offline geocoding, submission
+// The group directory: find near a point, text search, offline geocoding, submission
 // and moderation, who sees and edits what, imports and exports, the embeddable widget's
 // headers. Runs on the store HY_TEST_STORE names (the test command runs it on both).
 import { test, before, after } from 'node:test';

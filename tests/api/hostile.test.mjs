@@ -1,4 +1,4 @@
-// hostile.test.mjs — issue 9: requests an attacker would send, over bare sockets. Each is
+// hostile.test.mjs — requests an attacker would send, over bare sockets. Each is
 // answered with a 4xx (or 505) or the connection is closed; the server never crashes and
 // /healthz answers after every one. Then slow clients: 300 connections dribbling their headers
 // and 100 dribbling a body while /healthz is measured (its p99 is printed), the server closing

@@ -1,4 +1,4 @@
-// multiprocess.test.mjs — issue 9: several hamyari processes on one PostgreSQL database, behind
+// multiprocess.test.mjs — several hamyari processes on one PostgreSQL database, behind
 // nginx with the checked-in deploy/nginx/hamyari.conf (made plain HTTP for the test).
 //
 // Covered elsewhere, on two processes: the per-account and form rate limits and a session used

@@ -1,4 +1,4 @@
-// replica.test.mjs — issue 9: read replicas (serve --db-replica), PostgreSQL only.
+// replica.test.mjs — read replicas (serve --db-replica), PostgreSQL only.
 //
 // Starts its own primary (scripts/pg-cluster.sh, with pg_stat_statements loaded), clones it with
 // pg_basebackup -R into a hot standby on another port, and runs hamyari with --db on the

@@ -1,4 +1,4 @@
-// requests-race.test.mjs — the claim race and once-only delivery (issue 6).
+// requests-race.test.mjs — the claim race and once-only delivery.
 //
 // Forty approved volunteers claim one open request at the same moment: exactly one gets 200,
 // the other 39 get 409, and the request names the winner. On SQLite one server process takes

@@ -1,4 +1,4 @@
-// requests.test.mjs — help requests and dispatch (issue 6), end to end over HTTP on the store
+// requests.test.mjs — help requests and dispatch, end to end over HTTP on the store
 // under test: asking for help (JSON and form), idempotency, the requester's status look-up and
 // its rate limit, the lifecycle and its illegal moves, who sees personal data (every role),
 // audit of every view, notifications through a webhook, inbound SMS, statistics and CSV

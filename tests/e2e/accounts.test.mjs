@@ -1,4 +1,4 @@
-// accounts.test.mjs — the account pages in a real browser (issue 4): a volunteer signs up and
+// accounts.test.mjs — the account pages in a real browser: a volunteer signs up and
 // sees the pending message; an admin signs in and approves them on the vetting page; the
 // volunteer signs in and sees "approved" on the account page, then signs out; a wrong password
 // gets a translated message in both languages. axe-core on every state; screenshots of each in

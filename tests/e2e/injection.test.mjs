@@ -1,4 +1,4 @@
-// injection.test.mjs — issue 9: HTML and script stored as data stay data. A volunteer's name, a
+// injection.test.mjs — HTML and script stored as data stay data. A volunteer's name, a
 // group's description and a library document's title and body hold <script>, <img onerror>,
 // <svg onload> and javascript: strings; the pages that show them (the vetting list, the group
 // page, the document page) are opened in Chromium with a window.__pwned trap. No script runs,

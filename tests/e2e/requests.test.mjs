@@ -1,4 +1,4 @@
-// requests.test.mjs — help requests in a real browser (issue 6):
+// requests.test.mjs — help requests in a real browser:
 //   1. a person asks for help with JavaScript turned off (the plain form post) and gets the
 //      confirmation page with a tracking code, in Persian;
 //   2. a person asks with JavaScript (English) and sees the code in the page, then tracks it;

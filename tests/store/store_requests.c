@@ -1,5 +1,5 @@
 /* store_requests.c — the help-request functions of store/requests.h, one contract on both
- * stores (issue 6).
+ * stores.
  *
  *   store_requests sqlite     each test on a fresh temporary SQLite file
  *   store_requests postgres   each test on a fresh database of the cluster at HY_TEST_PG_URL;

@@ -163,7 +163,7 @@ const struct hy_migration hy_pg_migrations[] = {
      " lon double precision NOT NULL"
      ");"},
     {4,
-     /* Help requests (issue 6): SQLite step 4 in PostgreSQL types. Personal data sits in request_contacts only (erased by the
+     /* Help requests: SQLite step 4 in PostgreSQL types. Personal data sits in request_contacts only (erased by the
       * retention purge); help_requests keeps what statistics need and a position already
       * rounded to about 500 m. Notes may hold personal data and are erased with the contact. */
      "CREATE TABLE help_requests ("
@@ -233,7 +233,7 @@ const struct hy_migration hy_pg_migrations[] = {
      "ALTER TABLE outbox ADD COLUMN lease_until bigint;"
      "ALTER TABLE outbox ADD COLUMN last_error text;"},
     {5,
-     /* The knowledge library (issue 7): SQLite's step 5. `tsv` is built from the same token
+     /* The knowledge library: SQLite's step 5. `tsv` is built from the same token
       * string as SQLite's FTS5 table, word for word (array_to_tsvector takes the words as
       * lexemes without parsing them), so both stores match the same documents. Ids are
       * COLLATE "C" for byte order, as elsewhere. */
@@ -321,7 +321,7 @@ const struct hy_migration hy_pg_migrations[] = {
      ");"
      "CREATE INDEX lib_projects_org ON lib_projects(org_slug, slug);"},
     {6,
-     /* The library's version (issue 8): SQLite's step 6. A statement-level trigger raises it
+     /* The library's version: SQLite's step 6. A statement-level trigger raises it
       * in every transaction that inserts, updates, deletes or truncates lib_docs (once per
       * transaction, below); the row lock orders concurrent writers, so each committed state
       * of the documents has its own number. */

@@ -82,7 +82,7 @@ const struct hy_migration hy_sqlite_migrations[] = {
      "CREATE INDEX outbox_due ON outbox(status, next_attempt_at);"
      "CREATE INDEX outbox_recipient ON outbox(recipient, id);"},
     {3,
-     /* The group directory (issue 5). seq is the rowid the R*Tree and FTS5 tables key on; id
+     /* The group directory. seq is the rowid the R*Tree and FTS5 tables key on; id
       * is the public 128-bit hex id. Only approved groups enter the R*Trees (triggers keep
       * them); search_text and name_norm are the normalised copies both stores index. */
      "CREATE TABLE aid_groups ("
@@ -179,7 +179,7 @@ const struct hy_migration hy_sqlite_migrations[] = {
      " lon REAL NOT NULL"
      ") WITHOUT ROWID;"},
     {4,
-     /* Help requests (issue 6). Personal data sits in request_contacts only (erased by the
+     /* Help requests. Personal data sits in request_contacts only (erased by the
       * retention purge); help_requests keeps what statistics need and a position already
       * rounded to about 500 m. Notes may hold personal data and are erased with the contact. */
      "CREATE TABLE help_requests ("
@@ -249,7 +249,7 @@ const struct hy_migration hy_sqlite_migrations[] = {
      "ALTER TABLE outbox ADD COLUMN lease_until INTEGER;"
      "ALTER TABLE outbox ADD COLUMN last_error TEXT;"},
     {5,
-     /* The knowledge library (issue 7). Search tokens are written by domain/library.c; lib_fts
+     /* The knowledge library. Search tokens are written by domain/library.c; lib_fts
       * indexes `tokens` with the "ascii" tokenizer, which splits only on ASCII
       * non-alphanumerics, so it keeps the (already normalised, space-separated) words as they
       * are. Facets are filtered and counted in C from lib_docs' own columns. */
@@ -345,7 +345,7 @@ const struct hy_migration hy_sqlite_migrations[] = {
      ") WITHOUT ROWID;"
      "CREATE INDEX lib_projects_org ON lib_projects(org_slug, slug);"},
     {6,
-     /* The library's version (issue 8): one number that every insert, update and delete of
+     /* The library's version: one number that every insert, update and delete of
       * lib_docs raises, whatever writes it (API, import, seed, demo, CLI), in the writing
       * transaction. A process keeps its in-memory search index (domain/libindex.h) only while
       * the version it was built at is the one in force. */
