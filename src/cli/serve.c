@@ -12,6 +12,7 @@
 #include "domain/auth.h"
 #include "http/static.h"
 #include "util/log.h"
+#include "util/origin.h"
 
 /* Opens each --db-replica (PostgreSQL only, and only with a PostgreSQL primary) with the
  * primary as its fallback. Replicas are not migrated: they follow the primary. 0 or -1. */
@@ -92,7 +93,8 @@ int hy_cmd_serve(int argc, char **argv) {
         {"access-log", "HAMYARI_ACCESS_LOG", HY_OPT_BOOL, &c->access_log, "on|off",
          "one line per request on stderr: method, path, status, bytes, microseconds (default on)"},
         {"public-url", "HAMYARI_PUBLIC_URL", HY_OPT_STRING, &c->public_url, "URL",
-         "the address people use, e.g. https://help.example.org (https makes cookies Secure)"},
+         "the address people use, e.g. https://help.example.org (https makes cookies Secure; "
+         "then the only origin accepted for state-changing requests)"},
         {"trust-proxy", "HAMYARI_TRUST_PROXY", HY_OPT_BOOL, &c->trust_proxy, "on|off",
          "take client address and scheme from X-Forwarded-For/-Proto (only behind a proxy)"},
         {"session-idle", "HAMYARI_SESSION_IDLE", HY_OPT_UINT, &c->session_idle, "SECONDS",
@@ -156,6 +158,12 @@ int hy_cmd_serve(int argc, char **argv) {
     }
     if (c->tile_url && !*c->tile_url) c->tile_url = NULL;
     if (c->public_url && !*c->public_url) c->public_url = NULL;
+    struct hy_origin public_origin;
+    if (c->public_url && !hy_origin_parse(c->public_url, true, &public_origin)) {
+        hy_error("--public-url must be http:// or https://, a host name and an optional port "
+                 "(and path), e.g. https://help.example.org");
+        return 2;
+    }
     if (!c->calling_code[0] || strspn(c->calling_code, "0123456789") != strlen(c->calling_code) ||
         strlen(c->calling_code) > 3 || c->calling_code[0] == '0') {
         hy_error("--calling-code must be 1 to 3 digits, e.g. 98 or 44");
