@@ -84,6 +84,10 @@ int hy_cmd_serve(int argc, char **argv) {
          "largest request body accepted, e.g. 1M (default 1 MiB)"},
         {"conn-timeout", "HAMYARI_CONN_TIMEOUT", HY_OPT_UINT, &c->conn_timeout, "SECONDS",
          "close connections idle this long (default 30)"},
+        {"header-timeout", "HAMYARI_HEADER_TIMEOUT", HY_OPT_UINT, &c->header_timeout, "SECONDS",
+         "close a connection whose request head (request line and headers) is not complete "
+         "this long after it opened or its previous answer, however steadily it trickles in "
+         "(default 10; like nginx's client_header_timeout)"},
         {"per-ip-limit", "HAMYARI_PER_IP_LIMIT", HY_OPT_UINT, &c->per_ip_limit, "N",
          "concurrent connections from one address (default 256; raise behind a proxy)"},
         {"max-connections", "HAMYARI_MAX_CONNECTIONS", HY_OPT_UINT, &c->max_connections, "N",
@@ -151,9 +155,10 @@ int hy_cmd_serve(int argc, char **argv) {
         hy_error("%s", notify_problem);
         return 2;
     }
-    if (c->body_max == 0 || c->conn_timeout == 0 || c->per_ip_limit == 0 ||
-        c->max_connections == 0) {
-        hy_error("--body-max, --conn-timeout, --per-ip-limit and --max-connections must be > 0");
+    if (c->body_max == 0 || c->conn_timeout == 0 || c->header_timeout == 0 ||
+        c->per_ip_limit == 0 || c->max_connections == 0) {
+        hy_error("--body-max, --conn-timeout, --header-timeout, --per-ip-limit and "
+                 "--max-connections must be > 0");
         return 2;
     }
     if (c->tile_url && !*c->tile_url) c->tile_url = NULL;

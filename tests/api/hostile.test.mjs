@@ -399,3 +399,70 @@ describe(`CSRF: Origin and Referer compared by scheme, host and port ${S}`, () =
     }
   });
 });
+
+// Slow headers: the idle timeout (--conn-timeout) restarts on every byte, so a client sending
+// one header byte at a time would keep its connection for ever. --header-timeout is a deadline
+// for the whole request head, counted from the connection's start (or from the end of the
+// previous answer on a kept-alive connection). The servers here use a deadline of 1 s and an
+// idle timeout of 60 s; the trickling clients send a byte every 100 ms, far more often than the
+// idle timeout, so only the head deadline can close them. Each waits for the close event,
+// bounded by the test's own timeout.
+describe(`slow headers: a deadline for the whole request head ${S}`, () => {
+  let srv;
+  before(async () => {
+    srv = await startServer({ args: ['--header-timeout', '1', '--conn-timeout', '60', '--per-ip-limit', '1000'] });
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  /** Writes `head` one byte every 100 ms (repeating its last line) until the connection closes. */
+  function trickle(c, head) {
+    let i = 0;
+    const timer = setInterval(() => {
+      if (c.ended) { clearInterval(timer); return; }
+      const ch = i < head.length ? head[i] : 'x';
+      i++;
+      c.write(ch).catch(() => {});
+    }, 100);
+    return () => clearInterval(timer);
+  }
+
+  it(`a head trickled a byte at a time is closed at the deadline, though never idle ${S}`, { timeout: 30000 }, async () => {
+    const c = srv.connect();
+    await c.ready;
+    const stop = trickle(c, 'GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: ');
+    try {
+      while (!(await c.closed(60000)));
+      assert.equal(c.buf.length, 0, `no answer to a head never finished: ${c.buf.toString('latin1').slice(0, 100)}`);
+    } finally { stop(); c.close(); }
+    assert.equal((await srv.request('GET', '/healthz')).status, 200);
+  });
+
+  it(`a request line trickled a byte at a time is closed too ${S}`, { timeout: 30000 }, async () => {
+    const c = srv.connect();
+    await c.ready;
+    const stop = trickle(c, 'GET /' + 'a'.repeat(1000));
+    try { while (!(await c.closed(60000))); } finally { stop(); c.close(); }
+  });
+
+  it(`on a kept-alive connection the deadline covers the next head as well ${S}`, { timeout: 30000 }, async () => {
+    const c = srv.connect();
+    await c.write('GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n');
+    assert.equal((await c.next(10000)).status, 200);
+    const stop = trickle(c, 'GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: ');
+    try { while (!(await c.closed(60000))); } finally { stop(); c.close(); }
+  });
+
+  it(`a body sent slowly after a prompt head is not cut by the head deadline ${S}`, { timeout: 30000 }, async () => {
+    const c = srv.connect();
+    const body = JSON.stringify({ name: 'x' }).padEnd(24, ' ');
+    await c.write(`POST /api/v1/volunteers HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    // 24 bytes, one every 100 ms: 2.4 s in all, past the 1 s head deadline.
+    for (const ch of body) {
+      await new Promise((r) => setTimeout(r, 100));
+      await c.write(ch);
+    }
+    const r = await c.next(10000);
+    assert.equal(r.status, 400, `${r.status} ${r.text}`); // answered (the body lacks fields), not closed
+    c.close();
+  });
+});
