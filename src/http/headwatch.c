@@ -46,7 +46,7 @@ static void *watch_main(void *arg) {
             if (shutdown(s->fd, SHUT_RDWR) == 0 || errno == ENOTCONN) {
                 s->shut = true;
                 atomic_fetch_add(&w->closed, 1);
-                hy_debug("closed a connection whose request head was not complete within "
+                hy_debug("closed a connection that sent no complete request head within "
                          "--header-timeout");
             }
         }

@@ -30,6 +30,9 @@
 #include "util/log.h"
 #include "util/utf8.h"
 
+/* Seconds for a whole request head when the configuration leaves header_timeout at 0. */
+#define HEADER_TIMEOUT_DEFAULT 10u
+
 /* ---------------------------------------------------------------- checks on the headers */
 
 struct hdr_scan {
@@ -438,7 +441,8 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
                      MHD_ALLOW_SUSPEND_RESUME;
     if (v6) flags |= MHD_USE_IPv6;
-    int hr = hy_headwatch_start(cfg->header_timeout ? cfg->header_timeout : 10, &srv->headwatch);
+    int hr = hy_headwatch_start(cfg->header_timeout ? cfg->header_timeout : HEADER_TIMEOUT_DEFAULT,
+                                &srv->headwatch);
     if (hr < 0) {
         hy_error("cannot start the request-head deadline thread (%d)", hr);
         free(srv->csp);
@@ -518,8 +522,9 @@ void hy_server_stop(hy_server *srv) {
                 (double)jobs / (double)batches);
     uint64_t cut = hy_headwatch_stop(srv->headwatch);
     if (cut)
-        hy_info("header timeout: closed %llu connections whose request head took longer than "
-                "%u s", (unsigned long long)cut, srv->cfg->header_timeout);
+        hy_info("header timeout: closed %llu connections that sent no complete request head "
+                "within %u s", (unsigned long long)cut,
+                srv->cfg->header_timeout ? srv->cfg->header_timeout : HEADER_TIMEOUT_DEFAULT);
     MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
     srv->headwatch = hy_headwatch_free(srv->headwatch);
