@@ -393,39 +393,55 @@ out:
     return ret;
 }
 
-/* `hamyari backup encrypt`: any file or stream (a pg_dump) to a public key. */
-static int backup_encrypt(int argc, char **argv) {
+/* `hamyari backup encrypt` (any file or stream, e.g. a pg_dump, to a public key) and
+ * `hamyari restore decrypt` (back, with the secret key). */
+static int crypt_command(int argc, char **argv, bool encrypt) {
     const char *in = NULL, *out = NULL, *key_path = NULL;
     struct hy_opt opts[] = {
-        {"encrypt-to", "HAMYARI_BACKUP_KEY", HY_OPT_STRING, &key_path, "KEY.pub",
-         "the public key to encrypt to (from 'hamyari backup keygen')"},
-        {"in", NULL, HY_OPT_STRING, &in, "FILE", "what to encrypt (default: standard input)"},
+        encrypt ? (struct hy_opt){"encrypt-to", "HAMYARI_BACKUP_KEY", HY_OPT_STRING, &key_path,
+                                  "KEY.pub",
+                                  "the public key to encrypt to (from 'hamyari backup keygen')"}
+                : (struct hy_opt){"decrypt-with", NULL, HY_OPT_STRING, &key_path, "KEY",
+                                  "the secret key (from 'hamyari backup keygen')"},
+        {"in", NULL, HY_OPT_STRING, &in, "FILE",
+         encrypt ? "what to encrypt (default: standard input)"
+                 : "what to decrypt (default: standard input)"},
         {"out", NULL, HY_OPT_STRING, &out, "FILE",
          "where to write it, created 0600 (default: standard output)"},
     };
     int r = hy_opts_parse(
-        "hamyari backup encrypt --encrypt-to KEY.pub [--in FILE] [--out FILE]",
-        "Encrypts a file or a stream to a public key, e.g. a PostgreSQL dump:\n"
-        "  pg_dump --format=custom --dbname=URL | hamyari backup encrypt --encrypt-to KEY.pub "
-        "--out FILE\n"
-        "Progress on stderr. 'hamyari restore decrypt' reverses it.",
+        encrypt ? "hamyari backup encrypt --encrypt-to KEY.pub [--in FILE] [--out FILE]"
+                : "hamyari restore decrypt --decrypt-with KEY [--in FILE] [--out FILE]",
+        encrypt ? "Encrypts a file or a stream to a public key, e.g. a PostgreSQL dump:\n"
+                  "  pg_dump --format=custom --dbname=URL | hamyari backup encrypt --encrypt-to "
+                  "KEY.pub --out FILE\n"
+                  "Progress on stderr. 'hamyari restore decrypt' reverses it."
+                : "Decrypts a file made by 'hamyari backup encrypt' or 'hamyari backup "
+                  "--encrypt-to',\ne.g. into pg_restore:\n"
+                  "  hamyari restore decrypt --decrypt-with KEY --in FILE | pg_restore "
+                  "--dbname=URL\n"
+                  "A damaged, cut or foreign file is refused (written output must then be "
+                  "discarded;\na file named with --out is only created when all of it "
+                  "decrypted). Progress on stderr.",
         opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
     if (r) return r > 0 ? 0 : 2;
     if (!key_path || !*key_path) {
-        fprintf(stderr, "hamyari backup encrypt: --encrypt-to KEY.pub is required (see --help)\n");
+        fprintf(stderr, "hamyari %s: --%s is required (see --help)\n",
+                encrypt ? "backup encrypt" : "restore decrypt",
+                encrypt ? "encrypt-to KEY.pub" : "decrypt-with KEY");
         return 2;
     }
     struct hy_bk_key key;
-    int kr = hy_bk_key_read(key_path, false, &key);
+    int kr = hy_bk_key_read(key_path, !encrypt, &key);
     if (kr < 0) return kr == -2 ? 2 : 1;
-    int ret = stream_file(in, out, &key, true);
+    int ret = stream_file(in, out, &key, encrypt);
     hy_bk_key_wipe(&key);
     return ret;
 }
 
 int hy_cmd_backup(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "keygen")) return backup_keygen(argc - 1, argv + 1);
-    if (argc >= 2 && !strcmp(argv[1], "encrypt")) return backup_encrypt(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "encrypt")) return crypt_command(argc - 1, argv + 1, true);
     struct hy_settings s;
     hy_settings_defaults(&s);
     const char *to = NULL, *encrypt_to = NULL;
@@ -631,39 +647,8 @@ static int restore_any(const char *from, const char *key_path, const char *path,
     return ret;
 }
 
-/* `hamyari restore decrypt`: any file encrypted by `backup encrypt` or `backup --encrypt-to`. */
-static int restore_decrypt(int argc, char **argv) {
-    const char *in = NULL, *out = NULL, *key_path = NULL;
-    struct hy_opt opts[] = {
-        {"decrypt-with", NULL, HY_OPT_STRING, &key_path, "KEY",
-         "the secret key (from 'hamyari backup keygen')"},
-        {"in", NULL, HY_OPT_STRING, &in, "FILE", "what to decrypt (default: standard input)"},
-        {"out", NULL, HY_OPT_STRING, &out, "FILE",
-         "where to write it, created 0600 (default: standard output)"},
-    };
-    int r = hy_opts_parse(
-        "hamyari restore decrypt --decrypt-with KEY [--in FILE] [--out FILE]",
-        "Decrypts a file made by 'hamyari backup encrypt' or 'hamyari backup --encrypt-to',\n"
-        "e.g. into pg_restore:\n"
-        "  hamyari restore decrypt --decrypt-with KEY --in FILE | pg_restore --dbname=URL\n"
-        "A damaged, cut or foreign file is refused (written output must then be discarded;\n"
-        "a file named with --out is only created when all of it decrypted). Progress on stderr.",
-        opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
-    if (r) return r > 0 ? 0 : 2;
-    if (!key_path || !*key_path) {
-        fprintf(stderr, "hamyari restore decrypt: --decrypt-with KEY is required (see --help)\n");
-        return 2;
-    }
-    struct hy_bk_key key;
-    int kr = hy_bk_key_read(key_path, true, &key);
-    if (kr < 0) return kr == -2 ? 2 : 1;
-    int ret = stream_file(in, out, &key, false);
-    hy_bk_key_wipe(&key);
-    return ret;
-}
-
 int hy_cmd_restore(int argc, char **argv) {
-    if (argc >= 2 && !strcmp(argv[1], "decrypt")) return restore_decrypt(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "decrypt")) return crypt_command(argc - 1, argv + 1, false);
     struct hy_settings s;
     hy_settings_defaults(&s);
     const char *from = NULL, *key_path = NULL;

@@ -199,24 +199,49 @@ static size_t read_full(FILE *in, unsigned char *buf, size_t n, bool *ret_err) {
     return got;
 }
 
-int hy_bk_encrypt(FILE *in, FILE *out, const struct hy_bk_key *to, uint64_t total,
-                  const char *what) {
+/* What encrypting and decrypting share: the file key, the stream state and two chunk buffers. */
+struct stream {
+    unsigned char key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+    crypto_secretstream_xchacha20poly1305_state st;
+    unsigned char *plain, *cipher;
+};
+
+/* 0, or -1 after a message. stream_end() in either case. */
+static int stream_begin(struct stream *s, const char *what) {
+    memset(s, 0, sizeof *s);
     if (sodium_init() < 0) {
         hy_error("%s: cannot initialise libsodium", what);
         return -1;
     }
+    s->plain = malloc(CHUNK);
+    s->cipher = malloc(CHUNK + ABYTES);
+    if (!s->plain || !s->cipher) {
+        hy_error("%s: out of memory", what);
+        return -1;
+    }
+    return 0;
+}
+
+/* Wipes the key, the state and the plaintext buffer, and frees the buffers. */
+static void stream_end(struct stream *s) {
+    if (s->plain) sodium_memzero(s->plain, CHUNK);
+    free(s->plain);
+    free(s->cipher);
+    sodium_memzero(s, sizeof *s);
+}
+
+int hy_bk_encrypt(FILE *in, FILE *out, const struct hy_bk_key *to, uint64_t total,
+                  const char *what) {
+    struct stream s;
     unsigned char header[HY_BK_HEADER_BYTES];
-    unsigned char key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
-    crypto_secretstream_xchacha20poly1305_state st;
+    int r = -1;
+    if (stream_begin(&s, what) < 0) goto out;
     memcpy(header, MAGIC, MAGIC_LEN);
     key_id(to->pk, header + MAGIC_LEN, (char[HY_BK_KEY_ID_HEX]){0});
-    crypto_secretstream_xchacha20poly1305_keygen(key);
-    int r = -1;
-    unsigned char *plain = malloc(CHUNK), *cipher = malloc(CHUNK + ABYTES);
-    if (!plain || !cipher) goto out;
-    if (crypto_box_seal(header + AD_LEN, key, sizeof key, to->pk) != 0 ||
-        crypto_secretstream_xchacha20poly1305_init_push(&st, header + AD_LEN + SEALED_BYTES,
-                                                        key) != 0) {
+    crypto_secretstream_xchacha20poly1305_keygen(s.key);
+    if (crypto_box_seal(header + AD_LEN, s.key, sizeof s.key, to->pk) != 0 ||
+        crypto_secretstream_xchacha20poly1305_init_push(&s.st, header + AD_LEN + SEALED_BYTES,
+                                                        s.key) != 0) {
         hy_error("%s: cannot start the encryption", what);
         goto out;
     }
@@ -224,7 +249,7 @@ int hy_bk_encrypt(FILE *in, FILE *out, const struct hy_bk_key *to, uint64_t tota
     struct progress p = {what, total, 0, -1};
     for (;;) {
         bool err = false;
-        size_t n = read_full(in, plain, CHUNK, &err);
+        size_t n = read_full(in, s.plain, CHUNK, &err);
         if (err) {
             hy_error("%s: cannot read the input: %s", what, strerror(errno));
             goto out;
@@ -234,9 +259,9 @@ int hy_bk_encrypt(FILE *in, FILE *out, const struct hy_bk_key *to, uint64_t tota
         unsigned char tag = n < CHUNK ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
                                       : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
         unsigned long long clen = 0;
-        crypto_secretstream_xchacha20poly1305_push(&st, cipher, &clen, plain, n, header, AD_LEN,
-                                                   tag);
-        if (fwrite(cipher, 1, (size_t)clen, out) != clen) goto write_failed;
+        crypto_secretstream_xchacha20poly1305_push(&s.st, s.cipher, &clen, s.plain, n, header,
+                                                   AD_LEN, tag);
+        if (fwrite(s.cipher, 1, (size_t)clen, out) != clen) goto write_failed;
         p.done += n;
         progress(&p, false);
         if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) break;
@@ -247,27 +272,17 @@ int hy_bk_encrypt(FILE *in, FILE *out, const struct hy_bk_key *to, uint64_t tota
 write_failed:
     hy_error("%s: cannot write: %s", what, strerror(errno));
 out:
-    sodium_memzero(key, sizeof key);
-    sodium_memzero(&st, sizeof st);
-    if (plain) sodium_memzero(plain, CHUNK);
-    free(plain);
-    free(cipher);
+    stream_end(&s);
     return r;
 }
 
 int hy_bk_decrypt(FILE *in, FILE *out, const struct hy_bk_key *key, uint64_t total,
                   const char *what) {
-    if (sodium_init() < 0) {
-        hy_error("%s: cannot initialise libsodium", what);
-        return -1;
-    }
+    struct stream s;
     unsigned char header[HY_BK_HEADER_BYTES];
-    unsigned char fkey[crypto_secretstream_xchacha20poly1305_KEYBYTES];
-    crypto_secretstream_xchacha20poly1305_state st;
-    unsigned char *plain = malloc(CHUNK), *cipher = malloc(CHUNK + ABYTES);
     int r = -1;
-    if (!plain || !cipher) goto out;
     bool err = false;
+    if (stream_begin(&s, what) < 0) goto out;
     if (read_full(in, header, sizeof header, &err) != sizeof header ||
         memcmp(header, MAGIC, MAGIC_LEN) != 0) {
         hy_error("%s: not an encrypted Hamyari backup (or cut short)", what);
@@ -283,16 +298,16 @@ int hy_bk_decrypt(FILE *in, FILE *out, const struct hy_bk_key *key, uint64_t tot
                  what, theirs, key->id);
         goto out;
     }
-    if (crypto_box_seal_open(fkey, header + AD_LEN, SEALED_BYTES, key->pk, key->sk) != 0 ||
-        crypto_secretstream_xchacha20poly1305_init_pull(&st, header + AD_LEN + SEALED_BYTES,
-                                                        fkey) != 0) {
+    if (crypto_box_seal_open(s.key, header + AD_LEN, SEALED_BYTES, key->pk, key->sk) != 0 ||
+        crypto_secretstream_xchacha20poly1305_init_pull(&s.st, header + AD_LEN + SEALED_BYTES,
+                                                        s.key) != 0) {
         hy_error("%s: the file key does not open with this secret key (the file is damaged)",
                  what);
         goto out;
     }
     struct progress p = {what, total, sizeof header, -1};
     for (;;) {
-        size_t n = read_full(in, cipher, CHUNK + ABYTES, &err);
+        size_t n = read_full(in, s.cipher, CHUNK + ABYTES, &err);
         if (err) {
             hy_error("%s: cannot read the input: %s", what, strerror(errno));
             goto out;
@@ -303,12 +318,12 @@ int hy_bk_decrypt(FILE *in, FILE *out, const struct hy_bk_key *key, uint64_t tot
             hy_error("%s: the file is cut short (its end is missing)", what);
             goto out;
         }
-        if (crypto_secretstream_xchacha20poly1305_pull(&st, plain, &plen, &tag, cipher, n, header,
-                                                       AD_LEN) != 0) {
+        if (crypto_secretstream_xchacha20poly1305_pull(&s.st, s.plain, &plen, &tag, s.cipher, n,
+                                                       header, AD_LEN) != 0) {
             hy_error("%s: the file is damaged (a chunk fails authentication)", what);
             goto out;
         }
-        if (plen && fwrite(plain, 1, (size_t)plen, out) != plen) {
+        if (plen && fwrite(s.plain, 1, (size_t)plen, out) != plen) {
             hy_error("%s: cannot write: %s", what, strerror(errno));
             goto out;
         }
@@ -329,10 +344,6 @@ int hy_bk_decrypt(FILE *in, FILE *out, const struct hy_bk_key *key, uint64_t tot
     progress(&p, true);
     r = 0;
 out:
-    sodium_memzero(fkey, sizeof fkey);
-    sodium_memzero(&st, sizeof st);
-    if (plain) sodium_memzero(plain, CHUNK);
-    free(plain);
-    free(cipher);
+    stream_end(&s);
     return r;
 }

@@ -224,6 +224,8 @@ describe(`private files and encrypted backups ${S}`, () => {
       ['a flipped byte', (() => { const b = Buffer.from(ct); b[Math.floor(b.length / 2)] ^= 1; return b; })()],
       ['a cut file', ct.subarray(0, ct.length - 100)],
       ['a file cut at a chunk boundary', ct.subarray(0, 120 + 65536 + 17)],
+      ['bytes after its end', Buffer.concat([ct, Buffer.from('x')])],
+      ['another file key sealed in', Buffer.concat([ct.subarray(0, 16), Buffer.alloc(80, 7), ct.subarray(96)])],
     ]) {
       const bad = join(dir, 'bad.enc');
       writeFileSync(bad, bytes);
