@@ -2,7 +2,7 @@
 # fuzz.sh — build the libFuzzer targets (tests/fuzz/) with clang and run them for a while each.
 set -euo pipefail
 
-ALL_TARGETS=(form fields phone cookie utf8 route csv forecast tree)
+ALL_TARGETS=(form fields phone cookie utf8 route csv forecast tree origin)
 # Seeds kept elsewhere in the repository, read besides tests/fuzz/corpus/<target>/.
 declare -A EXTRA_SEEDS=([tree]=src/cli/trees)
 

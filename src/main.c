@@ -1,6 +1,7 @@
 /* main.c — `hamyari`: one program, several sub-commands. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/forecast.h"
@@ -36,6 +37,10 @@ static void usage(FILE *out) {
 }
 
 int main(int argc, char **argv) {
+    /* Every file this program creates (the store with its -wal and -shm, backups, restored
+     * stores, keys) can hold personal data: readable by its owner only, whatever the umask.
+     * Files written with an explicit mode (a public key) set it themselves. */
+    umask(077);
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -12,6 +12,7 @@
 #include "domain/auth.h"
 #include "http/static.h"
 #include "util/log.h"
+#include "util/origin.h"
 
 /* Opens each --db-replica (PostgreSQL only, and only with a PostgreSQL primary) with the
  * primary as its fallback. Replicas are not migrated: they follow the primary. 0 or -1. */
@@ -83,6 +84,10 @@ int hy_cmd_serve(int argc, char **argv) {
          "largest request body accepted, e.g. 1M (default 1 MiB)"},
         {"conn-timeout", "HAMYARI_CONN_TIMEOUT", HY_OPT_UINT, &c->conn_timeout, "SECONDS",
          "close connections idle this long (default 30)"},
+        {"header-timeout", "HAMYARI_HEADER_TIMEOUT", HY_OPT_UINT, &c->header_timeout, "SECONDS",
+         "close a connection whose request head (request line and headers) is not complete "
+         "this long after it opened or its previous answer, however steadily it trickles in "
+         "(default 10; like nginx's client_header_timeout)"},
         {"per-ip-limit", "HAMYARI_PER_IP_LIMIT", HY_OPT_UINT, &c->per_ip_limit, "N",
          "concurrent connections from one address (default 256; raise behind a proxy)"},
         {"max-connections", "HAMYARI_MAX_CONNECTIONS", HY_OPT_UINT, &c->max_connections, "N",
@@ -92,7 +97,8 @@ int hy_cmd_serve(int argc, char **argv) {
         {"access-log", "HAMYARI_ACCESS_LOG", HY_OPT_BOOL, &c->access_log, "on|off",
          "one line per request on stderr: method, path, status, bytes, microseconds (default on)"},
         {"public-url", "HAMYARI_PUBLIC_URL", HY_OPT_STRING, &c->public_url, "URL",
-         "the address people use, e.g. https://help.example.org (https makes cookies Secure)"},
+         "the address people use, e.g. https://help.example.org (https makes cookies Secure; "
+         "then the only origin accepted for state-changing requests)"},
         {"trust-proxy", "HAMYARI_TRUST_PROXY", HY_OPT_BOOL, &c->trust_proxy, "on|off",
          "take client address and scheme from X-Forwarded-For/-Proto (only behind a proxy)"},
         {"session-idle", "HAMYARI_SESSION_IDLE", HY_OPT_UINT, &c->session_idle, "SECONDS",
@@ -149,13 +155,20 @@ int hy_cmd_serve(int argc, char **argv) {
         hy_error("%s", notify_problem);
         return 2;
     }
-    if (c->body_max == 0 || c->conn_timeout == 0 || c->per_ip_limit == 0 ||
-        c->max_connections == 0) {
-        hy_error("--body-max, --conn-timeout, --per-ip-limit and --max-connections must be > 0");
+    if (c->body_max == 0 || c->conn_timeout == 0 || c->header_timeout == 0 ||
+        c->per_ip_limit == 0 || c->max_connections == 0) {
+        hy_error("--body-max, --conn-timeout, --header-timeout, --per-ip-limit and "
+                 "--max-connections must be > 0");
         return 2;
     }
     if (c->tile_url && !*c->tile_url) c->tile_url = NULL;
     if (c->public_url && !*c->public_url) c->public_url = NULL;
+    struct hy_origin public_origin;
+    if (c->public_url && !hy_origin_parse(c->public_url, true, &public_origin)) {
+        hy_error("--public-url must be http:// or https://, a host name and an optional port "
+                 "(and path), e.g. https://help.example.org");
+        return 2;
+    }
     if (!c->calling_code[0] || strspn(c->calling_code, "0123456789") != strlen(c->calling_code) ||
         strlen(c->calling_code) > 3 || c->calling_code[0] == '0') {
         hy_error("--calling-code must be 1 to 3 digits, e.g. 98 or 44");

@@ -75,6 +75,7 @@ struct hy_server_config {
     size_t body_max;           /* the largest request body accepted */
     size_t library_cache;      /* bytes of compressed library answers kept; 0 = none */
     unsigned conn_timeout;     /* seconds of inactivity before a connection is closed */
+    unsigned header_timeout;   /* seconds for a whole request head (0 = the default, 10) */
     unsigned per_ip_limit;     /* concurrent connections from one address */
     unsigned max_connections;  /* concurrent connections in all */
     unsigned shutdown_timeout; /* seconds to let in-flight requests finish */
@@ -116,6 +117,7 @@ struct hy_server {
     _Atomic int draining;       /* set once shutdown began */
     hy_db *const *replicas;     /* read replicas (--db-replica), each with db as fallback */
     size_t nreplicas;
+    struct hy_headwatch *headwatch; /* the deadline for request heads (http/headwatch.h) */
 };
 
 struct hy_req {

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/headwatch.h"
 #include "http/reply.h"
 #include "http/router.h"
 #include "http/session.h"
@@ -28,6 +29,9 @@
 #include "http/tiles.h"
 #include "util/log.h"
 #include "util/utf8.h"
+
+/* Seconds for a whole request head when the configuration leaves header_timeout at 0. */
+#define HEADER_TIMEOUT_DEFAULT 10u
 
 /* ---------------------------------------------------------------- checks on the headers */
 
@@ -249,6 +253,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
     bool nul_in_target = req == (void *)&nul_marker;
     if (nul_in_target) req = NULL;
     if (!req) {
+        hy_headwatch_head_done(c); /* the head is complete: its deadline no longer applies */
         req = calloc(1, sizeof *req);
         if (!req) return MHD_NO;
         req->arena = hy_arena_new(0);
@@ -308,6 +313,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     hy_server *srv = cls;
     hy_req *req = *con_cls;
     *con_cls = NULL;
+    hy_headwatch_request_done(c); /* the next request's head is due by the deadline */
     /* A request whose target held a NUL and that ended before reaching the handler. */
     if (!req || req == (void *)&nul_marker) return;
     if (srv->cfg->access_log) {
@@ -435,6 +441,16 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
                      MHD_ALLOW_SUSPEND_RESUME;
     if (v6) flags |= MHD_USE_IPv6;
+    int hr = hy_headwatch_start(cfg->header_timeout ? cfg->header_timeout : HEADER_TIMEOUT_DEFAULT,
+                                &srv->headwatch);
+    if (hr < 0) {
+        hy_error("cannot start the request-head deadline thread (%d)", hr);
+        free(srv->csp);
+        free(srv->csp_embed);
+        hy_tiles_close(srv->tiles);
+        hy_static_free(srv->statics);
+        return hr;
+    }
     struct MHD_OptionItem opts[16];
     int k = 0;
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL};
@@ -446,6 +462,7 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_seen, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)hy_headwatch_notify, srv->headwatch};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL};
     if (threads > 1)
         opts[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL};
@@ -457,6 +474,7 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
     int br = hy_db_batch_start(db, 0, hy_db_ops(db)->batch_writers);
     if (br < 0) {
         hy_error("cannot start the store's writer thread (%d)", br);
+        srv->headwatch = hy_headwatch_free(srv->headwatch);
         free(srv->csp);
         free(srv->csp_embed);
         hy_tiles_close(srv->tiles);
@@ -468,6 +486,7 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
     if (!srv->daemon) {
         hy_db_batch_stop(db);
         hy_error("cannot listen on %s (is the address in use?)", cfg->listen);
+        srv->headwatch = hy_headwatch_free(srv->headwatch);
         free(srv->csp);
         free(srv->csp_embed);
         hy_tiles_close(srv->tiles);
@@ -501,8 +520,14 @@ void hy_server_stop(hy_server *srv) {
         hy_info("group commit: %llu writes in %llu commits (%.1f a commit)",
                 (unsigned long long)jobs, (unsigned long long)batches,
                 (double)jobs / (double)batches);
+    uint64_t cut = hy_headwatch_stop(srv->headwatch);
+    if (cut)
+        hy_info("header timeout: closed %llu connections that sent no complete request head "
+                "within %u s", (unsigned long long)cut,
+                srv->cfg->header_timeout ? srv->cfg->header_timeout : HEADER_TIMEOUT_DEFAULT);
     MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
+    srv->headwatch = hy_headwatch_free(srv->headwatch);
     hy_reply_fixed_free(srv);
     if (lsock != MHD_INVALID_SOCKET) close(lsock);
     free(srv->csp);

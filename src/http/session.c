@@ -10,6 +10,7 @@
 #include "store/rate.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/origin.h"
 
 bool hy_cookie_get(const char *header, const char *name, char *out, size_t n) {
     if (!header || !name || n == 0) return false;
@@ -168,25 +169,27 @@ const struct hy_principal *hy_req_principal(hy_req *req) {
     return who;
 }
 
-/* Compares an Origin header with this server's own origin(s). */
-static bool same_origin(hy_req *req, const char *origin) {
+/* This server's own origin: --public-url when set, otherwise the request's scheme and Host. */
+static bool own_origin(hy_req *req, struct hy_origin *ret) {
     const char *pu = req->srv->cfg->public_url;
-    if (pu && *pu) {
-        size_t n = strlen(pu);
-        while (n && pu[n - 1] == '/') n--;
-        if (strlen(origin) == n && strncasecmp(origin, pu, n) == 0) return true;
-    }
-    const char *host = hy_req_header(req, "Host");
-    if (!host) return false;
-    const char *authority = strstr(origin, "://");
-    if (!authority) return false;
-    authority += 3;
-    return strcasecmp(authority, host) == 0;
+    if (pu && *pu) return hy_origin_parse(pu, true, ret);
+    return hy_origin_from_host(hy_req_header(req, "Host"), hy_req_secure(req), ret);
+}
+
+/* True when `url` (an Origin header, or a Referer with its path when allow_path) names this
+ * server's own origin: scheme, host and port. */
+static bool same_origin(hy_req *req, const char *url, bool allow_path) {
+    struct hy_origin own, theirs;
+    return own_origin(req, &own) && hy_origin_parse(url, allow_path, &theirs) &&
+           hy_origin_equal(&own, &theirs);
 }
 
 int hy_csrf_check(hy_req *req) {
     const char *origin = hy_req_header(req, "Origin");
-    if (origin && !same_origin(req, origin)) return 403;
+    if (origin && !same_origin(req, origin, false)) return 403;
+    /* A browser that sends no Origin may still send a Referer: another site's is refused. */
+    const char *referer = origin ? NULL : hy_req_header(req, "Referer");
+    if (referer && !same_origin(req, referer, true)) return 403;
     const struct hy_principal *who = hy_req_principal(req);
     if (!who || !who->signed_in || !who->via_cookie) return 0;
     if (origin) return 0; /* same origin, checked above */

@@ -29,8 +29,10 @@ const char *hy_req_client_ip(hy_req *req);
 /* True when the request came over TLS (directly or, with trust_proxy, through a proxy). */
 bool hy_req_secure(hy_req *req);
 
-/* Checks the CSRF rules for a state-changing request; 0 when it may go on. A foreign Origin is
- * refused always; a cookie session without a same-origin Origin needs X-CSRF-Token. */
+/* Checks the CSRF rules for a state-changing request; 0 when it may go on. An Origin other than
+ * our own (scheme, host and port of --public-url, or else of the request itself), or, without
+ * an Origin, such a Referer, is refused always; a cookie session without a same-origin Origin
+ * needs X-CSRF-Token. */
 int hy_csrf_check(hy_req *req);
 
 /* Starts a session for `user_id` inside the caller's write transaction: stores it and adds the

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { startServer, STORE } from './lib/server.mjs';
+import { assertError, startServer, STORE } from './lib/server.mjs';
+import { addUser, COMMON_LIST, signIn, signUp } from './lib/accounts.mjs';
 
 const S = `[${STORE}]`;
 const CONN_TIMEOUT = 2; // seconds: --conn-timeout of the servers below
@@ -295,5 +296,173 @@ describe(`per-address connection limit ${S}`, () => {
     await new Promise((r) => setTimeout(r, 200));
     const again = await srv.request('GET', '/healthz');
     assert.equal(again.status, 200, 'a connection is accepted again once the others closed');
+  });
+});
+
+// Cross-site request forgery: the Origin of a state-changing request must be this server's own
+// origin, scheme, host and port each: --public-url when it is set, otherwise the request's own
+// scheme (https over TLS or, with --trust-proxy, X-Forwarded-Proto) and Host. Without an Origin,
+// a Referer from another origin is refused the same way.
+describe(`CSRF: Origin and Referer compared by scheme, host and port ${S}`, () => {
+  const servers = [];
+  async function server(args = []) {
+    const srv = await startServer({ args: ['--password-list', COMMON_LIST, '--rate-form-ip', '1000', '--rate-login-ip', '1000', ...args] });
+    servers.push(srv);
+    await addUser(srv, { email: 'mina@example.org', role: 'coordinator', name: 'Mina' });
+    return srv;
+  }
+  after(async () => { for (const s of servers) await s.stop(); });
+
+  /** PATCH /me on a cookie session, with its CSRF token (so only the origin check can refuse),
+   *  over node:http, which sends a Host header of our choosing as a proxy would. */
+  async function patchAs(c, headers, name = 'Evil') {
+    const body = JSON.stringify({ name });
+    const r = await c.srv.http('/api/v1/me', {
+      method: 'PATCH',
+      body,
+      headers: { cookie: `hy_session=${c.cookie}`, 'x-csrf-token': c.csrf, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+    });
+    const text = r.body.toString('utf8');
+    let json;
+    try { json = JSON.parse(text); } catch { json = undefined; }
+    return { status: r.status, headers: r.headers, text, json };
+  }
+
+  it(`without --public-url: same host on another port, https for http, and a foreign Referer are refused ${S}`, async () => {
+    const srv = await server();
+    const own = `http://127.0.0.1:${srv.port}`;
+    const c = await signIn(srv, 'mina@example.org');
+    for (const origin of [
+      `http://127.0.0.1:${srv.port + 1}`, // same host, another port
+      `https://127.0.0.1:${srv.port}`,    // https where the server speaks http
+      'http://127.0.0.1',                 // the default port, not ours
+      `http://localhost:${srv.port}`,     // another name
+      'null',
+    ]) {
+      assertError(await patchAs(c, { origin }), 403, 'csrf_failed', `Origin ${origin}`);
+      assertError(await signUp(srv, {}, { origin }), 403, 'csrf_failed', `sign-up with Origin ${origin}`);
+    }
+    // No Origin, a Referer from elsewhere: refused, signed in (with the token) or not.
+    for (const referer of [`https://evil.example/form`, `https://127.0.0.1:${srv.port}/`, `http://127.0.0.1:${srv.port + 1}/page`, 'not a url']) {
+      assertError(await patchAs(c, { referer }), 403, 'csrf_failed', `Referer ${referer}`);
+      assertError(await signUp(srv, {}, { referer }), 403, 'csrf_failed', `sign-up with Referer ${referer}`);
+    }
+    assert.equal((await c.me()).name, 'Mina', 'nothing changed');
+    // Our own origin, in any letter case, goes through; so does a same-origin Referer.
+    let r = await patchAs(c, { origin: own.toUpperCase() }, 'Mina');
+    assert.equal(r.status, 200, r.text);
+    r = await patchAs(c, { referer: `${own}/dispatch?x=1` }, 'Mina');
+    assert.equal(r.status, 200, r.text);
+    r = await signUp(srv, {}, { referer: `${own}/volunteer` });
+    assert.equal(r.status, 201, r.text);
+    r = await signUp(srv, {}, { origin: own });
+    assert.equal(r.status, 201, r.text);
+  });
+
+  it(`with --public-url https://…: only that origin; http, another port or the listening address are refused ${S}`, async () => {
+    const srv = await server(['--public-url', 'https://help.example.org/']);
+    const c = await signIn(srv, 'mina@example.org');
+    for (const [origin, host] of [
+      ['http://help.example.org', 'help.example.org'],        // downgraded scheme, Host agrees
+      ['https://help.example.org:8443', 'help.example.org:8443'], // same host, another port
+      [`http://127.0.0.1:${srv.port}`, `127.0.0.1:${srv.port}`],  // the listening address
+      ['https://help.example.org.evil.example', 'help.example.org'],
+    ]) {
+      assertError(await patchAs(c, { origin, host }), 403, 'csrf_failed', `Origin ${origin}`);
+      assertError(await signUp(srv, {}, { origin, host }), 403, 'csrf_failed', `sign-up with Origin ${origin}`);
+    }
+    assertError(await patchAs(c, { referer: 'http://help.example.org/account' }), 403, 'csrf_failed', 'http Referer');
+    assert.equal((await c.me()).name, 'Mina', 'nothing changed');
+    let r = await patchAs(c, { origin: 'https://help.example.org' }, 'Mina');
+    assert.equal(r.status, 200, r.text);
+    r = await patchAs(c, { origin: 'https://HELP.example.org:443' }, 'Mina');
+    assert.equal(r.status, 200, r.text);
+    r = await signUp(srv, {}, { referer: 'https://help.example.org/volunteer' });
+    assert.equal(r.status, 201, r.text);
+  });
+
+  it(`behind a proxy (--trust-proxy): the scheme is X-Forwarded-Proto's ${S}`, async () => {
+    const srv = await server(['--trust-proxy', 'on']);
+    const c = await signIn(srv, 'mina@example.org');
+    const host = 'help.example.org';
+    assertError(await patchAs(c, { host, 'x-forwarded-proto': 'https', origin: 'http://help.example.org' }), 403, 'csrf_failed');
+    assertError(await patchAs(c, { host, origin: 'https://help.example.org' }), 403, 'csrf_failed');
+    assertError(await patchAs(c, { host, 'x-forwarded-proto': 'https', origin: 'https://help.example.org:8443' }), 403, 'csrf_failed');
+    assert.equal((await c.me()).name, 'Mina', 'nothing changed');
+    const r = await patchAs(c, { host, 'x-forwarded-proto': 'https', origin: 'https://help.example.org' }, 'Mina');
+    assert.equal(r.status, 200, r.text);
+  });
+
+  it(`--public-url must be an http(s) origin, with a path at most ${S}`, async () => {
+    for (const bad of ['help.example.org', 'ftp://help.example.org', 'https://user@help.example.org', 'https://help.example.org:99999']) {
+      await assert.rejects(startServer({ args: ['--public-url', bad] }), /--public-url/, bad);
+    }
+  });
+});
+
+// Slow headers: the idle timeout (--conn-timeout) restarts on every byte, so a client sending
+// one header byte at a time would keep its connection for ever. --header-timeout is a deadline
+// for the whole request head, counted from the connection's start (or from the end of the
+// previous answer on a kept-alive connection). The servers here use a deadline of 1 s and an
+// idle timeout of 60 s; the trickling clients send a byte every 100 ms, far more often than the
+// idle timeout, so only the head deadline can close them. Each waits for the close event,
+// bounded by the test's own timeout.
+describe(`slow headers: a deadline for the whole request head ${S}`, () => {
+  let srv;
+  before(async () => {
+    srv = await startServer({ args: ['--header-timeout', '1', '--conn-timeout', '60', '--per-ip-limit', '1000'] });
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  /** Writes `head` one byte every 100 ms (repeating its last line) until the connection closes. */
+  function trickle(c, head) {
+    let i = 0;
+    const timer = setInterval(() => {
+      if (c.ended) { clearInterval(timer); return; }
+      const ch = i < head.length ? head[i] : 'x';
+      i++;
+      c.write(ch).catch(() => {});
+    }, 100);
+    return () => clearInterval(timer);
+  }
+
+  it(`a head trickled a byte at a time is closed at the deadline, though never idle ${S}`, { timeout: 30000 }, async () => {
+    const c = srv.connect();
+    await c.ready;
+    const stop = trickle(c, 'GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: ');
+    try {
+      while (!(await c.closed(60000)));
+      assert.equal(c.buf.length, 0, `no answer to a head never finished: ${c.buf.toString('latin1').slice(0, 100)}`);
+    } finally { stop(); c.close(); }
+    assert.equal((await srv.request('GET', '/healthz')).status, 200);
+  });
+
+  it(`a request line trickled a byte at a time is closed too ${S}`, { timeout: 30000 }, async () => {
+    const c = srv.connect();
+    await c.ready;
+    const stop = trickle(c, 'GET /' + 'a'.repeat(1000));
+    try { while (!(await c.closed(60000))); } finally { stop(); c.close(); }
+  });
+
+  it(`on a kept-alive connection the deadline covers the next head as well ${S}`, { timeout: 30000 }, async () => {
+    const c = srv.connect();
+    await c.write('GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n');
+    assert.equal((await c.next(10000)).status, 200);
+    const stop = trickle(c, 'GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: ');
+    try { while (!(await c.closed(60000))); } finally { stop(); c.close(); }
+  });
+
+  it(`a body sent slowly after a prompt head is not cut by the head deadline ${S}`, { timeout: 30000 }, async () => {
+    const c = srv.connect();
+    const body = JSON.stringify({ name: 'x' }).padEnd(24, ' ');
+    await c.write(`POST /api/v1/volunteers HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    // 24 bytes, one every 100 ms: 2.4 s in all, past the 1 s head deadline.
+    for (const ch of body) {
+      await new Promise((r) => setTimeout(r, 100));
+      await c.write(ch);
+    }
+    const r = await c.next(10000);
+    assert.equal(r.status, 400, `${r.status} ${r.text}`); // answered (the body lacks fields), not closed
+    c.close();
   });
 });
