@@ -105,6 +105,8 @@ int hy_cmd_serve(int argc, char **argv) {
          "common passwords to refuse, one a line (default data/common-passwords.txt)"},
         {"max-hashes", "HAMYARI_MAX_HASHES", HY_OPT_UINT, &c->max_hashes, "N",
          "password hashes computed at once, 19 MiB each (default: one per core)"},
+        {"hash-queue", "HAMYARI_HASH_QUEUE", HY_OPT_UINT, &c->hash_queue, "N",
+         "password checks waiting for a hash at most; more get 503 busy (default 64)"},
         {"rate-login-account", "HAMYARI_RATE_LOGIN_ACCOUNT", HY_OPT_UINT, &c->rate_login_account,
          "N", "failed sign-ins per account per hour (default 100)"},
         {"rate-login-ip", "HAMYARI_RATE_LOGIN_IP", HY_OPT_UINT, &c->rate_login_ip, "N",

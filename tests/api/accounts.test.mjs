@@ -345,6 +345,31 @@ describe(`accounts: rate limits ${S}`, () => {
     } finally { await stop(srv); }
   });
 
+  it(`changing one's password checks the current one like a sign-in: counted per address (--rate-login-ip) and per account (--rate-login-account) ${S}`, async () => {
+    const srv = await server({ args: ['--rate-login-ip', '4', '--rate-login-account', '2'] });
+    try {
+      await addUser(srv, { email: 'a@example.org', role: 'volunteer' });
+      await addUser(srv, { email: 'b@example.org', role: 'volunteer' });
+      const a = await signIn(srv, 'a@example.org'); // 1 check from this address
+      const wrong = { password: 'a brand new passphrase', current_password: 'not my password at all' };
+      for (let i = 0; i < 2; i++) {
+        const r = await a.patch('/api/v1/me', wrong); // 2, 3
+        assertError(r, 403, 'forbidden');
+      }
+      // The account has had its two checks this hour, right or wrong.
+      let r = await a.patch('/api/v1/me', { ...wrong, current_password: PASSWORD }); // 4
+      assertError(r, 429, 'rate_limited');
+      assert.ok(Number(r.headers.get('retry-after')) > 0);
+      // The address has had its four: another account's sign-in from it waits too.
+      assertError(await new Client(srv).login('b@example.org', PASSWORD, { expect: 429 }), 429, 'rate_limited');
+      assert.equal(sql(srv, "SELECT count(*) FROM audit_log WHERE action = 'password_changed'")[0][0], '0');
+      srv.clock.advance(3600); // both windows have passed (and the session has ended)
+      const again = await signIn(srv, 'a@example.org');
+      r = await again.patch('/api/v1/me', { ...wrong, current_password: PASSWORD });
+      assert.equal(r.status, 200, r.text);
+    } finally { await stop(srv); }
+  });
+
   it(`public forms per address are limited (--rate-form-ip): sign-up ${S}`, async () => {
     const srv = await server({ args: ['--rate-form-ip', '3'] });
     try {
