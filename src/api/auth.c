@@ -7,8 +7,10 @@
  *   POST /api/v1/auth/reset          {"login"}: sends a one-time token by the notification channel
  *   POST /api/v1/auth/reset/confirm  {"token", "password"}
  *
- * A wrong login and a wrong password get the same answer in the same time. Failed logins are
- * limited per account and per address, in the store, so the limits hold across processes. */
+ * A wrong login and a wrong password get the same answer in the same time. Sign-in attempts
+ * are limited per address, and failures per (account, address) pair slow that pair down with a
+ * growing delay — never the account for everyone. The counters are in the store, so the limits
+ * hold across processes. */
 #include <errno.h>
 #include <stdlib.h>
 #include <microhttpd.h>
@@ -21,6 +23,7 @@
 #include "http/parse.h"
 #include "http/session.h"
 #include "store/audit.h"
+#include "store/rate.h"
 #include "util/clock.h"
 
 #define HY_RESET_TTL 3600
@@ -53,9 +56,12 @@ json_t *hy_user_json(const struct hy_user *u, bool with_contact) {
 
 /* ---- login ---- */
 
+#define LOGIN_FORGET 86400 /* failures a day old no longer slow a pair down */
+
 struct login_ctx {
     hy_req *req;
     const char *login, *password;
+    const char *pair_key; /* the (account, address) delay's key, or NULL */
     struct hy_user user;
     bool found;
     int verified;
@@ -75,9 +81,7 @@ static int login_finish(hy_store *s, void *ctx) {
     if (c->verified == 1) {
         int r = hy_session_start(c->req, s, c->user.id, &c->csrf);
         if (r < 0) return r;
-        char key[96];
-        snprintf(key, sizeof key, "login:acct:%s", c->login);
-        if ((r = s->ops->rate_clear(s, key)) < 0) return r;
+        if (c->pair_key && (r = s->ops->rate_clear(s, c->pair_key)) < 0) return r;
         return hy_audit(s, hy_req_actor(c->req), "login", c->user.id, "");
     }
     return hy_audit(s, hy_req_actor(c->req), "login_failed", c->found ? c->user.id : NULL,
@@ -115,13 +119,10 @@ hy_result hy_api_log_in(hy_req *req) {
     if (!hy_input_parse(req, spec, &res)) return res;
     const struct hy_server_config *cfg = req->srv->cfg;
     const char *login = hy_login_normalise(req, login_raw);
+    const char *ip = hy_req_client_ip(req);
     char key[128];
-    snprintf(key, sizeof key, "login:ip:%s", hy_req_client_ip(req));
+    snprintf(key, sizeof key, "login:ip:%s", ip);
     if (!hy_rate_allow(req, key, cfg->rate_login_ip, 3600, &res)) return res;
-    if (login) {
-        snprintf(key, sizeof key, "login:acct:%s", login);
-        if (!hy_rate_allow(req, key, cfg->rate_login_account, 3600, &res)) return res;
-    }
     struct login_ctx *c = hy_arena_zalloc(req->arena, sizeof *c);
     if (!c) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     c->req = req;
@@ -130,6 +131,16 @@ hy_result hy_api_log_in(hy_req *req) {
     if (login) {
         int r = hy_db_run(req->srv->db, HY_TX_READ, login_read, c);
         if (r < 0) return hy_reply_store_error(req, r);
+        /* Failures count per (account, address): an account by its id, whichever of its
+         * logins was typed; an unknown login by itself. Someone guessing from one address
+         * slows down only there; the owner signs in from anywhere else. */
+        c->pair_key = hy_arena_printf(req->arena, "login:pair:%s|%s", c->found ? c->user.id : login, ip);
+        if (!c->pair_key) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+        struct hy_delay_rule rule = {cfg->login_delay_after, cfg->login_delay_max, LOGIN_FORGET};
+        unsigned wait = 0;
+        r = hy_rate_delay_try(req->srv->db, c->pair_key, &rule, &wait);
+        if (r < 0) return hy_reply_store_error(req, r);
+        if (wait) return hy_rate_reply(req, wait);
     }
     /* The hash runs off the server's threads and outside any transaction: it is slow on
      * purpose and must hold neither. */

@@ -108,7 +108,12 @@ int hy_cmd_serve(int argc, char **argv) {
         {"hash-queue", "HAMYARI_HASH_QUEUE", HY_OPT_UINT, &c->hash_queue, "N",
          "password checks waiting for a hash at most; more get 503 busy (default 64)"},
         {"rate-login-account", "HAMYARI_RATE_LOGIN_ACCOUNT", HY_OPT_UINT, &c->rate_login_account,
-         "N", "failed sign-ins per account per hour (default 100)"},
+         "N", "current-password checks (password change) per account per hour (default 100)"},
+        {"login-delay-after", "HAMYARI_LOGIN_DELAY_AFTER", HY_OPT_UINT, &c->login_delay_after,
+         "N", "failed sign-ins of one account from one address before each next one waits, "
+              "1 s, 2 s, 4 s ... (default 5)"},
+        {"login-delay-max", "HAMYARI_LOGIN_DELAY_MAX", HY_OPT_UINT, &c->login_delay_max,
+         "SECONDS", "the longest wait between failed sign-ins from one address (default 900)"},
         {"rate-login-ip", "HAMYARI_RATE_LOGIN_IP", HY_OPT_UINT, &c->rate_login_ip, "N",
          "sign-in attempts per address per hour (default 300)"},
         {"rate-form-ip", "HAMYARI_RATE_FORM_IP", HY_OPT_UINT, &c->rate_form_ip, "N",

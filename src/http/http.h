@@ -90,7 +90,10 @@ struct hy_server_config {
     const char *password_list;     /* file of common passwords to refuse */
     unsigned max_hashes;           /* Argon2id hashes at once: the offload threads (default: cores) */
     unsigned hash_queue;           /* hashing jobs waiting at most; more are answered 503 busy */
-    unsigned rate_login_account;   /* failed logins per account per hour (default 100) */
+    unsigned rate_login_account;   /* current-password checks per account per hour (default 100) */
+    unsigned login_delay_after;    /* failed sign-ins of one account from one address before
+                                      each further one waits (default 5) */
+    unsigned login_delay_max;      /* the longest such wait, seconds (default 900) */
     unsigned rate_login_ip;        /* login attempts per address per hour (default 300) */
     unsigned rate_form_ip;         /* public form posts per address per hour (default 30) */
     /* Help requests */

@@ -405,6 +405,70 @@ describe(`password hashing floods ${S}`, () => {
   });
 });
 
+/** POST /api/v1/auth/login from the loopback address `from` (127.0.0.x: every one is this
+ *  machine, each a different client address to the server): { status, headers, json }. */
+function loginFrom(srv, from, login, password) {
+  const body = JSON.stringify({ login, password });
+  return new Promise((res, rej) => {
+    const req = http.request({
+      host: '127.0.0.1', port: srv.port, path: '/api/v1/auth/login', method: 'POST', localAddress: from, agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    }, (resp) => {
+      let text = '';
+      resp.setEncoding('utf8');
+      resp.on('data', (c) => { text += c; });
+      resp.on('end', () => {
+        let json;
+        try { json = JSON.parse(text); } catch { json = undefined; }
+        res({ status: resp.statusCode, headers: { get: (k) => resp.headers[k.toLowerCase()] ?? null }, json, text });
+      });
+    });
+    req.on('error', rej);
+    req.end(body);
+  });
+}
+
+describe(`sign-in guessing cannot lock anyone out ${S}`, () => {
+  let srv, accounts, clock;
+  const ATTACKER = '127.0.0.10', ADMIN = '127.0.0.11', OTHER = '127.0.0.12';
+  const FREE = 3;
+  before(async () => {
+    accounts = await import('./lib/accounts.mjs');
+    clock = accounts.makeClock();
+    clock.stop(); // the 1 s delay must not run out while the test runs
+    srv = await startServer({
+      env: clock.env,
+      args: ['--login-delay-after', String(FREE), '--rate-login-ip', '100000', '--per-ip-limit', '1000',
+        '--password-list', accounts.COMMON_LIST],
+    });
+    await accounts.addUser(srv, { email: 'admin@example.org', phone: '09120000001', role: 'admin' });
+  });
+  after(async () => { if (srv) await srv.stop(); clock?.remove(); });
+
+  it(`an attacker's wrong guesses, in parallel, get 429s at their address after the free ones, while the admin signs in from another ${S}`, async () => {
+    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+      loginFrom(srv, ATTACKER, i % 2 ? 'admin@example.org' : '+989120000001', `guess number ${i} wrong`)));
+    // The failures are counted as the attempts begin, so parallel guesses cannot share the
+    // free ones: exactly FREE reached the password check.
+    assert.equal(guesses.filter((r) => r.status === 401).length, FREE);
+    const slowed = guesses.filter((r) => r.status === 429);
+    assert.equal(slowed.length, 30 - FREE);
+    for (const r of slowed) assertError429(r);
+    // The attacker's address is slowed down even with the right password …
+    assert.equal((await loginFrom(srv, ATTACKER, 'admin@example.org', accounts.PASSWORD)).status, 429);
+    // … and the admin, from elsewhere, is not.
+    const mine = await loginFrom(srv, ADMIN, 'admin@example.org', accounts.PASSWORD);
+    assert.equal(mine.status, 200, mine.text);
+    assert.equal(mine.json.user.role, 'admin');
+    // A wrong guess by the admin from their own address is just a wrong password (401), and a
+    // third address is untouched as well.
+    assert.equal((await loginFrom(srv, ADMIN, 'admin@example.org', 'a typo in my password')).status, 401);
+    assert.equal((await loginFrom(srv, OTHER, '09120000001', accounts.PASSWORD)).status, 200);
+    // Still slowed down where the guessing came from.
+    assert.equal((await loginFrom(srv, ATTACKER, 'admin@example.org', 'one more guess here')).status, 429);
+  });
+});
+
 function assertError429(r) {
   assert.equal(r.status, 429, `expected 429, got ${r.status} ${r.text}`);
   assert.equal(r.json?.error?.code, 'rate_limited');
