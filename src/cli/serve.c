@@ -115,7 +115,7 @@ int hy_cmd_serve(int argc, char **argv) {
         {"login-delay-max", "HAMYARI_LOGIN_DELAY_MAX", HY_OPT_UINT, &c->login_delay_max,
          "SECONDS", "the longest wait between failed sign-ins from one address (default 900)"},
         {"rate-login-ip", "HAMYARI_RATE_LOGIN_IP", HY_OPT_UINT, &c->rate_login_ip, "N",
-         "sign-in attempts per address per hour (default 300)"},
+         "password checks (sign-ins, password changes) per address per hour (default 300)"},
         {"rate-form-ip", "HAMYARI_RATE_FORM_IP", HY_OPT_UINT, &c->rate_form_ip, "N",
          "public form posts (sign-up, reset) per address per hour (default 30)"},
         {"requests-auto-open", "HAMYARI_REQUESTS_AUTO_OPEN", HY_OPT_BOOL, &c->requests_auto_open,
