@@ -7,8 +7,10 @@
  *   POST /api/v1/auth/reset          {"login"}: sends a one-time token by the notification channel
  *   POST /api/v1/auth/reset/confirm  {"token", "password"}
  *
- * A wrong login and a wrong password get the same answer in the same time. Failed logins are
- * limited per account and per address, in the store, so the limits hold across processes. */
+ * A wrong login and a wrong password get the same answer in the same time. Sign-in attempts
+ * are limited per address, and failures per (account, address) pair slow that pair down with a
+ * growing delay — never the account for everyone. The counters are in the store, so the limits
+ * hold across processes. */
 #include <errno.h>
 #include <stdlib.h>
 #include <microhttpd.h>
@@ -21,6 +23,7 @@
 #include "http/parse.h"
 #include "http/session.h"
 #include "store/audit.h"
+#include "store/rate.h"
 #include "util/clock.h"
 
 #define HY_RESET_TTL 3600
@@ -53,9 +56,12 @@ json_t *hy_user_json(const struct hy_user *u, bool with_contact) {
 
 /* ---- login ---- */
 
+#define LOGIN_FORGET 86400 /* failures a day old no longer slow a pair down */
+
 struct login_ctx {
     hy_req *req;
-    const char *login;
+    const char *login, *password;
+    const char *pair_key; /* the (account, address) delay's key, or NULL */
     struct hy_user user;
     bool found;
     int verified;
@@ -75,13 +81,31 @@ static int login_finish(hy_store *s, void *ctx) {
     if (c->verified == 1) {
         int r = hy_session_start(c->req, s, c->user.id, &c->csrf);
         if (r < 0) return r;
-        char key[96];
-        snprintf(key, sizeof key, "login:acct:%s", c->login);
-        if ((r = s->ops->rate_clear(s, key)) < 0) return r;
+        if (c->pair_key && (r = s->ops->rate_clear(s, c->pair_key)) < 0) return r;
         return hy_audit(s, hy_req_actor(c->req), "login", c->user.id, "");
     }
     return hy_audit(s, hy_req_actor(c->req), "login_failed", c->found ? c->user.id : NULL,
                     c->found && !strcmp(c->user.status, "suspended") ? "suspended" : "");
+}
+
+/* On an offload thread: the password check, slow on purpose. An unknown login, an account
+ * without a password and a suspended one are checked against a dummy hash, in the same time. */
+static void login_verify_work(void *ctx) {
+    struct login_ctx *c = ctx;
+    bool may_sign_in = c->found && c->user.password_hash && strcmp(c->user.status, "suspended");
+    c->verified = hy_password_verify(may_sign_in ? c->user.password_hash : NULL, c->password);
+}
+
+/* Back on a server thread: records the outcome and answers. */
+static hy_result login_answer(hy_req *req, void *ctx) {
+    struct login_ctx *c = ctx;
+    if (c->verified < 0) return hy_reply_error(req, HY_E_BUSY, "The server is busy; try again.", NULL);
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, login_finish, c);
+    if (r < 0) return hy_reply_store_error(req, r);
+    if (c->verified != 1)
+        return hy_reply_error(req, HY_E_UNAUTHORIZED, "The login or the password is wrong.", NULL);
+    json_t *body = json_pack("{s:o,s:s}", "user", hy_user_json(&c->user, true), "csrf_token", c->csrf);
+    return hy_reply_json(req, 200, body);
 }
 
 hy_result hy_api_log_in(hy_req *req) {
@@ -95,28 +119,32 @@ hy_result hy_api_log_in(hy_req *req) {
     if (!hy_input_parse(req, spec, &res)) return res;
     const struct hy_server_config *cfg = req->srv->cfg;
     const char *login = hy_login_normalise(req, login_raw);
+    const char *ip = hy_req_client_ip(req);
     char key[128];
-    snprintf(key, sizeof key, "login:ip:%s", hy_req_client_ip(req));
+    snprintf(key, sizeof key, "login:ip:%s", ip);
     if (!hy_rate_allow(req, key, cfg->rate_login_ip, 3600, &res)) return res;
+    struct login_ctx *c = hy_arena_zalloc(req->arena, sizeof *c);
+    if (!c) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    c->req = req;
+    c->login = login;
+    c->password = password;
     if (login) {
-        snprintf(key, sizeof key, "login:acct:%s", login);
-        if (!hy_rate_allow(req, key, cfg->rate_login_account, 3600, &res)) return res;
-    }
-    struct login_ctx c = {.req = req, .login = login};
-    if (login) {
-        int r = hy_db_run(req->srv->db, HY_TX_READ, login_read, &c);
+        int r = hy_db_run(req->srv->db, HY_TX_READ, login_read, c);
         if (r < 0) return hy_reply_store_error(req, r);
+        /* Failures count per (account, address): an account by its id, whichever of its
+         * logins was typed; an unknown login by itself. Someone guessing from one address
+         * slows down only there; the owner signs in from anywhere else. */
+        c->pair_key = hy_arena_printf(req->arena, "login:pair:%s|%s", c->found ? c->user.id : login, ip);
+        if (!c->pair_key) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+        struct hy_delay_rule rule = {cfg->login_delay_after, cfg->login_delay_max, LOGIN_FORGET};
+        unsigned wait = 0;
+        r = hy_rate_delay_try(req->srv->db, c->pair_key, &rule, &wait);
+        if (r < 0) return hy_reply_store_error(req, r);
+        if (wait) return hy_rate_reply(req, wait);
     }
-    /* Hash outside any transaction: it is slow on purpose and must not hold the store. */
-    bool may_sign_in = c.found && c.user.password_hash && strcmp(c.user.status, "suspended");
-    c.verified = hy_password_verify(may_sign_in ? c.user.password_hash : NULL, password);
-    if (c.verified < 0) return hy_reply_error(req, HY_E_STORE_UNAVAILABLE, "The server is busy; try again.", NULL);
-    int r = hy_db_run(req->srv->db, HY_TX_WRITE, login_finish, &c);
-    if (r < 0) return hy_reply_store_error(req, r);
-    if (c.verified != 1)
-        return hy_reply_error(req, HY_E_UNAUTHORIZED, "The login or the password is wrong.", NULL);
-    json_t *body = json_pack("{s:o,s:s}", "user", hy_user_json(&c.user, true), "csrf_token", c.csrf);
-    return hy_reply_json(req, 200, body);
+    /* The hash runs off the server's threads and outside any transaction: it is slow on
+     * purpose and must hold neither. */
+    return hy_req_offload(req, login_verify_work, login_answer, c);
 }
 
 /* ---- logout ---- */
@@ -192,6 +220,7 @@ struct me_patch {
     const char *name, *language, *password, *current;
     char hash[HY_HASH_STR_MAX];
     bool has_name, has_language, has_password;
+    int verified, hashed; /* the offloaded checks' results */
     struct hy_user user;
 };
 
@@ -215,6 +244,9 @@ static int me_patch_tx(hy_store *s, void *ctx) {
         if ((r = s->ops->user_set_password(s, id, p->hash, now)) < 0) return r;
         /* Every session of this account ends; the caller gets a fresh one. */
         if ((r = s->ops->session_delete_user(s, id)) < 0) return r;
+        char key[96];
+        snprintf(key, sizeof key, "pw:acct:%s", id);
+        if ((r = s->ops->rate_clear(s, key)) < 0) return r;
         const char *csrf;
         if ((r = hy_session_start(p->req, s, id, &csrf)) < 0) return r;
         p->req->who->csrf = csrf;
@@ -223,37 +255,64 @@ static int me_patch_tx(hy_store *s, void *ctx) {
     return s->ops->user_get(s, id, p->req->arena, &p->user);
 }
 
+/* Stores the change and answers (on a server thread). */
+static hy_result me_patch_store(hy_req *req, void *ctx) {
+    struct me_patch *p = ctx;
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, me_patch_tx, p);
+    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_UNAUTHORIZED, NULL, NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    json_t *body = hy_user_json(&p->user, true);
+    if (req->who->via_cookie && req->who->csrf)
+        json_object_set_new(body, "csrf_token", json_string(req->who->csrf));
+    return hy_reply_json(req, 200, body);
+}
+
+/* On an offload thread: checks the current password and, when it is right and the new one
+ * acceptable, hashes the new one. */
+static void me_password_work(void *ctx) {
+    struct me_patch *p = ctx;
+    p->verified = hy_password_verify(p->user.password_hash, p->current);
+    if (p->verified == 1 && hy_password_check(p->password) == HY_PW_OK)
+        p->hashed = hy_password_hash(p->password, p->hash);
+}
+
+static hy_result me_password_answer(hy_req *req, void *ctx) {
+    struct me_patch *p = ctx;
+    hy_result res;
+    if (p->verified < 0) return hy_reply_error(req, HY_E_BUSY, "The server is busy; try again.", NULL);
+    if (p->verified == 0) return hy_reply_error(req, HY_E_FORBIDDEN, "The current password is wrong.", "current_password");
+    if (!hy_api_password_ok(req, p->password, "password", &res)) return res;
+    if (p->hashed < 0) return hy_reply_error(req, HY_E_BUSY, "The server is busy; try again.", NULL);
+    return me_patch_store(req, p);
+}
+
 hy_result hy_api_update_me(hy_req *req) {
-    struct me_patch p = {.req = req};
+    struct me_patch *p = hy_arena_zalloc(req->arena, sizeof *p);
+    if (!p) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    p->req = req;
     struct hy_field spec[] = {
-        {"name", HY_FT_STRING, 0, 1, 100, &p.name, NULL, 0, &p.has_name},
-        {"language", HY_FT_ENUM, 0, 0, 0, &p.language, language_list, 0, &p.has_language},
-        {"password", HY_FT_STRING, 0, 1, 1000, &p.password, NULL, 0, &p.has_password},
-        HY_F_STR("current_password", HY_OPTIONAL, 1, 1000, &p.current),
+        {"name", HY_FT_STRING, 0, 1, 100, &p->name, NULL, 0, &p->has_name},
+        {"language", HY_FT_ENUM, 0, 0, 0, &p->language, language_list, 0, &p->has_language},
+        {"password", HY_FT_STRING, 0, 1, 1000, &p->password, NULL, 0, &p->has_password},
+        HY_F_STR("current_password", HY_OPTIONAL, 1, 1000, &p->current),
         HY_F_END,
     };
     hy_result res;
     if (!hy_input_parse(req, spec, &res)) return res;
-    int r = hy_db_run(req->srv->db, HY_TX_READ, me_patch_read, &p);
+    int r = hy_db_run(req->srv->db, HY_TX_READ, me_patch_read, p);
     if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_UNAUTHORIZED, NULL, NULL);
     if (r < 0) return hy_reply_store_error(req, r);
-    if (p.has_password) {
-        if (!p.current)
-            return hy_reply_error(req, HY_E_MISSING_FIELD, "Give your current password to set a new one.", "current_password");
-        int v = hy_password_verify(p.user.password_hash, p.current);
-        if (v < 0) return hy_reply_error(req, HY_E_STORE_UNAVAILABLE, "The server is busy; try again.", NULL);
-        if (v == 0) return hy_reply_error(req, HY_E_FORBIDDEN, "The current password is wrong.", "current_password");
-        if (!hy_api_password_ok(req, p.password, "password", &res)) return res;
-        if (hy_password_hash(p.password, p.hash) < 0)
-            return hy_reply_error(req, HY_E_STORE_UNAVAILABLE, "The server is busy; try again.", NULL);
-    }
-    r = hy_db_run(req->srv->db, HY_TX_WRITE, me_patch_tx, &p);
-    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_UNAUTHORIZED, NULL, NULL);
-    if (r < 0) return hy_reply_store_error(req, r);
-    json_t *body = hy_user_json(&p.user, true);
-    if (req->who->via_cookie && req->who->csrf)
-        json_object_set_new(body, "csrf_token", json_string(req->who->csrf));
-    return hy_reply_json(req, 200, body);
+    if (!p->has_password) return me_patch_store(req, p);
+    if (!p->current)
+        return hy_reply_error(req, HY_E_MISSING_FIELD, "Give your current password to set a new one.", "current_password");
+    /* A password check like a sign-in: limited per address and per account before any hash. */
+    const struct hy_server_config *cfg = req->srv->cfg;
+    char key[128];
+    snprintf(key, sizeof key, "login:ip:%s", hy_req_client_ip(req));
+    if (!hy_rate_allow(req, key, cfg->rate_login_ip, 3600, &res)) return res;
+    snprintf(key, sizeof key, "pw:acct:%s", p->user.id);
+    if (!hy_rate_allow(req, key, cfg->rate_login_account, 3600, &res)) return res;
+    return hy_req_offload(req, me_password_work, me_password_answer, p);
 }
 
 bool hy_api_password_ok(hy_req *req, const char *pw, const char *field, hy_result *ret) {
@@ -332,7 +391,8 @@ hy_result hy_api_ask_password_reset(hy_req *req) {
 
 struct reset_confirm {
     hy_req *req;
-    const char *token;
+    const char *token, *password;
+    int hashed;
     char hash[HY_HASH_STR_MAX];
     char user_id[HY_ID_LEN + 1];
 };
@@ -349,6 +409,22 @@ static int reset_confirm_tx(hy_store *s, void *ctx) {
     return hy_audit(s, hy_req_actor(c->req), "password_reset", c->user_id, "");
 }
 
+/* On an offload thread. */
+static void reset_hash_work(void *ctx) {
+    struct reset_confirm *c = ctx;
+    c->hashed = hy_password_hash(c->password, c->hash);
+}
+
+static hy_result reset_confirm_answer(hy_req *req, void *ctx) {
+    struct reset_confirm *c = ctx;
+    if (c->hashed < 0) return hy_reply_error(req, HY_E_BUSY, "The server is busy; try again.", NULL);
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, reset_confirm_tx, c);
+    if (r == HY_DB_ABORT)
+        return hy_reply_error(req, HY_E_GONE, "This reset link is invalid or has expired.", "token");
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_json(req, 200, json_pack("{s:s}", "status", "password_set"));
+}
+
 hy_result hy_api_confirm_password_reset(hy_req *req) {
     const char *token, *password;
     struct hy_field spec[] = {
@@ -362,12 +438,10 @@ hy_result hy_api_confirm_password_reset(hy_req *req) {
     char key[128];
     snprintf(key, sizeof key, "reset:ip:%s", hy_req_client_ip(req));
     if (!hy_rate_allow(req, key, req->srv->cfg->rate_form_ip, 3600, &res)) return res;
-    struct reset_confirm c = {.req = req, .token = token};
-    if (hy_password_hash(password, c.hash) < 0)
-        return hy_reply_error(req, HY_E_STORE_UNAVAILABLE, "The server is busy; try again.", NULL);
-    int r = hy_db_run(req->srv->db, HY_TX_WRITE, reset_confirm_tx, &c);
-    if (r == HY_DB_ABORT)
-        return hy_reply_error(req, HY_E_GONE, "This reset link is invalid or has expired.", "token");
-    if (r < 0) return hy_reply_store_error(req, r);
-    return hy_reply_json(req, 200, json_pack("{s:s}", "status", "password_set"));
+    struct reset_confirm *c = hy_arena_zalloc(req->arena, sizeof *c);
+    if (!c) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    c->req = req;
+    c->token = token;
+    c->password = password;
+    return hy_req_offload(req, reset_hash_work, reset_confirm_answer, c);
 }

@@ -29,6 +29,8 @@ struct signup {
     hy_req *req;
     struct hy_user user;
     struct hy_volunteer vol;
+    const char *password; /* to hash, or NULL */
+    int hashed;           /* hy_password_hash()'s result */
     char hash[HY_HASH_STR_MAX];
 };
 
@@ -37,6 +39,29 @@ static int signup_tx(hy_store *s, void *ctx) {
     int r = s->ops->user_insert(s, &c->user, &c->vol);
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
     return hy_audit(s, hy_req_actor(c->req), "volunteer_signed_up", c->user.id, "");
+}
+
+/* On an offload thread (hy_req_offload). */
+static void signup_hash_work(void *ctx) {
+    struct signup *c = ctx;
+    c->hashed = hy_password_hash(c->password, c->hash);
+}
+
+/* Stores the new account (on a server thread, once the password, if any, is hashed). */
+static hy_result signup_store(hy_req *req, void *ctx) {
+    struct signup *c = ctx;
+    if (c->password && c->hashed < 0)
+        return hy_reply_error(req, HY_E_BUSY, "The server is busy; try again.", NULL);
+    c->user.password_hash = c->password ? c->hash : NULL;
+    /* Inserts only (a taken phone or e-mail is refused by the unique constraints). */
+    int r = hy_db_run(req->srv->db, HY_TX_INSERT, signup_tx, c);
+    if (r == HY_DB_ABORT)
+        return hy_reply_error(req, HY_E_CONFLICT,
+                              "An account with this phone number or e-mail already exists. Sign "
+                              "in, or reset your password.",
+                              NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_json(req, 201, json_pack("{s:s,s:s}", "id", c->user.id, "status", "pending"));
 }
 
 static char *strings_json(const struct hy_strings *v) {
@@ -88,40 +113,36 @@ hy_result hy_api_sign_up_volunteer(hy_req *req) {
     snprintf(key, sizeof key, "signup:ip:%s", hy_req_client_ip(req));
     if (!hy_rate_allow(req, key, req->srv->cfg->rate_form_ip, 3600, &res)) return res;
 
-    struct signup c = {.req = req};
-    if (password && *password && hy_password_hash(password, c.hash) < 0)
-        return hy_reply_error(req, HY_E_STORE_UNAVAILABLE, "The server is busy; try again.", NULL);
+    struct signup *c = hy_arena_zalloc(req->arena, sizeof *c);
+    if (!c) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    c->req = req;
     int64_t now = hy_clock_now();
-    hy_id_new(c.user.id);
-    c.user.email = email_l;
-    c.user.phone = hy_arena_strdup(req->arena, phone);
-    c.user.name = name;
-    c.user.password_hash = c.hash[0] ? c.hash : NULL;
-    c.user.role = "volunteer";
-    c.user.status = "pending";
-    c.user.language = language;
-    c.user.created_at = c.user.updated_at = now;
-    memcpy(c.vol.user_id, c.user.id, sizeof c.vol.user_id);
+    hy_id_new(c->user.id);
+    c->user.email = email_l;
+    c->user.phone = hy_arena_strdup(req->arena, phone);
+    c->user.name = name;
+    c->user.role = "volunteer";
+    c->user.status = "pending";
+    c->user.language = language;
+    c->user.created_at = c->user.updated_at = now;
+    memcpy(c->vol.user_id, c->user.id, sizeof c->vol.user_id);
     if (has_lat) {
-        c.vol.has_area = true;
-        hy_geo_round(lat, lon, HY_AREA_CELL_M, &c.vol.lat, &c.vol.lon);
+        c->vol.has_area = true;
+        hy_geo_round(lat, lon, HY_AREA_CELL_M, &c->vol.lat, &c->vol.lon);
     }
-    c.vol.radius_km = radius;
+    c->vol.radius_km = radius;
     char *sk = strings_json(&skills), *lg = strings_json(&langs);
-    c.vol.skills = sk;
-    c.vol.languages = lg;
-    c.vol.availability = availability;
-    /* Inserts only (a taken phone or e-mail is refused by the unique constraints). */
-    int r = (sk && lg) ? hy_db_run(req->srv->db, HY_TX_INSERT, signup_tx, &c) : HY_DB_HARD;
+    c->vol.skills = sk ? hy_arena_strdup(req->arena, sk) : NULL;
+    c->vol.languages = lg ? hy_arena_strdup(req->arena, lg) : NULL;
     free(sk);
     free(lg);
-    if (r == HY_DB_ABORT)
-        return hy_reply_error(req, HY_E_CONFLICT,
-                              "An account with this phone number or e-mail already exists. Sign "
-                              "in, or reset your password.",
-                              NULL);
-    if (r < 0) return hy_reply_store_error(req, r);
-    return hy_reply_json(req, 201, json_pack("{s:s,s:s}", "id", c.user.id, "status", "pending"));
+    if (!c->vol.skills || !c->vol.languages || !c->user.phone)
+        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    c->vol.availability = availability;
+    if (!password || !*password) return signup_store(req, c);
+    /* The hash is made off the server's threads. */
+    c->password = password;
+    return hy_req_offload(req, signup_hash_work, signup_store, c);
 }
 
 /* ---- the vetting list ---- */

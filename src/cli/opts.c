@@ -168,6 +168,9 @@ void hy_settings_defaults(struct hy_settings *s) {
     s->server.password_list = "data/common-passwords.txt";
     s->server.max_hashes = 0;
     s->server.rate_login_account = 100;
+    s->server.hash_queue = 64;
+    s->server.login_delay_after = 5;
+    s->server.login_delay_max = 900;
     s->server.rate_login_ip = 300;
     s->server.rate_form_ip = 30;
     s->server.rate_track_ip = 60;

@@ -2,7 +2,8 @@
  *
  * Passwords are hashed with Argon2id (libsodium) at t = 2 and 19 MiB, the floor OWASP
  * recommends. Hashing is memory-hard on purpose, so the number of hashes running at once is
- * capped: a login flood queues (and eventually gets 503) instead of exhausting memory.
+ * capped (the server also runs them on a bounded pool of threads of their own, http/offload.c):
+ * a login flood queues (and eventually gets 503) instead of exhausting memory.
  * Session and API tokens are 256-bit random strings; the store keeps only their BLAKE2b hash. */
 #ifndef HY_AUTH_H
 #define HY_AUTH_H

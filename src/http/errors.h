@@ -31,7 +31,8 @@
     X(INSUFFICIENT_STORAGE, "insufficient_storage", 507, "The server is out of storage space.") \
     X(REQUEST_TAKEN, "request_taken", 409, "Someone else has taken this request, or it is no longer open.") \
     X(IDEMPOTENCY_MISMATCH, "idempotency_mismatch", 409, "This Idempotency-Key was used with a different request.") \
-    X(BAD_TRANSITION, "bad_transition", 409, "This change is not possible in the current status.")
+    X(BAD_TRANSITION, "bad_transition", 409, "This change is not possible in the current status.") \
+    X(BUSY, "busy", 503, "The server is busy; try again in a few seconds.")
 
 enum hy_error {
 #define HY__ERR_ENUM(id, code, status, msg) HY_E_##id,

@@ -29,6 +29,8 @@ typedef int hy_result;
 typedef hy_result (*hy_handler)(hy_req *req);
 /* What answers a deferred request (hy_req_defer) once it is woken. */
 typedef hy_result (*hy_then_fn)(hy_req *req, void *ctx);
+/* Slow work a handler hands to the offload pool (hy_req_offload). */
+typedef void (*hy_work_fn)(void *ctx);
 
 enum hy_method {
     HY_GET = 1 << 0,
@@ -87,8 +89,12 @@ struct hy_server_config {
     unsigned session_max;          /* seconds a session may live at all (default 43200) */
     const char *calling_code;      /* default country calling code for phone numbers ("98") */
     const char *password_list;     /* file of common passwords to refuse */
-    unsigned max_hashes;           /* Argon2id hashes at once (default: cores) */
-    unsigned rate_login_account;   /* failed logins per account per hour (default 100) */
+    unsigned max_hashes;           /* Argon2id hashes at once: the offload threads (default: cores) */
+    unsigned hash_queue;           /* hashing jobs waiting at most; more are answered 503 busy */
+    unsigned rate_login_account;   /* current-password checks per account per hour (default 100) */
+    unsigned login_delay_after;    /* failed sign-ins of one account from one address before
+                                      each further one waits (default 5) */
+    unsigned login_delay_max;      /* the longest such wait, seconds (default 900) */
     unsigned rate_login_ip;        /* login attempts per address per hour (default 300) */
     unsigned rate_form_ip;         /* public form posts per address per hour (default 30) */
     /* Help requests */
@@ -118,6 +124,7 @@ struct hy_server {
     hy_db *const *replicas;     /* read replicas (--db-replica), each with db as fallback */
     size_t nreplicas;
     struct hy_headwatch *headwatch; /* the deadline for request heads (http/headwatch.h) */
+    struct hy_offload *offload; /* threads for password hashing (http/offload.h) */
 };
 
 struct hy_req {
@@ -168,6 +175,12 @@ bool hy_accepts_gzip(const char *accept_encoding);
  * answer is simply not delivered. */
 hy_result hy_req_defer(hy_req *req, hy_then_fn then, void *ctx);
 void hy_req_wake(hy_req *req);
+/* Runs work(ctx) on one of the server's offload threads (password hashing: cfg->max_hashes
+ * threads, at most cfg->hash_queue jobs waiting), the request suspended meanwhile, then
+ * then(req, ctx) on a server thread, which answers. `ctx` must outlive the handler (e.g. live
+ * in the request's arena), and work() must not touch the request. When the queue is full the
+ * request is answered at once, 503 busy with Retry-After, and neither function runs. */
+hy_result hy_req_offload(hy_req *req, hy_work_fn work, hy_then_fn then, void *ctx);
 
 /* ---- reading the request ---- */
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "http/headwatch.h"
+#include "http/offload.h"
 #include "http/reply.h"
 #include "http/router.h"
 #include "http/session.h"
@@ -481,9 +482,24 @@ int hy_server_start(hy_server *srv, const struct hy_server_config *cfg, hy_db *d
         hy_static_free(srv->statics);
         return br;
     }
+    /* Password hashing runs on threads of its own, so a flood of sign-ins holds no server
+     * thread (http/offload.c). */
+    srv->offload = hy_offload_start(cfg->max_hashes ? cfg->max_hashes : threads,
+                                    cfg->hash_queue ? cfg->hash_queue : 64);
+    if (!srv->offload) {
+        hy_db_batch_stop(db);
+        hy_error("cannot start the password-hashing threads");
+        free(srv->csp);
+        free(srv->csp_embed);
+        hy_tiles_close(srv->tiles);
+        hy_static_free(srv->statics);
+        return -ENOMEM;
+    }
     srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_ARRAY, opts,
                                    MHD_OPTION_END);
     if (!srv->daemon) {
+        hy_offload_free(srv->offload);
+        srv->offload = NULL;
         hy_db_batch_stop(db);
         hy_error("cannot listen on %s (is the address in use?)", cfg->listen);
         srv->headwatch = hy_headwatch_free(srv->headwatch);
@@ -511,8 +527,9 @@ void hy_server_stop(hy_server *srv) {
     long left = atomic_load(&srv->inflight);
     if (left > 0) hy_warn("shutdown: %ld requests still running after %us; closing them", left,
                           srv->cfg->shutdown_timeout);
-    /* Every queued write is committed and its request woken before the daemon closes the
-     * connections (and frees the requests) the writer still refers to. */
+    /* Every queued hash and write is done and its request woken before the daemon closes the
+     * connections (and frees the requests) the workers still refer to. */
+    hy_offload_stop(srv->offload);
     hy_db_batch_stop(srv->db);
     uint64_t jobs = 0, batches = 0;
     hy_db_batch_stats(srv->db, &jobs, &batches);
@@ -528,6 +545,8 @@ void hy_server_stop(hy_server *srv) {
     MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
     srv->headwatch = hy_headwatch_free(srv->headwatch);
+    hy_offload_free(srv->offload);
+    srv->offload = NULL;
     hy_reply_fixed_free(srv);
     if (lsock != MHD_INVALID_SOCKET) close(lsock);
     free(srv->csp);

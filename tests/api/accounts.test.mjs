@@ -308,27 +308,44 @@ describe(`accounts: session lifetime (controllable clock) ${S}`, () => {
 });
 
 describe(`accounts: rate limits ${S}`, () => {
-  it(`the 101st failed login for one account within an hour is 429 with Retry-After; an hour later it is allowed ${S}`, async () => {
-    const srv = await server({ args: ['--max-hashes', '2'] });
+  it(`failed sign-ins slow down the (account, address) pair with a growing delay, never lock the account; a success clears it ${S}`, async () => {
+    const srv = await server({ args: ['--login-delay-after', '3', '--login-delay-max', '8'] });
+    srv.clock.stop(); // delays of 1, 2, 4 s: time moves only when the test says
     try {
-      await addUser(srv, { email: 'a@example.org', role: 'editor' });
-      for (let i = 0; i < 100; i += 10) {
-        const batch = await Promise.all(Array.from({ length: 10 }, () => new Client(srv).login('a@example.org', 'wrong password here', { expect: 401 })));
-        assert.equal(batch.length, 10);
+      await addUser(srv, { email: 'a@example.org', phone: '09121110000', role: 'editor' });
+      const wrong = (login = 'a@example.org', expect = 401) => new Client(srv).login(login, 'wrong password here', { expect });
+      for (let i = 0; i < 3; i++) await wrong();
+      // The pair waits 1 s, then 2, 4, 8 and no more (--login-delay-max): each wait is told in
+      // Retry-After, and an attempt during it is refused without counting.
+      for (const wait of [1, 2, 4, 8, 8]) {
+        const r = await wrong('A@EXAMPLE.ORG', 429); // any form of the login …
+        assertError(r, 429, 'rate_limited');
+        assert.equal(r.headers.get('retry-after'), String(wait));
+        assertError(await wrong('0912 111 0000', 429), 429, 'rate_limited'); // … or its phone
+        // Even the right password waits here: this address is guessing.
+        assertError(await new Client(srv).login('a@example.org', PASSWORD, { expect: 429 }), 429, 'rate_limited');
+        srv.clock.advance(wait - 1);
+        assertError(await wrong('a@example.org', 429), 429, 'rate_limited');
+        srv.clock.advance(1);
+        await wrong();
       }
-      // The limit is per account, whatever form of the login was typed.
-      const r = await new Client(srv).login('A@EXAMPLE.ORG', 'wrong password here', { expect: 429 });
-      assertError(r, 429, 'rate_limited');
-      assert.match(r.headers.get('retry-after') || '', /^\d+$/);
-      assert.ok(Number(r.headers.get('retry-after')) > 0 && Number(r.headers.get('retry-after')) <= 3600);
-      // Even the right password waits: the account is being guessed at.
-      await new Client(srv).login('a@example.org', PASSWORD, { expect: 429 });
-      // Other accounts are not affected.
+      // Only allowed attempts reached the password check.
+      assert.equal(sql(srv, "SELECT count(*) FROM audit_log WHERE action = 'login_failed'")[0][0], '8');
+      // Other accounts from the same address are not affected.
       await addUser(srv, { email: 'b@example.org', role: 'editor' });
       await new Client(srv).login('b@example.org');
-      srv.clock.advance(3600);
+      // Once the wait is over the right password works, and clears the pair's failures.
+      srv.clock.advance(8);
       await new Client(srv).login('a@example.org');
-      assert.ok(sql(srv, "SELECT count(*) FROM audit_log WHERE action = 'login_failed'")[0][0] >= 100);
+      for (let i = 0; i < 3; i++) await wrong();
+      assert.equal((await wrong('a@example.org', 429)).headers.get('retry-after'), '1');
+      // A day later the failures are forgotten.
+      srv.clock.advance(86400 + 8);
+      for (let i = 0; i < 3; i++) await wrong();
+      assert.equal((await wrong('a@example.org', 429)).headers.get('retry-after'), '1');
+      // An unknown login is slowed down the same way.
+      for (let i = 0; i < 3; i++) await wrong('nobody@example.org');
+      assert.equal((await wrong('nobody@example.org', 429)).headers.get('retry-after'), '1');
     } finally { await stop(srv); }
   });
 
@@ -342,6 +359,31 @@ describe(`accounts: rate limits ${S}`, () => {
       assert.ok(r.headers.get('retry-after'));
       srv.clock.advance(3601);
       await new Client(srv).login('a@example.org');
+    } finally { await stop(srv); }
+  });
+
+  it(`changing one's password checks the current one like a sign-in: counted per address (--rate-login-ip) and per account (--rate-login-account) ${S}`, async () => {
+    const srv = await server({ args: ['--rate-login-ip', '4', '--rate-login-account', '2'] });
+    try {
+      await addUser(srv, { email: 'a@example.org', role: 'volunteer' });
+      await addUser(srv, { email: 'b@example.org', role: 'volunteer' });
+      const a = await signIn(srv, 'a@example.org'); // 1 check from this address
+      const wrong = { password: 'a brand new passphrase', current_password: 'not my password at all' };
+      for (let i = 0; i < 2; i++) {
+        const r = await a.patch('/api/v1/me', wrong); // 2, 3
+        assertError(r, 403, 'forbidden');
+      }
+      // The account has had its two checks this hour, right or wrong.
+      let r = await a.patch('/api/v1/me', { ...wrong, current_password: PASSWORD }); // 4
+      assertError(r, 429, 'rate_limited');
+      assert.ok(Number(r.headers.get('retry-after')) > 0);
+      // The address has had its four: another account's sign-in from it waits too.
+      assertError(await new Client(srv).login('b@example.org', PASSWORD, { expect: 429 }), 429, 'rate_limited');
+      assert.equal(sql(srv, "SELECT count(*) FROM audit_log WHERE action = 'password_changed'")[0][0], '0');
+      srv.clock.advance(3600); // both windows have passed (and the session has ended)
+      const again = await signIn(srv, 'a@example.org');
+      r = await again.patch('/api/v1/me', { ...wrong, current_password: PASSWORD });
+      assert.equal(r.status, 200, r.text);
     } finally { await stop(srv); }
   });
 
@@ -364,8 +406,9 @@ describe(`accounts: rate limits ${S}`, () => {
       t.diagnostic('two processes on one SQLite file');
     }
     const clock = makeClock();
-    const a = await server({ clock, args: ['--rate-login-account', '6', '--rate-form-ip', '4'] });
-    const b = await startServer({ db: a.dbUrl, env: clock.env, args: ['--password-list', COMMON_LIST, '--rate-login-account', '6', '--rate-form-ip', '4', '--rate-login-ip', '1000'] });
+    clock.stop(); // the first delay is 1 s: time moves only when the test says
+    const a = await server({ clock, args: ['--login-delay-after', '6', '--rate-form-ip', '4'] });
+    const b = await startServer({ db: a.dbUrl, env: clock.env, args: ['--password-list', COMMON_LIST, '--login-delay-after', '6', '--rate-form-ip', '4', '--rate-login-ip', '1000'] });
     try {
       await addUser(a, { email: 'a@example.org', role: 'editor' });
       for (let i = 0; i < 6; i++) await new Client(i % 2 ? a : b).login('a@example.org', 'wrong password here', { expect: 401 });

@@ -2,7 +2,9 @@
 // answered with a 4xx (or 505) or the connection is closed; the server never crashes and
 // /healthz answers after every one. Then slow clients: 300 connections dribbling their headers
 // and 100 dribbling a body while /healthz is measured (its p99 is printed), the server closing
-// them once they fall idle for --conn-timeout; and the per-address connection limit.
+// them once they fall idle for --conn-timeout; and the per-address connection limit. Last,
+// password guessing: floods of wrong passwords get 429s and bounded 503s while /healthz keeps
+// answering with every hashing thread held busy.
 //
 // Figures go to stdout as "hostile: …" lines (the test command keeps them in its log).
 import { after, before, describe, it } from 'node:test';
@@ -466,3 +468,177 @@ describe(`slow headers: a deadline for the whole request head ${S}`, () => {
     c.close();
   });
 });
+// ---- password guessing and hashing floods ----
+//
+// The server hashes passwords (Argon2id, slow on purpose) on threads of its own. The test gate
+// (HAMYARI_TEST_HASH_GATE, two FIFOs) lets a test see how many hashing jobs are running and
+// hold them there, so "/healthz answers while every hashing thread is busy" is shown by order of
+// events, not by timing.
+
+/** A hashing gate: `started` yields one byte per job that began, `go` lets n jobs finish. */
+async function hashGate() {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { open } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { execFileSync } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'hamyari-gate-'));
+  execFileSync('mkfifo', [join(dir, 'started'), join(dir, 'go')]);
+  let started = null;
+  return {
+    env: { HAMYARI_TEST_HASH_GATE: dir },
+    /** Resolves once n more hashing jobs have begun (they then wait at the gate). */
+    async started(n) {
+      started ??= await open(join(dir, 'started'), 'r');
+      const buf = Buffer.alloc(n);
+      for (let got = 0; got < n;) got += (await started.read(buf, got, n - got)).bytesRead;
+    },
+    /** Lets n waiting (or future) jobs go on. */
+    go(n) { writeFileSync(join(dir, 'go'), 'g'.repeat(n)); },
+    async remove() { await started?.close(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+/** Starts every request at once; resolves `settled(n)` once n of them have answered, so a test
+ *  can check which answered first without knowing when. */
+function inParallel(makers) {
+  const done = [];
+  let wake = () => {};
+  const all = makers.map((make, i) => make().then((r) => { done.push({ i, r }); wake(); return r; }));
+  return {
+    all: Promise.all(all),
+    done,
+    async settled(n) { while (done.length < n) await new Promise((res) => { wake = res; }); return done.slice(0, n); },
+  };
+}
+
+describe(`password hashing floods ${S}`, () => {
+  const THREADS = 2;     // --max-hashes: hashing threads
+  const QUEUE = 3;       // --hash-queue: jobs waiting for a thread
+  let srv, gate, accounts;
+  before(async () => {
+    gate = await hashGate();
+    accounts = await import('./lib/accounts.mjs');
+    srv = await startServer({
+      env: gate.env,
+      args: ['--threads', '2', '--max-hashes', String(THREADS), '--hash-queue', String(QUEUE),
+        '--rate-login-account', String(THREADS), '--rate-login-ip', '100000', '--per-ip-limit', '1000',
+        '--password-list', accounts.COMMON_LIST],
+    });
+  });
+  after(async () => {
+    if (srv) await srv.stop();
+    await gate?.remove();
+  });
+
+  it(`24 parallel wrong current passwords: 429s beyond the per-account limit, /healthz answers while every hashing thread is busy, a full queue answers 503 busy ${S}`, async () => {
+    await accounts.addUser(srv, { email: 'flood@example.org', role: 'volunteer' });
+    const token = await accounts.createToken(srv, 'flood@example.org');
+    const bearer = { authorization: `Bearer ${token}` };
+    const patch = () => srv.request('PATCH', '/api/v1/me', {
+      headers: bearer, body: { password: 'a brand new passphrase', current_password: 'not my password at all' },
+    });
+    // 1. The flood: only --rate-login-account checks reach the hasher; the rest are 429 at once.
+    const flood = inParallel(Array.from({ length: 24 }, () => patch));
+    const early = await flood.settled(24 - THREADS);
+    for (const { r } of early) {
+      assertError429(r);
+    }
+    // 2. The checks that got through are hashing now, held at the gate: every hashing thread
+    // is busy, and the server still answers.
+    await gate.started(THREADS);
+    const h = await srv.request('GET', '/healthz');
+    assert.equal(h.status, 200, `/healthz while ${THREADS} hashes run: ${h.status}`);
+    assert.equal((await srv.request('GET', '/api/v1/config')).status, 200);
+    assert.equal(flood.done.length, 24 - THREADS, 'no held password check answered yet');
+    // 3. Sign-ins now wait in the queue; beyond --hash-queue they are refused at once.
+    const logins = inParallel(Array.from({ length: QUEUE + 2 }, (_, i) => () =>
+      srv.request('POST', '/api/v1/auth/login', { body: { login: `nobody${i}@example.org`, password: 'wrong password here' } })));
+    const refused = await logins.settled(2);
+    for (const { r } of refused) {
+      assert.equal(r.status, 503, r.text);
+      assert.equal(r.json?.error?.code, 'busy');
+      assert.match(r.headers.get('retry-after') || '', /^[1-9]\d*$/);
+    }
+    assert.equal((await srv.request('GET', '/healthz')).status, 200, '/healthz with a full hashing queue');
+    // 4. Let every held job finish: each gets its real answer.
+    gate.go(THREADS + QUEUE);
+    const results = await flood.all;
+    assert.equal(results.filter((r) => r.status === 403 && r.json?.error?.field === 'current_password').length, THREADS);
+    assert.equal(results.filter((r) => r.status === 429).length, 24 - THREADS);
+    const answered = await logins.all;
+    assert.equal(answered.filter((r) => r.status === 401).length, QUEUE);
+    assert.equal(answered.filter((r) => r.status === 503).length, 2);
+    await gate.started(QUEUE); // the queued jobs passed the gate too
+  });
+});
+
+/** POST /api/v1/auth/login from the loopback address `from` (127.0.0.x: every one is this
+ *  machine, each a different client address to the server): { status, headers, json }. */
+function loginFrom(srv, from, login, password) {
+  const body = JSON.stringify({ login, password });
+  return new Promise((res, rej) => {
+    const req = http.request({
+      host: '127.0.0.1', port: srv.port, path: '/api/v1/auth/login', method: 'POST', localAddress: from, agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    }, (resp) => {
+      let text = '';
+      resp.setEncoding('utf8');
+      resp.on('data', (c) => { text += c; });
+      resp.on('end', () => {
+        let json;
+        try { json = JSON.parse(text); } catch { json = undefined; }
+        res({ status: resp.statusCode, headers: { get: (k) => resp.headers[k.toLowerCase()] ?? null }, json, text });
+      });
+    });
+    req.on('error', rej);
+    req.end(body);
+  });
+}
+
+describe(`sign-in guessing cannot lock anyone out ${S}`, () => {
+  let srv, accounts, clock;
+  const ATTACKER = '127.0.0.10', ADMIN = '127.0.0.11', OTHER = '127.0.0.12';
+  const FREE = 3;
+  before(async () => {
+    accounts = await import('./lib/accounts.mjs');
+    clock = accounts.makeClock();
+    clock.stop(); // the 1 s delay must not run out while the test runs
+    srv = await startServer({
+      env: clock.env,
+      args: ['--login-delay-after', String(FREE), '--rate-login-ip', '100000', '--per-ip-limit', '1000',
+        '--password-list', accounts.COMMON_LIST],
+    });
+    await accounts.addUser(srv, { email: 'admin@example.org', phone: '09120000001', role: 'admin' });
+  });
+  after(async () => { if (srv) await srv.stop(); clock?.remove(); });
+
+  it(`an attacker's wrong guesses, in parallel, get 429s at their address after the free ones, while the admin signs in from another ${S}`, async () => {
+    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+      loginFrom(srv, ATTACKER, i % 2 ? 'admin@example.org' : '+989120000001', `guess number ${i} wrong`)));
+    // The failures are counted as the attempts begin, so parallel guesses cannot share the
+    // free ones: exactly FREE reached the password check.
+    assert.equal(guesses.filter((r) => r.status === 401).length, FREE);
+    const slowed = guesses.filter((r) => r.status === 429);
+    assert.equal(slowed.length, 30 - FREE);
+    for (const r of slowed) assertError429(r);
+    // The attacker's address is slowed down even with the right password …
+    assert.equal((await loginFrom(srv, ATTACKER, 'admin@example.org', accounts.PASSWORD)).status, 429);
+    // … and the admin, from elsewhere, is not.
+    const mine = await loginFrom(srv, ADMIN, 'admin@example.org', accounts.PASSWORD);
+    assert.equal(mine.status, 200, mine.text);
+    assert.equal(mine.json.user.role, 'admin');
+    // A wrong guess by the admin from their own address is just a wrong password (401), and a
+    // third address is untouched as well.
+    assert.equal((await loginFrom(srv, ADMIN, 'admin@example.org', 'a typo in my password')).status, 401);
+    assert.equal((await loginFrom(srv, OTHER, '09120000001', accounts.PASSWORD)).status, 200);
+    // Still slowed down where the guessing came from.
+    assert.equal((await loginFrom(srv, ATTACKER, 'admin@example.org', 'one more guess here')).status, 429);
+  });
+});
+
+function assertError429(r) {
+  assert.equal(r.status, 429, `expected 429, got ${r.status} ${r.text}`);
+  assert.equal(r.json?.error?.code, 'rate_limited');
+  assert.match(r.headers.get('retry-after') || '', /^[1-9]\d*$/);
+}

@@ -166,13 +166,18 @@ export function makeClock() {
   const dir = mkdtempSync(join(tmpdir(), 'hamyari-clock-'));
   const path = join(dir, 'clock');
   let offset = 0;
+  let stopped = null; // the time the clock stands at, once stop() was called
   writeFileSync(path, '0\n');
+  const write = () => writeFileSync(path, stopped === null ? `${offset}\n` : `=${stopped + offset}\n`);
   return {
     path,
     env: { HAMYARI_TEST_CLOCK_FILE: path },
     get offset() { return offset; },
-    set(seconds) { offset = seconds; writeFileSync(path, `${offset}\n`); },
+    set(seconds) { offset = seconds; write(); },
     advance(seconds) { this.set(offset + seconds); },
+    /** Stops the clock at the current (shifted) time: from then on only set()/advance() move
+     *  it, so delays of a second or two can be tested without depending on speed. */
+    stop() { stopped = Math.floor(Date.now() / 1000); write(); },
     remove() { rmSync(dir, { recursive: true, force: true }); },
   };
 }
