@@ -181,6 +181,22 @@ int hy_st_reset_take(hy_store *s, const char *token_hash, int64_t now, char *ret
 /* ---- outbox ---- */
 
 int hy_st_outbox_insert(hy_store *s, const struct hy_outbox_message *m) {
+    if (s->outbox_per_hour) {
+        int r = hy_st_exec(s, HY_Q_OUTBOX_LOCK_RECIPIENT, HY_ARGS(hy_arg_text(m->recipient)));
+        int64_t recent = 0;
+        if (r >= 0)
+            r = hy_st_i64(s, HY_Q_OUTBOX_RECENT,
+                          HY_ARGS(hy_arg_text(m->recipient),
+                                  hy_arg_i64(m->created_at - HY_OUTBOX_CAP_WINDOW)),
+                          &recent);
+        if (r < 0) return r;
+        if (recent >= (int64_t)s->outbox_per_hour) {
+            r = hy_st_exec(s, HY_Q_OUTBOX_DROPPED,
+                           HY_ARGS(hy_arg_i64(m->created_at), hy_arg_text(m->channel),
+                                   hy_arg_text(m->language), hy_arg_text(m->template_name)));
+            return r < 0 ? r : HY_DB_NONE;
+        }
+    }
     return hy_st_exec(s, HY_Q_OUTBOX_INSERT,
                       HY_ARGS(hy_arg_i64(m->created_at), hy_arg_text(m->recipient),
                               hy_arg_text(m->channel), hy_arg_text(m->language),

@@ -88,8 +88,9 @@ struct hy_request_ops {
      * when `give_up`. `error` is a short reason without personal data. */
     int (*outbox_retry)(hy_store *s, int64_t id, int64_t next_at, bool give_up,
                         const char *error);
-    /* Counts of outbox messages by status (pending, sending, sent, failed), for diagnostics. */
-    int (*outbox_counts)(hy_store *s, int64_t ret[4]);
+    /* Counts of outbox messages by status (pending, sending, sent, failed, and dropped by the
+     * per-recipient cap within the retention period), for diagnostics. */
+    int (*outbox_counts)(hy_store *s, int64_t ret[HY_OUTBOX_STATES]);
 };
 
 extern const struct hy_request_ops hy_sq_request_ops;

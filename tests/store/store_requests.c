@@ -439,7 +439,7 @@ static void test_outbox_queue(void **state) {
     assert_int_equal(run(f, HY_TX_WRITE, take, &t), HY_DB_ONE);
     assert_int_equal(t.n, 3);
     assert_int_equal(t.items[0].attempts, 2);
-    int64_t c[4];
+    int64_t c[HY_OUTBOX_STATES];
     assert_int_equal(run(f, HY_TX_READ, counts, c), HY_DB_ONE);
     assert_int_equal(c[0], 0);
     assert_int_equal(c[1], 3);
@@ -569,7 +569,7 @@ static void test_purge(void **state) {
     assert_int_equal(p.nev, 1);
     assert_null(p.ev[0].reason);
     assert_int_equal(p.idem, HY_DB_NONE);
-    int64_t c[4];
+    int64_t c[HY_OUTBOX_STATES];
     assert_int_equal(run(f, HY_TX_READ, counts, c), HY_DB_ONE);
     assert_int_equal(c[2], 1); /* only the message to the active request's phone is left */
     hy_store *s = hy_db_conn(f->db);
