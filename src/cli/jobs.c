@@ -22,8 +22,9 @@ int hy_cmd_purge(int argc, char **argv) {
     int r = hy_opts_parse("hamyari purge [--days N]",
                           "Erases the personal data of closed, cancelled and unable-to-help "
                           "requests finished more than N days ago (name, phone, address, details, "
-                          "exact position, notes, messages sent to them), expired idempotency "
-                          "keys and old sent messages; anonymous statistics remain. On SQLite the "
+                          "exact position, notes, every message to them, delivered or not), "
+                          "expired idempotency keys and every message older than N days, "
+                          "delivered or not; anonymous statistics remain. On SQLite the "
                           "write-ahead log is then checkpointed and truncated so no copy lingers.",
                           opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
     if (r) return r > 0 ? 0 : 2;
