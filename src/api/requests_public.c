@@ -26,7 +26,6 @@
 #include "http/parse.h"
 #include "http/session.h"
 #include "store/groups.h"
-#include "store/rate.h"
 #include "util/clock.h"
 
 static const char *const langs[] = {"fa", "en", NULL};
@@ -44,13 +43,10 @@ static const char *guess_language(const char *text) {
 
 struct submit {
     hy_req *req;
-    struct hy_rq_submission sub; /* the request and what its storing found */
+    struct hy_rq_submission sub; /* the request, its rate limit and what its storing found */
     /* the group commit (submit_queue): the request waits while the writer runs the job */
     bool form;              /* answer as a page (a form post), not JSON */
     const char *lang;       /* the language of a page answer */
-    const char *rate_key;   /* a rate limit counted in the same transaction, or NULL */
-    unsigned rate_limit, rate_window;
-    bool limited;           /* the hit was over rate_limit: nothing was submitted */
     int result;             /* the job's status */
     char phone[HY_PHONE_MAX];
     char rate_buf[96];
@@ -70,17 +66,11 @@ static const char *submit_answer_body(const struct hy_request *r, hy_arena *a) {
     return copy;
 }
 
-/* One submission as a job of the group commit: the rate-limit hit (if any) and the request
- * itself share one savepoint of the writer's transaction, so a submission costs one share of
- * one durable commit. */
+/* One submission as a job of the group commit: the rate-limit hit (if counted there) and the
+ * request itself share one savepoint of the writer's transaction, so a submission costs one
+ * share of one durable commit. */
 static int submit_job(hy_store *s, void *ctx) {
     struct submit *x = ctx;
-    x->limited = false;
-    if (x->rate_key) {
-        int r = hy_rate_hit(s, x->rate_key, x->rate_limit, x->rate_window, &x->limited);
-        if (r < 0) return r;
-        if (x->limited) return HY_DB_ONE; /* the hit counts; nothing else happens */
-    }
     return hy_rq_submit_tx(s, &x->sub);
 }
 
@@ -174,7 +164,7 @@ static hy_result submit_answer(hy_req *req, void *ctx) {
     int r = x->result;
     bool form = x->form;
     const char *language = x->lang;
-    if (r >= 0 && x->limited) return hy_rate_reply(req, x->rate_window);
+    if (r >= 0 && x->sub.limited) return hy_rate_reply(req, x->sub.rate_window);
     if (r == HY_DB_ABORT && x->sub.mismatch)
         return hy_page_problem(req, form, language, HY_E_IDEMPOTENCY_MISMATCH,
                              "This Idempotency-Key was used with a different request.", NULL);
@@ -276,21 +266,25 @@ hy_result hy_api_submit_request(hy_req *req) {
                                   req->body.len);
         crypto_generichash_final(&st, h, sizeof h);
         sodium_bin2hex(x->sub.hash, sizeof x->sub.hash, h, sizeof h);
-    } else {
-        /* A replay of a stored answer is not counted; a new submission is. */
-        snprintf(x->rate_buf, sizeof x->rate_buf, "request:ip:%s", hy_req_client_ip(req));
-        if (hy_db_ops(req->srv->db)->rate_hit_outside_batch) {
-            /* Several writers (e.g. PostgreSQL's): one address's counter in their batches
-             * would make concurrent batches conflict, so it is counted first, by itself (one
-             * atomic statement). */
-            hy_result limited;
-            if (!hy_rate_allow(req, x->rate_buf, req->srv->cfg->rate_form_ip, 3600, &limited))
-                return limited;
-        } else { /* counted in the submission's own job */
-            x->rate_key = x->rate_buf;
-            x->rate_limit = req->srv->cfg->rate_form_ip;
-            x->rate_window = 3600;
-        }
+    }
+    /* Every new submission counts against the address's limit, with or without a key; a
+     * replay of a stored answer does not. */
+    snprintf(x->rate_buf, sizeof x->rate_buf, "request:ip:%s", hy_req_client_ip(req));
+    if (hy_db_ops(req->srv->db)->rate_hit_outside_batch) {
+        /* Several writers (e.g. PostgreSQL's): one address's counter in their batches would
+         * make concurrent batches conflict, so it is counted first, by itself (one atomic
+         * statement), unless the key already has its answer. */
+        int st = key ? hy_db_run(req->srv->db, HY_TX_SINGLE, hy_rq_replay_tx, &x->sub) : 0;
+        if (st < 0) return form ? hy_page_problem(req, form, language, HY_E_STORE_UNAVAILABLE, NULL, NULL)
+                                : hy_reply_store_error(req, st);
+        hy_result limited;
+        if (x->sub.status == 0 &&
+            !hy_rate_allow(req, x->rate_buf, req->srv->cfg->rate_form_ip, 3600, &limited))
+            return limited;
+    } else { /* counted in the submission's own job, after a replay is answered */
+        x->sub.rate_key = x->rate_buf;
+        x->sub.rate_limit = req->srv->cfg->rate_form_ip;
+        x->sub.rate_window = 3600;
     }
 
     int64_t now = hy_clock_now();

@@ -40,6 +40,7 @@ void hy_notify_defaults(struct hy_notify_config *c) {
     c->batch_minutes = 15;
     c->retention_days = 30;
     c->timeout = 10;
+    c->per_recipient = HY_OUTBOX_PER_HOUR_DEFAULT;
 }
 
 /* Splits http://host[:port]/path. Host may be a [v6] literal. */
@@ -89,8 +90,9 @@ bool hy_notify_check(const struct hy_notify_config *c, const char **ret_problem)
         *ret_problem = "--notify-command must start with the program to run";
         return false;
     }
-    if (c->max_attempts == 0 || c->interval == 0 || c->timeout == 0) {
-        *ret_problem = "--notify-interval, --notify-max-attempts and --notify-timeout must be > 0";
+    if (c->max_attempts == 0 || c->interval == 0 || c->timeout == 0 || c->per_recipient == 0) {
+        *ret_problem = "--notify-interval, --notify-max-attempts, --notify-timeout and "
+                       "--notify-per-recipient must be > 0";
         return false;
     }
     return true;

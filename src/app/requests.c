@@ -9,6 +9,7 @@
 #include "domain/auth.h"
 #include "domain/geo.h"
 #include "store/audit.h"
+#include "store/rate.h"
 #include "util/clock.h"
 
 static const char *lang_of(const char *l) { return l && !strcmp(l, "en") ? "en" : "fa"; }
@@ -70,10 +71,21 @@ static int write_notices(hy_store *s, const struct hy_request *r,
 
 /* ---- asking for help ---- */
 
+int hy_rq_replay_tx(hy_store *s, void *ctx) {
+    struct hy_rq_submission *x = ctx;
+    x->status = 0;
+    if (!x->idem_key) return HY_DB_ONE;
+    struct hy_idempotency v;
+    int r = s->ops->requests->idem_get(s, x->idem_key, x->route, x->arena, &v);
+    if (r < 0) return r;
+    if (r == HY_DB_ONE) x->status = v.status;
+    return HY_DB_ONE;
+}
+
 int hy_rq_submit_tx(hy_store *s, void *ctx) {
     struct hy_rq_submission *x = ctx;
     const struct hy_request_ops *q = s->ops->requests;
-    x->mismatch = false;
+    x->mismatch = x->limited = false;
     int r;
     if (x->idem_key) {
         struct hy_idempotency v;
@@ -88,6 +100,13 @@ int hy_rq_submit_tx(hy_store *s, void *ctx) {
             x->body = v.body;
             return HY_DB_ONE;
         }
+    }
+    /* A new submission: counted whether or not it carries a key (a fresh key per post must
+     * not escape the limit). The hit stays even though nothing else is written. */
+    if (x->rate_key) {
+        r = hy_rate_hit(s, x->rate_key, x->rate_limit, x->rate_window, &x->limited);
+        if (r < 0) return r;
+        if (x->limited) return HY_DB_ONE;
     }
     r = HY_DB_NONE;
     for (int i = 0; i < 5 && r == HY_DB_NONE; i++) { /* a new id and code on a collision */

@@ -33,7 +33,12 @@ struct hy_rq_submission {
     /* Writes the answer to a new request (JSON text in the arena, NULL when out of memory);
      * it is made inside the transaction so that an idempotency key can keep it. */
     const char *(*answer)(const struct hy_request *r, hy_arena *a);
+    /* A per-address limit counted in the same transaction, or NULL (the caller counted it).
+     * Every new submission is counted, whatever its key; a replay of a stored answer is not. */
+    const char *rate_key;
+    unsigned rate_limit, rate_window;
     /* found */
+    bool limited;     /* over rate_limit: nothing was submitted */
     bool mismatch;    /* the key was used for something else: nothing was submitted */
     int status;       /* 201, or the status stored with the key */
     const char *body; /* the answer, new or stored with the key */
@@ -42,6 +47,11 @@ struct hy_rq_submission {
 /* Stores a new request with its events, the requester's message and the audit entry, or finds
  * the answer an idempotency key already has. ctx: struct hy_rq_submission. */
 int hy_rq_submit_tx(hy_store *s, void *ctx);
+
+/* Looks the submission's idempotency key up only: sets `status` to the status of the answer
+ * stored with it (a replay, which no rate limit counts), 0 when there is none or no key.
+ * ctx: struct hy_rq_submission. */
+int hy_rq_replay_tx(hy_store *s, void *ctx);
 
 /* ---- the requester: status, and cancelling with tracking code + phone ---- */
 

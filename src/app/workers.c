@@ -84,7 +84,7 @@ static int batch_tx(hy_store *s, void *ctx) {
                                       .template_name = "nearby_requests", .payload = payload};
         r = s->ops->outbox_insert(s, &m);
         free(payload);
-        if (r >= 0) b->queued++;
+        if (r == HY_DB_ONE) b->queued++; /* not when the per-recipient cap dropped it */
     }
     hy_arena_free(a);
     return r < 0 ? r : HY_DB_ONE;

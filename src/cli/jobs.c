@@ -22,8 +22,9 @@ int hy_cmd_purge(int argc, char **argv) {
     int r = hy_opts_parse("hamyari purge [--days N]",
                           "Erases the personal data of closed, cancelled and unable-to-help "
                           "requests finished more than N days ago (name, phone, address, details, "
-                          "exact position, notes, messages sent to them), expired idempotency "
-                          "keys and old sent messages; anonymous statistics remain. On SQLite the "
+                          "exact position, notes, every message to them, delivered or not), "
+                          "expired idempotency keys and every message older than N days, "
+                          "delivered or not; anonymous statistics remain. On SQLite the "
                           "write-ahead log is then checkpointed and truncated so no copy lingers.",
                           opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
     if (r) return r > 0 ? 0 : 2;
@@ -60,13 +61,17 @@ int hy_cmd_outbox(int argc, char **argv) {
          "attempts before a message is marked failed (default 8)"},
         {"notify-timeout", "HAMYARI_NOTIFY_TIMEOUT", HY_OPT_UINT, &nc.timeout, "SECONDS",
          "time one delivery may take (default 10)"},
+        {"notify-per-recipient", "HAMYARI_NOTIFY_PER_RECIPIENT", HY_OPT_UINT, &nc.per_recipient,
+         "N", "batch: queue at most N messages to one recipient in any hour (default 5)"},
         {"once", NULL, HY_OPT_FLAG, &once, NULL, "run: deliver what is due now, then exit"},
     };
     char **args = NULL;
     int nargs = 0;
     int r = hy_opts_parse("hamyari outbox run --once | status | batch",
                           "run: delivers the notification messages that are due (as serve's "
-                          "worker does).\nstatus: counts messages by status.\nbatch: queues the "
+                          "worker does).\nstatus: counts messages by status; \"dropped\" counts those the "
+                          "per-recipient cap (serve --notify-per-recipient) refused within the "
+                          "retention period.\nbatch: queues the "
                           "\"new requests near you\" notices now.",
                           opts, sizeof opts / sizeof opts[0], argc, argv, &args, &nargs);
     if (r) return r > 0 ? 0 : 2;
@@ -91,6 +96,7 @@ int hy_cmd_outbox(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     hy_db *db = NULL;
     if (hy_cli_open_store(st.db, &db, NULL) < 0) return 1;
+    hy_db_set_outbox_cap(db, nc.per_recipient);
     int rc = 0;
     if (!strcmp(what, "run")) {
         int total_sent = 0, total_failed = 0;
@@ -111,10 +117,11 @@ int hy_cmd_outbox(int argc, char **argv) {
         printf("queued %d notice(s)\n", queued);
     } else {
         hy_store *s = hy_db_conn(db);
-        int64_t c[4] = {0};
+        int64_t c[HY_OUTBOX_STATES] = {0};
         if (!s || s->ops->requests->outbox_counts(s, c) < 0) rc = 1;
-        printf("pending %" PRId64 ", sending %" PRId64 ", sent %" PRId64 ", failed %" PRId64 "\n",
-               c[0], c[1], c[2], c[3]);
+        printf("pending %" PRId64 ", sending %" PRId64 ", sent %" PRId64 ", failed %" PRId64
+               ", dropped %" PRId64 "\n",
+               c[0], c[1], c[2], c[3], c[4]);
     }
     hy_db_close(db);
     return rc;

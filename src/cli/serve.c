@@ -123,7 +123,8 @@ int hy_cmd_serve(int argc, char **argv) {
         {"rate-login-ip", "HAMYARI_RATE_LOGIN_IP", HY_OPT_UINT, &c->rate_login_ip, "N",
          "password checks (sign-ins, password changes) per address per hour (default 300)"},
         {"rate-form-ip", "HAMYARI_RATE_FORM_IP", HY_OPT_UINT, &c->rate_form_ip, "N",
-         "public form posts (sign-up, reset) per address per hour (default 30)"},
+         "public form posts (help requests, with or without Idempotency-Key; sign-up; reset) "
+         "per address per hour (default 30)"},
         {"requests-auto-open", "HAMYARI_REQUESTS_AUTO_OPEN", HY_OPT_BOOL, &c->requests_auto_open,
          "on|off", "help requests are open to volunteers at once, without a call-back (default off)"},
         {"inbound-secret", "HAMYARI_INBOUND_SECRET", HY_OPT_STRING, &c->inbound_secret, "SECRET",
@@ -144,6 +145,9 @@ int hy_cmd_serve(int argc, char **argv) {
          "time one delivery may take (default 10)"},
         {"notify-batch-minutes", "HAMYARI_NOTIFY_BATCH_MINUTES", HY_OPT_UINT, &nc.batch_minutes,
          "N", "tell volunteers about new requests near them at most this often (default 15; 0 off)"},
+        {"notify-per-recipient", "HAMYARI_NOTIFY_PER_RECIPIENT", HY_OPT_UINT, &nc.per_recipient,
+         "N", "queue at most N messages to one phone number or address in any hour, whatever "
+         "triggers them; the rest are dropped and counted (default 5)"},
         {"retention-days", "HAMYARI_RETENTION_DAYS", HY_OPT_UINT, &nc.retention_days, "N",
          "erase personal data of finished requests after N days, checked daily (default 30)"},
         {"verbose", "HAMYARI_VERBOSE", HY_OPT_FLAG, &s.verbose, NULL, "log debug messages"},
@@ -215,6 +219,7 @@ int hy_cmd_serve(int argc, char **argv) {
         hy_auth_shutdown();
         return 1;
     }
+    hy_db_set_outbox_cap(db, nc.per_recipient);
     unsigned per_core = hy_db_ops(db)->http_threads_per_core;
     if (!c->threads && per_core) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);

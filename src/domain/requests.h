@@ -129,6 +129,9 @@ struct hy_outbox_item {
     const char *recipient, *channel, *language, *template_name, *payload;
 };
 
+/* The outbox states counted by outbox_counts: pending, sending, sent, failed, dropped. */
+#define HY_OUTBOX_STATES 5
+
 struct hy_purge_counts {
     int64_t requests, notes, outbox, idempotency;
 };

@@ -181,10 +181,26 @@ int hy_st_reset_take(hy_store *s, const char *token_hash, int64_t now, char *ret
 /* ---- outbox ---- */
 
 int hy_st_outbox_insert(hy_store *s, const struct hy_outbox_message *m) {
-    return hy_st_exec(s, HY_Q_OUTBOX_INSERT,
+    if (!s->outbox_per_hour)
+        return hy_st_exec(s, HY_Q_OUTBOX_INSERT,
+                          HY_ARGS(hy_arg_i64(m->created_at), hy_arg_text(m->recipient),
+                                  hy_arg_text(m->channel), hy_arg_text(m->language),
+                                  hy_arg_text(m->template_name), hy_arg_text(m->payload)));
+    /* PostgreSQL: writers to one recipient take turns until they end, so the count below (a
+     * statement that starts after the lock is held) sees what the other committed. */
+    int r = hy_st_exec(s, HY_Q_OUTBOX_LOCK_RECIPIENT, HY_ARGS(hy_arg_text(m->recipient)));
+    if (r < 0) return r;
+    r = hy_st_changes(s, HY_Q_OUTBOX_INSERT_CAPPED,
                       HY_ARGS(hy_arg_i64(m->created_at), hy_arg_text(m->recipient),
                               hy_arg_text(m->channel), hy_arg_text(m->language),
-                              hy_arg_text(m->template_name), hy_arg_text(m->payload)));
+                              hy_arg_text(m->template_name), hy_arg_text(m->payload),
+                              hy_arg_i64(HY_OUTBOX_CAP_WINDOW),
+                              hy_arg_i64((int64_t)s->outbox_per_hour)));
+    if (r != 0) return r < 0 ? r : HY_DB_ONE;
+    r = hy_st_exec(s, HY_Q_OUTBOX_DROPPED,
+                   HY_ARGS(hy_arg_i64(m->created_at), hy_arg_text(m->channel),
+                           hy_arg_text(m->language), hy_arg_text(m->template_name)));
+    return r < 0 ? r : HY_DB_NONE;
 }
 
 int hy_st_outbox_list(hy_store *s, const char *recipient, size_t limit, hy_arena *a,

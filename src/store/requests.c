@@ -206,16 +206,17 @@ int hy_st_rq_outbox_retry(hy_store *s, int64_t id, int64_t next_at, bool give_up
                               hy_arg_text(error)));
 }
 
-int hy_st_rq_outbox_counts(hy_store *s, int64_t ret[4]) {
-    static const char *const names[4] = {"pending", "sending", "sent", "failed"};
+int hy_st_rq_outbox_counts(hy_store *s, int64_t ret[HY_OUTBOX_STATES]) {
+    static const char *const names[HY_OUTBOX_STATES] = {"pending", "sending", "sent", "failed",
+                                                        "dropped"};
     hy_arena *a = hy_arena_new(0);
     if (!a) return HY_DB_HARD;
     struct hy_row_count *rows;
     int n = hy_st_list(s, HY_Q_RQ_OUTBOX_COUNTS, HY_NO_ARGS, &hy_row_count, SIZE_MAX, a, &rows);
     if (n >= 0) {
-        int64_t c[4] = {0};
+        int64_t c[HY_OUTBOX_STATES] = {0};
         for (int i = 0; i < n; i++)
-            for (int k = 0; k < 4; k++)
+            for (int k = 0; k < HY_OUTBOX_STATES; k++)
                 if (rows[i].key && !strcmp(rows[i].key, names[k])) c[k] = rows[i].count;
         memcpy(ret, c, sizeof c);
     }

@@ -68,9 +68,11 @@ struct hy_request_ops {
                     const struct hy_idempotency *v);
 
     /* Erases the personal data of requests closed, cancelled or unable_to_help before
-     * `finished_before` (contact rows, notes, reasons, the outbox messages sent to their
-     * phones), idempotency keys created before `idem_before`, and sent or failed outbox
-     * messages created before `outbox_before`. Anonymous fields stay for statistics. */
+     * `finished_before` (contact rows, notes, reasons, the outbox messages to their phones
+     * whatever their state, but for those still waiting to be sent to a number another
+     * request's contact or an account holds), idempotency keys created before `idem_before`,
+     * and every outbox message created before `outbox_before`, delivered or not. Anonymous
+     * fields stay for statistics. */
     int (*purge)(hy_store *s, int64_t now, int64_t finished_before, int64_t idem_before,
                  int64_t outbox_before, struct hy_purge_counts *ret);
     /* Outside any transaction: makes erased bytes unrecoverable from the files where the
@@ -88,8 +90,9 @@ struct hy_request_ops {
      * when `give_up`. `error` is a short reason without personal data. */
     int (*outbox_retry)(hy_store *s, int64_t id, int64_t next_at, bool give_up,
                         const char *error);
-    /* Counts of outbox messages by status (pending, sending, sent, failed), for diagnostics. */
-    int (*outbox_counts)(hy_store *s, int64_t ret[4]);
+    /* Counts of outbox messages by status (pending, sending, sent, failed, and dropped by the
+     * per-recipient cap within the retention period), for diagnostics. */
+    int (*outbox_counts)(hy_store *s, int64_t ret[HY_OUTBOX_STATES]);
 };
 
 extern const struct hy_request_ops hy_sq_request_ops;

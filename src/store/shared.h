@@ -104,7 +104,7 @@ int hy_st_rq_outbox_take(hy_store *s, int64_t now, int64_t lease_until, size_t l
 int hy_st_rq_outbox_sent(hy_store *s, int64_t id, int64_t now);
 int hy_st_rq_outbox_retry(hy_store *s, int64_t id, int64_t next_at, bool give_up,
                           const char *error);
-int hy_st_rq_outbox_counts(hy_store *s, int64_t ret[4]);
+int hy_st_rq_outbox_counts(hy_store *s, int64_t ret[HY_OUTBOX_STATES]);
 
 #define HY_REQUEST_OPS_SHARED                                                                      \
     .insert = hy_st_rq_insert, .get = hy_st_rq_get, .by_code = hy_st_rq_by_code,                 \

@@ -32,6 +32,7 @@ struct hy_db {
     atomic_uint_fast64_t batch_jobs, batches;
     atomic_int_fast64_t failed_at;  /* hy_db_clock_us() of the last read that failed here */
     atomic_uint_fast64_t reads, fallbacks;
+    atomic_uint outbox_per_hour; /* copied into each connection when it is handed out */
 };
 
 /* Every open hy_db, so that a thread can tell which of its TLS slots belong to dbs closed since
@@ -114,6 +115,7 @@ int hy_db_open(const char *url, hy_db **ret, char **ret_err) {
     }
     db->ops = ops;
     db->gen = atomic_fetch_add(&next_gen, 1);
+    atomic_init(&db->outbox_per_hour, HY_OUTBOX_PER_HOUR_DEFAULT);
     db->target = dup_text(target);
     if (!db->target || pthread_mutex_init(&db->lock, NULL) != 0) {
         if (ret_err) *ret_err = dup_text("cannot open the store: out of memory");
@@ -177,9 +179,17 @@ int64_t hy_db_failed_at(const hy_db *db) { return atomic_load(&((hy_db *)db)->fa
 uint64_t hy_db_reads(const hy_db *db) { return atomic_load(&((hy_db *)db)->reads); }
 uint64_t hy_db_fallbacks(const hy_db *db) { return atomic_load(&((hy_db *)db)->fallbacks); }
 
+void hy_db_set_outbox_cap(hy_db *db, unsigned per_hour) {
+    atomic_store(&db->outbox_per_hour, per_hour);
+}
+
 hy_store *hy_db_conn(hy_db *db) {
     for (int i = 0; i < TLS_SLOTS; i++)
-        if (tls[i].gen == db->gen) return tls[i].store;
+        if (tls[i].gen == db->gen) {
+            /* Only this thread uses its connection: the setting is copied without a race. */
+            tls[i].store->outbox_per_hour = atomic_load(&db->outbox_per_hour);
+            return tls[i].store;
+        }
     int slot = tls_free_slot();
     if (slot < 0) return NULL;
     hy_store *s = NULL;
@@ -198,6 +208,7 @@ hy_store *hy_db_conn(hy_db *db) {
     pthread_mutex_unlock(&db->lock);
     tls[slot].gen = db->gen;
     tls[slot].store = s;
+    s->outbox_per_hour = atomic_load(&db->outbox_per_hour);
     return s;
 }
 

@@ -147,6 +147,10 @@ struct hy_store_ops {
     /* Takes (deletes) a password-reset token that has not expired; sets ret_user_id. */
     int (*reset_take)(hy_store *s, const char *token_hash, int64_t now, char *ret_user_id);
 
+    /* Queues a message: HY_DB_ONE. When the connection's outbox_per_hour is set and the
+     * recipient was queued that many messages in the hour before m->created_at, the message
+     * is dropped instead (a row with status "dropped" and no recipient or payload, for the
+     * statistics) and HY_DB_NONE is returned. Exact across processes on one store. */
     int (*outbox_insert)(hy_store *s, const struct hy_outbox_message *m);
     /* The newest messages to `recipient` (tests and the operator's diagnostics). */
     int (*outbox_list)(hy_store *s, const char *recipient, size_t limit, hy_arena *a,
@@ -180,7 +184,13 @@ struct hy_engine;
 struct hy_store {
     const struct hy_store_ops *ops;
     const struct hy_engine *engine;
+    /* Messages one recipient may be queued in any hour (outbox_insert); 0 = no cap. A
+     * connection of a hy_db takes the db's (hy_db_set_outbox_cap). */
+    unsigned outbox_per_hour;
 };
+
+#define HY_OUTBOX_CAP_WINDOW 3600 /* seconds: the per-recipient cap's window */
+#define HY_OUTBOX_PER_HOUR_DEFAULT 5
 
 extern const struct hy_store_ops hy_store_sqlite_ops;
 extern const struct hy_store_ops hy_store_pg_ops;
@@ -206,6 +216,9 @@ const struct hy_store_ops *hy_db_ops(const hy_db *db);
 hy_store *hy_db_conn(hy_db *db);
 /* Drops the calling thread's connection, e.g. before the thread ends. */
 void hy_db_release(hy_db *db);
+/* Sets the per-recipient cap of the outbox (hy_store.outbox_per_hour) for every connection of
+ * the db; a db opens with HY_OUTBOX_PER_HOUR_DEFAULT. 0 = no cap. */
+void hy_db_set_outbox_cap(hy_db *db, unsigned per_hour);
 
 typedef int (*hy_tx_fn)(hy_store *s, void *ctx);
 

@@ -11,8 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { assertError, startServer, STORE } from './lib/server.mjs';
-import { addUser, COMMON_LIST, signIn, signUp } from './lib/accounts.mjs';
+import { assertError, runCli, startServer, STORE } from './lib/server.mjs';
+import { addUser, COMMON_LIST, createToken, makeClock, signIn, signUp, sql } from './lib/accounts.mjs';
 
 const S = `[${STORE}]`;
 const CONN_TIMEOUT = 2; // seconds: --conn-timeout of the servers below
@@ -642,3 +642,101 @@ function assertError429(r) {
   assert.equal(r.json?.error?.code, 'rate_limited');
   assert.match(r.headers.get('retry-after') || '', /^[1-9]\d*$/);
 }
+// ---- the help form as an SMS cannon ----
+
+const HELP = {
+  name: 'Flood Test', address: 'Flood St 1', lat: 35.7, lon: 51.4, kind: 'groceries',
+  language: 'en', consent: true,
+};
+const askHelp = (srv, phone, key, extra = {}) => srv.request('POST', '/api/v1/requests', {
+  body: { ...HELP, phone, ...extra }, headers: key ? { 'idempotency-key': key } : {},
+});
+const pendingTo = (srv, phone) =>
+  Number(sql(srv, `SELECT count(*) FROM outbox WHERE recipient = '${phone}'`)[0][0]);
+
+describe(`help-form flood: every submission counts against the per-address limit ${S}`, () => {
+  const LIMIT = 5;
+  let srv, clock;
+  before(async () => {
+    clock = makeClock();
+    srv = await startServer({ env: clock.env, args: ['--rate-form-ip', String(LIMIT), '--notify-per-recipient', '100'] });
+  });
+  after(async () => { await srv?.stop(); clock?.remove(); });
+
+  it(`a fresh Idempotency-Key per post does not skip the limit: 429 after ${LIMIT} ${S}`, async () => {
+    clock.advance(3600);
+    const statuses = [];
+    for (let i = 0; i < 3 * LIMIT; i++) statuses.push((await askHelp(srv, '+989120000111', `fresh-${i}-${Date.now()}`)).status);
+    assert.deepEqual(statuses.slice(0, LIMIT), Array(LIMIT).fill(201), statuses.join(' '));
+    assert.deepEqual(statuses.slice(LIMIT), Array(2 * LIMIT).fill(429), statuses.join(' '));
+    assert.equal(pendingTo(srv, '+989120000111'), LIMIT, 'only the accepted posts queued a message');
+    // Without a key: the same counter.
+    assert.equal((await askHelp(srv, '+989120000111')).status, 429);
+  });
+
+  it(`a replay of a key returns its first answer, is not counted again, and is answered even over the limit ${S}`, async () => {
+    clock.advance(3600);
+    const key = `replayed-${Date.now()}`;
+    const first = await askHelp(srv, '+989120000112', key);
+    assert.equal(first.status, 201, first.text);
+    for (let i = 0; i < 3; i++) {
+      const again = await askHelp(srv, '+989120000112', key);
+      assert.equal(again.status, 201, again.text);
+      assert.equal(again.json.id, first.json.id);
+      assert.equal(again.json.tracking_code, first.json.tracking_code);
+    }
+    // The replays used none of the limit: LIMIT - 1 fresh posts still go through.
+    for (let i = 0; i < LIMIT - 1; i++) assert.equal((await askHelp(srv, '+989120000112', `${key}-${i}`)).status, 201);
+    assert.equal((await askHelp(srv, '+989120000112', `${key}-over`)).status, 429);
+    const late = await askHelp(srv, '+989120000112', key);
+    assert.equal(late.status, 201, 'the replay is answered over the limit too');
+    assert.equal(late.json.id, first.json.id);
+    assert.equal(pendingTo(srv, '+989120000112'), LIMIT);
+  });
+});
+
+describe(`one recipient is sent at most --notify-per-recipient messages an hour ${S}`, () => {
+  const CAP = 3;
+  let srv, other, clock, coordToken;
+  before(async () => {
+    clock = makeClock();
+    const args = ['--rate-form-ip', '1000', '--notify-per-recipient', String(CAP)];
+    srv = await startServer({ env: clock.env, args });
+    // A second server process on the same store: the cap is kept in the store.
+    other = await startServer({ env: clock.env, args, db: srv.dbUrl });
+    await addUser(srv, { email: 'cap-coord@example.org', role: 'coordinator' });
+    coordToken = await createToken(srv, 'cap-coord@example.org');
+  });
+  after(async () => { await other?.stop(); await srv?.stop(); clock?.remove(); });
+
+  it(`40 posts to one phone through two processes queue ${CAP} messages; the rest are dropped and counted ${S}`, async () => {
+    const phone = '+989120000222';
+    const before = await runCli(['outbox', 'status', '--db', srv.dbUrl], { env: clock.env });
+    assert.equal(before.code, 0, before.stderr);
+    const dropped0 = Number(before.stdout.match(/dropped (\d+)/)?.[1]);
+    assert.ok(Number.isInteger(dropped0), before.stdout);
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) =>
+      askHelp(i % 2 ? other : srv, phone, `cap-${i}-${Date.now()}`)));
+    for (const a of answers) assert.equal(a.status, 201, a.text); // the requests themselves are stored
+    assert.equal(pendingTo(srv, phone), CAP);
+    const st = await runCli(['outbox', 'status', '--db', srv.dbUrl], { env: clock.env });
+    assert.equal(st.code, 0, st.stderr);
+    assert.equal(Number(st.stdout.match(/dropped (\d+)/)?.[1]) - dropped0, 40 - CAP, st.stdout);
+    // A dropped message keeps no recipient.
+    assert.equal(sql(srv, `SELECT count(*) FROM outbox WHERE status = 'dropped' AND recipient <> ''`)[0][0], '0');
+
+    // Other triggers count against the same cap: a coordinator's status change.
+    const id = answers[0].json.id;
+    const c = await srv.request('POST', `/api/v1/requests/${id}/status`, {
+      body: { status: 'cancelled', reason: 'flood' }, headers: { authorization: `Bearer ${coordToken}` } });
+    assert.equal(c.status, 200, c.text);
+    assert.equal(pendingTo(srv, phone), CAP);
+
+    // Another phone is not affected; an hour later the phone may be sent to again.
+    assert.equal((await askHelp(srv, '+989120000223', `cap-other-${Date.now()}`)).status, 201);
+    assert.equal(pendingTo(srv, '+989120000223'), 1);
+    clock.advance(3601);
+    assert.equal((await askHelp(other, phone, `cap-later-${Date.now()}`)).status, 201);
+    assert.equal(pendingTo(srv, phone), CAP + 1);
+  });
+});

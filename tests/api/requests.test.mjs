@@ -418,3 +418,59 @@ describe(`help requests [${STORE}]`, () => {
     }
   });
 });
+
+describe(`erasure leaves no undelivered message behind [${STORE}]`, () => {
+  // No notifier (the default): every message stays pending.
+  let srv, clock, coordToken;
+  before(async () => {
+    clock = makeClock();
+    srv = await startServer({ env: clock.env, args: ['--rate-form-ip', '1000'] });
+    await addUser(srv, { email: 'erase-coord@example.org', role: 'coordinator' });
+    coordToken = await createToken(srv, 'erase-coord@example.org');
+  });
+  after(async () => { await srv?.stop(); clock?.remove(); });
+
+  it('the purge removes pending messages to the erased contact and drops pending messages past the retention period', async () => {
+    const phone = '+989127770431';
+    const typed = '0912 777 0431';
+    const a = await ask(srv, { phone: typed, name: 'Erase Pendingme', address: 'Erase Lane 9' });
+    assert.equal(a.status, 201, a.text);
+    const live = await ask(srv, { phone: '+989127770432' });
+    assert.equal(live.status, 201, live.text);
+    const cancel = await as(srv, coordToken).post(`/api/v1/requests/${a.json.id}/status`, { status: 'cancelled', reason: 'erase test' });
+    assert.equal(cancel.status, 200, cancel.text);
+    assert.deepEqual(sql(srv, `SELECT DISTINCT status FROM outbox WHERE recipient = '${phone}'`).flat(), ['pending']);
+    assert.equal(sql(srv, `SELECT count(*) FROM outbox WHERE recipient = '${phone}'`)[0][0], '2', 'received and cancelled');
+    assert.equal(sql(srv, `SELECT count(*) FROM outbox WHERE recipient = '+989127770432'`)[0][0], '1');
+
+    const from = srv.lines.length;
+    clock.advance(31 * 86400);
+    await srv.waitForLog(/purge: erased the personal data of [1-9]\d* request/, 20000, from);
+    // The erased request's messages are gone, whatever their state …
+    assert.equal(sql(srv, `SELECT count(*) FROM outbox WHERE recipient LIKE '%127770431%' OR payload LIKE '%${a.json.tracking_code}%'`)[0][0], '0');
+    // … and a still-open request keeps its contact but not its month-old undelivered message.
+    assert.equal((await as(srv, coordToken).get(`/api/v1/requests/${live.json.id}`)).json.contact.phone, '+989127770432');
+    assert.equal(sql(srv, `SELECT count(*) FROM outbox WHERE recipient = '+989127770432'`)[0][0], '0');
+    const fresh = await ask(srv, { phone: '+989127770432' });
+    assert.equal(fresh.status, 201, fresh.text);
+    assert.equal(sql(srv, `SELECT count(*) FROM outbox WHERE recipient = '+989127770432'`)[0][0], '1', 'new messages are queued as before');
+
+    const needles = [phone, phone.slice(1), '09127770431', typed, 'Erase Pendingme', 'Erase Lane 9'];
+    for (const line of srv.lines)
+      for (const n of needles) assert.ok(!line.includes(n), `the server's log holds ${n}: ${line}`);
+    if (STORE === 'sqlite') {
+      // The database file and its WAL as they are, then once more after a checkpoint.
+      const file = srv.dbUrl.slice('sqlite:'.length);
+      const grep = () => {
+        for (const f of [file, `${file}-wal`]) {
+          if (!existsSync(f)) continue;
+          const bytes = readFileSync(f);
+          for (const n of needles) assert.equal(bytes.indexOf(Buffer.from(n)), -1, `${n} found in ${f}`);
+        }
+      };
+      grep();
+      sql(srv, 'PRAGMA wal_checkpoint(TRUNCATE)');
+      grep();
+    }
+  });
+});

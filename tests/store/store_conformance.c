@@ -31,6 +31,7 @@
 
 #include "store/pg/migrations_pg.h"
 #include "store/sqlite/migrations_sqlite.h"
+#include "store/requests.h"
 #include "store/store.h"
 
 static bool g_pg;            /* which backend this run checks */
@@ -1434,6 +1435,57 @@ static void test_outbox(void **state) {
     hy_arena_free(a);
 }
 
+/* The per-recipient cap: at most N messages to one recipient in any hour; the excess is kept
+ * only as a count, without recipient or payload. */
+static void test_outbox_cap(void **state) {
+    struct fx *f = *state;
+    hy_db_set_outbox_cap(f->db, 2);
+    hy_store *s = conn(f);
+    assert_int_equal(s->outbox_per_hour, 2);
+    const char *to = "+989121110000";
+    struct hy_outbox_message m = {1000, to, "sms", "fa", "request_received", "{\"code\":\"X\"}"};
+    static const struct {
+        int64_t at;
+        const char *to;
+        int want;
+    } steps[] = {
+        {1000, "+989121110000", HY_DB_ONE},  {1100, "+989121110000", HY_DB_ONE},
+        {1200, "+989121110000", HY_DB_NONE}, {1300, "+989121110001", HY_DB_ONE},
+        {4599, "+989121110000", HY_DB_NONE}, /* 1000 and 1100 are still within the hour */
+        {4650, "+989121110000", HY_DB_ONE},  /* 1000 is not */
+        {4700, "+989121110000", HY_DB_ONE},  /* nor 1100 */
+        {4701, "+989121110000", HY_DB_NONE},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        m.created_at = steps[i].at;
+        m.recipient = steps[i].to;
+        begin_write(s);
+        assert_int_equal(s->ops->outbox_insert(s, &m), steps[i].want);
+        commit(s);
+    }
+    hy_arena *a = hy_arena_new(0);
+    struct hy_outbox_message *got = NULL;
+    begin_read(s);
+    assert_int_equal(s->ops->outbox_list(s, to, 10, a, &got), 4);
+    assert_int_equal(s->ops->outbox_list(s, "", 10, a, &got), 3); /* dropped: no recipient */
+    for (size_t i = 0; i < 3; i++) assert_string_equal(got[i].payload, "{}");
+    int64_t c[HY_OUTBOX_STATES] = {0};
+    assert_int_equal(s->ops->requests->outbox_counts(s, c), HY_DB_ONE);
+    assert_int_equal(c[0], 5); /* pending */
+    assert_int_equal(c[4], 3); /* dropped */
+    commit(s);
+    hy_arena_free(a);
+    /* 0: no cap */
+    hy_db_set_outbox_cap(f->db, 0);
+    s = conn(f);
+    m.created_at = 4702;
+    m.recipient = to;
+    begin_write(s);
+    assert_int_equal(s->ops->outbox_insert(s, &m), HY_DB_ONE);
+    commit(s);
+    hy_db_set_outbox_cap(f->db, HY_OUTBOX_PER_HOUR_DEFAULT);
+}
+
 /* ---- one script, both stores, one transcript ---- */
 
 struct tr {
@@ -2162,6 +2214,7 @@ int main(int argc, char **argv) {
         TM(test_audit_log),
         TM(test_password_resets),
         TM(test_outbox),
+        TM(test_outbox_cap),
         TM(test_expired_purge),
         TM(test_accounts_transcript),
         TM(test_accounts_schema_matches),

@@ -439,7 +439,7 @@ static void test_outbox_queue(void **state) {
     assert_int_equal(run(f, HY_TX_WRITE, take, &t), HY_DB_ONE);
     assert_int_equal(t.n, 3);
     assert_int_equal(t.items[0].attempts, 2);
-    int64_t c[4];
+    int64_t c[HY_OUTBOX_STATES];
     assert_int_equal(run(f, HY_TX_READ, counts, c), HY_DB_ONE);
     assert_int_equal(c[0], 0);
     assert_int_equal(c[1], 3);
@@ -569,11 +569,45 @@ static void test_purge(void **state) {
     assert_int_equal(p.nev, 1);
     assert_null(p.ev[0].reason);
     assert_int_equal(p.idem, HY_DB_NONE);
-    int64_t c[4];
+    int64_t c[HY_OUTBOX_STATES];
     assert_int_equal(run(f, HY_TX_READ, counts, c), HY_DB_ONE);
     assert_int_equal(c[2], 1); /* only the message to the active request's phone is left */
     hy_store *s = hy_db_conn(f->db);
     assert_int_equal(s->ops->requests->compact(s), HY_DB_ONE);
+}
+
+/* Undelivered messages: the erased contact's go whatever their state; any message older than
+ * the retention period goes too, while the contact of an active request stays. */
+struct purge_at {
+    int64_t finished_before, outbox_before;
+};
+static int purge_at(hy_store *s, struct fx *f, void *arg) {
+    const struct purge_at *p = arg;
+    struct hy_purge_counts c = {0};
+    int r = s->ops->requests->purge(s, 99999, p->finished_before, 0, p->outbox_before, &c);
+    return r < 0 ? r : (int)c.outbox;
+}
+static int pending_to(hy_store *s, struct fx *f, void *arg) {
+    struct hy_outbox_message *m;
+    return s->ops->outbox_list(s, arg, 10, f->a, &m);
+}
+
+static void test_purge_pending(void **state) {
+    struct fx *f = *state;
+    seed(f);
+    assert_int_equal(run(f, HY_TX_WRITE, finish_and_note, NULL), HY_DB_ONE); /* both pending */
+    struct purge_at erase = {6001, 0};
+    assert_int_equal(run(f, HY_TX_WRITE, purge_at, &erase), 1);
+    assert_int_equal(run(f, HY_TX_READ, pending_to, "+989125550101"), 0);
+    assert_int_equal(run(f, HY_TX_READ, pending_to, "+989125550102"), 1);
+    struct purge_at old = {6001, 6000}; /* created at 6000: not before 6000 */
+    assert_int_equal(run(f, HY_TX_WRITE, purge_at, &old), 0);
+    old.outbox_before = 6001;
+    assert_int_equal(run(f, HY_TX_WRITE, purge_at, &old), 1);
+    assert_int_equal(run(f, HY_TX_READ, pending_to, "+989125550102"), 0);
+    struct after_purge p = {0};
+    assert_int_equal(run(f, HY_TX_READ, read_after, &p), HY_DB_ONE);
+    assert_int_equal(p.c2, HY_DB_ONE); /* the active request keeps its contact */
 }
 
 static int stats_and_volunteers(hy_store *s, struct fx *f, void *arg) {
@@ -625,6 +659,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test_setup_teardown(test_outbox_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_each_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_purge_pending, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats_and_volunteers, setup, teardown),
     };
     int r = cmocka_run_group_tests_name(g_pg ? "store requests (postgres)" : "store requests (sqlite)",
