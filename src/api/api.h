@@ -34,6 +34,7 @@ hy_result hy_api_list_audit(hy_req *req);
 hy_result hy_api_submit_request(hy_req *req);
 hy_result hy_api_show_request_sent(hy_req *req);
 hy_result hy_api_get_request_status(hy_req *req);
+hy_result hy_api_check_request_status(hy_req *req);
 hy_result hy_api_cancel_request(hy_req *req);
 hy_result hy_api_receive_sms(hy_req *req);
 /* requests_dispatch.c */

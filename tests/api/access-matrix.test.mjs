@@ -66,6 +66,7 @@ const MATRIX = {
   'GET /api/v1/requests': VOLUNTEER,
   'GET /api/v1/requests/sent': PUBLIC,
   'GET /api/v1/requests/status': PUBLIC,
+  'POST /api/v1/requests/status': PUBLIC,
   'POST /api/v1/requests/cancel': PUBLIC,
   'GET /api/v1/requests/mine': VOLUNTEER,
   'GET /api/v1/requests/stats': COORDINATOR,

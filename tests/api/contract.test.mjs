@@ -344,6 +344,7 @@ const FIXTURES = {
   'GET /api/v1/requests': { params: async () => ({ near: '35.7,51.4' }) },
   'GET /api/v1/requests/sent': { params: async () => ({ code: ctx.ids.request.code }), as: 'anon' },
   'GET /api/v1/requests/status': { params: async () => ({ code: ctx.ids.request.code, phone: ctx.ids.request.phone }), as: 'anon' },
+  'POST /api/v1/requests/status': { params: async () => ({ body: { code: ctx.ids.request.code, phone: ctx.ids.request.phone } }), as: 'anon' },
   'POST /api/v1/requests/cancel': {
     fresh: true, as: 'anon',
     params: async () => { const r = await helpRequest(); return { body: { code: r.code, phone: r.phone } }; },

@@ -297,3 +297,86 @@ describe(`per-address connection limit ${S}`, () => {
     assert.equal(again.status, 200, 'a connection is accepted again once the others closed');
   });
 });
+
+// Hostile clients inside the rules of HTTP: what a caller with a valid account (or none) tries
+// in order to read what it should not or change what it may not.
+describe(`hostile clients: personal data and rights ${S}`, () => {
+  let srv;
+  before(async () => {
+    srv = await startServer({ args: ['--rate-form-ip', '1000', '--rate-track-ip', '1000'] });
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  const form = (path, fields) => srv.fetch(path, {
+    method: 'POST', body: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: srv.base },
+  });
+  async function askHelp(phone) {
+    const r = await srv.request('POST', '/api/v1/requests', {
+      body: { name: 'Hostile Test', phone, address: 'Somewhere 1', lat: 35.7, lon: 51.4, kind: 'groceries',
+        urgency: 'normal', for_whom: 'self', language: 'en', consent: true },
+    });
+    assert.equal(r.status, 201, r.text);
+    return r.json.tracking_code;
+  }
+
+  it(`the requester's phone number never needs to travel in a URL ${S}`, async () => {
+    const phone = '09125550177';
+    const code = await askHelp(phone);
+    // JSON body.
+    const ok = await srv.request('POST', '/api/v1/requests/status', { body: { code, phone } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.tracking_code, code);
+    assert.equal(ok.json.status, 'new');
+    assert.equal(ok.headers.get('cache-control'), 'no-store');
+    assert.equal(ok.headers.get('deprecation'), null);
+    const wrong = await srv.request('POST', '/api/v1/requests/status', { body: { code, phone: '09125550178' } });
+    assert.equal(wrong.status, 404);
+    assert.equal(wrong.json.error.code, 'not_found');
+    const extra = await srv.request('POST', '/api/v1/requests/status', { body: { code, phone, lang: 'en' } });
+    assert.equal(extra.status, 400, 'JSON takes code and phone only');
+    // Form post (the /track page without JavaScript): a page with the status in words, and a
+    // cancel form that carries the number onward in a posted field, never in a link.
+    const page = await form('/api/v1/requests/status', { code: code.toLowerCase(), phone, lang: 'en' });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type'), /^text\/html/);
+    const html = await page.text();
+    assert.match(html, /Received: a coordinator will call you/);
+    assert.match(html, /<form method="post" action="\/api\/v1\/requests\/cancel">/);
+    for (const m of html.matchAll(/(?:href|action)="([^"]*)"/g)) assert.doesNotMatch(m[1], /phone|555/, `link ${m[1]}`);
+    const notFound = await form('/api/v1/requests/status', { code, phone: '09125550178', lang: 'en' });
+    assert.equal(notFound.status, 404);
+    assert.match(await notFound.text(), /No request matches/);
+    const missing = await form('/api/v1/requests/status', { code, lang: 'en' });
+    assert.equal(missing.status, 400);
+    assert.match(missing.headers.get('content-type'), /^text\/html/);
+    const foreign = await srv.fetch('/api/v1/requests/status', {
+      method: 'POST', body: new URLSearchParams({ code, phone }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+    });
+    assert.equal(foreign.status, 403, 'a form from another site is refused');
+    // A cancel form asks first, and cancels only when confirmed.
+    const ask = await form('/api/v1/requests/cancel', { code, phone, lang: 'en' });
+    assert.equal(ask.status, 200);
+    assert.match(await ask.text(), /name="confirm" value="yes"/);
+    assert.equal((await srv.request('POST', '/api/v1/requests/status', { body: { code, phone } })).json.status, 'new');
+    const done = await form('/api/v1/requests/cancel', { code, phone, lang: 'en', confirm: 'yes' });
+    assert.equal(done.status, 200);
+    assert.match(await done.text(), /has been cancelled/);
+    assert.equal((await srv.request('POST', '/api/v1/requests/status', { body: { code, phone } })).json.status, 'cancelled');
+    // The GET of the last release still answers, marked deprecated with its successor.
+    const old = await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=${phone}`);
+    assert.equal(old.status, 200, old.text);
+    assert.equal(old.json.status, 'cancelled');
+    assert.match(old.headers.get('deprecation') ?? '', /^@\d+$/);
+    assert.ok(Date.parse(old.headers.get('sunset')) > Date.parse('2027-01-01'), old.headers.get('sunset'));
+    assert.match(old.headers.get('link') ?? '', /<\/api\/v1\/requests\/status>; rel="successor-version"/);
+    const oldBad = await srv.request('GET', `/api/v1/requests/status?code=${code}`);
+    assert.equal(oldBad.status, 400);
+    assert.match(oldBad.headers.get('deprecation') ?? '', /^@\d+$/, 'errors are marked deprecated too');
+    // The tracking page works without JavaScript: its form posts, it has no phone in a link.
+    const track = await (await srv.fetch('/track?lang=en')).text();
+    assert.match(track, /<form[^>]*id="track-form"[^>]*method="post"[^>]*action="\/api\/v1\/requests\/status"/);
+    assert.doesNotMatch(track, /<form[^>]*id="track-form"[^>]*hidden/);
+  });
+});
