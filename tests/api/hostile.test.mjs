@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { startServer, STORE } from './lib/server.mjs';
+import { addUser, createToken, newVolunteer, sql } from './lib/accounts.mjs';
 
 const S = `[${STORE}]`;
 const CONN_TIMEOUT = 2; // seconds: --conn-timeout of the servers below
@@ -301,12 +302,19 @@ describe(`per-address connection limit ${S}`, () => {
 // Hostile clients inside the rules of HTTP: what a caller with a valid account (or none) tries
 // in order to read what it should not or change what it may not.
 describe(`hostile clients: personal data and rights ${S}`, () => {
-  let srv;
+  let srv, coord, vol;
   before(async () => {
     srv = await startServer({ args: ['--rate-form-ip', '1000', '--rate-track-ip', '1000'] });
+    await addUser(srv, { email: 'h-coord@example.org', role: 'coordinator' });
+    const v = await newVolunteer(srv, { email: 'h-vol@example.org', lat: 35.7, lon: 51.4, radius_km: 5 });
+    coord = { token: await createToken(srv, 'h-coord@example.org') };
+    assert.equal((await call(coord, 'POST', `/api/v1/volunteers/${v.id}/approve`)).status, 200);
+    vol = { id: v.id, token: await createToken(srv, 'h-vol@example.org') };
   });
   after(async () => { if (srv) await srv.stop(); });
 
+  const call = (who, method, path, body) =>
+    srv.request(method, path, { body, headers: who ? { authorization: `Bearer ${who.token}` } : {} });
   const form = (path, fields) => srv.fetch(path, {
     method: 'POST', body: new URLSearchParams(fields).toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: srv.base },
@@ -319,6 +327,28 @@ describe(`hostile clients: personal data and rights ${S}`, () => {
     assert.equal(r.status, 201, r.text);
     return r.json.tracking_code;
   }
+  /** A request assigned to `vol` and brought to `delivered` with a receipt of 12.5, pending. */
+  async function deliveredRequest() {
+    const r = await srv.request('POST', '/api/v1/requests', {
+      body: { name: 'Hostile Test', phone: '09125550170', address: 'Somewhere 1', lat: 35.7, lon: 51.4, kind: 'groceries',
+        urgency: 'normal', for_whom: 'self', language: 'en', consent: true },
+    });
+    assert.equal(r.status, 201, r.text);
+    const id = r.json.id;
+    for (const [who, path, body] of [
+      [coord, 'status', { status: 'open' }], [coord, 'assign', { volunteer_id: vol.id }],
+      [vol, 'status', { status: 'in_progress' }], [vol, 'delivery', { mask: true, receipt_amount: 12.5, reimbursement: 'pending' }],
+      [vol, 'status', { status: 'delivered' }]]) {
+      const x = await call(who, 'POST', `/api/v1/requests/${id}/${path}`, body);
+      assert.equal(x.status, 200, `${path}: ${x.text}`);
+    }
+    return id;
+  }
+  const money = async (id) => {
+    const d = await call(coord, 'GET', `/api/v1/requests/${id}`);
+    assert.equal(d.status, 200, d.text);
+    return [d.json.receipt_amount, d.json.reimbursement];
+  };
 
   it(`the requester's phone number never needs to travel in a URL ${S}`, async () => {
     const phone = '09125550177';
@@ -378,5 +408,38 @@ describe(`hostile clients: personal data and rights ${S}`, () => {
     const track = await (await srv.fetch('/track?lang=en')).text();
     assert.match(track, /<form[^>]*id="track-form"[^>]*method="post"[^>]*action="\/api\/v1\/requests\/status"/);
     assert.doesNotMatch(track, /<form[^>]*id="track-form"[^>]*hidden/);
+  });
+
+  it(`a volunteer cannot rewrite the receipt or the reimbursement once paid or closed ${S}`, async () => {
+    const id = await deliveredRequest();
+    // Paid: the money is settled; the volunteer can no longer change either.
+    assert.equal((await call(coord, 'POST', `/api/v1/requests/${id}/delivery`, { reimbursement: 'paid' })).status, 200);
+    for (const body of [{ receipt_amount: 99 }, { reimbursement: 'pending' }, { reimbursement: 'none' }]) {
+      const r = await call(vol, 'POST', `/api/v1/requests/${id}/delivery`, body);
+      assert.equal(r.status, 403, `paid, ${JSON.stringify(body)}: ${r.status} ${r.text}`);
+      assert.equal(r.json.error.code, 'forbidden');
+    }
+    assert.deepEqual(await money(id), [12.5, 'paid']);
+    // Closed: the whole delivery record is frozen for the volunteer.
+    assert.equal((await call(coord, 'POST', `/api/v1/requests/${id}/status`, { status: 'closed' })).status, 200);
+    for (const body of [{ receipt_amount: 99 }, { reimbursement: 'pending' }, { receipt_amount: 99, reimbursement: 'pending' }, { gloves: true }]) {
+      const r = await call(vol, 'POST', `/api/v1/requests/${id}/delivery`, body);
+      assert.equal(r.status, 403, `closed, ${JSON.stringify(body)}: ${r.status} ${r.text}`);
+    }
+    assert.deepEqual(await money(id), [12.5, 'paid']);
+    // A coordinator can correct it, and the correction is audited with the old and new values.
+    const fix = await call(coord, 'POST', `/api/v1/requests/${id}/delivery`, { receipt_amount: 10.25, reimbursement: 'pending' });
+    assert.equal(fix.status, 200, fix.text);
+    assert.deepEqual(await money(id), [10.25, 'pending']);
+    const audit = sql(srv, `SELECT action, detail FROM audit_log WHERE subject_id = '${id}' AND action LIKE 'request_delivery%' ORDER BY id`);
+    const last = audit[audit.length - 1];
+    assert.equal(last[0], 'request_delivery_corrected', JSON.stringify(audit));
+    assert.match(last[1], /receipt_amount 12\.5 -> 10\.25/);
+    assert.match(last[1], /reimbursement paid -> pending/);
+    // Before it is paid or closed, the volunteer still records it.
+    const open = await deliveredRequest();
+    const ok = await call(vol, 'POST', `/api/v1/requests/${open}/delivery`, { receipt_amount: 13 });
+    assert.equal(ok.status, 200, ok.text);
+    assert.deepEqual(await money(open), [13, 'pending']);
   });
 });
