@@ -81,6 +81,7 @@ hy_result hy_api_publish_document(hy_req *req);
 hy_result hy_api_unpublish_document(hy_req *req);
 hy_result hy_api_list_revisions(hy_req *req);
 hy_result hy_api_attach_file(hy_req *req);
+hy_result hy_api_remove_attachment(hy_req *req);
 hy_result hy_api_get_attachment(hy_req *req);
 hy_result hy_api_list_communities(hy_req *req);
 hy_result hy_api_get_library_feed(hy_req *req);

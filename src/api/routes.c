@@ -122,6 +122,8 @@ const struct hy_route hy_routes[] = {
      "A document's revision history"},
     {HY_POST, "/api/v1/library/{id}/attachments", hy_api_attach_file, HY_ACCESS_EDITOR,
      HY_ROUTE_RAW | HY_ROUTE_UPLOAD, "Attach a file to a document"},
+    {HY_DELETE, "/api/v1/library/{id}/attachments/{attachment_id}", hy_api_remove_attachment,
+     HY_ACCESS_EDITOR, 0, "Remove a file from a document"},
     {HY_GET, "/api/v1/attachments/{id}", hy_api_get_attachment, HY_ACCESS_PUBLIC, 0,
      "Download an attachment"},
     {HY_GET, "/api/v1/communities", hy_api_list_communities, HY_ACCESS_PUBLIC, 0,

@@ -180,6 +180,7 @@ int hy_st_lib_attachment_get(hy_store *s, const char *id, hy_arena *a,
                              struct hy_lib_attachment *ret);
 int hy_st_lib_attachment_list(hy_store *s, const char *doc_id, hy_arena *a,
                               struct hy_lib_attachment **ret);
+int hy_st_lib_attachment_delete(hy_store *s, const char *doc_id, const char *id);
 int hy_st_lib_org_put(hy_store *s, const struct hy_lib_org *o);
 int hy_st_lib_project_put(hy_store *s, const struct hy_lib_project *p);
 int hy_st_lib_org_list(hy_store *s, hy_arena *a, struct hy_lib_org **ret);
@@ -195,6 +196,7 @@ int hy_st_lib_project_list(hy_store *s, hy_arena *a, struct hy_lib_project **ret
     .revision_insert = hy_st_lib_revision_insert, .revision_list = hy_st_lib_revision_list,       \
     .attachment_insert = hy_st_lib_attachment_insert,                                             \
     .attachment_get = hy_st_lib_attachment_get, .attachment_list = hy_st_lib_attachment_list,     \
+    .attachment_delete = hy_st_lib_attachment_delete,                                             \
     .org_put = hy_st_lib_org_put, .project_put = hy_st_lib_project_put,                           \
     .org_list = hy_st_lib_org_list, .project_list = hy_st_lib_project_list
 

@@ -108,6 +108,7 @@ const MATRIX = {
   'POST /api/v1/library/{id}/unpublish': ADMIN,
   'GET /api/v1/library/{id}/revisions': EDITOR,
   'POST /api/v1/library/{id}/attachments': EDITOR,
+  'DELETE /api/v1/library/{id}/attachments/{attachment_id}': EDITOR,
   'GET /api/v1/attachments/{id}': PUBLIC,
   'GET /api/v1/communities': PUBLIC,
   'GET /library.atom': PUBLIC,

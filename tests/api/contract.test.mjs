@@ -376,6 +376,9 @@ const FIXTURES = {
   'GET /api/v1/library/{id}/revisions': { params: async () => ({ id: ctx.ids.draft }) },
   'POST /api/v1/library/{id}/attachments': { params: async () => ({ id: ctx.ids.draft, filename: 'notes.txt' }) },
   'GET /api/v1/attachments/{id}': { params: async () => ({ id: ctx.ids.attachment }) },
+  'DELETE /api/v1/library/{id}/attachments/{attachment_id}': {
+    fresh: true, params: async () => { const id = await libraryDoc('draft'); return { id, attachment_id: await attachment(id) }; },
+  },
   // Last: every caller's session ends here.
   'POST /api/v1/auth/logout': { last: true },
 };
@@ -614,8 +617,11 @@ describe(`docs/openapi.yaml as a contract ${S}`, () => {
     ctx.ids.group = await group({ owner: 'admin' });
     ctx.ids.ownGroup = await group({ owner: 'volunteer' });
     ctx.ids.draft = await libraryDoc('draft');
-    ctx.ids.published = await libraryDoc('published');
+    // Files are added while a draft (editors cannot change a published document's files).
+    ctx.ids.published = await libraryDoc('draft');
     ctx.ids.attachment = await attachment(ctx.ids.published);
+    await must('editor', 'POST', `/api/v1/library/${ctx.ids.published}/submit`);
+    await must('admin', 'POST', `/api/v1/library/${ctx.ids.published}/publish`);
   });
   after(async () => { await srv?.stop(); });
 

@@ -303,6 +303,7 @@ describe(`per-address connection limit ${S}`, () => {
 // in order to read what it should not or change what it may not.
 describe(`hostile clients: personal data and rights ${S}`, () => {
   let srv, coord, vol;
+  const staff = {};
   before(async () => {
     srv = await startServer({ args: ['--rate-form-ip', '1000', '--rate-track-ip', '1000'] });
     await addUser(srv, { email: 'h-coord@example.org', role: 'coordinator' });
@@ -310,6 +311,10 @@ describe(`hostile clients: personal data and rights ${S}`, () => {
     coord = { token: await createToken(srv, 'h-coord@example.org') };
     assert.equal((await call(coord, 'POST', `/api/v1/volunteers/${v.id}/approve`)).status, 200);
     vol = { id: v.id, token: await createToken(srv, 'h-vol@example.org') };
+    for (const role of ['editor', 'admin']) {
+      await addUser(srv, { email: `h-${role}@example.org`, role });
+      staff[role] = { token: await createToken(srv, `h-${role}@example.org`) };
+    }
   });
   after(async () => { if (srv) await srv.stop(); });
 
@@ -441,5 +446,48 @@ describe(`hostile clients: personal data and rights ${S}`, () => {
     const ok = await call(vol, 'POST', `/api/v1/requests/${open}/delivery`, { receipt_amount: 13 });
     assert.equal(ok.status, 200, ok.text);
     assert.deepEqual(await money(open), [13, 'pending']);
+  });
+
+  it(`an editor cannot add or remove files of a published library document ${S}`, async () => {
+    const { editor, admin } = staff;
+    const attach = (who, id, name) => srv.request('POST', `/api/v1/library/${id}/attachments?filename=${name}`,
+      { raw: 'Plain text notes.\n', headers: { authorization: `Bearer ${who.token}`, 'content-type': 'text/plain' } });
+    const files = async (id) => (await call(admin, 'GET', `/api/v1/library/${id}`)).json.attachments.map((a) => a.filename).sort();
+    const d = await call(editor, 'POST', '/api/v1/library', { type: 'guide', language: 'en', title: 'Hostile attachments', summary: 'files' });
+    assert.equal(d.status, 201, d.text);
+    const id = d.json.id;
+    // A draft: the editor adds and removes files.
+    const a1 = await attach(editor, id, 'kept.txt');
+    assert.equal(a1.status, 201, a1.text);
+    const a2 = await attach(editor, id, 'dropped.txt');
+    assert.equal(a2.status, 201, a2.text);
+    const rm = await call(editor, 'DELETE', `/api/v1/library/${id}/attachments/${a2.json.id}`);
+    assert.equal(rm.status, 200, rm.text);
+    assert.equal((await srv.fetch(a2.json.url)).status, 404, 'a removed file is gone');
+    assert.deepEqual(await files(id), ['kept.txt']);
+    assert.equal((await call(editor, 'POST', `/api/v1/library/${id}/submit`)).status, 200);
+    assert.equal((await call(admin, 'POST', `/api/v1/library/${id}/publish`)).status, 200);
+    // Published: editing it is for admins only (409, as for PATCH), and so are its files.
+    const patch = await call(editor, 'PATCH', `/api/v1/library/${id}`, { title: 'Changed' });
+    assert.equal(patch.status, 409, patch.text);
+    const add = await attach(editor, id, 'sneaked.txt');
+    assert.equal(add.status, 409, `editor adds to a published document: ${add.status} ${add.text}`);
+    assert.equal(add.json.error.code, patch.json.error.code);
+    const del = await call(editor, 'DELETE', `/api/v1/library/${id}/attachments/${a1.json.id}`);
+    assert.equal(del.status, 409, `editor removes from a published document: ${del.status} ${del.text}`);
+    assert.deepEqual(await files(id), ['kept.txt']);
+    // Others get nothing; an attachment of another document is not found through this one.
+    assert.equal((await call(vol, 'DELETE', `/api/v1/library/${id}/attachments/${a1.json.id}`)).status, 403);
+    assert.equal((await call(null, 'DELETE', `/api/v1/library/${id}/attachments/${a1.json.id}`)).status, 401);
+    const other = await call(editor, 'POST', '/api/v1/library', { type: 'guide', language: 'en', title: 'Other', summary: 'x' });
+    assert.equal((await call(admin, 'DELETE', `/api/v1/library/${other.json.id}/attachments/${a1.json.id}`)).status, 404);
+    // An admin can do both, and each is in the audit log.
+    const a3 = await attach(admin, id, 'by-admin.txt');
+    assert.equal(a3.status, 201, a3.text);
+    assert.equal((await call(admin, 'DELETE', `/api/v1/library/${id}/attachments/${a1.json.id}`)).status, 200);
+    assert.deepEqual(await files(id), ['by-admin.txt']);
+    const audit = sql(srv, `SELECT action FROM audit_log WHERE subject_id = '${id}' AND action LIKE 'library_attachment%' ORDER BY id`).map((r) => r[0]);
+    assert.deepEqual(audit, ['library_attachment_added', 'library_attachment_added', 'library_attachment_removed',
+      'library_attachment_added', 'library_attachment_removed']);
   });
 });
