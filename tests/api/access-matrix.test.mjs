@@ -93,6 +93,9 @@ const MATRIX = {
   // The handler lets the group's owners and every coordinator and admin edit (is_staff() in
   // src/api/groups.c): a coordinator of group B may edit group A today. Others get 403.
   'PATCH /api/v1/groups/{id}': { ...COORDINATOR, coordB: 403, params: { id: 'groupA' }, group: true },
+  'GET /api/v1/group-changes': COORDINATOR,
+  'POST /api/v1/groups/{id}/changes/approve': COORDINATOR,
+  'POST /api/v1/groups/{id}/changes/reject': COORDINATOR,
   'POST /api/v1/groups/{id}/approve': COORDINATOR,
   'POST /api/v1/groups/{id}/coordinators': ADMIN,
   'DELETE /api/v1/groups/{id}/coordinators/{user_id}': ADMIN,

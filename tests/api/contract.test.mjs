@@ -302,6 +302,13 @@ async function group({ approve = true, owner = 'volunteer' } = {}) {
   return g.id;
 }
 
+/** An approved group of the volunteer with a change waiting for review. */
+async function groupChange() {
+  const id = await group({ owner: 'volunteer' });
+  await must('volunteer', 'PATCH', `/api/v1/groups/${id}`, { description: `changed by the contract suite ${uniq()}` });
+  return id;
+}
+
 async function libraryDoc(status = 'draft') {
   const d = await must('editor', 'POST', '/api/v1/library', { type: 'guide', language: 'en', title: `Contract document ${uniq()}`, summary: 'made by the contract suite' });
   if (status === 'in_review' || status === 'published') await must('editor', 'POST', `/api/v1/library/${d.id}/submit`);
@@ -366,6 +373,8 @@ const FIXTURES = {
   'GET /api/v1/groups/{id}': { params: async () => ({ id: ctx.ids.group }) },
   'PATCH /api/v1/groups/{id}': { params: async () => ({ id: ctx.ids.ownGroup }) },
   'POST /api/v1/groups/{id}/approve': { fresh: true, params: async () => ({ id: await group({ approve: false }) }) },
+  'POST /api/v1/groups/{id}/changes/approve': { fresh: true, params: async () => ({ id: await groupChange() }) },
+  'POST /api/v1/groups/{id}/changes/reject': { fresh: true, params: async () => ({ id: await groupChange() }) },
   'POST /api/v1/groups/{id}/coordinators': { params: async () => ({ id: ctx.ids.group, body: { user_id: ctx.ids.coordinator } }) },
   'DELETE /api/v1/groups/{id}/coordinators/{user_id}': { params: async () => ({ id: ctx.ids.group, user_id: ctx.ids.coordinator }) },
   'GET /api/v1/library/{id}': { params: async () => ({ id: ctx.ids.published }) },

@@ -490,4 +490,76 @@ describe(`hostile clients: personal data and rights ${S}`, () => {
     assert.deepEqual(audit, ['library_attachment_added', 'library_attachment_added', 'library_attachment_removed',
       'library_attachment_added', 'library_attachment_removed']);
   });
+
+  it(`an approved group's owner cannot change its public face without review ${S}`, async () => {
+    const { admin } = staff;
+    const owner = vol; // any signed-in account may submit a group and owns it
+    const pub = (id) => call(null, 'GET', `/api/v1/groups/${id}`);
+    const g = await call(owner, 'POST', '/api/v1/groups', {
+      name: 'Kindly Neighbours of Zeitoun', description: 'We shop for neighbours.', lat: 35.71, lon: 51.41,
+      radius_km: 2, contact: { website: 'https://example.org/kindly' }, tags: ['food'],
+    });
+    assert.equal(g.status, 201, g.text);
+    const id = g.json.id;
+    // While pending, the owner edits freely: nobody sees it yet.
+    const early = await call(owner, 'PATCH', `/api/v1/groups/${id}`, { description: 'We shop and cook for neighbours.' });
+    assert.equal(early.status, 200, early.text);
+    assert.equal(early.json.description, 'We shop and cook for neighbours.');
+    assert.equal((await call(coord, 'POST', `/api/v1/groups/${id}/approve`)).status, 200);
+    // Approved: the owner turns it into something else.
+    const evil = { name: 'Send Money Here', description: 'Pay the fee first: https://evil.example/pay',
+      contact: { website: 'https://evil.example/pay' }, tags: ['donate'] };
+    const p = await call(owner, 'PATCH', `/api/v1/groups/${id}`, evil);
+    assert.equal(p.status, 202, `owner's edit of an approved group: ${p.status} ${p.text}`);
+    assert.equal(p.json.name, 'Kindly Neighbours of Zeitoun', 'the answer shows what is public');
+    assert.deepEqual(p.json.pending_change.fields, ['name', 'description', 'contact', 'tags']);
+    assert.equal(p.json.pending_change.proposed.name, 'Send Money Here');
+    // The public sees the old version everywhere.
+    const seen = await pub(id);
+    assert.equal(seen.json.name, 'Kindly Neighbours of Zeitoun');
+    assert.equal(seen.json.pending_change, undefined, 'the public does not see the proposal');
+    assert.equal((await call(null, 'GET', '/api/v1/groups?q=money')).json.groups.length, 0);
+    const near = await call(null, 'GET', '/api/v1/groups?near=35.71,51.41&limit=5');
+    assert.ok(near.json.groups.some((x) => x.id === id && x.name === 'Kindly Neighbours of Zeitoun'));
+    const csv = await srv.fetch('/api/v1/groups.csv');
+    assert.doesNotMatch(await csv.text(), /evil\.example|Send Money/);
+    // The owner sees the proposal waiting; a second edit adds to it.
+    assert.equal((await call(owner, 'GET', `/api/v1/groups/${id}`)).json.pending_change.proposed.name, 'Send Money Here');
+    const p2 = await call(owner, 'PATCH', `/api/v1/groups/${id}`, { languages: ['fa'] });
+    assert.equal(p2.status, 202, p2.text);
+    assert.deepEqual(p2.json.pending_change.fields, ['name', 'description', 'contact', 'languages', 'tags']);
+    // The owner cannot approve it; the moderation queue shows it to coordinators only.
+    assert.equal((await call(owner, 'POST', `/api/v1/groups/${id}/changes/approve`)).status, 403);
+    assert.equal((await call(owner, 'GET', '/api/v1/group-changes')).status, 403);
+    assert.equal((await call(null, 'GET', '/api/v1/group-changes')).status, 401);
+    const q = await call(coord, 'GET', '/api/v1/group-changes');
+    assert.equal(q.status, 200, q.text);
+    const item = q.json.changes.find((c) => c.group.id === id);
+    assert.ok(item, JSON.stringify(q.json));
+    assert.equal(item.group.name, 'Kindly Neighbours of Zeitoun');
+    assert.equal(item.change.proposed.name, 'Send Money Here');
+    assert.equal(item.change.submitted_by, owner.id);
+    // Rejected: discarded, the old version stays.
+    const rj = await call(coord, 'POST', `/api/v1/groups/${id}/changes/reject`);
+    assert.equal(rj.status, 200, rj.text);
+    assert.equal((await pub(id)).json.name, 'Kindly Neighbours of Zeitoun');
+    assert.equal((await call(owner, 'GET', `/api/v1/groups/${id}`)).json.pending_change, undefined);
+    assert.equal((await call(coord, 'POST', `/api/v1/groups/${id}/changes/reject`)).status, 404, 'nothing left to reject');
+    // An honest change, approved: applied, and searchable.
+    assert.equal((await call(owner, 'PATCH', `/api/v1/groups/${id}`, { name: 'Kindly Neighbours of Zeitoun and Yusefabad' })).status, 202);
+    const ap = await call(coord, 'POST', `/api/v1/groups/${id}/changes/approve`);
+    assert.equal(ap.status, 200, ap.text);
+    assert.equal(ap.json.name, 'Kindly Neighbours of Zeitoun and Yusefabad');
+    assert.equal((await pub(id)).json.name, 'Kindly Neighbours of Zeitoun and Yusefabad');
+    assert.equal((await call(null, 'GET', '/api/v1/groups?q=yusefabad')).json.groups[0]?.id, id);
+    // Sending the same values again is no change; staff edit directly.
+    const same = await call(owner, 'PATCH', `/api/v1/groups/${id}`, { name: 'Kindly Neighbours of Zeitoun and Yusefabad' });
+    assert.equal(same.status, 200, same.text);
+    const byAdmin = await call(admin, 'PATCH', `/api/v1/groups/${id}`, { description: 'Checked by an admin.' });
+    assert.equal(byAdmin.status, 200, byAdmin.text);
+    assert.equal((await pub(id)).json.description, 'Checked by an admin.');
+    const audit = sql(srv, `SELECT action FROM audit_log WHERE subject_id = '${id}' AND action LIKE 'group_change%' ORDER BY id`).map((r) => r[0]);
+    assert.deepEqual(audit, ['group_change_submitted', 'group_change_submitted', 'group_change_rejected',
+      'group_change_submitted', 'group_change_approved']);
+  });
 });
