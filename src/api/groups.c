@@ -739,6 +739,7 @@ struct patch_ctx {
 static int patch_tx(hy_store *s, void *ctx) {
     struct patch_ctx *c = ctx;
     hy_arena *a = c->req->arena;
+    c->forbidden = c->invalid = c->moderated = false; /* a retried transaction starts over */
     int r = s->ops->groups->get(s, c->id, a, &c->g);
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
     /* Admins, the group's owners and the group's own coordinators edit it; a coordinator of
@@ -884,6 +885,7 @@ struct decide_ctx {
 static int decide_tx(hy_store *s, void *ctx) {
     struct decide_ctx *c = ctx;
     hy_arena *a = c->req->arena;
+    c->no_change = c->invalid = false; /* a retried transaction starts over */
     int r = s->ops->groups->get(s, c->id, a, &c->g);
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
     struct hy_group_change ch;
