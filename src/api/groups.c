@@ -6,7 +6,10 @@
  *   GET    /api/v1/groups[?after=ID&limit=]         approved groups by id
  *   GET    /api/v1/groups/{id}            approved: anyone; pending: owners, coordinators, admins
  *   POST   /api/v1/groups                 signed in: submit (pending); the caller owns it
- *   PATCH  /api/v1/groups/{id}            owners, the group's coordinators, admins
+ *   PATCH  /api/v1/groups/{id}            owners, the group's coordinators, admins; an owner's
+ *                                         edit of an approved group waits for review (202)
+ *   GET    /api/v1/group-changes          coordinators and admins: the changes waiting
+ *   POST   /api/v1/groups/{id}/changes/approve|reject   coordinators and admins
  *   POST   /api/v1/groups/{id}/approve    coordinators and admins (?verified=true|false)
  *   POST   /api/v1/groups/{id}/coordinators            admins: {"user_id": …}
  *   DELETE /api/v1/groups/{id}/coordinators/{user_id}  admins
@@ -157,6 +160,8 @@ static bool int_param(hy_req *req, const char *name, long min, long max, long de
 }
 
 static bool is_staff(const struct hy_principal *who);
+static json_t *change_json(hy_arena *a, const struct hy_group *g,
+                           const struct hy_group_change *ch);
 
 /* ---- GET /api/v1/groups ---- */
 
@@ -353,6 +358,8 @@ struct get_ctx {
     const char *id;
     struct hy_group g;
     bool owner;
+    bool has_change; /* its pending change, shown to owners and staff */
+    struct hy_group_change change;
 };
 
 static int get_tx(hy_store *s, void *ctx) {
@@ -369,6 +376,11 @@ static int get_tx(hy_store *s, void *ctx) {
             if (r < 0) return r;
             c->group_coordinator = r == HY_DB_ONE;
         }
+    }
+    if (c->owner || c->group_coordinator || is_staff(who)) {
+        r = s->ops->groups->change_get(s, c->id, c->req->arena, &c->change);
+        if (r < 0) return r;
+        c->has_change = r == HY_DB_ONE;
     }
     return HY_DB_ONE;
 }
@@ -387,6 +399,8 @@ hy_result hy_api_get_group(hy_req *req) {
     json_object_set_new(o, "can_edit", json_boolean(c.owner || c.group_coordinator ||
                                                     hy_is_role(req->who, "admin")));
     json_object_set_new(o, "can_approve", json_boolean(staff));
+    json_t *ch = c.has_change ? change_json(req->arena, &c.g, &c.change) : NULL;
+    if (ch) json_object_set_new(o, "pending_change", ch);
     return hy_reply_json(req, 200, o);
 }
 
@@ -418,18 +432,25 @@ static const char *to_arena(hy_arena *a, char *s) {
     return c;
 }
 
+/* Fills *err and returns false. */
+static bool input_error(struct hy_parse_error *err, enum hy_error code, const char *message,
+                        const char *field) {
+    err->code = code;
+    err->field = field;
+    snprintf(err->message, sizeof err->message, "%s", message ? message : "");
+    return false;
+}
+
 /* Applies `in` to `g` (all fields for a new group, the given ones for an edit), checking
- * each; on failure answers 400 and returns false. */
-static bool apply_input(hy_req *req, const struct group_input *in, struct hy_group *g,
-                        hy_result *res) {
-    hy_arena *a = req->arena;
+ * each; on failure fills *err (a 400, or HY_E_INTERNAL) and returns false. */
+static bool apply_input(hy_arena *a, const struct group_input *in, struct hy_group *g,
+                        struct hy_parse_error *err) {
     if (in->has_name) g->name = in->name;
     if (in->has_description) g->description = in->description;
     if (in->has_lat) g->lat = in->lat;
     if (in->has_lon) g->lon = in->lon;
     if (in->has_area && in->has_radius && !json_is_null(in->area) && !json_is_null(in->radius)) {
-        *res = hy_reply_error(req, HY_E_INVALID_FIELD, "Give area or radius_km, not both.", "area");
-        return false;
+        return input_error(err, HY_E_INVALID_FIELD, "Give area or radius_km, not both.", "area");
     }
     if (in->has_area) {
         if (json_is_null(in->area)) {
@@ -438,8 +459,7 @@ static bool apply_input(hy_req *req, const struct group_input *in, struct hy_gro
             struct hy_polygon p;
             const char *problem;
             if (!hy_polygon_parse(in->area, a, &p, &g->area_box, &problem)) {
-                *res = hy_reply_error(req, HY_E_INVALID_FIELD, problem, "area");
-                return false;
+                return input_error(err, HY_E_INVALID_FIELD, problem, "area");
             }
             g->area_kind = "polygon";
             g->area = to_arena(a, json_dumps(in->area, JSON_COMPACT));
@@ -452,9 +472,8 @@ static bool apply_input(hy_req *req, const struct group_input *in, struct hy_gro
         } else {
             double km = json_number_value(in->radius);
             if (!json_is_number(in->radius) || !(km >= 0.05 && km * 1000 <= HY_AREA_MAX_RADIUS_M)) {
-                *res = hy_reply_error(req, HY_E_INVALID_FIELD,
+                return input_error(err, HY_E_INVALID_FIELD,
                                       "radius_km must be a number from 0.05 to 500.", "radius_km");
-                return false;
             }
             g->area_kind = "radius";
             g->area = NULL;
@@ -471,8 +490,7 @@ static bool apply_input(hy_req *req, const struct group_input *in, struct hy_gro
         if (json_is_null(in->contact)) {
             g->contact = "{}";
         } else if (!hy_contact_valid(in->contact, &field, &problem)) {
-            *res = hy_reply_error(req, HY_E_INVALID_FIELD, problem, field);
-            return false;
+            return input_error(err, HY_E_INVALID_FIELD, problem, field);
         } else {
             json_t *clean = json_object();
             const char *k;
@@ -487,17 +505,15 @@ static bool apply_input(hy_req *req, const struct group_input *in, struct hy_gro
     if (in->has_languages) {
         for (size_t i = 0; i < in->languages.count; i++)
             if (!hy_lang_tag_valid(in->languages.items[i])) {
-                *res = hy_reply_error(req, HY_E_INVALID_FIELD,
+                return input_error(err, HY_E_INVALID_FIELD,
                                       "Languages are tags like fa, en or ckb.", "languages");
-                return false;
             }
         g->languages = to_arena(a, strings_json(&in->languages));
     }
     if (in->has_tags) g->tags = to_arena(a, strings_json(&in->tags));
     if (!g->contact || !g->languages || !g->tags ||
         (!strcmp(g->area_kind, "polygon") && !g->area)) {
-        *res = hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-        return false;
+        return input_error(err, HY_E_INTERNAL, NULL, NULL);
     }
     /* The normalised copies both stores search and sort by. */
     json_t *tags = json_loads(g->tags, 0, NULL);
@@ -516,31 +532,48 @@ static bool apply_input(hy_req *req, const struct group_input *in, struct hy_gro
     hy_buf_free(&all);
     g->name_norm = hy_search_text(a, g->name);
     if (!g->search_text || !g->name_norm) {
-        *res = hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-        return false;
+        return input_error(err, HY_E_INTERNAL, NULL, NULL);
     }
     return true;
 }
 
+/* The input spec of a group's editable fields, into `in`. */
+#define GROUP_SPEC(in, req_flag)                                                                   \
+    {                                                                                              \
+        {"name", HY_FT_STRING, req_flag, 1, HY_GROUP_NAME_MAX, &(in)->name, NULL, 0,              \
+         &(in)->has_name},                                                                         \
+        {"description", HY_FT_STRING, HY_OPTIONAL | HY_MULTILINE, 0, HY_GROUP_DESC_MAX,           \
+         &(in)->description, NULL, 0, &(in)->has_description},                                     \
+        {"lat", HY_FT_NUMBER, req_flag, -90, 90, &(in)->lat, NULL, 0, &(in)->has_lat},            \
+        {"lon", HY_FT_NUMBER, req_flag, -180, 180, &(in)->lon, NULL, 0, &(in)->has_lon},          \
+        {"area", HY_FT_ANY, HY_OPTIONAL, 0, 0, &(in)->area, NULL, 0, &(in)->has_area},           \
+        {"radius_km", HY_FT_ANY, HY_OPTIONAL, 0, 0, &(in)->radius, NULL, 0, &(in)->has_radius},  \
+        {"contact", HY_FT_ANY, HY_OPTIONAL, 0, 0, &(in)->contact, NULL, 0, &(in)->has_contact},  \
+        {"languages", HY_FT_STRINGS, HY_OPTIONAL, 0, HY_GROUP_LANGS_MAX, &(in)->languages, NULL, \
+         HY_GROUP_LANG_LEN, &(in)->has_languages},                                                 \
+        {"tags", HY_FT_STRINGS, HY_OPTIONAL, 0, HY_GROUP_TAGS_MAX, &(in)->tags, NULL,             \
+         HY_GROUP_TAG_LEN, &(in)->has_tags},                                                       \
+        HY_F_END,                                                                                  \
+    }
+
 static bool read_input(hy_req *req, struct group_input *in, bool create, hy_result *res) {
     unsigned req_flag = create ? HY_REQUIRED : HY_OPTIONAL;
-    struct hy_field spec[] = {
-        {"name", HY_FT_STRING, req_flag, 1, HY_GROUP_NAME_MAX, &in->name, NULL, 0, &in->has_name},
-        {"description", HY_FT_STRING, HY_OPTIONAL | HY_MULTILINE, 0, HY_GROUP_DESC_MAX,
-         &in->description, NULL, 0, &in->has_description},
-        {"lat", HY_FT_NUMBER, req_flag, -90, 90, &in->lat, NULL, 0, &in->has_lat},
-        {"lon", HY_FT_NUMBER, req_flag, -180, 180, &in->lon, NULL, 0, &in->has_lon},
-        {"area", HY_FT_ANY, HY_OPTIONAL, 0, 0, &in->area, NULL, 0, &in->has_area},
-        {"radius_km", HY_FT_ANY, HY_OPTIONAL, 0, 0, &in->radius, NULL, 0, &in->has_radius},
-        {"contact", HY_FT_ANY, HY_OPTIONAL, 0, 0, &in->contact, NULL, 0, &in->has_contact},
-        {"languages", HY_FT_STRINGS, HY_OPTIONAL, 0, HY_GROUP_LANGS_MAX, &in->languages, NULL,
-         HY_GROUP_LANG_LEN, &in->has_languages},
-        {"tags", HY_FT_STRINGS, HY_OPTIONAL, 0, HY_GROUP_TAGS_MAX, &in->tags, NULL,
-         HY_GROUP_TAG_LEN, &in->has_tags},
-        HY_F_END,
-    };
+    struct hy_field spec[] = GROUP_SPEC(in, req_flag);
     return hy_input_parse(req, spec, res);
 }
+
+/* Reads stored edits (a JSON object of PATCH fields; `obj` must outlive `in`). */
+static bool input_from_json(json_t *obj, hy_arena *a, struct group_input *in,
+                            struct hy_parse_error *err) {
+    *in = (struct group_input){0};
+    struct hy_field spec[] = GROUP_SPEC(in, HY_OPTIONAL);
+    return hy_fields_check(obj, spec, false, a, err);
+}
+
+static hy_result reply_input_error(hy_req *req, const struct hy_parse_error *err) {
+    return hy_reply_error(req, err->code, err->message[0] ? err->message : NULL, err->field);
+}
+
 
 struct create_ctx {
     hy_req *req;
@@ -567,7 +600,8 @@ hy_result hy_api_create_group(hy_req *req) {
     g->contact = "{}";
     g->languages = "[]";
     g->tags = "[]";
-    if (!apply_input(req, &in, g, &res)) return res;
+    struct hy_parse_error err = {0};
+    if (!apply_input(req->arena, &in, g, &err)) return reply_input_error(req, &err);
     char key[96];
     snprintf(key, sizeof key, "group_submit:user:%s", req->who->user_id);
     if (!hy_rate_allow(req, key, 30, 3600, &res)) return res;
@@ -580,43 +614,195 @@ hy_result hy_api_create_group(hy_req *req) {
     return hy_reply_json(req, 201, o);
 }
 
+/* ---- changes to an approved group's public fields ----
+ *
+ * An approved group is on the map, in search and in the exports under the name, description,
+ * contact and area a coordinator checked. Its owners' edits do not change that at once: they
+ * become the group's pending change (later edits laid over earlier ones), which a coordinator
+ * approves (applied then, on top of the group as it is by then) or rejects (discarded).
+ * Admins and the group's own coordinators edit directly; so do owners while the group is
+ * still pending (nobody sees it yet). */
+
+/* Whether two JSON texts hold equal values (NULL as null). */
+static bool json_text_equal(const char *a, const char *b) {
+    json_t *x = json_loads(a ? a : "null", JSON_DECODE_ANY, NULL);
+    json_t *y = json_loads(b ? b : "null", JSON_DECODE_ANY, NULL);
+    bool same = x && y ? json_equal(x, y) : (a && b ? !strcmp(a, b) : a == b);
+    json_decref(x);
+    json_decref(y);
+    return same;
+}
+
+/* The public fields whose values differ between `was` and `now`, as a JSON array of their API
+ * names. */
+static json_t *changed_fields(const struct hy_group *was, const struct hy_group *now) {
+    bool was_poly = !strcmp(was->area_kind, "polygon"), now_poly = !strcmp(now->area_kind, "polygon");
+    bool was_rad = !strcmp(was->area_kind, "radius"), now_rad = !strcmp(now->area_kind, "radius");
+    bool diff[] = {
+        strcmp(was->name, now->name) != 0,
+        strcmp(was->description ? was->description : "", now->description ? now->description : "") != 0,
+        was->lat != now->lat,
+        was->lon != now->lon,
+        was_poly != now_poly || (was_poly && !json_text_equal(was->area, now->area)),
+        was_rad != now_rad || (was_rad && was->radius_m != now->radius_m),
+        !json_text_equal(was->contact, now->contact),
+        !json_text_equal(was->languages, now->languages),
+        !json_text_equal(was->tags, now->tags),
+    };
+    static const char *const names[] = {"name", "description", "lat", "lon", "area",
+                                        "radius_km", "contact", "languages", "tags"};
+    json_t *out = json_array();
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (diff[i]) json_array_append_new(out, json_string(names[i]));
+    return out;
+}
+
+/* `g` with the stored edits of `ch` applied, into *ret. */
+static bool apply_change(hy_arena *a, const struct hy_group *g, const struct hy_group_change *ch,
+                         struct hy_group *ret, struct hy_parse_error *err) {
+    json_t *obj = json_loads(ch->input, 0, NULL);
+    struct group_input in;
+    *ret = *g;
+    bool ok = json_is_object(obj) && input_from_json(obj, a, &in, err) &&
+              apply_input(a, &in, ret, err);
+    if (!json_is_object(obj)) input_error(err, HY_E_INTERNAL, NULL, NULL);
+    json_decref(obj);
+    return ok;
+}
+
+/* {fields, proposed, submitted_by, submitted_at} of a pending change of `g`; NULL when it
+ * cannot be applied any more. */
+static json_t *change_json(hy_arena *a, const struct hy_group *g, const struct hy_group_change *ch) {
+    struct hy_group proposed;
+    struct hy_parse_error err;
+    if (!apply_change(a, g, ch, &proposed, &err)) return NULL;
+    return json_pack("{s:o,s:o,s:s?,s:I}", "fields", changed_fields(g, &proposed), "proposed",
+                     hy_group_json(&proposed, false), "submitted_by", ch->submitted_by,
+                     "submitted_at", (json_int_t)ch->submitted_at);
+}
+
+/* The merged edits of an owner: `add` laid over the pending ones (`was`, may be NULL); giving
+ * one kind of area drops the other. A new JSON text (malloc), or NULL. */
+static char *merge_input(const char *was, json_t *add) {
+    json_t *m = was ? json_loads(was, 0, NULL) : NULL;
+    if (!json_is_object(m)) {
+        json_decref(m);
+        m = json_object();
+    }
+    json_t *area = json_object_get(add, "area"), *radius = json_object_get(add, "radius_km");
+    if (area && !json_is_null(area)) json_object_del(m, "radius_km");
+    if (radius && !json_is_null(radius)) json_object_del(m, "area");
+    json_object_update(m, add);
+    char *text = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(m);
+    return text;
+}
+
+/* `fields` (a JSON array, released) as compact JSON text in the arena: the audit detail. */
+static const char *fields_text(hy_arena *a, json_t *fields) {
+    char *names = json_dumps(fields, JSON_COMPACT);
+    json_decref(fields);
+    const char *detail = names ? hy_arena_strdup(a, names) : NULL;
+    free(names);
+    return detail;
+}
+
+/* The members of the JSON object `input` named in `fields`, as a JSON text in the arena. */
+static const char *keep_changed(hy_arena *a, const char *input, json_t *fields) {
+    json_t *all = json_loads(input, 0, NULL), *keep = json_object();
+    size_t i;
+    json_t *name;
+    json_array_foreach(fields, i, name) {
+        json_t *v = json_object_get(all, json_string_value(name));
+        if (v) json_object_set(keep, json_string_value(name), v);
+    }
+    char *text = json_dumps(keep, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(all);
+    json_decref(keep);
+    const char *copy = text ? hy_arena_strdup(a, text) : NULL;
+    free(text);
+    return copy;
+}
+
 struct patch_ctx {
     hy_req *req;
     const char *id;
     struct group_input in;
     struct hy_group g;
-    hy_result res;
+    struct hy_parse_error err;
     bool forbidden, invalid;
+    /* an owner's edit of an approved group: kept as the pending change */
+    bool moderated;
+    struct hy_group_change change;
 };
 
 static int patch_tx(hy_store *s, void *ctx) {
     struct patch_ctx *c = ctx;
-    int r = s->ops->groups->get(s, c->id, c->req->arena, &c->g);
+    hy_arena *a = c->req->arena;
+    c->forbidden = c->invalid = c->moderated = false; /* a retried transaction starts over */
+    int r = s->ops->groups->get(s, c->id, a, &c->g);
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
     /* Admins, the group's owners and the group's own coordinators edit it; a coordinator of
      * another group does not. */
     const struct hy_principal *who = c->req->who;
-    if (!hy_is_role(who, "admin")) {
+    bool direct = hy_is_role(who, "admin");
+    if (!direct && hy_is_role(who, "coordinator")) {
+        r = s->ops->groups->is_coordinator(s, c->id, who->user_id);
+        if (r < 0) return r;
+        direct = r == HY_DB_ONE;
+    }
+    if (!direct) {
         r = s->ops->groups->is_owner(s, c->id, who->user_id);
         if (r < 0) return r;
-        bool allowed = r == HY_DB_ONE;
-        if (!allowed && hy_is_role(who, "coordinator")) {
-            r = s->ops->groups->is_coordinator(s, c->id, who->user_id);
-            if (r < 0) return r;
-            allowed = r == HY_DB_ONE;
-        }
-        if (!allowed) {
+        if (r != HY_DB_ONE) {
             c->forbidden = true;
             return HY_DB_ABORT;
         }
     }
-    if (!apply_input(c->req, &c->in, &c->g, &c->res)) {
+    struct hy_group edited = c->g;
+    if (!apply_input(a, &c->in, &edited, &c->err)) {
         c->invalid = true;
         return HY_DB_ABORT;
     }
-    c->g.updated_at = hy_clock_now();
-    if ((r = s->ops->groups->update(s, &c->g)) <= 0) return r < 0 ? r : HY_DB_ABORT;
-    return hy_audit(s, hy_req_actor(c->req), "group_edited", c->id, "");
+    if (direct || strcmp(c->g.status, "approved") != 0) {
+        c->g = edited;
+        c->g.updated_at = hy_clock_now();
+        if ((r = s->ops->groups->update(s, &c->g)) <= 0) return r < 0 ? r : HY_DB_ABORT;
+        return hy_audit(s, hy_req_actor(c->req), "group_edited", c->id, "");
+    }
+    /* An owner's edit of an approved group: laid over the pending change, if any. */
+    struct hy_group_change was;
+    r = s->ops->groups->change_get(s, c->id, a, &was);
+    if (r < 0) return r;
+    char *merged = merge_input(r == HY_DB_ONE ? was.input : NULL, c->req->json);
+    if (!merged) return HY_DB_HARD;
+    c->change = (struct hy_group_change){.input = hy_arena_strdup(a, merged),
+                                         .submitted_by = who->user_id,
+                                         .submitted_at = hy_clock_now()};
+    free(merged);
+    if (!c->change.input) return HY_DB_HARD;
+    memcpy(c->change.group_id, c->id, HY_ID_LEN + 1);
+    struct hy_group proposed;
+    if (!apply_change(a, &c->g, &c->change, &proposed, &c->err)) {
+        c->invalid = true;
+        return HY_DB_ABORT;
+    }
+    json_t *fields = changed_fields(&c->g, &proposed);
+    size_t nfields = json_array_size(fields);
+    /* Only what differs from the public version is kept (forms send every field), so that
+     * approving it later does not undo a coordinator's edits of other fields meanwhile. */
+    const char *kept = keep_changed(a, c->change.input, fields);
+    const char *detail = fields_text(a, fields);
+    if (!detail || !kept) return HY_DB_HARD;
+    c->change.input = kept;
+    if (nfields == 0) {
+        /* Back to the public version: nothing is left to review. */
+        if ((r = s->ops->groups->change_delete(s, c->id)) < 0) return r;
+        return HY_DB_ONE;
+    }
+    c->moderated = true;
+    if ((r = s->ops->groups->change_put(s, &c->change)) < 0) return r;
+    return hy_audit(s, hy_req_actor(c->req), "group_change_submitted", c->id, detail);
 }
 
 hy_result hy_api_update_group(hy_req *req) {
@@ -625,13 +811,121 @@ hy_result hy_api_update_group(hy_req *req) {
     hy_result res;
     if (!read_input(req, &c.in, false, &res)) return res;
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, patch_tx, &c);
-    if (c.invalid) return c.res;
+    if (c.invalid) return reply_input_error(req, &c.err);
     if (c.forbidden)
         return hy_reply_error(req, HY_E_FORBIDDEN, "Only the group's owners can edit it.", NULL);
     if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
     if (r < 0) return hy_reply_store_error(req, r);
+    json_t *o = hy_group_json(&c.g, false);
+    if (!c.moderated) return hy_reply_json(req, 200, o);
+    /* 202: the public version is unchanged until a coordinator approves the change. */
+    json_t *ch = change_json(req->arena, &c.g, &c.change);
+    if (!ch) {
+        json_decref(o);
+        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    }
+    json_object_set_new(o, "pending_change", ch);
+    return hy_reply_json(req, 202, o);
+}
+
+/* ---- the moderation queue of changes ---- */
+
+#define CHANGES_LIMIT_MAX 100
+
+struct changes_ctx {
+    hy_arena *a;
+    size_t limit, offset, total;
+    struct hy_group_change *ch;
+    struct hy_group *g;
+    int n;
+};
+
+static int changes_tx(hy_store *s, void *ctx) {
+    struct changes_ctx *c = ctx;
+    c->n = s->ops->groups->change_list(s, c->limit, c->offset, c->a, &c->ch, &c->total);
+    if (c->n <= 0) return c->n;
+    c->g = hy_arena_alloc(c->a, (size_t)c->n * sizeof *c->g);
+    if (!c->g) return HY_DB_HARD;
+    for (int i = 0; i < c->n; i++) {
+        int r = s->ops->groups->get(s, c->ch[i].group_id, c->a, &c->g[i]);
+        if (r <= 0) return r < 0 ? r : HY_DB_HARD; /* the change goes with its group */
+    }
+    return HY_DB_ONE;
+}
+
+hy_result hy_api_list_group_changes(hy_req *req) {
+    long limit, offset;
+    if (!int_param(req, "limit", 1, CHANGES_LIMIT_MAX, 50, &limit))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "limit must be from 1 to 100.", "limit");
+    if (!int_param(req, "offset", 0, 1000000, 0, &offset))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "offset must be from 0 to 1000000.", "offset");
+    struct changes_ctx c = {.a = req->arena, .limit = (size_t)limit, .offset = (size_t)offset};
+    int r = hy_db_run(req->srv->db, HY_TX_READ, changes_tx, &c);
+    if (r < 0) return hy_reply_store_error(req, r);
+    json_t *items = json_array();
+    for (int i = 0; i < c.n; i++) {
+        json_t *ch = change_json(req->arena, &c.g[i], &c.ch[i]);
+        if (!ch) continue; /* cannot be applied any more: approve answers why */
+        json_array_append_new(items, json_pack("{s:o,s:o}", "group", hy_group_json(&c.g[i], false),
+                                               "change", ch));
+    }
+    return hy_reply_json(req, 200,
+                         json_pack("{s:o,s:I}", "changes", items, "total", (json_int_t)c.total));
+}
+
+struct decide_ctx {
+    hy_req *req;
+    const char *id;
+    bool approve;
+    struct hy_group g;
+    struct hy_parse_error err;
+    bool no_change, invalid;
+};
+
+static int decide_tx(hy_store *s, void *ctx) {
+    struct decide_ctx *c = ctx;
+    hy_arena *a = c->req->arena;
+    c->no_change = c->invalid = false; /* a retried transaction starts over */
+    int r = s->ops->groups->get(s, c->id, a, &c->g);
+    if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    struct hy_group_change ch;
+    if ((r = s->ops->groups->change_get(s, c->id, a, &ch)) < 0) return r;
+    if (r == HY_DB_NONE) {
+        c->no_change = true;
+        return HY_DB_ABORT;
+    }
+    struct hy_group proposed;
+    if (!apply_change(a, &c->g, &ch, &proposed, &c->err)) {
+        c->invalid = true;
+        return HY_DB_ABORT;
+    }
+    const char *detail = fields_text(a, changed_fields(&c->g, &proposed));
+    if (!detail) return HY_DB_HARD;
+    if (c->approve) {
+        c->g = proposed;
+        c->g.updated_at = hy_clock_now();
+        if ((r = s->ops->groups->update(s, &c->g)) <= 0) return r < 0 ? r : HY_DB_ABORT;
+    }
+    if ((r = s->ops->groups->change_delete(s, c->id)) < 0) return r;
+    return hy_audit(s, hy_req_actor(c->req),
+                    c->approve ? "group_change_approved" : "group_change_rejected", c->id, detail);
+}
+
+static hy_result decide(hy_req *req, bool approve) {
+    struct decide_ctx c = {.req = req, .id = req->args[0], .approve = approve};
+    if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, decide_tx, &c);
+    if (c.invalid) return reply_input_error(req, &c.err);
+    if (c.no_change)
+        return hy_reply_error(req, HY_E_NOT_FOUND, "The group has no change waiting.", NULL);
+    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
     return hy_reply_json(req, 200, hy_group_json(&c.g, false));
 }
+
+hy_result hy_api_approve_group_change(hy_req *req) { return decide(req, true); }
+
+hy_result hy_api_reject_group_change(hy_req *req) { return decide(req, false); }
 
 /* ---- approve ---- */
 

@@ -9,8 +9,10 @@
  *   POST  /api/v1/library/{id}/publish   admins: in_review (or draft) → published
  *   POST  /api/v1/library/{id}/unpublish admins: published → draft
  *   GET   /api/v1/library/{id}/revisions editors
- *   POST  /api/v1/library/{id}/attachments?filename=  editors; raw body (PDF, PNG, JPEG,
- *                                        plain text, CSV; at most HY_LIB_ATTACHMENT_MAX)
+ *   POST  /api/v1/library/{id}/attachments?filename=  editors (drafts, in review); admins
+ *                                        (any); raw body (PDF, PNG, JPEG, plain text, CSV; at
+ *                                        most HY_LIB_ATTACHMENT_MAX)
+ *   DELETE /api/v1/library/{id}/attachments/{att}   the same rule: removes one file
  *   GET   /api/v1/attachments/{id}       the file, as a download
  *   GET   /api/v1/communities            civic-tech organisations and their projects
  *   GET   /library.atom, /sitemap.xml
@@ -578,6 +580,13 @@ hy_result hy_api_create_document(hy_req *req) {
     return hy_reply_json(req, 201, full_json(&d));
 }
 
+/* The answer of a refused change of a published document (its text or its files). */
+static hy_result reply_published(hy_req *req) {
+    return hy_reply_error(req, HY_E_CONFLICT,
+                          "A published document can be edited only by an admin; ask one to unpublish it.",
+                          NULL);
+}
+
 static int patch_tx(hy_store *s, void *ctx) {
     struct doc_ctx *c = ctx;
     int r = s->ops->library->doc_get(s, c->id, c->req->arena, &c->doc);
@@ -613,10 +622,7 @@ hy_result hy_api_update_document(hy_req *req) {
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, patch_tx, &c);
     if (r == HY_DB_ABORT) {
         if (c.bad_input) return hy_reply_error(req, c.err.code, c.err.message, c.err.field);
-        if (c.conflict)
-            return hy_reply_error(req, HY_E_CONFLICT,
-                                  "A published document can be edited only by an admin; ask one to unpublish it.",
-                                  NULL);
+        if (c.conflict) return reply_published(req);
         return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
     }
     if (r < 0) return hy_reply_store_error(req, r);
@@ -708,15 +714,38 @@ struct att_ctx {
     hy_req *req;
     struct hy_lib_attachment att;
     bool editor;
+    bool admin;    /* may change the files of a published document */
+    bool conflict; /* found published, and the caller is not an admin */
 };
 
-static int att_insert_tx(hy_store *s, void *ctx) {
-    struct att_ctx *c = ctx;
+/* A document's files are part of it: who may edit it may add or remove them (editors while it
+ * is a draft or in review, admins always). */
+static int att_doc_tx(hy_store *s, struct att_ctx *c) {
     struct hy_lib_doc d;
     int r = s->ops->library->doc_get(s, c->att.doc_id, c->req->arena, &d);
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    if (!strcmp(d.status, "published") && !c->admin) {
+        c->conflict = true;
+        return HY_DB_ABORT;
+    }
+    return HY_DB_ONE;
+}
+
+static int att_insert_tx(hy_store *s, void *ctx) {
+    struct att_ctx *c = ctx;
+    int r = att_doc_tx(s, c);
+    if (r <= 0) return r;
     if ((r = s->ops->library->attachment_insert(s, &c->att)) <= 0) return r < 0 ? r : HY_DB_HARD;
     return hy_audit(s, hy_req_actor(c->req), "library_attachment_added", c->att.doc_id, c->att.content_type);
+}
+
+static int att_delete_tx(hy_store *s, void *ctx) {
+    struct att_ctx *c = ctx;
+    int r = att_doc_tx(s, c);
+    if (r <= 0) return r;
+    if ((r = s->ops->library->attachment_delete(s, c->att.doc_id, c->att.id)) <= 0)
+        return r < 0 ? r : HY_DB_ABORT;
+    return hy_audit(s, hy_req_actor(c->req), "library_attachment_removed", c->att.doc_id, c->att.id);
 }
 
 /* True when the bytes look like the claimed type. */
@@ -731,7 +760,7 @@ static bool magic_ok(const char *type, const unsigned char *p, size_t n) {
 hy_result hy_api_attach_file(hy_req *req) {
     static const char *const types[] = {"application/pdf", "image/png", "image/jpeg",
                                         "text/plain", "text/csv", NULL};
-    struct att_ctx c = {.req = req};
+    struct att_ctx c = {.req = req, .admin = is_role(req, HY_ACCESS_ADMIN)};
     const char *id = req->args[0];
     if (!hy_id_valid(id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
     const char *ct = hy_req_header(req, "Content-Type");
@@ -765,12 +794,26 @@ hy_result hy_api_attach_file(hy_req *req) {
     c.att.created_by = actor(req);
     c.att.created_at = hy_clock_now();
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, att_insert_tx, &c);
+    if (r == HY_DB_ABORT && c.conflict) return reply_published(req);
     if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
     if (r < 0) return hy_reply_store_error(req, r);
     return hy_reply_json(req, 201, json_pack("{s:s,s:s,s:s,s:I,s:s}", "id", c.att.id, "filename",
                                              c.att.filename, "content_type", c.att.content_type,
                                              "size", (json_int_t)c.att.size, "url",
                                              hy_arena_printf(req->arena, "/api/v1/attachments/%s", c.att.id)));
+}
+
+hy_result hy_api_remove_attachment(hy_req *req) {
+    struct att_ctx c = {.req = req, .admin = is_role(req, HY_ACCESS_ADMIN)};
+    if (!hy_id_valid(req->args[0]) || !hy_id_valid(req->args[1]))
+        return hy_reply_error(req, HY_E_NOT_FOUND, "No such file.", NULL);
+    memcpy(c.att.doc_id, req->args[0], HY_ID_LEN + 1);
+    memcpy(c.att.id, req->args[1], HY_ID_LEN + 1);
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, att_delete_tx, &c);
+    if (r == HY_DB_ABORT && c.conflict) return reply_published(req);
+    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such file.", NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_json(req, 200, json_pack("{s:s,s:s}", "id", c.att.id, "document_id", c.att.doc_id));
 }
 
 static int att_get_tx(hy_store *s, void *ctx) {

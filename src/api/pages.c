@@ -130,3 +130,51 @@ json_t *hy_page_next_steps(const char *lang, const char *code, bool open) {
                                               "now."));
     return a;
 }
+
+/* The status names are those of web/locales (rqstatus.*), said the same way on both paths. */
+static const struct {
+    const char *status, *fa, *en, *fa_explain, *en_explain;
+} status_words[] = {
+    {"new", "دریافت شد: هماهنگ‌کننده با شما تماس می‌گیرد", "Received: a coordinator will call you",
+     "یکی از هماهنگ‌کنندگان با شمارهٔ شما تماس می‌گیرد تا جزئیات را بپرسد.",
+     "A coordinator will call you on the number you gave to go through the details."},
+    {"open", "در انتظار داوطلب", "Waiting for a volunteer",
+     "داوطلبان نزدیک شما درخواست را می‌بینند؛ کسی که آن را بپذیرد با شما تماس می‌گیرد.",
+     "Volunteers near you can see the request; the one who takes it will call you."},
+    {"claimed", "داوطلبی آن را پذیرفته است", "A volunteer has taken it",
+     "داوطلب به‌زودی با شما تماس می‌گیرد.", "The volunteer will call you soon."},
+    {"in_progress", "در راه", "On the way", "داوطلب در راه است.", "The volunteer is on the way."},
+    {"delivered", "تحویل داده شد", "Delivered", "کمک به شما رسید.", "The help has reached you."},
+    {"closed", "پایان یافت", "Finished", "این درخواست به پایان رسیده است.",
+     "This request is finished."},
+    {"cancelled", "لغو شد", "Cancelled", "این درخواست لغو شده است.",
+     "This request has been cancelled."},
+    {"unable_to_help", "این بار نتوانستیم کمک کنیم", "We could not help this time",
+     "متأسفیم. اگر هنوز کمک لازم دارید، درخواست تازه‌ای بفرستید.",
+     "We are sorry. If you still need help, please send a new request."},
+};
+
+void hy_page_status_words(const char *status, bool fa, const char **ret_name,
+                          const char **ret_explain) {
+    for (size_t i = 0; i < sizeof status_words / sizeof status_words[0]; i++) {
+        if (status && !strcmp(status, status_words[i].status)) {
+            *ret_name = fa ? status_words[i].fa : status_words[i].en;
+            *ret_explain = fa ? status_words[i].fa_explain : status_words[i].en_explain;
+            return;
+        }
+    }
+    *ret_name = fa ? "در حال بررسی" : "Being handled";
+    *ret_explain = fa ? "درخواست شما ثبت شده است." : "Your request is on record.";
+}
+
+const char *hy_page_kind_name(const char *kind, bool fa) {
+    static const char *const names[][3] = {
+        {"groceries", "خرید مواد غذایی", "Groceries"},
+        {"medicine", "دارو", "Medicine"},
+        {"errand", "کاری بیرون از خانه", "An errand"},
+        {"companionship", "هم‌صحبتی یا تماس تلفنی", "Company or a phone call"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (kind && !strcmp(kind, names[i][0])) return fa ? names[i][1] : names[i][2];
+    return fa ? "چیز دیگری" : "Something else";
+}

@@ -24,5 +24,11 @@ hy_result hy_page_problem(hy_req *req, bool form, const char *lang, enum hy_erro
 /* The next steps a requester is told after asking for help: a JSON array of sentences in
  * `lang`, with the tracking code; `open`: volunteers can see the request already. */
 json_t *hy_page_next_steps(const char *lang, const char *code, bool open);
+/* A request status in plain words for its requester (`name`, and a sentence that `explain`s
+ * what happens next), in Persian or English; unknown statuses get a neutral text. */
+void hy_page_status_words(const char *status, bool fa, const char **ret_name,
+                          const char **ret_explain);
+/* The name of a kind of help, in Persian or English. */
+const char *hy_page_kind_name(const char *kind, bool fa);
 
 #endif

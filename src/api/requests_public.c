@@ -3,13 +3,12 @@
  *   POST /api/v1/requests         ask for help (JSON, or a form post that gets a page back);
  *                                 Idempotency-Key honoured
  *   GET  /api/v1/requests/sent    the confirmation page after a form post
- *   GET  /api/v1/requests/status  ?code=&phone= the requester's view
- *   POST /api/v1/requests/cancel  {code, phone} the requester cancels
  *   POST /api/v1/inbound/sms      the SMS gateway (X-Hamyari-Secret): a text becomes a request
  *
  * A submission is stored by the group commit (hy_db_run_batched): the handler checks the
  * input, suspends the request and queues one job; the answer is given once its commit is
- * done. The workflow itself is app/requests.h. */
+ * done. The workflow itself is app/requests.h; following and cancelling a request is
+ * requests_track.c. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,59 +367,6 @@ hy_result hy_api_show_request_sent(hy_req *req) {
     hy_buf_free(&b);
     return hy_page_reply(req, 200, lang, fa ? "درخواست شما رسید" : "Request received",
                       body ? body : "");
-}
-
-/* ---- the requester: status and cancel with code + phone ---- */
-
-static hy_result track(hy_req *req, const char *code, const char *phone, bool cancel) {
-    hy_result res;
-    const struct hy_server_config *cfg = req->srv->cfg;
-    char key[128];
-    snprintf(key, sizeof key, "track:ip:%s", hy_req_client_ip(req));
-    if (!hy_rate_allow(req, key, cfg->rate_track_ip, 3600, &res)) return res;
-    struct hy_rq_track t = {.arena = req->arena, .actor_id = hy_req_actor(req), .cancel = cancel};
-    t.code_ok = hy_rq_code_normalise(code, t.code);
-    t.phone_ok = hy_phone_normalise(phone, cfg->calling_code, t.phone);
-    if (t.code_ok) {
-        snprintf(key, sizeof key, "track:code:%s", t.code);
-        if (!hy_rate_allow(req, key, cfg->rate_track_code, 3600, &res)) return res;
-    }
-    int r = hy_db_run(req->srv->db, cancel ? HY_TX_WRITE : HY_TX_READ, hy_rq_track_tx, &t);
-    if (r == HY_DB_ABORT && t.refusal != HY_RQ_ALLOWED)
-        return hy_api_reply_refusal(req, t.refusal, t.why);
-    if (r == HY_DB_ABORT || !t.matched)
-        return hy_reply_error(req, HY_E_NOT_FOUND,
-                              "No request matches this tracking code and phone number.", NULL);
-    if (r < 0) return hy_reply_store_error(req, r);
-    const struct hy_request *q = &t.r;
-    json_t *body = json_pack(
-        "{s:s,s:s,s:s,s:s,s:I,s:I,s:b,s:b}", "tracking_code", q->tracking_code, "status",
-        q->status, "kind", q->kind, "urgency", q->urgency, "created_at", (json_int_t)q->created_at,
-        "updated_at", (json_int_t)q->updated_at, "volunteer_assigned", q->assignee_id[0] != 0,
-        "can_cancel", hy_rq_transition(q->status, "cancelled", HY_RQ_REQUESTER) == HY_RQ_OK);
-    return hy_reply_json(req, 200, body);
-}
-
-hy_result hy_api_get_request_status(hy_req *req) {
-    const char *code = hy_req_query(req, "code"), *phone = hy_req_query(req, "phone");
-    if (!code || !*code) return hy_reply_error(req, HY_E_INVALID_QUERY, "Give code.", "code");
-    if (!phone || !*phone) return hy_reply_error(req, HY_E_INVALID_QUERY, "Give phone.", "phone");
-    if (strlen(code) > 40 || strlen(phone) > 40)
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "Too long.",
-                              strlen(code) > 40 ? "code" : "phone");
-    return track(req, code, phone, false);
-}
-
-hy_result hy_api_cancel_request(hy_req *req) {
-    const char *code, *phone;
-    struct hy_field spec[] = {
-        HY_F_STR("code", HY_REQUIRED, 1, 40, &code),
-        HY_F_STR("phone", HY_REQUIRED, 1, 40, &phone),
-        HY_F_END,
-    };
-    hy_result res;
-    if (!hy_input_parse(req, spec, &res)) return res;
-    return track(req, code, phone, true);
 }
 
 /* ---- inbound SMS ---- */

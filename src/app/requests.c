@@ -3,6 +3,7 @@
 #include "app/requests.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,6 +246,24 @@ int hy_rq_move_tx(hy_store *s, void *ctx) {
 
 /* ---- delivery ---- */
 
+/* The audit detail of a change of the receipt or the reimbursement, from the request as it
+ * was: the old and the new values ("receipt_amount 12.5 -> 10; reimbursement paid -> pending";
+ * "none" for no amount), the unchanged ones left out. NULL when the arena is full. */
+static const char *money_change(const struct hy_rq_delivery *d) {
+    char was[32] = "none", now[32], text[192];
+    if (d->r.has_receipt) snprintf(was, sizeof was, "%.15g", d->r.receipt_amount);
+    snprintf(now, sizeof now, "%.15g", d->amount);
+    const char *old_reimb = d->r.reimbursement ? d->r.reimbursement : "none";
+    int n = 0;
+    text[0] = 0;
+    if (d->has_amount)
+        n = snprintf(text, sizeof text, "receipt_amount %s -> %s", was, now);
+    if (d->reimbursement && n >= 0 && (size_t)n < sizeof text)
+        snprintf(text + n, sizeof text - (size_t)n, "%sreimbursement %s -> %s", n ? "; " : "",
+                 old_reimb, d->reimbursement);
+    return hy_arena_strdup(d->arena, text);
+}
+
 int hy_rq_delivery_tx(hy_store *s, void *ctx) {
     struct hy_rq_delivery *d = ctx;
     const struct hy_request_ops *q = s->ops->requests;
@@ -256,7 +275,8 @@ int hy_rq_delivery_tx(hy_store *s, void *ctx) {
     d->refusal = x == HY_DB_NONE
                      ? hy_rq_refuse_missing(&p)
                      : hy_rq_plan_delivery(d->r.status, hy_rq_actor_of(d->who, d->r.assignee_id),
-                                           d->reimbursement, &p);
+                                           d->r.reimbursement && !strcmp(d->r.reimbursement, "paid"),
+                                           d->has_amount || d->reimbursement, d->reimbursement, &p);
     if (d->refusal != HY_RQ_ALLOWED) {
         d->why = p.why;
         return HY_DB_ABORT;
@@ -274,6 +294,13 @@ int hy_rq_delivery_tx(hy_store *s, void *ctx) {
     json_decref(cl);
     if (!text) return HY_DB_HARD;
     int64_t now = hy_clock_now();
+    if (d->has_amount || d->reimbursement) {
+        p.audit_detail = money_change(d);
+        if (!p.audit_detail) {
+            free(text);
+            return HY_DB_HARD;
+        }
+    }
     x = q->set_delivery(s, d->id, text, d->has_amount, d->amount, d->reimbursement, now);
     free(text);
     if (x <= 0) return x < 0 ? x : HY_DB_HARD;

@@ -58,6 +58,16 @@ struct hy_group {
     bool covers; /* the group's area covers the query point */
 };
 
+/* A change of an approved group's public fields that its owner proposed and a coordinator has
+ * not yet decided on; the group stays as it is until then. `input` is the owner's edits as a
+ * JSON object of PATCH fields (later edits laid over earlier ones). */
+struct hy_group_change {
+    char group_id[HY_ID_LEN + 1];
+    const char *input;
+    const char *submitted_by; /* user id, or NULL once the account is gone */
+    int64_t submitted_at;
+};
+
 struct hy_group_near {
     double lat, lon;
     size_t limit;    /* 1..HY_GROUPS_LIMIT_MAX */

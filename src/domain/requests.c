@@ -222,16 +222,25 @@ enum hy_rq_refusal hy_rq_plan_assign(const char *from, enum hy_rq_actor actor,
     return HY_RQ_ALLOWED;
 }
 
-enum hy_rq_refusal hy_rq_plan_delivery(const char *status, enum hy_rq_actor actor,
-                                       const char *reimbursement, struct hy_rq_plan *ret) {
+enum hy_rq_refusal hy_rq_plan_delivery(const char *status, enum hy_rq_actor actor, bool paid,
+                                       bool money, const char *reimbursement,
+                                       struct hy_rq_plan *ret) {
     if (actor == HY_RQ_VOLUNTEER) return hy_rq_refuse_missing(ret);
     *ret = (struct hy_rq_plan){0};
     if (reimbursement && !strcmp(reimbursement, "paid") && actor != HY_RQ_COORDINATOR)
         return refuse(ret, HY_RQ_NOT_PERMITTED, NULL);
+    bool closed = !strcmp(status, "closed");
     if (strcmp(status, "claimed") && strcmp(status, "in_progress") &&
-        strcmp(status, "delivered") && strcmp(status, "closed"))
+        strcmp(status, "delivered") && !closed)
         return refuse(ret, HY_RQ_BAD_TRANSITION, "The request is not being delivered.");
-    ret->audit = "request_delivery";
+    if (actor != HY_RQ_COORDINATOR && closed)
+        return refuse(ret, HY_RQ_NOT_PERMITTED,
+                      "The request is closed: only a coordinator can correct its delivery record.");
+    if (actor != HY_RQ_COORDINATOR && paid && money)
+        return refuse(ret, HY_RQ_NOT_PERMITTED,
+                      "The reimbursement has been paid: only a coordinator can change the receipt "
+                      "or the reimbursement.");
+    ret->audit = (closed || paid) && money ? "request_delivery_corrected" : "request_delivery";
     ret->audit_detail = reimbursement ? reimbursement : "";
     return HY_RQ_ALLOWED;
 }

@@ -256,10 +256,14 @@ enum hy_rq_refusal hy_rq_plan_move(const char *from, const char *to, const char 
 enum hy_rq_refusal hy_rq_plan_assign(const char *from, enum hy_rq_actor actor,
                                      const char *volunteer_id, const char *role,
                                      const char *status, struct hy_rq_plan *ret);
-/* `actor` records the delivery checklist, receipt and reimbursement (NULL: unchanged) of a
- * request in `status`. */
-enum hy_rq_refusal hy_rq_plan_delivery(const char *status, enum hy_rq_actor actor,
-                                       const char *reimbursement, struct hy_rq_plan *ret);
+/* `actor` records the delivery checklist and, when `money`, the receipt amount or the
+ * reimbursement (`reimbursement`, NULL: unchanged) of a request in `status` whose
+ * reimbursement is `paid` already. Once a request is closed its record is frozen for the
+ * volunteer, and once paid so are the receipt and the reimbursement; coordinators can still
+ * correct them, audited as request_delivery_corrected. */
+enum hy_rq_refusal hy_rq_plan_delivery(const char *status, enum hy_rq_actor actor, bool paid,
+                                       bool money, const char *reimbursement,
+                                       struct hy_rq_plan *ret);
 /* The refusal for a request that does not exist. */
 enum hy_rq_refusal hy_rq_refuse_missing(struct hy_rq_plan *ret);
 

@@ -134,6 +134,35 @@ int hy_st_gr_is_coordinator(hy_store *s, const char *g, const char *u) {
     return pair(s, HY_Q_GR_IS_COORD, g, u);
 }
 
+/* ---- proposed changes ---- */
+
+int hy_st_gr_change_put(hy_store *s, const struct hy_group_change *c) {
+    return hy_st_exec(s, HY_Q_GR_CHANGE_PUT,
+                      HY_ARGS(hy_arg_text(c->group_id), hy_arg_text(c->input),
+                              hy_arg_text(c->submitted_by), hy_arg_i64(c->submitted_at)));
+}
+
+int hy_st_gr_change_get(hy_store *s, const char *group_id, hy_arena *a,
+                        struct hy_group_change *ret) {
+    return hy_st_one(s, HY_Q_GR_CHANGE_GET, HY_ARGS(hy_arg_text(group_id)), &hy_row_group_change,
+                     a, ret);
+}
+
+int hy_st_gr_change_delete(hy_store *s, const char *group_id) {
+    return hy_st_exec(s, HY_Q_GR_CHANGE_DELETE, HY_ARGS(hy_arg_text(group_id)));
+}
+
+int hy_st_gr_change_list(hy_store *s, size_t limit, size_t offset, hy_arena *a,
+                         struct hy_group_change **ret, size_t *ret_total) {
+    int64_t n;
+    int r = hy_st_i64(s, HY_Q_GR_CHANGE_COUNT, HY_NO_ARGS, &n);
+    if (r != HY_DB_ONE || n < 0) return r < 0 ? r : HY_DB_HARD;
+    *ret_total = (size_t)n;
+    return hy_st_list(s, HY_Q_GR_CHANGE_LIST,
+                      HY_ARGS(hy_arg_size(limit), hy_arg_size(offset)), &hy_row_group_change,
+                      limit, a, ret);
+}
+
 /* ---- gazetteer ---- */
 
 /* The end of a prefix range: `prefix` followed by U+10FFFF, the greatest code point (so every

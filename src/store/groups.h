@@ -53,6 +53,18 @@ struct hy_group_ops {
     int (*coordinator_remove)(hy_store *s, const char *group_id, const char *user_id);
     int (*is_coordinator)(hy_store *s, const char *group_id, const char *user_id);
 
+    /* ---- changes an owner proposed to an approved group (one per group) ---- */
+    /* Inserts or replaces the group's pending change. HY_DB_ONE. */
+    int (*change_put)(hy_store *s, const struct hy_group_change *c);
+    /* HY_DB_NONE when the group has no pending change. */
+    int (*change_get)(hy_store *s, const char *group_id, hy_arena *a, struct hy_group_change *ret);
+    /* HY_DB_NONE when there was none. */
+    int (*change_delete)(hy_store *s, const char *group_id);
+    /* Pending changes, oldest first (then by group id), at most `limit` from `offset`;
+     * *ret_total is how many there are. Returns the count listed. */
+    int (*change_list)(hy_store *s, size_t limit, size_t offset, hy_arena *a,
+                       struct hy_group_change **ret, size_t *ret_total);
+
     /* ---- gazetteer ---- */
     /* Removes every place (before a fresh `import places`). */
     int (*places_clear)(hy_store *s);

@@ -171,6 +171,10 @@ int hy_st_lib_attachment_get(hy_store *s, const char *id, hy_arena *a,
                      a, ret);
 }
 
+int hy_st_lib_attachment_delete(hy_store *s, const char *doc_id, const char *id) {
+    return hy_st_exec(s, HY_Q_LIB_ATT_DELETE, HY_ARGS(hy_arg_text(id), hy_arg_text(doc_id)));
+}
+
 /* A document lists at most this many attachments. */
 #define ATTACHMENTS_MAX 64
 

@@ -71,6 +71,9 @@ struct hy_library_ops {
     /* A document's attachments without their bytes, oldest first. Returns the count. */
     int (*attachment_list)(hy_store *s, const char *doc_id, hy_arena *a,
                            struct hy_lib_attachment **ret);
+    /* Deletes attachment `id` of document `doc_id`: HY_DB_ONE, or HY_DB_NONE when the document
+     * has no such attachment. */
+    int (*attachment_delete)(hy_store *s, const char *doc_id, const char *id);
 
     /* Inserts or replaces (by slug) an organisation / a project. */
     int (*org_put)(hy_store *s, const struct hy_lib_org *o);

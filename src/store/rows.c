@@ -216,6 +216,13 @@ static const struct hy_col group_cols[] = {
 SPEC(hy_row_group, S, group_cols, -1);
 #undef S
 
+#define S struct hy_group_change
+static const struct hy_col group_change_cols[] = {
+    C_FIXED(S, group_id), C_TEXT(S, input), C_TEXT(S, submitted_by), C_I64(S, submitted_at),
+};
+SPEC(hy_row_group_change, S, group_change_cols, -1);
+#undef S
+
 #define S struct hy_place
 static const struct hy_col place_cols[] = {
     C_I64(S, geonameid), C_TEXT(S, name), C_TEXT(S, ascii_name), C_TEXT(S, country),

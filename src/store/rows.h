@@ -95,6 +95,7 @@ extern const struct hy_row_spec hy_row_outbox_item;
 
 /* Groups and the gazetteer. */
 extern const struct hy_row_spec hy_row_group;
+extern const struct hy_row_spec hy_row_group_change;
 extern const struct hy_row_spec hy_row_place;    /* a GeoNames place */
 extern const struct hy_row_spec hy_row_postcode; /* a postcode, read into struct hy_place */
 

@@ -143,6 +143,12 @@ int hy_st_gr_coordinator_remove(hy_store *s, const char *group_id, const char *u
 int hy_st_gr_is_coordinator(hy_store *s, const char *group_id, const char *user_id);
 int hy_st_gr_geocode(hy_store *s, const char *prefix, const char *postcode_key, size_t limit,
                      hy_arena *a, struct hy_place **ret);
+int hy_st_gr_change_put(hy_store *s, const struct hy_group_change *c);
+int hy_st_gr_change_get(hy_store *s, const char *group_id, hy_arena *a,
+                        struct hy_group_change *ret);
+int hy_st_gr_change_delete(hy_store *s, const char *group_id);
+int hy_st_gr_change_list(hy_store *s, size_t limit, size_t offset, hy_arena *a,
+                         struct hy_group_change **ret, size_t *ret_total);
 
 #define HY_GROUP_OPS_SHARED                                                                        \
     .insert = hy_st_gr_insert, .get = hy_st_gr_get, .update = hy_st_gr_update,                    \
@@ -150,7 +156,9 @@ int hy_st_gr_geocode(hy_store *s, const char *prefix, const char *postcode_key, 
     .count = hy_st_gr_count, .owner_add = hy_st_gr_owner_add, .is_owner = hy_st_gr_is_owner,      \
     .coordinator_add = hy_st_gr_coordinator_add,                                                  \
     .coordinator_remove = hy_st_gr_coordinator_remove,                                            \
-    .is_coordinator = hy_st_gr_is_coordinator, .geocode = hy_st_gr_geocode
+    .is_coordinator = hy_st_gr_is_coordinator, .geocode = hy_st_gr_geocode,                       \
+    .change_put = hy_st_gr_change_put, .change_get = hy_st_gr_change_get,                         \
+    .change_delete = hy_st_gr_change_delete, .change_list = hy_st_gr_change_list
 
 /* ---- the library (struct hy_library_ops): every entry ---- */
 
@@ -180,6 +188,7 @@ int hy_st_lib_attachment_get(hy_store *s, const char *id, hy_arena *a,
                              struct hy_lib_attachment *ret);
 int hy_st_lib_attachment_list(hy_store *s, const char *doc_id, hy_arena *a,
                               struct hy_lib_attachment **ret);
+int hy_st_lib_attachment_delete(hy_store *s, const char *doc_id, const char *id);
 int hy_st_lib_org_put(hy_store *s, const struct hy_lib_org *o);
 int hy_st_lib_project_put(hy_store *s, const struct hy_lib_project *p);
 int hy_st_lib_org_list(hy_store *s, hy_arena *a, struct hy_lib_org **ret);
@@ -195,6 +204,7 @@ int hy_st_lib_project_list(hy_store *s, hy_arena *a, struct hy_lib_project **ret
     .revision_insert = hy_st_lib_revision_insert, .revision_list = hy_st_lib_revision_list,       \
     .attachment_insert = hy_st_lib_attachment_insert,                                             \
     .attachment_get = hy_st_lib_attachment_get, .attachment_list = hy_st_lib_attachment_list,     \
+    .attachment_delete = hy_st_lib_attachment_delete,                                             \
     .org_put = hy_st_lib_org_put, .project_put = hy_st_lib_project_put,                           \
     .org_list = hy_st_lib_org_list, .project_list = hy_st_lib_project_list
 

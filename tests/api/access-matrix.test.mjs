@@ -66,6 +66,7 @@ const MATRIX = {
   'GET /api/v1/requests': VOLUNTEER,
   'GET /api/v1/requests/sent': PUBLIC,
   'GET /api/v1/requests/status': PUBLIC,
+  'POST /api/v1/requests/status': PUBLIC,
   'POST /api/v1/requests/cancel': PUBLIC,
   'GET /api/v1/requests/mine': VOLUNTEER,
   'GET /api/v1/requests/stats': COORDINATOR,
@@ -92,6 +93,9 @@ const MATRIX = {
   // The handler lets the group's owners and every coordinator and admin edit (is_staff() in
   // src/api/groups.c): a coordinator of group B may edit group A today. Others get 403.
   'PATCH /api/v1/groups/{id}': { ...COORDINATOR, coordB: 403, params: { id: 'groupA' }, group: true },
+  'GET /api/v1/group-changes': COORDINATOR,
+  'POST /api/v1/groups/{id}/changes/approve': COORDINATOR,
+  'POST /api/v1/groups/{id}/changes/reject': COORDINATOR,
   'POST /api/v1/groups/{id}/approve': COORDINATOR,
   'POST /api/v1/groups/{id}/coordinators': ADMIN,
   'DELETE /api/v1/groups/{id}/coordinators/{user_id}': ADMIN,
@@ -107,6 +111,7 @@ const MATRIX = {
   'POST /api/v1/library/{id}/unpublish': ADMIN,
   'GET /api/v1/library/{id}/revisions': EDITOR,
   'POST /api/v1/library/{id}/attachments': EDITOR,
+  'DELETE /api/v1/library/{id}/attachments/{attachment_id}': EDITOR,
   'GET /api/v1/attachments/{id}': PUBLIC,
   'GET /api/v1/communities': PUBLIC,
   'GET /library.atom': PUBLIC,

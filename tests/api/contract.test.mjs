@@ -302,6 +302,13 @@ async function group({ approve = true, owner = 'volunteer' } = {}) {
   return g.id;
 }
 
+/** An approved group of the volunteer with a change waiting for review. */
+async function groupChange() {
+  const id = await group({ owner: 'volunteer' });
+  await must('volunteer', 'PATCH', `/api/v1/groups/${id}`, { description: `changed by the contract suite ${uniq()}` });
+  return id;
+}
+
 async function libraryDoc(status = 'draft') {
   const d = await must('editor', 'POST', '/api/v1/library', { type: 'guide', language: 'en', title: `Contract document ${uniq()}`, summary: 'made by the contract suite' });
   if (status === 'in_review' || status === 'published') await must('editor', 'POST', `/api/v1/library/${d.id}/submit`);
@@ -344,6 +351,7 @@ const FIXTURES = {
   'GET /api/v1/requests': { params: async () => ({ near: '35.7,51.4' }) },
   'GET /api/v1/requests/sent': { params: async () => ({ code: ctx.ids.request.code }), as: 'anon' },
   'GET /api/v1/requests/status': { params: async () => ({ code: ctx.ids.request.code, phone: ctx.ids.request.phone }), as: 'anon' },
+  'POST /api/v1/requests/status': { params: async () => ({ body: { code: ctx.ids.request.code, phone: ctx.ids.request.phone } }), as: 'anon' },
   'POST /api/v1/requests/cancel': {
     fresh: true, as: 'anon',
     params: async () => { const r = await helpRequest(); return { body: { code: r.code, phone: r.phone } }; },
@@ -365,6 +373,8 @@ const FIXTURES = {
   'GET /api/v1/groups/{id}': { params: async () => ({ id: ctx.ids.group }) },
   'PATCH /api/v1/groups/{id}': { params: async () => ({ id: ctx.ids.ownGroup }) },
   'POST /api/v1/groups/{id}/approve': { fresh: true, params: async () => ({ id: await group({ approve: false }) }) },
+  'POST /api/v1/groups/{id}/changes/approve': { fresh: true, params: async () => ({ id: await groupChange() }) },
+  'POST /api/v1/groups/{id}/changes/reject': { fresh: true, params: async () => ({ id: await groupChange() }) },
   'POST /api/v1/groups/{id}/coordinators': { params: async () => ({ id: ctx.ids.group, body: { user_id: ctx.ids.coordinator } }) },
   'DELETE /api/v1/groups/{id}/coordinators/{user_id}': { params: async () => ({ id: ctx.ids.group, user_id: ctx.ids.coordinator }) },
   'GET /api/v1/library/{id}': { params: async () => ({ id: ctx.ids.published }) },
@@ -375,6 +385,9 @@ const FIXTURES = {
   'GET /api/v1/library/{id}/revisions': { params: async () => ({ id: ctx.ids.draft }) },
   'POST /api/v1/library/{id}/attachments': { params: async () => ({ id: ctx.ids.draft, filename: 'notes.txt' }) },
   'GET /api/v1/attachments/{id}': { params: async () => ({ id: ctx.ids.attachment }) },
+  'DELETE /api/v1/library/{id}/attachments/{attachment_id}': {
+    fresh: true, params: async () => { const id = await libraryDoc('draft'); return { id, attachment_id: await attachment(id) }; },
+  },
   // Last: every caller's session ends here.
   'POST /api/v1/auth/logout': { last: true },
 };
@@ -613,8 +626,11 @@ describe(`docs/openapi.yaml as a contract ${S}`, () => {
     ctx.ids.group = await group({ owner: 'admin' });
     ctx.ids.ownGroup = await group({ owner: 'volunteer' });
     ctx.ids.draft = await libraryDoc('draft');
-    ctx.ids.published = await libraryDoc('published');
+    // Files are added while a draft (editors cannot change a published document's files).
+    ctx.ids.published = await libraryDoc('draft');
     ctx.ids.attachment = await attachment(ctx.ids.published);
+    await must('editor', 'POST', `/api/v1/library/${ctx.ids.published}/submit`);
+    await must('admin', 'POST', `/api/v1/library/${ctx.ids.published}/publish`);
   });
   after(async () => { await srv?.stop(); });
 

@@ -240,7 +240,12 @@ test("edits: owners, the group's coordinators and admins only; no mass assignmen
   assert.equal(r.status, 403);
   r = await new Client(srv).patch(`/api/v1/groups/${id}`, { name: 'Taken over' });
   assert.equal(r.status, 401);
+  // The group is approved: the owner's edit waits for a coordinator (the public version stays).
   r = await owner.patch(`/api/v1/groups/${id}`, { name: 'Hackney Mutual Aid Network', radius_km: null });
+  assert.equal(r.status, 202, r.text);
+  assert.notEqual(r.json.name, 'Hackney Mutual Aid Network');
+  assert.deepEqual(r.json.pending_change.fields, ['name', 'radius_km']);
+  r = await admin.post(`/api/v1/groups/${id}/changes/approve`);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.name, 'Hackney Mutual Aid Network');
   assert.equal(r.json.radius_km, null);

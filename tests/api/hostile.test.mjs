@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { assertError, runCli, startServer, STORE } from './lib/server.mjs';
-import { addUser, COMMON_LIST, createToken, makeClock, signIn, signUp, sql } from './lib/accounts.mjs';
+import { addUser, COMMON_LIST, createToken, makeClock, newVolunteer, signIn, signUp, sql } from './lib/accounts.mjs';
 
 const S = `[${STORE}]`;
 const CONN_TIMEOUT = 2; // seconds: --conn-timeout of the servers below
@@ -738,5 +738,267 @@ describe(`one recipient is sent at most --notify-per-recipient messages an hour 
     clock.advance(3601);
     assert.equal((await askHelp(other, phone, `cap-later-${Date.now()}`)).status, 201);
     assert.equal(pendingTo(srv, phone), CAP + 1);
+// Hostile clients inside the rules of HTTP: what a caller with a valid account (or none) tries
+// in order to read what it should not or change what it may not.
+describe(`hostile clients: personal data and rights ${S}`, () => {
+  let srv, coord, vol;
+  const staff = {};
+  before(async () => {
+    srv = await startServer({ args: ['--rate-form-ip', '1000', '--rate-track-ip', '1000'] });
+    await addUser(srv, { email: 'h-coord@example.org', role: 'coordinator' });
+    const v = await newVolunteer(srv, { email: 'h-vol@example.org', lat: 35.7, lon: 51.4, radius_km: 5 });
+    coord = { token: await createToken(srv, 'h-coord@example.org') };
+    assert.equal((await call(coord, 'POST', `/api/v1/volunteers/${v.id}/approve`)).status, 200);
+    vol = { id: v.id, token: await createToken(srv, 'h-vol@example.org') };
+    for (const role of ['editor', 'admin']) {
+      await addUser(srv, { email: `h-${role}@example.org`, role });
+      staff[role] = { token: await createToken(srv, `h-${role}@example.org`) };
+    }
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  const call = (who, method, path, body) =>
+    srv.request(method, path, { body, headers: who ? { authorization: `Bearer ${who.token}` } : {} });
+  const form = (path, fields) => srv.fetch(path, {
+    method: 'POST', body: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: srv.base },
+  });
+  async function askHelp(phone) {
+    const r = await srv.request('POST', '/api/v1/requests', {
+      body: { name: 'Hostile Test', phone, address: 'Somewhere 1', lat: 35.7, lon: 51.4, kind: 'groceries',
+        urgency: 'normal', for_whom: 'self', language: 'en', consent: true },
+    });
+    assert.equal(r.status, 201, r.text);
+    return r.json.tracking_code;
+  }
+  /** A request assigned to `vol` and brought to `delivered` with a receipt of 12.5, pending. */
+  async function deliveredRequest() {
+    const r = await srv.request('POST', '/api/v1/requests', {
+      body: { name: 'Hostile Test', phone: '09125550170', address: 'Somewhere 1', lat: 35.7, lon: 51.4, kind: 'groceries',
+        urgency: 'normal', for_whom: 'self', language: 'en', consent: true },
+    });
+    assert.equal(r.status, 201, r.text);
+    const id = r.json.id;
+    for (const [who, path, body] of [
+      [coord, 'status', { status: 'open' }], [coord, 'assign', { volunteer_id: vol.id }],
+      [vol, 'status', { status: 'in_progress' }], [vol, 'delivery', { mask: true, receipt_amount: 12.5, reimbursement: 'pending' }],
+      [vol, 'status', { status: 'delivered' }]]) {
+      const x = await call(who, 'POST', `/api/v1/requests/${id}/${path}`, body);
+      assert.equal(x.status, 200, `${path}: ${x.text}`);
+    }
+    return id;
+  }
+  const money = async (id) => {
+    const d = await call(coord, 'GET', `/api/v1/requests/${id}`);
+    assert.equal(d.status, 200, d.text);
+    return [d.json.receipt_amount, d.json.reimbursement];
+  };
+
+  it(`the requester's phone number never needs to travel in a URL ${S}`, async () => {
+    const phone = '09125550177';
+    const code = await askHelp(phone);
+    // JSON body.
+    const ok = await srv.request('POST', '/api/v1/requests/status', { body: { code, phone } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.tracking_code, code);
+    assert.equal(ok.json.status, 'new');
+    assert.equal(ok.headers.get('cache-control'), 'no-store');
+    assert.equal(ok.headers.get('deprecation'), null);
+    const wrong = await srv.request('POST', '/api/v1/requests/status', { body: { code, phone: '09125550178' } });
+    assert.equal(wrong.status, 404);
+    assert.equal(wrong.json.error.code, 'not_found');
+    const extra = await srv.request('POST', '/api/v1/requests/status', { body: { code, phone, lang: 'en' } });
+    assert.equal(extra.status, 400, 'JSON takes code and phone only');
+    // Form post (the /track page without JavaScript): a page with the status in words, and a
+    // cancel form that carries the number onward in a posted field, never in a link.
+    const page = await form('/api/v1/requests/status', { code: code.toLowerCase(), phone, lang: 'en' });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type'), /^text\/html/);
+    const html = await page.text();
+    assert.match(html, /Received: a coordinator will call you/);
+    assert.match(html, /<form method="post" action="\/api\/v1\/requests\/cancel">/);
+    for (const m of html.matchAll(/(?:href|action)="([^"]*)"/g)) assert.doesNotMatch(m[1], /phone|555/, `link ${m[1]}`);
+    const notFound = await form('/api/v1/requests/status', { code, phone: '09125550178', lang: 'en' });
+    assert.equal(notFound.status, 404);
+    assert.match(await notFound.text(), /No request matches/);
+    const missing = await form('/api/v1/requests/status', { code, lang: 'en' });
+    assert.equal(missing.status, 400);
+    assert.match(missing.headers.get('content-type'), /^text\/html/);
+    const foreign = await srv.fetch('/api/v1/requests/status', {
+      method: 'POST', body: new URLSearchParams({ code, phone }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+    });
+    assert.equal(foreign.status, 403, 'a form from another site is refused');
+    // A cancel form asks first, and cancels only when confirmed.
+    const ask = await form('/api/v1/requests/cancel', { code, phone, lang: 'en' });
+    assert.equal(ask.status, 200);
+    assert.match(await ask.text(), /name="confirm" value="yes"/);
+    assert.equal((await srv.request('POST', '/api/v1/requests/status', { body: { code, phone } })).json.status, 'new');
+    const done = await form('/api/v1/requests/cancel', { code, phone, lang: 'en', confirm: 'yes' });
+    assert.equal(done.status, 200);
+    assert.match(await done.text(), /has been cancelled/);
+    assert.equal((await srv.request('POST', '/api/v1/requests/status', { body: { code, phone } })).json.status, 'cancelled');
+    // The GET of the last release still answers, marked deprecated with its successor.
+    const old = await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=${phone}`);
+    assert.equal(old.status, 200, old.text);
+    assert.equal(old.json.status, 'cancelled');
+    assert.match(old.headers.get('deprecation') ?? '', /^@\d+$/);
+    assert.ok(Date.parse(old.headers.get('sunset')) > Date.parse('2027-01-01'), old.headers.get('sunset'));
+    assert.match(old.headers.get('link') ?? '', /<\/api\/v1\/requests\/status>; rel="successor-version"/);
+    const oldBad = await srv.request('GET', `/api/v1/requests/status?code=${code}`);
+    assert.equal(oldBad.status, 400);
+    assert.match(oldBad.headers.get('deprecation') ?? '', /^@\d+$/, 'errors are marked deprecated too');
+    // The tracking page works without JavaScript: its form posts, it has no phone in a link.
+    const track = await (await srv.fetch('/track?lang=en')).text();
+    assert.match(track, /<form[^>]*id="track-form"[^>]*method="post"[^>]*action="\/api\/v1\/requests\/status"/);
+    assert.doesNotMatch(track, /<form[^>]*id="track-form"[^>]*hidden/);
+  });
+
+  it(`a volunteer cannot rewrite the receipt or the reimbursement once paid or closed ${S}`, async () => {
+    const id = await deliveredRequest();
+    // Paid: the money is settled; the volunteer can no longer change either.
+    assert.equal((await call(coord, 'POST', `/api/v1/requests/${id}/delivery`, { reimbursement: 'paid' })).status, 200);
+    for (const body of [{ receipt_amount: 99 }, { reimbursement: 'pending' }, { reimbursement: 'none' }]) {
+      const r = await call(vol, 'POST', `/api/v1/requests/${id}/delivery`, body);
+      assert.equal(r.status, 403, `paid, ${JSON.stringify(body)}: ${r.status} ${r.text}`);
+      assert.equal(r.json.error.code, 'forbidden');
+    }
+    assert.deepEqual(await money(id), [12.5, 'paid']);
+    // Closed: the whole delivery record is frozen for the volunteer.
+    assert.equal((await call(coord, 'POST', `/api/v1/requests/${id}/status`, { status: 'closed' })).status, 200);
+    for (const body of [{ receipt_amount: 99 }, { reimbursement: 'pending' }, { receipt_amount: 99, reimbursement: 'pending' }, { gloves: true }]) {
+      const r = await call(vol, 'POST', `/api/v1/requests/${id}/delivery`, body);
+      assert.equal(r.status, 403, `closed, ${JSON.stringify(body)}: ${r.status} ${r.text}`);
+    }
+    assert.deepEqual(await money(id), [12.5, 'paid']);
+    // A coordinator can correct it, and the correction is audited with the old and new values.
+    const fix = await call(coord, 'POST', `/api/v1/requests/${id}/delivery`, { receipt_amount: 10.25, reimbursement: 'pending' });
+    assert.equal(fix.status, 200, fix.text);
+    assert.deepEqual(await money(id), [10.25, 'pending']);
+    const audit = sql(srv, `SELECT action, detail FROM audit_log WHERE subject_id = '${id}' AND action LIKE 'request_delivery%' ORDER BY id`);
+    const last = audit[audit.length - 1];
+    assert.equal(last[0], 'request_delivery_corrected', JSON.stringify(audit));
+    assert.match(last[1], /receipt_amount 12\.5 -> 10\.25/);
+    assert.match(last[1], /reimbursement paid -> pending/);
+    // Before it is paid or closed, the volunteer still records it.
+    const open = await deliveredRequest();
+    const ok = await call(vol, 'POST', `/api/v1/requests/${open}/delivery`, { receipt_amount: 13 });
+    assert.equal(ok.status, 200, ok.text);
+    assert.deepEqual(await money(open), [13, 'pending']);
+  });
+
+  it(`an editor cannot add or remove files of a published library document ${S}`, async () => {
+    const { editor, admin } = staff;
+    const attach = (who, id, name) => srv.request('POST', `/api/v1/library/${id}/attachments?filename=${name}`,
+      { raw: 'Plain text notes.\n', headers: { authorization: `Bearer ${who.token}`, 'content-type': 'text/plain' } });
+    const files = async (id) => (await call(admin, 'GET', `/api/v1/library/${id}`)).json.attachments.map((a) => a.filename).sort();
+    const d = await call(editor, 'POST', '/api/v1/library', { type: 'guide', language: 'en', title: 'Hostile attachments', summary: 'files' });
+    assert.equal(d.status, 201, d.text);
+    const id = d.json.id;
+    // A draft: the editor adds and removes files.
+    const a1 = await attach(editor, id, 'kept.txt');
+    assert.equal(a1.status, 201, a1.text);
+    const a2 = await attach(editor, id, 'dropped.txt');
+    assert.equal(a2.status, 201, a2.text);
+    const rm = await call(editor, 'DELETE', `/api/v1/library/${id}/attachments/${a2.json.id}`);
+    assert.equal(rm.status, 200, rm.text);
+    assert.equal((await srv.fetch(a2.json.url)).status, 404, 'a removed file is gone');
+    assert.deepEqual(await files(id), ['kept.txt']);
+    assert.equal((await call(editor, 'POST', `/api/v1/library/${id}/submit`)).status, 200);
+    assert.equal((await call(admin, 'POST', `/api/v1/library/${id}/publish`)).status, 200);
+    // Published: editing it is for admins only (409, as for PATCH), and so are its files.
+    const patch = await call(editor, 'PATCH', `/api/v1/library/${id}`, { title: 'Changed' });
+    assert.equal(patch.status, 409, patch.text);
+    const add = await attach(editor, id, 'sneaked.txt');
+    assert.equal(add.status, 409, `editor adds to a published document: ${add.status} ${add.text}`);
+    assert.equal(add.json.error.code, patch.json.error.code);
+    const del = await call(editor, 'DELETE', `/api/v1/library/${id}/attachments/${a1.json.id}`);
+    assert.equal(del.status, 409, `editor removes from a published document: ${del.status} ${del.text}`);
+    assert.deepEqual(await files(id), ['kept.txt']);
+    // Others get nothing; an attachment of another document is not found through this one.
+    assert.equal((await call(vol, 'DELETE', `/api/v1/library/${id}/attachments/${a1.json.id}`)).status, 403);
+    assert.equal((await call(null, 'DELETE', `/api/v1/library/${id}/attachments/${a1.json.id}`)).status, 401);
+    const other = await call(editor, 'POST', '/api/v1/library', { type: 'guide', language: 'en', title: 'Other', summary: 'x' });
+    assert.equal((await call(admin, 'DELETE', `/api/v1/library/${other.json.id}/attachments/${a1.json.id}`)).status, 404);
+    // An admin can do both, and each is in the audit log.
+    const a3 = await attach(admin, id, 'by-admin.txt');
+    assert.equal(a3.status, 201, a3.text);
+    assert.equal((await call(admin, 'DELETE', `/api/v1/library/${id}/attachments/${a1.json.id}`)).status, 200);
+    assert.deepEqual(await files(id), ['by-admin.txt']);
+    const audit = sql(srv, `SELECT action FROM audit_log WHERE subject_id = '${id}' AND action LIKE 'library_attachment%' ORDER BY id`).map((r) => r[0]);
+    assert.deepEqual(audit, ['library_attachment_added', 'library_attachment_added', 'library_attachment_removed',
+      'library_attachment_added', 'library_attachment_removed']);
+  });
+
+  it(`an approved group's owner cannot change its public face without review ${S}`, async () => {
+    const { admin } = staff;
+    const owner = vol; // any signed-in account may submit a group and owns it
+    const pub = (id) => call(null, 'GET', `/api/v1/groups/${id}`);
+    const g = await call(owner, 'POST', '/api/v1/groups', {
+      name: 'Kindly Neighbours of Zeitoun', description: 'We shop for neighbours.', lat: 35.71, lon: 51.41,
+      radius_km: 2, contact: { website: 'https://example.org/kindly' }, tags: ['food'],
+    });
+    assert.equal(g.status, 201, g.text);
+    const id = g.json.id;
+    // While pending, the owner edits freely: nobody sees it yet.
+    const early = await call(owner, 'PATCH', `/api/v1/groups/${id}`, { description: 'We shop and cook for neighbours.' });
+    assert.equal(early.status, 200, early.text);
+    assert.equal(early.json.description, 'We shop and cook for neighbours.');
+    assert.equal((await call(coord, 'POST', `/api/v1/groups/${id}/approve`)).status, 200);
+    // Approved: the owner turns it into something else.
+    const evil = { name: 'Send Money Here', description: 'Pay the fee first: https://evil.example/pay',
+      contact: { website: 'https://evil.example/pay' }, tags: ['donate'] };
+    const p = await call(owner, 'PATCH', `/api/v1/groups/${id}`, evil);
+    assert.equal(p.status, 202, `owner's edit of an approved group: ${p.status} ${p.text}`);
+    assert.equal(p.json.name, 'Kindly Neighbours of Zeitoun', 'the answer shows what is public');
+    assert.deepEqual(p.json.pending_change.fields, ['name', 'description', 'contact', 'tags']);
+    assert.equal(p.json.pending_change.proposed.name, 'Send Money Here');
+    // The public sees the old version everywhere.
+    const seen = await pub(id);
+    assert.equal(seen.json.name, 'Kindly Neighbours of Zeitoun');
+    assert.equal(seen.json.pending_change, undefined, 'the public does not see the proposal');
+    assert.equal((await call(null, 'GET', '/api/v1/groups?q=money')).json.groups.length, 0);
+    const near = await call(null, 'GET', '/api/v1/groups?near=35.71,51.41&limit=5');
+    assert.ok(near.json.groups.some((x) => x.id === id && x.name === 'Kindly Neighbours of Zeitoun'));
+    const csv = await srv.fetch('/api/v1/groups.csv');
+    assert.doesNotMatch(await csv.text(), /evil\.example|Send Money/);
+    // The owner sees the proposal waiting; a second edit adds to it.
+    assert.equal((await call(owner, 'GET', `/api/v1/groups/${id}`)).json.pending_change.proposed.name, 'Send Money Here');
+    const p2 = await call(owner, 'PATCH', `/api/v1/groups/${id}`, { languages: ['fa'] });
+    assert.equal(p2.status, 202, p2.text);
+    assert.deepEqual(p2.json.pending_change.fields, ['name', 'description', 'contact', 'languages', 'tags']);
+    // The owner cannot approve it; the moderation queue shows it to coordinators only.
+    assert.equal((await call(owner, 'POST', `/api/v1/groups/${id}/changes/approve`)).status, 403);
+    assert.equal((await call(owner, 'GET', '/api/v1/group-changes')).status, 403);
+    assert.equal((await call(null, 'GET', '/api/v1/group-changes')).status, 401);
+    const q = await call(coord, 'GET', '/api/v1/group-changes');
+    assert.equal(q.status, 200, q.text);
+    const item = q.json.changes.find((c) => c.group.id === id);
+    assert.ok(item, JSON.stringify(q.json));
+    assert.equal(item.group.name, 'Kindly Neighbours of Zeitoun');
+    assert.equal(item.change.proposed.name, 'Send Money Here');
+    assert.equal(item.change.submitted_by, owner.id);
+    // Rejected: discarded, the old version stays.
+    const rj = await call(coord, 'POST', `/api/v1/groups/${id}/changes/reject`);
+    assert.equal(rj.status, 200, rj.text);
+    assert.equal((await pub(id)).json.name, 'Kindly Neighbours of Zeitoun');
+    assert.equal((await call(owner, 'GET', `/api/v1/groups/${id}`)).json.pending_change, undefined);
+    assert.equal((await call(coord, 'POST', `/api/v1/groups/${id}/changes/reject`)).status, 404, 'nothing left to reject');
+    // An honest change, approved: applied, and searchable.
+    assert.equal((await call(owner, 'PATCH', `/api/v1/groups/${id}`, { name: 'Kindly Neighbours of Zeitoun and Yusefabad' })).status, 202);
+    const ap = await call(coord, 'POST', `/api/v1/groups/${id}/changes/approve`);
+    assert.equal(ap.status, 200, ap.text);
+    assert.equal(ap.json.name, 'Kindly Neighbours of Zeitoun and Yusefabad');
+    assert.equal((await pub(id)).json.name, 'Kindly Neighbours of Zeitoun and Yusefabad');
+    assert.equal((await call(null, 'GET', '/api/v1/groups?q=yusefabad')).json.groups[0]?.id, id);
+    // Sending the same values again is no change; staff edit directly.
+    const same = await call(owner, 'PATCH', `/api/v1/groups/${id}`, { name: 'Kindly Neighbours of Zeitoun and Yusefabad' });
+    assert.equal(same.status, 200, same.text);
+    const byAdmin = await call(admin, 'PATCH', `/api/v1/groups/${id}`, { description: 'Checked by an admin.' });
+    assert.equal(byAdmin.status, 200, byAdmin.text);
+    assert.equal((await pub(id)).json.description, 'Checked by an admin.');
+    const audit = sql(srv, `SELECT action FROM audit_log WHERE subject_id = '${id}' AND action LIKE 'group_change%' ORDER BY id`).map((r) => r[0]);
+    assert.deepEqual(audit, ['group_change_submitted', 'group_change_submitted', 'group_change_rejected',
+      'group_change_submitted', 'group_change_approved']);
   });
 });

@@ -162,23 +162,24 @@ describe(`library workflow and access [${STORE}]`, () => {
   });
 
   it('attachments: type, magic bytes and size are checked; downloads are inert', async () => {
+    // The document is published: only an admin changes its files (hostile.test.mjs tries).
     const pdf = Buffer.from('%PDF-1.4\n%test\n');
     const ok = await call('POST', `/api/v1/library/${id}/attachments?filename=report.pdf`,
-      { who: 'editor', raw: pdf, headers: { 'content-type': 'application/pdf' } });
+      { who: 'admin', raw: pdf, headers: { 'content-type': 'application/pdf' } });
     assert.equal(ok.status, 201, ok.text);
     assertError(await call('POST', `/api/v1/library/${id}/attachments?filename=x.png`,
-      { who: 'editor', raw: pdf, headers: { 'content-type': 'image/png' } }), 415, 'unsupported_media_type');
+      { who: 'admin', raw: pdf, headers: { 'content-type': 'image/png' } }), 415, 'unsupported_media_type');
     assertError(await call('POST', `/api/v1/library/${id}/attachments?filename=x.html`,
-      { who: 'editor', raw: '<script>', headers: { 'content-type': 'text/html' } }), 415, 'unsupported_media_type');
+      { who: 'admin', raw: '<script>', headers: { 'content-type': 'text/html' } }), 415, 'unsupported_media_type');
     // Over 10 MiB: answered 413 from the announced length, before the body is read (the client
     // may see the connection close while it is still sending).
     const from = srv.lines.length;
     const big = Buffer.alloc(10 * 1024 * 1024 + 1, 0x20);
     await call('POST', `/api/v1/library/${id}/attachments?filename=big.txt`,
-      { who: 'editor', raw: big, headers: { 'content-type': 'text/plain' } }).catch(() => null);
+      { who: 'admin', raw: big, headers: { 'content-type': 'text/plain' } }).catch(() => null);
     await srv.waitForLog(new RegExp(` http POST /api/v1/library/${id}/attachments 413 `), 10000, from);
     const mid = await call('POST', `/api/v1/library/${id}/attachments?filename=mid.txt`,
-      { who: 'editor', raw: Buffer.alloc(2 * 1024 * 1024, 0x41), headers: { 'content-type': 'text/plain' } });
+      { who: 'admin', raw: Buffer.alloc(2 * 1024 * 1024, 0x41), headers: { 'content-type': 'text/plain' } });
     assert.equal(mid.status, 201, 'bodies above --body-max but under 10 MiB are accepted here');
     const dl = await srv.fetch(ok.json.url);
     assert.equal(dl.status, 200);

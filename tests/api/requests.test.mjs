@@ -158,26 +158,33 @@ describe(`help requests [${STORE}]`, () => {
   it('status look-up needs code AND phone; a wrong pair reveals nothing; it is rate limited', async () => {
     const a = await ask(srv, { phone: '09125550103' });
     const code = a.json.tracking_code;
-    const ok = await srv.request('GET', `/api/v1/requests/status?code=${code.toLowerCase()}&phone=${encodeURIComponent('+98 912 555 0103')}`);
+    const look = (c, phone) => srv.request('POST', '/api/v1/requests/status', { body: { code: c, phone } });
+    const ok = await look(code.toLowerCase(), '+98 912 555 0103');
     assert.equal(ok.status, 200, ok.text);
     assert.equal(ok.json.status, 'new');
     assert.equal(ok.json.tracking_code, code);
     assertNoPersonal(ok.json, 'status');
-    const wrongPhone = await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=09125550999`);
-    const wrongCode = await srv.request('GET', `/api/v1/requests/status?code=ZZZZZZZZ&phone=09125550103`);
+    const wrongPhone = await look(code, '09125550999');
+    const wrongCode = await look('ZZZZZZZZ', '09125550103');
     assertError(wrongPhone, 404, 'not_found');
     assertError(wrongCode, 404, 'not_found');
     assert.equal(wrongPhone.text, wrongCode.text, 'both failures look the same');
-    // Values over 40 characters are refused, naming the parameter.
-    const long = await srv.request('GET', `/api/v1/requests/status?code=${'A'.repeat(41)}&phone=09125550103`);
-    assertError(long, 400, 'invalid_query');
+    // Values over 40 characters are refused, naming the field.
+    const long = await look('A'.repeat(41), '09125550103');
+    assertError(long, 400, 'invalid_field');
     assert.equal(long.json.error.field, 'code');
-    const longPhone = await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=${'1'.repeat(41)}`);
+    const longPhone = await look(code, '1'.repeat(41));
     assert.equal(longPhone.json.error.field, 'phone');
-    // --rate-track-code 6: the code has had 2 look-ups; 4 more pass, then 429.
+    assertError(await srv.request('POST', '/api/v1/requests/status', { body: { code } }), 400, 'missing_field');
+    // The deprecated GET answers the same, and counts against the same limits.
+    const old = await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=09125550103`);
+    assert.equal(old.status, 200, old.text);
+    assert.equal(old.json.status, 'new');
+    assert.ok(old.headers.get('deprecation'));
+    // --rate-track-code 6: the code has had 3 look-ups; 3 more pass, then 429.
     const codes = [];
-    for (let i = 0; i < 6; i++) codes.push((await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=09125550999`)).status);
-    assert.deepEqual(codes, [404, 404, 404, 404, 429, 429]);
+    for (let i = 0; i < 6; i++) codes.push((await look(code, '09125550999')).status);
+    assert.deepEqual(codes, [404, 404, 404, 429, 429, 429]);
   });
 
   it('the requester cancels with code and phone; a second cancel is 409', async () => {
@@ -309,7 +316,7 @@ describe(`help requests [${STORE}]`, () => {
     assert.equal(d.json.notes[0].kind, 'call');
     assert.equal(d.json.notes[0].outcome, 'reached');
     // The requester sees the outcome; was told by the notification channel, each message once.
-    const st = await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=${encodeURIComponent(phone)}`);
+    const st = await srv.request('POST', '/api/v1/requests/status', { body: { code, phone } });
     assert.equal(st.json.status, 'closed');
     await receiver.waitFor((m) => m.to === phone && m.template === 'request_delivered');
     await new Promise((r) => setTimeout(r, 1500));

@@ -99,9 +99,18 @@ test('without JavaScript: the plain form asks for help and shows the tracking co
     assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
     assert.ok((await page.textContent('main')).includes('کد پیگیری'));
     await shot(page, 'nojs-sent-fa-360');
+    const url = page.url();
+    // The track page works without JavaScript too: its form posts, the answer is a page.
+    await Promise.all([page.waitForURL(/\/track$/), page.click('main a[href="/track"]')]);
+    assert.equal(await page.getAttribute('#track-form', 'method'), 'post');
+    await page.fill('#track-code', noJsCode);
+    await page.fill('#track-phone', '۰۹۱۲ ۵۵۵ ۰۳۰۱');
+    await Promise.all([page.waitForURL(/\/api\/v1\/requests\/status$/), page.click('#track-submit')]);
+    assert.ok((await page.textContent('main')).includes('دریافت شد'), await page.textContent('main'));
+    assert.doesNotMatch(page.url(), /phone|0301/);
+    await shot(page, 'nojs-track-fa-360');
     // Scripts cannot run in this context (axe and layout checks need them): check the same page
     // in a second context, the way an assistive tool would read it.
-    const url = page.url();
     const check = await open('fa', { viewport: { width: 360, height: 800 } });
     try {
       await check.page.goto(url);
@@ -235,12 +244,19 @@ test('dispatch → claim → deliver: the coordinator opens it, a volunteer near
     // The requester sees it delivered.
     const r = await open(lang);
     try {
+      const sent = [];
+      r.page.on('request', (q) => sent.push({ method: q.method(), url: q.url(), body: q.postData() ?? '' }));
       await r.page.goto(`${server.url}/track?code=${code}`);
       await waitForShell(r.page);
       await r.page.fill('#track-phone', phone);
       await r.page.click('#track-submit');
       await r.page.waitForSelector('#track-result:not([hidden])');
       assert.equal(await r.page.textContent('#track-status'), L[lang]['rqstatus.delivered']);
+      // The look-up is a POST with the number in the body; no URL the page asked for holds it.
+      const digits = phone.replace(/\D/g, '').slice(-7);
+      assert.ok(sent.some((q) => q.method === 'POST' && q.url.endsWith('/api/v1/requests/status') && q.body.includes(phone)),
+        JSON.stringify(sent.map((q) => `${q.method} ${q.url}`)));
+      for (const q of sent) assert.ok(!decodeURIComponent(q.url).replace(/\D/g, '').includes(digits), `phone in ${q.url}`);
       await shot(r.page, `track-delivered-${lang}`);
     } finally {
       await r.context.close();

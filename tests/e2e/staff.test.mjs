@@ -17,7 +17,7 @@ const PEOPLE = {
 };
 const GROUP = 'Staff test neighbourhood group';
 
-let server, browser, shots, groupId;
+let server, browser, shots, groupId, owner;
 
 before(async () => {
   server = await startServer({ args: ['--password-list', COMMON_PASSWORDS, '--rate-login-ip', '1000'] });
@@ -30,6 +30,7 @@ before(async () => {
   assert.equal(login.status, 200);
   const { csrf_token: csrf } = await login.json();
   const cookie = login.headers.get('set-cookie').split(';')[0];
+  owner = { cookie, csrf };
   const sub = await fetch(`${server.url}/api/v1/groups`, {
     method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
     body: JSON.stringify({ name: GROUP, description: 'Shopping and calls for older neighbours.', lat: 35.7, lon: 51.4,
@@ -114,6 +115,39 @@ test('a coordinator approves a submitted group, as verified, from "Groups to app
     assert.equal(await page.textContent('#pgroups-list li'), LOCALES.fa['pgroups.empty']);
     const g = await (await fetch(`${server.url}/api/v1/groups/${groupId}`)).json();
     assert.deepEqual([g.status, g.verified], ['approved', true], 'public and verified');
+    assert.deepEqual(faults(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the owner's change to the approved group waits in \"Groups to approve\" until approved (en)", async () => {
+  const renamed = `${GROUP} (Yusefabad)`;
+  const patch = await fetch(`${server.url}/api/v1/groups/${groupId}`, {
+    method: 'PATCH', headers: { 'content-type': 'application/json', cookie: owner.cookie, 'x-csrf-token': owner.csrf },
+    body: JSON.stringify({ name: renamed, tags: ['shopping', 'calls'] }),
+  });
+  assert.equal(patch.status, 202, await patch.text());
+  const before = await (await fetch(`${server.url}/api/v1/groups/${groupId}`)).json();
+  assert.equal(before.name, GROUP, 'the public version stays until approved');
+  const { context, page, problems } = await signedIn(PEOPLE.coordinator, 'en');
+  try {
+    await page.click('.work-nav a[href="/pending-groups"]');
+    await waitForShell(page);
+    const item = page.locator(`#pgroups-changes .vet-item[data-id="${groupId}"]`);
+    await item.waitFor();
+    const text = await item.textContent();
+    assert.ok(text.includes(renamed) && text.includes(GROUP), text);
+    assert.ok(text.includes(LOCALES.en['pgroups.field.name']) && text.includes(LOCALES.en['pgroups.field.tags']), text);
+    assert.ok(!text.includes(LOCALES.en['pgroups.field.description']), 'unchanged fields are not listed');
+    await axeClean(page, 'group changes (en)');
+    await page.screenshot({ path: join(shots, 'staff-group-changes-en.png'), fullPage: true });
+    await item.locator('button', { hasText: LOCALES.en['pgroups.change_approve'] }).click();
+    await page.waitForSelector('#pgroups-changes-msg:not(:empty)');
+    assert.equal(await page.textContent('#pgroups-changes li'), LOCALES.en['pgroups.changes_empty']);
+    const after = await (await fetch(`${server.url}/api/v1/groups/${groupId}`)).json();
+    assert.equal(after.name, renamed);
+    assert.deepEqual(after.tags, ['shopping', 'calls']);
     assert.deepEqual(faults(problems), []);
   } finally {
     await context.close();

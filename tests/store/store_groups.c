@@ -421,6 +421,32 @@ static int contract_tx(hy_store *s, void *ctx) {
     CHECK(o->get(s, "ffffffffffffffffffffffffffffffff", a, &g) == HY_DB_NONE, "get unknown");
     size_t n;
     CHECK(o->count(s, "pending", &n) == HY_DB_ONE, "count");
+    /* Pending changes: one per group, the last put wins, listed oldest first. */
+    struct hy_group_change ch = {.input = "{\"name\":\"A\"}", .submitted_by = u.id,
+                                 .submitted_at = 100};
+    memcpy(ch.group_id, groups[1].id, HY_ID_LEN + 1);
+    CHECK(o->change_put(s, &ch) == HY_DB_ONE, "change_put");
+    ch.input = "{\"name\":\"B\"}";
+    ch.submitted_at = 300;
+    CHECK(o->change_put(s, &ch) == HY_DB_ONE, "change_put again");
+    memcpy(ch.group_id, groups[2].id, HY_ID_LEN + 1);
+    ch.submitted_by = NULL;
+    ch.submitted_at = 200;
+    CHECK(o->change_put(s, &ch) == HY_DB_ONE, "change_put another");
+    struct hy_group_change got, *list;
+    CHECK(o->change_get(s, groups[1].id, a, &got) == HY_DB_ONE && !strcmp(got.input, "{\"name\":\"B\"}") &&
+              got.submitted_at == 300 && got.submitted_by && !strcmp(got.submitted_by, u.id),
+          "change_get: the last put");
+    size_t total = 0;
+    int m = o->change_list(s, 10, 0, a, &list, &total);
+    CHECK(m == 2 && total == 2 && !strcmp(list[0].group_id, groups[2].id) && !list[0].submitted_by &&
+              !strcmp(list[1].group_id, groups[1].id),
+          "change_list oldest first (%d)", m);
+    m = o->change_list(s, 1, 1, a, &list, &total);
+    CHECK(m == 1 && total == 2 && !strcmp(list[0].group_id, groups[1].id), "change_list paged");
+    CHECK(o->change_delete(s, groups[1].id) == HY_DB_ONE, "change_delete");
+    CHECK(o->change_delete(s, groups[1].id) == HY_DB_NONE, "change_delete twice");
+    CHECK(o->change_get(s, groups[1].id, a, &got) == HY_DB_NONE, "change gone");
     struct hy_place p[2] = {
         {.geonameid = 112931,
          .name = "Tehran",

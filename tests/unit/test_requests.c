@@ -270,16 +270,33 @@ static void test_plan_assign_and_delivery(void **state) {
     assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, NULL, NULL, &p),
                      HY_RQ_NOT_VOLUNTEER);
 
-    assert_int_equal(hy_rq_plan_delivery("in_progress", HY_RQ_VOLUNTEER, NULL, &p),
+    assert_int_equal(hy_rq_plan_delivery("in_progress", HY_RQ_VOLUNTEER, false, false, NULL, &p),
                      HY_RQ_NOT_FOUND);
-    assert_int_equal(hy_rq_plan_delivery("in_progress", HY_RQ_ASSIGNEE, "paid", &p),
+    assert_int_equal(hy_rq_plan_delivery("in_progress", HY_RQ_ASSIGNEE, false, true, "paid", &p),
                      HY_RQ_NOT_PERMITTED);
-    assert_int_equal(hy_rq_plan_delivery("open", HY_RQ_COORDINATOR, "paid", &p),
+    assert_int_equal(hy_rq_plan_delivery("open", HY_RQ_COORDINATOR, false, true, "paid", &p),
                      HY_RQ_BAD_TRANSITION);
-    assert_int_equal(hy_rq_plan_delivery("closed", HY_RQ_ASSIGNEE, "pending", &p), HY_RQ_ALLOWED);
+    assert_int_equal(hy_rq_plan_delivery("delivered", HY_RQ_ASSIGNEE, false, true, "pending", &p),
+                     HY_RQ_ALLOWED);
     assert_null(p.to);
     assert_string_equal(p.audit, "request_delivery");
     assert_string_equal(p.audit_detail, "pending");
+    /* Closed: frozen for the volunteer, checklist included; paid: the money is. */
+    assert_int_equal(hy_rq_plan_delivery("closed", HY_RQ_ASSIGNEE, false, true, "pending", &p),
+                     HY_RQ_NOT_PERMITTED);
+    assert_int_equal(hy_rq_plan_delivery("closed", HY_RQ_ASSIGNEE, false, false, NULL, &p),
+                     HY_RQ_NOT_PERMITTED);
+    assert_int_equal(hy_rq_plan_delivery("delivered", HY_RQ_ASSIGNEE, true, true, NULL, &p),
+                     HY_RQ_NOT_PERMITTED);
+    assert_int_equal(hy_rq_plan_delivery("delivered", HY_RQ_ASSIGNEE, true, false, NULL, &p),
+                     HY_RQ_ALLOWED);
+    /* Coordinators correct, and it says so in the audit log. */
+    assert_int_equal(hy_rq_plan_delivery("closed", HY_RQ_COORDINATOR, true, true, "pending", &p),
+                     HY_RQ_ALLOWED);
+    assert_string_equal(p.audit, "request_delivery_corrected");
+    assert_int_equal(hy_rq_plan_delivery("delivered", HY_RQ_COORDINATOR, false, true, "paid", &p),
+                     HY_RQ_ALLOWED);
+    assert_string_equal(p.audit, "request_delivery");
 }
 
 static void test_actor_of(void **state) {

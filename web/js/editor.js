@@ -354,8 +354,17 @@ function renderDoc() {
     link.dir = 'auto';
     const kb = formatNumber(a.size / 1024, { maximumFractionDigits: 1 });
     li.append(link, ' ', el('span', 'meta', `(${t('editor.att_item', { type: a.content_type, size: t('editor.size_kb', { size: kb }) })})`));
+    // A document's files are part of it: removable by whoever may edit it.
+    if (!locked()) {
+      const rm = el('button', 'button button-secondary', t('editor.att_remove'));
+      rm.type = 'button';
+      rm.setAttribute('aria-label', t('editor.att_remove_named', { name: a.filename }));
+      rm.addEventListener('click', () => removeAttachment(a, rm));
+      li.append(' ', rm);
+    }
     return li;
   }));
+  for (const c of $('editor-att-form').elements) c.disabled = locked();
   if (!atts.length) $('editor-att-list').replaceChildren(el('li', 'meta', t('editor.att_none')));
   renderRevisions();
 }
@@ -467,6 +476,21 @@ async function upload(e) {
     $('editor-file').focus();
   } finally {
     button.disabled = false;
+  }
+}
+
+async function removeAttachment(att, button) {
+  setMsg('attErr', null);
+  setMsg('attMsg', null);
+  button.disabled = true;
+  try {
+    await send(`/api/v1/library/${state.doc.id}/attachments/${att.id}`, { method: 'DELETE' });
+    state.doc = await getJSON(`/api/v1/library/${state.doc.id}`);
+    renderDoc();
+    setMsg('attMsg', { key: 'editor.att_removed', vars: { name: att.filename } });
+  } catch (err) {
+    button.disabled = false;
+    setMsg('attErr', errMsg(err));
   }
 }
 

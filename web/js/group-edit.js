@@ -82,7 +82,8 @@ if (me) {
         method: id ? 'PATCH' : 'POST',
         body,
       });
-      msg.textContent = t(id ? 'groupedit.saved' : 'groupedit.saved_pending');
+      // An approved group's owner: the change waits for a coordinator (202, pending_change).
+      msg.textContent = t(!id ? 'groupedit.saved_pending' : g.pending_change ? 'groupedit.saved_review' : 'groupedit.saved');
       const view = document.getElementById('groupedit-view');
       view.href = `/group?id=${encodeURIComponent(g.id)}`;
       view.hidden = false;

@@ -1,6 +1,9 @@
 // Groups to approve (coordinators and admins): the moderation queue, GET /api/v1/groups?status=
 // pending, oldest first, 100 at a time; each group links to its page and can be approved here
 // (POST /api/v1/groups/{id}/approve, ?verified=true when the coordinator has checked who runs it).
+// Below, changes owners proposed to approved groups (GET /api/v1/group-changes), each field's
+// public and proposed value side by side, to approve or reject
+// (POST /api/v1/groups/{id}/changes/approve|reject).
 import { ready, t, formatNumber, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON } from './api.js';
 import { send } from './session.js';
@@ -89,8 +92,96 @@ async function approve(g, verified, button) {
   }
 }
 
+/* ---- changes to approved groups ---- */
+
+const changes = [];
+let changeMsg = null; // {key, name}
+
+/** A field's value as the page shows it. */
+function shown(field, g) {
+  const v = g[field];
+  if (field === 'contact') {
+    const c = v || {};
+    return [c.phone, c.email, c.website, c.messaging].filter(Boolean).join(' · ') || t('account.none');
+  }
+  if (field === 'languages' || field === 'tags') return (v || []).join(', ') || t('account.none');
+  if (field === 'area') return v ? t('pgroups.area_drawn') : t('account.none');
+  if (field === 'radius_km') return v == null ? t('account.none') : t('pgroups.km', { km: formatNumber(v) });
+  if (field === 'lat' || field === 'lon') return formatNumber(v, { maximumFractionDigits: 6 });
+  return v || t('account.none');
+}
+
+function changeItem(c) {
+  const g = c.group, p = c.change.proposed;
+  const li = el('li', null, 'vet-item');
+  li.dataset.id = g.id;
+  const h = el('h3', null);
+  const a = el('a', g.name);
+  a.href = `/group?id=${encodeURIComponent(g.id)}`;
+  a.dir = 'auto';
+  h.append(a);
+  const dl = el('dl', null, 'details');
+  const row = (term, value) => {
+    const dd = el('dd', null);
+    dd.append(value);
+    dl.append(el('dt', term), dd);
+  };
+  row(t('pgroups.submitted'), timeElement(c.change.submitted_at));
+  for (const f of c.change.fields) {
+    const now = el('span', shown(f, g));
+    const next = el('strong', shown(f, p));
+    now.dir = next.dir = 'auto';
+    const both = el('span', null);
+    both.append(t('pgroups.change_now'), ' ', now, ' → ', t('pgroups.change_new'), ' ', next);
+    row(t(`pgroups.field.${f}`), both);
+  }
+  const actions = el('div', null, 'button-row');
+  const ok = el('button', t('pgroups.change_approve'), 'button');
+  ok.type = 'button';
+  ok.setAttribute('aria-label', t('pgroups.change_approve_named', { name: g.name }));
+  const no = el('button', t('pgroups.change_reject'), 'button button-secondary');
+  no.type = 'button';
+  no.setAttribute('aria-label', t('pgroups.change_reject_named', { name: g.name }));
+  ok.addEventListener('click', () => decide(c, true, [ok, no]));
+  no.addEventListener('click', () => decide(c, false, [ok, no]));
+  actions.append(ok, no);
+  li.append(h, dl, actions);
+  return li;
+}
+
+function renderChanges() {
+  $('pgroups-changes').replaceChildren(...changes.map(changeItem));
+  if (!changes.length) $('pgroups-changes').replaceChildren(el('li', t('pgroups.changes_empty')));
+  $('pgroups-changes-count').textContent = t('pgroups.changes_count', { count: formatNumber(changes.length) });
+  $('pgroups-changes-msg').textContent = changeMsg ? t(changeMsg.key, { name: changeMsg.name }) : '';
+}
+
+async function loadChanges() {
+  try {
+    const r = await getJSON('/api/v1/group-changes?limit=100');
+    changes.splice(0, changes.length, ...r.changes);
+    renderChanges();
+  } catch (e) {
+    showError('pgroups', e);
+  }
+}
+
+async function decide(c, approve, buttons) {
+  for (const b of buttons) b.disabled = true;
+  try {
+    const g = await send(`/api/v1/groups/${encodeURIComponent(c.group.id)}/changes/${approve ? 'approve' : 'reject'}`);
+    changes.splice(changes.indexOf(c), 1);
+    changeMsg = { key: approve ? 'pgroups.change_approved_msg' : 'pgroups.change_rejected_msg', name: g.name };
+    renderChanges();
+  } catch (e) {
+    for (const b of buttons) b.disabled = false;
+    showError('pgroups', e);
+  }
+}
+
 if (me) {
   $('pgroups-more').addEventListener('click', load);
-  document.addEventListener(LANGUAGE_EVENT, render);
+  document.addEventListener(LANGUAGE_EVENT, () => { render(); renderChanges(); });
   await load();
+  await loadChanges();
 }

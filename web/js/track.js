@@ -13,8 +13,6 @@ const result = document.getElementById('track-result');
 const statusEl = document.getElementById('track-status');
 const cancel = document.getElementById('track-cancel');
 
-document.getElementById('track-nojs').hidden = true;
-form.hidden = false;
 const given = new URLSearchParams(location.search).get('code');
 if (given) code.value = given;
 
@@ -53,8 +51,8 @@ async function run(fn) {
 
 form.addEventListener('submit', (ev) => {
   ev.preventDefault();
-  const q = new URLSearchParams({ code: code.value.trim(), phone: phone.value.trim() });
-  run(() => api(`/api/v1/requests/status?${q}`));
+  // The phone number goes in the body, never in the URL (proxies log URLs).
+  run(() => api('/api/v1/requests/status', { method: 'POST', body: { code: code.value.trim(), phone: phone.value.trim() } }));
 });
 
 cancel.addEventListener('click', () => {

@@ -345,6 +345,15 @@ const struct hy_migration hy_pg_migrations[] = {
      " END $$;"
      "CREATE TRIGGER lib_version_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lib_docs"
      " FOR EACH STATEMENT EXECUTE FUNCTION lib_version_bump();"},
+    {7,
+     /* Changes of an approved group's public fields proposed by its owner: SQLite's step 7. */
+     "CREATE TABLE group_changes ("
+     " group_id text COLLATE \"C\" PRIMARY KEY REFERENCES aid_groups(id) ON DELETE CASCADE,"
+     " input text NOT NULL,"
+     " submitted_by text COLLATE \"C\" REFERENCES users(id) ON DELETE SET NULL,"
+     " submitted_at bigint NOT NULL"
+     ");"
+     "CREATE INDEX group_changes_at ON group_changes(submitted_at, group_id);"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

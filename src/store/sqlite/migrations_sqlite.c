@@ -360,6 +360,16 @@ const struct hy_migration hy_sqlite_migrations[] = {
      " UPDATE lib_version SET version = version + 1 WHERE one = 1; END;"
      "CREATE TRIGGER lib_version_ad AFTER DELETE ON lib_docs BEGIN"
      " UPDATE lib_version SET version = version + 1 WHERE one = 1; END;"},
+    {7,
+     /* Changes of an approved group's public fields proposed by its owner, waiting for a
+      * coordinator (one per group; the group is unchanged until approved). */
+     "CREATE TABLE group_changes ("
+     " group_id TEXT NOT NULL PRIMARY KEY REFERENCES aid_groups(id) ON DELETE CASCADE,"
+     " input TEXT NOT NULL,"
+     " submitted_by TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " submitted_at INTEGER NOT NULL"
+     ") WITHOUT ROWID;"
+     "CREATE INDEX group_changes_at ON group_changes(submitted_at, group_id);"},
 };
 
 const size_t hy_sqlite_migrations_count =
