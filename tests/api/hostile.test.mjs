@@ -738,6 +738,9 @@ describe(`one recipient is sent at most --notify-per-recipient messages an hour 
     clock.advance(3601);
     assert.equal((await askHelp(other, phone, `cap-later-${Date.now()}`)).status, 201);
     assert.equal(pendingTo(srv, phone), CAP + 1);
+  });
+});
+
 // Hostile clients inside the rules of HTTP: what a caller with a valid account (or none) tries
 // in order to read what it should not or change what it may not.
 describe(`hostile clients: personal data and rights ${S}`, () => {
