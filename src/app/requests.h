@@ -78,6 +78,9 @@ struct hy_rq_move {
     const char *volunteer; /* HY_RQ_STEP_ASSIGN: the account to give the request to */
     bool has_area;         /* HY_RQ_STEP_MOVE: a coordinator also places the request */
     double lat, lon;
+    /* HY_RQ_STEP_CLAIM: limits on a volunteer's own claims (NULL: none). A volunteer claims
+     * only inside their service area, whatever the limits. */
+    const struct hy_rq_claim_limits *limits;
     /* found */
     enum hy_rq_refusal refusal;
     const char *why;
