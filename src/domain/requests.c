@@ -221,6 +221,12 @@ enum hy_rq_refusal hy_rq_plan_move(const char *from, const char *to, const char 
     else if (!strcmp(to, "cancelled")) ret->message = "request_cancelled";
     if (hy_rq_may_see_contact(actor) && strcmp(to, "open") != 0)
         ret->contact_view = actor == HY_RQ_ASSIGNEE ? "assignee" : "coordinator";
+    if (!strcmp(to, "cancelled")) {
+        /* Who cancelled, as the requester's own cancel says "requester". */
+        ret->audit = "request_cancelled";
+        ret->audit_detail = "coordinator";
+        return HY_RQ_ALLOWED;
+    }
     ret->audit = "request_status";
     snprintf(ret->buf, sizeof ret->buf, "%s>%s", from, to);
     ret->audit_detail = ret->buf;

@@ -207,4 +207,30 @@ describe(`a volunteer harvesting contacts ${S}`, () => {
     const rows = sql(srv, `SELECT detail FROM audit_log WHERE subject_id = '${q.id}'`).map((r) => r.join(' ')).join('\n');
     assert.doesNotMatch(rows, /Harvest|Secret|\+98912/);
   });
+
+  it(`the assignee cannot cancel as the requester; each cancel records who cancelled ${S}`, async () => {
+    const v = await volunteer(srv, coord, next());
+    const q = await openRequest(srv, coord);
+    const claim = await as(srv, v.token).post(`/api/v1/requests/${q.id}/claim`);
+    assert.equal(claim.status, 200);
+    // What the assignee knows: the phone, but no code; the status change is not theirs to make.
+    assertError(await as(srv, v.token).post(`/api/v1/requests/${q.id}/status`, { status: 'cancelled' }), 403, 'forbidden');
+    const guess = await srv.request('POST', '/api/v1/requests/cancel', { body: { code: claim.json.tracking_code ?? 'ABCDEFGH', phone: claim.json.contact.phone } });
+    assertError(guess, 404, 'not_found');
+    assert.equal(sql(srv, `SELECT status FROM help_requests WHERE id = '${q.id}'`)[0][0], 'claimed');
+    // The requester cancels with the code: the event and the audit entry say "requester".
+    const c = await srv.request('POST', '/api/v1/requests/cancel', { body: { code: q.code, phone: q.phone } });
+    assert.equal(c.status, 200, c.text);
+    const ev = await as(srv, coord).get(`/api/v1/requests/${q.id}`);
+    const last = ev.json.events.at(-1);
+    assert.deepEqual([last.from, last.to, last.actor_id, last.reason], ['claimed', 'cancelled', null, 'requester']);
+    assert.deepEqual(sql(srv, `SELECT detail FROM audit_log WHERE action = 'request_cancelled' AND subject_id = '${q.id}'`), [['requester']]);
+    // A coordinator's cancel names the coordinator, in the event and in the audit log.
+    const q2 = await openRequest(srv, coord);
+    const cc = await as(srv, coord).post(`/api/v1/requests/${q2.id}/status`, { status: 'cancelled', reason: 'duplicate' });
+    assert.equal(cc.status, 200, cc.text);
+    const e2 = (await as(srv, coord).get(`/api/v1/requests/${q2.id}`)).json.events.at(-1);
+    assert.deepEqual([e2.to, e2.actor_id, e2.reason], ['cancelled', coordId, 'duplicate']);
+    assert.deepEqual(sql(srv, `SELECT actor_id, detail FROM audit_log WHERE action = 'request_cancelled' AND subject_id = '${q2.id}'`), [[coordId, 'coordinator']]);
+  });
 });

@@ -243,6 +243,8 @@ static void test_plan_move(void **state) {
     assert_int_equal(hy_rq_plan_move("open", "cancelled", "dup", HY_RQ_COORDINATOR, true, &p),
                      HY_RQ_ALLOWED);
     assert_string_equal(p.message, "request_cancelled");
+    assert_string_equal(p.audit, "request_cancelled");
+    assert_string_equal(p.audit_detail, "coordinator"); /* the requester's says "requester" */
     assert_string_equal(p.contact_view, "coordinator");
     assert_string_equal(p.events[0].reason, "dup");
 }
