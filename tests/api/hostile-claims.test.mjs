@@ -7,7 +7,7 @@
 // cancel must say who cancelled.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError, startServer, STORE } from './lib/server.mjs';
+import { assertError, runCli, startServer, STORE } from './lib/server.mjs';
 import { addUser, createToken, freshPhone, makeClock, newVolunteer, sql } from './lib/accounts.mjs';
 
 const S = `[${STORE}]`;
@@ -112,6 +112,26 @@ describe(`a volunteer harvesting contacts ${S}`, () => {
     assert.equal(sql(srv, `SELECT status FROM help_requests WHERE id = '${q.id}'`)[0][0], 'open');
   });
 
+  it(`hamyari user add --home gives a volunteer a service area; bad values change nothing ${S}`, async () => {
+    const before = sql(srv, 'SELECT count(*) FROM users')[0][0];
+    const add = (email, role, ...extra) => runCli(['user', 'add', '--db', srv.dbUrl, '--email', email, '--role', role,
+      '--password-stdin', ...extra], { input: 'correct horse battery staple\n' });
+    for (const extra of [['--home', '91,0'], ['--home', '35.7'], ['--home', '35.7,51.4x'], ['--home', 'NaN,1'],
+      ['--home', '35.7,51.4', '--radius-km', '0.1'], ['--home', '35.7,51.4', '--radius-km', '1e9']]) {
+      const r = await add(`bad-home-${n}@example.org`, 'volunteer', ...extra);
+      assert.equal(r.code, 2, `${extra.join(' ')}: ${r.stdout} ${r.stderr}`);
+    }
+    assert.equal((await add('coord-home@example.org', 'coordinator', '--home', '35.7,51.4')).code, 2);
+    assert.equal(sql(srv, 'SELECT count(*) FROM users')[0][0], before);
+    const ok = await add('cli-vol@example.org', 'volunteer', '--home', `${HOME.lat},${HOME.lon}`, '--radius-km', '2');
+    assert.equal(ok.code, 0, ok.stderr);
+    const token = await createToken(srv, 'cli-vol@example.org');
+    const near = await openRequest(srv, coord);
+    assert.equal((await as(srv, token).post(`/api/v1/requests/${near.id}/claim`)).status, 200);
+    const farther = await openRequest(srv, coord, { lat: HOME.lat + 0.04, lon: HOME.lon }); // 4.4 km: outside 2 km
+    assertError(await as(srv, token).post(`/api/v1/requests/${farther.id}/claim`), 403, 'outside_service_area');
+  });
+
   it(`at most 3 open claims at once (--max-open-claims); a delivery frees a place ${S}`, async () => {
     const v = await volunteer(srv, coord, next());
     const qs = [];
@@ -131,6 +151,18 @@ describe(`a volunteer harvesting contacts ${S}`, () => {
     // A coordinator may still give this volunteer more.
     const asg = await as(srv, coord).post(`/api/v1/requests/${qs[4].id}/assign`, { volunteer_id: v.id });
     assert.equal(asg.status, 200, asg.text);
+  });
+
+  it(`8 simultaneous claims by one volunteer holding 2: exactly one more is granted ${S}`, async () => {
+    const v = await volunteer(srv, coord, next());
+    const qs = [];
+    for (let i = 0; i < 10; i++) qs.push(await openRequest(srv, coord));
+    for (let i = 0; i < 2; i++) assert.equal((await as(srv, v.token).post(`/api/v1/requests/${qs[i].id}/claim`)).status, 200);
+    const rs = await Promise.all(qs.slice(2).map((q, i) => as(i % 2 && srv2 ? srv2 : srv, v.token).post(`/api/v1/requests/${q.id}/claim`)));
+    const granted = rs.filter((r) => r.status === 200);
+    assert.equal(granted.length, 1, rs.map((r) => r.status).join(' '));
+    for (const r of rs) if (r.status !== 200) assertError(r, 409, 'too_many_open_claims');
+    assert.equal(Number(sql(srv, `SELECT count(*) FROM help_requests WHERE assignee_id = '${v.id}'`)[0][0]), 3);
   });
 
   it(`20 claim/release cycles: the 5th claim in an hour is 429, the requester is texted once; an hour later it works ${S}`, async () => {
