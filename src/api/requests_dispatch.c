@@ -410,7 +410,14 @@ hy_result hy_api_reply_refusal(hy_req *req, enum hy_rq_refusal refusal, const ch
 
 static hy_result run_move(hy_req *req, struct hy_rq_move *m, unsigned ok_status) {
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, hy_rq_move_tx, m);
-    if (r == HY_DB_ABORT && m->refusal != HY_RQ_ALLOWED) return hy_api_reply_refusal(req, m->refusal, m->why);
+    if (r == HY_DB_ABORT && m->refusal != HY_RQ_ALLOWED) {
+        char *retry = m->retry_after > 0
+                          ? hy_arena_printf(req->arena, "%lld", (long long)m->retry_after)
+                          : NULL;
+        /* Retry-After only advises: without it the answer is still 429. */
+        if (retry) (void)hy_req_add_header(req, "Retry-After", retry);
+        return hy_api_reply_refusal(req, m->refusal, m->why);
+    }
     if (r < 0) return hy_reply_store_error(req, r);
     const struct hy_principal *who = req->who;
     json_t *j = request_json(&m->r, is_coordinator(who), hy_clock_now());

@@ -11,6 +11,9 @@
 #include "store/audit.h"
 #include "util/clock.h"
 
+/* The window of a volunteer's own releases counted before a claim (struct hy_rq_claim_limits). */
+#define CYCLE_WINDOW 3600
+
 static const char *lang_of(const char *l) { return l && !strcmp(l, "en") ? "en" : "fa"; }
 
 /* Queues a message to the requester (rendered later by the delivery worker): the template
@@ -182,6 +185,7 @@ int hy_rq_move_tx(hy_store *s, void *ctx) {
     int64_t now = hy_clock_now();
     m->refusal = HY_RQ_ALLOWED;
     m->why = NULL;
+    m->retry_after = 0;
     m->has_contact = false;
     struct hy_rq_plan p;
     int r;
@@ -195,9 +199,13 @@ int hy_rq_move_tx(hy_store *s, void *ctx) {
         if (actor == HY_RQ_VOLUNTEER) {
             /* Counted in this transaction, so the limits hold across server processes. */
             struct hy_rq_claimer v;
-            if ((r = q->claimer(s, me, now - 3600, m->arena, &v)) < 0) return r;
+            if ((r = q->claimer(s, me, now - CYCLE_WINDOW, m->arena, &v)) < 0) return r;
             if (r == HY_DB_NONE) v = (struct hy_rq_claimer){0};
             enum hy_rq_refusal refusal = hy_rq_check_claim(&m->r, &v, m->limits, &p);
+            if (refusal == HY_RQ_TOO_MANY_CYCLES) {
+                int64_t wait = v.first_release + CYCLE_WINDOW - now;
+                m->retry_after = wait > 0 ? wait : 1;
+            }
             if (refusal != HY_RQ_ALLOWED) return move_refused(m, refusal, &p);
         }
         /* One statement takes the request if it is still open: of racing volunteers, exactly

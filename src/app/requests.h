@@ -84,6 +84,7 @@ struct hy_rq_move {
     /* found */
     enum hy_rq_refusal refusal;
     const char *why;
+    int64_t retry_after; /* HY_RQ_TOO_MANY_CYCLES: seconds until the first release ages out */
     struct hy_request r;         /* the request after the step */
     struct hy_request_contact c; /* with has_contact */
     bool has_contact;            /* the caller is shown the requester's contact */

@@ -115,6 +115,7 @@ struct hy_rq_claimer {
     double lat, lon, radius_km;
     int64_t open_claims; /* requests held now (claimed or in_progress) */
     int64_t releases;    /* requests they gave back themselves since the window began */
+    int64_t first_release; /* the time of the first of those, 0 when none */
 };
 
 /* Limits on a volunteer's own claims (a coordinator's assignment is not limited). 0 = none. */

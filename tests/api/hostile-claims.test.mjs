@@ -174,6 +174,8 @@ describe(`a volunteer harvesting contacts ${S}`, () => {
       statuses.push(c.status);
       if (c.status !== 200) {
         assertError(c, 429, 'claim_cycles_exceeded');
+        const wait = Number(c.headers.get('retry-after'));
+        assert.ok(wait >= 1 && wait <= 3600, `Retry-After: ${wait}`);
         continue;
       }
       const r = await as(srv2 ?? srv, v.token).post(`/api/v1/requests/${q.id}/release`);

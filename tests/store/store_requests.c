@@ -370,9 +370,15 @@ static void test_claimer(void **state) {
     g.since = 5000;
     assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
     assert_int_equal(g.c.releases, 2);
+    assert_int_equal(g.c.first_release, 5100);
     g.since = 5100; /* strictly after */
     assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
     assert_int_equal(g.c.releases, 1);
+    assert_int_equal(g.c.first_release, 5300);
+    g.since = 6000;
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
+    assert_int_equal(g.c.releases, 0);
+    assert_int_equal(g.c.first_release, 0);
     /* An account without a profile has no area; an unknown one is not there at all. */
     const char *bare = "3333333333333333333333333333333c";
     assert_int_equal(run(f, HY_TX_WRITE, add_bare_user, (void *)bare), HY_DB_ONE);
