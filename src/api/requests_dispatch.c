@@ -14,7 +14,10 @@
  *
  * Who may see what is decided by domain/requests.h; every view of a request's personal data
  * writes an audit entry "request_contact_viewed" naming the request (and nothing personal).
- * The steps of a request's life are app/requests.h. */
+ * The tracking code, which lets whoever holds it act as the requester (cancel), is in
+ * coordinators' answers only, never in a volunteer's or the assignee's. A volunteer claims
+ * only inside their service area and within the claim limits. The steps of a request's life
+ * are app/requests.h. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,7 +307,6 @@ hy_result hy_api_list_my_requests(hy_req *req) {
     json_t *arr = json_array();
     for (int i = 0; i < c.n; i++) {
         json_t *j = request_json(&c.rows[i], false, now);
-        json_object_set_new(j, "tracking_code", json_string(c.rows[i].tracking_code));
         add_delivery(j, &c.rows[i]);
         if (c.has[i]) json_object_set_new(j, "contact", contact_json(&c.contacts[i]));
         json_array_append_new(arr, j);
@@ -363,7 +365,6 @@ hy_result hy_api_get_request(hy_req *req) {
     if (r < 0) return hy_reply_store_error(req, r);
     bool coord = c.actor == HY_RQ_COORDINATOR;
     json_t *j = request_json(&c.r, coord, hy_clock_now());
-    if (c.actor == HY_RQ_ASSIGNEE) json_object_set_new(j, "tracking_code", json_string(c.r.tracking_code));
     if (hy_rq_may_see_contact(c.actor)) {
         add_delivery(j, &c.r);
         json_object_set_new(j, "contact", c.has_contact ? contact_json(&c.c) : json_null());
@@ -398,6 +399,10 @@ hy_result hy_api_reply_refusal(hy_req *req, enum hy_rq_refusal refusal, const ch
     case HY_RQ_BAD_TRANSITION: return hy_reply_error(req, HY_E_BAD_TRANSITION, why, NULL);
     case HY_RQ_NOT_PERMITTED: return hy_reply_error(req, HY_E_FORBIDDEN, why, NULL);
     case HY_RQ_NOT_VOLUNTEER: return hy_reply_error(req, HY_E_INVALID_FIELD, why, "volunteer_id");
+    case HY_RQ_NO_SERVICE_AREA: return hy_reply_error(req, HY_E_NO_SERVICE_AREA, why, NULL);
+    case HY_RQ_OUTSIDE_AREA: return hy_reply_error(req, HY_E_OUTSIDE_SERVICE_AREA, why, NULL);
+    case HY_RQ_TOO_MANY_OPEN: return hy_reply_error(req, HY_E_TOO_MANY_OPEN_CLAIMS, why, NULL);
+    case HY_RQ_TOO_MANY_CYCLES: return hy_reply_error(req, HY_E_CLAIM_CYCLES_EXCEEDED, why, NULL);
     case HY_RQ_ALLOWED: break;
     }
     return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
@@ -405,13 +410,19 @@ hy_result hy_api_reply_refusal(hy_req *req, enum hy_rq_refusal refusal, const ch
 
 static hy_result run_move(hy_req *req, struct hy_rq_move *m, unsigned ok_status) {
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, hy_rq_move_tx, m);
-    if (r == HY_DB_ABORT && m->refusal != HY_RQ_ALLOWED) return hy_api_reply_refusal(req, m->refusal, m->why);
+    if (r == HY_DB_ABORT && m->refusal != HY_RQ_ALLOWED) {
+        char *retry = m->retry_after > 0
+                          ? hy_arena_printf(req->arena, "%lld", (long long)m->retry_after)
+                          : NULL;
+        /* Retry-After only advises: without it the answer is still 429. */
+        if (retry) (void)hy_req_add_header(req, "Retry-After", retry);
+        return hy_api_reply_refusal(req, m->refusal, m->why);
+    }
     if (r < 0) return hy_reply_store_error(req, r);
     const struct hy_principal *who = req->who;
     json_t *j = request_json(&m->r, is_coordinator(who), hy_clock_now());
     if (m->has_contact) {
         json_object_set_new(j, "contact", contact_json(&m->c));
-        json_object_set_new(j, "tracking_code", json_string(m->r.tracking_code));
         add_delivery(j, &m->r);
     }
     return hy_reply_json(req, ok_status, j);
@@ -420,8 +431,11 @@ static hy_result run_move(hy_req *req, struct hy_rq_move *m, unsigned ok_status)
 hy_result hy_api_claim_request(hy_req *req) {
     hy_req_principal(req);
     if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
+    const struct hy_server_config *cfg = req->srv->cfg;
+    const struct hy_rq_claim_limits limits = {.max_open = cfg->max_open_claims,
+                                              .cycles_per_hour = cfg->claim_cycles_per_hour};
     struct hy_rq_move m = {.arena = req->arena, .who = req->who, .step = HY_RQ_STEP_CLAIM,
-                           .id = req->args[0]};
+                           .id = req->args[0], .limits = &limits};
     return run_move(req, &m, 200);
 }
 

@@ -13,6 +13,9 @@
 #include "store/rate.h"
 #include "util/clock.h"
 
+/* The window of a volunteer's own releases counted before a claim (struct hy_rq_claim_limits). */
+#define CYCLE_WINDOW 3600
+
 static const char *lang_of(const char *l) { return l && !strcmp(l, "en") ? "en" : "fa"; }
 
 /* Queues a message to the requester (rendered later by the delivery worker): the template
@@ -182,6 +185,19 @@ static int move_refused(struct hy_rq_move *m, enum hy_rq_refusal refusal,
     return HY_DB_ABORT;
 }
 
+/* Sets *ret_never when no event of the request's history gives it to a volunteer (the
+ * requester has not been told that someone took it). A store status. */
+static int never_claimed(hy_store *s, const char *id, hy_arena *a, bool *ret_never) {
+    struct hy_request_event *ev;
+    int n = s->ops->requests->events(s, id, a, &ev);
+    if (n < 0) return n;
+    bool never = true;
+    for (int i = 0; i < n; i++)
+        if (ev[i].to_status && !strcmp(ev[i].to_status, "claimed")) never = false;
+    *ret_never = never;
+    return HY_DB_ONE;
+}
+
 int hy_rq_move_tx(hy_store *s, void *ctx) {
     struct hy_rq_move *m = ctx;
     const struct hy_request_ops *q = s->ops->requests;
@@ -189,11 +205,29 @@ int hy_rq_move_tx(hy_store *s, void *ctx) {
     int64_t now = hy_clock_now();
     m->refusal = HY_RQ_ALLOWED;
     m->why = NULL;
+    m->retry_after = 0;
     m->has_contact = false;
     struct hy_rq_plan p;
     int r;
     const char *from;
     if (m->step == HY_RQ_STEP_CLAIM) {
+        if ((r = q->get(s, m->id, m->arena, &m->r)) < 0) return r;
+        if (r == HY_DB_NONE) return move_refused(m, hy_rq_refuse_missing(&p), &p);
+        enum hy_rq_actor actor = hy_rq_actor_of(m->who, m->r.assignee_id);
+        if (strcmp(m->r.status, "open") != 0 || m->r.assignee_id[0])
+            return move_refused(m, hy_rq_refuse_claim(m->r.status, actor, &p), &p);
+        if (actor == HY_RQ_VOLUNTEER) {
+            /* Counted in this transaction, so the limits hold across server processes. */
+            struct hy_rq_claimer v;
+            if ((r = q->claimer(s, me, now - CYCLE_WINDOW, m->arena, &v)) < 0) return r;
+            if (r == HY_DB_NONE) v = (struct hy_rq_claimer){0};
+            enum hy_rq_refusal refusal = hy_rq_check_claim(&m->r, &v, m->limits, &p);
+            if (refusal == HY_RQ_TOO_MANY_CYCLES) {
+                int64_t wait = v.first_release + CYCLE_WINDOW - now;
+                m->retry_after = wait > 0 ? wait : 1;
+            }
+            if (refusal != HY_RQ_ALLOWED) return move_refused(m, refusal, &p);
+        }
         /* One statement takes the request if it is still open: of racing volunteers, exactly
          * one wins, with any number of server processes. */
         r = q->claim(s, m->id, me, now);
@@ -208,8 +242,10 @@ int hy_rq_move_tx(hy_store *s, void *ctx) {
                     : hy_rq_refuse_claim(cur.status, hy_rq_actor_of(m->who, cur.assignee_id), &p);
             return move_refused(m, why, &p);
         }
+        bool first;
+        if ((r = never_claimed(s, m->id, m->arena, &first)) < 0) return r;
         if ((r = q->get(s, m->id, m->arena, &m->r)) <= 0) return r < 0 ? r : HY_DB_HARD;
-        hy_rq_plan_claim(&p);
+        hy_rq_plan_claim(first, &p);
         from = "open";
     } else {
         if ((r = q->get(s, m->id, m->arena, &m->r)) < 0) return r;
@@ -219,9 +255,12 @@ int hy_rq_move_tx(hy_store *s, void *ctx) {
         enum hy_rq_refusal refusal;
         if (m->step == HY_RQ_STEP_ASSIGN) {
             struct hy_user u = {0};
+            bool first;
             if ((r = s->ops->user_get(s, m->volunteer, m->arena, &u)) < 0) return r;
-            refusal = hy_rq_plan_assign(from, actor, m->volunteer, r == HY_DB_ONE ? u.role : NULL,
-                                        r == HY_DB_ONE ? u.status : NULL, &p);
+            bool found = r == HY_DB_ONE;
+            if ((r = never_claimed(s, m->id, m->arena, &first)) < 0) return r;
+            refusal = hy_rq_plan_assign(from, actor, m->volunteer, found ? u.role : NULL,
+                                        found ? u.status : NULL, first, &p);
         } else {
             refusal = hy_rq_plan_move(from, m->to, m->reason, actor, m->has_area, &p);
         }

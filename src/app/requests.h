@@ -88,9 +88,13 @@ struct hy_rq_move {
     const char *volunteer; /* HY_RQ_STEP_ASSIGN: the account to give the request to */
     bool has_area;         /* HY_RQ_STEP_MOVE: a coordinator also places the request */
     double lat, lon;
+    /* HY_RQ_STEP_CLAIM: limits on a volunteer's own claims (NULL: none). A volunteer claims
+     * only inside their service area, whatever the limits. */
+    const struct hy_rq_claim_limits *limits;
     /* found */
     enum hy_rq_refusal refusal;
     const char *why;
+    int64_t retry_after; /* HY_RQ_TOO_MANY_CYCLES: seconds until the first release ages out */
     struct hy_request r;         /* the request after the step */
     struct hy_request_contact c; /* with has_contact */
     bool has_contact;            /* the caller is shown the requester's contact */

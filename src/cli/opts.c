@@ -175,4 +175,6 @@ void hy_settings_defaults(struct hy_settings *s) {
     s->server.rate_form_ip = 30;
     s->server.rate_track_ip = 60;
     s->server.rate_track_code = 10;
+    s->server.max_open_claims = 3;
+    s->server.claim_cycles_per_hour = 4;
 }

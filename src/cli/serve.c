@@ -133,6 +133,12 @@ int hy_cmd_serve(int argc, char **argv) {
          "request status look-ups per address per hour (default 60)"},
         {"rate-track-code", "HAMYARI_RATE_TRACK_CODE", HY_OPT_UINT, &c->rate_track_code, "N",
          "request status look-ups per tracking code per hour (default 10)"},
+        {"max-open-claims", "HAMYARI_MAX_OPEN_CLAIMS", HY_OPT_UINT, &c->max_open_claims, "N",
+         "help requests a volunteer may hold at once by claiming (default 3; 0 = no limit)"},
+        {"claim-cycles-per-hour", "HAMYARI_CLAIM_CYCLES_PER_HOUR", HY_OPT_UINT,
+         &c->claim_cycles_per_hour, "N",
+         "requests a volunteer may give back within an hour before claiming waits (default 4; "
+         "0 = no limit)"},
         {"notify-webhook", "HAMYARI_NOTIFY_WEBHOOK", HY_OPT_STRING, &nc.webhook, "URL",
          "send notifications by POSTing JSON to this http:// URL (an SMS gateway)"},
         {"notify-command", "HAMYARI_NOTIFY_COMMAND", HY_OPT_STRING, &nc.command, "CMD",

@@ -1,5 +1,6 @@
 /* user.c — `hamyari user add|list` and `hamyari token create`: bootstrap accounts from the
  * command line (the first admin has no one to approve them). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sodium.h>
@@ -8,20 +9,45 @@
 #include "cli/cli.h"
 #include "domain/access.h"
 #include "domain/auth.h"
+#include "domain/geo.h"
 #include "domain/phone.h"
 #include "util/clock.h"
 #include "util/log.h"
 
+/* A volunteer's home position is stored rounded to a cell of this size, as at sign-up. */
+#define HOME_CELL_M 500.0
+
 struct add_ctx {
     struct hy_user u;
+    struct hy_volunteer v;
+    bool has_profile; /* a volunteer: their profile (service area) too */
     const char *audit_role;
 };
 
 static int add_tx(hy_store *s, void *ctx) {
     struct add_ctx *c = ctx;
-    int r = s->ops->user_insert(s, &c->u, NULL);
+    int r = s->ops->user_insert(s, &c->u, c->has_profile ? &c->v : NULL);
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
     return s->ops->audit_insert(s, c->u.created_at, NULL, "user_created_cli", c->u.id, c->u.role);
+}
+
+/* Reads "LAT,LON" (a valid position) into *lat and *lon. */
+static bool parse_home(const char *s, double *lat, double *lon) {
+    char *end;
+    *lat = strtod(s, &end);
+    if (end == s || *end != ',') return false;
+    const char *p = end + 1;
+    *lon = strtod(p, &end);
+    return end != p && *end == '\0' && hy_geo_valid(*lat, *lon);
+}
+
+/* Reads a radius in km, 0.5 to 100 as at sign-up. */
+static bool parse_radius(const char *s, double *km) {
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || !isfinite(v) || v < 0.5 || v > 100) return false;
+    *km = v;
+    return true;
 }
 
 /* Reads one line from standard input without its line end. */
@@ -36,7 +62,7 @@ static int user_add(int argc, char **argv) {
     struct hy_settings st;
     hy_settings_defaults(&st);
     const char *email = NULL, *phone = NULL, *name = NULL, *role = NULL, *lang = "fa",
-               *cc = "98";
+               *cc = "98", *home = NULL, *radius = NULL;
     bool pw_stdin = false;
     struct hy_opt opts[] = {
         {"db", "HAMYARI_DB", HY_OPT_STRING, &st.db, "URL", "store (default sqlite:hamyari.db)"},
@@ -51,9 +77,15 @@ static int user_add(int argc, char **argv) {
          "read the password from the first line of standard input"},
         {"password-list", "HAMYARI_PASSWORD_LIST", HY_OPT_STRING, &st.server.password_list,
          "FILE", "common passwords to refuse"},
+        {"home", NULL, HY_OPT_STRING, &home, "LAT,LON",
+         "a volunteer's home position (stored rounded to ~500 m); without one they cannot "
+         "claim requests themselves"},
+        {"radius-km", NULL, HY_OPT_STRING, &radius, "KM",
+         "the distance a volunteer serves around home, 0.5 to 100 (default 5)"},
     };
     int r = hy_opts_parse("hamyari user add --email E|--phone P --role ROLE --password-stdin",
-                          "Creates an account. A volunteer made this way is approved.", opts,
+                          "Creates an account. A volunteer made this way is approved; with "
+                          "--home they may claim requests within --radius-km of it.", opts,
                           sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
     if (r) return r > 0 ? 0 : 2;
     if ((!email && !phone) || !role || !hy_role_valid(role) || !pw_stdin ||
@@ -64,6 +96,28 @@ static int user_add(int argc, char **argv) {
     }
     struct add_ctx c;
     memset(&c, 0, sizeof c);
+    c.v.radius_km = 5;
+    if ((home || radius) && strcmp(role, "volunteer") != 0) {
+        fprintf(stderr, "hamyari user add: --home and --radius-km are for volunteers\n");
+        return 2;
+    }
+    double hlat = 0, hlon = 0;
+    if (home && !parse_home(home, &hlat, &hlon)) {
+        fprintf(stderr, "hamyari user add: --home must be LAT,LON\n");
+        return 2;
+    }
+    if (radius && !parse_radius(radius, &c.v.radius_km)) {
+        fprintf(stderr, "hamyari user add: --radius-km must be 0.5 to 100\n");
+        return 2;
+    }
+    if (home || radius) {
+        c.has_profile = true;
+        c.v.has_area = home != NULL;
+        if (home) hy_geo_round(hlat, hlon, HOME_CELL_M, &c.v.lat, &c.v.lon);
+        c.v.skills = "[]";
+        c.v.languages = "[]";
+        c.v.availability = "";
+    }
     char email_l[256] = "", phone_n[HY_PHONE_MAX] = "";
     if (email) {
         if (strlen(email) >= sizeof email_l) return 2;
@@ -102,6 +156,7 @@ static int user_add(int argc, char **argv) {
     }
     if (hy_password_hash(pw, hash) < 0) goto out;
     hy_id_new(c.u.id);
+    memcpy(c.v.user_id, c.u.id, sizeof c.v.user_id);
     c.u.name = name ? name : (email ? email_l : phone_n);
     c.u.password_hash = hash;
     c.u.role = role;

@@ -1,8 +1,11 @@
 #include "domain/requests.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "domain/geo.h"
 
 const char *const hy_rq_statuses[] = {"new",       "open",      "claimed",        "in_progress",
                                       "delivered", "closed",    "cancelled",      "unable_to_help",
@@ -152,9 +155,32 @@ enum hy_rq_refusal hy_rq_plan_cancel(const char *from, struct hy_rq_plan *ret) {
     return HY_RQ_ALLOWED;
 }
 
-void hy_rq_plan_claim(struct hy_rq_plan *ret) {
-    *ret = (struct hy_rq_plan){.message = "request_claimed", .contact_view = "assignee",
-                               .audit = "request_claimed", .audit_detail = ""};
+enum hy_rq_refusal hy_rq_check_claim(const struct hy_request *r, const struct hy_rq_claimer *v,
+                                     const struct hy_rq_claim_limits *lim,
+                                     struct hy_rq_plan *ret) {
+    *ret = (struct hy_rq_plan){0};
+    if (!v->has_area)
+        return refuse(ret, HY_RQ_NO_SERVICE_AREA,
+                      "Your volunteer profile has no home area, so you cannot take requests "
+                      "yourself; a coordinator can assign requests to you.");
+    if (!r->has_area ||
+        hy_geo_distance_m(v->lat, v->lon, r->lat, r->lon) > v->radius_km * 1000.0)
+        return refuse(ret, HY_RQ_OUTSIDE_AREA,
+                      "This request is outside the area you serve; a coordinator can assign it.");
+    if (lim && lim->max_open && v->open_claims >= (int64_t)lim->max_open)
+        return refuse(ret, HY_RQ_TOO_MANY_OPEN,
+                      "You hold as many requests as you may at once; finish or give one back "
+                      "first.");
+    if (lim && lim->cycles_per_hour && v->releases >= (int64_t)lim->cycles_per_hour)
+        return refuse(ret, HY_RQ_TOO_MANY_CYCLES,
+                      "You have given back too many requests within the hour; try again later.");
+    return HY_RQ_ALLOWED;
+}
+
+void hy_rq_plan_claim(bool first, struct hy_rq_plan *ret) {
+    *ret = (struct hy_rq_plan){.message = first ? "request_claimed" : NULL,
+                               .contact_view = "assignee", .audit = "request_claimed",
+                               .audit_detail = ""};
     add_event(ret, "open", "claimed", NULL);
 }
 
@@ -195,6 +221,12 @@ enum hy_rq_refusal hy_rq_plan_move(const char *from, const char *to, const char 
     else if (!strcmp(to, "cancelled")) ret->message = "request_cancelled";
     if (hy_rq_may_see_contact(actor) && strcmp(to, "open") != 0)
         ret->contact_view = actor == HY_RQ_ASSIGNEE ? "assignee" : "coordinator";
+    if (!strcmp(to, "cancelled")) {
+        /* Who cancelled, as the requester's own cancel says "requester". */
+        ret->audit = "request_cancelled";
+        ret->audit_detail = "coordinator";
+        return HY_RQ_ALLOWED;
+    }
     ret->audit = "request_status";
     snprintf(ret->buf, sizeof ret->buf, "%s>%s", from, to);
     ret->audit_detail = ret->buf;
@@ -203,7 +235,7 @@ enum hy_rq_refusal hy_rq_plan_move(const char *from, const char *to, const char 
 
 enum hy_rq_refusal hy_rq_plan_assign(const char *from, enum hy_rq_actor actor,
                                      const char *volunteer_id, const char *role,
-                                     const char *status, struct hy_rq_plan *ret) {
+                                     const char *status, bool first, struct hy_rq_plan *ret) {
     if (hidden_from(actor, from)) return hy_rq_refuse_missing(ret);
     *ret = (struct hy_rq_plan){0};
     if (strcmp(from, "open") && strcmp(from, "claimed") && strcmp(from, "in_progress"))
@@ -215,7 +247,7 @@ enum hy_rq_refusal hy_rq_plan_assign(const char *from, enum hy_rq_actor actor,
     ret->assignee = volunteer_id;
     ret->reason = fresh ? "assigned" : "reassigned";
     add_event(ret, from, ret->to, ret->reason);
-    ret->message = fresh ? "request_claimed" : NULL;
+    ret->message = fresh && first ? "request_claimed" : NULL;
     ret->contact_view = "coordinator";
     ret->audit = "request_assigned";
     ret->audit_detail = volunteer_id;

@@ -108,6 +108,22 @@ struct hy_request_volunteer {
     int64_t load; /* requests it holds now (claimed or in_progress) */
 };
 
+/* What the store knows of a volunteer about to claim: the service area (the home position and
+ * radius of their profile) and how much they have claimed lately. */
+struct hy_rq_claimer {
+    bool has_area; /* a home position is on the profile */
+    double lat, lon, radius_km;
+    int64_t open_claims; /* requests held now (claimed or in_progress) */
+    int64_t releases;    /* requests they gave back themselves since the window began */
+    int64_t first_release; /* the time of the first of those, 0 when none */
+};
+
+/* Limits on a volunteer's own claims (a coordinator's assignment is not limited). 0 = none. */
+struct hy_rq_claim_limits {
+    unsigned max_open;        /* requests held at once */
+    unsigned cycles_per_hour; /* own releases in the last hour after which claims wait */
+};
+
 struct hy_request_stat_row {
     const char *status, *kind;
     int64_t day; /* days since the epoch (UTC) of created_at */
@@ -209,6 +225,10 @@ enum hy_rq_refusal {
     HY_RQ_BAD_TRANSITION, /* not possible from the request's current status */
     HY_RQ_NOT_PERMITTED,  /* possible, but not for this caller */
     HY_RQ_NOT_VOLUNTEER,  /* the account to assign is not an approved volunteer */
+    HY_RQ_NO_SERVICE_AREA, /* the claiming volunteer's profile has no home position */
+    HY_RQ_OUTSIDE_AREA,    /* the request is not inside the claiming volunteer's radius */
+    HY_RQ_TOO_MANY_OPEN,   /* the volunteer holds as many requests as they may */
+    HY_RQ_TOO_MANY_CYCLES, /* the volunteer gave back too many requests within the hour */
 };
 
 /* An entry of a request's history (its events). */
@@ -240,9 +260,17 @@ struct hy_rq_plan {
 void hy_rq_plan_submit(const char *status, const char *source, struct hy_rq_plan *ret);
 /* The requester cancels (tracking code and phone proven) a request in status `from`. */
 enum hy_rq_refusal hy_rq_plan_cancel(const char *from, struct hy_rq_plan *ret);
+/* May volunteer `v` claim the open request `r` under `lim` (NULL: no count limits)? The
+ * request must be placed, inside the volunteer's radius of their home position (both as
+ * stored, rounded); they must hold fewer than lim->max_open requests and have given back fewer
+ * than lim->cycles_per_hour within the hour. Coordinators are not checked: they assign. */
+enum hy_rq_refusal hy_rq_check_claim(const struct hy_request *r, const struct hy_rq_claimer *v,
+                                     const struct hy_rq_claim_limits *lim,
+                                     struct hy_rq_plan *ret);
 /* A claim the store granted (the store's claim sets the status and holder in one statement,
- * so the plan has no `to`). */
-void hy_rq_plan_claim(struct hy_rq_plan *ret);
+ * so the plan has no `to`). `first`: nobody had claimed the request before, so the requester
+ * is told; a claim after a release tells them nothing new. */
+void hy_rq_plan_claim(bool first, struct hy_rq_plan *ret);
 /* Why a claim the store refused failed: `status` is the request's (NULL: there is none). */
 enum hy_rq_refusal hy_rq_refuse_claim(const char *status, enum hy_rq_actor actor,
                                       struct hy_rq_plan *ret);
@@ -252,10 +280,11 @@ enum hy_rq_refusal hy_rq_plan_move(const char *from, const char *to, const char 
                                    enum hy_rq_actor actor, bool sets_area,
                                    struct hy_rq_plan *ret);
 /* `actor` gives a request in status `from` to the account `volunteer_id`, whose role and
- * status are `role` and `status` (NULL: there is no such account). */
+ * status are `role` and `status` (NULL: there is no such account). `first`: nobody had
+ * claimed the request before (the requester is told only then). */
 enum hy_rq_refusal hy_rq_plan_assign(const char *from, enum hy_rq_actor actor,
                                      const char *volunteer_id, const char *role,
-                                     const char *status, struct hy_rq_plan *ret);
+                                     const char *status, bool first, struct hy_rq_plan *ret);
 /* `actor` records the delivery checklist and, when `money`, the receipt amount or the
  * reimbursement (`reimbursement`, NULL: unchanged) of a request in `status` whose
  * reimbursement is `paid` already. Once a request is closed its record is frozen for the

@@ -32,7 +32,11 @@
     X(REQUEST_TAKEN, "request_taken", 409, "Someone else has taken this request, or it is no longer open.") \
     X(IDEMPOTENCY_MISMATCH, "idempotency_mismatch", 409, "This Idempotency-Key was used with a different request.") \
     X(BAD_TRANSITION, "bad_transition", 409, "This change is not possible in the current status.") \
-    X(BUSY, "busy", 503, "The server is busy; try again in a few seconds.")
+    X(BUSY, "busy", 503, "The server is busy; try again in a few seconds.") \
+    X(NO_SERVICE_AREA, "no_service_area", 403, "Your volunteer profile has no home area, so you cannot take requests yourself.") \
+    X(OUTSIDE_SERVICE_AREA, "outside_service_area", 403, "This request is outside the area you serve.") \
+    X(TOO_MANY_OPEN_CLAIMS, "too_many_open_claims", 409, "You hold as many requests as you may at once.") \
+    X(CLAIM_CYCLES_EXCEEDED, "claim_cycles_exceeded", 429, "You have given back too many requests within the hour; try again later.")
 
 enum hy_error {
 #define HY__ERR_ENUM(id, code, status, msg) HY_E_##id,

@@ -102,6 +102,8 @@ struct hy_server_config {
     const char *inbound_secret;    /* X-Hamyari-Secret of the SMS gateway; NULL = no inbound */
     unsigned rate_track_ip;        /* status look-ups per address per hour (default 60) */
     unsigned rate_track_code;      /* status look-ups per tracking code per hour (default 10) */
+    unsigned max_open_claims;      /* requests a volunteer may hold at once (default 3; 0 = any) */
+    unsigned claim_cycles_per_hour; /* own releases in an hour before claims wait (default 4) */
     /* What the server serves, set by the program that starts it (cli/serve.c): the route
      * table, matched in order, and the application's state, opaque to HTTP, which handlers
      * reach with hy_req_app(). */

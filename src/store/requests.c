@@ -124,6 +124,12 @@ int hy_st_rq_volunteers(hy_store *s, const double *box, size_t limit, hy_arena *
                       &hy_row_request_volunteer, SIZE_MAX, a, ret);
 }
 
+int hy_st_rq_claimer(hy_store *s, const char *user_id, int64_t since, hy_arena *a,
+                     struct hy_rq_claimer *ret) {
+    return hy_st_one(s, HY_Q_RQ_CLAIMER, HY_ARGS(hy_arg_text(user_id), hy_arg_i64(since)),
+                     &hy_row_rq_claimer, a, ret);
+}
+
 int hy_st_rq_stats(hy_store *s, hy_arena *a, struct hy_request_stat_row **ret) {
     return hy_st_list(s, HY_Q_RQ_STATS, HY_NO_ARGS, &hy_row_request_stat, SIZE_MAX, a, ret);
 }

@@ -57,6 +57,11 @@ struct hy_request_ops {
      * current load, ordered by user id. At most `limit`. Returns the count. */
     int (*volunteers)(hy_store *s, const double *box, size_t limit, hy_arena *a,
                       struct hy_request_volunteer **ret);
+    /* What a volunteer about to claim has: their service area and how many requests they
+     * hold and gave back themselves after `since` (struct hy_rq_claimer). HY_DB_NONE when
+     * there is no such account. */
+    int (*claimer)(hy_store *s, const char *user_id, int64_t since, hy_arena *a,
+                   struct hy_rq_claimer *ret);
     /* Counts by status, kind, day and rounded position. Returns the number of rows. */
     int (*stats)(hy_store *s, hy_arena *a, struct hy_request_stat_row **ret);
 

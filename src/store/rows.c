@@ -162,6 +162,15 @@ static const struct hy_col request_volunteer_cols[] = {
 SPEC(hy_row_request_volunteer, S, request_volunteer_cols, -1);
 #undef S
 
+#define S struct hy_rq_claimer
+static const struct hy_col rq_claimer_cols[] = {
+    C_F64_HAS(S, lat, has_area), /* has_area: lat and lon both there */
+    C_F64_HAS(S, lon, has_area), C_F64(S, radius_km), C_I64(S, open_claims), C_I64(S, releases),
+    C_I64(S, first_release),
+};
+SPEC(hy_row_rq_claimer, S, rq_claimer_cols, -1);
+#undef S
+
 #define S struct hy_request_stat_row
 static const struct hy_col request_stat_cols[] = {
     C_TEXT(S, status), C_TEXT(S, kind), C_I64(S, day), C_F64_HAS(S, lat, has_area),

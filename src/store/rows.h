@@ -90,6 +90,7 @@ extern const struct hy_row_spec hy_row_request_event;
 extern const struct hy_row_spec hy_row_request_note;
 extern const struct hy_row_spec hy_row_request_volunteer;
 extern const struct hy_row_spec hy_row_request_stat;
+extern const struct hy_row_spec hy_row_rq_claimer;
 extern const struct hy_row_spec hy_row_idempotency;
 extern const struct hy_row_spec hy_row_outbox_item;
 

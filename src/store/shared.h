@@ -92,6 +92,8 @@ int hy_st_rq_set_delivery(hy_store *s, const char *id, const char *checklist, bo
                           double amount, const char *reimbursement, int64_t now);
 int hy_st_rq_volunteers(hy_store *s, const double *box, size_t limit, hy_arena *a,
                         struct hy_request_volunteer **ret);
+int hy_st_rq_claimer(hy_store *s, const char *user_id, int64_t since, hy_arena *a,
+                     struct hy_rq_claimer *ret);
 int hy_st_rq_stats(hy_store *s, hy_arena *a, struct hy_request_stat_row **ret);
 int hy_st_rq_idem_get(hy_store *s, const char *key, const char *route, hy_arena *a,
                       struct hy_idempotency *ret);
@@ -115,7 +117,7 @@ int hy_st_rq_outbox_counts(hy_store *s, int64_t ret[HY_OUTBOX_STATES]);
     .volunteers = hy_st_rq_volunteers, .stats = hy_st_rq_stats, .idem_get = hy_st_rq_idem_get,    \
     .idem_put = hy_st_rq_idem_put, .purge = hy_st_rq_purge, .outbox_take = hy_st_rq_outbox_take,  \
     .outbox_sent = hy_st_rq_outbox_sent, .outbox_retry = hy_st_rq_outbox_retry,                   \
-    .outbox_counts = hy_st_rq_outbox_counts
+    .outbox_counts = hy_st_rq_outbox_counts, .claimer = hy_st_rq_claimer
 
 /* ---- groups (struct hy_group_ops): all but near, insert_many, layout_base and the
  * gazetteer's bulk writes ---- */

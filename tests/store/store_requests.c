@@ -320,6 +320,76 @@ static void test_claim_and_release(void **state) {
     assert_int_equal(run(f, HY_TX_WRITE, claim_as, V2), HY_DB_ONE);
 }
 
+struct claimer_got {
+    const char *who;
+    int64_t since;
+    struct hy_rq_claimer c;
+};
+static int read_claimer(hy_store *s, struct fx *f, void *arg) {
+    struct claimer_got *g = arg;
+    return s->ops->requests->claimer(s, g->who, g->since, f->a, &g->c);
+}
+static int add_bare_user(hy_store *s, struct fx *f, void *arg) {
+    struct hy_user u = {.email = "bare@example.org", .name = "Bare", .role = "volunteer",
+                        .status = "approved", .language = "fa", .created_at = 1000,
+                        .updated_at = 1000};
+    memcpy(u.id, arg, 33);
+    int r = s->ops->user_insert(s, &u, NULL);
+    return r <= 0 ? (r < 0 ? r : HY_DB_HARD) : HY_DB_ONE;
+}
+static int log_release(hy_store *s, struct fx *f, void *arg) {
+    const struct hy_request_event *e = arg;
+    return s->ops->requests->event_insert(s, R1, e);
+}
+
+/* What a claim is checked against: the service area, the requests held, and the volunteer's
+ * own releases after `since`. */
+static void test_claimer(void **state) {
+    struct fx *f = *state;
+    seed(f);
+    struct claimer_got g = {.who = V2, .since = 0};
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
+    assert_true(g.c.has_area);
+    assert_true(g.c.lat > 35.70 && g.c.lat < 35.72);
+    assert_true(g.c.radius_km == 5);
+    assert_int_equal(g.c.open_claims, 0);
+    assert_int_equal(g.c.releases, 0);
+    assert_int_equal(run(f, HY_TX_WRITE, claim_as, V2), HY_DB_ONE);
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
+    assert_int_equal(g.c.open_claims, 1);
+    /* Releases: V2's own at 5100 and 5300 count after `since`; a coordinator's (V1 here) and
+     * other moves do not. */
+    const struct hy_request_event evs[] = {
+        {5100, V2, "claimed", "open", "released"},
+        {5200, V1, "claimed", "open", "released"},
+        {5250, V2, "open", "claimed", NULL},
+        {5300, V2, "in_progress", "open", "released"},
+    };
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        assert_int_equal(run(f, HY_TX_WRITE, log_release, (void *)&evs[i]), HY_DB_ONE);
+    g.since = 5000;
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
+    assert_int_equal(g.c.releases, 2);
+    assert_int_equal(g.c.first_release, 5100);
+    g.since = 5100; /* strictly after */
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
+    assert_int_equal(g.c.releases, 1);
+    assert_int_equal(g.c.first_release, 5300);
+    g.since = 6000;
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
+    assert_int_equal(g.c.releases, 0);
+    assert_int_equal(g.c.first_release, 0);
+    /* An account without a profile has no area; an unknown one is not there at all. */
+    const char *bare = "3333333333333333333333333333333c";
+    assert_int_equal(run(f, HY_TX_WRITE, add_bare_user, (void *)bare), HY_DB_ONE);
+    g = (struct claimer_got){.who = bare};
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
+    assert_false(g.c.has_area);
+    assert_int_equal(g.c.open_claims, 0);
+    g.who = "4444444444444444444444444444444d";
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_NONE);
+}
+
 struct racer {
     struct fx *f;
     const char *who;
@@ -655,6 +725,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claim_and_release, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claim_race, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_claimer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_each_once, setup, teardown),

@@ -198,12 +198,16 @@ static void test_plan_cancel_and_claim(void **state) {
     assert_string_equal(p.audit, "request_cancelled");
     assert_int_equal(hy_rq_plan_cancel("in_progress", &p), HY_RQ_BAD_TRANSITION);
     assert_non_null(p.why);
-    hy_rq_plan_claim(&p);
+    hy_rq_plan_claim(true, &p);
     assert_null(p.to); /* the store's claim sets the status and the holder itself */
     assert_int_equal(p.nevents, 1);
     assert_string_equal(p.events[0].to, "claimed");
     assert_string_equal(p.contact_view, "assignee");
     assert_string_equal(p.message, "request_claimed");
+    /* A claim after a release: the requester was told already. */
+    hy_rq_plan_claim(false, &p);
+    assert_null(p.message);
+    assert_string_equal(p.contact_view, "assignee");
     /* A lost claim: volunteers learn nothing of a request that is not open yet. */
     assert_int_equal(hy_rq_refuse_claim(NULL, HY_RQ_VOLUNTEER, &p), HY_RQ_NOT_FOUND);
     assert_int_equal(hy_rq_refuse_claim("new", HY_RQ_VOLUNTEER, &p), HY_RQ_NOT_FOUND);
@@ -239,6 +243,8 @@ static void test_plan_move(void **state) {
     assert_int_equal(hy_rq_plan_move("open", "cancelled", "dup", HY_RQ_COORDINATOR, true, &p),
                      HY_RQ_ALLOWED);
     assert_string_equal(p.message, "request_cancelled");
+    assert_string_equal(p.audit, "request_cancelled");
+    assert_string_equal(p.audit_detail, "coordinator"); /* the requester's says "requester" */
     assert_string_equal(p.contact_view, "coordinator");
     assert_string_equal(p.events[0].reason, "dup");
 }
@@ -247,27 +253,31 @@ static void test_plan_assign_and_delivery(void **state) {
     (void)state;
     struct hy_rq_plan p;
     const char *v = "0123456789abcdef0123456789abcdef";
-    assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, "volunteer", "approved", &p),
+    assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, "volunteer", "approved", true, &p),
                      HY_RQ_ALLOWED);
     assert_string_equal(p.to, "claimed");
     assert_string_equal(p.assignee, v);
     assert_string_equal(p.reason, "assigned");
     assert_string_equal(p.message, "request_claimed");
     assert_string_equal(p.audit_detail, v);
+    /* Assigned again after a release: nothing new for the requester. */
+    assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, "volunteer", "approved", false, &p),
+                     HY_RQ_ALLOWED);
+    assert_null(p.message);
     assert_int_equal(hy_rq_plan_assign("in_progress", HY_RQ_COORDINATOR, v, "coordinator",
-                                       "approved", &p),
+                                       "approved", true, &p),
                      HY_RQ_ALLOWED);
     assert_string_equal(p.to, "in_progress");
     assert_string_equal(p.reason, "reassigned");
     assert_null(p.message);
     assert_int_equal(
-        hy_rq_plan_assign("delivered", HY_RQ_COORDINATOR, v, "volunteer", "approved", &p),
+        hy_rq_plan_assign("delivered", HY_RQ_COORDINATOR, v, "volunteer", "approved", true, &p),
         HY_RQ_BAD_TRANSITION);
-    assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, "volunteer", "pending", &p),
+    assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, "volunteer", "pending", true, &p),
                      HY_RQ_NOT_VOLUNTEER);
-    assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, "editor", "approved", &p),
+    assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, "editor", "approved", true, &p),
                      HY_RQ_NOT_VOLUNTEER);
-    assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, NULL, NULL, &p),
+    assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, NULL, NULL, true, &p),
                      HY_RQ_NOT_VOLUNTEER);
 
     assert_int_equal(hy_rq_plan_delivery("in_progress", HY_RQ_VOLUNTEER, false, false, NULL, &p),
@@ -299,6 +309,42 @@ static void test_plan_assign_and_delivery(void **state) {
     assert_string_equal(p.audit, "request_delivery");
 }
 
+static void test_check_claim(void **state) {
+    (void)state;
+    struct hy_rq_plan p;
+    struct hy_request r = {.has_area = true, .lat = 35.70, .lon = 51.40};
+    struct hy_rq_claimer v = {.has_area = true, .lat = 35.70, .lon = 51.42, .radius_km = 5};
+    const struct hy_rq_claim_limits lim = {.max_open = 3, .cycles_per_hour = 4};
+    assert_int_equal(hy_rq_check_claim(&r, &v, &lim, &p), HY_RQ_ALLOWED); /* 1.8 km */
+    v.radius_km = 1.5;
+    assert_int_equal(hy_rq_check_claim(&r, &v, &lim, &p), HY_RQ_OUTSIDE_AREA);
+    assert_non_null(p.why);
+    v.radius_km = 5;
+    r.lat = -34.6; /* another continent */
+    assert_int_equal(hy_rq_check_claim(&r, &v, &lim, &p), HY_RQ_OUTSIDE_AREA);
+    r.lat = 35.70;
+    r.has_area = false; /* not placed yet: only a coordinator can give it out */
+    assert_int_equal(hy_rq_check_claim(&r, &v, &lim, &p), HY_RQ_OUTSIDE_AREA);
+    r.has_area = true;
+    v.has_area = false;
+    assert_int_equal(hy_rq_check_claim(&r, &v, &lim, &p), HY_RQ_NO_SERVICE_AREA);
+    v.has_area = true;
+    v.open_claims = 2;
+    v.releases = 3;
+    assert_int_equal(hy_rq_check_claim(&r, &v, &lim, &p), HY_RQ_ALLOWED);
+    v.open_claims = 3;
+    assert_int_equal(hy_rq_check_claim(&r, &v, &lim, &p), HY_RQ_TOO_MANY_OPEN);
+    v.open_claims = 0;
+    v.releases = 4;
+    assert_int_equal(hy_rq_check_claim(&r, &v, &lim, &p), HY_RQ_TOO_MANY_CYCLES);
+    /* No limits: the area still binds. */
+    const struct hy_rq_claim_limits none = {0};
+    v.open_claims = 100;
+    v.releases = 100;
+    assert_int_equal(hy_rq_check_claim(&r, &v, &none, &p), HY_RQ_ALLOWED);
+    assert_int_equal(hy_rq_check_claim(&r, &v, NULL, &p), HY_RQ_ALLOWED);
+}
+
 static void test_actor_of(void **state) {
     (void)state;
     struct hy_principal who = {.signed_in = true, .role = "volunteer", .status = "approved"};
@@ -325,6 +371,7 @@ int main(void) {
         cmocka_unit_test(test_plan_cancel_and_claim),
         cmocka_unit_test(test_plan_move),
         cmocka_unit_test(test_plan_assign_and_delivery),
+        cmocka_unit_test(test_check_claim),
         cmocka_unit_test(test_actor_of),
     };
     return cmocka_run_group_tests_name("requests", tests, NULL, NULL);

@@ -354,6 +354,9 @@ const struct hy_migration hy_pg_migrations[] = {
      " submitted_at bigint NOT NULL"
      ");"
      "CREATE INDEX group_changes_at ON group_changes(submitted_at, group_id);"},
+    {8,
+     /* A volunteer's own releases within the hour are counted before each claim they make. */
+     "CREATE INDEX request_events_actor ON request_events(actor_id, at);"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

@@ -96,13 +96,16 @@ export async function signIn(srv, login, password = PASSWORD) {
   return c;
 }
 
-/** `hamyari user add` against the server's store. Returns the new account's id. */
-export async function addUser(srv, { email, phone, role = 'volunteer', password = PASSWORD, name, language } = {}) {
+/** `hamyari user add` against the server's store (home: { lat, lon } and radius_km for a
+ *  volunteer's service area). Returns the new account's id. */
+export async function addUser(srv, { email, phone, role = 'volunteer', password = PASSWORD, name, language, home, radius_km } = {}) {
   const args = ['user', 'add', '--db', srv.dbUrl, '--role', role, '--password-stdin'];
   if (email) args.push('--email', email);
   if (phone) args.push('--phone', phone);
   if (name) args.push('--name', name);
   if (language) args.push('--language', language);
+  if (home) args.push('--home', `${home.lat},${home.lon}`);
+  if (radius_km !== undefined) args.push('--radius-km', String(radius_km));
   const r = await runCli(args, { input: `${password}\n` });
   assert.equal(r.code, 0, `user add ${email || phone}: ${r.stderr}`);
   const m = r.stdout.match(/created \S+ ([0-9a-f]{32})/);
