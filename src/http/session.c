@@ -184,9 +184,20 @@ static bool same_origin(hy_req *req, const char *origin) {
     return strcasecmp(authority, host) == 0;
 }
 
+/* Under our Referrer-Policy: no-referrer, browsers send "Origin: null" with a form posted by
+ * one of our own pages (a POST navigation; fetch() still sends the real origin). Sandboxed
+ * frames and pages of other sites with the same policy send "null" too, so "null" alone proves
+ * nothing: it counts as our origin only when the browser's Sec-Fetch-Site, which no page can
+ * set, says same-origin. */
+static bool null_origin_ours(hy_req *req, const char *origin) {
+    if (strcmp(origin, "null") != 0) return false;
+    const char *site = hy_req_header(req, "Sec-Fetch-Site");
+    return site && strcmp(site, "same-origin") == 0;
+}
+
 int hy_csrf_check(hy_req *req) {
     const char *origin = hy_req_header(req, "Origin");
-    if (origin && !same_origin(req, origin)) return 403;
+    if (origin && !same_origin(req, origin) && !null_origin_ours(req, origin)) return 403;
     const struct hy_principal *who = hy_req_principal(req);
     if (!who || !who->signed_in || !who->via_cookie) return 0;
     if (origin) return 0; /* same origin, checked above */

@@ -205,6 +205,28 @@ describe(`accounts: sign-in ${S}`, () => {
     // GET needs no token.
     assert.ok(await new Client(srv, { cookie: c.cookie }).me());
   });
+
+  // Under Referrer-Policy: no-referrer a browser posts our own forms with "Origin: null" and
+  // Sec-Fetch-Site: same-origin; a page of another site (or a sandboxed frame) that sets the same
+  // policy also sends "Origin: null", but with Sec-Fetch-Site: cross-site.
+  it(`CSRF: "Origin: null" passes only with Sec-Fetch-Site: same-origin ${S}`, async () => {
+    const c = await signIn(srv, 'mina@example.org');
+    for (const site of [undefined, 'cross-site', 'same-site', 'none', 'same-origin, cross-site']) {
+      const headers = { origin: 'null', ...(site ? { 'sec-fetch-site': site } : {}) };
+      assertError(await c.patch('/api/v1/me', { name: 'Evil' }, { csrf: false, headers }), 403, 'csrf_failed', `cookie, ${site}`);
+      // With the session's token too: a null Origin from another site is refused whatever it carries.
+      assertError(await c.patch('/api/v1/me', { name: 'Evil' }, { headers }), 403, 'csrf_failed', `cookie+token, ${site}`);
+      assertError(await signUp(srv, {}, headers), 403, 'csrf_failed', `sign-up, ${site}`);
+    }
+    assert.equal((await c.me()).name, 'Mina', 'nothing changed');
+    const ours = { origin: 'null', 'sec-fetch-site': 'same-origin' };
+    const r = await c.patch('/api/v1/me', { name: 'Mina N' }, { csrf: false, headers: ours });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await c.patch('/api/v1/me', { name: 'Mina' }, { headers: ours })).status, 200);
+    assert.equal((await signUp(srv, {}, ours)).status, 201);
+    // Sec-Fetch-Site cannot vouch for a named foreign Origin.
+    assertError(await c.patch('/api/v1/me', { name: 'Evil' }, { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' } }), 403, 'csrf_failed');
+  });
 });
 
 describe(`accounts: Secure cookies behind TLS ${S}`, () => {
