@@ -17,6 +17,8 @@
 #define HY_HASH_STR_MAX 128 /* crypto_pwhash_STRBYTES */
 #define HY_TOKEN_LEN 43     /* 32 bytes in unpadded base64url */
 #define HY_TOKEN_HASH_LEN 64
+/* How long a password-reset code is valid, in seconds; its message is given up after it. */
+#define HY_RESET_TTL 3600
 
 enum hy_pw_problem {
     HY_PW_OK,

@@ -178,6 +178,18 @@ int hy_st_reset_take(hy_store *s, const char *token_hash, int64_t now, char *ret
                      &hy_row_id, NULL, ret_user_id);
 }
 
+int hy_st_reset_revoke_user(hy_store *s, const char *user_id) {
+    int n = hy_st_changes(s, HY_Q_RESET_DELETE_USER, HY_ARGS(hy_arg_text(user_id)));
+    if (n < 0) return n;
+    int r = hy_st_changes(s, HY_Q_RESET_OUTBOX_VOID, HY_ARGS(hy_arg_text(user_id)));
+    return r < 0 ? r : n;
+}
+
+int hy_st_reset_outbox_expire(hy_store *s, int64_t created_before, int64_t now) {
+    return hy_st_changes(s, HY_Q_RESET_OUTBOX_EXPIRE,
+                         HY_ARGS(hy_arg_i64(created_before), hy_arg_i64(now)));
+}
+
 /* ---- outbox ---- */
 
 int hy_st_outbox_insert(hy_store *s, const struct hy_outbox_message *m) {

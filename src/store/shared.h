@@ -50,6 +50,8 @@ int hy_st_audit_list(hy_store *s, int64_t before, size_t limit, hy_arena *a,
 int hy_st_reset_insert(hy_store *s, const char *token_hash, const char *user_id,
                        int64_t expires_at);
 int hy_st_reset_take(hy_store *s, const char *token_hash, int64_t now, char *ret_user_id);
+int hy_st_reset_revoke_user(hy_store *s, const char *user_id);
+int hy_st_reset_outbox_expire(hy_store *s, int64_t created_before, int64_t now);
 int hy_st_outbox_insert(hy_store *s, const struct hy_outbox_message *m);
 int hy_st_outbox_list(hy_store *s, const char *recipient, size_t limit, hy_arena *a,
                       struct hy_outbox_message **ret);
@@ -67,6 +69,8 @@ int hy_st_expired_purge(hy_store *s, int64_t now, int64_t rate_before);
     .token_get = hy_st_token_get, .rate_hit = hy_st_rate_hit, .rate_clear = hy_st_rate_clear,     \
     .audit_insert = hy_st_audit_insert, .audit_list = hy_st_audit_list,                           \
     .reset_insert = hy_st_reset_insert, .reset_take = hy_st_reset_take,                           \
+    .reset_revoke_user = hy_st_reset_revoke_user,                                                 \
+    .reset_outbox_expire = hy_st_reset_outbox_expire,                                             \
     .outbox_insert = hy_st_outbox_insert, .outbox_list = hy_st_outbox_list,                       \
     .user_set_profile = hy_st_user_set_profile, .expired_purge = hy_st_expired_purge
 

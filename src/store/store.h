@@ -139,6 +139,12 @@ struct hy_store_ops {
                         int64_t expires_at);
     /* Takes (deletes) a password-reset token that has not expired; sets ret_user_id. */
     int (*reset_take)(hy_store *s, const char *token_hash, int64_t now, char *ret_user_id);
+    /* Deletes every reset token of a user and the reset messages to them not yet delivered.
+     * Returns the number of tokens deleted. */
+    int (*reset_revoke_user)(hy_store *s, const char *user_id);
+    /* Gives up the reset messages created before `created_before` that are still undelivered
+     * (leases ended by `now`), erasing their payload. Returns the count. */
+    int (*reset_outbox_expire)(hy_store *s, int64_t created_before, int64_t now);
 
     int (*outbox_insert)(hy_store *s, const struct hy_outbox_message *m);
     /* The newest messages to `recipient` (tests and the operator's diagnostics). */

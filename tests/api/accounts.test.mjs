@@ -6,7 +6,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { assertError, startServer, STORE } from './lib/server.mjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { assertError, runCli, startServer, STORE } from './lib/server.mjs';
+import { startReceiver } from './lib/webhook.mjs';
 import {
   addUser, Client, COMMON_LIST, createToken, freshPhone, makeClock, newVolunteer, outbox,
   PASSWORD, setCookie, signIn, signUp, sql,
@@ -728,15 +730,42 @@ describe(`accounts: password reset ${S}`, () => {
   it(`a reset token expires after an hour ${S}`, async () => {
     const v = await newVolunteer(srv);
     await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
-    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
-    const [first, second] = outbox(srv, v.phone);
+    const [first] = outbox(srv, v.phone);
     srv.clock.advance(59 * 60);
     const r = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: first.token, password: 'fifty nine minutes in' } });
     assert.equal(r.status, 200, r.text);
-    srv.clock.advance(2 * 60);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [second] = outbox(srv, v.phone);
+    srv.clock.advance(61 * 60);
     assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: second.token, password: 'sixty one minutes in' } }), 410, 'gone');
     await new Client(srv).login(v.phone, 'fifty nine minutes in');
     srv.clock.set(0);
+  });
+
+  // Attack: a code read from an old message (a shared phone, a forwarded e-mail) after the owner
+  // asked for a new one, or after they reset their password.
+  it(`a new reset token voids every earlier one and its undelivered message ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const count = () => sql(srv, `SELECT count(*) FROM password_resets WHERE user_id = '${v.id}'`)[0][0];
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [first] = outbox(srv, v.phone);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const msgs = outbox(srv, v.phone);
+    assert.equal(msgs.length, 1, 'one undelivered reset message at a time');
+    const [second] = msgs;
+    assert.notEqual(second.token, first.token);
+    assert.deepEqual(Object.keys(second).sort(), ['token', 'valid_minutes'], 'the message keeps only what it needs');
+    assert.equal(count(), '1', 'one valid code per account');
+    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: first.token, password: 'the old code tries' } }), 410, 'gone');
+    await new Client(srv).login(v.phone, 'the old code tries', { expect: 401 });
+    // A successful reset voids any other code of the account (one planted in the store here).
+    sql(srv, `INSERT INTO password_resets(token_hash, user_id, expires_at) VALUES ('${'ab'.repeat(32)}', '${v.id}', ${Math.floor(Date.now() / 1000) + 3000})`);
+    assert.equal(count(), '2');
+    const r = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: second.token, password: 'the second code wins' } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(count(), '0');
+    assert.equal(outbox(srv, v.phone).length, 0, 'no reset code left in the outbox');
+    await new Client(srv).login(v.phone, 'the second code wins');
   });
 
   it(`a suspended account gets no reset message ${S}`, async () => {
@@ -746,6 +775,77 @@ describe(`accounts: password reset ${S}`, () => {
     await boss.post(`/api/v1/volunteers/${v.id}/suspend`);
     assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } })).status, 202);
     assert.equal(outbox(srv, v.phone).length, 0);
+  });
+});
+
+describe(`accounts: reset codes leave no copy behind ${S}`, () => {
+  let srv, receiver;
+  before(async () => {
+    receiver = await startReceiver();
+    srv = await server({ args: ['--notify-webhook', receiver.url, '--notify-interval', '1', '--notify-batch-minutes', '0'] });
+  });
+  after(async () => { await stop(srv); await receiver?.close(); });
+
+  // Attack: someone who gets a copy of the database (a backup, a stolen disk) finds no code
+  // that still works, nor any code at all once it was delivered.
+  it(`the delivered code is erased from the outbox; the store holds no code in clear ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const codes = [];
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } })).status, 202);
+      const [m] = await receiver.waitFor((x) => x.to === v.phone && x.template === 'password_reset' && !codes.some((c) => x.text.includes(c)));
+      const code = m.text.match(/[A-Za-z0-9_-]{43}/)[0];
+      codes.push(code);
+    }
+    // Delivered: the outbox rows keep no payload.
+    const rows = sql(srv, `SELECT status, payload FROM outbox WHERE recipient = '${v.phone}'`);
+    assert.ok(rows.length >= 1);
+    for (const [status, payload] of rows) {
+      assert.equal(status, 'sent');
+      assert.equal(payload, '{}');
+    }
+    // The first code died when the second was asked for.
+    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: codes[0], password: 'first code, too late' } }), 410, 'gone');
+    // Nowhere in the store in clear: every text column of the tables that ever held it.
+    for (const code of codes) {
+      for (const q of [`SELECT count(*) FROM outbox WHERE payload LIKE '%${code}%'`,
+        `SELECT count(*) FROM password_resets WHERE token_hash LIKE '%${code}%'`,
+        `SELECT count(*) FROM audit_log WHERE detail LIKE '%${code}%'`]) assert.equal(sql(srv, q)[0][0], '0', q);
+    }
+    if (STORE === 'sqlite') {
+      // The raw bytes of the database file and its WAL, after a checkpoint (hamyari purge).
+      const r = await runCli(['purge', '--db', srv.dbUrl], { env: srv.clock.env });
+      assert.equal(r.code, 0, r.stderr);
+      const file = srv.dbUrl.slice('sqlite:'.length);
+      for (const f of [file, `${file}-wal`]) {
+        if (!existsSync(f)) continue;
+        const bytes = readFileSync(f);
+        for (const code of codes) assert.equal(bytes.indexOf(Buffer.from(code)), -1, `a reset code found in ${f}`);
+      }
+    }
+    const ok = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: codes[1], password: 'second code is fine' } });
+    assert.equal(ok.status, 200, ok.text);
+  });
+});
+
+describe(`accounts: an undelivered reset code expires with its message ${S}`, () => {
+  let srv;
+  before(async () => { srv = await server(); });
+  after(() => stop(srv));
+
+  it(`with no notifier, the purge gives up the message once the code has expired and erases it ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [m] = outbox(srv, v.phone);
+    assert.match(m.token, /^[A-Za-z0-9_-]{43}$/);
+    let r = await runCli(['purge', '--db', srv.dbUrl], { env: srv.clock.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(sql(srv, `SELECT status FROM outbox WHERE recipient = '${v.phone}'`), [['pending']], 'still valid: kept');
+    srv.clock.advance(61 * 60);
+    r = await runCli(['purge', '--db', srv.dbUrl], { env: srv.clock.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(sql(srv, `SELECT status, payload, last_error FROM outbox WHERE recipient = '${v.phone}'`), [['failed', '{}', 'expired']]);
+    srv.clock.set(0);
   });
 });
 

@@ -31,6 +31,7 @@
 
 #include "store/pg/migrations_pg.h"
 #include "store/sqlite/migrations_sqlite.h"
+#include "store/requests.h"
 #include "store/store.h"
 
 static bool g_pg;            /* which backend this run checks */
@@ -735,7 +736,8 @@ static void test_accounts_ops_complete(void **state) {
                     o->session_delete && o->session_delete_user && o->token_insert &&
                     o->token_get && o->rate_hit && o->rate_clear && o->audit_insert &&
                     o->audit_list && o->reset_insert && o->reset_take && o->outbox_insert &&
-                    o->outbox_list && o->user_set_profile;
+                    o->outbox_list && o->user_set_profile && o->reset_revoke_user &&
+                    o->reset_outbox_expire;
     if (!complete) fail_msg("the %s store leaves an accounts function NULL", o->name);
 }
 
@@ -1395,6 +1397,81 @@ static void test_password_resets(void **state) {
     assert_int_equal(s->ops->reset_take(s, "r3", 1499, uid), HY_DB_ONE);
     assert_string_equal(uid, ID_REZA);
     assert_int_equal(s->ops->reset_take(s, "r3", 1499, uid), HY_DB_NONE);
+}
+
+/* One valid reset code per account: revoking a user's codes also drops the reset messages to
+ * them that are not delivered yet, and nothing of anybody else; an expired code's message is
+ * given up with its payload erased. */
+static void test_reset_revoke_expire(void **state) {
+    struct fx *f = *state;
+    hy_store *s = conn(f);
+    struct hy_user ua =
+        mk_user(ID_MARYAM, "maryam@example.org", "+989121234567", "مریم", "volunteer", "approved", 1);
+    struct hy_user ub = mk_user(ID_REZA, NULL, "+989351112233", "رضا", "admin", "approved", 2);
+    insert_user(f, &ua, NULL);
+    insert_user(f, &ub, NULL);
+    static const struct hy_outbox_message m[] = {
+        {100, "+989121234567", "sms", "fa", "password_reset", "{\"token\":\"a1\"}"},
+        {110, "maryam@example.org", "email", "fa", "password_reset", "{\"token\":\"a2\"}"},
+        {120, "+989121234567", "sms", "fa", "request_claimed", "{\"x\":1}"},
+        {130, "+989351112233", "sms", "fa", "password_reset", "{\"token\":\"b1\"}"},
+        {5000, "+989351112233", "sms", "fa", "password_reset", "{\"token\":\"b2\"}"},
+    };
+    begin_write(s);
+    assert_int_equal(s->ops->reset_insert(s, "ra", ID_MARYAM, 9000), HY_DB_ONE);
+    assert_int_equal(s->ops->reset_insert(s, "rb", ID_MARYAM, 9000), HY_DB_ONE);
+    assert_int_equal(s->ops->reset_insert(s, "rc", ID_REZA, 9000), HY_DB_ONE);
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        assert_int_equal(s->ops->outbox_insert(s, &m[i]), HY_DB_ONE);
+    assert_int_equal(s->ops->reset_revoke_user(s, ID_MARYAM), 2);
+    assert_int_equal(s->ops->reset_revoke_user(s, ID_MARYAM), 0);
+    commit(s);
+    char uid[HY_ID_LEN + 1];
+    assert_int_equal(s->ops->reset_take(s, "ra", 1000, uid), HY_DB_NONE);
+    assert_int_equal(s->ops->reset_take(s, "rb", 1000, uid), HY_DB_NONE);
+    hy_arena *a = hy_arena_new(0);
+    struct hy_outbox_message *got = NULL;
+    begin_read(s);
+    assert_int_equal(s->ops->outbox_list(s, "+989121234567", 10, a, &got), 1);
+    assert_string_equal(got[0].template_name, "request_claimed");
+    assert_int_equal(s->ops->outbox_list(s, "maryam@example.org", 10, a, &got), 0);
+    assert_int_equal(s->ops->outbox_list(s, "+989351112233", 10, a, &got), 2);
+    commit(s);
+    /* Reza's message of 130 is older than 1000: given up and erased; the one of 5000 stays. */
+    begin_write(s);
+    assert_int_equal(s->ops->reset_outbox_expire(s, 1000, 1000), 1);
+    assert_int_equal(s->ops->reset_outbox_expire(s, 1000, 1000), 0);
+    commit(s);
+    begin_read(s);
+    assert_int_equal(s->ops->outbox_list(s, "+989351112233", 10, a, &got), 2);
+    assert_int_equal(got[0].created_at, 5000);
+    assert_string_equal(got[0].payload, "{\"token\":\"b2\"}");
+    assert_int_equal(got[1].created_at, 130);
+    assert_string_equal(got[1].payload, "{}");
+    commit(s);
+    /* The given-up message is not sent any more. */
+    struct hy_outbox_item *items = NULL;
+    begin_write(s);
+    int n = s->ops->requests->outbox_take(s, 6000, 6300, 10, a, &items);
+    assert_int_equal(n, 2);
+    bool saw_b2 = false;
+    for (int i = 0; i < n; i++) {
+        assert_string_not_equal(items[i].payload, "{}");
+        if (!strcmp(items[i].payload, "{\"token\":\"b2\"}")) saw_b2 = true;
+    }
+    assert_true(saw_b2);
+    /* Delivered or given up: the payload is erased. */
+    assert_int_equal(s->ops->requests->outbox_sent(s, items[0].id, 6001), HY_DB_ONE);
+    assert_int_equal(s->ops->requests->outbox_retry(s, items[1].id, 6100, true, "refused"), HY_DB_ONE);
+    commit(s);
+    begin_read(s);
+    assert_int_equal(s->ops->outbox_list(s, "+989121234567", 10, a, &got), 1);
+    assert_string_equal(got[0].payload, "{}");
+    assert_int_equal(s->ops->outbox_list(s, "+989351112233", 10, a, &got), 2);
+    assert_string_equal(got[0].payload, "{}");
+    assert_string_equal(got[1].payload, "{}");
+    commit(s);
+    hy_arena_free(a);
 }
 
 static void test_outbox(void **state) {
@@ -2161,6 +2238,7 @@ int main(int argc, char **argv) {
         TM(test_rate_limits),
         TM(test_audit_log),
         TM(test_password_resets),
+        TM(test_reset_revoke_expire),
         TM(test_outbox),
         TM(test_expired_purge),
         TM(test_accounts_transcript),
