@@ -72,6 +72,9 @@ static int role_tx(hy_store *s, void *ctx) {
     if ((r = s->ops->user_set_role(s, c->id, c->role, hy_clock_now())) < 0) return r;
     /* A changed role takes effect at once: the account signs in again. */
     if ((r = s->ops->session_delete_user(s, c->id)) < 0) return r;
+    /* Its API tokens too: a token must not keep a role the account no longer has, nor gain
+     * one it was not made with. */
+    if ((r = hy_revoke_user_tokens(s, hy_req_actor(c->req), c->id)) < 0) return r;
     char *detail = hy_arena_printf(c->req->arena, "%s->%s", c->user.role, c->role);
     if ((r = hy_audit(s, hy_req_actor(c->req), "role_changed", c->id, detail ? detail : "")) < 0) return r;
     c->user.role = c->role;

@@ -29,6 +29,15 @@ hy_result hy_api_suspend_volunteer(hy_req *req);
 hy_result hy_api_list_users(hy_req *req);
 hy_result hy_api_set_user_role(hy_req *req);
 hy_result hy_api_list_audit(hy_req *req);
+/* tokens.c */
+hy_result hy_api_list_my_tokens(hy_req *req);
+hy_result hy_api_create_my_token(hy_req *req);
+hy_result hy_api_revoke_my_token(hy_req *req);
+hy_result hy_api_list_tokens(hy_req *req);
+hy_result hy_api_revoke_token(hy_req *req);
+/* Inside a write transaction: revokes every API token of `user_id` and audits it (actor
+ * `actor_id`, detail the count). Returns the count, or a negative store code. */
+int hy_revoke_user_tokens(hy_store *s, const char *actor_id, const char *user_id);
 
 /* requests_public.c */
 hy_result hy_api_submit_request(hy_req *req);

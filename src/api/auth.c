@@ -348,6 +348,8 @@ static int reset_confirm_tx(hy_store *s, void *ctx) {
     if ((r = s->ops->user_set_password(s, c->user_id, c->hash, now)) < 0) return r;
     if ((r = s->ops->session_delete_user(s, c->user_id)) < 0) return r;
     if ((r = s->ops->reset_revoke_user(s, c->user_id)) < 0) return r;
+    /* Whoever reset the password may not be the one who made the tokens. */
+    if ((r = hy_revoke_user_tokens(s, hy_req_actor(c->req), c->user_id)) < 0) return r;
     return hy_audit(s, hy_req_actor(c->req), "password_reset", c->user_id, "");
 }
 

@@ -79,6 +79,7 @@ struct lookup {
     hy_arena *a;
     struct hy_principal *who;
     int64_t now, idle, max;
+    int64_t token_made_since; /* API tokens made before this are past the lifetime cap */
     bool expired;
     bool touch; /* the session's last use is a minute old or more: record this one */
 };
@@ -99,7 +100,7 @@ static int lookup_tx(hy_store *s, void *ctx) {
         l->who->csrf = sess.csrf;
         l->touch = l->now - sess.last_seen >= 60;
     } else {
-        int r = s->ops->token_get(s, l->hash, user_id);
+        int r = s->ops->token_get(s, l->hash, l->now, l->token_made_since, user_id);
         if (r <= 0) return r;
     }
     struct hy_user u;
@@ -149,8 +150,10 @@ const struct hy_principal *hy_req_principal(hy_req *req) {
     char hash[HY_TOKEN_HASH_LEN + 1];
     hy_token_hash(token, hash);
     const struct hy_server_config *c = req->srv->cfg;
-    struct lookup l = {hash, cookie, req->arena, who, hy_clock_now(), c->session_idle,
-                           c->session_max, false, false};
+    int64_t now = hy_clock_now();
+    struct lookup l = {hash, cookie, req->arena, who, now, c->session_idle, c->session_max,
+                       c->token_max_days ? now - (int64_t)c->token_max_days * 86400 : 0, false,
+                       false};
     int r = hy_db_run(req->srv->db, HY_TX_READ, lookup_tx, &l);
     if (r < 0) {
         hy_warn("session lookup failed (%d); treating the caller as anonymous", r);

@@ -849,6 +849,179 @@ describe(`accounts: an undelivered reset code expires with its message ${S}`, ()
   });
 });
 
+describe(`accounts: API tokens ${S}`, () => {
+  let srv, admin, adminId;
+  const cli = (...args) => runCli(['token', ...args, '--db', srv.dbUrl], { env: srv.clock.env });
+  const works = async (token) => (await new Client(srv, { bearer: token }).get('/api/v1/me')).status === 200;
+  before(async () => {
+    srv = await server({ args: ['--token-max-days', '30'] });
+    adminId = await addUser(srv, { email: 'tokadmin@example.org', role: 'admin' });
+    admin = await signIn(srv, 'tokadmin@example.org');
+  });
+  after(() => stop(srv));
+
+  it(`hamyari token create|list|revoke, with --help; expiry dates and the lifetime cap ${S}`, async () => {
+    for (const sub of [[], ['create'], ['list'], ['revoke']]) {
+      const r = await runCli(['token', ...sub, '--help']);
+      assert.equal(r.code, 0, `token ${sub.join(' ')} --help: ${r.stderr}`);
+      assert.match(r.stdout, /Usage: hamyari token/);
+    }
+    const id = await addUser(srv, { email: 'script@example.org', role: 'coordinator' });
+    let r = await cli('create', '--user', 'script@example.org', '--name', 'nightly', '--days', '2');
+    assert.equal(r.code, 0, r.stderr);
+    const [, tokId] = r.stdout.match(/^API token ([0-9a-f]{32}) for ([0-9a-f]{32}) \(coordinator\), expires \d{4}-\d\d-\d\dT/m);
+    const two = r.stdout.trim().split('\n').pop();
+    assert.ok(await works(two));
+    // Beyond the cap: refused, nothing made.
+    r = await cli('create', '--user', 'script@example.org', '--days', '400');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /cap of 365 days/);
+    r = await cli('list', '--user', 'script@example.org');
+    assert.equal(r.code, 0, r.stderr);
+    const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0][0], tokId);
+    assert.equal(rows[0][1], id);
+    assert.equal(rows[0][2], 'nightly');
+    assert.ok(!r.stdout.includes(two), 'the list never shows a token');
+    // Its own date: 2 days.
+    srv.clock.advance(2 * 86400 + 5);
+    assert.equal(await works(two), false, 'expired after 2 days');
+    srv.clock.set(0);
+    assert.ok(await works(two));
+    // No date of its own (--days 0 where the CLI is told of no cap): the server's cap of 30 days ends it.
+    r = await cli('create', '--user', 'script@example.org', '--days', '0', '--token-max-days', '0');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /expires never/);
+    const forever = r.stdout.trim().split('\n').pop();
+    assert.ok(await works(forever));
+    srv.clock.advance(30 * 86400 + 5);
+    assert.equal(await works(forever), false, 'past --token-max-days');
+    srv.clock.set(0);
+    // revoke ID, then revoke --user.
+    r = await cli('revoke', tokId);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await works(two), false, 'revoked');
+    assert.ok(await works(forever));
+    assert.equal((await cli('revoke', tokId)).code, 1, 'revoking twice: no such token');
+    assert.equal((await cli('revoke', 'not-an-id')).code, 2);
+    assert.equal((await cli('revoke')).code, 2);
+    r = await cli('revoke', '--user', 'script@example.org');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /revoked 1 token/);
+    assert.equal(await works(forever), false);
+    const audit = (await admin.get('/api/v1/audit?limit=500')).json.entries.filter((e) => e.subject_id === id).map((e) => e.action);
+    assert.ok(audit.includes('api_token_revoked') && audit.includes('api_tokens_revoked'), audit.join());
+  });
+
+  it(`a person lists, makes and revokes their own tokens; the secret is shown once ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const me = await signIn(srv, v.phone);
+    let r = await me.post('/api/v1/me/tokens', { name: 'my phone app', expires_in_days: 7 });
+    assert.equal(r.status, 201, r.text);
+    const { token, secret } = r.json;
+    assert.match(secret, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(token.user_id, v.id);
+    assert.equal(token.name, 'my phone app');
+    assert.equal(token.expires_at - token.created_at, 7 * 86400);
+    const bot = new Client(srv, { bearer: secret });
+    assert.equal((await bot.me()).id, v.id);
+    r = await me.get('/api/v1/me/tokens');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.tokens.map((t) => t.id), [token.id]);
+    assert.ok(!r.text.includes(secret), 'no secret in the list');
+    assert.ok(!sql(srv, 'SELECT token_hash FROM api_tokens').some(([h]) => r.text.includes(h)), 'no hash in the list');
+    // Attack: a leaked token mints itself a successor that would outlive its revocation.
+    assertError(await bot.post('/api/v1/me/tokens', { name: 'successor' }), 403, 'forbidden');
+    // Bad input changes nothing.
+    for (const body of [{ expires_in_days: 0 }, { expires_in_days: 31 }, { expires_in_days: 1.5 }, { name: 'x'.repeat(101) }, { name: 'a\nb' }, { nope: 1 }]) {
+      const bad = await me.post('/api/v1/me/tokens', body);
+      assert.equal(bad.status, 400, `${JSON.stringify(body)}: ${bad.status}`);
+    }
+    assert.equal((await me.get('/api/v1/me/tokens')).json.total, 1);
+    // Attack: someone else revokes (or learns of) my token by its id.
+    const other = await signIn(srv, (await newVolunteer(srv)).phone);
+    assertError(await other.request('DELETE', `/api/v1/me/tokens/${token.id}`), 404, 'not_found');
+    assert.equal((await other.get('/api/v1/me/tokens')).json.total, 0);
+    assert.ok(await works(secret));
+    r = await me.request('DELETE', `/api/v1/me/tokens/${token.id}`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json, { id: token.id, revoked: true });
+    assert.equal(await works(secret), false);
+    assertError(await me.request('DELETE', `/api/v1/me/tokens/${token.id}`), 404, 'not_found');
+    // At most 20 at once; revoking one makes room.
+    const ids = [];
+    for (let i = 0; i < 20; i++) {
+      const m = await me.post('/api/v1/me/tokens', { name: `t${i}` });
+      assert.equal(m.status, 201, m.text);
+      ids.push(m.json.token.id);
+    }
+    assertError(await me.post('/api/v1/me/tokens', {}), 409, 'conflict');
+    assert.equal((await me.request('DELETE', `/api/v1/me/tokens/${ids[0]}`)).status, 200);
+    r = await me.post('/api/v1/me/tokens', {});
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.token.expires_at - r.json.token.created_at, 30 * 86400, 'the default 90 days, cut to the cap');
+  });
+
+  it(`admins list every token and revoke any; others cannot ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const me = await signIn(srv, v.phone);
+    const { json: { token, secret } } = await me.post('/api/v1/me/tokens', { name: 'listed' });
+    let r = await admin.get(`/api/v1/tokens?user_id=${v.id}`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.tokens.map((t) => t.id), [token.id]);
+    assert.equal(r.json.total, 1);
+    r = await admin.get('/api/v1/tokens?per_page=200');
+    assert.ok(r.json.tokens.some((t) => t.id === token.id));
+    assert.ok(!r.text.includes(secret));
+    assertError(await admin.get('/api/v1/tokens?user_id=nope'), 400, 'invalid_query');
+    assertError(await me.get('/api/v1/tokens'), 403, 'forbidden');
+    assertError(await me.request('DELETE', `/api/v1/tokens/${token.id}`), 403, 'forbidden');
+    r = await admin.request('DELETE', `/api/v1/tokens/${token.id}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(await works(secret), false);
+    assertError(await admin.request('DELETE', `/api/v1/tokens/${token.id}`), 404, 'not_found');
+    const entry = (await admin.get('/api/v1/audit?limit=50')).json.entries.find((e) => e.action === 'api_token_revoked' && e.detail === token.id.slice(0, 8));
+    assert.ok(entry, 'the revocation is audited');
+    assert.equal(entry.actor_id, adminId);
+    assert.equal(entry.subject_id, v.id);
+  });
+
+  // Attack: a token taken from someone keeps working after they reset their password, after an
+  // admin takes a role away, or after a coordinator suspends them.
+  it(`a password reset, a role change and a suspension revoke every token of the account ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    await admin.post(`/api/v1/volunteers/${v.id}/approve`);
+    const mint = async () => {
+      const c = await signIn(srv, v.phone, v.password ?? PASSWORD);
+      const r = await c.post('/api/v1/me/tokens', {});
+      assert.equal(r.status, 201, r.text);
+      return r.json.secret;
+    };
+    // A CLI-made token too.
+    const fromCli = (await cli('create', '--user', v.phone)).stdout.trim().split('\n').pop();
+    const t1 = await mint();
+    assert.ok(await works(t1) && await works(fromCli));
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [msg] = outbox(srv, v.phone);
+    const NEW = 'a fresh password for tokens';
+    assert.equal((await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: msg.token, password: NEW } })).status, 200);
+    assert.equal(await works(t1), false, 'reset revokes');
+    assert.equal(await works(fromCli), false, 'reset revokes CLI tokens too');
+    v.password = NEW;
+    const t2 = await mint();
+    assert.equal((await admin.post(`/api/v1/volunteers/${v.id}/suspend`)).status, 200);
+    assert.equal((await admin.post(`/api/v1/volunteers/${v.id}/approve`)).status, 200);
+    assert.equal(await works(t2), false, 'a suspension revokes (re-approval does not bring it back)');
+    const t3 = await mint();
+    assert.equal((await admin.post(`/api/v1/users/${v.id}/role`, { role: 'editor' })).status, 200);
+    assert.equal(await works(t3), false, 'a role change revokes');
+    assert.equal(sql(srv, `SELECT count(*) FROM api_tokens WHERE user_id = '${v.id}'`)[0][0], '0');
+    const actions = (await admin.get('/api/v1/audit?limit=500')).json.entries.filter((e) => e.subject_id === v.id && e.action === 'api_tokens_revoked');
+    assert.deepEqual(actions.map((e) => e.detail), ['1', '1', '2']);
+  });
+});
+
 describe(`accounts: roles and the audit log ${S}`, () => {
   let srv, admin, adminId;
   before(async () => {
