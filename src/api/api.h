@@ -118,6 +118,9 @@ json_t *hy_user_json(const struct hy_user *u, bool with_contact);
 json_t *hy_volunteer_json(const struct hy_volunteer *v);
 /* The stored form of a login (lowercased e-mail or E.164 phone) in the arena, or NULL. */
 const char *hy_login_normalise(hy_req *req, const char *login);
+/* The page= (from 1) and per_page= (1-200, default 50) of a listing as a limit and offset;
+ * answers 400 invalid_query naming the parameter when one is wrong. */
+bool hy_api_paging(hy_req *req, size_t *ret_limit, size_t *ret_offset, hy_result *ret);
 /* Checks a new password against the policy; answers 400 naming `field` when it fails. */
 bool hy_api_password_ok(hy_req *req, const char *pw, const char *field, hy_result *ret);
 

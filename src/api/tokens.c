@@ -11,7 +11,6 @@
  * (--token-max-days), when revoked, and when its account's password is reset, its role
  * changes or it is suspended. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -61,15 +60,8 @@ hy_result hy_api_list_tokens(hy_req *req) {
     struct list_ctx c = {.req = req, .user_id = hy_req_query(req, "user_id")};
     if (c.user_id && !hy_id_valid(c.user_id))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "user_id must be an account id.", "user_id");
-    long page = 1, per = 50;
-    const char *ps = hy_req_query(req, "page"), *pp = hy_req_query(req, "per_page");
-    char *end;
-    if (ps && ((page = strtol(ps, &end, 10)) < 1 || *end || page > 100000))
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "page must be a whole number from 1.", "page");
-    if (pp && ((per = strtol(pp, &end, 10)) < 1 || *end || per > 200))
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "per_page must be from 1 to 200.", "per_page");
-    c.limit = (size_t)per;
-    c.offset = (size_t)(page - 1) * (size_t)per;
+    hy_result res;
+    if (!hy_api_paging(req, &c.limit, &c.offset, &res)) return res;
     return list_reply(req, &c);
 }
 
