@@ -36,6 +36,23 @@ static int users_tx(hy_store *s, void *ctx) {
     return c->n < 0 ? c->n : HY_DB_ONE;
 }
 
+bool hy_api_paging(hy_req *req, size_t *ret_limit, size_t *ret_offset, hy_result *ret) {
+    long page = 1, per = 50;
+    const char *ps = hy_req_query(req, "page"), *pp = hy_req_query(req, "per_page");
+    char *end;
+    if (ps && ((page = strtol(ps, &end, 10)) < 1 || *end || page > 100000)) {
+        *ret = hy_reply_error(req, HY_E_INVALID_QUERY, "page must be a whole number from 1.", "page");
+        return false;
+    }
+    if (pp && ((per = strtol(pp, &end, 10)) < 1 || *end || per > 200)) {
+        *ret = hy_reply_error(req, HY_E_INVALID_QUERY, "per_page must be from 1 to 200.", "per_page");
+        return false;
+    }
+    *ret_limit = (size_t)per;
+    *ret_offset = (size_t)(page - 1) * (size_t)per;
+    return true;
+}
+
 hy_result hy_api_list_users(hy_req *req) {
     struct users_ctx c = {.req = req};
     const char *role = hy_req_query(req, "role"), *status = hy_req_query(req, "status");
@@ -43,14 +60,10 @@ hy_result hy_api_list_users(hy_req *req) {
         return hy_reply_error(req, HY_E_INVALID_QUERY, "Unknown role.", "role");
     if (status && !one_of(status, statuses))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "Unknown status.", "status");
-    long page = 1, per = 50;
-    const char *ps = hy_req_query(req, "page"), *pp = hy_req_query(req, "per_page");
-    char *end;
-    if (ps && ((page = strtol(ps, &end, 10)) < 1 || *end || page > 100000))
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "page must be a whole number from 1.", "page");
-    if (pp && ((per = strtol(pp, &end, 10)) < 1 || *end || per > 200))
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "per_page must be from 1 to 200.", "per_page");
-    c.f = (struct hy_user_filter){role, status, (size_t)per, (size_t)(page - 1) * (size_t)per};
+    size_t limit, offset;
+    hy_result res;
+    if (!hy_api_paging(req, &limit, &offset, &res)) return res;
+    c.f = (struct hy_user_filter){role, status, limit, offset};
     int r = hy_db_run(req->srv->db, HY_TX_READ, users_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
     json_t *items = json_array();
@@ -72,6 +85,9 @@ static int role_tx(hy_store *s, void *ctx) {
     if ((r = s->ops->user_set_role(s, c->id, c->role, hy_clock_now())) < 0) return r;
     /* A changed role takes effect at once: the account signs in again. */
     if ((r = s->ops->session_delete_user(s, c->id)) < 0) return r;
+    /* Its API tokens too: a token must not keep a role the account no longer has, nor gain
+     * one it was not made with. */
+    if ((r = hy_revoke_user_tokens(s, hy_req_actor(c->req), c->id)) < 0) return r;
     char *detail = hy_arena_printf(c->req->arena, "%s->%s", c->user.role, c->role);
     if ((r = hy_audit(s, hy_req_actor(c->req), "role_changed", c->id, detail ? detail : "")) < 0) return r;
     c->user.role = c->role;

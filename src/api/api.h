@@ -29,6 +29,15 @@ hy_result hy_api_suspend_volunteer(hy_req *req);
 hy_result hy_api_list_users(hy_req *req);
 hy_result hy_api_set_user_role(hy_req *req);
 hy_result hy_api_list_audit(hy_req *req);
+/* tokens.c */
+hy_result hy_api_list_my_tokens(hy_req *req);
+hy_result hy_api_create_my_token(hy_req *req);
+hy_result hy_api_revoke_my_token(hy_req *req);
+hy_result hy_api_list_tokens(hy_req *req);
+hy_result hy_api_revoke_token(hy_req *req);
+/* Inside a write transaction: revokes every API token of `user_id` and audits it (actor
+ * `actor_id`, detail the count). Returns the count, or a negative store code. */
+int hy_revoke_user_tokens(hy_store *s, const char *actor_id, const char *user_id);
 
 /* requests_public.c */
 hy_result hy_api_submit_request(hy_req *req);
@@ -114,6 +123,9 @@ json_t *hy_user_json(const struct hy_user *u, bool with_contact);
 json_t *hy_volunteer_json(const struct hy_volunteer *v);
 /* The stored form of a login (lowercased e-mail or E.164 phone) in the arena, or NULL. */
 const char *hy_login_normalise(hy_req *req, const char *login);
+/* The page= (from 1) and per_page= (1-200, default 50) of a listing as a limit and offset;
+ * answers 400 invalid_query naming the parameter when one is wrong. */
+bool hy_api_paging(hy_req *req, size_t *ret_limit, size_t *ret_offset, hy_result *ret);
 /* Checks a new password against the policy; answers 400 naming `field` when it fails. */
 bool hy_api_password_ok(hy_req *req, const char *pw, const char *field, hy_result *ret);
 

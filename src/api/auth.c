@@ -26,8 +26,6 @@
 #include "store/rate.h"
 #include "util/clock.h"
 
-#define HY_RESET_TTL 3600
-
 /* Turns what a person typed as their login into the stored form: a lowercased e-mail or an
  * E.164 phone. Returns NULL when it can be neither. */
 const char *hy_login_normalise(hy_req *req, const char *login) {
@@ -350,9 +348,12 @@ static int reset_request_tx(hy_store *s, void *ctx) {
     hy_token_new(c->token);
     hy_token_hash(c->token, hash);
     int64_t now = hy_clock_now();
+    /* One valid code at a time: a new one voids the earlier ones and their undelivered
+     * messages. */
+    if ((r = s->ops->reset_revoke_user(s, u.id)) < 0) return r;
     if ((r = s->ops->reset_insert(s, hash, u.id, now + HY_RESET_TTL)) < 0) return r;
-    json_t *payload = json_pack("{s:s,s:s,s:i}", "token", c->token, "name", u.name,
-                                "valid_minutes", HY_RESET_TTL / 60);
+    /* Only what the message needs; the store erases it once the message is delivered. */
+    json_t *payload = json_pack("{s:s,s:i}", "token", c->token, "valid_minutes", HY_RESET_TTL / 60);
     char *text = json_dumps(payload, JSON_COMPACT);
     json_decref(payload);
     if (!text) return HY_DB_HARD;
@@ -406,6 +407,9 @@ static int reset_confirm_tx(hy_store *s, void *ctx) {
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
     if ((r = s->ops->user_set_password(s, c->user_id, c->hash, now)) < 0) return r;
     if ((r = s->ops->session_delete_user(s, c->user_id)) < 0) return r;
+    if ((r = s->ops->reset_revoke_user(s, c->user_id)) < 0) return r;
+    /* Whoever reset the password may not be the one who made the tokens. */
+    if ((r = hy_revoke_user_tokens(s, hy_req_actor(c->req), c->user_id)) < 0) return r;
     return hy_audit(s, hy_req_actor(c->req), "password_reset", c->user_id, "");
 }
 

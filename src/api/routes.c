@@ -41,6 +41,15 @@ const struct hy_route hy_routes[] = {
     {HY_POST, "/api/v1/users/{id}/role", hy_api_set_user_role, HY_ACCESS_ADMIN, JSON,
      "Change an account's role"},
     {HY_GET, "/api/v1/audit", hy_api_list_audit, HY_ACCESS_ADMIN, 0, "The security audit log"},
+    {HY_GET, "/api/v1/me/tokens", hy_api_list_my_tokens, HY_ACCESS_SIGNED_IN, 0,
+     "The caller's API tokens"},
+    {HY_POST, "/api/v1/me/tokens", hy_api_create_my_token, HY_ACCESS_SIGNED_IN, JSON,
+     "Make an API token (from a browser session)"},
+    {HY_DELETE, "/api/v1/me/tokens/{id}", hy_api_revoke_my_token, HY_ACCESS_SIGNED_IN, 0,
+     "Revoke one of the caller's API tokens"},
+    {HY_GET, "/api/v1/tokens", hy_api_list_tokens, HY_ACCESS_ADMIN, 0, "Every API token"},
+    {HY_DELETE, "/api/v1/tokens/{id}", hy_api_revoke_token, HY_ACCESS_ADMIN, 0,
+     "Revoke any API token"},
 
     /* Help requests and dispatch: literal paths before /requests/{id} */
     {HY_POST, "/api/v1/requests", hy_api_submit_request, HY_ACCESS_PUBLIC, FORM,

@@ -226,6 +226,7 @@ static int vet_tx(hy_store *s, void *ctx) {
     if ((r = s->ops->user_set_status(s, c->id, c->to, hy_clock_now())) <= 0)
         return r < 0 ? r : HY_DB_ABORT;
     if (!approve && (r = s->ops->session_delete_user(s, c->id)) < 0) return r;
+    if (!approve && (r = hy_revoke_user_tokens(s, hy_req_actor(c->req), c->id)) < 0) return r;
     if ((r = hy_audit(s, hy_req_actor(c->req), approve ? "volunteer_approved" : "volunteer_suspended", c->id,
                       c->user.status)) < 0)
         return r;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "app/workers.h"
+#include "domain/auth.h"
 #include "domain/messages.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -286,7 +287,10 @@ struct take_ctx {
 
 static int take_tx(hy_store *s, void *ctx) {
     struct take_ctx *t = ctx;
-    int r = s->ops->requests->outbox_take(s, t->now, t->now + LEASE_SECONDS, t->limit, t->a,
+    /* A reset code past its validity is not sent late: its message is given up. */
+    int r = s->ops->reset_outbox_expire(s, t->now - HY_RESET_TTL, t->now);
+    if (r < 0) return r;
+    r = s->ops->requests->outbox_take(s, t->now, t->now + LEASE_SECONDS, t->limit, t->a,
                                           &t->items);
     if (r < 0) return r;
     t->n = r;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/auth.h"
 #include "domain/geo.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -108,6 +109,7 @@ static int purge_tx(hy_store *s, void *ctx) {
     struct purge_ctx *p = ctx;
     /* Rate-limit counters name network addresses: none outlives a day. */
     int r = s->ops->expired_purge(s, p->now, p->now - 86400);
+    if (r >= 0) r = s->ops->reset_outbox_expire(s, p->now - HY_RESET_TTL, p->now);
     if (r < 0) return r;
     return s->ops->requests->purge(s, p->now, p->finished_before, p->idem_before,
                                    p->outbox_before, &p->c);

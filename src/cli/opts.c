@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "domain/auth.h"
 
 static int set_value(const struct hy_opt *o, const char *value, const char *from) {
     char *end;
@@ -164,6 +165,7 @@ void hy_settings_defaults(struct hy_settings *s) {
     s->server.access_log = true;
     s->server.session_idle = 30 * 60;
     s->server.session_max = 12 * 60 * 60;
+    s->server.token_max_days = HY_TOKEN_MAX_DAYS;
     s->server.calling_code = "98";
     s->server.password_list = "data/common-passwords.txt";
     s->server.max_hashes = 0;

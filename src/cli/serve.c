@@ -105,6 +105,8 @@ int hy_cmd_serve(int argc, char **argv) {
          "end a session unused this long (default 1800)"},
         {"session-max", "HAMYARI_SESSION_MAX", HY_OPT_UINT, &c->session_max, "SECONDS",
          "end a session this long after sign-in (default 43200)"},
+        {"token-max-days", "HAMYARI_TOKEN_MAX_DAYS", HY_OPT_UINT, &c->token_max_days, "DAYS",
+         "refuse API tokens older than this, whatever their own date (default 365; 0 = no cap)"},
         {"calling-code", "HAMYARI_CALLING_CODE", HY_OPT_STRING, &c->calling_code, "DIGITS",
          "country calling code for phone numbers typed without one (default 98, Iran)"},
         {"password-list", "HAMYARI_PASSWORD_LIST", HY_OPT_STRING, &c->password_list, "FILE",

@@ -40,6 +40,15 @@ struct hy_session {
     int64_t created_at, last_seen, expires_at;
 };
 
+/* An API token as listed: never its secret nor the secret's hash. */
+struct hy_api_token {
+    char id[HY_ID_LEN + 1];
+    char user_id[HY_ID_LEN + 1];
+    const char *name;   /* what it is for, may be empty */
+    int64_t created_at;
+    int64_t expires_at; /* 0 = no date of its own (the server's --token-max-days still applies) */
+};
+
 struct hy_audit_entry {
     int64_t id, at;
     const char *actor_id;   /* NULL for the system or an anonymous caller */

@@ -18,6 +18,17 @@
 #define HY_HASH_STR_MAX 128 /* crypto_pwhash_STRBYTES */
 #define HY_TOKEN_LEN 43     /* 32 bytes in unpadded base64url */
 #define HY_TOKEN_HASH_LEN 64
+/* API tokens: the lifetime a new one gets unless asked otherwise, and the default cap on any
+ * token's lifetime (--token-max-days). */
+#define HY_TOKEN_DAYS_DEFAULT 90
+#define HY_TOKEN_MAX_DAYS 365
+/* How many leading digits of a token's id the audit log records: enough to tell tokens apart,
+ * too few to look like a phone number to the checks that keep personal data out of it. */
+#define HY_TOKEN_AUDIT_ID 8
+/* Active API tokens one account may create for itself (the operator's CLI is not limited). */
+#define HY_TOKENS_PER_ACCOUNT 20
+/* How long a password-reset code is valid, in seconds; its message is given up after it. */
+#define HY_RESET_TTL 3600
 
 enum hy_pw_problem {
     HY_PW_OK,

@@ -87,6 +87,7 @@ struct hy_server_config {
     const char *public_url;        /* e.g. https://hamyari.example.org; https → Secure cookies */
     unsigned session_idle;         /* seconds a session may sit unused (default 1800) */
     unsigned session_max;          /* seconds a session may live at all (default 43200) */
+    unsigned token_max_days;       /* days an API token may live at all; 0 = no cap (365) */
     const char *calling_code;      /* default country calling code for phone numbers ("98") */
     const char *password_list;     /* file of common passwords to refuse */
     unsigned max_hashes;           /* Argon2id hashes at once: the offload threads (default: cores) */

@@ -34,7 +34,7 @@ static const char json_content_type[] = "application/json; charset=utf-8";
 static void base_headers(hy_server *srv, struct MHD_Response *resp) {
     MHD_add_response_header(resp, "Content-Security-Policy", srv->csp);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 }
 
 void hy_http_security_headers(hy_server *srv, struct MHD_Response *resp) {
@@ -47,7 +47,7 @@ void hy_http_security_headers(hy_server *srv, struct MHD_Response *resp) {
 void hy_http_embed_headers(hy_server *srv, struct MHD_Response *resp) {
     MHD_add_response_header(resp, "Content-Security-Policy", srv->csp_embed);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), interest-cohort=()");
 }
 

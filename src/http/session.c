@@ -80,6 +80,7 @@ struct lookup {
     hy_arena *a;
     struct hy_principal *who;
     int64_t now, idle, max;
+    int64_t token_made_since; /* API tokens made before this are past the lifetime cap */
     bool expired;
     bool touch; /* the session's last use is a minute old or more: record this one */
 };
@@ -100,7 +101,7 @@ static int lookup_tx(hy_store *s, void *ctx) {
         l->who->csrf = sess.csrf;
         l->touch = l->now - sess.last_seen >= 60;
     } else {
-        int r = s->ops->token_get(s, l->hash, user_id);
+        int r = s->ops->token_get(s, l->hash, l->now, l->token_made_since, user_id);
         if (r <= 0) return r;
     }
     struct hy_user u;
@@ -150,8 +151,10 @@ const struct hy_principal *hy_req_principal(hy_req *req) {
     char hash[HY_TOKEN_HASH_LEN + 1];
     hy_token_hash(token, hash);
     const struct hy_server_config *c = req->srv->cfg;
-    struct lookup l = {hash, cookie, req->arena, who, hy_clock_now(), c->session_idle,
-                           c->session_max, false, false};
+    int64_t now = hy_clock_now();
+    struct lookup l = {hash, cookie, req->arena, who, now, c->session_idle, c->session_max,
+                       c->token_max_days ? now - (int64_t)c->token_max_days * 86400 : 0, false,
+                       false};
     int r = hy_db_run(req->srv->db, HY_TX_READ, lookup_tx, &l);
     if (r < 0) {
         hy_warn("session lookup failed (%d); treating the caller as anonymous", r);
@@ -184,9 +187,20 @@ static bool same_origin(hy_req *req, const char *url, bool allow_path) {
            hy_origin_equal(&own, &theirs);
 }
 
+/* Under our Referrer-Policy: no-referrer, browsers send "Origin: null" with a form posted by
+ * one of our own pages (a POST navigation; fetch() still sends the real origin). Sandboxed
+ * frames and pages of other sites with the same policy send "null" too, so "null" alone proves
+ * nothing: it counts as our origin only when the browser's Sec-Fetch-Site, which no page can
+ * set, says same-origin. */
+static bool null_origin_ours(hy_req *req, const char *origin) {
+    if (strcmp(origin, "null") != 0) return false;
+    const char *site = hy_req_header(req, "Sec-Fetch-Site");
+    return site && strcmp(site, "same-origin") == 0;
+}
+
 int hy_csrf_check(hy_req *req) {
     const char *origin = hy_req_header(req, "Origin");
-    if (origin && !same_origin(req, origin, false)) return 403;
+    if (origin && !same_origin(req, origin, false) && !null_origin_ours(req, origin)) return 403;
     /* A browser that sends no Origin may still send a Referer: another site's is refused. */
     const char *referer = origin ? NULL : hy_req_header(req, "Referer");
     if (referer && !same_origin(req, referer, true)) return 403;

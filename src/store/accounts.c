@@ -122,16 +122,42 @@ int hy_st_session_delete_user(hy_store *s, const char *user_id) {
     return hy_st_changes(s, HY_Q_SESSION_DELETE_USER, HY_ARGS(hy_arg_text(user_id)));
 }
 
-int hy_st_token_insert(hy_store *s, const char *token_hash, const char *user_id,
-                       const char *name, int64_t now) {
+int hy_st_token_insert(hy_store *s, const char *token_hash, const struct hy_api_token *t) {
     return hy_st_exec(s, HY_Q_TOKEN_INSERT,
-                      HY_ARGS(hy_arg_text(token_hash), hy_arg_text(user_id),
-                              hy_arg_text_or(name, ""), hy_arg_i64(now)));
+                      HY_ARGS(hy_arg_text(token_hash), hy_arg_text(t->user_id),
+                              hy_arg_text_or(t->name, ""), hy_arg_i64(t->created_at),
+                              hy_arg_text(t->id), hy_arg_i64_nonzero(t->expires_at > 0 ? t->expires_at : 0)));
 }
 
-int hy_st_token_get(hy_store *s, const char *token_hash, char *ret_user_id) {
-    return hy_st_one(s, HY_Q_TOKEN_GET, HY_ARGS(hy_arg_text(token_hash)), &hy_row_id, NULL,
-                     ret_user_id);
+int hy_st_token_get(hy_store *s, const char *token_hash, int64_t now, int64_t made_since,
+                    char *ret_user_id) {
+    return hy_st_one(s, HY_Q_TOKEN_GET,
+                     HY_ARGS(hy_arg_text(token_hash), hy_arg_i64(now), hy_arg_i64(made_since)),
+                     &hy_row_id, NULL, ret_user_id);
+}
+
+int hy_st_token_list(hy_store *s, const char *user_id, size_t limit, size_t offset, hy_arena *a,
+                     struct hy_api_token **ret, size_t *ret_total) {
+    limit = list_limit(limit, 50, sizeof(struct hy_api_token));
+    if (!limit) return HY_DB_HARD;
+    int64_t total;
+    int r = hy_st_i64(s, HY_Q_TOKEN_COUNT, HY_ARGS(hy_arg_text(user_id)), &total);
+    if (r != HY_DB_ONE || total < 0) return r < 0 ? r : HY_DB_HARD;
+    int n = hy_st_list(s, HY_Q_TOKEN_LIST,
+                       HY_ARGS(hy_arg_text(user_id), hy_arg_size(limit), hy_arg_size(offset)),
+                       &hy_row_api_token, limit, a, ret);
+    if (n < 0) return n;
+    *ret_total = (size_t)total;
+    return n;
+}
+
+int hy_st_token_revoke(hy_store *s, const char *id, const char *user_id, char *ret_user_id) {
+    return hy_st_one(s, HY_Q_TOKEN_REVOKE, HY_ARGS(hy_arg_text(id), hy_arg_text(user_id)),
+                     &hy_row_id, NULL, ret_user_id);
+}
+
+int hy_st_token_revoke_user(hy_store *s, const char *user_id) {
+    return hy_st_changes(s, HY_Q_TOKEN_REVOKE_USER, HY_ARGS(hy_arg_text(user_id)));
 }
 
 /* ---- rate limits ---- */
@@ -178,6 +204,18 @@ int hy_st_reset_take(hy_store *s, const char *token_hash, int64_t now, char *ret
                      &hy_row_id, NULL, ret_user_id);
 }
 
+int hy_st_reset_revoke_user(hy_store *s, const char *user_id) {
+    int n = hy_st_changes(s, HY_Q_RESET_DELETE_USER, HY_ARGS(hy_arg_text(user_id)));
+    if (n < 0) return n;
+    int r = hy_st_changes(s, HY_Q_RESET_OUTBOX_VOID, HY_ARGS(hy_arg_text(user_id)));
+    return r < 0 ? r : n;
+}
+
+int hy_st_reset_outbox_expire(hy_store *s, int64_t created_before, int64_t now) {
+    return hy_st_changes(s, HY_Q_RESET_OUTBOX_EXPIRE,
+                         HY_ARGS(hy_arg_i64(created_before), hy_arg_i64(now)));
+}
+
 /* ---- outbox ---- */
 
 int hy_st_outbox_insert(hy_store *s, const struct hy_outbox_message *m) {
@@ -217,5 +255,6 @@ int hy_st_expired_purge(hy_store *s, int64_t now, int64_t rate_before) {
     int r = hy_st_exec(s, HY_Q_PURGE_RATE, HY_ARGS(hy_arg_i64(rate_before)));
     if (r >= 0) r = hy_st_exec(s, HY_Q_PURGE_SESSIONS, HY_ARGS(hy_arg_i64(now)));
     if (r >= 0) r = hy_st_exec(s, HY_Q_PURGE_RESETS, HY_ARGS(hy_arg_i64(now)));
+    if (r >= 0) r = hy_st_exec(s, HY_Q_PURGE_TOKENS, HY_ARGS(hy_arg_i64(now)));
     return r < 0 ? r : HY_DB_ONE;
 }

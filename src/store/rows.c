@@ -83,6 +83,14 @@ static const struct hy_col session_cols[] = {
 SPEC(hy_row_session, S, session_cols, -1);
 #undef S
 
+#define S struct hy_api_token
+static const struct hy_col api_token_cols[] = {
+    C_FIXED_REQ(S, id), C_FIXED_REQ(S, user_id), C_TEXT_REQ(S, name),
+    C_I64(S, created_at), C_I64(S, expires_at),
+};
+SPEC(hy_row_api_token, S, api_token_cols, -1);
+#undef S
+
 #define S struct hy_audit_entry
 static const struct hy_col audit_cols[] = {
     C_I64(S, id),         C_I64(S, at),         C_TEXT(S, actor_id),

@@ -81,6 +81,7 @@ extern const struct hy_row_spec hy_row_user;
 extern const struct hy_row_spec hy_row_volunteer;
 extern const struct hy_row_spec hy_row_session;
 extern const struct hy_row_spec hy_row_audit;
+extern const struct hy_row_spec hy_row_api_token;
 extern const struct hy_row_spec hy_row_outbox_message;
 
 /* Help requests. */

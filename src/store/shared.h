@@ -38,9 +38,13 @@ int hy_st_session_get(hy_store *s, const char *token_hash, hy_arena *a, struct h
 int hy_st_session_touch(hy_store *s, const char *token_hash, int64_t now);
 int hy_st_session_delete(hy_store *s, const char *token_hash);
 int hy_st_session_delete_user(hy_store *s, const char *user_id);
-int hy_st_token_insert(hy_store *s, const char *token_hash, const char *user_id,
-                       const char *name, int64_t now);
-int hy_st_token_get(hy_store *s, const char *token_hash, char *ret_user_id);
+int hy_st_token_insert(hy_store *s, const char *token_hash, const struct hy_api_token *t);
+int hy_st_token_get(hy_store *s, const char *token_hash, int64_t now, int64_t made_since,
+                    char *ret_user_id);
+int hy_st_token_list(hy_store *s, const char *user_id, size_t limit, size_t offset, hy_arena *a,
+                     struct hy_api_token **ret, size_t *ret_total);
+int hy_st_token_revoke(hy_store *s, const char *id, const char *user_id, char *ret_user_id);
+int hy_st_token_revoke_user(hy_store *s, const char *user_id);
 int hy_st_rate_hit(hy_store *s, const char *key, int64_t now, int64_t window, int64_t *ret_count);
 int hy_st_rate_clear(hy_store *s, const char *key);
 int hy_st_audit_insert(hy_store *s, int64_t at, const char *actor_id, const char *action,
@@ -50,6 +54,8 @@ int hy_st_audit_list(hy_store *s, int64_t before, size_t limit, hy_arena *a,
 int hy_st_reset_insert(hy_store *s, const char *token_hash, const char *user_id,
                        int64_t expires_at);
 int hy_st_reset_take(hy_store *s, const char *token_hash, int64_t now, char *ret_user_id);
+int hy_st_reset_revoke_user(hy_store *s, const char *user_id);
+int hy_st_reset_outbox_expire(hy_store *s, int64_t created_before, int64_t now);
 int hy_st_outbox_insert(hy_store *s, const struct hy_outbox_message *m);
 int hy_st_outbox_list(hy_store *s, const char *recipient, size_t limit, hy_arena *a,
                       struct hy_outbox_message **ret);
@@ -64,9 +70,13 @@ int hy_st_expired_purge(hy_store *s, int64_t now, int64_t rate_before);
     .session_insert = hy_st_session_insert, .session_get = hy_st_session_get,                     \
     .session_touch = hy_st_session_touch, .session_delete = hy_st_session_delete,                 \
     .session_delete_user = hy_st_session_delete_user, .token_insert = hy_st_token_insert,         \
-    .token_get = hy_st_token_get, .rate_hit = hy_st_rate_hit, .rate_clear = hy_st_rate_clear,     \
+    .token_get = hy_st_token_get, .token_list = hy_st_token_list,                                 \
+    .token_revoke = hy_st_token_revoke, .token_revoke_user = hy_st_token_revoke_user,             \
+    .rate_hit = hy_st_rate_hit, .rate_clear = hy_st_rate_clear,     \
     .audit_insert = hy_st_audit_insert, .audit_list = hy_st_audit_list,                           \
     .reset_insert = hy_st_reset_insert, .reset_take = hy_st_reset_take,                           \
+    .reset_revoke_user = hy_st_reset_revoke_user,                                                 \
+    .reset_outbox_expire = hy_st_reset_outbox_expire,                                             \
     .outbox_insert = hy_st_outbox_insert, .outbox_list = hy_st_outbox_list,                       \
     .user_set_profile = hy_st_user_set_profile, .expired_purge = hy_st_expired_purge
 

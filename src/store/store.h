@@ -125,10 +125,22 @@ struct hy_store_ops {
     int (*session_delete)(hy_store *s, const char *token_hash);
     /* Ends every session of a user (suspension, password change). Returns the count. */
     int (*session_delete_user)(hy_store *s, const char *user_id);
-    int (*token_insert)(hy_store *s, const char *token_hash, const char *user_id,
-                        const char *name, int64_t now);
-    /* Sets ret_user_id (HY_ID_LEN + 1 bytes) for a valid API token. */
-    int (*token_get)(hy_store *s, const char *token_hash, char *ret_user_id);
+    /* Stores a token (t->expires_at 0 = no date of its own). HY_DB_NONE when the hash or id is
+     * taken. */
+    int (*token_insert)(hy_store *s, const char *token_hash, const struct hy_api_token *t);
+    /* Sets ret_user_id (HY_ID_LEN + 1 bytes) for a token that has not expired by `now` and
+     * was made at or after `made_since` (the lifetime cap; 0 = none). */
+    int (*token_get)(hy_store *s, const char *token_hash, int64_t now, int64_t made_since,
+                     char *ret_user_id);
+    /* A user's tokens (user_id NULL: everyone's), newest first; *ret is an arena array.
+     * Returns the count listed; the number in all goes to *ret_total. */
+    int (*token_list)(hy_store *s, const char *user_id, size_t limit, size_t offset,
+                      hy_arena *a, struct hy_api_token **ret, size_t *ret_total);
+    /* Deletes token `id` (only if it is `user_id`'s, unless that is NULL) and sets
+     * ret_user_id to its owner. HY_DB_NONE when there is no such token. */
+    int (*token_revoke)(hy_store *s, const char *id, const char *user_id, char *ret_user_id);
+    /* Deletes every token of a user. Returns the count. */
+    int (*token_revoke_user)(hy_store *s, const char *user_id);
 
     /* Counts one hit on `key` in a fixed window of `window` seconds and returns the hits in
      * the current window through *ret_count (the first hit of a new window counts 1). Shared
@@ -146,6 +158,12 @@ struct hy_store_ops {
                         int64_t expires_at);
     /* Takes (deletes) a password-reset token that has not expired; sets ret_user_id. */
     int (*reset_take)(hy_store *s, const char *token_hash, int64_t now, char *ret_user_id);
+    /* Deletes every reset token of a user and the reset messages to them not yet delivered.
+     * Returns the number of tokens deleted. */
+    int (*reset_revoke_user)(hy_store *s, const char *user_id);
+    /* Gives up the reset messages created before `created_before` that are still undelivered
+     * (leases ended by `now`), erasing their payload. Returns the count. */
+    int (*reset_outbox_expire)(hy_store *s, int64_t created_before, int64_t now);
 
     /* Queues a message: HY_DB_ONE. When the connection's outbox_per_hour is set and the
      * recipient was queued that many messages in the hour before m->created_at, the message
@@ -159,7 +177,7 @@ struct hy_store_ops {
     int (*user_set_profile)(hy_store *s, const char *id, const char *name, const char *language,
                             int64_t now);
     /* Deletes what has expired: rate-limit counters whose window began before `rate_before`
-     * (they name network addresses), sessions and password-reset tokens past their end. */
+     * (they name network addresses), sessions, password-reset and API tokens past their end. */
     int (*expired_purge)(hy_store *s, int64_t now, int64_t rate_before);
 
     /* ---- savepoints (ABI 3), used by the group-commit writer (hy_db_run_batched) ----

@@ -59,6 +59,13 @@ const MATRIX = {
   'GET /api/v1/users': ADMIN,
   'POST /api/v1/users/{id}/role': { ...ADMIN, params: { id: 'target' } },
   'GET /api/v1/audit': ADMIN,
+  // API tokens: a person's own (a made-up id is 404 to everyone signed in), and every token
+  // for admins.
+  'GET /api/v1/me/tokens': SIGNED_IN,
+  'POST /api/v1/me/tokens': SIGNED_IN,
+  'DELETE /api/v1/me/tokens/{id}': SIGNED_IN,
+  'GET /api/v1/tokens': ADMIN,
+  'DELETE /api/v1/tokens/{id}': ADMIN,
 
   // Help requests and dispatch. Object-level rules (the assignee, coordinators) act
   // on a real request; with a made-up id every caller allowed by the route rule gets 404.

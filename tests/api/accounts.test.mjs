@@ -6,7 +6,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { assertError, startServer, STORE } from './lib/server.mjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { assertError, runCli, startServer, STORE } from './lib/server.mjs';
+import { startReceiver } from './lib/webhook.mjs';
 import {
   addUser, Client, COMMON_LIST, createToken, freshPhone, makeClock, newVolunteer, outbox,
   PASSWORD, setCookie, signIn, signUp, sql,
@@ -204,6 +206,28 @@ describe(`accounts: sign-in ${S}`, () => {
     assert.equal(r.json.name, 'Mina');
     // GET needs no token.
     assert.ok(await new Client(srv, { cookie: c.cookie }).me());
+  });
+
+  // Under Referrer-Policy: no-referrer a browser posts our own forms with "Origin: null" and
+  // Sec-Fetch-Site: same-origin; a page of another site (or a sandboxed frame) that sets the same
+  // policy also sends "Origin: null", but with Sec-Fetch-Site: cross-site.
+  it(`CSRF: "Origin: null" passes only with Sec-Fetch-Site: same-origin ${S}`, async () => {
+    const c = await signIn(srv, 'mina@example.org');
+    for (const site of [undefined, 'cross-site', 'same-site', 'none', 'same-origin, cross-site']) {
+      const headers = { origin: 'null', ...(site ? { 'sec-fetch-site': site } : {}) };
+      assertError(await c.patch('/api/v1/me', { name: 'Evil' }, { csrf: false, headers }), 403, 'csrf_failed', `cookie, ${site}`);
+      // With the session's token too: a null Origin from another site is refused whatever it carries.
+      assertError(await c.patch('/api/v1/me', { name: 'Evil' }, { headers }), 403, 'csrf_failed', `cookie+token, ${site}`);
+      assertError(await signUp(srv, {}, headers), 403, 'csrf_failed', `sign-up, ${site}`);
+    }
+    assert.equal((await c.me()).name, 'Mina', 'nothing changed');
+    const ours = { origin: 'null', 'sec-fetch-site': 'same-origin' };
+    const r = await c.patch('/api/v1/me', { name: 'Mina N' }, { csrf: false, headers: ours });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await c.patch('/api/v1/me', { name: 'Mina' }, { headers: ours })).status, 200);
+    assert.equal((await signUp(srv, {}, ours)).status, 201);
+    // Sec-Fetch-Site cannot vouch for a named foreign Origin.
+    assertError(await c.patch('/api/v1/me', { name: 'Evil' }, { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' } }), 403, 'csrf_failed');
   });
 });
 
@@ -749,15 +773,42 @@ describe(`accounts: password reset ${S}`, () => {
   it(`a reset token expires after an hour ${S}`, async () => {
     const v = await newVolunteer(srv);
     await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
-    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
-    const [first, second] = outbox(srv, v.phone);
+    const [first] = outbox(srv, v.phone);
     srv.clock.advance(59 * 60);
     const r = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: first.token, password: 'fifty nine minutes in' } });
     assert.equal(r.status, 200, r.text);
-    srv.clock.advance(2 * 60);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [second] = outbox(srv, v.phone);
+    srv.clock.advance(61 * 60);
     assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: second.token, password: 'sixty one minutes in' } }), 410, 'gone');
     await new Client(srv).login(v.phone, 'fifty nine minutes in');
     srv.clock.set(0);
+  });
+
+  // Attack: a code read from an old message (a shared phone, a forwarded e-mail) after the owner
+  // asked for a new one, or after they reset their password.
+  it(`a new reset token voids every earlier one and its undelivered message ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const count = () => sql(srv, `SELECT count(*) FROM password_resets WHERE user_id = '${v.id}'`)[0][0];
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [first] = outbox(srv, v.phone);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const msgs = outbox(srv, v.phone);
+    assert.equal(msgs.length, 1, 'one undelivered reset message at a time');
+    const [second] = msgs;
+    assert.notEqual(second.token, first.token);
+    assert.deepEqual(Object.keys(second).sort(), ['token', 'valid_minutes'], 'the message keeps only what it needs');
+    assert.equal(count(), '1', 'one valid code per account');
+    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: first.token, password: 'the old code tries' } }), 410, 'gone');
+    await new Client(srv).login(v.phone, 'the old code tries', { expect: 401 });
+    // A successful reset voids any other code of the account (one planted in the store here).
+    sql(srv, `INSERT INTO password_resets(token_hash, user_id, expires_at) VALUES ('${'ab'.repeat(32)}', '${v.id}', ${Math.floor(Date.now() / 1000) + 3000})`);
+    assert.equal(count(), '2');
+    const r = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: second.token, password: 'the second code wins' } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(count(), '0');
+    assert.equal(outbox(srv, v.phone).length, 0, 'no reset code left in the outbox');
+    await new Client(srv).login(v.phone, 'the second code wins');
   });
 
   it(`a suspended account gets no reset message ${S}`, async () => {
@@ -767,6 +818,250 @@ describe(`accounts: password reset ${S}`, () => {
     await boss.post(`/api/v1/volunteers/${v.id}/suspend`);
     assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } })).status, 202);
     assert.equal(outbox(srv, v.phone).length, 0);
+  });
+});
+
+describe(`accounts: reset codes leave no copy behind ${S}`, () => {
+  let srv, receiver;
+  before(async () => {
+    receiver = await startReceiver();
+    srv = await server({ args: ['--notify-webhook', receiver.url, '--notify-interval', '1', '--notify-batch-minutes', '0'] });
+  });
+  after(async () => { await stop(srv); await receiver?.close(); });
+
+  // Attack: someone who gets a copy of the database (a backup, a stolen disk) finds no code
+  // that still works, nor any code at all once it was delivered.
+  it(`the delivered code is erased from the outbox; the store holds no code in clear ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const codes = [];
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } })).status, 202);
+      const [m] = await receiver.waitFor((x) => x.to === v.phone && x.template === 'password_reset' && !codes.some((c) => x.text.includes(c)));
+      const code = m.text.match(/[A-Za-z0-9_-]{43}/)[0];
+      codes.push(code);
+    }
+    // Delivered: the outbox rows keep no payload.
+    const rows = sql(srv, `SELECT status, payload FROM outbox WHERE recipient = '${v.phone}'`);
+    assert.ok(rows.length >= 1);
+    for (const [status, payload] of rows) {
+      assert.equal(status, 'sent');
+      assert.equal(payload, '{}');
+    }
+    // The first code died when the second was asked for.
+    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: codes[0], password: 'first code, too late' } }), 410, 'gone');
+    // Nowhere in the store in clear: every text column of the tables that ever held it.
+    for (const code of codes) {
+      for (const q of [`SELECT count(*) FROM outbox WHERE payload LIKE '%${code}%'`,
+        `SELECT count(*) FROM password_resets WHERE token_hash LIKE '%${code}%'`,
+        `SELECT count(*) FROM audit_log WHERE detail LIKE '%${code}%'`]) assert.equal(sql(srv, q)[0][0], '0', q);
+    }
+    if (STORE === 'sqlite') {
+      // The raw bytes of the database file and its WAL, after a checkpoint (hamyari purge).
+      const r = await runCli(['purge', '--db', srv.dbUrl], { env: srv.clock.env });
+      assert.equal(r.code, 0, r.stderr);
+      const file = srv.dbUrl.slice('sqlite:'.length);
+      for (const f of [file, `${file}-wal`]) {
+        if (!existsSync(f)) continue;
+        const bytes = readFileSync(f);
+        for (const code of codes) assert.equal(bytes.indexOf(Buffer.from(code)), -1, `a reset code found in ${f}`);
+      }
+    }
+    const ok = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: codes[1], password: 'second code is fine' } });
+    assert.equal(ok.status, 200, ok.text);
+  });
+});
+
+describe(`accounts: an undelivered reset code expires with its message ${S}`, () => {
+  let srv;
+  before(async () => { srv = await server(); });
+  after(() => stop(srv));
+
+  it(`with no notifier, the purge gives up the message once the code has expired and erases it ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [m] = outbox(srv, v.phone);
+    assert.match(m.token, /^[A-Za-z0-9_-]{43}$/);
+    let r = await runCli(['purge', '--db', srv.dbUrl], { env: srv.clock.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(sql(srv, `SELECT status FROM outbox WHERE recipient = '${v.phone}'`), [['pending']], 'still valid: kept');
+    srv.clock.advance(61 * 60);
+    r = await runCli(['purge', '--db', srv.dbUrl], { env: srv.clock.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(sql(srv, `SELECT status, payload, last_error FROM outbox WHERE recipient = '${v.phone}'`), [['failed', '{}', 'expired']]);
+    srv.clock.set(0);
+  });
+});
+
+describe(`accounts: API tokens ${S}`, () => {
+  let srv, admin, adminId;
+  const cli = (...args) => runCli(['token', ...args, '--db', srv.dbUrl], { env: srv.clock.env });
+  const works = async (token) => (await new Client(srv, { bearer: token }).get('/api/v1/me')).status === 200;
+  before(async () => {
+    srv = await server({ args: ['--token-max-days', '30'] });
+    adminId = await addUser(srv, { email: 'tokadmin@example.org', role: 'admin' });
+    admin = await signIn(srv, 'tokadmin@example.org');
+  });
+  after(() => stop(srv));
+
+  it(`hamyari token create|list|revoke, with --help; expiry dates and the lifetime cap ${S}`, async () => {
+    for (const sub of [[], ['create'], ['list'], ['revoke']]) {
+      const r = await runCli(['token', ...sub, '--help']);
+      assert.equal(r.code, 0, `token ${sub.join(' ')} --help: ${r.stderr}`);
+      assert.match(r.stdout, /Usage: hamyari token/);
+    }
+    const id = await addUser(srv, { email: 'script@example.org', role: 'coordinator' });
+    let r = await cli('create', '--user', 'script@example.org', '--name', 'nightly', '--days', '2');
+    assert.equal(r.code, 0, r.stderr);
+    const [, tokId] = r.stdout.match(/^API token ([0-9a-f]{32}) for ([0-9a-f]{32}) \(coordinator\), expires \d{4}-\d\d-\d\dT/m);
+    const two = r.stdout.trim().split('\n').pop();
+    assert.ok(await works(two));
+    // Beyond the cap: refused, nothing made.
+    r = await cli('create', '--user', 'script@example.org', '--days', '400');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /cap of 365 days/);
+    r = await cli('list', '--user', 'script@example.org');
+    assert.equal(r.code, 0, r.stderr);
+    const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0][0], tokId);
+    assert.equal(rows[0][1], id);
+    assert.equal(rows[0][2], 'nightly');
+    assert.ok(!r.stdout.includes(two), 'the list never shows a token');
+    // Its own date: 2 days.
+    srv.clock.advance(2 * 86400 + 5);
+    assert.equal(await works(two), false, 'expired after 2 days');
+    srv.clock.set(0);
+    assert.ok(await works(two));
+    // No date of its own (--days 0 where the CLI is told of no cap): the server's cap of 30 days ends it.
+    r = await cli('create', '--user', 'script@example.org', '--days', '0', '--token-max-days', '0');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /expires never/);
+    const forever = r.stdout.trim().split('\n').pop();
+    assert.ok(await works(forever));
+    srv.clock.advance(30 * 86400 + 5);
+    assert.equal(await works(forever), false, 'past --token-max-days');
+    srv.clock.set(0);
+    // revoke ID, then revoke --user.
+    r = await cli('revoke', tokId);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await works(two), false, 'revoked');
+    assert.ok(await works(forever));
+    assert.equal((await cli('revoke', tokId)).code, 1, 'revoking twice: no such token');
+    assert.equal((await cli('revoke', 'not-an-id')).code, 2);
+    assert.equal((await cli('revoke')).code, 2);
+    r = await cli('revoke', '--user', 'script@example.org');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /revoked 1 token/);
+    assert.equal(await works(forever), false);
+    const audit = (await admin.get('/api/v1/audit?limit=500')).json.entries.filter((e) => e.subject_id === id).map((e) => e.action);
+    assert.ok(audit.includes('api_token_revoked') && audit.includes('api_tokens_revoked'), audit.join());
+  });
+
+  it(`a person lists, makes and revokes their own tokens; the secret is shown once ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const me = await signIn(srv, v.phone);
+    let r = await me.post('/api/v1/me/tokens', { name: 'my phone app', expires_in_days: 7 });
+    assert.equal(r.status, 201, r.text);
+    const { token, secret } = r.json;
+    assert.match(secret, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(token.user_id, v.id);
+    assert.equal(token.name, 'my phone app');
+    assert.equal(token.expires_at - token.created_at, 7 * 86400);
+    const bot = new Client(srv, { bearer: secret });
+    assert.equal((await bot.me()).id, v.id);
+    r = await me.get('/api/v1/me/tokens');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.tokens.map((t) => t.id), [token.id]);
+    assert.ok(!r.text.includes(secret), 'no secret in the list');
+    assert.ok(!sql(srv, 'SELECT token_hash FROM api_tokens').some(([h]) => r.text.includes(h)), 'no hash in the list');
+    // Attack: a leaked token mints itself a successor that would outlive its revocation.
+    assertError(await bot.post('/api/v1/me/tokens', { name: 'successor' }), 403, 'forbidden');
+    // Bad input changes nothing.
+    for (const body of [{ expires_in_days: 0 }, { expires_in_days: 31 }, { expires_in_days: 1.5 }, { name: 'x'.repeat(101) }, { name: 'a\nb' }, { nope: 1 }]) {
+      const bad = await me.post('/api/v1/me/tokens', body);
+      assert.equal(bad.status, 400, `${JSON.stringify(body)}: ${bad.status}`);
+    }
+    assert.equal((await me.get('/api/v1/me/tokens')).json.total, 1);
+    // Attack: someone else revokes (or learns of) my token by its id.
+    const other = await signIn(srv, (await newVolunteer(srv)).phone);
+    assertError(await other.request('DELETE', `/api/v1/me/tokens/${token.id}`), 404, 'not_found');
+    assert.equal((await other.get('/api/v1/me/tokens')).json.total, 0);
+    assert.ok(await works(secret));
+    r = await me.request('DELETE', `/api/v1/me/tokens/${token.id}`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json, { id: token.id, revoked: true });
+    assert.equal(await works(secret), false);
+    assertError(await me.request('DELETE', `/api/v1/me/tokens/${token.id}`), 404, 'not_found');
+    // At most 20 at once; revoking one makes room.
+    const ids = [];
+    for (let i = 0; i < 20; i++) {
+      const m = await me.post('/api/v1/me/tokens', { name: `t${i}` });
+      assert.equal(m.status, 201, m.text);
+      ids.push(m.json.token.id);
+    }
+    assertError(await me.post('/api/v1/me/tokens', {}), 409, 'conflict');
+    assert.equal((await me.request('DELETE', `/api/v1/me/tokens/${ids[0]}`)).status, 200);
+    r = await me.post('/api/v1/me/tokens', {});
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.token.expires_at - r.json.token.created_at, 30 * 86400, 'the default 90 days, cut to the cap');
+  });
+
+  it(`admins list every token and revoke any; others cannot ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const me = await signIn(srv, v.phone);
+    const { json: { token, secret } } = await me.post('/api/v1/me/tokens', { name: 'listed' });
+    let r = await admin.get(`/api/v1/tokens?user_id=${v.id}`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.tokens.map((t) => t.id), [token.id]);
+    assert.equal(r.json.total, 1);
+    r = await admin.get('/api/v1/tokens?per_page=200');
+    assert.ok(r.json.tokens.some((t) => t.id === token.id));
+    assert.ok(!r.text.includes(secret));
+    assertError(await admin.get('/api/v1/tokens?user_id=nope'), 400, 'invalid_query');
+    assertError(await me.get('/api/v1/tokens'), 403, 'forbidden');
+    assertError(await me.request('DELETE', `/api/v1/tokens/${token.id}`), 403, 'forbidden');
+    r = await admin.request('DELETE', `/api/v1/tokens/${token.id}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(await works(secret), false);
+    assertError(await admin.request('DELETE', `/api/v1/tokens/${token.id}`), 404, 'not_found');
+    const entry = (await admin.get('/api/v1/audit?limit=50')).json.entries.find((e) => e.action === 'api_token_revoked' && e.detail === token.id.slice(0, 8));
+    assert.ok(entry, 'the revocation is audited');
+    assert.equal(entry.actor_id, adminId);
+    assert.equal(entry.subject_id, v.id);
+  });
+
+  // Attack: a token taken from someone keeps working after they reset their password, after an
+  // admin takes a role away, or after a coordinator suspends them.
+  it(`a password reset, a role change and a suspension revoke every token of the account ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    await admin.post(`/api/v1/volunteers/${v.id}/approve`);
+    const mint = async () => {
+      const c = await signIn(srv, v.phone, v.password ?? PASSWORD);
+      const r = await c.post('/api/v1/me/tokens', {});
+      assert.equal(r.status, 201, r.text);
+      return r.json.secret;
+    };
+    // A CLI-made token too.
+    const fromCli = (await cli('create', '--user', v.phone)).stdout.trim().split('\n').pop();
+    const t1 = await mint();
+    assert.ok(await works(t1) && await works(fromCli));
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [msg] = outbox(srv, v.phone);
+    const NEW = 'a fresh password for tokens';
+    assert.equal((await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: msg.token, password: NEW } })).status, 200);
+    assert.equal(await works(t1), false, 'reset revokes');
+    assert.equal(await works(fromCli), false, 'reset revokes CLI tokens too');
+    v.password = NEW;
+    const t2 = await mint();
+    assert.equal((await admin.post(`/api/v1/volunteers/${v.id}/suspend`)).status, 200);
+    assert.equal((await admin.post(`/api/v1/volunteers/${v.id}/approve`)).status, 200);
+    assert.equal(await works(t2), false, 'a suspension revokes (re-approval does not bring it back)');
+    const t3 = await mint();
+    assert.equal((await admin.post(`/api/v1/users/${v.id}/role`, { role: 'editor' })).status, 200);
+    assert.equal(await works(t3), false, 'a role change revokes');
+    assert.equal(sql(srv, `SELECT count(*) FROM api_tokens WHERE user_id = '${v.id}'`)[0][0], '0');
+    const actions = (await admin.get('/api/v1/audit?limit=500')).json.entries.filter((e) => e.subject_id === v.id && e.action === 'api_tokens_revoked');
+    assert.deepEqual(actions.map((e) => e.detail), ['1', '1', '2']);
   });
 });
 

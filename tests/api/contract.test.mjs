@@ -38,7 +38,7 @@ import YAML from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { ROOT, routes, startServer, STORE } from './lib/server.mjs';
+import { ROOT, routes, runCli, startServer, STORE } from './lib/server.mjs';
 import { addUser, COMMON_LIST, createToken, freshPhone, outbox, PASSWORD, signIn, signUp } from './lib/accounts.mjs';
 
 const S = `[${STORE}]`;
@@ -324,6 +324,16 @@ async function attachment(docId) {
   return r.json.id;
 }
 
+/** The id of a fresh API token of `login`'s account, made with the CLI (which no per-account
+ *  limit stops; calls of POST /api/v1/me/tokens may have used an account's 20 up). */
+async function apiTokenId(login) {
+  const r = await runCli(['token', 'create', '--db', srv.dbUrl, '--user', login, '--name', 'contract fixture']);
+  assert.equal(r.code, 0, r.stderr);
+  const m = r.stdout.match(/^API token ([0-9a-f]{32}) /m);
+  assert.ok(m, `no token id in: ${r.stdout}`);
+  return m[1];
+}
+
 /** A password-reset token (from the outbox) of a fresh account. */
 async function resetToken() {
   const phone = freshPhone();
@@ -347,6 +357,12 @@ const FIXTURES = {
   'POST /api/v1/volunteers/{id}/approve': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
   'POST /api/v1/volunteers/{id}/suspend': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
   'POST /api/v1/users/{id}/role': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
+  // The caller's own token (the admin's for the admin's bearer token, never the one it calls with).
+  'DELETE /api/v1/me/tokens/{id}': {
+    fresh: true,
+    params: async (who) => ({ id: await apiTokenId(ctx.logins[who === 'token' || who === 'anon' ? 'admin' : who]) }),
+  },
+  'DELETE /api/v1/tokens/{id}': { fresh: true, params: async () => ({ id: await apiTokenId(ctx.logins.volunteer) }) },
   'POST /api/v1/requests': { fresh: true, params: async () => ({ body: { phone: freshPhone() } }), as: 'anon' },
   'GET /api/v1/requests': { params: async () => ({ near: '35.7,51.4' }) },
   'GET /api/v1/requests/sent': { params: async () => ({ code: ctx.ids.request.code }), as: 'anon' },

@@ -64,6 +64,19 @@ describe(`hostile HTTP ${S}`, () => {
     assert.equal(r.signal, null);
   });
 
+  // A page of another site that sets Referrer-Policy: no-referrer (or a sandboxed frame) posts a
+  // plain form with "Origin: null"; only Sec-Fetch-Site: same-origin makes "null" ours.
+  it(`a cross-site form post with "Origin: null" is refused; nothing is stored ${S}`, async () => {
+    const body = 'name=X&phone=09125550199&password=correct+horse+battery';
+    for (const site of ['', 'Sec-Fetch-Site: cross-site\r\n', 'Sec-Fetch-Site: same-site\r\n']) {
+      const r = await attempt(srv, `POST /api/v1/volunteers HTTP/1.1\r\nHost: t\r\nConnection: close\r\n` +
+        `Origin: null\r\n${site}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      assert.equal(r.status, 403, `${site || 'no Sec-Fetch-Site'}: ${r.status} ${r.text?.slice(0, 200)}`);
+      assert.match(r.text, /"csrf_failed"/);
+    }
+    await healthy(srv, 'Origin: null');
+  });
+
   it(`NUL in the path: %00 is 400, a raw NUL byte is refused ${S}`, async () => {
     for (const target of ['/healthz%00', '/api/v1/config%00x', '/%00']) {
       const r = await attempt(srv, `GET ${target} HTTP/1.1\r\nHost: t\r\n\r\n`);

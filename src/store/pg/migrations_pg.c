@@ -357,6 +357,14 @@ const struct hy_migration hy_pg_migrations[] = {
     {8,
      /* A volunteer's own releases within the hour are counted before each claim they make. */
      "CREATE INDEX request_events_actor ON request_events(actor_id, at);"},
+    {9,
+     /* API tokens get a public id and an expiry date: SQLite's step 7 (id stays nullable
+      * there as in SQLite, where ADD COLUMN cannot add NOT NULL; the code always sets it). */
+     "ALTER TABLE api_tokens ADD COLUMN id text COLLATE \"C\";"
+     "ALTER TABLE api_tokens ADD COLUMN expires_at bigint;"
+     "UPDATE api_tokens SET id = md5(random()::text || token_hash);"
+     "CREATE UNIQUE INDEX api_tokens_id ON api_tokens(id);"
+     "CREATE INDEX api_tokens_user ON api_tokens(user_id, created_at);"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

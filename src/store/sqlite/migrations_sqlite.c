@@ -373,6 +373,14 @@ const struct hy_migration hy_sqlite_migrations[] = {
     {8,
      /* A volunteer's own releases within the hour are counted before each claim they make. */
      "CREATE INDEX request_events_actor ON request_events(actor_id, at);"},
+    {9,
+     /* API tokens get a public id (to list and revoke them without their secret) and an
+      * expiry date; tokens made before have none of their own (NULL). */
+     "ALTER TABLE api_tokens ADD COLUMN id TEXT;"
+     "ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;"
+     "UPDATE api_tokens SET id = lower(hex(randomblob(16)));"
+     "CREATE UNIQUE INDEX api_tokens_id ON api_tokens(id);"
+     "CREATE INDEX api_tokens_user ON api_tokens(user_id, created_at);"},
 };
 
 const size_t hy_sqlite_migrations_count =

@@ -505,7 +505,7 @@ export function assertSecurityHeaders(h, what = 'response') {
   assert.match(csp, /default-src 'self'/, `${what}: CSP lacks default-src 'self'`);
   assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'/, `${what}: CSP allows inline or eval`);
   assert.equal(get('x-content-type-options'), 'nosniff', `${what}: X-Content-Type-Options`);
-  assert.equal(get('referrer-policy'), 'same-origin', `${what}: Referrer-Policy`);
+  assert.equal(get('referrer-policy'), 'no-referrer', `${what}: Referrer-Policy`);
   assert.equal(get('x-frame-options'), 'DENY', `${what}: X-Frame-Options`);
   assert.equal(get('cross-origin-opener-policy'), 'same-origin', `${what}: Cross-Origin-Opener-Policy`);
   assert.match(get('permissions-policy') || '', /camera=\(\)/, `${what}: Permissions-Policy`);
