@@ -345,6 +345,10 @@ const struct hy_migration hy_pg_migrations[] = {
      " END $$;"
      "CREATE TRIGGER lib_version_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lib_docs"
      " FOR EACH STATEMENT EXECUTE FUNCTION lib_version_bump();"},
+    {7,
+     /* The installation's own random name, for the ids of its feed and feed entries when no
+      * public URL is configured (tag: URIs that stay the same for ever). */
+     "INSERT INTO meta(key, value) VALUES ('feed_tag', replace(gen_random_uuid()::text, '-', ''));"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

@@ -360,6 +360,10 @@ const struct hy_migration hy_sqlite_migrations[] = {
      " UPDATE lib_version SET version = version + 1 WHERE one = 1; END;"
      "CREATE TRIGGER lib_version_ad AFTER DELETE ON lib_docs BEGIN"
      " UPDATE lib_version SET version = version + 1 WHERE one = 1; END;"},
+    {7,
+     /* The installation's own random name, for the ids of its feed and feed entries when no
+      * public URL is configured (tag: URIs that stay the same for ever). */
+     "INSERT INTO meta(key, value) VALUES ('feed_tag', lower(hex(randomblob(16))));"},
 };
 
 const size_t hy_sqlite_migrations_count =
