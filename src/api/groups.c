@@ -825,7 +825,7 @@ hy_result hy_api_export_groups_geojson(hy_req *req) {
                 hy_req_add_header(req, "Content-Disposition",
                                   "attachment; filename=\"groups.geojson\"") < 0
             ? hy_reply_error(req, HY_E_INTERNAL, NULL, NULL)
-            : hy_reply_bytes(req, 200, "application/geo+json", out.data, out.len);
+            : hy_reply_cached(req, "application/geo+json", out.data, out.len, &(struct hy_cache){0});
     hy_buf_free(&out);
     return res;
 }
@@ -899,8 +899,8 @@ hy_result hy_api_export_groups_csv(hy_req *req) {
     }
     if (more) hy_req_add_header(req, "X-Next-After", last);
     hy_req_add_header(req, "Content-Disposition", "attachment; filename=\"groups.csv\"");
-    hy_result res =
-        hy_reply_bytes(req, 200, "text/csv; charset=utf-8", out.data ? out.data : "", out.len);
+    hy_result res = hy_reply_cached(req, "text/csv; charset=utf-8", out.data ? out.data : "",
+                                    out.len, &(struct hy_cache){0});
     hy_buf_free(&out);
     return res;
 }

@@ -143,6 +143,8 @@ struct hy_req {
     struct hy_principal *who; /* NULL until hy_req_principal() */
     const char *extra_headers[HY_EXTRA_HEADERS][2]; /* added to the answer (e.g. Set-Cookie) */
     int nextra;
+    bool no_compress; /* the answer carries a secret (a CSRF token): never compressed, so that
+                       * its length tells nothing about the secret (BREACH) */
     bool woken; /* a deferred request was woken (hy_req_wake), once */
     hy_then_fn then; /* set while deferred (hy_req_defer) */
     void *then_ctx;

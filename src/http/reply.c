@@ -126,9 +126,27 @@ hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *r
 }
 
 /* Answers with the malloc()ed bytes p[0..n), which the response takes over (freed here on
- * failure). `header`, `value`: one more header (Allow, WWW-Authenticate), or NULL. */
+ * failure). `header`, `value`: one more header (Allow, WWW-Authenticate), or NULL. A
+ * successful answer worth compressing goes gzip-compressed to a client that takes gzip. */
 static hy_result reply_owned(hy_req *req, unsigned status, const char *content_type, char *p,
                              size_t n, const char *header, const char *value) {
+    bool vary = status / 100 == 2 && !req->no_compress && n >= HY_GZIP_MIN &&
+                hy_compressible(content_type);
+    bool gz = false;
+    if (vary && hy_accepts_gzip(hy_req_header(req, "Accept-Encoding"))) {
+        unsigned char *z;
+        size_t zn;
+        if (hy_gzip(p, n, 1, &z, &zn)) {
+            if (zn < n) {
+                free(p);
+                p = (char *)z;
+                n = zn;
+                gz = true;
+            } else {
+                free(z);
+            }
+        }
+    }
     struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(n, p, free);
     if (!resp) {
         free(p);
@@ -136,6 +154,8 @@ static hy_result reply_owned(hy_req *req, unsigned status, const char *content_t
     }
     MHD_add_response_header(resp, "Content-Type", content_type);
     if (header) MHD_add_response_header(resp, header, value);
+    if (vary) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    if (gz) MHD_add_response_header(resp, "Content-Encoding", "gzip");
     finish(req, resp);
     hy_result r = hy_reply_response(req, status, resp, n);
     MHD_destroy_response(resp);
