@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { startServer, runCli, ROOT } from './lib/server.mjs';
+import { startServer, runCli, makeStore, ROOT } from './lib/server.mjs';
 import { Client, addUser, signIn, createToken } from './lib/accounts.mjs';
 
 const FIX = join(ROOT, 'tests', 'fixtures');
@@ -448,6 +448,37 @@ test('GeoJSON: a service area is a real geometry, wound as RFC 7946 asks, and th
   assert.equal(circle.properties.radius_km, 3);
   // No area: the point alone.
   assert.equal(byId[made['Point only group']].geometry.type, 'Point');
+});
+
+test('serve --demo loads the gazetteer into an empty one, once, and never replaces an operator\'s', async () => {
+  const places = join(FIX, 'places-small.tsv');
+  const tehran = async (s) => (await s.request('GET', `/api/v1/geocode?q=${encodeURIComponent('تهران')}`)).json.places[0]?.name;
+  const st = await makeStore();
+  const a = await startServer({ db: st.url, args: ['--demo', '--demo-places', places] });
+  try {
+    assert.equal(await tehran(a), 'Tehran', 'place search works in the demo');
+    assert.ok(a.lines.some((l) => /demo: loading the gazetteer/.test(l)), a.stderr());
+  } finally {
+    await a.stop();
+  }
+  // The same store again: the places are there, nothing is loaded a second time.
+  const b = await startServer({ db: st.url, args: ['--demo', '--demo-places', places] });
+  try {
+    assert.equal(await tehran(b), 'Tehran');
+    assert.ok(b.lines.some((l) => /demo: the gazetteer has \d+ places already/.test(l)), b.stderr());
+    assert.ok(!b.lines.some((l) => /demo: loading the gazetteer/.test(l)));
+  } finally {
+    await b.stop();
+    await st.cleanup();
+  }
+  // none, or a file that is not there: the demo starts without places (and says why).
+  const c = await startServer({ args: ['--demo', '--demo-places', join(FIX, 'no-such-file.tsv')] });
+  try {
+    assert.equal(await tehran(c), undefined);
+    assert.ok(c.lines.some((l) => /demo: no gazetteer: .*no-such-file\.tsv cannot be read/.test(l)), c.stderr());
+  } finally {
+    await c.stop();
+  }
 });
 
 test('the embeddable widget may be framed by other sites; the other pages may not', async () => {
