@@ -68,11 +68,15 @@ int hy_req_add_header(hy_req *req, const char *name, const char *value) {
 }
 
 /* Headers every freshly built answer gets: Cache-Control (`cache_control`, NULL: no-store),
- * security headers, the handler's extras, and Connection: close when a body was announced
+ * security headers (those of pages under /embed/ there, so that a 304 repeats what the
+ * page's 200 said), the handler's extras, and Connection: close when a body was announced
  * but not read. */
 static void finish_cc(hy_req *req, struct MHD_Response *resp, const char *cache_control) {
     MHD_add_response_header(resp, "Cache-Control", cache_control ? cache_control : "no-store");
-    hy_http_security_headers(req->srv, resp);
+    if (req->path && strncmp(req->path, "/embed/", 7) == 0)
+        hy_http_embed_headers(req->srv, resp);
+    else
+        hy_http_security_headers(req->srv, resp);
     assert(req->nextra >= 0 && req->nextra <= HY_EXTRA_HEADERS);
     for (int i = 0; i < req->nextra; i++)
         MHD_add_response_header(resp, req->extra_headers[i][0], req->extra_headers[i][1]);

@@ -486,6 +486,11 @@ test('the embeddable widget may be framed by other sites; the other pages may no
   assert.equal(e.status, 200);
   assert.match(e.headers['content-security-policy'], /frame-ancestors \*/);
   assert.equal(e.headers['x-frame-options'], undefined);
+  // Revalidated, it says the same (a cache merges a 304's headers into the page it keeps).
+  const again = await srv.http('/embed/groups?near=35.7,51.4', { headers: { 'if-none-match': e.headers.etag } });
+  assert.equal(again.status, 304);
+  assert.match(again.headers['content-security-policy'], /frame-ancestors \*/);
+  assert.equal(again.headers['x-frame-options'], undefined);
   const g = await srv.http('/groups');
   assert.match(g.headers['content-security-policy'], /frame-ancestors 'none'/);
   assert.equal(g.headers['x-frame-options'], 'DENY');
