@@ -224,17 +224,30 @@ static void http_date(int64_t t, char out[32]) {
              months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-/* Parses an IMF-fixdate; -1 when it is not one (other formats are ignored, as RFC 9110
- * allows for a date a server cannot parse). */
+/* The number in s[0..n) of decimal digits only; -1 when it is not one. */
+static int digits(const char *s, int n) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", always 29 characters); -1 when it
+ * is not one (other formats are ignored, as RFC 9110 allows for a date a server cannot
+ * parse). */
 static int64_t http_date_parse(const char *s) {
-    char wd[4], mon[4];
-    int d, y, h, mi, se, used = 0;
-    if (!s || sscanf(s, "%3[A-Za-z], %2d %3s %4d %2d:%2d:%2d GMT%n", wd, &d, mon, &y, &h, &mi, &se,
-                     &used) != 7 || used == 0 || s[used] != '\0')
+    if (!s || strlen(s) != 29 || memcmp(s + 3, ", ", 2) || s[7] != ' ' || s[11] != ' ' ||
+        s[16] != ' ' || s[19] != ':' || s[22] != ':' || memcmp(s + 25, " GMT", 4))
         return -1;
     int m = 0;
-    while (m < 12 && strcmp(mon, months[m])) m++;
-    if (m == 12 || d < 1 || d > 31 || y < 1970 || h > 23 || mi > 59 || se > 60) return -1;
+    while (m < 12 && memcmp(s + 8, months[m], 3)) m++;
+    int d = digits(s + 5, 2), y = digits(s + 12, 4), h = digits(s + 17, 2),
+        mi = digits(s + 20, 2), se = digits(s + 23, 2);
+    if (m == 12 || d < 1 || d > 31 || y < 1970 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+        se < 0 || se > 60)
+        return -1;
     struct tm tm = {.tm_year = y - 1900, .tm_mon = m, .tm_mday = d, .tm_hour = h, .tm_min = mi,
                     .tm_sec = se};
     return (int64_t)timegm(&tm);
