@@ -103,6 +103,7 @@ static hy_result login_answer(hy_req *req, void *ctx) {
     if (c->verified != 1)
         return hy_reply_error(req, HY_E_UNAUTHORIZED, "The login or the password is wrong.", NULL);
     json_t *body = json_pack("{s:o,s:s}", "user", hy_user_json(&c->user, true), "csrf_token", c->csrf);
+    req->no_compress = true; /* a secret in the body */
     return hy_reply_json(req, 200, body);
 }
 
@@ -205,6 +206,7 @@ hy_result hy_api_get_me(hy_req *req) {
     json_t *body = hy_user_json(&c.user, true);
     if (req->who->via_cookie && req->who->csrf)
         json_object_set_new(body, "csrf_token", json_string(req->who->csrf));
+    req->no_compress = true; /* a secret in the body */
     if (c.has_vol) json_object_set_new(body, "volunteer", hy_volunteer_json(&c.vol));
     return hy_reply_json(req, 200, body);
 }
@@ -262,6 +264,7 @@ static hy_result me_patch_store(hy_req *req, void *ctx) {
     json_t *body = hy_user_json(&p->user, true);
     if (req->who->via_cookie && req->who->csrf)
         json_object_set_new(body, "csrf_token", json_string(req->who->csrf));
+    req->no_compress = true; /* a secret in the body */
     return hy_reply_json(req, 200, body);
 }
 

@@ -14,6 +14,7 @@
 #include "api/api.h"
 #include "domain/forecast.h"
 #include "util/clock.h"
+#include "util/csv.h"
 #include "util/jsonw.h"
 
 static const char *const series_names[2 * HY_FC_NDISP] = {
@@ -119,36 +120,39 @@ int hy_forecast_write_json(hy_buf *b, const struct hy_fc_params *p,
     return rc;
 }
 
-static int csv_real(hy_buf *b, double v) {
-    int rc = hy_buf_putc(b, ',');
-    if (rc == 0 && isfinite(v)) rc = hy_buf_printf(b, "%.17g", v);
-    return rc;
-}
-
+/* Through the one CSV writer (util/csv.h): numbers as the shortest text that reads back as
+ * the same value, the date as text. */
 int hy_forecast_write_csv(hy_buf *b, const struct hy_fc_params *p,
                           const struct hy_fc_result *r) {
     static const char *const pct[3] = {"p5", "p50", "p95"};
     static const char *const plain[2 * HY_FC_NDISP] = {
         "hospitalized", "icu", "ventilated", "census_hospitalized", "census_icu",
         "census_ventilated"};
-    int rc = hy_buf_puts(b, "day,date");
-    for (int s = 0; rc == 0 && s < 2 * HY_FC_NDISP; s++) rc = hy_buf_printf(b, ",%s", plain[s]);
-    for (int s = 0; rc == 0 && r->has_bands && s < 2 * HY_FC_NDISP; s++)
-        for (int t = 0; rc == 0 && t < 3; t++) rc = hy_buf_printf(b, ",%s_%s", plain[s], pct[t]);
-    if (rc == 0) rc = hy_buf_puts(b, "\r\n");
-    for (size_t j = 0; rc == 0 && j < r->ndays; j++) {
+    struct hy_csv_writer w;
+    hy_csv_writer_buf(&w, b, false);
+    hy_csv_text(&w, "day");
+    hy_csv_text(&w, "date");
+    for (int s = 0; s < 2 * HY_FC_NDISP; s++) hy_csv_text(&w, plain[s]);
+    for (int s = 0; r->has_bands && s < 2 * HY_FC_NDISP; s++)
+        for (int t = 0; t < 3; t++) {
+            char name[48];
+            snprintf(name, sizeof name, "%s_%s", plain[s], pct[t]);
+            hy_csv_text(&w, name);
+        }
+    hy_csv_end_row(&w);
+    for (size_t j = 0; j < r->ndays && !hy_csv_writer_error(&w); j++) {
         int32_t day = (int32_t)j - r->i_day;
         char d[11];
         hy_fc_date_format(p->current_date + day, d);
-        rc = hy_buf_printf(b, "%d,%s", day, d);
-        for (int k = 0; rc == 0 && k < HY_FC_NDISP; k++) rc = csv_real(b, r->admits[k][j]);
-        for (int k = 0; rc == 0 && k < HY_FC_NDISP; k++) rc = csv_real(b, r->census[k][j]);
-        for (int s = 0; rc == 0 && r->has_bands && s < 2 * HY_FC_NDISP; s++)
-            for (int t = 0; rc == 0 && t < 3; t++)
-                rc = csv_real(b, day >= 0 ? r->band[s][t][day] : NAN);
-        if (rc == 0) rc = hy_buf_puts(b, "\r\n");
+        hy_csv_int(&w, day);
+        hy_csv_text(&w, d);
+        for (int k = 0; k < HY_FC_NDISP; k++) hy_csv_real(&w, r->admits[k][j]);
+        for (int k = 0; k < HY_FC_NDISP; k++) hy_csv_real(&w, r->census[k][j]);
+        for (int s = 0; r->has_bands && s < 2 * HY_FC_NDISP; s++)
+            for (int t = 0; t < 3; t++) hy_csv_real(&w, day >= 0 ? r->band[s][t][day] : NAN);
+        hy_csv_end_row(&w);
     }
-    return rc;
+    return hy_csv_writer_error(&w);
 }
 
 /* ---------------------------------------------------------------- the handler */

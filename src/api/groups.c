@@ -1080,15 +1080,28 @@ static int export_each(hy_req *req, const char *after, size_t limit,
     return HY_DB_ONE;
 }
 
+/* One group as a GeoJSON Feature. Its geometry is the group's point, or, when it has a service
+ * area, a GeometryCollection of the point and the area as a Polygon (a radius as a circle of
+ * CIRCLE_VERTICES vertices), wound as RFC 7946 asks. */
+#define CIRCLE_VERTICES 64
 static int emit_geojson(hy_buf *out, const struct hy_group *g, hy_arena *a) {
+    (void)a;
     json_t *props = hy_group_json(g, false);
     json_object_del(props, "lat");
     json_object_del(props, "lon");
     json_object_del(props, "status");
-    json_t *f =
-        json_pack("{s:s,s:s,s:{s:s,s:[f,f]},s:o}", "type", "Feature", "id", g->id, "geometry",
-                  "type", "Point", "coordinates", g->lon, g->lat, "properties", props);
-    char *t = f ? json_dumps(f, JSON_COMPACT) : NULL;
+    json_t *area = NULL, *stored = json_object_get(props, "area");
+    if (json_is_object(stored) && (area = hy_polygon_rfc7946(stored)) != NULL)
+        json_object_set(props, "area", area);
+    else if (g->area_kind && !strcmp(g->area_kind, "radius"))
+        area = hy_circle_polygon(g->lat, g->lon, g->radius_m, CIRCLE_VERTICES);
+    json_t *point = json_pack("{s:s,s:[f,f]}", "type", "Point", "coordinates", g->lon, g->lat);
+    json_t *geometry = area ? json_pack("{s:s,s:[o,o]}", "type", "GeometryCollection",
+                                        "geometries", point, area)
+                            : point;
+    json_t *f = json_pack("{s:s,s:s,s:o,s:o}", "type", "Feature", "id", g->id, "geometry",
+                          geometry, "properties", props);
+    char *t = f ? json_dumps(f, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(f);
     if (!t) return -1;
     int r = hy_buf_puts(out, out->len && out->data[out->len - 1] == '[' ? "" : ",");
@@ -1119,7 +1132,7 @@ hy_result hy_api_export_groups_geojson(hy_req *req) {
                 hy_req_add_header(req, "Content-Disposition",
                                   "attachment; filename=\"groups.geojson\"") < 0
             ? hy_reply_error(req, HY_E_INTERNAL, NULL, NULL)
-            : hy_reply_bytes(req, 200, "application/geo+json", out.data, out.len);
+            : hy_reply_cached(req, "application/geo+json", out.data, out.len, &(struct hy_cache){0});
     hy_buf_free(&out);
     return res;
 }
@@ -1193,8 +1206,8 @@ hy_result hy_api_export_groups_csv(hy_req *req) {
     }
     if (more) hy_req_add_header(req, "X-Next-After", last);
     hy_req_add_header(req, "Content-Disposition", "attachment; filename=\"groups.csv\"");
-    hy_result res =
-        hy_reply_bytes(req, 200, "text/csv; charset=utf-8", out.data ? out.data : "", out.len);
+    hy_result res = hy_reply_cached(req, "text/csv; charset=utf-8", out.data ? out.data : "",
+                                    out.len, &(struct hy_cache){0});
     hy_buf_free(&out);
     return res;
 }

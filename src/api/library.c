@@ -44,6 +44,8 @@
 #define PAGE_MAX 10000
 #define SNIPPET_CP 220
 
+static const char json_media[] = "application/json; charset=utf-8";
+
 static bool is_role(hy_req *req, enum hy_access rule) {
     return hy_access_decide(rule, hy_req_principal(req)) == 0;
 }
@@ -304,26 +306,6 @@ static char *answer_key(hy_req *req) {
     return key;
 }
 
-/* Sends a cached answer: as stored (gzip) when the client takes it, else inflated. */
-static hy_result reply_cached(hy_req *req, void *gz, size_t gzlen, size_t plainlen) {
-    static const char type[] = "application/json; charset=utf-8";
-    hy_result r;
-    if (hy_req_add_header(req, "Vary", "Accept-Encoding") < 0) {
-        r = hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    } else if (hy_accepts_gzip(hy_req_header(req, "Accept-Encoding"))) {
-        r = hy_req_add_header(req, "Content-Encoding", "gzip") < 0
-                ? hy_reply_error(req, HY_E_INTERNAL, NULL, NULL)
-                : hy_reply_bytes(req, 200, type, gz, gzlen);
-    } else {
-        char *text = hy_anscache_inflate(gz, gzlen, plainlen);
-        r = text ? hy_reply_bytes(req, 200, type, text, plainlen)
-                 : hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-        free(text);
-    }
-    free(gz);
-    return r;
-}
-
 static json_t *themes_json(const char *themes) {
     json_t *a = json_array();
     const char *p = themes ? themes : "";
@@ -365,32 +347,52 @@ static json_t *item_json(hy_req *req, const struct hy_lib_doc *d, int score,
     return o;
 }
 
-hy_result hy_api_search_library(hy_req *req) {
-    struct search_ctx c = {.req = req, .sort = HY_LIB_SORT_RELEVANCE};
-    c.filter.covid = -1;
-    c.scan.status = "published";
+/* The search's words and filters (q, the facets, covid, lang), which the search and the
+ * feed share, into c. False when one is not allowed: the error is answered, *ret_res holds
+ * what to return. */
+static bool search_filters(hy_req *req, struct search_ctx *c, hy_result *ret_res) {
+    c->filter.covid = -1;
+    c->scan.status = "published";
     const char *q = hy_req_query(req, "q");
-    if (q && hy_utf8_length(q, strlen(q)) > 200)
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "q is at most 200 characters.", "q");
-    c.scan.nterms = hy_lib_terms(req->arena, q, c.scan.terms);
+    if (q && hy_utf8_length(q, strlen(q)) > 200) {
+        *ret_res = hy_reply_error(req, HY_E_INVALID_QUERY, "q is at most 200 characters.", "q");
+        return false;
+    }
+    c->scan.nterms = hy_lib_terms(req->arena, q, c->scan.terms);
     for (int f = 0; f < HY_LIB_F__COUNT; f++) {
         const char *v = hy_req_query(req, hy_lib_facet_names[f]);
-        if (v && hy_lib_filter_add(req->arena, &c.filter, (enum hy_lib_facet)f, v) < 0)
-            return hy_reply_error(req, HY_E_INVALID_QUERY, "A filter value is not allowed.",
-                                  hy_lib_facet_names[f]);
+        if (v && hy_lib_filter_add(req->arena, &c->filter, (enum hy_lib_facet)f, v) < 0) {
+            *ret_res = hy_reply_error(req, HY_E_INVALID_QUERY, "A filter value is not allowed.",
+                                      hy_lib_facet_names[f]);
+            return false;
+        }
     }
     const char *covid = hy_req_query(req, "covid");
     if (covid && *covid) {
-        if (!strcmp(covid, "true") || !strcmp(covid, "1")) c.filter.covid = 1;
-        else if (!strcmp(covid, "false") || !strcmp(covid, "0")) c.filter.covid = 0;
-        else return hy_reply_error(req, HY_E_INVALID_QUERY, "covid must be true or false.", "covid");
+        if (!strcmp(covid, "true") || !strcmp(covid, "1")) {
+            c->filter.covid = 1;
+        } else if (!strcmp(covid, "false") || !strcmp(covid, "0")) {
+            c->filter.covid = 0;
+        } else {
+            *ret_res = hy_reply_error(req, HY_E_INVALID_QUERY, "covid must be true or false.", "covid");
+            return false;
+        }
     }
     const char *lang = hy_req_query(req, "lang");
     if (lang && *lang) {
-        if (!hy_lib_one_of(lang, hy_lib_languages))
-            return hy_reply_error(req, HY_E_INVALID_QUERY, "lang must be fa or en.", "lang");
-        c.filter.language = lang;
+        if (!hy_lib_one_of(lang, hy_lib_languages)) {
+            *ret_res = hy_reply_error(req, HY_E_INVALID_QUERY, "lang must be fa or en.", "lang");
+            return false;
+        }
+        c->filter.language = lang;
     }
+    return true;
+}
+
+hy_result hy_api_search_library(hy_req *req) {
+    struct search_ctx c = {.req = req, .sort = HY_LIB_SORT_RELEVANCE};
+    hy_result bad;
+    if (!search_filters(req, &c, &bad)) return bad;
     const char *sort = hy_req_query(req, "sort");
     if (sort && *sort) {
         if (!strcmp(sort, "relevance")) c.sort = HY_LIB_SORT_RELEVANCE;
@@ -429,8 +431,12 @@ hy_result hy_api_search_library(hy_req *req) {
         if (vr < 0) return hy_reply_store_error(req, vr);
         void *gz;
         size_t gzlen, plainlen;
-        if (hy_anscache_get(cache, now_version, key, &gz, &gzlen, &plainlen))
-            return reply_cached(req, gz, gzlen, plainlen);
+        if (hy_anscache_get(cache, now_version, key, &gz, &gzlen, &plainlen)) {
+            struct hy_cache hc = {.gz = gz, .gzlen = gzlen};
+            hy_result res = hy_reply_cached(req, json_media, NULL, plainlen, &hc);
+            free(gz);
+            return res;
+        }
     }
     bool fast = false;
     int r = search_fast(&c, &fast);
@@ -457,16 +463,15 @@ hy_result hy_api_search_library(hy_req *req) {
     json_t *body = json_pack("{s:I,s:i,s:i,s:o,s:o,s:o}", "total", (json_int_t)c.res.total,
                              "page", (int)page, "per_page", (int)per, "terms", terms, "items",
                              items, "facets", facets);
-    if (!key) return hy_reply_json(req, 200, body);
+    if (!c.scan.status || strcmp(c.scan.status, "published")) return hy_reply_json(req, 200, body);
+    /* The public answer: validated by its ETag, kept whole (compressed once) when cached. */
     char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(body);
     if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     size_t n = strlen(text);
-    if (c.answer_version >= 0 && c.answer_version == now_version)
+    if (key && c.answer_version >= 0 && c.answer_version == now_version)
         hy_anscache_put(cache, now_version, key, text, n);
-    hy_result res = hy_req_add_header(req, "Vary", "Accept-Encoding") < 0
-                        ? hy_reply_error(req, HY_E_INTERNAL, NULL, NULL)
-                        : hy_reply_bytes(req, 200, "application/json; charset=utf-8", text, n);
+    hy_result res = hy_reply_cached(req, json_media, text, n, &(struct hy_cache){0});
     free(text);
     return res;
 }
@@ -923,20 +928,39 @@ static void xml_put(hy_buf *b, const char *s) {
     }
 }
 
-/* The site's base URL: --public-url, else http://HOST from a Host header of safe characters. */
-static const char *base_url(hy_req *req) {
+/* Where the feed and the sitemap point. With --public-url: absolute links under it, and the
+ * feed's and entries' ids are those links. Without it the server does not know its address
+ * (the request's Host header is whatever the client sent, so it is never used): links are
+ * relative to the site, and ids are tag: URIs (RFC 4151) under the store's own random name,
+ * made once by the migration that added it, so they stay the same for ever and differ from
+ * any other installation's. */
+struct site {
+    const char *base; /* "https://help.example.org", or "" */
+    const char *tag;  /* "tag:hamyari.invalid,2020:<32 hex digits>", or NULL with a base */
+};
+
+static int site_tag_tx(hy_store *s, void *ctx) {
+    char **v = ctx;
+    return s->ops->meta_get(s, "feed_tag", v);
+}
+
+/* 0, or a store status < 0 (answered by the caller). */
+static int site_get(hy_req *req, struct site *ret) {
     const char *pub = req->srv->cfg->public_url;
     if (pub && *pub) {
         size_t n = strlen(pub);
         while (n && pub[n - 1] == '/') n--;
-        return hy_arena_strndup(req->arena, pub, n);
+        ret->base = hy_arena_strndup(req->arena, pub, n);
+        ret->tag = NULL;
+        return ret->base ? 0 : HY_DB_HARD;
     }
-    const char *host = hy_req_header(req, "Host");
-    if (!host || !*host || strlen(host) > 255 ||
-        strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
-            strlen(host))
-        host = "localhost";
-    return hy_arena_printf(req->arena, "%s://%s", hy_req_secure(req) ? "https" : "http", host);
+    char *v = NULL;
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, site_tag_tx, &v);
+    if (r < 0) return r;
+    ret->base = "";
+    ret->tag = hy_arena_printf(req->arena, "tag:hamyari.invalid,2020:%s", r == HY_DB_ONE && v ? v : "site");
+    free(v);
+    return ret->tag ? 0 : HY_DB_HARD;
 }
 
 static void iso_time(int64_t t, char out[32]) {
@@ -946,50 +970,66 @@ static void iso_time(int64_t t, char out[32]) {
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-struct feed_ctx {
-    hy_req *req;
-    struct hy_lib_result res;
-    struct hy_lib_doc *docs;
-    int ndocs;
-    hy_buf *out;
-    const char *base;
-};
-
-static int atom_tx(hy_store *s, void *ctx) {
-    struct feed_ctx *c = ctx;
-    struct hy_lib_scan scan = {.status = "published"};
-    struct hy_lib_filter f = {.covid = -1};
-    struct hy_lib_row *rows;
-    size_t n;
-    int r = s->ops->library->scan(s, &scan, c->req->arena, &rows, &n);
-    if (r < 0) return r;
-    if (hy_lib_search(c->req->arena, rows, n, &f, NULL, 0, HY_LIB_SORT_NEWEST, 0, 50, &c->res) < 0)
-        return HY_DB_HARD;
-    const char *ids[50];
-    for (size_t i = 0; i < c->res.npage; i++) ids[i] = c->res.page[i]->id;
-    c->ndocs = 0;
-    if (c->res.npage)
-        c->ndocs = s->ops->library->doc_get_many(s, ids, c->res.npage, c->req->arena, &c->docs);
-    return c->ndocs < 0 ? c->ndocs : HY_DB_ONE;
+/* The feed's filters as a query string ("?covid=true&lang=en"; "" for none), in one order
+ * whatever order the request gave them, so that the feed's id and links are one per filter. */
+static const char *feed_query(hy_req *req) {
+    static const char *const extra[] = {"covid", "lang", "q"};
+    hy_buf b = HY_BUF_INIT(4096);
+    for (size_t i = 0; i < HY_LIB_F__COUNT + sizeof extra / sizeof extra[0]; i++) {
+        const char *name = i < HY_LIB_F__COUNT ? hy_lib_facet_names[i] : extra[i - HY_LIB_F__COUNT];
+        const char *v = hy_req_query(req, name);
+        if (!v || !*v) continue;
+        hy_buf_printf(&b, "%c%s=", b.len ? '&' : '?', name);
+        for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+            if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                *p == '-' || *p == '.' || *p == '_' || *p == '~' || *p == ',')
+                hy_buf_putc(&b, (char)*p);
+            else
+                hy_buf_printf(&b, "%%%02X", *p);
+        }
+    }
+    const char *r = hy_buf_error(&b) ? NULL : hy_arena_strdup(req->arena, b.data ? b.data : "");
+    hy_buf_free(&b);
+    return r;
 }
 
 hy_result hy_api_get_library_feed(hy_req *req) {
-    struct feed_ctx c = {.req = req};
-    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, atom_tx, &c);
+    struct search_ctx c = {.req = req, .sort = HY_LIB_SORT_NEWEST, .limit = 50};
+    hy_result bad;
+    if (!search_filters(req, &c, &bad)) return bad;
+    c.db = hy_req_read_db(req);
+    c.answer_version = -1;
+    struct site site;
+    int r = site_get(req, &site);
+    if (r >= 0) r = hy_db_run(c.db, HY_TX_READ, search_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
-    const char *base = base_url(req);
+    const char *query = feed_query(req);
+    if (!query) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    /* The newest change among the entries: the feed's <updated> and its Last-Modified. */
+    int64_t newest = 0;
+    for (int k = 0; k < c.ndocs; k++) {
+        int64_t t = c.docs[k].updated_at > c.docs[k].published_at ? c.docs[k].updated_at
+                                                                  : c.docs[k].published_at;
+        if (t > newest) newest = t;
+    }
     hy_buf b = HY_BUF_INIT(0);
     char t[32];
-    iso_time(c.res.npage ? c.res.page[0]->sort_at : 0, t);
+    iso_time(newest, t);
     hy_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                     "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
                     "<title>Hamyari library — کتابخانهٔ همیاری</title>\n<id>");
-    xml_put(&b, base);
-    hy_buf_puts(&b, "/library</id>\n<link rel=\"self\" href=\"");
-    xml_put(&b, base);
-    hy_buf_puts(&b, "/library.atom\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-    xml_put(&b, base);
-    hy_buf_printf(&b, "/library\"/>\n<updated>%s</updated>\n", t);
+    xml_put(&b, site.tag ? site.tag : site.base);
+    hy_buf_puts(&b, "/library");
+    xml_put(&b, query);
+    hy_buf_puts(&b, "</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
+    xml_put(&b, site.base);
+    hy_buf_puts(&b, "/library.atom");
+    xml_put(&b, query);
+    hy_buf_puts(&b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+    xml_put(&b, site.base);
+    hy_buf_puts(&b, "/library");
+    xml_put(&b, query);
+    hy_buf_printf(&b, "\"/>\n<updated>%s</updated>\n", t);
     for (size_t i = 0; i < c.res.npage; i++) {
         const struct hy_lib_doc *d = NULL;
         for (int k = 0; k < c.ndocs; k++)
@@ -1001,9 +1041,10 @@ hy_result hy_api_get_library_feed(hy_req *req) {
         hy_buf_printf(&b, "<entry xml:lang=\"%s\">\n<title>", !strcmp(d->language, "en") ? "en" : "fa");
         xml_put(&b, d->title);
         hy_buf_puts(&b, "</title>\n<id>");
-        xml_put(&b, base);
-        hy_buf_printf(&b, "/doc?id=%s</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"", d->id);
-        xml_put(&b, base);
+        xml_put(&b, site.tag ? site.tag : site.base);
+        hy_buf_printf(&b, site.tag ? "/doc/%s" : "/doc?id=%s", d->id);
+        hy_buf_puts(&b, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+        xml_put(&b, site.base);
         hy_buf_printf(&b, "/doc?id=%s\"/>\n<published>%s</published>\n<updated>%s</updated>\n"
                           "<category term=\"%s\"/>\n<author><name>",
                       d->id, pub, upd, d->type);
@@ -1019,13 +1060,21 @@ hy_result hy_api_get_library_feed(hy_req *req) {
         hy_buf_free(&b);
         return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     }
-    hy_result res = hy_reply_bytes(req, 200, "application/atom+xml; charset=utf-8", b.data, b.len);
+    struct hy_cache hc = {.last_modified = newest};
+    hy_result res = hy_reply_cached(req, "application/atom+xml; charset=utf-8", b.data, b.len, &hc);
     hy_buf_free(&b);
     return res;
 }
 
+struct sitemap_ctx {
+    hy_req *req;
+    hy_buf *out;
+    const char *base;
+    int64_t newest;
+};
+
 static int sitemap_tx(hy_store *s, void *ctx) {
-    struct feed_ctx *c = ctx;
+    struct sitemap_ctx *c = ctx;
     const char *after = NULL;
     size_t total = 0;
     for (;;) {
@@ -1036,6 +1085,7 @@ static int sitemap_tx(hy_store *s, void *ctx) {
             char t[32];
             iso_time(docs[i].updated_at, t);
             t[10] = '\0';
+            if (docs[i].updated_at > c->newest) c->newest = docs[i].updated_at;
             hy_buf_puts(c->out, "<url><loc>");
             xml_put(c->out, c->base);
             hy_buf_printf(c->out, "/doc?id=%s</loc><lastmod>%s</lastmod></url>\n", docs[i].id, t);
@@ -1052,8 +1102,11 @@ hy_result hy_api_get_sitemap(hy_req *req) {
     static const char *const pages[] = {"/", "/library", "/toolkits", "/faq", "/communities",
                                         "/groups", "/help", "/volunteer", "/track", "/coverage",
                                         "/about", "/privacy", NULL};
+    struct site site;
+    int r = site_get(req, &site);
+    if (r < 0) return hy_reply_store_error(req, r);
     hy_buf b = HY_BUF_INIT(0);
-    struct feed_ctx c = {.req = req, .out = &b, .base = base_url(req)};
+    struct sitemap_ctx c = {.req = req, .out = &b, .base = site.base};
     hy_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (size_t i = 0; pages[i]; i++) {
@@ -1061,7 +1114,7 @@ hy_result hy_api_get_sitemap(hy_req *req) {
         xml_put(&b, c.base);
         hy_buf_printf(&b, "%s</loc></url>\n", pages[i]);
     }
-    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, sitemap_tx, &c);
+    r = hy_db_run(hy_req_read_db(req), HY_TX_READ, sitemap_tx, &c);
     if (r < 0) {
         hy_buf_free(&b);
         return hy_reply_store_error(req, r);
@@ -1070,7 +1123,8 @@ hy_result hy_api_get_sitemap(hy_req *req) {
         hy_buf_free(&b);
         return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     }
-    hy_result res = hy_reply_bytes(req, 200, "application/xml; charset=utf-8", b.data, b.len);
+    struct hy_cache hc = {.last_modified = c.newest};
+    hy_result res = hy_reply_cached(req, "application/xml; charset=utf-8", b.data, b.len, &hc);
     hy_buf_free(&b);
     return res;
 }

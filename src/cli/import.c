@@ -232,7 +232,7 @@ static int import_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-static int import_run(const struct hy_importer *k, const char *db_url, const char *path) {
+int hy_import_file(const struct hy_importer *k, const char *db_url, const char *path) {
     struct hy_import im = {.kind = k, .path = path, .now = hy_clock_now()};
     im.state = calloc(1, k->state_size ? k->state_size : 1);
     if (!im.state) {
@@ -317,7 +317,7 @@ int hy_cmd_import(int argc, char **argv) {
             return 2;
         }
         if (hy_auth_init(1, NULL) < 0) return 1;
-        int rc = import_run(k, st.db, args[0]);
+        int rc = hy_import_file(k, st.db, args[0]);
         hy_auth_shutdown();
         return rc;
     }

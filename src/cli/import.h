@@ -120,6 +120,11 @@ char *hy_import_csv_field(struct hy_import *im, int i);
 long hy_import_csv_rowno(const struct hy_import *im);
 void hy_import_csv_close(struct hy_import *im);
 
+/* Imports the file at `path` into the store at db_url with kind k, both passes, with progress
+ * and the summary on stderr/stdout as `hamyari import` prints them. 0, or 1 when nothing was
+ * imported. */
+int hy_import_file(const struct hy_importer *k, const char *db_url, const char *path);
+
 /* The kinds (import_*.c). */
 extern const struct hy_importer hy_import_groups;
 extern const struct hy_importer hy_import_places;

@@ -6,7 +6,9 @@
  *            the CSV export adds: id (kept, so an export imports back as the same groups),
  *            verified, demo. The formula guard of CSV exports is removed again.
  *   GeoJSON  a FeatureCollection of Point features (properties as the CSV columns, the
- *            feature's "id" as id) or Polygon features, whose polygon is the coverage area.
+ *            feature's "id" as id) or Polygon features, whose polygon is the coverage area,
+ *            or GeometryCollections of a Point and a Polygon (the area), as the export writes
+ *            them; with radius_km the polygon is the drawn circle and the radius is kept.
  *
  * The check pass notes each row's place on a Hilbert curve over the map (domain/geo.h); the
  * write pass gives the rows a store layout in that order (struct hy_group.layout), so that
@@ -404,8 +406,24 @@ static int walk_geojson(struct hy_import *im) {
             row.v[G_WEBSITE] = json_string_value(json_object_get(contact, "website"));
             row.v[G_MESSAGING] = json_string_value(json_object_get(contact, "messaging"));
         }
+        /* Our own export: a GeometryCollection of the point and the area (a polygon, or the
+         * circle drawn for radius_km, which the property gives back exactly). */
+        json_t *area = NULL;
+        if (gt && !strcmp(gt, "GeometryCollection")) {
+            json_t *parts = json_object_get(geom, "geometries");
+            json_t *p0 = json_array_get(parts, 0), *p1 = json_array_get(parts, 1);
+            const char *t0 = json_string_value(json_object_get(p0, "type"));
+            const char *t1 = json_string_value(json_object_get(p1, "type"));
+            if (json_array_size(parts) == 2 && t0 && !strcmp(t0, "Point") && t1 &&
+                !strcmp(t1, "Polygon")) {
+                geom = p0;
+                gt = t0;
+                if (!row.v[G_RADIUS] || !*row.v[G_RADIUS]) area = p1;
+            }
+        }
         json_t *coords = json_object_get(geom, "coordinates");
         if (gt && !strcmp(gt, "Point") && json_array_size(coords) >= 2) {
+            row.polygon = area;
             row.v[G_LON] = hy_arena_printf(a, "%.17g", json_number_value(json_array_get(coords, 0)));
             row.v[G_LAT] = hy_arena_printf(a, "%.17g", json_number_value(json_array_get(coords, 1)));
             if (!json_is_number(json_array_get(coords, 0)) ||
@@ -428,7 +446,8 @@ static int walk_geojson(struct hy_import *im) {
             }
             row.polygon = geom;
         } else {
-            hy_import_bad(im, rowno, "geometry", "must be a Point or a Polygon");
+            hy_import_bad(im, rowno, "geometry",
+                          "must be a Point, a Polygon or a GeometryCollection of a Point and a Polygon");
             continue;
         }
         if (hy__row(im, &row, rowno, a) < 0) {
@@ -536,7 +555,8 @@ const struct hy_importer hy_import_groups = {
         "and id, verified, demo as the CSV export writes them (an export imports back as the same\n"
         "groups; a group whose id the store has already is refused). GeoJSON: a\n"
         "FeatureCollection of Point features (properties as the CSV columns) or Polygon\n"
-        "features (the polygon is the coverage area). Every row is checked first and each bad\n"
+        "features (the polygon is the coverage area), or the groups.geojson export's\n"
+        "GeometryCollections of the point and the area. Every row is checked first and each bad\n"
         "one reported as 'row N: field: problem'; if any is bad nothing is imported.",
     .state_size = sizeof(struct hy__groups),
     .progress_every = 100000,

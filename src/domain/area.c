@@ -219,3 +219,64 @@ bool hy_area_covers(const char *kind, double radius_m, const char *geojson, doub
     json_decref(g);
     return in;
 }
+
+/* ---- areas as RFC 7946 writes them ---- */
+
+/* Twice the signed area of a ring of positions (lon, lat as plane coordinates): > 0 when it
+ * runs counter-clockwise. */
+static double ring_area2(const json_t *ring) {
+    double sum = 0;
+    size_t n = json_array_size(ring);
+    for (size_t i = 0; i + 1 < n; i++) {
+        double x0, y0, x1, y1;
+        if (!position(json_array_get(ring, i), &x0, &y0) ||
+            !position(json_array_get(ring, i + 1), &x1, &y1))
+            return 0;
+        sum += x0 * y1 - x1 * y0;
+    }
+    return sum;
+}
+
+json_t *hy_polygon_rfc7946(const json_t *g) {
+    const json_t *type = json_object_get(g, "type");
+    const json_t *coords = json_object_get(g, "coordinates");
+    if (!json_is_string(type) || strcmp(json_string_value(type), "Polygon") ||
+        !json_is_array(coords))
+        return NULL;
+    json_t *rings = json_array();
+    for (size_t r = 0; r < json_array_size(coords); r++) {
+        const json_t *ring = json_array_get(coords, r);
+        if (!json_is_array(ring)) {
+            json_decref(rings);
+            return NULL;
+        }
+        double a = ring_area2(ring);
+        /* The outer ring (0) counter-clockwise (a > 0), holes clockwise (a < 0). */
+        bool reverse = r == 0 ? a < 0 : a > 0;
+        json_t *out = json_array();
+        size_t n = json_array_size(ring);
+        for (size_t i = 0; i < n; i++)
+            json_array_append(out, json_array_get(ring, reverse ? n - 1 - i : i));
+        json_array_append_new(rings, out);
+    }
+    return json_pack("{s:s,s:o}", "type", "Polygon", "coordinates", rings);
+}
+
+json_t *hy_circle_polygon(double lat, double lon, double radius_m, int n) {
+    double lo, hi, dlon;
+    if (n < 8 || radius_m <= 0 || !cap_extent(lat, radius_m, &lo, &hi, &dlon) ||
+        lon - dlon < -180 || lon + dlon > 180)
+        return NULL;
+    double d = radius_m / HY_EARTH_RADIUS_M, p1 = rad(lat), l1 = rad(lon);
+    json_t *ring = json_array();
+    for (int i = 0; i <= n; i++) {
+        /* Bearings from north towards west (0, -360/n, …): the ring runs counter-clockwise.
+         * The last vertex repeats the first exactly. */
+        double b = rad(-360.0 * (i % n) / n);
+        double p2 = asin(sin(p1) * cos(d) + cos(p1) * sin(d) * cos(b));
+        double l2 = l1 + atan2(sin(b) * sin(d) * cos(p1), cos(d) - sin(p1) * sin(p2));
+        double x = round(deg(l2) * 1e6) / 1e6, y = round(deg(p2) * 1e6) / 1e6;
+        json_array_append_new(ring, json_pack("[f,f]", x, y));
+    }
+    return json_pack("{s:s,s:[o]}", "type", "Polygon", "coordinates", ring);
+}

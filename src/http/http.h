@@ -155,6 +155,8 @@ struct hy_req {
     struct hy_principal *who; /* NULL until hy_req_principal() */
     const char *extra_headers[HY_EXTRA_HEADERS][2]; /* added to the answer (e.g. Set-Cookie) */
     int nextra;
+    bool no_compress; /* the answer carries a secret (a CSRF token): never compressed, so that
+                       * its length tells nothing about the secret (BREACH) */
     bool woken; /* a deferred request was woken (hy_req_wake), once */
     hy_then_fn then; /* set while deferred (hy_req_defer) */
     void *then_ctx;
@@ -167,6 +169,20 @@ struct hy_req {
 int hy_req_add_header(hy_req *req, const char *name, const char *value);
 /* True when an Accept-Encoding value accepts gzip (not "gzip;q=0"). */
 bool hy_accepts_gzip(const char *accept_encoding);
+/* True for media types worth compressing: text, JSON (GeoJSON included), XML (Atom, sitemaps),
+ * YAML, icons and TrueType fonts. */
+bool hy_compressible(const char *content_type);
+
+/* ---- validators (RFC 9110, section 8.8) ---- */
+
+#define HY_ETAG_SIZE 24
+/* The strong entity tag of the bytes p[0..n), quoted: a hash of the contents, so that every
+ * process serving the same bytes gives the same tag, and a gzip copy, being other bytes, has
+ * its own. */
+void hy_etag(const void *p, size_t n, char out[HY_ETAG_SIZE]);
+/* Whether an If-None-Match value (a list of tags, or "*") matches `etag`, by the weak
+ * comparison RFC 9110 prescribes for it. False when the value is NULL. */
+bool hy_etag_matches(const char *if_none_match, const char *etag);
 
 /* ---- answering later ----
  * A handler that hands its work to another thread (e.g. the group-commit writer,
@@ -216,6 +232,26 @@ hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type,
  * hy_reply_bytes() when the request carries extra headers. */
 hy_result hy_reply_fixed(hy_req *req, unsigned status, const char *content_type, const void *p,
                          size_t n);
+/* How an answer that may be kept by browsers and proxies is validated (hy_reply_cached). */
+struct hy_cache {
+    const char *cache_control; /* NULL: "no-cache" (kept, revalidated on every use) */
+    int64_t last_modified;     /* Unix seconds, for Last-Modified and If-Modified-Since; 0: none */
+    const void *gz;            /* the answer as hy_gzip(p, n, 1) gives it, when an answer cache
+                                * holds it already; NULL: compressed here when sent so */
+    size_t gzlen;
+};
+/* Answers 200 with the bytes p[0..n) (p may be NULL when c->gz holds them), gzip-compressed when
+ * they are compressible, at least HY_GZIP_MIN bytes and Accept-Encoding takes gzip (with
+ * Vary: Accept-Encoding whenever the encoding could differ), with the ETag of the bytes sent,
+ * Cache-Control and Last-Modified; or 304 Not Modified, with the same validators and no body,
+ * when If-None-Match matches that ETag or, without If-None-Match, If-Modified-Since is not
+ * older than last_modified. */
+hy_result hy_reply_cached(hy_req *req, const char *content_type, const void *p, size_t n,
+                          const struct hy_cache *c);
+/* Answers 304 Not Modified with these headers (etag and cache_control may be NULL,
+ * last_modified 0) and no body; `length` is the size of the body the 200 would have had. */
+hy_result hy_reply_not_modified(hy_req *req, const char *etag, const char *cache_control,
+                                bool vary, int64_t last_modified, size_t length);
 /* Answers an error with the standard body {"error":{"code","message"[,"field"]}}. `message` may
  * be NULL for the code's default message; `field` names the offending field or parameter. */
 hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, const char *field);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 
 #include "http/router.h"
+#include "util/gzip.h"
 #include "util/log.h"
 #include "util/utf8.h"
 
@@ -65,16 +67,23 @@ int hy_req_add_header(hy_req *req, const char *name, const char *value) {
     return 0;
 }
 
-/* Headers every freshly built answer gets: security headers, the handler's extras, and
- * Connection: close when a body was announced but not read. */
-static void finish(hy_req *req, struct MHD_Response *resp) {
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    hy_http_security_headers(req->srv, resp);
+/* Headers every freshly built answer gets: Cache-Control (`cache_control`, NULL: no-store),
+ * security headers (those of pages under /embed/ there, so that a 304 repeats what the
+ * page's 200 said), the handler's extras, and Connection: close when a body was announced
+ * but not read. */
+static void finish_cc(hy_req *req, struct MHD_Response *resp, const char *cache_control) {
+    MHD_add_response_header(resp, "Cache-Control", cache_control ? cache_control : "no-store");
+    if (req->path && strncmp(req->path, "/embed/", 7) == 0)
+        hy_http_embed_headers(req->srv, resp);
+    else
+        hy_http_security_headers(req->srv, resp);
     assert(req->nextra >= 0 && req->nextra <= HY_EXTRA_HEADERS);
     for (int i = 0; i < req->nextra; i++)
         MHD_add_response_header(resp, req->extra_headers[i][0], req->extra_headers[i][1]);
     if (req->body_pending && !req->answered) MHD_add_response_header(resp, "Connection", "close");
 }
+
+static void finish(hy_req *req, struct MHD_Response *resp) { finish_cc(req, resp, NULL); }
 
 bool hy_accepts(const char *accept, const char *type) {
     if (!accept || !type) return true;
@@ -121,9 +130,27 @@ hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *r
 }
 
 /* Answers with the malloc()ed bytes p[0..n), which the response takes over (freed here on
- * failure). `header`, `value`: one more header (Allow, WWW-Authenticate), or NULL. */
+ * failure). `header`, `value`: one more header (Allow, WWW-Authenticate), or NULL. A
+ * successful answer worth compressing goes gzip-compressed to a client that takes gzip. */
 static hy_result reply_owned(hy_req *req, unsigned status, const char *content_type, char *p,
                              size_t n, const char *header, const char *value) {
+    bool vary = status / 100 == 2 && !req->no_compress && n >= HY_GZIP_MIN &&
+                hy_compressible(content_type);
+    bool gz = false;
+    if (vary && hy_accepts_gzip(hy_req_header(req, "Accept-Encoding"))) {
+        unsigned char *z;
+        size_t zn;
+        if (hy_gzip(p, n, 1, &z, &zn)) {
+            if (zn < n) {
+                free(p);
+                p = (char *)z;
+                n = zn;
+                gz = true;
+            } else {
+                free(z);
+            }
+        }
+    }
     struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(n, p, free);
     if (!resp) {
         free(p);
@@ -131,6 +158,8 @@ static hy_result reply_owned(hy_req *req, unsigned status, const char *content_t
     }
     MHD_add_response_header(resp, "Content-Type", content_type);
     if (header) MHD_add_response_header(resp, header, value);
+    if (vary) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    if (gz) MHD_add_response_header(resp, "Content-Encoding", "gzip");
     finish(req, resp);
     hy_result r = hy_reply_response(req, status, resp, n);
     MHD_destroy_response(resp);
@@ -150,6 +179,158 @@ hy_result hy_reply_bytes(hy_req *req, unsigned status, const char *content_type,
     if (!copy) return MHD_NO;
     if (n) memcpy(copy, p, n);
     return reply_owned(req, status, content_type, copy, n, NULL, NULL);
+}
+
+/* ---------------------------------------------------------------- validators */
+
+void hy_etag(const void *p, size_t n, char out[HY_ETAG_SIZE]) {
+    unsigned char d[8];
+    crypto_generichash(d, sizeof d, p, n, NULL, 0);
+    snprintf(out, HY_ETAG_SIZE, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", d[0], d[1], d[2], d[3],
+             d[4], d[5], d[6], d[7]);
+}
+
+bool hy_etag_matches(const char *inm, const char *etag) {
+    if (!inm) return false;
+    size_t n = strlen(etag);
+    for (const char *p = inm;;) {
+        p += strspn(p, " \t,");
+        if (!*p) return false;
+        if (*p == '*') return true;
+        if (p[0] == 'W' && p[1] == '/') p += 2;
+        if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '\t'))
+            return true;
+        /* On to the next tag (a tag holds no comma). */
+        p += strcspn(p, ",");
+    }
+}
+
+bool hy_compressible(const char *t) {
+    if (!t) return false;
+    return strncmp(t, "text/", 5) == 0 || strstr(t, "json") || strstr(t, "xml") ||
+           strstr(t, "yaml") || strcmp(t, "image/x-icon") == 0 || strcmp(t, "font/ttf") == 0;
+}
+
+static const char *const wdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+/* An HTTP date (IMF-fixdate, RFC 9110 section 5.6.7), independent of the locale. */
+static void http_date(int64_t t, char out[32]) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    snprintf(out, 32, "%s, %02d %s %04d %02d:%02d:%02d GMT", wdays[tm.tm_wday % 7], tm.tm_mday,
+             months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* The number in s[0..n) of decimal digits only; -1 when it is not one. */
+static int digits(const char *s, int n) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", always 29 characters); -1 when it
+ * is not one (other formats are ignored, as RFC 9110 allows for a date a server cannot
+ * parse). */
+static int64_t http_date_parse(const char *s) {
+    if (!s || strlen(s) != 29 || memcmp(s + 3, ", ", 2) || s[7] != ' ' || s[11] != ' ' ||
+        s[16] != ' ' || s[19] != ':' || s[22] != ':' || memcmp(s + 25, " GMT", 4))
+        return -1;
+    int m = 0;
+    while (m < 12 && memcmp(s + 8, months[m], 3)) m++;
+    int d = digits(s + 5, 2), y = digits(s + 12, 4), h = digits(s + 17, 2),
+        mi = digits(s + 20, 2), se = digits(s + 23, 2);
+    if (m == 12 || d < 1 || d > 31 || y < 1970 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+        se < 0 || se > 60)
+        return -1;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m, .tm_mday = d, .tm_hour = h, .tm_min = mi,
+                    .tm_sec = se};
+    return (int64_t)timegm(&tm);
+}
+
+/* The body of a 304, never read: libmicrohttpd sends no body with a 304. */
+static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max) {
+    (void)cls, (void)pos, (void)buf, (void)max;
+    return MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+hy_result hy_reply_not_modified(hy_req *req, const char *etag, const char *cache_control,
+                                bool vary, int64_t last_modified, size_t length) {
+    /* libmicrohttpd writes the response's size as Content-Length even on a 304, where it may
+     * only be the length of the 200 it stands for (RFC 9110, section 8.6): that length it
+     * is. */
+    struct MHD_Response *r = MHD_create_response_from_callback(length, 64, no_body, NULL, NULL);
+    if (!r) return MHD_NO;
+    if (etag) MHD_add_response_header(r, "ETag", etag);
+    if (vary) MHD_add_response_header(r, "Vary", "Accept-Encoding");
+    if (last_modified > 0) {
+        char d[32];
+        http_date(last_modified, d);
+        MHD_add_response_header(r, "Last-Modified", d);
+    }
+    finish_cc(req, r, cache_control ? cache_control : "no-cache");
+    hy_result res = hy_reply_response(req, 304, r, 0);
+    MHD_destroy_response(r);
+    return res;
+}
+
+hy_result hy_reply_cached(hy_req *req, const char *type, const void *p, size_t n,
+                          const struct hy_cache *c) {
+    if (req->route && !hy_accepts(hy_req_header(req, "Accept"), type))
+        return hy_reply_error(req, HY_E_NOT_ACCEPTABLE, NULL, NULL);
+    const char *cc = c->cache_control ? c->cache_control : "no-cache";
+    bool vary = n >= HY_GZIP_MIN && hy_compressible(type);
+    bool gz = vary && hy_accepts_gzip(hy_req_header(req, "Accept-Encoding"));
+    unsigned char *body = NULL;
+    size_t len = 0;
+    if (gz && c->gz) {
+        if ((body = malloc(c->gzlen ? c->gzlen : 1)) != NULL) memcpy(body, c->gz, len = c->gzlen);
+    } else if (gz && p && hy_gzip(p, n, 1, &body, &len) && len >= n) {
+        free(body); /* no smaller: sent as it is */
+        body = NULL;
+    }
+    gz = body != NULL;
+    if (!gz && p) {
+        if ((body = malloc(n ? n : 1)) != NULL) memcpy(body, p, len = n);
+    } else if (!gz && c->gz) {
+        body = (unsigned char *)hy_gunzip(c->gz, c->gzlen, n);
+        len = n;
+    }
+    if (!body) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    char etag[HY_ETAG_SIZE];
+    hy_etag(body, len, etag);
+    const char *inm = hy_req_header(req, "If-None-Match");
+    int64_t ims = inm || c->last_modified <= 0
+                      ? -1
+                      : http_date_parse(hy_req_header(req, "If-Modified-Since"));
+    if (inm ? hy_etag_matches(inm, etag) : ims >= 0 && c->last_modified <= ims) {
+        free(body);
+        return hy_reply_not_modified(req, etag, cc, vary, c->last_modified, len);
+    }
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer_with_free_callback(len, body, free);
+    if (!resp) {
+        free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", type);
+    MHD_add_response_header(resp, "ETag", etag);
+    if (c->last_modified > 0) {
+        char d[32];
+        http_date(c->last_modified, d);
+        MHD_add_response_header(resp, "Last-Modified", d);
+    }
+    if (vary) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    if (gz) MHD_add_response_header(resp, "Content-Encoding", "gzip");
+    finish_cc(req, resp, cc);
+    hy_result r = hy_reply_response(req, 200, resp, len);
+    MHD_destroy_response(resp);
+    return r;
 }
 
 /* Fixed answers (hy_reply_fixed): a few per server, never evicted; the lock keeps a response

@@ -4,16 +4,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "util/buf.h"
+#include "util/gzip.h"
 #include "util/log.h"
 
 #define STATIC_FILE_MAX ((size_t)32 << 20)
@@ -22,7 +21,8 @@
 struct file {
     char *path; /* "/css/app.css" */
     const char *mime;
-    char etag[24];
+    char etag[HY_ETAG_SIZE];   /* of the file's bytes */
+    char gzetag[HY_ETAG_SIZE]; /* of its gzip copy: another representation, another tag */
     unsigned char *data;
     size_t len;
     unsigned char *gz;
@@ -77,41 +77,10 @@ const char *hy_mime_type(const char *name) {
     return "application/octet-stream";
 }
 
-static bool compressible(const char *mime) {
-    return strncmp(mime, "text/", 5) == 0 || strstr(mime, "json") || strstr(mime, "xml") ||
-           strstr(mime, "yaml") || strcmp(mime, "image/x-icon") == 0 ||
-           strcmp(mime, "font/ttf") == 0;
-}
-
 static uint64_t fnv_hash(const char *s, size_t n) {
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return h;
-}
-
-static bool gzip_copy(const unsigned char *in, size_t n, unsigned char **ret, size_t *ret_len) {
-    z_stream z = {0};
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return false;
-    size_t cap = deflateBound(&z, (uLong)n);
-    unsigned char *out = malloc(cap);
-    if (!out) {
-        deflateEnd(&z);
-        return false;
-    }
-    z.next_in = (Bytef *)in;
-    z.avail_in = (uInt)n;
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    int r = deflate(&z, Z_FINISH);
-    size_t len = z.total_out;
-    deflateEnd(&z);
-    if (r != Z_STREAM_END) {
-        free(out);
-        return false;
-    }
-    *ret = out;
-    *ret_len = len;
-    return true;
 }
 
 static int add_file(struct hy_static *st, const char *rel, const char *full) {
@@ -167,17 +136,15 @@ static int add_file(struct hy_static *st, const char *rel, const char *full) {
     f->mime = hy_mime_type(rel);
     f->data = data;
     f->len = len;
-    unsigned char digest[8];
-    crypto_generichash(digest, sizeof digest, data, len, NULL, 0);
-    snprintf(f->etag, sizeof f->etag, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", digest[0],
-             digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7]);
-    if (compressible(f->mime) && len > 256) {
+    hy_etag(data, len, f->etag);
+    if (hy_compressible(f->mime) && len > 256) {
         unsigned char *gz;
         size_t gzlen;
-        if (gzip_copy(data, len, &gz, &gzlen)) {
+        if (hy_gzip(data, len, 6, &gz, &gzlen)) {
             if (gzlen < len) {
                 f->gz = gz;
                 f->gzlen = gzlen;
+                hy_etag(gz, gzlen, f->gzetag);
             } else {
                 free(gz);
             }
@@ -243,7 +210,7 @@ static struct MHD_Response *response(const struct file *f, bool gz) {
                                                              MHD_RESPMEM_PERSISTENT);
     if (!r) return NULL;
     MHD_add_response_header(r, "Content-Type", f->mime);
-    MHD_add_response_header(r, "ETag", f->etag);
+    MHD_add_response_header(r, "ETag", gz ? f->gzetag : f->etag);
     MHD_add_response_header(r, "Cache-Control", cache_control(f->path));
     if (f->gz) MHD_add_response_header(r, "Vary", "Accept-Encoding");
     if (gz) MHD_add_response_header(r, "Content-Encoding", "gzip");
@@ -329,20 +296,6 @@ bool hy_static_exists(const struct hy_static *st, const char *path) {
     return find_file(st, path) != NULL;
 }
 
-static bool etag_matches(const char *inm, const char *etag) {
-    if (!inm) return false;
-    size_t n = strlen(etag);
-    for (const char *p = inm; *p;) {
-        while (*p == ' ' || *p == ',') p++;
-        if (*p == '*') return true;
-        if (p[0] == 'W' && p[1] == '/') p += 2;
-        if (strncmp(p, etag, n) == 0) return true;
-        p = strchr(p, ',');
-        if (!p) break;
-    }
-    return false;
-}
-
 hy_result hy_static_serve(struct hy_static *st, hy_req *req) {
     struct file *f = find_file(st, req->path);
     unsigned status = 200;
@@ -351,17 +304,11 @@ hy_result hy_static_serve(struct hy_static *st, hy_req *req) {
         f = &st->files[st->notfound];
         status = 404;
     }
-    if (status == 200 && etag_matches(hy_req_header(req, "If-None-Match"), f->etag)) {
-        struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-        if (!r) return MHD_NO;
-        MHD_add_response_header(r, "ETag", f->etag);
-        MHD_add_response_header(r, "Cache-Control", cache_control(f->path));
-        if (f->gz) MHD_add_response_header(r, "Vary", "Accept-Encoding");
-        hy_result res = hy_reply_response(req, 304, r, 0);
-        MHD_destroy_response(r);
-        return res;
-    }
     bool gz = f->gz && hy_accepts_gzip(hy_req_header(req, "Accept-Encoding"));
+    if (status == 200 &&
+        hy_etag_matches(hy_req_header(req, "If-None-Match"), gz ? f->gzetag : f->etag))
+        return hy_reply_not_modified(req, gz ? f->gzetag : f->etag, cache_control(f->path),
+                                     f->gz != NULL, 0, gz ? f->gzlen : f->len);
     /* Responses are built once per file and variant, then reused by every request. The build
      * races harmlessly at most once per variant; the loser's copy is dropped. */
     struct MHD_Response **slot = gz ? &f->gzip : &f->plain;

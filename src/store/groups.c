@@ -112,6 +112,14 @@ int hy_st_gr_count(hy_store *s, const char *status, size_t *ret_count) {
     return HY_DB_ONE;
 }
 
+int hy_st_gr_places_count(hy_store *s, size_t *ret_count) {
+    int64_t n;
+    int r = hy_st_i64(s, HY_Q_GR_PLACES_COUNT, HY_NO_ARGS, &n);
+    if (r != HY_DB_ONE || n < 0) return r < 0 ? r : HY_DB_HARD;
+    *ret_count = (size_t)n;
+    return HY_DB_ONE;
+}
+
 /* ---- owners and coordinators ---- */
 
 static int pair(hy_store *s, int stmt, const char *group_id, const char *user_id) {

@@ -2,7 +2,8 @@
 // export library --format csv`) imports into a second server as the same data, byte for byte on
 // the way out again, with the spreadsheet formula guard on text cells only (every guard
 // character, phone numbers and tags included), numbers left as numbers (negative longitudes),
-// and the optional UTF-8 byte-order mark (?bom=1, --bom). Runs on the store HY_TEST_STORE
+// and the optional UTF-8 byte-order mark (?bom=1, --bom); groups.geojson imports back with its
+// service areas. Runs on the store HY_TEST_STORE
 // names (the test command runs it on both).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -164,6 +165,34 @@ describe(`groups: export → import → the same groups [${STORE}]`, () => {
     const r = await a.http('/api/v1/groups.csv?bom=0');
     assert.equal(r.body.toString('utf8'), csvA);
     assertError(await a.request('GET', '/api/v1/groups.csv?bom=yes'), 400, 'invalid_query');
+  });
+});
+
+describe(`groups: GeoJSON export → import → the same groups, areas included [${STORE}]`, () => {
+  it('a polygon and a radius come back as they were', async () => {
+    const admin = new Client(a, { bearer: tokenA });
+    const cw = { type: 'Polygon', coordinates: [[[51.40, 35.70], [51.40, 35.75], [51.45, 35.75], [51.45, 35.70], [51.40, 35.70]]] };
+    for (const body of [{ name: 'Area group', lat: 35.72, lon: 51.42, area: cw }, { name: 'Circle group', lat: -33.4, lon: -70.6, radius_km: 4.5 }]) {
+      const g = await admin.post('/api/v1/groups', body);
+      assert.equal(g.status, 201, g.text);
+      assert.equal((await admin.post(`/api/v1/groups/${g.json.id}/approve`)).status, 200);
+    }
+    const exported = await a.http('/api/v1/groups.geojson');
+    const c = await startServer();
+    try {
+      writeFileSync(join(tmp, 'export.geojson'), exported.body);
+      const r = await runCli(['import', 'groups', '--db', c.dbUrl, join(tmp, 'export.geojson')]);
+      assert.equal(r.code, 0, r.stderr);
+      const strip = (f) => { const p = { ...f.properties }; delete p.created_at; delete p.updated_at; return { ...f, properties: p }; };
+      const fa = JSON.parse(exported.body).features.map(strip);
+      const fc = (await c.request('GET', '/api/v1/groups.geojson')).json.features.map(strip);
+      assert.deepEqual(fc, fa);
+      const circle = fc.find((f) => f.properties.name === 'Circle group');
+      assert.equal(circle.properties.radius_km, 4.5);
+      assert.equal(circle.properties.area, null, 'the radius stays a radius, not the drawn circle');
+    } finally {
+      await c.stop();
+    }
   });
 });
 

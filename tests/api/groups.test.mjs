@@ -7,10 +7,13 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, runCli, ROOT } from './lib/server.mjs';
+import { createRequire } from 'node:module';
+import { startServer, runCli, makeStore, ROOT } from './lib/server.mjs';
 import { Client, addUser, signIn, createToken } from './lib/accounts.mjs';
 
 const FIX = join(ROOT, 'tests', 'fixtures');
+const geojsonhint = createRequire(import.meta.url)('@mapbox/geojsonhint');
+
 let srv, tmp, admin, coord, owner, other, adminToken;
 const ids = {};
 
@@ -408,11 +411,91 @@ test('exports: GeoJSON and CSV of approved groups, public fields, formula-guarde
   assert.equal(JSON.parse(r.body).features.length, 2);
 });
 
+test('GeoJSON: a service area is a real geometry, wound as RFC 7946 asks, and the export passes a GeoJSON validator', async () => {
+  // A clockwise outer ring with a counter-clockwise hole: both the wrong way for RFC 7946.
+  const cw = { type: 'Polygon', coordinates: [
+    [[51.40, 35.70], [51.40, 35.75], [51.45, 35.75], [51.45, 35.70], [51.40, 35.70]],
+    [[51.41, 35.71], [51.44, 35.71], [51.44, 35.74], [51.41, 35.74], [51.41, 35.71]]] };
+  const made = {};
+  for (const [name, extra] of [['Clockwise area group', { lat: 35.725, lon: 51.425, area: cw }],
+    ['Radius area group', { lat: -33.45, lon: -70.6667, radius_km: 3 }],
+    ['Point only group', { lat: 10, lon: 20 }]]) {
+    const r = await owner.post('/api/v1/groups', { name, ...extra });
+    assert.equal(r.status, 201, r.text);
+    assert.equal((await coord.post(`/api/v1/groups/${r.json.id}/approve`)).status, 200);
+    made[name] = r.json.id;
+  }
+  const r = await srv.request('GET', '/api/v1/groups.geojson');
+  assert.equal(r.status, 200);
+  const problems = geojsonhint.hint(r.text);
+  assert.deepEqual(problems, [], JSON.stringify(problems.slice(0, 5)));
+  const byId = Object.fromEntries(r.json.features.map((f) => [f.id, f]));
+  const area2 = (ring) => ring.slice(0, -1).reduce((s, [x0, y0], i) => { const [x1, y1] = ring[i + 1]; return s + x0 * y1 - x1 * y0; }, 0);
+  // The polygon: the point and the area, the outer ring counter-clockwise, the hole clockwise.
+  const poly = byId[made['Clockwise area group']];
+  assert.equal(poly.geometry.type, 'GeometryCollection');
+  assert.deepEqual(poly.geometry.geometries[0], { type: 'Point', coordinates: [51.425, 35.725] });
+  const [outer, hole] = poly.geometry.geometries[1].coordinates;
+  assert.ok(area2(outer) > 0, 'outer ring counter-clockwise');
+  assert.ok(area2(hole) < 0, 'hole clockwise');
+  assert.deepEqual([...outer].sort(), [...cw.coordinates[0]].sort(), 'the same positions');
+  assert.deepEqual(poly.properties.area, poly.geometry.geometries[1]);
+  // The radius: a closed counter-clockwise ring about 3 km from the point all round.
+  const circle = byId[made['Radius area group']];
+  assert.equal(circle.geometry.type, 'GeometryCollection');
+  const ring = circle.geometry.geometries[1].coordinates[0];
+  assert.equal(ring.length, 65);
+  assert.deepEqual(ring[0], ring[64]);
+  assert.ok(area2(ring) > 0);
+  const km = ([lon, lat]) => 6371.0088 * 2 * Math.asin(Math.sqrt(Math.sin((lat + 33.45) * Math.PI / 360) ** 2 +
+    Math.cos(lat * Math.PI / 180) * Math.cos(-33.45 * Math.PI / 180) * Math.sin((lon + 70.6667) * Math.PI / 360) ** 2));
+  for (const p of ring) assert.ok(Math.abs(km(p) - 3) < 0.001, `${p} is ${km(p)} km away`);
+  assert.equal(circle.properties.radius_km, 3);
+  // No area: the point alone.
+  assert.equal(byId[made['Point only group']].geometry.type, 'Point');
+});
+
+test('serve --demo loads the gazetteer into an empty one, once, and never replaces an operator\'s', async () => {
+  const places = join(FIX, 'places-small.tsv');
+  const tehran = async (s) => (await s.request('GET', `/api/v1/geocode?q=${encodeURIComponent('تهران')}`)).json.places[0]?.name;
+  const st = await makeStore();
+  const a = await startServer({ db: st.url, args: ['--demo', '--demo-places', places] });
+  try {
+    assert.equal(await tehran(a), 'Tehran', 'place search works in the demo');
+    assert.ok(a.lines.some((l) => /demo: loading the gazetteer/.test(l)), a.stderr());
+  } finally {
+    await a.stop();
+  }
+  // The same store again: the places are there, nothing is loaded a second time.
+  const b = await startServer({ db: st.url, args: ['--demo', '--demo-places', places] });
+  try {
+    assert.equal(await tehran(b), 'Tehran');
+    assert.ok(b.lines.some((l) => /demo: the gazetteer has \d+ places already/.test(l)), b.stderr());
+    assert.ok(!b.lines.some((l) => /demo: loading the gazetteer/.test(l)));
+  } finally {
+    await b.stop();
+    await st.cleanup();
+  }
+  // none, or a file that is not there: the demo starts without places (and says why).
+  const c = await startServer({ args: ['--demo', '--demo-places', join(FIX, 'no-such-file.tsv')] });
+  try {
+    assert.equal(await tehran(c), undefined);
+    assert.ok(c.lines.some((l) => /demo: no gazetteer: .*no-such-file\.tsv cannot be read/.test(l)), c.stderr());
+  } finally {
+    await c.stop();
+  }
+});
+
 test('the embeddable widget may be framed by other sites; the other pages may not', async () => {
   const e = await srv.http('/embed/groups?near=35.7,51.4');
   assert.equal(e.status, 200);
   assert.match(e.headers['content-security-policy'], /frame-ancestors \*/);
   assert.equal(e.headers['x-frame-options'], undefined);
+  // Revalidated, it says the same (a cache merges a 304's headers into the page it keeps).
+  const again = await srv.http('/embed/groups?near=35.7,51.4', { headers: { 'if-none-match': e.headers.etag } });
+  assert.equal(again.status, 304);
+  assert.match(again.headers['content-security-policy'], /frame-ancestors \*/);
+  assert.equal(again.headers['x-frame-options'], undefined);
   const g = await srv.http('/groups');
   assert.match(g.headers['content-security-policy'], /frame-ancestors 'none'/);
   assert.equal(g.headers['x-frame-options'], 'DENY');

@@ -1018,3 +1018,29 @@ describe(`hostile clients: personal data and rights ${S}`, () => {
       'group_change_submitted', 'group_change_approved']);
   });
 });
+
+describe(`a forged Host header never reaches the feed or the sitemap ${S}`, () => {
+  let srv;
+  const PUBLIC = 'https://help.example.org';
+  before(async () => {
+    srv = await startServer({ args: ['--demo', '--public-url', `${PUBLIC}/`] });
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  it(`with --public-url every link and id is under it, whatever Host says ${S}`, async () => {
+    for (const path of ['/library.atom', '/library.atom?covid=true', '/sitemap.xml']) {
+      const honest = (await srv.http(path)).body.toString('utf8');
+      for (const host of ['evil.example', 'evil.example:8443', 'help.example.org.evil.example', '[::1]', 'a"b<c']) {
+        const r = await srv.http(path, { headers: { host } });
+        if (r.status !== 200) { assert.ok(r.status >= 400 && r.status < 500, `${path} Host ${host}: ${r.status}`); continue; }
+        assert.equal(r.body.toString('utf8'), honest, `${path} with Host ${host}`);
+      }
+      const urls = [...honest.matchAll(/(?:href="|<loc>|<id>)([^"<]+)/g)].map((m) => m[1]);
+      assert.ok(urls.length > 3, path);
+      for (const u of urls) assert.ok(u.startsWith(`${PUBLIC}/`), `${path}: ${u}`);
+    }
+    const feed = (await srv.http('/library.atom?covid=true')).body.toString('utf8');
+    assert.match(feed, /<id>https:\/\/help\.example\.org\/library\?covid=true<\/id>/);
+    assert.match(feed, /<entry[^]*?<id>https:\/\/help\.example\.org\/doc\?id=[0-9a-f]{32}<\/id>/);
+  });
+});

@@ -365,6 +365,10 @@ const struct hy_migration hy_pg_migrations[] = {
      "UPDATE api_tokens SET id = md5(random()::text || token_hash);"
      "CREATE UNIQUE INDEX api_tokens_id ON api_tokens(id);"
      "CREATE INDEX api_tokens_user ON api_tokens(user_id, created_at);"},
+    {10,
+     /* The installation's own random name, for the ids of its feed and feed entries when no
+      * public URL is configured (tag: URIs that stay the same for ever). */
+     "INSERT INTO meta(key, value) VALUES ('feed_tag', replace(gen_random_uuid()::text, '-', ''));"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

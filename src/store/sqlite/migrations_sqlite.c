@@ -381,6 +381,10 @@ const struct hy_migration hy_sqlite_migrations[] = {
      "UPDATE api_tokens SET id = lower(hex(randomblob(16)));"
      "CREATE UNIQUE INDEX api_tokens_id ON api_tokens(id);"
      "CREATE INDEX api_tokens_user ON api_tokens(user_id, created_at);"},
+    {10,
+     /* The installation's own random name, for the ids of its feed and feed entries when no
+      * public URL is configured (tag: URIs that stay the same for ever). */
+     "INSERT INTO meta(key, value) VALUES ('feed_tag', lower(hex(randomblob(16))));"},
 };
 
 const size_t hy_sqlite_migrations_count =

@@ -147,7 +147,9 @@ export async function startServer({ store = STORE, args = [], env = {}, listen, 
   if (web !== null) argv.push('--web', web ?? join(ROOT, 'web'));
   if (db !== null) argv.push('--db', db ?? st.url);
   argv.push(...args);
-  const proc = spawn(BIN, argv, { cwd: ROOT, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // --demo leaves the gazetteer empty here (loading 135,000 places would slow every test down);
+  // a test that wants it passes --demo-places.
+  const proc = spawn(BIN, argv, { cwd: ROOT, env: { ...cleanEnv(), HAMYARI_DEMO_PLACES: 'none', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const srv = new Server(proc, st, argv);
   srv.dbUrl = db === undefined ? st.url : db; // the store's URL (null when --db was left out)
   live.add(srv);

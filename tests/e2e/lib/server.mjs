@@ -47,7 +47,7 @@ export async function startServer({ bin = serverBinary(), web = WEB, args = [], 
   const db = join(dir, 'hamyari.db');
   const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${db}`, '--web', web, ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, HAMYARI_DEMO_PLACES: 'none', ...env }, // no gazetteer: see tests/api/lib/server.mjs
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
