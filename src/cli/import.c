@@ -285,22 +285,22 @@ out:
 
 /* ---- the command ---- */
 
-static const struct hy_importer *const hy__kinds[] = {&hy_import_groups, &hy_import_places,
+static const struct hy_importer *const import_kinds[] = {&hy_import_groups, &hy_import_places,
                                                      &hy_import_postcodes, &hy_import_library};
-#define NKINDS (sizeof hy__kinds / sizeof hy__kinds[0])
+#define NKINDS (sizeof import_kinds / sizeof import_kinds[0])
 
 int hy_cmd_import(int argc, char **argv) {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         FILE *out = argc < 2 ? stderr : stdout;
         fprintf(out, "Usage: hamyari import KIND [--db URL] FILE\n\nKinds:\n");
-        for (size_t i = 0; i < NKINDS; i++) fprintf(out, "  %s\n", hy__kinds[i]->usage);
+        for (size_t i = 0; i < NKINDS; i++) fprintf(out, "  %s\n", import_kinds[i]->usage);
         fprintf(out, "\nEvery row is checked first and each bad one reported as\n"
                      "'row N: field: problem'; if any is bad nothing is imported.\n"
                      "Run 'hamyari import KIND --help' for details.\n");
         return argc < 2 ? 2 : 0;
     }
     for (size_t i = 0; i < NKINDS; i++) {
-        const struct hy_importer *k = hy__kinds[i];
+        const struct hy_importer *k = import_kinds[i];
         if (strcmp(argv[1], k->kind)) continue;
         struct hy_settings st;
         hy_settings_defaults(&st);

@@ -64,7 +64,7 @@ struct gid {
     long row;
 };
 
-struct hy__groups {
+struct groups_state {
     bool geojson;
     uint64_t *keys; /* check pass: per good row, Hilbert index (high bits) and row (low bits) */
     size_t nkeys, capkeys;
@@ -249,7 +249,7 @@ static bool group_from_row(struct hy_import *im, const struct grow *row, long ro
 /* Check pass: notes the good row's key on the curve, and its id if the file gave one. */
 static int note_row(struct hy_import *im, const struct grow *row, long rowno,
                         const struct hy_group *g) {
-    struct hy__groups *st = im->state;
+    struct groups_state *st = im->state;
     if (im->rows > (long)UINT32_MAX) {
         fprintf(stderr, "%s: more than %lu rows: split the file\n", im->path,
                 (unsigned long)UINT32_MAX);
@@ -281,7 +281,7 @@ static int note_row(struct hy_import *im, const struct grow *row, long rowno,
 
 /* Write pass: copies the good row into the batch (strings into the batch's arena). */
 static int batch_row(struct hy_import *im, long rowno, bool given_id, const struct hy_group *g) {
-    struct hy__groups *st = im->state;
+    struct groups_state *st = im->state;
     if (given_id) {
         /* An id from the file that the store already has: say which row, write nothing. */
         struct hy_group old;
@@ -316,7 +316,7 @@ static int batch_row(struct hy_import *im, long rowno, bool given_id, const stru
 }
 
 /* One row in either pass. The row arena `a` only lives until the next row's. */
-static int hy__row(struct hy_import *im, const struct grow *row, long rowno, hy_arena *a) {
+static int groups_row(struct hy_import *im, const struct grow *row, long rowno, hy_arena *a) {
     struct hy_group g;
     if (!group_from_row(im, row, rowno, a, &g)) return 0;
     bool given_id = row->v[G_ID] && *row->v[G_ID];
@@ -346,7 +346,7 @@ static int walk_csv(struct hy_import *im) {
         }
         struct grow row = {0};
         for (int k = 0; k < G__N; k++) row.v[k] = hy_import_csv_field(im, col[k]);
-        if (hy__row(im, &row, hy_import_csv_rowno(im), a) < 0) {
+        if (groups_row(im, &row, hy_import_csv_rowno(im), a) < 0) {
             rc = -1;
             break;
         }
@@ -450,7 +450,7 @@ static int walk_geojson(struct hy_import *im) {
                           "must be a Point, a Polygon or a GeometryCollection of a Point and a Polygon");
             continue;
         }
-        if (hy__row(im, &row, rowno, a) < 0) {
+        if (groups_row(im, &row, rowno, a) < 0) {
             rc = -1;
             break;
         }
@@ -476,7 +476,7 @@ static bool is_geojson(const char *path) {
 }
 
 static int walk(struct hy_import *im) {
-    struct hy__groups *st = im->state;
+    struct groups_state *st = im->state;
     return st->geojson ? walk_geojson(im) : walk_csv(im);
 }
 
@@ -487,8 +487,8 @@ static int cmp_gid(const void *a, const void *b) {
 }
 
 /* The check pass: every row, then no id twice. */
-static int hy__check(struct hy_import *im) {
-    struct hy__groups *st = im->state;
+static int groups_check(struct hy_import *im) {
+    struct groups_state *st = im->state;
     st->geojson = is_geojson(im->path);
     int r = walk(im);
     if (r == 0 && st->nids > 1) {
@@ -512,8 +512,8 @@ static int cmp_u64(const void *a, const void *b) {
 }
 
 /* After a clean check pass: layout[row] = the row's position along the curve. */
-static int hy__checked(struct hy_import *im) {
-    struct hy__groups *st = im->state;
+static int groups_checked(struct hy_import *im) {
+    struct groups_state *st = im->state;
     if ((size_t)im->rows != st->nkeys) return -1;
     st->layout = malloc((st->nkeys ? st->nkeys : 1) * sizeof *st->layout);
     if (!st->layout) return -1;
@@ -525,20 +525,20 @@ static int hy__checked(struct hy_import *im) {
     return 0;
 }
 
-static int hy__begin(struct hy_import *im) {
-    struct hy__groups *st = im->state;
+static int groups_begin(struct hy_import *im) {
+    struct groups_state *st = im->state;
     st->layout_base = 0;
     if (im->s->ops->groups->layout_base) return im->s->ops->groups->layout_base(im->s, &st->layout_base);
     return HY_DB_ONE;
 }
 
-static int hy__flush(struct hy_import *im) {
-    struct hy__groups *st = im->state;
+static int groups_flush(struct hy_import *im) {
+    struct groups_state *st = im->state;
     return im->s->ops->groups->insert_many(im->s, st->batch, im->n);
 }
 
-static void hy__cleanup(struct hy_import *im) {
-    struct hy__groups *st = im->state;
+static void groups_cleanup(struct hy_import *im) {
+    struct groups_state *st = im->state;
     free(st->keys);
     free(st->ids);
     free(st->layout);
@@ -558,12 +558,12 @@ const struct hy_importer hy_import_groups = {
         "features (the polygon is the coverage area), or the groups.geojson export's\n"
         "GeometryCollections of the point and the area. Every row is checked first and each bad\n"
         "one reported as 'row N: field: problem'; if any is bad nothing is imported.",
-    .state_size = sizeof(struct hy__groups),
+    .state_size = sizeof(struct groups_state),
     .progress_every = 100000,
-    .check = hy__check,
-    .checked = hy__checked,
-    .begin = hy__begin,
+    .check = groups_check,
+    .checked = groups_checked,
+    .begin = groups_begin,
     .write = walk,
-    .flush = hy__flush,
-    .cleanup = hy__cleanup,
+    .flush = groups_flush,
+    .cleanup = groups_cleanup,
 };

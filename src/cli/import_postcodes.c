@@ -19,7 +19,7 @@ static const struct hy_import_column ccols[C__N] = {
     {"country", NULL, false},
 };
 
-struct hy__postcodes {
+struct postcodes_state {
     const char *keys[HY_IMPORT_BATCH], *shown[HY_IMPORT_BATCH], *country[HY_IMPORT_BATCH];
     double lat[HY_IMPORT_BATCH], lon[HY_IMPORT_BATCH];
 };
@@ -46,7 +46,7 @@ static const char *postcode_shown(hy_arena *a, const char *raw, const char *key)
 }
 
 static int walk(struct hy_import *im) {
-    struct hy__postcodes *st = im->state;
+    struct postcodes_state *st = im->state;
     int col[C__N];
     if (hy_import_csv_open(im, NULL, ccols, C__N, true, col) < 0) {
         hy_import_csv_close(im);
@@ -91,8 +91,8 @@ static int walk(struct hy_import *im) {
     return r < 0 ? -1 : rc;
 }
 
-static int hy__flush(struct hy_import *im) {
-    struct hy__postcodes *st = im->state;
+static int postcodes_flush(struct hy_import *im) {
+    struct postcodes_state *st = im->state;
     return im->s->ops->groups->postcode_upsert_many(im->s, st->keys, st->shown, st->country,
                                                     st->lat, st->lon, im->n);
 }
@@ -105,9 +105,9 @@ const struct hy_importer hy_import_postcodes = {
         "Adds or replaces postcode centroids from a CSV whose header names the columns postcode,\n"
         "lat and lon (also accepted: pcd, pcds, latitude, long, longitude) and optionally country.\n"
         "'SW1A 1AA', 'sw1a1aa' and 'SW1A-1AA' are the same postcode. All or nothing.",
-    .state_size = sizeof(struct hy__postcodes),
+    .state_size = sizeof(struct postcodes_state),
     .progress_every = 100000,
     .check = walk,
     .write = walk,
-    .flush = hy__flush,
+    .flush = postcodes_flush,
 };

@@ -46,7 +46,7 @@ void hy_fc_sir_step(double *s, double *i, double *r, double beta, double gamma, 
 
 /* ---------------------------------------------------------------- one model's constants */
 
-struct hy__model {
+struct fc_model {
     double s0, i0, r0, n; /* the state on the first day and the population it keeps */
     double gamma, s_start; /* s_start: S₀ as CHIME uses it for β, R₀ and R_t */
     double ms, rate[HY_FC_NDISP];
@@ -57,7 +57,7 @@ struct hy__model {
     int n_days;
 };
 
-static void model_init(struct hy__model *M, const struct hy_fc_params *p) {
+static void model_init(struct fc_model *M, const struct hy_fc_params *p) {
     double infected = 1.0 / p->market_share / p->rate[HY_FC_HOSP];
     M->s_start = p->population - infected;
     M->s0 = M->s_start;
@@ -79,7 +79,7 @@ static void model_init(struct hy__model *M, const struct hy_fc_params *p) {
 /* The days of the first policy (β before distancing) in a run of `total` days whose first day is
  * `i_day` days before current_date: CHIME's get_policies(), with the mitigation day no earlier
  * than the first day and (where CHIME would fail) no later than the last. */
-static size_t pre_days(const struct hy__model *M, int i_day, int total) {
+static size_t pre_days(const struct fc_model *M, int i_day, int total) {
     int mday = M->m < -i_day ? -i_day : M->m;
     long pre = (long)i_day + mday;
     if (pre > total) pre = total;
@@ -89,11 +89,11 @@ static size_t pre_days(const struct hy__model *M, int i_day, int total) {
 /* ---------------------------------------------------------------- hospitalized-only runs */
 
 /* One disposition's run: state, ever-admitted, running sum of admissions and census per day. */
-struct hy__h {
+struct fc_h {
     double *s, *i, *r, *ever, *cum, *cen;
 };
 
-static void h_day0(const struct hy__model *M, int k, struct hy__h *h) {
+static void h_day0(const struct fc_model *M, int k, struct fc_h *h) {
     h->s[0] = M->s0;
     h->i[0] = M->i0;
     h->r[0] = M->r0;
@@ -105,8 +105,8 @@ static void h_day0(const struct hy__model *M, int k, struct hy__h *h) {
 /* Continues a run with `beta` from day `from` (read from `base`) to day `upto`, writing days
  * from+1..upto into `w`; days at or before `from` are always read from `base`, so `w` may be a
  * scratch run that only holds the continuation (or `base` itself). Disposition k. */
-static void h_extend(const struct hy__model *M, int k, const struct hy__h *base,
-                         struct hy__h *w, size_t from, size_t upto, double beta) {
+static void h_extend(const struct fc_model *M, int k, const struct fc_h *base,
+                         struct fc_h *w, size_t from, size_t upto, double beta) {
     double s = base->s[from], i = base->i[from], r = base->r[from];
     double ever_prev = base->ever[from], cum = base->cum[from];
     double rate = M->rate[k], ms = M->ms;
@@ -130,7 +130,7 @@ static void h_extend(const struct hy__model *M, int k, const struct hy__h *base,
 /* Scratch memory for the fits, sized for the largest run. */
 struct work {
     size_t cap;
-    struct hy__h b, w;
+    struct fc_h b, w;
     double *premax; /* running maximum of b.cen */
     double *block;
 };
@@ -140,7 +140,7 @@ static int work_init(struct work *ws, size_t cap) {
     ws->block = malloc(sizeof(double) * cap * 13);
     if (!ws->block) return -1;
     double *q = ws->block;
-    struct hy__h *hs[2] = {&ws->b, &ws->w};
+    struct fc_h *hs[2] = {&ws->b, &ws->w};
     for (int t = 0; t < 2; t++) {
         hs[t]->s = q, q += cap;
         hs[t]->i = q, q += cap;
@@ -158,7 +158,7 @@ static double cen_at(const struct work *ws, size_t k, size_t j) {
 }
 
 /* The longest shared run any day-offset candidate reads. */
-static size_t shared_len(const struct hy__model *M) {
+static size_t shared_len(const struct fc_model *M) {
     int N = M->n_days + HY_FC_PREFIT_DAYS;
     size_t len_b = (size_t)N - 1;
     for (int i = 0; i < N; i++) {
@@ -171,7 +171,7 @@ static size_t shared_len(const struct hy__model *M) {
 /* CHIME's fit of the day offset for a given doubling time (its loop over i_day when the
  * mitigation date is set, which CHIME's parameters always make it). Returns the offset, or -1
  * when no offset leaves current_date before the census peak. */
-static int fit_i_day(const struct hy__model *M, struct work *ws, double beta,
+static int fit_i_day(const struct fc_model *M, struct work *ws, double beta,
                          double beta_t) {
     int N = M->n_days + HY_FC_PREFIT_DAYS;
     size_t len_b = shared_len(M);
@@ -226,7 +226,7 @@ static int fit_i_day(const struct hy__model *M, struct work *ws, double beta,
 
 /* The census on day i_day of the run used with a date of first admission (CHIME's
  * get_argmin_doubling_time(): only that day matters). */
-static double census_on(const struct hy__model *M, struct work *ws, int i_day,
+static double census_on(const struct fc_model *M, struct work *ws, int i_day,
                             double beta, double beta_t) {
     size_t pre = pre_days(M, i_day, i_day + M->n_days);
     size_t ui = (size_t)i_day;
@@ -247,7 +247,7 @@ static void linspace15(double a, double b, double out[15]) {
     out[14] = b;
 }
 
-static double loss_for_dt(const struct hy__model *M, struct work *ws, int i_day,
+static double loss_for_dt(const struct fc_model *M, struct work *ws, int i_day,
                               double dt) {
     double g = hy_fc_growth_rate(dt);
     double beta = hy_fc_beta(g, M->gamma, M->s_start, 0.0);
@@ -271,7 +271,7 @@ static int argmin15(const double loss[15]) {
  * days, then four refinements between the neighbours of the best. A neighbour index of -1 is
  * the last point, as a Python index is. Returns the doubling time, or 0 when the best of the
  * first grid is its last point (CHIME's "over 15 days" refusal). */
-static double fit_doubling(const struct hy__model *M, struct work *ws, int i_day) {
+static double fit_doubling(const struct fc_model *M, struct work *ws, int i_day) {
     double dts[15], loss[15];
     linspace15(1.0, 15.0, dts);
     for (int j = 0; j < 15; j++) loss[j] = loss_for_dt(M, ws, i_day, dts[j]);
@@ -294,7 +294,7 @@ static double fit_doubling(const struct hy__model *M, struct work *ws, int i_day
  * (the last on current_date) are nearest the series in the least-squares sense. Candidates are
  * CHIME's (0 ≤ i < n_days + 300, each with its own mitigation day); the first of equal sums
  * wins. Returns the offset, or -1 when the series is longer than every candidate's past. */
-static int fit_series_at(const struct hy__model *M, struct work *ws, const double *obs,
+static int fit_series_at(const struct fc_model *M, struct work *ws, const double *obs,
                              size_t L, double dt, double *ret_sse) {
     double g = hy_fc_growth_rate(dt);
     double beta = hy_fc_beta(g, M->gamma, M->s_start, 0.0);
@@ -328,7 +328,7 @@ static int fit_series_at(const struct hy__model *M, struct work *ws, const doubl
 
 /* The doubling time (1 to 30 days) and day offset that fit the series best: a grid of whole
  * days, then four finer grids of 15 points between the neighbours of the best. */
-static int fit_series(const struct hy__model *M, struct work *ws, const double *obs,
+static int fit_series(const struct fc_model *M, struct work *ws, const double *obs,
                           size_t L, double *ret_dt, int *ret_i, double *ret_sse) {
     double grid[30], loss[30];
     int offs[30];
@@ -359,7 +359,7 @@ static int fit_series(const struct hy__model *M, struct work *ws, const double *
 
 /* The run CHIME reports: days -i_day..n_days, every disposition. `ever` and `cum` are scratch
  * arrays of at least i_day + n_days + 1 entries. */
-static void run_full(const struct hy__model *M, int i_day, double beta, double beta_t,
+static void run_full(const struct fc_model *M, int i_day, double beta, double beta_t,
                          double *S, double *I, double *R, double *adm[HY_FC_NDISP],
                          double *cen[HY_FC_NDISP], double *ever, double *cum) {
     size_t total = (size_t)i_day + (size_t)M->n_days;
@@ -384,15 +384,15 @@ static void run_full(const struct hy__model *M, int i_day, double beta, double b
     }
 }
 
-struct hy__fit {
+struct fc_fit {
     int i_day;
     double dt, g, beta, beta_t;
     double sse;
 };
 
 /* Fits what the mode leaves open. 0, or -1 with *err naming what to change. */
-static int solve(const struct hy_fc_params *p, const struct hy__model *M,
-                     struct work *ws, struct hy__fit *f, struct hy_fc_error *err) {
+static int solve(const struct hy_fc_params *p, const struct fc_model *M,
+                     struct work *ws, struct fc_fit *f, struct hy_fc_error *err) {
     f->sse = NAN;
     switch (p->mode) {
     case HY_FC_BY_DOUBLING:
@@ -446,7 +446,7 @@ static int solve(const struct hy_fc_params *p, const struct hy__model *M,
 
 /* Puts the k-th smallest of v[lo..hi) at v[k], the smaller ones before it and the larger ones
  * after it (quickselect, Hoare partition around a median of three). */
-static void hy__select(double *v, ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t k) {
+static void fc_select(double *v, ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t k) {
     while (hi - lo > 1) {
         ptrdiff_t mid = lo + (hi - lo) / 2;
         double a = v[lo], b = v[mid], c = v[hi - 1];
@@ -478,14 +478,14 @@ void hy_fc_percentiles(double *v, size_t n, const double *q, int nq, double *out
     for (int t = 0; t < nq; t++) {
         double pos = q[t] * (double)(n - 1);
         size_t lo = (size_t)pos;
-        if ((ptrdiff_t)lo >= from) hy__select(v, from, (ptrdiff_t)n, (ptrdiff_t)lo);
+        if ((ptrdiff_t)lo >= from) fc_select(v, from, (ptrdiff_t)n, (ptrdiff_t)lo);
         double vlo = v[lo];
         if (lo + 1 >= n) {
             out[t] = vlo;
             from = (ptrdiff_t)lo + 1;
             continue;
         }
-        hy__select(v, (ptrdiff_t)lo + 1, (ptrdiff_t)n, (ptrdiff_t)lo + 1);
+        fc_select(v, (ptrdiff_t)lo + 1, (ptrdiff_t)n, (ptrdiff_t)lo + 1);
         double frac = pos - (double)lo;
         out[t] = vlo + (v[lo + 1] - vlo) * frac;
         from = (ptrdiff_t)lo + 1;
@@ -496,7 +496,7 @@ void hy_fc_percentiles(double *v, size_t n, const double *q, int nq, double *out
  * its range by ChaCha20 keyed with the seed (libsodium's randombytes_buf_deterministic), so the
  * same parameters give the same bands on every machine. Runs that cannot be fitted are left out
  * and counted. Fills r->band*; 0, -1 (no run could be fitted) or -2 (memory). */
-static int hy__bands(const struct hy_fc_params *p, struct work *ws, size_t cap,
+static int fc_bands(const struct hy_fc_params *p, struct work *ws, size_t cap,
                      struct hy_fc_result *r, struct hy_fc_error *err) {
     size_t nd = (size_t)p->n_days + 1;
     size_t runs = HY_FC_RUNS;
@@ -533,9 +533,9 @@ static int hy__bands(const struct hy_fc_params *p, struct work *ws, size_t cap,
         if (p->range[HY_FC_R_HOSP_RATE].set) q->rate[HY_FC_HOSP] = x[HY_FC_R_HOSP_RATE];
         if (p->range[HY_FC_R_ICU_RATE].set) q->rate[HY_FC_ICU] = x[HY_FC_R_ICU_RATE];
         if (p->range[HY_FC_R_VENT_RATE].set) q->rate[HY_FC_VENT] = x[HY_FC_R_VENT_RATE];
-        struct hy__model M;
+        struct fc_model M;
         model_init(&M, q);
-        struct hy__fit f;
+        struct fc_fit f;
         struct hy_fc_error e2;
         if (!(M.s_start > 0.0) || solve(q, &M, ws, &f, &e2) < 0) {
             failed++;
@@ -575,7 +575,7 @@ static int hy__bands(const struct hy_fc_params *p, struct work *ws, size_t cap,
 
 int hy_fc_run(const struct hy_fc_params *p, struct hy_fc_result *ret, struct hy_fc_error *err) {
     memset(ret, 0, sizeof *ret);
-    struct hy__model M;
+    struct fc_model M;
     model_init(&M, p);
     bool bands = false;
     for (int t = 0; t < HY_FC_NRANGED; t++) bands |= p->range[t].set;
@@ -584,7 +584,7 @@ int hy_fc_run(const struct hy_fc_params *p, struct hy_fc_result *ret, struct hy_
     size_t cap = 2 * ((size_t)p->n_days + HY_FC_PREFIT_DAYS) + HY_FC_MAX_DAYS + 2;
     struct work ws;
     if (work_init(&ws, cap) < 0) return -2;
-    struct hy__fit f;
+    struct fc_fit f;
     if (solve(p, &M, &ws, &f, err) < 0) {
         free(ws.block);
         return -1;
@@ -628,7 +628,7 @@ int hy_fc_run(const struct hy_fc_params *p, struct hy_fc_result *ret, struct hy_
             for (int t = 0; t < 3; t++) ret->band[s][t] = mem, mem += nb;
         ret->has_bands = true;
         ret->band_days = nb;
-        int rc = hy__bands(p, &ws, cap, ret, err);
+        int rc = fc_bands(p, &ws, cap, ret, err);
         if (rc < 0) {
             free(ws.block);
             hy_fc_result_free(ret);

@@ -213,7 +213,7 @@ static bool real(const char *s, double *ret) {
 }
 
 /* A whole number 0..max written with digits only. */
-static bool hy__whole(const char *s, double max, double *ret) {
+static bool fp_whole(const char *s, double max, double *ret) {
     if (!*s || strlen(s) > 18) return false;
     double v = 0;
     for (const char *q = s; *q; q++) {
@@ -325,7 +325,7 @@ static int series_csv(struct hy_fc_params *p, const char *s, struct hy_fc_error 
     return 0;
 }
 
-static int hy__series(struct hy_fc_params *p, const char *s, struct hy_fc_error *err) {
+static int fp_series(struct hy_fc_params *p, const char *s, struct hy_fc_error *err) {
     if ((unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
         (unsigned char)s[2] == 0xBF)
         s += 3;
@@ -356,7 +356,7 @@ int hy_fc_param_set(struct hy_fc_params *p, const char *name, const char *value,
         return fail(err, pn, "%s is given more than once.", pn);
     p->given |= UINT64_C(1) << idx;
 
-    if (in->kind == HY_FC_K_SERIES) return hy__series(p, value, err);
+    if (in->kind == HY_FC_K_SERIES) return fp_series(p, value, err);
 
     char v[64] = {0};
     if (!fold(value, strlen(value), v, sizeof v) || !v[0])
@@ -366,11 +366,11 @@ int hy_fc_param_set(struct hy_fc_params *p, const char *name, const char *value,
     switch (in->kind) {
     case HY_FC_K_COUNT:
         if (v[0] == '-' && real(v, &x)) return fail(err, pn, "%s must not be negative.", pn);
-        if (!hy__whole(v, HY_FC_POPULATION_MAX, &x))
+        if (!fp_whole(v, HY_FC_POPULATION_MAX, &x))
             return fail(err, pn, "%s must be a whole number from 0 to 10000000000.", pn);
         break;
     case HY_FC_K_DAYS:
-        if (!hy__whole(v, 1e12, &x) || x < 1 || x > HY_FC_MAX_DAYS)
+        if (!fp_whole(v, 1e12, &x) || x < 1 || x > HY_FC_MAX_DAYS)
             return fail(err, pn, "%s must be a whole number of days from 1 to %d.", pn,
                             HY_FC_MAX_DAYS);
         break;
@@ -389,7 +389,7 @@ int hy_fc_param_set(struct hy_fc_params *p, const char *name, const char *value,
                             "%s must be a fraction from 0 to 1 (for example 0.3 for 30 %%).", pn);
         break;
     case HY_FC_K_SEED:
-        if (!hy__whole(v, 9007199254740991.0, &x))
+        if (!fp_whole(v, 9007199254740991.0, &x))
             return fail(err, pn, "%s must be a whole number from 0 to 2^53 - 1.", pn);
         break;
     case HY_FC_K_DATE:
@@ -432,7 +432,7 @@ int hy_fc_param_set(struct hy_fc_params *p, const char *name, const char *value,
 
 /* ---------------------------------------------------------------- the whole set */
 
-static bool hy__given(const struct hy_fc_params *p, size_t idx) {
+static bool fp_given(const struct hy_fc_params *p, size_t idx) {
     return (p->given & (UINT64_C(1) << idx)) != 0;
 }
 
@@ -440,7 +440,7 @@ int hy_fc_params_finish(struct hy_fc_params *p, struct hy_fc_error *err) {
     static const size_t anchors[3] = {P_DOUBLING_TIME, P_DATE_FIRST, P_ADMISSIONS};
     int nanchor = 0;
     for (int a = 0; a < 3; a++) {
-        if (!hy__given(p, anchors[a])) continue;
+        if (!fp_given(p, anchors[a])) continue;
         if (nanchor++)
             return fail(err, hy_fc_param_infos[anchors[a]].name,
                             "Give only one of doubling_time, date_first_hospitalized and "
@@ -496,7 +496,7 @@ int hy_fc_params_finish(struct hy_fc_params *p, struct hy_fc_error *err) {
     for (size_t r = 0; r < HY_FC_NRANGED; r++) {
         size_t lo = P_RANGES + 2 * r, hi = lo + 1;
         const char *lon = hy_fc_param_infos[lo].name, *hin = hy_fc_param_infos[hi].name;
-        bool has_lo = hy__given(p, lo), has_hi = hy__given(p, hi);
+        bool has_lo = fp_given(p, lo), has_hi = fp_given(p, hi);
         if (!has_lo && !has_hi) continue;
         if (!has_lo) return fail(err, lon, "%s is needed with %s.", lon, hin);
         if (!has_hi) return fail(err, hin, "%s is needed with %s.", hin, lon);

@@ -39,9 +39,9 @@
     X(CLAIM_CYCLES_EXCEEDED, "claim_cycles_exceeded", 429, "You have given back too many requests within the hour; try again later.")
 
 enum hy_error {
-#define HY__ERR_ENUM(id, code, status, msg) HY_E_##id,
-    HY_ERRORS(HY__ERR_ENUM)
-#undef HY__ERR_ENUM
+#define ERROR_ENUM_ENTRY(id, code, status, msg) HY_E_##id,
+    HY_ERRORS(ERROR_ENUM_ENTRY)
+#undef ERROR_ENUM_ENTRY
     HY_E__COUNT
 };
 

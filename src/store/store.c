@@ -27,7 +27,7 @@ struct hy_db {
     size_t nconns;
     atomic_uint_fast64_t retries;
     hy_db *fallback;                /* a replica's primary (hy_db_set_fallback), or NULL */
-    struct hy__batcher *batcher;    /* the group-commit writer (hy_db_batch_start), or NULL;
+    struct store_batcher *batcher;    /* the group-commit writer (hy_db_batch_start), or NULL;
                                      * kept until hy_db_close() once started */
     atomic_uint_fast64_t batch_jobs, batches;
     atomic_int_fast64_t failed_at;  /* hy_db_clock_us() of the last read that failed here */
@@ -237,7 +237,7 @@ void hy_db_release(hy_db *db) {
  * failing that from the clock, the process id and the address of the thread's state. */
 static _Thread_local uint64_t rng;
 
-static uint64_t hy__random(void) {
+static uint64_t store_random(void) {
     if (!rng) {
         uint64_t seed = 0;
         if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed) {
@@ -261,7 +261,7 @@ static uint64_t hy__random(void) {
 static long backoff_us(int attempt) {
     long us = 500L << (attempt < 9 ? attempt : 9);
     if (us > 250000) us = 250000;
-    return us / 2 + (long)(hy__random() % (uint64_t)(us / 2 + 1));
+    return us / 2 + (long)(store_random() % (uint64_t)(us / 2 + 1));
 }
 
 static int64_t now_us(void) {
@@ -272,13 +272,13 @@ static int64_t now_us(void) {
 
 int64_t hy_db_clock_us(void) { return now_us(); }
 
-static int hy__run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx);
+static int store_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx);
 
 int hy_db_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
-    if (!db->fallback) return hy__run(db, mode, fn, ctx);
+    if (!db->fallback) return store_run(db, mode, fn, ctx);
     /* A replica: writes belong to the primary; a failed read is tried there once more. */
     if (mode != HY_TX_READ && mode != HY_TX_SINGLE) return hy_db_run(db->fallback, mode, fn, ctx);
-    int r = hy__run(db, mode, fn, ctx);
+    int r = store_run(db, mode, fn, ctx);
     if (r >= 0 || r == HY_DB_ABORT) {
         atomic_fetch_add(&db->reads, 1);
         return r;
@@ -288,7 +288,7 @@ int hy_db_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
     return hy_db_run(db->fallback, mode, fn, ctx);
 }
 
-static int hy__run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
+static int store_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
     hy_store *s = hy_db_conn(db);
     if (!s) return HY_DB_HARD;
     int64_t deadline = now_us() + (int64_t)HY_TX_RETRY_MS * 1000;
@@ -315,22 +315,22 @@ static int hy__run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
 
 /* ---- group commit (hy_db_run_batched) ---- */
 
-struct hy__job {
+struct store_job {
     hy_tx_fn fn;
     void *ctx;
     hy_batch_done_fn done;
     int status;
-    struct hy__job *next;
+    struct store_job *next;
 };
 
-struct hy__batcher {
+struct store_batcher {
     hy_db *db;
     unsigned max_jobs;
     pthread_t threads[HY_BATCH_WRITERS_MAX];
     unsigned nthreads;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    struct hy__job *head, *tail; /* the queue, oldest first */
+    struct store_job *head, *tail; /* the queue, oldest first */
     bool stopping; /* no more jobs are taken in */
     bool running;  /* the thread has not been joined */
 };
@@ -343,7 +343,7 @@ struct hy__batcher {
  * if a job fails, that transaction is rolled back (nothing of it was answered) and the batch
  * runs again from the start with a savepoint around each job. At most one such extra run per
  * batch, and it does not count against the retry budget. */
-static void batch_run(hy_db *db, hy_store *s, struct hy__job *batch) {
+static void batch_run(hy_db *db, hy_store *s, struct store_job *batch) {
     int r = HY_DB_HARD;
     if (!s) goto fail;
     bool savepoints = false;
@@ -351,7 +351,7 @@ static void batch_run(hy_db *db, hy_store *s, struct hy__job *batch) {
     for (int attempt = 0;;) {
         bool failed = false; /* a job failed in a run without savepoints */
         r = s->ops->begin(s, HY_TX_INSERT);
-        for (struct hy__job *j = batch; r >= 0 && j; j = j->next) {
+        for (struct store_job *j = batch; r >= 0 && j; j = j->next) {
             if (savepoints && (r = s->ops->savepoint(s)) < 0) break;
             int jr = j->fn(s, j->ctx);
             if (jr == HY_DB_SOFT) {
@@ -390,11 +390,11 @@ static void batch_run(hy_db *db, hy_store *s, struct hy__job *batch) {
         nanosleep(&ts, NULL);
     }
 fail:
-    for (struct hy__job *j = batch; j; j = j->next) j->status = r;
+    for (struct store_job *j = batch; j; j = j->next) j->status = r;
 }
 
 static void *batch_main(void *arg) {
-    struct hy__batcher *b = arg;
+    struct store_batcher *b = arg;
     for (;;) {
         pthread_mutex_lock(&b->lock);
         while (!b->head && !b->stopping) pthread_cond_wait(&b->wake, &b->lock);
@@ -402,7 +402,7 @@ static void *batch_main(void *arg) {
             pthread_mutex_unlock(&b->lock);
             break;
         }
-        struct hy__job *batch = b->head, *last = batch;
+        struct store_job *batch = b->head, *last = batch;
         for (unsigned n = 1; n < b->max_jobs && last->next; n++) last = last->next;
         b->head = last->next;
         if (!b->head) b->tail = NULL;
@@ -411,11 +411,11 @@ static void *batch_main(void *arg) {
 
         batch_run(b->db, hy_db_conn(b->db), batch);
         uint64_t n = 0;
-        for (struct hy__job *j = batch; j; j = j->next) n++;
+        for (struct store_job *j = batch; j; j = j->next) n++;
         atomic_fetch_add(&b->db->batch_jobs, n);
         atomic_fetch_add(&b->db->batches, 1);
         while (batch) {
-            struct hy__job *next = batch->next;
+            struct store_job *next = batch->next;
             batch->done(batch->ctx, batch->status); /* ctx may be gone after this */
             free(batch);
             batch = next;
@@ -430,7 +430,7 @@ int hy_db_batch_start(hy_db *db, unsigned max_jobs, unsigned writers) {
     if (writers == 0) writers = 1;
     if (writers > HY_BATCH_WRITERS_MAX) writers = HY_BATCH_WRITERS_MAX;
     if (db->batcher) return 0;
-    struct hy__batcher *b = calloc(1, sizeof *b);
+    struct store_batcher *b = calloc(1, sizeof *b);
     if (!b) return -12; /* ENOMEM */
     b->db = db;
     b->max_jobs = max_jobs ? max_jobs : HY_BATCH_MAX;
@@ -461,11 +461,11 @@ int hy_db_batch_start(hy_db *db, unsigned max_jobs, unsigned writers) {
 
 int hy_db_run_batched(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done) {
     if (db->fallback) return hy_db_run_batched(db->fallback, fn, ctx, done);
-    struct hy__batcher *b = db->batcher;
+    struct store_batcher *b = db->batcher;
     if (!b || !fn || !done) return HY_DB_HARD;
-    struct hy__job *j = malloc(sizeof *j);
+    struct store_job *j = malloc(sizeof *j);
     if (!j) return HY_DB_HARD;
-    *j = (struct hy__job){fn, ctx, done, HY_DB_HARD, NULL};
+    *j = (struct store_job){fn, ctx, done, HY_DB_HARD, NULL};
     pthread_mutex_lock(&b->lock);
     if (b->stopping) {
         pthread_mutex_unlock(&b->lock);
@@ -481,7 +481,7 @@ int hy_db_run_batched(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done) 
 }
 
 void hy_db_batch_stop(hy_db *db) {
-    struct hy__batcher *b = db ? db->batcher : NULL;
+    struct store_batcher *b = db ? db->batcher : NULL;
     if (!b || !b->running) return;
     pthread_mutex_lock(&b->lock);
     b->stopping = true;
@@ -493,7 +493,7 @@ void hy_db_batch_stop(hy_db *db) {
 }
 
 static void batcher_free(hy_db *db) {
-    struct hy__batcher *b = db->batcher;
+    struct store_batcher *b = db->batcher;
     if (!b) return;
     hy_db_batch_stop(db);
     pthread_cond_destroy(&b->wake);

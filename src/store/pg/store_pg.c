@@ -35,7 +35,7 @@
 #define MIGRATE_LOCK "29380520393667177"
 
 /* The text of every statement: the shared lists of store/sql/ and this backend's pg_sql.def. */
-static const char *const hy__sql[HY_PG__STMTS] = {
+static const char *const statement_text[HY_PG__STMTS] = {
 #define HY_SQL(id, text) [HY_Q_##id] = (text),
 #define HY_DIALECT(id)
 #define HY_PG_OWN(id, text) [HY_PG_Q_##id] = (text),
@@ -135,7 +135,7 @@ int hy_pg_exec(hy_pg *s, int id, const struct hy_pg_params *p, PGresult **ret_re
     snprintf(name, sizeof name, "hy%d", id);
     if (!s->prepared[id]) {
         /* Parameter types are left to the server to infer from the statement. */
-        PGresult *res = PQprepare(s->conn, name, hy__sql[id], 0, NULL);
+        PGresult *res = PQprepare(s->conn, name, statement_text[id], 0, NULL);
         int r = hy_pg_status(s, res);
         PQclear(res);
         if (r < 0) return r;
@@ -173,7 +173,7 @@ int hy_pg_run(hy_pg *s, int id, const struct hy_arg *args, size_t nargs, PGresul
 
 /* ---- the engine (store/engine.h) ---- */
 
-static int hy__exec(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+static int pg_exec(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
                     int64_t *ret_changes) {
     PGresult *res = NULL;
     int r = hy_pg_run(hy_pg_of(base), id, args, nargs, ret_changes ? &res : NULL);
@@ -186,7 +186,7 @@ static int hy__exec(hy_store *base, int id, const struct hy_arg *args, size_t na
     return r;
 }
 
-static int hy__query(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+static int pg_query(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
                      const struct hy_row_spec *spec, size_t max, hy_arena *a, void **ret) {
     PGresult *res = NULL;
     int r = hy_pg_run(hy_pg_of(base), id, args, nargs, &res);
@@ -203,7 +203,7 @@ static int hy__query(hy_store *base, int id, const struct hy_arg *args, size_t n
     return (int)n;
 }
 
-static int hy__one(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+static int pg_one(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
                    const struct hy_row_spec *spec, hy_arena *a, void *ret) {
     PGresult *res = NULL;
     int r = hy_pg_run(hy_pg_of(base), id, args, nargs, &res);
@@ -214,9 +214,9 @@ static int hy__one(hy_store *base, int id, const struct hy_arg *args, size_t nar
 }
 
 const struct hy_engine hy_pg_engine = {
-    .exec = hy__exec,
-    .query = hy__query,
-    .one = hy__one,
+    .exec = pg_exec,
+    .query = pg_query,
+    .one = pg_one,
     /* A tsquery: each term a quoted prefix ('t':*), all of them required (&). */
     .prefix = {"'", "':*", " & "},
 };
@@ -243,8 +243,8 @@ static int ready(hy_pg *s) {
  * and, if ret_err is set, stores a malloc()ed reason in it, which never contains the password.
  * Parameters in the URI win over our defaults (connect_timeout=5, application_name=hamyari),
  * except client_encoding, which is always UTF8. */
-static int hy__connect(const char *url, hy_store **ret, char **ret_err) {
-    if (hy_st_check_sql("PostgreSQL", hy__sql, HY_PG__STMTS, ret_err) < 0) return HY_DB_HARD;
+static int pg_connect(const char *url, hy_store **ret, char **ret_err) {
+    if (hy_st_check_sql("PostgreSQL", statement_text, HY_PG__STMTS, ret_err) < 0) return HY_DB_HARD;
     hy_pg *s = calloc(1, sizeof *s);
     if (!s) {
         if (ret_err) *ret_err = dup_text("cannot connect to PostgreSQL: out of memory");
@@ -277,7 +277,7 @@ static int hy__connect(const char *url, hy_store **ret, char **ret_err) {
 
 /* Closes the connection (an open transaction is rolled back by the server) and frees it.
  * Accepts NULL. */
-static void hy__disconnect(hy_store *base) {
+static void pg_disconnect(hy_store *base) {
     if (!base) return;
     hy_pg *s = hy_pg_of(base);
     PQfinish(s->conn);
@@ -286,7 +286,7 @@ static void hy__disconnect(hy_store *base) {
 
 /* Starts a transaction: SERIALIZABLE for writes, REPEATABLE READ READ ONLY for reads.
  * Reconnects first if the connection broke. HY_DB_HARD if one is already open. */
-static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
+static int pg_begin(hy_store *base, enum hy_tx_mode mode) {
     hy_pg *s = hy_pg_of(base);
     if (s->in_tx) return HY_DB_HARD;
     int r = ready(s);
@@ -307,7 +307,7 @@ static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
  * over and may be retried). A connection lost during COMMIT is HY_DB_HARD, not SOFT: the
  * commit may have happened, and retrying could apply the work twice. A COMMIT that PostgreSQL
  * turned into ROLLBACK (an earlier statement failed and the caller went on) is HY_DB_HARD. */
-static int hy__commit(hy_store *base) {
+static int pg_commit(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     if (s->single) {
         s->single = false;
@@ -329,7 +329,7 @@ static int hy__commit(hy_store *base) {
 
 /* Rolls the open transaction back, if any. Never fails: if the ROLLBACK cannot be delivered,
  * the connection is reset at the next begin. */
-static void hy__rollback(hy_store *base) {
+static void pg_rollback(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     PGTransactionStatusType ts = PQtransactionStatus(s->conn);
     if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
@@ -339,7 +339,7 @@ static void hy__rollback(hy_store *base) {
     s->in_tx = false;
 }
 
-static bool hy__in_tx(const hy_store *base) {
+static bool pg_in_tx(const hy_store *base) {
     const hy_pg *s = (const hy_pg *)base;
     return s->in_tx;
 }
@@ -347,19 +347,19 @@ static bool hy__in_tx(const hy_store *base) {
 /* Savepoints inside a write transaction. ROLLBACK TO also ends the "current transaction is
  * aborted" state a failed statement leaves; a serialization failure must still retry the
  * whole transaction (the caller gets HY_DB_SOFT from the statement and does). */
-static int hy__savepoint(hy_store *base) {
+static int pg_savepoint(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     if (!s->in_tx || s->single) return HY_DB_HARD;
     return hy_pg_exec(s, HY_Q_SAVEPOINT, NULL, NULL);
 }
 
-static int hy__savepoint_release(hy_store *base) {
+static int pg_savepoint_release(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     if (!s->in_tx || s->single) return HY_DB_HARD;
     return hy_pg_exec(s, HY_Q_RELEASE, NULL, NULL);
 }
 
-static int hy__savepoint_rollback(hy_store *base) {
+static int pg_savepoint_rollback(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     if (!s->in_tx || s->single) return HY_DB_HARD;
     int r = hy_pg_exec(s, HY_Q_ROLLBACK_TO, NULL, NULL);
@@ -377,7 +377,7 @@ static bool parse_int(const char *v, int *ret) {
 
 /* Sets *ret to the newest applied migration, 0 when schema_migrations does not exist yet.
  * Works inside or outside a transaction. */
-static int hy__schema_version(hy_store *base, int *ret) {
+static int pg_schema_version(hy_store *base, int *ret) {
     hy_pg *s = hy_pg_of(base);
     PGresult *res;
     int r = hy_pg_exec(s, HY_PG_Q_SCHEMA_PROBE, NULL, &res);
@@ -412,7 +412,7 @@ static int exec_text(hy_pg *s, const char *sql, const char *what) {
  * the version then in force. A transaction-scoped advisory lock makes processes that start
  * together take turns: the later ones wait, then find nothing left to do. Must not be called
  * inside a transaction. */
-static int hy__migrate(hy_store *base, int *ret_version) {
+static int pg_migrate(hy_store *base, int *ret_version) {
     hy_pg *s = hy_pg_of(base);
     if (s->in_tx) return HY_DB_HARD;
     int r = ready(s);
@@ -467,7 +467,7 @@ fail:
 /* PostgreSQL checks its own pages; what we check is that the server answers, that the schema
  * is the one this build knows, and that PostGIS is installed. HY_DB_ONE and "ok" when sound,
  * HY_DB_NONE and a description when not; the report (if ret_report is set) is malloc()ed. */
-static int hy__integrity_check(hy_store *base, char **ret_report) {
+static int pg_integrity_check(hy_store *base, char **ret_report) {
     hy_pg *s = hy_pg_of(base);
     PGresult *res;
     int r = hy_pg_exec(s, HY_PG_Q_INTEGRITY, NULL, &res);
@@ -475,7 +475,7 @@ static int hy__integrity_check(hy_store *base, char **ret_report) {
     bool postgis = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
     PQclear(res);
     int have = 0;
-    r = hy__schema_version(base, &have);
+    r = pg_schema_version(base, &have);
     if (r < 0) return r;
     int newest = hy_pg_migrations[hy_pg_migrations_count - 1].version;
     char report[128];
@@ -501,18 +501,18 @@ const struct hy_store_ops hy_store_pg_ops = {
     .rate_hit_outside_batch = true,
     .http_threads_per_core = 4,
     .has_replicas = true,
-    .connect = hy__connect,
-    .disconnect = hy__disconnect,
-    .migrate = hy__migrate,
-    .begin = hy__begin,
-    .commit = hy__commit,
-    .rollback = hy__rollback,
-    .in_transaction = hy__in_tx,
-    .savepoint = hy__savepoint,
-    .savepoint_release = hy__savepoint_release,
-    .savepoint_rollback = hy__savepoint_rollback,
-    .schema_version = hy__schema_version,
-    .integrity_check = hy__integrity_check,
+    .connect = pg_connect,
+    .disconnect = pg_disconnect,
+    .migrate = pg_migrate,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .in_transaction = pg_in_tx,
+    .savepoint = pg_savepoint,
+    .savepoint_release = pg_savepoint_release,
+    .savepoint_rollback = pg_savepoint_rollback,
+    .schema_version = pg_schema_version,
+    .integrity_check = pg_integrity_check,
     HY_STORE_OPS_SHARED,
     .groups = &hy_pg_group_ops,
     .requests = &hy_pg_request_ops,
@@ -522,7 +522,7 @@ const struct hy_store_ops hy_store_pg_ops = {
 /* Plain VACUUM marks the dead row versions' space free for reuse and removes their index
  * entries; it does not promise to overwrite the bytes (VACUUM FULL rewrites the tables, but
  * locks them). docs/requests.md says what that means for retention. Outside any transaction. */
-static int hy__compact(hy_store *base) {
+static int pg_compact(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     if (s->in_tx) return HY_DB_HARD;
     PGresult *res = PQexec(s->conn, "VACUUM request_contacts, request_notes, outbox, "
@@ -534,7 +534,7 @@ static int hy__compact(hy_store *base) {
 
 const struct hy_request_ops hy_pg_request_ops = {
     HY_REQUEST_OPS_SHARED,
-    .compact = hy__compact,
+    .compact = pg_compact,
 };
 
 const struct hy_library_ops hy_pg_library_ops = {

@@ -69,7 +69,7 @@ static int g_insert_many(hy_store *base, const struct hy_group *g, size_t n) {
  * only costs a second round); 0 = not seen yet. A hint, never an answer: it can be stale. */
 #define HINT_ROWS 361
 #define HINT_COLS 721
-static _Atomic float hy__hint[HINT_ROWS * HINT_COLS];
+static _Atomic float sq_hint[HINT_ROWS * HINT_COLS];
 
 static int hint_cell(double lat, double lon) {
     return (int)floor((lat + 90) * 2) * HINT_COLS + (int)floor((lon + 180) * 2);
@@ -218,7 +218,7 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
     if (!hy_near_valid(q)) return HY_DB_HARD;
     double reach = hy_near_reach(q);
     int cell = hint_cell(q->lat, q->lon);
-    double density = atomic_load_explicit(&hy__hint[cell], memory_order_relaxed);
+    double density = atomic_load_explicit(&sq_hint[cell], memory_order_relaxed);
     double d = 5000;
     if (density > 0) d = 1.1 * sqrt((double)q->limit / (3.14159265358979323846 * density));
     if (d < 200) d = 200;
@@ -244,7 +244,7 @@ static int g_near(hy_store *base, const struct hy_group_near *q, hy_arena *a,
         }
     }
     if (seen > 0)
-        atomic_store_explicit(&hy__hint[cell],
+        atomic_store_explicit(&sq_hint[cell],
                               (float)((double)seen / (3.14159265358979323846 * radius * radius)),
                               memory_order_relaxed);
     /* Only the nearest `limit` matter, then groups whose area covers the point. */

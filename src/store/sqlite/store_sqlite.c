@@ -23,7 +23,7 @@
 #include "store/sqlite/migrations_sqlite.h"
 
 /* The text of every statement: the shared lists of store/sql/ and this backend's sq_sql.def. */
-static const char *const hy__sql[HY_SQ__STMTS] = {
+static const char *const statement_text[HY_SQ__STMTS] = {
 #define HY_SQL(id, text) [HY_Q_##id] = (text),
 #define HY_DIALECT(id)
 #define HY_SQ_OWN(id, text) [HY_SQ_Q_##id] = (text),
@@ -96,7 +96,7 @@ sqlite3_stmt *hy_sq_stmt(hy_sqlite *s, int id) {
     if (id < 0 || id >= HY_SQ__STMTS) return NULL;
     sqlite3_stmt *st = s->stmts[id];
     if (!st) {
-        char *sql = sqlite_words(hy__sql[id]);
+        char *sql = sqlite_words(statement_text[id]);
         if (!sql) return NULL;
         int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
         free(sql);
@@ -121,7 +121,7 @@ sqlite3_stmt *hy_sq_bound(hy_sqlite *s, int id, const struct hy_arg *args, size_
 
 /* ---- the engine (store/engine.h) ---- */
 
-static int hy__exec(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+static int sq_exec(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
                     int64_t *ret_changes) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_bound(s, id, args, nargs);
@@ -147,7 +147,7 @@ static int hy__exec(hy_store *base, int id, const struct hy_arg *args, size_t na
 /* Lists of at most this many rows are read straight into their arena array. */
 #define DIRECT_ROWS 64
 
-static int hy__query(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+static int sq_query(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
                      const struct hy_row_spec *spec, size_t max, hy_arena *a, void **ret) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_bound(s, id, args, nargs);
@@ -189,7 +189,7 @@ static int hy__query(hy_store *base, int id, const struct hy_arg *args, size_t n
     return (int)n;
 }
 
-static int hy__one(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+static int sq_one(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
                    const struct hy_row_spec *spec, hy_arena *a, void *ret) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st = hy_sq_bound(s, id, args, nargs);
@@ -208,9 +208,9 @@ static int hy__one(hy_store *base, int id, const struct hy_arg *args, size_t nar
 }
 
 const struct hy_engine hy_sq_engine = {
-    .exec = hy__exec,
-    .query = hy__query,
-    .one = hy__one,
+    .exec = sq_exec,
+    .query = sq_query,
+    .one = sq_one,
     /* FTS5: each term a quoted prefix; terms side by side must all match. */
     .prefix = {"\"", "\"*", " "},
 };
@@ -228,9 +228,9 @@ static int simple(hy_sqlite *s, int id) {
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 static void config(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
-static int hy__connect(const char *path, hy_store **ret, char **ret_err) {
+static int sq_connect(const char *path, hy_store **ret, char **ret_err) {
     pthread_once(&config_once, config);
-    if (hy_st_check_sql("SQLite", hy__sql, HY_SQ__STMTS, ret_err) < 0) return HY_DB_HARD;
+    if (hy_st_check_sql("SQLite", statement_text, HY_SQ__STMTS, ret_err) < 0) return HY_DB_HARD;
     hy_sqlite *s = calloc(1, sizeof *s);
     if (!s) return HY_DB_HARD;
     s->base.ops = &hy_store_sqlite_ops;
@@ -275,7 +275,7 @@ static int hy__connect(const char *path, hy_store **ret, char **ret_err) {
     return HY_DB_ONE;
 }
 
-static void hy__disconnect(hy_store *base) {
+static void sq_disconnect(hy_store *base) {
     if (!base) return;
     hy_sqlite *s = hy_sq(base);
     for (int i = 0; i < HY_SQ__STMTS; i++) sqlite3_finalize(s->stmts[i]);
@@ -283,7 +283,7 @@ static void hy__disconnect(hy_store *base) {
     free(s);
 }
 
-static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
+static int sq_begin(hy_store *base, enum hy_tx_mode mode) {
     hy_sqlite *s = hy_sq(base);
     if (s->in_tx) return HY_DB_HARD;
     /* HY_TX_SINGLE saves PostgreSQL the round trips of BEGIN and COMMIT. Here they cost
@@ -301,7 +301,7 @@ static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
     return r;
 }
 
-static int hy__commit(hy_store *base) {
+static int sq_commit(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
     if (s->single) {
         s->single = false;
@@ -312,13 +312,13 @@ static int hy__commit(hy_store *base) {
     return r;
 }
 
-static void hy__rollback(hy_store *base) {
+static void sq_rollback(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
     if (!sqlite3_get_autocommit(s->db)) simple(s, HY_Q_ROLLBACK);
     s->in_tx = false;
 }
 
-static bool hy__in_tx(const hy_store *base) {
+static bool sq_in_tx(const hy_store *base) {
     const hy_sqlite *s = (const hy_sqlite *)base;
     return s->in_tx;
 }
@@ -326,26 +326,26 @@ static bool hy__in_tx(const hy_store *base) {
 /* Savepoints inside a write transaction. An error that made SQLite roll the whole transaction
  * back (SQLITE_FULL, an I/O error) leaves no savepoint: ROLLBACK TO then fails, and the caller
  * fails the transaction. */
-static int hy__savepoint(hy_store *base) {
+static int sq_savepoint(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
     if (!s->in_tx || s->tx_read) return HY_DB_HARD;
     return simple(s, HY_Q_SAVEPOINT);
 }
 
-static int hy__savepoint_release(hy_store *base) {
+static int sq_savepoint_release(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
     if (!s->in_tx || sqlite3_get_autocommit(s->db)) return HY_DB_HARD;
     return simple(s, HY_Q_RELEASE);
 }
 
-static int hy__savepoint_rollback(hy_store *base) {
+static int sq_savepoint_rollback(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
     if (!s->in_tx || sqlite3_get_autocommit(s->db)) return HY_DB_HARD;
     int r = simple(s, HY_Q_ROLLBACK_TO);
     return r < 0 ? r : simple(s, HY_Q_RELEASE);
 }
 
-static int hy__schema_version(hy_store *base, int *ret) {
+static int sq_schema_version(hy_store *base, int *ret) {
     hy_sqlite *s = hy_sq(base);
     /* The statement is prepared once the table exists; before the first migration it does
      * not, and preparing fails: look then whether the table is really missing. */
@@ -373,7 +373,7 @@ static int hy__schema_version(hy_store *base, int *ret) {
     return r;
 }
 
-static int hy__migrate(hy_store *base, int *ret_version) {
+static int sq_migrate(hy_store *base, int *ret_version) {
     hy_sqlite *s = hy_sq(base);
     char *err = NULL;
     if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, &err) != SQLITE_OK) {
@@ -448,7 +448,7 @@ out:
     return r < 0 ? r : HY_DB_HARD;
 }
 
-static int hy__integrity_check(hy_store *base, char **ret_report) {
+static int sq_integrity_check(hy_store *base, char **ret_report) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
@@ -478,18 +478,18 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .rate_hit_outside_batch = false,
     .http_threads_per_core = 0,
     .has_replicas = false,
-    .connect = hy__connect,
-    .disconnect = hy__disconnect,
-    .migrate = hy__migrate,
-    .begin = hy__begin,
-    .commit = hy__commit,
-    .rollback = hy__rollback,
-    .in_transaction = hy__in_tx,
-    .savepoint = hy__savepoint,
-    .savepoint_release = hy__savepoint_release,
-    .savepoint_rollback = hy__savepoint_rollback,
-    .schema_version = hy__schema_version,
-    .integrity_check = hy__integrity_check,
+    .connect = sq_connect,
+    .disconnect = sq_disconnect,
+    .migrate = sq_migrate,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .in_transaction = sq_in_tx,
+    .savepoint = sq_savepoint,
+    .savepoint_release = sq_savepoint_release,
+    .savepoint_rollback = sq_savepoint_rollback,
+    .schema_version = sq_schema_version,
+    .integrity_check = sq_integrity_check,
     HY_STORE_OPS_SHARED,
     .groups = &hy_sq_group_ops,
     .requests = &hy_sq_request_ops,
@@ -498,7 +498,7 @@ const struct hy_store_ops hy_store_sqlite_ops = {
 
 /* Compaction (outside any transaction): checkpoint the WAL into the database file and truncate
  * it, so that erased personal data does not linger in the log. */
-static int hy__compact(hy_store *base) {
+static int sq_compact(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
     if (s->in_tx) return HY_DB_HARD;
     int log = 0, done = 0;
@@ -509,7 +509,7 @@ static int hy__compact(hy_store *base) {
 
 const struct hy_request_ops hy_sq_request_ops = {
     HY_REQUEST_OPS_SHARED,
-    .compact = hy__compact,
+    .compact = sq_compact,
 };
 
 const struct hy_library_ops hy_sq_library_ops = {
