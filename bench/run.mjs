@@ -249,7 +249,7 @@ function lighthouseTarget(results) {
 }
 
 function lighthouseMarkdown(results) {
-  if (!results.lighthouse?.length) return '';
+  if (!results.lighthouse?.length) return results.lighthouse_error ? `\nLighthouse did not run to the end: ${results.lighthouse_error}\n` : '';
   const f = (v, d = 0) => (v == null ? '–' : v.toFixed(d));
   return `\n## Pages in a browser (Lighthouse ${results.versions.lighthouse}, ${results.versions.chromium})\n\n`
     + `Demo data, \`?lang=\`; mobile = Lighthouse's simulated Moto G Power on slow 4G; the median of ${LH_RUNS} run(s) by score.\n\n`
@@ -289,6 +289,8 @@ async function main() {
     log('building hamyari');
     execFileSync('bash', [join(ROOT, 'scripts/build.sh')], { stdio: 'inherit' });
   }
+  // The pages Lighthouse loads are built from web/_pages (only what changed is rewritten).
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs'), '--quiet'], { stdio: 'inherit' });
   if (LH_ONLY) return lighthouseOnly();
   ensurePackages();
   const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
@@ -431,8 +433,16 @@ async function main() {
     }
   }
   if (!SKIP_LH) {
-    lighthouseVersions(results);
-    results.lighthouse = await lighthouseBench(dir);
+    // A page that fails to load is reported, and fails the run, after the other figures are
+    // written: twenty minutes of measurements are not thrown away for it.
+    try {
+      lighthouseVersions(results);
+      results.lighthouse = await lighthouseBench(dir);
+    } catch (e) {
+      results.lighthouse_error = String(e?.message || e);
+      log(`lighthouse failed: ${results.lighthouse_error}`);
+      process.exitCode = 1;
+    }
   }
   report(results, dir);
 }
