@@ -157,6 +157,7 @@ async function run({ push = true } = {}) {
     $('fc-csv').href = `/api/v1/forecast?${csv}`;
     last = { data, capacity };
     render();
+    if (push) $('fc-results-h2').focus(); // a reader who asked is taken to the answer
   } catch (e) {
     if (e?.name === 'AbortError') return;
     $('fc-status').textContent = '';
