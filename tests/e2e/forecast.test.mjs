@@ -160,6 +160,29 @@ for (const lang of ['fa', 'en']) {
   });
 }
 
+test('forecast page: an address with parameters fills the form; the language switch redraws in place', async () => {
+  const context = await newContext(browser, { lang: 'en', viewport: { width: 1280, height: 900 } });
+  try {
+    const { page, problems } = await instrumentedPage(context, { allowedOrigin: server.url });
+    await page.goto(`${server.url}/forecast?n_days=5&current_date=2020-03-20&beds_icu=40`);
+    await waitForShell(page);
+    await page.waitForFunction(() => document.querySelectorAll('#fc-admits-table tbody tr').length === 6);
+    assert.equal(await page.inputValue('#fc-n_days'), '5');
+    assert.equal(await page.inputValue('#fc-beds_icu'), '40');
+    assert.ok(await page.locator('#fc-capacity').getAttribute('open') !== null, 'the bed counts are shown');
+    assert.match(await page.locator('#fc-census-legend').textContent(), /Intensive care: beds/);
+    await page.locator('#lang-switch').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'fa');
+    await page.waitForFunction(() => /۱۳۹۹\/۰۱\/۰۱/.test(document.getElementById('fc-admits-table').textContent));
+    assert.match(await page.locator('#fc-admits-table').textContent(), NON_LATIN_DIGITS);
+    assert.match(await page.locator('#fc-census-legend').textContent(), /مراقبت‌های ویژه: تخت‌ها/);
+    await page.waitForSelector('#fc-census-chart canvas');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('forecast page without JavaScript: the form downloads the CSV with its parameters', async () => {
   const context = await newContext(browser, { lang: 'fa', viewport: { width: 360, height: 800 }, javaScriptEnabled: false, acceptDownloads: true });
   try {
