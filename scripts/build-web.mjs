@@ -33,6 +33,10 @@ const FILES = [
   ['topojson-client/LICENSE', 'topojson-client/LICENSE.txt'],
   ['jalaali-js/dist/index.js', 'jalaali-js/jalaali.js'],
   ['jalaali-js/LICENSE', 'jalaali-js/LICENSE.txt'],
+  // uPlot: the forecast's charts (~23 KB gzip), loaded by web/js/forecast.js only.
+  ['uplot/dist/uPlot.iife.min.js', 'uplot/uPlot.iife.min.js'],
+  ['uplot/dist/uPlot.min.css', 'uplot/uPlot.min.css'],
+  ['uplot/LICENSE', 'uplot/LICENSE.txt'],
   // Offline basemap: 110m outlines (~39 KB gzip) for the world and country views,
   // 50m (~236 KB gzip) loaded only when the reader zooms in (see web/js/map.js).
   ['world-atlas/countries-110m.json', 'world-atlas/countries-110m.json'],
@@ -48,7 +52,7 @@ const HELP = `Usage: node scripts/build-web.mjs [--check] [--sync-html] [--conve
 
 Builds the web front-end in web/:
   - copies the pinned npm libraries (Leaflet, Leaflet.markercluster, topojson-client,
-    jalaali-js, world-atlas outlines, the Vazirmatn font) from node_modules/ into web/vendor/
+    jalaali-js, uPlot, world-atlas outlines, the Vazirmatn font) from node_modules/ into web/vendor/
     (run \`npm ci\` first);
   - assembles each page source web/${PAGES_DIR}/NAME.html with the shared shell
     (web/${SHELL_DIR}/page.html, nav.json) into web/NAME.html, fills in the Persian text from
