@@ -54,8 +54,8 @@ bool hy_number_parse(const char *s, size_t n, bool decimal, double *ret) {
     if (!s || n == 0 || n > HY_NUMBER_TEXT_MAX) return false;
     const unsigned char *u = (const unsigned char *)s;
     /* First pass: the tokens, without direction marks and surrounding blanks. */
-    signed char kind[HY_NUMBER_TEXT_MAX];
-    signed char value[HY_NUMBER_TEXT_MAX];
+    unsigned char kind[HY_NUMBER_TEXT_MAX];
+    unsigned char value[HY_NUMBER_TEXT_MAX];
     size_t count = 0;
     bool neg = false;
     for (size_t i = 0; i < n;) {
@@ -71,8 +71,8 @@ bool hy_number_parse(const char *s, size_t n, bool decimal, double *ret) {
                 if (kind[j] != T_BLANK) return false;
             neg = minus;
         }
-        kind[count] = (signed char)k;
-        value[count++] = (signed char)digit;
+        kind[count] = (unsigned char)k;
+        value[count++] = (unsigned char)digit;
     }
     size_t a = 0, b = count;
     while (a < b && kind[a] == T_BLANK) a++;
