@@ -35,6 +35,7 @@
 #include "util/clock.h"
 #include "util/csv.h"
 #include "util/jsonw.h"
+#include "util/numtext.h"
 
 #define NEAR_LIMIT_MAX 100
 #define MAP_LIMIT_MAX 500
@@ -135,27 +136,18 @@ int hy_group_json_write(hy_buf *b, const struct hy_group *g, bool with_distance)
 
 /* ---- reading query parameters ---- */
 
-/* Parses "A,B" (two finite numbers, nothing else). */
-static bool two_numbers(const char *s, double *a, double *b) {
-    char *end;
-    *a = strtod(s, &end);
-    if (end == s || *end != ',') return false;
-    const char *t = end + 1;
-    *b = strtod(t, &end);
-    return end != t && !*end && isfinite(*a) && isfinite(*b);
-}
-
-/* A whole number parameter in [min, max], or `def` when absent. False when malformed. */
+/* A whole number parameter in [min, max], or `def` when absent. False when malformed. Typed
+ * digits in any script are read (util/numtext.h). */
 static bool int_param(hy_req *req, const char *name, long min, long max, long def, long *ret) {
     const char *v = hy_req_query(req, name);
     if (!v) {
         *ret = def;
         return true;
     }
-    char *end;
-    long n = strtol(v, &end, 10);
-    if (end == v || *end || n < min || n > max) return false;
-    *ret = n;
+    double d;
+    if (!hy_number_parse(v, strlen(v), false, &d) || d != floor(d) || d < (double)min || d > (double)max)
+        return false;
+    *ret = (long)d;
     return true;
 }
 
@@ -223,21 +215,18 @@ static hy_result reply_groups(hy_req *req, struct hy_group *g, int n, size_t tot
 
 static hy_result groups_near(hy_req *req, const char *near) {
     struct near_ctx c = {.a = req->arena};
-    if (!two_numbers(near, &c.q.lat, &c.q.lon) || !hy_geo_valid(c.q.lat, c.q.lon))
+    double ll[2] = {0, 0};
+    bool near_ok = hy_number_list(near, 2, ll);
+    c.q.lat = ll[0];
+    c.q.lon = ll[1];
+    if (!near_ok || !hy_geo_valid(c.q.lat, c.q.lon))
         return hy_reply_error(req, HY_E_INVALID_QUERY,
                               "near must be LAT,LON with latitude -90..90 and longitude -180..180.",
                               "near");
     const char *bbox = hy_req_query(req, "bbox");
     if (bbox) {
         double v[4];
-        char *end;
-        const char *p = bbox;
-        bool ok = true;
-        for (int i = 0; i < 4 && ok; i++) {
-            v[i] = strtod(p, &end);
-            ok = end != p && isfinite(v[i]) && (i == 3 ? *end == '\0' : *end == ',');
-            p = end + 1;
-        }
+        bool ok = hy_number_list(bbox, 4, v);
         /* W,S,E,N as GeoJSON orders a bbox; W > E wraps across longitude 180. */
         if (!ok || v[1] > v[3] || !hy_geo_valid(v[1], v[0]) || !hy_geo_valid(v[3], v[2]))
             return hy_reply_error(req, HY_E_INVALID_QUERY,
@@ -254,9 +243,8 @@ static hy_result groups_near(hy_req *req, const char *near) {
     c.q.limit = (size_t)limit;
     const char *rk = hy_req_query(req, "radius_km");
     if (rk) {
-        char *end;
-        double r = strtod(rk, &end);
-        if (end == rk || *end || !isfinite(r) || r <= 0 || r > 20038)
+        double r;
+        if (!hy_number_parse(rk, strlen(rk), true, &r) || r <= 0 || r > 20038)
             return hy_reply_error(req, HY_E_INVALID_QUERY,
                                   "radius_km must be a number above 0 and at most 20038.",
                                   "radius_km");
@@ -470,8 +458,13 @@ static bool apply_input(hy_arena *a, const struct group_input *in, struct hy_gro
         if (json_is_null(in->radius)) {
             if (!strcmp(g->area_kind, "radius")) g->area_kind = "none";
         } else {
+            /* A number, or the text as typed in any script (util/numtext.h). */
             double km = json_number_value(in->radius);
-            if (!json_is_number(in->radius) || !(km >= 0.05 && km * 1000 <= HY_AREA_MAX_RADIUS_M)) {
+            bool number = json_is_number(in->radius) ||
+                          (json_is_string(in->radius) &&
+                           hy_number_parse(json_string_value(in->radius),
+                                           json_string_length(in->radius), true, &km));
+            if (!number || !(km >= 0.05 && km * 1000 <= HY_AREA_MAX_RADIUS_M)) {
                 return input_error(err, HY_E_INVALID_FIELD,
                                       "radius_km must be a number from 0.05 to 500.", "radius_km");
             }

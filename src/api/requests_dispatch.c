@@ -32,6 +32,7 @@
 #include "http/session.h"
 #include "store/audit.h"
 #include "util/clock.h"
+#include "util/numtext.h"
 
 #define SCAN_MAX 2000         /* requests read to answer one list */
 #define LIST_MAX 200
@@ -115,20 +116,18 @@ static json_t *contact_json(const struct hy_request_contact *c) {
 
 /* ---- lists ---- */
 
+/* Query numbers as typed, in any script (util/numtext.h). */
 static bool parse_near(const char *s, double *lat, double *lon) {
-    char *end;
-    *lat = strtod(s, &end);
-    if (end == s || *end != ',') return false;
-    const char *p = end + 1;
-    *lon = strtod(p, &end);
-    return end != p && *end == '\0' && hy_geo_valid(*lat, *lon);
+    double v[2];
+    if (!hy_number_list(s, 2, v)) return false;
+    *lat = v[0];
+    *lon = v[1];
+    return hy_geo_valid(*lat, *lon);
 }
 
 static bool parse_num(const char *s, double min, double max, double *out) {
-    if (!s) return false;
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end || !isfinite(v) || v < min || v > max) return false;
+    double v;
+    if (!s || !hy_number_parse(s, strlen(s), true, &v) || v < min || v > max) return false;
     *out = v;
     return true;
 }

@@ -227,13 +227,18 @@ hy_result hy_api_submit_request(hy_req *req) {
         return hy_page_problem(req, form, language, HY_E_INVALID_FIELD, "Not a position.", "lat");
     bool geocoded = false;
     if (!has_lat && place && *place) {
-        /* The gazetteer of the group directory: the best match becomes the area. */
-        if (!geocode_place(req, place, &lat, &lon))
-            return hy_page_problem(req, form, language, HY_E_INVALID_FIELD,
-                                 "We could not find this place: give the area on the map, or "
-                                 "another place name.",
-                                 "place");
-        has_lat = has_lon = geocoded = true;
+        /* The gazetteer of the group directory: the best match becomes the area. A place it
+         * does not know (or an empty gazetteer) never costs the person their request: it is
+         * kept with its area unknown, the place as typed joins the address the coordinator
+         * reads, and the coordinator places it when they call. */
+        if (geocode_place(req, place, &lat, &lon)) {
+            has_lat = has_lon = geocoded = true;
+        } else if (!strstr(address, place)) {
+            const char *joined = hy_arena_printf(req->arena, "%s%s%s", address,
+                                                 strcmp(language, "en") ? "، " : ", ", place);
+            if (!joined) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+            address = joined;
+        }
     }
     char phone[HY_PHONE_MAX];
     if (!hy_phone_normalise(phone_raw, req->srv->cfg->calling_code, phone))

@@ -77,6 +77,20 @@ static int demo_gazetteer(hy_db *db, const char *db_url, const char *file) {
     return 0;
 }
 
+/* Says at start whether the store has a gazetteer: without one, typed place names are not
+ * resolved (/healthz tells the same, read from the store, so every process agrees). */
+static void report_gazetteer(hy_db *db) {
+    size_t n = 0;
+    if (hy_db_run(db, HY_TX_READ, places_count_tx, &n) < 0) return; /* the store says why */
+    if (n > 0) {
+        hy_info("gazetteer: %zu places", n);
+        return;
+    }
+    hy_warn("gazetteer: empty: place names typed in the help form are not resolved; such "
+            "requests are kept with their area unknown for coordinators to place by phone "
+            "(load one with `hamyari import places FILE`, or start with --demo)");
+}
+
 int hy_cmd_serve(int argc, char **argv) {
     struct hy_settings s;
     hy_settings_defaults(&s);
@@ -271,6 +285,7 @@ int hy_cmd_serve(int argc, char **argv) {
         hy_auth_shutdown();
         return 1;
     }
+    report_gazetteer(db);
     hy_db *replicas[HY_OPT_LIST_MAX] = {0};
     size_t nreplicas = 0;
     if (open_replicas(&replica_urls, db, replicas, &nreplicas) < 0) {

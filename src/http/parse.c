@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/numtext.h"
 #include "util/utf8.h"
 
 static bool fail(struct hy_parse_error *err, enum hy_error code, const char *field,
@@ -40,7 +41,9 @@ static const char *trimmed(const char *s, size_t *len) {
     return s;
 }
 
-static bool to_number(json_t *v, bool from_form, double *ret) {
+/* A JSON number, or text as a person types it (Persian and Arabic digits and separators, see
+ * util/numtext.h): forms send only text, and JSON clients may pass the typed text through. */
+static bool to_number(json_t *v, bool decimal, double *ret) {
     if (json_is_integer(v)) {
         *ret = (double)json_integer_value(v);
         return true;
@@ -49,19 +52,7 @@ static bool to_number(json_t *v, bool from_form, double *ret) {
         *ret = json_real_value(v);
         return isfinite(*ret);
     }
-    if (from_form && json_is_string(v)) {
-        size_t n = json_string_length(v);
-        const char *s = trimmed(json_string_value(v), &n);
-        if (n == 0 || n > 40) return false;
-        char tmp[48];
-        memcpy(tmp, s, n);
-        tmp[n] = '\0';
-        char *end;
-        double d = strtod(tmp, &end);
-        if (*end || !isfinite(d)) return false;
-        *ret = d;
-        return true;
-    }
+    if (json_is_string(v)) return hy_number_parse(json_string_value(v), json_string_length(v), decimal, ret);
     return false;
 }
 
@@ -118,7 +109,7 @@ static bool check_one(json_t *v, const struct hy_field *f, bool from_form, hy_ar
     case HY_FT_INT:
     case HY_FT_NUMBER: {
         double d;
-        if (!to_number(v, from_form, &d))
+        if (!to_number(v, f->type == HY_FT_NUMBER, &d))
             return fail(err, HY_E_INVALID_FIELD, f->name, "%s must be a number.", f->name);
         if (f->type == HY_FT_INT && d != floor(d))
             return fail(err, HY_E_INVALID_FIELD, f->name, "%s must be a whole number.", f->name);

@@ -120,6 +120,14 @@ int hy_st_gr_places_count(hy_store *s, size_t *ret_count) {
     return HY_DB_ONE;
 }
 
+int hy_st_gr_places_any(hy_store *s, bool *ret_any) {
+    int64_t n;
+    int r = hy_st_i64(s, HY_Q_GR_PLACES_ANY, HY_NO_ARGS, &n);
+    if (r != HY_DB_ONE) return r < 0 ? r : HY_DB_HARD;
+    *ret_any = n > 0;
+    return HY_DB_ONE;
+}
+
 /* ---- owners and coordinators ---- */
 
 static int pair(hy_store *s, int stmt, const char *group_id, const char *user_id) {

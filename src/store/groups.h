@@ -70,6 +70,8 @@ struct hy_group_ops {
     int (*places_clear)(hy_store *s);
     /* The number of places in the gazetteer. */
     int (*places_count)(hy_store *s, size_t *ret_count);
+    /* Whether the gazetteer has any place at all (cheap: stops at the first row). */
+    int (*places_any)(hy_store *s, bool *ret_any);
     int (*place_insert_many)(hy_store *s, const struct hy_place *p, size_t n);
     /* Inserts or replaces postcodes: key (hy_postcode_key), display form, country. */
     int (*postcode_upsert_many)(hy_store *s, const char *const *keys, const char *const *shown,

@@ -149,6 +149,7 @@ int hy_st_gr_list(hy_store *s, const char *status, const char *after, size_t lim
                   struct hy_group **ret);
 int hy_st_gr_count(hy_store *s, const char *status, size_t *ret_count);
 int hy_st_gr_places_count(hy_store *s, size_t *ret_count);
+int hy_st_gr_places_any(hy_store *s, bool *ret_any);
 int hy_st_gr_owner_add(hy_store *s, const char *group_id, const char *user_id);
 int hy_st_gr_is_owner(hy_store *s, const char *group_id, const char *user_id);
 int hy_st_gr_coordinator_add(hy_store *s, const char *group_id, const char *user_id);
@@ -172,7 +173,7 @@ int hy_st_gr_change_list(hy_store *s, size_t limit, size_t offset, hy_arena *a,
     .is_coordinator = hy_st_gr_is_coordinator, .geocode = hy_st_gr_geocode,                       \
     .change_put = hy_st_gr_change_put, .change_get = hy_st_gr_change_get,                         \
     .change_delete = hy_st_gr_change_delete, .change_list = hy_st_gr_change_list,                  \
-    .places_count = hy_st_gr_places_count
+    .places_count = hy_st_gr_places_count, .places_any = hy_st_gr_places_any
 
 /* ---- the library (struct hy_library_ops): every entry ---- */
 

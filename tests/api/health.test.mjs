@@ -2,7 +2,8 @@
 // 401 with WWW-Authenticate, Accept (406), and the security headers on every kind of answer.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError, assertSecurityHeaders, runCli, startServer, STORE } from './lib/server.mjs';
+import { join } from 'node:path';
+import { assertError, assertSecurityHeaders, ROOT, runCli, startServer, STORE } from './lib/server.mjs';
 import { sql } from './lib/accounts.mjs';
 
 describe(`health and routing [${STORE}]`, () => {
@@ -17,9 +18,26 @@ describe(`health and routing [${STORE}]`, () => {
     assert.equal(r.json.status, 'ok');
     assert.equal(r.json.store, STORE);
     assert.ok(Number.isInteger(r.json.schema_version) && r.json.schema_version >= 1, r.text);
+    assert.ok(['loaded', 'empty'].includes(r.json.gazetteer), r.text);
     const v = await runCli(['--version']);
     assert.equal(`hamyari ${r.json.version}`, v.stdout.trim());
     assert.equal(r.headers.get('cache-control'), 'no-store');
+  });
+
+  it(`a store without a gazetteer: said at start in the log and on /healthz; after an import another process on the same store reports it [${STORE}]`, async () => {
+    assert.match(srv.stderr(), /gazetteer: empty: place names typed in the help form are not resolved/);
+    assert.equal((await srv.request('GET', '/healthz')).json.gazetteer, 'empty');
+    const imp = await runCli(['import', 'places', '--db', srv.dbUrl, join(ROOT, 'tests/fixtures/places-small.tsv')]);
+    assert.equal(imp.code, 0, imp.stderr);
+    const second = await startServer({ db: srv.dbUrl });
+    try {
+      assert.match(second.stderr(), /gazetteer: \d+ places/);
+      const r = await second.request('GET', '/healthz');
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.gazetteer, 'loaded');
+    } finally {
+      await second.stop();
+    }
   });
 
   it(`HEAD /healthz answers 200 with no body [${STORE}]`, async () => {

@@ -32,6 +32,15 @@ function ask(srv, fields = {}, headers = {}) {
   return srv.request('POST', '/api/v1/requests', { body, headers });
 }
 
+/** The help form posted as a browser without JavaScript does (fetch's answer, redirects not
+ *  followed). */
+function postForm(srv, fields) {
+  return srv.fetch('/api/v1/requests', {
+    method: 'POST', body: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: srv.base },
+  });
+}
+
 function assertNoPersonal(obj, what) {
   const text = JSON.stringify(obj);
   for (const k of PERSONAL) assert.ok(!(k in (obj || {})), `${what}: has ${k}: ${text}`);
@@ -94,10 +103,28 @@ describe(`help requests [${STORE}]`, () => {
     assertError(await ask(srv, { role: 'admin' }), 400, 'unknown_field');
     assertError(await ask(srv, { lat: 91 }), 400, 'invalid_field');
     assertError(await ask(srv, { lon: undefined }), 400, 'missing_field');
-    const place = await ask(srv, { lat: undefined, lon: undefined, place: 'Nowhere-that-exists-xyz' });
-    assertError(place, 400, 'invalid_field');
-    assert.equal(place.json.error.field, 'place');
     assert.equal(Number(sql(srv, 'SELECT count(*) FROM help_requests')[0][0]), before);
+  });
+
+  it('a place the gazetteer does not know keeps the request, area unknown, the place with the address', async () => {
+    const r = await ask(srv, { lat: undefined, lon: undefined, place: 'Nowhere-that-exists-xyz' });
+    assert.equal(r.status, 201, r.text);
+    const g = await as(srv, coordToken).get(`/api/v1/requests/${r.json.id}`);
+    assert.equal(g.status, 200, g.text);
+    assert.equal(g.json.lat, null);
+    assert.equal(g.json.lon, null);
+    assert.equal(g.json.contact.address, 'Valiasr St 10, door 3, Nowhere-that-exists-xyz');
+    // In the coordinators' queue, to be placed by phone.
+    const q = await as(srv, coordToken).get('/api/v1/requests?status=new,open');
+    assert.equal(q.status, 200, q.text);
+    assert.ok(q.json.requests.some((x) => x.id === r.json.id && x.lat === null), q.text.slice(0, 400));
+    // The form without JavaScript, in Persian: the confirmation page, not an error.
+    const f = await postForm(srv, {
+      name: 'Form Person', phone: '09125550103', address: 'کنار نانوایی', place: 'جایی-که-نیست',
+      kind: 'medicine', urgency: 'normal', for_whom: 'self', language: 'fa', consent: 'on',
+    });
+    assert.equal(f.status, 303, await f.text());
+    assert.match(f.headers.get('location'), /^\/api\/v1\/requests\/sent\?code=/);
   });
 
   it('an Idempotency-Key makes a retry create nothing new; another body with it is 409', async () => {
@@ -113,14 +140,12 @@ describe(`help requests [${STORE}]`, () => {
   });
 
   it('the plain form post (no JavaScript) is redirected to a confirmation page with the code', async () => {
-    const form = new URLSearchParams({
+    const fields = {
       name: 'Form Person', phone: '09125550102', address: 'Near the bakery', kind: 'medicine',
       details: '<script>alert(1)</script>', urgency: 'high', for_whom: 'other', language: 'fa', consent: 'on',
-    });
-    const r = await srv.fetch('/api/v1/requests', {
-      method: 'POST', body: form.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: srv.base },
-    });
+    };
+    const form = new URLSearchParams(fields);
+    const r = await postForm(srv, fields);
     assert.equal(r.status, 303);
     const loc = r.headers.get('location');
     assert.match(loc, /^\/api\/v1\/requests\/sent\?code=[2-9A-HJKMNP-Z]{8}&lang=fa$/);

@@ -91,6 +91,15 @@ test('sign-up form: a volunteer signs up and is told they are pending (fa)', asy
     await page.check('#vol-lang-fa');
     await page.fill('#vol-availability', 'عصرها');
     await page.check('#vol-consent');
+    // The radius typed on a Persian keyboard: two decimal separators are named next to the
+    // question, in Persian; «۷٫۵» is taken.
+    await page.fill('#vol-radius', '۷٫۵٫۱');
+    await page.click('#vol-submit');
+    await page.waitForSelector('#volunteer-error:not([hidden])');
+    assert.equal(await page.getAttribute('#vol-radius', 'aria-invalid'), 'true');
+    assert.ok((await page.textContent('#volunteer-error-text')).includes(LOCALES.fa['volunteer.radius_label']),
+      await page.textContent('#volunteer-error-text'));
+    await page.fill('#vol-radius', '۷٫۵');
     await shot(page, 'signup-filled-fa');
     await page.click('#vol-submit');
     await page.waitForSelector('#volunteer-done:not([hidden])');

@@ -178,9 +178,10 @@ test('submit form round trip: a signed-in organiser submits; the group waits for
     await page.waitForSelector('#groupedit-form:not([hidden])');
     await page.fill('#ge-name', 'Brixton Mutual Aid (test)');
     await page.fill('#ge-description', 'Shopping and prescriptions in Brixton.');
-    await page.fill('#ge-lat', '51.4613');
-    await page.fill('#ge-lon', '-0.1156');
-    await page.fill('#ge-radius', '2');
+    // Typed as on a Persian or Arabic keyboard: the server reads every script's digits.
+    await page.fill('#ge-lat', '۵۱٫۴۶۱۳');
+    await page.fill('#ge-lon', '-٠,١١٥٦');
+    await page.fill('#ge-radius', '۲');
     await page.fill('#ge-email', 'brixton@example.org');
     await page.fill('#ge-languages', 'en, pt');
     await page.fill('#ge-tags', 'shopping, medicine');
@@ -199,6 +200,9 @@ test('submit form round trip: a signed-in organiser submits; the group waits for
     assert.equal(await page.locator('#group-edit').isVisible(), true);
     const anon = await fetch(`${server.url}/api/v1/groups/${id}`);
     assert.equal(anon.status, 404);
+    const mine = await page.evaluate(async (gid) => (await fetch(`/api/v1/groups/${gid}`)).json(), id);
+    assert.ok(Math.abs(mine.lat - 51.4613) < 0.01 && Math.abs(mine.lon + 0.1156) < 0.01 && mine.radius_km === 2,
+      JSON.stringify(mine));
     // Edit it through the form.
     await page.click('#group-edit');
     await page.waitForFunction(() => document.getElementById('ge-name').value.length > 0);

@@ -470,7 +470,10 @@ static int contract_tx(hy_store *s, void *ctx) {
          .nnames = 2},
     };
     CHECK(o->places_clear(s) == HY_DB_ONE, "places_clear");
+    bool any = true;
+    CHECK(o->places_any(s, &any) == HY_DB_ONE && !any, "places_any on an empty gazetteer");
     CHECK(o->place_insert_many(s, p, 2) == HY_DB_ONE, "place_insert_many");
+    CHECK(o->places_any(s, &any) == HY_DB_ONE && any, "places_any with two places");
     const char *keys[] = {"SW1A1AA", "SW1A2AA", "SW1A1AA"},
                *shown[] = {"SW1A 1AA", "SW1A 2AA", "SW1A 1AA"};
     double lat[] = {51.5, 51.6, 51.501}, lon[] = {-0.14, -0.12, -0.1416};

@@ -1,7 +1,7 @@
 // The coordinators' dispatch board: counts, the queue with filters (status, kind, urgency,
 // age), and one request at a time with its contact (each view is audit-logged by the server),
 // status moves, suggested volunteers to assign, notes and the call log, and the history.
-import { ready, t, formatNumber, formatDate, LANGUAGE_EVENT } from './i18n.js';
+import { ready, t, formatNumber, formatDate, readNumber, LANGUAGE_EVENT } from './i18n.js';
 import { ApiError, getJSON } from './api.js';
 import { getMe, send } from './session.js';
 
@@ -112,7 +112,7 @@ async function loadQueue() {
   const q = new URLSearchParams();
   for (const [k, id] of [['status', 'dispatch-status'], ['kind', 'dispatch-kind'], ['urgency', 'dispatch-urgency']])
     if ($(id).value) q.set(k, $(id).value);
-  const age = Number($('dispatch-age').value);
+  const age = readNumber($('dispatch-age').value, false); // typed in any script
   if (age > 0) q.set('min_age_hours', String(age));
   queue = (await getJSON(`/api/v1/requests?${q}`)).requests;
   stats = await getJSON('/api/v1/requests/stats');

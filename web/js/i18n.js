@@ -134,6 +134,24 @@ export function formatNumber(n, options = {}, lang = getLanguage()) {
   return f.format(n);
 }
 
+/**
+ * Read a number as a person types it, by the server's rule (src/util/numtext.h): Persian and
+ * Arabic-Indic digits, «٫» or "." as the decimal point, «٬» grouping thousands, and a comma that
+ * is the decimal point only when it is the lone separator of a decimal value («٣٥,٧٢»), else
+ * groups thousands. NaN when the text is not one number. For previews and early checks only:
+ * forms send the typed text and the server decides.
+ */
+export function readNumber(text, decimal = true) {
+  let s = String(text).replace(/[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, '').trim()
+    .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+    .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/٫/g, '.').replace(/٬/g, '_').replace(/،/g, ',').replace(/^\u2212/, '-');
+  if (decimal && !/[._]/.test(s) && (s.match(/,/g) || []).length === 1) s = s.replace(',', '.');
+  s = s.replace(/,/g, '_');
+  if (!/^[+-]?(\d{1,3}(_\d{3})+|\d*)(\.\d*)?$/.test(s) || !/\d/.test(s)) return NaN;
+  return Number(s.replace(/_/g, ''));
+}
+
 /** Replace Western digits in a string by the reader's digits (for codes, phone numbers…). */
 export function localizeDigits(text, lang = getLanguage()) {
   if (lang !== 'fa') return String(text);
