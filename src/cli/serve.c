@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/import.h"
 #include "domain/auth.h"
+#include "domain/phone.h"
 #include "http/static.h"
 #include "store/groups.h"
 #include "util/log.h"
@@ -156,6 +157,9 @@ int hy_cmd_serve(int argc, char **argv) {
          "refuse API tokens older than this, whatever their own date (default 365; 0 = no cap)"},
         {"calling-code", "HAMYARI_CALLING_CODE", HY_OPT_STRING, &c->calling_code, "DIGITS",
          "country calling code for phone numbers typed without one (default 98, Iran)"},
+        {"region-country", "HAMYARI_REGION_COUNTRY", HY_OPT_STRING, &c->region_country, "CC",
+         "country place search prefers; short or partial names never resolve outside it\n"
+         "(ISO 3166 code, e.g. IR; default: the calling code's country; none: no region)"},
         {"password-list", "HAMYARI_PASSWORD_LIST", HY_OPT_STRING, &c->password_list, "FILE",
          "common passwords to refuse, one a line (default data/common-passwords.txt)"},
         {"max-hashes", "HAMYARI_MAX_HASHES", HY_OPT_UINT, &c->max_hashes, "N",
@@ -238,6 +242,14 @@ int hy_cmd_serve(int argc, char **argv) {
     if (!c->calling_code[0] || strspn(c->calling_code, "0123456789") != strlen(c->calling_code) ||
         strlen(c->calling_code) > 3 || c->calling_code[0] == '0') {
         hy_error("--calling-code must be 1 to 3 digits, e.g. 98 or 44");
+        return 2;
+    }
+    if (!c->region_country) {
+        c->region_country = hy_phone_calling_code_country(c->calling_code);
+    } else if (!strcmp(c->region_country, "none")) {
+        c->region_country = "";
+    } else if (!hy_country_code_valid(c->region_country)) {
+        hy_error("--region-country must be a two-letter country code (e.g. IR or GB) or none");
         return 2;
     }
     if (c->session_idle == 0 || c->session_max == 0) {

@@ -80,7 +80,8 @@ struct hy_group_near {
 
 struct hy_place {
     int64_t geonameid; /* GeoNames id; postcodes: 0 */
-    const char *kind;  /* "place" or "postcode" */
+    const char *kind;    /* "place" or "postcode" */
+    const char *feature; /* places: "neighbourhood", "city", "town"…; "" unknown */
     const char *name;
     const char *ascii_name;
     const char *country; /* ISO 3166 alpha-2, may be "" */
@@ -88,13 +89,37 @@ struct hy_place {
     double lat, lon;
     int64_t population;
     bool exact; /* geocode(): the query matched a whole name */
+    bool word;  /* geocode(): the query ends where a word of a matching name ends */
+    bool local; /* geocode() ranking: in the region, or near the hint */
     /* For place_insert_many(): the normalised names to find it by (deduplicated by the
      * store), the first being the main name. */
     const char *const *names;
     size_t nnames;
 };
 
+/* A gazetteer look-up: what was typed and where the asker probably is. */
+struct hy_geocode_query {
+    const char *prefix;       /* normalised (hy_search_text); may be "" */
+    const char *postcode_key; /* hy_postcode_key(), or NULL */
+    const char *country;      /* the region (ISO 3166 alpha-2), or NULL/"" for none */
+    bool has_near;            /* the asker's map view or group centre */
+    double near_lat, near_lon;
+    size_t limit; /* 1..100 */
+};
+
+/* Within this distance of the hint a place counts as near. */
+#define HY_GEOCODE_NEAR_M 150000.0
+/* Prefixes with fewer letters than this are short. */
+#define HY_GEOCODE_SHORT 4
+
 /* ---- rules ---- */
+
+/* Ranks the places found for q (n candidates, each with exact and word set) in place: drops
+ * the weak matches (a short prefix, or one that ends inside a word) that are neither in the
+ * region nor near the hint, sets `local`, and orders exact matches first, then local ones,
+ * then the nearer (by 50 km steps, with a hint), then by population, then by id. A place with
+ * no country (an operator's own list) is in the region. Returns how many are kept. */
+size_t hy_geocode_rank(const struct hy_geocode_query *q, struct hy_place *v, size_t n);
 
 /* True for the code points that make up search words (letters and digits of the Latin, Greek,
  * Cyrillic, Armenian, Hebrew, Arabic, CJK, kana and Hangul blocks). Everything else separates

@@ -19,4 +19,11 @@ bool hy_phone_normalise(const char *in, const char *default_calling_code, char *
  * or controls, at most 254 bytes). */
 bool hy_email_valid(const char *s);
 
+/* The country (ISO 3166 alpha-2) of a country calling code, for the countries whose code is
+ * theirs alone or mostly ("1" is the United States); "" when unknown. */
+const char *hy_phone_calling_code_country(const char *calling_code);
+
+/* True for two ASCII capital letters. */
+bool hy_country_code_valid(const char *cc);
+
 #endif

@@ -89,6 +89,7 @@ struct hy_server_config {
     unsigned session_max;          /* seconds a session may live at all (default 43200) */
     unsigned token_max_days;       /* days an API token may live at all; 0 = no cap (365) */
     const char *calling_code;      /* default country calling code for phone numbers ("98") */
+    const char *region_country;    /* place search prefers this country (ISO alpha-2), "" none */
     const char *password_list;     /* file of common passwords to refuse */
     unsigned max_hashes;           /* Argon2id hashes at once: the offload threads (default: cores) */
     unsigned hash_queue;           /* hashing jobs waiting at most; more are answered 503 busy */

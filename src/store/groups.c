@@ -112,6 +112,13 @@ int hy_st_gr_count(hy_store *s, const char *status, size_t *ret_count) {
     return HY_DB_ONE;
 }
 
+int hy_st_gr_places_clear(hy_store *s, bool operator_list) {
+    struct hy_arg sign = hy_arg_i64(operator_list ? -1 : 1);
+    int r = hy_st_exec(s, HY_Q_GR_PLACE_NAMES_CLEAR, HY_ARGS(sign));
+    if (r >= 0) r = hy_st_exec(s, HY_Q_GR_PLACES_CLEAR, HY_ARGS(sign));
+    return r < 0 ? r : HY_DB_ONE;
+}
+
 int hy_st_gr_places_count(hy_store *s, size_t *ret_count) {
     int64_t n;
     int r = hy_st_i64(s, HY_Q_GR_PLACES_COUNT, HY_NO_ARGS, &n);
@@ -187,12 +194,18 @@ static const char *prefix_end(hy_arena *a, const char *prefix) {
     return hy_arena_printf(a, "%s\xf4\x8f\xbf\xbf", prefix);
 }
 
-int hy_st_gr_geocode(hy_store *s, const char *prefix, const char *postcode_key, size_t limit,
-                     hy_arena *a, struct hy_place **ret) {
+/* Place candidates fetched for ranking: enough that the region's and the hint's places are
+ * among them for any prefix of a letter or more. */
+#define GEOCODE_CANDIDATES 200
+
+int hy_st_gr_geocode(hy_store *s, const struct hy_geocode_query *q, hy_arena *a,
+                     struct hy_place **ret) {
+    size_t limit = q->limit;
     if (limit == 0 || limit > 100) return HY_DB_HARD;
     struct hy_place *v = hy_arena_zalloc(a, (limit + 1) * sizeof *v);
     if (!v) return HY_DB_HARD;
     size_t n = 0;
+    const char *postcode_key = q->postcode_key, *prefix = q->prefix;
     if (postcode_key && *postcode_key) {
         const char *end = prefix_end(a, postcode_key);
         struct hy_place *pc;
@@ -214,11 +227,13 @@ int hy_st_gr_geocode(hy_store *s, const char *prefix, const char *postcode_key, 
         struct hy_place *pl;
         int k = end ? hy_st_list(s, HY_Q_GR_GEOCODE_PLACE,
                                  HY_ARGS(hy_arg_text(prefix), hy_arg_text(end),
-                                         hy_arg_size(limit - n)),
-                                 &hy_row_place, limit - n, a, &pl)
+                                         hy_arg_size(GEOCODE_CANDIDATES),
+                                         hy_arg_text_or(q->country, "")),
+                                 &hy_row_place, GEOCODE_CANDIDATES, a, &pl)
                     : HY_DB_HARD;
         if (k < 0) return k;
-        for (int i = 0; i < k; i++, n++) {
+        size_t kept = hy_geocode_rank(q, pl, (size_t)k);
+        for (size_t i = 0; i < kept && n < limit; i++, n++) {
             v[n] = pl[i];
             v[n].kind = "place";
         }

@@ -66,8 +66,9 @@ struct hy_group_ops {
                        struct hy_group_change **ret, size_t *ret_total);
 
     /* ---- gazetteer ---- */
-    /* Removes every place (before a fresh `import places`). */
-    int (*places_clear)(hy_store *s);
+    /* Removes the GeoNames places (operator_list false) or the operator's own place list
+     * (true; negative ids), before a fresh `import places` of that source. */
+    int (*places_clear)(hy_store *s, bool operator_list);
     /* The number of places in the gazetteer. */
     int (*places_count)(hy_store *s, size_t *ret_count);
     /* Whether the gazetteer has any place at all (cheap: stops at the first row). */
@@ -77,11 +78,11 @@ struct hy_group_ops {
     int (*postcode_upsert_many)(hy_store *s, const char *const *keys, const char *const *shown,
                                 const char *const *countries, const double *lat, const double *lon,
                                 size_t n);
-    /* Places and postcodes whose name starts with `prefix` (normalised): postcodes matching
-     * `postcode_key` (may be NULL) first, exact before prefix matches, then by population,
-     * then by id. Returns the count (<= limit). */
-    int (*geocode)(hy_store *s, const char *prefix, const char *postcode_key, size_t limit,
-                   hy_arena *a, struct hy_place **ret);
+    /* Places and postcodes whose name starts with q->prefix (normalised): postcodes matching
+     * q->postcode_key (may be NULL) first, exact before prefix matches; places then ranked by
+     * hy_geocode_rank() (the region and the hint). Returns the count (<= q->limit). */
+    int (*geocode)(hy_store *s, const struct hy_geocode_query *q, hy_arena *a,
+                   struct hy_place **ret);
 };
 
 extern const struct hy_group_ops hy_sq_group_ops;

@@ -244,7 +244,7 @@ SPEC(hy_row_group_change, S, group_change_cols, -1);
 static const struct hy_col place_cols[] = {
     C_I64(S, geonameid), C_TEXT(S, name), C_TEXT(S, ascii_name), C_TEXT(S, country),
     C_TEXT(S, admin1),   C_F64(S, lat),   C_F64(S, lon),         C_I64(S, population),
-    C_BOOL(S, exact),
+    C_TEXT(S, feature),  C_BOOL(S, exact), C_BOOL(S, word),
 };
 SPEC(hy_row_place, S, place_cols, -1);
 

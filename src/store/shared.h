@@ -155,8 +155,9 @@ int hy_st_gr_is_owner(hy_store *s, const char *group_id, const char *user_id);
 int hy_st_gr_coordinator_add(hy_store *s, const char *group_id, const char *user_id);
 int hy_st_gr_coordinator_remove(hy_store *s, const char *group_id, const char *user_id);
 int hy_st_gr_is_coordinator(hy_store *s, const char *group_id, const char *user_id);
-int hy_st_gr_geocode(hy_store *s, const char *prefix, const char *postcode_key, size_t limit,
-                     hy_arena *a, struct hy_place **ret);
+int hy_st_gr_places_clear(hy_store *s, bool operator_list);
+int hy_st_gr_geocode(hy_store *s, const struct hy_geocode_query *q, hy_arena *a,
+                     struct hy_place **ret);
 int hy_st_gr_change_put(hy_store *s, const struct hy_group_change *c);
 int hy_st_gr_change_get(hy_store *s, const char *group_id, hy_arena *a,
                         struct hy_group_change *ret);
@@ -170,7 +171,8 @@ int hy_st_gr_change_list(hy_store *s, size_t limit, size_t offset, hy_arena *a,
     .count = hy_st_gr_count, .owner_add = hy_st_gr_owner_add, .is_owner = hy_st_gr_is_owner,      \
     .coordinator_add = hy_st_gr_coordinator_add,                                                  \
     .coordinator_remove = hy_st_gr_coordinator_remove,                                            \
-    .is_coordinator = hy_st_gr_is_coordinator, .geocode = hy_st_gr_geocode,                       \
+    .is_coordinator = hy_st_gr_is_coordinator, .geocode = hy_st_gr_geocode,     \
+        .places_clear = hy_st_gr_places_clear,                       \
     .change_put = hy_st_gr_change_put, .change_get = hy_st_gr_change_get,                         \
     .change_delete = hy_st_gr_change_delete, .change_list = hy_st_gr_change_list,                  \
     .places_count = hy_st_gr_places_count, .places_any = hy_st_gr_places_any

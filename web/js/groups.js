@@ -4,7 +4,7 @@
 import { ready, t, formatNumber, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON } from './api.js';
 import { createMap, loadMapLibraries, yieldToMain } from './map.js';
-import { resultItem, areaLayer, placeCombobox } from './groups-common.js';
+import { resultItem, areaLayer, placeCombobox, placeWords } from './groups-common.js';
 
 await ready;
 
@@ -114,7 +114,11 @@ function showResultsOnMap() {
 }
 
 const combo = placeCombobox(input, document.getElementById('group-suggestions'), {
-  onPick: (p) => findNear(p.lat, p.lon, p.name),
+  onPick: (p) => findNear(p.lat, p.lon, input.value),
+  near: () => {
+    const c = map?.map?.getCenter?.();
+    return c && map.map.getZoom() >= 8 ? [c.lat, c.lng] : null;
+  },
 });
 
 form.addEventListener('submit', async (e) => {
@@ -123,8 +127,9 @@ form.addEventListener('submit', async (e) => {
   if (!q) return;
   const p = await combo.search(q);
   if (!p) { setStatus(t('groups.no_place')); return; }
-  input.value = p.name;
-  findNear(p.lat, p.lon, p.name);
+  // Typed text stays as typed: «تهران» is not turned into "Tehran".
+  input.value = placeWords(q, p);
+  findNear(p.lat, p.lon, input.value);
 });
 
 document.getElementById('group-locate').addEventListener('click', () => {

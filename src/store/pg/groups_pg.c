@@ -177,14 +177,9 @@ out:
 
 /* ---- gazetteer ---- */
 
-static int p_clear(hy_store *s) {
-    int r = hy_st_exec(s, HY_PG_Q_GR_PLACES_CLEAR, HY_NO_ARGS);
-    return r < 0 ? r : HY_DB_ONE;
-}
-
 static int p_insert_many(hy_store *s, const struct hy_place *p, size_t n) {
-    struct arr a[8], nm[3];
-    arrs_init(a, 8);
+    struct arr a[9], nm[3];
+    arrs_init(a, 9);
     arrs_init(nm, 3);
     int e = 0;
     for (size_t i = 0; i < n && !e; i++) {
@@ -197,6 +192,7 @@ static int p_insert_many(hy_store *s, const struct hy_place *p, size_t n) {
         if (!e) e = arr_f64(&a[5], p[i].lat);
         if (!e) e = arr_f64(&a[6], p[i].lon);
         if (!e) e = arr_i64(&a[7], p[i].population);
+        if (!e) e = arr_add(&a[8], p[i].feature ? p[i].feature : "");
         for (size_t k = 0; k < p[i].nnames && !e; k++) {
             if (!p[i].names[k][0]) continue;
             e = arr_add(&nm[0], p[i].names[k]);
@@ -204,9 +200,9 @@ static int p_insert_many(hy_store *s, const struct hy_place *p, size_t n) {
             if (!e) e = arr_i64(&nm[2], p[i].population);
         }
     }
-    int r = e ? HY_DB_HARD : arrs_exec(s, HY_PG_Q_GR_PLACES_INSERT, a, 8);
+    int r = e ? HY_DB_HARD : arrs_exec(s, HY_PG_Q_GR_PLACES_INSERT, a, 9);
     if (r >= 0 && nm[0].n) r = arrs_exec(s, HY_PG_Q_GR_PLACE_NAMES_INSERT, nm, 3);
-    arrs_free(a, 8);
+    arrs_free(a, 9);
     arrs_free(nm, 3);
     return r < 0 ? r : HY_DB_ONE;
 }
@@ -234,7 +230,6 @@ const struct hy_group_ops hy_pg_group_ops = {
     HY_GROUP_OPS_SHARED,
     .insert_many = g_insert_many,
     .near = g_near,
-    .places_clear = p_clear,
     .place_insert_many = p_insert_many,
     .postcode_upsert_many = pc_upsert_many,
 };

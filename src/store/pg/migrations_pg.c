@@ -369,6 +369,9 @@ const struct hy_migration hy_pg_migrations[] = {
      /* The installation's own random name, for the ids of its feed and feed entries when no
       * public URL is configured (tag: URIs that stay the same for ever). */
      "INSERT INTO meta(key, value) VALUES ('feed_tag', replace(gen_random_uuid()::text, '-', ''));"},
+    {11,
+     /* The kind of a gazetteer row: SQLite's step 11. */
+     "ALTER TABLE places ADD COLUMN kind text NOT NULL DEFAULT '';"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

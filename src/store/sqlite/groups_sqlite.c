@@ -272,12 +272,6 @@ out:
 
 /* ---- gazetteer ---- */
 
-static int p_clear(hy_store *s) {
-    int r = hy_st_exec(s, HY_SQ_Q_GR_PLACES_CLEAR_NAMES, HY_NO_ARGS);
-    if (r >= 0) r = hy_st_exec(s, HY_SQ_Q_GR_PLACES_CLEAR, HY_NO_ARGS);
-    return r < 0 ? r : HY_DB_ONE;
-}
-
 static int p_insert_many(hy_store *s, const struct hy_place *p, size_t n) {
     for (size_t i = 0; i < n; i++) {
         if (!hy_geo_valid(p[i].lat, p[i].lon)) return HY_DB_HARD;
@@ -286,7 +280,8 @@ static int p_insert_many(hy_store *s, const struct hy_place *p, size_t n) {
                                    hy_arg_text_or(p[i].ascii_name, ""),
                                    hy_arg_text_or(p[i].country, ""),
                                    hy_arg_text_or(p[i].admin1, ""), hy_arg_f64(p[i].lat),
-                                   hy_arg_f64(p[i].lon), hy_arg_i64(p[i].population)));
+                                   hy_arg_f64(p[i].lon), hy_arg_i64(p[i].population),
+                                   hy_arg_text_or(p[i].feature, "")));
         for (size_t k = 0; k < p[i].nnames && r >= 0; k++)
             if (p[i].names[k][0])
                 r = hy_st_exec(s, HY_SQ_Q_GR_PLACE_NAME_INSERT,
@@ -316,7 +311,6 @@ const struct hy_group_ops hy_sq_group_ops = {
     .insert_many = g_insert_many,
     .layout_base = g_layout_base,
     .near = g_near,
-    .places_clear = p_clear,
     .place_insert_many = p_insert_many,
     .postcode_upsert_many = pc_upsert_many,
 };

@@ -385,6 +385,10 @@ const struct hy_migration hy_sqlite_migrations[] = {
      /* The installation's own random name, for the ids of its feed and feed entries when no
       * public URL is configured (tag: URIs that stay the same for ever). */
      "INSERT INTO meta(key, value) VALUES ('feed_tag', lower(hex(randomblob(16))));"},
+    {11,
+     /* What kind of place a gazetteer row is ("neighbourhood", "city"…, "" unknown). Rows of
+      * an operator's own place list have negative ids, GeoNames rows positive ones. */
+     "ALTER TABLE places ADD COLUMN kind TEXT NOT NULL DEFAULT '';"},
 };
 
 const size_t hy_sqlite_migrations_count =
