@@ -158,7 +158,7 @@ int hy_cmd_serve(int argc, char **argv) {
         {"calling-code", "HAMYARI_CALLING_CODE", HY_OPT_STRING, &c->calling_code, "DIGITS",
          "country calling code for phone numbers typed without one (default 98, Iran)"},
         {"region-country", "HAMYARI_REGION_COUNTRY", HY_OPT_STRING, &c->region_country, "CC",
-         "country place search prefers; short or partial names never resolve outside it\n"
+         "country place search prefers; short or partial names never resolve outside it "
          "(ISO 3166 code, e.g. IR; default: the calling code's country; none: no region)"},
         {"password-list", "HAMYARI_PASSWORD_LIST", HY_OPT_STRING, &c->password_list, "FILE",
          "common passwords to refuse, one a line (default data/common-passwords.txt)"},
