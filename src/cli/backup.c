@@ -136,6 +136,26 @@ static int create_private(const char *path) {
     return 0;
 }
 
+/* Starts `to`'s work file "TO.part" afresh (a stale one removed), empty with mode 0600.
+ * Returns its malloc'd name, or NULL after a message prefixed with `what`. */
+static char *new_part(const char *to, const char *what) {
+    size_t n = strlen(to) + 8;
+    char *part = malloc(n);
+    if (!part) {
+        hy_error("%s: out of memory", what);
+        return NULL;
+    }
+    snprintf(part, n, "%s.part", to);
+    unlink(part);
+    int cr = create_private(part);
+    if (cr < 0) {
+        hy_error("%s: cannot create %s: %s", what, part, strerror(-cr));
+        free(part);
+        return NULL;
+    }
+    return part;
+}
+
 /* Makes a private temporary file named after `near` (same folder): "<near>.<tag>-XXXXXX".
  * Returns the malloc'd name, or NULL after a message. */
 static char *private_temp(const char *near, const char *tag) {
@@ -222,11 +242,7 @@ static int publish(const char *part, const char *to, const char *what) {
  * key `key`. `what` prefixes the progress. 0 or 1. */
 static int encrypt_file(const char *from, const char *to, const struct hy_bk_key *key,
                         const char *what) {
-    size_t n = strlen(to) + 8;
-    char *part = malloc(n);
-    if (!part) return 1;
-    snprintf(part, n, "%s.part", to);
-    unlink(part);
+    char *part = NULL;
     int ret = 1;
     FILE *in = fopen(from, "rb"), *out = NULL;
     struct stat sb;
@@ -234,9 +250,9 @@ static int encrypt_file(const char *from, const char *to, const struct hy_bk_key
         hy_error("%s: cannot read %s: %s", what, from, strerror(errno));
         goto out;
     }
-    int r = create_private(part);
-    if (r < 0 || !(out = fopen(part, "wb"))) {
-        hy_error("%s: cannot create %s: %s", what, part, strerror(r < 0 ? -r : errno));
+    if (!(part = new_part(to, what))) goto out;
+    if (!(out = fopen(part, "wb"))) {
+        hy_error("%s: cannot create %s: %s", what, part, strerror(errno));
         goto out;
     }
     if (hy_bk_encrypt(in, out, key, (uint64_t)sb.st_size, what) < 0) goto out;
@@ -250,7 +266,7 @@ static int encrypt_file(const char *from, const char *to, const struct hy_bk_key
 out:
     if (out) fclose(out);
     if (in) fclose(in);
-    if (ret) unlink(part);
+    if (part && ret) unlink(part);
     free(part);
     return ret;
 }
@@ -279,15 +295,7 @@ static int run_backup(const char *src_path, const char *to, bool force, const ch
                     (long long)sb.st_size / 1024, key.id);
         goto out;
     }
-    size_t n = strlen(to) + 8;
-    if (!(part = malloc(n))) goto out;
-    snprintf(part, n, "%s.part", to);
-    unlink(part);
-    int cr = create_private(part);
-    if (cr < 0) {
-        hy_error("backup: cannot create %s: %s", part, strerror(-cr));
-        goto out;
-    }
+    if (!(part = new_part(to, "backup"))) goto out;
     if (snapshot(src_path, part) || publish(part, to, "backup")) goto out;
     if (stat(to, &sb) == 0)
         fprintf(stderr, "backup: wrote %s (%lld KiB), integrity ok\n", to,
@@ -362,14 +370,9 @@ static int stream_file(const char *in_path, const char *out_path, const struct h
             hy_error("%s: %s exists; give another file", what, out_path);
             goto out;
         }
-        size_t n = strlen(out_path) + 8;
-        if (!(part = malloc(n))) goto out;
-        snprintf(part, n, "%s.part", out_path);
-        unlink(part);
-        int cr = create_private(part);
-        if (cr < 0 || !(out = fopen(part, "wb"))) {
-            hy_error("%s: cannot create %s: %s", what, part, strerror(cr < 0 ? -cr : errno));
-            out = NULL;
+        if (!(part = new_part(out_path, what))) goto out;
+        if (!(out = fopen(part, "wb"))) {
+            hy_error("%s: cannot create %s: %s", what, part, strerror(errno));
             goto out;
         }
     }
