@@ -75,6 +75,8 @@ function startHamyari(db, extra = []) {
   const t0 = process.hrtime.bigint();
   const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db,
     '--web', join(ROOT, 'web'), '--access-log', 'off', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   return new Promise((res, rej) => {
     let buf = '';
     const timer = setTimeout(() => rej(new Error('hamyari did not start in 60 s')), 60000);
@@ -105,6 +107,12 @@ function groupCommit(h) {
   const m = h.log().match(/group commit: (\d+) writes in (\d+) commits/);
   return m ? { writes: Number(m[1]), commits: Number(m[2]) } : null;
 }
+
+/** Servers this run started and that are still running: a run that stops on an error stops them
+ *  too, so no server outlives its bench. */
+const started = new Set();
+function stopAll() { for (const c of started) c.kill('SIGTERM'); }
+process.on('exit', stopAll);
 
 function stop(child) {
   return new Promise((res) => {
@@ -149,6 +157,8 @@ http {
 }
 `);
   const child = spawn('/usr/sbin/nginx', ['-c', conf, '-p', dir], { stdio: 'ignore' });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   for (let i = 0; i < 100; i++) {
     try { await fetch(`http://127.0.0.1:${port}/healthz.json`); return child; } catch { await new Promise((r) => setTimeout(r, 50)); }
   }
@@ -173,7 +183,14 @@ function pct(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 // Runs fn(i) for i in 0..n-1 with at most `conc` at once.
+// wrk runs synchronously, so the event loop stands still while it measures; keep-alive sockets
+// that fetch() pooled before and that the server closed meanwhile (it drops a connection idle for
+// --header-timeout, 10 s) are only noticed once the loop turns. One turn of the loop (timers,
+// then the I/O poll that delivers those sockets' end) before the first fetch keeps a POST from
+// being written into a socket the server has already closed.
 async function pool(n, conc, fn) {
+  await new Promise((r) => setTimeout(r, 0));
+  await new Promise((r) => setImmediate(r));
   let next = 0;
   const worker = async () => { while (next < n) { const i = next++; await fn(i); } };
   await Promise.all(Array.from({ length: conc }, worker));
@@ -652,4 +669,4 @@ function report(results, dir) {
   if (args.includes('--keep')) log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => { console.error(e); stopAll(); process.exit(1); });
