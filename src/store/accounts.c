@@ -177,7 +177,7 @@ int hy_st_rate_clear(hy_store *s, const char *key) {
 
 int hy_st_audit_insert(hy_store *s, int64_t at, const char *actor_id, const char *action,
                        const char *subject_id, const char *detail) {
-    return hy_st_exec(s, HY_Q_AUDIT_INSERT,
+    return hy_st_write(s, HY_Q_AUDIT_INSERT,
                       HY_ARGS(hy_arg_i64(at), hy_arg_text(actor_id), hy_arg_text(action),
                               hy_arg_text(subject_id), hy_arg_text_or(detail, "")));
 }
@@ -220,13 +220,13 @@ int hy_st_reset_outbox_expire(hy_store *s, int64_t created_before, int64_t now) 
 
 int hy_st_outbox_insert(hy_store *s, const struct hy_outbox_message *m) {
     if (!s->outbox_per_hour)
-        return hy_st_exec(s, HY_Q_OUTBOX_INSERT,
+        return hy_st_write(s, HY_Q_OUTBOX_INSERT,
                           HY_ARGS(hy_arg_i64(m->created_at), hy_arg_text(m->recipient),
                                   hy_arg_text(m->channel), hy_arg_text(m->language),
                                   hy_arg_text(m->template_name), hy_arg_text(m->payload)));
     /* PostgreSQL: writers to one recipient take turns until they end, so the count below (a
      * statement that starts after the lock is held) sees what the other committed. */
-    int r = hy_st_exec(s, HY_Q_OUTBOX_LOCK_RECIPIENT, HY_ARGS(hy_arg_text(m->recipient)));
+    int r = hy_st_write(s, HY_Q_OUTBOX_LOCK_RECIPIENT, HY_ARGS(hy_arg_text(m->recipient)));
     if (r < 0) return r;
     r = hy_st_changes(s, HY_Q_OUTBOX_INSERT_CAPPED,
                       HY_ARGS(hy_arg_i64(m->created_at), hy_arg_text(m->recipient),

@@ -14,6 +14,11 @@ int hy_st_exec(hy_store *s, int id, const struct hy_arg *args, size_t nargs) {
     return s->engine->exec(s, id, args, nargs, NULL);
 }
 
+int hy_st_write(hy_store *s, int id, const struct hy_arg *args, size_t nargs) {
+    if (s->engine->write) return s->engine->write(s, id, args, nargs);
+    return s->engine->exec(s, id, args, nargs, NULL);
+}
+
 int hy_st_changes(hy_store *s, int id, const struct hy_arg *args, size_t nargs) {
     int64_t n = 0;
     int r = s->engine->exec(s, id, args, nargs, &n);

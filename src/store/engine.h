@@ -116,6 +116,10 @@ struct hy_engine {
      * `a` may be NULL when the spec has neither text nor blob columns. */
     int (*one)(hy_store *s, int id, const struct hy_arg *args, size_t nargs,
                const struct hy_row_spec *spec, hy_arena *a, void *ret);
+    /* Runs a write whose caller needs no answer but "it touched a row": while the store's
+     * defer_writes() is on, it may only be sent, returning HY_DB_ONE at once and leaving the
+     * outcome to the next statement (see struct hy_store_ops). NULL: exec() runs it. */
+    int (*write)(hy_store *s, int id, const struct hy_arg *args, size_t nargs);
     /* How the backend's text index writes "a word starting with t": open + t + close, the
      * terms joined by sep (all must match). FTS5: "t1"* "t2"*; tsquery: 't1':* & 't2':*. */
     struct {
@@ -128,6 +132,12 @@ struct hy_engine {
 /* Runs a statement for its effect: HY_DB_ONE / HY_DB_NONE (no row touched or returned) or a
  * negative status. */
 int hy_st_exec(hy_store *s, int id, const struct hy_arg *args, size_t nargs);
+/* Runs a write that must touch a row (an INSERT that always does): HY_DB_ONE, HY_DB_NONE when
+ * it touched none, or a negative status — or, while the store sends writes ahead
+ * (defer_writes()), HY_DB_ONE at once, a failure or an untouched row then failing a later
+ * statement of the transaction. Only for writes whose outcome the caller would treat as a
+ * failure of its whole work when it is not HY_DB_ONE. */
+int hy_st_write(hy_store *s, int id, const struct hy_arg *args, size_t nargs);
 /* Runs a statement and returns the number of rows it touched, or a negative status. */
 int hy_st_changes(hy_store *s, int id, const struct hy_arg *args, size_t nargs);
 /* Reads the first row into *ret (spec->size bytes): HY_DB_ONE, HY_DB_NONE when there is no

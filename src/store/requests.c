@@ -12,7 +12,7 @@
 /* ---- requests ---- */
 
 int hy_st_rq_insert(hy_store *s, const struct hy_request *r, const struct hy_request_contact *c) {
-    int x = hy_st_exec(s, HY_Q_RQ_INSERT,
+    int x = hy_st_write(s, HY_Q_RQ_INSERT,
                        HY_ARGS(hy_arg_text(r->id), hy_arg_text(r->tracking_code),
                                hy_arg_text(r->status), hy_arg_text(r->kind),
                                hy_arg_text(r->urgency), hy_arg_text(r->for_whom),
@@ -21,7 +21,7 @@ int hy_st_rq_insert(hy_store *s, const struct hy_request *r, const struct hy_req
                                hy_arg_f64_if(r->has_area, r->lon), hy_arg_i64(r->created_at),
                                hy_arg_i64_nonzero(r->opened_at)));
     if (x <= 0) return x;
-    x = hy_st_exec(s, HY_Q_RQ_CONTACT_INSERT,
+    x = hy_st_write(s, HY_Q_RQ_CONTACT_INSERT,
                    HY_ARGS(hy_arg_text(r->id), hy_arg_text(c->name), hy_arg_text(c->phone),
                            hy_arg_text_or(c->address, ""), hy_arg_text_or(c->details, ""),
                            hy_arg_f64_if(c->has_exact, c->lat),
@@ -70,7 +70,7 @@ int hy_st_rq_set_status(hy_store *s, const char *id, const char *from, const cha
 }
 
 int hy_st_rq_event_insert(hy_store *s, const char *id, const struct hy_request_event *e) {
-    return hy_st_exec(s, HY_Q_RQ_EVENT_INSERT,
+    return hy_st_write(s, HY_Q_RQ_EVENT_INSERT,
                       HY_ARGS(hy_arg_text(id), hy_arg_i64(e->at), hy_arg_text(e->actor_id),
                               hy_arg_text(e->from_status), hy_arg_text(e->to_status),
                               hy_arg_text(e->reason)));

@@ -351,6 +351,10 @@ static void batch_run(hy_db *db, hy_store *s, struct store_job *batch) {
     for (int attempt = 0;;) {
         bool failed = false; /* a job failed in a run without savepoints */
         r = s->ops->begin(s, HY_TX_INSERT);
+        /* The run without savepoints sends its writes ahead where the backend can (a round
+         * trip saved per write); which job's write failed is found by the run with them. */
+        bool deferred = !savepoints && r >= 0 && s->ops->defer_writes &&
+                        s->ops->defer_writes(s) >= 0;
         for (struct store_job *j = batch; r >= 0 && j; j = j->next) {
             if (savepoints && (r = s->ops->savepoint(s)) < 0) break;
             int jr = j->fn(s, j->ctx);
@@ -371,6 +375,11 @@ static void batch_run(hy_db *db, hy_store *s, struct store_job *batch) {
                 if (r < 0 && jr != HY_DB_ABORT) r = jr;
             }
             j->status = jr;
+        }
+        if (deferred && !failed && r >= 0) {
+            int fr = s->ops->flush_writes(s);
+            if (fr == HY_DB_SOFT) r = fr; /* a conflict: the whole transaction goes again */
+            else if (fr < 0) failed = true;
         }
         if (failed) {
             if (s->ops->in_transaction(s)) s->ops->rollback(s);

@@ -188,13 +188,25 @@ struct hy_store_ops {
     int (*savepoint_release)(hy_store *s);
     int (*savepoint_rollback)(hy_store *s);
 
+    /* ---- writes sent ahead (ABI 4), used by the group-commit writer; NULL where a write
+     * costs no round trip (SQLite) ----
+     * defer_writes(), in a write transaction, lets the writes the shared code runs with
+     * hy_st_write() go out without waiting for their outcome (PostgreSQL: libpq's pipeline
+     * mode); the next statement that needs an answer, or flush_writes(), collects them.
+     * A write sent ahead that failed, or that touched no row, makes that statement (or
+     * flush_writes()) fail: HY_DB_SOFT for a conflict, else HY_DB_HARD — so the caller cannot
+     * tell which write it was, and runs its work again without sending ahead to find out.
+     * flush_writes() collects what is outstanding and ends the mode; rollback() ends it too. */
+    int (*defer_writes)(hy_store *s);
+    int (*flush_writes)(hy_store *s);
+
     /* ---- features ---- */
     const struct hy_group_ops *groups;
     const struct hy_request_ops *requests;
     const struct hy_library_ops *library;
 };
 
-#define HY_STORE_ABI 3
+#define HY_STORE_ABI 4
 
 /* Every backend's connection struct begins with this. `engine` runs the statements of the
  * store's shared code (store/engine.h: internal to src/store/). */

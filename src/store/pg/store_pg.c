@@ -129,22 +129,150 @@ int hy_pg_status(hy_pg *s, const PGresult *res) {
     return HY_DB_HARD;
 }
 
+/* ---- pipeline mode: writes sent ahead (defer_writes) ----
+ * In pipeline mode every statement is sent with PQsendQueryPrepared(); each one's result comes
+ * back in order, followed by a NULL. A write sent by pg_write() is counted in s->sent and read
+ * later: by the next statement that needs its own result (which first asks the server to
+ * flush its output), or by pipe_end(). After a failure the server skips everything up to the
+ * next sync point (PGRES_PIPELINE_ABORTED), and the transaction is aborted: the caller rolls
+ * it back, so pipe_end() ends the mode as soon as anything fails. */
+
+/* The status of one result read in pipeline mode: a command that touched no row is a failure
+ * (writes sent ahead must touch one); commands without a row count (PREPARE) are not. */
+static int sent_status(hy_pg *s, const PGresult *res) {
+    int r = hy_pg_status(s, res);
+    if (r < 0) return r;
+    if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+        const char *n = PQcmdTuples((PGresult *)res);
+        if (n[0] == '0' && n[1] == '\0') return HY_DB_HARD;
+    }
+    return HY_DB_ONE;
+}
+
+/* Reads the results of the statements sent ahead: the first failure's status, or HY_DB_ONE. */
+static int read_sent(hy_pg *s) {
+    int r = HY_DB_ONE;
+    while (s->sent > 0) {
+        PGresult *res = PQgetResult(s->conn);
+        if (!res) { /* the connection broke: there is nothing more to read */
+            s->sent = 0;
+            s->need_reset = true;
+            return HY_DB_SOFT;
+        }
+        int x = sent_status(s, res);
+        PQclear(res);
+        /* The NULL that ends this statement's results. */
+        while ((res = PQgetResult(s->conn)) != NULL) PQclear(res);
+        s->sent--;
+        if (r >= 0 && x < 0) r = x;
+    }
+    return r;
+}
+
+/* Ends pipeline mode: reads what was sent, up to a sync point, and leaves the mode. Returns the
+ * first failure among the writes sent ahead, or HY_DB_ONE. */
+static int pipe_end(hy_pg *s) {
+    if (!s->piped) return HY_DB_ONE;
+    int r = HY_DB_ONE;
+    if (PQpipelineSync(s->conn) != 1) {
+        s->need_reset = true;
+        r = HY_DB_SOFT;
+    }
+    if (r >= 0) r = read_sent(s);
+    /* Up to and including the sync point. */
+    for (int i = 0; i < 1000000 && PQstatus(s->conn) == CONNECTION_OK; i++) {
+        PGresult *res = PQgetResult(s->conn);
+        if (!res) continue;
+        ExecStatusType st = PQresultStatus(res);
+        PQclear(res);
+        if (st == PGRES_PIPELINE_SYNC) break;
+    }
+    s->sent = 0;
+    s->piped = false;
+    if (PQexitPipelineMode(s->conn) != 1) {
+        /* A result still unread (the end of the last one): read it and try again. */
+        PGresult *res;
+        while ((res = PQgetResult(s->conn)) != NULL) PQclear(res);
+        if (PQexitPipelineMode(s->conn) != 1) {
+            s->need_reset = true;
+            if (r >= 0) r = HY_DB_SOFT;
+        }
+    }
+    return r;
+}
+
+/* Prepares statement `id` as "hy<id>" unless this connection already has. In pipeline mode the
+ * mode is left first (a statement is prepared once per connection: rare), so a failed
+ * PREPARE never leaves a statement marked as prepared that is not. */
+static int prepare(hy_pg *s, int id, const char *name) {
+    if (s->prepared[id]) return HY_DB_ONE;
+    bool was_piped = s->piped;
+    int r = pipe_end(s);
+    if (r < 0) return r;
+    /* Parameter types are left to the server to infer from the statement. */
+    PGresult *res = PQprepare(s->conn, name, statement_text[id], 0, NULL);
+    r = hy_pg_status(s, res);
+    PQclear(res);
+    if (r < 0) return r;
+    s->prepared[id] = true;
+    if (was_piped) {
+        if (PQenterPipelineMode(s->conn) != 1) return HY_DB_HARD;
+        s->piped = true;
+    }
+    return HY_DB_ONE;
+}
+
+static int send_prepared(hy_pg *s, const char *name, const struct hy_pg_params *p) {
+    int ok = p ? PQsendQueryPrepared(s->conn, name, p->n, p->values, p->lengths,
+                                     p->binary ? p->formats : NULL, 0)
+               : PQsendQueryPrepared(s->conn, name, 0, NULL, NULL, NULL, 0);
+    return ok == 1 ? HY_DB_ONE : HY_DB_HARD;
+}
+
+/* A statement that needs its own result, in pipeline mode: sent after the writes sent ahead,
+ * whose results are read first; then its own. */
+static PGresult *exec_piped(hy_pg *s, const char *name, const struct hy_pg_params *p,
+                            int *ret_sent_status) {
+    *ret_sent_status = HY_DB_ONE;
+    if (send_prepared(s, name, p) < 0 || PQsendFlushRequest(s->conn) != 1 ||
+        PQflush(s->conn) != 0) {
+        *ret_sent_status = pipe_end(s);
+        if (*ret_sent_status >= 0) *ret_sent_status = HY_DB_HARD;
+        return NULL;
+    }
+    *ret_sent_status = read_sent(s);
+    PGresult *res = PQgetResult(s->conn);
+    if (res) {
+        PGresult *end;
+        while ((end = PQgetResult(s->conn)) != NULL) PQclear(end);
+    }
+    return res;
+}
+
 int hy_pg_exec(hy_pg *s, int id, const struct hy_pg_params *p, PGresult **ret_res) {
     if (id < 0 || id >= HY_PG__STMTS) return HY_DB_HARD;
     char name[16];
     snprintf(name, sizeof name, "hy%d", id);
-    if (!s->prepared[id]) {
-        /* Parameter types are left to the server to infer from the statement. */
-        PGresult *res = PQprepare(s->conn, name, statement_text[id], 0, NULL);
-        int r = hy_pg_status(s, res);
-        PQclear(res);
-        if (r < 0) return r;
-        s->prepared[id] = true;
+    int r = prepare(s, id, name);
+    if (r < 0) return r;
+    PGresult *res;
+    if (s->piped) {
+        int before;
+        res = exec_piped(s, name, p, &before);
+        if (before < 0 || !res || PQresultStatus(res) == PGRES_FATAL_ERROR ||
+            PQresultStatus(res) == PGRES_PIPELINE_ABORTED) {
+            /* Something failed: what was sent ahead first, else this statement. */
+            r = before < 0 ? before : hy_pg_status(s, res);
+            PQclear(res);
+            int e = pipe_end(s);
+            return r < 0 ? r : e < 0 ? e : HY_DB_HARD;
+        }
+    } else {
+        res = p ? PQexecPrepared(s->conn, name, p->n, p->values, p->lengths,
+                                 p->binary ? p->formats : NULL, 0)
+                : PQexecPrepared(s->conn, name, 0, NULL, NULL, NULL, 0);
     }
-    PGresult *res = p ? PQexecPrepared(s->conn, name, p->n, p->values, p->lengths,
-                                       p->binary ? p->formats : NULL, 0)
-                      : PQexecPrepared(s->conn, name, 0, NULL, NULL, NULL, 0);
-    int r = hy_pg_status(s, res);
+    r = hy_pg_status(s, res);
     if (r < 0) {
         PQclear(res);
         return r;
@@ -213,10 +341,31 @@ static int pg_one(hy_store *base, int id, const struct hy_arg *args, size_t narg
     return r;
 }
 
+/* A write sent ahead in pipeline mode (its outcome read later), else run at once. */
+static int pg_write(hy_store *base, int id, const struct hy_arg *args, size_t nargs) {
+    hy_pg *s = hy_pg_of(base);
+    if (!s->piped) return hy_pg_run(s, id, args, nargs, NULL);
+    if (id < 0 || id >= HY_PG__STMTS) return HY_DB_HARD;
+    char name[16];
+    snprintf(name, sizeof name, "hy%d", id);
+    int r = prepare(s, id, name);
+    if (r < 0) return r;
+    struct hy_pg_params p = {.ids = HY_BUF_INIT(0)};
+    r = hy_pg_params_set(&p, args, nargs) < 0 ? HY_DB_HARD : send_prepared(s, name, &p);
+    hy_pg_params_free(&p); /* libpq copied the values into its output buffer */
+    if (r < 0) {
+        int e = pipe_end(s);
+        return e < 0 ? e : r;
+    }
+    s->sent++;
+    return HY_DB_ONE;
+}
+
 const struct hy_engine hy_pg_engine = {
     .exec = pg_exec,
     .query = pg_query,
     .one = pg_one,
+    .write = pg_write,
     /* A tsquery: each term a quoted prefix ('t':*), all of them required (&). */
     .prefix = {"'", "':*", " & "},
 };
@@ -314,8 +463,10 @@ static int pg_commit(hy_store *base) {
         return HY_DB_ONE;
     }
     if (!s->in_tx) return HY_DB_HARD;
+    int r = pipe_end(s);
+    if (r < 0) return r; /* the transaction is aborted: the caller rolls it back */
     PGresult *res = NULL;
-    int r = hy_pg_exec(s, HY_Q_COMMIT, NULL, &res);
+    r = hy_pg_exec(s, HY_Q_COMMIT, NULL, &res);
     if (r >= 0) {
         r = res && strcmp(PQcmdStatus(res), "COMMIT") == 0 ? HY_DB_ONE : HY_DB_HARD;
         PQclear(res);
@@ -331,6 +482,7 @@ static int pg_commit(hy_store *base) {
  * the connection is reset at the next begin. */
 static void pg_rollback(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
+    pipe_end(s);
     PGTransactionStatusType ts = PQtransactionStatus(s->conn);
     if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
         hy_pg_exec(s, HY_Q_ROLLBACK, NULL, NULL);
@@ -365,6 +517,19 @@ static int pg_savepoint_rollback(hy_store *base) {
     int r = hy_pg_exec(s, HY_Q_ROLLBACK_TO, NULL, NULL);
     return r < 0 ? r : hy_pg_exec(s, HY_Q_RELEASE, NULL, NULL);
 }
+
+/* Writes sent ahead inside a write transaction (struct hy_store_ops). */
+static int pg_defer_writes(hy_store *base) {
+    hy_pg *s = hy_pg_of(base);
+    if (!s->in_tx || s->single) return HY_DB_HARD;
+    if (s->piped) return HY_DB_ONE;
+    if (PQenterPipelineMode(s->conn) != 1) return HY_DB_HARD;
+    s->piped = true;
+    s->sent = 0;
+    return HY_DB_ONE;
+}
+
+static int pg_flush_writes(hy_store *base) { return pipe_end(hy_pg_of(base)); }
 
 /* Parses a non-negative int column value; false if it is not one. */
 static bool parse_int(const char *v, int *ret) {
@@ -511,6 +676,8 @@ const struct hy_store_ops hy_store_pg_ops = {
     .savepoint = pg_savepoint,
     .savepoint_release = pg_savepoint_release,
     .savepoint_rollback = pg_savepoint_rollback,
+    .defer_writes = pg_defer_writes,
+    .flush_writes = pg_flush_writes,
     .schema_version = pg_schema_version,
     .integrity_check = pg_integrity_check,
     HY_STORE_OPS_SHARED,

@@ -27,6 +27,8 @@ typedef struct hy_pg {
     bool single; /* HY_TX_SINGLE: no BEGIN */
     bool need_reset;              /* the connection broke: PQreset() at the next begin */
     bool prepared[HY_PG__STMTS]; /* statement "hy<id>" exists on this connection */
+    bool piped;                   /* in libpq's pipeline mode (defer_writes) */
+    unsigned sent;                /* statements sent ahead whose results are still unread */
 } hy_pg;
 
 static inline hy_pg *hy_pg_of(hy_store *s) { return (hy_pg *)s; }
