@@ -47,16 +47,7 @@ bool hy_api_tree_lang_ok(const char *lang) {
     return true;
 }
 
-static bool id_ok(const char *id) {
-    size_t n = id ? strlen(id) : 0;
-    if (n == 0 || n > HY_TREE_ID_MAX) return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = id[i];
-        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '_' && c != '-'))) return false;
-    }
-    return true;
-}
+static bool id_ok(const char *id) { return hy_tree_id_valid(id); }
 
 int32_t hy_api_tree_today(void) { return hy_forecast_today(); }
 
@@ -128,21 +119,53 @@ int hy_api_tree_load(hy_req *req, const char *id, const char *lang, bool drafts,
     return HY_DB_ONE;
 }
 
-struct outcome_ctx {
-    const struct hy_tree_rec *rec;
-    const char *node;
+/* One counted walk, as a job of the store's group commit: the answer, ready, is sent once the
+ * count is durable (many walks share one commit). */
+struct counted {
+    hy_req *req;
+    const char *id, *lang, *node;
+    unsigned status;
+    const char *type;
+    const char *body;
+    size_t len;
+    int result;
 };
 
-static int outcome_tx(hy_store *s, void *ctx) {
-    struct outcome_ctx *c = ctx;
-    return s->ops->trees->outcome_add(s, c->rec->id, c->rec->language, c->node, 1);
+static int count_job(hy_store *s, void *ctx) {
+    struct counted *c = ctx;
+    return s->ops->trees->outcome_add(s, c->id, c->lang, c->node, 1);
 }
 
-void hy_api_tree_count_outcome(hy_req *req, const struct hy_api_tree *t, int node) {
-    if (!t->rec.published) return; /* previews of drafts are not walks */
-    struct outcome_ctx c = {&t->rec, t->tree->nodes[node].id};
-    int r = hy_db_run(req->srv->db, HY_TX_WRITE, outcome_tx, &c);
-    if (r < 0) hy_warn("trees: could not count an outcome of %s (status %d)", t->rec.id, r);
+/* On the writer thread, once the batch holding the job has committed (or failed). */
+static void count_done(void *ctx, int status) {
+    struct counted *c = ctx;
+    c->result = status;
+    hy_req_wake(c->req); /* c and the request are not ours any more */
+}
+
+/* On a server thread: the answer, whatever became of the count (the person gets their result
+ * either way; a lost count is logged). */
+static hy_result count_answer(hy_req *req, void *ctx) {
+    struct counted *c = ctx;
+    if (c->result < 0) hy_warn("trees: could not count an outcome of %s (status %d)", c->id, c->result);
+    return hy_reply_bytes(req, c->status, c->type, c->body, c->len);
+}
+
+hy_result hy_api_tree_reply_counted(hy_req *req, const struct hy_api_tree *t, int node,
+                                    unsigned status, const char *type, const char *body,
+                                    size_t len) {
+    if (!t->rec.published) /* previews of drafts are not walks */
+        return hy_reply_bytes(req, status, type, body, len);
+    struct counted *c = hy_arena_alloc(req->arena, sizeof *c);
+    if (!c) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    *c = (struct counted){req, t->rec.id, t->rec.language, t->tree->nodes[node].id, status, type,
+                          body, len, 0};
+    hy_result res = hy_req_defer(req, count_answer, c);
+    if (hy_db_run_batched(req->srv->db, count_job, c, count_done) != HY_DB_ONE) {
+        c->result = hy_db_run(req->srv->db, HY_TX_WRITE, count_job, c);
+        hy_req_wake(req);
+    }
+    return res;
 }
 
 /* ---------------------------------------------------------------- node JSON */
@@ -229,6 +252,14 @@ static int list_tx(hy_store *s, void *ctx) {
     return c->n < 0 ? c->n : HY_DB_ONE;
 }
 
+int hy_api_tree_list(hy_req *req, const char *lang, bool all, struct hy_tree_rec **ret) {
+    struct list_ctx c = {.req = req, .lang = lang, .all = all};
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, list_tx, &c);
+    if (r < 0) return r;
+    *ret = c.items;
+    return c.n;
+}
+
 hy_result hy_api_list_trees(hy_req *req) {
     struct list_ctx c = {.req = req, .lang = hy_req_query(req, "lang")};
     if (c.lang && !hy_api_tree_lang_ok(c.lang))
@@ -242,8 +273,8 @@ hy_result hy_api_list_trees(hy_req *req) {
         return hy_reply_error(req, w && w->signed_in ? HY_E_FORBIDDEN : HY_E_UNAUTHORIZED,
                               "Only editors see unpublished trees.", "all");
     }
-    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, list_tx, &c);
-    if (r < 0) return hy_reply_store_error(req, r);
+    c.n = hy_api_tree_list(req, c.lang, c.all, &c.items);
+    if (c.n < 0) return hy_reply_store_error(req, c.n);
     int32_t today = hy_api_tree_today();
     json_t *items = json_array();
     for (int i = 0; i < c.n; i++) json_array_append_new(items, summary_json(&c.items[i], today));
@@ -605,11 +636,17 @@ hy_result hy_api_evaluate_tree(hy_req *req) {
         json_decref(path);
         return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     }
-    if (step.done) hy_api_tree_count_outcome(req, &t, step.node);
     json_t *tree = json_pack("{s:s,s:s,s:s,s:I,s:s}", "id", t.rec.id, "language", t.rec.language,
                              "title", t.rec.title, "version", (json_int_t)t.rec.version,
                              "reviewed_at", t.rec.reviewed_at);
-    return hy_reply_json(req, 200,
-                         json_pack("{s:o,s:b,s:o,s:o,s:o}", "tree", tree, "done", step.done,
-                                   "node", node, "answers", canon, "path", path));
+    json_t *answer = json_pack("{s:o,s:b,s:o,s:o,s:o}", "tree", tree, "done", step.done, "node",
+                               node, "answers", canon, "path", path);
+    if (!step.done) return hy_reply_json(req, 200, answer);
+    char *text = answer ? json_dumps(answer, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(answer);
+    char *copy = text ? hy_arena_strdup(req->arena, text) : NULL;
+    free(text);
+    if (!copy) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    return hy_api_tree_reply_counted(req, &t, step.node, 200, "application/json; charset=utf-8",
+                                     copy, strlen(copy));
 }

@@ -27,9 +27,17 @@ bool hy_api_tree_lang_ok(const char *lang);
 int hy_api_tree_load(hy_req *req, const char *id, const char *lang, bool drafts,
                      struct hy_api_tree *ret);
 
-/* Counts one walk of a published tree that ended at result node `node` (best effort: a store
- * failure is logged, not answered, since the person still gets their result). */
-void hy_api_tree_count_outcome(hy_req *req, const struct hy_api_tree *t, int node);
+/* Trees without their documents (store/trees.h, list): of `lang` (NULL: all), drafts too when
+ * `all`. Returns the count and an arena array in *ret, or a negative store status. */
+int hy_api_tree_list(hy_req *req, const char *lang, bool all, struct hy_tree_rec **ret);
+
+/* Answers `status` with the bytes given (kept alive by the caller, e.g. in the request's
+ * arena) once the walk of a published tree that ended at result node `node` has been counted
+ * (the store's group commit: the request waits, suspended, for the shared commit). A draft's
+ * walk (an editor's preview) is answered at once and not counted. */
+hy_result hy_api_tree_reply_counted(hy_req *req, const struct hy_api_tree *t, int node,
+                                    unsigned status, const char *type, const char *body,
+                                    size_t len);
 
 /* Today as a day number (the server's time zone), for date bounds and days_ago tests. */
 int32_t hy_api_tree_today(void);

@@ -19,7 +19,7 @@
 #include "api/trees.h"
 #include "domain/markdown.h"
 #include "http/parse.h"
-#include "http/replica.h"
+#include "http/static.h"
 #include "store/trees.h"
 
 /* A tree reviewed longer ago than this is flagged: its advice may be out of date. */
@@ -30,6 +30,11 @@ struct page {
     hy_buf b;
     bool fa;
     const char *lang;
+    /* The built page web/trees.html (the site's shell: header, navigation, footer), whose
+     * <main> the server fills; NULL without a web folder (a plain shell of our own then). */
+    const char *tpl;
+    size_t tpl_len;
+    size_t main_open, main_close; /* end of the <main …> tag; start of </main> */
 };
 
 static const char *esc(struct page *p, const char *s) {
@@ -78,40 +83,97 @@ static const char *tr(const struct page *p, const char *fa, const char *en) {
     return p->fa ? fa : en;
 }
 
+/* The first `needle` in p[0..n), or NULL (the template is not NUL-terminated). */
+static const char *find(const char *p, size_t n, const char *needle) {
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++)
+        if (p[i] == needle[0] && !memcmp(p + i, needle, k)) return p + i;
+    return NULL;
+}
+
+/* Finds where the template's <main> content goes; false when it has no <main>. */
+static bool template_find(struct page *p) {
+    const char *end = p->tpl + p->tpl_len;
+    const char *open = find(p->tpl, p->tpl_len, "<main");
+    const char *gt = open ? find(open, (size_t)(end - open), ">") : NULL;
+    const char *close = gt ? find(gt, (size_t)(end - gt), "</main>") : NULL;
+    if (!close) return false;
+    p->main_open = (size_t)(gt + 1 - p->tpl);
+    p->main_close = (size_t)(close - p->tpl);
+    return true;
+}
+
+/* Copies template bytes [from, to), with the page's language, direction and title. */
+static void template_copy(struct page *p, size_t from, size_t to, const char *title) {
+    static const char html_tag[] = "<html lang=\"fa\" dir=\"rtl\">";
+    const char *s = p->tpl + from, *end = p->tpl + to;
+    while (s < end) {
+        const char *lt = memchr(s, '<', (size_t)(end - s));
+        if (!lt) lt = end;
+        hy_buf_append(&p->b, s, (size_t)(lt - s));
+        s = lt;
+        if (s == end) break;
+        size_t left = (size_t)(end - s);
+        if (left >= sizeof html_tag - 1 && !memcmp(s, html_tag, sizeof html_tag - 1)) {
+            hy_buf_printf(&p->b, "<html lang=\"%s\" dir=\"%s\">", p->lang, p->fa ? "rtl" : "ltr");
+            s += sizeof html_tag - 1;
+        } else if (title && left > 7 && !memcmp(s, "<title", 6) && (s[6] == '>' || s[6] == ' ') &&
+                   find(s, left, "</title>")) {
+            /* The page's own title, without the shell's data-i18n (which would put the
+             * generic one back). */
+            hy_buf_printf(&p->b, "<title>%s — %s</title>", esc(p, title), tr(p, "همیاری", "Hamyari"));
+            s = find(s, left, "</title>") + 8;
+        } else {
+            hy_buf_putc(&p->b, '<');
+            s++;
+        }
+    }
+}
+
 static void page_start(struct page *p, const char *title, const char *switch_href) {
+    if (p->tpl) {
+        template_copy(p, 0, p->main_open, title);
+        hy_buf_printf(&p->b, "\n<div class=\"tree-page\" data-tree-lang=\"%s\" lang=\"%s\" dir=\"%s\">\n",
+                      p->lang, p->lang, p->fa ? "rtl" : "ltr");
+        return;
+    }
     const char *other = p->fa ? "en" : "fa";
     hy_buf_printf(
         &p->b,
         "<!doctype html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<title>%s — %s</title>\n<link rel=\"stylesheet\" href=\"/css/app.css\">\n</head>\n"
-        "<body class=\"tree-page\">\n<a class=\"skip-link\" href=\"#main\">%s</a>\n"
+        "<body>\n<a class=\"skip-link\" href=\"#main\">%s</a>\n"
         "<header class=\"site-header\"><div class=\"container header-bar\">"
         "<a class=\"brand\" href=\"/?lang=%s\"><span class=\"brand-text\"><span "
         "class=\"brand-name\">%s</span></span></a>"
-        "<div class=\"header-tools\"><a class=\"tree-lang\" href=\"%s\" hreflang=\"%s\" "
-        "lang=\"%s\">%s</a></div></div>\n"
-        "<nav class=\"tree-nav container\" aria-label=\"%s\"><ul>"
-        "<li><a href=\"/?lang=%s\">%s</a></li><li><a href=\"/trees?lang=%s\">%s</a></li>"
-        "<li><a href=\"/help?lang=%s\">%s</a></li></ul></nav></header>\n"
-        "<main id=\"main\" class=\"container\" tabindex=\"-1\">\n",
+        "<div class=\"header-tools\"><a href=\"%s\" hreflang=\"%s\" lang=\"%s\">%s</a></div>"
+        "</div></header>\n<main id=\"main\" class=\"container\" tabindex=\"-1\">\n"
+        "<div class=\"tree-page\" data-tree-lang=\"%s\">\n",
         p->lang, p->fa ? "rtl" : "ltr", esc(p, title), tr(p, "همیاری", "Hamyari"),
         tr(p, "رفتن به محتوای اصلی", "Skip to the main content"), p->lang,
         tr(p, "همیاری", "Hamyari"), esc(p, switch_href), other, other,
-        p->fa ? "English" : "فارسی", tr(p, "بخش‌های اصلی", "Main sections"), p->lang,
-        tr(p, "خانه", "Home"), p->lang, tr(p, "چه کنم؟", "What should I do?"), p->lang,
-        tr(p, "درخواست کمک", "Ask for help"));
+        p->fa ? "English" : "فارسی", p->lang);
+}
+
+/* Ends the page and answers it; when `counted` is set, once that walk's result is counted. */
+static hy_result page_end_counted(struct page *p, unsigned status, const struct hy_api_tree *counted,
+                                  int node) {
+    hy_buf_puts(&p->b, "</div>\n");
+    if (p->tpl) template_copy(p, p->main_close, p->tpl_len, NULL);
+    else hy_buf_puts(&p->b, "</main>\n</body>\n</html>\n");
+    char *html = hy_buf_error(&p->b) ? NULL : hy_arena_alloc(p->req->arena, p->b.len + 1);
+    size_t len = p->b.len;
+    if (html) memcpy(html, p->b.data, len + 1);
+    hy_buf_free(&p->b);
+    if (!html) return hy_reply_error(p->req, HY_E_INTERNAL, NULL, NULL);
+    static const char type[] = "text/html; charset=utf-8";
+    if (counted) return hy_api_tree_reply_counted(p->req, counted, node, status, type, html, len);
+    return hy_reply_bytes(p->req, status, type, html, len);
 }
 
 static hy_result page_end(struct page *p, unsigned status) {
-    hy_buf_puts(&p->b, "</main>\n</body>\n</html>\n");
-    if (hy_buf_error(&p->b)) {
-        hy_buf_free(&p->b);
-        return hy_reply_error(p->req, HY_E_INTERNAL, NULL, NULL);
-    }
-    hy_result r = hy_reply_bytes(p->req, status, "text/html; charset=utf-8", p->b.data, p->b.len);
-    hy_buf_free(&p->b);
-    return r;
+    return page_end_counted(p, status, NULL, 0);
 }
 
 static hy_result simple_page(struct page *p, unsigned status, const char *title,
@@ -129,6 +191,9 @@ static void page_init(struct page *p, hy_req *req, const char *lang) {
     p->b = (hy_buf)HY_BUF_INIT(4 * 1024 * 1024);
     p->lang = hy_page_lang(lang);
     p->fa = !strcmp(p->lang, "fa");
+    p->tpl = NULL;
+    if (hy_static_get(req->srv->statics, "/trees.html", &p->tpl, &p->tpl_len) && !template_find(p))
+        p->tpl = NULL;
 }
 
 /* When the tree was last reviewed (a warning when that is long ago), and its source. */
@@ -160,17 +225,18 @@ static void markdown(struct page *p, const char *md, const char *cls) {
 }
 
 /* The answers so far as hidden fields. */
-static void hidden_answers(struct page *p, const json_t *answers) {
+static void hidden_answers(struct page *p, json_t *answers) {
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)answers, key, v) {
+    json_object_foreach(answers, key, v) {
         char num[64];
         if (json_is_array(v)) {
             size_t i;
             json_t *item;
-            json_array_foreach(v, i, item)
+            json_array_foreach(v, i, item) {
                 hy_buf_printf(&p->b, "<input type=\"hidden\" name=\"a.%s\" value=\"%s\">\n",
                               esc(p, key), esc(p, json_string_value(item)));
+            }
             continue;
         }
         const char *s = json_string_value(v);
@@ -304,7 +370,7 @@ static void result(struct page *p, const struct hy_tree_node *n) {
  * or the result. */
 static hy_result step_page(struct page *p, const struct hy_api_tree *at,
                            const struct hy_tree_step *s, int32_t today, const char *error,
-                           unsigned status) {
+                           unsigned status, bool count) {
     const struct hy_tree *t = at->tree;
     const struct hy_tree_node *n = &t->nodes[s->node];
     char *self = hy_arena_printf(p->req->arena, "/trees/%s?lang=%s", t->id, at->rec.language);
@@ -333,7 +399,7 @@ static hy_result step_page(struct page *p, const struct hy_api_tree *at,
     buttons(p, !s->done, s->npath > 0);
     hy_buf_puts(&p->b, "</form>\n");
     review_note(p, t, today);
-    return page_end(p, status);
+    return page_end_counted(p, status, count && s->done ? at : NULL, s->node);
 }
 
 static hy_result missing(struct page *p) {
@@ -368,7 +434,7 @@ hy_result hy_api_show_tree_page(hy_req *req) {
     int r = hy_tree_evaluate(t.tree, none, today, req->arena, &s, &err);
     json_decref(none);
     if (r < 0) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    return step_page(&p, &t, &s, today, NULL, 200);
+    return step_page(&p, &t, &s, today, NULL, 200, false);
 }
 
 /* The answers carried by the form: "a.NODE" fields, a repeated one as an array. */
@@ -466,31 +532,20 @@ hy_result hy_api_walk_tree_page(hy_req *req) {
                            restart ? restart : "/trees", tr(&p, "شروع دوباره", "Start again"));
     }
     if (r < 0) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    if (s.done && !error) hy_api_tree_count_outcome(req, &t, s.node);
-    return step_page(&p, &t, &s, today, error, error ? 400 : 200);
+    return step_page(&p, &t, &s, today, error, error ? 400 : 200, !error);
 }
 
 /* ---------------------------------------------------------------- the list */
 
-struct list_ctx {
-    hy_req *req;
-    const char *lang;
-    struct hy_tree_rec *items;
-    int n;
-};
-
-static int list_tx(hy_store *s, void *ctx) {
-    struct list_ctx *c = ctx;
-    c->n = s->ops->trees->list(s, c->lang, true, c->req->arena, &c->items);
-    return c->n < 0 ? c->n : HY_DB_ONE;
-}
-
 hy_result hy_api_show_trees_page(hy_req *req) {
     struct page p;
     page_init(&p, req, hy_req_query(req, "lang"));
-    struct list_ctx c = {.req = req, .lang = p.lang};
-    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, list_tx, &c);
-    if (r < 0) return hy_reply_store_error(req, r);
+    struct {
+        struct hy_tree_rec *items;
+        int n;
+    } c;
+    c.n = hy_api_tree_list(req, p.lang, false, &c.items);
+    if (c.n < 0) return hy_reply_store_error(req, c.n);
     int32_t today = hy_api_tree_today();
     page_start(&p, tr(&p, "چه کنم؟", "What should I do?"), p.fa ? "/trees?lang=en" : "/trees?lang=fa");
     hy_buf_printf(&p.b, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n",

@@ -186,6 +186,8 @@ static bool id_syntax(const char *s) {
     return true;
 }
 
+bool hy_tree_id_valid(const char *s) { return s && id_syntax(s); }
+
 /* A web address for a link: http(s)://host… or, when `path_ok`, a path on this site
  * ("/help"). No spaces, controls, quotes, angle brackets, backslashes or backticks. */
 static bool link_ok(const char *s, bool path_ok) {

@@ -222,6 +222,10 @@ const char **hy_tree_problem_nodes(hy_arena *a, const struct hy_tree_problems *p
  * "field" null when absent). New reference, NULL when out of memory. */
 json_t *hy_tree_problems_json(const struct hy_tree_problems *p);
 
+/* True when `s` is a well-formed tree or node id: [A-Za-z0-9][A-Za-z0-9_-]*, at most
+ * HY_TREE_ID_MAX bytes. */
+bool hy_tree_id_valid(const char *s);
+
 /* The index of the node with this id, or -1. */
 int hy_tree_find(const struct hy_tree *t, const char *id);
 
