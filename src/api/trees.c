@@ -110,8 +110,9 @@ int hy_api_tree_load(hy_req *req, const char *id, const char *lang, bool drafts,
     if (r != HY_DB_ONE) return r;
     struct hy_tree_problems probs;
     const char *doc = c.rec.doc ? c.rec.doc : "";
+    ret->tree = NULL;
     int p = hy_tree_parse(req->arena, doc, strlen(doc), &ret->tree, &probs);
-    if (p < 0) {
+    if (p < 0 || !ret->tree) {
         hy_error("trees: the stored document of %s (%s) does not parse", id, c.rec.language);
         return p == -ENOMEM ? HY_DB_HARD : -EINVAL;
     }
@@ -610,11 +611,11 @@ hy_result hy_api_evaluate_tree(hy_req *req) {
     if (!json_is_object(answers))
         return hy_reply_error(req, HY_E_INVALID_FIELD, "answers is an object: node id → answer.",
                               "answers");
-    struct hy_api_tree t;
+    struct hy_api_tree t = {0};
     int r = hy_api_tree_load(req, req->args[0], lang, is_editor(req), &t);
     if (r == HY_DB_NONE) return not_found(req);
     if (r == -EINVAL) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r != HY_DB_ONE) return hy_reply_store_error(req, r < 0 ? r : HY_DB_HARD);
     int32_t today = hy_api_tree_today();
     struct hy_tree_step step;
     struct hy_tree_error err;

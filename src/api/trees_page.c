@@ -415,7 +415,7 @@ static hy_result load(struct page *p, struct hy_api_tree *t, bool *ret_done) {
     int r = hy_api_tree_load(p->req, p->req->args[0], p->lang, false, t);
     if (r == HY_DB_NONE) return missing(p);
     if (r == -EINVAL) return hy_reply_error(p->req, HY_E_INTERNAL, NULL, NULL);
-    if (r < 0) return hy_reply_store_error(p->req, r);
+    if (r != HY_DB_ONE) return hy_reply_store_error(p->req, r < 0 ? r : HY_DB_HARD);
     *ret_done = false;
     return 0;
 }
@@ -423,7 +423,7 @@ static hy_result load(struct page *p, struct hy_api_tree *t, bool *ret_done) {
 hy_result hy_api_show_tree_page(hy_req *req) {
     struct page p;
     page_init(&p, req, hy_req_query(req, "lang"));
-    struct hy_api_tree t;
+    struct hy_api_tree t = {0};
     bool done;
     hy_result res = load(&p, &t, &done);
     if (done) return res;
@@ -476,7 +476,7 @@ hy_result hy_api_walk_tree_page(hy_req *req) {
                            tr(&p, "پاسخ‌ها خوانده نشد. از اول شروع کنید.",
                               "The answers could not be read. Please start again."),
                            "/trees", tr(&p, "همهٔ راهنماها", "All guides"));
-    struct hy_api_tree t;
+    struct hy_api_tree t = {0};
     bool done;
     hy_result res = load(&p, &t, &done);
     if (done) {
