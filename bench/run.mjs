@@ -404,6 +404,7 @@ async function main() {
 
   // ---- Forecast (stateless, so measured once, on this server)
   forecastBench(h, dir);
+  treesBench('SQLite', h);
 
   // ---- SQLite: volunteers, request submission, the claim race
   const writes = await writeBench('SQLite', h, sqdb, dir);
@@ -436,6 +437,7 @@ async function main() {
       await libraryIndexReady(pg);
       measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (PostgreSQL store)`, pg.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
       await noCacheLibrary('PostgreSQL store', url, serveExtra, env, lua);
+      treesBench('PostgreSQL store', pg);
       const pw = await writeBench('PostgreSQL', pg, url, dir);
       results.load_s.pg_volunteers = pw.volunteers_s;
       results.load_s.pg_requests = pw.requests_s;
@@ -532,6 +534,14 @@ function forecastBench(h, dir) {
   const fm = results.forecast_ms;
   log(`forecast in process: plain ${fm.plain_ms} ms, bands ${fm.bands_ms} ms (max ${fm.bands_max_ms}), ` +
     `bands with the mitigation date 14 days back ${fm.bands_mitigation_past_ms} ms`);
+}
+
+/** Decision-tree evaluation through the API (the sample tree): stopping at a question (read
+ *  only), and ending in a result (each walk counted: one write). */
+function treesBench(store, h) {
+  const script = join(ROOT, 'bench/lua/tree.lua');
+  measure(`hamyari: decision tree, next question (${store})`, h.base, null, script, { TREE_DONE: '0' });
+  measure(`hamyari: decision tree, result counted (${store})`, h.base, null, script, { TREE_DONE: '1' });
 }
 
 async function writeBench(store, h, db, dir) {

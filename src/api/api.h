@@ -118,6 +118,20 @@ int hy_forecast_write_json(hy_buf *b, const struct hy_fc_params *p,
                            const struct hy_fc_result *r);
 int hy_forecast_write_csv(hy_buf *b, const struct hy_fc_params *p, const struct hy_fc_result *r);
 
+/* trees.c: decision trees over JSON; trees_page.c: their pages (also without JavaScript). */
+hy_result hy_api_list_trees(hy_req *req);
+hy_result hy_api_create_tree(hy_req *req);
+hy_result hy_api_get_tree(hy_req *req);
+hy_result hy_api_update_tree(hy_req *req);
+hy_result hy_api_publish_tree(hy_req *req);
+hy_result hy_api_unpublish_tree(hy_req *req);
+hy_result hy_api_list_tree_revisions(hy_req *req);
+hy_result hy_api_get_tree_revision(hy_req *req);
+hy_result hy_api_evaluate_tree(hy_req *req);
+hy_result hy_api_show_trees_page(hy_req *req);
+hy_result hy_api_show_tree_page(hy_req *req);
+hy_result hy_api_walk_tree_page(hy_req *req);
+
 /* Shared shapes. */
 json_t *hy_user_json(const struct hy_user *u, bool with_contact);
 json_t *hy_volunteer_json(const struct hy_volunteer *v);

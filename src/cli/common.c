@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/tree_seed.h"
 #include "util/log.h"
 
 int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version) {
@@ -34,6 +35,10 @@ int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version) {
         hy_info("store: %s schema migrated from version %d to %d", hy_db_backend(db), before,
                 after);
     if (hy_library_seed(db) < 0) { /* starter library content, once (library_seed.c) */
+        hy_db_close(db);
+        return -1;
+    }
+    if (hy_tree_seed(db) < 0) { /* the sample decision trees, once (tree_seed.c) */
         hy_db_close(db);
         return -1;
     }

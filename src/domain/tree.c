@@ -81,6 +81,25 @@ static int32_t sh_day(int y, int m, int d) {
     return day + (m <= 7 ? (m - 1) * 31 : 186 + (m - 7) * 30) + d - 1;
 }
 
+bool hy_tree_sh_ymd(int32_t day, int *ret_y, int *ret_m, int *ret_d) {
+    int32_t start = sh_day(1300, 1, 1);
+    if (day < start) return false;
+    int y = 1300;
+    for (;;) {
+        int32_t len = sh_leap(y) ? 366 : 365;
+        if (day < start + len) break;
+        start += len;
+        if (++y > 1499) return false;
+    }
+    int m = 1;
+    int32_t off = day - start;
+    while (off >= sh_month_days(y, m)) off -= sh_month_days(y, m++);
+    *ret_y = y;
+    *ret_m = m;
+    *ret_d = (int)off + 1;
+    return true;
+}
+
 /* Marks that text copied from right-to-left pages carries: LRM, RLM, ALM. */
 static bool direction_mark(uint32_t cp) { return cp == 0x200E || cp == 0x200F || cp == 0x061C; }
 
@@ -166,6 +185,8 @@ static bool id_syntax(const char *s) {
     }
     return true;
 }
+
+bool hy_tree_id_valid(const char *s) { return s && id_syntax(s); }
 
 /* A web address for a link: http(s)://host… or, when `path_ok`, a path on this site
  * ("/help"). No spaces, controls, quotes, angle brackets, backslashes or backticks. */

@@ -222,6 +222,10 @@ const char **hy_tree_problem_nodes(hy_arena *a, const struct hy_tree_problems *p
  * "field" null when absent). New reference, NULL when out of memory. */
 json_t *hy_tree_problems_json(const struct hy_tree_problems *p);
 
+/* True when `s` is a well-formed tree or node id: [A-Za-z0-9][A-Za-z0-9_-]*, at most
+ * HY_TREE_ID_MAX bytes. */
+bool hy_tree_id_valid(const char *s);
+
 /* The index of the node with this id, or -1. */
 int hy_tree_find(const struct hy_tree *t, const char *id);
 
@@ -240,6 +244,9 @@ bool hy_tree_contact_open(const struct hy_tree_contact *c, int weekday, int minu
 int32_t hy_tree_day(int y, int m, int d);
 /* The Gregorian date of a day number. */
 void hy_tree_ymd(int32_t day, int *ret_y, int *ret_m, int *ret_d);
+/* The Solar Hijri date of a day number (years 1300–1499, the range dates are read in): true
+ * and the date, or false outside that range. */
+bool hy_tree_sh_ymd(int32_t day, int *ret_y, int *ret_m, int *ret_d);
 /* Reads a date as people type it: YYYY-MM-DD or YYYY/MM/DD, with ASCII, Persian or
  * Arabic-Indic digits and optional spaces around it. Years 1900–2199 are Gregorian; years
  * 1300–1499 are Solar Hijri (the Iranian calendar, 1300 = 1921/22) and are converted. True
@@ -299,5 +306,35 @@ json_t *hy_tree_answers_json(const struct hy_tree *t, const struct hy_tree_step 
  * -ENOMEM. "Restart" is an empty object. */
 int hy_tree_back(const struct hy_tree *t, const json_t *answers, int32_t today, hy_arena *a,
                  json_t **ret_answers, struct hy_tree_error *ret_err);
+
+/* ---- stored trees ---- */
+
+/* One language of one tree as the store keeps it: the document and what lists show of it.
+ * Strings point into the arena of the call that read it. */
+struct hy_tree_rec {
+    const char *id;
+    const char *language;
+    const char *title;
+    int64_t version;          /* the document's "version": raised by every save */
+    const char *reviewed_at;  /* "YYYY-MM-DD" */
+    const char *source_url;   /* NULL when absent */
+    bool published;           /* shown to the public and evaluated for everyone */
+    const char *doc;          /* the JSON document; NULL in lists */
+    const char *created_by;   /* account ids; NULL for the seeder */
+    const char *updated_by;
+    int64_t created_at, updated_at, published_at; /* Unix seconds; published_at 0: never */
+};
+
+/* A save of a tree (create, edit, seed): who, when, and the document as saved. */
+struct hy_tree_revision {
+    int64_t id;
+    const char *tree_id;
+    const char *language;
+    int64_t version;
+    int64_t at;
+    const char *author_id; /* NULL for the seeder */
+    const char *action;    /* "create", "edit", "seed" */
+    const char *doc;       /* NULL in lists */
+};
 
 #endif

@@ -36,7 +36,9 @@
     X(NO_SERVICE_AREA, "no_service_area", 403, "Your volunteer profile has no home area, so you cannot take requests yourself.") \
     X(OUTSIDE_SERVICE_AREA, "outside_service_area", 403, "This request is outside the area you serve.") \
     X(TOO_MANY_OPEN_CLAIMS, "too_many_open_claims", 409, "You hold as many requests as you may at once.") \
-    X(CLAIM_CYCLES_EXCEEDED, "claim_cycles_exceeded", 429, "You have given back too many requests within the hour; try again later.")
+    X(CLAIM_CYCLES_EXCEEDED, "claim_cycles_exceeded", 429, "You have given back too many requests within the hour; try again later.") \
+    X(INVALID_TREE, "invalid_tree", 422, "The decision tree is not valid; see its problems.") \
+    X(INVALID_ANSWER, "invalid_answer", 400, "An answer does not fit the question it answers.")
 
 enum hy_error {
 #define ERROR_ENUM_ENTRY(id, code, status, msg) HY_E_##id,

@@ -296,6 +296,15 @@ bool hy_static_exists(const struct hy_static *st, const char *path) {
     return find_file(st, path) != NULL;
 }
 
+bool hy_static_get(const struct hy_static *st, const char *path, const char **ret_data,
+                   size_t *ret_len) {
+    const struct file *f = find_file(st, path);
+    if (!f) return false;
+    *ret_data = (const char *)f->data;
+    *ret_len = f->len;
+    return true;
+}
+
 hy_result hy_static_serve(struct hy_static *st, hy_req *req) {
     struct file *f = find_file(st, req->path);
     unsigned status = 200;

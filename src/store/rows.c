@@ -346,3 +346,24 @@ SPEC(hy_row_lib_project, S, lib_project_cols, -1);
 _Static_assert(sizeof(struct hy_row_lib_doc_at) <= HY_ROW_MAX &&
                    sizeof(struct hy_group) <= HY_ROW_MAX && sizeof(struct hy_request) <= HY_ROW_MAX,
                "a record outgrew HY_ROW_MAX");
+
+/* ---- decision trees ---- */
+
+#define S struct hy_tree_rec
+static const struct hy_col tree_cols[] = {
+    C_TEXT_REQ(S, id),      C_TEXT_REQ(S, language), C_TEXT_REQ(S, title),
+    C_I64(S, version),      C_TEXT_REQ(S, reviewed_at), C_TEXT(S, source_url),
+    C_BOOL(S, published),   C_TEXT(S, doc),          C_TEXT(S, created_by),
+    C_I64(S, created_at),   C_TEXT(S, updated_by),   C_I64(S, updated_at),
+    C_I64(S, published_at),
+};
+SPEC(hy_row_tree, S, tree_cols, -1);
+#undef S
+
+#define S struct hy_tree_revision
+static const struct hy_col tree_revision_cols[] = {
+    C_I64(S, id),      C_TEXT_REQ(S, tree_id), C_TEXT_REQ(S, language), C_I64(S, version),
+    C_I64(S, at),      C_TEXT(S, author_id),   C_TEXT_REQ(S, action),   C_TEXT(S, doc),
+};
+SPEC(hy_row_tree_revision, S, tree_revision_cols, -1);
+#undef S

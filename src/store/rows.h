@@ -24,6 +24,7 @@
 #include "domain/group.h"
 #include "domain/library.h"
 #include "domain/requests.h"
+#include "domain/tree.h"
 
 enum hy_col_type {
     HY_COL_SKIP,  /* not read (its `present` flag still applies) */
@@ -117,5 +118,9 @@ extern const struct hy_row_spec hy_row_lib_attachment;      /* without the bytes
 extern const struct hy_row_spec hy_row_lib_attachment_data; /* with them */
 extern const struct hy_row_spec hy_row_lib_org;
 extern const struct hy_row_spec hy_row_lib_project;
+
+/* Decision trees. */
+extern const struct hy_row_spec hy_row_tree;          /* the columns of TREE_COLS */
+extern const struct hy_row_spec hy_row_tree_revision; /* id, tree_id, …, doc */
 
 #endif

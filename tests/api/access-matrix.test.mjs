@@ -122,6 +122,19 @@ const MATRIX = {
   'GET /api/v1/attachments/{id}': PUBLIC,
   'GET /api/v1/communities': PUBLIC,
   'GET /library.atom': PUBLIC,
+  // Decision trees (drafts, revisions and outcome counts: editors and admins)
+  'GET /api/v1/trees': PUBLIC,
+  'POST /api/v1/trees': EDITOR,
+  'GET /api/v1/trees/{id}': PUBLIC,
+  'PUT /api/v1/trees/{id}': EDITOR,
+  'POST /api/v1/trees/{id}/publish': EDITOR,
+  'POST /api/v1/trees/{id}/unpublish': EDITOR,
+  'GET /api/v1/trees/{id}/revisions': EDITOR,
+  'GET /api/v1/trees/{id}/revisions/{version}': EDITOR,
+  'POST /api/v1/trees/{id}/evaluate': PUBLIC,
+  'GET /trees': PUBLIC,
+  'GET /trees/{id}': PUBLIC,
+  'POST /trees/{id}': PUBLIC,
   'GET /sitemap.xml': PUBLIC,
 
   // Hospital-load forecast: stateless and public (400 for the empty query).

@@ -316,6 +316,17 @@ async function libraryDoc(status = 'draft') {
   return d.id;
 }
 
+/** A draft decision tree in English (published when asked), made by an editor. */
+async function tree(publish = false) {
+  const nodes = [
+    { id: 'q', type: 'single_choice', text: 'Is it raining?', options: [{ label: 'Yes', value: 'yes', next: 'r' }] },
+    { id: 'r', type: 'result', title: 'Umbrella', severity: 'info', text: 'Take one.' },
+  ];
+  const t = await must('editor', 'POST', '/api/v1/trees', { id: `contract-${uniq()}`, title: 'Contract tree', version: 1, reviewed_at: '2026-12-01', language: 'en', start: 'q', nodes });
+  if (publish) await must('editor', 'POST', `/api/v1/trees/${t.id}/publish?lang=en`);
+  return t;
+}
+
 async function attachment(docId) {
   const r = await send('editor', 'POST', `/api/v1/library/${docId}/attachments?filename=notes.txt`, {
     raw: 'Plain text notes.\n', headers: { 'content-type': 'text/plain' },
@@ -404,6 +415,18 @@ const FIXTURES = {
   'DELETE /api/v1/library/{id}/attachments/{attachment_id}': {
     fresh: true, params: async () => { const id = await libraryDoc('draft'); return { id, attachment_id: await attachment(id) }; },
   },
+  'GET /api/v1/trees/{id}': { params: async () => ({ id: 'epidemic-self-check' }) },
+  'GET /api/v1/trees/{id}/revisions': { params: async () => ({ id: 'epidemic-self-check' }) },
+  'GET /api/v1/trees/{id}/revisions/{version}': { params: async () => ({ id: 'epidemic-self-check', version: '1' }) },
+  'POST /api/v1/trees/{id}/evaluate': { params: async () => ({ id: 'epidemic-self-check' }) },
+  'GET /trees/{id}': { params: async () => ({ id: 'epidemic-self-check' }) },
+  'POST /trees/{id}': { params: async () => ({ id: 'epidemic-self-check' }), as: 'anon' },
+  'POST /api/v1/trees': { fresh: true, params: async () => ({ body: { id: `contract-${uniq()}` } }) },
+  'PUT /api/v1/trees/{id}': {
+    fresh: true, params: async () => { const t = await tree(); return { id: t.id, body: t.document }; },
+  },
+  'POST /api/v1/trees/{id}/publish': { fresh: true, params: async () => ({ id: (await tree()).id, lang: 'en' }) },
+  'POST /api/v1/trees/{id}/unpublish': { fresh: true, params: async () => ({ id: (await tree(true)).id, lang: 'en' }) },
   // Last: every caller's session ends here.
   'POST /api/v1/auth/logout': { last: true },
 };

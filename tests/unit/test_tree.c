@@ -1301,6 +1301,30 @@ static void test_evaluate(void **state) {
     hy_arena_free(a);
 }
 
+/* hy_tree_sh_ymd() is the inverse of reading a Solar Hijri date, on every day of 1300–1499,
+ * and refuses the days outside. */
+static void test_solar_hijri_dates(void **state) {
+    (void)state;
+    int32_t first = hy_tree_day(1921, 3, 21), day = 0;
+    int y, m, d, last_y = 1300, days = 0;
+    assert_false(hy_tree_sh_ymd(first - 1, &y, &m, &d));
+    for (int32_t k = first;; k++) {
+        if (!hy_tree_sh_ymd(k, &y, &m, &d)) {
+            assert_int_equal(last_y, 1499);
+            break;
+        }
+        char s[32];
+        snprintf(s, sizeof s, "%d/%d/%d", y, m, d);
+        assert_true(hy_tree_date_parse(s, strlen(s), &day));
+        assert_int_equal(day, k);
+        last_y = y;
+        days++;
+    }
+    assert_true(hy_tree_sh_ymd(hy_tree_day(2026, 12, 6), &y, &m, &d));
+    assert_int_equal(y * 10000 + m * 100 + d, 14050915);
+    assert_int_equal(days, 73049); /* 200 years of the 33-year cycle's average length */
+}
+
 static void test_dates(void **state) {
     (void)state;
     int32_t day;
@@ -1495,6 +1519,7 @@ int main(void) {
         cmocka_unit_test(test_many_problems),
         cmocka_unit_test(test_evaluate),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_solar_hijri_dates),
         cmocka_unit_test(test_back_and_canonical),
         cmocka_unit_test(test_render_and_hours),
         cmocka_unit_test(test_out_of_memory),

@@ -372,6 +372,45 @@ const struct hy_migration hy_pg_migrations[] = {
     {11,
      /* The kind of a gazetteer row: SQLite's step 11. */
      "ALTER TABLE places ADD COLUMN kind text NOT NULL DEFAULT '';"},
+    {12,
+     /* Decision trees, their revisions and the anonymous counts of outcomes: SQLite's step
+      * 12 (ids sorted by bytes, as SQLite does). */
+     "CREATE TABLE trees ("
+     " id text COLLATE \"C\" NOT NULL,"
+     " language text COLLATE \"C\" NOT NULL,"
+     " title text NOT NULL,"
+     " version bigint NOT NULL,"
+     " reviewed_at text NOT NULL,"
+     " source_url text,"
+     " published boolean NOT NULL DEFAULT false,"
+     " doc text NOT NULL,"
+     " created_by text,"
+     " created_at bigint NOT NULL,"
+     " updated_by text,"
+     " updated_at bigint NOT NULL,"
+     " published_at bigint,"
+     " PRIMARY KEY (id, language)"
+     ");"
+     "CREATE TABLE tree_revisions ("
+     " id bigserial PRIMARY KEY,"
+     " tree_id text COLLATE \"C\" NOT NULL,"
+     " language text COLLATE \"C\" NOT NULL,"
+     " version bigint NOT NULL,"
+     " at bigint NOT NULL,"
+     " author_id text,"
+     " action text NOT NULL,"
+     " doc text NOT NULL,"
+     " FOREIGN KEY (tree_id, language) REFERENCES trees(id, language) ON DELETE CASCADE"
+     ");"
+     "CREATE INDEX tree_revisions_tree ON tree_revisions(tree_id, language, version);"
+     "CREATE TABLE tree_outcomes ("
+     " tree_id text COLLATE \"C\" NOT NULL,"
+     " language text COLLATE \"C\" NOT NULL,"
+     " node_id text COLLATE \"C\" NOT NULL,"
+     " count bigint NOT NULL,"
+     " PRIMARY KEY (tree_id, language, node_id),"
+     " FOREIGN KEY (tree_id, language) REFERENCES trees(id, language) ON DELETE CASCADE"
+     ");"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

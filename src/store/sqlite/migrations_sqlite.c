@@ -389,6 +389,46 @@ const struct hy_migration hy_sqlite_migrations[] = {
      /* What kind of place a gazetteer row is ("neighbourhood", "city"…, "" unknown). Rows of
       * an operator's own place list have negative ids, GeoNames rows positive ones. */
      "ALTER TABLE places ADD COLUMN kind TEXT NOT NULL DEFAULT '';"},
+    {12,
+     /* Decision trees: one row per tree and language holding its JSON document, a revision
+      * for every save, and anonymous counts of the results walks ended in (never a
+      * person's answers). */
+     "CREATE TABLE trees ("
+     " id TEXT NOT NULL,"
+     " language TEXT NOT NULL,"
+     " title TEXT NOT NULL,"
+     " version INTEGER NOT NULL,"
+     " reviewed_at TEXT NOT NULL,"
+     " source_url TEXT,"
+     " published INTEGER NOT NULL DEFAULT 0,"
+     " doc TEXT NOT NULL,"
+     " created_by TEXT,"
+     " created_at INTEGER NOT NULL,"
+     " updated_by TEXT,"
+     " updated_at INTEGER NOT NULL,"
+     " published_at INTEGER,"
+     " PRIMARY KEY (id, language)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE tree_revisions ("
+     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     " tree_id TEXT NOT NULL,"
+     " language TEXT NOT NULL,"
+     " version INTEGER NOT NULL,"
+     " at INTEGER NOT NULL,"
+     " author_id TEXT,"
+     " action TEXT NOT NULL,"
+     " doc TEXT NOT NULL,"
+     " FOREIGN KEY (tree_id, language) REFERENCES trees(id, language) ON DELETE CASCADE"
+     ");"
+     "CREATE INDEX tree_revisions_tree ON tree_revisions(tree_id, language, version);"
+     "CREATE TABLE tree_outcomes ("
+     " tree_id TEXT NOT NULL,"
+     " language TEXT NOT NULL,"
+     " node_id TEXT NOT NULL,"
+     " count INTEGER NOT NULL,"
+     " PRIMARY KEY (tree_id, language, node_id),"
+     " FOREIGN KEY (tree_id, language) REFERENCES trees(id, language) ON DELETE CASCADE"
+     ") WITHOUT ROWID;"},
 };
 
 const size_t hy_sqlite_migrations_count =
