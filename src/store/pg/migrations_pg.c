@@ -372,6 +372,11 @@ const struct hy_migration hy_pg_migrations[] = {
     {11,
      /* The kind of a gazetteer row: SQLite's step 11. */
      "ALTER TABLE places ADD COLUMN kind text NOT NULL DEFAULT '';"},
+    {12,
+     /* Demo rows marked for `hamyari demo remove`: SQLite's step 12. */
+     "ALTER TABLE users ADD COLUMN demo boolean NOT NULL DEFAULT false;"
+     "ALTER TABLE help_requests ADD COLUMN demo boolean NOT NULL DEFAULT false;"
+     "ALTER TABLE places ADD COLUMN demo boolean NOT NULL DEFAULT false;"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

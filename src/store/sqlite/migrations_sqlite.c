@@ -389,6 +389,14 @@ const struct hy_migration hy_sqlite_migrations[] = {
      /* What kind of place a gazetteer row is ("neighbourhood", "city"…, "" unknown). Rows of
       * an operator's own place list have negative ids, GeoNames rows positive ones. */
      "ALTER TABLE places ADD COLUMN kind TEXT NOT NULL DEFAULT '';"},
+    {12,
+     /* Demo rows (`serve --demo`) are marked so that `hamyari demo remove` takes them and
+      * nothing else: accounts, help requests and the demo's own place list (groups carry
+      * demo since step 3, library documents origin 'demo' since step 5). Declared BOOLEAN
+      * with the default false, as in PostgreSQL (SQLite stores 0 and 1). */
+     "ALTER TABLE users ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"
+     "ALTER TABLE help_requests ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"
+     "ALTER TABLE places ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"},
 };
 
 const size_t hy_sqlite_migrations_count =
