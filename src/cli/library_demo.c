@@ -70,6 +70,20 @@ static const struct {
     {"Guide", "راهنما"},
 };
 
+/* A positive number in Persian digits (U+06F0…U+06F9), in the arena. */
+static const char *fa_number(hy_arena *a, int n) {
+    char ascii[16];
+    int len = snprintf(ascii, sizeof ascii, "%d", n);
+    char *out = hy_arena_alloc(a, (size_t)len * 2 + 1);
+    if (!out) return NULL;
+    for (int i = 0; i < len; i++) {
+        out[2 * i] = (char)0xdb;
+        out[2 * i + 1] = (char)(0xb0 + (ascii[i] - '0'));
+    }
+    out[2 * len] = '\0';
+    return out;
+}
+
 /* A small deterministic mixer (splitmix64). */
 static uint64_t mix(uint64_t x) {
     x += 0x9E3779B97F4A7C15ULL;
@@ -99,11 +113,13 @@ int hy_library_demo_doc(hy_arena *a, size_t i, int64_t now, struct hy_lib_doc *d
                            : hy_arena_printf(a, "%s %s", themes[th1], themes[th2]);
     d->covid = d->year >= 2020 && d->year <= 2022 && ((r >> 52) % 2 == 0);
     if (fa) {
+        const char *year = fa_number(a, d->year);
+        if (!year) return -1;
         d->title = hy_arena_printf(a, "%s: %s در %s", kinds[t].fa, topics[topic].fa,
                                    places[place].fa);
         d->summary = hy_arena_printf(
-            a, "نمونه‌ای از %s در %s که در سال %d آغاز شد%s.", topics[topic].fa,
-            places[place].fa, d->year, d->covid ? " و به همه‌گیری کووید-۱۹ پاسخ داد" : "");
+            a, "نمونه‌ای از %s در %s که در سال %s آغاز شد%s.", topics[topic].fa,
+            places[place].fa, year, d->covid ? " و به همه‌گیری کووید-۱۹ پاسخ داد" : "");
         d->body_md = hy_arena_printf(
             a, "## مسئله\n\nساکنان %s به %s نیاز داشتند.\n\n## کاری که شد\n\n"
                "داوطلبان و نهادهای محلی با هم **%s** را راه انداختند و نتیجه را با دیگران "

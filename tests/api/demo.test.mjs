@@ -76,6 +76,9 @@ test('demo documents tagged Iran are about Iran, and the others are not about Ir
   assert.ok(docs.filter(([c]) => c === 'IR').length > 20, 'enough Iranian documents');
   assert.ok(new Set(docs.map(([c]) => c)).size > 15, 'many countries');
   for (const [country, title] of docs) assert.equal(IRAN.test(title), country === 'IR', `${country}: ${title}`);
+  // Persian text with Persian digits.
+  for (const [summary] of sql(srv, "SELECT summary FROM lib_docs WHERE origin = 'demo' AND language = 'fa'"))
+    assert.doesNotMatch(summary, /[0-9]/, summary);
 });
 
 test('serve --demo loads Tehran\'s neighbourhoods through the operator place list: «ونک» and «نارمک» resolve', async () => {
