@@ -1,8 +1,8 @@
 /* library_demo.c — demo library documents, generated deterministically (no randomness: the
  * same index gives the same document on every store and every run). Used by `serve --demo`
- * (a few hundred), by the store conformance test and by bench/ (10,000 and more). Every
- * document has origin "demo" (pages show an "example" badge; `hamyari demo remove` takes them),
- * and its country is the country of the place it is about. */
+ * (a few hundred), by the store conformance test and by bench/ (10,000 and more), of every
+ * type but "faq". Every document has origin "demo" (pages show an "example" badge; `hamyari
+ * demo remove` takes them), and its country is the country of the place it is about. */
 #include <stdio.h>
 #include <string.h>
 
@@ -99,7 +99,10 @@ int hy_library_demo_doc(hy_arena *a, size_t i, int64_t now, struct hy_lib_doc *d
     memset(d, 0, sizeof *d);
     snprintf(d->id, sizeof d->id, "de%030zx", i);
     char *group = hy_arena_printf(a, "de%030zx", pair * 2);
-    size_t t = (size_t)(r % 7);
+    /* Every type but "faq": the FAQ page lists the library's real questions and answers
+     * (the starter content), with no examples among them. */
+    size_t t = (size_t)(r % 6);
+    if (t >= 4) t++;
     d->type = hy_lib_types[t];
     d->language = fa ? "fa" : "en";
     d->translation_group = group;
@@ -107,7 +110,7 @@ int hy_library_demo_doc(hy_arena *a, size_t i, int64_t now, struct hy_lib_doc *d
     d->country = places[place].country;
     d->level = hy_lib_levels[(r >> 32) % 5];
     d->year = 2010 + (int)((r >> 36) % 15);
-    d->stage = t == 4 ? NULL : hy_lib_stages[(r >> 40) % 6];
+    d->stage = hy_lib_stages[(r >> 40) % 6];
     size_t th1 = (size_t)((r >> 44) % NTHEMES), th2 = (size_t)((r >> 48) % NTHEMES);
     d->themes = th1 == th2 ? themes[th1]
                            : hy_arena_printf(a, "%s %s", themes[th1], themes[th2]);
