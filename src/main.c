@@ -22,6 +22,7 @@ static const struct {
     {"backup", hy_cmd_backup, "copy a SQLite store while the server runs (online backup)"},
     {"restore", hy_cmd_restore, "put a backup back into a SQLite store, then migrate it"},
     {"routes", hy_cmd_routes, "print the HTTP route table as JSON"},
+    {"demo", hy_cmd_demo, "remove the demo data (demo remove)"},
     {"forecast", hy_cmd_forecast, "forecast hospital admissions and census (CHIME's model)"},
 };
 

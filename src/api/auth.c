@@ -45,6 +45,7 @@ json_t *hy_user_json(const struct hy_user *u, bool with_contact) {
     json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "id", u->id, "name", u->name, "role",
                           u->role, "status", u->status, "language", u->language, "created_at",
                           (json_int_t)u->created_at);
+    if (j && u->demo) json_object_set_new(j, "demo", json_true());
     if (j && with_contact) {
         json_object_set_new(j, "email", u->email ? json_string(u->email) : json_null());
         json_object_set_new(j, "phone", u->phone ? json_string(u->phone) : json_null());

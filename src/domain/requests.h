@@ -55,6 +55,7 @@ struct hy_request {
     int64_t created_at, updated_at;
     int64_t opened_at, claimed_at, closed_at; /* 0 = not (yet) */
     bool purged;                              /* the personal data has been erased */
+    bool demo; /* an example of `serve --demo` (read only; the demo loader marks it) */
 };
 
 /* Personal data: read only after checking the caller may see it. */

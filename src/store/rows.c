@@ -61,7 +61,7 @@ SPEC(hy_row_count, struct hy_row_count, count_cols, -1);
 static const struct hy_col user_cols[] = {
     C_FIXED(S, id),         C_TEXT(S, email),      C_TEXT(S, phone),      C_TEXT_REQ(S, name),
     C_TEXT(S, password_hash), C_TEXT_REQ(S, role), C_TEXT_REQ(S, status), C_TEXT_REQ(S, language),
-    C_I64(S, created_at),   C_I64(S, updated_at),
+    C_I64(S, created_at),   C_I64(S, updated_at),  C_BOOL(S, demo),
 };
 SPEC(hy_row_user, S, user_cols, -1);
 #undef S
@@ -133,6 +133,7 @@ static const struct hy_col request_cols[] = {
     C_I64(S, claimed_at),
     C_I64(S, closed_at),
     C_PRESENT(S, purged), /* purged_at */
+    C_BOOL(S, demo),
 };
 SPEC(hy_row_request, S, request_cols, -1);
 #undef S

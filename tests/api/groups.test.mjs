@@ -477,7 +477,7 @@ test('serve --demo loads the gazetteer into an empty one, once, and never replac
     await st.cleanup();
   }
   // none, or a file that is not there: the demo starts without places (and says why).
-  const c = await startServer({ args: ['--demo', '--demo-places', join(FIX, 'no-such-file.tsv')] });
+  const c = await startServer({ args: ['--demo', '--demo-places', join(FIX, 'no-such-file.tsv'), '--demo-place-list', 'none'] });
   try {
     assert.equal(await tehran(c), undefined);
     assert.ok(c.lines.some((l) => /demo: no gazetteer: .*no-such-file\.tsv cannot be read/.test(l)), c.stderr());

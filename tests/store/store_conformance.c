@@ -1968,6 +1968,7 @@ static const char *norm_type(const char *t) {
     if (strcasecmp(t, "INTEGER") == 0 || strcmp(t, "bigint") == 0) return "int64";
     if (strcasecmp(t, "TEXT") == 0) return "text";
     if (strcasecmp(t, "REAL") == 0 || strcmp(t, "double precision") == 0) return "float64";
+    if (strcasecmp(t, "BOOLEAN") == 0) return "boolean";
     return t;
 }
 

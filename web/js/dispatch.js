@@ -4,6 +4,7 @@
 import { ready, t, formatNumber, formatDate, readNumber, LANGUAGE_EVENT } from './i18n.js';
 import { ApiError, getJSON } from './api.js';
 import { getMe, send } from './session.js';
+import { exampleBadge } from './example.js';
 
 await ready;
 const $ = (id) => document.getElementById(id);
@@ -50,7 +51,7 @@ function renderStats() {
 
 function renderQueue() {
   $('dispatch-queue').replaceChildren(...queue.map((r) => el('li', { className: 'vet-item' },
-    el('p', { textContent: rowText(r) + (r.assignee ? ` (${r.assignee.name})` : '') }),
+    el('p', { textContent: rowText(r) + (r.assignee ? ` (${r.assignee.name})` : '') }, r.demo ? exampleBadge() : null),
     el('div', { className: 'button-row' }, action('dispatch.open_detail', () => openDetail(r.id))))));
   $('dispatch-empty').hidden = queue.length > 0;
 }
@@ -64,6 +65,7 @@ function renderDetail() {
   const r = current;
   if (!r) return;
   $('dispatch-detail-title').textContent = rowText(r);
+  if (r.demo) $('dispatch-detail-title').append(' ', exampleBadge());
   const dl = $('dispatch-contact');
   dl.replaceChildren();
   const c = r.contact || {};

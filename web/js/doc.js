@@ -3,6 +3,7 @@
 import { ready, t, formatDate, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON } from './api.js';
 import { facetLabel, renderBody, docHref, yearText } from './library-common.js';
+import { exampleBadge } from './example.js';
 
 await ready;
 
@@ -21,6 +22,7 @@ function render() {
   if (!doc) return;
   document.getElementById('doc-title').textContent = doc.title;
   document.getElementById('doc-title').lang = doc.language;
+  if (doc.origin === 'demo') document.getElementById('doc-title').append(' ', exampleBadge());
   document.title = `${doc.title} — ${t('site.name')}`;
   const facts = document.getElementById('doc-facts');
   facts.replaceChildren();

@@ -5,6 +5,7 @@ import { ready, t, formatNumber, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON } from './api.js';
 import { facetLabel, renderSnippet, docHref, yearText } from './library-common.js';
 import { getMe } from './session.js';
+import { exampleBadge } from './example.js';
 
 await ready;
 
@@ -118,6 +119,7 @@ function resultItem(item) {
   a.lang = item.language;
   a.dir = 'auto';
   h.append(a);
+  if (item.origin === 'demo') h.append(' ', exampleBadge());
   const meta = document.createElement('p');
   meta.className = 'meta';
   const bits = [t(`lib.type.${item.type}`)];

@@ -5,6 +5,7 @@
 import { ready, t, formatNumber, LANGUAGE_EVENT } from './i18n.js';
 import { ApiError, getJSON } from './api.js';
 import { getMe, send } from './session.js';
+import { exampleBadge } from './example.js';
 
 await ready;
 const $ = (id) => document.getElementById(id);
@@ -47,7 +48,7 @@ function button(key, onClick, secondary = true) {
 function renderNear() {
   const list = $('tasks-near');
   list.replaceChildren(...near.map((r) => el('li', { className: 'vet-item' },
-    el('p', { textContent: summary(r) }),
+    el('p', { textContent: summary(r) }, r.demo ? exampleBadge() : null),
     el('div', { className: 'button-row' }, button('tasks.claim', async () => {
       await send(`/api/v1/requests/${r.id}/claim`);
       await load();
@@ -101,7 +102,7 @@ function checklistForm(r) {
 function renderMine() {
   $('tasks-mine').replaceChildren(...mine.map((r) => {
     const li = el('li', { className: 'vet-item' },
-      el('h3', { textContent: `${t(`kind.${r.kind}`)}: ${t(`rqstatus.${r.status}`)}` }),
+      el('h3', { textContent: `${t(`kind.${r.kind}`)}: ${t(`rqstatus.${r.status}`)}` }, r.demo ? exampleBadge() : null),
       r.contact ? contactList(r.contact) : null);
     const row = el('div', { className: 'button-row' });
     const move = (to) => async () => { await send(`/api/v1/requests/${r.id}/status`, { body: { status: to } }); await load(); };

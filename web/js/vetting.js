@@ -4,6 +4,7 @@
 import { ready, t, hasKey, formatDate, formatNumber, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON } from './api.js';
 import { getMe, send } from './session.js';
+import { exampleBadge } from './example.js';
 
 const PER_PAGE = 20;
 await ready;
@@ -33,6 +34,7 @@ function item(v) {
   li.dataset.id = v.id;
   const h = text('h2', v.name);
   h.dir = 'auto';
+  if (v.demo) h.append(' ', exampleBadge());
   const badge = text('span', t(`vstatus.${v.status}`), `badge badge-${v.status}`);
   const dl = document.createElement('dl');
   dl.className = 'details';

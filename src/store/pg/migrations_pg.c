@@ -411,6 +411,11 @@ const struct hy_migration hy_pg_migrations[] = {
      " PRIMARY KEY (tree_id, language, node_id),"
      " FOREIGN KEY (tree_id, language) REFERENCES trees(id, language) ON DELETE CASCADE"
      ");"},
+    {13,
+     /* Demo rows marked for `hamyari demo remove`: SQLite's step 13. */
+     "ALTER TABLE users ADD COLUMN demo boolean NOT NULL DEFAULT false;"
+     "ALTER TABLE help_requests ADD COLUMN demo boolean NOT NULL DEFAULT false;"
+     "ALTER TABLE places ADD COLUMN demo boolean NOT NULL DEFAULT false;"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

@@ -5,12 +5,14 @@
 
 #define HY_COLS_USER                                                                               \
     "id, email, phone, name, password_hash, role, status, language, created_at, updated_at"
+/* What users are read with: HY_COLS_USER (which inserts write) and the demo mark. */
+#define HY_COLS_USER_READ HY_COLS_USER ", demo"
 
 #define HY_COLS_REQUEST                                                                            \
     "r.id, r.tracking_code, r.status, r.kind, r.urgency, r.for_whom, r.language, r.source, "      \
     "r.lat, r.lon, r.assignee_id, u.name, r.reason, r.checklist, r.receipt_amount, "              \
     "r.reimbursement, r.created_at, r.updated_at, r.opened_at, r.claimed_at, r.closed_at, "       \
-    "r.purged_at"
+    "r.purged_at, r.demo"
 /* The FROM of HY_COLS_REQUEST: the assignee's name comes from users. */
 #define HY_FROM_REQUEST " FROM help_requests r LEFT JOIN users u ON u.id = r.assignee_id "
 

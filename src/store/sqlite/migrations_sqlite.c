@@ -429,6 +429,14 @@ const struct hy_migration hy_sqlite_migrations[] = {
      " PRIMARY KEY (tree_id, language, node_id),"
      " FOREIGN KEY (tree_id, language) REFERENCES trees(id, language) ON DELETE CASCADE"
      ") WITHOUT ROWID;"},
+    {13,
+     /* Demo rows (`serve --demo`) are marked so that `hamyari demo remove` takes them and
+      * nothing else: accounts, help requests and the demo's own place list (groups carry
+      * demo since step 3, library documents origin 'demo' since step 5). Declared BOOLEAN
+      * with the default false, as in PostgreSQL (SQLite stores 0 and 1). */
+     "ALTER TABLE users ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"
+     "ALTER TABLE help_requests ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"
+     "ALTER TABLE places ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"},
 };
 
 const size_t hy_sqlite_migrations_count =
