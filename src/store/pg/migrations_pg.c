@@ -372,6 +372,12 @@ const struct hy_migration hy_pg_migrations[] = {
     {11,
      /* The kind of a gazetteer row: SQLite's step 11. */
      "ALTER TABLE places ADD COLUMN kind text NOT NULL DEFAULT '';"},
+    {12,
+     /* The offline map's labels (Persian names) and the indexes of a map view: SQLite's
+      * step 12. */
+     "ALTER TABLE places ADD COLUMN name_fa text NOT NULL DEFAULT '';"
+     "CREATE INDEX places_lat ON places(lat);"
+     "CREATE INDEX places_population ON places(population);"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

@@ -389,6 +389,13 @@ const struct hy_migration hy_sqlite_migrations[] = {
      /* What kind of place a gazetteer row is ("neighbourhood", "city"…, "" unknown). Rows of
       * an operator's own place list have negative ids, GeoNames rows positive ones. */
      "ALTER TABLE places ADD COLUMN kind TEXT NOT NULL DEFAULT '';"},
+    {12,
+     /* The offline map's labels: a place's Persian name as it is written (GeoNames keeps it
+      * among the alternative names; "" none), and the indexes that find the places of a map
+      * view (by latitude band, or the most populous first). */
+     "ALTER TABLE places ADD COLUMN name_fa TEXT NOT NULL DEFAULT '';"
+     "CREATE INDEX places_lat ON places(lat);"
+     "CREATE INDEX places_population ON places(population);"},
 };
 
 const size_t hy_sqlite_migrations_count =
