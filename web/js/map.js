@@ -11,10 +11,13 @@
 // Basemap: country outlines from world-atlas (110m; the finer 50m outlines are fetched only when
 // the reader zooms in to detailZoom), drawn on a canvas — no tile server needed. If the server's
 // /api/v1/config names tiles (its own MBTiles at /tiles/{z}/{x}/{y}, or an operator's external
-// URL), they are drawn above the outlines. Libraries are loaded only when a map is created.
+// URL), they are drawn above the outlines. Above both, the names of the cities, towns and
+// neighbourhoods of the server's gazetteer (map-labels.js), at the zooms where they belong.
+// Libraries are loaded only when a map is created.
 
 import { t, formatNumber, getDirection, LANGUAGE_EVENT } from './i18n.js';
 import { getConfig } from './api.js';
+import { addPlaceLabels } from './map-labels.js';
 
 // Whole addresses, each in one string: the build replaces them by the files' content-hashed names.
 const OUTLINES = {
@@ -117,6 +120,7 @@ function normaliseMarker(m) {
  *   detailZoom  zoom at which the 50m outlines replace the 110m ones (default 6)
  *   tiles       {url, max_zoom, attribution} | null; default: from /api/v1/config
  *   labelKey    i18n key of the map's accessible name (default 'map.label')
+ *   placeLabels false to leave out the gazetteer's place names (default true)
  *   onSelect    function(marker) called when a marker or list item is chosen
  * Returns {map, setMarkers, select, refresh, destroy, state}; map is null if the libraries
  * could not be loaded (the list still works; el then says so).
@@ -132,12 +136,14 @@ export async function createMap(el, options = {}) {
     detailZoom: 6,
     tiles: undefined,
     labelKey: 'map.label',
+    placeLabels: true,
     onSelect: null,
     ...options,
   };
   const component = {
     map: null,
     state: 'loading',
+    labels: null,
     setMarkers,
     select,
     refresh,
@@ -286,11 +292,17 @@ export async function createMap(el, options = {}) {
         attr.addAttribution(outlineLayer.options.attribution);
       }
       cluster?.refreshClusters();
+      component.labels?.refresh();
+      if (component.labels) {
+        attr.removeAttribution(labelAttribution);
+        labelAttribution = escapeHtml(t('map.places_attribution'));
+        attr.addAttribution(labelAttribution);
+      }
       updateExternalNote();
     }
   }
 
-  let externalNote = null, tiles = null;
+  let externalNote = null, tiles = null, labelAttribution = '', resizeObserver = null;
   function updateExternalNote() {
     if (!tiles?.url) return;
     const u = new URL(tiles.url.replace(/\{[^}]+\}/g, '0'), location.href);
@@ -328,6 +340,8 @@ export async function createMap(el, options = {}) {
 
   function destroy() {
     document.removeEventListener(LANGUAGE_EVENT, refresh);
+    component.labels?.remove();
+    resizeObserver?.disconnect();
     buildSeq++;
     component.map?.remove();
     component.map = null;
@@ -358,6 +372,10 @@ export async function createMap(el, options = {}) {
       worldCopyJump: true,
     });
     component.map = map;
+    // Leaflet measures its frame once; when the page's layout settles later (the toolbar, fonts,
+    // a phone's address bar), it is told, so that what it draws is where the reader sees it.
+    resizeObserver = new ResizeObserver(() => component.map?.invalidateSize({ pan: false }));
+    resizeObserver.observe(canvas);
     map.attributionControl.setPrefix('Leaflet');
     map.createPane('basemap').style.zIndex = '150';
     if (tiles?.url) {
@@ -394,6 +412,11 @@ export async function createMap(el, options = {}) {
       await showOutlines('coarse', libs.topojson);
     } catch (e) {
       console.warn(String(e)); // markers and tiles still work without the outlines
+    }
+    if (opts.placeLabels) {
+      component.labels = addPlaceLabels(L, map);
+      labelAttribution = escapeHtml(t('map.places_attribution'));
+      map.attributionControl.addAttribution(labelAttribution);
     }
     map.on('zoomend', () => {
       if (detailState === 'coarse' && map.getZoom() >= opts.detailZoom) {
