@@ -17,9 +17,10 @@ const GAP = 4; // px kept free around every label
 /**
  * Chooses the labels to draw: items [{w, h, x, y, ...}] (pixel size, centre), in order of
  * importance; returns those that fit inside the view [0..width]×[0..height] without touching
- * a label chosen before them, each with its box {left, top, right, bottom}.
+ * a label chosen before them nor a box of `taken` (e.g. labels another layer drew), each with
+ * its box {left, top, right, bottom}.
  */
-export function placeLabels(items, width, height, gap = GAP) {
+export function placeLabels(items, width, height, gap = GAP, taken = []) {
   const chosen = [];
   for (const it of items) {
     const box = {
@@ -27,8 +28,8 @@ export function placeLabels(items, width, height, gap = GAP) {
       top: it.y - it.h / 2 - gap, bottom: it.y + it.h / 2 + gap,
     };
     if (box.left < 0 || box.top < 0 || box.right > width || box.bottom > height) continue;
-    if (chosen.some((c) => box.left < c.box.right && c.box.left < box.right
-      && box.top < c.box.bottom && c.box.top < box.bottom)) continue;
+    const hits = (c) => box.left < c.right && c.left < box.right && box.top < c.bottom && c.top < box.bottom;
+    if (taken.some(hits) || chosen.some((c) => hits(c.box))) continue;
     chosen.push({ ...it, box });
   }
   return chosen;

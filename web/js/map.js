@@ -118,7 +118,8 @@ function normaliseMarker(m) {
  *               popup body built from title/description/href
  *   center, zoom, minZoom, maxZoom    initial view (default: Iran, zoom 5)
  *   detailZoom  zoom at which the 50m outlines replace the 110m ones (default 6)
- *   tiles       {url, max_zoom, attribution} | null; default: from /api/v1/config
+ *   tiles       {url, max_zoom, attribution, format} | null; default: from /api/v1/config;
+ *               format 'vector' draws the operator's street map with MapLibre (street-map.js)
  *   labelKey    i18n key of the map's accessible name (default 'map.label')
  *   placeLabels false to leave out the gazetteer's place names (default true)
  *   onSelect    function(marker) called when a marker or list item is chosen
@@ -144,6 +145,7 @@ export async function createMap(el, options = {}) {
     map: null,
     state: 'loading',
     labels: null,
+    street: null,
     setMarkers,
     select,
     refresh,
@@ -293,6 +295,7 @@ export async function createMap(el, options = {}) {
       }
       cluster?.refreshClusters();
       component.labels?.refresh();
+      component.street?.refresh();
       if (component.labels) {
         attr.removeAttribution(labelAttribution);
         labelAttribution = escapeHtml(t('map.places_attribution'));
@@ -341,6 +344,7 @@ export async function createMap(el, options = {}) {
   function destroy() {
     document.removeEventListener(LANGUAGE_EVENT, refresh);
     component.labels?.remove();
+    component.street?.remove();
     resizeObserver?.disconnect();
     buildSeq++;
     component.map?.remove();
@@ -357,7 +361,10 @@ export async function createMap(el, options = {}) {
     L = libs.L;
     tiles = opts.tiles === undefined ? (await getConfig()).tiles : opts.tiles;
     status.remove();
-    const maxZoom = tiles?.max_zoom ? Math.max(opts.minZoom, Number(tiles.max_zoom)) : opts.maxZoom;
+    const vector = tiles?.url && tiles.format === 'vector';
+    // Vector tiles stay sharp past their last zoom (streets are drawn, not pictures).
+    const maxZoom = vector ? Math.max(opts.maxZoom, 17)
+      : tiles?.max_zoom ? Math.max(opts.minZoom, Number(tiles.max_zoom)) : opts.maxZoom;
     toolbar = document.createElement('div');
     toolbar.className = 'hy-map-toolbar';
     const canvas = document.createElement('div');
@@ -378,7 +385,17 @@ export async function createMap(el, options = {}) {
     resizeObserver.observe(canvas);
     map.attributionControl.setPrefix('Leaflet');
     map.createPane('basemap').style.zIndex = '150';
-    if (tiles?.url) {
+    if (vector) {
+      // The operator's street map (scripts/osm-tiles.sh); without WebGL the outlines remain.
+      try {
+        const { addStreetMap } = await import('./street-map.js');
+        component.street = await addStreetMap(L, map, tiles);
+        if (tiles.attribution) map.attributionControl.addAttribution(escapeHtml(tiles.attribution));
+        el.dataset.tiles = tiles.url;
+      } catch (e) {
+        console.warn(String(e));
+      }
+    } else if (tiles?.url) {
       L.tileLayer(tiles.url, { maxZoom, attribution: tiles.attribution ? escapeHtml(tiles.attribution) : '' }).addTo(map);
       el.dataset.tiles = tiles.url;
     }
