@@ -50,7 +50,8 @@ const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({
   '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
 }[c]));
 
-function addStylesheet(href) {
+/** Adds a library's stylesheet once, before ours (so that ours wins at equal specificity). */
+export function addStylesheet(href) {
   const existing = document.querySelector(`link[rel="stylesheet"][href="${href}"]`);
   if (existing) return Promise.resolve();
   return new Promise((resolve, reject) => {

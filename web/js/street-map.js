@@ -11,6 +11,7 @@
 
 import { getLanguage } from './i18n.js';
 import { placeLabels } from './map-labels.js';
+import { addStylesheet } from './map.js';
 
 const LIBRARY = {
   gl: '/vendor/maplibre/maplibre-gl.mjs',
@@ -48,18 +49,6 @@ export function streetStyle(tiles) {
         paint: { 'circle-radius': 2.5, 'circle-color': COLOURS.place } },
     ],
   };
-}
-
-function addStylesheet(href) {
-  if (document.querySelector(`link[rel="stylesheet"][href="${href}"]`)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const link = document.createElement('link');
-    link.rel = 'stylesheet';
-    link.href = href;
-    link.onload = () => resolve();
-    link.onerror = () => reject(new Error(`street map: could not load ${href}`));
-    document.head.insertBefore(link, document.querySelector('link[rel="stylesheet"][href*="/css/app."]'));
-  });
 }
 
 let library = null;
