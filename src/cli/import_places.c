@@ -106,7 +106,8 @@ static const char **places_names(hy_arena *a, const char *name, const char *asci
  * of the comma-separated alternatives; "" when none is (an arena copy; NULL when it is full). */
 static const char *persian_name(hy_arena *a, const char *name, const char *alt) {
     if (hy_maplabel_persian_score(name, strlen(name)) >= 0) return hy_arena_strdup(a, name);
-    size_t at = 0, len = alt ? hy_maplabel_persian_name(alt, strlen(alt), &at) : 0;
+    if (!alt) return "";
+    size_t at = 0, len = hy_maplabel_persian_name(alt, strlen(alt), &at);
     char *s = hy_arena_alloc(a, len + 1);
     if (!s) return NULL;
     memcpy(s, alt + at, len);
