@@ -46,6 +46,14 @@ const FILES = [
   // Latin text uses the system font, so English pages never download it (unicode-range in app.css).
   ['vazirmatn/misc/Non-Latin/fonts/webfonts/Vazirmatn-NL[wght].woff2', 'vazirmatn/vazirmatn-nl-variable.woff2'],
   ['vazirmatn/OFL.txt', 'vazirmatn/OFL.txt'],
+  // The street map (an operator's vector MBTiles, scripts/osm-tiles.sh): MapLibre GL draws it as
+  // a Leaflet layer; loaded by web/js/street-map.js only when the server has vector tiles.
+  ['maplibre-gl/dist/maplibre-gl.mjs', 'maplibre/maplibre-gl.mjs'],
+  ['maplibre-gl/dist/maplibre-gl-worker.mjs', 'maplibre/maplibre-gl-worker.mjs'],
+  ['maplibre-gl/dist/maplibre-gl.css', 'maplibre/maplibre-gl.css'],
+  ['maplibre-gl/LICENSE.txt', 'maplibre/LICENSE.txt'],
+  ['@maplibre/maplibre-gl-leaflet/leaflet-maplibre-gl.js', 'maplibre/leaflet-maplibre-gl.js'],
+  ['@maplibre/maplibre-gl-leaflet/LICENSE', 'maplibre/LICENSE-leaflet-maplibre-gl.txt'],
 ];
 
 const HELP = `Usage: node scripts/build-web.mjs [--check] [--sync-html] [--convert FILE…] [--quiet] [--help]

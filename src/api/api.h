@@ -76,6 +76,7 @@ hy_result hy_api_remove_group_coordinator(hy_req *req);
 hy_result hy_api_export_groups_geojson(hy_req *req);
 hy_result hy_api_export_groups_csv(hy_req *req);
 hy_result hy_api_geocode(hy_req *req);
+hy_result hy_api_map_places(hy_req *req);
 struct hy_group;
 /* A group as the API shows it (public fields; distance_m and covers for "near" answers). */
 json_t *hy_group_json(const struct hy_group *g, bool with_distance);

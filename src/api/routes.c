@@ -118,6 +118,8 @@ const struct hy_route hy_routes[] = {
      HY_ACCESS_ADMIN, 0, "Remove a coordinator of the group"},
     {HY_GET, "/api/v1/geocode", hy_api_geocode, HY_ACCESS_PUBLIC, 0,
      "Places and postcodes by name prefix (offline gazetteer)"},
+    {HY_GET, "/api/v1/map/places", hy_api_map_places, HY_ACCESS_PUBLIC, 0,
+     "Place labels of a map view (offline map)"},
     /* Knowledge library */
     {HY_GET, "/api/v1/library", hy_api_search_library, HY_ACCESS_PUBLIC, 0,
      "Search and filter the library, with facet counts"},

@@ -11,6 +11,7 @@
 
 #include "cli/import.h"
 #include "domain/group.h"
+#include "domain/maplabel.h"
 #include "domain/text.h"
 #include "store/groups.h"
 
@@ -101,6 +102,46 @@ static const char **places_names(hy_arena *a, const char *name, const char *asci
     return names;
 }
 
+/* The name a Persian map label shows: `name` itself when it is Persian, else the most Persian
+ * of the comma-separated alternatives; "" when none is (an arena copy; NULL when it is full). */
+static const char *persian_name(hy_arena *a, const char *name, const char *alt) {
+    if (hy_maplabel_persian_score(name, strlen(name)) >= 0) return hy_arena_strdup(a, name);
+    if (!alt) return "";
+    size_t at = 0, len = hy_maplabel_persian_name(alt, strlen(alt), &at);
+    char *s = hy_arena_alloc(a, len + 1);
+    if (!s) return NULL;
+    memcpy(s, alt + at, len);
+    s[len] = '\0';
+    return s;
+}
+
+/* The name an English map label shows for a place list's row whose name is in Arabic script:
+ * the first alternative in Latin letters ("" none), as an arena copy (NULL when it is full). */
+static const char *latin_name(hy_arena *a, const char *name, const char *alt) {
+    if (!arabic_script(name) || !alt) return "";
+    for (const char *q = alt; *q;) {
+        size_t l = strcspn(q, ",");
+        bool latin = l > 0;
+        for (size_t i = 0; i < l && latin; i++) {
+            unsigned char c = (unsigned char)q[i];
+            latin = c >= 0x20 && c < 0x7f && c != '"';
+        }
+        if (latin) {
+            while (l > 0 && q[l - 1] == ' ') l--;
+            while (l > 0 && *q == ' ') q++, l--;
+            if (l) {
+                char *s = hy_arena_alloc(a, l + 1);
+                if (!s) return NULL;
+                memcpy(s, q, l);
+                s[l] = '\0';
+                return s;
+            }
+        }
+        q += l + (q[l] ? 1 : 0);
+    }
+    return "";
+}
+
 /* The feature of a GeoNames row: its feature code, else its size. */
 static const char *geonames_feature(const char *code, double population) {
     if (!strcmp(code, "PPLX")) return "neighbourhood";
@@ -158,13 +199,14 @@ static int walk_list(struct hy_import *im) {
         p->kind = "place";
         p->feature = feature;
         p->name = hy_arena_strdup(im->a, name);
-        p->ascii_name = "";
+        p->ascii_name = latin_name(im->a, name, alt);
         p->country = "";
         p->admin1 = "";
         p->lat = lat;
         p->lon = lon;
+        p->name_fa = persian_name(im->a, name, alt);
         p->names = places_names(im->a, name, "", alt ? alt : (char[]){""}, &p->nnames);
-        if (hy_import_added(im, p->name && p->names) < 0) {
+        if (hy_import_added(im, p->name && p->ascii_name && p->name_fa && p->names) < 0) {
             rc = -1;
             break;
         }
@@ -232,8 +274,10 @@ static int walk(struct hy_import *im) {
         p->lon = lon;
         p->population = (int64_t)pop;
         p->feature = geonames_feature(col[7] ? col[7] : "", pop);
+        p->name_fa = persian_name(im->a, col[1], col[3]);
         p->names = places_names(im->a, col[1], col[2], col[3], &p->nnames);
-        if (hy_import_added(im, p->name && p->ascii_name && p->country && p->admin1 && p->names) < 0) {
+        if (hy_import_added(im, p->name && p->ascii_name && p->country && p->admin1 && p->name_fa &&
+                                    p->names) < 0) {
             rc = -1;
             break;
         }

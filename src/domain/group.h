@@ -86,6 +86,7 @@ struct hy_place {
     const char *ascii_name;
     const char *country; /* ISO 3166 alpha-2, may be "" */
     const char *admin1;
+    const char *name_fa; /* the Persian name as written, "" or NULL none (place_insert_many) */
     double lat, lon;
     int64_t population;
     bool exact; /* geocode(): the query matched a whole name */

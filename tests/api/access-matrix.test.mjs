@@ -107,6 +107,7 @@ const MATRIX = {
   'POST /api/v1/groups/{id}/coordinators': ADMIN,
   'DELETE /api/v1/groups/{id}/coordinators/{user_id}': ADMIN,
   'GET /api/v1/geocode': PUBLIC,
+  'GET /api/v1/map/places': PUBLIC,
 
   // Knowledge library
   'GET /api/v1/library': PUBLIC,

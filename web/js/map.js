@@ -11,10 +11,13 @@
 // Basemap: country outlines from world-atlas (110m; the finer 50m outlines are fetched only when
 // the reader zooms in to detailZoom), drawn on a canvas — no tile server needed. If the server's
 // /api/v1/config names tiles (its own MBTiles at /tiles/{z}/{x}/{y}, or an operator's external
-// URL), they are drawn above the outlines. Libraries are loaded only when a map is created.
+// URL), they are drawn above the outlines. Above both, the names of the cities, towns and
+// neighbourhoods of the server's gazetteer (map-labels.js), at the zooms where they belong.
+// Libraries are loaded only when a map is created.
 
 import { t, formatNumber, getDirection, LANGUAGE_EVENT } from './i18n.js';
 import { getConfig } from './api.js';
+import { addPlaceLabels } from './map-labels.js';
 
 // Whole addresses, each in one string: the build replaces them by the files' content-hashed names.
 const OUTLINES = {
@@ -47,7 +50,8 @@ const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({
   '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
 }[c]));
 
-function addStylesheet(href) {
+/** Adds a library's stylesheet once, before ours (so that ours wins at equal specificity). */
+export function addStylesheet(href) {
   const existing = document.querySelector(`link[rel="stylesheet"][href="${href}"]`);
   if (existing) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -115,8 +119,10 @@ function normaliseMarker(m) {
  *               popup body built from title/description/href
  *   center, zoom, minZoom, maxZoom    initial view (default: Iran, zoom 5)
  *   detailZoom  zoom at which the 50m outlines replace the 110m ones (default 6)
- *   tiles       {url, max_zoom, attribution} | null; default: from /api/v1/config
+ *   tiles       {url, max_zoom, attribution, format} | null; default: from /api/v1/config;
+ *               format 'vector' draws the operator's street map with MapLibre (street-map.js)
  *   labelKey    i18n key of the map's accessible name (default 'map.label')
+ *   placeLabels false to leave out the gazetteer's place names (default true)
  *   onSelect    function(marker) called when a marker or list item is chosen
  * Returns {map, setMarkers, select, refresh, destroy, state}; map is null if the libraries
  * could not be loaded (the list still works; el then says so).
@@ -132,12 +138,15 @@ export async function createMap(el, options = {}) {
     detailZoom: 6,
     tiles: undefined,
     labelKey: 'map.label',
+    placeLabels: true,
     onSelect: null,
     ...options,
   };
   const component = {
     map: null,
     state: 'loading',
+    labels: null,
+    street: null,
     setMarkers,
     select,
     refresh,
@@ -286,11 +295,18 @@ export async function createMap(el, options = {}) {
         attr.addAttribution(outlineLayer.options.attribution);
       }
       cluster?.refreshClusters();
+      component.labels?.refresh();
+      component.street?.refresh();
+      if (component.labels) {
+        attr.removeAttribution(labelAttribution);
+        labelAttribution = escapeHtml(t('map.places_attribution'));
+        attr.addAttribution(labelAttribution);
+      }
       updateExternalNote();
     }
   }
 
-  let externalNote = null, tiles = null;
+  let externalNote = null, tiles = null, labelAttribution = '', resizeObserver = null;
   function updateExternalNote() {
     if (!tiles?.url) return;
     const u = new URL(tiles.url.replace(/\{[^}]+\}/g, '0'), location.href);
@@ -328,6 +344,9 @@ export async function createMap(el, options = {}) {
 
   function destroy() {
     document.removeEventListener(LANGUAGE_EVENT, refresh);
+    component.labels?.remove();
+    component.street?.remove();
+    resizeObserver?.disconnect();
     buildSeq++;
     component.map?.remove();
     component.map = null;
@@ -343,7 +362,10 @@ export async function createMap(el, options = {}) {
     L = libs.L;
     tiles = opts.tiles === undefined ? (await getConfig()).tiles : opts.tiles;
     status.remove();
-    const maxZoom = tiles?.max_zoom ? Math.max(opts.minZoom, Number(tiles.max_zoom)) : opts.maxZoom;
+    const vector = tiles?.url && tiles.format === 'vector';
+    // Vector tiles stay sharp past their last zoom (streets are drawn, not pictures).
+    const maxZoom = vector ? Math.max(opts.maxZoom, 17)
+      : tiles?.max_zoom ? Math.max(opts.minZoom, Number(tiles.max_zoom)) : opts.maxZoom;
     toolbar = document.createElement('div');
     toolbar.className = 'hy-map-toolbar';
     const canvas = document.createElement('div');
@@ -358,9 +380,23 @@ export async function createMap(el, options = {}) {
       worldCopyJump: true,
     });
     component.map = map;
+    // Leaflet measures its frame once; when the page's layout settles later (the toolbar, fonts,
+    // a phone's address bar), it is told, so that what it draws is where the reader sees it.
+    resizeObserver = new ResizeObserver(() => component.map?.invalidateSize({ pan: false }));
+    resizeObserver.observe(canvas);
     map.attributionControl.setPrefix('Leaflet');
     map.createPane('basemap').style.zIndex = '150';
-    if (tiles?.url) {
+    if (vector) {
+      // The operator's street map (scripts/osm-tiles.sh); without WebGL the outlines remain.
+      try {
+        const { addStreetMap } = await import('./street-map.js');
+        component.street = await addStreetMap(L, map, tiles);
+        if (tiles.attribution) map.attributionControl.addAttribution(escapeHtml(tiles.attribution));
+        el.dataset.tiles = tiles.url;
+      } catch (e) {
+        console.warn(String(e));
+      }
+    } else if (tiles?.url) {
       L.tileLayer(tiles.url, { maxZoom, attribution: tiles.attribution ? escapeHtml(tiles.attribution) : '' }).addTo(map);
       el.dataset.tiles = tiles.url;
     }
@@ -394,6 +430,11 @@ export async function createMap(el, options = {}) {
       await showOutlines('coarse', libs.topojson);
     } catch (e) {
       console.warn(String(e)); // markers and tiles still work without the outlines
+    }
+    if (opts.placeLabels) {
+      component.labels = addPlaceLabels(L, map);
+      labelAttribution = escapeHtml(t('map.places_attribution'));
+      map.attributionControl.addAttribution(labelAttribution);
     }
     map.on('zoomend', () => {
       if (detailState === 'coarse' && map.getZoom() >= opts.detailZoom) {

@@ -178,8 +178,8 @@ out:
 /* ---- gazetteer ---- */
 
 static int p_insert_many(hy_store *s, const struct hy_place *p, size_t n) {
-    struct arr a[9], nm[3];
-    arrs_init(a, 9);
+    struct arr a[10], nm[3];
+    arrs_init(a, 10);
     arrs_init(nm, 3);
     int e = 0;
     for (size_t i = 0; i < n && !e; i++) {
@@ -193,6 +193,7 @@ static int p_insert_many(hy_store *s, const struct hy_place *p, size_t n) {
         if (!e) e = arr_f64(&a[6], p[i].lon);
         if (!e) e = arr_i64(&a[7], p[i].population);
         if (!e) e = arr_add(&a[8], p[i].feature ? p[i].feature : "");
+        if (!e) e = arr_add(&a[9], p[i].name_fa ? p[i].name_fa : "");
         for (size_t k = 0; k < p[i].nnames && !e; k++) {
             if (!p[i].names[k][0]) continue;
             e = arr_add(&nm[0], p[i].names[k]);
@@ -200,9 +201,9 @@ static int p_insert_many(hy_store *s, const struct hy_place *p, size_t n) {
             if (!e) e = arr_i64(&nm[2], p[i].population);
         }
     }
-    int r = e ? HY_DB_HARD : arrs_exec(s, HY_PG_Q_GR_PLACES_INSERT, a, 9);
+    int r = e ? HY_DB_HARD : arrs_exec(s, HY_PG_Q_GR_PLACES_INSERT, a, 10);
     if (r >= 0 && nm[0].n) r = arrs_exec(s, HY_PG_Q_GR_PLACE_NAMES_INSERT, nm, 3);
-    arrs_free(a, 9);
+    arrs_free(a, 10);
     arrs_free(nm, 3);
     return r < 0 ? r : HY_DB_ONE;
 }

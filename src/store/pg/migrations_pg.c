@@ -416,6 +416,12 @@ const struct hy_migration hy_pg_migrations[] = {
      "ALTER TABLE users ADD COLUMN demo boolean NOT NULL DEFAULT false;"
      "ALTER TABLE help_requests ADD COLUMN demo boolean NOT NULL DEFAULT false;"
      "ALTER TABLE places ADD COLUMN demo boolean NOT NULL DEFAULT false;"},
+    {14,
+     /* The offline map's labels (Persian names) and the indexes of a map view: SQLite's
+      * step 14. */
+     "ALTER TABLE places ADD COLUMN name_fa text NOT NULL DEFAULT '';"
+     "CREATE INDEX places_lat ON places(lat);"
+     "CREATE INDEX places_population ON places(population);"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

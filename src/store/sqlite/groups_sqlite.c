@@ -281,7 +281,8 @@ static int p_insert_many(hy_store *s, const struct hy_place *p, size_t n) {
                                    hy_arg_text_or(p[i].country, ""),
                                    hy_arg_text_or(p[i].admin1, ""), hy_arg_f64(p[i].lat),
                                    hy_arg_f64(p[i].lon), hy_arg_i64(p[i].population),
-                                   hy_arg_text_or(p[i].feature, "")));
+                                   hy_arg_text_or(p[i].feature, ""),
+                                   hy_arg_text_or(p[i].name_fa, "")));
         for (size_t k = 0; k < p[i].nnames && r >= 0; k++)
             if (p[i].names[k][0])
                 r = hy_st_exec(s, HY_SQ_Q_GR_PLACE_NAME_INSERT,

@@ -437,6 +437,13 @@ const struct hy_migration hy_sqlite_migrations[] = {
      "ALTER TABLE users ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"
      "ALTER TABLE help_requests ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"
      "ALTER TABLE places ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"},
+    {14,
+     /* The offline map's labels: a place's Persian name as it is written (GeoNames keeps it
+      * among the alternative names; "" none), and the indexes that find the places of a map
+      * view (by latitude band, or the most populous first). */
+     "ALTER TABLE places ADD COLUMN name_fa TEXT NOT NULL DEFAULT '';"
+     "CREATE INDEX places_lat ON places(lat);"
+     "CREATE INDEX places_population ON places(population);"},
 };
 
 const size_t hy_sqlite_migrations_count =
