@@ -372,6 +372,11 @@ const struct hy_migration hy_pg_migrations[] = {
     {11,
      /* The kind of a gazetteer row: SQLite's step 11. */
      "ALTER TABLE places ADD COLUMN kind text NOT NULL DEFAULT '';"},
+    {12,
+     /* A volunteer's consent and a request's preferred call time: SQLite's step 12. */
+     "ALTER TABLE volunteer_profiles ADD COLUMN consent_at bigint;"
+     "ALTER TABLE volunteer_profiles ADD COLUMN consent_version text;"
+     "ALTER TABLE request_contacts ADD COLUMN call_window text NOT NULL DEFAULT '';"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];
