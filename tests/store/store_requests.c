@@ -250,6 +250,7 @@ static void test_insert_get(void **state) {
     assert_false(g.r.purged);
     assert_string_equal(g.c.phone, "+989125550101");
     assert_string_equal(g.c.details, "bread");
+    assert_string_equal(g.c.call_window, "mornings");
     assert_true(g.c.has_exact && g.c.lat == 35.7012);
 }
 
