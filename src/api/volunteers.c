@@ -2,7 +2,8 @@
  *
  *   POST /api/v1/volunteers               sign-up, no account needed (JSON or a form post)
  *   GET  /api/v1/volunteers               coordinators: the list to vet, ?status=&page=
- *   POST /api/v1/volunteers/{id}/approve  coordinators: pending/suspended → approved
+ *   POST /api/v1/volunteers/{id}/approve  coordinators: pending/suspended → approved, and the
+ *                                         volunteer is told by a text message
  *   POST /api/v1/volunteers/{id}/suspend  coordinators: → suspended, sessions ended
  *
  * A volunteer's home area is stored rounded to about 500 m. Role, status and owner cannot be
