@@ -551,7 +551,7 @@ async function writeBench(store, h, db, dir) {
   out.volunteers_s = (await timedAsync(`${nvol} volunteer sign-ups (${store})`, () => pool(nvol, 32, async (i) => {
     const r = await fetch(`${h.base}/api/v1/volunteers`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: `Bench volunteer ${i}`, phone: `+98935${String(i).padStart(7, '0')}`,
-        lat: 35.6 + (i % 101) / 500, lon: 51.3 + (i % 103) / 500, radius_km: 5, skills: ['groceries'], language: 'en' }) });
+        lat: 35.6 + (i % 101) / 500, lon: 51.3 + (i % 103) / 500, radius_km: 5, skills: ['groceries'], language: 'en', consent: true }) });
     if (r.status >= 300) { failed++; if (failed < 3) log(`sign-up: ${r.status} ${await r.text()}`); }
     else await r.arrayBuffer();
   }))).s;

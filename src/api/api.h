@@ -41,6 +41,8 @@ int hy_revoke_user_tokens(hy_store *s, const char *actor_id, const char *user_id
 
 /* requests_public.c */
 hy_result hy_api_submit_request(hy_req *req);
+hy_result hy_api_take_phone_request(hy_req *req);
+hy_result hy_api_place_request(hy_req *req);
 hy_result hy_api_show_request_sent(hy_req *req);
 hy_result hy_api_get_request_status(hy_req *req);
 hy_result hy_api_check_request_status(hy_req *req);

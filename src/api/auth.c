@@ -192,6 +192,9 @@ json_t *hy_volunteer_json(const struct hy_volunteer *v) {
     json_object_set_new(j, "languages", langs ? langs : json_array());
     json_object_set_new(j, "availability", json_string(v->availability ? v->availability : ""));
     json_object_set_new(j, "radius_km", json_real(v->radius_km));
+    json_object_set_new(j, "consent_at", v->consent_at ? json_integer(v->consent_at) : json_null());
+    json_object_set_new(j, "consent_version",
+                        v->consent_version ? json_string(v->consent_version) : json_null());
     if (v->has_area) {
         json_object_set_new(j, "lat", json_real(v->lat));
         json_object_set_new(j, "lon", json_real(v->lon));

@@ -105,9 +105,10 @@ static void add_delivery(json_t *j, const struct hy_request *r) {
 }
 
 static json_t *contact_json(const struct hy_request_contact *c) {
-    json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "name", c->name ? c->name : "", "phone",
+    json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", c->name ? c->name : "", "phone",
                           c->phone ? c->phone : "", "address", c->address ? c->address : "",
-                          "details", c->details ? c->details : "");
+                          "details", c->details ? c->details : "", "call_window",
+                          c->call_window ? c->call_window : "");
     if (j && c->has_exact) {
         json_object_set_new(j, "lat", json_real(c->lat));
         json_object_set_new(j, "lon", json_real(c->lon));
@@ -485,6 +486,26 @@ hy_result hy_api_assign_request(hy_req *req) {
         return hy_reply_error(req, HY_E_INVALID_FIELD, "This is not an approved volunteer.", "volunteer_id");
     struct hy_rq_move m = {.arena = req->arena, .who = req->who, .step = HY_RQ_STEP_ASSIGN,
                            .id = req->args[0], .volunteer = vid};
+    return run_move(req, &m, 200);
+}
+
+/* A coordinator places a request whose area is unknown or wrong (a position found by place
+ * search, a map click or typed coordinates in any script), whatever its status before
+ * delivery; it is stored rounded like any other, the exact point with the contact. */
+hy_result hy_api_place_request(hy_req *req) {
+    hy_req_principal(req);
+    if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
+    double lat = 0, lon = 0;
+    struct hy_field spec[] = {
+        HY_F_NUM("lat", HY_REQUIRED, -90, 90, &lat),
+        HY_F_NUM("lon", HY_REQUIRED, -180, 180, &lon),
+        HY_F_END,
+    };
+    hy_result res;
+    if (!hy_input_parse(req, spec, &res)) return res;
+    if (!hy_geo_valid(lat, lon)) return hy_reply_error(req, HY_E_INVALID_FIELD, "Not a position.", "lat");
+    struct hy_rq_move m = {.arena = req->arena, .who = req->who, .step = HY_RQ_STEP_AREA,
+                           .id = req->args[0], .has_area = true, .lat = lat, .lon = lon};
     return run_move(req, &m, 200);
 }
 

@@ -2,6 +2,7 @@
  *
  *   POST /api/v1/requests         ask for help (JSON, or a form post that gets a page back);
  *                                 Idempotency-Key honoured
+ *   POST /api/v1/requests/phone   coordinators: a request taken by phone, the same workflow
  *   GET  /api/v1/requests/sent    the confirmation page after a form post
  *   POST /api/v1/inbound/sms      the SMS gateway (X-Hamyari-Secret): a text becomes a request
  *
@@ -188,15 +189,22 @@ static hy_result submit_answer(hy_req *req, void *ctx) {
                           x->sub.body, strlen(x->sub.body));
 }
 
-hy_result hy_api_submit_request(hy_req *req) {
+/* A request from the public form (`phone` false), or one a coordinator types in while on the
+ * phone with the requester (`phone` true): the same fields, checks and workflow; the latter is
+ * marked as taken by phone, opens at once (the call is the call-back), names the coordinator
+ * in its events and audit entry, and counts against the coordinator's limit rather than the
+ * address's (an office's coordinators share one). */
+static hy_result submit(hy_req *req, bool phone_intake) {
     const char *name, *phone_raw, *address = "", *place = NULL, *kind, *details = "",
                                   *urgency = "normal", *for_whom = "self", *language = "fa";
     double lat = 0, lon = 0;
     bool has_lat = false, has_lon = false, consent = false;
+    const char *call_window = "";
     struct hy_field spec[] = {
         HY_F_STR("name", HY_REQUIRED, 1, 100, &name),
         HY_F_STR("phone", HY_REQUIRED, 5, 40, &phone_raw),
         HY_F_STR("address", HY_REQUIRED, 1, 300, &address),
+        HY_F_STR("call_window", HY_OPTIONAL, 0, 100, &call_window),
         {"lat", HY_FT_NUMBER, HY_NULLABLE, -90, 90, &lat, NULL, 0, &has_lat},
         {"lon", HY_FT_NUMBER, HY_NULLABLE, -180, 180, &lon, NULL, 0, &has_lon},
         HY_F_STR("place", HY_OPTIONAL | HY_NULLABLE, 0, 200, &place),
@@ -254,7 +262,7 @@ hy_result hy_api_submit_request(hy_req *req) {
     x->req = req;
     x->sub.arena = req->arena;
     x->sub.actor_id = hy_req_actor(req);
-    x->sub.route = SUBMIT_ROUTE;
+    x->sub.route = phone_intake ? "POST /api/v1/requests/phone" : SUBMIT_ROUTE;
     x->sub.answer = submit_answer_body;
     x->form = form;
     x->lang = language;
@@ -277,7 +285,10 @@ hy_result hy_api_submit_request(hy_req *req) {
     }
     /* Every new submission counts against the address's limit, with or without a key; a
      * replay of a stored answer does not. */
-    snprintf(x->rate_buf, sizeof x->rate_buf, "request:ip:%s", hy_req_client_ip(req));
+    if (phone_intake)
+        snprintf(x->rate_buf, sizeof x->rate_buf, "request:user:%s", hy_req_actor(req));
+    else
+        snprintf(x->rate_buf, sizeof x->rate_buf, "request:ip:%s", hy_req_client_ip(req));
     if (hy_db_ops(req->srv->db)->rate_hit_outside_batch) {
         /* Several writers (e.g. PostgreSQL's): one address's counter in their batches would
          * make concurrent batches conflict, so it is counted first, by itself (one atomic
@@ -296,13 +307,13 @@ hy_result hy_api_submit_request(hy_req *req) {
     }
 
     int64_t now = hy_clock_now();
-    bool auto_open = req->srv->cfg->requests_auto_open;
+    bool auto_open = phone_intake || req->srv->cfg->requests_auto_open;
     x->sub.r.status = auto_open ? "open" : "new";
     x->sub.r.kind = kind;
     x->sub.r.urgency = urgency;
     x->sub.r.for_whom = for_whom;
     x->sub.r.language = language;
-    x->sub.r.source = "web";
+    x->sub.r.source = phone_intake ? "phone" : "web";
     x->sub.r.created_at = x->sub.r.updated_at = now;
     x->sub.r.opened_at = auto_open ? now : 0;
     if (has_lat) {
@@ -317,8 +328,13 @@ hy_result hy_api_submit_request(hy_req *req) {
     x->sub.c.phone = x->phone;
     x->sub.c.address = address;
     x->sub.c.details = details;
+    x->sub.c.call_window = call_window;
     return submit_queue(req, x, submit_answer);
 }
+
+hy_result hy_api_submit_request(hy_req *req) { return submit(req, false); }
+
+hy_result hy_api_take_phone_request(hy_req *req) { return submit(req, true); }
 
 /* The page a form post is sent on to: the code (from the query, checked against the alphabet,
  * so nothing else can be echoed) and the next steps. Reveals nothing: the code alone opens
@@ -369,8 +385,9 @@ hy_result hy_api_show_request_sent(hy_req *req) {
         char *e = hy_html_escape(req->arena, json_string_value(v));
         hy_buf_printf(&b, "<li>%s</li>", e ? e : "");
     }
-    hy_buf_printf(&b, "</ol>\n<p><a href=\"/track\">%s</a></p>",
-                  fa ? "پیگیری درخواست" : "Track my request");
+    /* The tracking page works without JavaScript; with it, the code is filled in. */
+    hy_buf_printf(&b, "</ol>\n<p><a href=\"/track?code=%s%s\">%s</a></p>", code,
+                  fa ? "" : "&amp;lang=en", fa ? "پیگیری یا لغو درخواست" : "Track or cancel my request");
     json_decref(steps);
     char *body = hy_arena_strdup(req->arena, b.data ? b.data : "");
     hy_buf_free(&b);

@@ -2,7 +2,8 @@
  *
  *   POST /api/v1/volunteers               sign-up, no account needed (JSON or a form post)
  *   GET  /api/v1/volunteers               coordinators: the list to vet, ?status=&page=
- *   POST /api/v1/volunteers/{id}/approve  coordinators: pending/suspended → approved
+ *   POST /api/v1/volunteers/{id}/approve  coordinators: pending/suspended → approved, and the
+ *                                         volunteer is told by a text message
  *   POST /api/v1/volunteers/{id}/suspend  coordinators: → suspended, sessions ended
  *
  * A volunteer's home area is stored rounded to about 500 m. Role, status and owner cannot be
@@ -76,7 +77,7 @@ hy_result hy_api_sign_up_volunteer(hy_req *req) {
     const char *name, *phone_raw, *email = NULL, *password = NULL, *availability = "",
                                   *language = "fa";
     double lat = 0, lon = 0, radius = 5;
-    bool has_lat = false, has_lon = false;
+    bool has_lat = false, has_lon = false, consent = false;
     struct hy_strings skills = {0}, langs = {0};
     struct hy_field spec[] = {
         HY_F_STR("name", HY_REQUIRED, 1, 100, &name),
@@ -90,10 +91,14 @@ hy_result hy_api_sign_up_volunteer(hy_req *req) {
         HY_F_STRS("languages", HY_OPTIONAL, 10, 35, NULL, &langs),
         HY_F_STR("availability", HY_OPTIONAL | HY_MULTILINE, 0, 500, &availability),
         HY_F_ENUM("language", HY_OPTIONAL, language_list, &language),
+        HY_F_BOOL("consent", HY_REQUIRED, &consent),
         HY_F_END,
     };
     hy_result res;
     if (!hy_input_parse(req, spec, &res)) return res;
+    if (!consent)
+        return hy_reply_error(req, HY_E_INVALID_FIELD,
+                              "Agreeing to the privacy notice is required to volunteer.", "consent");
     if (has_lat != has_lon)
         return hy_reply_error(req, HY_E_MISSING_FIELD, "Give both lat and lon, or neither.",
                               has_lat ? "lon" : "lat");
@@ -139,6 +144,8 @@ hy_result hy_api_sign_up_volunteer(hy_req *req) {
     if (!c->vol.skills || !c->vol.languages || !c->user.phone)
         return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     c->vol.availability = availability;
+    c->vol.consent_at = now;
+    c->vol.consent_version = HY_PRIVACY_VERSION;
     if (!password || !*password) return signup_store(req, c);
     /* The hash is made off the server's threads. */
     c->password = password;
@@ -230,6 +237,24 @@ static int vet_tx(hy_store *s, void *ctx) {
     if ((r = hy_audit(s, hy_req_actor(c->req), approve ? "volunteer_approved" : "volunteer_suspended", c->id,
                       c->user.status)) < 0)
         return r;
+    if (approve && (c->user.phone || c->user.email)) {
+        /* The volunteer hears of it in the same transaction: no approval without its message. */
+        json_t *payload = json_pack("{s:s}", "name", c->user.name ? c->user.name : "");
+        char *text = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
+        json_decref(payload);
+        if (!text) return HY_DB_HARD;
+        struct hy_outbox_message m = {
+            .created_at = hy_clock_now(),
+            .recipient = c->user.phone ? c->user.phone : c->user.email,
+            .channel = c->user.phone ? "sms" : "email",
+            .language = c->user.language,
+            .template_name = "volunteer_approved",
+            .payload = text,
+        };
+        r = s->ops->outbox_insert(s, &m);
+        free(text);
+        if (r < 0) return r;
+    }
     c->user.status = c->to;
     return HY_DB_ONE;
 }

@@ -332,6 +332,16 @@ int hy_outbox_pass(hy_db *db, const struct hy_notify_config *c, unsigned limit, 
         struct hy_outbox_item *m = &t.items[i];
         json_error_t e;
         json_t *params = json_loads(m->payload ? m->payload : "{}", 0, &e);
+        json_t *code = params ? json_object_get(params, "code") : NULL;
+        if (c->site && json_is_string(code)) {
+            /* The tracking page with the code filled in; it works without JavaScript. */
+            size_t n = strlen(c->site);
+            while (n && c->site[n - 1] == '/') n--;
+            char link[512];
+            int k = snprintf(link, sizeof link, "%.*s/track?code=%s", (int)n, c->site,
+                             json_string_value(code));
+            if (k > 0 && (size_t)k < sizeof link) json_object_set_new(params, "link", json_string(link));
+        }
         char *text = hy_message_render(m->template_name, m->language, params);
         json_decref(params);
         const char *err = NULL;

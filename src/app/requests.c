@@ -122,8 +122,11 @@ int hy_rq_submit_tx(hy_store *s, void *ctx) {
     int64_t now = x->r.created_at;
     struct hy_rq_plan p;
     hy_rq_plan_submit(x->r.status, x->r.source, &p);
-    /* The events name no actor: the requester has no account. */
-    if ((r = write_change(s, x->r.id, x->r.status, &p, NULL, now)) < 0) return r;
+    /* The events name no actor (the requester has no account), except for a request a
+     * coordinator took by phone: theirs is the hand that wrote it. */
+    if ((r = write_change(s, x->r.id, x->r.status, &p,
+                          strcmp(x->r.source, "phone") ? NULL : x->actor_id, now)) < 0)
+        return r;
     if ((r = write_notices(s, &x->r, &x->c, &p, x->actor_id, now)) < 0) return r;
     x->body = x->answer(&x->r, x->arena);
     if (!x->body) return HY_DB_HARD;
@@ -261,6 +264,8 @@ int hy_rq_move_tx(hy_store *s, void *ctx) {
             if ((r = never_claimed(s, m->id, m->arena, &first)) < 0) return r;
             refusal = hy_rq_plan_assign(from, actor, m->volunteer, found ? u.role : NULL,
                                         found ? u.status : NULL, first, &p);
+        } else if (m->step == HY_RQ_STEP_AREA) {
+            refusal = hy_rq_plan_area(from, actor, &p);
         } else {
             refusal = hy_rq_plan_move(from, m->to, m->reason, actor, m->has_area, &p);
         }

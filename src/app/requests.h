@@ -76,7 +76,7 @@ int hy_rq_track_tx(hy_store *s, void *ctx);
 
 /* ---- claim, move, assign ---- */
 
-enum hy_rq_step { HY_RQ_STEP_CLAIM, HY_RQ_STEP_MOVE, HY_RQ_STEP_ASSIGN };
+enum hy_rq_step { HY_RQ_STEP_CLAIM, HY_RQ_STEP_MOVE, HY_RQ_STEP_ASSIGN, HY_RQ_STEP_AREA };
 
 struct hy_rq_move {
     hy_arena *arena;
@@ -86,7 +86,8 @@ struct hy_rq_move {
     const char *to;        /* HY_RQ_STEP_MOVE: the new status (release: "open") */
     const char *reason;    /* HY_RQ_STEP_MOVE: may be NULL */
     const char *volunteer; /* HY_RQ_STEP_ASSIGN: the account to give the request to */
-    bool has_area;         /* HY_RQ_STEP_MOVE: a coordinator also places the request */
+    bool has_area;         /* HY_RQ_STEP_MOVE: a coordinator also places the request;
+                            * HY_RQ_STEP_AREA: always (only places it) */
     double lat, lon;
     /* HY_RQ_STEP_CLAIM: limits on a volunteer's own claims (NULL: none). A volunteer claims
      * only inside their service area, whatever the limits. */

@@ -27,6 +27,8 @@ struct hy_notify_config {
     unsigned batch_minutes;   /* "new requests near you" at most this often (default 15; 0 off) */
     unsigned retention_days;  /* personal data of finished requests kept this long (default 30) */
     unsigned timeout;         /* seconds a channel may take for one message (default 10) */
+    const char *site;         /* the public URL (--public-url), or NULL: messages about a
+                               * request then end with a link to its tracking page */
     unsigned per_recipient;   /* messages queued to one recipient in any hour, whatever
                                * triggers them (default HY_OUTBOX_PER_HOUR_DEFAULT); the
                                * excess is dropped and counted (store.h outbox_insert) */

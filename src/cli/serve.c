@@ -253,6 +253,7 @@ int hy_cmd_serve(int argc, char **argv) {
     if (s.verbose) hy_log_set_level(HY_LOG_DEBUG);
     if (c->inbound_secret && !*c->inbound_secret) c->inbound_secret = NULL;
     if (nc.webhook && !*nc.webhook) nc.webhook = NULL;
+    nc.site = c->public_url && *c->public_url ? c->public_url : NULL;
     if (nc.command && !*nc.command) nc.command = NULL;
     const char *notify_problem;
     if (!hy_notify_check(&nc, &notify_problem)) {

@@ -25,6 +25,10 @@ struct hy_user {
     bool demo; /* an example account of `serve --demo` (read only; the demo loader marks it) */
 };
 
+/* The version of the privacy notice (web/_pages/privacy.html, its "last updated" date) that a
+ * volunteer agrees to when signing up; recorded with the consent. */
+#define HY_PRIVACY_VERSION "2025-11-27"
+
 struct hy_volunteer {
     char user_id[HY_ID_LEN + 1];
     bool has_area;
@@ -33,6 +37,8 @@ struct hy_volunteer {
     const char *skills;       /* a JSON array of strings */
     const char *languages;    /* a JSON array of strings */
     const char *availability; /* free text */
+    int64_t consent_at;          /* when the privacy notice was agreed to; 0 = not recorded */
+    const char *consent_version; /* which notice (HY_PRIVACY_VERSION then), or NULL */
 };
 
 struct hy_session {

@@ -233,16 +233,34 @@ enum hy_rq_refusal hy_rq_plan_move(const char *from, const char *to, const char 
     return HY_RQ_ALLOWED;
 }
 
+enum hy_rq_refusal hy_rq_plan_area(const char *from, enum hy_rq_actor actor,
+                                   struct hy_rq_plan *ret) {
+    if (hidden_from(actor, from)) return hy_rq_refuse_missing(ret);
+    *ret = (struct hy_rq_plan){0};
+    if (actor != HY_RQ_COORDINATOR)
+        return refuse(ret, HY_RQ_NOT_PERMITTED, "Only coordinators set a request's area.");
+    if (strcmp(from, "new") && strcmp(from, "open") && strcmp(from, "claimed") &&
+        strcmp(from, "in_progress"))
+        return refuse(ret, HY_RQ_BAD_TRANSITION, "A finished request keeps its area.");
+    ret->audit = "request_area_set";
+    return HY_RQ_ALLOWED;
+}
+
 enum hy_rq_refusal hy_rq_plan_assign(const char *from, enum hy_rq_actor actor,
                                      const char *volunteer_id, const char *role,
                                      const char *status, bool first, struct hy_rq_plan *ret) {
     if (hidden_from(actor, from)) return hy_rq_refuse_missing(ret);
     *ret = (struct hy_rq_plan){0};
-    if (strcmp(from, "open") && strcmp(from, "claimed") && strcmp(from, "in_progress"))
-        return refuse(ret, HY_RQ_BAD_TRANSITION, "Only open or taken requests can be assigned.");
+    /* A new request too: the coordinator who has spoken to the requester gives it straight to
+     * a volunteer. */
+    bool is_new = !strcmp(from, "new");
+    if (is_new && actor != HY_RQ_COORDINATOR)
+        return refuse(ret, HY_RQ_NOT_PERMITTED, "You may not make this change.");
+    if (!is_new && strcmp(from, "open") && strcmp(from, "claimed") && strcmp(from, "in_progress"))
+        return refuse(ret, HY_RQ_BAD_TRANSITION, "Only active requests can be assigned.");
     if (!hy_rq_may_be_assigned(role, status))
         return refuse(ret, HY_RQ_NOT_VOLUNTEER, "This is not an approved volunteer.");
-    bool fresh = !strcmp(from, "open");
+    bool fresh = is_new || !strcmp(from, "open");
     ret->to = fresh ? "claimed" : from;
     ret->assignee = volunteer_id;
     ret->reason = fresh ? "assigned" : "reassigned";

@@ -64,6 +64,7 @@ struct hy_request_contact {
     const char *phone; /* E.164 */
     const char *address;
     const char *details;
+    const char *call_window; /* when the requester prefers to be called, as they put it */
     bool has_exact;
     double lat, lon; /* the exact position given, if any */
 };
@@ -279,6 +280,10 @@ enum hy_rq_refusal hy_rq_refuse_claim(const char *status, enum hy_rq_actor actor
  * (may be NULL); `sets_area`: the move also places the request. */
 enum hy_rq_refusal hy_rq_plan_move(const char *from, const char *to, const char *reason,
                                    enum hy_rq_actor actor, bool sets_area,
+                                   struct hy_rq_plan *ret);
+/* `actor` (a coordinator) places a request in status `from` (any before delivered): the
+ * request keeps its status; an audit entry records it. */
+enum hy_rq_refusal hy_rq_plan_area(const char *from, enum hy_rq_actor actor,
                                    struct hy_rq_plan *ret);
 /* `actor` gives a request in status `from` to the account `volunteer_id`, whose role and
  * status are `role` and `status` (NULL: there is no such account). `first`: nobody had

@@ -35,7 +35,9 @@ int hy_st_user_insert(hy_store *s, const struct hy_user *u, const struct hy_volu
                    HY_ARGS(hy_arg_text(u->id), hy_arg_f64_if(v->has_area, v->lat),
                            hy_arg_f64_if(v->has_area, v->lon), hy_arg_f64(v->radius_km),
                            hy_arg_text_or(v->skills, "[]"), hy_arg_text_or(v->languages, "[]"),
-                           hy_arg_text_or(v->availability, "")));
+                           hy_arg_text_or(v->availability, ""),
+                           hy_arg_i64_nonzero(v->consent_at),
+                           hy_arg_text(v->consent_version)));
     return r == HY_DB_NONE ? HY_DB_HARD : r;
 }
 

@@ -25,7 +25,8 @@ int hy_st_rq_insert(hy_store *s, const struct hy_request *r, const struct hy_req
                    HY_ARGS(hy_arg_text(r->id), hy_arg_text(c->name), hy_arg_text(c->phone),
                            hy_arg_text_or(c->address, ""), hy_arg_text_or(c->details, ""),
                            hy_arg_f64_if(c->has_exact, c->lat),
-                           hy_arg_f64_if(c->has_exact, c->lon)));
+                           hy_arg_f64_if(c->has_exact, c->lon),
+                           hy_arg_text_or(c->call_window, "")));
     return x == HY_DB_NONE ? HY_DB_HARD : x;
 }
 

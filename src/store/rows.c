@@ -70,7 +70,7 @@ SPEC(hy_row_user, S, user_cols, -1);
 static const struct hy_col volunteer_cols[] = {
     C_FIXED(S, user_id),     C_F64_HAS(S, lat, has_area), C_F64(S, lon),
     C_F64(S, radius_km),     C_TEXT_REQ(S, skills),       C_TEXT_REQ(S, languages),
-    C_TEXT_REQ(S, availability),
+    C_TEXT_REQ(S, availability), C_I64(S, consent_at), C_TEXT(S, consent_version),
 };
 SPEC(hy_row_volunteer, S, volunteer_cols, -1);
 #undef S
@@ -141,7 +141,8 @@ SPEC(hy_row_request, S, request_cols, -1);
 #define S struct hy_request_contact
 static const struct hy_col request_contact_cols[] = {
     C_TEXT(S, name),    C_TEXT(S, phone),                  C_TEXT(S, address),
-    C_TEXT(S, details), C_F64_HAS(S, lat, has_exact),      C_F64(S, lon),
+    C_TEXT(S, details), C_TEXT(S, call_window),            C_F64_HAS(S, lat, has_exact),
+    C_F64(S, lon),
 };
 SPEC(hy_row_request_contact, S, request_contact_cols, -1);
 #undef S

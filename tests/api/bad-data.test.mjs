@@ -168,7 +168,7 @@ describe(`bad data at every JSON endpoint ${S}`, () => {
     let stored = 0;
     for (const s of INJECTIONS) {
       sent++;
-      const r = await call(srv, 'POST', '/api/v1/volunteers', { body: { name: s, phone: freshPhone(), availability: `evenings ${s}` } });
+      const r = await call(srv, 'POST', '/api/v1/volunteers', { body: { name: s, phone: freshPhone(), availability: `evenings ${s}`, consent: true } });
       if (r.status !== 201) {
         assert.ok(r.status >= 400 && r.status < 500, `${JSON.stringify(s)}: ${r.status} ${r.text}`);
         continue;

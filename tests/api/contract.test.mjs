@@ -364,7 +364,7 @@ const FIXTURES = {
   'POST /api/v1/auth/login': { params: async () => ({ body: { login: ctx.logins.volunteer, password: PASSWORD } }), as: 'anon' },
   'POST /api/v1/auth/reset': { params: async () => ({ body: { login: ctx.logins.volunteer } }), as: 'anon' },
   'POST /api/v1/auth/reset/confirm': { fresh: true, params: async () => ({ body: { token: await resetToken() } }), as: 'anon' },
-  'POST /api/v1/volunteers': { fresh: true, params: async () => ({ body: { phone: freshPhone(), email: `v${uniq()}@example.org` } }), as: 'anon' },
+  'POST /api/v1/volunteers': { fresh: true, params: async () => ({ body: { phone: freshPhone(), email: `v${uniq()}@example.org`, consent: true } }), as: 'anon' },
   'POST /api/v1/volunteers/{id}/approve': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
   'POST /api/v1/volunteers/{id}/suspend': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
   'POST /api/v1/users/{id}/role': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
@@ -392,6 +392,8 @@ const FIXTURES = {
     params: async () => ({ id: (await helpRequest({ open: true })).id, body: { volunteer_id: ctx.ids.volunteer } }),
   },
   'GET /api/v1/requests/{id}/suggestions': { params: async () => ({ id: ctx.ids.openRequest }) },
+  'POST /api/v1/requests/{id}/area': { fresh: true, params: async () => ({ id: (await helpRequest()).id }) },
+  'POST /api/v1/requests/phone': { fresh: true, params: async () => ({ body: { phone: freshPhone() } }) },
   'POST /api/v1/requests/{id}/notes': { fresh: true, params: async (who) => ({ id: (await helpRequest({ claim: taker(who) })).id }) },
   'POST /api/v1/requests/{id}/delivery': {
     fresh: true, params: async (who) => ({ id: (await helpRequest({ claim: taker(who), status: 'in_progress' })).id }),

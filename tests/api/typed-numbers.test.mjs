@@ -104,12 +104,12 @@ describe(`numbers typed in Persian and Arabic ${S}`, () => {
   it(`a volunteer's radius typed in Persian, and refused naming the field ${S}`, async () => {
     const phone = freshPhone();
     const r = await srv.request('POST', '/api/v1/volunteers', {
-      body: { name: 'Typed Volunteer', phone, password: 'correct horse battery 9', radius_km: '۷٫۵', lat: '۳۵٫۷', lon: '۵۱٫۴' },
+      body: { name: 'Typed Volunteer', phone, password: 'correct horse battery 9', consent: true, radius_km: '۷٫۵', lat: '۳۵٫۷', lon: '۵۱٫۴' },
     });
     assert.equal(r.status, 201, r.text);
     assert.equal(Number(sql(srv, `SELECT radius_km FROM volunteer_profiles WHERE user_id = '${r.json.id}'`)[0][0]), 7.5);
     const bad = await srv.request('POST', '/api/v1/volunteers', {
-      body: { name: 'Typed Volunteer', phone: freshPhone(), password: 'correct horse battery 9', radius_km: '۷٫۵٫۱' },
+      body: { name: 'Typed Volunteer', phone: freshPhone(), password: 'correct horse battery 9', consent: true, radius_km: '۷٫۵٫۱' },
     });
     assertError(bad, 400, 'invalid_field');
     assert.equal(bad.json.error.field, 'radius_km');

@@ -101,7 +101,12 @@ test('sign-up form: a volunteer signs up and is told they are pending (fa)', asy
       await page.textContent('#volunteer-error-text'));
     await page.fill('#vol-radius', '۷٫۵');
     await shot(page, 'signup-filled-fa');
-    await page.click('#vol-submit');
+    // The ticked consent box is sent (the server refuses a sign-up without it).
+    const [post] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/volunteers')),
+      page.click('#vol-submit'),
+    ]);
+    assert.equal(post.postDataJSON().consent, true);
     await page.waitForSelector('#volunteer-done:not([hidden])');
     assert.ok(await page.isHidden('#volunteer-form'));
     assert.match(await page.textContent('#volunteer-done'), new RegExp(LOCALES.fa['volunteer.done_title']));

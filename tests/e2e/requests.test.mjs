@@ -39,7 +39,7 @@ before(async () => {
   const token = cli(['token', 'create', '--db', server.db, '--user', COORD.email]).trim().split('\n').pop();
   const signup = await fetch(`${server.url}/api/v1/volunteers`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Reza Volunteer', email: VOL.email, phone: VOL.phone, password: VOL.password, lat: HOME.lat, lon: HOME.lon, radius_km: 5, language: 'en' }),
+    body: JSON.stringify({ name: 'Reza Volunteer', email: VOL.email, phone: VOL.phone, password: VOL.password, lat: HOME.lat, lon: HOME.lon, radius_km: 5, language: 'en', consent: true }),
   });
   const signed = await signup.json();
   assert.equal(signup.status, 201, JSON.stringify(signed));
@@ -94,6 +94,7 @@ test('without JavaScript: the plain form asks for help and shows the tracking co
     await page.check('#help-kind-medicine');
     await page.check('#help-urgency-high');
     await page.fill('#help-details', 'قرص فشار');
+    await page.fill('#help-call-window', 'صبح‌ها تا ساعت ۱۱'); // sent with the plain form too
     await page.check('#help-consent');
     await shot(page, 'nojs-filled-fa-360');
     await Promise.all([page.waitForURL(/\/api\/v1\/requests\/sent\?code=/), page.click('#help-submit')]);
@@ -104,7 +105,7 @@ test('without JavaScript: the plain form asks for help and shows the tracking co
     await shot(page, 'nojs-sent-fa-360');
     const url = page.url();
     // The track page works without JavaScript too: its form posts, the answer is a page.
-    await Promise.all([page.waitForURL(/\/track$/), page.click('main a[href="/track"]')]);
+    await Promise.all([page.waitForURL(/\/track\?code=/), page.click('main a[href^="/track"]')]);
     assert.equal(await page.getAttribute('#track-form', 'method'), 'post');
     await page.fill('#track-code', noJsCode);
     await page.fill('#track-phone', '۰۹۱۲ ۵۵۵ ۰۳۰۱');
@@ -202,7 +203,7 @@ test('dispatch → claim → deliver: the coordinator opens it, a volunteer near
       await c.page.click('#dispatch-note-form button[type=submit]');
       await c.page.waitForSelector('#dispatch-notes li');
       await c.page.click(`#dispatch-actions button:has-text("${L[lang]['dispatch.mark_open']}")`);
-      await c.page.waitForFunction((t) => document.querySelector('#dispatch-detail-title')?.textContent.includes(t), L[lang]['rqstatus.open']);
+      await c.page.waitForFunction((t) => document.querySelector('#dispatch-detail-title')?.textContent.includes(t), L[lang]['rqstaff.open']);
       await axeClean(c.page, `dispatch detail (${lang})`);
       await shot(c.page, `dispatch-detail-${lang}`);
       assert.deepEqual(c.problems.filter((x) => !/ERR_ABORTED/.test(x)), [], 'no errors (requests cut short by navigation aside)');
@@ -240,7 +241,7 @@ test('dispatch → claim → deliver: the coordinator opens it, a volunteer near
       await axeClean(v.page, `tasks mine (${lang})`);
       await shot(v.page, `tasks-mine-${lang}`);
       await v.page.click(`#tasks-mine button:has-text("${L[lang]['tasks.deliver']}")`);
-      await v.page.waitForFunction((t) => document.querySelector('#tasks-mine h3')?.textContent.includes(t), L[lang]['rqstatus.delivered']);
+      await v.page.waitForFunction((t) => document.querySelector('#tasks-mine h3')?.textContent.includes(t), L[lang]['rqstaff.delivered']);
       assert.deepEqual(v.problems.filter((x) => !/ERR_ABORTED/.test(x)), [], 'no errors (requests cut short by navigation aside)');
     } finally {
       await v.context.close();

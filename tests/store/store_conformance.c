@@ -753,7 +753,9 @@ static void test_user_insert_get(void **state) {
                               .radius_km = 7.5,
                               .skills = "[\"پزشکی\",\"رانندگی\"]",
                               .languages = "[\"fa\",\"en\"]",
-                              .availability = "عصرها، پنج‌شنبه و جمعه"};
+                              .availability = "عصرها، پنج‌شنبه و جمعه",
+                              .consent_at = 1700000050,
+                              .consent_version = "2025-11-27"};
     struct hy_user reza =
         mk_user(ID_REZA, NULL, "+989351112233", "رضا", "coordinator", "approved", 1700000100);
     reza.password_hash = NULL;
@@ -809,6 +811,8 @@ static void test_user_insert_get(void **state) {
     assert_string_equal(v.skills, vm.skills);
     assert_string_equal(v.languages, vm.languages);
     assert_string_equal(v.availability, vm.availability);
+    assert_int_equal(v.consent_at, 1700000050);
+    assert_string_equal(v.consent_version, "2025-11-27");
     assert_int_equal(s->ops->volunteer_get(s, ID_SARA, a, &v), HY_DB_ONE);
     assert_string_equal(v.user_id, ID_SARA);
     assert_false(v.has_area);
@@ -816,6 +820,8 @@ static void test_user_insert_get(void **state) {
     assert_string_equal(v.skills, "[]");
     assert_string_equal(v.languages, "[]");
     assert_string_equal(v.availability, "");
+    assert_int_equal(v.consent_at, 0); /* none recorded */
+    assert_null(v.consent_version);
     memset(&v, 0x5a, sizeof v);
     struct hy_volunteer vbefore = v;
     assert_int_equal(s->ops->volunteer_get(s, ID_REZA, a, &v), HY_DB_NONE); /* no profile */

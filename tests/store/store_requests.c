@@ -195,7 +195,7 @@ static struct hy_request req(const char *id, const char *code, const char *statu
 
 static int add_requests(hy_store *s, struct fx *f, void *arg) {
     const struct hy_request_ops *q = s->ops->requests;
-    struct hy_request_contact c = {"Maryam", "+989125550101", "Street 1", "bread", true, 35.7012, 51.4003};
+    struct hy_request_contact c = {"Maryam", "+989125550101", "Street 1", "bread", "mornings", true, 35.7012, 51.4003};
     struct hy_request a = req(R1, "AAAA2222", "open", 35.70, 2000);
     struct hy_request b = req(R2, "BBBB3333", "new", 35.80, 3000);
     struct hy_request d = req(R3, "CCCC4444", "open", 0, 4000);
@@ -250,6 +250,7 @@ static void test_insert_get(void **state) {
     assert_false(g.r.purged);
     assert_string_equal(g.c.phone, "+989125550101");
     assert_string_equal(g.c.details, "bread");
+    assert_string_equal(g.c.call_window, "mornings");
     assert_true(g.c.has_exact && g.c.lat == 35.7012);
 }
 

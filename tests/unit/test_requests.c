@@ -279,6 +279,33 @@ static void test_plan_assign_and_delivery(void **state) {
                      HY_RQ_NOT_VOLUNTEER);
     assert_int_equal(hy_rq_plan_assign("open", HY_RQ_COORDINATOR, v, NULL, NULL, true, &p),
                      HY_RQ_NOT_VOLUNTEER);
+    /* Straight from "new": the coordinator has spoken to the person. Nobody else may. */
+    assert_int_equal(
+        hy_rq_plan_assign("new", HY_RQ_COORDINATOR, v, "volunteer", "approved", true, &p),
+        HY_RQ_ALLOWED);
+    assert_string_equal(p.to, "claimed");
+    assert_string_equal(p.reason, "assigned");
+    assert_string_equal(p.message, "request_claimed");
+    assert_int_equal(hy_rq_plan_assign("new", HY_RQ_ASSIGNEE, v, "volunteer", "approved", true, &p),
+                     HY_RQ_NOT_PERMITTED);
+    assert_int_equal(hy_rq_plan_assign("new", HY_RQ_VOLUNTEER, v, "volunteer", "approved", true, &p),
+                     HY_RQ_NOT_FOUND);
+
+    /* Placing a request: coordinators, any status before delivery, no status change. */
+    static const char *const active[] = {"new", "open", "claimed", "in_progress", NULL};
+    static const char *const finished[] = {"delivered", "closed", "cancelled", "unable_to_help",
+                                           NULL};
+    for (const char *const *st = active; *st; st++) {
+        assert_int_equal(hy_rq_plan_area(*st, HY_RQ_COORDINATOR, &p), HY_RQ_ALLOWED);
+        assert_null(p.to);
+        assert_int_equal(p.nevents, 0);
+        assert_string_equal(p.audit, "request_area_set");
+    }
+    for (const char *const *st = finished; *st; st++)
+        assert_int_equal(hy_rq_plan_area(*st, HY_RQ_COORDINATOR, &p), HY_RQ_BAD_TRANSITION);
+    assert_int_equal(hy_rq_plan_area("claimed", HY_RQ_ASSIGNEE, &p), HY_RQ_NOT_PERMITTED);
+    assert_int_equal(hy_rq_plan_area("open", HY_RQ_VOLUNTEER, &p), HY_RQ_NOT_PERMITTED);
+    assert_int_equal(hy_rq_plan_area("new", HY_RQ_VOLUNTEER, &p), HY_RQ_NOT_FOUND);
 
     assert_int_equal(hy_rq_plan_delivery("in_progress", HY_RQ_VOLUNTEER, false, false, NULL, &p),
                      HY_RQ_NOT_FOUND);

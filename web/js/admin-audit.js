@@ -54,16 +54,17 @@ function subject(e) {
   return s;
 }
 
-/** A code the server wrote into the detail (a role, a status) in words; "a->b" both sides. */
+/** A code the server wrote into the detail (a role, a status, a request's source, who
+ *  cancelled) in words; "a->b" or "a>b" both sides. */
 function codeWords(code) {
-  for (const prefix of ['role', 'vstatus', 'rqstatus']) {
+  for (const prefix of ['role', 'vstatus', 'rqstaff', 'source', 'audit.detail']) {
     if (hasKey(`${prefix}.${code}`)) return t(`${prefix}.${code}`);
   }
   return null;
 }
 function detailText(e) {
   if (e.action === 'group_approved') return ''; // the status before: always "pending"
-  const pair = /^([a-z_]+)->([a-z_]+)$/.exec(e.detail);
+  const pair = /^([a-z_]+)-?>([a-z_]+)$/.exec(e.detail);
   if (pair && codeWords(pair[1]) && codeWords(pair[2])) return `${codeWords(pair[1])} → ${codeWords(pair[2])}`;
   return codeWords(e.detail) || e.detail;
 }

@@ -1,7 +1,7 @@
 // Submitting a new group (POST /api/v1/groups → pending) or editing one (PATCH, owners,
 // coordinators and admins). Needs a signed-in account; state-changing requests carry the
 // session's CSRF token from /api/v1/me.
-import { readNumber, ready, t } from './i18n.js';
+import { readNumber, ready, t, formatList, languageName } from './i18n.js';
 import { getJSON } from './api.js';
 import { getMe, send } from './session.js';
 import { createMap, loadMapLibraries } from './map.js';
@@ -21,6 +21,17 @@ try {
 if (!me) document.getElementById('groupedit-signin').hidden = false;
 
 const list = (s) => s.split(/[,،;]/).map((x) => x.trim()).filter(Boolean);
+// Languages are shown and typed by name («فارسی، گجراتی», "Persian, Gujarati"); a name in either
+// interface language, or a code, is sent as its code.
+const LANGUAGE_CODES = ['fa', 'en', 'ar', 'az', 'ku', 'tr', 'ps', 'ur', 'hi', 'gu', 'bal', 'lrc', 'glk', 'mzn', 'tk', 'hy', 'ru', 'fr', 'de', 'es', 'prs', 'tg', 'uz', 'so', 'ti', 'am'];
+function languageCode(typed) {
+  const w = typed.toLowerCase();
+  for (const code of LANGUAGE_CODES) {
+    if (w === code || ['fa', 'en'].some((l) => languageName(code, l).toLowerCase() === w)) return code;
+  }
+  return typed;
+}
+const languageNames = (codes) => formatList(codes.map((c) => languageName(c)));
 
 if (me) {
   form.hidden = false;
@@ -43,7 +54,7 @@ if (me) {
       $('description').value = g.description;
       $('radius').value = g.radius_km ?? '';
       for (const k of ['phone', 'email', 'website', 'messaging']) $(k).value = g.contact?.[k] ?? '';
-      $('languages').value = (g.languages || []).join(', ');
+      $('languages').value = languageNames(g.languages || []);
       $('tags').value = (g.tags || []).join(', ');
       $('lat').value = g.lat;
       $('lon').value = g.lon;
@@ -71,7 +82,7 @@ if (me) {
       lat: $('lat').value.trim(),
       lon: $('lon').value.trim(),
       contact: Object.fromEntries(['phone', 'email', 'website', 'messaging'].map((k) => [k, $(k).value.trim()]).filter(([, v]) => v)),
-      languages: list($('languages').value),
+      languages: list($('languages').value).map(languageCode),
       tags: list($('tags').value),
     };
     const r = $('radius').value.trim();

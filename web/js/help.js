@@ -138,6 +138,7 @@ form.addEventListener('submit', async (ev) => {
     kind: radio('kind') || 'other', urgency: radio('urgency') || 'normal', for_whom: radio('for_whom') || 'self',
     details: v('help-details'), language: language.value, consent: true,
   };
+  if (v('help-call-window')) body.call_window = v('help-call-window');
   if (area) Object.assign(body, area);
   else if (v('help-place')) body.place = v('help-place');
   submit.disabled = true;

@@ -253,3 +253,42 @@ export async function setLanguage(lang) {
   }
   return initI18n(lang);
 }
+
+/** A list of words in the reader's language: "a, b, c" in English, «الف، ب، پ» in Persian. */
+export function formatList(items, lang = getLanguage()) {
+  return items.filter((x) => x !== '' && x !== null && x !== undefined).join(lang === 'fa' ? '، ' : ', ');
+}
+
+/** A language's name in the reader's language: the browser's own (Intl.DisplayNames) when it
+ *  has one, else ours (langname.CODE), else the code itself as a last resort. */
+export function languageName(code, lang = getLanguage()) {
+  try {
+    const name = new Intl.DisplayNames([LANGUAGES[lang]?.locale || lang], { type: 'language', fallback: 'none' }).of(code);
+    if (name && name !== code) return name;
+  } catch { /* not a language tag the browser knows */ }
+  return hasKey(`langname.${code}`) ? t(`langname.${code}`) : code;
+}
+
+/** The name of a code of a closed list (skill, status, role…): `${prefix}.${code}` when we have
+ *  it, else the code as a last resort. */
+export function codeName(prefix, code) {
+  return hasKey(`${prefix}.${code}`) ? t(`${prefix}.${code}`) : code;
+}
+
+/** A moment (Unix seconds) as date and time of day in the reader's language and calendar:
+ *  «۱۵ آذر ۱۴۰۵، ۱۴:۰۵», "6 December 2026, 14:05". */
+export function formatDateTime(seconds, lang = getLanguage()) {
+  const d = new Date(seconds * 1000);
+  const hm = localizeDigits(`${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`, lang);
+  return `${formatDate(d, { style: 'long' }, lang)}${lang === 'fa' ? '، ' : ', '}${hm}`;
+}
+
+/** How long ago a moment (Unix seconds) was, never "0 hours ago": "just now" under a minute,
+ *  then minutes, hours and days, in the reader's digits. */
+export function formatAgo(seconds, now = Date.now() / 1000) {
+  const s = Math.max(0, now - seconds);
+  if (s < 60) return t('time.just_now');
+  if (s < 3600) return t('time.minutes_ago', { n: Math.floor(s / 60) });
+  if (s < 86400) return t('time.hours_ago', { n: Math.floor(s / 3600) });
+  return t('time.days_ago', { n: Math.floor(s / 86400) });
+}

@@ -2,7 +2,7 @@
 // to about 500 m, on a map and in a list) with a button to take one, and their own tasks with
 // the requester's contact details, status buttons, the contactless-delivery checklist and the
 // receipt amount.
-import { ready, t, formatNumber, LANGUAGE_EVENT } from './i18n.js';
+import { ready, t, formatNumber, formatAgo, LANGUAGE_EVENT } from './i18n.js';
 import { ApiError, getJSON } from './api.js';
 import { getMe, send } from './session.js';
 import { exampleBadge } from './example.js';
@@ -28,10 +28,10 @@ function showError(e) {
 }
 
 function summary(r) {
-  return t('tasks.summary', {
+  return t('tasks.summary_ago', {
     kind: t(`kind.${r.kind}`), urgency: t(`urgency.${r.urgency}`),
     km: formatNumber(r.distance_km ?? 0, { maximumFractionDigits: 1 }),
-    hours: formatNumber(Math.floor((r.age_minutes || 0) / 60)),
+    ago: formatAgo(r.created_at),
   });
 }
 
@@ -59,7 +59,8 @@ function renderNear() {
 
 function contactList(c) {
   const dl = el('dl', { className: 'details' });
-  for (const [k, v, dir] of [['tasks.name', c.name], ['tasks.phone', c.phone, 'ltr'], ['tasks.address', c.address], ['tasks.details', c.details]]) {
+  for (const [k, v, dir] of [['tasks.name', c.name], ['tasks.phone', c.phone, 'ltr'], ['tasks.address', c.address], ['tasks.details', c.details],
+    ['dispatch.call_window', c.call_window]]) {
     if (!v) continue;
     const dd = el('dd', { textContent: v });
     if (dir) dd.dir = dir;
@@ -102,7 +103,7 @@ function checklistForm(r) {
 function renderMine() {
   $('tasks-mine').replaceChildren(...mine.map((r) => {
     const li = el('li', { className: 'vet-item' },
-      el('h3', { textContent: `${t(`kind.${r.kind}`)}: ${t(`rqstatus.${r.status}`)}` }, r.demo ? exampleBadge() : null),
+      el('h3', { textContent: `${t(`kind.${r.kind}`)}: ${t(`rqstaff.${r.status}`)}` }, r.demo ? exampleBadge() : null),
       r.contact ? contactList(r.contact) : null);
     const row = el('div', { className: 'button-row' });
     const move = (to) => async () => { await send(`/api/v1/requests/${r.id}/status`, { body: { status: to } }); await load(); };

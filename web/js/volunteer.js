@@ -105,6 +105,7 @@ form.addEventListener('submit', async (ev) => {
     languages: checked('languages'),
     availability: v('vol-availability'),
     language: document.documentElement.lang === 'en' ? 'en' : 'fa',
+    consent: true, // checked above; the server records when and which privacy notice
   };
   if (v('vol-email')) body.email = v('vol-email');
   if (v('vol-radius')) {

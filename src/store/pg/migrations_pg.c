@@ -422,6 +422,11 @@ const struct hy_migration hy_pg_migrations[] = {
      "ALTER TABLE places ADD COLUMN name_fa text NOT NULL DEFAULT '';"
      "CREATE INDEX places_lat ON places(lat);"
      "CREATE INDEX places_population ON places(population);"},
+    {15,
+     /* A volunteer's consent and a request's preferred call time: SQLite's step 15. */
+     "ALTER TABLE volunteer_profiles ADD COLUMN consent_at bigint;"
+     "ALTER TABLE volunteer_profiles ADD COLUMN consent_version text;"
+     "ALTER TABLE request_contacts ADD COLUMN call_window text NOT NULL DEFAULT '';"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

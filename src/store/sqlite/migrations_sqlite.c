@@ -444,6 +444,13 @@ const struct hy_migration hy_sqlite_migrations[] = {
      "ALTER TABLE places ADD COLUMN name_fa TEXT NOT NULL DEFAULT '';"
      "CREATE INDEX places_lat ON places(lat);"
      "CREATE INDEX places_population ON places(population);"},
+    {15,
+     /* A volunteer's consent to the privacy notice: when, and which version of the notice
+      * (NULL for accounts made before consent was recorded). A request's preferred call
+      * time, as the requester put it (personal: it sits with the contact and goes with it). */
+     "ALTER TABLE volunteer_profiles ADD COLUMN consent_at INTEGER;"
+     "ALTER TABLE volunteer_profiles ADD COLUMN consent_version TEXT;"
+     "ALTER TABLE request_contacts ADD COLUMN call_window TEXT NOT NULL DEFAULT '';"},
 };
 
 const size_t hy_sqlite_migrations_count =

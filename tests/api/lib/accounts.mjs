@@ -131,7 +131,7 @@ export function freshPhone() {
 
 /** POST /api/v1/volunteers with sensible defaults; returns the response. */
 export async function signUp(srv, fields = {}, headers = {}) {
-  const body = { name: 'Test Volunteer', phone: freshPhone(), password: PASSWORD, ...fields };
+  const body = { name: 'Test Volunteer', phone: freshPhone(), password: PASSWORD, consent: true, ...fields };
   for (const [k, v] of Object.entries(body)) if (v === undefined) delete body[k];
   return srv.request('POST', '/api/v1/volunteers', { body, headers });
 }
