@@ -36,7 +36,8 @@
     X(NO_SERVICE_AREA, "no_service_area", 403, "Your volunteer profile has no home area, so you cannot take requests yourself.") \
     X(OUTSIDE_SERVICE_AREA, "outside_service_area", 403, "This request is outside the area you serve.") \
     X(TOO_MANY_OPEN_CLAIMS, "too_many_open_claims", 409, "You hold as many requests as you may at once.") \
-    X(CLAIM_CYCLES_EXCEEDED, "claim_cycles_exceeded", 429, "You have given back too many requests within the hour; try again later.")
+    X(CLAIM_CYCLES_EXCEEDED, "claim_cycles_exceeded", 429, "You have given back too many requests within the hour; try again later.") \
+    X(INVALID_DATASET, "invalid_dataset", 422, "The file has rows that cannot be loaded; nothing was changed.")
 
 enum hy_error {
 #define ERROR_ENUM_ENTRY(id, code, status, msg) HY_E_##id,

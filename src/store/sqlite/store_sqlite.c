@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "store/groups.h"
+#include "store/datasets.h"
 #include "store/library.h"
 #include "store/requests.h"
 #include "store/shared.h"
@@ -494,6 +495,7 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .groups = &hy_sq_group_ops,
     .requests = &hy_sq_request_ops,
     .library = &hy_sq_library_ops,
+    .datasets = &hy_dataset_ops_shared,
 };
 
 /* Compaction (outside any transaction): checkpoint the WAL into the database file and truncate
