@@ -4,7 +4,10 @@
 // filters that round-trip the upload, the Data Package descriptor, and the store's aggregates.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, assertError, STORE } from './lib/server.mjs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, assertError, runCli, STORE } from './lib/server.mjs';
 import { addUser, signIn, Client } from './lib/accounts.mjs';
 
 const S = `[${STORE}]`;
@@ -220,5 +223,55 @@ describe(`datasets ${S}`, () => {
     assert.equal(teh.latest_date[0], '2024-03-10');
     assert.equal(teh.latest_date[1], '2024-03-09', 'the latest day that has a value');
     assertError(await anon().request('GET', '/api/v1/datasets/filters/daily?column=nope'), 404, 'not_found');
+  });
+
+  it(`\`hamyari import dataset\` loads a file with a progress line, or nothing when a row is bad ${S}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hy-ds-'));
+    try {
+      const good = join(dir, 'good.csv');
+      writeFileSync(good, series(30));
+      const args = ['import', 'dataset', '--db', srv.dbUrl, '--id', 'from-cli', '--title-fa', 'از خط فرمان', '--title-en', 'From the command line'];
+      const r = await runCli([...args, good]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /import: 60 of 60 rows written \(100%/);
+      assert.match(r.stdout, /imported 60 rows as version 1 of dataset from-cli/);
+      const csv = await anon().request('GET', '/api/v1/datasets/from-cli.csv');
+      assert.deepEqual(rows(csv.text), rows(series(30)));
+      const bad = join(dir, 'bad.csv');
+      writeFileSync(bad, 'date,area,admissions,icu\n2024-01-01,A,1,2\n2024-01-02,A,x,2\n');
+      const b = await runCli(['import', 'dataset', '--db', srv.dbUrl, '--id', 'from-cli', bad]);
+      assert.equal(b.code, 1);
+      assert.match(b.stderr, /row 3: admissions: /);
+      assert.match(b.stderr, /nothing was imported/);
+      const d = await anon().request('GET', '/api/v1/datasets/from-cli');
+      assert.equal(d.json.version, 1);
+      const none = await runCli(['import', 'dataset', '--db', srv.dbUrl, '--id', 'untitled', good]);
+      assert.equal(none.code, 2);
+      assert.match(none.stderr, /needs --title-fa and --title-en/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe(`demo datasets ${S}`, () => {
+  let srv;
+  before(async () => { srv = await startServer({ args: ['--demo'] }); });
+  after(async () => { await srv?.stop(); });
+
+  it(`the demo loads synthetic admissions per province and for the country, titled in both languages ${S}`, async () => {
+    const list = await srv.request('GET', '/api/v1/datasets');
+    const ids = list.json.datasets.map((d) => d.id);
+    assert.deepEqual(ids, ['demo-admissions', 'demo-admissions-national']);
+    for (const d of list.json.datasets) {
+      assert.match(d.title.fa, /نمونه/);
+      assert.match(d.title.en, /demo/);
+      assert.equal(d.rows > 0, true);
+    }
+    // the national series is the sum of the provinces, day by day
+    const nat = await srv.request('GET', '/api/v1/datasets/demo-admissions-national.json');
+    const daily = await srv.request('GET', '/api/v1/datasets/demo-admissions/daily?column=admissions');
+    assert.equal(daily.json.days.length, nat.json.rows.length);
+    daily.json.days.forEach((x, i) => assert.equal(x.total[0], nat.json.rows[i][1]));
   });
 });
