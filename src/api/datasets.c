@@ -585,6 +585,8 @@ hy_result hy_api_get_dataset_daily(hy_req *req) {
         return res;
     int col = -1;
     const char *q = hy_req_query(req, "column");
+    if (q && (!*q || strlen(q) > HY_DS_NAME_MAX))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "column must be a column's name.", "column");
     if (q) {
         for (size_t i = 0; i < f.ncols; i++)
             if (!strcmp(f.names[i], q)) col = (int)i;
@@ -806,8 +808,7 @@ hy_result hy_api_create_dataset(hy_req *req) {
     if (cutoff && *cutoff && !cutoff_ok(cutoff))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "cutoff must be a time HH:MM.", "cutoff");
     const char *ct = hy_req_header(req, "Content-Type");
-    if (!media_type_is(ct, "text/csv") && !media_type_is(ct, "application/csv") &&
-        !media_type_is(ct, "text/plain"))
+    if (!media_type_is(ct, "text/csv"))
         return hy_reply_error(req, HY_E_UNSUPPORTED_MEDIA_TYPE, "Send the file as text/csv.", NULL);
     if (req->body.len == 0) return hy_reply_error(req, HY_E_BAD_REQUEST, "The file is empty.", NULL);
 

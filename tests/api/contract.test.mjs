@@ -404,6 +404,14 @@ const FIXTURES = {
   'DELETE /api/v1/library/{id}/attachments/{attachment_id}': {
     fresh: true, params: async () => { const id = await libraryDoc('draft'); return { id, attachment_id: await attachment(id) }; },
   },
+  // Open data: the demo's dataset (loaded by --demo).
+  'GET /api/v1/datasets/{id}': { params: async () => ({ id: 'demo-admissions' }) },
+  'GET /api/v1/datasets/{id}.csv': { params: async () => ({ id: 'demo-admissions' }) },
+  'GET /api/v1/datasets/{id}.json': { params: async () => ({ id: 'demo-admissions' }) },
+  'GET /api/v1/datasets/{id}/data.csv': { params: async () => ({ id: 'demo-admissions' }) },
+  'GET /api/v1/datasets/{id}/datapackage.json': { params: async () => ({ id: 'demo-admissions' }) },
+  'GET /api/v1/datasets/{id}/daily': { params: async () => ({ id: 'demo-admissions' }) },
+  'GET /api/v1/datasets/{id}/areas': { params: async () => ({ id: 'demo-admissions' }) },
   // Last: every caller's session ends here.
   'POST /api/v1/auth/logout': { last: true },
 };

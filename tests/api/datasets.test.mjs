@@ -252,6 +252,45 @@ describe(`datasets ${S}`, () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it(`fits the forecast's doubling time to a dataset column by least squares, with the residual ${S}`, async () => {
+    const model = { mitigation_date: '2020-04-10', relative_contact_rate: '0.3' };
+    const truth = (await anon().request('GET', `/api/v1/forecast?${qs({ ...model, current_date: '2020-04-20', doubling_time: '4.3' })}`)).json;
+    const series = truth.days.slice(truth.i_day - 19, truth.i_day + 1).map((d) => d.admits_hospitalized);
+    // Two areas that sum to the series, and a gap before the last run of 20 days.
+    const lines = ['date,area,admissions,other', '2020-03-20,North,5,1'];
+    series.forEach((v, i) => {
+      const date = new Date(Date.UTC(2020, 3, 1 + i)).toISOString().slice(0, 10);
+      lines.push(`${date},North,${v * 0.25},1`, `${date},South,${v * 0.75},2`);
+    });
+    assert.equal((await upload(editor, meta('fit-admissions'), lines.join('\n'))).status, 201);
+    const f = (o) => anon().request('GET', `/api/v1/forecast?${qs({ ...model, ...o })}`);
+    const r = await f({ fit_dataset: 'fit-admissions' });
+    assert.equal(r.status, 200, r.text);
+    assert.ok(Math.abs(r.json.doubling_time - 4.3) < 0.01, `fitted ${r.json.doubling_time}`);
+    assert.equal(r.json.fit.points, 20, 'the last run without a gap, ending on the last date');
+    assert.ok(r.json.fit.rms_residual >= 0 && r.json.fit.rms_residual < 0.05 * series.at(-1), JSON.stringify(r.json.fit));
+    assert.equal(r.json.days[r.json.i_day].date, '2020-04-20', 'current_date is the dataset\'s last date');
+    // The same as giving the series itself.
+    const same = await f({ current_date: '2020-04-20', admissions: JSON.stringify(series) });
+    assert.equal(r.json.doubling_time, same.json.doubling_time);
+    assert.equal(r.json.fit.sum_squared_residuals, same.json.fit.sum_squared_residuals);
+    // One area, another column.
+    const north = await f({ fit_dataset: 'fit-admissions', fit_area: 'North', fit_column: 'admissions' });
+    assert.equal(north.status, 200, north.text);
+    assert.equal(north.json.fit.points, 20);
+    // Refusals name the parameter.
+    const none = await f({ fit_dataset: 'no-such-set' });
+    assert.equal(none.status, 404);
+    assert.equal(none.json.error.field, 'fit_dataset');
+    const col = await f({ fit_dataset: 'fit-admissions', fit_column: 'nope' });
+    assert.equal(col.status, 404);
+    assert.equal(col.json.error.field, 'fit_column');
+    assert.equal((await f({ fit_dataset: 'fit-admissions', doubling_time: '4' })).json.error.field, 'fit_dataset');
+    assert.equal((await f({ fit_column: 'admissions' })).json.error.field, 'fit_column');
+    assert.equal((await f({ fit_dataset: 'fit-admissions', current_date: '2020-05-01' })).json.error.field, 'fit_dataset');
+    assert.equal((await f({ fit_dataset: 'Bad Id' })).json.error.field, 'fit_dataset');
+  });
 });
 
 describe(`demo datasets ${S}`, () => {
