@@ -38,17 +38,20 @@ function asciiDigits(s) {
 }
 
 function fields() {
-  return [...form.querySelectorAll('input[name]')].filter((el) => el.name !== 'format');
+  return [...form.querySelectorAll('input[name], select[name]')].filter((el) => el.name !== 'format');
 }
 
 /** The query for the API: every field with a value; doubling_time yields to the first-admission date. */
 function query() {
   const q = new URLSearchParams();
   const dateFirst = $('fc-date_first_hospitalized').value;
+  const dataset = $('fc-fit_dataset').value;
   for (const el of fields()) {
     const v = el.value.trim();
     if (!v) continue;
-    if (el.name === 'doubling_time' && dateFirst) continue;
+    if (el.name === 'doubling_time' && (dateFirst || dataset)) continue;
+    if (el.name === 'date_first_hospitalized' && dataset) continue;
+    if (el.name === 'fit_column' && !dataset) continue;
     q.append(el.name, v);
   }
   return q;
@@ -97,10 +100,37 @@ function showError(e) {
 
 function syncAnchor() {
   // The API takes one of the two: with a first-admission date the doubling time is fitted.
+  // A dataset to fit to takes the place of both.
   const dt = $('fc-doubling_time');
-  const fitted = Boolean($('fc-date_first_hospitalized').value);
+  const dataset = Boolean($('fc-fit_dataset').value);
+  const fitted = dataset || Boolean($('fc-date_first_hospitalized').value);
   dt.disabled = fitted;
   dt.required = !fitted;
+  $('fc-date_first_hospitalized').disabled = dataset;
+  $('fc-fit_column-field').hidden = !dataset;
+}
+
+/** The datasets to fit to, from the open-data index (titles in the page's language). */
+async function loadDatasets() {
+  const select = $('fc-fit_dataset');
+  let list = [];
+  try { list = (await getJSON('/api/v1/datasets')).datasets; } catch { return; }
+  const want = new URLSearchParams(location.search).get('fit_dataset');
+  const title = (d) => (getLanguage() === 'en' ? d.title.en : d.title.fa) || d.id;
+  for (const d of list) {
+    const o = document.createElement('option');
+    o.value = d.id;
+    o.textContent = title(d);
+    o.dataset.fa = d.title.fa;
+    o.dataset.en = d.title.en;
+    select.append(o);
+  }
+  if (want) select.value = want;
+  syncAnchor();
+}
+
+function retitleDatasets() {
+  for (const o of $('fc-fit_dataset').querySelectorAll('option[data-en]')) o.textContent = getLanguage() === 'en' ? o.dataset.en : o.dataset.fa;
 }
 
 function fillFromAddress() {
@@ -197,11 +227,12 @@ function render() {
 function renderSummary(data) {
   const dl = $('fc-summary');
   dl.replaceChildren();
-  const row = (key, value) => {
+  const row = (key, value, cls) => {
     const dt = document.createElement('dt');
     dt.textContent = t(key);
     const dd = document.createElement('dd');
     dd.textContent = value;
+    if (cls) dd.className = cls;
     dl.append(dt, dd);
   };
   row('forecast.summary_first', formatDate(data.date_first_hospitalized));
@@ -212,6 +243,7 @@ function renderSummary(data) {
   else row('forecast.summary_doubling_t', t('forecast.days_value', { n: decimal(dtt, 1) }));
   row('forecast.summary_r0', decimal(data.r_naught, 2));
   row('forecast.summary_rt', decimal(data.r_t, 2));
+  if (data.fit) row('forecast.summary_fit', t('forecast.fit_value', { points: formatNumber(data.fit.points), rms: decimal(data.fit.rms_residual, 2) }), 'fc-fit');
 }
 
 function cell(tag, text, attrs = {}) {
@@ -338,11 +370,13 @@ const resizer = new ResizeObserver(() => {
 async function start() {
   await ready;
   // With scripts the fields the plain form leaves out are used too, and the answer is JSON.
-  for (const el of form.querySelectorAll('input[disabled]')) el.disabled = false;
+  for (const el of form.querySelectorAll('input[disabled], select[disabled]')) el.disabled = false;
   $('fc-format').disabled = true;
   fillFromAddress();
   syncAnchor();
   $('fc-date_first_hospitalized').addEventListener('input', syncAnchor);
+  $('fc-fit_dataset').addEventListener('change', syncAnchor);
+  document.addEventListener(LANGUAGE_EVENT, retitleDatasets);
   form.addEventListener('submit', (ev) => { ev.preventDefault(); run(); });
   form.addEventListener('reset', () => {
     // After the browser has put the default values back.
@@ -350,6 +384,7 @@ async function start() {
   });
   resizer.observe($('fc-admits-chart'));
   document.addEventListener(LANGUAGE_EVENT, render);
+  await loadDatasets();
   run({ push: false });
 }
 
