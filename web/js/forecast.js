@@ -9,9 +9,8 @@
 
 import { t, formatNumber, formatDate, getLanguage, ready, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON, ApiError } from './api.js';
+import { loadUplot } from './charts.js';
 
-const UPLOT = '/vendor/uplot/uPlot.iife.min.js';
-const UPLOT_CSS = '/vendor/uplot/uPlot.min.css';
 
 const DISPOSITIONS = [
   { key: 'hospitalized', color: '#0b4a63', dash: null, swatch: '' },
@@ -26,7 +25,6 @@ const $ = (id) => document.getElementById(id);
 
 let last = null;       // {data, capacity} of the forecast on the screen
 const charts = [];     // uPlot instances
-let uplotPromise = null;
 let busy = null;       // AbortController of the request under way
 
 /** Persian and Arabic-Indic digits and the Arabic decimal separator to ASCII. */
@@ -139,23 +137,6 @@ function fillFromAddress() {
   for (const [key, id] of Object.entries(CAPACITY)) if (q.has(`beds_${key}`)) $(id).value = q.get(`beds_${key}`);
   if (RANGED.some((n) => q.has(`${n}_min`) || q.has(`${n}_max`))) $('fc-ranges').open = true;
   if (Object.keys(CAPACITY).some((k) => q.has(`beds_${k}`))) $('fc-capacity').open = true;
-}
-
-function loadUplot() {
-  uplotPromise ??= new Promise((resolve, reject) => {
-    const link = document.createElement('link');
-    link.rel = 'stylesheet';
-    link.href = UPLOT_CSS;
-    const app = document.querySelector('link[rel="stylesheet"][href*="/css/app."]');
-    document.head.insertBefore(link, app);
-    const s = document.createElement('script');
-    s.src = UPLOT;
-    s.onload = () => (window.uPlot ? resolve(window.uPlot) : reject(new Error('forecast: uPlot did not load')));
-    s.onerror = () => reject(new Error('forecast: uPlot could not be loaded'));
-    document.head.append(s);
-  });
-  uplotPromise.catch(() => { uplotPromise = null; });
-  return uplotPromise;
 }
 
 async function run({ push = true } = {}) {
