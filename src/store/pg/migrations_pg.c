@@ -407,7 +407,7 @@ const struct hy_migration hy_pg_migrations[] = {
      " value double precision,"
      " PRIMARY KEY (dataset_id, version, seq, col)"
      ");"
-     "CREATE INDEX dataset_values_day ON dataset_values(dataset_id, version, col, day);"},
+     "CREATE INDEX dataset_values_day ON dataset_values(dataset_id, version, day, col, area, value);"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

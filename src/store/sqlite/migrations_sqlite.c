@@ -426,7 +426,7 @@ const struct hy_migration hy_sqlite_migrations[] = {
      " value REAL,"
      " PRIMARY KEY (dataset_id, version, seq, col)"
      ") WITHOUT ROWID;"
-     "CREATE INDEX dataset_values_day ON dataset_values(dataset_id, version, col, day);"},
+     "CREATE INDEX dataset_values_day ON dataset_values(dataset_id, version, day, col, area, value);"},
 };
 
 const size_t hy_sqlite_migrations_count =
