@@ -41,6 +41,13 @@ static void iso_time(int64_t t, char out[32]) {
 }
 
 
+/* `before`, s as a JSON string ("" for NULL), `after`. */
+static void put_str(hy_buf *b, const char *before, const char *s, const char *after) {
+    hy_buf_puts(b, before);
+    hy_jw_string(b, s ? s : "");
+    hy_buf_puts(b, after);
+}
+
 static void put_date(hy_buf *b, int32_t day) {
     char d[11];
     hy_fc_date_format(day, d);
@@ -92,33 +99,21 @@ static bool load_dataset(hy_req *req, struct get_ctx *c, hy_result *res) {
 /* The description of a dataset, as an object's members (without braces). */
 static void put_meta(hy_buf *b, const struct hy_dataset *d) {
     char t[32];
-    hy_buf_puts(b, "\"id\":");
-    hy_jw_string(b, d->id);
-    hy_buf_puts(b, ",\"title\":{\"fa\":");
+    put_str(b, "\"id\":", d->id, ",\"title\":{\"fa\":");
     hy_jw_string(b, d->title_fa ? d->title_fa : "");
-    hy_buf_puts(b, ",\"en\":");
-    hy_jw_string(b, d->title_en ? d->title_en : "");
-    hy_buf_puts(b, "},\"description\":{\"fa\":");
+    put_str(b, ",\"en\":", d->title_en ? d->title_en : "", "},\"description\":{\"fa\":");
     hy_jw_string(b, d->description_fa ? d->description_fa : "");
-    hy_buf_puts(b, ",\"en\":");
-    hy_jw_string(b, d->description_en ? d->description_en : "");
-    hy_buf_puts(b, "},\"source\":");
+    put_str(b, ",\"en\":", d->description_en ? d->description_en : "", "},\"source\":");
     hy_jw_string(b, d->source ? d->source : "");
-    hy_buf_puts(b, ",\"licence\":");
-    hy_jw_string(b, d->licence ? d->licence : "");
-    hy_buf_puts(b, ",\"contact\":");
+    put_str(b, ",\"licence\":", d->licence ? d->licence : "", ",\"contact\":");
     hy_jw_string(b, d->contact ? d->contact : "");
     hy_buf_puts(b, ",\"cutoff\":");
     hy_jw_string(b, d->cutoff ? d->cutoff : "");
     hy_buf_printf(b, ",\"version\":%lld,\"rows\":%lld", (long long)d->version, (long long)d->rows);
     iso_time(d->updated_at, t);
-    hy_buf_puts(b, ",\"updated_at\":");
-    hy_jw_string(b, t);
-    hy_buf_puts(b, ",\"date_column\":");
+    put_str(b, ",\"updated_at\":", t, ",\"date_column\":");
     hy_jw_string(b, d->date_column ? d->date_column : "");
-    hy_buf_puts(b, ",\"area_column\":");
-    hy_jw_string(b, d->area_column ? d->area_column : "");
-    hy_buf_puts(b, ",\"columns\":");
+    put_str(b, ",\"area_column\":", d->area_column ? d->area_column : "", ",\"columns\":");
     hy_buf_puts(b, d->columns ? d->columns : "[]");
     hy_buf_puts(b, ",\"first_date\":");
     put_date(b, d->min_day);
@@ -490,9 +485,7 @@ hy_result hy_api_get_datapackage(hy_req *req) {
     char t[32];
     iso_time(d->updated_at, t);
     hy_buf b = HY_BUF_INIT(0);
-    hy_buf_puts(&b, "{\"profile\":\"tabular-data-package\",\"name\":");
-    hy_jw_string(&b, d->id);
-    hy_buf_puts(&b, ",\"title\":");
+    put_str(&b, "{\"profile\":\"tabular-data-package\",\"name\":", d->id, ",\"title\":");
     hy_jw_string(&b, d->title_en && *d->title_en ? d->title_en : d->title_fa);
     hy_buf_puts(&b, ",\"description\":");
     hy_jw_string(&b, d->description_en ? d->description_en : "");
@@ -505,14 +498,10 @@ hy_result hy_api_get_datapackage(hy_req *req) {
         hy_buf_puts(&b, "}]");
     }
     if (d->source && *d->source) {
-        hy_buf_puts(&b, ",\"sources\":[{\"title\":");
-        hy_jw_string(&b, d->source);
-        hy_buf_puts(&b, "}]");
+        put_str(&b, ",\"sources\":[{\"title\":", d->source, "}]");
     }
     if (d->contact && *d->contact) {
-        hy_buf_puts(&b, ",\"contributors\":[{\"title\":");
-        hy_jw_string(&b, d->contact);
-        hy_buf_puts(&b, ",\"role\":\"maintainer\"}]");
+        put_str(&b, ",\"contributors\":[{\"title\":", d->contact, ",\"role\":\"maintainer\"}]");
     }
     hy_buf_puts(&b, ",\"resources\":[{\"profile\":\"tabular-data-resource\",\"name\":");
     hy_jw_string(&b, d->id);
@@ -527,14 +516,10 @@ hy_result hy_api_get_datapackage(hy_req *req) {
     }
     hy_buf_puts(&b, ",\"constraints\":{\"required\":true}}");
     if (d->area_column && *d->area_column) {
-        hy_buf_puts(&b, ",{\"name\":");
-        hy_jw_string(&b, d->area_column);
-        hy_buf_puts(&b, ",\"type\":\"string\",\"constraints\":{\"required\":true}}");
+        put_str(&b, ",{\"name\":", d->area_column, ",\"type\":\"string\",\"constraints\":{\"required\":true}}");
     }
     for (size_t i = 0; i < f.ncols; i++) {
-        hy_buf_puts(&b, ",{\"name\":");
-        hy_jw_string(&b, f.names[i]);
-        hy_buf_puts(&b, ",\"type\":\"number\"}");
+        put_str(&b, ",{\"name\":", f.names[i], ",\"type\":\"number\"}");
     }
     hy_buf_puts(&b, "],\"missingValues\":[\"\"]");
     if (!d->area_column || !*d->area_column) {
