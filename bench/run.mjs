@@ -1,7 +1,7 @@
 // bench/run.mjs — see bench/README.md. Loopback only; every load is bounded in time.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, rmSync, copyFileSync, existsSync,
-  readdirSync, chmodSync } from 'node:fs';
+  readdirSync, chmodSync, createWriteStream } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import net from 'node:net';
@@ -406,6 +406,9 @@ async function main() {
   forecastBench(h, dir);
   treesBench('SQLite', h);
 
+  // ---- Open data: loading a dataset while the server runs, and the dashboard's aggregates
+  await openDataBench(h, sqdb, dir);
+
   // ---- SQLite: volunteers, request submission, the claim race
   const writes = await writeBench('SQLite', h, sqdb, dir);
   results.load_s.sqlite_volunteers = writes.volunteers_s;
@@ -542,6 +545,36 @@ function treesBench(store, h) {
   const script = join(ROOT, 'bench/lua/tree.lua');
   measure(`hamyari: decision tree, next question (${store})`, h.base, null, script, { TREE_DONE: '0' });
   measure(`hamyari: decision tree, result counted (${store})`, h.base, null, script, { TREE_DONE: '1' });
+// Open data: a 100,000-row dataset (50 areas over 2,000 days; with the full run also one of
+// 1,000,000 rows) loaded with `hamyari import dataset` into the running server's store, then the
+// dashboard's two data requests over HTTP: the daily sums with 7-day averages of a year over
+// all areas, and the totals and latest values per area.
+function openDataCsv(path, days, areas) {
+  const out = createWriteStream(path);
+  out.write('date,area,admissions,icu\n');
+  for (let d = 0; d < days; d++) {
+    const date = new Date(Date.UTC(2015, 0, 1 + d)).toISOString().slice(0, 10);
+    let chunk = '';
+    for (let a = 0; a < areas; a++) chunk += `${date},A${a},${(d * 7 + a * 13) % 400},${(d + a) % 30}\n`;
+    out.write(chunk);
+  }
+  return new Promise((resolve) => out.end(resolve));
+}
+
+async function openDataBench(h, db, dir) {
+  const sets = [['bench-100k', 2000, 50]];
+  if (!QUICK) sets.push(['bench-1m', 20000, 50]);
+  for (const [id, days, areas] of sets) {
+    const file = join(dir, `${id}.csv`);
+    await openDataCsv(file, days, areas);
+    results.load_s[`sqlite_dataset_${id.slice(6)}`] = timed(`import dataset ${days * areas} rows (SQLite, server running)`, () =>
+      execFileSync(BIN, ['import', 'dataset', '--db', db, '--id', id, '--title-fa', id, '--title-en', id, file], { stdio: 'ignore' })).s;
+  }
+  const q = 'from=2019-01-01&to=2019-12-31';
+  results.open_data = {
+    daily: measure('hamyari: open data, daily sums + 7-day averages, a year of 100,000 rows', `${h.base}/api/v1/datasets/bench-100k/daily?${q}`, null),
+    areas: measure('hamyari: open data, totals and latest per area, 100,000 rows', `${h.base}/api/v1/datasets/bench-100k/areas?${q}`, null),
+  };
 }
 
 async function writeBench(store, h, db, dir) {
@@ -639,6 +672,8 @@ function report(results, dir) {
     t('claim race, PostgreSQL: exactly one winner every time', cpg ? cpg.rounds_without_exactly_one_winner === 0 && !cpg.non2xx : null, cpg ? `${cpg.winners}/${cpg.rounds} winners` : '–'),
     t(`peak memory < 200 MB (${results.datasets.groups}-group store)`, Math.max(...Object.values(results.rss_peak_mb).map((v) => v ?? 1e9)) < 200,
       Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f2(v)} MB`).join(', ')),
+    t('open data: daily aggregates of 100,000 rows p99 < 20 ms', results.open_data ? results.open_data.daily.p99 < 20 : null, results.open_data ? `${f2(results.open_data.daily.p99)} ms` : '–'),
+    t('open data: per-area aggregates of 100,000 rows p99 < 20 ms', results.open_data ? results.open_data.areas.p99 < 20 : null, results.open_data ? `${f2(results.open_data.areas.p99)} ms` : '–'),
     t('forecast bands: 1,000 runs in process < 100 ms', results.forecast_ms ? results.forecast_ms.bands_ms < 100 : null,
       results.forecast_ms ? `${f2(results.forecast_ms.bands_ms)} ms (plain run ${results.forecast_ms.plain_ms.toFixed(3)} ms)` : '–'),
     t('cold start < 1 s', results.cold_start_ms < 1000 && (results.cold_start_full_ms ?? 0) < 1000,

@@ -110,6 +110,16 @@ bool hy_api_library_input(json_t *obj, hy_arena *a, bool create, bool allow_stat
                           struct hy_lib_doc *d, const char **ret_translation_of,
                           struct hy_parse_error *err);
 
+/* datasets.c: the open-data portal. */
+hy_result hy_api_create_dataset(hy_req *req);
+hy_result hy_api_list_datasets(hy_req *req);
+hy_result hy_api_get_dataset(hy_req *req);
+hy_result hy_api_get_dataset_csv(hy_req *req);
+hy_result hy_api_get_dataset_json(hy_req *req);
+hy_result hy_api_get_datapackage(hy_req *req);
+hy_result hy_api_get_dataset_daily(hy_req *req);
+hy_result hy_api_get_dataset_areas(hy_req *req);
+
 /* forecast.c: the hospital-load forecast; the writers are shared with `hamyari forecast`. */
 hy_result hy_api_get_forecast(hy_req *req);
 struct hy_fc_params;

@@ -12,7 +12,11 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "domain/dataset.h"
 #include "domain/forecast.h"
+#include "http/replica.h"
+#include "store/datasets.h"
+#include "util/buf.h"
 #include "util/clock.h"
 #include "util/csv.h"
 #include "util/jsonw.h"
@@ -162,8 +166,14 @@ struct scan {
     struct hy_fc_error err;
     const char *bad_name; /* the first name that failed, for the answer */
     const char *format;
+    /* Fitting to a dataset of the open-data portal: its id, the column and area. */
+    const char *fit[3];
+    bool current_date;  /* given */
+    const char *anchor; /* doubling_time, date_first_hospitalized or admissions, if given */
     int rc;
 };
+
+static const char *const fit_names[3] = {"fit_dataset", "fit_column", "fit_area"};
 
 static enum MHD_Result each(void *cls, enum MHD_ValueKind kind, const char *key,
                                 const char *value) {
@@ -180,12 +190,152 @@ static enum MHD_Result each(void *cls, enum MHD_ValueKind kind, const char *key,
         sc->format = value ? value : "";
         return MHD_YES;
     }
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(key, fit_names[i]) != 0) continue;
+        if (sc->fit[i]) {
+            sc->rc = -1;
+            sc->err.param = fit_names[i];
+            snprintf(sc->err.message, sizeof sc->err.message, "%s is given more than once.", key);
+            return MHD_NO;
+        }
+        sc->fit[i] = value ? value : "";
+        return MHD_YES;
+    }
+    if (!strcmp(key, "current_date")) sc->current_date = true;
+    if (!strcmp(key, "doubling_time") || !strcmp(key, "date_first_hospitalized") ||
+        !strcmp(key, "admissions"))
+        sc->anchor = key;
     if (hy_fc_param_set(sc->p, key, value ? value : "", &sc->err) < 0) {
         sc->rc = -1;
         sc->bad_name = key;
         return MHD_NO;
     }
     return MHD_YES;
+}
+
+/* ---------------------------------------------------------------- fitting to a dataset */
+
+struct fit_ctx {
+    const char *id, *column, *area;
+    hy_arena *a;
+    struct hy_dataset d;
+    int col;
+    int32_t from, to;
+    struct hy_dataset_day *days;
+    int n;
+    const char *why, *param; /* a refusal: its message and parameter */
+};
+
+static int fit_dataset_tx(hy_store *s, void *ctx) {
+    struct fit_ctx *c = ctx;
+    int r = s->ops->datasets->get(s, c->id, c->a, &c->d);
+    if (r < 0) return r;
+    if (r == HY_DB_NONE || c->d.version == 0) {
+        c->why = "There is no dataset of this id.";
+        c->param = "fit_dataset";
+        return HY_DB_ABORT;
+    }
+    return HY_DB_ONE;
+}
+
+static int fit_days_tx(hy_store *s, void *ctx) {
+    struct fit_ctx *c = ctx;
+    c->n = s->ops->datasets->daily(s, c->d.id, c->d.version, c->area, c->col, c->from, c->to,
+                                   c->a, &c->days);
+    return c->n < 0 ? c->n : HY_DB_ONE;
+}
+
+/* Finds column `name` in a version's columns JSON ([{"name":…},…]); -1 when absent. With
+ * name NULL: "admissions" if there is one, else the first. */
+static int find_column(const char *columns, const char *name) {
+    json_t *cols = json_loads(columns ? columns : "[]", 0, NULL);
+    int found = -1;
+    for (size_t i = 0; i < json_array_size(cols) && found < 0; i++) {
+        const char *n = json_string_value(json_object_get(json_array_get(cols, i), "name"));
+        if (n && !strcmp(n, name ? name : "admissions")) found = (int)i;
+    }
+    if (found < 0 && !name && json_array_size(cols) > 0) found = 0;
+    json_decref(cols);
+    return found;
+}
+
+/* Reads the daily values of the dataset's column (summed over the areas, or of one) into the
+ * parameters' admissions series: the days with values up to current_date (the dataset's last
+ * date unless current_date is given), the last run without a gap. 0, or -1 with the answer
+ * given (*res). */
+static int fit_from_dataset(hy_req *req, struct scan *sc, hy_result *res) {
+    struct fit_ctx c = {.id = sc->fit[0], .column = sc->fit[1], .area = sc->fit[2],
+                        .a = req->arena};
+    const char *why = NULL, *param = NULL;
+    if (!sc->fit[0]) why = "fit_column and fit_area go with fit_dataset.", param = sc->fit[1] ? "fit_column" : "fit_area";
+    else if (!hy_ds_id_valid(c.id)) why = "fit_dataset must be a dataset's id.", param = "fit_dataset";
+    else if (sc->anchor) why = "fit_dataset fits the doubling time: give no doubling_time, date_first_hospitalized or admissions with it.", param = "fit_dataset";
+    else if (c.column && (!*c.column || strlen(c.column) > HY_DS_NAME_MAX)) why = "fit_column must be a column's name.", param = "fit_column";
+    else if (c.area && (!*c.area || strlen(c.area) > HY_DS_AREA_MAX)) why = "fit_area must be an area's name.", param = "fit_area";
+    if (why) {
+        *res = hy_reply_error(req, HY_E_INVALID_QUERY, why, param);
+        return -1;
+    }
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, fit_dataset_tx, &c);
+    if (r == HY_DB_ABORT) {
+        *res = hy_reply_error(req, HY_E_NOT_FOUND, c.why, c.param);
+        return -1;
+    }
+    if (r < 0) {
+        *res = hy_reply_store_error(req, r);
+        return -1;
+    }
+    c.col = find_column(c.d.columns, c.column);
+    if (c.col < 0) {
+        *res = hy_reply_error(req, HY_E_NOT_FOUND, "The dataset has no column of this name.",
+                              "fit_column");
+        return -1;
+    }
+    struct hy_fc_params *p = sc->p;
+    if (!sc->current_date) {
+        char d[11];
+        hy_fc_date_format(c.d.max_day, d);
+        if (hy_fc_param_set(p, "current_date", d, &sc->err) < 0) {
+            *res = hy_reply_error(req, HY_E_INVALID_QUERY, sc->err.message, "fit_dataset");
+            return -1;
+        }
+    }
+    /* At most the series the model takes: HY_FC_SERIES_MAX, and under n_days + the offsets. */
+    int64_t max = (int64_t)p->n_days + HY_FC_PREFIT_DAYS - 1;
+    if (max > HY_FC_SERIES_MAX) max = HY_FC_SERIES_MAX;
+    c.to = p->current_date;
+    c.from = (int32_t)(c.to - max + 1);
+    r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, fit_days_tx, &c);
+    if (r < 0) {
+        *res = hy_reply_store_error(req, r);
+        return -1;
+    }
+    /* The last run of consecutive days with values, ending on current_date. */
+    int end = c.n - 1;
+    while (end >= 0 && c.days[end].count == 0) end--;
+    if (end < 0 || c.days[end].day != c.to) {
+        *res = hy_reply_error(req, HY_E_INVALID_QUERY,
+                              "The dataset has no value of this column on current_date.",
+                              "fit_dataset");
+        return -1;
+    }
+    int start = end;
+    while (start > 0 && c.days[start - 1].count > 0 && c.days[start - 1].day == c.days[start].day - 1)
+        start--;
+    hy_buf b = HY_BUF_INIT(0);
+    hy_buf_putc(&b, '[');
+    for (int i = start; i <= end; i++) {
+        if (i > start) hy_buf_putc(&b, ',');
+        hy_jw_number(&b, c.days[i].total < 0 ? 0 : c.days[i].total);
+    }
+    hy_buf_putc(&b, ']');
+    int set = hy_buf_error(&b) ? -1 : hy_fc_param_set(p, "admissions", b.data, &sc->err);
+    hy_buf_free(&b);
+    if (set < 0) {
+        *res = hy_reply_error(req, HY_E_INVALID_QUERY, sc->err.message, "fit_dataset");
+        return -1;
+    }
+    return 0;
 }
 
 hy_result hy_api_get_forecast(hy_req *req) {
@@ -209,6 +359,10 @@ hy_result hy_api_get_forecast(hy_req *req) {
         else if (strcmp(sc.format, "json") != 0)
             return hy_reply_error(req, HY_E_INVALID_QUERY, "format must be json or csv.",
                                   "format");
+    }
+    if (sc.fit[0] || sc.fit[1] || sc.fit[2]) {
+        hy_result res;
+        if (fit_from_dataset(req, &sc, &res) < 0) return res;
     }
     if (hy_fc_params_finish(p, &sc.err) < 0)
         return hy_reply_error(req, sc.err.missing ? HY_E_MISSING_FIELD : HY_E_INVALID_QUERY,

@@ -1101,7 +1101,7 @@ hy_result hy_api_get_sitemap(hy_req *req) {
     /* The public sections of web/_shell/nav.json and the library's pages (a test compares). */
     static const char *const pages[] = {"/", "/library", "/toolkits", "/faq", "/communities",
                                         "/groups", "/help", "/volunteer", "/track", "/coverage",
-                                        "/forecast", "/trees", "/about", "/privacy", NULL};
+                                        "/forecast", "/trees", "/data", "/about", "/privacy", NULL};
     struct site site;
     int r = site_get(req, &site);
     if (r < 0) return hy_reply_store_error(req, r);

@@ -180,6 +180,25 @@ const struct hy_route hy_routes[] = {
     /* Hospital-load forecast */
     {HY_GET, "/api/v1/forecast", hy_api_get_forecast, HY_ACCESS_PUBLIC, 0,
      "Hospital admissions and census forecast (CHIME's model)"},
+    /* Open data: {id}.csv and {id}.json before {id} */
+    {HY_GET, "/api/v1/datasets", hy_api_list_datasets, HY_ACCESS_PUBLIC, 0,
+     "The open-data index"},
+    {HY_POST, "/api/v1/datasets", hy_api_create_dataset, HY_ACCESS_EDITOR,
+     HY_ROUTE_RAW | HY_ROUTE_UPLOAD, "Upload a CSV time series as a dataset's next version"},
+    {HY_GET, "/api/v1/datasets/{id}.csv", hy_api_get_dataset_csv, HY_ACCESS_PUBLIC, 0,
+     "A dataset's data as CSV (filter by area and period)"},
+    {HY_GET, "/api/v1/datasets/{id}.json", hy_api_get_dataset_json, HY_ACCESS_PUBLIC, 0,
+     "A dataset's data as JSON (filter by area and period)"},
+    {HY_GET, "/api/v1/datasets/{id}", hy_api_get_dataset, HY_ACCESS_PUBLIC, 0,
+     "A dataset's description, columns and versions"},
+    {HY_GET, "/api/v1/datasets/{id}/data.csv", hy_api_get_dataset_csv, HY_ACCESS_PUBLIC, 0,
+     "A dataset's data as CSV (the data package's resource)"},
+    {HY_GET, "/api/v1/datasets/{id}/datapackage.json", hy_api_get_datapackage, HY_ACCESS_PUBLIC,
+     0, "A Frictionless Data Package descriptor of the dataset"},
+    {HY_GET, "/api/v1/datasets/{id}/daily", hy_api_get_dataset_daily, HY_ACCESS_PUBLIC, 0,
+     "Daily sums and 7-day averages over the areas or one area"},
+    {HY_GET, "/api/v1/datasets/{id}/areas", hy_api_get_dataset_areas, HY_ACCESS_PUBLIC, 0,
+     "Totals and latest values per area over a period"},
 };
 
 const size_t hy_routes_count = sizeof hy_routes / sizeof hy_routes[0];

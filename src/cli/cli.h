@@ -68,6 +68,8 @@ int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version);
 int hy_demo_load(hy_db *db);
 /* `hamyari demo remove`: removes the demo data (demo.c). */
 int hy_cmd_demo(int argc, char **argv);
+/* The demo datasets (demo_datasets.c): synthetic daily admissions. 0 or -1 (logged). */
+int hy_demo_datasets(hy_db *db);
 /* The demo mutual-aid groups (demo_groups.c), inside the demo loader's transaction. */
 int hy_demo_groups(hy_store *s);
 /* Demo help requests for `serve --demo` (demo_requests.c), inside the same transaction. */

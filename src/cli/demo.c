@@ -116,8 +116,13 @@ int hy_demo_load(hy_db *db) {
         hy_info("demo: the demo data was removed (hamyari demo remove): not loaded again");
         return 1;
     }
-    if (already) hy_info("demo: demo data already loaded");
-    else hy_info("demo: demo data loaded (every demo record is marked as demo)");
+    if (already) {
+        hy_info("demo: demo data already loaded");
+        return 0;
+    }
+    /* Datasets load in transactions of their own (app/datasets.h). */
+    if (hy_demo_datasets(db) < 0) return -1;
+    hy_info("demo: demo data loaded (every demo record is marked as demo)");
     return 0;
 }
 

@@ -294,11 +294,14 @@ int hy_cmd_import(int argc, char **argv) {
         FILE *out = argc < 2 ? stderr : stdout;
         fprintf(out, "Usage: hamyari import KIND [--db URL] FILE\n\nKinds:\n");
         for (size_t i = 0; i < NKINDS; i++) fprintf(out, "  %s\n", import_kinds[i]->usage);
+        fprintf(out, "  dataset [--db URL] --id ID [--title-fa T --title-en T ...] FILE\n");
         fprintf(out, "\nEvery row is checked first and each bad one reported as\n"
                      "'row N: field: problem'; if any is bad nothing is imported.\n"
                      "Run 'hamyari import KIND --help' for details.\n");
         return argc < 2 ? 2 : 0;
     }
+    /* Datasets load in short transactions of their own (app/datasets.h), not the driver's. */
+    if (!strcmp(argv[1], "dataset")) return hy_cmd_import_dataset(argc - 1, argv + 1);
     for (size_t i = 0; i < NKINDS; i++) {
         const struct hy_importer *k = import_kinds[i];
         if (strcmp(argv[1], k->kind)) continue;
@@ -321,7 +324,7 @@ int hy_cmd_import(int argc, char **argv) {
         hy_auth_shutdown();
         return rc;
     }
-    fprintf(stderr, "hamyari import: unknown kind '%s' (groups, places, postcodes, library)\n",
+    fprintf(stderr, "hamyari import: unknown kind '%s' (groups, places, postcodes, library, dataset)\n",
             argv[1]);
     return 2;
 }

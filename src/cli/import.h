@@ -131,4 +131,7 @@ extern const struct hy_importer hy_import_places;
 extern const struct hy_importer hy_import_postcodes;
 extern const struct hy_importer hy_import_library;
 
+/* `hamyari import dataset …` (import_dataset.c); argv[0] is "dataset". */
+int hy_cmd_import_dataset(int argc, char **argv);
+
 #endif

@@ -38,7 +38,8 @@
     X(TOO_MANY_OPEN_CLAIMS, "too_many_open_claims", 409, "You hold as many requests as you may at once.") \
     X(CLAIM_CYCLES_EXCEEDED, "claim_cycles_exceeded", 429, "You have given back too many requests within the hour; try again later.") \
     X(INVALID_TREE, "invalid_tree", 422, "The decision tree is not valid; see its problems.") \
-    X(INVALID_ANSWER, "invalid_answer", 400, "An answer does not fit the question it answers.")
+    X(INVALID_ANSWER, "invalid_answer", 400, "An answer does not fit the question it answers.") \
+    X(INVALID_DATASET, "invalid_dataset", 422, "The file has rows that cannot be loaded; nothing was changed.")
 
 enum hy_error {
 #define ERROR_ENUM_ENTRY(id, code, status, msg) HY_E_##id,

@@ -39,14 +39,19 @@ static bool match(const char *pattern, const char *path, const char **args, int 
             const char *se = strchr(s, '/');
             if (!pe) return false;
             if (!se) se = s + strlen(s);
-            if (se == s || n >= HY_MAX_ARGS) return false;
+            /* A literal after the parameter in the same segment ("{id}.csv") must end the
+             * path's segment; the parameter is what comes before it. */
+            size_t tail = strcspn(pe + 1, "/");
+            if ((size_t)(se - s) <= tail || memcmp(se - tail, pe + 1, tail) != 0) return false;
+            const char *ae = se - tail;
+            if (ae == s || n >= HY_MAX_ARGS) return false;
             if (args) {
-                char *a = hy_arena_strndup(arena, s, (size_t)(se - s));
+                char *a = hy_arena_strndup(arena, s, (size_t)(ae - s));
                 if (!a) return false;
                 args[n] = a;
             }
             n++;
-            p = pe + 1;
+            p = pe + 1 + tail;
             s = se;
             continue;
         }

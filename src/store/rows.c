@@ -369,3 +369,49 @@ static const struct hy_col tree_revision_cols[] = {
 };
 SPEC(hy_row_tree_revision, S, tree_revision_cols, -1);
 #undef S
+/* ---- the open-data portal ---- */
+
+#define S struct hy_dataset
+static const struct hy_col dataset_cols[] = {
+    C_FIXED_REQ(S, id),  C_TEXT(S, title_fa),    C_TEXT(S, title_en),    C_TEXT(S, description_fa),
+    C_TEXT(S, description_en), C_TEXT(S, source), C_TEXT(S, licence),    C_TEXT(S, contact),
+    C_TEXT(S, cutoff),   C_I64(S, version),      C_I64(S, rows),         C_TEXT(S, columns),
+    C_TEXT(S, date_column), C_TEXT(S, area_column), C_TEXT(S, date_hxl), C_TEXT(S, area_hxl),
+    C_INT(S, min_day),   C_INT(S, max_day),      C_TEXT(S, created_by),  C_I64(S, created_at),
+    C_I64(S, updated_at),
+};
+SPEC(hy_row_dataset, S, dataset_cols, -1);
+#undef S
+
+#define S struct hy_dataset_version
+static const struct hy_col dataset_version_cols[] = {
+    C_I64(S, version),    C_I64(S, rows),         C_TEXT(S, columns),  C_TEXT(S, date_column),
+    C_TEXT(S, area_column), C_TEXT(S, date_hxl),  C_TEXT(S, area_hxl), C_INT(S, min_day),
+    C_INT(S, max_day),    C_TEXT(S, created_by),  C_I64(S, created_at), C_BOOL(S, ready),
+};
+SPEC(hy_row_dataset_version, S, dataset_version_cols, -1);
+#undef S
+
+#define S struct hy_dataset_cell
+static const struct hy_col dataset_cell_cols[] = {
+    C_I64(S, seq), C_INT(S, day), C_INT(S, col), C_TEXT(S, area), C_F64_HAS(S, value, has_value),
+};
+SPEC(hy_row_dataset_cell, S, dataset_cell_cols, -1);
+#undef S
+
+#define S struct hy_dataset_day
+static const struct hy_col dataset_day_cols[] = {
+    C_INT(S, day), C_INT(S, col), C_F64(S, total), C_I64(S, count), C_F64(S, avg7),
+};
+SPEC(hy_row_dataset_day, S, dataset_day_cols, -1);
+#undef S
+
+#define S struct hy_dataset_area
+static const struct hy_col dataset_area_cols[] = {
+    C_TEXT(S, area), C_INT(S, col), C_F64(S, total), C_I64(S, count), C_INT(S, latest_day),
+    C_F64(S, latest),
+};
+SPEC(hy_row_dataset_area, S, dataset_area_cols, -1);
+#undef S
+
+_Static_assert(sizeof(struct hy_dataset) <= HY_ROW_MAX, "a record outgrew HY_ROW_MAX");

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "domain/account.h"
+#include "domain/dataset.h"
 #include "domain/group.h"
 #include "domain/library.h"
 #include "domain/requests.h"
@@ -122,5 +123,11 @@ extern const struct hy_row_spec hy_row_lib_project;
 /* Decision trees. */
 extern const struct hy_row_spec hy_row_tree;          /* the columns of TREE_COLS */
 extern const struct hy_row_spec hy_row_tree_revision; /* id, tree_id, …, doc */
+/* The open-data portal. */
+extern const struct hy_row_spec hy_row_dataset;         /* HY_COLS_DATASET */
+extern const struct hy_row_spec hy_row_dataset_version; /* HY_COLS_DATASET_VERSION */
+extern const struct hy_row_spec hy_row_dataset_cell;    /* seq, day, col, area, value */
+extern const struct hy_row_spec hy_row_dataset_day;     /* day, col, total, n, avg7 */
+extern const struct hy_row_spec hy_row_dataset_area;    /* area, col, total, n, latest_day, latest */
 
 #endif

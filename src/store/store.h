@@ -56,6 +56,7 @@ struct hy_group_ops;
 struct hy_request_ops;
 struct hy_library_ops;
 struct hy_tree_ops;
+struct hy_dataset_ops;
 
 struct hy_store_ops {
     unsigned abi;     /* HY_STORE_ABI: grows when functions are added */
@@ -206,6 +207,7 @@ struct hy_store_ops {
     const struct hy_request_ops *requests;
     const struct hy_library_ops *library;
     const struct hy_tree_ops *trees;
+    const struct hy_dataset_ops *datasets;
 };
 
 #define HY_STORE_ABI 4

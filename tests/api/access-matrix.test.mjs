@@ -142,6 +142,16 @@ const MATRIX = {
 
   // Hospital-load forecast: stateless and public (400 for the empty query).
   'GET /api/v1/forecast': PUBLIC,
+  // Open data: the index, descriptions, downloads and aggregates are public; uploads editors'.
+  'GET /api/v1/datasets': PUBLIC,
+  'POST /api/v1/datasets': EDITOR,
+  'GET /api/v1/datasets/{id}.csv': PUBLIC,
+  'GET /api/v1/datasets/{id}.json': PUBLIC,
+  'GET /api/v1/datasets/{id}': PUBLIC,
+  'GET /api/v1/datasets/{id}/data.csv': PUBLIC,
+  'GET /api/v1/datasets/{id}/datapackage.json': PUBLIC,
+  'GET /api/v1/datasets/{id}/daily': PUBLIC,
+  'GET /api/v1/datasets/{id}/areas': PUBLIC,
 };
 
 /** Fills {params} of a route path: a fixture's id, or a made-up id ('0' for tile numbers). */

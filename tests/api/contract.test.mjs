@@ -429,6 +429,14 @@ const FIXTURES = {
   },
   'POST /api/v1/trees/{id}/publish': { fresh: true, params: async () => ({ id: (await tree()).id, lang: 'en' }) },
   'POST /api/v1/trees/{id}/unpublish': { fresh: true, params: async () => ({ id: (await tree(true)).id, lang: 'en' }) },
+  // Open data: the demo's dataset (loaded by --demo).
+  'GET /api/v1/datasets/{id}': { params: async () => ({ id: 'demo-admissions' }) },
+  'GET /api/v1/datasets/{id}.csv': { params: async () => ({ id: 'demo-admissions' }) },
+  'GET /api/v1/datasets/{id}.json': { params: async () => ({ id: 'demo-admissions' }) },
+  'GET /api/v1/datasets/{id}/data.csv': { params: async () => ({ id: 'demo-admissions' }) },
+  'GET /api/v1/datasets/{id}/datapackage.json': { params: async () => ({ id: 'demo-admissions' }) },
+  'GET /api/v1/datasets/{id}/daily': { params: async () => ({ id: 'demo-admissions' }) },
+  'GET /api/v1/datasets/{id}/areas': { params: async () => ({ id: 'demo-admissions' }) },
   // Last: every caller's session ends here.
   'POST /api/v1/auth/logout': { last: true },
 };

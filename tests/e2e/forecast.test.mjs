@@ -8,11 +8,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { startServer, ROOT } from './lib/server.mjs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { startServer, ROOT, serverBinary } from './lib/server.mjs';
 import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir } from './lib/browser.mjs';
 import { runAxe, describeViolations } from './lib/axe.mjs';
 
 let server, browser, shots;
+let fitLoaded = false;
 
 before(async () => {
   server = await startServer();
@@ -204,3 +208,50 @@ test('forecast page without JavaScript: the form downloads the CSV with its para
     await context.close();
   }
 });
+
+// Fitting to a dataset of the open-data portal: a series of daily admissions loaded with
+// `hamyari import dataset`, chosen on the page; the doubling time gives way and the summary says
+// how many days were fitted and the residual.
+for (const lang of ['fa', 'en']) {
+  for (const width of [360, 1280]) {
+    test(`forecast page (${lang}, ${width} px): fit the doubling time to a dataset`, async () => {
+      if (!fitLoaded) {
+        const dir = mkdtempSync(join(tmpdir(), 'hy-e2e-fit-'));
+        const file = join(dir, 'admissions.csv');
+        const lines = ['date,admissions'];
+        for (let i = 0; i < 20; i++) lines.push(`${new Date(Date.UTC(2020, 3, 1 + i)).toISOString().slice(0, 10)},${Math.round(3 * 1.17 ** i)}`);
+        writeFileSync(file, lines.join('\n'));
+        execFileSync(serverBinary(), ['import', 'dataset', '--db', server.db, '--id', 'e2e-admissions', '--title-fa', 'پذیرش آزمایشی', '--title-en', 'Test admissions', file], { stdio: 'pipe' });
+        rmSync(dir, { recursive: true, force: true });
+        fitLoaded = true;
+      }
+      const context = await newContext(browser, { lang, viewport: { width, height: 900 } });
+      try {
+        const { page, problems } = await instrumentedPage(context, { allowedOrigin: server.url });
+        await page.goto(`${server.url}/forecast`);
+        await waitForShell(page);
+        const select = page.locator('#fc-fit_dataset');
+        await page.waitForSelector('#fc-fit_dataset option[value="e2e-admissions"]', { state: 'attached' });
+        assert.equal(await select.locator('option[value="e2e-admissions"]').textContent(), lang === 'fa' ? 'پذیرش آزمایشی' : 'Test admissions');
+        await select.selectOption('e2e-admissions');
+        assert.equal(await page.locator('#fc-doubling_time').isDisabled(), true, 'the doubling time gives way');
+        assert.equal(await page.locator('#fc-fit_column-field').isVisible(), true);
+        await page.locator('#fc-submit').click();
+        await page.waitForFunction(() => /fit_dataset=e2e-admissions/.test(location.search));
+        const summary = page.locator('#fc-summary');
+        await summary.getByText(lang === 'fa' ? 'برازش با مجموعه‌داده' : 'Fitted to the dataset').waitFor();
+        const text = await summary.textContent();
+        if (lang === 'fa') assert.match(text, /۲۰ روز/);
+        else assert.match(text, /20 days, root-mean-square residual/);
+        assert.match(await page.locator('#fc-csv').getAttribute('href'), /fit_dataset=e2e-admissions/);
+        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+        await summary.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(shots, `forecast-fit-${lang}-${width}.png`), fullPage: false });
+        await axeClean(page, `forecast fit ${lang} ${width}`);
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}

@@ -9,9 +9,8 @@
 
 import { t, formatNumber, formatDate, getLanguage, ready, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON, ApiError } from './api.js';
+import { loadUplot } from './charts.js';
 
-const UPLOT = '/vendor/uplot/uPlot.iife.min.js';
-const UPLOT_CSS = '/vendor/uplot/uPlot.min.css';
 
 const DISPOSITIONS = [
   { key: 'hospitalized', color: '#0b4a63', dash: null, swatch: '' },
@@ -26,7 +25,6 @@ const $ = (id) => document.getElementById(id);
 
 let last = null;       // {data, capacity} of the forecast on the screen
 const charts = [];     // uPlot instances
-let uplotPromise = null;
 let busy = null;       // AbortController of the request under way
 
 /** Persian and Arabic-Indic digits and the Arabic decimal separator to ASCII. */
@@ -38,17 +36,20 @@ function asciiDigits(s) {
 }
 
 function fields() {
-  return [...form.querySelectorAll('input[name]')].filter((el) => el.name !== 'format');
+  return [...form.querySelectorAll('input[name], select[name]')].filter((el) => el.name !== 'format');
 }
 
 /** The query for the API: every field with a value; doubling_time yields to the first-admission date. */
 function query() {
   const q = new URLSearchParams();
   const dateFirst = $('fc-date_first_hospitalized').value;
+  const dataset = $('fc-fit_dataset').value;
   for (const el of fields()) {
     const v = el.value.trim();
     if (!v) continue;
-    if (el.name === 'doubling_time' && dateFirst) continue;
+    if (el.name === 'doubling_time' && (dateFirst || dataset)) continue;
+    if (el.name === 'date_first_hospitalized' && dataset) continue;
+    if (el.name === 'fit_column' && !dataset) continue;
     q.append(el.name, v);
   }
   return q;
@@ -97,10 +98,37 @@ function showError(e) {
 
 function syncAnchor() {
   // The API takes one of the two: with a first-admission date the doubling time is fitted.
+  // A dataset to fit to takes the place of both.
   const dt = $('fc-doubling_time');
-  const fitted = Boolean($('fc-date_first_hospitalized').value);
+  const dataset = Boolean($('fc-fit_dataset').value);
+  const fitted = dataset || Boolean($('fc-date_first_hospitalized').value);
   dt.disabled = fitted;
   dt.required = !fitted;
+  $('fc-date_first_hospitalized').disabled = dataset;
+  $('fc-fit_column-field').hidden = !dataset;
+}
+
+/** The datasets to fit to, from the open-data index (titles in the page's language). */
+async function loadDatasets() {
+  const select = $('fc-fit_dataset');
+  let list = [];
+  try { list = (await getJSON('/api/v1/datasets')).datasets; } catch { return; }
+  const want = new URLSearchParams(location.search).get('fit_dataset');
+  const title = (d) => (getLanguage() === 'en' ? d.title.en : d.title.fa) || d.id;
+  for (const d of list) {
+    const o = document.createElement('option');
+    o.value = d.id;
+    o.textContent = title(d);
+    o.dataset.fa = d.title.fa;
+    o.dataset.en = d.title.en;
+    select.append(o);
+  }
+  if (want) select.value = want;
+  syncAnchor();
+}
+
+function retitleDatasets() {
+  for (const o of $('fc-fit_dataset').querySelectorAll('option[data-en]')) o.textContent = getLanguage() === 'en' ? o.dataset.en : o.dataset.fa;
 }
 
 function fillFromAddress() {
@@ -109,23 +137,6 @@ function fillFromAddress() {
   for (const [key, id] of Object.entries(CAPACITY)) if (q.has(`beds_${key}`)) $(id).value = q.get(`beds_${key}`);
   if (RANGED.some((n) => q.has(`${n}_min`) || q.has(`${n}_max`))) $('fc-ranges').open = true;
   if (Object.keys(CAPACITY).some((k) => q.has(`beds_${k}`))) $('fc-capacity').open = true;
-}
-
-function loadUplot() {
-  uplotPromise ??= new Promise((resolve, reject) => {
-    const link = document.createElement('link');
-    link.rel = 'stylesheet';
-    link.href = UPLOT_CSS;
-    const app = document.querySelector('link[rel="stylesheet"][href*="/css/app."]');
-    document.head.insertBefore(link, app);
-    const s = document.createElement('script');
-    s.src = UPLOT;
-    s.onload = () => (window.uPlot ? resolve(window.uPlot) : reject(new Error('forecast: uPlot did not load')));
-    s.onerror = () => reject(new Error('forecast: uPlot could not be loaded'));
-    document.head.append(s);
-  });
-  uplotPromise.catch(() => { uplotPromise = null; });
-  return uplotPromise;
 }
 
 async function run({ push = true } = {}) {
@@ -197,11 +208,12 @@ function render() {
 function renderSummary(data) {
   const dl = $('fc-summary');
   dl.replaceChildren();
-  const row = (key, value) => {
+  const row = (key, value, cls) => {
     const dt = document.createElement('dt');
     dt.textContent = t(key);
     const dd = document.createElement('dd');
     dd.textContent = value;
+    if (cls) dd.className = cls;
     dl.append(dt, dd);
   };
   row('forecast.summary_first', formatDate(data.date_first_hospitalized));
@@ -212,6 +224,7 @@ function renderSummary(data) {
   else row('forecast.summary_doubling_t', t('forecast.days_value', { n: decimal(dtt, 1) }));
   row('forecast.summary_r0', decimal(data.r_naught, 2));
   row('forecast.summary_rt', decimal(data.r_t, 2));
+  if (data.fit) row('forecast.summary_fit', t('forecast.fit_value', { points: formatNumber(data.fit.points), rms: decimal(data.fit.rms_residual, 2) }), 'fc-fit');
 }
 
 function cell(tag, text, attrs = {}) {
@@ -338,11 +351,13 @@ const resizer = new ResizeObserver(() => {
 async function start() {
   await ready;
   // With scripts the fields the plain form leaves out are used too, and the answer is JSON.
-  for (const el of form.querySelectorAll('input[disabled]')) el.disabled = false;
+  for (const el of form.querySelectorAll('input[disabled], select[disabled]')) el.disabled = false;
   $('fc-format').disabled = true;
   fillFromAddress();
   syncAnchor();
   $('fc-date_first_hospitalized').addEventListener('input', syncAnchor);
+  $('fc-fit_dataset').addEventListener('change', syncAnchor);
+  document.addEventListener(LANGUAGE_EVENT, retitleDatasets);
   form.addEventListener('submit', (ev) => { ev.preventDefault(); run(); });
   form.addEventListener('reset', () => {
     // After the browser has put the default values back.
@@ -350,6 +365,7 @@ async function start() {
   });
   resizer.observe($('fc-admits-chart'));
   document.addEventListener(LANGUAGE_EVENT, render);
+  await loadDatasets();
   run({ push: false });
 }
 

@@ -427,6 +427,42 @@ const struct hy_migration hy_pg_migrations[] = {
      "ALTER TABLE volunteer_profiles ADD COLUMN consent_at bigint;"
      "ALTER TABLE volunteer_profiles ADD COLUMN consent_version text;"
      "ALTER TABLE request_contacts ADD COLUMN call_window text NOT NULL DEFAULT '';"},
+    {16,
+     /* The open-data portal: SQLite's step 16. */
+     "CREATE TABLE datasets ("
+     " id text COLLATE \"C\" PRIMARY KEY,"
+     " title_fa text NOT NULL, title_en text NOT NULL,"
+     " description_fa text NOT NULL DEFAULT '', description_en text NOT NULL DEFAULT '',"
+     " source text NOT NULL DEFAULT '', licence text NOT NULL DEFAULT '',"
+     " contact text NOT NULL DEFAULT '', cutoff text NOT NULL DEFAULT '',"
+     " version bigint NOT NULL DEFAULT 0,"
+     " created_by text COLLATE \"C\" REFERENCES users(id) ON DELETE SET NULL,"
+     " created_at bigint NOT NULL, updated_at bigint NOT NULL"
+     ");"
+     "CREATE TABLE dataset_versions ("
+     " dataset_id text COLLATE \"C\" NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,"
+     " version bigint NOT NULL,"
+     " rows bigint NOT NULL DEFAULT 0,"
+     " columns text NOT NULL,"
+     " date_column text NOT NULL, area_column text NOT NULL,"
+     " date_hxl text NOT NULL, area_hxl text NOT NULL,"
+     " min_day integer NOT NULL, max_day integer NOT NULL,"
+     " ready boolean NOT NULL DEFAULT false,"
+     " created_by text COLLATE \"C\" REFERENCES users(id) ON DELETE SET NULL,"
+     " created_at bigint NOT NULL,"
+     " PRIMARY KEY (dataset_id, version)"
+     ");"
+     "CREATE TABLE dataset_values ("
+     " dataset_id text COLLATE \"C\" NOT NULL,"
+     " version bigint NOT NULL,"
+     " seq bigint NOT NULL,"
+     " col integer NOT NULL,"
+     " day integer NOT NULL,"
+     " area text COLLATE \"C\" NOT NULL,"
+     " value double precision,"
+     " PRIMARY KEY (dataset_id, version, seq, col)"
+     ");"
+     "CREATE INDEX dataset_values_day ON dataset_values(dataset_id, version, day, col, area, value);"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

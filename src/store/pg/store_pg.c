@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "store/groups.h"
+#include "store/datasets.h"
 #include "store/library.h"
 #include "store/trees.h"
 #include "store/pg/migrations_pg.h"
@@ -686,6 +687,7 @@ const struct hy_store_ops hy_store_pg_ops = {
     .requests = &hy_pg_request_ops,
     .library = &hy_pg_library_ops,
     .trees = &hy_st_tree_ops,
+    .datasets = &hy_dataset_ops_shared,
 };
 
 /* Plain VACUUM marks the dead row versions' space free for reuse and removes their index

@@ -451,6 +451,44 @@ const struct hy_migration hy_sqlite_migrations[] = {
      "ALTER TABLE volunteer_profiles ADD COLUMN consent_at INTEGER;"
      "ALTER TABLE volunteer_profiles ADD COLUMN consent_version TEXT;"
      "ALTER TABLE request_contacts ADD COLUMN call_window TEXT NOT NULL DEFAULT '';"},
+    {16,
+     /* The open-data portal: datasets (their description), their versions (one per upload;
+      * `ready` once loaded completely, so a version being loaded is never read) and the
+      * values of every version, one row per (row of the file, numeric column). */
+     "CREATE TABLE datasets ("
+     " id TEXT PRIMARY KEY,"
+     " title_fa TEXT NOT NULL, title_en TEXT NOT NULL,"
+     " description_fa TEXT NOT NULL DEFAULT '', description_en TEXT NOT NULL DEFAULT '',"
+     " source TEXT NOT NULL DEFAULT '', licence TEXT NOT NULL DEFAULT '',"
+     " contact TEXT NOT NULL DEFAULT '', cutoff TEXT NOT NULL DEFAULT '',"
+     " version INTEGER NOT NULL DEFAULT 0,"
+     " created_by TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE dataset_versions ("
+     " dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,"
+     " version INTEGER NOT NULL,"
+     " rows INTEGER NOT NULL DEFAULT 0,"
+     " columns TEXT NOT NULL,"
+     " date_column TEXT NOT NULL, area_column TEXT NOT NULL,"
+     " date_hxl TEXT NOT NULL, area_hxl TEXT NOT NULL,"
+     " min_day INTEGER NOT NULL, max_day INTEGER NOT NULL,"
+     " ready INTEGER NOT NULL DEFAULT 0,"
+     " created_by TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " created_at INTEGER NOT NULL,"
+     " PRIMARY KEY (dataset_id, version)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE dataset_values ("
+     " dataset_id TEXT NOT NULL,"
+     " version INTEGER NOT NULL,"
+     " seq INTEGER NOT NULL,"
+     " col INTEGER NOT NULL,"
+     " day INTEGER NOT NULL,"
+     " area TEXT NOT NULL,"
+     " value REAL,"
+     " PRIMARY KEY (dataset_id, version, seq, col)"
+     ") WITHOUT ROWID;"
+     "CREATE INDEX dataset_values_day ON dataset_values(dataset_id, version, day, col, area, value);"},
 };
 
 const size_t hy_sqlite_migrations_count =

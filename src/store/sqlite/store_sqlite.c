@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "store/groups.h"
+#include "store/datasets.h"
 #include "store/library.h"
 #include "store/trees.h"
 #include "store/requests.h"
@@ -496,6 +497,7 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .requests = &hy_sq_request_ops,
     .library = &hy_sq_library_ops,
     .trees = &hy_st_tree_ops,
+    .datasets = &hy_dataset_ops_shared,
 };
 
 /* Compaction (outside any transaction): checkpoint the WAL into the database file and truncate
