@@ -545,6 +545,8 @@ function treesBench(store, h) {
   const script = join(ROOT, 'bench/lua/tree.lua');
   measure(`hamyari: decision tree, next question (${store})`, h.base, null, script, { TREE_DONE: '0' });
   measure(`hamyari: decision tree, result counted (${store})`, h.base, null, script, { TREE_DONE: '1' });
+}
+
 // Open data: a 100,000-row dataset (50 areas over 2,000 days; with the full run also one of
 // 1,000,000 rows) loaded with `hamyari import dataset` into the running server's store, then the
 // dashboard's two data requests over HTTP: the daily sums with 7-day averages of a year over
