@@ -39,6 +39,14 @@ static bool match(const char *pattern, const char *path, const char **args, int 
             const char *se = strchr(s, '/');
             if (!pe) return false;
             if (!se) se = s + strlen(s);
+            /* Literal text after the parameter in the same segment ("{id}.cap"): the
+             * parameter is what comes before that suffix. */
+            const char *pn = strchr(pe + 1, '/');
+            size_t suffix = pn ? (size_t)(pn - pe - 1) : strlen(pe + 1);
+            if (suffix) {
+                if ((size_t)(se - s) <= suffix || memcmp(se - suffix, pe + 1, suffix)) return false;
+                se -= suffix;
+            }
             if (se == s || n >= HY_MAX_ARGS) return false;
             if (args) {
                 char *a = hy_arena_strndup(arena, s, (size_t)(se - s));

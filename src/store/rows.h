@@ -23,6 +23,7 @@
 #include "domain/account.h"
 #include "domain/group.h"
 #include "domain/library.h"
+#include "domain/news.h"
 #include "domain/requests.h"
 
 enum hy_col_type {
@@ -117,5 +118,6 @@ extern const struct hy_row_spec hy_row_lib_attachment;      /* without the bytes
 extern const struct hy_row_spec hy_row_lib_attachment_data; /* with them */
 extern const struct hy_row_spec hy_row_lib_org;
 extern const struct hy_row_spec hy_row_lib_project;
+extern const struct hy_row_spec hy_row_news_inst; /* struct hy_news_inst */
 
 #endif

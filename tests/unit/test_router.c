@@ -202,8 +202,11 @@ static void test_methods(void **state) {
 static bool ref_match(const char *pattern, const char *path) {
     for (;;) {
         size_t pl = strcspn(pattern, "/"), sl = strcspn(path, "/");
-        if (pl >= 2 && pattern[0] == '{' && pattern[pl - 1] == '}') {
-            if (sl == 0) return false;
+        const char *close = memchr(pattern, '}', pl);
+        if (pl >= 2 && pattern[0] == '{' && close) {
+            /* "{id}" or "{id}.cap": a non-empty value, then the literal rest of the segment. */
+            size_t suffix = pl - (size_t)(close + 1 - pattern);
+            if (sl <= suffix || strncmp(path + sl - suffix, close + 1, suffix) != 0) return false;
         } else if (pl != sl || strncmp(pattern, path, pl) != 0) {
             return false;
         }

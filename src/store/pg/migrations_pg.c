@@ -372,6 +372,22 @@ const struct hy_migration hy_pg_migrations[] = {
     {11,
      /* The kind of a gazetteer row: SQLite's step 11. */
      "ALTER TABLE places ADD COLUMN kind text NOT NULL DEFAULT '';"},
+    {12,
+     /* News and fact checks as library documents, their fields, the issuing institutions:
+      * SQLite's step 12. */
+     "ALTER TABLE lib_docs ADD COLUMN extra text NOT NULL DEFAULT '{}';"
+     "ALTER TABLE lib_docs DROP CONSTRAINT lib_docs_type_check;"
+     "ALTER TABLE lib_docs ADD CONSTRAINT lib_docs_type_check CHECK (type IN ('case_study',"
+     "'project','publication','toolkit','faq','resource','guide','news','factcheck'));"
+     "CREATE INDEX lib_docs_type ON lib_docs(type, status, sort_at);"
+     "CREATE TABLE news_institutions ("
+     " slug text COLLATE \"C\" PRIMARY KEY,"
+     " name_fa text NOT NULL,"
+     " name_en text NOT NULL,"
+     " colour text NOT NULL,"
+     " website text,"
+     " updated_at bigint NOT NULL"
+     ");"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

@@ -27,6 +27,7 @@
 
 #include "store/groups.h"
 #include "store/library.h"
+#include "store/news.h"
 #include "store/pg/migrations_pg.h"
 #include "store/requests.h"
 #include "store/shared.h"
@@ -517,6 +518,7 @@ const struct hy_store_ops hy_store_pg_ops = {
     .groups = &hy_pg_group_ops,
     .requests = &hy_pg_request_ops,
     .library = &hy_pg_library_ops,
+    .news = &hy_st_news_ops,
 };
 
 /* Plain VACUUM marks the dead row versions' space free for reuse and removes their index

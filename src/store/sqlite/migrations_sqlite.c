@@ -389,6 +389,26 @@ const struct hy_migration hy_sqlite_migrations[] = {
      /* What kind of place a gazetteer row is ("neighbourhood", "city"…, "" unknown). Rows of
       * an operator's own place list have negative ids, GeoNames rows positive ones. */
      "ALTER TABLE places ADD COLUMN kind TEXT NOT NULL DEFAULT '';"},
+    {12,
+     /* Official news and fact checks are library documents of two more types, with their own
+      * fields in `extra` (a JSON object, domain/news.h); the institutions that issue news.
+      * SQLite cannot alter a CHECK constraint: the table's stored definition is edited (the
+      * same columns and contents, only the list of allowed types grows, a change SQLite
+      * documents as safe when the stored rows stay valid) and the schema is reloaded. */
+     "ALTER TABLE lib_docs ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';"
+     "PRAGMA writable_schema=ON;"
+     "UPDATE sqlite_schema SET sql = replace(sql, '''resource'',''guide'')', "
+     "'''resource'',''guide'',''news'',''factcheck'')') WHERE type = 'table' AND name = 'lib_docs';"
+     "PRAGMA writable_schema=RESET;"
+     "CREATE INDEX lib_docs_type ON lib_docs(type, status, sort_at);"
+     "CREATE TABLE news_institutions ("
+     " slug TEXT PRIMARY KEY,"
+     " name_fa TEXT NOT NULL,"
+     " name_en TEXT NOT NULL,"
+     " colour TEXT NOT NULL,"
+     " website TEXT,"
+     " updated_at INTEGER NOT NULL"
+     ");"},
 };
 
 const size_t hy_sqlite_migrations_count =

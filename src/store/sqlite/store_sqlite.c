@@ -18,6 +18,7 @@
 
 #include "store/groups.h"
 #include "store/library.h"
+#include "store/news.h"
 #include "store/requests.h"
 #include "store/shared.h"
 #include "store/sqlite/migrations_sqlite.h"
@@ -494,6 +495,7 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .groups = &hy_sq_group_ops,
     .requests = &hy_sq_request_ops,
     .library = &hy_sq_library_ops,
+    .news = &hy_st_news_ops,
 };
 
 /* Compaction (outside any transaction): checkpoint the WAL into the database file and truncate
