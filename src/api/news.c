@@ -357,10 +357,14 @@ static const char *w(const char *key, bool fa) {
     return key;
 }
 
-/* The interface language of a page: ?ui=en, else Persian. */
-static bool page_fa(hy_req *req) {
+/* The interface language of a page: ?ui=en or ?ui=fa (the default). false when ui is
+ * something else (answered, *ret holds the result). */
+static bool page_lang(hy_req *req, bool *ret_fa, hy_result *ret) {
     const char *ui = hy_req_query(req, "ui");
-    return !(ui && !strcmp(ui, "en"));
+    *ret_fa = !(ui && !strcmp(ui, "en"));
+    if (!ui || !strcmp(ui, "en") || !strcmp(ui, "fa")) return true;
+    *ret = hy_reply_error(req, HY_E_INVALID_QUERY, "ui is fa or en.", "ui");
+    return false;
 }
 
 static void put_esc(hy_buf *b, hy_arena *a, const char *s) {
@@ -515,8 +519,8 @@ static void put_lang_switch(hy_buf *b, hy_arena *a, hy_req *req, const char *pat
 static hy_result list_page(hy_req *req, enum kind k) {
     struct selection s;
     hy_result res;
-    if (!load(req, &s, k, &res)) return res;
-    bool fa = page_fa(req);
+    bool fa;
+    if (!page_lang(req, &fa, &res) || !load(req, &s, k, &res)) return res;
     hy_arena *a = req->arena;
     const char *path = k == NEWS ? "/news" : "/factchecks";
     hy_buf b = HY_BUF_INIT(0);
@@ -671,16 +675,16 @@ static hy_result item_page(hy_req *req, enum kind k, const char *id) {
     struct read_ctx c;
     struct selection sel;
     json_t *x;
-    bool preview;
+    bool preview, fa;
     hy_result res;
-    if (!load_item(req, k, id, &c, &sel, &x, &preview, &res)) return res;
+    if (!page_lang(req, &fa, &res) || !load_item(req, k, id, &c, &sel, &x, &preview, &res))
+        return res;
     struct hy_feed_site site = {.base = ""};
     int r = hy_feed_site_get(req, &site);
     if (r < 0) {
         json_decref(x);
         return hy_reply_store_error(req, r);
     }
-    bool fa = page_fa(req);
     hy_arena *a = req->arena;
     const struct hy_lib_doc *d = &c.doc;
     hy_buf b = HY_BUF_INIT(0);
@@ -1034,7 +1038,7 @@ hy_result hy_api_put_institution(hy_req *req) {
         HY_F_STR("name_fa", HY_REQUIRED, 1, 200, &c.in.name_fa),
         HY_F_STR("name_en", HY_REQUIRED, 1, 200, &c.in.name_en),
         HY_F_STR("colour", HY_REQUIRED, 7, 7, &c.in.colour),
-        HY_F_STR("website", HY_OPTIONAL | HY_NULLABLE, 0, 2000, &website),
+        HY_F_STR("website", HY_OPTIONAL | HY_NULLABLE, 1, 2000, &website),
         HY_F_END,
     };
     struct hy_parse_error err = {0};
