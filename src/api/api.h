@@ -111,6 +111,9 @@ hy_result hy_api_put_institution(hy_req *req);
 hy_result hy_api_show_factchecks(hy_req *req);
 hy_result hy_api_show_factcheck(hy_req *req);
 hy_result hy_api_get_factchecks_atom(hy_req *req);
+hy_result hy_api_submit_claim(hy_req *req);
+hy_result hy_api_show_claim_form(hy_req *req);
+hy_result hy_api_list_claims(hy_req *req);
 struct hy_lib_doc;
 struct hy_parse_error;
 /* Checks a library document object (the POST/PATCH body; imports also take "status") and

@@ -1057,3 +1057,168 @@ hy_result hy_api_put_institution(hy_req *req) {
     if (r < 0) return hy_reply_store_error(req, r);
     return hy_reply_json(req, c.created ? 201 : 200, inst_json(&c.in));
 }
+
+/* ---------------------------------------------------------------- claims to check */
+
+#define CLAIMS_PER_HOUR 10
+
+struct claim_ctx {
+    hy_req *req;
+    struct hy_fc_claim claim;
+    /* the near-duplicate found, if any */
+    const char *dup_kind, *dup_id, *dup_text;
+    double dup_score;
+    struct hy_fc_claim *claims;
+    int nclaims;
+};
+
+static void consider(struct claim_ctx *c, const char *kind, const char *id, const char *text) {
+    double sim = hy_fc_similarity(c->req->arena, c->claim.claim, text);
+    if (sim >= HY_FC_DUPLICATE && sim > c->dup_score) {
+        c->dup_score = sim;
+        c->dup_kind = kind;
+        c->dup_id = id;
+        c->dup_text = text;
+    }
+}
+
+/* Compares the claim with every fact check (its claim and its title) and every claim sent
+ * before; stores it only when none is a near-duplicate. */
+static int claim_tx(hy_store *s, void *ctx) {
+    struct claim_ctx *c = ctx;
+    c->dup_kind = NULL;
+    c->dup_score = 0;
+    struct hy_lib_doc *docs;
+    int n = s->ops->news->doc_list(s, "factcheck", "published", HY_NEWS_LIST_MAX, c->req->arena, &docs);
+    if (n < 0) return n;
+    for (int i = 0; i < n; i++) {
+        json_t *x = hy_news_extra_json(docs[i].extra);
+        const char *claim = x_str(x, "claim");
+        if (claim) consider(c, "factcheck", docs[i].id, hy_arena_strdup(c->req->arena, claim));
+        consider(c, "factcheck", docs[i].id, docs[i].title);
+        json_decref(x);
+    }
+    struct hy_fc_claim *cl;
+    n = s->ops->news->claim_list(s, HY_NEWS_LIST_MAX, c->req->arena, &cl);
+    if (n < 0) return n;
+    for (int i = 0; i < n; i++) consider(c, "claim", cl[i].id, cl[i].claim);
+    if (c->dup_kind) return HY_DB_ONE;
+    int r = s->ops->news->claim_insert(s, &c->claim);
+    return r < 0 ? r : HY_DB_ONE;
+}
+
+hy_result hy_api_submit_claim(hy_req *req) {
+    const char *claim = NULL, *url = NULL, *language = "fa", *ui = NULL;
+    struct hy_field spec[] = {
+        HY_F_STR("claim", HY_REQUIRED | HY_MULTILINE, 5, 1000, &claim),
+        HY_F_STR("url", HY_OPTIONAL | HY_NULLABLE, 0, 2000, &url),
+        HY_F_ENUM("language", HY_OPTIONAL, hy_lib_languages, &language),
+        HY_F_ENUM("ui", HY_OPTIONAL, hy_lib_languages, &ui),
+        HY_F_END,
+    };
+    bool form = hy_req_is_form(req);
+    hy_result res;
+    if (!hy_input_parse(req, spec, &res)) return res;
+    const char *lang = ui ? ui : language;
+    if (url && *url) {
+        json_t *l = json_pack("[{s:s}]", "url", url);
+        bool ok = l && hy_news_links_valid(l, 1);
+        json_decref(l);
+        if (!ok) return hy_page_problem(req, form, lang, HY_E_INVALID_FIELD, "url is an http(s) address.", "url");
+    }
+    char key[96];
+    snprintf(key, sizeof key, "fc_claim:ip:%s", hy_req_client_ip(req));
+    if (!hy_rate_allow(req, key, CLAIMS_PER_HOUR, 3600, &res)) return res;
+    struct claim_ctx c = {.req = req};
+    hy_id_new(c.claim.id);
+    c.claim.claim = claim;
+    c.claim.url = url && *url ? url : NULL;
+    c.claim.language = language;
+    c.claim.created_at = hy_clock_now();
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, claim_tx, &c);
+    if (r < 0) return form ? hy_page_problem(req, form, lang, HY_E_STORE_UNAVAILABLE, NULL, NULL)
+                           : hy_reply_store_error(req, r);
+    bool fa = strcmp(lang, "en") != 0;
+    if (!form) {
+        if (!c.dup_kind)
+            return hy_reply_json(req, 201, json_pack("{s:b,s:s,s:s}", "duplicate", 0, "id",
+                                                     c.claim.id, "status", "received"));
+        json_t *m = json_pack("{s:s,s:s,s:s,s:f}", "kind", c.dup_kind, "id", c.dup_id, "text",
+                              c.dup_text, "similarity", c.dup_score);
+        if (!strcmp(c.dup_kind, "factcheck"))
+            json_object_set_new(m, "url", json_string(hy_arena_printf(req->arena, "/factchecks/%s", c.dup_id)));
+        return hy_reply_json(req, 200, json_pack("{s:b,s:o}", "duplicate", 1, "match", m));
+    }
+    hy_buf b = HY_BUF_INIT(0);
+    if (!c.dup_kind) {
+        hy_buf_printf(&b, "<p role=\"status\">%s</p>",
+                      fa ? "ادعا رسید. ویراستاران آن را بررسی می‌کنند."
+                         : "Your claim was received. Our editors will look into it.");
+    } else {
+        hy_buf_printf(&b, "<p role=\"status\">%s</p><blockquote>",
+                      fa ? "این ادعا پیش‌تر فرستاده یا بررسی شده است:"
+                         : "This claim has been sent or checked already:");
+        put_esc(&b, req->arena, c.dup_text);
+        hy_buf_puts(&b, "</blockquote>");
+        if (!strcmp(c.dup_kind, "factcheck"))
+            hy_buf_printf(&b, "<p><a href=\"/factchecks/%s%s\">%s</a></p>", c.dup_id,
+                          fa ? "" : "?ui=en", fa ? "خواندن راستی‌آزمایی" : "Read the fact check");
+    }
+    hy_buf_printf(&b, "<p><a href=\"/factchecks%s\">%s</a></p>", fa ? "" : "?ui=en", w("back", fa));
+    return reply_page(req, c.dup_kind ? 200 : 201, fa, w("submit_claim", fa), &b);
+}
+
+/* The form to send a claim (a plain form post: no JavaScript needed). */
+hy_result hy_api_show_claim_form(hy_req *req) {
+    bool fa;
+    hy_result res;
+    if (!page_lang(req, &fa, &res)) return res;
+    hy_buf b = HY_BUF_INIT(0);
+    hy_buf_printf(&b,
+                  "<p>%s</p><form class=\"fc-submit\" method=\"post\" action=\"/api/v1/factchecks/claims\">"
+                  "<input type=\"hidden\" name=\"ui\" value=\"%s\">"
+                  "<label class=\"field-label\" for=\"fc-claim\">%s</label>"
+                  "<textarea class=\"input\" id=\"fc-claim\" name=\"claim\" required minlength=\"5\" "
+                  "maxlength=\"1000\" rows=\"4\"></textarea>"
+                  "<label class=\"field-label\" for=\"fc-url\">%s</label>"
+                  "<input class=\"input\" id=\"fc-url\" name=\"url\" type=\"url\" maxlength=\"2000\">"
+                  "<label class=\"field-label\" for=\"fc-lang\">%s</label>"
+                  "<select class=\"input input-short\" id=\"fc-lang\" name=\"language\">"
+                  "<option value=\"fa\"%s>%s</option><option value=\"en\"%s>%s</option></select>"
+                  "<p><button class=\"button\" type=\"submit\">%s</button></p></form>"
+                  "<p><a href=\"/factchecks%s\">%s</a></p>",
+                  fa ? "ادعایی را که دیده‌اید بفرستید تا بررسی شود. اگر پیش‌تر بررسی شده باشد، همان را نشانتان می‌دهیم."
+                     : "Send a claim you have seen to be checked. If it has been checked already, we show you that check.",
+                  fa ? "fa" : "en", w("claim", fa),
+                  fa ? "کجا دیدید (نشانی، اختیاری)" : "Where you saw it (address, optional)",
+                  w("language", fa), fa ? " selected" : "", w("fa", fa), fa ? "" : " selected",
+                  w("en", fa), fa ? "فرستادن" : "Send", fa ? "" : "?ui=en", w("back", fa));
+    return reply_page(req, 200, fa, w("submit_claim", fa), &b);
+}
+
+struct claims_ctx {
+    hy_arena *a;
+    struct hy_fc_claim *claims;
+    int n;
+};
+
+static int claims_tx(hy_store *s, void *ctx) {
+    struct claims_ctx *c = ctx;
+    c->n = s->ops->news->claim_list(s, 200, c->a, &c->claims);
+    return c->n < 0 ? c->n : HY_DB_ONE;
+}
+
+hy_result hy_api_list_claims(hy_req *req) {
+    struct claims_ctx c = {.a = req->arena};
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, claims_tx, &c);
+    if (r < 0) return hy_reply_store_error(req, r);
+    json_t *arr = json_array();
+    for (int i = 0; i < c.n; i++) {
+        json_t *o = json_pack("{s:s,s:s,s:s,s:I}", "id", c.claims[i].id, "claim", c.claims[i].claim,
+                              "language", c.claims[i].language, "created_at",
+                              (json_int_t)c.claims[i].created_at);
+        json_object_set_new(o, "url", c.claims[i].url ? json_string(c.claims[i].url) : json_null());
+        json_array_append_new(arr, o);
+    }
+    return hy_reply_json(req, 200, json_pack("{s:o}", "claims", arr));
+}

@@ -163,6 +163,12 @@ const struct hy_route hy_routes[] = {
      "Fact checks: the list page, with search and facets"},
     {HY_GET, "/factchecks.atom", hy_api_get_factchecks_atom, HY_ACCESS_PUBLIC, 0,
      "Atom feed of fact checks"},
+    {HY_GET, "/factchecks/submit", hy_api_show_claim_form, HY_ACCESS_PUBLIC, 0,
+     "The form to send a claim to be checked"},
+    {HY_POST, "/api/v1/factchecks/claims", hy_api_submit_claim, HY_ACCESS_PUBLIC, FORM,
+     "Send a claim to be checked (a near-duplicate is pointed out, not stored)"},
+    {HY_GET, "/api/v1/factchecks/claims", hy_api_list_claims, HY_ACCESS_EDITOR, 0,
+     "The claims sent to be checked, newest first"},
     {HY_GET, "/factchecks/{id}", hy_api_show_factcheck, HY_ACCESS_PUBLIC, 0,
      "One fact check's page, with ClaimReview JSON-LD"},
     /* Hospital-load forecast */

@@ -27,6 +27,7 @@
 
 #include <jansson.h>
 
+#include "domain/id.h"
 #include "util/arena.h"
 
 extern const char *const hy_news_categories[]; /* NULL-terminated */
@@ -43,6 +44,18 @@ struct hy_news_inst {
     const char *website; /* http(s) URL or NULL */
     int64_t updated_at;
 };
+
+/* A claim someone sent to be checked. */
+struct hy_fc_claim {
+    char id[HY_ID_LEN + 1];
+    const char *claim;
+    const char *url; /* where it appeared, or NULL */
+    const char *language;
+    int64_t created_at;
+};
+
+/* Two claims at least this alike (hy_fc_similarity) are one claim. */
+#define HY_FC_DUPLICATE 0.6
 
 /* Why a check failed: the field (dotted path, e.g. "news.alert.urgency") and a message. */
 struct hy_news_error {

@@ -30,7 +30,21 @@ static int doc_list(hy_store *s, const char *type, const char *status, size_t li
                       &hy_row_lib_doc, limit, a, ret);
 }
 
+static int claim_insert(hy_store *s, const struct hy_fc_claim *c) {
+    return hy_st_exec(s, HY_Q_FC_CLAIM_INSERT,
+                      HY_ARGS(hy_arg_text(c->id), hy_arg_text(c->claim), hy_arg_text(c->url),
+                              hy_arg_text(c->language), hy_arg_i64(c->created_at)));
+}
+
+static int claim_list(hy_store *s, size_t limit, hy_arena *a, struct hy_fc_claim **ret) {
+    if (limit > HY_NEWS_LIST_MAX) limit = HY_NEWS_LIST_MAX;
+    return hy_st_list(s, HY_Q_FC_CLAIM_LIST, HY_ARGS(hy_arg_i64((int64_t)limit)), &hy_row_fc_claim,
+                      limit, a, ret);
+}
+
 const struct hy_news_ops hy_st_news_ops = {
+    .claim_insert = claim_insert,
+    .claim_list = claim_list,
     .inst_put = inst_put,
     .inst_get = inst_get,
     .inst_list = inst_list,

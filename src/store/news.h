@@ -25,6 +25,10 @@ struct hy_news_ops {
      * id), at most `limit` (≤ HY_NEWS_LIST_MAX). Returns the count. */
     int (*doc_list)(hy_store *s, const char *type, const char *status, size_t limit, hy_arena *a,
                     struct hy_lib_doc **ret);
+    /* Stores a claim sent to be checked. */
+    int (*claim_insert)(hy_store *s, const struct hy_fc_claim *c);
+    /* The newest claims, at most `limit` (≤ HY_NEWS_LIST_MAX). Returns the count. */
+    int (*claim_list)(hy_store *s, size_t limit, hy_arena *a, struct hy_fc_claim **ret);
 };
 
 extern const struct hy_news_ops hy_st_news_ops;

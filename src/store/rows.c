@@ -355,3 +355,10 @@ static const struct hy_col news_inst_cols[] = {
 };
 SPEC(hy_row_news_inst, S, news_inst_cols, -1);
 #undef S
+
+#define S struct hy_fc_claim
+static const struct hy_col fc_claim_cols[] = {
+    C_FIXED(S, id), C_TEXT(S, claim), C_TEXT(S, url), C_TEXT(S, language), C_I64(S, created_at),
+};
+SPEC(hy_row_fc_claim, S, fc_claim_cols, -1);
+#undef S

@@ -119,5 +119,6 @@ extern const struct hy_row_spec hy_row_lib_attachment_data; /* with them */
 extern const struct hy_row_spec hy_row_lib_org;
 extern const struct hy_row_spec hy_row_lib_project;
 extern const struct hy_row_spec hy_row_news_inst; /* struct hy_news_inst */
+extern const struct hy_row_spec hy_row_fc_claim;  /* struct hy_fc_claim */
 
 #endif

@@ -134,6 +134,9 @@ const MATRIX = {
   'PUT /api/v1/news/institutions/{slug}': EDITOR,
   'GET /factchecks': PUBLIC,
   'GET /factchecks.atom': PUBLIC,
+  'GET /factchecks/submit': PUBLIC,
+  'POST /api/v1/factchecks/claims': PUBLIC,
+  'GET /api/v1/factchecks/claims': EDITOR,
   'GET /factchecks/{id}': PUBLIC,
 
   // Hospital-load forecast: stateless and public (400 for the empty query).

@@ -276,3 +276,65 @@ describe(`fact-check pages and feed [${STORE}]`, () => {
     assert.equal((atom.match(/<entry /g) || []).length, 1);
   });
 });
+
+describe(`claims sent to be checked [${STORE}]`, () => {
+  it('a new claim is stored; a near-duplicate of a fact check or a claim is pointed out and not stored', async () => {
+    const fresh = await call('POST', '/api/v1/factchecks/claims', { body: { claim: 'The bridge on Main Street closed for good', language: 'en' } });
+    assert.equal(fresh.status, 201, fresh.text);
+    assert.equal(fresh.json.duplicate, false);
+    const again = await call('POST', '/api/v1/factchecks/claims', { body: { claim: 'the bridge on main street has closed for good!' } });
+    assert.equal(again.status, 200);
+    assert.equal(again.json.duplicate, true);
+    assert.equal(again.json.match.kind, 'claim');
+    assert.equal(again.json.match.id, fresh.json.id);
+    const checked = await call('POST', '/api/v1/factchecks/claims', { body: { claim: 'eating garlic cures flu' } });
+    assert.equal(checked.json.duplicate, true);
+    assert.equal(checked.json.match.kind, 'factcheck');
+    assert.equal(checked.json.match.url, `/factchecks/${fcFalse.id}`);
+    const list = await call('GET', '/api/v1/factchecks/claims', { who: 'editor' });
+    assert.equal(list.status, 200);
+    assert.equal(list.json.claims.filter((c) => /bridge/i.test(c.claim)).length, 1, 'the duplicate was not stored');
+    assert.ok(!list.json.claims.some((c) => /garlic/.test(c.claim)));
+    for (const who of [undefined, 'coordinator']) assert.ok([401, 403].includes((await call('GET', '/api/v1/factchecks/claims', { who })).status));
+  });
+
+  it('Persian spelling variants (Arabic ي/ك, ZWNJ) count as the same claim', async () => {
+    const a = await call('POST', '/api/v1/factchecks/claims', { body: { claim: 'کلینیک‌های شهر یکشنبه بسته می‌شوند' } });
+    assert.equal(a.status, 201);
+    const b = await call('POST', '/api/v1/factchecks/claims', { body: { claim: 'كلينيكهاي شهر يكشنبه بسته ميشوند' } });
+    assert.equal(b.json.duplicate, true, JSON.stringify(b.json));
+  });
+
+  it('refuses bad claims and stores nothing; a plain form post gets a page', async () => {
+    const before = (await call('GET', '/api/v1/factchecks/claims', { who: 'editor' })).json.claims.length;
+    assertError(await call('POST', '/api/v1/factchecks/claims', { body: { claim: 'hey' } }), 400, 'invalid_field');
+    assertError(await call('POST', '/api/v1/factchecks/claims', { body: { claim: 'x'.repeat(1001) } }), 400, 'invalid_field');
+    assertError(await call('POST', '/api/v1/factchecks/claims', { body: { claim: 'A long enough claim', url: 'javascript:alert(1)' } }), 400, 'invalid_field');
+    assertError(await call('POST', '/api/v1/factchecks/claims', { body: { claim: 'A long enough claim', who: 'me' } }), 400, 'unknown_field');
+    assertError(await call('POST', '/api/v1/factchecks/claims', { body: { claim: 'A long enough claim', language: 'de' } }), 400, 'invalid_field');
+    assert.equal((await call('GET', '/api/v1/factchecks/claims', { who: 'editor' })).json.claims.length, before);
+    const page = await srv.fetch('/factchecks/submit?ui=en');
+    assert.match(await page.text(), /<form class="fc-submit" method="post" action="\/api\/v1\/factchecks\/claims">/);
+    const r = await srv.fetch('/api/v1/factchecks/claims', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ claim: 'Tap water in the north <b>is</b> unsafe', ui: 'en', language: 'en' }).toString(),
+    });
+    assert.equal(r.status, 201);
+    assert.match(r.headers.get('content-type'), /^text\/html/);
+    assert.match(await r.text(), /Your claim was received/);
+  });
+
+  it('one address may send at most 10 claims an hour (429 with Retry-After, nothing stored)', async () => {
+    let status = 0, i = 0;
+    const before = (await call('GET', '/api/v1/factchecks/claims', { who: 'editor' })).json.claims.length;
+    let stored = 0;
+    for (; i < 12 && status !== 429; i++) {
+      const r = await call('POST', '/api/v1/factchecks/claims', { body: { claim: `Distinct claim number ${i} about ${'abcdefghijkl'[i]}${i}zz topic${i}` } });
+      status = r.status;
+      if (r.status === 201) stored++;
+      if (r.status === 429) assert.ok(Number(r.headers.get('retry-after')) > 0);
+    }
+    assert.equal(status, 429, 'the limit was reached');
+    assert.equal((await call('GET', '/api/v1/factchecks/claims', { who: 'editor' })).json.claims.length, before + stored);
+  });
+});

@@ -387,7 +387,15 @@ const struct hy_migration hy_pg_migrations[] = {
      " colour text NOT NULL,"
      " website text,"
      " updated_at bigint NOT NULL"
-     ");"},
+     ");"
+     "CREATE TABLE fc_claims ("
+     " id text COLLATE \"C\" PRIMARY KEY,"
+     " claim text NOT NULL,"
+     " url text,"
+     " language text NOT NULL CHECK (language IN ('fa','en')),"
+     " created_at bigint NOT NULL"
+     ");"
+     "CREATE INDEX fc_claims_created ON fc_claims(created_at);"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

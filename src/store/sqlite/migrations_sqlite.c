@@ -408,7 +408,16 @@ const struct hy_migration hy_sqlite_migrations[] = {
      " colour TEXT NOT NULL,"
      " website TEXT,"
      " updated_at INTEGER NOT NULL"
-     ");"},
+     ");"
+     /* Claims the public sent to be checked (never a second copy of a near-duplicate). */
+     "CREATE TABLE fc_claims ("
+     " id TEXT PRIMARY KEY,"
+     " claim TEXT NOT NULL,"
+     " url TEXT,"
+     " language TEXT NOT NULL CHECK (language IN ('fa','en')),"
+     " created_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX fc_claims_created ON fc_claims(created_at);"},
 };
 
 const size_t hy_sqlite_migrations_count =
