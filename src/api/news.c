@@ -45,40 +45,24 @@ enum kind { NEWS, FACTCHECK };
 
 struct facet {
     const char *name;
-    /* The document's value of this facet (arena or static string), or NULL for none. */
-    const char *(*get)(hy_arena *a, const struct hy_lib_doc *d, const json_t *x);
+    const char *key; /* the value is this field of the document's own fields, or … */
+    /* … the document's value of this facet (arena or static string), or NULL for none. */
+    const char *(*get)(hy_arena *a, const struct hy_lib_doc *d);
 };
 
 static const char *x_str(const json_t *x, const char *k) {
     return json_string_value(json_object_get(x, k));
 }
-static const char *f_institution(hy_arena *a, const struct hy_lib_doc *d, const json_t *x) {
-    (void)a, (void)d;
-    return x_str(x, "institution");
-}
-static const char *f_category(hy_arena *a, const struct hy_lib_doc *d, const json_t *x) {
-    (void)a, (void)d;
-    return x_str(x, "category");
-}
-static const char *f_rating(hy_arena *a, const struct hy_lib_doc *d, const json_t *x) {
-    (void)a, (void)d;
-    return x_str(x, "rating");
-}
-static const char *f_organisation(hy_arena *a, const struct hy_lib_doc *d, const json_t *x) {
-    (void)a, (void)d;
-    return x_str(x, "organisation");
-}
-static const char *f_country(hy_arena *a, const struct hy_lib_doc *d, const json_t *x) {
-    (void)a, (void)x;
+static const char *f_country(hy_arena *a, const struct hy_lib_doc *d) {
+    (void)a;
     return d->country;
 }
-static const char *f_language(hy_arena *a, const struct hy_lib_doc *d, const json_t *x) {
-    (void)a, (void)x;
+static const char *f_language(hy_arena *a, const struct hy_lib_doc *d) {
+    (void)a;
     return d->language;
 }
 /* The year of a fact check: its own year, else the year it was published. */
-static const char *f_year(hy_arena *a, const struct hy_lib_doc *d, const json_t *x) {
-    (void)x;
+static const char *f_year(hy_arena *a, const struct hy_lib_doc *d) {
     if (d->year > 0) return hy_arena_printf(a, "%d", d->year);
     if (!d->published_at) return NULL;
     char t[32];
@@ -86,11 +70,13 @@ static const char *f_year(hy_arena *a, const struct hy_lib_doc *d, const json_t 
     return hy_arena_strndup(a, t, 4);
 }
 
-static const struct facet news_facets[] = {{"institution", f_institution},
-                                           {"category", f_category}};
-static const struct facet fc_facets[] = {{"rating", f_rating},     {"country", f_country},
-                                         {"language", f_language}, {"organisation", f_organisation},
-                                         {"year", f_year}};
+static const struct facet news_facets[] = {{"institution", "institution", NULL},
+                                           {"category", "category", NULL}};
+static const struct facet fc_facets[] = {{"rating", "rating", NULL},
+                                         {"country", NULL, f_country},
+                                         {"language", NULL, f_language},
+                                         {"organisation", "organisation", NULL},
+                                         {"year", NULL, f_year}};
 #define NFACETS_MAX 5
 
 struct count {
@@ -174,7 +160,7 @@ static bool select_docs(hy_arena *a, struct selection *s) {
         const char *vals[NFACETS_MAX];
         size_t misses = 0, missed = 0;
         for (size_t f = 0; ok && f < s->nfacets; f++) {
-            vals[f] = s->facets[f].get(a, d, x);
+            vals[f] = s->facets[f].key ? x_str(x, s->facets[f].key) : s->facets[f].get(a, d);
             if (!wanted(s, f, vals[f])) misses++, missed = f;
         }
         if (ok) {
@@ -641,9 +627,10 @@ static void put_jsonld(hy_buf *b, struct hy_feed_site *site, const struct hy_lib
         json_t *arr = json_array();
         size_t i;
         json_t *l;
-        json_array_foreach(apps, i, l)
+        json_array_foreach(apps, i, l) {
             json_array_append_new(arr, json_pack("{s:s,s:O}", "@type", "CreativeWork", "url",
                                                  json_object_get(l, "url")));
+        }
         json_object_set_new(item, "appearance", arr);
     }
     char *url = NULL;

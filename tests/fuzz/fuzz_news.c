@@ -30,11 +30,15 @@ static void walk(const json_t *v) {
     } else if (json_is_object(v)) {
         const char *k;
         json_t *x;
-        json_object_foreach((json_t *)v, k, x) walk(x);
+        json_object_foreach((json_t *)v, k, x) {
+            walk(x);
+        }
     } else if (json_is_array(v)) {
         size_t i;
         json_t *x;
-        json_array_foreach(v, i, x) walk(x);
+        json_array_foreach(v, i, x) {
+            walk(x);
+        }
     }
 }
 
