@@ -162,6 +162,8 @@ describe(`news pages and feeds [${STORE}]`, () => {
     assert.ok(!html.includes('Unpublished decision'), 'a draft is not listed');
     assert.ok(!html.includes('Scheduled tomorrow'), 'an item before its publish time is not listed');
     assert.match(html, /Ministry of &lt;Health&gt;/);
+    assert.match(html, /<circle cx="6" cy="6" r="5.5" fill="#c0392b"\/><\/svg>Ministry/, 'the institution\'s colour, without a style attribute');
+    assert.ok(!/ style=/.test(html), 'no style attributes (the Content-Security-Policy refuses them)');
     assert.match(html, /<p class="news-total">3<\/p>/);
     const f = await (await srv.fetch('/news?ui=en&category=alert')).text();
     assert.match(f, /<p class="news-total">1<\/p>/);
