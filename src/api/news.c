@@ -143,7 +143,7 @@ static int cmp_count(const void *x, const void *y) {
 static bool select_docs(hy_arena *a, struct selection *s) {
     int64_t now = hy_clock_now();
     s->docs = hy_arena_alloc(a, (size_t)(s->nall ? s->nall : 1) * sizeof *s->docs);
-    s->extra = hy_arena_alloc(a, (size_t)(s->nall ? s->nall : 1) * sizeof *s->extra);
+    s->extra = hy_arena_alloc(a, (size_t)(s->nall ? s->nall : 1) * sizeof(json_t *));
     for (size_t f = 0; f < s->nfacets; f++) {
         s->counts[f] = hy_arena_alloc(a, (size_t)(s->nall ? s->nall : 1) * sizeof **s->counts);
         if (!s->counts[f]) return false;
@@ -157,7 +157,7 @@ static bool select_docs(hy_arena *a, struct selection *s) {
         bool ok = !(s->kind == NEWS && json_is_integer(pub) && json_integer_value(pub) > now) &&
                   (!s->lang || !strcmp(d->language, s->lang)) &&
                   all_terms_hit(d, s->terms, s->nterms);
-        const char *vals[NFACETS_MAX];
+        const char *vals[NFACETS_MAX] = {0};
         size_t misses = 0, missed = 0;
         for (size_t f = 0; ok && f < s->nfacets; f++) {
             vals[f] = s->facets[f].key ? x_str(x, s->facets[f].key) : s->facets[f].get(a, d);
