@@ -101,6 +101,22 @@ hy_result hy_api_get_attachment(hy_req *req);
 hy_result hy_api_list_communities(hy_req *req);
 hy_result hy_api_get_library_feed(hy_req *req);
 hy_result hy_api_get_sitemap(hy_req *req);
+
+/* news.c: official news and fact checks (library documents of those types) for the public:
+ * pages without JavaScript, feeds, CAP; the issuing institutions. */
+hy_result hy_api_show_news(hy_req *req);
+hy_result hy_api_show_news_item(hy_req *req);
+hy_result hy_api_get_news_atom(hy_req *req);
+hy_result hy_api_get_news_jsonfeed(hy_req *req);
+hy_result hy_api_get_news_cap(hy_req *req);
+hy_result hy_api_list_institutions(hy_req *req);
+hy_result hy_api_put_institution(hy_req *req);
+hy_result hy_api_show_factchecks(hy_req *req);
+hy_result hy_api_show_factcheck(hy_req *req);
+hy_result hy_api_get_factchecks_atom(hy_req *req);
+hy_result hy_api_submit_claim(hy_req *req);
+hy_result hy_api_show_claim_form(hy_req *req);
+hy_result hy_api_list_claims(hy_req *req);
 struct hy_lib_doc;
 struct hy_parse_error;
 /* Checks a library document object (the POST/PATCH body; imports also take "status") and

@@ -26,15 +26,18 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/feed.h"
 #include "app/app.h"
 #include "app/library.h"
 #include "domain/auth.h"
 #include "domain/library.h"
+#include "domain/news.h"
 #include "http/parse.h"
 #include "http/replica.h"
 #include "http/session.h"
 #include "store/audit.h"
 #include "store/library.h"
+#include "store/news.h"
 #include "util/anscache.h"
 #include "util/clock.h"
 #include "util/utf8.h"
@@ -73,6 +76,35 @@ static bool fail(struct hy_parse_error *err, enum hy_error code, const char *fie
     return false;
 }
 
+/* A news item's or a fact check's own fields (domain/news.h), under the key named by its
+ * type: required when a document becomes one, refused on the other types. */
+static bool kind_fields(hy_arena *a, struct hy_lib_doc *d, bool type_given, json_t *const in[2],
+                        const bool given[2], struct hy_parse_error *err) {
+    static const char *const names[2] = {"news", "factcheck"};
+    if (!d->type) return true; /* a probe of a change: the type is checked with the document */
+    for (int i = 0; i < 2; i++) {
+        bool mine = !strcmp(d->type, names[i]);
+        if (given[i] && !mine)
+            return fail(err, HY_E_INVALID_FIELD, names[i],
+                        i ? "Only a fact check takes factcheck." : "Only a news item takes news.");
+        if (!mine) continue;
+        if (!given[i]) {
+            if (type_given && (!d->extra || !strcmp(d->extra, "{}") || !strstr(d->extra, i ? "\"rating\"" : "\"category\"")))
+                return fail(err, HY_E_MISSING_FIELD, names[i],
+                            i ? "A fact check needs its factcheck fields." : "A news item needs its news fields.");
+            return true;
+        }
+        struct hy_news_error ne = {0};
+        char *x = hy_news_extra(a, d->type, in[i], &ne);
+        if (!x) return fail(err, ne.field ? HY_E_INVALID_FIELD : HY_E_INTERNAL,
+                            ne.field ? ne.field : names[i], ne.message);
+        d->extra = x;
+        return true;
+    }
+    d->extra = "{}";
+    return true;
+}
+
 bool hy_api_library_input(json_t *obj, hy_arena *a, bool create, bool allow_status,
                           struct hy_lib_doc *d, const char **ret_translation_of,
                           struct hy_parse_error *err) {
@@ -83,8 +115,8 @@ bool hy_api_library_input(json_t *obj, hy_arena *a, bool create, bool allow_stat
     long long year = 0;
     bool covid = false;
     struct hy_strings themes = {0}, tags = {0}, orgs = {0}, authors = {0};
-    json_t *links = NULL;
-    bool has[16] = {0};
+    json_t *links = NULL, *kind_in[2] = {NULL, NULL};
+    bool has[16] = {0}, has_kind[2] = {false, false};
     unsigned req = create ? HY_REQUIRED : HY_OPTIONAL;
     struct hy_field spec[] = {
         HY_F_ENUM("type", req, hy_lib_types, &type),
@@ -104,12 +136,16 @@ bool hy_api_library_input(json_t *obj, hy_arena *a, bool create, bool allow_stat
         HY_F_BOOL("covid", HY_OPTIONAL, &covid),
         HY_F_STR("translation_of", HY_OPTIONAL | HY_NULLABLE, 32, 32, &translation_of),
         HY_F_ENUM("status", HY_OPTIONAL, statuses, &status),
+        HY_F_ANY("news", HY_OPTIONAL, &kind_in[0]),
+        HY_F_ANY("factcheck", HY_OPTIONAL, &kind_in[1]),
         HY_F_END,
     };
     size_t nspec = sizeof spec / sizeof spec[0] - 1;
     for (size_t i = 0; i < nspec && i < 16; i++) spec[i].present = &has[i];
     bool has_status = false;
     spec[16].present = &has_status;
+    spec[17].present = &has_kind[0];
+    spec[18].present = &has_kind[1];
     if (!hy_fields_check(obj, spec, false, a, err)) return false;
     /* Fields only some callers take are refused like any unknown field. */
     if (!create && has[15])
@@ -184,7 +220,7 @@ bool hy_api_library_input(json_t *obj, hy_arena *a, bool create, bool allow_stat
         if (ret_translation_of) *ret_translation_of = translation_of;
     }
     if (allow_status && has_status && status) d->status = status;
-    return true;
+    return kind_fields(a, d, has[0], kind_in, has_kind, err);
 }
 
 /* ---------------------------------------------------------------- search */
@@ -541,11 +577,28 @@ struct create_ctx {
     hy_req *req;
     struct hy_lib_doc doc;
     const char *translation_of;
-    bool no_source;
+    bool no_source, no_institution;
 };
+
+/* A news item names an institution of the list editors keep: 1 when it does (or the document
+ * is not news), 0 when the institution is unknown, or a store status < 0. */
+static int institution_known(hy_store *s, hy_arena *a, const struct hy_lib_doc *d) {
+    if (strcmp(d->type, "news")) return 1;
+    json_t *x = hy_news_extra_json(d->extra);
+    const char *slug = json_string_value(json_object_get(x, "institution"));
+    struct hy_news_inst in;
+    int r = slug ? s->ops->news->inst_get(s, slug, a, &in) : HY_DB_NONE;
+    json_decref(x);
+    return r < 0 ? r : r == HY_DB_ONE;
+}
 
 static int create_tx(hy_store *s, void *ctx) {
     struct create_ctx *c = ctx;
+    int known = institution_known(s, c->req->arena, &c->doc);
+    if (known <= 0) {
+        c->no_institution = known == 0;
+        return known < 0 ? known : HY_DB_ABORT;
+    }
     c->doc.translation_group = NULL;
     if (c->translation_of) {
         struct hy_lib_doc src;
@@ -580,6 +633,8 @@ hy_result hy_api_create_document(hy_req *req) {
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, create_tx, &c);
     if (r == HY_DB_ABORT && c.no_source)
         return hy_reply_error(req, HY_E_INVALID_FIELD, "translation_of names no document.", "translation_of");
+    if (r == HY_DB_ABORT && c.no_institution)
+        return hy_reply_error(req, HY_E_INVALID_FIELD, "news.institution names no institution.", "news.institution");
     if (r < 0) return hy_reply_store_error(req, r);
     struct doc_ctx d = {.req = req, .doc = c.doc, .editor = true};
     return hy_reply_json(req, 201, full_json(&d));
@@ -602,6 +657,14 @@ static int patch_tx(hy_store *s, void *ctx) {
     }
     if (!hy_api_library_input(c->body, c->req->arena, false, false, &c->doc, NULL, &c->err)) {
         c->bad_input = true;
+        return HY_DB_ABORT;
+    }
+    if ((r = institution_known(s, c->req->arena, &c->doc)) <= 0) {
+        if (r < 0) return r;
+        c->bad_input = true;
+        c->err.code = HY_E_INVALID_FIELD;
+        c->err.field = "news.institution";
+        snprintf(c->err.message, sizeof c->err.message, "news.institution names no institution.");
         return HY_DB_ABORT;
     }
     c->doc.updated_at = hy_clock_now();
@@ -912,85 +975,14 @@ hy_result hy_api_list_communities(hy_req *req) {
 
 /* ---------------------------------------------------------------- feeds */
 
-/* Appends s XML-escaped; characters XML 1.0 forbids are left out. */
-static void xml_put(hy_buf *b, const char *s) {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '&': hy_buf_puts(b, "&amp;"); break;
-        case '<': hy_buf_puts(b, "&lt;"); break;
-        case '>': hy_buf_puts(b, "&gt;"); break;
-        case '"': hy_buf_puts(b, "&quot;"); break;
-        case '\'': hy_buf_puts(b, "&apos;"); break;
-        default:
-            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') break;
-            hy_buf_putc(b, (char)*p);
-        }
-    }
-}
-
-/* Where the feed and the sitemap point. With --public-url: absolute links under it, and the
- * feed's and entries' ids are those links. Without it the server does not know its address
- * (the request's Host header is whatever the client sent, so it is never used): links are
- * relative to the site, and ids are tag: URIs (RFC 4151) under the store's own random name,
- * made once by the migration that added it, so they stay the same for ever and differ from
- * any other installation's. */
-struct site {
-    const char *base; /* "https://help.example.org", or "" */
-    const char *tag;  /* "tag:hamyari.invalid,2020:<32 hex digits>", or NULL with a base */
-};
-
-static int site_tag_tx(hy_store *s, void *ctx) {
-    char **v = ctx;
-    return s->ops->meta_get(s, "feed_tag", v);
-}
-
-/* 0, or a store status < 0 (answered by the caller). */
-static int site_get(hy_req *req, struct site *ret) {
-    const char *pub = req->srv->cfg->public_url;
-    if (pub && *pub) {
-        size_t n = strlen(pub);
-        while (n && pub[n - 1] == '/') n--;
-        ret->base = hy_arena_strndup(req->arena, pub, n);
-        ret->tag = NULL;
-        return ret->base ? 0 : HY_DB_HARD;
-    }
-    char *v = NULL;
-    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, site_tag_tx, &v);
-    if (r < 0) return r;
-    ret->base = "";
-    ret->tag = hy_arena_printf(req->arena, "tag:hamyari.invalid,2020:%s", r == HY_DB_ONE && v ? v : "site");
-    free(v);
-    return ret->tag ? 0 : HY_DB_HARD;
-}
-
-static void iso_time(int64_t t, char out[32]) {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* The feed's filters as a query string ("?covid=true&lang=en"; "" for none), in one order
- * whatever order the request gave them, so that the feed's id and links are one per filter. */
+/* The feed's filters as a query string, in one order (api/feed.h). */
 static const char *feed_query(hy_req *req) {
-    static const char *const extra[] = {"covid", "lang", "q"};
-    hy_buf b = HY_BUF_INIT(4096);
-    for (size_t i = 0; i < HY_LIB_F__COUNT + sizeof extra / sizeof extra[0]; i++) {
-        const char *name = i < HY_LIB_F__COUNT ? hy_lib_facet_names[i] : extra[i - HY_LIB_F__COUNT];
-        const char *v = hy_req_query(req, name);
-        if (!v || !*v) continue;
-        hy_buf_printf(&b, "%c%s=", b.len ? '&' : '?', name);
-        for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-            if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                *p == '-' || *p == '.' || *p == '_' || *p == '~' || *p == ',')
-                hy_buf_putc(&b, (char)*p);
-            else
-                hy_buf_printf(&b, "%%%02X", *p);
-        }
-    }
-    const char *r = hy_buf_error(&b) ? NULL : hy_arena_strdup(req->arena, b.data ? b.data : "");
-    hy_buf_free(&b);
-    return r;
+    const char *names[HY_LIB_F__COUNT + 3];
+    for (size_t i = 0; i < HY_LIB_F__COUNT; i++) names[i] = hy_lib_facet_names[i];
+    names[HY_LIB_F__COUNT] = "covid";
+    names[HY_LIB_F__COUNT + 1] = "lang";
+    names[HY_LIB_F__COUNT + 2] = "q";
+    return hy_feed_query(req, names, HY_LIB_F__COUNT + 3);
 }
 
 hy_result hy_api_get_library_feed(hy_req *req) {
@@ -999,8 +991,8 @@ hy_result hy_api_get_library_feed(hy_req *req) {
     if (!search_filters(req, &c, &bad)) return bad;
     c.db = hy_req_read_db(req);
     c.answer_version = -1;
-    struct site site;
-    int r = site_get(req, &site);
+    struct hy_feed_site site;
+    int r = hy_feed_site_get(req, &site);
     if (r >= 0) r = hy_db_run(c.db, HY_TX_READ, search_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
     const char *query = feed_query(req);
@@ -1014,21 +1006,21 @@ hy_result hy_api_get_library_feed(hy_req *req) {
     }
     hy_buf b = HY_BUF_INIT(0);
     char t[32];
-    iso_time(newest, t);
+    hy_feed_time(newest, t);
     hy_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                     "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
                     "<title>Hamyari library — کتابخانهٔ همیاری</title>\n<id>");
-    xml_put(&b, site.tag ? site.tag : site.base);
+    hy_feed_xml_put(&b, site.tag ? site.tag : site.base);
     hy_buf_puts(&b, "/library");
-    xml_put(&b, query);
+    hy_feed_xml_put(&b, query);
     hy_buf_puts(&b, "</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
-    xml_put(&b, site.base);
+    hy_feed_xml_put(&b, site.base);
     hy_buf_puts(&b, "/library.atom");
-    xml_put(&b, query);
+    hy_feed_xml_put(&b, query);
     hy_buf_puts(&b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-    xml_put(&b, site.base);
+    hy_feed_xml_put(&b, site.base);
     hy_buf_puts(&b, "/library");
-    xml_put(&b, query);
+    hy_feed_xml_put(&b, query);
     hy_buf_printf(&b, "\"/>\n<updated>%s</updated>\n", t);
     for (size_t i = 0; i < c.res.npage; i++) {
         const struct hy_lib_doc *d = NULL;
@@ -1036,24 +1028,24 @@ hy_result hy_api_get_library_feed(hy_req *req) {
             if (!strcmp(c.docs[k].id, c.res.page[i]->id)) d = &c.docs[k];
         if (!d) continue;
         char pub[32], upd[32];
-        iso_time(d->published_at, pub);
-        iso_time(d->updated_at > d->published_at ? d->updated_at : d->published_at, upd);
+        hy_feed_time(d->published_at, pub);
+        hy_feed_time(d->updated_at > d->published_at ? d->updated_at : d->published_at, upd);
         hy_buf_printf(&b, "<entry xml:lang=\"%s\">\n<title>", !strcmp(d->language, "en") ? "en" : "fa");
-        xml_put(&b, d->title);
+        hy_feed_xml_put(&b, d->title);
         hy_buf_puts(&b, "</title>\n<id>");
-        xml_put(&b, site.tag ? site.tag : site.base);
+        hy_feed_xml_put(&b, site.tag ? site.tag : site.base);
         hy_buf_printf(&b, site.tag ? "/doc/%s" : "/doc?id=%s", d->id);
         hy_buf_puts(&b, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-        xml_put(&b, site.base);
+        hy_feed_xml_put(&b, site.base);
         hy_buf_printf(&b, "/doc?id=%s\"/>\n<published>%s</published>\n<updated>%s</updated>\n"
                           "<category term=\"%s\"/>\n<author><name>",
                       d->id, pub, upd, d->type);
         json_t *au = json_loads(d->authors ? d->authors : "[]", 0, NULL);
         const char *first = json_string_value(json_array_get(au, 0));
-        xml_put(&b, first ? first : "Hamyari");
+        hy_feed_xml_put(&b, first ? first : "Hamyari");
         json_decref(au);
         hy_buf_puts(&b, "</name></author>\n<summary>");
-        xml_put(&b, d->summary);
+        hy_feed_xml_put(&b, d->summary);
         hy_buf_puts(&b, "</summary>\n</entry>\n");
     }
     if (hy_buf_puts(&b, "</feed>\n") < 0) {
@@ -1083,11 +1075,11 @@ static int sitemap_tx(hy_store *s, void *ctx) {
         if (n < 0) return n;
         for (int i = 0; i < n; i++) {
             char t[32];
-            iso_time(docs[i].updated_at, t);
+            hy_feed_time(docs[i].updated_at, t);
             t[10] = '\0';
             if (docs[i].updated_at > c->newest) c->newest = docs[i].updated_at;
             hy_buf_puts(c->out, "<url><loc>");
-            xml_put(c->out, c->base);
+            hy_feed_xml_put(c->out, c->base);
             hy_buf_printf(c->out, "/doc?id=%s</loc><lastmod>%s</lastmod></url>\n", docs[i].id, t);
         }
         total += (size_t)n;
@@ -1101,9 +1093,10 @@ hy_result hy_api_get_sitemap(hy_req *req) {
     /* The public sections of web/_shell/nav.json and the library's pages (a test compares). */
     static const char *const pages[] = {"/", "/library", "/toolkits", "/faq", "/communities",
                                         "/groups", "/help", "/volunteer", "/track", "/coverage",
-                                        "/forecast", "/trees", "/data", "/about", "/privacy", NULL};
-    struct site site;
-    int r = site_get(req, &site);
+                                        "/forecast", "/trees", "/data", "/about",
+                                        "/privacy", NULL};
+    struct hy_feed_site site;
+    int r = hy_feed_site_get(req, &site);
     if (r < 0) return hy_reply_store_error(req, r);
     hy_buf b = HY_BUF_INIT(0);
     struct sitemap_ctx c = {.req = req, .out = &b, .base = site.base};
@@ -1111,7 +1104,7 @@ hy_result hy_api_get_sitemap(hy_req *req) {
                     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (size_t i = 0; pages[i]; i++) {
         hy_buf_puts(&b, "<url><loc>");
-        xml_put(&b, c.base);
+        hy_feed_xml_put(&b, c.base);
         hy_buf_printf(&b, "%s</loc></url>\n", pages[i]);
     }
     r = hy_db_run(hy_req_read_db(req), HY_TX_READ, sitemap_tx, &c);

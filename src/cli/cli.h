@@ -85,5 +85,8 @@ struct hy_lib_doc;
 int hy_library_demo_doc(hy_arena *a, size_t i, int64_t now, struct hy_lib_doc *d);
 /* Inserts demo documents 0..n-1 (with revisions) inside the caller's transaction. */
 int hy_library_demo_docs(hy_store *s, size_t n, int64_t now);
+/* Demo official news (with their institutions) and fact checks, in Persian and English
+ * (news_demo.c). HY_DB_* status. */
+int hy_news_demo(hy_store *s, int64_t now);
 
 #endif

@@ -73,6 +73,9 @@ static int demo_volunteers(hy_store *s) {
  * years, in Persian and English, of origin "demo" (library_demo.c). */
 static int demo_library(hy_store *s) { return hy_library_demo_docs(s, 360, hy_clock_now()); }
 
+/* Official news and fact checks, a few of each in both languages (news_demo.c). */
+static int demo_news(hy_store *s) { return hy_news_demo(s, hy_clock_now()); }
+
 static const struct {
     const char *name;
     hy_demo_loader load;
@@ -80,6 +83,7 @@ static const struct {
     {"volunteers", demo_volunteers},
     {"groups", hy_demo_groups},
     {"library", demo_library},
+    {"news", demo_news},
     {"requests", hy_demo_requests},
 };
 

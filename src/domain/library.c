@@ -1,5 +1,6 @@
 /* library.c — the knowledge library's rules (see library.h). */
 #include "domain/library.h"
+#include "domain/news.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -12,8 +13,8 @@
 #include "domain/text.h"
 #include "util/buf.h"
 
-const char *const hy_lib_types[] = {"case_study", "project", "publication", "toolkit",
-                                    "faq",        "resource", "guide",      NULL};
+const char *const hy_lib_types[] = {"case_study", "project", "publication", "toolkit", "faq",
+                                    "resource",   "guide",   "news",        "factcheck", NULL};
 const char *const hy_lib_levels[] = {"international", "national", "regional", "local",
                                      "non_governmental", NULL};
 const char *const hy_lib_stages[] = {"problem_identification", "idea_generation",
@@ -699,5 +700,6 @@ json_t *hy_lib_doc_json(const struct hy_lib_doc *d) {
     json_object_set_new(o, "updated_at", json_integer(d->updated_at));
     json_object_set_new(o, "published_at",
                         d->published_at ? json_integer(d->published_at) : json_null());
+    if (hy_news_kind(d->type)) json_object_set_new(o, d->type, hy_news_extra_json(d->extra));
     return o;
 }

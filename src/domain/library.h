@@ -59,6 +59,9 @@ struct hy_lib_doc {
     /* Search tokens (domain/library.c): normalised words separated by single spaces. */
     const char *tok_title, *tok_summary, *tok_tags;
     const char *tokens; /* every searchable word: title, summary, tags, organisations, body */
+    /* The fields of a news item or a fact check (domain/news.h), a JSON object; "{}" for the
+     * other types. */
+    const char *extra;
 };
 
 /* What the search scan needs of each candidate. */

@@ -29,7 +29,8 @@
 #define DOC_TAIL(d)                                                                                \
     hy_arg_i64((d)->updated_at), hy_arg_i64((d)->published_at), hy_arg_i64((d)->sort_at),         \
         hy_arg_text_or((d)->tok_title, ""), hy_arg_text_or((d)->tok_summary, ""),                 \
-        hy_arg_text_or((d)->tok_tags, ""), hy_arg_text_or((d)->tokens, "")
+        hy_arg_text_or((d)->tok_tags, ""), hy_arg_text_or((d)->tokens, ""),                       \
+        hy_arg_text_or((d)->extra, "{}")
 
 int hy_st_lib_doc_insert(hy_store *s, const struct hy_lib_doc *d) {
     return hy_st_exec(s, HY_Q_LIB_DOC_INSERT,

@@ -269,7 +269,8 @@ SPEC(hy_row_postcode, S, postcode_cols, -1);
         C_TEXT(S, P themes), C_TEXT(S, P tags), C_TEXT(S, P organisations),                        \
         C_TEXT(S, P authors), C_TEXT(S, P links), C_BOOL(S, P covid), C_TEXT_REQ(S, P status),     \
         C_TEXT(S, P origin), C_TEXT(S, P created_by), C_I64(S, P created_at),                      \
-        C_I64(S, P updated_at), C_I64(S, P published_at), C_I64(S, P sort_at)
+        C_I64(S, P updated_at), C_I64(S, P published_at), C_I64(S, P sort_at),                 \
+        C_TEXT(S, P extra)
 
 static const struct hy_col lib_doc_cols[] = {LIB_DOC_COLS(struct hy_lib_doc, )};
 SPEC(hy_row_lib_doc, struct hy_lib_doc, lib_doc_cols, -1);
@@ -415,3 +416,17 @@ SPEC(hy_row_dataset_area, S, dataset_area_cols, -1);
 #undef S
 
 _Static_assert(sizeof(struct hy_dataset) <= HY_ROW_MAX, "a record outgrew HY_ROW_MAX");
+#define S struct hy_news_inst
+static const struct hy_col news_inst_cols[] = {
+    C_TEXT(S, slug),   C_TEXT(S, name_fa), C_TEXT(S, name_en),
+    C_TEXT(S, colour), C_TEXT(S, website), C_I64(S, updated_at),
+};
+SPEC(hy_row_news_inst, S, news_inst_cols, -1);
+#undef S
+
+#define S struct hy_fc_claim
+static const struct hy_col fc_claim_cols[] = {
+    C_FIXED(S, id), C_TEXT(S, claim), C_TEXT(S, url), C_TEXT(S, language), C_I64(S, created_at),
+};
+SPEC(hy_row_fc_claim, S, fc_claim_cols, -1);
+#undef S

@@ -24,6 +24,7 @@
 #include "domain/dataset.h"
 #include "domain/group.h"
 #include "domain/library.h"
+#include "domain/news.h"
 #include "domain/requests.h"
 #include "domain/tree.h"
 
@@ -119,6 +120,8 @@ extern const struct hy_row_spec hy_row_lib_attachment;      /* without the bytes
 extern const struct hy_row_spec hy_row_lib_attachment_data; /* with them */
 extern const struct hy_row_spec hy_row_lib_org;
 extern const struct hy_row_spec hy_row_lib_project;
+extern const struct hy_row_spec hy_row_news_inst; /* struct hy_news_inst */
+extern const struct hy_row_spec hy_row_fc_claim;  /* struct hy_fc_claim */
 
 /* Decision trees. */
 extern const struct hy_row_spec hy_row_tree;          /* the columns of TREE_COLS */

@@ -57,6 +57,7 @@ struct hy_request_ops;
 struct hy_library_ops;
 struct hy_tree_ops;
 struct hy_dataset_ops;
+struct hy_news_ops;
 
 struct hy_store_ops {
     unsigned abi;     /* HY_STORE_ABI: grows when functions are added */
@@ -208,6 +209,7 @@ struct hy_store_ops {
     const struct hy_library_ops *library;
     const struct hy_tree_ops *trees;
     const struct hy_dataset_ops *datasets;
+    const struct hy_news_ops *news;
 };
 
 #define HY_STORE_ABI 4

@@ -140,6 +140,21 @@ const MATRIX = {
   'POST /trees/{id}': PUBLIC,
   'GET /sitemap.xml': PUBLIC,
 
+  // Official news and fact checks (library documents; written through the library's routes)
+  'GET /news': PUBLIC,
+  'GET /news.atom': PUBLIC,
+  'GET /news.json': PUBLIC,
+  'GET /news/{id}.cap': PUBLIC,
+  'GET /news/{id}': PUBLIC,
+  'GET /api/v1/news/institutions': PUBLIC,
+  'PUT /api/v1/news/institutions/{slug}': EDITOR,
+  'GET /factchecks': PUBLIC,
+  'GET /factchecks.atom': PUBLIC,
+  'GET /factchecks/submit': PUBLIC,
+  'POST /api/v1/factchecks/claims': PUBLIC,
+  'GET /api/v1/factchecks/claims': EDITOR,
+  'GET /factchecks/{id}': PUBLIC,
+
   // Hospital-load forecast: stateless and public (400 for the empty query).
   'GET /api/v1/forecast': PUBLIC,
   // Open data: the index, descriptions, downloads and aggregates are public; uploads editors'.

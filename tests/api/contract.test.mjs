@@ -327,6 +327,17 @@ async function tree(publish = false) {
   return t;
 }
 
+/** A published alert (a news item of category alert) or fact check: its id. */
+async function newsDoc(type) {
+  await must('editor', 'PUT', '/api/v1/news/institutions/contract-inst', { name_fa: 'نهاد', name_en: 'Institution', colour: '#336699' });
+  const fields = type === 'news'
+    ? { news: { institution: 'contract-inst', category: 'alert', alert: { event: 'Flood', urgency: 'Expected', severity: 'Moderate', certainty: 'Possible', area: 'North' } } }
+    : { factcheck: { claim: 'A contract claim', rating: 'misleading', organisation: 'Contract checkers' } };
+  const d = await must('editor', 'POST', '/api/v1/library', { type, language: 'en', title: `Contract ${type} ${uniq()}`, ...fields });
+  await must('admin', 'POST', `/api/v1/library/${d.id}/publish`);
+  return d.id;
+}
+
 async function attachment(docId) {
   const r = await send('editor', 'POST', `/api/v1/library/${docId}/attachments?filename=notes.txt`, {
     raw: 'Plain text notes.\n', headers: { 'content-type': 'text/plain' },
@@ -437,6 +448,10 @@ const FIXTURES = {
   'GET /api/v1/datasets/{id}/datapackage.json': { params: async () => ({ id: 'demo-admissions' }) },
   'GET /api/v1/datasets/{id}/daily': { params: async () => ({ id: 'demo-admissions' }) },
   'GET /api/v1/datasets/{id}/areas': { params: async () => ({ id: 'demo-admissions' }) },
+  'GET /news/{id}': { params: async () => ({ id: ctx.ids.alert }) },
+  'GET /news/{id}.cap': { params: async () => ({ id: ctx.ids.alert }) },
+  'GET /factchecks/{id}': { params: async () => ({ id: ctx.ids.factcheck }) },
+  'PUT /api/v1/news/institutions/{slug}': { params: async () => ({ slug: `contract-${uniq()}` }) },
   // Last: every caller's session ends here.
   'POST /api/v1/auth/logout': { last: true },
 };
@@ -683,6 +698,8 @@ describe(`docs/openapi.yaml as a contract ${S}`, () => {
     ctx.ids.attachment = await attachment(ctx.ids.published);
     await must('editor', 'POST', `/api/v1/library/${ctx.ids.published}/submit`);
     await must('admin', 'POST', `/api/v1/library/${ctx.ids.published}/publish`);
+    ctx.ids.alert = await newsDoc('news');
+    ctx.ids.factcheck = await newsDoc('factcheck');
   });
   after(async () => { await srv?.stop(); });
 

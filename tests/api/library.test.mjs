@@ -39,7 +39,7 @@ describe(`library search [${STORE}]`, () => {
     assert.ok(r.json.total > 300, `total ${r.json.total}`);
     for (const f of ['type', 'country', 'level', 'year', 'stage', 'theme'])
       assert.ok(Object.keys(r.json.facets[f]).length > 0, `facet ${f} has values`);
-    assert.equal(Object.keys(r.json.facets.type).length, 7);
+    assert.equal(Object.keys(r.json.facets.type).length, 9, "seven library types, news and fact checks");
     assert.ok(r.json.items.every((i) => i.status === 'published'));
     const sum = Object.values(r.json.facets.type).reduce((a, b) => a + b, 0);
     assert.equal(sum, r.json.total, 'type counts add up to the total without a type filter');

@@ -463,6 +463,30 @@ const struct hy_migration hy_pg_migrations[] = {
      " PRIMARY KEY (dataset_id, version, seq, col)"
      ");"
      "CREATE INDEX dataset_values_day ON dataset_values(dataset_id, version, day, col, area, value);"},
+    {17,
+     /* News and fact checks as library documents, their fields, the issuing institutions:
+      * SQLite's step 17. */
+     "ALTER TABLE lib_docs ADD COLUMN extra text NOT NULL DEFAULT '{}';"
+     "ALTER TABLE lib_docs DROP CONSTRAINT lib_docs_type_check;"
+     "ALTER TABLE lib_docs ADD CONSTRAINT lib_docs_type_check CHECK (type IN ('case_study',"
+     "'project','publication','toolkit','faq','resource','guide','news','factcheck'));"
+     "CREATE INDEX lib_docs_type ON lib_docs(type, status, sort_at);"
+     "CREATE TABLE news_institutions ("
+     " slug text COLLATE \"C\" PRIMARY KEY,"
+     " name_fa text NOT NULL,"
+     " name_en text NOT NULL,"
+     " colour text NOT NULL,"
+     " website text,"
+     " updated_at bigint NOT NULL"
+     ");"
+     "CREATE TABLE fc_claims ("
+     " id text COLLATE \"C\" PRIMARY KEY,"
+     " claim text NOT NULL,"
+     " url text,"
+     " language text NOT NULL CHECK (language IN ('fa','en')),"
+     " created_at bigint NOT NULL"
+     ");"
+     "CREATE INDEX fc_claims_created ON fc_claims(created_at);"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

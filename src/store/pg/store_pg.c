@@ -29,6 +29,7 @@
 #include "store/datasets.h"
 #include "store/library.h"
 #include "store/trees.h"
+#include "store/news.h"
 #include "store/pg/migrations_pg.h"
 #include "store/requests.h"
 #include "store/shared.h"
@@ -688,6 +689,7 @@ const struct hy_store_ops hy_store_pg_ops = {
     .library = &hy_pg_library_ops,
     .trees = &hy_st_tree_ops,
     .datasets = &hy_dataset_ops_shared,
+    .news = &hy_st_news_ops,
 };
 
 /* Plain VACUUM marks the dead row versions' space free for reuse and removes their index

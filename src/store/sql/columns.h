@@ -24,7 +24,7 @@
 #define HY_COLS_LIB_DOC                                                                            \
     "id, type, language, translation_group, title, summary, body_md, body_html, body_text, "     \
     "country, level, year, stage, themes, tags, organisations, authors, links, covid, status, "  \
-    "origin, created_by, created_at, updated_at, published_at, sort_at"
+    "origin, created_by, created_at, updated_at, published_at, sort_at, extra"
 
 /* What the library's search scan reads of each candidate. */
 #define HY_COLS_LIB_SCAN                                                                           \

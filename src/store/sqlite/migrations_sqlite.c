@@ -489,6 +489,35 @@ const struct hy_migration hy_sqlite_migrations[] = {
      " PRIMARY KEY (dataset_id, version, seq, col)"
      ") WITHOUT ROWID;"
      "CREATE INDEX dataset_values_day ON dataset_values(dataset_id, version, day, col, area, value);"},
+    {17,
+     /* Official news and fact checks are library documents of two more types, with their own
+      * fields in `extra` (a JSON object, domain/news.h); the institutions that issue news.
+      * SQLite cannot alter a CHECK constraint: the table's stored definition is edited (the
+      * same columns and contents, only the list of allowed types grows, a change SQLite
+      * documents as safe when the stored rows stay valid) and the schema is reloaded. */
+     "ALTER TABLE lib_docs ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';"
+     "PRAGMA writable_schema=ON;"
+     "UPDATE sqlite_schema SET sql = replace(sql, '''resource'',''guide'')', "
+     "'''resource'',''guide'',''news'',''factcheck'')') WHERE type = 'table' AND name = 'lib_docs';"
+     "PRAGMA writable_schema=RESET;"
+     "CREATE INDEX lib_docs_type ON lib_docs(type, status, sort_at);"
+     "CREATE TABLE news_institutions ("
+     " slug TEXT PRIMARY KEY,"
+     " name_fa TEXT NOT NULL,"
+     " name_en TEXT NOT NULL,"
+     " colour TEXT NOT NULL,"
+     " website TEXT,"
+     " updated_at INTEGER NOT NULL"
+     ");"
+     /* Claims the public sent to be checked (never a second copy of a near-duplicate). */
+     "CREATE TABLE fc_claims ("
+     " id TEXT PRIMARY KEY,"
+     " claim TEXT NOT NULL,"
+     " url TEXT,"
+     " language TEXT NOT NULL CHECK (language IN ('fa','en')),"
+     " created_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX fc_claims_created ON fc_claims(created_at);"},
 };
 
 const size_t hy_sqlite_migrations_count =

@@ -20,6 +20,7 @@
 #include "store/datasets.h"
 #include "store/library.h"
 #include "store/trees.h"
+#include "store/news.h"
 #include "store/requests.h"
 #include "store/shared.h"
 #include "store/sqlite/migrations_sqlite.h"
@@ -498,6 +499,7 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .library = &hy_sq_library_ops,
     .trees = &hy_st_tree_ops,
     .datasets = &hy_dataset_ops_shared,
+    .news = &hy_st_news_ops,
 };
 
 /* Compaction (outside any transaction): checkpoint the WAL into the database file and truncate
