@@ -117,9 +117,11 @@ struct hy_engine {
     int (*one)(hy_store *s, int id, const struct hy_arg *args, size_t nargs,
                const struct hy_row_spec *spec, hy_arena *a, void *ret);
     /* How the backend's text index writes "a word starting with t": open + t + close, the
-     * terms joined by sep (all must match). FTS5: "t1"* "t2"*; tsquery: 't1':* & 't2':*. */
+     * terms joined by sep (all must match), a term's alternatives by alt in parentheses. FTS5:
+     * "t1"* AND ("t2"* OR "u2"*); tsquery: 't1':* & ('t2':* | 'u2':*). */
     struct {
         const char *open, *close, *sep;
+        const char *alt; /* joins the alternatives of one term (domain/synonyms.h) */
     } prefix;
 };
 

@@ -118,4 +118,12 @@ extern const struct hy_row_spec hy_row_lib_attachment_data; /* with them */
 extern const struct hy_row_spec hy_row_lib_org;
 extern const struct hy_row_spec hy_row_lib_project;
 
+/* Search synonyms (store/faq.h): the list, when and by whom it was saved. */
+struct hy_row_faq_synonyms {
+    const char *list;
+    int64_t at;
+    const char *by;
+};
+extern const struct hy_row_spec hy_row_faq_synonyms;
+
 #endif

@@ -55,6 +55,7 @@ typedef struct hy_store hy_store;
 struct hy_group_ops;
 struct hy_request_ops;
 struct hy_library_ops;
+struct hy_faq_ops;
 
 struct hy_store_ops {
     unsigned abi;     /* HY_STORE_ABI: grows when functions are added */
@@ -192,6 +193,7 @@ struct hy_store_ops {
     const struct hy_group_ops *groups;
     const struct hy_request_ops *requests;
     const struct hy_library_ops *library;
+    const struct hy_faq_ops *faq; /* search synonyms, FAQ feedback (store/faq.h) */
 };
 
 #define HY_STORE_ABI 3

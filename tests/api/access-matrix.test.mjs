@@ -123,6 +123,12 @@ const MATRIX = {
   'GET /api/v1/communities': PUBLIC,
   'GET /library.atom': PUBLIC,
   'GET /sitemap.xml': PUBLIC,
+  // FAQ assistant (feedback on a made-up id is 404 to everyone) and the editors' synonyms
+  'GET /api/v1/faq/answers': PUBLIC,
+  'POST /api/v1/faq/{id}/feedback': PUBLIC,
+  'GET /faq/answers': PUBLIC,
+  'GET /api/v1/synonyms': EDITOR,
+  'PUT /api/v1/synonyms': EDITOR,
 
   // Hospital-load forecast: stateless and public (400 for the empty query).
   'GET /api/v1/forecast': PUBLIC,

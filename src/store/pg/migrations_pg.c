@@ -372,6 +372,19 @@ const struct hy_migration hy_pg_migrations[] = {
     {11,
      /* The kind of a gazetteer row: SQLite's step 11. */
      "ALTER TABLE places ADD COLUMN kind text NOT NULL DEFAULT '';"},
+    {12,
+     /* Search synonyms and FAQ feedback counts: SQLite's step 12. */
+     "CREATE TABLE lib_synonyms ("
+     " one integer PRIMARY KEY CHECK (one = 1),"
+     " list text NOT NULL,"
+     " updated_at bigint NOT NULL,"
+     " updated_by text COLLATE \"C\" REFERENCES users(id) ON DELETE SET NULL"
+     ");"
+     "CREATE TABLE faq_feedback ("
+     " doc_id text COLLATE \"C\" PRIMARY KEY REFERENCES lib_docs(id) ON DELETE CASCADE,"
+     " helped bigint NOT NULL DEFAULT 0,"
+     " not_helped bigint NOT NULL DEFAULT 0"
+     ");"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

@@ -27,6 +27,7 @@
 
 #include "store/groups.h"
 #include "store/library.h"
+#include "store/faq.h"
 #include "store/pg/migrations_pg.h"
 #include "store/requests.h"
 #include "store/shared.h"
@@ -218,7 +219,7 @@ const struct hy_engine hy_pg_engine = {
     .query = pg_query,
     .one = pg_one,
     /* A tsquery: each term a quoted prefix ('t':*), all of them required (&). */
-    .prefix = {"'", "':*", " & "},
+    .prefix = {"'", "':*", " & ", " | "},
 };
 
 /* Makes sure the connection is usable outside a transaction: resets it if it broke (forgetting
@@ -517,6 +518,7 @@ const struct hy_store_ops hy_store_pg_ops = {
     .groups = &hy_pg_group_ops,
     .requests = &hy_pg_request_ops,
     .library = &hy_pg_library_ops,
+    .faq = &hy_st_faq_ops,
 };
 
 /* Plain VACUUM marks the dead row versions' space free for reuse and removes their index

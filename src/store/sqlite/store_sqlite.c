@@ -18,6 +18,7 @@
 
 #include "store/groups.h"
 #include "store/library.h"
+#include "store/faq.h"
 #include "store/requests.h"
 #include "store/shared.h"
 #include "store/sqlite/migrations_sqlite.h"
@@ -212,7 +213,7 @@ const struct hy_engine hy_sq_engine = {
     .query = sq_query,
     .one = sq_one,
     /* FTS5: each term a quoted prefix; terms side by side must all match. */
-    .prefix = {"\"", "\"*", " "},
+    .prefix = {"\"", "\"*", " AND ", " OR "},
 };
 
 static int simple(hy_sqlite *s, int id) {
@@ -494,6 +495,7 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .groups = &hy_sq_group_ops,
     .requests = &hy_sq_request_ops,
     .library = &hy_sq_library_ops,
+    .faq = &hy_st_faq_ops,
 };
 
 /* Compaction (outside any transaction): checkpoint the WAL into the database file and truncate
