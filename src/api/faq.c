@@ -262,8 +262,8 @@ static void put_answer(hy_req *req, hy_buf *b, const struct hy_lib_doc *d, bool 
         hy_buf_printf(b,
                       "<form class=\"faq-feedback\" method=\"post\" action=\"/api/v1/faq/%s/feedback\">"
                       "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
-                      "<button type=\"submit\" name=\"helped\" value=\"true\">%s</button> "
-                      "<button type=\"submit\" name=\"helped\" value=\"false\">%s</button></form>\n",
+                      "<button class=\"button\" type=\"submit\" name=\"helped\" value=\"true\">%s</button> "
+                      "<button class=\"button button-secondary\" type=\"submit\" name=\"helped\" value=\"false\">%s</button></form>\n",
                       E(d->id), lang, fa ? "این کمک کرد" : "This helped",
                       fa ? "کمکی نکرد" : "This did not help");
     hy_buf_puts(b, "</article>\n");
@@ -276,10 +276,10 @@ hy_result hy_api_show_answers_page(hy_req *req) {
     bool fa = strcmp(lang, "en") != 0;
     hy_buf b = HY_BUF_INIT(0);
     hy_buf_printf(&b,
-                  "<form class=\"faq-ask\" method=\"get\" action=\"/faq/answers\" role=\"search\">"
-                  "<label for=\"faq-q\">%s</label> <input id=\"faq-q\" name=\"q\" type=\"search\" "
+                  "<form class=\"faq-ask faq-ask-page\" method=\"get\" action=\"/faq/answers\" role=\"search\">"
+                  "<label for=\"faq-q\">%s</label> <input class=\"input\" id=\"faq-q\" name=\"q\" type=\"search\" "
                   "maxlength=\"300\" value=\"%s\" dir=\"auto\"> <input type=\"hidden\" name=\"lang\" "
-                  "value=\"%s\"> <button type=\"submit\">%s</button></form>\n",
+                  "value=\"%s\"> <button class=\"button\" type=\"submit\">%s</button></form>\n",
                   fa ? "پرسش شما" : "Your question", E(q), lang, fa ? "بپرس" : "Ask");
     struct hy_lib_doc shown[HY_FAQ_MAX_LIST];
     size_t nshown = 0;
@@ -314,11 +314,11 @@ hy_result hy_api_show_answers_page(hy_req *req) {
             "<input type=\"hidden\" name=\"kind\" value=\"other\">"
             "<input type=\"hidden\" name=\"language\" value=\"%s\">"
             "<input type=\"hidden\" name=\"details\" value=\"%s%s\">"
-            "<p><label for=\"cb-name\">%s</label> <input id=\"cb-name\" name=\"name\" required maxlength=\"100\" autocomplete=\"name\"></p>"
-            "<p><label for=\"cb-phone\">%s</label> <input id=\"cb-phone\" name=\"phone\" type=\"tel\" required maxlength=\"40\" autocomplete=\"tel\" dir=\"ltr\"></p>"
-            "<p><label for=\"cb-address\">%s</label> <input id=\"cb-address\" name=\"address\" required maxlength=\"300\"></p>"
+            "<p><label for=\"cb-name\">%s</label> <input class=\"input\" id=\"cb-name\" name=\"name\" required maxlength=\"100\" autocomplete=\"name\"></p>"
+            "<p><label for=\"cb-phone\">%s</label> <input class=\"input\" id=\"cb-phone\" name=\"phone\" type=\"tel\" required maxlength=\"40\" autocomplete=\"tel\" dir=\"ltr\"></p>"
+            "<p><label for=\"cb-address\">%s</label> <input class=\"input\" id=\"cb-address\" name=\"address\" required maxlength=\"300\"></p>"
             "<p><label><input type=\"checkbox\" name=\"consent\" value=\"true\" required> %s</label></p>"
-            "<p><button type=\"submit\">%s</button></p></form></section>\n",
+            "<p><button class=\"button\" type=\"submit\">%s</button></p></form></section>\n",
             fa ? "با یک نفر صحبت کنید" : "Talk to a person",
             fa ? "یکی از هماهنگ‌کنندگان با شما تماس می‌گیرد. شماره و نام شما فقط برای همین تماس "
                  "به کار می‌رود (<a href=\"/privacy\">حریم خصوصی</a>)."
