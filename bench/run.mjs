@@ -397,6 +397,7 @@ async function main() {
   measure(`hamyari: nearest 10 groups of ${SIZES.groups} (SQLite)`, h.base, 'pgbench: PostGIS nearest 10 (bare query)', lua('near.lua'), env);
   await libraryIndexReady(h);
   measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (SQLite)`, h.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
+  measure(`hamyari: FAQ answers, a typed question, ${SIZES.docs} docs (SQLite)`, h.base, null, lua('faq.lua'), env);
   await noCacheLibrary('SQLite', sqdb, serveExtra, env, lua);
   log('sqlite3 shell: library queries');
   row('sqlite3 shell: library full text + facets (bare query, 2 shells)', await sqliteRef(join(dir, 'bench.db'), queries, dir), null);
@@ -439,6 +440,7 @@ async function main() {
       measure(`hamyari: nearest 10 groups of ${SIZES.groups} (PostgreSQL store)`, pg.base, 'pgbench: PostGIS nearest 10 (bare query)', lua('near.lua'), env);
       await libraryIndexReady(pg);
       measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (PostgreSQL store)`, pg.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
+      measure(`hamyari: FAQ answers, a typed question, ${SIZES.docs} docs (PostgreSQL store)`, pg.base, null, lua('faq.lua'), env);
       await noCacheLibrary('PostgreSQL store', url, serveExtra, env, lua);
       treesBench('PostgreSQL store', pg);
       const pw = await writeBench('PostgreSQL', pg, url, dir);

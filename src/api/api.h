@@ -86,6 +86,16 @@ json_t *hy_group_json(const struct hy_group *g, bool with_distance);
  * hy_group_json()), without building a jansson tree: for the nearest-groups answer. */
 int hy_group_json_write(hy_buf *b, const struct hy_group *g, bool with_distance);
 
+/* faq.c */
+hy_result hy_api_get_synonyms(hy_req *req);
+hy_result hy_api_save_synonyms(hy_req *req);
+hy_result hy_api_answer_question(hy_req *req);
+hy_result hy_api_send_answer_feedback(hy_req *req);
+hy_result hy_api_show_answers_page(hy_req *req);
+/* An inbound text message that is a question (hy_faq_is_question()): queues the FAQ's best
+ * answer by SMS to `phone` and answers the gateway (*ret). False when the FAQ has no answer
+ * (the message is then a request for help as any other). */
+bool hy_api_answer_sms(hy_req *req, const char *phone, const char *text, hy_result *ret);
 /* library.c */
 hy_result hy_api_search_library(hy_req *req);
 hy_result hy_api_create_document(hy_req *req);

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app/libindex.h"
 #include "domain/area.h"
 #include "domain/auth.h"
 #include "domain/geo.h"
@@ -180,7 +181,19 @@ struct search_ctx {
 
 static int search_tx(hy_store *s, void *ctx) {
     struct search_ctx *c = ctx;
-    c->n = s->ops->groups->search(s, c->tokens, c->ntokens, c->limit, c->offset, c->a, &c->g,
+    /* each word with its synonyms (domain/synonyms.h), from the list in force */
+    hy_synonyms *syn = NULL;
+    int r = hy_libindex_read_synonyms(s, &syn);
+    if (r < 0) return r;
+    const char **terms = hy_arena_alloc(c->a, (c->ntokens + 1) * sizeof *terms);
+    if (!terms) {
+        hy_synonyms_free(syn);
+        return HY_DB_HARD;
+    }
+    memcpy(terms, c->tokens, c->ntokens * sizeof *terms);
+    hy_synonyms_expand(syn, c->a, terms, c->ntokens);
+    hy_synonyms_free(syn);
+    c->n = s->ops->groups->search(s, terms, c->ntokens, c->limit, c->offset, c->a, &c->g,
                                   &c->total);
     return c->n < 0 ? c->n : HY_DB_ONE;
 }

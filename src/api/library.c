@@ -227,7 +227,8 @@ bool hy_api_library_input(json_t *obj, hy_arena *a, bool create, bool allow_stat
 
 struct search_ctx {
     hy_req *req;
-    struct hy_lib_scan scan;
+    struct hy_lib_scan scan; /* its terms with their synonyms (expand()) */
+    const char *typed[HY_LIB_MAX_TERMS]; /* the query's words as typed (normalised) */
     struct hy_lib_filter filter;
     enum hy_lib_sort sort;
     size_t offset, limit;
@@ -238,6 +239,12 @@ struct search_ctx {
     int64_t version; /* the library version the fast path read */
     int64_t answer_version; /* the version the answer shows, or -1 when not known */
 };
+
+/* The query's words with their alternatives from `syn` (domain/synonyms.h), afresh. */
+static void expand(struct search_ctx *c, const hy_synonyms *syn) {
+    memcpy(c->scan.terms, c->typed, sizeof c->typed);
+    hy_synonyms_expand(syn, c->req->arena, c->scan.terms, c->scan.nterms);
+}
 
 /* Searches the published documents through the process's index (app/app.h) when it
  * was built at the library version this transaction reads; *done stays false otherwise (the
@@ -252,6 +259,7 @@ static int search_index(hy_store *s, struct search_ctx *c, bool *done) {
     c->answer_version = version; /* the documents are read in this same transaction */
     hy_libindex *ix = hy_libindex_cache_get(app->libindex, version, c->db == app->db);
     if (!ix) return 0;
+    expand(c, hy_libindex_synonyms(ix));
     r = hy_libindex_search(ix, c->req->arena, &c->filter, c->scan.terms, c->scan.nterms, c->sort,
                            c->offset, c->limit, &c->res);
     hy_libindex_release(ix);
@@ -266,6 +274,10 @@ static int search_tx(hy_store *s, void *ctx) {
     int r = search_index(s, c, &done);
     if (r < 0) return r;
     if (!done) {
+        hy_synonyms *syn = NULL;
+        if (c->scan.nterms && (r = hy_libindex_read_synonyms(s, &syn)) < 0) return r;
+        expand(c, syn);
+        hy_synonyms_free(syn);
         struct hy_lib_row *rows = NULL;
         size_t n = 0;
         r = s->ops->library->scan(s, &c->scan, c->req->arena, &rows, &n);
@@ -305,6 +317,7 @@ static int search_fast(struct search_ctx *c, bool *done) {
     if (!app->libindex || !c->scan.status || strcmp(c->scan.status, "published")) return 0;
     hy_libindex *ix = hy_libindex_cache_current(app->libindex);
     if (!ix) return 0;
+    expand(c, hy_libindex_synonyms(ix));
     int r = hy_libindex_search(ix, c->req->arena, &c->filter, c->scan.terms, c->scan.nterms,
                                c->sort, c->offset, c->limit, &c->res);
     int64_t version = hy_libindex_version(ix);
@@ -394,7 +407,8 @@ static bool search_filters(hy_req *req, struct search_ctx *c, hy_result *ret_res
         *ret_res = hy_reply_error(req, HY_E_INVALID_QUERY, "q is at most 200 characters.", "q");
         return false;
     }
-    c->scan.nterms = hy_lib_terms(req->arena, q, c->scan.terms);
+    c->scan.nterms = hy_lib_terms(req->arena, q, c->typed);
+    memcpy(c->scan.terms, c->typed, sizeof c->typed);
     for (int f = 0; f < HY_LIB_F__COUNT; f++) {
         const char *v = hy_req_query(req, hy_lib_facet_names[f]);
         if (v && hy_lib_filter_add(req->arena, &c->filter, (enum hy_lib_facet)f, v) < 0) {
@@ -495,7 +509,7 @@ hy_result hy_api_search_library(hy_req *req) {
         json_object_set_new(facets, hy_lib_facet_names[f], o);
     }
     json_t *terms = json_array();
-    for (size_t i = 0; i < c.scan.nterms; i++) json_array_append_new(terms, json_string(c.scan.terms[i]));
+    for (size_t i = 0; i < c.scan.nterms; i++) json_array_append_new(terms, json_string(c.typed[i]));
     json_t *body = json_pack("{s:I,s:i,s:i,s:o,s:o,s:o}", "total", (json_int_t)c.res.total,
                              "page", (int)page, "per_page", (int)per, "terms", terms, "items",
                              items, "facets", facets);

@@ -18,6 +18,7 @@
 #include "api/api.h"
 #include "api/pages.h"
 #include "api/requests.h"
+#include "app/faq.h"
 #include "app/requests.h"
 #include "domain/auth.h"
 #include "domain/geo.h"
@@ -431,6 +432,9 @@ hy_result hy_api_receive_sms(hy_req *req) {
     char phone[HY_PHONE_MAX];
     if (!hy_phone_normalise(from, cfg->calling_code, phone))
         return hy_reply_error(req, HY_E_INVALID_FIELD, "This is not a phone number we can use.", "from");
+    /* A question gets the FAQ's best answer by SMS instead (app/faq.h says which are). */
+    hy_result answered;
+    if (hy_faq_is_question(text) && hy_api_answer_sms(req, phone, text, &answered)) return answered;
     struct submit *x = hy_arena_zalloc(req->arena, sizeof *x);
     if (!x) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     x->req = req;

@@ -202,6 +202,17 @@ const struct hy_route hy_routes[] = {
      "The claims sent to be checked, newest first"},
     {HY_GET, "/factchecks/{id}", hy_api_show_factcheck, HY_ACCESS_PUBLIC, 0,
      "One fact check's page, with ClaimReview JSON-LD"},
+    /* FAQ assistant and search synonyms */
+    {HY_GET, "/api/v1/faq/answers", hy_api_answer_question, HY_ACCESS_PUBLIC, 0,
+     "The three FAQ documents that best answer a question"},
+    {HY_POST, "/api/v1/faq/{id}/feedback", hy_api_send_answer_feedback, HY_ACCESS_PUBLIC, FORM,
+     "Say whether an FAQ answer helped (counted per document, nothing personal kept)"},
+    {HY_GET, "/faq/answers", hy_api_show_answers_page, HY_ACCESS_PUBLIC, 0,
+     "The FAQ answers page (no JavaScript needed; schema.org FAQPage data)"},
+    {HY_GET, "/api/v1/synonyms", hy_api_get_synonyms, HY_ACCESS_EDITOR, 0,
+     "The search synonym list"},
+    {HY_PUT, "/api/v1/synonyms", hy_api_save_synonyms, HY_ACCESS_EDITOR, JSON,
+     "Replace the search synonym list"},
     /* Hospital-load forecast */
     {HY_GET, "/api/v1/forecast", hy_api_get_forecast, HY_ACCESS_PUBLIC, 0,
      "Hospital admissions and census forecast (CHIME's model)"},

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/faq.h"
 #include "store/library.h"
 #include "util/log.h"
 
@@ -51,7 +52,25 @@ static int load_tx(hy_store *s, void *ctx) {
         if (n < PAGE_ROWS) break;
     }
     c->ix = hy_libindex_builder_finish(b, version);
-    return c->ix ? HY_DB_ONE : HY_DB_HARD;
+    if (!c->ix) return HY_DB_HARD;
+    hy_synonyms *syn = NULL;
+    r = hy_libindex_read_synonyms(s, &syn);
+    if (r < 0) return r;
+    hy_libindex_set_synonyms(c->ix, syn);
+    return HY_DB_ONE;
+}
+
+int hy_libindex_read_synonyms(hy_store *s, hy_synonyms **ret) {
+    hy_arena *a = hy_arena_new(0);
+    if (!a) return HY_DB_HARD;
+    const char *json = NULL;
+    int r = s->ops->faq->synonyms_get(s, a, &json, NULL, NULL);
+    if (r >= 0) {
+        *ret = hy_synonyms_new(r == HY_DB_ONE ? json : NULL);
+        r = *ret ? HY_DB_ONE : HY_DB_HARD;
+    }
+    hy_arena_free(a);
+    return r;
 }
 
 int hy_libindex_load(hy_db *db, const _Atomic bool *stop, hy_libindex **ret) {

@@ -21,6 +21,11 @@
  * true meanwhile (stop may be NULL). */
 int hy_libindex_load(hy_db *db, const _Atomic bool *stop, hy_libindex **ret);
 
+/* The synonym list in force (the saved one, else the default), read in the caller's
+ * transaction: the index reads it with the documents, at the same library version (saving
+ * the list raises it). HY_DB_ONE or a negative store status. */
+int hy_libindex_read_synonyms(hy_store *s, hy_synonyms **ret);
+
 /* ---- one per process: the current index and its rebuilds ---- */
 
 typedef struct hy_libindex_cache hy_libindex_cache;

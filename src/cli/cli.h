@@ -80,6 +80,14 @@ int hy_demo_requests(hy_store *s);
 int hy_export_library(const char *db_url, const char *format, const char *status, bool bom);
 /* Loads the starter communities, guides and answers once, into an empty library. 0 or -1. */
 int hy_library_seed(hy_db *db);
+/* The starter answers to frequently asked questions (library_faq.c), Persian and English. */
+struct hy_seed_faq {
+    const char *themes;
+    const char *title_fa, *summary_fa, *body_fa;
+    const char *title_en, *summary_en, *body_en;
+};
+extern const struct hy_seed_faq hy_seed_faqs[];
+extern const size_t hy_seed_faqs_count;
 struct hy_lib_doc;
 /* Fills demo document number i (deterministic; strings in the arena). 0 or -1. */
 int hy_library_demo_doc(hy_arena *a, size_t i, int64_t now, struct hy_lib_doc *d);

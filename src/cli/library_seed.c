@@ -319,6 +319,17 @@ static int seed_tx(hy_store *s, void *ctx) {
             r = put_doc(s, a, fa, en, d->type, "fa", d->title_fa, d->summary_fa, d->body_fa,
                         d->themes, NULL, "non_governmental", NULL, 2020, false, NULL, now);
     }
+    for (size_t i = 0; i < hy_seed_faqs_count && r >= 0; i++) {
+        const struct hy_seed_faq *d = &hy_seed_faqs[i];
+        char en[HY_ID_LEN + 1], fa[HY_ID_LEN + 1];
+        seed_id(en, 3, (unsigned)i, 1);
+        seed_id(fa, 3, (unsigned)i, 2);
+        r = put_doc(s, a, en, en, "faq", "en", d->title_en, d->summary_en, d->body_en,
+                    d->themes, NULL, "non_governmental", NULL, 2020, false, NULL, now);
+        if (r >= 0)
+            r = put_doc(s, a, fa, en, "faq", "fa", d->title_fa, d->summary_fa, d->body_fa,
+                        d->themes, NULL, "non_governmental", NULL, 2020, false, NULL, now);
+    }
     hy_arena_free(a);
     if (r < 0) return r;
     *done = 1;

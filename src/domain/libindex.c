@@ -154,6 +154,7 @@ struct hy_libindex {
     uint8_t *post;
     size_t post_bytes;
     size_t bytes;
+    hy_synonyms *synonyms; /* the synonym list at the same version, or NULL */
 };
 
 struct plist {
@@ -185,6 +186,7 @@ static void ix_free(hy_libindex *ix) {
     free(ix->post_off);
     free(ix->post_len);
     free(ix->post);
+    hy_synonyms_free(ix->synonyms);
     free(ix);
 }
 
@@ -201,6 +203,13 @@ int64_t hy_libindex_version(const hy_libindex *ix) { return ix->version; }
 size_t hy_libindex_docs(const hy_libindex *ix) { return ix->ndocs; }
 size_t hy_libindex_words(const hy_libindex *ix) { return ix->words.n; }
 size_t hy_libindex_bytes(const hy_libindex *ix) { return ix->bytes; }
+
+void hy_libindex_set_synonyms(hy_libindex *ix, hy_synonyms *syn) {
+    hy_synonyms_free(ix->synonyms);
+    ix->synonyms = syn;
+}
+
+const hy_synonyms *hy_libindex_synonyms(const hy_libindex *ix) { return ix->synonyms; }
 
 hy_libindex_builder *hy_libindex_builder_new(void) {
     hy_libindex_builder *b = calloc(1, sizeof *b);
@@ -492,11 +501,14 @@ static void heap_up(struct hit *h, size_t i) {
 }
 
 /* The range of sorted words starting with term: [*lo, *hi). */
-static void word_range(const hy_libindex *ix, const char *term, size_t *lo, size_t *hi) {
-    size_t tl = strlen(term), a = 0, b = ix->words.n;
+static void word_range(const hy_libindex *ix, const char *term, size_t tl, size_t *lo,
+                       size_t *hi) {
+    size_t a = 0, b = ix->words.n;
     while (a < b) {
         size_t m = a + (b - a) / 2;
-        if (strcmp(intern_str(&ix->words, ix->sorted[m]), term) < 0) a = m + 1;
+        const char *w = intern_str(&ix->words, ix->sorted[m]);
+        int c = strncmp(w, term, tl);
+        if (c < 0 || (c == 0 && strlen(w) < tl)) a = m + 1;
         else b = m;
     }
     *lo = a;
@@ -628,18 +640,31 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
         masks = sc->masks;
         cand = sc->cand;
         memset(masks, 0, nterms * nd);
-        size_t lo[HY_LIB_MAX_TERMS], hi[HY_LIB_MAX_TERMS], rarest = 0, least = SIZE_MAX;
+        /* A term's words: those starting any of its alternatives (domain/synonyms.h). */
+        size_t lo[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS], hi[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS];
+        size_t nalt[HY_LIB_MAX_TERMS], rarest = 0, least = SIZE_MAX;
         for (size_t t = 0; t < nterms; t++) {
-            word_range(ix, terms[t], &lo[t], &hi[t]);
             size_t bytes = 0;
-            for (size_t i = lo[t]; i < hi[t]; i++) bytes += ix->post_len[ix->sorted[i]];
+            nalt[t] = 0;
+            for (const char *p = terms[t]; nalt[t] < HY_SYN_MAX_ALTS;) {
+                size_t tl = strcspn(p, "|");
+                if (tl) {
+                    size_t k = nalt[t]++;
+                    word_range(ix, p, tl, &lo[t][k], &hi[t][k]);
+                    for (size_t i = lo[t][k]; i < hi[t][k]; i++)
+                        bytes += ix->post_len[ix->sorted[i]];
+                }
+                if (!p[tl]) break;
+                p += tl + 1;
+            }
             if (bytes < least) least = bytes, rarest = t;
         }
         ncand = 0;
         for (size_t t = 0; t < nterms; t++)
-            for (size_t i = lo[t]; i < hi[t]; i++)
-                ncand = or_postings(ix, ix->sorted[i], masks + t * nd, t == rarest ? cand : NULL,
-                                    ncand);
+            for (size_t k = 0; k < nalt[t]; k++)
+                for (size_t i = lo[t][k]; i < hi[t][k]; i++)
+                    ncand = or_postings(ix, ix->sorted[i], masks + t * nd,
+                                        t == rarest ? cand : NULL, ncand);
     }
     /* Filters as value-number sets. */
     unsigned active = 0;

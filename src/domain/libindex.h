@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "domain/library.h"
+#include "domain/synonyms.h"
 #include "util/arena.h"
 
 typedef struct hy_libindex hy_libindex;
@@ -56,6 +57,12 @@ size_t hy_libindex_docs(const hy_libindex *ix);
 size_t hy_libindex_words(const hy_libindex *ix);
 /* Bytes of memory the index holds. */
 size_t hy_libindex_bytes(const hy_libindex *ix);
+
+/* The synonym list read with the documents (same store version), which the index then owns
+ * and frees; set once, before the index is shared. */
+void hy_libindex_set_synonyms(hy_libindex *ix, hy_synonyms *syn);
+/* The index's synonym list, or NULL when none was set. */
+const hy_synonyms *hy_libindex_synonyms(const hy_libindex *ix);
 
 /* ---- searching ---- */
 

@@ -297,12 +297,24 @@ int hy_lib_filter_add(hy_arena *a, struct hy_lib_filter *flt, enum hy_lib_facet 
 
 /* ---------------------------------------------------------------- search */
 
-/* True when `term` starts one of the space-separated words of `toks`. */
+/* True when one of the alternatives of `term` ("word|alt|…", domain/synonyms.h) starts one of
+ * the space-separated words of `toks`. */
 static bool starts_word(const char *toks, const char *term) {
     if (!toks || !*term) return false;
-    for (const char *p = toks; (p = strstr(p, term)) != NULL; p++)
-        if (p == toks || p[-1] == ' ') return true;
-    return false;
+    if (!strchr(term, '|')) {
+        for (const char *p = toks; (p = strstr(p, term)) != NULL; p++)
+            if (p == toks || p[-1] == ' ') return true;
+        return false;
+    }
+    for (const char *t = term;;) {
+        size_t tl = strcspn(t, "|");
+        for (const char *p = toks; tl && *p; p++) {
+            if (!strncmp(p, t, tl)) return true;
+            if (!(p = strchr(p, ' '))) break;
+        }
+        if (!t[tl]) return false;
+        t += tl + 1;
+    }
 }
 
 static int score_row(const struct hy_lib_row *r, const char *const *terms, size_t nterms) {
@@ -491,10 +503,13 @@ struct word {
 };
 
 static bool word_hits(const char *w, size_t n, const char *const *terms, size_t nterms) {
-    for (size_t i = 0; i < nterms; i++) {
-        size_t tl = strlen(terms[i]);
-        if (tl <= n && !memcmp(w, terms[i], tl)) return true;
-    }
+    for (size_t i = 0; i < nterms; i++)
+        for (const char *t = terms[i];;) { /* each alternative (domain/synonyms.h) */
+            size_t tl = strcspn(t, "|");
+            if (tl && tl <= n && !memcmp(w, t, tl)) return true;
+            if (!t[tl]) break;
+            t += tl + 1;
+        }
     return false;
 }
 

@@ -38,6 +38,8 @@ static const struct {
      "درخواست نکرده‌اید، این پیام را نادیده بگیرید.",
      "Hamyari: your password reset code is {token} (valid for {valid_minutes} minutes). If you "
      "did not ask for it, ignore this message."},
+    {"faq_answer", "همیاری: {question} {answer} پاسخ کامل: {url}",
+     "Hamyari: {question} {answer} Full answer: {url}"},
 };
 
 bool hy_message_known(const char *name) {

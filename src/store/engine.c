@@ -53,21 +53,35 @@ int hy_st_i64(hy_store *s, int id, const struct hy_arg *args, size_t nargs, int6
 
 char *hy_st_prefix_query(hy_store *s, hy_arena *a, const char *const *terms, size_t n) {
     const char *open = s->engine->prefix.open, *close = s->engine->prefix.close;
-    const char *sep = s->engine->prefix.sep;
-    size_t len = 1, lo = strlen(open), lc = strlen(close), ls = strlen(sep);
+    const char *sep = s->engine->prefix.sep, *alt = s->engine->prefix.alt;
+    size_t len = 1, lo = strlen(open), lc = strlen(close), ls = strlen(sep), la = strlen(alt);
     for (size_t i = 0; i < n; i++) {
         if (!terms[i][0] || strpbrk(terms[i], "\"'\\")) return NULL;
-        len += ls + lo + strlen(terms[i]) + lc;
+        /* each alternative ("word|alt|…") quoted and joined by `alt`, in parentheses */
+        len += ls + 2 + strlen(terms[i]) * (1 + lo + lc + la);
     }
     char *q = hy_arena_alloc(a, len);
     if (!q) return NULL;
     char *w = q;
     for (size_t i = 0; i < n; i++) {
-        size_t k = strlen(terms[i]);
         if (i) w = (char *)memcpy(w, sep, ls) + ls;
-        w = (char *)memcpy(w, open, lo) + lo;
-        w = (char *)memcpy(w, terms[i], k) + k;
-        w = (char *)memcpy(w, close, lc) + lc;
+        bool many = strchr(terms[i], '|') != NULL;
+        if (many) *w++ = '(';
+        bool first = true;
+        for (const char *t = terms[i];;) {
+            size_t k = strcspn(t, "|");
+            if (k) {
+                if (!first) w = (char *)memcpy(w, alt, la) + la;
+                first = false;
+                w = (char *)memcpy(w, open, lo) + lo;
+                w = (char *)memcpy(w, t, k) + k;
+                w = (char *)memcpy(w, close, lc) + lc;
+            }
+            if (!t[k]) break;
+            t += k + 1;
+        }
+        if (first) return NULL; /* no alternative */
+        if (many) *w++ = ')';
     }
     *w = '\0';
     return q;

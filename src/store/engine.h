@@ -121,9 +121,11 @@ struct hy_engine {
      * outcome to the next statement (see struct hy_store_ops). NULL: exec() runs it. */
     int (*write)(hy_store *s, int id, const struct hy_arg *args, size_t nargs);
     /* How the backend's text index writes "a word starting with t": open + t + close, the
-     * terms joined by sep (all must match). FTS5: "t1"* "t2"*; tsquery: 't1':* & 't2':*. */
+     * terms joined by sep (all must match), a term's alternatives by alt in parentheses. FTS5:
+     * "t1"* AND ("t2"* OR "u2"*); tsquery: 't1':* & ('t2':* | 'u2':*). */
     struct {
         const char *open, *close, *sep;
+        const char *alt; /* joins the alternatives of one term (domain/synonyms.h) */
     } prefix;
 };
 

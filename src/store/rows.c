@@ -346,6 +346,13 @@ static const struct hy_col lib_project_cols[] = {
 SPEC(hy_row_lib_project, S, lib_project_cols, -1);
 #undef S
 
+/* ---- search synonyms ---- */
+
+static const struct hy_col faq_synonyms_cols[] = {C_TEXT(struct hy_row_faq_synonyms, list),
+                                                  C_I64(struct hy_row_faq_synonyms, at),
+                                                  C_TEXT(struct hy_row_faq_synonyms, by)};
+SPEC(hy_row_faq_synonyms, struct hy_row_faq_synonyms, faq_synonyms_cols, -1);
+
 _Static_assert(sizeof(struct hy_row_lib_doc_at) <= HY_ROW_MAX &&
                    sizeof(struct hy_group) <= HY_ROW_MAX && sizeof(struct hy_request) <= HY_ROW_MAX,
                "a record outgrew HY_ROW_MAX");

@@ -133,4 +133,12 @@ extern const struct hy_row_spec hy_row_dataset_cell;    /* seq, day, col, area, 
 extern const struct hy_row_spec hy_row_dataset_day;     /* day, col, total, n, avg7 */
 extern const struct hy_row_spec hy_row_dataset_area;    /* area, col, total, n, latest_day, latest */
 
+/* Search synonyms (store/faq.h): the list, when and by whom it was saved. */
+struct hy_row_faq_synonyms {
+    const char *list;
+    int64_t at;
+    const char *by;
+};
+extern const struct hy_row_spec hy_row_faq_synonyms;
+
 #endif

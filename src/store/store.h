@@ -58,6 +58,7 @@ struct hy_library_ops;
 struct hy_tree_ops;
 struct hy_dataset_ops;
 struct hy_news_ops;
+struct hy_faq_ops;
 
 struct hy_store_ops {
     unsigned abi;     /* HY_STORE_ABI: grows when functions are added */
@@ -210,6 +211,7 @@ struct hy_store_ops {
     const struct hy_tree_ops *trees;
     const struct hy_dataset_ops *datasets;
     const struct hy_news_ops *news;
+    const struct hy_faq_ops *faq; /* search synonyms, FAQ feedback (store/faq.h) */
 };
 
 #define HY_STORE_ABI 4

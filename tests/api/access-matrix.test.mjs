@@ -139,6 +139,12 @@ const MATRIX = {
   'GET /trees/{id}': PUBLIC,
   'POST /trees/{id}': PUBLIC,
   'GET /sitemap.xml': PUBLIC,
+  // FAQ assistant (feedback on a made-up id is 404 to everyone) and the editors' synonyms
+  'GET /api/v1/faq/answers': PUBLIC,
+  'POST /api/v1/faq/{id}/feedback': PUBLIC,
+  'GET /faq/answers': PUBLIC,
+  'GET /api/v1/synonyms': EDITOR,
+  'PUT /api/v1/synonyms': EDITOR,
 
   // Official news and fact checks (library documents; written through the library's routes)
   'GET /news': PUBLIC,

@@ -425,6 +425,7 @@ const FIXTURES = {
   'GET /api/v1/library/{id}/revisions': { params: async () => ({ id: ctx.ids.draft }) },
   'POST /api/v1/library/{id}/attachments': { params: async () => ({ id: ctx.ids.draft, filename: 'notes.txt' }) },
   'GET /api/v1/attachments/{id}': { params: async () => ({ id: ctx.ids.attachment }) },
+  'POST /api/v1/faq/{id}/feedback': { params: async () => ({ id: ctx.ids.published }) },
   'DELETE /api/v1/library/{id}/attachments/{attachment_id}': {
     fresh: true, params: async () => { const id = await libraryDoc('draft'); return { id, attachment_id: await attachment(id) }; },
   },

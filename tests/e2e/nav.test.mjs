@@ -17,13 +17,13 @@ import { syncHtml } from '../../scripts/build-web.mjs';
 const PASSWORD = 'a long enough passphrase for nav';
 const NAV = JSON.parse(readFileSync(join(WEB, '_shell', 'nav.json'), 'utf8'));
 // What each role's navigation offers (volunteers their tasks; coordinators the dispatch
-// queue, the vetting queue and pending groups; editors the editor; admins all of it, users and
+// queue, the vetting queue and pending groups; editors the editor and the search synonyms; admins all of it, users and
 // the audit log).
 const PEOPLE = {
   volunteer: { name: 'Vera Volunteer', work: ['/tasks'] },
   coordinator: { name: 'کاوه هماهنگ‌کننده', work: ['/dispatch', '/vetting', '/pending-groups'] },
-  editor: { name: 'Ella Editor', work: ['/editor'] },
-  admin: { name: 'Ada Admin', work: ['/dispatch', '/vetting', '/pending-groups', '/editor', '/admin/users', '/admin/audit'] },
+  editor: { name: 'Ella Editor', work: ['/editor', '/synonyms'] },
+  admin: { name: 'Ada Admin', work: ['/dispatch', '/vetting', '/pending-groups', '/editor', '/synonyms', '/admin/users', '/admin/audit'] },
 };
 
 let server, browser, shots;

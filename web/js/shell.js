@@ -6,6 +6,7 @@
 
 import { initI18n, setLanguage, getLanguage, t, LANGUAGES, LANGUAGE_EVENT } from './i18n.js';
 import { initAccountArea } from './session.js';
+import { initFaqChat } from './faq-chat.js';
 
 function otherLanguage() {
   return Object.keys(LANGUAGES).find((l) => l !== getLanguage());
@@ -72,3 +73,4 @@ try {
 }
 renderLanguageSwitch();
 initAccountArea();
+initFaqChat();

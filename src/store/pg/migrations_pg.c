@@ -487,6 +487,19 @@ const struct hy_migration hy_pg_migrations[] = {
      " created_at bigint NOT NULL"
      ");"
      "CREATE INDEX fc_claims_created ON fc_claims(created_at);"},
+    {18,
+     /* Search synonyms and FAQ feedback counts: SQLite's step 18. */
+     "CREATE TABLE lib_synonyms ("
+     " one integer PRIMARY KEY CHECK (one = 1),"
+     " list text NOT NULL,"
+     " updated_at bigint NOT NULL,"
+     " updated_by text COLLATE \"C\" REFERENCES users(id) ON DELETE SET NULL"
+     ");"
+     "CREATE TABLE faq_feedback ("
+     " doc_id text COLLATE \"C\" PRIMARY KEY REFERENCES lib_docs(id) ON DELETE CASCADE,"
+     " helped bigint NOT NULL DEFAULT 0,"
+     " not_helped bigint NOT NULL DEFAULT 0"
+     ");"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

@@ -30,6 +30,7 @@
 #include "store/library.h"
 #include "store/trees.h"
 #include "store/news.h"
+#include "store/faq.h"
 #include "store/pg/migrations_pg.h"
 #include "store/requests.h"
 #include "store/shared.h"
@@ -370,7 +371,7 @@ const struct hy_engine hy_pg_engine = {
     .one = pg_one,
     .write = pg_write,
     /* A tsquery: each term a quoted prefix ('t':*), all of them required (&). */
-    .prefix = {"'", "':*", " & "},
+    .prefix = {"'", "':*", " & ", " | "},
 };
 
 /* Makes sure the connection is usable outside a transaction: resets it if it broke (forgetting
@@ -690,6 +691,7 @@ const struct hy_store_ops hy_store_pg_ops = {
     .trees = &hy_st_tree_ops,
     .datasets = &hy_dataset_ops_shared,
     .news = &hy_st_news_ops,
+    .faq = &hy_st_faq_ops,
 };
 
 /* Plain VACUUM marks the dead row versions' space free for reuse and removes their index

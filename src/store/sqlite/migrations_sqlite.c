@@ -518,6 +518,20 @@ const struct hy_migration hy_sqlite_migrations[] = {
      " created_at INTEGER NOT NULL"
      ");"
      "CREATE INDEX fc_claims_created ON fc_claims(created_at);"},
+    {18,
+     /* The search synonym list editors keep (domain/synonyms.h; no row: the default list),
+      * and the anonymous "helped / did not help" counts of FAQ answers per document. */
+     "CREATE TABLE lib_synonyms ("
+     " one INTEGER PRIMARY KEY CHECK (one = 1),"
+     " list TEXT NOT NULL,"
+     " updated_at INTEGER NOT NULL,"
+     " updated_by TEXT REFERENCES users(id) ON DELETE SET NULL"
+     ");"
+     "CREATE TABLE faq_feedback ("
+     " doc_id TEXT PRIMARY KEY REFERENCES lib_docs(id) ON DELETE CASCADE,"
+     " helped INTEGER NOT NULL DEFAULT 0,"
+     " not_helped INTEGER NOT NULL DEFAULT 0"
+     ") WITHOUT ROWID;"},
 };
 
 const size_t hy_sqlite_migrations_count =

@@ -21,6 +21,7 @@
 #include "store/library.h"
 #include "store/trees.h"
 #include "store/news.h"
+#include "store/faq.h"
 #include "store/requests.h"
 #include "store/shared.h"
 #include "store/sqlite/migrations_sqlite.h"
@@ -215,7 +216,7 @@ const struct hy_engine hy_sq_engine = {
     .query = sq_query,
     .one = sq_one,
     /* FTS5: each term a quoted prefix; terms side by side must all match. */
-    .prefix = {"\"", "\"*", " "},
+    .prefix = {"\"", "\"*", " AND ", " OR "},
 };
 
 static int simple(hy_sqlite *s, int id) {
@@ -500,6 +501,7 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .trees = &hy_st_tree_ops,
     .datasets = &hy_dataset_ops_shared,
     .news = &hy_st_news_ops,
+    .faq = &hy_st_faq_ops,
 };
 
 /* Compaction (outside any transaction): checkpoint the WAL into the database file and truncate
