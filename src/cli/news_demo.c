@@ -1,5 +1,5 @@
 /* news_demo.c — demo official news and fact checks, in Persian and English, written for the
- * demo (titles marked "(demo)"/"(نمونه)"): three issuing institutions, news of every category
+ * demo (marked as demo rows, like the other demo documents, not in their titles): three issuing institutions, news of every category
  * including an alert with its CAP fields, and fact checks of several ratings, each a pair of
  * translations. */
 #include <stdio.h>
@@ -12,9 +12,9 @@
 #include "store/news.h"
 
 static const struct hy_news_inst institutions[] = {
-    {"health-ministry", "وزارت بهداشت (نمونه)", "Ministry of Health (demo)", "#c0392b", NULL, 0},
-    {"city-council", "شورای شهر (نمونه)", "City council (demo)", "#2471a3", NULL, 0},
-    {"red-crescent", "جمعیت هلال احمر (نمونه)", "Red Crescent Society (demo)", "#b03a2e", NULL, 0},
+    {"health-ministry", "وزارت بهداشت", "Ministry of Health", "#c0392b", NULL, 0},
+    {"city-council", "شورای شهر", "City council", "#2471a3", NULL, 0},
+    {"red-crescent", "جمعیت هلال احمر", "Red Crescent Society", "#b03a2e", NULL, 0},
 };
 
 struct pair {
@@ -26,8 +26,8 @@ struct pair {
 };
 
 static const struct pair pairs[] = {
-    {"news", "هشدار سیلاب برای محله‌های کنار رودخانه (نمونه)",
-     "Flood alert for the riverside neighbourhoods (demo)",
+    {"news", "هشدار سیلاب برای محله‌های کنار رودخانه",
+     "Flood alert for the riverside neighbourhoods",
      "تا فردا عصر به طبقه‌های بالاتر یا خانهٔ بستگان در بخش‌های بلندتر شهر بروید.",
      "Until tomorrow evening, move to upper floors or to relatives in higher parts of the city.",
      "آب رودخانه امشب بالا می‌آید.\n\n- داروها و مدارک را همراه داشته باشید.\n- به همسایه‌های "
@@ -41,16 +41,16 @@ static const struct pair pairs[] = {
      "\"urgency\":\"Expected\",\"severity\":\"Severe\",\"certainty\":\"Likely\",\"area\":"
      "\"Riverside neighbourhoods\"}}",
      NULL, 0},
-    {"news", "درمانگاه‌های محله جمعه هم باز هستند (نمونه)",
-     "Neighbourhood clinics open on Fridays too (demo)",
+    {"news", "درمانگاه‌های محله جمعه هم باز هستند",
+     "Neighbourhood clinics open on Fridays too",
      "از این هفته درمانگاه‌های محله جمعه‌ها از ساعت ۸ تا ۱۴ باز هستند.",
      "From this week neighbourhood clinics open on Fridays from 8:00 to 14:00.",
      "برای نوبت با شمارهٔ درمانگاه تماس بگیرید. **کارت بیمه** را همراه داشته باشید.",
      "Call the clinic for an appointment. Bring your **insurance card**.",
      "{\"institution\":\"health-ministry\",\"category\":\"information\"}",
      "{\"institution\":\"health-ministry\",\"category\":\"information\"}", NULL, 0},
-    {"news", "شورا: آب‌رسانی با تانکر به محله‌های شرقی (نمونه)",
-     "Council decision: water tankers for the eastern neighbourhoods (demo)",
+    {"news", "شورا: آب‌رسانی با تانکر به محله‌های شرقی",
+     "Council decision: water tankers for the eastern neighbourhoods",
      "تا تعمیر لوله‌ها، هر روز ساعت ۱۰ تانکر آب به میدان‌های محله می‌آید.",
      "Until the pipes are repaired, a water tanker comes to each neighbourhood square at 10:00 "
      "daily.",
@@ -58,34 +58,34 @@ static const struct pair pairs[] = {
      "Bring a closed container. Boil tanker water before drinking it.",
      "{\"institution\":\"city-council\",\"category\":\"decision\"}",
      "{\"institution\":\"city-council\",\"category\":\"decision\"}", NULL, 0},
-    {"news", "راهنمای نگهداری دارو در گرما (نمونه)", "Keeping medicines safe in the heat (demo)",
+    {"news", "راهنمای نگهداری دارو در گرما", "Keeping medicines safe in the heat",
      "بیشتر داروها باید زیر ۲۵ درجه و دور از آفتاب بمانند.",
      "Most medicines should stay below 25 °C and out of the sun.",
      "انسولین را در یخچال نگه دارید، نه در فریزر. اگر برق رفت، از داروخانه بپرسید.",
      "Keep insulin in the fridge, not the freezer. If the power is out, ask a pharmacy.",
      "{\"institution\":\"health-ministry\",\"category\":\"guidance\"}",
      "{\"institution\":\"health-ministry\",\"category\":\"guidance\"}", NULL, 0},
-    {"factcheck", "نه، سیر آنفولانزا را درمان نمی‌کند (نمونه)",
-     "No, garlic does not cure the flu (demo)", "", "",
+    {"factcheck", "نه، سیر آنفولانزا را درمان نمی‌کند",
+     "No, garlic does not cure the flu", "", "",
      "هیچ پژوهش معتبری نشان نداده است که خوردن سیر آنفولانزا را درمان کند. استراحت، مایعات و "
      "در صورت نیاز مراجعه به پزشک توصیه می‌شود.",
      "No reliable study has shown that eating garlic cures the flu. Rest, fluids and, if "
      "needed, a doctor's visit are advised.",
      "{\"claim\":\"خوردن سیر آنفولانزا را درمان می‌کند\",\"claimant\":\"پیامی در شبکه‌های "
-     "اجتماعی\",\"rating\":\"false\",\"organisation\":\"راستی‌آزمای همیاری (نمونه)\","
+     "اجتماعی\",\"rating\":\"false\",\"organisation\":\"راستی‌آزمای همیاری\","
      "\"first_seen\":\"2024-01-15\"}",
      "{\"claim\":\"Eating garlic cures the flu\",\"claimant\":\"A social-media post\","
-     "\"rating\":\"false\",\"organisation\":\"Hamyari fact checks (demo)\","
+     "\"rating\":\"false\",\"organisation\":\"Hamyari fact checks\","
      "\"first_seen\":\"2024-01-15\"}",
-     "IR", 2024},
-    {"factcheck", "تا حدی درست: همهٔ پناهگاه‌ها پر نیستند (نمونه)",
-     "Partly true: not every shelter is full (demo)", "", "",
+     NULL, 2024},
+    {"factcheck", "تا حدی درست: همهٔ پناهگاه‌های تهران پر نیستند",
+     "Partly true: not every shelter in Tehran is full", "", "",
      "دو پناهگاه از پنج پناهگاه شهر پر شده‌اند؛ سه پناهگاه دیگر هنوز جا دارند.",
      "Two of the city's five shelters are full; the other three still have room.",
      "{\"claim\":\"همهٔ پناهگاه‌های شهر پر شده‌اند\",\"rating\":\"partly_true\",\"organisation\":"
-     "\"راستی‌آزمای همیاری (نمونه)\"}",
+     "\"راستی‌آزمای همیاری\"}",
      "{\"claim\":\"All the city's shelters are full\",\"rating\":\"partly_true\",\"organisation\":"
-     "\"Hamyari fact checks (demo)\"}",
+     "\"Hamyari fact checks\"}",
      "IR", 2025},
 };
 

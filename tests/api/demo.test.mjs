@@ -70,7 +70,8 @@ test('demo people look real and fit where they are: Iranian numbers for Persian 
   assert.equal(count("SELECT count(*) FROM lib_docs WHERE origin = 'demo' AND (title LIKE '%demo%' OR title LIKE '%نمونه%')"), 0);
   // The FAQ page lists questions of type faq: no examples among them.
   assert.equal(count("SELECT count(*) FROM lib_docs WHERE origin = 'demo' AND type = 'faq'"), 0);
-  assert.equal(count("SELECT count(DISTINCT type) FROM lib_docs WHERE origin = 'demo'"), 6);
+  // Six library types, and official news and fact checks.
+  assert.equal(count("SELECT count(DISTINCT type) FROM lib_docs WHERE origin = 'demo'"), 8);
 });
 
 test('demo documents tagged Iran are about Iran, and the others are not about Iran', () => {
