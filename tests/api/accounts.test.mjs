@@ -1061,11 +1061,23 @@ describe(`accounts: API tokens ${S}`, () => {
     assert.equal(token.user_id, v.id);
     assert.equal(token.name, 'my phone app');
     assert.equal(token.expires_at - token.created_at, 7 * 86400);
+    assert.equal(token.last_used_at, null, 'never used yet');
     const bot = new Client(srv, { bearer: secret });
     assert.equal((await bot.me()).id, v.id);
     r = await me.get('/api/v1/me/tokens');
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json.tokens.map((t) => t.id), [token.id]);
+    // Its last use is recorded, to the minute: a use a few seconds later changes nothing, one
+    // two minutes later moves it.
+    const firstUse = r.json.tokens[0].last_used_at;
+    assert.ok(Number.isInteger(firstUse) && firstUse >= token.created_at, `last_used_at ${firstUse}`);
+    await bot.me();
+    assert.equal((await me.get('/api/v1/me/tokens')).json.tokens[0].last_used_at, firstUse);
+    srv.clock.advance(120);
+    await bot.me();
+    srv.clock.set(0);
+    assert.ok((await me.get('/api/v1/me/tokens')).json.tokens[0].last_used_at >= firstUse + 120);
+    r = await me.get('/api/v1/me/tokens');
     assert.ok(!r.text.includes(secret), 'no secret in the list');
     assert.ok(!sql(srv, 'SELECT token_hash FROM api_tokens').some(([h]) => r.text.includes(h)), 'no hash in the list');
     // Attack: a leaked token mints itself a successor that would outlive its revocation.

@@ -18,12 +18,12 @@ const PASSWORD = 'a long enough passphrase for nav';
 const NAV = JSON.parse(readFileSync(join(WEB, '_shell', 'nav.json'), 'utf8'));
 // What each role's navigation offers (volunteers their tasks; coordinators the dispatch
 // queue, the vetting queue and pending groups; editors the editor; admins all of it, users and
-// the audit log).
+// the audit log; everyone their API tokens).
 const PEOPLE = {
-  volunteer: { name: 'Vera Volunteer', work: ['/tasks'] },
-  coordinator: { name: 'کاوه هماهنگ‌کننده', work: ['/dispatch', '/vetting', '/pending-groups'] },
-  editor: { name: 'Ella Editor', work: ['/editor'] },
-  admin: { name: 'Ada Admin', work: ['/dispatch', '/vetting', '/pending-groups', '/editor', '/admin/users', '/admin/audit'] },
+  volunteer: { name: 'Vera Volunteer', work: ['/tasks', '/tokens'] },
+  coordinator: { name: 'کاوه هماهنگ‌کننده', work: ['/dispatch', '/vetting', '/pending-groups', '/tokens'] },
+  editor: { name: 'Ella Editor', work: ['/editor', '/tokens'] },
+  admin: { name: 'Ada Admin', work: ['/dispatch', '/vetting', '/pending-groups', '/editor', '/admin/users', '/admin/audit', '/tokens'] },
 };
 
 let server, browser, shots;

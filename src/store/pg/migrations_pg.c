@@ -372,6 +372,9 @@ const struct hy_migration hy_pg_migrations[] = {
     {11,
      /* The kind of a gazetteer row: SQLite's step 11. */
      "ALTER TABLE places ADD COLUMN kind text NOT NULL DEFAULT '';"},
+    {12,
+     /* When an API token was last used: SQLite's step 12. */
+     "ALTER TABLE api_tokens ADD COLUMN last_used_at bigint;"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

@@ -389,6 +389,9 @@ const struct hy_migration hy_sqlite_migrations[] = {
      /* What kind of place a gazetteer row is ("neighbourhood", "city"…, "" unknown). Rows of
       * an operator's own place list have negative ids, GeoNames rows positive ones. */
      "ALTER TABLE places ADD COLUMN kind TEXT NOT NULL DEFAULT '';"},
+    {12,
+     /* When an API token was last used (to the minute; NULL: never), for its owner's list. */
+     "ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;"},
 };
 
 const size_t hy_sqlite_migrations_count =
