@@ -22,9 +22,10 @@
 #include "util/clock.h"
 
 static json_t *token_json(const struct hy_api_token *t) {
-    return json_pack("{s:s,s:s,s:s,s:I,s:o}", "id", t->id, "user_id", t->user_id, "name",
+    return json_pack("{s:s,s:s,s:s,s:I,s:o,s:o}", "id", t->id, "user_id", t->user_id, "name",
                      t->name ? t->name : "", "created_at", (json_int_t)t->created_at,
-                     "expires_at", t->expires_at ? json_integer(t->expires_at) : json_null());
+                     "expires_at", t->expires_at ? json_integer(t->expires_at) : json_null(),
+                     "last_used_at", t->last_used_at ? json_integer(t->last_used_at) : json_null());
 }
 
 struct list_ctx {

@@ -54,6 +54,7 @@ struct hy_api_token {
     const char *name;   /* what it is for, may be empty */
     int64_t created_at;
     int64_t expires_at; /* 0 = no date of its own (the server's --token-max-days still applies) */
+    int64_t last_used_at; /* 0 = never; recorded to the minute */
 };
 
 struct hy_audit_entry {

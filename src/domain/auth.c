@@ -139,6 +139,53 @@ void hy_token_hash(const char *token, char *out) {
     sodium_bin2hex(out, HY_TOKEN_HASH_LEN + 1, h, sizeof h);
 }
 
+void hy_reset_code_new(char *out) {
+    static const char alphabet[] = HY_RESET_ALPHABET;
+    for (int i = 0; i < HY_RESET_CODE_LEN; i++)
+        out[i] = alphabet[randombytes_uniform((uint32_t)(sizeof alphabet - 1))];
+    out[HY_RESET_CODE_LEN] = '\0';
+}
+
+bool hy_reset_code_normalise(const char *typed, char *out) {
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)typed;
+    while (*p) {
+        int c = *p;
+        /* U+06F0..U+06F9 (Persian) and U+0660..U+0669 (Arabic-Indic) digits. */
+        if ((p[0] == 0xDB && p[1] >= 0xB0 && p[1] <= 0xB9) ||
+            (p[0] == 0xD9 && p[1] >= 0xA0 && p[1] <= 0xA9)) {
+            c = '0' + (p[1] & 0x0F);
+            p += 2;
+        } else {
+            p++;
+        }
+        if (c == ' ' || c == '-') continue;
+        if (c >= 'a' && c <= 'z') c = c - 'a' + 'A';
+        if (c == 0 || !strchr(HY_RESET_ALPHABET, c) || n == HY_RESET_CODE_LEN) return false;
+        out[n++] = (char)c;
+    }
+    out[n] = '\0';
+    return n == HY_RESET_CODE_LEN;
+}
+
+int hy_reset_code_hash(const char *user_id, const char *code, char *out) {
+    /* Argon2id, like passwords, so that a copy of the store cannot be searched through the
+     * 31^8 codes in the hour a code lives; the salt comes from the account's id, so the hash
+     * is the same each time and the store can look it up. */
+    unsigned char salt[crypto_pwhash_SALTBYTES], h[32];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, (const unsigned char *)"hamyari-reset", 13, sizeof salt);
+    crypto_generichash_update(&st, (const unsigned char *)user_id, strlen(user_id));
+    crypto_generichash_final(&st, salt, sizeof salt);
+    if (take_slot() < 0) return -EBUSY;
+    int r = crypto_pwhash(h, sizeof h, code, strlen(code), salt, HY_PW_OPSLIMIT, HY_PW_MEMLIMIT,
+                          crypto_pwhash_ALG_ARGON2ID13);
+    sem_post(&slots);
+    if (r != 0) return -ENOMEM;
+    sodium_bin2hex(out, HY_TOKEN_HASH_LEN + 1, h, sizeof h);
+    return 0;
+}
+
 void hy_id_new(char *out) {
     unsigned char raw[16];
     randombytes_buf(raw, sizeof raw);

@@ -29,6 +29,13 @@
 #define HY_TOKENS_PER_ACCOUNT 20
 /* How long a password-reset code is valid, in seconds; its message is given up after it. */
 #define HY_RESET_TTL 3600
+/* A password-reset code: 8 characters from HY_RESET_ALPHABET (31 letters and digits without
+ * 0/O, 1/I/L), about 39.6 bits, short enough to type from an SMS. What makes 8 characters safe
+ * is the attempt limit: HY_RESET_TRIES wrong codes for an account void its code and refuse
+ * further tries for HY_RESET_TTL. */
+#define HY_RESET_CODE_LEN 8
+#define HY_RESET_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+#define HY_RESET_TRIES 5
 
 enum hy_pw_problem {
     HY_PW_OK,
@@ -58,6 +65,17 @@ int hy_password_verify(const char *hash, const char *pw);
 void hy_token_new(char *out);
 /* The hex BLAKE2b-256 of a token (HY_TOKEN_HASH_LEN chars + NUL). */
 void hy_token_hash(const char *token, char *out);
+/* A fresh reset code (HY_RESET_CODE_LEN chars + NUL), uniform over HY_RESET_ALPHABET. */
+void hy_reset_code_new(char *out);
+/* A reset code as a person typed it, in the stored form (HY_RESET_CODE_LEN chars + NUL):
+ * spaces and dashes dropped, letters upper-cased, Persian and Arabic digits read as digits.
+ * False when what is left is not HY_RESET_CODE_LEN characters of the alphabet. */
+bool hy_reset_code_normalise(const char *typed, char *out);
+/* The hex hash the store keeps for `code` of account `user_id` (HY_TOKEN_HASH_LEN chars +
+ * NUL): bound to the account, so one code cannot be tried against every account at once, and
+ * memory-hard (Argon2id at the password settings, one hashing slot), so a copy of the store
+ * cannot be searched for the code. 0, -EBUSY or -ENOMEM as hy_password_hash. */
+int hy_reset_code_hash(const char *user_id, const char *code, char *out);
 /* A fresh 128-bit id as 32 lowercase hex digits + NUL. */
 void hy_id_new(char *out);
 /* True when `s` has the shape of an id (32 lowercase hex digits). */

@@ -82,7 +82,7 @@ struct lookup {
     int64_t now, idle, max;
     int64_t token_made_since; /* API tokens made before this are past the lifetime cap */
     bool expired;
-    bool touch; /* the session's last use is a minute old or more: record this one */
+    bool touch; /* the session's or token's last use is a minute old or more: record this one */
 };
 
 static int lookup_tx(hy_store *s, void *ctx) {
@@ -103,6 +103,9 @@ static int lookup_tx(hy_store *s, void *ctx) {
     } else {
         int r = s->ops->token_get(s, l->hash, l->now, l->token_made_since, user_id);
         if (r <= 0) return r;
+        int64_t used = 0;
+        if ((r = s->ops->token_last_used(s, l->hash, &used)) < 0) return r;
+        l->touch = l->now - used >= 60;
     }
     struct hy_user u;
     int r = s->ops->user_get(s, user_id, l->a, &u);
@@ -120,11 +123,12 @@ static int lookup_tx(hy_store *s, void *ctx) {
 struct touch {
     const char *hash;
     int64_t now;
-    bool remove;
+    bool remove, token;
 };
 
 static int touch_tx(hy_store *s, void *ctx) {
     struct touch *t = ctx;
+    if (t->token) return s->ops->token_touch(s, t->hash, t->now);
     return t->remove ? s->ops->session_delete(s, t->hash) : s->ops->session_touch(s, t->hash, t->now);
 }
 
@@ -161,10 +165,10 @@ const struct hy_principal *hy_req_principal(hy_req *req) {
         memset(who, 0, sizeof *who);
         return who;
     }
-    if (l.expired || (cookie && who->signed_in && l.touch)) {
-        struct touch t = {hash, l.now, l.expired};
+    if (l.expired || (who->signed_in && l.touch)) {
+        struct touch t = {hash, l.now, l.expired, !cookie && !l.expired};
         if (hy_db_run(req->srv->db, HY_TX_WRITE, touch_tx, &t) < 0)
-            hy_warn("could not update a session's last use");
+            hy_warn("could not update a session's or token's last use");
     }
     if (who->signed_in && cookie) memcpy(who->token_hash, hash, sizeof who->token_hash);
     else who->token_hash[0] = '\0';

@@ -158,6 +158,14 @@ int hy_st_token_revoke(hy_store *s, const char *id, const char *user_id, char *r
                      &hy_row_id, NULL, ret_user_id);
 }
 
+int hy_st_token_last_used(hy_store *s, const char *token_hash, int64_t *ret) {
+    return hy_st_i64(s, HY_Q_TOKEN_LAST_USED, HY_ARGS(hy_arg_text(token_hash)), ret);
+}
+
+int hy_st_token_touch(hy_store *s, const char *token_hash, int64_t now) {
+    return hy_st_changes(s, HY_Q_TOKEN_TOUCH, HY_ARGS(hy_arg_text(token_hash), hy_arg_i64(now)));
+}
+
 int hy_st_token_revoke_user(hy_store *s, const char *user_id) {
     return hy_st_changes(s, HY_Q_TOKEN_REVOKE_USER, HY_ARGS(hy_arg_text(user_id)));
 }

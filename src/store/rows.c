@@ -86,7 +86,7 @@ SPEC(hy_row_session, S, session_cols, -1);
 #define S struct hy_api_token
 static const struct hy_col api_token_cols[] = {
     C_FIXED_REQ(S, id), C_FIXED_REQ(S, user_id), C_TEXT_REQ(S, name),
-    C_I64(S, created_at), C_I64(S, expires_at),
+    C_I64(S, created_at), C_I64(S, expires_at), C_I64(S, last_used_at),
 };
 SPEC(hy_row_api_token, S, api_token_cols, -1);
 #undef S

@@ -44,6 +44,8 @@ int hy_st_token_get(hy_store *s, const char *token_hash, int64_t now, int64_t ma
 int hy_st_token_list(hy_store *s, const char *user_id, size_t limit, size_t offset, hy_arena *a,
                      struct hy_api_token **ret, size_t *ret_total);
 int hy_st_token_revoke(hy_store *s, const char *id, const char *user_id, char *ret_user_id);
+int hy_st_token_last_used(hy_store *s, const char *token_hash, int64_t *ret);
+int hy_st_token_touch(hy_store *s, const char *token_hash, int64_t now);
 int hy_st_token_revoke_user(hy_store *s, const char *user_id);
 int hy_st_rate_hit(hy_store *s, const char *key, int64_t now, int64_t window, int64_t *ret_count);
 int hy_st_rate_clear(hy_store *s, const char *key);
@@ -78,7 +80,8 @@ int hy_st_expired_purge(hy_store *s, int64_t now, int64_t rate_before);
     .reset_revoke_user = hy_st_reset_revoke_user,                                                 \
     .reset_outbox_expire = hy_st_reset_outbox_expire,                                             \
     .outbox_insert = hy_st_outbox_insert, .outbox_list = hy_st_outbox_list,                       \
-    .user_set_profile = hy_st_user_set_profile, .expired_purge = hy_st_expired_purge
+    .user_set_profile = hy_st_user_set_profile, .expired_purge = hy_st_expired_purge,             \
+    .token_last_used = hy_st_token_last_used, .token_touch = hy_st_token_touch
 
 /* ---- help requests (struct hy_request_ops): every entry but compact ---- */
 

@@ -140,6 +140,10 @@ struct hy_store_ops {
      * Returns the count listed; the number in all goes to *ret_total. */
     int (*token_list)(hy_store *s, const char *user_id, size_t limit, size_t offset,
                       hy_arena *a, struct hy_api_token **ret, size_t *ret_total);
+    /* When the token with this hash was last used (*ret 0: never); HY_DB_NONE when there is
+     * no such token. token_touch records a use at `now`. */
+    int (*token_last_used)(hy_store *s, const char *token_hash, int64_t *ret);
+    int (*token_touch)(hy_store *s, const char *token_hash, int64_t now);
     /* Deletes token `id` (only if it is `user_id`'s, unless that is NULL) and sets
      * ret_user_id to its owner. HY_DB_NONE when there is no such token. */
     int (*token_revoke)(hy_store *s, const char *id, const char *user_id, char *ret_user_id);

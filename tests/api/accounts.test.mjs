@@ -725,12 +725,15 @@ describe(`accounts: my account ${S}`, () => {
   });
 });
 
+const CODE_RE = /^[2-9A-HJKMNP-Z]{8}$/;
+const confirm = (srv, body, opts = {}) => srv.request('POST', '/api/v1/auth/reset/confirm', { body, ...opts });
+
 describe(`accounts: password reset ${S}`, () => {
   let srv;
   before(async () => { srv = await server(); });
   after(() => stop(srv));
 
-  it(`the same 202 for unknown and known logins; the token lands in the outbox ${S}`, async () => {
+  it(`the same 202 for unknown and known logins; a short typeable code lands in the outbox ${S}`, async () => {
     const email = 'reset@example.org';
     await addUser(srv, { email, role: 'editor' });
     const known = await srv.request('POST', '/api/v1/auth/reset', { body: { login: 'RESET@example.org' } });
@@ -742,52 +745,113 @@ describe(`accounts: password reset ${S}`, () => {
     assert.equal(outbox(srv, 'nobody@example.org').length, 0);
     const msgs = outbox(srv, email);
     assert.equal(msgs.length, 1);
-    assert.match(msgs[0].token, /^[A-Za-z0-9_-]{43}$/);
+    assert.match(msgs[0].token, CODE_RE, '8 characters without 0, O, 1, I or L');
     assert.equal(sql(srv, `SELECT channel, template FROM outbox WHERE recipient = '${email}'`)[0].join(' '), 'email password_reset');
-    // The store keeps only the token's hash.
+    // The store keeps only the code's hash, bound to the account.
     const rows = sql(srv, 'SELECT token_hash FROM password_resets');
-    assert.ok(rows.every(([h]) => h !== msgs[0].token));
+    assert.ok(rows.every(([h]) => !h.includes(msgs[0].token)));
   });
 
-  it(`confirm sets the password once, ends sessions, and the token cannot be used again ${S}`, async () => {
+  it(`confirm sets the password once, ends sessions, and the code cannot be used again ${S}`, async () => {
     const v = await newVolunteer(srv);
     const session = await signIn(srv, v.phone);
-    assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone.replace('+98', '0') } })).status, 202);
+    const local = v.phone.replace('+98', '0');
+    assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: local } })).status, 202);
     const [msg] = outbox(srv, v.phone);
     assert.ok(msg, 'an SMS for the phone');
     const NEW = 'reset gave me this one';
-    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: msg.token, password: 'short' } }), 400, 'invalid_field');
-    let r = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: msg.token, password: NEW } });
+    assertError(await confirm(srv, { login: local, code: msg.token, password: 'short' }), 400, 'invalid_field');
+    // The code as a person types it: lower case, a dash in the middle.
+    const typed = `${msg.token.slice(0, 4).toLowerCase()}-${msg.token.slice(4)}`;
+    let r = await confirm(srv, { login: local, code: typed, password: NEW });
     assert.equal(r.status, 200, r.text);
     assert.equal(await session.me(), null, 'sessions end on reset');
     await new Client(srv).login(v.phone, NEW);
     await new Client(srv).login(v.phone, PASSWORD, { expect: 401 });
-    r = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: msg.token, password: 'and another new one' } });
+    // Attack: the same code twice.
+    r = await confirm(srv, { login: v.phone, code: msg.token, password: 'and another new one' });
     assertError(r, 410, 'gone');
     await new Client(srv).login(v.phone, NEW);
-    // A made-up token: 410 too; a malformed one 400.
-    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: randomBytes(32).toString('base64url'), password: NEW } }), 410, 'gone');
-    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: 'abc', password: NEW } }), 400, 'invalid_field');
+    // Malformed codes: 400 naming the field, and nothing counted as a try.
+    for (const code of ['abc', 'ABCDEFG0', 'OOOOOOOO', 'ABCDEFGHJ', 'ABCD<EFG']) {
+      const bad = await confirm(srv, { login: v.phone, code, password: NEW });
+      assertError(bad, 400, 'invalid_field');
+      assert.equal(bad.json.error.field, 'code');
+    }
+    assertError(await confirm(srv, { code: msg.token, password: NEW }), 400, 'missing_field');
   });
 
-  it(`a reset token expires after an hour ${S}`, async () => {
+  it(`Persian and Arabic digits in the code are read as digits ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [msg] = outbox(srv, v.phone);
+    const fa = msg.token.replace(/[2-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[d]);
+    const r = await confirm(srv, { login: v.phone, code: fa, password: 'persian digits typed' });
+    assert.equal(r.status, 200, r.text);
+    await new Client(srv).login(v.phone, 'persian digits typed');
+  });
+
+  // Attack: a code is bound to its account; it cannot be tried against another login.
+  it(`a right code with another account's login is refused, and does not use up that code ${S}`, async () => {
+    const a = await newVolunteer(srv);
+    const b = await newVolunteer(srv);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: a.phone } });
+    const [msg] = outbox(srv, a.phone);
+    assertError(await confirm(srv, { login: b.phone, code: msg.token, password: 'on the wrong account' }), 410, 'gone');
+    assertError(await confirm(srv, { login: 'nobody@example.org', code: msg.token, password: 'on no account at all' }), 410, 'gone');
+    await new Client(srv).login(b.phone, 'on the wrong account', { expect: 401 });
+    const r = await confirm(srv, { login: a.phone, code: msg.token, password: 'on the right account' });
+    assert.equal(r.status, 200, r.text);
+  });
+
+  // Attack: guessing. 8 characters of 31 are safe only because the tries are few.
+  it(`five tries an hour per account: the sixth is refused and voids the code, even the right one ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [msg] = outbox(srv, v.phone);
+    const wrong = msg.token[0] === 'A' ? 'BBBBBBBB' : 'AAAAAAAA';
+    for (let i = 0; i < 5; i++)
+      assertError(await confirm(srv, { login: v.phone, code: wrong, password: 'a guess at the code' }), 410, 'gone');
+    // Parallel guesses do not share a free slot either.
+    const burst = await Promise.all([0, 1, 2].map(() => confirm(srv, { login: v.phone, code: wrong, password: 'a guess at the code' })));
+    for (const r of burst) assertError(r, 429, 'rate_limited');
+    assertError(await confirm(srv, { login: v.phone, code: msg.token, password: 'right but too late' }), 429, 'rate_limited');
+    assert.equal(sql(srv, `SELECT count(*) FROM password_resets WHERE user_id = '${v.id}'`)[0][0], '0', 'the code is void');
+    await new Client(srv).login(v.phone, 'right but too late', { expect: 401 });
+    // An hour later tries are taken again, but the voided code stays dead.
+    srv.clock.advance(61 * 60);
+    assertError(await confirm(srv, { login: v.phone, code: msg.token, password: 'right but too late' }), 410, 'gone');
+    assert.ok(sql(srv, `SELECT count(*) FROM audit_log WHERE action = 'password_reset_voided' AND subject_id = '${v.id}'`)[0][0] === '1');
+    srv.clock.set(0);
+  });
+
+  // Attack: flooding an account's phone with codes.
+  it(`five codes an hour per account, whatever the address ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } })).status, 202);
+    assertError(await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone.replace('+98', '0') } }), 429, 'rate_limited');
+    assert.equal(outbox(srv, v.phone).length, 1, 'one undelivered code at a time');
+  });
+
+  it(`a reset code expires after an hour ${S}`, async () => {
     const v = await newVolunteer(srv);
     await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
     const [first] = outbox(srv, v.phone);
     srv.clock.advance(59 * 60);
-    const r = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: first.token, password: 'fifty nine minutes in' } });
+    const r = await confirm(srv, { login: v.phone, code: first.token, password: 'fifty nine minutes in' });
     assert.equal(r.status, 200, r.text);
     await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
     const [second] = outbox(srv, v.phone);
     srv.clock.advance(61 * 60);
-    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: second.token, password: 'sixty one minutes in' } }), 410, 'gone');
+    assertError(await confirm(srv, { login: v.phone, code: second.token, password: 'sixty one minutes in' }), 410, 'gone');
     await new Client(srv).login(v.phone, 'fifty nine minutes in');
     srv.clock.set(0);
   });
 
   // Attack: a code read from an old message (a shared phone, a forwarded e-mail) after the owner
   // asked for a new one, or after they reset their password.
-  it(`a new reset token voids every earlier one and its undelivered message ${S}`, async () => {
+  it(`a new reset code voids every earlier one and its undelivered message ${S}`, async () => {
     const v = await newVolunteer(srv);
     const count = () => sql(srv, `SELECT count(*) FROM password_resets WHERE user_id = '${v.id}'`)[0][0];
     await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
@@ -799,12 +863,12 @@ describe(`accounts: password reset ${S}`, () => {
     assert.notEqual(second.token, first.token);
     assert.deepEqual(Object.keys(second).sort(), ['token', 'valid_minutes'], 'the message keeps only what it needs');
     assert.equal(count(), '1', 'one valid code per account');
-    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: first.token, password: 'the old code tries' } }), 410, 'gone');
+    assertError(await confirm(srv, { login: v.phone, code: first.token, password: 'the old code tries' }), 410, 'gone');
     await new Client(srv).login(v.phone, 'the old code tries', { expect: 401 });
     // A successful reset voids any other code of the account (one planted in the store here).
     sql(srv, `INSERT INTO password_resets(token_hash, user_id, expires_at) VALUES ('${'ab'.repeat(32)}', '${v.id}', ${Math.floor(Date.now() / 1000) + 3000})`);
     assert.equal(count(), '2');
-    const r = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: second.token, password: 'the second code wins' } });
+    const r = await confirm(srv, { login: v.phone, code: second.token, password: 'the second code wins' });
     assert.equal(r.status, 200, r.text);
     assert.equal(count(), '0');
     assert.equal(outbox(srv, v.phone).length, 0, 'no reset code left in the outbox');
@@ -818,6 +882,36 @@ describe(`accounts: password reset ${S}`, () => {
     await boss.post(`/api/v1/volunteers/${v.id}/suspend`);
     assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } })).status, 202);
     assert.equal(outbox(srv, v.phone).length, 0);
+  });
+
+  // The /forgot and /reset pages work without JavaScript: their form posts get pages back.
+  it(`form posts get HTML pages in the form's language ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const form = (path, fields) => srv.request('POST', path, {
+      raw: new URLSearchParams(fields).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' },
+    });
+    let r = await form('/api/v1/auth/reset', { login: v.phone, lang: 'en' });
+    assert.equal(r.status, 202);
+    assert.match(r.headers.get('content-type'), /text\/html/);
+    assert.match(r.text, /an 8-character code/);
+    assert.match(r.text, /href="\/reset\?lang=en"/);
+    const [msg] = outbox(srv, v.phone);
+    r = await form('/api/v1/auth/reset/confirm', { login: v.phone, code: 'AAAAAAAA', password: 'a wrong code by form', lang: 'fa' });
+    assert.equal(r.status, 410);
+    assert.match(r.text, /<html lang="fa"/);
+    assert.match(r.text, /href="\/reset"/);
+    r = await form('/api/v1/auth/reset/confirm', { login: v.phone, code: msg.token, password: 'short', lang: 'en' });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /at least 12 characters/);
+    r = await form('/api/v1/auth/reset/confirm', { login: v.phone, code: msg.token, password: 'the right code by form', lang: 'en' });
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.text, /href="\/signin\?lang=en"/);
+    await new Client(srv).login(v.phone, 'the right code by form');
+    // A field missing: a page too, not JSON.
+    r = await form('/api/v1/auth/reset/confirm', { login: v.phone, lang: 'en' });
+    assert.equal(r.status, 400);
+    assert.match(r.headers.get('content-type'), /text\/html/);
   });
 });
 
@@ -837,7 +931,7 @@ describe(`accounts: reset codes leave no copy behind ${S}`, () => {
     for (let i = 0; i < 2; i++) {
       assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } })).status, 202);
       const [m] = await receiver.waitFor((x) => x.to === v.phone && x.template === 'password_reset' && !codes.some((c) => x.text.includes(c)));
-      const code = m.text.match(/[A-Za-z0-9_-]{43}/)[0];
+      const code = m.text.match(/\b[2-9A-HJKMNP-Z]{8}\b/)[0];
       codes.push(code);
     }
     // Delivered: the outbox rows keep no payload.
@@ -848,7 +942,7 @@ describe(`accounts: reset codes leave no copy behind ${S}`, () => {
       assert.equal(payload, '{}');
     }
     // The first code died when the second was asked for.
-    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: codes[0], password: 'first code, too late' } }), 410, 'gone');
+    assertError(await confirm(srv, { login: v.phone, code: codes[0], password: 'first code, too late' }), 410, 'gone');
     // Nowhere in the store in clear: every text column of the tables that ever held it.
     for (const code of codes) {
       for (const q of [`SELECT count(*) FROM outbox WHERE payload LIKE '%${code}%'`,
@@ -866,7 +960,7 @@ describe(`accounts: reset codes leave no copy behind ${S}`, () => {
         for (const code of codes) assert.equal(bytes.indexOf(Buffer.from(code)), -1, `a reset code found in ${f}`);
       }
     }
-    const ok = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: codes[1], password: 'second code is fine' } });
+    const ok = await confirm(srv, { login: v.phone, code: codes[1], password: 'second code is fine' });
     assert.equal(ok.status, 200, ok.text);
   });
 });
@@ -880,7 +974,7 @@ describe(`accounts: an undelivered reset code expires with its message ${S}`, ()
     const v = await newVolunteer(srv);
     await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
     const [m] = outbox(srv, v.phone);
-    assert.match(m.token, /^[A-Za-z0-9_-]{43}$/);
+    assert.match(m.token, CODE_RE);
     let r = await runCli(['purge', '--db', srv.dbUrl], { env: srv.clock.env });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(sql(srv, `SELECT status FROM outbox WHERE recipient = '${v.phone}'`), [['pending']], 'still valid: kept');
@@ -967,11 +1061,23 @@ describe(`accounts: API tokens ${S}`, () => {
     assert.equal(token.user_id, v.id);
     assert.equal(token.name, 'my phone app');
     assert.equal(token.expires_at - token.created_at, 7 * 86400);
+    assert.equal(token.last_used_at, null, 'never used yet');
     const bot = new Client(srv, { bearer: secret });
     assert.equal((await bot.me()).id, v.id);
     r = await me.get('/api/v1/me/tokens');
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json.tokens.map((t) => t.id), [token.id]);
+    // Its last use is recorded, to the minute: a use a few seconds later changes nothing, one
+    // two minutes later moves it.
+    const firstUse = r.json.tokens[0].last_used_at;
+    assert.ok(Number.isInteger(firstUse) && firstUse >= token.created_at, `last_used_at ${firstUse}`);
+    await bot.me();
+    assert.equal((await me.get('/api/v1/me/tokens')).json.tokens[0].last_used_at, firstUse);
+    srv.clock.advance(120);
+    await bot.me();
+    srv.clock.set(0);
+    assert.ok((await me.get('/api/v1/me/tokens')).json.tokens[0].last_used_at >= firstUse + 120);
+    r = await me.get('/api/v1/me/tokens');
     assert.ok(!r.text.includes(secret), 'no secret in the list');
     assert.ok(!sql(srv, 'SELECT token_hash FROM api_tokens').some(([h]) => r.text.includes(h)), 'no hash in the list');
     // Attack: a leaked token mints itself a successor that would outlive its revocation.
@@ -1048,7 +1154,7 @@ describe(`accounts: API tokens ${S}`, () => {
     await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
     const msg = outbox(srv, v.phone).find((m) => m.token); // after the approval message
     const NEW = 'a fresh password for tokens';
-    assert.equal((await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: msg.token, password: NEW } })).status, 200);
+    assert.equal((await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { login: v.phone, code: msg.token, password: NEW } })).status, 200);
     assert.equal(await works(t1), false, 'reset revokes');
     assert.equal(await works(fromCli), false, 'reset revokes CLI tokens too');
     v.password = NEW;

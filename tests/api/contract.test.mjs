@@ -356,15 +356,15 @@ async function apiTokenId(login) {
   return m[1];
 }
 
-/** A password-reset token (from the outbox) of a fresh account. */
-async function resetToken() {
+/** A password-reset code (from the outbox) of a fresh account, with its login. */
+async function resetCode() {
   const phone = freshPhone();
   const r = await signUp(srv, { name: 'Contract Reset', phone, password: undefined });
   assert.equal(r.status, 201, r.text);
   assert.equal((await send('anon', 'POST', '/api/v1/auth/reset', { body: { login: phone } })).status, 202);
   const [msg] = outbox(srv, phone);
-  assert.ok(msg?.token, `no reset token in the outbox for ${phone}`);
-  return msg.token;
+  assert.ok(msg?.token, `no reset code in the outbox for ${phone}`);
+  return { login: phone, code: msg.token };
 }
 
 // Per operation: params(who) → { path and required query/header values, body: overrides };
@@ -374,7 +374,7 @@ const FIXTURES = {
   'GET /tiles/{z}/{x}/{y}': { params: async () => ({ z: '0', x: '0', y: '0' }) },
   'POST /api/v1/auth/login': { params: async () => ({ body: { login: ctx.logins.volunteer, password: PASSWORD } }), as: 'anon' },
   'POST /api/v1/auth/reset': { params: async () => ({ body: { login: ctx.logins.volunteer } }), as: 'anon' },
-  'POST /api/v1/auth/reset/confirm': { fresh: true, params: async () => ({ body: { token: await resetToken() } }), as: 'anon' },
+  'POST /api/v1/auth/reset/confirm': { fresh: true, params: async () => ({ body: await resetCode() }), as: 'anon' },
   'POST /api/v1/volunteers': { fresh: true, params: async () => ({ body: { phone: freshPhone(), email: `v${uniq()}@example.org`, consent: true } }), as: 'anon' },
   'POST /api/v1/volunteers/{id}/approve': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
   'POST /api/v1/volunteers/{id}/suspend': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },

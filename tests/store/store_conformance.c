@@ -737,7 +737,7 @@ static void test_accounts_ops_complete(void **state) {
                     o->token_get && o->rate_hit && o->rate_clear && o->audit_insert &&
                     o->audit_list && o->reset_insert && o->reset_take && o->outbox_insert &&
                     o->outbox_list && o->user_set_profile && o->reset_revoke_user &&
-                    o->reset_outbox_expire && o->token_list && o->token_revoke &&
+                    o->reset_outbox_expire && o->token_list && o->token_revoke && o->token_last_used && o->token_touch &&
                     o->token_revoke_user;
     if (!complete) fail_msg("the %s store leaves an accounts function NULL", o->name);
 }
@@ -1251,6 +1251,16 @@ static void test_sessions_tokens(void **state) {
     assert_int_equal(s->ops->token_get(s, "t1", 999999, 1001, uid), HY_DB_NONE);
     assert_string_equal(uid, ID_MARYAM);
     commit(s);
+
+    /* A token's last use: never, then recorded; an unknown hash has none. */
+    int64_t used = -1;
+    assert_int_equal(s->ops->token_last_used(s, "t1", &used), HY_DB_ONE);
+    assert_int_equal(used, 0);
+    assert_int_equal(s->ops->token_touch(s, "t1", 1234), HY_DB_ONE);
+    assert_int_equal(s->ops->token_touch(s, "nope", 1234), HY_DB_NONE);
+    assert_int_equal(s->ops->token_last_used(s, "t1", &used), HY_DB_ONE);
+    assert_int_equal(used, 1234);
+    assert_int_equal(s->ops->token_last_used(s, "nope", &used), HY_DB_NONE);
 
     assert_int_equal(s->ops->session_touch(s, "h1", 1500), HY_DB_ONE);
     assert_int_equal(s->ops->session_touch(s, "nope", 1500), HY_DB_NONE);

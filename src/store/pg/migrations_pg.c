@@ -500,6 +500,9 @@ const struct hy_migration hy_pg_migrations[] = {
      " helped bigint NOT NULL DEFAULT 0,"
      " not_helped bigint NOT NULL DEFAULT 0"
      ");"},
+    {19,
+     /* When an API token was last used: SQLite's step 19. */
+     "ALTER TABLE api_tokens ADD COLUMN last_used_at bigint;"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

@@ -532,6 +532,9 @@ const struct hy_migration hy_sqlite_migrations[] = {
      " helped INTEGER NOT NULL DEFAULT 0,"
      " not_helped INTEGER NOT NULL DEFAULT 0"
      ") WITHOUT ROWID;"},
+    {19,
+     /* When an API token was last used (to the minute; NULL: never), for its owner's list. */
+     "ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;"},
 };
 
 const size_t hy_sqlite_migrations_count =
