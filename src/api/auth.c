@@ -626,7 +626,7 @@ hy_result hy_api_confirm_password_reset(hy_req *req) {
     c->login = hy_login_normalise(req, login_raw);
     if (c->login) {
         int r = hy_db_run(req->srv->db, HY_TX_READ, reset_user_tx, c);
-        if (r < 0 && r != HY_DB_NONE)
+        if (r < 0)
             return form ? reset_problem(req, true, "reset", HY_E_STORE_UNAVAILABLE, NULL, NULL) : hy_reply_store_error(req, r);
     }
     if (c->user_id[0]) {

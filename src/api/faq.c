@@ -337,7 +337,7 @@ hy_result hy_api_show_answers_page(hy_req *req) {
             hy_buf_free(&b);
             return hy_reply_store_error(req, n);
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; docs && i < n; i++) {
             put_answer(req, &b, &docs[i], fa, lang, false);
             shown[nshown++] = docs[i];
         }

@@ -127,8 +127,9 @@ void hy_synonyms_free(hy_synonyms *syn) {
 
 size_t hy_synonyms_groups(const hy_synonyms *syn) { return syn ? syn->ngroups : 0; }
 
-static size_t root(size_t *parent, size_t g) {
-    while (parent[g] != g) g = parent[g] = parent[parent[g]];
+/* The first group of g's meaning (groups 0..n-1; lists are short, so no path compression). */
+static size_t root(const size_t *parent, size_t n, size_t g) {
+    while (g < n && parent[g] != g) g = parent[g];
     return g;
 }
 
@@ -149,11 +150,11 @@ hy_synonyms *hy_synonyms_new(const char *json) {
         !(syn->words = malloc(cap * sizeof *syn->words)) ||
         !(syn->group_off = malloc((ng + 1) * sizeof *syn->group_off)))
         goto fail;
+    for (size_t i = 0; i <= ng; i++) parent[i] = i;
     /* Every entry's word with its group, in list order. */
     size_t g;
     json_t *grp;
     json_array_foreach(list, g, grp) {
-        parent[g] = g;
         size_t i;
         json_t *e;
         json_array_foreach(grp, i, e) {
@@ -166,16 +167,16 @@ hy_synonyms *hy_synonyms_new(const char *json) {
     for (size_t i = 0; i < n; i++)
         for (size_t k = i + 1; k < n; k++)
             if (all[k].group != all[i].group && !strcmp(all[i].word, all[k].word)) {
-                size_t x = root(parent, all[i].group), y = root(parent, all[k].group);
+                size_t x = root(parent, ng, all[i].group), y = root(parent, ng, all[k].group);
                 if (x != y) parent[y < x ? x : y] = y < x ? y : x;
             }
     /* The merged groups, in order of their first group; each word once. */
     for (size_t r = 0; r < ng; r++) {
-        if (root(parent, r) != r) continue;
+        if (root(parent, ng, r) != r) continue;
         size_t first = syn->nkeys;
         syn->group_off[syn->ngroups] = first;
         for (size_t i = 0; i < n; i++) {
-            if (root(parent, all[i].group) != r) continue;
+            if (root(parent, ng, all[i].group) != r) continue;
             bool dup = false;
             for (size_t k = first; k < syn->nkeys && !dup; k++) dup = !strcmp(syn->words[k], all[i].word);
             if (dup) continue;
