@@ -846,17 +846,25 @@ static int64_t newest_of(const struct selection *s, size_t n) {
     return newest;
 }
 
+/* What every feed starts from: the selection of kind k, the site's base and tag, and the query
+ * string of its filters. false with *ret_res the answer when one of them cannot be had. */
+static bool feed_start(hy_req *req, enum kind k, struct selection *s, struct hy_feed_site *site,
+                       const char **ret_query, hy_result *ret_res) {
+    if (!load(req, s, k, ret_res)) return false;
+    int r = hy_feed_site_get(req, site);
+    *ret_query = r < 0 ? NULL : feed_query(req, k);
+    if (r >= 0 && *ret_query) return true;
+    selection_free(s);
+    *ret_res = r < 0 ? hy_reply_store_error(req, r) : hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    return false;
+}
+
 static hy_result atom(hy_req *req, enum kind k) {
     struct selection s;
-    hy_result res;
-    if (!load(req, &s, k, &res)) return res;
     struct hy_feed_site site;
-    int r = hy_feed_site_get(req, &site);
-    const char *query = r < 0 ? NULL : feed_query(req, k);
-    if (r < 0 || !query) {
-        selection_free(&s);
-        return r < 0 ? hy_reply_store_error(req, r) : hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    }
+    const char *query;
+    hy_result res;
+    if (!feed_start(req, k, &s, &site, &query, &res)) return res;
     const char *path = k == NEWS ? "/news" : "/factchecks";
     size_t n = s.n < FEED_ITEMS ? s.n : FEED_ITEMS;
     int64_t newest = newest_of(&s, n);
@@ -922,15 +930,10 @@ hy_result hy_api_get_factchecks_atom(hy_req *req) { return atom(req, FACTCHECK);
 
 hy_result hy_api_get_news_jsonfeed(hy_req *req) {
     struct selection s;
-    hy_result res;
-    if (!load(req, &s, NEWS, &res)) return res;
     struct hy_feed_site site;
-    int r = hy_feed_site_get(req, &site);
-    const char *query = r < 0 ? NULL : feed_query(req, NEWS);
-    if (r < 0 || !query) {
-        selection_free(&s);
-        return r < 0 ? hy_reply_store_error(req, r) : hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    }
+    const char *query;
+    hy_result res;
+    if (!feed_start(req, NEWS, &s, &site, &query, &res)) return res;
     size_t n = s.n < FEED_ITEMS ? s.n : FEED_ITEMS;
     hy_arena *a = req->arena;
     json_t *items = json_array();
