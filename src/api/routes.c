@@ -244,7 +244,8 @@ int hy_routes_print(FILE *out) {
     if (!arr) return -1;
     for (size_t i = 0; i < hy_routes_count; i++) {
         const struct hy_route *rt = &hy_routes[i];
-        const char *body = (rt->flags & HY_ROUTE_FORM)   ? "json+form"
+        const char *body = (rt->flags & HY_ROUTE_FORM)
+                               ? ((rt->flags & HY_ROUTE_JSON) ? "json+form" : "form")
                            : (rt->flags & HY_ROUTE_JSON) ? "json"
                            : (rt->flags & HY_ROUTE_RAW)  ? "raw"
                                                          : "none";

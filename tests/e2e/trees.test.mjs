@@ -56,7 +56,7 @@ async function press(page, go) {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator(`button[value="${go}"]`).click()]);
 }
 
-const question = (page) => page.locator('input[name="q"]').getAttribute('value');
+const question = (page) => page.locator('#main input[name="q"]').getAttribute('value');
 
 // Each language at 360 px and on a desktop, each once with and once without scripts.
 const WALKS = [[true, 'fa', 360], [true, 'en', 1280], [false, 'fa', 1280], [false, 'en', 360]];

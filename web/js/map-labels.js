@@ -118,7 +118,9 @@ export function addPlaceLabels(L, map, { paneName = 'placeLabels' } = {}) {
   }
 
   async function refresh() {
-    if (removed) return;
+    // A map without a view yet (a page that sets it later) has no bounds: whenReady() below
+    // calls again once it has one.
+    if (removed || !map._loaded) return;
     const mine = ++seq;
     const zoom = Math.min(MAX_ZOOM, Math.max(0, Math.round(map.getZoom())));
     const query = `${viewQuery(map.getBounds(), zoom)}&lang=${getLanguage() === 'fa' ? 'fa' : 'en'}`;
@@ -134,7 +136,7 @@ export function addPlaceLabels(L, map, { paneName = 'placeLabels' } = {}) {
   const hide = () => { pane.hidden = true; };
   map.on('zoomstart', hide);
   map.on('moveend resize', refresh);
-  refresh();
+  map.whenReady(refresh);
 
   return {
     pane,

@@ -6,7 +6,6 @@
 
 import { initI18n, setLanguage, getLanguage, t, LANGUAGES, LANGUAGE_EVENT } from './i18n.js';
 import { initAccountArea } from './session.js';
-import { initFaqChat } from './faq-chat.js';
 
 function otherLanguage() {
   return Object.keys(LANGUAGES).find((l) => l !== getLanguage());
@@ -73,4 +72,19 @@ try {
 }
 renderLanguageSwitch();
 initAccountArea();
-initFaqChat();
+// The question box at the foot of every page is a plain form (answers on /faq/answers); the script
+// that answers in the box is fetched when someone first uses it, not with every page.
+const chatForm = document.getElementById('faq-chat-form');
+if (chatForm) {
+  let loading = null;
+  const load = () => (loading ||= import('./faq-chat.js').then((m) => {
+    m.initFaqChat();
+    chatForm.dataset.chatReady = '1';
+  }));
+  chatForm.addEventListener('focusin', () => { load().catch(() => {}); }, { once: true });
+  chatForm.addEventListener('submit', (ev) => {
+    if (chatForm.dataset.chatReady) return; // faq-chat.js answers it
+    ev.preventDefault();
+    load().then(() => chatForm.requestSubmit(), () => chatForm.submit());
+  });
+}

@@ -4,7 +4,7 @@
 // validator's problems listed by node next to it (422), a preview that walks the saved tree
 // through POST …/evaluate (an editor's walk is not counted), publish / withdraw, the revisions
 // (any one can be loaded back into the textarea) and the anonymous counts of outcomes.
-import { ready, t, formatNumber, LANGUAGE_EVENT } from './i18n.js';
+import { ready, t, formatNumber, languageName, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON } from './api.js';
 import { getMe, send } from './session.js';
 import { $, el, gate, showError, clearError, formatDateTime } from './staff.js';
@@ -35,20 +35,31 @@ async function loadList() {
     const title = el('td');
     const b = el('button', tr.title, 'link-button');
     b.type = 'button';
+    b.lang = tr.language; // the tree's own language, whatever the page's
     b.addEventListener('click', () => open(tr.id, tr.language).catch((e) => showError('te', e)));
     title.append(b);
     const state = el('td', say(tr.published ? 'tree_editor.published' : 'tree_editor.draft'));
     if (tr.review_age_days > 180) state.append(el('span', ` · ${say('tree_editor.stale')}`, 'te-stale'));
-    row.append(title, el('td', tr.language), el('td', formatNumber(tr.version)), el('td', tr.reviewed_at), state);
+    row.append(title, el('td', languageName(tr.language)), el('td', formatNumber(tr.version)), el('td', tr.reviewed_at), state);
     return row;
   });
   $('te-list').replaceChildren(...rows);
 }
 
 function showCurrent() {
-  $('te-current').textContent = current
-    ? say('tree_editor.editing', { id: current.id, lang: current.language, version: formatNumber(current.version) })
-    : say('tree_editor.editing_new');
+  if (current) {
+    // The tree's id is an identifier, written as it is (left to right, not translated).
+    const [before, after = ''] = say('tree_editor.editing', {
+      id: '\u0001', lang: languageName(current.language), version: formatNumber(current.version),
+    }).split('\u0001');
+    const id = el('span', current.id);
+    id.lang = 'en';
+    id.dir = 'ltr';
+    id.translate = false;
+    $('te-current').replaceChildren(before, id, after);
+  } else {
+    $('te-current').textContent = say('tree_editor.editing_new');
+  }
   $('te-publish').hidden = !current || current.published;
   $('te-unpublish').hidden = !current || !current.published;
 }
