@@ -176,7 +176,7 @@ static bool select_docs(hy_arena *a, struct selection *s) {
         s->extra[s->n++] = x;
     }
     for (size_t f = 0; f < s->nfacets; f++)
-        qsort(s->counts[f], s->ncounts[f], sizeof *s->counts[f], cmp_count);
+        if (s->ncounts[f] > 1) qsort(s->counts[f], s->ncounts[f], sizeof *s->counts[f], cmp_count);
     return true;
 }
 

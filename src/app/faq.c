@@ -113,7 +113,7 @@ static int tally_index(struct find_ctx *c, const hy_libindex *ix) {
 }
 
 static size_t top_ids(struct find_ctx *c, const char **ids) {
-    qsort(c->t, c->nt, sizeof *c->t, tally_cmp);
+    if (c->nt > 1) qsort(c->t, c->nt, sizeof *c->t, tally_cmp); /* c->t is NULL when empty */
     size_t n = c->nt < c->want ? c->nt : c->want;
     for (size_t i = 0; i < n; i++) ids[i] = c->t[i].id;
     return n;
