@@ -62,7 +62,7 @@ test('the language switch works on every page and the choice persists', async ()
     assert.equal(after.dir, other === 'fa' ? 'rtl' : 'ltr');
     assert.equal(after.stored, other);
     assert.notEqual(after.h1, before.h1, `${p.path}: heading changed language`);
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'lang-switch', 'focus stays on the switch');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'lang-switch', `${p.path}: focus stays on the switch`);
   }
   // Persisted: follow a link, reload, and come back in a new tab of the same browser profile.
   const current = (await state(page)).lang;

@@ -7,9 +7,17 @@ import { ready, getLanguage, LANGUAGE_EVENT } from './i18n.js';
 await ready;
 const box = document.querySelector('[data-tree-lang]');
 
-function follow() {
+// After a switch the page comes back with the focus where the reader left it: on the switch.
+const REFOCUS = 'hamyari-trees-refocus';
+if (sessionStorage.getItem(REFOCUS)) {
+  sessionStorage.removeItem(REFOCUS);
+  document.getElementById('lang-switch')?.focus();
+}
+
+function follow(ev) {
   const lang = getLanguage();
   if (!box || box.dataset.treeLang === lang) return;
+  if (ev && document.activeElement?.id === 'lang-switch') sessionStorage.setItem(REFOCUS, '1');
   const url = new URL(location.href);
   url.searchParams.set('lang', lang);
   location.replace(url.pathname + url.search);
