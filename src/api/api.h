@@ -29,6 +29,7 @@ hy_result hy_api_suspend_volunteer(hy_req *req);
 hy_result hy_api_list_users(hy_req *req);
 hy_result hy_api_set_user_role(hy_req *req);
 hy_result hy_api_list_audit(hy_req *req);
+hy_result hy_api_list_outbox(hy_req *req);
 /* tokens.c */
 hy_result hy_api_list_my_tokens(hy_req *req);
 hy_result hy_api_create_my_token(hy_req *req);

@@ -41,6 +41,8 @@ const struct hy_route hy_routes[] = {
     {HY_POST, "/api/v1/users/{id}/role", hy_api_set_user_role, HY_ACCESS_ADMIN, JSON,
      "Change an account's role"},
     {HY_GET, "/api/v1/audit", hy_api_list_audit, HY_ACCESS_ADMIN, 0, "The security audit log"},
+    {HY_GET, "/api/v1/outbox", hy_api_list_outbox, HY_ACCESS_ADMIN, 0,
+     "Outgoing messages' delivery state (no text; recipients masked)"},
     {HY_GET, "/api/v1/me/tokens", hy_api_list_my_tokens, HY_ACCESS_SIGNED_IN, 0,
      "The caller's API tokens"},
     {HY_POST, "/api/v1/me/tokens", hy_api_create_my_token, HY_ACCESS_SIGNED_IN, JSON,

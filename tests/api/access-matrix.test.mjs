@@ -59,6 +59,7 @@ const MATRIX = {
   'GET /api/v1/users': ADMIN,
   'POST /api/v1/users/{id}/role': { ...ADMIN, params: { id: 'target' } },
   'GET /api/v1/audit': ADMIN,
+  'GET /api/v1/outbox': ADMIN,
   // API tokens: a person's own (a made-up id is 404 to everyone signed in), and every token
   // for admins.
   'GET /api/v1/me/tokens': SIGNED_IN,
