@@ -21,6 +21,8 @@ const ROLE_PAGES = {
   '/vetting': ['coordinator', 'admin'],
   '/pending-groups': ['coordinator', 'admin'],
   '/editor': ['editor', 'admin'],
+  '/tree-editor': ['editor', 'admin'],
+  '/synonyms': ['editor', 'admin'],
   '/admin/users': ['admin'],
   '/admin/audit': ['admin'],
   '/admin/outbox': ['admin'],
