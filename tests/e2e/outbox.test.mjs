@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, addUsers, LOCALES, COMMON_PASSWORDS } from './lib/server.mjs';
-import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir, faults } from './lib/browser.mjs';
-import { runAxe, describeViolations } from './lib/axe.mjs';
+import { launchBrowser, signedIn, waitForShell, screenshotDir, faults } from './lib/browser.mjs';
+import { assertAxeClean as axeClean } from './lib/axe.mjs';
 
 const PASSWORD = 'outgoing messages passphrase';
 const ADMIN = { email: 'ada@outbox.example', name: 'Ada Admin', role: 'admin' };
@@ -44,23 +44,7 @@ after(async () => {
   if (server) assert.equal(await server.stop(), 0, server.stderr);
 });
 
-async function signedIn(who, lang, viewport) {
-  const context = await newContext(browser, { lang, ...(viewport ? { viewport } : {}) });
-  const ip = await instrumentedPage(context, { allowedOrigin: server.url });
-  await ip.page.goto(`${server.url}/signin`);
-  await waitForShell(ip.page);
-  await ip.page.fill('#signin-login', who.email);
-  await ip.page.fill('#signin-password', PASSWORD);
-  await ip.page.click('#signin-submit');
-  await ip.page.waitForURL(/\/account$/);
-  await waitForShell(ip.page);
-  return { context, ...ip };
-}
-
-async function axeClean(page, what) {
-  const { blocking } = await runAxe(page);
-  assert.deepEqual(blocking, [], `${what}:\n${describeViolations(blocking)}`);
-}
+const as = (who, lang, viewport) => signedIn(browser, server.url, { login: who.email, password: PASSWORD, lang, viewport });
 
 const CASES = [
   { lang: 'en', viewport: null, digits: /[0-9]/ },
@@ -70,7 +54,7 @@ const CASES = [
 for (const c of CASES) {
   test(`the outbox page: counts, masked recipients, the filter and older messages (${c.lang}${c.viewport ? ', 360 px' : ''})`, async () => {
     const L = LOCALES[c.lang];
-    const { context, page, problems } = await signedIn(ADMIN, c.lang, c.viewport);
+    const { context, page, problems } = await as(ADMIN, c.lang, c.viewport);
     try {
       await page.click('.work-nav a[href="/admin/outbox"]');
       await waitForShell(page);
@@ -114,7 +98,7 @@ for (const c of CASES) {
 }
 
 test('a coordinator has no link to the outbox page, and the page says it is for admins', async () => {
-  const { context, page } = await signedIn(COORD, 'en', null);
+  const { context, page } = await as(COORD, 'en', null);
   try {
     assert.equal(await page.locator('a[href="/admin/outbox"]:visible').count(), 0);
     assert.equal(await page.locator('a[href="/admin/audit"]:visible').count(), 0);

@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, addUsers, serverBinary, LOCALES, COMMON_PASSWORDS, ROOT } from './lib/server.mjs';
-import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir, faults } from './lib/browser.mjs';
-import { runAxe, describeViolations } from './lib/axe.mjs';
+import { launchBrowser, signedIn, waitForShell, screenshotDir, faults } from './lib/browser.mjs';
+import { assertAxeClean as axeClean } from './lib/axe.mjs';
 
 const PASSWORD = 'receipts and refunds passphrase';
 const COORD = { email: 'coord@reimb.example', name: 'Cyrus Coordinator', role: 'coordinator' };
@@ -65,23 +65,7 @@ async function assignedRequest(kind, lang) {
   return id;
 }
 
-async function signedIn(login, lang, viewport) {
-  const context = await newContext(browser, { lang, ...(viewport ? { viewport } : {}) });
-  const ip = await instrumentedPage(context, { allowedOrigin: server.url });
-  await ip.page.goto(`${server.url}/signin`);
-  await waitForShell(ip.page);
-  await ip.page.fill('#signin-login', login);
-  await ip.page.fill('#signin-password', PASSWORD);
-  await ip.page.click('#signin-submit');
-  await ip.page.waitForURL(/\/account$/);
-  await waitForShell(ip.page);
-  return { context, ...ip };
-}
-
-async function axeClean(page, what) {
-  const { blocking } = await runAxe(page);
-  assert.deepEqual(blocking, [], `${what}:\n${describeViolations(blocking)}`);
-}
+const as = (login, lang, viewport) => signedIn(browser, server.url, { login, password: PASSWORD, lang, viewport });
 
 const CASES = [
   { lang: 'en', viewport: null, kind: 'medicine', typed: '125.50', shown: '125.5', note: 'Bought the pills at the pharmacy; cash back please' },
@@ -92,7 +76,7 @@ for (const c of CASES) {
   test(`a receipt asked back on /tasks and marked paid on /dispatch (${c.lang}${c.viewport ? ', 360 px' : ''})`, async () => {
     const L = LOCALES[c.lang];
     const id = await assignedRequest(c.kind, c.lang);
-    const v = await signedIn(VOL.email, c.lang, c.viewport);
+    const v = await as(VOL.email, c.lang, c.viewport);
     try {
       await v.page.click('.work-nav a[href="/tasks"]');
       await waitForShell(v.page);
@@ -122,7 +106,7 @@ for (const c of CASES) {
       await v.context.close();
     }
 
-    const k = await signedIn(COORD.email, c.lang, c.viewport);
+    const k = await as(COORD.email, c.lang, c.viewport);
     try {
       await k.page.click('.work-nav a[href="/dispatch"]');
       await waitForShell(k.page);
@@ -155,7 +139,7 @@ for (const c of CASES) {
     }
 
     // Paid: the volunteer sees it and the amount is no longer theirs to change.
-    const w = await signedIn(VOL.email, c.lang, c.viewport);
+    const w = await as(VOL.email, c.lang, c.viewport);
     try {
       await w.page.goto(`${server.url}/tasks`);
       await waitForShell(w.page);
