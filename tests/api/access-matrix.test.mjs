@@ -97,6 +97,7 @@ const MATRIX = {
   // Mutual-aid groups
   'GET /api/v1/groups': PUBLIC,
   'POST /api/v1/groups': SIGNED_IN,
+  'POST /api/v1/groups/import': COORDINATOR,
   'GET /api/v1/groups.geojson': PUBLIC,
   'GET /api/v1/groups.csv': PUBLIC,
   'GET /api/v1/groups/{id}': { ...PUBLIC, params: { id: 'groupA' }, group: true },
