@@ -463,8 +463,9 @@ static int check_ids(struct mem *m) {
 
 static int write_tx(hy_store *s, void *ctx) {
     struct mem *m = ctx;
-    m->gi->bad = 0;
+    m->gi->bad = 0; /* a retried transaction starts its findings again */
     m->gi->nproblems = 0;
+    m->last_bad_row = -1;
     for (size_t i = 0; i < m->n; i++) {
         struct hy_group old;
         int r = s->ops->groups->get(s, m->groups[i].id, m->a, &old);
