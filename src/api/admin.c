@@ -1,16 +1,21 @@
-/* admin.c — what only admins see and do: every account, role changes, the audit log.
+/* admin.c — what only admins see and do: every account, role changes, the audit log, the
+ * outbox's state.
  *
  *   GET  /api/v1/users               ?role=&status=&page=&per_page=
  *   POST /api/v1/users/{id}/role     {"role": volunteer|coordinator|editor|admin}
- *   GET  /api/v1/audit               ?before=ID&limit=N, newest first */
+ *   GET  /api/v1/audit               ?before=ID&limit=N, newest first
+ *   GET  /api/v1/outbox              ?status=&before=ID&limit=N, newest first: counts and the
+ *                                    messages without their text, recipients masked */
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "domain/auth.h"
+#include "domain/phone.h"
 #include "http/parse.h"
 #include "http/session.h"
 #include "store/audit.h"
+#include "store/requests.h"
 #include "util/clock.h"
 
 static const char *const roles[] = {"volunteer", "coordinator", "editor", "admin", NULL};
@@ -146,4 +151,67 @@ hy_result hy_api_list_audit(hy_req *req) {
                              e->detail ? e->detail : ""));
     }
     return hy_reply_json(req, 200, json_pack("{s:o}", "entries", items));
+}
+
+/* ---- the outbox ---- */
+
+static const char *const outbox_states[HY_OUTBOX_STATES + 1] = {"pending", "sending", "sent",
+                                                                "failed", "dropped", NULL};
+
+struct outbox_ctx {
+    hy_req *req;
+    const char *status;
+    int64_t before;
+    size_t limit;
+    int64_t counts[HY_OUTBOX_STATES];
+    struct hy_outbox_entry *e;
+    int n;
+};
+
+static int outbox_tx(hy_store *s, void *ctx) {
+    struct outbox_ctx *c = ctx;
+    int r = s->ops->requests->outbox_counts(s, c->counts);
+    if (r < 0) return r;
+    c->n = s->ops->requests->outbox_page(s, c->status, c->before, c->limit, c->req->arena, &c->e);
+    return c->n < 0 ? c->n : HY_DB_ONE;
+}
+
+static json_t *outbox_entry_json(const struct hy_outbox_entry *e) {
+    char masked[HY_RECIPIENT_MASK_MAX];
+    hy_recipient_mask(e->recipient, masked, sizeof masked);
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:o,s:s,s:I,s:I,s:o}", "id", (json_int_t)e->id,
+                     "status", e->status, "channel", e->channel, "template", e->template_name,
+                     "language", e->language, "attempts", (json_int_t)e->attempts, "last_error",
+                     e->last_error ? json_string(e->last_error) : json_null(), "recipient",
+                     masked, "created_at", (json_int_t)e->created_at, "next_attempt_at",
+                     (json_int_t)e->next_attempt_at, "sent_at",
+                     e->sent_at ? json_integer(e->sent_at) : json_null());
+}
+
+hy_result hy_api_list_outbox(hy_req *req) {
+    struct outbox_ctx c = {.req = req, .limit = 50};
+    const char *st = hy_req_query(req, "status"), *b = hy_req_query(req, "before"),
+               *l = hy_req_query(req, "limit");
+    char *end;
+    if (st && *st && !one_of(st, outbox_states))
+        return hy_reply_error(req, HY_E_INVALID_QUERY,
+                              "status must be pending, sending, sent, failed or dropped.", "status");
+    c.status = st && *st ? st : NULL;
+    if (b && *b && ((c.before = strtoll(b, &end, 10)) < 1 || *end))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "before must be a message id.", "before");
+    long lim;
+    if (l && ((lim = strtol(l, &end, 10)) < 1 || *end || lim > 200))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "limit must be from 1 to 200.", "limit");
+    if (l) c.limit = (size_t)lim;
+    int r = hy_db_run(req->srv->db, HY_TX_READ, outbox_tx, &c);
+    if (r < 0) return hy_reply_store_error(req, r);
+    json_t *counts = json_object();
+    for (int k = 0; k < HY_OUTBOX_STATES; k++)
+        json_object_set_new(counts, outbox_states[k], json_integer(c.counts[k]));
+    json_t *items = json_array();
+    for (int i = 0; i < c.n; i++) json_array_append_new(items, outbox_entry_json(&c.e[i]));
+    json_t *next = c.n > 0 && (size_t)c.n == c.limit ? json_integer(c.e[c.n - 1].id) : json_null();
+    return hy_reply_json(req, 200,
+                         json_pack("{s:o,s:o,s:o}", "counts", counts, "messages", items,
+                                   "next_before", next));
 }

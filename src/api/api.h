@@ -29,6 +29,7 @@ hy_result hy_api_suspend_volunteer(hy_req *req);
 hy_result hy_api_list_users(hy_req *req);
 hy_result hy_api_set_user_role(hy_req *req);
 hy_result hy_api_list_audit(hy_req *req);
+hy_result hy_api_list_outbox(hy_req *req);
 /* tokens.c */
 hy_result hy_api_list_my_tokens(hy_req *req);
 hy_result hy_api_create_my_token(hy_req *req);
@@ -73,6 +74,8 @@ hy_result hy_api_list_group_changes(hy_req *req);
 hy_result hy_api_approve_group_change(hy_req *req);
 hy_result hy_api_reject_group_change(hy_req *req);
 hy_result hy_api_approve_group(hy_req *req);
+/* groups_import.c */
+hy_result hy_api_import_groups(hy_req *req);
 hy_result hy_api_add_group_coordinator(hy_req *req);
 hy_result hy_api_remove_group_coordinator(hy_req *req);
 hy_result hy_api_export_groups_geojson(hy_req *req);

@@ -707,12 +707,6 @@ hy_result hy_api_get_dataset_areas(hy_req *req) {
 
 /* ---- uploading: POST /api/v1/datasets ---- */
 
-static bool media_type_is(const char *ct, const char *want) {
-    size_t n = strlen(want);
-    if (!ct || strncasecmp(ct, want, n) != 0) return false;
-    return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
-}
-
 /* HH:MM, 00:00 to 23:59. */
 static bool cutoff_ok(const char *s) {
     return strlen(s) == 5 && s[0] >= '0' && s[0] <= '2' && s[1] >= '0' && s[1] <= '9' &&
@@ -793,7 +787,7 @@ hy_result hy_api_create_dataset(hy_req *req) {
     if (cutoff && *cutoff && !cutoff_ok(cutoff))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "cutoff must be a time HH:MM.", "cutoff");
     const char *ct = hy_req_header(req, "Content-Type");
-    if (!media_type_is(ct, "text/csv"))
+    if (!hy_media_type_is(ct, "text/csv"))
         return hy_reply_error(req, HY_E_UNSUPPORTED_MEDIA_TYPE, "Send the file as text/csv.", NULL);
     if (req->body.len == 0) return hy_reply_error(req, HY_E_BAD_REQUEST, "The file is empty.", NULL);
 

@@ -62,36 +62,7 @@ int hy_import_added(struct hy_import *im, bool filled) {
     return ++im->n == HY_IMPORT_BATCH ? import_flush(im) : 0;
 }
 
-bool hy_import_number(const char *s, double min, double max, double *ret) {
-    char *end;
-    while (*s == ' ') s++;
-    if (!*s) return false;
-    errno = 0;
-    double v = strtod(s, &end);
-    while (*end == ' ') end++;
-    if (*end || errno || !isfinite(v) || v < min || v > max) return false;
-    *ret = v;
-    return true;
-}
-
-char *hy_import_trim(char *s) {
-    while (*s == ' ' || *s == '\t') s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = '\0';
-    return s;
-}
-
 /* ---- CSV files ---- */
-
-static bool name_is(const char *h, const struct hy_import_column *c) {
-    if (!strcasecmp(h, c->name)) return true;
-    for (const char *a = c->aliases; a && *a;) {
-        size_t n = strcspn(a, "|");
-        if (strlen(h) == n && !strncasecmp(h, a, n)) return true;
-        a += n + (a[n] ? 1 : 0);
-    }
-    return false;
-}
 
 int hy_import_csv_open(struct hy_import *im, const struct hy_csv_options *o,
                        const struct hy_import_column *columns, size_t ncolumns, bool others_ok,
@@ -126,7 +97,7 @@ int hy_import_csv_open(struct hy_import *im, const struct hy_csv_options *o,
         im->header[i] = strdup(h);
         if (!im->header[i]) return -1;
         size_t k = 0;
-        while (k < ncolumns && !name_is(h, &columns[k])) k++;
+        while (k < ncolumns && !hy_import_column_is(h, &columns[k])) k++;
         if (k == ncolumns) {
             if (others_ok) continue;
             fprintf(stderr, "%s: row %ld: header: unknown column '%s' (known:", im->path, row, h);

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "app/group_import.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/csv.h"
@@ -88,20 +89,9 @@ void hy_import_bad(struct hy_import *im, long row, const char *field, const char
  * refused the batch (im->status says which). */
 int hy_import_added(struct hy_import *im, bool filled);
 
-/* A number in [min, max] (surrounding spaces allowed). */
-bool hy_import_number(const char *s, double min, double max, double *ret);
-/* Removes spaces and tabs around s, in place. */
-char *hy_import_trim(char *s);
-
 /* ---- CSV files ---- */
 
-/* A column an importer knows: its name and other names it takes in a header ('|'-separated,
- * compared without case), and whether the file must have it. */
-struct hy_import_column {
-    const char *name;
-    const char *aliases;
-    bool required;
-};
+/* struct hy_import_column, hy_import_number() and hy_import_trim(): app/group_import.h. */
 
 /* Opens im->path and a reader with `o` (NULL: separator found from the header, default caps),
  * and reads the header row: col[k] becomes the field of columns[k], or -1. Columns the importer

@@ -1,5 +1,6 @@
 #include "domain/phone.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,6 +80,43 @@ bool hy_email_valid(const char *s) {
             *p == ';' || *p == '\\')
             return false;
     return true;
+}
+
+/* Appends `s` to out[*n] while it fits with the NUL; after the first that does not, none. */
+static void put(char *out, size_t cap, size_t *n, const char *s, size_t len) {
+    if (*n + len >= cap) {
+        *n = cap;
+        return;
+    }
+    memcpy(out + *n, s, len);
+    *n += len;
+    out[*n] = '\0';
+}
+
+#define BULLET "\xe2\x80\xa2" /* U+2022 */
+
+void hy_recipient_mask(const char *in, char *out, size_t cap) {
+    if (!cap) return;
+    out[0] = '\0';
+    size_t n = 0, len = in ? strlen(in) : 0;
+    if (!len) return;
+    const char *at = strchr(in, '@');
+    if (at && at != in) {
+        if ((unsigned char)in[0] < 0x80) put(out, cap, &n, in, 1);
+        put(out, cap, &n, BULLET BULLET BULLET, 9);
+        put(out, cap, &n, at, strlen(at));
+        return;
+    }
+    size_t digits = 0;
+    for (size_t i = in[0] == '+'; i < len; i++) digits += in[i] >= '0' && in[i] <= '9';
+    bool phone = in[0] == '+' && digits == len - 1 && digits >= 8;
+    size_t keep_head = phone ? (in[0] == '+') + 5 : 0, keep_tail =
+        len > 4 && (unsigned char)in[len - 1] < 0x80 && (unsigned char)in[len - 2] < 0x80 ? 2 : 0;
+    for (size_t i = 0; i < len; i++) {
+        if (i < keep_head || i >= len - keep_tail) put(out, cap, &n, in + i, 1);
+        else if (!phone && i > 0 && ((unsigned char)in[i] & 0xc0) == 0x80) continue;
+        else put(out, cap, &n, BULLET, 3);
+    }
 }
 
 const char *hy_phone_calling_code_country(const char *calling_code) {

@@ -147,6 +147,14 @@ struct hy_outbox_item {
     const char *recipient, *channel, *language, *template_name, *payload;
 };
 
+/* One outbox message as the admins' status page lists it: what it is and how its delivery
+ * goes, never what it says (the payload); the recipient is masked before it leaves the server
+ * (domain/phone.h hy_recipient_mask). sent_at is 0 until it is sent. */
+struct hy_outbox_entry {
+    int64_t id, created_at, next_attempt_at, sent_at, attempts;
+    const char *status, *channel, *template_name, *language, *last_error, *recipient;
+};
+
 /* The outbox states counted by outbox_counts: pending, sending, sent, failed, dropped. */
 #define HY_OUTBOX_STATES 5
 

@@ -39,7 +39,8 @@
     X(CLAIM_CYCLES_EXCEEDED, "claim_cycles_exceeded", 429, "You have given back too many requests within the hour; try again later.") \
     X(INVALID_TREE, "invalid_tree", 422, "The decision tree is not valid; see its problems.") \
     X(INVALID_ANSWER, "invalid_answer", 400, "An answer does not fit the question it answers.") \
-    X(INVALID_DATASET, "invalid_dataset", 422, "The file has rows that cannot be loaded; nothing was changed.")
+    X(INVALID_DATASET, "invalid_dataset", 422, "The file has rows that cannot be loaded; nothing was changed.") \
+    X(INVALID_GROUP_FILE, "invalid_group_file", 422, "The group file has rows that cannot be imported; nothing was imported.")
 
 enum hy_error {
 #define ERROR_ENUM_ENTRY(id, code, status, msg) HY_E_##id,

@@ -339,3 +339,9 @@ bool hy_input_parse(hy_req *req, const struct hy_field *spec, hy_result *ret_res
     }
     return true;
 }
+
+bool hy_media_type_is(const char *ct, const char *want) {
+    size_t n = strlen(want);
+    if (!ct || strncasecmp(ct, want, n) != 0) return false;
+    return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}

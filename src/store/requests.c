@@ -213,6 +213,15 @@ int hy_st_rq_outbox_retry(hy_store *s, int64_t id, int64_t next_at, bool give_up
                               hy_arg_text(error)));
 }
 
+int hy_st_rq_outbox_page(hy_store *s, const char *status, int64_t before, size_t limit,
+                         hy_arena *a, struct hy_outbox_entry **ret) {
+    if (!limit || limit > 1000) return HY_DB_HARD;
+    return hy_st_list(s, HY_Q_RQ_OUTBOX_PAGE,
+                      HY_ARGS(hy_arg_text(status ? status : ""),
+                              hy_arg_i64(before > 0 ? before : INT64_MAX), hy_arg_size(limit)),
+                      &hy_row_outbox_entry, limit, a, ret);
+}
+
 int hy_st_rq_outbox_counts(hy_store *s, int64_t ret[HY_OUTBOX_STATES]) {
     static const char *const names[HY_OUTBOX_STATES] = {"pending", "sending", "sent", "failed",
                                                         "dropped"};

@@ -98,6 +98,10 @@ struct hy_request_ops {
     /* Counts of outbox messages by status (pending, sending, sent, failed, and dropped by the
      * per-recipient cap within the retention period), for diagnostics. */
     int (*outbox_counts)(hy_store *s, int64_t ret[HY_OUTBOX_STATES]);
+    /* Up to `limit` outbox messages (without their payload), newest first, of `status` (NULL:
+     * any) with ids below `before` (0: from the newest). Returns the count. */
+    int (*outbox_page)(hy_store *s, const char *status, int64_t before, size_t limit,
+                       hy_arena *a, struct hy_outbox_entry **ret);
 };
 
 extern const struct hy_request_ops hy_sq_request_ops;

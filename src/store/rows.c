@@ -107,6 +107,16 @@ static const struct hy_col outbox_message_cols[] = {
 SPEC(hy_row_outbox_message, S, outbox_message_cols, -1);
 #undef S
 
+#define S struct hy_outbox_entry
+static const struct hy_col outbox_entry_cols[] = {
+    C_I64(S, id),          C_I64(S, created_at),      C_I64(S, next_attempt_at),
+    C_I64(S, sent_at),     C_I64(S, attempts),        C_TEXT_REQ(S, status),
+    C_TEXT_REQ(S, channel), C_TEXT_REQ(S, template_name), C_TEXT_REQ(S, language),
+    C_TEXT(S, last_error), C_TEXT(S, recipient),
+};
+SPEC(hy_row_outbox_entry, S, outbox_entry_cols, -1);
+#undef S
+
 /* ---- help requests ---- */
 
 #define S struct hy_request

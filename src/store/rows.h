@@ -97,6 +97,7 @@ extern const struct hy_row_spec hy_row_request_stat;
 extern const struct hy_row_spec hy_row_rq_claimer;
 extern const struct hy_row_spec hy_row_idempotency;
 extern const struct hy_row_spec hy_row_outbox_item;
+extern const struct hy_row_spec hy_row_outbox_entry;
 
 /* Groups and the gazetteer. */
 extern const struct hy_row_spec hy_row_group;

@@ -120,6 +120,8 @@ int hy_st_rq_outbox_sent(hy_store *s, int64_t id, int64_t now);
 int hy_st_rq_outbox_retry(hy_store *s, int64_t id, int64_t next_at, bool give_up,
                           const char *error);
 int hy_st_rq_outbox_counts(hy_store *s, int64_t ret[HY_OUTBOX_STATES]);
+int hy_st_rq_outbox_page(hy_store *s, const char *status, int64_t before, size_t limit,
+                         hy_arena *a, struct hy_outbox_entry **ret);
 
 #define HY_REQUEST_OPS_SHARED                                                                      \
     .insert = hy_st_rq_insert, .get = hy_st_rq_get, .by_code = hy_st_rq_by_code,                 \
@@ -130,7 +132,8 @@ int hy_st_rq_outbox_counts(hy_store *s, int64_t ret[HY_OUTBOX_STATES]);
     .volunteers = hy_st_rq_volunteers, .stats = hy_st_rq_stats, .idem_get = hy_st_rq_idem_get,    \
     .idem_put = hy_st_rq_idem_put, .purge = hy_st_rq_purge, .outbox_take = hy_st_rq_outbox_take,  \
     .outbox_sent = hy_st_rq_outbox_sent, .outbox_retry = hy_st_rq_outbox_retry,                   \
-    .outbox_counts = hy_st_rq_outbox_counts, .claimer = hy_st_rq_claimer
+    .outbox_counts = hy_st_rq_outbox_counts, .claimer = hy_st_rq_claimer,                         \
+    .outbox_page = hy_st_rq_outbox_page
 
 /* ---- groups (struct hy_group_ops): all but near, insert_many, layout_base and the
  * gazetteer's bulk writes ---- */

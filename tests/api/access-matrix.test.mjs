@@ -59,6 +59,7 @@ const MATRIX = {
   'GET /api/v1/users': ADMIN,
   'POST /api/v1/users/{id}/role': { ...ADMIN, params: { id: 'target' } },
   'GET /api/v1/audit': ADMIN,
+  'GET /api/v1/outbox': ADMIN,
   // API tokens: a person's own (a made-up id is 404 to everyone signed in), and every token
   // for admins.
   'GET /api/v1/me/tokens': SIGNED_IN,
@@ -96,6 +97,7 @@ const MATRIX = {
   // Mutual-aid groups
   'GET /api/v1/groups': PUBLIC,
   'POST /api/v1/groups': SIGNED_IN,
+  'POST /api/v1/groups/import': COORDINATOR,
   'GET /api/v1/groups.geojson': PUBLIC,
   'GET /api/v1/groups.csv': PUBLIC,
   'GET /api/v1/groups/{id}': { ...PUBLIC, params: { id: 'groupA' }, group: true },

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, addUsers, serverBinary, LOCALES, COMMON_PASSWORDS, ROOT } from './lib/server.mjs';
-import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir, faults } from './lib/browser.mjs';
-import { runAxe, describeViolations } from './lib/axe.mjs';
+import { launchBrowser, signedIn, waitForShell, screenshotDir, faults } from './lib/browser.mjs';
+import { assertAxeClean as axeClean } from './lib/axe.mjs';
 
 const PASSWORD = 'dispatch board passphrase 7';
 const COORD = { email: 'coord@dispatch.example', name: 'Cyrus Coordinator', role: 'coordinator' };
@@ -32,24 +32,6 @@ after(async () => {
   if (server) assert.equal(await server.stop(), 0, server.stderr);
 });
 
-async function signedIn(lang, viewport) {
-  const context = await newContext(browser, { lang, ...(viewport ? { viewport } : {}) });
-  const ip = await instrumentedPage(context, { allowedOrigin: server.url });
-  await ip.page.goto(`${server.url}/signin`);
-  await waitForShell(ip.page);
-  await ip.page.fill('#signin-login', COORD.email);
-  await ip.page.fill('#signin-password', PASSWORD);
-  await ip.page.click('#signin-submit');
-  await ip.page.waitForURL(/\/account$/);
-  await waitForShell(ip.page);
-  return { context, ...ip };
-}
-
-async function axeClean(page, what) {
-  const { blocking } = await runAxe(page);
-  assert.deepEqual(blocking, [], `${what}:\n${describeViolations(blocking)}`);
-}
-
 const CASES = [
   { lang: 'en', viewport: null, name: 'Parvin Phone', coords: '۳۵٫۷۵۷۵، ۵۱٫۴۰۹۸', digits: /[0-9]/ },
   { lang: 'fa', viewport: { width: 360, height: 740 }, name: 'پروین تلفنی', coords: '35.7575, 51.4098', digits: /[۰-۹]/ },
@@ -58,7 +40,7 @@ const CASES = [
 for (const c of CASES) {
   test(`a request taken by phone, placed by typed coordinates and assigned from the board (${c.lang}${c.viewport ? ', 360 px' : ''})`, async () => {
     const L = LOCALES[c.lang];
-    const { context, page, problems } = await signedIn(c.lang, c.viewport);
+    const { context, page, problems } = await signedIn(browser, server.url, { login: COORD.email, password: PASSWORD, lang: c.lang, viewport: c.viewport });
     try {
       await page.click('.work-nav a[href="/dispatch"]');
       await waitForShell(page);

@@ -23,7 +23,7 @@ const PEOPLE = {
   volunteer: { name: 'Vera Volunteer', work: ['/tasks', '/tokens'] },
   coordinator: { name: 'کاوه هماهنگ‌کننده', work: ['/dispatch', '/vetting', '/pending-groups', '/tokens'] },
   editor: { name: 'Ella Editor', work: ['/editor', '/tree-editor', '/synonyms', '/tokens'] },
-  admin: { name: 'Ada Admin', work: ['/dispatch', '/vetting', '/pending-groups', '/editor', '/tree-editor', '/synonyms', '/admin/users', '/admin/audit', '/tokens'] },
+  admin: { name: 'Ada Admin', work: ['/dispatch', '/vetting', '/pending-groups', '/editor', '/tree-editor', '/synonyms', '/admin/users', '/admin/audit', '/admin/outbox', '/tokens'] },
 };
 
 let server, browser, shots;

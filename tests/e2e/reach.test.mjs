@@ -25,6 +25,7 @@ const ROLE_PAGES = {
   '/synonyms': ['editor', 'admin'],
   '/admin/users': ['admin'],
   '/admin/audit': ['admin'],
+  '/admin/outbox': ['admin'],
   '/account': ['volunteer', 'coordinator', 'editor', 'admin'],
   '/tokens': ['volunteer', 'coordinator', 'editor', 'admin'],
   // Signing in and a forgotten password are for people who are not signed in.

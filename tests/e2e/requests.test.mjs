@@ -235,7 +235,7 @@ test('dispatch → claim → deliver: the coordinator opens it, a volunteer near
       await v.page.click(`#tasks-mine button:has-text("${L[lang]['tasks.start']}")`);
       await v.page.waitForSelector(`#tasks-mine button:has-text("${L[lang]['tasks.deliver']}")`);
       for (const item of ['mask', 'gloves', 'leave_at_door', 'step_back']) await v.page.check(`#tasks-mine input[name="${item}"]`);
-      await v.page.fill('#tasks-mine input[type=number]', '12.50');
+      await v.page.fill('#tasks-mine input[name="receipt_amount"]', '12.50');
       await v.page.click(`#tasks-mine button:has-text("${L[lang]['tasks.save']}")`);
       await v.page.waitForFunction((t) => document.querySelector('#tasks-mine [role=status]')?.textContent === t, L[lang]['tasks.saved']);
       await axeClean(v.page, `tasks mine (${lang})`);

@@ -2,7 +2,7 @@
 // age), a form for a request taken by phone, and one request at a time with its contact (each
 // view is audit-logged by the server), its area (set by place search, a map click or typed
 // coordinates when it has none), status moves, suggested volunteers to assign, notes and the
-// call log, and the history. Statuses are named in the coordinators' words (rqstaff.*), times
+// call log, the receipt and its reimbursement (mark it paid or correct it), and the history. Statuses are named in the coordinators' words (rqstaff.*), times
 // with the hour, and ages as "just now", minutes, hours or days.
 import {
   ready, t, formatNumber, readNumber, formatDateTime, formatAgo, languageName, LANGUAGE_EVENT,
@@ -98,6 +98,7 @@ function renderDetail() {
   }
   if (r.status === 'claimed' || r.status === 'in_progress')
     actions.append(action('tasks.release', async () => { current = await send(`/api/v1/requests/${r.id}/release`); await refresh(); }));
+  renderReimb();
   const canAssign = ['new', 'open', 'claimed', 'in_progress'].includes(r.status);
   $('dispatch-suggestions').replaceChildren(...(canAssign ? suggestions : []).map((v) => el('li', { className: 'vet-item' },
     el('p', { textContent: t('dispatch.suggest_item', { name: v.name, km: formatNumber(v.distance_km, { maximumFractionDigits: 1 }), load: v.load }) }),
@@ -113,6 +114,49 @@ function renderDetail() {
     textContent: `${formatDateTime(e.at)}: ${e.from ? `${t(`rqstaff.${e.from}`)} → ` : ''}${t(`rqstaff.${e.to}`)}`,
   })));
   $('dispatch-detail').hidden = false;
+}
+
+// ---- the receipt and the reimbursement of the request shown ----
+
+const DELIVERING = ['claimed', 'in_progress', 'delivered', 'closed'];
+
+function renderReimb() {
+  const r = current;
+  $('dispatch-reimb').hidden = !DELIVERING.includes(r.status);
+  if (!DELIVERING.includes(r.status)) return;
+  const has = typeof r.receipt_amount === 'number';
+  $('dispatch-reimb-state').textContent = t('dispatch.reimb_state', {
+    amount: has ? formatNumber(r.receipt_amount, { maximumFractionDigits: 2 }) : t('dispatch.receipt_none'),
+    status: t(`reimb.${r.reimbursement || 'none'}`),
+  });
+  $('dispatch-receipt').value = has ? formatNumber(r.receipt_amount, { useGrouping: false, maximumFractionDigits: 2 }) : '';
+  $('dispatch-reimb-status').value = r.reimbursement || 'none';
+}
+
+function wireReimb() {
+  const error = $('dispatch-reimb-error');
+  $('dispatch-reimb-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!current) return;
+    error.hidden = true;
+    $('dispatch-reimb-saved').hidden = true;
+    const text = $('dispatch-receipt').value.trim();
+    const n = text === '' ? null : readNumber(text);
+    if (n !== null && !(n >= 0 && n <= 1e9)) {
+      error.textContent = t('tasks.receipt_bad');
+      error.hidden = false;
+      $('dispatch-receipt').focus();
+      return;
+    }
+    try {
+      current = await send(`/api/v1/requests/${current.id}/delivery`, { body: { receipt_amount: n, reimbursement: $('dispatch-reimb-status').value } });
+      await refresh();
+      $('dispatch-reimb-saved').hidden = false;
+    } catch (e) {
+      error.textContent = e instanceof ApiError ? e.message : String(e);
+      error.hidden = false;
+    }
+  });
 }
 
 // ---- the area of the request shown ----
@@ -283,6 +327,7 @@ if (!me || !['coordinator', 'admin'].includes(me.role)) {
   $('dispatch-board').hidden = false;
   wireArea();
   wireIntake();
+  wireReimb();
   $('dispatch-filters').addEventListener('submit', (ev) => {
     ev.preventDefault();
     loadQueue().catch(showError);

@@ -179,7 +179,62 @@ async function decide(c, approve, buttons) {
   }
 }
 
+// ---- import from a file: a dry run first, then the import ----
+
+const IMPORT_TYPES = { geojson: 'application/geo+json', json: 'application/geo+json' };
+let checked = null; // { text, rows } of the file that passed the dry run
+
+function importProblems(e) {
+  const d = e.details;
+  $('pgroups-import-problems-text').textContent = d?.code === 'invalid_group_file'
+    ? t('pgroups.import_bad', { count: formatNumber(d.error_count) }) : e.message;
+  $('pgroups-import-list').replaceChildren(...(d?.errors || []).map((p) => {
+    const key = p.row === 0 ? 'pgroups.import_problem_file' : p.field ? 'pgroups.import_problem' : 'pgroups.import_problem_row';
+    const li = el('li', t(key, { row: formatNumber(p.row), field: p.field, message: p.message }));
+    li.dir = 'auto';
+    return li;
+  }));
+  $('pgroups-import-problems').hidden = false;
+}
+
+async function importFile(dryRun) {
+  const file = $('pgroups-import-file').files[0];
+  const go = $('pgroups-import-go');
+  $('pgroups-import-problems').hidden = true;
+  $('pgroups-import-status').textContent = '';
+  go.hidden = true;
+  if (dryRun) checked = null;
+  if (!file) {
+    $('pgroups-import-status').textContent = t('pgroups.import_none');
+    return;
+  }
+  const ext = file.name.split('.').pop().toLowerCase();
+  const type = IMPORT_TYPES[ext] || 'text/csv';
+  const text = dryRun ? await file.text() : checked.text;
+  try {
+    const r = await send(`/api/v1/groups/import${dryRun ? '?dry_run=true' : ''}`, { body: text, headers: { 'Content-Type': type } });
+    if (dryRun) {
+      checked = { text, rows: r.rows };
+      $('pgroups-import-status').textContent = t('pgroups.import_good', { count: formatNumber(r.rows) });
+      go.textContent = t('pgroups.import_go', { count: formatNumber(r.rows) });
+      go.hidden = false;
+    } else {
+      checked = null;
+      $('pgroups-import-form').reset();
+      $('pgroups-import-status').textContent = t('pgroups.import_done', { count: formatNumber(r.imported) });
+      groups.length = 0;
+      done = false;
+      await load();
+    }
+  } catch (e) {
+    importProblems(e);
+  }
+}
+
 if (me) {
+  $('pgroups-import-form').addEventListener('submit', (ev) => { ev.preventDefault(); importFile(true); });
+  $('pgroups-import-go').addEventListener('click', () => importFile(false));
+  $('pgroups-import-file').addEventListener('change', () => { checked = null; $('pgroups-import-go').hidden = true; });
   $('pgroups-more').addEventListener('click', load);
   document.addEventListener(LANGUAGE_EVENT, () => { render(); renderChanges(); });
   await load();

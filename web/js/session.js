@@ -69,9 +69,9 @@ export function rememberSignIn(answer) {
  * A state-changing request as the signed-in account: sends X-CSRF-Token from /me. Keeps the
  * token up to date when the answer carries a new one (a password change starts a new session).
  */
-export async function send(path, { method = 'POST', body } = {}) {
+export async function send(path, { method = 'POST', body, headers: extra = {} } = {}) {
   const me = await getMe().catch(() => null);
-  const headers = {};
+  const headers = { ...extra };
   if (me?.csrf_token) headers['X-CSRF-Token'] = me.csrf_token;
   try {
     const res = await api(path, { method, body, headers });

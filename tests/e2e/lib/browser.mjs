@@ -99,3 +99,20 @@ export async function screenshotDir() {
   await mkdir(dir, { recursive: true });
   return dir;
 }
+
+/**
+ * A new context (lang, viewport: null for the default) with an instrumented page signed in as
+ * `login` through the sign-in form, on the account page: { context, page, problems }.
+ */
+export async function signedIn(browser, serverUrl, { login, password, lang = 'fa', viewport = null }) {
+  const context = await newContext(browser, { lang, ...(viewport ? { viewport } : {}) });
+  const ip = await instrumentedPage(context, { allowedOrigin: serverUrl });
+  await ip.page.goto(`${serverUrl}/signin`);
+  await waitForShell(ip.page);
+  await ip.page.fill('#signin-login', login);
+  await ip.page.fill('#signin-password', password);
+  await ip.page.click('#signin-submit');
+  await ip.page.waitForURL(/\/account$/);
+  await waitForShell(ip.page);
+  return { context, ...ip };
+}
