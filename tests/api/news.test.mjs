@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, runCli, assertError, STORE } from './lib/server.mjs';
+import { addUser, createToken } from './lib/accounts.mjs';
 
 let srv;
 const tokens = {};
@@ -54,14 +55,9 @@ let alert, draft, later, fcFalse;
 
 before(async () => {
   srv = await startServer();
-  const db = srv.argv[srv.argv.indexOf('--db') + 1];
   for (const role of ['admin', 'editor', 'coordinator']) {
-    const r = await runCli(['user', 'add', '--db', db, '--email', `${role}@example.org`, '--role', role, '--password-stdin'],
-      { input: 'correct horse battery staple\n' });
-    assert.equal(r.code, 0, r.stderr);
-    const t = await runCli(['token', 'create', '--db', db, '--user', `${role}@example.org`]);
-    assert.equal(t.code, 0, t.stderr);
-    tokens[role] = t.stdout.trim().split('\n').pop().trim();
+    await addUser(srv, { email: `${role}@example.org`, role });
+    tokens[role] = await createToken(srv, `${role}@example.org`);
   }
   for (const [slug, en, fa, colour] of [['health-ministry', 'Ministry of <Health>', 'وزارت بهداشت', '#C0392B'],
     ['city-council', 'City council', 'شورای شهر', '#2471a3']]) {

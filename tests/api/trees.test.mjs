@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, runCli, assertError, STORE, ROOT } from './lib/server.mjs';
+import { addUser, createToken } from './lib/accounts.mjs';
 
 const SAMPLE = 'epidemic-self-check';
 const sampleEn = JSON.parse(readFileSync(join(ROOT, 'src/cli/trees/self-check.en.json'), 'utf8'));
@@ -60,14 +61,9 @@ function small(id, over = {}) {
 
 before(async () => {
   srv = await startServer();
-  const db = srv.argv[srv.argv.indexOf('--db') + 1];
   for (const role of ['admin', 'editor', 'coordinator']) {
-    const r = await runCli(['user', 'add', '--db', db, '--email', `${role}@example.org`, '--role', role, '--password-stdin'],
-      { input: 'correct horse battery staple\n' });
-    assert.equal(r.code, 0, r.stderr);
-    const t = await runCli(['token', 'create', '--db', db, '--user', `${role}@example.org`]);
-    assert.equal(t.code, 0, t.stderr);
-    tokens[role] = t.stdout.trim().split('\n').pop().trim();
+    await addUser(srv, { email: `${role}@example.org`, role });
+    tokens[role] = await createToken(srv, `${role}@example.org`);
   }
 });
 after(() => srv?.stop());
