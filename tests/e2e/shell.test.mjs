@@ -57,7 +57,11 @@ test('the language switch works on every page and the choice persists', async ()
     const button = page.locator('#lang-switch');
     assert.equal(await button.getAttribute('data-lang'), other, `${p.path}: switch offers ${other}`);
     await button.click();
-    await page.waitForFunction((l) => document.documentElement.lang === l, other);
+    // Pages whose text comes from the server (the decision trees: [data-tree-lang]) are asked for
+    // again in the new language; wait for that page, not only for the shell's switch.
+    await page.waitForFunction((l) => document.documentElement.lang === l
+      && document.documentElement.hasAttribute('data-i18n-ready')
+      && [...document.querySelectorAll('[data-tree-lang]')].every((b) => b.dataset.treeLang === l), other);
     const after = await state(page);
     assert.equal(after.dir, other === 'fa' ? 'rtl' : 'ltr');
     assert.equal(after.stored, other);
