@@ -115,6 +115,7 @@ export function addPlaceLabels(L, map, { paneName = 'placeLabels' } = {}) {
     }
     container.dataset.placeLabels = String(kept.size);
     container.dataset.placeLabelsZoom = String(Math.round(map.getZoom()));
+    map.fire('placelabels'); // other names (the provinces') make way for these
   }
 
   async function refresh() {

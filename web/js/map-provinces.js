@@ -57,8 +57,9 @@ const within = (z, [lo, hi]) => z >= lo && z <= hi;
 /**
  * Adds the provinces to a Leaflet map: the lines in a pane above the basemap and any tiles and
  * below the areas, names and markers; the names in a pane just below the place names. Returns
- * {refresh, remove}; the map's container gets data-provinces (the countries drawn, e.g. "IR")
- * and data-province-labels (how many names are shown) after each drawing.
+ * {refresh, remove}; the map's container gets data-provinces (the countries drawn, e.g. "IR"),
+ * data-provinces-zoom (the zoom they were drawn for) and data-province-labels (how many names
+ * are shown) after each drawing.
  */
 export function addProvinces(L, map, topojson) {
   const linePane = map.getPane('provinces') || map.createPane('provinces');
@@ -137,6 +138,7 @@ export function addProvinces(L, map, topojson) {
     }
     if (mine !== seq || removed) return;
     container.dataset.provinces = [...drawn.keys()].join(' ');
+    container.dataset.provincesZoom = String(Math.round(zoom));
     drawNames();
   }
 

@@ -12,12 +12,14 @@
 // the reader zooms in to detailZoom), drawn on a canvas — no tile server needed. If the server's
 // /api/v1/config names tiles (its own MBTiles at /tiles/{z}/{x}/{y}, or an operator's external
 // URL), they are drawn above the outlines. Above both, the names of the cities, towns and
-// neighbourhoods of the server's gazetteer (map-labels.js), at the zooms where they belong.
+// neighbourhoods of the server's gazetteer (map-labels.js), at the zooms where they belong; and
+// at the country and region zooms the borders and names of the provinces (map-provinces.js).
 // Libraries are loaded only when a map is created.
 
 import { t, formatNumber, getDirection, LANGUAGE_EVENT } from './i18n.js';
 import { getConfig } from './api.js';
 import { addPlaceLabels } from './map-labels.js';
+import { addProvinces } from './map-provinces.js';
 
 // Whole addresses, each in one string: the build replaces them by the files' content-hashed names.
 const OUTLINES = {
@@ -123,6 +125,7 @@ function normaliseMarker(m) {
  *               format 'vector' draws the operator's street map with MapLibre (street-map.js)
  *   labelKey    i18n key of the map's accessible name (default 'map.label')
  *   placeLabels false to leave out the gazetteer's place names (default true)
+ *   provinces   false to leave out the provinces' borders and names (default true)
  *   onSelect    function(marker) called when a marker or list item is chosen
  * Returns {map, setMarkers, select, refresh, destroy, state}; map is null if the libraries
  * could not be loaded (the list still works; el then says so).
@@ -139,6 +142,7 @@ export async function createMap(el, options = {}) {
     tiles: undefined,
     labelKey: 'map.label',
     placeLabels: true,
+    provinces: true,
     onSelect: null,
     ...options,
   };
@@ -146,6 +150,7 @@ export async function createMap(el, options = {}) {
     map: null,
     state: 'loading',
     labels: null,
+    provinces: null,
     street: null,
     setMarkers,
     select,
@@ -296,6 +301,7 @@ export async function createMap(el, options = {}) {
       }
       cluster?.refreshClusters();
       component.labels?.refresh();
+      component.provinces?.refresh();
       component.street?.refresh();
       if (component.labels) {
         attr.removeAttribution(labelAttribution);
@@ -345,6 +351,7 @@ export async function createMap(el, options = {}) {
   function destroy() {
     document.removeEventListener(LANGUAGE_EVENT, refresh);
     component.labels?.remove();
+    component.provinces?.remove();
     component.street?.remove();
     resizeObserver?.disconnect();
     buildSeq++;
@@ -431,6 +438,7 @@ export async function createMap(el, options = {}) {
     } catch (e) {
       console.warn(String(e)); // markers and tiles still work without the outlines
     }
+    if (opts.provinces) component.provinces = addProvinces(L, map, libs.topojson);
     if (opts.placeLabels) {
       component.labels = addPlaceLabels(L, map);
       labelAttribution = escapeHtml(t('map.places_attribution'));
