@@ -4,22 +4,13 @@
 // (360 px) and a desktop. Screenshots: test-output/screenshots/map-labels-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, serverBinary } from './lib/server.mjs';
-import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir } from './lib/browser.mjs';
+import { startServer } from './lib/server.mjs';
+import { geonamesRow as row, IRAN_CITIES, importPlaces, openGroupsMap } from './lib/map.mjs';
+import { launchBrowser, screenshotDir } from './lib/browser.mjs';
 
-const row = (id, name, alt, lat, lon, code, pop) =>
-  [id, name, name, alt, lat, lon, 'P', code, 'IR', '', '26', '', '', '', pop, '', '', 'Asia/Tehran', '2022-01-01'].join('\t');
 const GEONAMES = [
-  row(112931, 'Tehran', 'Tehran,تهران,طهران', 35.69439, 51.42151, 'PPLC', 7153309),
-  row(115019, 'Shiraz', 'Shiraz,شيراز,شیراز', 29.61031, 52.53113, 'PPLA', 1249942),
-  row(124665, 'Mashhad', 'Mashhad,مشهد', 36.29807, 59.60567, 'PPLA', 2307177),
-  row(113646, 'Tabriz', 'Tabriz,تبریز', 38.08, 46.2919, 'PPLA', 1424641),
-  row(418863, 'Isfahan', 'Isfahan,اصفهان', 32.65246, 51.67462, 'PPLA', 1547164),
-  row(128747, 'Karaj', 'Karaj,کرج', 35.83266, 50.99155, 'PPLA', 1448075),
+  ...IRAN_CITIES,
   row(32767, 'Qarchak', 'Qarchak,قرچک', 35.42867, 51.57544, 'PPL', 251834),
   row(130001, 'Eslamshahr', 'Eslamshahr,اسلام‌شهر', 35.5522, 51.235, 'PPL', 357389),
   row(130002, 'Kan', 'Kan,کن', 35.7575, 51.27, 'PPL', 5000),
@@ -34,20 +25,15 @@ const LIST = [
   'پونک,Punak,35.7620,51.3320,neighbourhood',
 ].join('\n') + '\n';
 
-let server, browser, tmp;
+let server, browser;
 before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'hy-map-labels-'));
   server = await startServer();
-  for (const [name, text] of [['geonames.tsv', GEONAMES], ['list.csv', LIST]]) {
-    writeFileSync(join(tmp, name), text);
-    execFileSync(serverBinary(), ['import', 'places', '--db', server.db, join(tmp, name)], { stdio: 'pipe' });
-  }
+  importPlaces(server, { 'geonames.tsv': GEONAMES, 'list.csv': LIST });
   browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   if (server) assert.equal(await server.stop(), 0, `hamyari did not exit 0 on SIGTERM:\n${server.stderr}`);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 // Moves the groups page's map and waits until the labels of that zoom are drawn; returns them.
@@ -85,12 +71,7 @@ const NAMES = {
 for (const lang of ['fa', 'en']) {
   for (const width of [360, 1280]) {
     test(`place names on the offline map, ${lang} at ${width} px`, async () => {
-      const context = await newContext(browser, { lang, viewport: { width, height: width === 360 ? 740 : 900 } });
-      const { page, problems, requests } = await instrumentedPage(context, { allowedOrigin: server.url });
-      await page.goto(`${server.url}/groups`);
-      await waitForShell(page);
-      await page.locator('#groups-map').scrollIntoViewIfNeeded(); // a phone loads it when seen
-      await page.waitForSelector('#groups-map[data-state="ready"]');
+      const { context, page, problems, requests } = await openGroupsMap(browser, server, lang, width);
       const n = NAMES[lang];
       const shots = await screenshotDir();
 

@@ -5,12 +5,11 @@
 // the coverage page's map too. Screenshots: test-output/screenshots/provinces-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, serverBinary } from './lib/server.mjs';
+import { startServer } from './lib/server.mjs';
+import { geonamesRow, IRAN_CITIES, importPlaces, openGroupsMap } from './lib/map.mjs';
 import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir } from './lib/browser.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,28 +20,17 @@ const NAMES = {
 };
 
 // A few cities, so that the provinces' names have the cities' to make way for.
-const row = (id, name, alt, lat, lon, code, pop) =>
-  [id, name, name, alt, lat, lon, 'P', code, 'IR', '', '26', '', '', '', pop, '', '', 'Asia/Tehran', '2022-01-01'].join('\t');
-const GEONAMES = [
-  row(112931, 'Tehran', 'Tehran,تهران', 35.69439, 51.42151, 'PPLC', 7153309),
-  row(418863, 'Isfahan', 'Isfahan,اصفهان', 32.65246, 51.67462, 'PPLA', 1547164),
-  row(124665, 'Mashhad', 'Mashhad,مشهد', 36.29807, 59.60567, 'PPLA', 2307177),
-  row(115019, 'Shiraz', 'Shiraz,شیراز', 29.61031, 52.53113, 'PPLA', 1249942),
-  row(111822, 'Yazd', 'Yazd,یزد', 31.89722, 54.3675, 'PPLA', 477905),
-].join('\n') + '\n';
+const GEONAMES = [...IRAN_CITIES, geonamesRow(111822, 'Yazd', 'Yazd,یزد', 31.89722, 54.3675, 'PPLA', 477905)].join('\n') + '\n';
 
-let server, browser, tmp;
+let server, browser;
 before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'hy-provinces-'));
   server = await startServer();
-  writeFileSync(join(tmp, 'geonames.tsv'), GEONAMES);
-  execFileSync(serverBinary(), ['import', 'places', '--db', server.db, join(tmp, 'geonames.tsv')], { stdio: 'pipe' });
+  importPlaces(server, { 'geonames.tsv': GEONAMES });
   browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   if (server) assert.equal(await server.stop(), 0, `hamyari did not exit 0 on SIGTERM:\n${server.stderr}`);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 // What the map in `sel` shows: the provinces' names, the places' names (boxes in the map's
@@ -102,12 +90,7 @@ function assertNames(view, lang, what) {
 for (const lang of ['fa', 'en']) {
   for (const width of [360, 1280]) {
     test(`province borders and names on the offline map, ${lang} at ${width} px`, async () => {
-      const context = await newContext(browser, { lang, viewport: { width, height: width === 360 ? 740 : 900 } });
-      const { page, problems, requests } = await instrumentedPage(context, { allowedOrigin: server.url });
-      await page.goto(`${server.url}/groups`);
-      await waitForShell(page);
-      await page.locator('#groups-map').scrollIntoViewIfNeeded(); // a phone loads it when seen
-      await page.waitForSelector('#groups-map[data-state="ready"]');
+      const { context, page, problems, requests } = await openGroupsMap(browser, server, lang, width);
       const shots = await screenshotDir();
 
       // Iran filling the map: borders drawn, names in the page's language, none over a city's.

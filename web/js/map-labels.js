@@ -35,6 +35,32 @@ export function placeLabels(items, width, height, gap = GAP, taken = []) {
   return chosen;
 }
 
+/**
+ * Lays out labels already in a pane of a Leaflet map: made [{el, x, y}] (container pixels of
+ * their centres), in order of importance; measures them all in one layout, keeps those that
+ * placeLabels() keeps (clear of `taken` boxes too) at their place and removes the others.
+ * Returns how many are kept.
+ */
+export function settleLabels(L, map, made, taken = []) {
+  const container = map.getContainer();
+  for (const m of made) { m.w = m.el.offsetWidth; m.h = m.el.offsetHeight; }
+  const kept = new Set(placeLabels(made, container.clientWidth, container.clientHeight, GAP, taken).map((c) => c.el));
+  for (const m of made) {
+    if (!kept.has(m.el)) { m.el.remove(); continue; }
+    L.DomUtil.setPosition(m.el, map.containerPointToLayerPoint([m.x - m.w / 2, m.y - m.h / 2]));
+  }
+  return kept.size;
+}
+
+/** The boxes, in the map container's pixels, of the labels `selector` finds in it. */
+export function labelBoxes(container, selector) {
+  const box = container.getBoundingClientRect();
+  return [...container.querySelectorAll(selector)].map((el) => {
+    const r = el.getBoundingClientRect();
+    return { left: r.left - box.left, right: r.right - box.left, top: r.top - box.top, bottom: r.bottom - box.top };
+  });
+}
+
 /** The label's size class: by kind, then by population. */
 export function labelTier(place) {
   if (['neighbourhood', 'district', 'suburb', 'landmark'].includes(place.kind)) return 'local';
@@ -106,14 +132,7 @@ export function addPlaceLabels(L, map, { paneName = 'placeLabels' } = {}) {
     pane.replaceChildren(frag);
     pane.hidden = false; // a hidden pane has no sizes to measure
     // One layout for all the sizes, then the rule decides; the others are taken out again.
-    for (const m of made) { m.w = m.el.offsetWidth; m.h = m.el.offsetHeight; }
-    const kept = new Set(placeLabels(made, size.x, size.y).map((c) => c.el));
-    for (const m of made) {
-      if (!kept.has(m.el)) { m.el.remove(); continue; }
-      const pos = map.containerPointToLayerPoint([m.x - m.w / 2, m.y - m.h / 2]);
-      L.DomUtil.setPosition(m.el, pos);
-    }
-    container.dataset.placeLabels = String(kept.size);
+    container.dataset.placeLabels = String(settleLabels(L, map, made));
     container.dataset.placeLabelsZoom = String(Math.round(map.getZoom()));
     map.fire('placelabels'); // other names (the provinces') make way for these
   }

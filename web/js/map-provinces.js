@@ -11,7 +11,7 @@
 // A country's file is fetched the first time a view at those zooms shows its box, once per page.
 
 import { getLanguage } from './i18n.js';
-import { placeLabels } from './map-labels.js';
+import { settleLabels, labelBoxes } from './map-labels.js';
 
 /**
  * The countries with provinces (ISO 3166-1 alpha-2, as scripts/admin1.mjs lists them): their
@@ -101,18 +101,8 @@ export function addProvinces(L, map, topojson) {
     labelPane.replaceChildren(frag);
     labelPane.hidden = false;
     // The place names are drawn first and win: a province's name goes where none of them is.
-    const box = container.getBoundingClientRect();
-    const taken = [...container.querySelectorAll('.hy-place-labels:not(.hy-province-labels) .hy-place-label')].map((el) => {
-      const r = el.getBoundingClientRect();
-      return { left: r.left - box.left, right: r.right - box.left, top: r.top - box.top, bottom: r.bottom - box.top };
-    });
-    for (const m of made) { m.w = m.el.offsetWidth; m.h = m.el.offsetHeight; }
-    const kept = new Set(placeLabels(made, container.clientWidth, container.clientHeight, undefined, taken).map((c) => c.el));
-    for (const m of made) {
-      if (!kept.has(m.el)) { m.el.remove(); continue; }
-      L.DomUtil.setPosition(m.el, map.containerPointToLayerPoint([m.x - m.w / 2, m.y - m.h / 2]));
-    }
-    container.dataset.provinceLabels = String(kept.size);
+    const taken = labelBoxes(container, '.hy-place-labels:not(.hy-province-labels) .hy-place-label');
+    container.dataset.provinceLabels = String(settleLabels(L, map, made, taken));
   }
 
   async function update() {

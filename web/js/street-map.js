@@ -10,7 +10,7 @@
 //   street.remove();
 
 import { getLanguage } from './i18n.js';
-import { placeLabels } from './map-labels.js';
+import { settleLabels, labelBoxes } from './map-labels.js';
 import { addStylesheet } from './map.js';
 
 const LIBRARY = {
@@ -116,11 +116,7 @@ export async function addStreetMap(L, map, tiles) {
       found.push({ name, kind: f.layer.id === 'places' ? 'place' : 'street', lon: at[0], lat: at[1] });
     }
     // The gazetteer's labels, drawn already, are in the way too.
-    const box = container.getBoundingClientRect();
-    const taken = [...container.querySelectorAll('.hy-place-labels:not(.hy-street-labels) .hy-place-label')].map((el) => {
-      const r = el.getBoundingClientRect();
-      return { left: r.left - box.left, right: r.right - box.left, top: r.top - box.top, bottom: r.bottom - box.top };
-    });
+    const taken = labelBoxes(container, '.hy-place-labels:not(.hy-street-labels) .hy-place-label');
     const made = [];
     const frag = document.createDocumentFragment();
     for (const it of found) {
@@ -135,13 +131,7 @@ export async function addStreetMap(L, map, tiles) {
     }
     pane.replaceChildren(frag);
     pane.hidden = false;
-    for (const m of made) { m.w = m.el.offsetWidth; m.h = m.el.offsetHeight; }
-    const kept = new Set(placeLabels(made, container.clientWidth, container.clientHeight, undefined, taken).map((c) => c.el));
-    for (const m of made) {
-      if (!kept.has(m.el)) { m.el.remove(); continue; }
-      L.DomUtil.setPosition(m.el, map.containerPointToLayerPoint([m.x - m.w / 2, m.y - m.h / 2]));
-    }
-    container.dataset.streetLabels = String(kept.size);
+    container.dataset.streetLabels = String(settleLabels(L, map, made, taken));
   }
 
   pane.classList.add('hy-street-labels');
