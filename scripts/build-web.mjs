@@ -7,7 +7,7 @@
 // Node built-ins only. Idempotent: a file is rewritten only when its bytes differ.
 // Run `npm ci` first.
 
-import { readFile, writeFile, mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { readFile, writeFile, mkdir, readdir, rm, rmdir, stat, utimes } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ADMIN1_COUNTRIES, extractAdmin1, provinceBorders } from './admin1.mjs';
@@ -281,7 +281,12 @@ async function main() {
       fail(`missing ${relative(ROOT, from)} — run \`npm ci\` (or \`npm install\`) first`);
     }
     if (derive) bytes = Buffer.from(derive(bytes));
-    if (await sameBytes(to, bytes)) { unchanged++; continue; }
+    if (await sameBytes(to, bytes)) {
+      // Made again to the same bytes: marked as up to date, so that the next build skips it.
+      if (derive && !opts.check) await utimes(to, new Date(), new Date());
+      unchanged++;
+      continue;
+    }
     if (opts.check) { stale++; process.stderr.write(`build-web: out of date: ${relative(ROOT, to)}\n`); continue; }
     await mkdir(dirname(to), { recursive: true });
     await writeFile(to, bytes);
