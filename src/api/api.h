@@ -74,6 +74,8 @@ hy_result hy_api_list_group_changes(hy_req *req);
 hy_result hy_api_approve_group_change(hy_req *req);
 hy_result hy_api_reject_group_change(hy_req *req);
 hy_result hy_api_approve_group(hy_req *req);
+hy_result hy_api_reject_group(hy_req *req);
+hy_result hy_api_delete_group(hy_req *req);
 /* groups_import.c */
 hy_result hy_api_import_groups(hy_req *req);
 hy_result hy_api_add_group_coordinator(hy_req *req);

@@ -11,6 +11,9 @@
  *   GET    /api/v1/group-changes          coordinators and admins: the changes waiting
  *   POST   /api/v1/groups/{id}/changes/approve|reject   coordinators and admins
  *   POST   /api/v1/groups/{id}/approve    coordinators and admins (?verified=true|false)
+ *   POST   /api/v1/groups/{id}/reject     coordinators and admins: a pending group is removed,
+ *                                         its submitter told why ({"reason": …})
+ *   DELETE /api/v1/groups/{id}            coordinators: a pending group (spam); admins: any
  *   POST   /api/v1/groups/{id}/coordinators            admins: {"user_id": …}
  *   DELETE /api/v1/groups/{id}/coordinators/{user_id}  admins
  *   GET    /api/v1/groups.geojson, /api/v1/groups.csv  approved groups, public fields
@@ -974,6 +977,91 @@ hy_result hy_api_approve_group(hy_req *req) {
     if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
     if (r < 0) return hy_reply_store_error(req, r);
     return hy_reply_json(req, 200, hy_group_json(&c.g, false));
+}
+
+/* ---- reject (a pending group, with the reason told to its submitter) and delete ---- */
+
+#define HY_GROUP_REASON_MAX 500
+
+struct remove_ctx {
+    hy_req *req;
+    const char *id;
+    const char *reason; /* reject: told to the submitter; delete: NULL */
+    bool only_pending;  /* a coordinator's delete and every reject */
+    bool not_pending;
+    struct hy_group g;
+};
+
+/* The submitter hears of a rejection in the same transaction as it, in their language. */
+static int tell_submitter(hy_store *s, struct remove_ctx *c) {
+    if (!c->g.created_by) return HY_DB_ONE;
+    struct hy_user u;
+    int r = s->ops->user_get(s, c->g.created_by, c->req->arena, &u);
+    if (r <= 0) return r;
+    if (!u.phone && !u.email) return HY_DB_ONE;
+    json_t *payload = json_pack("{s:s,s:s}", "name", c->g.name, "reason", c->reason);
+    char *text = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
+    json_decref(payload);
+    if (!text) return HY_DB_HARD;
+    struct hy_outbox_message m = {
+        .created_at = hy_clock_now(),
+        .recipient = u.phone ? u.phone : u.email,
+        .channel = u.phone ? "sms" : "email",
+        .language = u.language,
+        .template_name = "group_rejected",
+        .payload = text,
+    };
+    r = s->ops->outbox_insert(s, &m);
+    free(text);
+    return r < 0 ? r : HY_DB_ONE;
+}
+
+static int remove_tx(hy_store *s, void *ctx) {
+    struct remove_ctx *c = ctx;
+    int r = s->ops->groups->get(s, c->id, c->req->arena, &c->g);
+    if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    if (c->only_pending && strcmp(c->g.status, "pending") != 0) {
+        c->not_pending = true;
+        return HY_DB_ABORT;
+    }
+    if ((r = s->ops->groups->remove(s, c->id)) <= 0) return r < 0 ? r : HY_DB_ABORT;
+    /* The audit keeps the name (what was removed) and, for a rejection, the reason. */
+    char *detail = hy_arena_printf(c->req->arena, "%s%s%s", c->g.name, c->reason ? " — " : "",
+                                   c->reason ? c->reason : "");
+    if (!detail) return HY_DB_HARD;
+    if ((r = hy_audit(s, hy_req_actor(c->req), c->reason ? "group_rejected" : "group_deleted", c->id,
+                      detail)) < 0)
+        return r;
+    return c->reason ? tell_submitter(s, c) : HY_DB_ONE;
+}
+
+static hy_result remove_group(hy_req *req, struct remove_ctx *c) {
+    if (!hy_id_valid(c->id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, remove_tx, c);
+    if (c->not_pending)
+        return hy_reply_error(req, c->reason ? HY_E_CONFLICT : HY_E_FORBIDDEN,
+                              c->reason ? "Only a group waiting for review can be rejected."
+                                        : "Only an admin can delete an approved group.",
+                              NULL);
+    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such group.", NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_json(req, 200, json_pack("{s:s,s:s}", "id", c->id, "result",
+                                             c->reason ? "rejected" : "deleted"));
+}
+
+hy_result hy_api_reject_group(hy_req *req) {
+    struct remove_ctx c = {.req = req, .id = req->args[0], .only_pending = true};
+    struct hy_field spec[] = {
+        HY_F_STR("reason", HY_REQUIRED, 1, HY_GROUP_REASON_MAX, &c.reason), HY_F_END};
+    hy_result res;
+    if (!hy_input_parse(req, spec, &res)) return res;
+    return remove_group(req, &c);
+}
+
+hy_result hy_api_delete_group(hy_req *req) {
+    struct remove_ctx c = {.req = req, .id = req->args[0],
+                           .only_pending = !hy_is_role(req->who, "admin")};
+    return remove_group(req, &c);
 }
 
 /* ---- coordinators of a group ---- */

@@ -33,6 +33,11 @@ static const struct {
      "«کارهای من» درخواست‌های نزدیک خود را ببینید. سپاس از همراهی شما.",
      "Hamyari: {name}, your volunteer account has been approved. You can now sign in and see "
      "requests near you on the My tasks page. Thank you for helping."},
+    {"group_rejected",
+     "همیاری: گروه «{name}» که ثبت کرده بودید پذیرفته نشد. دلیل: {reason} "
+     "می‌توانید با درستی‌های لازم دوباره آن را ثبت کنید.",
+     "Hamyari: the group \"{name}\" you submitted was not accepted. Reason: {reason} "
+     "You are welcome to submit it again with the changes needed."},
     {"password_reset",
      "همیاری: کد تعیین گذرواژهٔ تازه: {token} (تا {valid_minutes} دقیقه معتبر است). اگر شما "
      "درخواست نکرده‌اید، این پیام را نادیده بگیرید.",

@@ -175,6 +175,11 @@ int hy_st_gr_change_delete(hy_store *s, const char *group_id) {
     return hy_st_exec(s, HY_Q_GR_CHANGE_DELETE, HY_ARGS(hy_arg_text(group_id)));
 }
 
+int hy_st_gr_remove(hy_store *s, const char *id) {
+    int n = hy_st_changes(s, HY_Q_GR_DELETE, HY_ARGS(hy_arg_text(id)));
+    return n < 0 ? n : n > 0 ? HY_DB_ONE : HY_DB_NONE;
+}
+
 int hy_st_gr_change_list(hy_store *s, size_t limit, size_t offset, hy_arena *a,
                          struct hy_group_change **ret, size_t *ret_total) {
     int64_t n;

@@ -60,6 +60,9 @@ struct hy_group_ops {
     int (*change_get)(hy_store *s, const char *group_id, hy_arena *a, struct hy_group_change *ret);
     /* HY_DB_NONE when there was none. */
     int (*change_delete)(hy_store *s, const char *group_id);
+    /* Deletes a group with its owners, coordinators and waiting change: HY_DB_ONE, or
+     * HY_DB_NONE when there is no such group. */
+    int (*remove)(hy_store *s, const char *id);
     /* Pending changes, oldest first (then by group id), at most `limit` from `offset`;
      * *ret_total is how many there are. Returns the count listed. */
     int (*change_list)(hy_store *s, size_t limit, size_t offset, hy_arena *a,

@@ -168,6 +168,7 @@ int hy_st_gr_change_put(hy_store *s, const struct hy_group_change *c);
 int hy_st_gr_change_get(hy_store *s, const char *group_id, hy_arena *a,
                         struct hy_group_change *ret);
 int hy_st_gr_change_delete(hy_store *s, const char *group_id);
+int hy_st_gr_remove(hy_store *s, const char *id);
 int hy_st_gr_change_list(hy_store *s, size_t limit, size_t offset, hy_arena *a,
                          struct hy_group_change **ret, size_t *ret_total);
 
@@ -181,6 +182,7 @@ int hy_st_gr_change_list(hy_store *s, size_t limit, size_t offset, hy_arena *a,
         .places_clear = hy_st_gr_places_clear,                       \
     .change_put = hy_st_gr_change_put, .change_get = hy_st_gr_change_get,                         \
     .change_delete = hy_st_gr_change_delete, .change_list = hy_st_gr_change_list,                  \
+    .remove = hy_st_gr_remove,                                                                    \
     .places_count = hy_st_gr_places_count, .places_any = hy_st_gr_places_any
 
 /* ---- the library (struct hy_library_ops): every entry ---- */

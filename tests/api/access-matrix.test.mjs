@@ -108,6 +108,10 @@ const MATRIX = {
   'POST /api/v1/groups/{id}/changes/approve': COORDINATOR,
   'POST /api/v1/groups/{id}/changes/reject': COORDINATOR,
   'POST /api/v1/groups/{id}/approve': COORDINATOR,
+  // Reject and delete: coordinators and admins (a coordinator's delete of an approved group is
+  // 403 in the handler; here the id is made up: 404).
+  'POST /api/v1/groups/{id}/reject': COORDINATOR,
+  'DELETE /api/v1/groups/{id}': COORDINATOR,
   'POST /api/v1/groups/{id}/coordinators': ADMIN,
   'DELETE /api/v1/groups/{id}/coordinators/{user_id}': ADMIN,
   'GET /api/v1/geocode': PUBLIC,

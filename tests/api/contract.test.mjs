@@ -413,6 +413,9 @@ const FIXTURES = {
   'GET /api/v1/groups/{id}': { params: async () => ({ id: ctx.ids.group }) },
   'PATCH /api/v1/groups/{id}': { params: async () => ({ id: ctx.ids.ownGroup }) },
   'POST /api/v1/groups/{id}/approve': { fresh: true, params: async () => ({ id: await group({ approve: false }) }) },
+  // Submitted by other accounts than the volunteer: each account may submit 30 groups an hour.
+  'POST /api/v1/groups/{id}/reject': { fresh: true, params: async () => ({ id: await group({ approve: false, owner: 'editor' }), body: { reason: 'Not a mutual-aid group.' } }) },
+  'DELETE /api/v1/groups/{id}': { fresh: true, params: async () => ({ id: await group({ approve: false, owner: 'admin' }) }) },
   'POST /api/v1/groups/{id}/changes/approve': { fresh: true, params: async () => ({ id: await groupChange() }) },
   'POST /api/v1/groups/{id}/changes/reject': { fresh: true, params: async () => ({ id: await groupChange() }) },
   'POST /api/v1/groups/{id}/coordinators': { params: async () => ({ id: ctx.ids.group, body: { user_id: ctx.ids.coordinator } }) },

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { startServer, runCli, makeStore, ROOT } from './lib/server.mjs';
-import { Client, addUser, signIn, createToken } from './lib/accounts.mjs';
+import { Client, addUser, signIn, createToken, freshPhone, outbox, sql } from './lib/accounts.mjs';
 
 const FIX = join(ROOT, 'tests', 'fixtures');
 const geojsonhint = createRequire(import.meta.url)('@mapbox/geojsonhint');
@@ -235,6 +235,68 @@ test('submission, moderation and who sees a pending group', async () => {
   assert.equal((await anon.get('/api/v1/groups?q=hackney')).json.groups[0].id, id);
   r = await coord.post(`/api/v1/groups/${id}/approve?verified=true`);
   assert.equal(r.json.verified, true);
+});
+
+test('moderation: a pending group is rejected with a reason told to its submitter, or deleted', async () => {
+  const phone = freshPhone();
+  await addUser(srv, { phone, role: 'volunteer', language: 'en', name: 'Submitter' });
+  const submitter = await signIn(srv, phone);
+  const submit = async (name) => {
+    const r = await submitter.post('/api/v1/groups', { name, lat: 35.7, lon: 51.4 });
+    assert.equal(r.status, 201, r.text);
+    return r.json.id;
+  };
+  const anon = new Client(srv);
+  const rejected = await submit('Spam or not');
+  // Who may: not the public, not the submitter, not another volunteer.
+  assert.equal((await anon.post(`/api/v1/groups/${rejected}/reject`, { reason: 'x' })).status, 401);
+  assert.equal((await submitter.post(`/api/v1/groups/${rejected}/reject`, { reason: 'x' })).status, 403);
+  assert.equal((await other.post(`/api/v1/groups/${rejected}/reject`, { reason: 'x' })).status, 403);
+  // A reason is required, bounded, and nothing else is taken; a refusal changes nothing.
+  for (const body of [{}, { reason: '' }, { reason: 'x'.repeat(501) }, { reason: 'ok', status: 'approved' }, { reason: 7 }]) {
+    const r = await coord.post(`/api/v1/groups/${rejected}/reject`, body);
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assert.ok(r.json.error.code, r.text);
+  }
+  assert.equal((await coord.get(`/api/v1/groups/${rejected}`)).status, 200, 'still there after refusals');
+  assert.deepEqual(outbox(srv, phone), []);
+  // Rejected: gone from the queue and for everyone; the submitter told why, in their language.
+  let r = await coord.post(`/api/v1/groups/${rejected}/reject`, { reason: 'No contact details we could check.' });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { id: rejected, result: 'rejected' });
+  assert.equal((await coord.get(`/api/v1/groups/${rejected}`)).status, 404);
+  assert.ok(!(await coord.get('/api/v1/groups?status=pending')).json.groups.some((g) => g.id === rejected));
+  assert.deepEqual(outbox(srv, phone), [{ name: 'Spam or not', reason: 'No contact details we could check.' }]);
+  assert.deepEqual(sql(srv, `SELECT channel, language, template FROM outbox WHERE recipient = '${phone}'`),
+    [['sms', 'en', 'group_rejected']]);
+  const audit = sql(srv, `SELECT action, detail FROM audit_log WHERE subject_id = '${rejected}' ORDER BY id`);
+  assert.deepEqual(audit.at(-1), ['group_rejected', 'Spam or not — No contact details we could check.']);
+  // A second rejection finds nothing; an approved group cannot be rejected.
+  assert.equal((await coord.post(`/api/v1/groups/${rejected}/reject`, { reason: 'again' })).status, 404);
+  const approved = await submit('Approved group');
+  assert.equal((await coord.post(`/api/v1/groups/${approved}/approve`)).status, 200);
+  r = await coord.post(`/api/v1/groups/${approved}/reject`, { reason: 'late' });
+  assert.equal(r.status, 409, r.text);
+  assert.equal((await anon.get(`/api/v1/groups/${approved}`)).status, 200);
+  // Delete: coordinators a pending group (no message), only admins an approved one.
+  const spam = await submit('Buy cheap pills');
+  assert.equal((await anon.request('DELETE', `/api/v1/groups/${spam}`)).status, 401);
+  assert.equal((await submitter.request('DELETE', `/api/v1/groups/${spam}`)).status, 403);
+  r = await coord.request('DELETE', `/api/v1/groups/${spam}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { id: spam, result: 'deleted' });
+  assert.equal((await admin.get(`/api/v1/groups/${spam}`)).status, 404);
+  assert.equal(outbox(srv, phone).length, 1, 'a deleted spam group sends nothing');
+  assert.deepEqual(sql(srv, `SELECT action, detail FROM audit_log WHERE subject_id = '${spam}' AND action = 'group_deleted'`),
+    [['group_deleted', 'Buy cheap pills']]);
+  assert.equal((await coord.request('DELETE', `/api/v1/groups/${approved}`)).status, 403);
+  assert.equal((await anon.get(`/api/v1/groups/${approved}`)).status, 200, 'a refused delete changes nothing');
+  r = await admin.request('DELETE', `/api/v1/groups/${approved}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await anon.get(`/api/v1/groups/${approved}`)).status, 404);
+  const near = await anon.get('/api/v1/groups?near=35.7,51.4&limit=50');
+  assert.ok(!near.json.groups.some((g) => g.id === approved), 'gone from the nearest-groups answer');
+  assert.equal((await admin.request('DELETE', '/api/v1/groups/not-an-id')).status, 404);
 });
 
 test("edits: owners, the group's coordinators and admins only; no mass assignment", async () => {

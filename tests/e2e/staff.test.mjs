@@ -108,7 +108,7 @@ test('a coordinator approves a submitted group, as verified, from "Groups to app
     await axeClean(page, 'groups to approve (fa)');
     await page.screenshot({ path: join(shots, 'staff-pending-groups-fa.png'), fullPage: true });
     await item.locator('input[type="checkbox"]').check();
-    await item.locator('button[type="submit"]').click();
+    await item.getByRole('button', { name: LOCALES.fa['pgroups.approve_named'].replace('{name}', GROUP) }).click();
     await page.waitForSelector('#pgroups-msg:not(:empty)');
     assert.match(await page.textContent('#pgroups-msg'), new RegExp(GROUP));
     assert.equal(await page.locator('.vet-item').count(), 0);
@@ -118,6 +118,73 @@ test('a coordinator approves a submitted group, as verified, from "Groups to app
     assert.deepEqual(faults(problems), []);
   } finally {
     await context.close();
+  }
+});
+
+/** A group the volunteer submits through the API; it waits in "Groups to approve". */
+async function submitGroup(name) {
+  const r = await fetch(`${server.url}/api/v1/groups`, {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie: owner.cookie, 'x-csrf-token': owner.csrf },
+    body: JSON.stringify({ name, lat: 35.7, lon: 51.4 }),
+  });
+  const text = await r.text();
+  assert.equal(r.status, 201, text);
+  return JSON.parse(text).id;
+}
+
+test('a coordinator rejects a group with a reason (en, 360 px) and deletes spam after confirming (fa)', async () => {
+  const doubtful = await submitGroup('Doubtful group');
+  const spam = await submitGroup('Cheap pills here');
+  const { context, page, problems } = await signedIn(PEOPLE.coordinator, 'en', { width: 360, height: 800 });
+  try {
+    await page.goto(`${server.url}/pending-groups`);
+    await waitForShell(page);
+    const item = page.locator(`.vet-item[data-id="${doubtful}"]`);
+    await item.waitFor();
+    await item.locator('summary', { hasText: LOCALES.en['pgroups.refuse'] }).click();
+    // No reason: nothing is sent, the field says so.
+    await item.getByRole('button', { name: LOCALES.en['pgroups.reject_named'].replace('{name}', 'Doubtful group') }).click();
+    assert.equal(await item.locator('textarea').getAttribute('aria-invalid'), 'true');
+    assert.equal((await fetch(`${server.url}/api/v1/groups?status=pending`, { headers: { cookie: owner.cookie } })).status, 403);
+    await item.getByLabel(LOCALES.en['pgroups.reason']).fill('We could not reach anyone at the phone number given.');
+    await axeClean(page, 'reject a group (en, 360 px)');
+    await page.screenshot({ path: join(shots, 'staff-pending-groups-reject-en-360.png'), fullPage: true });
+    await item.getByRole('button', { name: LOCALES.en['pgroups.reject_named'].replace('{name}', 'Doubtful group') }).click();
+    await page.waitForFunction(() => /Doubtful group/.test(document.getElementById('pgroups-msg').textContent));
+    assert.equal(await page.textContent('#pgroups-msg'), LOCALES.en['pgroups.rejected_msg'].replace('{name}', 'Doubtful group'));
+    assert.equal(await page.locator(`.vet-item[data-id="${doubtful}"]`).count(), 0);
+    assert.deepEqual(faults(problems), []);
+  } finally {
+    await context.close();
+  }
+  const fa = await signedIn(PEOPLE.coordinator, 'fa');
+  try {
+    const { page, problems } = fa;
+    await page.goto(`${server.url}/pending-groups`);
+    await waitForShell(page);
+    const item = page.locator(`.vet-item[data-id="${spam}"]`);
+    await item.waitFor();
+    await item.locator('summary').click();
+    const del = item.getByRole('button', { name: LOCALES.fa['pgroups.delete_named'].replace('{name}', 'Cheap pills here') });
+    // Dismissed: nothing happens.
+    page.once('dialog', (d) => d.dismiss());
+    await del.click();
+    assert.equal(await page.locator(`.vet-item[data-id="${spam}"]`).count(), 1);
+    page.once('dialog', (d) => {
+      assert.equal(d.message(), LOCALES.fa['pgroups.delete_confirm'].replace('{name}', 'Cheap pills here'));
+      d.accept();
+    });
+    await del.click();
+    await page.waitForFunction(() => /Cheap pills here/.test(document.getElementById('pgroups-msg').textContent));
+    assert.equal(await page.locator(`.vet-item[data-id="${spam}"]`).count(), 0);
+    assert.deepEqual(faults(problems), []);
+  } finally {
+    await fa.context.close();
+  }
+  // Both are gone for their submitter too.
+  for (const id of [doubtful, spam]) {
+    const r = await fetch(`${server.url}/api/v1/groups/${id}`, { headers: { cookie: owner.cookie } });
+    assert.equal(r.status, 404);
   }
 });
 

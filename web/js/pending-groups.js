@@ -3,7 +3,8 @@
 // (POST /api/v1/groups/{id}/approve, ?verified=true when the coordinator has checked who runs it).
 // Below, changes owners proposed to approved groups (GET /api/v1/group-changes), each field's
 // public and proposed value side by side, to approve or reject
-// (POST /api/v1/groups/{id}/changes/approve|reject).
+// (POST /api/v1/groups/{id}/changes/approve|reject). A waiting group can also be rejected with a
+// reason its submitter is sent (POST …/reject) or deleted as spam (DELETE /api/v1/groups/{id}).
 import { ready, t, formatNumber, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON } from './api.js';
 import { send } from './session.js';
@@ -53,8 +54,62 @@ function item(g) {
   button.setAttribute('aria-label', t('pgroups.approve_named', { name: g.name }));
   form.append(check, button);
   form.addEventListener('submit', (e) => { e.preventDefault(); approve(g, box.checked, button); });
-  li.append(h, dl, desc, form);
+  li.append(h, dl, desc, form, refuseControls(g));
   return li;
+}
+
+/** Reject with a reason the submitter is sent, or delete (spam) without telling anyone. */
+function refuseControls(g) {
+  const more = el('details', null, 'pgroups-refuse');
+  more.append(el('summary', t('pgroups.refuse')));
+  const form = el('form', null, 'pgroups-refuse-form');
+  form.noValidate = true; // the page says what is missing, in its language
+  const reasonId = `pgroups-reason-${g.id}`;
+  const label = el('label', t('pgroups.reason'));
+  label.htmlFor = reasonId;
+  const reason = el('textarea', null, 'input');
+  reason.id = reasonId;
+  reason.name = 'reason';
+  reason.rows = 3;
+  reason.maxLength = 500;
+  reason.required = true;
+  const hint = el('p', t('pgroups.reason_hint'), 'field-hint');
+  hint.id = `${reasonId}-hint`;
+  reason.setAttribute('aria-describedby', hint.id);
+  const reject = el('button', t('pgroups.reject'), 'button button-secondary');
+  reject.type = 'submit';
+  reject.setAttribute('aria-label', t('pgroups.reject_named', { name: g.name }));
+  const del = el('button', t('pgroups.delete'), 'button button-secondary');
+  del.type = 'button';
+  del.setAttribute('aria-label', t('pgroups.delete_named', { name: g.name }));
+  form.append(label, hint, reason, reject, del);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = reason.value.trim();
+    if (!text) { reason.setAttribute('aria-invalid', 'true'); reason.focus(); return; }
+    reason.removeAttribute('aria-invalid');
+    refuse(g, 'reject', { reason: text }, [reject, del]);
+  });
+  del.addEventListener('click', () => {
+    if (window.confirm(t('pgroups.delete_confirm', { name: g.name }))) refuse(g, 'delete', null, [reject, del]);
+  });
+  more.append(form);
+  return more;
+}
+
+async function refuse(g, how, body, buttons) {
+  for (const b of buttons) b.disabled = true;
+  const id = encodeURIComponent(g.id);
+  try {
+    if (how === 'reject') await send(`/api/v1/groups/${id}/reject`, { body });
+    else await send(`/api/v1/groups/${id}`, { method: 'DELETE' });
+    groups.splice(groups.indexOf(g), 1);
+    msg = { key: how === 'reject' ? 'pgroups.rejected_msg' : 'pgroups.deleted_msg', name: g.name };
+    render();
+  } catch (e) {
+    for (const b of buttons) b.disabled = false;
+    showError('pgroups', e);
+  }
 }
 
 function render() {
@@ -62,7 +117,7 @@ function render() {
   if (!groups.length) $('pgroups-list').replaceChildren(el('li', t('pgroups.empty')));
   $('pgroups-count').textContent = t('pgroups.count', { count: formatNumber(groups.length) });
   $('pgroups-more').hidden = done;
-  $('pgroups-msg').textContent = msg ? t('pgroups.approved_msg', { name: msg }) : '';
+  $('pgroups-msg').textContent = msg ? t(msg.key, { name: msg.name }) : '';
 }
 
 async function load() {
@@ -84,7 +139,7 @@ async function approve(g, verified, button) {
   try {
     await send(`/api/v1/groups/${encodeURIComponent(g.id)}/approve${verified ? '?verified=true' : ''}`);
     groups.splice(groups.indexOf(g), 1);
-    msg = g.name;
+    msg = { key: 'pgroups.approved_msg', name: g.name };
     render();
   } catch (e) {
     button.disabled = false;
