@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "app/app.h"
 #include "app/datasets.h"
 #include "domain/access.h"
 #include "domain/forecast.h"
@@ -532,6 +533,46 @@ hy_result hy_api_get_datapackage(hy_req *req) {
 
 /* ---- aggregates ---- */
 
+/* Whole aggregate answers are kept (util/anscache.h) under a key holding the dataset, the
+ * version asked for or in force — read from the store for every request — and every parameter
+ * that shapes the answer. A version's cells never change once it is in force, so a kept answer
+ * is exact for as long as its version exists; every process keeps its own. */
+static hy_anscache *answers(hy_req *req) {
+    const struct hy_app *app = hy_req_app(req);
+    return app ? app->dsanswers : NULL;
+}
+
+/* The key of an aggregate answer; NULL when there is no cache (or no memory). */
+static char *answer_key(hy_req *req, const char *kind, const char *id, const struct filter *f,
+                        int col) {
+    if (!answers(req)) return NULL;
+    return hy_arena_printf(req->arena, "%s\x1f%s\x1f%lld\x1f%s\x1f%s\x1f%ld\x1f%ld\x1f%d", kind, id,
+                           (long long)f->version, f->area ? "=" : "-", f->area ? f->area : "",
+                           (long)f->from, (long)f->to, col);
+}
+
+/* Answers from the cache when it holds `key` (then returns true). */
+static bool answer_kept(hy_req *req, const char *key, hy_result *res) {
+    void *gz;
+    size_t gzlen, plainlen;
+    if (!key || !hy_anscache_get(answers(req), 0, key, &gz, &gzlen, &plainlen)) return false;
+    *res = hy_reply_cached(req, json_media, NULL, plainlen, &(struct hy_cache){.gz = gz, .gzlen = gzlen});
+    free(gz);
+    return true;
+}
+
+/* Answers the JSON in b, keeping it under `key` (when not NULL). */
+static hy_result answer_keep(hy_req *req, const char *key, hy_buf *b) {
+    if (b->err || !b->data) {
+        hy_buf_free(b);
+        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    }
+    if (key) hy_anscache_put(answers(req), 0, key, b->data, b->len);
+    hy_result res = hy_reply_cached(req, json_media, b->data, b->len, &(struct hy_cache){0});
+    hy_buf_free(b);
+    return res;
+}
+
 struct agg_ctx {
     const char *id;
     hy_arena *a;
@@ -578,6 +619,8 @@ hy_result hy_api_get_dataset_daily(hy_req *req) {
         if (col < 0)
             return hy_reply_error(req, HY_E_NOT_FOUND, "The dataset has no such column.", NULL);
     }
+    char *key = answer_key(req, "daily", c.d.id, &f, col);
+    if (answer_kept(req, key, &res)) return res;
     struct agg_ctx a = {.id = c.d.id, .a = req->arena, .f = &f, .col = col};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, daily_tx, &a);
     if (r < 0) return hy_reply_store_error(req, r);
@@ -630,7 +673,7 @@ hy_result hy_api_get_dataset_daily(hy_req *req) {
         hy_buf_puts(&b, "]}");
     }
     hy_buf_puts(&b, "]}");
-    return hy_reply_json_buf(req, 200, &b);
+    return answer_keep(req, key, &b);
 }
 
 static int areas_tx(hy_store *s, void *ctx) {
@@ -648,6 +691,8 @@ hy_result hy_api_get_dataset_areas(hy_req *req) {
         return res;
     if (f.area)
         return hy_reply_error(req, HY_E_INVALID_QUERY, "The totals per area take no area.", "area");
+    char *key = answer_key(req, "areas", c.d.id, &f, -1);
+    if (answer_kept(req, key, &res)) return res;
     struct agg_ctx a = {.id = c.d.id, .a = req->arena, .f = &f};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, areas_tx, &a);
     if (r < 0) return hy_reply_store_error(req, r);
@@ -702,7 +747,7 @@ hy_result hy_api_get_dataset_areas(hy_req *req) {
         hy_buf_puts(&b, "]}");
     }
     hy_buf_puts(&b, "]}");
-    return hy_reply_json_buf(req, 200, &b);
+    return answer_keep(req, key, &b);
 }
 
 /* ---- uploading: POST /api/v1/datasets ---- */

@@ -225,6 +225,27 @@ describe(`datasets ${S}`, () => {
     assertError(await anon().request('GET', '/api/v1/datasets/filters/daily?column=nope'), 404, 'not_found');
   });
 
+  it(`aggregate answers kept by the server follow the version in force, and each version keeps its own ${S}`, async () => {
+    const q = qs({ column: 'admissions', from: '2024-03-01', to: '2024-03-03' });
+    assert.equal((await upload(editor, meta('kept'), series(5))).status, 201);
+    const get = async (extra = '') => {
+      const r = await anon().request('GET', `/api/v1/datasets/kept/daily?${q}${extra}`);
+      assert.equal(r.status, 200, r.text);
+      return r.json.days.map((x) => x.total[0]);
+    };
+    const areas = async (extra = '') => (await anon().request('GET', `/api/v1/datasets/kept/areas?${q}${extra}`)).json.areas.map((x) => [x.area, x.total[0]]);
+    assert.deepEqual(await get(), [23, 25, 27]);
+    assert.deepEqual(await get(), [23, 25, 27], 'asked again: the same answer');
+    assert.deepEqual(await areas(), [['Isfahan', 42], ['Tehran', 33]]);
+    // A new version with other areas and figures: the next answers are the new data's.
+    assert.equal((await upload(editor, meta('kept'), series(5, ['Fars']))).status, 201);
+    assert.deepEqual(await get(), [10, 11, 12]);
+    assert.deepEqual(await areas(), [['Fars', 33]]);
+    // the earlier version, asked for by number, still answers with its own figures
+    assert.deepEqual(await get('&version=1'), [23, 25, 27]);
+    assert.deepEqual(await areas('&version=1'), [['Isfahan', 42], ['Tehran', 33]]);
+  });
+
   it(`\`hamyari import dataset\` loads a file with a progress line, or nothing when a row is bad ${S}`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hy-ds-'));
     try {
