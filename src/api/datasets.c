@@ -110,7 +110,8 @@ static void put_meta(hy_buf *b, const struct hy_dataset *d) {
     hy_jw_string(b, d->contact ? d->contact : "");
     hy_buf_puts(b, ",\"cutoff\":");
     hy_jw_string(b, d->cutoff ? d->cutoff : "");
-    hy_buf_printf(b, ",\"version\":%lld,\"rows\":%lld", (long long)d->version, (long long)d->rows);
+    hy_buf_printf(b, ",\"version\":%lld,\"rows\":%lld,\"demo\":%s", (long long)d->version,
+                  (long long)d->rows, d->demo ? "true" : "false");
     iso_time(d->updated_at, t);
     put_str(b, ",\"updated_at\":", t, ",\"date_column\":");
     hy_jw_string(b, d->date_column ? d->date_column : "");

@@ -12,7 +12,7 @@ static int ds_put(hy_store *s, const struct hy_dataset *d, int64_t now) {
                               hy_arg_text_or(d->description_en, ""),
                               hy_arg_text_or(d->source, ""), hy_arg_text_or(d->licence, ""),
                               hy_arg_text_or(d->contact, ""), hy_arg_text_or(d->cutoff, ""),
-                              hy_arg_text(d->created_by), hy_arg_i64(now)));
+                              hy_arg_text(d->created_by), hy_arg_i64(now), hy_arg_bool(d->demo)));
 }
 
 static int ds_get(hy_store *s, const char *id, hy_arena *a, struct hy_dataset *ret) {

@@ -319,15 +319,21 @@ describe(`demo datasets ${S}`, () => {
   before(async () => { srv = await startServer({ args: ['--demo'] }); });
   after(async () => { await srv?.stop(); });
 
-  it(`the demo loads synthetic admissions per province and for the country, titled in both languages ${S}`, async () => {
+  it(`the demo loads synthetic admissions per province and for the country, and beds per province named in Persian, titled in both languages and marked as demo ${S}`, async () => {
     const list = await srv.request('GET', '/api/v1/datasets');
     const ids = list.json.datasets.map((d) => d.id);
-    assert.deepEqual(ids, ['demo-admissions', 'demo-admissions-national']);
+    assert.deepEqual(ids, ['demo-admissions', 'demo-admissions-national', 'demo-beds']);
     for (const d of list.json.datasets) {
-      assert.match(d.title.fa, /نمونه/);
-      assert.match(d.title.en, /demo/);
+      assert.ok(d.title.fa && d.title.en, 'titles in both languages');
+      assert.doesNotMatch(`${d.title.fa} ${d.title.en}`, /\(demo\)|\(نمونه\)/, 'no filler in the titles');
+      assert.equal(d.demo, true, 'the demo mark');
       assert.equal(d.rows > 0, true);
     }
+    // The beds: 31 provinces spelled as files from the field do, and an unknown one.
+    const areas = await srv.request('GET', '/api/v1/datasets/demo-beds/areas');
+    const names = areas.json.areas.map((a) => a.area);
+    assert.equal(names.length, 32);
+    for (const n of ['استان تهران', 'آذربایجان\u200cغربی', 'كرمان', 'يزد', 'نامشخص']) assert.ok(names.includes(n), n);
     // the national series is the sum of the provinces, day by day
     const nat = await srv.request('GET', '/api/v1/datasets/demo-admissions-national.json');
     const daily = await srv.request('GET', '/api/v1/datasets/demo-admissions/daily?column=admissions');
