@@ -12,6 +12,7 @@ import { t, formatNumber, formatDate, getLanguage, ready, LANGUAGE_EVENT } from 
 import { getJSON, ApiError } from './api.js';
 import { loadUplot } from './charts.js';
 import { exampleBadge } from './example.js';
+import { getMe } from './session.js';
 import { loadProvinces, matchProvinces, classes, drawMap, CLASS_COLORS, NO_DATA_COLOR } from './choropleth.js';
 
 const $ = (id) => document.getElementById(id);
@@ -307,6 +308,10 @@ async function start() {
     });
   }
   document.addEventListener(LANGUAGE_EVENT, render);
+  if (!embed) {
+    // Editors and admins get a link to the upload form (getMe asks only when this browser signed in).
+    getMe().then((me) => { if (me && ['editor', 'admin'].includes(me.role)) $('db-upload-link').hidden = false; }).catch(() => {});
+  }
   await load();
 }
 
