@@ -544,13 +544,17 @@ static hy_anscache *answers(hy_req *req) {
     return app ? app->dsanswers : NULL;
 }
 
-/* The key of an aggregate answer; NULL when there is no cache (or no memory). */
-static char *answer_key(hy_req *req, const char *kind, const char *id, const struct filter *f,
-                        int col) {
+/* The key of an aggregate answer; NULL when there is no cache (or no memory). A version number
+ * comes back when a dataset is removed (`demo remove`) and uploaded again: the creation times
+ * of the dataset and of the version, and its rows, tell such versions apart. */
+static char *answer_key(hy_req *req, const char *kind, const struct hy_dataset *d,
+                        const struct filter *f, int col) {
     if (!answers(req)) return NULL;
-    return hy_arena_printf(req->arena, "%s\x1f%s\x1f%lld\x1f%s\x1f%s\x1f%ld\x1f%ld\x1f%d", kind, id,
-                           (long long)f->version, f->area ? "=" : "-", f->area ? f->area : "",
-                           (long)f->from, (long)f->to, col);
+    return hy_arena_printf(req->arena,
+                           "%s\x1f%s\x1f%lld\x1f%lld\x1f%lld\x1f%lld\x1f%ld\x1f%ld\x1f%d\x1f%s%s",
+                           kind, d->id, (long long)f->version, (long long)d->created_at,
+                           (long long)f->v.created_at, (long long)f->v.rows, (long)f->from,
+                           (long)f->to, col, f->area ? "=" : "-", f->area ? f->area : "");
 }
 
 /* Answers from the cache when it holds `key` (then returns true). */
@@ -621,7 +625,7 @@ hy_result hy_api_get_dataset_daily(hy_req *req) {
         if (col < 0)
             return hy_reply_error(req, HY_E_NOT_FOUND, "The dataset has no such column.", NULL);
     }
-    char *key = answer_key(req, "daily", c.d.id, &f, col);
+    char *key = answer_key(req, "daily", &c.d, &f, col);
     if (answer_kept(req, key, &res)) return res;
     struct agg_ctx a = {.id = c.d.id, .a = req->arena, .f = &f, .col = col};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, daily_tx, &a);
@@ -693,7 +697,7 @@ hy_result hy_api_get_dataset_areas(hy_req *req) {
         return res;
     if (f.area)
         return hy_reply_error(req, HY_E_INVALID_QUERY, "The totals per area take no area.", "area");
-    char *key = answer_key(req, "areas", c.d.id, &f, -1);
+    char *key = answer_key(req, "areas", &c.d, &f, -1);
     if (answer_kept(req, key, &res)) return res;
     struct agg_ctx a = {.id = c.d.id, .a = req->arena, .f = &f};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, areas_tx, &a);

@@ -144,6 +144,10 @@ test('hamyari demo remove: --help, a dry run that changes nothing, then only dem
   const demoSets = (await must(null, 'GET', '/api/v1/datasets')).datasets.filter((d) => d.demo).map((d) => d.id);
   assert.deepEqual(demoSets, ['demo-admissions', 'demo-admissions-national', 'demo-beds']);
 
+  // An aggregate answer the server keeps, of a demo dataset about to go.
+  const keptBefore = (await must(null, 'GET', '/api/v1/datasets/demo-admissions-national/daily')).days.length;
+  assert.ok(keptBefore > 100);
+
   const snapshot = () => ['aid_groups', 'lib_docs', 'users', 'help_requests', 'places', 'audit_log', 'datasets', 'dataset_values', 'dataset_days']
     .map((t) => count(`SELECT count(*) FROM ${t}`));
   const before = snapshot();
@@ -178,6 +182,15 @@ test('hamyari demo remove: --help, a dry run that changes nothing, then only dem
     assert.equal(count(`SELECT count(*) FROM ${t} WHERE dataset_id LIKE 'demo-admissions%'`), 0, t);
   assert.equal((await call('GET', '/api/v1/datasets/demo-admissions/daily')).status, 404);
   assert.equal((await must(null, 'GET', '/api/v1/datasets/real-beds/daily')).days.length, 2);
+  // The same id uploaded again starts at version 1 again: the running server answers with the
+  // new data, not an answer it kept of the removed one.
+  const again = join(mkdtempSync(join(tmpdir(), 'hy-demo-ds-')), 'again.csv');
+  writeFileSync(again, 'date,admissions\n2024-06-01,7\n2024-06-02,9\n');
+  const imp = await runCli(['import', 'dataset', '--db', srv.dbUrl, '--id', 'demo-admissions-national', '--title-fa', 'دوباره', '--title-en', 'Again', again]);
+  assert.equal(imp.code, 0, imp.stderr);
+  const fresh = await must(null, 'GET', '/api/v1/datasets/demo-admissions-national/daily');
+  assert.equal(fresh.version, 1);
+  assert.deepEqual(fresh.days.map((d) => d.total[0]), [7, 9]);
   for (const q of ['SELECT count(*) FROM aid_groups WHERE demo', "SELECT count(*) FROM lib_docs WHERE origin = 'demo'",
     'SELECT count(*) FROM users WHERE demo', 'SELECT count(*) FROM help_requests WHERE demo', 'SELECT count(*) FROM places WHERE demo'])
     assert.equal(count(q), 0, q);
