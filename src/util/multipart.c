@@ -124,12 +124,9 @@ bool hy_mp_parse(const char *body, size_t n, const char *boundary, hy_arena *a,
                  struct hy_mp_part *ret, size_t max_parts, size_t *ret_n,
                  const char **ret_error) {
     *ret_n = 0;
-    size_t blen = strlen(boundary);
     /* "\r\n--" boundary: the delimiter before every part but a first one at the very start. */
-    char *delim = hy_arena_alloc(a, blen + 5);
-    memcpy(delim, "\r\n--", 4);
-    memcpy(delim + 4, boundary, blen + 1);
-    size_t dlen = blen + 4;
+    const char *delim = hy_arena_printf(a, "\r\n--%s", boundary);
+    size_t dlen = strlen(delim);
     const char *p;
     if (n >= dlen - 2 && !memcmp(body, delim + 2, dlen - 2)) p = body + dlen - 2;
     else {
