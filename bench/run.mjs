@@ -10,7 +10,7 @@ const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`Usage: bench/run [--quick] [--duration SECONDS] [--connections N] [--skip-pg] [--keep]
-                 [--lighthouse-only] [--skip-lighthouse] [--lighthouse-runs N]
+                 [--lighthouse-only] [--skip-lighthouse] [--lighthouse-runs N] [--open-data-only]
 
 Benchmarks Hamyari against references on this machine (loopback only) and prints ratios:
 nginx (static file, /healthz bytes, a pre-rendered nearest-groups answer), PostgreSQL+PostGIS
@@ -24,6 +24,8 @@ fa and en, mobile and desktop, with the demo data (goal: ≥ 90 on mobile).
   --skip-pg         leave out everything that needs PostgreSQL
   --keep            keep the working folder (datasets, stores, logs) and print its path
   --lighthouse-only only the Lighthouse part (about 5 minutes)
+  --open-data-only  only the open-data part (dataset loads and the dashboard's aggregates),
+                    on SQLite and, unless --skip-pg, PostgreSQL
   --skip-lighthouse leave the Lighthouse part out
   --lighthouse-runs N  runs of each page, the median reported (default 3; --quick 1)
   --help            show this text
@@ -40,6 +42,7 @@ const WARMUP = QUICK ? 1 : 2; // seconds of discarded load before each wrk measu
 const CONNS = Number(opt('--connections', 64));
 const SKIP_PG = args.includes('--skip-pg');
 const LH_ONLY = args.includes('--lighthouse-only');
+const OPEN_DATA_ONLY = args.includes('--open-data-only');
 const SKIP_LH = args.includes('--skip-lighthouse');
 const LH_RUNS = Math.max(1, Number(opt('--lighthouse-runs', QUICK ? 1 : 3)) || 1);
 const SIZES = QUICK
@@ -301,6 +304,22 @@ async function lighthouseOnly() {
 }
 
 let results, row, measure;
+function initMeasure() {
+  row = (name, r, ref, extra = {}) => {
+    results.rows.push({ name, ref, ...r, ...extra });
+    log(`${name}: ${r.rps?.toFixed(0)}/s p50 ${r.p50?.toFixed(2)} ms p99 ${r.p99?.toFixed(2)} ms${r.non2xx ? ` ERRORS ${r.non2xx}` : ''}`);
+    return r;
+  };
+  measure = (name, url, ref, script, env, extra) => {
+    // A discarded warm-up run first, for every row alike (caches, page cache, connections).
+    log(`${name}: wrk ${WARMUP}s warm-up, then ${DURATION}s`);
+    wrk(url, script, env, WARMUP);
+    const r = wrk(url, script, env);
+    if (r.non2xx > 0 && !extra?.allowErrors) throw new Error(`${name}: ${r.non2xx} answers were not 2xx — the comparison would be void`);
+    return row(name, r, ref, { url: url.replace(/^http:\/\/127\.0\.0\.1:\d+/, ''), ...(extra || {}) });
+  };
+}
+
 async function main() {
   if (!existsSync(BIN)) {
     log('building hamyari');
@@ -309,6 +328,7 @@ async function main() {
   // The pages Lighthouse loads are built from web/_pages (only what changed is rewritten).
   execFileSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs'), '--quiet'], { stdio: 'inherit' });
   if (LH_ONLY) return lighthouseOnly();
+  if (OPEN_DATA_ONLY) return openDataOnly();
   ensurePackages();
   const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
   mkdirSync(join(dir, 'www'));
@@ -324,19 +344,7 @@ async function main() {
   if (!SKIP_PG) results.versions.pgbench = execFileSync('pgbench', ['--version'], { encoding: 'utf8' }).trim();
   results.versions.node = process.version;
 
-  row = (name, r, ref, extra = {}) => {
-    results.rows.push({ name, ref, ...r, ...extra });
-    log(`${name}: ${r.rps?.toFixed(0)}/s p50 ${r.p50?.toFixed(2)} ms p99 ${r.p99?.toFixed(2)} ms${r.non2xx ? ` ERRORS ${r.non2xx}` : ''}`);
-    return r;
-  };
-  measure = (name, url, ref, script, env, extra) => {
-    // A discarded warm-up run first, for every row alike (caches, page cache, connections).
-    log(`${name}: wrk ${WARMUP}s warm-up, then ${DURATION}s`);
-    wrk(url, script, env, WARMUP);
-    const r = wrk(url, script, env);
-    if (r.non2xx > 0 && !extra?.allowErrors) throw new Error(`${name}: ${r.non2xx} answers were not 2xx — the comparison would be void`);
-    return row(name, r, ref, { url: url.replace(/^http:\/\/127\.0\.0\.1:\d+/, ''), ...(extra || {}) });
-  };
+  initMeasure();
 
   // ---- datasets (fixed seed)
   const data = join(dir, 'data');
@@ -565,20 +573,69 @@ function openDataCsv(path, days, areas) {
   return new Promise((resolve) => out.end(resolve));
 }
 
-async function openDataBench(h, db, dir) {
+async function openDataBench(h, db, dir, store = 'SQLite') {
   const sets = [['bench-100k', 2000, 50]];
   if (!QUICK) sets.push(['bench-1m', 20000, 50]);
+  const key = store === 'SQLite' ? 'sqlite' : 'pg';
   for (const [id, days, areas] of sets) {
     const file = join(dir, `${id}.csv`);
-    await openDataCsv(file, days, areas);
-    results.load_s[`sqlite_dataset_${id.slice(6)}`] = timed(`import dataset ${days * areas} rows (SQLite, server running)`, () =>
+    if (!existsSync(file)) await openDataCsv(file, days, areas);
+    results.load_s[`${key}_dataset_${id.slice(6)}`] = timed(`import dataset ${days * areas} rows (${store}, server running)`, () =>
       execFileSync(BIN, ['import', 'dataset', '--db', db, '--id', id, '--title-fa', id, '--title-en', id, file], { stdio: 'ignore' })).s;
   }
-  const q = 'from=2019-01-01&to=2019-12-31';
-  results.open_data = {
-    daily: measure('hamyari: open data, daily sums + 7-day averages, a year of 100,000 rows', `${h.base}/api/v1/datasets/bench-100k/daily?${q}`, null),
-    areas: measure('hamyari: open data, totals and latest per area, 100,000 rows', `${h.base}/api/v1/datasets/bench-100k/areas?${q}`, null),
+  const base = `${h.base}/api/v1/datasets/bench-100k`;
+  const year = 'from=2019-01-01&to=2019-12-31', all = 'from=2015-01-01&to=2020-06-22';
+  const suffix = store === 'SQLite' ? '' : ` (${store})`;
+  const out = {
+    daily: measure(`hamyari: open data, daily sums + 7-day averages, a year of 100,000 rows${suffix}`, `${base}/daily?${year}`, null),
+    areas: measure(`hamyari: open data, totals and latest per area, 100,000 rows${suffix}`, `${base}/areas?${year}`, null),
+    daily_all: measure(`hamyari: open data, daily sums + 7-day averages, all 2,000 days${suffix}`, `${base}/daily?${all}`, null),
+    daily_area: measure(`hamyari: open data, daily sums of one area, all 2,000 days${suffix}`, `${base}/daily?${all}&area=A7`, null),
+    areas_all: measure(`hamyari: open data, totals and latest per area, all 2,000 days${suffix}`, `${base}/areas?${all}`, null),
+    // Any period: random ones, so the answers kept per dataset version seldom help.
+    random: measure(`hamyari: open data, random periods (daily, one area, per area), 100,000 rows${suffix}`, h.base, null, join(ROOT, 'bench/lua/open-data.lua'), {}),
   };
+  if (key === 'sqlite') results.open_data = out;
+  else results.open_data_pg = out;
+}
+
+/* The open-data part alone: a fresh store each, the server started on it, the loads and the
+ * aggregates measured. */
+async function openDataOnly() {
+  ensurePackages();
+  const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
+  execFileSync('chmod', ['755', dir]);
+  results = { date: new Date().toISOString(), quick: QUICK, cores: cpus().length, cpu: cpus()[0]?.model,
+    memory_gb: Math.round(totalmem() / 2 ** 30), duration_s: DURATION, connections: CONNS, versions: {}, load_s: {}, rows: [] };
+  results.versions.hamyari = execFileSync(BIN, ['--version'], { encoding: 'utf8' }).trim();
+  initMeasure();
+  const sqdb = `sqlite:${join(dir, 'bench.db')}`;
+  let h = await startHamyari(sqdb);
+  await openDataBench(h, sqdb, dir);
+  await stop(h.child);
+  if (!SKIP_PG) {
+    const pgdir = join(dir, 'pg');
+    const url = execFileSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'start', pgdir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    try {
+      execFileSync(BIN, ['migrate', '--db', url], { stdio: 'ignore' });
+      h = await startHamyari(url);
+      await openDataBench(h, url, dir, 'PostgreSQL');
+      await stop(h.child);
+    } finally {
+      spawnSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgdir], { stdio: 'ignore' });
+    }
+  }
+  const md = `# Benchmark ${results.date}: open data only${QUICK ? ' (--quick: no 1,000,000-row load)' : ''}\n\n`
+    + `${results.cores} cores (${results.cpu}), ${results.memory_gb} GB; wrk ${CONNS} connections, ${DURATION} s each.\n\n`
+    + `Loads: ${Object.entries(results.load_s).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join('; ')}.\n\n`
+    + `| measurement | req/s | p50 ms | p99 ms |\n|---|---|---|---|\n`
+    + results.rows.map((r) => `| ${r.name} | ${r.rps?.toFixed(0)} | ${r.p50?.toFixed(2)} | ${r.p99?.toFixed(2)} |`).join('\n') + '\n';
+  const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, `bench/results/${stamp}-open-data.md`), md);
+  writeFileSync(join(ROOT, `bench/results/${stamp}-open-data.json`), JSON.stringify(results, null, 2) + '\n');
+  console.log(md);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 async function writeBench(store, h, db, dir) {

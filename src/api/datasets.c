@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "app/app.h"
 #include "app/datasets.h"
 #include "domain/access.h"
 #include "domain/forecast.h"
@@ -20,6 +21,7 @@
 #include "util/clock.h"
 #include "util/csv.h"
 #include "util/jsonw.h"
+#include "util/multipart.h"
 
 static const char json_media[] = "application/json; charset=utf-8";
 
@@ -109,7 +111,8 @@ static void put_meta(hy_buf *b, const struct hy_dataset *d) {
     hy_jw_string(b, d->contact ? d->contact : "");
     hy_buf_puts(b, ",\"cutoff\":");
     hy_jw_string(b, d->cutoff ? d->cutoff : "");
-    hy_buf_printf(b, ",\"version\":%lld,\"rows\":%lld", (long long)d->version, (long long)d->rows);
+    hy_buf_printf(b, ",\"version\":%lld,\"rows\":%lld,\"demo\":%s", (long long)d->version,
+                  (long long)d->rows, d->demo ? "true" : "false");
     iso_time(d->updated_at, t);
     put_str(b, ",\"updated_at\":", t, ",\"date_column\":");
     hy_jw_string(b, d->date_column ? d->date_column : "");
@@ -532,6 +535,50 @@ hy_result hy_api_get_datapackage(hy_req *req) {
 
 /* ---- aggregates ---- */
 
+/* Whole aggregate answers are kept (util/anscache.h) under a key holding the dataset, the
+ * version asked for or in force — read from the store for every request — and every parameter
+ * that shapes the answer. A version's cells never change once it is in force, so a kept answer
+ * is exact for as long as its version exists; every process keeps its own. */
+static hy_anscache *answers(hy_req *req) {
+    const struct hy_app *app = hy_req_app(req);
+    return app ? app->dsanswers : NULL;
+}
+
+/* The key of an aggregate answer; NULL when there is no cache (or no memory). A version number
+ * comes back when a dataset is removed (`demo remove`) and uploaded again: the creation times
+ * of the dataset and of the version, and its rows, tell such versions apart. */
+static char *answer_key(hy_req *req, const char *kind, const struct hy_dataset *d,
+                        const struct filter *f, int col) {
+    if (!answers(req)) return NULL;
+    return hy_arena_printf(req->arena,
+                           "%s\x1f%s\x1f%lld\x1f%lld\x1f%lld\x1f%lld\x1f%ld\x1f%ld\x1f%d\x1f%s%s",
+                           kind, d->id, (long long)f->version, (long long)d->created_at,
+                           (long long)f->v.created_at, (long long)f->v.rows, (long)f->from,
+                           (long)f->to, col, f->area ? "=" : "-", f->area ? f->area : "");
+}
+
+/* Answers from the cache when it holds `key` (then returns true). */
+static bool answer_kept(hy_req *req, const char *key, hy_result *res) {
+    void *gz;
+    size_t gzlen, plainlen;
+    if (!key || !hy_anscache_get(answers(req), 0, key, &gz, &gzlen, &plainlen)) return false;
+    *res = hy_reply_cached(req, json_media, NULL, plainlen, &(struct hy_cache){.gz = gz, .gzlen = gzlen});
+    free(gz);
+    return true;
+}
+
+/* Answers the JSON in b, keeping it under `key` (when not NULL). */
+static hy_result answer_keep(hy_req *req, const char *key, hy_buf *b) {
+    if (b->err || !b->data) {
+        hy_buf_free(b);
+        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    }
+    if (key) hy_anscache_put(answers(req), 0, key, b->data, b->len);
+    hy_result res = hy_reply_cached(req, json_media, b->data, b->len, &(struct hy_cache){0});
+    hy_buf_free(b);
+    return res;
+}
+
 struct agg_ctx {
     const char *id;
     hy_arena *a;
@@ -578,6 +625,8 @@ hy_result hy_api_get_dataset_daily(hy_req *req) {
         if (col < 0)
             return hy_reply_error(req, HY_E_NOT_FOUND, "The dataset has no such column.", NULL);
     }
+    char *key = answer_key(req, "daily", &c.d, &f, col);
+    if (answer_kept(req, key, &res)) return res;
     struct agg_ctx a = {.id = c.d.id, .a = req->arena, .f = &f, .col = col};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, daily_tx, &a);
     if (r < 0) return hy_reply_store_error(req, r);
@@ -630,7 +679,7 @@ hy_result hy_api_get_dataset_daily(hy_req *req) {
         hy_buf_puts(&b, "]}");
     }
     hy_buf_puts(&b, "]}");
-    return hy_reply_json_buf(req, 200, &b);
+    return answer_keep(req, key, &b);
 }
 
 static int areas_tx(hy_store *s, void *ctx) {
@@ -648,6 +697,8 @@ hy_result hy_api_get_dataset_areas(hy_req *req) {
         return res;
     if (f.area)
         return hy_reply_error(req, HY_E_INVALID_QUERY, "The totals per area take no area.", "area");
+    char *key = answer_key(req, "areas", &c.d, &f, -1);
+    if (answer_kept(req, key, &res)) return res;
     struct agg_ctx a = {.id = c.d.id, .a = req->arena, .f = &f};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, areas_tx, &a);
     if (r < 0) return hy_reply_store_error(req, r);
@@ -702,7 +753,7 @@ hy_result hy_api_get_dataset_areas(hy_req *req) {
         hy_buf_puts(&b, "]}");
     }
     hy_buf_puts(&b, "]}");
-    return hy_reply_json_buf(req, 200, &b);
+    return answer_keep(req, key, &b);
 }
 
 /* ---- uploading: POST /api/v1/datasets ---- */
@@ -739,10 +790,90 @@ static hy_result reply_refused(hy_req *req, const struct hy_ds_read_result *res)
     return hy_reply_json_buf(req, 422, &b);
 }
 
+/* The fields of a multipart form's upload, and its file. */
+#define FORM_PARTS_MAX 24
+#define FORM_FIELD_MAX 8000
+
+/* Adds the fields of a multipart/form-data body to obj and finds its one file. Answers the
+ * error itself (then returns false). */
+static bool read_form(hy_req *req, const char *ct, json_t *obj, const char **ret_file,
+                      size_t *ret_len, hy_result *res) {
+    const char *boundary = hy_mp_boundary(ct, req->arena);
+    if (!boundary) {
+        *res = hy_reply_error(req, HY_E_BAD_REQUEST,
+                              "multipart/form-data needs a boundary of 1 to 70 characters.", NULL);
+        return false;
+    }
+    struct hy_mp_part parts[FORM_PARTS_MAX];
+    size_t n;
+    const char *problem;
+    if (!hy_mp_parse(req->body.data, req->body.len, boundary, req->arena, parts, FORM_PARTS_MAX,
+                     &n, &problem)) {
+        *res = hy_reply_error(req, HY_E_BAD_REQUEST, problem, NULL);
+        return false;
+    }
+    *ret_file = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const struct hy_mp_part *p = &parts[i];
+        if (p->filename || !strcmp(p->name, "file")) {
+            if (*ret_file || strcmp(p->name, "file")) {
+                *res = hy_reply_error(req, HY_E_BAD_REQUEST,
+                                      "Send one file, in the field named file.", p->name);
+                return false;
+            }
+            *ret_file = p->data;
+            *ret_len = p->len;
+            continue;
+        }
+        if (p->len > FORM_FIELD_MAX) {
+            *res = hy_reply_error(req, HY_E_INVALID_QUERY,
+                                  hy_arena_printf(req->arena, "%s is too long.", p->name), p->name);
+            return false;
+        }
+        if (json_object_get(obj, p->name)) {
+            *res = hy_reply_error(req, HY_E_INVALID_QUERY,
+                                  hy_arena_printf(req->arena, "%s is given twice.", p->name),
+                                  p->name);
+            return false;
+        }
+        json_t *v = memchr(p->data, '\0', p->len) ? NULL : json_stringn(p->data, p->len);
+        if (!v) {
+            *res = hy_reply_error(req, HY_E_BAD_UTF8, NULL, p->name);
+            return false;
+        }
+        json_object_set_new(obj, p->name, v);
+    }
+    if (!*ret_file) {
+        *res = hy_reply_error(req, HY_E_BAD_REQUEST, "The form holds no file (field file).", "file");
+        return false;
+    }
+    return true;
+}
+
+/* A dry run of a sound file: what would be loaded. */
+static hy_result reply_dry_run(hy_req *req, const char *id, const struct hy_ds_read_result *res) {
+    const struct hy_ds_layout *L = &res->layout;
+    hy_buf b = HY_BUF_INIT(0);
+    put_str(&b, "{\"dry_run\":true,\"id\":", id, "");
+    hy_buf_printf(&b, ",\"rows\":%ld,\"date_column\":", res->rows);
+    hy_jw_string(&b, L->date_column ? L->date_column : "");
+    put_str(&b, ",\"area_column\":", L->area_column ? L->area_column : "", ",\"columns\":[");
+    for (size_t i = 0; i < L->ncols; i++) {
+        if (i) hy_buf_putc(&b, ',');
+        hy_jw_string(&b, L->names[i]);
+    }
+    hy_buf_puts(&b, "],\"first_date\":");
+    put_date(&b, res->min_day);
+    hy_buf_puts(&b, ",\"last_date\":");
+    put_date(&b, res->max_day);
+    hy_buf_putc(&b, '}');
+    return hy_reply_json_buf(req, 200, &b);
+}
+
 hy_result hy_api_create_dataset(hy_req *req) {
     static const char *const names[] = {"id", "title_fa", "title_en", "description_fa",
                                         "description_en", "source", "licence", "contact",
-                                        "cutoff", "date_column", "area_column", NULL};
+                                        "cutoff", "date_column", "area_column", "dry_run", NULL};
     json_t *obj = json_object();
     if (!obj) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     for (size_t i = 0; names[i]; i++) {
@@ -755,11 +886,29 @@ hy_result hy_api_create_dataset(hy_req *req) {
         }
         json_object_set_new(obj, names[i], v);
     }
+    /* The file: the body (text/csv), or the one file of a multipart form whose other fields
+     * are the parameters. */
+    const char *ct = hy_req_header(req, "Content-Type");
+    const char *file = req->body.data;
+    size_t file_len = req->body.len;
+    if (hy_media_type_is(ct, "multipart/form-data")) {
+        hy_result res;
+        if (!read_form(req, ct, obj, &file, &file_len, &res)) {
+            json_decref(obj);
+            return res;
+        }
+    } else if (!hy_media_type_is(ct, "text/csv")) {
+        json_decref(obj);
+        return hy_reply_error(req, HY_E_UNSUPPORTED_MEDIA_TYPE,
+                              "Send the file as text/csv or in a multipart/form-data form.", NULL);
+    }
     const char *id = NULL, *title_fa = NULL, *title_en = NULL, *desc_fa = NULL, *desc_en = NULL,
                *source = NULL, *licence = NULL, *contact = NULL, *cutoff = NULL,
                *date_column = NULL, *area_column = NULL;
+    const char *dry_run = NULL;
     bool has_area = false;
     struct hy_field spec[] = {
+        HY_F_STR("dry_run", HY_OPTIONAL, 1, 5, &dry_run),
         HY_F_STR("id", HY_REQUIRED, 1, HY_DS_ID_MAX, &id),
         HY_F_STR("title_fa", HY_OPTIONAL, 1, 200, &title_fa),
         HY_F_STR("title_en", HY_OPTIONAL, 1, 200, &title_en),
@@ -786,10 +935,12 @@ hy_result hy_api_create_dataset(hy_req *req) {
                               "id must be 1 to 64 of a-z, 0-9 and '-', not at either end.", "id");
     if (cutoff && *cutoff && !cutoff_ok(cutoff))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "cutoff must be a time HH:MM.", "cutoff");
-    const char *ct = hy_req_header(req, "Content-Type");
-    if (!hy_media_type_is(ct, "text/csv"))
-        return hy_reply_error(req, HY_E_UNSUPPORTED_MEDIA_TYPE, "Send the file as text/csv.", NULL);
-    if (req->body.len == 0) return hy_reply_error(req, HY_E_BAD_REQUEST, "The file is empty.", NULL);
+    if (dry_run && strcmp(dry_run, "0") && strcmp(dry_run, "1") && strcmp(dry_run, "true") &&
+        strcmp(dry_run, "false"))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "dry_run must be 0, 1, true or false.",
+                              "dry_run");
+    bool dry = dry_run && (!strcmp(dry_run, "1") || !strcmp(dry_run, "true"));
+    if (file_len == 0) return hy_reply_error(req, HY_E_BAD_REQUEST, "The file is empty.", "file");
 
     struct get_ctx old = {.id = id, .a = req->arena};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, existing_tx, &old);
@@ -817,7 +968,13 @@ hy_result hy_api_create_dataset(hy_req *req) {
     /* A new version keeps the columns' roles of the one in force unless told otherwise. */
     ld.options.date_column = date_column ? date_column : (exists ? d.date_column : NULL);
     ld.options.area_column = has_area ? area_column : (exists ? d.area_column : NULL);
-    r = hy_ds_load_mem(req->srv->db, req->body.data, req->body.len, req->arena, &ld);
+    if (dry) {
+        if (hy_ds_read_mem(file, file_len, &ld.options, req->arena, NULL, NULL, &ld.result) != 0)
+            return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+        if (ld.result.nerrors) return reply_refused(req, &ld.result);
+        return reply_dry_run(req, id, &ld.result);
+    }
+    r = hy_ds_load_mem(req->srv->db, file, file_len, req->arena, &ld);
     if (r == HY_DS_REFUSED) return reply_refused(req, &ld.result);
     if (r == HY_DS_NOMEM) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     if (r < 0) return hy_reply_store_error(req, r);

@@ -15,16 +15,21 @@ void hy_app_init(struct hy_app *app, hy_db *db, size_t library_cache) {
     app->libanswers = hy_anscache_new(library_cache);
 }
 
+static void log_counts(const char *what, hy_anscache *c) {
+    if (!c) return;
+    struct hy_anscache_stats st;
+    hy_anscache_stats(c, &st);
+    hy_info("%s answer cache: %llu hits, %llu misses, %zu answers (%zu KiB) kept", what,
+            (unsigned long long)st.hits, (unsigned long long)st.misses, st.entries,
+            st.bytes / 1024);
+}
+
 void hy_app_free(struct hy_app *app) {
     hy_libindex_cache_free(app->libindex);
     app->libindex = NULL;
-    if (app->libanswers) {
-        struct hy_anscache_stats st;
-        hy_anscache_stats(app->libanswers, &st);
-        hy_info("library answer cache: %llu hits, %llu misses, %zu answers (%zu KiB) kept",
-                (unsigned long long)st.hits, (unsigned long long)st.misses, st.entries,
-                st.bytes / 1024);
-    }
+    log_counts("library", app->libanswers);
+    log_counts("open-data", app->dsanswers);
     hy_anscache_free(app->libanswers);
-    app->libanswers = NULL;
+    hy_anscache_free(app->dsanswers);
+    app->libanswers = app->dsanswers = NULL;
 }

@@ -16,13 +16,14 @@ struct hy_app {
     hy_db *db;                   /* the primary store */
     hy_libindex_cache *libindex; /* the library's search index and its rebuilds, or NULL */
     hy_anscache *libanswers;     /* whole public library answers, or NULL */
+    hy_anscache *dsanswers;      /* whole open-data aggregate answers, or NULL (set by serve) */
 };
 
 /* Sets up `app` for `db` (which must outlive it): the library index cache, whose first build
  * starts in the background at once, and an answer cache of `library_cache` bytes (0 = none).
  * Out of memory, a cache is left NULL: the searches then go without it. */
 void hy_app_init(struct hy_app *app, hy_db *db, size_t library_cache);
-/* Stops a running index build and frees the caches (logging the answer cache's counts). */
+/* Stops a running index build and frees the caches (logging the answer caches' counts). */
 void hy_app_free(struct hy_app *app);
 
 #endif

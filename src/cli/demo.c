@@ -146,9 +146,9 @@ static int remove_tx(hy_store *s, void *ctx) {
     char detail[256];
     snprintf(detail, sizeof detail,
              "groups=%" PRId64 " documents=%" PRId64 " volunteers=%" PRId64 " requests=%" PRId64
-             " places=%" PRId64 " released=%" PRId64 "%s",
+             " places=%" PRId64 " released=%" PRId64 " datasets=%" PRId64 "%s",
              rc->c.groups, rc->c.documents, rc->c.accounts, rc->c.requests, rc->c.places,
-             rc->c.released, rc->keep_edited ? " keep_edited" : "");
+             rc->c.released, rc->c.datasets, rc->keep_edited ? " keep_edited" : "");
     if ((r = s->ops->audit_insert(s, now, NULL, "demo_removed", NULL, detail)) < 0) return r;
     return s->ops->meta_set(s, "demo_loaded", "removed");
 }
@@ -163,13 +163,14 @@ static int demo_remove(int argc, char **argv) {
          "count what would be removed and change nothing"},
         {"keep-edited", NULL, HY_OPT_FLAG, &keep_edited, NULL,
          "keep the demo groups and library documents someone changed since the demo loaded "
-         "them, as your own (no longer marked as examples)"},
+         "them, and demo datasets with a newer version uploaded, as your own (no longer marked "
+         "as examples)"},
     };
     int r = hy_opts_parse(
         "hamyari demo remove [--dry-run] [--keep-edited] [--db URL]",
         "Removes the demo data `serve --demo` loaded, in one transaction: the example groups, "
-        "library documents, volunteers, help requests and the demo's place list (Tehran's "
-        "neighbourhoods). Only rows marked as demo are touched, whoever created or edited "
+        "library documents, volunteers, help requests, open-data datasets and the demo's place "
+        "list (Tehran's neighbourhoods). Only rows marked as demo are touched, whoever created or edited "
         "anything else. A real request a demo volunteer holds goes back to the coordinators' "
         "queue as open. The GeoNames gazetteer stays. An audit entry records the counts, and a "
         "server still started with --demo does not load the demo again.",
@@ -197,6 +198,12 @@ static int demo_remove(int argc, char **argv) {
     if (c->released)
         printf("%s %" PRId64 " real requests held by a demo volunteer back to open\n",
                dry_run ? "would return" : "returned", c->released);
+    printf("%s: %" PRId64 " open-data datasets\n", dry_run ? "would remove" : "removed",
+           c->datasets);
+    if (c->datasets_edited)
+        printf("%s %" PRId64 " datasets with a version uploaded since the demo loaded them%s\n",
+               keep_edited ? "kept:" : "among them:", c->datasets_edited,
+               keep_edited ? " (now your own)" : " (--keep-edited keeps them)");
     return 0;
 }
 

@@ -1,6 +1,9 @@
 /* demo_datasets.c — the demo's open data: synthetic daily hospital admissions, per province and
  * for the whole country, generated here (a smooth epidemic wave, a weekly rhythm and a fixed
- * pseudo-random scatter, so every demo has the same figures). Marked as demo in both titles. */
+ * pseudo-random scatter, so every demo has the same figures), and beds occupied per province
+ * with the provinces named in Persian the way files from the field spell them (an «استان»
+ * prefix, Arabic yeh and kaf, a joiner in place of a space) and rows of unknown province. Each
+ * dataset carries the demo mark (`hamyari demo remove` takes them). */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -23,6 +26,24 @@ static const struct {
     {"Mazandaran", 90, 99},     {"Kerman", 70, 125},
 };
 #define NPROVINCES (sizeof provinces / sizeof provinces[0])
+
+/* Every province, as a Persian file might name it, and its weight in the beds dataset. */
+static const struct {
+    const char *name;
+    double weight;
+} beds_provinces[] = {
+    {"استان تهران", 13}, {"خراسان رضوی", 6.5}, {"اصفهان", 5.1}, {"فارس", 4.9},
+    {"خوزستان", 4.7}, {"آذربایجان شرقی", 3.9}, {"مازندران", 3.3}, {"آذربایجان‌غربی", 3.3},
+    {"كرمان", 3.2}, {"سیستان و بلوچستان", 2.8}, {"البرز", 2.7}, {"گیلان", 2.5},
+    {"كرمانشاه", 1.9}, {"لرستان", 1.8}, {"همدان", 1.7}, {"گلستان", 1.9},
+    {"کردستان", 1.6}, {"هرمزگان", 1.8}, {"مرکزی", 1.5}, {"اردبیل", 1.3},
+    {"قزوین", 1.3}, {"قم", 1.3}, {"يزد", 1.1}, {"زنجان", 1.1},
+    {"بوشهر", 1.2}, {"چهارمحال و بختیاری", 0.9}, {"خراسان شمالی", 0.9},
+    {"کهگیلویه و بویراحمد", 0.7}, {"خراسان جنوبی", 0.8}, {"سمنان", 0.7}, {"ایلام", 0.6},
+    {"نامشخص", 0.4},
+};
+#define NBEDS (sizeof beds_provinces / sizeof beds_provinces[0])
+#define BEDS_DAYS 60
 
 /* A fixed pseudo-random number in [0, 1). */
 static double scatter(uint32_t *state) {
@@ -69,29 +90,53 @@ int hy_demo_datasets(hy_db *db) {
         }
         hy_buf_printf(&national, "%s,%.0f,%.0f\r\n", date, all, all_icu);
     }
-    int rc = hy_buf_error(&by_area) || hy_buf_error(&national) ? -1 : 0;
+    hy_buf beds = HY_BUF_INIT(0);
+    hy_buf_puts(&beds, "date,area,beds_occupied,icu_beds_occupied\r\n");
+    for (int day = 0; day < BEDS_DAYS; day++) {
+        char date[11];
+        hy_fc_date_format(start + 120 + day, date);
+        for (size_t p = 0; p < NBEDS; p++) {
+            double v = wave(60 * beds_provinces[p].weight, 20 + (int)(p % 9) * 3, day, &state);
+            double icu = floor(v * (0.1 + 0.05 * scatter(&state)));
+            hy_buf_printf(&beds, "%s,%s,%.0f,%.0f\r\n", date, beds_provinces[p].name, v, icu);
+        }
+    }
+    int rc = hy_buf_error(&by_area) || hy_buf_error(&national) || hy_buf_error(&beds) ? -1 : 0;
     const struct hy_dataset sets[] = {
         {.id = "demo-admissions",
-         .title_fa = "پذیرش روزانهٔ بیمارستان به تفکیک استان (نمونه)",
-         .title_en = "Daily hospital admissions by province (demo)",
+         .title_fa = "پذیرش روزانهٔ بیمارستان به تفکیک استان",
+         .title_en = "Daily hospital admissions by province",
          .description_fa = "داده‌های ساختگی برای نمایش داشبورد: بیماران بستری‌شده و بستری در "
                            "بخش مراقبت‌های ویژه در هر روز و هر استان.",
          .description_en = "Made-up figures to show the dashboard: patients admitted to hospital "
                            "and to intensive care each day in each province.",
          .source = "Hamyari demo (synthetic)", .licence = "CC0-1.0",
-         .contact = "data@example.org", .cutoff = "20:00"},
+         .contact = "data@example.org", .cutoff = "20:00", .demo = true},
         {.id = "demo-admissions-national",
-         .title_fa = "پذیرش روزانهٔ بیمارستان در کل کشور (نمونه)",
-         .title_en = "Daily hospital admissions, whole country (demo)",
+         .title_fa = "پذیرش روزانهٔ بیمارستان در کل کشور",
+         .title_en = "Daily hospital admissions, whole country",
          .description_fa = "جمع استان‌ها در دادهٔ نمونهٔ پذیرش روزانه؛ برای برازش پیش‌بینی.",
          .description_en = "The provinces of the demo admissions summed; for fitting the "
                            "forecast.",
          .source = "Hamyari demo (synthetic)", .licence = "CC0-1.0",
-         .contact = "data@example.org", .cutoff = "20:00"},
+         .contact = "data@example.org", .cutoff = "20:00", .demo = true},
+        {.id = "demo-beds",
+         .title_fa = "تخت‌های اشغال‌شدهٔ بیمارستان در هر استان",
+         .title_en = "Hospital beds occupied in each province",
+         .description_fa = "داده‌های ساختگی برای نمایش نقشهٔ داشبورد: تخت‌های اشغال‌شده و "
+                           "تخت‌های اشغال‌شدهٔ مراقبت‌های ویژه در هر روز، با نام فارسی استان‌ها "
+                           "همان‌طور که در فایل‌ها نوشته می‌شوند، و ردیف‌هایی با استان نامشخص.",
+         .description_en = "Made-up figures to show the dashboard's map: hospital beds and "
+                           "intensive-care beds occupied each day, with the provinces named in "
+                           "Persian as files spell them, and rows whose province is unknown.",
+         .source = "Hamyari demo (synthetic)", .licence = "CC0-1.0",
+         .contact = "data@example.org", .cutoff = "08:00", .demo = true},
     };
     if (rc == 0) rc = load(db, &sets[0], &by_area);
     if (rc == 0) rc = load(db, &sets[1], &national);
+    if (rc == 0) rc = load(db, &sets[2], &beds);
     hy_buf_free(&by_area);
     hy_buf_free(&national);
+    hy_buf_free(&beds);
     return rc;
 }

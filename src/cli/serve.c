@@ -162,6 +162,9 @@ int hy_cmd_serve(int argc, char **argv) {
         {"library-cache", "HAMYARI_LIBRARY_CACHE", HY_OPT_SIZE, &c->library_cache, "BYTES",
          "memory for whole public library-search answers, kept gzip-compressed and dropped "
          "when the library changes, e.g. 64M; 0 = off (default 32 MiB)"},
+        {"dataset-cache", "HAMYARI_DATASET_CACHE", HY_OPT_SIZE, &c->dataset_cache, "BYTES",
+         "memory for whole open-data aggregate answers (daily sums, per-area totals), kept "
+         "gzip-compressed per dataset version; 0 = off (default 16 MiB)"},
         {"body-max", "HAMYARI_BODY_MAX", HY_OPT_SIZE, &c->body_max, "BYTES",
          "largest request body accepted, e.g. 1M (default 1 MiB)"},
         {"conn-timeout", "HAMYARI_CONN_TIMEOUT", HY_OPT_UINT, &c->conn_timeout, "SECONDS",
@@ -345,6 +348,7 @@ int hy_cmd_serve(int argc, char **argv) {
     }
     struct hy_app app;
     hy_app_init(&app, db, c->library_cache);
+    app.dsanswers = hy_anscache_new(c->dataset_cache);
     c->routes = hy_routes;
     c->nroutes = hy_routes_count;
     c->app = &app;

@@ -46,6 +46,7 @@ struct hy_dataset {
     int32_t min_day, max_day; /* days since 1970-01-01 of the first and last dates */
     const char *created_by;
     int64_t created_at, updated_at; /* updated_at: when the version in force was loaded */
+    bool demo; /* loaded by the demo (`serve --demo`); set when the dataset is first stored */
 };
 
 /* One version of a dataset (the listing of earlier uploads). */

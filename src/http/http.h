@@ -76,6 +76,7 @@ struct hy_server_config {
     unsigned threads;          /* libmicrohttpd's thread pool; 0 = number of cores */
     size_t body_max;           /* the largest request body accepted */
     size_t library_cache;      /* bytes of compressed library answers kept; 0 = none */
+    size_t dataset_cache;      /* bytes of compressed open-data aggregate answers; 0 = none */
     unsigned conn_timeout;     /* seconds of inactivity before a connection is closed */
     unsigned header_timeout;   /* seconds for a whole request head (0 = the default, 10) */
     unsigned per_ip_limit;     /* concurrent connections from one address */

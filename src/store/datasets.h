@@ -55,6 +55,12 @@ struct hy_dataset_ops {
     /* Per area and column over from_day … to_day, by area then column. Returns the count. */
     int (*areas)(hy_store *s, const char *id, int64_t version, int32_t from_day, int32_t to_day,
                  hy_arena *a, struct hy_dataset_area **ret);
+    /* daily() and areas() read summaries written as a version is put in force; these compute
+     * the same answers from the cells themselves (slow: for checking the summaries). */
+    int (*daily_scan)(hy_store *s, const char *id, int64_t version, const char *area, int col,
+                      int32_t from_day, int32_t to_day, hy_arena *a, struct hy_dataset_day **ret);
+    int (*areas_scan)(hy_store *s, const char *id, int64_t version, int32_t from_day,
+                      int32_t to_day, hy_arena *a, struct hy_dataset_area **ret);
 };
 
 extern const struct hy_dataset_ops hy_dataset_ops_shared;

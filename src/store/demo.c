@@ -12,6 +12,7 @@
 static const struct hy_col count_cols[] = {
     COUNT_COL(groups),   COUNT_COL(groups_edited), COUNT_COL(documents), COUNT_COL(documents_edited),
     COUNT_COL(accounts), COUNT_COL(requests),      COUNT_COL(places),    COUNT_COL(released),
+    COUNT_COL(datasets), COUNT_COL(datasets_edited),
 };
 static const struct hy_row_spec count_row = {count_cols, sizeof count_cols / sizeof count_cols[0],
                                              sizeof(struct hy_demo_counts), -1};
@@ -40,6 +41,7 @@ int hy_demo_count(hy_store *s, bool keep_edited, struct hy_demo_counts *ret) {
     if (keep_edited) {
         c.groups -= c.groups_edited;
         c.documents -= c.documents_edited;
+        c.datasets -= c.datasets_edited;
     }
     *ret = c;
     return HY_DB_ONE;
@@ -52,11 +54,15 @@ int hy_demo_remove(hy_store *s, bool keep_edited, int64_t now, struct hy_demo_co
     if (keep_edited) {
         if ((r = hy_st_exec(s, HY_Q_DEMO_KEEP_GROUPS, HY_NO_ARGS)) < 0) return r;
         if ((r = hy_st_exec(s, HY_Q_DEMO_KEEP_DOCS, HY_NO_ARGS)) < 0) return r;
+        if ((r = hy_st_exec(s, HY_Q_DEMO_KEEP_DATASETS, HY_NO_ARGS)) < 0) return r;
     }
     static const int steps[] = {HY_Q_DEMO_RELEASE_EVENTS,  HY_Q_DEMO_RELEASE,
                                 HY_Q_DEMO_DELETE_REQUESTS, HY_Q_DEMO_DELETE_USERS,
                                 HY_Q_DEMO_DELETE_GROUPS,   HY_Q_DEMO_DELETE_DOCS,
-                                HY_Q_DEMO_DELETE_PLACE_NAMES, HY_Q_DEMO_DELETE_PLACES};
+                                HY_Q_DEMO_DELETE_PLACE_NAMES, HY_Q_DEMO_DELETE_PLACES,
+                                HY_Q_DEMO_DELETE_DATASET_VALUES, HY_Q_DEMO_DELETE_DATASET_TOTALS,
+                                HY_Q_DEMO_DELETE_DATASET_DAYS, HY_Q_DEMO_DELETE_DATASET_SERIES,
+                                HY_Q_DEMO_DELETE_DATASET_VERSIONS, HY_Q_DEMO_DELETE_DATASETS};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         bool timed = steps[i] == HY_Q_DEMO_RELEASE_EVENTS || steps[i] == HY_Q_DEMO_RELEASE;
         r = timed ? hy_st_exec(s, steps[i], HY_ARGS(hy_arg_i64(now)))

@@ -2,7 +2,7 @@
  *
  * A row is demo by its own mark and by nothing else (not by its age, its author or its
  * contact details): a group with demo = true, a library document of origin "demo", an account,
- * a help request or a place the demo loader marked. Every function runs inside the caller's
+ * a help request, a place or an open-data dataset the demo loader marked. Every function runs inside the caller's
  * write transaction and returns a store status. */
 #ifndef HY_STORE_DEMO_H
 #define HY_STORE_DEMO_H
@@ -19,6 +19,7 @@ struct hy_demo_counts {
     int64_t requests;
     int64_t places; /* the demo's own place list (e.g. Tehran's neighbourhoods) */
     int64_t released; /* real requests a demo volunteer holds: back to the queue on removal */
+    int64_t datasets, datasets_edited; /* open data; edited: a later version was uploaded */
 };
 
 /* Marks one account (a demo volunteer) or one help request as demo. */

@@ -396,7 +396,7 @@ static const struct hy_col dataset_cols[] = {
     C_TEXT(S, cutoff),   C_I64(S, version),      C_I64(S, rows),         C_TEXT(S, columns),
     C_TEXT(S, date_column), C_TEXT(S, area_column), C_TEXT(S, date_hxl), C_TEXT(S, area_hxl),
     C_INT(S, min_day),   C_INT(S, max_day),      C_TEXT(S, created_by),  C_I64(S, created_at),
-    C_I64(S, updated_at),
+    C_I64(S, updated_at), C_BOOL(S, demo),
 };
 SPEC(hy_row_dataset, S, dataset_cols, -1);
 #undef S

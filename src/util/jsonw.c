@@ -43,6 +43,12 @@ int hy_jw_string(hy_buf *b, const char *s) {
 int hy_jw_number(hy_buf *b, double v) {
     if (!isfinite(v)) return hy_buf_puts(b, "null");
     char t[40];
+    /* Whole numbers below 10^15 (counts, sums of counts) print as "%.15g" would, without the
+     * cost of formatting a double and reading it back. */
+    if (v == trunc(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v))) {
+        snprintf(t, sizeof t, "%lld", (long long)v);
+        return hy_buf_puts(b, t);
+    }
     for (int digits = 15; digits <= 17; digits++) {
         snprintf(t, sizeof t, "%.*g", digits, v);
         if (strtod(t, NULL) == v) break;

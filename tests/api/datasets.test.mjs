@@ -225,6 +225,96 @@ describe(`datasets ${S}`, () => {
     assertError(await anon().request('GET', '/api/v1/datasets/filters/daily?column=nope'), 404, 'not_found');
   });
 
+  /** A multipart/form-data body of parts [{ name, value, filename?, type? }] (value string or Buffer). */
+  const form = (parts, boundary = '----hy-test-7f3a') => Buffer.concat([
+    ...parts.flatMap((p) => [
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n`
+        + (p.type ? `Content-Type: ${p.type}\r\n` : '') + '\r\n'),
+      Buffer.isBuffer(p.value) ? p.value : Buffer.from(p.value),
+      Buffer.from('\r\n'),
+    ]),
+    Buffer.from(`--${boundary}--\r\n`),
+  ]);
+  const multipart = (client, parts, { boundary = '----hy-test-7f3a', query = {}, type } = {}) =>
+    upload(client, query, form(parts, boundary), type ?? `multipart/form-data; boundary=${boundary}`);
+  const fields = (o) => Object.entries(o).map(([name, value]) => ({ name, value }));
+
+  it(`takes a multipart form: the fields and one file; a dry run lists the errors or what would load, and loads nothing ${S}`, async () => {
+    const text = series(4);
+    const file = { name: 'file', filename: 'admissions.csv', type: 'text/csv', value: text };
+    // A dry run of a bad file: the errors, nothing stored.
+    const bad = text.replace('2024-03-02', '2024-13-02');
+    let r = await multipart(editor, [...fields({ ...meta('form'), dry_run: '1' }), { ...file, value: bad }]);
+    assertRefused(r, 'dry run of a bad file');
+    assert.equal(r.json.error.errors[0].column, 'date');
+    assertError(await anon().request('GET', '/api/v1/datasets/form'), 404, 'not_found');
+    // A dry run of a sound file: what would be loaded, still nothing stored.
+    r = await multipart(editor, [...fields({ ...meta('form'), dry_run: 'true' }), file]);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json, { dry_run: true, id: 'form', rows: 8, date_column: 'date', area_column: 'area', columns: ['admissions', 'icu'], first_date: '2024-03-01', last_date: '2024-03-04' });
+    assertError(await anon().request('GET', '/api/v1/datasets/form'), 404, 'not_found');
+    // The upload itself, with Persian text in the fields.
+    r = await multipart(editor, [...fields({ ...meta('form'), description_fa: 'شرح «آزمایشی»' }), file]);
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.title.fa, 'پذیرش روزانه');
+    assert.equal(r.json.description.fa, 'شرح «آزمایشی»');
+    assert.equal(r.json.rows, 8);
+    const csv = await anon().request('GET', '/api/v1/datasets/form.csv');
+    assert.equal(csv.text, text, 'the file round-trips');
+    // Outsiders cannot use the form either.
+    for (const c of [anon(), volunteer, coordinator]) {
+      const x = await multipart(c, [...fields(meta('form2')), file]);
+      assert.ok(x.status === 401 || x.status === 403, `${x.status}`);
+    }
+  });
+
+  it(`refuses hostile multipart forms with a clear error and loads nothing ${S}`, async () => {
+    const file = { name: 'file', filename: 'a.csv', value: series(2) };
+    const cases = [
+      ['no boundary', () => upload(editor, {}, form([...fields(meta('h1')), file]), 'multipart/form-data'), 400, 'bad_request'],
+      ['an empty boundary', () => upload(editor, {}, form([...fields(meta('h1')), file]), 'multipart/form-data; boundary='), 400, 'bad_request'],
+      ['a boundary of 71 characters', () => multipart(editor, [...fields(meta('h1')), file], { boundary: 'b'.repeat(71) }), 400, 'bad_request'],
+      ['a body without the boundary', () => upload(editor, {}, form([...fields(meta('h1')), file], 'other'), 'multipart/form-data; boundary=mine'), 400, 'bad_request'],
+      ['no closing boundary', () => upload(editor, {}, form([...fields(meta('h1')), file]).subarray(0, -24), 'multipart/form-data; boundary=----hy-test-7f3a'), 400, 'bad_request'],
+      ['two files', () => multipart(editor, [...fields(meta('h1')), file, { ...file, filename: 'b.csv' }]), 400, 'bad_request'],
+      ['a file in another field', () => multipart(editor, [...fields(meta('h1')), { ...file, name: 'upload' }]), 400, 'bad_request'],
+      ['no file', () => multipart(editor, fields(meta('h1'))), 400, 'bad_request'],
+      ['a huge field', () => multipart(editor, [...fields({ ...meta('h1'), description_en: 'x'.repeat(9000) }), file]), 400, 'invalid_query'],
+      ['a field over its own limit', () => multipart(editor, [...fields({ ...meta('h1'), title_en: 'x'.repeat(201) }), file]), 400, 'invalid_query'],
+      ['bad UTF-8 in a field', () => multipart(editor, [...fields(meta('h1')).filter((f) => f.name !== 'title_fa'), { name: 'title_fa', value: Buffer.from([0x41, 0xc3, 0x28]) }, file]), 400, 'bad_utf8'],
+      ['a NUL in a field', () => multipart(editor, [...fields(meta('h1')).filter((f) => f.name !== 'title_en'), { name: 'title_en', value: 'a\u0000b' }, file]), 400, 'bad_utf8'],
+      ['a field given twice', () => multipart(editor, [...fields(meta('h1')), { name: 'source', value: 'again' }, file]), 400, 'invalid_query'],
+      ['a field in the address and the form', () => multipart(editor, [...fields(meta('h1')), file], { query: { source: 'x' } }), 400, 'invalid_query'],
+      ['an unknown field', () => multipart(editor, [...fields({ ...meta('h1'), colour: 'red' }), file]), 400, 'invalid_query'],
+      ['a part without a name', () => upload(editor, {}, Buffer.from('--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--\r\n'), 'multipart/form-data; boundary=b'), 400, 'bad_request'],
+      ['headers that never end', () => upload(editor, {}, Buffer.from(`--b\r\nContent-Disposition: form-data; name="file"; filename="${'a'.repeat(5000)}"`), 'multipart/form-data; boundary=b'), 400, 'bad_request'],
+      ['too many parts', () => multipart(editor, [...Array.from({ length: 30 }, (_, i) => ({ name: `f${i}`, value: 'x' })), file]), 400, 'bad_request'],
+    ];
+    for (const [what, send, status, code] of cases) assertError(await send(), status, code, what);
+    assertError(await anon().request('GET', '/api/v1/datasets/h1'), 404, 'not_found');
+  });
+
+  it(`aggregate answers kept by the server follow the version in force, and each version keeps its own ${S}`, async () => {
+    const q = qs({ column: 'admissions', from: '2024-03-01', to: '2024-03-03' });
+    assert.equal((await upload(editor, meta('kept'), series(5))).status, 201);
+    const get = async (extra = '') => {
+      const r = await anon().request('GET', `/api/v1/datasets/kept/daily?${q}${extra}`);
+      assert.equal(r.status, 200, r.text);
+      return r.json.days.map((x) => x.total[0]);
+    };
+    const areas = async (extra = '') => (await anon().request('GET', `/api/v1/datasets/kept/areas?${q}${extra}`)).json.areas.map((x) => [x.area, x.total[0]]);
+    assert.deepEqual(await get(), [23, 25, 27]);
+    assert.deepEqual(await get(), [23, 25, 27], 'asked again: the same answer');
+    assert.deepEqual(await areas(), [['Isfahan', 42], ['Tehran', 33]]);
+    // A new version with other areas and figures: the next answers are the new data's.
+    assert.equal((await upload(editor, meta('kept'), series(5, ['Fars']))).status, 201);
+    assert.deepEqual(await get(), [10, 11, 12]);
+    assert.deepEqual(await areas(), [['Fars', 33]]);
+    // the earlier version, asked for by number, still answers with its own figures
+    assert.deepEqual(await get('&version=1'), [23, 25, 27]);
+    assert.deepEqual(await areas('&version=1'), [['Isfahan', 42], ['Tehran', 33]]);
+  });
+
   it(`\`hamyari import dataset\` loads a file with a progress line, or nothing when a row is bad ${S}`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hy-ds-'));
     try {
@@ -298,15 +388,21 @@ describe(`demo datasets ${S}`, () => {
   before(async () => { srv = await startServer({ args: ['--demo'] }); });
   after(async () => { await srv?.stop(); });
 
-  it(`the demo loads synthetic admissions per province and for the country, titled in both languages ${S}`, async () => {
+  it(`the demo loads synthetic admissions per province and for the country, and beds per province named in Persian, titled in both languages and marked as demo ${S}`, async () => {
     const list = await srv.request('GET', '/api/v1/datasets');
     const ids = list.json.datasets.map((d) => d.id);
-    assert.deepEqual(ids, ['demo-admissions', 'demo-admissions-national']);
+    assert.deepEqual(ids, ['demo-admissions', 'demo-admissions-national', 'demo-beds']);
     for (const d of list.json.datasets) {
-      assert.match(d.title.fa, /نمونه/);
-      assert.match(d.title.en, /demo/);
+      assert.ok(d.title.fa && d.title.en, 'titles in both languages');
+      assert.doesNotMatch(`${d.title.fa} ${d.title.en}`, /\(demo\)|\(نمونه\)/, 'no filler in the titles');
+      assert.equal(d.demo, true, 'the demo mark');
       assert.equal(d.rows > 0, true);
     }
+    // The beds: 31 provinces spelled as files from the field do, and an unknown one.
+    const areas = await srv.request('GET', '/api/v1/datasets/demo-beds/areas');
+    const names = areas.json.areas.map((a) => a.area);
+    assert.equal(names.length, 32);
+    for (const n of ['استان تهران', 'آذربایجان\u200cغربی', 'كرمان', 'يزد', 'نامشخص']) assert.ok(names.includes(n), n);
     // the national series is the sum of the provinces, day by day
     const nat = await srv.request('GET', '/api/v1/datasets/demo-admissions-national.json');
     const daily = await srv.request('GET', '/api/v1/datasets/demo-admissions/daily?column=admissions');

@@ -132,7 +132,23 @@ test('hamyari demo remove: --help, a dry run that changes nothing, then only dem
   await must('coord', 'POST', `/api/v1/requests/${req.id}/assign`, { volunteer_id: demoVol });
   assert.equal(one(`SELECT status FROM help_requests WHERE id = '${req.id}'`), 'claimed');
 
-  const snapshot = () => ['aid_groups', 'lib_docs', 'users', 'help_requests', 'places', 'audit_log']
+  // Open data: a real dataset, and a demo one an editor uploaded a new version of.
+  const csvDir = mkdtempSync(join(tmpdir(), 'hy-demo-ds-'));
+  const csv = join(csvDir, 'real.csv');
+  writeFileSync(csv, 'date,area,beds\n2024-05-01,Tehran,10\n2024-05-02,Tehran,12\n');
+  for (const id of ['real-beds', 'demo-beds']) {
+    const imp = await runCli(['import', 'dataset', '--db', srv.dbUrl, '--id', id, '--title-fa', 'تخت‌ها', '--title-en', 'Beds', csv]);
+    assert.equal(imp.code, 0, imp.stderr);
+  }
+  rmSync(csvDir, { recursive: true, force: true });
+  const demoSets = (await must(null, 'GET', '/api/v1/datasets')).datasets.filter((d) => d.demo).map((d) => d.id);
+  assert.deepEqual(demoSets, ['demo-admissions', 'demo-admissions-national', 'demo-beds']);
+
+  // An aggregate answer the server keeps, of a demo dataset about to go.
+  const keptBefore = (await must(null, 'GET', '/api/v1/datasets/demo-admissions-national/daily')).days.length;
+  assert.ok(keptBefore > 100);
+
+  const snapshot = () => ['aid_groups', 'lib_docs', 'users', 'help_requests', 'places', 'audit_log', 'datasets', 'dataset_values', 'dataset_days']
     .map((t) => count(`SELECT count(*) FROM ${t}`));
   const before = snapshot();
   const demoGroups = count('SELECT count(*) FROM aid_groups WHERE demo');
@@ -144,6 +160,8 @@ test('hamyari demo remove: --help, a dry run that changes nothing, then only dem
   assert.match(r.stdout, new RegExp(`^would remove: ${demoGroups} groups, ${demoDocs} library documents, 12 volunteers, 4 help requests, 36 places$`, 'm'));
   assert.match(r.stdout, /^among them: 1 groups and 1 documents edited since the demo loaded them/m);
   assert.match(r.stdout, /^would return 1 real requests held by a demo volunteer back to open$/m);
+  assert.match(r.stdout, /^would remove: 3 open-data datasets$/m);
+  assert.match(r.stdout, /^among them: 1 datasets with a version uploaded since the demo loaded them/m);
   assert.match(r.stderr, /counting the demo rows/);
   assert.deepEqual(snapshot(), before);
   r = await runCli(['demo', 'remove', '--db', srv.dbUrl, '--dry-run', '--keep-edited']);
@@ -154,6 +172,25 @@ test('hamyari demo remove: --help, a dry run that changes nothing, then only dem
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`^removed: ${demoGroups - 1} groups, ${demoDocs - 1} library documents, 12 volunteers, 4 help requests, 36 places$`, 'm'));
   assert.match(r.stderr, /removing the demo rows/);
+  assert.match(r.stdout, /^removed: 2 open-data datasets$/m);
+  assert.match(r.stdout, /^kept: 1 datasets with a version uploaded since the demo loaded them \(now your own\)$/m);
+  // The demo datasets are gone with their versions, cells and summaries; the real one and the
+  // edited one stay, no longer marked.
+  const left = (await must(null, 'GET', '/api/v1/datasets')).datasets;
+  assert.deepEqual(left.map((d) => [d.id, d.demo]), [['demo-beds', false], ['real-beds', false]]);
+  for (const t of ['dataset_versions', 'dataset_values', 'dataset_totals', 'dataset_days', 'dataset_series'])
+    assert.equal(count(`SELECT count(*) FROM ${t} WHERE dataset_id LIKE 'demo-admissions%'`), 0, t);
+  assert.equal((await call('GET', '/api/v1/datasets/demo-admissions/daily')).status, 404);
+  assert.equal((await must(null, 'GET', '/api/v1/datasets/real-beds/daily')).days.length, 2);
+  // The same id uploaded again starts at version 1 again: the running server answers with the
+  // new data, not an answer it kept of the removed one.
+  const again = join(mkdtempSync(join(tmpdir(), 'hy-demo-ds-')), 'again.csv');
+  writeFileSync(again, 'date,admissions\n2024-06-01,7\n2024-06-02,9\n');
+  const imp = await runCli(['import', 'dataset', '--db', srv.dbUrl, '--id', 'demo-admissions-national', '--title-fa', 'دوباره', '--title-en', 'Again', again]);
+  assert.equal(imp.code, 0, imp.stderr);
+  const fresh = await must(null, 'GET', '/api/v1/datasets/demo-admissions-national/daily');
+  assert.equal(fresh.version, 1);
+  assert.deepEqual(fresh.days.map((d) => d.total[0]), [7, 9]);
   for (const q of ['SELECT count(*) FROM aid_groups WHERE demo', "SELECT count(*) FROM lib_docs WHERE origin = 'demo'",
     'SELECT count(*) FROM users WHERE demo', 'SELECT count(*) FROM help_requests WHERE demo', 'SELECT count(*) FROM places WHERE demo'])
     assert.equal(count(q), 0, q);
@@ -177,7 +214,7 @@ test('hamyari demo remove: --help, a dry run that changes nothing, then only dem
   assert.equal((await call('GET', `/api/v1/geocode?q=${encodeURIComponent('نارمک')}`)).json.places.length, 0);
   // One audit entry with the counts.
   const [detail] = sql(srv, "SELECT detail FROM audit_log WHERE action = 'demo_removed'")[0];
-  assert.match(detail, new RegExp(`^groups=${demoGroups - 1} documents=${demoDocs - 1} volunteers=12 requests=4 places=36 released=1 keep_edited$`));
+  assert.match(detail, new RegExp(`^groups=${demoGroups - 1} documents=${demoDocs - 1} volunteers=12 requests=4 places=36 released=1 datasets=2 keep_edited$`));
 
   // Started again with --demo, the server does not bring the demo back.
   await srv.stop();

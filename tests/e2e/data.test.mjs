@@ -33,6 +33,12 @@ before(async () => {
   const lines = ['date,area,admissions,icu'];
   for (let i = 0; i < 30; i++) for (const [a, k] of [['Tehran', 2], ['Isfahan', 1]]) lines.push(`${day(i)},${a},${k * (10 + i)},${i % 5}`);
   importDataset('e2e-admissions', lines.join('\n'), ['پذیرش روزانه', 'Daily admissions']);
+  // Provinces named as files from the field do: English, Persian with «استان», Arabic kaf and
+  // yeh, a joiner for a space; and two areas that match no province.
+  const prov = ['date,area,cases'];
+  const names = [['Tehran', 50], ['استان اصفهان', 30], ['كرمان', 20], ['آذربایجان‌غربی', 10], ['Fars Province', 40], ['يزد', 5], ['نامشخص', 3], ['Elsewhere', 1]];
+  for (let i = 0; i < 3; i++) for (const [a, k] of names) prov.push(`${day(i)},${a},${k + i}`);
+  importDataset('e2e-provinces', prov.join('\n'), ['موارد در استان‌ها', 'Cases by province']);
   // 100,000 rows: 50 areas over 2,000 days.
   const big = ['date,area,admissions'];
   for (let i = 0; i < 2000; i++) for (let a = 0; a < 50; a++) big.push(`${day(i)},A${a},${(i * 7 + a) % 90}`);
@@ -86,6 +92,48 @@ for (const lang of ['fa', 'en']) {
         assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
         await page.screenshot({ path: join(shots, `data-${lang}-${width}.png`), fullPage: false });
         await axeClean(page, `data ${lang} ${width}`);
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}
+
+for (const lang of ['fa', 'en']) {
+  for (const width of [360, 1280]) {
+    test(`map of the latest value per province (${lang}, ${width} px): legend, the same numbers in a table, unmatched areas listed`, async () => {
+      const context = await newContext(browser, { lang, viewport: { width, height: 900 } });
+      try {
+        const { page, problems } = await instrumentedPage(context, { allowedOrigin: server.url });
+        await page.goto(`${server.url}/data?dataset=e2e-provinces`);
+        await waitForShell(page);
+        await page.waitForSelector('#main #db-map:not([hidden]) svg path');
+        // Every province drawn; the six matched ones filled by value, the others grey.
+        const fills = await page.locator('#db-map svg path').evaluateAll((ps) => ps.map((p) => [p.dataset.name, p.getAttribute('fill')]));
+        assert.equal(fills.length, 31);
+        const filled = fills.filter(([, f]) => f !== '#f2f2f2').map(([n]) => n).sort();
+        assert.deepEqual(filled, ['Fars', 'Isfahan', 'Kerman', 'Tehran', 'West Azerbaijan', 'Yazd']);
+        // Alborz shares Tehran's code in the outline file: it is not coloured by Tehran's value.
+        assert.equal(fills.find(([n]) => n === 'Alborz')[1], '#f2f2f2');
+        // The table beside it: latest values (day 3), largest first.
+        const rows = page.locator('#db-map-table tbody tr');
+        assert.equal(await rows.count(), 6);
+        assert.equal(await rows.first().locator('th').textContent(), lang === 'fa' ? 'تهران' : 'Tehran');
+        assert.equal(await rows.first().locator('td').nth(1).textContent(), lang === 'fa' ? '۵۲' : '52');
+        assert.equal(await rows.nth(1).locator('td').first().textContent(), 'Fars Province', 'the area as the file names it');
+        // The legend has the classes and "no value".
+        assert.ok(await page.locator('#db-map-legend li').count() >= 2);
+        // Areas that match no province are listed, not dropped.
+        const left = await page.locator('#db-map-unmatched').textContent();
+        assert.match(left, /نامشخص/);
+        assert.match(left, /Elsewhere/);
+        // Another column choice redraws (one column here: the select holds it).
+        assert.equal(await page.locator('#db-map-column option').count(), 1);
+        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+        await page.locator('#db-map').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(shots, `data-map-${lang}-${width}.png`), fullPage: false });
+        await axeClean(page, `data map ${lang} ${width}`);
         assert.deepEqual(problems, []);
       } finally {
         await context.close();

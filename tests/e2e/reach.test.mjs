@@ -23,6 +23,7 @@ const ROLE_PAGES = {
   '/editor': ['editor', 'admin'],
   '/tree-editor': ['editor', 'admin'],
   '/synonyms': ['editor', 'admin'],
+  '/data-upload': ['editor', 'admin'],
   '/admin/users': ['admin'],
   '/admin/audit': ['admin'],
   '/admin/outbox': ['admin'],

@@ -11,6 +11,9 @@
 import { t, formatNumber, formatDate, getLanguage, ready, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON, ApiError } from './api.js';
 import { loadUplot } from './charts.js';
+import { exampleBadge } from './example.js';
+import { getMe } from './session.js';
+import { loadProvinces, matchProvinces, classes, drawMap, CLASS_COLORS, NO_DATA_COLOR } from './choropleth.js';
 
 const $ = (id) => document.getElementById(id);
 const embed = Boolean(document.querySelector('[data-embed]'));
@@ -51,6 +54,7 @@ async function load() {
         const o = cell('option', title(d), { value: d.id });
         o.dataset.fa = d.title.fa;
         o.dataset.en = d.title.en;
+        if (d.demo) o.dataset.demo = '1';
         return o;
       }));
       if (!list.length) { status.textContent = t('data.empty'); return; }
@@ -82,8 +86,12 @@ function render() {
   const { meta, days, areas, query } = state;
   $('db-view').hidden = false;
   $('db-title').textContent = title(meta);
+  if (meta.demo) $('db-title').append(' ', exampleBadge());
   if (!embed) {
-    for (const o of $('db-dataset').querySelectorAll('option[data-en]')) o.textContent = getLanguage() === 'en' ? o.dataset.en : o.dataset.fa;
+    for (const o of $('db-dataset').querySelectorAll('option[data-en]')) {
+      const name = getLanguage() === 'en' ? o.dataset.en : o.dataset.fa;
+      o.textContent = o.dataset.demo ? `${name} (${t('demo.example')})` : name;
+    }
     $('db-description').textContent = getLanguage() === 'en' ? meta.description.en : meta.description.fa;
     renderMeta(meta);
     const select = $('db-area');
@@ -95,6 +103,7 @@ function render() {
     $('db-json').href = `${meta.links.json}?${query}`;
     $('db-package').href = meta.links.datapackage;
     renderAreas(areas);
+    renderMap(meta, areas);
   } else {
     $('db-more').href = `/data?dataset=${enc(meta.id)}`;
   }
@@ -213,11 +222,81 @@ function renderAreas(areas) {
   table.append(head, body);
 }
 
+/** The map of the latest value per province, where area names match provinces. */
+async function renderMap(meta, areas) {
+  const fig = $('db-map');
+  if (!areas || !areas.areas.length) { fig.hidden = true; return; }
+  let features;
+  try { features = await loadProvinces(); } catch { fig.hidden = true; return; }
+  if (state?.areas !== areas) return; // another dataset or filter was drawn meanwhile
+  const { matched, unmatched } = matchProvinces(areas.areas.map((a) => a.area), features);
+  fig.hidden = matched.length === 0;
+  if (fig.hidden) return;
+  const select = $('db-map-column');
+  const keep = Number(select.value) || 0;
+  select.replaceChildren(...areas.columns.map((c, i) => cell('option', c, { value: String(i) })));
+  select.value = String(keep < areas.columns.length ? keep : 0);
+  const k = Number(select.value);
+  const byArea = new Map(areas.areas.map((a) => [a.area, a]));
+  const valueOfFeature = new Map(matched.map(({ area, feature }) => [feature, byArea.get(area)]));
+  const value = (f) => { const a = valueOfFeature.get(f); return a && a.latest[k] != null ? a.latest[k] : undefined; };
+  const scale = classes(matched.map(({ feature }) => value(feature)).filter((v) => v !== undefined));
+  const fa = getLanguage() === 'fa';
+  const pname = (f) => (fa ? f.properties.name_fa : f.properties.name_en);
+  const box = $('db-map-svg');
+  box.replaceChildren(drawMap(features, value, (f) => {
+    const v = value(f);
+    return `${pname(f)}: ${v === undefined ? t('data.map_no_data') : num(v)}`;
+  }, scale));
+  // The legend: each class's range, and the colour of provinces without a value.
+  const legend = $('db-map-legend');
+  legend.replaceChildren();
+  const key = (color, text) => {
+    const li = document.createElement('li');
+    const sw = cell('span', '', { class: 'db-map-key' });
+    sw.style.background = color;
+    li.append(sw, document.createTextNode(text));
+    legend.append(li);
+  };
+  if (scale) {
+    const classesUsed = scale.step > 0 ? CLASS_COLORS.length : 1;
+    for (let i = CLASS_COLORS.length - classesUsed; i < CLASS_COLORS.length; i++) {
+      const from = scale.step > 0 ? scale.bounds[i] : scale.lo;
+      const to = scale.step > 0 ? (i === CLASS_COLORS.length - 1 ? scale.hi : scale.bounds[i + 1]) : scale.hi;
+      key(CLASS_COLORS[i], t('data.map_range', { from: num(from), to: num(to) }));
+    }
+  }
+  key(NO_DATA_COLOR, t('data.map_no_data'));
+  // The same numbers in a table: province, the area as the file names it, value and day.
+  const table = $('db-map-table');
+  table.replaceChildren(cell('caption', `${t('data.map_caption')} — ${areas.columns[k]}`, { class: 'visually-hidden' }));
+  const head = document.createElement('thead');
+  const hr = document.createElement('tr');
+  hr.append(cell('th', t('data.col_province'), { scope: 'col' }), cell('th', t('data.col_area'), { scope: 'col' }),
+    cell('th', t('data.col_value'), { scope: 'col' }), cell('th', t('data.col_date'), { scope: 'col' }));
+  head.append(hr);
+  const body = document.createElement('tbody');
+  const rows = matched.slice().sort((x, y) => (value(y.feature) ?? -Infinity) - (value(x.feature) ?? -Infinity));
+  for (const { area, feature } of rows) {
+    const a = byArea.get(area);
+    const tr = document.createElement('tr');
+    tr.dataset.code = feature.properties.code;
+    tr.append(cell('th', pname(feature), { scope: 'row' }), cell('td', area), cell('td', num(a.latest[k])),
+      cell('td', a.latest_date[k] ? formatDate(a.latest_date[k], { style: 'numeric' }) : t('data.none')));
+    body.append(tr);
+  }
+  table.append(head, body);
+  const left = $('db-map-unmatched');
+  left.hidden = unmatched.length === 0;
+  left.textContent = unmatched.length ? t('data.map_unmatched', { list: unmatched.join(fa ? '، ' : ', ') }) : '';
+}
+
 async function start() {
   await ready;
   if (!embed) {
     // A new dataset starts without the old one's area.
     $('db-dataset').addEventListener('change', () => { $('db-area').value = ''; });
+    $('db-map-column').addEventListener('change', () => { if (state) renderMap(state.meta, state.areas); });
     $('db-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
       const q = new URLSearchParams();
@@ -229,6 +308,10 @@ async function start() {
     });
   }
   document.addEventListener(LANGUAGE_EVENT, render);
+  if (!embed) {
+    // Editors and admins get a link to the upload form (getMe asks only when this browser signed in).
+    getMe().then((me) => { if (me && ['editor', 'admin'].includes(me.role)) $('db-upload-link').hidden = false; }).catch(() => {});
+  }
   await load();
 }
 

@@ -8,6 +8,8 @@
  * IF NOT EXISTS then does nothing. */
 #include "store/pg/migrations_pg.h"
 
+#include "store/sql/datasets_sums.h"
+
 const struct hy_migration hy_pg_migrations[] = {
     {1,
      "CREATE EXTENSION IF NOT EXISTS postgis;"
@@ -503,6 +505,27 @@ const struct hy_migration hy_pg_migrations[] = {
     {19,
      /* When an API token was last used: SQLite's step 19. */
      "ALTER TABLE api_tokens ADD COLUMN last_used_at bigint;"},
+    {20,
+     /* Summaries of every dataset version and the datasets' demo mark: SQLite's step 20. */
+     "CREATE TABLE dataset_totals ("
+     " dataset_id text COLLATE \"C\" NOT NULL, version bigint NOT NULL, day integer NOT NULL,"
+     " col integer NOT NULL, total double precision, n bigint NOT NULL,"
+     " PRIMARY KEY (dataset_id, version, day, col)"
+     ");"
+     "CREATE TABLE dataset_days ("
+     " dataset_id text COLLATE \"C\" NOT NULL, version bigint NOT NULL,"
+     " area text COLLATE \"C\" NOT NULL, col integer NOT NULL, day integer NOT NULL,"
+     " total double precision, n bigint NOT NULL, cells bigint NOT NULL,"
+     " cum_total double precision NOT NULL, cum_n bigint NOT NULL, cum_cells bigint NOT NULL,"
+     " last_day integer, last_value double precision,"
+     " PRIMARY KEY (dataset_id, version, area, col, day)"
+     ");"
+     "CREATE TABLE dataset_series ("
+     " dataset_id text COLLATE \"C\" NOT NULL, version bigint NOT NULL,"
+     " area text COLLATE \"C\" NOT NULL, col integer NOT NULL,"
+     " PRIMARY KEY (dataset_id, version, area, col)"
+     ");" HY_DS_SUMS_TOTALS("") ";" HY_DS_SUMS_DAYS("") ";" HY_DS_SUMS_SERIES("") ";"
+     "ALTER TABLE datasets ADD COLUMN demo boolean NOT NULL DEFAULT false;"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

@@ -2,6 +2,8 @@
  * has shipped; add a new one. The PostgreSQL steps carry the same numbers and meaning. */
 #include "store/sqlite/migrations_sqlite.h"
 
+#include "store/sql/datasets_sums.h"
+
 const struct hy_migration hy_sqlite_migrations[] = {
     {1,
      "CREATE TABLE meta ("
@@ -535,6 +537,29 @@ const struct hy_migration hy_sqlite_migrations[] = {
     {19,
      /* When an API token was last used (to the minute; NULL: never), for its owner's list. */
      "ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;"},
+    {20,
+     /* Summaries of every dataset version (store/sql/datasets_sums.h), written as a version is
+      * put in force, so the dashboard's aggregates read a few rows whatever the period; filled
+      * here for the versions already stored. Datasets the demo loads carry the demo mark. */
+     "CREATE TABLE dataset_totals ("
+     " dataset_id TEXT NOT NULL, version INTEGER NOT NULL, day INTEGER NOT NULL,"
+     " col INTEGER NOT NULL, total REAL, n INTEGER NOT NULL,"
+     " PRIMARY KEY (dataset_id, version, day, col)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE dataset_days ("
+     " dataset_id TEXT NOT NULL, version INTEGER NOT NULL, area TEXT NOT NULL,"
+     " col INTEGER NOT NULL, day INTEGER NOT NULL,"
+     " total REAL, n INTEGER NOT NULL, cells INTEGER NOT NULL,"
+     " cum_total REAL NOT NULL, cum_n INTEGER NOT NULL, cum_cells INTEGER NOT NULL,"
+     " last_day INTEGER, last_value REAL,"
+     " PRIMARY KEY (dataset_id, version, area, col, day)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE dataset_series ("
+     " dataset_id TEXT NOT NULL, version INTEGER NOT NULL, area TEXT NOT NULL,"
+     " col INTEGER NOT NULL,"
+     " PRIMARY KEY (dataset_id, version, area, col)"
+     ") WITHOUT ROWID;" HY_DS_SUMS_TOTALS("") ";" HY_DS_SUMS_DAYS("") ";" HY_DS_SUMS_SERIES("") ";"
+     "ALTER TABLE datasets ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"},
 };
 
 const size_t hy_sqlite_migrations_count =
