@@ -81,7 +81,7 @@ before(async () => {
   const check = await api('POST', '/api/v1/library', { type: 'factcheck', language: 'fa', title: 'راستی‌آزمایی آزمون', body: 'توضیح',
     factcheck: { claim: 'ادعای آزمون', organisation: 'راستی‌آزمای آزمون', rating: 'partly_true' } }, editor);
   const admin = await login('admin');
-  for (const id of [item.id, check.id]) await api('POST', `/api/v1/library/${id}/publish`, {}, admin);
+  for (const id of [item.id, check.id]) await api('POST', `/api/v1/library/${id}/publish`, null, admin);
   serverPages.push(`/news/${item.id}`, `/factchecks/${check.id}`, '/factchecks/submit');
   browser = await launchBrowser();
 });
