@@ -11,6 +11,7 @@ const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`Usage: bench/run [--quick] [--duration SECONDS] [--connections N] [--skip-pg] [--keep]
                  [--lighthouse-only] [--skip-lighthouse] [--lighthouse-runs N] [--open-data-only]
+                 [--only SECTIONS]
 
 Benchmarks Hamyari against references on this machine (loopback only) and prints ratios:
 nginx (static file, /healthz bytes, a pre-rendered nearest-groups answer), PostgreSQL+PostGIS
@@ -28,6 +29,9 @@ fa and en, mobile and desktop, with the demo data (goal: ≥ 90 on mobile).
                     on SQLite and, unless --skip-pg, PostgreSQL
   --skip-lighthouse leave the Lighthouse part out
   --lighthouse-runs N  runs of each page, the median reported (default 3; --quick 1)
+  --only SECTIONS   only these sections, comma-separated, on SQLite and PostgreSQL (unless
+                    --skip-pg): trees (decision-tree evaluation), faq (FAQ answers over the
+                    bench's library, imported first); results in bench/results/<date>-only.md
   --help            show this text
 Results go to bench/results/<date>.md and .json.`);
   process.exit(0);
@@ -45,6 +49,11 @@ const LH_ONLY = args.includes('--lighthouse-only');
 const OPEN_DATA_ONLY = args.includes('--open-data-only');
 const SKIP_LH = args.includes('--skip-lighthouse');
 const LH_RUNS = Math.max(1, Number(opt('--lighthouse-runs', QUICK ? 1 : 3)) || 1);
+const ONLY = args.includes('--only') ? opt('--only', '').split(',').filter(Boolean) : null;
+if (ONLY && (!ONLY.length || ONLY.some((x) => !['trees', 'faq'].includes(x)))) {
+  console.error('bench/run: --only takes trees, faq or both (comma-separated)');
+  process.exit(2);
+}
 const SIZES = QUICK
   ? { groups: 100000, docs: 10000, volunteers: 2000, requests: 10000 }
   : { groups: 1000000, docs: 100000, volunteers: 10000, requests: 100000 };
@@ -345,6 +354,7 @@ async function main() {
   results.versions.node = process.version;
 
   initMeasure();
+  if (ONLY) return onlySections(dir);
 
   // ---- datasets (fixed seed)
   const data = join(dir, 'data');
@@ -429,14 +439,8 @@ async function main() {
   // ---- PostgreSQL
   if (!SKIP_PG) {
     const pgdir = join(dir, 'pg');
-    const url = execFileSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'start', pgdir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const url = startDurablePg(pgdir);
     try {
-      results.versions.postgresql = psql(url, 'SHOW server_version');
-      // The test cluster runs with fsync off: commits here must be durable.
-      psql(url, 'ALTER SYSTEM SET fsync = on');
-      psql(url, 'ALTER SYSTEM SET synchronous_commit = on');
-      psql(url, 'ALTER SYSTEM SET full_page_writes = on');
-      psql(url, 'SELECT pg_reload_conf()');
       results.load_s.pg_groups = timed('import groups (PostgreSQL)', () => execFileSync(BIN, ['import', 'groups', '--db', url, join(data, 'groups.csv')], { stdio: 'ignore' })).s;
       results.load_s.pg_library = timed('import library (PostgreSQL)', () => execFileSync(BIN, ['import', 'library', '--db', url, join(data, 'library.json')], { stdio: 'ignore' })).s;
       results.versions.postgis = psql(url, 'SELECT extversion FROM pg_extension WHERE extname = \'postgis\'');
@@ -547,6 +551,71 @@ function forecastBench(h, dir) {
   const fm = results.forecast_ms;
   log(`forecast in process: plain ${fm.plain_ms} ms, bands ${fm.bands_ms} ms (max ${fm.bands_max_ms}), ` +
     `bands with the mitigation date 14 days back ${fm.bands_mitigation_past_ms} ms`);
+}
+
+/** A throwaway PostgreSQL cluster in `pgdir` (scripts/pg-cluster.sh), its version noted; the
+ *  test cluster runs with fsync off, so commits are made durable again. Returns its URL. */
+function startDurablePg(pgdir) {
+  const url = execFileSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'start', pgdir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  results.versions.postgresql = psql(url, 'SHOW server_version');
+  psql(url, 'ALTER SYSTEM SET fsync = on');
+  psql(url, 'ALTER SYSTEM SET synchronous_commit = on');
+  psql(url, 'ALTER SYSTEM SET full_page_writes = on');
+  psql(url, 'SELECT pg_reload_conf()');
+  return url;
+}
+
+/** --only: the named sections alone (trees, faq), on SQLite and, unless --skip-pg, PostgreSQL;
+ *  the FAQ searches the bench's own library, generated and imported as in the whole run. */
+async function onlySections(dir) {
+  const faq = ONLY.includes('faq'), trees = ONLY.includes('trees');
+  const lua = (n) => join(ROOT, 'bench/lua', n);
+  const data = join(dir, 'data');
+  let env = {};
+  if (faq) {
+    timed(`datasets (${SIZES.docs} documents)`, () => execFileSync('node',
+      [join(ROOT, 'bench/datasets.mjs'), data, '--groups', '1000', '--docs', String(SIZES.docs)],
+      { stdio: ['ignore', 'ignore', 'inherit'] }));
+    execFileSync('chmod', ['-R', 'a+rX', data]);
+    env = { BENCH_POINTS: join(data, 'points.tsv'), BENCH_QUERIES: join(data, 'queries.tsv') };
+  }
+  const section = async (store, db) => {
+    if (faq) results.load_s[`${store}_library`] = timed(`import library (${store})`, () => execFileSync(BIN, ['import', 'library', '--db', db, join(data, 'library.json')], { stdio: 'ignore' })).s;
+    const h = await startHamyari(db, ['--per-ip-limit', '4096']);
+    const name = store === 'sqlite' ? 'SQLite' : 'PostgreSQL store';
+    if (faq) {
+      await libraryIndexReady(h);
+      measure(`hamyari: FAQ answers, a typed question, ${SIZES.docs} docs (${name})`, h.base, null, lua('faq.lua'), env);
+    }
+    if (trees) treesBench(name, h);
+    results.rss_peak_mb[store] = rssPeakMB(h.child.pid);
+    await stop(h.child);
+  };
+  await section('sqlite', `sqlite:${join(dir, 'bench.db')}`);
+  if (!SKIP_PG) {
+    const pgdir = join(dir, 'pg');
+    const url = startDurablePg(pgdir);
+    try {
+      await section('postgresql', url);
+    } finally {
+      spawnSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgdir], { stdio: 'ignore' });
+    }
+  }
+  const f = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : v.toFixed(d));
+  const md = `# Benchmark ${results.date}: ${ONLY.join(', ')} only${QUICK ? ' (--quick)' : ''}\n\n`
+    + `${results.cores} cores (${results.cpu}), ${results.memory_gb} GB; server and load generator share them. `
+    + `wrk -t2 -c${results.connections} -d${results.duration_s}s on loopback.\n`
+    + `Versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join('; ')}.\n\n`
+    + '| measurement | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|\n'
+    + results.rows.map((r) => `| ${r.name} | ${f(r.rps)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${r.non2xx}${r.socketErrors ? ` (${r.socketErrors})` : ''} |`).join('\n') + '\n'
+    + (Object.keys(results.load_s).length ? `\nLoad times (s): ${Object.entries(results.load_s).map(([k, v]) => `${k} ${f(v, 1)}`).join(', ')}.\n` : '')
+    + `Peak resident memory of the server (VmHWM): ${Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f(v, 1)} MB`).join(', ')}.\n`;
+  const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, `bench/results/${stamp}-only${QUICK ? '-quick' : ''}.md`), md);
+  writeFileSync(join(ROOT, `bench/results/${stamp}-only${QUICK ? '-quick' : ''}.json`), JSON.stringify(results, null, 2) + '\n');
+  console.log(md);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Decision-tree evaluation through the API (the sample tree): stopping at a question (read

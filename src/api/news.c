@@ -1,13 +1,18 @@
 /* news.c — official news and fact checks for the public: server-made pages that need no
  * JavaScript, the feeds (Atom, JSON Feed 1.1), alerts as CAP 1.2, the issuing institutions.
  *
- *   GET /news                    ?q=&institution=&category=&lang=&ui=   the list, with filters
+ *   GET /news                    ?q=&institution=&category=&doc_lang=&lang=   the list, with filters
  *   GET /news/{id}               one item; a draft or one in review only for editors (preview)
  *   GET /news/{id}.cap           an alert as CAP 1.2
  *   GET /news.atom, /news.json   ?institution=&category=&lang=&q=        the newest 50
- *   GET /factchecks              ?q=&rating=&country=&language=&organisation=&year=&ui=
+ *   GET /factchecks              ?q=&rating=&country=&language=&organisation=&year=&lang=
  *   GET /factchecks/{id}         one fact check, with schema.org ClaimReview JSON-LD
  *   GET /factchecks.atom         the same filters
+ *   GET /factchecks/submit       the form to send a claim to be checked
+ *
+ * The pages are in the site's shell (api/shell.h) and in the language of their address
+ * (`lang`, Persian by default); an address of the previous release with `ui=` is sent on to
+ * the one with `lang=` (and its `lang=`, then the items' language, becomes `doc_lang=`).
  *   GET /api/v1/news/institutions              the institutions that issue news
  *   PUT /api/v1/news/institutions/{slug}       editors: add or change one
  *
@@ -23,6 +28,7 @@
 #include "api/api.h"
 #include "api/feed.h"
 #include "api/pages.h"
+#include "api/shell.h"
 #include "domain/auth.h"
 #include "domain/library.h"
 #include "domain/news.h"
@@ -206,7 +212,7 @@ static int list_tx(hy_store *s, void *ctx) {
 
 /* Reads the query's words and filters into *s. false when a value is not allowed (answered,
  * *ret holds the result). */
-static bool read_filters(hy_req *req, struct selection *s, hy_result *ret) {
+static bool read_filters(hy_req *req, const char *lang_name, struct selection *s, hy_result *ret) {
     const char *q = hy_req_query(req, "q");
     if (q && hy_utf8_length(q, strlen(q)) > 200) {
         *ret = hy_reply_error(req, HY_E_INVALID_QUERY, "q is at most 200 characters.", "q");
@@ -242,10 +248,12 @@ static bool read_filters(hy_req *req, struct selection *s, hy_result *ret) {
             p = e ? e + 1 : NULL;
         }
     }
-    const char *lang = hy_req_query(req, "lang");
+    const char *lang = hy_req_query(req, lang_name);
     if (lang && *lang) {
         if (!hy_lib_one_of(lang, hy_lib_languages)) {
-            *ret = hy_reply_error(req, HY_E_INVALID_QUERY, "lang must be fa or en.", "lang");
+            *ret = hy_reply_error(req, HY_E_INVALID_QUERY,
+                                  hy_arena_printf(req->arena, "%s must be fa or en.", lang_name),
+                                  lang_name);
             return false;
         }
         s->lang = lang;
@@ -261,10 +269,13 @@ static void setup(struct selection *s, enum kind k) {
                            : sizeof fc_facets / sizeof fc_facets[0];
 }
 
-/* Reads and selects; false when answered (bad filter, store error). */
-static bool load(hy_req *req, struct selection *s, enum kind k, hy_result *ret) {
+/* Reads and selects; false when answered (bad filter, store error). `lang_name` is the query
+ * parameter that names the items' language: "lang" in feeds, "doc_lang" on pages (whose
+ * "lang" is the page's own). */
+static bool load(hy_req *req, const char *lang_name, struct selection *s, enum kind k,
+                 hy_result *ret) {
     setup(s, k);
-    if (!read_filters(req, s, ret)) return false;
+    if (!read_filters(req, lang_name, s, ret)) return false;
     struct read_ctx c = {.req = req, .sel = s, .type = k == NEWS ? "news" : "factcheck"};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, list_tx, &c);
     if (r < 0) {
@@ -333,8 +344,21 @@ static const struct word words[] = {
     {"area", "منطقه", "Area"},
     {"published", "انتشار", "Published"},
     {"submit_claim", "ادعایی را برای بررسی بفرستید", "Send a claim to be checked"},
-    {"other_lang", "English", "فارسی"},
     {"filter", "پالایش", "Filter"},
+    /* CAP 1.2's urgency, severity and certainty, in words */
+    {"Immediate", "فوری", "Immediate"},
+    {"Expected", "به‌زودی", "Expected"},
+    {"Future", "در آینده", "Future"},
+    {"Past", "گذشته", "Past"},
+    {"Unknown", "نامعلوم", "Unknown"},
+    {"Extreme", "بسیار شدید", "Extreme"},
+    {"Severe", "شدید", "Severe"},
+    {"Moderate", "متوسط", "Moderate"},
+    {"Minor", "کم", "Minor"},
+    {"Observed", "دیده‌شده", "Observed"},
+    {"Likely", "محتمل", "Likely"},
+    {"Possible", "ممکن", "Possible"},
+    {"Unlikely", "نامحتمل", "Unlikely"},
 };
 
 static const char *w(const char *key, bool fa) {
@@ -343,13 +367,56 @@ static const char *w(const char *key, bool fa) {
     return key;
 }
 
-/* The interface language of a page: ?ui=en or ?ui=fa (the default). false when ui is
- * something else (answered, *ret holds the result). */
-static bool page_lang(hy_req *req, bool *ret_fa, hy_result *ret) {
+/* A query value as it goes into an address: letters, digits and -_. as they are, the rest
+ * %-encoded. */
+static void put_qvalue(hy_buf *b, const char *v) {
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '_' || *p == '.')
+            hy_buf_putc(b, (char)*p);
+        else
+            hy_buf_printf(b, "%%%02X", *p);
+    }
+}
+
+/* The parameters a page's address may carry (its language, the search, every filter). */
+static const char *const page_params[] = {"q",        "doc_lang", "lang",         "institution",
+                                          "category", "rating",   "country",      "language",
+                                          "organisation", "year"};
+#define NPAGE_PARAMS (sizeof page_params / sizeof page_params[0])
+
+/* The interface language of a page: ?lang=en, else Persian (the site's default), as on every
+ * page. The previous release named it ?ui= (and the items' language ?lang=): such an address
+ * is sent on, once and for good (301), to the same page with today's names. false when
+ * answered (*ret holds the result). */
+static bool page_lang(hy_req *req, const char *path, bool *ret_fa, hy_result *ret) {
     const char *ui = hy_req_query(req, "ui");
-    *ret_fa = !(ui && !strcmp(ui, "en"));
-    if (!ui || !strcmp(ui, "en") || !strcmp(ui, "fa")) return true;
-    *ret = hy_reply_error(req, HY_E_INVALID_QUERY, "ui is fa or en.", "ui");
+    *ret_fa = strcmp(hy_page_lang(hy_req_query(req, "lang")), "en") != 0;
+    if (!ui) return true;
+    if (strcmp(ui, "en") && strcmp(ui, "fa")) {
+        *ret = hy_reply_error(req, HY_E_INVALID_QUERY, "ui is fa or en.", "ui");
+        return false;
+    }
+    const char *doc_lang = hy_req_query(req, "doc_lang");
+    if (!doc_lang || !*doc_lang) doc_lang = hy_req_query(req, "lang");
+    hy_buf b = HY_BUF_INIT(16384);
+    hy_buf_puts(&b, path);
+    char sep = '?';
+    for (size_t i = 0; i < NPAGE_PARAMS; i++) {
+        const char *name = page_params[i];
+        const char *v = !strcmp(name, "lang") ? ui : !strcmp(name, "doc_lang") ? doc_lang
+                                                                               : hy_req_query(req, name);
+        if (!v || !*v) continue;
+        hy_buf_printf(&b, "%c%s=", sep, name);
+        put_qvalue(&b, v);
+        sep = '&';
+    }
+    const char *loc = hy_buf_error(&b) || !b.data ? NULL : hy_arena_strdup(req->arena, b.data);
+    hy_buf_free(&b);
+    if (!loc || hy_req_add_header(req, "Location", loc) < 0)
+        *ret = hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    else
+        *ret = hy_reply_bytes(req, 301, "text/plain; charset=utf-8", "", 0);
     return false;
 }
 
@@ -381,32 +448,23 @@ static void put_inst_badge(hy_buf *b, hy_arena *a, const struct hy_news_inst *in
     hy_buf_puts(b, "</span>");
 }
 
-/* The page's query with one facet's value replaced (NULL: removed), for the filter links. */
-static void put_href(hy_buf *b, hy_arena *a, hy_req *req, const char *path,
-                     const struct selection *s, const char *facet, const char *value) {
+/* The page's query with one parameter's value replaced (NULL: removed), for the filter links
+ * and the language switch. */
+static void put_href(hy_buf *b, hy_req *req, const char *path, const struct selection *s,
+                     const char *param, const char *value) {
     hy_buf_puts(b, path);
     char sep = '?';
     const char *names[NFACETS_MAX + 3];
     size_t n = 0;
     names[n++] = "q";
+    names[n++] = "doc_lang";
     names[n++] = "lang";
-    names[n++] = "ui";
     for (size_t f = 0; f < s->nfacets; f++) names[n++] = s->facets[f].name;
     for (size_t i = 0; i < n; i++) {
-        const char *v = !strcmp(names[i], facet ? facet : "") ? value : hy_req_query(req, names[i]);
+        const char *v = !strcmp(names[i], param ? param : "") ? value : hy_req_query(req, names[i]);
         if (!v || !*v) continue;
-        const char *qs = NULL;
-        hy_buf t = HY_BUF_INIT(4096);
-        for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-            if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                *p == '-' || *p == '_' || *p == '.')
-                hy_buf_putc(&t, (char)*p);
-            else
-                hy_buf_printf(&t, "%%%02X", *p);
-        }
-        qs = t.data ? hy_arena_strdup(a, t.data) : "";
-        hy_buf_free(&t);
-        hy_buf_printf(b, "%c%s=%s", sep, names[i], qs ? qs : "");
+        hy_buf_printf(b, "%c%s=", sep, names[i]);
+        put_qvalue(b, v);
         sep = '&';
     }
 }
@@ -429,13 +487,13 @@ static void put_facets(hy_buf *b, hy_arena *a, hy_req *req, const char *path,
         const char *name = s->facets[f].name;
         hy_buf_printf(b, "<section><h2>%s</h2><ul>", w(name, fa));
         hy_buf_puts(b, "<li><a href=\"");
-        put_href(b, a, req, path, s, name, NULL);
+        put_href(b, req, path, s, name, NULL);
         hy_buf_printf(b, "\"%s>%s</a></li>", s->nwant[f] ? "" : " aria-current=\"true\"", w("all", fa));
         for (size_t i = 0; i < s->ncounts[f]; i++) {
             const struct count *c = &s->counts[f][i];
             bool on = s->nwant[f] && wanted(s, f, c->value);
             hy_buf_puts(b, "<li><a href=\"");
-            put_href(b, a, req, path, s, name, c->value);
+            put_href(b, req, path, s, name, c->value);
             hy_buf_printf(b, "\"%s>", on ? " aria-current=\"true\"" : "");
             put_esc(b, a, value_label(s, name, c->value, fa));
             hy_buf_printf(b, " <span class=\"count\">(%zu)</span></a></li>", c->n);
@@ -461,7 +519,13 @@ static void put_search(hy_buf *b, hy_arena *a, hy_req *req, const char *path,
         put_esc(b, a, v);
         hy_buf_puts(b, "\">");
     }
-    if (!fa) hy_buf_puts(b, "<input type=\"hidden\" name=\"ui\" value=\"en\">");
+    const char *doc_lang = hy_req_query(req, "doc_lang");
+    if (doc_lang && *doc_lang) {
+        hy_buf_puts(b, "<input type=\"hidden\" name=\"doc_lang\" value=\"");
+        put_esc(b, a, doc_lang);
+        hy_buf_puts(b, "\">");
+    }
+    if (!fa) hy_buf_puts(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
     hy_buf_printf(b, " <button class=\"button\" type=\"submit\">%s</button></form>", w("search", fa));
 }
 
@@ -482,38 +546,61 @@ static void put_links(hy_buf *b, hy_arena *a, const char *heading, const json_t 
     hy_buf_puts(b, "</ul>");
 }
 
-static hy_result reply_page(hy_req *req, unsigned status, bool fa, const char *title, hy_buf *b) {
-    if (hy_buf_error(b)) {
-        hy_buf_free(b);
-        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    }
-    char *esc = hy_html_escape(req->arena, title);
-    hy_result r = hy_page_reply(req, status, fa ? "fa" : "en", esc ? esc : "",
-                                b->data ? b->data : "");
-    hy_buf_free(b);
-    return r;
+/* How a page is framed: its section (news or fact checks; one item is below the section's
+ * list), its language, its heading (in `title_lang`, the language of an item) and the address
+ * of the page in the other language. */
+struct frame {
+    enum kind k;
+    bool below, fa;
+    const char *title, *title_lang, *switch_href;
+};
+
+/* Answers the page: `body` (trusted markup, every value in it escaped) in the site's shell. */
+static hy_result reply_page(hy_req *req, unsigned status, const struct frame *f, hy_buf *body) {
+    struct hy_shell sh;
+    hy_shell_init(&sh, req, f->k == NEWS ? "/news.html" : "/factchecks.html", f->fa ? "fa" : "en");
+    sh.below = f->below;
+    hy_buf out = HY_BUF_INIT(4 * 1024 * 1024);
+    hy_shell_start(&sh, &out, f->title, f->k == NEWS ? "news-page" : "fc-page", f->switch_href);
+    if (f->title_lang && strcmp(f->title_lang, sh.lang))
+        hy_buf_printf(&out, "<h1 lang=\"%s\" dir=\"%s\">", f->title_lang,
+                      strcmp(f->title_lang, "en") ? "rtl" : "ltr");
+    else
+        hy_buf_puts(&out, "<h1>");
+    put_esc(&out, req->arena, f->title);
+    hy_buf_puts(&out, "</h1>\n");
+    if (body->data) hy_buf_append(&out, body->data, body->len);
+    hy_shell_end(&sh, &out);
+    bool bad = hy_buf_error(body) || hy_buf_error(&out);
+    hy_buf_free(body);
+    char *html = bad ? NULL : hy_arena_alloc(req->arena, out.len + 1);
+    size_t len = out.len;
+    if (html) memcpy(html, out.data, len + 1);
+    hy_buf_free(&out);
+    if (!html) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    return hy_reply_bytes(req, status, "text/html; charset=utf-8", html, len);
+}
+
+/* An address (path + query) made by put_href, in the arena. */
+static const char *href(hy_req *req, const char *path, const struct selection *s,
+                        const char *param, const char *value) {
+    hy_buf b = HY_BUF_INIT(16384);
+    put_href(&b, req, path, s, param, value);
+    const char *r = hy_buf_error(&b) || !b.data ? path : hy_arena_strdup(req->arena, b.data);
+    hy_buf_free(&b);
+    return r ? r : path;
 }
 
 /* ---------------------------------------------------------------- list pages */
-
-static void put_lang_switch(hy_buf *b, hy_arena *a, hy_req *req, const char *path,
-                            const struct selection *s, bool fa) {
-    hy_buf_puts(b, "<p class=\"news-top\"><a lang=\"");
-    hy_buf_puts(b, fa ? "en" : "fa");
-    hy_buf_puts(b, "\" href=\"");
-    put_href(b, a, req, path, s, "ui", fa ? "en" : NULL);
-    hy_buf_printf(b, "\">%s</a></p>", w("other_lang", fa));
-}
 
 static hy_result list_page(hy_req *req, enum kind k) {
     struct selection s;
     hy_result res;
     bool fa;
-    if (!page_lang(req, &fa, &res) || !load(req, &s, k, &res)) return res;
-    hy_arena *a = req->arena;
     const char *path = k == NEWS ? "/news" : "/factchecks";
+    if (!page_lang(req, path, &fa, &res) || !load(req, "doc_lang", &s, k, &res)) return res;
+    hy_arena *a = req->arena;
     hy_buf b = HY_BUF_INIT(0);
-    put_lang_switch(&b, a, req, path, &s, fa);
     put_search(&b, a, req, path, &s, fa);
     hy_buf_puts(&b, "<div class=\"news-layout\">");
     put_facets(&b, a, req, path, &s, fa);
@@ -524,7 +611,7 @@ static hy_result list_page(hy_req *req, enum kind k) {
         const struct hy_lib_doc *d = &s.docs[i];
         const json_t *x = s.extra[i];
         hy_buf_printf(&b, "<li class=\"news-item\" lang=\"%s\"><h3><a href=\"%s/%s%s\">", d->language,
-                      path, d->id, fa ? "" : "?ui=en");
+                      path, d->id, fa ? "" : "?lang=en");
         put_esc(&b, a, d->title);
         hy_buf_puts(&b, "</a></h3><p class=\"news-meta\">");
         if (k == NEWS) {
@@ -548,10 +635,12 @@ static hy_result list_page(hy_req *req, enum kind k) {
     if (k == NEWS) hy_buf_puts(&b, " · <a href=\"/news.json\">JSON Feed</a>");
     hy_buf_puts(&b, "</p>");
     if (k == FACTCHECK)
-        hy_buf_printf(&b, "<p><a href=\"/factchecks/submit%s\">%s</a></p>", fa ? "" : "?ui=en",
+        hy_buf_printf(&b, "<p><a href=\"/factchecks/submit%s\">%s</a></p>", fa ? "" : "?lang=en",
                       w("submit_claim", fa));
     selection_free(&s);
-    return reply_page(req, 200, fa, w(k == NEWS ? "news" : "factchecks", fa), &b);
+    struct frame f = {.k = k, .fa = fa, .title = w(k == NEWS ? "news" : "factchecks", fa),
+                      .switch_href = href(req, path, &s, "lang", fa ? "en" : "fa")};
+    return reply_page(req, 200, &f, &b);
 }
 
 hy_result hy_api_show_news(hy_req *req) { return list_page(req, NEWS); }
@@ -667,7 +756,10 @@ static hy_result item_page(hy_req *req, enum kind k, const char *id) {
     json_t *x;
     bool preview, fa;
     hy_result res;
-    if (!page_lang(req, &fa, &res) || !load_item(req, k, id, &c, &sel, &x, &preview, &res))
+    const char *path = k == NEWS ? "/news" : "/factchecks";
+    const char *self = hy_arena_printf(req->arena, "%s/%s", path, hy_id_valid(id) ? id : "");
+    if (!self) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!page_lang(req, self, &fa, &res) || !load_item(req, k, id, &c, &sel, &x, &preview, &res))
         return res;
     struct hy_feed_site site = {.base = ""};
     int r = hy_feed_site_get(req, &site);
@@ -703,8 +795,17 @@ static hy_result item_page(hy_req *req, enum kind k, const char *id) {
         hy_buf_puts(&b, "<dl class=\"news-alert\">");
         static const char *const keys[] = {"urgency", "severity", "certainty", "area"};
         for (size_t i = 0; i < 4; i++) {
+            const char *v = x_str(alert, keys[i]);
             hy_buf_printf(&b, "<dt>%s</dt><dd>", w(keys[i], fa));
-            put_esc(&b, a, x_str(alert, keys[i]));
+            /* The three scales are CAP's closed lists, said in words; the area is the editor's. */
+            if (i < 3 && v) {
+                put_esc(&b, a, w(v, fa));
+            } else {
+                /* The area is in the item's language. */
+                hy_buf_printf(&b, "<span lang=\"%s\">", d->language);
+                put_esc(&b, a, v);
+                hy_buf_puts(&b, "</span>");
+            }
             hy_buf_puts(&b, "</dd>");
         }
         hy_buf_printf(&b, "</dl><p><a href=\"/news/%s.cap\">%s</a></p>", d->id, w("cap", fa));
@@ -745,10 +846,13 @@ static hy_result item_page(hy_req *req, enum kind k, const char *id) {
         }
         hy_buf_puts(&b, "</ul>");
     }
-    hy_buf_printf(&b, "</article><p><a href=\"%s%s\">%s</a></p>", k == NEWS ? "/news" : "/factchecks",
-                  fa ? "" : "?ui=en", w("back", fa));
+    hy_buf_printf(&b, "</article><p><a href=\"%s%s\">%s</a></p>", path, fa ? "" : "?lang=en",
+                  w("back", fa));
     json_decref(x);
-    return reply_page(req, 200, fa, d->title, &b);
+    struct frame f = {.k = k, .below = true, .fa = fa, .title = d->title,
+                      .title_lang = d->language,
+                      .switch_href = hy_arena_printf(req->arena, "%s?lang=%s", self, fa ? "en" : "fa")};
+    return reply_page(req, 200, &f, &b);
 }
 
 hy_result hy_api_show_news_item(hy_req *req) { return item_page(req, NEWS, req->args[0]); }
@@ -850,7 +954,7 @@ static int64_t newest_of(const struct selection *s, size_t n) {
  * string of its filters. false with *ret_res the answer when one of them cannot be had. */
 static bool feed_start(hy_req *req, enum kind k, struct selection *s, struct hy_feed_site *site,
                        const char **ret_query, hy_result *ret_res) {
-    if (!load(req, s, k, ret_res)) return false;
+    if (!load(req, "lang", s, k, ret_res)) return false;
     int r = hy_feed_site_get(req, site);
     *ret_query = r < 0 ? NULL : feed_query(req, k);
     if (r >= 0 && *ret_query) return true;
@@ -1155,17 +1259,19 @@ hy_result hy_api_submit_claim(hy_req *req) {
         hy_buf_puts(&b, "</blockquote>");
         if (!strcmp(c.dup_kind, "factcheck"))
             hy_buf_printf(&b, "<p><a href=\"/factchecks/%s%s\">%s</a></p>", c.dup_id,
-                          fa ? "" : "?ui=en", fa ? "خواندن راستی‌آزمایی" : "Read the fact check");
+                          fa ? "" : "?lang=en", fa ? "خواندن راستی‌آزمایی" : "Read the fact check");
     }
-    hy_buf_printf(&b, "<p><a href=\"/factchecks%s\">%s</a></p>", fa ? "" : "?ui=en", w("back", fa));
-    return reply_page(req, c.dup_kind ? 200 : 201, fa, w("submit_claim", fa), &b);
+    hy_buf_printf(&b, "<p><a href=\"/factchecks%s\">%s</a></p>", fa ? "" : "?lang=en", w("back", fa));
+    struct frame f = {.k = FACTCHECK, .below = true, .fa = fa, .title = w("submit_claim", fa),
+                      .switch_href = fa ? "/factchecks/submit?lang=en" : "/factchecks/submit?lang=fa"};
+    return reply_page(req, c.dup_kind ? 200 : 201, &f, &b);
 }
 
 /* The form to send a claim (a plain form post: no JavaScript needed). */
 hy_result hy_api_show_claim_form(hy_req *req) {
     bool fa;
     hy_result res;
-    if (!page_lang(req, &fa, &res)) return res;
+    if (!page_lang(req, "/factchecks/submit", &fa, &res)) return res;
     hy_buf b = HY_BUF_INIT(0);
     hy_buf_printf(&b,
                   "<p>%s</p><form class=\"fc-submit\" method=\"post\" action=\"/api/v1/factchecks/claims\">"
@@ -1185,8 +1291,10 @@ hy_result hy_api_show_claim_form(hy_req *req) {
                   fa ? "fa" : "en", w("claim", fa),
                   fa ? "کجا دیدید (نشانی، اختیاری)" : "Where you saw it (address, optional)",
                   w("language", fa), fa ? " selected" : "", w("fa", fa), fa ? "" : " selected",
-                  w("en", fa), fa ? "فرستادن" : "Send", fa ? "" : "?ui=en", w("back", fa));
-    return reply_page(req, 200, fa, w("submit_claim", fa), &b);
+                  w("en", fa), fa ? "فرستادن" : "Send", fa ? "" : "?lang=en", w("back", fa));
+    struct frame f = {.k = FACTCHECK, .below = true, .fa = fa, .title = w("submit_claim", fa),
+                      .switch_href = fa ? "/factchecks/submit?lang=en" : "/factchecks/submit?lang=fa"};
+    return reply_page(req, 200, &f, &b);
 }
 
 struct claims_ctx {

@@ -16,10 +16,10 @@
 
 #include "api/api.h"
 #include "api/pages.h"
+#include "api/shell.h"
 #include "api/trees.h"
 #include "domain/markdown.h"
 #include "http/parse.h"
-#include "http/static.h"
 #include "store/trees.h"
 
 /* A tree reviewed longer ago than this is flagged: its advice may be out of date. */
@@ -30,11 +30,7 @@ struct page {
     hy_buf b;
     bool fa;
     const char *lang;
-    /* The built page web/trees.html (the site's shell: header, navigation, footer), whose
-     * <main> the server fills; NULL without a web folder (a plain shell of our own then). */
-    const char *tpl;
-    size_t tpl_len;
-    size_t main_open, main_close; /* end of the <main …> tag; start of </main> */
+    struct hy_shell sh; /* the site's shell: web/trees.html */
 };
 
 static const char *esc(struct page *p, const char *s) {
@@ -83,85 +79,14 @@ static const char *tr(const struct page *p, const char *fa, const char *en) {
     return p->fa ? fa : en;
 }
 
-/* The first `needle` in p[0..n), or NULL (the template is not NUL-terminated). */
-static const char *find(const char *p, size_t n, const char *needle) {
-    size_t k = strlen(needle);
-    for (size_t i = 0; i + k <= n; i++)
-        if (p[i] == needle[0] && !memcmp(p + i, needle, k)) return p + i;
-    return NULL;
-}
-
-/* Finds where the template's <main> content goes; false when it has no <main>. */
-static bool template_find(struct page *p) {
-    const char *end = p->tpl + p->tpl_len;
-    const char *open = find(p->tpl, p->tpl_len, "<main");
-    const char *gt = open ? find(open, (size_t)(end - open), ">") : NULL;
-    const char *close = gt ? find(gt, (size_t)(end - gt), "</main>") : NULL;
-    if (!close) return false;
-    p->main_open = (size_t)(gt + 1 - p->tpl);
-    p->main_close = (size_t)(close - p->tpl);
-    return true;
-}
-
-/* Copies template bytes [from, to), with the page's language, direction and title. */
-static void template_copy(struct page *p, size_t from, size_t to, const char *title) {
-    static const char html_tag[] = "<html lang=\"fa\" dir=\"rtl\">";
-    const char *s = p->tpl + from, *end = p->tpl + to;
-    while (s < end) {
-        const char *lt = memchr(s, '<', (size_t)(end - s));
-        if (!lt) lt = end;
-        hy_buf_append(&p->b, s, (size_t)(lt - s));
-        s = lt;
-        if (s == end) break;
-        size_t left = (size_t)(end - s);
-        if (left >= sizeof html_tag - 1 && !memcmp(s, html_tag, sizeof html_tag - 1)) {
-            hy_buf_printf(&p->b, "<html lang=\"%s\" dir=\"%s\">", p->lang, p->fa ? "rtl" : "ltr");
-            s += sizeof html_tag - 1;
-        } else if (title && left > 7 && !memcmp(s, "<title", 6) && (s[6] == '>' || s[6] == ' ') &&
-                   find(s, left, "</title>")) {
-            /* The page's own title, without the shell's data-i18n (which would put the
-             * generic one back). */
-            hy_buf_printf(&p->b, "<title>%s — %s</title>", esc(p, title), tr(p, "همیاری", "Hamyari"));
-            s = find(s, left, "</title>") + 8;
-        } else {
-            hy_buf_putc(&p->b, '<');
-            s++;
-        }
-    }
-}
-
 static void page_start(struct page *p, const char *title, const char *switch_href) {
-    if (p->tpl) {
-        template_copy(p, 0, p->main_open, title);
-        hy_buf_printf(&p->b, "\n<div class=\"tree-page\" data-tree-lang=\"%s\" lang=\"%s\" dir=\"%s\">\n",
-                      p->lang, p->lang, p->fa ? "rtl" : "ltr");
-        return;
-    }
-    const char *other = p->fa ? "en" : "fa";
-    hy_buf_printf(
-        &p->b,
-        "<!doctype html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<title>%s — %s</title>\n<link rel=\"stylesheet\" href=\"/css/app.css\">\n</head>\n"
-        "<body>\n<a class=\"skip-link\" href=\"#main\">%s</a>\n"
-        "<header class=\"site-header\"><div class=\"container header-bar\">"
-        "<a class=\"brand\" href=\"/?lang=%s\"><span class=\"brand-text\"><span "
-        "class=\"brand-name\">%s</span></span></a>"
-        "<div class=\"header-tools\"><a href=\"%s\" hreflang=\"%s\" lang=\"%s\">%s</a></div>"
-        "</div></header>\n<main id=\"main\" class=\"container\" tabindex=\"-1\">\n"
-        "<div class=\"tree-page\" data-tree-lang=\"%s\">\n",
-        p->lang, p->fa ? "rtl" : "ltr", esc(p, title), tr(p, "همیاری", "Hamyari"),
-        tr(p, "رفتن به محتوای اصلی", "Skip to the main content"), p->lang,
-        tr(p, "همیاری", "Hamyari"), esc(p, switch_href), other, other,
-        p->fa ? "English" : "فارسی", p->lang);
+    hy_shell_start(&p->sh, &p->b, title, "tree-page", switch_href);
 }
 
 /* Ends the page and answers it; when `counted` is set, once that walk's result is counted. */
 static hy_result page_end_counted(struct page *p, unsigned status, const struct hy_api_tree *counted,
                                   int node) {
-    hy_buf_puts(&p->b, "</div>\n");
-    if (p->tpl) template_copy(p, p->main_close, p->tpl_len, NULL);
-    else hy_buf_puts(&p->b, "</main>\n</body>\n</html>\n");
+    hy_shell_end(&p->sh, &p->b);
     char *html = hy_buf_error(&p->b) ? NULL : hy_arena_alloc(p->req->arena, p->b.len + 1);
     size_t len = p->b.len;
     if (html) memcpy(html, p->b.data, len + 1);
@@ -189,11 +114,9 @@ static hy_result simple_page(struct page *p, unsigned status, const char *title,
 static void page_init(struct page *p, hy_req *req, const char *lang) {
     p->req = req;
     p->b = (hy_buf)HY_BUF_INIT(4 * 1024 * 1024);
-    p->lang = hy_page_lang(lang);
-    p->fa = !strcmp(p->lang, "fa");
-    p->tpl = NULL;
-    if (hy_static_get(req->srv->statics, "/trees.html", &p->tpl, &p->tpl_len) && !template_find(p))
-        p->tpl = NULL;
+    hy_shell_init(&p->sh, req, "/trees.html", lang);
+    p->lang = p->sh.lang;
+    p->fa = p->sh.fa;
 }
 
 /* When the tree was last reviewed (a warning when that is long ago), and its source. */
@@ -376,6 +299,7 @@ static hy_result step_page(struct page *p, const struct hy_api_tree *at,
     char *self = hy_arena_printf(p->req->arena, "/trees/%s?lang=%s", t->id, at->rec.language);
     char *other = hy_arena_printf(p->req->arena, "/trees/%s?lang=%s", t->id,
                                   p->fa ? "en" : "fa");
+    p->sh.below = true;
     page_start(p, t->title, other ? other : "/trees");
     hy_buf_printf(&p->b, "<h1>%s</h1>\n", esc(p, t->title));
     if (s->npath == 0 && !s->done && t->intro) markdown(p, t->intro, "tree-intro");

@@ -2,6 +2,7 @@
 #include "app/faq.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,28 +54,57 @@ struct find_ctx {
     size_t nwords;
     struct tally *t;
     size_t nt, want;
+    /* Where each document's tally is: an open-addressed table of t's indexes + 1 (0: free),
+     * nslot a power of two at least twice the most tallies (every word's whole page). */
+    uint32_t *slot;
+    size_t nslot;
     int64_t version; /* of the index the tally came from */
     bool primary;    /* db is the one the index is built from */
     struct hy_lib_doc *docs;
     int ndocs;
 };
 
+#define PER_WORD 500 /* FAQ documents of one word considered */
+
+/* Empties the tally, with room for every word's whole page. -1 when out of memory. */
+static int tally_reset(struct find_ctx *c) {
+    size_t most = c->nwords * PER_WORD, n = 16;
+    while (n < 2 * most) n *= 2;
+    if (!c->t) {
+        c->t = malloc((most ? most : 1) * sizeof *c->t);
+        c->slot = calloc(n, sizeof *c->slot);
+        c->nslot = n;
+        if (!c->t || !c->slot) return -1;
+    } else {
+        memset(c->slot, 0, c->nslot * sizeof *c->slot);
+    }
+    c->nt = 0;
+    return 0;
+}
+
+/* FNV-1a of a document id. */
+static uint32_t id_hash(const char *id) {
+    uint32_t h = 2166136261u;
+    for (const char *p = id; *p; p++) h = (h ^ (uint8_t)*p) * 16777619u;
+    return h;
+}
+
 static int tally_add(struct find_ctx *c, const struct hy_lib_result *res) {
     for (size_t i = 0; i < res->npage; i++) {
         const struct hy_lib_row *r = res->page[i];
-        size_t k = 0;
-        while (k < c->nt && strcmp(c->t[k].id, r->id)) k++;
-        if (k == c->nt) {
-            struct tally *n = realloc(c->t, (c->nt + 1) * sizeof *n);
-            if (!n) return -1;
-            c->t = n;
+        size_t s = id_hash(r->id) & (c->nslot - 1);
+        while (c->slot[s] && strcmp(c->t[c->slot[s] - 1].id, r->id)) s = (s + 1) & (c->nslot - 1);
+        if (!c->slot[s]) {
+            if (c->nt >= c->nwords * PER_WORD) return -1; /* more than one page a word */
+            size_t k = c->nt++;
             memset(&c->t[k], 0, sizeof c->t[k]);
             memcpy(c->t[k].id, r->id, sizeof c->t[k].id);
             c->t[k].sort_at = r->sort_at;
-            c->nt++;
+            c->slot[s] = (uint32_t)k + 1;
         }
-        c->t[k].matched++;
-        c->t[k].score += res->scores[i];
+        struct tally *t = &c->t[c->slot[s] - 1];
+        t->matched++;
+        t->score += res->scores[i];
     }
     return 0;
 }
@@ -96,11 +126,8 @@ static int expand(struct find_ctx *c, const hy_synonyms *syn) {
     return 0;
 }
 
-#define PER_WORD 500 /* FAQ documents of one word considered */
-
 static int tally_index(struct find_ctx *c, const hy_libindex *ix) {
-    c->nt = 0;
-    if (expand(c, hy_libindex_synonyms(ix)) < 0) return -1;
+    if (tally_reset(c) < 0 || expand(c, hy_libindex_synonyms(ix)) < 0) return -1;
     for (size_t w = 0; w < c->nwords; w++) {
         struct hy_lib_result res;
         if (hy_libindex_search(ix, c->a, &c->filter, &c->terms[w], 1, HY_LIB_SORT_RELEVANCE, 0,
@@ -146,8 +173,7 @@ static int find_tx(hy_store *s, void *ctx) {
         if ((r = hy_libindex_read_synonyms(s, &syn)) < 0) return r;
         r = expand(c, syn);
         hy_synonyms_free(syn);
-        if (r < 0) return HY_DB_HARD;
-        c->nt = 0;
+        if (r < 0 || tally_reset(c) < 0) return HY_DB_HARD;
         for (size_t w = 0; w < c->nwords; w++) {
             struct hy_lib_scan scan = {.status = "published", .nterms = 1};
             scan.terms[0] = c->terms[w];
@@ -174,6 +200,7 @@ int hy_faq_find(struct hy_app *app, hy_db *db, hy_arena *a, const char *question
                                                                               : want};
     c.primary = app && db == app->db;
     c.filter.covid = -1;
+    c.filter.no_facets = true;
     c.filter.language = lang;
     c.filter.values[HY_LIB_F_TYPE][0] = "faq";
     c.filter.nvalues[HY_LIB_F_TYPE] = 1;
@@ -190,11 +217,13 @@ int hy_faq_find(struct hy_app *app, hy_db *db, hy_arena *a, const char *question
         hy_libindex_release(ix);
         if (r < 0) {
             free(c.t);
+            free(c.slot);
             return HY_DB_HARD;
         }
         r = hy_db_run(db, HY_TX_SINGLE, fast_tx, &c);
         if (r < 0) {
             free(c.t);
+            free(c.slot);
             return r;
         }
         r = c.ndocs;
@@ -203,6 +232,7 @@ int hy_faq_find(struct hy_app *app, hy_db *db, hy_arena *a, const char *question
         r = hy_db_run(db, HY_TX_READ, find_tx, &c);
         if (r < 0) {
             free(c.t);
+            free(c.slot);
             return r;
         }
     }
@@ -215,6 +245,7 @@ int hy_faq_find(struct hy_app *app, hy_db *db, hy_arena *a, const char *question
                 break;
             }
     free(c.t);
+    free(c.slot);
     *ret_terms = c.terms;
     *ret_nterms = c.nwords;
     return (int)n;

@@ -743,7 +743,7 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
             if (miss & (miss - 1)) continue; /* fails two facets: counts nowhere */
             countin = miss;
         }
-        for (unsigned in = countin; in; in &= in - 1) {
+        for (unsigned in = f->no_facets ? 0 : countin; in; in &= in - 1) {
             int k = __builtin_ctz(in);
             if (k == HY_LIB_F_THEME) {
                 for (uint32_t i = xd->theme_off; i < xd->theme_off + xd->nthemes; i++)
@@ -783,7 +783,7 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
         ret->scores[i] = h->score;
     }
     ret->npage = take;
-    for (int k = 0; k < HY_LIB_F__COUNT; k++) {
+    for (int k = 0; k < HY_LIB_F__COUNT && !f->no_facets; k++) {
         size_t n = 0;
         for (uint32_t v = 0; v < ix->values[k].n; v++)
             if (cnt[k][v]) n++;

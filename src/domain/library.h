@@ -172,6 +172,9 @@ struct hy_lib_filter {
     size_t nvalues[HY_LIB_F__COUNT];                       /* 0 = no filter on it */
     int covid;            /* -1 any, 0 only not, 1 only COVID-19 responses */
     const char *language; /* NULL = any */
+    /* The caller reads no facet counts (the FAQ assistant): the index does not count them and
+     * the result's facets are left empty. */
+    bool no_facets;
 };
 
 /* Adds the comma-separated values of `csv` to facet f (validated and canonicalised: country

@@ -69,6 +69,8 @@ static int revision_get(hy_store *s, const char *id, const char *language, int64
 
 static int outcome_add(hy_store *s, const char *id, const char *language, const char *node,
                        int64_t n) {
+    int r = hy_st_write(s, HY_Q_TREE_OUTCOME_LOCK, HY_ARGS(hy_arg_text(id)));
+    if (r < 0) return r;
     return hy_st_exec(s, HY_Q_TREE_OUTCOME_ADD,
                       HY_ARGS(hy_arg_text(id), hy_arg_text(language), hy_arg_text(node),
                               hy_arg_i64(n)));

@@ -148,11 +148,19 @@ describe(`news and fact-check documents [${STORE}]`, () => {
 
 describe(`news pages and feeds [${STORE}]`, () => {
   it('the list page shows published, due items with escaped text, filters and counts, without JavaScript', async () => {
-    const r = await srv.fetch('/news?ui=en');
+    const r = await srv.fetch('/news?lang=en');
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /^text\/html/);
     const html = await r.text();
-    assert.ok(!/<script/i.test(html.replace(/<script type="application\/ld\+json">/g, '')), 'no script needed or present');
+    // The site's whole shell, in the page's language; every word of the content is in the HTML
+    // (readable without scripts); the only scripts are the shell's own files.
+    assert.match(html, /<html lang="en" dir="ltr">/);
+    assert.match(html, /<nav class="site-nav"/);
+    assert.match(html, /<a href="\/news" aria-current="page" data-i18n="nav.news">/, 'the section is marked in the navigation');
+    assert.match(html, /<footer class="site-footer">[\s\S]*<input [^>]*name="q"/, 'the FAQ box at the foot');
+    assert.match(html, /<a class="lang-switch lang-switch-server" id="lang-switch" href="\/news\?lang=fa" hreflang="fa" data-lang="fa">/);
+    assert.match(html, /data-page-lang="en"/);
+    for (const tag of html.match(/<script\b[^>]*>/g) || []) assert.match(tag, /^<script [^>]*\bsrc="\/assets\/js\/[^"]+\.js"/);
     assert.match(html, /Flood alert for the river quarter/);
     assert.match(html, /Water guidance &lt;script&gt;x&lt;\/script&gt;/);
     assert.ok(!html.includes('Unpublished decision'), 'a draft is not listed');
@@ -161,20 +169,49 @@ describe(`news pages and feeds [${STORE}]`, () => {
     assert.match(html, /<circle cx="6" cy="6" r="5.5" fill="#c0392b"\/><\/svg>Ministry/, 'the institution\'s colour, without a style attribute');
     assert.ok(!/ style=/.test(html), 'no style attributes (the Content-Security-Policy refuses them)');
     assert.match(html, /<p class="news-total">3<\/p>/);
-    const f = await (await srv.fetch('/news?ui=en&category=alert')).text();
+    const f = await (await srv.fetch('/news?lang=en&category=alert')).text();
     assert.match(f, /<p class="news-total">1<\/p>/);
     assert.match(f, /Guidance <span class="count">\(1\)<\/span>/, 'other categories are still counted');
     const q = await (await srv.fetch('/news?q=clinic')).text();
     assert.match(q, /<p class="news-total">1<\/p>/);
     assert.match(q, /<html lang="fa" dir="rtl">/);
-    const inst = await (await srv.fetch('/news?institution=city-council&lang=fa')).text();
+    const inst = await (await srv.fetch('/news?institution=city-council&doc_lang=fa&lang=fa')).text();
+    assert.match(inst, /<html lang="fa" dir="rtl">/);
     assert.match(inst, /<p class="news-total">1<\/p>/);
+    assertError(await call('GET', '/news?doc_lang=de'), 400, 'invalid_query');
+    // An unknown page language is the default one, as on every page.
+    assert.match(await (await srv.fetch('/news?lang=de')).text(), /<html lang="fa" dir="rtl">/);
     assertError(await call('GET', '/news?category=rumour'), 400, 'invalid_query');
     assertError(await call('GET', '/news?institution=<x>'), 400, 'invalid_query');
   });
 
+  it('an address of the previous release (?ui=, ?lang= for the items) is sent on to today\'s, once and for good', async () => {
+    for (const [from, to] of [
+      ['/news?ui=en', '/news?lang=en'],
+      ['/news?ui=fa&lang=en&category=alert&q=%D8%A2%D8%A8', '/news?q=%D8%A2%D8%A8&doc_lang=en&lang=fa&category=alert'],
+      ['/factchecks?ui=en&rating=false', '/factchecks?lang=en&rating=false'],
+      [`/news/${alert.id}?ui=en`, `/news/${alert.id}?lang=en`],
+      [`/factchecks/${fcFalse.id}?ui=fa`, `/factchecks/${fcFalse.id}?lang=fa`],
+      ['/factchecks/submit?ui=en', '/factchecks/submit?lang=en'],
+    ]) {
+      const r = await srv.fetch(from, { redirect: 'manual' });
+      assert.equal(r.status, 301, from);
+      assert.equal(r.headers.get('location'), to, from);
+    }
+    assertError(await call('GET', '/news?ui=de'), 400, 'invalid_query');
+  });
+
+  it('an item page: the shell, the section marked, the heading in the item\'s language, the switch to the same item', async () => {
+    const html = await (await srv.fetch(`/news/${alert.id}?lang=fa`)).text();
+    assert.match(html, /<html lang="fa" dir="rtl">/);
+    assert.match(html, /<a href="\/news" aria-current="true" data-i18n="nav.news">/, 'below the section: marked as the current section');
+    assert.match(html, /<h1 lang="en" dir="ltr">Flood alert for the river quarter<\/h1>/);
+    assert.match(html, new RegExp(`<a class="lang-switch lang-switch-server" id="lang-switch" href="/news/${alert.id}\\?lang=en"`));
+    assert.match(html, /<footer class="site-footer">[\s\S]*<input [^>]*name="q"/);
+  });
+
   it('an item page for the public; a draft is a preview for editors only', async () => {
-    const r = await srv.fetch(`/news/${alert.id}?ui=en`);
+    const r = await srv.fetch(`/news/${alert.id}?lang=en`);
     assert.equal(r.status, 200);
     const html = await r.text();
     assert.match(html, /<strong>now<\/strong>/);
@@ -183,7 +220,7 @@ describe(`news pages and feeds [${STORE}]`, () => {
     for (const id of [draft.id, later.id]) {
       assertError(await call('GET', `/news/${id}`), 404, 'not_found');
       assertError(await call('GET', `/news/${id}`, { who: 'coordinator' }), 404, 'not_found');
-      const p = await call('GET', `/news/${id}?ui=en`, { who: 'editor' });
+      const p = await call('GET', `/news/${id}?lang=en`, { who: 'editor' });
       assert.equal(p.status, 200);
       assert.match(p.text, /Preview: this is not published yet/);
     }
@@ -241,7 +278,7 @@ describe(`news pages and feeds [${STORE}]`, () => {
 
 describe(`fact-check pages and feed [${STORE}]`, () => {
   it('a fact-check page carries ClaimReview JSON-LD with the required properties', async () => {
-    const html = await (await srv.fetch(`/factchecks/${fcFalse.id}?ui=en`)).text();
+    const html = await (await srv.fetch(`/factchecks/${fcFalse.id}?lang=en`)).text();
     const m = html.match(/<script type="application\/ld\+json">(.*?)<\/script>/s);
     assert.ok(m, 'JSON-LD present');
     const ld = JSON.parse(m[1]);
@@ -259,10 +296,10 @@ describe(`fact-check pages and feed [${STORE}]`, () => {
   });
 
   it('the list is faceted by rating, country, language, organisation and year', async () => {
-    const all = await (await srv.fetch('/factchecks?ui=en')).text();
+    const all = await (await srv.fetch('/factchecks?lang=en')).text();
     assert.match(all, /<p class="news-total">2<\/p>/);
     for (const facet of ['Rating', 'Country', 'Language', 'Checked by', 'Year']) assert.match(all, new RegExp(`<h2>${facet}</h2>`));
-    const r = await (await srv.fetch('/factchecks?ui=en&rating=false&country=ir&year=2024')).text();
+    const r = await (await srv.fetch('/factchecks?lang=en&rating=false&country=ir&year=2024')).text();
     assert.match(r, /<p class="news-total">1<\/p>/);
     assert.match(r, /garlic/);
     const org = await (await srv.fetch('/factchecks?organisation=Other%20org')).text();
@@ -311,7 +348,7 @@ describe(`claims sent to be checked [${STORE}]`, () => {
     assertError(await call('POST', '/api/v1/factchecks/claims', { body: { claim: 'A long enough claim', who: 'me' } }), 400, 'unknown_field');
     assertError(await call('POST', '/api/v1/factchecks/claims', { body: { claim: 'A long enough claim', language: 'de' } }), 400, 'invalid_field');
     assert.equal((await call('GET', '/api/v1/factchecks/claims', { who: 'editor' })).json.claims.length, before);
-    const page = await srv.fetch('/factchecks/submit?ui=en');
+    const page = await srv.fetch('/factchecks/submit?lang=en');
     assert.match(await page.text(), /<form class="fc-submit" method="post" action="\/api\/v1\/factchecks\/claims">/);
     const r = await srv.fetch('/api/v1/factchecks/claims', {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },

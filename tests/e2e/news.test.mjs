@@ -61,18 +61,28 @@ describe('official news without JavaScript', () => {
           await p.goto(server.url + '/');
           await p.locator('a.entry[href="/news"]').click();
           await p.waitForURL(/\/news$/);
-          if (lang === 'en') await p.getByRole('link', { name: 'English' }).click();
+          // The header's language switch is a plain link to the page in the other language.
+          if (lang === 'en') {
+            await p.locator('#lang-switch').click();
+            await p.waitForURL(/\/news\?lang=en$/);
+          }
           const ui = lang === 'en' ? 'en' : 'fa';
           assert.equal(await p.getAttribute('html', 'lang'), ui);
           assert.equal(await p.getAttribute('html', 'dir'), ui === 'fa' ? 'rtl' : 'ltr');
-          const total = Number(await p.locator('.news-total').textContent());
+          // The site's whole shell: the section marked in the navigation, the FAQ box at the foot.
+          assert.equal(await p.locator('.site-nav a[href="/news"][aria-current="page"]').count(), 1, 'marked in the menu of sections');
+          assert.equal(await p.locator('.site-footer form input[name="q"]').count(), 1);
+          assert.equal(await p.locator('#lang-switch').getAttribute('hreflang'), ui === 'fa' ? 'en' : 'fa');
+          const total = Number(await p.locator('#main .news-total').textContent());
           assert.equal(total, 8, 'four demo items in each language');
           await check(js, p.url(), `news list ${lang} ${size}`, `news-list-${lang}-${size}`);
           // Filter by the alert category, then narrow to items in the page's language.
-          await p.locator('.news-facets a[href*="category=alert"]').click();
-          assert.equal(Number(await p.locator('.news-total').textContent()), 2);
-          await p.locator(`.news-item[lang="${ui}"] h3 a`).click();
-          assert.match(await p.locator('.news-alert').textContent(), /Severe/);
+          await p.locator('#main .news-facets a[href*="category=alert"]').click();
+          assert.equal(Number(await p.locator('#main .news-total').textContent()), 2);
+          await p.locator(`#main .news-item[lang="${ui}"] h3 a`).click();
+          assert.match(await p.locator('#main .news-alert').textContent(), ui === 'fa' ? /شدید/ : /Severe/, 'CAP\'s severity in words of the page\'s language');
+          assert.equal(await p.getAttribute('html', 'lang'), ui, 'the item page keeps the reader\'s language');
+          assert.equal(await p.locator('.site-nav a[href="/news"][aria-current="true"]').count(), 1, 'an item: its section is marked');
           const cap = await p.locator('a[href$=".cap"]').getAttribute('href');
           const r = await fetch(server.url + cap);
           assert.equal(r.status, 200);
@@ -90,16 +100,18 @@ describe('fact checks without JavaScript', () => {
     for (const lang of ['fa', 'en'])
       it(`home → fact checks → one check (ClaimReview) → a claim sent twice is pointed out [${lang}, ${size}]`, { timeout: 180000 }, async () => {
         const { ctx, jsCtx, page: p, js } = await pages(lang, viewport);
-        const q = lang === 'en' ? '?ui=en' : '';
+        const q = lang === 'en' ? '?lang=en' : '';
         try {
           await p.goto(server.url + '/');
           await p.locator('a.entry[href="/factchecks"]').click();
           await p.goto(server.url + '/factchecks' + q);
-          assert.equal(Number(await p.locator('.news-total').textContent()), 4);
-          await p.locator('.news-facets a[href*="rating=false"]').click();
-          assert.equal(Number(await p.locator('.news-total').textContent()), 2);
+          assert.equal(await p.getAttribute('html', 'lang'), lang);
+          assert.equal(await p.locator('.site-nav a[href="/factchecks"][aria-current="page"]').count(), 1);
+          assert.equal(Number(await p.locator('#main .news-total').textContent()), 4);
+          await p.locator('#main .news-facets a[href*="rating=false"]').click();
+          assert.equal(Number(await p.locator('#main .news-total').textContent()), 2);
           await check(js, p.url(), `fact checks ${lang} ${size}`, `factchecks-list-${lang}-${size}`);
-          await p.locator(`.news-item[lang="${lang}"] h3 a`).click();
+          await p.locator(`#main .news-item[lang="${lang}"] h3 a`).click();
           const ld = JSON.parse(await p.locator('script[type="application/ld+json"]').textContent());
           assert.equal(ld['@type'], 'ClaimReview');
           assert.equal(ld.reviewRating.alternateName, 'False');
@@ -109,12 +121,44 @@ describe('fact checks without JavaScript', () => {
           await p.locator('#fc-claim').fill(claim);
           await p.locator('form.fc-submit button[type="submit"]').click();
           await p.waitForLoadState();
-          assert.ok(await p.locator('a[href^="/factchecks/"]').first().isVisible(), 'the existing check is linked');
+          assert.equal(await p.getAttribute('html', 'lang'), lang, 'the answer is in the form\'s language');
+          assert.ok(await p.locator('#main a[href^="/factchecks/"]').first().isVisible(), 'the existing check is linked');
         } finally {
           await ctx.close();
           await jsCtx.close();
         }
       });
+});
+
+describe('the language switch with scripts', () => {
+  it('on a news item, a fact check and the claim form: the page comes back in the other language, the focus on the switch', { timeout: 180000 }, async () => {
+    const feed = await (await fetch(`${server.url}/news.json`)).json();
+    const item = new URL(feed.items[0].url, server.url).pathname;
+    const atom = await (await fetch(`${server.url}/factchecks.atom`)).text();
+    const check = new URL(atom.match(/<entry[^]*?<link[^>]*href="([^"]+)"/)[1], server.url).pathname;
+    const ctx = await newContext(browser, { lang: 'fa', viewport: { width: 360, height: 800 } });
+    try {
+      const p = await ctx.newPage();
+      for (const path of [item, check, '/factchecks/submit']) {
+        for (const [from, to] of [['fa', 'en'], ['en', 'fa']]) {
+          await p.goto(`${server.url}${path}?lang=${from}`);
+          await p.waitForSelector(`html[data-i18n-ready] [data-page-lang="${from}"]`);
+          await p.locator('#lang-switch').focus();
+          await p.keyboard.press('Enter');
+          await p.waitForSelector(`html[lang="${to}"][data-i18n-ready] [data-page-lang="${to}"]`);
+          assert.equal(new URL(p.url()).pathname, path, `${path}: the same page`);
+          assert.equal(await p.evaluate(() => document.activeElement?.id), 'lang-switch', `${path}: focus stays on the switch`);
+          assert.equal(await p.locator('.site-footer input[name="q"]').count(), 1);
+        }
+      }
+      // An address of the previous release still works: sent on to today's.
+      await p.goto(`${server.url}/news?ui=en`);
+      assert.equal(new URL(p.url()).search, '?lang=en');
+      assert.equal(await p.getAttribute('html', 'lang'), 'en');
+    } finally {
+      await ctx.close();
+    }
+  });
 });
 
 describe('editors write news on the editor page', () => {
@@ -140,7 +184,7 @@ describe('editors write news on the editor page', () => {
       await p.waitForURL(/\/editor\?id=[0-9a-f]{32}$/);
       const id = new URL(p.url()).searchParams.get('id');
       await p.screenshot({ path: join(shots, 'news-editor-en-360.png'), fullPage: true });
-      await p.goto(`${server.url}/news/${id}?ui=en`);
+      await p.goto(`${server.url}/news/${id}?lang=en`);
       assert.match(await p.locator('main').textContent(), /Preview: this is not published yet/);
       assert.equal((await fetch(`${server.url}/news/${id}`)).status, 404, 'the public does not see a draft');
     } finally {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer } from './lib/server.mjs';
 import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir } from './lib/browser.mjs';
-import { listPages, LANGS } from './lib/pages.mjs';
+import { listPages, LANGS, pageAddress } from './lib/pages.mjs';
 import { runAxe, describeViolations } from './lib/axe.mjs';
 
 export const BUDGET_BYTES = 150 * 1024; // first load, compressed, fonts excluded
@@ -15,7 +15,6 @@ export const BUDGET_BYTES = 150 * 1024; // first load, compressed, fonts exclude
 // topojson-client and the coarse outlines (~100 KB of it), and the place labels' module.
 export const MAP_BUDGET_BYTES = 175 * 1024;
 const MAP_PAGES = new Set(['groups', 'coverage']);
-const LANG_IN_ADDRESS = new Set(['trees']);
 
 let server, browser, shots;
 const weights = [];
@@ -49,7 +48,7 @@ for (const p of listPages()) {
       try {
         // Pages the server renders in the language of their address are asked for in it (else
         // their script asks again in the reader's language, and the first load is cut short).
-        const url = server.url + p.path + (LANG_IN_ADDRESS.has(p.name) ? `?lang=${lang}` : '');
+        const url = server.url + (p.status === 404 ? p.path : pageAddress(p.path, lang));
         const { page, problems, bytes } = await instrumentedPage(context, {
           allowedOrigin: server.url,
           measure: true,

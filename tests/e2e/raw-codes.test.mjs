@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, addUsers, serverBinary, LOCALES, COMMON_PASSWORDS, ROOT } from './lib/server.mjs';
 import { launchBrowser, newContext, waitForShell } from './lib/browser.mjs';
-import { listPages } from './lib/pages.mjs';
+import { listPages, pageAddress } from './lib/pages.mjs';
 
 const PASSWORD = 'raw codes passphrase 2026';
 const ROLES = ['volunteer', 'coordinator', 'editor', 'admin'];
@@ -21,12 +21,16 @@ const DATA_LANGS = ['gu', 'az', 'ku'];
 // The closed lists whose codes the pages must name in words.
 const PREFIXES = ['kind', 'urgency', 'for_whom', 'rqstatus', 'rqstaff', 'skill', 'langname', 'role', 'vstatus', 'outcome', 'source', 'reimb'];
 const CODES = new Set(DATA_LANGS);
+// News and fact checks: CAP's urgency, severity and certainty, and the fact-check ratings.
+for (const code of ['Immediate', 'Severe', 'Likely', 'partly_true', 'unverifiable', 'misleading']) CODES.add(code);
 for (const key of Object.keys(LOCALES.en)) {
   const dot = key.indexOf('.');
   if (PREFIXES.includes(key.slice(0, dot))) CODES.add(key.slice(dot + 1));
 }
 
 let server, browser, groupId;
+// The pages the server renders below the lists of the manifest (one item; the claim form).
+const serverPages = [];
 
 async function api(method, path, body, session) {
   const headers = { 'content-type': 'application/json' };
@@ -68,6 +72,17 @@ before(async () => {
   const unable = await ask({ lat: HOME.lat, lon: HOME.lon });
   await api('POST', `/api/v1/requests/${unable.id}/status`, { status: 'unable_to_help', reason: 'nobody free' }, coord);
   await ask({ place: 'Nowhere-codes-xyz' });
+  // An alert and a fact check with codes in them (CAP's scales, a rating with an underscore),
+  // whose pages the server renders below the news and fact-check lists.
+  const editor = await login('editor');
+  await api('PUT', '/api/v1/news/institutions/codes-office', { name_fa: 'دفتر آزمون', name_en: 'Test office', colour: '#2471a3' }, editor);
+  const item = await api('POST', '/api/v1/library', { type: 'news', language: 'fa', title: 'هشدار آزمون', summary: 'خلاصهٔ هشدار', body: 'متن هشدار',
+    news: { institution: 'codes-office', category: 'alert', alert: { event: 'سیل', urgency: 'Immediate', severity: 'Severe', certainty: 'Likely', area: 'محلهٔ کنار رود', expires: null } } }, editor);
+  const check = await api('POST', '/api/v1/library', { type: 'factcheck', language: 'fa', title: 'راستی‌آزمایی آزمون', body: 'توضیح',
+    factcheck: { claim: 'ادعای آزمون', organisation: 'راستی‌آزمای آزمون', rating: 'partly_true' } }, editor);
+  const admin = await login('admin');
+  for (const id of [item.id, check.id]) await api('POST', `/api/v1/library/${id}/publish`, null, admin);
+  serverPages.push(`/news/${item.id}`, `/factchecks/${check.id}`, '/factchecks/submit');
   browser = await launchBrowser();
 });
 
@@ -103,7 +118,10 @@ function pageText(page) {
   });
 }
 
-const pages = () => listPages().map((p) => (['/group', '/group-edit'].includes(p.path) ? `${p.path}?id=${groupId}` : p.path));
+const pages = (lang) => [
+  ...listPages().map((p) => (['/group', '/group-edit'].includes(p.path) ? `${p.path}?id=${groupId}` : pageAddress(p.path, lang))),
+  ...serverPages.map((path) => `${path}?lang=${lang}`),
+];
 
 for (const lang of ['fa', 'en']) {
   for (const role of ['anon', ...ROLES]) {
@@ -120,7 +138,7 @@ for (const lang of ['fa', 'en']) {
           await page.waitForURL(/\/account$/);
         }
         const found = [];
-        for (const path of pages()) {
+        for (const path of pages(lang)) {
           await page.goto(`${server.url}${path}`);
           await waitForShell(page);
           if (path === '/dispatch' && await page.isVisible('#dispatch-board')) {

@@ -49,7 +49,10 @@ test('the language comes from the browser: fa-IR → Persian, en-GB → English,
 
 test('the language switch works on every page and the choice persists', async () => {
   const { context, page, problems } = await open('/', { lang: 'fa' });
-  for (const p of listPages().filter((x) => x.status === 200)) {
+  // With the pages the server renders below those of the manifest that need no data (the claim
+  // form; one news item or fact check: tests/e2e/news.test.mjs).
+  const paths = [...listPages().filter((x) => x.status === 200).map((x) => x.path), '/factchecks/submit'];
+  for (const p of paths.map((path) => ({ path }))) {
     await page.goto(server.url + p.path);
     await waitForShell(page, { idle: false });
     const before = await state(page);
@@ -57,11 +60,11 @@ test('the language switch works on every page and the choice persists', async ()
     const button = page.locator('#lang-switch');
     assert.equal(await button.getAttribute('data-lang'), other, `${p.path}: switch offers ${other}`);
     await button.click();
-    // Pages whose text comes from the server (the decision trees: [data-tree-lang]) are asked for
-    // again in the new language; wait for that page, not only for the shell's switch.
+    // Pages whose text comes from the server (decision trees, news, fact checks: [data-page-lang])
+    // are asked for again in the new language; wait for that page, not only for the shell's switch.
     await page.waitForFunction((l) => document.documentElement.lang === l
       && document.documentElement.hasAttribute('data-i18n-ready')
-      && [...document.querySelectorAll('[data-tree-lang]')].every((b) => b.dataset.treeLang === l), other);
+      && [...document.querySelectorAll('[data-page-lang]')].every((b) => b.dataset.pageLang === l), other);
     const after = await state(page);
     assert.equal(after.dir, other === 'fa' ? 'rtl' : 'ltr');
     assert.equal(after.stored, other);

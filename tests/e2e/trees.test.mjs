@@ -73,7 +73,7 @@ for (const [js, lang, width] of WALKS) {
           // Without an address language the server renders Persian; with scripts the page
           // follows the reader's language.
           if (lang === 'en' && !js) await page.goto(`${server.url}/trees?lang=en`);
-          await page.waitForSelector(`[data-tree-lang="${lang}"]`);
+          await page.waitForSelector(`[data-page-lang="${lang}"]`);
           assert.equal(await page.getAttribute('html', 'dir'), lang === 'fa' ? 'rtl' : 'ltr');
           await Promise.all([page.waitForURL(/\/trees\/epidemic/), page.locator(`a.tree-link[href^="/trees/${SAMPLE}"]`).first().click()]);
           const intro = await page.locator('.tree-intro').textContent();

@@ -36,3 +36,17 @@ export function asset(path) {
 }
 
 export const LANGS = ['fa', 'en'];
+
+/**
+ * Pages the server renders in the language of their address (?lang=), in the site's shell
+ * (src/api/shell.c): asked for in a language, they come back in it; with scripts, a page asked
+ * for without one is asked for again in the reader's language. Their pages below them (one
+ * guide, news item or fact check; the claim form) are not in the manifest: tests that go
+ * through every page add those themselves.
+ */
+export const LANG_IN_ADDRESS = new Set(['/trees', '/news', '/factchecks']);
+
+/** The address of a page in `lang`: ?lang= for the pages the server renders, else as it is. */
+export function pageAddress(path, lang) {
+  return LANG_IN_ADDRESS.has(path) ? `${path}?lang=${lang}` : path;
+}
