@@ -56,7 +56,8 @@ int hy_demo_remove(hy_store *s, bool keep_edited, int64_t now, struct hy_demo_co
     static const int steps[] = {HY_Q_DEMO_RELEASE_EVENTS,  HY_Q_DEMO_RELEASE,
                                 HY_Q_DEMO_DELETE_REQUESTS, HY_Q_DEMO_DELETE_USERS,
                                 HY_Q_DEMO_DELETE_GROUPS,   HY_Q_DEMO_DELETE_DOCS,
-                                HY_Q_DEMO_DELETE_PLACE_NAMES, HY_Q_DEMO_DELETE_PLACES};
+                                HY_Q_DEMO_DELETE_PLACE_NAMES, HY_Q_DEMO_DELETE_PLACES,
+                                HY_Q_SKILLS_DEMO_DELETE_NEEDS, HY_Q_SKILLS_DEMO_DELETE_ORGS};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         bool timed = steps[i] == HY_Q_DEMO_RELEASE_EVENTS || steps[i] == HY_Q_DEMO_RELEASE;
         r = timed ? hy_st_exec(s, steps[i], HY_ARGS(hy_arg_i64(now)))
