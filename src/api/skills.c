@@ -452,11 +452,10 @@ hy_result hy_api_add_org_staff(hy_req *req) {
     if (!hy_input_parse(req, spec, &res)) return res;
     if (!hy_id_valid(req->args[0])) return not_found(req, "No such organisation.");
     if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    char *email = hy_arena_strdup(req->arena, c.email);
-    if (!email) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    for (char *p = email; *p; p++)
-        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
-    c.email = email;
+    /* A staff member is found by e-mail only: a phone number is not asked for here. */
+    c.email = strchr(c.email, '@') ? hy_login_normalise(req, c.email) : NULL;
+    if (!c.email)
+        return hy_reply_error(req, HY_E_INVALID_FIELD, "This is not an e-mail address we can use.", "email");
     c.id = req->args[0];
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, staff_add_tx, &c);
     if (r == HY_DB_ABORT && c.o.id[0] && org_visible(&c))
