@@ -190,6 +190,7 @@ hy_result hy_api_post_need(hy_req *req);
 hy_result hy_api_list_needs(hy_req *req);
 hy_result hy_api_list_needs_for_me(hy_req *req);
 hy_result hy_api_get_need(hy_req *req);
+hy_result hy_api_set_need_status(hy_req *req);
 hy_result hy_api_list_need_candidates(hy_req *req);
 hy_result hy_api_offer_help(hy_req *req);
 hy_result hy_api_list_need_offers(hy_req *req);

@@ -269,6 +269,8 @@ const struct hy_route hy_routes[] = {
     {HY_GET, "/api/v1/needs/mine", hy_api_list_needs_for_me, HY_ACCESS_VOLUNTEER, 0,
      "Open needs ranked for the calling volunteer"},
     {HY_GET, "/api/v1/needs/{id}", hy_api_get_need, HY_ACCESS_PUBLIC, 0, "One need"},
+    {HY_POST, "/api/v1/needs/{id}/status", hy_api_set_need_status, HY_ACCESS_SIGNED_IN, JSON,
+     "Close or reopen a need (staff)"},
     {HY_GET, "/api/v1/needs/{id}/candidates", hy_api_list_need_candidates, HY_ACCESS_SIGNED_IN,
      0, "Volunteers ranked for a need, without contact (staff, coordinators)"},
     {HY_POST, "/api/v1/needs/{id}/offers", hy_api_offer_help, HY_ACCESS_VOLUNTEER, 0,

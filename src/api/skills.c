@@ -13,6 +13,7 @@
  *   POST  /api/v1/orgs/{id}/needs               staff post a need
  *   GET   /api/v1/needs, /api/v1/needs/mine     open needs; ranked for the calling volunteer
  *   GET   /api/v1/needs/{id}                    one need
+ *   POST  /api/v1/needs/{id}/status             staff close or reopen it
  *   GET   /api/v1/needs/{id}/candidates         staff, coordinators: volunteers ranked
  *   POST  /api/v1/needs/{id}/offers             a volunteer offers to help
  *   GET   /api/v1/needs/{id}/offers             staff, coordinators
@@ -925,4 +926,51 @@ hy_result hy_api_list_my_offers(hy_req *req) {
         json_array_append_new(a, o);
     }
     return hy_reply_json(req, 200, json_pack("{s:o}", "offers", a));
+}
+
+/* ---- closing and reopening a need ---- */
+
+static const char *const need_moves[] = {"open", "closed", NULL};
+
+struct status_ctx {
+    struct need_ctx need;
+    const char *to;
+    bool forbidden, refused;
+};
+
+static int need_status_tx(hy_store *s, void *ctx) {
+    struct status_ctx *c = ctx;
+    hy_req *req = c->need.req;
+    int r = need_load(s, &c->need, req->args[0]);
+    if (r <= 0) return r;
+    if (!c->need.org.staff) {
+        c->forbidden = true;
+        return HY_DB_ABORT;
+    }
+    if (!strcmp(c->need.n.status, c->to)) return HY_DB_ONE;
+    if ((r = s->ops->skills->need_set_status(s, c->need.n.id, c->to)) <= 0) {
+        c->refused = r == HY_DB_NONE; /* reopening a need that is full */
+        return r < 0 ? r : HY_DB_ABORT;
+    }
+    if ((r = hy_audit(s, req->who->user_id, !strcmp(c->to, "closed") ? "need_closed" : "need_reopened",
+                      c->need.n.id, "")) < 0)
+        return r;
+    return s->ops->skills->need_get(s, c->need.n.id, req->arena, &c->need.n);
+}
+
+hy_result hy_api_set_need_status(hy_req *req) {
+    struct status_ctx c = {.need = {.req = req}};
+    struct hy_field spec[] = {HY_F_ENUM("status", HY_REQUIRED, need_moves, &c.to), HY_F_END};
+    hy_result res;
+    if (!hy_input_parse(req, spec, &res)) return res;
+    if (!hy_id_valid(req->args[0])) return not_found(req, "No such need.");
+    if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, need_status_tx, &c);
+    if (r == HY_DB_ABORT && c.forbidden)
+        return hy_reply_error(req, HY_E_FORBIDDEN, "Only the organisation's staff close or reopen its needs.", NULL);
+    if (r == HY_DB_ABORT && c.refused)
+        return hy_reply_error(req, HY_E_CONFLICT, "This need has all the people it asked for.", "status");
+    if (r == HY_DB_ABORT) return not_found(req, "No such need.");
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_json(req, 200, need_json(&c.need.n, c.need.k, c.need.got_k));
 }

@@ -192,6 +192,7 @@ const MATRIX = {
   'GET /api/v1/needs': PUBLIC,
   'GET /api/v1/needs/mine': VOLUNTEER,
   'GET /api/v1/needs/{id}': PUBLIC,
+  'POST /api/v1/needs/{id}/status': SIGNED_IN,
   'GET /api/v1/needs/{id}/candidates': SIGNED_IN,
   'GET /api/v1/needs/{id}/offers': SIGNED_IN,
   'POST /api/v1/needs/{id}/offers': VOLUNTEER,

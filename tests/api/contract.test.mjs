@@ -476,6 +476,7 @@ const FIXTURES = {
   'POST /api/v1/orgs/{id}/staff': { params: async () => ({ id: ctx.ids.org, body: { email: ctx.logins.editor } }) },
   'POST /api/v1/orgs/{id}/needs': { params: async () => ({ id: ctx.ids.org }) },
   'GET /api/v1/needs/{id}': { params: async () => ({ id: ctx.ids.need }) },
+  'POST /api/v1/needs/{id}/status': { fresh: true, params: async () => ({ id: await need() }) },
   'GET /api/v1/needs/{id}/candidates': { params: async () => ({ id: ctx.ids.need }) },
   'GET /api/v1/needs/{id}/offers': { params: async () => ({ id: ctx.ids.need }) },
   'POST /api/v1/needs/{id}/offers': { fresh: true, params: async () => ({ id: await need() }) },

@@ -248,6 +248,26 @@ test('offers: contact only after acceptance, attacked from every side first', as
   assert.equal(audit.filter((a) => a === 'need_offer_declined').length, 1);
 });
 
+test('staff close and reopen a need; nobody else can; a full need does not reopen', async () => {
+  const n = ok(await who.nurse.client.post(`/api/v1/orgs/${hospital.id}/needs`, {
+    title: 'Legal aid desk', skills: [{ skill: 'legal', min_level: 'basic' }], people: 1, commitment: 'weekly', remote: true,
+  }), 201);
+  for (const c of [who.school.client, who.near.client, who.coord.client])
+    assertError(await c.post(`/api/v1/needs/${n.id}/status`, { status: 'closed' }), 403, 'forbidden');
+  assertError(await anon.post(`/api/v1/needs/${n.id}/status`, { status: 'closed' }), 401, 'unauthorized');
+  assertError(await who.hospital.client.post(`/api/v1/needs/${n.id}/status`, { status: 'filled' }), 400, 'invalid_field');
+  assert.equal(ok(await who.hospital.client.post(`/api/v1/needs/${n.id}/status`, { status: 'closed' })).status, 'closed');
+  assertError(await who.far.client.post(`/api/v1/needs/${n.id}/offers`), 409, 'conflict');
+  assert.ok(!ok(await anon.get('/api/v1/needs')).needs.find((x) => x.id === n.id));
+  assert.equal(ok(await who.hospital.client.post(`/api/v1/needs/${n.id}/status`, { status: 'open' })).status, 'open');
+  ok(await who.far.client.post(`/api/v1/needs/${n.id}/offers`), 201);
+  ok(await who.hospital.client.post(`/api/v1/needs/${n.id}/offers/${who.far.id}/accept`));
+  assert.equal(ok(await who.hospital.client.post(`/api/v1/needs/${n.id}/status`, { status: 'closed' })).status, 'closed');
+  assertError(await who.hospital.client.post(`/api/v1/needs/${n.id}/status`, { status: 'open' }), 409, 'conflict');
+  // The full need was still filled: a closed one reopens only with places left.
+  assert.equal(ok(await anon.get(`/api/v1/needs/${n.id}`)).accepted, 1);
+});
+
 test('concurrent accepts never exceed the people a need asks for', async () => {
   const org = ok(await who.school.client.post(`/api/v1/orgs/${school.id}/needs`, {
     title: 'Three tutors', skills: [{ skill: 'medical', min_level: 'basic' }], people: 3, commitment: 'weekly', remote: true,
