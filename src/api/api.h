@@ -176,6 +176,29 @@ hy_result hy_api_show_trees_page(hy_req *req);
 hy_result hy_api_show_tree_page(hy_req *req);
 hy_result hy_api_walk_tree_page(hy_req *req);
 
+/* skills.c — skills matching */
+hy_result hy_api_list_skills(hy_req *req);
+hy_result hy_api_add_skill(hy_req *req);
+hy_result hy_api_update_skill(hy_req *req);
+hy_result hy_api_get_my_skills(hy_req *req);
+hy_result hy_api_set_my_skills(hy_req *req);
+hy_result hy_api_list_my_offers(hy_req *req);
+hy_result hy_api_list_orgs(hy_req *req);
+hy_result hy_api_register_org(hy_req *req);
+hy_result hy_api_get_org(hy_req *req);
+hy_result hy_api_verify_org(hy_req *req);
+hy_result hy_api_add_org_staff(hy_req *req);
+hy_result hy_api_post_need(hy_req *req);
+hy_result hy_api_list_needs(hy_req *req);
+hy_result hy_api_list_needs_for_me(hy_req *req);
+hy_result hy_api_get_need(hy_req *req);
+hy_result hy_api_set_need_status(hy_req *req);
+hy_result hy_api_list_need_candidates(hy_req *req);
+hy_result hy_api_offer_help(hy_req *req);
+hy_result hy_api_list_need_offers(hy_req *req);
+hy_result hy_api_accept_offer(hy_req *req);
+hy_result hy_api_decline_offer(hy_req *req);
+
 /* Shared shapes. */
 json_t *hy_user_json(const struct hy_user *u, bool with_contact);
 json_t *hy_volunteer_json(const struct hy_volunteer *v);

@@ -62,7 +62,8 @@ int hy_demo_remove(hy_store *s, bool keep_edited, int64_t now, struct hy_demo_co
                                 HY_Q_DEMO_DELETE_PLACE_NAMES, HY_Q_DEMO_DELETE_PLACES,
                                 HY_Q_DEMO_DELETE_DATASET_VALUES, HY_Q_DEMO_DELETE_DATASET_TOTALS,
                                 HY_Q_DEMO_DELETE_DATASET_DAYS, HY_Q_DEMO_DELETE_DATASET_SERIES,
-                                HY_Q_DEMO_DELETE_DATASET_VERSIONS, HY_Q_DEMO_DELETE_DATASETS};
+                                HY_Q_DEMO_DELETE_DATASET_VERSIONS, HY_Q_DEMO_DELETE_DATASETS,
+                                HY_Q_SKILLS_DEMO_DELETE_NEEDS, HY_Q_SKILLS_DEMO_DELETE_ORGS};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         bool timed = steps[i] == HY_Q_DEMO_RELEASE_EVENTS || steps[i] == HY_Q_DEMO_RELEASE;
         r = timed ? hy_st_exec(s, steps[i], HY_ARGS(hy_arg_i64(now)))

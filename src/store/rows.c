@@ -447,3 +447,57 @@ static const struct hy_col fc_claim_cols[] = {
 };
 SPEC(hy_row_fc_claim, S, fc_claim_cols, -1);
 #undef S
+
+/* ---- skills matching (store/sql/skills.def) ---- */
+
+#define S struct hy_skill
+static const struct hy_col skill_cols[] = {
+    C_TEXT_REQ(S, slug), C_TEXT_REQ(S, name_fa), C_TEXT_REQ(S, name_en), C_BOOL(S, retired),
+    C_I64(S, updated_at),
+};
+SPEC(hy_row_skill, S, skill_cols, -1);
+#undef S
+
+#define S struct hy_skill_level
+static const struct hy_col skill_level_cols[] = {
+    C_FIXED_REQ(S, owner), C_TEXT_REQ(S, skill), C_INT(S, level),
+};
+SPEC(hy_row_skill_level, S, skill_level_cols, -1);
+#undef S
+
+#define S struct hy_org
+static const struct hy_col org_cols[] = {
+    C_FIXED_REQ(S, id), C_TEXT_REQ(S, name), C_TEXT_REQ(S, kind), C_TEXT_REQ(S, area),
+    C_F64_HAS(S, lat, has_pos), C_F64(S, lon), C_TEXT_REQ(S, contact), C_FIXED(S, owner_id),
+    C_TEXT_REQ(S, status), C_I64(S, created_at), C_BOOL(S, demo),
+};
+SPEC(hy_row_org, S, org_cols, -1);
+#undef S
+
+#define S struct hy_need
+static const struct hy_col need_cols[] = {
+    C_FIXED_REQ(S, id), C_FIXED_REQ(S, org_id), C_TEXT_REQ(S, title), C_TEXT_REQ(S, description),
+    C_TEXT_REQ(S, commitment), C_TEXT_REQ(S, status), C_INT(S, people), C_INT(S, accepted),
+    C_BOOL(S, remote), C_F64_HAS(S, lat, has_pos), C_F64(S, lon), C_TEXT(S, starts_on),
+    C_TEXT(S, ends_on), C_FIXED(S, created_by), C_I64(S, created_at), C_BOOL(S, demo),
+    C_TEXT_REQ(S, org_name), C_TEXT_REQ(S, org_status),
+};
+SPEC(hy_row_need, S, need_cols, -1);
+#undef S
+
+#define S struct hy_candidate_row
+static const struct hy_col candidate_cols[] = {
+    C_FIXED_REQ(S, user_id), C_TEXT(S, name), C_F64_HAS(S, lat, has_pos), C_F64(S, lon),
+    C_TEXT_REQ(S, skill), C_INT(S, level),
+};
+SPEC(hy_row_candidate, S, candidate_cols, -1);
+#undef S
+
+#define S struct hy_offer
+static const struct hy_col offer_cols[] = {
+    C_FIXED_REQ(S, need_id), C_FIXED_REQ(S, user_id), C_TEXT_REQ(S, status),
+    C_I64(S, created_at), C_I64(S, decided_at), C_TEXT(S, name), C_TEXT(S, phone),
+    C_TEXT(S, email), C_TEXT(S, title), C_TEXT(S, org_name), C_TEXT(S, org_contact),
+};
+SPEC(hy_row_offer, S, offer_cols, -1);
+#undef S

@@ -26,6 +26,7 @@
 #include "domain/library.h"
 #include "domain/news.h"
 #include "domain/requests.h"
+#include "domain/skills.h"
 #include "domain/tree.h"
 
 enum hy_col_type {
@@ -141,5 +142,13 @@ struct hy_row_faq_synonyms {
     const char *by;
 };
 extern const struct hy_row_spec hy_row_faq_synonyms;
+
+/* Skills matching. */
+extern const struct hy_row_spec hy_row_skill;
+extern const struct hy_row_spec hy_row_skill_level;
+extern const struct hy_row_spec hy_row_org;
+extern const struct hy_row_spec hy_row_need;
+extern const struct hy_row_spec hy_row_candidate;
+extern const struct hy_row_spec hy_row_offer;
 
 #endif

@@ -179,6 +179,29 @@ const MATRIX = {
   'GET /api/v1/datasets/{id}/datapackage.json': PUBLIC,
   'GET /api/v1/datasets/{id}/daily': PUBLIC,
   'GET /api/v1/datasets/{id}/areas': PUBLIC,
+  // Skills matching. Organisation rules (staff, owner) are object-level: with a made-up id every
+  // signed-in caller gets past access control to a 404; tests/api/skills.test.mjs attacks them.
+  'GET /api/v1/skills': PUBLIC,
+  'POST /api/v1/skills': ADMIN,
+  'PATCH /api/v1/skills/{slug}': ADMIN,
+  'GET /api/v1/me/skills': SIGNED_IN,
+  'PUT /api/v1/me/skills': VOLUNTEER,
+  'GET /api/v1/me/offers': SIGNED_IN,
+  'GET /api/v1/orgs': PUBLIC,
+  'POST /api/v1/orgs': SIGNED_IN,
+  'GET /api/v1/orgs/{id}': PUBLIC,
+  'POST /api/v1/orgs/{id}/verify': COORDINATOR,
+  'POST /api/v1/orgs/{id}/staff': SIGNED_IN,
+  'POST /api/v1/orgs/{id}/needs': SIGNED_IN,
+  'GET /api/v1/needs': PUBLIC,
+  'GET /api/v1/needs/mine': VOLUNTEER,
+  'GET /api/v1/needs/{id}': PUBLIC,
+  'POST /api/v1/needs/{id}/status': SIGNED_IN,
+  'GET /api/v1/needs/{id}/candidates': SIGNED_IN,
+  'GET /api/v1/needs/{id}/offers': SIGNED_IN,
+  'POST /api/v1/needs/{id}/offers': VOLUNTEER,
+  'POST /api/v1/needs/{id}/offers/{user_id}/accept': SIGNED_IN,
+  'POST /api/v1/needs/{id}/offers/{user_id}/decline': SIGNED_IN,
 };
 
 /** Fills {params} of a route path: a fixture's id, or a made-up id ('0' for tile numbers). */

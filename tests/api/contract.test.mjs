@@ -287,6 +287,21 @@ async function helpRequest({ open = false, claim = null, status = null } = {}) {
   return out;
 }
 
+/** A skills-matching organisation of `owner` (verified unless asked not to): its id. */
+async function org({ owner = 'admin', verify = true } = {}) {
+  const o = await must(owner, 'POST', '/api/v1/orgs', { name: `Contract org ${uniq()}`, kind: 'clinic', area: 'Contract Street', contact: 'desk 021 0000' });
+  if (verify) await must('coordinator', 'POST', `/api/v1/orgs/${o.id}/verify`);
+  return o.id;
+}
+
+/** An open, remote need of a verified organisation of the admin, with an offer of the volunteer
+ *  when asked: its id. */
+async function need({ offer = false } = {}) {
+  const n = await must('admin', 'POST', `/api/v1/orgs/${ctx.ids.org}/needs`, { title: `Contract need ${uniq()}`, skills: [{ skill: 'translation', min_level: 'basic' }], people: 5, commitment: 'an hour', remote: true });
+  if (offer) await must('volunteer', 'POST', `/api/v1/needs/${n.id}/offers`);
+  return n.id;
+}
+
 /** The caller that takes a request in a fixture for `who`: itself when it may, else the volunteer. */
 const taker = (who) => (ALLOWED.volunteer.includes(who) ? who : 'volunteer');
 
@@ -456,6 +471,20 @@ const FIXTURES = {
   'GET /news/{id}.cap': { params: async () => ({ id: ctx.ids.alert }) },
   'GET /factchecks/{id}': { params: async () => ({ id: ctx.ids.factcheck }) },
   'PUT /api/v1/news/institutions/{slug}': { params: async () => ({ slug: `contract-${uniq()}` }) },
+  // Skills matching: the admin's verified organisation and its need; offers of the volunteer.
+  'POST /api/v1/skills': { fresh: true, params: async () => ({ body: { slug: `c-${uniq()}` } }) },
+  'PATCH /api/v1/skills/{slug}': { fresh: true, params: async () => ({ slug: (await must('admin', 'POST', '/api/v1/skills', { slug: `c-${uniq()}`, name_fa: 'آزمون', name_en: 'Contract' })).slug }) },
+  'GET /api/v1/orgs/{id}': { params: async () => ({ id: ctx.ids.org }) },
+  'POST /api/v1/orgs/{id}/verify': { fresh: true, params: async () => ({ id: await org({ verify: false }) }) },
+  'POST /api/v1/orgs/{id}/staff': { params: async () => ({ id: ctx.ids.org, body: { email: ctx.logins.editor } }) },
+  'POST /api/v1/orgs/{id}/needs': { params: async () => ({ id: ctx.ids.org }) },
+  'GET /api/v1/needs/{id}': { params: async () => ({ id: ctx.ids.need }) },
+  'POST /api/v1/needs/{id}/status': { fresh: true, params: async () => ({ id: await need() }) },
+  'GET /api/v1/needs/{id}/candidates': { params: async () => ({ id: ctx.ids.need }) },
+  'GET /api/v1/needs/{id}/offers': { params: async () => ({ id: ctx.ids.need }) },
+  'POST /api/v1/needs/{id}/offers': { fresh: true, params: async () => ({ id: await need() }) },
+  'POST /api/v1/needs/{id}/offers/{user_id}/accept': { fresh: true, params: async () => ({ id: await need({ offer: true }), user_id: ctx.ids.volunteer }) },
+  'POST /api/v1/needs/{id}/offers/{user_id}/decline': { fresh: true, params: async () => ({ id: await need({ offer: true }), user_id: ctx.ids.volunteer }) },
   // Last: every caller's session ends here.
   'POST /api/v1/auth/logout': { last: true },
 };
@@ -695,6 +724,8 @@ describe(`docs/openapi.yaml as a contract ${S}`, () => {
     ctx.ids.request = await helpRequest();
     ctx.ids.openRequest = (await helpRequest({ open: true })).id;
     ctx.ids.group = await group({ owner: 'admin' });
+    ctx.ids.org = await org();
+    ctx.ids.need = await need();
     ctx.ids.ownGroup = await group({ owner: 'volunteer' });
     ctx.ids.draft = await libraryDoc('draft');
     // Files are added while a draft (editors cannot change a published document's files).

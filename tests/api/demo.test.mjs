@@ -148,6 +148,12 @@ test('hamyari demo remove: --help, a dry run that changes nothing, then only dem
   const keptBefore = (await must(null, 'GET', '/api/v1/datasets/demo-admissions-national/daily')).days.length;
   assert.ok(keptBefore > 100);
 
+
+  // Skills matching: the demo's organisations and needs in both languages, and a real one.
+  assert.equal(count('SELECT count(*) FROM orgs WHERE demo'), 3);
+  assert.equal(count('SELECT count(*) FROM needs WHERE demo'), 6);
+  assert.ok(count("SELECT count(*) FROM needs n JOIN orgs o ON o.id = n.org_id WHERE n.demo AND o.status = 'verified' AND n.status = 'open'") === 6);
+  const realOrg = (await must('owner', 'POST', '/api/v1/orgs', { name: 'Narmak Clinic', kind: 'clinic', area: 'Narmak', contact: 'desk@example.org' })).id;
   const snapshot = () => ['aid_groups', 'lib_docs', 'users', 'help_requests', 'places', 'audit_log', 'datasets', 'dataset_values', 'dataset_days']
     .map((t) => count(`SELECT count(*) FROM ${t}`));
   const before = snapshot();
@@ -194,6 +200,9 @@ test('hamyari demo remove: --help, a dry run that changes nothing, then only dem
   for (const q of ['SELECT count(*) FROM aid_groups WHERE demo', "SELECT count(*) FROM lib_docs WHERE origin = 'demo'",
     'SELECT count(*) FROM users WHERE demo', 'SELECT count(*) FROM help_requests WHERE demo', 'SELECT count(*) FROM places WHERE demo'])
     assert.equal(count(q), 0, q);
+  assert.equal(count('SELECT count(*) FROM orgs WHERE demo'), 0);
+  assert.equal(count('SELECT count(*) FROM needs WHERE demo'), 0);
+  assert.equal(count(`SELECT count(*) FROM orgs WHERE id = '${realOrg}'`), 1);
   // Real rows stay, whoever made or edited them; the edited demo rows are now the operator's.
   assert.equal(count(`SELECT count(*) FROM aid_groups WHERE id IN ('${realGroup}', '${editedGroup}')`), 2);
   assert.equal(count(`SELECT count(*) FROM lib_docs WHERE id IN ('${realDoc}', '${editedDoc}')`), 2);

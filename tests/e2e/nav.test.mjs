@@ -19,12 +19,12 @@ const NAV = JSON.parse(readFileSync(join(WEB, '_shell', 'nav.json'), 'utf8'));
 // What each role's navigation offers (volunteers their tasks; coordinators the dispatch
 // queue, the vetting queue and pending groups; editors the editor, the decision trees, the
 // search synonyms and the open-data upload form; admins all of it, users and the audit log;
-// everyone their API tokens).
+// everyone their API tokens and their organisations).
 const PEOPLE = {
-  volunteer: { name: 'Vera Volunteer', work: ['/tasks', '/tokens'] },
-  coordinator: { name: 'کاوه هماهنگ‌کننده', work: ['/dispatch', '/vetting', '/pending-groups', '/tokens'] },
-  editor: { name: 'Ella Editor', work: ['/editor', '/tree-editor', '/synonyms', '/data-upload', '/tokens'] },
-  admin: { name: 'Ada Admin', work: ['/dispatch', '/vetting', '/pending-groups', '/editor', '/tree-editor', '/synonyms', '/data-upload', '/admin/users', '/admin/audit', '/admin/outbox', '/tokens'] },
+  volunteer: { name: 'Vera Volunteer', work: ['/tasks', '/tokens', '/orgs'] },
+  coordinator: { name: 'کاوه هماهنگ‌کننده', work: ['/dispatch', '/vetting', '/pending-groups', '/tokens', '/orgs'] },
+  editor: { name: 'Ella Editor', work: ['/editor', '/tree-editor', '/synonyms', '/data-upload', '/tokens', '/orgs'] },
+  admin: { name: 'Ada Admin', work: ['/dispatch', '/vetting', '/pending-groups', '/editor', '/tree-editor', '/synonyms', '/data-upload', '/admin/users', '/admin/audit', '/admin/outbox', '/tokens', '/orgs'] },
 };
 
 let server, browser, shots;
