@@ -2,7 +2,7 @@
  * outbox's state.
  *
  *   GET  /api/v1/users               ?role=&status=&page=&per_page=
- *   POST /api/v1/users/{id}/role     {"role": volunteer|coordinator|editor|admin}
+ *   POST /api/v1/users/{id}/role     {"role": volunteer|coordinator|editor|admin|member}
  *   GET  /api/v1/audit               ?before=ID&limit=N, newest first
  *   GET  /api/v1/outbox              ?status=&before=ID&limit=N, newest first: counts and the
  *                                    messages without their text, recipients masked */
@@ -18,7 +18,7 @@
 #include "store/requests.h"
 #include "util/clock.h"
 
-static const char *const roles[] = {"volunteer", "coordinator", "editor", "admin", NULL};
+static const char *const roles[] = {"volunteer", "coordinator", "editor", "admin", "member", NULL};
 static const char *const statuses[] = {"pending", "approved", "suspended", NULL};
 
 static bool one_of(const char *v, const char *const *list) {

@@ -22,6 +22,7 @@ hy_result hy_api_ask_password_reset(hy_req *req);
 hy_result hy_api_confirm_password_reset(hy_req *req);
 /* volunteers.c */
 hy_result hy_api_sign_up_volunteer(hy_req *req);
+hy_result hy_api_sign_up_member(hy_req *req);
 hy_result hy_api_list_volunteers(hy_req *req);
 hy_result hy_api_approve_volunteer(hy_req *req);
 hy_result hy_api_suspend_volunteer(hy_req *req);

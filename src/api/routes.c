@@ -31,6 +31,8 @@ const struct hy_route hy_routes[] = {
      "Change one's name, language or password"},
     {HY_POST, "/api/v1/volunteers", hy_api_sign_up_volunteer, HY_ACCESS_PUBLIC, FORM,
      "Sign up to volunteer"},
+    {HY_POST, "/api/v1/members", hy_api_sign_up_member, HY_ACCESS_PUBLIC, FORM,
+     "Sign up as a member of the public (ideas, votes, comments)"},
     {HY_GET, "/api/v1/volunteers", hy_api_list_volunteers, HY_ACCESS_COORDINATOR, 0,
      "Volunteers to vet"},
     {HY_POST, "/api/v1/volunteers/{id}/approve", hy_api_approve_volunteer,

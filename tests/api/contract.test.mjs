@@ -376,6 +376,7 @@ const FIXTURES = {
   'POST /api/v1/auth/reset': { params: async () => ({ body: { login: ctx.logins.volunteer } }), as: 'anon' },
   'POST /api/v1/auth/reset/confirm': { fresh: true, params: async () => ({ body: await resetCode() }), as: 'anon' },
   'POST /api/v1/volunteers': { fresh: true, params: async () => ({ body: { phone: freshPhone(), email: `v${uniq()}@example.org`, consent: true } }), as: 'anon' },
+  'POST /api/v1/members': { fresh: true, params: async () => ({ body: { phone: freshPhone(), email: `m${uniq()}@example.org`, consent: true } }), as: 'anon' },
   'POST /api/v1/volunteers/{id}/approve': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
   'POST /api/v1/volunteers/{id}/suspend': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
   'POST /api/v1/users/{id}/role': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },

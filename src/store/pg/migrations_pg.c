@@ -503,6 +503,11 @@ const struct hy_migration hy_pg_migrations[] = {
     {19,
      /* When an API token was last used: SQLite's step 19. */
      "ALTER TABLE api_tokens ADD COLUMN last_used_at bigint;"},
+    {20,
+     /* Members of the public: SQLite's step 20. */
+     "ALTER TABLE users DROP CONSTRAINT users_role_check;"
+     "ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN ('volunteer',"
+     "'coordinator','editor','admin','member'));"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

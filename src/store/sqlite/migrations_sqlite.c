@@ -535,6 +535,13 @@ const struct hy_migration hy_sqlite_migrations[] = {
     {19,
      /* When an API token was last used (to the minute; NULL: never), for its owner's list. */
      "ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;"},
+    {20,
+     /* Members of the public: accounts that take part (ideas, votes, comments) without being
+      * vetted volunteers. The allowed roles grow as in step 17 (stored rows stay valid). */
+     "PRAGMA writable_schema=ON;"
+     "UPDATE sqlite_schema SET sql = replace(sql, '''editor'',''admin'')', "
+     "'''editor'',''admin'',''member'')') WHERE type = 'table' AND name = 'users';"
+     "PRAGMA writable_schema=RESET;"},
 };
 
 const size_t hy_sqlite_migrations_count =
