@@ -242,6 +242,30 @@ const struct hy_route hy_routes[] = {
      "Daily sums and 7-day averages over the areas or one area"},
     {HY_GET, "/api/v1/datasets/{id}/areas", hy_api_get_dataset_areas, HY_ACCESS_PUBLIC, 0,
      "Totals and latest values per area over a period"},
+
+    /* Challenges, ideas and votes (organisers: coordinators and admins) */
+    {HY_POST, "/api/v1/challenges", hy_api_create_challenge, HY_ACCESS_COORDINATOR, JSON,
+     "Open a challenge"},
+    {HY_GET, "/api/v1/challenges", hy_api_list_challenges, HY_ACCESS_PUBLIC, 0,
+     "Challenges and their phases"},
+    {HY_GET, "/api/v1/challenges/{id}", hy_api_get_challenge, HY_ACCESS_PUBLIC, 0,
+     "A challenge and its ideas"},
+    {HY_POST, "/api/v1/challenges/{id}/ideas", hy_api_create_idea, HY_ACCESS_SIGNED_IN, JSON,
+     "Submit an idea"},
+    {HY_POST, "/api/v1/challenges/{id}/moderation", hy_api_moderate_challenge,
+     HY_ACCESS_COORDINATOR, JSON, "Hide or show ideas and comments, with a reason"},
+    {HY_GET, "/api/v1/challenges/{id}/reports", hy_api_list_challenge_reports,
+     HY_ACCESS_COORDINATOR, 0, "Reported ideas and comments"},
+    {HY_GET, "/api/v1/challenges/{id}/ideas.csv", hy_api_export_challenge, HY_ACCESS_COORDINATOR,
+     0, "Ideas and their totals as CSV"},
+    {HY_GET, "/api/v1/ideas/{id}", hy_api_get_idea, HY_ACCESS_PUBLIC, 0, "An idea and its comments"},
+    {HY_POST, "/api/v1/ideas/{id}/vote", hy_api_vote_idea, HY_ACCESS_SIGNED_IN, 0, "Vote for an idea"},
+    {HY_DELETE, "/api/v1/ideas/{id}/vote", hy_api_unvote_idea, HY_ACCESS_SIGNED_IN, 0,
+     "Take a vote back"},
+    {HY_POST, "/api/v1/ideas/{id}/comments", hy_api_comment_idea, HY_ACCESS_SIGNED_IN, JSON,
+     "Comment on an idea"},
+    {HY_POST, "/api/v1/ideas/{id}/reports", hy_api_report_idea, HY_ACCESS_SIGNED_IN, JSON,
+     "Report an idea or a comment"},
 };
 
 const size_t hy_routes_count = sizeof hy_routes / sizeof hy_routes[0];

@@ -176,6 +176,20 @@ const MATRIX = {
   'GET /api/v1/datasets/{id}/datapackage.json': PUBLIC,
   'GET /api/v1/datasets/{id}/daily': PUBLIC,
   'GET /api/v1/datasets/{id}/areas': PUBLIC,
+
+  // Challenges, ideas and votes: organisers are coordinators and admins.
+  'POST /api/v1/challenges': COORDINATOR,
+  'GET /api/v1/challenges': PUBLIC,
+  'GET /api/v1/challenges/{id}': PUBLIC,
+  'POST /api/v1/challenges/{id}/ideas': SIGNED_IN,
+  'POST /api/v1/challenges/{id}/moderation': COORDINATOR,
+  'GET /api/v1/challenges/{id}/reports': COORDINATOR,
+  'GET /api/v1/challenges/{id}/ideas.csv': COORDINATOR,
+  'GET /api/v1/ideas/{id}': PUBLIC,
+  'POST /api/v1/ideas/{id}/vote': SIGNED_IN,
+  'DELETE /api/v1/ideas/{id}/vote': SIGNED_IN,
+  'POST /api/v1/ideas/{id}/comments': SIGNED_IN,
+  'POST /api/v1/ideas/{id}/reports': SIGNED_IN,
 };
 
 /** Fills {params} of a route path: a fixture's id, or a made-up id ('0' for tile numbers). */

@@ -30,6 +30,7 @@
 #include "store/library.h"
 #include "store/trees.h"
 #include "store/news.h"
+#include "store/challenges.h"
 #include "store/faq.h"
 #include "store/pg/migrations_pg.h"
 #include "store/requests.h"
@@ -692,6 +693,7 @@ const struct hy_store_ops hy_store_pg_ops = {
     .datasets = &hy_dataset_ops_shared,
     .news = &hy_st_news_ops,
     .faq = &hy_st_faq_ops,
+    .challenges = &hy_st_challenge_ops,
 };
 
 /* Plain VACUUM marks the dead row versions' space free for reuse and removes their index

@@ -537,11 +537,72 @@ const struct hy_migration hy_sqlite_migrations[] = {
      "ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;"},
     {20,
      /* Members of the public: accounts that take part (ideas, votes, comments) without being
-      * vetted volunteers. The allowed roles grow as in step 17 (stored rows stay valid). */
+      * vetted volunteers. The allowed roles grow as in step 17 (stored rows stay valid).
+      * Then challenges, ideas and votes. */
      "PRAGMA writable_schema=ON;"
      "UPDATE sqlite_schema SET sql = replace(sql, '''editor'',''admin'')', "
      "'''editor'',''admin'',''member'')') WHERE type = 'table' AND name = 'users';"
-     "PRAGMA writable_schema=RESET;"},
+     "PRAGMA writable_schema=RESET;"
+     /* Challenges, ideas and votes. Who voted for what (idea_votes) is read only to count a
+      * person's own votes: no answer, export or audit entry shows it. challenge_ballots holds
+      * each person's votes used per challenge, the row whose conditional update keeps the
+      * budget under concurrency. */
+     "CREATE TABLE challenges ("
+     " id TEXT PRIMARY KEY,"
+     " title_fa TEXT NOT NULL DEFAULT '', title_en TEXT NOT NULL DEFAULT '',"
+     " problem_fa TEXT NOT NULL DEFAULT '', problem_en TEXT NOT NULL DEFAULT '',"
+     " ideas_at INTEGER NOT NULL, voting_at INTEGER NOT NULL, results_at INTEGER NOT NULL,"
+     " votes_per_person INTEGER NOT NULL DEFAULT 0,"
+     " show_votes BOOLEAN NOT NULL DEFAULT false,"
+     " random_order BOOLEAN NOT NULL DEFAULT true,"
+     " threshold INTEGER NOT NULL DEFAULT 0,"
+     " created_by TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+     " demo BOOLEAN NOT NULL DEFAULT false"
+     ");"
+     "CREATE TABLE ideas ("
+     " id TEXT PRIMARY KEY,"
+     " challenge_id TEXT NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,"
+     " author_id TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " title TEXT NOT NULL, description TEXT NOT NULL, team TEXT NOT NULL DEFAULT '',"
+     " links TEXT NOT NULL DEFAULT '[]', tags TEXT NOT NULL DEFAULT '[]',"
+     " language TEXT NOT NULL,"
+     " votes INTEGER NOT NULL DEFAULT 0, comments INTEGER NOT NULL DEFAULT 0,"
+     " hidden BOOLEAN NOT NULL DEFAULT false, hidden_reason TEXT,"
+     " created_at INTEGER NOT NULL, activity_at INTEGER NOT NULL,"
+     " demo BOOLEAN NOT NULL DEFAULT false"
+     ");"
+     "CREATE INDEX ideas_challenge ON ideas(challenge_id, created_at);"
+     "CREATE TABLE idea_votes ("
+     " idea_id TEXT NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+     " voter_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " PRIMARY KEY (idea_id, voter_id)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE challenge_ballots ("
+     " challenge_id TEXT NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,"
+     " voter_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " used INTEGER NOT NULL DEFAULT 0,"
+     " PRIMARY KEY (challenge_id, voter_id)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE idea_comments ("
+     " id TEXT PRIMARY KEY,"
+     " idea_id TEXT NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+     " author_id TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " body TEXT NOT NULL,"
+     " hidden BOOLEAN NOT NULL DEFAULT false, hidden_reason TEXT,"
+     " created_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX idea_comments_idea ON idea_comments(idea_id, created_at);"
+     "CREATE TABLE content_reports ("
+     " id TEXT PRIMARY KEY,"
+     " challenge_id TEXT NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,"
+     " idea_id TEXT NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+     " comment_id TEXT REFERENCES idea_comments(id) ON DELETE CASCADE,"
+     " reporter_id TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " reason TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX content_reports_challenge ON content_reports(challenge_id, created_at);"},
 };
 
 const size_t hy_sqlite_migrations_count =

@@ -21,6 +21,7 @@
 #include "store/library.h"
 #include "store/trees.h"
 #include "store/news.h"
+#include "store/challenges.h"
 #include "store/faq.h"
 #include "store/requests.h"
 #include "store/shared.h"
@@ -502,6 +503,7 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .datasets = &hy_dataset_ops_shared,
     .news = &hy_st_news_ops,
     .faq = &hy_st_faq_ops,
+    .challenges = &hy_st_challenge_ops,
 };
 
 /* Compaction (outside any transaction): checkpoint the WAL into the database file and truncate
