@@ -196,6 +196,15 @@ const char *hy_login_normalise(hy_req *req, const char *login);
 /* The page= (from 1) and per_page= (1-200, default 50) of a listing as a limit and offset;
  * answers 400 invalid_query naming the parameter when one is wrong. */
 bool hy_api_paging(hy_req *req, size_t *ret_limit, size_t *ret_offset, hy_result *ret);
+struct hy_strings;
+struct hy_csv_writer;
+/* A list of strings as a compact JSON array, malloc()ed (the caller frees it); NULL when out of
+ * memory. */
+char *hy_api_strings_json(const struct hy_strings *v);
+/* Answers the CSV that writer w wrote into out as an attachment named `filename` (500 when the
+ * writer failed), and frees out. */
+hy_result hy_api_reply_csv(hy_req *req, const struct hy_csv_writer *w, hy_buf *out,
+                           const char *filename);
 /* Checks a new password against the policy; answers 400 naming `field` when it fails. */
 bool hy_api_password_ok(hy_req *req, const char *pw, const char *field, hy_result *ret);
 

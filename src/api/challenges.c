@@ -339,14 +339,6 @@ hy_result hy_api_get_idea(hy_req *req) {
 
 /* ---- ideas ---- */
 
-static char *strings_json(const struct hy_strings *v) {
-    json_t *a = json_array();
-    for (size_t i = 0; i < v->count; i++) json_array_append_new(a, json_string(v->items[i]));
-    char *t = json_dumps(a, JSON_COMPACT);
-    json_decref(a);
-    return t;
-}
-
 struct submit_ctx {
     hy_req *req;
     struct hy_idea idea;
@@ -390,7 +382,7 @@ hy_result hy_api_create_idea(hy_req *req) {
     c.idea.title = title;
     c.idea.description = description;
     c.idea.team = team;
-    char *lk = strings_json(&links), *tg = strings_json(&tags);
+    char *lk = hy_api_strings_json(&links), *tg = hy_api_strings_json(&tags);
     c.idea.links = lk ? hy_arena_strdup(req->arena, lk) : NULL;
     c.idea.tags = tg ? hy_arena_strdup(req->arena, tg) : NULL;
     free(lk);
@@ -688,12 +680,5 @@ hy_result hy_api_export_challenge(hy_req *req) {
         hy_csv_int(&w, d->created_at);
         hy_csv_end_row(&w);
     }
-    if (hy_csv_writer_error(&w)) {
-        hy_buf_free(&out);
-        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    }
-    hy_req_add_header(req, "Content-Disposition", "attachment; filename=\"ideas.csv\"");
-    hy_result res = hy_reply_bytes(req, 200, "text/csv; charset=utf-8", out.data ? out.data : "", out.len);
-    hy_buf_free(&out);
-    return res;
+    return hy_api_reply_csv(req, &w, &out, "ideas.csv");
 }

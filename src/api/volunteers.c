@@ -71,14 +71,6 @@ static hy_result signup_store(hy_req *req, void *ctx) {
     return hy_reply_json(req, 201, json_pack("{s:s,s:s}", "id", c->user.id, "status", c->user.status));
 }
 
-static char *strings_json(const struct hy_strings *v) {
-    json_t *a = json_array();
-    for (size_t i = 0; i < v->count; i++) json_array_append_new(a, json_string(v->items[i]));
-    char *t = json_dumps(a, JSON_COMPACT);
-    json_decref(a);
-    return t;
-}
-
 /* What every sign-up checks and fills the same way: consent, phone, e-mail, password rules
  * and the per-address rate limit. Fills c (from the arena) and returns it, or NULL with
  * *ret set to the error answer. */
@@ -168,7 +160,7 @@ hy_result hy_api_sign_up_volunteer(hy_req *req) {
         hy_geo_round(lat, lon, HY_AREA_CELL_M, &c->vol.lat, &c->vol.lon);
     }
     c->vol.radius_km = radius;
-    char *sk = strings_json(&skills), *lg = strings_json(&langs);
+    char *sk = hy_api_strings_json(&skills), *lg = hy_api_strings_json(&langs);
     c->vol.skills = sk ? hy_arena_strdup(req->arena, sk) : NULL;
     c->vol.languages = lg ? hy_arena_strdup(req->arena, lg) : NULL;
     free(sk);
