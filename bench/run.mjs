@@ -11,7 +11,7 @@ const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`Usage: bench/run [--quick] [--duration SECONDS] [--connections N] [--skip-pg] [--keep]
                  [--lighthouse-only] [--skip-lighthouse] [--lighthouse-runs N] [--open-data-only]
-                 [--only SECTIONS]
+                 [--only SECTIONS] [--voting-only]
 
 Benchmarks Hamyari against references on this machine (loopback only) and prints ratios:
 nginx (static file, /healthz bytes, a pre-rendered nearest-groups answer), PostgreSQL+PostGIS
@@ -27,6 +27,7 @@ fa and en, mobile and desktop, with the demo data (goal: ≥ 90 on mobile).
   --lighthouse-only only the Lighthouse part (about 5 minutes)
   --open-data-only  only the open-data part (dataset loads and the dashboard's aggregates),
                     on SQLite and, unless --skip-pg, PostgreSQL
+  --voting-only     only the voting burst (10,000 votes from 1,000 people on SQLite)
   --skip-lighthouse leave the Lighthouse part out
   --lighthouse-runs N  runs of each page, the median reported (default 3; --quick 1)
   --only SECTIONS   only these sections, comma-separated, on SQLite and PostgreSQL (unless
@@ -47,6 +48,7 @@ const CONNS = Number(opt('--connections', 64));
 const SKIP_PG = args.includes('--skip-pg');
 const LH_ONLY = args.includes('--lighthouse-only');
 const OPEN_DATA_ONLY = args.includes('--open-data-only');
+const VOTING_ONLY = args.includes('--voting-only');
 const SKIP_LH = args.includes('--skip-lighthouse');
 const LH_RUNS = Math.max(1, Number(opt('--lighthouse-runs', QUICK ? 1 : 3)) || 1);
 const ONLY = args.includes('--only') ? opt('--only', '').split(',').filter(Boolean) : null;
@@ -338,6 +340,7 @@ async function main() {
   execFileSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs'), '--quiet'], { stdio: 'inherit' });
   if (LH_ONLY) return lighthouseOnly();
   if (OPEN_DATA_ONLY) return openDataOnly();
+  if (VOTING_ONLY) return votingOnly();
   ensurePackages();
   const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
   mkdirSync(join(dir, 'www'));
@@ -424,6 +427,7 @@ async function main() {
   // ---- Forecast (stateless, so measured once, on this server)
   forecastBench(h, dir);
   treesBench('SQLite', h);
+  results.voting = await votingBurst(dir);
 
   // ---- Open data: loading a dataset while the server runs, and the dashboard's aggregates
   await openDataBench(h, sqdb, dir);
@@ -770,6 +774,111 @@ async function writeBench(store, h, db, dir) {
   return out;
 }
 
+// The voting burst: 1,000 members of the public (accounts and API tokens made in the store
+// beforehand) send 10,000 votes at once over 10 ideas of one challenge, each person picking
+// ideas at random, repeats included. Counted: every (person, idea) pair once, and nothing else —
+// the sum of the ideas' totals and the 201 answers both equal the distinct pairs sent.
+async function votingBurst(dir) {
+  const PEOPLE = 1000, VOTES = 10000, IDEAS = 10;
+  const path = join(dir, 'voting.db'), db = `sqlite:${path}`;
+  rmSync(path, { force: true });
+  execFileSync(BIN, ['migrate', '--db', db], { stdio: 'ignore' });
+  execFileSync(BIN, ['user', 'add', '--db', db, '--email', 'organiser@bench.invalid', '--role', 'coordinator', '--password-stdin'],
+    { input: 'correct horse battery staple organiser\n', stdio: ['pipe', 'ignore', 'ignore'] });
+  const now = Math.floor(Date.now() / 1000);
+  const ids = Array.from({ length: PEOPLE }, (_, i) => `b07e${String(i).padStart(28, '0')}`);
+  execFileSync('sqlite3', [path], { input: `BEGIN;\n${ids.map((id, i) =>
+    `INSERT INTO users(id, email, name, role, status, language, created_at, updated_at) VALUES ('${id}', 'voter${i}@bench.invalid', 'Voter ${i}', 'member', 'approved', 'fa', ${now}, ${now});`).join('\n')}\nCOMMIT;\n` });
+  const tok = (login) => execFileSync(BIN, ['token', 'create', '--db', db, '--user', login], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(/\s+/).pop();
+  const organiser = tok('organiser@bench.invalid');
+  // The voters' API tokens are written into the store as `hamyari token create` would (a
+  // 256-bit secret in unpadded base64url, stored as its BLAKE2b-256 hash): one process
+  // instead of a thousand.
+  log(`voting burst: ${PEOPLE} members and their API tokens`);
+  const made = execFileSync('python3', ['-c', `
+import base64, hashlib, json, os, sys
+ids = json.load(sys.stdin)
+out = []
+for i in ids:
+    t = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b'=')
+    out.append([i, t.decode(), hashlib.blake2b(t, digest_size=32).hexdigest()])
+json.dump(out, sys.stdout)`], { input: JSON.stringify(ids), encoding: 'utf8' });
+  const rows = JSON.parse(made);
+  execFileSync('sqlite3', [path], { input: `BEGIN;\n${rows.map(([id, , h]) =>
+    `INSERT INTO api_tokens(token_hash, user_id, name, created_at) VALUES ('${h}', '${id}', 'bench', ${now});`).join('\n')}\nCOMMIT;\n` });
+  const tokens = rows.map((r) => r[1]);
+  // The challenge opens for ideas now; the server's clock is then moved a day on (the test
+  // clock file) to open voting.
+  const clockFile = join(dir, 'voting-clock');
+  writeFileSync(clockFile, '0\n');
+  const env = { ...process.env, HAMYARI_TEST_CLOCK_FILE: clockFile };
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db, '--web', join(ROOT, 'web'), '--access-log', 'off'],
+    { stdio: ['ignore', 'ignore', 'pipe'], env });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  const base = await new Promise((res, rej) => {
+    let buf = '';
+    child.stderr.on('data', (d) => { buf += d; const m = buf.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/); if (m) res(m[1]); });
+    child.once('exit', (c) => rej(new Error(`hamyari exited ${c}: ${buf}`)));
+  });
+  const call = async (method, url, t, body) => {
+    const x = await fetch(`${base}${url}`, { method, headers: { Authorization: `Bearer ${t}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    return { status: x.status, json: await x.json().catch(() => null) };
+  };
+  const ch = await call('POST', '/api/v1/challenges', organiser, { title_en: 'Voting burst', ideas_at: now - 60, ideas_days: 1, voting_days: 1 });
+  if (ch.status !== 201) throw new Error(`voting burst: challenge ${ch.status}`);
+  const ideas = [];
+  for (let i = 0; i < IDEAS; i++) {
+    const r = await call('POST', `/api/v1/challenges/${ch.json.id}/ideas`, organiser, { title: `Idea ${i}`, description: `The burst's idea number ${i}.` });
+    if (r.status !== 201) throw new Error(`voting burst: idea ${r.status}`);
+    ideas.push(r.json.id);
+  }
+  writeFileSync(clockFile, `${86400 + 60}\n`);
+  let seed = 12345;
+  const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const plan = Array.from({ length: VOTES }, (_, i) => [i % PEOPLE, ideas[rand(IDEAS)]]);
+  const pairs = new Set(plan.map(([p, idea]) => `${p}:${idea}`));
+  let counted = 0, repeats = 0, errors = 0;
+  const lat = [];
+  const t0 = process.hrtime.bigint();
+  await pool(VOTES, 64, async (i) => {
+    const [p, idea] = plan[i];
+    const s0 = process.hrtime.bigint();
+    const r = await call('POST', `/api/v1/ideas/${idea}/vote`, tokens[p]);
+    lat.push(Number(process.hrtime.bigint() - s0) / 1e6);
+    if (r.status === 201) counted++;
+    else if (r.status === 200) repeats++;
+    else errors++;
+  });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  writeFileSync(clockFile, `${2 * 86400 + 120}\n`); // results: totals shown
+  const view = await call('GET', `/api/v1/challenges/${ch.json.id}?sort=votes`, organiser);
+  const total = view.json.ideas_list.reduce((a, x) => a + x.votes, 0);
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  lat.sort((a, b) => a - b);
+  const out = { votes_sent: VOTES, people: PEOPLE, distinct_pairs: pairs.size, counted, repeats, errors, total,
+    double_counts: Math.max(0, total - pairs.size) + Math.max(0, counted - pairs.size),
+    missing: Math.max(0, pairs.size - total), rps: VOTES / s, p50: pct(lat, 50), p99: pct(lat, 99) };
+  log(`voting burst (SQLite): ${VOTES} votes from ${PEOPLE} people in ${s.toFixed(2)} s (${out.rps.toFixed(0)}/s, p50 ${out.p50.toFixed(2)} ms, ` +
+    `p99 ${out.p99.toFixed(2)} ms): ${pairs.size} distinct (person, idea) pairs, ${counted} counted, ${repeats} repeats answered 200, ` +
+    `${errors} errors, totals ${total}: ${out.double_counts} double counts, ${out.missing} missing`);
+  return out;
+}
+
+async function votingOnly() {
+  ensurePackages();
+  const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
+  try {
+    const v = await votingBurst(dir);
+    console.log(JSON.stringify(v, null, 2));
+    if (v.double_counts || v.missing || v.errors) process.exitCode = 1;
+  } finally {
+    stopAll();
+    if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function report(results, dir) {
   for (const r of results.rows) {
     const ref = results.rows.find((x) => x.name === r.ref);
@@ -800,6 +909,8 @@ function report(results, dir) {
     t('submissions, PostgreSQL: ≥ 2,000/s durable, zero errors', spg ? spg.rps >= 2000 && !spg.non2xx && !spg.socketErrors : null, spg ? `${spg.rps.toFixed(0)}/s, ${spg.non2xx} errors` : '–'),
     t('claim race, SQLite: exactly one winner every time', csq && csq.rounds_without_exactly_one_winner === 0 && !csq.non2xx, csq ? `${csq.winners}/${csq.rounds} winners` : '–'),
     t('claim race, PostgreSQL: exactly one winner every time', cpg ? cpg.rounds_without_exactly_one_winner === 0 && !cpg.non2xx : null, cpg ? `${cpg.winners}/${cpg.rounds} winners` : '–'),
+    t('voting burst: 10,000 votes from 1,000 people, 0 double counts', results.voting ? results.voting.double_counts === 0 : null,
+      results.voting ? `${results.voting.double_counts} double counts, ${f2(results.voting.rps)} votes/s, p99 ${f2(results.voting.p99)} ms` : '–'),
     t(`peak memory < 200 MB (${results.datasets.groups}-group store)`, Math.max(...Object.values(results.rss_peak_mb).map((v) => v ?? 1e9)) < 200,
       Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f2(v)} MB`).join(', ')),
     t('open data: daily aggregates of 100,000 rows p99 < 20 ms', results.open_data ? results.open_data.daily.p99 < 20 : null, results.open_data ? `${f2(results.open_data.daily.p99)} ms` : '–'),

@@ -2,10 +2,11 @@
  * outbox's state.
  *
  *   GET  /api/v1/users               ?role=&status=&page=&per_page=
- *   POST /api/v1/users/{id}/role     {"role": volunteer|coordinator|editor|admin}
+ *   POST /api/v1/users/{id}/role     {"role": volunteer|coordinator|editor|admin|member}
  *   GET  /api/v1/audit               ?before=ID&limit=N, newest first
  *   GET  /api/v1/outbox              ?status=&before=ID&limit=N, newest first: counts and the
  *                                    messages without their text, recipients masked */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,8 +18,9 @@
 #include "store/audit.h"
 #include "store/requests.h"
 #include "util/clock.h"
+#include "util/csv.h"
 
-static const char *const roles[] = {"volunteer", "coordinator", "editor", "admin", NULL};
+static const char *const roles[] = {"volunteer", "coordinator", "editor", "admin", "member", NULL};
 static const char *const statuses[] = {"pending", "approved", "suspended", NULL};
 
 static bool one_of(const char *v, const char *const *list) {
@@ -39,6 +41,28 @@ static int users_tx(hy_store *s, void *ctx) {
     struct users_ctx *c = ctx;
     c->n = s->ops->user_list(s, &c->f, c->req->arena, &c->users, &c->total);
     return c->n < 0 ? c->n : HY_DB_ONE;
+}
+
+char *hy_api_strings_json(const struct hy_strings *v) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < v->count; i++) json_array_append_new(a, json_string(v->items[i]));
+    char *t = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    return t;
+}
+
+hy_result hy_api_reply_csv(hy_req *req, const struct hy_csv_writer *w, hy_buf *out,
+                           const char *filename) {
+    if (hy_csv_writer_error(w)) {
+        hy_buf_free(out);
+        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    }
+    char disposition[160];
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
+    hy_req_add_header(req, "Content-Disposition", disposition);
+    hy_result res = hy_reply_bytes(req, 200, "text/csv; charset=utf-8", out->data ? out->data : "", out->len);
+    hy_buf_free(out);
+    return res;
 }
 
 bool hy_api_paging(hy_req *req, size_t *ret_limit, size_t *ret_offset, hy_result *ret) {

@@ -22,6 +22,20 @@ hy_result hy_api_ask_password_reset(hy_req *req);
 hy_result hy_api_confirm_password_reset(hy_req *req);
 /* volunteers.c */
 hy_result hy_api_sign_up_volunteer(hy_req *req);
+hy_result hy_api_sign_up_member(hy_req *req);
+/* challenges.c */
+hy_result hy_api_create_challenge(hy_req *req);
+hy_result hy_api_list_challenges(hy_req *req);
+hy_result hy_api_get_challenge(hy_req *req);
+hy_result hy_api_create_idea(hy_req *req);
+hy_result hy_api_moderate_challenge(hy_req *req);
+hy_result hy_api_list_challenge_reports(hy_req *req);
+hy_result hy_api_export_challenge(hy_req *req);
+hy_result hy_api_get_idea(hy_req *req);
+hy_result hy_api_vote_idea(hy_req *req);
+hy_result hy_api_unvote_idea(hy_req *req);
+hy_result hy_api_comment_idea(hy_req *req);
+hy_result hy_api_report_idea(hy_req *req);
 hy_result hy_api_list_volunteers(hy_req *req);
 hy_result hy_api_approve_volunteer(hy_req *req);
 hy_result hy_api_suspend_volunteer(hy_req *req);
@@ -207,6 +221,15 @@ const char *hy_login_normalise(hy_req *req, const char *login);
 /* The page= (from 1) and per_page= (1-200, default 50) of a listing as a limit and offset;
  * answers 400 invalid_query naming the parameter when one is wrong. */
 bool hy_api_paging(hy_req *req, size_t *ret_limit, size_t *ret_offset, hy_result *ret);
+struct hy_strings;
+struct hy_csv_writer;
+/* A list of strings as a compact JSON array, malloc()ed (the caller frees it); NULL when out of
+ * memory. */
+char *hy_api_strings_json(const struct hy_strings *v);
+/* Answers the CSV that writer w wrote into out as an attachment named `filename` (500 when the
+ * writer failed), and frees out. */
+hy_result hy_api_reply_csv(hy_req *req, const struct hy_csv_writer *w, hy_buf *out,
+                           const char *filename);
 /* Checks a new password against the policy; answers 400 naming `field` when it fails. */
 bool hy_api_password_ok(hy_req *req, const char *pw, const char *field, hy_result *ret);
 

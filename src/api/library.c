@@ -1106,8 +1106,9 @@ static int sitemap_tx(hy_store *s, void *ctx) {
 hy_result hy_api_get_sitemap(hy_req *req) {
     /* The public sections of web/_shell/nav.json and the library's pages (a test compares). */
     static const char *const pages[] = {"/", "/library", "/toolkits", "/faq", "/communities",
-                                        "/groups", "/help", "/volunteer", "/track", "/coverage",
-                                        "/forecast", "/trees", "/data", "/needs", "/about",
+                                        "/groups", "/help", "/volunteer", "/join", "/track",
+                                        "/coverage", "/forecast", "/trees", "/data", "/needs",
+                                        "/about",
                                         "/privacy", NULL};
     struct hy_feed_site site;
     int r = hy_feed_site_get(req, &site);

@@ -147,14 +147,7 @@ hy_result hy_api_export_requests_csv(hy_req *req) {
         hy_csv_text(&w, x->reimbursement);
         hy_csv_end_row(&w);
     }
-    if (hy_csv_writer_error(&w)) {
-        hy_buf_free(&b);
-        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    }
-    hy_req_add_header(req, "Content-Disposition", "attachment; filename=\"requests.csv\"");
-    hy_result res = hy_reply_bytes(req, 200, "text/csv; charset=utf-8", b.data ? b.data : "", b.len);
-    hy_buf_free(&b);
-    return res;
+    return hy_api_reply_csv(req, &w, &b, "requests.csv");
 }
 
 /* ---- the public coverage map ---- */

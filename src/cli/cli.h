@@ -98,5 +98,7 @@ int hy_library_demo_docs(hy_store *s, size_t n, int64_t now);
 /* Demo official news (with their institutions) and fact checks, in Persian and English
  * (news_demo.c). HY_DB_* status. */
 int hy_news_demo(hy_store *s, int64_t now);
+/* The demo's challenge with ideas in both languages (challenges_demo.c). */
+int hy_challenges_demo(hy_store *s, int64_t now);
 
 #endif

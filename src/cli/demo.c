@@ -76,6 +76,9 @@ static int demo_library(hy_store *s) { return hy_library_demo_docs(s, 360, hy_cl
 /* Official news and fact checks, a few of each in both languages (news_demo.c). */
 static int demo_news(hy_store *s) { return hy_news_demo(s, hy_clock_now()); }
 
+/* A challenge in its voting phase with ideas in both languages (challenges_demo.c). */
+static int demo_challenges(hy_store *s) { return hy_challenges_demo(s, hy_clock_now()); }
+
 static const struct {
     const char *name;
     hy_demo_loader load;
@@ -84,6 +87,7 @@ static const struct {
     {"groups", hy_demo_groups},
     {"library", demo_library},
     {"news", demo_news},
+    {"challenges", demo_challenges},
     {"requests", hy_demo_requests},
     {"skills", hy_demo_skills},
 };

@@ -70,7 +70,7 @@ static int user_add(int argc, char **argv) {
         {"email", NULL, HY_OPT_STRING, &email, "E", "the account's e-mail (login)"},
         {"phone", NULL, HY_OPT_STRING, &phone, "P", "the account's phone (login)"},
         {"name", NULL, HY_OPT_STRING, &name, "NAME", "display name (default: the login)"},
-        {"role", NULL, HY_OPT_STRING, &role, "ROLE", "admin, coordinator, editor or volunteer"},
+        {"role", NULL, HY_OPT_STRING, &role, "ROLE", "admin, coordinator, editor, volunteer or member"},
         {"language", NULL, HY_OPT_STRING, &lang, "fa|en", "interface language (default fa)"},
         {"calling-code", "HAMYARI_CALLING_CODE", HY_OPT_STRING, &cc, "DIGITS",
          "for phones without one (default 98)"},
@@ -92,7 +92,7 @@ static int user_add(int argc, char **argv) {
     if ((!email && !phone) || !role || !hy_role_valid(role) || !pw_stdin ||
         (strcmp(lang, "fa") && strcmp(lang, "en"))) {
         fprintf(stderr, "hamyari user add: need --email or --phone, --role "
-                        "admin|coordinator|editor|volunteer and --password-stdin (see --help)\n");
+                        "admin|coordinator|editor|volunteer|member and --password-stdin (see --help)\n");
         return 2;
     }
     struct add_ctx c;

@@ -18,7 +18,7 @@ struct hy_user {
     const char *phone;         /* E.164, or NULL (personal data) */
     const char *name;
     const char *password_hash; /* Argon2id string, or NULL when no password is set */
-    const char *role;          /* volunteer, coordinator, editor, admin */
+    const char *role;          /* member, volunteer, coordinator, editor, admin */
     const char *status;        /* pending, approved, suspended */
     const char *language;      /* fa, en */
     int64_t created_at, updated_at;

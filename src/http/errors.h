@@ -40,7 +40,9 @@
     X(INVALID_TREE, "invalid_tree", 422, "The decision tree is not valid; see its problems.") \
     X(INVALID_ANSWER, "invalid_answer", 400, "An answer does not fit the question it answers.") \
     X(INVALID_DATASET, "invalid_dataset", 422, "The file has rows that cannot be loaded; nothing was changed.") \
-    X(INVALID_GROUP_FILE, "invalid_group_file", 422, "The group file has rows that cannot be imported; nothing was imported.")
+    X(INVALID_GROUP_FILE, "invalid_group_file", 422, "The group file has rows that cannot be imported; nothing was imported.") \
+    X(WRONG_PHASE, "wrong_phase", 409, "The challenge is not in the phase for this.") \
+    X(VOTE_BUDGET_SPENT, "vote_budget_spent", 409, "You have used all your votes in this challenge.")
 
 enum hy_error {
 #define ERROR_ENUM_ENTRY(id, code, status, msg) HY_E_##id,

@@ -56,7 +56,7 @@ int hy_demo_remove(hy_store *s, bool keep_edited, int64_t now, struct hy_demo_co
         if ((r = hy_st_exec(s, HY_Q_DEMO_KEEP_DOCS, HY_NO_ARGS)) < 0) return r;
         if ((r = hy_st_exec(s, HY_Q_DEMO_KEEP_DATASETS, HY_NO_ARGS)) < 0) return r;
     }
-    static const int steps[] = {HY_Q_DEMO_RELEASE_EVENTS,  HY_Q_DEMO_RELEASE,
+    static const int steps[] = {HY_Q_CH_DEMO_DELETE, HY_Q_DEMO_RELEASE_EVENTS,  HY_Q_DEMO_RELEASE,
                                 HY_Q_DEMO_DELETE_REQUESTS, HY_Q_DEMO_DELETE_USERS,
                                 HY_Q_DEMO_DELETE_GROUPS,   HY_Q_DEMO_DELETE_DOCS,
                                 HY_Q_DEMO_DELETE_PLACE_NAMES, HY_Q_DEMO_DELETE_PLACES,

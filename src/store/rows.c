@@ -500,4 +500,41 @@ static const struct hy_col offer_cols[] = {
     C_TEXT(S, email), C_TEXT(S, title), C_TEXT(S, org_name), C_TEXT(S, org_contact),
 };
 SPEC(hy_row_offer, S, offer_cols, -1);
+/* ---- challenges, ideas, comments, reports ---- */
+
+#define S struct hy_challenge
+static const struct hy_col challenge_cols[] = {
+    C_FIXED_REQ(S, id),      C_TEXT_REQ(S, title_fa), C_TEXT_REQ(S, title_en),
+    C_TEXT_REQ(S, problem_fa), C_TEXT_REQ(S, problem_en), C_I64(S, ideas_at),
+    C_I64(S, voting_at),     C_I64(S, results_at),    C_I64(S, votes_per_person),
+    C_BOOL(S, show_votes),   C_BOOL(S, random_order), C_I64(S, threshold),
+    C_I64(S, ideas),         C_TEXT(S, created_by),   C_I64(S, created_at),
+    C_I64(S, updated_at),    C_BOOL(S, demo)};
+SPEC(hy_row_challenge, S, challenge_cols, -1);
+#undef S
+
+#define S struct hy_idea
+static const struct hy_col idea_cols[] = {
+    C_FIXED_REQ(S, id),       C_FIXED_REQ(S, challenge_id), C_TEXT(S, author_id),
+    C_TEXT(S, author_name),   C_TEXT_REQ(S, title),         C_TEXT_REQ(S, description),
+    C_TEXT_REQ(S, team),      C_TEXT_REQ(S, links),         C_TEXT_REQ(S, tags),
+    C_TEXT_REQ(S, language),  C_I64(S, votes),              C_I64(S, comments),
+    C_BOOL(S, hidden),        C_TEXT(S, hidden_reason),     C_I64(S, created_at),
+    C_I64(S, activity_at),    C_BOOL(S, demo)};
+SPEC(hy_row_idea, S, idea_cols, -1);
+#undef S
+
+#define S struct hy_idea_comment
+static const struct hy_col idea_comment_cols[] = {
+    C_FIXED_REQ(S, id),  C_FIXED_REQ(S, idea_id),   C_TEXT(S, author_id), C_TEXT(S, author_name),
+    C_TEXT_REQ(S, body), C_BOOL(S, hidden),         C_TEXT(S, hidden_reason),
+    C_I64(S, created_at)};
+SPEC(hy_row_idea_comment, S, idea_comment_cols, -1);
+#undef S
+
+#define S struct hy_content_report
+static const struct hy_col report_cols[] = {C_FIXED_REQ(S, id), C_FIXED_REQ(S, idea_id),
+                                            C_TEXT(S, comment_id), C_TEXT_REQ(S, reason),
+                                            C_I64(S, created_at)};
+SPEC(hy_row_report, S, report_cols, -1);
 #undef S

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "domain/account.h"
+#include "domain/challenge.h"
 #include "domain/dataset.h"
 #include "domain/group.h"
 #include "domain/library.h"
@@ -150,5 +151,10 @@ extern const struct hy_row_spec hy_row_org;
 extern const struct hy_row_spec hy_row_need;
 extern const struct hy_row_spec hy_row_candidate;
 extern const struct hy_row_spec hy_row_offer;
+/* Challenges, ideas, comments and reports (store/challenges.h). */
+extern const struct hy_row_spec hy_row_challenge;
+extern const struct hy_row_spec hy_row_idea;
+extern const struct hy_row_spec hy_row_idea_comment;
+extern const struct hy_row_spec hy_row_report;
 
 #endif

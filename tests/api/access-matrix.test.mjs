@@ -29,15 +29,15 @@ import { routes, startServer, STORE } from './lib/server.mjs';
 import { addUser, Client, COMMON_LIST, createToken, newVolunteer, PASSWORD, signIn } from './lib/accounts.mjs';
 
 const S = `[${STORE}]`;
-const ROLES = ['anon', 'pending', 'volunteer', 'coordA', 'coordB', 'editor', 'admin'];
+const ROLES = ['anon', 'pending', 'volunteer', 'coordA', 'coordB', 'editor', 'admin', 'member'];
 
 // One class per role, for each access rule of src/domain/access.h.
-const PUBLIC = { anon: 'ok', pending: 'ok', volunteer: 'ok', coordA: 'ok', coordB: 'ok', editor: 'ok', admin: 'ok' };
-const SIGNED_IN = { anon: 401, pending: 'ok', volunteer: 'ok', coordA: 'ok', coordB: 'ok', editor: 'ok', admin: 'ok' };
-const VOLUNTEER = { anon: 401, pending: 403, volunteer: 'ok', coordA: 'ok', coordB: 'ok', editor: 403, admin: 'ok' };
-const COORDINATOR = { anon: 401, pending: 403, volunteer: 403, coordA: 'ok', coordB: 'ok', editor: 403, admin: 'ok' };
-const EDITOR = { anon: 401, pending: 403, volunteer: 403, coordA: 403, coordB: 403, editor: 'ok', admin: 'ok' };
-const ADMIN = { anon: 401, pending: 403, volunteer: 403, coordA: 403, coordB: 403, editor: 403, admin: 'ok' };
+const PUBLIC = { anon: 'ok', pending: 'ok', volunteer: 'ok', coordA: 'ok', coordB: 'ok', editor: 'ok', admin: 'ok', member: 'ok' };
+const SIGNED_IN = { anon: 401, pending: 'ok', volunteer: 'ok', coordA: 'ok', coordB: 'ok', editor: 'ok', admin: 'ok', member: 'ok' };
+const VOLUNTEER = { anon: 401, pending: 403, volunteer: 'ok', coordA: 'ok', coordB: 'ok', editor: 403, admin: 'ok', member: 403 };
+const COORDINATOR = { anon: 401, pending: 403, volunteer: 403, coordA: 'ok', coordB: 'ok', editor: 403, admin: 'ok', member: 403 };
+const EDITOR = { anon: 401, pending: 403, volunteer: 403, coordA: 403, coordB: 403, editor: 'ok', admin: 'ok', member: 403 };
+const ADMIN = { anon: 401, pending: 403, volunteer: 403, coordA: 403, coordB: 403, editor: 403, admin: 'ok', member: 403 };
 
 // "METHOD /path as in the route table" → { class per role, params?, group?, note? }
 const MATRIX = {
@@ -53,6 +53,7 @@ const MATRIX = {
   'GET /api/v1/me': SIGNED_IN,
   'PATCH /api/v1/me': SIGNED_IN,
   'POST /api/v1/volunteers': PUBLIC,
+  'POST /api/v1/members': PUBLIC,
   'GET /api/v1/volunteers': COORDINATOR,
   'POST /api/v1/volunteers/{id}/approve': { ...COORDINATOR, params: { id: 'target' } },
   'POST /api/v1/volunteers/{id}/suspend': { ...COORDINATOR, params: { id: 'target' } },
@@ -202,6 +203,20 @@ const MATRIX = {
   'POST /api/v1/needs/{id}/offers': VOLUNTEER,
   'POST /api/v1/needs/{id}/offers/{user_id}/accept': SIGNED_IN,
   'POST /api/v1/needs/{id}/offers/{user_id}/decline': SIGNED_IN,
+
+  // Challenges, ideas and votes: organisers are coordinators and admins.
+  'POST /api/v1/challenges': COORDINATOR,
+  'GET /api/v1/challenges': PUBLIC,
+  'GET /api/v1/challenges/{id}': PUBLIC,
+  'POST /api/v1/challenges/{id}/ideas': SIGNED_IN,
+  'POST /api/v1/challenges/{id}/moderation': COORDINATOR,
+  'GET /api/v1/challenges/{id}/reports': COORDINATOR,
+  'GET /api/v1/challenges/{id}/ideas.csv': COORDINATOR,
+  'GET /api/v1/ideas/{id}': PUBLIC,
+  'POST /api/v1/ideas/{id}/vote': SIGNED_IN,
+  'DELETE /api/v1/ideas/{id}/vote': SIGNED_IN,
+  'POST /api/v1/ideas/{id}/comments': SIGNED_IN,
+  'POST /api/v1/ideas/{id}/reports': SIGNED_IN,
 };
 
 /** Fills {params} of a route path: a fixture's id, or a made-up id ('0' for tile numbers). */
@@ -243,6 +258,12 @@ async function setupGroups(table, callers, ids) {
   return out;
 }
 
+async function signUpMember(srv, email) {
+  const r = await srv.request('POST', '/api/v1/members', { body: { name: 'Matrix Member', email, password: PASSWORD, consent: true } });
+  assert.equal(r.status, 201, r.text);
+  return r.json.id;
+}
+
 describe(`access-control matrix ${S}`, () => {
   const table = new Map(routes().map((r) => [`${r.method} ${r.path}`, r]));
   let srv;
@@ -265,6 +286,10 @@ describe(`access-control matrix ${S}`, () => {
     const volunteer = await newVolunteer(srv, { email: 'volunteer@matrix.example' });
     Object.assign(logins, { pending: pending.phone, volunteer: volunteer.phone });
     Object.assign(ids, { pending: pending.id, volunteer: volunteer.id });
+    // A member of the public: signed up through the API, active at once.
+    logins.member = 'member@matrix.example';
+    const m = await signUpMember(srv, logins.member);
+    ids.member = m;
     callers.anon = new Client(srv);
     for (const role of ROLES.slice(1)) callers[role] = await signIn(srv, logins[role]);
     const ok = await callers.admin.post(`/api/v1/volunteers/${volunteer.id}/approve`);
@@ -306,7 +331,7 @@ describe(`access-control matrix ${S}`, () => {
       }
       const wrong = [];
       // Least privileged first.
-      for (const role of ['anon', 'pending', 'volunteer', 'editor', 'coordB', 'coordA', 'admin']) {
+      for (const role of ['anon', 'pending', 'member', 'volunteer', 'editor', 'coordB', 'coordA', 'admin']) {
         const c = callers[role];
         const path = fillPath(route.path, row, fixtures);
         const body = route.body === 'json' || route.body === 'json+form' ? {} : undefined;

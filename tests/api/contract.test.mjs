@@ -382,6 +382,18 @@ async function resetCode() {
   return { login: phone, code: msg.token };
 }
 
+// A challenge in its ideas phase with one idea (votes answer 409 wrong_phase, documented).
+let challengeMade = null;
+async function challengeFixture() {
+  if (challengeMade) return challengeMade;
+  const c = await send('admin', 'POST', '/api/v1/challenges', { body: { title_en: 'Contract challenge', ideas_at: Math.floor(Date.now() / 1000) - 60, ideas_days: 30, voting_days: 7 } });
+  assert.equal(c.status, 201, c.text);
+  const i = await send('admin', 'POST', `/api/v1/challenges/${c.json.id}/ideas`, { body: { title: 'Contract idea', description: 'An idea for the contract suite.' } });
+  assert.equal(i.status, 201, i.text);
+  challengeMade = { challenge: c.json.id, idea: i.json.id };
+  return challengeMade;
+}
+
 // Per operation: params(who) → { path and required query/header values, body: overrides };
 // fresh: made again after each call that succeeded (it consumed the object); as: the caller of
 // the parameter and body variants (default admin).
@@ -391,6 +403,17 @@ const FIXTURES = {
   'POST /api/v1/auth/reset': { params: async () => ({ body: { login: ctx.logins.volunteer } }), as: 'anon' },
   'POST /api/v1/auth/reset/confirm': { fresh: true, params: async () => ({ body: await resetCode() }), as: 'anon' },
   'POST /api/v1/volunteers': { fresh: true, params: async () => ({ body: { phone: freshPhone(), email: `v${uniq()}@example.org`, consent: true } }), as: 'anon' },
+  'GET /api/v1/challenges/{id}': { params: async () => ({ id: (await challengeFixture()).challenge }) },
+  'POST /api/v1/challenges/{id}/ideas': { params: async () => ({ id: (await challengeFixture()).challenge, body: { title: 'Contract idea', description: 'An idea the contract suite submits.' } }) },
+  'POST /api/v1/challenges/{id}/moderation': { params: async () => ({ id: (await challengeFixture()).challenge, body: { ideas: [(await challengeFixture()).idea], hidden: false, reason: 'Contract check' } }) },
+  'GET /api/v1/challenges/{id}/reports': { params: async () => ({ id: (await challengeFixture()).challenge }) },
+  'GET /api/v1/challenges/{id}/ideas.csv': { params: async () => ({ id: (await challengeFixture()).challenge }) },
+  'GET /api/v1/ideas/{id}': { params: async () => ({ id: (await challengeFixture()).idea }) },
+  'POST /api/v1/ideas/{id}/vote': { params: async () => ({ id: (await challengeFixture()).idea }) },
+  'DELETE /api/v1/ideas/{id}/vote': { params: async () => ({ id: (await challengeFixture()).idea }) },
+  'POST /api/v1/ideas/{id}/comments': { params: async () => ({ id: (await challengeFixture()).idea, body: { body: 'A contract comment.' } }) },
+  'POST /api/v1/ideas/{id}/reports': { params: async () => ({ id: (await challengeFixture()).idea, body: { reason: 'Contract report' } }) },
+  'POST /api/v1/members': { fresh: true, params: async () => ({ body: { phone: freshPhone(), email: `m${uniq()}@example.org`, consent: true } }), as: 'anon' },
   'POST /api/v1/volunteers/{id}/approve': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
   'POST /api/v1/volunteers/{id}/suspend': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },
   'POST /api/v1/users/{id}/role': { fresh: true, params: async () => ({ id: await pendingVolunteer() }) },

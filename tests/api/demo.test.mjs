@@ -72,6 +72,9 @@ test('demo people look real and fit where they are: Iranian numbers for Persian 
   assert.equal(count("SELECT count(*) FROM lib_docs WHERE origin = 'demo' AND type = 'faq'"), 0);
   // Six library types, and official news and fact checks.
   assert.equal(count("SELECT count(DISTINCT type) FROM lib_docs WHERE origin = 'demo'"), 8);
+  // A challenge in its voting phase with ideas in both languages.
+  assert.equal(count("SELECT count(*) FROM challenges WHERE demo AND title_fa <> '' AND title_en <> ''"), 1);
+  assert.equal(count("SELECT count(DISTINCT language) FROM ideas WHERE demo"), 2);
 });
 
 test('demo documents tagged Iran are about Iran, and the others are not about Iran', () => {
@@ -198,7 +201,8 @@ test('hamyari demo remove: --help, a dry run that changes nothing, then only dem
   assert.equal(fresh.version, 1);
   assert.deepEqual(fresh.days.map((d) => d.total[0]), [7, 9]);
   for (const q of ['SELECT count(*) FROM aid_groups WHERE demo', "SELECT count(*) FROM lib_docs WHERE origin = 'demo'",
-    'SELECT count(*) FROM users WHERE demo', 'SELECT count(*) FROM help_requests WHERE demo', 'SELECT count(*) FROM places WHERE demo'])
+    'SELECT count(*) FROM users WHERE demo', 'SELECT count(*) FROM help_requests WHERE demo', 'SELECT count(*) FROM places WHERE demo',
+    'SELECT count(*) FROM challenges', 'SELECT count(*) FROM ideas'])
     assert.equal(count(q), 0, q);
   assert.equal(count('SELECT count(*) FROM orgs WHERE demo'), 0);
   assert.equal(count('SELECT count(*) FROM needs WHERE demo'), 0);

@@ -31,6 +31,7 @@
 #include "store/trees.h"
 #include "store/news.h"
 #include "store/skills.h"
+#include "store/challenges.h"
 #include "store/faq.h"
 #include "store/pg/migrations_pg.h"
 #include "store/requests.h"
@@ -694,6 +695,7 @@ const struct hy_store_ops hy_store_pg_ops = {
     .news = &hy_st_news_ops,
     .skills = &hy_st_skills_ops,
     .faq = &hy_st_faq_ops,
+    .challenges = &hy_st_challenge_ops,
 };
 
 /* Plain VACUUM marks the dead row versions' space free for reuse and removes their index

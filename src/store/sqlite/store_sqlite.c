@@ -22,6 +22,7 @@
 #include "store/trees.h"
 #include "store/news.h"
 #include "store/skills.h"
+#include "store/challenges.h"
 #include "store/faq.h"
 #include "store/requests.h"
 #include "store/shared.h"
@@ -504,6 +505,7 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .news = &hy_st_news_ops,
     .skills = &hy_st_skills_ops,
     .faq = &hy_st_faq_ops,
+    .challenges = &hy_st_challenge_ops,
 };
 
 /* Compaction (outside any transaction): checkpoint the WAL into the database file and truncate
