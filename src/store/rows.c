@@ -500,6 +500,8 @@ static const struct hy_col offer_cols[] = {
     C_TEXT(S, email), C_TEXT(S, title), C_TEXT(S, org_name), C_TEXT(S, org_contact),
 };
 SPEC(hy_row_offer, S, offer_cols, -1);
+#undef S
+
 /* ---- challenges, ideas, comments, reports ---- */
 
 #define S struct hy_challenge
