@@ -40,7 +40,8 @@
     X(INVALID_TREE, "invalid_tree", 422, "The decision tree is not valid; see its problems.") \
     X(INVALID_ANSWER, "invalid_answer", 400, "An answer does not fit the question it answers.") \
     X(INVALID_DATASET, "invalid_dataset", 422, "The file has rows that cannot be loaded; nothing was changed.") \
-    X(INVALID_GROUP_FILE, "invalid_group_file", 422, "The group file has rows that cannot be imported; nothing was imported.")
+    X(INVALID_GROUP_FILE, "invalid_group_file", 422, "The group file has rows that cannot be imported; nothing was imported.") \
+    X(POSSIBLE_DUPLICATE, "possible_duplicate", 409, "You have a post much like this one nearby; confirm to post anyway.")
 
 enum hy_error {
 #define ERROR_ENUM_ENTRY(id, code, status, msg) HY_E_##id,

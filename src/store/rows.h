@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "domain/account.h"
+#include "domain/board.h"
 #include "domain/dataset.h"
 #include "domain/group.h"
 #include "domain/library.h"
@@ -141,5 +142,9 @@ struct hy_row_faq_synonyms {
     const char *by;
 };
 extern const struct hy_row_spec hy_row_faq_synonyms;
+
+extern const struct hy_row_spec hy_row_board_post;    /* HY_COLS_BOARD_POST */
+extern const struct hy_row_spec hy_row_board_conv;    /* HY_COLS_BOARD_CONV */
+extern const struct hy_row_spec hy_row_board_message; /* id, conv_id, sender_id, body, created_at */
 
 #endif

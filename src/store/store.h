@@ -59,6 +59,7 @@ struct hy_tree_ops;
 struct hy_dataset_ops;
 struct hy_news_ops;
 struct hy_faq_ops;
+struct hy_board_ops;
 
 struct hy_store_ops {
     unsigned abi;     /* HY_STORE_ABI: grows when functions are added */
@@ -216,6 +217,7 @@ struct hy_store_ops {
     const struct hy_dataset_ops *datasets;
     const struct hy_news_ops *news;
     const struct hy_faq_ops *faq; /* search synonyms, FAQ feedback (store/faq.h) */
+    const struct hy_board_ops *board; /* the neighbour-help board (store/board.h) */
 };
 
 #define HY_STORE_ABI 4

@@ -29,6 +29,7 @@
 #include "store/datasets.h"
 #include "store/library.h"
 #include "store/trees.h"
+#include "store/board.h"
 #include "store/news.h"
 #include "store/faq.h"
 #include "store/pg/migrations_pg.h"
@@ -691,6 +692,7 @@ const struct hy_store_ops hy_store_pg_ops = {
     .trees = &hy_st_tree_ops,
     .datasets = &hy_dataset_ops_shared,
     .news = &hy_st_news_ops,
+    .board = &hy_st_board_ops,
     .faq = &hy_st_faq_ops,
 };
 

@@ -535,6 +535,63 @@ const struct hy_migration hy_sqlite_migrations[] = {
     {19,
      /* When an API token was last used (to the minute; NULL: never), for its owner's list. */
      "ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;"},
+    {20,
+     /* The neighbour-help board: offers and asks (positions stored rounded to ~500 m), an
+      * R*Tree over open posts by position and slot (kind and category) for the compatible-posts
+      * query, and the conversations through which people answer a post, with each side's
+      * agreement to share contact details and the relayed messages. */
+     "CREATE TABLE board_posts ("
+     " seq INTEGER PRIMARY KEY,"
+     " id TEXT NOT NULL UNIQUE,"
+     " author_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " kind TEXT NOT NULL CHECK (kind IN ('offer','ask')),"
+     " category TEXT NOT NULL,"
+     " slot INTEGER NOT NULL,"
+     " body TEXT NOT NULL,"
+     " body_norm TEXT NOT NULL,"
+     " lat REAL NOT NULL, lon REAL NOT NULL,"
+     " place TEXT NOT NULL DEFAULT '',"
+     " language TEXT NOT NULL CHECK (language IN ('fa','en')),"
+     " starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+     " status TEXT NOT NULL CHECK (status IN ('open','closed','archived','hidden')),"
+     " hidden_reason TEXT,"
+     " demo INTEGER NOT NULL DEFAULT 0,"
+     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX board_posts_author ON board_posts(author_id, created_at);"
+     "CREATE INDEX board_posts_expiry ON board_posts(status, expires_at);"
+     "CREATE VIRTUAL TABLE board_posts_rtree USING rtree(seq, min_lat, max_lat, min_lon,"
+     " max_lon, min_slot, max_slot);"
+     "CREATE TRIGGER board_posts_ai AFTER INSERT ON board_posts WHEN new.status = 'open' BEGIN"
+     " INSERT INTO board_posts_rtree VALUES (new.seq, new.lat, new.lat, new.lon, new.lon,"
+     " new.slot, new.slot); END;"
+     "CREATE TRIGGER board_posts_au AFTER UPDATE ON board_posts BEGIN"
+     " DELETE FROM board_posts_rtree WHERE seq = old.seq;"
+     " INSERT INTO board_posts_rtree SELECT new.seq, new.lat, new.lat, new.lon, new.lon,"
+     " new.slot, new.slot WHERE new.status = 'open'; END;"
+     "CREATE TRIGGER board_posts_ad AFTER DELETE ON board_posts BEGIN"
+     " DELETE FROM board_posts_rtree WHERE seq = old.seq; END;"
+     "CREATE TABLE board_convs ("
+     " id TEXT PRIMARY KEY,"
+     " post_id TEXT NOT NULL REFERENCES board_posts(id) ON DELETE CASCADE,"
+     " author_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " responder_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " author_agreed_at INTEGER, responder_agreed_at INTEGER,"
+     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+     " UNIQUE (post_id, responder_id)"
+     ") WITHOUT ROWID;"
+     "CREATE INDEX board_convs_author ON board_convs(author_id, updated_at);"
+     "CREATE INDEX board_convs_responder ON board_convs(responder_id, updated_at);"
+     "CREATE TABLE board_messages ("
+     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     " conv_id TEXT NOT NULL REFERENCES board_convs(id) ON DELETE CASCADE,"
+     " sender_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " body TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX board_messages_conv ON board_messages(conv_id, id);"
+     "CREATE INDEX board_messages_sender ON board_messages(sender_id, created_at);"
+     "CREATE INDEX board_messages_created ON board_messages(created_at);"},
 };
 
 const size_t hy_sqlite_migrations_count =
