@@ -22,8 +22,6 @@
 #include "util/clock.h"
 #include "util/numtext.h"
 
-#define POSTS_PER_DAY 10       /* posts one person may make in 24 hours */
-#define MESSAGES_PER_HOUR 30   /* messages one person may send in an hour */
 #define MATCHES_SHOWN 10
 #define LIST_LIMIT_MAX 100
 #define TEXT_LIST_MAX 50       /* asks in one plain-text list */
@@ -230,7 +228,8 @@ static int create_tx(hy_store *s, void *ctx) {
     c->nsimilar = 0;
     int r = s->ops->board->post_count_since(s, c->p.author_id, c->now - 86400, &made);
     if (r < 0) return r;
-    if (made >= POSTS_PER_DAY) {
+    unsigned cap = c->req->srv->cfg->board_posts_per_day;
+    if (cap && made >= (int64_t)cap) {
         c->over = true;
         return HY_DB_ABORT;
     }
@@ -327,12 +326,10 @@ hy_result hy_api_create_board_post(hy_req *req) {
         json_t *sim = json_array();
         for (int i = 0; i < c.nsimilar; i++)
             json_array_append_new(sim, post_json(&c.similar[i], false, true));
-        return hy_reply_json(
-            req, 409,
-            json_pack("{s:{s:s,s:s},s:o}", "error", "code", "possible_duplicate", "message",
-                      "You have a post much like this one nearby; send confirm: true to post "
-                      "anyway.",
-                      "similar", sim));
+        enum hy_error e = HY_E_POSSIBLE_DUPLICATE;
+        return hy_reply_json(req, hy_error_status(e),
+                             json_pack("{s:{s:s,s:s},s:o}", "error", "code", hy_error_code(e),
+                                       "message", hy_error_message(e), "similar", sim));
     }
     if (r < 0) return hy_reply_store_error(req, r);
     return hy_reply_json(req, 201, post_json(p, false, true));
@@ -572,7 +569,8 @@ static int message_allowed(hy_store *s, struct conv_ctx *c) {
     int64_t sent;
     int r = s->ops->board->msg_count_since(s, c->req->who->user_id, c->now - 3600, &sent);
     if (r < 0) return r;
-    if (sent >= MESSAGES_PER_HOUR)
+    unsigned cap = c->req->srv->cfg->board_messages_per_hour;
+    if (cap && sent >= (int64_t)cap)
         return fail(c, HY_E_RATE_LIMITED, "You have sent as many messages as you may this hour.");
     return HY_DB_ONE;
 }
