@@ -85,6 +85,7 @@ static const struct {
     {"library", demo_library},
     {"news", demo_news},
     {"requests", hy_demo_requests},
+    {"board", hy_demo_board},
 };
 
 /* meta "demo_loaded": "1" once loaded, "removed" after `demo remove` (a server still started
