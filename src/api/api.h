@@ -198,5 +198,6 @@ hy_result hy_api_get_board_conversation(hy_req *req);
 hy_result hy_api_send_board_message(hy_req *req);
 hy_result hy_api_set_board_consent(hy_req *req);
 hy_result hy_api_list_my_board(hy_req *req);
+hy_result hy_api_show_board(hy_req *req);
 
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/pages.h"
 #include "domain/auth.h"
 #include "domain/board.h"
 #include "domain/geo.h"
@@ -102,7 +103,7 @@ static int near_tx(hy_store *s, void *ctx) {
 
 /* Reads near, radius_km, kind and category into c (kind `only_kind` when not NULL). */
 static bool area_query(hy_req *req, struct near_ctx *c, const char *only_kind, long max_limit,
-                       hy_result *res) {
+                       bool empty_is_all, hy_result *res) {
     c->a = req->arena;
     if (!parse_near(req, &c->q.lat, &c->q.lon, res)) return false;
     long radius, limit;
@@ -117,6 +118,8 @@ static bool area_query(hy_req *req, struct near_ctx *c, const char *only_kind, l
     }
     const char *kind = only_kind ? only_kind : hy_req_query(req, "kind");
     const char *cat = hy_req_query(req, "category");
+    if (empty_is_all && kind && !*kind) kind = NULL; /* a page's "all" */
+    if (empty_is_all && cat && !*cat) cat = NULL;
     if (kind && strcmp(kind, "offer") != 0 && strcmp(kind, "ask") != 0) {
         *res = hy_reply_error(req, HY_E_INVALID_QUERY, "kind must be offer or ask.", "kind");
         return false;
@@ -138,7 +141,7 @@ static bool area_query(hy_req *req, struct near_ctx *c, const char *only_kind, l
 hy_result hy_api_list_board_posts(hy_req *req) {
     struct near_ctx c = {0};
     hy_result res;
-    if (!area_query(req, &c, NULL, LIST_LIMIT_MAX, &res)) return res;
+    if (!area_query(req, &c, NULL, LIST_LIMIT_MAX, false, &res)) return res;
     int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, near_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
     return hy_reply_json(req, 200, json_pack("{s:o}", "posts", posts_json(c.v, c.n, true)));
@@ -168,7 +171,7 @@ static void put_date(hy_buf *b, int64_t t, bool fa) {
 hy_result hy_api_get_board_asks_text(hy_req *req) {
     struct near_ctx c = {0};
     hy_result res;
-    if (!area_query(req, &c, "ask", TEXT_LIST_MAX, &res)) return res;
+    if (!area_query(req, &c, "ask", TEXT_LIST_MAX, false, &res)) return res;
     const char *lang = hy_req_query(req, "lang");
     if (lang && strcmp(lang, "fa") != 0 && strcmp(lang, "en") != 0)
         return hy_reply_error(req, HY_E_INVALID_QUERY, "lang must be fa or en.", "lang");
@@ -192,7 +195,7 @@ hy_result hy_api_get_board_asks_text(hy_req *req) {
         hy_buf_puts(&b, "\n  ");
         /* The text on one line: line breaks would break a messaging app's list. */
         for (const char *s = p->body; *s; s++) hy_buf_putc(&b, *s == '\n' || *s == '\r' ? ' ' : *s);
-        hy_buf_printf(&b, "\n  /board/post?id=%s\n", p->id);
+        hy_buf_printf(&b, "\n  /board/search?id=%s\n", p->id);
     }
     if (c.n == 0) hy_buf_puts(&b, fa ? "\n(چیزی نیست)\n" : "\n(none)\n");
     hy_result out = hy_reply_bytes(req, 200, "text/plain; charset=utf-8", b.data ? b.data : "",
@@ -799,4 +802,114 @@ hy_result hy_api_list_my_board(hy_req *req) {
                              (json_int_t)v->updated_at));
     }
     return hy_reply_json(req, 200, json_pack("{s:o,s:o}", "posts", posts, "conversations", convs));
+}
+
+/* ---- GET /board: the board as a page that needs no JavaScript ---- */
+
+static void put_post_item(hy_buf *b, hy_arena *a, const struct hy_board_post *p, bool fa,
+                          bool distance) {
+    char *body = hy_html_escape(a, p->body), *place = hy_html_escape(a, p->place ? p->place : "");
+    bool ask = !strcmp(p->kind, "ask");
+    hy_buf_printf(b, "<li class=\"board-post\"><p><strong>%s</strong> · %s%s%s", 
+                  ask ? (fa ? "درخواست" : "Ask") : (fa ? "پیشنهاد" : "Offer"),
+                  category_name(p->category, fa), place && *place ? " · " : "",
+                  place ? place : "");
+    if (distance) {
+        char km[24];
+        hy_board_digits((int64_t)lround(p->distance_m / 1000), fa, km);
+        hy_buf_printf(b, fa ? " · حدود %s کیلومتر" : " · about %s km", km);
+    }
+    hy_buf_printf(b, "</p><p>%s</p><p><small>%s ", body ? body : "", fa ? "تا" : "until");
+    put_date(b, p->ends_at, fa);
+    hy_buf_printf(b, "</small> · <a href=\"/board/search?id=%s&amp;lang=%s\">%s</a></p></li>", p->id,
+                  fa ? "fa" : "en", fa ? "جزئیات و موارد هم‌خوان" : "Details and matches");
+}
+
+static void put_search_form(hy_buf *b, const char *near, bool fa) {
+    hy_buf_printf(b,
+                  "<form method=\"get\" action=\"/board/search\" class=\"board-search\">"
+                  "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+                  "<label>%s <input name=\"near\" inputmode=\"decimal\" required "
+                  "placeholder=\"35.70,51.40\" value=\"",
+                  fa ? "fa" : "en", fa ? "محدوده (عرض،طول جغرافیایی)" : "Area (latitude,longitude)");
+    for (const char *p = near ? near : ""; *p; p++)
+        if ((*p >= '0' && *p <= '9') || *p == '.' || *p == ',' || *p == '-') hy_buf_putc(b, *p);
+    hy_buf_printf(b, "\"></label> <label>%s <select name=\"kind\"><option value=\"\">%s</option>"
+                     "<option value=\"ask\">%s</option><option value=\"offer\">%s</option>"
+                     "</select></label> <label>%s <select name=\"category\"><option value=\"\">%s"
+                     "</option>",
+                  fa ? "نوع" : "Kind", fa ? "همه" : "All", fa ? "درخواست‌ها" : "Asks",
+                  fa ? "پیشنهادها" : "Offers", fa ? "دسته" : "Category", fa ? "همه" : "All");
+    for (int i = 0; hy_board_categories[i].key; i++)
+        hy_buf_printf(b, "<option value=\"%s\">%s</option>", hy_board_categories[i].key,
+                      fa ? hy_board_categories[i].fa : hy_board_categories[i].en);
+    hy_buf_printf(b, "</select></label> <button type=\"submit\">%s</button></form>",
+                  fa ? "نمایش" : "Show");
+}
+
+hy_result hy_api_show_board(hy_req *req) {
+    const char *lang = hy_req_query(req, "lang"), *id = hy_req_query(req, "id");
+    bool fa = !lang || strcmp(lang, "en") != 0;
+    const char *title = fa ? "تابلوی همیاری همسایه‌ها" : "Neighbour-help board";
+    hy_buf b = HY_BUF_INIT(0);
+    hy_buf_printf(&b, "<p><a lang=\"%s\" href=\"/board/search?lang=%s\">%s</a></p>", fa ? "en" : "fa",
+                  fa ? "en" : "fa", fa ? "English" : "فارسی");
+    hy_buf_printf(&b, "<p>%s</p>",
+                  fa ? "همسایه‌ها اینجا کمک پیشنهاد می‌دهند یا درخواست می‌کنند. محل هر آگهی فقط "
+                       "در حد حدود ۵۰۰ متر نشان داده می‌شود و نام و شمارهٔ کسی نمایش داده نمی‌شود."
+                     : "Neighbours offer or ask for help here. Each post shows its area only to "
+                       "about 500 m, and nobody's name or number is shown.");
+    if (id) {
+        struct get_ctx c = {.req = req, .id = id};
+        int r = hy_id_valid(id) ? hy_db_run(hy_req_read_db(req), HY_TX_READ, get_tx, &c)
+                                : HY_DB_ABORT;
+        if (r < 0 && r != HY_DB_ABORT) {
+            hy_buf_free(&b);
+            return hy_reply_store_error(req, r);
+        }
+        if (r == HY_DB_ABORT || strcmp(c.p.status, "hidden") == 0) {
+            hy_buf_printf(&b, "<p>%s</p>", fa ? "این آگهی پیدا نشد." : "No such post.");
+        } else {
+            hy_buf_puts(&b, "<ul class=\"board-list\">");
+            put_post_item(&b, req->arena, &c.p, fa, false);
+            hy_buf_printf(&b, "</ul><h2>%s</h2>", fa ? "نزدیک‌ترین موارد هم‌خوان"
+                                                     : "Nearest compatible posts");
+            if (!c.m.n) hy_buf_printf(&b, "<p>%s</p>", fa ? "هنوز موردی نیست." : "None yet.");
+            hy_buf_puts(&b, "<ul class=\"board-list\">");
+            for (int i = 0; i < c.m.n; i++) put_post_item(&b, req->arena, &c.m.v[i], fa, true);
+            hy_buf_puts(&b, "</ul>");
+        }
+    } else {
+        const char *near = hy_req_query(req, "near");
+        put_search_form(&b, near, fa);
+        if (near && *near) {
+            struct near_ctx c = {0};
+            hy_result res;
+            if (!area_query(req, &c, NULL, LIST_LIMIT_MAX, true, &res)) {
+                hy_buf_free(&b);
+                return res;
+            }
+            int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, near_tx, &c);
+            if (r < 0) {
+                hy_buf_free(&b);
+                return hy_reply_store_error(req, r);
+            }
+            char n[24];
+            hy_board_digits(c.n, fa, n);
+            hy_buf_printf(&b, "<p>%s %s</p><ul class=\"board-list\">", n,
+                          fa ? "آگهی باز در این محدوده" : "open posts in this area");
+            for (int i = 0; i < c.n; i++) put_post_item(&b, req->arena, &c.v[i], fa, true);
+            hy_buf_printf(&b, "</ul><p><a href=\"/api/v1/board/asks.txt?near=%.5f,%.5f&amp;lang=%s\">%s</a></p>",
+                          c.q.lat, c.q.lon, fa ? "fa" : "en",
+                          fa ? "فهرست متنی درخواست‌ها برای گروه پیام‌رسان"
+                             : "The asks as plain text for a messaging group");
+        }
+    }
+    if (hy_buf_error(&b)) {
+        hy_buf_free(&b);
+        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    }
+    hy_result r = hy_page_reply(req, 200, fa ? "fa" : "en", title, b.data ? b.data : "");
+    hy_buf_free(&b);
+    return r;
 }

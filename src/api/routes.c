@@ -265,6 +265,8 @@ const struct hy_route hy_routes[] = {
      HY_ACCESS_SIGNED_IN, JSON, "Send a relayed message"},
     {HY_POST, "/api/v1/board/conversations/{id}/consent", hy_api_set_board_consent,
      HY_ACCESS_SIGNED_IN, JSON, "Agree to share contact details, or withdraw before the other side agrees"},
+    {HY_GET, "/board/search", hy_api_show_board, HY_ACCESS_PUBLIC, 0,
+     "The board as a page (no JavaScript needed): posts near an area, one post with its matches"},
 };
 
 const size_t hy_routes_count = sizeof hy_routes / sizeof hy_routes[0];

@@ -190,6 +190,7 @@ const MATRIX = {
   'GET /api/v1/board/conversations/{id}': SIGNED_IN,
   'POST /api/v1/board/conversations/{id}/messages': SIGNED_IN,
   'POST /api/v1/board/conversations/{id}/consent': SIGNED_IN,
+  'GET /board/search': PUBLIC,
 };
 
 /** Fills {params} of a route path: a fixture's id, or a made-up id ('0' for tile numbers). */
