@@ -1,7 +1,7 @@
 /* board_near.c — latency of the neighbour-help board's compatible-posts query on a loaded
  * store.
  *
- *   board_near DBURL [POSTS] [QUERIES]
+ *   board_near DBURL [POSTS] [QUERIES] [--no-load]
  *
  * Migrates the store, adds one author and POSTS (default 100000) open posts (offers and asks
  * of 12 categories, windows of 1 to 7 days within the next two weeks; two in three within 30 km
@@ -9,8 +9,10 @@
  * through the store's ops table; then runs QUERIES (default 5000) queries as a post's page
  * does (the other kind, the same category, an overlapping window, within 50 km, the 10
  * nearest) from random posts' positions, each in its own read transaction on one thread, and
- * prints p50/p90/p99/max in microseconds as JSON. Use a fresh store: the posts are added. */
+ * prints p50/p90/p99/max in microseconds as JSON. Use a fresh store: the posts are added
+ * (--no-load: only the queries, on a store loaded before with the same POSTS). */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +118,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "%s\n", err ? err : "cannot open");
         return 1;
     }
+    bool load = !(argc > 4 && !strcmp(argv[4], "--no-load"));
     hy_store *s = hy_db_conn(db);
     int version;
     if (!s || s->ops->migrate(s, &version) < 0) {
@@ -127,13 +130,13 @@ int main(int argc, char **argv) {
                         .role = "volunteer", .status = "approved", .language = "fa",
                         .created_at = now, .updated_at = now};
     hy_id_new(u.id);
-    if (hy_db_run(db, HY_TX_WRITE, user_tx, &u) < 0) {
+    if (load && hy_db_run(db, HY_TX_WRITE, user_tx, &u) < 0) {
         fprintf(stderr, "user insert failed\n");
         return 1;
     }
     srand(19);
     double t0 = now_us();
-    for (int i = 0; i < nposts; i += 1000) {
+    for (int i = 0; load && i < nposts; i += 1000) {
         struct load_ctx c = {.author = u.id, .from = i, .to = i + 1000 < nposts ? i + 1000 : nposts,
                              .now = now};
         if (hy_db_run(db, HY_TX_WRITE, load_tx, &c) < 0) {

@@ -849,7 +849,20 @@ static void put_search_form(hy_buf *b, const char *near, bool fa) {
 
 hy_result hy_api_show_board(hy_req *req) {
     const char *lang = hy_req_query(req, "lang"), *id = hy_req_query(req, "id");
+    if (lang && strcmp(lang, "fa") != 0 && strcmp(lang, "en") != 0)
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "lang must be fa or en.", "lang");
     bool fa = !lang || strcmp(lang, "en") != 0;
+    /* The filters are checked even without an area, so a bad link is told, not ignored. */
+    const char *kind = hy_req_query(req, "kind"), *cat = hy_req_query(req, "category");
+    long radius;
+    if (kind && *kind && strcmp(kind, "ask") != 0 && strcmp(kind, "offer") != 0)
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "kind must be offer or ask.", "kind");
+    if (cat && *cat && hy_board_category_index(cat) < 0)
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "category is not one of the list.",
+                              "category");
+    if (!int_param(req, "radius_km", 1, (long)(HY_BOARD_REACH_M / 1000), 10, &radius))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "radius_km must be from 1 to 50.",
+                              "radius_km");
     const char *title = fa ? "تابلوی همیاری همسایه‌ها" : "Neighbour-help board";
     hy_buf b = HY_BUF_INIT(0);
     hy_buf_printf(&b, "<p><a lang=\"%s\" href=\"/board/search?lang=%s\">%s</a></p>", fa ? "en" : "fa",
@@ -882,7 +895,7 @@ hy_result hy_api_show_board(hy_req *req) {
     } else {
         const char *near = hy_req_query(req, "near");
         put_search_form(&b, near, fa);
-        if (near && *near) {
+        if (near) {
             struct near_ctx c = {0};
             hy_result res;
             if (!area_query(req, &c, NULL, LIST_LIMIT_MAX, true, &res)) {

@@ -504,8 +504,8 @@ const struct hy_migration hy_pg_migrations[] = {
      /* When an API token was last used: SQLite's step 19. */
      "ALTER TABLE api_tokens ADD COLUMN last_used_at bigint;"},
     {20,
-     /* The neighbour-help board: SQLite's step 20 with a PostGIS point and a GiST index over
-      * the open posts for its R*Tree. */
+     /* The neighbour-help board: SQLite's step 20 with a PostGIS point and an n-D GiST index
+      * over the open posts for its R*Tree. */
      "CREATE TABLE board_posts ("
      " id text COLLATE \"C\" PRIMARY KEY,"
      " author_id text COLLATE \"C\" NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
@@ -515,8 +515,10 @@ const struct hy_migration hy_pg_migrations[] = {
      " body text NOT NULL,"
      " body_norm text NOT NULL,"
      " lat double precision NOT NULL, lon double precision NOT NULL,"
-     " pt geometry(Point, 4326) GENERATED ALWAYS AS"
-     "  (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED,"
+     /* lon, lat and the slot (kind and category) as one 3-D point: the n-D GiST index
+      * prunes by slot as SQLite's R*Tree does. */
+     " pt geometry(PointZ, 4326) GENERATED ALWAYS AS"
+     "  (ST_SetSRID(ST_MakePoint(lon, lat, slot), 4326)) STORED,"
      " place text NOT NULL DEFAULT '',"
      " language text NOT NULL CHECK (language IN ('fa','en')),"
      " starts_at bigint NOT NULL, ends_at bigint NOT NULL, expires_at bigint NOT NULL,"
@@ -527,7 +529,8 @@ const struct hy_migration hy_pg_migrations[] = {
      ");"
      "CREATE INDEX board_posts_author ON board_posts(author_id, created_at);"
      "CREATE INDEX board_posts_expiry ON board_posts(status, expires_at);"
-     "CREATE INDEX board_posts_pt ON board_posts USING gist (pt) WHERE status = 'open';"
+     "CREATE INDEX board_posts_pt ON board_posts USING gist (pt gist_geometry_ops_nd)"
+     " WHERE status = 'open';"
      "CREATE TABLE board_convs ("
      " id text COLLATE \"C\" PRIMARY KEY,"
      " post_id text COLLATE \"C\" NOT NULL REFERENCES board_posts(id) ON DELETE CASCADE,"
