@@ -725,13 +725,20 @@ hy_result hy_api_start_board_conversation(hy_req *req) {
     return conv_reply(req, &c, r, c.created ? 201 : 200);
 }
 
-hy_result hy_api_get_board_conversation(hy_req *req) {
-    struct conv_ctx c = {.req = req, .conv_id = req->args[0], .now = hy_clock_now()};
-    if (!hy_id_valid(c.conv_id))
+/* Runs fn on conversation req->args[0] for the caller, the body (if any) already parsed into
+ * c, and answers. */
+static hy_result run_conv(hy_req *req, struct conv_ctx *c, int (*fn)(hy_store *, void *),
+                          unsigned ok_status) {
+    if (!hy_id_valid(c->conv_id))
         return hy_reply_error(req, HY_E_NOT_FOUND, "No such conversation.", NULL);
     hy_req_principal(req);
-    int r = hy_db_run(req->srv->db, HY_TX_WRITE, show_tx, &c);
-    return conv_reply(req, &c, r, 200);
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, fn, c);
+    return conv_reply(req, c, r, ok_status);
+}
+
+hy_result hy_api_get_board_conversation(hy_req *req) {
+    struct conv_ctx c = {.req = req, .conv_id = req->args[0], .now = hy_clock_now()};
+    return run_conv(req, &c, show_tx, 200);
 }
 
 hy_result hy_api_send_board_message(hy_req *req) {
@@ -742,11 +749,7 @@ hy_result hy_api_send_board_message(hy_req *req) {
     };
     hy_result res;
     if (!hy_input_parse(req, spec, &res)) return res;
-    if (!hy_id_valid(c.conv_id))
-        return hy_reply_error(req, HY_E_NOT_FOUND, "No such conversation.", NULL);
-    hy_req_principal(req);
-    int r = hy_db_run(req->srv->db, HY_TX_WRITE, message_tx, &c);
-    return conv_reply(req, &c, r, 201);
+    return run_conv(req, &c, message_tx, 201);
 }
 
 hy_result hy_api_set_board_consent(hy_req *req) {
@@ -757,11 +760,7 @@ hy_result hy_api_set_board_consent(hy_req *req) {
     };
     hy_result res;
     if (!hy_input_parse(req, spec, &res)) return res;
-    if (!hy_id_valid(c.conv_id))
-        return hy_reply_error(req, HY_E_NOT_FOUND, "No such conversation.", NULL);
-    hy_req_principal(req);
-    int r = hy_db_run(req->srv->db, HY_TX_WRITE, consent_tx, &c);
-    return conv_reply(req, &c, r, 200);
+    return run_conv(req, &c, consent_tx, 200);
 }
 
 /* ---- GET /api/v1/board/mine ---- */
@@ -810,7 +809,7 @@ static void put_post_item(hy_buf *b, hy_arena *a, const struct hy_board_post *p,
                           bool distance) {
     char *body = hy_html_escape(a, p->body), *place = hy_html_escape(a, p->place ? p->place : "");
     bool ask = !strcmp(p->kind, "ask");
-    hy_buf_printf(b, "<li class=\"board-post\"><p><strong>%s</strong> · %s%s%s", 
+    hy_buf_printf(b, "<li class=\"board-post\"><p><strong>%s</strong> · %s%s%s",
                   ask ? (fa ? "درخواست" : "Ask") : (fa ? "پیشنهاد" : "Offer"),
                   category_name(p->category, fa), place && *place ? " · " : "",
                   place ? place : "");

@@ -98,7 +98,8 @@ struct hy_board_message {
 /* Sorts posts by distance_m, then id. */
 void hy_board_sort(struct hy_board_post *v, size_t n);
 
-/* Writes n as decimal digits into out (at least 24 bytes), in Persian digits when fa. */
+/* Writes n as decimal digits into out (at least 24 bytes), in Persian digits when fa (two
+ * bytes each: numbers of up to 11 digits, which counts, distances and dates are). */
 void hy_board_digits(int64_t n, bool fa, char out[static 24]);
 
 #endif
