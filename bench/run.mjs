@@ -11,7 +11,7 @@ const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`Usage: bench/run [--quick] [--duration SECONDS] [--connections N] [--skip-pg] [--keep]
                  [--lighthouse-only] [--skip-lighthouse] [--lighthouse-runs N] [--open-data-only]
-                 [--only SECTIONS] [--voting-only]
+                 [--only SECTIONS] [--voting-only] [--board-only [--pg-url URL]]
 
 Benchmarks Hamyari against references on this machine (loopback only) and prints ratios:
 nginx (static file, /healthz bytes, a pre-rendered nearest-groups answer), PostgreSQL+PostGIS
@@ -33,6 +33,10 @@ fa and en, mobile and desktop, with the demo data (goal: ≥ 90 on mobile).
   --only SECTIONS   only these sections, comma-separated, on SQLite and PostgreSQL (unless
                     --skip-pg): trees (decision-tree evaluation), faq (FAQ answers over the
                     bench's library, imported first); results in bench/results/<date>-only.md
+  --board-only      only the neighbour-help board's matching: 100,000 posts (--quick 20,000)
+                    in a fresh SQLite store and, with --pg-url URL (a database it may create
+                    databases in), a fresh PostgreSQL one; 5,000 compatible-posts queries in
+                    process (bench/board_near.c); goal p99 < 20 ms
   --help            show this text
 Results go to bench/results/<date>.md and .json.`);
   process.exit(0);
@@ -49,6 +53,7 @@ const SKIP_PG = args.includes('--skip-pg');
 const LH_ONLY = args.includes('--lighthouse-only');
 const OPEN_DATA_ONLY = args.includes('--open-data-only');
 const VOTING_ONLY = args.includes('--voting-only');
+const BOARD_ONLY = args.includes('--board-only');
 const SKIP_LH = args.includes('--skip-lighthouse');
 const LH_RUNS = Math.max(1, Number(opt('--lighthouse-runs', QUICK ? 1 : 3)) || 1);
 const ONLY = args.includes('--only') ? opt('--only', '').split(',').filter(Boolean) : null;
@@ -314,6 +319,40 @@ async function lighthouseOnly() {
   rmSync(dir, { recursive: true, force: true });
 }
 
+// The neighbour-help board: bench/board_near.c, built against the server's own libraries,
+// loads the posts through the store's functions and times the compatible-posts query (the
+// other kind, same category, overlapping window, 10 nearest within 50 km) in process.
+function boardBench() {
+  const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
+  const exe = join(dir, 'board_near');
+  const libs = execFileSync('pkg-config', ['--libs', 'sqlite3', 'libpq', 'jansson', 'libsodium', 'md4c-html', 'zlib'],
+    { encoding: 'utf8' }).trim().split(/\s+/);
+  execFileSync('cc', ['-O2', '-std=c11', '-D_GNU_SOURCE', `-I${join(ROOT, 'src')}`, join(ROOT, 'bench/board_near.c'),
+    ...['libhy_store.a', 'libhy_domain.a', 'libhy_util.a'].map((l) => join(dirname(BIN), l)), ...libs,
+    '-lpthread', '-lm', '-o', exe]);
+  const posts = QUICK ? '20000' : '100000';
+  const out = [];
+  const run = (url) => {
+    log(`board: loading ${posts} posts into ${url.split(':')[0]}`);
+    const r = JSON.parse(execFileSync(exe, [url, posts, '5000'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+    log(`board (${r.store}): p50 ${(r.p50_us / 1000).toFixed(2)} ms, p99 ${(r.p99_us / 1000).toFixed(2)} ms ` +
+      `(goal < 20 ms: ${r.p99_us < 20000 ? 'met' : 'NOT met'}), ${r.matches_avg} matches a query`);
+    out.push(r);
+  };
+  run(`sqlite:${join(dir, 'board.db')}`);
+  const pg = opt('--pg-url', '');
+  if (pg && !SKIP_PG) {
+    const name = `board_bench_${process.pid}`;
+    execFileSync('psql', ['-X', '-q', pg, '-c', `CREATE DATABASE ${name}`]);
+    try { run(pg.replace(/\/[^/?]*(\?|$)/, `/${name}$1`)); } finally { execFileSync('psql', ['-X', '-q', pg, '-c', `DROP DATABASE ${name}`]); }
+  }
+  const stamp = new Date().toISOString().replace(/[:]/g, '').replace(/\..*/, '');
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, `bench/results/${stamp}-board.json`), JSON.stringify({ cores: cpus().length, board: out }, null, 2) + '\n');
+  console.log(JSON.stringify(out, null, 2));
+  rmSync(dir, { recursive: true, force: true });
+}
+
 let results, row, measure;
 function initMeasure() {
   row = (name, r, ref, extra = {}) => {
@@ -341,6 +380,7 @@ async function main() {
   if (LH_ONLY) return lighthouseOnly();
   if (OPEN_DATA_ONLY) return openDataOnly();
   if (VOTING_ONLY) return votingOnly();
+  if (BOARD_ONLY) return boardBench();
   ensurePackages();
   const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
   mkdirSync(join(dir, 'www'));

@@ -233,4 +233,19 @@ hy_result hy_api_reply_csv(hy_req *req, const struct hy_csv_writer *w, hy_buf *o
 /* Checks a new password against the policy; answers 400 naming `field` when it fails. */
 bool hy_api_password_ok(hy_req *req, const char *pw, const char *field, hy_result *ret);
 
+/* board.c */
+hy_result hy_api_list_board_posts(hy_req *req);
+hy_result hy_api_get_board_asks_text(hy_req *req);
+hy_result hy_api_create_board_post(hy_req *req);
+hy_result hy_api_get_board_post(hy_req *req);
+hy_result hy_api_update_board_post(hy_req *req);
+hy_result hy_api_close_board_post(hy_req *req);
+hy_result hy_api_moderate_board_post(hy_req *req);
+hy_result hy_api_start_board_conversation(hy_req *req);
+hy_result hy_api_get_board_conversation(hy_req *req);
+hy_result hy_api_send_board_message(hy_req *req);
+hy_result hy_api_set_board_consent(hy_req *req);
+hy_result hy_api_list_my_board(hy_req *req);
+hy_result hy_api_show_board(hy_req *req);
+
 #endif

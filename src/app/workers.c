@@ -13,6 +13,7 @@
 
 #include "domain/auth.h"
 #include "domain/geo.h"
+#include "store/board.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -110,6 +111,10 @@ static int purge_tx(hy_store *s, void *ctx) {
     /* Rate-limit counters name network addresses: none outlives a day. */
     int r = s->ops->expired_purge(s, p->now, p->now - 86400);
     if (r >= 0) r = s->ops->reset_outbox_expire(s, p->now - HY_RESET_TTL, p->now);
+    /* The board: expired posts are archived; relayed messages live as long as finished
+     * requests' personal data. */
+    if (r >= 0) r = s->ops->board->archive_expired(s, p->now);
+    if (r >= 0) r = s->ops->board->msg_purge(s, p->finished_before);
     if (r < 0) return r;
     return s->ops->requests->purge(s, p->now, p->finished_before, p->idem_before,
                                    p->outbox_before, &p->c);

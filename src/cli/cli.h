@@ -76,6 +76,8 @@ int hy_demo_groups(hy_store *s);
 int hy_demo_requests(hy_store *s);
 /* Demo organisations and needs for skills matching (demo_skills.c). */
 int hy_demo_skills(hy_store *s);
+/* Demo posts of the neighbour-help board (demo_board.c), inside the same transaction. */
+int hy_demo_board(hy_store *s);
 
 /* The knowledge library: export_library.c (its import is a kind of import.h),
  * library_seed.c, library_demo.c. */

@@ -90,6 +90,7 @@ static const struct {
     {"challenges", demo_challenges},
     {"requests", hy_demo_requests},
     {"skills", hy_demo_skills},
+    {"board", hy_demo_board},
 };
 
 /* meta "demo_loaded": "1" once loaded, "removed" after `demo remove` (a server still started

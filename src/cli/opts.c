@@ -181,4 +181,6 @@ void hy_settings_defaults(struct hy_settings *s) {
     s->server.rate_track_code = 10;
     s->server.max_open_claims = 3;
     s->server.claim_cycles_per_hour = 4;
+    s->server.board_posts_per_day = 10;
+    s->server.board_messages_per_hour = 30;
 }

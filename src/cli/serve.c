@@ -229,6 +229,12 @@ int hy_cmd_serve(int argc, char **argv) {
          &c->claim_cycles_per_hour, "N",
          "requests a volunteer may give back within an hour before claiming waits (default 4; "
          "0 = no limit)"},
+        {"board-posts-per-day", "HAMYARI_BOARD_POSTS_PER_DAY", HY_OPT_UINT,
+         &c->board_posts_per_day, "N",
+         "neighbour-help board posts one person may make in 24 hours (default 10; 0 = no limit)"},
+        {"board-messages-per-hour", "HAMYARI_BOARD_MESSAGES_PER_HOUR", HY_OPT_UINT,
+         &c->board_messages_per_hour, "N",
+         "board messages one person may send in an hour (default 30; 0 = no limit)"},
         {"notify-webhook", "HAMYARI_NOTIFY_WEBHOOK", HY_OPT_STRING, &nc.webhook, "URL",
          "send notifications by POSTing JSON to this http:// URL (an SMS gateway)"},
         {"notify-command", "HAMYARI_NOTIFY_COMMAND", HY_OPT_STRING, &nc.command, "CMD",

@@ -42,7 +42,8 @@
     X(INVALID_DATASET, "invalid_dataset", 422, "The file has rows that cannot be loaded; nothing was changed.") \
     X(INVALID_GROUP_FILE, "invalid_group_file", 422, "The group file has rows that cannot be imported; nothing was imported.") \
     X(WRONG_PHASE, "wrong_phase", 409, "The challenge is not in the phase for this.") \
-    X(VOTE_BUDGET_SPENT, "vote_budget_spent", 409, "You have used all your votes in this challenge.")
+    X(VOTE_BUDGET_SPENT, "vote_budget_spent", 409, "You have used all your votes in this challenge.") \
+    X(POSSIBLE_DUPLICATE, "possible_duplicate", 409, "You have a post much like this one nearby; confirm to post anyway.")
 
 enum hy_error {
 #define ERROR_ENUM_ENTRY(id, code, status, msg) HY_E_##id,

@@ -107,6 +107,9 @@ struct hy_server_config {
     unsigned rate_track_code;      /* status look-ups per tracking code per hour (default 10) */
     unsigned max_open_claims;      /* requests a volunteer may hold at once (default 3; 0 = any) */
     unsigned claim_cycles_per_hour; /* own releases in an hour before claims wait (default 4) */
+    /* The neighbour-help board */
+    unsigned board_posts_per_day;      /* posts per person in 24 hours (default 10; 0 = any) */
+    unsigned board_messages_per_hour;  /* messages per person in an hour (default 30; 0 = any) */
     /* What the server serves, set by the program that starts it (cli/serve.c): the route
      * table, matched in order, and the application's state, opaque to HTTP, which handlers
      * reach with hy_req_app(). */

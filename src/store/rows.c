@@ -540,3 +540,35 @@ static const struct hy_col report_cols[] = {C_FIXED_REQ(S, id), C_FIXED_REQ(S, i
                                             C_I64(S, created_at)};
 SPEC(hy_row_report, S, report_cols, -1);
 #undef S
+
+/* ---- the neighbour-help board ---- */
+
+#define S struct hy_board_post
+static const struct hy_col board_post_cols[] = {
+    C_FIXED_REQ(S, id), C_FIXED_REQ(S, author_id), C_TEXT(S, kind),    C_TEXT(S, category),
+    C_INT(S, slot),     C_TEXT(S, body),           C_TEXT(S, body_norm), C_F64(S, lat),
+    C_F64(S, lon),      C_TEXT(S, place),          C_TEXT(S, language), C_I64(S, starts_at),
+    C_I64(S, ends_at),  C_I64(S, expires_at),      C_TEXT(S, status),  C_TEXT(S, hidden_reason),
+    C_BOOL(S, demo),    C_I64(S, created_at),      C_I64(S, updated_at),
+};
+SPEC(hy_row_board_post, S, board_post_cols, -1);
+#undef S
+_Static_assert(sizeof(struct hy_board_post) <= HY_ROW_MAX, "a record outgrew HY_ROW_MAX");
+
+#define S struct hy_board_conv
+static const struct hy_col board_conv_cols[] = {
+    C_FIXED_REQ(S, id),          C_FIXED_REQ(S, post_id),
+    C_FIXED_REQ(S, author_id),   C_FIXED_REQ(S, responder_id),
+    C_I64(S, author_agreed_at),  C_I64(S, responder_agreed_at),
+    C_I64(S, created_at),        C_I64(S, updated_at),
+};
+SPEC(hy_row_board_conv, S, board_conv_cols, -1);
+#undef S
+
+#define S struct hy_board_message
+static const struct hy_col board_message_cols[] = {
+    C_I64(S, id), C_FIXED_REQ(S, conv_id), C_FIXED_REQ(S, sender_id), C_TEXT(S, body),
+    C_I64(S, created_at),
+};
+SPEC(hy_row_board_message, S, board_message_cols, -1);
+#undef S

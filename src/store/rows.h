@@ -22,6 +22,7 @@
 
 #include "domain/account.h"
 #include "domain/challenge.h"
+#include "domain/board.h"
 #include "domain/dataset.h"
 #include "domain/group.h"
 #include "domain/library.h"
@@ -156,5 +157,8 @@ extern const struct hy_row_spec hy_row_challenge;
 extern const struct hy_row_spec hy_row_idea;
 extern const struct hy_row_spec hy_row_idea_comment;
 extern const struct hy_row_spec hy_row_report;
+extern const struct hy_row_spec hy_row_board_post;    /* HY_COLS_BOARD_POST */
+extern const struct hy_row_spec hy_row_board_conv;    /* HY_COLS_BOARD_CONV */
+extern const struct hy_row_spec hy_row_board_message; /* id, conv_id, sender_id, body, created_at */
 
 #endif

@@ -61,6 +61,7 @@ struct hy_news_ops;
 struct hy_faq_ops;
 struct hy_skills_ops;
 struct hy_challenge_ops;
+struct hy_board_ops;
 
 struct hy_store_ops {
     unsigned abi;     /* HY_STORE_ABI: grows when functions are added */
@@ -220,6 +221,7 @@ struct hy_store_ops {
     const struct hy_faq_ops *faq; /* search synonyms, FAQ feedback (store/faq.h) */
     const struct hy_skills_ops *skills; /* skills matching (store/skills.h) */
     const struct hy_challenge_ops *challenges; /* challenges, ideas, votes (store/challenges.h) */
+    const struct hy_board_ops *board; /* the neighbour-help board (store/board.h) */
 };
 
 #define HY_STORE_ABI 4

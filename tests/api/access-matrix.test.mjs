@@ -217,6 +217,22 @@ const MATRIX = {
   'DELETE /api/v1/ideas/{id}/vote': SIGNED_IN,
   'POST /api/v1/ideas/{id}/comments': SIGNED_IN,
   'POST /api/v1/ideas/{id}/reports': SIGNED_IN,
+  // The neighbour-help board: reading is public; posting and answering need an account (any
+  // signed-in one); a made-up post or conversation id is 404 to everyone the rule lets in
+  // (another person's conversation is 404 too; moderators may read it, audited).
+  'GET /api/v1/board/posts': PUBLIC,
+  'POST /api/v1/board/posts': SIGNED_IN,
+  'GET /api/v1/board/asks.txt': PUBLIC,
+  'GET /api/v1/board/mine': SIGNED_IN,
+  'GET /api/v1/board/posts/{id}': PUBLIC,
+  'PATCH /api/v1/board/posts/{id}': SIGNED_IN,
+  'POST /api/v1/board/posts/{id}/close': SIGNED_IN,
+  'POST /api/v1/board/posts/{id}/moderate': COORDINATOR,
+  'POST /api/v1/board/posts/{id}/conversations': SIGNED_IN,
+  'GET /api/v1/board/conversations/{id}': SIGNED_IN,
+  'POST /api/v1/board/conversations/{id}/messages': SIGNED_IN,
+  'POST /api/v1/board/conversations/{id}/consent': SIGNED_IN,
+  'GET /board/search': PUBLIC,
 };
 
 /** Fills {params} of a route path: a fixture's id, or a made-up id ('0' for tile numbers). */

@@ -302,6 +302,23 @@ async function need({ offer = false } = {}) {
   return n.id;
 }
 
+/** A board time window from now: the body fields a post needs besides the example's. */
+const boardWindow = () => { const t = Math.floor(Date.now() / 1000); return { starts_at: t, ends_at: t + 2 * 86400 }; };
+/** An open board post by `owner` (a signed-in caller; others' posts are the volunteer's). */
+async function boardPost(owner = 'volunteer') {
+  const by = owner === 'anon' || owner === 'token' ? 'volunteer' : owner;
+  const p = await must(by, 'POST', '/api/v1/board/posts', {
+    kind: 'ask', category: 'errands', body: `Contract board post ${uniq()}`, ...HOME, ...boardWindow(), confirm: true,
+  });
+  return p.id;
+}
+/** A conversation: the volunteer answers the admin's post. */
+async function boardConv() {
+  const post = await boardPost('admin');
+  const c = await must('volunteer', 'POST', `/api/v1/board/posts/${post}/conversations`, { body: 'Contract reply' });
+  return c.id;
+}
+
 /** The caller that takes a request in a fixture for `who`: itself when it may, else the volunteer. */
 const taker = (who) => (ALLOWED.volunteer.includes(who) ? who : 'volunteer');
 
@@ -508,6 +525,16 @@ const FIXTURES = {
   'POST /api/v1/needs/{id}/offers': { fresh: true, params: async () => ({ id: await need() }) },
   'POST /api/v1/needs/{id}/offers/{user_id}/accept': { fresh: true, params: async () => ({ id: await need({ offer: true }), user_id: ctx.ids.volunteer }) },
   'POST /api/v1/needs/{id}/offers/{user_id}/decline': { fresh: true, params: async () => ({ id: await need({ offer: true }), user_id: ctx.ids.volunteer }) },
+  // The neighbour-help board: the caller's own post where it may have one.
+  'POST /api/v1/board/posts': { params: async () => ({ body: boardWindow() }) },
+  'GET /api/v1/board/posts/{id}': { params: async () => ({ id: await boardPost('volunteer') }) },
+  'PATCH /api/v1/board/posts/{id}': { params: async (who) => ({ id: await boardPost(who) }) },
+  'POST /api/v1/board/posts/{id}/close': { fresh: true, params: async (who) => ({ id: await boardPost(who) }) },
+  'POST /api/v1/board/posts/{id}/moderate': { fresh: true, params: async () => ({ id: await boardPost('volunteer') }) },
+  'POST /api/v1/board/posts/{id}/conversations': { params: async () => ({ id: await boardPost('admin') }) },
+  'GET /api/v1/board/conversations/{id}': { params: async () => ({ id: await boardConv() }) },
+  'POST /api/v1/board/conversations/{id}/messages': { params: async () => ({ id: await boardConv() }) },
+  'POST /api/v1/board/conversations/{id}/consent': { params: async () => ({ id: await boardConv() }) },
   // Last: every caller's session ends here.
   'POST /api/v1/auth/logout': { last: true },
 };
@@ -721,7 +748,8 @@ describe(`docs/openapi.yaml as a contract ${S}`, () => {
         '--rate-form-ip', '1000000', '--rate-login-ip', '1000000', '--rate-login-account', '1000000',
         '--rate-track-ip', '1000000', '--rate-track-code', '1000000', '--notify-interval', '3600',
         // The fixtures claim many requests as one volunteer (tests/api/hostile-claims checks the limits).
-        '--max-open-claims', '0', '--claim-cycles-per-hour', '0'],
+        '--max-open-claims', '0', '--claim-cycles-per-hour', '0',
+        '--board-posts-per-day', '0', '--board-messages-per-hour', '0'],
     });
     rmSync(tilesDir, { recursive: true, force: true }); // the server has it open
     const u = uniq();

@@ -669,6 +669,55 @@ const struct hy_migration hy_pg_migrations[] = {
      " created_at bigint NOT NULL"
      ");"
      "CREATE INDEX content_reports_challenge ON content_reports(challenge_id, created_at);"},
+    {23,
+     /* The neighbour-help board: SQLite's step 23 with a PostGIS point and an n-D GiST index
+      * over the open posts for its R*Tree. */
+     "CREATE TABLE board_posts ("
+     " id text COLLATE \"C\" PRIMARY KEY,"
+     " author_id text COLLATE \"C\" NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " kind text NOT NULL CHECK (kind IN ('offer','ask')),"
+     " category text NOT NULL,"
+     " slot integer NOT NULL,"
+     " body text NOT NULL,"
+     " body_norm text NOT NULL,"
+     " lat double precision NOT NULL, lon double precision NOT NULL,"
+     /* lon, lat and the slot (kind and category) as one 3-D point: the n-D GiST index
+      * prunes by slot as SQLite's R*Tree does. */
+     " pt geometry(PointZ, 4326) GENERATED ALWAYS AS"
+     "  (ST_SetSRID(ST_MakePoint(lon, lat, slot), 4326)) STORED,"
+     " place text NOT NULL DEFAULT '',"
+     " language text NOT NULL CHECK (language IN ('fa','en')),"
+     " starts_at bigint NOT NULL, ends_at bigint NOT NULL, expires_at bigint NOT NULL,"
+     " status text NOT NULL CHECK (status IN ('open','closed','archived','hidden')),"
+     " hidden_reason text,"
+     " demo boolean NOT NULL DEFAULT false,"
+     " created_at bigint NOT NULL, updated_at bigint NOT NULL"
+     ");"
+     "CREATE INDEX board_posts_author ON board_posts(author_id, created_at);"
+     "CREATE INDEX board_posts_expiry ON board_posts(status, expires_at);"
+     "CREATE INDEX board_posts_pt ON board_posts USING gist (pt gist_geometry_ops_nd)"
+     " WHERE status = 'open';"
+     "CREATE TABLE board_convs ("
+     " id text COLLATE \"C\" PRIMARY KEY,"
+     " post_id text COLLATE \"C\" NOT NULL REFERENCES board_posts(id) ON DELETE CASCADE,"
+     " author_id text COLLATE \"C\" NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " responder_id text COLLATE \"C\" NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " author_agreed_at bigint, responder_agreed_at bigint,"
+     " created_at bigint NOT NULL, updated_at bigint NOT NULL,"
+     " UNIQUE (post_id, responder_id)"
+     ");"
+     "CREATE INDEX board_convs_author ON board_convs(author_id, updated_at);"
+     "CREATE INDEX board_convs_responder ON board_convs(responder_id, updated_at);"
+     "CREATE TABLE board_messages ("
+     " id bigserial PRIMARY KEY,"
+     " conv_id text COLLATE \"C\" NOT NULL REFERENCES board_convs(id) ON DELETE CASCADE,"
+     " sender_id text COLLATE \"C\" NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " body text NOT NULL,"
+     " created_at bigint NOT NULL"
+     ");"
+     "CREATE INDEX board_messages_conv ON board_messages(conv_id, id);"
+     "CREATE INDEX board_messages_sender ON board_messages(sender_id, created_at);"
+     "CREATE INDEX board_messages_created ON board_messages(created_at);"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

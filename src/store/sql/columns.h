@@ -30,4 +30,12 @@
 #define HY_COLS_LIB_SCAN                                                                           \
     "id, type, language, country, level, stage, themes, status, year, covid, sort_at"
 
+/* The neighbour-help board (store/sql/board.def). */
+#define HY_COLS_BOARD_POST                                                                         \
+    "id, author_id, kind, category, slot, body, body_norm, lat, lon, place, language, starts_at, " \
+    "ends_at, expires_at, status, hidden_reason, demo, created_at, updated_at"
+#define HY_COLS_BOARD_CONV                                                                         \
+    "id, post_id, author_id, responder_id, coalesce(author_agreed_at, 0), "                        \
+    "coalesce(responder_agreed_at, 0), created_at, updated_at"
+
 #endif

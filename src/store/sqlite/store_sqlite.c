@@ -20,6 +20,7 @@
 #include "store/datasets.h"
 #include "store/library.h"
 #include "store/trees.h"
+#include "store/board.h"
 #include "store/news.h"
 #include "store/skills.h"
 #include "store/challenges.h"
@@ -504,6 +505,7 @@ const struct hy_store_ops hy_store_sqlite_ops = {
     .datasets = &hy_dataset_ops_shared,
     .news = &hy_st_news_ops,
     .skills = &hy_st_skills_ops,
+    .board = &hy_st_board_ops,
     .faq = &hy_st_faq_ops,
     .challenges = &hy_st_challenge_ops,
 };
