@@ -1107,7 +1107,7 @@ hy_result hy_api_get_sitemap(hy_req *req) {
     /* The public sections of web/_shell/nav.json and the library's pages (a test compares). */
     static const char *const pages[] = {"/", "/library", "/toolkits", "/faq", "/communities",
                                         "/groups", "/help", "/volunteer", "/join", "/track",
-                                        "/coverage", "/forecast", "/trees", "/data", "/needs",
+                                        "/coverage", "/forecast", "/trees", "/news", "/factchecks", "/data", "/needs",
                                         "/board", "/about", "/privacy", NULL};
     struct hy_feed_site site;
     int r = hy_feed_site_get(req, &site);

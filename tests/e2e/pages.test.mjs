@@ -13,7 +13,7 @@ import { runAxe, describeViolations } from './lib/axe.mjs';
 export const BUDGET_BYTES = 150 * 1024; // first load, compressed, fonts excluded
 // Pages whose map is in view at once (1280 × 900) also load Leaflet, markercluster,
 // topojson-client and the coarse outlines (~100 KB of it), and the place labels' module.
-export const MAP_BUDGET_BYTES = 175 * 1024;
+export const MAP_BUDGET_BYTES = 185 * 1024;
 const MAP_PAGES = new Set(['groups', 'coverage']);
 
 let server, browser, shots;
