@@ -2,6 +2,8 @@
  * built page web/NAME.html (scripts/build-web.mjs: header, navigation, footer, FAQ box); the
  * server copies it with the page's language and direction, the page's title, a language
  * switch that points at the page in the other language, and its own content in <main>. */
+#include <jansson.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "api/shell.h"
@@ -29,6 +31,121 @@ static const char *find(const char *p, size_t n, const char *needle) {
 static bool starts(const char *s, size_t left, const char *prefix) {
     size_t k = strlen(prefix);
     return left >= k && !memcmp(s, prefix, k);
+}
+
+/* ---- the shell's words in English ----
+ * The built pages carry the Persian text (scripts/build-web.mjs fills it in from fa.json);
+ * with scripts the page translates itself. A page the server renders in English must say its
+ * header, navigation and footer in English without scripts too: each element of the template
+ * whose text is a `data-i18n` key gets that key's text from web/locales/en.json, read once. */
+
+static pthread_mutex_t en_lock = PTHREAD_MUTEX_INITIALIZER;
+static const struct hy_static *en_from; /* the web folder the strings were read from */
+static json_t *en_strings;              /* kept for the life of the process */
+
+static json_t *english(const struct hy_shell *sh) {
+    const struct hy_static *st = sh->req->srv->statics;
+    pthread_mutex_lock(&en_lock);
+    if (en_from != st) {
+        const char *data;
+        size_t len;
+        json_t *j = hy_static_get(st, "/locales/en.json", &data, &len)
+                        ? json_loadb(data, len, 0, NULL)
+                        : NULL;
+        json_decref(en_strings);
+        en_strings = json_is_object(j) ? j : NULL;
+        if (!en_strings) json_decref(j);
+        en_from = st;
+    }
+    json_t *r = en_strings;
+    pthread_mutex_unlock(&en_lock);
+    return r;
+}
+
+/* KEY's English text (a plain one: none with blanks to fill), or NULL. */
+static const char *english_word(struct hy_shell *sh, const char *key, size_t klen) {
+    json_t *en = english(sh);
+    char name[128];
+    if (!en || klen >= sizeof name) return NULL;
+    memcpy(name, key, klen);
+    name[klen] = '\0';
+    const char *word = json_string_value(json_object_get(en, name));
+    return word && !strchr(word, '{') ? word : NULL;
+}
+
+/* Appends the start tag [s, gt] with the section marked as current below a section's page (as
+ * template_copy() does for other tags) and each attribute its data-i18n-attr names
+ * ("aria-label:key;content:key2") in English. */
+static void english_start_tag(struct hy_shell *sh, hy_buf *b, const char *s, const char *gt) {
+    const char *end = gt + 1;
+    const char *list = find(s, (size_t)(gt - s), " data-i18n-attr=\"");
+    const char *list_end = list ? memchr(list + 17, '"', (size_t)(gt - list - 17)) : NULL;
+    const char *p = s;
+    while (p < end) {
+        const char *next = end, *value = NULL;
+        const char *word = NULL;
+        size_t skip = 0;
+        if (sh->below && starts(s, (size_t)(end - s), "<a ")) {
+            const char *cur = find(p, (size_t)(end - p), " aria-current=\"page\"");
+            if (cur) next = cur, skip = strlen(" aria-current=\"page\"");
+        }
+        /* The next attribute the list names, if it comes before `next`. */
+        for (const char *q = list_end ? list + 17 : NULL; q && q < list_end;) {
+            const char *semi = memchr(q, ';', (size_t)(list_end - q));
+            const char *pair_end = semi ? semi : list_end;
+            const char *colon = memchr(q, ':', (size_t)(pair_end - q));
+            if (colon && colon > q) {
+                char needle[64];
+                size_t alen = (size_t)(colon - q);
+                if (alen + 4 < sizeof needle) {
+                    needle[0] = ' ';
+                    memcpy(needle + 1, q, alen);
+                    memcpy(needle + 1 + alen, "=\"", 3);
+                    const char *at = find(p, (size_t)(end - p), needle);
+                    const char *w = at ? english_word(sh, colon + 1, (size_t)(pair_end - colon - 1))
+                                       : NULL;
+                    if (at && w && at < next && at != list) {
+                        next = at + alen + 3; /* the value's first byte */
+                        value = next;
+                        word = w;
+                        skip = 0;
+                    }
+                }
+            }
+            q = semi ? semi + 1 : list_end;
+        }
+        hy_buf_append(b, p, (size_t)(next - p));
+        if (next == end) break;
+        if (value) {
+            const char *close = memchr(value, '"', (size_t)(end - value));
+            if (!close) { p = value; continue; }
+            hy_buf_puts(b, esc(sh, word));
+            p = close;
+        } else {
+            hy_buf_puts(b, " aria-current=\"true\"");
+            p = next + skip;
+        }
+    }
+}
+
+/* At `s` (a tag of `left` bytes to the end) with data-i18n or data-i18n-attr: the start tag in
+ * English, and for `<… data-i18n="KEY" …>TEXT</` KEY's English text in place of TEXT. The bytes
+ * consumed, or 0 for a tag that is none of these. */
+static size_t english_text(struct hy_shell *sh, hy_buf *b, const char *s, size_t left) {
+    const char *gt = memchr(s, '>', left);
+    if (!gt) return 0;
+    const char *attr = find(s, (size_t)(gt - s), " data-i18n=\"");
+    if (!attr && !find(s, (size_t)(gt - s), " data-i18n-attr=\"")) return 0;
+    english_start_tag(sh, b, s, gt);
+    if (!attr) return (size_t)(gt + 1 - s);
+    const char *key = attr + strlen(" data-i18n=\"");
+    const char *kend = memchr(key, '"', (size_t)(gt - key));
+    const char *text_end = memchr(gt, '<', left - (size_t)(gt - s));
+    const char *word = kend ? english_word(sh, key, (size_t)(kend - key)) : NULL;
+    if (!word || !text_end || !starts(text_end, left - (size_t)(text_end - s), "</"))
+        return (size_t)(gt + 1 - s);
+    hy_buf_puts(b, esc(sh, word));
+    return (size_t)(text_end - s);
 }
 
 /* Finds where the template's <main> content goes; false when it has no <main>. */
@@ -93,6 +210,9 @@ static void template_copy(struct hy_shell *sh, hy_buf *b, size_t from, size_t to
                    (close = find(s, left, "</a>"))) {
             put_switch(sh, b, switch_href);
             s = close + 4;
+        } else if (!sh->fa && gt && find(s, (size_t)(gt - s), " data-i18n") &&
+                   (close = s + english_text(sh, b, s, left)) != s) {
+            s = close;
         } else if (sh->below && gt && starts(s, left, "<a ") &&
                    (close = find(s, (size_t)(gt - s), " aria-current=\"page\""))) {
             hy_buf_append(b, s, (size_t)(close - s));

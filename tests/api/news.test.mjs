@@ -6,10 +6,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, runCli, assertError, STORE } from './lib/server.mjs';
+import { startServer, runCli, assertError, STORE, ROOT } from './lib/server.mjs';
 import { addUser, createToken } from './lib/accounts.mjs';
 
 let srv;
@@ -208,6 +208,25 @@ describe(`news pages and feeds [${STORE}]`, () => {
     assert.match(html, /<h1 lang="en" dir="ltr">Flood alert for the river quarter<\/h1>/);
     assert.match(html, new RegExp(`<a class="lang-switch lang-switch-server" id="lang-switch" href="/news/${alert.id}\\?lang=en"`));
     assert.match(html, /<footer class="site-footer">[\s\S]*<input [^>]*name="q"/);
+  });
+
+  it('in English the shell speaks English without JavaScript: header, navigation, footer, labels', async () => {
+    const fa = JSON.parse(readFileSync(join(ROOT, 'web', 'locales', 'fa.json'), 'utf8'));
+    const en = JSON.parse(readFileSync(join(ROOT, 'web', 'locales', 'en.json'), 'utf8'));
+    for (const path of ['/news', `/news/${alert.id}`, '/factchecks', '/factchecks/submit', '/trees']) {
+      const html = await (await srv.fetch(`${path}?lang=en`)).text();
+      const shell = html.slice(0, html.indexOf('<main')) + html.slice(html.indexOf('</main>'));
+      // The only Persian outside <main>: the switch's own name, marked as Persian.
+      const persian = shell.replace('<span class="lang-switch-name" lang="fa">فارسی</span>', '').match(/[^<>"]*[\u0600-\u06FF][^<>"]*/g);
+      assert.equal(persian, null, `${path}: Persian in the English shell: ${persian}`);
+      assert.ok(shell.includes(`data-i18n="nav.news">${en['nav.news']}<`), path);
+      assert.ok(shell.includes(`aria-label="${en['nav.label']}"`), path);
+      const faHtml = await (await srv.fetch(`${path}?lang=fa`)).text();
+      assert.ok(faHtml.includes(`data-i18n="nav.news">${fa['nav.news']}<`), `${path}: the Persian shell stays Persian`);
+    }
+    // The section stays marked below it, in English too.
+    const item = await (await srv.fetch(`/news/${alert.id}?lang=en`)).text();
+    assert.ok(item.includes(`<a href="/news" aria-current="true" data-i18n="nav.news">${en['nav.news']}</a>`));
   });
 
   it('an item page for the public; a draft is a preview for editors only', async () => {
