@@ -6,7 +6,8 @@
 // - Atom: well-formed (libxml2's xmllint) and RFC 4287's required elements;
 // - CAP 1.2: well-formed, and the rules of OASIS's CAP 1.2 schema (which neither Debian nor npm
 //   ships) in code: the elements in the order of the schema's sequences, the closed lists, the
-//   date-time form and the identifier's characters.
+//   date-time form and the identifier's characters;
+// - the fact-check pages' ClaimReview JSON-LD by structured-data-testing-tool's Google preset.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -185,5 +186,44 @@ describe(`CAP 1.2 by the rules of OASIS's schema [${STORE}]`, () => {
         assert.ok(one(info, 'area'), `${path}: the alert names its area`);
       }
     }
+  });
+});
+
+// ClaimReview JSON-LD on every demo fact-check page, by Google's rules as the npm package
+// structured-data-testing-tool writes them (its Google preset: ClaimReview with url,
+// reviewRating and claimReviewed required; author, datePublished and itemReviewed expected),
+// after the same tool is shown to refuse a page whose ClaimReview lacks its rating.
+describe(`fact-check pages' ClaimReview, by structured-data-testing-tool [${STORE}]`, () => {
+  const { structuredDataTest } = require('structured-data-testing-tool');
+  const { Google } = require('structured-data-testing-tool/presets');
+  const judge = async (html) => {
+    try {
+      const res = await structuredDataTest(html, { presets: [Google], schemas: ['ClaimReview'] });
+      return { ok: true, failed: res.failed, warnings: res.warnings };
+    } catch (err) {
+      if (err.type !== 'VALIDATION_FAILED') throw err;
+      return { ok: false, failed: err.res.failed, warnings: err.res.warnings };
+    }
+  };
+  const names = (tests) => tests.map((t) => t.test);
+
+  it('passes with no warning on every demo fact check, in both languages; a page without the rating fails', async () => {
+    const atom = await get('/factchecks.atom', /atom\+xml/);
+    const paths = [...new Set([...atom.matchAll(/<link [^>]*href="https:\/\/hamyari\.example(\/factchecks\/[0-9a-f]{32})"/g)].map((m) => m[1]))];
+    assert.ok(paths.length >= 2, 'the demo data has fact checks');
+    let last;
+    for (const path of paths) {
+      for (const lang of ['fa', 'en']) {
+        const html = await get(`${path}?lang=${lang}`, /text\/html/);
+        const r = await judge(html);
+        assert.deepEqual([r.ok, names(r.failed), names(r.warnings)], [true, [], []], `${path}?lang=${lang}`);
+        last = html;
+      }
+    }
+    const broken = last.replace(/"reviewRating"\s*:/, '"reviewRatingGone":');
+    assert.notEqual(broken, last, 'the page has a reviewRating to take away');
+    const r = await judge(broken);
+    assert.equal(r.ok, false);
+    assert.ok(names(r.failed).some((t) => /reviewRating/.test(t)), names(r.failed).join(', '));
   });
 });
