@@ -43,8 +43,8 @@ static pthread_mutex_t en_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct hy_static *en_from; /* the web folder the strings were read from */
 static json_t *en_strings;              /* kept for the life of the process */
 
-static json_t *english(const struct hy_shell *sh) {
-    const struct hy_static *st = sh->req->srv->statics;
+static json_t *english(const hy_req *req) {
+    const struct hy_static *st = req->srv->statics;
     pthread_mutex_lock(&en_lock);
     if (en_from != st) {
         const char *data;
@@ -64,7 +64,7 @@ static json_t *english(const struct hy_shell *sh) {
 
 /* KEY's English text (a plain one: none with blanks to fill), or NULL. */
 static const char *english_word(struct hy_shell *sh, const char *key, size_t klen) {
-    json_t *en = english(sh);
+    const json_t *en = sh->en;
     char name[128];
     if (!en || klen >= sizeof name) return NULL;
     memcpy(name, key, klen);
@@ -168,6 +168,7 @@ void hy_shell_init(struct hy_shell *sh, hy_req *req, const char *file, const cha
     sh->tpl = NULL;
     if (hy_static_get(req->srv->statics, file, &sh->tpl, &sh->tpl_len) && !template_find(sh))
         sh->tpl = NULL;
+    sh->en = !sh->fa && sh->tpl ? english(req) : NULL;
 }
 
 static void put_switch(struct hy_shell *sh, hy_buf *b, const char *href) {

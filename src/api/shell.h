@@ -22,6 +22,9 @@ struct hy_shell {
     const char *tpl;
     size_t tpl_len;
     size_t main_open, main_close; /* end of the <main …> tag; start of </main> */
+    /* English pages: web/locales/en.json's strings (a JSON object read once per process), or
+     * NULL; the shell's data-i18n words are put in English from it. */
+    const struct json_t *en;
 };
 
 /* Prepares the shell of the built page `file` ("/news.html") in `lang` (hy_page_lang's rule). */
