@@ -338,6 +338,8 @@ static const struct word words[] = {
     {"feeds", "خوراک‌ها", "Feeds"},
     {"cap", "هشدار به قالب CAP", "This alert as CAP"},
     {"back", "بازگشت به فهرست", "Back to the list"},
+    {"missing", "این نوشته پیدا نشد: شاید برداشته شده یا هنوز منتشر نشده است.",
+     "This item was not found: it may have been removed or not be published yet."},
     {"urgency", "فوریت", "Urgency"},
     {"severity", "شدت", "Severity"},
     {"certainty", "قطعیت", "Certainty"},
@@ -425,12 +427,13 @@ static void put_esc(hy_buf *b, hy_arena *a, const char *s) {
     hy_buf_puts(b, e ? e : "");
 }
 
-/* A date as the reader's calendar would print it is the browser's business; pages print
- * ISO dates, which both languages read, in a <time> element. */
-static void put_date(hy_buf *b, int64_t t) {
+/* A date in the reader's calendar (Solar Hijri with Persian digits on a Persian page) in a
+ * <time> element that carries the ISO date for machines. */
+static void put_date(hy_buf *b, hy_req *req, bool fa, int64_t t) {
     char iso[32];
     hy_feed_time(t, iso);
-    hy_buf_printf(b, "<time datetime=\"%s\">%.10s</time>", iso, iso);
+    const struct hy_shell day = {.req = req, .fa = fa};
+    hy_buf_printf(b, "<time datetime=\"%s\">%s</time>", iso, hy_shell_date(&day, t));
 }
 
 static const char *inst_name(const struct hy_news_inst *in, bool fa) {
@@ -625,7 +628,7 @@ static hy_result list_page(hy_req *req, enum kind k) {
             put_esc(&b, a, x_str(x, "organisation"));
             hy_buf_puts(&b, " ");
         }
-        put_date(&b, d->published_at);
+        put_date(&b, req, fa, d->published_at);
         hy_buf_puts(&b, "</p><p>");
         put_esc(&b, a, k == NEWS ? d->summary : x_str(x, "claim"));
         hy_buf_puts(&b, "</p></li>");
@@ -660,13 +663,17 @@ static int item_tx(hy_store *s, void *ctx) {
 }
 
 /* The document `id` of the kind, when this reader may see it: published (and, for news,
- * past its publish time), or any status for editors (a preview). *ret answered otherwise. */
+ * past its publish time), or any status for editors (a preview). Otherwise false, and *ret
+ * answered — except that, with `ret_missing`, a missing item only sets *ret_missing (the
+ * caller answers it). */
 static bool load_item(hy_req *req, enum kind k, const char *id, struct read_ctx *c,
-                      struct selection *sel, json_t **ret_x, bool *ret_preview, hy_result *ret) {
+                      struct selection *sel, json_t **ret_x, bool *ret_preview, hy_result *ret,
+                      bool *ret_missing) {
     setup(sel, k);
     *c = (struct read_ctx){.req = req, .sel = sel, .type = k == NEWS ? "news" : "factcheck", .id = id};
     if (!hy_id_valid(id)) {
-        *ret = hy_reply_error(req, HY_E_NOT_FOUND, "No such item.", NULL);
+        if (ret_missing) *ret_missing = true;
+        else *ret = hy_reply_error(req, HY_E_NOT_FOUND, "No such item.", NULL);
         return false;
     }
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, item_tx, c);
@@ -681,7 +688,8 @@ static bool load_item(hy_req *req, enum kind k, const char *id, struct read_ctx 
                    !(json_is_integer(pub) && json_integer_value(pub) > hy_clock_now());
     if (!x || (!visible && !editor)) {
         json_decref(x);
-        *ret = hy_reply_error(req, HY_E_NOT_FOUND, "No such item.", NULL);
+        if (ret_missing) *ret_missing = true;
+        else *ret = hy_reply_error(req, HY_E_NOT_FOUND, "No such item.", NULL);
         return false;
     }
     *ret_x = x;
@@ -750,6 +758,19 @@ static void put_jsonld(hy_buf *b, struct hy_feed_site *site, const struct hy_lib
     free(text);
 }
 
+/* A missing (or not yet published) item: a page in the shell, 404, that leads back to the list,
+ * so that a reader following an old link is not shown JSON. */
+static hy_result missing_page(hy_req *req, enum kind k, bool fa) {
+    const char *list = k == NEWS ? "/news" : "/factchecks";
+    hy_buf b = HY_BUF_INIT(0);
+    hy_buf_printf(&b, "<p class=\"notice notice-warning\" role=\"alert\">%s</p>\n"
+                      "<p><a href=\"%s%s\">%s</a></p>\n",
+                  w("missing", fa), list, fa ? "" : "?lang=en", w("back", fa));
+    const struct frame f = {.k = k, .below = true, .fa = fa, .title = w(k == NEWS ? "news" : "factchecks", fa),
+                            .switch_href = fa ? hy_arena_printf(req->arena, "%s?lang=en", list) : list};
+    return reply_page(req, 404, &f, &b);
+}
+
 static hy_result item_page(hy_req *req, enum kind k, const char *id) {
     struct read_ctx c;
     struct selection sel;
@@ -759,8 +780,10 @@ static hy_result item_page(hy_req *req, enum kind k, const char *id) {
     const char *path = k == NEWS ? "/news" : "/factchecks";
     const char *self = hy_arena_printf(req->arena, "%s/%s", path, hy_id_valid(id) ? id : "");
     if (!self) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    if (!page_lang(req, self, &fa, &res) || !load_item(req, k, id, &c, &sel, &x, &preview, &res))
-        return res;
+    bool missing = false;
+    if (!page_lang(req, self, &fa, &res)) return res;
+    if (!load_item(req, k, id, &c, &sel, &x, &preview, &res, &missing))
+        return missing ? missing_page(req, k, fa) : res;
     struct hy_feed_site site = {.base = ""};
     int r = hy_feed_site_get(req, &site);
     if (r < 0) {
@@ -783,7 +806,7 @@ static hy_result item_page(hy_req *req, enum kind k, const char *id) {
         hy_buf_printf(&b, "<span class=\"fc-rating fc-%s\">%s: %s</span> ", x_str(x, "rating"),
                       w("rating", fa), w(x_str(x, "rating"), fa));
     }
-    if (d->published_at) put_date(&b, d->published_at);
+    if (d->published_at) put_date(&b, req, fa, d->published_at);
     hy_buf_puts(&b, "</p>");
     if (k == NEWS && d->summary && *d->summary) {
         hy_buf_puts(&b, "<p class=\"lead\">");
@@ -866,7 +889,7 @@ hy_result hy_api_get_news_cap(hy_req *req) {
     json_t *x;
     bool preview;
     hy_result res;
-    if (!load_item(req, NEWS, req->args[0], &c, &sel, &x, &preview, &res)) return res;
+    if (!load_item(req, NEWS, req->args[0], &c, &sel, &x, &preview, &res, NULL)) return res;
     const json_t *alert = json_object_get(x, "alert");
     if (preview || !json_is_object(alert)) {
         json_decref(x);

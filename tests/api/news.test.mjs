@@ -236,15 +236,39 @@ describe(`news pages and feeds [${STORE}]`, () => {
     assert.match(html, /<strong>now<\/strong>/);
     assert.match(html, /River quarter &lt;north&gt; &amp; &quot;old town&quot;/);
     assert.match(html, new RegExp(`href="/news/${alert.id}.cap"`));
+    // Dates in the reader's calendar, the ISO date kept for machines: Solar Hijri with Persian
+    // digits on the Persian page, as the browser's own Persian calendar writes the same day.
+    const iso = html.match(/<time datetime="([0-9T:Z-]+)">([^<]+)<\/time>/);
+    assert.ok(iso, 'the English page has a <time>');
+    const day = new Date(iso[1]);
+    assert.equal(iso[2], day.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }));
+    const faHtml = await (await srv.fetch(`/news/${alert.id}`)).text();
+    const faTime = faHtml.match(/<time datetime="([0-9T:Z-]+)">([^<]+)<\/time>/);
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('fa-IR-u-ca-persian', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+      .formatToParts(day).map((p) => [p.type, p.value]));
+    assert.equal(faTime[2], `${parts.day} ${parts.month} ${parts.year}`);
+    assert.match(faTime[2], /^[۰-۹]+ \S+ [۰-۹]{4}$/);
+    // A missing or unpublished item is a page in the shell that leads back to the list, in the
+    // reader's language, and says nothing of the draft.
+    const missing = async (path, who, lang) => {
+      const r = await call('GET', path, who ? { who } : {});
+      assert.equal(r.status, 404, path);
+      assert.match(r.headers.get('content-type'), /^text\/html/, path);
+      assert.match(r.text, lang === 'en' ? /This item was not found/ : /این نوشته پیدا نشد/, path);
+      assert.match(r.text, lang === 'en' ? /href="\/news\?lang=en">Back to the list</ : /href="\/news">بازگشت به فهرست</, path);
+      assert.ok(!r.text.includes('"error"'), `${path}: no JSON error`);
+      return r.text;
+    };
     for (const id of [draft.id, later.id]) {
-      assertError(await call('GET', `/news/${id}`), 404, 'not_found');
-      assertError(await call('GET', `/news/${id}`, { who: 'coordinator' }), 404, 'not_found');
+      const page = await missing(`/news/${id}`);
+      await missing(`/news/${id}?lang=en`, 'coordinator', 'en');
+      assert.ok(!page.includes('Unpublished decision') && !page.includes('Scheduled tomorrow'), 'no draft title is shown');
       const p = await call('GET', `/news/${id}?lang=en`, { who: 'editor' });
       assert.equal(p.status, 200);
       assert.match(p.text, /Preview: this is not published yet/);
     }
-    assertError(await call('GET', `/news/${fcFalse.id}`), 404, 'not_found', 'a fact check is not a news item');
-    assertError(await call('GET', '/news/nope'), 404, 'not_found');
+    await missing(`/news/${fcFalse.id}`); // a fact check is not a news item
+    await missing('/news/nope?lang=en', null, 'en');
   });
 
   it('Atom and JSON Feed 1.1, filtered by institution and category', async () => {
