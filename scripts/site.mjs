@@ -27,7 +27,7 @@ export const SHELL_DIR = '_shell';
 export const PAGES_DIR = '_pages';
 export const ASSETS_DIR = 'assets';
 export const BUILT_MARK = '<!-- Built by scripts/build-web.mjs';
-export const ROLES = ['volunteer', 'coordinator', 'editor', 'admin'];
+export const ROLES = ['volunteer', 'member', 'coordinator', 'editor', 'admin'];
 
 // Files that get a hashed copy when something references them. Not pages, not the web-app
 // manifest (its address is its identity), not feeds.

@@ -27,14 +27,14 @@ const ROLE_PAGES = {
   '/admin/users': ['admin'],
   '/admin/audit': ['admin'],
   '/admin/outbox': ['admin'],
-  '/account': ['volunteer', 'coordinator', 'editor', 'admin'],
-  '/tokens': ['volunteer', 'coordinator', 'editor', 'admin'],
+  '/account': ['volunteer', 'member', 'coordinator', 'editor', 'admin'],
+  '/tokens': ['volunteer', 'member', 'coordinator', 'editor', 'admin'],
   // Signing in and a forgotten password are for people who are not signed in.
   '/signin': ['anonymous'],
   '/forgot': ['anonymous'],
   '/reset': ['anonymous'],
 };
-const ROLES = ['anonymous', 'volunteer', 'coordinator', 'editor', 'admin'];
+const ROLES = ['anonymous', 'volunteer', 'member', 'coordinator', 'editor', 'admin'];
 
 let server, browser;
 

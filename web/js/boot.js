@@ -78,6 +78,6 @@
   if (get('hamyari.signed_in') === '1') {
     root.classList.add('signed-in');
     var role = get('hamyari.role');
-    if (/^(volunteer|coordinator|editor|admin)$/.test(role || '')) root.setAttribute('data-role', role);
+    if (/^(volunteer|member|coordinator|editor|admin)$/.test(role || '')) root.setAttribute('data-role', role);
   }
 })();

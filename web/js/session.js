@@ -12,7 +12,7 @@ import { api, ApiError } from './api.js';
 
 const FLAG = 'hamyari.signed_in';
 const ROLE = 'hamyari.role';
-const ROLES = ['volunteer', 'coordinator', 'editor', 'admin'];
+const ROLES = ['volunteer', 'member', 'coordinator', 'editor', 'admin'];
 let mePromise = null;
 
 export function maybeSignedIn() {
