@@ -120,14 +120,14 @@ if (allowed) {
     button.disabled = true;
     try {
       const c = await send('/api/v1/challenges', { body });
-      $('chadmin-done-link').href = `/challenges/${c.id}?lang=${getLanguage()}`;
-      $('chadmin-done').hidden = false;
-      $('chadmin-done').focus();
       form.reset();
       f('ideas_from').value = new Date().toISOString().slice(0, 10);
       syncBudget();
       preview();
       await load();
+      $('chadmin-done-link').href = `/challenges/${c.id}?lang=${getLanguage()}`;
+      $('chadmin-done').hidden = false;
+      $('chadmin-done').focus();
     } catch (e) {
       if (e instanceof ApiError) fail(e.code, e.field);
       else fail('unknown');
