@@ -25,18 +25,16 @@
 #include "domain/tree.h"
 #include "util/clock.h"
 
+/* A page being written: the shell (web/challenges.html) and the bytes so far. */
 struct page {
-    hy_req *req;
+    struct hy_shell sh;
     hy_buf b;
+    hy_req *req;
+    const char *lang; /* "fa" or "en" */
     bool fa;
-    const char *lang;
-    struct hy_shell sh; /* the site's shell: web/challenges.html */
 };
 
-static const char *esc(struct page *p, const char *s) {
-    const char *e = hy_html_escape(p->req->arena, s ? s : "");
-    return e ? e : "";
-}
+static const char *esc(struct page *p, const char *s) { return hy_shell_esc(&p->sh, s); }
 
 static const char *tr(const struct page *p, const char *fa, const char *en) {
     return p->fa ? fa : en;
@@ -67,13 +65,7 @@ static void page_init(struct page *p, hy_req *req) {
 }
 
 static hy_result page_end(struct page *p, unsigned status) {
-    hy_shell_end(&p->sh, &p->b);
-    char *html = hy_buf_error(&p->b) ? NULL : hy_arena_alloc(p->req->arena, p->b.len + 1);
-    size_t len = p->b.len;
-    if (html) memcpy(html, p->b.data, len + 1);
-    hy_buf_free(&p->b);
-    if (!html) return hy_reply_error(p->req, HY_E_INTERNAL, NULL, NULL);
-    return hy_reply_bytes(p->req, status, "text/html; charset=utf-8", html, len);
+    return hy_shell_reply(&p->sh, &p->b, status);
 }
 
 /* A page that only says what went wrong, with a way on. */
@@ -348,7 +340,7 @@ static void sort_links(struct page *p, const struct hy_api_challenge_view *v, co
         const char *key, *fa, *en;
         bool on;
     } opts[] = {
-        {NULL, "پیش‌فرض", "Default", true},
+        {NULL, "پیش‌فرض", "Default", v->phase != HY_PHASE_RESULTS},
         {"votes", "بیشترین رأی", "Most votes", v->shown},
         {"recent", "تازه‌ترین فعالیت", "Recent activity", true},
         {"newest", "تازه‌ترین ایده", "Newest ideas", true},
@@ -358,7 +350,8 @@ static void sort_links(struct page *p, const struct hy_api_challenge_view *v, co
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         if (!opts[i].on) continue;
         bool cur = opts[i].key ? sort && !strcmp(sort, opts[i].key) : !sort || !strcmp(sort, "random");
-        if (opts[i].key && !strcmp(opts[i].key, "votes") && strcmp(v->order, "votes")) cur = false;
+        /* votes: the order in force (the results' default too), never one refused. */
+        if (opts[i].key && !strcmp(opts[i].key, "votes")) cur = !strcmp(v->order, "votes");
         hy_buf_printf(&p->b, "<li><a href=\"/challenges/%s?lang=%s%s%s\"%s>%s</a></li>",
                       esc(p, v->c.id), p->lang, opts[i].key ? "&amp;sort=" : "",
                       opts[i].key ? opts[i].key : "", cur ? " aria-current=\"page\"" : "",
@@ -461,6 +454,12 @@ hy_result hy_api_show_challenge_page(hy_req *req) {
                               "The ideas can be ordered by default, most votes, recent activity or newest."));
     if (r == HY_DB_NONE) return missing(&p, "چنین چالشی نیست.", "There is no such challenge.");
     if (r < 0) return hy_reply_store_error(req, r);
+    /* The results are ranked by votes unless another order is asked for. */
+    if (!sort && v.phase == HY_PHASE_RESULTS) {
+        r = hy_api_challenge_view(req, req->args[0], "votes", &v);
+        if (r == HY_DB_NONE) return missing(&p, "چنین چالشی نیست.", "There is no such challenge.");
+        if (r < 0) return hy_reply_store_error(req, r);
+    }
     const struct hy_challenge *c = &v.c;
     const char *tl;
     const char *title = pick(&p, c->title_fa, c->title_en, &tl);

@@ -172,6 +172,11 @@ describe(`challenge pages ${S}`, () => {
     const ip = main((await as(member).get(`/ideas/${b}?lang=en`)).text);
     assert.doesNotMatch(ip, /id="comment-form"/);
     assert.match(ip, /New comments are not taken in this phase\./);
+    // Without a sort, the results are ranked by votes too.
+    const plain = main((await as(null).get(`/challenges/${ch.id}?lang=en`)).text);
+    assert.deepEqual([...plain.matchAll(/<li class="idea-card" id="idea-([0-9a-f]{32})">/g)].map((m) => m[1]), [b, a]);
+    assert.match(plain, /sort=votes" aria-current="page">Most votes/);
+    assert.doesNotMatch(plain, />Default</, 'no separate default order in results');
     // Recent activity is offered too.
     assert.equal((await as(null).get(`/challenges/${ch.id}?lang=en&sort=recent`)).status, 200);
   });
