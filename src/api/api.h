@@ -36,6 +36,10 @@ hy_result hy_api_vote_idea(hy_req *req);
 hy_result hy_api_unvote_idea(hy_req *req);
 hy_result hy_api_comment_idea(hy_req *req);
 hy_result hy_api_report_idea(hy_req *req);
+/* challenges_page.c */
+hy_result hy_api_show_challenges_page(hy_req *req);
+hy_result hy_api_show_challenge_page(hy_req *req);
+hy_result hy_api_show_idea_page(hy_req *req);
 hy_result hy_api_list_volunteers(hy_req *req);
 hy_result hy_api_approve_volunteer(hy_req *req);
 hy_result hy_api_suspend_volunteer(hy_req *req);

@@ -15,11 +15,13 @@
  *
  * A secret ballot: no answer, export or audit entry says who voted for what. A person sees
  * only their own votes (`my_vote`, `votes_used`); totals only when the challenge shows them. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
+#include "api/challenges.h"
 #include "domain/auth.h"
 #include "domain/challenge.h"
 #include "http/parse.h"
@@ -173,12 +175,18 @@ hy_result hy_api_create_challenge(hy_req *req) {
 
 /* ---- read ---- */
 
-hy_result hy_api_list_challenges(hy_req *req) {
+int hy_api_challenge_list(hy_req *req, struct hy_challenge **ret) {
     struct list_ctx c = {.req = req};
     int r = hy_db_run(req->srv->db, HY_TX_SINGLE, challenges_tx, &c);
-    if (r < 0) return hy_reply_store_error(req, r);
-    const struct hy_challenge *list = c.items;
-    int n = c.n;
+    if (r < 0) return r;
+    *ret = c.items;
+    return c.n;
+}
+
+hy_result hy_api_list_challenges(hy_req *req) {
+    struct hy_challenge *list;
+    int n = hy_api_challenge_list(req, &list);
+    if (n < 0) return hy_reply_store_error(req, n);
     int64_t now = hy_clock_now();
     json_t *items = json_array();
     for (int i = 0; i < n; i++) json_array_append_new(items, challenge_json(&list[i], now));
@@ -224,20 +232,25 @@ static int show_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-hy_result hy_api_get_challenge(hy_req *req) {
-    if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such challenge.", NULL);
-    struct show_ctx c = {.req = req, .id = req->args[0], .who = caller(req), .hidden = organiser(req)};
-    const char *sort = hy_req_query(req, "sort");
+static bool voted(char (*mine)[HY_ID_LEN + 1], int nmine, const char *idea_id) {
+    for (int j = 0; j < nmine; j++)
+        if (!strcmp(mine[j], idea_id)) return true;
+    return false;
+}
+
+int hy_api_challenge_view(hy_req *req, const char *id, const char *sort,
+                          struct hy_api_challenge_view *ret) {
+    if (!hy_id_valid(id)) return HY_DB_NONE;
+    struct show_ctx c = {.req = req, .id = id, .who = caller(req), .hidden = organiser(req)};
     bool want_random = !sort;
     if (sort && !strcmp(sort, "votes")) c.sort = HY_IDEAS_VOTES;
     else if (sort && !strcmp(sort, "recent")) c.sort = HY_IDEAS_ACTIVITY;
     else if (sort && !strcmp(sort, "newest")) c.sort = HY_IDEAS_NEWEST;
     else if (sort && !strcmp(sort, "random")) want_random = true;
-    else if (sort)
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "sort must be random, votes, recent or newest.", "sort");
+    else if (sort) return -EINVAL;
     int r = hy_db_run(req->srv->db, HY_TX_READ, show_tx, &c);
-    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such challenge.", NULL);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r == HY_DB_ABORT) return HY_DB_NONE;
+    if (r < 0) return r;
     int64_t now = hy_clock_now();
     enum hy_phase phase = hy_challenge_phase(&c.c, now);
     bool shown = hy_challenge_votes_shown(&c.c, now);
@@ -245,85 +258,113 @@ hy_result hy_api_get_challenge(hy_req *req) {
     if (c.sort == HY_IDEAS_VOTES && !shown) {
         c.sort = HY_IDEAS_NEWEST;
         want_random = true;
-        if (hy_db_run(req->srv->db, HY_TX_READ, show_tx, &c) < 0) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+        r = hy_db_run(req->srv->db, HY_TX_READ, show_tx, &c);
+        if (r == HY_DB_ABORT) return HY_DB_NONE;
+        if (r < 0) return r;
     }
-    const char *order = c.sort == HY_IDEAS_VOTES ? "votes" : c.sort == HY_IDEAS_ACTIVITY ? "recent" : "newest";
+    ret->order = c.sort == HY_IDEAS_VOTES ? "votes" : c.sort == HY_IDEAS_ACTIVITY ? "recent" : "newest";
+    ret->ideas = hy_arena_zalloc(req->arena, ((size_t)c.n + 1) * sizeof *ret->ideas);
+    ret->mine = hy_arena_zalloc(req->arena, (size_t)c.n + 1);
+    if (!ret->ideas || !ret->mine) return HY_DB_HARD;
     struct keyed *k = NULL;
     if (want_random && phase == HY_PHASE_VOTING && c.c.random_order) {
         /* Each person's own order, the same on every call and in every process. */
         k = hy_arena_zalloc(req->arena, ((size_t)c.n + 1) * sizeof *k);
-        if (!k) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+        if (!k) return HY_DB_HARD;
         for (int i = 0; i < c.n; i++) {
             k[i].idea = &c.ideas[i];
             k[i].key = hy_idea_order_key(c.who ? c.who : "", c.c.id, c.ideas[i].id);
         }
         qsort(k, (size_t)c.n, sizeof *k, keyed_cmp);
-        order = "random";
+        ret->order = "random";
     }
-    json_t *body = challenge_json(&c.c, now);
-    json_t *items = json_array();
     for (int i = 0; i < c.n; i++) {
-        const struct hy_idea *idea = k ? k[i].idea : &c.ideas[i];
-        json_t *o = idea_json(idea, shown, c.c.threshold);
-        if (c.who) {
-            bool mine = false;
-            for (int j = 0; j < c.nmine && !mine; j++) mine = !strcmp(c.mine[j], idea->id);
-            json_object_set_new(o, "my_vote", json_boolean(mine));
-        }
+        ret->ideas[i] = k ? k[i].idea : &c.ideas[i];
+        ret->mine[i] = c.who && voted(c.mine, c.nmine, ret->ideas[i]->id);
+    }
+    ret->c = c.c;
+    ret->phase = phase;
+    ret->shown = shown;
+    ret->organiser = c.hidden;
+    ret->who = c.who;
+    ret->n = c.n;
+    ret->used = c.used;
+    return HY_DB_ONE;
+}
+
+hy_result hy_api_get_challenge(hy_req *req) {
+    struct hy_api_challenge_view v;
+    int r = hy_api_challenge_view(req, req->args[0], hy_req_query(req, "sort"), &v);
+    if (r == -EINVAL)
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "sort must be random, votes, recent or newest.", "sort");
+    if (r == HY_DB_NONE) return hy_reply_error(req, HY_E_NOT_FOUND, "No such challenge.", NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    json_t *body = challenge_json(&v.c, hy_clock_now());
+    json_t *items = json_array();
+    for (int i = 0; i < v.n; i++) {
+        json_t *o = idea_json(v.ideas[i], v.shown, v.c.threshold);
+        if (v.who) json_object_set_new(o, "my_vote", json_boolean(v.mine[i]));
         json_array_append_new(items, o);
     }
     json_object_set_new(body, "ideas_list", items);
-    json_object_set_new(body, "order", json_string(order));
-    if (c.who) json_object_set_new(body, "votes_used", json_integer(c.used));
+    json_object_set_new(body, "order", json_string(v.order));
+    if (v.who) json_object_set_new(body, "votes_used", json_integer(v.used));
     return hy_reply_json(req, 200, body);
 }
 
 struct idea_ctx {
     hy_req *req;
-    const char *id, *who;
-    bool hidden;
-    struct hy_idea idea;
-    struct hy_challenge c;
-    struct hy_idea_comment *comments;
-    int n;
-    char (*mine)[HY_ID_LEN + 1];
-    int nmine;
+    struct hy_api_idea_view *v;
+    const char *id;
 };
 
 static int idea_tx(hy_store *s, void *ctx) {
     struct idea_ctx *c = ctx;
+    struct hy_api_idea_view *v = c->v;
     const struct hy_challenge_ops *o = s->ops->challenges;
-    int r = o->idea_get(s, c->id, c->req->arena, &c->idea);
+    int r = o->idea_get(s, c->id, c->req->arena, &v->idea);
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
-    if (c->idea.hidden && !c->hidden) return HY_DB_ABORT;
-    if ((r = o->challenge_get(s, c->idea.challenge_id, c->req->arena, &c->c)) <= 0)
+    if (v->idea.hidden && !v->organiser) return HY_DB_ABORT;
+    if ((r = o->challenge_get(s, v->idea.challenge_id, c->req->arena, &v->c)) <= 0)
         return r < 0 ? r : HY_DB_HARD;
-    c->n = o->comment_list(s, c->id, c->hidden, COMMENTS_MAX, c->req->arena, &c->comments);
-    if (c->n < 0) return c->n;
-    if (c->who) {
-        c->nmine = o->vote_mine(s, c->idea.challenge_id, c->who, c->req->arena, &c->mine);
-        if (c->nmine < 0) return c->nmine;
+    v->n = o->comment_list(s, c->id, v->organiser, COMMENTS_MAX, c->req->arena, &v->comments);
+    if (v->n < 0) return v->n;
+    if (v->who) {
+        char (*mine)[HY_ID_LEN + 1];
+        int nmine = o->vote_mine(s, v->idea.challenge_id, v->who, c->req->arena, &mine);
+        if (nmine < 0) return nmine;
+        v->my_vote = voted(mine, nmine, v->idea.id);
+        if ((r = o->vote_used(s, v->idea.challenge_id, v->who, &v->used)) < 0) return r;
     }
     return HY_DB_ONE;
 }
 
-hy_result hy_api_get_idea(hy_req *req) {
-    if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such idea.", NULL);
-    struct idea_ctx c = {.req = req, .id = req->args[0], .who = caller(req), .hidden = organiser(req)};
+int hy_api_idea_view(hy_req *req, const char *id, struct hy_api_idea_view *ret) {
+    if (!hy_id_valid(id)) return HY_DB_NONE;
+    memset(ret, 0, sizeof *ret);
+    ret->who = caller(req);
+    ret->organiser = organiser(req);
+    struct idea_ctx c = {.req = req, .v = ret, .id = id};
     int r = hy_db_run(req->srv->db, HY_TX_READ, idea_tx, &c);
-    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such idea.", NULL);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r == HY_DB_ABORT) return HY_DB_NONE;
+    if (r < 0) return r;
     int64_t now = hy_clock_now();
-    json_t *body = idea_json(&c.idea, hy_challenge_votes_shown(&c.c, now), c.c.threshold);
-    json_object_set_new(body, "phase", json_string(hy_phase_name(hy_challenge_phase(&c.c, now))));
-    if (c.who) {
-        bool mine = false;
-        for (int j = 0; j < c.nmine && !mine; j++) mine = !strcmp(c.mine[j], c.idea.id);
-        json_object_set_new(body, "my_vote", json_boolean(mine));
-    }
+    ret->phase = hy_challenge_phase(&ret->c, now);
+    ret->shown = hy_challenge_votes_shown(&ret->c, now);
+    return HY_DB_ONE;
+}
+
+hy_result hy_api_get_idea(hy_req *req) {
+    struct hy_api_idea_view v;
+    int r = hy_api_idea_view(req, req->args[0], &v);
+    if (r == HY_DB_NONE) return hy_reply_error(req, HY_E_NOT_FOUND, "No such idea.", NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    json_t *body = idea_json(&v.idea, v.shown, v.c.threshold);
+    json_object_set_new(body, "phase", json_string(hy_phase_name(v.phase)));
+    if (v.who) json_object_set_new(body, "my_vote", json_boolean(v.my_vote));
     json_t *list = json_array();
-    for (int i = 0; i < c.n; i++) {
-        const struct hy_idea_comment *m = &c.comments[i];
+    for (int i = 0; i < v.n; i++) {
+        const struct hy_idea_comment *m = &v.comments[i];
         json_t *o = json_pack("{s:s,s:s,s:s,s:I}", "id", m->id, "author_name",
                               m->author_name ? m->author_name : "", "body", m->body, "created_at",
                               (json_int_t)m->created_at);

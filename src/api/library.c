@@ -1108,7 +1108,8 @@ hy_result hy_api_get_sitemap(hy_req *req) {
     static const char *const pages[] = {"/", "/library", "/toolkits", "/faq", "/communities",
                                         "/groups", "/help", "/volunteer", "/join", "/track",
                                         "/coverage", "/forecast", "/trees", "/news", "/factchecks", "/data", "/needs",
-                                        "/board", "/about", "/privacy", NULL};
+                                        "/board", "/about", "/privacy",
+                                        "/challenges", NULL};
     struct hy_feed_site site;
     int r = hy_feed_site_get(req, &site);
     if (r < 0) return hy_reply_store_error(req, r);

@@ -311,6 +311,12 @@ const struct hy_route hy_routes[] = {
      "Comment on an idea"},
     {HY_POST, "/api/v1/ideas/{id}/reports", hy_api_report_idea, HY_ACCESS_SIGNED_IN, JSON,
      "Report an idea or a comment"},
+    {HY_GET, "/challenges", hy_api_show_challenges_page, HY_ACCESS_PUBLIC, 0,
+     "The challenges page (server-rendered)"},
+    {HY_GET, "/challenges/{id}", hy_api_show_challenge_page, HY_ACCESS_PUBLIC, 0,
+     "A challenge's page with its ideas (server-rendered)"},
+    {HY_GET, "/ideas/{id}", hy_api_show_idea_page, HY_ACCESS_PUBLIC, 0,
+     "An idea's page with its comments (server-rendered)"},
     /* The neighbour-help board: literal paths before /posts/{id} */
     {HY_GET, "/api/v1/board/posts", hy_api_list_board_posts, HY_ACCESS_PUBLIC, 0,
      "Open offers and asks near a point (areas rounded; no personal details)"},

@@ -262,6 +262,18 @@ void hy_shell_end(struct hy_shell *sh, hy_buf *b) {
     else hy_buf_puts(b, "</main>\n</body>\n</html>\n");
 }
 
+const char *hy_shell_esc(const struct hy_shell *sh, const char *s) { return esc(sh, s); }
+
+hy_result hy_shell_reply(struct hy_shell *sh, hy_buf *b, unsigned status) {
+    hy_shell_end(sh, b);
+    char *html = hy_buf_error(b) ? NULL : hy_arena_alloc(sh->req->arena, b->len + 1);
+    size_t len = b->len;
+    if (html) memcpy(html, b->data, len + 1);
+    hy_buf_free(b);
+    if (!html) return hy_reply_error(sh->req, HY_E_INTERNAL, NULL, NULL);
+    return hy_reply_bytes(sh->req, status, "text/html; charset=utf-8", html, len);
+}
+
 const char *hy_shell_digits(const struct hy_shell *sh, const char *s) {
     if (!sh->fa || !s) return s ? s : "";
     size_t n = strlen(s), k = 0;

@@ -39,6 +39,11 @@ void hy_shell_start(struct hy_shell *sh, hy_buf *b, const char *title, const cha
 /* Closes what hy_shell_start opened and writes the rest of the shell. */
 void hy_shell_end(struct hy_shell *sh, hy_buf *b);
 
+/* `s` escaped for HTML, in the request's arena ("" for NULL or when the arena is full). */
+const char *hy_shell_esc(const struct hy_shell *sh, const char *s);
+/* Closes the page (hy_shell_end), answers `b` as text/html with `status` and frees `b`. */
+hy_result hy_shell_reply(struct hy_shell *sh, hy_buf *b, unsigned status);
+
 /* `s` with its ASCII digits as Persian ones on a Persian page, else `s` itself (in the
  * request's arena; `s` on allocation failure). */
 const char *hy_shell_digits(const struct hy_shell *sh, const char *s);

@@ -217,6 +217,9 @@ const MATRIX = {
   'DELETE /api/v1/ideas/{id}/vote': SIGNED_IN,
   'POST /api/v1/ideas/{id}/comments': SIGNED_IN,
   'POST /api/v1/ideas/{id}/reports': SIGNED_IN,
+  'GET /challenges': PUBLIC,
+  'GET /challenges/{id}': PUBLIC,
+  'GET /ideas/{id}': PUBLIC,
   // The neighbour-help board: reading is public; posting and answering need an account (any
   // signed-in one); a made-up post or conversation id is 404 to everyone the rule lets in
   // (another person's conversation is 404 too; moderators may read it, audited).

@@ -22,9 +22,9 @@ const NAV = JSON.parse(readFileSync(join(WEB, '_shell', 'nav.json'), 'utf8'));
 // everyone their API tokens and their organisations).
 const PEOPLE = {
   volunteer: { name: 'Vera Volunteer', work: ['/tasks', '/tokens', '/orgs'] },
-  coordinator: { name: 'کاوه هماهنگ‌کننده', work: ['/dispatch', '/vetting', '/pending-groups', '/tokens', '/orgs'] },
+  coordinator: { name: 'کاوه هماهنگ‌کننده', work: ['/dispatch', '/vetting', '/pending-groups', '/tokens', '/orgs', '/challenges-admin'] },
   editor: { name: 'Ella Editor', work: ['/editor', '/tree-editor', '/synonyms', '/data-upload', '/tokens', '/orgs'] },
-  admin: { name: 'Ada Admin', work: ['/dispatch', '/vetting', '/pending-groups', '/editor', '/tree-editor', '/synonyms', '/data-upload', '/admin/users', '/admin/audit', '/admin/outbox', '/tokens', '/orgs'] },
+  admin: { name: 'Ada Admin', work: ['/dispatch', '/vetting', '/pending-groups', '/editor', '/tree-editor', '/synonyms', '/data-upload', '/admin/users', '/admin/audit', '/admin/outbox', '/tokens', '/orgs', '/challenges-admin'] },
 };
 
 let server, browser, shots;

@@ -12,6 +12,12 @@ const submit = document.getElementById('join-submit');
 document.getElementById('join-nojs').hidden = true;
 form.hidden = false;
 
+// Joined from a page that sent the person here (?next=/a-local-path): signing in returns there.
+const next = new URLSearchParams(location.search).get('next') || '';
+if (/^\/(?!\/)[^\\\s]*$/.test(next)) {
+  done.querySelector('a[href="/signin"]').href = `/signin?next=${encodeURIComponent(next)}`;
+}
+
 const FIELD_INPUT = { name: 'join-name', email: 'join-email', phone: 'join-phone', password: 'join-password', consent: 'join-consent' };
 let errorState = null;
 function showError(state) {

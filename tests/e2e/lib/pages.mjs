@@ -44,7 +44,7 @@ export const LANGS = ['fa', 'en'];
  * guide, news item or fact check; the claim form) are not in the manifest: tests that go
  * through every page add those themselves.
  */
-export const LANG_IN_ADDRESS = new Set(['/trees', '/news', '/factchecks']);
+export const LANG_IN_ADDRESS = new Set(['/trees', '/news', '/factchecks', '/challenges']);
 
 /** The address of a page in `lang`: ?lang= for the pages the server renders, else as it is. */
 export function pageAddress(path, lang) {
