@@ -883,17 +883,23 @@ static void put_search_form(struct page *pg, const char *place, const char *near
     hy_buf_printf(&pg->b,
                   "<form method=\"get\" action=\"/board/search\" class=\"board-search\" "
                   "id=\"board-search\"><input type=\"hidden\" name=\"lang\" value=\"%s\">"
-                  "<p class=\"combo\"><label for=\"board-place\">%s</label> "
-                  "<input id=\"board-place\" name=\"place\" autocomplete=\"off\" maxlength=\"100\" "
-                  "role=\"combobox\" aria-autocomplete=\"list\" aria-expanded=\"false\" "
-                  "aria-controls=\"board-place-list\" value=\"",
-                  pg->sh.lang, tr(pg, "محله، شهر یا کد پستی", "Neighbourhood, town or postcode"));
+                  "<p><label class=\"field-label\" for=\"board-place\">%s</label> <span "
+                  "class=\"field-hint\" id=\"board-place-hint\">%s</span></p><div class=\"combo "
+                  "board-combo\"><input id=\"board-place\" class=\"input\" name=\"place\" "
+                  "autocomplete=\"off\" maxlength=\"100\" role=\"combobox\" "
+                  "aria-autocomplete=\"list\" aria-expanded=\"false\" "
+                  "aria-controls=\"board-place-list\" aria-describedby=\"board-place-hint\" "
+                  "value=\"",
+                  pg->sh.lang, tr(pg, "محله، شهر یا کد پستی", "Neighbourhood, town or postcode"),
+                  tr(pg, "مثلاً «ونک»، «Vanak» یا نام شهر",
+                     "For example «ونک», “Vanak” or the name of a town"));
     put_esc(pg, place);
-    hy_buf_puts(&pg->b, "\"><ul id=\"board-place-list\" class=\"combo-list\" role=\"listbox\" hidden>"
-                        "</ul><input type=\"hidden\" name=\"near\" id=\"board-near\" value=\"");
+    hy_buf_puts(&pg->b, "\"><ul id=\"board-place-list\" class=\"combo-list\" role=\"listbox\" "
+                        "hidden></ul></div><input type=\"hidden\" name=\"near\" "
+                        "id=\"board-near\" value=\"");
     for (const char *p = near ? near : ""; *p; p++)
         if ((*p >= '0' && *p <= '9') || *p == '.' || *p == ',' || *p == '-') hy_buf_putc(&pg->b, *p);
-    hy_buf_puts(&pg->b, "\"></p>");
+    hy_buf_puts(&pg->b, "\">");
     static const char *const kind_fa[] = {"پیشنهادها", "درخواست‌ها", NULL};
     static const char *const kind_en[] = {"Offers", "Asks", NULL};
     put_select(pg, "kind", tr(pg, "نوع", "Kind"), tr(pg, "همه", "All"), kinds,
@@ -1053,6 +1059,16 @@ static bool resolve_place(struct page *pg, const char *place, const char *kind, 
     return false;
 }
 
+/* What was wrong with the query, naming the parameter (data-error-field) as a JSON error
+ * would. */
+static void put_problem(struct page *pg, const char *problem, const char *field) {
+    hy_buf_printf(&pg->b, "<p class=\"notice notice-important\" role=\"alert\" "
+                          "data-error-field=\"%s\">",
+                  field);
+    put_esc(pg, problem);
+    hy_buf_puts(&pg->b, "</p>");
+}
+
 /* The posts near a place or a position, or what was wrong with the query. */
 static void put_list_page(struct page *pg, int *ret_status) {
     hy_req *req = pg->req;
@@ -1060,29 +1076,32 @@ static void put_list_page(struct page *pg, int *ret_status) {
     const char *near = hy_req_query(req, "near"), *place = hy_req_query(req, "place");
     if (near && !*near) near = NULL;
     if (place && !*place) place = NULL;
-    const char *problem = NULL;
+    const char *problem = NULL, *field = NULL;
     long radius;
-    if (kind && *kind && strcmp(kind, "ask") != 0 && strcmp(kind, "offer") != 0)
+    double ll[2];
+    if (kind && *kind && strcmp(kind, "ask") != 0 && strcmp(kind, "offer") != 0) {
+        field = "kind";
         problem = tr(pg, "نوع آگهی باید «پیشنهاد» یا «درخواست» باشد.",
                      "The kind must be offer or ask.");
-    else if (cat && *cat && hy_board_category_index(cat) < 0)
+    } else if (cat && *cat && hy_board_category_index(cat) < 0) {
+        field = "category";
         problem = tr(pg, "این دسته در فهرست نیست.", "That category is not in the list.");
-    else if (!int_param(req, "radius_km", 1, (long)(HY_BOARD_REACH_M / 1000), 10, &radius))
+    } else if (!int_param(req, "radius_km", 1, (long)(HY_BOARD_REACH_M / 1000), 10, &radius)) {
+        field = "radius_km";
         problem = tr(pg, "شعاع باید از ۱ تا ۵۰ کیلومتر باشد.",
                      "The radius must be from 1 to 50 km.");
-    else if (place && !hy_text_ok(place, strlen(place), 0, 100))
+    } else if (place && !hy_text_ok(place, strlen(place), 0, 100)) {
+        field = "place";
         problem = tr(pg, "نام محل باید از ۱ تا ۱۰۰ نویسه باشد.",
                      "A place name has 1 to 100 characters.");
-    double ll[2];
-    if (!problem && near &&
-        (!hy_number_list(near, 2, ll) || !hy_geo_valid(ll[0], ll[1])))
+    } else if (near && (!hy_number_list(near, 2, ll) || !hy_geo_valid(ll[0], ll[1]))) {
+        field = "near";
         problem = tr(pg, "موقعیت باید عرض و طول جغرافیایی باشد، مانند 35.70,51.40.",
                      "The position must be a latitude and a longitude, like 35.70,51.40.");
+    }
     if (problem) {
         *ret_status = 400;
-        hy_buf_puts(&pg->b, "<p class=\"notice notice-important\" role=\"alert\">");
-        put_esc(pg, problem);
-        hy_buf_puts(&pg->b, "</p>");
+        put_problem(pg, problem, field);
         put_search_form(pg, NULL, NULL, NULL, NULL);
         return;
     }
@@ -1148,8 +1167,7 @@ hy_result hy_api_show_board(hy_req *req) {
                      "Post an offer or an ask; my posts and conversations"));
     if (bad_lang) {
         status = 400;
-        hy_buf_printf(&pg.b, "<p class=\"notice notice-important\" role=\"alert\">%s</p>",
-                      "زبان باید fa یا en باشد. / The language must be fa or en.");
+        put_problem(&pg, "زبان باید fa یا en باشد. / The language must be fa or en.", "lang");
         put_search_form(&pg, NULL, NULL, NULL, NULL);
     } else if (id)
         put_post_page(&pg, id, &status);
