@@ -101,6 +101,12 @@ hy_result hy_api_remove_group_coordinator(hy_req *req);
 hy_result hy_api_export_groups_geojson(hy_req *req);
 hy_result hy_api_export_groups_csv(hy_req *req);
 hy_result hy_api_geocode(hy_req *req);
+struct hy_place;
+/* The gazetteer's places for what a person typed (`q`, a place name in any language or a
+ * postcode), best first, at most `limit`; `near` ([lat, lon] or NULL) puts nearby places first.
+ * The places are in the request's arena. Returns how many, or a store error (< 0). */
+int hy_api_find_places(hy_req *req, const char *q, size_t limit, const double *near,
+                       struct hy_place **ret);
 hy_result hy_api_map_places(hy_req *req);
 struct hy_group;
 /* A group as the API shows it (public fields; distance_m and covers for "near" answers). */

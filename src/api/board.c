@@ -11,9 +11,11 @@
 
 #include "api/api.h"
 #include "api/pages.h"
+#include "api/shell.h"
 #include "domain/auth.h"
 #include "domain/board.h"
 #include "domain/geo.h"
+#include "domain/group.h"
 #include "domain/news.h"
 #include "domain/text.h"
 #include "http/parse.h"
@@ -803,125 +805,396 @@ hy_result hy_api_list_my_board(hy_req *req) {
     return hy_reply_json(req, 200, json_pack("{s:o,s:o}", "posts", posts, "conversations", convs));
 }
 
-/* ---- GET /board: the board as a page that needs no JavaScript ---- */
+/* ---- GET /board/search: the board as a page that needs no JavaScript ---- */
 
-static void put_post_item(hy_buf *b, hy_arena *a, const struct hy_board_post *p, bool fa,
-                          bool distance) {
-    char *body = hy_html_escape(a, p->body), *place = hy_html_escape(a, p->place ? p->place : "");
-    bool ask = !strcmp(p->kind, "ask");
-    hy_buf_printf(b, "<li class=\"board-post\"><p><strong>%s</strong> · %s%s%s",
-                  ask ? (fa ? "درخواست" : "Ask") : (fa ? "پیشنهاد" : "Offer"),
-                  category_name(p->category, fa), place && *place ? " · " : "",
-                  place ? place : "");
-    if (distance) {
-        char km[24];
-        hy_board_digits((int64_t)lround(p->distance_m / 1000), fa, km);
-        hy_buf_printf(b, fa ? " · حدود %s کیلومتر" : " · about %s km", km);
-    }
-    hy_buf_printf(b, "</p><p>%s</p><p><small>%s ", body ? body : "", fa ? "تا" : "until");
-    put_date(b, p->ends_at, fa);
-    hy_buf_printf(b, "</small> · <a href=\"/board/search?id=%s&amp;lang=%s\">%s</a></p></li>", p->id,
-                  fa ? "fa" : "en", fa ? "جزئیات و موارد هم‌خوان" : "Details and matches");
+#define PLACE_CHOICES 8
+
+struct page {
+    hy_req *req;
+    struct hy_shell sh;
+    bool fa;
+    hy_buf b;
+    const char *switch_href; /* the page in the other language */
+};
+
+static const char *tr(const struct page *pg, const char *fa, const char *en) {
+    return pg->fa ? fa : en;
 }
 
-static void put_search_form(hy_buf *b, const char *near, bool fa) {
-    hy_buf_printf(b,
-                  "<form method=\"get\" action=\"/board/search\" class=\"board-search\">"
-                  "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
-                  "<label>%s <input name=\"near\" inputmode=\"decimal\" required "
-                  "placeholder=\"35.70,51.40\" value=\"",
-                  fa ? "fa" : "en", fa ? "محدوده (عرض،طول جغرافیایی)" : "Area (latitude,longitude)");
+static void put_esc(struct page *pg, const char *s) {
+    char *e = hy_html_escape(pg->req->arena, s ? s : "");
+    hy_buf_puts(&pg->b, e ? e : "");
+}
+
+static void put_num(struct page *pg, int64_t n) {
+    char d[24];
+    hy_board_digits(n, pg->fa, d);
+    hy_buf_puts(&pg->b, d);
+}
+
+/* A time as a day in the reader's calendar (Solar Hijri in Persian), in a <time> element. */
+static void put_day(struct page *pg, int64_t t) {
+    char iso[24];
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%d", &tm);
+    hy_buf_printf(&pg->b, "<time datetime=\"%s\">%s</time>", iso, hy_shell_date(&pg->sh, t));
+}
+
+static void put_post_item(struct page *pg, const struct hy_board_post *p, bool distance) {
+    bool ask = !strcmp(p->kind, "ask");
+    hy_buf_printf(&pg->b, "<li class=\"board-post board-%s\"><p><strong>%s</strong> · %s",
+                  ask ? "ask" : "offer", ask ? tr(pg, "درخواست", "Ask") : tr(pg, "پیشنهاد", "Offer"),
+                  category_name(p->category, pg->fa));
+    if (p->place && *p->place) {
+        hy_buf_puts(&pg->b, " · <span dir=\"auto\">");
+        put_esc(pg, p->place);
+        hy_buf_puts(&pg->b, "</span>");
+    }
+    if (distance) {
+        hy_buf_puts(&pg->b, tr(pg, " · حدود ", " · about "));
+        put_num(pg, (int64_t)lround(p->distance_m / 1000));
+        hy_buf_puts(&pg->b, tr(pg, " کیلومتر", " km"));
+    }
+    hy_buf_printf(&pg->b, "</p><p dir=\"auto\" lang=\"%s\">", p->language);
+    put_esc(pg, p->body);
+    hy_buf_printf(&pg->b, "</p><p><small>%s ", tr(pg, "از", "from"));
+    put_day(pg, p->starts_at);
+    hy_buf_printf(&pg->b, " %s ", tr(pg, "تا", "to"));
+    put_day(pg, p->ends_at);
+    hy_buf_printf(&pg->b, "</small> · <a href=\"/board/search?id=%s&amp;lang=%s\">%s</a></p></li>",
+                  p->id, pg->sh.lang, tr(pg, "جزئیات و موارد هم‌خوان", "Details and matches"));
+}
+
+static void put_select(struct page *pg, const char *name, const char *label, const char *all,
+                       const char *const *values, const char *const *names, const char *chosen) {
+    hy_buf_printf(&pg->b, "<p><label>%s <select name=\"%s\"><option value=\"\">%s</option>", label,
+                  name, all);
+    for (int i = 0; values[i]; i++)
+        hy_buf_printf(&pg->b, "<option value=\"%s\"%s>%s</option>", values[i],
+                      chosen && !strcmp(chosen, values[i]) ? " selected" : "", names[i]);
+    hy_buf_puts(&pg->b, "</select></label></p>");
+}
+
+/* The search form: a place (the gazetteer's, or a pin's position `near`), kind, category. */
+static void put_search_form(struct page *pg, const char *place, const char *near,
+                            const char *kind, const char *cat) {
+    hy_buf_printf(&pg->b,
+                  "<form method=\"get\" action=\"/board/search\" class=\"board-search\" "
+                  "id=\"board-search\"><input type=\"hidden\" name=\"lang\" value=\"%s\">"
+                  "<p><label class=\"field-label\" for=\"board-place\">%s</label> <span "
+                  "class=\"field-hint\" id=\"board-place-hint\">%s</span></p><div class=\"combo "
+                  "board-combo\"><input id=\"board-place\" class=\"input\" name=\"place\" "
+                  "autocomplete=\"off\" maxlength=\"100\" role=\"combobox\" "
+                  "aria-autocomplete=\"list\" aria-expanded=\"false\" "
+                  "aria-controls=\"board-place-list\" aria-describedby=\"board-place-hint\" "
+                  "value=\"",
+                  pg->sh.lang, tr(pg, "محله، شهر یا کد پستی", "Neighbourhood, town or postcode"),
+                  tr(pg, "مثلاً «ونک»، «Vanak» یا نام شهر",
+                     "For example «ونک», “Vanak” or the name of a town"));
+    put_esc(pg, place);
+    hy_buf_puts(&pg->b, "\"><ul id=\"board-place-list\" class=\"combo-list\" role=\"listbox\" "
+                        "hidden></ul></div><input type=\"hidden\" name=\"near\" "
+                        "id=\"board-near\" value=\"");
     for (const char *p = near ? near : ""; *p; p++)
-        if ((*p >= '0' && *p <= '9') || *p == '.' || *p == ',' || *p == '-') hy_buf_putc(b, *p);
-    hy_buf_printf(b, "\"></label> <label>%s <select name=\"kind\"><option value=\"\">%s</option>"
-                     "<option value=\"ask\">%s</option><option value=\"offer\">%s</option>"
-                     "</select></label> <label>%s <select name=\"category\"><option value=\"\">%s"
-                     "</option>",
-                  fa ? "نوع" : "Kind", fa ? "همه" : "All", fa ? "درخواست‌ها" : "Asks",
-                  fa ? "پیشنهادها" : "Offers", fa ? "دسته" : "Category", fa ? "همه" : "All");
-    for (int i = 0; hy_board_categories[i].key; i++)
-        hy_buf_printf(b, "<option value=\"%s\">%s</option>", hy_board_categories[i].key,
-                      fa ? hy_board_categories[i].fa : hy_board_categories[i].en);
-    hy_buf_printf(b, "</select></label> <button type=\"submit\">%s</button></form>",
-                  fa ? "نمایش" : "Show");
+        if ((*p >= '0' && *p <= '9') || *p == '.' || *p == ',' || *p == '-') hy_buf_putc(&pg->b, *p);
+    hy_buf_puts(&pg->b, "\">");
+    static const char *const kind_fa[] = {"پیشنهادها", "درخواست‌ها", NULL};
+    static const char *const kind_en[] = {"Offers", "Asks", NULL};
+    put_select(pg, "kind", tr(pg, "نوع", "Kind"), tr(pg, "همه", "All"), kinds,
+               pg->fa ? kind_fa : kind_en, kind);
+    const char *cat_names[32];
+    int ncat = 0;
+    for (; hy_board_categories[ncat].key && ncat < 31; ncat++)
+        cat_names[ncat] = pg->fa ? hy_board_categories[ncat].fa : hy_board_categories[ncat].en;
+    cat_names[ncat] = NULL;
+    put_select(pg, "category", tr(pg, "دسته", "Category"), tr(pg, "همه", "All"),
+               hy_board_category_keys, cat_names, cat);
+    hy_buf_printf(&pg->b, "<p><button type=\"submit\">%s</button></p></form>",
+                  tr(pg, "نمایش آگهی‌ها", "Show posts"));
+}
+
+/* What a reader may do with a post: answer it, see it is their own, moderate it — or, signed
+ * out, sign in or join first (and come back here). */
+static void put_take_part(struct page *pg, const struct hy_board_post *p) {
+    const struct hy_principal *who = hy_req_principal(pg->req);
+    hy_buf_printf(&pg->b, "<section class=\"board-act\" aria-labelledby=\"board-act-h\"><h2 "
+                          "id=\"board-act-h\">%s</h2>",
+                  tr(pg, "شرکت کنید", "Take part"));
+    if (!who || !who->signed_in) {
+        hy_buf_printf(&pg->b,
+                      "<p class=\"board-signin\">%s <a href=\"/signin?next=%%2Fboard%%2Fsearch%%3Fid%%3D%s"
+                      "%%26lang%%3D%s\">%s</a> %s <a href=\"/join?next=%%2Fboard%%2Fsearch%%3Fid%%3D%s"
+                      "%%26lang%%3D%s\">%s</a>.</p>",
+                      tr(pg, "برای پاسخ دادن", "To answer this post,"), p->id, pg->sh.lang,
+                      tr(pg, "وارد شوید", "sign in"), tr(pg, "یا", "or"), p->id, pg->sh.lang,
+                      tr(pg, "عضو شوید", "join"));
+    } else if (!strcmp(who->user_id, p->author_id)) {
+        hy_buf_printf(&pg->b, "<p>%s <a href=\"/board-mine\">%s</a></p>",
+                      tr(pg, "این آگهی شماست.", "This is your post."),
+                      tr(pg, "آگهی‌ها و گفت‌وگوهای من", "My posts and conversations"));
+    } else if (!strcmp(p->status, "open")) {
+        hy_buf_printf(&pg->b,
+                      "<form id=\"board-answer\" data-post=\"%s\" class=\"board-answer\">"
+                      "<p><label for=\"board-answer-body\">%s</label><textarea "
+                      "id=\"board-answer-body\" name=\"body\" rows=\"4\" maxlength=\"2000\" "
+                      "required></textarea></p><p class=\"hint\">%s</p><p><button "
+                      "type=\"submit\">%s</button></p><p class=\"notice notice-important\" "
+                      "id=\"board-answer-error\" role=\"alert\" hidden></p></form>",
+                      p->id, tr(pg, "پیام شما", "Your message"),
+                      tr(pg, "پیام از راه همیاری می‌رسد. شماره یا ایمیل فقط وقتی نشان داده می‌شود که "
+                             "هر دو طرف موافقت کنند.",
+                         "The message passes through Hamyari. A phone number or e-mail is shown "
+                         "only once both sides agree."),
+                      tr(pg, "فرستادن پاسخ", "Send an answer"));
+    } else {
+        hy_buf_printf(&pg->b, "<p>%s</p>",
+                      tr(pg, "این آگهی بسته است.", "This post is closed."));
+    }
+    if (is_moderator(who)) {
+        bool hidden = !strcmp(p->status, "hidden");
+        hy_buf_printf(&pg->b,
+                      "<form id=\"board-moderate\" data-post=\"%s\" data-action=\"%s\" "
+                      "class=\"board-moderate\"><h3>%s</h3><p><label "
+                      "for=\"board-moderate-reason\">%s</label> <input id=\"board-moderate-reason\" "
+                      "name=\"reason\" minlength=\"3\" maxlength=\"500\" required></p><p><button "
+                      "type=\"submit\">%s</button></p><p class=\"notice notice-important\" "
+                      "id=\"board-moderate-error\" role=\"alert\" hidden></p></form>",
+                      p->id, hidden ? "restore" : "hide", tr(pg, "مدیریت", "Moderation"),
+                      tr(pg, "دلیل (در گزارش ثبت می‌شود)", "Reason (recorded in the audit log)"),
+                      hidden ? tr(pg, "نمایش دوباره", "Restore")
+                             : tr(pg, "پنهان کردن", "Hide"));
+    }
+    hy_buf_puts(&pg->b, "</section>");
+}
+
+static void put_post_page(struct page *pg, const char *id, int *ret_status) {
+    struct get_ctx c = {.req = pg->req, .id = id};
+    int r = hy_id_valid(id) ? hy_db_run(hy_req_read_db(pg->req), HY_TX_READ, get_tx, &c)
+                            : HY_DB_ABORT;
+    if (r < 0 && r != HY_DB_ABORT) {
+        *ret_status = r;
+        return;
+    }
+    if (r == HY_DB_ABORT || !may_see(hy_req_principal(pg->req), &c.p)) {
+        *ret_status = 404;
+        hy_buf_printf(&pg->b, "<p>%s</p>", tr(pg, "این آگهی پیدا نشد.", "No such post."));
+        return;
+    }
+    if (strcmp(c.p.status, "open") != 0)
+        hy_buf_printf(&pg->b, "<p class=\"notice notice-warning\">%s</p>",
+                      !strcmp(c.p.status, "hidden")
+                          ? tr(pg, "این آگهی پنهان شده است.", "This post has been hidden.")
+                          : tr(pg, "این آگهی بسته است.", "This post is closed."));
+    hy_buf_puts(&pg->b, "<ul class=\"board-list\">");
+    put_post_item(pg, &c.p, false);
+    hy_buf_puts(&pg->b, "</ul>");
+    put_take_part(pg, &c.p);
+    hy_buf_printf(&pg->b, "<h2>%s</h2>",
+                  tr(pg, "نزدیک‌ترین موارد هم‌خوان", "Nearest compatible posts"));
+    if (!c.m.n)
+        hy_buf_printf(&pg->b, "<p>%s</p>", tr(pg, "هنوز موردی نیست.", "None yet."));
+    else {
+        hy_buf_puts(&pg->b, "<ul class=\"board-list\">");
+        for (int i = 0; i < c.m.n; i++) put_post_item(pg, &c.m.v[i], true);
+        hy_buf_puts(&pg->b, "</ul>");
+    }
+}
+
+/* A place the reader typed: one place (or one whole-name match) is taken; several make a
+ * choice list; none is said. Returns true with the position in ll when one was taken. */
+static bool resolve_place(struct page *pg, const char *place, const char *kind, const char *cat,
+                          double ll[2], int *ret_status) {
+    struct hy_place *v;
+    int n = hy_api_find_places(pg->req, place, PLACE_CHOICES, NULL, &v);
+    if (n < 0) {
+        *ret_status = n;
+        return false;
+    }
+    int exact = 0, first_exact = -1;
+    for (int i = 0; i < n; i++)
+        if (v[i].exact && exact++ == 0) first_exact = i;
+    int take = n == 1 ? 0 : exact == 1 ? first_exact : -1;
+    if (take >= 0) {
+        ll[0] = v[take].lat;
+        ll[1] = v[take].lon;
+        return true;
+    }
+    if (n == 0) {
+        hy_buf_printf(&pg->b, "<p class=\"notice notice-warning\" role=\"status\">%s «",
+                      tr(pg, "جایی با این نام پیدا نشد:", "No place found by that name:"));
+        put_esc(pg, place);
+        hy_buf_printf(&pg->b, "». %s</p>",
+                      tr(pg, "نام محله یا شهر را طور دیگری بنویسید.",
+                         "Try another spelling, or the name of the town."));
+        return false;
+    }
+    hy_buf_printf(&pg->b,
+                  "<form method=\"get\" action=\"/board/search\" class=\"board-choice\">"
+                  "<fieldset><legend>%s</legend><input type=\"hidden\" name=\"lang\" "
+                  "value=\"%s\"><input type=\"hidden\" name=\"place\" value=\"",
+                  tr(pg, "کدام یک؟", "Which one?"), pg->sh.lang);
+    put_esc(pg, place);
+    hy_buf_puts(&pg->b, "\">");
+    if (kind && *kind) hy_buf_printf(&pg->b, "<input type=\"hidden\" name=\"kind\" value=\"%s\">", kind);
+    if (cat && *cat) hy_buf_printf(&pg->b, "<input type=\"hidden\" name=\"category\" value=\"%s\">", cat);
+    for (int i = 0; i < n; i++) {
+        hy_buf_printf(&pg->b, "<p><label><input type=\"radio\" name=\"near\" value=\"%.5f,%.5f\"%s> ",
+                      v[i].lat, v[i].lon, i == 0 ? " required" : "");
+        put_esc(pg, v[i].name);
+        if (v[i].admin1 && *v[i].admin1) {
+            hy_buf_puts(&pg->b, "، ");
+            put_esc(pg, v[i].admin1);
+        }
+        if (v[i].country && *v[i].country) {
+            hy_buf_puts(&pg->b, " (");
+            put_esc(pg, v[i].country);
+            hy_buf_puts(&pg->b, ")");
+        }
+        hy_buf_puts(&pg->b, "</label></p>");
+    }
+    hy_buf_printf(&pg->b, "<p><button type=\"submit\">%s</button></p></fieldset></form>",
+                  tr(pg, "نمایش آگهی‌های آنجا", "Show the posts there"));
+    return false;
+}
+
+/* What was wrong with the query, naming the parameter (data-error-field) as a JSON error
+ * would. */
+static void put_problem(struct page *pg, const char *problem, const char *field) {
+    hy_buf_printf(&pg->b, "<p class=\"notice notice-important\" role=\"alert\" "
+                          "data-error-field=\"%s\">",
+                  field);
+    put_esc(pg, problem);
+    hy_buf_puts(&pg->b, "</p>");
+}
+
+/* The posts near a place or a position, or what was wrong with the query. */
+static void put_list_page(struct page *pg, int *ret_status) {
+    hy_req *req = pg->req;
+    const char *kind = hy_req_query(req, "kind"), *cat = hy_req_query(req, "category");
+    const char *near = hy_req_query(req, "near"), *place = hy_req_query(req, "place");
+    if (near && !*near) near = NULL;
+    if (place && !*place) place = NULL;
+    const char *problem = NULL, *field = NULL;
+    long radius;
+    double ll[2];
+    if (kind && *kind && strcmp(kind, "ask") != 0 && strcmp(kind, "offer") != 0) {
+        field = "kind";
+        problem = tr(pg, "نوع آگهی باید «پیشنهاد» یا «درخواست» باشد.",
+                     "The kind must be offer or ask.");
+    } else if (cat && *cat && hy_board_category_index(cat) < 0) {
+        field = "category";
+        problem = tr(pg, "این دسته در فهرست نیست.", "That category is not in the list.");
+    } else if (!int_param(req, "radius_km", 1, (long)(HY_BOARD_REACH_M / 1000), 10, &radius)) {
+        field = "radius_km";
+        problem = tr(pg, "شعاع باید از ۱ تا ۵۰ کیلومتر باشد.",
+                     "The radius must be from 1 to 50 km.");
+    } else if (place && !hy_text_ok(place, strlen(place), 0, 100)) {
+        field = "place";
+        problem = tr(pg, "نام محل باید از ۱ تا ۱۰۰ نویسه باشد.",
+                     "A place name has 1 to 100 characters.");
+    } else if (near && (!hy_number_list(near, 2, ll) || !hy_geo_valid(ll[0], ll[1]))) {
+        field = "near";
+        problem = tr(pg, "موقعیت باید عرض و طول جغرافیایی باشد، مانند 35.70,51.40.",
+                     "The position must be a latitude and a longitude, like 35.70,51.40.");
+    }
+    if (problem) {
+        *ret_status = 400;
+        put_problem(pg, problem, field);
+        put_search_form(pg, NULL, NULL, NULL, NULL);
+        return;
+    }
+    put_search_form(pg, place, near, kind, cat);
+    if (!near && !place) return;
+    if (!near && !resolve_place(pg, place, kind, cat, ll, ret_status)) return;
+    struct near_ctx c = {.a = req->arena};
+    c.q.lat = ll[0];
+    c.q.lon = ll[1];
+    c.q.reach_m = (double)radius * 1000;
+    c.q.limit = LIST_LIMIT_MAX;
+    c.q.kind = kind && *kind ? kind : NULL;
+    c.q.category = cat && *cat ? cat : NULL;
+    c.q.slot = c.q.kind && c.q.category ? hy_board_slot(c.q.kind, c.q.category) : -1;
+    c.q.now = hy_clock_now();
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, near_tx, &c);
+    if (r < 0) {
+        *ret_status = r;
+        return;
+    }
+    pg->switch_href = hy_arena_printf(req->arena, "/board/search?near=%.5f,%.5f%s%s%s%s&lang=%s",
+                                      ll[0], ll[1], c.q.kind ? "&kind=" : "",
+                                      c.q.kind ? c.q.kind : "", c.q.category ? "&category=" : "",
+                                      c.q.category ? c.q.category : "", pg->fa ? "en" : "fa");
+    hy_buf_printf(&pg->b, "<h2 id=\"board-results\">");
+    put_num(pg, c.n);
+    hy_buf_printf(&pg->b, " %s", tr(pg, "آگهی باز", "open posts"));
+    if (place) {
+        hy_buf_printf(&pg->b, " %s «<span dir=\"auto\">", tr(pg, "نزدیک", "near"));
+        put_esc(pg, place);
+        hy_buf_puts(&pg->b, "</span>»");
+    } else
+        hy_buf_puts(&pg->b, tr(pg, " در این محدوده", " in this area"));
+    hy_buf_puts(&pg->b, "</h2><ul class=\"board-list\">");
+    for (int i = 0; i < c.n; i++) put_post_item(pg, &c.v[i], true);
+    hy_buf_printf(&pg->b,
+                  "</ul><p><a href=\"/api/v1/board/asks.txt?near=%.5f,%.5f&amp;lang=%s\">%s</a></p>",
+                  c.q.lat, c.q.lon, pg->sh.lang,
+                  tr(pg, "فهرست متنی درخواست‌ها برای گروه پیام‌رسان",
+                     "The asks as plain text for a messaging group"));
 }
 
 hy_result hy_api_show_board(hy_req *req) {
     const char *lang = hy_req_query(req, "lang"), *id = hy_req_query(req, "id");
-    if (lang && strcmp(lang, "fa") != 0 && strcmp(lang, "en") != 0)
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "lang must be fa or en.", "lang");
-    bool fa = !lang || strcmp(lang, "en") != 0;
-    /* The filters are checked even without an area, so a bad link is told, not ignored. */
-    const char *kind = hy_req_query(req, "kind"), *cat = hy_req_query(req, "category");
-    long radius;
-    if (kind && *kind && strcmp(kind, "ask") != 0 && strcmp(kind, "offer") != 0)
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "kind must be offer or ask.", "kind");
-    if (cat && *cat && hy_board_category_index(cat) < 0)
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "category is not one of the list.",
-                              "category");
-    if (!int_param(req, "radius_km", 1, (long)(HY_BOARD_REACH_M / 1000), 10, &radius))
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "radius_km must be from 1 to 50.",
-                              "radius_km");
-    const char *title = fa ? "تابلوی همیاری همسایه‌ها" : "Neighbour-help board";
-    hy_buf b = HY_BUF_INIT(0);
-    hy_buf_printf(&b, "<p><a lang=\"%s\" href=\"/board/search?lang=%s\">%s</a></p>", fa ? "en" : "fa",
-                  fa ? "en" : "fa", fa ? "English" : "فارسی");
-    hy_buf_printf(&b, "<p>%s</p>",
-                  fa ? "همسایه‌ها اینجا کمک پیشنهاد می‌دهند یا درخواست می‌کنند. محل هر آگهی فقط "
-                       "در حد حدود ۵۰۰ متر نشان داده می‌شود و نام و شمارهٔ کسی نمایش داده نمی‌شود."
-                     : "Neighbours offer or ask for help here. Each post shows its area only to "
-                       "about 500 m, and nobody's name or number is shown.");
-    if (id) {
-        struct get_ctx c = {.req = req, .id = id};
-        int r = hy_id_valid(id) ? hy_db_run(hy_req_read_db(req), HY_TX_READ, get_tx, &c)
-                                : HY_DB_ABORT;
-        if (r < 0 && r != HY_DB_ABORT) {
-            hy_buf_free(&b);
-            return hy_reply_store_error(req, r);
-        }
-        if (r == HY_DB_ABORT || strcmp(c.p.status, "hidden") == 0) {
-            hy_buf_printf(&b, "<p>%s</p>", fa ? "این آگهی پیدا نشد." : "No such post.");
-        } else {
-            hy_buf_puts(&b, "<ul class=\"board-list\">");
-            put_post_item(&b, req->arena, &c.p, fa, false);
-            hy_buf_printf(&b, "</ul><h2>%s</h2>", fa ? "نزدیک‌ترین موارد هم‌خوان"
-                                                     : "Nearest compatible posts");
-            if (!c.m.n) hy_buf_printf(&b, "<p>%s</p>", fa ? "هنوز موردی نیست." : "None yet.");
-            hy_buf_puts(&b, "<ul class=\"board-list\">");
-            for (int i = 0; i < c.m.n; i++) put_post_item(&b, req->arena, &c.m.v[i], fa, true);
-            hy_buf_puts(&b, "</ul>");
-        }
-    } else {
-        const char *near = hy_req_query(req, "near");
-        put_search_form(&b, near, fa);
-        if (near) {
-            struct near_ctx c = {0};
-            hy_result res;
-            if (!area_query(req, &c, NULL, LIST_LIMIT_MAX, true, &res)) {
-                hy_buf_free(&b);
-                return res;
-            }
-            int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, near_tx, &c);
-            if (r < 0) {
-                hy_buf_free(&b);
-                return hy_reply_store_error(req, r);
-            }
-            char n[24];
-            hy_board_digits(c.n, fa, n);
-            hy_buf_printf(&b, "<p>%s %s</p><ul class=\"board-list\">", n,
-                          fa ? "آگهی باز در این محدوده" : "open posts in this area");
-            for (int i = 0; i < c.n; i++) put_post_item(&b, req->arena, &c.v[i], fa, true);
-            hy_buf_printf(&b, "</ul><p><a href=\"/api/v1/board/asks.txt?near=%.5f,%.5f&amp;lang=%s\">%s</a></p>",
-                          c.q.lat, c.q.lon, fa ? "fa" : "en",
-                          fa ? "فهرست متنی درخواست‌ها برای گروه پیام‌رسان"
-                             : "The asks as plain text for a messaging group");
-        }
+    bool bad_lang = lang && strcmp(lang, "fa") != 0 && strcmp(lang, "en") != 0;
+    struct page pg = {.req = req, .b = HY_BUF_INIT(4 * 1024 * 1024)};
+    hy_shell_init(&pg.sh, req, "/board.html", bad_lang ? "fa" : lang);
+    pg.fa = pg.sh.fa;
+    pg.sh.below = true;
+    int status = 200;
+    hy_buf body = HY_BUF_INIT(4 * 1024 * 1024);
+    hy_buf out = pg.b;
+    pg.b = body;
+    hy_buf_printf(&pg.b, "<h1>%s</h1><p>%s</p>",
+                  tr(&pg, "تابلوی همیاری همسایه‌ها", "Neighbour-help board"),
+                  tr(&pg, "همسایه‌ها اینجا کمک پیشنهاد می‌دهند یا درخواست می‌کنند. محل هر آگهی "
+                          "فقط در حد حدود ۵۰۰ متر نشان داده می‌شود و نام و شمارهٔ کسی نمایش داده "
+                          "نمی‌شود.",
+                     "Neighbours offer or ask for help here. Each post shows its area only to "
+                     "about 500 m, and nobody's name or number is shown."));
+    hy_buf_printf(&pg.b, "<p class=\"board-links\"><a href=\"/board-mine\">%s</a></p>",
+                  tr(&pg, "گذاشتن آگهی، آگهی‌ها و گفت‌وگوهای من",
+                     "Post an offer or an ask; my posts and conversations"));
+    if (bad_lang) {
+        status = 400;
+        put_problem(&pg, "زبان باید fa یا en باشد. / The language must be fa or en.", "lang");
+        put_search_form(&pg, NULL, NULL, NULL, NULL);
+    } else if (id)
+        put_post_page(&pg, id, &status);
+    else
+        put_list_page(&pg, &status);
+    if (status < 0) {
+        hy_buf_free(&pg.b);
+        hy_buf_free(&out);
+        return hy_reply_store_error(req, status);
     }
-    if (hy_buf_error(&b)) {
-        hy_buf_free(&b);
-        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    }
-    hy_result r = hy_page_reply(req, 200, fa ? "fa" : "en", title, b.data ? b.data : "");
-    hy_buf_free(&b);
-    return r;
+    body = pg.b;
+    pg.b = out;
+    /* The same page in the other language: its query with lang swapped. */
+    const char *other = pg.fa ? "en" : "fa";
+    const char *sw = pg.switch_href   ? pg.switch_href
+                     : id && hy_id_valid(id) ? hy_arena_printf(req->arena, "/board/search?id=%s&lang=%s", id, other)
+                                         : hy_arena_printf(req->arena, "/board/search?lang=%s", other);
+    hy_shell_start(&pg.sh, &pg.b, tr(&pg, "تابلوی همیاری همسایه‌ها", "Neighbour-help board"),
+                   "board-page", sw);
+    if (body.data) hy_buf_append(&pg.b, body.data, body.len);
+    hy_shell_end(&pg.sh, &pg.b);
+    bool bad = hy_buf_error(&body) || hy_buf_error(&pg.b);
+    hy_buf_free(&body);
+    char *html = bad ? NULL : hy_arena_alloc(req->arena, pg.b.len + 1);
+    size_t len = pg.b.len;
+    if (html) memcpy(html, pg.b.data, len + 1);
+    hy_buf_free(&pg.b);
+    if (!html) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    return hy_reply_bytes(req, (unsigned)status, "text/html; charset=utf-8", html, len);
 }

@@ -1321,24 +1321,12 @@ static int geocode_tx(hy_store *s, void *ctx) {
     return c->n < 0 ? c->n : HY_DB_ONE;
 }
 
-hy_result hy_api_geocode(hy_req *req) {
-    const char *q = hy_req_query(req, "q");
-    if (!q || !*q || !hy_text_ok(q, strlen(q), 0, 100))
-        return hy_reply_error(req, HY_E_INVALID_QUERY,
-                              "q must be a place name or postcode (1 to 100 characters).", "q");
-    long limit;
-    if (!int_param(req, "limit", 1, 20, 8, &limit))
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "limit must be from 1 to 20.", "limit");
-    struct geocode_ctx c = {.a = req->arena, .q.limit = (size_t)limit};
-    const char *near = hy_req_query(req, "near");
+int hy_api_find_places(hy_req *req, const char *q, size_t limit, const double *near,
+                       struct hy_place **ret) {
+    struct geocode_ctx c = {.a = req->arena, .q.limit = limit};
     if (near) {
-        double ll[2];
-        if (!hy_number_list(near, 2, ll) || !hy_geo_valid(ll[0], ll[1]))
-            return hy_reply_error(
-                req, HY_E_INVALID_QUERY,
-                "near must be LAT,LON with latitude -90..90 and longitude -180..180.", "near");
-        c.q.near_lat = ll[0];
-        c.q.near_lon = ll[1];
+        c.q.near_lat = near[0];
+        c.q.near_lon = near[1];
         c.q.has_near = true;
     }
     c.q.country = req->srv->cfg->region_country;
@@ -1349,29 +1337,47 @@ hy_result hy_api_geocode(hy_req *req) {
         bool digit = strpbrk(key, "0123456789") != NULL;
         if (digit) c.q.postcode_key = key;
     }
-    if (!c.q.prefix) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!c.q.prefix) return HY_DB_HARD;
+    *ret = NULL;
+    if (!*c.q.prefix && !c.q.postcode_key) return 0;
+    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, geocode_tx, &c);
+    if (r < 0) return r;
+    *ret = c.p;
+    return c.n;
+}
+
+hy_result hy_api_geocode(hy_req *req) {
+    const char *q = hy_req_query(req, "q");
+    if (!q || !*q || !hy_text_ok(q, strlen(q), 0, 100))
+        return hy_reply_error(req, HY_E_INVALID_QUERY,
+                              "q must be a place name or postcode (1 to 100 characters).", "q");
+    long limit;
+    if (!int_param(req, "limit", 1, 20, 8, &limit))
+        return hy_reply_error(req, HY_E_INVALID_QUERY, "limit must be from 1 to 20.", "limit");
+    const char *near = hy_req_query(req, "near");
+    double ll[2];
+    if (near && (!hy_number_list(near, 2, ll) || !hy_geo_valid(ll[0], ll[1])))
+        return hy_reply_error(req, HY_E_INVALID_QUERY,
+                              "near must be LAT,LON with latitude -90..90 and longitude -180..180.",
+                              "near");
+    struct hy_place *found;
+    int n = hy_api_find_places(req, q, (size_t)limit, near ? ll : NULL, &found);
+    if (n < 0) return hy_reply_store_error(req, n);
     json_t *arr = json_array();
-    if (*c.q.prefix || c.q.postcode_key) {
-        int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, geocode_tx, &c);
-        if (r < 0) {
-            json_decref(arr);
-            return hy_reply_store_error(req, r);
-        }
-        for (int i = 0; i < c.n; i++) {
-            struct hy_place *p = &c.p[i];
-            json_t *o =
-                json_pack("{s:s,s:s,s:f,s:f,s:s,s:s,s:I,s:b,s:b}", "kind", p->kind, "name",
-                          p->name ? p->name : "", "lat", p->lat, "lon", p->lon, "country",
-                          p->country ? p->country : "", "admin1", p->admin1 ? p->admin1 : "",
-                          "population", (json_int_t)p->population, "exact", p->exact, "local",
-                          p->local);
-            if (p->geonameid > 0) json_object_set_new(o, "geonameid", json_integer(p->geonameid));
-            if (p->feature && *p->feature)
-                json_object_set_new(o, "feature", json_string(p->feature));
-            if (p->ascii_name && strcmp(p->ascii_name, p->name ? p->name : ""))
-                json_object_set_new(o, "ascii_name", json_string(p->ascii_name));
-            json_array_append_new(arr, o);
-        }
+    for (int i = 0; i < n; i++) {
+        struct hy_place *p = &found[i];
+        json_t *o =
+            json_pack("{s:s,s:s,s:f,s:f,s:s,s:s,s:I,s:b,s:b}", "kind", p->kind, "name",
+                      p->name ? p->name : "", "lat", p->lat, "lon", p->lon, "country",
+                      p->country ? p->country : "", "admin1", p->admin1 ? p->admin1 : "",
+                      "population", (json_int_t)p->population, "exact", p->exact, "local",
+                      p->local);
+        if (p->geonameid > 0) json_object_set_new(o, "geonameid", json_integer(p->geonameid));
+        if (p->feature && *p->feature)
+            json_object_set_new(o, "feature", json_string(p->feature));
+        if (p->ascii_name && strcmp(p->ascii_name, p->name ? p->name : ""))
+            json_object_set_new(o, "ascii_name", json_string(p->ascii_name));
+        json_array_append_new(arr, o);
     }
     return hy_reply_json(req, 200,
                          json_pack("{s:o,s:s}", "places", arr, "attribution",

@@ -15,6 +15,8 @@
 /* The most candidates one box reads. */
 #define BOX_CAP 4000
 #define FIRST_RADIUS_M 1000.0
+/* Later than any post's window: the query's window when it has none. */
+#define ANY_TIME ((int64_t)1 << 50)
 
 static int post_insert(hy_store *s, const struct hy_board_post *p) {
     if (!hy_geo_valid(p->lat, p->lon)) return HY_DB_HARD;
@@ -93,6 +95,8 @@ static int near(hy_store *s, const struct hy_board_query *q, hy_arena *a,
     while (hy_board_categories[ncat].key) ncat++;
     int64_t slot_lo = q->slot >= 0 ? q->slot : 0, slot_hi = q->slot >= 0 ? q->slot : 2 * ncat - 1;
     double radius = FIRST_RADIUS_M < q->reach_m ? FIRST_RADIUS_M : q->reach_m;
+    /* The window is compared in the query: rows of other times are never sent or decoded. */
+    bool window = q->starts_at || q->ends_at;
     struct hy_board_post *v = NULL;
     size_t kept = 0;
     for (;;) {
@@ -104,7 +108,9 @@ static int near(hy_store *s, const struct hy_board_query *q, hy_arena *a,
         int n = hy_st_list(s, HY_Q_BOARD_POST_BOX,
                            HY_ARGS(hy_arg_f64(min_lat), hy_arg_f64(max_lat), hy_arg_f64(min_lon),
                                    hy_arg_f64(max_lon), hy_arg_i64(slot_lo), hy_arg_i64(slot_hi),
-                                   hy_arg_i64(q->now), hy_arg_size(BOX_CAP)),
+                                   hy_arg_i64(q->now), hy_arg_size(BOX_CAP),
+                                   hy_arg_i64(window ? q->starts_at : 0),
+                                   hy_arg_i64(window ? q->ends_at : ANY_TIME)),
                            &hy_row_board_post, BOX_CAP, a, &v);
         if (n < 0) return n;
         kept = 0;

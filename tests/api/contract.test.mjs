@@ -94,6 +94,12 @@ function flat(schema) {
   return out;
 }
 
+/** The parameter a page (text/html) blames for a 400: its notice's data-error-field. */
+function pageField(res) {
+  if (!/^text\/html/.test(res.headers.get('content-type') || '')) return undefined;
+  return /data-error-field="([^"]+)"/.exec(res.text || '')?.[1];
+}
+
 /** The top-level fields an invalid body is blamed on, from ajv's errors. */
 function blamed(schema, value) {
   const v = validator(schema);
@@ -886,7 +892,7 @@ describe(`docs/openapi.yaml as a contract ${S}`, () => {
           const res = await run(as, { set: c.set });
           const label = `${prm.in} ${prm.name} ${c.what} (${new URLSearchParams(Object.entries(c.set).filter(([, x]) => x !== undefined)).toString().slice(0, 60)})`;
           for (const t of checkAnswer(o, res)) p.push(`${label}: ${t}`);
-          const field = res.json?.error?.field;
+          const field = res.json?.error?.field ?? pageField(res);
           const blame = c.blame || [prm.name];
           if (c.valid && res.status === 400 && blame.includes(field)) p.push(`${label}: a documented value was refused: ${res.text.slice(0, 160)}`);
           if (!c.valid) {

@@ -3,14 +3,22 @@
 // nearest compatible posts. fa at 360 px without JavaScript, en at desktop size; screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './lib/server.mjs';
+import { startServer, serverBinary, ROOT } from './lib/server.mjs';
 import { launchBrowser, newContext, screenshotDir } from './lib/browser.mjs';
 
-let server, browser, shots;
+let server, browser, shots, tmp;
 
 before(async () => {
   server = await startServer({ args: ['--demo'] });
+  // The area is typed as a place name: a gazetteer with the demo's part of Tehran.
+  tmp = mkdtempSync(join(tmpdir(), 'hy-e2e-board-demo-'));
+  const list = join(tmp, 'places.csv');
+  writeFileSync(list, 'name,alt_names,lat,lon,kind\nیوسف‌آباد,Yusef Abad,35.73,51.405,neighbourhood\n');
+  execFileSync(serverBinary(), ['import', 'places', '--db', server.db, list], { cwd: ROOT, stdio: 'pipe' });
   browser = await launchBrowser();
   shots = await screenshotDir();
 });
@@ -18,6 +26,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   if (server) assert.equal(await server.stop(), 0, server.stderr);
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 test('fa, 360 px, no JavaScript: from the navigation to the posts near an area and one post with its matches', async () => {
@@ -27,7 +36,7 @@ test('fa, 360 px, no JavaScript: from the navigation to the posts near an area a
   const link = page.locator('a[href="/board"]').first();
   assert.ok(await link.count(), 'the navigation links to the board');
   await page.goto(`${server.url}/board`);
-  await page.locator('#main input[name="near"]').fill('35.73,51.405');
+  await page.locator('#main input[name="place"]').fill('یوسف‌آباد');
   await page.locator('#main select[name="kind"]').selectOption('ask');
   await Promise.all([page.waitForURL(/\/board\/search\?/), page.locator('#main button[type="submit"]').click()]);
   const main = page.locator('#main');

@@ -21,10 +21,10 @@ const NAV = JSON.parse(readFileSync(join(WEB, '_shell', 'nav.json'), 'utf8'));
 // search synonyms and the open-data upload form; admins all of it, users and the audit log;
 // everyone their API tokens and their organisations).
 const PEOPLE = {
-  volunteer: { name: 'Vera Volunteer', work: ['/tasks', '/tokens', '/orgs'] },
-  coordinator: { name: 'کاوه هماهنگ‌کننده', work: ['/dispatch', '/vetting', '/pending-groups', '/tokens', '/orgs', '/challenges-admin'] },
-  editor: { name: 'Ella Editor', work: ['/editor', '/tree-editor', '/synonyms', '/data-upload', '/tokens', '/orgs'] },
-  admin: { name: 'Ada Admin', work: ['/dispatch', '/vetting', '/pending-groups', '/editor', '/tree-editor', '/synonyms', '/data-upload', '/admin/users', '/admin/audit', '/admin/outbox', '/tokens', '/orgs', '/challenges-admin'] },
+  volunteer: { name: 'Vera Volunteer', work: ['/tasks', '/tokens', '/orgs', '/board-mine'] },
+  coordinator: { name: 'کاوه هماهنگ‌کننده', work: ['/dispatch', '/vetting', '/pending-groups', '/tokens', '/orgs', '/challenges-admin', '/board-mine'] },
+  editor: { name: 'Ella Editor', work: ['/editor', '/tree-editor', '/synonyms', '/data-upload', '/tokens', '/orgs', '/board-mine'] },
+  admin: { name: 'Ada Admin', work: ['/dispatch', '/vetting', '/pending-groups', '/editor', '/tree-editor', '/synonyms', '/data-upload', '/admin/users', '/admin/audit', '/admin/outbox', '/tokens', '/orgs', '/challenges-admin', '/board-mine'] },
 };
 
 let server, browser, shots;

@@ -45,8 +45,10 @@ export async function api(path, { method = 'GET', body, headers = {}, signal } =
     try { data = await res.json(); } catch { data = null; }
   }
   if (data && typeof data === 'object' && data.error) {
-    throw new ApiError(String(data.error.code || 'unknown'), res.status, String(data.error.message || ''),
+    const err = new ApiError(String(data.error.code || 'unknown'), res.status, String(data.error.message || ''),
       typeof data.error.field === 'string' ? data.error.field : null, data.error);
+    err.answer = data; // the whole answer (e.g. a near-duplicate's similar posts beside the error)
+    throw err;
   }
   if (!res.ok) throw new ApiError(res.status === 404 ? 'not_found' : 'unknown', res.status);
   return data;
