@@ -13,7 +13,7 @@ import { listPages } from './lib/pages.mjs';
 
 const PASSWORD = 'a long enough passphrase for reach';
 // Pages shown for one object (?id=…) or meant for other sites (widgets), and the 404 page.
-const OBJECT_PAGES = new Set(['/group', '/group-edit', '/doc']);
+const OBJECT_PAGES = new Set(['/group', '/group-edit', '/doc', '/board-chat', '/challenge-moderation']);
 // Pages only signed-in people of these roles use; every other page is for everyone.
 const ROLE_PAGES = {
   '/tasks': ['volunteer'],
@@ -29,6 +29,7 @@ const ROLE_PAGES = {
   '/admin/outbox': ['admin'],
   '/account': ['volunteer', 'member', 'coordinator', 'editor', 'admin'],
   '/tokens': ['volunteer', 'member', 'coordinator', 'editor', 'admin'],
+  '/challenges-admin': ['coordinator', 'admin'],
   // Signing in and a forgotten password are for people who are not signed in.
   '/signin': ['anonymous'],
   '/forgot': ['anonymous'],
