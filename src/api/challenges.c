@@ -263,7 +263,7 @@ int hy_api_challenge_view(hy_req *req, const char *id, const char *sort,
         if (r < 0) return r;
     }
     ret->order = c.sort == HY_IDEAS_VOTES ? "votes" : c.sort == HY_IDEAS_ACTIVITY ? "recent" : "newest";
-    ret->ideas = hy_arena_zalloc(req->arena, ((size_t)c.n + 1) * sizeof *ret->ideas);
+    ret->ideas = hy_arena_zalloc(req->arena, ((size_t)c.n + 1) * sizeof(struct hy_idea));
     ret->mine = hy_arena_zalloc(req->arena, (size_t)c.n + 1);
     if (!ret->ideas || !ret->mine) return HY_DB_HARD;
     struct keyed *k = NULL;
@@ -279,8 +279,8 @@ int hy_api_challenge_view(hy_req *req, const char *id, const char *sort,
         ret->order = "random";
     }
     for (int i = 0; i < c.n; i++) {
-        ret->ideas[i] = k ? k[i].idea : &c.ideas[i];
-        ret->mine[i] = c.who && voted(c.mine, c.nmine, ret->ideas[i]->id);
+        ret->ideas[i] = k ? *k[i].idea : c.ideas[i];
+        ret->mine[i] = c.who && voted(c.mine, c.nmine, ret->ideas[i].id);
     }
     ret->c = c.c;
     ret->phase = phase;
@@ -302,7 +302,7 @@ hy_result hy_api_get_challenge(hy_req *req) {
     json_t *body = challenge_json(&v.c, hy_clock_now());
     json_t *items = json_array();
     for (int i = 0; i < v.n; i++) {
-        json_t *o = idea_json(v.ideas[i], v.shown, v.c.threshold);
+        json_t *o = idea_json(&v.ideas[i], v.shown, v.c.threshold);
         if (v.who) json_object_set_new(o, "my_vote", json_boolean(v.mine[i]));
         json_array_append_new(items, o);
     }

@@ -17,7 +17,7 @@ struct hy_api_challenge_view {
     bool shown;                  /* vote totals may be shown */
     bool organiser;              /* the caller sees hidden content */
     const char *who;             /* the signed-in caller's id, or NULL */
-    const struct hy_idea **ideas; /* in the order to show */
+    struct hy_idea *ideas;       /* in the order to show */
     bool *mine;                  /* per idea: the caller voted for it */
     int n;
     const char *order;           /* "random", "votes", "recent" or "newest" */

@@ -376,7 +376,7 @@ static void idea_votes(struct page *p, const struct hy_idea *d, bool shown, int6
 }
 
 static void idea_card(struct page *p, const struct hy_api_challenge_view *v, int i) {
-    const struct hy_idea *d = v->ideas[i];
+    const struct hy_idea *d = &v->ideas[i];
     const char *l = strcmp(d->language, "en") ? "fa" : "en";
     hy_buf_printf(&p->b,
                   "<li class=\"idea-card\" id=\"idea-%s\"><article aria-labelledby=\"idea-%s-t\">"
