@@ -14,7 +14,15 @@
  * word, as library.c's score_row), the language and covid filters, the facet filters with
  * disjunctive counting exactly as hy_lib_search() (a document failing exactly one facet counts
  * in that facet only), and a bounded heap keeps the best offset+limit hits in library.c's cmp_hit
- * order (relevance: score; year: year; then sort_at newest first, then id). */
+ * order (relevance: score; year: year; then sort_at newest first, then id).
+ *
+ * What a result shows. Each document's title, summary and body text, joined by NULs, are
+ * deflated (raw deflate) against one dictionary of up to DICT_MAX bytes taken from the first
+ * documents added, and kept one after the other in `text`: the document's record is
+ * text[text_off[d] … text_off[d + 1]), its plain length as a varint, then the deflated bytes.
+ * Short texts deflate poorly alone; with the shared dictionary the common words and phrases of
+ * the library are back-references. Its origin (an interned number) and published_at sit in
+ * arrays beside. A page inflates only its own documents. */
 #include "domain/libindex.h"
 
 #include <errno.h>
@@ -24,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
 
 #define P_ANY 1u
 #define P_TITLE 2u
@@ -35,6 +44,8 @@
 #define NLANG HY_LIB_F__COUNT /* the language's table follows the facets' */
 #define NTABLES (HY_LIB_F__COUNT + 1)
 #define MAX_DOCS (1u << 27) /* (gap << 4 | mask) stays within 32 bits */
+#define DICT_MAX 16384     /* bytes of the texts' shared deflate dictionary */
+#define TEXT_MAX 0xFFFFFFF0u /* text_off stays within 32 bits */
 
 /* ---------------------------------------------------------------- interning */
 
@@ -155,6 +166,15 @@ struct hy_libindex {
     size_t post_bytes;
     size_t bytes;
     hy_synonyms *synonyms; /* the synonym list at the same version, or NULL */
+    /* what a result shows (see the top of the file) */
+    uint8_t *text;
+    size_t text_len, text_plain;
+    uint32_t *text_off; /* ndocs + 1 offsets */
+    int64_t *published_at;
+    uint8_t *origin;
+    struct intern origins;
+    unsigned char dict[DICT_MAX];
+    size_t dict_len;
 };
 
 struct plist {
@@ -172,6 +192,13 @@ struct hy_libindex_builder {
     size_t cap_pl;
     uint32_t *dw; /* the words of the document being added */
     size_t ndw, cap_dw;
+    size_t cap_text;
+    char *plain; /* one document's record before deflating */
+    size_t cap_plain;
+    uint8_t *out; /* … and after */
+    size_t cap_out;
+    z_stream zs;
+    bool zs_ready, dict_done;
     bool failed;
 };
 
@@ -187,6 +214,11 @@ static void ix_free(hy_libindex *ix) {
     free(ix->post_len);
     free(ix->post);
     hy_synonyms_free(ix->synonyms);
+    free(ix->text);
+    free(ix->text_off);
+    free(ix->published_at);
+    free(ix->origin);
+    intern_free(&ix->origins);
     free(ix);
 }
 
@@ -203,6 +235,8 @@ int64_t hy_libindex_version(const hy_libindex *ix) { return ix->version; }
 size_t hy_libindex_docs(const hy_libindex *ix) { return ix->ndocs; }
 size_t hy_libindex_words(const hy_libindex *ix) { return ix->words.n; }
 size_t hy_libindex_bytes(const hy_libindex *ix) { return ix->bytes; }
+size_t hy_libindex_text_bytes(const hy_libindex *ix) { return ix->text_len + ix->dict_len; }
+size_t hy_libindex_text_plain(const hy_libindex *ix) { return ix->text_plain; }
 
 void hy_libindex_set_synonyms(hy_libindex *ix, hy_synonyms *syn) {
     hy_synonyms_free(ix->synonyms);
@@ -228,6 +262,9 @@ void hy_libindex_builder_free(hy_libindex_builder *b) {
     for (size_t i = 0; b->pl && i < b->cap_pl; i++) free(b->pl[i].buf);
     free(b->pl);
     free(b->dw);
+    free(b->plain);
+    free(b->out);
+    if (b->zs_ready) deflateEnd(&b->zs);
     ix_free(b->ix);
     free(b);
 }
@@ -257,6 +294,9 @@ static int grow_docs(hy_libindex_builder *b, size_t need) {
     } while (0)
     RE(ids);
     RE(docs);
+    RE(text_off);
+    RE(published_at);
+    RE(origin);
 #undef RE
     b->cap_docs = nc;
     return 0;
@@ -318,6 +358,79 @@ static int put_varint(struct plist *pl, uint32_t v) {
     return 0;
 }
 
+/* One document's record: title NUL summary NUL body text (no NUL at the end) in b->plain.
+ * Its length, or -ENOMEM. */
+static long record(hy_libindex_builder *b, const struct hy_lib_row *r) {
+    const char *part[3] = {r->title ? r->title : "", r->summary ? r->summary : "",
+                           r->body_text ? r->body_text : ""};
+    size_t len[3], n = 2;
+    for (int i = 0; i < 3; i++) n += len[i] = strlen(part[i]);
+    if (n > (size_t)INT32_MAX) return -EINVAL;
+    GROW(b->plain, n + 1, b->cap_plain, 4096);
+    size_t at = 0;
+    for (int i = 0; i < 3; i++) {
+        memcpy(b->plain + at, part[i], len[i]);
+        at += len[i];
+        if (i < 2) b->plain[at++] = '\0';
+    }
+    return (long)n;
+}
+
+/* The shared dictionary: the records of the first rows added, the last of them nearest its
+ * end (deflate finds near matches cheaper). */
+static int make_dict(hy_libindex_builder *b, const struct hy_lib_row *rows, size_t n) {
+    hy_libindex *ix = b->ix;
+    b->dict_done = true;
+    for (size_t i = 0; i < n && ix->dict_len < DICT_MAX; i++) {
+        long len = record(b, &rows[i]);
+        if (len < 0) return (int)len;
+        size_t take = (size_t)len < DICT_MAX - ix->dict_len ? (size_t)len : DICT_MAX - ix->dict_len;
+        memcpy(ix->dict + ix->dict_len, b->plain, take);
+        ix->dict_len += take;
+    }
+    return 0;
+}
+
+static int add_text(hy_libindex_builder *b, const struct hy_lib_row *r, size_t d) {
+    hy_libindex *ix = b->ix;
+    long n = record(b, r);
+    if (n < 0) return (int)n;
+    if (!b->zs_ready) {
+        memset(&b->zs, 0, sizeof b->zs);
+        if (deflateInit2(&b->zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return -ENOMEM;
+        b->zs_ready = true;
+    } else if (deflateReset(&b->zs) != Z_OK) {
+        return -ENOMEM;
+    }
+    if (ix->dict_len && deflateSetDictionary(&b->zs, ix->dict, (uInt)ix->dict_len) != Z_OK)
+        return -ENOMEM;
+    size_t bound = deflateBound(&b->zs, (uLong)n) + 16;
+    GROW(b->out, bound, b->cap_out, 4096);
+    size_t at = 0; /* the plain length as a varint */
+    for (uint32_t v = (uint32_t)n; ; v >>= 7) {
+        b->out[at++] = (uint8_t)(v >= 0x80 ? (v & 0x7F) | 0x80 : v);
+        if (v < 0x80) break;
+    }
+    b->zs.next_in = (Bytef *)b->plain;
+    b->zs.avail_in = (uInt)n;
+    b->zs.next_out = b->out + at;
+    b->zs.avail_out = (uInt)(bound - at);
+    if (deflate(&b->zs, Z_FINISH) != Z_STREAM_END) return -ENOMEM;
+    size_t len = bound - b->zs.avail_out;
+    if (ix->text_len + len > TEXT_MAX) return -EINVAL;
+    GROW(ix->text, ix->text_len + len, b->cap_text, 65536);
+    memcpy(ix->text + ix->text_len, b->out, len);
+    ix->text_off[d] = (uint32_t)ix->text_len;
+    ix->text_len += len;
+    ix->text_plain += (size_t)n;
+    ix->published_at[d] = r->published_at;
+    long o = intern_add(&ix->origins, r->origin ? r->origin : "user",
+                        strlen(r->origin ? r->origin : "user"), UINT8_MAX);
+    if (o < 0) return (int)o;
+    ix->origin[d] = (uint8_t)o;
+    return 0;
+}
+
 static int add_row(hy_libindex_builder *b, const struct hy_lib_row *r) {
     hy_libindex *ix = b->ix;
     size_t d = ix->ndocs;
@@ -375,12 +488,17 @@ static int add_row(hy_libindex_builder *b, const struct hy_lib_row *r) {
         if (put_varint(pl, (doc1 - pl->last) << 4 | pl->mask) < 0) return -ENOMEM;
         pl->last = doc1;
     }
+    if ((rc = add_text(b, r, d)) < 0) return rc;
     ix->ndocs = d + 1;
     return 0;
 }
 
 int hy_libindex_builder_add(hy_libindex_builder *b, const struct hy_lib_row *rows, size_t n) {
     if (b->failed) return -EINVAL;
+    if (!b->dict_done && n && make_dict(b, rows, n) < 0) {
+        b->failed = true;
+        return -ENOMEM;
+    }
     for (size_t i = 0; i < n; i++) {
         int rc = add_row(b, &rows[i]);
         if (rc < 0) {
@@ -408,6 +526,12 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
         return NULL;
     }
     ix->version = version;
+    ix->text_off[ix->ndocs] = (uint32_t)ix->text_len;
+    if (ix->text_len < b->cap_text) { /* give back the growth slack */
+        uint8_t *t = realloc(ix->text, ix->text_len ? ix->text_len : 1);
+        if (t) ix->text = t;
+        b->cap_text = ix->text_len;
+    }
     size_t nw = ix->words.n;
     if (nw && !b->pl) { /* every word has its list */
         hy_libindex_builder_free(b);
@@ -443,8 +567,10 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
     free(ix->words.slots);
     ix->words.slots = NULL;
     ix->words.nslots = 0;
-    size_t bytes = sizeof *ix + b->cap_docs * (sizeof *ix->ids + sizeof *ix->docs) +
-                   b->cap_themes * sizeof *ix->themes;
+    size_t bytes = sizeof *ix + b->cap_docs * (sizeof *ix->ids + sizeof *ix->docs +
+                                               sizeof *ix->text_off + sizeof *ix->published_at +
+                                               sizeof *ix->origin) +
+                   b->cap_themes * sizeof *ix->themes + b->cap_text + intern_bytes(&ix->origins);
     for (int k = 0; k < NTABLES; k++) bytes += intern_bytes(&ix->values[k]);
     bytes += intern_bytes(&ix->words) + nw * (sizeof *ix->sorted + sizeof *ix->post_off +
                                              sizeof *ix->post_len) + total;
@@ -814,4 +940,66 @@ out:
     }
     free(heap);
     return r;
+}
+
+/* ---------------------------------------------------------------- what a result shows */
+
+int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, struct hy_lib_doc *ret) {
+    size_t lo = 0, hi = ix->ndocs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ix->ids[mid], id);
+        if (c == 0) {
+            lo = mid;
+            break;
+        }
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo >= ix->ndocs || strcmp(ix->ids[lo], id)) return 0;
+    size_t d = lo;
+    const uint8_t *p = ix->text + ix->text_off[d], *end = ix->text + ix->text_off[d + 1];
+    uint32_t plain = 0;
+    for (int shift = 0; p < end && shift < 35; shift += 7) {
+        uint8_t c = *p++;
+        plain |= (uint32_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) break;
+    }
+    char *buf = hy_arena_alloc(a, (size_t)plain + 1);
+    if (!buf) return -ENOMEM;
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (inflateInit2(&zs, -15) != Z_OK) return -ENOMEM;
+    int zr = ix->dict_len ? inflateSetDictionary(&zs, ix->dict, (uInt)ix->dict_len) : Z_OK;
+    if (zr == Z_OK) {
+        zs.next_in = (Bytef *)p;
+        zs.avail_in = (uInt)(end - p);
+        zs.next_out = (Bytef *)buf;
+        zs.avail_out = plain;
+        zr = inflate(&zs, Z_FINISH);
+    }
+    bool ok = zr == Z_STREAM_END && zs.total_out == plain;
+    inflateEnd(&zs);
+    if (!ok) return -EIO;
+    buf[plain] = '\0';
+    memset(ret, 0, sizeof *ret);
+    bool vok = true;
+    memcpy(ret->id, ix->ids[d], sizeof ret->id);
+    ret->type = value_copy(ix, a, HY_LIB_F_TYPE, d, &vok);
+    ret->language = value_copy(ix, a, NLANG, d, &vok);
+    ret->country = value_copy(ix, a, HY_LIB_F_COUNTRY, d, &vok);
+    ret->level = value_copy(ix, a, HY_LIB_F_LEVEL, d, &vok);
+    ret->stage = value_copy(ix, a, HY_LIB_F_STAGE, d, &vok);
+    ret->themes = themes_text(ix, a, d);
+    if (!vok || !ret->themes) return -ENOMEM;
+    ret->title = buf;
+    ret->summary = buf + strlen(buf) + 1;
+    ret->body_text = ret->summary + strlen(ret->summary) + 1;
+    ret->year = ix->docs[d].year;
+    ret->covid = ix->docs[d].covid != 0;
+    ret->status = "published";
+    ret->origin = intern_str(&ix->origins, ix->origin[d]);
+    ret->published_at = ix->published_at[d];
+    ret->sort_at = ix->docs[d].sort_at;
+    return 1;
 }
