@@ -173,6 +173,7 @@ struct hy_libindex {
     int64_t *published_at;
     uint8_t *origin;
     struct intern origins;
+    size_t text_reused; /* records taken over from the index built before */
     unsigned char dict[DICT_MAX];
     size_t dict_len;
 };
@@ -199,6 +200,11 @@ struct hy_libindex_builder {
     size_t cap_out;
     z_stream zs;
     bool zs_ready, dict_done;
+    hy_libindex *prev; /* the index this one follows (its dictionary and unchanged records) */
+    size_t prev_at;    /* a cursor over its documents (both in id order) */
+    char *old;         /* one of its records, inflated to compare */
+    size_t cap_old;
+    size_t reused;
     bool failed;
 };
 
@@ -237,6 +243,7 @@ size_t hy_libindex_words(const hy_libindex *ix) { return ix->words.n; }
 size_t hy_libindex_bytes(const hy_libindex *ix) { return ix->bytes; }
 size_t hy_libindex_text_bytes(const hy_libindex *ix) { return ix->text_len + ix->dict_len; }
 size_t hy_libindex_text_plain(const hy_libindex *ix) { return ix->text_plain; }
+size_t hy_libindex_text_reused(const hy_libindex *ix) { return ix->text_reused; }
 
 void hy_libindex_set_synonyms(hy_libindex *ix, hy_synonyms *syn) {
     hy_synonyms_free(ix->synonyms);
@@ -257,6 +264,15 @@ hy_libindex_builder *hy_libindex_builder_new(void) {
     return b;
 }
 
+void hy_libindex_builder_follow(hy_libindex_builder *b, hy_libindex *prev) {
+    if (!b || !prev || b->dict_done || b->ix->ndocs) return;
+    b->prev = hy_libindex_retain(prev);
+    memcpy(b->ix->dict, prev->dict, prev->dict_len);
+    b->ix->dict_len = prev->dict_len;
+    b->dict_done = true;
+}
+
+
 void hy_libindex_builder_free(hy_libindex_builder *b) {
     if (!b) return;
     for (size_t i = 0; b->pl && i < b->cap_pl; i++) free(b->pl[i].buf);
@@ -264,6 +280,8 @@ void hy_libindex_builder_free(hy_libindex_builder *b) {
     free(b->dw);
     free(b->plain);
     free(b->out);
+    free(b->old);
+    hy_libindex_release(b->prev);
     if (b->zs_ready) deflateEnd(&b->zs);
     ix_free(b->ix);
     free(b);
@@ -358,6 +376,60 @@ static int put_varint(struct plist *pl, uint32_t v) {
     return 0;
 }
 
+/* The plain length of document d's record and where its deflated bytes start. */
+static uint32_t record_head(const hy_libindex *ix, size_t d, const uint8_t **ret_p) {
+    const uint8_t *p = ix->text + ix->text_off[d], *end = ix->text + ix->text_off[d + 1];
+    uint32_t plain = 0;
+    for (int shift = 0; p < end && shift < 35; shift += 7) {
+        uint8_t c = *p++;
+        plain |= (uint32_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) break;
+    }
+    *ret_p = p;
+    return plain;
+}
+
+/* Inflates document d's record into out (room for its plain length). 0 or -EIO. */
+static int inflate_record(const hy_libindex *ix, size_t d, char *out) {
+    const uint8_t *p;
+    uint32_t plain = record_head(ix, d, &p);
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (inflateInit2(&zs, -15) != Z_OK) return -EIO;
+    int zr = ix->dict_len ? inflateSetDictionary(&zs, ix->dict, (uInt)ix->dict_len) : Z_OK;
+    if (zr == Z_OK) {
+        zs.next_in = (Bytef *)p;
+        zs.avail_in = (uInt)(ix->text + ix->text_off[d + 1] - p);
+        zs.next_out = (Bytef *)out;
+        zs.avail_out = plain;
+        zr = inflate(&zs, Z_FINISH);
+    }
+    bool ok = zr == Z_STREAM_END && zs.total_out == plain;
+    inflateEnd(&zs);
+    return ok ? 0 : -EIO;
+}
+
+/* The deflated record of the previous index's document `id` (its bytes from text_off on) when
+ * that document's record is exactly b->plain[0..n): *ret_len bytes; NULL otherwise. */
+static const uint8_t *reusable(hy_libindex_builder *b, const char *id, size_t n, size_t *ret_len) {
+    const hy_libindex *pv = b->prev;
+    if (!pv) return NULL;
+    while (b->prev_at < pv->ndocs && strcmp(pv->ids[b->prev_at], id) < 0) b->prev_at++;
+    if (b->prev_at >= pv->ndocs || strcmp(pv->ids[b->prev_at], id)) return NULL;
+    size_t d = b->prev_at;
+    const uint8_t *p;
+    if (record_head(pv, d, &p) != n) return NULL;
+    if (n + 1 > b->cap_old) {
+        char *nb = realloc(b->old, n + 1);
+        if (!nb) return NULL;
+        b->old = nb;
+        b->cap_old = n + 1;
+    }
+    if (inflate_record(pv, d, b->old) < 0 || memcmp(b->old, b->plain, n)) return NULL;
+    *ret_len = pv->text_off[d + 1] - pv->text_off[d];
+    return pv->text + pv->text_off[d];
+}
+
 /* One document's record: title NUL summary NUL body text (no NUL at the end) in b->plain.
  * Its length, or -ENOMEM. */
 static long record(hy_libindex_builder *b, const struct hy_lib_row *r) {
@@ -395,6 +467,15 @@ static int add_text(hy_libindex_builder *b, const struct hy_lib_row *r, size_t d
     hy_libindex *ix = b->ix;
     long n = record(b, r);
     if (n < 0) return (int)n;
+    size_t len = 0;
+    const uint8_t *same = reusable(b, r->id, (size_t)n, &len);
+    if (same) { /* unchanged since the previous index: its deflated bytes as they are */
+        b->reused++;
+        if (ix->text_len + len > TEXT_MAX) return -EINVAL;
+        GROW(ix->text, ix->text_len + len, b->cap_text, 65536);
+        memcpy(ix->text + ix->text_len, same, len);
+        goto stored;
+    }
     if (!b->zs_ready) {
         memset(&b->zs, 0, sizeof b->zs);
         if (deflateInit2(&b->zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return -ENOMEM;
@@ -416,10 +497,11 @@ static int add_text(hy_libindex_builder *b, const struct hy_lib_row *r, size_t d
     b->zs.next_out = b->out + at;
     b->zs.avail_out = (uInt)(bound - at);
     if (deflate(&b->zs, Z_FINISH) != Z_STREAM_END) return -ENOMEM;
-    size_t len = bound - b->zs.avail_out;
+    len = bound - b->zs.avail_out;
     if (ix->text_len + len > TEXT_MAX) return -EINVAL;
     GROW(ix->text, ix->text_len + len, b->cap_text, 65536);
     memcpy(ix->text + ix->text_len, b->out, len);
+stored:
     ix->text_off[d] = (uint32_t)ix->text_len;
     ix->text_len += len;
     ix->text_plain += (size_t)n;
@@ -575,6 +657,7 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
     bytes += intern_bytes(&ix->words) + nw * (sizeof *ix->sorted + sizeof *ix->post_off +
                                              sizeof *ix->post_len) + total;
     ix->bytes = bytes;
+    ix->text_reused = b->reused;
     b->ix = NULL;
     hy_libindex_builder_free(b);
     return ix;
@@ -958,29 +1041,11 @@ int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, struct h
     }
     if (lo >= ix->ndocs || strcmp(ix->ids[lo], id)) return 0;
     size_t d = lo;
-    const uint8_t *p = ix->text + ix->text_off[d], *end = ix->text + ix->text_off[d + 1];
-    uint32_t plain = 0;
-    for (int shift = 0; p < end && shift < 35; shift += 7) {
-        uint8_t c = *p++;
-        plain |= (uint32_t)(c & 0x7F) << shift;
-        if (!(c & 0x80)) break;
-    }
+    const uint8_t *p;
+    uint32_t plain = record_head(ix, d, &p);
     char *buf = hy_arena_alloc(a, (size_t)plain + 1);
     if (!buf) return -ENOMEM;
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    if (inflateInit2(&zs, -15) != Z_OK) return -ENOMEM;
-    int zr = ix->dict_len ? inflateSetDictionary(&zs, ix->dict, (uInt)ix->dict_len) : Z_OK;
-    if (zr == Z_OK) {
-        zs.next_in = (Bytef *)p;
-        zs.avail_in = (uInt)(end - p);
-        zs.next_out = (Bytef *)buf;
-        zs.avail_out = plain;
-        zr = inflate(&zs, Z_FINISH);
-    }
-    bool ok = zr == Z_STREAM_END && zs.total_out == plain;
-    inflateEnd(&zs);
-    if (!ok) return -EIO;
+    if (inflate_record(ix, d, buf) < 0) return -EIO;
     buf[plain] = '\0';
     memset(ret, 0, sizeof *ret);
     bool vok = true;
