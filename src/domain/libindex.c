@@ -830,6 +830,22 @@ static const char *value_copy(const hy_libindex *ix, hy_arena *a, int k, size_t 
     return s;
 }
 
+/* Document d's facet values and language, copied into the arena: false when it is full. */
+struct facet_out {
+    const char **type, **language, **country, **level, **stage, **themes;
+};
+
+static bool facets_copy(const hy_libindex *ix, hy_arena *a, size_t d, struct facet_out o) {
+    bool ok = true;
+    *o.type = value_copy(ix, a, HY_LIB_F_TYPE, d, &ok);
+    *o.language = value_copy(ix, a, NLANG, d, &ok);
+    *o.country = value_copy(ix, a, HY_LIB_F_COUNTRY, d, &ok);
+    *o.level = value_copy(ix, a, HY_LIB_F_LEVEL, d, &ok);
+    *o.stage = value_copy(ix, a, HY_LIB_F_STAGE, d, &ok);
+    *o.themes = themes_text(ix, a, d);
+    return ok && *o.themes;
+}
+
 int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_filter *f,
                        const char *const *terms, size_t nterms, enum hy_lib_sort sort,
                        size_t offset, size_t limit, struct hy_lib_result *ret) {
@@ -975,19 +991,14 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
         const struct hit *h = &heap[from + i];
         size_t d = h->doc;
         struct hy_lib_row *w = &rows[i];
-        bool ok = true;
         memcpy(w->id, ix->ids[d], sizeof w->id);
-        w->type = value_copy(ix, a, HY_LIB_F_TYPE, d, &ok);
-        w->language = value_copy(ix, a, NLANG, d, &ok);
-        w->country = value_copy(ix, a, HY_LIB_F_COUNTRY, d, &ok);
-        w->level = value_copy(ix, a, HY_LIB_F_LEVEL, d, &ok);
-        w->stage = value_copy(ix, a, HY_LIB_F_STAGE, d, &ok);
-        w->themes = themes_text(ix, a, d);
+        bool ok = facets_copy(ix, a, d, (struct facet_out){&w->type, &w->language, &w->country,
+                                                           &w->level, &w->stage, &w->themes});
         w->status = "published";
         w->year = ix->docs[d].year;
         w->covid = ix->docs[d].covid != 0;
         w->sort_at = ix->docs[d].sort_at;
-        if (!ok || !w->themes) goto out;
+        if (!ok) goto out;
         ret->page[i] = w;
         ret->scores[i] = h->score;
     }
@@ -1048,15 +1059,10 @@ int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, struct h
     if (inflate_record(ix, d, buf) < 0) return -EIO;
     buf[plain] = '\0';
     memset(ret, 0, sizeof *ret);
-    bool vok = true;
     memcpy(ret->id, ix->ids[d], sizeof ret->id);
-    ret->type = value_copy(ix, a, HY_LIB_F_TYPE, d, &vok);
-    ret->language = value_copy(ix, a, NLANG, d, &vok);
-    ret->country = value_copy(ix, a, HY_LIB_F_COUNTRY, d, &vok);
-    ret->level = value_copy(ix, a, HY_LIB_F_LEVEL, d, &vok);
-    ret->stage = value_copy(ix, a, HY_LIB_F_STAGE, d, &vok);
-    ret->themes = themes_text(ix, a, d);
-    if (!vok || !ret->themes) return -ENOMEM;
+    if (!facets_copy(ix, a, d, (struct facet_out){&ret->type, &ret->language, &ret->country,
+                                                  &ret->level, &ret->stage, &ret->themes}))
+        return -ENOMEM;
     ret->title = buf;
     ret->summary = buf + strlen(buf) + 1;
     ret->body_text = ret->summary + strlen(ret->summary) + 1;
