@@ -125,8 +125,8 @@ static void *build_main(void *arg) {
     int64_t ms = (hy_db_clock_us() - t0) / 1000;
     if (r == HY_DB_ONE)
         hy_info("library index: %zu published documents, %zu words, %zu KiB, built in %lld ms "
-                "(library version %lld); texts %zu KiB, deflated from %zu KiB (%zu documents' "
-                "unchanged)",
+                "(library version %lld); texts %zu KiB, deflated from %zu KiB, %zu of them kept "
+                "from the previous index",
                 hy_libindex_docs(ix), hy_libindex_words(ix), hy_libindex_bytes(ix) / 1024,
                 (long long)ms, (long long)hy_libindex_version(ix),
                 hy_libindex_text_bytes(ix) / 1024, hy_libindex_text_plain(ix) / 1024,
