@@ -12,6 +12,7 @@ if (args.includes('--help') || args.includes('-h')) {
   console.log(`Usage: bench/run [--quick] [--duration SECONDS] [--connections N] [--skip-pg] [--keep]
                  [--lighthouse-only] [--skip-lighthouse] [--lighthouse-runs N] [--open-data-only]
                  [--only SECTIONS] [--voting-only] [--board-only [--pg-url URL]]
+                 [--scale [--scale-max N]]
 
 Benchmarks Hamyari against references on this machine (loopback only) and prints ratios:
 nginx (static file, /healthz bytes, a pre-rendered nearest-groups answer), PostgreSQL+PostGIS
@@ -37,6 +38,12 @@ fa and en, mobile and desktop, with the demo data (goal: ≥ 90 on mobile).
                     in a fresh SQLite store and, with --pg-url URL (a database it may create
                     databases in), a fresh PostgreSQL one; 5,000 compatible-posts queries in
                     process (bench/board_near.c); goal p99 < 20 ms
+  --scale           only how cost grows: nearest groups at 10,000, 100,000, 1,000,000 and
+                    10,000,000 groups and library search at 10,000, 100,000 and 1,000,000
+                    documents, each on a fresh SQLite store (no answer cache): req/s, p99, CPU
+                    per request, peak memory, load time and the growth per ×10 of data; results
+                    in bench/results/<date>-scale.md. --scale-max N leaves out sizes above N;
+                    --scale-timeout S bounds each import (default 3600)
   --help            show this text
 Results go to bench/results/<date>.md and .json.`);
   process.exit(0);
@@ -381,6 +388,7 @@ async function main() {
   if (OPEN_DATA_ONLY) return openDataOnly();
   if (VOTING_ONLY) return votingOnly();
   if (BOARD_ONLY) return boardBench();
+  if (SCALE) return scaleBench();
   ensurePackages();
   const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
   mkdirSync(join(dir, 'www'));
@@ -995,4 +1003,120 @@ function report(results, dir) {
   if (args.includes('--keep')) log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
 }
+// ---- How cost grows (--scale): nearest groups and library search at data sizes ten times apart,
+// each on a fresh SQLite store holding only that data, one server each. A row: req/s, p50/p99,
+// the server's CPU time per request (utime + stime over the measured run / requests: the machine
+// is shared, so wall-clock latency carries the neighbours' load; the load average is beside it),
+// its peak and current resident memory, the load time (import; for the library also the index
+// build the server logs), and the growth factor against the row ten times smaller.
+const SCALE = args.includes('--scale');
+const SCALE_GROUPS = [10000, 100000, 1000000, 10000000];
+const SCALE_DOCS = [10000, 100000, 1000000];
+const SCALE_MAX = Number(opt('--scale-max', 0)) || Infinity;
+const SCALE_IMPORT_TIMEOUT_S = Number(opt('--scale-timeout', 3600));
+
+function cpuTicks(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(f[11]) + Number(f[12]); // utime + stime, clock ticks (100 a second)
+}
+function rssMB(pid) {
+  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k) => Number((s.match(new RegExp(`${k}:\\s+(\\d+) kB`)) || [0, 0])[1]);
+  return { hwm: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
+}
+function loadavg() { return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number); }
+
+async function scaleRow(kind, n, dir) {
+  const t0 = Date.now();
+  const data = join(dir, `${kind}-${n}`);
+  const gen = kind === 'groups' ? ['--groups', String(n), '--docs', '1'] : ['--groups', '1', '--docs', String(n)];
+  timed(`scale: datasets for ${n} ${kind}`, () => execFileSync('node', [join(ROOT, 'bench/datasets.mjs'), data, ...gen],
+    { stdio: ['ignore', 'ignore', 'inherit'], timeout: SCALE_IMPORT_TIMEOUT_S * 1000 }));
+  const db = `sqlite:${join(dir, `${kind}-${n}.db`)}`;
+  const file = kind === 'groups' ? join(data, 'groups.csv') : join(data, 'library.json');
+  const load = timed(`scale: import ${n} ${kind} (SQLite)`, () => execFileSync(BIN, ['import', kind === 'groups' ? 'groups' : 'library', '--db', db, file],
+    { stdio: 'ignore', timeout: SCALE_IMPORT_TIMEOUT_S * 1000 })).s;
+  const h = await startHamyari(db, ['--library-cache', '0', '--per-ip-limit', '4096']);
+  let built = null;
+  try {
+    if (kind === 'docs') {
+      await libraryIndexReady(h, SCALE_IMPORT_TIMEOUT_S * 1000);
+      const m = h.log().match(/library index: \d+ published documents, \d+ words, (\d+) KiB, built in (\d+) ms[^\n]*?texts (\d+) KiB, deflated from (\d+) KiB/);
+      if (m) built = { index_kib: Number(m[1]), build_ms: Number(m[2]), texts_kib: Number(m[3]), texts_plain_kib: Number(m[4]) };
+    }
+    const env = { BENCH_POINTS: join(data, 'points.tsv'), BENCH_QUERIES: join(data, 'queries.tsv') };
+    const script = join(ROOT, 'bench/lua', kind === 'groups' ? 'near.lua' : 'library.lua');
+    log(`scale: ${kind} ${n}: wrk ${WARMUP}s warm-up, then ${DURATION}s`);
+    wrk(h.base, script, env, WARMUP);
+    const c0 = cpuTicks(h.child.pid);
+    const r = wrk(h.base, script, env);
+    const c1 = cpuTicks(h.child.pid);
+    const mem = rssMB(h.child.pid);
+    const out = { kind, n, ...r, cpu_ms_per_request: r.requests ? ((c1 - c0) * 10) / r.requests : null,
+      loadavg: loadavg(), rss_peak_mb: mem.hwm, rss_mb: mem.rss, load_s: load, ...(built || {}), wall_s: (Date.now() - t0) / 1000 };
+    log(`scale: ${kind} ${n}: ${r.rps.toFixed(0)}/s p99 ${r.p99?.toFixed(2)} ms, ${out.cpu_ms_per_request?.toFixed(3)} CPU ms a request, `
+      + `peak ${mem.hwm.toFixed(1)} MB, load ${load.toFixed(1)} s${built ? `, index ${built.index_kib} KiB built in ${built.build_ms} ms` : ''} (load average ${out.loadavg.join(' ')})`);
+    if (r.non2xx) throw new Error(`scale: ${kind} ${n}: ${r.non2xx} answers were not 2xx`);
+    return out;
+  } finally {
+    await stop(h.child);
+    rmSync(data, { recursive: true, force: true });
+    for (const ext of ['', '-wal', '-shm']) rmSync(join(dir, `${kind}-${n}.db${ext}`), { force: true });
+  }
+}
+
+async function scaleBench() {
+  ensurePackages();
+  const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
+  const res = { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model, duration_s: DURATION,
+    connections: CONNS, store: 'sqlite', library_cache: 0, rows: [] };
+  // The server alone on an empty store: what every row's memory starts from.
+  const h0 = await startHamyari(`sqlite:${join(dir, 'empty.db')}`, ['--library-cache', '0']);
+  await new Promise((r) => setTimeout(r, 500));
+  res.empty_rss_mb = rssMB(h0.child.pid);
+  await stop(h0.child);
+  log(`scale: the server on an empty store: ${res.empty_rss_mb.hwm.toFixed(1)} MB peak`);
+  const plan = [...SCALE_GROUPS.map((n) => ['groups', n]), ...SCALE_DOCS.map((n) => ['docs', n])].filter(([, n]) => n <= SCALE_MAX);
+  let i = 0;
+  for (const [kind, n] of plan) {
+    log(`scale: step ${++i} of ${plan.length}: ${kind} ${n}`);
+    try {
+      res.rows.push(await scaleRow(kind, n, dir));
+    } catch (e) {
+      log(`scale: ${kind} ${n} failed: ${e.message}`);
+      res.rows.push({ kind, n, error: String(e.message).slice(0, 300) });
+    }
+    writeScale(res); // what is measured so far survives a later failure
+  }
+  console.log(writeScale(res));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function writeScale(res) {
+  const f = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : Number(v).toFixed(d));
+  const growth = (rows, r, key) => {
+    const prev = rows.find((x) => x.kind === r.kind && x.n * 10 === r.n && !x.error);
+    return prev && prev[key] && r[key] != null ? `×${(r[key] / prev[key]).toFixed(2)}` : '';
+  };
+  let md = `# Benchmark ${res.date}: how cost grows\n\n${res.cores} cores (${res.cpu}); SQLite store, one fresh store and server a row `
+    + `(the data of that row only), \`--library-cache 0\` (every library answer computed); wrk -t2 -c${res.connections} -d${res.duration_s}s. `
+    + `CPU ms = the server's CPU time over the measured run divided by its requests (the machine is shared: wall-clock latency `
+    + `includes the neighbours' load, shown as the load average). Memory: the server's peak resident set (VmHWM) at the end of the row; `
+    + `on an empty store it is ${f(res.empty_rss_mb?.hwm, 1)} MB. Growth: the figure divided by the row with ten times less data.\n\n`
+    + '| data | req/s | p50 ms | p99 ms | CPU ms a request | peak MB | load s | index | load average | growth ×10: req/s, p99, CPU, memory, load |\n'
+    + '|---|---:|---:|---:|---:|---:|---:|---|---|---|\n';
+  for (const r of res.rows) {
+    const what = r.kind === 'groups' ? `nearest 10 of ${r.n.toLocaleString('en')} groups` : `library search, ${r.n.toLocaleString('en')} documents`;
+    if (r.error) { md += `| ${what} | failed: ${r.error.replace(/\|/g, '/')} | | | | | | | | |\n`; continue; }
+    const g = ['rps', 'p99', 'cpu_ms_per_request', 'rss_peak_mb', 'load_s'].map((k) => growth(res.rows, r, k)).filter(Boolean).join(', ');
+    md += `| ${what} | ${f(r.rps)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.cpu_ms_per_request, 3)} | ${f(r.rss_peak_mb, 1)} | ${f(r.load_s, 1)} | `
+      + `${r.index_kib ? `${f(r.index_kib / 1024, 1)} MiB (texts ${f(r.texts_kib / 1024, 1)}), built in ${f(r.build_ms / 1000, 1)} s` : ''} | ${r.loadavg.join(' ')} | ${g} |\n`;
+  }
+  const stamp = res.date.replace(/[:]/g, '').replace(/\..*/, '');
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, `bench/results/${stamp}-scale.md`), md);
+  writeFileSync(join(ROOT, `bench/results/${stamp}-scale.json`), JSON.stringify(res, null, 2) + '\n');
+  return md;
+}
+
 main().catch((e) => { console.error(e); stopAll(); process.exit(1); });

@@ -45,7 +45,6 @@
 #define PER_PAGE_DEFAULT 20
 #define PER_PAGE_MAX 100
 #define PAGE_MAX 10000
-#define SNIPPET_CP 220
 
 static const char json_media[] = "application/json; charset=utf-8";
 
@@ -238,12 +237,26 @@ struct search_ctx {
     hy_db *db; /* the db the search reads */
     int64_t version; /* the library version the fast path read */
     int64_t answer_version; /* the version the answer shows, or -1 when not known */
+    bool from_index; /* docs came from the index */
 };
 
 /* The query's words with their alternatives from `syn` (domain/synonyms.h), afresh. */
 static void expand(struct search_ctx *c, const hy_synonyms *syn) {
     memcpy(c->scan.terms, c->typed, sizeof c->typed);
     hy_synonyms_expand(syn, c->req->arena, c->scan.terms, c->scan.nterms);
+}
+
+/* The page's documents as a result shows them, from the index the page was found in (no
+ * store read). 0 or HY_DB_HARD. */
+static int index_docs(const hy_libindex *ix, struct search_ctx *c) {
+    c->ndocs = 0;
+    c->docs = hy_arena_alloc(c->req->arena, (c->res.npage ? c->res.npage : 1) * sizeof *c->docs);
+    if (!c->docs) return HY_DB_HARD;
+    for (size_t i = 0; i < c->res.npage; i++)
+        if (hy_libindex_doc(ix, c->req->arena, c->res.page[i]->id, &c->docs[c->ndocs++]) != 1)
+            return HY_DB_HARD;
+    c->from_index = true;
+    return 0;
 }
 
 /* Searches the published documents through the process's index (app/app.h) when it
@@ -262,6 +275,7 @@ static int search_index(hy_store *s, struct search_ctx *c, bool *done) {
     expand(c, hy_libindex_synonyms(ix));
     r = hy_libindex_search(ix, c->req->arena, &c->filter, c->scan.terms, c->scan.nterms, c->sort,
                            c->offset, c->limit, &c->res);
+    if (r == 0) r = index_docs(ix, c);
     hy_libindex_release(ix);
     if (r < 0) return HY_DB_HARD;
     *done = true;
@@ -270,6 +284,7 @@ static int search_index(hy_store *s, struct search_ctx *c, bool *done) {
 
 static int search_tx(hy_store *s, void *ctx) {
     struct search_ctx *c = ctx;
+    c->from_index = false; /* from an attempt that was retried */
     bool done = false;
     int r = search_index(s, c, &done);
     if (r < 0) return r;
@@ -286,6 +301,7 @@ static int search_tx(hy_store *s, void *ctx) {
                           c->sort, c->offset, c->limit, &c->res) < 0)
             return HY_DB_HARD;
     }
+    if (c->from_index) return HY_DB_ONE;
     const char *ids[PER_PAGE_MAX];
     for (size_t i = 0; i < c->res.npage; i++) ids[i] = c->res.page[i]->id;
     c->ndocs = 0;
@@ -296,21 +312,16 @@ static int search_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-/* The fast path's one statement: the page's documents and the library version. */
-static int search_fast_tx(hy_store *s, void *ctx) {
-    struct search_ctx *c = ctx;
-    const char *ids[PER_PAGE_MAX];
-    for (size_t i = 0; i < c->res.npage; i++) ids[i] = c->res.page[i]->id;
-    c->ndocs = s->ops->library->doc_get_many_at(s, ids, c->res.npage, c->req->arena, &c->docs,
-                                                &c->version);
-    return c->ndocs < 0 ? c->ndocs : HY_DB_ONE;
+static int version_tx(hy_store *s, void *ctx) {
+    int r = s->ops->library->version(s, ctx);
+    return r < 0 ? r : HY_DB_ONE;
 }
 
-/* The public search, fast: answer from the process's current index without the store, then
- * read the page's documents and the library version in one statement (no transaction). The
- * answer stands when that version is the index's, i.e. the documents have not changed since
- * the index was built; *done stays false otherwise, and search_tx answers (and the index is
- * rebuilt). 0 or a negative store status. */
+/* The public search, fast: answer from the process's current index without the store (the
+ * page's documents and snippets too), then read the library version in one statement (no
+ * transaction). The answer stands when that version is the index's, i.e. the documents have
+ * not changed since the index was built; *done stays false otherwise, and search_tx answers
+ * (and the index is rebuilt). 0 or a negative store status. */
 static int search_fast(struct search_ctx *c, bool *done) {
     *done = false;
     struct hy_app *app = hy_req_app(c->req);
@@ -320,22 +331,19 @@ static int search_fast(struct search_ctx *c, bool *done) {
     expand(c, hy_libindex_synonyms(ix));
     int r = hy_libindex_search(ix, c->req->arena, &c->filter, c->scan.terms, c->scan.nterms,
                                c->sort, c->offset, c->limit, &c->res);
+    if (r == 0) r = index_docs(ix, c);
     int64_t version = hy_libindex_version(ix);
     hy_libindex_release(ix);
     if (r < 0) return HY_DB_HARD;
-    r = hy_db_run(c->db, HY_TX_SINGLE, search_fast_tx, c);
+    r = hy_db_run(c->db, HY_TX_SINGLE, version_tx, &c->version);
     if (r < 0) return r;
     *done = c->version == version;
+    if (!*done) c->from_index = false; /* search_tx answers afresh */
     if (*done) c->answer_version = version;
     return 0;
 }
 
 /* ---- whole answers (util/anscache.h) ---- */
-
-static int version_tx(hy_store *s, void *ctx) {
-    int r = s->ops->library->version(s, ctx);
-    return r < 0 ? r : HY_DB_ONE;
-}
 
 /* The cache key of a public search: every parameter that shapes the answer, as sent. */
 static char *answer_key(hy_req *req) {
@@ -353,47 +361,6 @@ static char *answer_key(hy_req *req) {
     char *key = r ? NULL : hy_arena_strdup(req->arena, b.data ? b.data : "");
     hy_buf_free(&b);
     return key;
-}
-
-static json_t *themes_json(const char *themes) {
-    json_t *a = json_array();
-    const char *p = themes ? themes : "";
-    while (*p) {
-        const char *e = strchr(p, ' ');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        if (n) json_array_append_new(a, json_stringn(p, n));
-        if (!e) break;
-        p = e + 1;
-    }
-    return a;
-}
-
-static json_t *item_json(hy_req *req, const struct hy_lib_doc *d, int score,
-                         const char *const *terms, size_t nterms) {
-    const char *src = d->summary;
-    if (nterms && !hy_lib_text_hits(d->summary, terms, nterms) &&
-        hy_lib_text_hits(d->body_text, terms, nterms))
-        src = d->body_text;
-    if (!src || !*src) src = d->body_text;
-    char *snip = hy_lib_snippet(req->arena, src ? src : "", terms, nterms, SNIPPET_CP);
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(d->id));
-    json_object_set_new(o, "type", json_string(d->type));
-    json_object_set_new(o, "language", json_string(d->language));
-    json_object_set_new(o, "title", json_string(d->title));
-    json_object_set_new(o, "summary", json_string(d->summary ? d->summary : ""));
-    json_object_set_new(o, "snippet", json_string(snip ? snip : ""));
-    json_object_set_new(o, "country", d->country ? json_string(d->country) : json_null());
-    json_object_set_new(o, "level", d->level ? json_string(d->level) : json_null());
-    json_object_set_new(o, "year", d->year > 0 ? json_integer(d->year) : json_null());
-    json_object_set_new(o, "stage", d->stage ? json_string(d->stage) : json_null());
-    json_object_set_new(o, "themes", themes_json(d->themes));
-    json_object_set_new(o, "covid", json_boolean(d->covid));
-    json_object_set_new(o, "status", json_string(d->status));
-    json_object_set_new(o, "origin", json_string(d->origin ? d->origin : "user"));
-    json_object_set_new(o, "published_at", d->published_at ? json_integer(d->published_at) : json_null());
-    if (nterms) json_object_set_new(o, "score", json_integer(score));
-    return o;
 }
 
 /* The search's words and filters (q, the facets, covid, lang), which the search and the
@@ -496,8 +463,9 @@ hy_result hy_api_search_library(hy_req *req) {
     for (size_t i = 0; i < c.res.npage; i++)
         for (int k = 0; k < c.ndocs; k++)
             if (!strcmp(c.docs[k].id, c.res.page[i]->id)) {
-                json_array_append_new(items, item_json(req, &c.docs[k], c.res.scores[i],
-                                                       c.scan.terms, c.scan.nterms));
+                json_array_append_new(items, hy_lib_item_json(req->arena, &c.docs[k],
+                                                               c.res.scores[i], c.scan.terms,
+                                                               c.scan.nterms));
                 break;
             }
     json_t *facets = json_object();

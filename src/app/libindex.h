@@ -17,9 +17,10 @@
 #include "store/store.h"
 
 /* Reads every published document and the library version in one HY_TX_READ on `db` and
- * builds the index. HY_DB_ONE, a negative store status, or HY_DB_ABORT when *stop became
+ * builds the index, after `prev` when given (hy_libindex_builder_follow(): unchanged texts are
+ * not deflated again). HY_DB_ONE, a negative store status, or HY_DB_ABORT when *stop became
  * true meanwhile (stop may be NULL). */
-int hy_libindex_load(hy_db *db, const _Atomic bool *stop, hy_libindex **ret);
+int hy_libindex_load(hy_db *db, hy_libindex *prev, const _Atomic bool *stop, hy_libindex **ret);
 
 /* The synonym list in force (the saved one, else the default), read in the caller's
  * transaction: the index reads it with the documents, at the same library version (saving

@@ -14,7 +14,15 @@
  * word, as library.c's score_row), the language and covid filters, the facet filters with
  * disjunctive counting exactly as hy_lib_search() (a document failing exactly one facet counts
  * in that facet only), and a bounded heap keeps the best offset+limit hits in library.c's cmp_hit
- * order (relevance: score; year: year; then sort_at newest first, then id). */
+ * order (relevance: score; year: year; then sort_at newest first, then id).
+ *
+ * What a result shows. Each document's title, summary and body text, joined by NULs, are
+ * deflated (raw deflate) against one dictionary of up to DICT_MAX bytes taken from the first
+ * documents added, and kept one after the other in `text`: the document's record is
+ * text[text_off[d] … text_off[d + 1]), its plain length as a varint, then the deflated bytes.
+ * Short texts deflate poorly alone; with the shared dictionary the common words and phrases of
+ * the library are back-references. Its origin (an interned number) and published_at sit in
+ * arrays beside. A page inflates only its own documents. */
 #include "domain/libindex.h"
 
 #include <errno.h>
@@ -24,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
 
 #define P_ANY 1u
 #define P_TITLE 2u
@@ -35,6 +44,8 @@
 #define NLANG HY_LIB_F__COUNT /* the language's table follows the facets' */
 #define NTABLES (HY_LIB_F__COUNT + 1)
 #define MAX_DOCS (1u << 27) /* (gap << 4 | mask) stays within 32 bits */
+#define DICT_MAX 16384     /* bytes of the texts' shared deflate dictionary */
+#define TEXT_MAX 0xFFFFFFF0u /* text_off stays within 32 bits */
 
 /* ---------------------------------------------------------------- interning */
 
@@ -155,6 +166,16 @@ struct hy_libindex {
     size_t post_bytes;
     size_t bytes;
     hy_synonyms *synonyms; /* the synonym list at the same version, or NULL */
+    /* what a result shows (see the top of the file) */
+    uint8_t *text;
+    size_t text_len, text_plain;
+    uint32_t *text_off; /* ndocs + 1 offsets */
+    int64_t *published_at;
+    uint8_t *origin;
+    struct intern origins;
+    size_t text_reused; /* records taken over from the index built before */
+    unsigned char dict[DICT_MAX];
+    size_t dict_len;
 };
 
 struct plist {
@@ -172,6 +193,18 @@ struct hy_libindex_builder {
     size_t cap_pl;
     uint32_t *dw; /* the words of the document being added */
     size_t ndw, cap_dw;
+    size_t cap_text;
+    char *plain; /* one document's record before deflating */
+    size_t cap_plain;
+    uint8_t *out; /* … and after */
+    size_t cap_out;
+    z_stream zs;
+    bool zs_ready, dict_done;
+    hy_libindex *prev; /* the index this one follows (its dictionary and unchanged records) */
+    size_t prev_at;    /* a cursor over its documents (both in id order) */
+    char *old;         /* one of its records, inflated to compare */
+    size_t cap_old;
+    size_t reused;
     bool failed;
 };
 
@@ -187,6 +220,11 @@ static void ix_free(hy_libindex *ix) {
     free(ix->post_len);
     free(ix->post);
     hy_synonyms_free(ix->synonyms);
+    free(ix->text);
+    free(ix->text_off);
+    free(ix->published_at);
+    free(ix->origin);
+    intern_free(&ix->origins);
     free(ix);
 }
 
@@ -203,6 +241,9 @@ int64_t hy_libindex_version(const hy_libindex *ix) { return ix->version; }
 size_t hy_libindex_docs(const hy_libindex *ix) { return ix->ndocs; }
 size_t hy_libindex_words(const hy_libindex *ix) { return ix->words.n; }
 size_t hy_libindex_bytes(const hy_libindex *ix) { return ix->bytes; }
+size_t hy_libindex_text_bytes(const hy_libindex *ix) { return ix->text_len + ix->dict_len; }
+size_t hy_libindex_text_plain(const hy_libindex *ix) { return ix->text_plain; }
+size_t hy_libindex_text_reused(const hy_libindex *ix) { return ix->text_reused; }
 
 void hy_libindex_set_synonyms(hy_libindex *ix, hy_synonyms *syn) {
     hy_synonyms_free(ix->synonyms);
@@ -223,11 +264,25 @@ hy_libindex_builder *hy_libindex_builder_new(void) {
     return b;
 }
 
+void hy_libindex_builder_follow(hy_libindex_builder *b, hy_libindex *prev) {
+    if (!b || !prev || b->dict_done || b->ix->ndocs) return;
+    b->prev = hy_libindex_retain(prev);
+    memcpy(b->ix->dict, prev->dict, prev->dict_len);
+    b->ix->dict_len = prev->dict_len;
+    b->dict_done = true;
+}
+
+
 void hy_libindex_builder_free(hy_libindex_builder *b) {
     if (!b) return;
     for (size_t i = 0; b->pl && i < b->cap_pl; i++) free(b->pl[i].buf);
     free(b->pl);
     free(b->dw);
+    free(b->plain);
+    free(b->out);
+    free(b->old);
+    hy_libindex_release(b->prev);
+    if (b->zs_ready) deflateEnd(&b->zs);
     ix_free(b->ix);
     free(b);
 }
@@ -257,6 +312,9 @@ static int grow_docs(hy_libindex_builder *b, size_t need) {
     } while (0)
     RE(ids);
     RE(docs);
+    RE(text_off);
+    RE(published_at);
+    RE(origin);
 #undef RE
     b->cap_docs = nc;
     return 0;
@@ -318,6 +376,143 @@ static int put_varint(struct plist *pl, uint32_t v) {
     return 0;
 }
 
+/* The plain length of document d's record and where its deflated bytes start. */
+static uint32_t record_head(const hy_libindex *ix, size_t d, const uint8_t **ret_p) {
+    const uint8_t *p = ix->text + ix->text_off[d], *end = ix->text + ix->text_off[d + 1];
+    uint32_t plain = 0;
+    for (int shift = 0; p < end && shift < 35; shift += 7) {
+        uint8_t c = *p++;
+        plain |= (uint32_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) break;
+    }
+    *ret_p = p;
+    return plain;
+}
+
+/* Inflates document d's record into out (room for its plain length). 0 or -EIO. */
+static int inflate_record(const hy_libindex *ix, size_t d, char *out) {
+    const uint8_t *p;
+    uint32_t plain = record_head(ix, d, &p);
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (inflateInit2(&zs, -15) != Z_OK) return -EIO;
+    int zr = ix->dict_len ? inflateSetDictionary(&zs, ix->dict, (uInt)ix->dict_len) : Z_OK;
+    if (zr == Z_OK) {
+        zs.next_in = (Bytef *)p;
+        zs.avail_in = (uInt)(ix->text + ix->text_off[d + 1] - p);
+        zs.next_out = (Bytef *)out;
+        zs.avail_out = plain;
+        zr = inflate(&zs, Z_FINISH);
+    }
+    bool ok = zr == Z_STREAM_END && zs.total_out == plain;
+    inflateEnd(&zs);
+    return ok ? 0 : -EIO;
+}
+
+/* The deflated record of the previous index's document `id` (its bytes from text_off on) when
+ * that document's record is exactly b->plain[0..n): *ret_len bytes; NULL otherwise. */
+static const uint8_t *reusable(hy_libindex_builder *b, const char *id, size_t n, size_t *ret_len) {
+    const hy_libindex *pv = b->prev;
+    if (!pv) return NULL;
+    while (b->prev_at < pv->ndocs && strcmp(pv->ids[b->prev_at], id) < 0) b->prev_at++;
+    if (b->prev_at >= pv->ndocs || strcmp(pv->ids[b->prev_at], id)) return NULL;
+    size_t d = b->prev_at;
+    const uint8_t *p;
+    if (record_head(pv, d, &p) != n) return NULL;
+    if (n + 1 > b->cap_old) {
+        char *nb = realloc(b->old, n + 1);
+        if (!nb) return NULL;
+        b->old = nb;
+        b->cap_old = n + 1;
+    }
+    if (inflate_record(pv, d, b->old) < 0 || memcmp(b->old, b->plain, n)) return NULL;
+    *ret_len = pv->text_off[d + 1] - pv->text_off[d];
+    return pv->text + pv->text_off[d];
+}
+
+/* One document's record: title NUL summary NUL body text (no NUL at the end) in b->plain.
+ * Its length, or -ENOMEM. */
+static long record(hy_libindex_builder *b, const struct hy_lib_row *r) {
+    const char *part[3] = {r->title ? r->title : "", r->summary ? r->summary : "",
+                           r->body_text ? r->body_text : ""};
+    size_t len[3], n = 2;
+    for (int i = 0; i < 3; i++) n += len[i] = strlen(part[i]);
+    if (n > (size_t)INT32_MAX) return -EINVAL;
+    GROW(b->plain, n + 1, b->cap_plain, 4096);
+    size_t at = 0;
+    for (int i = 0; i < 3; i++) {
+        memcpy(b->plain + at, part[i], len[i]);
+        at += len[i];
+        if (i < 2) b->plain[at++] = '\0';
+    }
+    return (long)n;
+}
+
+/* The shared dictionary: the records of the first rows added, the last of them nearest its
+ * end (deflate finds near matches cheaper). */
+static int make_dict(hy_libindex_builder *b, const struct hy_lib_row *rows, size_t n) {
+    hy_libindex *ix = b->ix;
+    b->dict_done = true;
+    for (size_t i = 0; i < n && ix->dict_len < DICT_MAX; i++) {
+        long len = record(b, &rows[i]);
+        if (len < 0) return (int)len;
+        size_t take = (size_t)len < DICT_MAX - ix->dict_len ? (size_t)len : DICT_MAX - ix->dict_len;
+        memcpy(ix->dict + ix->dict_len, b->plain, take);
+        ix->dict_len += take;
+    }
+    return 0;
+}
+
+static int add_text(hy_libindex_builder *b, const struct hy_lib_row *r, size_t d) {
+    hy_libindex *ix = b->ix;
+    long n = record(b, r);
+    if (n < 0) return (int)n;
+    size_t len = 0;
+    const uint8_t *same = reusable(b, r->id, (size_t)n, &len);
+    if (same) { /* unchanged since the previous index: its deflated bytes as they are */
+        b->reused++;
+        if (ix->text_len + len > TEXT_MAX) return -EINVAL;
+        GROW(ix->text, ix->text_len + len, b->cap_text, 65536);
+        memcpy(ix->text + ix->text_len, same, len);
+        goto stored;
+    }
+    if (!b->zs_ready) {
+        memset(&b->zs, 0, sizeof b->zs);
+        if (deflateInit2(&b->zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return -ENOMEM;
+        b->zs_ready = true;
+    } else if (deflateReset(&b->zs) != Z_OK) {
+        return -ENOMEM;
+    }
+    if (ix->dict_len && deflateSetDictionary(&b->zs, ix->dict, (uInt)ix->dict_len) != Z_OK)
+        return -ENOMEM;
+    size_t bound = deflateBound(&b->zs, (uLong)n) + 16;
+    GROW(b->out, bound, b->cap_out, 4096);
+    size_t at = 0; /* the plain length as a varint */
+    for (uint32_t v = (uint32_t)n; ; v >>= 7) {
+        b->out[at++] = (uint8_t)(v >= 0x80 ? (v & 0x7F) | 0x80 : v);
+        if (v < 0x80) break;
+    }
+    b->zs.next_in = (Bytef *)b->plain;
+    b->zs.avail_in = (uInt)n;
+    b->zs.next_out = b->out + at;
+    b->zs.avail_out = (uInt)(bound - at);
+    if (deflate(&b->zs, Z_FINISH) != Z_STREAM_END) return -ENOMEM;
+    len = bound - b->zs.avail_out;
+    if (ix->text_len + len > TEXT_MAX) return -EINVAL;
+    GROW(ix->text, ix->text_len + len, b->cap_text, 65536);
+    memcpy(ix->text + ix->text_len, b->out, len);
+stored:
+    ix->text_off[d] = (uint32_t)ix->text_len;
+    ix->text_len += len;
+    ix->text_plain += (size_t)n;
+    ix->published_at[d] = r->published_at;
+    long o = intern_add(&ix->origins, r->origin ? r->origin : "user",
+                        strlen(r->origin ? r->origin : "user"), UINT8_MAX);
+    if (o < 0) return (int)o;
+    ix->origin[d] = (uint8_t)o;
+    return 0;
+}
+
 static int add_row(hy_libindex_builder *b, const struct hy_lib_row *r) {
     hy_libindex *ix = b->ix;
     size_t d = ix->ndocs;
@@ -375,12 +570,17 @@ static int add_row(hy_libindex_builder *b, const struct hy_lib_row *r) {
         if (put_varint(pl, (doc1 - pl->last) << 4 | pl->mask) < 0) return -ENOMEM;
         pl->last = doc1;
     }
+    if ((rc = add_text(b, r, d)) < 0) return rc;
     ix->ndocs = d + 1;
     return 0;
 }
 
 int hy_libindex_builder_add(hy_libindex_builder *b, const struct hy_lib_row *rows, size_t n) {
     if (b->failed) return -EINVAL;
+    if (!b->dict_done && n && make_dict(b, rows, n) < 0) {
+        b->failed = true;
+        return -ENOMEM;
+    }
     for (size_t i = 0; i < n; i++) {
         int rc = add_row(b, &rows[i]);
         if (rc < 0) {
@@ -408,6 +608,12 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
         return NULL;
     }
     ix->version = version;
+    ix->text_off[ix->ndocs] = (uint32_t)ix->text_len;
+    if (ix->text_len < b->cap_text) { /* give back the growth slack */
+        uint8_t *t = realloc(ix->text, ix->text_len ? ix->text_len : 1);
+        if (t) ix->text = t;
+        b->cap_text = ix->text_len;
+    }
     size_t nw = ix->words.n;
     if (nw && !b->pl) { /* every word has its list */
         hy_libindex_builder_free(b);
@@ -443,12 +649,15 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
     free(ix->words.slots);
     ix->words.slots = NULL;
     ix->words.nslots = 0;
-    size_t bytes = sizeof *ix + b->cap_docs * (sizeof *ix->ids + sizeof *ix->docs) +
-                   b->cap_themes * sizeof *ix->themes;
+    size_t bytes = sizeof *ix + b->cap_docs * (sizeof *ix->ids + sizeof *ix->docs +
+                                               sizeof *ix->text_off + sizeof *ix->published_at +
+                                               sizeof *ix->origin) +
+                   b->cap_themes * sizeof *ix->themes + b->cap_text + intern_bytes(&ix->origins);
     for (int k = 0; k < NTABLES; k++) bytes += intern_bytes(&ix->values[k]);
     bytes += intern_bytes(&ix->words) + nw * (sizeof *ix->sorted + sizeof *ix->post_off +
                                              sizeof *ix->post_len) + total;
     ix->bytes = bytes;
+    ix->text_reused = b->reused;
     b->ix = NULL;
     hy_libindex_builder_free(b);
     return ix;
@@ -621,6 +830,22 @@ static const char *value_copy(const hy_libindex *ix, hy_arena *a, int k, size_t 
     return s;
 }
 
+/* Document d's facet values and language, copied into the arena: false when it is full. */
+struct facet_out {
+    const char **type, **language, **country, **level, **stage, **themes;
+};
+
+static bool facets_copy(const hy_libindex *ix, hy_arena *a, size_t d, struct facet_out o) {
+    bool ok = true;
+    *o.type = value_copy(ix, a, HY_LIB_F_TYPE, d, &ok);
+    *o.language = value_copy(ix, a, NLANG, d, &ok);
+    *o.country = value_copy(ix, a, HY_LIB_F_COUNTRY, d, &ok);
+    *o.level = value_copy(ix, a, HY_LIB_F_LEVEL, d, &ok);
+    *o.stage = value_copy(ix, a, HY_LIB_F_STAGE, d, &ok);
+    *o.themes = themes_text(ix, a, d);
+    return ok && *o.themes;
+}
+
 int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_filter *f,
                        const char *const *terms, size_t nterms, enum hy_lib_sort sort,
                        size_t offset, size_t limit, struct hy_lib_result *ret) {
@@ -766,19 +991,14 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
         const struct hit *h = &heap[from + i];
         size_t d = h->doc;
         struct hy_lib_row *w = &rows[i];
-        bool ok = true;
         memcpy(w->id, ix->ids[d], sizeof w->id);
-        w->type = value_copy(ix, a, HY_LIB_F_TYPE, d, &ok);
-        w->language = value_copy(ix, a, NLANG, d, &ok);
-        w->country = value_copy(ix, a, HY_LIB_F_COUNTRY, d, &ok);
-        w->level = value_copy(ix, a, HY_LIB_F_LEVEL, d, &ok);
-        w->stage = value_copy(ix, a, HY_LIB_F_STAGE, d, &ok);
-        w->themes = themes_text(ix, a, d);
+        bool ok = facets_copy(ix, a, d, (struct facet_out){&w->type, &w->language, &w->country,
+                                                           &w->level, &w->stage, &w->themes});
         w->status = "published";
         w->year = ix->docs[d].year;
         w->covid = ix->docs[d].covid != 0;
         w->sort_at = ix->docs[d].sort_at;
-        if (!ok || !w->themes) goto out;
+        if (!ok) goto out;
         ret->page[i] = w;
         ret->scores[i] = h->score;
     }
@@ -814,4 +1034,43 @@ out:
     }
     free(heap);
     return r;
+}
+
+/* ---------------------------------------------------------------- what a result shows */
+
+int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, struct hy_lib_doc *ret) {
+    size_t lo = 0, hi = ix->ndocs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ix->ids[mid], id);
+        if (c == 0) {
+            lo = mid;
+            break;
+        }
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo >= ix->ndocs || strcmp(ix->ids[lo], id)) return 0;
+    size_t d = lo;
+    const uint8_t *p;
+    uint32_t plain = record_head(ix, d, &p);
+    char *buf = hy_arena_alloc(a, (size_t)plain + 1);
+    if (!buf) return -ENOMEM;
+    if (inflate_record(ix, d, buf) < 0) return -EIO;
+    buf[plain] = '\0';
+    memset(ret, 0, sizeof *ret);
+    memcpy(ret->id, ix->ids[d], sizeof ret->id);
+    if (!facets_copy(ix, a, d, (struct facet_out){&ret->type, &ret->language, &ret->country,
+                                                  &ret->level, &ret->stage, &ret->themes}))
+        return -ENOMEM;
+    ret->title = buf;
+    ret->summary = buf + strlen(buf) + 1;
+    ret->body_text = ret->summary + strlen(ret->summary) + 1;
+    ret->year = ix->docs[d].year;
+    ret->covid = ix->docs[d].covid != 0;
+    ret->status = "published";
+    ret->origin = intern_str(&ix->origins, ix->origin[d]);
+    ret->published_at = ix->published_at[d];
+    ret->sort_at = ix->docs[d].sort_at;
+    return 1;
 }

@@ -7,7 +7,9 @@
  *     values and language as small interned numbers, covid, year, sort_at, its themes;
  *   - a vocabulary of the distinct words in sorted order, each with a posting list of the
  *     documents holding it and, per document, a mask: the word is in `tokens` (matching), in
- *     tok_title / tok_tags / tok_summary (ranking).
+ *     tok_title / tok_tags / tok_summary (ranking);
+ *   - what a result shows (title, summary, body text for the snippet, origin, published_at),
+ *     the texts deflated against a shared dictionary; a page inflates only its documents.
  * A query word matches the words of the vocabulary that start with it (a contiguous range), so
  * prefix matching and ranking give exactly hy_lib_search()'s answer over the store's scan of
  * the published documents: the same total, page, scores and facet counts
@@ -36,6 +38,11 @@ typedef struct hy_libindex_builder hy_libindex_builder;
 /* ---- building ---- */
 
 hy_libindex_builder *hy_libindex_builder_new(void);
+/* Builds after `prev` (a reference is taken until the builder is finished or freed): its text
+ * dictionary, and the deflated record of every document whose title, summary and body text are
+ * unchanged (checked by inflating and comparing), so a rebuild deflates only what changed.
+ * Call before the first add; accepts NULL. */
+void hy_libindex_builder_follow(hy_libindex_builder *b, hy_libindex *prev);
 /* Adds published documents (rows of the store's index_rows, every token field set), in
  * strictly increasing id order across calls. Copies what it keeps. 0, -ENOMEM, or -EINVAL
  * (ids out of order, more than 65,535 distinct values of one facet). */
@@ -57,6 +64,12 @@ size_t hy_libindex_docs(const hy_libindex *ix);
 size_t hy_libindex_words(const hy_libindex *ix);
 /* Bytes of memory the index holds. */
 size_t hy_libindex_bytes(const hy_libindex *ix);
+/* Of those, the deflated texts (titles, summaries, bodies) and their dictionary; and the
+ * texts' plain size. */
+size_t hy_libindex_text_bytes(const hy_libindex *ix);
+size_t hy_libindex_text_plain(const hy_libindex *ix);
+/* Documents whose deflated record was taken over from the index built before. */
+size_t hy_libindex_text_reused(const hy_libindex *ix);
 
 /* The synonym list read with the documents (same store version), which the index then owns
  * and frees; set once, before the index is shared. */
@@ -74,5 +87,12 @@ const hy_synonyms *hy_libindex_synonyms(const hy_libindex *ix);
 int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_filter *f,
                        const char *const *terms, size_t nterms, enum hy_lib_sort sort,
                        size_t offset, size_t limit, struct hy_lib_result *ret);
+
+/* Document `id` as a search result shows it (hy_lib_item_json(), domain/library.h): id, type,
+ * language, title, summary, body_text, country, level, year, stage, themes, covid, status
+ * ("published"), origin, published_at and sort_at, from memory, in the arena (the other fields
+ * NULL or 0); it outlives the index reference. 1, 0 when the index does not hold `id`,
+ * -ENOMEM, or -EIO when its record does not inflate. Safe from any number of threads. */
+int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, struct hy_lib_doc *ret);
 
 #endif

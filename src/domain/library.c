@@ -679,6 +679,48 @@ static json_t *json_or_empty(const char *text) {
 
 static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
 
+static json_t *themes_json(const char *themes) {
+    json_t *a = json_array();
+    const char *p = themes ? themes : "";
+    while (*p) {
+        const char *e = strchr(p, ' ');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n) json_array_append_new(a, json_stringn(p, n));
+        if (!e) break;
+        p = e + 1;
+    }
+    return a;
+}
+
+json_t *hy_lib_item_json(hy_arena *a, const struct hy_lib_doc *d, int score,
+                         const char *const *terms, size_t nterms) {
+    const char *src = d->summary;
+    if (nterms && !hy_lib_text_hits(d->summary, terms, nterms) &&
+        hy_lib_text_hits(d->body_text, terms, nterms))
+        src = d->body_text;
+    if (!src || !*src) src = d->body_text;
+    char *snip = hy_lib_snippet(a, src ? src : "", terms, nterms, HY_LIB_SNIPPET_CP);
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(d->id));
+    json_object_set_new(o, "type", json_string(d->type));
+    json_object_set_new(o, "language", json_string(d->language));
+    json_object_set_new(o, "title", json_string(d->title));
+    json_object_set_new(o, "summary", json_string(d->summary ? d->summary : ""));
+    json_object_set_new(o, "snippet", json_string(snip ? snip : ""));
+    json_object_set_new(o, "country", str_or_null(d->country));
+    json_object_set_new(o, "level", str_or_null(d->level));
+    json_object_set_new(o, "year", d->year > 0 ? json_integer(d->year) : json_null());
+    json_object_set_new(o, "stage", str_or_null(d->stage));
+    json_object_set_new(o, "themes", themes_json(d->themes));
+    json_object_set_new(o, "covid", json_boolean(d->covid));
+    json_object_set_new(o, "status", json_string(d->status));
+    json_object_set_new(o, "origin", json_string(d->origin ? d->origin : "user"));
+    json_object_set_new(o, "published_at",
+                        d->published_at ? json_integer(d->published_at) : json_null());
+    if (nterms) json_object_set_new(o, "score", json_integer(score));
+    return o;
+}
+
 json_t *hy_lib_doc_json(const struct hy_lib_doc *d) {
     json_t *themes = json_array();
     const char *p = d->themes ? d->themes : "";

@@ -73,6 +73,9 @@ struct hy_lib_row {
     int64_t sort_at;
     const char *tok_title, *tok_summary, *tok_tags; /* only when the scan has terms, else NULL */
     const char *tokens; /* only from index_rows, else NULL */
+    /* What a search result shows, only from index_rows (else NULL and 0). */
+    const char *title, *summary, *body_text, *origin;
+    int64_t published_at;
 };
 
 #define HY_LIB_MAX_TERMS 8
@@ -228,5 +231,17 @@ const char *hy_lib_transition(const char *action, const char *from);
 /* The document as JSON: every field an API reader sees (body_md, body_html; no tokens, no
  * body_text). New reference. */
 json_t *hy_lib_doc_json(const struct hy_lib_doc *d);
+
+/* One item of a search answer: id, type, language, title, summary, a snippet of about
+ * HY_LIB_SNIPPET_CP code points (of the summary when a term hits it or there are no terms,
+ * else of the body's text when a term hits that, and of the body when the summary is empty),
+ * the facet values, covid, status, origin, published_at, and the score when there are terms.
+ * Reads d's id, type, language, title, summary, body_text, country, level, year, stage,
+ * themes, covid, status, origin and published_at only, so an item built from the process's
+ * index (domain/libindex.h) is the same bytes as one built from the store's document. New
+ * reference; the snippet is made in the arena. */
+#define HY_LIB_SNIPPET_CP 220
+json_t *hy_lib_item_json(hy_arena *a, const struct hy_lib_doc *d, int score,
+                         const char *const *terms, size_t nterms);
 
 #endif

@@ -313,7 +313,9 @@ static const struct hy_col lib_scan_terms_cols[] = {
 SPEC(hy_row_lib_scan_terms, S, lib_scan_terms_cols, -1);
 static const struct hy_col lib_index_cols[] = {
     LIB_SCAN_COLS,         C_TEXT(S, tok_title), C_TEXT(S, tok_summary),
-    C_TEXT(S, tok_tags),   C_TEXT(S, tokens),
+    C_TEXT(S, tok_tags),   C_TEXT(S, tokens),     C_TEXT(S, title),
+    C_TEXT(S, summary),    C_TEXT(S, body_text),  C_TEXT(S, origin),
+    C_I64(S, published_at),
 };
 SPEC(hy_row_lib_index, S, lib_index_cols, -1);
 #undef S

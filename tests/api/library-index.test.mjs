@@ -60,7 +60,62 @@ after(async () => {
   await a?.stop();
 });
 
+/** Random public searches (fixed seed): words and prefixes of both languages, filters, sorts,
+ *  pages. */
+function randomSearches(n) {
+  let x = 0x2545f491;
+  const rnd = (k) => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x % k; };
+  const words = ['food', 'foo', 'vol', 'volunteer', 'health', 'community', 'school', 'water', 'd', 'a',
+    'گروه', 'گر', 'غذا', 'دارو', 'داروها', 'کرونا', 'كرونا', 'محله', 'ن', 'تهران', 'covid', 'medicine', 'open data'];
+  const types = ['case_study', 'project', 'publication', 'toolkit', 'faq', 'resource', 'guide'];
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const p = new URLSearchParams();
+    if (rnd(4)) p.set('q', Array.from({ length: 1 + rnd(2) }, () => words[rnd(words.length)]).join(' '));
+    if (!rnd(3)) p.set('type', [types[rnd(7)], types[rnd(7)]].join(','));
+    if (!rnd(2)) p.set('lang', rnd(2) ? 'fa' : 'en');
+    if (!rnd(5)) p.set('covid', rnd(2) ? 'true' : 'false');
+    if (!rnd(3)) p.set('sort', ['relevance', 'newest', 'year'][rnd(3)]);
+    if (!rnd(3)) p.set('page', String(1 + rnd(4)));
+    if (!rnd(4)) p.set('per_page', String(1 + rnd(40)));
+    out.push(p.toString());
+  }
+  return out;
+}
+
 describe(`library search index [${STORE}]`, () => {
+  it('answers from memory exactly as from the store (items, snippets, facets), over random searches', async () => {
+    // An editor's search of every status reads the store; with every document published it is
+    // the public set.
+    const from = b.lines.length;
+    let published = 0;
+    for (const st of ['draft', 'in_review']) {
+      const d = await call(a, 'GET', `/api/v1/library?status=${st}&per_page=100`, { who: 'editor' });
+      for (const it of d.json.items) {
+        assert.equal((await call(a, 'POST', `/api/v1/library/${it.id}/publish`, { who: 'admin' })).status, 200);
+        published++;
+      }
+    }
+    if (published) { // the other process's index catches up: its answers come from memory
+      await call(b, 'GET', '/api/v1/library');
+      await built(b, from);
+    }
+    assert.equal((await call(a, 'GET', '/api/v1/library?status=any', { who: 'editor' })).json.total,
+      (await call(a, 'GET', '/api/v1/library')).json.total, 'every document is published');
+    let hits = 0, snippets = 0;
+    for (const q of randomSearches(300)) {
+      const mem = await call(b, 'GET', `/api/v1/library?${q}`);
+      const sto = await call(b, 'GET', `/api/v1/library?${q}&status=any`, { who: 'editor' });
+      assert.equal(mem.status, 200, mem.text);
+      assert.equal(sto.status, 200, sto.text);
+      assert.deepEqual(mem.json, sto.json, q);
+      hits += mem.json.items.length;
+      snippets += mem.json.items.filter((it) => it.snippet.includes('\u0002')).length;
+    }
+    assert.ok(hits > 1000, `items compared: ${hits}`);
+    assert.ok(snippets > 100, `snippets with a marked word: ${snippets}`);
+  });
+
   const doc = { type: 'case_study', language: 'en', title: 'Zebrapantry in Leeds', summary: 'A street pantry.',
     body: 'Hello', country: 'GB', level: 'local', year: 2021, stage: 'evaluation', themes: ['food'], covid: true };
   let id;
@@ -84,8 +139,17 @@ describe(`library search index [${STORE}]`, () => {
       assert.equal(s.json.total, 1, s.text);
       assert.equal(s.json.items[0].id, id);
       assert.equal(s.json.items[0].title, 'Zebrapantry in Leeds');
+      assert.equal(s.json.items[0].summary, 'A street pantry.');
       assert.equal(s.json.facets.country.GB, 1);
     }
+    // Once the other process's index holds it, its title, summary and snippet come from memory.
+    const from = b.lines.length;
+    await call(b, 'GET', '/api/v1/library?q=zebra');
+    await built(b, from);
+    const s = await call(b, 'GET', '/api/v1/library?q=zebrapantry%20hello&sort=newest');
+    assert.equal(s.json.total, 1, s.text);
+    assert.equal(s.json.items[0].title, 'Zebrapantry in Leeds');
+    assert.ok(s.json.items[0].snippet.includes('\u0002Hello\u0003'), s.text); // the body's word, marked
   });
 
   it('shows an edit in the next search, on both processes', async () => {

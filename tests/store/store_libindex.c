@@ -10,7 +10,9 @@
  * the index, and compares, for many generated searches (prefixes of words of the documents,
  * several words, unknown words, no words; every filter alone and combined; every sort; pages
  * from the first to past the end), the total, the page's ids and scores and every facet's
- * values and counts. Then it checks the library version: every kind of write raises it, an
+ * values and counts, and every item of the page as the answer shows it (hy_lib_item_json():
+ * title, summary, snippet, …) built from the index's memory and from the store's document,
+ * byte for byte. Then it checks the library version: every kind of write raises it, an
  * index answers only at its own version, and the process cache rebuilds after a change. */
 #include <errno.h>
 #include <libpq-fe.h>
@@ -27,6 +29,7 @@
 #include "domain/library.h"
 #include "store/library.h"
 #include "store/store.h"
+#include "util/buf.h"
 
 static int failures;
 #define CHECK(cond, ...)                                                                           \
@@ -94,6 +97,15 @@ static int load_tx(hy_store *s, void *ctx) {
             if (i % 19 == 9) d.themes = hy_arena_printf(a, "%s %s", d.themes, d.themes);
             if (i % 23 == 10) d.themes = "";
             if (i % 29 == 12) d.covid = !d.covid;
+            if (i % 37 == 14) d.summary = "";
+            if (i % 41 == 15) { /* a long body: a hit past the snippet's word limit */
+                hy_buf b = HY_BUF_INIT(0);
+                for (int k = 0; k < 5000; k++) hy_buf_puts(&b, k % 10 ? "lorem ipsum " : "dolor\n");
+                hy_buf_puts(&b, "farawayword ");
+                hy_buf_puts(&b, d.body_md);
+                d.body_md = hy_arena_strndup(a, b.data, b.len);
+                hy_buf_free(&b);
+            }
             if (i % 31 == 13) {
                 d.status = "in_review";
                 d.published_at = 0;
@@ -142,7 +154,7 @@ struct cmp_ctx {
     struct hy_lib_filter f;
     enum hy_lib_sort sort;
     size_t offset, limit;
-    size_t compared, nonempty;
+    size_t compared, nonempty, items;
 };
 
 static bool same_result(const struct hy_lib_result *x, const struct hy_lib_result *y, char *why,
@@ -210,6 +222,36 @@ static int compare_tx(hy_store *s, void *ctx) {
               c->q ? c->q : "", c->f.language ? c->f.language : "-", c->f.covid, fl, (int)c->sort,
               c->offset, c->limit, why);
     }
+    /* The page's items: from the index's memory and from the store, the same bytes. */
+    const char *ids[100];
+    size_t np = got.npage < 100 ? got.npage : 100;
+    for (size_t i = 0; i < np; i++) ids[i] = got.page[i]->id;
+    struct hy_lib_doc *docs = NULL;
+    int nd = np ? s->ops->library->doc_get_many(s, ids, np, a, &docs) : 0;
+    CHECK(nd == (int)np, "the page's documents (%d of %zu)", nd, np);
+    for (size_t i = 0; i < np && nd == (int)np; i++) {
+        const struct hy_lib_doc *sd = NULL;
+        for (int k = 0; k < nd; k++)
+            if (!strcmp(docs[k].id, ids[i])) sd = &docs[k];
+        struct hy_lib_doc xd;
+        CHECK(hy_libindex_doc(c->ix, a, ids[i], &xd) == 1, "the index holds %s", ids[i]);
+        if (!sd) continue;
+        json_t *jx = hy_lib_item_json(a, &xd, got.scores[i], q.terms, q.nterms);
+        json_t *js = hy_lib_item_json(a, sd, want.scores[i], q.terms, q.nterms);
+        char *tx = json_dumps(jx, JSON_COMPACT), *ts = json_dumps(js, JSON_COMPACT);
+        CHECK(tx && ts && !strcmp(tx, ts), "q=\"%s\" item %s:\n  index %s\n  store %s",
+              c->q ? c->q : "", ids[i], tx ? tx : "-", ts ? ts : "-");
+        c->items++;
+        free(tx);
+        free(ts);
+        json_decref(jx);
+        json_decref(js);
+    }
+    char none[HY_ID_LEN + 1];
+    memset(none, 'f', HY_ID_LEN);
+    none[HY_ID_LEN] = '\0';
+    struct hy_lib_doc nx;
+    CHECK(hy_libindex_doc(c->ix, a, none, &nx) == 0, "an unknown id is not in the index");
     c->compared++;
     if (want.total) c->nonempty++;
     hy_arena_free(a);
@@ -257,7 +299,9 @@ static void comparisons(hy_db *db, const hy_libindex *ix, size_t ncases) {
                                         "a", "d", "ن", "e x", "the of in",
                                         /* words of the synonym list: several alternatives */
                                         "کرونا", "كرونا food", "covid", "medicine", "خرید غذا",
-                                        "داروها", "coronavirus tehran"};
+                                        "داروها", "coronavirus tehran",
+                                        /* the long bodies: a hit past the snippet's words */
+                                        "farawayword", "lorem dolor", "farawayword food"};
     size_t nfixed = sizeof fixed / sizeof *fixed;
     struct cmp_ctx c = {.ix = ix};
     hy_arena *a = hy_arena_new(0);
@@ -289,7 +333,8 @@ static void comparisons(hy_db *db, const hy_libindex *ix, size_t ncases) {
         c.limit = per;
         CHECK(hy_db_run(db, HY_TX_READ, compare_tx, &c) >= 0, "compare %zu", i);
     }
-    printf("  %zu searches compared (%zu with hits)\n", c.compared, c.nonempty);
+    printf("  %zu searches compared (%zu with hits, %zu items)\n", c.compared, c.nonempty,
+           c.items);
     CHECK(c.nonempty > c.compared / 3, "enough searches find something");
     hy_arena_free(a);
     for (size_t i = 0; i < ws.n; i++) free(ws.w[i]);
@@ -369,7 +414,13 @@ static void versions(hy_db *db, hy_libindex *ix) {
         prev = v;
     }
     hy_libindex *now = NULL;
-    CHECK(hy_libindex_load(db, NULL, &now) == HY_DB_ONE && now, "rebuild");
+    CHECK(hy_libindex_load(db, ix, NULL, &now) == HY_DB_ONE && now, "rebuild");
+    /* The rebuild took over the unchanged documents' texts: all but the edited, the inserted
+     * and the republished ones (whose texts are the same, so also taken over). */
+    if (now)
+        CHECK(hy_libindex_text_reused(now) + 2 >= hy_libindex_docs(now) &&
+                  hy_libindex_text_reused(now) < hy_libindex_docs(now),
+              "texts taken over: %zu of %zu", hy_libindex_text_reused(now), hy_libindex_docs(now));
     if (!now) return;
     CHECK(hy_libindex_version(now) == version_of(db), "rebuilt at the current version");
     char first[HY_ID_LEN + 1] = "";
@@ -420,10 +471,11 @@ int main(int argc, char **argv) {
     size_t ndocs = getenv("HY_LIB_DOCS") ? (size_t)strtoul(getenv("HY_LIB_DOCS"), NULL, 10) : 3000;
     CHECK(hy_db_run(db, HY_TX_WRITE, load_tx, &ndocs) >= 0, "load");
     hy_libindex *ix = NULL;
-    CHECK(hy_libindex_load(db, NULL, &ix) == HY_DB_ONE && ix, "build the index");
+    CHECK(hy_libindex_load(db, NULL, NULL, &ix) == HY_DB_ONE && ix, "build the index");
     if (ix) {
-        printf("  index: %zu documents, %zu words, %zu bytes\n", hy_libindex_docs(ix),
-               hy_libindex_words(ix), hy_libindex_bytes(ix));
+        printf("  index: %zu documents, %zu words, %zu bytes (texts %zu, deflated from %zu)\n",
+               hy_libindex_docs(ix), hy_libindex_words(ix), hy_libindex_bytes(ix),
+               hy_libindex_text_bytes(ix), hy_libindex_text_plain(ix));
         CHECK(hy_libindex_docs(ix) > ndocs * 8 / 10 && hy_libindex_docs(ix) < ndocs,
               "the published documents only (%zu)", hy_libindex_docs(ix));
         comparisons(db, ix, 1500);
