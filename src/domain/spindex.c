@@ -3,14 +3,20 @@
  *
  * Exactness. Every distance in an answer is hy_geo_distance_m() of the stored doubles, with
  * the query point first, as the stores compute it; ranks compare those doubles, ties by record
- * number. The trees only decide what need not be looked at: a node or point is passed over
- * when a lower bound of its haversine term a = sin²(Δφ/2) + cos φq·cos φ·sin²(Δλ/2) exceeds,
- * by a relative margin of 1e-8, the term of the current `limit`-th distance (or of the reach).
- * The bound uses sin y >= y - y³/6 and cos x >= 1 - x²/2 + x⁴/24 - x⁶/720 on [0, π/2] (the
- * series alternate with shrinking terms there), the smallest cosine of latitude in the node's
- * box, and the longitude gap across ±180 — so it holds for every point in the box, with no
- * trigonometry per point. The floats of a node's box are rounded outwards, so every point
- * lies in it. */
+ * number. The trees only decide what need not be looked at, from bounds of the haversine term
+ * a = sin²(Δφ/2) + cos φq·cos φ·sin²(Δλ/2) of a point or of any point in a box:
+ *   - lower: sin y >= y - y³/6 and cos x >= 1 - x²/2 + x⁴/24 - x⁶/720 on [0, π/2] (the series
+ *     alternate with shrinking terms there), the smallest cosine of latitude in the box, the
+ *     longitude gap the short way round ±180;
+ *   - upper: sin y <= y, cos x <= 1 - x²/2 + x⁴/24, the largest cosine in the box;
+ * each widened by a relative margin of 1e-8 (MARGIN), far beyond the rounding of any of these
+ * formulas. No trigonometry per point. A nearest query first walks the k-d tree gathering the
+ * points whose lower bound is within the threshold — the upper bound of the `limit`-th best
+ * point that surely qualifies (in reach, in the box, not already among the covering ones) —
+ * then computes the exact distance of those still within the final threshold only. A point
+ * passed over is therefore surely farther than `limit` qualifying points, never merely as far
+ * (the id decides those ties). The split values of the k-d tree are floats rounded outwards,
+ * so every point lies in its cell. */
 #include "domain/spindex.h"
 
 #include <errno.h>
@@ -22,8 +28,10 @@
 #include "domain/geo.h"
 #include "util/arena.h"
 
-#define FAN 16        /* points a leaf, children a node */
+#define FAN 16        /* areas' tree: boxes a leaf, children a node */
 #define MAX_LEVELS 10 /* 16^9 > 2^32 */
+#define BUCKET 16     /* points' tree: points a leaf */
+#define KD_STACK 64   /* deeper than the tree can be (2^32 / BUCKET leaves) */
 #define NO_POLY UINT32_MAX
 
 #define SPX_PI 3.14159265358979323846
@@ -61,11 +69,23 @@ struct poly {
     size_t first_ring, nrings, first_vertex, nvertices;
 };
 
+/* A split of the points' k-d tree: the points of the left child have a coordinate (latitude or
+ * longitude, `axis`) of at most lmax, those of the right child at least rmin (floats rounded
+ * outwards). */
+struct split {
+    float lmax, rmin;
+};
+
 struct hy_spindex {
     size_t n;
-    struct pt *pt;  /* Hilbert order */
+    struct pt *pt;  /* in the k-d tree's order: each leaf's points together */
     uint32_t *rec;  /* pt[i] is record rec[i] */
-    struct tree tree;
+    /* The k-d tree: its shape follows from n alone (see kd_build); the internal nodes in
+     * preorder, each with its split and axis (0 latitude, 1 longitude). */
+    size_t nsplits;
+    struct split *split;
+    uint8_t *axis;
+    double box[4]; /* min_lat, min_lon, max_lat, max_lon of every point */
     size_t nareas;
     struct area *area;
     struct tree area_tree;
@@ -74,27 +94,6 @@ struct hy_spindex {
     size_t *ring_start, *ring_len; /* ring_start relative to the polygon's first vertex */
     double *vlat, *vlon;
 };
-
-/* ---- the Hilbert curve ---- */
-
-uint32_t hy_spindex_hilbert(double lat, double lon) {
-    uint32_t x = (uint32_t)((lon + 180.0) / 360.0 * 65535.0);
-    uint32_t y = (uint32_t)((lat + 90.0) / 180.0 * 65535.0);
-    uint32_t d = 0;
-    for (int k = 15; k >= 0; k--) {
-        uint32_t bx = x >> k & 1, by = y >> k & 1, low = (1u << k) - 1;
-        d = d << 2 | ((bx * 3) ^ by);
-        if (by) continue;
-        if (bx) { /* mirror the quadrant, then turn it a quarter */
-            x = ~x;
-            y = ~y;
-        }
-        uint32_t t = x & low;
-        x = y & low;
-        y = t;
-    }
-    return d;
-}
 
 /* ---- boxes ---- */
 
@@ -127,7 +126,7 @@ static int tree_alloc(struct tree *t, size_t n) {
         if (c == 1) break;
     }
     if (!total) return 0;
-    t->box = malloc(total * sizeof *t->box);
+    t->box = calloc(total, sizeof *t->box);
     if (!t->box) return -ENOMEM;
     t->nboxes = total;
     size_t off = 0;
@@ -174,41 +173,9 @@ static bool rec_ok(const struct hy_spindex_rec *r, const struct hy_spindex_rec *
     return k == 0 || box_finite(&r->area_box);
 }
 
-/* Sorts keys (the record number in the low 32 bits, ascending on entry) by their high 32 bits,
- * stably: two counting passes of 16 bits. */
-static int sort_keys(uint64_t *keys, size_t n) {
-    uint64_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    size_t *count = malloc(65536 * sizeof *count);
-    if (!tmp || !count) {
-        free(tmp);
-        free(count);
-        return -ENOMEM;
-    }
-    uint64_t *from = keys, *to = tmp;
-    for (int shift = 32; shift < 64; shift += 16) {
-        memset(count, 0, 65536 * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[from[i] >> shift & 0xffff]++;
-        size_t sum = 0;
-        for (size_t b = 0; b < 65536; b++) {
-            size_t c = count[b];
-            count[b] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            to[count[from[i] >> shift & 0xffff]++] = from[i];
-        uint64_t *t = from;
-        from = to;
-        to = t;
-    }
-    /* Two passes: the sorted keys are back in `keys`. */
-    free(tmp);
-    free(count);
-    return 0;
-}
-
+/* Makes *v (NULL at first) hold at least `need` items of `size` bytes (at least one). */
 static int grow(void **v, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) return 0;
+    if (*v && need <= *cap) return 0;
     size_t c = *cap ? *cap : 64;
     while (c < need)
         c *= 2;
@@ -273,7 +240,7 @@ static int build_areas(hy_spindex *ix, const struct hy_spindex_rec *r) {
     if (!ix->area) return -ENOMEM;
     struct poly_caps pc = {0};
     size_t na = 0;
-    /* In the points' (Hilbert) order, so that neighbouring areas share leaves. */
+    /* In the points' (k-d tree) order, so that neighbouring areas share leaves. */
     for (size_t pos = 0; pos < ix->n; pos++) {
         const struct hy_spindex_rec *g = &r[ix->rec[pos]];
         int k = area_kind(g);
@@ -313,6 +280,69 @@ static int build_areas(hy_spindex *ix, const struct hy_spindex_rec *r) {
     return 0;
 }
 
+static double pt_coord(const struct pt *p, int axis) { return axis ? p->lon : p->lat; }
+
+static void pt_swap(hy_spindex *ix, size_t i, size_t j) {
+    struct pt p = ix->pt[i];
+    ix->pt[i] = ix->pt[j];
+    ix->pt[j] = p;
+    uint32_t r = ix->rec[i];
+    ix->rec[i] = ix->rec[j];
+    ix->rec[j] = r;
+}
+
+/* Reorders pt[lo, hi) so that every point before `mid` has a coordinate at most that of every
+ * point from `mid` on (quickselect, three-way partition; the pivot from a fixed sequence). */
+static void kd_select(hy_spindex *ix, size_t lo, size_t hi, size_t mid, int axis, uint64_t *seed) {
+    while (hi - lo > 1) {
+        *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+        double pv = pt_coord(&ix->pt[lo + (size_t)(*seed >> 33) % (hi - lo)], axis);
+        size_t a = lo, i = lo, z = hi; /* [lo,a) < pv, [a,i) == pv, [z,hi) > pv */
+        while (i < z) {
+            double v = pt_coord(&ix->pt[i], axis);
+            if (v < pv) pt_swap(ix, a++, i++);
+            else if (v > pv) pt_swap(ix, i, --z);
+            else i++;
+        }
+        if (mid < a) hi = a;
+        else if (mid >= z) lo = z;
+        else return;
+    }
+}
+
+/* The number of leaves under a node of n points; a node of more than one leaf gives its left
+ * child the first half of them (rounded up), BUCKET points each, and the rest to the right. So
+ * the shape of the tree, and where each node's points are, follow from n alone. */
+static size_t kd_leaves(size_t n) { return (n + BUCKET - 1) / BUCKET; }
+
+/* Builds the subtree of internal node `node` over pt[lo, hi). */
+static void kd_build(hy_spindex *ix, size_t node, size_t lo, size_t hi, uint64_t *seed) {
+    size_t m = kd_leaves(hi - lo);
+    if (m <= 1) return;
+    size_t ml = (m + 1) / 2, mid = lo + ml * BUCKET;
+    /* Split the longer side of the points' box (longitude scaled to distance there). */
+    double la0 = 90, la1 = -90, lo0 = 180, lo1 = -180;
+    for (size_t i = lo; i < hi; i++) {
+        const struct pt *p = &ix->pt[i];
+        la0 = p->lat < la0 ? p->lat : la0;
+        la1 = p->lat > la1 ? p->lat : la1;
+        lo0 = p->lon < lo0 ? p->lon : lo0;
+        lo1 = p->lon > lo1 ? p->lon : lo1;
+    }
+    double w = (lo1 - lo0) * cos((fabs(la0) > fabs(la1) ? la1 : la0) * DEG);
+    int axis = w > la1 - la0;
+    kd_select(ix, lo, hi, mid, axis, seed);
+    double lmax = -1000, rmin = 1000;
+    for (size_t i = lo; i < mid; i++)
+        lmax = pt_coord(&ix->pt[i], axis) > lmax ? pt_coord(&ix->pt[i], axis) : lmax;
+    for (size_t i = mid; i < hi; i++)
+        rmin = pt_coord(&ix->pt[i], axis) < rmin ? pt_coord(&ix->pt[i], axis) : rmin;
+    ix->split[node] = (struct split){f_up(lmax), f_down(rmin)};
+    ix->axis[node] = (uint8_t)axis;
+    kd_build(ix, node + 1, lo, mid, seed);
+    kd_build(ix, node + ml, mid, hi, seed); /* after the left subtree's ml - 1 nodes */
+}
+
 int hy_spindex_build(const struct hy_spindex_rec *r, size_t n, hy_spindex **ret_index,
                      size_t *ret_bad) {
     if (n > HY_SPINDEX_MAX_GROUPS) {
@@ -327,37 +357,24 @@ int hy_spindex_build(const struct hy_spindex_rec *r, size_t n, hy_spindex **ret_
     hy_spindex *ix = calloc(1, sizeof *ix);
     if (!ix) return -ENOMEM;
     ix->n = n;
-    uint64_t *keys = malloc((n ? n : 1) * sizeof *keys);
+    ix->nsplits = n ? kd_leaves(n) - 1 : 0;
     ix->pt = malloc((n ? n : 1) * sizeof *ix->pt);
     ix->rec = malloc((n ? n : 1) * sizeof *ix->rec);
-    int e = keys && ix->pt && ix->rec ? 0 : -ENOMEM;
+    ix->split = malloc((ix->nsplits ? ix->nsplits : 1) * sizeof *ix->split);
+    ix->axis = malloc(ix->nsplits ? ix->nsplits : 1);
+    int e = ix->pt && ix->rec && ix->split && ix->axis ? 0 : -ENOMEM;
     if (!e) {
-        for (size_t i = 0; i < n; i++)
-            keys[i] = (uint64_t)hy_spindex_hilbert(r[i].lat, r[i].lon) << 32 | (uint64_t)i;
-        e = sort_keys(keys, n);
-    }
-    if (!e) {
-        for (size_t pos = 0; pos < n; pos++) {
-            uint32_t i = (uint32_t)keys[pos];
-            ix->rec[pos] = i;
-            ix->pt[pos] = (struct pt){r[i].lat, r[i].lon};
+        ix->box[0] = 90, ix->box[1] = 180, ix->box[2] = -90, ix->box[3] = -180;
+        for (size_t i = 0; i < n; i++) {
+            ix->rec[i] = (uint32_t)i;
+            ix->pt[i] = (struct pt){r[i].lat, r[i].lon};
+            ix->box[0] = r[i].lat < ix->box[0] ? r[i].lat : ix->box[0];
+            ix->box[1] = r[i].lon < ix->box[1] ? r[i].lon : ix->box[1];
+            ix->box[2] = r[i].lat > ix->box[2] ? r[i].lat : ix->box[2];
+            ix->box[3] = r[i].lon > ix->box[3] ? r[i].lon : ix->box[3];
         }
-        e = tree_alloc(&ix->tree, n);
-    }
-    free(keys);
-    if (!e) {
-        for (size_t j = 0; j < ix->tree.count[0]; j++) {
-            size_t first = j * FAN, last = first + FAN < n ? first + FAN : n;
-            double la0 = 90, la1 = -90, lo0 = 180, lo1 = -180;
-            for (size_t k = first; k < last; k++) {
-                la0 = fmin(la0, ix->pt[k].lat);
-                la1 = fmax(la1, ix->pt[k].lat);
-                lo0 = fmin(lo0, ix->pt[k].lon);
-                lo1 = fmax(lo1, ix->pt[k].lon);
-            }
-            ix->tree.level[0][j] = (struct fbox){f_down(la0), f_down(lo0), f_up(la1), f_up(lo1)};
-        }
-        tree_fill(&ix->tree);
+        uint64_t seed = 20261127;
+        kd_build(ix, 0, 0, n, &seed);
         e = build_areas(ix, r);
     }
     if (e) {
@@ -372,7 +389,8 @@ hy_spindex *hy_spindex_free(hy_spindex *ix) {
     if (!ix) return NULL;
     free(ix->pt);
     free(ix->rec);
-    free(ix->tree.box);
+    free(ix->split);
+    free(ix->axis);
     free(ix->area);
     free(ix->area_tree.box);
     free(ix->poly);
@@ -391,10 +409,10 @@ void hy_spindex_stats(const hy_spindex *ix, struct hy_spindex_stats *ret) {
     ret->areas = ix->nareas;
     ret->polygons = ix->npolys;
     ret->vertices = ix->nvertices;
-    ret->nodes = ix->tree.nboxes;
+    ret->nodes = ix->nsplits;
     ret->area_nodes = ix->area_tree.nboxes;
     ret->bytes_points = ix->n * (sizeof *ix->pt + sizeof *ix->rec);
-    ret->bytes_tree = ix->tree.nboxes * sizeof(struct fbox);
+    ret->bytes_tree = ix->nsplits * (sizeof *ix->split + sizeof *ix->axis);
     ret->bytes_areas = ix->nareas * sizeof *ix->area +
                        ix->area_tree.nboxes * sizeof(struct fbox) +
                        ix->npolys * sizeof *ix->poly +
@@ -465,51 +483,12 @@ static void top_sort(struct top *t) {
     t->n = n;
 }
 
-/* A node waiting in the best-first walk: its bound and where it is. */
-struct qent {
-    double lb;
-    uint32_t node, level;
-};
-
-struct queue {
-    struct qent *v;
-    size_t n, cap;
-    bool owned; /* v was malloc()ed */
-};
-
-static int q_push(struct queue *q, double lb, size_t node, unsigned level) {
-    if (q->n == q->cap) {
-        size_t cap = q->cap * 2;
-        struct qent *v = q->owned ? realloc(q->v, cap * sizeof *v) : malloc(cap * sizeof *v);
-        if (!v) return -ENOMEM;
-        if (!q->owned) memcpy(v, q->v, q->n * sizeof *v);
-        q->v = v;
-        q->cap = cap;
-        q->owned = true;
-    }
-    size_t i = q->n++;
-    while (i > 0 && q->v[(i - 1) / 2].lb > lb) {
-        q->v[i] = q->v[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    q->v[i] = (struct qent){lb, (uint32_t)node, level};
-    return 0;
-}
-
-static struct qent q_pop(struct queue *q) {
-    struct qent top = q->v[0], last = q->v[--q->n];
-    size_t i = 0;
-    for (;;) {
-        size_t l = 2 * i + 1;
-        if (l >= q->n) break;
-        if (l + 1 < q->n && q->v[l + 1].lb < q->v[l].lb) l++;
-        if (q->v[l].lb >= last.lb) break;
-        q->v[i] = q->v[l];
-        i = l;
-    }
-    if (q->n) q->v[i] = last;
-    return top;
-}
+/* Bounds carry a relative margin of MARGIN (and an absolute one of TINY above): far more than
+ * the rounding of any of these formulas or of hy_geo_distance_m(), so a point is passed over
+ * only when its computed distance is surely larger than the computed distance of `limit`
+ * points that qualify. */
+#define MARGIN 1e-8
+#define TINY 1e-290
 
 struct qctx {
     double lat, lon, cosq;
@@ -519,16 +498,23 @@ struct qctx {
      * (the box's, computed once when first needed). */
     double reach_lo, reach_hi, reach;
     bool reach_known;
-    double thr; /* skip what has a lower bound of its haversine term above this */
+    double sure;  /* a point whose term is at most this is surely within reach_lo */
+    double thr;   /* what has a lower bound of its term above this cannot rank */
     const uint32_t *skip; /* sorted point positions the walk leaves out (the covering ones) */
     size_t nskip;
 };
 
-static double sin_lb(double y) { return y * (1 - y * y / 6); }
+/* sin y >= y - y³/6 (a rounded 1/6 instead of a division: well inside MARGIN). */
+static double sin_lb(double y) { return y * (1 - y * y * (1.0 / 6)); }
 
 static double cos_lb(double x) {
-    double x2 = x * x, c = 1 - x2 / 2 * (1 - x2 / 12 * (1 - x2 / 30));
+    double x2 = x * x, c = 1 - x2 * 0.5 * (1 - x2 * (1.0 / 12) * (1 - x2 * (1.0 / 30)));
     return c > 0 ? c : 0;
+}
+
+static double cos_ub(double x) {
+    double x2 = x * x, c = 1 - x2 * 0.5 * (1 - x2 * (1.0 / 12));
+    return c < 1 ? c : 1;
 }
 
 /* The gap in degrees between two longitudes, the short way round. */
@@ -541,35 +527,60 @@ static double lon_gap(double a, double b) {
  * has a cosine of at least cmin. */
 static double term_lb(const struct qctx *c, double dlat, double dlon, double cmin) {
     double s1 = sin_lb(dlat * (DEG / 2)), s2 = sin_lb(dlon * (DEG / 2));
-    return s1 * s1 + c->cosq * cmin * s2 * s2;
+    return (s1 * s1 + c->cosq * cmin * s2 * s2) * (1 - MARGIN);
 }
 
-/* The smallest cosine of latitude in box b (a lower bound). */
-static double box_cos_lb(const struct fbox *b) {
-    double m = fmax(fabs((double)b->min_lat), fabs((double)b->max_lat));
+/* An upper bound, for a latitude whose cosine is at most cmax (sin y <= y). */
+static double term_ub(const struct qctx *c, double dlat, double dlon, double cmax) {
+    double y1 = dlat * (DEG / 2), y2 = dlon * (DEG / 2);
+    return (y1 * y1 + c->cosq * cmax * y2 * y2) * (1 + MARGIN) + TINY;
+}
+
+/* A box of the k-d tree: the region a node's points lie in. */
+struct cell {
+    double la0, lo0, la1, lo1;
+};
+
+/* The smallest and largest cosine of latitude in a cell (bounds). */
+static double cell_cos_lb(const struct cell *b) {
+    double a = fabs(b->la0), z = fabs(b->la1), m = a > z ? a : z;
     return cos_lb((m > 90 ? 90 : m) * DEG);
 }
 
-static double box_lb(const struct qctx *c, const struct fbox *b) {
-    double la0 = b->min_lat, la1 = b->max_lat, lo0 = b->min_lon, lo1 = b->max_lon;
-    double dlat = c->lat < la0 ? la0 - c->lat : c->lat > la1 ? c->lat - la1 : 0;
-    double dlon = 0;
-    if (c->lon < lo0 || c->lon > lo1) dlon = fmin(lon_gap(c->lon, lo0), lon_gap(c->lon, lo1));
-    return term_lb(c, dlat, dlon, box_cos_lb(b));
+static double cell_cos_ub(const struct cell *b) {
+    if (b->la0 <= 0 && b->la1 >= 0) return 1;
+    double a = fabs(b->la0), z = fabs(b->la1), m = a < z ? a : z;
+    return cos_ub((m > 90 ? 90 : m) * DEG);
 }
 
-/* An upper bound of the haversine term of any point whose computed distance is at most d:
- * what may still rank is at most this. */
-static double term_of(double d) {
+/* A lower bound of the term of any point in the cell (no branches: the latitude gap is 0
+ * inside, the longitude gap is taken the shorter way round). */
+static double cell_lb(const struct qctx *c, const struct cell *b) {
+    double s = b->la0 - c->lat, n = c->lat - b->la1;
+    double dlat = s > n ? s : n;
+    dlat = dlat > 0 ? dlat : 0;
+    double a = b->lo0 - c->lon, z = c->lon - b->lo1;
+    double e = a < z + 360 ? a : z + 360, w = z < a + 360 ? z : a + 360;
+    double dlon = e > w ? e : w;
+    dlon = dlon > 0 ? dlon : 0;
+    return term_lb(c, dlat, dlon, cell_cos_lb(b));
+}
+
+/* The haversine term of distance d, raised (above) or lowered (below) by the margins. */
+static double term_above(double d) {
     double s = sin(d / (2 * HY_EARTH_RADIUS_M));
-    return s * s * (1 + 1e-8) + 1e-290;
+    return s * s * (1 + MARGIN) + TINY;
 }
 
-static bool box_meets(const struct qctx *c, const struct fbox *b) {
-    if ((double)b->max_lat < c->box.min_lat || (double)b->min_lat > c->box.max_lat) return false;
-    if (c->box.min_lon <= c->box.max_lon)
-        return (double)b->max_lon >= c->box.min_lon && (double)b->min_lon <= c->box.max_lon;
-    return (double)b->max_lon >= c->box.min_lon || (double)b->min_lon <= c->box.max_lon;
+static double term_below(double d) {
+    double s = sin(d / (2 * HY_EARTH_RADIUS_M));
+    return s * s * (1 - MARGIN) - TINY;
+}
+
+static bool cell_meets(const struct qctx *c, const struct cell *b) {
+    if (b->la1 < c->box.min_lat || b->la0 > c->box.max_lat) return false;
+    if (c->box.min_lon <= c->box.max_lon) return b->lo1 >= c->box.min_lon && b->lo0 <= c->box.max_lon;
+    return b->lo1 >= c->box.min_lon || b->lo0 <= c->box.max_lon;
 }
 
 static bool in_reach(struct qctx *c, double d) {
@@ -593,51 +604,139 @@ static bool skipped(const struct qctx *c, uint32_t pos) {
     return lo < c->nskip && c->skip[lo] == pos;
 }
 
-static void scan_leaf(const hy_spindex *ix, struct qctx *c, size_t leaf, struct top *t) {
-    size_t first = leaf * FAN, last = first + FAN < ix->n ? first + FAN : ix->n;
-    double cmin = box_cos_lb(&ix->tree.level[0][leaf]);
-    for (size_t pos = first; pos < last; pos++) {
-        const struct pt *p = &ix->pt[pos];
-        if (c->has_box && !hy_bbox_has(&c->box, p->lat, p->lon)) continue;
-        if (term_lb(c, fabs(p->lat - c->lat), lon_gap(p->lon, c->lon), cmin) > c->thr) continue;
-        if (c->nskip && skipped(c, (uint32_t)pos)) continue;
-        struct cand x = {hy_geo_distance_m(c->lat, c->lon, p->lat, p->lon), ix->rec[pos],
-                         (uint32_t)pos};
-        if (!in_reach(c, x.d)) continue;
-        if (top_offer(t, &x) && t->n == t->k) {
-            double thr = term_of(t->v[0].d);
-            if (thr < c->thr) c->thr = thr;
-        }
+/* The walk's finds: points that may rank, with bounds of their term. */
+struct found {
+    double lb;
+    uint32_t pos;
+};
+
+struct walk {
+    struct found *v;
+    size_t n, cap;
+    bool owned;
+    /* The upper bounds of the k smallest sure finds (in reach, in the box, not skipped): a
+     * heap with the largest on top. Once k are in, its top bounds what can still rank. */
+    double *ub;
+    size_t nub, k;
+};
+
+static int walk_add(struct walk *w, double lb, size_t pos) {
+    if (w->n == w->cap) {
+        size_t cap = w->cap * 2;
+        struct found *v = w->owned ? realloc(w->v, cap * sizeof *v) : malloc(cap * sizeof *v);
+        if (!v) return -ENOMEM;
+        if (!w->owned) memcpy(v, w->v, w->n * sizeof *v);
+        w->v = v;
+        w->cap = cap;
+        w->owned = true;
     }
+    w->v[w->n++] = (struct found){lb, (uint32_t)pos};
+    return 0;
 }
 
-/* The nearest t->k points in reach (and in the box), the skipped ones left out. */
+/* Offers a sure find's upper bound; lowers c->thr once k are in. */
+static void walk_sure(struct walk *w, struct qctx *c, double ub) {
+    size_t i;
+    if (w->nub < w->k) {
+        i = w->nub++;
+        while (i > 0 && w->ub[(i - 1) / 2] < ub) {
+            w->ub[i] = w->ub[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        w->ub[i] = ub;
+    } else if (ub < w->ub[0]) {
+        i = 0;
+        for (;;) {
+            size_t l = 2 * i + 1;
+            if (l >= w->nub) break;
+            if (l + 1 < w->nub && w->ub[l + 1] > w->ub[l]) l++;
+            if (w->ub[l] <= ub) break;
+            w->ub[i] = w->ub[l];
+            i = l;
+        }
+        w->ub[i] = ub;
+    } else {
+        return;
+    }
+    if (w->nub == w->k && w->ub[0] < c->thr) c->thr = w->ub[0];
+}
+
+static int scan_leaf(const hy_spindex *ix, struct qctx *c, size_t lo, size_t hi,
+                     const struct cell *b, struct walk *w) {
+    double cmin = cell_cos_lb(b), cmax = cell_cos_ub(b);
+    for (size_t pos = lo; pos < hi; pos++) {
+        const struct pt *p = &ix->pt[pos];
+        if (c->has_box && !hy_bbox_has(&c->box, p->lat, p->lon)) continue;
+        double dlat = fabs(p->lat - c->lat), dlon = lon_gap(p->lon, c->lon);
+        double lb = term_lb(c, dlat, dlon, cmin);
+        if (lb > c->thr) continue;
+        if (c->nskip && skipped(c, (uint32_t)pos)) continue;
+        if (walk_add(w, lb, pos) < 0) return -ENOMEM;
+        double ub = term_ub(c, dlat, dlon, cmax);
+        if (ub <= c->sure) walk_sure(w, c, ub);
+    }
+    return 0;
+}
+
+/* A node of the k-d tree waiting to be explored. */
+struct kframe {
+    struct cell cell;
+    double lb;
+    size_t node, lo, hi;
+};
+
+/* The nearest t->k points in reach (and in the box), the skipped ones left out. First a
+ * depth-first walk of the k-d tree, the nearer child first, gathers every point that may rank
+ * (by bounds alone: the first leaf's points bound the rest), then only those whose lower
+ * bound is within the final threshold get their exact distance. */
 static int nearest(const hy_spindex *ix, struct qctx *c, struct top *t) {
-    const struct tree *tr = &ix->tree;
-    if (!tr->levels || !t->k) return 0;
-    struct qent stack[256];
-    struct queue q = {stack, 0, sizeof stack / sizeof stack[0], false};
-    unsigned top = tr->levels - 1;
+    if (!ix->n || !t->k) return 0;
+    struct found fbuf[256];
+    double ubuf[64];
+    struct walk w = {fbuf, 0, sizeof fbuf / sizeof fbuf[0], false, ubuf, 0, t->k};
+    if (t->k > sizeof ubuf / sizeof ubuf[0] && !(w.ub = malloc(t->k * sizeof *w.ub)))
+        return -ENOMEM;
+    struct kframe stack[KD_STACK];
+    size_t sp = 0;
     int e = 0;
-    if (!c->has_box || box_meets(c, &tr->level[top][0]))
-        e = q_push(&q, box_lb(c, &tr->level[top][0]), 0, top);
-    while (!e && q.n) {
-        struct qent x = q_pop(&q);
-        if (x.lb > c->thr) break;
-        if (x.level == 0) {
-            scan_leaf(ix, c, x.node, t);
+    struct cell root = {ix->box[0], ix->box[1], ix->box[2], ix->box[3]};
+    if (!c->has_box || cell_meets(c, &root))
+        stack[sp++] = (struct kframe){root, cell_lb(c, &root), 0, 0, ix->n};
+    while (sp && !e) {
+        struct kframe f = stack[--sp];
+        if (f.lb > c->thr) continue;
+        size_t m = kd_leaves(f.hi - f.lo);
+        if (m <= 1) {
+            e = scan_leaf(ix, c, f.lo, f.hi, &f.cell, &w);
             continue;
         }
-        size_t below = tr->count[x.level - 1], first = (size_t)x.node * FAN;
-        size_t last = first + FAN < below ? first + FAN : below;
-        const struct fbox *bx = tr->level[x.level - 1];
-        for (size_t k = first; k < last && !e; k++) {
-            if (c->has_box && !box_meets(c, &bx[k])) continue;
-            double lb = box_lb(c, &bx[k]);
-            if (lb <= c->thr) e = q_push(&q, lb, k, x.level - 1);
+        size_t ml = (m + 1) / 2, mid = f.lo + ml * BUCKET;
+        const struct split *sp_ = &ix->split[f.node];
+        struct kframe l = {f.cell, 0, f.node + 1, f.lo, mid};
+        struct kframe r = {f.cell, 0, f.node + ml, mid, f.hi};
+        if (ix->axis[f.node]) {
+            l.cell.lo1 = sp_->lmax;
+            r.cell.lo0 = sp_->rmin;
+        } else {
+            l.cell.la1 = sp_->lmax;
+            r.cell.la0 = sp_->rmin;
         }
+        l.lb = c->has_box && !cell_meets(c, &l.cell) ? HUGE_VAL : cell_lb(c, &l.cell);
+        r.lb = c->has_box && !cell_meets(c, &r.cell) ? HUGE_VAL : cell_lb(c, &r.cell);
+        /* The farther child waits below the nearer. */
+        const struct kframe *nearer = l.lb <= r.lb ? &l : &r, *farther = nearer == &l ? &r : &l;
+        if (farther->lb <= c->thr) stack[sp++] = *farther;
+        if (nearer->lb <= c->thr) stack[sp++] = *nearer;
     }
-    if (q.owned) free(q.v);
+    for (size_t i = 0; i < w.n && !e; i++) {
+        if (w.v[i].lb > c->thr) continue;
+        uint32_t pos = w.v[i].pos;
+        const struct pt *p = &ix->pt[pos];
+        struct cand x = {hy_geo_distance_m(c->lat, c->lon, p->lat, p->lon), ix->rec[pos], pos};
+        if (in_reach(c, x.d)) top_offer(t, &x);
+    }
+    if (w.owned) free(w.v);
+    if (w.ub != ubuf) free(w.ub);
     return e;
 }
 
@@ -730,7 +829,8 @@ int hy_spindex_near(const hy_spindex *ix, const struct hy_spindex_query *q,
         far = fmin(far, WORLD_M);
         if (far < c.reach_lo) c.reach_lo = far;
     }
-    c.thr = c.reach_hi < WORLD_M ? term_of(c.reach_hi) : INFINITY;
+    c.thr = c.reach_hi < WORLD_M ? term_above(c.reach_hi) : INFINITY;
+    c.sure = c.reach_lo < WORLD_M ? term_below(c.reach_lo) : INFINITY;
 
     struct cand small[2 * 32];
     struct cand *buf = q->limit <= 32 ? small : malloc(2 * q->limit * sizeof *buf);

@@ -8,15 +8,17 @@
  * hy_geo_distance_m() over the same doubles, ties by id; at most `limit`.
  *
  * Shape (docs/spatial-index.md):
- *   - the points in Hilbert order (the curve `hamyari import groups` lays rows out along):
- *     exact lat/lon doubles and the record number, 20 bytes a group;
- *   - a packed R-tree over them: 16 points a leaf, 16 children a node, each node a box of
- *     32-bit floats rounded outwards (about 1 byte a group). Nearest queries walk it best
- *     first; a node or point is skipped only when a lower bound of its haversine distance
- *     (no trigonometry per point) is clearly beyond the current `limit`-th; the survivors get
- *     the exact distance;
- *   - a second packed R-tree over the bounding boxes of the coverage areas (radius and
- *     polygon), with each radius and each parsed polygon, for "covers".
+ *   - the points in a k-d tree: exact lat/lon doubles and the record number, 20 bytes a
+ *     group, in leaves of 16 points; each split (latitude or longitude, whichever side of the
+ *     node's points is longer) keeps the largest coordinate on its left and the smallest on its
+ *     right as floats rounded outwards, 9 bytes per 16 groups. The shape follows from the
+ *     number of groups, so nothing else is stored. A nearest query walks it depth first, the
+ *     nearer child first, skipping what a lower bound of the haversine distance (no
+ *     trigonometry per point) puts clearly beyond the `limit`-th; the few survivors get the
+ *     exact distance. (A packed Hilbert R-tree with the same bounds was measured too: twice
+ *     as slow, see docs/spatial-index.md.)
+ *   - a packed R-tree (16 entries a node, float boxes rounded outwards) over the bounding
+ *     boxes of the coverage areas, with each radius and each parsed polygon, for "covers".
  *
  * Immutable once built: any number of threads may query one index at once. No store, no SQL,
  * no HTTP: the caller reads the groups and keeps whatever an answer shows; a hit names the
@@ -91,9 +93,5 @@ struct hy_spindex_stats {
 };
 
 void hy_spindex_stats(const hy_spindex *ix, struct hy_spindex_stats *ret);
-
-/* The position of (lat, lon) on the Hilbert curve through a 65,536 x 65,536 grid over the map
- * (the order `hamyari import groups` gives the rows): nearby points get nearby numbers. */
-uint32_t hy_spindex_hilbert(double lat, double lon);
 
 #endif

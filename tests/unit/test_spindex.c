@@ -426,28 +426,8 @@ static void test_bad_input(void **state) {
     assert_null(hy_spindex_free(NULL));
 }
 
-/* The curve keeps neighbours together: the four cells of a 2x2 block are consecutive. */
-static void test_hilbert(void **state) {
-    assert_int_equal(hy_spindex_hilbert(-90, -180), 0);
-    uint32_t seen[4];
-    double step_lat = 180.0 / 65535, step_lon = 360.0 / 65535;
-    for (int k = 0; k < 4; k++)
-        seen[k] = hy_spindex_hilbert(-90 + (k & 1) * step_lat * 1.5,
-                                     -180 + (k >> 1) * step_lon * 1.5);
-    uint32_t lo = seen[0], hi = seen[0];
-    for (int k = 1; k < 4; k++) {
-        lo = seen[k] < lo ? seen[k] : lo;
-        hi = seen[k] > hi ? seen[k] : hi;
-    }
-    assert_int_equal(lo, 0);
-    assert_int_equal(hi, 3);
-    /* Far apart on the map, far apart on the curve. */
-    assert_true(hy_spindex_hilbert(60, 100) >> 30 != hy_spindex_hilbert(-60, -100) >> 30);
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hilbert),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_duplicates_rank_by_id),
         cmocka_unit_test(test_tiny_sets),
