@@ -721,12 +721,15 @@ static int nearest(const hy_spindex *ix, struct qctx *c, struct top *t) {
             l.cell.la1 = sp_->lmax;
             r.cell.la0 = sp_->rmin;
         }
-        l.lb = c->has_box && !cell_meets(c, &l.cell) ? HUGE_VAL : cell_lb(c, &l.cell);
-        r.lb = c->has_box && !cell_meets(c, &r.cell) ? HUGE_VAL : cell_lb(c, &r.cell);
-        /* The farther child waits below the nearer. */
-        const struct kframe *nearer = l.lb <= r.lb ? &l : &r, *farther = nearer == &l ? &r : &l;
-        if (farther->lb <= c->thr) stack[sp++] = *farther;
-        if (nearer->lb <= c->thr) stack[sp++] = *nearer;
+        /* A child outside the box is left out; the farther child waits below the nearer. */
+        bool lin = !c->has_box || cell_meets(c, &l.cell);
+        bool rin = !c->has_box || cell_meets(c, &r.cell);
+        if (lin) l.lb = cell_lb(c, &l.cell);
+        if (rin) r.lb = cell_lb(c, &r.cell);
+        bool left_first = lin && (!rin || l.lb <= r.lb);
+        const struct kframe *nearer = left_first ? &l : &r, *farther = left_first ? &r : &l;
+        if ((left_first ? rin : lin) && farther->lb <= c->thr) stack[sp++] = *farther;
+        if ((left_first ? lin : rin) && nearer->lb <= c->thr) stack[sp++] = *nearer;
     }
     for (size_t i = 0; i < w.n && !e; i++) {
         if (w.v[i].lb > c->thr) continue;
