@@ -28,10 +28,8 @@
 #include "domain/geo.h"
 #include "util/arena.h"
 
-#define FAN 16        /* areas' tree: boxes a leaf, children a node */
-#define MAX_LEVELS 10 /* 16^9 > 2^32 */
-#define BUCKET 16     /* points' tree: points a leaf */
-#define KD_STACK 64   /* deeper than the tree can be (2^32 / BUCKET leaves) */
+#define BUCKET 16   /* points (area boxes) a leaf of a k-d tree */
+#define KD_STACK 64 /* more than a walk can hold: a pending node a level, 28 levels at most */
 #define NO_POLY UINT32_MAX
 
 #define SPX_PI 3.14159265358979323846
@@ -47,20 +45,10 @@ struct pt {
     double lat, lon;
 };
 
-/* A packed R-tree: level 0 holds a box per FAN items, each level above a box per FAN boxes
- * of the level below; the top level is one box. */
-struct tree {
-    unsigned levels;
-    size_t count[MAX_LEVELS];
-    struct fbox *level[MAX_LEVELS]; /* into box */
-    struct fbox *box;
-    size_t nboxes;
-};
-
+/* What an area covers with: the group's point and its radius or polygon. */
 struct area {
-    struct fbox box; /* the stored area box, rounded outwards */
-    uint32_t pos;    /* the group's point */
-    uint32_t poly;   /* into ix->poly, or NO_POLY for a radius */
+    uint32_t pos;  /* the group's point */
+    uint32_t poly; /* into ix->poly, or NO_POLY for a radius */
     double radius_m;
 };
 
@@ -69,26 +57,33 @@ struct poly {
     size_t first_ring, nrings, first_vertex, nvertices;
 };
 
-/* A split of the points' k-d tree: the points of the left child have a coordinate (latitude or
- * longitude, `axis`) of at most lmax, those of the right child at least rmin (floats rounded
- * outwards). */
+/* A split of a k-d tree on one axis (latitude or longitude): everything under the left child
+ * lies at or below lmax on that axis, everything under the right child at or above rmin
+ * (floats rounded outwards). */
 struct split {
     float lmax, rmin;
+};
+
+/* A k-d tree over n items in leaves of BUCKET: its shape follows from n alone (see kd_build);
+ * the internal nodes in preorder, each with its split and axis (0 latitude, 1 longitude). */
+struct kdtree {
+    size_t nsplits;
+    struct split *split;
+    uint8_t *axis;
 };
 
 struct hy_spindex {
     size_t n;
     struct pt *pt;  /* in the k-d tree's order: each leaf's points together */
     uint32_t *rec;  /* pt[i] is record rec[i] */
-    /* The k-d tree: its shape follows from n alone (see kd_build); the internal nodes in
-     * preorder, each with its split and axis (0 latitude, 1 longitude). */
-    size_t nsplits;
-    struct split *split;
-    uint8_t *axis;
+    struct kdtree tree;
     double box[4]; /* min_lat, min_lon, max_lat, max_lon of every point */
+    /* The coverage areas in a k-d tree of their boxes (split on the boxes' centres; a split
+     * keeps the extent of the boxes on each side). */
     size_t nareas;
+    struct fbox *abox; /* the stored area boxes, rounded outwards */
     struct area *area;
-    struct tree area_tree;
+    struct kdtree atree;
     size_t npolys, nrings, nvertices;
     struct poly *poly;
     size_t *ring_start, *ring_len; /* ring_start relative to the polygon's first vertex */
@@ -105,50 +100,6 @@ static float f_down(double v) {
 static float f_up(double v) {
     float f = (float)v;
     return (double)f < v ? nextafterf(f, INFINITY) : f;
-}
-
-static void fbox_join(struct fbox *a, const struct fbox *b) {
-    if (b->min_lat < a->min_lat) a->min_lat = b->min_lat;
-    if (b->min_lon < a->min_lon) a->min_lon = b->min_lon;
-    if (b->max_lat > a->max_lat) a->max_lat = b->max_lat;
-    if (b->max_lon > a->max_lon) a->max_lon = b->max_lon;
-}
-
-/* Sizes the levels of a tree over n items (no levels when n is 0) and allocates the boxes. */
-static int tree_alloc(struct tree *t, size_t n) {
-    memset(t, 0, sizeof *t);
-    size_t c = n, total = 0;
-    while (c > 0) {
-        c = (c + FAN - 1) / FAN;
-        if (t->levels == MAX_LEVELS) return -EINVAL;
-        t->count[t->levels++] = c;
-        total += c;
-        if (c == 1) break;
-    }
-    if (!total) return 0;
-    t->box = calloc(total, sizeof *t->box);
-    if (!t->box) return -ENOMEM;
-    t->nboxes = total;
-    size_t off = 0;
-    for (unsigned l = 0; l < t->levels; l++) {
-        t->level[l] = t->box + off;
-        off += t->count[l];
-    }
-    return 0;
-}
-
-/* Fills the levels above level 0. */
-static void tree_fill(struct tree *t) {
-    for (unsigned l = 1; l < t->levels; l++) {
-        size_t below = t->count[l - 1];
-        for (size_t j = 0; j < t->count[l]; j++) {
-            size_t first = j * FAN, last = first + FAN < below ? first + FAN : below;
-            struct fbox b = t->level[l - 1][first];
-            for (size_t k = first + 1; k < last; k++)
-                fbox_join(&b, &t->level[l - 1][k]);
-            t->level[l][j] = b;
-        }
-    }
 }
 
 /* ---- building ---- */
@@ -231,16 +182,131 @@ static int add_polygon(hy_spindex *ix, struct poly_caps *cap, const char *text) 
     return r;
 }
 
+/* ---- k-d trees ---- */
+
+/* The items a k-d tree is built over: each has an extent [lo, hi] on each axis (a point: one
+ * value) and is split by its centre. */
+struct kd_items {
+    void *ctx;
+    void (*extent)(const void *ctx, size_t i, int axis, double *ret_lo, double *ret_hi);
+    void (*swap)(void *ctx, size_t i, size_t j);
+};
+
+static double kd_centre(const struct kd_items *it, size_t i, int axis) {
+    double lo, hi;
+    it->extent(it->ctx, i, axis, &lo, &hi);
+    return lo == hi ? lo : lo / 2 + hi / 2;
+}
+
+/* Reorders items [lo, hi) so that every one before `mid` has a centre at most that of every one
+ * from `mid` on (quickselect, three-way partition; the pivot from a fixed sequence). */
+static void kd_select(const struct kd_items *it, size_t lo, size_t hi, size_t mid, int axis,
+                      uint64_t *seed) {
+    while (hi - lo > 1) {
+        *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+        double pv = kd_centre(it, lo + (size_t)(*seed >> 33) % (hi - lo), axis);
+        size_t a = lo, i = lo, z = hi; /* [lo,a) < pv, [a,i) == pv, [z,hi) > pv */
+        while (i < z) {
+            double v = kd_centre(it, i, axis);
+            if (v < pv) it->swap(it->ctx, a++, i++);
+            else if (v > pv) it->swap(it->ctx, i, --z);
+            else i++;
+        }
+        if (mid < a) hi = a;
+        else if (mid >= z) lo = z;
+        else return;
+    }
+}
+
+/* The number of leaves under a node of n items; a node of more than one leaf gives its left
+ * child the first half of them (rounded up), BUCKET items each, and the rest to the right. So
+ * the shape of the tree, and where each node's items are, follow from n alone. */
+static size_t kd_leaves(size_t n) { return (n + BUCKET - 1) / BUCKET; }
+
+/* Builds the subtree of internal node `node` over items [lo, hi). */
+static void kd_build(struct kdtree *t, const struct kd_items *it, size_t node, size_t lo,
+                     size_t hi, uint64_t *seed) {
+    size_t m = kd_leaves(hi - lo);
+    if (m <= 1) return;
+    size_t ml = (m + 1) / 2, mid = lo + ml * BUCKET;
+    /* Split the longer side of the centres' box (longitude scaled to distance there). */
+    double la0 = 90, la1 = -90, lo0 = 180, lo1 = -180;
+    for (size_t i = lo; i < hi; i++) {
+        double la = kd_centre(it, i, 0), lg = kd_centre(it, i, 1);
+        la0 = la < la0 ? la : la0;
+        la1 = la > la1 ? la : la1;
+        lo0 = lg < lo0 ? lg : lo0;
+        lo1 = lg > lo1 ? lg : lo1;
+    }
+    double w = (lo1 - lo0) * cos((fabs(la0) > fabs(la1) ? la1 : la0) * DEG);
+    int axis = w > la1 - la0;
+    kd_select(it, lo, hi, mid, axis, seed);
+    double lmax = -1000, rmin = 1000, elo, ehi;
+    for (size_t i = lo; i < mid; i++) {
+        it->extent(it->ctx, i, axis, &elo, &ehi);
+        lmax = ehi > lmax ? ehi : lmax;
+    }
+    for (size_t i = mid; i < hi; i++) {
+        it->extent(it->ctx, i, axis, &elo, &ehi);
+        rmin = elo < rmin ? elo : rmin;
+    }
+    t->split[node] = (struct split){f_up(lmax), f_down(rmin)};
+    t->axis[node] = (uint8_t)axis;
+    kd_build(t, it, node + 1, lo, mid, seed);
+    kd_build(t, it, node + ml, mid, hi, seed); /* after the left subtree's ml - 1 nodes */
+}
+
+static int kd_make(struct kdtree *t, const struct kd_items *it, size_t n) {
+    t->nsplits = n ? kd_leaves(n) - 1 : 0;
+    t->split = malloc((t->nsplits ? t->nsplits : 1) * sizeof *t->split);
+    t->axis = malloc(t->nsplits ? t->nsplits : 1);
+    if (!t->split || !t->axis) return -ENOMEM;
+    uint64_t seed = 20261127;
+    kd_build(t, it, 0, 0, n, &seed);
+    return 0;
+}
+
+static void pt_extent(const void *ctx, size_t i, int axis, double *ret_lo, double *ret_hi) {
+    const struct pt *p = &((const hy_spindex *)ctx)->pt[i];
+    *ret_lo = *ret_hi = axis ? p->lon : p->lat;
+}
+
+static void pt_swap(void *ctx, size_t i, size_t j) {
+    hy_spindex *ix = ctx;
+    struct pt p = ix->pt[i];
+    ix->pt[i] = ix->pt[j];
+    ix->pt[j] = p;
+    uint32_t r = ix->rec[i];
+    ix->rec[i] = ix->rec[j];
+    ix->rec[j] = r;
+}
+
+static void area_extent(const void *ctx, size_t i, int axis, double *ret_lo, double *ret_hi) {
+    const struct fbox *b = &((const hy_spindex *)ctx)->abox[i];
+    *ret_lo = axis ? b->min_lon : b->min_lat;
+    *ret_hi = axis ? b->max_lon : b->max_lat;
+}
+
+static void area_swap(void *ctx, size_t i, size_t j) {
+    hy_spindex *ix = ctx;
+    struct fbox b = ix->abox[i];
+    ix->abox[i] = ix->abox[j];
+    ix->abox[j] = b;
+    struct area a = ix->area[i];
+    ix->area[i] = ix->area[j];
+    ix->area[j] = a;
+}
+
 static int build_areas(hy_spindex *ix, const struct hy_spindex_rec *r) {
     size_t cap = 0;
     for (size_t i = 0; i < ix->n; i++)
         cap += area_kind(&r[i]) != 0;
     if (!cap) return 0;
+    ix->abox = malloc(cap * sizeof *ix->abox);
     ix->area = malloc(cap * sizeof *ix->area);
-    if (!ix->area) return -ENOMEM;
+    if (!ix->abox || !ix->area) return -ENOMEM;
     struct poly_caps pc = {0};
     size_t na = 0;
-    /* In the points' (k-d tree) order, so that neighbouring areas share leaves. */
     for (size_t pos = 0; pos < ix->n; pos++) {
         const struct hy_spindex_rec *g = &r[ix->rec[pos]];
         int k = area_kind(g);
@@ -255,92 +321,15 @@ static int build_areas(hy_spindex *ix, const struct hy_spindex_rec *r) {
         }
         const struct hy_bbox *b = &g->area_box;
         /* A box given upside down is taken as the box between its corners. */
-        x.box.min_lat = f_down(fmin(b->min_lat, b->max_lat));
-        x.box.max_lat = f_up(fmax(b->min_lat, b->max_lat));
-        x.box.min_lon = f_down(fmin(b->min_lon, b->max_lon));
-        x.box.max_lon = f_up(fmax(b->min_lon, b->max_lon));
+        ix->abox[na] = (struct fbox){f_down(fmin(b->min_lat, b->max_lat)),
+                                     f_down(fmin(b->min_lon, b->max_lon)),
+                                     f_up(fmax(b->min_lat, b->max_lat)),
+                                     f_up(fmax(b->min_lon, b->max_lon))};
         ix->area[na++] = x;
     }
     ix->nareas = na;
-    if (!na) return 0;
-    if (na < cap) {
-        struct area *v = realloc(ix->area, ix->nareas * sizeof *v);
-        if (v) ix->area = v;
-    }
-    int e = tree_alloc(&ix->area_tree, ix->nareas);
-    if (e < 0) return e;
-    for (size_t j = 0; j < ix->area_tree.count[0]; j++) {
-        size_t first = j * FAN, last = first + FAN < ix->nareas ? first + FAN : ix->nareas;
-        struct fbox b = ix->area[first].box;
-        for (size_t k = first + 1; k < last; k++)
-            fbox_join(&b, &ix->area[k].box);
-        ix->area_tree.level[0][j] = b;
-    }
-    tree_fill(&ix->area_tree);
-    return 0;
-}
-
-static double pt_coord(const struct pt *p, int axis) { return axis ? p->lon : p->lat; }
-
-static void pt_swap(hy_spindex *ix, size_t i, size_t j) {
-    struct pt p = ix->pt[i];
-    ix->pt[i] = ix->pt[j];
-    ix->pt[j] = p;
-    uint32_t r = ix->rec[i];
-    ix->rec[i] = ix->rec[j];
-    ix->rec[j] = r;
-}
-
-/* Reorders pt[lo, hi) so that every point before `mid` has a coordinate at most that of every
- * point from `mid` on (quickselect, three-way partition; the pivot from a fixed sequence). */
-static void kd_select(hy_spindex *ix, size_t lo, size_t hi, size_t mid, int axis, uint64_t *seed) {
-    while (hi - lo > 1) {
-        *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
-        double pv = pt_coord(&ix->pt[lo + (size_t)(*seed >> 33) % (hi - lo)], axis);
-        size_t a = lo, i = lo, z = hi; /* [lo,a) < pv, [a,i) == pv, [z,hi) > pv */
-        while (i < z) {
-            double v = pt_coord(&ix->pt[i], axis);
-            if (v < pv) pt_swap(ix, a++, i++);
-            else if (v > pv) pt_swap(ix, i, --z);
-            else i++;
-        }
-        if (mid < a) hi = a;
-        else if (mid >= z) lo = z;
-        else return;
-    }
-}
-
-/* The number of leaves under a node of n points; a node of more than one leaf gives its left
- * child the first half of them (rounded up), BUCKET points each, and the rest to the right. So
- * the shape of the tree, and where each node's points are, follow from n alone. */
-static size_t kd_leaves(size_t n) { return (n + BUCKET - 1) / BUCKET; }
-
-/* Builds the subtree of internal node `node` over pt[lo, hi). */
-static void kd_build(hy_spindex *ix, size_t node, size_t lo, size_t hi, uint64_t *seed) {
-    size_t m = kd_leaves(hi - lo);
-    if (m <= 1) return;
-    size_t ml = (m + 1) / 2, mid = lo + ml * BUCKET;
-    /* Split the longer side of the points' box (longitude scaled to distance there). */
-    double la0 = 90, la1 = -90, lo0 = 180, lo1 = -180;
-    for (size_t i = lo; i < hi; i++) {
-        const struct pt *p = &ix->pt[i];
-        la0 = p->lat < la0 ? p->lat : la0;
-        la1 = p->lat > la1 ? p->lat : la1;
-        lo0 = p->lon < lo0 ? p->lon : lo0;
-        lo1 = p->lon > lo1 ? p->lon : lo1;
-    }
-    double w = (lo1 - lo0) * cos((fabs(la0) > fabs(la1) ? la1 : la0) * DEG);
-    int axis = w > la1 - la0;
-    kd_select(ix, lo, hi, mid, axis, seed);
-    double lmax = -1000, rmin = 1000;
-    for (size_t i = lo; i < mid; i++)
-        lmax = pt_coord(&ix->pt[i], axis) > lmax ? pt_coord(&ix->pt[i], axis) : lmax;
-    for (size_t i = mid; i < hi; i++)
-        rmin = pt_coord(&ix->pt[i], axis) < rmin ? pt_coord(&ix->pt[i], axis) : rmin;
-    ix->split[node] = (struct split){f_up(lmax), f_down(rmin)};
-    ix->axis[node] = (uint8_t)axis;
-    kd_build(ix, node + 1, lo, mid, seed);
-    kd_build(ix, node + ml, mid, hi, seed); /* after the left subtree's ml - 1 nodes */
+    struct kd_items it = {ix, area_extent, area_swap};
+    return kd_make(&ix->atree, &it, na);
 }
 
 int hy_spindex_build(const struct hy_spindex_rec *r, size_t n, hy_spindex **ret_index,
@@ -357,12 +346,9 @@ int hy_spindex_build(const struct hy_spindex_rec *r, size_t n, hy_spindex **ret_
     hy_spindex *ix = calloc(1, sizeof *ix);
     if (!ix) return -ENOMEM;
     ix->n = n;
-    ix->nsplits = n ? kd_leaves(n) - 1 : 0;
     ix->pt = malloc((n ? n : 1) * sizeof *ix->pt);
     ix->rec = malloc((n ? n : 1) * sizeof *ix->rec);
-    ix->split = malloc((ix->nsplits ? ix->nsplits : 1) * sizeof *ix->split);
-    ix->axis = malloc(ix->nsplits ? ix->nsplits : 1);
-    int e = ix->pt && ix->rec && ix->split && ix->axis ? 0 : -ENOMEM;
+    int e = ix->pt && ix->rec ? 0 : -ENOMEM;
     if (!e) {
         ix->box[0] = 90, ix->box[1] = 180, ix->box[2] = -90, ix->box[3] = -180;
         for (size_t i = 0; i < n; i++) {
@@ -373,10 +359,10 @@ int hy_spindex_build(const struct hy_spindex_rec *r, size_t n, hy_spindex **ret_
             ix->box[2] = r[i].lat > ix->box[2] ? r[i].lat : ix->box[2];
             ix->box[3] = r[i].lon > ix->box[3] ? r[i].lon : ix->box[3];
         }
-        uint64_t seed = 20261127;
-        kd_build(ix, 0, 0, n, &seed);
-        e = build_areas(ix, r);
+        struct kd_items it = {ix, pt_extent, pt_swap};
+        e = kd_make(&ix->tree, &it, n);
     }
+    if (!e) e = build_areas(ix, r);
     if (e) {
         hy_spindex_free(ix);
         return e;
@@ -389,10 +375,12 @@ hy_spindex *hy_spindex_free(hy_spindex *ix) {
     if (!ix) return NULL;
     free(ix->pt);
     free(ix->rec);
-    free(ix->split);
-    free(ix->axis);
+    free(ix->tree.split);
+    free(ix->tree.axis);
+    free(ix->abox);
     free(ix->area);
-    free(ix->area_tree.box);
+    free(ix->atree.split);
+    free(ix->atree.axis);
     free(ix->poly);
     free(ix->ring_start);
     free(ix->ring_len);
@@ -409,12 +397,12 @@ void hy_spindex_stats(const hy_spindex *ix, struct hy_spindex_stats *ret) {
     ret->areas = ix->nareas;
     ret->polygons = ix->npolys;
     ret->vertices = ix->nvertices;
-    ret->nodes = ix->nsplits;
-    ret->area_nodes = ix->area_tree.nboxes;
+    ret->nodes = ix->tree.nsplits;
+    ret->area_nodes = ix->atree.nsplits;
     ret->bytes_points = ix->n * (sizeof *ix->pt + sizeof *ix->rec);
-    ret->bytes_tree = ix->nsplits * (sizeof *ix->split + sizeof *ix->axis);
-    ret->bytes_areas = ix->nareas * sizeof *ix->area +
-                       ix->area_tree.nboxes * sizeof(struct fbox) +
+    ret->bytes_tree = ix->tree.nsplits * (sizeof *ix->tree.split + sizeof *ix->tree.axis);
+    ret->bytes_areas = ix->nareas * (sizeof *ix->abox + sizeof *ix->area) +
+                       ix->atree.nsplits * (sizeof *ix->atree.split + sizeof *ix->atree.axis) +
                        ix->npolys * sizeof *ix->poly +
                        ix->nrings * (sizeof *ix->ring_start + sizeof *ix->ring_len) +
                        ix->nvertices * (sizeof *ix->vlat + sizeof *ix->vlon);
@@ -711,10 +699,10 @@ static int nearest(const hy_spindex *ix, struct qctx *c, struct top *t) {
             continue;
         }
         size_t ml = (m + 1) / 2, mid = f.lo + ml * BUCKET;
-        const struct split *sp_ = &ix->split[f.node];
+        const struct split *sp_ = &ix->tree.split[f.node];
         struct kframe l = {f.cell, 0, f.node + 1, f.lo, mid};
         struct kframe r = {f.cell, 0, f.node + ml, mid, f.hi};
-        if (ix->axis[f.node]) {
+        if (ix->tree.axis[f.node]) {
             l.cell.lo1 = sp_->lmax;
             r.cell.lo0 = sp_->rmin;
         } else {
@@ -762,45 +750,44 @@ static bool area_covers(const hy_spindex *ix, const struct area *a, double lat, 
 }
 
 /* The best t->k groups whose area covers the point (and whose point is in the box); returns
- * how many cover it in all. */
+ * how many cover it in all. A walk of the areas' k-d tree down every side whose boxes may hold
+ * the point. */
 static size_t covering(const hy_spindex *ix, const struct qctx *c, struct top *t) {
-    const struct tree *tr = &ix->area_tree;
-    if (!tr->levels) return 0;
+    if (!ix->nareas) return 0;
     struct {
-        uint32_t node, level;
-    } stack[MAX_LEVELS * FAN];
-    size_t n = 0, total = 0;
-    unsigned top = tr->levels - 1;
-    if (fbox_has(&tr->level[top][0], c->lat, c->lon)) {
-        stack[0].node = 0;
-        stack[0].level = top;
-        n = 1;
-    }
-    while (n) {
-        uint32_t node = stack[n - 1].node, level = stack[n - 1].level;
-        n--;
-        size_t first = (size_t)node * FAN;
-        if (level == 0) {
-            size_t last = first + FAN < ix->nareas ? first + FAN : ix->nareas;
-            for (size_t k = first; k < last; k++) {
-                const struct area *a = &ix->area[k];
-                if (!fbox_has(&a->box, c->lat, c->lon)) continue;
-                const struct pt *p = &ix->pt[a->pos];
-                if (c->has_box && !hy_bbox_has(&c->box, p->lat, p->lon)) continue;
-                if (!area_covers(ix, a, c->lat, c->lon)) continue;
-                struct cand x = {hy_geo_distance_m(c->lat, c->lon, p->lat, p->lon),
-                                 ix->rec[a->pos], a->pos};
-                top_offer(t, &x);
-                total++;
+        size_t node, lo, hi;
+    } stack[KD_STACK];
+    size_t sp = 1, total = 0;
+    stack[0].node = 0, stack[0].lo = 0, stack[0].hi = ix->nareas;
+    while (sp) {
+        size_t node = stack[sp - 1].node, lo = stack[sp - 1].lo, hi = stack[sp - 1].hi;
+        sp--;
+        size_t m = kd_leaves(hi - lo);
+        if (m > 1) {
+            size_t ml = (m + 1) / 2, mid = lo + ml * BUCKET;
+            const struct split *s = &ix->atree.split[node];
+            double v = ix->atree.axis[node] ? c->lon : c->lat;
+            if (v >= (double)s->rmin) {
+                stack[sp].node = node + ml, stack[sp].lo = mid, stack[sp].hi = hi;
+                sp++;
+            }
+            if (v <= (double)s->lmax) {
+                stack[sp].node = node + 1, stack[sp].lo = lo, stack[sp].hi = mid;
+                sp++;
             }
             continue;
         }
-        size_t below = tr->count[level - 1], last = first + FAN < below ? first + FAN : below;
-        for (size_t k = first; k < last; k++)
-            if (fbox_has(&tr->level[level - 1][k], c->lat, c->lon)) {
-                stack[n].node = (uint32_t)k;
-                stack[n++].level = level - 1;
-            }
+        for (size_t k = lo; k < hi; k++) {
+            if (!fbox_has(&ix->abox[k], c->lat, c->lon)) continue;
+            const struct area *a = &ix->area[k];
+            const struct pt *p = &ix->pt[a->pos];
+            if (c->has_box && !hy_bbox_has(&c->box, p->lat, p->lon)) continue;
+            if (!area_covers(ix, a, c->lat, c->lon)) continue;
+            struct cand x = {hy_geo_distance_m(c->lat, c->lon, p->lat, p->lon), ix->rec[a->pos],
+                             a->pos};
+            top_offer(t, &x);
+            total++;
+        }
     }
     return total;
 }

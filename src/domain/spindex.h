@@ -17,8 +17,9 @@
  *     trigonometry per point) puts clearly beyond the `limit`-th; the few survivors get the
  *     exact distance. (A packed Hilbert R-tree with the same bounds was measured too: twice
  *     as slow, see docs/spatial-index.md.)
- *   - a packed R-tree (16 entries a node, float boxes rounded outwards) over the bounding
- *     boxes of the coverage areas, with each radius and each parsed polygon, for "covers".
+ *   - the bounding boxes of the coverage areas (radius and polygon) in a second k-d tree,
+ *     split on the boxes' centres, each split keeping the extent of the boxes on either side,
+ *     with each radius and each parsed polygon, for "covers".
  *
  * Immutable once built: any number of threads may query one index at once. No store, no SQL,
  * no HTTP: the caller reads the groups and keeps whatever an answer shows; a hit names the
@@ -85,7 +86,7 @@ int hy_spindex_near(const hy_spindex *ix, const struct hy_spindex_query *q,
 
 struct hy_spindex_stats {
     size_t groups, areas, polygons, vertices;
-    size_t nodes, area_nodes; /* boxes in the two trees */
+    size_t nodes, area_nodes; /* splits of the two k-d trees */
     size_t bytes_points;      /* coordinates and record numbers */
     size_t bytes_tree;        /* the points' tree */
     size_t bytes_areas;       /* the areas' entries and tree, radii, parsed polygons */
