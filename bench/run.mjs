@@ -1,25 +1,42 @@
 // bench/run.mjs — see bench/README.md. Loopback only; every load is bounded in time.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, rmSync, copyFileSync, existsSync,
-  readdirSync, chmodSync } from 'node:fs';
+  readdirSync, chmodSync, createWriteStream } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import net from 'node:net';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`Usage: bench/run [--quick] [--duration SECONDS] [--connections N] [--skip-pg] [--keep]
+                 [--lighthouse-only] [--skip-lighthouse] [--lighthouse-runs N] [--open-data-only]
+                 [--only SECTIONS] [--voting-only] [--board-only [--pg-url URL]]
 
 Benchmarks Hamyari against references on this machine (loopback only) and prints ratios:
 nginx (static file, /healthz bytes, a pre-rendered nearest-groups answer), PostgreSQL+PostGIS
-through pgbench (nearest groups, library full text + facets) and the sqlite3 shell (library).
+through pgbench (nearest groups, library full text + facets) and the sqlite3 shell (library);
+then the pages in a browser: Lighthouse's performance score of home, groups, help and library,
+fa and en, mobile and desktop, with the demo data (goal: ≥ 90 on mobile).
   --quick           short run: 3 s per measurement and smaller datasets (100,000 groups,
                     10,000 documents, 2,000 volunteers, 10,000 requests)
   --duration S      seconds per measurement (default 10; --quick 3)
   --connections N   concurrent connections for wrk (default 64)
   --skip-pg         leave out everything that needs PostgreSQL
   --keep            keep the working folder (datasets, stores, logs) and print its path
+  --lighthouse-only only the Lighthouse part (about 5 minutes)
+  --open-data-only  only the open-data part (dataset loads and the dashboard's aggregates),
+                    on SQLite and, unless --skip-pg, PostgreSQL
+  --voting-only     only the voting burst (10,000 votes from 1,000 people on SQLite)
+  --skip-lighthouse leave the Lighthouse part out
+  --lighthouse-runs N  runs of each page, the median reported (default 3; --quick 1)
+  --only SECTIONS   only these sections, comma-separated, on SQLite and PostgreSQL (unless
+                    --skip-pg): trees (decision-tree evaluation), faq (FAQ answers over the
+                    bench's library, imported first); results in bench/results/<date>-only.md
+  --board-only      only the neighbour-help board's matching: 100,000 posts (--quick 20,000)
+                    in a fresh SQLite store and, with --pg-url URL (a database it may create
+                    databases in), a fresh PostgreSQL one; 5,000 compatible-posts queries in
+                    process (bench/board_near.c); goal p99 < 20 ms
   --help            show this text
 Results go to bench/results/<date>.md and .json.`);
   process.exit(0);
@@ -33,6 +50,17 @@ const DURATION = Number(opt('--duration', QUICK ? 3 : 10));
 const WARMUP = QUICK ? 1 : 2; // seconds of discarded load before each wrk measurement
 const CONNS = Number(opt('--connections', 64));
 const SKIP_PG = args.includes('--skip-pg');
+const LH_ONLY = args.includes('--lighthouse-only');
+const OPEN_DATA_ONLY = args.includes('--open-data-only');
+const VOTING_ONLY = args.includes('--voting-only');
+const BOARD_ONLY = args.includes('--board-only');
+const SKIP_LH = args.includes('--skip-lighthouse');
+const LH_RUNS = Math.max(1, Number(opt('--lighthouse-runs', QUICK ? 1 : 3)) || 1);
+const ONLY = args.includes('--only') ? opt('--only', '').split(',').filter(Boolean) : null;
+if (ONLY && (!ONLY.length || ONLY.some((x) => !['trees', 'faq'].includes(x)))) {
+  console.error('bench/run: --only takes trees, faq or both (comma-separated)');
+  process.exit(2);
+}
 const SIZES = QUICK
   ? { groups: 100000, docs: 10000, volunteers: 2000, requests: 10000 }
   : { groups: 1000000, docs: 100000, volunteers: 10000, requests: 100000 };
@@ -66,6 +94,8 @@ function startHamyari(db, extra = []) {
   const t0 = process.hrtime.bigint();
   const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db,
     '--web', join(ROOT, 'web'), '--access-log', 'off', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   return new Promise((res, rej) => {
     let buf = '';
     const timer = setTimeout(() => rej(new Error('hamyari did not start in 60 s')), 60000);
@@ -96,6 +126,12 @@ function groupCommit(h) {
   const m = h.log().match(/group commit: (\d+) writes in (\d+) commits/);
   return m ? { writes: Number(m[1]), commits: Number(m[2]) } : null;
 }
+
+/** Servers this run started and that are still running: a run that stops on an error stops them
+ *  too, so no server outlives its bench. */
+const started = new Set();
+function stopAll() { for (const c of started) c.kill('SIGTERM'); }
+process.on('exit', stopAll);
 
 function stop(child) {
   return new Promise((res) => {
@@ -140,6 +176,8 @@ http {
 }
 `);
   const child = spawn('/usr/sbin/nginx', ['-c', conf, '-p', dir], { stdio: 'ignore' });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   for (let i = 0; i < 100; i++) {
     try { await fetch(`http://127.0.0.1:${port}/healthz.json`); return child; } catch { await new Promise((r) => setTimeout(r, 50)); }
   }
@@ -164,7 +202,14 @@ function pct(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 // Runs fn(i) for i in 0..n-1 with at most `conc` at once.
+// wrk runs synchronously, so the event loop stands still while it measures; keep-alive sockets
+// that fetch() pooled before and that the server closed meanwhile (it drops a connection idle for
+// --header-timeout, 10 s) are only noticed once the loop turns. One turn of the loop (timers,
+// then the I/O poll that delivers those sockets' end) before the first fetch keeps a POST from
+// being written into a socket the server has already closed.
 async function pool(n, conc, fn) {
+  await new Promise((r) => setTimeout(r, 0));
+  await new Promise((r) => setImmediate(r));
   let next = 0;
   const worker = async () => { while (next < n) { const i = next++; await fn(i); } };
   await Promise.all(Array.from({ length: conc }, worker));
@@ -197,13 +242,146 @@ function pgbench(url, script, vars, dir, tag) {
   return { rps: tps, p50: pct(lat, 50), p99: pct(lat, 99), non2xx: failed, requests: lat.length };
 }
 
+// ---- pages in a browser: Lighthouse (npm lighthouse, Debian's Chromium), demo data.
+const LH_PAGES = ['/', '/groups', '/help', '/library'];
+async function lighthouseBench(dir) {
+  const { launchChrome, audit } = await import('../tests/e2e/lib/lighthouse.mjs');
+  const h = await startHamyari(`sqlite:${join(dir, 'lighthouse.db')}`, ['--demo']);
+  const chrome = await launchChrome();
+  const out = [];
+  try {
+    for (const formFactor of ['mobile', 'desktop']) {
+      for (const lang of ['fa', 'en']) {
+        for (const path of LH_PAGES) {
+          const runs = [];
+          for (let i = 0; i < LH_RUNS; i++) {
+            runs.push(await audit(`${h.base}${path}?lang=${lang}`, { port: chrome.port, formFactor, categories: ['performance'] }));
+          }
+          // The run with the median performance score (Lighthouse's advice for noisy machines).
+          runs.sort((a, b) => a.scores.performance - b.scores.performance);
+          const m = runs[Math.floor(runs.length / 2)];
+          const r = { page: path, lang, form_factor: formFactor, runs: runs.length, performance: m.scores.performance,
+            all_scores: runs.map((x) => x.scores.performance), fcp_ms: m.fcp, lcp_ms: m.lcp, tbt_ms: m.tbt, cls: m.cls,
+            si_ms: m.si, bytes: m.bytes, requests: m.requests };
+          out.push(r);
+          log(`lighthouse ${path} ${lang} ${formFactor}: performance ${r.performance} (runs ${r.all_scores.join(', ')}), `
+            + `TBT ${Math.round(r.tbt_ms)} ms, LCP ${Math.round(r.lcp_ms)} ms, CLS ${r.cls.toFixed(3)}, ${Math.round(r.bytes / 1024)} KB`);
+        }
+      }
+    }
+  } finally {
+    await chrome.close();
+    await stop(h.child);
+  }
+  return out;
+}
+
+function lighthouseTarget(results) {
+  const mobile = (results.lighthouse || []).filter((r) => r.form_factor === 'mobile');
+  if (!mobile.length) return { what: 'Lighthouse performance ≥ 90 on mobile (home, groups, help, library; fa, en)', ok: null, value: '–' };
+  const worst = mobile.reduce((a, b) => (b.performance < a.performance ? b : a));
+  return { what: 'Lighthouse performance ≥ 90 on mobile (home, groups, help, library; fa, en)',
+    ok: worst.performance >= 90, value: `lowest ${worst.performance} (${worst.page} ${worst.lang})` };
+}
+
+function lighthouseMarkdown(results) {
+  if (!results.lighthouse?.length) return results.lighthouse_error ? `\nLighthouse did not run to the end: ${results.lighthouse_error}\n` : '';
+  const f = (v, d = 0) => (v == null ? '–' : v.toFixed(d));
+  return `\n## Pages in a browser (Lighthouse ${results.versions.lighthouse}, ${results.versions.chromium})\n\n`
+    + `Demo data, \`?lang=\`; mobile = Lighthouse's simulated Moto G Power on slow 4G; the median of ${LH_RUNS} run(s) by score.\n\n`
+    + '| page | lang | form | performance | runs | FCP ms | LCP ms | TBT ms | CLS | Speed Index ms | KB |\n'
+    + '|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n'
+    + results.lighthouse.map((r) => `| ${r.page} | ${r.lang} | ${r.form_factor} | ${r.performance} | ${r.all_scores.join(', ')} | `
+      + `${f(r.fcp_ms)} | ${f(r.lcp_ms)} | ${f(r.tbt_ms)} | ${f(r.cls, 3)} | ${f(r.si_ms)} | ${f(r.bytes / 1024)} |`).join('\n') + '\n';
+}
+
+function lighthouseVersions(results) {
+  results.versions.lighthouse = JSON.parse(readFileSync(join(ROOT, 'node_modules/lighthouse/package.json'), 'utf8')).version;
+  results.versions.chromium = (spawnSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).stdout || '').trim();
+}
+
+async function lighthouseOnly() {
+  const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
+  results = { date: new Date().toISOString(), quick: QUICK, cores: cpus().length, cpu: cpus()[0]?.model,
+    memory_gb: Math.round(totalmem() / 2 ** 30), versions: { hamyari: execFileSync(BIN, ['--version'], { encoding: 'utf8' }).trim(), node: process.version } };
+  lighthouseVersions(results);
+  results.lighthouse = await lighthouseBench(dir);
+  results.targets = [lighthouseTarget(results)];
+  const md = `# Benchmark ${results.date}: pages in a browser only\n\n${results.cores} cores (${results.cpu}), ${results.memory_gb} GB. `
+    + `Versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join('; ')}.\n`
+    + lighthouseMarkdown(results)
+    + `\n| target | measured | met |\n|---|---|---|\n${results.targets.map((x) => `| ${x.what} | ${x.value} | ${x.ok == null ? 'not measured' : x.ok ? 'yes' : 'NO'} |`).join('\n')}\n`;
+  const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, `bench/results/${stamp}-lighthouse.md`), md);
+  writeFileSync(join(ROOT, `bench/results/${stamp}-lighthouse.json`), JSON.stringify(results, null, 2) + '\n');
+  console.log(md);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// The neighbour-help board: bench/board_near.c, built against the server's own libraries,
+// loads the posts through the store's functions and times the compatible-posts query (the
+// other kind, same category, overlapping window, 10 nearest within 50 km) in process.
+function boardBench() {
+  const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
+  const exe = join(dir, 'board_near');
+  const libs = execFileSync('pkg-config', ['--libs', 'sqlite3', 'libpq', 'jansson', 'libsodium', 'md4c-html', 'zlib'],
+    { encoding: 'utf8' }).trim().split(/\s+/);
+  execFileSync('cc', ['-O2', '-std=c11', '-D_GNU_SOURCE', `-I${join(ROOT, 'src')}`, join(ROOT, 'bench/board_near.c'),
+    ...['libhy_store.a', 'libhy_domain.a', 'libhy_util.a'].map((l) => join(dirname(BIN), l)), ...libs,
+    '-lpthread', '-lm', '-o', exe]);
+  const posts = QUICK ? '20000' : '100000';
+  const out = [];
+  const run = (url) => {
+    log(`board: loading ${posts} posts into ${url.split(':')[0]}`);
+    const r = JSON.parse(execFileSync(exe, [url, posts, '5000'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+    log(`board (${r.store}): p50 ${(r.p50_us / 1000).toFixed(2)} ms, p99 ${(r.p99_us / 1000).toFixed(2)} ms ` +
+      `(goal < 20 ms: ${r.p99_us < 20000 ? 'met' : 'NOT met'}), ${r.matches_avg} matches a query`);
+    out.push(r);
+  };
+  run(`sqlite:${join(dir, 'board.db')}`);
+  const pg = opt('--pg-url', '');
+  if (pg && !SKIP_PG) {
+    const name = `board_bench_${process.pid}`;
+    execFileSync('psql', ['-X', '-q', pg, '-c', `CREATE DATABASE ${name}`]);
+    try { run(pg.replace(/\/[^/?]*(\?|$)/, `/${name}$1`)); } finally { execFileSync('psql', ['-X', '-q', pg, '-c', `DROP DATABASE ${name}`]); }
+  }
+  const stamp = new Date().toISOString().replace(/[:]/g, '').replace(/\..*/, '');
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, `bench/results/${stamp}-board.json`), JSON.stringify({ cores: cpus().length, board: out }, null, 2) + '\n');
+  console.log(JSON.stringify(out, null, 2));
+  rmSync(dir, { recursive: true, force: true });
+}
+
 let results, row, measure;
+function initMeasure() {
+  row = (name, r, ref, extra = {}) => {
+    results.rows.push({ name, ref, ...r, ...extra });
+    log(`${name}: ${r.rps?.toFixed(0)}/s p50 ${r.p50?.toFixed(2)} ms p99 ${r.p99?.toFixed(2)} ms${r.non2xx ? ` ERRORS ${r.non2xx}` : ''}`);
+    return r;
+  };
+  measure = (name, url, ref, script, env, extra) => {
+    // A discarded warm-up run first, for every row alike (caches, page cache, connections).
+    log(`${name}: wrk ${WARMUP}s warm-up, then ${DURATION}s`);
+    wrk(url, script, env, WARMUP);
+    const r = wrk(url, script, env);
+    if (r.non2xx > 0 && !extra?.allowErrors) throw new Error(`${name}: ${r.non2xx} answers were not 2xx — the comparison would be void`);
+    return row(name, r, ref, { url: url.replace(/^http:\/\/127\.0\.0\.1:\d+/, ''), ...(extra || {}) });
+  };
+}
+
 async function main() {
-  ensurePackages();
   if (!existsSync(BIN)) {
     log('building hamyari');
     execFileSync('bash', [join(ROOT, 'scripts/build.sh')], { stdio: 'inherit' });
   }
+  // The pages Lighthouse loads are built from web/_pages (only what changed is rewritten).
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs'), '--quiet'], { stdio: 'inherit' });
+  if (LH_ONLY) return lighthouseOnly();
+  if (OPEN_DATA_ONLY) return openDataOnly();
+  if (VOTING_ONLY) return votingOnly();
+  if (BOARD_ONLY) return boardBench();
+  ensurePackages();
   const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
   mkdirSync(join(dir, 'www'));
   // nginx's workers and PostgreSQL run as unprivileged users: let them read the folder.
@@ -218,19 +396,8 @@ async function main() {
   if (!SKIP_PG) results.versions.pgbench = execFileSync('pgbench', ['--version'], { encoding: 'utf8' }).trim();
   results.versions.node = process.version;
 
-  row = (name, r, ref, extra = {}) => {
-    results.rows.push({ name, ref, ...r, ...extra });
-    log(`${name}: ${r.rps?.toFixed(0)}/s p50 ${r.p50?.toFixed(2)} ms p99 ${r.p99?.toFixed(2)} ms${r.non2xx ? ` ERRORS ${r.non2xx}` : ''}`);
-    return r;
-  };
-  measure = (name, url, ref, script, env, extra) => {
-    // A discarded warm-up run first, for every row alike (caches, page cache, connections).
-    log(`${name}: wrk ${WARMUP}s warm-up, then ${DURATION}s`);
-    wrk(url, script, env, WARMUP);
-    const r = wrk(url, script, env);
-    if (r.non2xx > 0 && !extra?.allowErrors) throw new Error(`${name}: ${r.non2xx} answers were not 2xx — the comparison would be void`);
-    return row(name, r, ref, { url: url.replace(/^http:\/\/127\.0\.0\.1:\d+/, ''), ...(extra || {}) });
-  };
+  initMeasure();
+  if (ONLY) return onlySections(dir);
 
   // ---- datasets (fixed seed)
   const data = join(dir, 'data');
@@ -259,7 +426,10 @@ async function main() {
   results.load_s.sqlite_groups = timed('import groups (SQLite)', () => execFileSync(BIN, ['import', 'groups', '--db', sqdb, join(data, 'groups.csv')], { stdio: 'ignore' })).s;
   results.load_s.sqlite_library = timed('import library (SQLite)', () => execFileSync(BIN, ['import', 'library', '--db', sqdb, join(data, 'library.json')], { stdio: 'ignore' })).s;
 
-  const serveExtra = ['--rate-form-ip', '1000000000', '--requests-auto-open', 'on', '--per-ip-limit', '4096'];
+  // The claim race measures the race itself: the per-volunteer claim limits (open claims, give-backs
+  // an hour) are off, and the racers live where the requests are (a claim needs a service area).
+  const serveExtra = ['--rate-form-ip', '1000000000', '--requests-auto-open', 'on', '--per-ip-limit', '4096',
+    '--max-open-claims', '0', '--claim-cycles-per-hour', '0'];
   let h = await startHamyari(sqdb, serveExtra);
   // Cold start with the full store (the first figure is an empty store).
   results.cold_start_full_ms = h.startMs;
@@ -288,10 +458,19 @@ async function main() {
   measure(`hamyari: nearest 10 groups of ${SIZES.groups} (SQLite)`, h.base, 'pgbench: PostGIS nearest 10 (bare query)', lua('near.lua'), env);
   await libraryIndexReady(h);
   measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (SQLite)`, h.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
+  measure(`hamyari: FAQ answers, a typed question, ${SIZES.docs} docs (SQLite)`, h.base, null, lua('faq.lua'), env);
   await noCacheLibrary('SQLite', sqdb, serveExtra, env, lua);
   log('sqlite3 shell: library queries');
   row('sqlite3 shell: library full text + facets (bare query, 2 shells)', await sqliteRef(join(dir, 'bench.db'), queries, dir), null);
   results.rows.at(-2).ref2 = results.rows.at(-1).name;
+
+  // ---- Forecast (stateless, so measured once, on this server)
+  forecastBench(h, dir);
+  treesBench('SQLite', h);
+  results.voting = await votingBurst(dir);
+
+  // ---- Open data: loading a dataset while the server runs, and the dashboard's aggregates
+  await openDataBench(h, sqdb, dir);
 
   // ---- SQLite: volunteers, request submission, the claim race
   const writes = await writeBench('SQLite', h, sqdb, dir);
@@ -304,14 +483,8 @@ async function main() {
   // ---- PostgreSQL
   if (!SKIP_PG) {
     const pgdir = join(dir, 'pg');
-    const url = execFileSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'start', pgdir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const url = startDurablePg(pgdir);
     try {
-      results.versions.postgresql = psql(url, 'SHOW server_version');
-      // The test cluster runs with fsync off: commits here must be durable.
-      psql(url, 'ALTER SYSTEM SET fsync = on');
-      psql(url, 'ALTER SYSTEM SET synchronous_commit = on');
-      psql(url, 'ALTER SYSTEM SET full_page_writes = on');
-      psql(url, 'SELECT pg_reload_conf()');
       results.load_s.pg_groups = timed('import groups (PostgreSQL)', () => execFileSync(BIN, ['import', 'groups', '--db', url, join(data, 'groups.csv')], { stdio: 'ignore' })).s;
       results.load_s.pg_library = timed('import library (PostgreSQL)', () => execFileSync(BIN, ['import', 'library', '--db', url, join(data, 'library.json')], { stdio: 'ignore' })).s;
       results.versions.postgis = psql(url, 'SELECT extversion FROM pg_extension WHERE extname = \'postgis\'');
@@ -323,7 +496,9 @@ async function main() {
       measure(`hamyari: nearest 10 groups of ${SIZES.groups} (PostgreSQL store)`, pg.base, 'pgbench: PostGIS nearest 10 (bare query)', lua('near.lua'), env);
       await libraryIndexReady(pg);
       measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (PostgreSQL store)`, pg.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
+      measure(`hamyari: FAQ answers, a typed question, ${SIZES.docs} docs (PostgreSQL store)`, pg.base, null, lua('faq.lua'), env);
       await noCacheLibrary('PostgreSQL store', url, serveExtra, env, lua);
+      treesBench('PostgreSQL store', pg);
       const pw = await writeBench('PostgreSQL', pg, url, dir);
       results.load_s.pg_volunteers = pw.volunteers_s;
       results.load_s.pg_requests = pw.requests_s;
@@ -338,6 +513,18 @@ async function main() {
         { note: `${PG_CLIENTS} clients, -M prepared` });
     } finally {
       spawnSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgdir], { stdio: 'ignore' });
+    }
+  }
+  if (!SKIP_LH) {
+    // A page that fails to load is reported, and fails the run, after the other figures are
+    // written: twenty minutes of measurements are not thrown away for it.
+    try {
+      lighthouseVersions(results);
+      results.lighthouse = await lighthouseBench(dir);
+    } catch (e) {
+      results.lighthouse_error = String(e?.message || e);
+      log(`lighthouse failed: ${results.lighthouse_error}`);
+      process.exitCode = 1;
     }
   }
   report(results, dir);
@@ -388,6 +575,182 @@ async function sqliteRef(dbPath, queries, dir) {
 
 // Volunteers (sign-up through the API), request submission with wrk (durable commits), the
 // rest of the requests through the API, and the claim race.
+// The forecast: a plain run (CHIME's defaults, doubling time 4) and the same with ranges of all
+// five ranged parameters (1,000 Monte Carlo runs), over HTTP; then both in process, without HTTP,
+// by bench/forecast_time.c built against the server's own library.
+const FORECAST_PLAIN = 'doubling_time=4&current_date=2020-04-20';
+const FORECAST_BANDS = `${FORECAST_PLAIN}&doubling_time_min=3&doubling_time_max=6` +
+  '&relative_contact_rate_min=0.3&relative_contact_rate_max=0.6&hospitalized_rate_min=0.02' +
+  '&hospitalized_rate_max=0.03&icu_rate_min=0.005&icu_rate_max=0.01' +
+  '&ventilated_rate_min=0.003&ventilated_rate_max=0.007';
+function forecastBench(h, dir) {
+  measure('hamyari: forecast, CHIME defaults, plain run', `${h.base}/api/v1/forecast?${FORECAST_PLAIN}`, null);
+  measure('hamyari: forecast, 1,000-run Monte Carlo bands', `${h.base}/api/v1/forecast?${FORECAST_BANDS}`, null);
+  const exe = join(dir, 'forecast_time');
+  const libs = execFileSync('pkg-config', ['--libs', 'libmicrohttpd', 'sqlite3', 'libpq', 'jansson', 'libsodium',
+    'md4c-html', 'zlib'], { encoding: 'utf8' }).trim().split(/\s+/);
+  execFileSync('cc', ['-O2', '-std=c11', '-D_GNU_SOURCE', `-I${join(ROOT, 'src')}`, join(ROOT, 'bench/forecast_time.c'),
+    join(dirname(BIN), 'libhy_domain.a'), join(dirname(BIN), 'libhy_util.a'), ...libs, '-lpthread', '-lm', '-o', exe]);
+  results.forecast_ms = JSON.parse(execFileSync(exe, [QUICK ? '10' : '30'], { encoding: 'utf8' }));
+  const fm = results.forecast_ms;
+  log(`forecast in process: plain ${fm.plain_ms} ms, bands ${fm.bands_ms} ms (max ${fm.bands_max_ms}), ` +
+    `bands with the mitigation date 14 days back ${fm.bands_mitigation_past_ms} ms`);
+}
+
+/** A throwaway PostgreSQL cluster in `pgdir` (scripts/pg-cluster.sh), its version noted; the
+ *  test cluster runs with fsync off, so commits are made durable again. Returns its URL. */
+function startDurablePg(pgdir) {
+  const url = execFileSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'start', pgdir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  results.versions.postgresql = psql(url, 'SHOW server_version');
+  psql(url, 'ALTER SYSTEM SET fsync = on');
+  psql(url, 'ALTER SYSTEM SET synchronous_commit = on');
+  psql(url, 'ALTER SYSTEM SET full_page_writes = on');
+  psql(url, 'SELECT pg_reload_conf()');
+  return url;
+}
+
+/** --only: the named sections alone (trees, faq), on SQLite and, unless --skip-pg, PostgreSQL;
+ *  the FAQ searches the bench's own library, generated and imported as in the whole run. */
+async function onlySections(dir) {
+  const faq = ONLY.includes('faq'), trees = ONLY.includes('trees');
+  const lua = (n) => join(ROOT, 'bench/lua', n);
+  const data = join(dir, 'data');
+  let env = {};
+  if (faq) {
+    timed(`datasets (${SIZES.docs} documents)`, () => execFileSync('node',
+      [join(ROOT, 'bench/datasets.mjs'), data, '--groups', '1000', '--docs', String(SIZES.docs)],
+      { stdio: ['ignore', 'ignore', 'inherit'] }));
+    execFileSync('chmod', ['-R', 'a+rX', data]);
+    env = { BENCH_POINTS: join(data, 'points.tsv'), BENCH_QUERIES: join(data, 'queries.tsv') };
+  }
+  const section = async (store, db) => {
+    if (faq) results.load_s[`${store}_library`] = timed(`import library (${store})`, () => execFileSync(BIN, ['import', 'library', '--db', db, join(data, 'library.json')], { stdio: 'ignore' })).s;
+    const h = await startHamyari(db, ['--per-ip-limit', '4096']);
+    const name = store === 'sqlite' ? 'SQLite' : 'PostgreSQL store';
+    if (faq) {
+      await libraryIndexReady(h);
+      measure(`hamyari: FAQ answers, a typed question, ${SIZES.docs} docs (${name})`, h.base, null, lua('faq.lua'), env);
+    }
+    if (trees) treesBench(name, h);
+    results.rss_peak_mb[store] = rssPeakMB(h.child.pid);
+    await stop(h.child);
+  };
+  await section('sqlite', `sqlite:${join(dir, 'bench.db')}`);
+  if (!SKIP_PG) {
+    const pgdir = join(dir, 'pg');
+    const url = startDurablePg(pgdir);
+    try {
+      await section('postgresql', url);
+    } finally {
+      spawnSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgdir], { stdio: 'ignore' });
+    }
+  }
+  const f = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : v.toFixed(d));
+  const md = `# Benchmark ${results.date}: ${ONLY.join(', ')} only${QUICK ? ' (--quick)' : ''}\n\n`
+    + `${results.cores} cores (${results.cpu}), ${results.memory_gb} GB; server and load generator share them. `
+    + `wrk -t2 -c${results.connections} -d${results.duration_s}s on loopback.\n`
+    + `Versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join('; ')}.\n\n`
+    + '| measurement | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|\n'
+    + results.rows.map((r) => `| ${r.name} | ${f(r.rps)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${r.non2xx}${r.socketErrors ? ` (${r.socketErrors})` : ''} |`).join('\n') + '\n'
+    + (Object.keys(results.load_s).length ? `\nLoad times (s): ${Object.entries(results.load_s).map(([k, v]) => `${k} ${f(v, 1)}`).join(', ')}.\n` : '')
+    + `Peak resident memory of the server (VmHWM): ${Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f(v, 1)} MB`).join(', ')}.\n`;
+  const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, `bench/results/${stamp}-only${QUICK ? '-quick' : ''}.md`), md);
+  writeFileSync(join(ROOT, `bench/results/${stamp}-only${QUICK ? '-quick' : ''}.json`), JSON.stringify(results, null, 2) + '\n');
+  console.log(md);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Decision-tree evaluation through the API (the sample tree): stopping at a question (read
+ *  only), and ending in a result (each walk counted: one write). */
+function treesBench(store, h) {
+  const script = join(ROOT, 'bench/lua/tree.lua');
+  measure(`hamyari: decision tree, next question (${store})`, h.base, null, script, { TREE_DONE: '0' });
+  measure(`hamyari: decision tree, result counted (${store})`, h.base, null, script, { TREE_DONE: '1' });
+}
+
+// Open data: a 100,000-row dataset (50 areas over 2,000 days; with the full run also one of
+// 1,000,000 rows) loaded with `hamyari import dataset` into the running server's store, then the
+// dashboard's two data requests over HTTP: the daily sums with 7-day averages of a year over
+// all areas, and the totals and latest values per area.
+function openDataCsv(path, days, areas) {
+  const out = createWriteStream(path);
+  out.write('date,area,admissions,icu\n');
+  for (let d = 0; d < days; d++) {
+    const date = new Date(Date.UTC(2015, 0, 1 + d)).toISOString().slice(0, 10);
+    let chunk = '';
+    for (let a = 0; a < areas; a++) chunk += `${date},A${a},${(d * 7 + a * 13) % 400},${(d + a) % 30}\n`;
+    out.write(chunk);
+  }
+  return new Promise((resolve) => out.end(resolve));
+}
+
+async function openDataBench(h, db, dir, store = 'SQLite') {
+  const sets = [['bench-100k', 2000, 50]];
+  if (!QUICK) sets.push(['bench-1m', 20000, 50]);
+  const key = store === 'SQLite' ? 'sqlite' : 'pg';
+  for (const [id, days, areas] of sets) {
+    const file = join(dir, `${id}.csv`);
+    if (!existsSync(file)) await openDataCsv(file, days, areas);
+    results.load_s[`${key}_dataset_${id.slice(6)}`] = timed(`import dataset ${days * areas} rows (${store}, server running)`, () =>
+      execFileSync(BIN, ['import', 'dataset', '--db', db, '--id', id, '--title-fa', id, '--title-en', id, file], { stdio: 'ignore' })).s;
+  }
+  const base = `${h.base}/api/v1/datasets/bench-100k`;
+  const year = 'from=2019-01-01&to=2019-12-31', all = 'from=2015-01-01&to=2020-06-22';
+  const suffix = store === 'SQLite' ? '' : ` (${store})`;
+  const out = {
+    daily: measure(`hamyari: open data, daily sums + 7-day averages, a year of 100,000 rows${suffix}`, `${base}/daily?${year}`, null),
+    areas: measure(`hamyari: open data, totals and latest per area, 100,000 rows${suffix}`, `${base}/areas?${year}`, null),
+    daily_all: measure(`hamyari: open data, daily sums + 7-day averages, all 2,000 days${suffix}`, `${base}/daily?${all}`, null),
+    daily_area: measure(`hamyari: open data, daily sums of one area, all 2,000 days${suffix}`, `${base}/daily?${all}&area=A7`, null),
+    areas_all: measure(`hamyari: open data, totals and latest per area, all 2,000 days${suffix}`, `${base}/areas?${all}`, null),
+    // Any period: random ones, so the answers kept per dataset version seldom help.
+    random: measure(`hamyari: open data, random periods (daily, one area, per area), 100,000 rows${suffix}`, h.base, null, join(ROOT, 'bench/lua/open-data.lua'), {}),
+  };
+  if (key === 'sqlite') results.open_data = out;
+  else results.open_data_pg = out;
+}
+
+/* The open-data part alone: a fresh store each, the server started on it, the loads and the
+ * aggregates measured. */
+async function openDataOnly() {
+  ensurePackages();
+  const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
+  execFileSync('chmod', ['755', dir]);
+  results = { date: new Date().toISOString(), quick: QUICK, cores: cpus().length, cpu: cpus()[0]?.model,
+    memory_gb: Math.round(totalmem() / 2 ** 30), duration_s: DURATION, connections: CONNS, versions: {}, load_s: {}, rows: [] };
+  results.versions.hamyari = execFileSync(BIN, ['--version'], { encoding: 'utf8' }).trim();
+  initMeasure();
+  const sqdb = `sqlite:${join(dir, 'bench.db')}`;
+  let h = await startHamyari(sqdb);
+  await openDataBench(h, sqdb, dir);
+  await stop(h.child);
+  if (!SKIP_PG) {
+    const pgdir = join(dir, 'pg');
+    const url = execFileSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'start', pgdir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    try {
+      execFileSync(BIN, ['migrate', '--db', url], { stdio: 'ignore' });
+      h = await startHamyari(url);
+      await openDataBench(h, url, dir, 'PostgreSQL');
+      await stop(h.child);
+    } finally {
+      spawnSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgdir], { stdio: 'ignore' });
+    }
+  }
+  const md = `# Benchmark ${results.date}: open data only${QUICK ? ' (--quick: no 1,000,000-row load)' : ''}\n\n`
+    + `${results.cores} cores (${results.cpu}), ${results.memory_gb} GB; wrk ${CONNS} connections, ${DURATION} s each.\n\n`
+    + `Loads: ${Object.entries(results.load_s).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join('; ')}.\n\n`
+    + `| measurement | req/s | p50 ms | p99 ms |\n|---|---|---|---|\n`
+    + results.rows.map((r) => `| ${r.name} | ${r.rps?.toFixed(0)} | ${r.p50?.toFixed(2)} | ${r.p99?.toFixed(2)} |`).join('\n') + '\n';
+  const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, `bench/results/${stamp}-open-data.md`), md);
+  writeFileSync(join(ROOT, `bench/results/${stamp}-open-data.json`), JSON.stringify(results, null, 2) + '\n');
+  console.log(md);
+  rmSync(dir, { recursive: true, force: true });
+}
+
 async function writeBench(store, h, db, dir) {
   const out = {};
   const nvol = SIZES.volunteers;
@@ -395,7 +758,7 @@ async function writeBench(store, h, db, dir) {
   out.volunteers_s = (await timedAsync(`${nvol} volunteer sign-ups (${store})`, () => pool(nvol, 32, async (i) => {
     const r = await fetch(`${h.base}/api/v1/volunteers`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: `Bench volunteer ${i}`, phone: `+98935${String(i).padStart(7, '0')}`,
-        lat: 35.6 + (i % 101) / 500, lon: 51.3 + (i % 103) / 500, radius_km: 5, skills: ['groceries'], language: 'en' }) });
+        lat: 35.6 + (i % 101) / 500, lon: 51.3 + (i % 103) / 500, radius_km: 5, skills: ['groceries'], language: 'en', consent: true }) });
     if (r.status >= 300) { failed++; if (failed < 3) log(`sign-up: ${r.status} ${await r.text()}`); }
     else await r.arrayBuffer();
   }))).s;
@@ -416,7 +779,7 @@ async function writeBench(store, h, db, dir) {
   const tokens = [];
   for (let i = 0; i < CLAIM_RACERS; i++) {
     const login = `racer${i}-${store.toLowerCase()}@bench.invalid`;
-    execFileSync(BIN, ['user', 'add', '--db', db, '--email', login, '--role', 'volunteer', '--password-stdin'],
+    execFileSync(BIN, ['user', 'add', '--db', db, '--email', login, '--role', 'volunteer', '--home', '35.7,51.4', '--password-stdin'],
       { input: 'correct horse battery staple racer\n', stdio: ['pipe', 'ignore', 'ignore'] });
     tokens.push(execFileSync(BIN, ['token', 'create', '--db', db, '--user', login], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(/\s+/).pop());
   }
@@ -451,6 +814,111 @@ async function writeBench(store, h, db, dir) {
   return out;
 }
 
+// The voting burst: 1,000 members of the public (accounts and API tokens made in the store
+// beforehand) send 10,000 votes at once over 10 ideas of one challenge, each person picking
+// ideas at random, repeats included. Counted: every (person, idea) pair once, and nothing else —
+// the sum of the ideas' totals and the 201 answers both equal the distinct pairs sent.
+async function votingBurst(dir) {
+  const PEOPLE = 1000, VOTES = 10000, IDEAS = 10;
+  const path = join(dir, 'voting.db'), db = `sqlite:${path}`;
+  rmSync(path, { force: true });
+  execFileSync(BIN, ['migrate', '--db', db], { stdio: 'ignore' });
+  execFileSync(BIN, ['user', 'add', '--db', db, '--email', 'organiser@bench.invalid', '--role', 'coordinator', '--password-stdin'],
+    { input: 'correct horse battery staple organiser\n', stdio: ['pipe', 'ignore', 'ignore'] });
+  const now = Math.floor(Date.now() / 1000);
+  const ids = Array.from({ length: PEOPLE }, (_, i) => `b07e${String(i).padStart(28, '0')}`);
+  execFileSync('sqlite3', [path], { input: `BEGIN;\n${ids.map((id, i) =>
+    `INSERT INTO users(id, email, name, role, status, language, created_at, updated_at) VALUES ('${id}', 'voter${i}@bench.invalid', 'Voter ${i}', 'member', 'approved', 'fa', ${now}, ${now});`).join('\n')}\nCOMMIT;\n` });
+  const tok = (login) => execFileSync(BIN, ['token', 'create', '--db', db, '--user', login], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(/\s+/).pop();
+  const organiser = tok('organiser@bench.invalid');
+  // The voters' API tokens are written into the store as `hamyari token create` would (a
+  // 256-bit secret in unpadded base64url, stored as its BLAKE2b-256 hash): one process
+  // instead of a thousand.
+  log(`voting burst: ${PEOPLE} members and their API tokens`);
+  const made = execFileSync('python3', ['-c', `
+import base64, hashlib, json, os, sys
+ids = json.load(sys.stdin)
+out = []
+for i in ids:
+    t = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b'=')
+    out.append([i, t.decode(), hashlib.blake2b(t, digest_size=32).hexdigest()])
+json.dump(out, sys.stdout)`], { input: JSON.stringify(ids), encoding: 'utf8' });
+  const rows = JSON.parse(made);
+  execFileSync('sqlite3', [path], { input: `BEGIN;\n${rows.map(([id, , h]) =>
+    `INSERT INTO api_tokens(token_hash, user_id, name, created_at) VALUES ('${h}', '${id}', 'bench', ${now});`).join('\n')}\nCOMMIT;\n` });
+  const tokens = rows.map((r) => r[1]);
+  // The challenge opens for ideas now; the server's clock is then moved a day on (the test
+  // clock file) to open voting.
+  const clockFile = join(dir, 'voting-clock');
+  writeFileSync(clockFile, '0\n');
+  const env = { ...process.env, HAMYARI_TEST_CLOCK_FILE: clockFile };
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db, '--web', join(ROOT, 'web'), '--access-log', 'off'],
+    { stdio: ['ignore', 'ignore', 'pipe'], env });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  const base = await new Promise((res, rej) => {
+    let buf = '';
+    child.stderr.on('data', (d) => { buf += d; const m = buf.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/); if (m) res(m[1]); });
+    child.once('exit', (c) => rej(new Error(`hamyari exited ${c}: ${buf}`)));
+  });
+  const call = async (method, url, t, body) => {
+    const x = await fetch(`${base}${url}`, { method, headers: { Authorization: `Bearer ${t}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    return { status: x.status, json: await x.json().catch(() => null) };
+  };
+  const ch = await call('POST', '/api/v1/challenges', organiser, { title_en: 'Voting burst', ideas_at: now - 60, ideas_days: 1, voting_days: 1 });
+  if (ch.status !== 201) throw new Error(`voting burst: challenge ${ch.status}`);
+  const ideas = [];
+  for (let i = 0; i < IDEAS; i++) {
+    const r = await call('POST', `/api/v1/challenges/${ch.json.id}/ideas`, organiser, { title: `Idea ${i}`, description: `The burst's idea number ${i}.` });
+    if (r.status !== 201) throw new Error(`voting burst: idea ${r.status}`);
+    ideas.push(r.json.id);
+  }
+  writeFileSync(clockFile, `${86400 + 60}\n`);
+  let seed = 12345;
+  const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const plan = Array.from({ length: VOTES }, (_, i) => [i % PEOPLE, ideas[rand(IDEAS)]]);
+  const pairs = new Set(plan.map(([p, idea]) => `${p}:${idea}`));
+  let counted = 0, repeats = 0, errors = 0;
+  const lat = [];
+  const t0 = process.hrtime.bigint();
+  await pool(VOTES, 64, async (i) => {
+    const [p, idea] = plan[i];
+    const s0 = process.hrtime.bigint();
+    const r = await call('POST', `/api/v1/ideas/${idea}/vote`, tokens[p]);
+    lat.push(Number(process.hrtime.bigint() - s0) / 1e6);
+    if (r.status === 201) counted++;
+    else if (r.status === 200) repeats++;
+    else errors++;
+  });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  writeFileSync(clockFile, `${2 * 86400 + 120}\n`); // results: totals shown
+  const view = await call('GET', `/api/v1/challenges/${ch.json.id}?sort=votes`, organiser);
+  const total = view.json.ideas_list.reduce((a, x) => a + x.votes, 0);
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  lat.sort((a, b) => a - b);
+  const out = { votes_sent: VOTES, people: PEOPLE, distinct_pairs: pairs.size, counted, repeats, errors, total,
+    double_counts: Math.max(0, total - pairs.size) + Math.max(0, counted - pairs.size),
+    missing: Math.max(0, pairs.size - total), rps: VOTES / s, p50: pct(lat, 50), p99: pct(lat, 99) };
+  log(`voting burst (SQLite): ${VOTES} votes from ${PEOPLE} people in ${s.toFixed(2)} s (${out.rps.toFixed(0)}/s, p50 ${out.p50.toFixed(2)} ms, ` +
+    `p99 ${out.p99.toFixed(2)} ms): ${pairs.size} distinct (person, idea) pairs, ${counted} counted, ${repeats} repeats answered 200, ` +
+    `${errors} errors, totals ${total}: ${out.double_counts} double counts, ${out.missing} missing`);
+  return out;
+}
+
+async function votingOnly() {
+  ensurePackages();
+  const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
+  try {
+    const v = await votingBurst(dir);
+    console.log(JSON.stringify(v, null, 2));
+    if (v.double_counts || v.missing || v.errors) process.exitCode = 1;
+  } finally {
+    stopAll();
+    if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function report(results, dir) {
   for (const r of results.rows) {
     const ref = results.rows.find((x) => x.name === r.ref);
@@ -481,10 +949,17 @@ function report(results, dir) {
     t('submissions, PostgreSQL: ≥ 2,000/s durable, zero errors', spg ? spg.rps >= 2000 && !spg.non2xx && !spg.socketErrors : null, spg ? `${spg.rps.toFixed(0)}/s, ${spg.non2xx} errors` : '–'),
     t('claim race, SQLite: exactly one winner every time', csq && csq.rounds_without_exactly_one_winner === 0 && !csq.non2xx, csq ? `${csq.winners}/${csq.rounds} winners` : '–'),
     t('claim race, PostgreSQL: exactly one winner every time', cpg ? cpg.rounds_without_exactly_one_winner === 0 && !cpg.non2xx : null, cpg ? `${cpg.winners}/${cpg.rounds} winners` : '–'),
+    t('voting burst: 10,000 votes from 1,000 people, 0 double counts', results.voting ? results.voting.double_counts === 0 : null,
+      results.voting ? `${results.voting.double_counts} double counts, ${f2(results.voting.rps)} votes/s, p99 ${f2(results.voting.p99)} ms` : '–'),
     t(`peak memory < 200 MB (${results.datasets.groups}-group store)`, Math.max(...Object.values(results.rss_peak_mb).map((v) => v ?? 1e9)) < 200,
       Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f2(v)} MB`).join(', ')),
+    t('open data: daily aggregates of 100,000 rows p99 < 20 ms', results.open_data ? results.open_data.daily.p99 < 20 : null, results.open_data ? `${f2(results.open_data.daily.p99)} ms` : '–'),
+    t('open data: per-area aggregates of 100,000 rows p99 < 20 ms', results.open_data ? results.open_data.areas.p99 < 20 : null, results.open_data ? `${f2(results.open_data.areas.p99)} ms` : '–'),
+    t('forecast bands: 1,000 runs in process < 100 ms', results.forecast_ms ? results.forecast_ms.bands_ms < 100 : null,
+      results.forecast_ms ? `${f2(results.forecast_ms.bands_ms)} ms (plain run ${results.forecast_ms.plain_ms.toFixed(3)} ms)` : '–'),
     t('cold start < 1 s', results.cold_start_ms < 1000 && (results.cold_start_full_ms ?? 0) < 1000,
       `${results.cold_start_ms.toFixed(0)} ms empty, ${results.cold_start_full_ms?.toFixed(0)} ms full store`),
+    lighthouseTarget(results),
   ];
   const f = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : v.toFixed(d));
   let md = `# Benchmark ${results.date}${results.quick ? ' (--quick: smaller datasets, 3 s runs — not the issue\'s figures)' : ''}\n\n` +
@@ -504,6 +979,13 @@ function report(results, dir) {
   md += `Cold start (median of 5, empty store): ${f(results.cold_start_ms)} ms; with the full store: ${f(results.cold_start_full_ms)} ms. ` +
     `Peak resident memory of the server (VmHWM, after all loads): ${Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f(v, 1)} MB`).join(', ')}. ` +
     `Group commit (all writes of the run): ${Object.entries(results.group_commit || {}).filter(([, v]) => v).map(([k, v]) => `${k} ${v.writes} writes in ${v.commits} commits (${f(v.writes / v.commits, 1)} a commit)`).join(', ') || 'not reported'}.\n\n`;
+  if (results.forecast_ms) {
+    const fm = results.forecast_ms;
+    md += `Forecast in process (median of ${fm.repeats}; bench/forecast_time.c): plain run ${f(fm.plain_ms, 3)} ms; ` +
+      `1,000-run bands ${f(fm.bands_ms, 1)} ms (slowest ${f(fm.bands_max_ms, 1)}); the same bands with the mitigation date ` +
+      `14 days before the current date ${f(fm.bands_mitigation_past_ms, 1)} ms.\n\n`;
+  }
+  md += lighthouseMarkdown(results) + '\n';
   md += `| target | measured | met |\n|---|---|---|\n` + results.targets.map((x) => `| ${x.what} | ${x.value} | ${x.ok == null ? 'not measured' : x.ok ? 'yes' : 'NO'} |`).join('\n') + '\n';
   const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
@@ -513,4 +995,4 @@ function report(results, dir) {
   if (args.includes('--keep')) log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => { console.error(e); stopAll(); process.exit(1); });

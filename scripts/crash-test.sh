@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # crash-test.sh — kill -9 the server again and again under a write load, and prove that no
-# acknowledged help request is ever lost (issue 9).
+# acknowledged help request is ever lost.
 #
 # Starts `hamyari serve` on a SQLite file and a load generator (scripts/crash-load.mjs) that asks
 # for help as fast as it can and records the id of every request the server answered 201. Each

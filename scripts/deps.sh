@@ -12,7 +12,8 @@ Usage: scripts/deps.sh [--no-npm] [--help]
 
 Installs the Debian packages Hamyari needs (compiler, CMake, libmicrohttpd, SQLite, libpq,
 jansson, libsodium, md4c, zlib, cmocka, PostgreSQL 15 with PostGIS, Node.js, Chromium; cppcheck,
-clang-tidy, valgrind and nginx-light for the checks and the proxy test), then
+clang-tidy, valgrind and nginx-light for the checks and the proxy test; osmium-tool and tilemaker
+for the street map pipeline, scripts/osm-tiles.sh), then
 the npm packages of package-lock.json, then copies the front-end's libraries into web/vendor/.
 Packages already installed are left alone; apt-get runs only when something is missing.
 Installing needs root.
@@ -41,6 +42,7 @@ PACKAGES=(
     postgresql-15 postgresql-15-postgis-3 postgresql-client-15
     chromium ca-certificates git
     cppcheck clang-tidy valgrind nginx-light
+    osmium-tool tilemaker
 )
 # Debian 12's nodejs is v18, which is enough (node --test, global fetch). A newer Node that is
 # already installed (e.g. from NodeSource, which bundles npm) is kept.

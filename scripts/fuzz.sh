@@ -2,7 +2,9 @@
 # fuzz.sh — build the libFuzzer targets (tests/fuzz/) with clang and run them for a while each.
 set -euo pipefail
 
-ALL_TARGETS=(form fields phone cookie utf8 route)
+ALL_TARGETS=(form fields phone cookie utf8 route csv forecast tree origin)
+# Seeds kept elsewhere in the repository, read besides tests/fuzz/corpus/<target>/.
+declare -A EXTRA_SEEDS=([tree]=src/cli/trees)
 
 usage() {
     cat <<EOF
@@ -13,7 +15,8 @@ targets, then runs each for SECONDS (default 60) with libFuzzer's -max_total_tim
 
 Targets: ${ALL_TARGETS[*]} (default: all), each fuzz_<target> in tests/fuzz/.
 
-Each run reads tests/fuzz/corpus/<target>/ (never written) and keeps the new inputs it finds
+Each run reads tests/fuzz/corpus/<target>/ (never written; for tree also the sample trees of
+src/cli/trees/) and keeps the new inputs it finds
 in build-fuzz/corpus-new/<target>/. It prints, per target, the executions, the coverage
 (libFuzzer's "cov" edges) at start and at end, and the new inputs kept. A crash, leak,
 sanitizer report or broken invariant stops that target; its input is saved in
@@ -78,6 +81,8 @@ for t in "${TARGETS[@]}"; do
     crashes=$BUILD/crashes/$t
     log=$BUILD/fuzz-$t.log
     mkdir -p "$new" "$crashes"
+    extra=()
+    [ -n "${EXTRA_SEEDS[$t]:-}" ] && extra=("$ROOT/${EXTRA_SEEDS[$t]}")
     dict=()
     [ -f "$ROOT/tests/fuzz/$t.dict" ] && dict=(-dict="$ROOT/tests/fuzz/$t.dict")
     echo "fuzz: $t for ${SECS}s (log: $log)" >&2
@@ -85,7 +90,7 @@ for t in "${TARGETS[@]}"; do
     # The first corpus folder is where libFuzzer writes new inputs; the seeds are only read.
     # shellcheck disable=SC2086
     "$exe" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$crashes/" "${dict[@]}" ${FUZZ_ARGS:-} "$new" "$seeds" >"$log" 2>&1 || rc=$?
+        -artifact_prefix="$crashes/" "${dict[@]}" ${FUZZ_ARGS:-} "$new" "$seeds" "${extra[@]}" >"$log" 2>&1 || rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
     newunits=$(sed -n 's/^stat::new_units_added: *//p' "$log" | tail -n 1)

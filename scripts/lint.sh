@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# lint.sh — static checks of the C code: banned functions, SQL built with printf, cppcheck,
-# clang-tidy. Fails (exit 1) on any finding; prints file:line for each.
+# lint.sh — static checks of the C code (banned functions, SQL built with printf, cppcheck,
+# clang-tidy) and of docs/openapi.yaml (two OpenAPI validators). Fails (exit 1) on any finding;
+# prints file:line for each.
 set -euo pipefail
 
 usage() {
     cat <<'EOF'
 Usage: scripts/lint.sh [--build-dir DIR] [--only CHECKS] [--no-cache] [--help]
 
-Static checks of the C sources; exits 1 when any check finds something:
+Static checks of the C sources and the API document; exits 1 when any check finds something:
   banned    src/ and tests/ C: no strcpy, strcat, sprintf, vsprintf, gets, strtok, atoi,
             atol, atoll, system, tmpnam, mktemp, alloca (comments and string literals are
             ignored; a line with the comment "lint:allow" is exempt)
@@ -18,6 +19,9 @@ Static checks of the C sources; exits 1 when any check finds something:
             compile_commands.json (src/ and tests/); "// cppcheck-suppress id" works
   tidy      clang-tidy 14 with the checked-in .clang-tidy on src/ (the static analyser
             included); "// NOLINT(check)" works
+  openapi   docs/openapi.yaml through `redocly lint` (its recommended rules, every warning
+            an error: redocly.yaml) and @apidevtools/swagger-parser's validate (npm packages
+            of package.json; scripts/deps.sh installs them)
 
   --build-dir DIR  a configured build with compile_commands.json (default build; configured
                    with scripts/build.sh when missing)
@@ -35,7 +39,7 @@ EOF
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 BUILD_DIR=$ROOT/build
-ONLY=banned,sql,cppcheck,tidy
+ONLY=banned,sql,cppcheck,tidy,openapi
 CACHE=1
 while (($#)); do
     case "$1" in
@@ -148,7 +152,7 @@ ensure_build() {
             -DHY_WERROR=ON >/dev/null
     fi
     # Generated headers (if any) must exist for the tools to parse the sources.
-    [ -d "$BUILD_DIR/gen" ] || cmake --build "$BUILD_DIR" --target hycore -j "$JOBS" >/dev/null
+    [ -d "$BUILD_DIR/gen" ] || cmake --build "$BUILD_DIR" --target hy_cli -j "$JOBS" >/dev/null
 }
 
 if wants cppcheck; then
@@ -210,6 +214,29 @@ if wants tidy; then
             pass tidy
         fi
         [ -n "${LINT_KEEP:-}" ] && echo "lint: logs in $out" || rm -rf "$out"
+    fi
+fi
+
+# ---------------------------------------------------------------- docs/openapi.yaml
+if wants openapi; then
+    if [ ! -x node_modules/.bin/redocly ] || [ ! -d node_modules/@apidevtools/swagger-parser ]; then
+        echo "lint: openapi: the npm packages are missing (run scripts/deps.sh)"
+        fail openapi
+    else
+        ok=1
+        # --format=stylish: one line per problem, file:line:column.
+        if ! out=$(NO_UPDATE_NOTIFIER=1 REDOCLY_TELEMETRY=off node_modules/.bin/redocly lint \
+            --format=stylish docs/openapi.yaml 2>&1); then
+            grep -E '^ +[0-9]+:[0-9]+ ' <<<"$out" | sed -E 's/^ +/docs\/openapi.yaml:/' || echo "$out"
+            ok=0
+        fi
+        if ! node --input-type=module -e '
+            import SwaggerParser from "@apidevtools/swagger-parser";
+            try { await SwaggerParser.validate("docs/openapi.yaml"); }
+            catch (e) { console.log(`docs/openapi.yaml: swagger-parser: ${e.message}`); process.exit(1); }'; then
+            ok=0
+        fi
+        if [ "$ok" -eq 1 ]; then pass openapi; else fail openapi; fi
     fi
 fi
 

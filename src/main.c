@@ -1,15 +1,16 @@
 /* main.c — `hamyari`: one program, several sub-commands. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "cli/workers.h"
+#include "cli/forecast.h"
 
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *help;
-} hy__commands[] = {
+} commands[] = {
     {"serve", hy_cmd_serve, "serve the API and the web front-end over HTTP"},
     {"migrate", hy_cmd_migrate, "bring the store's schema up to date"},
     {"user", hy_cmd_user, "add or list accounts (bootstrap the first admin)"},
@@ -21,36 +22,42 @@ static const struct {
     {"backup", hy_cmd_backup, "copy a SQLite store while the server runs (online backup)"},
     {"restore", hy_cmd_restore, "put a backup back into a SQLite store, then migrate it"},
     {"routes", hy_cmd_routes, "print the HTTP route table as JSON"},
+    {"demo", hy_cmd_demo, "remove the demo data (demo remove)"},
+    {"forecast", hy_cmd_forecast, "forecast hospital admissions and census (CHIME's model)"},
 };
 
-static void hy__usage(FILE *out) {
+static void usage(FILE *out) {
     fprintf(out,
             "Usage: hamyari COMMAND [OPTIONS]\n\n"
             "Hamyari (همیاری, \"mutual aid\") helps a community organise help in a crisis.\n\n"
             "Commands:\n");
-    for (size_t i = 0; i < sizeof hy__commands / sizeof hy__commands[0]; i++)
-        fprintf(out, "  %-10s %s\n", hy__commands[i].name, hy__commands[i].help);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\nRun 'hamyari COMMAND --help' for a command's options.\n"
                  "  --help     show this help\n  --version  print the version\n");
 }
 
 int main(int argc, char **argv) {
+    /* Every file this program creates (the store with its -wal and -shm, backups, restored
+     * stores, keys) can hold personal data: readable by its owner only, whatever the umask.
+     * Files written with an explicit mode (a public key) set it themselves. */
+    umask(077);
     if (argc < 2) {
-        hy__usage(stderr);
+        usage(stderr);
         return 2;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-        hy__usage(stdout);
+        usage(stdout);
         return 0;
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         printf("hamyari %s\n", HY_VERSION);
         return 0;
     }
-    for (size_t i = 0; i < sizeof hy__commands / sizeof hy__commands[0]; i++)
-        if (!strcmp(cmd, hy__commands[i].name)) return hy__commands[i].run(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(cmd, commands[i].name)) return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "hamyari: unknown command '%s'\n\n", cmd);
-    hy__usage(stderr);
+    usage(stderr);
     return 2;
 }

@@ -9,8 +9,10 @@
  *   POST  /api/v1/library/{id}/publish   admins: in_review (or draft) → published
  *   POST  /api/v1/library/{id}/unpublish admins: published → draft
  *   GET   /api/v1/library/{id}/revisions editors
- *   POST  /api/v1/library/{id}/attachments?filename=  editors; raw body (PDF, PNG, JPEG,
- *                                        plain text, CSV; at most HY_LIB_ATTACHMENT_MAX)
+ *   POST  /api/v1/library/{id}/attachments?filename=  editors (drafts, in review); admins
+ *                                        (any); raw body (PDF, PNG, JPEG, plain text, CSV; at
+ *                                        most HY_LIB_ATTACHMENT_MAX)
+ *   DELETE /api/v1/library/{id}/attachments/{att}   the same rule: removes one file
  *   GET   /api/v1/attachments/{id}       the file, as a download
  *   GET   /api/v1/communities            civic-tech organisations and their projects
  *   GET   /library.atom, /sitemap.xml
@@ -24,21 +26,28 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/feed.h"
+#include "app/app.h"
+#include "app/library.h"
 #include "domain/auth.h"
 #include "domain/library.h"
-#include "domain/libindex.h"
+#include "domain/news.h"
 #include "http/parse.h"
-#include "http/server.h"
+#include "http/replica.h"
 #include "http/session.h"
+#include "store/audit.h"
 #include "store/library.h"
+#include "store/news.h"
 #include "util/anscache.h"
 #include "util/clock.h"
 #include "util/utf8.h"
 
-#define HY__PER_PAGE_DEFAULT 20
-#define HY__PER_PAGE_MAX 100
-#define HY__PAGE_MAX 10000
-#define HY__SNIPPET_CP 220
+#define PER_PAGE_DEFAULT 20
+#define PER_PAGE_MAX 100
+#define PAGE_MAX 10000
+#define SNIPPET_CP 220
+
+static const char json_media[] = "application/json; charset=utf-8";
 
 static bool is_role(hy_req *req, enum hy_access rule) {
     return hy_access_decide(rule, hy_req_principal(req)) == 0;
@@ -67,6 +76,35 @@ static bool fail(struct hy_parse_error *err, enum hy_error code, const char *fie
     return false;
 }
 
+/* A news item's or a fact check's own fields (domain/news.h), under the key named by its
+ * type: required when a document becomes one, refused on the other types. */
+static bool kind_fields(hy_arena *a, struct hy_lib_doc *d, bool type_given, json_t *const in[2],
+                        const bool given[2], struct hy_parse_error *err) {
+    static const char *const names[2] = {"news", "factcheck"};
+    if (!d->type) return true; /* a probe of a change: the type is checked with the document */
+    for (int i = 0; i < 2; i++) {
+        bool mine = !strcmp(d->type, names[i]);
+        if (given[i] && !mine)
+            return fail(err, HY_E_INVALID_FIELD, names[i],
+                        i ? "Only a fact check takes factcheck." : "Only a news item takes news.");
+        if (!mine) continue;
+        if (!given[i]) {
+            if (type_given && (!d->extra || !strcmp(d->extra, "{}") || !strstr(d->extra, i ? "\"rating\"" : "\"category\"")))
+                return fail(err, HY_E_MISSING_FIELD, names[i],
+                            i ? "A fact check needs its factcheck fields." : "A news item needs its news fields.");
+            return true;
+        }
+        struct hy_news_error ne = {0};
+        char *x = hy_news_extra(a, d->type, in[i], &ne);
+        if (!x) return fail(err, ne.field ? HY_E_INVALID_FIELD : HY_E_INTERNAL,
+                            ne.field ? ne.field : names[i], ne.message);
+        d->extra = x;
+        return true;
+    }
+    d->extra = "{}";
+    return true;
+}
+
 bool hy_api_library_input(json_t *obj, hy_arena *a, bool create, bool allow_status,
                           struct hy_lib_doc *d, const char **ret_translation_of,
                           struct hy_parse_error *err) {
@@ -77,8 +115,8 @@ bool hy_api_library_input(json_t *obj, hy_arena *a, bool create, bool allow_stat
     long long year = 0;
     bool covid = false;
     struct hy_strings themes = {0}, tags = {0}, orgs = {0}, authors = {0};
-    json_t *links = NULL;
-    bool has[16] = {0};
+    json_t *links = NULL, *kind_in[2] = {NULL, NULL};
+    bool has[16] = {0}, has_kind[2] = {false, false};
     unsigned req = create ? HY_REQUIRED : HY_OPTIONAL;
     struct hy_field spec[] = {
         HY_F_ENUM("type", req, hy_lib_types, &type),
@@ -98,12 +136,16 @@ bool hy_api_library_input(json_t *obj, hy_arena *a, bool create, bool allow_stat
         HY_F_BOOL("covid", HY_OPTIONAL, &covid),
         HY_F_STR("translation_of", HY_OPTIONAL | HY_NULLABLE, 32, 32, &translation_of),
         HY_F_ENUM("status", HY_OPTIONAL, statuses, &status),
+        HY_F_ANY("news", HY_OPTIONAL, &kind_in[0]),
+        HY_F_ANY("factcheck", HY_OPTIONAL, &kind_in[1]),
         HY_F_END,
     };
     size_t nspec = sizeof spec / sizeof spec[0] - 1;
     for (size_t i = 0; i < nspec && i < 16; i++) spec[i].present = &has[i];
     bool has_status = false;
     spec[16].present = &has_status;
+    spec[17].present = &has_kind[0];
+    spec[18].present = &has_kind[1];
     if (!hy_fields_check(obj, spec, false, a, err)) return false;
     /* Fields only some callers take are refused like any unknown field. */
     if (!create && has[15])
@@ -178,14 +220,15 @@ bool hy_api_library_input(json_t *obj, hy_arena *a, bool create, bool allow_stat
         if (ret_translation_of) *ret_translation_of = translation_of;
     }
     if (allow_status && has_status && status) d->status = status;
-    return true;
+    return kind_fields(a, d, has[0], kind_in, has_kind, err);
 }
 
 /* ---------------------------------------------------------------- search */
 
 struct search_ctx {
     hy_req *req;
-    struct hy_lib_scan scan;
+    struct hy_lib_scan scan; /* its terms with their synonyms (expand()) */
+    const char *typed[HY_LIB_MAX_TERMS]; /* the query's words as typed (normalised) */
     struct hy_lib_filter filter;
     enum hy_lib_sort sort;
     size_t offset, limit;
@@ -197,19 +240,26 @@ struct search_ctx {
     int64_t answer_version; /* the version the answer shows, or -1 when not known */
 };
 
-/* Searches the published documents through the process's index (domain/libindex.h) when it
+/* The query's words with their alternatives from `syn` (domain/synonyms.h), afresh. */
+static void expand(struct search_ctx *c, const hy_synonyms *syn) {
+    memcpy(c->scan.terms, c->typed, sizeof c->typed);
+    hy_synonyms_expand(syn, c->req->arena, c->scan.terms, c->scan.nterms);
+}
+
+/* Searches the published documents through the process's index (app/app.h) when it
  * was built at the library version this transaction reads; *done stays false otherwise (the
  * caller then scans the store, as for editors' searches of drafts). */
 static int search_index(hy_store *s, struct search_ctx *c, bool *done) {
     *done = false;
-    hy_server *srv = c->req->srv;
-    if (!srv->libindex || !c->scan.status || strcmp(c->scan.status, "published")) return 0;
+    struct hy_app *app = hy_req_app(c->req);
+    if (!app->libindex || !c->scan.status || strcmp(c->scan.status, "published")) return 0;
     int64_t version = 0;
     int r = s->ops->library->version(s, &version);
     if (r < 0) return r;
     c->answer_version = version; /* the documents are read in this same transaction */
-    hy_libindex *ix = hy_libindex_cache_get(srv->libindex, version, c->db == srv->db);
+    hy_libindex *ix = hy_libindex_cache_get(app->libindex, version, c->db == app->db);
     if (!ix) return 0;
+    expand(c, hy_libindex_synonyms(ix));
     r = hy_libindex_search(ix, c->req->arena, &c->filter, c->scan.terms, c->scan.nterms, c->sort,
                            c->offset, c->limit, &c->res);
     hy_libindex_release(ix);
@@ -224,6 +274,10 @@ static int search_tx(hy_store *s, void *ctx) {
     int r = search_index(s, c, &done);
     if (r < 0) return r;
     if (!done) {
+        hy_synonyms *syn = NULL;
+        if (c->scan.nterms && (r = hy_libindex_read_synonyms(s, &syn)) < 0) return r;
+        expand(c, syn);
+        hy_synonyms_free(syn);
         struct hy_lib_row *rows = NULL;
         size_t n = 0;
         r = s->ops->library->scan(s, &c->scan, c->req->arena, &rows, &n);
@@ -232,7 +286,7 @@ static int search_tx(hy_store *s, void *ctx) {
                           c->sort, c->offset, c->limit, &c->res) < 0)
             return HY_DB_HARD;
     }
-    const char *ids[HY__PER_PAGE_MAX];
+    const char *ids[PER_PAGE_MAX];
     for (size_t i = 0; i < c->res.npage; i++) ids[i] = c->res.page[i]->id;
     c->ndocs = 0;
     if (c->res.npage) {
@@ -245,7 +299,7 @@ static int search_tx(hy_store *s, void *ctx) {
 /* The fast path's one statement: the page's documents and the library version. */
 static int search_fast_tx(hy_store *s, void *ctx) {
     struct search_ctx *c = ctx;
-    const char *ids[HY__PER_PAGE_MAX];
+    const char *ids[PER_PAGE_MAX];
     for (size_t i = 0; i < c->res.npage; i++) ids[i] = c->res.page[i]->id;
     c->ndocs = s->ops->library->doc_get_many_at(s, ids, c->res.npage, c->req->arena, &c->docs,
                                                 &c->version);
@@ -259,10 +313,11 @@ static int search_fast_tx(hy_store *s, void *ctx) {
  * rebuilt). 0 or a negative store status. */
 static int search_fast(struct search_ctx *c, bool *done) {
     *done = false;
-    hy_server *srv = c->req->srv;
-    if (!srv->libindex || !c->scan.status || strcmp(c->scan.status, "published")) return 0;
-    hy_libindex *ix = hy_libindex_cache_current(srv->libindex);
+    struct hy_app *app = hy_req_app(c->req);
+    if (!app->libindex || !c->scan.status || strcmp(c->scan.status, "published")) return 0;
+    hy_libindex *ix = hy_libindex_cache_current(app->libindex);
     if (!ix) return 0;
+    expand(c, hy_libindex_synonyms(ix));
     int r = hy_libindex_search(ix, c->req->arena, &c->filter, c->scan.terms, c->scan.nterms,
                                c->sort, c->offset, c->limit, &c->res);
     int64_t version = hy_libindex_version(ix);
@@ -300,24 +355,6 @@ static char *answer_key(hy_req *req) {
     return key;
 }
 
-/* Sends a cached answer: as stored (gzip) when the client takes it, else inflated. */
-static hy_result reply_cached(hy_req *req, void *gz, size_t gzlen, size_t plainlen) {
-    static const char type[] = "application/json; charset=utf-8";
-    hy_req_add_header(req, "Vary", "Accept-Encoding");
-    hy_result r;
-    if (hy_accepts_gzip(hy_req_header(req, "Accept-Encoding"))) {
-        hy_req_add_header(req, "Content-Encoding", "gzip");
-        r = hy_reply_bytes(req, 200, type, gz, gzlen);
-    } else {
-        char *text = hy_anscache_inflate(gz, gzlen, plainlen);
-        r = text ? hy_reply_bytes(req, 200, type, text, plainlen)
-                 : hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-        free(text);
-    }
-    free(gz);
-    return r;
-}
-
 static json_t *themes_json(const char *themes) {
     json_t *a = json_array();
     const char *p = themes ? themes : "";
@@ -338,7 +375,7 @@ static json_t *item_json(hy_req *req, const struct hy_lib_doc *d, int score,
         hy_lib_text_hits(d->body_text, terms, nterms))
         src = d->body_text;
     if (!src || !*src) src = d->body_text;
-    char *snip = hy_lib_snippet(req->arena, src ? src : "", terms, nterms, HY__SNIPPET_CP);
+    char *snip = hy_lib_snippet(req->arena, src ? src : "", terms, nterms, SNIPPET_CP);
     json_t *o = json_object();
     json_object_set_new(o, "id", json_string(d->id));
     json_object_set_new(o, "type", json_string(d->type));
@@ -359,32 +396,53 @@ static json_t *item_json(hy_req *req, const struct hy_lib_doc *d, int score,
     return o;
 }
 
-hy_result hy_api_library_search(hy_req *req) {
-    struct search_ctx c = {.req = req, .sort = HY_LIB_SORT_RELEVANCE};
-    c.filter.covid = -1;
-    c.scan.status = "published";
+/* The search's words and filters (q, the facets, covid, lang), which the search and the
+ * feed share, into c. False when one is not allowed: the error is answered, *ret_res holds
+ * what to return. */
+static bool search_filters(hy_req *req, struct search_ctx *c, hy_result *ret_res) {
+    c->filter.covid = -1;
+    c->scan.status = "published";
     const char *q = hy_req_query(req, "q");
-    if (q && hy_utf8_length(q, strlen(q)) > 200)
-        return hy_reply_error(req, HY_E_INVALID_QUERY, "q is at most 200 characters.", "q");
-    c.scan.nterms = hy_lib_terms(req->arena, q, c.scan.terms);
+    if (q && hy_utf8_length(q, strlen(q)) > 200) {
+        *ret_res = hy_reply_error(req, HY_E_INVALID_QUERY, "q is at most 200 characters.", "q");
+        return false;
+    }
+    c->scan.nterms = hy_lib_terms(req->arena, q, c->typed);
+    memcpy(c->scan.terms, c->typed, sizeof c->typed);
     for (int f = 0; f < HY_LIB_F__COUNT; f++) {
         const char *v = hy_req_query(req, hy_lib_facet_names[f]);
-        if (v && hy_lib_filter_add(req->arena, &c.filter, (enum hy_lib_facet)f, v) < 0)
-            return hy_reply_error(req, HY_E_INVALID_QUERY, "A filter value is not allowed.",
-                                  hy_lib_facet_names[f]);
+        if (v && hy_lib_filter_add(req->arena, &c->filter, (enum hy_lib_facet)f, v) < 0) {
+            *ret_res = hy_reply_error(req, HY_E_INVALID_QUERY, "A filter value is not allowed.",
+                                      hy_lib_facet_names[f]);
+            return false;
+        }
     }
     const char *covid = hy_req_query(req, "covid");
     if (covid && *covid) {
-        if (!strcmp(covid, "true") || !strcmp(covid, "1")) c.filter.covid = 1;
-        else if (!strcmp(covid, "false") || !strcmp(covid, "0")) c.filter.covid = 0;
-        else return hy_reply_error(req, HY_E_INVALID_QUERY, "covid must be true or false.", "covid");
+        if (!strcmp(covid, "true") || !strcmp(covid, "1")) {
+            c->filter.covid = 1;
+        } else if (!strcmp(covid, "false") || !strcmp(covid, "0")) {
+            c->filter.covid = 0;
+        } else {
+            *ret_res = hy_reply_error(req, HY_E_INVALID_QUERY, "covid must be true or false.", "covid");
+            return false;
+        }
     }
     const char *lang = hy_req_query(req, "lang");
     if (lang && *lang) {
-        if (!hy_lib_one_of(lang, hy_lib_languages))
-            return hy_reply_error(req, HY_E_INVALID_QUERY, "lang must be fa or en.", "lang");
-        c.filter.language = lang;
+        if (!hy_lib_one_of(lang, hy_lib_languages)) {
+            *ret_res = hy_reply_error(req, HY_E_INVALID_QUERY, "lang must be fa or en.", "lang");
+            return false;
+        }
+        c->filter.language = lang;
     }
+    return true;
+}
+
+hy_result hy_api_search_library(hy_req *req) {
+    struct search_ctx c = {.req = req, .sort = HY_LIB_SORT_RELEVANCE};
+    hy_result bad;
+    if (!search_filters(req, &c, &bad)) return bad;
     const char *sort = hy_req_query(req, "sort");
     if (sort && *sort) {
         if (!strcmp(sort, "relevance")) c.sort = HY_LIB_SORT_RELEVANCE;
@@ -400,12 +458,12 @@ hy_result hy_api_library_search(hy_req *req) {
             return hy_reply_error(req, HY_E_FORBIDDEN, "Only editors see unpublished documents.", "status");
         c.scan.status = strcmp(status, "any") ? status : NULL;
     }
-    long page = 1, per = HY__PER_PAGE_DEFAULT;
+    long page = 1, per = PER_PAGE_DEFAULT;
     const char *ps = hy_req_query(req, "page"), *pp = hy_req_query(req, "per_page");
     char *end;
-    if (ps && ((page = strtol(ps, &end, 10)) < 1 || *end || page > HY__PAGE_MAX))
+    if (ps && ((page = strtol(ps, &end, 10)) < 1 || *end || page > PAGE_MAX))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "page must be a whole number from 1.", "page");
-    if (pp && ((per = strtol(pp, &end, 10)) < 1 || *end || per > HY__PER_PAGE_MAX))
+    if (pp && ((per = strtol(pp, &end, 10)) < 1 || *end || per > PER_PAGE_MAX))
         return hy_reply_error(req, HY_E_INVALID_QUERY, "per_page must be from 1 to 100.", "per_page");
     c.offset = (size_t)(page - 1) * (size_t)per;
     c.limit = (size_t)per;
@@ -414,7 +472,7 @@ hy_result hy_api_library_search(hy_req *req) {
     /* Public searches repeat (a crisis sends many people to the same few words): whole answers
      * are kept per library version, which is read from the store for every request, so no
      * answer older than the library is ever sent, by any process. */
-    hy_anscache *cache = req->srv->libanswers;
+    hy_anscache *cache = ((struct hy_app *)hy_req_app(req))->libanswers;
     char *key = NULL;
     int64_t now_version = -1;
     if (cache && c.scan.status && !strcmp(c.scan.status, "published") &&
@@ -423,8 +481,12 @@ hy_result hy_api_library_search(hy_req *req) {
         if (vr < 0) return hy_reply_store_error(req, vr);
         void *gz;
         size_t gzlen, plainlen;
-        if (hy_anscache_get(cache, now_version, key, &gz, &gzlen, &plainlen))
-            return reply_cached(req, gz, gzlen, plainlen);
+        if (hy_anscache_get(cache, now_version, key, &gz, &gzlen, &plainlen)) {
+            struct hy_cache hc = {.gz = gz, .gzlen = gzlen};
+            hy_result res = hy_reply_cached(req, json_media, NULL, plainlen, &hc);
+            free(gz);
+            return res;
+        }
     }
     bool fast = false;
     int r = search_fast(&c, &fast);
@@ -447,19 +509,19 @@ hy_result hy_api_library_search(hy_req *req) {
         json_object_set_new(facets, hy_lib_facet_names[f], o);
     }
     json_t *terms = json_array();
-    for (size_t i = 0; i < c.scan.nterms; i++) json_array_append_new(terms, json_string(c.scan.terms[i]));
+    for (size_t i = 0; i < c.scan.nterms; i++) json_array_append_new(terms, json_string(c.typed[i]));
     json_t *body = json_pack("{s:I,s:i,s:i,s:o,s:o,s:o}", "total", (json_int_t)c.res.total,
                              "page", (int)page, "per_page", (int)per, "terms", terms, "items",
                              items, "facets", facets);
-    if (!key) return hy_reply_json(req, 200, body);
+    if (!c.scan.status || strcmp(c.scan.status, "published")) return hy_reply_json(req, 200, body);
+    /* The public answer: validated by its ETag, kept whole (compressed once) when cached. */
     char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(body);
     if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     size_t n = strlen(text);
-    if (c.answer_version >= 0 && c.answer_version == now_version)
+    if (key && c.answer_version >= 0 && c.answer_version == now_version)
         hy_anscache_put(cache, now_version, key, text, n);
-    hy_req_add_header(req, "Vary", "Accept-Encoding");
-    hy_result res = hy_reply_bytes(req, 200, "application/json; charset=utf-8", text, n);
+    hy_result res = hy_reply_cached(req, json_media, text, n, &(struct hy_cache){0});
     free(text);
     return res;
 }
@@ -516,7 +578,7 @@ static json_t *full_json(struct doc_ctx *c) {
     return o;
 }
 
-hy_result hy_api_library_get(hy_req *req) {
+hy_result hy_api_get_document(hy_req *req) {
     struct doc_ctx c = {.req = req, .id = req->args[0], .editor = is_role(req, HY_ACCESS_EDITOR)};
     if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, doc_tx, &c);
@@ -529,11 +591,28 @@ struct create_ctx {
     hy_req *req;
     struct hy_lib_doc doc;
     const char *translation_of;
-    bool no_source;
+    bool no_source, no_institution;
 };
+
+/* A news item names an institution of the list editors keep: 1 when it does (or the document
+ * is not news), 0 when the institution is unknown, or a store status < 0. */
+static int institution_known(hy_store *s, hy_arena *a, const struct hy_lib_doc *d) {
+    if (strcmp(d->type, "news")) return 1;
+    json_t *x = hy_news_extra_json(d->extra);
+    const char *slug = json_string_value(json_object_get(x, "institution"));
+    struct hy_news_inst in;
+    int r = slug ? s->ops->news->inst_get(s, slug, a, &in) : HY_DB_NONE;
+    json_decref(x);
+    return r < 0 ? r : r == HY_DB_ONE;
+}
 
 static int create_tx(hy_store *s, void *ctx) {
     struct create_ctx *c = ctx;
+    int known = institution_known(s, c->req->arena, &c->doc);
+    if (known <= 0) {
+        c->no_institution = known == 0;
+        return known < 0 ? known : HY_DB_ABORT;
+    }
     c->doc.translation_group = NULL;
     if (c->translation_of) {
         struct hy_lib_doc src;
@@ -548,10 +627,10 @@ static int create_tx(hy_store *s, void *ctx) {
     int r = hy_lib_create(s, c->req->arena, &c->doc, actor(c->req), "create");
     if (r < 0) return r;
     if (r == HY_DB_NONE) return HY_DB_HARD; /* a fresh random id cannot exist */
-    return hy_audit(s, c->req, "library_created", c->doc.id, c->doc.type);
+    return hy_audit(s, hy_req_actor(c->req), "library_created", c->doc.id, c->doc.type);
 }
 
-hy_result hy_api_library_create(hy_req *req) {
+hy_result hy_api_create_document(hy_req *req) {
     hy_result res;
     json_t *body = hy_req_json(req, &res);
     if (!body) return res;
@@ -568,9 +647,18 @@ hy_result hy_api_library_create(hy_req *req) {
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, create_tx, &c);
     if (r == HY_DB_ABORT && c.no_source)
         return hy_reply_error(req, HY_E_INVALID_FIELD, "translation_of names no document.", "translation_of");
+    if (r == HY_DB_ABORT && c.no_institution)
+        return hy_reply_error(req, HY_E_INVALID_FIELD, "news.institution names no institution.", "news.institution");
     if (r < 0) return hy_reply_store_error(req, r);
     struct doc_ctx d = {.req = req, .doc = c.doc, .editor = true};
     return hy_reply_json(req, 201, full_json(&d));
+}
+
+/* The answer of a refused change of a published document (its text or its files). */
+static hy_result reply_published(hy_req *req) {
+    return hy_reply_error(req, HY_E_CONFLICT,
+                          "A published document can be edited only by an admin; ask one to unpublish it.",
+                          NULL);
 }
 
 static int patch_tx(hy_store *s, void *ctx) {
@@ -585,17 +673,25 @@ static int patch_tx(hy_store *s, void *ctx) {
         c->bad_input = true;
         return HY_DB_ABORT;
     }
+    if ((r = institution_known(s, c->req->arena, &c->doc)) <= 0) {
+        if (r < 0) return r;
+        c->bad_input = true;
+        c->err.code = HY_E_INVALID_FIELD;
+        c->err.field = "news.institution";
+        snprintf(c->err.message, sizeof c->err.message, "news.institution names no institution.");
+        return HY_DB_ABORT;
+    }
     c->doc.updated_at = hy_clock_now();
     if ((r = hy_lib_update(s, c->req->arena, &c->doc, actor(c->req))) < 0) return r;
     if (r == HY_DB_NONE) return HY_DB_ABORT;
-    if ((r = hy_audit(s, c->req, "library_edited", c->id, "")) < 0) return r;
+    if ((r = hy_audit(s, hy_req_actor(c->req), "library_edited", c->id, "")) < 0) return r;
     c->ngroup = s->ops->library->doc_group(s, c->doc.translation_group, c->req->arena, &c->group);
     if (c->ngroup < 0) return c->ngroup;
     c->natts = s->ops->library->attachment_list(s, c->id, c->req->arena, &c->atts);
     return c->natts < 0 ? c->natts : HY_DB_ONE;
 }
 
-hy_result hy_api_library_patch(hy_req *req) {
+hy_result hy_api_update_document(hy_req *req) {
     struct doc_ctx c = {.req = req, .id = req->args[0], .editor = true,
                         .admin = is_role(req, HY_ACCESS_ADMIN)};
     if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
@@ -608,10 +704,7 @@ hy_result hy_api_library_patch(hy_req *req) {
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, patch_tx, &c);
     if (r == HY_DB_ABORT) {
         if (c.bad_input) return hy_reply_error(req, c.err.code, c.err.message, c.err.field);
-        if (c.conflict)
-            return hy_reply_error(req, HY_E_CONFLICT,
-                                  "A published document can be edited only by an admin; ask one to unpublish it.",
-                                  NULL);
+        if (c.conflict) return reply_published(req);
         return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
     }
     if (r < 0) return hy_reply_store_error(req, r);
@@ -632,9 +725,9 @@ static int transition_tx(hy_store *s, void *ctx) {
     if (r <= 0) return r < 0 ? r : HY_DB_SOFT; /* changed under us: read again */
     if ((r = s->ops->library->doc_get(s, c->id, c->req->arena, &c->doc)) <= 0)
         return r < 0 ? r : HY_DB_HARD;
-    if ((r = hy_lib_revision(s, &c->doc, actor(c->req), c->action, now)) < 0) return r;
+    if ((r = hy_lib_record_revision(s, &c->doc, actor(c->req), c->action, now)) < 0) return r;
     char *what = hy_arena_printf(c->req->arena, "library_%s", c->action);
-    if ((r = hy_audit(s, c->req, what ? what : "library_status", c->id, to)) < 0) return r;
+    if ((r = hy_audit(s, hy_req_actor(c->req), what ? what : "library_status", c->id, to)) < 0) return r;
     c->ngroup = s->ops->library->doc_group(s, c->doc.translation_group, c->req->arena, &c->group);
     if (c->ngroup < 0) return c->ngroup;
     c->natts = s->ops->library->attachment_list(s, c->id, c->req->arena, &c->atts);
@@ -652,16 +745,16 @@ static hy_result transition(hy_req *req, const char *action) {
                                     : !strcmp(action, "publish")   ? "published"
                                     : !strcmp(action, "unpublish") ? "unpublished"
                                                                    : "returned");
-        return hy_reply_error(req, HY_E_CONFLICT, msg, NULL);
+        return hy_reply_error(req, HY_E_BAD_TRANSITION, msg, NULL);
     }
     if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
     if (r < 0) return hy_reply_store_error(req, r);
     return hy_reply_json(req, 200, full_json(&c));
 }
 
-hy_result hy_api_library_submit(hy_req *req) { return transition(req, "submit"); }
-hy_result hy_api_library_publish(hy_req *req) { return transition(req, "publish"); }
-hy_result hy_api_library_unpublish(hy_req *req) { return transition(req, "unpublish"); }
+hy_result hy_api_submit_document(hy_req *req) { return transition(req, "submit"); }
+hy_result hy_api_publish_document(hy_req *req) { return transition(req, "publish"); }
+hy_result hy_api_unpublish_document(hy_req *req) { return transition(req, "unpublish"); }
 
 struct rev_ctx {
     hy_req *req;
@@ -679,7 +772,7 @@ static int rev_tx(hy_store *s, void *ctx) {
     return c->n < 0 ? c->n : HY_DB_ONE;
 }
 
-hy_result hy_api_library_revisions(hy_req *req) {
+hy_result hy_api_list_revisions(hy_req *req) {
     struct rev_ctx c = {.req = req, .id = req->args[0]};
     if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
     int r = hy_db_run(req->srv->db, HY_TX_READ, rev_tx, &c);
@@ -703,15 +796,38 @@ struct att_ctx {
     hy_req *req;
     struct hy_lib_attachment att;
     bool editor;
+    bool admin;    /* may change the files of a published document */
+    bool conflict; /* found published, and the caller is not an admin */
 };
 
-static int att_insert_tx(hy_store *s, void *ctx) {
-    struct att_ctx *c = ctx;
+/* A document's files are part of it: who may edit it may add or remove them (editors while it
+ * is a draft or in review, admins always). */
+static int att_doc_tx(hy_store *s, struct att_ctx *c) {
     struct hy_lib_doc d;
     int r = s->ops->library->doc_get(s, c->att.doc_id, c->req->arena, &d);
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
+    if (!strcmp(d.status, "published") && !c->admin) {
+        c->conflict = true;
+        return HY_DB_ABORT;
+    }
+    return HY_DB_ONE;
+}
+
+static int att_insert_tx(hy_store *s, void *ctx) {
+    struct att_ctx *c = ctx;
+    int r = att_doc_tx(s, c);
+    if (r <= 0) return r;
     if ((r = s->ops->library->attachment_insert(s, &c->att)) <= 0) return r < 0 ? r : HY_DB_HARD;
-    return hy_audit(s, c->req, "library_attachment_added", c->att.doc_id, c->att.content_type);
+    return hy_audit(s, hy_req_actor(c->req), "library_attachment_added", c->att.doc_id, c->att.content_type);
+}
+
+static int att_delete_tx(hy_store *s, void *ctx) {
+    struct att_ctx *c = ctx;
+    int r = att_doc_tx(s, c);
+    if (r <= 0) return r;
+    if ((r = s->ops->library->attachment_delete(s, c->att.doc_id, c->att.id)) <= 0)
+        return r < 0 ? r : HY_DB_ABORT;
+    return hy_audit(s, hy_req_actor(c->req), "library_attachment_removed", c->att.doc_id, c->att.id);
 }
 
 /* True when the bytes look like the claimed type. */
@@ -723,10 +839,10 @@ static bool magic_ok(const char *type, const unsigned char *p, size_t n) {
     return hy_utf8_valid((const char *)p, n, 0);
 }
 
-hy_result hy_api_library_attach(hy_req *req) {
+hy_result hy_api_attach_file(hy_req *req) {
     static const char *const types[] = {"application/pdf", "image/png", "image/jpeg",
                                         "text/plain", "text/csv", NULL};
-    struct att_ctx c = {.req = req};
+    struct att_ctx c = {.req = req, .admin = is_role(req, HY_ACCESS_ADMIN)};
     const char *id = req->args[0];
     if (!hy_id_valid(id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
     const char *ct = hy_req_header(req, "Content-Type");
@@ -760,12 +876,26 @@ hy_result hy_api_library_attach(hy_req *req) {
     c.att.created_by = actor(req);
     c.att.created_at = hy_clock_now();
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, att_insert_tx, &c);
+    if (r == HY_DB_ABORT && c.conflict) return reply_published(req);
     if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such document.", NULL);
     if (r < 0) return hy_reply_store_error(req, r);
     return hy_reply_json(req, 201, json_pack("{s:s,s:s,s:s,s:I,s:s}", "id", c.att.id, "filename",
                                              c.att.filename, "content_type", c.att.content_type,
                                              "size", (json_int_t)c.att.size, "url",
                                              hy_arena_printf(req->arena, "/api/v1/attachments/%s", c.att.id)));
+}
+
+hy_result hy_api_remove_attachment(hy_req *req) {
+    struct att_ctx c = {.req = req, .admin = is_role(req, HY_ACCESS_ADMIN)};
+    if (!hy_id_valid(req->args[0]) || !hy_id_valid(req->args[1]))
+        return hy_reply_error(req, HY_E_NOT_FOUND, "No such file.", NULL);
+    memcpy(c.att.doc_id, req->args[0], HY_ID_LEN + 1);
+    memcpy(c.att.id, req->args[1], HY_ID_LEN + 1);
+    int r = hy_db_run(req->srv->db, HY_TX_WRITE, att_delete_tx, &c);
+    if (r == HY_DB_ABORT && c.conflict) return reply_published(req);
+    if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such file.", NULL);
+    if (r < 0) return hy_reply_store_error(req, r);
+    return hy_reply_json(req, 200, json_pack("{s:s,s:s}", "id", c.att.id, "document_id", c.att.doc_id));
 }
 
 static int att_get_tx(hy_store *s, void *ctx) {
@@ -779,7 +909,7 @@ static int att_get_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-hy_result hy_api_attachment_get(hy_req *req) {
+hy_result hy_api_get_attachment(hy_req *req) {
     struct att_ctx c = {.req = req, .editor = is_role(req, HY_ACCESS_EDITOR)};
     const char *id = req->args[0];
     if (!hy_id_valid(id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such file.", NULL);
@@ -800,7 +930,8 @@ hy_result hy_api_attachment_get(hy_req *req) {
                                  ascii.data ? ascii.data : "file", enc.data ? enc.data : "file");
     hy_buf_free(&ascii);
     hy_buf_free(&enc);
-    if (disp) hy_req_add_header(req, "Content-Disposition", disp);
+    if (!disp || hy_req_add_header(req, "Content-Disposition", disp) < 0)
+        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     return hy_reply_bytes(req, 200, c.att.content_type, c.att.data, c.att.size);
 }
 
@@ -823,7 +954,7 @@ static int comm_tx(hy_store *s, void *ctx) {
 
 static json_t *opt_str(const char *s) { return s ? json_string(s) : json_null(); }
 
-hy_result hy_api_communities(hy_req *req) {
+hy_result hy_api_list_communities(hy_req *req) {
     struct comm_ctx c = {.req = req};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, comm_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
@@ -858,125 +989,98 @@ hy_result hy_api_communities(hy_req *req) {
 
 /* ---------------------------------------------------------------- feeds */
 
-/* Appends s XML-escaped; characters XML 1.0 forbids are left out. */
-static void xml_put(hy_buf *b, const char *s) {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '&': hy_buf_puts(b, "&amp;"); break;
-        case '<': hy_buf_puts(b, "&lt;"); break;
-        case '>': hy_buf_puts(b, "&gt;"); break;
-        case '"': hy_buf_puts(b, "&quot;"); break;
-        case '\'': hy_buf_puts(b, "&apos;"); break;
-        default:
-            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') break;
-            hy_buf_putc(b, (char)*p);
-        }
-    }
+/* The feed's filters as a query string, in one order (api/feed.h). */
+static const char *feed_query(hy_req *req) {
+    const char *names[HY_LIB_F__COUNT + 3];
+    for (size_t i = 0; i < HY_LIB_F__COUNT; i++) names[i] = hy_lib_facet_names[i];
+    names[HY_LIB_F__COUNT] = "covid";
+    names[HY_LIB_F__COUNT + 1] = "lang";
+    names[HY_LIB_F__COUNT + 2] = "q";
+    return hy_feed_query(req, names, HY_LIB_F__COUNT + 3);
 }
 
-/* The site's base URL: --public-url, else http://HOST from a Host header of safe characters. */
-static const char *base_url(hy_req *req) {
-    const char *pub = req->srv->cfg->public_url;
-    if (pub && *pub) {
-        size_t n = strlen(pub);
-        while (n && pub[n - 1] == '/') n--;
-        return hy_arena_strndup(req->arena, pub, n);
-    }
-    const char *host = hy_req_header(req, "Host");
-    if (!host || !*host || strlen(host) > 255 ||
-        strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
-            strlen(host))
-        host = "localhost";
-    return hy_arena_printf(req->arena, "%s://%s", hy_req_secure(req) ? "https" : "http", host);
-}
-
-static void iso_time(int64_t t, char out[32]) {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-struct feed_ctx {
-    hy_req *req;
-    struct hy_lib_result res;
-    struct hy_lib_doc *docs;
-    int ndocs;
-    hy_buf *out;
-    const char *base;
-};
-
-static int atom_tx(hy_store *s, void *ctx) {
-    struct feed_ctx *c = ctx;
-    struct hy_lib_scan scan = {.status = "published"};
-    struct hy_lib_filter f = {.covid = -1};
-    struct hy_lib_row *rows;
-    size_t n;
-    int r = s->ops->library->scan(s, &scan, c->req->arena, &rows, &n);
-    if (r < 0) return r;
-    if (hy_lib_search(c->req->arena, rows, n, &f, NULL, 0, HY_LIB_SORT_NEWEST, 0, 50, &c->res) < 0)
-        return HY_DB_HARD;
-    const char *ids[50];
-    for (size_t i = 0; i < c->res.npage; i++) ids[i] = c->res.page[i]->id;
-    c->ndocs = 0;
-    if (c->res.npage)
-        c->ndocs = s->ops->library->doc_get_many(s, ids, c->res.npage, c->req->arena, &c->docs);
-    return c->ndocs < 0 ? c->ndocs : HY_DB_ONE;
-}
-
-hy_result hy_api_library_atom(hy_req *req) {
-    struct feed_ctx c = {.req = req};
-    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, atom_tx, &c);
+hy_result hy_api_get_library_feed(hy_req *req) {
+    struct search_ctx c = {.req = req, .sort = HY_LIB_SORT_NEWEST, .limit = 50};
+    hy_result bad;
+    if (!search_filters(req, &c, &bad)) return bad;
+    c.db = hy_req_read_db(req);
+    c.answer_version = -1;
+    struct hy_feed_site site;
+    int r = hy_feed_site_get(req, &site);
+    if (r >= 0) r = hy_db_run(c.db, HY_TX_READ, search_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
-    const char *base = base_url(req);
+    const char *query = feed_query(req);
+    if (!query) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    /* The newest change among the entries: the feed's <updated> and its Last-Modified. */
+    int64_t newest = 0;
+    for (int k = 0; k < c.ndocs; k++) {
+        int64_t t = c.docs[k].updated_at > c.docs[k].published_at ? c.docs[k].updated_at
+                                                                  : c.docs[k].published_at;
+        if (t > newest) newest = t;
+    }
     hy_buf b = HY_BUF_INIT(0);
     char t[32];
-    iso_time(c.res.npage ? c.res.page[0]->sort_at : 0, t);
+    hy_feed_time(newest, t);
     hy_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                     "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
                     "<title>Hamyari library — کتابخانهٔ همیاری</title>\n<id>");
-    xml_put(&b, base);
-    hy_buf_puts(&b, "/library</id>\n<link rel=\"self\" href=\"");
-    xml_put(&b, base);
-    hy_buf_puts(&b, "/library.atom\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-    xml_put(&b, base);
-    hy_buf_printf(&b, "/library\"/>\n<updated>%s</updated>\n", t);
+    hy_feed_xml_put(&b, site.tag ? site.tag : site.base);
+    hy_buf_puts(&b, "/library");
+    hy_feed_xml_put(&b, query);
+    hy_buf_puts(&b, "</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
+    hy_feed_xml_put(&b, site.base);
+    hy_buf_puts(&b, "/library.atom");
+    hy_feed_xml_put(&b, query);
+    hy_buf_puts(&b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+    hy_feed_xml_put(&b, site.base);
+    hy_buf_puts(&b, "/library");
+    hy_feed_xml_put(&b, query);
+    hy_buf_printf(&b, "\"/>\n<updated>%s</updated>\n", t);
     for (size_t i = 0; i < c.res.npage; i++) {
         const struct hy_lib_doc *d = NULL;
         for (int k = 0; k < c.ndocs; k++)
             if (!strcmp(c.docs[k].id, c.res.page[i]->id)) d = &c.docs[k];
         if (!d) continue;
         char pub[32], upd[32];
-        iso_time(d->published_at, pub);
-        iso_time(d->updated_at > d->published_at ? d->updated_at : d->published_at, upd);
+        hy_feed_time(d->published_at, pub);
+        hy_feed_time(d->updated_at > d->published_at ? d->updated_at : d->published_at, upd);
         hy_buf_printf(&b, "<entry xml:lang=\"%s\">\n<title>", !strcmp(d->language, "en") ? "en" : "fa");
-        xml_put(&b, d->title);
+        hy_feed_xml_put(&b, d->title);
         hy_buf_puts(&b, "</title>\n<id>");
-        xml_put(&b, base);
-        hy_buf_printf(&b, "/doc?id=%s</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"", d->id);
-        xml_put(&b, base);
+        hy_feed_xml_put(&b, site.tag ? site.tag : site.base);
+        hy_buf_printf(&b, site.tag ? "/doc/%s" : "/doc?id=%s", d->id);
+        hy_buf_puts(&b, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+        hy_feed_xml_put(&b, site.base);
         hy_buf_printf(&b, "/doc?id=%s\"/>\n<published>%s</published>\n<updated>%s</updated>\n"
                           "<category term=\"%s\"/>\n<author><name>",
                       d->id, pub, upd, d->type);
         json_t *au = json_loads(d->authors ? d->authors : "[]", 0, NULL);
         const char *first = json_string_value(json_array_get(au, 0));
-        xml_put(&b, first ? first : "Hamyari");
+        hy_feed_xml_put(&b, first ? first : "Hamyari");
         json_decref(au);
         hy_buf_puts(&b, "</name></author>\n<summary>");
-        xml_put(&b, d->summary);
+        hy_feed_xml_put(&b, d->summary);
         hy_buf_puts(&b, "</summary>\n</entry>\n");
     }
     if (hy_buf_puts(&b, "</feed>\n") < 0) {
         hy_buf_free(&b);
         return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     }
-    hy_result res = hy_reply_bytes(req, 200, "application/atom+xml; charset=utf-8", b.data, b.len);
+    struct hy_cache hc = {.last_modified = newest};
+    hy_result res = hy_reply_cached(req, "application/atom+xml; charset=utf-8", b.data, b.len, &hc);
     hy_buf_free(&b);
     return res;
 }
 
+struct sitemap_ctx {
+    hy_req *req;
+    hy_buf *out;
+    const char *base;
+    int64_t newest;
+};
+
 static int sitemap_tx(hy_store *s, void *ctx) {
-    struct feed_ctx *c = ctx;
+    struct sitemap_ctx *c = ctx;
     const char *after = NULL;
     size_t total = 0;
     for (;;) {
@@ -985,10 +1089,11 @@ static int sitemap_tx(hy_store *s, void *ctx) {
         if (n < 0) return n;
         for (int i = 0; i < n; i++) {
             char t[32];
-            iso_time(docs[i].updated_at, t);
+            hy_feed_time(docs[i].updated_at, t);
             t[10] = '\0';
+            if (docs[i].updated_at > c->newest) c->newest = docs[i].updated_at;
             hy_buf_puts(c->out, "<url><loc>");
-            xml_put(c->out, c->base);
+            hy_feed_xml_put(c->out, c->base);
             hy_buf_printf(c->out, "/doc?id=%s</loc><lastmod>%s</lastmod></url>\n", docs[i].id, t);
         }
         total += (size_t)n;
@@ -998,20 +1103,25 @@ static int sitemap_tx(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-hy_result hy_api_sitemap(hy_req *req) {
+hy_result hy_api_get_sitemap(hy_req *req) {
+    /* The public sections of web/_shell/nav.json and the library's pages (a test compares). */
     static const char *const pages[] = {"/", "/library", "/toolkits", "/faq", "/communities",
-                                        "/groups", "/help", "/volunteer", "/about", "/privacy",
-                                        NULL};
+                                        "/groups", "/help", "/volunteer", "/join", "/track",
+                                        "/coverage", "/forecast", "/trees", "/news", "/factchecks", "/data", "/needs",
+                                        "/board", "/about", "/privacy", NULL};
+    struct hy_feed_site site;
+    int r = hy_feed_site_get(req, &site);
+    if (r < 0) return hy_reply_store_error(req, r);
     hy_buf b = HY_BUF_INIT(0);
-    struct feed_ctx c = {.req = req, .out = &b, .base = base_url(req)};
+    struct sitemap_ctx c = {.req = req, .out = &b, .base = site.base};
     hy_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (size_t i = 0; pages[i]; i++) {
         hy_buf_puts(&b, "<url><loc>");
-        xml_put(&b, c.base);
+        hy_feed_xml_put(&b, c.base);
         hy_buf_printf(&b, "%s</loc></url>\n", pages[i]);
     }
-    int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, sitemap_tx, &c);
+    r = hy_db_run(hy_req_read_db(req), HY_TX_READ, sitemap_tx, &c);
     if (r < 0) {
         hy_buf_free(&b);
         return hy_reply_store_error(req, r);
@@ -1020,7 +1130,8 @@ hy_result hy_api_sitemap(hy_req *req) {
         hy_buf_free(&b);
         return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
     }
-    hy_result res = hy_reply_bytes(req, 200, "application/xml; charset=utf-8", b.data, b.len);
+    struct hy_cache hc = {.last_modified = c.newest};
+    hy_result res = hy_reply_cached(req, "application/xml; charset=utf-8", b.data, b.len, &hc);
     hy_buf_free(&b);
     return res;
 }

@@ -5,10 +5,9 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "http/server.h"
 #include "http/tiles.h"
 
-static bool hy__uint(const char *s, unsigned max, unsigned *ret, bool allow_ext) {
+static bool parse_uint(const char *s, unsigned max, unsigned *ret, bool allow_ext) {
     char *end;
     if (!s || *s < '0' || *s > '9') return false;
     errno = 0;
@@ -19,11 +18,11 @@ static bool hy__uint(const char *s, unsigned max, unsigned *ret, bool allow_ext)
     return true;
 }
 
-hy_result hy_api_tile(hy_req *req) {
+hy_result hy_api_get_tile(hy_req *req) {
     unsigned z, x, y;
     if (!req->srv->tiles) return hy_reply_error(req, HY_E_NOT_FOUND, "No tiles are configured.", NULL);
-    if (!hy__uint(req->args[0], 24, &z, false) || !hy__uint(req->args[1], 0xffffff, &x, false) ||
-        !hy__uint(req->args[2], 0xffffff, &y, true))
+    if (!parse_uint(req->args[0], 24, &z, false) || !parse_uint(req->args[1], 0xffffff, &x, false) ||
+        !parse_uint(req->args[2], 0xffffff, &y, true))
         return hy_reply_error(req, HY_E_NOT_FOUND, NULL, NULL);
     void *data = NULL;
     size_t len = 0;

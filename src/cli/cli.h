@@ -58,23 +58,49 @@ int hy_cmd_import(int argc, char **argv);
 int hy_cmd_export(int argc, char **argv);
 int hy_cmd_backup(int argc, char **argv);  /* backup.c */
 int hy_cmd_restore(int argc, char **argv);
+int hy_cmd_purge(int argc, char **argv);   /* jobs.c */
+int hy_cmd_outbox(int argc, char **argv);
 
 /* Opens the store at `url` and migrates it, logging what happens. Returns 0 or -1. */
 int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version);
-/* Loads the demo data into an empty store, once. Returns 0, or -1 on failure. */
+/* Loads the demo data into an empty store, once. Returns 0, 1 when `demo remove` removed it
+ * (it is not loaded again), or -1 on failure. */
 int hy_demo_load(hy_db *db);
+/* `hamyari demo remove`: removes the demo data (demo.c). */
+int hy_cmd_demo(int argc, char **argv);
+/* The demo datasets (demo_datasets.c): synthetic daily admissions. 0 or -1 (logged). */
+int hy_demo_datasets(hy_db *db);
 /* The demo mutual-aid groups (demo_groups.c), inside the demo loader's transaction. */
 int hy_demo_groups(hy_store *s);
+/* Demo help requests for `serve --demo` (demo_requests.c), inside the same transaction. */
+int hy_demo_requests(hy_store *s);
+/* Demo organisations and needs for skills matching (demo_skills.c). */
+int hy_demo_skills(hy_store *s);
+/* Demo posts of the neighbour-help board (demo_board.c), inside the same transaction. */
+int hy_demo_board(hy_store *s);
 
-/* The knowledge library (issue 7): library_io.c, library_seed.c, library_demo.c. */
-int hy_import_library(const char *db_url, const char *path);
-int hy_export_library(const char *db_url, const char *format, const char *status);
+/* The knowledge library: export_library.c (its import is a kind of import.h),
+ * library_seed.c, library_demo.c. */
+int hy_export_library(const char *db_url, const char *format, const char *status, bool bom);
 /* Loads the starter communities, guides and answers once, into an empty library. 0 or -1. */
 int hy_library_seed(hy_db *db);
+/* The starter answers to frequently asked questions (library_faq.c), Persian and English. */
+struct hy_seed_faq {
+    const char *themes;
+    const char *title_fa, *summary_fa, *body_fa;
+    const char *title_en, *summary_en, *body_en;
+};
+extern const struct hy_seed_faq hy_seed_faqs[];
+extern const size_t hy_seed_faqs_count;
 struct hy_lib_doc;
 /* Fills demo document number i (deterministic; strings in the arena). 0 or -1. */
 int hy_library_demo_doc(hy_arena *a, size_t i, int64_t now, struct hy_lib_doc *d);
 /* Inserts demo documents 0..n-1 (with revisions) inside the caller's transaction. */
 int hy_library_demo_docs(hy_store *s, size_t n, int64_t now);
+/* Demo official news (with their institutions) and fact checks, in Persian and English
+ * (news_demo.c). HY_DB_* status. */
+int hy_news_demo(hy_store *s, int64_t now);
+/* The demo's challenge with ideas in both languages (challenges_demo.c). */
+int hy_challenges_demo(hy_store *s, int64_t now);
 
 #endif

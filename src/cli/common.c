@@ -1,8 +1,11 @@
 /* common.c — what several sub-commands share: opening and migrating the store. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/tree_seed.h"
 #include "util/log.h"
 
 int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version) {
@@ -35,6 +38,17 @@ int hy_cli_open_store(const char *url, hy_db **ret_db, int *ret_version) {
         hy_db_close(db);
         return -1;
     }
+    if (hy_tree_seed(db) < 0) { /* the sample decision trees, once (tree_seed.c) */
+        hy_db_close(db);
+        return -1;
+    }
+    /* A store made before files were created private (or copied with cp) may be readable by
+     * others; its -wal and -shm files take the same mode. Say so rather than change it. */
+    struct stat sb;
+    if (strncmp(url, "sqlite:", 7) == 0 && stat(url + 7, &sb) == 0 && (sb.st_mode & 077))
+        hy_warn("store: %s can be read by other users (mode %04o); it holds personal data: "
+                "chmod 600 it (and its -wal and -shm files)",
+                url + 7, (unsigned)(sb.st_mode & 0777));
     *ret_db = db;
     if (ret_version) *ret_version = after;
     return 0;

@@ -1,7 +1,8 @@
 /* demo_groups.c — about 300 demo mutual-aid groups around real city centres of Iran and the
- * UK, generated deterministically (the same store content on every run). Every name says
- * "(نمونه)" or "(demo)", and every group carries demo = true; contact details use reserved
- * example domains and the UK's drama phone range. */
+ * UK, generated deterministically (the same store content on every run). Every group carries
+ * demo = true (pages show an "example" badge; `hamyari demo remove` takes them); contact
+ * details use the reserved example.org domain, in Iran numbers around the placeholder
+ * 0912 345 6789 (0912 345 60NN), in the UK the range Ofcom keeps for drama. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -80,26 +81,22 @@ int hy_demo_groups(hy_store *s) {
                 static const char *const fa_digits[] = {"۰", "۱", "۲", "۳", "۴",
                                                         "۵", "۶", "۷", "۸", "۹"};
                 if (n > 1)
-                    snprintf(name, sizeof name, "گروه همیاری محله %s %s %s (نمونه)", area,
+                    snprintf(name, sizeof name, "گروه همیاری محلهٔ %s %s %s", area,
                              city->name, fa_digits[n % 10]);
                 else
-                    snprintf(name, sizeof name, "گروه همیاری محله %s %s (نمونه)", area, city->name);
+                    snprintf(name, sizeof name, "گروه همیاری محلهٔ %s %s", area, city->name);
                 snprintf(desc, sizeof desc,
-                         "گروه نمونهٔ همسایه‌ها در %s: خرید، دارو و همراهی برای سالمندان "
-                         "و "
-                         "کسانی "
-                         "که نمی‌توانند از خانه بیرون بروند. این یک گروه "
-                         "واقعی "
-                         "نیست.",
+                         "همسایه‌هایی در %s که برای سالمندان و کسانی که نمی‌توانند از خانه "
+                         "بیرون بروند خرید می‌کنند، دارو می‌گیرند و تلفنی احوال می‌پرسند.",
                          city->name);
             } else {
                 if (n > 1)
-                    snprintf(name, sizeof name, "%s %s Mutual Aid %d (demo)", city->name, area, n);
+                    snprintf(name, sizeof name, "%s %s Mutual Aid %d", city->name, area, n);
                 else
-                    snprintf(name, sizeof name, "%s %s Mutual Aid (demo)", city->name, area);
+                    snprintf(name, sizeof name, "%s %s Mutual Aid", city->name, area);
                 snprintf(desc, sizeof desc,
-                         "A demo neighbourhood group in %s: shopping, prescriptions and a "
-                         "friendly phone call for anyone self-isolating. Not a real group.",
+                         "Neighbours in %s doing the shopping, collecting prescriptions and "
+                         "making a friendly phone call for anyone who cannot get out.",
                          city->name);
             }
             g.name = hy_arena_strdup(a, name);
@@ -119,11 +116,17 @@ int hy_demo_groups(hy_store *s) {
                                    : (k % 6 == 0   ? "[\"en\",\"cy\"]"
                                       : k % 4 == 0 ? "[\"en\",\"ur\"]"
                                                    : "[\"en\"]");
-            g.contact = hy_arena_printf(
-                a,
-                "{\"email\":\"demo-group-%d@example.org\",\"phone\":\"+44 7700 900%03d\","
-                "\"website\":\"https://example.org/demo/groups/%d\"}",
-                k + 1, k % 1000, k + 1);
+            g.contact = city->fa
+                            ? hy_arena_printf(a,
+                                              "{\"email\":\"group-%d@example.org\",\"phone\":"
+                                              "\"+98 912 345 60%02d\",\"website\":"
+                                              "\"https://example.org/groups/%d\"}",
+                                              k + 1, k % 100, k + 1)
+                            : hy_arena_printf(a,
+                                              "{\"email\":\"group-%d@example.org\",\"phone\":"
+                                              "\"+44 7700 900%03d\",\"website\":"
+                                              "\"https://example.org/groups/%d\"}",
+                                              k + 1, k % 1000, k + 1);
             g.area_kind = "none";
             if (k % 3 == 0) {
                 g.area_kind = "radius";

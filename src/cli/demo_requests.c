@@ -1,13 +1,16 @@
 /* demo_requests.c — demo help requests for `serve --demo`: a few open and new requests near
- * the approved demo volunteers, every name marked "(نمونه)" / "(demo)", phone numbers from the
- * UK range Ofcom keeps for drama (07700 900500–900599). */
+ * the approved demo volunteers, marked demo (pages show an "example" badge). Persian
+ * requesters have numbers around the placeholder 0912 345 6789 (0912 345 65NN: Iran keeps no
+ * range for fiction), British ones the range Ofcom keeps for drama (07700 900500–900599). */
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/workers.h"
+#include "cli/cli.h"
 #include "domain/auth.h"
 #include "domain/geo.h"
 #include "domain/requests.h"
+#include "store/demo.h"
+#include "store/requests.h"
 #include "util/clock.h"
 
 int hy_demo_requests(hy_store *s) {
@@ -15,10 +18,10 @@ int hy_demo_requests(hy_store *s) {
         const char *name, *address, *kind, *urgency, *language, *status, *details;
         double lat, lon;
     } d[] = {
-        {"مادربزرگ فاطمه (نمونه)", "خیابان انقلاب، نزدیک داروخانه (نمونه)", "medicine", "high", "fa", "open", "داروی فشار خون (نمونه)", 35.6950, 51.3920},
-        {"آقای کاظمی (نمونه)", "میدان ولیعصر، کوچهٔ دوم (نمونه)", "groceries", "normal", "fa", "open", "نان، شیر و میوه (نمونه)", 35.6880, 51.3850},
-        {"خانم رحیمی (نمونه)", "شیراز، خیابان زند (نمونه)", "companionship", "low", "fa", "new", "تماس تلفنی هفتگی (نمونه)", 29.5950, 52.5800},
-        {"Demo: Mrs Evans", "Demo Street 4, Cardiff", "errand", "normal", "en", "open", "Post a parcel (demo)", 51.4830, -3.1760},
+        {"فاطمه صادقی", "ونک، خیابان ملاصدرا، کوچهٔ شیراز، پلاک ۱۲، واحد ۳", "medicine", "high", "fa", "open", "داروی فشار خون از داروخانهٔ نزدیک؛ نسخه آماده است.", 35.7575, 51.4100},
+        {"محمود کاظمی", "نارمک، میدان نبوت، خیابان گلبرگ، پلاک ۴۵", "groceries", "normal", "fa", "open", "نان، شیر، تخم‌مرغ و کمی میوه برای یک هفته.", 35.7390, 51.5020},
+        {"پروین رحیمی", "شیراز، خیابان زند، کوچهٔ ۱۸، پلاک ۷", "companionship", "low", "fa", "new", "هفته‌ای یک بار تلفنی احوال بپرسید؛ تنها زندگی می‌کنم.", 29.6100, 52.5400},
+        {"Gwen Evans", "14 Pontcanna Street, Cardiff CF11 9HQ", "errand", "normal", "en", "open", "Please post a parcel at the Cathedral Road post office.", 51.4870, -3.1960},
     };
     const struct hy_request_ops *q = s->ops->requests;
     int64_t now = hy_clock_now();
@@ -26,7 +29,8 @@ int hy_demo_requests(hy_store *s) {
         struct hy_request r = {0};
         struct hy_request_contact c = {0};
         char phone[32];
-        snprintf(phone, sizeof phone, "+447700900%03zu", 500 + i);
+        bool fa = d[i].language[0] == 'f';
+        snprintf(phone, sizeof phone, fa ? "+98912345%04zu" : "+447700900%03zu", i + (fa ? 6500 : 500));
         hy_id_new(r.id);
         hy_rq_code_new(r.tracking_code);
         r.status = d[i].status;
@@ -48,6 +52,7 @@ int hy_demo_requests(hy_store *s) {
         c.lon = d[i].lon;
         int x = q->insert(s, &r, &c);
         if (x <= 0) return x < 0 ? x : HY_DB_HARD;
+        if ((x = hy_demo_mark_request(s, r.id)) < 0) return x;
         struct hy_request_event e = {r.created_at, NULL, "", "new", "demo"};
         if ((x = q->event_insert(s, r.id, &e)) < 0) return x;
         if (r.opened_at) {

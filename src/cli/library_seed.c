@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/library.h"
 #include "cli/cli.h"
 #include "domain/library.h"
 #include "store/library.h"
@@ -19,7 +20,7 @@ struct seed_org {
     const char *slug, *name_fa, *name_en, *region, *country, *website, *desc_fa, *desc_en;
 };
 
-static const struct seed_org hy__orgs[] = {
+static const struct seed_org seed_orgs[] = {
     {"ciudadania-inteligente", "سیودادانیا اینتلیخنته", "Ciudadanía Inteligente", "latin_america",
      "CL", "https://ciudadaniai.org",
      "سازمانی در آمریکای لاتین که با فناوری و مشارکت شهروندان برای شفافیت و دموکراسی کار می‌کند.",
@@ -98,7 +99,7 @@ struct seed_project {
     int year;
 };
 
-static const struct seed_project hy__projects[] = {
+static const struct seed_project seed_projects[] = {
     {"tokyo-covid19-site", "code-for-japan", "وب‌سایت اطلاعات کووید-۱۹ توکیو",
      "Tokyo COVID-19 information site",
      "سایتی متن‌باز با داده‌های روزانهٔ همه‌گیری که با دولت شهر توکیو ساخته شد و شهرهای دیگر "
@@ -146,7 +147,7 @@ struct seed_doc {
     const char *title_en, *summary_en, *body_en;
 };
 
-static const struct seed_doc hy__docs[] = {
+static const struct seed_doc seed_docs[] = {
     {"guide", "mutual-aid volunteering",
      "چگونه یک گروه همیاری محلی راه بیندازیم",
      "قدم‌های نخست برای گرد آوردن همسایه‌ها و سازمان دادن کمک در محله.",
@@ -282,17 +283,17 @@ static int seed_tx(hy_store *s, void *ctx) {
     if (!a) return HY_DB_HARD;
     int64_t now = hy_clock_now();
     r = HY_DB_ONE;
-    for (size_t i = 0; i < sizeof hy__orgs / sizeof hy__orgs[0] && r >= 0; i++) {
-        const struct seed_org *o = &hy__orgs[i];
+    for (size_t i = 0; i < sizeof seed_orgs / sizeof seed_orgs[0] && r >= 0; i++) {
+        const struct seed_org *o = &seed_orgs[i];
         struct hy_lib_org org = {o->slug,    o->name_fa, o->name_en, o->region, o->country,
                                  o->website, o->desc_fa, o->desc_en, "seed"};
         r = s->ops->library->org_put(s, &org);
     }
-    for (size_t i = 0; i < sizeof hy__projects / sizeof hy__projects[0] && r >= 0; i++) {
-        const struct seed_project *p = &hy__projects[i];
+    for (size_t i = 0; i < sizeof seed_projects / sizeof seed_projects[0] && r >= 0; i++) {
+        const struct seed_project *p = &seed_projects[i];
         const char *org_en = NULL;
-        for (size_t k = 0; k < sizeof hy__orgs / sizeof hy__orgs[0]; k++)
-            if (!strcmp(hy__orgs[k].slug, p->org)) org_en = hy__orgs[k].name_en;
+        for (size_t k = 0; k < sizeof seed_orgs / sizeof seed_orgs[0]; k++)
+            if (!strcmp(seed_orgs[k].slug, p->org)) org_en = seed_orgs[k].name_en;
         char en[HY_ID_LEN + 1], fa[HY_ID_LEN + 1];
         seed_id(en, 1, (unsigned)i, 1);
         seed_id(fa, 1, (unsigned)i, 2);
@@ -307,8 +308,8 @@ static int seed_tx(hy_store *s, void *ctx) {
                                     p->desc_en, p->website, 2020, true, en};
         r = s->ops->library->project_put(s, &pr);
     }
-    for (size_t i = 0; i < sizeof hy__docs / sizeof hy__docs[0] && r >= 0; i++) {
-        const struct seed_doc *d = &hy__docs[i];
+    for (size_t i = 0; i < sizeof seed_docs / sizeof seed_docs[0] && r >= 0; i++) {
+        const struct seed_doc *d = &seed_docs[i];
         char en[HY_ID_LEN + 1], fa[HY_ID_LEN + 1];
         seed_id(en, 2, (unsigned)i, 1);
         seed_id(fa, 2, (unsigned)i, 2);
@@ -316,6 +317,17 @@ static int seed_tx(hy_store *s, void *ctx) {
                     d->themes, NULL, "non_governmental", NULL, 2020, false, NULL, now);
         if (r >= 0)
             r = put_doc(s, a, fa, en, d->type, "fa", d->title_fa, d->summary_fa, d->body_fa,
+                        d->themes, NULL, "non_governmental", NULL, 2020, false, NULL, now);
+    }
+    for (size_t i = 0; i < hy_seed_faqs_count && r >= 0; i++) {
+        const struct hy_seed_faq *d = &hy_seed_faqs[i];
+        char en[HY_ID_LEN + 1], fa[HY_ID_LEN + 1];
+        seed_id(en, 3, (unsigned)i, 1);
+        seed_id(fa, 3, (unsigned)i, 2);
+        r = put_doc(s, a, en, en, "faq", "en", d->title_en, d->summary_en, d->body_en,
+                    d->themes, NULL, "non_governmental", NULL, 2020, false, NULL, now);
+        if (r >= 0)
+            r = put_doc(s, a, fa, en, "faq", "fa", d->title_fa, d->summary_fa, d->body_fa,
                         d->themes, NULL, "non_governmental", NULL, 2020, false, NULL, now);
     }
     hy_arena_free(a);

@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "domain/auth.h"
 
-static int hy__set(const struct hy_opt *o, const char *value, const char *from) {
+static int set_value(const struct hy_opt *o, const char *value, const char *from) {
     char *end;
     switch (o->type) {
     case HY_OPT_STRING:
@@ -78,7 +79,7 @@ static int hy__set(const struct hy_opt *o, const char *value, const char *from) 
     return -1;
 }
 
-static void hy__help(const char *usage, const char *summary, const struct hy_opt *opts,
+static void print_help(const char *usage, const char *summary, const struct hy_opt *opts,
                      size_t nopts) {
     printf("Usage: %s\n\n%s\n\nOptions:\n", usage, summary);
     for (size_t i = 0; i < nopts; i++) {
@@ -99,13 +100,13 @@ int hy_opts_parse(const char *usage, const char *summary, struct hy_opt *opts, s
                   int argc, char **argv, char ***ret_args, int *ret_nargs) {
     for (size_t i = 0; i < nopts; i++) {
         const char *v = opts[i].env ? getenv(opts[i].env) : NULL;
-        if (v && *v && hy__set(&opts[i], v, opts[i].env) < 0) return -1;
+        if (v && *v && set_value(&opts[i], v, opts[i].env) < 0) return -1;
     }
     int nargs = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            hy__help(usage, summary, opts, nopts);
+            print_help(usage, summary, opts, nopts);
             return 1;
         }
         if (!strcmp(a, "--")) {
@@ -137,7 +138,7 @@ int hy_opts_parse(const char *usage, const char *summary, struct hy_opt *opts, s
             fprintf(stderr, "hamyari: %s needs a value (see --help)\n", a);
             return -1;
         }
-        if (hy__set(o, value, a) < 0) return -1;
+        if (set_value(o, value, a) < 0) return -1;
     }
     if (ret_args) *ret_args = argv + 1;
     if (ret_nargs) *ret_nargs = nargs;
@@ -156,19 +157,30 @@ void hy_settings_defaults(struct hy_settings *s) {
     s->server.threads = 0;
     s->server.body_max = 1024 * 1024;
     s->server.library_cache = 32 * 1024 * 1024;
+    s->server.dataset_cache = 16 * 1024 * 1024;
     s->server.conn_timeout = 30;
+    s->server.header_timeout = 10;
     s->server.per_ip_limit = 256;
     s->server.max_connections = 4096;
     s->server.shutdown_timeout = 10;
     s->server.access_log = true;
     s->server.session_idle = 30 * 60;
     s->server.session_max = 12 * 60 * 60;
+    s->server.token_max_days = HY_TOKEN_MAX_DAYS;
     s->server.calling_code = "98";
+    s->server.region_country = NULL; /* from the calling code */
     s->server.password_list = "data/common-passwords.txt";
     s->server.max_hashes = 0;
     s->server.rate_login_account = 100;
+    s->server.hash_queue = 64;
+    s->server.login_delay_after = 5;
+    s->server.login_delay_max = 900;
     s->server.rate_login_ip = 300;
     s->server.rate_form_ip = 30;
     s->server.rate_track_ip = 60;
     s->server.rate_track_code = 10;
+    s->server.max_open_claims = 3;
+    s->server.claim_cycles_per_hour = 4;
+    s->server.board_posts_per_day = 10;
+    s->server.board_messages_per_hour = 30;
 }

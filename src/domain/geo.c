@@ -35,3 +35,32 @@ void hy_geo_round(double lat, double lon, double cell_m, double *ret_lat, double
     *ret_lat = clat;
     *ret_lon = clon;
 }
+
+uint32_t hy_geo_hilbert_xy(uint32_t x, uint32_t y) {
+    uint32_t d = 0;
+    x &= 0xffffu;
+    y &= 0xffffu;
+    for (uint32_t s = 1u << 15; s; s >>= 1) {
+        uint32_t rx = (x & s) ? 1 : 0, ry = (y & s) ? 1 : 0;
+        d += s * s * ((3 * rx) ^ ry);
+        if (!ry) { /* rotate the quadrant so the curve stays continuous */
+            if (rx) {
+                x = s - 1 - (x & (s - 1));
+                y = s - 1 - (y & (s - 1));
+            }
+            uint32_t t = x & (s - 1);
+            x = y & (s - 1);
+            y = t;
+        } else {
+            x &= s - 1;
+            y &= s - 1;
+        }
+    }
+    return d;
+}
+
+uint32_t hy_geo_hilbert(double lat, double lon) {
+    uint32_t x = (uint32_t)((lon + 180.0) / 360.0 * 65535.0);
+    uint32_t y = (uint32_t)((lat + 90.0) / 180.0 * 65535.0);
+    return hy_geo_hilbert_xy(x, y);
+}

@@ -3,6 +3,7 @@
 #define HY_GEO_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define HY_EARTH_RADIUS_M 6371008.8 /* mean radius (IUGG) */
 
@@ -16,5 +17,15 @@ void hy_geo_round(double lat, double lon, double cell_m, double *ret_lat, double
 
 /* True when lat is in [-90, 90] and lon in [-180, 180] and both are finite. */
 bool hy_geo_valid(double lat, double lon);
+
+/* The index of the cell (x, y) on a Hilbert curve filling a 2^16 x 2^16 grid (x, y < 65536):
+ * cells close on the curve are close on the grid; the curve starts at (0, 0), and each
+ * 2^k x 2^k block at the origin holds exactly the indices 0 .. 4^k - 1. */
+uint32_t hy_geo_hilbert_xy(uint32_t x, uint32_t y);
+
+/* A position's index on that curve laid over the map (longitude across, latitude up, a cell
+ * about 600 m wide at the equator), for storing places near each other near each other:
+ * `hamyari import groups` lays groups out in this order. lat, lon must be valid. */
+uint32_t hy_geo_hilbert(double lat, double lon);
 
 #endif

@@ -1,10 +1,14 @@
-/* group.c — search words, postcodes, contact checks (see group.h). */
+/* group.c — search words, postcodes, contact checks, gazetteer ranking (see group.h). */
 #include "domain/group.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "domain/geo.h"
 #include "domain/phone.h"
 #include "domain/text.h"
+#include "util/buf.h"
 #include "util/utf8.h"
 
 bool hy_word_char(unsigned cp) {
@@ -192,7 +196,67 @@ bool hy_lang_tag_valid(const char *s) {
     return true;
 }
 
-const char *hy_csv_cell_guard(hy_arena *a, const char *s) {
-    if (!s || !strchr("=+-@\t\r", s[0]) || !s[0]) return s;
-    return hy_arena_printf(a, "'%s", s);
+const char *hy_group_list_text(hy_arena *a, const json_t *list) {
+    hy_buf b = HY_BUF_INIT(0);
+    size_t i;
+    const json_t *t;
+    json_array_foreach(list, i, t) {
+        if (i) hy_buf_putc(&b, ';');
+        hy_buf_puts(&b, json_is_string(t) ? json_string_value(t) : "");
+    }
+    /* Checked once: a failed append sticks. */
+    const char *r = hy_buf_error(&b) ? NULL : hy_arena_strdup(a, b.data ? b.data : "");
+    hy_buf_free(&b);
+    return r;
+}
+
+/* ---- gazetteer ranking ---- */
+
+struct ranked {
+    struct hy_place p;
+    double step; /* distance to the hint in 50 km steps; 0 without one */
+};
+
+static int ranked_cmp(const void *x, const void *y) {
+    const struct ranked *a = x, *b = y;
+    if (a->p.exact != b->p.exact) return a->p.exact ? -1 : 1;
+    if (a->p.local != b->p.local) return a->p.local ? -1 : 1;
+    if (a->step != b->step) return a->step < b->step ? -1 : 1;
+    if (a->p.population != b->p.population) return a->p.population > b->p.population ? -1 : 1;
+    return (a->p.geonameid > b->p.geonameid) - (a->p.geonameid < b->p.geonameid);
+}
+
+static size_t letters(const char *s) {
+    size_t n = strlen(s), k = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += hy_text_decode(s + i, n - i, &cp);
+        if (hy_word_char(cp)) k++;
+    }
+    return k;
+}
+
+size_t hy_geocode_rank(const struct hy_geocode_query *q, struct hy_place *v, size_t n) {
+    if (n == 0) return 0;
+    struct ranked *r = calloc(n, sizeof *r);
+    if (!r) return 0;
+    bool region = q->country && *q->country;
+    bool short_q = letters(q->prefix ? q->prefix : "") < HY_GEOCODE_SHORT;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct hy_place p = v[i];
+        double d = q->has_near ? hy_geo_distance_m(q->near_lat, q->near_lon, p.lat, p.lon) : 0;
+        bool in_region = region && (!p.country || !*p.country || !strcmp(p.country, q->country));
+        p.local = in_region || (q->has_near && d <= HY_GEOCODE_NEAR_M);
+        bool weak = !p.exact && (short_q || !p.word);
+        /* With neither a region nor a hint nothing is far: keep every match. */
+        if (weak && !p.local && (region || q->has_near)) continue;
+        r[k].p = p;
+        r[k].step = q->has_near ? floor(d / 50000.0) : 0;
+        k++;
+    }
+    qsort(r, k, sizeof *r, ranked_cmp);
+    for (size_t i = 0; i < k; i++) v[i] = r[i].p;
+    free(r);
+    return k;
 }

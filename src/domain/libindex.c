@@ -11,9 +11,9 @@
  *
  * A search ORs the postings of each query word's range into a byte per document, then walks
  * the documents once: match (every word has P_ANY), score (4·title + 2·tags + 1·summary per
- * word, as library.c's hy__score), the language and covid filters, the facet filters with
+ * word, as library.c's score_row), the language and covid filters, the facet filters with
  * disjunctive counting exactly as hy_lib_search() (a document failing exactly one facet counts
- * in that facet only), and a bounded heap keeps the best offset+limit hits in hy__cmp_hit's
+ * in that facet only), and a bounded heap keeps the best offset+limit hits in library.c's cmp_hit
  * order (relevance: score; year: year; then sort_at newest first, then id). */
 #include "domain/libindex.h"
 
@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/log.h"
 
 #define P_ANY 1u
 #define P_TITLE 2u
@@ -35,7 +34,6 @@
 #define MAX_VALUES 0xFFFEu
 #define NLANG HY_LIB_F__COUNT /* the language's table follows the facets' */
 #define NTABLES (HY_LIB_F__COUNT + 1)
-#define PAGE_ROWS 1000
 #define MAX_DOCS (1u << 27) /* (gap << 4 | mask) stays within 32 bits */
 
 /* ---------------------------------------------------------------- interning */
@@ -49,7 +47,7 @@ struct intern {
     uint32_t nslots; /* a power of two, or 0 */
 };
 
-static uint32_t hy__hash(const char *s, size_t n) {
+static uint32_t fnv_hash(const char *s, size_t n) {
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
     return h;
@@ -60,7 +58,7 @@ static const char *intern_str(const struct intern *t, uint32_t id) { return t->t
 static long intern_find(const struct intern *t, const char *s, size_t n) {
     if (!t->nslots) return -1;
     uint32_t mask = t->nslots - 1;
-    for (uint32_t i = hy__hash(s, n) & mask;; i = (i + 1) & mask) {
+    for (uint32_t i = fnv_hash(s, n) & mask;; i = (i + 1) & mask) {
         uint32_t v = t->slots[i];
         if (!v) return -1;
         const char *w = intern_str(t, v - 1);
@@ -74,7 +72,7 @@ static int intern_grow_slots(struct intern *t) {
     if (!slots) return -ENOMEM;
     for (uint32_t id = 0; id < t->n; id++) {
         const char *w = intern_str(t, id);
-        uint32_t i = hy__hash(w, strlen(w)) & (ns - 1);
+        uint32_t i = fnv_hash(w, strlen(w)) & (ns - 1);
         while (slots[i]) i = (i + 1) & (ns - 1);
         slots[i] = id + 1;
     }
@@ -111,7 +109,7 @@ static long intern_add(struct intern *t, const char *s, size_t n, uint32_t max) 
     t->off[t->n] = (uint32_t)t->text_len;
     t->text_len += n + 1;
     uint32_t mask = t->nslots - 1;
-    uint32_t i = hy__hash(s, n) & mask;
+    uint32_t i = fnv_hash(s, n) & mask;
     while (t->slots[i]) i = (i + 1) & mask;
     t->slots[i] = t->n + 1;
     return (long)t->n++;
@@ -156,6 +154,7 @@ struct hy_libindex {
     uint8_t *post;
     size_t post_bytes;
     size_t bytes;
+    hy_synonyms *synonyms; /* the synonym list at the same version, or NULL */
 };
 
 struct plist {
@@ -187,7 +186,13 @@ static void ix_free(hy_libindex *ix) {
     free(ix->post_off);
     free(ix->post_len);
     free(ix->post);
+    hy_synonyms_free(ix->synonyms);
     free(ix);
+}
+
+hy_libindex *hy_libindex_retain(hy_libindex *ix) {
+    if (ix) atomic_fetch_add(&ix->refs, 1);
+    return ix;
 }
 
 void hy_libindex_release(hy_libindex *ix) {
@@ -198,6 +203,13 @@ int64_t hy_libindex_version(const hy_libindex *ix) { return ix->version; }
 size_t hy_libindex_docs(const hy_libindex *ix) { return ix->ndocs; }
 size_t hy_libindex_words(const hy_libindex *ix) { return ix->words.n; }
 size_t hy_libindex_bytes(const hy_libindex *ix) { return ix->bytes; }
+
+void hy_libindex_set_synonyms(hy_libindex *ix, hy_synonyms *syn) {
+    hy_synonyms_free(ix->synonyms);
+    ix->synonyms = syn;
+}
+
+const hy_synonyms *hy_libindex_synonyms(const hy_libindex *ix) { return ix->synonyms; }
 
 hy_libindex_builder *hy_libindex_builder_new(void) {
     hy_libindex_builder *b = calloc(1, sizeof *b);
@@ -328,7 +340,7 @@ static int add_row(hy_libindex_builder *b, const struct hy_lib_row *r) {
         [HY_LIB_F_STAGE] = r->stage, [NLANG] = r->language};
     for (int k = 0; k < NTABLES; k++) {
         if (k == HY_LIB_F_THEME) continue;
-        /* As library.c's hy__value: country, level and stage "" count as none. */
+        /* As library.c's facet_value: country, level and stage "" count as none. */
         bool empty_none = k == HY_LIB_F_COUNTRY || k == HY_LIB_F_LEVEL || k == HY_LIB_F_STAGE;
         long v = value_of(ix, k, single[k], empty_none);
         if (v < 0) return (int)v;
@@ -379,14 +391,14 @@ int hy_libindex_builder_add(hy_libindex_builder *b, const struct hy_lib_row *row
     return 0;
 }
 
-static const struct intern *hy__sort_words;
+static const struct intern *sort_words;
 
-static int hy__cmp_word(const void *x, const void *y) {
-    return strcmp(intern_str(hy__sort_words, *(const uint32_t *)x),
-                  intern_str(hy__sort_words, *(const uint32_t *)y));
+static int cmp_word(const void *x, const void *y) {
+    return strcmp(intern_str(sort_words, *(const uint32_t *)x),
+                  intern_str(sort_words, *(const uint32_t *)y));
 }
 
-static pthread_mutex_t hy__sort_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 
 hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version) {
     if (!b) return NULL;
@@ -422,11 +434,11 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
         b->pl[w].buf = NULL;
     }
     ix->post_bytes = total;
-    pthread_mutex_lock(&hy__sort_lock);
-    hy__sort_words = &ix->words;
-    if (nw) qsort(ix->sorted, nw, sizeof *ix->sorted, hy__cmp_word);
-    hy__sort_words = NULL;
-    pthread_mutex_unlock(&hy__sort_lock);
+    pthread_mutex_lock(&sort_lock);
+    sort_words = &ix->words;
+    if (nw) qsort(ix->sorted, nw, sizeof *ix->sorted, cmp_word);
+    sort_words = NULL;
+    pthread_mutex_unlock(&sort_lock);
     /* The vocabulary is only searched by range from now on. */
     free(ix->words.slots);
     ix->words.slots = NULL;
@@ -442,59 +454,6 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
     return ix;
 }
 
-/* ---------------------------------------------------------------- loading */
-
-struct load_ctx {
-    const _Atomic bool *stop;
-    hy_libindex *ix;
-};
-
-static int load_tx(hy_store *s, void *ctx) {
-    struct load_ctx *c = ctx;
-    hy_libindex_release(c->ix); /* from an attempt whose commit failed */
-    c->ix = NULL;
-    int64_t version = 0;
-    int r = s->ops->library->version(s, &version);
-    if (r < 0) return r;
-    hy_libindex_builder *b = hy_libindex_builder_new();
-    if (!b) return HY_DB_HARD;
-    char after[HY_ID_LEN + 1] = "";
-    for (;;) {
-        if (c->stop && atomic_load(c->stop)) {
-            hy_libindex_builder_free(b);
-            return HY_DB_ABORT;
-        }
-        hy_arena *a = hy_arena_new(0);
-        if (!a) {
-            hy_libindex_builder_free(b);
-            return HY_DB_HARD;
-        }
-        struct hy_lib_row *rows = NULL;
-        int n = s->ops->library->index_rows(s, *after ? after : NULL, PAGE_ROWS, a, &rows);
-        if (n < 0 || hy_libindex_builder_add(b, rows, (size_t)(n > 0 ? n : 0)) < 0) {
-            hy_arena_free(a);
-            hy_libindex_builder_free(b);
-            return n < 0 ? n : HY_DB_HARD;
-        }
-        if (n > 0) memcpy(after, rows[n - 1].id, sizeof after);
-        hy_arena_free(a);
-        if (n < PAGE_ROWS) break;
-    }
-    c->ix = hy_libindex_builder_finish(b, version);
-    return c->ix ? HY_DB_ONE : HY_DB_HARD;
-}
-
-int hy_libindex_load(hy_db *db, const _Atomic bool *stop, hy_libindex **ret) {
-    struct load_ctx c = {.stop = stop};
-    int r = hy_db_run(db, HY_TX_READ, load_tx, &c);
-    if (r < 0) {
-        hy_libindex_release(c.ix);
-        return r;
-    }
-    *ret = c.ix;
-    return HY_DB_ONE;
-}
-
 /* ---------------------------------------------------------------- searching */
 
 struct hit {
@@ -504,14 +463,14 @@ struct hit {
     int score;
 };
 
-/* hy__cmp_hit's order: a before b. */
+/* library.c's cmp_hit order: a before b. */
 static bool hit_before(const struct hit *a, const struct hit *b) {
     if (a->key != b->key) return a->key > b->key;
     if (a->sort_at != b->sort_at) return a->sort_at > b->sort_at;
     return a->doc < b->doc;
 }
 
-static int hy__cmp_hits(const void *x, const void *y) {
+static int cmp_hits(const void *x, const void *y) {
     const struct hit *a = x, *b = y;
     return hit_before(a, b) ? -1 : hit_before(b, a) ? 1 : 0;
 }
@@ -542,11 +501,14 @@ static void heap_up(struct hit *h, size_t i) {
 }
 
 /* The range of sorted words starting with term: [*lo, *hi). */
-static void word_range(const hy_libindex *ix, const char *term, size_t *lo, size_t *hi) {
-    size_t tl = strlen(term), a = 0, b = ix->words.n;
+static void word_range(const hy_libindex *ix, const char *term, size_t tl, size_t *lo,
+                       size_t *hi) {
+    size_t a = 0, b = ix->words.n;
     while (a < b) {
         size_t m = a + (b - a) / 2;
-        if (strcmp(intern_str(&ix->words, ix->sorted[m]), term) < 0) a = m + 1;
+        const char *w = intern_str(&ix->words, ix->sorted[m]);
+        int c = strncmp(w, term, tl);
+        if (c < 0 || (c == 0 && strlen(w) < tl)) a = m + 1;
         else b = m;
     }
     *lo = a;
@@ -589,8 +551,8 @@ struct scratch {
     size_t cand_cap;
 };
 
-static pthread_key_t hy__scratch_key;
-static pthread_once_t hy__scratch_once = PTHREAD_ONCE_INIT;
+static pthread_key_t scratch_tls;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 
 static void scratch_free(void *p) {
     struct scratch *s = p;
@@ -600,15 +562,15 @@ static void scratch_free(void *p) {
     free(s);
 }
 
-static void scratch_key(void) { (void)pthread_key_create(&hy__scratch_key, scratch_free); }
+static void scratch_key(void) { (void)pthread_key_create(&scratch_tls, scratch_free); }
 
 /* The thread's scratch with room for `masks` bytes and `cand` documents, or NULL. */
 static struct scratch *scratch_get(size_t masks, size_t cand) {
-    pthread_once(&hy__scratch_once, scratch_key);
-    struct scratch *s = pthread_getspecific(hy__scratch_key);
+    pthread_once(&scratch_once, scratch_key);
+    struct scratch *s = pthread_getspecific(scratch_tls);
     if (!s) {
         if (!(s = calloc(1, sizeof *s))) return NULL;
-        if (pthread_setspecific(hy__scratch_key, s) != 0) {
+        if (pthread_setspecific(scratch_tls, s) != 0) {
             free(s);
             return NULL;
         }
@@ -678,18 +640,31 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
         masks = sc->masks;
         cand = sc->cand;
         memset(masks, 0, nterms * nd);
-        size_t lo[HY_LIB_MAX_TERMS], hi[HY_LIB_MAX_TERMS], rarest = 0, least = SIZE_MAX;
+        /* A term's words: those starting any of its alternatives (domain/synonyms.h). */
+        size_t lo[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS], hi[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS];
+        size_t nalt[HY_LIB_MAX_TERMS], rarest = 0, least = SIZE_MAX;
         for (size_t t = 0; t < nterms; t++) {
-            word_range(ix, terms[t], &lo[t], &hi[t]);
             size_t bytes = 0;
-            for (size_t i = lo[t]; i < hi[t]; i++) bytes += ix->post_len[ix->sorted[i]];
+            nalt[t] = 0;
+            for (const char *p = terms[t]; nalt[t] < HY_SYN_MAX_ALTS;) {
+                size_t tl = strcspn(p, "|");
+                if (tl) {
+                    size_t k = nalt[t]++;
+                    word_range(ix, p, tl, &lo[t][k], &hi[t][k]);
+                    for (size_t i = lo[t][k]; i < hi[t][k]; i++)
+                        bytes += ix->post_len[ix->sorted[i]];
+                }
+                if (!p[tl]) break;
+                p += tl + 1;
+            }
             if (bytes < least) least = bytes, rarest = t;
         }
         ncand = 0;
         for (size_t t = 0; t < nterms; t++)
-            for (size_t i = lo[t]; i < hi[t]; i++)
-                ncand = or_postings(ix, ix->sorted[i], masks + t * nd, t == rarest ? cand : NULL,
-                                    ncand);
+            for (size_t k = 0; k < nalt[t]; k++)
+                for (size_t i = lo[t][k]; i < hi[t][k]; i++)
+                    ncand = or_postings(ix, ix->sorted[i], masks + t * nd,
+                                        t == rarest ? cand : NULL, ncand);
     }
     /* Filters as value-number sets. */
     unsigned active = 0;
@@ -768,7 +743,7 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
             if (miss & (miss - 1)) continue; /* fails two facets: counts nowhere */
             countin = miss;
         }
-        for (unsigned in = countin; in; in &= in - 1) {
+        for (unsigned in = f->no_facets ? 0 : countin; in; in &= in - 1) {
             int k = __builtin_ctz(in);
             if (k == HY_LIB_F_THEME) {
                 for (uint32_t i = xd->theme_off; i < xd->theme_off + xd->nthemes; i++)
@@ -778,7 +753,7 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
             }
         }
     }
-    if (nheap) qsort(heap, nheap, sizeof *heap, hy__cmp_hits);
+    if (nheap) qsort(heap, nheap, sizeof *heap, cmp_hits);
     memset(ret, 0, sizeof *ret);
     ret->total = total;
     size_t from = offset < nheap ? offset : nheap;
@@ -808,7 +783,7 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
         ret->scores[i] = h->score;
     }
     ret->npage = take;
-    for (int k = 0; k < HY_LIB_F__COUNT; k++) {
+    for (int k = 0; k < HY_LIB_F__COUNT && !f->no_facets; k++) {
         size_t n = 0;
         for (uint32_t v = 0; v < ix->values[k].n; v++)
             if (cnt[k][v]) n++;
@@ -839,126 +814,4 @@ out:
     }
     free(heap);
     return r;
-}
-
-/* ---------------------------------------------------------------- the process's cache */
-
-#define RETRY_AFTER_FAILURE_US 5000000
-
-struct hy_libindex_cache {
-    hy_db *db;
-    pthread_mutex_t mu;
-    hy_libindex *cur; /* holds one reference */
-    bool building, started;
-    pthread_t th;
-    int64_t failed_at; /* hy_db_clock_us() of the last failed build, 0 = none */
-    _Atomic bool stop;
-    _Atomic uint64_t builds;
-};
-
-hy_libindex_cache *hy_libindex_cache_new(hy_db *db) {
-    hy_libindex_cache *c = calloc(1, sizeof *c);
-    if (!c) return NULL;
-    c->db = db;
-    if (pthread_mutex_init(&c->mu, NULL) != 0) {
-        free(c);
-        return NULL;
-    }
-    atomic_init(&c->stop, false);
-    atomic_init(&c->builds, 0);
-    return c;
-}
-
-static void *build_main(void *arg) {
-    hy_libindex_cache *c = arg;
-    int64_t t0 = hy_db_clock_us();
-    hy_libindex *ix = NULL;
-    int r = hy_libindex_load(c->db, &c->stop, &ix);
-    hy_db_release(c->db);
-    int64_t ms = (hy_db_clock_us() - t0) / 1000;
-    if (r == HY_DB_ONE)
-        hy_info("library index: %zu published documents, %zu words, %zu KiB, built in %lld ms "
-                "(library version %lld)",
-                ix->ndocs, (size_t)ix->words.n, ix->bytes / 1024, (long long)ms, (long long)ix->version);
-    else if (r != HY_DB_ABORT)
-        hy_warn("library index: the build failed (store status %d); searches read the store", r);
-    hy_libindex *old = NULL;
-    pthread_mutex_lock(&c->mu);
-    if (r == HY_DB_ONE) {
-        old = c->cur;
-        c->cur = ix;
-        c->failed_at = 0;
-        atomic_fetch_add(&c->builds, 1);
-    } else if (r != HY_DB_ABORT) {
-        c->failed_at = hy_db_clock_us();
-    }
-    c->building = false;
-    pthread_mutex_unlock(&c->mu);
-    hy_libindex_release(old);
-    return NULL;
-}
-
-/* Starts a build unless one runs. Called with c->mu held. */
-static void start_locked(hy_libindex_cache *c) {
-    if (c->building || atomic_load(&c->stop)) return;
-    if (c->failed_at && hy_db_clock_us() - c->failed_at < RETRY_AFTER_FAILURE_US) return;
-    if (c->started) {
-        pthread_join(c->th, NULL); /* finished: building is false */
-        c->started = false;
-    }
-    c->building = true;
-    if (pthread_create(&c->th, NULL, build_main, c) != 0) {
-        c->building = false;
-        c->failed_at = hy_db_clock_us();
-        hy_warn("library index: cannot start a build thread");
-        return;
-    }
-    c->started = true;
-}
-
-void hy_libindex_cache_refresh(hy_libindex_cache *c) {
-    if (!c) return;
-    pthread_mutex_lock(&c->mu);
-    start_locked(c);
-    pthread_mutex_unlock(&c->mu);
-}
-
-hy_libindex *hy_libindex_cache_get(hy_libindex_cache *c, int64_t version, bool primary) {
-    if (!c) return NULL;
-    hy_libindex *ix = NULL;
-    pthread_mutex_lock(&c->mu);
-    if (c->cur && c->cur->version == version) {
-        ix = c->cur;
-        atomic_fetch_add(&ix->refs, 1);
-    } else if (!c->cur || version > c->cur->version || primary) {
-        start_locked(c);
-    }
-    pthread_mutex_unlock(&c->mu);
-    return ix;
-}
-
-hy_libindex *hy_libindex_cache_current(hy_libindex_cache *c) {
-    if (!c) return NULL;
-    pthread_mutex_lock(&c->mu);
-    hy_libindex *ix = c->cur;
-    if (ix) atomic_fetch_add(&ix->refs, 1);
-    pthread_mutex_unlock(&c->mu);
-    return ix;
-}
-
-void hy_libindex_cache_free(hy_libindex_cache *c) {
-    if (!c) return;
-    atomic_store(&c->stop, true);
-    pthread_mutex_lock(&c->mu);
-    bool started = c->started;
-    c->started = false;
-    pthread_mutex_unlock(&c->mu);
-    if (started) pthread_join(c->th, NULL);
-    hy_libindex_release(c->cur);
-    pthread_mutex_destroy(&c->mu);
-    free(c);
-}
-
-uint64_t hy_libindex_cache_builds(const hy_libindex_cache *c) {
-    return c ? atomic_load(&((hy_libindex_cache *)c)->builds) : 0;
 }

@@ -1,4 +1,4 @@
-/* libindex.h — an in-memory search index of the published library documents (issue 8).
+/* libindex.h — an in-memory search index of the published library documents.
  *
  * hy_lib_search() (domain/library.h) filters, counts and ranks the candidate rows a store scan
  * hands over; over 100,000 documents that scan dominates every search. The index keeps what a
@@ -14,12 +14,11 @@
  * (tests/store/store_libindex.c compares them on both stores).
  *
  * Freshness: the store keeps a library version that every change to the documents raises
- * (store/library.h `version`). An index remembers the version it was built at and answers
- * only a search that read the same version; hy_libindex_cache_get() hands it out on that
- * condition and otherwise starts a rebuild in a background thread, so a search never waits
- * for one and several processes on one database never serve each other's stale state.
+ * (store/library.h `version`). An index remembers the version it was built at; the process's
+ * cache (app/libindex.h) hands it out only to a search that read the same version and
+ * otherwise rebuilds it in the background.
  *
- * No SQL and no HTTP here: the index is read through the store's ops. */
+ * No SQL and no HTTP here: the builder takes the rows the store hands over. */
 #ifndef HY_DOMAIN_LIBINDEX_H
 #define HY_DOMAIN_LIBINDEX_H
 
@@ -28,7 +27,7 @@
 #include <stdint.h>
 
 #include "domain/library.h"
-#include "store/store.h"
+#include "domain/synonyms.h"
 #include "util/arena.h"
 
 typedef struct hy_libindex hy_libindex;
@@ -46,13 +45,11 @@ int hy_libindex_builder_add(hy_libindex_builder *b, const struct hy_lib_row *row
 hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version);
 void hy_libindex_builder_free(hy_libindex_builder *b);
 
-/* Reads every published document and the library version in one HY_TX_READ on `db` and
- * builds the index. HY_DB_ONE, a negative store status, or HY_DB_ABORT when *stop became
- * true meanwhile (stop may be NULL). */
-int hy_libindex_load(hy_db *db, const _Atomic bool *stop, hy_libindex **ret);
-
-/* Drops a reference (the builder's, the cache's or hy_libindex_cache_get()'s); the index is
- * freed with the last one. Accepts NULL. */
+/* Takes one more reference (e.g. a search's while a cache holds the index); returns ix.
+ * Accepts NULL. */
+hy_libindex *hy_libindex_retain(hy_libindex *ix);
+/* Drops a reference (the builder's, a cache's or a search's); the index is freed with the
+ * last one. Accepts NULL. */
 void hy_libindex_release(hy_libindex *ix);
 
 int64_t hy_libindex_version(const hy_libindex *ix);
@@ -60,6 +57,12 @@ size_t hy_libindex_docs(const hy_libindex *ix);
 size_t hy_libindex_words(const hy_libindex *ix);
 /* Bytes of memory the index holds. */
 size_t hy_libindex_bytes(const hy_libindex *ix);
+
+/* The synonym list read with the documents (same store version), which the index then owns
+ * and frees; set once, before the index is shared. */
+void hy_libindex_set_synonyms(hy_libindex *ix, hy_synonyms *syn);
+/* The index's synonym list, or NULL when none was set. */
+const hy_synonyms *hy_libindex_synonyms(const hy_libindex *ix);
 
 /* ---- searching ---- */
 
@@ -71,29 +74,5 @@ size_t hy_libindex_bytes(const hy_libindex *ix);
 int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_filter *f,
                        const char *const *terms, size_t nterms, enum hy_lib_sort sort,
                        size_t offset, size_t limit, struct hy_lib_result *ret);
-
-/* ---- one per process: the current index and its rebuilds ---- */
-
-typedef struct hy_libindex_cache hy_libindex_cache;
-
-/* A cache that builds from `db` (the primary; it must outlive the cache). NULL when out of
- * memory. Nothing is built until hy_libindex_cache_refresh() or a miss. */
-hy_libindex_cache *hy_libindex_cache_new(hy_db *db);
-/* Starts a build in the background unless one is running. */
-void hy_libindex_cache_refresh(hy_libindex_cache *c);
-/* The current index with a reference the caller drops with hy_libindex_release(), when it
- * was built at exactly `version` (the version the caller's transaction read); else NULL, and
- * a background rebuild starts when none is running and the index is older than `version` or
- * `primary` is set (the version was read on the database the cache builds from; a read
- * replica that lags behind does not cause rebuilds). Accepts a NULL cache. */
-hy_libindex *hy_libindex_cache_get(hy_libindex_cache *c, int64_t version, bool primary);
-/* The current index (whatever its version) with a reference, or NULL before the first build.
- * Starts nothing: a caller that finds it stale goes through hy_libindex_cache_get(). */
-hy_libindex *hy_libindex_cache_current(hy_libindex_cache *c);
-/* Stops a running build, waits for its thread and frees the cache and its index. Accepts
- * NULL. */
-void hy_libindex_cache_free(hy_libindex_cache *c);
-/* Builds finished since the cache was made (diagnostics and tests). */
-uint64_t hy_libindex_cache_builds(const hy_libindex_cache *c);
 
 #endif

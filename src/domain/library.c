@@ -1,5 +1,6 @@
 /* library.c — the knowledge library's rules (see library.h). */
 #include "domain/library.h"
+#include "domain/news.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -12,8 +13,8 @@
 #include "domain/text.h"
 #include "util/buf.h"
 
-const char *const hy_lib_types[] = {"case_study", "project", "publication", "toolkit",
-                                    "faq",        "resource", "guide",      NULL};
+const char *const hy_lib_types[] = {"case_study", "project", "publication", "toolkit", "faq",
+                                    "resource",   "guide",   "news",        "factcheck", NULL};
 const char *const hy_lib_levels[] = {"international", "national", "regional", "local",
                                      "non_governmental", NULL};
 const char *const hy_lib_stages[] = {"problem_identification", "idea_generation",
@@ -59,7 +60,7 @@ bool hy_lib_country_parse(const char *s, char out[3]) {
 /* ---------------------------------------------------------------- tokens */
 
 /* True for a folded code point that separates words. */
-static bool hy__sep(uint32_t c) {
+static bool is_separator(uint32_t c) {
     if (c < 0x80)
         return !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
     if (c <= 0xBF || c == 0xD7 || c == 0xF7) return true;           /* Latin-1 punctuation */
@@ -78,12 +79,12 @@ static bool hy__sep(uint32_t c) {
     return false;
 }
 
-#define HY__TOKEN_MAX 200 /* longer words are left out, in documents and queries alike */
+#define TOKEN_MAX 200 /* longer words are left out, in documents and queries alike */
 
 /* Calls fn(token, len, ctx) for every word of s[0..n). Stops early when fn returns false. */
-static void hy__each_token(const char *s, size_t n, bool (*fn)(const char *, size_t, void *),
+static void each_token(const char *s, size_t n, bool (*fn)(const char *, size_t, void *),
                            void *ctx) {
-    char tok[HY__TOKEN_MAX + 4];
+    char tok[TOKEN_MAX + 4];
     size_t tl = 0;
     bool too_long = false;
     for (size_t i = 0; i <= n;) {
@@ -92,14 +93,14 @@ static void hy__each_token(const char *s, size_t n, bool (*fn)(const char *, siz
         else i++;
         cp = hy_text_fold(cp);
         if (!cp) continue;
-        if (hy__sep(cp)) {
+        if (is_separator(cp)) {
             if (tl && !too_long && !fn(tok, tl, ctx)) return;
             tl = 0;
             too_long = false;
             continue;
         }
         if (too_long) continue;
-        if (tl + 4 > HY__TOKEN_MAX) {
+        if (tl + 4 > TOKEN_MAX) {
             too_long = true;
             continue;
         }
@@ -107,7 +108,7 @@ static void hy__each_token(const char *s, size_t n, bool (*fn)(const char *, siz
     }
 }
 
-struct hy__tok_ctx {
+struct tok_ctx {
     hy_buf out;
     bool unique;
     /* open addressing over (offset, length) in out */
@@ -117,13 +118,13 @@ struct hy__tok_ctx {
     bool failed;
 };
 
-static uint64_t hy__hash(const char *p, size_t n) {
+static uint64_t fnv_hash(const char *p, size_t n) {
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
     return h;
 }
 
-static bool hy__tok_grow(struct hy__tok_ctx *c) {
+static bool tok_grow(struct tok_ctx *c) {
     size_t nn = c->nslots ? c->nslots * 2 : 256;
     size_t *ns = calloc(nn, sizeof *ns), *nl = calloc(nn, sizeof *nl);
     if (!ns || !nl) {
@@ -133,7 +134,7 @@ static bool hy__tok_grow(struct hy__tok_ctx *c) {
     }
     for (size_t i = 0; i < c->nslots; i++) {
         if (!c->slots[i]) continue;
-        size_t h = (size_t)hy__hash(c->out.data + c->slots[i] - 1, c->lens[i]) & (nn - 1);
+        size_t h = (size_t)fnv_hash(c->out.data + c->slots[i] - 1, c->lens[i]) & (nn - 1);
         while (ns[h]) h = (h + 1) & (nn - 1);
         ns[h] = c->slots[i];
         nl[h] = c->lens[i];
@@ -146,15 +147,15 @@ static bool hy__tok_grow(struct hy__tok_ctx *c) {
     return true;
 }
 
-static bool hy__tok_add(const char *t, size_t n, void *ctx) {
-    struct hy__tok_ctx *c = ctx;
+static bool tok_add(const char *t, size_t n, void *ctx) {
+    struct tok_ctx *c = ctx;
     size_t h = 0;
     if (c->unique) {
-        if ((c->used + 1) * 2 > c->nslots && !hy__tok_grow(c)) {
+        if ((c->used + 1) * 2 > c->nslots && !tok_grow(c)) {
             c->failed = true;
             return false;
         }
-        h = (size_t)hy__hash(t, n) & (c->nslots - 1);
+        h = (size_t)fnv_hash(t, n) & (c->nslots - 1);
         while (c->slots[h]) {
             if (c->lens[h] == n && !memcmp(c->out.data + c->slots[h] - 1, t, n)) return true;
             h = (h + 1) & (c->nslots - 1);
@@ -178,8 +179,8 @@ static bool hy__tok_add(const char *t, size_t n, void *ctx) {
 }
 
 char *hy_lib_tokens(hy_arena *a, const char *s, size_t n, bool unique) {
-    struct hy__tok_ctx c = {.out = HY_BUF_INIT(0), .unique = unique};
-    hy__each_token(s ? s : "", s ? n : 0, hy__tok_add, &c);
+    struct tok_ctx c = {.out = HY_BUF_INIT(0), .unique = unique};
+    each_token(s ? s : "", s ? n : 0, tok_add, &c);
     char *r = c.failed ? NULL : hy_arena_strndup(a, c.out.data ? c.out.data : "", c.out.len);
     hy_buf_free(&c.out);
     free(c.slots);
@@ -203,7 +204,7 @@ size_t hy_lib_terms(hy_arena *a, const char *q, const char **terms) {
 }
 
 /* Appends the strings of a JSON array (text) to b, one per line. */
-static int hy__json_strings(hy_buf *b, const char *json) {
+static int json_strings(hy_buf *b, const char *json) {
     if (!json || !*json) return 0;
     json_t *arr = json_loads(json, 0, NULL);
     if (!arr) return -EINVAL;
@@ -230,13 +231,13 @@ int hy_lib_doc_prepare(hy_arena *a, struct hy_lib_doc *d) {
     d->body_text = text;
     hy_buf tags = HY_BUF_INIT(0), all = HY_BUF_INIT(0);
     r = -ENOMEM;
-    if (hy__json_strings(&tags, d->tags) < 0) goto out;
+    if (json_strings(&tags, d->tags) < 0) goto out;
     if (d->themes && (hy_buf_puts(&tags, d->themes) < 0 || hy_buf_putc(&tags, '\n') < 0)) goto out;
     const char *title = d->title ? d->title : "", *summary = d->summary ? d->summary : "";
     if (hy_buf_puts(&all, title) < 0 || hy_buf_putc(&all, '\n') < 0 ||
         hy_buf_puts(&all, summary) < 0 || hy_buf_putc(&all, '\n') < 0 ||
         hy_buf_append(&all, tags.data ? tags.data : "", tags.len) < 0 ||
-        hy__json_strings(&all, d->organisations) < 0 || hy_buf_puts(&all, text) < 0)
+        json_strings(&all, d->organisations) < 0 || hy_buf_puts(&all, text) < 0)
         goto out;
     d->tok_title = hy_lib_tokens(a, title, strlen(title), true);
     d->tok_summary = hy_lib_tokens(a, summary, strlen(summary), true);
@@ -296,26 +297,38 @@ int hy_lib_filter_add(hy_arena *a, struct hy_lib_filter *flt, enum hy_lib_facet 
 
 /* ---------------------------------------------------------------- search */
 
-/* True when `term` starts one of the space-separated words of `toks`. */
-static bool hy__starts_word(const char *toks, const char *term) {
+/* True when one of the alternatives of `term` ("word|alt|…", domain/synonyms.h) starts one of
+ * the space-separated words of `toks`. */
+static bool starts_word(const char *toks, const char *term) {
     if (!toks || !*term) return false;
-    for (const char *p = toks; (p = strstr(p, term)) != NULL; p++)
-        if (p == toks || p[-1] == ' ') return true;
-    return false;
+    if (!strchr(term, '|')) {
+        for (const char *p = toks; (p = strstr(p, term)) != NULL; p++)
+            if (p == toks || p[-1] == ' ') return true;
+        return false;
+    }
+    for (const char *t = term;;) {
+        size_t tl = strcspn(t, "|");
+        for (const char *p = toks; tl && *p; p++) {
+            if (!strncmp(p, t, tl)) return true;
+            if (!(p = strchr(p, ' '))) break;
+        }
+        if (!t[tl]) return false;
+        t += tl + 1;
+    }
 }
 
-static int hy__score(const struct hy_lib_row *r, const char *const *terms, size_t nterms) {
+static int score_row(const struct hy_lib_row *r, const char *const *terms, size_t nterms) {
     int s = 0;
     for (size_t i = 0; i < nterms; i++) {
-        if (hy__starts_word(r->tok_title, terms[i])) s += 4;
-        if (hy__starts_word(r->tok_tags, terms[i])) s += 2;
-        if (hy__starts_word(r->tok_summary, terms[i])) s += 1;
+        if (starts_word(r->tok_title, terms[i])) s += 4;
+        if (starts_word(r->tok_tags, terms[i])) s += 2;
+        if (starts_word(r->tok_summary, terms[i])) s += 1;
     }
     return s;
 }
 
 /* The row's value for a single-valued facet, or NULL (year in buf). */
-static const char *hy__value(const struct hy_lib_row *r, enum hy_lib_facet f, char buf[12]) {
+static const char *facet_value(const struct hy_lib_row *r, enum hy_lib_facet f, char buf[12]) {
     switch (f) {
     case HY_LIB_F_TYPE: return r->type;
     case HY_LIB_F_COUNTRY: return r->country && *r->country ? r->country : NULL;
@@ -330,7 +343,7 @@ static const char *hy__value(const struct hy_lib_row *r, enum hy_lib_facet f, ch
 }
 
 /* True when the space-separated list `themes` holds `v`. */
-static bool hy__has_theme(const char *themes, const char *v) {
+static bool has_theme(const char *themes, const char *v) {
     if (!themes) return false;
     size_t n = strlen(v);
     for (const char *p = themes; (p = strstr(p, v)) != NULL; p++)
@@ -338,29 +351,29 @@ static bool hy__has_theme(const char *themes, const char *v) {
     return false;
 }
 
-static bool hy__facet_ok(const struct hy_lib_row *r, const struct hy_lib_filter *f,
+static bool facet_ok(const struct hy_lib_row *r, const struct hy_lib_filter *f,
                          enum hy_lib_facet k) {
     size_t nv = f->nvalues[k];
     if (!nv) return true;
     if (k == HY_LIB_F_THEME) {
         for (size_t i = 0; i < nv; i++)
-            if (hy__has_theme(r->themes, f->values[k][i])) return true;
+            if (has_theme(r->themes, f->values[k][i])) return true;
         return false;
     }
     char buf[12];
-    const char *v = hy__value(r, k, buf);
+    const char *v = facet_value(r, k, buf);
     if (!v) return false;
     for (size_t i = 0; i < nv; i++)
         if (!strcmp(v, f->values[k][i])) return true;
     return false;
 }
 
-struct hy__counts {
+struct facet_counts {
     struct hy_lib_count *items;
     size_t n, cap;
 };
 
-static int hy__count(hy_arena *a, struct hy__counts *c, const char *v, size_t len) {
+static int count_value(hy_arena *a, struct facet_counts *c, const char *v, size_t len) {
     for (size_t i = 0; i < c->n; i++)
         if (strlen(c->items[i].value) == len && !memcmp(c->items[i].value, v, len)) {
             c->items[i].count++;
@@ -380,36 +393,36 @@ static int hy__count(hy_arena *a, struct hy__counts *c, const char *v, size_t le
     return 0;
 }
 
-static int hy__count_row(hy_arena *a, struct hy__counts *c, const struct hy_lib_row *r,
+static int count_row(hy_arena *a, struct facet_counts *c, const struct hy_lib_row *r,
                          enum hy_lib_facet k) {
     if (k == HY_LIB_F_THEME) {
         const char *p = r->themes ? r->themes : "";
         while (*p) {
             const char *e = strchr(p, ' ');
             size_t n = e ? (size_t)(e - p) : strlen(p);
-            if (n && hy__count(a, c, p, n) < 0) return -ENOMEM;
+            if (n && count_value(a, c, p, n) < 0) return -ENOMEM;
             if (!e) break;
             p = e + 1;
         }
         return 0;
     }
     char buf[12];
-    const char *v = hy__value(r, k, buf);
-    return v ? hy__count(a, c, v, strlen(v)) : 0;
+    const char *v = facet_value(r, k, buf);
+    return v ? count_value(a, c, v, strlen(v)) : 0;
 }
 
-static int hy__cmp_count(const void *x, const void *y) {
+static int cmp_count(const void *x, const void *y) {
     return strcmp(((const struct hy_lib_count *)x)->value, ((const struct hy_lib_count *)y)->value);
 }
 
-struct hy__hit {
+struct hit {
     struct hy_lib_row *row;
     int score;
     enum hy_lib_sort sort;
 };
 
-static int hy__cmp_hit(const void *x, const void *y) {
-    const struct hy__hit *a = x, *b = y;
+static int cmp_hit(const void *x, const void *y) {
+    const struct hit *a = x, *b = y;
     if (a->sort == HY_LIB_SORT_RELEVANCE && a->score != b->score) return a->score > b->score ? -1 : 1;
     if (a->sort == HY_LIB_SORT_YEAR && a->row->year != b->row->year)
         return a->row->year > b->row->year ? -1 : 1;
@@ -420,9 +433,9 @@ static int hy__cmp_hit(const void *x, const void *y) {
 int hy_lib_search(hy_arena *a, struct hy_lib_row *rows, size_t n, const struct hy_lib_filter *f,
                   const char *const *terms, size_t nterms, enum hy_lib_sort sort, size_t offset,
                   size_t limit, struct hy_lib_result *ret) {
-    struct hy__counts counts[HY_LIB_F__COUNT];
+    struct facet_counts counts[HY_LIB_F__COUNT];
     memset(counts, 0, sizeof counts);
-    struct hy__hit *hits = n ? malloc(n * sizeof *hits) : NULL;
+    struct hit *hits = n ? malloc(n * sizeof *hits) : NULL;
     if (n && !hits) return -ENOMEM;
     size_t nhits = 0;
     const unsigned all = (1u << HY_LIB_F__COUNT) - 1;
@@ -434,19 +447,19 @@ int hy_lib_search(hy_arena *a, struct hy_lib_row *rows, size_t n, const struct h
         if (f->language && (!row->language || strcmp(row->language, f->language))) continue;
         unsigned ok = 0;
         for (int k = 0; k < HY_LIB_F__COUNT; k++)
-            if (hy__facet_ok(row, f, (enum hy_lib_facet)k)) ok |= 1u << k;
+            if (facet_ok(row, f, (enum hy_lib_facet)k)) ok |= 1u << k;
         if (ok == all) {
-            hits[nhits++] = (struct hy__hit){row, nterms ? hy__score(row, terms, nterms) : 0, sort};
+            hits[nhits++] = (struct hit){row, nterms ? score_row(row, terms, nterms) : 0, sort};
             for (int k = 0; k < HY_LIB_F__COUNT; k++)
-                if (hy__count_row(a, &counts[k], row, (enum hy_lib_facet)k) < 0) goto out;
+                if (count_row(a, &counts[k], row, (enum hy_lib_facet)k) < 0) goto out;
         } else {
             unsigned miss = all & ~ok;
             if (miss & (miss - 1)) continue; /* fails two facets: counts nowhere */
             int k = __builtin_ctz(miss);
-            if (hy__count_row(a, &counts[k], row, (enum hy_lib_facet)k) < 0) goto out;
+            if (count_row(a, &counts[k], row, (enum hy_lib_facet)k) < 0) goto out;
         }
     }
-    if (nhits) qsort(hits, nhits, sizeof *hits, hy__cmp_hit);
+    if (nhits) qsort(hits, nhits, sizeof *hits, cmp_hit);
     memset(ret, 0, sizeof *ret);
     ret->total = nhits;
     size_t from = offset < nhits ? offset : nhits;
@@ -466,12 +479,12 @@ int hy_lib_search(hy_arena *a, struct hy_lib_row *rows, size_t n, const struct h
             for (size_t j = 0; j < counts[k].n; j++)
                 if (!strcmp(counts[k].items[j].value, f->values[k][i])) found = true;
             if (!found) {
-                if (hy__count(a, &counts[k], f->values[k][i], strlen(f->values[k][i])) < 0)
+                if (count_value(a, &counts[k], f->values[k][i], strlen(f->values[k][i])) < 0)
                     goto out;
                 counts[k].items[counts[k].n - 1].count = 0;
             }
         }
-        if (counts[k].n) qsort(counts[k].items, counts[k].n, sizeof *counts[k].items, hy__cmp_count);
+        if (counts[k].n) qsort(counts[k].items, counts[k].n, sizeof *counts[k].items, cmp_count);
         ret->facets[k] = counts[k].items;
         ret->nfacets[k] = counts[k].n;
     }
@@ -483,25 +496,28 @@ out:
 
 /* ---------------------------------------------------------------- snippets */
 
-struct hy__word {
+struct word {
     size_t start, end; /* bytes */
     size_t cp_start;   /* code points before it */
     bool hit;
 };
 
-static bool hy__word_hits(const char *w, size_t n, const char *const *terms, size_t nterms) {
-    for (size_t i = 0; i < nterms; i++) {
-        size_t tl = strlen(terms[i]);
-        if (tl <= n && !memcmp(w, terms[i], tl)) return true;
-    }
+static bool word_hits(const char *w, size_t n, const char *const *terms, size_t nterms) {
+    for (size_t i = 0; i < nterms; i++)
+        for (const char *t = terms[i];;) { /* each alternative (domain/synonyms.h) */
+            size_t tl = strcspn(t, "|");
+            if (tl && tl <= n && !memcmp(w, t, tl)) return true;
+            if (!t[tl]) break;
+            t += tl + 1;
+        }
     return false;
 }
 
 /* Splits text into words with their folded forms checked against the terms. Returns the
  * number of words (at most max), or -1 on allocation failure. *ret_cps = code points in all. */
-static long hy__words(const char *s, size_t n, const char *const *terms, size_t nterms,
-                      struct hy__word *w, size_t max, size_t *ret_cps) {
-    char tok[HY__TOKEN_MAX + 4];
+static long split_words(const char *s, size_t n, const char *const *terms, size_t nterms,
+                      struct word *w, size_t max, size_t *ret_cps) {
+    char tok[TOKEN_MAX + 4];
     size_t tl = 0, nw = 0, cps = 0, start = 0, cp_start = 0;
     bool in = false;
     for (size_t i = 0; i <= n;) {
@@ -510,11 +526,11 @@ static long hy__words(const char *s, size_t n, const char *const *terms, size_t 
         if (i < n) i += hy_text_decode(s + i, n - i, &cp);
         else i++;
         uint32_t f = hy_text_fold(cp);
-        bool sep = f && hy__sep(f);
+        bool sep = f && is_separator(f);
         if (sep || at >= n) {
             if (in && nw < max) {
-                w[nw] = (struct hy__word){start, at, cp_start,
-                                          tl <= HY__TOKEN_MAX && hy__word_hits(tok, tl, terms, nterms)};
+                w[nw] = (struct word){start, at, cp_start,
+                                          tl <= TOKEN_MAX && word_hits(tok, tl, terms, nterms)};
                 nw++;
             }
             in = false;
@@ -525,7 +541,7 @@ static long hy__words(const char *s, size_t n, const char *const *terms, size_t 
                 start = at;
                 cp_start = cps;
             }
-            if (f && tl + 4 <= HY__TOKEN_MAX) tl += hy_text_encode(f, tok + tl);
+            if (f && tl + 4 <= TOKEN_MAX) tl += hy_text_encode(f, tok + tl);
         }
         if (at < n) cps++;
     }
@@ -536,7 +552,7 @@ static long hy__words(const char *s, size_t n, const char *const *terms, size_t 
 bool hy_lib_text_hits(const char *text, const char *const *terms, size_t nterms) {
     if (!text || !nterms) return false;
     size_t n = strlen(text);
-    char tok[HY__TOKEN_MAX + 4];
+    char tok[TOKEN_MAX + 4];
     size_t tl = 0;
     for (size_t i = 0; i <= n;) {
         uint32_t cp = ' ';
@@ -544,10 +560,10 @@ bool hy_lib_text_hits(const char *text, const char *const *terms, size_t nterms)
         else i++;
         uint32_t f = hy_text_fold(cp);
         if (!f) continue;
-        if (hy__sep(f)) {
-            if (tl && tl <= HY__TOKEN_MAX && hy__word_hits(tok, tl, terms, nterms)) return true;
+        if (is_separator(f)) {
+            if (tl && tl <= TOKEN_MAX && word_hits(tok, tl, terms, nterms)) return true;
             tl = 0;
-        } else if (tl + 4 <= HY__TOKEN_MAX) {
+        } else if (tl + 4 <= TOKEN_MAX) {
             tl += hy_text_encode(f, tok + tl);
         }
     }
@@ -555,7 +571,7 @@ bool hy_lib_text_hits(const char *text, const char *const *terms, size_t nterms)
 }
 
 /* Appends s[from..to) with line breaks and tabs turned into spaces. */
-static int hy__put_flat(hy_buf *b, const char *s, size_t from, size_t to) {
+static int put_flat(hy_buf *b, const char *s, size_t from, size_t to) {
     for (size_t i = from; i < to; i++) {
         char c = s[i];
         if (c == '\n' || c == '\r' || c == '\t') c = ' ';
@@ -567,18 +583,18 @@ static int hy__put_flat(hy_buf *b, const char *s, size_t from, size_t to) {
 
 /* The words array of hy_lib_snippet(), one per thread: 128 KiB that a search page would
  * otherwise allocate and free for each of its items. */
-#define HY__SNIPPET_WORDS 4096
-static pthread_key_t hy__words_key;
-static pthread_once_t hy__words_once = PTHREAD_ONCE_INIT;
+#define SNIPPET_WORDS 4096
+static pthread_key_t words_key;
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
 
-static void hy__words_key_make(void) { (void)pthread_key_create(&hy__words_key, free); }
+static void words_key_make(void) { (void)pthread_key_create(&words_key, free); }
 
-static struct hy__word *hy__words_buffer(void) {
-    pthread_once(&hy__words_once, hy__words_key_make);
-    struct hy__word *w = pthread_getspecific(hy__words_key);
+static struct word *words_buffer(void) {
+    pthread_once(&words_once, words_key_make);
+    struct word *w = pthread_getspecific(words_key);
     if (w) return w;
-    w = malloc(HY__SNIPPET_WORDS * sizeof *w);
-    if (w && pthread_setspecific(hy__words_key, w) != 0) {
+    w = malloc(SNIPPET_WORDS * sizeof *w);
+    if (w && pthread_setspecific(words_key, w) != 0) {
         free(w);
         w = NULL;
     }
@@ -589,11 +605,11 @@ char *hy_lib_snippet(hy_arena *a, const char *text, const char *const *terms, si
                      size_t max_cp) {
     if (!text) text = "";
     size_t n = strlen(text);
-    size_t maxw = HY__SNIPPET_WORDS;
-    struct hy__word *w = hy__words_buffer();
+    size_t maxw = SNIPPET_WORDS;
+    struct word *w = words_buffer();
     if (!w) return NULL;
     size_t cps = 0;
-    long nw = hy__words(text, n, terms, nterms, w, maxw, &cps);
+    long nw = split_words(text, n, terms, nterms, w, maxw, &cps);
     hy_buf b = HY_BUF_INIT(0);
     char *res = NULL;
     /* The window: from a little before the first hit (at a word start). */
@@ -626,13 +642,13 @@ char *hy_lib_snippet(hy_arena *a, const char *text, const char *const *terms, si
     size_t at = from;
     for (long i = wi; i <= last; i++) {
         if (!w[i].hit) continue;
-        if (hy__put_flat(&b, text, at, w[i].start) < 0 || hy_buf_puts(&b, HY_LIB_MARK_START) < 0 ||
-            hy__put_flat(&b, text, w[i].start, w[i].end) < 0 ||
+        if (put_flat(&b, text, at, w[i].start) < 0 || hy_buf_puts(&b, HY_LIB_MARK_START) < 0 ||
+            put_flat(&b, text, w[i].start, w[i].end) < 0 ||
             hy_buf_puts(&b, HY_LIB_MARK_END) < 0)
             goto out;
         at = w[i].end;
     }
-    if (hy__put_flat(&b, text, at, to) < 0) goto out;
+    if (put_flat(&b, text, at, to) < 0) goto out;
     if (nw > 0 && (last < nw - 1 || (size_t)nw == maxw) && hy_buf_puts(&b, " …") < 0) goto out;
     res = hy_arena_strndup(a, b.data ? b.data : "", b.len);
 out:
@@ -652,7 +668,7 @@ const char *hy_lib_transition(const char *action, const char *from) {
     return NULL;
 }
 
-static json_t *hy__json_or_empty(const char *text) {
+static json_t *json_or_empty(const char *text) {
     json_t *j = text ? json_loads(text, 0, NULL) : NULL;
     if (!json_is_array(j)) {
         json_decref(j);
@@ -661,7 +677,7 @@ static json_t *hy__json_or_empty(const char *text) {
     return j;
 }
 
-static json_t *hy__str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
 
 json_t *hy_lib_doc_json(const struct hy_lib_doc *d) {
     json_t *themes = json_array();
@@ -683,15 +699,15 @@ json_t *hy_lib_doc_json(const struct hy_lib_doc *d) {
     json_object_set_new(o, "summary", json_string(d->summary ? d->summary : ""));
     json_object_set_new(o, "body", json_string(d->body_md ? d->body_md : ""));
     json_object_set_new(o, "body_html", json_string(d->body_html ? d->body_html : ""));
-    json_object_set_new(o, "country", hy__str_or_null(d->country));
-    json_object_set_new(o, "level", hy__str_or_null(d->level));
+    json_object_set_new(o, "country", str_or_null(d->country));
+    json_object_set_new(o, "level", str_or_null(d->level));
     json_object_set_new(o, "year", d->year > 0 ? json_integer(d->year) : json_null());
-    json_object_set_new(o, "stage", hy__str_or_null(d->stage));
+    json_object_set_new(o, "stage", str_or_null(d->stage));
     json_object_set_new(o, "themes", themes);
-    json_object_set_new(o, "tags", hy__json_or_empty(d->tags));
-    json_object_set_new(o, "organisations", hy__json_or_empty(d->organisations));
-    json_object_set_new(o, "authors", hy__json_or_empty(d->authors));
-    json_object_set_new(o, "links", hy__json_or_empty(d->links));
+    json_object_set_new(o, "tags", json_or_empty(d->tags));
+    json_object_set_new(o, "organisations", json_or_empty(d->organisations));
+    json_object_set_new(o, "authors", json_or_empty(d->authors));
+    json_object_set_new(o, "links", json_or_empty(d->links));
     json_object_set_new(o, "covid", json_boolean(d->covid));
     json_object_set_new(o, "status", json_string(d->status ? d->status : "draft"));
     json_object_set_new(o, "origin", json_string(d->origin ? d->origin : "user"));
@@ -699,36 +715,6 @@ json_t *hy_lib_doc_json(const struct hy_lib_doc *d) {
     json_object_set_new(o, "updated_at", json_integer(d->updated_at));
     json_object_set_new(o, "published_at",
                         d->published_at ? json_integer(d->published_at) : json_null());
+    if (hy_news_kind(d->type)) json_object_set_new(o, d->type, hy_news_extra_json(d->extra));
     return o;
-}
-
-int hy_lib_revision(hy_store *s, const struct hy_lib_doc *d, const char *author,
-                    const char *action, int64_t at) {
-    json_t *snap = hy_lib_doc_json(d);
-    json_object_del(snap, "body_html");
-    char *text = json_dumps(snap, JSON_COMPACT);
-    json_decref(snap);
-    if (!text) return HY_DB_HARD;
-    struct hy_lib_revision rv = {.at = at, .doc_id = d->id, .author_id = author,
-                                 .action = action, .snapshot = text};
-    int r = s->ops->library->revision_insert(s, &rv);
-    free(text);
-    return r;
-}
-
-int hy_lib_create(hy_store *s, hy_arena *a, struct hy_lib_doc *d, const char *author,
-                  const char *action) {
-    if (hy_lib_doc_prepare(a, d) < 0) return HY_DB_HARD;
-    if (!d->translation_group) d->translation_group = d->id;
-    if (!d->sort_at) d->sort_at = d->published_at ? d->published_at : d->created_at;
-    int r = s->ops->library->doc_insert(s, d);
-    if (r != HY_DB_ONE) return r;
-    return hy_lib_revision(s, d, author, action ? action : "create", d->updated_at);
-}
-
-int hy_lib_update(hy_store *s, hy_arena *a, struct hy_lib_doc *d, const char *author) {
-    if (hy_lib_doc_prepare(a, d) < 0) return HY_DB_HARD;
-    int r = s->ops->library->doc_update(s, d);
-    if (r != HY_DB_ONE) return r;
-    return hy_lib_revision(s, d, author, "edit", d->updated_at);
 }

@@ -24,8 +24,107 @@
 
 #include <jansson.h>
 
-#include "store/library.h"
+#include "domain/id.h"
 #include "util/arena.h"
+
+/* ---- records (strings point into the arena of the store function that filled them) ---- */
+
+/* One library document. */
+struct hy_lib_doc {
+    char id[HY_ID_LEN + 1];
+    const char *type;              /* case_study, project, publication, toolkit, faq, resource, guide */
+    const char *language;          /* fa, en */
+    const char *translation_group; /* id shared by a document and its translations */
+    const char *title;
+    const char *summary;
+    const char *body_md;   /* the Markdown as written */
+    const char *body_html; /* rendered at save time (raw HTML off, links sanitised) */
+    const char *body_text; /* plain text of the body, for snippets */
+    const char *country;   /* ISO 3166-1 alpha-2 (upper case), or NULL */
+    const char *level;     /* international, national, regional, local, non_governmental, or NULL */
+    int year;              /* 0 = none */
+    const char *stage;     /* problem_identification … diffusion, or NULL */
+    const char *themes;    /* theme slugs separated by single spaces ("" = none) */
+    const char *tags;      /* JSON array of strings */
+    const char *organisations; /* JSON array of strings */
+    const char *authors;       /* JSON array of strings */
+    const char *links;         /* JSON array of {"url","title"} */
+    bool covid;
+    const char *status;     /* draft, in_review, published */
+    const char *origin;     /* user, seed, demo, import */
+    const char *created_by; /* user id, or NULL (seed, demo, import) */
+    int64_t created_at, updated_at;
+    int64_t published_at; /* 0 = never published */
+    int64_t sort_at;      /* "newest" order: published_at once published, else created_at */
+    /* Search tokens (domain/library.c): normalised words separated by single spaces. */
+    const char *tok_title, *tok_summary, *tok_tags;
+    const char *tokens; /* every searchable word: title, summary, tags, organisations, body */
+    /* The fields of a news item or a fact check (domain/news.h), a JSON object; "{}" for the
+     * other types. */
+    const char *extra;
+};
+
+/* What the search scan needs of each candidate. */
+struct hy_lib_row {
+    char id[HY_ID_LEN + 1];
+    const char *type, *language, *country, *level, *stage, *themes, *status;
+    int year;
+    bool covid;
+    int64_t sort_at;
+    const char *tok_title, *tok_summary, *tok_tags; /* only when the scan has terms, else NULL */
+    const char *tokens; /* only from index_rows, else NULL */
+};
+
+#define HY_LIB_MAX_TERMS 8
+
+/* The candidates of a search. */
+struct hy_lib_scan {
+    const char *status; /* only documents with this status; NULL = any */
+    /* Normalised query words (domain/library.c): a document matches when every term is the
+     * start of one of its tokens. nterms = 0: every document. */
+    const char *terms[HY_LIB_MAX_TERMS];
+    size_t nterms;
+};
+
+struct hy_lib_revision {
+    int64_t id, at;
+    const char *doc_id;
+    const char *author_id; /* NULL for the system */
+    const char *action;    /* create, edit, submit, publish, unpublish, import, seed */
+    const char *snapshot;  /* JSON object: the document's editable fields after the change */
+};
+
+struct hy_lib_attachment {
+    char id[HY_ID_LEN + 1];
+    char doc_id[HY_ID_LEN + 1];
+    const char *filename;
+    const char *content_type;
+    const void *data; /* NULL in lists */
+    size_t size;
+    const char *created_by;
+    int64_t created_at;
+};
+
+struct hy_lib_org {
+    const char *slug; /* stable key, e.g. "code-for-japan" */
+    const char *name_fa, *name_en;
+    const char *region;  /* e.g. "Asia", "Europe" (a fixed list in domain/library.c) */
+    const char *country; /* ISO alpha-2 or NULL */
+    const char *website; /* https URL or NULL */
+    const char *description_fa, *description_en;
+    const char *origin; /* seed, demo, import, user */
+};
+
+struct hy_lib_project {
+    const char *slug;
+    const char *org_slug;
+    const char *name_fa, *name_en;
+    const char *description_fa, *description_en;
+    const char *website; /* or NULL */
+    int year;            /* 0 = unknown */
+    bool covid;
+    const char *doc_id; /* the library document about it, or NULL */
+};
 
 extern const char *const hy_lib_types[];    /* NULL-terminated */
 extern const char *const hy_lib_levels[];   /* international … non_governmental */
@@ -73,6 +172,9 @@ struct hy_lib_filter {
     size_t nvalues[HY_LIB_F__COUNT];                       /* 0 = no filter on it */
     int covid;            /* -1 any, 0 only not, 1 only COVID-19 responses */
     const char *language; /* NULL = any */
+    /* The caller reads no facet counts (the FAQ assistant): the index does not count them and
+     * the result's facets are left empty. */
+    bool no_facets;
 };
 
 /* Adds the comma-separated values of `csv` to facet f (validated and canonicalised: country
@@ -126,16 +228,5 @@ const char *hy_lib_transition(const char *action, const char *from);
 /* The document as JSON: every field an API reader sees (body_md, body_html; no tokens, no
  * body_text). New reference. */
 json_t *hy_lib_doc_json(const struct hy_lib_doc *d);
-
-/* Prepares d (hy_lib_doc_prepare), inserts it, and records revision `action` by `author`
- * (NULL = the system). d->id, timestamps, status and origin must be set. HY_DB_* status;
- * HY_DB_NONE when the id exists. -ENOMEM/-EINVAL from preparing map to HY_DB_HARD. */
-int hy_lib_create(hy_store *s, hy_arena *a, struct hy_lib_doc *d, const char *author,
-                  const char *action);
-/* Prepares d, stores it over the existing document, and records revision "edit". */
-int hy_lib_update(hy_store *s, hy_arena *a, struct hy_lib_doc *d, const char *author);
-/* Records a revision with a snapshot of d. */
-int hy_lib_revision(hy_store *s, const struct hy_lib_doc *d, const char *author,
-                    const char *action, int64_t at);
 
 #endif

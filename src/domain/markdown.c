@@ -10,12 +10,12 @@
 #include "domain/text.h"
 #include "util/buf.h"
 
-#define HY__MD_FLAGS                                                                              \
+#define MD_FLAGS                                                                              \
     (MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEURLAUTOLINKS |   \
      MD_FLAG_PERMISSIVEEMAILAUTOLINKS)
 
 /* Rendered output is capped: a body is at most 100,000 code points of Markdown. */
-#define HY__MD_OUT_MAX ((size_t)8 * 1024 * 1024)
+#define MD_OUT_MAX ((size_t)8 * 1024 * 1024)
 
 bool hy_md_url_safe(const char *url, size_t n) {
     /* A scheme is letters, digits, + - . before the first ':' that comes before any / ? #. */
@@ -30,13 +30,15 @@ bool hy_md_url_safe(const char *url, size_t n) {
     return false;
 }
 
-static void hy__html_out(const MD_CHAR *text, MD_SIZE size, void *userdata) {
-    hy_buf_append(userdata, text, size);
+/* md4c's output callbacks cannot fail: a failed append sticks in the buffer, which
+ * hy_md_render() checks once when md4c is done. */
+static void html_out(const MD_CHAR *text, MD_SIZE size, void *userdata) {
+    (void)hy_buf_append(userdata, text, size);
 }
 
 /* Decodes the few HTML entities that an attribute value written by md4c can hold, enough to
  * read the scheme: &amp; &quot; &#x27; &lt; &gt;. Writes at most n bytes into out. */
-static size_t hy__attr_decode(const char *v, size_t n, char *out) {
+static size_t attr_decode(const char *v, size_t n, char *out) {
     size_t w = 0;
     for (size_t i = 0; i < n;) {
         if (v[i] == '&') {
@@ -64,7 +66,7 @@ static size_t hy__attr_decode(const char *v, size_t n, char *out) {
 /* Copies md4c's HTML into out, checking every href="…" and src="…": an unsafe target becomes
  * "#", and a link to another site gets rel attributes. md4c escapes '"' inside values and raw
  * HTML is off, so every `href="` in the output is an attribute md4c wrote. */
-static int hy__sanitise(const char *h, size_t n, hy_buf *out) {
+static int sanitise(const char *h, size_t n, hy_buf *out) {
     size_t i = 0;
     while (i < n) {
         const char *next = NULL;
@@ -83,7 +85,7 @@ static int hy__sanitise(const char *h, size_t n, hy_buf *out) {
         size_t vlen = (size_t)(end - (h + at));
         if (hy_buf_append(out, h + i, at - i) < 0) return -ENOMEM;
         char dec[2048];
-        size_t dlen = hy__attr_decode(h + at, vlen < sizeof dec ? vlen : sizeof dec, dec);
+        size_t dlen = attr_decode(h + at, vlen < sizeof dec ? vlen : sizeof dec, dec);
         bool safe = hy_md_url_safe(dec, dlen);
         if (hy_buf_append(out, safe ? h + at : "#", safe ? vlen : 1) < 0) return -ENOMEM;
         if (hy_buf_putc(out, '"') < 0) return -ENOMEM;
@@ -98,39 +100,39 @@ static int hy__sanitise(const char *h, size_t n, hy_buf *out) {
 
 /* ---- plain text ---- */
 
-struct hy__text_ctx {
+struct text_ctx {
     hy_buf *out;
     int in_code_block;
 };
 
-static void hy__text_sep(hy_buf *b) {
-    if (b->len && b->data[b->len - 1] != '\n') hy_buf_putc(b, '\n');
+static void text_sep(hy_buf *b) {
+    if (b->len && b->data[b->len - 1] != '\n') (void)hy_buf_putc(b, '\n');
 }
 
-static int hy__enter_block(MD_BLOCKTYPE type, void *detail, void *userdata) {
-    struct hy__text_ctx *c = userdata;
+static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata) {
+    struct text_ctx *c = userdata;
     if (type != MD_BLOCK_DOC && type != MD_BLOCK_UL && type != MD_BLOCK_OL &&
         type != MD_BLOCK_TABLE && type != MD_BLOCK_THEAD && type != MD_BLOCK_TBODY)
-        hy__text_sep(c->out);
-    if (type == MD_BLOCK_TD || type == MD_BLOCK_TH) hy_buf_putc(c->out, ' ');
-    return 0;
+        text_sep(c->out);
+    if (type == MD_BLOCK_TD || type == MD_BLOCK_TH) (void)hy_buf_putc(c->out, ' ');
+    return hy_buf_error(c->out) ? -1 : 0;
 }
 
-static int hy__leave_block(MD_BLOCKTYPE type, void *detail, void *userdata) {
-    struct hy__text_ctx *c = userdata;
-    if (type == MD_BLOCK_TD || type == MD_BLOCK_TH) hy_buf_putc(c->out, ' ');
-    else hy__text_sep(c->out);
-    return 0;
+static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata) {
+    struct text_ctx *c = userdata;
+    if (type == MD_BLOCK_TD || type == MD_BLOCK_TH) (void)hy_buf_putc(c->out, ' ');
+    else text_sep(c->out);
+    return hy_buf_error(c->out) ? -1 : 0;
 }
 
-static int hy__span(MD_SPANTYPE type, void *detail, void *userdata) { return 0; }
+static int on_span(MD_SPANTYPE type, void *detail, void *userdata) { return 0; }
 
-static int hy__text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata) {
-    struct hy__text_ctx *c = userdata;
+static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata) {
+    struct text_ctx *c = userdata;
     switch (type) {
     case MD_TEXT_BR:
     case MD_TEXT_SOFTBR:
-        hy_buf_putc(c->out, type == MD_TEXT_BR ? '\n' : ' ');
+        (void)hy_buf_putc(c->out, type == MD_TEXT_BR ? '\n' : ' ');
         break;
     case MD_TEXT_NULLCHAR:
         break;
@@ -142,8 +144,7 @@ static int hy__text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *u
         };
         for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
             if (strlen(named[i].e) == size && !memcmp(named[i].e, text, size)) {
-                hy_buf_puts(c->out, named[i].v);
-                return 0;
+                return hy_buf_puts(c->out, named[i].v) ? -1 : 0;
             }
         if (size > 3 && text[1] == '#') {
             unsigned long cp = 0;
@@ -162,34 +163,35 @@ static int hy__text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *u
                 (cp >= 0x7F && cp < 0xA0))
                 return 0;
             char u[4];
-            hy_buf_append(c->out, u, hy_text_encode((uint32_t)cp, u));
+            (void)hy_buf_append(c->out, u, hy_text_encode((uint32_t)cp, u));
         }
         break;
     }
     default:
-        hy_buf_append(c->out, text, size);
+        (void)hy_buf_append(c->out, text, size);
         break;
     }
-    return 0;
+    return hy_buf_error(c->out) ? -1 : 0;
 }
 
 int hy_md_render(hy_arena *a, const char *md, size_t n, char **ret_html, char **ret_text) {
-    hy_buf raw = HY_BUF_INIT(HY__MD_OUT_MAX), safe = HY_BUF_INIT(HY__MD_OUT_MAX),
-           text = HY_BUF_INIT(HY__MD_OUT_MAX);
+    hy_buf raw = HY_BUF_INIT(MD_OUT_MAX), safe = HY_BUF_INIT(MD_OUT_MAX),
+           text = HY_BUF_INIT(MD_OUT_MAX);
     int r = -ENOMEM;
-    if (md_html(md, (MD_SIZE)n, hy__html_out, &raw, HY__MD_FLAGS, MD_HTML_FLAG_SKIP_UTF8_BOM) != 0) {
-        r = -EINVAL;
+    if (md_html(md, (MD_SIZE)n, html_out, &raw, MD_FLAGS, MD_HTML_FLAG_SKIP_UTF8_BOM) != 0) {
+        r = hy_buf_error(&raw) ? -ENOMEM : -EINVAL;
         goto out;
     }
+    if (hy_buf_error(&raw)) goto out; /* the output was cut: nothing rather than part */
     if (hy_buf_putc(&raw, '\0') < 0) goto out; /* makes data non-NULL even for empty input */
     raw.len--;
-    if (hy__sanitise(raw.data, raw.len, &safe) < 0 || hy_buf_putc(&safe, '\0') < 0) goto out;
-    struct hy__text_ctx tc = {&text, 0};
-    MD_PARSER parser = {0,          HY__MD_FLAGS, hy__enter_block, hy__leave_block,
-                        hy__span,   hy__span,     hy__text,        NULL,
+    if (sanitise(raw.data, raw.len, &safe) < 0 || hy_buf_putc(&safe, '\0') < 0) goto out;
+    struct text_ctx tc = {&text, 0};
+    MD_PARSER parser = {0,          MD_FLAGS, on_enter_block, on_leave_block,
+                        on_span,   on_span,     on_text,        NULL,
                         NULL};
     if (md_parse(md, (MD_SIZE)n, &parser, &tc) != 0) {
-        r = -EINVAL;
+        r = hy_buf_error(&text) ? -ENOMEM : -EINVAL;
         goto out;
     }
     /* Trim the trailing separator. */

@@ -28,11 +28,23 @@ static const struct {
     {"nearby_requests",
      "همیاری: {count} درخواست کمک تازه نزدیک شماست. برای دیدنشان وارد سایت شوید.",
      "Hamyari: {count} new help requests near you. Sign in to see them."},
+    {"volunteer_approved",
+     "همیاری: {name} عزیز، حساب داوطلبی شما تأیید شد. اکنون می‌توانید وارد شوید و در صفحهٔ "
+     "«کارهای من» درخواست‌های نزدیک خود را ببینید. سپاس از همراهی شما.",
+     "Hamyari: {name}, your volunteer account has been approved. You can now sign in and see "
+     "requests near you on the My tasks page. Thank you for helping."},
+    {"group_rejected",
+     "همیاری: گروه «{name}» که ثبت کرده بودید پذیرفته نشد. دلیل: {reason} "
+     "می‌توانید با درستی‌های لازم دوباره آن را ثبت کنید.",
+     "Hamyari: the group \"{name}\" you submitted was not accepted. Reason: {reason} "
+     "You are welcome to submit it again with the changes needed."},
     {"password_reset",
      "همیاری: کد تعیین گذرواژهٔ تازه: {token} (تا {valid_minutes} دقیقه معتبر است). اگر شما "
      "درخواست نکرده‌اید، این پیام را نادیده بگیرید.",
      "Hamyari: your password reset code is {token} (valid for {valid_minutes} minutes). If you "
      "did not ask for it, ignore this message."},
+    {"faq_answer", "همیاری: {question} {answer} پاسخ کامل: {url}",
+     "Hamyari: {question} {answer} Full answer: {url}"},
 };
 
 bool hy_message_known(const char *name) {
@@ -87,6 +99,11 @@ char *hy_message_render(const char *name, const char *language, json_t *params) 
         }
         p = close + 1;
     }
+    /* A link to the page that goes with the message (the tracking page, which works without
+     * JavaScript on any phone's browser), when the sender knows the site's address. */
+    json_t *link = params ? json_object_get(params, "link") : NULL;
+    if (r == 0 && json_is_string(link) && *json_string_value(link))
+        r = hy_buf_printf(&b, " %s", json_string_value(link));
     if (r < 0) {
         hy_buf_free(&b);
         return NULL;

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 
 /* Renders template `name` in `language` (fa or en; anything else falls back to fa) with the
- * parameters of `params` (may be NULL). Returns a malloc()ed string, or NULL for an unknown
+ * parameters of `params` (may be NULL); a string parameter "link" is appended after a space. Returns a malloc()ed string, or NULL for an unknown
  * template or when out of memory. */
 char *hy_message_render(const char *name, const char *language, json_t *params);
 

@@ -19,4 +19,19 @@ bool hy_phone_normalise(const char *in, const char *default_calling_code, char *
  * or controls, at most 254 bytes). */
 bool hy_email_valid(const char *s);
 
+/* The country (ISO 3166 alpha-2) of a country calling code, for the countries whose code is
+ * theirs alone or mostly ("1" is the United States); "" when unknown. */
+const char *hy_phone_calling_code_country(const char *calling_code);
+
+/* A message recipient as the outbox status page may show it: a phone number keeps its '+',
+ * the first five digits (country and operator) and the last two, the others become "•"
+ * ("+98912•••••67"); an e-mail address keeps the first byte of its local part and the domain
+ * ("a•••@example.org"); anything else keeps only its last two bytes. Writes at most `cap`
+ * bytes with the NUL; the result is cut short, never longer. */
+#define HY_RECIPIENT_MASK_MAX 320
+void hy_recipient_mask(const char *in, char *out, size_t cap);
+
+/* True for two ASCII capital letters. */
+bool hy_country_code_valid(const char *cc);
+
 #endif

@@ -28,12 +28,27 @@
     X(INTERNAL, "internal", 500, "Something went wrong on our side.")                      \
     X(STORE_UNAVAILABLE, "store_unavailable", 503, "The database is not available; try again shortly.") \
     X(SHUTTING_DOWN, "shutting_down", 503, "The server is restarting; try again shortly.")  \
-    X(INSUFFICIENT_STORAGE, "insufficient_storage", 507, "The server is out of storage space.")
+    X(INSUFFICIENT_STORAGE, "insufficient_storage", 507, "The server is out of storage space.") \
+    X(REQUEST_TAKEN, "request_taken", 409, "Someone else has taken this request, or it is no longer open.") \
+    X(IDEMPOTENCY_MISMATCH, "idempotency_mismatch", 409, "This Idempotency-Key was used with a different request.") \
+    X(BAD_TRANSITION, "bad_transition", 409, "This change is not possible in the current status.") \
+    X(BUSY, "busy", 503, "The server is busy; try again in a few seconds.") \
+    X(NO_SERVICE_AREA, "no_service_area", 403, "Your volunteer profile has no home area, so you cannot take requests yourself.") \
+    X(OUTSIDE_SERVICE_AREA, "outside_service_area", 403, "This request is outside the area you serve.") \
+    X(TOO_MANY_OPEN_CLAIMS, "too_many_open_claims", 409, "You hold as many requests as you may at once.") \
+    X(CLAIM_CYCLES_EXCEEDED, "claim_cycles_exceeded", 429, "You have given back too many requests within the hour; try again later.") \
+    X(INVALID_TREE, "invalid_tree", 422, "The decision tree is not valid; see its problems.") \
+    X(INVALID_ANSWER, "invalid_answer", 400, "An answer does not fit the question it answers.") \
+    X(INVALID_DATASET, "invalid_dataset", 422, "The file has rows that cannot be loaded; nothing was changed.") \
+    X(INVALID_GROUP_FILE, "invalid_group_file", 422, "The group file has rows that cannot be imported; nothing was imported.") \
+    X(WRONG_PHASE, "wrong_phase", 409, "The challenge is not in the phase for this.") \
+    X(VOTE_BUDGET_SPENT, "vote_budget_spent", 409, "You have used all your votes in this challenge.") \
+    X(POSSIBLE_DUPLICATE, "possible_duplicate", 409, "You have a post much like this one nearby; confirm to post anyway.")
 
 enum hy_error {
-#define HY__ERR_ENUM(id, code, status, msg) HY_E_##id,
-    HY_ERRORS(HY__ERR_ENUM)
-#undef HY__ERR_ENUM
+#define ERROR_ENUM_ENTRY(id, code, status, msg) HY_E_##id,
+    HY_ERRORS(ERROR_ENUM_ENTRY)
+#undef ERROR_ENUM_ENTRY
     HY_E__COUNT
 };
 

@@ -9,11 +9,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/numtext.h"
 #include "util/utf8.h"
 
-static bool hy__fail(struct hy_parse_error *err, enum hy_error code, const char *field,
+static bool fail(struct hy_parse_error *err, enum hy_error code, const char *field,
                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static bool hy__fail(struct hy_parse_error *err, enum hy_error code, const char *field,
+static bool fail(struct hy_parse_error *err, enum hy_error code, const char *field,
                      const char *fmt, ...) {
     err->code = code;
     err->field = field;
@@ -32,7 +33,7 @@ bool hy_text_ok(const char *s, size_t n, unsigned flags, size_t max_cp) {
     return hy_utf8_length(s, n) <= max_cp;
 }
 
-static const char *hy__trimmed(const char *s, size_t *len) {
+static const char *trimmed(const char *s, size_t *len) {
     size_t n = *len;
     while (n && isspace((unsigned char)*s)) s++, n--;
     while (n && isspace((unsigned char)s[n - 1])) n--;
@@ -40,7 +41,9 @@ static const char *hy__trimmed(const char *s, size_t *len) {
     return s;
 }
 
-static bool hy__to_number(json_t *v, bool from_form, double *ret) {
+/* A JSON number, or text as a person types it (Persian and Arabic digits and separators, see
+ * util/numtext.h): forms send only text, and JSON clients may pass the typed text through. */
+static bool to_number(json_t *v, bool decimal, double *ret) {
     if (json_is_integer(v)) {
         *ret = (double)json_integer_value(v);
         return true;
@@ -49,83 +52,71 @@ static bool hy__to_number(json_t *v, bool from_form, double *ret) {
         *ret = json_real_value(v);
         return isfinite(*ret);
     }
-    if (from_form && json_is_string(v)) {
-        size_t n = json_string_length(v);
-        const char *s = hy__trimmed(json_string_value(v), &n);
-        if (n == 0 || n > 40) return false;
-        char tmp[48];
-        memcpy(tmp, s, n);
-        tmp[n] = '\0';
-        char *end;
-        double d = strtod(tmp, &end);
-        if (*end || !isfinite(d)) return false;
-        *ret = d;
-        return true;
-    }
+    if (json_is_string(v)) return hy_number_parse(json_string_value(v), json_string_length(v), decimal, ret);
     return false;
 }
 
-static bool hy__check_string(json_t *v, const struct hy_field *f, hy_arena *arena,
+static bool check_string(json_t *v, const struct hy_field *f, hy_arena *arena,
                              struct hy_parse_error *err, const char **ret) {
-    if (!json_is_string(v)) return hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s must be text.", f->name);
+    if (!json_is_string(v)) return fail(err, HY_E_INVALID_FIELD, f->name, "%s must be text.", f->name);
     size_t n = json_string_length(v);
-    const char *s = hy__trimmed(json_string_value(v), &n);
+    const char *s = trimmed(json_string_value(v), &n);
     if (memchr(s, 0, n) || !hy_utf8_valid(s, n, 0))
-        return hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s contains characters that are not allowed.", f->name);
+        return fail(err, HY_E_INVALID_FIELD, f->name, "%s contains characters that are not allowed.", f->name);
     if (!(f->flags & HY_MULTILINE))
         for (size_t i = 0; i < n; i++)
             if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
-                return hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s must be a single line.", f->name);
+                return fail(err, HY_E_INVALID_FIELD, f->name, "%s must be a single line.", f->name);
     size_t cp = hy_utf8_length(s, n);
     if (cp < (size_t)f->min) {
         if (cp == 0 && (f->flags & HY_REQUIRED))
-            return hy__fail(err, HY_E_MISSING_FIELD, f->name, "%s is required.", f->name);
+            return fail(err, HY_E_MISSING_FIELD, f->name, "%s is required.", f->name);
         char d[32];
         snprintf(d, sizeof d, "%.0f", f->min);
-        return hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s must be at least %s characters long.", f->name, d);
+        return fail(err, HY_E_INVALID_FIELD, f->name, "%s must be at least %s characters long.", f->name, d);
     }
     if (f->max > 0 && cp > (size_t)f->max) {
         char d[32];
         snprintf(d, sizeof d, "%.0f", f->max);
-        return hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s must be at most %s characters long.", f->name, d);
+        return fail(err, HY_E_INVALID_FIELD, f->name, "%s must be at most %s characters long.", f->name, d);
     }
     const char *copy = hy_arena_strndup(arena, s, n);
-    if (!copy) return hy__fail(err, HY_E_INTERNAL, f->name, "out of memory at %s", f->name);
+    if (!copy) return fail(err, HY_E_INTERNAL, f->name, "out of memory at %s", f->name);
     *ret = copy;
     return true;
 }
 
-static bool hy__in(const char *s, const char *const *choices) {
+static bool in(const char *s, const char *const *choices) {
     if (!s) return false;
     for (size_t i = 0; choices[i]; i++)
         if (strcmp(s, choices[i]) == 0) return true;
     return false;
 }
 
-static bool hy__check_one(json_t *v, const struct hy_field *f, bool from_form, hy_arena *arena,
+static bool check_one(json_t *v, const struct hy_field *f, bool from_form, hy_arena *arena,
                           struct hy_parse_error *err) {
     switch (f->type) {
     case HY_FT_STRING:
-        return hy__check_string(v, f, arena, err, (const char **)f->out);
+        return check_string(v, f, arena, err, (const char **)f->out);
     case HY_FT_ENUM: {
         const char *s;
         if (!json_is_string(v) || !hy_utf8_valid(json_string_value(v), json_string_length(v), 0) ||
-            !hy__in((s = json_string_value(v)), f->choices))
-            return hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s has a value that is not one of the choices.", f->name);
+            !in((s = json_string_value(v)), f->choices))
+            return fail(err, HY_E_INVALID_FIELD, f->name, "%s has a value that is not one of the choices.", f->name);
         *(const char **)f->out = hy_arena_strdup(arena, s);
-        return *(const char **)f->out || hy__fail(err, HY_E_INTERNAL, f->name, "out of memory at %s", f->name);
+        return *(const char **)f->out || fail(err, HY_E_INTERNAL, f->name, "out of memory at %s", f->name);
     }
     case HY_FT_INT:
     case HY_FT_NUMBER: {
         double d;
-        if (!hy__to_number(v, from_form, &d))
-            return hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s must be a number.", f->name);
+        if (!to_number(v, f->type == HY_FT_NUMBER, &d))
+            return fail(err, HY_E_INVALID_FIELD, f->name, "%s must be a number.", f->name);
         if (f->type == HY_FT_INT && d != floor(d))
-            return hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s must be a whole number.", f->name);
+            return fail(err, HY_E_INVALID_FIELD, f->name, "%s must be a whole number.", f->name);
         if (d < f->min || d > f->max) {
             char range[80];
             snprintf(range, sizeof range, "%g and %g", f->min, f->max);
-            return hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s must be between %s.", f->name, range);
+            return fail(err, HY_E_INVALID_FIELD, f->name, "%s must be between %s.", f->name, range);
         }
         if (f->type == HY_FT_INT) *(long long *)f->out = (long long)d;
         else *(double *)f->out = d;
@@ -147,7 +138,7 @@ static bool hy__check_one(json_t *v, const struct hy_field *f, bool from_form, h
                 return true;
             }
         }
-        return hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s must be true or false.", f->name);
+        return fail(err, HY_E_INVALID_FIELD, f->name, "%s must be true or false.", f->name);
     case HY_FT_STRINGS: {
         json_t *arr = v;
         json_t *single = NULL;
@@ -159,7 +150,7 @@ static bool hy__check_one(json_t *v, const struct hy_field *f, bool from_form, h
                 const char *c = strchr(s, ',');
                 size_t n = c ? (size_t)(c - s) : strlen(s);
                 size_t tn = n;
-                const char *t = hy__trimmed(s, &tn);
+                const char *t = trimmed(s, &tn);
                 if (tn) json_array_append_new(single, json_stringn(t, tn));
                 s += n + (c ? 1 : 0);
             }
@@ -167,26 +158,26 @@ static bool hy__check_one(json_t *v, const struct hy_field *f, bool from_form, h
         }
         if (!json_is_array(arr)) {
             json_decref(single);
-            return hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s must be a list of text values.", f->name);
+            return fail(err, HY_E_INVALID_FIELD, f->name, "%s must be a list of text values.", f->name);
         }
         size_t count = json_array_size(arr);
         if (count > (size_t)f->max) {
             json_decref(single);
-            return hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s has too many items.", f->name);
+            return fail(err, HY_E_INVALID_FIELD, f->name, "%s has too many items.", f->name);
         }
         const char **items = hy_arena_alloc(arena, (count ? count : 1) * sizeof *items);
         if (!items) {
             json_decref(single);
-            return hy__fail(err, HY_E_INTERNAL, f->name, "out of memory at %s", f->name);
+            return fail(err, HY_E_INTERNAL, f->name, "out of memory at %s", f->name);
         }
         struct hy_field item = HY_F_STR(f->name, HY_REQUIRED, 1, (double)(f->item_max ? f->item_max : 100), NULL);
         for (size_t i = 0; i < count; i++) {
             const char *s = NULL;
             item.out = &s;
-            if (!hy__check_string(json_array_get(arr, i), &item, arena, err, &s) ||
-                (f->choices && !hy__in(s, f->choices))) {
+            if (!check_string(json_array_get(arr, i), &item, arena, err, &s) ||
+                (f->choices && !in(s, f->choices))) {
                 json_decref(single);
-                if (s) hy__fail(err, HY_E_INVALID_FIELD, f->name, "%s has an item that is not one of the choices.", f->name);
+                if (s) fail(err, HY_E_INVALID_FIELD, f->name, "%s has an item that is not one of the choices.", f->name);
                 return false;
             }
             items[i] = s;
@@ -208,7 +199,7 @@ static bool hy__check_one(json_t *v, const struct hy_field *f, bool from_form, h
 bool hy_fields_check(json_t *obj, const struct hy_field *spec, bool from_form, hy_arena *arena,
                      struct hy_parse_error *err) {
     if (!json_is_object(obj))
-        return hy__fail(err, HY_E_BAD_JSON, NULL, "The body must be a JSON object.");
+        return fail(err, HY_E_BAD_JSON, NULL, "The body must be a JSON object.");
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
@@ -220,7 +211,7 @@ bool hy_fields_check(json_t *obj, const struct hy_field *spec, bool from_form, h
                                 ? hy_arena_strdup(arena, key)
                                 : NULL;
             if (!k) k = "?";
-            return hy__fail(err, HY_E_UNKNOWN_FIELD, k, "This endpoint does not take the field %s.", k);
+            return fail(err, HY_E_UNKNOWN_FIELD, k, "This endpoint does not take the field %s.", k);
         }
     }
     for (const struct hy_field *f = spec; f->name; f++) {
@@ -231,15 +222,15 @@ bool hy_fields_check(json_t *obj, const struct hy_field *spec, bool from_form, h
             v = NULL; /* an empty form box is an absent value */
         if (f->present) *f->present = v != NULL;
         if (!v) {
-            if (f->flags & HY_REQUIRED) return hy__fail(err, HY_E_MISSING_FIELD, f->name, "%s is required.", f->name);
+            if (f->flags & HY_REQUIRED) return fail(err, HY_E_MISSING_FIELD, f->name, "%s is required.", f->name);
             continue;
         }
-        if (!hy__check_one(v, f, from_form, arena, err)) return false;
+        if (!check_one(v, f, from_form, arena, err)) return false;
     }
     return true;
 }
 
-static int hy__hex(int c) {
+static int hex(int c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -247,7 +238,7 @@ static int hy__hex(int c) {
 }
 
 /* Decodes one form component into a fresh buffer; NULL on a bad escape or bad UTF-8. */
-static char *hy__form_decode(const char *s, size_t n, size_t *ret_len) {
+static char *form_decode(const char *s, size_t n, size_t *ret_len) {
     char *out = malloc(n + 1);
     if (!out) return NULL;
     size_t w = 0;
@@ -255,8 +246,8 @@ static char *hy__form_decode(const char *s, size_t n, size_t *ret_len) {
         if (s[i] == '+') {
             out[w++] = ' ';
         } else if (s[i] == '%') {
-            int hi = i + 1 < n ? hy__hex((unsigned char)s[i + 1]) : -1;
-            int lo = i + 2 < n ? hy__hex((unsigned char)s[i + 2]) : -1;
+            int hi = i + 1 < n ? hex((unsigned char)s[i + 1]) : -1;
+            int lo = i + 2 < n ? hex((unsigned char)s[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
                 free(out);
                 return NULL;
@@ -287,9 +278,9 @@ json_t *hy_form_parse(const char *data, size_t len) {
             const char *eq = memchr(data + i, '=', end - i);
             size_t klen = eq ? (size_t)(eq - (data + i)) : end - i;
             size_t kdl, vdl = 0;
-            char *k = hy__form_decode(data + i, klen, &kdl);
-            char *v = eq ? hy__form_decode(eq + 1, end - (size_t)(eq + 1 - data), &vdl)
-                         : hy__form_decode("", 0, &vdl);
+            char *k = form_decode(data + i, klen, &kdl);
+            char *v = eq ? form_decode(eq + 1, end - (size_t)(eq + 1 - data), &vdl)
+                         : form_decode("", 0, &vdl);
             if (!k || !v || kdl == 0 || kdl > 64) {
                 free(k);
                 free(v);
@@ -347,4 +338,10 @@ bool hy_input_parse(hy_req *req, const struct hy_field *spec, hy_result *ret_res
         return false;
     }
     return true;
+}
+
+bool hy_media_type_is(const char *ct, const char *want) {
+    size_t n = strlen(want);
+    if (!ct || strncasecmp(ct, want, n) != 0) return false;
+    return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }

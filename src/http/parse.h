@@ -94,6 +94,10 @@ bool hy_input_parse(hy_req *req, const struct hy_field *spec, hy_result *ret_res
 /* True when the request's body was a form post (the handler then answers with a page). */
 bool hy_req_is_form(hy_req *req);
 
+/* True when the Content-Type `ct` is the media type `want` (without case), with or without
+ * parameters ("text/csv; charset=utf-8"). */
+bool hy_media_type_is(const char *ct, const char *want);
+
 /* Checks a string for UTF-8, control characters and length, as for HY_FT_STRING fields. */
 bool hy_text_ok(const char *s, size_t n, unsigned flags, size_t max_code_points);
 

@@ -1,7 +1,7 @@
 /* router.c — matching a path against the route table. */
-#include <string.h>
+#include "http/router.h"
 
-#include "http/server.h"
+#include <string.h>
 
 enum hy_method hy_method_parse(const char *name) {
     static const struct {
@@ -29,7 +29,7 @@ const char *hy_method_name(enum hy_method m) {
 }
 
 /* Matches one pattern; on success stores {…} segments (pointers into a copy in the arena). */
-static bool hy__match(const char *pattern, const char *path, const char **args, int *nargs,
+static bool match(const char *pattern, const char *path, const char **args, int *nargs,
                       hy_arena *arena) {
     int n = 0;
     const char *p = pattern, *s = path;
@@ -39,14 +39,19 @@ static bool hy__match(const char *pattern, const char *path, const char **args, 
             const char *se = strchr(s, '/');
             if (!pe) return false;
             if (!se) se = s + strlen(s);
-            if (se == s || n >= HY_MAX_ARGS) return false;
+            /* A literal after the parameter in the same segment ("{id}.csv") must end the
+             * path's segment; the parameter is what comes before it. */
+            size_t tail = strcspn(pe + 1, "/");
+            if ((size_t)(se - s) <= tail || memcmp(se - tail, pe + 1, tail) != 0) return false;
+            const char *ae = se - tail;
+            if (ae == s || n >= HY_MAX_ARGS) return false;
             if (args) {
-                char *a = hy_arena_strndup(arena, s, (size_t)(se - s));
+                char *a = hy_arena_strndup(arena, s, (size_t)(ae - s));
                 if (!a) return false;
                 args[n] = a;
             }
             n++;
-            p = pe + 1;
+            p = pe + 1 + tail;
             s = se;
             continue;
         }
@@ -59,16 +64,17 @@ static bool hy__match(const char *pattern, const char *path, const char **args, 
     return true;
 }
 
-const struct hy_route *hy_route_match(const char *path, enum hy_method method,
+const struct hy_route *hy_route_match(const struct hy_route *routes, size_t nroutes,
+                                      const char *path, enum hy_method method,
                                       const char **args, int *ret_nargs, unsigned *ret_allowed,
                                       hy_arena *arena) {
     unsigned allowed = 0;
     enum hy_method want = method == HY_HEAD ? HY_GET : method;
-    for (size_t i = 0; i < hy_routes_count; i++) {
-        const struct hy_route *r = &hy_routes[i];
+    for (size_t i = 0; i < nroutes; i++) {
+        const struct hy_route *r = &routes[i];
         if (r->method == want) {
-            if (hy__match(r->pattern, path, args, ret_nargs, arena)) return r;
-        } else if (!(allowed & r->method) && hy__match(r->pattern, path, NULL, NULL, arena)) {
+            if (match(r->pattern, path, args, ret_nargs, arena)) return r;
+        } else if (!(allowed & r->method) && match(r->pattern, path, NULL, NULL, arena)) {
             allowed |= r->method;
         }
     }

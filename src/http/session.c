@@ -7,9 +7,10 @@
 #include <strings.h>
 
 #include "domain/auth.h"
-#include "http/server.h"
+#include "store/rate.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/origin.h"
 
 bool hy_cookie_get(const char *header, const char *name, char *out, size_t n) {
     if (!header || !name || n == 0) return false;
@@ -73,18 +74,21 @@ bool hy_req_secure(hy_req *req) {
     return false;
 }
 
-struct hy__lookup {
+struct lookup {
     const char *hash;
     bool cookie;
     hy_arena *a;
     struct hy_principal *who;
     int64_t now, idle, max;
+    int64_t token_made_since; /* API tokens made before this are past the lifetime cap */
     bool expired;
+    bool touch; /* the session's or token's last use is a minute old or more: record this one */
 };
 
-static int hy__lookup(hy_store *s, void *ctx) {
-    struct hy__lookup *l = ctx;
+static int lookup_tx(hy_store *s, void *ctx) {
+    struct lookup *l = ctx;
     char user_id[HY_ID_LEN + 1];
+    l->touch = false;
     if (l->cookie) {
         struct hy_session sess;
         int r = s->ops->session_get(s, l->hash, l->a, &sess);
@@ -95,11 +99,13 @@ static int hy__lookup(hy_store *s, void *ctx) {
         }
         memcpy(user_id, sess.user_id, sizeof user_id);
         l->who->csrf = sess.csrf;
-        if (l->now - sess.last_seen >= 60) l->who->token_hash[0] = 't'; /* mark: touch later */
-        else l->who->token_hash[0] = '\0';
+        l->touch = l->now - sess.last_seen >= 60;
     } else {
-        int r = s->ops->token_get(s, l->hash, user_id);
+        int r = s->ops->token_get(s, l->hash, l->now, l->token_made_since, user_id);
         if (r <= 0) return r;
+        int64_t used = 0;
+        if ((r = s->ops->token_last_used(s, l->hash, &used)) < 0) return r;
+        l->touch = l->now - used >= 60;
     }
     struct hy_user u;
     int r = s->ops->user_get(s, user_id, l->a, &u);
@@ -114,14 +120,15 @@ static int hy__lookup(hy_store *s, void *ctx) {
     return HY_DB_ONE;
 }
 
-struct hy__touch {
+struct touch {
     const char *hash;
     int64_t now;
-    bool remove;
+    bool remove, token;
 };
 
-static int hy__touch(hy_store *s, void *ctx) {
-    struct hy__touch *t = ctx;
+static int touch_tx(hy_store *s, void *ctx) {
+    struct touch *t = ctx;
+    if (t->token) return s->ops->token_touch(s, t->hash, t->now);
     return t->remove ? s->ops->session_delete(s, t->hash) : s->ops->session_touch(s, t->hash, t->now);
 }
 
@@ -148,18 +155,20 @@ const struct hy_principal *hy_req_principal(hy_req *req) {
     char hash[HY_TOKEN_HASH_LEN + 1];
     hy_token_hash(token, hash);
     const struct hy_server_config *c = req->srv->cfg;
-    struct hy__lookup l = {hash, cookie, req->arena, who, hy_clock_now(), c->session_idle,
-                           c->session_max, false};
-    int r = hy_db_run(req->srv->db, HY_TX_READ, hy__lookup, &l);
+    int64_t now = hy_clock_now();
+    struct lookup l = {hash, cookie, req->arena, who, now, c->session_idle, c->session_max,
+                       c->token_max_days ? now - (int64_t)c->token_max_days * 86400 : 0, false,
+                       false};
+    int r = hy_db_run(req->srv->db, HY_TX_READ, lookup_tx, &l);
     if (r < 0) {
         hy_warn("session lookup failed (%d); treating the caller as anonymous", r);
         memset(who, 0, sizeof *who);
         return who;
     }
-    if (l.expired || (cookie && who->signed_in && who->token_hash[0] == 't')) {
-        struct hy__touch t = {hash, l.now, l.expired};
-        if (hy_db_run(req->srv->db, HY_TX_WRITE, hy__touch, &t) < 0)
-            hy_warn("could not update a session's last use");
+    if (l.expired || (who->signed_in && l.touch)) {
+        struct touch t = {hash, l.now, l.expired, !cookie && !l.expired};
+        if (hy_db_run(req->srv->db, HY_TX_WRITE, touch_tx, &t) < 0)
+            hy_warn("could not update a session's or token's last use");
     }
     if (who->signed_in && cookie) memcpy(who->token_hash, hash, sizeof who->token_hash);
     else who->token_hash[0] = '\0';
@@ -167,25 +176,38 @@ const struct hy_principal *hy_req_principal(hy_req *req) {
     return who;
 }
 
-/* Compares an Origin header with this server's own origin(s). */
-static bool hy__same_origin(hy_req *req, const char *origin) {
+/* This server's own origin: --public-url when set, otherwise the request's scheme and Host. */
+static bool own_origin(hy_req *req, struct hy_origin *ret) {
     const char *pu = req->srv->cfg->public_url;
-    if (pu && *pu) {
-        size_t n = strlen(pu);
-        while (n && pu[n - 1] == '/') n--;
-        if (strlen(origin) == n && strncasecmp(origin, pu, n) == 0) return true;
-    }
-    const char *host = hy_req_header(req, "Host");
-    if (!host) return false;
-    const char *authority = strstr(origin, "://");
-    if (!authority) return false;
-    authority += 3;
-    return strcasecmp(authority, host) == 0;
+    if (pu && *pu) return hy_origin_parse(pu, true, ret);
+    return hy_origin_from_host(hy_req_header(req, "Host"), hy_req_secure(req), ret);
+}
+
+/* True when `url` (an Origin header, or a Referer with its path when allow_path) names this
+ * server's own origin: scheme, host and port. */
+static bool same_origin(hy_req *req, const char *url, bool allow_path) {
+    struct hy_origin own, theirs;
+    return own_origin(req, &own) && hy_origin_parse(url, allow_path, &theirs) &&
+           hy_origin_equal(&own, &theirs);
+}
+
+/* Under our Referrer-Policy: no-referrer, browsers send "Origin: null" with a form posted by
+ * one of our own pages (a POST navigation; fetch() still sends the real origin). Sandboxed
+ * frames and pages of other sites with the same policy send "null" too, so "null" alone proves
+ * nothing: it counts as our origin only when the browser's Sec-Fetch-Site, which no page can
+ * set, says same-origin. */
+static bool null_origin_ours(hy_req *req, const char *origin) {
+    if (strcmp(origin, "null") != 0) return false;
+    const char *site = hy_req_header(req, "Sec-Fetch-Site");
+    return site && strcmp(site, "same-origin") == 0;
 }
 
 int hy_csrf_check(hy_req *req) {
     const char *origin = hy_req_header(req, "Origin");
-    if (origin && !hy__same_origin(req, origin)) return 403;
+    if (origin && !same_origin(req, origin, false) && !null_origin_ours(req, origin)) return 403;
+    /* A browser that sends no Origin may still send a Referer: another site's is refused. */
+    const char *referer = origin ? NULL : hy_req_header(req, "Referer");
+    if (referer && !same_origin(req, referer, true)) return 403;
     const struct hy_principal *who = hy_req_principal(req);
     if (!who || !who->signed_in || !who->via_cookie) return 0;
     if (origin) return 0; /* same origin, checked above */
@@ -208,8 +230,8 @@ int hy_session_start(hy_req *req, hy_store *s, const char *user_id, const char *
                                                      "Max-Age=%u%s",
                                    token, c->session_max, hy_req_secure(req) ? "; Secure" : "");
     const char *csrf_copy = hy_arena_strdup(req->arena, csrf);
-    if (!cookie || !csrf_copy) return HY_DB_HARD;
-    hy_req_add_header(req, "Set-Cookie", cookie);
+    if (!cookie || !csrf_copy || hy_req_add_header(req, "Set-Cookie", cookie) < 0)
+        return HY_DB_HARD;
     *ret_csrf = csrf_copy;
     return HY_DB_ONE;
 }
@@ -224,50 +246,30 @@ int hy_session_end(hy_req *req, hy_store *s) {
                                    HY_SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Lax; "
                                                      "Max-Age=0%s",
                                    hy_req_secure(req) ? "; Secure" : "");
-    if (cookie) hy_req_add_header(req, "Set-Cookie", cookie);
+    if (cookie && hy_req_add_header(req, "Set-Cookie", cookie) < 0) return HY_DB_HARD;
     return r;
-}
-
-struct hy__rate {
-    const char *key;
-    int64_t now, window, count;
-};
-
-static int hy__rate(hy_store *s, void *ctx) {
-    struct hy__rate *r = ctx;
-    return s->ops->rate_hit(s, r->key, r->now, r->window, &r->count);
 }
 
 bool hy_rate_allow(hy_req *req, const char *key, unsigned limit, unsigned window,
                    hy_result *ret_result) {
-    struct hy__rate r = {key, hy_clock_now(), window, 0};
-    int st = hy_db_run(req->srv->db, HY_TX_ATOMIC, hy__rate, &r);
+    bool over = false;
+    int st = hy_rate_count(req->srv->db, key, limit, window, &over);
     if (st < 0) {
         *ret_result = hy_reply_store_error(req, st);
         return false;
     }
-    if (r.count <= (int64_t)limit) return true;
+    if (!over) return true;
     *ret_result = hy_rate_reply(req, window);
     return false;
 }
 
 hy_result hy_rate_reply(hy_req *req, unsigned window) {
     char *retry = hy_arena_printf(req->arena, "%u", window);
-    if (retry) hy_req_add_header(req, "Retry-After", retry);
+    /* Retry-After only advises: refused (and logged), the answer is still 429. */
+    if (retry) (void)hy_req_add_header(req, "Retry-After", retry);
     return hy_reply_error(req, HY_E_RATE_LIMITED, NULL, NULL);
 }
 
-int hy_rate_hit(hy_store *s, const char *key, unsigned limit, unsigned window, bool *ret_over) {
-    int64_t count = 0;
-    int r = s->ops->rate_hit(s, key, hy_clock_now(), window, &count);
-    if (r < 0) return r;
-    *ret_over = count > (int64_t)limit;
-    return HY_DB_ONE;
-}
-
-int hy_audit(hy_store *s, hy_req *req, const char *action, const char *subject_id,
-             const char *detail) {
-    const struct hy_principal *who = req ? req->who : NULL;
-    const char *actor = who && who->signed_in ? who->user_id : NULL;
-    return s->ops->audit_insert(s, hy_clock_now(), actor, action, subject_id, detail);
+const char *hy_req_actor(const hy_req *req) {
+    return req->who && req->who->signed_in ? req->who->user_id : NULL;
 }

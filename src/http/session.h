@@ -29,8 +29,10 @@ const char *hy_req_client_ip(hy_req *req);
 /* True when the request came over TLS (directly or, with trust_proxy, through a proxy). */
 bool hy_req_secure(hy_req *req);
 
-/* Checks the CSRF rules for a state-changing request; 0 when it may go on. A foreign Origin is
- * refused always; a cookie session without a same-origin Origin needs X-CSRF-Token. */
+/* Checks the CSRF rules for a state-changing request; 0 when it may go on. An Origin other than
+ * our own (scheme, host and port of --public-url, or else of the request itself), or, without
+ * an Origin, such a Referer, is refused always; a cookie session without a same-origin Origin
+ * needs X-CSRF-Token. */
 int hy_csrf_check(hy_req *req);
 
 /* Starts a session for `user_id` inside the caller's write transaction: stores it and adds the
@@ -39,22 +41,18 @@ int hy_session_start(hy_req *req, hy_store *s, const char *user_id, const char *
 /* Ends the caller's cookie session (if any) and clears the cookie. */
 int hy_session_end(hy_req *req, hy_store *s);
 
-/* Counts a hit on `key` (prefixed by the caller, e.g. "login:ip:1.2.3.4") and answers 429 with
- * Retry-After when more than `limit` hits fell in the current `window` seconds. Returns true
- * when the request may go on; otherwise *ret_result holds the queued answer. Runs its own
- * write transaction. */
+/* Counts a hit on `key` (store/rate.h: prefixed by the caller, e.g. "login:ip:1.2.3.4") and
+ * answers 429 with Retry-After when more than `limit` hits fell in the current `window`
+ * seconds. Returns true when the request may go on; otherwise *ret_result holds the queued
+ * answer. Runs its own write statement. */
 bool hy_rate_allow(hy_req *req, const char *key, unsigned limit, unsigned window,
                    hy_result *ret_result);
 
-/* The same count inside the caller's write transaction (e.g. a group-commit job, so that the
- * hit shares the commit of the work it guards): sets *ret_over when the hit is over `limit`.
- * The hit is counted either way; the caller answers an over-limit hit with hy_rate_reply(). */
-int hy_rate_hit(hy_store *s, const char *key, unsigned limit, unsigned window, bool *ret_over);
 /* Answers 429 with Retry-After: window, as hy_rate_allow() does. */
 hy_result hy_rate_reply(hy_req *req, unsigned window);
 
-/* Appends an audit entry (no personal data in `detail`) inside the caller's transaction. */
-int hy_audit(hy_store *s, hy_req *req, const char *action, const char *subject_id,
-             const char *detail);
+/* The signed-in caller's user id for an audit entry, or NULL: as far as the request has
+ * looked the caller up already (hy_req_principal()), without a look-up of its own. */
+const char *hy_req_actor(const hy_req *req);
 
 #endif

@@ -4,26 +4,25 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
-#include "http/server.h"
 #include "util/buf.h"
+#include "util/gzip.h"
 #include "util/log.h"
 
-#define HY__STATIC_FILE_MAX ((size_t)32 << 20)
-#define HY__STATIC_TOTAL_MAX ((size_t)512 << 20)
+#define STATIC_FILE_MAX ((size_t)32 << 20)
+#define STATIC_TOTAL_MAX ((size_t)512 << 20)
 
-struct hy__file {
+struct file {
     char *path; /* "/css/app.css" */
     const char *mime;
-    char etag[24];
+    char etag[HY_ETAG_SIZE];   /* of the file's bytes */
+    char gzetag[HY_ETAG_SIZE]; /* of its gzip copy: another representation, another tag */
     unsigned char *data;
     size_t len;
     unsigned char *gz;
@@ -32,7 +31,7 @@ struct hy__file {
 };
 
 struct hy_static {
-    struct hy__file *files;
+    struct file *files;
     size_t nfiles, cap;
     size_t *index; /* open addressing over files, SIZE_MAX = empty */
     size_t index_size;
@@ -78,44 +77,13 @@ const char *hy_mime_type(const char *name) {
     return "application/octet-stream";
 }
 
-static bool hy__compressible(const char *mime) {
-    return strncmp(mime, "text/", 5) == 0 || strstr(mime, "json") || strstr(mime, "xml") ||
-           strstr(mime, "yaml") || strcmp(mime, "image/x-icon") == 0 ||
-           strcmp(mime, "font/ttf") == 0;
-}
-
-static uint64_t hy__hash(const char *s, size_t n) {
+static uint64_t fnv_hash(const char *s, size_t n) {
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return h;
 }
 
-static bool hy__gzip(const unsigned char *in, size_t n, unsigned char **ret, size_t *ret_len) {
-    z_stream z = {0};
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return false;
-    size_t cap = deflateBound(&z, (uLong)n);
-    unsigned char *out = malloc(cap);
-    if (!out) {
-        deflateEnd(&z);
-        return false;
-    }
-    z.next_in = (Bytef *)in;
-    z.avail_in = (uInt)n;
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    int r = deflate(&z, Z_FINISH);
-    size_t len = z.total_out;
-    deflateEnd(&z);
-    if (r != Z_STREAM_END) {
-        free(out);
-        return false;
-    }
-    *ret = out;
-    *ret_len = len;
-    return true;
-}
-
-static int hy__add_file(struct hy_static *st, const char *rel, const char *full) {
+static int add_file(struct hy_static *st, const char *rel, const char *full) {
     int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return -errno;
     struct stat sb;
@@ -124,7 +92,7 @@ static int hy__add_file(struct hy_static *st, const char *rel, const char *full)
         return 0;
     }
     size_t len = (size_t)sb.st_size;
-    if (len > HY__STATIC_FILE_MAX || st->bytes + len > HY__STATIC_TOTAL_MAX) {
+    if (len > STATIC_FILE_MAX || st->bytes + len > STATIC_TOTAL_MAX) {
         close(fd);
         hy_warn("static: %s skipped (too large)", rel);
         return 0;
@@ -150,7 +118,7 @@ static int hy__add_file(struct hy_static *st, const char *rel, const char *full)
     }
     if (st->nfiles == st->cap) {
         size_t cap = st->cap ? st->cap * 2 : 64;
-        struct hy__file *f = realloc(st->files, cap * sizeof *f);
+        struct file *f = realloc(st->files, cap * sizeof *f);
         if (!f) {
             free(data);
             return -ENOMEM;
@@ -158,7 +126,7 @@ static int hy__add_file(struct hy_static *st, const char *rel, const char *full)
         st->files = f;
         st->cap = cap;
     }
-    struct hy__file *f = &st->files[st->nfiles];
+    struct file *f = &st->files[st->nfiles];
     memset(f, 0, sizeof *f);
     f->path = strdup(rel);
     if (!f->path) {
@@ -168,17 +136,15 @@ static int hy__add_file(struct hy_static *st, const char *rel, const char *full)
     f->mime = hy_mime_type(rel);
     f->data = data;
     f->len = len;
-    unsigned char digest[8];
-    crypto_generichash(digest, sizeof digest, data, len, NULL, 0);
-    snprintf(f->etag, sizeof f->etag, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", digest[0],
-             digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7]);
-    if (hy__compressible(f->mime) && len > 256) {
+    hy_etag(data, len, f->etag);
+    if (hy_compressible(f->mime) && len > 256) {
         unsigned char *gz;
         size_t gzlen;
-        if (hy__gzip(data, len, &gz, &gzlen)) {
+        if (hy_gzip(data, len, 6, &gz, &gzlen)) {
             if (gzlen < len) {
                 f->gz = gz;
                 f->gzlen = gzlen;
+                hy_etag(gz, gzlen, f->gzetag);
             } else {
                 free(gz);
             }
@@ -189,14 +155,16 @@ static int hy__add_file(struct hy_static *st, const char *rel, const char *full)
     return 0;
 }
 
-static int hy__walk(struct hy_static *st, const char *dir, const char *rel, int depth) {
+static int walk(struct hy_static *st, const char *dir, const char *rel, int depth) {
     if (depth > 16) return 0;
     DIR *d = opendir(dir);
     if (!d) return -errno;
     int r = 0;
     struct dirent *e;
     while (r >= 0 && (e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
+        /* Dot-files are private; names starting with "_" are the front-end build's sources
+         * (web/_pages/, web/_shell/), which are assembled into the pages that are served. */
+        if (e->d_name[0] == '.' || e->d_name[0] == '_') continue;
         hy_buf full = HY_BUF_INIT(4096), sub = HY_BUF_INIT(4096);
         if (hy_buf_printf(&full, "%s/%s", dir, e->d_name) || hy_buf_printf(&sub, "%s/%s", rel, e->d_name)) {
             hy_buf_free(&full);
@@ -205,8 +173,8 @@ static int hy__walk(struct hy_static *st, const char *dir, const char *rel, int 
         }
         struct stat sb;
         if (lstat(full.data, &sb) == 0) {
-            if (S_ISDIR(sb.st_mode)) r = hy__walk(st, full.data, sub.data, depth + 1);
-            else if (S_ISREG(sb.st_mode)) r = hy__add_file(st, sub.data, full.data);
+            if (S_ISDIR(sb.st_mode)) r = walk(st, full.data, sub.data, depth + 1);
+            else if (S_ISREG(sb.st_mode)) r = add_file(st, sub.data, full.data);
         }
         hy_buf_free(&full);
         hy_buf_free(&sub);
@@ -215,16 +183,35 @@ static int hy__walk(struct hy_static *st, const char *dir, const char *rel, int 
     return r;
 }
 
-static struct MHD_Response *hy__response(const struct hy__file *f, bool gz) {
+/* A file the front-end build wrote under /assets/ with its content hash in the name
+ * ("/assets/css/app.3f2a9c1d0b.css"): a changed file gets a new name, so it never changes. */
+static bool fingerprinted(const char *path) {
+    if (strncmp(path, "/assets/", 8) != 0) return false;
+    const char *name = strrchr(path, '/') + 1;
+    const char *ext = strrchr(name, '.');
+    if (!ext) return false;
+    const char *p = ext; /* back over the hash: lowercase hex digits */
+    while (p > name && ((p[-1] >= '0' && p[-1] <= '9') || (p[-1] >= 'a' && p[-1] <= 'f'))) p--;
+    return ext - p >= 8 && p - 1 > name && p[-1] == '.';
+}
+
+/* Fingerprinted files are kept for a year without asking again; the libraries in /vendor/ for a
+ * day; everything else, pages first, is revalidated on every use (ETag). */
+static const char *cache_control(const char *path) {
+    if (fingerprinted(path)) return "public, max-age=31536000, immutable";
+    if (strncmp(path, "/vendor/", 8) == 0 || strncmp(path, "/fonts/", 7) == 0)
+        return "public, max-age=86400";
+    return "no-cache";
+}
+
+static struct MHD_Response *response(const struct file *f, bool gz) {
     struct MHD_Response *r = MHD_create_response_from_buffer(gz ? f->gzlen : f->len,
                                                              gz ? f->gz : f->data,
                                                              MHD_RESPMEM_PERSISTENT);
     if (!r) return NULL;
     MHD_add_response_header(r, "Content-Type", f->mime);
-    MHD_add_response_header(r, "ETag", f->etag);
-    bool long_lived = strncmp(f->path, "/vendor/", 8) == 0 || strncmp(f->path, "/fonts/", 7) == 0;
-    MHD_add_response_header(r, "Cache-Control",
-                            long_lived ? "public, max-age=86400" : "no-cache");
+    MHD_add_response_header(r, "ETag", gz ? f->gzetag : f->etag);
+    MHD_add_response_header(r, "Cache-Control", cache_control(f->path));
     if (f->gz) MHD_add_response_header(r, "Vary", "Accept-Encoding");
     if (gz) MHD_add_response_header(r, "Content-Encoding", "gzip");
     return r;
@@ -235,7 +222,7 @@ int hy_static_load(const char *dir, struct hy_static **ret) {
     if (!st) return -ENOMEM;
     st->notfound = -1;
     if (dir && *dir) {
-        int r = hy__walk(st, dir, "", 0);
+        int r = walk(st, dir, "", 0);
         if (r < 0) {
             hy_error("static: cannot read %s: %s", dir, strerror(-r));
             hy_static_free(st);
@@ -251,7 +238,7 @@ int hy_static_load(const char *dir, struct hy_static **ret) {
     }
     for (size_t i = 0; i < st->index_size; i++) st->index[i] = SIZE_MAX;
     for (size_t i = 0; i < st->nfiles; i++) {
-        size_t h = (size_t)hy__hash(st->files[i].path, strlen(st->files[i].path)) & (st->index_size - 1);
+        size_t h = (size_t)fnv_hash(st->files[i].path, strlen(st->files[i].path)) & (st->index_size - 1);
         while (st->index[h] != SIZE_MAX) h = (h + 1) & (st->index_size - 1);
         st->index[h] = i;
         if (strcmp(st->files[i].path, "/404.html") == 0) st->notfound = (int)i;
@@ -263,7 +250,7 @@ int hy_static_load(const char *dir, struct hy_static **ret) {
 void hy_static_free(struct hy_static *st) {
     if (!st) return;
     for (size_t i = 0; i < st->nfiles; i++) {
-        struct hy__file *f = &st->files[i];
+        struct file *f = &st->files[i];
         if (f->plain) MHD_destroy_response(f->plain);
         if (f->gzip) MHD_destroy_response(f->gzip);
         free(f->path);
@@ -280,87 +267,63 @@ void hy_static_stats(const struct hy_static *st, size_t *ret_files, size_t *ret_
     *ret_bytes = st ? st->bytes : 0;
 }
 
-static struct hy__file *hy__find_exact(const struct hy_static *st, const char *path, size_t n) {
+static struct file *find_exact(const struct hy_static *st, const char *path, size_t n) {
     if (!st || !st->nfiles) return NULL;
-    size_t h = (size_t)hy__hash(path, n) & (st->index_size - 1);
+    size_t h = (size_t)fnv_hash(path, n) & (st->index_size - 1);
     while (st->index[h] != SIZE_MAX) {
-        struct hy__file *f = &st->files[st->index[h]];
+        struct file *f = &st->files[st->index[h]];
         if (strncmp(f->path, path, n) == 0 && f->path[n] == '\0') return f;
         h = (h + 1) & (st->index_size - 1);
     }
     return NULL;
 }
 
-static struct hy__file *hy__find(const struct hy_static *st, const char *path) {
+static struct file *find_file(const struct hy_static *st, const char *path) {
     char tmp[1100];
     size_t n = strlen(path);
     if (n == 0 || n > 1024) return NULL;
     if (path[n - 1] == '/') {
         snprintf(tmp, sizeof tmp, "%sindex.html", path);
-        return hy__find_exact(st, tmp, strlen(tmp));
+        return find_exact(st, tmp, strlen(tmp));
     }
-    struct hy__file *f = hy__find_exact(st, path, n);
+    struct file *f = find_exact(st, path, n);
     if (f) return f;
     snprintf(tmp, sizeof tmp, "%s.html", path);
-    return hy__find_exact(st, tmp, strlen(tmp));
+    return find_exact(st, tmp, strlen(tmp));
 }
 
 bool hy_static_exists(const struct hy_static *st, const char *path) {
-    return hy__find(st, path) != NULL;
+    return find_file(st, path) != NULL;
 }
 
-static bool hy__etag_matches(const char *inm, const char *etag) {
-    if (!inm) return false;
-    size_t n = strlen(etag);
-    for (const char *p = inm; *p;) {
-        while (*p == ' ' || *p == ',') p++;
-        if (*p == '*') return true;
-        if (p[0] == 'W' && p[1] == '/') p += 2;
-        if (strncmp(p, etag, n) == 0) return true;
-        p = strchr(p, ',');
-        if (!p) break;
-    }
-    return false;
-}
-
-bool hy_accepts_gzip(const char *ae) {
-    if (!ae) return false;
-    const char *g = strcasestr(ae, "gzip");
-    if (!g) return false;
-    const char *q = g + 4;
-    while (*q == ' ') q++;
-    if (*q == ';') {
-        const char *v = strstr(q, "q=");
-        if (v && strtod(v + 2, NULL) <= 0.0) return false;
-    }
+bool hy_static_get(const struct hy_static *st, const char *path, const char **ret_data,
+                   size_t *ret_len) {
+    const struct file *f = find_file(st, path);
+    if (!f) return false;
+    *ret_data = (const char *)f->data;
+    *ret_len = f->len;
     return true;
 }
 
 hy_result hy_static_serve(struct hy_static *st, hy_req *req) {
-    struct hy__file *f = hy__find(st, req->path);
+    struct file *f = find_file(st, req->path);
     unsigned status = 200;
     if (!f) {
         if (!st || st->notfound < 0) return hy_reply_error(req, HY_E_NOT_FOUND, NULL, NULL);
         f = &st->files[st->notfound];
         status = 404;
     }
-    if (status == 200 && hy__etag_matches(hy_req_header(req, "If-None-Match"), f->etag)) {
-        struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-        if (!r) return MHD_NO;
-        MHD_add_response_header(r, "ETag", f->etag);
-        MHD_add_response_header(r, "Cache-Control", "no-cache");
-        if (f->gz) MHD_add_response_header(r, "Vary", "Accept-Encoding");
-        hy_result res = hy_reply_response(req, 304, r, 0);
-        MHD_destroy_response(r);
-        return res;
-    }
     bool gz = f->gz && hy_accepts_gzip(hy_req_header(req, "Accept-Encoding"));
+    if (status == 200 &&
+        hy_etag_matches(hy_req_header(req, "If-None-Match"), gz ? f->gzetag : f->etag))
+        return hy_reply_not_modified(req, gz ? f->gzetag : f->etag, cache_control(f->path),
+                                     f->gz != NULL, 0, gz ? f->gzlen : f->len);
     /* Responses are built once per file and variant, then reused by every request. The build
      * races harmlessly at most once per variant; the loser's copy is dropped. */
     struct MHD_Response **slot = gz ? &f->gzip : &f->plain;
     struct MHD_Response *r = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
     if (!r) {
-        struct MHD_Response *fresh = hy__response(f, gz);
+        struct MHD_Response *fresh = response(f, gz);
         if (!fresh) return MHD_NO;
         if (strncmp(f->path, "/embed/", 7) == 0)
             hy_http_embed_headers(req->srv, fresh);

@@ -19,6 +19,10 @@ void hy_static_free(struct hy_static *st);
 /* True when `path` maps to a file ("/" → /index.html, "/a/" → /a/index.html, "/a" → /a or
  * /a.html). */
 bool hy_static_exists(const struct hy_static *st, const char *path);
+/* The bytes of the file `path` names (as hy_static_exists() maps it), for pages the server
+ * fills in (a built page used as the template of a server-rendered one). False when absent. */
+bool hy_static_get(const struct hy_static *st, const char *path, const char **ret_data,
+                   size_t *ret_len);
 /* Answers a GET/HEAD for `req->path`: the file, 304, or a 404 (web/404.html if present). */
 hy_result hy_static_serve(struct hy_static *st, hy_req *req);
 /* Number of files and bytes loaded. */

@@ -17,7 +17,7 @@ struct hy_tiles {
     char attribution[512];
 };
 
-static void hy__meta(struct hy_tiles *t) {
+static void meta(struct hy_tiles *t) {
     sqlite3_stmt *st;
     t->mime = "image/png";
     t->max_zoom = 18;
@@ -60,7 +60,7 @@ int hy_tiles_open(const char *path, struct hy_tiles **ret) {
         return -EINVAL;
     }
     pthread_mutex_init(&t->lock, NULL);
-    hy__meta(t);
+    meta(t);
     *ret = t;
     return 0;
 }

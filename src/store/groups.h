@@ -14,63 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "domain/area.h"
+#include "domain/group.h"
 #include "store/store.h"
-
-struct hy_group {
-    char id[HY_ID_LEN + 1];
-    const char *name;
-    const char *description;
-    double lat, lon;
-    const char *area_kind;   /* "none", "radius" or "polygon" */
-    double radius_m;         /* radius areas */
-    const char *area;        /* polygon areas: the GeoJSON Polygon text; else NULL */
-    struct hy_bbox area_box; /* the area's bounding box (radius and polygon areas) */
-    const char *contact;     /* JSON object text: phone, email, website, messaging */
-    const char *languages;   /* JSON array text */
-    const char *tags;        /* JSON array text */
-    const char *status;      /* "pending" or "approved" */
-    bool verified;
-    bool demo;
-    const char *name_norm;   /* hy_search_text(name): the sort key */
-    const char *search_text; /* hy_search_text(name + description + tags) */
-    const char *created_by;  /* user id, or NULL (imports, demo) */
-    int64_t created_at, updated_at;
-    /* insert_many(): where to lay the group out in the store, so that groups near each other
-     * share pages (imports number them along a space-filling curve). SQLite uses it as the row
-     * number, which must be at least layout_base() and unique; 0 = after every stored group.
-     * PostgreSQL ignores it. */
-    int64_t layout;
-    /* Filled by near(): */
-    double distance_m;
-    bool covers; /* the group's area covers the query point */
-};
-
-struct hy_group_near {
-    double lat, lon;
-    size_t limit;    /* 1..HY_GROUPS_LIMIT_MAX */
-    double radius_m; /* only groups within this distance; 0 = any distance */
-    bool has_box;    /* only groups inside `box` (longitudes may wrap: min_lon > max_lon) */
-    struct hy_bbox box;
-};
-
-#define HY_GROUPS_LIMIT_MAX 1000
-
-struct hy_place {
-    int64_t geonameid; /* GeoNames id; postcodes: 0 */
-    const char *kind;  /* "place" or "postcode" */
-    const char *name;
-    const char *ascii_name;
-    const char *country; /* ISO 3166 alpha-2, may be "" */
-    const char *admin1;
-    double lat, lon;
-    int64_t population;
-    bool exact; /* geocode(): the query matched a whole name */
-    /* For place_insert_many(): the normalised names to find it by (deduplicated by the
-     * store), the first being the main name. */
-    const char *const *names;
-    size_t nnames;
-};
 
 struct hy_group_ops {
     /* Inserts groups (each with a fresh id). HY_DB_ONE, or HY_DB_NONE when an id exists. */
@@ -102,25 +47,45 @@ struct hy_group_ops {
     int (*owner_add)(hy_store *s, const char *group_id, const char *user_id);
     /* HY_DB_ONE when the user owns the group, else HY_DB_NONE. */
     int (*is_owner)(hy_store *s, const char *group_id, const char *user_id);
-    /* Coordinators of a group (for issue 6: "coordinator of group A"). add → HY_DB_NONE if
+    /* Coordinators of a group ("coordinator of group A"). add → HY_DB_NONE if
      * already one; remove → HY_DB_NONE if not one. */
     int (*coordinator_add)(hy_store *s, const char *group_id, const char *user_id);
     int (*coordinator_remove)(hy_store *s, const char *group_id, const char *user_id);
     int (*is_coordinator)(hy_store *s, const char *group_id, const char *user_id);
 
+    /* ---- changes an owner proposed to an approved group (one per group) ---- */
+    /* Inserts or replaces the group's pending change. HY_DB_ONE. */
+    int (*change_put)(hy_store *s, const struct hy_group_change *c);
+    /* HY_DB_NONE when the group has no pending change. */
+    int (*change_get)(hy_store *s, const char *group_id, hy_arena *a, struct hy_group_change *ret);
+    /* HY_DB_NONE when there was none. */
+    int (*change_delete)(hy_store *s, const char *group_id);
+    /* Deletes a group with its owners, coordinators and waiting change: HY_DB_ONE, or
+     * HY_DB_NONE when there is no such group. */
+    int (*remove)(hy_store *s, const char *id);
+    /* Pending changes, oldest first (then by group id), at most `limit` from `offset`;
+     * *ret_total is how many there are. Returns the count listed. */
+    int (*change_list)(hy_store *s, size_t limit, size_t offset, hy_arena *a,
+                       struct hy_group_change **ret, size_t *ret_total);
+
     /* ---- gazetteer ---- */
-    /* Removes every place (before a fresh `import places`). */
-    int (*places_clear)(hy_store *s);
+    /* Removes the GeoNames places (operator_list false) or the operator's own place list
+     * (true; negative ids), before a fresh `import places` of that source. */
+    int (*places_clear)(hy_store *s, bool operator_list);
+    /* The number of places in the gazetteer. */
+    int (*places_count)(hy_store *s, size_t *ret_count);
+    /* Whether the gazetteer has any place at all (cheap: stops at the first row). */
+    int (*places_any)(hy_store *s, bool *ret_any);
     int (*place_insert_many)(hy_store *s, const struct hy_place *p, size_t n);
     /* Inserts or replaces postcodes: key (hy_postcode_key), display form, country. */
     int (*postcode_upsert_many)(hy_store *s, const char *const *keys, const char *const *shown,
                                 const char *const *countries, const double *lat, const double *lon,
                                 size_t n);
-    /* Places and postcodes whose name starts with `prefix` (normalised): postcodes matching
-     * `postcode_key` (may be NULL) first, exact before prefix matches, then by population,
-     * then by id. Returns the count (<= limit). */
-    int (*geocode)(hy_store *s, const char *prefix, const char *postcode_key, size_t limit,
-                   hy_arena *a, struct hy_place **ret);
+    /* Places and postcodes whose name starts with q->prefix (normalised): postcodes matching
+     * q->postcode_key (may be NULL) first, exact before prefix matches; places then ranked by
+     * hy_geocode_rank() (the region and the hint). Returns the count (<= q->limit). */
+    int (*geocode)(hy_store *s, const struct hy_geocode_query *q, hy_arena *a,
+                   struct hy_place **ret);
 };
 
 extern const struct hy_group_ops hy_sq_group_ops;

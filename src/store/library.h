@@ -1,4 +1,4 @@
-/* library.h — the knowledge library's store functions (issue 7): documents, their search
+/* library.h — the knowledge library's store functions: documents, their search
  * tokens, revisions, attachments, and the civic-tech communities directory.
  *
  * Both backends fill one `struct hy_library_ops`; tests/store/store_library.c checks that they
@@ -15,101 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/library.h"
 #include "store/store.h"
-
-/* One library document. */
-struct hy_lib_doc {
-    char id[HY_ID_LEN + 1];
-    const char *type;              /* case_study, project, publication, toolkit, faq, resource, guide */
-    const char *language;          /* fa, en */
-    const char *translation_group; /* id shared by a document and its translations */
-    const char *title;
-    const char *summary;
-    const char *body_md;   /* the Markdown as written */
-    const char *body_html; /* rendered at save time (raw HTML off, links sanitised) */
-    const char *body_text; /* plain text of the body, for snippets */
-    const char *country;   /* ISO 3166-1 alpha-2 (upper case), or NULL */
-    const char *level;     /* international, national, regional, local, non_governmental, or NULL */
-    int year;              /* 0 = none */
-    const char *stage;     /* problem_identification … diffusion, or NULL */
-    const char *themes;    /* theme slugs separated by single spaces ("" = none) */
-    const char *tags;      /* JSON array of strings */
-    const char *organisations; /* JSON array of strings */
-    const char *authors;       /* JSON array of strings */
-    const char *links;         /* JSON array of {"url","title"} */
-    bool covid;
-    const char *status;     /* draft, in_review, published */
-    const char *origin;     /* user, seed, demo, import */
-    const char *created_by; /* user id, or NULL (seed, demo, import) */
-    int64_t created_at, updated_at;
-    int64_t published_at; /* 0 = never published */
-    int64_t sort_at;      /* "newest" order: published_at once published, else created_at */
-    /* Search tokens (domain/library.c): normalised words separated by single spaces. */
-    const char *tok_title, *tok_summary, *tok_tags;
-    const char *tokens; /* every searchable word: title, summary, tags, organisations, body */
-};
-
-/* What the search scan needs of each candidate. */
-struct hy_lib_row {
-    char id[HY_ID_LEN + 1];
-    const char *type, *language, *country, *level, *stage, *themes, *status;
-    int year;
-    bool covid;
-    int64_t sort_at;
-    const char *tok_title, *tok_summary, *tok_tags; /* only when the scan has terms, else NULL */
-    const char *tokens; /* only from index_rows, else NULL */
-};
-
-#define HY_LIB_MAX_TERMS 8
-
-/* The candidates of a search. */
-struct hy_lib_scan {
-    const char *status; /* only documents with this status; NULL = any */
-    /* Normalised query words (domain/library.c): a document matches when every term is the
-     * start of one of its tokens. nterms = 0: every document. */
-    const char *terms[HY_LIB_MAX_TERMS];
-    size_t nterms;
-};
-
-struct hy_lib_revision {
-    int64_t id, at;
-    const char *doc_id;
-    const char *author_id; /* NULL for the system */
-    const char *action;    /* create, edit, submit, publish, unpublish, import, seed */
-    const char *snapshot;  /* JSON object: the document's editable fields after the change */
-};
-
-struct hy_lib_attachment {
-    char id[HY_ID_LEN + 1];
-    char doc_id[HY_ID_LEN + 1];
-    const char *filename;
-    const char *content_type;
-    const void *data; /* NULL in lists */
-    size_t size;
-    const char *created_by;
-    int64_t created_at;
-};
-
-struct hy_lib_org {
-    const char *slug; /* stable key, e.g. "code-for-japan" */
-    const char *name_fa, *name_en;
-    const char *region;  /* e.g. "Asia", "Europe" (a fixed list in domain/library.c) */
-    const char *country; /* ISO alpha-2 or NULL */
-    const char *website; /* https URL or NULL */
-    const char *description_fa, *description_en;
-    const char *origin; /* seed, demo, import, user */
-};
-
-struct hy_lib_project {
-    const char *slug;
-    const char *org_slug;
-    const char *name_fa, *name_en;
-    const char *description_fa, *description_en;
-    const char *website; /* or NULL */
-    int year;            /* 0 = unknown */
-    bool covid;
-    const char *doc_id; /* the library document about it, or NULL */
-};
 
 struct hy_library_ops {
     /* Inserts a document (every field, tokens included). HY_DB_NONE when the id exists. */
@@ -164,6 +71,9 @@ struct hy_library_ops {
     /* A document's attachments without their bytes, oldest first. Returns the count. */
     int (*attachment_list)(hy_store *s, const char *doc_id, hy_arena *a,
                            struct hy_lib_attachment **ret);
+    /* Deletes attachment `id` of document `doc_id`: HY_DB_ONE, or HY_DB_NONE when the document
+     * has no such attachment. */
+    int (*attachment_delete)(hy_store *s, const char *doc_id, const char *id);
 
     /* Inserts or replaces (by slug) an organisation / a project. */
     int (*org_put)(hy_store *s, const struct hy_lib_org *o);

@@ -1,4 +1,4 @@
-/* requests.h — the store's help-request functions (issue 6): help requests, their personal
+/* requests.h — the store's help-request functions: help requests, their personal
  * contact data, the transition log, coordinators' notes and call log, idempotency keys, the
  * outbox worker's queue operations, and the retention purge.
  *
@@ -17,108 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "domain/requests.h"
 #include "store/store.h"
-
-#define HY_TRACKING_LEN 8
-
-struct hy_request {
-    char id[HY_ID_LEN + 1];
-    char tracking_code[HY_TRACKING_LEN + 1];
-    const char *status;
-    const char *kind;     /* groceries, medicine, errand, companionship, other */
-    const char *urgency;  /* low, normal, high */
-    const char *for_whom; /* self, other */
-    const char *language; /* the requester's language for messages: fa, en */
-    const char *source;   /* web, sms */
-    bool has_area;
-    double lat, lon;            /* rounded to about 500 m */
-    char assignee_id[HY_ID_LEN + 1]; /* "" when nobody holds it */
-    const char *assignee_name;  /* the assignee's display name (list/get), or NULL */
-    const char *reason;         /* why it was cancelled / could not be helped, or NULL */
-    const char *checklist;      /* JSON object of the contactless-delivery checklist */
-    bool has_receipt;
-    double receipt_amount;
-    const char *reimbursement; /* none, pending, paid */
-    int64_t created_at, updated_at;
-    int64_t opened_at, claimed_at, closed_at; /* 0 = not (yet) */
-    bool purged;                              /* the personal data has been erased */
-};
-
-/* Personal data: read only after checking the caller may see it. */
-struct hy_request_contact {
-    const char *name;
-    const char *phone; /* E.164 */
-    const char *address;
-    const char *details;
-    bool has_exact;
-    double lat, lon; /* the exact position given, if any */
-};
-
-struct hy_request_filter {
-    const char *statuses; /* ",open,claimed," (commas around each), or NULL for any */
-    const char *kind;     /* NULL = any */
-    const char *urgency;  /* NULL = any */
-    const char *assignee_id; /* NULL = any */
-    bool has_box;         /* only requests with an area inside the box */
-    double min_lat, max_lat, min_lon, max_lon;
-    int64_t created_after;  /* 0 = no bound; created_at >= this */
-    int64_t created_before; /* 0 = no bound; created_at < this */
-    int64_t opened_after;   /* 0 = no bound; opened_at > this */
-    size_t limit;
-};
-
-struct hy_request_event {
-    int64_t at;
-    const char *actor_id; /* NULL for the requester, an SMS or the system */
-    const char *from_status, *to_status;
-    const char *reason; /* NULL or a short code/text (never personal data) */
-};
-
-struct hy_request_note {
-    int64_t id, at;
-    const char *author_id;
-    const char *author_name;
-    const char *kind;    /* note, call */
-    const char *text;    /* may be personal: erased by the purge */
-    const char *outcome; /* calls: reached, no_answer, wrong_number, or NULL */
-};
-
-/* An approved volunteer with a home area, for suggestions and notifications. */
-struct hy_request_volunteer {
-    char user_id[HY_ID_LEN + 1];
-    const char *name;
-    const char *phone;    /* personal; used only to enqueue notifications */
-    const char *language; /* the account's interface language */
-    const char *languages;    /* JSON array */
-    const char *availability; /* free text */
-    double lat, lon, radius_km;
-    int64_t load; /* requests it holds now (claimed or in_progress) */
-};
-
-struct hy_request_stat_row {
-    const char *status, *kind;
-    int64_t day; /* days since the epoch (UTC) of created_at */
-    bool has_area;
-    double lat, lon;
-    int64_t count;
-};
-
-struct hy_idempotency {
-    const char *request_hash;
-    int status;
-    const char *body;
-    int64_t created_at;
-};
-
-struct hy_outbox_item {
-    int64_t id;
-    int64_t attempts; /* including the one this take() starts */
-    const char *recipient, *channel, *language, *template_name, *payload;
-};
-
-struct hy_purge_counts {
-    int64_t requests, notes, outbox, idempotency;
-};
 
 struct hy_request_ops {
     /* Inserts a request with its contact row. HY_DB_NONE when the id or tracking code is
@@ -157,6 +57,11 @@ struct hy_request_ops {
      * current load, ordered by user id. At most `limit`. Returns the count. */
     int (*volunteers)(hy_store *s, const double *box, size_t limit, hy_arena *a,
                       struct hy_request_volunteer **ret);
+    /* What a volunteer about to claim has: their service area and how many requests they
+     * hold and gave back themselves after `since` (struct hy_rq_claimer). HY_DB_NONE when
+     * there is no such account. */
+    int (*claimer)(hy_store *s, const char *user_id, int64_t since, hy_arena *a,
+                   struct hy_rq_claimer *ret);
     /* Counts by status, kind, day and rounded position. Returns the number of rows. */
     int (*stats)(hy_store *s, hy_arena *a, struct hy_request_stat_row **ret);
 
@@ -168,9 +73,11 @@ struct hy_request_ops {
                     const struct hy_idempotency *v);
 
     /* Erases the personal data of requests closed, cancelled or unable_to_help before
-     * `finished_before` (contact rows, notes, reasons, the outbox messages sent to their
-     * phones), idempotency keys created before `idem_before`, and sent or failed outbox
-     * messages created before `outbox_before`. Anonymous fields stay for statistics. */
+     * `finished_before` (contact rows, notes, reasons, the outbox messages to their phones
+     * whatever their state, but for those still waiting to be sent to a number another
+     * request's contact or an account holds), idempotency keys created before `idem_before`,
+     * and every outbox message created before `outbox_before`, delivered or not. Anonymous
+     * fields stay for statistics. */
     int (*purge)(hy_store *s, int64_t now, int64_t finished_before, int64_t idem_before,
                  int64_t outbox_before, struct hy_purge_counts *ret);
     /* Outside any transaction: makes erased bytes unrecoverable from the files where the
@@ -188,8 +95,13 @@ struct hy_request_ops {
      * when `give_up`. `error` is a short reason without personal data. */
     int (*outbox_retry)(hy_store *s, int64_t id, int64_t next_at, bool give_up,
                         const char *error);
-    /* Counts of outbox messages by status (pending, sending, sent, failed), for diagnostics. */
-    int (*outbox_counts)(hy_store *s, int64_t ret[4]);
+    /* Counts of outbox messages by status (pending, sending, sent, failed, and dropped by the
+     * per-recipient cap within the retention period), for diagnostics. */
+    int (*outbox_counts)(hy_store *s, int64_t ret[HY_OUTBOX_STATES]);
+    /* Up to `limit` outbox messages (without their payload), newest first, of `status` (NULL:
+     * any) with ids below `before` (0: from the newest). Returns the count. */
+    int (*outbox_page)(hy_store *s, const char *status, int64_t before, size_t limit,
+                       hy_arena *a, struct hy_outbox_entry **ret);
 };
 
 extern const struct hy_request_ops hy_sq_request_ops;

@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HY__DB_MAX_CONNS 256
+#define DB_MAX_CONNS 256
 
-struct hy__conn {
+struct conn {
     pthread_t thread;
     hy_store *store;
 };
@@ -20,62 +20,63 @@ struct hy_db {
     const struct hy_store_ops *ops;
     char *target;    /* what the backend's connect() takes */
     uint64_t gen;    /* never 0, never reused within the process: names this db in TLS slots */
-    hy_db *next;     /* the list of open dbs (hy__open_dbs) */
+    hy_db *next;     /* the list of open dbs (open_dbs) */
     bool registered; /* on that list */
     pthread_mutex_t lock;
-    struct hy__conn conns[HY__DB_MAX_CONNS];
+    struct conn conns[DB_MAX_CONNS];
     size_t nconns;
     atomic_uint_fast64_t retries;
     hy_db *fallback;                /* a replica's primary (hy_db_set_fallback), or NULL */
-    struct hy__batcher *batcher;    /* the group-commit writer (hy_db_batch_start), or NULL;
+    struct store_batcher *batcher;    /* the group-commit writer (hy_db_batch_start), or NULL;
                                      * kept until hy_db_close() once started */
     atomic_uint_fast64_t batch_jobs, batches;
     atomic_int_fast64_t failed_at;  /* hy_db_clock_us() of the last read that failed here */
     atomic_uint_fast64_t reads, fallbacks;
+    atomic_uint outbox_per_hour; /* copied into each connection when it is handed out */
 };
 
 /* Every open hy_db, so that a thread can tell which of its TLS slots belong to dbs closed since
  * (their connections were freed by hy_db_close) and reuse them. */
-static pthread_mutex_t hy__open_lock = PTHREAD_MUTEX_INITIALIZER;
-static hy_db *hy__open_dbs;
-static atomic_uint_fast64_t hy__next_gen = 1;
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static hy_db *open_dbs;
+static atomic_uint_fast64_t next_gen = 1;
 
 /* The calling thread's connections, one slot per db it uses (a thread rarely sees more than a
  * primary and a replica). A slot belongs to the db whose generation it holds: a slot left over
  * from a closed db never matches a later db, even one allocated at the same address. */
-#define HY__TLS_SLOTS 12
+#define TLS_SLOTS 12
 static _Thread_local struct {
     uint64_t gen; /* 0 = free */
     hy_store *store;
-} hy__tls[HY__TLS_SLOTS];
+} tls[TLS_SLOTS];
 
-static char *hy__strdup(const char *s) {
+static char *dup_text(const char *s) {
     size_t n = strlen(s) + 1;
     char *p = malloc(n);
     if (p) memcpy(p, s, n);
     return p;
 }
 
-static bool hy__gen_open_locked(uint64_t gen) {
-    for (hy_db *d = hy__open_dbs; d; d = d->next)
+static bool gen_open_locked(uint64_t gen) {
+    for (hy_db *d = open_dbs; d; d = d->next)
         if (d->gen == gen) return true;
     return false;
 }
 
 /* A TLS slot for a new connection of the calling thread: a free one, else one whose db has
  * been closed. -1 when every slot serves an open db. */
-static int hy__tls_free_slot(void) {
-    for (int i = 0; i < HY__TLS_SLOTS; i++)
-        if (!hy__tls[i].gen) return i;
+static int tls_free_slot(void) {
+    for (int i = 0; i < TLS_SLOTS; i++)
+        if (!tls[i].gen) return i;
     int slot = -1;
-    pthread_mutex_lock(&hy__open_lock);
-    for (int i = 0; i < HY__TLS_SLOTS; i++)
-        if (!hy__gen_open_locked(hy__tls[i].gen)) {
-            hy__tls[i].gen = 0; /* stale: its store was freed by hy_db_close */
-            hy__tls[i].store = NULL;
+    pthread_mutex_lock(&open_lock);
+    for (int i = 0; i < TLS_SLOTS; i++)
+        if (!gen_open_locked(tls[i].gen)) {
+            tls[i].gen = 0; /* stale: its store was freed by hy_db_close */
+            tls[i].store = NULL;
             if (slot < 0) slot = i;
         }
-    pthread_mutex_unlock(&hy__open_lock);
+    pthread_mutex_unlock(&open_lock);
     return slot;
 }
 
@@ -92,7 +93,7 @@ int hy_db_open(const char *url, hy_db **ret, char **ret_err) {
     }
     if (!ops || !*target) {
         if (ret_err)
-            *ret_err = hy__strdup("the database URL must be sqlite:PATH or postgres://...");
+            *ret_err = dup_text("the database URL must be sqlite:PATH or postgres://...");
         return HY_DB_HARD;
     }
     /* A backend built for an older contract leaves the newer functions NULL. */
@@ -103,20 +104,21 @@ int hy_db_open(const char *url, hy_db **ret, char **ret_err) {
                      "the %s store implements store ABI %u, but this build needs ABI %u: "
                      "that backend is not complete yet",
                      ops->name ? ops->name : "?", ops->abi, (unsigned)HY_STORE_ABI);
-            *ret_err = hy__strdup(msg);
+            *ret_err = dup_text(msg);
         }
         return HY_DB_HARD;
     }
     hy_db *db = calloc(1, sizeof *db);
     if (!db) {
-        if (ret_err) *ret_err = hy__strdup("cannot open the store: out of memory");
+        if (ret_err) *ret_err = dup_text("cannot open the store: out of memory");
         return HY_DB_HARD;
     }
     db->ops = ops;
-    db->gen = atomic_fetch_add(&hy__next_gen, 1);
-    db->target = hy__strdup(target);
+    db->gen = atomic_fetch_add(&next_gen, 1);
+    atomic_init(&db->outbox_per_hour, HY_OUTBOX_PER_HOUR_DEFAULT);
+    db->target = dup_text(target);
     if (!db->target || pthread_mutex_init(&db->lock, NULL) != 0) {
-        if (ret_err) *ret_err = hy__strdup("cannot open the store: out of memory");
+        if (ret_err) *ret_err = dup_text("cannot open the store: out of memory");
         free(db->target);
         free(db);
         return HY_DB_HARD;
@@ -128,38 +130,38 @@ int hy_db_open(const char *url, hy_db **ret, char **ret_err) {
         return r;
     }
     /* Keep the probe connection as the opening thread's own. */
-    db->conns[db->nconns++] = (struct hy__conn){pthread_self(), probe};
-    pthread_mutex_lock(&hy__open_lock);
-    db->next = hy__open_dbs;
-    hy__open_dbs = db;
+    db->conns[db->nconns++] = (struct conn){pthread_self(), probe};
+    pthread_mutex_lock(&open_lock);
+    db->next = open_dbs;
+    open_dbs = db;
     db->registered = true;
-    pthread_mutex_unlock(&hy__open_lock);
-    int slot = hy__tls_free_slot();
+    pthread_mutex_unlock(&open_lock);
+    int slot = tls_free_slot();
     if (slot >= 0) {
-        hy__tls[slot].gen = db->gen;
-        hy__tls[slot].store = probe;
+        tls[slot].gen = db->gen;
+        tls[slot].store = probe;
     }
     *ret = db;
     return HY_DB_ONE;
 }
 
-static void hy__batcher_free(hy_db *db);
+static void batcher_free(hy_db *db);
 
 hy_db *hy_db_close(hy_db *db) {
     if (!db) return NULL;
-    hy__batcher_free(db);
+    batcher_free(db);
     if (db->registered) {
-        pthread_mutex_lock(&hy__open_lock);
-        for (hy_db **p = &hy__open_dbs; *p; p = &(*p)->next)
+        pthread_mutex_lock(&open_lock);
+        for (hy_db **p = &open_dbs; *p; p = &(*p)->next)
             if (*p == db) {
                 *p = db->next;
                 break;
             }
-        pthread_mutex_unlock(&hy__open_lock);
+        pthread_mutex_unlock(&open_lock);
     }
     /* Other threads' slots for this db are recognised as stale by their generation. */
-    for (int i = 0; i < HY__TLS_SLOTS; i++)
-        if (hy__tls[i].gen == db->gen) hy__tls[i].gen = 0, hy__tls[i].store = NULL;
+    for (int i = 0; i < TLS_SLOTS; i++)
+        if (tls[i].gen == db->gen) tls[i].gen = 0, tls[i].store = NULL;
     for (size_t i = 0; i < db->nconns; i++)
         db->ops->disconnect(db->conns[i].store);
     pthread_mutex_destroy(&db->lock);
@@ -177,10 +179,18 @@ int64_t hy_db_failed_at(const hy_db *db) { return atomic_load(&((hy_db *)db)->fa
 uint64_t hy_db_reads(const hy_db *db) { return atomic_load(&((hy_db *)db)->reads); }
 uint64_t hy_db_fallbacks(const hy_db *db) { return atomic_load(&((hy_db *)db)->fallbacks); }
 
+void hy_db_set_outbox_cap(hy_db *db, unsigned per_hour) {
+    atomic_store(&db->outbox_per_hour, per_hour);
+}
+
 hy_store *hy_db_conn(hy_db *db) {
-    for (int i = 0; i < HY__TLS_SLOTS; i++)
-        if (hy__tls[i].gen == db->gen) return hy__tls[i].store;
-    int slot = hy__tls_free_slot();
+    for (int i = 0; i < TLS_SLOTS; i++)
+        if (tls[i].gen == db->gen) {
+            /* Only this thread uses its connection: the setting is copied without a race. */
+            tls[i].store->outbox_per_hour = atomic_load(&db->outbox_per_hour);
+            return tls[i].store;
+        }
+    int slot = tls_free_slot();
     if (slot < 0) return NULL;
     hy_store *s = NULL;
     char *err = NULL;
@@ -189,24 +199,25 @@ hy_store *hy_db_conn(hy_db *db) {
         return NULL;
     }
     pthread_mutex_lock(&db->lock);
-    if (db->nconns == HY__DB_MAX_CONNS) {
+    if (db->nconns == DB_MAX_CONNS) {
         pthread_mutex_unlock(&db->lock);
         db->ops->disconnect(s);
         return NULL;
     }
-    db->conns[db->nconns++] = (struct hy__conn){pthread_self(), s};
+    db->conns[db->nconns++] = (struct conn){pthread_self(), s};
     pthread_mutex_unlock(&db->lock);
-    hy__tls[slot].gen = db->gen;
-    hy__tls[slot].store = s;
+    tls[slot].gen = db->gen;
+    tls[slot].store = s;
+    s->outbox_per_hour = atomic_load(&db->outbox_per_hour);
     return s;
 }
 
 void hy_db_release(hy_db *db) {
-    for (int i = 0; i < HY__TLS_SLOTS; i++) {
-        if (hy__tls[i].gen != db->gen) continue;
-        hy_store *s = hy__tls[i].store;
-        hy__tls[i].gen = 0;
-        hy__tls[i].store = NULL;
+    for (int i = 0; i < TLS_SLOTS; i++) {
+        if (tls[i].gen != db->gen) continue;
+        hy_store *s = tls[i].store;
+        tls[i].gen = 0;
+        tls[i].store = NULL;
         pthread_mutex_lock(&db->lock);
         for (size_t k = 0; k < db->nconns; k++)
             if (db->conns[k].store == s) {
@@ -224,63 +235,63 @@ void hy_db_release(hy_db *db) {
 /* A per-thread xorshift64* generator for the backoff jitter: rand() shares one state between
  * threads (a lock, and racing writers drawing the same pauses). Seeded from getrandom(), or
  * failing that from the clock, the process id and the address of the thread's state. */
-static _Thread_local uint64_t hy__rng;
+static _Thread_local uint64_t rng;
 
-static uint64_t hy__random(void) {
-    if (!hy__rng) {
+static uint64_t store_random(void) {
+    if (!rng) {
         uint64_t seed = 0;
         if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed) {
             struct timespec ts;
             clock_gettime(CLOCK_MONOTONIC, &ts);
             seed = ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 40) ^
-                   (uint64_t)(uintptr_t)&hy__rng;
+                   (uint64_t)(uintptr_t)&rng;
         }
-        hy__rng = seed ? seed : 0x9e3779b97f4a7c15u;
+        rng = seed ? seed : 0x9e3779b97f4a7c15u;
     }
-    uint64_t x = hy__rng;
+    uint64_t x = rng;
     x ^= x >> 12;
     x ^= x << 25;
     x ^= x >> 27;
-    hy__rng = x;
+    rng = x;
     return x * 0x2545f4914f6cdd1du;
 }
 
 /* The pause before retry number attempt + 1, in microseconds: 0.5 ms, 1 ms, 2 ms … capped at
  * 250 ms, drawn from [half, whole] so that racing writers spread out. */
-static long hy__backoff_us(int attempt) {
+static long backoff_us(int attempt) {
     long us = 500L << (attempt < 9 ? attempt : 9);
     if (us > 250000) us = 250000;
-    return us / 2 + (long)(hy__random() % (uint64_t)(us / 2 + 1));
+    return us / 2 + (long)(store_random() % (uint64_t)(us / 2 + 1));
 }
 
-static int64_t hy__now_us(void) {
+static int64_t now_us(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-int64_t hy_db_clock_us(void) { return hy__now_us(); }
+int64_t hy_db_clock_us(void) { return now_us(); }
 
-static int hy__run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx);
+static int store_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx);
 
 int hy_db_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
-    if (!db->fallback) return hy__run(db, mode, fn, ctx);
+    if (!db->fallback) return store_run(db, mode, fn, ctx);
     /* A replica: writes belong to the primary; a failed read is tried there once more. */
     if (mode != HY_TX_READ && mode != HY_TX_SINGLE) return hy_db_run(db->fallback, mode, fn, ctx);
-    int r = hy__run(db, mode, fn, ctx);
+    int r = store_run(db, mode, fn, ctx);
     if (r >= 0 || r == HY_DB_ABORT) {
         atomic_fetch_add(&db->reads, 1);
         return r;
     }
-    atomic_store(&db->failed_at, hy__now_us());
+    atomic_store(&db->failed_at, now_us());
     atomic_fetch_add(&db->fallbacks, 1);
     return hy_db_run(db->fallback, mode, fn, ctx);
 }
 
-static int hy__run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
+static int store_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
     hy_store *s = hy_db_conn(db);
     if (!s) return HY_DB_HARD;
-    int64_t deadline = hy__now_us() + (int64_t)HY_TX_RETRY_MS * 1000;
+    int64_t deadline = now_us() + (int64_t)HY_TX_RETRY_MS * 1000;
     for (int attempt = 0;; attempt++) {
         int r = s->ops->begin(s, mode);
         if (r >= 0) {
@@ -293,9 +304,9 @@ static int hy__run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
             if (s->ops->in_transaction(s)) s->ops->rollback(s);
         }
         if (r != HY_DB_SOFT || attempt + 1 >= HY_TX_RETRIES) return r;
-        long us = hy__backoff_us(attempt);
+        long us = backoff_us(attempt);
         /* No attempt starts after the budget: the caller answers "busy, try again" instead. */
-        if (hy__now_us() + us > deadline) return r;
+        if (now_us() + us > deadline) return r;
         atomic_fetch_add(&db->retries, 1);
         struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
         nanosleep(&ts, NULL);
@@ -304,22 +315,22 @@ static int hy__run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx) {
 
 /* ---- group commit (hy_db_run_batched) ---- */
 
-struct hy__job {
+struct store_job {
     hy_tx_fn fn;
     void *ctx;
     hy_batch_done_fn done;
     int status;
-    struct hy__job *next;
+    struct store_job *next;
 };
 
-struct hy__batcher {
+struct store_batcher {
     hy_db *db;
     unsigned max_jobs;
     pthread_t threads[HY_BATCH_WRITERS_MAX];
     unsigned nthreads;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    struct hy__job *head, *tail; /* the queue, oldest first */
+    struct store_job *head, *tail; /* the queue, oldest first */
     bool stopping; /* no more jobs are taken in */
     bool running;  /* the thread has not been joined */
 };
@@ -332,15 +343,19 @@ struct hy__batcher {
  * if a job fails, that transaction is rolled back (nothing of it was answered) and the batch
  * runs again from the start with a savepoint around each job. At most one such extra run per
  * batch, and it does not count against the retry budget. */
-static void hy__batch_run(hy_db *db, hy_store *s, struct hy__job *batch) {
+static void batch_run(hy_db *db, hy_store *s, struct store_job *batch) {
     int r = HY_DB_HARD;
     if (!s) goto fail;
     bool savepoints = false;
-    int64_t deadline = hy__now_us() + (int64_t)HY_TX_RETRY_MS * 1000;
+    int64_t deadline = now_us() + (int64_t)HY_TX_RETRY_MS * 1000;
     for (int attempt = 0;;) {
         bool failed = false; /* a job failed in a run without savepoints */
         r = s->ops->begin(s, HY_TX_INSERT);
-        for (struct hy__job *j = batch; r >= 0 && j; j = j->next) {
+        /* The run without savepoints sends its writes ahead where the backend can (a round
+         * trip saved per write); which job's write failed is found by the run with them. */
+        bool deferred = !savepoints && r >= 0 && s->ops->defer_writes &&
+                        s->ops->defer_writes(s) >= 0;
+        for (struct store_job *j = batch; r >= 0 && j; j = j->next) {
             if (savepoints && (r = s->ops->savepoint(s)) < 0) break;
             int jr = j->fn(s, j->ctx);
             if (jr == HY_DB_SOFT) {
@@ -361,6 +376,11 @@ static void hy__batch_run(hy_db *db, hy_store *s, struct hy__job *batch) {
             }
             j->status = jr;
         }
+        if (deferred && !failed && r >= 0) {
+            int fr = s->ops->flush_writes(s);
+            if (fr == HY_DB_SOFT) r = fr; /* a conflict: the whole transaction goes again */
+            else if (fr < 0) failed = true;
+        }
         if (failed) {
             if (s->ops->in_transaction(s)) s->ops->rollback(s);
             savepoints = true;
@@ -372,18 +392,18 @@ static void hy__batch_run(hy_db *db, hy_store *s, struct hy__job *batch) {
         }
         if (s->ops->in_transaction(s)) s->ops->rollback(s);
         if (r != HY_DB_SOFT || ++attempt >= HY_TX_RETRIES) break;
-        long us = hy__backoff_us(attempt - 1);
-        if (hy__now_us() + us > deadline) break;
+        long us = backoff_us(attempt - 1);
+        if (now_us() + us > deadline) break;
         atomic_fetch_add(&db->retries, 1);
         struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
         nanosleep(&ts, NULL);
     }
 fail:
-    for (struct hy__job *j = batch; j; j = j->next) j->status = r;
+    for (struct store_job *j = batch; j; j = j->next) j->status = r;
 }
 
-static void *hy__batch_main(void *arg) {
-    struct hy__batcher *b = arg;
+static void *batch_main(void *arg) {
+    struct store_batcher *b = arg;
     for (;;) {
         pthread_mutex_lock(&b->lock);
         while (!b->head && !b->stopping) pthread_cond_wait(&b->wake, &b->lock);
@@ -391,20 +411,20 @@ static void *hy__batch_main(void *arg) {
             pthread_mutex_unlock(&b->lock);
             break;
         }
-        struct hy__job *batch = b->head, *last = batch;
+        struct store_job *batch = b->head, *last = batch;
         for (unsigned n = 1; n < b->max_jobs && last->next; n++) last = last->next;
         b->head = last->next;
         if (!b->head) b->tail = NULL;
         last->next = NULL;
         pthread_mutex_unlock(&b->lock);
 
-        hy__batch_run(b->db, hy_db_conn(b->db), batch);
+        batch_run(b->db, hy_db_conn(b->db), batch);
         uint64_t n = 0;
-        for (struct hy__job *j = batch; j; j = j->next) n++;
+        for (struct store_job *j = batch; j; j = j->next) n++;
         atomic_fetch_add(&b->db->batch_jobs, n);
         atomic_fetch_add(&b->db->batches, 1);
         while (batch) {
-            struct hy__job *next = batch->next;
+            struct store_job *next = batch->next;
             batch->done(batch->ctx, batch->status); /* ctx may be gone after this */
             free(batch);
             batch = next;
@@ -419,7 +439,7 @@ int hy_db_batch_start(hy_db *db, unsigned max_jobs, unsigned writers) {
     if (writers == 0) writers = 1;
     if (writers > HY_BATCH_WRITERS_MAX) writers = HY_BATCH_WRITERS_MAX;
     if (db->batcher) return 0;
-    struct hy__batcher *b = calloc(1, sizeof *b);
+    struct store_batcher *b = calloc(1, sizeof *b);
     if (!b) return -12; /* ENOMEM */
     b->db = db;
     b->max_jobs = max_jobs ? max_jobs : HY_BATCH_MAX;
@@ -434,7 +454,7 @@ int hy_db_batch_start(hy_db *db, unsigned max_jobs, unsigned writers) {
     }
     int e = 0;
     for (unsigned i = 0; i < writers && !e; i++) {
-        e = pthread_create(&b->threads[i], NULL, hy__batch_main, b);
+        e = pthread_create(&b->threads[i], NULL, batch_main, b);
         if (!e) b->nthreads++;
     }
     if (e != 0 && b->nthreads == 0) {
@@ -450,11 +470,11 @@ int hy_db_batch_start(hy_db *db, unsigned max_jobs, unsigned writers) {
 
 int hy_db_run_batched(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done) {
     if (db->fallback) return hy_db_run_batched(db->fallback, fn, ctx, done);
-    struct hy__batcher *b = db->batcher;
+    struct store_batcher *b = db->batcher;
     if (!b || !fn || !done) return HY_DB_HARD;
-    struct hy__job *j = malloc(sizeof *j);
+    struct store_job *j = malloc(sizeof *j);
     if (!j) return HY_DB_HARD;
-    *j = (struct hy__job){fn, ctx, done, HY_DB_HARD, NULL};
+    *j = (struct store_job){fn, ctx, done, HY_DB_HARD, NULL};
     pthread_mutex_lock(&b->lock);
     if (b->stopping) {
         pthread_mutex_unlock(&b->lock);
@@ -470,7 +490,7 @@ int hy_db_run_batched(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done) 
 }
 
 void hy_db_batch_stop(hy_db *db) {
-    struct hy__batcher *b = db ? db->batcher : NULL;
+    struct store_batcher *b = db ? db->batcher : NULL;
     if (!b || !b->running) return;
     pthread_mutex_lock(&b->lock);
     b->stopping = true;
@@ -481,8 +501,8 @@ void hy_db_batch_stop(hy_db *db) {
     b->running = false;
 }
 
-static void hy__batcher_free(hy_db *db) {
-    struct hy__batcher *b = db->batcher;
+static void batcher_free(hy_db *db) {
+    struct store_batcher *b = db->batcher;
     if (!b) return;
     hy_db_batch_stop(db);
     pthread_cond_destroy(&b->wake);

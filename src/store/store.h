@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/account.h"
 #include "util/arena.h"
 
 enum hy_db_status {
@@ -48,70 +49,39 @@ enum hy_tx_mode { HY_TX_READ, HY_TX_WRITE, HY_TX_SINGLE, HY_TX_ATOMIC, HY_TX_INS
 
 typedef struct hy_store hy_store;
 
-/* ---- records (strings point into the arena passed to the function that filled them) ---- */
-
-#define HY_ID_LEN 32 /* ids are 128-bit random numbers written as 32 lowercase hex digits */
-
-struct hy_user {
-    char id[HY_ID_LEN + 1];
-    const char *email;         /* lowercased, or NULL */
-    const char *phone;         /* E.164, or NULL (personal data) */
-    const char *name;
-    const char *password_hash; /* Argon2id string, or NULL when no password is set */
-    const char *role;          /* volunteer, coordinator, editor, admin */
-    const char *status;        /* pending, approved, suspended */
-    const char *language;      /* fa, en */
-    int64_t created_at, updated_at;
-};
-
-struct hy_volunteer {
-    char user_id[HY_ID_LEN + 1];
-    bool has_area;
-    double lat, lon;    /* the home area, stored rounded to about 500 m */
-    double radius_km;
-    const char *skills;       /* a JSON array of strings */
-    const char *languages;    /* a JSON array of strings */
-    const char *availability; /* free text */
-};
-
-struct hy_session {
-    char user_id[HY_ID_LEN + 1];
-    const char *csrf;
-    int64_t created_at, last_seen, expires_at;
-};
-
-struct hy_audit_entry {
-    int64_t id, at;
-    const char *actor_id;   /* NULL for the system or an anonymous caller */
-    const char *action;     /* e.g. "login", "login_failed", "volunteer_approved" */
-    const char *subject_id; /* the user or record acted on, or NULL */
-    const char *detail;     /* never personal data */
-};
-
-struct hy_user_filter {
-    const char *role;   /* NULL = any */
-    const char *status; /* NULL = any */
-    size_t limit, offset;
-};
-
-struct hy_outbox_message {
-    int64_t created_at;
-    const char *recipient; /* a phone number or an e-mail address */
-    const char *channel;   /* "sms", "email" */
-    const char *language;
-    const char *template_name;
-    const char *payload; /* JSON object */
-};
-
 /* Feature functions live in tables of their own, declared in the feature's header
- * (store/groups.h, store/requests.h, store/library.h); each backend fills one per feature. */
+ * (store/groups.h, store/requests.h, store/library.h); each backend fills one per feature,
+ * mostly with the functions src/store/ writes once for every backend (store/shared.h). */
 struct hy_group_ops;
 struct hy_request_ops;
 struct hy_library_ops;
+struct hy_tree_ops;
+struct hy_dataset_ops;
+struct hy_news_ops;
+struct hy_faq_ops;
+struct hy_skills_ops;
+struct hy_challenge_ops;
+struct hy_board_ops;
 
 struct hy_store_ops {
     unsigned abi;     /* HY_STORE_ABI: grows when functions are added */
-    const char *name; /* "sqlite" or "postgres" */
+    const char *name; /* "sqlite" or "postgres", for logs and messages */
+
+    /* ---- capabilities: what callers ask of a backend instead of its name ---- */
+    /* Group-commit writer threads that suit it (hy_db_batch_start()): one where writers
+     * take turns anyway (SQLite), several where one writer mostly waits for round trips. */
+    unsigned batch_writers;
+    /* A rate-limit hit that guards a batched write is counted before the job is queued, in
+     * a statement of its own, rather than inside the job: with several writers, one
+     * address's counter in their batches would make concurrent batches conflict. */
+    bool rate_hit_outside_batch;
+    /* HTTP worker threads a core that suit it when the operator sets none: 0 for the server's
+     * default (one a core, where queries run on the CPU in the server's own process); more
+     * where each worker mostly waits for the database's round trips (PostgreSQL: 2 cores with
+     * the nearest-groups query, 2 workers ~490 answers/s, 8 workers ~770/s, bench/README.md). */
+    unsigned http_threads_per_core;
+    /* Read replicas (serve --db-replica) may stand beside a primary of this backend. */
+    bool has_replicas;
 
     /* Opens one connection to `url` (the part after "sqlite:" for SQLite, a libpq URI for
      * PostgreSQL). On failure returns HY_DB_HARD and, if ret_err is set, a malloc()ed reason. */
@@ -162,10 +132,26 @@ struct hy_store_ops {
     int (*session_delete)(hy_store *s, const char *token_hash);
     /* Ends every session of a user (suspension, password change). Returns the count. */
     int (*session_delete_user)(hy_store *s, const char *user_id);
-    int (*token_insert)(hy_store *s, const char *token_hash, const char *user_id,
-                        const char *name, int64_t now);
-    /* Sets ret_user_id (HY_ID_LEN + 1 bytes) for a valid API token. */
-    int (*token_get)(hy_store *s, const char *token_hash, char *ret_user_id);
+    /* Stores a token (t->expires_at 0 = no date of its own). HY_DB_NONE when the hash or id is
+     * taken. */
+    int (*token_insert)(hy_store *s, const char *token_hash, const struct hy_api_token *t);
+    /* Sets ret_user_id (HY_ID_LEN + 1 bytes) for a token that has not expired by `now` and
+     * was made at or after `made_since` (the lifetime cap; 0 = none). */
+    int (*token_get)(hy_store *s, const char *token_hash, int64_t now, int64_t made_since,
+                     char *ret_user_id);
+    /* A user's tokens (user_id NULL: everyone's), newest first; *ret is an arena array.
+     * Returns the count listed; the number in all goes to *ret_total. */
+    int (*token_list)(hy_store *s, const char *user_id, size_t limit, size_t offset,
+                      hy_arena *a, struct hy_api_token **ret, size_t *ret_total);
+    /* When the token with this hash was last used (*ret 0: never); HY_DB_NONE when there is
+     * no such token. token_touch records a use at `now`. */
+    int (*token_last_used)(hy_store *s, const char *token_hash, int64_t *ret);
+    int (*token_touch)(hy_store *s, const char *token_hash, int64_t now);
+    /* Deletes token `id` (only if it is `user_id`'s, unless that is NULL) and sets
+     * ret_user_id to its owner. HY_DB_NONE when there is no such token. */
+    int (*token_revoke)(hy_store *s, const char *id, const char *user_id, char *ret_user_id);
+    /* Deletes every token of a user. Returns the count. */
+    int (*token_revoke_user)(hy_store *s, const char *user_id);
 
     /* Counts one hit on `key` in a fixed window of `window` seconds and returns the hits in
      * the current window through *ret_count (the first hit of a new window counts 1). Shared
@@ -183,7 +169,17 @@ struct hy_store_ops {
                         int64_t expires_at);
     /* Takes (deletes) a password-reset token that has not expired; sets ret_user_id. */
     int (*reset_take)(hy_store *s, const char *token_hash, int64_t now, char *ret_user_id);
+    /* Deletes every reset token of a user and the reset messages to them not yet delivered.
+     * Returns the number of tokens deleted. */
+    int (*reset_revoke_user)(hy_store *s, const char *user_id);
+    /* Gives up the reset messages created before `created_before` that are still undelivered
+     * (leases ended by `now`), erasing their payload. Returns the count. */
+    int (*reset_outbox_expire)(hy_store *s, int64_t created_before, int64_t now);
 
+    /* Queues a message: HY_DB_ONE. When the connection's outbox_per_hour is set and the
+     * recipient was queued that many messages in the hour before m->created_at, the message
+     * is dropped instead (a row with status "dropped" and no recipient or payload, for the
+     * statistics) and HY_DB_NONE is returned. Exact across processes on one store. */
     int (*outbox_insert)(hy_store *s, const struct hy_outbox_message *m);
     /* The newest messages to `recipient` (tests and the operator's diagnostics). */
     int (*outbox_list)(hy_store *s, const char *recipient, size_t limit, hy_arena *a,
@@ -192,29 +188,57 @@ struct hy_store_ops {
     int (*user_set_profile)(hy_store *s, const char *id, const char *name, const char *language,
                             int64_t now);
     /* Deletes what has expired: rate-limit counters whose window began before `rate_before`
-     * (they name network addresses), sessions and password-reset tokens past their end. */
+     * (they name network addresses), sessions, password-reset and API tokens past their end. */
     int (*expired_purge)(hy_store *s, int64_t now, int64_t rate_before);
 
     /* ---- savepoints (ABI 3), used by the group-commit writer (hy_db_run_batched) ----
-     * One level, inside a HY_TX_WRITE transaction: savepoint() marks the point,
-     * savepoint_release() keeps what was done since, savepoint_rollback() undoes it (and
-     * clears a PostgreSQL statement error) while the transaction goes on. */
+     * One level, inside a write transaction (HY_TX_INSERT or HY_TX_WRITE): savepoint() marks
+     * the point, savepoint_release() keeps what was done since, savepoint_rollback() undoes
+     * it (and clears a PostgreSQL statement error) while the transaction goes on. */
     int (*savepoint)(hy_store *s);
     int (*savepoint_release)(hy_store *s);
     int (*savepoint_rollback)(hy_store *s);
+
+    /* ---- writes sent ahead (ABI 4), used by the group-commit writer; NULL where a write
+     * costs no round trip (SQLite) ----
+     * defer_writes(), in a write transaction, lets the writes the shared code runs with
+     * hy_st_write() go out without waiting for their outcome (PostgreSQL: libpq's pipeline
+     * mode); the next statement that needs an answer, or flush_writes(), collects them.
+     * A write sent ahead that failed, or that touched no row, makes that statement (or
+     * flush_writes()) fail: HY_DB_SOFT for a conflict, else HY_DB_HARD — so the caller cannot
+     * tell which write it was, and runs its work again without sending ahead to find out.
+     * flush_writes() collects what is outstanding and ends the mode; rollback() ends it too. */
+    int (*defer_writes)(hy_store *s);
+    int (*flush_writes)(hy_store *s);
 
     /* ---- features ---- */
     const struct hy_group_ops *groups;
     const struct hy_request_ops *requests;
     const struct hy_library_ops *library;
+    const struct hy_tree_ops *trees;
+    const struct hy_dataset_ops *datasets;
+    const struct hy_news_ops *news;
+    const struct hy_faq_ops *faq; /* search synonyms, FAQ feedback (store/faq.h) */
+    const struct hy_skills_ops *skills; /* skills matching (store/skills.h) */
+    const struct hy_challenge_ops *challenges; /* challenges, ideas, votes (store/challenges.h) */
+    const struct hy_board_ops *board; /* the neighbour-help board (store/board.h) */
 };
 
-#define HY_STORE_ABI 3
+#define HY_STORE_ABI 4
 
-/* Every backend's connection struct begins with this. */
+/* Every backend's connection struct begins with this. `engine` runs the statements of the
+ * store's shared code (store/engine.h: internal to src/store/). */
+struct hy_engine;
 struct hy_store {
     const struct hy_store_ops *ops;
+    const struct hy_engine *engine;
+    /* Messages one recipient may be queued in any hour (outbox_insert); 0 = no cap. A
+     * connection of a hy_db takes the db's (hy_db_set_outbox_cap). */
+    unsigned outbox_per_hour;
 };
+
+#define HY_OUTBOX_CAP_WINDOW 3600 /* seconds: the per-recipient cap's window */
+#define HY_OUTBOX_PER_HOUR_DEFAULT 5
 
 extern const struct hy_store_ops hy_store_sqlite_ops;
 extern const struct hy_store_ops hy_store_pg_ops;
@@ -240,15 +264,19 @@ const struct hy_store_ops *hy_db_ops(const hy_db *db);
 hy_store *hy_db_conn(hy_db *db);
 /* Drops the calling thread's connection, e.g. before the thread ends. */
 void hy_db_release(hy_db *db);
+/* Sets the per-recipient cap of the outbox (hy_store.outbox_per_hour) for every connection of
+ * the db; a db opens with HY_OUTBOX_PER_HOUR_DEFAULT. 0 = no cap. */
+void hy_db_set_outbox_cap(hy_db *db, unsigned per_hour);
 
 typedef int (*hy_tx_fn)(hy_store *s, void *ctx);
 
 /* Runs fn inside a transaction on the calling thread's connection. fn returns a status:
- * >= 0 commits and is returned; HY_DB_SOFT rolls back and retries (at most HY_TX_RETRIES
- * attempts in all, with a growing, jittered pause, and no new attempt once HY_TX_RETRY_MS
- * have passed since the first began), then HY_DB_SOFT is returned; HY_DB_HARD and
- * HY_DB_ABORT roll back and are returned. A commit that fails softly is retried too. fn must
- * not keep state across attempts other than what it recomputes from the store. */
+ * >= 0 commits and is returned; HY_DB_SOFT rolls back and retries — at most HY_TX_RETRIES
+ * attempts in all, after a pause of 0.5 ms doubling to at most 250 ms (each drawn at random
+ * from its upper half), and no attempt that would begin more than HY_TX_RETRY_MS after the
+ * first — then HY_DB_SOFT is returned; HY_DB_HARD and HY_DB_ABORT roll back and are
+ * returned. A commit that fails softly is retried too. fn must not keep state across
+ * attempts other than what it recomputes from the store. */
 int hy_db_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx);
 
 #define HY_TX_RETRIES 12
@@ -259,12 +287,14 @@ uint64_t hy_db_retries(const hy_db *db);
 
 /* ---- group commit: many small write transactions sharing one commit ----
  * A durable commit costs a disk flush (SQLite synchronous=FULL, PostgreSQL fsync): a few
- * thousand a second, however small the transaction. hy_db_batch_start() gives the db one
- * writer thread with its own connection. hy_db_run_batched() queues a job and returns at
- * once; the writer takes every job queued (at most `max_jobs`), opens ONE HY_TX_WRITE
- * transaction, runs each job's fn, COMMITs once, and only then calls each job's `done` with the
- * job's status. The jobs run without savepoints first; if one fails, that run is rolled back and
- * the batch runs again with each job inside a savepoint of its own. So:
+ * thousand a second, however small the transaction. hy_db_batch_start() gives the db its
+ * writer threads, each with its own connection. hy_db_run_batched() queues a job and returns
+ * at once; a writer takes every job queued (at most `max_jobs`), opens ONE HY_TX_INSERT
+ * transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED — jobs insert new rows and
+ * rely on constraints, never on what they read), runs each job's fn, COMMITs once, and only
+ * then calls each job's `done` with the job's status. The jobs run without savepoints first;
+ * if one fails, that run is rolled back and the batch runs again (once, outside the retry
+ * budget) with each job inside a savepoint of its own. So:
  *   - a job is durable when its `done` runs, never before (no answer may be given earlier);
  *   - fn >= 0 keeps the job's work (savepoint released); HY_DB_HARD, HY_DB_ABORT and HY_DB_FULL
  *     undo this job's work only (rollback to its savepoint) and are passed to its `done`,
@@ -277,25 +307,26 @@ uint64_t hy_db_retries(const hy_db *db);
  *     or a lost connection gives every job of the batch that status;
  *   - jobs run in the order they were queued and see the work of the jobs before them in the
  *     same batch (e.g. an idempotency key stored by the previous job);
- *   - fn runs on the writer thread and `done` too: both must only touch what `ctx` owns, and
+ *   - fn runs on a writer thread and `done` too: both must only touch what `ctx` owns, and
  *     ctx must stay valid until `done` has been called; `done` must be short (it delays the
  *     next batch) and must not queue more jobs.
  * A db with a fallback (a read replica) sends its jobs to the fallback. */
 typedef void (*hy_batch_done_fn)(void *ctx, int status);
 
 /* Starts the writer (idempotent): `writers` threads (1..HY_BATCH_WRITERS_MAX; 0 = 1), each
- * taking the queued jobs a batch at a time on its own connection. One suits SQLite (one
- * writer at a time anyway); on PostgreSQL a writer mostly waits for round trips, and several
- * keep the server busy — jobs of concurrent batches must then not update the same rows, or
- * SERIALIZABLE makes one batch run again. max_jobs 0 = HY_BATCH_MAX. 0 on success, else a
- * negative errno-style code. */
+ * taking the queued jobs a batch at a time on its own connection; the backend's ops say how
+ * many suit it (batch_writers). One suits SQLite (one writer at a time anyway); on PostgreSQL
+ * a writer mostly waits for round trips, and several keep the server busy — jobs of
+ * concurrent batches should then not update the same rows, or the batches wait for each
+ * other's commits (and a deadlock runs one again). max_jobs 0 = HY_BATCH_MAX. 0 on success,
+ * else a negative errno-style code. */
 int hy_db_batch_start(hy_db *db, unsigned max_jobs, unsigned writers);
-/* Queues a job. HY_DB_ONE: queued, `done` will be called exactly once on the writer thread.
+/* Queues a job. HY_DB_ONE: queued, `done` will be called exactly once on a writer thread.
  * HY_DB_HARD: not queued (no writer, or it is stopping, or out of memory) and `done` will
  * never be called: the caller runs fn itself, e.g. with hy_db_run(). */
 int hy_db_run_batched(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done);
-/* Lets the writer finish every job queued (new jobs are refused from now on), then stops it
- * and closes its connection. Accepts a db without a writer. hy_db_close() calls it. */
+/* Lets the writers finish every job queued (new jobs are refused from now on), then stops
+ * them and closes their connections. Accepts a db without a writer. hy_db_close() calls it. */
 void hy_db_batch_stop(hy_db *db);
 /* Jobs done and batches committed (or failed) since start: their ratio is the mean batch. */
 void hy_db_batch_stats(const hy_db *db, uint64_t *ret_jobs, uint64_t *ret_batches);

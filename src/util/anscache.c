@@ -4,14 +4,15 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
-#define HY__BUCKETS 4096u
+#include "util/gzip.h"
 
-struct hy__entry {
-    struct hy__entry *next;  /* in its bucket */
-    struct hy__entry *older; /* FIFO: toward the oldest */
-    struct hy__entry *newer;
+#define BUCKETS 4096u
+
+struct entry {
+    struct entry *next;  /* in its bucket */
+    struct entry *older; /* FIFO: toward the oldest */
+    struct entry *newer;
     uint64_t hash;
     size_t gzlen, plainlen;
     char *key;
@@ -22,18 +23,18 @@ struct hy_anscache {
     pthread_mutex_t lock;
     size_t cap, bytes, entries;
     int64_t version;
-    struct hy__entry *buckets[HY__BUCKETS];
-    struct hy__entry *oldest, *newest;
+    struct entry *buckets[BUCKETS];
+    struct entry *oldest, *newest;
     uint64_t hits, misses, stored, evicted;
 };
 
-static uint64_t hy__hash(const char *s) {
+static uint64_t key_hash(const char *s) {
     uint64_t h = 1469598103934665603u; /* FNV-1a */
     for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
     return h;
 }
 
-static size_t hy__cost(const struct hy__entry *e) {
+static size_t entry_cost(const struct entry *e) {
     return e->gzlen + strlen(e->key) + 1 + sizeof *e;
 }
 
@@ -46,26 +47,26 @@ hy_anscache *hy_anscache_new(size_t cap_bytes) {
     return c;
 }
 
-static void hy__unlink(hy_anscache *c, struct hy__entry *e) {
-    struct hy__entry **p = &c->buckets[e->hash % HY__BUCKETS];
+static void lru_unlink(hy_anscache *c, struct entry *e) {
+    struct entry **p = &c->buckets[e->hash % BUCKETS];
     while (*p != e) p = &(*p)->next;
     *p = e->next;
     if (e->older) e->older->newer = e->newer;
     else c->oldest = e->newer;
     if (e->newer) e->newer->older = e->older;
     else c->newest = e->older;
-    c->bytes -= hy__cost(e);
+    c->bytes -= entry_cost(e);
     c->entries--;
     free(e->key);
     free(e->gz);
     free(e);
 }
 
-static void hy__clear(hy_anscache *c) {
-    for (unsigned i = 0; i < HY__BUCKETS; i++) {
-        struct hy__entry *e = c->buckets[i];
+static void clear_entries(hy_anscache *c) {
+    for (unsigned i = 0; i < BUCKETS; i++) {
+        struct entry *e = c->buckets[i];
         while (e) {
-            struct hy__entry *next = e->next;
+            struct entry *next = e->next;
             free(e->key);
             free(e->gz);
             free(e);
@@ -79,13 +80,13 @@ static void hy__clear(hy_anscache *c) {
 
 void hy_anscache_free(hy_anscache *c) {
     if (!c) return;
-    hy__clear(c);
+    clear_entries(c);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
 
-static struct hy__entry *hy__find(hy_anscache *c, const char *key, uint64_t h) {
-    for (struct hy__entry *e = c->buckets[h % HY__BUCKETS]; e; e = e->next)
+static struct entry *find_entry(hy_anscache *c, const char *key, uint64_t h) {
+    for (struct entry *e = c->buckets[h % BUCKETS]; e; e = e->next)
         if (e->hash == h && !strcmp(e->key, key)) return e;
     return NULL;
 }
@@ -93,10 +94,10 @@ static struct hy__entry *hy__find(hy_anscache *c, const char *key, uint64_t h) {
 bool hy_anscache_get(hy_anscache *c, int64_t version, const char *key, void **ret_gz,
                      size_t *ret_gzlen, size_t *ret_plainlen) {
     if (!c) return false;
-    uint64_t h = hy__hash(key);
+    uint64_t h = key_hash(key);
     bool hit = false;
     pthread_mutex_lock(&c->lock);
-    struct hy__entry *e = c->version == version ? hy__find(c, key, h) : NULL;
+    struct entry *e = c->version == version ? find_entry(c, key, h) : NULL;
     if (e) {
         void *copy = malloc(e->gzlen);
         if (copy) {
@@ -113,61 +114,14 @@ bool hy_anscache_get(hy_anscache *c, int64_t version, const char *key, void **re
     return hit;
 }
 
-/* gzip at level 1: answers compress ~4x in a few tens of microseconds. */
-static unsigned char *hy__deflate(const unsigned char *in, size_t n, size_t *ret_len) {
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
-    size_t cap = deflateBound(&z, (uLong)n);
-    unsigned char *out = malloc(cap);
-    if (!out) {
-        deflateEnd(&z);
-        return NULL;
-    }
-    z.next_in = (Bytef *)in; /* zlib does not write through next_in */
-    z.avail_in = (uInt)n;
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    int r = deflate(&z, Z_FINISH);
-    *ret_len = z.total_out;
-    deflateEnd(&z);
-    if (r != Z_STREAM_END) {
-        free(out);
-        return NULL;
-    }
-    return out;
-}
-
-char *hy_anscache_inflate(const void *gz, size_t gzlen, size_t plainlen) {
-    char *out = malloc(plainlen + 1);
-    if (!out) return NULL;
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, 15 + 16) != Z_OK) {
-        free(out);
-        return NULL;
-    }
-    z.next_in = (Bytef *)(const unsigned char *)gz;
-    z.avail_in = (uInt)gzlen;
-    z.next_out = (Bytef *)out;
-    z.avail_out = (uInt)plainlen;
-    int r = inflate(&z, Z_FINISH);
-    bool ok = r == Z_STREAM_END && z.total_out == plainlen;
-    inflateEnd(&z);
-    if (!ok) {
-        free(out);
-        return NULL;
-    }
-    out[plainlen] = '\0';
-    return out;
-}
-
 void hy_anscache_put(hy_anscache *c, int64_t version, const char *key, const void *plain,
                      size_t n) {
     if (!c || n > UINT32_MAX) return;
+    /* gzip at level 1: answers compress ~4x in a few tens of microseconds. */
     size_t gzlen = 0;
-    unsigned char *gz = hy__deflate((const unsigned char *)plain, n, &gzlen);
-    struct hy__entry *e = calloc(1, sizeof *e);
+    unsigned char *gz = NULL;
+    if (!hy_gzip(plain, n, 1, &gz, &gzlen)) gz = NULL;
+    struct entry *e = calloc(1, sizeof *e);
     char *k = strdup(key);
     if (!gz || !e || !k) {
         free(gz);
@@ -175,37 +129,37 @@ void hy_anscache_put(hy_anscache *c, int64_t version, const char *key, const voi
         free(k);
         return;
     }
-    e->hash = hy__hash(key);
+    e->hash = key_hash(key);
     e->key = k;
     e->gz = gz;
     e->gzlen = gzlen;
     e->plainlen = n;
     pthread_mutex_lock(&c->lock);
     if (version > c->version) {
-        hy__clear(c);
+        clear_entries(c);
         c->version = version;
     }
-    if (version != c->version || hy__cost(e) > c->cap || hy__find(c, key, e->hash)) {
+    if (version != c->version || entry_cost(e) > c->cap || find_entry(c, key, e->hash)) {
         pthread_mutex_unlock(&c->lock);
         free(gz);
         free(e);
         free(k);
         return;
     }
-    while (c->bytes + hy__cost(e) > c->cap) {
-        struct hy__entry *old = c->oldest;
+    while (c->bytes + entry_cost(e) > c->cap) {
+        struct entry *old = c->oldest;
         if (!old) break;
-        hy__unlink(c, old); /* NOLINT(clang-analyzer-unix.Malloc): unlink moves c->oldest on */
+        lru_unlink(c, old); /* NOLINT(clang-analyzer-unix.Malloc): unlink moves c->oldest on */
         c->evicted++;
     }
-    struct hy__entry **b = &c->buckets[e->hash % HY__BUCKETS];
+    struct entry **b = &c->buckets[e->hash % BUCKETS];
     e->next = *b;
     *b = e;
     e->older = c->newest;
     if (c->newest) c->newest->newer = e;
     else c->oldest = e;
     c->newest = e;
-    c->bytes += hy__cost(e);
+    c->bytes += entry_cost(e);
     c->entries++;
     c->stored++;
     pthread_mutex_unlock(&c->lock);

@@ -26,11 +26,10 @@ void hy_anscache_free(hy_anscache *c);
  * *ret_gz (the caller frees it), their length and the length of the plain answer. */
 bool hy_anscache_get(hy_anscache *c, int64_t version, const char *key, void **ret_gz,
                      size_t *ret_gzlen, size_t *ret_plainlen);
-/* Stores the plain answer (compressed here; the caller keeps `plain`). */
+/* Stores the plain answer (compressed here with hy_gzip() at level 1, so the stored bytes are
+ * those hy_gzip(plain, n, 1) gives; the caller keeps `plain`). hy_gunzip() gives it back. */
 void hy_anscache_put(hy_anscache *c, int64_t version, const char *key, const void *plain,
                      size_t n);
-/* Inflates gzip bytes made by this cache into a malloc'd buffer of plainlen bytes (+ NUL). */
-char *hy_anscache_inflate(const void *gz, size_t gzlen, size_t plainlen);
 
 struct hy_anscache_stats {
     uint64_t hits, misses, stored, evicted;

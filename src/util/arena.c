@@ -6,17 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HY__ARENA_ALIGN 16
-#define HY__ARENA_CHUNK 8192
+#define ARENA_ALIGN 16
+#define ARENA_CHUNK 8192
 
-struct hy__chunk {
-    struct hy__chunk *next;
+struct chunk {
+    struct chunk *next;
     size_t size, used;
     _Alignas(16) unsigned char data[];
 };
 
 struct hy_arena {
-    struct hy__chunk *head;
+    struct chunk *head;
     size_t cap, total;
     /* The first chunk lives inside the arena allocation itself. */
 };
@@ -30,9 +30,9 @@ hy_arena *hy_arena_new(size_t cap) {
 
 hy_arena *hy_arena_free(hy_arena *a) {
     if (!a) return NULL;
-    struct hy__chunk *c = a->head;
+    struct chunk *c = a->head;
     while (c) {
-        struct hy__chunk *n = c->next;
+        struct chunk *n = c->next;
         free(c);
         c = n;
     }
@@ -43,16 +43,16 @@ hy_arena *hy_arena_free(hy_arena *a) {
 void *hy_arena_alloc(hy_arena *a, size_t n) {
     if (!a) return NULL;
     if (n == 0) n = 1;
-    size_t need = (n + HY__ARENA_ALIGN - 1) & ~(size_t)(HY__ARENA_ALIGN - 1);
+    size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     if (need < n || need > a->cap || a->total > a->cap - need) return NULL;
-    struct hy__chunk *c = a->head;
+    struct chunk *c = a->head;
     if (!c || c->size - c->used < need) {
-        size_t size = need > HY__ARENA_CHUNK / 2 ? need : HY__ARENA_CHUNK;
+        size_t size = need > ARENA_CHUNK / 2 ? need : ARENA_CHUNK;
         c = malloc(sizeof *c + size);
         if (!c) return NULL;
         c->size = size;
         c->used = 0;
-        if (need > HY__ARENA_CHUNK / 2 && a->head) {
+        if (need > ARENA_CHUNK / 2 && a->head) {
             /* A large block gets a chunk of its own behind the current one, so the current
              * chunk's free space stays usable. */
             c->next = a->head->next;

@@ -21,5 +21,6 @@ int64_t hy_clock_now(void) {
     close(fd);
     if (n <= 0) return now;
     buf[n] = '\0';
+    if (buf[0] == '=') return strtoll(buf + 1, NULL, 10); /* stopped */
     return now + strtoll(buf, NULL, 10);
 }

@@ -17,6 +17,10 @@
 int hy_jw_string(hy_buf *b, const char *s);
 int hy_jw_real(hy_buf *b, double v);
 int hy_jw_int(hy_buf *b, int64_t v);
+/* A finite number as the shortest text that reads back as the same double ("1", "0.1",
+ * "0.30000000000000004"), for data that must round-trip exactly (open-data downloads); a NaN
+ * or infinity is written as null. */
+int hy_jw_number(hy_buf *b, double v);
 /* `"key":` — the key is written as a JSON string. */
 int hy_jw_key(hy_buf *b, const char *key);
 

@@ -5,12 +5,12 @@
 #include <time.h>
 #include <unistd.h>
 
-static enum hy_log_level hy__level = HY_LOG_INFO;
+static enum hy_log_level threshold = HY_LOG_INFO;
 
-void hy_log_set_level(enum hy_log_level level) { hy__level = level; }
+void hy_log_set_level(enum hy_log_level level) { threshold = level; }
 
 void hy_log(enum hy_log_level level, const char *fmt, ...) {
-    if (level < hy__level) return;
+    if (level < threshold) return;
     static const char *const names[] = {"debug", "info", "warn", "error"};
     char line[2048];
     struct timespec ts;

@@ -1,4 +1,4 @@
-// accounts.test.mjs — issue 4: sign-in, sessions, CSRF, rate limits, passwords, volunteer
+// accounts.test.mjs — sign-in, sessions, CSRF, rate limits, passwords, volunteer
 // sign-up and vetting, password reset, roles and the audit log, on the store HY_TEST_STORE.
 //
 // Time moves through the controllable clock (HAMYARI_TEST_CLOCK_FILE, see lib/accounts.mjs): a
@@ -6,7 +6,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { assertError, startServer, STORE } from './lib/server.mjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { assertError, runCli, startServer, STORE } from './lib/server.mjs';
+import { startReceiver } from './lib/webhook.mjs';
 import {
   addUser, Client, COMMON_LIST, createToken, freshPhone, makeClock, newVolunteer, outbox,
   PASSWORD, setCookie, signIn, signUp, sql,
@@ -205,6 +207,28 @@ describe(`accounts: sign-in ${S}`, () => {
     // GET needs no token.
     assert.ok(await new Client(srv, { cookie: c.cookie }).me());
   });
+
+  // Under Referrer-Policy: no-referrer a browser posts our own forms with "Origin: null" and
+  // Sec-Fetch-Site: same-origin; a page of another site (or a sandboxed frame) that sets the same
+  // policy also sends "Origin: null", but with Sec-Fetch-Site: cross-site.
+  it(`CSRF: "Origin: null" passes only with Sec-Fetch-Site: same-origin ${S}`, async () => {
+    const c = await signIn(srv, 'mina@example.org');
+    for (const site of [undefined, 'cross-site', 'same-site', 'none', 'same-origin, cross-site']) {
+      const headers = { origin: 'null', ...(site ? { 'sec-fetch-site': site } : {}) };
+      assertError(await c.patch('/api/v1/me', { name: 'Evil' }, { csrf: false, headers }), 403, 'csrf_failed', `cookie, ${site}`);
+      // With the session's token too: a null Origin from another site is refused whatever it carries.
+      assertError(await c.patch('/api/v1/me', { name: 'Evil' }, { headers }), 403, 'csrf_failed', `cookie+token, ${site}`);
+      assertError(await signUp(srv, {}, headers), 403, 'csrf_failed', `sign-up, ${site}`);
+    }
+    assert.equal((await c.me()).name, 'Mina', 'nothing changed');
+    const ours = { origin: 'null', 'sec-fetch-site': 'same-origin' };
+    const r = await c.patch('/api/v1/me', { name: 'Mina N' }, { csrf: false, headers: ours });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await c.patch('/api/v1/me', { name: 'Mina' }, { headers: ours })).status, 200);
+    assert.equal((await signUp(srv, {}, ours)).status, 201);
+    // Sec-Fetch-Site cannot vouch for a named foreign Origin.
+    assertError(await c.patch('/api/v1/me', { name: 'Evil' }, { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' } }), 403, 'csrf_failed');
+  });
 });
 
 describe(`accounts: Secure cookies behind TLS ${S}`, () => {
@@ -308,27 +332,44 @@ describe(`accounts: session lifetime (controllable clock) ${S}`, () => {
 });
 
 describe(`accounts: rate limits ${S}`, () => {
-  it(`the 101st failed login for one account within an hour is 429 with Retry-After; an hour later it is allowed ${S}`, async () => {
-    const srv = await server({ args: ['--max-hashes', '2'] });
+  it(`failed sign-ins slow down the (account, address) pair with a growing delay, never lock the account; a success clears it ${S}`, async () => {
+    const srv = await server({ args: ['--login-delay-after', '3', '--login-delay-max', '8'] });
+    srv.clock.stop(); // delays of 1, 2, 4 s: time moves only when the test says
     try {
-      await addUser(srv, { email: 'a@example.org', role: 'editor' });
-      for (let i = 0; i < 100; i += 10) {
-        const batch = await Promise.all(Array.from({ length: 10 }, () => new Client(srv).login('a@example.org', 'wrong password here', { expect: 401 })));
-        assert.equal(batch.length, 10);
+      await addUser(srv, { email: 'a@example.org', phone: '09121110000', role: 'editor' });
+      const wrong = (login = 'a@example.org', expect = 401) => new Client(srv).login(login, 'wrong password here', { expect });
+      for (let i = 0; i < 3; i++) await wrong();
+      // The pair waits 1 s, then 2, 4, 8 and no more (--login-delay-max): each wait is told in
+      // Retry-After, and an attempt during it is refused without counting.
+      for (const wait of [1, 2, 4, 8, 8]) {
+        const r = await wrong('A@EXAMPLE.ORG', 429); // any form of the login …
+        assertError(r, 429, 'rate_limited');
+        assert.equal(r.headers.get('retry-after'), String(wait));
+        assertError(await wrong('0912 111 0000', 429), 429, 'rate_limited'); // … or its phone
+        // Even the right password waits here: this address is guessing.
+        assertError(await new Client(srv).login('a@example.org', PASSWORD, { expect: 429 }), 429, 'rate_limited');
+        srv.clock.advance(wait - 1);
+        assertError(await wrong('a@example.org', 429), 429, 'rate_limited');
+        srv.clock.advance(1);
+        await wrong();
       }
-      // The limit is per account, whatever form of the login was typed.
-      const r = await new Client(srv).login('A@EXAMPLE.ORG', 'wrong password here', { expect: 429 });
-      assertError(r, 429, 'rate_limited');
-      assert.match(r.headers.get('retry-after') || '', /^\d+$/);
-      assert.ok(Number(r.headers.get('retry-after')) > 0 && Number(r.headers.get('retry-after')) <= 3600);
-      // Even the right password waits: the account is being guessed at.
-      await new Client(srv).login('a@example.org', PASSWORD, { expect: 429 });
-      // Other accounts are not affected.
+      // Only allowed attempts reached the password check.
+      assert.equal(sql(srv, "SELECT count(*) FROM audit_log WHERE action = 'login_failed'")[0][0], '8');
+      // Other accounts from the same address are not affected.
       await addUser(srv, { email: 'b@example.org', role: 'editor' });
       await new Client(srv).login('b@example.org');
-      srv.clock.advance(3600);
+      // Once the wait is over the right password works, and clears the pair's failures.
+      srv.clock.advance(8);
       await new Client(srv).login('a@example.org');
-      assert.ok(sql(srv, "SELECT count(*) FROM audit_log WHERE action = 'login_failed'")[0][0] >= 100);
+      for (let i = 0; i < 3; i++) await wrong();
+      assert.equal((await wrong('a@example.org', 429)).headers.get('retry-after'), '1');
+      // A day later the failures are forgotten.
+      srv.clock.advance(86400 + 8);
+      for (let i = 0; i < 3; i++) await wrong();
+      assert.equal((await wrong('a@example.org', 429)).headers.get('retry-after'), '1');
+      // An unknown login is slowed down the same way.
+      for (let i = 0; i < 3; i++) await wrong('nobody@example.org');
+      assert.equal((await wrong('nobody@example.org', 429)).headers.get('retry-after'), '1');
     } finally { await stop(srv); }
   });
 
@@ -342,6 +383,31 @@ describe(`accounts: rate limits ${S}`, () => {
       assert.ok(r.headers.get('retry-after'));
       srv.clock.advance(3601);
       await new Client(srv).login('a@example.org');
+    } finally { await stop(srv); }
+  });
+
+  it(`changing one's password checks the current one like a sign-in: counted per address (--rate-login-ip) and per account (--rate-login-account) ${S}`, async () => {
+    const srv = await server({ args: ['--rate-login-ip', '4', '--rate-login-account', '2'] });
+    try {
+      await addUser(srv, { email: 'a@example.org', role: 'volunteer' });
+      await addUser(srv, { email: 'b@example.org', role: 'volunteer' });
+      const a = await signIn(srv, 'a@example.org'); // 1 check from this address
+      const wrong = { password: 'a brand new passphrase', current_password: 'not my password at all' };
+      for (let i = 0; i < 2; i++) {
+        const r = await a.patch('/api/v1/me', wrong); // 2, 3
+        assertError(r, 403, 'forbidden');
+      }
+      // The account has had its two checks this hour, right or wrong.
+      let r = await a.patch('/api/v1/me', { ...wrong, current_password: PASSWORD }); // 4
+      assertError(r, 429, 'rate_limited');
+      assert.ok(Number(r.headers.get('retry-after')) > 0);
+      // The address has had its four: another account's sign-in from it waits too.
+      assertError(await new Client(srv).login('b@example.org', PASSWORD, { expect: 429 }), 429, 'rate_limited');
+      assert.equal(sql(srv, "SELECT count(*) FROM audit_log WHERE action = 'password_changed'")[0][0], '0');
+      srv.clock.advance(3600); // both windows have passed (and the session has ended)
+      const again = await signIn(srv, 'a@example.org');
+      r = await again.patch('/api/v1/me', { ...wrong, current_password: PASSWORD });
+      assert.equal(r.status, 200, r.text);
     } finally { await stop(srv); }
   });
 
@@ -364,8 +430,9 @@ describe(`accounts: rate limits ${S}`, () => {
       t.diagnostic('two processes on one SQLite file');
     }
     const clock = makeClock();
-    const a = await server({ clock, args: ['--rate-login-account', '6', '--rate-form-ip', '4'] });
-    const b = await startServer({ db: a.dbUrl, env: clock.env, args: ['--password-list', COMMON_LIST, '--rate-login-account', '6', '--rate-form-ip', '4', '--rate-login-ip', '1000'] });
+    clock.stop(); // the first delay is 1 s: time moves only when the test says
+    const a = await server({ clock, args: ['--login-delay-after', '6', '--rate-form-ip', '4'] });
+    const b = await startServer({ db: a.dbUrl, env: clock.env, args: ['--password-list', COMMON_LIST, '--login-delay-after', '6', '--rate-form-ip', '4', '--rate-login-ip', '1000'] });
     try {
       await addUser(a, { email: 'a@example.org', role: 'editor' });
       for (let i = 0; i < 6; i++) await new Client(i % 2 ? a : b).login('a@example.org', 'wrong password here', { expect: 401 });
@@ -522,12 +589,12 @@ describe(`accounts: volunteer sign-up and vetting ${S}`, () => {
   it(`a form post signs up too ${S}`, async () => {
     const phone = freshPhone();
     const r = await srv.request('POST', '/api/v1/volunteers', {
-      raw: new URLSearchParams({ name: 'Form Person', phone, password: PASSWORD }).toString(),
+      raw: new URLSearchParams({ name: 'Form Person', phone, password: PASSWORD, consent: 'true' }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     assert.equal(r.status, 201, r.text);
     const r2 = await srv.request('POST', '/api/v1/volunteers', {
-      raw: new URLSearchParams({ name: 'Form Person', phone: freshPhone(), role: 'admin' }).toString(),
+      raw: new URLSearchParams({ name: 'Form Person', phone: freshPhone(), role: 'admin', consent: 'true' }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     assertError(r2, 400, 'unknown_field');
@@ -658,12 +725,15 @@ describe(`accounts: my account ${S}`, () => {
   });
 });
 
+const CODE_RE = /^[2-9A-HJKMNP-Z]{8}$/;
+const confirm = (srv, body, opts = {}) => srv.request('POST', '/api/v1/auth/reset/confirm', { body, ...opts });
+
 describe(`accounts: password reset ${S}`, () => {
   let srv;
   before(async () => { srv = await server(); });
   after(() => stop(srv));
 
-  it(`the same 202 for unknown and known logins; the token lands in the outbox ${S}`, async () => {
+  it(`the same 202 for unknown and known logins; a short typeable code lands in the outbox ${S}`, async () => {
     const email = 'reset@example.org';
     await addUser(srv, { email, role: 'editor' });
     const known = await srv.request('POST', '/api/v1/auth/reset', { body: { login: 'RESET@example.org' } });
@@ -675,46 +745,134 @@ describe(`accounts: password reset ${S}`, () => {
     assert.equal(outbox(srv, 'nobody@example.org').length, 0);
     const msgs = outbox(srv, email);
     assert.equal(msgs.length, 1);
-    assert.match(msgs[0].token, /^[A-Za-z0-9_-]{43}$/);
+    assert.match(msgs[0].token, CODE_RE, '8 characters without 0, O, 1, I or L');
     assert.equal(sql(srv, `SELECT channel, template FROM outbox WHERE recipient = '${email}'`)[0].join(' '), 'email password_reset');
-    // The store keeps only the token's hash.
+    // The store keeps only the code's hash, bound to the account.
     const rows = sql(srv, 'SELECT token_hash FROM password_resets');
-    assert.ok(rows.every(([h]) => h !== msgs[0].token));
+    assert.ok(rows.every(([h]) => !h.includes(msgs[0].token)));
   });
 
-  it(`confirm sets the password once, ends sessions, and the token cannot be used again ${S}`, async () => {
+  it(`confirm sets the password once, ends sessions, and the code cannot be used again ${S}`, async () => {
     const v = await newVolunteer(srv);
     const session = await signIn(srv, v.phone);
-    assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone.replace('+98', '0') } })).status, 202);
+    const local = v.phone.replace('+98', '0');
+    assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: local } })).status, 202);
     const [msg] = outbox(srv, v.phone);
     assert.ok(msg, 'an SMS for the phone');
     const NEW = 'reset gave me this one';
-    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: msg.token, password: 'short' } }), 400, 'invalid_field');
-    let r = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: msg.token, password: NEW } });
+    assertError(await confirm(srv, { login: local, code: msg.token, password: 'short' }), 400, 'invalid_field');
+    // The code as a person types it: lower case, a dash in the middle.
+    const typed = `${msg.token.slice(0, 4).toLowerCase()}-${msg.token.slice(4)}`;
+    let r = await confirm(srv, { login: local, code: typed, password: NEW });
     assert.equal(r.status, 200, r.text);
     assert.equal(await session.me(), null, 'sessions end on reset');
     await new Client(srv).login(v.phone, NEW);
     await new Client(srv).login(v.phone, PASSWORD, { expect: 401 });
-    r = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: msg.token, password: 'and another new one' } });
+    // Attack: the same code twice.
+    r = await confirm(srv, { login: v.phone, code: msg.token, password: 'and another new one' });
     assertError(r, 410, 'gone');
     await new Client(srv).login(v.phone, NEW);
-    // A made-up token: 410 too; a malformed one 400.
-    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: randomBytes(32).toString('base64url'), password: NEW } }), 410, 'gone');
-    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: 'abc', password: NEW } }), 400, 'invalid_field');
+    // Malformed codes: 400 naming the field, and nothing counted as a try.
+    for (const code of ['abc', 'ABCDEFG0', 'OOOOOOOO', 'ABCDEFGHJ', 'ABCD<EFG']) {
+      const bad = await confirm(srv, { login: v.phone, code, password: NEW });
+      assertError(bad, 400, 'invalid_field');
+      assert.equal(bad.json.error.field, 'code');
+    }
+    assertError(await confirm(srv, { code: msg.token, password: NEW }), 400, 'missing_field');
   });
 
-  it(`a reset token expires after an hour ${S}`, async () => {
+  it(`Persian and Arabic digits in the code are read as digits ${S}`, async () => {
     const v = await newVolunteer(srv);
     await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
-    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
-    const [first, second] = outbox(srv, v.phone);
-    srv.clock.advance(59 * 60);
-    const r = await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: first.token, password: 'fifty nine minutes in' } });
+    const [msg] = outbox(srv, v.phone);
+    const fa = msg.token.replace(/[2-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[d]);
+    const r = await confirm(srv, { login: v.phone, code: fa, password: 'persian digits typed' });
     assert.equal(r.status, 200, r.text);
-    srv.clock.advance(2 * 60);
-    assertError(await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { token: second.token, password: 'sixty one minutes in' } }), 410, 'gone');
+    await new Client(srv).login(v.phone, 'persian digits typed');
+  });
+
+  // Attack: a code is bound to its account; it cannot be tried against another login.
+  it(`a right code with another account's login is refused, and does not use up that code ${S}`, async () => {
+    const a = await newVolunteer(srv);
+    const b = await newVolunteer(srv);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: a.phone } });
+    const [msg] = outbox(srv, a.phone);
+    assertError(await confirm(srv, { login: b.phone, code: msg.token, password: 'on the wrong account' }), 410, 'gone');
+    assertError(await confirm(srv, { login: 'nobody@example.org', code: msg.token, password: 'on no account at all' }), 410, 'gone');
+    await new Client(srv).login(b.phone, 'on the wrong account', { expect: 401 });
+    const r = await confirm(srv, { login: a.phone, code: msg.token, password: 'on the right account' });
+    assert.equal(r.status, 200, r.text);
+  });
+
+  // Attack: guessing. 8 characters of 31 are safe only because the tries are few.
+  it(`five tries an hour per account: the sixth is refused and voids the code, even the right one ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [msg] = outbox(srv, v.phone);
+    const wrong = msg.token[0] === 'A' ? 'BBBBBBBB' : 'AAAAAAAA';
+    for (let i = 0; i < 5; i++)
+      assertError(await confirm(srv, { login: v.phone, code: wrong, password: 'a guess at the code' }), 410, 'gone');
+    // Parallel guesses do not share a free slot either.
+    const burst = await Promise.all([0, 1, 2].map(() => confirm(srv, { login: v.phone, code: wrong, password: 'a guess at the code' })));
+    for (const r of burst) assertError(r, 429, 'rate_limited');
+    assertError(await confirm(srv, { login: v.phone, code: msg.token, password: 'right but too late' }), 429, 'rate_limited');
+    assert.equal(sql(srv, `SELECT count(*) FROM password_resets WHERE user_id = '${v.id}'`)[0][0], '0', 'the code is void');
+    await new Client(srv).login(v.phone, 'right but too late', { expect: 401 });
+    // An hour later tries are taken again, but the voided code stays dead.
+    srv.clock.advance(61 * 60);
+    assertError(await confirm(srv, { login: v.phone, code: msg.token, password: 'right but too late' }), 410, 'gone');
+    assert.ok(sql(srv, `SELECT count(*) FROM audit_log WHERE action = 'password_reset_voided' AND subject_id = '${v.id}'`)[0][0] === '1');
+    srv.clock.set(0);
+  });
+
+  // Attack: flooding an account's phone with codes.
+  it(`five codes an hour per account, whatever the address ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } })).status, 202);
+    assertError(await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone.replace('+98', '0') } }), 429, 'rate_limited');
+    assert.equal(outbox(srv, v.phone).length, 1, 'one undelivered code at a time');
+  });
+
+  it(`a reset code expires after an hour ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [first] = outbox(srv, v.phone);
+    srv.clock.advance(59 * 60);
+    const r = await confirm(srv, { login: v.phone, code: first.token, password: 'fifty nine minutes in' });
+    assert.equal(r.status, 200, r.text);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [second] = outbox(srv, v.phone);
+    srv.clock.advance(61 * 60);
+    assertError(await confirm(srv, { login: v.phone, code: second.token, password: 'sixty one minutes in' }), 410, 'gone');
     await new Client(srv).login(v.phone, 'fifty nine minutes in');
     srv.clock.set(0);
+  });
+
+  // Attack: a code read from an old message (a shared phone, a forwarded e-mail) after the owner
+  // asked for a new one, or after they reset their password.
+  it(`a new reset code voids every earlier one and its undelivered message ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const count = () => sql(srv, `SELECT count(*) FROM password_resets WHERE user_id = '${v.id}'`)[0][0];
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [first] = outbox(srv, v.phone);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const msgs = outbox(srv, v.phone);
+    assert.equal(msgs.length, 1, 'one undelivered reset message at a time');
+    const [second] = msgs;
+    assert.notEqual(second.token, first.token);
+    assert.deepEqual(Object.keys(second).sort(), ['token', 'valid_minutes'], 'the message keeps only what it needs');
+    assert.equal(count(), '1', 'one valid code per account');
+    assertError(await confirm(srv, { login: v.phone, code: first.token, password: 'the old code tries' }), 410, 'gone');
+    await new Client(srv).login(v.phone, 'the old code tries', { expect: 401 });
+    // A successful reset voids any other code of the account (one planted in the store here).
+    sql(srv, `INSERT INTO password_resets(token_hash, user_id, expires_at) VALUES ('${'ab'.repeat(32)}', '${v.id}', ${Math.floor(Date.now() / 1000) + 3000})`);
+    assert.equal(count(), '2');
+    const r = await confirm(srv, { login: v.phone, code: second.token, password: 'the second code wins' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(count(), '0');
+    assert.equal(outbox(srv, v.phone).length, 0, 'no reset code left in the outbox');
+    await new Client(srv).login(v.phone, 'the second code wins');
   });
 
   it(`a suspended account gets no reset message ${S}`, async () => {
@@ -724,6 +882,292 @@ describe(`accounts: password reset ${S}`, () => {
     await boss.post(`/api/v1/volunteers/${v.id}/suspend`);
     assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } })).status, 202);
     assert.equal(outbox(srv, v.phone).length, 0);
+  });
+
+  // The /forgot and /reset pages work without JavaScript: their form posts get pages back.
+  it(`form posts get HTML pages in the form's language ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const form = (path, fields) => srv.request('POST', path, {
+      raw: new URLSearchParams(fields).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' },
+    });
+    let r = await form('/api/v1/auth/reset', { login: v.phone, lang: 'en' });
+    assert.equal(r.status, 202);
+    assert.match(r.headers.get('content-type'), /text\/html/);
+    assert.match(r.text, /an 8-character code/);
+    assert.match(r.text, /href="\/reset\?lang=en"/);
+    const [msg] = outbox(srv, v.phone);
+    r = await form('/api/v1/auth/reset/confirm', { login: v.phone, code: 'AAAAAAAA', password: 'a wrong code by form', lang: 'fa' });
+    assert.equal(r.status, 410);
+    assert.match(r.text, /<html lang="fa"/);
+    assert.match(r.text, /href="\/reset"/);
+    r = await form('/api/v1/auth/reset/confirm', { login: v.phone, code: msg.token, password: 'short', lang: 'en' });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /at least 12 characters/);
+    r = await form('/api/v1/auth/reset/confirm', { login: v.phone, code: msg.token, password: 'the right code by form', lang: 'en' });
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.text, /href="\/signin\?lang=en"/);
+    await new Client(srv).login(v.phone, 'the right code by form');
+    // A field missing: a page too, not JSON.
+    r = await form('/api/v1/auth/reset/confirm', { login: v.phone, lang: 'en' });
+    assert.equal(r.status, 400);
+    assert.match(r.headers.get('content-type'), /text\/html/);
+  });
+});
+
+describe(`accounts: reset codes leave no copy behind ${S}`, () => {
+  let srv, receiver;
+  before(async () => {
+    receiver = await startReceiver();
+    srv = await server({ args: ['--notify-webhook', receiver.url, '--notify-interval', '1', '--notify-batch-minutes', '0'] });
+  });
+  after(async () => { await stop(srv); await receiver?.close(); });
+
+  // Attack: someone who gets a copy of the database (a backup, a stolen disk) finds no code
+  // that still works, nor any code at all once it was delivered.
+  it(`the delivered code is erased from the outbox; the store holds no code in clear ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const codes = [];
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } })).status, 202);
+      const [m] = await receiver.waitFor((x) => x.to === v.phone && x.template === 'password_reset' && !codes.some((c) => x.text.includes(c)));
+      const code = m.text.match(/\b[2-9A-HJKMNP-Z]{8}\b/)[0];
+      codes.push(code);
+    }
+    // Delivered: the outbox rows keep no payload.
+    const rows = sql(srv, `SELECT status, payload FROM outbox WHERE recipient = '${v.phone}'`);
+    assert.ok(rows.length >= 1);
+    for (const [status, payload] of rows) {
+      assert.equal(status, 'sent');
+      assert.equal(payload, '{}');
+    }
+    // The first code died when the second was asked for.
+    assertError(await confirm(srv, { login: v.phone, code: codes[0], password: 'first code, too late' }), 410, 'gone');
+    // Nowhere in the store in clear: every text column of the tables that ever held it.
+    for (const code of codes) {
+      for (const q of [`SELECT count(*) FROM outbox WHERE payload LIKE '%${code}%'`,
+        `SELECT count(*) FROM password_resets WHERE token_hash LIKE '%${code}%'`,
+        `SELECT count(*) FROM audit_log WHERE detail LIKE '%${code}%'`]) assert.equal(sql(srv, q)[0][0], '0', q);
+    }
+    if (STORE === 'sqlite') {
+      // The raw bytes of the database file and its WAL, after a checkpoint (hamyari purge).
+      const r = await runCli(['purge', '--db', srv.dbUrl], { env: srv.clock.env });
+      assert.equal(r.code, 0, r.stderr);
+      const file = srv.dbUrl.slice('sqlite:'.length);
+      for (const f of [file, `${file}-wal`]) {
+        if (!existsSync(f)) continue;
+        const bytes = readFileSync(f);
+        for (const code of codes) assert.equal(bytes.indexOf(Buffer.from(code)), -1, `a reset code found in ${f}`);
+      }
+    }
+    const ok = await confirm(srv, { login: v.phone, code: codes[1], password: 'second code is fine' });
+    assert.equal(ok.status, 200, ok.text);
+  });
+});
+
+describe(`accounts: an undelivered reset code expires with its message ${S}`, () => {
+  let srv;
+  before(async () => { srv = await server(); });
+  after(() => stop(srv));
+
+  it(`with no notifier, the purge gives up the message once the code has expired and erases it ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const [m] = outbox(srv, v.phone);
+    assert.match(m.token, CODE_RE);
+    let r = await runCli(['purge', '--db', srv.dbUrl], { env: srv.clock.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(sql(srv, `SELECT status FROM outbox WHERE recipient = '${v.phone}'`), [['pending']], 'still valid: kept');
+    srv.clock.advance(61 * 60);
+    r = await runCli(['purge', '--db', srv.dbUrl], { env: srv.clock.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(sql(srv, `SELECT status, payload, last_error FROM outbox WHERE recipient = '${v.phone}'`), [['failed', '{}', 'expired']]);
+    srv.clock.set(0);
+  });
+});
+
+describe(`accounts: API tokens ${S}`, () => {
+  let srv, admin, adminId;
+  const cli = (...args) => runCli(['token', ...args, '--db', srv.dbUrl], { env: srv.clock.env });
+  const works = async (token) => (await new Client(srv, { bearer: token }).get('/api/v1/me')).status === 200;
+  before(async () => {
+    srv = await server({ args: ['--token-max-days', '30'] });
+    adminId = await addUser(srv, { email: 'tokadmin@example.org', role: 'admin' });
+    admin = await signIn(srv, 'tokadmin@example.org');
+  });
+  after(() => stop(srv));
+
+  it(`hamyari token create|list|revoke, with --help; expiry dates and the lifetime cap ${S}`, async () => {
+    for (const sub of [[], ['create'], ['list'], ['revoke']]) {
+      const r = await runCli(['token', ...sub, '--help']);
+      assert.equal(r.code, 0, `token ${sub.join(' ')} --help: ${r.stderr}`);
+      assert.match(r.stdout, /Usage: hamyari token/);
+    }
+    const id = await addUser(srv, { email: 'script@example.org', role: 'coordinator' });
+    let r = await cli('create', '--user', 'script@example.org', '--name', 'nightly', '--days', '2');
+    assert.equal(r.code, 0, r.stderr);
+    const [, tokId] = r.stdout.match(/^API token ([0-9a-f]{32}) for ([0-9a-f]{32}) \(coordinator\), expires \d{4}-\d\d-\d\dT/m);
+    const two = r.stdout.trim().split('\n').pop();
+    assert.ok(await works(two));
+    // Beyond the cap: refused, nothing made.
+    r = await cli('create', '--user', 'script@example.org', '--days', '400');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /cap of 365 days/);
+    r = await cli('list', '--user', 'script@example.org');
+    assert.equal(r.code, 0, r.stderr);
+    const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0][0], tokId);
+    assert.equal(rows[0][1], id);
+    assert.equal(rows[0][2], 'nightly');
+    assert.ok(!r.stdout.includes(two), 'the list never shows a token');
+    // Its own date: 2 days.
+    srv.clock.advance(2 * 86400 + 5);
+    assert.equal(await works(two), false, 'expired after 2 days');
+    srv.clock.set(0);
+    assert.ok(await works(two));
+    // No date of its own (--days 0 where the CLI is told of no cap): the server's cap of 30 days ends it.
+    r = await cli('create', '--user', 'script@example.org', '--days', '0', '--token-max-days', '0');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /expires never/);
+    const forever = r.stdout.trim().split('\n').pop();
+    assert.ok(await works(forever));
+    srv.clock.advance(30 * 86400 + 5);
+    assert.equal(await works(forever), false, 'past --token-max-days');
+    srv.clock.set(0);
+    // revoke ID, then revoke --user.
+    r = await cli('revoke', tokId);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await works(two), false, 'revoked');
+    assert.ok(await works(forever));
+    assert.equal((await cli('revoke', tokId)).code, 1, 'revoking twice: no such token');
+    assert.equal((await cli('revoke', 'not-an-id')).code, 2);
+    assert.equal((await cli('revoke')).code, 2);
+    r = await cli('revoke', '--user', 'script@example.org');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /revoked 1 token/);
+    assert.equal(await works(forever), false);
+    const audit = (await admin.get('/api/v1/audit?limit=500')).json.entries.filter((e) => e.subject_id === id).map((e) => e.action);
+    assert.ok(audit.includes('api_token_revoked') && audit.includes('api_tokens_revoked'), audit.join());
+  });
+
+  it(`a person lists, makes and revokes their own tokens; the secret is shown once ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const me = await signIn(srv, v.phone);
+    let r = await me.post('/api/v1/me/tokens', { name: 'my phone app', expires_in_days: 7 });
+    assert.equal(r.status, 201, r.text);
+    const { token, secret } = r.json;
+    assert.match(secret, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(token.user_id, v.id);
+    assert.equal(token.name, 'my phone app');
+    assert.equal(token.expires_at - token.created_at, 7 * 86400);
+    assert.equal(token.last_used_at, null, 'never used yet');
+    const bot = new Client(srv, { bearer: secret });
+    assert.equal((await bot.me()).id, v.id);
+    r = await me.get('/api/v1/me/tokens');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.tokens.map((t) => t.id), [token.id]);
+    // Its last use is recorded, to the minute: a use a few seconds later changes nothing, one
+    // two minutes later moves it.
+    const firstUse = r.json.tokens[0].last_used_at;
+    assert.ok(Number.isInteger(firstUse) && firstUse >= token.created_at, `last_used_at ${firstUse}`);
+    await bot.me();
+    assert.equal((await me.get('/api/v1/me/tokens')).json.tokens[0].last_used_at, firstUse);
+    srv.clock.advance(120);
+    await bot.me();
+    srv.clock.set(0);
+    assert.ok((await me.get('/api/v1/me/tokens')).json.tokens[0].last_used_at >= firstUse + 120);
+    r = await me.get('/api/v1/me/tokens');
+    assert.ok(!r.text.includes(secret), 'no secret in the list');
+    assert.ok(!sql(srv, 'SELECT token_hash FROM api_tokens').some(([h]) => r.text.includes(h)), 'no hash in the list');
+    // Attack: a leaked token mints itself a successor that would outlive its revocation.
+    assertError(await bot.post('/api/v1/me/tokens', { name: 'successor' }), 403, 'forbidden');
+    // Bad input changes nothing.
+    for (const body of [{ expires_in_days: 0 }, { expires_in_days: 31 }, { expires_in_days: 1.5 }, { name: 'x'.repeat(101) }, { name: 'a\nb' }, { nope: 1 }]) {
+      const bad = await me.post('/api/v1/me/tokens', body);
+      assert.equal(bad.status, 400, `${JSON.stringify(body)}: ${bad.status}`);
+    }
+    assert.equal((await me.get('/api/v1/me/tokens')).json.total, 1);
+    // Attack: someone else revokes (or learns of) my token by its id.
+    const other = await signIn(srv, (await newVolunteer(srv)).phone);
+    assertError(await other.request('DELETE', `/api/v1/me/tokens/${token.id}`), 404, 'not_found');
+    assert.equal((await other.get('/api/v1/me/tokens')).json.total, 0);
+    assert.ok(await works(secret));
+    r = await me.request('DELETE', `/api/v1/me/tokens/${token.id}`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json, { id: token.id, revoked: true });
+    assert.equal(await works(secret), false);
+    assertError(await me.request('DELETE', `/api/v1/me/tokens/${token.id}`), 404, 'not_found');
+    // At most 20 at once; revoking one makes room.
+    const ids = [];
+    for (let i = 0; i < 20; i++) {
+      const m = await me.post('/api/v1/me/tokens', { name: `t${i}` });
+      assert.equal(m.status, 201, m.text);
+      ids.push(m.json.token.id);
+    }
+    assertError(await me.post('/api/v1/me/tokens', {}), 409, 'conflict');
+    assert.equal((await me.request('DELETE', `/api/v1/me/tokens/${ids[0]}`)).status, 200);
+    r = await me.post('/api/v1/me/tokens', {});
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.token.expires_at - r.json.token.created_at, 30 * 86400, 'the default 90 days, cut to the cap');
+  });
+
+  it(`admins list every token and revoke any; others cannot ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    const me = await signIn(srv, v.phone);
+    const { json: { token, secret } } = await me.post('/api/v1/me/tokens', { name: 'listed' });
+    let r = await admin.get(`/api/v1/tokens?user_id=${v.id}`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.tokens.map((t) => t.id), [token.id]);
+    assert.equal(r.json.total, 1);
+    r = await admin.get('/api/v1/tokens?per_page=200');
+    assert.ok(r.json.tokens.some((t) => t.id === token.id));
+    assert.ok(!r.text.includes(secret));
+    assertError(await admin.get('/api/v1/tokens?user_id=nope'), 400, 'invalid_query');
+    assertError(await me.get('/api/v1/tokens'), 403, 'forbidden');
+    assertError(await me.request('DELETE', `/api/v1/tokens/${token.id}`), 403, 'forbidden');
+    r = await admin.request('DELETE', `/api/v1/tokens/${token.id}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(await works(secret), false);
+    assertError(await admin.request('DELETE', `/api/v1/tokens/${token.id}`), 404, 'not_found');
+    const entry = (await admin.get('/api/v1/audit?limit=50')).json.entries.find((e) => e.action === 'api_token_revoked' && e.detail === token.id.slice(0, 8));
+    assert.ok(entry, 'the revocation is audited');
+    assert.equal(entry.actor_id, adminId);
+    assert.equal(entry.subject_id, v.id);
+  });
+
+  // Attack: a token taken from someone keeps working after they reset their password, after an
+  // admin takes a role away, or after a coordinator suspends them.
+  it(`a password reset, a role change and a suspension revoke every token of the account ${S}`, async () => {
+    const v = await newVolunteer(srv);
+    await admin.post(`/api/v1/volunteers/${v.id}/approve`);
+    const mint = async () => {
+      const c = await signIn(srv, v.phone, v.password ?? PASSWORD);
+      const r = await c.post('/api/v1/me/tokens', {});
+      assert.equal(r.status, 201, r.text);
+      return r.json.secret;
+    };
+    // A CLI-made token too.
+    const fromCli = (await cli('create', '--user', v.phone)).stdout.trim().split('\n').pop();
+    const t1 = await mint();
+    assert.ok(await works(t1) && await works(fromCli));
+    await srv.request('POST', '/api/v1/auth/reset', { body: { login: v.phone } });
+    const msg = outbox(srv, v.phone).find((m) => m.token); // after the approval message
+    const NEW = 'a fresh password for tokens';
+    assert.equal((await srv.request('POST', '/api/v1/auth/reset/confirm', { body: { login: v.phone, code: msg.token, password: NEW } })).status, 200);
+    assert.equal(await works(t1), false, 'reset revokes');
+    assert.equal(await works(fromCli), false, 'reset revokes CLI tokens too');
+    v.password = NEW;
+    const t2 = await mint();
+    assert.equal((await admin.post(`/api/v1/volunteers/${v.id}/suspend`)).status, 200);
+    assert.equal((await admin.post(`/api/v1/volunteers/${v.id}/approve`)).status, 200);
+    assert.equal(await works(t2), false, 'a suspension revokes (re-approval does not bring it back)');
+    const t3 = await mint();
+    assert.equal((await admin.post(`/api/v1/users/${v.id}/role`, { role: 'editor' })).status, 200);
+    assert.equal(await works(t3), false, 'a role change revokes');
+    assert.equal(sql(srv, `SELECT count(*) FROM api_tokens WHERE user_id = '${v.id}'`)[0][0], '0');
+    const actions = (await admin.get('/api/v1/audit?limit=500')).json.entries.filter((e) => e.subject_id === v.id && e.action === 'api_tokens_revoked');
+    assert.deepEqual(actions.map((e) => e.detail), ['1', '1', '2']);
   });
 });
 

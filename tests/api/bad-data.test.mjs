@@ -1,4 +1,4 @@
-// bad-data.test.mjs — issue 9: bad data at every endpoint that takes a JSON body (the list comes
+// bad-data.test.mjs — bad data at every endpoint that takes a JSON body (the list comes
 // from `hamyari routes`). Invalid text (overlong UTF-8, surrogates raw or escaped, U+0000),
 // 10,000-deep nesting, duplicate keys, numbers out of every range and a 900 KB string get a 4xx
 // JSON error; SQL and HTML injection strings, being valid text, get a 4xx or are stored
@@ -168,7 +168,7 @@ describe(`bad data at every JSON endpoint ${S}`, () => {
     let stored = 0;
     for (const s of INJECTIONS) {
       sent++;
-      const r = await call(srv, 'POST', '/api/v1/volunteers', { body: { name: s, phone: freshPhone(), availability: `evenings ${s}` } });
+      const r = await call(srv, 'POST', '/api/v1/volunteers', { body: { name: s, phone: freshPhone(), availability: `evenings ${s}`, consent: true } });
       if (r.status !== 201) {
         assert.ok(r.status >= 400 && r.status < 500, `${JSON.stringify(s)}: ${r.status} ${r.text}`);
         continue;

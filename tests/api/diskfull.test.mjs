@@ -1,4 +1,4 @@
-// diskfull.test.mjs — issue 9: the SQLite store on a full disk. The store lives on a small tmpfs
+// diskfull.test.mjs — the SQLite store on a full disk. The store lives on a small tmpfs
 // (8 MiB, mounted for the test: needs root and permission to mount; skipped otherwise); a
 // filler file takes every free byte; then writes answer 507 insufficient_storage with the JSON
 // error body (never 500, never a crash), reads keep answering (a view that must be audited is

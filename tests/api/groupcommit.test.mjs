@@ -1,4 +1,4 @@
-// groupcommit.test.mjs — request submissions share durable commits (issue 8): many at once are
+// groupcommit.test.mjs — request submissions share durable commits: many at once are
 // all answered, each with its own request, and the store holds exactly those; an
 // Idempotency-Key sent twice at once creates one request; a bad submission among good ones
 // fails alone; the form rate limit still holds under concurrency; clients that go away while
@@ -90,7 +90,7 @@ describe(`group commit of submissions [${STORE}]`, () => {
       for (const r of goods) assert.equal(r.status, 201, r.text);
       assert.deepEqual([k1.status, k2.status].sort(), [201, 409]);
       const refused = k1.status === 409 ? k1 : k2;
-      assert.equal(refused.json.error.code, 'conflict');
+      assert.equal(refused.json.error.code, 'idempotency_mismatch');
       assert.equal(count(srv), 41);
     } finally {
       await srv.stop();

@@ -1,4 +1,4 @@
-// The group directory (issue 5): find near a point, text search, offline geocoding, submission
+// The group directory: find near a point, text search, offline geocoding, submission
 // and moderation, who sees and edits what, imports and exports, the embeddable widget's
 // headers. Runs on the store HY_TEST_STORE names (the test command runs it on both).
 import { test, before, after } from 'node:test';
@@ -7,10 +7,13 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, runCli, ROOT } from './lib/server.mjs';
-import { Client, addUser, signIn, createToken } from './lib/accounts.mjs';
+import { createRequire } from 'node:module';
+import { startServer, runCli, makeStore, ROOT } from './lib/server.mjs';
+import { Client, addUser, signIn, createToken, freshPhone, outbox, sql } from './lib/accounts.mjs';
 
 const FIX = join(ROOT, 'tests', 'fixtures');
+const geojsonhint = createRequire(import.meta.url)('@mapbox/geojsonhint');
+
 let srv, tmp, admin, coord, owner, other, adminToken;
 const ids = {};
 
@@ -112,11 +115,15 @@ test('near: across the antimeridian and near the pole', async () => {
   assert.deepEqual(r.json.groups.map((x) => x.name).sort(), ['Svalbard North', 'Svalbard Other Side']);
 });
 
-test('near: bad coordinates, limits and radii are refused with 400', async () => {
+test('near: bad coordinates, limits, radii and parameters of another mode are refused with 400', async () => {
   for (const q of ['near=91,0', 'near=0,181', 'near=abc', 'near=1', 'near=1,2,3', 'near=NaN,1',
     'near=1,2&limit=0', 'near=1,2&limit=101', 'near=1,2&limit=x', 'near=1,2&radius_km=-1',
     'near=1,2&radius_km=0', 'near=1,2&bbox=1,2,3', 'near=1,2&bbox=0,10,1,5', 'near=1,2&q=x',
-    'q=x&limit=1000', 'limit=1000']) {
+    'q=x&limit=1000', 'limit=1000',
+    // A parameter of another mode is refused rather than ignored (an offset pager would loop).
+    'offset=20', 'limit=5&offset=5', 'radius_km=5', 'bbox=51,35,52,36', 'near=1,2&offset=1',
+    'near=1,2&after=00000000000000000000000000000000', 'near=1,2&status=pending', 'q=x&bbox=51,35,52,36',
+    'q=x&radius_km=5', 'q=x&after=00000000000000000000000000000000', 'q=x&status=approved']) {
     const r = await srv.request('GET', `/api/v1/groups?${q}`);
     assert.equal(r.status, 400, `${q}: ${r.status} ${r.text}`);
     assert.equal(r.json.error.code, 'invalid_query');
@@ -230,13 +237,80 @@ test('submission, moderation and who sees a pending group', async () => {
   assert.equal(r.json.verified, true);
 });
 
+test('moderation: a pending group is rejected with a reason told to its submitter, or deleted', async () => {
+  const phone = freshPhone();
+  await addUser(srv, { phone, role: 'volunteer', language: 'en', name: 'Submitter' });
+  const submitter = await signIn(srv, phone);
+  const submit = async (name) => {
+    const r = await submitter.post('/api/v1/groups', { name, lat: 35.7, lon: 51.4 });
+    assert.equal(r.status, 201, r.text);
+    return r.json.id;
+  };
+  const anon = new Client(srv);
+  const rejected = await submit('Spam or not');
+  // Who may: not the public, not the submitter, not another volunteer.
+  assert.equal((await anon.post(`/api/v1/groups/${rejected}/reject`, { reason: 'x' })).status, 401);
+  assert.equal((await submitter.post(`/api/v1/groups/${rejected}/reject`, { reason: 'x' })).status, 403);
+  assert.equal((await other.post(`/api/v1/groups/${rejected}/reject`, { reason: 'x' })).status, 403);
+  // A reason is required, bounded, and nothing else is taken; a refusal changes nothing.
+  for (const body of [{}, { reason: '' }, { reason: 'x'.repeat(501) }, { reason: 'ok', status: 'approved' }, { reason: 7 }]) {
+    const r = await coord.post(`/api/v1/groups/${rejected}/reject`, body);
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assert.ok(r.json.error.code, r.text);
+  }
+  assert.equal((await coord.get(`/api/v1/groups/${rejected}`)).status, 200, 'still there after refusals');
+  assert.deepEqual(outbox(srv, phone), []);
+  // Rejected: gone from the queue and for everyone; the submitter told why, in their language.
+  let r = await coord.post(`/api/v1/groups/${rejected}/reject`, { reason: 'No contact details we could check.' });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { id: rejected, result: 'rejected' });
+  assert.equal((await coord.get(`/api/v1/groups/${rejected}`)).status, 404);
+  assert.ok(!(await coord.get('/api/v1/groups?status=pending')).json.groups.some((g) => g.id === rejected));
+  assert.deepEqual(outbox(srv, phone), [{ name: 'Spam or not', reason: 'No contact details we could check.' }]);
+  assert.deepEqual(sql(srv, `SELECT channel, language, template FROM outbox WHERE recipient = '${phone}'`),
+    [['sms', 'en', 'group_rejected']]);
+  const audit = sql(srv, `SELECT action, detail FROM audit_log WHERE subject_id = '${rejected}' ORDER BY id`);
+  assert.deepEqual(audit.at(-1), ['group_rejected', 'Spam or not — No contact details we could check.']);
+  // A second rejection finds nothing; an approved group cannot be rejected.
+  assert.equal((await coord.post(`/api/v1/groups/${rejected}/reject`, { reason: 'again' })).status, 404);
+  const approved = await submit('Approved group');
+  assert.equal((await coord.post(`/api/v1/groups/${approved}/approve`)).status, 200);
+  r = await coord.post(`/api/v1/groups/${approved}/reject`, { reason: 'late' });
+  assert.equal(r.status, 409, r.text);
+  assert.equal((await anon.get(`/api/v1/groups/${approved}`)).status, 200);
+  // Delete: coordinators a pending group (no message), only admins an approved one.
+  const spam = await submit('Buy cheap pills');
+  assert.equal((await anon.request('DELETE', `/api/v1/groups/${spam}`)).status, 401);
+  assert.equal((await submitter.request('DELETE', `/api/v1/groups/${spam}`)).status, 403);
+  r = await coord.request('DELETE', `/api/v1/groups/${spam}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { id: spam, result: 'deleted' });
+  assert.equal((await admin.get(`/api/v1/groups/${spam}`)).status, 404);
+  assert.equal(outbox(srv, phone).length, 1, 'a deleted spam group sends nothing');
+  assert.deepEqual(sql(srv, `SELECT action, detail FROM audit_log WHERE subject_id = '${spam}' AND action = 'group_deleted'`),
+    [['group_deleted', 'Buy cheap pills']]);
+  assert.equal((await coord.request('DELETE', `/api/v1/groups/${approved}`)).status, 403);
+  assert.equal((await anon.get(`/api/v1/groups/${approved}`)).status, 200, 'a refused delete changes nothing');
+  r = await admin.request('DELETE', `/api/v1/groups/${approved}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await anon.get(`/api/v1/groups/${approved}`)).status, 404);
+  const near = await anon.get('/api/v1/groups?near=35.7,51.4&limit=50');
+  assert.ok(!near.json.groups.some((g) => g.id === approved), 'gone from the nearest-groups answer');
+  assert.equal((await admin.request('DELETE', '/api/v1/groups/not-an-id')).status, 404);
+});
+
 test("edits: owners, the group's coordinators and admins only; no mass assignment", async () => {
   const id = ids.hackney;
   let r = await other.patch(`/api/v1/groups/${id}`, { name: 'Taken over' });
   assert.equal(r.status, 403);
   r = await new Client(srv).patch(`/api/v1/groups/${id}`, { name: 'Taken over' });
   assert.equal(r.status, 401);
+  // The group is approved: the owner's edit waits for a coordinator (the public version stays).
   r = await owner.patch(`/api/v1/groups/${id}`, { name: 'Hackney Mutual Aid Network', radius_km: null });
+  assert.equal(r.status, 202, r.text);
+  assert.notEqual(r.json.name, 'Hackney Mutual Aid Network');
+  assert.deepEqual(r.json.pending_change.fields, ['name', 'radius_km']);
+  r = await admin.post(`/api/v1/groups/${id}/changes/approve`);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.name, 'Hackney Mutual Aid Network');
   assert.equal(r.json.radius_km, null);
@@ -399,11 +473,91 @@ test('exports: GeoJSON and CSV of approved groups, public fields, formula-guarde
   assert.equal(JSON.parse(r.body).features.length, 2);
 });
 
+test('GeoJSON: a service area is a real geometry, wound as RFC 7946 asks, and the export passes a GeoJSON validator', async () => {
+  // A clockwise outer ring with a counter-clockwise hole: both the wrong way for RFC 7946.
+  const cw = { type: 'Polygon', coordinates: [
+    [[51.40, 35.70], [51.40, 35.75], [51.45, 35.75], [51.45, 35.70], [51.40, 35.70]],
+    [[51.41, 35.71], [51.44, 35.71], [51.44, 35.74], [51.41, 35.74], [51.41, 35.71]]] };
+  const made = {};
+  for (const [name, extra] of [['Clockwise area group', { lat: 35.725, lon: 51.425, area: cw }],
+    ['Radius area group', { lat: -33.45, lon: -70.6667, radius_km: 3 }],
+    ['Point only group', { lat: 10, lon: 20 }]]) {
+    const r = await owner.post('/api/v1/groups', { name, ...extra });
+    assert.equal(r.status, 201, r.text);
+    assert.equal((await coord.post(`/api/v1/groups/${r.json.id}/approve`)).status, 200);
+    made[name] = r.json.id;
+  }
+  const r = await srv.request('GET', '/api/v1/groups.geojson');
+  assert.equal(r.status, 200);
+  const problems = geojsonhint.hint(r.text);
+  assert.deepEqual(problems, [], JSON.stringify(problems.slice(0, 5)));
+  const byId = Object.fromEntries(r.json.features.map((f) => [f.id, f]));
+  const area2 = (ring) => ring.slice(0, -1).reduce((s, [x0, y0], i) => { const [x1, y1] = ring[i + 1]; return s + x0 * y1 - x1 * y0; }, 0);
+  // The polygon: the point and the area, the outer ring counter-clockwise, the hole clockwise.
+  const poly = byId[made['Clockwise area group']];
+  assert.equal(poly.geometry.type, 'GeometryCollection');
+  assert.deepEqual(poly.geometry.geometries[0], { type: 'Point', coordinates: [51.425, 35.725] });
+  const [outer, hole] = poly.geometry.geometries[1].coordinates;
+  assert.ok(area2(outer) > 0, 'outer ring counter-clockwise');
+  assert.ok(area2(hole) < 0, 'hole clockwise');
+  assert.deepEqual([...outer].sort(), [...cw.coordinates[0]].sort(), 'the same positions');
+  assert.deepEqual(poly.properties.area, poly.geometry.geometries[1]);
+  // The radius: a closed counter-clockwise ring about 3 km from the point all round.
+  const circle = byId[made['Radius area group']];
+  assert.equal(circle.geometry.type, 'GeometryCollection');
+  const ring = circle.geometry.geometries[1].coordinates[0];
+  assert.equal(ring.length, 65);
+  assert.deepEqual(ring[0], ring[64]);
+  assert.ok(area2(ring) > 0);
+  const km = ([lon, lat]) => 6371.0088 * 2 * Math.asin(Math.sqrt(Math.sin((lat + 33.45) * Math.PI / 360) ** 2 +
+    Math.cos(lat * Math.PI / 180) * Math.cos(-33.45 * Math.PI / 180) * Math.sin((lon + 70.6667) * Math.PI / 360) ** 2));
+  for (const p of ring) assert.ok(Math.abs(km(p) - 3) < 0.001, `${p} is ${km(p)} km away`);
+  assert.equal(circle.properties.radius_km, 3);
+  // No area: the point alone.
+  assert.equal(byId[made['Point only group']].geometry.type, 'Point');
+});
+
+test('serve --demo loads the gazetteer into an empty one, once, and never replaces an operator\'s', async () => {
+  const places = join(FIX, 'places-small.tsv');
+  const tehran = async (s) => (await s.request('GET', `/api/v1/geocode?q=${encodeURIComponent('تهران')}`)).json.places[0]?.name;
+  const st = await makeStore();
+  const a = await startServer({ db: st.url, args: ['--demo', '--demo-places', places] });
+  try {
+    assert.equal(await tehran(a), 'Tehran', 'place search works in the demo');
+    assert.ok(a.lines.some((l) => /demo: loading the gazetteer/.test(l)), a.stderr());
+  } finally {
+    await a.stop();
+  }
+  // The same store again: the places are there, nothing is loaded a second time.
+  const b = await startServer({ db: st.url, args: ['--demo', '--demo-places', places] });
+  try {
+    assert.equal(await tehran(b), 'Tehran');
+    assert.ok(b.lines.some((l) => /demo: the gazetteer has \d+ places already/.test(l)), b.stderr());
+    assert.ok(!b.lines.some((l) => /demo: loading the gazetteer/.test(l)));
+  } finally {
+    await b.stop();
+    await st.cleanup();
+  }
+  // none, or a file that is not there: the demo starts without places (and says why).
+  const c = await startServer({ args: ['--demo', '--demo-places', join(FIX, 'no-such-file.tsv'), '--demo-place-list', 'none'] });
+  try {
+    assert.equal(await tehran(c), undefined);
+    assert.ok(c.lines.some((l) => /demo: no gazetteer: .*no-such-file\.tsv cannot be read/.test(l)), c.stderr());
+  } finally {
+    await c.stop();
+  }
+});
+
 test('the embeddable widget may be framed by other sites; the other pages may not', async () => {
   const e = await srv.http('/embed/groups?near=35.7,51.4');
   assert.equal(e.status, 200);
   assert.match(e.headers['content-security-policy'], /frame-ancestors \*/);
   assert.equal(e.headers['x-frame-options'], undefined);
+  // Revalidated, it says the same (a cache merges a 304's headers into the page it keeps).
+  const again = await srv.http('/embed/groups?near=35.7,51.4', { headers: { 'if-none-match': e.headers.etag } });
+  assert.equal(again.status, 304);
+  assert.match(again.headers['content-security-policy'], /frame-ancestors \*/);
+  assert.equal(again.headers['x-frame-options'], undefined);
   const g = await srv.http('/groups');
   assert.match(g.headers['content-security-policy'], /frame-ancestors 'none'/);
   assert.equal(g.headers['x-frame-options'], 'DENY');

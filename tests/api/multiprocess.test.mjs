@@ -1,4 +1,4 @@
-// multiprocess.test.mjs — issue 9: several hamyari processes on one PostgreSQL database, behind
+// multiprocess.test.mjs — several hamyari processes on one PostgreSQL database, behind
 // nginx with the checked-in deploy/nginx/hamyari.conf (made plain HTTP for the test).
 //
 // Covered elsewhere, on two processes: the per-account and form rate limits and a session used
@@ -31,9 +31,11 @@ function portFree(port) {
   });
 }
 
-/** deploy/nginx/hamyari.conf over plain HTTP on `port`, in front of `backends` (ports). */
-export function testConfig(conf, port, backends) {
+/** deploy/nginx/hamyari.conf over plain HTTP on `port`, in front of `backends` (ports), its
+ *  logs in `logDir` instead of /var/log/nginx. */
+export function testConfig(conf, port, backends, logDir = '/var/log/nginx') {
   const out = [];
+  conf = conf.replaceAll('/var/log/nginx/', `${logDir}/`);
   let skipping = false;
   for (const line of conf.split('\n')) {
     if (/#\s*BEGIN-TLS-ONLY/.test(line)) { skipping = true; continue; }
@@ -64,7 +66,7 @@ describe('several processes behind nginx (deploy/nginx/hamyari.conf)', { skip, t
     for (let attempt = 0; ; attempt++) {
       let port;
       do port = 20000 + Math.floor(Math.random() * 10000); while (!(await portFree(port)));
-      writeFileSync(join(dir, 'hamyari.conf'), testConfig(conf, port, [a.port, b.port]));
+      writeFileSync(join(dir, 'hamyari.conf'), testConfig(conf, port, [a.port, b.port], dir));
       writeFileSync(join(dir, 'nginx.conf'), [
         'daemon off;',
         'master_process off;',
@@ -155,6 +157,16 @@ describe('several processes behind nginx (deploy/nginx/hamyari.conf)', { skip, t
     // Straight to a process (no proxy header: the address is 127.0.0.1 as well) — same count.
     assertError(await new Client(b).login('proxy@example.org', PASSWORD, { expect: 429 }), 429, 'rate_limited');
   });
+
+  it('logs /api/ routes without their query string (a phone number there stays out of the log)', async () => {
+    const phone = '09125550166';
+    assert.equal((await proxy.request('GET', `/api/v1/requests/status?code=ABCDEFGH&phone=${phone}`)).status, 404);
+    assert.equal((await proxy.request('GET', '/track?lang=en')).status, 200);
+    const log = readFileSync(join(dir, 'hamyari.access.log'), 'utf8');
+    assert.match(log, /"GET \/api\/v1\/requests\/status\?- HTTP\/1\.1" 404 /);
+    assert.match(log, /"GET \/track\?lang=en HTTP\/1\.1" 200 /, 'pages keep their query');
+    assert.doesNotMatch(log, /5550166|ABCDEFGH/);
+  });
 });
 
 describe('deploy/ files', () => {
@@ -165,6 +177,8 @@ describe('deploy/ files', () => {
     assert.match(t, /server 127\.0\.0\.1:5001 /);
     assert.match(t, /server 127\.0\.0\.1:5002 /);
     assert.match(t, /listen 127\.0\.0\.1:1234;/);
+    assert.doesNotMatch(testConfig(conf, 1234, [5001], '/tmp/x'), /\/var\/log\//);
+    assert.match(conf, /access_log \/var\/log\/nginx\/hamyari\.access\.log hamyari;/);
     assert.match(conf, /Strict-Transport-Security/);
     assert.match(conf, /X-Forwarded-Proto \$scheme/);
   });

@@ -1,4 +1,4 @@
-// pg-restart.test.mjs — issue 9: PostgreSQL restarts under a write load. The test starts its own
+// pg-restart.test.mjs — PostgreSQL restarts under a write load. The test starts its own
 // small cluster (scripts/pg-cluster.sh) so it can restart it without disturbing other tests,
 // runs help-request submissions with Idempotency-Key headers from several clients, restarts
 // PostgreSQL (pg_ctl restart -m fast) in the middle, and keeps going. A client that gets no

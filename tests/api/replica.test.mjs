@@ -1,4 +1,4 @@
-// replica.test.mjs — issue 9: read replicas (serve --db-replica), PostgreSQL only.
+// replica.test.mjs — read replicas (serve --db-replica), PostgreSQL only.
 //
 // Starts its own primary (scripts/pg-cluster.sh, with pg_stat_statements loaded), clones it with
 // pg_basebackup -R into a hot standby on another port, and runs hamyari with --db on the
@@ -110,9 +110,12 @@ describe('read replicas (--db-replica)', { skip, timeout: 120000 }, () => {
     if (dir) await run('bash', [join(ROOT, 'scripts', 'pg-cluster.sh'), 'stop', dir]).catch(() => {});
   });
 
-  /** Waits until the standby has replayed everything the primary has written so far. */
+  /** Waits until the standby has replayed everything the primary has written so far. The test
+   *  cluster commits asynchronously (scripts/pg-cluster.sh: synchronous_commit = off), so a
+   *  commit the primary already shows may still sit in its WAL buffers: wait for the insert
+   *  position, not the write position, or the standby may be "caught up" without it. */
   async function waitReplicated() {
-    const lsn = await psql(primaryUrl, 'SELECT pg_current_wal_lsn()');
+    const lsn = await psql(primaryUrl, 'SELECT pg_current_wal_insert_lsn()');
     for (let i = 0; i < 100; i++) {
       if (await psql(replicaUrl, `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn`) === 't') return;
       await sleep(100);

@@ -1,4 +1,4 @@
-// requests-race.test.mjs — the claim race and once-only delivery (issue 6).
+// requests-race.test.mjs — the claim race and once-only delivery.
 //
 // Forty approved volunteers claim one open request at the same moment: exactly one gets 200,
 // the other 39 get 409, and the request names the winner. On SQLite one server process takes
@@ -70,7 +70,7 @@ describe(`claim race and once-only delivery [${STORE}]`, () => {
       const conflicts = results.filter((r) => r.status === 409);
       assert.equal(ok.length, 1, `statuses: ${JSON.stringify(statuses)}`);
       assert.equal(conflicts.length, N - 1, `statuses: ${JSON.stringify(statuses)}`);
-      for (const c of conflicts) assert.equal(c.json.error.code, 'conflict');
+      for (const c of conflicts) assert.equal(c.json.error.code, 'request_taken');
       const winner = results.indexOf(ok[0]);
       const d = await servers[0].request('GET', `/api/v1/requests/${id}`, { headers: { authorization: `Bearer ${coordToken}` } });
       assert.equal(d.json.status, 'claimed');

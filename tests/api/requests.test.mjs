@@ -1,4 +1,4 @@
-// requests.test.mjs — help requests and dispatch (issue 6), end to end over HTTP on the store
+// requests.test.mjs — help requests and dispatch, end to end over HTTP on the store
 // under test: asking for help (JSON and form), idempotency, the requester's status look-up and
 // its rate limit, the lifecycle and its illegal moves, who sees personal data (every role),
 // audit of every view, notifications through a webhook, inbound SMS, statistics and CSV
@@ -30,6 +30,15 @@ function ask(srv, fields = {}, headers = {}) {
   };
   for (const [k, v] of Object.entries(body)) if (v === undefined) delete body[k];
   return srv.request('POST', '/api/v1/requests', { body, headers });
+}
+
+/** The help form posted as a browser without JavaScript does (fetch's answer, redirects not
+ *  followed). */
+function postForm(srv, fields) {
+  return srv.fetch('/api/v1/requests', {
+    method: 'POST', body: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: srv.base },
+  });
 }
 
 function assertNoPersonal(obj, what) {
@@ -94,10 +103,28 @@ describe(`help requests [${STORE}]`, () => {
     assertError(await ask(srv, { role: 'admin' }), 400, 'unknown_field');
     assertError(await ask(srv, { lat: 91 }), 400, 'invalid_field');
     assertError(await ask(srv, { lon: undefined }), 400, 'missing_field');
-    const place = await ask(srv, { lat: undefined, lon: undefined, place: 'Nowhere-that-exists-xyz' });
-    assertError(place, 400, 'invalid_field');
-    assert.equal(place.json.error.field, 'place');
     assert.equal(Number(sql(srv, 'SELECT count(*) FROM help_requests')[0][0]), before);
+  });
+
+  it('a place the gazetteer does not know keeps the request, area unknown, the place with the address', async () => {
+    const r = await ask(srv, { lat: undefined, lon: undefined, place: 'Nowhere-that-exists-xyz' });
+    assert.equal(r.status, 201, r.text);
+    const g = await as(srv, coordToken).get(`/api/v1/requests/${r.json.id}`);
+    assert.equal(g.status, 200, g.text);
+    assert.equal(g.json.lat, null);
+    assert.equal(g.json.lon, null);
+    assert.equal(g.json.contact.address, 'Valiasr St 10, door 3, Nowhere-that-exists-xyz');
+    // In the coordinators' queue, to be placed by phone.
+    const q = await as(srv, coordToken).get('/api/v1/requests?status=new,open');
+    assert.equal(q.status, 200, q.text);
+    assert.ok(q.json.requests.some((x) => x.id === r.json.id && x.lat === null), q.text.slice(0, 400));
+    // The form without JavaScript, in Persian: the confirmation page, not an error.
+    const f = await postForm(srv, {
+      name: 'Form Person', phone: '09125550103', address: 'کنار نانوایی', place: 'جایی-که-نیست',
+      kind: 'medicine', urgency: 'normal', for_whom: 'self', language: 'fa', consent: 'on',
+    });
+    assert.equal(f.status, 303, await f.text());
+    assert.match(f.headers.get('location'), /^\/api\/v1\/requests\/sent\?code=/);
   });
 
   it('an Idempotency-Key makes a retry create nothing new; another body with it is 409', async () => {
@@ -109,18 +136,16 @@ describe(`help requests [${STORE}]`, () => {
     assert.equal(b.json.id, a.json.id);
     assert.equal(b.json.tracking_code, a.json.tracking_code);
     assert.equal(Number(sql(srv, "SELECT count(*) FROM request_contacts WHERE phone = '+989125550199'")[0][0]), 1);
-    assertError(await ask(srv, { phone: '+989125550199', details: 'other' }, { 'idempotency-key': key }), 409, 'conflict');
+    assertError(await ask(srv, { phone: '+989125550199', details: 'other' }, { 'idempotency-key': key }), 409, 'idempotency_mismatch');
   });
 
   it('the plain form post (no JavaScript) is redirected to a confirmation page with the code', async () => {
-    const form = new URLSearchParams({
+    const fields = {
       name: 'Form Person', phone: '09125550102', address: 'Near the bakery', kind: 'medicine',
       details: '<script>alert(1)</script>', urgency: 'high', for_whom: 'other', language: 'fa', consent: 'on',
-    });
-    const r = await srv.fetch('/api/v1/requests', {
-      method: 'POST', body: form.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: srv.base },
-    });
+    };
+    const form = new URLSearchParams(fields);
+    const r = await postForm(srv, fields);
     assert.equal(r.status, 303);
     const loc = r.headers.get('location');
     assert.match(loc, /^\/api\/v1\/requests\/sent\?code=[2-9A-HJKMNP-Z]{8}&lang=fa$/);
@@ -133,6 +158,13 @@ describe(`help requests [${STORE}]`, () => {
     // A value from the query that is not a code is never echoed.
     const evil = await (await srv.fetch('/api/v1/requests/sent?code=%3Cscript%3E&lang=en')).text();
     assert.doesNotMatch(evil, /<script>/);
+    // A well-formed code that no request has is a 404 page too, not "received".
+    let unknown = 'ABCDEFGH';
+    while (unknown === new URL(loc, srv.base).searchParams.get('code')) unknown = 'HGFEDCBA';
+    const none = await srv.fetch(`/api/v1/requests/sent?code=${unknown}&lang=en`);
+    assert.equal(none.status, 404);
+    assert.match(none.headers.get('content-type'), /^text\/html/);
+    assert.doesNotMatch(await none.text(), /received/);
     // A form with a problem gets a page, not JSON.
     const bad = await srv.fetch('/api/v1/requests', {
       method: 'POST', body: 'name=x&phone=1&address=y&kind=other&language=en',
@@ -151,20 +183,33 @@ describe(`help requests [${STORE}]`, () => {
   it('status look-up needs code AND phone; a wrong pair reveals nothing; it is rate limited', async () => {
     const a = await ask(srv, { phone: '09125550103' });
     const code = a.json.tracking_code;
-    const ok = await srv.request('GET', `/api/v1/requests/status?code=${code.toLowerCase()}&phone=${encodeURIComponent('+98 912 555 0103')}`);
+    const look = (c, phone) => srv.request('POST', '/api/v1/requests/status', { body: { code: c, phone } });
+    const ok = await look(code.toLowerCase(), '+98 912 555 0103');
     assert.equal(ok.status, 200, ok.text);
     assert.equal(ok.json.status, 'new');
     assert.equal(ok.json.tracking_code, code);
     assertNoPersonal(ok.json, 'status');
-    const wrongPhone = await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=09125550999`);
-    const wrongCode = await srv.request('GET', `/api/v1/requests/status?code=ZZZZZZZZ&phone=09125550103`);
+    const wrongPhone = await look(code, '09125550999');
+    const wrongCode = await look('ZZZZZZZZ', '09125550103');
     assertError(wrongPhone, 404, 'not_found');
     assertError(wrongCode, 404, 'not_found');
     assert.equal(wrongPhone.text, wrongCode.text, 'both failures look the same');
-    // --rate-track-code 6: the code has had 2 look-ups; 4 more pass, then 429.
+    // Values over 40 characters are refused, naming the field.
+    const long = await look('A'.repeat(41), '09125550103');
+    assertError(long, 400, 'invalid_field');
+    assert.equal(long.json.error.field, 'code');
+    const longPhone = await look(code, '1'.repeat(41));
+    assert.equal(longPhone.json.error.field, 'phone');
+    assertError(await srv.request('POST', '/api/v1/requests/status', { body: { code } }), 400, 'missing_field');
+    // The deprecated GET answers the same, and counts against the same limits.
+    const old = await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=09125550103`);
+    assert.equal(old.status, 200, old.text);
+    assert.equal(old.json.status, 'new');
+    assert.ok(old.headers.get('deprecation'));
+    // --rate-track-code 6: the code has had 3 look-ups; 3 more pass, then 429.
     const codes = [];
-    for (let i = 0; i < 6; i++) codes.push((await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=09125550999`)).status);
-    assert.deepEqual(codes, [404, 404, 404, 404, 429, 429]);
+    for (let i = 0; i < 6; i++) codes.push((await look(code, '09125550999')).status);
+    assert.deepEqual(codes, [404, 404, 404, 429, 429, 429]);
   });
 
   it('the requester cancels with code and phone; a second cancel is 409', async () => {
@@ -172,7 +217,7 @@ describe(`help requests [${STORE}]`, () => {
     const c = await srv.request('POST', '/api/v1/requests/cancel', { body: { code: a.json.tracking_code, phone: '09125550104' } });
     assert.equal(c.status, 200, c.text);
     assert.equal(c.json.status, 'cancelled');
-    assertError(await srv.request('POST', '/api/v1/requests/cancel', { body: { code: a.json.tracking_code, phone: '09125550104' } }), 409, 'conflict');
+    assertError(await srv.request('POST', '/api/v1/requests/cancel', { body: { code: a.json.tracking_code, phone: '09125550104' } }), 409, 'bad_transition');
     assertError(await srv.request('POST', '/api/v1/requests/cancel', { body: { code: a.json.tracking_code, phone: '09125550000' } }), 404, 'not_found');
   });
 
@@ -232,7 +277,7 @@ describe(`help requests [${STORE}]`, () => {
     assert.equal(c.status, 200, c.text);
     assert.equal(c.json.status, 'claimed');
     assert.equal(c.json.contact.phone, '+989125550105');
-    assertError(await as(srv, v2).post(`/api/v1/requests/${id}/claim`), 409, 'conflict');
+    assertError(await as(srv, v2).post(`/api/v1/requests/${id}/claim`), 409, 'request_taken');
     assertError(await as(srv, v2).get(`/api/v1/requests/${id}`), 404, 'not_found');
     const mine = await as(srv, v1).get('/api/v1/requests/mine');
     assert.equal(mine.json.requests.find((x) => x.id === id).contact.address, 'Valiasr St 10, door 3');
@@ -260,7 +305,7 @@ describe(`help requests [${STORE}]`, () => {
     assert.equal(sug.status, 200, sug.text);
     assert.deepEqual(sug.json.volunteers.slice(0, 2).map((v) => v.user_id).sort(), [vol1.id, vol2.id].sort());
     assert.equal(sug.json.volunteers[0].user_id, vol1.id, 'nearest and speaks English first');
-    assertError(await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'delivered' }), 409, 'conflict');
+    assertError(await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'delivered' }), 409, 'bad_transition');
     assert.equal((await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'open' })).status, 200);
     // The coordinator assigns v2, then reassigns to v1.
     const as2 = await as(srv, coordToken).post(`/api/v1/requests/${id}/assign`, { volunteer_id: vol2.id });
@@ -271,7 +316,7 @@ describe(`help requests [${STORE}]`, () => {
     await receiver.waitFor((m) => m.to === phone && m.template === 'request_claimed');
     // Only the assignee (or a coordinator) moves it on.
     assertError(await as(srv, v2).post(`/api/v1/requests/${id}/status`, { status: 'in_progress' }), 404, 'not_found');
-    assertError(await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'closed' }), 409, 'conflict');
+    assertError(await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'closed' }), 409, 'bad_transition');
     assert.equal((await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'in_progress' })).status, 200);
     const del = await as(srv, v1).post(`/api/v1/requests/${id}/delivery`, { mask: true, gloves: true, leave_at_door: true, step_back: true, receipt_amount: 12.5, reimbursement: 'pending' });
     assert.equal(del.status, 200, del.text);
@@ -280,12 +325,12 @@ describe(`help requests [${STORE}]`, () => {
     assertError(await as(srv, v1).post(`/api/v1/requests/${id}/delivery`, { reimbursement: 'paid' }), 403, 'forbidden');
     const dv = await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'delivered' });
     assert.equal(dv.status, 200, dv.text);
-    assertError(await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'in_progress' }), 409, 'conflict');
+    assertError(await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'in_progress' }), 409, 'bad_transition');
     assertError(await as(srv, v1).post(`/api/v1/requests/${id}/status`, { status: 'closed' }), 403, 'forbidden');
     assert.equal((await as(srv, coordToken).post(`/api/v1/requests/${id}/delivery`, { reimbursement: 'paid' })).json.reimbursement, 'paid');
     const cl = await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'closed' });
     assert.equal(cl.status, 200);
-    assertError(await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'open' }), 409, 'conflict');
+    assertError(await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'open' }), 409, 'bad_transition');
     assertError(await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'claimed' }), 400, 'invalid_field');
     assertError(await as(srv, coordToken).post(`/api/v1/requests/${id}/status`, { status: 'unable_to_help' }), 400, 'missing_field');
     // Every transition recorded with who and when.
@@ -296,7 +341,7 @@ describe(`help requests [${STORE}]`, () => {
     assert.equal(d.json.notes[0].kind, 'call');
     assert.equal(d.json.notes[0].outcome, 'reached');
     // The requester sees the outcome; was told by the notification channel, each message once.
-    const st = await srv.request('GET', `/api/v1/requests/status?code=${code}&phone=${encodeURIComponent(phone)}`);
+    const st = await srv.request('POST', '/api/v1/requests/status', { body: { code, phone } });
     assert.equal(st.json.status, 'closed');
     await receiver.waitFor((m) => m.to === phone && m.template === 'request_delivered');
     await new Promise((r) => setTimeout(r, 1500));
@@ -402,6 +447,62 @@ describe(`help requests [${STORE}]`, () => {
         for (const needle of [phone, phone.slice(1), '09125550177', 'Zahra Purgeme', 'Purge Lane 7', 'purge-details-xyz', 'purge-note-abc'])
           assert.equal(bytes.indexOf(Buffer.from(needle)), -1, `${needle} found in ${f}`);
       }
+    }
+  });
+});
+
+describe(`erasure leaves no undelivered message behind [${STORE}]`, () => {
+  // No notifier (the default): every message stays pending.
+  let srv, clock, coordToken;
+  before(async () => {
+    clock = makeClock();
+    srv = await startServer({ env: clock.env, args: ['--rate-form-ip', '1000'] });
+    await addUser(srv, { email: 'erase-coord@example.org', role: 'coordinator' });
+    coordToken = await createToken(srv, 'erase-coord@example.org');
+  });
+  after(async () => { await srv?.stop(); clock?.remove(); });
+
+  it('the purge removes pending messages to the erased contact and drops pending messages past the retention period', async () => {
+    const phone = '+989127770431';
+    const typed = '0912 777 0431';
+    const a = await ask(srv, { phone: typed, name: 'Erase Pendingme', address: 'Erase Lane 9' });
+    assert.equal(a.status, 201, a.text);
+    const live = await ask(srv, { phone: '+989127770432' });
+    assert.equal(live.status, 201, live.text);
+    const cancel = await as(srv, coordToken).post(`/api/v1/requests/${a.json.id}/status`, { status: 'cancelled', reason: 'erase test' });
+    assert.equal(cancel.status, 200, cancel.text);
+    assert.deepEqual(sql(srv, `SELECT DISTINCT status FROM outbox WHERE recipient = '${phone}'`).flat(), ['pending']);
+    assert.equal(sql(srv, `SELECT count(*) FROM outbox WHERE recipient = '${phone}'`)[0][0], '2', 'received and cancelled');
+    assert.equal(sql(srv, `SELECT count(*) FROM outbox WHERE recipient = '+989127770432'`)[0][0], '1');
+
+    const from = srv.lines.length;
+    clock.advance(31 * 86400);
+    await srv.waitForLog(/purge: erased the personal data of [1-9]\d* request/, 20000, from);
+    // The erased request's messages are gone, whatever their state …
+    assert.equal(sql(srv, `SELECT count(*) FROM outbox WHERE recipient LIKE '%127770431%' OR payload LIKE '%${a.json.tracking_code}%'`)[0][0], '0');
+    // … and a still-open request keeps its contact but not its month-old undelivered message.
+    assert.equal((await as(srv, coordToken).get(`/api/v1/requests/${live.json.id}`)).json.contact.phone, '+989127770432');
+    assert.equal(sql(srv, `SELECT count(*) FROM outbox WHERE recipient = '+989127770432'`)[0][0], '0');
+    const fresh = await ask(srv, { phone: '+989127770432' });
+    assert.equal(fresh.status, 201, fresh.text);
+    assert.equal(sql(srv, `SELECT count(*) FROM outbox WHERE recipient = '+989127770432'`)[0][0], '1', 'new messages are queued as before');
+
+    const needles = [phone, phone.slice(1), '09127770431', typed, 'Erase Pendingme', 'Erase Lane 9'];
+    for (const line of srv.lines)
+      for (const n of needles) assert.ok(!line.includes(n), `the server's log holds ${n}: ${line}`);
+    if (STORE === 'sqlite') {
+      // The database file and its WAL as they are, then once more after a checkpoint.
+      const file = srv.dbUrl.slice('sqlite:'.length);
+      const grep = () => {
+        for (const f of [file, `${file}-wal`]) {
+          if (!existsSync(f)) continue;
+          const bytes = readFileSync(f);
+          for (const n of needles) assert.equal(bytes.indexOf(Buffer.from(n)), -1, `${n} found in ${f}`);
+        }
+      };
+      grep();
+      sql(srv, 'PRAGMA wal_checkpoint(TRUNCATE)');
+      grep();
     }
   });
 });

@@ -26,12 +26,27 @@ const FILES = {
   'big.txt': [BIG, /^text\/plain; charset=utf-8$/],
   'data.bin': [Buffer.from([0, 1, 2, 3]), /^application\/octet-stream$/],
   '404.html': ['<!doctype html><title>not found</title><p>custom 404</p>', /^text\/html; charset=utf-8$/],
+  // What scripts/build-web.mjs writes: content-hashed copies and their list.
+  'assets/css/app.0123456789.css': ['body { color: navy }', /^text\/css; charset=utf-8$/],
+  'assets/js/i18n.abcdef0123.js': ['export const y = 2;', /^text\/javascript; charset=utf-8$/],
+  'assets/vendor/font/f.0a1b2c3d4e.woff2': [Buffer.from('774f4632', 'hex'), /^font\/woff2$/],
+  'assets/manifest.json': ['{"assets":{}}', /^application\/json; charset=utf-8$/],
+  'assets/js/short.abc.js': ['export const z = 3;', /^text\/javascript; charset=utf-8$/],
+  'assets/js/upper.ABCDEF0123.js': ['export const u = 4;', /^text\/javascript; charset=utf-8$/],
+  'css/app.0123456789.css': ['body { color: teal }', /^text\/css; charset=utf-8$/],
+  'vendor/lib/lib.js': ['window.lib = 1;', /^text\/javascript; charset=utf-8$/],
 };
+// The build's sources: never served.
+const SOURCES = { '_pages/index.html': '<!--\ntitle: home.title\n-->\n<h1>source</h1>', '_shell/nav.json': '{"sections":[]}' };
 
 function makeWeb(root, { with404 = true } = {}) {
   const web = join(root, 'web');
   for (const [name, [content]] of Object.entries(FILES)) {
     if (name === '404.html' && !with404) continue;
+    mkdirSync(join(web, name, '..'), { recursive: true });
+    writeFileSync(join(web, name), content);
+  }
+  for (const [name, content] of Object.entries(SOURCES)) {
     mkdirSync(join(web, name, '..'), { recursive: true });
     writeFileSync(join(web, name), content);
   }
@@ -93,6 +108,40 @@ describe(`static files [${STORE}]`, () => {
     assert.equal(miss.status, 200);
     const other = await srv.http('/css/app.css');
     assert.notEqual(other.headers.etag, etag, 'different files, different ETags');
+  });
+
+  it(`content-hashed files under /assets/ are cached for a year; everything else is revalidated [${STORE}]`, async () => {
+    const IMMUTABLE = 'public, max-age=31536000, immutable';
+    const expect = {
+      '/assets/css/app.0123456789.css': IMMUTABLE,
+      '/assets/js/i18n.abcdef0123.js': IMMUTABLE,
+      '/assets/vendor/font/f.0a1b2c3d4e.woff2': IMMUTABLE,
+      '/assets/manifest.json': 'no-cache', // no hash in the name
+      '/assets/js/short.abc.js': 'no-cache', // too short for a hash
+      '/assets/js/upper.ABCDEF0123.js': 'no-cache', // the build writes lowercase hex
+      '/css/app.0123456789.css': 'no-cache', // hashed-looking, but not under /assets/
+      '/vendor/lib/lib.js': 'public, max-age=86400',
+      '/': 'no-cache',
+      '/about': 'no-cache',
+      '/js/app.js': 'no-cache',
+    };
+    for (const [path, cc] of Object.entries(expect)) {
+      const r = await srv.http(path);
+      assert.equal(r.status, 200, path);
+      assert.equal(r.headers['cache-control'], cc, path);
+      // A revalidation answer repeats the same Cache-Control.
+      const again = await srv.http(path, { headers: { 'if-none-match': r.headers.etag } });
+      assert.equal(again.status, 304, `${path}: 304`);
+      assert.equal(again.headers['cache-control'], cc, `${path}: 304 Cache-Control`);
+    }
+  });
+
+  it(`never serves the front-end build's sources (names starting with "_") [${STORE}]`, async () => {
+    for (const p of ['/_pages/index.html', '/_pages/index', '/_pages/', '/_shell/nav.json']) {
+      const r = await srv.http(p);
+      assert.equal(r.status, 404, p);
+      assert.ok(!r.body.toString().includes('source') && !r.body.toString().includes('sections'), `${p} served a source`);
+    }
   });
 
   it(`gzips when Accept-Encoding allows it, and only then [${STORE}]`, async () => {

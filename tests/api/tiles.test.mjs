@@ -50,7 +50,7 @@ describe(`map tiles [${STORE}]`, () => {
 
   it(`/api/v1/config points the front-end at these tiles [${STORE}]`, async () => {
     const r = await srv.request('GET', '/api/v1/config');
-    assert.deepEqual(r.json.tiles, { url: '/tiles/{z}/{x}/{y}', max_zoom: 5, attribution: 'Test tiles' });
+    assert.deepEqual(r.json.tiles, { url: '/tiles/{z}/{x}/{y}', max_zoom: 5, attribution: 'Test tiles', format: 'raster' });
   });
 });
 

@@ -1,4 +1,4 @@
-// accounts.test.mjs — the account pages in a real browser (issue 4): a volunteer signs up and
+// accounts.test.mjs — the account pages in a real browser: a volunteer signs up and
 // sees the pending message; an admin signs in and approves them on the vetting page; the
 // volunteer signs in and sees "approved" on the account page, then signs out; a wrong password
 // gets a translated message in both languages. axe-core on every state; screenshots of each in
@@ -91,8 +91,22 @@ test('sign-up form: a volunteer signs up and is told they are pending (fa)', asy
     await page.check('#vol-lang-fa');
     await page.fill('#vol-availability', 'عصرها');
     await page.check('#vol-consent');
-    await shot(page, 'signup-filled-fa');
+    // The radius typed on a Persian keyboard: two decimal separators are named next to the
+    // question, in Persian; «۷٫۵» is taken.
+    await page.fill('#vol-radius', '۷٫۵٫۱');
     await page.click('#vol-submit');
+    await page.waitForSelector('#volunteer-error:not([hidden])');
+    assert.equal(await page.getAttribute('#vol-radius', 'aria-invalid'), 'true');
+    assert.ok((await page.textContent('#volunteer-error-text')).includes(LOCALES.fa['volunteer.radius_label']),
+      await page.textContent('#volunteer-error-text'));
+    await page.fill('#vol-radius', '۷٫۵');
+    await shot(page, 'signup-filled-fa');
+    // The ticked consent box is sent (the server refuses a sign-up without it).
+    const [post] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/volunteers')),
+      page.click('#vol-submit'),
+    ]);
+    assert.equal(post.postDataJSON().consent, true);
     await page.waitForSelector('#volunteer-done:not([hidden])');
     assert.ok(await page.isHidden('#volunteer-form'));
     assert.match(await page.textContent('#volunteer-done'), new RegExp(LOCALES.fa['volunteer.done_title']));
@@ -184,7 +198,8 @@ for (const lang of ['en', 'fa']) {
       await page.waitForURL(/\/signin\?signed_out=1$/);
       await waitForShell(page);
       assert.equal(await page.textContent('#signin-status p'), LOCALES[lang]['signin.signed_out']);
-      assert.equal(await page.locator('#account-link').count(), 0, 'the header no longer shows the account');
+      assert.ok(await page.isHidden('#account-link'), 'the header no longer shows the account');
+      assert.ok(await page.isVisible('#account-signin'), '"Sign in" is back');
       const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
       assert.equal(me, 401);
       await shot(page, `signed-out-${lang}`);

@@ -56,7 +56,6 @@ for (const lang of ['fa', 'en']) {
       await page.waitForFunction(() => Number(document.getElementById('groups-map').dataset.markers) > 0);
       const listed = await page.locator('#groups-list li[data-marker-id]').count();
       assert.ok(listed > 10, `list shows the groups in view (${listed})`);
-      assert.ok(await page.locator('.leaflet-interactive').count() > 0, 'coverage areas drawn');
       // Type, pick the first suggestion with the arrow key and Enter.
       const q = lang === 'fa' ? 'تهران' : 'Tehran';
       await page.locator('#group-q').focus();
@@ -74,12 +73,30 @@ for (const lang of ['fa', 'en']) {
         assert.match(distances[0], /[۰-۹]/, 'Persian digits');
         assert.doesNotMatch(distances.join(' '), /[0-9]/);
         assert.match(distances.join(' '), /متر|کیلومتر/);
-        assert.match(items[0], /\(نمونه\)/, 'demo groups are marked');
+        assert.match(items[0], /نمونه/, 'demo groups carry the example badge');
+        assert.doesNotMatch(items[0], /\(نمونه\)/, 'not in their name');
       } else {
         assert.match(distances[0], /[0-9]/);
         assert.match(distances.join(' '), /\bk?m\b/);
       }
-      assert.match(await page.locator('#group-results-heading').textContent(), lang === 'fa' ? /تهران|Tehran/ : /Tehran/);
+      // Typed text stays as typed: «تهران» is not turned into its Latin name.
+      const heading = await page.locator('#group-results-heading').textContent();
+      if (lang === 'fa') {
+        assert.equal(heading.trim(), 'نزدیک‌ترین گروه‌ها به تهران');
+        assert.equal(await page.locator('#group-q').inputValue(), 'تهران');
+      } else {
+        assert.match(heading, /Tehran/);
+      }
+      // The suggestions say which country a place is in, in the page's language.
+      await page.fill('#group-q', '');
+      await page.locator('#group-q').focus();
+      await page.keyboard.type(lang === 'fa' ? 'تهرا' : 'Tehra', { delay: 20 });
+      await page.waitForSelector('#group-suggestions li[role="option"]');
+      assert.match(await page.locator('#group-suggestions .combo-option-detail').first().textContent(),
+        lang === 'fa' ? /ایران/ : /Iran/);
+      await page.keyboard.press('Escape');
+      // Zoomed in on the place, the groups' coverage areas are drawn (not at country zoom).
+      await page.waitForFunction(() => document.querySelectorAll('#groups-map .leaflet-overlay-pane path').length > 0);
       await axeClean(page, `groups ${lang} after a search`);
       await page.screenshot({ path: join(shots, `groups-search-${lang}.png`), fullPage: true });
       // Clicking the map finds the groups nearest that point.
@@ -99,6 +116,31 @@ for (const lang of ['fa', 'en']) {
     }
   });
 }
+
+test('on a phone the map loads when the reader scrolls to it; the search works before', async () => {
+  const context = await newContext(browser, { lang: 'fa', viewport: { width: 360, height: 640 } });
+  try {
+    const { page, problems, requests } = await instrumentedPage(context, { allowedOrigin: server.url });
+    await page.goto(`${server.url}/groups`);
+    await waitForShell(page);
+    const state = () => page.evaluate(() => document.getElementById('groups-map').dataset.state ?? null);
+    assert.equal(await state(), null, 'no map below the fold');
+    assert.ok(!requests.some((u) => /leaflet/.test(u)), 'Leaflet not fetched');
+    // The search answers without the map.
+    await page.fill('#group-q', 'Tehran');
+    // Enter sends the form (the suggestions, when they come, may cover the button).
+    await page.locator('#group-q').press('Enter');
+    await page.waitForSelector('#group-result-list li[data-group-id]');
+    assert.equal(await state(), null);
+    // Scrolled into view, the map comes, showing the place searched for.
+    await page.locator('#groups-map').scrollIntoViewIfNeeded();
+    await page.waitForSelector('#groups-map[data-state="ready"]');
+    await page.waitForFunction(() => window.hamyariGroupsMap?.map?.getZoom() >= 9, null, { timeout: 10000 });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
 
 test('a place that is not in the gazetteer says so', async () => {
   const context = await newContext(browser, { lang: 'en' });
@@ -153,9 +195,10 @@ test('submit form round trip: a signed-in organiser submits; the group waits for
     await page.waitForSelector('#groupedit-form:not([hidden])');
     await page.fill('#ge-name', 'Brixton Mutual Aid (test)');
     await page.fill('#ge-description', 'Shopping and prescriptions in Brixton.');
-    await page.fill('#ge-lat', '51.4613');
-    await page.fill('#ge-lon', '-0.1156');
-    await page.fill('#ge-radius', '2');
+    // Typed as on a Persian or Arabic keyboard: the server reads every script's digits.
+    await page.fill('#ge-lat', '۵۱٫۴۶۱۳');
+    await page.fill('#ge-lon', '-٠,١١٥٦');
+    await page.fill('#ge-radius', '۲');
     await page.fill('#ge-email', 'brixton@example.org');
     await page.fill('#ge-languages', 'en, pt');
     await page.fill('#ge-tags', 'shopping, medicine');
@@ -174,6 +217,9 @@ test('submit form round trip: a signed-in organiser submits; the group waits for
     assert.equal(await page.locator('#group-edit').isVisible(), true);
     const anon = await fetch(`${server.url}/api/v1/groups/${id}`);
     assert.equal(anon.status, 404);
+    const mine = await page.evaluate(async (gid) => (await fetch(`/api/v1/groups/${gid}`)).json(), id);
+    assert.ok(Math.abs(mine.lat - 51.4613) < 0.01 && Math.abs(mine.lon + 0.1156) < 0.01 && mine.radius_km === 2,
+      JSON.stringify(mine));
     // Edit it through the form.
     await page.click('#group-edit');
     await page.waitForFunction(() => document.getElementById('ge-name').value.length > 0);

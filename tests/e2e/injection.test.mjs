@@ -1,4 +1,4 @@
-// injection.test.mjs — issue 9: HTML and script stored as data stay data. A volunteer's name, a
+// injection.test.mjs — HTML and script stored as data stay data. A volunteer's name, a
 // group's description and a library document's title and body hold <script>, <img onerror>,
 // <svg onload> and javascript: strings; the pages that show them (the vetting list, the group
 // page, the document page) are opened in Chromium with a window.__pwned trap. No script runs,
@@ -37,7 +37,7 @@ before(async () => {
   server = await startServer({ args: ['--rate-form-ip', '1000', '--rate-login-ip', '1000'] });
   cli(['user', 'add', '--db', server.db, '--email', ADMIN.email, '--name', 'Admin', '--role', 'admin', '--language', 'en', '--password-stdin'], `${ADMIN.password}\n`);
   token = cli(['token', 'create', '--db', server.db, '--user', ADMIN.email]).split('\n').pop().trim();
-  let r = await api('POST', '/api/v1/volunteers', { name: NAME, phone: '0912 555 0199', availability: DESC.slice(0, 400) }, false);
+  let r = await api('POST', '/api/v1/volunteers', { name: NAME, phone: '0912 555 0199', availability: DESC.slice(0, 400), consent: true }, false);
   assert.equal(r.status, 201, r.text);
   ids.volunteer = r.json.id;
   r = await api('POST', '/api/v1/groups', { name: `Group ${NAME}`, description: DESC, lat: 35.7, lon: 51.4 });

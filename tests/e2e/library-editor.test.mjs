@@ -164,6 +164,13 @@ describe('library editor', () => {
     await page.click('#editor-upload');
     await page.waitForSelector('#editor-att-list a:text("fridge.png")');
     assert.match(await page.textContent('#editor-att-msg'), /Uploaded fridge\.png/);
+    // … a second one is uploaded and removed again (a draft's files are the editor's to change) …
+    await page.setInputFiles('#editor-file', { name: 'extra.txt', mimeType: 'text/plain', buffer: Buffer.from('Opening hours\n') });
+    await page.click('#editor-upload');
+    await page.waitForSelector('#editor-att-list a:text("extra.txt")');
+    await page.click('#editor-att-list li:has-text("extra.txt") button');
+    await page.waitForFunction(() => !document.querySelector('#editor-att-list').textContent.includes('extra.txt'));
+    assert.equal(await page.textContent('#editor-att-msg'), 'Removed extra.txt.');
     // … a program named .exe is refused before it is sent …
     await page.setInputFiles('#editor-file', { name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: EXE });
     await page.click('#editor-upload');
@@ -229,6 +236,9 @@ describe('library editor', () => {
     await page.waitForSelector('#editor-locked:not([hidden])');
     assert.equal(await page.locator('#editor-save').isDisabled(), true);
     assert.equal(await page.locator('#editor-unpublish').isVisible(), false);
+    // Its files are locked the same way: no upload, no remove.
+    assert.equal(await page.locator('#editor-upload').isDisabled(), true);
+    assert.equal(await page.locator('#editor-att-list button').count(), 0);
     assert.deepEqual(problems(), []);
     await ctx.close();
   });

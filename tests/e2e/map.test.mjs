@@ -50,14 +50,17 @@ test('groups page: offline basemap drawn, honest empty list, nothing fetched fro
         canvas: canvas ? { w: canvas.width, h: canvas.height } : null,
         empty: document.querySelector('#groups-list .hy-map-list-empty')?.textContent,
         label: el.getAttribute('aria-label'),
-        zoomTitle: el.querySelector('.leaflet-control-zoom-in')?.getAttribute('title'),
+        // The zoom buttons are in a bar above the map, not on it (they would cover markers).
+        zoomTitle: el.querySelector('.hy-map-toolbar .leaflet-control-zoom-in')?.getAttribute('title'),
+        zoomOnMap: el.querySelectorAll('.leaflet-container .leaflet-control-zoom').length,
       };
     });
     assert.equal(info.basemap, 'coarse');
     assert.ok(info.outlines > 150, `country outlines drawn (${info.outlines})`);
     assert.ok(info.canvas && info.canvas.w > 100 && info.canvas.h > 100, 'basemap canvas has a size');
     assert.ok(info.empty && info.label && info.zoomTitle);
-    assert.ok(requests.some((u) => u.includes('/vendor/world-atlas/countries-110m.json')));
+    assert.equal(info.zoomOnMap, 0, 'no control over the markers');
+    assert.ok(requests.some((u) => /\/vendor\/world-atlas\/countries-110m\.[0-9a-f]{10}\.json$/.test(u)), 'coarse outlines (content-hashed name)');
     assert.ok(requests.every((u) => u.startsWith(server.url) || u.startsWith('data:')), 'all requests to the test server');
     assert.deepEqual(problems, []);
     await context.close();
@@ -112,7 +115,7 @@ test('markers cluster, the list mirrors them, and choosing from the list opens t
   // Switching language re-renders the list and controls in place.
   await page.click('#lang-switch');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
-  assert.equal(await page.locator('#groups-map .leaflet-control-zoom-in').getAttribute('title'), 'Zoom in');
+  assert.equal(await page.locator('.hy-map-toolbar .leaflet-control-zoom-in').getAttribute('title'), 'Zoom in');
   assert.equal(await page.locator('#groups-list li[data-marker-id]').count(), MARKERS.length);
   assert.deepEqual(problems, []);
   await context.close();
@@ -122,7 +125,7 @@ test('zooming in loads the finer 50m outlines, still from this server', async ()
   const { context, page, problems, requests } = await groupsPage('en');
   await page.evaluate(() => { window.hamyariGroupsMap.map.setZoom(7); });
   await page.waitForSelector('#groups-map[data-basemap="detailed"]', { timeout: 20000 });
-  assert.ok(requests.some((u) => u.endsWith('/vendor/world-atlas/countries-50m.json')));
+  assert.ok(requests.some((u) => /\/vendor\/world-atlas\/countries-50m\.[0-9a-f]{10}\.json$/.test(u)), 'detailed outlines');
   assert.ok(requests.every((u) => u.startsWith(server.url) || u.startsWith('data:')));
   assert.deepEqual(problems, []);
   await context.close();

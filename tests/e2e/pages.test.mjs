@@ -7,10 +7,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer } from './lib/server.mjs';
 import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir } from './lib/browser.mjs';
-import { listPages, LANGS } from './lib/pages.mjs';
+import { listPages, LANGS, pageAddress } from './lib/pages.mjs';
 import { runAxe, describeViolations } from './lib/axe.mjs';
 
 export const BUDGET_BYTES = 150 * 1024; // first load, compressed, fonts excluded
+// Pages whose map is in view at once (1280 × 900) also load Leaflet, markercluster,
+// topojson-client and the coarse outlines (~100 KB of it), and the place labels' module.
+export const MAP_BUDGET_BYTES = 185 * 1024;
+const MAP_PAGES = new Set(['groups', 'coverage']);
 
 let server, browser, shots;
 const weights = [];
@@ -30,7 +34,8 @@ after(async () => {
   if (weights.length) {
     const lines = weights.map((w) => `  ${w.name.padEnd(10)} ${w.lang}  ${(w.bytes / 1024).toFixed(1).padStart(6)} KB`
       + `  (fonts ${(w.fonts / 1024).toFixed(1)} KB, ${w.requests} requests)`);
-    console.log(`first-load weight, compressed bytes on the wire, fonts excluded (budget ${BUDGET_BYTES / 1024} KB):\n${lines.join('\n')}`);
+    console.log(`first-load weight, compressed bytes on the wire, fonts excluded (budget ${BUDGET_BYTES / 1024} KB; `
+      + `with a map in view ${MAP_BUDGET_BYTES / 1024} KB):\n${lines.join('\n')}`);
   }
 });
 
@@ -41,7 +46,9 @@ for (const p of listPages()) {
     test(`${p.name} (${lang}): loads cleanly, accessible, within budget, screenshots`, async (t) => {
       const context = await newContext(browser, { lang, viewport: { width: 1280, height: 900 } });
       try {
-        const url = server.url + p.path;
+        // Pages the server renders in the language of their address are asked for in it (else
+        // their script asks again in the reader's language, and the first load is cut short).
+        const url = server.url + (p.status === 404 ? p.path : pageAddress(p.path, lang));
         const { page, problems, bytes } = await instrumentedPage(context, {
           allowedOrigin: server.url,
           measure: true,
@@ -71,8 +78,9 @@ for (const p of listPages()) {
         const fonts = b.total - b.excludingFonts;
         weights.push({ name: p.name, lang, bytes: b.excludingFonts, fonts, requests: b.byFile.length });
         t.diagnostic(`first load ${(b.excludingFonts / 1024).toFixed(1)} KB without fonts (${b.byFile.length} requests)`);
-        assert.ok(b.excludingFonts <= BUDGET_BYTES,
-          `first load is ${b.excludingFonts} bytes > ${BUDGET_BYTES}:\n${b.byFile.map((f) => `  ${f.path} ${f.bytes}`).join('\n')}`);
+        const budget = MAP_PAGES.has(p.name) ? MAP_BUDGET_BYTES : BUDGET_BYTES;
+        assert.ok(b.excludingFonts <= budget,
+          `first load is ${b.excludingFonts} bytes > ${budget}:\n${b.byFile.map((f) => `  ${f.path} ${f.bytes}`).join('\n')}`);
 
         const axe = await runAxe(page);
         if (axe.violations.length) t.diagnostic(`axe (all impacts): ${axe.violations.map((v) => `${v.id}/${v.impact}`).join(', ')}`);

@@ -1,4 +1,4 @@
-// requests.test.mjs — help requests in a real browser (issue 6):
+// requests.test.mjs — help requests in a real browser:
 //   1. a person asks for help with JavaScript turned off (the plain form post) and gets the
 //      confirmation page with a tracking code, in Persian;
 //   2. a person asks with JavaScript (English) and sees the code in the page, then tracks it;
@@ -39,7 +39,7 @@ before(async () => {
   const token = cli(['token', 'create', '--db', server.db, '--user', COORD.email]).trim().split('\n').pop();
   const signup = await fetch(`${server.url}/api/v1/volunteers`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Reza Volunteer', email: VOL.email, phone: VOL.phone, password: VOL.password, lat: HOME.lat, lon: HOME.lon, radius_km: 5, language: 'en' }),
+    body: JSON.stringify({ name: 'Reza Volunteer', email: VOL.email, phone: VOL.phone, password: VOL.password, lat: HOME.lat, lon: HOME.lon, radius_km: 5, language: 'en', consent: true }),
   });
   const signed = await signup.json();
   assert.equal(signup.status, 201, JSON.stringify(signed));
@@ -88,9 +88,13 @@ test('without JavaScript: the plain form asks for help and shows the tracking co
     await page.fill('#help-name', 'مریم آزمایشی');
     await page.fill('#help-phone', '۰۹۱۲ ۵۵۵ ۰۳۰۱');
     await page.fill('#help-address', 'خیابان ولیعصر، کوچهٔ ۱۰');
+    // A place the server's gazetteer does not know (this server has none): the request is
+    // still taken, its area left for the coordinator to ask about.
+    await page.fill('#help-place', 'محله‌ای-که-نیست');
     await page.check('#help-kind-medicine');
     await page.check('#help-urgency-high');
     await page.fill('#help-details', 'قرص فشار');
+    await page.fill('#help-call-window', 'صبح‌ها تا ساعت ۱۱'); // sent with the plain form too
     await page.check('#help-consent');
     await shot(page, 'nojs-filled-fa-360');
     await Promise.all([page.waitForURL(/\/api\/v1\/requests\/sent\?code=/), page.click('#help-submit')]);
@@ -99,9 +103,18 @@ test('without JavaScript: the plain form asks for help and shows the tracking co
     assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
     assert.ok((await page.textContent('main')).includes('کد پیگیری'));
     await shot(page, 'nojs-sent-fa-360');
+    const url = page.url();
+    // The track page works without JavaScript too: its form posts, the answer is a page.
+    await Promise.all([page.waitForURL(/\/track\?code=/), page.click('main a[href^="/track"]')]);
+    assert.equal(await page.getAttribute('#track-form', 'method'), 'post');
+    await page.fill('#track-code', noJsCode);
+    await page.fill('#track-phone', '۰۹۱۲ ۵۵۵ ۰۳۰۱');
+    await Promise.all([page.waitForURL(/\/api\/v1\/requests\/status$/), page.click('#track-submit')]);
+    assert.ok((await page.textContent('main')).includes('دریافت شد'), await page.textContent('main'));
+    assert.doesNotMatch(page.url(), /phone|0301/);
+    await shot(page, 'nojs-track-fa-360');
     // Scripts cannot run in this context (axe and layout checks need them): check the same page
     // in a second context, the way an assistive tool would read it.
-    const url = page.url();
     const check = await open('fa', { viewport: { width: 360, height: 800 } });
     try {
       await check.page.goto(url);
@@ -124,6 +137,7 @@ test('with JavaScript: the form shows the code in the page and the track page fi
     await page.fill('#help-name', 'Anna Test');
     await page.fill('#help-phone', '0912 555 0303');
     await page.fill('#help-address', 'Near the bakery');
+    await page.fill('#help-place', 'Nowhere-that-exists-xyz'); // unknown: kept, area unknown
     await page.check('#help-kind-groceries');
     await page.check('#help-consent');
     await page.click('#help-submit');
@@ -189,7 +203,7 @@ test('dispatch → claim → deliver: the coordinator opens it, a volunteer near
       await c.page.click('#dispatch-note-form button[type=submit]');
       await c.page.waitForSelector('#dispatch-notes li');
       await c.page.click(`#dispatch-actions button:has-text("${L[lang]['dispatch.mark_open']}")`);
-      await c.page.waitForFunction((t) => document.querySelector('#dispatch-detail-title')?.textContent.includes(t), L[lang]['rqstatus.open']);
+      await c.page.waitForFunction((t) => document.querySelector('#dispatch-detail-title')?.textContent.includes(t), L[lang]['rqstaff.open']);
       await axeClean(c.page, `dispatch detail (${lang})`);
       await shot(c.page, `dispatch-detail-${lang}`);
       assert.deepEqual(c.problems.filter((x) => !/ERR_ABORTED/.test(x)), [], 'no errors (requests cut short by navigation aside)');
@@ -221,13 +235,13 @@ test('dispatch → claim → deliver: the coordinator opens it, a volunteer near
       await v.page.click(`#tasks-mine button:has-text("${L[lang]['tasks.start']}")`);
       await v.page.waitForSelector(`#tasks-mine button:has-text("${L[lang]['tasks.deliver']}")`);
       for (const item of ['mask', 'gloves', 'leave_at_door', 'step_back']) await v.page.check(`#tasks-mine input[name="${item}"]`);
-      await v.page.fill('#tasks-mine input[type=number]', '12.50');
+      await v.page.fill('#tasks-mine input[name="receipt_amount"]', '12.50');
       await v.page.click(`#tasks-mine button:has-text("${L[lang]['tasks.save']}")`);
       await v.page.waitForFunction((t) => document.querySelector('#tasks-mine [role=status]')?.textContent === t, L[lang]['tasks.saved']);
       await axeClean(v.page, `tasks mine (${lang})`);
       await shot(v.page, `tasks-mine-${lang}`);
       await v.page.click(`#tasks-mine button:has-text("${L[lang]['tasks.deliver']}")`);
-      await v.page.waitForFunction((t) => document.querySelector('#tasks-mine h3')?.textContent.includes(t), L[lang]['rqstatus.delivered']);
+      await v.page.waitForFunction((t) => document.querySelector('#tasks-mine h3')?.textContent.includes(t), L[lang]['rqstaff.delivered']);
       assert.deepEqual(v.problems.filter((x) => !/ERR_ABORTED/.test(x)), [], 'no errors (requests cut short by navigation aside)');
     } finally {
       await v.context.close();
@@ -235,12 +249,19 @@ test('dispatch → claim → deliver: the coordinator opens it, a volunteer near
     // The requester sees it delivered.
     const r = await open(lang);
     try {
+      const sent = [];
+      r.page.on('request', (q) => sent.push({ method: q.method(), url: q.url(), body: q.postData() ?? '' }));
       await r.page.goto(`${server.url}/track?code=${code}`);
       await waitForShell(r.page);
       await r.page.fill('#track-phone', phone);
       await r.page.click('#track-submit');
       await r.page.waitForSelector('#track-result:not([hidden])');
       assert.equal(await r.page.textContent('#track-status'), L[lang]['rqstatus.delivered']);
+      // The look-up is a POST with the number in the body; no URL the page asked for holds it.
+      const digits = phone.replace(/\D/g, '').slice(-7);
+      assert.ok(sent.some((q) => q.method === 'POST' && q.url.endsWith('/api/v1/requests/status') && q.body.includes(phone)),
+        JSON.stringify(sent.map((q) => `${q.method} ${q.url}`)));
+      for (const q of sent) assert.ok(!decodeURIComponent(q.url).replace(/\D/g, '').includes(digits), `phone in ${q.url}`);
       await shot(r.page, `track-delivered-${lang}`);
     } finally {
       await r.context.close();

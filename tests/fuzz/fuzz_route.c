@@ -8,7 +8,8 @@
 #include <stdbool.h>
 
 #include "fuzz.h"
-#include "http/server.h"
+#include "api/routes.h"
+#include "http/router.h"
 
 static const enum hy_method methods[] = {0,        HY_GET,    HY_HEAD,   HY_POST,
                                          HY_PUT,   HY_PATCH,  HY_DELETE, HY_OPTIONS};
@@ -22,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *args[HY_MAX_ARGS];
     int nargs = -1;
     unsigned allowed = 0xdead;
-    const struct hy_route *r = hy_route_match(path, m, args, &nargs, &allowed, arena);
+    const struct hy_route *r =
+        hy_route_match(hy_routes, hy_routes_count, path, m, args, &nargs, &allowed, arena);
     if (r) {
         FUZZ_CHECK(r->method == (m == HY_HEAD ? HY_GET : m));
         FUZZ_CHECK(nargs >= 0 && nargs <= HY_MAX_ARGS);

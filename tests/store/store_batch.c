@@ -26,6 +26,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "domain/requests.h"
+#include "store/requests.h"
 #include "store/store.h"
 
 static bool g_pg;
@@ -132,6 +134,10 @@ enum kind {
     K_SOFT_ONCE,  /* rate_hit(key), then HY_DB_SOFT on the first attempt only */
     K_SOFT,       /* HY_DB_SOFT always */
     K_GATE,       /* waits until the test opens the gate */
+    K_RQ,         /* inserts a help request whose id is made from key (a write sent ahead) */
+    K_RQ_DUP,     /* the same insert, which must touch a row: HY_DB_HARD when it did not */
+    K_RQ_READ,    /* reads that request: HY_DB_ONE if present, HY_DB_NONE if not */
+    K_AUDIT_BAD,  /* an audit entry without an action (NOT NULL): a write that fails */
 };
 
 struct job {
@@ -146,6 +152,20 @@ struct job {
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_cond = PTHREAD_COND_INITIALIZER;
 static bool g_gate_entered, g_gate_open;
+
+/* A request whose id and tracking code are made from `key`. */
+static void request_of(const char *key, struct hy_request *r) {
+    memset(r, 0, sizeof *r);
+    snprintf(r->id, sizeof r->id, "%032x", (unsigned)key[0] * 131u + (unsigned)strlen(key));
+    snprintf(r->tracking_code, sizeof r->tracking_code, "K%s", key);
+    r->status = "new";
+    r->kind = "groceries";
+    r->urgency = "normal";
+    r->for_whom = "self";
+    r->language = "en";
+    r->source = "web";
+    r->created_at = 1700000000;
+}
 
 static int job_fn(hy_store *s, void *ctx) {
     struct job *j = ctx;
@@ -185,6 +205,25 @@ static int job_fn(hy_store *s, void *ctx) {
         return j->attempts == 1 ? HY_DB_SOFT : HY_DB_ONE;
     case K_SOFT:
         return HY_DB_SOFT;
+    case K_RQ:
+    case K_RQ_DUP: {
+        struct hy_request rq;
+        request_of(j->key, &rq);
+        struct hy_request_contact c = {.name = "N", .phone = "+989121234567"};
+        r = s->ops->requests->insert(s, &rq, &c);
+        return r == HY_DB_NONE ? HY_DB_HARD : r;
+    }
+    case K_RQ_READ: {
+        struct hy_request rq, got;
+        request_of(j->key, &rq);
+        hy_arena *a = hy_arena_new(0);
+        r = a ? s->ops->requests->get(s, rq.id, a, &got) : HY_DB_HARD;
+        hy_arena_free(a);
+        return r;
+    }
+    case K_AUDIT_BAD:
+        r = s->ops->audit_insert(s, 1700000000, NULL, NULL, NULL, NULL);
+        return r < 0 ? r : HY_DB_ONE;
     }
     return HY_DB_HARD;
 }
@@ -331,6 +370,64 @@ static void test_sees_earlier_jobs(void **state) {
     assert_int_equal(jobs[4].status, HY_DB_NONE); /* undone with its job */
 }
 
+/* Writes sent ahead (PostgreSQL's pipeline): a later job sees them, and one that failed is
+ * found — at the next statement that needs an answer or at the end of the batch — and undone
+ * with its own job only, as a failure found at once is (SQLite). */
+static int rq_tx(hy_store *s, void *ctx) {
+    struct hy_request rq, got;
+    request_of(ctx, &rq);
+    hy_arena *a = hy_arena_new(0);
+    int r = a ? s->ops->requests->get(s, rq.id, a, &got) : HY_DB_HARD;
+    hy_arena_free(a);
+    return r;
+}
+
+static bool has_request(struct fx *f, const char *key) {
+    int r = hy_db_run(f->db, HY_TX_READ, rq_tx, (void *)key);
+    assert_true(r >= 0);
+    return r == HY_DB_ONE;
+}
+
+static void test_writes_sent_ahead(void **state) {
+    struct fx *f = *state;
+    struct job jobs[] = {
+        {.kind = K_RQ, .key = "a"},        {.kind = K_RQ_READ, .key = "a"},
+        {.kind = K_RQ_DUP, .key = "a"},    {.kind = K_RQ, .key = "bb"},
+        {.kind = K_RQ_READ, .key = "bb"},  {.kind = K_AUDIT_BAD, .key = "-"},
+        {.kind = K_SET, .key = "c"},       {.kind = K_RQ, .key = "ddd"},
+        {.kind = K_AUDIT_BAD, .key = "-"},
+    };
+    size_t n = sizeof jobs / sizeof jobs[0];
+    run_batch(f, jobs, n);
+    int want[] = {HY_DB_ONE, HY_DB_ONE, HY_DB_HARD, HY_DB_ONE, HY_DB_ONE,
+                  HY_DB_HARD, HY_DB_ONE, HY_DB_ONE, HY_DB_HARD};
+    for (size_t i = 0; i < n; i++) assert_int_equal(jobs[i].status, want[i]);
+    assert_true(has_request(f, "a"));
+    assert_true(has_request(f, "bb"));
+    assert_true(has_request(f, "ddd"));
+    assert_true(has_key(f, "c"));
+    /* Found either way, then run once more with savepoints; no retry of the whole batch. */
+    assert_int_equal(jobs[0].attempts, 2);
+    assert_int_equal(hy_db_retries(f->db), 0);
+
+    /* A failed write as the last thing of a batch is found before its COMMIT. */
+    struct job last[] = {{.kind = K_RQ, .key = "eeee"}, {.kind = K_AUDIT_BAD, .key = "-"}};
+    run_batch(f, last, 2);
+    assert_int_equal(last[0].status, HY_DB_ONE);
+    assert_int_equal(last[1].status, HY_DB_HARD);
+    assert_true(has_request(f, "eeee"));
+
+    /* And a batch whose writes all hold needs one run. */
+    struct job ok[] = {{.kind = K_RQ, .key = "fffff"}, {.kind = K_RQ, .key = "gggggg"},
+                       {.kind = K_RQ_READ, .key = "fffff"}};
+    run_batch(f, ok, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(ok[i].status, HY_DB_ONE);
+        assert_int_equal(ok[i].attempts, 1);
+    }
+    assert_true(has_request(f, "gggggg"));
+}
+
 static void test_conflict_reruns_batch(void **state) {
     struct fx *f = *state;
     struct job jobs[] = {
@@ -420,6 +517,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test_setup_teardown(test_savepoint_isolation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_failure_one_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sees_earlier_jobs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writes_sent_ahead, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conflict_reruns_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conflict_forever, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_drains, setup, teardown),

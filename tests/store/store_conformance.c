@@ -31,6 +31,7 @@
 
 #include "store/pg/migrations_pg.h"
 #include "store/sqlite/migrations_sqlite.h"
+#include "store/requests.h"
 #include "store/store.h"
 
 static bool g_pg;            /* which backend this run checks */
@@ -735,7 +736,9 @@ static void test_accounts_ops_complete(void **state) {
                     o->session_delete && o->session_delete_user && o->token_insert &&
                     o->token_get && o->rate_hit && o->rate_clear && o->audit_insert &&
                     o->audit_list && o->reset_insert && o->reset_take && o->outbox_insert &&
-                    o->outbox_list && o->user_set_profile;
+                    o->outbox_list && o->user_set_profile && o->reset_revoke_user &&
+                    o->reset_outbox_expire && o->token_list && o->token_revoke && o->token_last_used && o->token_touch &&
+                    o->token_revoke_user;
     if (!complete) fail_msg("the %s store leaves an accounts function NULL", o->name);
 }
 
@@ -750,7 +753,9 @@ static void test_user_insert_get(void **state) {
                               .radius_km = 7.5,
                               .skills = "[\"پزشکی\",\"رانندگی\"]",
                               .languages = "[\"fa\",\"en\"]",
-                              .availability = "عصرها، پنج‌شنبه و جمعه"};
+                              .availability = "عصرها، پنج‌شنبه و جمعه",
+                              .consent_at = 1700000050,
+                              .consent_version = "2025-11-27"};
     struct hy_user reza =
         mk_user(ID_REZA, NULL, "+989351112233", "رضا", "coordinator", "approved", 1700000100);
     reza.password_hash = NULL;
@@ -806,6 +811,8 @@ static void test_user_insert_get(void **state) {
     assert_string_equal(v.skills, vm.skills);
     assert_string_equal(v.languages, vm.languages);
     assert_string_equal(v.availability, vm.availability);
+    assert_int_equal(v.consent_at, 1700000050);
+    assert_string_equal(v.consent_version, "2025-11-27");
     assert_int_equal(s->ops->volunteer_get(s, ID_SARA, a, &v), HY_DB_ONE);
     assert_string_equal(v.user_id, ID_SARA);
     assert_false(v.has_area);
@@ -813,6 +820,8 @@ static void test_user_insert_get(void **state) {
     assert_string_equal(v.skills, "[]");
     assert_string_equal(v.languages, "[]");
     assert_string_equal(v.availability, "");
+    assert_int_equal(v.consent_at, 0); /* none recorded */
+    assert_null(v.consent_version);
     memset(&v, 0x5a, sizeof v);
     struct hy_volunteer vbefore = v;
     assert_int_equal(s->ops->volunteer_get(s, ID_REZA, a, &v), HY_DB_NONE); /* no profile */
@@ -1179,6 +1188,19 @@ static void test_user_update_constraints(void **state) {
     assert_user_stored(f, &u);
 }
 
+/* An API token record: id is "t" + n padded to an id's 32 hex digits. */
+static struct hy_api_token tok(int n, const char *user, const char *name, int64_t created,
+                               int64_t expires) {
+    struct hy_api_token t;
+    memset(&t, 0, sizeof t);
+    snprintf(t.id, sizeof t.id, "%032x", (unsigned)n);
+    snprintf(t.user_id, sizeof t.user_id, "%s", user);
+    t.name = name;
+    t.created_at = created;
+    t.expires_at = expires;
+    return t;
+}
+
 static void test_sessions_tokens(void **state) {
     struct fx *f = *state;
     hy_store *s = conn(f);
@@ -1195,9 +1217,12 @@ static void test_sessions_tokens(void **state) {
     assert_int_equal(s->ops->session_insert(s, "h2", ID_MARYAM, "csrf-2", 1100, 2100), HY_DB_ONE);
     assert_int_equal(s->ops->session_insert(s, "h3", ID_MARYAM, "csrf-3", 1200, 2200), HY_DB_ONE);
     assert_int_equal(s->ops->session_insert(s, "h4", ID_REZA, "csrf-4", 1300, 2300), HY_DB_ONE);
-    assert_int_equal(s->ops->token_insert(s, "t1", ID_MARYAM, "cli", 1000), HY_DB_ONE);
-    assert_int_equal(s->ops->token_insert(s, "t1", ID_REZA, "again", 1000), HY_DB_NONE);
-    assert_int_equal(s->ops->token_insert(s, "t2", ID_REZA, NULL, 1000), HY_DB_ONE);
+    struct hy_api_token t1 = tok(1, ID_MARYAM, "cli", 1000, 0), t1b = tok(9, ID_REZA, "again", 1000, 0),
+                        t2 = tok(2, ID_REZA, NULL, 1000, 5000), t2b = tok(2, ID_REZA, "x", 1000, 0);
+    assert_int_equal(s->ops->token_insert(s, "t1", &t1), HY_DB_ONE);
+    assert_int_equal(s->ops->token_insert(s, "t1", &t1b), HY_DB_NONE); /* the hash is taken */
+    assert_int_equal(s->ops->token_insert(s, "t2", &t2), HY_DB_ONE);
+    assert_int_equal(s->ops->token_insert(s, "t9", &t2b), HY_DB_NONE); /* the id is taken */
     commit(s);
 
     hy_arena *a = hy_arena_new(0);
@@ -1214,14 +1239,28 @@ static void test_sessions_tokens(void **state) {
     assert_int_equal(s->ops->session_get(s, "nope", a, &se), HY_DB_NONE);
     assert_memory_equal(&se, &sbefore, sizeof se);
     char uid[HY_ID_LEN + 1] = "untouched";
-    assert_int_equal(s->ops->token_get(s, "t1", uid), HY_DB_ONE);
+    assert_int_equal(s->ops->token_get(s, "t1", 1000, 0, uid), HY_DB_ONE);
     assert_string_equal(uid, ID_MARYAM);
-    assert_int_equal(s->ops->token_get(s, "t2", uid), HY_DB_ONE);
+    assert_int_equal(s->ops->token_get(s, "t2", 4999, 0, uid), HY_DB_ONE);
     assert_string_equal(uid, ID_REZA);
     snprintf(uid, sizeof uid, "untouched");
-    assert_int_equal(s->ops->token_get(s, "t3", uid), HY_DB_NONE);
-    assert_string_equal(uid, "untouched");
+    assert_int_equal(s->ops->token_get(s, "t3", 0, 0, uid), HY_DB_NONE);
+    /* Its own date: gone at expires_at; the lifetime cap: made before made_since. */
+    assert_int_equal(s->ops->token_get(s, "t2", 5000, 0, uid), HY_DB_NONE);
+    assert_int_equal(s->ops->token_get(s, "t1", 999999, 1000, uid), HY_DB_ONE);
+    assert_int_equal(s->ops->token_get(s, "t1", 999999, 1001, uid), HY_DB_NONE);
+    assert_string_equal(uid, ID_MARYAM);
     commit(s);
+
+    /* A token's last use: never, then recorded; an unknown hash has none. */
+    int64_t used = -1;
+    assert_int_equal(s->ops->token_last_used(s, "t1", &used), HY_DB_ONE);
+    assert_int_equal(used, 0);
+    assert_int_equal(s->ops->token_touch(s, "t1", 1234), HY_DB_ONE);
+    assert_int_equal(s->ops->token_touch(s, "nope", 1234), HY_DB_NONE);
+    assert_int_equal(s->ops->token_last_used(s, "t1", &used), HY_DB_ONE);
+    assert_int_equal(used, 1234);
+    assert_int_equal(s->ops->token_last_used(s, "nope", &used), HY_DB_NONE);
 
     assert_int_equal(s->ops->session_touch(s, "h1", 1500), HY_DB_ONE);
     assert_int_equal(s->ops->session_touch(s, "nope", 1500), HY_DB_NONE);
@@ -1397,6 +1436,81 @@ static void test_password_resets(void **state) {
     assert_int_equal(s->ops->reset_take(s, "r3", 1499, uid), HY_DB_NONE);
 }
 
+/* One valid reset code per account: revoking a user's codes also drops the reset messages to
+ * them that are not delivered yet, and nothing of anybody else; an expired code's message is
+ * given up with its payload erased. */
+static void test_reset_revoke_expire(void **state) {
+    struct fx *f = *state;
+    hy_store *s = conn(f);
+    struct hy_user ua =
+        mk_user(ID_MARYAM, "maryam@example.org", "+989121234567", "مریم", "volunteer", "approved", 1);
+    struct hy_user ub = mk_user(ID_REZA, NULL, "+989351112233", "رضا", "admin", "approved", 2);
+    insert_user(f, &ua, NULL);
+    insert_user(f, &ub, NULL);
+    static const struct hy_outbox_message m[] = {
+        {100, "+989121234567", "sms", "fa", "password_reset", "{\"token\":\"a1\"}"},
+        {110, "maryam@example.org", "email", "fa", "password_reset", "{\"token\":\"a2\"}"},
+        {120, "+989121234567", "sms", "fa", "request_claimed", "{\"x\":1}"},
+        {130, "+989351112233", "sms", "fa", "password_reset", "{\"token\":\"b1\"}"},
+        {5000, "+989351112233", "sms", "fa", "password_reset", "{\"token\":\"b2\"}"},
+    };
+    begin_write(s);
+    assert_int_equal(s->ops->reset_insert(s, "ra", ID_MARYAM, 9000), HY_DB_ONE);
+    assert_int_equal(s->ops->reset_insert(s, "rb", ID_MARYAM, 9000), HY_DB_ONE);
+    assert_int_equal(s->ops->reset_insert(s, "rc", ID_REZA, 9000), HY_DB_ONE);
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        assert_int_equal(s->ops->outbox_insert(s, &m[i]), HY_DB_ONE);
+    assert_int_equal(s->ops->reset_revoke_user(s, ID_MARYAM), 2);
+    assert_int_equal(s->ops->reset_revoke_user(s, ID_MARYAM), 0);
+    commit(s);
+    char uid[HY_ID_LEN + 1];
+    assert_int_equal(s->ops->reset_take(s, "ra", 1000, uid), HY_DB_NONE);
+    assert_int_equal(s->ops->reset_take(s, "rb", 1000, uid), HY_DB_NONE);
+    hy_arena *a = hy_arena_new(0);
+    struct hy_outbox_message *got = NULL;
+    begin_read(s);
+    assert_int_equal(s->ops->outbox_list(s, "+989121234567", 10, a, &got), 1);
+    assert_string_equal(got[0].template_name, "request_claimed");
+    assert_int_equal(s->ops->outbox_list(s, "maryam@example.org", 10, a, &got), 0);
+    assert_int_equal(s->ops->outbox_list(s, "+989351112233", 10, a, &got), 2);
+    commit(s);
+    /* Reza's message of 130 is older than 1000: given up and erased; the one of 5000 stays. */
+    begin_write(s);
+    assert_int_equal(s->ops->reset_outbox_expire(s, 1000, 1000), 1);
+    assert_int_equal(s->ops->reset_outbox_expire(s, 1000, 1000), 0);
+    commit(s);
+    begin_read(s);
+    assert_int_equal(s->ops->outbox_list(s, "+989351112233", 10, a, &got), 2);
+    assert_int_equal(got[0].created_at, 5000);
+    assert_string_equal(got[0].payload, "{\"token\":\"b2\"}");
+    assert_int_equal(got[1].created_at, 130);
+    assert_string_equal(got[1].payload, "{}");
+    commit(s);
+    /* The given-up message is not sent any more. */
+    struct hy_outbox_item *items = NULL;
+    begin_write(s);
+    int n = s->ops->requests->outbox_take(s, 6000, 6300, 10, a, &items);
+    assert_int_equal(n, 2);
+    bool saw_b2 = false;
+    for (int i = 0; i < n; i++) {
+        assert_string_not_equal(items[i].payload, "{}");
+        if (!strcmp(items[i].payload, "{\"token\":\"b2\"}")) saw_b2 = true;
+    }
+    assert_true(saw_b2);
+    /* Delivered or given up: the payload is erased. */
+    assert_int_equal(s->ops->requests->outbox_sent(s, items[0].id, 6001), HY_DB_ONE);
+    assert_int_equal(s->ops->requests->outbox_retry(s, items[1].id, 6100, true, "refused"), HY_DB_ONE);
+    commit(s);
+    begin_read(s);
+    assert_int_equal(s->ops->outbox_list(s, "+989121234567", 10, a, &got), 1);
+    assert_string_equal(got[0].payload, "{}");
+    assert_int_equal(s->ops->outbox_list(s, "+989351112233", 10, a, &got), 2);
+    assert_string_equal(got[0].payload, "{}");
+    assert_string_equal(got[1].payload, "{}");
+    commit(s);
+    hy_arena_free(a);
+}
+
 static void test_outbox(void **state) {
     struct fx *f = *state;
     hy_store *s = conn(f);
@@ -1432,6 +1546,57 @@ static void test_outbox(void **state) {
     assert_int_equal(s->ops->outbox_list(s, "nobody", 5, a, &got), 0);
     commit(s);
     hy_arena_free(a);
+}
+
+/* The per-recipient cap: at most N messages to one recipient in any hour; the excess is kept
+ * only as a count, without recipient or payload. */
+static void test_outbox_cap(void **state) {
+    struct fx *f = *state;
+    hy_db_set_outbox_cap(f->db, 2);
+    hy_store *s = conn(f);
+    assert_int_equal(s->outbox_per_hour, 2);
+    const char *to = "+989121110000";
+    struct hy_outbox_message m = {1000, to, "sms", "fa", "request_received", "{\"code\":\"X\"}"};
+    static const struct {
+        int64_t at;
+        const char *to;
+        int want;
+    } steps[] = {
+        {1000, "+989121110000", HY_DB_ONE},  {1100, "+989121110000", HY_DB_ONE},
+        {1200, "+989121110000", HY_DB_NONE}, {1300, "+989121110001", HY_DB_ONE},
+        {4599, "+989121110000", HY_DB_NONE}, /* 1000 and 1100 are still within the hour */
+        {4650, "+989121110000", HY_DB_ONE},  /* 1000 is not */
+        {4700, "+989121110000", HY_DB_ONE},  /* nor 1100 */
+        {4701, "+989121110000", HY_DB_NONE},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        m.created_at = steps[i].at;
+        m.recipient = steps[i].to;
+        begin_write(s);
+        assert_int_equal(s->ops->outbox_insert(s, &m), steps[i].want);
+        commit(s);
+    }
+    hy_arena *a = hy_arena_new(0);
+    struct hy_outbox_message *got = NULL;
+    begin_read(s);
+    assert_int_equal(s->ops->outbox_list(s, to, 10, a, &got), 4);
+    assert_int_equal(s->ops->outbox_list(s, "", 10, a, &got), 3); /* dropped: no recipient */
+    for (size_t i = 0; i < 3; i++) assert_string_equal(got[i].payload, "{}");
+    int64_t c[HY_OUTBOX_STATES] = {0};
+    assert_int_equal(s->ops->requests->outbox_counts(s, c), HY_DB_ONE);
+    assert_int_equal(c[0], 5); /* pending */
+    assert_int_equal(c[4], 3); /* dropped */
+    commit(s);
+    hy_arena_free(a);
+    /* 0: no cap */
+    hy_db_set_outbox_cap(f->db, 0);
+    s = conn(f);
+    m.created_at = 4702;
+    m.recipient = to;
+    begin_write(s);
+    assert_int_equal(s->ops->outbox_insert(s, &m), HY_DB_ONE);
+    commit(s);
+    hy_db_set_outbox_cap(f->db, HY_OUTBOX_PER_HOUR_DEFAULT);
 }
 
 /* ---- one script, both stores, one transcript ---- */
@@ -1590,9 +1755,11 @@ static void accounts_script(hy_db *db, struct tr *t) {
         trf(t, "session_insert %d -> %d\n", i,
             s->ops->session_insert(s, h, i % 2 ? id1 : id0, "csrf", 100 + i, 200 + i));
     }
-    trf(t, "token_insert -> %d\n", s->ops->token_insert(s, "t1", id0, "ابزار", 5));
-    trf(t, "token_insert dup -> %d\n", s->ops->token_insert(s, "t1", id1, NULL, 6));
-    trf(t, "token_insert -> %d\n", s->ops->token_insert(s, "t2", id1, NULL, 7));
+    struct hy_api_token k1 = tok(1, id0, "ابزار", 5, 0), k1b = tok(3, id1, NULL, 6, 0),
+                        k2 = tok(2, id1, NULL, 7, 500);
+    trf(t, "token_insert -> %d\n", s->ops->token_insert(s, "t1", &k1));
+    trf(t, "token_insert dup -> %d\n", s->ops->token_insert(s, "t1", &k1b));
+    trf(t, "token_insert -> %d\n", s->ops->token_insert(s, "t2", &k2));
     trf(t, "commit -> %d\n", s->ops->commit(s));
     trf(t, "session_touch -> %d\n", s->ops->session_touch(s, "s0", 150));
     trf(t, "session_touch none -> %d\n", s->ops->session_touch(s, "sx", 150));
@@ -1613,12 +1780,32 @@ static void accounts_script(hy_db *db, struct tr *t) {
     trf(t, "session_delete_user again -> %d\n", s->ops->session_delete_user(s, id0));
     trf(t, "session_delete_user 1 -> %d\n", s->ops->session_delete_user(s, id1));
     char uid[HY_ID_LEN + 1] = "-";
-    trf(t, "token_get t1 -> %d", s->ops->token_get(s, "t1", uid));
+    trf(t, "token_get t1 -> %d", s->ops->token_get(s, "t1", 100, 0, uid));
     trf(t, " %s\n", uid);
-    trf(t, "token_get t2 -> %d", s->ops->token_get(s, "t2", uid));
+    trf(t, "token_get t2 -> %d", s->ops->token_get(s, "t2", 100, 0, uid));
     trf(t, " %s\n", uid);
     snprintf(uid, sizeof uid, "-");
-    trf(t, "token_get t3 -> %d %s\n", s->ops->token_get(s, "t3", uid), uid);
+    trf(t, "token_get t3 -> %d %s\n", s->ops->token_get(s, "t3", 100, 0, uid), uid);
+    trf(t, "token_get t2 expired -> %d\n", s->ops->token_get(s, "t2", 500, 0, uid));
+    {
+        struct hy_api_token *list = NULL;
+        size_t total = 0;
+        int n = s->ops->token_list(s, NULL, 10, 0, a, &list, &total);
+        trf(t, "token_list -> %d of %zu\n", n, total);
+        for (int i = 0; i < n; i++)
+            trf(t, "  %s %s '%s' %lld %lld\n", list[i].id, list[i].user_id, list[i].name,
+                (long long)list[i].created_at, (long long)list[i].expires_at);
+        n = s->ops->token_list(s, id1, 10, 0, a, &list, &total);
+        trf(t, "token_list id1 -> %d of %zu\n", n, total);
+        char owner[HY_ID_LEN + 1] = "-";
+        trf(t, "token_revoke wrong owner -> %d\n", s->ops->token_revoke(s, k2.id, id0, owner));
+        trf(t, "token_revoke -> %d", s->ops->token_revoke(s, k2.id, id1, owner));
+        trf(t, " %s\n", owner);
+        trf(t, "token_revoke again -> %d\n", s->ops->token_revoke(s, k2.id, NULL, owner));
+        trf(t, "token_revoke_user -> %d\n", s->ops->token_revoke_user(s, id0));
+        trf(t, "token_revoke_user again -> %d\n", s->ops->token_revoke_user(s, id0));
+        trf(t, "token_get t1 revoked -> %d\n", s->ops->token_get(s, "t1", 100, 0, uid));
+    }
 
     /* Rate limits: windows of 10 s, hits at varied times, two keys, a clear. */
     static const int64_t times[] = {0, 1, 9, 10, 11, 19, 20, 35, 36, 100, 100, 109, 110};
@@ -1797,6 +1984,7 @@ static const char *norm_type(const char *t) {
     if (strcasecmp(t, "INTEGER") == 0 || strcmp(t, "bigint") == 0) return "int64";
     if (strcasecmp(t, "TEXT") == 0) return "text";
     if (strcasecmp(t, "REAL") == 0 || strcmp(t, "double precision") == 0) return "float64";
+    if (strcasecmp(t, "BOOLEAN") == 0) return "boolean";
     return t;
 }
 
@@ -2161,7 +2349,9 @@ int main(int argc, char **argv) {
         TM(test_rate_limits),
         TM(test_audit_log),
         TM(test_password_resets),
+        TM(test_reset_revoke_expire),
         TM(test_outbox),
+        TM(test_outbox_cap),
         TM(test_expired_purge),
         TM(test_accounts_transcript),
         TM(test_accounts_schema_matches),

@@ -421,7 +421,33 @@ static int contract_tx(hy_store *s, void *ctx) {
     CHECK(o->get(s, "ffffffffffffffffffffffffffffffff", a, &g) == HY_DB_NONE, "get unknown");
     size_t n;
     CHECK(o->count(s, "pending", &n) == HY_DB_ONE, "count");
-    struct hy_place p[2] = {
+    /* Pending changes: one per group, the last put wins, listed oldest first. */
+    struct hy_group_change ch = {.input = "{\"name\":\"A\"}", .submitted_by = u.id,
+                                 .submitted_at = 100};
+    memcpy(ch.group_id, groups[1].id, HY_ID_LEN + 1);
+    CHECK(o->change_put(s, &ch) == HY_DB_ONE, "change_put");
+    ch.input = "{\"name\":\"B\"}";
+    ch.submitted_at = 300;
+    CHECK(o->change_put(s, &ch) == HY_DB_ONE, "change_put again");
+    memcpy(ch.group_id, groups[2].id, HY_ID_LEN + 1);
+    ch.submitted_by = NULL;
+    ch.submitted_at = 200;
+    CHECK(o->change_put(s, &ch) == HY_DB_ONE, "change_put another");
+    struct hy_group_change got, *list;
+    CHECK(o->change_get(s, groups[1].id, a, &got) == HY_DB_ONE && !strcmp(got.input, "{\"name\":\"B\"}") &&
+              got.submitted_at == 300 && got.submitted_by && !strcmp(got.submitted_by, u.id),
+          "change_get: the last put");
+    size_t total = 0;
+    int m = o->change_list(s, 10, 0, a, &list, &total);
+    CHECK(m == 2 && total == 2 && !strcmp(list[0].group_id, groups[2].id) && !list[0].submitted_by &&
+              !strcmp(list[1].group_id, groups[1].id),
+          "change_list oldest first (%d)", m);
+    m = o->change_list(s, 1, 1, a, &list, &total);
+    CHECK(m == 1 && total == 2 && !strcmp(list[0].group_id, groups[1].id), "change_list paged");
+    CHECK(o->change_delete(s, groups[1].id) == HY_DB_ONE, "change_delete");
+    CHECK(o->change_delete(s, groups[1].id) == HY_DB_NONE, "change_delete twice");
+    CHECK(o->change_get(s, groups[1].id, a, &got) == HY_DB_NONE, "change gone");
+    struct hy_place p[3] = {
         {.geonameid = 112931,
          .name = "Tehran",
          .ascii_name = "Tehran",
@@ -442,20 +468,51 @@ static int contract_tx(hy_store *s, void *ctx) {
          .population = 0,
          .names = (const char *const[]){"tiran", "tehran"},
          .nnames = 2},
+        {.geonameid = 6173331,
+         .name = "Vancouver",
+         .ascii_name = "Vancouver",
+         .country = "CA",
+         .admin1 = "02",
+         .lat = 49.24966,
+         .lon = -123.11934,
+         .population = 600000,
+         .names = (const char *const[]){"vancouver", "ونکوور"},
+         .nnames = 2},
     };
-    CHECK(o->places_clear(s) == HY_DB_ONE, "places_clear");
-    CHECK(o->place_insert_many(s, p, 2) == HY_DB_ONE, "place_insert_many");
+    CHECK(o->places_clear(s, false) == HY_DB_ONE, "places_clear");
+    bool any = true;
+    CHECK(o->places_any(s, &any) == HY_DB_ONE && !any, "places_any on an empty gazetteer");
+    CHECK(o->place_insert_many(s, p, 3) == HY_DB_ONE, "place_insert_many");
+    CHECK(o->places_any(s, &any) == HY_DB_ONE && any, "places_any with three places");
     const char *keys[] = {"SW1A1AA", "SW1A2AA", "SW1A1AA"},
                *shown[] = {"SW1A 1AA", "SW1A 2AA", "SW1A 1AA"};
     double lat[] = {51.5, 51.6, 51.501}, lon[] = {-0.14, -0.12, -0.1416};
     CHECK(o->postcode_upsert_many(s, keys, shown, NULL, lat, lon, 3) == HY_DB_ONE, "postcodes");
     struct hy_place *r;
-    int k = o->geocode(s, "tehran", NULL, 5, a, &r);
-    CHECK(k == 2 && r[0].geonameid == 112931 && r[0].exact && r[1].exact,
+    struct hy_geocode_query q = {.prefix = "tehran", .country = "IR", .limit = 5};
+    int k = o->geocode(s, &q, a, &r);
+    CHECK(k == 2 && r[0].geonameid == 112931 && r[0].exact && r[1].exact && r[0].local,
           "geocode order by population (%d)", k);
-    k = o->geocode(s, "تهر", NULL, 5, a, &r);
+    q.prefix = "تهر";
+    k = o->geocode(s, &q, a, &r);
     CHECK(k == 1 && r[0].geonameid == 112931 && !r[0].exact, "geocode prefix");
-    k = o->geocode(s, "sw1a", "SW1A", 5, a, &r);
+    /* A partial word never reaches a city outside the region or far from the hint. */
+    q.prefix = "ونک";
+    k = o->geocode(s, &q, a, &r);
+    CHECK(k == 0, "geocode: a partial name stays in the region (%d)", k);
+    q = (struct hy_geocode_query){.prefix = "ونک", .limit = 5, .has_near = true,
+                                  .near_lat = 35.7, .near_lon = 51.4};
+    k = o->geocode(s, &q, a, &r);
+    CHECK(k == 0, "geocode: a partial name stays near the hint (%d)", k);
+    q.near_lat = 49.3;
+    q.near_lon = -123.1;
+    k = o->geocode(s, &q, a, &r);
+    CHECK(k == 1 && r[0].geonameid == 6173331 && r[0].local, "geocode: near the hint (%d)", k);
+    q = (struct hy_geocode_query){.prefix = "vancouver", .country = "IR", .limit = 5};
+    k = o->geocode(s, &q, a, &r);
+    CHECK(k == 1 && r[0].exact && !r[0].local, "geocode: a whole name anywhere (%d)", k);
+    q = (struct hy_geocode_query){.prefix = "sw1a", .postcode_key = "SW1A", .limit = 5};
+    k = o->geocode(s, &q, a, &r);
     CHECK(k == 2 && !strcmp(r[0].kind, "postcode") && !strcmp(r[0].name, "SW1A 1AA") &&
               fabs(r[0].lat - 51.501) < 1e-9,
           "geocode postcodes (%d), the last upsert wins", k);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/library.h"
 #include "cli/cli.h"
 #include "domain/library.h"
 #include "store/library.h"
@@ -114,7 +115,7 @@ static int contract_tx(hy_store *s, void *ctx) {
     struct hy_lib_row *rows;
     size_t n = 0;
     CHECK(L->scan(s, &q, a, &rows, &n) == HY_DB_ONE && n == 1, "scan match (%zu)", n);
-    q.nterms = hy_lib_terms(a, "نیست", q.terms);
+    q.nterms = hy_lib_terms(a, "ژژژژ", q.terms);
     CHECK(L->scan(s, &q, a, &rows, &n) == HY_DB_ONE && n == 0, "scan no match (%zu)", n);
     struct hy_lib_revision rv = {.doc_id = d.id, .at = NOW, .action = "edit", .snapshot = "{}"};
     CHECK(L->revision_insert(s, &rv) == HY_DB_ONE, "revision insert");

@@ -1,5 +1,5 @@
 /* store_requests.c — the help-request functions of store/requests.h, one contract on both
- * stores (issue 6).
+ * stores.
  *
  *   store_requests sqlite     each test on a fresh temporary SQLite file
  *   store_requests postgres   each test on a fresh database of the cluster at HY_TEST_PG_URL;
@@ -195,7 +195,7 @@ static struct hy_request req(const char *id, const char *code, const char *statu
 
 static int add_requests(hy_store *s, struct fx *f, void *arg) {
     const struct hy_request_ops *q = s->ops->requests;
-    struct hy_request_contact c = {"Maryam", "+989125550101", "Street 1", "bread", true, 35.7012, 51.4003};
+    struct hy_request_contact c = {"Maryam", "+989125550101", "Street 1", "bread", "mornings", true, 35.7012, 51.4003};
     struct hy_request a = req(R1, "AAAA2222", "open", 35.70, 2000);
     struct hy_request b = req(R2, "BBBB3333", "new", 35.80, 3000);
     struct hy_request d = req(R3, "CCCC4444", "open", 0, 4000);
@@ -250,6 +250,7 @@ static void test_insert_get(void **state) {
     assert_false(g.r.purged);
     assert_string_equal(g.c.phone, "+989125550101");
     assert_string_equal(g.c.details, "bread");
+    assert_string_equal(g.c.call_window, "mornings");
     assert_true(g.c.has_exact && g.c.lat == 35.7012);
 }
 
@@ -318,6 +319,76 @@ static void test_claim_and_release(void **state) {
     assert_int_equal(g.r.opened_at, 5100);
     assert_string_equal(g.r.reason, "released");
     assert_int_equal(run(f, HY_TX_WRITE, claim_as, V2), HY_DB_ONE);
+}
+
+struct claimer_got {
+    const char *who;
+    int64_t since;
+    struct hy_rq_claimer c;
+};
+static int read_claimer(hy_store *s, struct fx *f, void *arg) {
+    struct claimer_got *g = arg;
+    return s->ops->requests->claimer(s, g->who, g->since, f->a, &g->c);
+}
+static int add_bare_user(hy_store *s, struct fx *f, void *arg) {
+    struct hy_user u = {.email = "bare@example.org", .name = "Bare", .role = "volunteer",
+                        .status = "approved", .language = "fa", .created_at = 1000,
+                        .updated_at = 1000};
+    memcpy(u.id, arg, 33);
+    int r = s->ops->user_insert(s, &u, NULL);
+    return r <= 0 ? (r < 0 ? r : HY_DB_HARD) : HY_DB_ONE;
+}
+static int log_release(hy_store *s, struct fx *f, void *arg) {
+    const struct hy_request_event *e = arg;
+    return s->ops->requests->event_insert(s, R1, e);
+}
+
+/* What a claim is checked against: the service area, the requests held, and the volunteer's
+ * own releases after `since`. */
+static void test_claimer(void **state) {
+    struct fx *f = *state;
+    seed(f);
+    struct claimer_got g = {.who = V2, .since = 0};
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
+    assert_true(g.c.has_area);
+    assert_true(g.c.lat > 35.70 && g.c.lat < 35.72);
+    assert_true(g.c.radius_km == 5);
+    assert_int_equal(g.c.open_claims, 0);
+    assert_int_equal(g.c.releases, 0);
+    assert_int_equal(run(f, HY_TX_WRITE, claim_as, V2), HY_DB_ONE);
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
+    assert_int_equal(g.c.open_claims, 1);
+    /* Releases: V2's own at 5100 and 5300 count after `since`; a coordinator's (V1 here) and
+     * other moves do not. */
+    const struct hy_request_event evs[] = {
+        {5100, V2, "claimed", "open", "released"},
+        {5200, V1, "claimed", "open", "released"},
+        {5250, V2, "open", "claimed", NULL},
+        {5300, V2, "in_progress", "open", "released"},
+    };
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        assert_int_equal(run(f, HY_TX_WRITE, log_release, (void *)&evs[i]), HY_DB_ONE);
+    g.since = 5000;
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
+    assert_int_equal(g.c.releases, 2);
+    assert_int_equal(g.c.first_release, 5100);
+    g.since = 5100; /* strictly after */
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
+    assert_int_equal(g.c.releases, 1);
+    assert_int_equal(g.c.first_release, 5300);
+    g.since = 6000;
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
+    assert_int_equal(g.c.releases, 0);
+    assert_int_equal(g.c.first_release, 0);
+    /* An account without a profile has no area; an unknown one is not there at all. */
+    const char *bare = "3333333333333333333333333333333c";
+    assert_int_equal(run(f, HY_TX_WRITE, add_bare_user, (void *)bare), HY_DB_ONE);
+    g = (struct claimer_got){.who = bare};
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_ONE);
+    assert_false(g.c.has_area);
+    assert_int_equal(g.c.open_claims, 0);
+    g.who = "4444444444444444444444444444444d";
+    assert_int_equal(run(f, HY_TX_READ, read_claimer, &g), HY_DB_NONE);
 }
 
 struct racer {
@@ -439,7 +510,7 @@ static void test_outbox_queue(void **state) {
     assert_int_equal(run(f, HY_TX_WRITE, take, &t), HY_DB_ONE);
     assert_int_equal(t.n, 3);
     assert_int_equal(t.items[0].attempts, 2);
-    int64_t c[4];
+    int64_t c[HY_OUTBOX_STATES];
     assert_int_equal(run(f, HY_TX_READ, counts, c), HY_DB_ONE);
     assert_int_equal(c[0], 0);
     assert_int_equal(c[1], 3);
@@ -569,11 +640,45 @@ static void test_purge(void **state) {
     assert_int_equal(p.nev, 1);
     assert_null(p.ev[0].reason);
     assert_int_equal(p.idem, HY_DB_NONE);
-    int64_t c[4];
+    int64_t c[HY_OUTBOX_STATES];
     assert_int_equal(run(f, HY_TX_READ, counts, c), HY_DB_ONE);
     assert_int_equal(c[2], 1); /* only the message to the active request's phone is left */
     hy_store *s = hy_db_conn(f->db);
     assert_int_equal(s->ops->requests->compact(s), HY_DB_ONE);
+}
+
+/* Undelivered messages: the erased contact's go whatever their state; any message older than
+ * the retention period goes too, while the contact of an active request stays. */
+struct purge_at {
+    int64_t finished_before, outbox_before;
+};
+static int purge_at(hy_store *s, struct fx *f, void *arg) {
+    const struct purge_at *p = arg;
+    struct hy_purge_counts c = {0};
+    int r = s->ops->requests->purge(s, 99999, p->finished_before, 0, p->outbox_before, &c);
+    return r < 0 ? r : (int)c.outbox;
+}
+static int pending_to(hy_store *s, struct fx *f, void *arg) {
+    struct hy_outbox_message *m;
+    return s->ops->outbox_list(s, arg, 10, f->a, &m);
+}
+
+static void test_purge_pending(void **state) {
+    struct fx *f = *state;
+    seed(f);
+    assert_int_equal(run(f, HY_TX_WRITE, finish_and_note, NULL), HY_DB_ONE); /* both pending */
+    struct purge_at erase = {6001, 0};
+    assert_int_equal(run(f, HY_TX_WRITE, purge_at, &erase), 1);
+    assert_int_equal(run(f, HY_TX_READ, pending_to, "+989125550101"), 0);
+    assert_int_equal(run(f, HY_TX_READ, pending_to, "+989125550102"), 1);
+    struct purge_at old = {6001, 6000}; /* created at 6000: not before 6000 */
+    assert_int_equal(run(f, HY_TX_WRITE, purge_at, &old), 0);
+    old.outbox_before = 6001;
+    assert_int_equal(run(f, HY_TX_WRITE, purge_at, &old), 1);
+    assert_int_equal(run(f, HY_TX_READ, pending_to, "+989125550102"), 0);
+    struct after_purge p = {0};
+    assert_int_equal(run(f, HY_TX_READ, read_after, &p), HY_DB_ONE);
+    assert_int_equal(p.c2, HY_DB_ONE); /* the active request keeps its contact */
 }
 
 static int stats_and_volunteers(hy_store *s, struct fx *f, void *arg) {
@@ -621,10 +726,12 @@ int main(int argc, char **argv) {
         cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claim_and_release, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claim_race, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_claimer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_each_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_purge_pending, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats_and_volunteers, setup, teardown),
     };
     int r = cmocka_run_group_tests_name(g_pg ? "store requests (postgres)" : "store requests (sqlite)",

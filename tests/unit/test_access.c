@@ -20,7 +20,8 @@
 #include <string.h>
 
 #include "domain/access.h"
-#include "http/server.h"
+#include "api/routes.h"
+#include "http/router.h"
 
 enum { ANON, VOL, COORD, EDITOR, ADMIN, ODD, NCALLER }; /* ODD: an unknown role */
 static const char *const role_name[NCALLER] = {NULL, "volunteer", "coordinator", "editor",

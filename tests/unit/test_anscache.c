@@ -12,12 +12,13 @@
 #include <string.h>
 
 #include "util/anscache.h"
+#include "util/gzip.h"
 
 static char *get_text(hy_anscache *c, int64_t version, const char *key) {
     void *gz;
     size_t gzlen, plain;
     if (!hy_anscache_get(c, version, key, &gz, &gzlen, &plain)) return NULL;
-    char *t = hy_anscache_inflate(gz, gzlen, plain);
+    char *t = hy_gunzip(gz, gzlen, plain);
     assert_non_null(t);
     assert_int_equal(strlen(t), plain);
     free(gz);

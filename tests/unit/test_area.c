@@ -213,12 +213,70 @@ static void test_csv_guard(void **state) {
     hy_arena_free(a);
 }
 
+/* Twice the signed area of ring r of a GeoJSON polygon (> 0: counter-clockwise). */
+static double signed_area2(const json_t *poly, size_t r) {
+    const json_t *ring = json_array_get(json_object_get(poly, "coordinates"), r);
+    double sum = 0;
+    for (size_t i = 0; i + 1 < json_array_size(ring); i++) {
+        const json_t *a = json_array_get(ring, i), *b = json_array_get(ring, i + 1);
+        sum += json_number_value(json_array_get(a, 0)) * json_number_value(json_array_get(b, 1)) -
+               json_number_value(json_array_get(b, 0)) * json_number_value(json_array_get(a, 1));
+    }
+    return sum;
+}
+
+static void test_rfc7946_winding(void **state) {
+    (void)state;
+    /* Clockwise outer ring, counter-clockwise hole: both turned round, positions kept. */
+    json_t *cw = json_loads("{\"type\":\"Polygon\",\"coordinates\":["
+                            "[[0,0],[0,2],[2,2],[2,0],[0,0]],[[0.5,0.5],[1.5,0.5],[1.5,1.5],[0.5,0.5]]]}",
+                            0, NULL);
+    assert_non_null(cw);
+    assert_true(signed_area2(cw, 0) < 0);
+    json_t *ok = hy_polygon_rfc7946(cw);
+    assert_non_null(ok);
+    assert_true(signed_area2(ok, 0) > 0);
+    assert_true(signed_area2(ok, 1) < 0);
+    assert_int_equal(json_array_size(json_array_get(json_object_get(ok, "coordinates"), 0)), 5);
+    /* Already right: unchanged. */
+    json_t *again = hy_polygon_rfc7946(ok);
+    assert_true(json_equal(again, ok));
+    json_decref(again);
+    json_decref(ok);
+    json_decref(cw);
+    json_t *point = json_loads("{\"type\":\"Point\",\"coordinates\":[0,0]}", 0, NULL);
+    assert_null(hy_polygon_rfc7946(point));
+    json_decref(point);
+}
+
+static void test_circle_polygon(void **state) {
+    (void)state;
+    json_t *c = hy_circle_polygon(51.5, -0.1, 2000, 64);
+    assert_non_null(c);
+    const json_t *ring = json_array_get(json_object_get(c, "coordinates"), 0);
+    assert_int_equal(json_array_size(ring), 65);
+    assert_true(json_equal(json_array_get(ring, 0), json_array_get(ring, 64)));
+    assert_true(signed_area2(c, 0) > 0);
+    for (size_t i = 0; i < 64; i++) {
+        const json_t *p = json_array_get(ring, i);
+        double d = hy_geo_distance_m(51.5, -0.1, json_number_value(json_array_get(p, 1)),
+                                     json_number_value(json_array_get(p, 0)));
+        assert_true(fabs(d - 2000) < 1.0);
+    }
+    json_decref(c);
+    /* Across ±180 or over a pole: none (it would have to be split). */
+    assert_null(hy_circle_polygon(0, 179.99, 5000, 64));
+    assert_null(hy_circle_polygon(89.99, 0, 5000, 64));
+    assert_null(hy_circle_polygon(0, 0, 5000, 4));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cap_boxes),   cmocka_unit_test(test_bbox_wrap_and_reach),
         cmocka_unit_test(test_polygon),     cmocka_unit_test(test_area_covers),
         cmocka_unit_test(test_search_text), cmocka_unit_test(test_postcode_key),
         cmocka_unit_test(test_contact),     cmocka_unit_test(test_csv_guard),
+        cmocka_unit_test(test_rfc7946_winding), cmocka_unit_test(test_circle_polygon),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

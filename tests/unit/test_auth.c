@@ -214,6 +214,63 @@ static void test_token_hash(void **state) {
     assert_string_not_equal(h, h2);
 }
 
+/* Reset codes: 8 characters of the alphabet, all of it used, none of the look-alikes. */
+static void test_reset_codes(void **state) {
+    (void)state;
+    enum { N = 4000 };
+    static char code[N][HY_RESET_CODE_LEN + 1];
+    int seen[256] = {0};
+    for (int i = 0; i < N; i++) {
+        hy_reset_code_new(code[i]);
+        assert_int_equal(strlen(code[i]), HY_RESET_CODE_LEN);
+        for (int k = 0; k < HY_RESET_CODE_LEN; k++) {
+            unsigned char c = (unsigned char)code[i][k];
+            if (!strchr(HY_RESET_ALPHABET, c)) fail_msg("code %s has '%c'", code[i], c);
+            seen[c]++;
+        }
+    }
+    for (const char *a = HY_RESET_ALPHABET; *a; a++)
+        if (!seen[(unsigned char)*a]) fail_msg("'%c' never drawn in %d codes", *a, N);
+    assert_int_equal(strlen(HY_RESET_ALPHABET), 31);
+    for (const char *bad = "01OIL"; *bad; bad++) assert_null(strchr(HY_RESET_ALPHABET, *bad));
+    qsort(code, N, sizeof code[0], cmp_str);
+    for (int i = 1; i < N; i++) assert_string_not_equal(code[i - 1], code[i]);
+}
+
+static void test_reset_code_normalise(void **state) {
+    (void)state;
+    char out[HY_RESET_CODE_LEN + 1];
+    assert_true(hy_reset_code_normalise("K7QM4XPD", out));
+    assert_string_equal(out, "K7QM4XPD");
+    assert_true(hy_reset_code_normalise(" k7qm-4xpd ", out));
+    assert_string_equal(out, "K7QM4XPD");
+    /* Persian ۷ and ۴, Arabic-Indic ٧ and ٤. */
+    assert_true(hy_reset_code_normalise("K\xDB\xB7QM\xDB\xB4XPD", out));
+    assert_string_equal(out, "K7QM4XPD");
+    assert_true(hy_reset_code_normalise("K\xD9\xA7QM\xD9\xA4XPD", out));
+    assert_string_equal(out, "K7QM4XPD");
+    assert_false(hy_reset_code_normalise("K7QM4XP", out));    /* too short */
+    assert_false(hy_reset_code_normalise("K7QM4XPDD", out));  /* too long */
+    assert_false(hy_reset_code_normalise("K7QM4XP0", out));   /* 0 is not in the alphabet */
+    assert_false(hy_reset_code_normalise("K7QM4XPO", out));   /* nor O */
+    assert_false(hy_reset_code_normalise("K7QM4XP\xDB\xB0", out)); /* nor Persian zero */
+    assert_false(hy_reset_code_normalise("K7QM4XP\xC3\xA9", out));
+    assert_false(hy_reset_code_normalise("", out));
+}
+
+static void test_reset_code_hash(void **state) {
+    (void)state;
+    char a[HY_TOKEN_HASH_LEN + 1], b[HY_TOKEN_HASH_LEN + 1], c[HY_TOKEN_HASH_LEN + 1];
+    assert_int_equal(hy_reset_code_hash("0123456789abcdef0123456789abcdef", "K7QM4XPD", a), 0);
+    assert_int_equal(hy_reset_code_hash("fedcba98765432100123456789abcdef", "K7QM4XPD", b), 0);
+    assert_int_equal(hy_reset_code_hash("0123456789abcdef0123456789abcdef", "K7QM4XPE", c), 0);
+    assert_int_equal(strlen(a), HY_TOKEN_HASH_LEN);
+    assert_string_not_equal(a, b); /* bound to the account */
+    assert_string_not_equal(a, c);
+    assert_int_equal(hy_reset_code_hash("0123456789abcdef0123456789abcdef", "K7QM4XPD", b), 0);
+    assert_string_equal(a, b); /* the same each time: the store looks it up */
+}
+
 static void test_ids(void **state) {
     (void)state;
     enum { N = 2000 };
@@ -265,6 +322,9 @@ int main(void) {
         cmocka_unit_test(test_verify_null_hash),
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_token_hash),
+        cmocka_unit_test(test_reset_codes),
+        cmocka_unit_test(test_reset_code_normalise),
+        cmocka_unit_test(test_reset_code_hash),
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_id_valid),
         cmocka_unit_test(test_secret_equal),

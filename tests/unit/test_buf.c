@@ -1,7 +1,8 @@
 /* test_buf.c — the growable buffer with a hard cap (src/util/buf.c).
  *
  * The contract under test: contents are always NUL-terminated; appending past the cap fails with
- * HY_BUF_TOO_LARGE and leaves len, size, data and the bytes exactly as they were. */
+ * HY_BUF_TOO_LARGE and leaves len, size, data and the bytes exactly as they were; the first
+ * failure sticks (every later call fails with it, even one that would fit) until a reset. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -74,7 +75,8 @@ static void test_cap_exact_then_one_more(void **state) {
     assert_int_equal(hy_buf_puts(&b, "xyz"), HY_BUF_TOO_LARGE);
     assert_int_equal(hy_buf_printf(&b, "%d", 7), HY_BUF_TOO_LARGE);
     assert_int_equal(hy_buf_reserve(&b, 1), HY_BUF_TOO_LARGE);
-    assert_int_equal(hy_buf_reserve(&b, 0), HY_BUF_OK);
+    assert_int_equal(hy_buf_reserve(&b, 0), HY_BUF_TOO_LARGE); /* the error sticks */
+    assert_int_equal(hy_buf_error(&b), HY_BUF_TOO_LARGE);
     assert_int_equal(b.len, 10);
     assert_ptr_equal(b.data, data);
     assert_int_equal(b.size, size);
@@ -94,7 +96,13 @@ static void test_cap_partial_append_unchanged(void **state) {
     assert_int_equal(hy_buf_printf(&b, "%s", "abcdef"), HY_BUF_TOO_LARGE);
     assert_string_equal(b.data, "hello");
     assert_int_equal(b.len, 5);
-    /* Exactly filling the rest still works. */
+    /* Exactly filling the rest would fit, but the error sticks: nothing more is appended, so
+     * no text leaves with a piece missing from its middle. */
+    assert_int_equal(hy_buf_printf(&b, "%05d", 12), HY_BUF_TOO_LARGE);
+    assert_string_equal(b.data, "hello");
+    /* After a reset the cap counts afresh. */
+    hy_buf_reset(&b);
+    assert_int_equal(hy_buf_puts(&b, "hello"), HY_BUF_OK);
     assert_int_equal(hy_buf_printf(&b, "%05d", 12), HY_BUF_OK);
     assert_string_equal(b.data, "hello00012");
     hy_buf_free(&b);
@@ -182,6 +190,38 @@ static void test_printf_long(void **state) {
     hy_buf_free(&b);
 }
 
+/* The first failure sticks: every later call fails with it, the caller can check once at the
+ * end (hy_buf_error, or the last call's result), and steal hands back nothing. */
+static void test_errors_stick(void **state) {
+    (void)state;
+    hy_buf b = HY_BUF_INIT(8);
+    assert_int_equal(hy_buf_error(&b), HY_BUF_OK);
+    assert_int_equal(hy_buf_puts(&b, "abc"), HY_BUF_OK);
+    assert_int_equal(hy_buf_puts(&b, "defghijk"), HY_BUF_TOO_LARGE); /* 3 + 8 > 8 */
+    assert_int_equal(hy_buf_error(&b), HY_BUF_TOO_LARGE);
+    /* A later piece that would fit is refused too, whatever the call. */
+    assert_int_equal(hy_buf_putc(&b, 'd'), HY_BUF_TOO_LARGE);
+    assert_int_equal(hy_buf_append(&b, "", 0), HY_BUF_TOO_LARGE);
+    assert_int_equal(hy_buf_printf(&b, "%s", ""), HY_BUF_TOO_LARGE);
+    assert_int_equal(hy_buf_reserve(&b, 0), HY_BUF_TOO_LARGE);
+    assert_string_equal(b.data, "abc");
+    assert_int_equal(b.len, 3);
+    /* Steal frees what is there and hands back NULL; the buffer is usable again. */
+    size_t n = 99;
+    assert_null(hy_buf_steal(&b, &n));
+    assert_null(b.data);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(hy_buf_error(&b), HY_BUF_OK);
+    assert_int_equal(hy_buf_puts(&b, "fresh"), HY_BUF_OK);
+    assert_string_equal(b.data, "fresh");
+    /* Free clears the error as well. */
+    assert_int_equal(hy_buf_reserve(&b, 100), HY_BUF_TOO_LARGE);
+    hy_buf_free(&b);
+    assert_int_equal(hy_buf_error(&b), HY_BUF_OK);
+    assert_int_equal(hy_buf_putc(&b, 'x'), HY_BUF_OK);
+    hy_buf_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_and_nul),
@@ -194,6 +234,7 @@ int main(void) {
         cmocka_unit_test(test_reset_and_reuse),
         cmocka_unit_test(test_steal),
         cmocka_unit_test(test_printf_long),
+        cmocka_unit_test(test_errors_stick),
     };
     return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
 }

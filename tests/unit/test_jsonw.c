@@ -57,6 +57,27 @@ static void test_ints(void **state) {
     }
 }
 
+/* hy_jw_number: the shortest of %.15g … %.17g that reads back as the same double; whole numbers
+ * below 10^15 take a shortcut that must print the same text. */
+static void test_numbers(void **state) {
+    (void)state;
+    static const double values[] = {0,      -0.0,    1,      -1,     7,         123456789012345,
+                                    -999999999999999, 1e15, 1e16, 2.5,    1.0 / 3,   0.1,
+                                    1e-7,   4503599627370496.0, -1e15 + 1, 100, 1e300, 5e-324};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        double v = values[i];
+        char want[40];
+        for (int digits = 15; digits <= 17; digits++) {
+            snprintf(want, sizeof want, "%.*g", digits, v);
+            if (strtod(want, NULL) == v) break;
+        }
+        hy_buf b = HY_BUF_INIT(0);
+        assert_int_equal(hy_jw_number(&b, v), 0);
+        assert_string_equal(b.data, want);
+        hy_buf_free(&b);
+    }
+}
+
 static void test_strings(void **state) {
     (void)state;
     const char *v[] = {"", "plain", "quote \" and backslash \\ and slash /", "tab\tnew\nline\r",
@@ -135,6 +156,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reals),
         cmocka_unit_test(test_ints),
+        cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_groups),
     };

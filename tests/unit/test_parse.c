@@ -223,8 +223,10 @@ static void test_int(void **state) {
     expect_fail(c, "{\"n\":true}", spec, false, HY_E_INVALID_FIELD, "n");
     expect_fail(c, "{\"n\":null}", spec, false, HY_E_INVALID_FIELD, "n");
     expect_fail(c, "{}", spec, false, HY_E_MISSING_FIELD, "n");
-    /* Numbers as strings: only in form mode. */
-    expect_fail(c, "{\"n\":\"5\"}", spec, false, HY_E_INVALID_FIELD, "n");
+    /* Numbers as typed text: in form mode and in JSON alike. */
+    n = -1;
+    expect_ok(c, "{\"n\":\"5\"}", spec, false);
+    assert_int_equal(n, 5);
     n = -1;
     expect_ok(c, "{\"n\":\"5\"}", spec, true);
     assert_int_equal(n, 5);
@@ -254,31 +256,35 @@ static void test_number(void **state) {
     expect_ok(c, "{\"lat\":90.0}", spec, false);
     expect_fail(c, "{\"lat\":90.000001}", spec, false, HY_E_INVALID_FIELD, "lat");
     expect_fail(c, "{\"lat\":-90.000001}", spec, false, HY_E_INVALID_FIELD, "lat");
-    expect_fail(c, "{\"lat\":\"35.7\"}", spec, false, HY_E_INVALID_FIELD, "lat");
+    expect_ok(c, "{\"lat\":\"۳۵٫۷۲\"}", spec, false); /* typed text, passed through */
+    assert_true(lat == 35.72);
     expect_fail(c, "{\"lat\":{}}", spec, false, HY_E_INVALID_FIELD, "lat");
     expect_ok(c, "{}", spec, false);
     assert_false(present);
-    /* Form mode: decimal strings, exponents; never NaN or infinities in any spelling. */
+    /* Form mode: decimal strings in every script; never exponents (nobody types them), NaN or
+     * infinities in any spelling. */
     expect_ok(c, "{\"lat\":\"35.7\"}", spec, true);
     assert_true(lat == 35.7);
-    expect_ok(c, "{\"lat\":\"-3.5e1\"}", spec, true);
-    assert_true(lat == -35.0);
+    expect_ok(c, "{\"lat\":\"٣٥,٧٢\"}", spec, true);
+    assert_true(lat == 35.72);
+    expect_fail(c, "{\"lat\":\"-3.5e1\"}", spec, true, HY_E_INVALID_FIELD, "lat");
+    expect_fail(c, "{\"lat\":\"۹۰٫۵\"}", spec, true, HY_E_INVALID_FIELD, "lat"); /* range */
     static const char *const nonfinite[] = {"nan", "NaN", "-nan", "inf", "-inf", "Infinity",
-                                            "INF", "1e999", "-1e999", "nan(0x1)"};
+                                            "INF", "1e999", "-1e999", "nan(0x1)", "0x10"};
     struct hy_field wide[] = {HY_F_NUM("x", HY_REQUIRED, -HUGE_VAL, HUGE_VAL, &lat), HY_F_END};
     for (size_t i = 0; i < sizeof nonfinite / sizeof nonfinite[0]; i++) {
         char js[64];
         snprintf(js, sizeof js, "{\"x\":\"%s\"}", nonfinite[i]);
         expect_fail(c, js, wide, true, HY_E_INVALID_FIELD, "x");
     }
-    /* A form number longer than 40 characters is refused without being parsed. */
-    char js[128] = "{\"x\":\"1.";
-    memset(js + 8, '0', 38); /* "1." + 38 zeros: 40 characters */
-    memcpy(js + 46, "\"}", sizeof "\"}");
+    /* Typed text longer than HY_NUMBER_TEXT_MAX (120 bytes) is refused without being parsed. */
+    char js[160] = "{\"x\":\"1.";
+    memset(js + 8, '0', 118); /* "1." + 118 zeros: 120 bytes */
+    memcpy(js + 126, "\"}", sizeof "\"}");
     expect_ok(c, js, wide, true);
     assert_true(lat == 1.0);
-    memset(js + 8, '0', 39); /* 41 characters */
-    memcpy(js + 47, "\"}", sizeof "\"}");
+    memset(js + 8, '0', 119); /* 121 bytes */
+    memcpy(js + 127, "\"}", sizeof "\"}");
     expect_fail(c, js, wide, true, HY_E_INVALID_FIELD, "x");
     /* An empty form box: absent, so an optional number keeps its value. */
     lat = 12.5;
@@ -546,9 +552,11 @@ static void test_form_end_to_end(void **state) {
     assert_int_equal(c->err.code, HY_E_INVALID_FIELD);
     assert_string_equal(c->err.field, "name");
     json_decref(obj);
-    /* The same JSON-typed body is refused in JSON mode (numbers must be numbers). */
-    expect_fail(c, "{\"name\":\"x\",\"lang\":\"fa\",\"age\":\"30\",\"consent\":true}", spec, false,
-                HY_E_INVALID_FIELD, "age");
+    /* In JSON mode a number may be typed text too, but a boolean must be a boolean. */
+    expect_ok(c, "{\"name\":\"x\",\"lang\":\"fa\",\"age\":\"۳۰\",\"consent\":true}", spec, false);
+    assert_int_equal(age, 30);
+    expect_fail(c, "{\"name\":\"x\",\"lang\":\"fa\",\"age\":30,\"consent\":\"on\"}", spec, false,
+                HY_E_INVALID_FIELD, "consent");
 }
 
 /* ---------------------------------------------------------------- hy_text_ok */

@@ -159,6 +159,33 @@ static void test_email(void **state) {
     assert_false(hy_email_valid(e));
 }
 
+static void test_recipient_mask(void **state) {
+    (void)state;
+    char out[HY_RECIPIENT_MASK_MAX];
+    hy_recipient_mask("+989121234567", out, sizeof out);
+    assert_string_equal(out, "+98912\u2022\u2022\u2022\u2022\u202267");
+    assert_null(strstr(out, "1234567"));
+    hy_recipient_mask("+447700900123", out, sizeof out);
+    assert_string_equal(out, "+44770\u2022\u2022\u2022\u2022\u202223");
+    hy_recipient_mask("someone.private@example.org", out, sizeof out);
+    assert_string_equal(out, "s\u2022\u2022\u2022@example.org");
+    hy_recipient_mask("09121234567", out, sizeof out); /* not E.164: only the last two */
+    assert_null(strstr(out, "0912"));
+    assert_string_equal(out + strlen(out) - 2, "67");
+    hy_recipient_mask("", out, sizeof out);
+    assert_string_equal(out, "");
+    hy_recipient_mask(NULL, out, sizeof out);
+    assert_string_equal(out, "");
+    hy_recipient_mask("\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85", out, sizeof out); /* never a torn character */
+    assert_string_equal(out, "\u2022\u2022\u2022\u2022");
+    /* Cut short, never past cap, always terminated. */
+    char small[8];
+    memset(small, 'x', sizeof small);
+    hy_recipient_mask("+989121234567", small, sizeof small);
+    assert_true(strlen(small) < sizeof small);
+    assert_string_equal(small, "+98912");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_iran_forms),
@@ -168,6 +195,7 @@ int main(void) {
         cmocka_unit_test(test_lengths),
         cmocka_unit_test(test_output_fits),
         cmocka_unit_test(test_email),
+        cmocka_unit_test(test_recipient_mask),
     };
     return cmocka_run_group_tests_name("phone", tests, NULL, NULL);
 }

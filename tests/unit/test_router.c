@@ -15,7 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/server.h"
+#include "api/routes.h"
+#include "http/router.h"
 
 static hy_arena *g_arena;
 
@@ -43,7 +44,8 @@ static struct match route(enum hy_method m, const char *path) {
     memset(&x, 0, sizeof x);
     x.nargs = -1;
     x.allowed = 0xdead;
-    x.r = hy_route_match(path, m, x.args, &x.nargs, &x.allowed, g_arena);
+    x.r = hy_route_match(hy_routes, hy_routes_count, path, m, x.args, &x.nargs, &x.allowed,
+                         g_arena);
     return x;
 }
 
@@ -150,7 +152,8 @@ static void test_404(void **state) {
     expect_404(HY_POST, "/api/v1/volunteers/abc/approve/x");
     expect_404(HY_POST, "/api/v1/volunteers/abc/approv");
     /* allowed may be NULL. */
-    assert_null(hy_route_match("/nope", HY_GET, NULL, NULL, NULL, g_arena));
+    assert_null(
+        hy_route_match(hy_routes, hy_routes_count, "/nope", HY_GET, NULL, NULL, NULL, g_arena));
 }
 
 static void test_trailing_slash(void **state) {
@@ -199,8 +202,12 @@ static void test_methods(void **state) {
 static bool ref_match(const char *pattern, const char *path) {
     for (;;) {
         size_t pl = strcspn(pattern, "/"), sl = strcspn(path, "/");
-        if (pl >= 2 && pattern[0] == '{' && pattern[pl - 1] == '}') {
-            if (sl == 0) return false;
+        const char *close = pl >= 2 && pattern[0] == '{' ? memchr(pattern, '}', pl) : NULL;
+        if (close) {
+            /* "{id}" takes any non-empty segment; "{id}.csv" one ending in ".csv" after at
+             * least one character. */
+            size_t tail = pl - (size_t)(close + 1 - pattern);
+            if (sl <= tail || strncmp(path + sl - tail, close + 1, tail) != 0) return false;
         } else if (pl != sl || strncmp(pattern, path, pl) != 0) {
             return false;
         }
@@ -250,6 +257,21 @@ static int substitute(const char *pattern, const char *const *args, int nargs, c
         if (w >= n) break;
     }
     return k;
+}
+
+/* A literal after a parameter in one segment: the parameter is what comes before it. */
+static void test_suffix(void **state) {
+    (void)state;
+    struct match x = route(HY_GET, "/api/v1/datasets/demo.csv");
+    assert_non_null(x.r);
+    assert_string_equal(x.r->pattern, "/api/v1/datasets/{id}.csv");
+    assert_int_equal(x.nargs, 1);
+    assert_string_equal(x.args[0], "demo");
+    x = route(HY_GET, "/api/v1/datasets/.csv"); /* an empty parameter is no match */
+    assert_true(x.r == NULL || strcmp(x.r->pattern, "/api/v1/datasets/{id}.csv") != 0);
+    x = route(HY_GET, "/api/v1/datasets/demo.csvx");
+    assert_non_null(x.r);
+    assert_string_equal(x.r->pattern, "/api/v1/datasets/{id}");
 }
 
 static void test_every_route(void **state) {
@@ -322,7 +344,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         T(test_exact),         T(test_head_is_get),        T(test_args),
         T(test_404),           T(test_trailing_slash),     T(test_405),
-        T(test_methods),       T(test_every_route),        T(test_no_duplicate_routes),
+        T(test_methods),       T(test_every_route), T(test_suffix), T(test_no_duplicate_routes),
     };
     return cmocka_run_group_tests_name("router", tests, NULL, NULL);
 }

@@ -5,13 +5,14 @@
 import { translateError } from './i18n.js';
 
 export class ApiError extends Error {
-  constructor(code, status, serverMessage = '', field = null) {
+  constructor(code, status, serverMessage = '', field = null, details = null) {
     super(translateError(code));
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
     this.serverMessage = serverMessage;
     this.field = field; // the input the server named (error.field), if any
+    this.details = details; // the whole error object (e.g. the rows a file was refused for)
   }
 }
 
@@ -45,7 +46,7 @@ export async function api(path, { method = 'GET', body, headers = {}, signal } =
   }
   if (data && typeof data === 'object' && data.error) {
     throw new ApiError(String(data.error.code || 'unknown'), res.status, String(data.error.message || ''),
-      typeof data.error.field === 'string' ? data.error.field : null);
+      typeof data.error.field === 'string' ? data.error.field : null, data.error);
   }
   if (!res.ok) throw new ApiError(res.status === 404 ? 'not_found' : 'unknown', res.status);
   return data;

@@ -1,8 +1,9 @@
 // One library document (/doc?id=…): title, facts, summary, the Markdown body (rebuilt from an
 // allow-list), links, attachments and translations.
-import { ready, t, formatDate, LANGUAGE_EVENT } from './i18n.js';
+import { ready, t, formatDate, formatList, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON } from './api.js';
 import { facetLabel, renderBody, docHref, yearText } from './library-common.js';
+import { exampleBadge } from './example.js';
 
 await ready;
 
@@ -21,6 +22,7 @@ function render() {
   if (!doc) return;
   document.getElementById('doc-title').textContent = doc.title;
   document.getElementById('doc-title').lang = doc.language;
+  if (doc.origin === 'demo') document.getElementById('doc-title').append(' ', exampleBadge());
   document.title = `${doc.title} — ${t('site.name')}`;
   const facts = document.getElementById('doc-facts');
   facts.replaceChildren();
@@ -33,9 +35,9 @@ function render() {
   add('library.facet_level', doc.level && t(`lib.level.${doc.level}`));
   add('library.facet_year', doc.year && yearText(doc.year));
   add('library.facet_stage', doc.stage && t(`lib.stage.${doc.stage}`));
-  add('library.facet_theme', doc.themes.map((x) => facetLabel('theme', x)).join('، '));
-  add('library.organisations', doc.organisations.join('، '));
-  add('library.authors', doc.authors.join('، '));
+  add('library.facet_theme', formatList(doc.themes.map((x) => facetLabel('theme', x))));
+  add('library.organisations', formatList(doc.organisations));
+  add('library.authors', formatList(doc.authors));
   if (doc.covid) add('library.covid_label', t('library.covid_badge'));
   if (doc.published_at) add('library.published', formatDate(new Date(doc.published_at * 1000)));
   if (doc.status !== 'published') add('library.status', t(`lib.status.${doc.status}`));

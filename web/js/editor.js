@@ -169,9 +169,25 @@ function formBody({ create }) {
     }),
     covid: f('covid').checked,
   };
+  if (KIND_TEMPLATES[body.type]) {
+    try { body[body.type] = JSON.parse(f('kind').value || '{}'); } catch { body[body.type] = f('kind').value; }
+  }
   const tr = f('translation').value.trim().toLowerCase();
   if (create && tr) body.translation_of = tr;
   return body;
+}
+
+/** News items and fact checks have fields of their own (docs/news.md), edited as JSON. */
+const KIND_TEMPLATES = {
+  news: { institution: '', category: 'information', publish_at: null },
+  factcheck: { claim: '', claimant: '', rating: 'unverifiable', organisation: '', appearances: [], first_seen: null, sources: [] },
+};
+
+function kindField(doc) {
+  const type = f('type').value;
+  $('ed-kind-field').hidden = !KIND_TEMPLATES[type];
+  if (KIND_TEMPLATES[type] && (doc !== undefined || !f('kind').value.trim()))
+    f('kind').value = JSON.stringify(doc?.[type] || KIND_TEMPLATES[type], null, 2);
 }
 
 function fillForm(doc) {
@@ -192,6 +208,8 @@ function fillForm(doc) {
   f('authors').value = (doc?.authors || []).join('\n');
   f('links').value = (doc?.links || []).map((l) => (l.title ? `${l.url} ${l.title}` : l.url)).join('\n');
   f('covid').checked = !!doc?.covid;
+  f('kind').value = '';
+  kindField(doc ?? null);
   f('translation').value = '';
   for (const e of $('editor-form').querySelectorAll('[aria-invalid]')) e.removeAttribute('aria-invalid');
   textDirection();
@@ -216,13 +234,14 @@ function countryName() {
   $('ed-country-name').textContent = /^[A-Z]{2}$/.test(v) && facetLabel('country', v) !== v ? facetLabel('country', v) : '';
 }
 
-const FIELD_INPUT = { title: 'title', country: 'country', year: 'year', themes: 'themes-other', links: 'links',
+const FIELD_INPUT = { kind: 'kind', news: 'kind', factcheck: 'kind', title: 'title', country: 'country', year: 'year', themes: 'themes-other', links: 'links',
   tags: 'tags', organisations: 'organisations', authors: 'authors', translation_of: 'translation', summary: 'summary', body: 'body' };
-const FIELD_MSG = { title: 'editor.err_title', country: 'editor.err_country', year: 'editor.err_year', themes: 'editor.err_themes',
+const FIELD_MSG = { kind: 'editor.err_kind', title: 'editor.err_title', country: 'editor.err_country', year: 'editor.err_year', themes: 'editor.err_themes',
   links: 'editor.err_links', tags: 'editor.err_list', organisations: 'editor.err_list', authors: 'editor.err_list', translation_of: 'editor.err_translation' };
 
 function fieldError(field, fallback) {
-  const input = FIELD_INPUT[field] ? f(FIELD_INPUT[field]) : null;
+  const name = /^(news|factcheck)\./.test(field || '') ? 'kind' : field; // "news.category" …
+  const input = FIELD_INPUT[name] ? f(FIELD_INPUT[name]) : null;
   if (input) {
     input.setAttribute('aria-invalid', 'true');
     input.focus();
@@ -242,6 +261,7 @@ async function save() {
   if (body.year !== null && (typeof body.year !== 'number' || body.year < 1900 || body.year > 2100)) { fieldError('year'); return false; }
   if (body.themes.length > 10 || body.themes.some((x) => !/^[a-z0-9_-]{1,40}$/.test(x))) { fieldError('themes'); return false; }
   if (body.links.length > 20 || body.links.some((l) => !/^https?:\/\/\S+$/i.test(l.url))) { fieldError('links'); return false; }
+  if (KIND_TEMPLATES[body.type] && (typeof body[body.type] !== 'object' || body[body.type] === null)) { fieldError('kind'); return false; }
   $('editor-save').disabled = true;
   setMsg('msg', { key: 'editor.saving' });
   try {
@@ -354,8 +374,17 @@ function renderDoc() {
     link.dir = 'auto';
     const kb = formatNumber(a.size / 1024, { maximumFractionDigits: 1 });
     li.append(link, ' ', el('span', 'meta', `(${t('editor.att_item', { type: a.content_type, size: t('editor.size_kb', { size: kb }) })})`));
+    // A document's files are part of it: removable by whoever may edit it.
+    if (!locked()) {
+      const rm = el('button', 'button button-secondary', t('editor.att_remove'));
+      rm.type = 'button';
+      rm.setAttribute('aria-label', t('editor.att_remove_named', { name: a.filename }));
+      rm.addEventListener('click', () => removeAttachment(a, rm));
+      li.append(' ', rm);
+    }
     return li;
   }));
+  for (const c of $('editor-att-form').elements) c.disabled = locked();
   if (!atts.length) $('editor-att-list').replaceChildren(el('li', 'meta', t('editor.att_none')));
   renderRevisions();
 }
@@ -470,6 +499,21 @@ async function upload(e) {
   }
 }
 
+async function removeAttachment(att, button) {
+  setMsg('attErr', null);
+  setMsg('attMsg', null);
+  button.disabled = true;
+  try {
+    await send(`/api/v1/library/${state.doc.id}/attachments/${att.id}`, { method: 'DELETE' });
+    state.doc = await getJSON(`/api/v1/library/${state.doc.id}`);
+    renderDoc();
+    setMsg('attMsg', { key: 'editor.att_removed', vars: { name: att.filename } });
+  } catch (err) {
+    button.disabled = false;
+    setMsg('attErr', errMsg(err));
+  }
+}
+
 /* ------------------------------------------------------------ start */
 
 if (!me && $('editor-error').hidden) {
@@ -489,6 +533,7 @@ if (!me && $('editor-error').hidden) {
   $('editor-new').addEventListener('click', () => newDoc());
   $('editor-form').addEventListener('submit', (e) => { e.preventDefault(); save(); });
   f('language').addEventListener('change', textDirection);
+  f('type').addEventListener('change', () => kindField());
   f('country').addEventListener('input', countryName);
   $('editor-submit').addEventListener('click', (e) => transition('submit', 'editor.submitted_msg', e.currentTarget));
   $('editor-publish').addEventListener('click', (e) => transition('publish', 'editor.published_msg', e.currentTarget));

@@ -1,7 +1,7 @@
 // Submitting a new group (POST /api/v1/groups → pending) or editing one (PATCH, owners,
 // coordinators and admins). Needs a signed-in account; state-changing requests carry the
 // session's CSRF token from /api/v1/me.
-import { ready, t } from './i18n.js';
+import { readNumber, ready, t, formatList, languageName } from './i18n.js';
 import { getJSON } from './api.js';
 import { getMe, send } from './session.js';
 import { createMap, loadMapLibraries } from './map.js';
@@ -21,7 +21,17 @@ try {
 if (!me) document.getElementById('groupedit-signin').hidden = false;
 
 const list = (s) => s.split(/[,،;]/).map((x) => x.trim()).filter(Boolean);
-const num = (s) => Number(String(s).trim().replace(/[۰-۹]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'.indexOf(d)).replace(/[٠-٩]/g, (d) => '٠١٢٣٤٥٦٧٨٩'.indexOf(d)));
+// Languages are shown and typed by name («فارسی، گجراتی», "Persian, Gujarati"); a name in either
+// interface language, or a code, is sent as its code.
+const LANGUAGE_CODES = ['fa', 'en', 'ar', 'az', 'ku', 'tr', 'ps', 'ur', 'hi', 'gu', 'bal', 'lrc', 'glk', 'mzn', 'tk', 'hy', 'ru', 'fr', 'de', 'es', 'prs', 'tg', 'uz', 'so', 'ti', 'am'];
+function languageCode(typed) {
+  const w = typed.toLowerCase();
+  for (const code of LANGUAGE_CODES) {
+    if (w === code || ['fa', 'en'].some((l) => languageName(code, l).toLowerCase() === w)) return code;
+  }
+  return typed;
+}
+const languageNames = (codes) => formatList(codes.map((c) => languageName(c)));
 
 if (me) {
   form.hidden = false;
@@ -44,7 +54,7 @@ if (me) {
       $('description').value = g.description;
       $('radius').value = g.radius_km ?? '';
       for (const k of ['phone', 'email', 'website', 'messaging']) $(k).value = g.contact?.[k] ?? '';
-      $('languages').value = (g.languages || []).join(', ');
+      $('languages').value = languageNames(g.languages || []);
       $('tags').value = (g.tags || []).join(', ');
       $('lat').value = g.lat;
       $('lon').value = g.lon;
@@ -54,11 +64,11 @@ if (me) {
   }
   map = await createMap($('map'), {
     labelKey: 'groupedit.map_label',
-    center: $('lat').value ? [num($('lat').value), num($('lon').value)] : undefined,
+    center: $('lat').value ? [readNumber($('lat').value), readNumber($('lon').value)] : undefined,
     zoom: $('lat').value ? 12 : 5,
   });
   try { L = (await loadMapLibraries()).L; } catch { L = null; }
-  if ($('lat').value) setPoint(num($('lat').value), num($('lon').value));
+  if ($('lat').value) setPoint(readNumber($('lat').value), readNumber($('lon').value));
   map.map?.on('click', (e) => { const ll = e.latlng.wrap(); setPoint(ll.lat, ll.lng); });
 
   form.addEventListener('submit', async (e) => {
@@ -67,14 +77,16 @@ if (me) {
     const body = {
       name: $('name').value,
       description: $('description').value,
-      lat: num($('lat').value),
-      lon: num($('lon').value),
+      // The typed text: the server reads every script's digits and separators (and names the
+      // field it cannot read).
+      lat: $('lat').value.trim(),
+      lon: $('lon').value.trim(),
       contact: Object.fromEntries(['phone', 'email', 'website', 'messaging'].map((k) => [k, $(k).value.trim()]).filter(([, v]) => v)),
-      languages: list($('languages').value),
+      languages: list($('languages').value).map(languageCode),
       tags: list($('tags').value),
     };
     const r = $('radius').value.trim();
-    if (r) body.radius_km = num(r);
+    if (r) body.radius_km = r;
     else if (id) body.radius_km = null;
     for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
     try {
@@ -82,7 +94,8 @@ if (me) {
         method: id ? 'PATCH' : 'POST',
         body,
       });
-      msg.textContent = t(id ? 'groupedit.saved' : 'groupedit.saved_pending');
+      // An approved group's owner: the change waits for a coordinator (202, pending_change).
+      msg.textContent = t(!id ? 'groupedit.saved_pending' : g.pending_change ? 'groupedit.saved_review' : 'groupedit.saved');
       const view = document.getElementById('groupedit-view');
       view.href = `/group?id=${encodeURIComponent(g.id)}`;
       view.hidden = false;

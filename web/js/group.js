@@ -1,6 +1,6 @@
 // The page of one group: details, its area on a map, and for coordinators/admins the approve
 // button (pending groups), for owners the edit link.
-import { ready, t, formatDate, formatNumber, getLanguage } from './i18n.js';
+import { ready, t, formatDate, formatNumber, formatList, languageName } from './i18n.js';
 import { getJSON } from './api.js';
 import { send } from './session.js';
 import { createMap, loadMapLibraries } from './map.js';
@@ -52,9 +52,8 @@ function render() {
   const safe = (u) => (u && /^https?:\/\//i.test(u) ? u : null);
   fact(dl, 'group.website', c.website, safe(c.website));
   fact(dl, 'group.messaging', c.messaging, safe(c.messaging));
-  const sep = getLanguage() === 'fa' ? '، ' : ', ';
-  fact(dl, 'group.languages', (g.languages || []).join(sep));
-  fact(dl, 'group.tags', (g.tags || []).join(sep));
+  fact(dl, 'group.languages', formatList((g.languages || []).map((l) => languageName(l))));
+  fact(dl, 'group.tags', formatList(g.tags || []));
   const area = document.getElementById('group-area');
   area.textContent = g.radius_km ? t('group.area_radius', { km: formatNumber(g.radius_km) })
     : g.area ? t('group.area_polygon') : '';

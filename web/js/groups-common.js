@@ -1,7 +1,7 @@
 // Shared pieces of the group directory pages: distances in the reader's digits, result list
 // items, coverage areas on a Leaflet map, and the place/postcode search box (an ARIA combobox
 // with debounced suggestions from /api/v1/geocode).
-import { t, formatNumber } from './i18n.js';
+import { t, formatNumber, getLanguage } from './i18n.js';
 import { getJSON } from './api.js';
 
 /** "850 m" / "۱٫۲ کیلومتر" in the reader's digits. */
@@ -60,13 +60,31 @@ export function areaLayer(L, g) {
   return null;
 }
 
+/** The country of a place from the gazetteer, named in the page's language ("" when none). */
+export function countryName(code) {
+  if (!code) return '';
+  try {
+    return new Intl.DisplayNames([getLanguage()], { type: 'region' }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
+/** The words a place is shown by: what the person typed when it is a whole name of the
+ *  place (so «تهران» stays «تهران»), else the gazetteer's name. */
+export function placeWords(typed, p) {
+  return p.exact && typed ? typed : p.name;
+}
+
 /**
  * Makes input a combobox of place/postcode suggestions.
- *   onPick(place)  called with the chosen {name, lat, lon, …}
+ *   onPick(place)  called with the chosen {name, lat, lon, …}; the input then holds the
+ *                  typed text when it is a whole name of the place, else the place's name
+ *   near()         optional: [lat, lon] of the map view, so that nearby places come first
  * Keyboard: ArrowDown/ArrowUp move, Enter picks, Escape closes. Returns {search(q)} which
  * resolves with the best place for q (or null).
  */
-export function placeCombobox(input, listbox, { onPick }) {
+export function placeCombobox(input, listbox, { onPick, near }) {
   let timer = null, places = [], active = -1, seq = 0;
   const close = () => {
     listbox.hidden = true;
@@ -74,10 +92,7 @@ export function placeCombobox(input, listbox, { onPick }) {
     input.removeAttribute('aria-activedescendant');
     active = -1;
   };
-  const label = (p) => {
-    const bits = [p.admin1 && p.kind === 'place' ? null : null, p.country].filter(Boolean);
-    return bits.join(' · ');
-  };
+  const label = (p) => countryName(p.country);
   const render = () => {
     listbox.replaceChildren();
     places.forEach((p, i) => {
@@ -102,7 +117,9 @@ export function placeCombobox(input, listbox, { onPick }) {
   const fetchPlaces = async (q) => {
     const my = ++seq;
     try {
-      const r = await getJSON(`/api/v1/geocode?q=${encodeURIComponent(q)}&limit=8`);
+      const at = near?.();
+      const hint = at ? `&near=${at[0].toFixed(4)},${at[1].toFixed(4)}` : '';
+      const r = await getJSON(`/api/v1/geocode?q=${encodeURIComponent(q)}&limit=8${hint}`);
       if (my !== seq) return null;
       return r.places || [];
     } catch {
@@ -112,7 +129,7 @@ export function placeCombobox(input, listbox, { onPick }) {
   const pick = (i) => {
     const p = places[i];
     if (!p) return;
-    input.value = p.name;
+    input.value = placeWords(input.value.trim(), p);
     close();
     onPick(p);
   };

@@ -3,8 +3,8 @@
 // that follows the map view (the groups nearest the view's centre, inside the view).
 import { ready, t, formatNumber, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON } from './api.js';
-import { createMap, loadMapLibraries } from './map.js';
-import { resultItem, areaLayer, placeCombobox } from './groups-common.js';
+import { createMap, loadMapLibraries, yieldToMain } from './map.js';
+import { resultItem, areaLayer, placeCombobox, placeWords } from './groups-common.js';
 
 await ready;
 
@@ -37,18 +37,7 @@ function renderCount() {
   countEl.textContent = t('groups.in_view', { count: formatNumber(viewGroups.length) });
 }
 
-const mapEl = document.getElementById('groups-map');
-const map = await createMap(mapEl, {
-  listEl: document.getElementById('groups-list'),
-  markers: [],
-  labelKey: 'groups.map_label',
-});
-window.hamyariGroupsMap = map;
-map.followView = true; // the list follows the map view (tests of the bare component turn it off)
-
-let L = null, areas = null, pointMarker = null;
-try { L = (await loadMapLibraries()).L; } catch { L = null; }
-if (L && map.map) areas = L.layerGroup().addTo(map.map);
+let map = null, L = null, areas = null, pointMarker = null;
 
 function markersFor(groups) {
   return groups.map((g) => ({
@@ -60,18 +49,28 @@ function markersFor(groups) {
   }));
 }
 
-function drawAreas(groups) {
+// Coverage areas are drawn only from this zoom on (further out they are specks), a batch per task.
+const AREA_ZOOM = 9;
+const AREA_BATCH = 25;
+let areaSeq = 0;
+async function drawAreas(groups) {
   if (!areas) return;
+  const seq = ++areaSeq;
   areas.clearLayers();
-  for (const g of groups) {
-    const layer = areaLayer(L, g);
-    if (layer) areas.addLayer(layer);
+  if (map.map.getZoom() < AREA_ZOOM) return;
+  for (let i = 0; i < groups.length; i += AREA_BATCH) {
+    if (i) await yieldToMain();
+    if (seq !== areaSeq) return;
+    for (const g of groups.slice(i, i + AREA_BATCH)) {
+      const layer = areaLayer(L, g);
+      if (layer) areas.addLayer(layer);
+    }
   }
 }
 
 let viewSeq = 0;
 async function loadView() {
-  if (!map.map || !map.followView) return;
+  if (!map?.map || !map.followView) return;
   const b = map.map.getBounds();
   const c = map.map.getCenter().wrap();
   const w = Math.max(-180, b.getWest()), e = Math.min(180, b.getEast());
@@ -84,9 +83,9 @@ async function loadView() {
     const r = await getJSON(`/api/v1/groups?near=${c.lat.toFixed(5)},${c.lng.toFixed(5)}&bbox=${bbox}&limit=300`);
     if (my !== viewSeq || !map.followView) return;
     viewGroups = r.groups;
-    map.setMarkers(markersFor(viewGroups));
-    drawAreas(viewGroups);
     renderCount();
+    await map.setMarkers(markersFor(viewGroups));
+    if (my === viewSeq) await drawAreas(viewGroups);
   } catch (e) {
     if (my === viewSeq) setStatus(e.message);
   }
@@ -98,19 +97,28 @@ async function findNear(lat, lon, place) {
     const r = await getJSON(`/api/v1/groups?near=${lat.toFixed(6)},${lon.toFixed(6)}&limit=10`);
     lastResults = { place, groups: r.groups, lat, lon };
     renderResults();
-    if (map.map && L) {
-      pointMarker?.remove();
-      pointMarker = L.circleMarker([lat, lon], { radius: 8, color: '#a4201c', weight: 3, interactive: false }).addTo(map.map);
-      const pts = [[lat, lon], ...r.groups.slice(0, 5).map((g) => [g.lat, g.lon])];
-      map.map.fitBounds(L.latLngBounds(pts).pad(0.2), { maxZoom: 13 });
-    }
+    showResultsOnMap();
   } catch (e) {
     setStatus(e.message);
   }
 }
 
+/** The searched point and its nearest groups, in view (once the map is there). */
+function showResultsOnMap() {
+  if (!lastResults || !map?.map || !L) return;
+  const { lat, lon, groups } = lastResults;
+  pointMarker?.remove();
+  pointMarker = L.circleMarker([lat, lon], { radius: 8, color: '#a4201c', weight: 3, interactive: false }).addTo(map.map);
+  const pts = [[lat, lon], ...groups.slice(0, 5).map((g) => [g.lat, g.lon])];
+  map.map.fitBounds(L.latLngBounds(pts).pad(0.2), { maxZoom: 13 });
+}
+
 const combo = placeCombobox(input, document.getElementById('group-suggestions'), {
-  onPick: (p) => findNear(p.lat, p.lon, p.name),
+  onPick: (p) => findNear(p.lat, p.lon, input.value),
+  near: () => {
+    const c = map?.map?.getCenter?.();
+    return c && map.map.getZoom() >= 8 ? [c.lat, c.lng] : null;
+  },
 });
 
 form.addEventListener('submit', async (e) => {
@@ -119,8 +127,9 @@ form.addEventListener('submit', async (e) => {
   if (!q) return;
   const p = await combo.search(q);
   if (!p) { setStatus(t('groups.no_place')); return; }
-  input.value = p.name;
-  findNear(p.lat, p.lon, p.name);
+  // Typed text stays as typed: «تهران» is not turned into "Tehran".
+  input.value = placeWords(q, p);
+  findNear(p.lat, p.lon, input.value);
 });
 
 document.getElementById('group-locate').addEventListener('click', () => {
@@ -133,15 +142,6 @@ document.getElementById('group-locate').addEventListener('click', () => {
   );
 });
 
-if (map.map) {
-  map.map.on('moveend', loadView);
-  map.map.on('click', (e) => {
-    const ll = e.latlng.wrap();
-    findNear(ll.lat, ll.lng, t('groups.point'));
-  });
-  loadView();
-}
-
 // A shared link such as /groups?q=Tehran runs the search.
 const initial = new URLSearchParams(location.search).get('q');
 if (initial) {
@@ -152,5 +152,40 @@ if (initial) {
 document.addEventListener(LANGUAGE_EVENT, () => {
   renderResults();
   renderCount();
-  if (map.followView) map.setMarkers(markersFor(viewGroups));
+  if (map?.followView) map.setMarkers(markersFor(viewGroups));
 });
+
+// The map comes after the page: once the first paint is done, the map's frame is on the screen by
+// more than a sliver (on a phone it is below the search form: not loaded until the reader scrolls)
+// and the browser is idle, so that the search form works at once and the map's work (in short
+// tasks, see map.js) does not hold the page up.
+const mapEl = document.getElementById('groups-map');
+await new Promise((resolve) => { requestAnimationFrame(() => setTimeout(resolve, 0)); });
+await new Promise((resolve) => {
+  if (!window.IntersectionObserver) { resolve(); return; }
+  const seen = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); resolve(); }
+  }, { rootMargin: '0px 0px -64px 0px' });
+  seen.observe(mapEl);
+});
+await new Promise((resolve) => {
+  if (window.requestIdleCallback) requestIdleCallback(resolve, { timeout: 1000 }); else setTimeout(resolve, 50);
+});
+map = await createMap(mapEl, {
+  listEl: document.getElementById('groups-list'),
+  markers: [],
+  labelKey: 'groups.map_label',
+});
+window.hamyariGroupsMap = map;
+map.followView = true; // the list follows the map view (tests of the bare component turn it off)
+try { L = (await loadMapLibraries()).L; } catch { L = null; }
+if (L && map.map) {
+  areas = L.layerGroup().addTo(map.map);
+  map.map.on('moveend', loadView);
+  map.map.on('click', (e) => {
+    const ll = e.latlng.wrap();
+    findNear(ll.lat, ll.lng, t('groups.point'));
+  });
+  if (lastResults) showResultsOnMap(); // a search answered before the map was there
+  else loadView();
+}

@@ -4,7 +4,8 @@
 // Idempotency-Key (so a retry after a network failure creates nothing new), and shows the
 // tracking code and next steps in the page.
 import { ready, t, formatNumber, getLanguage, LANGUAGE_EVENT } from './i18n.js';
-import { api, ApiError } from './api.js';
+import { api, ApiError, getJSON } from './api.js';
+import { countryName } from './groups-common.js';
 
 await ready;
 const form = document.getElementById('help-form');
@@ -58,6 +59,43 @@ showMap.addEventListener('click', async () => {
 });
 clearArea.addEventListener('click', () => { area = null; renderArea(); });
 
+// What the server will understand the typed place as (the same search the request uses), shown
+// before the request is sent: «ونک» → "Vanak", never a far-away city.
+const placeInput = document.getElementById('help-place');
+const understoodEl = document.getElementById('help-place-understood');
+let understood = null; // {typed, place} with place null when nothing was found
+let placeTimer = null, placeSeq = 0;
+function renderUnderstood() {
+  const typed = placeInput.value.trim();
+  understoodEl.hidden = !understood || understood.typed !== typed;
+  if (understoodEl.hidden) return;
+  const p = understood.place;
+  if (!p) { understoodEl.textContent = t('help.place_unknown'); return; }
+  const sep = getLanguage() === 'fa' ? '، ' : ', ';
+  const words = [p.name, countryName(p.country)].filter(Boolean).join(sep);
+  understoodEl.textContent = t('help.place_understood', { place: words });
+}
+async function lookUpPlace() {
+  const typed = placeInput.value.trim();
+  const my = ++placeSeq;
+  if (!typed) { understood = null; renderUnderstood(); return; }
+  try {
+    const r = await getJSON(`/api/v1/geocode?q=${encodeURIComponent(typed)}&limit=1`);
+    if (my !== placeSeq) return;
+    understood = { typed, place: r.places?.[0] || null };
+  } catch {
+    understood = null;
+  }
+  renderUnderstood();
+}
+placeInput.addEventListener('input', () => {
+  clearTimeout(placeTimer);
+  renderUnderstood();
+  placeTimer = setTimeout(lookUpPlace, 400);
+});
+placeInput.addEventListener('change', () => { clearTimeout(placeTimer); lookUpPlace(); });
+document.addEventListener(LANGUAGE_EVENT, renderUnderstood);
+
 const FIELDS = { name: 'help-name', phone: 'help-phone', address: 'help-address', place: 'help-place', lat: 'help-place', lon: 'help-place', consent: 'help-consent', details: 'help-details' };
 
 function showError(state) {
@@ -100,6 +138,7 @@ form.addEventListener('submit', async (ev) => {
     kind: radio('kind') || 'other', urgency: radio('urgency') || 'normal', for_whom: radio('for_whom') || 'self',
     details: v('help-details'), language: language.value, consent: true,
   };
+  if (v('help-call-window')) body.call_window = v('help-call-window');
   if (area) Object.assign(body, area);
   else if (v('help-place')) body.place = v('help-place');
   submit.disabled = true;

@@ -1,13 +1,16 @@
 // Shared by the library pages: labels for facet values, snippets with highlighted words built
 // as DOM nodes, and a sanitiser for the server's rendered Markdown (defence in depth: the
 // server already renders with raw HTML off and inert unsafe links).
-import { t, hasKey, getLanguage } from './i18n.js';
+import { t, hasKey, getLanguage, localizeDigits } from './i18n.js';
 
+const regionNames = new Map(); // language → Intl.DisplayNames, made once
 /** A facet value as the reader's words. */
 export function facetLabel(facet, value) {
   if (facet === 'country') {
     try {
-      return new Intl.DisplayNames([getLanguage() === 'fa' ? 'fa' : 'en'], { type: 'region' }).of(value) || value;
+      const lang = getLanguage() === 'fa' ? 'fa' : 'en';
+      if (!regionNames.has(lang)) regionNames.set(lang, new Intl.DisplayNames([lang], { type: 'region' }));
+      return regionNames.get(lang).of(value) || value;
     } catch { return value; }
   }
   if (facet === 'year') return yearText(value);
@@ -15,8 +18,9 @@ export function facetLabel(facet, value) {
   return hasKey(key) ? t(key) : value.replace(/[-_]/g, ' ');
 }
 
+/** A year in the reader's digits, without a thousands separator. */
 export function yearText(y) {
-  return new Intl.NumberFormat(getLanguage() === 'fa' ? 'fa-IR' : 'en-GB', { useGrouping: false }).format(Number(y));
+  return localizeDigits(String(Math.trunc(Number(y))));
 }
 
 /** Appends the snippet's text to el; words between U+0002 and U+0003 become <mark>. */

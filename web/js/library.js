@@ -5,6 +5,7 @@ import { ready, t, formatNumber, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON } from './api.js';
 import { facetLabel, renderSnippet, docHref, yearText } from './library-common.js';
 import { getMe } from './session.js';
+import { exampleBadge } from './example.js';
 
 await ready;
 
@@ -19,6 +20,8 @@ const sortEl = document.getElementById('library-sort');
 const langEl = document.getElementById('library-lang');
 const covidEl = document.getElementById('library-covid');
 
+// The address names the documents' language doc_lang (?lang= chooses the interface's language,
+// boot.js); the API calls it lang.
 let state = readState();
 let last = null;
 let seq = 0;
@@ -26,16 +29,16 @@ let seq = 0;
 function readState() {
   const p = new URLSearchParams(location.search);
   const s = { q: p.get('q') || '', sort: p.get('sort') || '', page: Number(p.get('page')) || 1,
-    lang: p.get('lang') || '', covid: p.get('covid') || '', f: {} };
+    lang: p.get('doc_lang') || '', covid: p.get('covid') || '', f: {} };
   for (const f of FACETS) s.f[f] = new Set((p.get(f) || '').split(',').filter(Boolean));
   return s;
 }
 
-function query() {
+function query({ forApi = false } = {}) {
   const p = new URLSearchParams();
   if (state.q) p.set('q', state.q);
   for (const f of FACETS) if (state.f[f].size) p.set(f, [...state.f[f]].join(','));
-  if (state.lang) p.set('lang', state.lang);
+  if (state.lang) p.set(forApi ? 'lang' : 'doc_lang', state.lang);
   if (state.covid) p.set('covid', state.covid);
   if (state.sort) p.set('sort', state.sort);
   if (state.page > 1) p.set('page', String(state.page));
@@ -48,7 +51,7 @@ async function load({ push = true } = {}) {
   const my = ++seq;
   countEl.textContent = t('library.loading');
   try {
-    const r = await getJSON(`/api/v1/library?${p}&per_page=20`);
+    const r = await getJSON(`/api/v1/library?${query({ forApi: true })}&per_page=20`);
     if (my !== seq) return;
     last = r;
     render();
@@ -65,8 +68,11 @@ function facetGroup(name, counts) {
   lg.textContent = t(`library.facet_${name}`);
   fs.append(lg);
   const entries = Object.entries(counts || {});
-  if (name === 'year') entries.sort((a, b) => b[0].localeCompare(a[0]));
-  else if (name !== 'type' && name !== 'level' && name !== 'stage') entries.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  // Values are codes (years, country codes, slugs): compared as plain strings, which needs no
+  // locale collation (the first one costs the browser tens of milliseconds).
+  const byCode = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+  if (name === 'year') entries.sort((a, b) => byCode(b[0], a[0]));
+  else if (name !== 'type' && name !== 'level' && name !== 'stage') entries.sort((a, b) => b[1] - a[1] || byCode(a[0], b[0]));
   if (!entries.length) {
     const p = document.createElement('p');
     p.className = 'facet-empty';
@@ -113,6 +119,7 @@ function resultItem(item) {
   a.lang = item.language;
   a.dir = 'auto';
   h.append(a);
+  if (item.origin === 'demo') h.append(' ', exampleBadge());
   const meta = document.createElement('p');
   meta.className = 'meta';
   const bits = [t(`lib.type.${item.type}`)];

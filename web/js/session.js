@@ -4,11 +4,15 @@
 // The session cookie is HttpOnly, so scripts cannot see it. To avoid asking the server on every
 // page for people who never sign in (a 401 each time), a flag in localStorage
 // ("hamyari.signed_in") remembers that this browser signed in; it is set at sign-in and cleared
-// at sign-out or when the server says the session has ended.
+// at sign-out or when the server says the session has ended. The account's role is kept beside
+// it ("hamyari.role"), so that boot.js can show the navigation of that role from the first paint
+// (<html class="signed-in" data-role="…">; app.css shows the matching links). Both only decide
+// what the page shows: the server checks every request.
 import { api, ApiError } from './api.js';
-import { t, LANGUAGE_EVENT } from './i18n.js';
 
 const FLAG = 'hamyari.signed_in';
+const ROLE = 'hamyari.role';
+const ROLES = ['volunteer', 'coordinator', 'editor', 'admin'];
 let mePromise = null;
 
 export function maybeSignedIn() {
@@ -18,8 +22,24 @@ export function maybeSignedIn() {
 function setFlag(on) {
   try {
     if (on) localStorage.setItem(FLAG, '1');
-    else localStorage.removeItem(FLAG);
+    else {
+      localStorage.removeItem(FLAG);
+      localStorage.removeItem(ROLE);
+    }
   } catch { /* storage disabled: the header just does not show the account */ }
+}
+
+/** Marks <html> with the signed-in state and role (see boot.js), and remembers the role. */
+function markRoot(me) {
+  const root = document.documentElement;
+  root.classList.toggle('signed-in', Boolean(me));
+  const role = me && ROLES.includes(me.role) ? me.role : null;
+  if (role) root.dataset.role = role;
+  else delete root.dataset.role;
+  try {
+    if (role) localStorage.setItem(ROLE, role);
+    else localStorage.removeItem(ROLE);
+  } catch { /* not kept: the role's links show once /me has answered */ }
 }
 
 /** The signed-in account (GET /api/v1/me, once per page) or null. refresh: ask again. */
@@ -49,9 +69,9 @@ export function rememberSignIn(answer) {
  * A state-changing request as the signed-in account: sends X-CSRF-Token from /me. Keeps the
  * token up to date when the answer carries a new one (a password change starts a new session).
  */
-export async function send(path, { method = 'POST', body } = {}) {
+export async function send(path, { method = 'POST', body, headers: extra = {} } = {}) {
   const me = await getMe().catch(() => null);
-  const headers = {};
+  const headers = { ...extra };
   if (me?.csrf_token) headers['X-CSRF-Token'] = me.csrf_token;
   try {
     const res = await api(path, { method, body, headers });
@@ -66,6 +86,7 @@ export async function send(path, { method = 'POST', body } = {}) {
 function forget() {
   setFlag(false);
   mePromise = Promise.resolve(null);
+  markRoot(null);
 }
 
 /** Signs out (the server ends the session) and goes to the sign-in page. */
@@ -79,56 +100,28 @@ export async function signOut() {
   location.assign('/signin?signed_out=1');
 }
 
-function slot() {
-  let el = document.getElementById('account-slot');
-  if (!el) {
-    const bar = document.querySelector('.header-bar');
-    if (!bar) return null;
-    el = document.createElement('div');
-    el.className = 'account-slot';
-    el.id = 'account-slot';
-    bar.insertBefore(el, document.getElementById('lang-slot'));
-  }
-  return el;
+/**
+ * Shows the signed-in account in the header: "Sign in" gives way to the account's name (a link
+ * to /account) and a sign-out button, and the navigation of the account's role appears. The
+ * elements are in every page (web/_shell/page.html); app.css shows them by <html>'s markers.
+ */
+export async function renderAccountArea() {
+  let me;
+  try { me = await getMe(); } catch { return; } // the server could not be reached: as it was
+  markRoot(me);
+  const name = document.getElementById('account-name');
+  if (name) name.textContent = me ? me.name : '';
 }
 
-/** Shows the signed-in account's name (a link to /account) and a sign-out button in the header. */
-export async function renderAccountArea() {
-  let me = null;
-  try { me = await getMe(); } catch { me = null; }
-  const el = me ? slot() : document.getElementById('account-slot');
-  if (!el) return;
-  if (!me) {
-    el.replaceChildren();
-    el.hidden = true;
-    return;
-  }
-  el.hidden = false;
-  el.setAttribute('role', 'group');
-  el.setAttribute('aria-label', t('session.area_label'));
-  const link = document.createElement('a');
-  link.className = 'account-link';
-  link.href = '/account';
-  link.id = 'account-link';
-  const hidden = document.createElement('span');
-  hidden.className = 'visually-hidden';
-  hidden.textContent = `${t('session.signed_in_as')} `;
-  const name = document.createElement('span');
-  name.className = 'account-name';
-  name.dir = 'auto';
-  name.textContent = me.name;
-  link.append(hidden, name);
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = 'sign-out';
-  button.id = 'sign-out';
-  button.textContent = t('session.sign_out');
+function wireSignOut() {
+  const button = document.getElementById('sign-out');
+  if (!button || button.dataset.wired) return;
+  button.dataset.wired = '1';
   button.addEventListener('click', () => { button.disabled = true; signOut(); });
-  el.replaceChildren(link, button);
 }
 
 /** Called once by shell.js on every page. */
 export function initAccountArea() {
-  document.addEventListener(LANGUAGE_EVENT, renderAccountArea);
+  wireSignOut();
   return renderAccountArea();
 }

@@ -1,10 +1,11 @@
 // A volunteer's page: open requests near their home area (no personal data; positions rounded
 // to about 500 m, on a map and in a list) with a button to take one, and their own tasks with
 // the requester's contact details, status buttons, the contactless-delivery checklist and the
-// receipt amount.
-import { ready, t, formatNumber, LANGUAGE_EVENT } from './i18n.js';
+// receipt amount with the request to be reimbursed for it.
+import { ready, t, formatNumber, readNumber, formatAgo, LANGUAGE_EVENT } from './i18n.js';
 import { ApiError, getJSON } from './api.js';
 import { getMe, send } from './session.js';
+import { exampleBadge } from './example.js';
 
 await ready;
 const $ = (id) => document.getElementById(id);
@@ -27,10 +28,10 @@ function showError(e) {
 }
 
 function summary(r) {
-  return t('tasks.summary', {
+  return t('tasks.summary_ago', {
     kind: t(`kind.${r.kind}`), urgency: t(`urgency.${r.urgency}`),
     km: formatNumber(r.distance_km ?? 0, { maximumFractionDigits: 1 }),
-    hours: formatNumber(Math.floor((r.age_minutes || 0) / 60)),
+    ago: formatAgo(r.created_at),
   });
 }
 
@@ -47,7 +48,7 @@ function button(key, onClick, secondary = true) {
 function renderNear() {
   const list = $('tasks-near');
   list.replaceChildren(...near.map((r) => el('li', { className: 'vet-item' },
-    el('p', { textContent: summary(r) }),
+    el('p', { textContent: summary(r) }, r.demo ? exampleBadge() : null),
     el('div', { className: 'button-row' }, button('tasks.claim', async () => {
       await send(`/api/v1/requests/${r.id}/claim`);
       await load();
@@ -58,7 +59,8 @@ function renderNear() {
 
 function contactList(c) {
   const dl = el('dl', { className: 'details' });
-  for (const [k, v, dir] of [['tasks.name', c.name], ['tasks.phone', c.phone, 'ltr'], ['tasks.address', c.address], ['tasks.details', c.details]]) {
+  for (const [k, v, dir] of [['tasks.name', c.name], ['tasks.phone', c.phone, 'ltr'], ['tasks.address', c.address], ['tasks.details', c.details],
+    ['dispatch.call_window', c.call_window]]) {
     if (!v) continue;
     const dd = el('dd', { textContent: v });
     if (dir) dd.dir = dir;
@@ -80,20 +82,55 @@ function checklistForm(r) {
   }
   fs.append(ul);
   const amountId = `amount-${r.id}`;
-  const amount = el('input', { className: 'input input-short', id: amountId, type: 'number', min: '0', step: '0.01', inputMode: 'decimal', dir: 'ltr', value: r.receipt_amount ?? '' });
+  const paid = r.reimbursement === 'paid';
+  const amount = el('input', { className: 'input input-short', id: amountId, name: 'receipt_amount', type: 'text', inputMode: 'decimal', maxLength: 20, autocomplete: 'off', dir: 'ltr', value: r.receipt_amount === null || r.receipt_amount === undefined ? '' : formatNumber(r.receipt_amount, { useGrouping: false, maximumFractionDigits: 2 }), disabled: paid });
   const status = el('p', { role: 'status' });
-  form.append(fs, el('div', { className: 'field' }, el('label', { className: 'field-label', htmlFor: amountId, textContent: t('tasks.receipt_label') }), amount),
-    el('p', { textContent: t('tasks.reimbursement', { status: t(`reimb.${r.reimbursement || 'none'}`) }) }),
+  const error = el('p', { className: 'notice notice-important', role: 'alert', hidden: true });
+  // The reimbursement request: the receipt's amount and a note for the coordinator; once paid
+  // only a coordinator may change them.
+  const reimb = el('fieldset', { className: 'fieldset reimb' }, el('legend', { className: 'field-label', textContent: t('tasks.reimb_legend') }),
+    el('p', { className: 'reimb-status', textContent: t('tasks.reimbursement', { status: t(`reimb.${r.reimbursement || 'none'}`) }) }),
+    el('div', { className: 'field' }, el('label', { className: 'field-label', htmlFor: amountId, textContent: t('tasks.receipt_label') }), amount));
+  let ask = null, note = null;
+  if (!paid) {
+    const askId = `reimb-ask-${r.id}`, noteId = `reimb-note-${r.id}`;
+    ask = el('input', { className: 'check-input', type: 'checkbox', id: askId, name: 'reimburse', checked: r.reimbursement === 'pending' });
+    note = el('textarea', { className: 'input', id: noteId, name: 'reimb_note', rows: 2, maxLength: 2000 });
+    reimb.append(el('div', { className: 'check' }, ask, el('label', { className: 'check-label', htmlFor: askId, textContent: t('tasks.reimb_ask') })),
+      el('div', { className: 'field' }, el('label', { className: 'field-label', htmlFor: noteId, textContent: t('tasks.reimb_note') }), note));
+  }
+  form.append(fs, reimb, error,
     el('div', { className: 'button-row' }, el('button', { className: 'button button-secondary', type: 'submit', textContent: t('tasks.save') })), status);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    error.hidden = true;
+    status.textContent = '';
     const body = {};
     for (const item of ['mask', 'gloves', 'leave_at_door', 'step_back']) body[item] = form.elements[item].checked;
-    if (amount.value !== '') body.receipt_amount = Number(amount.value);
+    if (!paid) {
+      const n = amount.value.trim() === '' ? null : readNumber(amount.value);
+      const bad = n !== null && !(n >= 0 && n <= 1e9);
+      if (bad || (ask.checked && !(n > 0))) {
+        error.textContent = t(bad ? 'tasks.receipt_bad' : 'tasks.reimb_need_amount');
+        error.hidden = false;
+        amount.focus();
+        return;
+      }
+      if (n !== null) body.receipt_amount = n;
+      body.reimbursement = ask.checked ? 'pending' : 'none';
+    }
     try {
-      await send(`/api/v1/requests/${r.id}/delivery`, { body });
+      const saved = await send(`/api/v1/requests/${r.id}/delivery`, { body });
+      const text = note?.value.trim();
+      if (text) await send(`/api/v1/requests/${r.id}/notes`, { body: { kind: 'note', text: `${t('tasks.reimb_note_prefix')} ${text}` } });
+      Object.assign(r, { receipt_amount: saved.receipt_amount, reimbursement: saved.reimbursement });
+      if (note) note.value = '';
       status.textContent = t('tasks.saved');
-    } catch (e) { showError(e); }
+      reimb.querySelector('.reimb-status').textContent = t('tasks.reimbursement', { status: t(`reimb.${saved.reimbursement}`) });
+    } catch (e) {
+      error.textContent = e.message || String(e);
+      error.hidden = false;
+    }
   });
   return form;
 }
@@ -101,7 +138,7 @@ function checklistForm(r) {
 function renderMine() {
   $('tasks-mine').replaceChildren(...mine.map((r) => {
     const li = el('li', { className: 'vet-item' },
-      el('h3', { textContent: `${t(`kind.${r.kind}`)}: ${t(`rqstatus.${r.status}`)}` }),
+      el('h3', { textContent: `${t(`kind.${r.kind}`)}: ${t(`rqstaff.${r.status}`)}` }, r.demo ? exampleBadge() : null),
       r.contact ? contactList(r.contact) : null);
     const row = el('div', { className: 'button-row' });
     const move = (to) => async () => { await send(`/api/v1/requests/${r.id}/status`, { body: { status: to } }); await load(); };

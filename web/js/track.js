@@ -1,5 +1,6 @@
 // Tracking a help request: the tracking code and the phone number given (both needed; either
-// wrong gives the same "not found"), the status in plain words, and cancelling.
+// wrong gives the same "not found"), the status in plain words, and cancelling, which asks
+// first (a step in the page, as the page without JavaScript asks with a page of its own).
 import { ready, t, LANGUAGE_EVENT } from './i18n.js';
 import { api, ApiError } from './api.js';
 
@@ -12,9 +13,8 @@ const errorText = document.getElementById('track-error-text');
 const result = document.getElementById('track-result');
 const statusEl = document.getElementById('track-status');
 const cancel = document.getElementById('track-cancel');
+const confirmBox = document.getElementById('track-confirm');
 
-document.getElementById('track-nojs').hidden = true;
-form.hidden = false;
 const given = new URLSearchParams(location.search).get('code');
 if (given) code.value = given;
 
@@ -53,10 +53,22 @@ async function run(fn) {
 
 form.addEventListener('submit', (ev) => {
   ev.preventDefault();
-  const q = new URLSearchParams({ code: code.value.trim(), phone: phone.value.trim() });
-  run(() => api(`/api/v1/requests/status?${q}`));
+  confirmBox.hidden = true;
+  // The phone number goes in the body, never in the URL (proxies log URLs).
+  run(() => api('/api/v1/requests/status', { method: 'POST', body: { code: code.value.trim(), phone: phone.value.trim() } }));
 });
 
 cancel.addEventListener('click', () => {
+  confirmBox.hidden = false;
+  cancel.hidden = true;
+  confirmBox.focus();
+});
+document.getElementById('track-confirm-no').addEventListener('click', () => {
+  confirmBox.hidden = true;
+  render();
+  cancel.focus();
+});
+document.getElementById('track-confirm-yes').addEventListener('click', () => {
+  confirmBox.hidden = true;
   run(() => api('/api/v1/requests/cancel', { method: 'POST', body: { code: code.value.trim(), phone: phone.value.trim() } }));
 });

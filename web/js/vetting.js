@@ -1,9 +1,12 @@
 // Vetting volunteers (coordinators and admins): the list from GET /api/v1/volunteers with a
 // status filter and pages, and approve / suspend buttons (POST …/approve, …/suspend with
 // X-CSRF-Token). Others see a notice instead of the list.
-import { ready, t, hasKey, formatDate, formatNumber, LANGUAGE_EVENT } from './i18n.js';
+import {
+  ready, t, formatNumber, formatDateTime, formatList, languageName, codeName, LANGUAGE_EVENT,
+} from './i18n.js';
 import { getJSON } from './api.js';
 import { getMe, send } from './session.js';
+import { exampleBadge } from './example.js';
 
 const PER_PAGE = 20;
 await ready;
@@ -33,6 +36,7 @@ function item(v) {
   li.dataset.id = v.id;
   const h = text('h2', v.name);
   h.dir = 'auto';
+  if (v.demo) h.append(' ', exampleBadge());
   const badge = text('span', t(`vstatus.${v.status}`), `badge badge-${v.status}`);
   const dl = document.createElement('dl');
   dl.className = 'details';
@@ -43,11 +47,11 @@ function item(v) {
   };
   row('account.phone', v.phone || t('account.none'), 'ltr');
   if (v.email) row('account.email', v.email, 'ltr');
-  row('vetting.signed_up', formatDate(new Date(v.created_at * 1000).toISOString().slice(0, 10)));
+  row('vetting.signed_up', formatDateTime(v.created_at));
   const vol = v.volunteer || {};
-  const label = (prefix, x) => (hasKey(`${prefix}.${x}`) ? t(`${prefix}.${x}`) : x);
-  if (vol.skills?.length) row('vetting.skills', vol.skills.map((s) => label('skill', s)).join('، '));
-  if (vol.languages?.length) row('vetting.languages', vol.languages.map((s) => label('langname', s)).join('، '));
+  if (vol.skills?.length) row('vetting.skills', formatList(vol.skills.map((s) => codeName('skill', s))));
+  if (vol.languages?.length) row('vetting.languages', formatList(vol.languages.map((s) => languageName(s))));
+  row('vetting.consent', vol.consent_at ? t('vetting.consent_given', { when: formatDateTime(vol.consent_at) }) : t('vetting.consent_none'));
   if (vol.availability) row('vetting.availability', vol.availability);
   if (typeof vol.lat === 'number') {
     const f = (n) => formatNumber(n, { maximumFractionDigits: 3 });

@@ -1,7 +1,7 @@
 // Volunteer sign-up: the form posts JSON to /api/v1/volunteers. The home area is a point the
 // person taps on the map (web/js/map.js, loaded only when they ask for it); the server stores
 // it rounded to about 500 m. Without JavaScript the form stays hidden and a notice says why.
-import { ready, t, formatNumber, LANGUAGE_EVENT } from './i18n.js';
+import { ready, t, formatNumber, readNumber, LANGUAGE_EVENT } from './i18n.js';
 import { api, ApiError } from './api.js';
 
 await ready;
@@ -105,12 +105,14 @@ form.addEventListener('submit', async (ev) => {
     languages: checked('languages'),
     availability: v('vol-availability'),
     language: document.documentElement.lang === 'en' ? 'en' : 'fa',
+    consent: true, // checked above; the server records when and which privacy notice
   };
   if (v('vol-email')) body.email = v('vol-email');
-  const radius = Number(v('vol-radius').replace(/[۰-۹]/g, (d) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(d))));
   if (v('vol-radius')) {
+    // Checked here for a quick answer; the typed text is sent and read by the server's rule.
+    const radius = readNumber(v('vol-radius'));
     if (!(radius >= 0.5 && radius <= 100)) { showError({ code: 'invalid_field', field: 'radius_km' }); return; }
-    body.radius_km = radius;
+    body.radius_km = v('vol-radius');
   }
   if (area) Object.assign(body, area);
   submit.disabled = true;

@@ -8,7 +8,9 @@
  * IF NOT EXISTS then does nothing. */
 #include "store/pg/migrations_pg.h"
 
-const struct hy_pg_migration hy_pg_migrations[] = {
+#include "store/sql/datasets_sums.h"
+
+const struct hy_migration hy_pg_migrations[] = {
     {1,
      "CREATE EXTENSION IF NOT EXISTS postgis;"
      "CREATE TABLE meta ("
@@ -163,7 +165,7 @@ const struct hy_pg_migration hy_pg_migrations[] = {
      " lon double precision NOT NULL"
      ");"},
     {4,
-     /* Help requests (issue 6): SQLite step 4 in PostgreSQL types. Personal data sits in request_contacts only (erased by the
+     /* Help requests: SQLite step 4 in PostgreSQL types. Personal data sits in request_contacts only (erased by the
       * retention purge); help_requests keeps what statistics need and a position already
       * rounded to about 500 m. Notes may hold personal data and are erased with the contact. */
      "CREATE TABLE help_requests ("
@@ -233,7 +235,7 @@ const struct hy_pg_migration hy_pg_migrations[] = {
      "ALTER TABLE outbox ADD COLUMN lease_until bigint;"
      "ALTER TABLE outbox ADD COLUMN last_error text;"},
     {5,
-     /* The knowledge library (issue 7): SQLite's step 5. `tsv` is built from the same token
+     /* The knowledge library: SQLite's step 5. `tsv` is built from the same token
       * string as SQLite's FTS5 table, word for word (array_to_tsvector takes the words as
       * lexemes without parsing them), so both stores match the same documents. Ids are
       * COLLATE "C" for byte order, as elsewhere. */
@@ -321,7 +323,7 @@ const struct hy_pg_migration hy_pg_migrations[] = {
      ");"
      "CREATE INDEX lib_projects_org ON lib_projects(org_slug, slug);"},
     {6,
-     /* The library's version (issue 8): SQLite's step 6. A statement-level trigger raises it
+     /* The library's version: SQLite's step 6. A statement-level trigger raises it
       * in every transaction that inserts, updates, deletes or truncates lib_docs (once per
       * transaction, below); the row lock orders concurrent writers, so each committed state
       * of the documents has its own number. */
@@ -345,6 +347,377 @@ const struct hy_pg_migration hy_pg_migrations[] = {
      " END $$;"
      "CREATE TRIGGER lib_version_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lib_docs"
      " FOR EACH STATEMENT EXECUTE FUNCTION lib_version_bump();"},
+    {7,
+     /* Changes of an approved group's public fields proposed by its owner: SQLite's step 7. */
+     "CREATE TABLE group_changes ("
+     " group_id text COLLATE \"C\" PRIMARY KEY REFERENCES aid_groups(id) ON DELETE CASCADE,"
+     " input text NOT NULL,"
+     " submitted_by text COLLATE \"C\" REFERENCES users(id) ON DELETE SET NULL,"
+     " submitted_at bigint NOT NULL"
+     ");"
+     "CREATE INDEX group_changes_at ON group_changes(submitted_at, group_id);"},
+    {8,
+     /* A volunteer's own releases within the hour are counted before each claim they make. */
+     "CREATE INDEX request_events_actor ON request_events(actor_id, at);"},
+    {9,
+     /* API tokens get a public id and an expiry date: SQLite's step 7 (id stays nullable
+      * there as in SQLite, where ADD COLUMN cannot add NOT NULL; the code always sets it). */
+     "ALTER TABLE api_tokens ADD COLUMN id text COLLATE \"C\";"
+     "ALTER TABLE api_tokens ADD COLUMN expires_at bigint;"
+     "UPDATE api_tokens SET id = md5(random()::text || token_hash);"
+     "CREATE UNIQUE INDEX api_tokens_id ON api_tokens(id);"
+     "CREATE INDEX api_tokens_user ON api_tokens(user_id, created_at);"},
+    {10,
+     /* The installation's own random name, for the ids of its feed and feed entries when no
+      * public URL is configured (tag: URIs that stay the same for ever). */
+     "INSERT INTO meta(key, value) VALUES ('feed_tag', replace(gen_random_uuid()::text, '-', ''));"},
+    {11,
+     /* The kind of a gazetteer row: SQLite's step 11. */
+     "ALTER TABLE places ADD COLUMN kind text NOT NULL DEFAULT '';"},
+    {12,
+     /* Decision trees, their revisions and the anonymous counts of outcomes: SQLite's step
+      * 12 (ids sorted by bytes, as SQLite does). */
+     "CREATE TABLE trees ("
+     " id text COLLATE \"C\" NOT NULL,"
+     " language text COLLATE \"C\" NOT NULL,"
+     " title text NOT NULL,"
+     " version bigint NOT NULL,"
+     " reviewed_at text NOT NULL,"
+     " source_url text,"
+     " published boolean NOT NULL DEFAULT false,"
+     " doc text NOT NULL,"
+     " created_by text,"
+     " created_at bigint NOT NULL,"
+     " updated_by text,"
+     " updated_at bigint NOT NULL,"
+     " published_at bigint,"
+     " PRIMARY KEY (id, language)"
+     ");"
+     "CREATE TABLE tree_revisions ("
+     " id bigserial PRIMARY KEY,"
+     " tree_id text COLLATE \"C\" NOT NULL,"
+     " language text COLLATE \"C\" NOT NULL,"
+     " version bigint NOT NULL,"
+     " at bigint NOT NULL,"
+     " author_id text,"
+     " action text NOT NULL,"
+     " doc text NOT NULL,"
+     " FOREIGN KEY (tree_id, language) REFERENCES trees(id, language) ON DELETE CASCADE"
+     ");"
+     "CREATE INDEX tree_revisions_tree ON tree_revisions(tree_id, language, version);"
+     "CREATE TABLE tree_outcomes ("
+     " tree_id text COLLATE \"C\" NOT NULL,"
+     " language text COLLATE \"C\" NOT NULL,"
+     " node_id text COLLATE \"C\" NOT NULL,"
+     " count bigint NOT NULL,"
+     " PRIMARY KEY (tree_id, language, node_id),"
+     " FOREIGN KEY (tree_id, language) REFERENCES trees(id, language) ON DELETE CASCADE"
+     ");"},
+    {13,
+     /* Demo rows marked for `hamyari demo remove`: SQLite's step 13. */
+     "ALTER TABLE users ADD COLUMN demo boolean NOT NULL DEFAULT false;"
+     "ALTER TABLE help_requests ADD COLUMN demo boolean NOT NULL DEFAULT false;"
+     "ALTER TABLE places ADD COLUMN demo boolean NOT NULL DEFAULT false;"},
+    {14,
+     /* The offline map's labels (Persian names) and the indexes of a map view: SQLite's
+      * step 14. */
+     "ALTER TABLE places ADD COLUMN name_fa text NOT NULL DEFAULT '';"
+     "CREATE INDEX places_lat ON places(lat);"
+     "CREATE INDEX places_population ON places(population);"},
+    {15,
+     /* A volunteer's consent and a request's preferred call time: SQLite's step 15. */
+     "ALTER TABLE volunteer_profiles ADD COLUMN consent_at bigint;"
+     "ALTER TABLE volunteer_profiles ADD COLUMN consent_version text;"
+     "ALTER TABLE request_contacts ADD COLUMN call_window text NOT NULL DEFAULT '';"},
+    {16,
+     /* The open-data portal: SQLite's step 16. */
+     "CREATE TABLE datasets ("
+     " id text COLLATE \"C\" PRIMARY KEY,"
+     " title_fa text NOT NULL, title_en text NOT NULL,"
+     " description_fa text NOT NULL DEFAULT '', description_en text NOT NULL DEFAULT '',"
+     " source text NOT NULL DEFAULT '', licence text NOT NULL DEFAULT '',"
+     " contact text NOT NULL DEFAULT '', cutoff text NOT NULL DEFAULT '',"
+     " version bigint NOT NULL DEFAULT 0,"
+     " created_by text COLLATE \"C\" REFERENCES users(id) ON DELETE SET NULL,"
+     " created_at bigint NOT NULL, updated_at bigint NOT NULL"
+     ");"
+     "CREATE TABLE dataset_versions ("
+     " dataset_id text COLLATE \"C\" NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,"
+     " version bigint NOT NULL,"
+     " rows bigint NOT NULL DEFAULT 0,"
+     " columns text NOT NULL,"
+     " date_column text NOT NULL, area_column text NOT NULL,"
+     " date_hxl text NOT NULL, area_hxl text NOT NULL,"
+     " min_day integer NOT NULL, max_day integer NOT NULL,"
+     " ready boolean NOT NULL DEFAULT false,"
+     " created_by text COLLATE \"C\" REFERENCES users(id) ON DELETE SET NULL,"
+     " created_at bigint NOT NULL,"
+     " PRIMARY KEY (dataset_id, version)"
+     ");"
+     "CREATE TABLE dataset_values ("
+     " dataset_id text COLLATE \"C\" NOT NULL,"
+     " version bigint NOT NULL,"
+     " seq bigint NOT NULL,"
+     " col integer NOT NULL,"
+     " day integer NOT NULL,"
+     " area text COLLATE \"C\" NOT NULL,"
+     " value double precision,"
+     " PRIMARY KEY (dataset_id, version, seq, col)"
+     ");"
+     "CREATE INDEX dataset_values_day ON dataset_values(dataset_id, version, day, col, area, value);"},
+    {17,
+     /* News and fact checks as library documents, their fields, the issuing institutions:
+      * SQLite's step 17. */
+     "ALTER TABLE lib_docs ADD COLUMN extra text NOT NULL DEFAULT '{}';"
+     "ALTER TABLE lib_docs DROP CONSTRAINT lib_docs_type_check;"
+     "ALTER TABLE lib_docs ADD CONSTRAINT lib_docs_type_check CHECK (type IN ('case_study',"
+     "'project','publication','toolkit','faq','resource','guide','news','factcheck'));"
+     "CREATE INDEX lib_docs_type ON lib_docs(type, status, sort_at);"
+     "CREATE TABLE news_institutions ("
+     " slug text COLLATE \"C\" PRIMARY KEY,"
+     " name_fa text NOT NULL,"
+     " name_en text NOT NULL,"
+     " colour text NOT NULL,"
+     " website text,"
+     " updated_at bigint NOT NULL"
+     ");"
+     "CREATE TABLE fc_claims ("
+     " id text COLLATE \"C\" PRIMARY KEY,"
+     " claim text NOT NULL,"
+     " url text,"
+     " language text NOT NULL CHECK (language IN ('fa','en')),"
+     " created_at bigint NOT NULL"
+     ");"
+     "CREATE INDEX fc_claims_created ON fc_claims(created_at);"},
+    {18,
+     /* Search synonyms and FAQ feedback counts: SQLite's step 18. */
+     "CREATE TABLE lib_synonyms ("
+     " one integer PRIMARY KEY CHECK (one = 1),"
+     " list text NOT NULL,"
+     " updated_at bigint NOT NULL,"
+     " updated_by text COLLATE \"C\" REFERENCES users(id) ON DELETE SET NULL"
+     ");"
+     "CREATE TABLE faq_feedback ("
+     " doc_id text COLLATE \"C\" PRIMARY KEY REFERENCES lib_docs(id) ON DELETE CASCADE,"
+     " helped bigint NOT NULL DEFAULT 0,"
+     " not_helped bigint NOT NULL DEFAULT 0"
+     ");"},
+    {19,
+     /* When an API token was last used: SQLite's step 19. */
+     "ALTER TABLE api_tokens ADD COLUMN last_used_at bigint;"},
+    {20,
+     /* Summaries of every dataset version and the datasets' demo mark: SQLite's step 20. */
+     "CREATE TABLE dataset_totals ("
+     " dataset_id text COLLATE \"C\" NOT NULL, version bigint NOT NULL, day integer NOT NULL,"
+     " col integer NOT NULL, total double precision, n bigint NOT NULL,"
+     " PRIMARY KEY (dataset_id, version, day, col)"
+     ");"
+     "CREATE TABLE dataset_days ("
+     " dataset_id text COLLATE \"C\" NOT NULL, version bigint NOT NULL,"
+     " area text COLLATE \"C\" NOT NULL, col integer NOT NULL, day integer NOT NULL,"
+     " total double precision, n bigint NOT NULL, cells bigint NOT NULL,"
+     " cum_total double precision NOT NULL, cum_n bigint NOT NULL, cum_cells bigint NOT NULL,"
+     " last_day integer, last_value double precision,"
+     " PRIMARY KEY (dataset_id, version, area, col, day)"
+     ");"
+     "CREATE TABLE dataset_series ("
+     " dataset_id text COLLATE \"C\" NOT NULL, version bigint NOT NULL,"
+     " area text COLLATE \"C\" NOT NULL, col integer NOT NULL,"
+     " PRIMARY KEY (dataset_id, version, area, col)"
+     ");" HY_DS_SUMS_TOTALS("") ";" HY_DS_SUMS_DAYS("") ";" HY_DS_SUMS_SERIES("") ";"
+     "ALTER TABLE datasets ADD COLUMN demo boolean NOT NULL DEFAULT false;"},
+    {21,
+     /* Skills matching: SQLite's step 21. The skills list admins keep (names in both languages; a retired skill
+      * stays for the rows that use it), volunteers' skills with a level (1 basic, 2
+      * experienced, 3 expert), organisations (pending until a coordinator verifies them) and
+      * their staff, the needs they post with the skills each requires, and volunteers' offers
+      * (offered, accepted, declined). A need's `accepted` never exceeds `people`. */
+     "CREATE TABLE skills ("
+     " slug TEXT PRIMARY KEY,"
+     " name_fa TEXT NOT NULL,"
+     " name_en TEXT NOT NULL,"
+     " retired BOOLEAN NOT NULL DEFAULT false,"
+     " updated_at bigint NOT NULL"
+     ");"
+     "CREATE TABLE volunteer_skills ("
+     " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " skill TEXT NOT NULL REFERENCES skills(slug),"
+     " level int NOT NULL CHECK (level BETWEEN 1 AND 3),"
+     " PRIMARY KEY (user_id, skill)"
+     ");"
+     "CREATE INDEX volunteer_skills_skill ON volunteer_skills(skill);"
+     "CREATE TABLE orgs ("
+     " id TEXT PRIMARY KEY,"
+     " name TEXT NOT NULL,"
+     " kind TEXT NOT NULL,"
+     " area TEXT NOT NULL,"
+     " lat float8, lon float8,"
+     " contact TEXT NOT NULL,"
+     " owner_id TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " status TEXT NOT NULL CHECK (status IN ('pending','verified')),"
+     " created_at bigint NOT NULL,"
+     " demo BOOLEAN NOT NULL DEFAULT false"
+     ");"
+     "CREATE TABLE org_staff ("
+     " org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+     " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " PRIMARY KEY (org_id, user_id)"
+     ");"
+     "CREATE TABLE needs ("
+     " id TEXT PRIMARY KEY,"
+     " org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+     " title TEXT NOT NULL,"
+     " description TEXT NOT NULL,"
+     " people int NOT NULL CHECK (people BETWEEN 1 AND 1000),"
+     " accepted int NOT NULL DEFAULT 0 CHECK (accepted >= 0 AND accepted <= people),"
+     " commitment TEXT NOT NULL,"
+     " remote BOOLEAN NOT NULL,"
+     " lat float8, lon float8,"
+     " starts_on TEXT, ends_on TEXT,"
+     " status TEXT NOT NULL CHECK (status IN ('open','filled','closed')),"
+     " created_by TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " created_at bigint NOT NULL,"
+     " demo BOOLEAN NOT NULL DEFAULT false"
+     ");"
+     "CREATE INDEX needs_org ON needs(org_id);"
+     "CREATE TABLE need_skills ("
+     " need_id TEXT NOT NULL REFERENCES needs(id) ON DELETE CASCADE,"
+     " skill TEXT NOT NULL REFERENCES skills(slug),"
+     " min_level int NOT NULL CHECK (min_level BETWEEN 1 AND 3),"
+     " PRIMARY KEY (need_id, skill)"
+     ");"
+     "CREATE TABLE need_offers ("
+     " need_id TEXT NOT NULL REFERENCES needs(id) ON DELETE CASCADE,"
+     " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " status TEXT NOT NULL CHECK (status IN ('offered','accepted','declined')),"
+     " created_at bigint NOT NULL,"
+     " decided_at bigint,"
+     " PRIMARY KEY (need_id, user_id)"
+     ");"
+     "CREATE INDEX need_offers_user ON need_offers(user_id);"
+     "INSERT INTO skills(slug, name_fa, name_en, retired, updated_at) VALUES"
+     " ('software','نرم‌افزار','Software',false,0),"
+     " ('data','داده و تحلیل','Data and analysis',false,0),"
+     " ('design','طراحی','Design',false,0),"
+     " ('translation','ترجمه','Translation',false,0),"
+     " ('medical','پزشکی','Medical',false,0),"
+     " ('nursing','پرستاری','Nursing',false,0),"
+     " ('legal','حقوقی','Legal',false,0),"
+     " ('logistics','لجستیک و انبارداری','Logistics',false,0),"
+     " ('driving','رانندگی','Driving',false,0),"
+     " ('teaching','آموزش','Teaching',false,0),"
+     " ('counselling','مشاوره و حمایت روانی','Counselling',false,0);"},
+    {22,
+     /* Members of the public: SQLite's step 22. */
+     "ALTER TABLE users DROP CONSTRAINT users_role_check;"
+     "ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN ('volunteer',"
+     "'coordinator','editor','admin','member'));"
+     /* Challenges, ideas and votes: SQLite's step 22. */
+     "CREATE TABLE challenges ("
+     " id text PRIMARY KEY,"
+     " title_fa text NOT NULL DEFAULT '', title_en text NOT NULL DEFAULT '',"
+     " problem_fa text NOT NULL DEFAULT '', problem_en text NOT NULL DEFAULT '',"
+     " ideas_at bigint NOT NULL, voting_at bigint NOT NULL, results_at bigint NOT NULL,"
+     " votes_per_person bigint NOT NULL DEFAULT 0,"
+     " show_votes boolean NOT NULL DEFAULT false,"
+     " random_order boolean NOT NULL DEFAULT true,"
+     " threshold bigint NOT NULL DEFAULT 0,"
+     " created_by text REFERENCES users(id) ON DELETE SET NULL,"
+     " created_at bigint NOT NULL, updated_at bigint NOT NULL,"
+     " demo boolean NOT NULL DEFAULT false"
+     ");"
+     "CREATE TABLE ideas ("
+     " id text PRIMARY KEY,"
+     " challenge_id text NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,"
+     " author_id text REFERENCES users(id) ON DELETE SET NULL,"
+     " title text NOT NULL, description text NOT NULL, team text NOT NULL DEFAULT '',"
+     " links text NOT NULL DEFAULT '[]', tags text NOT NULL DEFAULT '[]',"
+     " language text NOT NULL,"
+     " votes bigint NOT NULL DEFAULT 0, comments bigint NOT NULL DEFAULT 0,"
+     " hidden boolean NOT NULL DEFAULT false, hidden_reason text,"
+     " created_at bigint NOT NULL, activity_at bigint NOT NULL,"
+     " demo boolean NOT NULL DEFAULT false"
+     ");"
+     "CREATE INDEX ideas_challenge ON ideas(challenge_id, created_at);"
+     "CREATE TABLE idea_votes ("
+     " idea_id text NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+     " voter_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " PRIMARY KEY (idea_id, voter_id)"
+     ");"
+     "CREATE TABLE challenge_ballots ("
+     " challenge_id text NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,"
+     " voter_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " used bigint NOT NULL DEFAULT 0,"
+     " PRIMARY KEY (challenge_id, voter_id)"
+     ");"
+     "CREATE TABLE idea_comments ("
+     " id text PRIMARY KEY,"
+     " idea_id text NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+     " author_id text REFERENCES users(id) ON DELETE SET NULL,"
+     " body text NOT NULL,"
+     " hidden boolean NOT NULL DEFAULT false, hidden_reason text,"
+     " created_at bigint NOT NULL"
+     ");"
+     "CREATE INDEX idea_comments_idea ON idea_comments(idea_id, created_at);"
+     "CREATE TABLE content_reports ("
+     " id text PRIMARY KEY,"
+     " challenge_id text NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,"
+     " idea_id text NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+     " comment_id text REFERENCES idea_comments(id) ON DELETE CASCADE,"
+     " reporter_id text REFERENCES users(id) ON DELETE SET NULL,"
+     " reason text NOT NULL,"
+     " created_at bigint NOT NULL"
+     ");"
+     "CREATE INDEX content_reports_challenge ON content_reports(challenge_id, created_at);"},
+    {23,
+     /* The neighbour-help board: SQLite's step 23 with a PostGIS point and an n-D GiST index
+      * over the open posts for its R*Tree. */
+     "CREATE TABLE board_posts ("
+     " id text COLLATE \"C\" PRIMARY KEY,"
+     " author_id text COLLATE \"C\" NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " kind text NOT NULL CHECK (kind IN ('offer','ask')),"
+     " category text NOT NULL,"
+     " slot integer NOT NULL,"
+     " body text NOT NULL,"
+     " body_norm text NOT NULL,"
+     " lat double precision NOT NULL, lon double precision NOT NULL,"
+     /* lon, lat and the slot (kind and category) as one 3-D point: the n-D GiST index
+      * prunes by slot as SQLite's R*Tree does. */
+     " pt geometry(PointZ, 4326) GENERATED ALWAYS AS"
+     "  (ST_SetSRID(ST_MakePoint(lon, lat, slot), 4326)) STORED,"
+     " place text NOT NULL DEFAULT '',"
+     " language text NOT NULL CHECK (language IN ('fa','en')),"
+     " starts_at bigint NOT NULL, ends_at bigint NOT NULL, expires_at bigint NOT NULL,"
+     " status text NOT NULL CHECK (status IN ('open','closed','archived','hidden')),"
+     " hidden_reason text,"
+     " demo boolean NOT NULL DEFAULT false,"
+     " created_at bigint NOT NULL, updated_at bigint NOT NULL"
+     ");"
+     "CREATE INDEX board_posts_author ON board_posts(author_id, created_at);"
+     "CREATE INDEX board_posts_expiry ON board_posts(status, expires_at);"
+     "CREATE INDEX board_posts_pt ON board_posts USING gist (pt gist_geometry_ops_nd)"
+     " WHERE status = 'open';"
+     "CREATE TABLE board_convs ("
+     " id text COLLATE \"C\" PRIMARY KEY,"
+     " post_id text COLLATE \"C\" NOT NULL REFERENCES board_posts(id) ON DELETE CASCADE,"
+     " author_id text COLLATE \"C\" NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " responder_id text COLLATE \"C\" NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " author_agreed_at bigint, responder_agreed_at bigint,"
+     " created_at bigint NOT NULL, updated_at bigint NOT NULL,"
+     " UNIQUE (post_id, responder_id)"
+     ");"
+     "CREATE INDEX board_convs_author ON board_convs(author_id, updated_at);"
+     "CREATE INDEX board_convs_responder ON board_convs(responder_id, updated_at);"
+     "CREATE TABLE board_messages ("
+     " id bigserial PRIMARY KEY,"
+     " conv_id text COLLATE \"C\" NOT NULL REFERENCES board_convs(id) ON DELETE CASCADE,"
+     " sender_id text COLLATE \"C\" NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " body text NOT NULL,"
+     " created_at bigint NOT NULL"
+     ");"
+     "CREATE INDEX board_messages_conv ON board_messages(conv_id, id);"
+     "CREATE INDEX board_messages_sender ON board_messages(sender_id, created_at);"
+     "CREATE INDEX board_messages_created ON board_messages(created_at);"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

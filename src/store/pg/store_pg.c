@@ -3,7 +3,9 @@
  *
  * One connection per thread, opened with application_name=hamyari and client_encoding=UTF8;
  * the database itself must be UTF8. Statements are prepared once per connection, on first use,
- * under the name "hy<id>", and executed with text parameters: no SQL is ever built from data.
+ * under the name "hy<id>", and executed with text parameters (blobs in binary): no SQL is ever
+ * built from data. This file is the backend's engine (store/engine.h): the shared store code
+ * runs its statements through hy_pg_engine; parameters and row reading are pg_row.c's.
  * Prepared statements never use `SELECT *`: after a migration changes a table, a cached plan
  * whose result columns changed would fail.
  *
@@ -23,33 +25,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/pg/migrations_pg.h"
-#include "store/library.h"
 #include "store/groups.h"
+#include "store/datasets.h"
+#include "store/library.h"
+#include "store/trees.h"
+#include "store/board.h"
+#include "store/news.h"
+#include "store/skills.h"
+#include "store/challenges.h"
+#include "store/faq.h"
+#include "store/pg/migrations_pg.h"
 #include "store/requests.h"
+#include "store/shared.h"
 
 /* pg_advisory_xact_lock key serialising migrations across processes ("hamyari" in ASCII). */
-#define HY__MIGRATE_LOCK "29380520393667177"
+#define MIGRATE_LOCK "29380520393667177"
 
-static const char *const hy__sql[HY_PG__COUNT] = {
-    [HY_PG_BEGIN_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-    [HY_PG_BEGIN_WRITE] = "BEGIN ISOLATION LEVEL SERIALIZABLE",
-    [HY_PG_BEGIN_INSERT] = "BEGIN ISOLATION LEVEL READ COMMITTED",
-    [HY_PG_COMMIT] = "COMMIT",
-    [HY_PG_ROLLBACK] = "ROLLBACK",
-    [HY_PG_SCHEMA_PROBE] = "SELECT to_regclass('schema_migrations') IS NOT NULL",
-    [HY_PG_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_migrations",
-    [HY_PG_META_GET] = "SELECT value FROM meta WHERE key = $1",
-    [HY_PG_META_SET] = ("INSERT INTO meta(key, value) VALUES ($1, $2) "
-                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-    [HY_PG_META_DELETE] = "DELETE FROM meta WHERE key = $1",
-    [HY_PG_INTEGRITY] = "SELECT count(*) FROM pg_extension WHERE extname = 'postgis'",
-    [HY_PG_SAVEPOINT] = "SAVEPOINT hy_job",
-    [HY_PG_RELEASE] = "RELEASE SAVEPOINT hy_job",
-    [HY_PG_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT hy_job",
+/* The text of every statement: the shared lists of store/sql/ and this backend's pg_sql.def. */
+static const char *const statement_text[HY_PG__STMTS] = {
+#define HY_SQL(id, text) [HY_Q_##id] = (text),
+#define HY_DIALECT(id)
+#define HY_PG_OWN(id, text) [HY_PG_Q_##id] = (text),
+#include "store/sql/all.def"
+#include "store/pg/pg_sql.def"
+#undef HY_SQL
+#undef HY_DIALECT
+#undef HY_PG_OWN
 };
 
-static char *hy__strdup(const char *s) {
+static char *dup_text(const char *s) {
     size_t n = strlen(s) + 1;
     char *p = malloc(n);
     if (p) memcpy(p, s, n);
@@ -58,13 +62,13 @@ static char *hy__strdup(const char *s) {
 
 /* libpq prints NOTICEs ("relation … already exists, skipping") to stderr by default; library
  * code does not log. */
-static void hy__quiet(void *arg, const char *message) {
+static void quiet(void *arg, const char *message) {
     (void)arg;
     (void)message;
 }
 
 /* Overwrites every occurrence of the n bytes at `secret` in `msg` with '*'. */
-static void hy__scrub(char *msg, const char *secret, size_t n) {
+static void scrub(char *msg, const char *secret, size_t n) {
     if (n == 0) return;
     for (char *p = msg; (p = memmem(p, strlen(p), secret, n)) != NULL; p += n)
         memset(p, '*', n);
@@ -73,7 +77,7 @@ static void hy__scrub(char *msg, const char *secret, size_t n) {
 /* A malloc()ed copy of libpq's reason for a failed connection, with every form of the password
  * that `url` carries blotted out: libpq's URI parser quotes the offending component in some
  * messages ("invalid percent-encoded token: …"), and that component may be the password. */
-static char *hy__connect_error(const char *url, PGconn *conn, const char *reason) {
+static char *connect_error(const char *url, PGconn *conn, const char *reason) {
     if (!reason) reason = conn ? PQerrorMessage(conn) : "out of memory";
     static const char prefix[] = "cannot connect to PostgreSQL: ";
     size_t n = strlen(reason);
@@ -93,20 +97,20 @@ static char *hy__connect_error(const char *url, PGconn *conn, const char *reason
         size_t auth = strcspn(p, "@/");
         if (p[auth] == '@') {
             const char *colon = memchr(p, ':', auth);
-            if (colon) hy__scrub(msg, colon + 1, (size_t)(p + auth - colon - 1));
+            if (colon) scrub(msg, colon + 1, (size_t)(p + auth - colon - 1));
         }
     }
     /* …and of ?password=PASSWORD. */
     const char *q = strchr(url, '?');
     while (q) {
         q++;
-        if (strncmp(q, "password=", 9) == 0) hy__scrub(msg, q + 9, strcspn(q + 9, "&"));
+        if (strncmp(q, "password=", 9) == 0) scrub(msg, q + 9, strcspn(q + 9, "&"));
         q = strchr(q, '&');
     }
     /* The decoded password, when the URL parses. */
     PQconninfoOption *opts = PQconninfoParse(url, NULL);
     for (PQconninfoOption *o = opts; o && o->keyword; o++)
-        if (strcmp(o->keyword, "password") == 0 && o->val) hy__scrub(msg, o->val, strlen(o->val));
+        if (strcmp(o->keyword, "password") == 0 && o->val) scrub(msg, o->val, strlen(o->val));
     PQconninfoFree(opts);
     return msg;
 }
@@ -132,23 +136,150 @@ int hy_pg_status(hy_pg *s, const PGresult *res) {
     return HY_DB_HARD;
 }
 
-int hy_pg_exec(hy_pg *s, int id, const char *sql, int nparams, const char *const *values,
-               PGresult **ret_res) {
-    if (id < 0 || id >= HY_PG_MAX_STMTS || nparams < 0) return HY_DB_HARD;
+/* ---- pipeline mode: writes sent ahead (defer_writes) ----
+ * In pipeline mode every statement is sent with PQsendQueryPrepared(); each one's result comes
+ * back in order, followed by a NULL. A write sent by pg_write() is counted in s->sent and read
+ * later: by the next statement that needs its own result (which first asks the server to
+ * flush its output), or by pipe_end(). After a failure the server skips everything up to the
+ * next sync point (PGRES_PIPELINE_ABORTED), and the transaction is aborted: the caller rolls
+ * it back, so pipe_end() ends the mode as soon as anything fails. */
+
+/* The status of one result read in pipeline mode: a command that touched no row is a failure
+ * (writes sent ahead must touch one); commands without a row count (PREPARE) are not. */
+static int sent_status(hy_pg *s, const PGresult *res) {
+    int r = hy_pg_status(s, res);
+    if (r < 0) return r;
+    if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+        const char *n = PQcmdTuples((PGresult *)res);
+        if (n[0] == '0' && n[1] == '\0') return HY_DB_HARD;
+    }
+    return HY_DB_ONE;
+}
+
+/* Reads the results of the statements sent ahead: the first failure's status, or HY_DB_ONE. */
+static int read_sent(hy_pg *s) {
+    int r = HY_DB_ONE;
+    while (s->sent > 0) {
+        PGresult *res = PQgetResult(s->conn);
+        if (!res) { /* the connection broke: there is nothing more to read */
+            s->sent = 0;
+            s->need_reset = true;
+            return HY_DB_SOFT;
+        }
+        int x = sent_status(s, res);
+        PQclear(res);
+        /* The NULL that ends this statement's results. */
+        while ((res = PQgetResult(s->conn)) != NULL) PQclear(res);
+        s->sent--;
+        if (r >= 0 && x < 0) r = x;
+    }
+    return r;
+}
+
+/* Ends pipeline mode: reads what was sent, up to a sync point, and leaves the mode. Returns the
+ * first failure among the writes sent ahead, or HY_DB_ONE. */
+static int pipe_end(hy_pg *s) {
+    if (!s->piped) return HY_DB_ONE;
+    int r = HY_DB_ONE;
+    if (PQpipelineSync(s->conn) != 1) {
+        s->need_reset = true;
+        r = HY_DB_SOFT;
+    }
+    if (r >= 0) r = read_sent(s);
+    /* Up to and including the sync point. */
+    for (int i = 0; i < 1000000 && PQstatus(s->conn) == CONNECTION_OK; i++) {
+        PGresult *res = PQgetResult(s->conn);
+        if (!res) continue;
+        ExecStatusType st = PQresultStatus(res);
+        PQclear(res);
+        if (st == PGRES_PIPELINE_SYNC) break;
+    }
+    s->sent = 0;
+    s->piped = false;
+    if (PQexitPipelineMode(s->conn) != 1) {
+        /* A result still unread (the end of the last one): read it and try again. */
+        PGresult *res;
+        while ((res = PQgetResult(s->conn)) != NULL) PQclear(res);
+        if (PQexitPipelineMode(s->conn) != 1) {
+            s->need_reset = true;
+            if (r >= 0) r = HY_DB_SOFT;
+        }
+    }
+    return r;
+}
+
+/* Prepares statement `id` as "hy<id>" unless this connection already has. In pipeline mode the
+ * mode is left first (a statement is prepared once per connection: rare), so a failed
+ * PREPARE never leaves a statement marked as prepared that is not. */
+static int prepare(hy_pg *s, int id, const char *name) {
+    if (s->prepared[id]) return HY_DB_ONE;
+    bool was_piped = s->piped;
+    int r = pipe_end(s);
+    if (r < 0) return r;
+    /* Parameter types are left to the server to infer from the statement. */
+    PGresult *res = PQprepare(s->conn, name, statement_text[id], 0, NULL);
+    r = hy_pg_status(s, res);
+    PQclear(res);
+    if (r < 0) return r;
+    s->prepared[id] = true;
+    if (was_piped) {
+        if (PQenterPipelineMode(s->conn) != 1) return HY_DB_HARD;
+        s->piped = true;
+    }
+    return HY_DB_ONE;
+}
+
+static int send_prepared(hy_pg *s, const char *name, const struct hy_pg_params *p) {
+    int ok = p ? PQsendQueryPrepared(s->conn, name, p->n, p->values, p->lengths,
+                                     p->binary ? p->formats : NULL, 0)
+               : PQsendQueryPrepared(s->conn, name, 0, NULL, NULL, NULL, 0);
+    return ok == 1 ? HY_DB_ONE : HY_DB_HARD;
+}
+
+/* A statement that needs its own result, in pipeline mode: sent after the writes sent ahead,
+ * whose results are read first; then its own. */
+static PGresult *exec_piped(hy_pg *s, const char *name, const struct hy_pg_params *p,
+                            int *ret_sent_status) {
+    *ret_sent_status = HY_DB_ONE;
+    if (send_prepared(s, name, p) < 0 || PQsendFlushRequest(s->conn) != 1 ||
+        PQflush(s->conn) != 0) {
+        *ret_sent_status = pipe_end(s);
+        if (*ret_sent_status >= 0) *ret_sent_status = HY_DB_HARD;
+        return NULL;
+    }
+    *ret_sent_status = read_sent(s);
+    PGresult *res = PQgetResult(s->conn);
+    if (res) {
+        PGresult *end;
+        while ((end = PQgetResult(s->conn)) != NULL) PQclear(end);
+    }
+    return res;
+}
+
+int hy_pg_exec(hy_pg *s, int id, const struct hy_pg_params *p, PGresult **ret_res) {
+    if (id < 0 || id >= HY_PG__STMTS) return HY_DB_HARD;
     char name[16];
     snprintf(name, sizeof name, "hy%d", id);
-    if (!s->prepared[id]) {
-        if (!sql && id < HY_PG__COUNT) sql = hy__sql[id];
-        if (!sql) return HY_DB_HARD;
-        /* Parameter types are left to the server to infer from the statement. */
-        PGresult *res = PQprepare(s->conn, name, sql, 0, NULL);
-        int r = hy_pg_status(s, res);
-        PQclear(res);
-        if (r < 0) return r;
-        s->prepared[id] = true;
+    int r = prepare(s, id, name);
+    if (r < 0) return r;
+    PGresult *res;
+    if (s->piped) {
+        int before;
+        res = exec_piped(s, name, p, &before);
+        if (before < 0 || !res || PQresultStatus(res) == PGRES_FATAL_ERROR ||
+            PQresultStatus(res) == PGRES_PIPELINE_ABORTED) {
+            /* Something failed: what was sent ahead first, else this statement. */
+            r = before < 0 ? before : hy_pg_status(s, res);
+            PQclear(res);
+            int e = pipe_end(s);
+            return r < 0 ? r : e < 0 ? e : HY_DB_HARD;
+        }
+    } else {
+        res = p ? PQexecPrepared(s->conn, name, p->n, p->values, p->lengths,
+                                 p->binary ? p->formats : NULL, 0)
+                : PQexecPrepared(s->conn, name, 0, NULL, NULL, NULL, 0);
     }
-    PGresult *res = PQexecPrepared(s->conn, name, nparams, values, NULL, NULL, 0);
-    int r = hy_pg_status(s, res);
+    r = hy_pg_status(s, res);
     if (r < 0) {
         PQclear(res);
         return r;
@@ -168,10 +299,88 @@ int hy_pg_exec(hy_pg *s, int id, const char *sql, int nparams, const char *const
     return r;
 }
 
+int hy_pg_run(hy_pg *s, int id, const struct hy_arg *args, size_t nargs, PGresult **ret_res) {
+    struct hy_pg_params p = {.ids = HY_BUF_INIT(0)};
+    int r = hy_pg_params_set(&p, args, nargs) < 0 ? HY_DB_HARD : hy_pg_exec(s, id, &p, ret_res);
+    hy_pg_params_free(&p);
+    return r;
+}
+
+/* ---- the engine (store/engine.h) ---- */
+
+static int pg_exec(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+                    int64_t *ret_changes) {
+    PGresult *res = NULL;
+    int r = hy_pg_run(hy_pg_of(base), id, args, nargs, ret_changes ? &res : NULL);
+    if (r == HY_DB_ONE && ret_changes) {
+        int n = hy_pg_cmd_count(res);
+        if (n < 0) r = HY_DB_HARD;
+        else *ret_changes = n;
+    }
+    PQclear(res);
+    return r;
+}
+
+static int pg_query(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+                     const struct hy_row_spec *spec, size_t max, hy_arena *a, void **ret) {
+    PGresult *res = NULL;
+    int r = hy_pg_run(hy_pg_of(base), id, args, nargs, &res);
+    if (r < 0) return r;
+    size_t n = res ? (size_t)PQntuples(res) : 0;
+    if (n > max) n = max;
+    char *rows = hy_arena_zalloc(a, (n + 1) * spec->size);
+    r = rows ? HY_DB_ONE : HY_DB_HARD;
+    for (size_t i = 0; i < n && r == HY_DB_ONE; i++)
+        r = hy_pg_read_row(res, (int)i, spec, a, rows + i * spec->size);
+    PQclear(res);
+    if (r != HY_DB_ONE) return r;
+    *ret = rows;
+    return (int)n;
+}
+
+static int pg_one(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+                   const struct hy_row_spec *spec, hy_arena *a, void *ret) {
+    PGresult *res = NULL;
+    int r = hy_pg_run(hy_pg_of(base), id, args, nargs, &res);
+    if (r != HY_DB_ONE) return r;
+    r = hy_pg_read_row(res, 0, spec, a, ret);
+    PQclear(res);
+    return r;
+}
+
+/* A write sent ahead in pipeline mode (its outcome read later), else run at once. */
+static int pg_write(hy_store *base, int id, const struct hy_arg *args, size_t nargs) {
+    hy_pg *s = hy_pg_of(base);
+    if (!s->piped) return hy_pg_run(s, id, args, nargs, NULL);
+    if (id < 0 || id >= HY_PG__STMTS) return HY_DB_HARD;
+    char name[16];
+    snprintf(name, sizeof name, "hy%d", id);
+    int r = prepare(s, id, name);
+    if (r < 0) return r;
+    struct hy_pg_params p = {.ids = HY_BUF_INIT(0)};
+    r = hy_pg_params_set(&p, args, nargs) < 0 ? HY_DB_HARD : send_prepared(s, name, &p);
+    hy_pg_params_free(&p); /* libpq copied the values into its output buffer */
+    if (r < 0) {
+        int e = pipe_end(s);
+        return e < 0 ? e : r;
+    }
+    s->sent++;
+    return HY_DB_ONE;
+}
+
+const struct hy_engine hy_pg_engine = {
+    .exec = pg_exec,
+    .query = pg_query,
+    .one = pg_one,
+    .write = pg_write,
+    /* A tsquery: each term a quoted prefix ('t':*), all of them required (&). */
+    .prefix = {"'", "':*", " & ", " | "},
+};
+
 /* Makes sure the connection is usable outside a transaction: resets it if it broke (forgetting
  * every prepared statement, which died with the old session). HY_DB_SOFT while the server
  * cannot be reached; HY_DB_HARD if the session is unexpectedly inside a transaction. */
-static int hy__ready(hy_pg *s) {
+static int ready(hy_pg *s) {
     if (s->need_reset || PQstatus(s->conn) != CONNECTION_OK) {
         PQreset(s->conn);
         memset(s->prepared, 0, sizeof s->prepared);
@@ -190,13 +399,15 @@ static int hy__ready(hy_pg *s) {
  * and, if ret_err is set, stores a malloc()ed reason in it, which never contains the password.
  * Parameters in the URI win over our defaults (connect_timeout=5, application_name=hamyari),
  * except client_encoding, which is always UTF8. */
-static int hy__connect(const char *url, hy_store **ret, char **ret_err) {
+static int pg_connect(const char *url, hy_store **ret, char **ret_err) {
+    if (hy_st_check_sql("PostgreSQL", statement_text, HY_PG__STMTS, ret_err) < 0) return HY_DB_HARD;
     hy_pg *s = calloc(1, sizeof *s);
     if (!s) {
-        if (ret_err) *ret_err = hy__strdup("cannot connect to PostgreSQL: out of memory");
+        if (ret_err) *ret_err = dup_text("cannot connect to PostgreSQL: out of memory");
         return HY_DB_HARD;
     }
     s->base.ops = &hy_store_pg_ops;
+    s->base.engine = &hy_pg_engine;
     /* Processed in order, a later value overriding an earlier one; "dbname" is expanded into
      * the URI's own parameters. */
     static const char *const keys[] = {"connect_timeout", "application_name", "dbname",
@@ -210,19 +421,19 @@ static int hy__connect(const char *url, hy_store **ret, char **ret_err) {
             reason = "the database's encoding is not UTF8 (create it with ENCODING 'UTF8')";
     }
     if (!s->conn || PQstatus(s->conn) != CONNECTION_OK || reason) {
-        if (ret_err) *ret_err = hy__connect_error(url, s->conn, reason);
+        if (ret_err) *ret_err = connect_error(url, s->conn, reason);
         PQfinish(s->conn);
         free(s);
         return HY_DB_HARD;
     }
-    PQsetNoticeProcessor(s->conn, hy__quiet, NULL);
+    PQsetNoticeProcessor(s->conn, quiet, NULL);
     *ret = &s->base;
     return HY_DB_ONE;
 }
 
 /* Closes the connection (an open transaction is rolled back by the server) and frees it.
  * Accepts NULL. */
-static void hy__disconnect(hy_store *base) {
+static void pg_disconnect(hy_store *base) {
     if (!base) return;
     hy_pg *s = hy_pg_of(base);
     PQfinish(s->conn);
@@ -231,18 +442,18 @@ static void hy__disconnect(hy_store *base) {
 
 /* Starts a transaction: SERIALIZABLE for writes, REPEATABLE READ READ ONLY for reads.
  * Reconnects first if the connection broke. HY_DB_HARD if one is already open. */
-static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
+static int pg_begin(hy_store *base, enum hy_tx_mode mode) {
     hy_pg *s = hy_pg_of(base);
     if (s->in_tx) return HY_DB_HARD;
-    int r = hy__ready(s);
+    int r = ready(s);
     if (r < 0) return r;
     s->single = mode == HY_TX_SINGLE || mode == HY_TX_ATOMIC;
     if (s->single) return HY_DB_ONE; /* autocommit: the one statement is its own transaction */
     r = hy_pg_exec(s,
-                   mode == HY_TX_WRITE    ? HY_PG_BEGIN_WRITE
-                   : mode == HY_TX_INSERT ? HY_PG_BEGIN_INSERT
-                                          : HY_PG_BEGIN_READ,
-                   NULL, 0, NULL, NULL);
+                   mode == HY_TX_WRITE    ? HY_Q_BEGIN_WRITE
+                   : mode == HY_TX_INSERT ? HY_Q_BEGIN_INSERT
+                                          : HY_Q_BEGIN_READ,
+                   NULL, NULL);
     if (r < 0) return r;
     s->in_tx = true;
     return HY_DB_ONE;
@@ -252,15 +463,17 @@ static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
  * over and may be retried). A connection lost during COMMIT is HY_DB_HARD, not SOFT: the
  * commit may have happened, and retrying could apply the work twice. A COMMIT that PostgreSQL
  * turned into ROLLBACK (an earlier statement failed and the caller went on) is HY_DB_HARD. */
-static int hy__commit(hy_store *base) {
+static int pg_commit(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     if (s->single) {
         s->single = false;
         return HY_DB_ONE;
     }
     if (!s->in_tx) return HY_DB_HARD;
+    int r = pipe_end(s);
+    if (r < 0) return r; /* the transaction is aborted: the caller rolls it back */
     PGresult *res = NULL;
-    int r = hy_pg_exec(s, HY_PG_COMMIT, NULL, 0, NULL, &res);
+    r = hy_pg_exec(s, HY_Q_COMMIT, NULL, &res);
     if (r >= 0) {
         r = res && strcmp(PQcmdStatus(res), "COMMIT") == 0 ? HY_DB_ONE : HY_DB_HARD;
         PQclear(res);
@@ -274,17 +487,18 @@ static int hy__commit(hy_store *base) {
 
 /* Rolls the open transaction back, if any. Never fails: if the ROLLBACK cannot be delivered,
  * the connection is reset at the next begin. */
-static void hy__rollback(hy_store *base) {
+static void pg_rollback(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
+    pipe_end(s);
     PGTransactionStatusType ts = PQtransactionStatus(s->conn);
     if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
-        hy_pg_exec(s, HY_PG_ROLLBACK, NULL, 0, NULL, NULL);
+        hy_pg_exec(s, HY_Q_ROLLBACK, NULL, NULL);
         if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) s->need_reset = true;
     }
     s->in_tx = false;
 }
 
-static bool hy__in_tx(const hy_store *base) {
+static bool pg_in_tx(const hy_store *base) {
     const hy_pg *s = (const hy_pg *)base;
     return s->in_tx;
 }
@@ -292,27 +506,40 @@ static bool hy__in_tx(const hy_store *base) {
 /* Savepoints inside a write transaction. ROLLBACK TO also ends the "current transaction is
  * aborted" state a failed statement leaves; a serialization failure must still retry the
  * whole transaction (the caller gets HY_DB_SOFT from the statement and does). */
-static int hy__savepoint(hy_store *base) {
+static int pg_savepoint(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     if (!s->in_tx || s->single) return HY_DB_HARD;
-    return hy_pg_exec(s, HY_PG_SAVEPOINT, NULL, 0, NULL, NULL);
+    return hy_pg_exec(s, HY_Q_SAVEPOINT, NULL, NULL);
 }
 
-static int hy__savepoint_release(hy_store *base) {
+static int pg_savepoint_release(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     if (!s->in_tx || s->single) return HY_DB_HARD;
-    return hy_pg_exec(s, HY_PG_RELEASE, NULL, 0, NULL, NULL);
+    return hy_pg_exec(s, HY_Q_RELEASE, NULL, NULL);
 }
 
-static int hy__savepoint_rollback(hy_store *base) {
+static int pg_savepoint_rollback(hy_store *base) {
     hy_pg *s = hy_pg_of(base);
     if (!s->in_tx || s->single) return HY_DB_HARD;
-    int r = hy_pg_exec(s, HY_PG_ROLLBACK_TO, NULL, 0, NULL, NULL);
-    return r < 0 ? r : hy_pg_exec(s, HY_PG_RELEASE, NULL, 0, NULL, NULL);
+    int r = hy_pg_exec(s, HY_Q_ROLLBACK_TO, NULL, NULL);
+    return r < 0 ? r : hy_pg_exec(s, HY_Q_RELEASE, NULL, NULL);
 }
+
+/* Writes sent ahead inside a write transaction (struct hy_store_ops). */
+static int pg_defer_writes(hy_store *base) {
+    hy_pg *s = hy_pg_of(base);
+    if (!s->in_tx || s->single) return HY_DB_HARD;
+    if (s->piped) return HY_DB_ONE;
+    if (PQenterPipelineMode(s->conn) != 1) return HY_DB_HARD;
+    s->piped = true;
+    s->sent = 0;
+    return HY_DB_ONE;
+}
+
+static int pg_flush_writes(hy_store *base) { return pipe_end(hy_pg_of(base)); }
 
 /* Parses a non-negative int column value; false if it is not one. */
-static bool hy__parse_int(const char *v, int *ret) {
+static bool parse_int(const char *v, int *ret) {
     char *end;
     long n = strtol(v, &end, 10);
     if (end == v || *end || n < 0 || n > 1000000000L) return false;
@@ -322,10 +549,10 @@ static bool hy__parse_int(const char *v, int *ret) {
 
 /* Sets *ret to the newest applied migration, 0 when schema_migrations does not exist yet.
  * Works inside or outside a transaction. */
-static int hy__schema_version(hy_store *base, int *ret) {
+static int pg_schema_version(hy_store *base, int *ret) {
     hy_pg *s = hy_pg_of(base);
     PGresult *res;
-    int r = hy_pg_exec(s, HY_PG_SCHEMA_PROBE, NULL, 0, NULL, &res);
+    int r = hy_pg_exec(s, HY_PG_Q_SCHEMA_PROBE, NULL, &res);
     if (r != HY_DB_ONE) return r < 0 ? r : HY_DB_HARD;
     bool exists = PQgetvalue(res, 0, 0)[0] == 't';
     PQclear(res);
@@ -333,10 +560,10 @@ static int hy__schema_version(hy_store *base, int *ret) {
         *ret = 0;
         return HY_DB_ONE;
     }
-    r = hy_pg_exec(s, HY_PG_SCHEMA_VERSION, NULL, 0, NULL, &res);
+    r = hy_pg_exec(s, HY_Q_SCHEMA_VERSION, NULL, &res);
     if (r != HY_DB_ONE) return r < 0 ? r : HY_DB_HARD;
     int v;
-    bool ok = hy__parse_int(PQgetvalue(res, 0, 0), &v);
+    bool ok = parse_int(PQgetvalue(res, 0, 0), &v);
     PQclear(res);
     if (!ok) return HY_DB_HARD;
     *ret = v;
@@ -345,7 +572,7 @@ static int hy__schema_version(hy_store *base, int *ret) {
 
 /* Runs `sql` (one or several statements) with PQexec; `what` is the command tag expected from
  * the last one, or NULL for any success. */
-static int hy__exec_text(hy_pg *s, const char *sql, const char *what) {
+static int exec_text(hy_pg *s, const char *sql, const char *what) {
     PGresult *res = PQexec(s->conn, sql);
     int r = hy_pg_status(s, res);
     if (r >= 0 && what && strcmp(PQcmdStatus(res), what) != 0) r = HY_DB_HARD;
@@ -357,16 +584,16 @@ static int hy__exec_text(hy_pg *s, const char *sql, const char *what) {
  * the version then in force. A transaction-scoped advisory lock makes processes that start
  * together take turns: the later ones wait, then find nothing left to do. Must not be called
  * inside a transaction. */
-static int hy__migrate(hy_store *base, int *ret_version) {
+static int pg_migrate(hy_store *base, int *ret_version) {
     hy_pg *s = hy_pg_of(base);
     if (s->in_tx) return HY_DB_HARD;
-    int r = hy__ready(s);
+    int r = ready(s);
     if (r < 0) return r;
     /* Read Committed on purpose: each statement sees what was committed before it started, so
      * a process that waited for the lock sees the table and steps its predecessor created. */
-    r = hy__exec_text(s,
+    r = exec_text(s,
                       "BEGIN ISOLATION LEVEL READ COMMITTED;"
-                      "SELECT pg_advisory_xact_lock(" HY__MIGRATE_LOCK ");"
+                      "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ");"
                       "CREATE TABLE IF NOT EXISTS schema_migrations ("
                       " version int PRIMARY KEY,"
                       " applied_at timestamptz NOT NULL DEFAULT now())",
@@ -380,15 +607,15 @@ static int hy__migrate(hy_store *base, int *ret_version) {
     int have = 0;
     for (int row = 0; r >= 0 && row < PQntuples(res); row++) {
         int v;
-        if (!hy__parse_int(PQgetvalue(res, row, 0), &v) || v < 0 || v >= 256) r = HY_DB_HARD;
+        if (!parse_int(PQgetvalue(res, row, 0), &v) || v < 0 || v >= 256) r = HY_DB_HARD;
         else applied[v] = true, have = v > have ? v : have;
     }
     PQclear(res);
     if (r < 0) goto fail;
     for (size_t i = 0; i < hy_pg_migrations_count; i++) {
-        const struct hy_pg_migration *m = &hy_pg_migrations[i];
+        const struct hy_migration *m = &hy_pg_migrations[i];
         if (m->version >= 0 && m->version < 256 && applied[m->version]) continue;
-        r = hy__exec_text(s, m->sql, NULL);
+        r = exec_text(s, m->sql, NULL);
         if (r < 0) goto fail;
         char version[16];
         snprintf(version, sizeof version, "%d", m->version);
@@ -400,60 +627,27 @@ static int hy__migrate(hy_store *base, int *ret_version) {
         if (r < 0) goto fail;
         if (m->version > have) have = m->version;
     }
-    r = hy__exec_text(s, "COMMIT", "COMMIT");
+    r = exec_text(s, "COMMIT", "COMMIT");
     if (r < 0) goto fail;
     *ret_version = have;
     return HY_DB_ONE;
 fail:
-    if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) hy__exec_text(s, "ROLLBACK", NULL);
+    if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) exec_text(s, "ROLLBACK", NULL);
     return r;
-}
-
-/* HY_DB_ONE and a malloc()ed copy of the value in *ret_value, or HY_DB_NONE when the key is
- * absent (then *ret_value is untouched). */
-static int hy__meta_get(hy_store *base, const char *key, char **ret_value) {
-    hy_pg *s = hy_pg_of(base);
-    const char *const params[] = {key};
-    PGresult *res;
-    int r = hy_pg_exec(s, HY_PG_META_GET, NULL, 1, params, &res);
-    if (r != HY_DB_ONE) return r;
-    size_t n = (size_t)PQgetlength(res, 0, 0);
-    char *copy = malloc(n + 1);
-    if (copy) {
-        memcpy(copy, PQgetvalue(res, 0, 0), n);
-        copy[n] = '\0';
-        *ret_value = copy;
-    } else {
-        r = HY_DB_HARD;
-    }
-    PQclear(res);
-    return r;
-}
-
-/* Inserts or replaces the key's value. Both strings stay the caller's. */
-static int hy__meta_set(hy_store *base, const char *key, const char *value) {
-    const char *const params[] = {key, value};
-    return hy_pg_exec(hy_pg_of(base), HY_PG_META_SET, NULL, 2, params, NULL);
-}
-
-/* HY_DB_ONE when the key was deleted, HY_DB_NONE when there was none. */
-static int hy__meta_delete(hy_store *base, const char *key) {
-    const char *const params[] = {key};
-    return hy_pg_exec(hy_pg_of(base), HY_PG_META_DELETE, NULL, 1, params, NULL);
 }
 
 /* PostgreSQL checks its own pages; what we check is that the server answers, that the schema
  * is the one this build knows, and that PostGIS is installed. HY_DB_ONE and "ok" when sound,
  * HY_DB_NONE and a description when not; the report (if ret_report is set) is malloc()ed. */
-static int hy__integrity_check(hy_store *base, char **ret_report) {
+static int pg_integrity_check(hy_store *base, char **ret_report) {
     hy_pg *s = hy_pg_of(base);
     PGresult *res;
-    int r = hy_pg_exec(s, HY_PG_INTEGRITY, NULL, 0, NULL, &res);
+    int r = hy_pg_exec(s, HY_PG_Q_INTEGRITY, NULL, &res);
     if (r != HY_DB_ONE) return r < 0 ? r : HY_DB_HARD;
     bool postgis = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
     PQclear(res);
     int have = 0;
-    r = hy__schema_version(base, &have);
+    r = pg_schema_version(base, &have);
     if (r < 0) return r;
     int newest = hy_pg_migrations[hy_pg_migrations_count - 1].version;
     char report[128];
@@ -467,55 +661,63 @@ static int hy__integrity_check(hy_store *base, char **ret_report) {
         snprintf(report, sizeof report, "ok");
         r = HY_DB_ONE;
     }
-    if (ret_report) *ret_report = hy__strdup(report);
+    if (ret_report) *ret_report = dup_text(report);
     return r;
 }
 
-/* Every function of store.h: the core ones here, the accounts ones in accounts_pg.c. */
+/* Every function of store.h: the engine's here, the rest shared (store/shared.h). */
 const struct hy_store_ops hy_store_pg_ops = {
     .abi = HY_STORE_ABI,
     .name = "postgres",
-    .connect = hy__connect,
-    .disconnect = hy__disconnect,
-    .migrate = hy__migrate,
-    .begin = hy__begin,
-    .commit = hy__commit,
-    .rollback = hy__rollback,
-    .in_transaction = hy__in_tx,
-    .savepoint = hy__savepoint,
-    .savepoint_release = hy__savepoint_release,
-    .savepoint_rollback = hy__savepoint_rollback,
-    .schema_version = hy__schema_version,
-    .meta_get = hy__meta_get,
-    .meta_set = hy__meta_set,
-    .meta_delete = hy__meta_delete,
-    .integrity_check = hy__integrity_check,
-    .user_insert = hy_pg_user_insert,
-    .user_get = hy_pg_user_get,
-    .user_by_login = hy_pg_user_by_login,
-    .user_list = hy_pg_user_list,
-    .user_set_status = hy_pg_user_set_status,
-    .user_set_role = hy_pg_user_set_role,
-    .user_set_password = hy_pg_user_set_password,
-    .volunteer_get = hy_pg_volunteer_get,
-    .session_insert = hy_pg_session_insert,
-    .session_get = hy_pg_session_get,
-    .session_touch = hy_pg_session_touch,
-    .session_delete = hy_pg_session_delete,
-    .session_delete_user = hy_pg_session_delete_user,
-    .token_insert = hy_pg_token_insert,
-    .token_get = hy_pg_token_get,
-    .rate_hit = hy_pg_rate_hit,
-    .rate_clear = hy_pg_rate_clear,
-    .audit_insert = hy_pg_audit_insert,
-    .audit_list = hy_pg_audit_list,
-    .reset_insert = hy_pg_reset_insert,
-    .reset_take = hy_pg_reset_take,
-    .outbox_insert = hy_pg_outbox_insert,
-    .outbox_list = hy_pg_outbox_list,
-    .user_set_profile = hy_pg_user_set_profile,
-    .expired_purge = hy_pg_expired_purge,
+    .batch_writers = 4,
+    .rate_hit_outside_batch = true,
+    .http_threads_per_core = 4,
+    .has_replicas = true,
+    .connect = pg_connect,
+    .disconnect = pg_disconnect,
+    .migrate = pg_migrate,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .in_transaction = pg_in_tx,
+    .savepoint = pg_savepoint,
+    .savepoint_release = pg_savepoint_release,
+    .savepoint_rollback = pg_savepoint_rollback,
+    .defer_writes = pg_defer_writes,
+    .flush_writes = pg_flush_writes,
+    .schema_version = pg_schema_version,
+    .integrity_check = pg_integrity_check,
+    HY_STORE_OPS_SHARED,
     .groups = &hy_pg_group_ops,
     .requests = &hy_pg_request_ops,
     .library = &hy_pg_library_ops,
+    .trees = &hy_st_tree_ops,
+    .datasets = &hy_dataset_ops_shared,
+    .news = &hy_st_news_ops,
+    .skills = &hy_st_skills_ops,
+    .board = &hy_st_board_ops,
+    .faq = &hy_st_faq_ops,
+    .challenges = &hy_st_challenge_ops,
+};
+
+/* Plain VACUUM marks the dead row versions' space free for reuse and removes their index
+ * entries; it does not promise to overwrite the bytes (VACUUM FULL rewrites the tables, but
+ * locks them). docs/requests.md says what that means for retention. Outside any transaction. */
+static int pg_compact(hy_store *base) {
+    hy_pg *s = hy_pg_of(base);
+    if (s->in_tx) return HY_DB_HARD;
+    PGresult *res = PQexec(s->conn, "VACUUM request_contacts, request_notes, outbox, "
+                                    "idempotency, help_requests, request_events");
+    int r = hy_pg_status(s, res);
+    PQclear(res);
+    return r;
+}
+
+const struct hy_request_ops hy_pg_request_ops = {
+    HY_REQUEST_OPS_SHARED,
+    .compact = pg_compact,
+};
+
+const struct hy_library_ops hy_pg_library_ops = {
+    HY_LIBRARY_OPS_SHARED,
 };

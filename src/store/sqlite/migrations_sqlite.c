@@ -2,6 +2,8 @@
  * has shipped; add a new one. The PostgreSQL steps carry the same numbers and meaning. */
 #include "store/sqlite/migrations_sqlite.h"
 
+#include "store/sql/datasets_sums.h"
+
 const struct hy_migration hy_sqlite_migrations[] = {
     {1,
      "CREATE TABLE meta ("
@@ -82,7 +84,7 @@ const struct hy_migration hy_sqlite_migrations[] = {
      "CREATE INDEX outbox_due ON outbox(status, next_attempt_at);"
      "CREATE INDEX outbox_recipient ON outbox(recipient, id);"},
     {3,
-     /* The group directory (issue 5). seq is the rowid the R*Tree and FTS5 tables key on; id
+     /* The group directory. seq is the rowid the R*Tree and FTS5 tables key on; id
       * is the public 128-bit hex id. Only approved groups enter the R*Trees (triggers keep
       * them); search_text and name_norm are the normalised copies both stores index. */
      "CREATE TABLE aid_groups ("
@@ -179,7 +181,7 @@ const struct hy_migration hy_sqlite_migrations[] = {
      " lon REAL NOT NULL"
      ") WITHOUT ROWID;"},
     {4,
-     /* Help requests (issue 6). Personal data sits in request_contacts only (erased by the
+     /* Help requests. Personal data sits in request_contacts only (erased by the
       * retention purge); help_requests keeps what statistics need and a position already
       * rounded to about 500 m. Notes may hold personal data and are erased with the contact. */
      "CREATE TABLE help_requests ("
@@ -249,7 +251,7 @@ const struct hy_migration hy_sqlite_migrations[] = {
      "ALTER TABLE outbox ADD COLUMN lease_until INTEGER;"
      "ALTER TABLE outbox ADD COLUMN last_error TEXT;"},
     {5,
-     /* The knowledge library (issue 7). Search tokens are written by domain/library.c; lib_fts
+     /* The knowledge library. Search tokens are written by domain/library.c; lib_fts
       * indexes `tokens` with the "ascii" tokenizer, which splits only on ASCII
       * non-alphanumerics, so it keeps the (already normalised, space-separated) words as they
       * are. Facets are filtered and counted in C from lib_docs' own columns. */
@@ -345,7 +347,7 @@ const struct hy_migration hy_sqlite_migrations[] = {
      ") WITHOUT ROWID;"
      "CREATE INDEX lib_projects_org ON lib_projects(org_slug, slug);"},
     {6,
-     /* The library's version (issue 8): one number that every insert, update and delete of
+     /* The library's version: one number that every insert, update and delete of
       * lib_docs raises, whatever writes it (API, import, seed, demo, CLI), in the writing
       * transaction. A process keeps its in-memory search index (domain/libindex.h) only while
       * the version it was built at is the one in force. */
@@ -360,6 +362,411 @@ const struct hy_migration hy_sqlite_migrations[] = {
      " UPDATE lib_version SET version = version + 1 WHERE one = 1; END;"
      "CREATE TRIGGER lib_version_ad AFTER DELETE ON lib_docs BEGIN"
      " UPDATE lib_version SET version = version + 1 WHERE one = 1; END;"},
+    {7,
+     /* Changes of an approved group's public fields proposed by its owner, waiting for a
+      * coordinator (one per group; the group is unchanged until approved). */
+     "CREATE TABLE group_changes ("
+     " group_id TEXT NOT NULL PRIMARY KEY REFERENCES aid_groups(id) ON DELETE CASCADE,"
+     " input TEXT NOT NULL,"
+     " submitted_by TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " submitted_at INTEGER NOT NULL"
+     ") WITHOUT ROWID;"
+     "CREATE INDEX group_changes_at ON group_changes(submitted_at, group_id);"},
+    {8,
+     /* A volunteer's own releases within the hour are counted before each claim they make. */
+     "CREATE INDEX request_events_actor ON request_events(actor_id, at);"},
+    {9,
+     /* API tokens get a public id (to list and revoke them without their secret) and an
+      * expiry date; tokens made before have none of their own (NULL). */
+     "ALTER TABLE api_tokens ADD COLUMN id TEXT;"
+     "ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;"
+     "UPDATE api_tokens SET id = lower(hex(randomblob(16)));"
+     "CREATE UNIQUE INDEX api_tokens_id ON api_tokens(id);"
+     "CREATE INDEX api_tokens_user ON api_tokens(user_id, created_at);"},
+    {10,
+     /* The installation's own random name, for the ids of its feed and feed entries when no
+      * public URL is configured (tag: URIs that stay the same for ever). */
+     "INSERT INTO meta(key, value) VALUES ('feed_tag', lower(hex(randomblob(16))));"},
+    {11,
+     /* What kind of place a gazetteer row is ("neighbourhood", "city"…, "" unknown). Rows of
+      * an operator's own place list have negative ids, GeoNames rows positive ones. */
+     "ALTER TABLE places ADD COLUMN kind TEXT NOT NULL DEFAULT '';"},
+    {12,
+     /* Decision trees: one row per tree and language holding its JSON document, a revision
+      * for every save, and anonymous counts of the results walks ended in (never a
+      * person's answers). */
+     "CREATE TABLE trees ("
+     " id TEXT NOT NULL,"
+     " language TEXT NOT NULL,"
+     " title TEXT NOT NULL,"
+     " version INTEGER NOT NULL,"
+     " reviewed_at TEXT NOT NULL,"
+     " source_url TEXT,"
+     " published INTEGER NOT NULL DEFAULT 0,"
+     " doc TEXT NOT NULL,"
+     " created_by TEXT,"
+     " created_at INTEGER NOT NULL,"
+     " updated_by TEXT,"
+     " updated_at INTEGER NOT NULL,"
+     " published_at INTEGER,"
+     " PRIMARY KEY (id, language)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE tree_revisions ("
+     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     " tree_id TEXT NOT NULL,"
+     " language TEXT NOT NULL,"
+     " version INTEGER NOT NULL,"
+     " at INTEGER NOT NULL,"
+     " author_id TEXT,"
+     " action TEXT NOT NULL,"
+     " doc TEXT NOT NULL,"
+     " FOREIGN KEY (tree_id, language) REFERENCES trees(id, language) ON DELETE CASCADE"
+     ");"
+     "CREATE INDEX tree_revisions_tree ON tree_revisions(tree_id, language, version);"
+     "CREATE TABLE tree_outcomes ("
+     " tree_id TEXT NOT NULL,"
+     " language TEXT NOT NULL,"
+     " node_id TEXT NOT NULL,"
+     " count INTEGER NOT NULL,"
+     " PRIMARY KEY (tree_id, language, node_id),"
+     " FOREIGN KEY (tree_id, language) REFERENCES trees(id, language) ON DELETE CASCADE"
+     ") WITHOUT ROWID;"},
+    {13,
+     /* Demo rows (`serve --demo`) are marked so that `hamyari demo remove` takes them and
+      * nothing else: accounts, help requests and the demo's own place list (groups carry
+      * demo since step 3, library documents origin 'demo' since step 5). Declared BOOLEAN
+      * with the default false, as in PostgreSQL (SQLite stores 0 and 1). */
+     "ALTER TABLE users ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"
+     "ALTER TABLE help_requests ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"
+     "ALTER TABLE places ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"},
+    {14,
+     /* The offline map's labels: a place's Persian name as it is written (GeoNames keeps it
+      * among the alternative names; "" none), and the indexes that find the places of a map
+      * view (by latitude band, or the most populous first). */
+     "ALTER TABLE places ADD COLUMN name_fa TEXT NOT NULL DEFAULT '';"
+     "CREATE INDEX places_lat ON places(lat);"
+     "CREATE INDEX places_population ON places(population);"},
+    {15,
+     /* A volunteer's consent to the privacy notice: when, and which version of the notice
+      * (NULL for accounts made before consent was recorded). A request's preferred call
+      * time, as the requester put it (personal: it sits with the contact and goes with it). */
+     "ALTER TABLE volunteer_profiles ADD COLUMN consent_at INTEGER;"
+     "ALTER TABLE volunteer_profiles ADD COLUMN consent_version TEXT;"
+     "ALTER TABLE request_contacts ADD COLUMN call_window TEXT NOT NULL DEFAULT '';"},
+    {16,
+     /* The open-data portal: datasets (their description), their versions (one per upload;
+      * `ready` once loaded completely, so a version being loaded is never read) and the
+      * values of every version, one row per (row of the file, numeric column). */
+     "CREATE TABLE datasets ("
+     " id TEXT PRIMARY KEY,"
+     " title_fa TEXT NOT NULL, title_en TEXT NOT NULL,"
+     " description_fa TEXT NOT NULL DEFAULT '', description_en TEXT NOT NULL DEFAULT '',"
+     " source TEXT NOT NULL DEFAULT '', licence TEXT NOT NULL DEFAULT '',"
+     " contact TEXT NOT NULL DEFAULT '', cutoff TEXT NOT NULL DEFAULT '',"
+     " version INTEGER NOT NULL DEFAULT 0,"
+     " created_by TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE dataset_versions ("
+     " dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,"
+     " version INTEGER NOT NULL,"
+     " rows INTEGER NOT NULL DEFAULT 0,"
+     " columns TEXT NOT NULL,"
+     " date_column TEXT NOT NULL, area_column TEXT NOT NULL,"
+     " date_hxl TEXT NOT NULL, area_hxl TEXT NOT NULL,"
+     " min_day INTEGER NOT NULL, max_day INTEGER NOT NULL,"
+     " ready INTEGER NOT NULL DEFAULT 0,"
+     " created_by TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " created_at INTEGER NOT NULL,"
+     " PRIMARY KEY (dataset_id, version)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE dataset_values ("
+     " dataset_id TEXT NOT NULL,"
+     " version INTEGER NOT NULL,"
+     " seq INTEGER NOT NULL,"
+     " col INTEGER NOT NULL,"
+     " day INTEGER NOT NULL,"
+     " area TEXT NOT NULL,"
+     " value REAL,"
+     " PRIMARY KEY (dataset_id, version, seq, col)"
+     ") WITHOUT ROWID;"
+     "CREATE INDEX dataset_values_day ON dataset_values(dataset_id, version, day, col, area, value);"},
+    {17,
+     /* Official news and fact checks are library documents of two more types, with their own
+      * fields in `extra` (a JSON object, domain/news.h); the institutions that issue news.
+      * SQLite cannot alter a CHECK constraint: the table's stored definition is edited (the
+      * same columns and contents, only the list of allowed types grows, a change SQLite
+      * documents as safe when the stored rows stay valid) and the schema is reloaded. */
+     "ALTER TABLE lib_docs ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';"
+     "PRAGMA writable_schema=ON;"
+     "UPDATE sqlite_schema SET sql = replace(sql, '''resource'',''guide'')', "
+     "'''resource'',''guide'',''news'',''factcheck'')') WHERE type = 'table' AND name = 'lib_docs';"
+     "PRAGMA writable_schema=RESET;"
+     "CREATE INDEX lib_docs_type ON lib_docs(type, status, sort_at);"
+     "CREATE TABLE news_institutions ("
+     " slug TEXT PRIMARY KEY,"
+     " name_fa TEXT NOT NULL,"
+     " name_en TEXT NOT NULL,"
+     " colour TEXT NOT NULL,"
+     " website TEXT,"
+     " updated_at INTEGER NOT NULL"
+     ");"
+     /* Claims the public sent to be checked (never a second copy of a near-duplicate). */
+     "CREATE TABLE fc_claims ("
+     " id TEXT PRIMARY KEY,"
+     " claim TEXT NOT NULL,"
+     " url TEXT,"
+     " language TEXT NOT NULL CHECK (language IN ('fa','en')),"
+     " created_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX fc_claims_created ON fc_claims(created_at);"},
+    {18,
+     /* The search synonym list editors keep (domain/synonyms.h; no row: the default list),
+      * and the anonymous "helped / did not help" counts of FAQ answers per document. */
+     "CREATE TABLE lib_synonyms ("
+     " one INTEGER PRIMARY KEY CHECK (one = 1),"
+     " list TEXT NOT NULL,"
+     " updated_at INTEGER NOT NULL,"
+     " updated_by TEXT REFERENCES users(id) ON DELETE SET NULL"
+     ");"
+     "CREATE TABLE faq_feedback ("
+     " doc_id TEXT PRIMARY KEY REFERENCES lib_docs(id) ON DELETE CASCADE,"
+     " helped INTEGER NOT NULL DEFAULT 0,"
+     " not_helped INTEGER NOT NULL DEFAULT 0"
+     ") WITHOUT ROWID;"},
+    {19,
+     /* When an API token was last used (to the minute; NULL: never), for its owner's list. */
+     "ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;"},
+    {20,
+     /* Summaries of every dataset version (store/sql/datasets_sums.h), written as a version is
+      * put in force, so the dashboard's aggregates read a few rows whatever the period; filled
+      * here for the versions already stored. Datasets the demo loads carry the demo mark. */
+     "CREATE TABLE dataset_totals ("
+     " dataset_id TEXT NOT NULL, version INTEGER NOT NULL, day INTEGER NOT NULL,"
+     " col INTEGER NOT NULL, total REAL, n INTEGER NOT NULL,"
+     " PRIMARY KEY (dataset_id, version, day, col)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE dataset_days ("
+     " dataset_id TEXT NOT NULL, version INTEGER NOT NULL, area TEXT NOT NULL,"
+     " col INTEGER NOT NULL, day INTEGER NOT NULL,"
+     " total REAL, n INTEGER NOT NULL, cells INTEGER NOT NULL,"
+     " cum_total REAL NOT NULL, cum_n INTEGER NOT NULL, cum_cells INTEGER NOT NULL,"
+     " last_day INTEGER, last_value REAL,"
+     " PRIMARY KEY (dataset_id, version, area, col, day)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE dataset_series ("
+     " dataset_id TEXT NOT NULL, version INTEGER NOT NULL, area TEXT NOT NULL,"
+     " col INTEGER NOT NULL,"
+     " PRIMARY KEY (dataset_id, version, area, col)"
+     ") WITHOUT ROWID;" HY_DS_SUMS_TOTALS("") ";" HY_DS_SUMS_DAYS("") ";" HY_DS_SUMS_SERIES("") ";"
+     "ALTER TABLE datasets ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;"},
+    {21,
+     /* Skills matching: the skills list admins keep (names in both languages; a retired skill
+      * stays for the rows that use it), volunteers' skills with a level (1 basic, 2
+      * experienced, 3 expert), organisations (pending until a coordinator verifies them) and
+      * their staff, the needs they post with the skills each requires, and volunteers' offers
+      * (offered, accepted, declined). A need's `accepted` never exceeds `people`. The list
+      * starts with the common skills; admins add, rename and retire. */
+     "CREATE TABLE skills ("
+     " slug TEXT PRIMARY KEY,"
+     " name_fa TEXT NOT NULL,"
+     " name_en TEXT NOT NULL,"
+     " retired BOOLEAN NOT NULL DEFAULT false,"
+     " updated_at INTEGER NOT NULL"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE volunteer_skills ("
+     " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " skill TEXT NOT NULL REFERENCES skills(slug),"
+     " level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 3),"
+     " PRIMARY KEY (user_id, skill)"
+     ") WITHOUT ROWID;"
+     "CREATE INDEX volunteer_skills_skill ON volunteer_skills(skill);"
+     "CREATE TABLE orgs ("
+     " id TEXT PRIMARY KEY,"
+     " name TEXT NOT NULL,"
+     " kind TEXT NOT NULL,"
+     " area TEXT NOT NULL,"
+     " lat REAL, lon REAL,"
+     " contact TEXT NOT NULL,"
+     " owner_id TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " status TEXT NOT NULL CHECK (status IN ('pending','verified')),"
+     " created_at INTEGER NOT NULL,"
+     " demo BOOLEAN NOT NULL DEFAULT false"
+     ");"
+     "CREATE TABLE org_staff ("
+     " org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+     " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " PRIMARY KEY (org_id, user_id)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE needs ("
+     " id TEXT PRIMARY KEY,"
+     " org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+     " title TEXT NOT NULL,"
+     " description TEXT NOT NULL,"
+     " people INTEGER NOT NULL CHECK (people BETWEEN 1 AND 1000),"
+     " accepted INTEGER NOT NULL DEFAULT 0 CHECK (accepted >= 0 AND accepted <= people),"
+     " commitment TEXT NOT NULL,"
+     " remote BOOLEAN NOT NULL,"
+     " lat REAL, lon REAL,"
+     " starts_on TEXT, ends_on TEXT,"
+     " status TEXT NOT NULL CHECK (status IN ('open','filled','closed')),"
+     " created_by TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " created_at INTEGER NOT NULL,"
+     " demo BOOLEAN NOT NULL DEFAULT false"
+     ");"
+     "CREATE INDEX needs_org ON needs(org_id);"
+     "CREATE TABLE need_skills ("
+     " need_id TEXT NOT NULL REFERENCES needs(id) ON DELETE CASCADE,"
+     " skill TEXT NOT NULL REFERENCES skills(slug),"
+     " min_level INTEGER NOT NULL CHECK (min_level BETWEEN 1 AND 3),"
+     " PRIMARY KEY (need_id, skill)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE need_offers ("
+     " need_id TEXT NOT NULL REFERENCES needs(id) ON DELETE CASCADE,"
+     " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " status TEXT NOT NULL CHECK (status IN ('offered','accepted','declined')),"
+     " created_at INTEGER NOT NULL,"
+     " decided_at INTEGER,"
+     " PRIMARY KEY (need_id, user_id)"
+     ") WITHOUT ROWID;"
+     "CREATE INDEX need_offers_user ON need_offers(user_id);"
+     "INSERT INTO skills(slug, name_fa, name_en, retired, updated_at) VALUES"
+     " ('software','نرم‌افزار','Software',false,0),"
+     " ('data','داده و تحلیل','Data and analysis',false,0),"
+     " ('design','طراحی','Design',false,0),"
+     " ('translation','ترجمه','Translation',false,0),"
+     " ('medical','پزشکی','Medical',false,0),"
+     " ('nursing','پرستاری','Nursing',false,0),"
+     " ('legal','حقوقی','Legal',false,0),"
+     " ('logistics','لجستیک و انبارداری','Logistics',false,0),"
+     " ('driving','رانندگی','Driving',false,0),"
+     " ('teaching','آموزش','Teaching',false,0),"
+     " ('counselling','مشاوره و حمایت روانی','Counselling',false,0);"},
+    {22,
+     /* Members of the public: accounts that take part (ideas, votes, comments) without being
+      * vetted volunteers. The allowed roles grow as in step 17 (stored rows stay valid).
+      * Then challenges, ideas and votes. */
+     "PRAGMA writable_schema=ON;"
+     "UPDATE sqlite_schema SET sql = replace(sql, '''editor'',''admin'')', "
+     "'''editor'',''admin'',''member'')') WHERE type = 'table' AND name = 'users';"
+     "PRAGMA writable_schema=RESET;"
+     /* Challenges, ideas and votes. Who voted for what (idea_votes) is read only to count a
+      * person's own votes: no answer, export or audit entry shows it. challenge_ballots holds
+      * each person's votes used per challenge, the row whose conditional update keeps the
+      * budget under concurrency. */
+     "CREATE TABLE challenges ("
+     " id TEXT PRIMARY KEY,"
+     " title_fa TEXT NOT NULL DEFAULT '', title_en TEXT NOT NULL DEFAULT '',"
+     " problem_fa TEXT NOT NULL DEFAULT '', problem_en TEXT NOT NULL DEFAULT '',"
+     " ideas_at INTEGER NOT NULL, voting_at INTEGER NOT NULL, results_at INTEGER NOT NULL,"
+     " votes_per_person INTEGER NOT NULL DEFAULT 0,"
+     " show_votes BOOLEAN NOT NULL DEFAULT false,"
+     " random_order BOOLEAN NOT NULL DEFAULT true,"
+     " threshold INTEGER NOT NULL DEFAULT 0,"
+     " created_by TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+     " demo BOOLEAN NOT NULL DEFAULT false"
+     ");"
+     "CREATE TABLE ideas ("
+     " id TEXT PRIMARY KEY,"
+     " challenge_id TEXT NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,"
+     " author_id TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " title TEXT NOT NULL, description TEXT NOT NULL, team TEXT NOT NULL DEFAULT '',"
+     " links TEXT NOT NULL DEFAULT '[]', tags TEXT NOT NULL DEFAULT '[]',"
+     " language TEXT NOT NULL,"
+     " votes INTEGER NOT NULL DEFAULT 0, comments INTEGER NOT NULL DEFAULT 0,"
+     " hidden BOOLEAN NOT NULL DEFAULT false, hidden_reason TEXT,"
+     " created_at INTEGER NOT NULL, activity_at INTEGER NOT NULL,"
+     " demo BOOLEAN NOT NULL DEFAULT false"
+     ");"
+     "CREATE INDEX ideas_challenge ON ideas(challenge_id, created_at);"
+     "CREATE TABLE idea_votes ("
+     " idea_id TEXT NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+     " voter_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " PRIMARY KEY (idea_id, voter_id)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE challenge_ballots ("
+     " challenge_id TEXT NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,"
+     " voter_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " used INTEGER NOT NULL DEFAULT 0,"
+     " PRIMARY KEY (challenge_id, voter_id)"
+     ") WITHOUT ROWID;"
+     "CREATE TABLE idea_comments ("
+     " id TEXT PRIMARY KEY,"
+     " idea_id TEXT NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+     " author_id TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " body TEXT NOT NULL,"
+     " hidden BOOLEAN NOT NULL DEFAULT false, hidden_reason TEXT,"
+     " created_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX idea_comments_idea ON idea_comments(idea_id, created_at);"
+     "CREATE TABLE content_reports ("
+     " id TEXT PRIMARY KEY,"
+     " challenge_id TEXT NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,"
+     " idea_id TEXT NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+     " comment_id TEXT REFERENCES idea_comments(id) ON DELETE CASCADE,"
+     " reporter_id TEXT REFERENCES users(id) ON DELETE SET NULL,"
+     " reason TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX content_reports_challenge ON content_reports(challenge_id, created_at);"},
+    {23,
+     /* The neighbour-help board: offers and asks (positions stored rounded to ~500 m), an
+      * R*Tree over open posts by position and slot (kind and category) for the compatible-posts
+      * query, and the conversations through which people answer a post, with each side's
+      * agreement to share contact details and the relayed messages. */
+     "CREATE TABLE board_posts ("
+     " seq INTEGER PRIMARY KEY,"
+     " id TEXT NOT NULL UNIQUE,"
+     " author_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " kind TEXT NOT NULL CHECK (kind IN ('offer','ask')),"
+     " category TEXT NOT NULL,"
+     " slot INTEGER NOT NULL,"
+     " body TEXT NOT NULL,"
+     " body_norm TEXT NOT NULL,"
+     " lat REAL NOT NULL, lon REAL NOT NULL,"
+     " place TEXT NOT NULL DEFAULT '',"
+     " language TEXT NOT NULL CHECK (language IN ('fa','en')),"
+     " starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+     " status TEXT NOT NULL CHECK (status IN ('open','closed','archived','hidden')),"
+     " hidden_reason TEXT,"
+     " demo INTEGER NOT NULL DEFAULT 0,"
+     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX board_posts_author ON board_posts(author_id, created_at);"
+     "CREATE INDEX board_posts_expiry ON board_posts(status, expires_at);"
+     "CREATE VIRTUAL TABLE board_posts_rtree USING rtree(seq, min_lat, max_lat, min_lon,"
+     " max_lon, min_slot, max_slot);"
+     "CREATE TRIGGER board_posts_ai AFTER INSERT ON board_posts WHEN new.status = 'open' BEGIN"
+     " INSERT INTO board_posts_rtree VALUES (new.seq, new.lat, new.lat, new.lon, new.lon,"
+     " new.slot, new.slot); END;"
+     "CREATE TRIGGER board_posts_au AFTER UPDATE ON board_posts BEGIN"
+     " DELETE FROM board_posts_rtree WHERE seq = old.seq;"
+     " INSERT INTO board_posts_rtree SELECT new.seq, new.lat, new.lat, new.lon, new.lon,"
+     " new.slot, new.slot WHERE new.status = 'open'; END;"
+     "CREATE TRIGGER board_posts_ad AFTER DELETE ON board_posts BEGIN"
+     " DELETE FROM board_posts_rtree WHERE seq = old.seq; END;"
+     "CREATE TABLE board_convs ("
+     " id TEXT PRIMARY KEY,"
+     " post_id TEXT NOT NULL REFERENCES board_posts(id) ON DELETE CASCADE,"
+     " author_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " responder_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " author_agreed_at INTEGER, responder_agreed_at INTEGER,"
+     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+     " UNIQUE (post_id, responder_id)"
+     ") WITHOUT ROWID;"
+     "CREATE INDEX board_convs_author ON board_convs(author_id, updated_at);"
+     "CREATE INDEX board_convs_responder ON board_convs(responder_id, updated_at);"
+     "CREATE TABLE board_messages ("
+     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     " conv_id TEXT NOT NULL REFERENCES board_convs(id) ON DELETE CASCADE,"
+     " sender_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     " body TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX board_messages_conv ON board_messages(conv_id, id);"
+     "CREATE INDEX board_messages_sender ON board_messages(sender_id, created_at);"
+     "CREATE INDEX board_messages_created ON board_messages(created_at);"},
 };
 
 const size_t hy_sqlite_migrations_count =

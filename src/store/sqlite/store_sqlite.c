@@ -3,8 +3,12 @@
  * One connection per thread (SQLITE_OPEN_NOMUTEX), WAL, synchronous=FULL so that whatever we
  * confirmed to a person survives a power cut, secure_delete so erased personal data does not
  * linger in free pages, foreign keys on. Statements are prepared once per connection, on first
- * use, and reset after each use. Writes begin with BEGIN IMMEDIATE (a deferred transaction that
- * reads and then writes can fail with SQLITE_BUSY despite the busy timeout). */
+ * use (SQLITE_PREPARE_PERSISTENT, from the shared lists rewritten into SQLite's words), and
+ * reset after each use. Writes begin with BEGIN IMMEDIATE (a deferred transaction that reads
+ * and then writes can fail with SQLITE_BUSY despite the busy timeout).
+ *
+ * This file is the backend's engine (store/engine.h): the shared store code runs its
+ * statements through hy_sq_engine, binding and row reading are sq_row.c's. */
 #include "store/sqlite/store_sqlite.h"
 
 #include <pthread.h>
@@ -12,27 +16,74 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite/migrations_sqlite.h"
-#include "store/library.h"
 #include "store/groups.h"
+#include "store/datasets.h"
+#include "store/library.h"
+#include "store/trees.h"
+#include "store/board.h"
+#include "store/news.h"
+#include "store/skills.h"
+#include "store/challenges.h"
+#include "store/faq.h"
 #include "store/requests.h"
+#include "store/shared.h"
+#include "store/sqlite/migrations_sqlite.h"
 
-static const char *const hy__sql[HY_SQ__COUNT] = {
-    [HY_SQ_BEGIN_READ] = "BEGIN DEFERRED",
-    [HY_SQ_BEGIN_WRITE] = "BEGIN IMMEDIATE",
-    [HY_SQ_COMMIT] = "COMMIT",
-    [HY_SQ_ROLLBACK] = "ROLLBACK",
-    [HY_SQ_SCHEMA_VERSION] = "SELECT coalesce(max(version),0) FROM schema_migrations",
-    [HY_SQ_META_GET] = "SELECT value FROM meta WHERE key = ?1",
-    [HY_SQ_META_SET] = ("INSERT INTO meta(key, value) VALUES (?1, ?2) "
-                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
-    [HY_SQ_META_DELETE] = "DELETE FROM meta WHERE key = ?1",
-    [HY_SQ_SAVEPOINT] = "SAVEPOINT hy_job",
-    [HY_SQ_RELEASE] = "RELEASE SAVEPOINT hy_job",
-    [HY_SQ_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT hy_job",
+/* The text of every statement: the shared lists of store/sql/ and this backend's sq_sql.def. */
+static const char *const statement_text[HY_SQ__STMTS] = {
+#define HY_SQL(id, text) [HY_Q_##id] = (text),
+#define HY_DIALECT(id)
+#define HY_SQ_OWN(id, text) [HY_SQ_Q_##id] = (text),
+#include "store/sql/all.def"
+#include "store/sqlite/sq_sql.def"
+#undef HY_SQL
+#undef HY_DIALECT
+#undef HY_SQ_OWN
 };
 
+/* The shared statements are written in PostgreSQL's words (store/sql/stmt.h). A malloc()ed copy
+ * of `sql` in SQLite's: $N becomes ?N; a cast "::type" or "::type[]" is dropped (SQLite binds
+ * typed values); COLLATE "C" is dropped (SQLite's BINARY collation is byte order already, and
+ * an explicit collation would keep SQLite from walking an index in order). Quoted strings are
+ * copied as they are. NULL when out of memory. */
+static char *sqlite_words(const char *sql) {
+    static const char collate[] = " COLLATE \"C\"";
+    size_t n = strlen(sql);
+    char *out = malloc(n + 1);
+    if (!out) return NULL;
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        char c = sql[i];
+        if (c == '\'') { /* a string literal, '' inside included */
+            size_t j = i + 1;
+            while (j < n && !(sql[j] == '\'' && sql[j + 1] != '\''))
+                j += sql[j] == '\'' ? 2 : 1;
+            j = j < n ? j + 1 : n;
+            memcpy(out + w, sql + i, j - i);
+            w += j - i;
+            i = j;
+        } else if (c == '$' && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+            out[w++] = '?';
+            i++;
+        } else if (c == ':' && sql[i + 1] == ':') {
+            i += 2;
+            while (i < n && (sql[i] == '_' || (sql[i] >= 'a' && sql[i] <= 'z') ||
+                             (sql[i] >= 'A' && sql[i] <= 'Z') || (sql[i] >= '0' && sql[i] <= '9')))
+                i++;
+            if (sql[i] == '[' && sql[i + 1] == ']') i += 2;
+        } else if (strncmp(sql + i, collate, sizeof collate - 1) == 0) {
+            i += sizeof collate - 1;
+        } else {
+            out[w++] = c;
+            i++;
+        }
+    }
+    out[w] = '\0';
+    return out;
+}
+
 int hy_sq_status(hy_sqlite *s, int rc) {
+    (void)s;
     switch (rc & 0xff) {
     case SQLITE_OK:
     case SQLITE_DONE:
@@ -48,15 +99,15 @@ int hy_sq_status(hy_sqlite *s, int rc) {
     }
 }
 
-sqlite3_stmt *hy_sq_stmt(hy_sqlite *s, int id, const char *sql) {
-    if (id < 0 || id >= HY_SQ_MAX_STMTS) return NULL;
+sqlite3_stmt *hy_sq_stmt(hy_sqlite *s, int id) {
+    if (id < 0 || id >= HY_SQ__STMTS) return NULL;
     sqlite3_stmt *st = s->stmts[id];
     if (!st) {
-        if (!sql && id < HY_SQ__COUNT) sql = hy__sql[id];
+        char *sql = sqlite_words(statement_text[id]);
         if (!sql) return NULL;
-        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-            SQLITE_OK)
-            return NULL;
+        int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+        free(sql);
+        if (rc != SQLITE_OK) return NULL;
         s->stmts[id] = st;
     }
     /* BEGIN DEFERRED would let a read transaction write; the contract says it cannot.
@@ -65,19 +116,114 @@ sqlite3_stmt *hy_sq_stmt(hy_sqlite *s, int id, const char *sql) {
     return st;
 }
 
-int hy_sq_exec_stmt(hy_sqlite *s, sqlite3_stmt *st) {
-    int rc = sqlite3_step(st);
-    int r = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? HY_DB_ONE : hy_sq_status(s, rc);
-    if (r == HY_DB_ONE && sqlite3_changes(s->db) == 0 && rc == SQLITE_DONE &&
-        sqlite3_stmt_readonly(st) == 0)
-        r = HY_DB_NONE;
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return r;
+sqlite3_stmt *hy_sq_bound(hy_sqlite *s, int id, const struct hy_arg *args, size_t nargs) {
+    sqlite3_stmt *st = hy_sq_stmt(s, id);
+    if (!st) return NULL;
+    if (hy_sq_bind(st, args, nargs) < 0) {
+        hy_sq_finish(st, 0);
+        return NULL;
+    }
+    return st;
 }
 
-static int hy__simple(hy_sqlite *s, int id) {
-    sqlite3_stmt *st = hy_sq_stmt(s, id, NULL);
+/* ---- the engine (store/engine.h) ---- */
+
+static int sq_exec(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+                    int64_t *ret_changes) {
+    hy_sqlite *s = hy_sq(base);
+    sqlite3_stmt *st = hy_sq_bound(s, id, args, nargs);
+    if (!st) return HY_DB_HARD;
+    int rc = sqlite3_step(st);
+    int r;
+    if (rc == SQLITE_ROW) {
+        r = HY_DB_ONE;
+    } else if (rc == SQLITE_DONE) {
+        if (sqlite3_stmt_readonly(st)) {
+            r = HY_DB_NONE;
+        } else {
+            int changes = sqlite3_changes(s->db);
+            if (ret_changes) *ret_changes = changes;
+            r = changes > 0 ? HY_DB_ONE : HY_DB_NONE;
+        }
+    } else {
+        r = hy_sq_status(s, rc);
+    }
+    return hy_sq_finish(st, r);
+}
+
+/* Lists of at most this many rows are read straight into their arena array. */
+#define DIRECT_ROWS 64
+
+static int sq_query(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+                     const struct hy_row_spec *spec, size_t max, hy_arena *a, void **ret) {
+    hy_sqlite *s = hy_sq(base);
+    sqlite3_stmt *st = hy_sq_bound(s, id, args, nargs);
+    if (!st) return HY_DB_HARD;
+    size_t size = spec->size, n = 0, cap = max <= DIRECT_ROWS ? max : 0;
+    /* Short lists: the arena array itself (one zeroed item more). Long or unbounded ones grow
+     * in malloc()ed memory and are copied into the arena once their length is known. */
+    char *rows = cap ? hy_arena_zalloc(a, (cap + 1) * size) : NULL;
+    bool direct = cap > 0;
+    int rc = SQLITE_DONE, r = HY_DB_ONE;
+    if (direct && !rows) r = HY_DB_HARD;
+    while (r == HY_DB_ONE && n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!direct && n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            char *nr = nc < SIZE_MAX / size ? realloc(rows, nc * size) : NULL;
+            if (!nr) {
+                r = HY_DB_HARD;
+                break;
+            }
+            rows = nr;
+            cap = nc;
+        }
+        r = hy_sq_read_row(st, spec, a, rows + n * size);
+        if (r == HY_DB_ONE) n++;
+    }
+    if (r == HY_DB_ONE && n < max && rc != SQLITE_DONE) r = hy_sq_status(s, rc);
+    hy_sq_finish(st, 0);
+    if (r == HY_DB_ONE && !direct) {
+        char *out = hy_arena_zalloc(a, (n + 1) * size);
+        if (out && n) memcpy(out, rows, n * size);
+        free(rows);
+        rows = out;
+        if (!out) r = HY_DB_HARD;
+    } else if (!direct) {
+        free(rows);
+    }
+    if (r != HY_DB_ONE) return r;
+    *ret = rows;
+    return (int)n;
+}
+
+static int sq_one(hy_store *base, int id, const struct hy_arg *args, size_t nargs,
+                   const struct hy_row_spec *spec, hy_arena *a, void *ret) {
+    hy_sqlite *s = hy_sq(base);
+    sqlite3_stmt *st = hy_sq_bound(s, id, args, nargs);
+    if (!st) return HY_DB_HARD;
+    int rc = sqlite3_step(st);
+    int r = rc == SQLITE_ROW    ? hy_sq_read_row(st, spec, a, ret)
+            : rc == SQLITE_DONE ? HY_DB_NONE
+                                : hy_sq_status(s, rc);
+    /* A write that returns rows (DELETE … RETURNING) runs to its end before the reset. */
+    if (rc == SQLITE_ROW && !sqlite3_stmt_readonly(st)) {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        }
+        if (rc != SQLITE_DONE && r == HY_DB_ONE) r = hy_sq_status(s, rc);
+    }
+    return hy_sq_finish(st, r);
+}
+
+const struct hy_engine hy_sq_engine = {
+    .exec = sq_exec,
+    .query = sq_query,
+    .one = sq_one,
+    /* FTS5: each term a quoted prefix; terms side by side must all match. */
+    .prefix = {"\"", "\"*", " AND ", " OR "},
+};
+
+static int simple(hy_sqlite *s, int id) {
+    sqlite3_stmt *st = hy_sq_stmt(s, id);
     if (!st) return HY_DB_HARD;
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -86,14 +232,16 @@ static int hy__simple(hy_sqlite *s, int id) {
 
 /* SQLite counts every allocation under one global mutex unless told not to; we never read
  * the counts, and the worker threads would queue on that mutex. */
-static pthread_once_t hy__config_once = PTHREAD_ONCE_INIT;
-static void hy__config(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+static void config(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
-static int hy__connect(const char *path, hy_store **ret, char **ret_err) {
-    pthread_once(&hy__config_once, hy__config);
+static int sq_connect(const char *path, hy_store **ret, char **ret_err) {
+    pthread_once(&config_once, config);
+    if (hy_st_check_sql("SQLite", statement_text, HY_SQ__STMTS, ret_err) < 0) return HY_DB_HARD;
     hy_sqlite *s = calloc(1, sizeof *s);
     if (!s) return HY_DB_HARD;
     s->base.ops = &hy_store_sqlite_ops;
+    s->base.engine = &hy_sq_engine;
     int rc = sqlite3_open_v2(path, &s->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
                                  SQLITE_OPEN_URI,
@@ -134,15 +282,15 @@ static int hy__connect(const char *path, hy_store **ret, char **ret_err) {
     return HY_DB_ONE;
 }
 
-static void hy__disconnect(hy_store *base) {
+static void sq_disconnect(hy_store *base) {
     if (!base) return;
     hy_sqlite *s = hy_sq(base);
-    for (int i = 0; i < HY_SQ_MAX_STMTS; i++) sqlite3_finalize(s->stmts[i]);
+    for (int i = 0; i < HY_SQ__STMTS; i++) sqlite3_finalize(s->stmts[i]);
     sqlite3_close_v2(s->db);
     free(s);
 }
 
-static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
+static int sq_begin(hy_store *base, enum hy_tx_mode mode) {
     hy_sqlite *s = hy_sq(base);
     if (s->in_tx) return HY_DB_HARD;
     /* HY_TX_SINGLE saves PostgreSQL the round trips of BEGIN and COMMIT. Here they cost
@@ -152,7 +300,7 @@ static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
     if (mode == HY_TX_SINGLE) mode = HY_TX_READ;
     if (mode == HY_TX_ATOMIC || mode == HY_TX_INSERT) mode = HY_TX_WRITE;
     s->single = false;
-    int r = hy__simple(s, mode == HY_TX_WRITE ? HY_SQ_BEGIN_WRITE : HY_SQ_BEGIN_READ);
+    int r = simple(s, mode == HY_TX_WRITE ? HY_Q_BEGIN_WRITE : HY_Q_BEGIN_READ);
     if (r == HY_DB_ONE) {
         s->in_tx = true;
         s->tx_read = mode == HY_TX_READ;
@@ -160,24 +308,24 @@ static int hy__begin(hy_store *base, enum hy_tx_mode mode) {
     return r;
 }
 
-static int hy__commit(hy_store *base) {
+static int sq_commit(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
     if (s->single) {
         s->single = false;
         return HY_DB_ONE;
     }
-    int r = hy__simple(s, HY_SQ_COMMIT);
+    int r = simple(s, HY_Q_COMMIT);
     if (r == HY_DB_ONE || sqlite3_get_autocommit(s->db)) s->in_tx = false;
     return r;
 }
 
-static void hy__rollback(hy_store *base) {
+static void sq_rollback(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
-    if (!sqlite3_get_autocommit(s->db)) hy__simple(s, HY_SQ_ROLLBACK);
+    if (!sqlite3_get_autocommit(s->db)) simple(s, HY_Q_ROLLBACK);
     s->in_tx = false;
 }
 
-static bool hy__in_tx(const hy_store *base) {
+static bool sq_in_tx(const hy_store *base) {
     const hy_sqlite *s = (const hy_sqlite *)base;
     return s->in_tx;
 }
@@ -185,30 +333,30 @@ static bool hy__in_tx(const hy_store *base) {
 /* Savepoints inside a write transaction. An error that made SQLite roll the whole transaction
  * back (SQLITE_FULL, an I/O error) leaves no savepoint: ROLLBACK TO then fails, and the caller
  * fails the transaction. */
-static int hy__savepoint(hy_store *base) {
+static int sq_savepoint(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
     if (!s->in_tx || s->tx_read) return HY_DB_HARD;
-    return hy__simple(s, HY_SQ_SAVEPOINT);
+    return simple(s, HY_Q_SAVEPOINT);
 }
 
-static int hy__savepoint_release(hy_store *base) {
+static int sq_savepoint_release(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
     if (!s->in_tx || sqlite3_get_autocommit(s->db)) return HY_DB_HARD;
-    return hy__simple(s, HY_SQ_RELEASE);
+    return simple(s, HY_Q_RELEASE);
 }
 
-static int hy__savepoint_rollback(hy_store *base) {
+static int sq_savepoint_rollback(hy_store *base) {
     hy_sqlite *s = hy_sq(base);
     if (!s->in_tx || sqlite3_get_autocommit(s->db)) return HY_DB_HARD;
-    int r = hy__simple(s, HY_SQ_ROLLBACK_TO);
-    return r < 0 ? r : hy__simple(s, HY_SQ_RELEASE);
+    int r = simple(s, HY_Q_ROLLBACK_TO);
+    return r < 0 ? r : simple(s, HY_Q_RELEASE);
 }
 
-static int hy__schema_version(hy_store *base, int *ret) {
+static int sq_schema_version(hy_store *base, int *ret) {
     hy_sqlite *s = hy_sq(base);
     /* The statement is prepared once the table exists; before the first migration it does
      * not, and preparing fails: look then whether the table is really missing. */
-    sqlite3_stmt *st = hy_sq_stmt(s, HY_SQ_SCHEMA_VERSION, NULL);
+    sqlite3_stmt *st = hy_sq_stmt(s, HY_Q_SCHEMA_VERSION);
     int rc;
     if (!st) {
         sqlite3_stmt *probe;
@@ -232,7 +380,7 @@ static int hy__schema_version(hy_store *base, int *ret) {
     return r;
 }
 
-static int hy__migrate(hy_store *base, int *ret_version) {
+static int sq_migrate(hy_store *base, int *ret_version) {
     hy_sqlite *s = hy_sq(base);
     char *err = NULL;
     if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, &err) != SQLITE_OK) {
@@ -307,51 +455,7 @@ out:
     return r < 0 ? r : HY_DB_HARD;
 }
 
-static int hy__meta_get(hy_store *base, const char *key, char **ret_value) {
-    hy_sqlite *s = hy_sq(base);
-    sqlite3_stmt *st = hy_sq_stmt(s, HY_SQ_META_GET, NULL);
-    if (!st) return HY_DB_HARD;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    int r;
-    if (rc == SQLITE_ROW) {
-        const char *v = (const char *)sqlite3_column_text(st, 0);
-        size_t n = (size_t)sqlite3_column_bytes(st, 0);
-        char *copy = malloc(n + 1);
-        if (copy) {
-            memcpy(copy, v ? v : "", n);
-            copy[n] = '\0';
-            *ret_value = copy;
-            r = HY_DB_ONE;
-        } else {
-            r = HY_DB_HARD;
-        }
-    } else {
-        r = rc == SQLITE_DONE ? HY_DB_NONE : hy_sq_status(s, rc);
-    }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return r;
-}
-
-static int hy__meta_set(hy_store *base, const char *key, const char *value) {
-    hy_sqlite *s = hy_sq(base);
-    sqlite3_stmt *st = hy_sq_stmt(s, HY_SQ_META_SET, NULL);
-    if (!st) return HY_DB_HARD;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-    return hy_sq_exec_stmt(s, st);
-}
-
-static int hy__meta_delete(hy_store *base, const char *key) {
-    hy_sqlite *s = hy_sq(base);
-    sqlite3_stmt *st = hy_sq_stmt(s, HY_SQ_META_DELETE, NULL);
-    if (!st) return HY_DB_HARD;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    return hy_sq_exec_stmt(s, st);
-}
-
-static int hy__integrity_check(hy_store *base, char **ret_report) {
+static int sq_integrity_check(hy_store *base, char **ret_report) {
     hy_sqlite *s = hy_sq(base);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
@@ -373,50 +477,55 @@ static int hy__integrity_check(hy_store *base, char **ret_report) {
     return r;
 }
 
+/* Every function of store.h: the engine's here, the rest shared (store/shared.h). */
 const struct hy_store_ops hy_store_sqlite_ops = {
     .abi = HY_STORE_ABI,
     .name = "sqlite",
-    .connect = hy__connect,
-    .disconnect = hy__disconnect,
-    .migrate = hy__migrate,
-    .begin = hy__begin,
-    .commit = hy__commit,
-    .rollback = hy__rollback,
-    .in_transaction = hy__in_tx,
-    .savepoint = hy__savepoint,
-    .savepoint_release = hy__savepoint_release,
-    .savepoint_rollback = hy__savepoint_rollback,
-    .schema_version = hy__schema_version,
-    .meta_get = hy__meta_get,
-    .meta_set = hy__meta_set,
-    .meta_delete = hy__meta_delete,
-    .integrity_check = hy__integrity_check,
-    .user_insert = hy_sq_user_insert,
-    .user_get = hy_sq_user_get,
-    .user_by_login = hy_sq_user_by_login,
-    .user_list = hy_sq_user_list,
-    .user_set_status = hy_sq_user_set_status,
-    .user_set_role = hy_sq_user_set_role,
-    .user_set_password = hy_sq_user_set_password,
-    .volunteer_get = hy_sq_volunteer_get,
-    .session_insert = hy_sq_session_insert,
-    .session_get = hy_sq_session_get,
-    .session_touch = hy_sq_session_touch,
-    .session_delete = hy_sq_session_delete,
-    .session_delete_user = hy_sq_session_delete_user,
-    .token_insert = hy_sq_token_insert,
-    .token_get = hy_sq_token_get,
-    .rate_hit = hy_sq_rate_hit,
-    .rate_clear = hy_sq_rate_clear,
-    .audit_insert = hy_sq_audit_insert,
-    .audit_list = hy_sq_audit_list,
-    .reset_insert = hy_sq_reset_insert,
-    .reset_take = hy_sq_reset_take,
-    .outbox_insert = hy_sq_outbox_insert,
-    .outbox_list = hy_sq_outbox_list,
-    .user_set_profile = hy_sq_user_set_profile,
-    .expired_purge = hy_sq_expired_purge,
+    .batch_writers = 1,
+    .rate_hit_outside_batch = false,
+    .http_threads_per_core = 0,
+    .has_replicas = false,
+    .connect = sq_connect,
+    .disconnect = sq_disconnect,
+    .migrate = sq_migrate,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .in_transaction = sq_in_tx,
+    .savepoint = sq_savepoint,
+    .savepoint_release = sq_savepoint_release,
+    .savepoint_rollback = sq_savepoint_rollback,
+    .schema_version = sq_schema_version,
+    .integrity_check = sq_integrity_check,
+    HY_STORE_OPS_SHARED,
     .groups = &hy_sq_group_ops,
     .requests = &hy_sq_request_ops,
     .library = &hy_sq_library_ops,
+    .trees = &hy_st_tree_ops,
+    .datasets = &hy_dataset_ops_shared,
+    .news = &hy_st_news_ops,
+    .skills = &hy_st_skills_ops,
+    .board = &hy_st_board_ops,
+    .faq = &hy_st_faq_ops,
+    .challenges = &hy_st_challenge_ops,
+};
+
+/* Compaction (outside any transaction): checkpoint the WAL into the database file and truncate
+ * it, so that erased personal data does not linger in the log. */
+static int sq_compact(hy_store *base) {
+    hy_sqlite *s = hy_sq(base);
+    if (s->in_tx) return HY_DB_HARD;
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    if (rc == SQLITE_BUSY) return HY_DB_SOFT;
+    return rc == SQLITE_OK ? HY_DB_ONE : hy_sq_status(s, rc);
+}
+
+const struct hy_request_ops hy_sq_request_ops = {
+    HY_REQUEST_OPS_SHARED,
+    .compact = sq_compact,
+};
+
+const struct hy_library_ops hy_sq_library_ops = {
+    HY_LIBRARY_OPS_SHARED,
 };

@@ -96,13 +96,16 @@ export async function signIn(srv, login, password = PASSWORD) {
   return c;
 }
 
-/** `hamyari user add` against the server's store. Returns the new account's id. */
-export async function addUser(srv, { email, phone, role = 'volunteer', password = PASSWORD, name, language } = {}) {
+/** `hamyari user add` against the server's store (home: { lat, lon } and radius_km for a
+ *  volunteer's service area). Returns the new account's id. */
+export async function addUser(srv, { email, phone, role = 'volunteer', password = PASSWORD, name, language, home, radius_km } = {}) {
   const args = ['user', 'add', '--db', srv.dbUrl, '--role', role, '--password-stdin'];
   if (email) args.push('--email', email);
   if (phone) args.push('--phone', phone);
   if (name) args.push('--name', name);
   if (language) args.push('--language', language);
+  if (home) args.push('--home', `${home.lat},${home.lon}`);
+  if (radius_km !== undefined) args.push('--radius-km', String(radius_km));
   const r = await runCli(args, { input: `${password}\n` });
   assert.equal(r.code, 0, `user add ${email || phone}: ${r.stderr}`);
   const m = r.stdout.match(/created \S+ ([0-9a-f]{32})/);
@@ -128,7 +131,7 @@ export function freshPhone() {
 
 /** POST /api/v1/volunteers with sensible defaults; returns the response. */
 export async function signUp(srv, fields = {}, headers = {}) {
-  const body = { name: 'Test Volunteer', phone: freshPhone(), password: PASSWORD, ...fields };
+  const body = { name: 'Test Volunteer', phone: freshPhone(), password: PASSWORD, consent: true, ...fields };
   for (const [k, v] of Object.entries(body)) if (v === undefined) delete body[k];
   return srv.request('POST', '/api/v1/volunteers', { body, headers });
 }
@@ -166,13 +169,18 @@ export function makeClock() {
   const dir = mkdtempSync(join(tmpdir(), 'hamyari-clock-'));
   const path = join(dir, 'clock');
   let offset = 0;
+  let stopped = null; // the time the clock stands at, once stop() was called
   writeFileSync(path, '0\n');
+  const write = () => writeFileSync(path, stopped === null ? `${offset}\n` : `=${stopped + offset}\n`);
   return {
     path,
     env: { HAMYARI_TEST_CLOCK_FILE: path },
     get offset() { return offset; },
-    set(seconds) { offset = seconds; writeFileSync(path, `${offset}\n`); },
+    set(seconds) { offset = seconds; write(); },
     advance(seconds) { this.set(offset + seconds); },
+    /** Stops the clock at the current (shifted) time: from then on only set()/advance() move
+     *  it, so delays of a second or two can be tested without depending on speed. */
+    stop() { stopped = Math.floor(Date.now() / 1000); write(); },
     remove() { rmSync(dir, { recursive: true, force: true }); },
   };
 }

@@ -5,6 +5,12 @@
 // Store: env HY_TEST_STORE = sqlite (default; a fresh file in a temporary folder per server) or
 // postgres (a fresh database per server in the cluster at HY_TEST_PG_URL, dropped on stop).
 // Binary: env HAMYARI_BIN, default build/hamyari. Works on Node 18 and later.
+//
+// A crash anywhere fails the test file, not only the request that meets it: a server that
+// dies (a signal the test did not send, a non-zero exit once it listened) or prints a
+// sanitizer report (ASan, LSan, UBSan) throws an uncaught error, which node:test counts as a
+// failure of the file, and makes stop() fail too. Servers a test leaves running are stopped
+// after the file's last test with the same check (SIGTERM, exit code 0).
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -13,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const BIN = resolve(ROOT, process.env.HAMYARI_BIN || 'build/hamyari');
@@ -29,8 +36,22 @@ const START_TIMEOUT_MS = Number(process.env.HY_TEST_START_TIMEOUT_MS || 30000);
 
 const live = new Set(); // servers not yet stopped, killed if the test process exits early
 process.on('exit', () => {
-  for (const s of live) try { s.proc.kill('SIGKILL'); } catch { /* already gone */ }
+  for (const s of live) {
+    if (s.problem) process.exitCode = 1;
+    s.sent = 'SIGKILL';
+    try { s.proc.kill('SIGKILL'); } catch { /* already gone */ }
+  }
 });
+// Servers a test did not stop are stopped after the file's tests, exit code checked.
+after(async () => {
+  const left = [...live];
+  const errors = [];
+  for (const s of left) await s.stop().catch((e) => errors.push(e));
+  if (errors.length) throw errors[0];
+});
+
+/** A line of a sanitizer's report on stderr (AddressSanitizer, LeakSanitizer, UBSan). */
+export const SANITIZER_RE = /(?:ERROR|WARNING): \w*Sanitizer\b|^SUMMARY: \w*Sanitizer\b|^\S+:\d+:\d+: runtime error: /;
 
 let dbCounter = 0;
 
@@ -83,7 +104,15 @@ export async function runCli(args, { env = {}, timeout = 60000, input } = {}) {
     p.stderr.on('data', (d) => { stderr += d; });
     const timer = setTimeout(() => { p.kill('SIGKILL'); rej(new Error(`hamyari ${args.join(' ')} did not finish in ${timeout} ms`)); }, timeout);
     p.on('error', (e) => { clearTimeout(timer); rej(e); });
-    p.on('close', (code, signal) => { clearTimeout(timer); res({ code, signal, stdout, stderr }); });
+    p.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const report = stderr.split('\n').find((l) => SANITIZER_RE.test(l));
+      if (report || (signal && signal !== 'SIGKILL')) {
+        rej(new Error(`hamyari ${args.join(' ')} ${report ? 'printed a sanitizer report' : `died of ${signal}`}:\n${stderr.slice(-4000)}`));
+      } else {
+        res({ code, signal, stdout, stderr });
+      }
+    });
   });
 }
 
@@ -118,7 +147,9 @@ export async function startServer({ store = STORE, args = [], env = {}, listen, 
   if (web !== null) argv.push('--web', web ?? join(ROOT, 'web'));
   if (db !== null) argv.push('--db', db ?? st.url);
   argv.push(...args);
-  const proc = spawn(BIN, argv, { cwd: ROOT, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // --demo leaves the gazetteer empty here (loading 135,000 places would slow every test down);
+  // a test that wants it passes --demo-places.
+  const proc = spawn(BIN, argv, { cwd: ROOT, env: { ...cleanEnv(), HAMYARI_DEMO_PLACES: 'none', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const srv = new Server(proc, st, argv);
   srv.dbUrl = db === undefined ? st.url : db; // the store's URL (null when --db was left out)
   live.add(srv);
@@ -126,11 +157,16 @@ export async function startServer({ store = STORE, args = [], env = {}, listen, 
     const m = await srv.waitForLog(/listening on http:\/\/([^\s]+):(\d+)$/, START_TIMEOUT_MS);
     srv.host = m[1];
     srv.port = Number(m[2]);
+    srv.listening = true;
   } catch (e) {
+    srv.sent = 'SIGKILL';
     proc.kill('SIGKILL');
     await srv.exited;
     live.delete(srv);
     if (st) await st.cleanup().catch(() => {});
+    // A server that may not start (bad settings) is expected to exit with an error, but never
+    // to crash: the 'close' handler fails the file even when the test expects startServer()
+    // to reject.
     throw new Error(`hamyari ${argv.join(' ')} did not start: ${e.message}\n--- stderr:\n${srv.stderr()}`);
   }
   return srv;
@@ -144,6 +180,11 @@ export class Server {
     this.lines = [];
     this.waiters = [];
     this.exitCode = undefined;
+    this.listening = false; // set once it logged "listening on"
+    this.sent = null;       // the signal the harness sent it (kill(), stop()), if any
+    this.stopping = false;  // stop() runs: it checks the exit code itself
+    this.sanitizer = null;  // the first line of a sanitizer report on stderr
+    this.problem = null;    // why this server counts as crashed, once it does
     let partial = '';
     proc.stderr.setEncoding('utf8');
     proc.stderr.on('data', (chunk) => {
@@ -154,6 +195,10 @@ export class Server {
         partial = partial.slice(i + 1);
         this.lines.push(line);
         if (process.env.HY_TEST_VERBOSE) process.stderr.write(`[hamyari:${proc.pid}] ${line}\n`);
+        if (!this.sanitizer && SANITIZER_RE.test(line)) {
+          this.sanitizer = line;
+          process.exitCode = 1; // whatever happens next, this file fails
+        }
         this.#wake();
       }
     });
@@ -162,11 +207,45 @@ export class Server {
       proc.on('exit', (code, signal) => {
         this.exitCode = code;
         this.exitSignal = signal;
-        if (partial) this.lines.push(partial);
         this.#wake();
         res({ code, signal });
       });
     });
+    // Once stderr is read to its end (a sanitizer report is complete), a crash is reported.
+    this.closed = new Promise((res) => {
+      proc.on('close', () => {
+        if (partial) this.lines.push(partial);
+        partial = '';
+        this.#wake();
+        if (!this.stopping) this.checkDeath({ uncaught: true });
+        res();
+      });
+    });
+  }
+
+  /** Why the server counts as crashed (null when it does not): a signal the harness did not
+   *  send, a non-zero exit code after it listened (SIGTERM and SIGINT must give 0), or a
+   *  sanitizer report. Call after it exited. */
+  death() {
+    if (this.sanitizer) return `printed a sanitizer report (${this.sanitizer.trim()})`;
+    if (this.exitSignal && this.exitSignal !== this.sent) return `died of ${this.exitSignal}`;
+    if (this.exitCode && this.listening && !['SIGKILL', 'SIGQUIT', 'SIGABRT'].includes(this.sent))
+      return `exited with code ${this.exitCode}${this.sent ? ` after ${this.sent}` : ' by itself'}`;
+    return null;
+  }
+
+  /** Records a crash (see death()); with `uncaught`, also throws it outside any test so that
+   *  node:test fails the file even when no request noticed. Returns the reason or null. */
+  checkDeath({ uncaught = false } = {}) {
+    const why = this.problem || this.death();
+    if (!why || this.problem) return why;
+    this.problem = why;
+    process.exitCode = 1;
+    if (uncaught) {
+      const err = new Error(`hamyari (pid ${this.proc.pid}, ${this.argv.slice(0, 1).join(' ')}) ${why}; stderr:\n${this.stderr().slice(-4000)}`);
+      setImmediate(() => { throw err; });
+    }
+    return why;
   }
 
   #wake() {
@@ -259,7 +338,10 @@ export class Server {
   /** Sends a signal and waits for the process to exit: { code, signal, ms }. */
   async kill(sig = 'SIGTERM', timeoutMs = 30000) {
     const t0 = Date.now();
-    if (this.exitCode === undefined && !this.exitSignal) this.proc.kill(sig);
+    if (this.exitCode === undefined && !this.exitSignal) {
+      this.sent = sig;
+      this.proc.kill(sig);
+    }
     let timer;
     const timeout = new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`the server did not exit within ${timeoutMs} ms of ${sig}`)), timeoutMs); });
     try {
@@ -271,12 +353,21 @@ export class Server {
   }
 
   /** Stops the server with SIGTERM, removes its store, and asserts it exited with 0 (unless
-   *  expectCode is null). Leak reports of the sanitizer build make the exit code non-zero. */
+   *  expectCode is null). Leak reports of the sanitizer build make the exit code non-zero.
+   *  Fails, whatever expectCode says, when the server crashed before or while stopping. */
   async stop({ expectCode = 0 } = {}) {
     let r;
+    const before = this.problem || (this.exitCode !== undefined || this.exitSignal ? this.death() : null);
+    this.stopping = true;
     try {
       r = await this.kill('SIGTERM');
+      // The rest of stderr (a sanitizer's report is written just before the exit); a child
+      // process that inherited the pipe may keep it open, so this waits a bounded time.
+      let timer;
+      await Promise.race([this.closed, new Promise((res) => { timer = setTimeout(res, 5000); })]);
+      clearTimeout(timer);
     } catch (e) {
+      this.sent = 'SIGKILL';
       this.proc.kill('SIGKILL');
       await this.exited;
       throw e;
@@ -284,8 +375,21 @@ export class Server {
       live.delete(this);
       if (this.store) await this.store.cleanup().catch(() => {});
     }
-    if (expectCode !== null)
-      assert.equal(r.code, expectCode, `hamyari exited with ${r.code} (signal ${r.signal}); stderr:\n${this.stderr().slice(-4000)}`);
+    const tail = `stderr:\n${this.stderr().slice(-4000)}`;
+    // A crash while stopping fails the file even when the caller catches this rejection.
+    const during = this.sanitizer ? `printed a sanitizer report (${this.sanitizer.trim()})`
+      : r.signal && !before ? `died of ${r.signal} while stopping` : null;
+    if (during && !this.problem) {
+      this.problem = during;
+      process.exitCode = 1;
+      const err = new Error(`hamyari (pid ${this.proc.pid}) ${during}; ${tail}`);
+      setImmediate(() => { throw err; });
+    }
+    assert.equal(before, null, `hamyari had crashed before stop(): ${before}; ${tail}`);
+    assert.equal(this.sanitizer, null, `hamyari printed a sanitizer report; ${tail}`);
+    assert.equal(r.signal, null, `hamyari died of ${r.signal} while stopping; ${tail}`);
+    if (expectCode !== null) assert.equal(r.code, expectCode, `hamyari exited with ${r.code}; ${tail}`);
+    if (r.code) this.problem ??= `exited with code ${r.code} on SIGTERM`;
     return r;
   }
 }
@@ -403,7 +507,10 @@ export function assertSecurityHeaders(h, what = 'response') {
   assert.match(csp, /default-src 'self'/, `${what}: CSP lacks default-src 'self'`);
   assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'/, `${what}: CSP allows inline or eval`);
   assert.equal(get('x-content-type-options'), 'nosniff', `${what}: X-Content-Type-Options`);
-  assert.ok(get('referrer-policy'), `${what}: no Referrer-Policy`);
+  assert.equal(get('referrer-policy'), 'no-referrer', `${what}: Referrer-Policy`);
+  assert.equal(get('x-frame-options'), 'DENY', `${what}: X-Frame-Options`);
+  assert.equal(get('cross-origin-opener-policy'), 'same-origin', `${what}: Cross-Origin-Opener-Policy`);
+  assert.match(get('permissions-policy') || '', /camera=\(\)/, `${what}: Permissions-Policy`);
 }
 
 /** Asserts the standard error body {"error":{"code","message"[,"field"]}} with this code. */

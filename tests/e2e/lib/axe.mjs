@@ -26,3 +26,9 @@ export async function runAxe(page, { include = 'body' } = {}) {
 export function describeViolations(list) {
   return list.map((v) => `[${v.impact}] ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n');
 }
+
+/** Fails with the violations listed when axe finds a serious or critical one; `what` names the state. */
+export async function assertAxeClean(page, what) {
+  const { blocking } = await runAxe(page);
+  if (blocking.length) throw new Error(`${what}: axe:\n${describeViolations(blocking)}`);
+}

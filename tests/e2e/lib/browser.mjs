@@ -86,6 +86,9 @@ export async function instrumentedPage(context, { allowedOrigin, allowStatus = (
 }
 
 /** Wait until shell.js has translated the page (and the network has settled). */
+// A request still under way when a test follows a link is cut off by the navigation: no fault.
+export const faults = (problems) => problems.filter((s) => !/ net::ERR_ABORTED$/.test(s));
+
 export async function waitForShell(page, { idle = true } = {}) {
   await page.waitForSelector('html[data-i18n-ready]', { timeout: 15000 });
   if (idle) await page.waitForLoadState('networkidle');
@@ -95,4 +98,21 @@ export async function screenshotDir() {
   const dir = join(OUTPUT, 'screenshots');
   await mkdir(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * A new context (lang, viewport: null for the default) with an instrumented page signed in as
+ * `login` through the sign-in form, on the account page: { context, page, problems }.
+ */
+export async function signedIn(browser, serverUrl, { login, password, lang = 'fa', viewport = null }) {
+  const context = await newContext(browser, { lang, ...(viewport ? { viewport } : {}) });
+  const ip = await instrumentedPage(context, { allowedOrigin: serverUrl });
+  await ip.page.goto(`${serverUrl}/signin`);
+  await waitForShell(ip.page);
+  await ip.page.fill('#signin-login', login);
+  await ip.page.fill('#signin-password', password);
+  await ip.page.click('#signin-submit');
+  await ip.page.waitForURL(/\/account$/);
+  await waitForShell(ip.page);
+  return { context, ...ip };
 }
