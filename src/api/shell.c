@@ -9,6 +9,7 @@
 #include "api/shell.h"
 
 #include "api/pages.h"
+#include "domain/tree.h"
 #include "http/static.h"
 
 static const char *tr(const struct hy_shell *sh, const char *fa, const char *en) {
@@ -259,4 +260,44 @@ void hy_shell_end(struct hy_shell *sh, hy_buf *b) {
     hy_buf_puts(b, "</div>\n");
     if (sh->tpl) template_copy(sh, b, sh->main_close, sh->tpl_len, NULL, NULL);
     else hy_buf_puts(b, "</main>\n</body>\n</html>\n");
+}
+
+const char *hy_shell_digits(const struct hy_shell *sh, const char *s) {
+    if (!sh->fa || !s) return s ? s : "";
+    size_t n = strlen(s), k = 0;
+    char *out = hy_arena_alloc(sh->req->arena, n * 2 + 1);
+    if (!out) return s;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            out[k++] = (char)0xDB; /* U+06F0 … U+06F9 */
+            out[k++] = (char)(0xB0 + (s[i] - '0'));
+        } else {
+            out[k++] = s[i];
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
+const char *hy_shell_day(const struct hy_shell *sh, int32_t day) {
+    static const char *const months[12] = {"January", "February", "March",     "April",
+                                           "May",     "June",     "July",      "August",
+                                           "September", "October", "November", "December"};
+    static const char *const sh_months[12] = {"فروردین", "اردیبهشت", "خرداد", "تیر",
+                                              "مرداد",   "شهریور",   "مهر",   "آبان",
+                                              "آذر",     "دی",       "بهمن",  "اسفند"};
+    int y, m, d;
+    char *s;
+    if (sh->fa && hy_tree_sh_ymd(day, &y, &m, &d)) {
+        s = hy_arena_printf(sh->req->arena, "%d %s %d", d, sh_months[m - 1], y);
+    } else {
+        hy_tree_ymd(day, &y, &m, &d);
+        s = hy_arena_printf(sh->req->arena, "%d %s %d", d, months[m - 1], y);
+    }
+    return s ? hy_shell_digits(sh, s) : "";
+}
+
+const char *hy_shell_date(const struct hy_shell *sh, int64_t unix_time) {
+    int64_t day = unix_time >= 0 ? unix_time / 86400 : -((-unix_time + 86399) / 86400);
+    return hy_shell_day(sh, (int32_t)day);
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http/http.h"
 #include "util/buf.h"
@@ -37,5 +38,14 @@ void hy_shell_start(struct hy_shell *sh, hy_buf *b, const char *title, const cha
                     const char *switch_href);
 /* Closes what hy_shell_start opened and writes the rest of the shell. */
 void hy_shell_end(struct hy_shell *sh, hy_buf *b);
+
+/* `s` with its ASCII digits as Persian ones on a Persian page, else `s` itself (in the
+ * request's arena; `s` on allocation failure). */
+const char *hy_shell_digits(const struct hy_shell *sh, const char *s);
+/* A day (days since 1970-01-01) as the page's reader reads it: "15 آذر 1405" with Persian
+ * digits on a Persian page (Solar Hijri), "6 December 2026" on an English one. */
+const char *hy_shell_day(const struct hy_shell *sh, int32_t day);
+/* The day of a Unix time (UTC), as hy_shell_day writes it. */
+const char *hy_shell_date(const struct hy_shell *sh, int64_t unix_time);
 
 #endif

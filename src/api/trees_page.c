@@ -40,39 +40,12 @@ static const char *esc(struct page *p, const char *s) {
 
 /* ASCII digits as Persian ones on Persian pages. */
 static const char *digits(struct page *p, const char *s) {
-    if (!p->fa) return s;
-    size_t n = strlen(s), k = 0;
-    char *out = hy_arena_alloc(p->req->arena, n * 2 + 1);
-    if (!out) return s;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] >= '0' && s[i] <= '9') {
-            out[k++] = (char)0xDB; /* U+06F0 … U+06F9 */
-            out[k++] = (char)(0xB0 + (s[i] - '0'));
-        } else {
-            out[k++] = s[i];
-        }
-    }
-    out[k] = '\0';
-    return out;
+    return hy_shell_digits(&p->sh, s);
 }
 
 /* A day as people read it: Solar Hijri with Persian digits, or "6 December 2026". */
 static const char *day_text(struct page *p, int32_t day) {
-    static const char *const months[12] = {"January", "February", "March",     "April",
-                                           "May",     "June",     "July",      "August",
-                                           "September", "October", "November", "December"};
-    static const char *const sh_months[12] = {"فروردین", "اردیبهشت", "خرداد", "تیر",
-                                              "مرداد",   "شهریور",   "مهر",   "آبان",
-                                              "آذر",     "دی",       "بهمن",  "اسفند"};
-    int y, m, d;
-    char *s;
-    if (p->fa && hy_tree_sh_ymd(day, &y, &m, &d)) {
-        s = hy_arena_printf(p->req->arena, "%d %s %d", d, sh_months[m - 1], y);
-    } else {
-        hy_tree_ymd(day, &y, &m, &d);
-        s = hy_arena_printf(p->req->arena, "%d %s %d", d, months[m - 1], y);
-    }
-    return s ? digits(p, s) : "";
+    return hy_shell_day(&p->sh, day);
 }
 
 static const char *tr(const struct page *p, const char *fa, const char *en) {
