@@ -1,0 +1,352 @@
+/* grindex.c — the approved groups' index of one process (app/grindex.h): loading it from the
+ * store with each group's answer bytes, answering from it, keeping the current one and
+ * rebuilding it in a background thread. */
+#include "app/grindex.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/spindex.h"
+#include "store/groups.h"
+#include "util/jsonw.h"
+#include "util/log.h"
+
+#define PAGE_ROWS 10000
+
+struct hy_grindex {
+    _Atomic long refs;
+    int64_t version;
+    hy_spindex *sp;
+    size_t n;
+    char *text;       /* the groups' answer bytes, record after record */
+    uint32_t *off;    /* record i's bytes are text[off[i] .. off[i + 1]) */
+    size_t text_size; /* bytes allocated for text */
+};
+
+static void ix_free(hy_grindex *ix) {
+    if (!ix) return;
+    hy_spindex_free(ix->sp);
+    free(ix->text);
+    free(ix->off);
+    free(ix);
+}
+
+hy_grindex *hy_grindex_retain(hy_grindex *ix) {
+    if (ix) atomic_fetch_add(&ix->refs, 1);
+    return ix;
+}
+
+void hy_grindex_release(hy_grindex *ix) {
+    if (ix && atomic_fetch_sub(&ix->refs, 1) == 1) ix_free(ix);
+}
+
+int64_t hy_grindex_version(const hy_grindex *ix) { return ix->version; }
+size_t hy_grindex_groups(const hy_grindex *ix) { return ix->n; }
+
+size_t hy_grindex_bytes_spatial(const hy_grindex *ix) {
+    struct hy_spindex_stats st;
+    hy_spindex_stats(ix->sp, &st);
+    return st.bytes;
+}
+
+size_t hy_grindex_bytes(const hy_grindex *ix) {
+    return sizeof *ix + hy_grindex_bytes_spatial(ix) + ix->text_size +
+           (ix->n + 1) * sizeof *ix->off;
+}
+
+/* ---------------------------------------------------------------- loading */
+
+/* What the load gathers before the spatial index is built: the records with their polygon
+ * texts (offsets into `polygons` until the end, when the buffer no longer moves). */
+struct gather {
+    struct hy_spindex_rec *recs;
+    size_t *poly_at; /* per record: polygon text offset + 1 in `polygons`, 0 = none */
+    size_t n, size;
+    hy_buf text, polygons;
+    uint32_t *off;
+    char last_id[HY_ID_LEN + 1];
+};
+
+static void gather_free(struct gather *g) {
+    free(g->recs);
+    free(g->poly_at);
+    free(g->off);
+    hy_buf_free(&g->text);
+    hy_buf_free(&g->polygons);
+    memset(g, 0, sizeof *g);
+}
+
+static int grow(struct gather *g) {
+    size_t size = g->size ? g->size * 2 : 1024;
+    struct hy_spindex_rec *r = realloc(g->recs, size * sizeof *r);
+    if (!r) return -1;
+    g->recs = r;
+    size_t *p = realloc(g->poly_at, size * sizeof *p);
+    if (!p) return -1;
+    g->poly_at = p;
+    uint32_t *o = realloc(g->off, (size + 1) * sizeof *o);
+    if (!o) return -1;
+    g->off = o;
+    g->size = size;
+    return 0;
+}
+
+/* Adds one group: its answer bytes (the object without its closing brace) and its record. */
+static int gather_add(struct gather *g, const struct hy_group *gr, hy_grindex_write_fn write) {
+    /* The store lists by id; the spatial index breaks ties by record number. */
+    if (g->n && strcmp(gr->id, g->last_id) <= 0) return -1;
+    memcpy(g->last_id, gr->id, sizeof g->last_id);
+    if (g->n == g->size && grow(g) < 0) return -1;
+    if (g->n >= HY_SPINDEX_MAX_GROUPS) return -1;
+    g->off[g->n] = (uint32_t)g->text.len;
+    if (write(&g->text, gr, false) || g->text.len == 0 || g->text.data[g->text.len - 1] != '}')
+        return -1;
+    g->text.len--; /* the closing brace: the answer writes the query's fields first */
+    if (g->text.len > UINT32_MAX) return -1;
+    bool radius = gr->area_kind && !strcmp(gr->area_kind, "radius");
+    bool polygon = gr->area_kind && !strcmp(gr->area_kind, "polygon");
+    g->poly_at[g->n] = 0;
+    if (polygon) {
+        g->poly_at[g->n] = g->polygons.len + 1;
+        if (hy_buf_append(&g->polygons, gr->area ? gr->area : "",
+                          gr->area ? strlen(gr->area) + 1 : 1))
+            return -1;
+    }
+    g->recs[g->n] = (struct hy_spindex_rec){
+        .lat = gr->lat,
+        .lon = gr->lon,
+        .area_kind = radius ? "radius" : polygon ? "polygon" : NULL,
+        .radius_m = gr->radius_m,
+        .area_box = gr->area_box,
+    };
+    g->n++;
+    return 0;
+}
+
+struct load_ctx {
+    const _Atomic bool *stop;
+    hy_grindex_write_fn write;
+    struct gather g;
+    int64_t version;
+};
+
+static int load_tx(hy_store *s, void *ctx) {
+    struct load_ctx *c = ctx;
+    gather_free(&c->g); /* from an attempt whose commit failed */
+    int r = s->ops->groups->version(s, &c->version);
+    if (r < 0) return r;
+    char after[HY_ID_LEN + 1] = "";
+    for (;;) {
+        if (c->stop && atomic_load(c->stop)) return HY_DB_ABORT;
+        hy_arena *a = hy_arena_new(0);
+        if (!a) return HY_DB_HARD;
+        struct hy_group *rows = NULL;
+        int n = s->ops->groups->list(s, "approved", after, PAGE_ROWS, a, &rows);
+        for (int i = 0; i < n; i++)
+            if (gather_add(&c->g, &rows[i], c->write) < 0) n = HY_DB_HARD;
+        if (n > 0) memcpy(after, rows[n - 1].id, sizeof after);
+        hy_arena_free(a);
+        if (n < 0) return n;
+        if (n < PAGE_ROWS) break;
+    }
+    return HY_DB_ONE;
+}
+
+/* Builds the index from what the load gathered (and frees that). */
+static int finish(struct gather *g, int64_t version, hy_grindex **ret) {
+    hy_grindex *ix = calloc(1, sizeof *ix);
+    if (!ix) return HY_DB_HARD;
+    atomic_init(&ix->refs, 1);
+    ix->version = version;
+    ix->n = g->n;
+    if (!g->off && grow(g) < 0) {
+        ix_free(ix);
+        return HY_DB_HARD;
+    }
+    g->off[g->n] = (uint32_t)g->text.len;
+    for (size_t i = 0; i < g->n; i++)
+        if (g->poly_at[i]) g->recs[i].area = g->polygons.data + g->poly_at[i] - 1;
+    size_t bad = 0;
+    int r = hy_spindex_build(g->recs, g->n, &ix->sp, &bad);
+    if (r < 0) {
+        if (r == -EINVAL) hy_warn("groups index: approved group #%zu cannot be indexed", bad);
+        ix_free(ix);
+        return HY_DB_HARD;
+    }
+    /* Keep exactly what the answers need: the offsets and the bytes, trimmed. */
+    ix->off = g->off;
+    g->off = NULL;
+    size_t len = 0;
+    ix->text = hy_buf_steal(&g->text, &len);
+    if (ix->text) {
+        char *t = realloc(ix->text, len + 1);
+        if (t) ix->text = t;
+    }
+    ix->text_size = ix->text ? len + 1 : 0;
+    uint32_t *o = realloc(ix->off, (g->n + 1) * sizeof *o);
+    if (o) ix->off = o;
+    gather_free(g);
+    *ret = ix;
+    return HY_DB_ONE;
+}
+
+int hy_grindex_load(hy_db *db, hy_grindex_write_fn write, const _Atomic bool *stop,
+                    hy_grindex **ret) {
+    struct load_ctx c = {.stop = stop, .write = write};
+    int r = hy_db_run(db, HY_TX_READ, load_tx, &c);
+    if (r >= 0) r = finish(&c.g, c.version, ret);
+    gather_free(&c.g);
+    return r;
+}
+
+/* ---------------------------------------------------------------- answers */
+
+int hy_grindex_near_write(const hy_grindex *ix, const struct hy_group_near *q, hy_buf *b,
+                          size_t *ret_n) {
+    const struct hy_spindex_query sq = {.lat = q->lat,
+                                        .lon = q->lon,
+                                        .limit = q->limit,
+                                        .radius_m = q->radius_m,
+                                        .has_box = q->has_box,
+                                        .box = q->box};
+    if (q->limit < 1 || q->limit > HY_SPINDEX_LIMIT_MAX) return -EINVAL;
+    struct hy_spindex_hit *hits = malloc(q->limit * sizeof *hits);
+    if (!hits) return -ENOMEM;
+    int n = hy_spindex_near(ix->sp, &sq, hits);
+    int w = 0;
+    for (int i = 0; i < n && !w; i++) {
+        uint32_t rec = hits[i].rec;
+        if (i) w = hy_buf_putc(b, ',');
+        /* hy_group_json_write()'s tail, after the bytes the group alone decides */
+        if (!w) w = hy_buf_append(b, ix->text + ix->off[rec], ix->off[rec + 1] - ix->off[rec]);
+        if (!w) w = hy_buf_puts(b, ",\"distance_m\":");
+        if (!w) w = hy_jw_int(b, (int64_t)llround(hits[i].distance_m));
+        if (!w) w = hy_buf_puts(b, hits[i].covers ? ",\"covers\":true}" : ",\"covers\":false}");
+    }
+    free(hits);
+    if (n < 0) return n;
+    if (w) return w;
+    *ret_n = (size_t)n;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- the process's cache */
+
+#define RETRY_AFTER_FAILURE_US 5000000
+
+struct hy_grindex_cache {
+    hy_db *db;
+    hy_grindex_write_fn write;
+    pthread_mutex_t mu;
+    hy_grindex *cur; /* holds one reference */
+    bool building, started;
+    pthread_t th;
+    int64_t failed_at; /* hy_db_clock_us() of the last failed build, 0 = none */
+    _Atomic bool stop;
+    _Atomic uint64_t builds;
+};
+
+hy_grindex_cache *hy_grindex_cache_new(hy_db *db, hy_grindex_write_fn write) {
+    hy_grindex_cache *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->db = db;
+    c->write = write;
+    if (pthread_mutex_init(&c->mu, NULL) != 0) {
+        free(c);
+        return NULL;
+    }
+    atomic_init(&c->stop, false);
+    atomic_init(&c->builds, 0);
+    return c;
+}
+
+static void *build_main(void *arg) {
+    hy_grindex_cache *c = arg;
+    int64_t t0 = hy_db_clock_us();
+    hy_grindex *ix = NULL;
+    int r = hy_grindex_load(c->db, c->write, &c->stop, &ix);
+    hy_db_release(c->db);
+    int64_t ms = (hy_db_clock_us() - t0) / 1000;
+    if (r == HY_DB_ONE)
+        hy_info("groups index: %zu approved groups, %zu KiB (spatial %zu KiB), built in %lld ms "
+                "(groups version %lld)",
+                hy_grindex_groups(ix), hy_grindex_bytes(ix) / 1024,
+                hy_grindex_bytes_spatial(ix) / 1024, (long long)ms,
+                (long long)hy_grindex_version(ix));
+    else if (r != HY_DB_ABORT)
+        hy_warn("groups index: the build failed (store status %d); nearest groups read the "
+                "store",
+                r);
+    hy_grindex *old = NULL;
+    pthread_mutex_lock(&c->mu);
+    if (r == HY_DB_ONE) {
+        old = c->cur;
+        c->cur = ix;
+        c->failed_at = 0;
+        atomic_fetch_add(&c->builds, 1);
+    } else if (r != HY_DB_ABORT) {
+        c->failed_at = hy_db_clock_us();
+    }
+    c->building = false;
+    pthread_mutex_unlock(&c->mu);
+    hy_grindex_release(old);
+    return NULL;
+}
+
+/* Starts a build unless one runs. Called with c->mu held. */
+static void start_locked(hy_grindex_cache *c) {
+    if (c->building || atomic_load(&c->stop)) return;
+    if (c->failed_at && hy_db_clock_us() - c->failed_at < RETRY_AFTER_FAILURE_US) return;
+    if (c->started) {
+        pthread_join(c->th, NULL); /* finished: building is false */
+        c->started = false;
+    }
+    c->building = true;
+    if (pthread_create(&c->th, NULL, build_main, c) != 0) {
+        c->building = false;
+        c->failed_at = hy_db_clock_us();
+        hy_warn("groups index: cannot start a build thread");
+        return;
+    }
+    c->started = true;
+}
+
+void hy_grindex_cache_refresh(hy_grindex_cache *c) {
+    if (!c) return;
+    pthread_mutex_lock(&c->mu);
+    start_locked(c);
+    pthread_mutex_unlock(&c->mu);
+}
+
+hy_grindex *hy_grindex_cache_get(hy_grindex_cache *c, int64_t version, bool primary) {
+    if (!c) return NULL;
+    hy_grindex *ix = NULL;
+    pthread_mutex_lock(&c->mu);
+    if (c->cur && c->cur->version == version) {
+        ix = hy_grindex_retain(c->cur);
+    } else if (!c->cur || version > c->cur->version || primary) {
+        start_locked(c);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return ix;
+}
+
+void hy_grindex_cache_free(hy_grindex_cache *c) {
+    if (!c) return;
+    atomic_store(&c->stop, true);
+    pthread_mutex_lock(&c->mu);
+    bool started = c->started;
+    c->started = false;
+    pthread_mutex_unlock(&c->mu);
+    if (started) pthread_join(c->th, NULL);
+    hy_grindex_release(c->cur);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+uint64_t hy_grindex_cache_builds(const hy_grindex_cache *c) {
+    return c ? atomic_load(&((hy_grindex_cache *)c)->builds) : 0;
+}
