@@ -168,28 +168,27 @@ struct near_ctx {
     hy_arena *a;
     struct hy_group *g;
     int n;
-    hy_grindex_cache *cache; /* the process's index of the approved groups, or NULL */
-    bool primary;            /* the read goes to the database the index is built from */
-    hy_grindex *ix;          /* set: answer from it (it holds the groups this read sees) */
 };
 
-/* The groups version is read after the request arrived: an index built at that version holds
- * every approved group as this read sees it, so the answer is the store path's (and reflects
- * every change committed before the request). A change committed after the version read is
- * as if committed after this one-statement read. Otherwise the store answers. */
 static int near_tx(hy_store *s, void *ctx) {
     struct near_ctx *c = ctx;
-    hy_grindex_release(c->ix); /* from an attempt that failed */
-    c->ix = NULL;
-    if (c->cache) {
-        int64_t version = 0;
-        int r = s->ops->groups->version(s, &version);
-        if (r < 0) return r;
-        c->ix = hy_grindex_cache_get(c->cache, version, c->primary);
-        if (c->ix) return HY_DB_ONE;
-    }
     c->n = s->ops->groups->near(s, &c->q, c->a, &c->g);
     return c->n < 0 ? c->n : HY_DB_ONE;
+}
+
+/* The process's index of the approved groups when it holds them as the store does now: the
+ * groups version, read after the request arrived (app/grindex.h), is the one it was built at,
+ * so its answer is the store path's and reflects every change committed before the request
+ * (a change committed after the read is as if committed after the store path's one-statement
+ * read). NULL: the store answers (and a rebuild has started). */
+static hy_grindex *near_index(hy_req *req, hy_db *db, int *ret_status) {
+    struct hy_app *app = hy_req_app(req);
+    *ret_status = HY_DB_ONE;
+    if (!app || !app->grindex) return NULL;
+    int64_t version = 0;
+    *ret_status = hy_grindex_cache_version(app->grindex, db, &version);
+    if (*ret_status < 0) return NULL;
+    return hy_grindex_cache_get(app->grindex, version, db == app->db);
 }
 
 struct search_ctx {
@@ -286,23 +285,19 @@ static hy_result groups_near(hy_req *req, const char *near) {
     }
     /* Reads only: every statement is its own snapshot (a group approved meanwhile may show or
      * not); HY_TX_SINGLE saves BEGIN/COMMIT, two round trips on PostgreSQL. */
-    struct hy_app *app = hy_req_app(req);
     hy_db *db = hy_req_read_db(req);
-    c.cache = app ? app->grindex : NULL;
-    c.primary = app && db == app->db;
-    int r = hy_db_run(db, HY_TX_SINGLE, near_tx, &c);
-    if (r < 0) {
-        hy_grindex_release(c.ix);
-        return hy_reply_store_error(req, r);
-    }
+    int r;
+    hy_grindex *ix = near_index(req, db, &r);
+    if (!ix && r >= 0) r = hy_db_run(db, HY_TX_SINGLE, near_tx, &c);
+    if (r < 0) return hy_reply_store_error(req, r);
     /* The hottest answer: written straight as text (the same bytes as reply_groups()). */
     hy_buf b = HY_BUF_INIT(0);
     size_t n = 0;
-    int w = hy_buf_reserve(&b, 512 + (c.ix ? c.q.limit : (size_t)c.n) * 400);
+    int w = hy_buf_reserve(&b, 512 + (ix ? c.q.limit : (size_t)c.n) * 400);
     if (!w) w = hy_buf_puts(&b, "{\"groups\":[");
-    if (c.ix) {
-        if (!w) w = hy_grindex_near_write(c.ix, &c.q, &b, &n);
-        hy_grindex_release(c.ix);
+    if (ix) {
+        if (!w) w = hy_grindex_near_write(ix, &c.q, &b, &n);
+        hy_grindex_release(ix);
     } else {
         n = (size_t)c.n;
         for (int i = 0; i < c.n && !w; i++) {

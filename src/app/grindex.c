@@ -247,6 +247,13 @@ struct hy_grindex_cache {
     int64_t failed_at; /* hy_db_clock_us() of the last failed build, 0 = none */
     _Atomic bool stop;
     _Atomic uint64_t builds;
+    /* shared version reads (hy_grindex_cache_version) */
+    bool share_reads;        /* the primary is PostgreSQL: a read is a round trip */
+    pthread_cond_t read_cv;  /* a shared read ended */
+    bool reading;            /* a shared read is in flight */
+    uint64_t reads_started;  /* shared reads begun, the one in flight included */
+    uint64_t read_done;      /* the number (1, 2, …) of the newest read that ended, 0 = none */
+    int64_t read_version;    /* what that read saw */
 };
 
 hy_grindex_cache *hy_grindex_cache_new(hy_db *db, hy_grindex_write_fn write) {
@@ -258,6 +265,12 @@ hy_grindex_cache *hy_grindex_cache_new(hy_db *db, hy_grindex_write_fn write) {
         free(c);
         return NULL;
     }
+    if (pthread_cond_init(&c->read_cv, NULL) != 0) {
+        pthread_mutex_destroy(&c->mu);
+        free(c);
+        return NULL;
+    }
+    c->share_reads = strcmp(hy_db_backend(db), "sqlite") != 0;
     atomic_init(&c->stop, false);
     atomic_init(&c->builds, 0);
     return c;
@@ -334,6 +347,41 @@ hy_grindex *hy_grindex_cache_get(hy_grindex_cache *c, int64_t version, bool prim
     return ix;
 }
 
+static int version_tx(hy_store *s, void *ctx) {
+    int r = s->ops->groups->version(s, ctx);
+    return r < 0 ? r : HY_DB_ONE;
+}
+
+int hy_grindex_cache_version(hy_grindex_cache *c, hy_db *db, int64_t *ret) {
+    if (!c || !c->share_reads || db != c->db) return hy_db_run(db, HY_TX_SINGLE, version_tx, ret);
+    pthread_mutex_lock(&c->mu);
+    /* The read in flight (if any) began before this call: wait for the one after it. */
+    uint64_t need = c->reads_started + 1;
+    int r = HY_DB_ONE;
+    while (c->read_done < need) {
+        if (c->reading) {
+            pthread_cond_wait(&c->read_cv, &c->mu);
+            continue;
+        }
+        c->reading = true;
+        uint64_t mine = ++c->reads_started;
+        pthread_mutex_unlock(&c->mu);
+        int64_t v = 0;
+        r = hy_db_run(db, HY_TX_SINGLE, version_tx, &v);
+        pthread_mutex_lock(&c->mu);
+        c->reading = false;
+        if (r >= 0) {
+            c->read_done = mine;
+            c->read_version = v;
+        }
+        pthread_cond_broadcast(&c->read_cv);
+        if (r < 0) break; /* the waiters start a read of their own */
+    }
+    if (r >= 0) *ret = c->read_version;
+    pthread_mutex_unlock(&c->mu);
+    return r < 0 ? r : HY_DB_ONE;
+}
+
 void hy_grindex_cache_free(hy_grindex_cache *c) {
     if (!c) return;
     atomic_store(&c->stop, true);
@@ -343,6 +391,7 @@ void hy_grindex_cache_free(hy_grindex_cache *c) {
     pthread_mutex_unlock(&c->mu);
     if (started) pthread_join(c->th, NULL);
     hy_grindex_release(c->cur);
+    pthread_cond_destroy(&c->read_cv);
     pthread_mutex_destroy(&c->mu);
     free(c);
 }

@@ -69,6 +69,13 @@ void hy_grindex_cache_refresh(hy_grindex_cache *c);
  * `version` or `primary` is set (the version was read on the database the cache builds from;
  * a read replica that lags behind does not cause rebuilds). Accepts a NULL cache. */
 hy_grindex *hy_grindex_cache_get(hy_grindex_cache *c, int64_t version, bool primary);
+/* The groups version as a read that began after this call did sees it, on `db`: the primary
+ * (the database the cache builds from) or a read replica. On a PostgreSQL primary the reads
+ * are shared: one is in flight at a time, and a caller waits for the next one to begin and
+ * end, so a batch of callers costs one round trip and each still sees every change committed
+ * before it called. Elsewhere (SQLite, a replica) the caller reads on its own. HY_DB_ONE or a
+ * negative store status. */
+int hy_grindex_cache_version(hy_grindex_cache *c, hy_db *db, int64_t *ret);
 /* Stops a running build, waits for its thread and frees the cache and its index. Accepts
  * NULL. */
 void hy_grindex_cache_free(hy_grindex_cache *c);

@@ -16,6 +16,8 @@
  * Talks to the stores only through hy_db_open / hy_db_run / the ops tables. */
 #include <libpq-fe.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -664,6 +666,50 @@ static bool wait_builds(hy_grindex_cache *c, uint64_t builds) {
     return hy_grindex_cache_builds(c) >= builds;
 }
 
+/* Shared version reads: readers on several threads while a writer raises the version; each
+ * read must see at least the version committed before it was asked for. */
+struct reader {
+    hy_db *db;
+    hy_grindex_cache *cache;
+    _Atomic int64_t *committed;
+    int stale, failed;
+};
+
+static void *reader_main(void *arg) {
+    struct reader *r = arg;
+    for (int i = 0; i < 200; i++) {
+        int64_t floor = atomic_load(r->committed), v = -1;
+        if (hy_grindex_cache_version(r->cache, r->db, &v) != HY_DB_ONE) r->failed++;
+        else if (v < floor) r->stale++;
+    }
+    hy_db_release(r->db);
+    return NULL;
+}
+
+static void check_shared_reads(hy_db *db, hy_grindex_cache *cache) {
+    static _Atomic int64_t committed;
+    atomic_store(&committed, version_of(db));
+    struct reader rd[6];
+    pthread_t th[6];
+    for (int i = 0; i < 6; i++) {
+        rd[i] = (struct reader){.db = db, .cache = cache, .committed = &committed};
+        CHECK(pthread_create(&th[i], NULL, reader_main, &rd[i]) == 0, "thread");
+    }
+    struct hy_group g = groups[10];
+    for (int i = 0; i < 40; i++) {
+        g.updated_at++;
+        CHECK(hy_db_run(db, HY_TX_WRITE, write_tx, &(struct write_ctx){"edit", &g, NULL}) ==
+                  HY_DB_ONE,
+              "write");
+        atomic_store(&committed, version_of(db));
+    }
+    for (int i = 0; i < 6; i++) {
+        pthread_join(th[i], NULL);
+        CHECK(!rd[i].stale && !rd[i].failed, "reader %d: %d stale, %d failed", i, rd[i].stale,
+              rd[i].failed);
+    }
+}
+
 static void check_group_versions(hy_db *db) {
     hy_grindex_cache *cache = hy_grindex_cache_new(db, hy_group_json_write);
     hy_grindex_cache_refresh(cache);
@@ -700,8 +746,12 @@ static void check_group_versions(hy_db *db) {
     snprintf(fresh.id, sizeof fresh.id, "%032x", 0xbeefu);
     check_write(db, cache, (struct write_ctx){"insert", &fresh, NULL}, true, &fresh);
 
+    check_shared_reads(db, cache);
+
     /* The cache follows: a miss at the new version starts a rebuild that ends at it. */
-    int64_t v = version_of(db);
+    int64_t v = version_of(db), shared = -1;
+    CHECK(hy_grindex_cache_version(cache, db, &shared) == HY_DB_ONE && shared == v,
+          "shared read %lld, store %lld", (long long)shared, (long long)v);
     uint64_t builds = hy_grindex_cache_builds(cache);
     CHECK(!hy_grindex_cache_get(cache, v, true), "stale index handed out");
     CHECK(wait_builds(cache, builds + 1), "rebuild");
