@@ -8,22 +8,30 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
+#include "app/vcache.h"
 #include "domain/spindex.h"
 #include "store/groups.h"
 #include "util/jsonw.h"
 #include "util/log.h"
 
 #define PAGE_ROWS 10000
+/* The answer bytes are kept deflated one group at a time (raw deflate), every group with the
+ * same preset dictionary: groups taken across the first page, up to this many bytes. On the
+ * bench's data 75 bytes a group instead of 330 (docs/spatial-index.md). */
+#define DICT_MAX 4096
 
 struct hy_grindex {
     _Atomic long refs;
     int64_t version;
     hy_spindex *sp;
     size_t n;
-    char *text;       /* the groups' answer bytes, record after record */
+    char *text;       /* the groups' answer bytes, deflated, record after record */
     uint32_t *off;    /* record i's bytes are text[off[i] .. off[i + 1]) */
     size_t text_size; /* bytes allocated for text */
+    unsigned char dict[DICT_MAX]; /* the preset dictionary */
+    size_t ndict;
 };
 
 static void ix_free(hy_grindex *ix) {
@@ -68,6 +76,11 @@ struct gather {
     hy_buf text, polygons;
     uint32_t *off;
     char last_id[HY_ID_LEN + 1];
+    hy_buf frag; /* one group's bytes before deflating */
+    z_stream zs;
+    bool zs_ready;
+    unsigned char dict[DICT_MAX];
+    size_t ndict;
 };
 
 static void gather_free(struct gather *g) {
@@ -76,6 +89,8 @@ static void gather_free(struct gather *g) {
     free(g->off);
     hy_buf_free(&g->text);
     hy_buf_free(&g->polygons);
+    hy_buf_free(&g->frag);
+    if (g->zs_ready) deflateEnd(&g->zs);
     memset(g, 0, sizeof *g);
 }
 
@@ -94,6 +109,42 @@ static int grow(struct gather *g) {
     return 0;
 }
 
+/* The preset dictionary: the answer bytes of groups spread over `rows` (the first page). */
+static int make_dict(struct gather *g, const struct hy_group *rows, size_t n,
+                     hy_grindex_write_fn write) {
+    for (size_t k = 0; k < n && g->ndict < DICT_MAX; k++) {
+        size_t i = (k * 7919) % n; /* a stride prime to n's usual sizes: spread, no repeats */
+        hy_buf_reset(&g->frag);
+        if (write(&g->frag, &rows[i], false)) return -1;
+        size_t m = g->frag.len < DICT_MAX - g->ndict ? g->frag.len : DICT_MAX - g->ndict;
+        memcpy(g->dict + g->ndict, g->frag.data, m);
+        g->ndict += m;
+    }
+    return 0;
+}
+
+/* Appends bytes p[0..n) to g->text, deflated with the preset dictionary. */
+static int deflate_add(struct gather *g, const char *p, size_t n) {
+    if (!g->zs_ready) {
+        if (deflateInit2(&g->zs, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) !=
+            Z_OK)
+            return -1;
+        g->zs_ready = true;
+    } else if (deflateReset(&g->zs) != Z_OK) {
+        return -1;
+    }
+    if (g->ndict && deflateSetDictionary(&g->zs, g->dict, (uInt)g->ndict) != Z_OK) return -1;
+    uLong bound = deflateBound(&g->zs, (uLong)n);
+    if (hy_buf_reserve(&g->text, bound)) return -1;
+    g->zs.next_in = (Bytef *)(uintptr_t)p;
+    g->zs.avail_in = (uInt)n;
+    g->zs.next_out = (Bytef *)g->text.data + g->text.len;
+    g->zs.avail_out = (uInt)bound;
+    if (deflate(&g->zs, Z_FINISH) != Z_STREAM_END) return -1;
+    g->text.len += bound - g->zs.avail_out;
+    return 0;
+}
+
 /* Adds one group: its answer bytes (the object without its closing brace) and its record. */
 static int gather_add(struct gather *g, const struct hy_group *gr, hy_grindex_write_fn write) {
     /* The store lists by id; the spatial index breaks ties by record number. */
@@ -102,10 +153,11 @@ static int gather_add(struct gather *g, const struct hy_group *gr, hy_grindex_wr
     if (g->n == g->size && grow(g) < 0) return -1;
     if (g->n >= HY_SPINDEX_MAX_GROUPS) return -1;
     g->off[g->n] = (uint32_t)g->text.len;
-    if (write(&g->text, gr, false) || g->text.len == 0 || g->text.data[g->text.len - 1] != '}')
+    hy_buf_reset(&g->frag);
+    if (write(&g->frag, gr, false) || g->frag.len == 0 || g->frag.data[g->frag.len - 1] != '}')
         return -1;
-    g->text.len--; /* the closing brace: the answer writes the query's fields first */
-    if (g->text.len > UINT32_MAX) return -1;
+    /* without the closing brace: the answer writes the query's fields first */
+    if (deflate_add(g, g->frag.data, g->frag.len - 1) < 0 || g->text.len > UINT32_MAX) return -1;
     bool radius = gr->area_kind && !strcmp(gr->area_kind, "radius");
     bool polygon = gr->area_kind && !strcmp(gr->area_kind, "polygon");
     g->poly_at[g->n] = 0;
@@ -145,6 +197,8 @@ static int load_tx(hy_store *s, void *ctx) {
         if (!a) return HY_DB_HARD;
         struct hy_group *rows = NULL;
         int n = s->ops->groups->list(s, "approved", after, PAGE_ROWS, a, &rows);
+        if (n > 0 && !c->g.ndict && make_dict(&c->g, rows, (size_t)n, c->write) < 0)
+            n = HY_DB_HARD;
         for (int i = 0; i < n; i++)
             if (gather_add(&c->g, &rows[i], c->write) < 0) n = HY_DB_HARD;
         if (n > 0) memcpy(after, rows[n - 1].id, sizeof after);
@@ -186,6 +240,8 @@ static int finish(struct gather *g, int64_t version, hy_grindex **ret) {
         if (t) ix->text = t;
     }
     ix->text_size = ix->text ? len + 1 : 0;
+    memcpy(ix->dict, g->dict, g->ndict);
+    ix->ndict = g->ndict;
     uint32_t *o = realloc(ix->off, (g->n + 1) * sizeof *o);
     if (o) ix->off = o;
     gather_free(g);
@@ -204,6 +260,25 @@ int hy_grindex_load(hy_db *db, hy_grindex_write_fn write, const _Atomic bool *st
 
 /* ---------------------------------------------------------------- answers */
 
+/* Appends record rec's answer bytes to b. 0, or -1 when they do not inflate. */
+static int inflate_rec(const hy_grindex *ix, z_stream *zs, uint32_t rec, hy_buf *b) {
+    if (inflateReset(zs) != Z_OK) return -1;
+    if (ix->ndict && inflateSetDictionary(zs, ix->dict, (uInt)ix->ndict) != Z_OK) return -1;
+    zs->next_in = (Bytef *)ix->text + ix->off[rec];
+    zs->avail_in = ix->off[rec + 1] - ix->off[rec];
+    for (;;) {
+        if (hy_buf_reserve(b, 1024)) return -1;
+        size_t room = b->size - b->len - 1;
+        zs->next_out = (Bytef *)b->data + b->len;
+        zs->avail_out = (uInt)room;
+        int r = inflate(zs, Z_NO_FLUSH);
+        b->len += room - zs->avail_out;
+        b->data[b->len] = '\0';
+        if (r == Z_STREAM_END) return 0;
+        if ((r != Z_OK && r != Z_BUF_ERROR) || (r == Z_BUF_ERROR && zs->avail_out > 0)) return -1;
+    }
+}
+
 int hy_grindex_near_write(const hy_grindex *ix, const struct hy_group_near *q, hy_buf *b,
                           size_t *ret_n) {
     const struct hy_spindex_query sq = {.lat = q->lat,
@@ -217,15 +292,19 @@ int hy_grindex_near_write(const hy_grindex *ix, const struct hy_group_near *q, h
     if (!hits) return -ENOMEM;
     int n = hy_spindex_near(ix->sp, &sq, hits);
     int w = 0;
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (n > 0 && inflateInit2(&zs, -15) != Z_OK) n = -ENOMEM;
     for (int i = 0; i < n && !w; i++) {
         uint32_t rec = hits[i].rec;
         if (i) w = hy_buf_putc(b, ',');
         /* hy_group_json_write()'s tail, after the bytes the group alone decides */
-        if (!w) w = hy_buf_append(b, ix->text + ix->off[rec], ix->off[rec + 1] - ix->off[rec]);
+        if (!w && inflate_rec(ix, &zs, rec, b) < 0) w = b->err ? b->err : -EIO;
         if (!w) w = hy_buf_puts(b, ",\"distance_m\":");
         if (!w) w = hy_jw_int(b, (int64_t)llround(hits[i].distance_m));
         if (!w) w = hy_buf_puts(b, hits[i].covers ? ",\"covers\":true}" : ",\"covers\":false}");
     }
+    if (n > 0) inflateEnd(&zs);
     free(hits);
     if (n < 0) return n;
     if (w) return w;
@@ -235,25 +314,45 @@ int hy_grindex_near_write(const hy_grindex *ix, const struct hy_group_near *q, h
 
 /* ---------------------------------------------------------------- the process's cache */
 
-#define RETRY_AFTER_FAILURE_US 5000000
-
 struct hy_grindex_cache {
     hy_db *db;
     hy_grindex_write_fn write;
-    pthread_mutex_t mu;
-    hy_grindex *cur; /* holds one reference */
-    bool building, started;
-    pthread_t th;
-    int64_t failed_at; /* hy_db_clock_us() of the last failed build, 0 = none */
-    _Atomic bool stop;
-    _Atomic uint64_t builds;
+    hy_vcache *vc;
     /* shared version reads (hy_grindex_cache_version) */
-    bool share_reads;        /* the primary is PostgreSQL: a read is a round trip */
-    pthread_cond_t read_cv;  /* a shared read ended */
-    bool reading;            /* a shared read is in flight */
-    uint64_t reads_started;  /* shared reads begun, the one in flight included */
-    uint64_t read_done;      /* the number (1, 2, …) of the newest read that ended, 0 = none */
-    int64_t read_version;    /* what that read saw */
+    bool share_reads;       /* the primary is PostgreSQL: a read is a round trip */
+    pthread_mutex_t mu;
+    pthread_cond_t read_cv; /* a shared read ended */
+    bool reading;           /* a shared read is in flight */
+    uint64_t reads_started; /* shared reads begun, the one in flight included */
+    uint64_t read_done;     /* the number (1, 2, …) of the newest read that ended, 0 = none */
+    int64_t read_version;   /* what that read saw */
+};
+
+static int kind_load(hy_db *db, void *arg, const _Atomic bool *stop, void **ret) {
+    const hy_grindex_cache *c = arg;
+    hy_grindex *ix = NULL;
+    int r = hy_grindex_load(db, c->write, stop, &ix);
+    if (r == HY_DB_ONE) *ret = ix;
+    return r;
+}
+static int64_t kind_version(const void *ix) { return hy_grindex_version(ix); }
+static void *kind_retain(void *ix) { return hy_grindex_retain(ix); }
+static void kind_release(void *ix) { hy_grindex_release(ix); }
+static void kind_built(const void *copy, int64_t ms) {
+    const hy_grindex *ix = copy;
+    hy_info("groups index: %zu approved groups, %zu KiB (spatial %zu KiB), built in %lld ms "
+            "(groups version %lld)",
+            hy_grindex_groups(ix), hy_grindex_bytes(ix) / 1024,
+            hy_grindex_bytes_spatial(ix) / 1024, (long long)ms, (long long)hy_grindex_version(ix));
+}
+
+static const struct hy_vcache_kind KIND = {
+    .load = kind_load,
+    .version = kind_version,
+    .retain = kind_retain,
+    .release = kind_release,
+    .built = kind_built,
+    .what = "groups index",
 };
 
 hy_grindex_cache *hy_grindex_cache_new(hy_db *db, hy_grindex_write_fn write) {
@@ -261,90 +360,36 @@ hy_grindex_cache *hy_grindex_cache_new(hy_db *db, hy_grindex_write_fn write) {
     if (!c) return NULL;
     c->db = db;
     c->write = write;
+    c->vc = hy_vcache_new(db, &KIND, c);
+    if (!c->vc) {
+        free(c);
+        return NULL;
+    }
     if (pthread_mutex_init(&c->mu, NULL) != 0) {
+        hy_vcache_free(c->vc);
         free(c);
         return NULL;
     }
     if (pthread_cond_init(&c->read_cv, NULL) != 0) {
         pthread_mutex_destroy(&c->mu);
+        hy_vcache_free(c->vc);
         free(c);
         return NULL;
     }
     c->share_reads = strcmp(hy_db_backend(db), "sqlite") != 0;
-    atomic_init(&c->stop, false);
-    atomic_init(&c->builds, 0);
     return c;
 }
 
-static void *build_main(void *arg) {
-    hy_grindex_cache *c = arg;
-    int64_t t0 = hy_db_clock_us();
-    hy_grindex *ix = NULL;
-    int r = hy_grindex_load(c->db, c->write, &c->stop, &ix);
-    hy_db_release(c->db);
-    int64_t ms = (hy_db_clock_us() - t0) / 1000;
-    if (r == HY_DB_ONE)
-        hy_info("groups index: %zu approved groups, %zu KiB (spatial %zu KiB), built in %lld ms "
-                "(groups version %lld)",
-                hy_grindex_groups(ix), hy_grindex_bytes(ix) / 1024,
-                hy_grindex_bytes_spatial(ix) / 1024, (long long)ms,
-                (long long)hy_grindex_version(ix));
-    else if (r != HY_DB_ABORT)
-        hy_warn("groups index: the build failed (store status %d); nearest groups read the "
-                "store",
-                r);
-    hy_grindex *old = NULL;
-    pthread_mutex_lock(&c->mu);
-    if (r == HY_DB_ONE) {
-        old = c->cur;
-        c->cur = ix;
-        c->failed_at = 0;
-        atomic_fetch_add(&c->builds, 1);
-    } else if (r != HY_DB_ABORT) {
-        c->failed_at = hy_db_clock_us();
-    }
-    c->building = false;
-    pthread_mutex_unlock(&c->mu);
-    hy_grindex_release(old);
-    return NULL;
-}
-
-/* Starts a build unless one runs. Called with c->mu held. */
-static void start_locked(hy_grindex_cache *c) {
-    if (c->building || atomic_load(&c->stop)) return;
-    if (c->failed_at && hy_db_clock_us() - c->failed_at < RETRY_AFTER_FAILURE_US) return;
-    if (c->started) {
-        pthread_join(c->th, NULL); /* finished: building is false */
-        c->started = false;
-    }
-    c->building = true;
-    if (pthread_create(&c->th, NULL, build_main, c) != 0) {
-        c->building = false;
-        c->failed_at = hy_db_clock_us();
-        hy_warn("groups index: cannot start a build thread");
-        return;
-    }
-    c->started = true;
-}
-
 void hy_grindex_cache_refresh(hy_grindex_cache *c) {
-    if (!c) return;
-    pthread_mutex_lock(&c->mu);
-    start_locked(c);
-    pthread_mutex_unlock(&c->mu);
+    if (c) hy_vcache_refresh(c->vc);
 }
 
 hy_grindex *hy_grindex_cache_get(hy_grindex_cache *c, int64_t version, bool primary) {
-    if (!c) return NULL;
-    hy_grindex *ix = NULL;
-    pthread_mutex_lock(&c->mu);
-    if (c->cur && c->cur->version == version) {
-        ix = hy_grindex_retain(c->cur);
-    } else if (!c->cur || version > c->cur->version || primary) {
-        start_locked(c);
-    }
-    pthread_mutex_unlock(&c->mu);
-    return ix;
+    return c ? hy_vcache_get(c->vc, version, primary) : NULL;
+}
+
+uint64_t hy_grindex_cache_builds(const hy_grindex_cache *c) {
+    return c ? hy_vcache_builds(c->vc) : 0;
 }
 
 static int version_tx(hy_store *s, void *ctx) {
@@ -384,18 +429,8 @@ int hy_grindex_cache_version(hy_grindex_cache *c, hy_db *db, int64_t *ret) {
 
 void hy_grindex_cache_free(hy_grindex_cache *c) {
     if (!c) return;
-    atomic_store(&c->stop, true);
-    pthread_mutex_lock(&c->mu);
-    bool started = c->started;
-    c->started = false;
-    pthread_mutex_unlock(&c->mu);
-    if (started) pthread_join(c->th, NULL);
-    hy_grindex_release(c->cur);
+    hy_vcache_free(c->vc);
     pthread_cond_destroy(&c->read_cv);
     pthread_mutex_destroy(&c->mu);
     free(c);
-}
-
-uint64_t hy_grindex_cache_builds(const hy_grindex_cache *c) {
-    return c ? atomic_load(&((hy_grindex_cache *)c)->builds) : 0;
 }
