@@ -260,6 +260,37 @@ int hy_grindex_load(hy_db *db, hy_grindex_write_fn write, const _Atomic bool *st
 
 /* ---------------------------------------------------------------- answers */
 
+/* Each thread's inflate state, made at its first answer and kept (its 32 KiB window and
+ * state are not allocated and cleared per answer); freed when the thread ends. */
+static pthread_key_t zs_key;
+static pthread_once_t zs_once = PTHREAD_ONCE_INIT;
+static bool zs_key_ok;
+
+static void zs_free(void *p) {
+    inflateEnd(p);
+    free(p);
+}
+
+static void zs_key_init(void) { zs_key_ok = pthread_key_create(&zs_key, zs_free) == 0; }
+
+static z_stream *thread_zs(void) {
+    pthread_once(&zs_once, zs_key_init);
+    if (!zs_key_ok) return NULL;
+    z_stream *zs = pthread_getspecific(zs_key);
+    if (zs) return zs;
+    zs = calloc(1, sizeof *zs);
+    if (!zs) return NULL;
+    if (inflateInit2(zs, -15) != Z_OK) {
+        free(zs);
+        return NULL;
+    }
+    if (pthread_setspecific(zs_key, zs) != 0) {
+        zs_free(zs);
+        return NULL;
+    }
+    return zs;
+}
+
 /* Appends record rec's answer bytes to b. 0, or -1 when they do not inflate. */
 static int inflate_rec(const hy_grindex *ix, z_stream *zs, uint32_t rec, hy_buf *b) {
     if (inflateReset(zs) != Z_OK) return -1;
@@ -292,19 +323,17 @@ int hy_grindex_near_write(const hy_grindex *ix, const struct hy_group_near *q, h
     if (!hits) return -ENOMEM;
     int n = hy_spindex_near(ix->sp, &sq, hits);
     int w = 0;
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    if (n > 0 && inflateInit2(&zs, -15) != Z_OK) n = -ENOMEM;
+    z_stream *zs = n > 0 ? thread_zs() : NULL;
+    if (n > 0 && !zs) n = -ENOMEM;
     for (int i = 0; i < n && !w; i++) {
         uint32_t rec = hits[i].rec;
         if (i) w = hy_buf_putc(b, ',');
         /* hy_group_json_write()'s tail, after the bytes the group alone decides */
-        if (!w && inflate_rec(ix, &zs, rec, b) < 0) w = b->err ? b->err : -EIO;
+        if (!w && inflate_rec(ix, zs, rec, b) < 0) w = b->err ? b->err : -EIO;
         if (!w) w = hy_buf_puts(b, ",\"distance_m\":");
         if (!w) w = hy_jw_int(b, (int64_t)llround(hits[i].distance_m));
         if (!w) w = hy_buf_puts(b, hits[i].covers ? ",\"covers\":true}" : ",\"covers\":false}");
     }
-    if (n > 0) inflateEnd(&zs);
     free(hits);
     if (n < 0) return n;
     if (w) return w;
