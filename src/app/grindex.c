@@ -124,7 +124,7 @@ static int make_dict(struct gather *g, const struct hy_group *rows, size_t n,
 }
 
 /* Appends bytes p[0..n) to g->text, deflated with the preset dictionary. */
-static int deflate_add(struct gather *g, const char *p, size_t n) {
+static int deflate_add(struct gather *g, char *p, size_t n) {
     if (!g->zs_ready) {
         if (deflateInit2(&g->zs, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) !=
             Z_OK)
@@ -136,7 +136,7 @@ static int deflate_add(struct gather *g, const char *p, size_t n) {
     if (g->ndict && deflateSetDictionary(&g->zs, g->dict, (uInt)g->ndict) != Z_OK) return -1;
     uLong bound = deflateBound(&g->zs, (uLong)n);
     if (hy_buf_reserve(&g->text, bound)) return -1;
-    g->zs.next_in = (Bytef *)(uintptr_t)p;
+    g->zs.next_in = (Bytef *)p;
     g->zs.avail_in = (uInt)n;
     g->zs.next_out = (Bytef *)g->text.data + g->text.len;
     g->zs.avail_out = (uInt)bound;
