@@ -2,7 +2,7 @@
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, rmSync, copyFileSync, existsSync,
   readdirSync, chmodSync, createWriteStream } from 'node:fs';
-import { tmpdir, cpus, totalmem } from 'node:os';
+import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import net from 'node:net';
 
@@ -33,7 +33,10 @@ fa and en, mobile and desktop, with the demo data (goal: ≥ 90 on mobile).
   --lighthouse-runs N  runs of each page, the median reported (default 3; --quick 1)
   --only SECTIONS   only these sections, comma-separated, on SQLite and PostgreSQL (unless
                     --skip-pg): trees (decision-tree evaluation), faq (FAQ answers over the
-                    bench's library, imported first); results in bench/results/<date>-only.md
+                    bench's library, imported first), near (nearest groups from the
+                    in-memory index against nginx serving the same answer, --near-runs N runs
+                    (default 3) with CPU time per answer and load average, and once with
+                    --group-index off); results in bench/results/<date>-only.md
   --board-only      only the neighbour-help board's matching: 100,000 posts (--quick 20,000)
                     in a fresh SQLite store and, with --pg-url URL (a database it may create
                     databases in), a fresh PostgreSQL one; 5,000 compatible-posts queries in
@@ -64,8 +67,8 @@ const BOARD_ONLY = args.includes('--board-only');
 const SKIP_LH = args.includes('--skip-lighthouse');
 const LH_RUNS = Math.max(1, Number(opt('--lighthouse-runs', QUICK ? 1 : 3)) || 1);
 const ONLY = args.includes('--only') ? opt('--only', '').split(',').filter(Boolean) : null;
-if (ONLY && (!ONLY.length || ONLY.some((x) => !['trees', 'faq'].includes(x)))) {
-  console.error('bench/run: --only takes trees, faq or both (comma-separated)');
+if (ONLY && (!ONLY.length || ONLY.some((x) => !['trees', 'faq', 'near'].includes(x)))) {
+  console.error('bench/run: --only takes trees, faq, near (comma-separated)');
   process.exit(2);
 }
 const SIZES = QUICK
@@ -620,21 +623,24 @@ function startDurablePg(pgdir) {
 /** --only: the named sections alone (trees, faq), on SQLite and, unless --skip-pg, PostgreSQL;
  *  the FAQ searches the bench's own library, generated and imported as in the whole run. */
 async function onlySections(dir) {
-  const faq = ONLY.includes('faq'), trees = ONLY.includes('trees');
+  const faq = ONLY.includes('faq'), trees = ONLY.includes('trees'), near = ONLY.includes('near');
   const lua = (n) => join(ROOT, 'bench/lua', n);
   const data = join(dir, 'data');
   let env = {};
-  if (faq) {
-    timed(`datasets (${SIZES.docs} documents)`, () => execFileSync('node',
-      [join(ROOT, 'bench/datasets.mjs'), data, '--groups', '1000', '--docs', String(SIZES.docs)],
+  if (faq || near) {
+    const ng = near ? SIZES.groups : 1000, nd = faq ? SIZES.docs : 1000;
+    timed(`datasets (${ng} groups, ${nd} documents)`, () => execFileSync('node',
+      [join(ROOT, 'bench/datasets.mjs'), data, '--groups', String(ng), '--docs', String(nd)],
       { stdio: ['ignore', 'ignore', 'inherit'] }));
     execFileSync('chmod', ['-R', 'a+rX', data]);
     env = { BENCH_POINTS: join(data, 'points.tsv'), BENCH_QUERIES: join(data, 'queries.tsv') };
   }
   const section = async (store, db) => {
     if (faq) results.load_s[`${store}_library`] = timed(`import library (${store})`, () => execFileSync(BIN, ['import', 'library', '--db', db, join(data, 'library.json')], { stdio: 'ignore' })).s;
+    if (near) results.load_s[`${store}_groups`] = timed(`import groups (${store})`, () => execFileSync(BIN, ['import', 'groups', '--db', db, join(data, 'groups.csv')], { stdio: 'ignore' })).s;
     const h = await startHamyari(db, ['--per-ip-limit', '4096']);
     const name = store === 'sqlite' ? 'SQLite' : 'PostgreSQL store';
+    if (near) await nearBench(dir, h, db, name, store, env, lua);
     if (faq) {
       await libraryIndexReady(h);
       measure(`hamyari: FAQ answers, a typed question, ${SIZES.docs} docs (${name})`, h.base, null, lua('faq.lua'), env);
@@ -661,7 +667,8 @@ async function onlySections(dir) {
     + '| measurement | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|\n'
     + results.rows.map((r) => `| ${r.name} | ${f(r.rps)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${r.non2xx}${r.socketErrors ? ` (${r.socketErrors})` : ''} |`).join('\n') + '\n'
     + (Object.keys(results.load_s).length ? `\nLoad times (s): ${Object.entries(results.load_s).map(([k, v]) => `${k} ${f(v, 1)}`).join(', ')}.\n` : '')
-    + `Peak resident memory of the server (VmHWM): ${Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f(v, 1)} MB`).join(', ')}.\n`;
+    + `Peak resident memory of the server (VmHWM): ${Object.entries(results.rss_peak_mb).map(([k, v]) => `${k} ${f(v, 1)} MB`).join(', ')}.\n`
+    + (results.near ? nearTable(results.near) : '');
   const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, `bench/results/${stamp}-only${QUICK ? '-quick' : ''}.md`), md);
@@ -1120,3 +1127,97 @@ function writeScale(res) {
 }
 
 main().catch((e) => { console.error(e); stopAll(); process.exit(1); });
+
+// ---- nearest groups from the in-memory index (--only near)
+
+const NEAR_RUNS = Math.max(1, Number(opt('--near-runs', 3)) || 3);
+/** CPU seconds (user + system) used so far by the processes `pids`. */
+function cpuSeconds(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    } catch { /* gone */ }
+  }
+  return ticks / 100; // USER_HZ
+}
+function childPids(pid) {
+  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout || '';
+  return out.split('\n').map((x) => Number(x.trim())).filter(Boolean);
+}
+/** wrk runs of `name`, each with the CPU time of `pids` per answer and the load average. */
+function nearRuns(name, url, pids, runs, env, lua, ref) {
+  log(`${name}: wrk ${WARMUP}s warm-up, then ${runs} × ${DURATION}s`);
+  wrk(url, lua('near.lua'), env, WARMUP);
+  const out = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = cpuSeconds(pids);
+    const r = wrk(url, lua('near.lua'), env);
+    const cpu = cpuSeconds(pids) - c0;
+    if (r.non2xx > 0) throw new Error(`${name}: ${r.non2xx} answers were not 2xx`);
+    out.push({ ...r, cpu_us: (cpu * 1e6) / r.requests, load: loadavg()[0] });
+    row(`${name} (run ${i + 1})`, r, ref, { cpu_us: out.at(-1).cpu_us, load: out.at(-1).load });
+  }
+  return out;
+}
+async function groupIndexReady(h, timeoutMs = 900000) {
+  const re = /groups index: (\d+) approved groups, (\d+) KiB \(spatial (\d+) KiB\), built in (\d+) ms/;
+  const t0 = Date.now();
+  await fetch(`${h.base}/api/v1/groups?near=0,0&limit=1`);
+  while (!re.test(h.log())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error('hamyari did not build its groups index in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const m = h.log().match(re);
+  log(m[0]);
+  return { groups: Number(m[1]), kib: Number(m[2]), spatial_kib: Number(m[3]), build_ms: Number(m[4]) };
+}
+async function nearBench(dir, h, db, name, store, env, lua) {
+  results.near ??= { runs: NEAR_RUNS };
+  const rss = () => Number((readFileSync(`/proc/${h.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/) || [0, 0])[1]) / 1024;
+  const before = rss();
+  const ix = await groupIndexReady(h);
+  const n = { index: ix, rss_before_mb: before, rss_after_build_mb: rss() };
+  if (!results.near.nginx) {
+    const [la0, lo0] = readFileSync(env.BENCH_POINTS, 'utf8').split('\n')[0].split('\t');
+    const answer = Buffer.from(await (await fetch(`${h.base}/api/v1/groups?near=${la0},${lo0}&limit=10`)).arrayBuffer());
+    writeFileSync(join(dir, 'www/near.json'), answer);
+    execFileSync('chmod', ['644', join(dir, 'www/near.json')]);
+    const port = await freePort();
+    const nginx = await startNginx(dir, port);
+    const workers = childPids(nginx.pid);
+    results.near.nginx = nearRuns(`nginx: pre-rendered nearest-groups answer (${answer.length} B)`, `http://127.0.0.1:${port}/near.json`,
+      [nginx.pid, ...workers], NEAR_RUNS, {}, () => null, null);
+    nginx.kill('SIGQUIT');
+  }
+  n.index_runs = nearRuns(`hamyari: nearest 10 of ${SIZES.groups}, index (${name})`, h.base, [h.child.pid], NEAR_RUNS, env, lua, 'nginx');
+  n.rss_after_mb = rss();
+  const off = await startHamyari(db, ['--per-ip-limit', '4096', '--group-index', 'off']);
+  n.store_runs = nearRuns(`hamyari: nearest 10 of ${SIZES.groups}, store path (${name})`, off.base, [off.child.pid], 1, env, lua, 'nginx');
+  n.rss_store_path_mb = rssPeakMB(off.child.pid);
+  await stop(off.child);
+  results.near[store] = n;
+}
+function nearTable(near) {
+  const f = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : v.toFixed(d));
+  const span = (xs, k, d = 0) => (xs.length > 1 ? `${f(Math.min(...xs.map((x) => x[k])), d)}–${f(Math.max(...xs.map((x) => x[k])), d)}` : f(xs[0][k], d));
+  const med = (xs, k) => [...xs.map((x) => x[k])].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const ng = near.nginx;
+  let md = `\n## Nearest groups from memory (${near.runs} runs each; median, then the spread)\n\n`
+    + '| server | req/s | p99 ms | CPU µs an answer | load average (1 min) | req/s ÷ nginx | CPU ÷ nginx\'s |\n|---|---:|---:|---:|---:|---:|---:|\n'
+    + `| nginx, the same answer as a file | ${f(med(ng, 'rps'))} (${span(ng, 'rps')}) | ${f(med(ng, 'p99'), 2)} (${span(ng, 'p99', 2)}) | ${f(med(ng, 'cpu_us'), 1)} (${span(ng, 'cpu_us', 1)}) | ${span(ng, 'load', 1)} | 1 | 1 |\n`;
+  for (const store of ['sqlite', 'postgresql']) {
+    const n = near[store];
+    if (!n) continue;
+    for (const [what, xs] of [['index', n.index_runs], ['store path', n.store_runs]]) {
+      md += `| hamyari ${store}, ${what} | ${f(med(xs, 'rps'))} (${span(xs, 'rps')}) | ${f(med(xs, 'p99'), 2)} (${span(xs, 'p99', 2)}) | ${f(med(xs, 'cpu_us'), 1)} (${span(xs, 'cpu_us', 1)}) | ${span(xs, 'load', 1)} | ${f(med(xs, 'rps') / med(ng, 'rps'), 2)} | ${f(med(xs, 'cpu_us') / med(ng, 'cpu_us'), 2)} |\n`;
+    }
+  }
+  md += '\nIndex memory: ' + ['sqlite', 'postgresql'].filter((s) => near[s]).map((s) => {
+    const n = near[s];
+    return `${s} ${n.index.groups} groups, ${f(n.index.kib / 1024, 1)} MiB (spatial ${f(n.index.spatial_kib / 1024, 1)} MiB, the rest answer bytes), built in ${f(n.index.build_ms / 1000, 1)} s; `
+      + `server RSS ${f(n.rss_before_mb, 1)} MB before the build, ${f(n.rss_after_build_mb, 1)} MB after, ${f(n.rss_after_mb, 1)} MB after the load (store path only: peak ${f(n.rss_store_path_mb, 1)} MB)`;
+  }).join('; ') + '.\n';
+  return md;
+}

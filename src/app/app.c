@@ -27,6 +27,8 @@ static void log_counts(const char *what, hy_anscache *c) {
 void hy_app_free(struct hy_app *app) {
     hy_libindex_cache_free(app->libindex);
     app->libindex = NULL;
+    hy_grindex_cache_free(app->grindex);
+    app->grindex = NULL;
     log_counts("library", app->libanswers);
     log_counts("open-data", app->dsanswers);
     hy_anscache_free(app->libanswers);

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "app/grindex.h"
 #include "app/libindex.h"
 #include "store/store.h"
 #include "util/anscache.h"
@@ -17,6 +18,7 @@ struct hy_app {
     hy_libindex_cache *libindex; /* the library's search index and its rebuilds, or NULL */
     hy_anscache *libanswers;     /* whole public library answers, or NULL */
     hy_anscache *dsanswers;      /* whole open-data aggregate answers, or NULL (set by serve) */
+    hy_grindex_cache *grindex;   /* nearest groups from memory, or NULL (set by serve) */
 };
 
 /* Sets up `app` for `db` (which must outlive it): the library index cache, whose first build

@@ -2,12 +2,11 @@
  * keeping the current one, and rebuilding it in a background thread. */
 #include "app/libindex.h"
 
-#include <malloc.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/vcache.h"
 #include "store/faq.h"
 #include "store/library.h"
 #include "util/log.h"
@@ -89,130 +88,51 @@ int hy_libindex_load(hy_db *db, hy_libindex *prev, const _Atomic bool *stop, hy_
 
 /* ---------------------------------------------------------------- the process's cache */
 
-#define RETRY_AFTER_FAILURE_US 5000000
+static int kind_load(hy_db *db, void *arg, void *prev, const _Atomic bool *stop, void **ret) {
+    (void)arg;
+    hy_libindex *ix = NULL;
+    int r = hy_libindex_load(db, prev, stop, &ix);
+    if (r == HY_DB_ONE) *ret = ix;
+    return r;
+}
+static int64_t kind_version(const void *ix) { return hy_libindex_version(ix); }
+static void *kind_retain(void *ix) { return hy_libindex_retain(ix); }
+static void kind_release(void *ix) { hy_libindex_release(ix); }
+static void kind_built(const void *copy, int64_t ms) {
+    const hy_libindex *ix = copy;
+    hy_info("library index: %zu published documents, %zu words, %zu KiB, built in %lld ms "
+            "(library version %lld); texts %zu KiB, deflated from %zu KiB, %zu of them kept "
+            "from the previous index",
+            hy_libindex_docs(ix), hy_libindex_words(ix), hy_libindex_bytes(ix) / 1024,
+            (long long)ms, (long long)hy_libindex_version(ix), hy_libindex_text_bytes(ix) / 1024,
+            hy_libindex_text_plain(ix) / 1024, hy_libindex_text_reused(ix));
+}
 
-struct hy_libindex_cache {
-    hy_db *db;
-    pthread_mutex_t mu;
-    hy_libindex *cur; /* holds one reference */
-    bool building, started;
-    pthread_t th;
-    int64_t failed_at; /* hy_db_clock_us() of the last failed build, 0 = none */
-    _Atomic bool stop;
-    _Atomic uint64_t builds;
+static const struct hy_vcache_kind KIND = {
+    .load = kind_load,
+    .version = kind_version,
+    .retain = kind_retain,
+    .release = kind_release,
+    .built = kind_built,
+    .what = "library index",
 };
 
 hy_libindex_cache *hy_libindex_cache_new(hy_db *db) {
-    hy_libindex_cache *c = calloc(1, sizeof *c);
-    if (!c) return NULL;
-    c->db = db;
-    if (pthread_mutex_init(&c->mu, NULL) != 0) {
-        free(c);
-        return NULL;
-    }
-    atomic_init(&c->stop, false);
-    atomic_init(&c->builds, 0);
-    return c;
+    return (hy_libindex_cache *)hy_vcache_new(db, &KIND, NULL);
 }
 
-static void *build_main(void *arg) {
-    hy_libindex_cache *c = arg;
-    int64_t t0 = hy_db_clock_us();
-    hy_libindex *ix = NULL;
-    hy_libindex *prev = hy_libindex_cache_current(c);
-    int r = hy_libindex_load(c->db, prev, &c->stop, &ix);
-    hy_libindex_release(prev);
-    hy_db_release(c->db);
-    int64_t ms = (hy_db_clock_us() - t0) / 1000;
-    if (r == HY_DB_ONE)
-        hy_info("library index: %zu published documents, %zu words, %zu KiB, built in %lld ms "
-                "(library version %lld); texts %zu KiB, deflated from %zu KiB, %zu of them kept "
-                "from the previous index",
-                hy_libindex_docs(ix), hy_libindex_words(ix), hy_libindex_bytes(ix) / 1024,
-                (long long)ms, (long long)hy_libindex_version(ix),
-                hy_libindex_text_bytes(ix) / 1024, hy_libindex_text_plain(ix) / 1024,
-                hy_libindex_text_reused(ix));
-    else if (r != HY_DB_ABORT)
-        hy_warn("library index: the build failed (store status %d); searches read the store", r);
-    hy_libindex *old = NULL;
-    pthread_mutex_lock(&c->mu);
-    if (r == HY_DB_ONE) {
-        old = c->cur;
-        c->cur = ix;
-        c->failed_at = 0;
-        atomic_fetch_add(&c->builds, 1);
-    } else if (r != HY_DB_ABORT) {
-        c->failed_at = hy_db_clock_us();
-    }
-    c->building = false;
-    pthread_mutex_unlock(&c->mu);
-    hy_libindex_release(old);
-    /* The builder's growing arrays and the rows it read were freed into this thread's malloc
-     * arena, which glibc keeps: over 100,000 documents ~40 MB that the process would hold
-     * for nothing until the next build. Give it back. */
-    malloc_trim(0);
-    return NULL;
-}
-
-/* Starts a build unless one runs. Called with c->mu held. */
-static void start_locked(hy_libindex_cache *c) {
-    if (c->building || atomic_load(&c->stop)) return;
-    if (c->failed_at && hy_db_clock_us() - c->failed_at < RETRY_AFTER_FAILURE_US) return;
-    if (c->started) {
-        pthread_join(c->th, NULL); /* finished: building is false */
-        c->started = false;
-    }
-    c->building = true;
-    if (pthread_create(&c->th, NULL, build_main, c) != 0) {
-        c->building = false;
-        c->failed_at = hy_db_clock_us();
-        hy_warn("library index: cannot start a build thread");
-        return;
-    }
-    c->started = true;
-}
-
-void hy_libindex_cache_refresh(hy_libindex_cache *c) {
-    if (!c) return;
-    pthread_mutex_lock(&c->mu);
-    start_locked(c);
-    pthread_mutex_unlock(&c->mu);
-}
+void hy_libindex_cache_refresh(hy_libindex_cache *c) { hy_vcache_refresh((hy_vcache *)c); }
 
 hy_libindex *hy_libindex_cache_get(hy_libindex_cache *c, int64_t version, bool primary) {
-    if (!c) return NULL;
-    hy_libindex *ix = NULL;
-    pthread_mutex_lock(&c->mu);
-    if (c->cur && hy_libindex_version(c->cur) == version) {
-        ix = hy_libindex_retain(c->cur);
-    } else if (!c->cur || version > hy_libindex_version(c->cur) || primary) {
-        start_locked(c);
-    }
-    pthread_mutex_unlock(&c->mu);
-    return ix;
+    return hy_vcache_get((hy_vcache *)c, version, primary);
 }
 
 hy_libindex *hy_libindex_cache_current(hy_libindex_cache *c) {
-    if (!c) return NULL;
-    pthread_mutex_lock(&c->mu);
-    hy_libindex *ix = hy_libindex_retain(c->cur);
-    pthread_mutex_unlock(&c->mu);
-    return ix;
+    return hy_vcache_current((hy_vcache *)c);
 }
 
-void hy_libindex_cache_free(hy_libindex_cache *c) {
-    if (!c) return;
-    atomic_store(&c->stop, true);
-    pthread_mutex_lock(&c->mu);
-    bool started = c->started;
-    c->started = false;
-    pthread_mutex_unlock(&c->mu);
-    if (started) pthread_join(c->th, NULL);
-    hy_libindex_release(c->cur);
-    pthread_mutex_destroy(&c->mu);
-    free(c);
-}
+void hy_libindex_cache_free(hy_libindex_cache *c) { hy_vcache_free((hy_vcache *)c); }
 
 uint64_t hy_libindex_cache_builds(const hy_libindex_cache *c) {
-    return c ? atomic_load(&((hy_libindex_cache *)c)->builds) : 0;
+    return hy_vcache_builds((const hy_vcache *)c);
 }

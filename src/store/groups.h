@@ -86,6 +86,11 @@ struct hy_group_ops {
      * hy_geocode_rank() (the region and the hint). Returns the count (<= q->limit). */
     int (*geocode)(hy_store *s, const struct hy_geocode_query *q, hy_arena *a,
                    struct hy_place **ret);
+
+    /* The approved groups' version: raised (by triggers in the store) by every committed
+     * change to a group that is or was approved, so equal versions mean the same approved
+     * groups with the same fields. HY_DB_ONE. */
+    int (*version)(hy_store *s, int64_t *ret);
 };
 
 extern const struct hy_group_ops hy_sq_group_ops;

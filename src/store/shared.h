@@ -154,6 +154,7 @@ int hy_st_gr_search(hy_store *s, const char *const *tokens, size_t ntokens, size
 int hy_st_gr_list(hy_store *s, const char *status, const char *after, size_t limit, hy_arena *a,
                   struct hy_group **ret);
 int hy_st_gr_count(hy_store *s, const char *status, size_t *ret_count);
+int hy_st_gr_version(hy_store *s, int64_t *ret);
 int hy_st_gr_places_count(hy_store *s, size_t *ret_count);
 int hy_st_gr_places_any(hy_store *s, bool *ret_any);
 int hy_st_gr_owner_add(hy_store *s, const char *group_id, const char *user_id);
@@ -183,7 +184,7 @@ int hy_st_gr_change_list(hy_store *s, size_t limit, size_t offset, hy_arena *a,
     .change_put = hy_st_gr_change_put, .change_get = hy_st_gr_change_get,                         \
     .change_delete = hy_st_gr_change_delete, .change_list = hy_st_gr_change_list,                  \
     .remove = hy_st_gr_remove,                                                                    \
-    .places_count = hy_st_gr_places_count, .places_any = hy_st_gr_places_any
+    .places_count = hy_st_gr_places_count, .places_any = hy_st_gr_places_any, .version = hy_st_gr_version
 
 /* ---- the library (struct hy_library_ops): every entry ---- */
 

@@ -8,15 +8,25 @@
  *                           answers must be identical: same groups, same order, same distances
  *                           and "covers" flags; plus text search and geocoding.
  *
+ * On either store, the process's groups index (app/grindex.h) against the store path: 3,000
+ * random queries (and the bench's map views) must give the same answer bytes, and the groups
+ * version must rise with every change to an approved group (approval, edit, move, deletion,
+ * a transaction of several) and only then, with the index following it.
+ *
  * Talks to the stores only through hy_db_open / hy_db_run / the ops tables. */
 #include <libpq-fe.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "api/api.h"
+#include "app/grindex.h"
 #include "domain/area.h"
 #include "domain/geo.h"
 #include "domain/group.h"
@@ -520,6 +530,237 @@ static int contract_tx(hy_store *s, void *ctx) {
     return HY_DB_ABORT; /* leave nothing behind */
 }
 
+/* ---- the process's groups index (app/grindex.h) ---- */
+
+/* The store path's answer bytes, as the API writes them. */
+static int store_answer(hy_db *db, const struct hy_group_near *q, hy_buf *b) {
+    hy_arena *a = hy_arena_new(0);
+    struct hy_group *g = NULL;
+    int n = run_near(db, q, a, &g);
+    for (int i = 0; i < n; i++) {
+        if (i) hy_buf_putc(b, ',');
+        hy_group_json_write(b, &g[i], true);
+    }
+    hy_arena_free(a);
+    return n;
+}
+
+/* The index's and the store's answers to q, compared byte for byte; true when they agree. */
+static bool same_answer(hy_db *db, const hy_grindex *ix, const struct hy_group_near *q,
+                        int *ret_n, bool *ret_covers) {
+    hy_buf x = HY_BUF_INIT(0), y = HY_BUF_INIT(0);
+    int n = store_answer(db, q, &x);
+    size_t m = 0;
+    int r = hy_grindex_near_write(ix, q, &y, &m);
+    bool same = n >= 0 && r == 0 && (size_t)n == m && x.len == y.len &&
+                (x.len == 0 || !memcmp(x.data, y.data, x.len)) && !x.err && !y.err;
+    if (!same)
+        fprintf(stderr, "store: %d groups %.*s\nindex: %zu groups (%d) %.*s\n", n,
+                (int)(x.len > 600 ? 600 : x.len), x.data ? x.data : "", m, r,
+                (int)(y.len > 600 ? 600 : y.len), y.data ? y.data : "");
+    if (ret_n) *ret_n = n;
+    if (ret_covers) *ret_covers = x.data && strstr(x.data, "\"covers\":true");
+    hy_buf_free(&x);
+    hy_buf_free(&y);
+    return same;
+}
+
+static int version_tx(hy_store *s, void *ctx) {
+    int r = s->ops->groups->version(s, ctx);
+    return r < 0 ? r : HY_DB_ONE;
+}
+
+static int64_t version_of(hy_db *db) {
+    int64_t v = -1;
+    CHECK(hy_db_run(db, HY_TX_SINGLE, version_tx, &v) == HY_DB_ONE, "version");
+    return v;
+}
+
+static void check_grindex(hy_db *db, int nqueries) {
+    hy_grindex *ix = NULL;
+    CHECK(hy_grindex_load(db, hy_group_json_write, NULL, &ix) == HY_DB_ONE, "load");
+    if (!ix) return;
+    CHECK(hy_grindex_version(ix) == version_of(db), "the index's version");
+    size_t approved = 0;
+    for (int i = 0; i < NGROUPS; i++) approved += !strcmp(groups[i].status, "approved");
+    CHECK(hy_grindex_groups(ix) == approved, "%zu groups, %zu approved", hy_grindex_groups(ix),
+          approved);
+    int answered = 0, covering = 0, full = 0;
+    for (int i = 0; i < nqueries; i++) {
+        struct hy_group_near q;
+        random_query(&q, i);
+        if (i % 10 == 7) q.limit = 100 + (size_t)(unit() * 400); /* map views, up to 500 */
+        int n = 0;
+        bool covers = false;
+        CHECK(same_answer(db, ix, &q, &n, &covers),
+              "query %d (%.17g,%.17g limit %zu radius %.17g box %d %.17g %.17g %.17g %.17g)", i,
+              q.lat, q.lon, q.limit, q.radius_m, q.has_box, q.box.min_lat, q.box.min_lon,
+              q.box.max_lat, q.box.max_lon);
+        answered += n > 0;
+        covering += covers;
+        full += n == (int)q.limit;
+    }
+    /* The queries reach every case: answers, covering groups, answers cut at the limit. */
+    CHECK(answered > nqueries / 2 && covering > nqueries / 50 && full > nqueries / 4,
+          "%d answered, %d with a covering group, %d full", answered, covering, full);
+    /* Ties: exact duplicates (every 97th group) asked at their very position. */
+    for (int i = 98; i < NGROUPS; i += 97) {
+        struct hy_group_near q = {.lat = groups[i].lat, .lon = groups[i].lon, .limit = 3};
+        CHECK(same_answer(db, ix, &q, NULL, NULL), "tie at group %d", i);
+    }
+    hy_grindex_release(ix);
+}
+
+/* A write to the groups: status change, move, deletion or insertion of one group, or several
+ * in one transaction. */
+struct write_ctx {
+    const char *op; /* "status", "move", "remove", "insert", "two" */
+    const struct hy_group *g;
+    const char *status;
+};
+
+static int write_tx(hy_store *s, void *ctx) {
+    const struct write_ctx *c = ctx;
+    const struct hy_group_ops *o = s->ops->groups;
+    int r = HY_DB_HARD;
+    if (!strcmp(c->op, "status")) r = o->set_status(s, c->g->id, c->status, false, 1800000000);
+    if (!strcmp(c->op, "move") || !strcmp(c->op, "edit")) r = o->update(s, c->g);
+    if (!strcmp(c->op, "remove")) r = o->remove(s, c->g->id);
+    if (!strcmp(c->op, "insert")) r = o->insert(s, c->g);
+    if (!strcmp(c->op, "two")) {
+        r = o->set_status(s, c->g[0].id, "pending", false, 1800000000);
+        if (r >= 0) r = o->set_status(s, c->g[1].id, "pending", false, 1800000000);
+    }
+    return r < 0 ? r : HY_DB_ONE;
+}
+
+/* Runs a write; checks whether the version rose (raises: it must; else it must not), and that
+ * an index loaded afterwards is at the new version and answers at `near` as the store does. */
+static void check_write(hy_db *db, hy_grindex_cache *cache, struct write_ctx w, bool raises,
+                        const struct hy_group *near) {
+    int64_t before = version_of(db);
+    CHECK(hy_db_run(db, HY_TX_WRITE, write_tx, &w) == HY_DB_ONE, "write %s", w.op);
+    int64_t after = version_of(db);
+    CHECK(raises ? after > before : after == before, "%s: version %lld → %lld", w.op,
+          (long long)before, (long long)after);
+    /* The process's cache: the index of before no longer answers at the new version. */
+    hy_grindex *old = hy_grindex_cache_get(cache, after, true);
+    CHECK(!raises || !old, "%s: the old index answers at the new version", w.op);
+    hy_grindex_release(old);
+    hy_grindex *ix = NULL;
+    CHECK(hy_grindex_load(db, hy_group_json_write, NULL, &ix) == HY_DB_ONE, "load");
+    if (!ix) return;
+    CHECK(hy_grindex_version(ix) == after, "%s: index at %lld, store at %lld", w.op,
+          (long long)hy_grindex_version(ix), (long long)after);
+    struct hy_group_near q = {.lat = near->lat, .lon = near->lon, .limit = 5};
+    CHECK(same_answer(db, ix, &q, NULL, NULL), "%s: answer", w.op);
+    hy_grindex_release(ix);
+}
+
+/* Waits (bounded) until the cache has finished `builds` builds; true when it has. */
+static bool wait_builds(hy_grindex_cache *c, uint64_t builds) {
+    for (int i = 0; i < 600000 && hy_grindex_cache_builds(c) < builds; i++) {
+        struct timespec ts = {0, 100000};
+        nanosleep(&ts, NULL);
+    }
+    return hy_grindex_cache_builds(c) >= builds;
+}
+
+/* Shared version reads: readers on several threads while a writer raises the version; each
+ * read must see at least the version committed before it was asked for. */
+struct reader {
+    hy_db *db;
+    hy_grindex_cache *cache;
+    _Atomic int64_t *committed;
+    int stale, failed;
+};
+
+static void *reader_main(void *arg) {
+    struct reader *r = arg;
+    for (int i = 0; i < 200; i++) {
+        int64_t floor = atomic_load(r->committed), v = -1;
+        if (hy_grindex_cache_version(r->cache, r->db, &v) != HY_DB_ONE) r->failed++;
+        else if (v < floor) r->stale++;
+    }
+    hy_db_release(r->db);
+    return NULL;
+}
+
+static void check_shared_reads(hy_db *db, hy_grindex_cache *cache) {
+    static _Atomic int64_t committed;
+    atomic_store(&committed, version_of(db));
+    struct reader rd[6];
+    pthread_t th[6];
+    for (int i = 0; i < 6; i++) {
+        rd[i] = (struct reader){.db = db, .cache = cache, .committed = &committed};
+        CHECK(pthread_create(&th[i], NULL, reader_main, &rd[i]) == 0, "thread");
+    }
+    struct hy_group g = groups[10];
+    for (int i = 0; i < 40; i++) {
+        g.updated_at++;
+        CHECK(hy_db_run(db, HY_TX_WRITE, write_tx, &(struct write_ctx){"edit", &g, NULL}) ==
+                  HY_DB_ONE,
+              "write");
+        atomic_store(&committed, version_of(db));
+    }
+    for (int i = 0; i < 6; i++) {
+        pthread_join(th[i], NULL);
+        CHECK(!rd[i].stale && !rd[i].failed, "reader %d: %d stale, %d failed", i, rd[i].stale,
+              rd[i].failed);
+    }
+}
+
+static void check_group_versions(hy_db *db) {
+    hy_grindex_cache *cache = hy_grindex_cache_new(db, hy_group_json_write);
+    hy_grindex_cache_refresh(cache);
+    CHECK(wait_builds(cache, 1), "first build");
+    int64_t v0 = version_of(db);
+    hy_grindex *ix = hy_grindex_cache_get(cache, v0, true);
+    CHECK(ix && hy_grindex_version(ix) == v0, "the cache answers at the store's version");
+    hy_grindex_release(ix);
+    CHECK(!hy_grindex_cache_get(cache, v0 - 1, false), "an older version (a lagging replica)");
+
+    int pending = 5, approved = 0; /* groups[5] is pending (i % 13 == 5) */
+    static struct hy_group moved, fresh, edited;
+    moved = groups[approved];
+    moved.lat = fmod(moved.lat + 1.5, 90.0);
+    moved.updated_at++;
+    edited = groups[pending];
+    edited.name = "A pending group, renamed";
+    fresh = groups[1];
+    snprintf(fresh.id, sizeof fresh.id, "%032x", 0xfeedu);
+    fresh.status = "pending";
+    check_write(db, cache, (struct write_ctx){"edit", &edited, NULL}, false, &groups[pending]);
+    check_write(db, cache, (struct write_ctx){"insert", &fresh, NULL}, false, &fresh);
+    check_write(db, cache, (struct write_ctx){"status", &groups[pending], "approved"}, true,
+                &groups[pending]);
+    check_write(db, cache, (struct write_ctx){"move", &moved, NULL}, true, &moved);
+    check_write(db, cache, (struct write_ctx){"status", &groups[pending], "pending"}, true,
+                &groups[pending]);
+    check_write(db, cache, (struct write_ctx){"remove", &groups[pending], NULL}, false,
+                &groups[pending]);
+    check_write(db, cache, (struct write_ctx){"remove", &groups[approved], NULL}, true,
+                &groups[approved]);
+    check_write(db, cache, (struct write_ctx){"two", &groups[7], NULL}, true, &groups[7]);
+    fresh.status = "approved";
+    snprintf(fresh.id, sizeof fresh.id, "%032x", 0xbeefu);
+    check_write(db, cache, (struct write_ctx){"insert", &fresh, NULL}, true, &fresh);
+
+    check_shared_reads(db, cache);
+
+    /* The cache follows: a miss at the new version starts a rebuild that ends at it. */
+    int64_t v = version_of(db), shared = -1;
+    CHECK(hy_grindex_cache_version(cache, db, &shared) == HY_DB_ONE && shared == v,
+          "shared read %lld, store %lld", (long long)shared, (long long)v);
+    uint64_t builds = hy_grindex_cache_builds(cache);
+    CHECK(!hy_grindex_cache_get(cache, v, true), "stale index handed out");
+    CHECK(wait_builds(cache, builds + 1), "rebuild");
+    ix = hy_grindex_cache_get(cache, v, true);
+    CHECK(ix && hy_grindex_version(ix) == v, "the rebuilt index answers at the new version");
+    hy_grindex_release(ix);
+    hy_grindex_cache_free(cache);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2 || (strcmp(argv[1], "sqlite") && strcmp(argv[1], "postgres"))) {
         fprintf(stderr, "usage: %s sqlite|postgres\n", argv[0]);
@@ -550,6 +791,8 @@ int main(int argc, char **argv) {
     CHECK(hy_db_run(db, HY_TX_WRITE, contract_tx, NULL) == HY_DB_ABORT, "contract");
     check_near(db, pg ? sq : NULL, 600);
     check_search(db, pg ? sq : NULL);
+    check_grindex(db, 3000);
+    check_group_versions(db);
     hy_db_close(sq);
     hy_db_close(pgdb);
     hy_arena_free(data_arena);

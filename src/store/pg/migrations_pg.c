@@ -718,6 +718,33 @@ const struct hy_migration hy_pg_migrations[] = {
      "CREATE INDEX board_messages_conv ON board_messages(conv_id, id);"
      "CREATE INDEX board_messages_sender ON board_messages(sender_id, created_at);"
      "CREATE INDEX board_messages_created ON board_messages(created_at);"},
+    /* The approved groups' version: raised once per transaction that changes a group that is
+     * or was approved (nearest-groups answers from a process's in-memory index stand only at
+     * the version they were built at, app/grindex.h). */
+    {24,
+     "CREATE TABLE groups_version ("
+     " one integer PRIMARY KEY CHECK (one = 1),"
+     " version bigint NOT NULL"
+     ");"
+     "INSERT INTO groups_version(one, version) VALUES (1, 1);"
+     "CREATE FUNCTION groups_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$"
+     " BEGIN"
+     "  IF current_setting('hamyari.groups_version_tx', true) IS DISTINCT FROM"
+     "     txid_current()::text THEN"
+     "   UPDATE groups_version SET version = version + 1 WHERE one = 1;"
+     "   PERFORM set_config('hamyari.groups_version_tx', txid_current()::text, true);"
+     "  END IF;"
+     "  RETURN NULL;"
+     " END $$;"
+     "CREATE TRIGGER groups_version_ai AFTER INSERT ON aid_groups FOR EACH ROW"
+     " WHEN (new.status = 'approved') EXECUTE FUNCTION groups_version_bump();"
+     "CREATE TRIGGER groups_version_au AFTER UPDATE ON aid_groups FOR EACH ROW"
+     " WHEN (old.status = 'approved' OR new.status = 'approved')"
+     " EXECUTE FUNCTION groups_version_bump();"
+     "CREATE TRIGGER groups_version_ad AFTER DELETE ON aid_groups FOR EACH ROW"
+     " WHEN (old.status = 'approved') EXECUTE FUNCTION groups_version_bump();"
+     "CREATE TRIGGER groups_version_at AFTER TRUNCATE ON aid_groups"
+     " FOR EACH STATEMENT EXECUTE FUNCTION groups_version_bump();"},
 };
 
 const size_t hy_pg_migrations_count = sizeof hy_pg_migrations / sizeof hy_pg_migrations[0];

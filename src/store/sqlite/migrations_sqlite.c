@@ -767,6 +767,24 @@ const struct hy_migration hy_sqlite_migrations[] = {
      "CREATE INDEX board_messages_conv ON board_messages(conv_id, id);"
      "CREATE INDEX board_messages_sender ON board_messages(sender_id, created_at);"
      "CREATE INDEX board_messages_created ON board_messages(created_at);"},
+    /* The approved groups' version: raised by every change to a group that is or was approved
+     * (nearest-groups answers from a process's in-memory index stand only at the version they
+     * were built at, app/grindex.h). */
+    {24,
+     "CREATE TABLE groups_version ("
+     " one INTEGER PRIMARY KEY CHECK (one = 1),"
+     " version INTEGER NOT NULL"
+     ");"
+     "INSERT INTO groups_version(one, version) VALUES (1, 1);"
+     "CREATE TRIGGER groups_version_ai AFTER INSERT ON aid_groups"
+     " WHEN new.status = 'approved' BEGIN"
+     " UPDATE groups_version SET version = version + 1 WHERE one = 1; END;"
+     "CREATE TRIGGER groups_version_au AFTER UPDATE ON aid_groups"
+     " WHEN old.status = 'approved' OR new.status = 'approved' BEGIN"
+     " UPDATE groups_version SET version = version + 1 WHERE one = 1; END;"
+     "CREATE TRIGGER groups_version_ad AFTER DELETE ON aid_groups"
+     " WHEN old.status = 'approved' BEGIN"
+     " UPDATE groups_version SET version = version + 1 WHERE one = 1; END;"},
 };
 
 const size_t hy_sqlite_migrations_count =

@@ -1,0 +1,466 @@
+/* grindex.c — the approved groups' index of one process (app/grindex.h): loading it from the
+ * store with each group's answer bytes, answering from it, keeping the current one and
+ * rebuilding it in a background thread. */
+#include "app/grindex.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "app/vcache.h"
+#include "domain/spindex.h"
+#include "store/groups.h"
+#include "util/jsonw.h"
+#include "util/log.h"
+
+#define PAGE_ROWS 10000
+/* The answer bytes are kept deflated one group at a time (raw deflate), every group with the
+ * same preset dictionary: groups taken across the first page, up to this many bytes. On the
+ * bench's data 75 bytes a group instead of 330 (docs/spatial-index.md). */
+#define DICT_MAX 4096
+
+struct hy_grindex {
+    _Atomic long refs;
+    int64_t version;
+    hy_spindex *sp;
+    size_t n;
+    char *text;       /* the groups' answer bytes, deflated, record after record */
+    uint32_t *off;    /* record i's bytes are text[off[i] .. off[i + 1]) */
+    size_t text_size; /* bytes allocated for text */
+    unsigned char dict[DICT_MAX]; /* the preset dictionary */
+    size_t ndict;
+};
+
+static void ix_free(hy_grindex *ix) {
+    if (!ix) return;
+    hy_spindex_free(ix->sp);
+    free(ix->text);
+    free(ix->off);
+    free(ix);
+}
+
+hy_grindex *hy_grindex_retain(hy_grindex *ix) {
+    if (ix) atomic_fetch_add(&ix->refs, 1);
+    return ix;
+}
+
+void hy_grindex_release(hy_grindex *ix) {
+    if (ix && atomic_fetch_sub(&ix->refs, 1) == 1) ix_free(ix);
+}
+
+int64_t hy_grindex_version(const hy_grindex *ix) { return ix->version; }
+size_t hy_grindex_groups(const hy_grindex *ix) { return ix->n; }
+
+size_t hy_grindex_bytes_spatial(const hy_grindex *ix) {
+    struct hy_spindex_stats st;
+    hy_spindex_stats(ix->sp, &st);
+    return st.bytes;
+}
+
+size_t hy_grindex_bytes(const hy_grindex *ix) {
+    return sizeof *ix + hy_grindex_bytes_spatial(ix) + ix->text_size +
+           (ix->n + 1) * sizeof *ix->off;
+}
+
+/* ---------------------------------------------------------------- loading */
+
+/* What the load gathers before the spatial index is built: the records with their polygon
+ * texts (offsets into `polygons` until the end, when the buffer no longer moves). */
+struct gather {
+    struct hy_spindex_rec *recs;
+    size_t *poly_at; /* per record: polygon text offset + 1 in `polygons`, 0 = none */
+    size_t n, size;
+    hy_buf text, polygons;
+    uint32_t *off;
+    char last_id[HY_ID_LEN + 1];
+    hy_buf frag; /* one group's bytes before deflating */
+    z_stream zs;
+    bool zs_ready;
+    unsigned char dict[DICT_MAX];
+    size_t ndict;
+};
+
+static void gather_free(struct gather *g) {
+    free(g->recs);
+    free(g->poly_at);
+    free(g->off);
+    hy_buf_free(&g->text);
+    hy_buf_free(&g->polygons);
+    hy_buf_free(&g->frag);
+    if (g->zs_ready) deflateEnd(&g->zs);
+    memset(g, 0, sizeof *g);
+}
+
+static int grow(struct gather *g) {
+    size_t size = g->size ? g->size * 2 : 1024;
+    struct hy_spindex_rec *r = realloc(g->recs, size * sizeof *r);
+    if (!r) return -1;
+    g->recs = r;
+    size_t *p = realloc(g->poly_at, size * sizeof *p);
+    if (!p) return -1;
+    g->poly_at = p;
+    uint32_t *o = realloc(g->off, (size + 1) * sizeof *o);
+    if (!o) return -1;
+    g->off = o;
+    g->size = size;
+    return 0;
+}
+
+/* The preset dictionary: the answer bytes of groups spread over `rows` (the first page). */
+static int make_dict(struct gather *g, const struct hy_group *rows, size_t n,
+                     hy_grindex_write_fn write) {
+    for (size_t k = 0; k < n && g->ndict < DICT_MAX; k++) {
+        size_t i = (k * 7919) % n; /* a stride prime to n's usual sizes: spread, no repeats */
+        hy_buf_reset(&g->frag);
+        if (write(&g->frag, &rows[i], false)) return -1;
+        size_t m = g->frag.len < DICT_MAX - g->ndict ? g->frag.len : DICT_MAX - g->ndict;
+        memcpy(g->dict + g->ndict, g->frag.data, m);
+        g->ndict += m;
+    }
+    return 0;
+}
+
+/* Appends bytes p[0..n) to g->text, deflated with the preset dictionary. */
+static int deflate_add(struct gather *g, char *p, size_t n) {
+    if (!g->zs_ready) {
+        if (deflateInit2(&g->zs, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) !=
+            Z_OK)
+            return -1;
+        g->zs_ready = true;
+    } else if (deflateReset(&g->zs) != Z_OK) {
+        return -1;
+    }
+    if (g->ndict && deflateSetDictionary(&g->zs, g->dict, (uInt)g->ndict) != Z_OK) return -1;
+    uLong bound = deflateBound(&g->zs, (uLong)n);
+    if (hy_buf_reserve(&g->text, bound)) return -1;
+    g->zs.next_in = (Bytef *)p;
+    g->zs.avail_in = (uInt)n;
+    g->zs.next_out = (Bytef *)g->text.data + g->text.len;
+    g->zs.avail_out = (uInt)bound;
+    if (deflate(&g->zs, Z_FINISH) != Z_STREAM_END) return -1;
+    g->text.len += bound - g->zs.avail_out;
+    return 0;
+}
+
+/* Adds one group: its answer bytes (the object without its closing brace) and its record. */
+static int gather_add(struct gather *g, const struct hy_group *gr, hy_grindex_write_fn write) {
+    /* The store lists by id; the spatial index breaks ties by record number. */
+    if (g->n && strcmp(gr->id, g->last_id) <= 0) return -1;
+    memcpy(g->last_id, gr->id, sizeof g->last_id);
+    if (g->n == g->size && grow(g) < 0) return -1;
+    if (g->n >= HY_SPINDEX_MAX_GROUPS) return -1;
+    g->off[g->n] = (uint32_t)g->text.len;
+    hy_buf_reset(&g->frag);
+    if (write(&g->frag, gr, false) || g->frag.len == 0 || g->frag.data[g->frag.len - 1] != '}')
+        return -1;
+    /* without the closing brace: the answer writes the query's fields first */
+    if (deflate_add(g, g->frag.data, g->frag.len - 1) < 0 || g->text.len > UINT32_MAX) return -1;
+    bool radius = gr->area_kind && !strcmp(gr->area_kind, "radius");
+    bool polygon = gr->area_kind && !strcmp(gr->area_kind, "polygon");
+    g->poly_at[g->n] = 0;
+    if (polygon) {
+        g->poly_at[g->n] = g->polygons.len + 1;
+        if (hy_buf_append(&g->polygons, gr->area ? gr->area : "",
+                          gr->area ? strlen(gr->area) + 1 : 1))
+            return -1;
+    }
+    g->recs[g->n] = (struct hy_spindex_rec){
+        .lat = gr->lat,
+        .lon = gr->lon,
+        .area_kind = radius ? "radius" : polygon ? "polygon" : NULL,
+        .radius_m = gr->radius_m,
+        .area_box = gr->area_box,
+    };
+    g->n++;
+    return 0;
+}
+
+struct load_ctx {
+    const _Atomic bool *stop;
+    hy_grindex_write_fn write;
+    struct gather g;
+    int64_t version;
+};
+
+static int load_tx(hy_store *s, void *ctx) {
+    struct load_ctx *c = ctx;
+    gather_free(&c->g); /* from an attempt whose commit failed */
+    int r = s->ops->groups->version(s, &c->version);
+    if (r < 0) return r;
+    char after[HY_ID_LEN + 1] = "";
+    for (;;) {
+        if (c->stop && atomic_load(c->stop)) return HY_DB_ABORT;
+        hy_arena *a = hy_arena_new(0);
+        if (!a) return HY_DB_HARD;
+        struct hy_group *rows = NULL;
+        int n = s->ops->groups->list(s, "approved", after, PAGE_ROWS, a, &rows);
+        if (n > 0 && !c->g.ndict && make_dict(&c->g, rows, (size_t)n, c->write) < 0)
+            n = HY_DB_HARD;
+        for (int i = 0; i < n; i++)
+            if (gather_add(&c->g, &rows[i], c->write) < 0) n = HY_DB_HARD;
+        if (n > 0) memcpy(after, rows[n - 1].id, sizeof after);
+        hy_arena_free(a);
+        if (n < 0) return n;
+        if (n < PAGE_ROWS) break;
+    }
+    return HY_DB_ONE;
+}
+
+/* Builds the index from what the load gathered (and frees that). */
+static int finish(struct gather *g, int64_t version, hy_grindex **ret) {
+    hy_grindex *ix = calloc(1, sizeof *ix);
+    if (!ix) return HY_DB_HARD;
+    atomic_init(&ix->refs, 1);
+    ix->version = version;
+    ix->n = g->n;
+    if (!g->off && grow(g) < 0) {
+        ix_free(ix);
+        return HY_DB_HARD;
+    }
+    g->off[g->n] = (uint32_t)g->text.len;
+    for (size_t i = 0; i < g->n; i++)
+        if (g->poly_at[i]) g->recs[i].area = g->polygons.data + g->poly_at[i] - 1;
+    size_t bad = 0;
+    int r = hy_spindex_build(g->recs, g->n, &ix->sp, &bad);
+    if (r < 0) {
+        if (r == -EINVAL) hy_warn("groups index: approved group #%zu cannot be indexed", bad);
+        ix_free(ix);
+        return HY_DB_HARD;
+    }
+    /* Keep exactly what the answers need: the offsets and the bytes, trimmed. */
+    ix->off = g->off;
+    g->off = NULL;
+    size_t len = 0;
+    ix->text = hy_buf_steal(&g->text, &len);
+    if (ix->text) {
+        char *t = realloc(ix->text, len + 1);
+        if (t) ix->text = t;
+    }
+    ix->text_size = ix->text ? len + 1 : 0;
+    memcpy(ix->dict, g->dict, g->ndict);
+    ix->ndict = g->ndict;
+    uint32_t *o = realloc(ix->off, (g->n + 1) * sizeof *o);
+    if (o) ix->off = o;
+    gather_free(g);
+    *ret = ix;
+    return HY_DB_ONE;
+}
+
+int hy_grindex_load(hy_db *db, hy_grindex_write_fn write, const _Atomic bool *stop,
+                    hy_grindex **ret) {
+    struct load_ctx c = {.stop = stop, .write = write};
+    int r = hy_db_run(db, HY_TX_READ, load_tx, &c);
+    if (r >= 0) r = finish(&c.g, c.version, ret);
+    gather_free(&c.g);
+    return r;
+}
+
+/* ---------------------------------------------------------------- answers */
+
+/* Each thread's inflate state, made at its first answer and kept (its 32 KiB window and
+ * state are not allocated and cleared per answer); freed when the thread ends. */
+static pthread_key_t zs_key;
+static pthread_once_t zs_once = PTHREAD_ONCE_INIT;
+static bool zs_key_ok;
+
+static void zs_free(void *p) {
+    inflateEnd(p);
+    free(p);
+}
+
+static void zs_key_init(void) { zs_key_ok = pthread_key_create(&zs_key, zs_free) == 0; }
+
+static z_stream *thread_zs(void) {
+    pthread_once(&zs_once, zs_key_init);
+    if (!zs_key_ok) return NULL;
+    z_stream *zs = pthread_getspecific(zs_key);
+    if (zs) return zs;
+    zs = calloc(1, sizeof *zs);
+    if (!zs) return NULL;
+    if (inflateInit2(zs, -15) != Z_OK) {
+        free(zs);
+        return NULL;
+    }
+    if (pthread_setspecific(zs_key, zs) != 0) {
+        zs_free(zs);
+        return NULL;
+    }
+    return zs;
+}
+
+/* Appends record rec's answer bytes to b. 0, or -1 when they do not inflate. */
+static int inflate_rec(const hy_grindex *ix, z_stream *zs, uint32_t rec, hy_buf *b) {
+    if (inflateReset(zs) != Z_OK) return -1;
+    if (ix->ndict && inflateSetDictionary(zs, ix->dict, (uInt)ix->ndict) != Z_OK) return -1;
+    zs->next_in = (Bytef *)ix->text + ix->off[rec];
+    zs->avail_in = ix->off[rec + 1] - ix->off[rec];
+    for (;;) {
+        if (hy_buf_reserve(b, 1024)) return -1;
+        size_t room = b->size - b->len - 1;
+        zs->next_out = (Bytef *)b->data + b->len;
+        zs->avail_out = (uInt)room;
+        int r = inflate(zs, Z_NO_FLUSH);
+        b->len += room - zs->avail_out;
+        b->data[b->len] = '\0';
+        if (r == Z_STREAM_END) return 0;
+        if ((r != Z_OK && r != Z_BUF_ERROR) || (r == Z_BUF_ERROR && zs->avail_out > 0)) return -1;
+    }
+}
+
+int hy_grindex_near_write(const hy_grindex *ix, const struct hy_group_near *q, hy_buf *b,
+                          size_t *ret_n) {
+    const struct hy_spindex_query sq = {.lat = q->lat,
+                                        .lon = q->lon,
+                                        .limit = q->limit,
+                                        .radius_m = q->radius_m,
+                                        .has_box = q->has_box,
+                                        .box = q->box};
+    if (q->limit < 1 || q->limit > HY_SPINDEX_LIMIT_MAX) return -EINVAL;
+    struct hy_spindex_hit *hits = malloc(q->limit * sizeof *hits);
+    if (!hits) return -ENOMEM;
+    int n = hy_spindex_near(ix->sp, &sq, hits);
+    int w = 0;
+    z_stream *zs = n > 0 ? thread_zs() : NULL;
+    if (n > 0 && !zs) n = -ENOMEM;
+    for (int i = 0; i < n && !w; i++) {
+        uint32_t rec = hits[i].rec;
+        if (i) w = hy_buf_putc(b, ',');
+        /* hy_group_json_write()'s tail, after the bytes the group alone decides */
+        if (!w && inflate_rec(ix, zs, rec, b) < 0) w = b->err ? b->err : -EIO;
+        if (!w) w = hy_buf_puts(b, ",\"distance_m\":");
+        if (!w) w = hy_jw_int(b, (int64_t)llround(hits[i].distance_m));
+        if (!w) w = hy_buf_puts(b, hits[i].covers ? ",\"covers\":true}" : ",\"covers\":false}");
+    }
+    free(hits);
+    if (n < 0) return n;
+    if (w) return w;
+    *ret_n = (size_t)n;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- the process's cache */
+
+struct hy_grindex_cache {
+    hy_db *db;
+    hy_grindex_write_fn write;
+    hy_vcache *vc;
+    /* shared version reads (hy_grindex_cache_version) */
+    bool share_reads;       /* the primary is PostgreSQL: a read is a round trip */
+    pthread_mutex_t mu;
+    pthread_cond_t read_cv; /* a shared read ended */
+    bool reading;           /* a shared read is in flight */
+    uint64_t reads_started; /* shared reads begun, the one in flight included */
+    uint64_t read_done;     /* the number (1, 2, …) of the newest read that ended, 0 = none */
+    int64_t read_version;   /* what that read saw */
+};
+
+static int kind_load(hy_db *db, void *arg, void *prev, const _Atomic bool *stop, void **ret) {
+    (void)prev; /* a full build: no delta refresh yet */
+    const hy_grindex_cache *c = arg;
+    hy_grindex *ix = NULL;
+    int r = hy_grindex_load(db, c->write, stop, &ix);
+    if (r == HY_DB_ONE) *ret = ix;
+    return r;
+}
+static int64_t kind_version(const void *ix) { return hy_grindex_version(ix); }
+static void *kind_retain(void *ix) { return hy_grindex_retain(ix); }
+static void kind_release(void *ix) { hy_grindex_release(ix); }
+static void kind_built(const void *copy, int64_t ms) {
+    const hy_grindex *ix = copy;
+    hy_info("groups index: %zu approved groups, %zu KiB (spatial %zu KiB), built in %lld ms "
+            "(groups version %lld)",
+            hy_grindex_groups(ix), hy_grindex_bytes(ix) / 1024,
+            hy_grindex_bytes_spatial(ix) / 1024, (long long)ms, (long long)hy_grindex_version(ix));
+}
+
+static const struct hy_vcache_kind KIND = {
+    .load = kind_load,
+    .version = kind_version,
+    .retain = kind_retain,
+    .release = kind_release,
+    .built = kind_built,
+    .what = "groups index",
+};
+
+hy_grindex_cache *hy_grindex_cache_new(hy_db *db, hy_grindex_write_fn write) {
+    hy_grindex_cache *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->db = db;
+    c->write = write;
+    c->vc = hy_vcache_new(db, &KIND, c);
+    if (!c->vc) {
+        free(c);
+        return NULL;
+    }
+    if (pthread_mutex_init(&c->mu, NULL) != 0) {
+        hy_vcache_free(c->vc);
+        free(c);
+        return NULL;
+    }
+    if (pthread_cond_init(&c->read_cv, NULL) != 0) {
+        pthread_mutex_destroy(&c->mu);
+        hy_vcache_free(c->vc);
+        free(c);
+        return NULL;
+    }
+    c->share_reads = strcmp(hy_db_backend(db), "sqlite") != 0;
+    return c;
+}
+
+void hy_grindex_cache_refresh(hy_grindex_cache *c) {
+    if (c) hy_vcache_refresh(c->vc);
+}
+
+hy_grindex *hy_grindex_cache_get(hy_grindex_cache *c, int64_t version, bool primary) {
+    return c ? hy_vcache_get(c->vc, version, primary) : NULL;
+}
+
+uint64_t hy_grindex_cache_builds(const hy_grindex_cache *c) {
+    return c ? hy_vcache_builds(c->vc) : 0;
+}
+
+static int version_tx(hy_store *s, void *ctx) {
+    int r = s->ops->groups->version(s, ctx);
+    return r < 0 ? r : HY_DB_ONE;
+}
+
+int hy_grindex_cache_version(hy_grindex_cache *c, hy_db *db, int64_t *ret) {
+    if (!c || !c->share_reads || db != c->db) return hy_db_run(db, HY_TX_SINGLE, version_tx, ret);
+    pthread_mutex_lock(&c->mu);
+    /* The read in flight (if any) began before this call: wait for the one after it. */
+    uint64_t need = c->reads_started + 1;
+    int r = HY_DB_ONE;
+    while (c->read_done < need) {
+        if (c->reading) {
+            pthread_cond_wait(&c->read_cv, &c->mu);
+            continue;
+        }
+        c->reading = true;
+        uint64_t mine = ++c->reads_started;
+        pthread_mutex_unlock(&c->mu);
+        int64_t v = 0;
+        r = hy_db_run(db, HY_TX_SINGLE, version_tx, &v);
+        pthread_mutex_lock(&c->mu);
+        c->reading = false;
+        if (r >= 0) {
+            c->read_done = mine;
+            c->read_version = v;
+        }
+        pthread_cond_broadcast(&c->read_cv);
+        if (r < 0) break; /* the waiters start a read of their own */
+    }
+    if (r >= 0) *ret = c->read_version;
+    pthread_mutex_unlock(&c->mu);
+    return r < 0 ? r : HY_DB_ONE;
+}
+
+void hy_grindex_cache_free(hy_grindex_cache *c) {
+    if (!c) return;
+    hy_vcache_free(c->vc);
+    pthread_cond_destroy(&c->read_cv);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
