@@ -349,6 +349,18 @@ struct store_batcher {
     bool running;  /* the thread has not been joined */
 };
 
+/* After a batch's transaction failed with r: whether to run it again — a passing conflict
+ * (HY_DB_SOFT) within the retry budget, after the back-off pause (counted as a retry). */
+static bool batch_again(hy_db *db, int r, int *attempt, int64_t deadline) {
+    if (r != HY_DB_SOFT || ++*attempt >= HY_TX_RETRIES) return false;
+    long us = backoff_us(*attempt - 1);
+    if (now_us() + us > deadline) return false;
+    atomic_fetch_add(&db->retries, 1);
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
+    nanosleep(&ts, NULL);
+    return true;
+}
+
 /* Runs one batch (a list of at most max_jobs jobs) to its end: every job gets its status.
  *
  * A job that fails must undo only its own work, which a savepoint around each job gives; but a
@@ -405,12 +417,7 @@ static void batch_run(hy_db *db, hy_store *s, struct store_job *batch) {
             if (r >= 0) return; /* every job keeps the status its fn gave */
         }
         if (s->ops->in_transaction(s)) s->ops->rollback(s);
-        if (r != HY_DB_SOFT || ++attempt >= HY_TX_RETRIES) break;
-        long us = backoff_us(attempt - 1);
-        if (now_us() + us > deadline) break;
-        atomic_fetch_add(&db->retries, 1);
-        struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
-        nanosleep(&ts, NULL);
+        if (!batch_again(db, r, &attempt, deadline)) break;
     }
 fail:
     for (struct store_job *j = batch; j; j = j->next) j->status = r;
@@ -464,12 +471,7 @@ static int batch_hits(hy_db *db, hy_store *s, struct store_job *batch) {
         if (r >= 0) r = s->ops->commit(s);
         if (r >= 0) break;
         if (s->ops->in_transaction(s)) s->ops->rollback(s);
-        if (r != HY_DB_SOFT || ++attempt >= HY_TX_RETRIES) break;
-        long us = backoff_us(attempt - 1);
-        if (now_us() + us > deadline) break;
-        atomic_fetch_add(&db->retries, 1);
-        struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
-        nanosleep(&ts, NULL);
+        if (!batch_again(db, r, &attempt, deadline)) break;
     }
     free(refs);
     return r >= 0 ? HY_DB_ONE : r;
