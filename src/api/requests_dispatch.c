@@ -409,9 +409,9 @@ hy_result hy_api_reply_refusal(hy_req *req, enum hy_rq_refusal refusal, const ch
     return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
 }
 
-static hy_result run_move(hy_req *req, struct hy_rq_move *m, unsigned ok_status) {
-    int r = hy_db_run(req->srv->db, HY_TX_WRITE, hy_rq_move_tx, m);
-    if (r == HY_DB_ABORT && m->refusal != HY_RQ_ALLOWED) {
+/* The answer to a step that ran with status r. */
+static hy_result move_reply(hy_req *req, const struct hy_rq_move *m, int r, unsigned ok_status) {
+    if ((r == HY_DB_ABORT || r >= 0) && m->refusal != HY_RQ_ALLOWED) {
         char *retry = m->retry_after > 0
                           ? hy_arena_printf(req->arena, "%lld", (long long)m->retry_after)
                           : NULL;
@@ -429,15 +429,68 @@ static hy_result run_move(hy_req *req, struct hy_rq_move *m, unsigned ok_status)
     return hy_reply_json(req, ok_status, j);
 }
 
+static hy_result run_move(hy_req *req, struct hy_rq_move *m, unsigned ok_status) {
+    return move_reply(req, m, hy_db_run(req->srv->db, HY_TX_WRITE, hy_rq_move_tx, m), ok_status);
+}
+
+/* Claims and assignments go through the group commit (hy_db_run_batched), as submissions do:
+ * the request is suspended while a writer runs the step with others in one transaction and
+ * one durable commit. Every rule is still checked inside that transaction: the claim is one
+ * compare-and-set statement (of racing volunteers exactly one wins, in any process), and the
+ * volunteer's own limits are counted after actor_lock(), so concurrent claims of one
+ * volunteer take turns even where the batch runs READ COMMITTED. */
+struct move_job {
+    hy_req *req;
+    struct hy_rq_move m;
+    struct hy_rq_claim_limits limits;
+    unsigned ok_status;
+    int result;
+};
+
+static int move_job_tx(hy_store *s, void *ctx) {
+    struct move_job *x = ctx;
+    int r = hy_rq_move_tx(s, &x->m);
+    /* Every refusal comes before the step writes anything: in a batch it is an answer, not a
+     * failed job (which would run the whole batch again with a savepoint around each job). */
+    if (r == HY_DB_ABORT && x->m.refusal != HY_RQ_ALLOWED) return HY_DB_NONE;
+    return r;
+}
+
+static void move_done(void *ctx, int status) {
+    struct move_job *x = ctx;
+    x->result = status;
+    hy_req_wake(x->req); /* x and the request are not ours any more */
+}
+
+static hy_result move_answer(hy_req *req, void *ctx) {
+    struct move_job *x = ctx;
+    return move_reply(req, &x->m, x->result, x->ok_status);
+}
+
+/* Queues the step `x` (in the request's arena) for the group commit; without a writer
+ * (stopping) it runs here in a transaction of its own. */
+static hy_result queue_move(hy_req *req, struct move_job *x) {
+    x->req = req;
+    hy_result res = hy_req_defer(req, move_answer, x);
+    if (hy_db_run_batched_in_order(req->srv->db, move_job_tx, x, move_done, x->m.id) != HY_DB_ONE) {
+        x->result = hy_db_run(req->srv->db, HY_TX_WRITE, move_job_tx, x);
+        hy_req_wake(req);
+    }
+    return res;
+}
+
 hy_result hy_api_claim_request(hy_req *req) {
     hy_req_principal(req);
     if (!hy_id_valid(req->args[0])) return hy_reply_error(req, HY_E_NOT_FOUND, "No such request.", NULL);
     const struct hy_server_config *cfg = req->srv->cfg;
-    const struct hy_rq_claim_limits limits = {.max_open = cfg->max_open_claims,
-                                              .cycles_per_hour = cfg->claim_cycles_per_hour};
-    struct hy_rq_move m = {.arena = req->arena, .who = req->who, .step = HY_RQ_STEP_CLAIM,
-                           .id = req->args[0], .limits = &limits};
-    return run_move(req, &m, 200);
+    struct move_job *x = hy_arena_zalloc(req->arena, sizeof *x);
+    if (!x) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    x->limits = (struct hy_rq_claim_limits){.max_open = cfg->max_open_claims,
+                                            .cycles_per_hour = cfg->claim_cycles_per_hour};
+    x->m = (struct hy_rq_move){.arena = req->arena, .who = req->who, .step = HY_RQ_STEP_CLAIM,
+                               .id = req->args[0], .limits = &x->limits};
+    x->ok_status = 200;
+    return queue_move(req, x);
 }
 
 hy_result hy_api_release_request(hy_req *req) {
@@ -484,9 +537,12 @@ hy_result hy_api_assign_request(hy_req *req) {
     if (!hy_input_parse(req, spec, &res)) return res;
     if (!hy_id_valid(vid))
         return hy_reply_error(req, HY_E_INVALID_FIELD, "This is not an approved volunteer.", "volunteer_id");
-    struct hy_rq_move m = {.arena = req->arena, .who = req->who, .step = HY_RQ_STEP_ASSIGN,
-                           .id = req->args[0], .volunteer = vid};
-    return run_move(req, &m, 200);
+    struct move_job *x = hy_arena_zalloc(req->arena, sizeof *x);
+    if (!x) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    x->m = (struct hy_rq_move){.arena = req->arena, .who = req->who, .step = HY_RQ_STEP_ASSIGN,
+                               .id = req->args[0], .volunteer = vid};
+    x->ok_status = 200;
+    return queue_move(req, x);
 }
 
 /* A coordinator places a request whose area is unknown or wrong (a position found by place

@@ -51,6 +51,10 @@ struct submit {
     int result;             /* the job's status */
     char phone[HY_PHONE_MAX];
     char rate_buf[96];
+    /* The rate-limit hit counted by the writer before the batch (a backend whose ops say
+     * rate_hit_outside_batch), when `counted` is set. */
+    struct hy_batch_hit hit;
+    bool counted;
 };
 
 /* The answer to a new request (hy_rq_submission.answer). */
@@ -72,6 +76,10 @@ static const char *submit_answer_body(const struct hy_request *r, hy_arena *a) {
  * share of one durable commit. */
 static int submit_job(hy_store *s, void *ctx) {
     struct submit *x = ctx;
+    if (x->counted && x->hit.over) { /* over the limit: the hit stays, nothing is stored */
+        x->sub.limited = true;
+        return HY_DB_ONE;
+    }
     return hy_rq_submit_tx(s, &x->sub);
 }
 
@@ -87,7 +95,13 @@ static void submit_done(void *ctx, int status) {
  * here, in a transaction of its own. */
 static hy_result submit_queue(hy_req *req, struct submit *x, hy_then_fn answer) {
     hy_result res = hy_req_defer(req, answer, x);
-    if (hy_db_run_batched(req->srv->db, submit_job, x, submit_done) != HY_DB_ONE) {
+    if (hy_db_run_batched_hit(req->srv->db, submit_job, x, submit_done,
+                              x->counted ? &x->hit : NULL) != HY_DB_ONE) {
+        if (x->counted) { /* counted in the job's own transaction instead */
+            x->counted = false;
+            x->sub.rate_key = x->hit.key;
+            x->sub.rate_limit = x->hit.limit;
+        }
         x->result = hy_db_run(req->srv->db, HY_TX_WRITE, submit_job, x);
         hy_req_wake(req);
     }
@@ -290,17 +304,19 @@ static hy_result submit(hy_req *req, bool phone_intake) {
         snprintf(x->rate_buf, sizeof x->rate_buf, "request:user:%s", hy_req_actor(req));
     else
         snprintf(x->rate_buf, sizeof x->rate_buf, "request:ip:%s", hy_req_client_ip(req));
+    x->sub.rate_window = 3600;
     if (hy_db_ops(req->srv->db)->rate_hit_outside_batch) {
         /* Several writers (e.g. PostgreSQL's): one address's counter in their batches would
-         * make concurrent batches conflict, so it is counted first, by itself (one atomic
-         * statement), unless the key already has its answer. */
+         * make concurrent batches wait for each other's commits, so the writer counts the
+         * batch's hits first, in a short transaction of their own (hy_db_run_batched_hit) —
+         * unless the key already has its answer. */
         int st = key ? hy_db_run(req->srv->db, HY_TX_SINGLE, hy_rq_replay_tx, &x->sub) : 0;
         if (st < 0) return form ? hy_page_problem(req, form, language, HY_E_STORE_UNAVAILABLE, NULL, NULL)
                                 : hy_reply_store_error(req, st);
-        hy_result limited;
-        if (x->sub.status == 0 &&
-            !hy_rate_allow(req, x->rate_buf, req->srv->cfg->rate_form_ip, 3600, &limited))
-            return limited;
+        if (x->sub.status == 0) {
+            x->hit = (struct hy_batch_hit){x->rate_buf, req->srv->cfg->rate_form_ip, 3600, false};
+            x->counted = true;
+        }
     } else { /* counted in the submission's own job, after a replay is answered */
         x->sub.rate_key = x->rate_buf;
         x->sub.rate_limit = req->srv->cfg->rate_form_ip;

@@ -213,6 +213,13 @@ int hy_rq_move_tx(hy_store *s, void *ctx) {
     struct hy_rq_plan p;
     int r;
     const char *from;
+    /* Where a volunteer's limits count their claims and give-backs, their moves take turns
+     * (claims run READ COMMITTED in a group commit): what claimer() counts below includes
+     * what the other committed. Only then: a lock held to the batch's commit, taken in no
+     * particular order, could make batches of claims wait for each other in a circle. */
+    bool limited = m->step == HY_RQ_STEP_CLAIM && m->limits &&
+                   (m->limits->max_open || m->limits->cycles_per_hour);
+    if (me && (limited || m->step == HY_RQ_STEP_MOVE) && (r = q->actor_lock(s, me)) < 0) return r;
     if (m->step == HY_RQ_STEP_CLAIM) {
         if ((r = q->get(s, m->id, m->arena, &m->r)) < 0) return r;
         if (r == HY_DB_NONE) return move_refused(m, hy_rq_refuse_missing(&p), &p);

@@ -537,6 +537,8 @@ void hy_server_stop(hy_server *srv) {
         hy_info("group commit: %llu writes in %llu commits (%.1f a commit)",
                 (unsigned long long)jobs, (unsigned long long)batches,
                 (double)jobs / (double)batches);
+    uint64_t trips = hy_db_round_trips(srv->db);
+    if (trips) hy_info("store round trips: %llu", (unsigned long long)trips);
     uint64_t cut = hy_headwatch_stop(srv->headwatch);
     if (cut)
         hy_info("header timeout: closed %llu connections that sent no complete request head "

@@ -238,6 +238,15 @@ int hy_st_outbox_insert(hy_store *s, const struct hy_outbox_message *m) {
      * statement that starts after the lock is held) sees what the other committed. */
     int r = hy_st_write(s, HY_Q_OUTBOX_LOCK_RECIPIENT, HY_ARGS(hy_arg_text(m->recipient)));
     if (r < 0) return r;
+    /* Writes sent ahead: the message or its dropped row, in one statement that needs no
+     * answer (whether it was dropped is then not known: HY_DB_ONE either way). */
+    if (hy_st_sending_ahead(s))
+        return hy_st_write(s, HY_Q_OUTBOX_INSERT_OR_DROP,
+                           HY_ARGS(hy_arg_i64(m->created_at), hy_arg_text(m->recipient),
+                                   hy_arg_text(m->channel), hy_arg_text(m->language),
+                                   hy_arg_text(m->template_name), hy_arg_text(m->payload),
+                                   hy_arg_i64(HY_OUTBOX_CAP_WINDOW),
+                                   hy_arg_i64((int64_t)s->outbox_per_hour)));
     r = hy_st_changes(s, HY_Q_OUTBOX_INSERT_CAPPED,
                       HY_ARGS(hy_arg_i64(m->created_at), hy_arg_text(m->recipient),
                               hy_arg_text(m->channel), hy_arg_text(m->language),

@@ -19,6 +19,10 @@ int hy_st_write(hy_store *s, int id, const struct hy_arg *args, size_t nargs) {
     return s->engine->exec(s, id, args, nargs, NULL);
 }
 
+bool hy_st_sending_ahead(const hy_store *s) {
+    return s->engine->sending_ahead && s->engine->sending_ahead(s);
+}
+
 int hy_st_changes(hy_store *s, int id, const struct hy_arg *args, size_t nargs) {
     int64_t n = 0;
     int r = s->engine->exec(s, id, args, nargs, &n);

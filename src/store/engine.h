@@ -120,6 +120,8 @@ struct hy_engine {
      * defer_writes() is on, it may only be sent, returning HY_DB_ONE at once and leaving the
      * outcome to the next statement (see struct hy_store_ops). NULL: exec() runs it. */
     int (*write)(hy_store *s, int id, const struct hy_arg *args, size_t nargs);
+    /* Whether writes are being sent ahead now (defer_writes() is on). NULL: never. */
+    bool (*sending_ahead)(const hy_store *s);
     /* How the backend's text index writes "a word starting with t": open + t + close, the
      * terms joined by sep (all must match), a term's alternatives by alt in parentheses. FTS5:
      * "t1"* AND ("t2"* OR "u2"*); tsquery: 't1':* & ('t2':* | 'u2':*). */
@@ -140,6 +142,9 @@ int hy_st_exec(hy_store *s, int id, const struct hy_arg *args, size_t nargs);
  * statement of the transaction. Only for writes whose outcome the caller would treat as a
  * failure of its whole work when it is not HY_DB_ONE. */
 int hy_st_write(hy_store *s, int id, const struct hy_arg *args, size_t nargs);
+/* Whether hy_st_write() only sends now (the store's defer_writes() is on): a caller may then
+ * choose a statement that always touches one row over one whose answer it would wait for. */
+bool hy_st_sending_ahead(const hy_store *s);
 /* Runs a statement and returns the number of rows it touched, or a negative status. */
 int hy_st_changes(hy_store *s, int id, const struct hy_arg *args, size_t nargs);
 /* Reads the first row into *ret (spec->size bytes): HY_DB_ONE, HY_DB_NONE when there is no

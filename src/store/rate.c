@@ -13,6 +13,14 @@ int hy_rate_hit(hy_store *s, const char *key, unsigned limit, unsigned window, b
     return HY_DB_ONE;
 }
 
+int hy_rate_hits(hy_store *s, const char *key, unsigned n, unsigned window, int64_t *ret_count) {
+    int r = hy_st_i64(s, HY_Q_RATE_HITS,
+                      HY_ARGS(hy_arg_text(key), hy_arg_i64(hy_clock_now()), hy_arg_i64(window),
+                              hy_arg_i64(n)),
+                      ret_count);
+    return r == HY_DB_NONE ? HY_DB_HARD : r;
+}
+
 struct hit {
     const char *key;
     unsigned limit, window;

@@ -17,6 +17,10 @@
  * HY_DB_ONE or a negative store status (then *ret_over is untouched). */
 int hy_rate_hit(hy_store *s, const char *key, unsigned limit, unsigned window, bool *ret_over);
 
+/* Counts `n` hits on `key` at once inside the caller's transaction; *ret_count is the
+ * window's count after them (the last of them). HY_DB_ONE or a negative store status. */
+int hy_rate_hits(hy_store *s, const char *key, unsigned n, unsigned window, int64_t *ret_count);
+
 /* The same hit as one atomic statement of its own on `db` (HY_TX_ATOMIC: concurrent hits on
  * one key wait for each other instead of failing to serialize). HY_DB_ONE or a negative store
  * status. */

@@ -131,6 +131,10 @@ int hy_st_rq_claimer(hy_store *s, const char *user_id, int64_t since, hy_arena *
                      &hy_row_rq_claimer, a, ret);
 }
 
+int hy_st_rq_actor_lock(hy_store *s, const char *user_id) {
+    return hy_st_write(s, HY_Q_RQ_ACTOR_LOCK, HY_ARGS(hy_arg_text(user_id)));
+}
+
 int hy_st_rq_stats(hy_store *s, hy_arena *a, struct hy_request_stat_row **ret) {
     return hy_st_list(s, HY_Q_RQ_STATS, HY_NO_ARGS, &hy_row_request_stat, SIZE_MAX, a, ret);
 }

@@ -102,6 +102,11 @@ struct hy_request_ops {
      * any) with ids below `before` (0: from the newest). Returns the count. */
     int (*outbox_page)(hy_store *s, const char *status, int64_t before, size_t limit,
                        hy_arena *a, struct hy_outbox_entry **ret);
+    /* Makes the transactions that move requests for `user_id` take turns until they end
+     * (PostgreSQL: a transaction-scoped advisory lock; SQLite has one writer anyway), so what
+     * claimer() counts after it includes what the other committed — also in a group commit's
+     * READ COMMITTED batch. A write whose caller needs no answer (sent ahead if it can be). */
+    int (*actor_lock)(hy_store *s, const char *user_id);
 };
 
 extern const struct hy_request_ops hy_sq_request_ops;

@@ -108,6 +108,7 @@ int hy_st_rq_volunteers(hy_store *s, const double *box, size_t limit, hy_arena *
 int hy_st_rq_claimer(hy_store *s, const char *user_id, int64_t since, hy_arena *a,
                      struct hy_rq_claimer *ret);
 int hy_st_rq_stats(hy_store *s, hy_arena *a, struct hy_request_stat_row **ret);
+int hy_st_rq_actor_lock(hy_store *s, const char *user_id);
 int hy_st_rq_idem_get(hy_store *s, const char *key, const char *route, hy_arena *a,
                       struct hy_idempotency *ret);
 int hy_st_rq_idem_put(hy_store *s, const char *key, const char *route,
@@ -133,7 +134,7 @@ int hy_st_rq_outbox_page(hy_store *s, const char *status, int64_t before, size_t
     .idem_put = hy_st_rq_idem_put, .purge = hy_st_rq_purge, .outbox_take = hy_st_rq_outbox_take,  \
     .outbox_sent = hy_st_rq_outbox_sent, .outbox_retry = hy_st_rq_outbox_retry,                   \
     .outbox_counts = hy_st_rq_outbox_counts, .claimer = hy_st_rq_claimer,                         \
-    .outbox_page = hy_st_rq_outbox_page
+    .outbox_page = hy_st_rq_outbox_page, .actor_lock = hy_st_rq_actor_lock
 
 /* ---- groups (struct hy_group_ops): all but near, insert_many, layout_base and the
  * gazetteer's bulk writes ---- */

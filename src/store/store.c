@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/rate.h"
+
 #define DB_MAX_CONNS 256
 
 struct conn {
@@ -33,6 +35,7 @@ struct hy_db {
     atomic_int_fast64_t failed_at;  /* hy_db_clock_us() of the last read that failed here */
     atomic_uint_fast64_t reads, fallbacks;
     atomic_uint outbox_per_hour; /* copied into each connection when it is handed out */
+    atomic_uint_fast64_t round_trips; /* of connections closed since (hy_db_round_trips) */
 };
 
 /* Every open hy_db, so that a thread can tell which of its TLS slots belong to dbs closed since
@@ -174,6 +177,14 @@ const char *hy_db_backend(const hy_db *db) { return db->ops->name; }
 const struct hy_store_ops *hy_db_ops(const hy_db *db) { return db->ops; }
 uint64_t hy_db_retries(const hy_db *db) { return atomic_load(&((hy_db *)db)->retries); }
 
+uint64_t hy_db_round_trips(hy_db *db) {
+    pthread_mutex_lock(&db->lock);
+    uint64_t n = atomic_load(&db->round_trips);
+    for (size_t i = 0; i < db->nconns; i++) n += atomic_load(&db->conns[i].store->round_trips);
+    pthread_mutex_unlock(&db->lock);
+    return n;
+}
+
 void hy_db_set_fallback(hy_db *db, hy_db *fallback) { db->fallback = fallback; }
 int64_t hy_db_failed_at(const hy_db *db) { return atomic_load(&((hy_db *)db)->failed_at); }
 uint64_t hy_db_reads(const hy_db *db) { return atomic_load(&((hy_db *)db)->reads); }
@@ -225,6 +236,7 @@ void hy_db_release(hy_db *db) {
                 break;
             }
         pthread_mutex_unlock(&db->lock);
+        atomic_fetch_add(&db->round_trips, atomic_load(&s->round_trips));
         db->ops->disconnect(s);
         return;
     }
@@ -319,6 +331,8 @@ struct store_job {
     hy_tx_fn fn;
     void *ctx;
     hy_batch_done_fn done;
+    struct hy_batch_hit *hit; /* or NULL */
+    const char *order;        /* or NULL (hy_db_run_batched_in_order) */
     int status;
     struct store_job *next;
 };
@@ -334,6 +348,18 @@ struct store_batcher {
     bool stopping; /* no more jobs are taken in */
     bool running;  /* the thread has not been joined */
 };
+
+/* After a batch's transaction failed with r: whether to run it again — a passing conflict
+ * (HY_DB_SOFT) within the retry budget, after the back-off pause (counted as a retry). */
+static bool batch_again(hy_db *db, int r, int *attempt, int64_t deadline) {
+    if (r != HY_DB_SOFT || ++*attempt >= HY_TX_RETRIES) return false;
+    long us = backoff_us(*attempt - 1);
+    if (now_us() + us > deadline) return false;
+    atomic_fetch_add(&db->retries, 1);
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
+    nanosleep(&ts, NULL);
+    return true;
+}
 
 /* Runs one batch (a list of at most max_jobs jobs) to its end: every job gets its status.
  *
@@ -391,15 +417,96 @@ static void batch_run(hy_db *db, hy_store *s, struct store_job *batch) {
             if (r >= 0) return; /* every job keeps the status its fn gave */
         }
         if (s->ops->in_transaction(s)) s->ops->rollback(s);
-        if (r != HY_DB_SOFT || ++attempt >= HY_TX_RETRIES) break;
-        long us = backoff_us(attempt - 1);
-        if (now_us() + us > deadline) break;
-        atomic_fetch_add(&db->retries, 1);
-        struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
-        nanosleep(&ts, NULL);
+        if (!batch_again(db, r, &attempt, deadline)) break;
     }
 fail:
     for (struct store_job *j = batch; j; j = j->next) j->status = r;
+}
+
+/* Orders hits by key and window, then queue order (the jobs' place in the batch). */
+struct hit_ref {
+    struct hy_batch_hit *hit;
+    size_t pos;
+};
+
+static int hit_cmp(const void *a, const void *b) {
+    const struct hit_ref *x = a, *y = b;
+    int c = strcmp(x->hit->key, y->hit->key);
+    if (c) return c;
+    if (x->hit->window != y->hit->window) return x->hit->window < y->hit->window ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Counts the hits of a batch's jobs (struct hy_batch_hit) in one short transaction of their
+ * own: one statement per key (keys in order, so concurrent writers lock counters in one
+ * order), each job's hit taking its place in queue order. HY_DB_ONE, or the status that every
+ * job of the batch then gets. */
+static int batch_hits(hy_db *db, hy_store *s, struct store_job *batch) {
+    size_t n = 0;
+    for (struct store_job *j = batch; j; j = j->next) n += j->hit != NULL;
+    if (n == 0) return HY_DB_ONE;
+    if (!s) return HY_DB_HARD;
+    struct hit_ref *refs = malloc(n * sizeof *refs);
+    if (!refs) return HY_DB_HARD;
+    size_t k = 0, pos = 0;
+    for (struct store_job *j = batch; j; j = j->next, pos++)
+        if (j->hit) refs[k++] = (struct hit_ref){j->hit, pos};
+    qsort(refs, n, sizeof *refs, hit_cmp);
+    int r = HY_DB_HARD;
+    int64_t deadline = now_us() + (int64_t)HY_TX_RETRY_MS * 1000;
+    for (int attempt = 0;;) {
+        r = s->ops->begin(s, HY_TX_INSERT);
+        for (size_t i = 0; r >= 0 && i < n;) {
+            size_t e = i + 1;
+            while (e < n && !strcmp(refs[e].hit->key, refs[i].hit->key) &&
+                   refs[e].hit->window == refs[i].hit->window)
+                e++;
+            int64_t count = 0;
+            r = hy_rate_hits(s, refs[i].hit->key, (unsigned)(e - i), refs[i].hit->window, &count);
+            /* The window's count after these hits: the k-th of them counted count - (e - i) + k. */
+            for (size_t m = i; r >= 0 && m < e; m++)
+                refs[m].hit->over = count - (int64_t)(e - m) + 1 > (int64_t)refs[m].hit->limit;
+            i = e;
+        }
+        if (r >= 0) r = s->ops->commit(s);
+        if (r >= 0) break;
+        if (s->ops->in_transaction(s)) s->ops->rollback(s);
+        if (!batch_again(db, r, &attempt, deadline)) break;
+    }
+    free(refs);
+    return r >= 0 ? HY_DB_ONE : r;
+}
+
+/* Puts the jobs with an order name after the others, in the names' order (stable: merge
+ * sort of the list). */
+static bool job_before(const struct store_job *a, const struct store_job *b) {
+    if (!a->order) return true; /* ties keep the left one first: a stable sort */
+    if (!b->order) return false;
+    return strcmp(a->order, b->order) <= 0;
+}
+
+static struct store_job *jobs_sorted(struct store_job *list) {
+    if (!list || !list->next) return list;
+    struct store_job *slow = list, *fast = list->next;
+    while (fast && fast->next) {
+        slow = slow->next;
+        fast = fast->next->next;
+    }
+    struct store_job *right = slow->next;
+    slow->next = NULL;
+    struct store_job *a = jobs_sorted(list), *b = jobs_sorted(right), head = {0}, *t = &head;
+    while (a && b) {
+        if (job_before(a, b)) {
+            t->next = a;
+            a = a->next;
+        } else {
+            t->next = b;
+            b = b->next;
+        }
+        t = t->next;
+    }
+    t->next = a ? a : b;
+    return head.next;
 }
 
 static void *batch_main(void *arg) {
@@ -418,7 +525,16 @@ static void *batch_main(void *arg) {
         last->next = NULL;
         pthread_mutex_unlock(&b->lock);
 
-        batch_run(b->db, hy_db_conn(b->db), batch);
+        bool ordered = false;
+        for (struct store_job *j = batch; j && !ordered; j = j->next) ordered = j->order != NULL;
+        if (ordered) batch = jobs_sorted(batch);
+        hy_store *s = hy_db_conn(b->db);
+        int hr = batch_hits(b->db, s, batch);
+        if (hr >= 0) {
+            batch_run(b->db, s, batch);
+        } else {
+            for (struct store_job *j = batch; j; j = j->next) j->status = hr;
+        }
         uint64_t n = 0;
         for (struct store_job *j = batch; j; j = j->next) n++;
         atomic_fetch_add(&b->db->batch_jobs, n);
@@ -469,12 +585,31 @@ int hy_db_batch_start(hy_db *db, unsigned max_jobs, unsigned writers) {
 }
 
 int hy_db_run_batched(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done) {
-    if (db->fallback) return hy_db_run_batched(db->fallback, fn, ctx, done);
+    return hy_db_run_batched_hit(db, fn, ctx, done, NULL);
+}
+
+static int run_batched(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done,
+                       struct hy_batch_hit *hit, const char *order);
+
+int hy_db_run_batched_hit(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done,
+                          struct hy_batch_hit *hit) {
+    return run_batched(db, fn, ctx, done, hit, NULL);
+}
+
+int hy_db_run_batched_in_order(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done,
+                               const char *order) {
+    return run_batched(db, fn, ctx, done, NULL, order);
+}
+
+static int run_batched(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done,
+                       struct hy_batch_hit *hit, const char *order) {
+    if (db->fallback) return run_batched(db->fallback, fn, ctx, done, hit, order);
     struct store_batcher *b = db->batcher;
     if (!b || !fn || !done) return HY_DB_HARD;
     struct store_job *j = malloc(sizeof *j);
     if (!j) return HY_DB_HARD;
-    *j = (struct store_job){fn, ctx, done, HY_DB_HARD, NULL};
+    if (hit) hit->over = false;
+    *j = (struct store_job){fn, ctx, done, hit, order, HY_DB_HARD, NULL};
     pthread_mutex_lock(&b->lock);
     if (b->stopping) {
         pthread_mutex_unlock(&b->lock);

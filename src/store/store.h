@@ -71,9 +71,10 @@ struct hy_store_ops {
     /* Group-commit writer threads that suit it (hy_db_batch_start()): one where writers
      * take turns anyway (SQLite), several where one writer mostly waits for round trips. */
     unsigned batch_writers;
-    /* A rate-limit hit that guards a batched write is counted before the job is queued, in
-     * a statement of its own, rather than inside the job: with several writers, one
-     * address's counter in their batches would make concurrent batches conflict. */
+    /* A rate-limit hit that guards a batched write is counted by the writer before the
+     * batch's transaction (hy_db_run_batched_hit), rather than inside the job: with several
+     * writers, one address's counter in their batches would make concurrent batches wait
+     * for each other's commits. */
     bool rate_hit_outside_batch;
     /* HTTP worker threads a core that suit it when the operator sets none: 0 for the server's
      * default (one a core, where queries run on the CPU in the server's own process); more
@@ -235,6 +236,9 @@ struct hy_store {
     /* Messages one recipient may be queued in any hour (outbox_insert); 0 = no cap. A
      * connection of a hy_db takes the db's (hy_db_set_outbox_cap). */
     unsigned outbox_per_hour;
+    /* Times this connection sent statements and waited for the server's answer (a round
+     * trip), counted by backends where that costs (PostgreSQL); hy_db_round_trips() sums them. */
+    _Atomic uint64_t round_trips;
 };
 
 #define HY_OUTBOX_CAP_WINDOW 3600 /* seconds: the per-recipient cap's window */
@@ -284,6 +288,9 @@ int hy_db_run(hy_db *db, enum hy_tx_mode mode, hy_tx_fn fn, void *ctx);
 
 /* Counts of retries since start (for /healthz diagnostics and tests). */
 uint64_t hy_db_retries(const hy_db *db);
+/* Round trips to the database server since start, every connection of the db (those closed
+ * since included): 0 on an embedded store. A figure for benchmarks and the shutdown log. */
+uint64_t hy_db_round_trips(hy_db *db);
 
 /* ---- group commit: many small write transactions sharing one commit ----
  * A durable commit costs a disk flush (SQLite synchronous=FULL, PostgreSQL fsync): a few
@@ -305,8 +312,9 @@ uint64_t hy_db_retries(const hy_db *db);
  *     it again (every job's fn anew) with the hy_db_run() retry budget (HY_TX_RETRIES
  *     attempts, HY_TX_RETRY_MS); when that is spent every job gets HY_DB_SOFT. A failed COMMIT
  *     or a lost connection gives every job of the batch that status;
- *   - jobs run in the order they were queued and see the work of the jobs before them in the
- *     same batch (e.g. an idempotency key stored by the previous job);
+ *   - jobs run in the order they were queued (those of hy_db_run_batched_in_order() last, in
+ *     their own order) and see the work of the jobs before them in the same batch (e.g. an
+ *     idempotency key stored by the previous job);
  *   - fn runs on a writer thread and `done` too: both must only touch what `ctx` owns, and
  *     ctx must stay valid until `done` has been called; `done` must be short (it delays the
  *     next batch) and must not queue more jobs.
@@ -325,6 +333,30 @@ int hy_db_batch_start(hy_db *db, unsigned max_jobs, unsigned writers);
  * HY_DB_HARD: not queued (no writer, or it is stopping, or out of memory) and `done` will
  * never be called: the caller runs fn itself, e.g. with hy_db_run(). */
 int hy_db_run_batched(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done);
+/* A rate-limit hit that guards a job (store/rate.h's fixed windows): counted by the writer
+ * before the batch's transaction, in a short transaction of its own that counts every hit of
+ * the batch on one key with one statement, in queue order — so the jobs of one address do
+ * not hold its counter's row until their batch commits (which would make the writers wait
+ * for each other's commits), and a submission costs no commit of its own for its hit. The
+ * hit stays counted whatever becomes of the job. Before fn runs, `over` says whether this
+ * hit was over `limit`; fn decides what that means (a submission then writes nothing). When
+ * the hits cannot be counted, every job of the batch gets that status. `hit` belongs to the
+ * caller and must live until `done`. */
+struct hy_batch_hit {
+    const char *key;
+    unsigned limit, window;
+    bool over; /* set by the writer */
+};
+/* hy_db_run_batched() with the job's hit counted first. */
+int hy_db_run_batched_hit(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done,
+                          struct hy_batch_hit *hit);
+/* hy_db_run_batched() for a job that locks the row named `order` (e.g. a claim: the
+ * request's id) until its batch commits: a writer runs the jobs of a batch that have such a
+ * name in the names' byte order (after those without one, which keep their queue order), so
+ * batches that lock several of the same rows — in any process — lock them in one order and
+ * never wait for each other in a circle. `order` must live until `done`. */
+int hy_db_run_batched_in_order(hy_db *db, hy_tx_fn fn, void *ctx, hy_batch_done_fn done,
+                               const char *order);
 /* Lets the writers finish every job queued (new jobs are refused from now on), then stops
  * them and closes their connections. Accepts a db without a writer. hy_db_close() calls it. */
 void hy_db_batch_stop(hy_db *db);

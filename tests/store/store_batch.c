@@ -146,7 +146,12 @@ struct job {
     int attempts;
     int status;
     bool done;
+    struct hy_batch_hit *hit; /* counted by the writer first (hy_db_run_batched_hit) */
+    const char *order;        /* hy_db_run_batched_in_order */
+    int ran;                  /* the place in which the job last ran (g_ran) */
 };
+
+static int g_ran; /* jobs run so far, for the order in which they ran */
 
 /* One lock for the gate and the done flags (done callbacks run on the writer thread). */
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -170,6 +175,8 @@ static void request_of(const char *key, struct hy_request *r) {
 static int job_fn(hy_store *s, void *ctx) {
     struct job *j = ctx;
     j->attempts++;
+    j->ran = ++g_ran;
+    if (j->hit && j->hit->over) return HY_DB_NONE; /* over the limit: write nothing */
     int r;
     int64_t count;
     char *value = NULL;
@@ -257,7 +264,9 @@ static void run_batch(struct fx *f, struct job *jobs, size_t n) {
     while (!g_gate_entered) pthread_cond_wait(&g_cond, &g_lock);
     pthread_mutex_unlock(&g_lock);
     for (size_t i = 0; i < n; i++)
-        assert_int_equal(hy_db_run_batched(f->db, job_fn, &jobs[i], job_done), HY_DB_ONE);
+        assert_int_equal(jobs[i].order ? hy_db_run_batched_in_order(f->db, job_fn, &jobs[i], job_done, jobs[i].order)
+                                       : hy_db_run_batched_hit(f->db, job_fn, &jobs[i], job_done, jobs[i].hit),
+                         HY_DB_ONE);
     pthread_mutex_lock(&g_lock);
     g_gate_open = true;
     pthread_cond_broadcast(&g_cond);
@@ -368,6 +377,56 @@ static void test_sees_earlier_jobs(void **state) {
     assert_int_equal(jobs[2].status, HY_DB_ONE);
     assert_int_equal(jobs[3].status, HY_DB_HARD);
     assert_int_equal(jobs[4].status, HY_DB_NONE); /* undone with its job */
+}
+
+/* Rate-limit hits counted by the writer before the batch: one statement per key, each job's
+ * hit in its place in the queue, kept when the job fails; a job over the limit learns it
+ * before it runs. */
+static void test_hits_counted_first(void **state) {
+    struct fx *f = *state;
+    struct hy_batch_hit h[7];
+    for (int i = 0; i < 6; i++) h[i] = (struct hy_batch_hit){"form:ip:a", 4, 3600, true};
+    h[6] = (struct hy_batch_hit){"form:ip:b", 0, 3600, false};
+    struct job jobs[] = {
+        {.kind = K_SET, .key = "h0", .hit = &h[0]},
+        {.kind = K_SET, .key = "h1", .hit = &h[1]},
+        {.kind = K_SET, .key = "b0", .hit = &h[6]},
+        {.kind = K_SET_FAIL, .key = "h2", .hit = &h[2]},
+        {.kind = K_SET, .key = "h3", .hit = &h[3]},
+        {.kind = K_SET, .key = "h4", .hit = &h[4]},
+        {.kind = K_SET, .key = "h5", .hit = &h[5]},
+        {.kind = K_SET, .key = "n0"},
+    };
+    run_batch(f, jobs, sizeof jobs / sizeof jobs[0]);
+    for (int i = 0; i < 4; i++) assert_false(h[i].over);
+    assert_true(h[4].over);
+    assert_true(h[5].over);
+    assert_true(h[6].over); /* limit 0 */
+    assert_int_equal(hits(f, "form:ip:a"), 6);
+    assert_int_equal(hits(f, "form:ip:b"), 1);
+    assert_true(has_key(f, "h0"));
+    assert_true(has_key(f, "h3"));
+    assert_false(has_key(f, "h2")); /* its own failure undone, its hit kept */
+    assert_false(has_key(f, "h4"));
+    assert_false(has_key(f, "b0"));
+    assert_true(has_key(f, "n0"));
+}
+
+/* Jobs with an order name run after the others, in the names' order. */
+static void test_in_order(void **state) {
+    struct fx *f = *state;
+    struct job jobs[] = {
+        {.kind = K_SET, .key = "o-c", .order = "c"}, {.kind = K_SET, .key = "o-x"},
+        {.kind = K_SET, .key = "o-a", .order = "a"}, {.kind = K_SET, .key = "o-y"},
+        {.kind = K_SET, .key = "o-b", .order = "b"},
+    };
+    g_ran = 0;
+    run_batch(f, jobs, sizeof jobs / sizeof jobs[0]);
+    for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++) assert_int_equal(jobs[i].status, HY_DB_ONE);
+    assert_true(jobs[1].ran < jobs[3].ran); /* no name: queue order */
+    assert_true(jobs[3].ran < jobs[2].ran); /* then a, b, c */
+    assert_true(jobs[2].ran < jobs[4].ran);
+    assert_true(jobs[4].ran < jobs[0].ran);
 }
 
 /* Writes sent ahead (PostgreSQL's pipeline): a later job sees them, and one that failed is
@@ -521,6 +580,8 @@ int main(int argc, char **argv) {
         cmocka_unit_test_setup_teardown(test_conflict_reruns_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conflict_forever, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_drains, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hits_counted_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_in_order, setup, teardown),
     };
     int r = cmocka_run_group_tests_name(g_pg ? "store batch (postgres)" : "store batch (sqlite)",
                                         tests, NULL, NULL);

@@ -21,6 +21,7 @@
  * HY_DB_SOFT again and the runner backs off. */
 #include "store/pg/store_pg.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,7 @@ static int read_sent(hy_pg *s) {
 static int pipe_end(hy_pg *s) {
     if (!s->piped) return HY_DB_ONE;
     int r = HY_DB_ONE;
+    atomic_fetch_add_explicit(&s->base.round_trips, 1, memory_order_relaxed);
     if (PQpipelineSync(s->conn) != 1) {
         s->need_reset = true;
         r = HY_DB_SOFT;
@@ -218,6 +220,7 @@ static int prepare(hy_pg *s, int id, const char *name) {
     if (r < 0) return r;
     /* Parameter types are left to the server to infer from the statement. */
     PGresult *res = PQprepare(s->conn, name, statement_text[id], 0, NULL);
+    atomic_fetch_add_explicit(&s->base.round_trips, 1, memory_order_relaxed);
     r = hy_pg_status(s, res);
     PQclear(res);
     if (r < 0) return r;
@@ -247,6 +250,7 @@ static PGresult *exec_piped(hy_pg *s, const char *name, const struct hy_pg_param
         if (*ret_sent_status >= 0) *ret_sent_status = HY_DB_HARD;
         return NULL;
     }
+    atomic_fetch_add_explicit(&s->base.round_trips, 1, memory_order_relaxed);
     *ret_sent_status = read_sent(s);
     PGresult *res = PQgetResult(s->conn);
     if (res) {
@@ -278,6 +282,7 @@ int hy_pg_exec(hy_pg *s, int id, const struct hy_pg_params *p, PGresult **ret_re
         res = p ? PQexecPrepared(s->conn, name, p->n, p->values, p->lengths,
                                  p->binary ? p->formats : NULL, 0)
                 : PQexecPrepared(s->conn, name, 0, NULL, NULL, NULL, 0);
+        atomic_fetch_add_explicit(&s->base.round_trips, 1, memory_order_relaxed);
     }
     r = hy_pg_status(s, res);
     if (r < 0) {
@@ -368,11 +373,14 @@ static int pg_write(hy_store *base, int id, const struct hy_arg *args, size_t na
     return HY_DB_ONE;
 }
 
+static bool pg_sending_ahead(const hy_store *base) { return ((const hy_pg *)base)->piped; }
+
 const struct hy_engine hy_pg_engine = {
     .exec = pg_exec,
     .query = pg_query,
     .one = pg_one,
     .write = pg_write,
+    .sending_ahead = pg_sending_ahead,
     /* A tsquery: each term a quoted prefix ('t':*), all of them required (&). */
     .prefix = {"'", "':*", " & ", " | "},
 };
