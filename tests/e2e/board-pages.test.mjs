@@ -7,11 +7,8 @@
 // too. Persian at 360 px and English on a desktop; axe on every state; screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, serverBinary, addUsers, COMMON_PASSWORDS, LOCALES, ROOT } from './lib/server.mjs';
+import { startServer, addUsers, importPlaces, COMMON_PASSWORDS, LOCALES } from './lib/server.mjs';
 import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir, signedIn, faults } from './lib/browser.mjs';
 import { assertAxeClean } from './lib/axe.mjs';
 
@@ -23,16 +20,13 @@ const ASK = 'انسولین از داروخانهٔ خیابان ولیعصر ب
 const FA = LOCALES.fa, EN = LOCALES.en;
 const PHONE_360 = { width: 360, height: 740 };
 
-let server, browser, shots, tmp;
+let server, browser, shots;
 let asker; // the new person's signed-in page (fa, 360 px)
 let convUrl = '';
 
 before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'hy-e2e-board-'));
   server = await startServer({ args: ['--password-list', COMMON_PASSWORDS, '--rate-login-ip', '1000'] });
-  const list = join(tmp, 'places.csv');
-  writeFileSync(list, 'name,alt_names,lat,lon,kind\nونک,Vanak,35.7575,51.41,neighbourhood\n');
-  execFileSync(serverBinary(), ['import', 'places', '--db', server.db, list], { cwd: ROOT, stdio: 'pipe' });
+  importPlaces(server, ['ونک,Vanak,35.7575,51.41,neighbourhood']);
   addUsers(server, [BOB, CAROL], PASSWORD);
   browser = await launchBrowser();
   shots = await screenshotDir();
@@ -41,7 +35,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
   if (server) assert.equal(await server.stop(), 0);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 const noHorizontalScroll = async (page, what) => {
