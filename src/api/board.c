@@ -872,9 +872,11 @@ static void put_post_item(struct page *pg, const struct hy_board_post *p, bool d
 
 static void put_select(struct page *pg, const char *name, const char *label, const char *all,
                        const char *const *values, const char *const *names, const char *chosen) {
-    hy_buf_printf(&pg->b, "<p><label>%s <select class=\"input input-short\" name=\"%s\"><option value=\"\">%s</option>", label,
-                  name, all);
-    for (int i = 0; values[i]; i++)
+    hy_buf_printf(&pg->b,
+                  "<p><label>%s <select class=\"input input-short\" name=\"%s\"><option "
+                  "value=\"\">%s</option>",
+                  label, name, all);
+    for (int i = 0; values[i] && names[i]; i++)
         hy_buf_printf(&pg->b, "<option value=\"%s\"%s>%s</option>", values[i],
                       chosen && !strcmp(chosen, values[i]) ? " selected" : "", names[i]);
     hy_buf_puts(&pg->b, "</select></label></p>");
@@ -907,7 +909,7 @@ static void put_search_form(struct page *pg, const char *place, const char *near
     static const char *const kind_en[] = {"Offers", "Asks", NULL};
     put_select(pg, "kind", tr(pg, "نوع", "Kind"), tr(pg, "همه", "All"), kinds,
                pg->fa ? kind_fa : kind_en, kind);
-    const char *cat_names[32];
+    const char *cat_names[32] = {0};
     int ncat = 0;
     for (; ncat < 31 && hy_board_categories[ncat].key; ncat++)
         cat_names[ncat] = pg->fa ? hy_board_categories[ncat].fa : hy_board_categories[ncat].en;
