@@ -853,9 +853,12 @@ static void put_post_item(struct page *pg, const struct hy_board_post *p, bool d
         hy_buf_puts(&pg->b, "</span>");
     }
     if (distance) {
+        /* Under a kilometre in hundreds of metres: the area itself is ~500 m. */
+        bool near_m = p->distance_m < 950;
         hy_buf_puts(&pg->b, tr(pg, " · حدود ", " · about "));
-        put_num(pg, (int64_t)lround(p->distance_m / 1000));
-        hy_buf_puts(&pg->b, tr(pg, " کیلومتر", " km"));
+        put_num(pg, near_m ? 100 * (int64_t)fmax(1, lround(p->distance_m / 100))
+                           : (int64_t)lround(p->distance_m / 1000));
+        hy_buf_puts(&pg->b, near_m ? tr(pg, " متر", " m") : tr(pg, " کیلومتر", " km"));
     }
     hy_buf_printf(&pg->b, "</p><p dir=\"auto\" lang=\"%s\">", p->language);
     put_esc(pg, p->body);
@@ -869,9 +872,11 @@ static void put_post_item(struct page *pg, const struct hy_board_post *p, bool d
 
 static void put_select(struct page *pg, const char *name, const char *label, const char *all,
                        const char *const *values, const char *const *names, const char *chosen) {
-    hy_buf_printf(&pg->b, "<p><label>%s <select name=\"%s\"><option value=\"\">%s</option>", label,
-                  name, all);
-    for (int i = 0; values[i]; i++)
+    hy_buf_printf(&pg->b,
+                  "<p><label>%s <select class=\"input input-short\" name=\"%s\"><option "
+                  "value=\"\">%s</option>",
+                  label, name, all);
+    for (int i = 0; values[i] && names[i]; i++)
         hy_buf_printf(&pg->b, "<option value=\"%s\"%s>%s</option>", values[i],
                       chosen && !strcmp(chosen, values[i]) ? " selected" : "", names[i]);
     hy_buf_puts(&pg->b, "</select></label></p>");
@@ -904,14 +909,14 @@ static void put_search_form(struct page *pg, const char *place, const char *near
     static const char *const kind_en[] = {"Offers", "Asks", NULL};
     put_select(pg, "kind", tr(pg, "نوع", "Kind"), tr(pg, "همه", "All"), kinds,
                pg->fa ? kind_fa : kind_en, kind);
-    const char *cat_names[32];
+    const char *cat_names[32] = {0};
     int ncat = 0;
-    for (; hy_board_categories[ncat].key && ncat < 31; ncat++)
+    for (; ncat < 31 && hy_board_categories[ncat].key; ncat++)
         cat_names[ncat] = pg->fa ? hy_board_categories[ncat].fa : hy_board_categories[ncat].en;
     cat_names[ncat] = NULL;
     put_select(pg, "category", tr(pg, "دسته", "Category"), tr(pg, "همه", "All"),
                hy_board_category_keys, cat_names, cat);
-    hy_buf_printf(&pg->b, "<p><button type=\"submit\">%s</button></p></form>",
+    hy_buf_printf(&pg->b, "<p><button class=\"button\" type=\"submit\">%s</button></p></form>",
                   tr(pg, "نمایش آگهی‌ها", "Show posts"));
 }
 
@@ -1059,6 +1064,25 @@ static bool resolve_place(struct page *pg, const char *place, const char *kind, 
     return false;
 }
 
+/* s percent-encoded for a query string, in the arena ("" when it is full). */
+static const char *query_value(hy_arena *a, const char *s) {
+    size_t n = strlen(s);
+    char *out = hy_arena_alloc(a, 3 * n + 1), *o = out;
+    if (!out) return "";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p))
+            *o++ = (char)*p;
+        else {
+            *o++ = '%';
+            *o++ = "0123456789ABCDEF"[*p >> 4];
+            *o++ = "0123456789ABCDEF"[*p & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 /* What was wrong with the query, naming the parameter (data-error-field) as a JSON error
  * would. */
 static void put_problem(struct page *pg, const char *problem, const char *field) {
@@ -1122,19 +1146,21 @@ static void put_list_page(struct page *pg, int *ret_status) {
         *ret_status = r;
         return;
     }
-    pg->switch_href = hy_arena_printf(req->arena, "/board/search?near=%.5f,%.5f%s%s%s%s&lang=%s",
+    pg->switch_href = hy_arena_printf(req->arena, "/board/search?near=%.5f,%.5f%s%s%s%s%s%s&lang=%s",
                                       ll[0], ll[1], c.q.kind ? "&kind=" : "",
                                       c.q.kind ? c.q.kind : "", c.q.category ? "&category=" : "",
-                                      c.q.category ? c.q.category : "", pg->fa ? "en" : "fa");
-    hy_buf_printf(&pg->b, "<h2 id=\"board-results\">");
-    put_num(pg, c.n);
-    hy_buf_printf(&pg->b, " %s", tr(pg, "آگهی باز", "open posts"));
+                                      c.q.category ? c.q.category : "", place ? "&place=" : "",
+                                      place ? query_value(req->arena, place) : "",
+                                      pg->fa ? "en" : "fa");
+    hy_buf_printf(&pg->b, "<h2 id=\"board-results\">%s", tr(pg, "آگهی‌های باز", "Open posts"));
     if (place) {
         hy_buf_printf(&pg->b, " %s «<span dir=\"auto\">", tr(pg, "نزدیک", "near"));
         put_esc(pg, place);
         hy_buf_puts(&pg->b, "</span>»");
     } else
         hy_buf_puts(&pg->b, tr(pg, " در این محدوده", " in this area"));
+    hy_buf_puts(&pg->b, ": ");
+    put_num(pg, c.n);
     hy_buf_puts(&pg->b, "</h2><ul class=\"board-list\">");
     for (int i = 0; i < c.n; i++) put_post_item(pg, &c.v[i], true);
     hy_buf_printf(&pg->b,

@@ -62,6 +62,7 @@ describe(`board pages ${S}`, () => {
       assert.ok(r.text.includes('Insulin from the pharmacy'), `${q}: the post near Vanak`);
       assert.ok(r.text.includes(`«<span dir="auto">${q}</span>»`), `${q}: the place named in the heading`);
       assert.ok(r.text.includes(`value="${q}"`), `${q}: the form keeps the place`);
+      assert.ok(r.text.includes(`place=${encodeURIComponent(q)}&amp;lang=${lang === 'fa' ? 'en' : 'fa'}"`), `${q}: the language switch keeps the place`);
       noPersonal(r.text, q);
     }
     // The same place far from any post: nothing, and no error.
@@ -80,7 +81,7 @@ describe(`board pages ${S}`, () => {
     const [lat, lon] = [choices[0][1], choices[0][2]];
     const chosen = await anon.get(`/board/search?place=Narmak&near=${lat},${lon}&kind=ask&lang=en`);
     assert.equal(chosen.status, 200);
-    assert.match(chosen.text, /open posts near/);
+    assert.match(chosen.text, /Open posts near/);
     const none = await anon.get('/board/search?place=Qqzzxx&lang=en');
     assert.equal(none.status, 200);
     assert.match(none.text, /No place found by that name/);

@@ -3,22 +3,16 @@
 // nearest compatible posts. fa at 360 px without JavaScript, en at desktop size; screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, serverBinary, ROOT } from './lib/server.mjs';
+import { startServer, importPlaces } from './lib/server.mjs';
 import { launchBrowser, newContext, screenshotDir } from './lib/browser.mjs';
 
-let server, browser, shots, tmp;
+let server, browser, shots;
 
 before(async () => {
   server = await startServer({ args: ['--demo'] });
   // The area is typed as a place name: a gazetteer with the demo's part of Tehran.
-  tmp = mkdtempSync(join(tmpdir(), 'hy-e2e-board-demo-'));
-  const list = join(tmp, 'places.csv');
-  writeFileSync(list, 'name,alt_names,lat,lon,kind\nیوسف‌آباد,Yusef Abad,35.73,51.405,neighbourhood\n');
-  execFileSync(serverBinary(), ['import', 'places', '--db', server.db, list], { cwd: ROOT, stdio: 'pipe' });
+  importPlaces(server, ['یوسف‌آباد,Yusef Abad,35.73,51.405,neighbourhood']);
   browser = await launchBrowser();
   shots = await screenshotDir();
 });
@@ -26,7 +20,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
   if (server) assert.equal(await server.stop(), 0, server.stderr);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 test('fa, 360 px, no JavaScript: from the navigation to the posts near an area and one post with its matches', async () => {

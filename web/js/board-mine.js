@@ -138,13 +138,7 @@ async function start() {
       } else {
         await send('/api/v1/board/posts', { body: body(confirm) });
         $('dup').hidden = true;
-        form.reset();
-        $('start').value = today();
-        $('language').value = getLanguage();
-        fillSelects(true);
-        point = null;
-        $('place-status').textContent = '';
-        marker?.remove();
+        clearForm();
         $('done').textContent = t('board_mine.posted');
       }
       await load();
@@ -191,6 +185,10 @@ async function start() {
     $('submit').textContent = t('board_mine.submit');
     $('cancel').hidden = true;
     for (const r of form.querySelectorAll('input[name="kind"]')) r.disabled = false;
+    clearForm();
+  }
+  // Back to an empty form with the defaults (today, the page's language, no place).
+  function clearForm() {
     form.reset();
     $('start').value = today();
     $('language').value = getLanguage();

@@ -2,12 +2,18 @@
 // suggests places from the gazetteer the group search uses (a chosen place sends its position;
 // without scripts the server looks the typed name up itself), and on a post's page a signed-in
 // reader answers the post (the conversation opens) or a moderator hides or restores it.
-import { ready, t } from './i18n.js';
+import { ready, t, getLanguage } from './i18n.js';
 import { send } from './session.js';
 import { placeCombobox } from './groups-common.js';
 
 await ready;
 const $ = (id) => document.getElementById(id);
+
+// The results come in the reader's language (the server's page of the form has its own field).
+const search = $('board-search');
+if (search && !search.querySelector('input[name="lang"]')) {
+  search.append(Object.assign(document.createElement('input'), { type: 'hidden', name: 'lang', value: getLanguage() }));
+}
 
 const place = $('board-place');
 const near = $('board-near');

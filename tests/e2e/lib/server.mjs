@@ -12,7 +12,7 @@
 import { after } from 'node:test';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, access } from 'node:fs/promises';
-import { constants, readFileSync } from 'node:fs';
+import { constants, readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,5 +139,19 @@ export function addUsers(server, people, password) {
     const r = spawnSync(serverBinary(), ['user', 'add', '--db', server.db, '--email', p.email, '--name', p.name,
       '--role', p.role, '--password-stdin'], { input: `${password}\n`, encoding: 'utf8', cwd: ROOT });
     if (r.status !== 0) throw new Error(`hamyari user add ${p.email}: ${r.stderr}`);
+  }
+}
+
+/** The operator's own place list (CSV: name,alt_names,lat,lon,kind), imported into the store
+ *  with `hamyari import places`: a gazetteer for a test. `rows` are the lines after the header. */
+export function importPlaces(server, rows) {
+  const dir = mkdtempSync(join(tmpdir(), 'hy-e2e-places-'));
+  try {
+    const list = join(dir, 'places.csv');
+    writeFileSync(list, `name,alt_names,lat,lon,kind\n${rows.join('\n')}\n`);
+    const r = spawnSync(serverBinary(), ['import', 'places', '--db', server.db, list], { encoding: 'utf8', cwd: ROOT });
+    if (r.status !== 0) throw new Error(`hamyari import places: ${r.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
