@@ -50,9 +50,6 @@ form.addEventListener('submit', async (ev) => {
   try {
     await api('/api/v1/members', { method: 'POST', body });
     form.hidden = true;
-    // Come back to the page that sent the person here (?next=, a path on this site).
-    const next = new URLSearchParams(location.search).get('next') || '';
-    if (/^\/(?!\/)[^\\\s]*$/.test(next)) done.querySelector('a[href="/signin"]')?.setAttribute('href', `/signin?next=${encodeURIComponent(next)}`);
     done.hidden = false;
     done.focus();
   } catch (e) {
