@@ -18,30 +18,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "domain/auth.h"
 #include "domain/board.h"
 #include "domain/geo.h"
 #include "store/board.h"
 #include "store/store.h"
-
-static double now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-/* CPU time of this thread (the whole query for SQLite, in process; the client's part for
- * PostgreSQL, whose server works in its own process). */
-static double cpu_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static double uni(void) { return (double)rand() / RAND_MAX; }
 
@@ -180,8 +162,8 @@ int main(int argc, char **argv) {
     double total = now_us() - t0;
     double cpu_sum = 0;
     for (int i = 0; i < nq; i++) cpu_sum += cpu[i];
-    qsort(us, (size_t)nq, sizeof *us, cmp);
-    qsort(cpu, (size_t)nq, sizeof *cpu, cmp);
+    qsort(us, (size_t)nq, sizeof *us, cmp_double);
+    qsort(cpu, (size_t)nq, sizeof *cpu, cmp_double);
     printf("{\"store\":\"%s\",\"posts\":%d,\"queries\":%d,\"load_s\":%.1f,\"per_s\":%.0f,"
            "\"p50_us\":%.0f,\"p90_us\":%.0f,\"p99_us\":%.0f,\"max_us\":%.0f,\"cpu_avg_us\":%.0f,"
            "\"cpu_p50_us\":%.0f,\"cpu_p99_us\":%.0f,\"matches_avg\":%.2f}\n",

@@ -15,19 +15,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "store/groups.h"
 #include "store/store.h"
-
-static double now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 struct ctx {
     struct hy_group_near q;
@@ -84,7 +74,7 @@ int main(int argc, char **argv) {
         hy_arena_free(c.a);
     }
     double total = now_us() - t0;
-    qsort(us, (size_t)nq, sizeof *us, cmp);
+    qsort(us, (size_t)nq, sizeof *us, cmp_double);
     printf("%s: %d nearest-%d queries, %.0f/s; latency p50 %.0f us, p90 %.0f us, p99 %.0f us, "
            "max %.0f us; %.1f groups per answer\n",
            hy_db_backend(db), nq, limit, nq / (total / 1e6), us[nq / 2], us[nq * 9 / 10],

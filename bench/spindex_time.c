@@ -29,6 +29,7 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "clock.h"
 #include "api/api.h"
 #include "domain/area.h"
 #include "domain/geo.h"
@@ -37,25 +38,6 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/jsonw.h"
-
-static double now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-/* CPU time of this thread: unlike the wall clock, not inflated when the (shared) machine runs
- * something else meanwhile. */
-static double cpu_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static double pct(const double *sorted, size_t n, double p) {
     size_t i = (size_t)(p * (double)(n - 1) + 0.5);
