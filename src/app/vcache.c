@@ -19,6 +19,7 @@ struct hy_vcache {
     bool building, started;
     pthread_t th;
     int64_t failed_at; /* hy_db_clock_us() of the last failed build, 0 = none */
+    int64_t wanted;    /* the newest version a caller asked for */
     _Atomic bool stop;
     _Atomic uint64_t builds;
 };
@@ -38,8 +39,8 @@ hy_vcache *hy_vcache_new(hy_db *db, const struct hy_vcache_kind *kind, void *arg
     return c;
 }
 
-static void *build_main(void *arg) {
-    hy_vcache *c = arg;
+/* One build: HY_DB_ONE when it swapped in a new copy. */
+static int build_once(hy_vcache *c) {
     int64_t t0 = hy_db_clock_us();
     void *copy = NULL;
     void *prev = hy_vcache_current(c);
@@ -61,13 +62,29 @@ static void *build_main(void *arg) {
     } else if (r != HY_DB_ABORT) {
         c->failed_at = hy_db_clock_us();
     }
-    c->building = false;
     pthread_mutex_unlock(&c->mu);
     if (old) c->kind->release(old);
-    /* What the build grew and read was freed into this thread's malloc arena, which glibc
-     * keeps (~40 MB over 100,000 documents) until the next build: give it back. */
-    malloc_trim(0);
-    return NULL;
+    return r;
+}
+
+/* Builds until the copy is at least at the newest version a caller asked for meanwhile: a
+ * change committed while a build read the store is caught up without waiting for the next
+ * miss. */
+static void *build_main(void *arg) {
+    hy_vcache *c = arg;
+    for (;;) {
+        int r = build_once(c);
+        pthread_mutex_lock(&c->mu);
+        bool again = r == HY_DB_ONE && !atomic_load(&c->stop) &&
+                     c->wanted > c->kind->version(c->cur);
+        c->wanted = 0; /* asked once: a version that went back (a restore) is not chased */
+        if (!again) c->building = false;
+        pthread_mutex_unlock(&c->mu);
+        /* What the build grew and read was freed into this thread's malloc arena, which glibc
+         * keeps (~40 MB over 100,000 documents) until the next build: give it back. */
+        malloc_trim(0);
+        if (!again) return NULL;
+    }
 }
 
 /* Starts a build unless one runs. Called with c->mu held. */
@@ -100,10 +117,12 @@ void *hy_vcache_get(hy_vcache *c, int64_t version, bool primary) {
     void *copy = NULL;
     pthread_mutex_lock(&c->mu);
     int64_t have = c->cur ? c->kind->version(c->cur) : 0;
-    if (c->cur && have == version)
+    if (c->cur && have == version) {
         copy = c->kind->retain(c->cur);
-    else if (!c->cur || version > have || primary)
+    } else if (!c->cur || version > have || primary) {
+        if (version > c->wanted) c->wanted = version;
         start_locked(c);
+    }
     pthread_mutex_unlock(&c->mu);
     return copy;
 }

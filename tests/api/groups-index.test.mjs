@@ -98,12 +98,15 @@ async function bytes(srv, path) {
   return r.body;
 }
 
-/** Waits until `srv` logs an index built at `version` or later (from log line `from` on). */
+/** Waits until `srv` logs an index built at `version` or later (from log line `from` on). A
+ *  build that was already running when the version moved ends at an older version, and only
+ *  a later miss starts the next one: each older build is followed by one more question. */
 async function builtAt(srv, version, from = 0) {
   for (;;) {
     const m = await srv.waitForLog(BUILT, 120000, from);
     if (Number(m[2]) >= version) return { groups: Number(m[1]), version: Number(m[2]) };
     from = srv.lines.findIndex((l, k) => k >= from && BUILT.test(l)) + 1;
+    await bytes(srv, '/api/v1/groups?near=0,0&limit=1');
   }
 }
 
