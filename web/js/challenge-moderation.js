@@ -5,9 +5,9 @@
 import { ready, t, formatDateTime, getLanguage, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON, ApiError } from './api.js';
 import { getMe, send } from './session.js';
+import { $, el } from './staff.js';
 
 await ready;
-const $ = (id) => document.getElementById(id);
 $('chmod-nojs').hidden = true;
 const id = new URLSearchParams(location.search).get('id') || '';
 $('chmod-signin').href = `/signin?next=${encodeURIComponent(`/challenge-moderation?id=${id}`)}`;
@@ -18,12 +18,6 @@ const allowed = me && ['coordinator', 'admin'].includes(me.role);
 if (!me) $('chmod-anon').hidden = false;
 else if (!allowed) $('chmod-forbidden').hidden = false;
 
-function el(tag, text, cls) {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (cls) e.className = cls;
-  return e;
-}
 
 const state = { challenge: null, reports: [], comments: new Map() };
 

@@ -4,9 +4,9 @@
 import { ready, t, formatDate, formatNumber, getLanguage, LANGUAGE_EVENT } from './i18n.js';
 import { getJSON, ApiError } from './api.js';
 import { getMe, send } from './session.js';
+import { $, el } from './staff.js';
 
 await ready;
-const $ = (id) => document.getElementById(id);
 $('chadmin-nojs').hidden = true;
 
 const DAY = 86400;
@@ -16,12 +16,6 @@ const allowed = me && ['coordinator', 'admin'].includes(me.role);
 if (!me) $('chadmin-anon').hidden = false;
 else if (!allowed) $('chadmin-forbidden').hidden = false;
 
-function el(tag, text, cls) {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (cls) e.className = cls;
-  return e;
-}
 
 const titleOf = (c) => (getLanguage() === 'en' ? c.title_en || c.title_fa : c.title_fa || c.title_en);
 const day = (s) => formatDate(new Date(s * 1000).toISOString().slice(0, 10));
