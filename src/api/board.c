@@ -822,8 +822,7 @@ static const char *tr(const struct page *pg, const char *fa, const char *en) {
 }
 
 static void put_esc(struct page *pg, const char *s) {
-    char *e = hy_html_escape(pg->req->arena, s ? s : "");
-    hy_buf_puts(&pg->b, e ? e : "");
+    hy_buf_puts(&pg->b, hy_shell_esc(&pg->sh, s));
 }
 
 static void put_num(struct page *pg, int64_t n) {

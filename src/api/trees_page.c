@@ -33,10 +33,7 @@ struct page {
     struct hy_shell sh; /* the site's shell: web/trees.html */
 };
 
-static const char *esc(struct page *p, const char *s) {
-    const char *e = hy_html_escape(p->req->arena, s ? s : "");
-    return e ? e : "";
-}
+static const char *esc(struct page *p, const char *s) { return hy_shell_esc(&p->sh, s); }
 
 /* ASCII digits as Persian ones on Persian pages. */
 static const char *digits(struct page *p, const char *s) {
