@@ -145,7 +145,7 @@ hy_result hy_api_list_board_posts(hy_req *req) {
     hy_result res;
     if (!area_query(req, &c, NULL, LIST_LIMIT_MAX, false, &res)) return res;
     int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, near_tx, &c);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "board: posts near a point", r);
     return hy_reply_json(req, 200, json_pack("{s:o}", "posts", posts_json(c.v, c.n, true)));
 }
 
@@ -179,7 +179,7 @@ hy_result hy_api_get_board_asks_text(hy_req *req) {
         return hy_reply_error(req, HY_E_INVALID_QUERY, "lang must be fa or en.", "lang");
     bool fa = !lang || !strcmp(lang, "fa");
     int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, near_tx, &c);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "board: the plain-text asks", r);
     hy_buf b = {0};
     char n[24];
     hy_board_digits(c.n, fa, n);
@@ -322,7 +322,7 @@ hy_result hy_api_create_board_post(hy_req *req) {
     p->created_at = p->updated_at = c.now;
     const char *field = NULL, *problem = times_problem(p, c.now, &field);
     if (problem) return hy_reply_error(req, HY_E_INVALID_FIELD, problem, field);
-    if (!p->body_norm) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!p->body_norm) return hy_reply_store_failed(req, "board: normalising a post's text", 0);
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, create_tx, &c);
     if (r == HY_DB_ABORT && c.over)
         return hy_reply_error(req, HY_E_RATE_LIMITED,
@@ -336,7 +336,7 @@ hy_result hy_api_create_board_post(hy_req *req) {
                              json_pack("{s:{s:s,s:s},s:o}", "error", "code", hy_error_code(e),
                                        "message", hy_error_message(e), "similar", sim));
     }
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "board: creating a post", r);
     return hy_reply_json(req, 201, post_json(p, false, true));
 }
 
@@ -381,7 +381,7 @@ hy_result hy_api_get_board_post(hy_req *req) {
     const struct hy_principal *who = hy_req_principal(req);
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, get_tx, &c);
     if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_NOT_FOUND, "No such post.", NULL);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "board: a post and its matches", r);
     if (!may_see(who, &c.p)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such post.", NULL);
     bool mine = who && who->signed_in && !strcmp(who->user_id, c.p.author_id);
     json_t *o = post_json(&c.p, false, mine);
@@ -475,7 +475,7 @@ static hy_result edit_reply(hy_req *req, struct edit_ctx *c, int r) {
                                                           : NULL;
         return hy_reply_error(req, c->err, msg, c->field);
     }
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "board: changing a post", r);
     return hy_reply_json(req, 200, post_json(&c->p, false, !strcmp(c->p.author_id, req->who->user_id)));
 }
 
@@ -709,7 +709,7 @@ static json_t *conv_json(struct conv_ctx *c) {
 
 static hy_result conv_reply(hy_req *req, struct conv_ctx *c, int r, unsigned ok_status) {
     if (r == HY_DB_ABORT) return hy_reply_error(req, c->err, c->problem, NULL);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "board: a conversation", r);
     return hy_reply_json(req, ok_status, conv_json(c));
 }
 
@@ -788,7 +788,7 @@ hy_result hy_api_list_my_board(hy_req *req) {
     struct mine_ctx c = {.req = req};
     hy_req_principal(req);
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, mine_tx, &c);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "board: my posts and conversations", r);
     json_t *posts = json_array(), *convs = json_array();
     for (int i = 0; i < c.nposts; i++)
         json_array_append_new(posts, post_json(&c.posts[i], false, true));
@@ -1201,7 +1201,7 @@ hy_result hy_api_show_board(hy_req *req) {
     if (status < 0) {
         hy_buf_free(&pg.b);
         hy_buf_free(&out);
-        return hy_reply_store_error(req, status);
+        return hy_reply_store_failed(req, "board: the board page", status);
     }
     body = pg.b;
     pg.b = out;
@@ -1220,6 +1220,6 @@ hy_result hy_api_show_board(hy_req *req) {
     size_t len = pg.b.len;
     if (html) memcpy(html, pg.b.data, len + 1);
     hy_buf_free(&pg.b);
-    if (!html) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!html) return hy_reply_store_failed(req, "board: writing the board page", 0);
     return hy_reply_bytes(req, (unsigned)status, "text/html; charset=utf-8", html, len);
 }

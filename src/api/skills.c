@@ -118,7 +118,7 @@ static bool levels_parse(hy_req *req, json_t *arr, const char *level_key, size_t
     size_t n = json_array_size(arr);
     struct hy_skill_level *v = hy_arena_zalloc(req->arena, (n + 1) * sizeof *v);
     if (!v) {
-        *res = hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+        *res = hy_reply_store_failed(req, "skills: reading skills and levels", 0);
         return false;
     }
     for (size_t i = 0; i < n; i++) {
@@ -141,7 +141,7 @@ static bool levels_parse(hy_req *req, json_t *arr, const char *level_key, size_t
         v[i].skill = hy_arena_strdup(req->arena, json_string_value(sk));
         v[i].level = level;
         if (!v[i].skill) {
-            *res = hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+            *res = hy_reply_store_failed(req, "skills: reading skills and levels", 0);
             return false;
         }
     }
@@ -170,7 +170,7 @@ static int skill_list_tx(hy_store *s, void *ctx) {
 hy_result hy_api_list_skills(hy_req *req) {
     struct skills_ctx c = {.req = req};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, skill_list_tx, &c);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: list skills", r);
     json_t *a = json_array();
     for (int i = 0; i < c.n; i++) json_array_append_new(a, skill_json(&c.list[i]));
     json_t *lv = json_array();
@@ -201,7 +201,7 @@ hy_result hy_api_add_skill(hy_req *req) {
     c.k.updated_at = hy_clock_now();
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, skill_add_tx, &c);
     if (r == HY_DB_ABORT) return hy_reply_error(req, HY_E_CONFLICT, "This skill is in the list already.", "slug");
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: add skill", r);
     return hy_reply_json(req, 201, skill_json(&c.k));
 }
 
@@ -233,7 +233,7 @@ hy_result hy_api_update_skill(hy_req *req) {
     if (has_retired) c.retired = retired;
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, skill_change_tx, &c);
     if (r == HY_DB_ABORT) return not_found(req, "No such skill.");
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: update skill", r);
     for (int i = 0; i < c.n; i++)
         if (!strcmp(c.list[i].slug, c.k.slug)) return hy_reply_json(req, 200, skill_json(&c.list[i]));
     return not_found(req, "No such skill.");
@@ -255,10 +255,10 @@ static int my_skills_tx(hy_store *s, void *ctx) {
 }
 
 hy_result hy_api_get_my_skills(hy_req *req) {
-    if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!hy_req_principal(req)) return hy_reply_store_failed(req, "skills: get my skills (the caller)", 0);
     struct my_skills_ctx c = {.req = req};
     int r = hy_db_run(req->srv->db, HY_TX_READ, my_skills_tx, &c);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: get my skills", r);
     return hy_reply_json(req, 200, json_pack("{s:o}", "skills", levels_json(c.v, c.got)));
 }
 
@@ -278,12 +278,12 @@ hy_result hy_api_set_my_skills(hy_req *req) {
     if (!hy_input_parse(req, spec, &res)) return res;
     struct my_skills_ctx c = {.req = req};
     if (!levels_parse(req, arr, "level", HY_VOLUNTEER_SKILLS_MAX, &c.v, &c.n, &res)) return res;
-    if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!hy_req_principal(req)) return hy_reply_store_failed(req, "skills: set my skills (the caller)", 0);
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, set_my_skills_tx, &c);
     if (r == HY_DB_ABORT)
         return hy_reply_error(req, HY_E_INVALID_FIELD,
                               "A skill is not in the list, or has been retired.", "skills");
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: set my skills", r);
     return hy_reply_json(req, 200, json_pack("{s:o}", "skills", levels_json(c.v, c.got)));
 }
 
@@ -328,7 +328,7 @@ hy_result hy_api_register_org(hy_req *req) {
         return hy_reply_error(req, HY_E_MISSING_FIELD, "Give both lat and lon, or neither.",
                               has_lat ? "lon" : "lat");
     const struct hy_principal *who = hy_req_principal(req);
-    if (!who) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!who) return hy_reply_store_failed(req, "skills: register organisation (the caller)", 0);
     hy_id_new(c.o.id);
     memcpy(c.o.owner_id, who->user_id, sizeof c.o.owner_id);
     c.o.status = "pending";
@@ -336,7 +336,7 @@ hy_result hy_api_register_org(hy_req *req) {
     if (has_lat) hy_geo_round(lat, lon, AREA_CELL_M, &c.o.lat, &c.o.lon);
     c.o.created_at = hy_clock_now();
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, org_add_tx, &c);
-    if (r < 0) return hy_reply_store_error(req, r == HY_DB_ABORT ? HY_DB_HARD : r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: register organisation", r == HY_DB_ABORT ? HY_DB_HARD : r);
     return hy_reply_json(req, 201, org_json(&c.o));
 }
 
@@ -351,7 +351,7 @@ hy_result hy_api_list_orgs(hy_req *req) {
     const char *status = hy_req_query(req, "status"), *mine = hy_req_query(req, "mine");
     c.o.status = "verified";
     const struct hy_principal *who = hy_req_principal(req);
-    if (!who) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!who) return hy_reply_store_failed(req, "skills: list organisations (the caller)", 0);
     if (mine && strcmp(mine, "true") != 0)
         return hy_reply_error(req, HY_E_INVALID_QUERY, "mine must be true.", "mine");
     if (status && strcmp(status, "verified") != 0 && strcmp(status, "pending") != 0)
@@ -367,7 +367,7 @@ hy_result hy_api_list_orgs(hy_req *req) {
         }
     }
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, org_list_tx, &c);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: list organisations", r);
     json_t *a = json_array();
     for (int i = 0; i < c.n; i++) json_array_append_new(a, org_json(&c.list[i]));
     return hy_reply_json(req, 200, json_pack("{s:o}", "orgs", a));
@@ -401,11 +401,11 @@ static int org_get_tx(hy_store *s, void *ctx) {
 
 hy_result hy_api_get_org(hy_req *req) {
     if (!hy_id_valid(req->args[0])) return not_found(req, "No such organisation.");
-    if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!hy_req_principal(req)) return hy_reply_store_failed(req, "skills: get organisation (the caller)", 0);
     struct org_ctx c = {.req = req, .id = req->args[0]};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, org_get_tx, &c);
     if (r == HY_DB_ABORT || (r >= 0 && !org_visible(&c))) return not_found(req, "No such organisation.");
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: get organisation", r);
     json_t *o = org_json(&c.o);
     json_t *needs = json_array();
     for (int i = 0; i < c.n_needs; i++)
@@ -431,7 +431,7 @@ hy_result hy_api_verify_org(hy_req *req) {
     struct org_ctx c = {.req = req, .id = req->args[0]};
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, org_verify_tx, &c);
     if (r == HY_DB_ABORT) return not_found(req, "No such organisation.");
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: verify organisation", r);
     return hy_reply_json(req, 200, org_json(&c.o));
 }
 
@@ -452,7 +452,7 @@ hy_result hy_api_add_org_staff(hy_req *req) {
     hy_result res;
     if (!hy_input_parse(req, spec, &res)) return res;
     if (!hy_id_valid(req->args[0])) return not_found(req, "No such organisation.");
-    if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!hy_req_principal(req)) return hy_reply_store_failed(req, "skills: add organisation staff (the caller)", 0);
     /* A staff member is found by e-mail only: a phone number is not asked for here. */
     c.email = strchr(c.email, '@') ? hy_login_normalise(req, c.email) : NULL;
     if (!c.email)
@@ -465,7 +465,7 @@ hy_result hy_api_add_org_staff(hy_req *req) {
     if (r == HY_DB_NONE)
         return hy_reply_error(req, HY_E_INVALID_FIELD,
                               "No account has this e-mail address; ask them to sign up first.", "email");
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: add organisation staff", r);
     return hy_reply_json(req, 200, json_pack("{s:s,s:s}", "org_id", c.id, "user_id", c.invitee.id));
 }
 
@@ -539,7 +539,7 @@ hy_result hy_api_post_need(hy_req *req) {
         return hy_reply_error(req, HY_E_INVALID_FIELD, "ends_on is before starts_on.", "ends_on");
     if (!hy_id_valid(req->args[0])) return not_found(req, "No such organisation.");
     const struct hy_principal *who = hy_req_principal(req);
-    if (!who) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!who) return hy_reply_store_failed(req, "skills: post need (the caller)", 0);
     c.org.req = req;
     c.org.id = req->args[0];
     hy_id_new(c.n.id);
@@ -559,7 +559,7 @@ hy_result hy_api_post_need(hy_req *req) {
     if (r == HY_DB_ABORT && c.org.o.id[0] && org_visible(&c.org))
         return hy_reply_error(req, HY_E_FORBIDDEN, "Only the organisation's staff post its needs.", NULL);
     if (r == HY_DB_ABORT) return not_found(req, "No such organisation.");
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: post need", r);
     struct hy_skill_level *k = c.k;
     for (size_t i = 0; i < c.nk; i++) memcpy(k[i].owner, c.n.id, sizeof k[i].owner);
     return hy_reply_json(req, 201, need_json(&c.n, c.k, (int)c.nk));
@@ -584,11 +584,11 @@ static int need_get_tx(hy_store *s, void *ctx) {
 
 hy_result hy_api_get_need(hy_req *req) {
     if (!hy_id_valid(req->args[0])) return not_found(req, "No such need.");
-    if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!hy_req_principal(req)) return hy_reply_store_failed(req, "skills: get need (the caller)", 0);
     struct need_ctx c = {.req = req};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, need_get_tx, &c);
     if (r == HY_DB_ABORT) return not_found(req, "No such need.");
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: get need", r);
     json_t *o = need_json(&c.n, c.k, c.got_k);
     json_object_set_new(o, "staff", json_boolean(c.org.staff));
     return hy_reply_json(req, 200, o);
@@ -645,12 +645,12 @@ static const struct hy_skill_level *skills_of(const struct hy_skill_level *k, in
 }
 
 static hy_result list_needs(hy_req *req, bool ranked) {
-    if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!hy_req_principal(req)) return hy_reply_store_failed(req, "skills: list needs (the caller)", 0);
     struct needs_ctx c = {.req = req, .ranked = ranked};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, needs_tx, &c);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: list needs", r);
     struct ranked *order = hy_arena_zalloc(req->arena, ((size_t)c.n + 1) * sizeof *order);
-    if (!order) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!order) return hy_reply_store_failed(req, "skills: list needs", 0);
     int m = 0;
     for (int i = 0; i < c.n; i++) {
         struct ranked *o = &order[m];
@@ -715,17 +715,17 @@ static const char *offer_status_of(const struct hy_offer *f, int n, const char *
 
 hy_result hy_api_list_need_candidates(hy_req *req) {
     if (!hy_id_valid(req->args[0])) return not_found(req, "No such need.");
-    if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!hy_req_principal(req)) return hy_reply_store_failed(req, "skills: list need candidates (the caller)", 0);
     struct cand_ctx c = {.need = {.req = req}};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, candidates_tx, &c);
     if (r == HY_DB_ABORT) return not_found(req, "No such need.");
     if (r == HY_DB_NONE)
         return hy_reply_error(req, HY_E_FORBIDDEN, "Only the organisation's staff and coordinators see candidates.", NULL);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: list need candidates", r);
     /* The rows come grouped by volunteer: one ranked entry each. */
     struct ranked *order = hy_arena_zalloc(req->arena, ((size_t)c.n + 1) * sizeof *order);
     struct hy_skill_level *have = hy_arena_zalloc(req->arena, ((size_t)c.n + 1) * sizeof *have);
-    if (!order || !have) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!order || !have) return hy_reply_store_failed(req, "skills: list need candidates", 0);
     const struct hy_need *n = &c.need.n;
     int m = 0;
     for (int i = 0; i < c.n;) {
@@ -801,7 +801,7 @@ static int offer_make_tx(hy_store *s, void *ctx) {
 
 hy_result hy_api_offer_help(hy_req *req) {
     if (!hy_id_valid(req->args[0])) return not_found(req, "No such need.");
-    if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!hy_req_principal(req)) return hy_reply_store_failed(req, "skills: offer help (the caller)", 0);
     struct offer_ctx c = {.need = {.req = req}};
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, offer_make_tx, &c);
     if (r == HY_DB_ABORT && c.not_open)
@@ -809,7 +809,7 @@ hy_result hy_api_offer_help(hy_req *req) {
     if (r == HY_DB_ABORT && c.taken)
         return hy_reply_error(req, HY_E_CONFLICT, "You have offered to help with this need already.", NULL);
     if (r == HY_DB_ABORT) return not_found(req, "No such need.");
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: offer help", r);
     return hy_reply_json(req, 201, json_pack("{s:s,s:s,s:s}", "need_id", c.need.n.id, "user_id",
                                              req->who->user_id, "status", "offered"));
 }
@@ -833,13 +833,13 @@ static json_t *offer_json(const struct hy_offer *f, bool contact) {
 
 hy_result hy_api_list_need_offers(hy_req *req) {
     if (!hy_id_valid(req->args[0])) return not_found(req, "No such need.");
-    if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!hy_req_principal(req)) return hy_reply_store_failed(req, "skills: list need offers (the caller)", 0);
     struct offer_ctx c = {.need = {.req = req}};
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, offers_tx, &c);
     if (r == HY_DB_ABORT) return not_found(req, "No such need.");
     if (r == HY_DB_NONE)
         return hy_reply_error(req, HY_E_FORBIDDEN, "Only the organisation's staff and coordinators see offers.", NULL);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: list need offers", r);
     json_t *a = json_array();
     for (int i = 0; i < c.n; i++) {
         json_t *o = offer_json(&c.list[i], !strcmp(c.list[i].status, "accepted"));
@@ -884,7 +884,7 @@ static int offer_decide_tx(hy_store *s, void *ctx) {
 static hy_result decide(hy_req *req, const char *to) {
     if (!hy_id_valid(req->args[0])) return not_found(req, "No such need.");
     if (!hy_id_valid(req->args[1])) return not_found(req, "No such offer.");
-    if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!hy_req_principal(req)) return hy_reply_store_failed(req, "skills: decide on an offer (the caller)", 0);
     struct offer_ctx c = {.need = {.req = req}, .user_id = req->args[1], .to = to};
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, offer_decide_tx, &c);
     if (r == HY_DB_ABORT && c.forbidden)
@@ -894,7 +894,7 @@ static hy_result decide(hy_req *req, const char *to) {
     if (r == HY_DB_ABORT && c.wrong_state)
         return hy_reply_error(req, HY_E_CONFLICT, "There is no waiting offer from this volunteer.", NULL);
     if (r == HY_DB_ABORT) return not_found(req, "No such need.");
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: decide on an offer", r);
     json_t *o = offer_json(&c.f, !strcmp(to, "accepted"));
     json_object_set_new(o, "need", json_pack("{s:i,s:i,s:s}", "people", c.need.n.people, "accepted",
                                              c.need.n.accepted, "status", c.need.n.status));
@@ -911,10 +911,10 @@ static int my_offers_tx(hy_store *s, void *ctx) {
 }
 
 hy_result hy_api_list_my_offers(hy_req *req) {
-    if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!hy_req_principal(req)) return hy_reply_store_failed(req, "skills: list my offers (the caller)", 0);
     struct offer_ctx c = {.need = {.req = req}};
     int r = hy_db_run(req->srv->db, HY_TX_READ, my_offers_tx, &c);
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: list my offers", r);
     json_t *a = json_array();
     for (int i = 0; i < c.n; i++) {
         bool accepted = !strcmp(c.list[i].status, "accepted");
@@ -964,13 +964,13 @@ hy_result hy_api_set_need_status(hy_req *req) {
     hy_result res;
     if (!hy_input_parse(req, spec, &res)) return res;
     if (!hy_id_valid(req->args[0])) return not_found(req, "No such need.");
-    if (!hy_req_principal(req)) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    if (!hy_req_principal(req)) return hy_reply_store_failed(req, "skills: set need status (the caller)", 0);
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, need_status_tx, &c);
     if (r == HY_DB_ABORT && c.forbidden)
         return hy_reply_error(req, HY_E_FORBIDDEN, "Only the organisation's staff close or reopen its needs.", NULL);
     if (r == HY_DB_ABORT && c.refused)
         return hy_reply_error(req, HY_E_CONFLICT, "This need has all the people it asked for.", "status");
     if (r == HY_DB_ABORT) return not_found(req, "No such need.");
-    if (r < 0) return hy_reply_store_error(req, r);
+    if (r < 0) return hy_reply_store_failed(req, "skills: set need status", r);
     return hy_reply_json(req, 200, need_json(&c.need.n, c.need.k, c.need.got_k));
 }

@@ -262,6 +262,10 @@ hy_result hy_reply_not_modified(hy_req *req, const char *etag, const char *cache
 hy_result hy_reply_error(hy_req *req, enum hy_error e, const char *message, const char *field);
 /* Answers a store status that was < 0 (store unavailable / internal). */
 hy_result hy_reply_store_error(hy_req *req, int status);
+/* The same answer, after logging one line that names what failed (`what`, e.g. "board: posts
+ * near a point"), the store status and the route; a status >= 0 means the failure was not
+ * the store's (out of memory), answered 500. */
+hy_result hy_reply_store_failed(hy_req *req, const char *what, int status);
 /* Queues a prepared response (not destroyed; the caller keeps its reference). */
 hy_result hy_reply_response(hy_req *req, unsigned status, struct MHD_Response *resp, size_t bytes);
 /* Whether an Accept header admits a media type ("type/subtype", parameters ignored): the most

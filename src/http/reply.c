@@ -425,6 +425,17 @@ hy_result hy_reply_store_error(hy_req *req, int status) {
     return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
 }
 
+hy_result hy_reply_store_failed(hy_req *req, const char *what, int status) {
+    /* The route's pattern, not the path: no ids or personal data in the log. */
+    const char *method = req->method_name ? req->method_name : "-";
+    const char *route = req->route && req->route->pattern ? req->route->pattern : "-";
+    if (status < 0)
+        hy_error("%s failed (store status %d) in %s %s", what, status, method, route);
+    else
+        hy_error("%s failed (out of memory) in %s %s", what, method, route);
+    return hy_reply_store_error(req, status < 0 ? status : HY_DB_HARD);
+}
+
 hy_result hy_reply_405(hy_req *req, unsigned allowed) {
     char allow[64] = "";
     size_t n = 0;
