@@ -345,13 +345,14 @@ hy_result hy_api_create_board_post(hy_req *req) {
 struct get_ctx {
     hy_req *req;
     const char *id;
+    int64_t now; /* an open post expired by then is read as archived, without matches */
     struct hy_board_post p;
     struct near_ctx m;
 };
 
 static int get_tx(hy_store *s, void *ctx) {
     struct get_ctx *c = ctx;
-    int r = s->ops->board->post_get(s, c->id, c->req->arena, &c->p);
+    int r = s->ops->board->post_get(s, c->id, c->now, c->req->arena, &c->p);
     if (r <= 0) return r < 0 ? r : HY_DB_ABORT;
     if (strcmp(c->p.status, "open") != 0) return HY_DB_ONE;
     struct hy_board_query *q = &c->m.q;
@@ -361,7 +362,7 @@ static int get_tx(hy_store *s, void *ctx) {
     q->slot = hy_board_slot(hy_board_other_kind(c->p.kind), c->p.category);
     q->starts_at = c->p.starts_at;
     q->ends_at = c->p.ends_at;
-    q->now = hy_clock_now();
+    q->now = c->now;
     q->exclude_id = c->p.id;
     q->limit = MATCHES_SHOWN;
     c->m.a = c->req->arena;
@@ -376,7 +377,7 @@ static bool may_see(const struct hy_principal *who, const struct hy_board_post *
 }
 
 hy_result hy_api_get_board_post(hy_req *req) {
-    struct get_ctx c = {.req = req, .id = req->args[0]};
+    struct get_ctx c = {.req = req, .id = req->args[0], .now = hy_clock_now()};
     if (!hy_id_valid(c.id)) return hy_reply_error(req, HY_E_NOT_FOUND, "No such post.", NULL);
     const struct hy_principal *who = hy_req_principal(req);
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, get_tx, &c);
@@ -405,7 +406,7 @@ struct edit_ctx {
 
 static int edit_tx(hy_store *s, void *ctx) {
     struct edit_ctx *c = ctx;
-    int r = s->ops->board->post_get(s, c->id, c->req->arena, &c->p);
+    int r = s->ops->board->post_get(s, c->id, c->now, c->req->arena, &c->p);
     if (r <= 0) {
         c->err = HY_E_NOT_FOUND;
         return r < 0 ? r : HY_DB_ABORT;
@@ -604,7 +605,7 @@ static int read_view(hy_store *s, struct conv_ctx *c) {
 
 static int start_tx(hy_store *s, void *ctx) {
     struct conv_ctx *c = ctx;
-    int r = s->ops->board->post_get(s, c->post_id, c->req->arena, &c->p);
+    int r = s->ops->board->post_get(s, c->post_id, c->now, c->req->arena, &c->p);
     if (r < 0) return r;
     const struct hy_principal *who = c->req->who;
     if (r == HY_DB_NONE || !may_see(who, &c->p)) return fail(c, HY_E_NOT_FOUND, "No such post.");
@@ -769,6 +770,7 @@ hy_result hy_api_set_board_consent(hy_req *req) {
 
 struct mine_ctx {
     hy_req *req;
+    int64_t now;
     struct hy_board_post *posts;
     int nposts;
     struct hy_board_conv *convs;
@@ -778,14 +780,14 @@ struct mine_ctx {
 static int mine_tx(hy_store *s, void *ctx) {
     struct mine_ctx *c = ctx;
     const char *me = c->req->who->user_id;
-    c->nposts = s->ops->board->post_mine(s, me, MINE_MAX, c->req->arena, &c->posts);
+    c->nposts = s->ops->board->post_mine(s, me, c->now, MINE_MAX, c->req->arena, &c->posts);
     if (c->nposts < 0) return c->nposts;
     c->nconvs = s->ops->board->conv_mine(s, me, MINE_MAX, c->req->arena, &c->convs);
     return c->nconvs < 0 ? c->nconvs : HY_DB_ONE;
 }
 
 hy_result hy_api_list_my_board(hy_req *req) {
-    struct mine_ctx c = {.req = req};
+    struct mine_ctx c = {.req = req, .now = hy_clock_now()};
     hy_req_principal(req);
     int r = hy_db_run(hy_req_read_db(req), HY_TX_READ, mine_tx, &c);
     if (r < 0) return hy_reply_store_failed(req, "board: my posts and conversations", r);
@@ -919,6 +921,15 @@ static void put_search_form(struct page *pg, const char *place, const char *near
                   tr(pg, "نمایش آگهی‌ها", "Show posts"));
 }
 
+/* Why a post that is not open cannot be answered. */
+static const char *status_note(const struct page *pg, const char *status) {
+    if (!strcmp(status, "hidden"))
+        return tr(pg, "این آگهی پنهان شده است.", "This post has been hidden.");
+    if (!strcmp(status, "archived"))
+        return tr(pg, "مهلت این آگهی گذشته است.", "This post has expired.");
+    return tr(pg, "این آگهی بسته است.", "This post is closed.");
+}
+
 /* What a reader may do with a post: answer it, see it is their own, moderate it — or, signed
  * out, sign in or join first (and come back here). */
 static void put_take_part(struct page *pg, const struct hy_board_post *p) {
@@ -953,8 +964,10 @@ static void put_take_part(struct page *pg, const struct hy_board_post *p) {
                          "only once both sides agree."),
                       tr(pg, "فرستادن پاسخ", "Send an answer"));
     } else {
+        /* Why is said above the post. */
         hy_buf_printf(&pg->b, "<p>%s</p>",
-                      tr(pg, "این آگهی بسته است.", "This post is closed."));
+                      tr(pg, "به این آگهی دیگر نمی‌شود پاسخ داد.",
+                         "This post can no longer be answered."));
     }
     if (is_moderator(who)) {
         bool hidden = !strcmp(p->status, "hidden");
@@ -974,7 +987,7 @@ static void put_take_part(struct page *pg, const struct hy_board_post *p) {
 }
 
 static void put_post_page(struct page *pg, const char *id, int *ret_status) {
-    struct get_ctx c = {.req = pg->req, .id = id};
+    struct get_ctx c = {.req = pg->req, .id = id, .now = hy_clock_now()};
     int r = hy_id_valid(id) ? hy_db_run(hy_req_read_db(pg->req), HY_TX_READ, get_tx, &c)
                             : HY_DB_ABORT;
     if (r < 0 && r != HY_DB_ABORT) {
@@ -986,15 +999,15 @@ static void put_post_page(struct page *pg, const char *id, int *ret_status) {
         hy_buf_printf(&pg->b, "<p>%s</p>", tr(pg, "این آگهی پیدا نشد.", "No such post."));
         return;
     }
-    if (strcmp(c.p.status, "open") != 0)
+    bool open = !strcmp(c.p.status, "open");
+    if (!open)
         hy_buf_printf(&pg->b, "<p class=\"notice notice-warning\">%s</p>",
-                      !strcmp(c.p.status, "hidden")
-                          ? tr(pg, "این آگهی پنهان شده است.", "This post has been hidden.")
-                          : tr(pg, "این آگهی بسته است.", "This post is closed."));
+                      status_note(pg, c.p.status));
     hy_buf_puts(&pg->b, "<ul class=\"board-list\">");
     put_post_item(pg, &c.p, false);
     hy_buf_puts(&pg->b, "</ul>");
     put_take_part(pg, &c.p);
+    if (!open) return; /* a post no longer open is matched with nothing */
     hy_buf_printf(&pg->b, "<h2>%s</h2>",
                   tr(pg, "نزدیک‌ترین موارد هم‌خوان", "Nearest compatible posts"));
     if (!c.m.n)

@@ -31,8 +31,10 @@ static int post_insert(hy_store *s, const struct hy_board_post *p) {
                 hy_arg_i64(p->updated_at)));
 }
 
-static int post_get(hy_store *s, const char *id, hy_arena *a, struct hy_board_post *ret) {
-    return hy_st_one(s, HY_Q_BOARD_POST_GET, HY_ARGS(hy_arg_text(id)), &hy_row_board_post, a, ret);
+static int post_get(hy_store *s, const char *id, int64_t now, hy_arena *a,
+                    struct hy_board_post *ret) {
+    return hy_st_one(s, HY_Q_BOARD_POST_GET, HY_ARGS(hy_arg_text(id), hy_arg_i64(now)),
+                     &hy_row_board_post, a, ret);
 }
 
 static int post_update(hy_store *s, const struct hy_board_post *p) {
@@ -67,11 +69,11 @@ static int post_mine_open(hy_store *s, const char *author_id, const char *kind,
                       &hy_row_board_post, limit, a, ret);
 }
 
-static int post_mine(hy_store *s, const char *author_id, size_t limit, hy_arena *a,
-                     struct hy_board_post **ret) {
+static int post_mine(hy_store *s, const char *author_id, int64_t now, size_t limit,
+                     hy_arena *a, struct hy_board_post **ret) {
     return hy_st_list(s, HY_Q_BOARD_POST_MINE,
-                      HY_ARGS(hy_arg_text(author_id), hy_arg_size(limit)), &hy_row_board_post,
-                      limit, a, ret);
+                      HY_ARGS(hy_arg_text(author_id), hy_arg_size(limit), hy_arg_i64(now)),
+                      &hy_row_board_post, limit, a, ret);
 }
 
 /* Whether candidate p passes q's exact filters; sets its distance. */

@@ -15,8 +15,10 @@
 
 struct hy_board_ops {
     int (*post_insert)(hy_store *s, const struct hy_board_post *p);
-    /* HY_DB_NONE for an unknown id. */
-    int (*post_get)(hy_store *s, const char *id, hy_arena *a, struct hy_board_post *ret);
+    /* The post as of `now`: an open post past its expiry reads as archived, whether or not
+     * archive_expired() has run. HY_DB_NONE for an unknown id. */
+    int (*post_get)(hy_store *s, const char *id, int64_t now, hy_arena *a,
+                    struct hy_board_post *ret);
     /* Replaces category … expires_at and updated_at of p->id. */
     int (*post_update)(hy_store *s, const struct hy_board_post *p);
     int (*post_set_status)(hy_store *s, const char *id, const char *status, const char *reason,
@@ -27,8 +29,9 @@ struct hy_board_ops {
     int (*post_mine_open)(hy_store *s, const char *author_id, const char *kind,
                           const char *category, int64_t now, size_t limit, hy_arena *a,
                           struct hy_board_post **ret);
-    /* The author's posts, newest first. */
-    int (*post_mine)(hy_store *s, const char *author_id, size_t limit, hy_arena *a,
+    /* The author's posts as of `now` (expired ones read as archived, as post_get), newest
+     * first. */
+    int (*post_mine)(hy_store *s, const char *author_id, int64_t now, size_t limit, hy_arena *a,
                      struct hy_board_post **ret);
     /* Open, unexpired posts nearest to q's point within q->reach_m that have q's slot (or any
      * slot, then q->kind and q->category filter when set), overlap q's time window (when

@@ -34,6 +34,12 @@
 #define HY_COLS_BOARD_POST                                                                         \
     "id, author_id, kind, category, slot, body, body_norm, lat, lon, place, language, starts_at, " \
     "ends_at, expires_at, status, hidden_reason, demo, created_at, updated_at"
+/* The same, an open post past its expiry (at NOW, a parameter) read as archived: expiry is
+ * decided by the time of the read, whether or not the purge has archived it yet. */
+#define HY_COLS_BOARD_POST_AT(NOW)                                                                 \
+    "id, author_id, kind, category, slot, body, body_norm, lat, lon, place, language, starts_at, " \
+    "ends_at, expires_at, CASE WHEN status = 'open' AND expires_at <= " NOW " THEN 'archived' "    \
+    "ELSE status END, hidden_reason, demo, created_at, updated_at"
 #define HY_COLS_BOARD_CONV                                                                         \
     "id, post_id, author_id, responder_id, coalesce(author_agreed_at, 0), "                        \
     "coalesce(responder_agreed_at, 0), created_at, updated_at"
