@@ -151,23 +151,17 @@ hy_result hy_api_list_board_posts(hy_req *req) {
 
 /* ---- GET /api/v1/board/asks.txt ---- */
 
+/* A distance as a reader says it: under a kilometre in hundreds of metres (the area itself is
+ * ~500 m), else in whole kilometres. */
+static int64_t rounded_distance(double m, bool *ret_metres) {
+    *ret_metres = m < 950;
+    return *ret_metres ? 100 * (int64_t)fmax(1, lround(m / 100)) : (int64_t)lround(m / 1000);
+}
+
 static const char *category_name(const char *key, bool fa) {
     int i = hy_board_category_index(key);
     if (i < 0) return key;
     return fa ? hy_board_categories[i].fa : hy_board_categories[i].en;
-}
-
-/* A date as YYYY-MM-DD (UTC), in Persian digits when fa. */
-static void put_date(hy_buf *b, int64_t t, bool fa) {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    char y[24], m[24], d[24];
-    hy_board_digits(tm.tm_year + 1900, fa, y);
-    hy_board_digits(tm.tm_mon + 1, fa, m);
-    hy_board_digits(tm.tm_mday, fa, d);
-    hy_buf_printf(b, "%s-%s%s-%s%s", y, tm.tm_mon + 1 < 10 ? (fa ? "۰" : "0") : "", m,
-                  tm.tm_mday < 10 ? (fa ? "۰" : "0") : "", d);
 }
 
 hy_result hy_api_get_board_asks_text(hy_req *req) {
@@ -178,6 +172,13 @@ hy_result hy_api_get_board_asks_text(hy_req *req) {
     if (lang && strcmp(lang, "fa") != 0 && strcmp(lang, "en") != 0)
         return hy_reply_error(req, HY_E_INVALID_QUERY, "lang must be fa or en.", "lang");
     bool fa = !lang || !strcmp(lang, "fa");
+    /* Days as the pages write them: Solar Hijri with Persian digits in Persian. */
+    struct hy_shell sh;
+    hy_shell_init(&sh, req, "/board.html", fa ? "fa" : "en");
+    /* Links that work once pasted elsewhere: absolute with --public-url. */
+    const char *base = req->srv->cfg->public_url ? req->srv->cfg->public_url : "";
+    int base_len = (int)strlen(base);
+    while (base_len && base[base_len - 1] == '/') base_len--;
     int r = hy_db_run(hy_req_read_db(req), HY_TX_SINGLE, near_tx, &c);
     if (r < 0) return hy_reply_store_failed(req, "board: the plain-text asks", r);
     hy_buf b = {0};
@@ -188,18 +189,23 @@ hy_result hy_api_get_board_asks_text(hy_req *req) {
                   n);
     for (int i = 0; i < c.n; i++) {
         const struct hy_board_post *p = &c.v[i];
-        char km[24];
-        hy_board_digits((int64_t)lround(p->distance_m / 1000), fa, km);
-        hy_buf_printf(&b, "\n• %s — %s%s%s\n  ", category_name(p->category, fa), p->place,
-                      *p->place ? " · " : "", "");
-        hy_buf_printf(&b, fa ? "حدود %s کیلومتر · تا " : "about %s km · until ", km);
-        put_date(&b, p->ends_at, fa);
+        char d[24];
+        bool metres;
+        hy_board_digits(rounded_distance(p->distance_m, &metres), fa, d);
+        hy_buf_printf(&b, "\n• %s%s%s\n  ", category_name(p->category, fa),
+                      *p->place ? " — " : "", p->place);
+        hy_buf_printf(&b, fa ? "حدود %s %s · تا %s" : "about %s %s · until %s", d,
+                      metres ? (fa ? "متر" : "m") : (fa ? "کیلومتر" : "km"),
+                      hy_shell_date(&sh, p->ends_at));
         hy_buf_puts(&b, "\n  ");
         /* The text on one line: line breaks would break a messaging app's list. */
         for (const char *s = p->body; *s; s++) hy_buf_putc(&b, *s == '\n' || *s == '\r' ? ' ' : *s);
-        hy_buf_printf(&b, "\n  /board/search?id=%s\n", p->id);
+        hy_buf_printf(&b, "\n  %.*s/board/search?id=%s&lang=%s\n", base_len, base, p->id,
+                      sh.lang);
     }
-    if (c.n == 0) hy_buf_puts(&b, fa ? "\n(چیزی نیست)\n" : "\n(none)\n");
+    if (c.n == 0)
+        hy_buf_puts(&b, fa ? "\nدر این محدوده درخواست بازی نیست.\n"
+                           : "\nThere are no open asks in this area.\n");
     hy_result out = hy_reply_bytes(req, 200, "text/plain; charset=utf-8", b.data ? b.data : "",
                                    b.len);
     hy_buf_free(&b);
@@ -854,12 +860,10 @@ static void put_post_item(struct page *pg, const struct hy_board_post *p, bool d
         hy_buf_puts(&pg->b, "</span>");
     }
     if (distance) {
-        /* Under a kilometre in hundreds of metres: the area itself is ~500 m. */
-        bool near_m = p->distance_m < 950;
+        bool metres;
         hy_buf_puts(&pg->b, tr(pg, " · حدود ", " · about "));
-        put_num(pg, near_m ? 100 * (int64_t)fmax(1, lround(p->distance_m / 100))
-                           : (int64_t)lround(p->distance_m / 1000));
-        hy_buf_puts(&pg->b, near_m ? tr(pg, " متر", " m") : tr(pg, " کیلومتر", " km"));
+        put_num(pg, rounded_distance(p->distance_m, &metres));
+        hy_buf_puts(&pg->b, metres ? tr(pg, " متر", " m") : tr(pg, " کیلومتر", " km"));
     }
     hy_buf_printf(&pg->b, "</p><p dir=\"auto\" lang=\"%s\">", p->language);
     put_esc(pg, p->body);

@@ -107,6 +107,34 @@ describe(`board pages ${S}`, () => {
     assert.match(en.text, /<html lang="en" dir="ltr">/);
   });
 
+  it(`the plain-text asks write days as the pages do, distances as a reader says them ${S}`, async () => {
+    for (const lang of ['fa', 'en']) {
+      const page = await anon.get(`/board/search?id=${ids.post}&lang=${lang}`);
+      const [, until] = times(page.text); // from, to
+      const txt = await anon.get(`/api/v1/board/asks.txt?near=${VANAK.lat},${VANAK.lon}&lang=${lang}`);
+      assert.equal(txt.status, 200, txt.text);
+      assert.ok(txt.text.includes(lang === 'fa' ? `تا ${until}` : `until ${until}`), `${lang}: the day as the page writes it (${until}):\n${txt.text}`);
+      assert.ok(!/\d{4}-\d\d-\d\d|[۰-۹]{4}-[۰-۹]{2}/.test(txt.text), `${lang}: no ISO date:\n${txt.text}`);
+      // The post is in the reader's own cell: hundreds of metres, never "0 km".
+      assert.match(txt.text, lang === 'fa' ? /حدود [۱-۹][۰-۹]* متر/ : /about [1-9]\d* m ·/);
+      assert.ok(!/ 0 km|حدود ۰ /.test(txt.text), txt.text);
+      assert.match(txt.text, new RegExp(`^  /board/search\\?id=${ids.post}&lang=${lang}$`, 'm'));
+      if (lang === 'fa') assert.ok(!/[0-9]/.test(txt.text.replace(/\/board\/search\?id=\S+/g, '')), `Persian digits only:\n${txt.text}`);
+    }
+    const none = await anon.get('/api/v1/board/asks.txt?near=-33.9,18.4&lang=en');
+    assert.match(none.text, /There are no open asks in this area\./);
+  });
+
+  it(`with --public-url the plain-text asks link to the post in full ${S}`, async () => {
+    const other = await startServer({ db: srv.dbUrl, args: ['--public-url', 'https://help.example.org/'] });
+    try {
+      const txt = await other.request('GET', `/api/v1/board/asks.txt?near=${VANAK.lat},${VANAK.lon}&lang=en`);
+      assert.match(txt.text, new RegExp(`^  https://help\\.example\\.org/board/search\\?id=${ids.post}&lang=en$`, 'm'), txt.text);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it(`bad query values are answered with a page in the shell, 400 ${S}`, async () => {
     for (const q of ['kind=lend', 'category=weapons', 'radius_km=99', 'radius_km=x', 'near=abc', 'near=91,10', `place=${'x'.repeat(101)}`, 'lang=de']) {
       for (const lang of q.startsWith('lang') ? [''] : ['&lang=en', '&lang=fa']) {

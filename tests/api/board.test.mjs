@@ -125,7 +125,7 @@ describe(`neighbour-help board ${S}`, () => {
     assert.match(fa.text, /[۰-۹]/);
     assert.ok(!/\(\d+\)/.test(fa.text), 'the count in Persian digits');
     const en = await anon.get(`/api/v1/board/asks.txt?near=${HOME.lat},${HOME.lon}&radius_km=5&lang=en&category=medicine`);
-    assert.match(en.text, /about \d+ km/);
+    assert.match(en.text, /about \d+ (m|km) · until \d/);
     assert.ok(!en.text.includes('lift to the clinic'), 'category filter');
     assertError(await anon.get('/api/v1/board/asks.txt?near=100,0'), 400, 'invalid_query');
   });
