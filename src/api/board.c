@@ -849,7 +849,8 @@ static void put_day(struct page *pg, int64_t t) {
     hy_buf_printf(&pg->b, "<time datetime=\"%s\">%s</time>", iso, hy_shell_date(&pg->sh, t));
 }
 
-static void put_post_item(struct page *pg, const struct hy_board_post *p, bool distance) {
+/* A post in a list (`listed`: with its distance and a link to its page) or on its own page. */
+static void put_post_item(struct page *pg, const struct hy_board_post *p, bool listed) {
     bool ask = !strcmp(p->kind, "ask");
     hy_buf_printf(&pg->b, "<li class=\"board-post board-%s\"><p><strong>%s</strong> · %s",
                   ask ? "ask" : "offer", ask ? tr(pg, "درخواست", "Ask") : tr(pg, "پیشنهاد", "Offer"),
@@ -859,7 +860,7 @@ static void put_post_item(struct page *pg, const struct hy_board_post *p, bool d
         put_esc(pg, p->place);
         hy_buf_puts(&pg->b, "</span>");
     }
-    if (distance) {
+    if (listed) {
         bool metres;
         hy_buf_puts(&pg->b, tr(pg, " · حدود ", " · about "));
         put_num(pg, rounded_distance(p->distance_m, &metres));
@@ -871,8 +872,11 @@ static void put_post_item(struct page *pg, const struct hy_board_post *p, bool d
     put_day(pg, p->starts_at);
     hy_buf_printf(&pg->b, " %s ", tr(pg, "تا", "to"));
     put_day(pg, p->ends_at);
-    hy_buf_printf(&pg->b, "</small> · <a href=\"/board/search?id=%s&amp;lang=%s\">%s</a></p></li>",
-                  p->id, pg->sh.lang, tr(pg, "جزئیات و موارد هم‌خوان", "Details and matches"));
+    hy_buf_puts(&pg->b, "</small>");
+    if (listed)
+        hy_buf_printf(&pg->b, " · <a href=\"/board/search?id=%s&amp;lang=%s\">%s</a>", p->id,
+                      pg->sh.lang, tr(pg, "جزئیات و موارد هم‌خوان", "Details and matches"));
+    hy_buf_puts(&pg->b, "</p></li>");
 }
 
 static void put_select(struct page *pg, const char *name, const char *label, const char *all,
@@ -1014,13 +1018,25 @@ static void put_post_page(struct page *pg, const char *id, int *ret_status) {
     if (!open) return; /* a post no longer open is matched with nothing */
     hy_buf_printf(&pg->b, "<h2>%s</h2>",
                   tr(pg, "نزدیک‌ترین موارد هم‌خوان", "Nearest compatible posts"));
-    if (!c.m.n)
-        hy_buf_printf(&pg->b, "<p>%s</p>", tr(pg, "هنوز موردی نیست.", "None yet."));
-    else {
+    if (!c.m.n) {
+        /* What would show here, so that "nothing" is understood. */
+        bool ask = !strcmp(c.p.kind, "ask");
+        char km[24];
+        hy_board_digits((int64_t)(HY_BOARD_REACH_M / 1000), pg->fa, km);
+        hy_buf_printf(&pg->b,
+                      pg->fa ? "<p class=\"board-empty\">هنوز %s از این دسته با زمانی هم‌پوشان در "
+                               "%s کیلومتری نیست.</p>"
+                             : "<p class=\"board-empty\">No %s of this category with an "
+                               "overlapping time within %s km yet.</p>",
+                      ask ? tr(pg, "پیشنهادی", "offers") : tr(pg, "درخواستی", "asks"), km);
+    } else {
         hy_buf_puts(&pg->b, "<ul class=\"board-list\">");
         for (int i = 0; i < c.m.n; i++) put_post_item(pg, &c.m.v[i], true);
         hy_buf_puts(&pg->b, "</ul>");
     }
+    hy_buf_printf(&pg->b, "<p><a href=\"/board/search?near=%.5f,%.5f&amp;lang=%s\">%s</a></p>",
+                  c.p.lat, c.p.lon, pg->sh.lang,
+                  tr(pg, "همهٔ آگهی‌های باز این اطراف", "All open posts around here"));
 }
 
 /* A place the reader typed: one place (or one whole-name match) is taken; several make a
@@ -1170,18 +1186,37 @@ static void put_list_page(struct page *pg, int *ret_status) {
                                       pg->fa ? "en" : "fa");
     hy_buf_printf(&pg->b, "<h2 id=\"board-results\">%s", tr(pg, "آگهی‌های باز", "Open posts"));
     if (place) {
-        hy_buf_printf(&pg->b, " %s «<span dir=\"auto\">", tr(pg, "نزدیک", "near"));
+        hy_buf_printf(&pg->b, " %s %s<span dir=\"auto\">", tr(pg, "نزدیک", "near"),
+                      tr(pg, "«", "“"));
         put_esc(pg, place);
-        hy_buf_puts(&pg->b, "</span>»");
+        hy_buf_printf(&pg->b, "</span>%s", tr(pg, "»", "”"));
     } else
         hy_buf_puts(&pg->b, tr(pg, " در این محدوده", " in this area"));
     hy_buf_puts(&pg->b, ": ");
     put_num(pg, c.n);
-    hy_buf_puts(&pg->b, "</h2><ul class=\"board-list\">");
+    hy_buf_puts(&pg->b, "</h2>");
+    if (!c.n) {
+        /* Nothing here yet: say so, and how to change that. */
+        char km[24];
+        hy_board_digits(radius, pg->fa, km);
+        bool filtered = c.q.kind || c.q.category;
+        hy_buf_printf(&pg->b,
+                      pg->fa ? "<p class=\"board-empty\">در %s کیلومتری اینجا هنوز آگهی بازی%s "
+                               "نیست. <a href=\"/board-mine\">%s</a></p>"
+                             : "<p class=\"board-empty\">There are no open posts%s within %s km "
+                               "yet. <a href=\"/board-mine\">%s</a></p>",
+                      pg->fa ? km : filtered ? " of this kind or category" : "",
+                      pg->fa ? (filtered ? " از این نوع یا دسته" : "") : km,
+                      tr(pg, "آگهی بگذارید", "Post an offer or an ask"));
+        return;
+    }
+    hy_buf_puts(&pg->b, "<ul class=\"board-list\">");
     for (int i = 0; i < c.n; i++) put_post_item(pg, &c.v[i], true);
     hy_buf_printf(&pg->b,
-                  "</ul><p><a href=\"/api/v1/board/asks.txt?near=%.5f,%.5f&amp;lang=%s\">%s</a></p>",
-                  c.q.lat, c.q.lon, pg->sh.lang,
+                  "</ul><p><a href=\"/api/v1/board/asks.txt?near=%.5f,%.5f&amp;radius_km=%ld%s%s"
+                  "&amp;lang=%s\">%s</a></p>",
+                  c.q.lat, c.q.lon, radius, c.q.category ? "&amp;category=" : "",
+                  c.q.category ? c.q.category : "", pg->sh.lang,
                   tr(pg, "فهرست متنی درخواست‌ها برای گروه پیام‌رسان",
                      "The asks as plain text for a messaging group"));
 }

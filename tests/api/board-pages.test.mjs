@@ -60,7 +60,7 @@ describe(`board pages ${S}`, () => {
       assert.equal(r.status, 200, r.text);
       assert.match(r.headers.get('content-type'), /text\/html/);
       assert.ok(r.text.includes('Insulin from the pharmacy'), `${q}: the post near Vanak`);
-      assert.ok(r.text.includes(`«<span dir="auto">${q}</span>»`), `${q}: the place named in the heading`);
+      assert.ok(r.text.includes(lang === 'fa' ? `«<span dir="auto">${q}</span>»` : `“<span dir="auto">${q}</span>”`), `${q}: the place named in the heading`);
       assert.ok(r.text.includes(`value="${q}"`), `${q}: the form keeps the place`);
       assert.ok(r.text.includes(`place=${encodeURIComponent(q)}&amp;lang=${lang === 'fa' ? 'en' : 'fa'}"`), `${q}: the language switch keeps the place`);
       noPersonal(r.text, q);
@@ -133,6 +133,32 @@ describe(`board pages ${S}`, () => {
     } finally {
       await other.stop();
     }
+  });
+
+  it(`a post's page does not link to itself, says what its empty matches would be, and leads to the area ${S}`, async () => {
+    const main = (html) => html.slice(html.indexOf('id="main"'), html.indexOf('</main>'));
+    const fa = main((await anon.get(`/board/search?id=${ids.post}`)).text);
+    assert.ok(!fa.includes(`href="/board/search?id=${ids.post}`), 'no link to the page itself');
+    assert.match(fa, /هنوز پیشنهادی از این دسته با زمانی هم‌پوشان در ۵۰ کیلومتری نیست\./);
+    assert.match(fa, /href="\/board\/search\?near=35\.75\d*,51\.4\d*&amp;lang=fa">همهٔ آگهی‌های باز این اطراف</);
+    const en = main((await anon.get(`/board/search?id=${ids.post}&lang=en`)).text);
+    assert.match(en, /No offers of this category with an overlapping time within 50 km yet\./);
+    // In a list, each post links to its page.
+    const list = main((await anon.get(`/board/search?near=${VANAK.lat},${VANAK.lon}&category=medicine&radius_km=5&lang=en`)).text);
+    assert.ok(list.includes(`/board/search?id=${ids.post}&amp;lang=en`));
+    assert.match(list, /asks\.txt\?near=[\d.]+,[\d.]+&amp;radius_km=5&amp;category=medicine&amp;lang=en/, 'the plain-text list keeps the filters');
+  });
+
+  it(`an area with no posts says so and how to post; English quotes in English ${S}`, async () => {
+    const main = (html) => html.slice(html.indexOf('id="main"'), html.indexOf('</main>'));
+    const fa = main((await anon.get('/board/search?near=-33.9,18.4&radius_km=3')).text);
+    assert.match(fa, /در ۳ کیلومتری اینجا هنوز آگهی بازی نیست\. <a href="\/board-mine">/);
+    assert.ok(!fa.includes('asks.txt') && !fa.includes('<ul class="board-list">'), 'no empty list, no plain-text link');
+    const en = main((await anon.get('/board/search?near=-33.9,18.4&kind=offer&lang=en')).text);
+    assert.match(en, /There are no open posts of this kind or category within 10 km yet\. <a href="\/board-mine">/);
+    const vanak = main((await anon.get('/board/search?place=Vanak&lang=en')).text);
+    assert.match(vanak, /Open posts near “<span dir="auto">Vanak<\/span>”: \d+</);
+    assert.match(main((await anon.get('/board/search?place=Vanak')).text), /نزدیک «<span dir="auto">Vanak<\/span>»: [۰-۹]+</);
   });
 
   it(`bad query values are answered with a page in the shell, 400 ${S}`, async () => {

@@ -187,6 +187,8 @@ test('another person finds the ask by place, answers it; contact details appear 
   assert.ok((await page.locator('#bc-contact').innerText()).includes(BOB.email));
   await assertAxeClean(page, 'conversation with contact (fa, 360 px)');
   await noHorizontalScroll(page, 'conversation');
+  // Messages are not numbered (Persian lists elsewhere are, in Persian digits).
+  assert.equal(await page.locator('#bc-messages').evaluate((e) => getComputedStyle(e).listStyleType), 'none');
   await page.screenshot({ path: join(shots, 'board-chat-fa-360.png'), fullPage: true });
   assert.deepEqual(faults(bob.problems), []);
   assert.deepEqual(expected409(faults(asker.problems)), []);
