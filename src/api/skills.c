@@ -408,8 +408,10 @@ hy_result hy_api_get_org(hy_req *req) {
     if (r < 0) return hy_reply_store_failed(req, "skills: get organisation", r);
     json_t *o = org_json(&c.o);
     json_t *needs = json_array();
+    int64_t now = hy_clock_now();
     for (int i = 0; i < c.n_needs; i++)
-        if (c.staff || is_coordinator(req->who) || !strcmp(c.needs[i].status, "open"))
+        if (c.staff || is_coordinator(req->who) ||
+            (!strcmp(c.needs[i].status, "open") && !hy_need_ended(c.needs[i].ends_on, now)))
             json_array_append_new(needs, need_json(&c.needs[i], NULL, 0));
     json_object_set_new(o, "needs", needs);
     json_object_set_new(o, "staff", json_boolean(c.staff));
@@ -537,6 +539,8 @@ hy_result hy_api_post_need(hy_req *req) {
     if (!date_ok(ends)) return hy_reply_error(req, HY_E_INVALID_FIELD, "ends_on is a date, YYYY-MM-DD.", "ends_on");
     if (starts && ends && strcmp(starts, ends) > 0)
         return hy_reply_error(req, HY_E_INVALID_FIELD, "ends_on is before starts_on.", "ends_on");
+    if (hy_need_ended(ends, hy_clock_now()))
+        return hy_reply_error(req, HY_E_INVALID_FIELD, "ends_on is a day that is already over.", "ends_on");
     if (!hy_id_valid(req->args[0])) return not_found(req, "No such organisation.");
     const struct hy_principal *who = hy_req_principal(req);
     if (!who) return hy_reply_store_failed(req, "skills: post need (the caller)", 0);
@@ -652,7 +656,9 @@ static hy_result list_needs(hy_req *req, bool ranked) {
     struct ranked *order = hy_arena_zalloc(req->arena, ((size_t)c.n + 1) * sizeof *order);
     if (!order) return hy_reply_store_failed(req, "skills: list needs", 0);
     int m = 0;
+    int64_t now = hy_clock_now();
     for (int i = 0; i < c.n; i++) {
+        if (hy_need_ended(c.needs[i].ends_on, now)) continue; /* its last day is over */
         struct ranked *o = &order[m];
         o->i = i;
         o->id = c.needs[i].id;
@@ -778,7 +784,7 @@ struct offer_ctx {
     struct hy_offer f;
     struct hy_offer *list;
     int n;
-    bool full, not_open, taken, wrong_state, forbidden;
+    bool full, not_open, ended, taken, wrong_state, forbidden;
 };
 
 static int offer_make_tx(hy_store *s, void *ctx) {
@@ -788,6 +794,10 @@ static int offer_make_tx(hy_store *s, void *ctx) {
     if (r <= 0) return r;
     if (strcmp(c->need.n.status, "open") != 0 || strcmp(c->need.org.o.status, "verified") != 0) {
         c->not_open = true;
+        return HY_DB_ABORT;
+    }
+    if (hy_need_ended(c->need.n.ends_on, hy_clock_now())) {
+        c->ended = true;
         return HY_DB_ABORT;
     }
     if ((r = s->ops->skills->offer_insert(s, c->need.n.id, req->who->user_id, hy_clock_now())) < 0)
@@ -806,6 +816,8 @@ hy_result hy_api_offer_help(hy_req *req) {
     int r = hy_db_run(req->srv->db, HY_TX_WRITE, offer_make_tx, &c);
     if (r == HY_DB_ABORT && c.not_open)
         return hy_reply_error(req, HY_E_CONFLICT, "This need is not taking offers.", NULL);
+    if (r == HY_DB_ABORT && c.ended)
+        return hy_reply_error(req, HY_E_CONFLICT, "This need has ended: its last day is over.", NULL);
     if (r == HY_DB_ABORT && c.taken)
         return hy_reply_error(req, HY_E_CONFLICT, "You have offered to help with this need already.", NULL);
     if (r == HY_DB_ABORT) return not_found(req, "No such need.");

@@ -1,7 +1,9 @@
 /* skills.c — the fit of a volunteer to a need and the ranking order (domain/skills.h). */
 #include "domain/skills.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const level_names[] = {NULL, "basic", "experienced", "expert"};
 
@@ -45,4 +47,23 @@ int hy_skill_level_parse(const char *name) {
     for (int i = 1; name && i <= HY_SKILL_LEVEL_MAX; i++)
         if (!strcmp(name, level_names[i])) return i;
     return 0;
+}
+
+void hy_need_today(int64_t now, char out[11]) {
+    time_t t = (time_t)now;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
+        out[0] = '\0';
+        return;
+    }
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+}
+
+bool hy_need_ended(const char *ends_on, int64_t now) {
+    if (!ends_on || strlen(ends_on) != 10) return false;
+    char today[11];
+    hy_need_today(now, today);
+    /* both YYYY-MM-DD: their byte order is their date order */
+    return today[0] && strcmp(ends_on, today) < 0;
 }

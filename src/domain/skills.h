@@ -97,6 +97,13 @@ void hy_skill_fit(const struct hy_skill_level *want, size_t n_want, const struct
 int hy_fit_compare(const struct hy_fit *a, const char *a_id, const struct hy_fit *b,
                    const char *b_id);
 
+/* The day (YYYY-MM-DD, UTC) that Unix time `now` falls on, into out[11]. */
+void hy_need_today(int64_t now, char out[11]);
+/* Whether a need that ends on `ends_on` (YYYY-MM-DD; NULL or "" = no end) has ended by `now`:
+ * its last day is over once the UTC date is later, so a need is never cut short anywhere. An
+ * ended need takes no offers and is no longer listed to volunteers, whatever its status. */
+bool hy_need_ended(const char *ends_on, int64_t now);
+
 /* A skill's slug: 2 to 40 of a-z, 0-9 and '-', starting with a letter. */
 bool hy_skill_slug_valid(const char *s);
 /* The level's name (basic, experienced, expert) or NULL; and back (0 when unknown). */

@@ -19,6 +19,8 @@ async function person(name, role, home) {
   return who[name];
 }
 
+// A date (YYYY-MM-DD, UTC) some days from now: needs end on a date, and one already over is refused.
+const dayFromNow = (days) => new Date(Date.now() + days * 86400e3).toISOString().slice(0, 10);
 const ok = (r, status = 200) => { assert.equal(r.status, status, `${r.status} ${r.text}`); return r.json; };
 
 before(async () => {
@@ -108,7 +110,7 @@ test('organisations: registered pending, hidden until a coordinator verifies the
     title: 'Night-shift drivers and medics', description: 'Patient transport between wards.',
     skills: [{ skill: 'medical', min_level: 'experienced' }, { skill: 'driving', min_level: 'basic' }],
     people: 2, commitment: '2 nights a week', remote: false, lat: 35.7571, lon: 51.4102,
-    starts_on: '2026-12-10', ends_on: '2027-01-10',
+    starts_on: dayFromNow(4), ends_on: dayFromNow(35),
   }), 201);
   assert.equal(need.accepted, 0);
   assert.equal(need.status, 'open');
