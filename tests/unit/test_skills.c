@@ -91,11 +91,29 @@ static void test_slugs_and_levels(void **state) {
     assert_null(hy_skill_level_name(4));
 }
 
+/* 2025-12-06T23:59:59Z and one second later: the day a need ends on is over only at UTC midnight. */
+static void test_a_need_ends_after_its_last_utc_day(void **state) {
+    (void)state;
+    const int64_t last_second = 1765065599, next_day = last_second + 1;
+    char day[11];
+    hy_need_today(last_second, day);
+    assert_string_equal(day, "2025-12-06");
+    hy_need_today(next_day, day);
+    assert_string_equal(day, "2025-12-07");
+    assert_false(hy_need_ended("2025-12-06", last_second));
+    assert_true(hy_need_ended("2025-12-06", next_day));
+    assert_false(hy_need_ended("2025-12-07", next_day));
+    assert_false(hy_need_ended(NULL, next_day));
+    assert_false(hy_need_ended("", next_day));
+    assert_true(hy_need_ended("1999-01-01", next_day));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fit_counts_skills_at_or_above_the_minimum),
         cmocka_unit_test(test_order_is_met_then_levels_then_distance_then_id),
         cmocka_unit_test(test_slugs_and_levels),
+        cmocka_unit_test(test_a_need_ends_after_its_last_utc_day),
     };
     return cmocka_run_group_tests_name("skills", tests, NULL, NULL);
 }
