@@ -163,7 +163,7 @@ int hy_cmd_serve(int argc, char **argv) {
          "PostgreSQL, whose round trips would leave the cores idle)"},
         {"library-cache", "HAMYARI_LIBRARY_CACHE", HY_OPT_SIZE, &c->library_cache, "BYTES",
          "memory for whole public library-search answers, kept gzip-compressed and dropped "
-         "when the library changes, e.g. 64M; 0 = off (default 32 MiB)"},
+         "when the library changes, e.g. 64M; 0 = off (default 8 MiB)"},
         {"dataset-cache", "HAMYARI_DATASET_CACHE", HY_OPT_SIZE, &c->dataset_cache, "BYTES",
          "memory for whole open-data aggregate answers (daily sums, per-area totals), kept "
          "gzip-compressed per dataset version; 0 = off (default 16 MiB)"},
