@@ -473,7 +473,13 @@ static long reusable(hy_libindex_builder *b, const char *id, size_t n) {
 static long add_chunk(hy_libindex_builder *b, struct chunk *c) {
     hy_libindex *ix = b->ix;
     if (ix->nchunks >= UINT32_MAX - 1) return -EINVAL;
-    GROW(ix->chunks, ix->nchunks + 1, b->cap_chunks, 64);
+    if (ix->nchunks == b->cap_chunks) {
+        size_t nc = b->cap_chunks ? b->cap_chunks * 2 : 64;
+        struct chunk **np = realloc(ix->chunks, nc * sizeof(struct chunk *));
+        if (!np) return -ENOMEM;
+        ix->chunks = np;
+        b->cap_chunks = nc;
+    }
     ix->chunks[ix->nchunks] = c;
     return (long)ix->nchunks++;
 }
@@ -804,7 +810,7 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
                                                sizeof *ix->rec + sizeof *ix->published_at +
                                                sizeof *ix->origin) +
                    b->cap_themes * sizeof *ix->themes + ix->text_held +
-                   b->cap_chunks * sizeof *ix->chunks + intern_bytes(&ix->origins);
+                   b->cap_chunks * sizeof(struct chunk *) + intern_bytes(&ix->origins);
     for (int k = 0; k < NTABLES; k++) bytes += intern_bytes(&ix->values[k]);
     bytes += intern_bytes(&ix->words) + nw * (sizeof *ix->sorted + sizeof *ix->post_off +
                                              sizeof *ix->post_len) + total;
