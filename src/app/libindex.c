@@ -102,10 +102,11 @@ static void kind_built(const void *copy, int64_t ms) {
     const hy_libindex *ix = copy;
     hy_info("library index: %zu published documents, %zu words, %zu KiB, built in %lld ms "
             "(library version %lld); texts %zu KiB, deflated from %zu KiB, %zu of them kept "
-            "from the previous index",
+            "from the previous index (%zu KiB shared with it)",
             hy_libindex_docs(ix), hy_libindex_words(ix), hy_libindex_bytes(ix) / 1024,
             (long long)ms, (long long)hy_libindex_version(ix), hy_libindex_text_bytes(ix) / 1024,
-            hy_libindex_text_plain(ix) / 1024, hy_libindex_text_reused(ix));
+            hy_libindex_text_plain(ix) / 1024, hy_libindex_text_reused(ix),
+            hy_libindex_text_shared(ix) / 1024);
 }
 
 static const struct hy_vcache_kind KIND = {

@@ -5,6 +5,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "util/log.h"
 
@@ -37,6 +38,23 @@ hy_vcache *hy_vcache_new(hy_db *db, const struct hy_vcache_kind *kind, void *arg
     atomic_init(&c->stop, false);
     atomic_init(&c->builds, 0);
     return c;
+}
+
+/* One build at a time in the process: a build holds its rows, its builder's arrays and its
+ * connection's page cache until it finishes (the library index's ~50 MB over 100,000 documents,
+ * the groups index's more over 1,000,000 groups), and the caches all start building when the
+ * server starts. A build waits its turn (the store answers meanwhile), giving up when its cache
+ * is being freed. */
+static pthread_mutex_t turn_mu = PTHREAD_MUTEX_INITIALIZER;
+#define TURN_POLL_NS 20000000L
+
+static bool take_turn(hy_vcache *c) {
+    while (pthread_mutex_trylock(&turn_mu) != 0) {
+        if (atomic_load(&c->stop)) return false;
+        struct timespec ts = {0, TURN_POLL_NS};
+        nanosleep(&ts, NULL);
+    }
+    return true;
 }
 
 /* One build: HY_DB_ONE when it swapped in a new copy. */
@@ -95,6 +113,12 @@ static void give_back_memory(void) {
 static void *build_main(void *arg) {
     hy_vcache *c = arg;
     for (;;) {
+        if (!take_turn(c)) { /* being freed */
+            pthread_mutex_lock(&c->mu);
+            c->building = false;
+            pthread_mutex_unlock(&c->mu);
+            return NULL;
+        }
         int r = build_once(c);
         pthread_mutex_lock(&c->mu);
         bool again = r == HY_DB_ONE && !atomic_load(&c->stop) &&
@@ -103,6 +127,7 @@ static void *build_main(void *arg) {
         if (!again) c->building = false;
         pthread_mutex_unlock(&c->mu);
         give_back_memory();
+        pthread_mutex_unlock(&turn_mu);
         if (!again) return NULL;
     }
 }

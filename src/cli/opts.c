@@ -156,7 +156,7 @@ void hy_settings_defaults(struct hy_settings *s) {
     s->server.web_dir = "web";
     s->server.threads = 0;
     s->server.body_max = 1024 * 1024;
-    s->server.library_cache = 32 * 1024 * 1024;
+    s->server.library_cache = 8 * 1024 * 1024;
     s->server.dataset_cache = 16 * 1024 * 1024;
     s->server.conn_timeout = 30;
     s->server.header_timeout = 10;

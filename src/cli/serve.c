@@ -163,7 +163,7 @@ int hy_cmd_serve(int argc, char **argv) {
          "PostgreSQL, whose round trips would leave the cores idle)"},
         {"library-cache", "HAMYARI_LIBRARY_CACHE", HY_OPT_SIZE, &c->library_cache, "BYTES",
          "memory for whole public library-search answers, kept gzip-compressed and dropped "
-         "when the library changes, e.g. 64M; 0 = off (default 32 MiB)"},
+         "when the library changes, e.g. 64M; 0 = off (default 8 MiB)"},
         {"dataset-cache", "HAMYARI_DATASET_CACHE", HY_OPT_SIZE, &c->dataset_cache, "BYTES",
          "memory for whole open-data aggregate answers (daily sums, per-area totals), kept "
          "gzip-compressed per dataset version; 0 = off (default 16 MiB)"},
@@ -358,14 +358,15 @@ int hy_cmd_serve(int argc, char **argv) {
         hy_auth_shutdown();
         return 1;
     }
+    /* The groups index is asked for first: indexes build one at a time, and the groups' build
+     * needs the most memory while it runs, so it should not run on top of the library index.
+     * Out of memory the cache is NULL and nearest groups read the store. */
+    hy_grindex_cache *grindex = group_index ? hy_grindex_cache_new(db, hy_group_json_write) : NULL;
+    hy_grindex_cache_refresh(grindex);
     struct hy_app app;
     hy_app_init(&app, db, c->library_cache);
     app.dsanswers = hy_anscache_new(c->dataset_cache);
-    if (group_index) {
-        /* Out of memory the cache is NULL and nearest groups read the store. */
-        app.grindex = hy_grindex_cache_new(db, hy_group_json_write);
-        hy_grindex_cache_refresh(app.grindex);
-    }
+    app.grindex = grindex;
     c->routes = hy_routes;
     c->nroutes = hy_routes_count;
     c->app = &app;

@@ -18,11 +18,17 @@
  *
  * What a result shows. Each document's title, summary and body text, joined by NULs, are
  * deflated (raw deflate) against one dictionary of up to DICT_MAX bytes taken from the first
- * documents added, and kept one after the other in `text`: the document's record is
- * text[text_off[d] … text_off[d + 1]), its plain length as a varint, then the deflated bytes.
- * Short texts deflate poorly alone; with the shared dictionary the common words and phrases of
- * the library are back-references. Its origin (an interned number) and published_at sit in
- * arrays beside. A page inflates only its own documents. */
+ * documents added, and kept one after the other in chunks of CHUNK_BYTES: the document's record
+ * (rec[d]: a chunk number, an offset and a length) is its plain length as a varint, then the
+ * deflated bytes. Short texts deflate poorly alone; with the shared dictionary the common words
+ * and phrases of the library are back-references. Its origin (an interned number) and
+ * published_at sit in arrays beside. A page inflates only its own documents.
+ *
+ * A rebuild after a change shares the texts: the chunks are reference-counted, and a document
+ * whose record is unchanged points into the previous index's chunk instead of a copy, so the old
+ * and the new index hold the texts once between them while the new one is built. A shared chunk
+ * that has become mostly records no document uses any more (changed or deleted documents) is
+ * not shared but its live records copied, so the waste stays under half a chunk's bytes. */
 #include "domain/libindex.h"
 
 #include <errno.h>
@@ -45,7 +51,7 @@
 #define NTABLES (HY_LIB_F__COUNT + 1)
 #define MAX_DOCS (1u << 27) /* (gap << 4 | mask) stays within 32 bits */
 #define DICT_MAX 16384     /* bytes of the texts' shared deflate dictionary */
-#define TEXT_MAX 0xFFFFFFF0u /* text_off stays within 32 bits */
+#define CHUNK_BYTES (1u << 20) /* bytes of a text chunk (a longer record gets its own) */
 
 /* ---------------------------------------------------------------- interning */
 
@@ -149,6 +155,18 @@ struct ixdoc {
     uint8_t covid, nthemes;
 };
 
+/* A piece of the texts, shared by the indexes whose records are in it. */
+struct chunk {
+    _Atomic unsigned refs;
+    uint32_t len, cap; /* bytes written, bytes allocated */
+    uint8_t data[];
+};
+
+/* Where a document's record is. */
+struct recref {
+    uint32_t chunk, off, len;
+};
+
 struct hy_libindex {
     _Atomic unsigned refs;
     int64_t version;
@@ -167,9 +185,10 @@ struct hy_libindex {
     size_t bytes;
     hy_synonyms *synonyms; /* the synonym list at the same version, or NULL */
     /* what a result shows (see the top of the file) */
-    uint8_t *text;
-    size_t text_len, text_plain;
-    uint32_t *text_off; /* ndocs + 1 offsets */
+    struct chunk **chunks; /* one reference each */
+    size_t nchunks;
+    struct recref *rec; /* by document */
+    size_t text_held, text_shared, text_plain; /* chunks' bytes; of them from the index before */
     int64_t *published_at;
     uint8_t *origin;
     struct intern origins;
@@ -193,7 +212,9 @@ struct hy_libindex_builder {
     size_t cap_pl;
     uint32_t *dw; /* the words of the document being added */
     size_t ndw, cap_dw;
-    size_t cap_text;
+    size_t cap_chunks;
+    uint32_t own; /* number + 1 of the chunk being filled, 0 = none */
+    uint32_t *prev_map; /* the previous index's chunk number → this one's number + 1 (0 = none) */
     char *plain; /* one document's record before deflating */
     size_t cap_plain;
     uint8_t *out; /* … and after */
@@ -208,6 +229,10 @@ struct hy_libindex_builder {
     bool failed;
 };
 
+static void chunk_release(struct chunk *c) {
+    if (c && atomic_fetch_sub(&c->refs, 1) == 1) free(c);
+}
+
 static void ix_free(hy_libindex *ix) {
     if (!ix) return;
     free(ix->ids);
@@ -220,8 +245,9 @@ static void ix_free(hy_libindex *ix) {
     free(ix->post_len);
     free(ix->post);
     hy_synonyms_free(ix->synonyms);
-    free(ix->text);
-    free(ix->text_off);
+    for (size_t i = 0; i < ix->nchunks; i++) chunk_release(ix->chunks[i]);
+    free(ix->chunks);
+    free(ix->rec);
     free(ix->published_at);
     free(ix->origin);
     intern_free(&ix->origins);
@@ -241,7 +267,8 @@ int64_t hy_libindex_version(const hy_libindex *ix) { return ix->version; }
 size_t hy_libindex_docs(const hy_libindex *ix) { return ix->ndocs; }
 size_t hy_libindex_words(const hy_libindex *ix) { return ix->words.n; }
 size_t hy_libindex_bytes(const hy_libindex *ix) { return ix->bytes; }
-size_t hy_libindex_text_bytes(const hy_libindex *ix) { return ix->text_len + ix->dict_len; }
+size_t hy_libindex_text_bytes(const hy_libindex *ix) { return ix->text_held + ix->dict_len; }
+size_t hy_libindex_text_shared(const hy_libindex *ix) { return ix->text_shared; }
 size_t hy_libindex_text_plain(const hy_libindex *ix) { return ix->text_plain; }
 size_t hy_libindex_text_reused(const hy_libindex *ix) { return ix->text_reused; }
 
@@ -266,6 +293,8 @@ hy_libindex_builder *hy_libindex_builder_new(void) {
 
 void hy_libindex_builder_follow(hy_libindex_builder *b, hy_libindex *prev) {
     if (!b || !prev || b->dict_done || b->ix->ndocs) return;
+    b->prev_map = calloc(prev->nchunks ? prev->nchunks : 1, sizeof *b->prev_map);
+    if (!b->prev_map) return; /* then no record is shared: only memory is lost */
     b->prev = hy_libindex_retain(prev);
     memcpy(b->ix->dict, prev->dict, prev->dict_len);
     b->ix->dict_len = prev->dict_len;
@@ -281,6 +310,7 @@ void hy_libindex_builder_free(hy_libindex_builder *b) {
     free(b->plain);
     free(b->out);
     free(b->old);
+    free(b->prev_map);
     hy_libindex_release(b->prev);
     if (b->zs_ready) deflateEnd(&b->zs);
     ix_free(b->ix);
@@ -312,7 +342,7 @@ static int grow_docs(hy_libindex_builder *b, size_t need) {
     } while (0)
     RE(ids);
     RE(docs);
-    RE(text_off);
+    RE(rec);
     RE(published_at);
     RE(origin);
 #undef RE
@@ -376,9 +406,17 @@ static int put_varint(struct plist *pl, uint32_t v) {
     return 0;
 }
 
+/* Document d's record: its bytes, and their number in *ret_len. */
+static const uint8_t *record_bytes(const hy_libindex *ix, size_t d, size_t *ret_len) {
+    const struct recref *r = &ix->rec[d];
+    *ret_len = r->len;
+    return ix->chunks[r->chunk]->data + r->off;
+}
+
 /* The plain length of document d's record and where its deflated bytes start. */
 static uint32_t record_head(const hy_libindex *ix, size_t d, const uint8_t **ret_p) {
-    const uint8_t *p = ix->text + ix->text_off[d], *end = ix->text + ix->text_off[d + 1];
+    size_t len;
+    const uint8_t *p = record_bytes(ix, d, &len), *end = p + len;
     uint32_t plain = 0;
     for (int shift = 0; p < end && shift < 35; shift += 7) {
         uint8_t c = *p++;
@@ -393,13 +431,15 @@ static uint32_t record_head(const hy_libindex *ix, size_t d, const uint8_t **ret
 static int inflate_record(const hy_libindex *ix, size_t d, char *out) {
     const uint8_t *p;
     uint32_t plain = record_head(ix, d, &p);
+    size_t len;
+    const uint8_t *end = record_bytes(ix, d, &len) + len;
     z_stream zs;
     memset(&zs, 0, sizeof zs);
     if (inflateInit2(&zs, -15) != Z_OK) return -EIO;
     int zr = ix->dict_len ? inflateSetDictionary(&zs, ix->dict, (uInt)ix->dict_len) : Z_OK;
     if (zr == Z_OK) {
         zs.next_in = (Bytef *)p;
-        zs.avail_in = (uInt)(ix->text + ix->text_off[d + 1] - p);
+        zs.avail_in = (uInt)(end - p);
         zs.next_out = (Bytef *)out;
         zs.avail_out = plain;
         zr = inflate(&zs, Z_FINISH);
@@ -409,25 +449,86 @@ static int inflate_record(const hy_libindex *ix, size_t d, char *out) {
     return ok ? 0 : -EIO;
 }
 
-/* The deflated record of the previous index's document `id` (its bytes from text_off on) when
- * that document's record is exactly b->plain[0..n): *ret_len bytes; NULL otherwise. */
-static const uint8_t *reusable(hy_libindex_builder *b, const char *id, size_t n, size_t *ret_len) {
+/* The number of the previous index's document `id` when that document's record is exactly
+ * b->plain[0..n); -1 otherwise. */
+static long reusable(hy_libindex_builder *b, const char *id, size_t n) {
     const hy_libindex *pv = b->prev;
-    if (!pv) return NULL;
+    if (!pv) return -1;
     while (b->prev_at < pv->ndocs && strcmp(pv->ids[b->prev_at], id) < 0) b->prev_at++;
-    if (b->prev_at >= pv->ndocs || strcmp(pv->ids[b->prev_at], id)) return NULL;
+    if (b->prev_at >= pv->ndocs || strcmp(pv->ids[b->prev_at], id)) return -1;
     size_t d = b->prev_at;
     const uint8_t *p;
-    if (record_head(pv, d, &p) != n) return NULL;
+    if (record_head(pv, d, &p) != n) return -1;
     if (n + 1 > b->cap_old) {
         char *nb = realloc(b->old, n + 1);
-        if (!nb) return NULL;
+        if (!nb) return -1;
         b->old = nb;
         b->cap_old = n + 1;
     }
-    if (inflate_record(pv, d, b->old) < 0 || memcmp(b->old, b->plain, n)) return NULL;
-    *ret_len = pv->text_off[d + 1] - pv->text_off[d];
-    return pv->text + pv->text_off[d];
+    if (inflate_record(pv, d, b->old) < 0 || memcmp(b->old, b->plain, n)) return -1;
+    return (long)d;
+}
+
+/* Appends chunk c (whose reference the index takes over) to the index's chunks: its number. */
+static long add_chunk(hy_libindex_builder *b, struct chunk *c) {
+    hy_libindex *ix = b->ix;
+    if (ix->nchunks >= UINT32_MAX - 1) return -EINVAL;
+    if (ix->nchunks == b->cap_chunks) {
+        size_t nc = b->cap_chunks ? b->cap_chunks * 2 : 64;
+        struct chunk **np = realloc(ix->chunks, nc * sizeof(struct chunk *));
+        if (!np) return -ENOMEM;
+        ix->chunks = np;
+        b->cap_chunks = nc;
+    }
+    ix->chunks[ix->nchunks] = c;
+    return (long)ix->nchunks++;
+}
+
+/* Copies a record of len bytes into the chunk being filled (a new one when it is full): *ret. */
+static int store_own(hy_libindex_builder *b, const uint8_t *bytes, size_t len, struct recref *ret) {
+    hy_libindex *ix = b->ix;
+    struct chunk *c = b->own ? ix->chunks[b->own - 1] : NULL;
+    if (!c || c->cap - c->len < len) {
+        if (len > UINT32_MAX - sizeof *c) return -EINVAL;
+        uint32_t cap = len > CHUNK_BYTES ? (uint32_t)len : CHUNK_BYTES;
+        struct chunk *nc = malloc(sizeof *nc + cap);
+        if (!nc) return -ENOMEM;
+        atomic_init(&nc->refs, 1);
+        nc->len = 0;
+        nc->cap = cap;
+        long no = add_chunk(b, nc);
+        if (no < 0) {
+            free(nc);
+            return (int)no;
+        }
+        b->own = (uint32_t)no + 1;
+        ix->text_held += sizeof *nc + cap;
+        c = nc;
+    }
+    memcpy(c->data + c->len, bytes, len);
+    *ret = (struct recref){b->own - 1, c->len, (uint32_t)len};
+    c->len += (uint32_t)len;
+    return 0;
+}
+
+/* Points *ret at the previous index's record of its document pd, sharing its chunk. */
+static int share_record(hy_libindex_builder *b, size_t pd, struct recref *ret) {
+    const hy_libindex *pv = b->prev;
+    const struct recref *r = &pv->rec[pd];
+    if (!b->prev_map[r->chunk]) {
+        struct chunk *c = pv->chunks[r->chunk];
+        atomic_fetch_add(&c->refs, 1);
+        long no = add_chunk(b, c);
+        if (no < 0) {
+            chunk_release(c);
+            return (int)no;
+        }
+        b->prev_map[r->chunk] = (uint32_t)no + 1;
+        b->ix->text_held += sizeof *c + c->cap;
+        b->ix->text_shared += sizeof *c + c->cap;
+    }
+    *ret = (struct recref){b->prev_map[r->chunk] - 1, r->off, r->len};
+    return 0;
 }
 
 /* One document's record: title NUL summary NUL body text (no NUL at the end) in b->plain.
@@ -467,13 +568,11 @@ static int add_text(hy_libindex_builder *b, const struct hy_lib_row *r, size_t d
     hy_libindex *ix = b->ix;
     long n = record(b, r);
     if (n < 0) return (int)n;
-    size_t len = 0;
-    const uint8_t *same = reusable(b, r->id, (size_t)n, &len);
-    if (same) { /* unchanged since the previous index: its deflated bytes as they are */
+    long same = reusable(b, r->id, (size_t)n);
+    if (same >= 0) { /* unchanged since the previous index: its deflated bytes, shared */
         b->reused++;
-        if (ix->text_len + len > TEXT_MAX) return -EINVAL;
-        GROW(ix->text, ix->text_len + len, b->cap_text, 65536);
-        memcpy(ix->text + ix->text_len, same, len);
+        int rc = share_record(b, (size_t)same, &ix->rec[d]);
+        if (rc < 0) return rc;
         goto stored;
     }
     if (!b->zs_ready) {
@@ -497,13 +596,9 @@ static int add_text(hy_libindex_builder *b, const struct hy_lib_row *r, size_t d
     b->zs.next_out = b->out + at;
     b->zs.avail_out = (uInt)(bound - at);
     if (deflate(&b->zs, Z_FINISH) != Z_STREAM_END) return -ENOMEM;
-    len = bound - b->zs.avail_out;
-    if (ix->text_len + len > TEXT_MAX) return -EINVAL;
-    GROW(ix->text, ix->text_len + len, b->cap_text, 65536);
-    memcpy(ix->text + ix->text_len, b->out, len);
+    int rc = store_own(b, b->out, bound - b->zs.avail_out, &ix->rec[d]);
+    if (rc < 0) return rc;
 stored:
-    ix->text_off[d] = (uint32_t)ix->text_len;
-    ix->text_len += len;
     ix->text_plain += (size_t)n;
     ix->published_at[d] = r->published_at;
     long o = intern_add(&ix->origins, r->origin ? r->origin : "user",
@@ -591,6 +686,70 @@ int hy_libindex_builder_add(hy_libindex_builder *b, const struct hy_lib_row *row
     return 0;
 }
 
+/* After the last add: the records of a shared chunk that holds more bytes no document uses
+ * than bytes in use are copied into this index's own chunks and the chunk let go (so repeated
+ * changes do not keep dead records alive); the chunk being filled gives back its slack. */
+static int compact_texts(hy_libindex_builder *b) {
+    hy_libindex *ix = b->ix;
+    size_t nc = ix->nchunks;
+    uint32_t *live = calloc(nc ? nc : 1, sizeof *live);
+    if (!live) return -ENOMEM;
+    for (size_t d = 0; d < ix->ndocs; d++) live[ix->rec[d].chunk] += ix->rec[d].len;
+    size_t dropped = 0;
+    for (size_t c = 0; c < nc; c++) {
+        if ((size_t)live[c] * 2 >= ix->chunks[c]->len) {
+            live[c] = 0; /* kept */
+            continue;
+        }
+        live[c] = 1; /* let go: its live records are copied */
+        dropped++;
+    }
+    for (size_t d = 0; dropped && d < ix->ndocs; d++) {
+        if (ix->rec[d].chunk >= nc || !live[ix->rec[d].chunk]) continue;
+        size_t len;
+        const uint8_t *bytes = record_bytes(ix, d, &len);
+        int rc = store_own(b, bytes, len, &ix->rec[d]);
+        if (rc < 0) {
+            free(live);
+            return rc;
+        }
+    }
+    if (dropped) { /* drop them, renumbering the others */
+        uint32_t *to = calloc(ix->nchunks, sizeof *to);
+        if (!to) {
+            free(live);
+            return -ENOMEM;
+        }
+        size_t at = 0;
+        for (size_t c = 0; c < ix->nchunks; c++) {
+            struct chunk *ch = ix->chunks[c];
+            if (c < nc && live[c]) {
+                ix->text_held -= sizeof *ch + ch->cap;
+                ix->text_shared -= sizeof *ch + ch->cap; /* only shared chunks are let go */
+                chunk_release(ch);
+                continue;
+            }
+            to[c] = (uint32_t)at;
+            ix->chunks[at++] = ch;
+        }
+        ix->nchunks = at;
+        for (size_t d = 0; d < ix->ndocs; d++) ix->rec[d].chunk = to[ix->rec[d].chunk];
+        if (b->own) b->own = to[b->own - 1] + 1;
+        free(to);
+    }
+    free(live);
+    struct chunk *own = b->own ? ix->chunks[b->own - 1] : NULL;
+    if (own && own->len < own->cap) {
+        struct chunk *fit = realloc(own, sizeof *own + own->len);
+        if (fit) {
+            ix->text_held -= fit->cap - fit->len;
+            fit->cap = fit->len;
+            ix->chunks[b->own - 1] = fit;
+        }
+    }
+    return 0;
+}
+
 static const struct intern *sort_words;
 
 static int cmp_word(const void *x, const void *y) {
@@ -608,11 +767,9 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
         return NULL;
     }
     ix->version = version;
-    ix->text_off[ix->ndocs] = (uint32_t)ix->text_len;
-    if (ix->text_len < b->cap_text) { /* give back the growth slack */
-        uint8_t *t = realloc(ix->text, ix->text_len ? ix->text_len : 1);
-        if (t) ix->text = t;
-        b->cap_text = ix->text_len;
+    if (compact_texts(b) < 0) {
+        hy_libindex_builder_free(b);
+        return NULL;
     }
     size_t nw = ix->words.n;
     if (nw && !b->pl) { /* every word has its list */
@@ -650,9 +807,10 @@ hy_libindex *hy_libindex_builder_finish(hy_libindex_builder *b, int64_t version)
     ix->words.slots = NULL;
     ix->words.nslots = 0;
     size_t bytes = sizeof *ix + b->cap_docs * (sizeof *ix->ids + sizeof *ix->docs +
-                                               sizeof *ix->text_off + sizeof *ix->published_at +
+                                               sizeof *ix->rec + sizeof *ix->published_at +
                                                sizeof *ix->origin) +
-                   b->cap_themes * sizeof *ix->themes + b->cap_text + intern_bytes(&ix->origins);
+                   b->cap_themes * sizeof *ix->themes + ix->text_held +
+                   b->cap_chunks * sizeof(struct chunk *) + intern_bytes(&ix->origins);
     for (int k = 0; k < NTABLES; k++) bytes += intern_bytes(&ix->values[k]);
     bytes += intern_bytes(&ix->words) + nw * (sizeof *ix->sorted + sizeof *ix->post_off +
                                              sizeof *ix->post_len) + total;

@@ -40,7 +40,8 @@ typedef struct hy_libindex_builder hy_libindex_builder;
 hy_libindex_builder *hy_libindex_builder_new(void);
 /* Builds after `prev` (a reference is taken until the builder is finished or freed): its text
  * dictionary, and the deflated record of every document whose title, summary and body text are
- * unchanged (checked by inflating and comparing), so a rebuild deflates only what changed.
+ * unchanged (checked by inflating and comparing), shared with `prev` rather than copied, so a
+ * rebuild deflates and holds only what changed.
  * Call before the first add; accepts NULL. */
 void hy_libindex_builder_follow(hy_libindex_builder *b, hy_libindex *prev);
 /* Adds published documents (rows of the store's index_rows, every token field set), in
@@ -70,6 +71,9 @@ size_t hy_libindex_text_bytes(const hy_libindex *ix);
 size_t hy_libindex_text_plain(const hy_libindex *ix);
 /* Documents whose deflated record was taken over from the index built before. */
 size_t hy_libindex_text_reused(const hy_libindex *ix);
+/* Of hy_libindex_text_bytes(), the bytes held in chunks shared with the index built before
+ * (held once for both while both live). */
+size_t hy_libindex_text_shared(const hy_libindex *ix);
 
 /* The synonym list read with the documents (same store version), which the index then owns
  * and frees; set once, before the index is shared. */

@@ -34,8 +34,16 @@ static uint64_t key_hash(const char *s) {
     return h;
 }
 
+/* What malloc holds for a block of n bytes on glibc: a size word before it, rounded up to 16
+ * bytes, at least 32. */
+static size_t heap_cost(size_t n) {
+    n = (n + sizeof(size_t) + 15) & ~(size_t)15;
+    return n < 32 ? 32 : n;
+}
+
+/* An entry's memory as the heap holds it: its record, key and compressed bytes. */
 static size_t entry_cost(const struct entry *e) {
-    return e->gzlen + strlen(e->key) + 1 + sizeof *e;
+    return heap_cost(sizeof *e) + heap_cost(strlen(e->key) + 1) + heap_cost(e->gzlen);
 }
 
 hy_anscache *hy_anscache_new(size_t cap_bytes) {
@@ -121,6 +129,12 @@ void hy_anscache_put(hy_anscache *c, int64_t version, const char *key, const voi
     size_t gzlen = 0;
     unsigned char *gz = NULL;
     if (!hy_gzip(plain, n, 1, &gz, &gzlen)) gz = NULL;
+    if (gz) { /* hy_gzip's buffer has room for the plain size: keep only what is used */
+        unsigned char *fit = malloc(gzlen ? gzlen : 1);
+        if (fit) memcpy(fit, gz, gzlen);
+        free(gz);
+        gz = fit;
+    }
     struct entry *e = calloc(1, sizeof *e);
     char *k = strdup(key);
     if (!gz || !e || !k) {
