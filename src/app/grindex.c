@@ -8,29 +8,29 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "app/vcache.h"
 #include "domain/spindex.h"
 #include "store/groups.h"
+#include "util/dictpack.h"
 #include "util/jsonw.h"
 #include "util/log.h"
 
 #define PAGE_ROWS 10000
-/* The answer bytes are kept deflated one group at a time (raw deflate), every group with the
- * same preset dictionary: groups taken across the first page, up to this many bytes. On the
- * bench's data 75 bytes a group instead of 330 (docs/spatial-index.md). */
-#define DICT_MAX 4096
+/* The answer bytes are kept packed one group at a time against one dictionary (util/dictpack.h):
+ * groups taken across the first page, up to this many bytes. Unpacking needs no setup, so an
+ * answer costs a few small copies a group (docs/spatial-index.md has the sizes). */
+#define DICT_MAX HY_DICTPACK_DICT_MAX
 
 struct hy_grindex {
     _Atomic long refs;
     int64_t version;
     hy_spindex *sp;
     size_t n;
-    char *text;       /* the groups' answer bytes, deflated, record after record */
+    char *text;       /* the groups' answer bytes, packed, record after record */
     uint32_t *off;    /* record i's bytes are text[off[i] .. off[i + 1]) */
     size_t text_size; /* bytes allocated for text */
-    unsigned char dict[DICT_MAX]; /* the preset dictionary */
+    unsigned char dict[DICT_MAX]; /* the packing dictionary */
     size_t ndict;
 };
 
@@ -76,9 +76,8 @@ struct gather {
     hy_buf text, polygons;
     uint32_t *off;
     char last_id[HY_ID_LEN + 1];
-    hy_buf frag; /* one group's bytes before deflating */
-    z_stream zs;
-    bool zs_ready;
+    hy_buf frag; /* one group's bytes before packing */
+    hy_dictpack *pack;
     unsigned char dict[DICT_MAX];
     size_t ndict;
 };
@@ -90,7 +89,7 @@ static void gather_free(struct gather *g) {
     hy_buf_free(&g->text);
     hy_buf_free(&g->polygons);
     hy_buf_free(&g->frag);
-    if (g->zs_ready) deflateEnd(&g->zs);
+    hy_dictpack_free(g->pack);
     memset(g, 0, sizeof *g);
 }
 
@@ -109,7 +108,7 @@ static int grow(struct gather *g) {
     return 0;
 }
 
-/* The preset dictionary: the answer bytes of groups spread over `rows` (the first page). */
+/* The dictionary: the answer bytes of groups spread over `rows` (the first page). */
 static int make_dict(struct gather *g, const struct hy_group *rows, size_t n,
                      hy_grindex_write_fn write) {
     for (size_t k = 0; k < n && g->ndict < DICT_MAX; k++) {
@@ -120,29 +119,8 @@ static int make_dict(struct gather *g, const struct hy_group *rows, size_t n,
         memcpy(g->dict + g->ndict, g->frag.data, m);
         g->ndict += m;
     }
-    return 0;
-}
-
-/* Appends bytes p[0..n) to g->text, deflated with the preset dictionary. */
-static int deflate_add(struct gather *g, char *p, size_t n) {
-    if (!g->zs_ready) {
-        if (deflateInit2(&g->zs, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) !=
-            Z_OK)
-            return -1;
-        g->zs_ready = true;
-    } else if (deflateReset(&g->zs) != Z_OK) {
-        return -1;
-    }
-    if (g->ndict && deflateSetDictionary(&g->zs, g->dict, (uInt)g->ndict) != Z_OK) return -1;
-    uLong bound = deflateBound(&g->zs, (uLong)n);
-    if (hy_buf_reserve(&g->text, bound)) return -1;
-    g->zs.next_in = (Bytef *)p;
-    g->zs.avail_in = (uInt)n;
-    g->zs.next_out = (Bytef *)g->text.data + g->text.len;
-    g->zs.avail_out = (uInt)bound;
-    if (deflate(&g->zs, Z_FINISH) != Z_STREAM_END) return -1;
-    g->text.len += bound - g->zs.avail_out;
-    return 0;
+    g->pack = hy_dictpack_new(g->dict, g->ndict);
+    return g->pack ? 0 : -1;
 }
 
 /* Adds one group: its answer bytes (the object without its closing brace) and its record. */
@@ -157,7 +135,9 @@ static int gather_add(struct gather *g, const struct hy_group *gr, hy_grindex_wr
     if (write(&g->frag, gr, false) || g->frag.len == 0 || g->frag.data[g->frag.len - 1] != '}')
         return -1;
     /* without the closing brace: the answer writes the query's fields first */
-    if (deflate_add(g, g->frag.data, g->frag.len - 1) < 0 || g->text.len > UINT32_MAX) return -1;
+    if (hy_dictpack_pack(g->pack, g->frag.data, g->frag.len - 1, &g->text) ||
+        g->text.len > UINT32_MAX)
+        return -1;
     bool radius = gr->area_kind && !strcmp(gr->area_kind, "radius");
     bool polygon = gr->area_kind && !strcmp(gr->area_kind, "polygon");
     g->poly_at[g->n] = 0;
@@ -197,7 +177,7 @@ static int load_tx(hy_store *s, void *ctx) {
         if (!a) return HY_DB_HARD;
         struct hy_group *rows = NULL;
         int n = s->ops->groups->list(s, "approved", after, PAGE_ROWS, a, &rows);
-        if (n > 0 && !c->g.ndict && make_dict(&c->g, rows, (size_t)n, c->write) < 0)
+        if (n > 0 && !c->g.pack && make_dict(&c->g, rows, (size_t)n, c->write) < 0)
             n = HY_DB_HARD;
         for (int i = 0; i < n; i++)
             if (gather_add(&c->g, &rows[i], c->write) < 0) n = HY_DB_HARD;
@@ -260,56 +240,6 @@ int hy_grindex_load(hy_db *db, hy_grindex_write_fn write, const _Atomic bool *st
 
 /* ---------------------------------------------------------------- answers */
 
-/* Each thread's inflate state, made at its first answer and kept (its 32 KiB window and
- * state are not allocated and cleared per answer); freed when the thread ends. */
-static pthread_key_t zs_key;
-static pthread_once_t zs_once = PTHREAD_ONCE_INIT;
-static bool zs_key_ok;
-
-static void zs_free(void *p) {
-    inflateEnd(p);
-    free(p);
-}
-
-static void zs_key_init(void) { zs_key_ok = pthread_key_create(&zs_key, zs_free) == 0; }
-
-static z_stream *thread_zs(void) {
-    pthread_once(&zs_once, zs_key_init);
-    if (!zs_key_ok) return NULL;
-    z_stream *zs = pthread_getspecific(zs_key);
-    if (zs) return zs;
-    zs = calloc(1, sizeof *zs);
-    if (!zs) return NULL;
-    if (inflateInit2(zs, -15) != Z_OK) {
-        free(zs);
-        return NULL;
-    }
-    if (pthread_setspecific(zs_key, zs) != 0) {
-        zs_free(zs);
-        return NULL;
-    }
-    return zs;
-}
-
-/* Appends record rec's answer bytes to b. 0, or -1 when they do not inflate. */
-static int inflate_rec(const hy_grindex *ix, z_stream *zs, uint32_t rec, hy_buf *b) {
-    if (inflateReset(zs) != Z_OK) return -1;
-    if (ix->ndict && inflateSetDictionary(zs, ix->dict, (uInt)ix->ndict) != Z_OK) return -1;
-    zs->next_in = (Bytef *)ix->text + ix->off[rec];
-    zs->avail_in = ix->off[rec + 1] - ix->off[rec];
-    for (;;) {
-        if (hy_buf_reserve(b, 1024)) return -1;
-        size_t room = b->size - b->len - 1;
-        zs->next_out = (Bytef *)b->data + b->len;
-        zs->avail_out = (uInt)room;
-        int r = inflate(zs, Z_NO_FLUSH);
-        b->len += room - zs->avail_out;
-        b->data[b->len] = '\0';
-        if (r == Z_STREAM_END) return 0;
-        if ((r != Z_OK && r != Z_BUF_ERROR) || (r == Z_BUF_ERROR && zs->avail_out > 0)) return -1;
-    }
-}
-
 int hy_grindex_near_write(const hy_grindex *ix, const struct hy_group_near *q, hy_buf *b,
                           size_t *ret_n) {
     const struct hy_spindex_query sq = {.lat = q->lat,
@@ -319,22 +249,26 @@ int hy_grindex_near_write(const hy_grindex *ix, const struct hy_group_near *q, h
                                         .has_box = q->has_box,
                                         .box = q->box};
     if (q->limit < 1 || q->limit > HY_SPINDEX_LIMIT_MAX) return -EINVAL;
-    struct hy_spindex_hit *hits = malloc(q->limit * sizeof *hits);
+    /* the usual limits (up to 100) without an allocation */
+    struct hy_spindex_hit few[100];
+    struct hy_spindex_hit *hits =
+        q->limit <= sizeof few / sizeof *few ? few : malloc(q->limit * sizeof *hits);
     if (!hits) return -ENOMEM;
     int n = hy_spindex_near(ix->sp, &sq, hits);
     int w = 0;
-    z_stream *zs = n > 0 ? thread_zs() : NULL;
-    if (n > 0 && !zs) n = -ENOMEM;
     for (int i = 0; i < n && !w; i++) {
         uint32_t rec = hits[i].rec;
         if (i) w = hy_buf_putc(b, ',');
         /* hy_group_json_write()'s tail, after the bytes the group alone decides */
-        if (!w && inflate_rec(ix, zs, rec, b) < 0) w = b->err ? b->err : -EIO;
+        if (!w)
+            w = hy_dictpack_unpack(ix->dict, ix->ndict, ix->text + ix->off[rec],
+                                   ix->off[rec + 1] - ix->off[rec], b);
+        if (w == -3) w = -EIO;
         if (!w) w = hy_buf_puts(b, ",\"distance_m\":");
         if (!w) w = hy_jw_int(b, (int64_t)llround(hits[i].distance_m));
         if (!w) w = hy_buf_puts(b, hits[i].covers ? ",\"covers\":true}" : ",\"covers\":false}");
     }
-    free(hits);
+    if (hits != few) free(hits);
     if (n < 0) return n;
     if (w) return w;
     *ret_n = (size_t)n;
