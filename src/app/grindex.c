@@ -289,6 +289,12 @@ struct hy_grindex_cache {
     uint64_t reads_started; /* shared reads begun, the one in flight included */
     uint64_t read_done;     /* the number (1, 2, …) of the newest read that ended, 0 = none */
     int64_t read_version;   /* what that read saw */
+    /* SQLite: the change stamp (hy_db_change_stamp) read before the newest version read
+     * that followed one; while the stamp stays the same, nothing was committed and that
+     * version still holds */
+    bool has_stamp;
+    unsigned char stamp[HY_CHANGE_STAMP_SIZE];
+    int64_t stamp_version;
 };
 
 static int kind_load(hy_db *db, void *arg, void *prev, const _Atomic bool *stop, void **ret) {
@@ -361,7 +367,37 @@ static int version_tx(hy_store *s, void *ctx) {
     return r < 0 ? r : HY_DB_ONE;
 }
 
+/* The version through the store's change stamp: read again only when something was committed
+ * since the stamp of the last read. HY_DB_NONE when the store has no stamp. */
+static int stamped_version(hy_grindex_cache *c, hy_db *db, int64_t *ret) {
+    unsigned char now[HY_CHANGE_STAMP_SIZE];
+    if (hy_db_change_stamp(db, now) != HY_DB_ONE) return HY_DB_NONE;
+    pthread_mutex_lock(&c->mu);
+    bool same = c->has_stamp && memcmp(c->stamp, now, sizeof now) == 0;
+    int64_t v = c->stamp_version;
+    pthread_mutex_unlock(&c->mu);
+    if (same) {
+        *ret = v;
+        return HY_DB_ONE;
+    }
+    /* Read after the stamp: if the stamp is still `now` later, no commit came after this
+     * read either, so the version it gives still holds. */
+    int r = hy_db_run(db, HY_TX_SINGLE, version_tx, &v);
+    if (r < 0) return r;
+    pthread_mutex_lock(&c->mu);
+    memcpy(c->stamp, now, sizeof now);
+    c->stamp_version = v;
+    c->has_stamp = true;
+    pthread_mutex_unlock(&c->mu);
+    *ret = v;
+    return HY_DB_ONE;
+}
+
 int hy_grindex_cache_version(hy_grindex_cache *c, hy_db *db, int64_t *ret) {
+    if (c && !c->share_reads && db == c->db) {
+        int r = stamped_version(c, db, ret);
+        if (r != HY_DB_NONE) return r;
+    }
     if (!c || !c->share_reads || db != c->db) return hy_db_run(db, HY_TX_SINGLE, version_tx, ret);
     pthread_mutex_lock(&c->mu);
     /* The read in flight (if any) began before this call: wait for the one after it. */
