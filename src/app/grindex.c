@@ -284,7 +284,10 @@ struct hy_grindex_cache {
     /* shared version reads (hy_grindex_cache_version) */
     bool share_reads;       /* the primary is PostgreSQL: a read is a round trip */
     pthread_mutex_t mu;
-    pthread_cond_t read_cv; /* a shared read ended */
+    /* A caller waits for read number `need` on read_cv[need % 2]: the end of a read wakes
+     * only those it serves, and one caller of the next read to start it (the others sleep
+     * on until that one ends instead of waking to find it begun). */
+    pthread_cond_t read_cv[2];
     bool reading;           /* a shared read is in flight */
     uint64_t reads_started; /* shared reads begun, the one in flight included */
     uint64_t read_done;     /* the number (1, 2, …) of the newest read that ended, 0 = none */
@@ -340,7 +343,14 @@ hy_grindex_cache *hy_grindex_cache_new(hy_db *db, hy_grindex_write_fn write) {
         free(c);
         return NULL;
     }
-    if (pthread_cond_init(&c->read_cv, NULL) != 0) {
+    if (pthread_cond_init(&c->read_cv[0], NULL) != 0) {
+        pthread_mutex_destroy(&c->mu);
+        hy_vcache_free(c->vc);
+        free(c);
+        return NULL;
+    }
+    if (pthread_cond_init(&c->read_cv[1], NULL) != 0) {
+        pthread_cond_destroy(&c->read_cv[0]);
         pthread_mutex_destroy(&c->mu);
         hy_vcache_free(c->vc);
         free(c);
@@ -405,7 +415,7 @@ int hy_grindex_cache_version(hy_grindex_cache *c, hy_db *db, int64_t *ret) {
     int r = HY_DB_ONE;
     while (c->read_done < need) {
         if (c->reading) {
-            pthread_cond_wait(&c->read_cv, &c->mu);
+            pthread_cond_wait(&c->read_cv[need % 2], &c->mu);
             continue;
         }
         c->reading = true;
@@ -419,8 +429,14 @@ int hy_grindex_cache_version(hy_grindex_cache *c, hy_db *db, int64_t *ret) {
             c->read_done = mine;
             c->read_version = v;
         }
-        pthread_cond_broadcast(&c->read_cv);
-        if (r < 0) break; /* the waiters start a read of their own */
+        if (r < 0) {
+            /* the waiters start a read of their own */
+            pthread_cond_broadcast(&c->read_cv[0]);
+            pthread_cond_broadcast(&c->read_cv[1]);
+            break;
+        }
+        pthread_cond_broadcast(&c->read_cv[mine % 2]);
+        pthread_cond_signal(&c->read_cv[(mine + 1) % 2]);
     }
     if (r >= 0) *ret = c->read_version;
     pthread_mutex_unlock(&c->mu);
@@ -430,7 +446,8 @@ int hy_grindex_cache_version(hy_grindex_cache *c, hy_db *db, int64_t *ret) {
 void hy_grindex_cache_free(hy_grindex_cache *c) {
     if (!c) return;
     hy_vcache_free(c->vc);
-    pthread_cond_destroy(&c->read_cv);
+    pthread_cond_destroy(&c->read_cv[0]);
+    pthread_cond_destroy(&c->read_cv[1]);
     pthread_mutex_destroy(&c->mu);
     free(c);
 }
