@@ -28,7 +28,8 @@ struct hy_grindex {
     hy_spindex *sp;
     size_t n;
     char *text;       /* the groups' answer bytes, packed, record after record */
-    uint32_t *off;    /* record i's bytes are text[off[i] .. off[i + 1]) */
+    uint32_t *off;    /* the bytes of the group at position i of the spatial index's order
+                       * (hy_spindex_order) are text[off[i] .. off[i + 1]) */
     size_t text_size; /* bytes allocated for text */
     unsigned char dict[DICT_MAX]; /* the packing dictionary */
     size_t ndict;
@@ -210,20 +211,30 @@ static int finish(struct gather *g, int64_t version, hy_grindex **ret) {
         ix_free(ix);
         return HY_DB_HARD;
     }
-    /* Keep exactly what the answers need: the offsets and the bytes, trimmed. */
-    ix->off = g->off;
-    g->off = NULL;
-    size_t len = 0;
-    ix->text = hy_buf_steal(&g->text, &len);
-    if (ix->text) {
-        char *t = realloc(ix->text, len + 1);
-        if (t) ix->text = t;
+    /* Keep exactly what the answers need, in the index's own order (an answer's groups then
+     * lie close together in memory): the bytes and their offsets by position. */
+    uint32_t *order = malloc((g->n ? g->n : 1) * sizeof *order);
+    ix->off = malloc((g->n + 1) * sizeof *ix->off);
+    ix->text = malloc(g->text.len + 1);
+    if (!order || !ix->off || !ix->text) {
+        free(order);
+        ix_free(ix);
+        return HY_DB_HARD;
     }
-    ix->text_size = ix->text ? len + 1 : 0;
+    hy_spindex_order(ix->sp, order);
+    size_t len = 0;
+    for (size_t pos = 0; pos < g->n; pos++) {
+        uint32_t rec = order[pos], m = g->off[rec + 1] - g->off[rec];
+        ix->off[pos] = (uint32_t)len;
+        memcpy(ix->text + len, g->text.data + g->off[rec], m);
+        len += m;
+    }
+    ix->off[g->n] = (uint32_t)len;
+    ix->text[len] = '\0';
+    free(order);
+    ix->text_size = len + 1;
     memcpy(ix->dict, g->dict, g->ndict);
     ix->ndict = g->ndict;
-    uint32_t *o = realloc(ix->off, (g->n + 1) * sizeof *o);
-    if (o) ix->off = o;
     gather_free(g);
     *ret = ix;
     return HY_DB_ONE;
@@ -257,12 +268,12 @@ int hy_grindex_near_write(const hy_grindex *ix, const struct hy_group_near *q, h
     int n = hy_spindex_near(ix->sp, &sq, hits);
     int w = 0;
     for (int i = 0; i < n && !w; i++) {
-        uint32_t rec = hits[i].rec;
+        uint32_t pos = hits[i].pos;
         if (i) w = hy_buf_putc(b, ',');
         /* hy_group_json_write()'s tail, after the bytes the group alone decides */
         if (!w)
-            w = hy_dictpack_unpack(ix->dict, ix->ndict, ix->text + ix->off[rec],
-                                   ix->off[rec + 1] - ix->off[rec], b);
+            w = hy_dictpack_unpack(ix->dict, ix->ndict, ix->text + ix->off[pos],
+                                   ix->off[pos + 1] - ix->off[pos], b);
         if (w == -3) w = -EIO;
         if (!w) w = hy_buf_puts(b, ",\"distance_m\":");
         if (!w) w = hy_jw_int(b, (int64_t)llround(hits[i].distance_m));
