@@ -309,6 +309,11 @@ struct hy_grindex_cache {
     bool has_stamp;
     unsigned char stamp[HY_CHANGE_STAMP_SIZE];
     int64_t stamp_version;
+    /* hy_grindex_cache_version_later(): callers queued for the reader thread's next read */
+    struct hy_grindex_waiter *later;
+    pthread_cond_t later_cv; /* a caller was queued, or stop */
+    pthread_t reader;
+    bool reader_started, reader_stop;
 };
 
 static int kind_load(hy_db *db, void *arg, void *prev, const _Atomic bool *stop, void **ret) {
@@ -361,6 +366,14 @@ hy_grindex_cache *hy_grindex_cache_new(hy_db *db, hy_grindex_write_fn write) {
         return NULL;
     }
     if (pthread_cond_init(&c->read_cv[1], NULL) != 0) {
+        pthread_cond_destroy(&c->read_cv[0]);
+        pthread_mutex_destroy(&c->mu);
+        hy_vcache_free(c->vc);
+        free(c);
+        return NULL;
+    }
+    if (pthread_cond_init(&c->later_cv, NULL) != 0) {
+        pthread_cond_destroy(&c->read_cv[1]);
         pthread_cond_destroy(&c->read_cv[0]);
         pthread_mutex_destroy(&c->mu);
         hy_vcache_free(c->vc);
@@ -454,8 +467,71 @@ int hy_grindex_cache_version(hy_grindex_cache *c, hy_db *db, int64_t *ret) {
     return r < 0 ? r : HY_DB_ONE;
 }
 
+/* Runs each caller's done() with the read's outcome; a caller may be gone after its done(). */
+static void serve_waiters(struct hy_grindex_waiter *w, int status, int64_t version) {
+    while (w) {
+        struct hy_grindex_waiter *next = w->next;
+        w->done(w->arg, status, version);
+        w = next;
+    }
+}
+
+static void *reader_main(void *arg) {
+    hy_grindex_cache *c = arg;
+    pthread_mutex_lock(&c->mu);
+    while (!c->reader_stop) {
+        if (!c->later) {
+            pthread_cond_wait(&c->later_cv, &c->mu);
+            continue;
+        }
+        /* Everyone queued so far was queued before this read begins. */
+        struct hy_grindex_waiter *batch = c->later;
+        c->later = NULL;
+        pthread_mutex_unlock(&c->mu);
+        int64_t v = 0;
+        int r = hy_db_run(c->db, HY_TX_SINGLE, version_tx, &v);
+        serve_waiters(batch, r < 0 ? r : HY_DB_ONE, v);
+        pthread_mutex_lock(&c->mu);
+    }
+    struct hy_grindex_waiter *left = c->later;
+    c->later = NULL;
+    pthread_mutex_unlock(&c->mu);
+    serve_waiters(left, HY_DB_HARD, 0);
+    hy_db_release(c->db);
+    return NULL;
+}
+
+bool hy_grindex_cache_shares_reads(const hy_grindex_cache *c) { return c && c->share_reads; }
+
+int hy_grindex_cache_version_later(hy_grindex_cache *c, struct hy_grindex_waiter *w,
+                                   hy_grindex_version_fn done, void *arg) {
+    if (!c || !c->share_reads) return -ENOTSUP;
+    w->done = done;
+    w->arg = arg;
+    pthread_mutex_lock(&c->mu);
+    if (!c->reader_started) {
+        if (c->reader_stop || pthread_create(&c->reader, NULL, reader_main, c) != 0) {
+            pthread_mutex_unlock(&c->mu);
+            return -ENOMEM;
+        }
+        c->reader_started = true;
+    }
+    w->next = c->later;
+    c->later = w;
+    pthread_cond_signal(&c->later_cv);
+    pthread_mutex_unlock(&c->mu);
+    return 0;
+}
+
 void hy_grindex_cache_free(hy_grindex_cache *c) {
     if (!c) return;
+    pthread_mutex_lock(&c->mu);
+    c->reader_stop = true;
+    bool joined = c->reader_started;
+    pthread_cond_signal(&c->later_cv);
+    pthread_mutex_unlock(&c->mu);
+    if (joined) pthread_join(c->reader, NULL);
+    pthread_cond_destroy(&c->later_cv);
     hy_vcache_free(c->vc);
     pthread_cond_destroy(&c->read_cv[0]);
     pthread_cond_destroy(&c->read_cv[1]);
