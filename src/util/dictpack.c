@@ -83,7 +83,8 @@ int hy_dictpack_pack(const hy_dictpack *d, const void *text, size_t n, hy_buf *o
         if (hex_run(t + i, n - i)) {
             tok[len++] = HEX_RUN;
             for (size_t k = 0; k < HEX_LEN; k += 2)
-                tok[len++] = (unsigned char)(hex_value(t[i + k]) << 4 | hex_value(t[i + k + 1]));
+                tok[len++] = (unsigned char)((unsigned)hex_value(t[i + k]) << 4 |
+                                             (unsigned)hex_value(t[i + k + 1]));
             used = HEX_LEN;
         } else if ((used = longest(d, t + i, n - i, &off)) > 0) {
             uint32_t v = (uint32_t)(used - HY_DICTPACK_MIN) << 13 | (uint32_t)off;
