@@ -246,6 +246,63 @@ static hy_result reply_groups(hy_req *req, struct hy_group *g, int n, size_t tot
                          json_pack("{s:o,s:I}", "groups", arr, "total", (json_int_t)total));
 }
 
+/* Answers from the index ix (its reference is dropped here) or, when NULL and r is not an
+ * error, from the store. */
+static hy_result near_reply(hy_req *req, hy_db *db, struct near_ctx *c, hy_grindex *ix, int r) {
+    if (!ix && r >= 0) r = hy_db_run(db, HY_TX_SINGLE, near_tx, c);
+    if (r < 0) return hy_reply_store_error(req, r);
+    /* The hottest answer: written straight as text (the same bytes as reply_groups()). */
+    hy_buf b = HY_BUF_INIT(0);
+    size_t n = 0;
+    int w = hy_buf_reserve(&b, 512 + (ix ? c->q.limit : (size_t)c->n) * 400);
+    if (!w) w = hy_buf_puts(&b, "{\"groups\":[");
+    if (ix) {
+        if (!w) w = hy_grindex_near_write(ix, &c->q, &b, &n);
+        hy_grindex_release(ix);
+    } else {
+        n = (size_t)c->n;
+        for (int i = 0; i < c->n && !w; i++) {
+            if (i) w = hy_buf_putc(&b, ',');
+            if (!w) w = hy_group_json_write(&b, &c->g[i], true);
+        }
+    }
+    if (!w) w = hy_buf_puts(&b, "],\"total\":");
+    if (!w) w = hy_jw_int(&b, (int64_t)n);
+    if (!w) w = hy_buf_putc(&b, '}');
+    if (w) {
+        hy_buf_free(&b);
+        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    }
+    return hy_reply_json_buf(req, 200, &b);
+}
+
+/* A nearest request waiting, suspended, for the shared version read. */
+struct near_later {
+    struct near_ctx c;
+    hy_req *req;
+    struct hy_grindex_waiter w;
+    int status; /* the read's outcome; HY_DB_NONE: nothing was read, read it now */
+    int64_t version;
+};
+
+static void near_version_read(void *arg, int status, int64_t version) {
+    struct near_later *x = arg;
+    x->status = status;
+    x->version = version;
+    hy_req_wake(x->req);
+}
+
+static hy_result near_answer_later(hy_req *req, void *ctx) {
+    struct near_later *x = ctx;
+    struct hy_app *app = hy_req_app(req);
+    hy_db *db = app->db;
+    hy_grindex *ix = NULL;
+    int r = x->status;
+    if (r == HY_DB_NONE) ix = near_index(req, db, &r);
+    else if (r >= 0) ix = hy_grindex_cache_get(app->grindex, x->version, true);
+    return near_reply(req, db, &x->c, ix, r);
+}
+
 static hy_result groups_near(hy_req *req, const char *near) {
     struct near_ctx c = {.a = req->arena};
     double ll[2] = {0, 0};
@@ -286,33 +343,25 @@ static hy_result groups_near(hy_req *req, const char *near) {
     /* Reads only: every statement is its own snapshot (a group approved meanwhile may show or
      * not); HY_TX_SINGLE saves BEGIN/COMMIT, two round trips on PostgreSQL. */
     hy_db *db = hy_req_read_db(req);
+    struct hy_app *app = hy_req_app(req);
+    if (app && db == app->db && hy_grindex_cache_shares_reads(app->grindex)) {
+        /* Where the version read is a round trip (PostgreSQL), the request waits for it
+         * suspended, holding no server thread: the cache's reader thread wakes it. */
+        struct near_later *x = hy_arena_zalloc(req->arena, sizeof *x);
+        if (!x) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+        x->c = c;
+        x->req = req;
+        hy_result res = hy_req_defer(req, near_answer_later, x);
+        int q = hy_grindex_cache_version_later(app->grindex, &x->w, near_version_read, x);
+        if (q == 0) return res;
+        /* not queued: answer now, as if woken with nothing read */
+        x->status = HY_DB_NONE;
+        hy_req_wake(req);
+        return res;
+    }
     int r;
     hy_grindex *ix = near_index(req, db, &r);
-    if (!ix && r >= 0) r = hy_db_run(db, HY_TX_SINGLE, near_tx, &c);
-    if (r < 0) return hy_reply_store_error(req, r);
-    /* The hottest answer: written straight as text (the same bytes as reply_groups()). */
-    hy_buf b = HY_BUF_INIT(0);
-    size_t n = 0;
-    int w = hy_buf_reserve(&b, 512 + (ix ? c.q.limit : (size_t)c.n) * 400);
-    if (!w) w = hy_buf_puts(&b, "{\"groups\":[");
-    if (ix) {
-        if (!w) w = hy_grindex_near_write(ix, &c.q, &b, &n);
-        hy_grindex_release(ix);
-    } else {
-        n = (size_t)c.n;
-        for (int i = 0; i < c.n && !w; i++) {
-            if (i) w = hy_buf_putc(&b, ',');
-            if (!w) w = hy_group_json_write(&b, &c.g[i], true);
-        }
-    }
-    if (!w) w = hy_buf_puts(&b, "],\"total\":");
-    if (!w) w = hy_jw_int(&b, (int64_t)n);
-    if (!w) w = hy_buf_putc(&b, '}');
-    if (w) {
-        hy_buf_free(&b);
-        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    }
-    return hy_reply_json_buf(req, 200, &b);
+    return near_reply(req, db, &c, ix, r);
 }
 
 static hy_result groups_search(hy_req *req, const char *q) {

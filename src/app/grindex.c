@@ -8,29 +8,30 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "app/vcache.h"
 #include "domain/spindex.h"
 #include "store/groups.h"
+#include "util/dictpack.h"
 #include "util/jsonw.h"
 #include "util/log.h"
 
 #define PAGE_ROWS 10000
-/* The answer bytes are kept deflated one group at a time (raw deflate), every group with the
- * same preset dictionary: groups taken across the first page, up to this many bytes. On the
- * bench's data 75 bytes a group instead of 330 (docs/spatial-index.md). */
-#define DICT_MAX 4096
+/* The answer bytes are kept packed one group at a time against one dictionary (util/dictpack.h):
+ * groups taken across the first page, up to this many bytes. Unpacking needs no setup, so an
+ * answer costs a few small copies a group (docs/spatial-index.md has the sizes). */
+#define DICT_MAX HY_DICTPACK_DICT_MAX
 
 struct hy_grindex {
     _Atomic long refs;
     int64_t version;
     hy_spindex *sp;
     size_t n;
-    char *text;       /* the groups' answer bytes, deflated, record after record */
-    uint32_t *off;    /* record i's bytes are text[off[i] .. off[i + 1]) */
+    char *text;       /* the groups' answer bytes, packed, record after record */
+    uint32_t *off;    /* the bytes of the group at position i of the spatial index's order
+                       * (hy_spindex_order) are text[off[i] .. off[i + 1]) */
     size_t text_size; /* bytes allocated for text */
-    unsigned char dict[DICT_MAX]; /* the preset dictionary */
+    unsigned char dict[DICT_MAX]; /* the packing dictionary */
     size_t ndict;
 };
 
@@ -76,9 +77,8 @@ struct gather {
     hy_buf text, polygons;
     uint32_t *off;
     char last_id[HY_ID_LEN + 1];
-    hy_buf frag; /* one group's bytes before deflating */
-    z_stream zs;
-    bool zs_ready;
+    hy_buf frag; /* one group's bytes before packing */
+    hy_dictpack *pack;
     unsigned char dict[DICT_MAX];
     size_t ndict;
 };
@@ -90,7 +90,7 @@ static void gather_free(struct gather *g) {
     hy_buf_free(&g->text);
     hy_buf_free(&g->polygons);
     hy_buf_free(&g->frag);
-    if (g->zs_ready) deflateEnd(&g->zs);
+    hy_dictpack_free(g->pack);
     memset(g, 0, sizeof *g);
 }
 
@@ -109,7 +109,7 @@ static int grow(struct gather *g) {
     return 0;
 }
 
-/* The preset dictionary: the answer bytes of groups spread over `rows` (the first page). */
+/* The dictionary: the answer bytes of groups spread over `rows` (the first page). */
 static int make_dict(struct gather *g, const struct hy_group *rows, size_t n,
                      hy_grindex_write_fn write) {
     for (size_t k = 0; k < n && g->ndict < DICT_MAX; k++) {
@@ -120,29 +120,8 @@ static int make_dict(struct gather *g, const struct hy_group *rows, size_t n,
         memcpy(g->dict + g->ndict, g->frag.data, m);
         g->ndict += m;
     }
-    return 0;
-}
-
-/* Appends bytes p[0..n) to g->text, deflated with the preset dictionary. */
-static int deflate_add(struct gather *g, char *p, size_t n) {
-    if (!g->zs_ready) {
-        if (deflateInit2(&g->zs, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) !=
-            Z_OK)
-            return -1;
-        g->zs_ready = true;
-    } else if (deflateReset(&g->zs) != Z_OK) {
-        return -1;
-    }
-    if (g->ndict && deflateSetDictionary(&g->zs, g->dict, (uInt)g->ndict) != Z_OK) return -1;
-    uLong bound = deflateBound(&g->zs, (uLong)n);
-    if (hy_buf_reserve(&g->text, bound)) return -1;
-    g->zs.next_in = (Bytef *)p;
-    g->zs.avail_in = (uInt)n;
-    g->zs.next_out = (Bytef *)g->text.data + g->text.len;
-    g->zs.avail_out = (uInt)bound;
-    if (deflate(&g->zs, Z_FINISH) != Z_STREAM_END) return -1;
-    g->text.len += bound - g->zs.avail_out;
-    return 0;
+    g->pack = hy_dictpack_new(g->dict, g->ndict);
+    return g->pack ? 0 : -1;
 }
 
 /* Adds one group: its answer bytes (the object without its closing brace) and its record. */
@@ -157,7 +136,9 @@ static int gather_add(struct gather *g, const struct hy_group *gr, hy_grindex_wr
     if (write(&g->frag, gr, false) || g->frag.len == 0 || g->frag.data[g->frag.len - 1] != '}')
         return -1;
     /* without the closing brace: the answer writes the query's fields first */
-    if (deflate_add(g, g->frag.data, g->frag.len - 1) < 0 || g->text.len > UINT32_MAX) return -1;
+    if (hy_dictpack_pack(g->pack, g->frag.data, g->frag.len - 1, &g->text) ||
+        g->text.len > UINT32_MAX)
+        return -1;
     bool radius = gr->area_kind && !strcmp(gr->area_kind, "radius");
     bool polygon = gr->area_kind && !strcmp(gr->area_kind, "polygon");
     g->poly_at[g->n] = 0;
@@ -197,7 +178,7 @@ static int load_tx(hy_store *s, void *ctx) {
         if (!a) return HY_DB_HARD;
         struct hy_group *rows = NULL;
         int n = s->ops->groups->list(s, "approved", after, PAGE_ROWS, a, &rows);
-        if (n > 0 && !c->g.ndict && make_dict(&c->g, rows, (size_t)n, c->write) < 0)
+        if (n > 0 && !c->g.pack && make_dict(&c->g, rows, (size_t)n, c->write) < 0)
             n = HY_DB_HARD;
         for (int i = 0; i < n; i++)
             if (gather_add(&c->g, &rows[i], c->write) < 0) n = HY_DB_HARD;
@@ -230,20 +211,30 @@ static int finish(struct gather *g, int64_t version, hy_grindex **ret) {
         ix_free(ix);
         return HY_DB_HARD;
     }
-    /* Keep exactly what the answers need: the offsets and the bytes, trimmed. */
-    ix->off = g->off;
-    g->off = NULL;
-    size_t len = 0;
-    ix->text = hy_buf_steal(&g->text, &len);
-    if (ix->text) {
-        char *t = realloc(ix->text, len + 1);
-        if (t) ix->text = t;
+    /* Keep exactly what the answers need, in the index's own order (an answer's groups then
+     * lie close together in memory): the bytes and their offsets by position. */
+    uint32_t *order = malloc((g->n ? g->n : 1) * sizeof *order);
+    ix->off = malloc((g->n + 1) * sizeof *ix->off);
+    ix->text = malloc(g->text.len + 1);
+    if (!order || !ix->off || !ix->text) {
+        free(order);
+        ix_free(ix);
+        return HY_DB_HARD;
     }
-    ix->text_size = ix->text ? len + 1 : 0;
+    hy_spindex_order(ix->sp, order);
+    size_t len = 0;
+    for (size_t pos = 0; pos < g->n; pos++) {
+        uint32_t rec = order[pos], m = g->off[rec + 1] - g->off[rec];
+        ix->off[pos] = (uint32_t)len;
+        memcpy(ix->text + len, g->text.data + g->off[rec], m);
+        len += m;
+    }
+    ix->off[g->n] = (uint32_t)len;
+    ix->text[len] = '\0';
+    free(order);
+    ix->text_size = len + 1;
     memcpy(ix->dict, g->dict, g->ndict);
     ix->ndict = g->ndict;
-    uint32_t *o = realloc(ix->off, (g->n + 1) * sizeof *o);
-    if (o) ix->off = o;
     gather_free(g);
     *ret = ix;
     return HY_DB_ONE;
@@ -260,56 +251,6 @@ int hy_grindex_load(hy_db *db, hy_grindex_write_fn write, const _Atomic bool *st
 
 /* ---------------------------------------------------------------- answers */
 
-/* Each thread's inflate state, made at its first answer and kept (its 32 KiB window and
- * state are not allocated and cleared per answer); freed when the thread ends. */
-static pthread_key_t zs_key;
-static pthread_once_t zs_once = PTHREAD_ONCE_INIT;
-static bool zs_key_ok;
-
-static void zs_free(void *p) {
-    inflateEnd(p);
-    free(p);
-}
-
-static void zs_key_init(void) { zs_key_ok = pthread_key_create(&zs_key, zs_free) == 0; }
-
-static z_stream *thread_zs(void) {
-    pthread_once(&zs_once, zs_key_init);
-    if (!zs_key_ok) return NULL;
-    z_stream *zs = pthread_getspecific(zs_key);
-    if (zs) return zs;
-    zs = calloc(1, sizeof *zs);
-    if (!zs) return NULL;
-    if (inflateInit2(zs, -15) != Z_OK) {
-        free(zs);
-        return NULL;
-    }
-    if (pthread_setspecific(zs_key, zs) != 0) {
-        zs_free(zs);
-        return NULL;
-    }
-    return zs;
-}
-
-/* Appends record rec's answer bytes to b. 0, or -1 when they do not inflate. */
-static int inflate_rec(const hy_grindex *ix, z_stream *zs, uint32_t rec, hy_buf *b) {
-    if (inflateReset(zs) != Z_OK) return -1;
-    if (ix->ndict && inflateSetDictionary(zs, ix->dict, (uInt)ix->ndict) != Z_OK) return -1;
-    zs->next_in = (Bytef *)ix->text + ix->off[rec];
-    zs->avail_in = ix->off[rec + 1] - ix->off[rec];
-    for (;;) {
-        if (hy_buf_reserve(b, 1024)) return -1;
-        size_t room = b->size - b->len - 1;
-        zs->next_out = (Bytef *)b->data + b->len;
-        zs->avail_out = (uInt)room;
-        int r = inflate(zs, Z_NO_FLUSH);
-        b->len += room - zs->avail_out;
-        b->data[b->len] = '\0';
-        if (r == Z_STREAM_END) return 0;
-        if ((r != Z_OK && r != Z_BUF_ERROR) || (r == Z_BUF_ERROR && zs->avail_out > 0)) return -1;
-    }
-}
-
 int hy_grindex_near_write(const hy_grindex *ix, const struct hy_group_near *q, hy_buf *b,
                           size_t *ret_n) {
     const struct hy_spindex_query sq = {.lat = q->lat,
@@ -319,22 +260,26 @@ int hy_grindex_near_write(const hy_grindex *ix, const struct hy_group_near *q, h
                                         .has_box = q->has_box,
                                         .box = q->box};
     if (q->limit < 1 || q->limit > HY_SPINDEX_LIMIT_MAX) return -EINVAL;
-    struct hy_spindex_hit *hits = malloc(q->limit * sizeof *hits);
+    /* the usual limits (up to 100) without an allocation */
+    struct hy_spindex_hit few[100];
+    struct hy_spindex_hit *hits =
+        q->limit <= sizeof few / sizeof *few ? few : malloc(q->limit * sizeof *hits);
     if (!hits) return -ENOMEM;
     int n = hy_spindex_near(ix->sp, &sq, hits);
     int w = 0;
-    z_stream *zs = n > 0 ? thread_zs() : NULL;
-    if (n > 0 && !zs) n = -ENOMEM;
     for (int i = 0; i < n && !w; i++) {
-        uint32_t rec = hits[i].rec;
+        uint32_t pos = hits[i].pos;
         if (i) w = hy_buf_putc(b, ',');
         /* hy_group_json_write()'s tail, after the bytes the group alone decides */
-        if (!w && inflate_rec(ix, zs, rec, b) < 0) w = b->err ? b->err : -EIO;
+        if (!w)
+            w = hy_dictpack_unpack(ix->dict, ix->ndict, ix->text + ix->off[pos],
+                                   ix->off[pos + 1] - ix->off[pos], b);
+        if (w == -3) w = -EIO;
         if (!w) w = hy_buf_puts(b, ",\"distance_m\":");
         if (!w) w = hy_jw_int(b, (int64_t)llround(hits[i].distance_m));
         if (!w) w = hy_buf_puts(b, hits[i].covers ? ",\"covers\":true}" : ",\"covers\":false}");
     }
-    free(hits);
+    if (hits != few) free(hits);
     if (n < 0) return n;
     if (w) return w;
     *ret_n = (size_t)n;
@@ -350,11 +295,25 @@ struct hy_grindex_cache {
     /* shared version reads (hy_grindex_cache_version) */
     bool share_reads;       /* the primary is PostgreSQL: a read is a round trip */
     pthread_mutex_t mu;
-    pthread_cond_t read_cv; /* a shared read ended */
+    /* A caller waits for read number `need` on read_cv[need % 2]: the end of a read wakes
+     * only those it serves, and one caller of the next read to start it (the others sleep
+     * on until that one ends instead of waking to find it begun). */
+    pthread_cond_t read_cv[2];
     bool reading;           /* a shared read is in flight */
     uint64_t reads_started; /* shared reads begun, the one in flight included */
     uint64_t read_done;     /* the number (1, 2, …) of the newest read that ended, 0 = none */
     int64_t read_version;   /* what that read saw */
+    /* SQLite: the change stamp (hy_db_change_stamp) read before the newest version read
+     * that followed one; while the stamp stays the same, nothing was committed and that
+     * version still holds */
+    bool has_stamp;
+    unsigned char stamp[HY_CHANGE_STAMP_SIZE];
+    int64_t stamp_version;
+    /* hy_grindex_cache_version_later(): callers queued for the reader thread's next read */
+    struct hy_grindex_waiter *later;
+    pthread_cond_t later_cv; /* a caller was queued, or stop */
+    pthread_t reader;
+    bool reader_started, reader_stop;
 };
 
 static int kind_load(hy_db *db, void *arg, void *prev, const _Atomic bool *stop, void **ret) {
@@ -400,7 +359,22 @@ hy_grindex_cache *hy_grindex_cache_new(hy_db *db, hy_grindex_write_fn write) {
         free(c);
         return NULL;
     }
-    if (pthread_cond_init(&c->read_cv, NULL) != 0) {
+    if (pthread_cond_init(&c->read_cv[0], NULL) != 0) {
+        pthread_mutex_destroy(&c->mu);
+        hy_vcache_free(c->vc);
+        free(c);
+        return NULL;
+    }
+    if (pthread_cond_init(&c->read_cv[1], NULL) != 0) {
+        pthread_cond_destroy(&c->read_cv[0]);
+        pthread_mutex_destroy(&c->mu);
+        hy_vcache_free(c->vc);
+        free(c);
+        return NULL;
+    }
+    if (pthread_cond_init(&c->later_cv, NULL) != 0) {
+        pthread_cond_destroy(&c->read_cv[1]);
+        pthread_cond_destroy(&c->read_cv[0]);
         pthread_mutex_destroy(&c->mu);
         hy_vcache_free(c->vc);
         free(c);
@@ -427,7 +401,37 @@ static int version_tx(hy_store *s, void *ctx) {
     return r < 0 ? r : HY_DB_ONE;
 }
 
+/* The version through the store's change stamp: read again only when something was committed
+ * since the stamp of the last read. HY_DB_NONE when the store has no stamp. */
+static int stamped_version(hy_grindex_cache *c, hy_db *db, int64_t *ret) {
+    unsigned char now[HY_CHANGE_STAMP_SIZE];
+    if (hy_db_change_stamp(db, now) != HY_DB_ONE) return HY_DB_NONE;
+    pthread_mutex_lock(&c->mu);
+    bool same = c->has_stamp && memcmp(c->stamp, now, sizeof now) == 0;
+    int64_t v = c->stamp_version;
+    pthread_mutex_unlock(&c->mu);
+    if (same) {
+        *ret = v;
+        return HY_DB_ONE;
+    }
+    /* Read after the stamp: if the stamp is still `now` later, no commit came after this
+     * read either, so the version it gives still holds. */
+    int r = hy_db_run(db, HY_TX_SINGLE, version_tx, &v);
+    if (r < 0) return r;
+    pthread_mutex_lock(&c->mu);
+    memcpy(c->stamp, now, sizeof now);
+    c->stamp_version = v;
+    c->has_stamp = true;
+    pthread_mutex_unlock(&c->mu);
+    *ret = v;
+    return HY_DB_ONE;
+}
+
 int hy_grindex_cache_version(hy_grindex_cache *c, hy_db *db, int64_t *ret) {
+    if (c && !c->share_reads && db == c->db) {
+        int r = stamped_version(c, db, ret);
+        if (r != HY_DB_NONE) return r;
+    }
     if (!c || !c->share_reads || db != c->db) return hy_db_run(db, HY_TX_SINGLE, version_tx, ret);
     pthread_mutex_lock(&c->mu);
     /* The read in flight (if any) began before this call: wait for the one after it. */
@@ -435,7 +439,7 @@ int hy_grindex_cache_version(hy_grindex_cache *c, hy_db *db, int64_t *ret) {
     int r = HY_DB_ONE;
     while (c->read_done < need) {
         if (c->reading) {
-            pthread_cond_wait(&c->read_cv, &c->mu);
+            pthread_cond_wait(&c->read_cv[need % 2], &c->mu);
             continue;
         }
         c->reading = true;
@@ -449,18 +453,88 @@ int hy_grindex_cache_version(hy_grindex_cache *c, hy_db *db, int64_t *ret) {
             c->read_done = mine;
             c->read_version = v;
         }
-        pthread_cond_broadcast(&c->read_cv);
-        if (r < 0) break; /* the waiters start a read of their own */
+        if (r < 0) {
+            /* the waiters start a read of their own */
+            pthread_cond_broadcast(&c->read_cv[0]);
+            pthread_cond_broadcast(&c->read_cv[1]);
+            break;
+        }
+        pthread_cond_broadcast(&c->read_cv[mine % 2]);
+        pthread_cond_signal(&c->read_cv[(mine + 1) % 2]);
     }
     if (r >= 0) *ret = c->read_version;
     pthread_mutex_unlock(&c->mu);
     return r < 0 ? r : HY_DB_ONE;
 }
 
+/* Runs each caller's done() with the read's outcome; a caller may be gone after its done(). */
+static void serve_waiters(struct hy_grindex_waiter *w, int status, int64_t version) {
+    while (w) {
+        struct hy_grindex_waiter *next = w->next;
+        w->done(w->arg, status, version);
+        w = next;
+    }
+}
+
+static void *reader_main(void *arg) {
+    hy_grindex_cache *c = arg;
+    pthread_mutex_lock(&c->mu);
+    while (!c->reader_stop) {
+        if (!c->later) {
+            pthread_cond_wait(&c->later_cv, &c->mu);
+            continue;
+        }
+        /* Everyone queued so far was queued before this read begins. */
+        struct hy_grindex_waiter *batch = c->later;
+        c->later = NULL;
+        pthread_mutex_unlock(&c->mu);
+        int64_t v = 0;
+        int r = hy_db_run(c->db, HY_TX_SINGLE, version_tx, &v);
+        serve_waiters(batch, r < 0 ? r : HY_DB_ONE, v);
+        pthread_mutex_lock(&c->mu);
+    }
+    struct hy_grindex_waiter *left = c->later;
+    c->later = NULL;
+    pthread_mutex_unlock(&c->mu);
+    serve_waiters(left, HY_DB_HARD, 0);
+    hy_db_release(c->db);
+    return NULL;
+}
+
+bool hy_grindex_cache_shares_reads(const hy_grindex_cache *c) { return c && c->share_reads; }
+
+int hy_grindex_cache_version_later(hy_grindex_cache *c, struct hy_grindex_waiter *w,
+                                   hy_grindex_version_fn done, void *arg) {
+    if (!c || !c->share_reads) return -ENOTSUP;
+    w->done = done;
+    w->arg = arg;
+    pthread_mutex_lock(&c->mu);
+    if (!c->reader_started) {
+        if (c->reader_stop || pthread_create(&c->reader, NULL, reader_main, c) != 0) {
+            pthread_mutex_unlock(&c->mu);
+            return -ENOMEM;
+        }
+        c->reader_started = true;
+    }
+    w->next = c->later;
+    c->later = w;
+    pthread_cond_signal(&c->later_cv);
+    pthread_mutex_unlock(&c->mu);
+    return 0;
+}
+
 void hy_grindex_cache_free(hy_grindex_cache *c) {
     if (!c) return;
+    pthread_mutex_lock(&c->mu);
+    c->reader_stop = true;
+    bool joined = c->reader_started;
+    pthread_cond_signal(&c->later_cv);
+    pthread_mutex_unlock(&c->mu);
+    if (joined) pthread_join(c->reader, NULL);
+    pthread_cond_destroy(&c->later_cv);
     hy_vcache_free(c->vc);
-    pthread_cond_destroy(&c->read_cv);
+    pthread_cond_destroy(&c->read_cv[0]);
+    pthread_cond_destroy(&c->read_cv[1]);
     pthread_mutex_destroy(&c->mu);
     free(c);
 }

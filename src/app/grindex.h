@@ -73,9 +73,27 @@ hy_grindex *hy_grindex_cache_get(hy_grindex_cache *c, int64_t version, bool prim
  * (the database the cache builds from) or a read replica. On a PostgreSQL primary the reads
  * are shared: one is in flight at a time, and a caller waits for the next one to begin and
  * end, so a batch of callers costs one round trip and each still sees every change committed
- * before it called. Elsewhere (SQLite, a replica) the caller reads on its own. HY_DB_ONE or a
- * negative store status. */
+ * before it called. On SQLite the version is read again only when the store's change stamp
+ * (hy_db_change_stamp: the WAL-index header, which every commit of any process rewrites) is
+ * not the one read before the last version read; otherwise that version still holds. On a
+ * replica the caller reads on its own. HY_DB_ONE or a negative store status. */
 int hy_grindex_cache_version(hy_grindex_cache *c, hy_db *db, int64_t *ret);
+/* The same version without blocking the caller, where reads are shared (a PostgreSQL
+ * primary): `w` (the caller's memory, alive until done runs) joins the callers of the next
+ * read, which the cache's reader thread begins after this call; then done(arg, status,
+ * version) runs on that thread, once. 0 when queued; -ENOTSUP where reads are not shared
+ * (read with hy_grindex_cache_version() instead), -ENOMEM when the reader thread cannot
+ * start. */
+typedef void (*hy_grindex_version_fn)(void *arg, int status, int64_t version);
+/* True where version reads are shared (hy_grindex_cache_version_later() queues). */
+bool hy_grindex_cache_shares_reads(const hy_grindex_cache *c);
+struct hy_grindex_waiter {
+    struct hy_grindex_waiter *next;
+    hy_grindex_version_fn done;
+    void *arg;
+};
+int hy_grindex_cache_version_later(hy_grindex_cache *c, struct hy_grindex_waiter *w,
+                                   hy_grindex_version_fn done, void *arg);
 /* Stops a running build, waits for its thread and frees the cache and its index. Accepts
  * NULL. */
 void hy_grindex_cache_free(hy_grindex_cache *c);

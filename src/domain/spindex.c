@@ -409,6 +409,10 @@ void hy_spindex_stats(const hy_spindex *ix, struct hy_spindex_stats *ret) {
     ret->bytes = sizeof *ix + ret->bytes_points + ret->bytes_tree + ret->bytes_areas;
 }
 
+void hy_spindex_order(const hy_spindex *ix, uint32_t *ret) {
+    if (ix->n) memcpy(ret, ix->rec, ix->n * sizeof *ret);
+}
+
 /* ---- querying ---- */
 
 struct cand {
@@ -848,9 +852,9 @@ int hy_spindex_near(const hy_spindex *ix, const struct hy_spindex_query *q,
     }
     size_t n = 0;
     for (size_t i = 0; i < cov.n; i++)
-        ret[n++] = (struct hy_spindex_hit){cov.v[i].d, cov.v[i].rec, true};
+        ret[n++] = (struct hy_spindex_hit){cov.v[i].d, cov.v[i].rec, cov.v[i].pos, true};
     for (size_t i = 0; i < near.n; i++)
-        ret[n++] = (struct hy_spindex_hit){near.v[i].d, near.v[i].rec, false};
+        ret[n++] = (struct hy_spindex_hit){near.v[i].d, near.v[i].rec, near.v[i].pos, false};
     if (skip != skip_small) free(skip);
     if (buf != small) free(buf);
     return e ? e : (int)n;

@@ -59,6 +59,7 @@ struct hy_spindex_query {
 struct hy_spindex_hit {
     double distance_m; /* hy_geo_distance_m(q.lat, q.lon, group lat, group lon) */
     uint32_t rec;      /* the group's position in the records the index was built from */
+    uint32_t pos;      /* its position in the index's own order (hy_spindex_order()) */
     bool covers;       /* the group's area covers the query point */
 };
 
@@ -77,6 +78,11 @@ int hy_spindex_build(const struct hy_spindex_rec *r, size_t n, hy_spindex **ret_
 
 /* Accepts NULL; returns NULL. */
 hy_spindex *hy_spindex_free(hy_spindex *ix);
+/* The index's own order of the groups (its points' tree, leaf after leaf: groups near each
+ * other in space are mostly near each other in it): ret[pos] = the record number of the
+ * group at pos, for pos in 0..n-1. A caller that keeps per-group data in this order and looks
+ * it up by a hit's `pos` reads a query's groups from few places in memory. */
+void hy_spindex_order(const hy_spindex *ix, uint32_t *ret);
 
 /* The answer to q, best first, in ret[0..q->limit): returns the number of hits, -EINVAL for a
  * query the stores would refuse (a position that is not hy_geo_valid(), limit outside

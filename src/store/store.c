@@ -242,6 +242,12 @@ void hy_db_release(hy_db *db) {
     }
 }
 
+int hy_db_change_stamp(hy_db *db, unsigned char ret[HY_CHANGE_STAMP_SIZE]) {
+    if (!db->ops->change_stamp) return HY_DB_NONE;
+    hy_store *s = hy_db_conn(db);
+    return s ? db->ops->change_stamp(s, ret) : HY_DB_NONE;
+}
+
 /* ---- the transaction runner ---- */
 
 /* A per-thread xorshift64* generator for the backoff jitter: rand() shares one state between

@@ -212,6 +212,13 @@ struct hy_store_ops {
     int (*defer_writes)(hy_store *s);
     int (*flush_writes)(hy_store *s);
 
+    /* ---- a change stamp without a transaction; NULL where there is none ----
+     * Copies into ret (HY_CHANGE_STAMP_SIZE bytes) a stamp of what the database holds: every
+     * commit of any connection of any process changes it before the commit returns, so two
+     * equal stamps mean nothing was committed between their reads. HY_DB_ONE, or HY_DB_NONE
+     * when no stamp can be had (then the caller reads what it needs). SQLite in WAL mode. */
+    int (*change_stamp)(hy_store *s, unsigned char *ret);
+
     /* ---- features ---- */
     const struct hy_group_ops *groups;
     const struct hy_request_ops *requests;
@@ -226,6 +233,7 @@ struct hy_store_ops {
 };
 
 #define HY_STORE_ABI 4
+#define HY_CHANGE_STAMP_SIZE 48
 
 /* Every backend's connection struct begins with this. `engine` runs the statements of the
  * store's shared code (store/engine.h: internal to src/store/). */
@@ -268,6 +276,9 @@ const struct hy_store_ops *hy_db_ops(const hy_db *db);
 hy_store *hy_db_conn(hy_db *db);
 /* Drops the calling thread's connection, e.g. before the thread ends. */
 void hy_db_release(hy_db *db);
+/* The store's change stamp (hy_store_ops.change_stamp) read on the calling thread's
+ * connection: HY_DB_ONE, or HY_DB_NONE when the backend has none or cannot tell now. */
+int hy_db_change_stamp(hy_db *db, unsigned char ret[HY_CHANGE_STAMP_SIZE]);
 /* Sets the per-recipient cap of the outbox (hy_store.outbox_per_hour) for every connection of
  * the db; a db opens with HY_OUTBOX_PER_HOUR_DEFAULT. 0 = no cap. */
 void hy_db_set_outbox_cap(hy_db *db, unsigned per_hour);

@@ -240,3 +240,32 @@ describe(`nearest groups from the index [${STORE}]`, () => {
     }
   });
 });
+
+describe(`two processes, changes back and forth [${STORE}]`, () => {
+  it('answers every change made through the other process in its very next answer, with its index current before each', async () => {
+    // Each round: the reader's index is current (so an answer it wrongly thought fresh would
+    // come from memory), then the writer approves, renames and deletes a group of its own;
+    // after each change the reader's very next answer must show it. Writers alternate.
+    for (let i = 0; i < 12; i++) {
+      const [w, rd] = i % 2 ? [b, a] : [a, b];
+      const place = { lat: -60 + i * 0.5, lon: -140.25 };
+      const near = `/api/v1/groups?near=${place.lat},${place.lon}&limit=1&radius_km=2`;
+      await caughtUp(rd);
+      let r = await call(w, 'POST', '/api/v1/groups', { name: `Round ${i}`, lat: place.lat, lon: place.lon });
+      assert.equal(r.status, 201, r.text);
+      const id = r.json.id;
+      await caughtUp(rd);
+      assert.equal((await call(w, 'POST', `/api/v1/groups/${id}/approve`)).status, 200);
+      let j = JSON.parse(await bytes(rd, near));
+      assert.equal(j.groups[0]?.id, id, `round ${i}: approved`);
+      await caughtUp(rd);
+      assert.equal((await call(w, 'PATCH', `/api/v1/groups/${id}`, { name: `Round ${i} renamed` })).status, 200);
+      j = JSON.parse(await bytes(rd, near));
+      assert.equal(j.groups[0]?.name, `Round ${i} renamed`, `round ${i}: renamed`);
+      await caughtUp(rd);
+      assert.equal((await call(w, 'DELETE', `/api/v1/groups/${id}`)).status, 200);
+      j = JSON.parse(await bytes(rd, near));
+      assert.equal(j.total, 0, `round ${i}: deleted`);
+    }
+  });
+});

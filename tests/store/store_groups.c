@@ -767,6 +767,35 @@ static void check_group_versions(hy_db *db) {
     hy_grindex_cache_free(cache);
 }
 
+/* SQLite's change stamp: the same while nothing is committed, another after a commit through
+ * another connection (as from another process: a second db on the same file), read on
+ * connections that only read. */
+static void check_change_stamp(hy_db *db) {
+    unsigned char s0[HY_CHANGE_STAMP_SIZE], s1[HY_CHANGE_STAMP_SIZE];
+    (void)version_of(db); /* the connection has read in WAL mode */
+    CHECK(hy_db_change_stamp(db, s0) == HY_DB_ONE, "a stamp");
+    CHECK(hy_db_change_stamp(db, s1) == HY_DB_ONE && !memcmp(s0, s1, sizeof s0),
+          "the same stamp without a commit");
+    char url[sizeof sq_path + 16];
+    snprintf(url, sizeof url, "sqlite:%s", sq_path);
+    hy_db *other = NULL;
+    char *err = NULL;
+    CHECK(hy_db_open(url, &other, &err) >= 0, "a second db: %s", err ? err : "");
+    free(err);
+    if (!other) return;
+    struct hy_group g = groups[11];
+    for (int i = 0; i < 3; i++) {
+        g.updated_at++;
+        CHECK(hy_db_run(other, HY_TX_WRITE, write_tx, &(struct write_ctx){"edit", &g, NULL}) ==
+                  HY_DB_ONE,
+              "write");
+        CHECK(hy_db_change_stamp(db, s1) == HY_DB_ONE && memcmp(s0, s1, sizeof s0),
+              "commit %d through another connection changes the stamp", i);
+        memcpy(s0, s1, sizeof s0);
+    }
+    hy_db_close(other);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2 || (strcmp(argv[1], "sqlite") && strcmp(argv[1], "postgres"))) {
         fprintf(stderr, "usage: %s sqlite|postgres\n", argv[0]);
@@ -799,6 +828,7 @@ int main(int argc, char **argv) {
     check_search(db, pg ? sq : NULL);
     check_grindex(db, 3000);
     check_group_versions(db);
+    if (!pg) check_change_stamp(db);
     hy_db_close(sq);
     hy_db_close(pgdb);
     hy_arena_free(data_arena);

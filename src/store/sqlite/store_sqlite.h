@@ -26,6 +26,7 @@ typedef struct hy_sqlite {
     bool in_tx;
     bool single; /* HY_TX_SINGLE: no BEGIN, read-only */
     bool tx_read; /* the open transaction is HY_TX_READ: hy_sq_stmt() refuses writes */
+    bool wal;     /* the file is in WAL mode: change_stamp() reads its WAL-index header */
     sqlite3_stmt *stmts[HY_SQ__STMTS];
 } hy_sqlite;
 
