@@ -758,6 +758,8 @@ struct scratch {
     size_t masks_cap;
     uint32_t *cand;
     size_t cand_cap;
+    z_stream zs; /* inflates a page's records: its state and window allocated once a thread */
+    bool zs_ready;
 };
 
 static pthread_key_t scratch_tls;
@@ -768,6 +770,7 @@ static void scratch_free(void *p) {
     if (!s) return;
     free(s->masks);
     free(s->cand);
+    if (s->zs_ready) inflateEnd(&s->zs);
     free(s);
 }
 
@@ -1038,7 +1041,50 @@ out:
 
 /* ---------------------------------------------------------------- what a result shows */
 
-int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, struct hy_lib_doc *ret) {
+#define HEAD_CHUNK 512 /* inflated at a time while looking for the end of the summary */
+
+/* Inflates document d's record into out (room for its plain length `plain`) with the thread's
+ * stream. All of it with `body`; else until the summary's end, or all when the summary is
+ * empty. The bytes inflated, or -ENOMEM / -EIO. */
+static long inflate_doc(const hy_libindex *ix, size_t d, char *out, uint32_t plain, bool body) {
+    struct scratch *sc = scratch_get(0, 0);
+    if (!sc) return -ENOMEM;
+    z_stream *zs = &sc->zs;
+    if (!sc->zs_ready) {
+        memset(zs, 0, sizeof *zs);
+        if (inflateInit2(zs, -15) != Z_OK) return -ENOMEM;
+        sc->zs_ready = true;
+    } else if (inflateReset(zs) != Z_OK) {
+        return -EIO;
+    }
+    const uint8_t *p;
+    record_head(ix, d, &p);
+    if (ix->dict_len && inflateSetDictionary(zs, ix->dict, (uInt)ix->dict_len) != Z_OK) return -EIO;
+    zs->next_in = (Bytef *)p;
+    zs->avail_in = (uInt)(ix->text + ix->text_off[d + 1] - p);
+    zs->next_out = (Bytef *)out;
+    size_t done = 0, nuls = 0;
+    const char *summary = NULL;
+    while (done < plain) {
+        size_t chunk = plain - done;
+        if (!body && chunk > HEAD_CHUNK) chunk = HEAD_CHUNK;
+        zs->avail_out = (uInt)chunk;
+        int zr = inflate(zs, Z_NO_FLUSH);
+        size_t got = chunk - zs->avail_out;
+        if (zr != Z_OK && zr != Z_STREAM_END) return -EIO;
+        for (size_t i = done; i < done + got && nuls < 2 && !body; i++)
+            if (!out[i] && ++nuls == 1) summary = out + i + 1;
+        done += got;
+        if (zr == Z_STREAM_END) break;
+        if (!got) return -EIO;
+        /* The summary is whole: the body is read only when asked for or standing in for it. */
+        if (nuls == 2 && summary && *summary) return (long)done;
+    }
+    return done == plain ? (long)done : -EIO;
+}
+
+int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, bool body,
+                    struct hy_lib_doc *ret) {
     size_t lo = 0, hi = ix->ndocs;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -1056,8 +1102,9 @@ int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, struct h
     uint32_t plain = record_head(ix, d, &p);
     char *buf = hy_arena_alloc(a, (size_t)plain + 1);
     if (!buf) return -ENOMEM;
-    if (inflate_record(ix, d, buf) < 0) return -EIO;
-    buf[plain] = '\0';
+    long len = inflate_doc(ix, d, buf, plain, body);
+    if (len < 0) return len == -ENOMEM ? -ENOMEM : -EIO;
+    buf[len] = '\0';
     memset(ret, 0, sizeof *ret);
     memcpy(ret->id, ix->ids[d], sizeof ret->id);
     if (!facets_copy(ix, a, d, (struct facet_out){&ret->type, &ret->language, &ret->country,
@@ -1065,7 +1112,7 @@ int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, struct h
         return -ENOMEM;
     ret->title = buf;
     ret->summary = buf + strlen(buf) + 1;
-    ret->body_text = ret->summary + strlen(ret->summary) + 1;
+    ret->body_text = (size_t)len == plain ? ret->summary + strlen(ret->summary) + 1 : NULL;
     ret->year = ix->docs[d].year;
     ret->covid = ix->docs[d].covid != 0;
     ret->status = "published";
