@@ -731,9 +731,10 @@ static void word_range(const hy_libindex *ix, const char *term, size_t tl, size_
 }
 
 /* ORs word w's postings into m (a byte per document); with `cand`, each document whose byte
- * was 0 is appended there (so the documents of a term are listed once, in no set order). */
+ * was 0 is appended there (so the documents of a term are listed once, in no set order). With
+ * `zero`, sets each of its documents' bytes back to 0 instead. */
 static size_t or_postings(const hy_libindex *ix, uint32_t w, uint8_t *m, uint32_t *cand,
-                          size_t ncand) {
+                          size_t ncand, bool zero) {
     const uint8_t *p = ix->post + ix->post_off[w], *end = p + ix->post_len[w];
     uint32_t doc1 = 0;
     while (p < end) {
@@ -745,6 +746,10 @@ static size_t or_postings(const hy_libindex *ix, uint32_t w, uint8_t *m, uint32_
         }
         v |= (uint32_t)*p++ << shift;
         doc1 += v >> 4;
+        if (zero) {
+            m[doc1 - 1] = 0;
+            continue;
+        }
         if (cand && !m[doc1 - 1]) cand[ncand++] = doc1 - 1;
         m[doc1 - 1] |= (uint8_t)(v & 15);
     }
@@ -790,7 +795,7 @@ static struct scratch *scratch_get(size_t masks, size_t cand) {
     if (masks > s->masks_cap) {
         free(s->masks);
         s->masks_cap = 0;
-        if (!(s->masks = malloc(masks))) return NULL;
+        if (!(s->masks = calloc(masks, 1))) return NULL; /* zero between searches */
         s->masks_cap = masks;
     }
     if (cand > s->cand_cap) {
@@ -862,15 +867,15 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
     struct hit *heap = NULL;
     uint32_t *cand = NULL; /* with terms: the documents of the rarest term, else all */
     size_t ncand = nd;
+    size_t lo[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS], hi[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS];
+    size_t nalt[HY_LIB_MAX_TERMS] = {0}, post_bytes = 0;
     if (nterms) {
         struct scratch *sc = scratch_get(nterms * nd + 1, nd + 1);
         if (!sc) goto out;
-        masks = sc->masks;
+        masks = sc->masks; /* all zero: each search clears what it set (at `out`) */
         cand = sc->cand;
-        memset(masks, 0, nterms * nd);
         /* A term's words: those starting any of its alternatives (domain/synonyms.h). */
-        size_t lo[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS], hi[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS];
-        size_t nalt[HY_LIB_MAX_TERMS], rarest = 0, least = SIZE_MAX;
+        size_t rarest = 0, least = SIZE_MAX;
         for (size_t t = 0; t < nterms; t++) {
             size_t bytes = 0;
             nalt[t] = 0;
@@ -886,13 +891,14 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
                 p += tl + 1;
             }
             if (bytes < least) least = bytes, rarest = t;
+            post_bytes += bytes;
         }
         ncand = 0;
         for (size_t t = 0; t < nterms; t++)
             for (size_t k = 0; k < nalt[t]; k++)
                 for (size_t i = lo[t][k]; i < hi[t][k]; i++)
                     ncand = or_postings(ix, ix->sorted[i], masks + t * nd,
-                                        t == rarest ? cand : NULL, ncand);
+                                        t == rarest ? cand : NULL, ncand, false);
     }
     /* Filters as value-number sets. */
     unsigned active = 0;
@@ -1031,6 +1037,16 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
     }
     r = 0;
 out:
+    /* The thread's masks back to zero: by the postings that set them when they are few (a
+     * search then costs the matches, not the documents), else all at once. */
+    if (masks && post_bytes < nterms * nd / 32) {
+        for (size_t t = 0; t < nterms; t++)
+            for (size_t k = 0; k < nalt[t]; k++)
+                for (size_t i = lo[t][k]; i < hi[t][k]; i++)
+                    (void)or_postings(ix, ix->sorted[i], masks + t * nd, NULL, 0, true);
+    } else if (masks) {
+        memset(masks, 0, nterms * nd);
+    }
     for (int k = 0; k < HY_LIB_F__COUNT; k++) {
         free(sel[k]);
         free(cnt[k]);
