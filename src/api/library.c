@@ -40,6 +40,7 @@
 #include "store/news.h"
 #include "util/anscache.h"
 #include "util/clock.h"
+#include "util/jsonw.h"
 #include "util/utf8.h"
 
 #define PER_PAGE_DEFAULT 20
@@ -252,9 +253,14 @@ static int index_docs(const hy_libindex *ix, struct search_ctx *c) {
     c->ndocs = 0;
     c->docs = hy_arena_alloc(c->req->arena, (c->res.npage ? c->res.npage : 1) * sizeof *c->docs);
     if (!c->docs) return HY_DB_HARD;
-    for (size_t i = 0; i < c->res.npage; i++)
-        if (hy_libindex_doc(ix, c->req->arena, c->res.page[i]->id, &c->docs[c->ndocs++]) != 1)
+    for (size_t i = 0; i < c->res.npage; i++) {
+        /* The body only when the snippet may come from it: with words and an even score, i.e.
+         * no word hits the summary for sure (hy_lib_item_write()). */
+        bool body = c->scan.nterms && !(c->res.scores[i] & 1);
+        if (hy_libindex_doc(ix, c->req->arena, c->res.page[i]->id, body,
+                            &c->docs[c->ndocs++]) != 1)
             return HY_DB_HARD;
+    }
     c->from_index = true;
     return 0;
 }
@@ -459,38 +465,55 @@ hy_result hy_api_search_library(hy_req *req) {
     int r = search_fast(&c, &fast);
     if (r >= 0 && !fast) r = hy_db_run(c.db, HY_TX_READ, search_tx, &c);
     if (r < 0) return hy_reply_store_error(req, r);
-    json_t *items = json_array();
+    /* The answer as JSON text, written straight (util/jsonw.h: the bytes jansson would make). */
+    hy_buf b = HY_BUF_INIT(0);
+    hy_buf_reserve(&b, 32768); /* a page of 20 is ~15 KiB */
+    hy_buf_puts(&b, "{\"total\":");
+    hy_jw_int(&b, (int64_t)c.res.total);
+    hy_buf_puts(&b, ",\"page\":");
+    hy_jw_int(&b, page);
+    hy_buf_puts(&b, ",\"per_page\":");
+    hy_jw_int(&b, per);
+    hy_buf_puts(&b, ",\"terms\":[");
+    for (size_t i = 0; i < c.scan.nterms; i++) {
+        if (i) hy_buf_putc(&b, ',');
+        hy_jw_string(&b, c.typed[i]);
+    }
+    hy_buf_puts(&b, "],\"items\":[");
+    bool more = false;
     for (size_t i = 0; i < c.res.npage; i++)
-        for (int k = 0; k < c.ndocs; k++)
+        for (int j = 0; j < c.ndocs; j++) {
+            int k = (int)((i + (size_t)j) % (size_t)c.ndocs); /* in page order from the index */
             if (!strcmp(c.docs[k].id, c.res.page[i]->id)) {
-                json_array_append_new(items, hy_lib_item_json(req->arena, &c.docs[k],
-                                                               c.res.scores[i], c.scan.terms,
-                                                               c.scan.nterms));
+                if (more) hy_buf_putc(&b, ',');
+                hy_lib_item_write(&b, req->arena, &c.docs[k], c.res.scores[i], c.scan.terms,
+                                  c.scan.nterms);
+                more = true;
                 break;
             }
-    json_t *facets = json_object();
+        }
+    hy_buf_puts(&b, "],\"facets\":{");
     for (int f = 0; f < HY_LIB_F__COUNT; f++) {
-        json_t *o = json_object();
-        for (size_t i = 0; i < c.res.nfacets[f]; i++)
-            json_object_set_new(o, c.res.facets[f][i].value,
-                                json_integer((json_int_t)c.res.facets[f][i].count));
-        json_object_set_new(facets, hy_lib_facet_names[f], o);
+        if (f) hy_buf_putc(&b, ',');
+        hy_jw_key(&b, hy_lib_facet_names[f]);
+        hy_buf_putc(&b, '{');
+        for (size_t i = 0; i < c.res.nfacets[f]; i++) { /* values are distinct (hy_lib_result) */
+            if (i) hy_buf_putc(&b, ',');
+            hy_jw_key(&b, c.res.facets[f][i].value);
+            hy_jw_int(&b, (int64_t)c.res.facets[f][i].count);
+        }
+        hy_buf_putc(&b, '}');
     }
-    json_t *terms = json_array();
-    for (size_t i = 0; i < c.scan.nterms; i++) json_array_append_new(terms, json_string(c.typed[i]));
-    json_t *body = json_pack("{s:I,s:i,s:i,s:o,s:o,s:o}", "total", (json_int_t)c.res.total,
-                             "page", (int)page, "per_page", (int)per, "terms", terms, "items",
-                             items, "facets", facets);
-    if (!c.scan.status || strcmp(c.scan.status, "published")) return hy_reply_json(req, 200, body);
+    if (hy_buf_puts(&b, "}}") < 0) {
+        hy_buf_free(&b);
+        return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
+    }
+    if (!c.scan.status || strcmp(c.scan.status, "published")) return hy_reply_json_buf(req, 200, &b);
     /* The public answer: validated by its ETag, kept whole (compressed once) when cached. */
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-    json_decref(body);
-    if (!text) return hy_reply_error(req, HY_E_INTERNAL, NULL, NULL);
-    size_t n = strlen(text);
     if (key && c.answer_version >= 0 && c.answer_version == now_version)
-        hy_anscache_put(cache, now_version, key, text, n);
-    hy_result res = hy_reply_cached(req, json_media, text, n, &(struct hy_cache){0});
-    free(text);
+        hy_anscache_put(cache, now_version, key, b.data, b.len);
+    hy_result res = hy_reply_cached(req, json_media, b.data, b.len, &(struct hy_cache){0});
+    hy_buf_free(&b);
     return res;
 }
 

@@ -889,9 +889,10 @@ static void word_range(const hy_libindex *ix, const char *term, size_t tl, size_
 }
 
 /* ORs word w's postings into m (a byte per document); with `cand`, each document whose byte
- * was 0 is appended there (so the documents of a term are listed once, in no set order). */
+ * was 0 is appended there (so the documents of a term are listed once, in no set order). With
+ * `zero`, sets each of its documents' bytes back to 0 instead. */
 static size_t or_postings(const hy_libindex *ix, uint32_t w, uint8_t *m, uint32_t *cand,
-                          size_t ncand) {
+                          size_t ncand, bool zero) {
     const uint8_t *p = ix->post + ix->post_off[w], *end = p + ix->post_len[w];
     uint32_t doc1 = 0;
     while (p < end) {
@@ -903,6 +904,10 @@ static size_t or_postings(const hy_libindex *ix, uint32_t w, uint8_t *m, uint32_
         }
         v |= (uint32_t)*p++ << shift;
         doc1 += v >> 4;
+        if (zero) {
+            m[doc1 - 1] = 0;
+            continue;
+        }
         if (cand && !m[doc1 - 1]) cand[ncand++] = doc1 - 1;
         m[doc1 - 1] |= (uint8_t)(v & 15);
     }
@@ -916,6 +921,8 @@ struct scratch {
     size_t masks_cap;
     uint32_t *cand;
     size_t cand_cap;
+    z_stream zs; /* inflates a page's records: its state and window allocated once a thread */
+    bool zs_ready;
 };
 
 static pthread_key_t scratch_tls;
@@ -926,6 +933,7 @@ static void scratch_free(void *p) {
     if (!s) return;
     free(s->masks);
     free(s->cand);
+    if (s->zs_ready) inflateEnd(&s->zs);
     free(s);
 }
 
@@ -945,7 +953,7 @@ static struct scratch *scratch_get(size_t masks, size_t cand) {
     if (masks > s->masks_cap) {
         free(s->masks);
         s->masks_cap = 0;
-        if (!(s->masks = malloc(masks))) return NULL;
+        if (!(s->masks = calloc(masks, 1))) return NULL; /* zero between searches */
         s->masks_cap = masks;
     }
     if (cand > s->cand_cap) {
@@ -1017,15 +1025,15 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
     struct hit *heap = NULL;
     uint32_t *cand = NULL; /* with terms: the documents of the rarest term, else all */
     size_t ncand = nd;
+    size_t lo[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS], hi[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS];
+    size_t nalt[HY_LIB_MAX_TERMS] = {0}, post_bytes = 0;
     if (nterms) {
         struct scratch *sc = scratch_get(nterms * nd + 1, nd + 1);
         if (!sc) goto out;
-        masks = sc->masks;
+        masks = sc->masks; /* all zero: each search clears what it set (at `out`) */
         cand = sc->cand;
-        memset(masks, 0, nterms * nd);
         /* A term's words: those starting any of its alternatives (domain/synonyms.h). */
-        size_t lo[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS], hi[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS];
-        size_t nalt[HY_LIB_MAX_TERMS], rarest = 0, least = SIZE_MAX;
+        size_t rarest = 0, least = SIZE_MAX;
         for (size_t t = 0; t < nterms; t++) {
             size_t bytes = 0;
             nalt[t] = 0;
@@ -1041,13 +1049,14 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
                 p += tl + 1;
             }
             if (bytes < least) least = bytes, rarest = t;
+            post_bytes += bytes;
         }
         ncand = 0;
         for (size_t t = 0; t < nterms; t++)
             for (size_t k = 0; k < nalt[t]; k++)
                 for (size_t i = lo[t][k]; i < hi[t][k]; i++)
                     ncand = or_postings(ix, ix->sorted[i], masks + t * nd,
-                                        t == rarest ? cand : NULL, ncand);
+                                        t == rarest ? cand : NULL, ncand, false);
     }
     /* Filters as value-number sets. */
     unsigned active = 0;
@@ -1186,6 +1195,16 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
     }
     r = 0;
 out:
+    /* The thread's masks back to zero: by the postings that set them when they are few (a
+     * search then costs the matches, not the documents), else all at once. */
+    if (masks && post_bytes < nterms * nd / 32) {
+        for (size_t t = 0; t < nterms; t++)
+            for (size_t k = 0; k < nalt[t]; k++)
+                for (size_t i = lo[t][k]; i < hi[t][k]; i++)
+                    (void)or_postings(ix, ix->sorted[i], masks + t * nd, NULL, 0, true);
+    } else if (masks) {
+        memset(masks, 0, nterms * nd);
+    }
     for (int k = 0; k < HY_LIB_F__COUNT; k++) {
         free(sel[k]);
         free(cnt[k]);
@@ -1196,7 +1215,50 @@ out:
 
 /* ---------------------------------------------------------------- what a result shows */
 
-int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, struct hy_lib_doc *ret) {
+#define HEAD_CHUNK 512 /* inflated at a time while looking for the end of the summary */
+
+/* Inflates document d's record into out (room for its plain length `plain`) with the thread's
+ * stream. All of it with `body`; else until the summary's end, or all when the summary is
+ * empty. The bytes inflated, or -ENOMEM / -EIO. */
+static long inflate_doc(const hy_libindex *ix, size_t d, char *out, uint32_t plain, bool body) {
+    struct scratch *sc = scratch_get(0, 0);
+    if (!sc) return -ENOMEM;
+    z_stream *zs = &sc->zs;
+    if (!sc->zs_ready) {
+        memset(zs, 0, sizeof *zs);
+        if (inflateInit2(zs, -15) != Z_OK) return -ENOMEM;
+        sc->zs_ready = true;
+    } else if (inflateReset(zs) != Z_OK) {
+        return -EIO;
+    }
+    const uint8_t *p;
+    record_head(ix, d, &p);
+    if (ix->dict_len && inflateSetDictionary(zs, ix->dict, (uInt)ix->dict_len) != Z_OK) return -EIO;
+    zs->next_in = (Bytef *)p;
+    zs->avail_in = (uInt)(ix->text + ix->text_off[d + 1] - p);
+    zs->next_out = (Bytef *)out;
+    size_t done = 0, nuls = 0;
+    const char *summary = NULL;
+    while (done < plain) {
+        size_t chunk = plain - done;
+        if (!body && chunk > HEAD_CHUNK) chunk = HEAD_CHUNK;
+        zs->avail_out = (uInt)chunk;
+        int zr = inflate(zs, Z_NO_FLUSH);
+        size_t got = chunk - zs->avail_out;
+        if (zr != Z_OK && zr != Z_STREAM_END) return -EIO;
+        for (size_t i = done; i < done + got && nuls < 2 && !body; i++)
+            if (!out[i] && ++nuls == 1) summary = out + i + 1;
+        done += got;
+        if (zr == Z_STREAM_END) break;
+        if (!got) return -EIO;
+        /* The summary is whole: the body is read only when asked for or standing in for it. */
+        if (nuls == 2 && summary && *summary) return (long)done;
+    }
+    return done == plain ? (long)done : -EIO;
+}
+
+int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, bool body,
+                    struct hy_lib_doc *ret) {
     size_t lo = 0, hi = ix->ndocs;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -1214,8 +1276,9 @@ int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, struct h
     uint32_t plain = record_head(ix, d, &p);
     char *buf = hy_arena_alloc(a, (size_t)plain + 1);
     if (!buf) return -ENOMEM;
-    if (inflate_record(ix, d, buf) < 0) return -EIO;
-    buf[plain] = '\0';
+    long len = inflate_doc(ix, d, buf, plain, body);
+    if (len < 0) return len == -ENOMEM ? -ENOMEM : -EIO;
+    buf[len] = '\0';
     memset(ret, 0, sizeof *ret);
     memcpy(ret->id, ix->ids[d], sizeof ret->id);
     if (!facets_copy(ix, a, d, (struct facet_out){&ret->type, &ret->language, &ret->country,
@@ -1223,7 +1286,7 @@ int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, struct h
         return -ENOMEM;
     ret->title = buf;
     ret->summary = buf + strlen(buf) + 1;
-    ret->body_text = ret->summary + strlen(ret->summary) + 1;
+    ret->body_text = (size_t)len == plain ? ret->summary + strlen(ret->summary) + 1 : NULL;
     ret->year = ix->docs[d].year;
     ret->covid = ix->docs[d].covid != 0;
     ret->status = "published";

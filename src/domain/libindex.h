@@ -92,11 +92,14 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
                        const char *const *terms, size_t nterms, enum hy_lib_sort sort,
                        size_t offset, size_t limit, struct hy_lib_result *ret);
 
-/* Document `id` as a search result shows it (hy_lib_item_json(), domain/library.h): id, type,
+/* Document `id` as a search result shows it (hy_lib_item_write(), domain/library.h): id, type,
  * language, title, summary, body_text, country, level, year, stage, themes, covid, status
  * ("published"), origin, published_at and sort_at, from memory, in the arena (the other fields
- * NULL or 0); it outlives the index reference. 1, 0 when the index does not hold `id`,
+ * NULL or 0); it outlives the index reference. Without `body`, body_text is read only when the
+ * summary is empty (an item then shows the body's snippet) and is NULL otherwise: a page whose
+ * snippets come from the summaries inflates no body. 1, 0 when the index does not hold `id`,
  * -ENOMEM, or -EIO when its record does not inflate. Safe from any number of threads. */
-int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, struct hy_lib_doc *ret);
+int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, bool body,
+                    struct hy_lib_doc *ret);
 
 #endif

@@ -12,6 +12,7 @@
 #include "domain/markdown.h"
 #include "domain/text.h"
 #include "util/buf.h"
+#include "util/jsonw.h"
 
 const char *const hy_lib_types[] = {"case_study", "project", "publication", "toolkit", "faq",
                                     "resource",   "guide",   "news",        "factcheck", NULL};
@@ -60,7 +61,7 @@ bool hy_lib_country_parse(const char *s, char out[3]) {
 /* ---------------------------------------------------------------- tokens */
 
 /* True for a folded code point that separates words. */
-static bool is_separator(uint32_t c) {
+static inline bool is_separator(uint32_t c) {
     if (c < 0x80)
         return !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
     if (c <= 0xBF || c == 0xD7 || c == 0xF7) return true;           /* Latin-1 punctuation */
@@ -502,7 +503,35 @@ struct word {
     bool hit;
 };
 
-static bool word_hits(const char *w, size_t n, const char *const *terms, size_t nterms) {
+/* The alternatives of every term ("word|alt|…", domain/synonyms.h), split once per text rather
+ * than once per word. */
+#define ALTS_MAX 64
+struct alts {
+    const char *p[ALTS_MAX];
+    size_t n[ALTS_MAX];
+    size_t count;
+    unsigned char first[256 / 8]; /* bit set: some alternative starts with this byte */
+};
+
+static void alts_make(struct alts *al, const char *const *terms, size_t nterms) {
+    memset(al, 0, sizeof *al);
+    for (size_t i = 0; i < nterms; i++)
+        for (const char *t = terms[i];;) {
+            size_t tl = strcspn(t, "|");
+            if (tl && al->count < ALTS_MAX) {
+                al->p[al->count] = t;
+                al->n[al->count++] = tl;
+                al->first[(unsigned char)*t >> 3] |= (unsigned char)(1u << ((unsigned char)*t & 7));
+            } else if (tl) { /* more than the table holds: every first byte may start one */
+                memset(al->first, 0xFF, sizeof al->first);
+                al->count = ALTS_MAX + 1;
+            }
+            if (!t[tl]) break;
+            t += tl + 1;
+        }
+}
+
+static bool word_hits_slow(const char *w, size_t n, const char *const *terms, size_t nterms) {
     for (size_t i = 0; i < nterms; i++)
         for (const char *t = terms[i];;) { /* each alternative (domain/synonyms.h) */
             size_t tl = strcspn(t, "|");
@@ -513,25 +542,68 @@ static bool word_hits(const char *w, size_t n, const char *const *terms, size_t 
     return false;
 }
 
-/* Splits text into words with their folded forms checked against the terms. Returns the
- * number of words (at most max), or -1 on allocation failure. *ret_cps = code points in all. */
-static long split_words(const char *s, size_t n, const char *const *terms, size_t nterms,
-                      struct word *w, size_t max, size_t *ret_cps) {
+/* True when one of the alternatives starts the folded word w[0..n). */
+static bool word_hits(const char *w, size_t n, const struct alts *al, const char *const *terms,
+                      size_t nterms) {
+    if (!n || !(al->first[(unsigned char)*w >> 3] & (1u << ((unsigned char)*w & 7)))) return false;
+    if (al->count > ALTS_MAX) return word_hits_slow(w, n, terms, nterms);
+    for (size_t i = 0; i < al->count; i++)
+        if (al->n[i] <= n && !memcmp(w, al->p[i], al->n[i])) return true;
+    return false;
+}
+
+/* The folded code point at s[*i] (a space past the end, at n), stepping *i over it; ASCII
+ * without a call. */
+static inline uint32_t next_folded(const char *s, size_t n, size_t *i) {
+    if (*i >= n) {
+        ++*i;
+        return ' ';
+    }
+    unsigned char c = (unsigned char)s[*i];
+    if (c < 0x80) {
+        ++*i;
+        return c >= 'A' && c <= 'Z' ? c + 32u : c;
+    }
+    uint32_t cp;
+    *i += hy_text_decode(s + *i, n - *i, &cp);
+    return hy_text_fold(cp);
+}
+
+/* Splits s[0..n) into words (at most max) with their folded forms checked against the terms;
+ * the number of words. With max_cp, stops once the words hy_lib_snippet() shows are known:
+ * the first hit and every word up to the first starting more than max_cp code points after
+ * the window's start (that word included, so the caller sees that the text goes on). *ret_at:
+ * the byte where splitting stopped (n when it went through). */
+static size_t split_words(const char *s, size_t n, const struct alts *al,
+                          const char *const *terms, size_t nterms, struct word *w, size_t max,
+                          size_t max_cp, size_t *ret_at) {
     char tok[TOKEN_MAX + 4];
     size_t tl = 0, nw = 0, cps = 0, start = 0, cp_start = 0;
-    bool in = false;
+    size_t cp_from = 0; /* the window's start once the first hit is known */
+    bool in = false, found = false;
+    *ret_at = n;
     for (size_t i = 0; i <= n;) {
-        uint32_t cp = ' ';
         size_t at = i;
-        if (i < n) i += hy_text_decode(s + i, n - i, &cp);
-        else i++;
-        uint32_t f = hy_text_fold(cp);
+        uint32_t f = next_folded(s, n, &i);
         bool sep = f && is_separator(f);
         if (sep || at >= n) {
-            if (in && nw < max) {
-                w[nw] = (struct word){start, at, cp_start,
-                                          tl <= TOKEN_MAX && word_hits(tok, tl, terms, nterms)};
-                nw++;
+            if (in) {
+                bool hit = tl <= TOKEN_MAX && word_hits(tok, tl, al, terms, nterms);
+                w[nw] = (struct word){start, at, cp_start, hit};
+                if (max_cp && found && cp_start - cp_from > max_cp) {
+                    *ret_at = at;
+                    return nw + 1;
+                }
+                if (hit && !found) { /* the window: from a little before it, at a word start */
+                    found = true;
+                    size_t wi = nw;
+                    while (wi > 0 && cp_start - w[wi - 1].cp_start <= max_cp / 4) wi--;
+                    cp_from = w[wi].cp_start;
+                }
+                if (++nw == max) {
+                    *ret_at = at;
+                    return nw;
+                }
             }
             in = false;
             tl = 0;
@@ -541,44 +613,53 @@ static long split_words(const char *s, size_t n, const char *const *terms, size_
                 start = at;
                 cp_start = cps;
             }
-            if (f && tl + 4 <= TOKEN_MAX) tl += hy_text_encode(f, tok + tl);
+            if (f && tl + 4 <= TOKEN_MAX) {
+                if (f < 0x80) tok[tl++] = (char)f;
+                else tl += hy_text_encode(f, tok + tl);
+            }
         }
         if (at < n) cps++;
     }
-    *ret_cps = cps;
-    return (long)nw;
+    return nw;
 }
 
-bool hy_lib_text_hits(const char *text, const char *const *terms, size_t nterms) {
-    if (!text || !nterms) return false;
+static bool text_hits(const char *text, const struct alts *al, const char *const *terms,
+                      size_t nterms) {
     size_t n = strlen(text);
     char tok[TOKEN_MAX + 4];
     size_t tl = 0;
     for (size_t i = 0; i <= n;) {
-        uint32_t cp = ' ';
-        if (i < n) i += hy_text_decode(text + i, n - i, &cp);
-        else i++;
-        uint32_t f = hy_text_fold(cp);
+        uint32_t f = next_folded(text, n, &i);
         if (!f) continue;
         if (is_separator(f)) {
-            if (tl && tl <= TOKEN_MAX && word_hits(tok, tl, terms, nterms)) return true;
+            if (tl && tl <= TOKEN_MAX && word_hits(tok, tl, al, terms, nterms)) return true;
             tl = 0;
         } else if (tl + 4 <= TOKEN_MAX) {
-            tl += hy_text_encode(f, tok + tl);
+            if (f < 0x80) tok[tl++] = (char)f;
+            else tl += hy_text_encode(f, tok + tl);
         }
     }
     return false;
 }
 
+bool hy_lib_text_hits(const char *text, const char *const *terms, size_t nterms) {
+    if (!text || !nterms) return false;
+    struct alts al;
+    alts_make(&al, terms, nterms);
+    return text_hits(text, &al, terms, nterms);
+}
+
 /* Appends s[from..to) with line breaks and tabs turned into spaces. */
 static int put_flat(hy_buf *b, const char *s, size_t from, size_t to) {
+    size_t run = from;
     for (size_t i = from; i < to; i++) {
         char c = s[i];
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-        if (c == '\x02' || c == '\x03') continue;
-        if (hy_buf_putc(b, c) < 0) return -1;
+        if (c != '\n' && c != '\r' && c != '\t' && c != '\x02' && c != '\x03') continue;
+        if (hy_buf_append(b, s + run, i - run) < 0) return -1;
+        if (c != '\x02' && c != '\x03' && hy_buf_putc(b, ' ') < 0) return -1;
+        run = i + 1;
     }
-    return 0;
+    return hy_buf_append(b, s + run, to - run) < 0 ? -1 : 0;
 }
 
 /* The words array of hy_lib_snippet(), one per thread: 128 KiB that a search page would
@@ -601,17 +682,18 @@ static struct word *words_buffer(void) {
     return w;
 }
 
-char *hy_lib_snippet(hy_arena *a, const char *text, const char *const *terms, size_t nterms,
-                     size_t max_cp) {
-    if (!text) text = "";
+/* hy_lib_snippet() with the terms' alternatives split. With `only_hit`, a text no term hits
+ * (anywhere, not only in the words a snippet looks at) gives "" and *ret_hit false: the text
+ * is read once to both test and cut it. NULL when the arena is full. */
+static char *snippet(hy_arena *a, const char *text, const struct alts *al,
+                     const char *const *terms, size_t nterms, size_t max_cp, bool only_hit,
+                     bool *ret_hit) {
     size_t n = strlen(text);
-    size_t maxw = SNIPPET_WORDS;
+    const size_t maxw = SNIPPET_WORDS;
     struct word *w = words_buffer();
     if (!w) return NULL;
-    size_t cps = 0;
-    long nw = split_words(text, n, terms, nterms, w, maxw, &cps);
-    hy_buf b = HY_BUF_INIT(0);
-    char *res = NULL;
+    size_t stop = n;
+    long nw = (long)split_words(text, n, al, terms, nterms, w, maxw, max_cp, &stop);
     /* The window: from a little before the first hit (at a word start). */
     long first = -1;
     for (long i = 0; i < nw; i++)
@@ -619,6 +701,12 @@ char *hy_lib_snippet(hy_arena *a, const char *text, const char *const *terms, si
             first = i;
             break;
         }
+    if (only_hit) {
+        *ret_hit = first >= 0 || (stop < n && text_hits(text + stop, al, terms, nterms));
+        if (!*ret_hit) return hy_arena_strdup(a, "");
+    }
+    hy_buf b = HY_BUF_INIT(0);
+    char *res = NULL;
     long wi = 0;
     if (first > 0) {
         size_t lead = max_cp / 4;
@@ -656,6 +744,13 @@ out:
     return res;
 }
 
+char *hy_lib_snippet(hy_arena *a, const char *text, const char *const *terms, size_t nterms,
+                     size_t max_cp) {
+    struct alts al;
+    alts_make(&al, terms, nterms);
+    return snippet(a, text ? text : "", &al, terms, nterms, max_cp, false, NULL);
+}
+
 /* ---------------------------------------------------------------- workflow */
 
 const char *hy_lib_transition(const char *action, const char *from) {
@@ -679,46 +774,80 @@ static json_t *json_or_empty(const char *text) {
 
 static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
 
-static json_t *themes_json(const char *themes) {
-    json_t *a = json_array();
-    const char *p = themes ? themes : "";
-    while (*p) {
+/* The snippet an item shows (hy_lib_item_write()). An odd score says a term hits the summary
+ * (it adds 1 for each term starting a word of it), so the summary is then read once, to cut;
+ * otherwise the body is read once to both test and cut it. */
+static char *item_snippet(hy_arena *a, const struct hy_lib_doc *d, int score,
+                          const char *const *terms, size_t nterms) {
+    const char *summary = d->summary ? d->summary : "", *body = d->body_text ? d->body_text : "";
+    struct alts al;
+    alts_make(&al, terms, nterms);
+    if (nterms && !(score & 1) && !text_hits(summary, &al, terms, nterms)) {
+        bool hit = false;
+        char *s = snippet(a, body, &al, terms, nterms, HY_LIB_SNIPPET_CP, true, &hit);
+        if (!s || hit) return s;
+    }
+    return snippet(a, *summary ? summary : body, &al, terms, nterms, HY_LIB_SNIPPET_CP, false,
+                   NULL);
+}
+
+static void put_str_or_null(hy_buf *b, const char *key, const char *s) {
+    hy_buf_puts(b, key);
+    if (s) hy_jw_string(b, s);
+    else hy_buf_puts(b, "null");
+}
+
+/* `,"key":"s"`, left out without s (as jansson leaves out a member set to a NULL string). */
+static void put_str(hy_buf *b, const char *key, const char *s) {
+    if (!s) return;
+    hy_buf_puts(b, key);
+    hy_jw_string(b, s);
+}
+
+int hy_lib_item_write(hy_buf *b, hy_arena *a, const struct hy_lib_doc *d, int score,
+                      const char *const *terms, size_t nterms) {
+    char *snip = item_snippet(a, d, score, terms, nterms);
+    hy_buf_puts(b, "{\"id\":");
+    hy_jw_string(b, d->id);
+    put_str(b, ",\"type\":", d->type);
+    put_str(b, ",\"language\":", d->language);
+    put_str(b, ",\"title\":", d->title);
+    hy_buf_puts(b, ",\"summary\":");
+    hy_jw_string(b, d->summary ? d->summary : "");
+    hy_buf_puts(b, ",\"snippet\":");
+    hy_jw_string(b, snip ? snip : "");
+    put_str_or_null(b, ",\"country\":", d->country);
+    put_str_or_null(b, ",\"level\":", d->level);
+    hy_buf_puts(b, ",\"year\":");
+    if (d->year > 0) hy_jw_int(b, d->year);
+    else hy_buf_puts(b, "null");
+    put_str_or_null(b, ",\"stage\":", d->stage);
+    hy_buf_puts(b, ",\"themes\":[");
+    bool more = false;
+    for (const char *p = d->themes ? d->themes : ""; *p;) {
         const char *e = strchr(p, ' ');
         size_t n = e ? (size_t)(e - p) : strlen(p);
-        if (n) json_array_append_new(a, json_stringn(p, n));
+        const char *t = n ? hy_arena_strndup(a, p, n) : NULL;
+        if (t) {
+            if (more) hy_buf_putc(b, ',');
+            hy_jw_string(b, t);
+            more = true;
+        }
         if (!e) break;
         p = e + 1;
     }
-    return a;
-}
-
-json_t *hy_lib_item_json(hy_arena *a, const struct hy_lib_doc *d, int score,
-                         const char *const *terms, size_t nterms) {
-    const char *src = d->summary;
-    if (nterms && !hy_lib_text_hits(d->summary, terms, nterms) &&
-        hy_lib_text_hits(d->body_text, terms, nterms))
-        src = d->body_text;
-    if (!src || !*src) src = d->body_text;
-    char *snip = hy_lib_snippet(a, src ? src : "", terms, nterms, HY_LIB_SNIPPET_CP);
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(d->id));
-    json_object_set_new(o, "type", json_string(d->type));
-    json_object_set_new(o, "language", json_string(d->language));
-    json_object_set_new(o, "title", json_string(d->title));
-    json_object_set_new(o, "summary", json_string(d->summary ? d->summary : ""));
-    json_object_set_new(o, "snippet", json_string(snip ? snip : ""));
-    json_object_set_new(o, "country", str_or_null(d->country));
-    json_object_set_new(o, "level", str_or_null(d->level));
-    json_object_set_new(o, "year", d->year > 0 ? json_integer(d->year) : json_null());
-    json_object_set_new(o, "stage", str_or_null(d->stage));
-    json_object_set_new(o, "themes", themes_json(d->themes));
-    json_object_set_new(o, "covid", json_boolean(d->covid));
-    json_object_set_new(o, "status", json_string(d->status));
-    json_object_set_new(o, "origin", json_string(d->origin ? d->origin : "user"));
-    json_object_set_new(o, "published_at",
-                        d->published_at ? json_integer(d->published_at) : json_null());
-    if (nterms) json_object_set_new(o, "score", json_integer(score));
-    return o;
+    hy_buf_puts(b, d->covid ? "],\"covid\":true" : "],\"covid\":false");
+    put_str(b, ",\"status\":", d->status);
+    hy_buf_puts(b, ",\"origin\":");
+    hy_jw_string(b, d->origin ? d->origin : "user");
+    hy_buf_puts(b, ",\"published_at\":");
+    if (d->published_at) hy_jw_int(b, d->published_at);
+    else hy_buf_puts(b, "null");
+    if (nterms) {
+        hy_buf_puts(b, ",\"score\":");
+        hy_jw_int(b, score);
+    }
+    return hy_buf_putc(b, '}');
 }
 
 json_t *hy_lib_doc_json(const struct hy_lib_doc *d) {

@@ -26,6 +26,7 @@
 
 #include "domain/id.h"
 #include "util/arena.h"
+#include "util/buf.h"
 
 /* ---- records (strings point into the arena of the store function that filled them) ---- */
 
@@ -232,16 +233,19 @@ const char *hy_lib_transition(const char *action, const char *from);
  * body_text). New reference. */
 json_t *hy_lib_doc_json(const struct hy_lib_doc *d);
 
-/* One item of a search answer: id, type, language, title, summary, a snippet of about
- * HY_LIB_SNIPPET_CP code points (of the summary when a term hits it or there are no terms,
- * else of the body's text when a term hits that, and of the body when the summary is empty),
- * the facet values, covid, status, origin, published_at, and the score when there are terms.
- * Reads d's id, type, language, title, summary, body_text, country, level, year, stage,
- * themes, covid, status, origin and published_at only, so an item built from the process's
- * index (domain/libindex.h) is the same bytes as one built from the store's document. New
- * reference; the snippet is made in the arena. */
+/* One item of a search answer, written as JSON into b (util/jsonw.h: the bytes jansson would
+ * make): id, type, language, title, summary, a snippet of about HY_LIB_SNIPPET_CP code points
+ * (of the summary when a term hits it or there are no terms, else of the body's text when a
+ * term hits that, and of the body when the summary is empty), the facet values, covid, status,
+ * origin, published_at, and the score when there are terms. `score` is the row's score for
+ * these terms as the search gave it (hy_lib_search(), hy_libindex_search()): an odd one tells
+ * that a term hits the summary without reading it. Reads d's id, type, language, title,
+ * summary, body_text, country, level, year, stage, themes, covid, status, origin and
+ * published_at only, so an item built from the process's index (domain/libindex.h) is the same
+ * bytes as one built from the store's document. The snippet is made in the arena. Returns
+ * hy_buf's status (errors stick in b). */
 #define HY_LIB_SNIPPET_CP 220
-json_t *hy_lib_item_json(hy_arena *a, const struct hy_lib_doc *d, int score,
-                         const char *const *terms, size_t nterms);
+int hy_lib_item_write(hy_buf *b, hy_arena *a, const struct hy_lib_doc *d, int score,
+                      const char *const *terms, size_t nterms);
 
 #endif
