@@ -1233,9 +1233,11 @@ static long inflate_doc(const hy_libindex *ix, size_t d, char *out, uint32_t pla
     }
     const uint8_t *p;
     record_head(ix, d, &p);
+    size_t len;
+    const uint8_t *end = record_bytes(ix, d, &len) + len;
     if (ix->dict_len && inflateSetDictionary(zs, ix->dict, (uInt)ix->dict_len) != Z_OK) return -EIO;
     zs->next_in = (Bytef *)p;
-    zs->avail_in = (uInt)(ix->text + ix->text_off[d + 1] - p);
+    zs->avail_in = (uInt)(end - p);
     zs->next_out = (Bytef *)out;
     size_t done = 0, nuls = 0;
     const char *summary = NULL;

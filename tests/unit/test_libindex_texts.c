@@ -67,7 +67,7 @@ static void check_texts(const hy_libindex *ix, const int *gen) {
         hy_arena *a = hy_arena_new(0);
         struct hy_lib_doc d;
         snprintf(id, sizeof id, "d%031d", i);
-        assert_int_equal(hy_libindex_doc(ix, a, id, &d), 1);
+        assert_int_equal(hy_libindex_doc(ix, a, id, true, &d), 1);
         body_of(want, sizeof want, i, gen[i]);
         assert_string_equal(d.body_text, want);
         hy_arena_free(a);
