@@ -715,16 +715,7 @@ async function targetsRun(dir) {
     await submissionRuns(store, db);
     await claimRace(store, db);
   };
-  await perStore('sqlite', `sqlite:${join(dir, 'bench.db')}`);
-  if (!SKIP_PG) {
-    const pgdir = join(dir, 'pg');
-    const url = startDurablePg(pgdir);
-    try {
-      await perStore('postgresql', url);
-    } finally {
-      spawnSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgdir], { stdio: 'ignore' });
-    }
-  }
+  await onBothStores(dir, perStore);
   section('how cost grows');
   results.scale = await scaleRows(targetScalePlan(), dir);
   results.timing = sectionsDone();
@@ -837,6 +828,20 @@ function startDurablePg(pgdir) {
   return url;
 }
 
+/** fn(store, db) on a SQLite store in `dir`, then, unless --skip-pg, on a throwaway PostgreSQL
+ *  cluster with durable commits (stopped afterwards, whatever happens). */
+async function onBothStores(dir, fn) {
+  await fn('sqlite', `sqlite:${join(dir, 'bench.db')}`);
+  if (SKIP_PG) return;
+  const pgdir = join(dir, 'pg');
+  const url = startDurablePg(pgdir);
+  try {
+    await fn('postgresql', url);
+  } finally {
+    spawnSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgdir], { stdio: 'ignore' });
+  }
+}
+
 /** --only: the named sections alone (trees, faq), on SQLite and, unless --skip-pg, PostgreSQL;
  *  the FAQ searches the bench's own library, generated and imported as in the whole run. */
 async function onlySections(dir) {
@@ -869,16 +874,7 @@ async function onlySections(dir) {
     results.rss_peak_mb[store] = rssPeakMB(h.child.pid);
     await stop(h.child);
   };
-  await section('sqlite', `sqlite:${join(dir, 'bench.db')}`);
-  if (!SKIP_PG) {
-    const pgdir = join(dir, 'pg');
-    const url = startDurablePg(pgdir);
-    try {
-      await section('postgresql', url);
-    } finally {
-      spawnSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgdir], { stdio: 'ignore' });
-    }
-  }
+  await onBothStores(dir, section);
   const f = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : v.toFixed(d));
   const md = `# Benchmark ${results.date}: ${ONLY.join(', ')} only${QUICK ? ' (--quick)' : ''}\n\n`
     + `${results.cores} cores (${results.cpu}), ${results.memory_gb} GB; server and load generator share them. `
