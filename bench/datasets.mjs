@@ -3,6 +3,7 @@
 // every machine). Node built-ins only.
 //
 //   node bench/datasets.mjs DIR [--groups N] [--docs N] [--points N] [--words N]
+//                           [--groups-order hilbert|drawn] [--docs-per-file N]
 //
 // Writes into DIR:
 //   groups.csv     N groups for `hamyari import groups`, spread over real land: each one near a
@@ -74,14 +75,46 @@ if (existsSync(citiesFile)) {
 }
 
 // ---- groups
+// Written in the order of the Hilbert curve the import lays the store out by (domain/geo.c,
+// hy_geo_hilbert): the same groups as in drawing order, and the same store, but the import then
+// appends rows and R*Tree entries in order instead of all over the file, which keeps its cost per
+// group flat up to tens of millions (the `--scale` rows). --groups-order drawn keeps the order
+// in which they were drawn.
+const hilbertXY = (x, y) => {
+  let d = 0;
+  for (let s = 1 << 15; s; s >>>= 1) {
+    const rx = (x & s) ? 1 : 0, ry = (y & s) ? 1 : 0;
+    d += s * s * ((3 * rx) ^ ry);
+    if (!ry) {
+      if (rx) { x = s - 1 - (x & (s - 1)); y = s - 1 - (y & (s - 1)); }
+      const t = x & (s - 1); x = y & (s - 1); y = t;
+    } else { x &= s - 1; y &= s - 1; }
+  }
+  return d;
+};
+const hilbert = (lat, lon) => hilbertXY(Math.trunc(((lon + 180) / 360) * 65535) & 0xffff, Math.trunc(((lat + 90) / 180) * 65535) & 0xffff);
 {
+  const drawnOrder = args.includes('--groups-order') && args[args.indexOf('--groups-order') + 1] === 'drawn';
   const out = createWriteStream(join(dir, 'groups.csv'));
-  let buf = ['name,lat,lon,description,tags,languages,radius_km'];
   const tags = ['food', 'medicine', 'shelter', 'transport', 'childcare', 'elderly'];
+  const gla = new Float64Array(NGROUPS), glo = new Float64Array(NGROUPS);
+  const order = new BigUint64Array(NGROUPS);
   for (let i = 0; i < NGROUPS; i++) {
     const [la, lo] = place();
-    buf.push(`Bench group ${i},${la.toFixed(6)},${lo.toFixed(6)},Neighbourhood help ${i % 100},${tags[i % 6]};${tags[(i >> 3) % 6]},${i % 3 ? 'fa' : 'en'},${i % 10 === 0 ? 2 : ''}`);
-    if (buf.length >= 20000) { out.write(buf.join('\n') + '\n'); buf = []; }
+    gla[i] = la; glo[i] = lo;
+    // The curve is taken of the written (rounded) position, as the import reads it.
+    const key = drawnOrder ? 0 : hilbert(Number(la.toFixed(6)), Number(lo.toFixed(6)));
+    order[i] = (BigInt(key) << 32n) | BigInt(i);
+  }
+  if (!drawnOrder) order.sort();
+  let buf = ['name,lat,lon,description,tags,languages,radius_km'];
+  for (let k = 0; k < NGROUPS; k++) {
+    const i = Number(order[k] & 0xffffffffn);
+    buf.push(`Bench group ${i},${gla[i].toFixed(6)},${glo[i].toFixed(6)},Neighbourhood help ${i % 100},${tags[i % 6]};${tags[(i >> 3) % 6]},${i % 3 ? 'fa' : 'en'},${i % 10 === 0 ? 2 : ''}`);
+    if (buf.length >= 20000) {
+      if (!out.write(buf.join('\n') + '\n')) await new Promise((r) => out.once('drain', r));
+      buf = [];
+    }
   }
   out.end(buf.join('\n') + (buf.length ? '\n' : ''));
   await new Promise((r) => out.on('finish', r));
@@ -146,9 +179,16 @@ const faZ = zipf(faV), enZ = zipf(enV);
 const queryWord = (v) => v[100 + Math.floor(rnd() * (v.length - 100))];
 const sentence = (z, n) => { const w = []; for (let i = 0; i < n; i++) w.push(z()); return w.join(' '); };
 {
-  const out = createWriteStream(join(dir, 'library.json'));
-  out.write('[\n');
+  // --docs-per-file N: library-1.json, library-2.json, … of N documents each (imported one after
+  // the other, so no import holds a million documents in memory at once); else library.json.
+  const perFile = opt('--docs-per-file', 0) > 0 && NDOCS > opt('--docs-per-file', 0) ? opt('--docs-per-file', 0) : NDOCS;
+  let out = null, nfile = 0;
   for (let i = 0; i < NDOCS; i++) {
+    if (i % perFile === 0) {
+      if (out) { out.end('\n]\n'); await new Promise((r) => out.on('finish', r)); }
+      out = createWriteStream(join(dir, perFile < NDOCS ? `library-${++nfile}.json` : 'library.json'));
+      out.write('[\n');
+    }
     const persian = i % 2 === 0, z = persian ? faZ : enZ;
     const th = []; const nth = Math.floor(rnd() * 3);
     for (let k = 0; k < nth; k++) { const t = pick(themes); if (!th.includes(t)) th.push(t); }
@@ -164,8 +204,9 @@ const sentence = (z, n) => { const w = []; for (let i = 0; i < n; i++) w.push(z(
       themes: th, covid: rnd() < 0.12,
       tags: [z(), z()], status: 'published',
     };
-    out.write((i ? ',\n' : '') + JSON.stringify(d));
+    if (!out.write((i % perFile ? ',\n' : '') + JSON.stringify(d))) await new Promise((r) => out.once('drain', r));
   }
+  if (!out) { out = createWriteStream(join(dir, 'library.json')); out.write('[\n'); }
   out.end('\n]\n');
   await new Promise((r) => out.on('finish', r));
   const q = [];

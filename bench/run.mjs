@@ -12,13 +12,15 @@ if (args.includes('--help') || args.includes('-h')) {
   console.log(`Usage: bench/run [--quick] [--duration SECONDS] [--connections N] [--skip-pg] [--keep]
                  [--lighthouse-only] [--skip-lighthouse] [--lighthouse-runs N] [--open-data-only]
                  [--only SECTIONS] [--voting-only] [--board-only [--pg-url URL]]
-                 [--scale [--scale-max N]]
+                 [--scale [--scale-groups LIST] [--scale-docs LIST] [--scale-max N]] [--targets]
 
 Benchmarks Hamyari against references on this machine (loopback only) and prints ratios:
 nginx (static file, /healthz bytes, a pre-rendered nearest-groups answer), PostgreSQL+PostGIS
 through pgbench (nearest groups, library full text + facets) and the sqlite3 shell (library);
 then the pages in a browser: Lighthouse's performance score of home, groups, help and library,
 fa and en, mobile and desktop, with the demo data (goal: ≥ 90 on mobile).
+Without a section option: everything below, then the targets of both rounds (the second round's
+six in a table of their own: measured, target, met or missed), the run time and each section's.
   --quick           short run: 3 s per measurement and smaller datasets (100,000 groups,
                     10,000 documents, 2,000 volunteers, 10,000 requests)
   --duration S      seconds per measurement (default 10; --quick 3)
@@ -50,8 +52,17 @@ fa and en, mobile and desktop, with the demo data (goal: ≥ 90 on mobile).
                     10,000,000 groups and library search at 10,000, 100,000 and 1,000,000
                     documents, each on a fresh SQLite store (no answer cache): req/s, p99, CPU
                     per request, peak memory, load time and the growth per ×10 of data; results
-                    in bench/results/<date>-scale.md. --scale-max N leaves out sizes above N;
-                    --scale-timeout S bounds each import (default 3600)
+                    in bench/results/<date>-scale.md. --scale-groups / --scale-docs LIST take
+                    that kind's sizes instead (comma-separated, "none" for none), e.g.
+                    --scale-groups 10000000 --scale-docs none for the largest point alone;
+                    --scale-max N leaves out sizes above N; --scale-timeout S bounds each
+                    import (default 3600). Groups are written in the store's Hilbert order and
+                    library documents imported 100,000 a file; each import's progress is shown
+  --targets         only what the second round's six targets are measured by, as in the whole
+                    run (nearest groups from memory against nginx, library without the answer
+                    cache, peak memory, submissions, the 16 × 10,000 claim race, on SQLite and
+                    PostgreSQL; how cost grows up to 1,000,000 groups and 100,000 documents),
+                    then the targets table; results in bench/results/<date>-targets.md
   --help            show this text
 Results go to bench/results/<date>.md and .json.`);
   process.exit(0);
@@ -82,7 +93,7 @@ const SIZES = QUICK
 // pgbench runs each reference at every one of these client counts and keeps the best: the
 // reference is PostgreSQL at its fastest on this machine.
 const PG_CLIENTS = [2, 4, 8, 16];
-const CLAIM_RACERS = 16, CLAIM_ROUNDS = QUICK ? 50 : 200;
+const CLAIM_RACERS = 16;
 const SUB_RUNS = Math.max(1, Number(opt('--runs', 3)) || 3);
 const RACE_REQUESTS = QUICK ? 1000 : 10000, RACE_AT_ONCE = 8;
 const BIN = process.env.HAMYARI_BIN || join(ROOT, 'build/hamyari');
@@ -138,7 +149,9 @@ async function libraryIndexReady(h, timeoutMs = 300000) {
     if (Date.now() - t0 > timeoutMs) throw new Error('hamyari did not build its library index in time');
     await new Promise((r) => setTimeout(r, 100));
   }
-  log(h.log().match(/library index: [^\n]*/)[0]);
+  const line = h.log().match(/library index: [^\n]*/)[0];
+  log(line);
+  return Number((line.match(/, (\d+) KiB, built in/) || [])[1]) || null;
 }
 /** The server's closing "group commit: N writes in M commits" line (after stop()). */
 function groupCommit(h) {
@@ -226,6 +239,18 @@ function pct(sorted, p) {
 // --header-timeout, 10 s) are only noticed once the loop turns. One turn of the loop (timers,
 // then the I/O poll that delivers those sockets' end) before the first fetch keeps a POST from
 // being written into a socket the server has already closed.
+/** A GET after wrk has run (see pool() below): one turn of the event loop first, and once more on
+ *  a fresh connection if the pooled one turns out closed all the same. */
+async function fetchAfterWrk(url) {
+  await new Promise((r) => setTimeout(r, 0));
+  await new Promise((r) => setImmediate(r));
+  try {
+    return await fetch(url);
+  } catch (e) {
+    if (e?.cause?.code !== 'UND_ERR_SOCKET') throw e;
+    return fetch(url, { headers: { Connection: 'close' } });
+  }
+}
 async function pool(n, conc, fn) {
   await new Promise((r) => setTimeout(r, 0));
   await new Promise((r) => setImmediate(r));
@@ -380,6 +405,29 @@ function boardBench() {
 }
 
 let results, row, measure;
+
+// ---- the run's sections: each logged as it starts, with the minutes so far; their durations go
+// to the results (what a whole run spends where).
+const RUN_T0 = Date.now();
+const SECTIONS = [];
+function section(name) {
+  const now = Date.now();
+  if (SECTIONS.length && SECTIONS.at(-1).s == null) SECTIONS.at(-1).s = (now - SECTIONS.at(-1).t0) / 1000;
+  SECTIONS.push({ name, t0: now, s: null });
+  log(`── section ${SECTIONS.length}: ${name} (${((now - RUN_T0) / 60000).toFixed(1)} min into the run)`);
+}
+/** Closes the last section; the sections with their seconds, and the run's seconds so far. */
+function sectionsDone() {
+  section('report');
+  SECTIONS.pop();
+  return { sections: SECTIONS.map(({ name, s }) => ({ name, s })), total_s: (Date.now() - RUN_T0) / 1000 };
+}
+function sectionsMarkdown(t) {
+  if (!t) return '';
+  const m = (x) => `${Math.floor(x / 60)} min ${Math.round(x % 60)} s`;
+  return `\nRun time: ${m(t.total_s)}. Sections: ${t.sections.map((x) => `${x.name} ${m(x.s)}`).join('; ')}.\n`;
+}
+
 function initMeasure() {
   row = (name, r, ref, extra = {}) => {
     results.rows.push({ name, ref, ...r, ...extra });
@@ -425,8 +473,10 @@ async function main() {
 
   initMeasure();
   if (ONLY) return onlySections(dir);
+  if (TARGETS) return targetsRun(dir);
 
   // ---- datasets (fixed seed)
+  section('datasets');
   const data = join(dir, 'data');
   timed(`datasets (${SIZES.groups} groups, ${SIZES.docs} documents)`, () => execFileSync('node',
     [join(ROOT, 'bench/datasets.mjs'), data, '--groups', String(SIZES.groups), '--docs', String(SIZES.docs)],
@@ -438,6 +488,7 @@ async function main() {
   const lua = (n) => join(ROOT, 'bench/lua', n);
 
   // ---- cold start: median of five fresh starts on an empty store.
+  section('cold start');
   const starts = [];
   for (let i = 0; i < 5; i++) {
     const h = await startHamyari(`sqlite:${join(dir, `cold${i}.db`)}`);
@@ -450,6 +501,7 @@ async function main() {
 
   // ---- SQLite store: load through Hamyari's import path
   const sqdb = `sqlite:${join(dir, 'bench.db')}`;
+  section('SQLite: imports');
   results.load_s.sqlite_groups = timed('import groups (SQLite)', () => execFileSync(BIN, ['import', 'groups', '--db', sqdb, join(data, 'groups.csv')], { stdio: 'ignore' })).s;
   results.load_s.sqlite_library = timed('import library (SQLite)', () => execFileSync(BIN, ['import', 'library', '--db', sqdb, join(data, 'library.json')], { stdio: 'ignore' })).s;
 
@@ -462,6 +514,7 @@ async function main() {
   results.cold_start_full_ms = h.startMs;
 
   // ---- nginx references
+  section('SQLite: reads against nginx and the bare references');
   const health = Buffer.from(await (await fetch(`${h.base}/healthz`)).arrayBuffer());
   writeFileSync(join(dir, 'www/healthz.json'), health);
   const [la0, lo0] = points[0].split('\t');
@@ -483,7 +536,10 @@ async function main() {
 
   // ---- SQLite: nearest groups and library search
   measure(`hamyari: nearest 10 groups of ${SIZES.groups} (SQLite)`, h.base, 'pgbench: PostGIS nearest 10 (bare query)', lua('near.lua'), env);
-  await libraryIndexReady(h);
+  section('SQLite: nearest groups from memory against nginx, runs and spread');
+  await nearBench(dir, h, sqdb, 'SQLite', 'sqlite', env, lua);
+  section('SQLite: library and FAQ');
+  results.library_index_kib = { sqlite: await libraryIndexReady(h) };
   measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (SQLite)`, h.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
   measure(`hamyari: FAQ answers, a typed question, ${SIZES.docs} docs (SQLite)`, h.base, null, lua('faq.lua'), env);
   await noCacheLibrary('SQLite', sqdb, serveExtra, env, lua);
@@ -492,24 +548,31 @@ async function main() {
   results.rows.at(-2).ref2 = results.rows.at(-1).name;
 
   // ---- Forecast (stateless, so measured once, on this server)
+  section('forecast, decision trees, voting burst');
   forecastBench(h, dir);
   treesBench('SQLite', h);
   results.voting = await votingBurst(dir);
 
   // ---- Open data: loading a dataset while the server runs, and the dashboard's aggregates
+  section('open data');
   await openDataBench(h, sqdb, dir);
 
   // ---- SQLite: volunteers, request submission, the claim race
+  section('SQLite: writes');
   const writes = await writeBench('SQLite', h, sqdb, dir);
   results.load_s.sqlite_volunteers = writes.volunteers_s;
   results.load_s.sqlite_requests = writes.requests_s;
   results.rss_peak_mb.sqlite = rssPeakMB(h.child.pid);
   await stop(h.child);
   results.group_commit = { sqlite: groupCommit(h) };
+  section('SQLite: submissions on fresh stores, the claim race');
+  await submissionRuns('sqlite', sqdb);
+  await claimRace('sqlite', sqdb);
 
   // ---- PostgreSQL
   if (!SKIP_PG) {
     const pgdir = join(dir, 'pg');
+    section('PostgreSQL: imports');
     const url = startDurablePg(pgdir);
     try {
       results.load_s.pg_groups = timed('import groups (PostgreSQL)', () => execFileSync(BIN, ['import', 'groups', '--db', url, join(data, 'groups.csv')], { stdio: 'ignore' })).s;
@@ -519,19 +582,26 @@ async function main() {
       psql(url, `\\copy bench_points(lat, lon) FROM '${env.BENCH_POINTS}'`);
       psql(url, `\\copy bench_queries(word, type, lang) FROM '${env.BENCH_QUERIES}'`);
       psql(url, 'ANALYZE');
+      section('PostgreSQL: reads');
       const pg = await startHamyari(url, serveExtra);
       measure(`hamyari: nearest 10 groups of ${SIZES.groups} (PostgreSQL store)`, pg.base, 'pgbench: PostGIS nearest 10 (bare query)', lua('near.lua'), env);
-      await libraryIndexReady(pg);
+      await nearBench(dir, pg, url, 'PostgreSQL store', 'postgresql', env, lua);
+      results.library_index_kib.postgresql = await libraryIndexReady(pg);
       measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (PostgreSQL store)`, pg.base, 'pgbench: library full text + facets (bare query)', lua('library.lua'), env);
       measure(`hamyari: FAQ answers, a typed question, ${SIZES.docs} docs (PostgreSQL store)`, pg.base, null, lua('faq.lua'), env);
       await noCacheLibrary('PostgreSQL store', url, serveExtra, env, lua);
       treesBench('PostgreSQL store', pg);
+      section('PostgreSQL: writes');
       const pw = await writeBench('PostgreSQL', pg, url, dir);
       results.load_s.pg_volunteers = pw.volunteers_s;
       results.load_s.pg_requests = pw.requests_s;
       results.rss_peak_mb.postgresql = rssPeakMB(pg.child.pid);
       await stop(pg.child);
       results.group_commit.postgresql = groupCommit(pg);
+      section('PostgreSQL: submissions on fresh databases, the claim race');
+      await submissionRuns('postgresql', url);
+      await claimRace('postgresql', url);
+      section('pgbench references');
       log('pgbench: nearest groups');
       row('pgbench: PostGIS nearest 10 (bare query)', pgbench(url, join(ROOT, 'bench/sql/near.pgbench'), { npoints: points.length }, dir, 'near'), null,
         { note: 'best of -c 2, 4, 8, 16; -M prepared' });
@@ -542,7 +612,10 @@ async function main() {
       spawnSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgdir], { stdio: 'ignore' });
     }
   }
+  section('how cost grows');
+  results.scale = await scaleRows(targetScalePlan(), dir);
   if (!SKIP_LH) {
+    section('pages in a browser (Lighthouse)');
     // A page that fails to load is reported, and fails the run, after the other figures are
     // written: twenty minutes of measurements are not thrown away for it.
     try {
@@ -554,7 +627,138 @@ async function main() {
       process.exitCode = 1;
     }
   }
+  results.timing = sectionsDone();
   report(results, dir);
+}
+
+// ---- the targets of the second performance round, from this run's own measurements
+
+/** Median and spread of `k` over runs. */
+function medianOf(xs, k) {
+  const v = xs.map((x) => x[k]).filter((x) => x != null).sort((a, b) => a - b);
+  return v.length ? { med: v[Math.floor(v.length / 2)], min: v[0], max: v.at(-1), n: v.length } : null;
+}
+
+/** The six targets: each with what was measured, the target, and met (true/false; null when the
+ *  run did not measure it). */
+function round2Targets(results) {
+  const f = (v, d = 2) => (v == null || Number.isNaN(v) ? '–' : v.toFixed(d));
+  const span = (m, d = 0) => (!m ? '–' : m.n > 1 ? `${f(m.med, d)} (median of ${m.n} runs, ${f(m.min, d)}–${f(m.max, d)})` : `${f(m.med, d)} (1 run)`);
+  const out = [];
+  const t = (n, what, target, ok, value) => out.push({ n, what, target, ok: ok == null ? null : !!ok, value });
+  const near = results.near || {};
+  const ng = near.nginx ? medianOf(near.nginx, 'rps') : null;
+  for (const [store, name] of [['sqlite', 'SQLite'], ['postgresql', 'PostgreSQL']]) {
+    const n = near[store];
+    const rps = n ? medianOf(n.index_runs, 'rps') : null, p99 = n ? medianOf(n.index_runs, 'p99') : null;
+    const ratio = rps && ng ? rps.med / ng.med : null;
+    t(1, `nearest groups, ${name} store, from memory`, '≥ 0.8× nginx serving the same answer as a file; p99 < 5 ms at '
+      + `${CONNS} connections`, ratio == null ? null : ratio >= 0.8 && p99.med < 5,
+    ratio == null ? '–' : `${f(ratio)}× nginx (${span(rps)}/s against ${span(ng)}/s); p99 ${span(p99, 2)} ms`);
+  }
+  const sub = results.rows.find((r) => r.runs && /request submission.*PostgreSQL/.test(r.name));
+  t(2, 'durable submissions, PostgreSQL store', '≥ 3,000/s, zero errors', sub ? sub.rps >= 3000 && !sub.non2xx : null,
+    sub ? `${f(sub.rps, 0)}/s ${sub.runs.length > 1 ? `median of ${sub.runs.length} fresh databases (${f(sub.spread[0], 0)}–${f(sub.spread[1], 0)})` : 'on one fresh database'}, ${sub.non2xx} errors, `
+      + `${f(medianOf(sub.runs, 'round_trips_per_submission')?.med)} round trips a submission` : '–');
+  for (const store of ['SQLite', 'PostgreSQL store']) {
+    const r = results.rows.find((x) => /no answer cache/.test(x.name) && x.name.endsWith(`(${store})`));
+    t(3, `library search without the answer cache, ${store}, ${SIZES.docs.toLocaleString('en')} documents`, 'p99 < 10 ms',
+      r ? r.p99 < 10 : null, r ? `p99 ${f(r.p99)} ms, p50 ${f(r.p50)} ms, ${f(r.rps, 0)}/s` : '–');
+  }
+  const mem = results.rss_peak_mb || {};
+  const ix = ['sqlite', 'postgresql'].filter((s) => near[s]).map((s) => `${s} groups index ${f(near[s].index.kib / 1024, 1)} MiB`);
+  if (results.library_index_kib) ix.push(...Object.entries(results.library_index_kib).map(([k, v]) => `${k} library index ${f(v / 1024, 1)} MiB`));
+  const peaks = Object.values(mem).filter((v) => v != null);
+  t(4, `peak memory, ${SIZES.groups.toLocaleString('en')} groups and ${SIZES.docs.toLocaleString('en')} documents loaded`, '< 200 MB',
+    peaks.length ? Math.max(...peaks) < 200 : null,
+    `${Object.entries(mem).map(([k, v]) => `${k} ${f(v, 1)} MB`).join(', ') || '–'}${ix.length ? ` (${ix.join(', ')})` : ''}`);
+  const sc = results.scale?.target;
+  const sizes = (k) => (results.scale?.rows || []).filter((r) => r.kind === k).map((r) => r.n.toLocaleString('en')).join(', ') || 'none';
+  t(5, `how cost grows (SQLite; groups ${sizes('groups')}; documents ${sizes('docs')}; 10,000,000 groups and 1,000,000 documents only with --scale)`,
+    'CPU a request ≤ 1.5× and memory ≤ 11× per ×10 of data', sc ? sc.ok : null, sc ? sc.value : '–');
+  const races = results.rows.filter((r) => r.double_winners != null);
+  for (const r of races) {
+    t(6, `claim race, ${r.name.match(/\(([^)]+)\)$/)[1]}`, `${CLAIM_RACERS} volunteers × ${RACE_REQUESTS.toLocaleString('en')} requests: exactly one winner each, claims/s`,
+      r.double_winners === 0 && r.no_winner === 0 && !r.non2xx && r.rounds === RACE_REQUESTS,
+      `${f(r.rps, 0)} claims/s, ${r.winners} winners for ${r.rounds} requests, ${r.double_winners} double winners, ${r.no_winner} without, `
+      + `${r.non2xx} errors${r.group_commit ? `; ${f(r.group_commit.writes / r.group_commit.commits, 1)} writes a commit` : ''}`);
+  }
+  if (!races.length) t(6, 'claim race', `${CLAIM_RACERS} volunteers × ${RACE_REQUESTS} requests: exactly one winner each`, null, '–');
+  return out;
+}
+
+const TARGETS = args.includes('--targets');
+
+/** --targets: only what the six targets of the second round are measured by, the same way as in
+ *  the whole run: per store (SQLite, then PostgreSQL unless --skip-pg) the imports, nearest groups
+ *  from memory against nginx (--near-runs runs, and the store path once), the library with and
+ *  without the answer cache, the server's peak memory, submissions on fresh stores (--runs) and
+ *  the claim race; then how cost grows (SQLite, up to 1,000,000 groups and 100,000 documents). */
+async function targetsRun(dir) {
+  const lua = (n) => join(ROOT, 'bench/lua', n);
+  const data = join(dir, 'data');
+  section('datasets');
+  timed(`datasets (${SIZES.groups} groups, ${SIZES.docs} documents)`, () => execFileSync('node',
+    [join(ROOT, 'bench/datasets.mjs'), data, '--groups', String(SIZES.groups), '--docs', String(SIZES.docs)],
+    { stdio: ['ignore', 'ignore', 'inherit'] }));
+  execFileSync('chmod', ['-R', 'a+rX', data]);
+  const env = { BENCH_POINTS: join(data, 'points.tsv'), BENCH_QUERIES: join(data, 'queries.tsv') };
+  const serveExtra = ['--per-ip-limit', '4096'];
+  results.library_index_kib = {};
+  const perStore = async (store, db) => {
+    const name = store === 'sqlite' ? 'SQLite' : 'PostgreSQL store';
+    section(`${name}: imports`);
+    results.load_s[`${store}_groups`] = timed(`import groups (${name})`, () => execFileSync(BIN, ['import', 'groups', '--db', db, join(data, 'groups.csv')], { stdio: 'ignore' })).s;
+    results.load_s[`${store}_library`] = timed(`import library (${name})`, () => execFileSync(BIN, ['import', 'library', '--db', db, join(data, 'library.json')], { stdio: 'ignore' })).s;
+    if (store !== 'sqlite') psql(db, 'ANALYZE');
+    section(`${name}: nearest groups from memory against nginx`);
+    const h = await startHamyari(db, serveExtra);
+    try {
+      await nearBench(dir, h, db, name, store, env, lua);
+      section(`${name}: library`);
+      results.library_index_kib[store] = await libraryIndexReady(h);
+      measure(`hamyari: library q+type+lang, facets, ${SIZES.docs} docs (${name})`, h.base, null, lua('library.lua'), env);
+      results.rss_peak_mb[store] = rssPeakMB(h.child.pid);
+    } finally {
+      await stop(h.child);
+    }
+    await noCacheLibrary(name, db, serveExtra, env, lua);
+    section(`${name}: submissions on fresh stores, the claim race`);
+    await submissionRuns(store, db);
+    await claimRace(store, db);
+  };
+  await onBothStores(dir, perStore);
+  section('how cost grows');
+  results.scale = await scaleRows(targetScalePlan(), dir);
+  results.timing = sectionsDone();
+  const f = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : v.toFixed(d));
+  const md = `# Benchmark ${results.date}: the second round's targets only${QUICK ? ' (--quick: smaller datasets, 3 s runs — not the issue\'s figures)' : ''}\n\n`
+    + `${results.cores} cores (${results.cpu}), ${results.memory_gb} GB; server and load generator share them. `
+    + `wrk -t2 -c${results.connections} -d${results.duration_s}s on loopback. Datasets (fixed seed): ${SIZES.groups} groups, ${SIZES.docs} library documents.\n`
+    + `Versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join('; ')}.\n\n`
+    + '| measurement | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|\n'
+    + results.rows.map((r) => `| ${r.name} | ${f(r.rps)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${r.non2xx}${r.socketErrors ? ` (${r.socketErrors})` : ''} |`).join('\n') + '\n'
+    + `\nLoad times (s): ${Object.entries(results.load_s).map(([k, v]) => `${k} ${f(v, 1)}`).join(', ')}.\n`
+    + (results.near ? nearTable(results.near) : '')
+    + round2Markdown(results);
+  const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, `bench/results/${stamp}-targets${QUICK ? '-quick' : ''}.md`), md);
+  writeFileSync(join(ROOT, `bench/results/${stamp}-targets${QUICK ? '-quick' : ''}.json`), JSON.stringify(results, null, 2) + '\n');
+  console.log(md);
+  if (args.includes('--keep')) log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
+
+function round2Markdown(results) {
+  results.targets_round2 = round2Targets(results);
+  const rows = results.targets_round2;
+  const met = rows.filter((x) => x.ok).length, missed = rows.filter((x) => x.ok === false).length;
+  return `\n## Targets of the second round (${met} met, ${missed} missed, ${rows.length - met - missed} not measured)\n\n`
+    + '| # | what | measured | target | met |\n|---|---|---|---|---|\n'
+    + rows.map((x) => `| ${x.n} | ${x.what} | ${x.value} | ${x.target} | ${x.ok == null ? 'not measured' : x.ok ? 'met' : '**missed**'} |`).join('\n') + '\n'
+    + (results.scale ? `\n## How cost grows\n\n${scaleMarkdown(results.scale)}` : '')
+    + sectionsMarkdown(results.timing);
 }
 
 /** The library row again from a second server without the whole-answer cache
@@ -636,6 +840,20 @@ function startDurablePg(pgdir) {
   return url;
 }
 
+/** fn(store, db) on a SQLite store in `dir`, then, unless --skip-pg, on a throwaway PostgreSQL
+ *  cluster with durable commits (stopped afterwards, whatever happens). */
+async function onBothStores(dir, fn) {
+  await fn('sqlite', `sqlite:${join(dir, 'bench.db')}`);
+  if (SKIP_PG) return;
+  const pgdir = join(dir, 'pg');
+  const url = startDurablePg(pgdir);
+  try {
+    await fn('postgresql', url);
+  } finally {
+    spawnSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgdir], { stdio: 'ignore' });
+  }
+}
+
 /** --only: the named sections alone (trees, faq), on SQLite and, unless --skip-pg, PostgreSQL;
  *  the FAQ searches the bench's own library, generated and imported as in the whole run. */
 async function onlySections(dir) {
@@ -668,16 +886,7 @@ async function onlySections(dir) {
     results.rss_peak_mb[store] = rssPeakMB(h.child.pid);
     await stop(h.child);
   };
-  await section('sqlite', `sqlite:${join(dir, 'bench.db')}`);
-  if (!SKIP_PG) {
-    const pgdir = join(dir, 'pg');
-    const url = startDurablePg(pgdir);
-    try {
-      await section('postgresql', url);
-    } finally {
-      spawnSync('bash', [join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgdir], { stdio: 'ignore' });
-    }
-  }
+  await onBothStores(dir, section);
   const f = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : v.toFixed(d));
   const md = `# Benchmark ${results.date}: ${ONLY.join(', ')} only${QUICK ? ' (--quick)' : ''}\n\n`
     + `${results.cores} cores (${results.cpu}), ${results.memory_gb} GB; server and load generator share them. `
@@ -815,36 +1024,8 @@ async function writeBench(store, h, db, dir) {
   }))).s + r.requests / (r.rps || 1);
   if (failed) throw new Error(`${store}: ${failed} request submissions failed`);
 
-  // The claim race: CLAIM_RACERS volunteers claim the same open request at once, CLAIM_ROUNDS times.
-  const tokens = [];
-  for (let i = 0; i < CLAIM_RACERS; i++) {
-    const login = `racer${i}-${store.toLowerCase()}@bench.invalid`;
-    execFileSync(BIN, ['user', 'add', '--db', db, '--email', login, '--role', 'volunteer', '--home', '35.7,51.4', '--password-stdin'],
-      { input: 'correct horse battery staple racer\n', stdio: ['pipe', 'ignore', 'ignore'] });
-    tokens.push(execFileSync(BIN, ['token', 'create', '--db', db, '--user', login], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(/\s+/).pop());
-  }
-  const ids = [];
-  for (let i = 0; i < CLAIM_ROUNDS; i++) {
-    const x = await fetch(`${h.base}/api/v1/requests`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: `Race ${i}`, phone: `+98937${String(i).padStart(7, '0')}`, address: 'x', lat: 35.7, lon: 51.4, kind: 'medicine', consent: true }) });
-    const j = await x.json();
-    ids.push(j.id);
-  }
-  let wins = 0, losses = 0, errors = 0, badRounds = 0;
-  const lat = [];
-  const t0 = process.hrtime.bigint();
-  for (const id of ids) {
-    const res = await claimRound(h.base, tokens, id, lat);
-    const w = res.filter((s) => s === 200).length;
-    wins += w; losses += res.filter((s) => s === 409).length;
-    errors += res.filter((s) => s !== 200 && s !== 409).length;
-    if (w !== 1) badRounds++;
-  }
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  lat.sort((a, b) => a - b);
-  row(`hamyari: claim race, ${CLAIM_RACERS} volunteers × ${CLAIM_ROUNDS} requests (${store})`,
-    { rps: (wins + losses + errors) / s, p50: pct(lat, 50), p99: pct(lat, 99), non2xx: errors, requests: wins + losses + errors },
-    null, { winners: wins, rounds: CLAIM_ROUNDS, rounds_without_exactly_one_winner: badRounds });
+  // The claim race (CLAIM_RACERS volunteers × RACE_REQUESTS requests) runs on a fresh store of
+  // its own: claimRace(), called after this server stops.
   return out;
 }
 
@@ -1022,6 +1203,7 @@ function report(results, dir) {
   }
   md += lighthouseMarkdown(results) + '\n';
   md += `| target | measured | met |\n|---|---|---|\n` + results.targets.map((x) => `| ${x.what} | ${x.value} | ${x.ok == null ? 'not measured' : x.ok ? 'yes' : 'NO'} |`).join('\n') + '\n';
+  md += round2Markdown(results);
   const stamp = results.date.replace(/[:]/g, '').replace(/\..*/, '');
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, `bench/results/${stamp}${results.quick ? '-quick' : ''}.md`), md);
@@ -1037,9 +1219,22 @@ function report(results, dir) {
 // its peak and current resident memory, the load time (import; for the library also the index
 // build the server logs), and the growth factor against the row ten times smaller.
 const SCALE = args.includes('--scale');
-const SCALE_GROUPS = [10000, 100000, 1000000, 10000000];
-const SCALE_DOCS = [10000, 100000, 1000000];
 const SCALE_MAX = Number(opt('--scale-max', 0)) || Infinity;
+/** --scale-groups / --scale-docs LIST: the sizes of that kind (comma-separated; "none" for none). */
+function scaleSizes(name, dflt) {
+  if (!args.includes(name)) return dflt;
+  const v = opt(name, '');
+  if (v === 'none') return [];
+  const xs = v.split(',').map((x) => Number(x.replace(/_/g, '')));
+  if (!xs.length || xs.some((x) => !Number.isInteger(x) || x < 1)) {
+    console.error(`bench/run: ${name} takes sizes like 1000000,10000000 (or none)`);
+    process.exit(2);
+  }
+  return xs;
+}
+const SCALE_GROUPS = scaleSizes('--scale-groups', [10000, 100000, 1000000, 10000000]);
+const SCALE_DOCS = scaleSizes('--scale-docs', [10000, 100000, 1000000]);
+const SCALE_DOCS_PER_FILE = 100000; // library documents an import transaction (and in memory)
 const SCALE_IMPORT_TIMEOUT_S = Number(opt('--scale-timeout', 3600));
 
 function rssMB(pid) {
@@ -1048,16 +1243,56 @@ function rssMB(pid) {
   return { hwm: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
 }
 
+/** `hamyari import KIND --db DB FILE`, its progress lines passed on to the bench's log as they
+ *  come; resolves with { s: the seconds it took, cpu_s: its CPU time (user + system, sampled
+ *  every half second: a figure the machine's other load does not inflate) }. */
+function importLogged(label, kind, db, file) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(BIN, ['import', kind, '--db', db, file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    started.add(child);
+    let tail = '', last = '';
+    const timer = setTimeout(() => child.kill('SIGTERM'), SCALE_IMPORT_TIMEOUT_S * 1000);
+    let ticks = 0;
+    const sampler = setInterval(() => { ticks = Math.max(ticks, cpuTicks(child.pid)); }, 500);
+    child.stderr.on('data', (d) => {
+      const lines = (tail + d).split('\n');
+      tail = lines.pop();
+      for (const l of lines) if (/^import: /.test(l)) log(`${label}: ${l.slice(8)}`);
+      last = (last + d).slice(-2000);
+    });
+    child.on('exit', (code, sig) => {
+      clearTimeout(timer);
+      clearInterval(sampler);
+      started.delete(child);
+      const s = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (code === 0) resolve({ s, cpu_s: ticks / 100 });
+      else reject(new Error(`import ${kind} ${code ?? sig} after ${s.toFixed(0)} s: ${last.trim().split('\n').pop()}`));
+    });
+  });
+}
+
 async function scaleRow(kind, n, dir) {
   const t0 = Date.now();
   const data = join(dir, `${kind}-${n}`);
-  const gen = kind === 'groups' ? ['--groups', String(n), '--docs', '1'] : ['--groups', '1', '--docs', String(n)];
+  const gen = kind === 'groups' ? ['--groups', String(n), '--docs', '0']
+    : ['--groups', '1', '--docs', String(n), '--docs-per-file', String(SCALE_DOCS_PER_FILE)];
   timed(`scale: datasets for ${n} ${kind}`, () => execFileSync('node', [join(ROOT, 'bench/datasets.mjs'), data, ...gen],
     { stdio: ['ignore', 'ignore', 'inherit'], timeout: SCALE_IMPORT_TIMEOUT_S * 1000 }));
   const db = `sqlite:${join(dir, `${kind}-${n}.db`)}`;
-  const file = kind === 'groups' ? join(data, 'groups.csv') : join(data, 'library.json');
-  const load = timed(`scale: import ${n} ${kind} (SQLite)`, () => execFileSync(BIN, ['import', kind === 'groups' ? 'groups' : 'library', '--db', db, file],
-    { stdio: 'ignore', timeout: SCALE_IMPORT_TIMEOUT_S * 1000 })).s;
+  // Library documents in files of SCALE_DOCS_PER_FILE, imported one after the other (the
+  // import holds a file's documents in memory).
+  const files = kind === 'groups' ? ['groups.csv']
+    : readdirSync(data).filter((f) => /^library(-\d+)?\.json$/.test(f))
+      .sort((a, b) => Number(a.replace(/\D/g, '') || 0) - Number(b.replace(/\D/g, '') || 0));
+  let load = 0, loadCpu = 0;
+  for (const [k, f] of files.entries()) {
+    const label = `scale: import ${n} ${kind}${files.length > 1 ? `, file ${k + 1} of ${files.length}` : ''}`;
+    const x = await importLogged(label, kind === 'groups' ? 'groups' : 'library', db, join(data, f));
+    load += x.s;
+    loadCpu += x.cpu_s;
+    log(`${label}: ${x.s.toFixed(1)} s, ${x.cpu_s.toFixed(1)} s CPU (${load.toFixed(1)} s in all)`);
+  }
   const h = await startHamyari(db, ['--library-cache', '0', '--per-ip-limit', '4096']);
   let built = null;
   try {
@@ -1065,6 +1300,10 @@ async function scaleRow(kind, n, dir) {
       await libraryIndexReady(h, SCALE_IMPORT_TIMEOUT_S * 1000);
       const m = h.log().match(/library index: \d+ published documents, \d+ words, (\d+) KiB, built in (\d+) ms[^\n]*?texts (\d+) KiB, deflated from (\d+) KiB/);
       if (m) built = { index_kib: Number(m[1]), build_ms: Number(m[2]), texts_kib: Number(m[3]), texts_plain_kib: Number(m[4]) };
+    } else {
+      // The rows measure the in-memory index, not the store path it falls back to while it builds.
+      const ix = await groupIndexReady(h, SCALE_IMPORT_TIMEOUT_S * 1000);
+      built = { index_kib: ix.kib, spatial_kib: ix.spatial_kib, build_ms: ix.build_ms };
     }
     const env = { BENCH_POINTS: join(data, 'points.tsv'), BENCH_QUERIES: join(data, 'queries.tsv') };
     const script = join(ROOT, 'bench/lua', kind === 'groups' ? 'near.lua' : 'library.lua');
@@ -1075,7 +1314,7 @@ async function scaleRow(kind, n, dir) {
     const c1 = cpuTicks(h.child.pid);
     const mem = rssMB(h.child.pid);
     const out = { kind, n, ...r, cpu_ms_per_request: r.requests ? ((c1 - c0) * 10) / r.requests : null,
-      loadavg: loadavg(), rss_peak_mb: mem.hwm, rss_mb: mem.rss, load_s: load, ...(built || {}), wall_s: (Date.now() - t0) / 1000 };
+      loadavg: loadavg(), rss_peak_mb: mem.hwm, rss_mb: mem.rss, load_s: load, load_cpu_s: loadCpu, ...(built || {}), wall_s: (Date.now() - t0) / 1000 };
     log(`scale: ${kind} ${n}: ${r.rps.toFixed(0)}/s p99 ${r.p99?.toFixed(2)} ms, ${out.cpu_ms_per_request?.toFixed(3)} CPU ms a request, `
       + `peak ${mem.hwm.toFixed(1)} MB, load ${load.toFixed(1)} s${built ? `, index ${built.index_kib} KiB built in ${built.build_ms} ms` : ''} (load average ${out.loadavg.join(' ')})`);
     if (r.non2xx) throw new Error(`scale: ${kind} ${n}: ${r.non2xx} answers were not 2xx`);
@@ -1087,9 +1326,9 @@ async function scaleRow(kind, n, dir) {
   }
 }
 
-async function scaleBench() {
-  ensurePackages();
-  const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
+/** The scale rows of `plan` ([kind, size] pairs), each on a fresh store under `dir`; `after(res)`
+ *  runs after each row (what is measured so far survives a later failure). */
+async function scaleRows(plan, dir, after = () => {}) {
   const res = { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model, duration_s: DURATION,
     connections: CONNS, store: 'sqlite', library_cache: 0, rows: [] };
   // The server alone on an empty store: what every row's memory starts from.
@@ -1097,47 +1336,95 @@ async function scaleBench() {
   await new Promise((r) => setTimeout(r, 500));
   res.empty_rss_mb = rssMB(h0.child.pid);
   await stop(h0.child);
+  for (const ext of ['', '-wal', '-shm']) rmSync(join(dir, `empty.db${ext}`), { force: true });
   log(`scale: the server on an empty store: ${res.empty_rss_mb.hwm.toFixed(1)} MB peak`);
-  const plan = [...SCALE_GROUPS.map((n) => ['groups', n]), ...SCALE_DOCS.map((n) => ['docs', n])].filter(([, n]) => n <= SCALE_MAX);
   let i = 0;
+  const t0 = Date.now();
   for (const [kind, n] of plan) {
-    log(`scale: step ${++i} of ${plan.length}: ${kind} ${n}`);
+    log(`scale: step ${++i} of ${plan.length}: ${kind} ${n} (${((Date.now() - t0) / 60000).toFixed(1)} min so far)`);
     try {
       res.rows.push(await scaleRow(kind, n, dir));
     } catch (e) {
       log(`scale: ${kind} ${n} failed: ${e.message}`);
       res.rows.push({ kind, n, error: String(e.message).slice(0, 300) });
     }
-    writeScale(res); // what is measured so far survives a later failure
+    after(res);
   }
+  res.target = scaleTarget(res);
+  return res;
+}
+
+/** The sizes the whole run and --targets measure (10,000,000 groups and 1,000,000 documents only
+ *  with --scale). */
+function targetScalePlan() {
+  const g = QUICK ? [10000, 100000] : [10000, 100000, 1000000];
+  const d = QUICK ? [10000] : [10000, 100000];
+  return [...g.map((n) => ['groups', n]), ...d.map((n) => ['docs', n])];
+}
+
+async function scaleBench() {
+  ensurePackages();
+  const dir = mkdtempSync(join(tmpdir(), 'hamyari-bench-'));
+  const plan = [...SCALE_GROUPS.map((n) => ['groups', n]), ...SCALE_DOCS.map((n) => ['docs', n])].filter(([, n]) => n <= SCALE_MAX);
+  const res = await scaleRows(plan, dir, writeScale);
   console.log(writeScale(res));
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** Target 5, how cost grows: near-flat cost per request (CPU time a request at most 1.5× per ×10
+ *  of data: logarithmic, not linear) and memory at most linear (the server's peak above an empty
+ *  store's at most 11× per ×10), over every pair of rows ten times apart. */
+function scaleTarget(res) {
+  const steps = [];
+  for (const r of res.rows) {
+    const p = res.rows.find((x) => x.kind === r.kind && x.n * 10 === r.n && !x.error);
+    if (!p || r.error) continue;
+    const base = res.empty_rss_mb?.hwm ?? 0;
+    steps.push({ kind: r.kind, n: r.n, cpu: r.cpu_ms_per_request / p.cpu_ms_per_request, p99: r.p99 / p.p99,
+      mem: (r.rss_peak_mb - base) / Math.max(1, p.rss_peak_mb - base) });
+  }
+  const failed = res.rows.filter((r) => r.error).map((r) => `${r.kind} ${r.n}`);
+  const worst = (k) => (steps.length ? Math.max(...steps.map((x) => x[k])) : null);
+  const ok = steps.length && !failed.length ? worst('cpu') <= 1.5 && worst('mem') <= 11 : null;
+  const f = (v) => (v == null ? '–' : `×${v.toFixed(2)}`);
+  return { ok, steps, value: `${steps.length} step${steps.length === 1 ? '' : 's'} of ×10: CPU a request at most ${f(worst('cpu'))}, p99 at most ${f(worst('p99'))}, `
+    + `memory above an empty server at most ${f(worst('mem'))} per ×10${failed.length ? `; failed: ${failed.join(', ')}` : ''}` };
+}
+
 function writeScale(res) {
+  const md = `# Benchmark ${res.date}: how cost grows\n\n${res.cores} cores (${res.cpu}); ` + scaleMarkdown(res)
+    + (res.target ? `\nTarget (near-flat cost, linear memory): ${res.target.value}: ${res.target.ok == null ? 'not measured' : res.target.ok ? 'met' : 'MISSED'}.\n` : '');
+  const stamp = res.date.replace(/[:]/g, '').replace(/\..*/, '');
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, `bench/results/${stamp}-scale.md`), md);
+  writeFileSync(join(ROOT, `bench/results/${stamp}-scale.json`), JSON.stringify(res, null, 2) + '\n');
+  return md;
+}
+
+/** The scale table (rows, growth per ×10) and how to read it. */
+function scaleMarkdown(res) {
   const f = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : Number(v).toFixed(d));
   const growth = (rows, r, key) => {
     const prev = rows.find((x) => x.kind === r.kind && x.n * 10 === r.n && !x.error);
     return prev && prev[key] && r[key] != null ? `×${(r[key] / prev[key]).toFixed(2)}` : '';
   };
-  let md = `# Benchmark ${res.date}: how cost grows\n\n${res.cores} cores (${res.cpu}); SQLite store, one fresh store and server a row `
+  let md = `SQLite store, one fresh store and server a row `
     + `(the data of that row only), \`--library-cache 0\` (every library answer computed); wrk -t2 -c${res.connections} -d${res.duration_s}s. `
     + `CPU ms = the server's CPU time over the measured run divided by its requests (the machine is shared: wall-clock latency `
     + `includes the neighbours' load, shown as the load average). Memory: the server's peak resident set (VmHWM) at the end of the row; `
     + `on an empty store it is ${f(res.empty_rss_mb?.hwm, 1)} MB. Growth: the figure divided by the row with ten times less data.\n\n`
-    + '| data | req/s | p50 ms | p99 ms | CPU ms a request | peak MB | load s | index | load average | growth ×10: req/s, p99, CPU, memory, load |\n'
+    + `Load: the import (\`hamyari import\`, one transaction a file; groups written in the order of the store's Hilbert layout, `
+    + `library documents in files of ${SCALE_DOCS_PER_FILE.toLocaleString('en')}); index: the server's in-memory index of that data, its size and `
+    + `build time as the server logs them (the rows wait for it).\n\n`
+    + '| data | req/s | p50 ms | p99 ms | CPU ms a request | peak MB | load s (CPU s) | index | load average | growth ×10: req/s, p99, CPU, memory, load, index build |\n'
     + '|---|---:|---:|---:|---:|---:|---:|---|---|---|\n';
   for (const r of res.rows) {
     const what = r.kind === 'groups' ? `nearest 10 of ${r.n.toLocaleString('en')} groups` : `library search, ${r.n.toLocaleString('en')} documents`;
     if (r.error) { md += `| ${what} | failed: ${r.error.replace(/\|/g, '/')} | | | | | | | | |\n`; continue; }
-    const g = ['rps', 'p99', 'cpu_ms_per_request', 'rss_peak_mb', 'load_s'].map((k) => growth(res.rows, r, k)).filter(Boolean).join(', ');
-    md += `| ${what} | ${f(r.rps)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.cpu_ms_per_request, 3)} | ${f(r.rss_peak_mb, 1)} | ${f(r.load_s, 1)} | `
-      + `${r.index_kib ? `${f(r.index_kib / 1024, 1)} MiB (texts ${f(r.texts_kib / 1024, 1)}), built in ${f(r.build_ms / 1000, 1)} s` : ''} | ${r.loadavg.join(' ')} | ${g} |\n`;
+    const g = ['rps', 'p99', 'cpu_ms_per_request', 'rss_peak_mb', 'load_s', 'build_ms'].map((k) => growth(res.rows, r, k)).filter(Boolean).join(', ');
+    md += `| ${what} | ${f(r.rps)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.cpu_ms_per_request, 3)} | ${f(r.rss_peak_mb, 1)} | ${f(r.load_s, 1)}${r.load_cpu_s != null ? ` (${f(r.load_cpu_s, 1)})` : ''} | `
+      + `${r.index_kib ? `${f(r.index_kib / 1024, 1)} MiB (${r.kind === 'groups' ? `spatial ${f(r.spatial_kib / 1024, 1)}` : `texts ${f(r.texts_kib / 1024, 1)}`}), built in ${f(r.build_ms / 1000, 1)} s` : ''} | ${r.loadavg.join(' ')} | ${g} |\n`;
   }
-  const stamp = res.date.replace(/[:]/g, '').replace(/\..*/, '');
-  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, `bench/results/${stamp}-scale.md`), md);
-  writeFileSync(join(ROOT, `bench/results/${stamp}-scale.json`), JSON.stringify(res, null, 2) + '\n');
   return md;
 }
 
@@ -1179,7 +1466,7 @@ function nearRuns(name, url, pids, runs, env, lua, ref) {
 async function groupIndexReady(h, timeoutMs = 900000) {
   const re = /groups index: (\d+) approved groups, (\d+) KiB \(spatial (\d+) KiB\), built in (\d+) ms/;
   const t0 = Date.now();
-  await fetch(`${h.base}/api/v1/groups?near=0,0&limit=1`);
+  await (await fetchAfterWrk(`${h.base}/api/v1/groups?near=0,0&limit=1`)).arrayBuffer();
   while (!re.test(h.log())) {
     if (Date.now() - t0 > timeoutMs) throw new Error('hamyari did not build its groups index in time');
     await new Promise((r) => setTimeout(r, 200));
@@ -1196,7 +1483,7 @@ async function nearBench(dir, h, db, name, store, env, lua) {
   const n = { index: ix, rss_before_mb: before, rss_after_build_mb: rss() };
   if (!results.near.nginx) {
     const [la0, lo0] = readFileSync(env.BENCH_POINTS, 'utf8').split('\n')[0].split('\t');
-    const answer = Buffer.from(await (await fetch(`${h.base}/api/v1/groups?near=${la0},${lo0}&limit=10`)).arrayBuffer());
+    const answer = Buffer.from(await (await fetchAfterWrk(`${h.base}/api/v1/groups?near=${la0},${lo0}&limit=10`)).arrayBuffer());
     writeFileSync(join(dir, 'www/near.json'), answer);
     execFileSync('chmod', ['644', join(dir, 'www/near.json')]);
     const port = await freePort();
@@ -1358,6 +1645,9 @@ async function claimRace(store, db) {
   } finally {
     await stop(h.child);
   }
+  // The writes of the race's server (its requests and claims) and the commits they shared.
+  const last = results.rows.at(-1);
+  if (last?.double_winners != null) last.group_commit = groupCommit(h);
 }
 
 /** Every token claims request `id` at once; the answers' statuses, each latency (ms) pushed to `lat`. */
