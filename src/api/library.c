@@ -239,6 +239,7 @@ struct search_ctx {
     int64_t version; /* the library version the fast path read */
     int64_t answer_version; /* the version the answer shows, or -1 when not known */
     bool from_index; /* docs came from the index */
+    bool whole_docs; /* the page's documents with every field (the feed's authors): from the store */
 };
 
 /* The query's words with their alternatives from `syn` (domain/synonyms.h), afresh. */
@@ -251,6 +252,7 @@ static void expand(struct search_ctx *c, const hy_synonyms *syn) {
  * store read). 0 or HY_DB_HARD. */
 static int index_docs(const hy_libindex *ix, struct search_ctx *c) {
     c->ndocs = 0;
+    if (c->whole_docs) return 0; /* the index holds what a result shows, not every field */
     c->docs = hy_arena_alloc(c->req->arena, (c->res.npage ? c->res.npage : 1) * sizeof *c->docs);
     if (!c->docs) return HY_DB_HARD;
     for (size_t i = 0; i < c->res.npage; i++) {
@@ -331,7 +333,8 @@ static int version_tx(hy_store *s, void *ctx) {
 static int search_fast(struct search_ctx *c, bool *done) {
     *done = false;
     struct hy_app *app = hy_req_app(c->req);
-    if (!app->libindex || !c->scan.status || strcmp(c->scan.status, "published")) return 0;
+    if (!app->libindex || !c->scan.status || strcmp(c->scan.status, "published") || c->whole_docs)
+        return 0;
     hy_libindex *ix = hy_libindex_cache_current(app->libindex);
     if (!ix) return 0;
     expand(c, hy_libindex_synonyms(ix));
@@ -991,7 +994,7 @@ static const char *feed_query(hy_req *req) {
 }
 
 hy_result hy_api_get_library_feed(hy_req *req) {
-    struct search_ctx c = {.req = req, .sort = HY_LIB_SORT_NEWEST, .limit = 50};
+    struct search_ctx c = {.req = req, .sort = HY_LIB_SORT_NEWEST, .limit = 50, .whole_docs = true};
     hy_result bad;
     if (!search_filters(req, &c, &bad)) return bad;
     c.db = hy_req_read_db(req);

@@ -84,6 +84,21 @@ function randomSearches(n) {
 }
 
 describe(`library search index [${STORE}]`, () => {
+  it('the Atom feed names each entry\'s first author when the index answers, as the store does', async () => {
+    const feed = await (await a.fetch('/library.atom')).text();
+    const entries = [...feed.matchAll(/<entry[^]*?\/doc\?id=([0-9a-f]{32})"[^]*?<author><name>([^<]*)<\/name>/g)];
+    assert.ok(entries.length > 5, feed.slice(0, 400));
+    let named = 0;
+    for (const [, id, author] of entries) {
+      const d = await call(a, 'GET', `/api/v1/library/${id}`);
+      assert.equal(d.status, 200, d.text);
+      const first = (d.json.authors ?? [])[0];
+      if (first) named++;
+      assert.equal(author, first ?? 'Hamyari', `the feed's author of ${id}`);
+    }
+    assert.ok(named > 0, 'the demo documents have authors');
+  });
+
   it('answers from memory exactly as from the store (items, snippets, facets), over random searches', async () => {
     // An editor's search of every status reads the store; with every document published it is
     // the public set.
