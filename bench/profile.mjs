@@ -172,7 +172,7 @@ export function profilesMarkdown(profiles) {
     + 'Kernel time is mostly the network (loopback TCP), scheduling and system calls.\n';
   for (const p of profiles) {
     md += `\n### Profile ${p.id}\n\n**${p.title}**${p.target ? ` (target ${p.target})` : ''}.`;
-    if (p.unavailable) { md += ` No profile: ${p.unavailable}.\n`; continue; }
+    if (p.unavailable) { md += ` No profile: ${p.unavailable.replace(/\.$/, '')}.\n`; continue; }
     md += ` perf record at ${p.hz} Hz for ${p.seconds} s${p.load_error ? `; the load run failed: ${p.load_error}` : ''}.\n`;
     for (const x of p.parts) {
       if (x.error) { md += `\n${x.what}: no profile (${x.error}).\n`; continue; }

@@ -37,7 +37,7 @@ memory (target 4) is shown by phase: server started, indexes built, after each l
 library rebuild, with what each structure reports of its own size. Where perf cannot sample
 (not installed, kernel.perf_event_paranoid, no perf_event_open in a container) the results say
 so and the run goes on.
-  --no-profile      no CPU profiles (their extra runs add about a minute to a whole run)
+  --no-profile      no CPU profiles (their extra runs add about 1.5 min to a whole run)
   --profile-seconds S  seconds each profile samples (default 5; --quick 3)
   --quick           short run: 3 s per measurement and smaller datasets (100,000 groups,
                     10,000 documents, 2,000 volunteers, 10,000 requests)
@@ -453,7 +453,11 @@ function sectionsDone() {
 function sectionsMarkdown(t) {
   if (!t) return '';
   const m = (x) => `${Math.floor(x / 60)} min ${Math.round(x % 60)} s`;
-  return `\nRun time: ${m(t.total_s)}. Sections: ${t.sections.map((x) => `${x.name} ${m(x.s)}`).join('; ')}.\n`;
+  const top = [...t.sections].sort((a, b) => b.s - a.s).slice(0, 3);
+  // A whole run is meant to fit in about 40 minutes on an idle two-core machine.
+  const whole = !TARGETS && !ONLY && !QUICK;
+  return `\nRun time: ${m(t.total_s)}${whole ? ` (a whole run is meant to take about 40 min on an idle 2-core machine${t.total_s > 2400 ? ': OVER' : ''})` : ''}. `
+    + `Costliest sections: ${top.map((x) => `${x.name} ${m(x.s)}`).join('; ')}. Sections in order: ${t.sections.map((x) => `${x.name} ${m(x.s)}`).join('; ')}.\n`;
 }
 
 function initMeasure() {
@@ -743,7 +747,12 @@ async function libraryRebuild(h, db, data) {
   const file = join(data, 'rebuild.json');
   writeFileSync(file, JSON.stringify([{ ...doc, title: `Rebuild ${Date.now()}` }]));
   execFileSync(BIN, ['import', 'library', '--db', db, file], { stdio: 'ignore' });
-  await (await fetchAfterWrk(`${h.base}/api/v1/library?q=rebuild`)).arrayBuffer();
+  // On a connection of its own, closed after the answer: no kept-alive socket is left in the
+  // pool for the server to close while a later wrk run blocks the event loop.
+  await new Promise((r) => setImmediate(r));
+  const ask = () => fetch(`${h.base}/api/v1/library?q=rebuild`, { headers: { Connection: 'close' } });
+  const res = await ask().catch((e) => { if (e?.cause?.code === 'UND_ERR_SOCKET') return ask(); throw e; });
+  await res.arrayBuffer();
   const t0 = Date.now();
   while (seen() <= n0) {
     if (Date.now() - t0 > 300000) throw new Error('hamyari did not rebuild its library index in 5 min');
