@@ -124,6 +124,16 @@ int hy_dictpack_unpack(const void *dict, size_t ndict, const void *p, size_t n, 
         if (c >= 0x20) {
             /* a run of literal bytes, as far as the room goes */
             *w++ = (char)c;
+            /* eight bytes at a time while none of them is below 0x20 (a word has a byte
+             * below n <= 128 exactly when (x - n*0x01..01) & ~x & 0x80..80 is not zero) */
+            while (end - s >= 8 && wend - w >= 8) {
+                uint64_t x;
+                memcpy(&x, s, 8);
+                if ((x - 0x2020202020202020u) & ~x & 0x8080808080808080u) break;
+                memcpy(w, s, 8);
+                s += 8;
+                w += 8;
+            }
             while (s < end && *s >= 0x20 && w < wend) *w++ = (char)*s++;
         } else if (c == ESCAPE) {
             if (s == end) {

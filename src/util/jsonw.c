@@ -75,9 +75,17 @@ int hy_jw_real(hy_buf *b, double v) {
 }
 
 int hy_jw_int(hy_buf *b, int64_t v) {
+    /* digits from the end, without printf's format parsing (every distance in a nearest
+     * answer goes through here) */
     char t[24];
-    int n = snprintf(t, sizeof t, "%" PRId64, v);
-    return hy_buf_append(b, t, (size_t)n);
+    char *p = t + sizeof t;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    return hy_buf_append(b, p, (size_t)(t + sizeof t - p));
 }
 
 int hy_jw_key(hy_buf *b, const char *key) {

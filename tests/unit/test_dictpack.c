@@ -75,6 +75,22 @@ static void test_round_trips(void **state) {
         rnd[i] = (char)(i < 256 ? i : x >> 16);
     }
     round_trip(d, rnd, sizeof rnd, NULL);
+    /* long literal runs (read eight bytes at a time) of Persian and ASCII text with one byte
+     * below 0x20 at every offset, and ending at every length */
+    const char *fa = "\xd9\x87\xd9\x85\xdb\x8c\xd8\xa7\xd8\xb1\xdb\x8c zq~\x7f\xff|";
+    char run[64];
+    for (size_t at = 0; at < 40; at++) {
+        size_t k = 0;
+        while (k < sizeof run) {
+            size_t m = strlen(fa) < sizeof run - k ? strlen(fa) : sizeof run - k;
+            memcpy(run + k, fa, m);
+            k += m;
+        }
+        run[at] = (char)(at % 2 ? 0x1f : 0x01);
+        round_trip(d, run, sizeof run, NULL);
+        round_trip(d, run + at + 1, sizeof run - at - 1, NULL);
+        round_trip(d, fa, at < strlen(fa) ? at : strlen(fa), NULL);
+    }
     hy_dictpack_free(d);
 }
 

@@ -302,14 +302,18 @@ static int sq_connect(const char *path, hy_store **ret, char **ret_err) {
 static int sq_change_stamp(hy_store *base, unsigned char *ret) {
     hy_sqlite *s = hy_sq(base);
     if (!s->wal) return HY_DB_NONE;
-    sqlite3_file *f = NULL;
-    if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
-        !f->pMethods || f->pMethods->iVersion < 2 || !f->pMethods->xShmMap)
-        return HY_DB_NONE;
-    volatile void *map = NULL;
-    /* region 0 of 32 KiB, already mapped once the connection has read in WAL mode */
-    if (f->pMethods->xShmMap(f, 0, 32768, 0, &map) != SQLITE_OK || !map) return HY_DB_NONE;
-    const volatile unsigned char *h = map;
+    if (!s->shm) {
+        sqlite3_file *f = NULL;
+        if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
+            !f || !f->pMethods || f->pMethods->iVersion < 2 || !f->pMethods->xShmMap)
+            return HY_DB_NONE;
+        volatile void *map = NULL;
+        /* region 0 of 32 KiB, already mapped once the connection has read in WAL mode; the
+         * VFS unmaps it only when the connection closes or leaves WAL mode */
+        if (f->pMethods->xShmMap(f, 0, 32768, 0, &map) != SQLITE_OK || !map) return HY_DB_NONE;
+        s->shm = map;
+    }
+    const volatile unsigned char *h = s->shm;
     unsigned char second[HY_CHANGE_STAMP_SIZE];
     for (size_t i = 0; i < HY_CHANGE_STAMP_SIZE; i++) ret[i] = h[i];
     atomic_thread_fence(memory_order_seq_cst);

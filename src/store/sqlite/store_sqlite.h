@@ -27,6 +27,9 @@ typedef struct hy_sqlite {
     bool single; /* HY_TX_SINGLE: no BEGIN, read-only */
     bool tx_read; /* the open transaction is HY_TX_READ: hy_sq_stmt() refuses writes */
     bool wal;     /* the file is in WAL mode: change_stamp() reads its WAL-index header */
+    /* the WAL-index's first region as this connection maps it, once change_stamp() found it
+     * (it stays mapped while the connection is open in WAL mode) */
+    const volatile unsigned char *shm;
     sqlite3_stmt *stmts[HY_SQ__STMTS];
 } hy_sqlite;
 
