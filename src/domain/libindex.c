@@ -1246,10 +1246,14 @@ out:
 /* ---------------------------------------------------------------- what a result shows */
 
 #define HEAD_CHUNK 512 /* inflated at a time while looking for the end of the summary */
+/* zlib's fast loop runs only while 258 bytes of output room are left, the rest byte by byte
+ * (about a tenth of a record's inflating): the rest of a record inflated whole gets that much
+ * room past its end, so it ends in the fast loop. */
+#define OUT_SLACK 258
 
-/* Inflates document d's record into out (room for its plain length `plain`) with the thread's
- * stream. All of it with `body`; else until the summary's end, or all when the summary is
- * empty. The bytes inflated, or -ENOMEM / -EIO. */
+/* Inflates document d's record into out (room for its plain length `plain` and OUT_SLACK
+ * more) with the thread's stream. All of it with `body`; else until the summary's end, or all
+ * when the summary is empty. The bytes inflated, or -ENOMEM / -EIO. */
 static long inflate_doc(const hy_libindex *ix, size_t d, char *out, uint32_t plain, bool body) {
     struct scratch *sc = scratch_get(0, 0);
     if (!sc) return -ENOMEM;
@@ -1274,6 +1278,7 @@ static long inflate_doc(const hy_libindex *ix, size_t d, char *out, uint32_t pla
     while (done < plain) {
         size_t chunk = plain - done;
         if (!body && chunk > HEAD_CHUNK) chunk = HEAD_CHUNK;
+        else chunk += OUT_SLACK; /* the rest, whole */
         zs->avail_out = (uInt)chunk;
         int zr = inflate(zs, Z_NO_FLUSH);
         size_t got = chunk - zs->avail_out;
@@ -1311,7 +1316,7 @@ int hy_libindex_doc_at(const hy_libindex *ix, hy_arena *a, uint32_t d, bool body
     if (d >= ix->ndocs) return 0;
     const uint8_t *p;
     uint32_t plain = record_head(ix, d, &p);
-    char *buf = hy_arena_alloc(a, (size_t)plain + 1);
+    char *buf = hy_arena_alloc(a, (size_t)plain + 1 + OUT_SLACK);
     if (!buf) return -ENOMEM;
     long len = inflate_doc(ix, d, buf, plain, body);
     if (len < 0) return len == -ENOMEM ? -ENOMEM : -EIO;
