@@ -259,9 +259,11 @@ static int index_docs(const hy_libindex *ix, struct search_ctx *c) {
         /* The body only when the snippet may come from it: with words and an even score, i.e.
          * no word hits the summary for sure (hy_lib_item_write()). */
         bool body = c->scan.nterms && !(c->res.scores[i] & 1);
-        if (hy_libindex_doc(ix, c->req->arena, c->res.page[i]->id, body,
-                            &c->docs[c->ndocs++]) != 1)
-            return HY_DB_HARD;
+        struct hy_lib_doc *d = &c->docs[c->ndocs++];
+        int r = c->res.index_docs
+                    ? hy_libindex_doc_at(ix, c->req->arena, c->res.index_docs[i], body, d)
+                    : hy_libindex_doc(ix, c->req->arena, c->res.page[i]->id, body, d);
+        if (r != 1) return HY_DB_HARD;
     }
     c->from_index = true;
     return 0;

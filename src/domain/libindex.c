@@ -921,6 +921,12 @@ struct scratch {
     size_t masks_cap;
     uint32_t *cand;
     size_t cand_cap;
+    uint32_t *cnt; /* the facet counts of a search, every facet's values one after the other */
+    size_t cnt_cap;
+    uint8_t *sel; /* the filters' value sets, laid out as cnt */
+    size_t sel_cap;
+    struct hit *heap; /* the best hits kept */
+    size_t heap_cap;
     z_stream zs; /* inflates a page's records: its state and window allocated once a thread */
     bool zs_ready;
 };
@@ -933,6 +939,9 @@ static void scratch_free(void *p) {
     if (!s) return;
     free(s->masks);
     free(s->cand);
+    free(s->cnt);
+    free(s->sel);
+    free(s->heap);
     if (s->zs_ready) inflateEnd(&s->zs);
     free(s);
 }
@@ -963,6 +972,23 @@ static struct scratch *scratch_get(size_t masks, size_t cand) {
         s->cand_cap = cand;
     }
     return s;
+}
+
+/* Room for `need` elements of `size` bytes in one of the thread's scratch arrays (grown, never
+ * shrunk: a search allocates nothing once its thread has served one as large). NULL when out
+ * of memory. */
+static void *scratch_room(void *pp, size_t *cap, size_t need, size_t size) {
+    void **p = pp;
+    if (need <= *cap) return *p;
+    size_t n = need < 64 ? 64 : need;
+    if (n > SIZE_MAX / size / 2) return NULL;
+    n += n / 2;
+    void *np = malloc(n * size);
+    if (!np) return NULL;
+    free(*p);
+    *p = np;
+    *cap = n;
+    return np;
 }
 
 static int cmp_count(const void *x, const void *y) {
@@ -1023,13 +1049,14 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
     uint8_t *sel[HY_LIB_F__COUNT] = {0};
     uint32_t *cnt[HY_LIB_F__COUNT] = {0};
     struct hit *heap = NULL;
+    struct scratch *sc = scratch_get(0, 0);
+    if (!sc) return -ENOMEM;
     uint32_t *cand = NULL; /* with terms: the documents of the rarest term, else all */
     size_t ncand = nd;
     size_t lo[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS], hi[HY_LIB_MAX_TERMS][HY_SYN_MAX_ALTS];
     size_t nalt[HY_LIB_MAX_TERMS] = {0}, post_bytes = 0;
     if (nterms) {
-        struct scratch *sc = scratch_get(nterms * nd + 1, nd + 1);
-        if (!sc) goto out;
+        if (!scratch_get(nterms * nd + 1, nd + 1)) goto out;
         masks = sc->masks; /* all zero: each search clears what it set (at `out`) */
         cand = sc->cand;
         /* A term's words: those starting any of its alternatives (domain/synonyms.h). */
@@ -1058,15 +1085,20 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
                     ncand = or_postings(ix, ix->sorted[i], masks + t * nd,
                                         t == rarest ? cand : NULL, ncand, false);
     }
-    /* Filters as value-number sets. */
+    /* Filters as value-number sets; the counts, all in the thread's scratch. */
+    size_t nvals = 0;
+    for (int k = 0; k < HY_LIB_F__COUNT; k++) nvals += ix->values[k].n + 1;
+    uint32_t *cnt_all = scratch_room(&sc->cnt, &sc->cnt_cap, nvals, sizeof *sc->cnt);
+    uint8_t *sel_all = scratch_room(&sc->sel, &sc->sel_cap, nvals, 1);
+    if (!cnt_all || !sel_all) goto out;
+    memset(cnt_all, 0, nvals * sizeof *cnt_all);
     unsigned active = 0;
-    for (int k = 0; k < HY_LIB_F__COUNT; k++) {
-        cnt[k] = calloc(ix->values[k].n + 1, sizeof *cnt[k]);
-        if (!cnt[k]) goto out;
+    for (int k = 0, at = 0; k < HY_LIB_F__COUNT; at += (int)ix->values[k].n + 1, k++) {
+        cnt[k] = cnt_all + at;
         if (!f->nvalues[k]) continue;
         active |= 1u << k;
-        sel[k] = calloc(ix->values[k].n + 1, 1);
-        if (!sel[k]) goto out;
+        sel[k] = sel_all + at;
+        memset(sel[k], 0, ix->values[k].n + 1);
         for (size_t i = 0; i < f->nvalues[k]; i++) {
             long v = intern_find(&ix->values[k], f->values[k][i], strlen(f->values[k][i]));
             if (v >= 0) sel[k][v] = 1;
@@ -1079,7 +1111,7 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
     }
     size_t want = limit > SIZE_MAX - offset ? SIZE_MAX : offset + limit;
     if (want > nd) want = nd;
-    heap = malloc((want ? want : 1) * sizeof *heap);
+    heap = scratch_room(&sc->heap, &sc->heap_cap, want ? want : 1, sizeof *heap);
     if (!heap) goto out;
     size_t nheap = 0, total = 0;
     const unsigned all = (1u << HY_LIB_F__COUNT) - 1;
@@ -1153,10 +1185,13 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
     ret->page = hy_arena_alloc(a, (take ? take : 1) * sizeof *ret->page); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
     ret->scores = hy_arena_alloc(a, (take ? take : 1) * sizeof *ret->scores);
     struct hy_lib_row *rows = hy_arena_zalloc(a, (take ? take : 1) * sizeof *rows);
-    if (!ret->page || !ret->scores || !rows) goto out;
+    uint32_t *docs = hy_arena_alloc(a, (take ? take : 1) * sizeof *docs);
+    if (!ret->page || !ret->scores || !rows || !docs) goto out;
+    ret->index_docs = docs;
     for (size_t i = 0; i < take; i++) {
         const struct hit *h = &heap[from + i];
         size_t d = h->doc;
+        docs[i] = h->doc;
         struct hy_lib_row *w = &rows[i];
         memcpy(w->id, ix->ids[d], sizeof w->id);
         bool ok = facets_copy(ix, a, d, (struct facet_out){&w->type, &w->language, &w->country,
@@ -1205,21 +1240,20 @@ out:
     } else if (masks) {
         memset(masks, 0, nterms * nd);
     }
-    for (int k = 0; k < HY_LIB_F__COUNT; k++) {
-        free(sel[k]);
-        free(cnt[k]);
-    }
-    free(heap);
     return r;
 }
 
 /* ---------------------------------------------------------------- what a result shows */
 
 #define HEAD_CHUNK 512 /* inflated at a time while looking for the end of the summary */
+/* zlib's fast loop runs only while 258 bytes of output room are left, the rest byte by byte
+ * (about a tenth of a record's inflating): the rest of a record inflated whole gets that much
+ * room past its end, so it ends in the fast loop. */
+#define OUT_SLACK 258
 
-/* Inflates document d's record into out (room for its plain length `plain`) with the thread's
- * stream. All of it with `body`; else until the summary's end, or all when the summary is
- * empty. The bytes inflated, or -ENOMEM / -EIO. */
+/* Inflates document d's record into out (room for its plain length `plain` and OUT_SLACK
+ * more) with the thread's stream. All of it with `body`; else until the summary's end, or all
+ * when the summary is empty. The bytes inflated, or -ENOMEM / -EIO. */
 static long inflate_doc(const hy_libindex *ix, size_t d, char *out, uint32_t plain, bool body) {
     struct scratch *sc = scratch_get(0, 0);
     if (!sc) return -ENOMEM;
@@ -1244,6 +1278,7 @@ static long inflate_doc(const hy_libindex *ix, size_t d, char *out, uint32_t pla
     while (done < plain) {
         size_t chunk = plain - done;
         if (!body && chunk > HEAD_CHUNK) chunk = HEAD_CHUNK;
+        else chunk += OUT_SLACK; /* the rest, whole */
         zs->avail_out = (uInt)chunk;
         int zr = inflate(zs, Z_NO_FLUSH);
         size_t got = chunk - zs->avail_out;
@@ -1273,10 +1308,15 @@ int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, bool bod
         else hi = mid;
     }
     if (lo >= ix->ndocs || strcmp(ix->ids[lo], id)) return 0;
-    size_t d = lo;
+    return hy_libindex_doc_at(ix, a, (uint32_t)lo, body, ret);
+}
+
+int hy_libindex_doc_at(const hy_libindex *ix, hy_arena *a, uint32_t d, bool body,
+                       struct hy_lib_doc *ret) {
+    if (d >= ix->ndocs) return 0;
     const uint8_t *p;
     uint32_t plain = record_head(ix, d, &p);
-    char *buf = hy_arena_alloc(a, (size_t)plain + 1);
+    char *buf = hy_arena_alloc(a, (size_t)plain + 1 + OUT_SLACK);
     if (!buf) return -ENOMEM;
     long len = inflate_doc(ix, d, buf, plain, body);
     if (len < 0) return len == -ENOMEM ? -ENOMEM : -EIO;

@@ -101,5 +101,9 @@ int hy_libindex_search(const hy_libindex *ix, hy_arena *a, const struct hy_lib_f
  * -ENOMEM, or -EIO when its record does not inflate. Safe from any number of threads. */
 int hy_libindex_doc(const hy_libindex *ix, hy_arena *a, const char *id, bool body,
                     struct hy_lib_doc *ret);
+/* hy_libindex_doc() of the index's document number d, as a search's result names it
+ * (hy_lib_result.index_docs): no look-up of the id. 0 when d is not a document of the index. */
+int hy_libindex_doc_at(const hy_libindex *ix, hy_arena *a, uint32_t d, bool body,
+                       struct hy_lib_doc *ret);
 
 #endif

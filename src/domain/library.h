@@ -203,6 +203,9 @@ struct hy_lib_result {
      * value order; a selected value is listed even when its count is 0. */
     struct hy_lib_count *facets[HY_LIB_F__COUNT];
     size_t nfacets[HY_LIB_F__COUNT];
+    /* From hy_libindex_search() (domain/libindex.h): each page row's document number in that
+     * index, for hy_libindex_doc_at(); NULL from hy_lib_search(). */
+    const uint32_t *index_docs;
 };
 
 /* Filters, counts, ranks and pages the candidates (rows from the store's scan with the same

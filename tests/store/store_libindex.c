@@ -237,6 +237,15 @@ static int compare_tx(hy_store *s, void *ctx) {
         /* With its body only when the item may show it (as the API asks). */
         bool body = q.nterms && !(got.scores[i] & 1);
         CHECK(hy_libindex_doc(c->ix, a, ids[i], body, &xd) == 1, "the index holds %s", ids[i]);
+        /* The page's document numbers name the same documents (the API reads them by number). */
+        struct hy_lib_doc xn;
+        CHECK(got.index_docs && hy_libindex_doc_at(c->ix, a, got.index_docs[i], body, &xn) == 1 &&
+                  !strcmp(xn.id, ids[i]) && !strcmp(xn.title, xd.title) &&
+                  !strcmp(xn.summary, xd.summary) &&
+                  (xn.body_text ? xd.body_text && !strcmp(xn.body_text, xd.body_text)
+                                : !xd.body_text),
+              "page item %zu is the index's document %u (%s)", i,
+              got.index_docs ? got.index_docs[i] : 0u, ids[i]);
         if (!sd) continue;
         hy_buf bx = HY_BUF_INIT(0), bs = HY_BUF_INIT(0);
         int rx = hy_lib_item_write(&bx, a, &xd, got.scores[i], q.terms, q.nterms);
@@ -260,6 +269,8 @@ static int compare_tx(hy_store *s, void *ctx) {
     none[HY_ID_LEN] = '\0';
     struct hy_lib_doc nx;
     CHECK(hy_libindex_doc(c->ix, a, none, true, &nx) == 0, "an unknown id is not in the index");
+    CHECK(hy_libindex_doc_at(c->ix, a, (uint32_t)hy_libindex_docs(c->ix), true, &nx) == 0,
+          "a number past the documents is no document");
     c->compared++;
     if (want.total) c->nonempty++;
     hy_arena_free(a);
