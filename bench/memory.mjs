@@ -2,7 +2,7 @@
 // bench/memory.mjs — what the server's memory is made of, phase by phase (SQLite store).
 //
 //   node bench/memory.mjs [--groups N] [--docs N] [--duration S] [--data DIR] [--keep]
-//                         [-- SERVE_OPTIONS...]
+//                         [--db URL] [-- SERVE_OPTIONS...]
 //
 // Loads N groups (default 1,000,000) and N documents (default 100,000) into one SQLite store
 // with the bench's generator (bench/datasets.mjs) and `hamyari import`, starts `hamyari serve`
@@ -22,6 +22,11 @@
 // --data DIR keeps the generated data and the loaded store in DIR and reuses them on the next
 // run (loading 100,000 documents takes about a minute); --keep leaves a fresh temporary one.
 // Smaller sizes for a quick check: --groups 100000 --docs 10000 --duration 3.
+// --db URL (a PostgreSQL store, say) measures that store instead of the SQLite one: it must hold
+// the same generated data already (`hamyari import groups|library --db URL` of the files in
+// DIR/gN-dN, made by one run with --data DIR); the load queries still come from DIR.
+// Each phase also shows the anonymous part of the resident set (heap, malloc's arenas, the
+// indexes; /proc/PID/smaps_rollup) and the threads the process has.
 import { spawn, execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,12 +55,18 @@ const dir = dataRoot ? resolve(dataRoot) : mkdtempSync(join(tmpdir(), 'hamyari-m
 mkdirSync(dir, { recursive: true });
 const data = join(dir, `g${NGROUPS}-d${NDOCS}`);
 const dbFile = join(dir, `g${NGROUPS}-d${NDOCS}.db`);
-const db = `sqlite:${dbFile}`;
+const storeUrl = opt('--db', null);
+const db = storeUrl || `sqlite:${dbFile}`;
 
 function status(pid) {
   const s = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (k) => Number((s.match(new RegExp(`${k}:\\s+(\\d+) kB`)) || [0, 0])[1]);
-  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+  let anon = 0;
+  try {
+    const r = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    anon = Number((r.match(/^Anonymous:\s+(\d+) kB/m) || [0, 0])[1]) / 1024;
+  } catch { /* not there: 0 */ }
+  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024, anon, threads: Number((s.match(/Threads:\s+(\d+)/) || [0, 0])[1]) };
 }
 
 function timed(what, fn) {
@@ -67,6 +78,7 @@ function timed(what, fn) {
 }
 
 function load() {
+  if (storeUrl) { log(`measuring the store at ${storeUrl.replace(/\/\/[^@]*@/, '//')}`); return; }
   if (existsSync(dbFile) && dataRoot) { log(`reusing ${dbFile}`); return; }
   if (!existsSync(join(data, 'queries.tsv'))) timed(`data for ${NGROUPS} groups and ${NDOCS} documents`, () => execFileSync('node',
     [join(ROOT, 'bench/datasets.mjs'), data, '--groups', String(NGROUPS), '--docs', String(NDOCS)],
@@ -130,9 +142,9 @@ async function phase(h, name, fn) {
   clearInterval(timer);
   const s = status(h.child.pid);
   high = Math.max(high, s.rss);
-  const row = { phase: name, rss_mb: s.rss, high_mb: high, hwm_mb: s.hwm, s: (Date.now() - t0) / 1000, note: note || '' };
+  const row = { phase: name, rss_mb: s.rss, high_mb: high, hwm_mb: s.hwm, anon_mb: s.anon, threads: s.threads, s: (Date.now() - t0) / 1000, note: note || '' };
   rows.push(row);
-  log(`${name}: resident ${s.rss.toFixed(1)} MB, highest in phase ${high.toFixed(1)} MB, peak ${s.hwm.toFixed(1)} MB ${row.note}`);
+  log(`${name}: resident ${s.rss.toFixed(1)} MB (anonymous ${s.anon.toFixed(1)}), highest in phase ${high.toFixed(1)} MB, peak ${s.hwm.toFixed(1)} MB, ${s.threads} threads ${row.note}`);
 }
 
 /** The first 1 MiB of a file, as text. */
@@ -195,9 +207,9 @@ async function main() {
   }
   const lines = h.log().split('\n').filter((l) => /library index: \d+|groups index: \d+|answer cache:/.test(l))
     .map((l) => l.replace(/^.*?(library index|groups index|library answer cache|open-data answer cache)/, '$1'));
-  const out = [`Memory of \`hamyari serve\` (SQLite, ${NGROUPS} groups, ${NDOCS} documents${serveExtra.length ? `, ${serveExtra.join(' ')}` : ', default settings'}):`, '',
-    '| phase | resident MB | highest in phase MB | peak (VmHWM) MB | notes |', '|---|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${r.phase} | ${r.rss_mb.toFixed(1)} | ${r.high_mb.toFixed(1)} | ${r.hwm_mb.toFixed(1)} | ${r.note} |`),
+  const out = [`Memory of \`hamyari serve\` (${storeUrl ? storeUrl.split(':')[0] : 'SQLite'}, ${NGROUPS} groups, ${NDOCS} documents${serveExtra.length ? `, ${serveExtra.join(' ')}` : ', default settings'}):`, '',
+    '| phase | resident MB | of it anonymous MB | highest in phase MB | peak (VmHWM) MB | threads | notes |', '|---|---:|---:|---:|---:|---:|---|',
+    ...rows.map((r) => `| ${r.phase} | ${r.rss_mb.toFixed(1)} | ${r.anon_mb.toFixed(1)} | ${r.high_mb.toFixed(1)} | ${r.hwm_mb.toFixed(1)} | ${r.threads} | ${r.note} |`),
     '', 'What the structures report:', '', ...lines.map((l) => `- ${l}`), ''];
   console.log(out.join('\n'));
   if (!dataRoot && !args.includes('--keep')) rmSync(dir, { recursive: true, force: true });

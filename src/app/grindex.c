@@ -14,6 +14,7 @@
 #include "store/groups.h"
 #include "util/dictpack.h"
 #include "util/jsonw.h"
+#include "util/relayout.h"
 #include "util/log.h"
 
 #define PAGE_ROWS 10000
@@ -21,6 +22,9 @@
  * groups taken across the first page, up to this many bytes. Unpacking needs no setup, so an
  * answer costs a few small copies a group (docs/spatial-index.md has the sizes). */
 #define DICT_MAX HY_DICTPACK_DICT_MAX
+/* The answer bytes move into the spatial index's order in this many rounds: the build holds
+ * them 1 + 1/8 times at most instead of twice. */
+#define RELAYOUT_ROUNDS 8
 
 struct hy_grindex {
     _Atomic long refs;
@@ -68,12 +72,27 @@ size_t hy_grindex_bytes(const hy_grindex *ix) {
 
 /* ---------------------------------------------------------------- loading */
 
-/* What the load gathers before the spatial index is built: the records with their polygon
- * texts (offsets into `polygons` until the end, when the buffer no longer moves). */
+/* What the load gathers before the spatial index is built, kept compact (20 bytes a group and
+ * 56 a coverage area, instead of a struct hy_spindex_rec each): the points, the areas apart,
+ * the polygon texts (offsets into `polygons`, a buffer that moves while it grows). */
+struct point {
+    double lat, lon;
+};
+
+struct garea {
+    double radius_m;
+    struct hy_bbox box;
+    size_t poly_at; /* polygon areas: the text's offset in `polygons` */
+    bool polygon;
+};
+
+#define NO_AREA UINT32_MAX
+
 struct gather {
-    struct hy_spindex_rec *recs;
-    size_t *poly_at; /* per record: polygon text offset + 1 in `polygons`, 0 = none */
-    size_t n, size;
+    struct point *pts; /* by record (the store's id order) */
+    uint32_t *area_of; /* by record: into areas, or NO_AREA */
+    struct garea *areas;
+    size_t n, size, nareas, areas_size;
     hy_buf text, polygons;
     uint32_t *off;
     char last_id[HY_ID_LEN + 1];
@@ -83,30 +102,53 @@ struct gather {
     size_t ndict;
 };
 
+/* drops what only the spatial index's build needs */
+static void gather_free_records(struct gather *g) {
+    free(g->pts);
+    free(g->area_of);
+    free(g->areas);
+    g->pts = NULL;
+    g->area_of = NULL;
+    g->areas = NULL;
+    g->nareas = g->areas_size = 0;
+    hy_buf_free(&g->polygons);
+}
+
 static void gather_free(struct gather *g) {
-    free(g->recs);
-    free(g->poly_at);
+    gather_free_records(g);
     free(g->off);
     hy_buf_free(&g->text);
-    hy_buf_free(&g->polygons);
     hy_buf_free(&g->frag);
     hy_dictpack_free(g->pack);
     memset(g, 0, sizeof *g);
 }
 
-static int grow(struct gather *g) {
-    size_t size = g->size ? g->size * 2 : 1024;
-    struct hy_spindex_rec *r = realloc(g->recs, size * sizeof *r);
-    if (!r) return -1;
-    g->recs = r;
-    size_t *p = realloc(g->poly_at, size * sizeof *p);
+/* Room for `size` records (the count the store gave; more if it grew meanwhile). */
+static int grow(struct gather *g, size_t size) {
+    if (size <= g->size) size = g->size ? g->size * 2 : 1024;
+    struct point *p = realloc(g->pts, size * sizeof *p);
     if (!p) return -1;
-    g->poly_at = p;
+    g->pts = p;
+    uint32_t *a = realloc(g->area_of, size * sizeof *a);
+    if (!a) return -1;
+    g->area_of = a;
     uint32_t *o = realloc(g->off, (size + 1) * sizeof *o);
     if (!o) return -1;
     g->off = o;
     g->size = size;
     return 0;
+}
+
+/* The spatial index's build asks for record i (hy_spindex_get_fn). */
+static void get_rec(const void *ctx, size_t i, struct hy_spindex_rec *ret) {
+    const struct gather *g = ctx;
+    *ret = (struct hy_spindex_rec){.lat = g->pts[i].lat, .lon = g->pts[i].lon};
+    if (g->area_of[i] == NO_AREA) return;
+    const struct garea *a = &g->areas[g->area_of[i]];
+    ret->area_kind = a->polygon ? "polygon" : "radius";
+    ret->radius_m = a->radius_m;
+    ret->area_box = a->box;
+    if (a->polygon) ret->area = g->polygons.data + a->poly_at;
 }
 
 /* The dictionary: the answer bytes of groups spread over `rows` (the first page). */
@@ -129,7 +171,7 @@ static int gather_add(struct gather *g, const struct hy_group *gr, hy_grindex_wr
     /* The store lists by id; the spatial index breaks ties by record number. */
     if (g->n && strcmp(gr->id, g->last_id) <= 0) return -1;
     memcpy(g->last_id, gr->id, sizeof g->last_id);
-    if (g->n == g->size && grow(g) < 0) return -1;
+    if (g->n == g->size && grow(g, 0) < 0) return -1;
     if (g->n >= HY_SPINDEX_MAX_GROUPS) return -1;
     g->off[g->n] = (uint32_t)g->text.len;
     hy_buf_reset(&g->frag);
@@ -141,20 +183,26 @@ static int gather_add(struct gather *g, const struct hy_group *gr, hy_grindex_wr
         return -1;
     bool radius = gr->area_kind && !strcmp(gr->area_kind, "radius");
     bool polygon = gr->area_kind && !strcmp(gr->area_kind, "polygon");
-    g->poly_at[g->n] = 0;
-    if (polygon) {
-        g->poly_at[g->n] = g->polygons.len + 1;
-        if (hy_buf_append(&g->polygons, gr->area ? gr->area : "",
-                          gr->area ? strlen(gr->area) + 1 : 1))
-            return -1;
+    g->pts[g->n] = (struct point){gr->lat, gr->lon};
+    g->area_of[g->n] = NO_AREA;
+    if (radius || polygon) {
+        if (g->nareas == g->areas_size) {
+            size_t size = g->areas_size ? g->areas_size * 2 : 256;
+            struct garea *a = realloc(g->areas, size * sizeof *a);
+            if (!a) return -1;
+            g->areas = a;
+            g->areas_size = size;
+        }
+        struct garea *a = &g->areas[g->nareas];
+        *a = (struct garea){.radius_m = gr->radius_m, .box = gr->area_box, .polygon = polygon};
+        if (polygon) {
+            a->poly_at = g->polygons.len;
+            if (hy_buf_append(&g->polygons, gr->area ? gr->area : "",
+                              gr->area ? strlen(gr->area) + 1 : 1))
+                return -1;
+        }
+        g->area_of[g->n] = (uint32_t)g->nareas++;
     }
-    g->recs[g->n] = (struct hy_spindex_rec){
-        .lat = gr->lat,
-        .lon = gr->lon,
-        .area_kind = radius ? "radius" : polygon ? "polygon" : NULL,
-        .radius_m = gr->radius_m,
-        .area_box = gr->area_box,
-    };
     g->n++;
     return 0;
 }
@@ -171,6 +219,11 @@ static int load_tx(hy_store *s, void *ctx) {
     gather_free(&c->g); /* from an attempt whose commit failed */
     int r = s->ops->groups->version(s, &c->version);
     if (r < 0) return r;
+    /* the records sized once, from the count in the same snapshot */
+    size_t count = 0;
+    r = s->ops->groups->count(s, "approved", &count);
+    if (r < 0) return r;
+    if (count && grow(&c->g, count) < 0) return HY_DB_HARD;
     char after[HY_ID_LEN + 1] = "";
     for (;;) {
         if (c->stop && atomic_load(c->stop)) return HY_DB_ABORT;
@@ -197,41 +250,43 @@ static int finish(struct gather *g, int64_t version, hy_grindex **ret) {
     atomic_init(&ix->refs, 1);
     ix->version = version;
     ix->n = g->n;
-    if (!g->off && grow(g) < 0) {
+    if (!g->off && grow(g, 0) < 0) {
         ix_free(ix);
         return HY_DB_HARD;
     }
     g->off[g->n] = (uint32_t)g->text.len;
-    for (size_t i = 0; i < g->n; i++)
-        if (g->poly_at[i]) g->recs[i].area = g->polygons.data + g->poly_at[i] - 1;
     size_t bad = 0;
-    int r = hy_spindex_build(g->recs, g->n, &ix->sp, &bad);
+    int r = hy_spindex_build_with(g->n, get_rec, g, &ix->sp, &bad);
     if (r < 0) {
         if (r == -EINVAL) hy_warn("groups index: approved group #%zu cannot be indexed", bad);
         ix_free(ix);
         return HY_DB_HARD;
     }
+    /* The records and polygon texts were for the build only: gone before the bytes are laid
+     * out. */
+    gather_free_records(g);
     /* Keep exactly what the answers need, in the index's own order (an answer's groups then
-     * lie close together in memory): the bytes and their offsets by position. */
+     * lie close together in memory): the bytes and their offsets by position, copied in
+     * rounds that each drop what they copied, so the bytes are not held twice. */
     uint32_t *order = malloc((g->n ? g->n : 1) * sizeof *order);
     ix->off = malloc((g->n + 1) * sizeof *ix->off);
-    ix->text = malloc(g->text.len + 1);
+    size_t len = g->text.len;
+    ix->text = malloc(len + 1);
     if (!order || !ix->off || !ix->text) {
         free(order);
         ix_free(ix);
         return HY_DB_HARD;
     }
+    char *src = g->text.data; /* hy_relayout() frees it */
+    g->text = (hy_buf)HY_BUF_INIT(0);
     hy_spindex_order(ix->sp, order);
-    size_t len = 0;
-    for (size_t pos = 0; pos < g->n; pos++) {
-        uint32_t rec = order[pos], m = g->off[rec + 1] - g->off[rec];
-        ix->off[pos] = (uint32_t)len;
-        memcpy(ix->text + len, g->text.data + g->off[rec], m);
-        len += m;
-    }
-    ix->off[g->n] = (uint32_t)len;
-    ix->text[len] = '\0';
+    r = hy_relayout(&src, g->off, order, g->n, RELAYOUT_ROUNDS, ix->text, ix->off);
     free(order);
+    if (r < 0) {
+        ix_free(ix);
+        return HY_DB_HARD;
+    }
+    ix->text[len] = '\0';
     ix->text_size = len + 1;
     memcpy(ix->dict, g->dict, g->ndict);
     ix->ndict = g->ndict;

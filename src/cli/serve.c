@@ -1,5 +1,8 @@
 /* serve.c — `hamyari serve`: run the HTTP server until SIGTERM or SIGINT. */
 #include <signal.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +122,28 @@ static void report_gazetteer(hy_db *db) {
     hy_warn("gazetteer: empty: place names typed in the help form are not resolved; such "
             "requests are kept with their area unknown for coordinators to place by phone "
             "(load one with `hamyari import places FILE`, or start with --demo)");
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define OWN_ALLOCATOR 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OWN_ALLOCATOR 1
+#endif
+#endif
+
+/* glibc's malloc, set for a server that builds large indexes in the background while its
+ * threads answer (docs/capacity.md, "Memory"): blocks of 128 KiB and more are mapped apart and
+ * go back to the system when freed (glibc otherwise raises that threshold up to 32 MiB after
+ * the first such block is freed, and the builds' growing buffers and the answers' large
+ * buffers then stay in the threads' arenas), and the threads share two arenas instead of up
+ * to eight a core. What the environment sets (MALLOC_MMAP_THRESHOLD_, MALLOC_ARENA_MAX)
+ * wins. */
+static void tune_malloc(void) {
+#if defined(__GLIBC__) && !defined(OWN_ALLOCATOR)
+    if (!getenv("MALLOC_MMAP_THRESHOLD_")) mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    if (!getenv("MALLOC_ARENA_MAX")) mallopt(M_ARENA_MAX, 2);
+#endif
 }
 
 int hy_cmd_serve(int argc, char **argv) {
@@ -321,6 +346,7 @@ int hy_cmd_serve(int argc, char **argv) {
                 c->password_list ? c->password_list : "(none)");
     if (c->tiles && !*c->tiles) c->tiles = NULL;
 
+    tune_malloc();
     /* Every thread started from here on inherits this mask; the main thread takes the signals
      * with sigwait(). */
     sigset_t set;

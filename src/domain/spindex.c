@@ -297,10 +297,13 @@ static void area_swap(void *ctx, size_t i, size_t j) {
     ix->area[j] = a;
 }
 
-static int build_areas(hy_spindex *ix, const struct hy_spindex_rec *r) {
+static int build_areas(hy_spindex *ix, hy_spindex_get_fn get, const void *ctx) {
     size_t cap = 0;
-    for (size_t i = 0; i < ix->n; i++)
-        cap += area_kind(&r[i]) != 0;
+    struct hy_spindex_rec one;
+    for (size_t i = 0; i < ix->n; i++) {
+        get(ctx, i, &one);
+        cap += area_kind(&one) != 0;
+    }
     if (!cap) return 0;
     ix->abox = malloc(cap * sizeof *ix->abox);
     ix->area = malloc(cap * sizeof *ix->area);
@@ -308,7 +311,8 @@ static int build_areas(hy_spindex *ix, const struct hy_spindex_rec *r) {
     struct poly_caps pc = {0};
     size_t na = 0;
     for (size_t pos = 0; pos < ix->n; pos++) {
-        const struct hy_spindex_rec *g = &r[ix->rec[pos]];
+        get(ctx, ix->rec[pos], &one);
+        const struct hy_spindex_rec *g = &one;
         int k = area_kind(g);
         if (!k) continue;
         struct area x = {.pos = (uint32_t)pos, .poly = NO_POLY, .radius_m = g->radius_m};
@@ -332,17 +336,30 @@ static int build_areas(hy_spindex *ix, const struct hy_spindex_rec *r) {
     return kd_make(&ix->atree, &it, na);
 }
 
+static void from_array(const void *ctx, size_t i, struct hy_spindex_rec *ret) {
+    *ret = ((const struct hy_spindex_rec *)ctx)[i];
+}
+
 int hy_spindex_build(const struct hy_spindex_rec *r, size_t n, hy_spindex **ret_index,
                      size_t *ret_bad) {
+    return hy_spindex_build_with(n, from_array, r, ret_index, ret_bad);
+}
+
+int hy_spindex_build_with(size_t n, hy_spindex_get_fn get, const void *ctx, hy_spindex **ret_index,
+                          size_t *ret_bad) {
     if (n > HY_SPINDEX_MAX_GROUPS) {
         if (ret_bad) *ret_bad = HY_SPINDEX_MAX_GROUPS;
         return -EINVAL;
     }
-    for (size_t i = 0; i < n; i++)
-        if (!rec_ok(&r[i], i ? &r[i - 1] : NULL)) {
+    struct hy_spindex_rec prev = {0}, cur;
+    for (size_t i = 0; i < n; i++) {
+        get(ctx, i, &cur);
+        if (!rec_ok(&cur, i ? &prev : NULL)) {
             if (ret_bad) *ret_bad = i;
             return -EINVAL;
         }
+        prev = cur;
+    }
     hy_spindex *ix = calloc(1, sizeof *ix);
     if (!ix) return -ENOMEM;
     ix->n = n;
@@ -352,17 +369,18 @@ int hy_spindex_build(const struct hy_spindex_rec *r, size_t n, hy_spindex **ret_
     if (!e) {
         ix->box[0] = 90, ix->box[1] = 180, ix->box[2] = -90, ix->box[3] = -180;
         for (size_t i = 0; i < n; i++) {
+            get(ctx, i, &cur);
             ix->rec[i] = (uint32_t)i;
-            ix->pt[i] = (struct pt){r[i].lat, r[i].lon};
-            ix->box[0] = r[i].lat < ix->box[0] ? r[i].lat : ix->box[0];
-            ix->box[1] = r[i].lon < ix->box[1] ? r[i].lon : ix->box[1];
-            ix->box[2] = r[i].lat > ix->box[2] ? r[i].lat : ix->box[2];
-            ix->box[3] = r[i].lon > ix->box[3] ? r[i].lon : ix->box[3];
+            ix->pt[i] = (struct pt){cur.lat, cur.lon};
+            ix->box[0] = cur.lat < ix->box[0] ? cur.lat : ix->box[0];
+            ix->box[1] = cur.lon < ix->box[1] ? cur.lon : ix->box[1];
+            ix->box[2] = cur.lat > ix->box[2] ? cur.lat : ix->box[2];
+            ix->box[3] = cur.lon > ix->box[3] ? cur.lon : ix->box[3];
         }
         struct kd_items it = {ix, pt_extent, pt_swap};
         e = kd_make(&ix->tree, &it, n);
     }
-    if (!e) e = build_areas(ix, r);
+    if (!e) e = build_areas(ix, get, ctx);
     if (e) {
         hy_spindex_free(ix);
         return e;

@@ -76,6 +76,16 @@ struct hy_spindex_hit {
 int hy_spindex_build(const struct hy_spindex_rec *r, size_t n, hy_spindex **ret_index,
                      size_t *ret_bad);
 
+/* Fills *ret with record i (0..n-1); what its pointers point at must stay until the build
+ * returns. */
+typedef void (*hy_spindex_get_fn)(const void *ctx, size_t i, struct hy_spindex_rec *ret);
+
+/* hy_spindex_build() over records a caller keeps in its own, more compact form and hands out
+ * one at a time (each record may be asked for several times): the same index, without an
+ * array of struct hy_spindex_rec beside the caller's records while it builds. */
+int hy_spindex_build_with(size_t n, hy_spindex_get_fn get, const void *ctx, hy_spindex **ret_index,
+                          size_t *ret_bad);
+
 /* Accepts NULL; returns NULL. */
 hy_spindex *hy_spindex_free(hy_spindex *ix);
 /* The index's own order of the groups (its points' tree, leaf after leaf: groups near each

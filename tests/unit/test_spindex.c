@@ -380,6 +380,64 @@ static void test_duplicates_rank_by_id(void **state) {
     hy_spindex_free(ix);
 }
 
+/* The build from a getter (records kept in the caller's own form, here points apart from the
+ * rest) gives the same index as the build from an array: the same order and the same answers. */
+struct compact {
+    const struct set *s;
+    double *latlon;
+};
+
+static void get_compact(const void *ctx, size_t i, struct hy_spindex_rec *ret) {
+    const struct compact *c = ctx;
+    *ret = c->s->r[i];
+    ret->id = NULL;
+    ret->lat = c->latlon[2 * i];
+    ret->lon = c->latlon[2 * i + 1];
+}
+
+static void test_build_with_getter(void **state) {
+    (void)state;
+    struct set s;
+    make_set(&s, 3000, 77);
+    struct compact c = {&s, malloc(2 * s.n * sizeof(double))};
+    assert_non_null(c.latlon);
+    for (size_t i = 0; i < s.n; i++) {
+        c.latlon[2 * i] = s.r[i].lat;
+        c.latlon[2 * i + 1] = s.r[i].lon;
+    }
+    hy_spindex *a = NULL, *b = NULL;
+    assert_int_equal(hy_spindex_build(s.r, s.n, &a, NULL), 0);
+    assert_int_equal(hy_spindex_build_with(s.n, get_compact, &c, &b, NULL), 0);
+    uint32_t *oa = malloc(s.n * sizeof *oa), *ob = malloc(s.n * sizeof *ob);
+    assert_true(oa && ob);
+    hy_spindex_order(a, oa);
+    hy_spindex_order(b, ob);
+    assert_memory_equal(oa, ob, s.n * sizeof *oa);
+    struct hy_spindex_stats sa, sb;
+    hy_spindex_stats(a, &sa);
+    hy_spindex_stats(b, &sb);
+    assert_memory_equal(&sa, &sb, sizeof sa);
+    struct hy_spindex_hit ha[1000], hb[1000];
+    for (size_t i = 0; i < 300; i++) {
+        struct hy_spindex_query q;
+        random_query(&s, &q, i);
+        int na = hy_spindex_near(a, &q, ha);
+        assert_int_equal(hy_spindex_near(b, &q, hb), na);
+        for (int k = 0; k < na; k++) {
+            assert_int_equal(ha[k].rec, hb[k].rec);
+            assert_int_equal(ha[k].pos, hb[k].pos);
+            assert_true(ha[k].distance_m == hb[k].distance_m);
+            assert_int_equal(ha[k].covers, hb[k].covers);
+        }
+    }
+    free(oa);
+    free(ob);
+    free(c.latlon);
+    hy_spindex_free(a);
+    hy_spindex_free(b);
+    free_set(&s);
+}
+
 static void test_bad_input(void **state) {
     struct hy_spindex_rec r[3] = {{.id = "a", .lat = 1, .lon = 1},
                                   {.id = "c", .lat = 2, .lon = 2},
@@ -429,6 +487,7 @@ static void test_bad_input(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_build_with_getter),
         cmocka_unit_test(test_duplicates_rank_by_id),
         cmocka_unit_test(test_tiny_sets),
         cmocka_unit_test(test_small_set_many_queries),
