@@ -684,19 +684,18 @@ async function main() {
 
 /** What would reach each target of the second round when a run misses it, printed under the
  *  targets table beside the profiles that show why. Keyed by target number, or number:store
- *  (sqlite, postgresql) where the stores differ. To be rewritten from the latest run's profiles
- *  and memory phases; the lines marked "to update" are the reasoning docs/capacity.md gives for
- *  the run of 2026-12-06 (bench/results/2026-12-06T235048-targets.md), not yet checked against a
- *  profile. */
+ *  (sqlite, postgresql) where the stores differ. Written from the profiles and memory phases of
+ *  the runs of 2026-12-07 (docs/capacity.md and docs/spatial-index.md give the details); to be
+ *  rewritten when a run's profiles say otherwise. */
 const REACH = {
-  '1:sqlite': 'to update: per answer the kernel (loopback network, scheduling) is most of the server\'s time; the rest is fewer wake-ups and system calls per answer',
-  '1:postgresql': 'to update: the version a batch of answers waits for is a round trip and a PostgreSQL backend\'s CPU; read it less often (or be told of changes) so that an answer from memory costs what it costs on SQLite',
-  2: 'to update: fewer round trips a submission (pipeline mode, one statement per submission); commits stay batched',
-  '3:sqlite': 'to update: the page\'s 20 texts are each their own deflate stream with the 16 KiB dictionary loaded again (~26 % of a search): texts deflated in blocks or with shared tables; then the matches\' scoring and facet counts, which grow with the library',
-  '3:postgresql': 'to update: as on SQLite (the answer comes from the in-memory index on both stores): snippet decompression, then scoring and facet counts of the matches',
-  4: 'to update: the groups index build\'s transient: build records sized from a count instead of grown by doubling, and the answer bytes written once in the spatial index\'s order instead of copied into it',
-  5: 'to update: library CPU a search grows with the matches of a common word (scores, facet counts): stop counting once the page and the facets are known (facets from per-value bitmaps intersected with the word\'s postings)',
-  6: 'to update: claims ride the submissions\' group commit; more claims a commit',
+  '1:sqlite': 'about 40 % of the server\'s CPU is the kernel sending the answer (nginx: about 80 %, one write), the rest the tree walk and unpacking (~23 %) and libmicrohttpd\'s per-answer work (its 32 KiB connection pool cleared, nine headers copied, ~4 µs an answer): a response whose fixed headers are prepared once, and a smaller pool once the largest accepted request header allows it',
+  '1:postgresql': 'the version read itself is one prepared single-row SELECT a batch (2–5 % of the server, 3–5 µs of PostgreSQL an answer); about a quarter of the server\'s CPU is suspending and resuming each waiting request in libmicrohttpd (epoll_ctl, epoll_wait, the eventfd write per resume): resume a batch with one wake-up (or keep a batch\'s requests in one thread), which libmicrohttpd 0.9.75 does not offer',
+  2: 'fewer round trips a submission (pipeline mode, one statement per submission); commits stay batched',
+  '3:sqlite': 'at 64 connections on 2 cores even nginx\'s static answer has p99 ~6–7 ms, so p99 < 10 ms needs a search near a static answer\'s cost (~0.1 CPU ms, today ~0.43): zlib decoding the page\'s texts (~25 %, the decoding itself: the dictionary copy is 0.3–0.6 µs of a record\'s 3.7 µs) and the snippets (~20 %) — a text codec with no per-record setup at today\'s 3.4× compression, and a "word hits the body" bit in the postings so only the snippet\'s own text is read',
+  '3:postgresql': 'as on SQLite (the page comes from the in-memory index on both stores), plus the library version read a PostgreSQL backend does per search: coalesce it the way nearest groups do',
+  4: 'the indexes now build under 200 MB at start; a library rebuild still builds the new search part (~29 MiB) beside the old index while the builder\'s per-word posting lists (grown by doubling) are held with their copy into one array: write the postings once into an array sized by a first pass, or rebuild only the changed documents in place',
+  5: 'library CPU a search grows ×1.9 per ×10 of documents mostly because the bench\'s pages fill up (every query fills its page of 20 at 100,000 documents, about a quarter at 10,000): the per-item cost (inflating, snippet, JSON) is what grows; the matches\' own work (postings, scores, facet counts) is ~12 %',
+  6: 'claims ride the submissions\' group commit; more claims a commit',
 };
 function reachLine(n, store) {
   return REACH[`${n}:${store}`] ?? REACH[n] ?? 'to update: no line in bench/run.mjs\'s REACH table yet';
@@ -915,7 +914,7 @@ function round2Markdown(results) {
     + '| # | what | measured | target | met |\n|---|---|---|---|---|\n'
     + rows.map((x) => `| ${x.n} | ${x.what} | ${x.value} | ${x.target} | ${x.ok == null ? 'not measured' : x.ok ? 'met' : '**missed**'}`
       + `${x.ok === false ? evidence(x) : ''} |`).join('\n') + '\n'
-    + (missed ? '\nWhat would reach the missed targets (bench/run.mjs\'s REACH table; "to update" lines are not yet checked against these profiles):\n\n'
+    + (missed ? '\nWhat would reach the missed targets (bench/run.mjs\'s REACH table):\n\n'
       + rows.filter((x) => x.ok === false).map((x) => `- ${x.n}${x.store ? ` (${x.store})` : ''}: ${x.reach}${evidence(x)}`).join('\n') + '\n' : '')
     + (results.scale ? `\n## How cost grows\n\n${scaleMarkdown(results.scale)}` : '')
     + memoryMarkdown(results.memory)
