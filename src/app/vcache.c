@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "util/allocator.h"
 #include "util/log.h"
 
 #define RETRY_AFTER_FAILURE_US 5000000
@@ -84,14 +85,6 @@ static int build_once(hy_vcache *c) {
     if (old) c->kind->release(old);
     return r;
 }
-
-#if defined(__SANITIZE_ADDRESS__)
-#define HY_OWN_ALLOCATOR 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HY_OWN_ALLOCATOR 1
-#endif
-#endif
 
 /* What a build grew and read was freed into its thread's malloc arena, which glibc keeps
  * (~40 MB over 100,000 documents) until the next build: give it back. One trim at a time: two

@@ -19,6 +19,7 @@
 #include "http/static.h"
 #include "store/demo.h"
 #include "store/groups.h"
+#include "util/allocator.h"
 #include "util/log.h"
 #include "util/origin.h"
 
@@ -124,14 +125,6 @@ static void report_gazetteer(hy_db *db) {
             "(load one with `hamyari import places FILE`, or start with --demo)");
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define OWN_ALLOCATOR 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define OWN_ALLOCATOR 1
-#endif
-#endif
-
 /* glibc's malloc, set for a server that builds large indexes in the background while its
  * threads answer (docs/capacity.md, "Memory"): blocks of 128 KiB and more are mapped apart and
  * go back to the system when freed (glibc otherwise raises that threshold up to 32 MiB after
@@ -140,7 +133,7 @@ static void report_gazetteer(hy_db *db) {
  * to eight a core. What the environment sets (MALLOC_MMAP_THRESHOLD_, MALLOC_ARENA_MAX)
  * wins. */
 static void tune_malloc(void) {
-#if defined(__GLIBC__) && !defined(OWN_ALLOCATOR)
+#if defined(__GLIBC__) && !defined(HY_OWN_ALLOCATOR)
     if (!getenv("MALLOC_MMAP_THRESHOLD_")) mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     if (!getenv("MALLOC_ARENA_MAX")) mallopt(M_ARENA_MAX, 2);
 #endif
