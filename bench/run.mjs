@@ -693,7 +693,7 @@ const REACH = {
   2: 'fewer round trips a submission (pipeline mode, one statement per submission); commits stay batched',
   '3:sqlite': 'at 64 connections on 2 cores even nginx\'s static answer has p99 ~6–7 ms, so p99 < 10 ms needs a search near a static answer\'s cost (~0.1 CPU ms, today ~0.43): zlib decoding the page\'s texts (~25 %, the decoding itself: the dictionary copy is 0.3–0.6 µs of a record\'s 3.7 µs) and the snippets (~20 %) — a text codec with no per-record setup at today\'s 3.4× compression, and a "word hits the body" bit in the postings so only the snippet\'s own text is read',
   '3:postgresql': 'as on SQLite (the page comes from the in-memory index on both stores), plus the library version read a PostgreSQL backend does per search: coalesce it the way nearest groups do',
-  4: 'the start, both indexes built one after the other, peaks at about 200 MB (the groups build\'s transient was cut: build records sized from a count, answer bytes relaid in rounds); a library rebuild still builds the new search part (~29 MiB) beside the old index while the builder\'s per-word posting lists (grown by doubling) are held with their copy into one array: write the postings once into an array sized by a first pass, or rebuild only the changed documents in place',
+  4: 'the start, both indexes built one after the other, peaks at about 200 MB (193–207 MB in a dozen starts on 2026-12-07; one run\'s 328.7 MB was not seen again). With both indexes and the loads the server holds 170–182 MB, so a library rebuild, which builds the new search part (~29 MiB: posting lists, document arrays, words) beside the index it replaces, cannot stay under 200 MB however its builder is written; today it adds 50–60 MB (the per-word posting lists, grown by doubling, held with their copy into one array; taking each list over in its own malloc block instead was tried: 10 MB less at the peak, but 6–28 MB more resident after, from the holes it leaves in malloc\'s arenas). What would reach it: a smaller steady state (of the groups index\'s 84 MiB, 61 are its packed answers, beside the 23 MiB spatial part) and a rebuild of only the changed documents, or the postings in chunks of the index\'s own (block chains compacted chunk by chunk)',
   5: 'library CPU a search grows ×1.9 per ×10 of documents mostly because the bench\'s pages fill up (every query fills its page of 20 at 100,000 documents, about a quarter at 10,000): the per-item cost (inflating, snippet, JSON) is what grows; the matches\' own work (postings, scores, facet counts) is ~12 %',
   6: 'claims ride the submissions\' group commit; more claims a commit',
 };
@@ -720,11 +720,36 @@ async function profileLoad(title, target, store, h, db, load, extraParts = []) {
 }
 const profileLinks = (ps) => ps.map((p) => `[${p.id}](#profile-${p.id.toLowerCase()})`).join(', ');
 
-/** Target 4's evidence: the server's resident set (VmRSS) and peak so far (VmHWM) at a phase. */
+/** Samples a server's memory every 50 ms while the bench itself waits (during a load run, which
+ *  blocks the bench's event loop, it is not sampled): the highest resident set seen since the
+ *  last phase, split into its anonymous (heap, indexes), file-backed and shared parts, when it
+ *  was seen and the line the server had logged last, so that a phase's peak can be placed. */
+function memWatch(h) {
+  const t0 = Date.now();
+  const timer = setInterval(() => {
+    let s;
+    try { s = readFileSync(`/proc/${h.child.pid}/status`, 'utf8'); } catch { return; }
+    const kb = (k) => Number((s.match(new RegExp(`${k}:\\s+(\\d+) kB`)) || [0, 0])[1]) / 1024;
+    const rss = kb('VmRSS');
+    if (h.memHigh && rss <= h.memHigh.rss_mb) return;
+    const last = h.log().trimEnd().split('\n').pop() || '';
+    h.memHigh = { rss_mb: rss, anon_mb: kb('RssAnon'), file_mb: kb('RssFile'), shmem_mb: kb('RssShmem'),
+      at_s: (Date.now() - t0) / 1000, after: last.replace(/^\S+ \w+ /, '').slice(0, 90) };
+  }, 50);
+  timer.unref();
+  h.child.once('exit', () => clearInterval(timer));
+  h.memWatched = true;
+}
+/** Target 4's evidence: the server's resident set (VmRSS) and peak so far (VmHWM) at a phase, and
+ *  the highest resident set sampled since the previous phase (memWatch, started at the first). */
 function memPhase(h, store, phase) {
   const m = rssMB(h.child.pid);
-  ((results.memory ??= {})[store] ??= { phases: [], structures: [] }).phases.push({ phase, rss_mb: m.rss, hwm_mb: m.hwm });
-  log(`memory (${store}): ${phase}: resident ${m.rss.toFixed(1)} MB, peak so far ${m.hwm.toFixed(1)} MB`);
+  const high = h.memHigh || null;
+  h.memHigh = null;
+  if (!h.memWatched) memWatch(h);
+  ((results.memory ??= {})[store] ??= { phases: [], structures: [] }).phases.push({ phase, rss_mb: m.rss, hwm_mb: m.hwm, high });
+  log(`memory (${store}): ${phase}: resident ${m.rss.toFixed(1)} MB, peak so far ${m.hwm.toFixed(1)} MB`
+    + (high ? `; highest sampled since the last phase ${high.rss_mb.toFixed(1)} MB (anonymous ${high.anon_mb.toFixed(1)}, files ${high.file_mb.toFixed(1)}, shared ${high.shmem_mb.toFixed(1)}) at ${high.at_s.toFixed(1)} s, after "${high.after}"` : ''));
 }
 /** After the server stopped: what its structures logged of their own size. */
 function memStructures(h, store) {
@@ -764,9 +789,13 @@ function memoryMarkdown(mem) {
   const f = (v) => (v == null ? '–' : v.toFixed(1));
   let md = '\n## Memory by phase\n\nThe server\'s resident set (VmRSS) and its peak so far (VmHWM) at each phase, so the phase '
     + 'that sets target 4\'s peak shows. Target 4\'s figure is the peak where the run takes it: \`--targets\` after the library load '
-    + '(before the rebuild, as in earlier runs), the whole run at the end (after the rebuild and the writes).\n\n'
-    + '| store | phase | resident MB | peak so far MB |\n|---|---|---:|---:|\n';
-  for (const [store, m] of Object.entries(mem)) md += m.phases.map((x) => `| ${store} | ${x.phase} | ${f(x.rss_mb)} | ${f(x.hwm_mb)} |`).join('\n') + '\n';
+    + '(before the rebuild, as in earlier runs), the whole run at the end (after the rebuild and the writes). '
+    + 'The last column is the highest resident set the bench sampled (every 50 ms while it waited, not during load runs) '
+    + 'since the previous phase: anonymous memory (heap, indexes) / file-backed / shared, the seconds since the server '
+    + 'started, and the line the server had logged last before it.\n\n'
+    + '| store | phase | resident MB | peak so far MB | highest sampled since the previous phase: MB (anonymous / files / shared), when, after |\n|---|---|---:|---:|---|\n';
+  const hi = (x) => (x.high ? `${f(x.high.rss_mb)} (${f(x.high.anon_mb)} / ${f(x.high.file_mb)} / ${f(x.high.shmem_mb)}), ${f(x.high.at_s)} s, after “${x.high.after.replace(/[|\n]/g, ' ')}”` : '–');
+  for (const [store, m] of Object.entries(mem)) md += m.phases.map((x) => `| ${store} | ${x.phase} | ${f(x.rss_mb)} | ${f(x.hwm_mb)} | ${hi(x)} |`).join('\n') + '\n';
   for (const [store, m] of Object.entries(mem)) {
     if (m.structures.length) md += `\nWhat the structures report of themselves (${store}):\n\n${m.structures.map((l) => `- ${l}`).join('\n')}\n`;
   }
