@@ -727,13 +727,11 @@ const profileLinks = (ps) => ps.map((p) => `[${p.id}](#profile-${p.id.toLowerCas
 function memWatch(h) {
   const t0 = Date.now();
   const timer = setInterval(() => {
-    let s;
-    try { s = readFileSync(`/proc/${h.child.pid}/status`, 'utf8'); } catch { return; }
-    const kb = (k) => Number((s.match(new RegExp(`${k}:\\s+(\\d+) kB`)) || [0, 0])[1]) / 1024;
-    const rss = kb('VmRSS');
-    if (h.memHigh && rss <= h.memHigh.rss_mb) return;
+    let m;
+    try { m = rssMB(h.child.pid); } catch { return; }
+    if (h.memHigh && m.rss <= h.memHigh.rss_mb) return;
     const last = h.log().trimEnd().split('\n').pop() || '';
-    h.memHigh = { rss_mb: rss, anon_mb: kb('RssAnon'), file_mb: kb('RssFile'), shmem_mb: kb('RssShmem'),
+    h.memHigh = { rss_mb: m.rss, anon_mb: m.anon, file_mb: m.file, shmem_mb: m.shmem,
       at_s: (Date.now() - t0) / 1000, after: last.replace(/^\S+ \w+ /, '').slice(0, 90) };
   }, 50);
   timer.unref();
@@ -1444,7 +1442,8 @@ const SCALE_IMPORT_TIMEOUT_S = Number(opt('--scale-timeout', 3600));
 function rssMB(pid) {
   const s = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (k) => Number((s.match(new RegExp(`${k}:\\s+(\\d+) kB`)) || [0, 0])[1]);
-  return { hwm: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
+  return { hwm: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024,
+    shmem: kb('RssShmem') / 1024 };
 }
 
 /** `hamyari import KIND --db DB FILE`, its progress lines passed on to the bench's log as they
