@@ -730,7 +730,8 @@ function memWatch(h) {
     let m;
     try { m = rssMB(h.child.pid); } catch { return; }
     if (h.memHigh && m.rss <= h.memHigh.rss_mb) return;
-    const last = h.log().trimEnd().split('\n').pop() || '';
+    const text = h.log().trimEnd();
+    const last = text.slice(text.lastIndexOf('\n') + 1);
     h.memHigh = { rss_mb: m.rss, anon_mb: m.anon, file_mb: m.file, shmem_mb: m.shmem,
       at_s: (Date.now() - t0) / 1000, after: last.replace(/^\S+ \w+ /, '').slice(0, 90) };
   }, 50);
