@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { join } from 'node:path';
 import { startServer, serverBinary, ROOT } from './lib/server.mjs';
-import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir } from './lib/browser.mjs';
+import { launchBrowser, newContext, instrumentedPage, waitForShell, screenshotDir, faults } from './lib/browser.mjs';
 import { runAxe, describeViolations } from './lib/axe.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -226,7 +226,9 @@ test('submit form round trip: a signed-in organiser submits; the group waits for
     await page.fill('#ge-name', 'Brixton Mutual Aid Network (test)');
     await page.click('#groupedit-form button[type="submit"]');
     await page.waitForFunction(() => /saved/.test(document.getElementById('groupedit-message').textContent));
-    assert.deepEqual(problems, []);
+    // The test follows links without waiting for the maps to settle: what they still fetched
+    // then is cut off (net::ERR_ABORTED), as for a person who clicks on.
+    assert.deepEqual(faults(problems), []);
   } finally {
     await context.close();
   }
