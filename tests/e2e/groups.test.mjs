@@ -110,7 +110,9 @@ for (const lang of ['fa', 'en']) {
       assert.ok(await page.locator('#group-facts dt').count() >= 3);
       await axeClean(page, `group page ${lang}`);
       await page.screenshot({ path: join(shots, `group-page-${lang}.png`), fullPage: true });
-      assert.deepEqual(problems, []);
+      // The group's link was followed while the map may still have been fetching the groups
+      // near the clicked point: that request is cut off (net::ERR_ABORTED), no fault.
+      assert.deepEqual(faults(problems), []);
     } finally {
       await context.close();
     }
