@@ -18,7 +18,8 @@ throwaway PostgreSQL cluster (scripts/pg-cluster.sh; stopped and removed on exit
   - the HTTP API tests (node --test tests/api/) against SQLite and against PostgreSQL;
   - the browser tests (node --test tests/e2e/), if there are any;
   - the C and API tests again with an AddressSanitizer + UndefinedBehaviorSanitizer build.
-The last line counts every test of every phase: "N passed, N failed, N skipped".
+Failing tests are listed with their messages above a table of the phases;
+the last line counts every test of every phase: "N passed, N failed, N skipped".
 Exits 0 only when nothing failed. Logs and TAP files go to test-output/.
 
   --quick                 skip the sanitizer phase
@@ -64,6 +65,7 @@ PASSED=0
 FAILED=0
 SKIPPED=0
 RESULTS=() # one line per phase, printed at the end
+FAILURES= # the failing tests and their messages, printed above the summary
 
 phase() {
     PHASE_START=$SECONDS
@@ -80,6 +82,7 @@ record() {
 }
 
 summary() {
+    [ -n "$FAILURES" ] && printf '\n=== what failed%s\n' "$FAILURES"
     printf '\n=== summary after %ss (logs in test-output/)\n' "$((SECONDS - START))"
     local r
     for r in "${RESULTS[@]}"; do printf '  %s\n' "$r"; done
@@ -125,6 +128,11 @@ run_ctest() {
     disabled=$(sed -n 's/.*[[:space:]]disabled="\([0-9]*\)".*/\1/p' <<<"$attrs")
     skipped=$(sed -n 's/.*[[:space:]]skipped="\([0-9]*\)".*/\1/p' <<<"$attrs")
     tests=${tests:-0} failures=${failures:-0} disabled=${disabled:-0} skipped=${skipped:-0}
+    if [ "$failures" -gt 0 ]; then
+        FAILURES+="$(printf '\n--- %s: failing tests (whole log: %s)\n' "$name" "$OUT/ctest-$(basename "$dir").log")"
+        FAILURES+=$'\n'"$(grep -E '\[  FAILED  \]|\[  ERROR   \]|Failure!|^[[:space:]]*[0-9]+ - ' \
+            "$OUT/ctest-$(basename "$dir").log" | head -n 40 || true)"
+    fi
     record "$name" $((tests - failures - disabled - skipped)) "$failures" $((skipped + disabled))
 }
 
@@ -151,6 +159,12 @@ run_node() {
     fail=$((${fail:-0} + ${cancelled:-0}))
     # A run that failed without a failing test (e.g. a file that does not load) still fails.
     if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
+    # The reporter's list of failing tests, with their messages, is repeated above the summary
+    # (the part of a long log a reader, or CI, sees first).
+    if [ "$fail" -gt 0 ]; then
+        FAILURES+="$(printf '\n--- %s: failing tests (whole log: %s)\n' "$name" "${tap%.tap}.log")"
+        FAILURES+=$'\n'"$(sed -n '/^✖ failing tests:/,$p' "${tap%.tap}.log" | sed 1d | grep -v '^[[:space:]]*at ' | head -n 60 || true)"
+    fi
     record "$name" "$pass" "$fail" $((${skip:-0} + ${todo:-0}))
 }
 

@@ -92,9 +92,11 @@ after(async () => {
 });
 
 /** The raw codes in a page's text: in Persian any Latin word that is a code; in English the
- *  codes no English sentence uses (with an underscore, or a language code). */
+ *  codes no English sentence uses (with an underscore, or a language code). A word is letters
+ *  and underscores standing alone: the letters inside an identifier («request 3fa1c2d0…», the
+ *  audit log's short request ids, which are random hex) are not a word. */
 function rawCodes(text, lang) {
-  const words = text.match(/[A-Za-z][A-Za-z_]*/g) || [];
+  const words = text.match(/(?<![A-Za-z0-9_])[A-Za-z][A-Za-z_]*(?![A-Za-z0-9_])/g) || [];
   return [...new Set(words.filter((w) => CODES.has(w) && (lang === 'fa' || w.includes('_') || DATA_LANGS.includes(w) || LOCALES.en[`langname.${w}`])))];
 }
 
@@ -117,6 +119,13 @@ function pageText(page) {
     return out.join('\n');
   });
 }
+
+test('a code is found where it stands alone, never inside a random id', () => {
+  assert.deepEqual(rawCodes('request 3fa1c2d0… — 0fa, fa9', 'fa'), []);
+  assert.deepEqual(rawCodes('ad-fa: other', 'fa'), ['fa', 'other']);
+  assert.deepEqual(rawCodes('request 3fa1c2d0… — state: in_progress (en)', 'en'), ['in_progress', 'en']);
+  assert.deepEqual(rawCodes('Delivered, in progress; 12ku34', 'en'), []);
+});
 
 const pages = (lang) => [
   ...listPages().map((p) => (['/group', '/group-edit'].includes(p.path) ? `${p.path}?id=${groupId}` : pageAddress(p.path, lang))),
