@@ -138,6 +138,10 @@ test('with JavaScript: the form shows the code in the page and the track page fi
     await page.fill('#help-phone', '0912 555 0303');
     await page.fill('#help-address', 'Near the bakery');
     await page.fill('#help-place', 'Nowhere-that-exists-xyz'); // unknown: kept, area unknown
+    // The line saying what the place was understood as appears below it and moves what follows
+    // down: read it, as a person does, before going on (a click during the move misses).
+    await page.waitForSelector('#help-place-understood:not([hidden])');
+    assert.equal((await page.textContent('#help-place-understood')).trim(), L.en['help.place_unknown']);
     await page.check('#help-kind-groceries');
     await page.check('#help-consent');
     await page.click('#help-submit');
